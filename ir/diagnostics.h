@@ -1,0 +1,67 @@
+// Diagnostics: source positions and the sink that libraries report into.
+// Libraries never print or exit; tools decide how diagnostics are shown.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rdc {
+
+/// A 1-based position in a model source file; line 0 means "no position".
+struct Pos {
+  uint32_t file = 0;  ///< index into the DiagnosticSink's file table
+  uint32_t line = 0;
+  uint32_t col = 0;
+
+  /// The same position shifted right by `chars` columns on the same line.
+  Pos shifted(uint32_t chars) const { return line == 0 ? *this : Pos{file, line, col + chars}; }
+};
+
+enum class Severity { Note, Warning, Error };
+
+/// One reported problem. `code` is a stable kebab-case identifier
+/// (for example `linearity`), listed in docs/diagnostics.md.
+struct Diagnostic {
+  Severity severity;
+  std::string code;
+  Pos pos;
+  std::string message;
+};
+
+/// Collects diagnostics in report order and owns the table of file names
+/// that positions refer to.
+class DiagnosticSink {
+ public:
+  /// Registers a file name and returns its index for Pos::file.
+  uint32_t addFile(std::string name);
+  const std::vector<std::string>& files() const { return files_; }
+
+  void error(std::string code, Pos pos, std::string message);
+  void warning(std::string code, Pos pos, std::string message);
+  void note(Pos pos, std::string message);
+
+  const std::vector<Diagnostic>& all() const { return diagnostics_; }
+  size_t errorCount() const { return errors_; }
+  size_t warningCount() const { return warnings_; }
+  bool hasErrors() const { return errors_ > 0; }
+
+  /// `file:line:col: error: message [code]`, one per line.
+  std::string formatText() const;
+  /// A JSON array of {file, line, col, severity, code, message} objects.
+  std::string formatJson() const;
+
+ private:
+  std::string location(const Pos& pos) const;
+
+  std::vector<std::string> files_;
+  std::vector<Diagnostic> diagnostics_;
+  size_t errors_ = 0;
+  size_t warnings_ = 0;
+};
+
+/// Escapes a string for inclusion in a JSON string literal (without quotes).
+std::string jsonEscape(std::string_view text);
+
+}  // namespace rdc

@@ -1,0 +1,54 @@
+// Reading and writing the Cap'n Proto IR (ir/rdc_ir.capnp), and loading a
+// model from either YAML or IR, which the tools tell apart by content.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ir/catalog.h"
+#include "ir/diagnostics.h"
+#include "ir/elaborate.h"
+#include "ir/graph.h"
+#include "ir/model.h"
+
+namespace rdc {
+
+/// A model as every tool sees it: as written, and elaborated.
+struct LoadedModel {
+  Model model;
+  Graph graph;
+};
+
+/// The tool version written into IR and traces.
+std::string_view toolVersion();
+
+/// Serialises a loaded model. Positions refer to `diags.files()`.
+std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags);
+
+/// Whether `bytes` look like IR rather than YAML text (a Cap'n Proto
+/// segment table starts with NUL bytes; YAML text has none).
+bool looksLikeIr(std::string_view bytes);
+
+/// Reads IR written by writeIr; nullopt with an `ir-malformed` diagnostic on
+/// any malformed, truncated or foreign input.
+std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName,
+                                  const Catalog& catalog, DiagnosticSink& diags);
+
+struct LoadOptions {
+  std::vector<std::pair<std::string, std::string>> defines;  ///< -D name=value
+  ElabOptions elab;
+};
+
+/// Loads YAML or IR. `-D` overrides re-elaborate an IR file's model.
+std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
+                                     const Catalog& catalog, const LoadOptions& options,
+                                     DiagnosticSink& diags);
+
+/// Whether a diagnostic code means the input could not be read or built at
+/// all (exit 2) rather than a finding about a readable model (exit 1).
+bool isInputError(const std::string& code);
+
+}  // namespace rdc

@@ -1,0 +1,25 @@
+// Lint passes over the elaborated graph. Passes are plain values that the
+// caller lists and runs; nothing registers itself.
+#pragma once
+
+#include <vector>
+
+#include "ir/catalog.h"
+#include "ir/diagnostics.h"
+#include "ir/graph.h"
+
+namespace rdc {
+
+struct LintPass {
+  const char* name;
+  void (*run)(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
+};
+
+/// Reports a static cycle in which every step strictly waits for the next
+/// (no choice point), which can never fire: a definite deadlock.
+void checkDeadlockCycles(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
+
+/// The passes rdc-lint runs after elaboration, in order.
+std::vector<LintPass> standardLintPasses();
+
+}  // namespace rdc

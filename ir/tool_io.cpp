@@ -1,0 +1,89 @@
+#include "ir/tool_io.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "ir/ir_io.h"
+
+namespace rdc {
+
+std::string displayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+std::optional<std::string> readInput(const std::string& path, DiagnosticSink& diags) {
+  std::string bytes;
+  char buffer[1 << 16];
+  FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!file) {
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
+    return std::nullopt;
+  }
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    bytes.append(buffer, n);
+    if (bytes.size() > kMaxInputBytes) {
+      if (file != stdin) std::fclose(file);
+      diags.error("io", {diags.addFile(displayName(path)), 0, 0}, "input larger than 1 GiB");
+      return std::nullopt;
+    }
+  }
+  bool failed = std::ferror(file);
+  if (file != stdin) std::fclose(file);
+  if (failed) {
+    diags.error("io", {diags.addFile(displayName(path)), 0, 0}, "read error");
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSink& diags) {
+  if (path == "-") {
+    std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
+  }
+  std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::remove(temp.c_str());
+      diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the output file");
+      return false;
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot rename the output into place");
+    return false;
+  }
+  return true;
+}
+
+bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) != 0; }
+
+void printDiagnostics(const DiagnosticSink& diags, bool json) {
+  if (json) {
+    std::cerr << diags.formatJson();
+  } else {
+    std::cerr << diags.formatText();
+  }
+}
+
+int exitCodeFor(const DiagnosticSink& diags) {
+  bool anyError = false;
+  for (const Diagnostic& d : diags.all()) {
+    if (d.severity != Severity::Error) continue;
+    if (isInputError(d.code)) return kExitBadInput;
+    anyError = true;
+  }
+  return anyError ? kExitNo : kExitOk;
+}
+
+}  // namespace rdc

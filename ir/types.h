@@ -1,0 +1,47 @@
+// Value types of lines: Unit, Bool, Int, Duration, Bytes, Opt<T> and tuples.
+// Types are interned in a TypeTable so that equal types have equal ids.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rdc {
+
+using TypeId = uint32_t;
+
+enum class TypeKind : uint8_t { Unit, Bool, Int, Duration, Bytes, Opt, Tuple };
+
+/// One interned type: a kind and, for Opt and Tuple, the ids of its parts.
+struct TypeNode {
+  TypeKind kind;
+  std::vector<TypeId> parts;
+  auto operator<=>(const TypeNode&) const = default;
+};
+
+/// Interns value types. Ids of the five scalar kinds are fixed (0..4).
+class TypeTable {
+ public:
+  static constexpr TypeId kUnit = 0, kBool = 1, kInt = 2, kDuration = 3, kBytes = 4;
+
+  TypeTable();
+  TypeId intern(TypeNode node);
+  TypeId opt(TypeId inner) { return intern({TypeKind::Opt, {inner}}); }
+  TypeId tuple(std::vector<TypeId> parts) { return intern({TypeKind::Tuple, std::move(parts)}); }
+
+  const TypeNode& node(TypeId id) const { return nodes_[id]; }
+  size_t size() const { return nodes_.size(); }
+  /// Canonical spelling, e.g. `Opt<(Int, Bool)>`; parse(name(t)) == t.
+  std::string name(TypeId id) const;
+  /// Parses a value type; nullopt (with `error` set) on bad syntax.
+  std::optional<TypeId> parse(std::string_view text, std::string* error);
+
+ private:
+  std::vector<TypeNode> nodes_;
+  std::map<TypeNode, TypeId> index_;
+};
+
+}  // namespace rdc

@@ -1,0 +1,42 @@
+// Runtime values carried by scalar lines.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/types.h"
+
+namespace rdc {
+
+/// A value of one of the value types. An Opt<T> value is either Nil or a
+/// value of T (untagged; Opt<Opt<T>> is not a type, so this is unambiguous).
+struct Value {
+  enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple };
+
+  Kind kind = Kind::Unit;
+  int64_t i = 0;            ///< Bool (0/1), Int, Duration (nanoseconds)
+  std::string bytes;        ///< Bytes
+  std::vector<Value> items; ///< Tuple
+
+  static Value unit() { return {}; }
+  static Value boolean(bool b) { return {Kind::Bool, b ? 1 : 0, {}, {}}; }
+  static Value integer(int64_t v) { return {Kind::Int, v, {}, {}}; }
+  static Value duration(int64_t ns) { return {Kind::Duration, ns, {}, {}}; }
+  static Value nil() { return {Kind::Nil, 0, {}, {}}; }
+
+  auto operator<=>(const Value&) const = default;
+
+  /// Literal spelling in the expression language (`5`, `true`, `3ms`, `nil`,
+  /// `"ab"`, `(1, true)`); parsing it back gives the same value.
+  std::string str() const;
+};
+
+/// Whether `v` is a value of type `t`.
+bool valueFits(const Value& v, TypeId t, const TypeTable& types);
+
+/// Spells a duration in the largest exact unit (`1500us`, `3ms`, `2s`).
+std::string durationString(int64_t ns);
+
+}  // namespace rdc

@@ -1,0 +1,68 @@
+#include "tools/rdc-lint/lint.h"
+
+#include <functional>
+#include <iostream>
+#include <set>
+
+#include "ir/ir_io.h"
+#include "ir/lint_passes.h"
+#include "ir/tool_io.h"
+
+namespace rdc::lint {
+
+std::string Stats::format() const {
+  return "components: " + std::to_string(components) + " (" + std::to_string(usedComponents) +
+         " used)\nbase instances: " + std::to_string(baseInstances) +
+         "\nscalar lines: " + std::to_string(scalarLines) + "\nwires: " + std::to_string(wires) +
+         "\ndomains: " + std::to_string(domains) + "\ninputs: " + std::to_string(inputs) +
+         "\noutputs: " + std::to_string(outputs) + "\n";
+}
+
+Stats computeStats(const Model& model, const Graph& graph) {
+  // A component is used if the system reaches it through instances.
+  std::set<std::string> used;
+  std::function<void(const std::vector<Item>&)> visit = [&](const std::vector<Item>& items) {
+    for (const Item& item : items) {
+      if (item.kind == Item::Kind::For) visit(item.body);
+      if (item.kind != Item::Kind::Instance) continue;
+      const ComponentDef* def = model.findComponent(item.component);
+      if (def && used.insert(def->name).second) visit(def->body);
+    }
+  };
+  visit(model.system.body);
+  Stats s;
+  s.components = model.components.size();
+  s.usedComponents = used.size();
+  s.baseInstances = graph.instances.size();
+  s.scalarLines = graph.lines.size();
+  s.wires = graph.wireCount();
+  s.domains = graph.domains.size();
+  s.inputs = graph.inputs.size();
+  s.outputs = graph.outputs.size();
+  return s;
+}
+
+int run(const Options& options, const Catalog& catalog) {
+  DiagnosticSink diags;
+  auto finish = [&](int code) {
+    printDiagnostics(diags, options.jsonDiagnostics);
+    return code;
+  };
+  auto bytes = readInput(options.input, diags);
+  if (!bytes) return finish(kExitBadInput);
+  LoadOptions load{options.defines, options.elab};
+  auto loaded = loadModel(*bytes, displayName(options.input), catalog, load, diags);
+  if (!loaded) return finish(exitCodeFor(diags) == kExitOk ? kExitBadInput : exitCodeFor(diags));
+  for (const LintPass& pass : standardLintPasses()) pass.run(loaded->graph, catalog, diags);
+  if (diags.hasErrors()) return finish(exitCodeFor(diags));
+  if (options.werror && diags.warningCount() > 0) return finish(kExitNo);
+  if (options.stats) std::cout << computeStats(loaded->model, loaded->graph).format() << std::flush;
+  std::string target = options.output;
+  if (target.empty() && !options.stats && !stdoutIsTerminal()) target = "-";
+  if (!target.empty() && !writeOutput(target, writeIr(*loaded, catalog, diags), diags)) {
+    return finish(kExitBadInput);
+  }
+  return finish(kExitOk);
+}
+
+}  // namespace rdc::lint

@@ -1,0 +1,44 @@
+// rdc-lint as a library: parse, elaborate, check, write the IR.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/catalog.h"
+#include "ir/elaborate.h"
+#include "ir/graph.h"
+#include "ir/model.h"
+
+namespace rdc::lint {
+
+struct Options {
+  std::string input = "-";
+  std::string output;  ///< empty: standard output when it is not a terminal
+  std::vector<std::pair<std::string, std::string>> defines;
+  bool werror = false;
+  bool stats = false;
+  bool jsonDiagnostics = false;
+  ElabOptions elab;
+};
+
+/// Counts printed by `--stats`.
+struct Stats {
+  size_t components = 0;      ///< composite definitions, std included
+  size_t usedComponents = 0;  ///< of which instantiated somewhere
+  size_t baseInstances = 0;
+  size_t scalarLines = 0;
+  size_t wires = 0;
+  size_t domains = 0;
+  size_t inputs = 0;
+  size_t outputs = 0;
+
+  std::string format() const;
+};
+
+Stats computeStats(const Model& model, const Graph& graph);
+
+/// Runs rdc-lint; returns the exit code. Prints diagnostics to stderr.
+int run(const Options& options, const Catalog& catalog);
+
+}  // namespace rdc::lint

@@ -1,0 +1,26 @@
+// rdc-lint: parses, elaborates and checks a model; writes its IR.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "ir/cli_options.h"
+#include "ir/schema_text.h"
+#include "tools/rdc-lint/lint.h"
+
+int main(int argc, char** argv) {
+  rdc::lint::Options options;
+  bool schema = false;
+  CLI::App app{"rdc-lint: parse, elaborate and check an rdc model; write its IR"};
+  rdc::addCommonOptions(app, options.input, options.defines, options.jsonDiagnostics);
+  app.add_option("-o", options.output, "Write the IR here (default: stdout when not a terminal)");
+  app.add_flag("--werror", options.werror, "Treat warnings as errors");
+  app.add_flag("--stats", options.stats, "Print counts of components, instances, lines, domains");
+  app.add_flag("--schema", schema, "Print the JSON Schema of the model format and exit");
+  app.add_option("--max-lines", options.elab.maxLines, "Elaboration size limit in scalar lines")
+      ->capture_default_str();
+  RDC_PARSE_CLI(app, argc, argv);
+  if (schema) {
+    std::cout << rdc::modelJsonSchema();
+    return 0;
+  }
+  return rdc::lint::run(options, rdc::Catalog::standard());
+}
