@@ -58,6 +58,9 @@ struct Scope {
   std::vector<NameInfo> infos;
   std::set<std::string> instanceNames;
   int depth = 0;
+  // `@ D` on this instance or an enclosing one: where its components live.
+  std::optional<uint32_t> domain;
+  Pos domainPos;
 
   const OwnLine* ownLine(const std::string& name) const {
     for (const OwnLine& l : ownLines) {
@@ -480,6 +483,8 @@ class Elaborator {
     auto lo = evalIn(scope.env, var.lo);
     auto hi = lo ? evalIn(scope.env, var.hi) : std::nullopt;
     if (!hi) return;
+    // A range beyond the size limit cannot elaborate: fail before iterating.
+    if (*hi > *lo && static_cast<uint64_t>(*hi - *lo) > options_.maxLines && !spend(*hi - *lo, var.hi.pos)) return;
     for (int64_t i = *lo; i < *hi && !aborted_; ++i) {
       if (!spend(1, item.pos)) return;
       scope.env.emplace_back(var.name, i);
@@ -540,16 +545,18 @@ class Elaborator {
       if (!v) return;
       args.push_back(*v);
     }
-    std::optional<uint32_t> domain;
+    std::optional<uint32_t> domain = scope.domain;
+    Pos domainPos = scope.domainPos;
     if (item.domain) {
       domain = domainId(scope.env, *item.domain);
+      domainPos = item.domain->pos;
       if (!domain) return;
     }
     if (auto base = catalog_.find(item.component)) {
-      baseInstance(scope, item, *base, path, args, domain);
+      baseInstance(scope, item, *base, path, args, domain, domainPos);
     } else if (const ComponentDef* def = model_.findComponent(item.component)) {
       used_.insert(def->name);
-      compositeInstance(scope, item, *def, path, args, domain);
+      compositeInstance(scope, item, *def, path, args, domain, domainPos);
     } else {
       diags_.error("unknown-component", item.pos, "unknown component '" + item.component + "'");
     }
@@ -581,7 +588,7 @@ class Elaborator {
   }
 
   void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
-                    const std::vector<int64_t>& args, std::optional<uint32_t> domain) {
+                    const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
     const BaseComponent& base = catalog_.at(baseIndex);
     if (!checkBaseArgs(item, base, args)) return;
     if (item.fnExpr && !base.variadicArgs) {
@@ -653,7 +660,9 @@ class Elaborator {
         graph_.lines[id].pos = b.pos;
         attach(source(scope, b.in, stars), false, id, b.in.pos);
         attach(destination(scope, b.out, stars), true, id, b.out.pos);
-        if (domain) domainHints_.push_back({kNone, id, *domain, item.domain->pos});
+        // A cross-domain component lives where it sends from.
+        bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
+        if (domain && local) domainHints_.push_back({kNone, id, *domain, domainPos});
         return true;
       });
     }
@@ -686,7 +695,7 @@ class Elaborator {
   }
 
   void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
-                         const std::vector<int64_t>& args, std::optional<uint32_t> domain) {
+                         const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
     if (item.fnExpr) {
       diags_.error("syntax", item.fnExpr->pos, "only Fn instances take an `expr`");
       return;
@@ -702,6 +711,8 @@ class Elaborator {
     inner.path = path;
     inner.depth = outer.depth + 1;
     inner.env = globals_;
+    inner.domain = domain;
+    inner.domainPos = domainPos;
     if (args.size() > def.params.size()) {
       diags_.error("bad-param", item.pos, def.name + " takes " + std::to_string(def.params.size()) +
                    " parameter(s), got " + std::to_string(args.size()));
@@ -778,10 +789,6 @@ class Elaborator {
         inner.infos.push_back({out, 0, 1, Role::OwnOutput, b.pos, b.line + "'" + suffix});
         typeHints_.push_back({in, own->type, b.pos, kNone, own->typeGroup});
         typeHints_.push_back({out, own->type, b.pos, kNone, own->typeGroup});
-        if (domain) {
-          domainHints_.push_back({in, kNone, *domain, item.domain->pos});
-          domainHints_.push_back({out, kNone, *domain, item.domain->pos});
-        }
         return spend(1, b.pos);
       });
     }
@@ -848,8 +855,10 @@ class Elaborator {
       } else if (pLine) {
         graph_.lines[p.line].sink = c.token;
         if (c.token.kind == Endpoint::Kind::Output) graph_.outputs[c.token.ref].line = p.line;
-      } else if (p.token.kind == Endpoint::Kind::Input || c.token.kind == Endpoint::Kind::Output) {
-        diags_.error("linearity", c.implicit ? p.pos : c.pos, "this value passes through no component: nothing computes it");
+      } else if (p.token.kind == Endpoint::Kind::Input) {
+        diags_.error("linearity", p.pos, "input '" + graph_.inputs[p.token.ref].name + "' reaches no component");
+      } else if (c.token.kind == Endpoint::Kind::Output) {
+        diags_.error("linearity", c.pos, "output '" + graph_.outputs[c.token.ref].name + "' is fed by no component");
       }
     }
     for (TypeHint& h : typeHints_) h.line = netLine(nets, h.node);

@@ -16,7 +16,7 @@ namespace rdc {
 struct ElabOptions {
   /// Elaboration stops with a `size-limit` error beyond this many scalar
   /// lines, so that absurd parameters fail fast with bounded memory.
-  uint64_t maxLines = 4'000'000;
+  uint64_t maxLines = 2'000'000;
   /// Deepest nesting of composite instances (catches unbounded recursion).
   int maxDepth = 64;
 };

@@ -172,7 +172,6 @@ class Parser {
   // Lowest: conditional (right-assoc), then =>, ||, &&, comparison, +-, */%, unary, postfix.
   ExprPtr parseExpr(int depth) {
     if (depth > kMaxDepth) return fail("expression nested too deeply");
-    if (isWord("forall") || isWord("exists")) return parseQuant(depth);
     uint32_t offset = peek().offset;
     ExprPtr cond = parseBinary(0, depth + 1);
     if (!cond || !eatOp("?")) return cond;
@@ -291,6 +290,8 @@ class Parser {
         return literal(t.offset, v);
       }
       case Token::Kind::Ident: {
+        // A quantifier's body extends as far right as possible.
+        if (t.text == "forall" || t.text == "exists") return parseQuant(depth);
         ++pos_;
         if (t.text == "true" || t.text == "false") return literal(t.offset, Value::boolean(t.text == "true"));
         if (t.text == "nil") return literal(t.offset, Value::nil());

@@ -65,10 +65,13 @@ class YamlReader {
   bool aborted() const { return aborted_; }
 
  private:
+  // The position of a node's text. A quoted scalar (tagged "!" by yaml-cpp)
+  // starts one column after its mark, at the first character inside the quote.
   Pos pos(const YAML::Node& node) const {
     YAML::Mark mark = node.Mark();
     if (mark.line < 0) return {file_, 0, 0};
-    return {file_, static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1)};
+    uint32_t quote = node.IsScalar() && node.Tag() == "!" ? 1 : 0;
+    return {file_, static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1) + quote};
   }
 
   bool visit() {
@@ -343,7 +346,9 @@ std::optional<Model> parseYamlText(std::string_view text, const std::string& fil
   } catch (const YAML::Exception& e) {
     Pos where{file, e.mark.line >= 0 ? static_cast<uint32_t>(e.mark.line + 1) : 0,
               e.mark.column >= 0 ? static_cast<uint32_t>(e.mark.column + 1) : 0};
-    diags.error("parse-error", where, "YAML: " + e.msg);
+    std::string hint = e.msg == "illegal map value"
+        ? " (a value containing ': ', such as a conditional or a quantifier, must be quoted)" : "";
+    diags.error("parse-error", where, "YAML: " + e.msg + hint);
     return std::nullopt;
   }
   try {

@@ -448,9 +448,11 @@ bool looksLikeIr(std::string_view bytes) {
 
 std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName,
                                   const Catalog& catalog, DiagnosticSink& diags) {
-  uint32_t self = diags.addFile(fileName);
+  // The IR's own file table is appended as is, so that reading and writing
+  // IR again reproduces the same bytes; the IR file itself is named only
+  // when it is reported as malformed.
   auto malformed = [&](const std::string& why) -> std::optional<LoadedModel> {
-    diags.error("ir-malformed", {self, 0, 0}, "not a valid rdc IR file: " + why);
+    diags.error("ir-malformed", {diags.addFile(fileName), 0, 0}, "not a valid rdc IR file: " + why);
     return std::nullopt;
   };
   if (bytes.size() % sizeof(capnp::word) != 0 || bytes.size() < 16) {

@@ -55,6 +55,7 @@ class WaitGraph {
       u = predecessor[u];
       if (u == v) break;
     }
+    if (cycle.size() > 1 && cycle.back() == cycle.front()) cycle.pop_back();
     std::reverse(cycle.begin(), cycle.end());
     return cycle;
   }
@@ -105,7 +106,7 @@ class WaitGraph {
 
 }  // namespace
 
-void checkDeadlockCycles(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
+void checkDeadlockCycles(const Model&, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
   std::vector<uint32_t> cycle = WaitGraph(graph, catalog).findCycle();
   if (cycle.empty()) return;
   std::string path;
@@ -116,8 +117,129 @@ void checkDeadlockCycles(const Graph& graph, const Catalog& catalog, DiagnosticS
               "cycle with no choice point (a definite deadlock): " + path);
 }
 
+namespace {
+
+// Resolves the names of one check expression against the elaborated graph.
+class PropertyNames {
+ public:
+  PropertyNames(const Model& model, const Graph& graph, const SourceExpr& check, DiagnosticSink& diags)
+      : model_(model), graph_(graph), check_(check), diags_(diags) {}
+
+  void run() { visit(*check_.expr); }
+
+ private:
+  void error(const Expr& e, std::string message) {
+    diags_.error("unknown-name", check_.pos.shifted(e.offset), std::move(message));
+  }
+
+  bool isParam(const std::string& name) const {
+    for (const auto& p : graph_.params) {
+      if (p.first == name) return true;
+    }
+    return false;
+  }
+  bool isFamily(const std::string& name) const {
+    for (const DomainDecl& d : model_.domains) {
+      if (d.name == name) return d.size.has_value();
+    }
+    return false;
+  }
+  bool isDomain(const std::string& name) const {
+    for (const DomainDecl& d : model_.domains) {
+      if (d.name == name) return true;
+    }
+    return false;
+  }
+  // An extrinsic output or input named exactly `name` (scalar) or `name[...]`.
+  bool isExtrinsic(const std::string& name, bool indexed) const {
+    for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
+      for (const Extrinsic& x : *list) {
+        if (x.name.size() > name.size() && x.name.compare(0, name.size(), name) == 0 && x.name[name.size()] == '[') {
+          if (indexed) return true;
+        } else if (!indexed && x.name == name) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // `dlvr[i]` or `bc`: a reference to an extrinsic value.
+  void extrinsic(const Expr& e) {
+    if (e.kind == Expr::Kind::Name) {
+      if (!isExtrinsic(e.text, false)) error(e, "'" + e.text + "' is not an extrinsic output or input");
+      return;
+    }
+    if (e.kind == Expr::Kind::Index) {
+      const Expr* base = e.kids[0].get();
+      while (base->kind == Expr::Kind::Index) base = base->kids[0].get();
+      if (base->kind != Expr::Kind::Name || !isExtrinsic(base->text, true)) {
+        error(e, "not an indexed extrinsic output or input");
+      }
+      for (const Expr* x = &e; x->kind == Expr::Kind::Index; x = x->kids[0].get()) visit(*x->kids[1]);
+      return;
+    }
+    error(e, "has() takes an extrinsic output or input, such as has(dlvr[i])");
+  }
+
+  void visit(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::Name:
+        if (std::find(bound_.begin(), bound_.end(), e.text) != bound_.end() || isParam(e.text)) return;
+        if (isExtrinsic(e.text, false)) return;
+        if (isExtrinsic(e.text, true)) return error(e, "'" + e.text + "' is a family of extrinsics; index it");
+        return error(e, "unknown name '" + e.text + "' in a check");
+      case Expr::Kind::Index: return extrinsic(e);
+      case Expr::Kind::Call:
+        if (e.text == "has" && e.kids.size() == 1) return extrinsic(*e.kids[0]);
+        if (e.text == "correct" && e.kids.size() == 1) return domainArg(*e.kids[0]);
+        for (const ExprPtr& k : e.kids) visit(*k);
+        return;
+      case Expr::Kind::Quant: {
+        const Expr& domain = *e.kids[0];
+        if (domain.kind == Expr::Kind::Range) {
+          visit(*domain.kids[0]);
+          visit(*domain.kids[1]);
+        } else if (domain.kind == Expr::Kind::Call && domain.text == "correct" && domain.kids.size() == 1 &&
+                   domain.kids[0]->kind == Expr::Kind::Name && isFamily(domain.kids[0]->text)) {
+        } else {
+          error(domain, "a quantifier ranges over correct(FAMILY) or LO..HI");
+        }
+        size_t mark = bound_.size();
+        bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());
+        visit(*e.kids[1]);
+        bound_.resize(mark);
+        return;
+      }
+      default:
+        for (const ExprPtr& k : e.kids) visit(*k);
+    }
+  }
+
+  void domainArg(const Expr& e) {
+    if (e.kind == Expr::Kind::Name && isDomain(e.text) && !isFamily(e.text)) return;
+    if (e.kind == Expr::Kind::Index && e.kids[0]->kind == Expr::Kind::Name && isFamily(e.kids[0]->text)) {
+      visit(*e.kids[1]);
+      return;
+    }
+    error(e, "correct() takes a domain such as node[i] (or, as a quantifier range, a family)");
+  }
+
+  const Model& model_;
+  const Graph& graph_;
+  const SourceExpr& check_;
+  DiagnosticSink& diags_;
+  std::vector<std::string> bound_;
+};
+
+}  // namespace
+
+void checkPropertyNames(const Model& model, const Graph& graph, const Catalog&, DiagnosticSink& diags) {
+  for (const CheckDecl& check : model.checks) PropertyNames(model, graph, check.expr, diags).run();
+}
+
 std::vector<LintPass> standardLintPasses() {
-  return {{"deadlock-cycles", checkDeadlockCycles}};
+  return {{"deadlock-cycles", checkDeadlockCycles}, {"check-names", checkPropertyNames}};
 }
 
 }  // namespace rdc

@@ -7,17 +7,24 @@
 #include "ir/catalog.h"
 #include "ir/diagnostics.h"
 #include "ir/graph.h"
+#include "ir/model.h"
 
 namespace rdc {
 
 struct LintPass {
   const char* name;
-  void (*run)(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
+  void (*run)(const Model& model, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
 };
 
 /// Reports a static cycle in which every step strictly waits for the next
 /// (no choice point), which can never fire: a definite deadlock.
-void checkDeadlockCycles(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
+void checkDeadlockCycles(const Model& model, const Graph& graph, const Catalog& catalog,
+                         DiagnosticSink& diags);
+
+/// Checks that every name in the model's `checks` resolves: quantified
+/// variables, parameters, extrinsic outputs and inputs, domain families.
+void checkPropertyNames(const Model& model, const Graph& graph, const Catalog& catalog,
+                        DiagnosticSink& diags);
 
 /// The passes rdc-lint runs after elaboration, in order.
 std::vector<LintPass> standardLintPasses();

@@ -53,7 +53,7 @@ int run(const Options& options, const Catalog& catalog) {
   LoadOptions load{options.defines, options.elab};
   auto loaded = loadModel(*bytes, displayName(options.input), catalog, load, diags);
   if (!loaded) return finish(exitCodeFor(diags) == kExitOk ? kExitBadInput : exitCodeFor(diags));
-  for (const LintPass& pass : standardLintPasses()) pass.run(loaded->graph, catalog, diags);
+  for (const LintPass& pass : standardLintPasses()) pass.run(loaded->model, loaded->graph, catalog, diags);
   if (diags.hasErrors()) return finish(exitCodeFor(diags));
   if (options.werror && diags.warningCount() > 0) return finish(kExitNo);
   if (options.stats) std::cout << computeStats(loaded->model, loaded->graph).format() << std::flush;

@@ -1,0 +1,49 @@
+"""Helpers shared by the tool tests: locate binaries, run them, read headers."""
+import os
+import re
+import subprocess
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("RDC_BUILD", os.path.join(ROOT, "build"))
+EXAMPLES = os.path.join(ROOT, "examples")
+
+
+def tool(name):
+    return os.path.join(BUILD, "tools", name, name)
+
+
+def run(args, stdin=None, timeout=60):
+    """Runs a command; returns (exit code, stdout bytes, stderr text)."""
+    proc = subprocess.run(args, input=stdin, capture_output=True, timeout=timeout)
+    return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def example(name):
+    return os.path.join(EXAMPLES, name, name + ".rdc.yaml")
+
+
+def expectations(path):
+    """Parses `# expect: LINE:COL CODE exit=N` header lines of a test model."""
+    found = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"# expect: (\d+):(\d+) ([a-z-]+) exit=(\d)", line)
+            if not m:
+                break
+            found.append((int(m[1]), int(m[2]), m[3], int(m[4])))
+    return found
+
+
+class TempDir:
+    def __enter__(self):
+        self.dir = tempfile.TemporaryDirectory()
+        return self.dir.name
+
+    def __exit__(self, *exc):
+        self.dir.cleanup()
