@@ -1,0 +1,78 @@
+#include "ir/catalog.h"
+
+#include <gtest/gtest.h>
+
+#include "ir/lint_passes.h"
+#include "tests/unit/test_support.h"
+
+namespace rdc {
+namespace {
+
+TEST(Catalog, HasEveryBaseComponentOfTheModel) {
+  Catalog c = Catalog::standard();
+  for (const char* name : {"Sum", "Diff", "Inc", "CSwap", "Def", "Fn", "Sync", "Delay", "Select", "Quorum", "Link"}) {
+    EXPECT_TRUE(c.find(name)) << name;
+  }
+}
+
+TEST(Catalog, EveryInverseIsInTheCatalog) {
+  Catalog c = Catalog::standard();
+  for (const BaseComponent& b : c.all()) {
+    EXPECT_TRUE(c.find(b.inverse)) << b.name << " inverts to unknown " << b.inverse;
+    for (const LineSig& line : b.lines) {
+      if (line.choosable) {
+        EXPECT_FALSE(line.choiceRule.empty()) << b.name << "." << line.name;
+      }
+    }
+  }
+  EXPECT_EQ(c.at(*c.find("Sum")).inverse, "Diff");
+  EXPECT_EQ(c.at(*c.find("Diff")).inverse, "Sum");
+}
+
+TEST(Catalog, OnlyLinkCrossesDomains) {
+  Catalog c = Catalog::standard();
+  for (const BaseComponent& b : c.all()) {
+    EXPECT_EQ(b.domain == DomainRule::Cross, b.name == "Link") << b.name;
+  }
+}
+
+TEST(Catalog, UsersCanAddAComponentWithoutTouchingTheEngine) {
+  Catalog c = Catalog::standard();
+  BaseComponent neg;
+  neg.name = "Negate";
+  neg.lines.push_back({"x", {false, TypeTable::kInt, false}, -1, false, "", {}, {}, 0});
+  neg.inverse = "Negate";
+  ASSERT_TRUE(c.add(neg));
+  EXPECT_FALSE(c.add(neg));
+  DiagnosticSink diags;
+  auto loaded = loadModel("rdc: 1\nsystem:\n  body:\n    - Negate n:\n        x: input a as Int -> output b\n",
+                          "t.yaml", c, {}, diags);
+  EXPECT_TRUE(loaded) << diags.formatText();
+}
+
+// Every base component lints in a minimal system.
+TEST(Catalog, EveryBaseComponentLints) {
+  const char* systems[] = {
+      "- Sum s: {x: input a as Int -> output a, y: input b as Int -> output b}",
+      "- Diff s: {x: input a as Int -> output a, y: input b as Int -> output b}",
+      "- Inc<-2> s: {x: input a as Int -> output a}",
+      "- CSwap s: {c: choose -> output c, t1: input a as Int -> output a, t2: input b as Int -> output b}",
+      "- Def s: {x: input a as Bool -> output a, y: choose -> output b}",
+      "- Fn s: {expr: 'a + 1', a: input a as Int -> output a, r: choose -> output r}",
+      "- Sync<2> s: {'l[0]': input a as Int -> output a, 'l[1]': input b as Bool -> output b}",
+      "- Delay s: {d: const 5ms -> drop, v: input a as Int -> output a}",
+      "- Select<2> s: {choice: choose -> drop, options: input o as Int -> drop, chosen: choose -> output c}",
+      "- Quorum<3, 2> s: {votes: input v as Int -> drop, value: choose -> output c}",
+      "- Link s: {snd: input a as Int -> drop, rcv: choose -> output b}",
+  };
+  Catalog catalog = Catalog::standard();
+  for (const char* body : systems) {
+    auto b = test::build(std::string("rdc: 1\nsystem:\n  body:\n    ") + body + "\n");
+    ASSERT_TRUE(b.loaded) << body << "\n" << b.diags.formatText();
+    for (const LintPass& pass : standardLintPasses()) pass.run(b.loaded->model, b.loaded->graph, catalog, b.diags);
+    EXPECT_FALSE(b.diags.hasErrors()) << body << "\n" << b.diags.formatText();
+  }
+}
+
+}  // namespace
+}  // namespace rdc

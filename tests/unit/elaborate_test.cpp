@@ -1,0 +1,239 @@
+#include "ir/elaborate.h"
+
+#include <gtest/gtest.h>
+
+#include "ir/lint_passes.h"
+#include "tests/unit/test_support.h"
+
+namespace rdc {
+namespace {
+
+using test::build;
+
+uint32_t lineByPath(const LoadedModel& m, const std::string& path) {
+  Catalog catalog = Catalog::standard();
+  for (uint32_t l = 0; l < m.graph.lines.size(); ++l) {
+    if (m.graph.linePath(catalog, l) == path) return l;
+  }
+  ADD_FAILURE() << "no line " << path;
+  return 0;
+}
+
+const char* kSumChain = R"(
+rdc: 1
+params: {k: 3}
+components:
+  Chain:
+    params: [k]
+    lines: {x: Int, y: Int}
+    body:
+      - wire: x -> xs[0]
+      - wire: y -> ys[0]
+      - for: i in 0..k
+        body:
+          - Sum add[i]:
+              x: xs[i] -> xs[i+1]
+              y: ys[i] -> ys[i+1]
+      - wire: xs[k] -> x'
+      - wire: ys[k] -> y'
+system:
+  body:
+    - Chain<k> c:
+        x: input a as Int -> output a
+        y: input b as Int -> output total
+)";
+
+TEST(Elaborate, SumChainIsWiredInOrder) {
+  auto b = build(kSumChain);
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  ASSERT_EQ(g.instances.size(), 3u);
+  EXPECT_EQ(g.instances[2].path, "c.add[2]");
+  uint32_t y0 = lineByPath(*b.loaded, "c.add[0].y"), y1 = lineByPath(*b.loaded, "c.add[1].y");
+  EXPECT_EQ(g.lines[y0].sink.kind, Endpoint::Kind::Wire);
+  EXPECT_EQ(g.lines[y0].sink.ref, y1);
+  EXPECT_EQ(g.lines[y1].source.ref, y0);
+  uint32_t y2 = lineByPath(*b.loaded, "c.add[2].y");
+  EXPECT_EQ(g.lines[y2].sink.kind, Endpoint::Kind::Output);
+  EXPECT_EQ(g.outputs[g.lines[y2].sink.ref].name, "total");
+  EXPECT_EQ(g.inputs[g.lines[y0].source.ref].name, "b");
+}
+
+TEST(Elaborate, ParameterOverrideChangesTheSize) {
+  LoadOptions options;
+  options.defines = {{"k", "10"}};
+  auto b = build(kSumChain, options);
+  ASSERT_TRUE(b.loaded);
+  EXPECT_EQ(b.loaded->graph.instances.size(), 10u);
+}
+
+TEST(Elaborate, TranspositionBySlices) {
+  // Node i sends m[i][j] to j; Quorum j reads the column m[*][j].
+  auto b = build(R"(
+rdc: 1
+params: {n: 3}
+system:
+  body:
+    - for: i in 0..n, j in 0..n
+      body:
+        - Inc<0> send[i][j]:
+            x: input v[i][j] as Int -> m[i][j]
+    - for: j in 0..n
+      body:
+        - Quorum<n, 2> q[j]:
+            votes: m[*][j] -> drop
+            value: choose -> output d[j]
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  uint32_t vote = lineByPath(*b.loaded, "q[1].votes[2]");
+  ASSERT_EQ(g.lines[vote].source.kind, Endpoint::Kind::Wire);
+  EXPECT_EQ(g.instances[g.lines[g.lines[vote].source.ref].instance].path, "send[2][1]");
+}
+
+TEST(Elaborate, FreshKeyIndexRangesOverTheBundle) {
+  auto b = build(R"(
+rdc: 1
+params: {n: 3}
+use: [std]
+system:
+  body:
+    - WB<n> wb:
+        bc: input x as Int -> output x
+        dlvr[i]: choose -> output got[i]
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  ASSERT_EQ(g.outputs.size(), 4u);
+  // `choose` on WB's dlvr flows through the composite to each Link's rcv.
+  uint32_t rcv = lineByPath(*b.loaded, "wb.link[2].rcv");
+  EXPECT_EQ(g.lines[rcv].source.kind, Endpoint::Kind::Choose);
+  EXPECT_EQ(g.outputs[g.lines[rcv].sink.ref].name, "got[2]");
+  EXPECT_EQ(g.types.name(g.lines[rcv].type), "Int");
+}
+
+TEST(Elaborate, TypesFlowThroughGenericComponentsAndFn) {
+  auto b = build(R"(
+rdc: 1
+params: {bonus: 2}
+system:
+  body:
+    - Def copy:
+        x: input v as Int -> output v
+        y: choose -> copied
+    - Fn lock:
+        expr: "v > bonus ? v : nil"
+        v: copied -> drop
+        r: choose -> locked
+    - Def again:
+        x: locked -> drop
+        y: choose -> output r
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  EXPECT_EQ(g.types.name(g.lines[lineByPath(*b.loaded, "copy.y")].type), "Int");
+  EXPECT_EQ(g.types.name(g.lines[lineByPath(*b.loaded, "again.y")].type), "Opt<Int>");
+  const FlatInstance& fn = g.instances[1];
+  EXPECT_EQ(fn.fnArgs, std::vector<std::string>{"v"});
+  ASSERT_EQ(fn.fnConsts.size(), 1u);
+  EXPECT_EQ(fn.fnConsts[0], (std::pair<std::string, int64_t>{"bonus", 2}));
+}
+
+TEST(Elaborate, BrachaDomainsAreInferredAcrossLinks) {
+  auto b = build(test::readFile(RDC_SOURCE_DIR "/examples/bracha/bracha.rdc.yaml"));
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  auto domainOf = [&](const std::string& path) { return g.domains[g.lines[lineByPath(*b.loaded, path)].domain]; };
+  EXPECT_EQ(domainOf("rb.echo[2].link[3].snd"), "node[2]");
+  EXPECT_EQ(domainOf("rb.echo[2].link[3].rcv"), "node[3]");
+  EXPECT_EQ(domainOf("rb.send.def[1].x"), "node[0]");
+  EXPECT_EQ(domainOf("rb.deliver[1].q.value"), "node[1]");
+  EXPECT_EQ(domainOf("rb.ready[3].chosen"), "node[3]");
+  EXPECT_FALSE(b.diags.hasErrors());
+  EXPECT_EQ(b.diags.warningCount(), 0u);
+}
+
+TEST(Elaborate, BrachaReadyLoopIsNotADeadlock) {
+  auto b = build(test::readFile(RDC_SOURCE_DIR "/examples/bracha/bracha.rdc.yaml"));
+  ASSERT_TRUE(b.loaded);
+  DiagnosticSink diags;
+  checkDeadlockCycles(b.loaded->model, b.loaded->graph, Catalog::standard(), diags);
+  EXPECT_FALSE(diags.hasErrors()) << diags.formatText();
+}
+
+TEST(Elaborate, CycleWithoutChoicePointIsADeadlock) {
+  auto b = build(R"(
+rdc: 1
+system:
+  body:
+    - Def d:
+        x: back -> output x
+        y: choose -> forward
+    - Inc<1> i:
+        x: forward -> back
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  DiagnosticSink diags;
+  checkDeadlockCycles(b.loaded->model, b.loaded->graph, Catalog::standard(), diags);
+  ASSERT_EQ(diags.errorCount(), 1u);
+  EXPECT_NE(diags.all()[0].message.find("d.y -> i.x -> d.x -> d.y"), std::string::npos)
+      << diags.all()[0].message;
+}
+
+TEST(Elaborate, CycleThroughSelectIsFine) {
+  auto b = build(R"(
+rdc: 1
+system:
+  body:
+    - Select<2> s:
+        choice: choose -> output which
+        options[0]: input first as Int -> output first
+        options[1]: back -> drop
+        chosen: choose -> out
+    - Def d:
+        x: out -> output value
+        y: choose -> forward
+    - Inc<1> i:
+        x: forward -> back
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  DiagnosticSink diags;
+  checkDeadlockCycles(b.loaded->model, b.loaded->graph, Catalog::standard(), diags);
+  EXPECT_FALSE(diags.hasErrors()) << diags.formatText();
+}
+
+TEST(Elaborate, SizeLimitStopsEarly) {
+  LoadOptions options;
+  options.elab.maxLines = 100;
+  auto b = build(kSumChain, options);
+  EXPECT_TRUE(b.loaded);
+  options.defines = {{"k", "1000"}};
+  auto big = build(kSumChain, options);
+  EXPECT_FALSE(big.loaded);
+  EXPECT_TRUE(big.hasCode("size-limit"));
+}
+
+TEST(Elaborate, InstanceDomainPlacesTheSendingSideOfLinks) {
+  auto b = build(R"(
+rdc: 1
+domains: {node: 2}
+system:
+  body:
+    - Link l @ node[0]:
+        snd: input x as Int -> drop
+        rcv: choose -> output y @ node[1]
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  EXPECT_EQ(g.domains[g.lines[0].domain], "node[0]");
+  EXPECT_EQ(g.domains[g.lines[1].domain], "node[1]");
+}
+
+TEST(Elaborate, ModelWithoutDomainsUsesMain) {
+  auto b = build(kSumChain);
+  ASSERT_TRUE(b.loaded);
+  EXPECT_EQ(b.loaded->graph.domains, std::vector<std::string>{"main"});
+}
+
+}  // namespace
+}  // namespace rdc

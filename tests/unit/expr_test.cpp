@@ -1,0 +1,118 @@
+#include "ir/expr.h"
+
+#include <gtest/gtest.h>
+
+namespace rdc {
+namespace {
+
+std::optional<Value> eval(const std::string& text, ExprError* error = nullptr) {
+  ExprError local;
+  ExprError* e = error ? error : &local;
+  ExprPtr expr = parseExpr(text, e);
+  if (!expr) return std::nullopt;
+  NameLookup lookup = [](std::string_view name) -> std::optional<Value> {
+    if (name == "n") return Value::integer(4);
+    if (name == "v") return Value::integer(7);
+    if (name == "lr") return Value::nil();
+    return std::nullopt;
+  };
+  return evalExpr(*expr, lookup, e);
+}
+
+TEST(Expr, IntegerArithmeticFollowsPrecedence) {
+  EXPECT_EQ(eval("(n - 1) / 3")->i, 1);
+  EXPECT_EQ(eval("1 + 2 * 3 - 4 % 3")->i, 6);
+  EXPECT_EQ(eval("-n + 10")->i, 6);
+  EXPECT_EQ(eval("min(n, 2) + max(n, 2)")->i, 6);
+}
+
+TEST(Expr, ConditionalsNilAndBooleans) {
+  EXPECT_EQ(*eval("lr == nil || lr == v ? v : nil"), Value::integer(7));
+  EXPECT_EQ(*eval("v > 3 && !(v == 3)"), Value::boolean(true));
+  EXPECT_EQ(*eval("false => v / 0 == 1"), Value::boolean(true));  // short-circuit
+}
+
+TEST(Expr, DurationsTuplesAndFields) {
+  EXPECT_EQ(*eval("3ms + 500us"), Value::duration(3'500'000));
+  EXPECT_EQ(*eval("2 * 1s"), Value::duration(2'000'000'000));
+  EXPECT_EQ(*eval("(1, true, nil).1"), Value::boolean(true));
+  EXPECT_EQ(eval("(1, \"ab\")")->str(), "(1, \"ab\")");
+}
+
+TEST(Expr, ArithmeticErrorsAreReported) {
+  ExprError error;
+  EXPECT_FALSE(eval("n / (n - 4)", &error));
+  EXPECT_EQ(error.code, "div-zero");
+  EXPECT_EQ(error.offset, 2u);
+  EXPECT_FALSE(eval("9223372036854775807 + 1", &error));
+  EXPECT_EQ(error.code, "overflow");
+  EXPECT_FALSE(eval("nodes + 1", &error));
+  EXPECT_EQ(error.code, "unknown-name");
+}
+
+TEST(Expr, SyntaxErrorsCarryOffsets) {
+  ExprError error;
+  EXPECT_EQ(parseExpr("(3 + ) * 2", &error), nullptr);
+  EXPECT_EQ(error.code, "expr-syntax");
+  EXPECT_EQ(error.offset, 5u);
+  EXPECT_EQ(parseExpr("3 $ 4", &error), nullptr);
+  EXPECT_EQ(error.offset, 2u);
+  EXPECT_EQ(parseExpr("5 parsecs", &error), nullptr);
+  EXPECT_EQ(parseExpr("5xs", &error), nullptr);
+}
+
+TEST(Expr, DeepNestingIsRejectedNotOverflowed) {
+  ExprError error;
+  std::string deep(100000, '(');
+  EXPECT_EQ(parseExpr(deep, &error), nullptr);
+  EXPECT_EQ(error.code, "expr-syntax");
+  std::string negations(100000, '-');
+  EXPECT_EQ(parseExpr(negations + "1", &error), nullptr);
+}
+
+TEST(Expr, QuantifiersParseAndListFreeNames) {
+  ExprError error;
+  ExprPtr e = parseExpr("forall i, j in correct(node): has(dlvr[i]) => dlvr[i] == dlvr[j] + k", &error);
+  ASSERT_NE(e, nullptr) << error.message;
+  EXPECT_EQ(e->kind, Expr::Kind::Quant);
+  EXPECT_EQ(e->vars, (std::vector<std::string>{"i", "j"}));
+  EXPECT_EQ(freeNames(*e), (std::vector<std::string>{"node", "dlvr", "k"}));
+}
+
+TEST(Expr, TypesOfFnExpressions) {
+  TypeTable types;
+  TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
+    if (name == "v") return TypeTable::kInt;
+    if (name == "lr") return types.opt(TypeTable::kInt);
+    if (name == "t") return TypeTable::kDuration;
+    return std::nullopt;
+  };
+  auto typeOf = [&](const std::string& text) -> std::string {
+    ExprError error;
+    ExprPtr e = parseExpr(text, &error);
+    auto t = typeOfExpr(*e, lookup, types, &error);
+    return t ? types.name(*t) : "error: " + error.code;
+  };
+  EXPECT_EQ(typeOf("lr == nil || lr == v ? v : nil"), "Opt<Int>");
+  EXPECT_EQ(typeOf("v + 1"), "Int");
+  EXPECT_EQ(typeOf("t * 2"), "Duration");
+  EXPECT_EQ(typeOf("(v, t)"), "(Int, Duration)");
+  EXPECT_EQ(typeOf("v + t"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("v ? 1 : 2"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("nil"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("w"), "error: unknown-name");
+}
+
+TEST(Value, LiteralSpellingRoundTrips) {
+  for (const char* text : {"5", "-3", "true", "nil", "()", "3ms", "1500us", "\"a\\\"b\\x01\"", "(1, (true, 2s))"}) {
+    ExprError error;
+    auto v = parseValue(text, &error);
+    ASSERT_TRUE(v) << text << ": " << error.message;
+    auto again = parseValue(v->str(), &error);
+    ASSERT_TRUE(again) << v->str();
+    EXPECT_EQ(*v, *again) << text;
+  }
+}
+
+}  // namespace
+}  // namespace rdc

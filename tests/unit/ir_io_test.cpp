@@ -1,0 +1,106 @@
+#include "ir/ir_io.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <gtest/gtest.h>
+
+#include "ir/rdc_ir.capnp.h"
+
+#include "tests/unit/test_support.h"
+
+namespace rdc {
+namespace {
+
+void expectSameGraph(const Graph& a, const Graph& b) {
+  ASSERT_EQ(a.instances.size(), b.instances.size());
+  for (size_t i = 0; i < a.instances.size(); ++i) {
+    EXPECT_EQ(a.instances[i].path, b.instances[i].path);
+    EXPECT_EQ(a.instances[i].base, b.instances[i].base);
+    EXPECT_EQ(a.instances[i].args, b.instances[i].args);
+    EXPECT_EQ(a.instances[i].firstLine, b.instances[i].firstLine);
+    EXPECT_EQ(a.instances[i].fnText, b.instances[i].fnText);
+    EXPECT_EQ(a.instances[i].fnConsts, b.instances[i].fnConsts);
+  }
+  ASSERT_EQ(a.lines.size(), b.lines.size());
+  for (size_t l = 0; l < a.lines.size(); ++l) {
+    const FlatLine &x = a.lines[l], &y = b.lines[l];
+    EXPECT_EQ(x.instance, y.instance);
+    EXPECT_EQ(x.sig, y.sig);
+    EXPECT_EQ(x.element, y.element);
+    EXPECT_EQ(a.types.name(x.type), b.types.name(y.type));
+    EXPECT_EQ(x.domain, y.domain);
+    EXPECT_EQ(x.source.kind, y.source.kind);
+    EXPECT_EQ(x.source.ref, y.source.ref);
+    EXPECT_EQ(x.sink.kind, y.sink.kind);
+    EXPECT_EQ(x.sink.ref, y.sink.ref);
+    EXPECT_EQ(x.pos.line, y.pos.line);
+    EXPECT_EQ(x.pos.col, y.pos.col);
+  }
+  EXPECT_EQ(a.constants, b.constants);
+  EXPECT_EQ(a.domains, b.domains);
+  EXPECT_EQ(a.params, b.params);
+  ASSERT_EQ(a.outputs.size(), b.outputs.size());
+  for (size_t i = 0; i < a.outputs.size(); ++i) EXPECT_EQ(a.outputs[i].name, b.outputs[i].name);
+}
+
+class IrRoundTrip : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(IrRoundTrip, YamlToIrAndBackGivesTheSameGraph) {
+  std::string path = std::string(RDC_SOURCE_DIR) + "/examples/" + GetParam() + "/" + GetParam() + ".rdc.yaml";
+  auto b = test::build(test::readFile(path));
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  Catalog catalog = Catalog::standard();
+  std::string bytes = writeIr(*b.loaded, catalog, b.diags);
+  ASSERT_TRUE(looksLikeIr(bytes));
+  DiagnosticSink diags;
+  auto back = readIr(bytes, "x.ir", catalog, diags);
+  ASSERT_TRUE(back) << diags.formatText();
+  expectSameGraph(b.loaded->graph, back->graph);
+  EXPECT_EQ(back->model.name, b.loaded->model.name);
+  EXPECT_EQ(back->model.components.size(), b.loaded->model.components.size());
+  EXPECT_EQ(back->model.checks.size(), b.loaded->model.checks.size());
+  // The stored model elaborates to the same graph again.
+  auto again = elaborate(back->model, catalog, {}, diags);
+  ASSERT_TRUE(again) << diags.formatText();
+  expectSameGraph(b.loaded->graph, *again);
+  // And positions still name the original file.
+  EXPECT_EQ(diags.files()[back->graph.inputs[0].pos.file], "test.rdc.yaml");
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, IrRoundTrip, ::testing::Values("basics", "bracha"));
+
+TEST(IrRead, EveryTruncationIsRejected) {
+  auto b = test::build(test::readFile(RDC_SOURCE_DIR "/examples/basics/basics.rdc.yaml"));
+  ASSERT_TRUE(b.loaded);
+  Catalog catalog = Catalog::standard();
+  std::string bytes = writeIr(*b.loaded, catalog, b.diags);
+  for (size_t cut = 0; cut < bytes.size(); cut += 8) {
+    DiagnosticSink diags;
+    EXPECT_FALSE(readIr(bytes.substr(0, cut), "x.ir", catalog, diags)) << cut;
+    EXPECT_TRUE(diags.hasErrors());
+    EXPECT_EQ(diags.all()[0].code, "ir-malformed");
+  }
+}
+
+TEST(IrRead, ForeignMessagesAreRejected) {
+  Catalog catalog = Catalog::standard();
+  DiagnosticSink diags;
+  std::string zeros(64, '\0');
+  EXPECT_FALSE(readIr(zeros, "x.ir", catalog, diags));
+  // A well-formed Cap'n Proto message that is not rdc IR (its magic is unset).
+  capnp::MallocMessageBuilder message;
+  message.initRoot<schema::IrFile>().setVersion(1);
+  auto words = capnp::messageToFlatArray(message);
+  std::string bytes(reinterpret_cast<const char*>(words.asBytes().begin()), words.asBytes().size());
+  EXPECT_FALSE(readIr(bytes, "x.ir", catalog, diags));
+  EXPECT_NE(diags.formatText().find("magic"), std::string::npos) << diags.formatText();
+}
+
+TEST(IrRead, YamlIsNotMistakenForIr) {
+  EXPECT_FALSE(looksLikeIr("rdc: 1\n"));
+  EXPECT_FALSE(looksLikeIr(""));
+  EXPECT_TRUE(looksLikeIr(std::string("\0\0\0\0\x10\0\0\0", 8)));
+}
+
+}  // namespace
+}  // namespace rdc

@@ -1,0 +1,76 @@
+#include "ir/syntax.h"
+
+#include <gtest/gtest.h>
+
+namespace rdc {
+namespace {
+
+TEST(Syntax, InstanceKeyWithArgsIndicesAndDomain) {
+  DiagnosticSink diags;
+  Item item;
+  ASSERT_TRUE(syntax::instanceKey("Quorum<n, n - f> q[i][j + 1] @ node[i]", {0, 3, 5}, item, diags));
+  EXPECT_EQ(item.component, "Quorum");
+  ASSERT_EQ(item.args.size(), 2u);
+  EXPECT_EQ(item.args[1].text, "n - f");
+  EXPECT_EQ(item.args[1].pos.col, 5u + 10u);
+  EXPECT_EQ(item.name, "q");
+  EXPECT_EQ(item.indices.size(), 2u);
+  ASSERT_TRUE(item.domain);
+  EXPECT_EQ(item.domain->family, "node");
+  EXPECT_EQ(item.domain->pos.col, 5u + 31u);
+}
+
+TEST(Syntax, TermsOfEveryKind) {
+  DiagnosticSink diags;
+  auto kind = [&](const std::string& text) { return syntax::term(text, {0, 1, 1}, diags)->kind; };
+  EXPECT_EQ(kind("choose"), Term::Kind::Choose);
+  EXPECT_EQ(kind("never"), Term::Kind::Never);
+  EXPECT_EQ(kind("drop"), Term::Kind::Drop);
+  EXPECT_EQ(kind("const (1, true)"), Term::Kind::Const);
+  EXPECT_EQ(kind("input bc @ node[sender]"), Term::Kind::Input);
+  EXPECT_EQ(kind("output dlvr[i] as Int"), Term::Kind::Output);
+  auto wire = syntax::term("echoes'[*][j + 1]", {0, 1, 1}, diags);
+  ASSERT_TRUE(wire);
+  EXPECT_EQ(wire->kind, Term::Kind::Wire);
+  EXPECT_TRUE(wire->primed);
+  ASSERT_EQ(wire->indices.size(), 2u);
+  EXPECT_TRUE(wire->indices[0].star);
+  EXPECT_EQ(wire->indices[1].expr.text, "j + 1");
+  auto typed = syntax::term("input start as Opt<Int> @ node[0]", {0, 1, 1}, diags);
+  EXPECT_EQ(typed->typeText, "Opt<Int>");
+  EXPECT_FALSE(diags.hasErrors());
+}
+
+TEST(Syntax, BadFormsAreDiagnosedWithColumns) {
+  DiagnosticSink diags;
+  Term in, out;
+  EXPECT_FALSE(syntax::arrow("a -> b -> c", {0, 2, 4}, in, out, diags));
+  EXPECT_FALSE(syntax::arrow("choose", {0, 2, 4}, in, out, diags));
+  EXPECT_FALSE(syntax::term("w[1", {0, 2, 4}, diags));
+  EXPECT_FALSE(syntax::term("choose now", {0, 2, 4}, diags));
+  Item item;
+  EXPECT_FALSE(syntax::instanceKey("Sum", {0, 2, 4}, item, diags));
+  EXPECT_EQ(diags.errorCount(), 5u);
+  EXPECT_EQ(diags.all()[3].pos.col, 4u + 7u);  // "now"
+}
+
+TEST(Syntax, ForHeadersWithSeveralVariables) {
+  DiagnosticSink diags;
+  std::vector<LoopVar> loops;
+  ASSERT_TRUE(syntax::forHeader("i in 0..n, j in i + 1..n", {0, 1, 1}, loops, diags));
+  ASSERT_EQ(loops.size(), 2u);
+  EXPECT_EQ(loops[1].name, "j");
+  EXPECT_EQ(loops[1].lo.text, "i + 1");
+  EXPECT_FALSE(syntax::forHeader("i from 0 to n", {0, 1, 1}, loops, diags));
+}
+
+TEST(Syntax, LineTypesWithDimensions) {
+  DiagnosticSink diags;
+  LineDecl line;
+  ASSERT_TRUE(syntax::lineType("Opt<(Int, Bool)>[n][2]", {0, 1, 1}, line, diags));
+  EXPECT_EQ(line.typeText, "Opt<(Int, Bool)>");
+  EXPECT_EQ(line.dims.size(), 2u);
+}
+
+}  // namespace
+}  // namespace rdc
