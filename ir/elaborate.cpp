@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "ir/infer.h"
 #include "ir/union_find.h"
@@ -22,6 +23,88 @@ struct Attachment {
   bool implicit = false;  // an implicit drop/never added for a dangling composite line
 };
 
+// An index tuple. Tuples are short, so they live inline: elaboration makes
+// millions of them and must not allocate for each.
+class Indices {
+ public:
+  static constexpr size_t kMax = 6;
+  /// Indices are bounded by the size limit, so 32 bits hold them.
+  static constexpr int64_t kLargest = INT32_MAX;
+
+  Indices() = default;
+  Indices(size_t n, int64_t fill) : size_(static_cast<uint8_t>(n)) {
+    std::fill_n(v_, n, static_cast<int32_t>(fill));
+  }
+  void push_back(int64_t x) { v_[size_++] = static_cast<int32_t>(x); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  int32_t& operator[](size_t i) { return v_[i]; }
+  int64_t operator[](size_t i) const { return v_[i]; }
+  const int32_t* begin() const { return v_; }
+  const int32_t* end() const { return v_ + size_; }
+  Indices tail(size_t from) const {
+    Indices t;
+    for (size_t i = from; i < size_; ++i) t.push_back(v_[i]);
+    return t;
+  }
+  bool operator==(const Indices& o) const { return size_ == o.size_ && std::equal(begin(), end(), o.begin()); }
+  bool operator<(const Indices& o) const { return std::lexicographical_compare(begin(), end(), o.begin(), o.end()); }
+
+ private:
+  int32_t v_[kMax] = {};
+  uint8_t size_ = 0;
+};
+
+// A scalar wire name in a scope: name, whether it is a `x'` end, indices.
+struct NameKey {
+  uint32_t name;
+  bool primed;
+  Indices indices;
+  bool operator==(const NameKey& o) const { return name == o.name && primed == o.primed && indices == o.indices; }
+};
+
+// An insertion-ordered set of NameKeys with open addressing: elaboration
+// looks names up millions of times, and node-based maps spend most of that
+// time allocating. An entry's index is its insertion order.
+class NameTable {
+ public:
+  /// The index of `key`, inserting it if new; `.second` tells whether it was.
+  std::pair<uint32_t, bool> insert(const NameKey& key) {
+    if (2 * (keys_.size() + 1) > slots_.size()) grow();
+    for (size_t i = hash(key) & mask_;; i = (i + 1) & mask_) {
+      if (slots_[i] == 0) {
+        keys_.push_back(key);
+        slots_[i] = static_cast<uint32_t>(keys_.size());
+        return {slots_[i] - 1, true};
+      }
+      if (keys_[slots_[i] - 1] == key) return {slots_[i] - 1, false};
+    }
+  }
+  const NameKey& key(uint32_t index) const { return keys_[index]; }
+
+ private:
+  static size_t hash(const NameKey& k) {
+    uint64_t h = (static_cast<uint64_t>(k.name) << 1 | k.primed) * 0x9E3779B97F4A7C15ull;
+    for (int32_t i : k.indices) h = (h ^ static_cast<uint32_t>(i)) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;  // murmur's finaliser: the low bits used by the mask depend on every bit
+    h *= 0xC4CEB9FE1A85EC53ull;
+    return static_cast<size_t>(h ^ (h >> 33));
+  }
+  void grow() {
+    slots_.assign(std::max<size_t>(16, 2 * slots_.size()), 0);
+    mask_ = slots_.size() - 1;
+    for (uint32_t k = 0; k < keys_.size(); ++k) {
+      size_t i = hash(keys_[k]) & mask_;
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = k + 1;
+    }
+  }
+
+  std::vector<NameKey> keys_;
+  std::vector<uint32_t> slots_;  // 1 + index into keys_, 0 = empty
+  size_t mask_ = 0;
+};
+
 // A net segment: the value flowing through one wire name in one scope.
 // Segments joined by `wire:` items and composite boundaries form one net.
 struct NetNode {
@@ -35,13 +118,12 @@ struct NameInfo {
   uint8_t produced = 0, consumed = 0;
   Role role = Role::Local;
   Pos firstUse;
-  std::string display;
 };
 
 // The lines of the composite being elaborated, with their evaluated dims.
 struct OwnLine {
   const LineDecl* decl;
-  std::vector<int64_t> dims;
+  Indices dims;
   TypeId type;
   uint32_t typeGroup;  // for a line typed by a type variable: kNone otherwise
 };
@@ -54,9 +136,9 @@ struct Scope {
   std::string path;  // instance path prefix, "" for the system
   Env env;
   std::vector<OwnLine> ownLines;
-  std::unordered_map<std::string, uint32_t> names;  // key -> index into infos
+  NameTable names;  // an entry's index is its index in infos
   std::vector<NameInfo> infos;
-  std::set<std::string> instanceNames;
+  NameTable instanceNames;
   int depth = 0;
   // `@ D` on this instance or an enclosing one: where its components live.
   std::optional<uint32_t> domain;
@@ -70,7 +152,7 @@ struct Scope {
   }
 };
 
-std::string indexSuffix(const std::vector<int64_t>& indices) {
+std::string indexSuffix(const Indices& indices) {
   std::string s;
   for (int64_t i : indices) s += "[" + std::to_string(i) + "]";
   return s;
@@ -113,7 +195,46 @@ class Elaborator {
     };
   }
 
+  static const int64_t* findVar(const Env& env, std::string_view name) {
+    for (auto it = env.rbegin(); it != env.rend(); ++it) {
+      if (it->first == name) return &it->second;
+    }
+    return nullptr;
+  }
+
+  // The common case of index arithmetic, without building Values. Returns
+  // false on anything unusual, and the general evaluator then reports it.
+  static bool fastInt(const Expr& e, const Env& env, int64_t& out) {
+    switch (e.kind) {
+      case Expr::Kind::Literal:
+        if (e.value.kind != Value::Kind::Int) return false;
+        out = e.value.i;
+        return true;
+      case Expr::Kind::Name:
+        if (const int64_t* v = findVar(env, e.text)) {
+          out = *v;
+          return true;
+        }
+        return false;
+      case Expr::Kind::Binary: {
+        int64_t a, b;
+        if (!fastInt(*e.kids[0], env, a) || !fastInt(*e.kids[1], env, b)) return false;
+        switch (e.text[0]) {
+          case '+': return e.text.size() == 1 && !__builtin_add_overflow(a, b, &out);
+          case '-': return e.text.size() == 1 && !__builtin_sub_overflow(a, b, &out);
+          case '*': return !__builtin_mul_overflow(a, b, &out);
+          case '/': if (b == 0 || (a == INT64_MIN && b == -1)) return false; out = a / b; return true;
+          case '%': if (b == 0 || (a == INT64_MIN && b == -1)) return false; out = a % b; return true;
+          default: return false;
+        }
+      }
+      default: return false;
+    }
+  }
+
   std::optional<int64_t> evalIn(const Env& env, const SourceExpr& e) {
+    int64_t fast;
+    if (fastInt(*e.expr, env, fast)) return fast;
     ExprError error;
     auto v = evalInt(*e.expr, lookupIn(env), &error);
     if (!v) diags_.error(error.code, e.pos.shifted(error.offset), error.message);
@@ -221,7 +342,7 @@ class Elaborator {
     return uf_.add();
   }
 
-  uint32_t tokenNode(const Term& term, Scope& scope, const std::vector<int64_t>& stars, bool asSource) {
+  uint32_t tokenNode(const Term& term, Scope& scope, const Indices& stars, bool asSource) {
     uint32_t node = newNode();
     Endpoint ep;
     switch (term.kind) {
@@ -276,9 +397,7 @@ class Elaborator {
 
   // Evaluates a term's indices, substituting `*` by the star values (or
   // appending them all when the term has no `*`).
-  std::optional<std::vector<int64_t>> termIndices(Scope& scope, const Term& term,
-                                                  const std::vector<int64_t>& stars) {
-    std::vector<int64_t> out;
+  std::optional<Indices> termIndices(Scope& scope, const Term& term, const Indices& stars) {
     size_t starCount = 0;
     for (const IndexTerm& idx : term.indices) starCount += idx.star;
     if (starCount != 0 && starCount != stars.size()) {
@@ -287,6 +406,11 @@ class Elaborator {
                    " unindexed dimensions");
       return std::nullopt;
     }
+    if (term.indices.size() + (starCount == 0 ? stars.size() : 0) > Indices::kMax) {
+      diags_.error("index-range", term.pos, "at most " + std::to_string(Indices::kMax) + " indices are supported");
+      return std::nullopt;
+    }
+    Indices out;
     size_t nextStar = 0;
     for (const IndexTerm& idx : term.indices) {
       if (idx.star) {
@@ -295,18 +419,24 @@ class Elaborator {
       }
       auto v = evalIn(scope.env, idx.expr);
       if (!v) return std::nullopt;
+      if (*v > Indices::kLargest || *v < -Indices::kLargest) {
+        diags_.error("index-range", idx.expr.pos, "index " + std::to_string(*v) + " is beyond any bundle");
+        return std::nullopt;
+      }
       out.push_back(*v);
     }
-    if (starCount == 0) out.insert(out.end(), stars.begin(), stars.end());
+    if (starCount == 0) {
+      for (int64_t s : stars) out.push_back(s);
+    }
     return out;
   }
 
   // Finds (or creates) the name a wire term refers to and counts one use.
-  uint32_t wireUse(Scope& scope, const Term& term, const std::vector<int64_t>& stars, bool produce) {
+  uint32_t wireUse(Scope& scope, const Term& term, const Indices& stars, bool produce) {
     auto indices = termIndices(scope, term, stars);
     if (!indices) return kNone;
     const OwnLine* own = scope.ownLine(term.name);
-    std::string display = term.name + (term.primed ? "'" : "") + indexSuffix(*indices);
+    auto display = [&] { return term.name + (term.primed ? "'" : "") + indexSuffix(*indices); };
     if (term.primed && !own) {
       diags_.error("unknown-wire", term.pos, "'" + term.name + "'' names the output end of a line, but " +
                    componentLabel(scope) + " has no line '" + term.name + "'");
@@ -328,27 +458,27 @@ class Elaborator {
       }
       if (produce != term.primed) {
         diags_.error("linearity", term.pos, term.primed
-            ? "'" + display + "' is this component's output end: it can only receive a value"
-            : "'" + display + "' is this component's input end: it can only give a value (write '" +
+            ? "'" + display() + "' is this component's output end: it can only receive a value"
+            : "'" + display() + "' is this component's input end: it can only give a value (write '" +
                   term.name + "'' for the output end)");
         return kNone;
       }
     } else {
       for (int64_t i : *indices) {
         if (i < 0) {
-          diags_.error("index-range", term.pos, "negative index " + std::to_string(i) + " in '" + display + "'");
+          diags_.error("index-range", term.pos, "negative index " + std::to_string(i) + " in '" + display() + "'");
           return kNone;
         }
       }
     }
-    std::string key = nameKey(term.name, term.primed, *indices);
-    auto [it, inserted] = scope.names.try_emplace(std::move(key), static_cast<uint32_t>(scope.infos.size()));
-    if (inserted) scope.infos.push_back({newNode(), 0, 0, Role::Local, term.pos, display});
-    NameInfo& info = scope.infos[it->second];
+    NameKey key{nameId(term), term.primed, *indices};
+    auto [index, inserted] = scope.names.insert(key);
+    if (inserted) scope.infos.push_back({newNode(), 0, 0, Role::Local, term.pos});
+    NameInfo& info = scope.infos[index];
     uint8_t& count = produce ? info.produced : info.consumed;
     if (count >= 1) {
       const char* what = produce ? "produced" : "consumed";
-      diags_.error("linearity", term.pos, "wire '" + display + "' is " + what +
+      diags_.error("linearity", term.pos, "wire '" + display() + "' is " + what +
                    " more than once (wires are linear; copy with Def, discard with drop)");
       return kNone;
     }
@@ -356,17 +486,24 @@ class Elaborator {
     return info.node;
   }
 
-  std::string nameKey(const std::string& name, bool primed, const std::vector<int64_t>& indices) {
-    auto [it, inserted] = nameIds_.try_emplace(name, static_cast<uint32_t>(nameIds_.size()));
-    std::string key(4 + 1 + 8 * indices.size(), '\0');
-    std::memcpy(key.data(), &it->second, 4);
-    key[4] = primed ? 1 : 0;
-    std::memcpy(key.data() + 5, indices.data(), 8 * indices.size());
-    return key;
+  uint32_t nameId(const std::string& name) {
+    auto [it, inserted] = nameIds_.try_emplace(name, static_cast<uint32_t>(names_.size()));
+    if (inserted) names_.push_back(name);
+    return it->second;
+  }
+  // Terms are interned once; their names are looked up by address after that.
+  uint32_t nameId(const Term& term) {
+    auto [it, inserted] = termNameIds_.try_emplace(&term, 0);
+    if (inserted) it->second = nameId(term.name);
+    return it->second;
+  }
+
+  std::string spell(const NameKey& key) const {
+    return names_[key.name] + (key.primed ? "'" : "") + indexSuffix(key.indices);
   }
 
   // Resolves the source side of a binding: the net the value comes from.
-  uint32_t source(Scope& scope, const Term& term, const std::vector<int64_t>& stars) {
+  uint32_t source(Scope& scope, const Term& term, const Indices& stars) {
     switch (term.kind) {
       case Term::Kind::Wire: return wireUse(scope, term, stars, false);
       case Term::Kind::Drop:
@@ -378,7 +515,7 @@ class Elaborator {
   }
 
   // Resolves the destination side of a binding: the net the value goes to.
-  uint32_t destination(Scope& scope, const Term& term, const std::vector<int64_t>& stars) {
+  uint32_t destination(Scope& scope, const Term& term, const Indices& stars) {
     switch (term.kind) {
       case Term::Kind::Wire: return withDomain(scope, term, wireUse(scope, term, stars, true));
       case Term::Kind::Drop:
@@ -407,17 +544,16 @@ class Elaborator {
   // A key index that is a fresh name ranges over its dimension; dimensions
   // the key leaves out are enumerated as `*` values for the terms.
   template <typename Each>
-  bool forEachElement(Scope& scope, const Binding& b, const std::vector<int64_t>& dims, Each each) {
+  bool forEachElement(Scope& scope, const Binding& b, const Indices& dims, Each each) {
     if (b.keyIndices.size() > dims.size()) {
       diags_.error("index-range", b.pos, "line '" + b.line + "' has " + std::to_string(dims.size()) +
                    " dimensions, indexed with " + std::to_string(b.keyIndices.size()));
       return false;
     }
-    std::vector<int64_t> fixed(b.keyIndices.size(), -1);  // -1: a fresh loop variable
+    Indices fixed(b.keyIndices.size(), -1);  // -1: a fresh loop variable
     for (size_t k = 0; k < b.keyIndices.size(); ++k) {
       const Expr& e = *b.keyIndices[k].expr;
-      bool fresh = e.kind == Expr::Kind::Name && !lookupIn(scope.env)(e.text);
-      if (fresh) continue;
+      if (e.kind == Expr::Kind::Name && !findVar(scope.env, e.text)) continue;
       auto v = evalIn(scope.env, b.keyIndices[k]);
       if (!v) return false;
       if (*v < 0 || *v >= dims[k]) {
@@ -427,14 +563,14 @@ class Elaborator {
       }
       fixed[k] = *v;
     }
-    std::vector<int64_t> element(dims.size(), 0);
-    std::vector<size_t> free;  // positions the odometer advances
+    Indices element(dims.size(), 0);
+    Indices free;  // positions the odometer advances
     for (size_t k = 0; k < dims.size(); ++k) {
       if (k < fixed.size() && fixed[k] >= 0) {
         element[k] = fixed[k];
       } else {
         if (dims[k] == 0) return true;  // an empty bundle has no elements
-        free.push_back(k);
+        free.push_back(static_cast<int64_t>(k));
       }
     }
     size_t envMark = scope.env.size();
@@ -442,13 +578,12 @@ class Elaborator {
       for (size_t k = 0; k < fixed.size(); ++k) {
         if (fixed[k] < 0) scope.env.emplace_back(b.keyIndices[k].expr->text, element[k]);
       }
-      std::vector<int64_t> stars(element.begin() + fixed.size(), element.end());
-      bool ok = each(element, stars);
+      bool ok = each(element, element.tail(fixed.size()));
       scope.env.resize(envMark);
       if (!ok || aborted_) return false;
       size_t f = free.size();
       while (f > 0) {
-        size_t k = free[f - 1];
+        size_t k = static_cast<size_t>(free[f - 1]);
         if (++element[k] < dims[k]) break;
         element[k] = 0;
         --f;
@@ -496,17 +631,15 @@ class Elaborator {
   void wireItem(Scope& scope, const Item& item) {
     // A bundle wired whole (`wire: dlvr -> out'`) covers every element of
     // the composite's own line on either side.
-    std::vector<int64_t> dims;
+    Indices dims;
     for (const Term* t : {&item.from, &item.to}) {
       const OwnLine* own = t->kind == Term::Kind::Wire ? scope.ownLine(t->name) : nullptr;
-      if (own && dims.empty() && t->indices.size() < own->dims.size()) {
-        dims.assign(own->dims.begin() + t->indices.size(), own->dims.end());
-      }
+      if (own && dims.empty() && t->indices.size() < own->dims.size()) dims = own->dims.tail(t->indices.size());
     }
     Binding b;
     b.pos = item.pos;
     b.line = "wire";
-    forEachElement(scope, b, dims, [&](const std::vector<int64_t>&, const std::vector<int64_t>& stars) {
+    forEachElement(scope, b, dims, [&](const Indices&, const Indices& stars) {
       uint32_t from = source(scope, item.from, stars);
       uint32_t to = destination(scope, item.to, stars);
       if (from != kNone && to != kNone) join(from, to, item.pos);
@@ -517,18 +650,23 @@ class Elaborator {
   // Joins two net segments into one net (a wire item or a composite boundary).
   void join(uint32_t a, uint32_t b, Pos) { uf_.unite(a, b); }
 
-  std::string instancePath(Scope& scope, const Item& item, std::vector<int64_t>& indices) {
+  std::string instancePath(Scope& scope, const Item& item) {
+    Indices indices;
+    if (item.indices.size() > Indices::kMax) {
+      diags_.error("index-range", item.pos, "at most " + std::to_string(Indices::kMax) + " indices are supported");
+      return "";
+    }
     for (const SourceExpr& e : item.indices) {
       auto v = evalIn(scope.env, e);
       if (!v) return "";
-      if (*v < 0) {
-        diags_.error("index-range", e.pos, "negative instance index " + std::to_string(*v));
+      if (*v < 0 || *v > Indices::kLargest) {
+        diags_.error("index-range", e.pos, "instance index " + std::to_string(*v) + " is out of range");
         return "";
       }
       indices.push_back(*v);
     }
     std::string local = item.name + indexSuffix(indices);
-    if (!scope.instanceNames.insert(local).second) {
+    if (!scope.instanceNames.insert({nameId(item.name), false, indices}).second) {
       diags_.error("duplicate-name", item.pos, "instance '" + local + "' is defined twice in " + componentLabel(scope));
       return "";
     }
@@ -536,8 +674,7 @@ class Elaborator {
   }
 
   void instance(Scope& scope, const Item& item) {
-    std::vector<int64_t> indices;
-    std::string path = instancePath(scope, item, indices);
+    std::string path = instancePath(scope, item);
     if (path.empty()) return;
     std::vector<int64_t> args;
     for (const SourceExpr& a : item.args) {
@@ -602,9 +739,10 @@ class Elaborator {
     inst.pos = item.pos;
     inst.firstLine = static_cast<uint32_t>(graph_.lines.size());
     // The instance's line layout: one block per signature line.
-    struct Block { std::string name; uint16_t sig; int64_t size; uint32_t first; };
+    struct Block { const std::string* name; uint16_t sig; int64_t size; uint32_t first; };
     std::vector<Block> blocks;
     uint32_t next = inst.firstLine;
+    FnBody fn;
     if (base.variadicArgs) {
       if (!item.fnExpr) {
         diags_.error("syntax", item.pos, "an Fn instance needs `expr: ...`");
@@ -616,16 +754,18 @@ class Elaborator {
           diags_.error("index-range", b.pos, "Fn argument lines are scalar");
           return;
         }
-        inst.fnArgs.push_back(b.line);
-        blocks.push_back({b.line, static_cast<uint16_t>(blocks.size()), 0, next++});
+        fn.args.push_back(b.line);
+        blocks.push_back({&b.line, static_cast<uint16_t>(blocks.size()), 0, next++});
       }
-      blocks.push_back({"r", static_cast<uint16_t>(blocks.size()), 0, next++});
-      if (!fnExpression(scope, item, inst)) return;
+      blocks.push_back({&base.lines[0].name, static_cast<uint16_t>(blocks.size()), 0, next++});
+      if (!fnExpression(scope, item, fn)) return;
+      inst.fn = static_cast<uint32_t>(graph_.fns.size());
+      graph_.fns.push_back(std::move(fn));
     } else {
       for (size_t s = 0; s < base.lines.size(); ++s) {
         const LineSig& sig = base.lines[s];
         int64_t size = sig.sizeParam < 0 ? 0 : args[sig.sizeParam];
-        blocks.push_back({sig.name, static_cast<uint16_t>(s), size, next});
+        blocks.push_back({&sig.name, static_cast<uint16_t>(s), size, next});
         next += static_cast<uint32_t>(std::max<int64_t>(size, 1));
       }
     }
@@ -644,14 +784,14 @@ class Elaborator {
     }
     std::vector<uint8_t> bound(inst.lineCount, 0);
     for (const Binding& b : item.bindings) {
-      auto blk = std::find_if(blocks.begin(), blocks.end(), [&](const Block& x) { return x.name == b.line; });
+      auto blk = std::find_if(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; });
       if (blk == blocks.end()) {
         diags_.error("unknown-line", b.pos, base.name + " has no line '" + b.line + "'");
         continue;
       }
-      std::vector<int64_t> dims;
+      Indices dims;
       if (blk->size > 0) dims.push_back(blk->size);
-      forEachElement(scope, b, dims, [&](const std::vector<int64_t>& element, const std::vector<int64_t>& stars) {
+      forEachElement(scope, b, dims, [&](const Indices& element, const Indices& stars) {
         uint32_t id = blk->first + static_cast<uint32_t>(element.empty() ? 0 : element[0]);
         if (bound[id - inst.firstLine]++) {
           diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
@@ -669,7 +809,7 @@ class Elaborator {
     for (const Block& blk : blocks) {
       for (int64_t e = 0; e < std::max<int64_t>(blk.size, 1); ++e) {
         if (!bound[blk.first - inst.firstLine + e]) {
-          diags_.error("linearity", item.pos, "line '" + blk.name + (blk.size ? "[" + std::to_string(e) + "]" : "") +
+          diags_.error("linearity", item.pos, "line '" + *blk.name + (blk.size ? "[" + std::to_string(e) + "]" : "") +
                        "' of " + base.name + " " + item.name + " is not bound (every line needs a source and a destination)");
           break;
         }
@@ -678,18 +818,18 @@ class Elaborator {
     graph_.instances.push_back(std::move(inst));
   }
 
-  bool fnExpression(Scope& scope, const Item& item, FlatInstance& inst) {
-    inst.fnText = item.fnExpr->text;
-    inst.fnExpr = item.fnExpr->expr;
-    for (const std::string& name : freeNames(*inst.fnExpr)) {
-      if (std::find(inst.fnArgs.begin(), inst.fnArgs.end(), name) != inst.fnArgs.end()) continue;
+  bool fnExpression(Scope& scope, const Item& item, FnBody& fn) {
+    fn.text = item.fnExpr->text;
+    fn.expr = item.fnExpr->expr;
+    for (const std::string& name : freeNames(*fn.expr)) {
+      if (std::find(fn.args.begin(), fn.args.end(), name) != fn.args.end()) continue;
       auto v = lookupIn(scope.env)(name);
       if (!v) {
         diags_.error("unknown-name", item.fnExpr->pos, "Fn expression reads '" + name +
                      "', which is neither an argument line nor a parameter");
         return false;
       }
-      inst.fnConsts.emplace_back(name, v->i);
+      fn.consts.emplace_back(name, v->i);
     }
     return true;
   }
@@ -753,6 +893,10 @@ class Elaborator {
         }
         own.type = *type;
       }
+      if (decl.dims.size() > Indices::kMax) {
+        diags_.error("index-range", decl.pos, "at most " + std::to_string(Indices::kMax) + " dimensions are supported");
+        return;
+      }
       for (const SourceExpr& d : decl.dims) {
         auto n = evalParam(inner.env, d, "dimension of " + decl.name);
         if (!n) return;
@@ -765,7 +909,7 @@ class Elaborator {
       inner.ownLines.push_back(std::move(own));
     }
     // Bind each of the composite's lines to nets of the outer scope.
-    std::vector<std::set<std::vector<int64_t>>> bound(inner.ownLines.size());
+    std::vector<std::set<Indices>> bound(inner.ownLines.size());
     for (const Binding& b : item.bindings) {
       auto own = std::find_if(inner.ownLines.begin(), inner.ownLines.end(),
                               [&](const OwnLine& l) { return l.decl->name == b.line; });
@@ -774,7 +918,7 @@ class Elaborator {
         continue;
       }
       size_t lineIndex = own - inner.ownLines.begin();
-      forEachElement(outer, b, own->dims, [&](const std::vector<int64_t>& element, const std::vector<int64_t>& stars) {
+      forEachElement(outer, b, own->dims, [&](const Indices& element, const Indices& stars) {
         if (!bound[lineIndex].insert(element).second) {
           diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
           return false;
@@ -782,11 +926,11 @@ class Elaborator {
         uint32_t in = source(outer, b.in, stars);
         uint32_t out = destination(outer, b.out, stars);
         if (in == kNone || out == kNone) return true;
-        std::string suffix = indexSuffix(element);
-        inner.names.emplace(nameKey(b.line, false, element), static_cast<uint32_t>(inner.infos.size()));
-        inner.infos.push_back({in, 1, 0, Role::OwnInput, b.pos, b.line + suffix});
-        inner.names.emplace(nameKey(b.line, true, element), static_cast<uint32_t>(inner.infos.size()));
-        inner.infos.push_back({out, 0, 1, Role::OwnOutput, b.pos, b.line + "'" + suffix});
+        NameKey inKey{nameId(b.line), false, element}, outKey{nameId(b.line), true, element};
+        inner.names.insert(inKey);
+        inner.infos.push_back({in, 1, 0, Role::OwnInput, b.pos});
+        inner.names.insert(outKey);
+        inner.infos.push_back({out, 0, 1, Role::OwnOutput, b.pos});
         typeHints_.push_back({in, own->type, b.pos, kNone, own->typeGroup});
         typeHints_.push_back({out, own->type, b.pos, kNone, own->typeGroup});
         return spend(1, b.pos);
@@ -808,18 +952,20 @@ class Elaborator {
   // Checks that every wire of a finished scope was produced and consumed
   // exactly once; a composite's unused own ends are dangling (a warning).
   void closeScope(Scope& scope) {
-    for (NameInfo& info : scope.infos) {
+    for (uint32_t index = 0; index < scope.infos.size(); ++index) {
+      NameInfo& info = scope.infos[index];
       if (info.produced == 1 && info.consumed == 1) continue;
+      const NameKey& key = scope.names.key(index);
       switch (info.role) {
         case Role::Local:
           diags_.error("linearity", info.firstUse, info.produced == 0
-              ? "wire '" + info.display + "' is consumed but never produced"
-              : "wire '" + info.display + "' is produced but never consumed (discard it with drop)");
+              ? "wire '" + spell(key) + "' is consumed but never produced"
+              : "wire '" + spell(key) + "' is produced but never consumed (discard it with drop)");
           break;
         case Role::OwnInput:
         case Role::OwnOutput: {
           bool input = info.role == Role::OwnInput;
-          std::string line = info.display.substr(0, info.display.find_first_of("'["));
+          const std::string& line = names_[key.name];
           if (danglingReported_.insert(scope.def->name + "." + line + (input ? "" : "'")).second) {
             diags_.warning("dangling-line", scope.def->pos, std::string(input ? "input end '" : "output end '") +
                            line + (input ? "" : "'") + "' of component '" + scope.def->name + "' is not used inside" +
@@ -836,13 +982,16 @@ class Elaborator {
 
   // Turns nets into line-to-line wires and token endpoints.
   void connect() {
-    std::vector<NetNode> nets(nodes_.size());
+    // Gather each net's ends at its root; linearity guarantees one of each.
+    std::vector<NetNode>& nets = nodes_;
     for (uint32_t n = 0; n < nodes_.size(); ++n) {
-      NetNode& root = nets[uf_.find(n)];
-      if (nodes_[n].producer.kind != Attachment::Kind::None) root.producer = nodes_[n].producer;
-      if (nodes_[n].consumer.kind != Attachment::Kind::None) root.consumer = nodes_[n].consumer;
+      uint32_t root = uf_.find(n);
+      if (root == n) continue;
+      if (nodes_[n].producer.kind != Attachment::Kind::None) nets[root].producer = nodes_[n].producer;
+      if (nodes_[n].consumer.kind != Attachment::Kind::None) nets[root].consumer = nodes_[n].consumer;
     }
     for (uint32_t n = 0; n < nets.size(); ++n) {
+      if (uf_.find(n) != n) continue;
       const Attachment& p = nets[n].producer;
       const Attachment& c = nets[n].consumer;
       if (p.kind == Attachment::Kind::None || c.kind == Attachment::Kind::None) continue;
@@ -874,8 +1023,7 @@ class Elaborator {
     if (p.token.kind != Endpoint::Kind::Choose) return;
     const FlatInstance& inst = graph_.instances[l.instance];
     const BaseComponent& base = catalog_.at(inst.base);
-    bool isFnResult = base.variadicArgs && l.sig == inst.fnArgs.size();
-    const LineSig* sig = base.variadicArgs ? (isFnResult ? &base.lines[0] : nullptr) : &base.lines[l.sig];
+    const LineSig* sig = graph_.signature(catalog_, line);
     if (!sig || !sig->choosable) {
       std::string choosables;
       for (const LineSig& s : base.lines) {
@@ -920,6 +1068,8 @@ class Elaborator {
   std::vector<NetNode> nodes_;
   UnionFind uf_;
   std::unordered_map<std::string, uint32_t> nameIds_;
+  std::vector<std::string> names_;
+  std::unordered_map<const Term*, uint32_t> termNameIds_;
   std::set<std::string> inputNames_, outputNames_, used_, danglingReported_;
   std::vector<TypeHint> typeHints_;
   std::vector<DomainHint> domainHints_;

@@ -2,14 +2,25 @@
 
 namespace rdc {
 
-std::string Graph::lineName(const Catalog& catalog, uint32_t id) const {
+const std::vector<std::string>& Graph::fnArgs(const FlatInstance& inst) const {
+  static const std::vector<std::string> none;
+  return inst.fn == kNone ? none : fns[inst.fn].args;
+}
+
+const LineSig* Graph::signature(const Catalog& catalog, uint32_t id) const {
   const FlatLine& line = lines[id];
   const FlatInstance& inst = instances[line.instance];
   const BaseComponent& base = catalog.at(inst.base);
-  if (base.variadicArgs && line.sig < inst.fnArgs.size()) return inst.fnArgs[line.sig];
-  const LineSig& sig = base.lines[base.variadicArgs ? 0 : line.sig];
-  if (sig.sizeParam < 0) return sig.name;
-  return sig.name + "[" + std::to_string(line.element) + "]";
+  if (!base.variadicArgs) return &base.lines[line.sig];
+  return line.sig == fnArgs(inst).size() ? &base.lines[0] : nullptr;  // Fn: args, then r
+}
+
+std::string Graph::lineName(const Catalog& catalog, uint32_t id) const {
+  const LineSig* sig = signature(catalog, id);
+  const FlatLine& line = lines[id];
+  if (!sig) return fnArgs(instances[line.instance])[line.sig];
+  if (sig->sizeParam < 0) return sig->name;
+  return sig->name + "[" + std::to_string(line.element) + "]";
 }
 
 std::string Graph::linePath(const Catalog& catalog, uint32_t id) const {

@@ -37,6 +37,16 @@ struct FlatLine {
   Pos pos;                ///< the binding that created the line
 };
 
+/// What an Fn instance computes: its argument line names (in line order,
+/// before `r`), its expression, and the integer constants (parameters, loop
+/// indices) the expression reads.
+struct FnBody {
+  std::vector<std::string> args;
+  std::string text;
+  ExprPtr expr;
+  std::vector<std::pair<std::string, int64_t>> consts;
+};
+
 /// A base component instance.
 struct FlatInstance {
   std::string path;            ///< e.g. `rb.echo[2].link[3]`
@@ -44,13 +54,8 @@ struct FlatInstance {
   std::vector<int64_t> args;   ///< value parameters (Inc's k, Quorum's n and k, ...)
   uint32_t firstLine = 0;
   uint32_t lineCount = 0;
+  uint32_t fn = kNone;         ///< Fn only: index into Graph::fns
   Pos pos;
-  /// Fn only: argument line names (in line order, before `r`), the expression,
-  /// and the integer constants (parameters, loop indices) it may read.
-  std::vector<std::string> fnArgs;
-  std::string fnText;
-  ExprPtr fnExpr;
-  std::vector<std::pair<std::string, int64_t>> fnConsts;
 };
 
 /// An extrinsic input or output of the whole system.
@@ -66,10 +71,15 @@ struct Graph {
   std::vector<Extrinsic> inputs;
   std::vector<Extrinsic> outputs;
   std::vector<Value> constants;
+  std::vector<FnBody> fns;
   std::vector<std::string> domains;  ///< `node[0]`, ...; `main` when the model declares none
   TypeTable types;
   std::vector<std::pair<std::string, int64_t>> params;  ///< evaluated global parameters
 
+  /// Fn argument lines of an instance (none for other components).
+  const std::vector<std::string>& fnArgs(const FlatInstance& inst) const;
+  /// The catalog signature of a line; null for an Fn argument (user-named) line.
+  const LineSig* signature(const Catalog& catalog, uint32_t line) const;
   /// The line's name within its instance, e.g. `votes[3]` or `rcv`.
   std::string lineName(const Catalog& catalog, uint32_t line) const;
   /// The line's full path, e.g. `rb.echo[2].link[3].rcv`.

@@ -73,7 +73,7 @@ class TypeInference {
     size_t errorsBefore = diags_.errorCount();
     shareTypeVariables();
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
-      const LineSig* sig = signature(l);
+      const LineSig* sig = graph_.signature(catalog_, l);
       if (sig && !sig->type.generic) assign(l, sig->type.fixed, graph_.lines[l].pos);
     }
     std::map<uint32_t, uint32_t> groupLine;  // type variable group -> a line of it
@@ -108,14 +108,6 @@ class TypeInference {
   }
 
  private:
-  const LineSig* signature(uint32_t l) const {
-    const FlatLine& line = graph_.lines[l];
-    const FlatInstance& inst = graph_.instances[line.instance];
-    const BaseComponent& base = catalog_.at(inst.base);
-    if (base.variadicArgs) return line.sig == inst.fnArgs.size() ? &base.lines[0] : nullptr;
-    return &base.lines[line.sig];
-  }
-
   // Lines typed `T` in one instance share one type (Sync's each have their own).
   void shareTypeVariables() {
     for (const FlatInstance& inst : graph_.instances) {
@@ -150,27 +142,28 @@ class TypeInference {
   bool fnResults() {
     bool progress = false;
     for (const FlatInstance& inst : graph_.instances) {
-      if (!catalog_.at(inst.base).variadicArgs) continue;
-      uint32_t r = inst.firstLine + static_cast<uint32_t>(inst.fnArgs.size());
+      if (inst.fn == kNone) continue;
+      const FnBody& fn = graph_.fns[inst.fn];
+      uint32_t r = inst.firstLine + static_cast<uint32_t>(fn.args.size());
       if (classes_.label(r) != kUnknown && checkedFns_.count(&inst)) continue;
       std::vector<TypeId> argTypes;
       bool ready = true;
-      for (uint32_t a = 0; a < inst.fnArgs.size(); ++a) {
+      for (uint32_t a = 0; a < fn.args.size(); ++a) {
         argTypes.push_back(classes_.label(inst.firstLine + a));
         ready &= argTypes.back() != kUnknown;
       }
       if (!ready) continue;
       TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
-        for (size_t a = 0; a < inst.fnArgs.size(); ++a) {
-          if (inst.fnArgs[a] == name) return argTypes[a];
+        for (size_t a = 0; a < fn.args.size(); ++a) {
+          if (fn.args[a] == name) return argTypes[a];
         }
-        for (const auto& c : inst.fnConsts) {
+        for (const auto& c : fn.consts) {
           if (c.first == name) return TypeTable::kInt;
         }
         return std::nullopt;
       };
       ExprError error;
-      auto t = typeOfExpr(*inst.fnExpr, lookup, graph_.types, &error);
+      auto t = typeOfExpr(*fn.expr, lookup, graph_.types, &error);
       checkedFns_.insert(&inst);
       if (!t) {
         report(error.code, graph_.lines[r].pos, "in Fn " + inst.path + ": " + error.message);

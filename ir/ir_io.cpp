@@ -136,10 +136,13 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
     ib.setFirstLine(in.firstLine);
     ib.setLineCount(in.lineCount);
     put(ib.initPos(), in.pos);
-    auto fnArgs = ib.initFnArgs(in.fnArgs.size());
-    for (size_t a = 0; a < in.fnArgs.size(); ++a) fnArgs.set(a, in.fnArgs[a]);
-    ib.setFnExpr(in.fnText);
-    putNamedInts(ib.initFnConsts(in.fnConsts.size()), in.fnConsts);
+    if (in.fn != kNone) {
+      const FnBody& fn = g.fns[in.fn];
+      auto fnArgs = ib.initFnArgs(fn.args.size());
+      for (size_t a = 0; a < fn.args.size(); ++a) fnArgs.set(a, fn.args[a]);
+      ib.setFnExpr(fn.text);
+      putNamedInts(ib.initFnConsts(fn.consts.size()), fn.consts);
+    }
   }
   auto lines = b.initLines(g.lines.size());
   for (size_t i = 0; i < g.lines.size(); ++i) {
@@ -319,13 +322,16 @@ class IrReader {
       inst.lineCount = in.getLineCount();
       if (inst.firstLine > lineCount || inst.lineCount > lineCount - inst.firstLine) throw Malformed{"instance lines out of range"};
       inst.pos = pos(in.getPos());
-      for (auto a : in.getFnArgs()) inst.fnArgs.push_back(a.cStr());
-      inst.fnText = in.getFnExpr().cStr();
-      for (auto c : in.getFnConsts()) inst.fnConsts.emplace_back(c.getName().cStr(), c.getValue());
       if (catalog_.at(inst.base).variadicArgs) {
+        FnBody fn;
+        for (auto a : in.getFnArgs()) fn.args.push_back(a.cStr());
+        fn.text = in.getFnExpr().cStr();
+        for (auto c : in.getFnConsts()) fn.consts.emplace_back(c.getName().cStr(), c.getValue());
         ExprError error;
-        inst.fnExpr = parseExpr(inst.fnText, &error);
-        if (!inst.fnExpr) throw Malformed{"bad Fn expression in " + inst.path};
+        fn.expr = parseExpr(fn.text, &error);
+        if (!fn.expr) throw Malformed{"bad Fn expression in " + inst.path};
+        inst.fn = static_cast<uint32_t>(g.fns.size());
+        g.fns.push_back(std::move(fn));
       }
       g.instances.push_back(std::move(inst));
     }
@@ -369,7 +375,7 @@ class IrReader {
       if (line.instance >= g.instances.size()) throw Malformed{"line " + std::to_string(l) + ": bad instance"};
       const FlatInstance& inst = g.instances[line.instance];
       const BaseComponent& base = catalog_.at(inst.base);
-      size_t sigCount = base.variadicArgs ? inst.fnArgs.size() + 1 : base.lines.size();
+      size_t sigCount = base.variadicArgs ? g.fnArgs(inst).size() + 1 : base.lines.size();
       if (line.sig >= sigCount) throw Malformed{"line " + std::to_string(l) + ": bad signature line"};
       if (!base.variadicArgs) {
         int sp = base.lines[line.sig].sizeParam;

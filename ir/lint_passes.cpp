@@ -66,25 +66,17 @@ class WaitGraph {
 
   // Lines of `inst` whose signature line (or Fn argument) is named `name`.
   void linesNamed(const FlatInstance& inst, const std::string& name, std::vector<uint32_t>& out) const {
-    const BaseComponent& base = catalog_.at(inst.base);
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-      uint16_t sig = graph_.lines[l].sig;
-      bool isArg = base.variadicArgs && sig < inst.fnArgs.size();
-      if ((name == "*args" && isArg) ||
-          (!base.variadicArgs && base.lines[sig].name == name)) {
-        out.push_back(l);
-      }
+      const LineSig* sig = graph_.signature(catalog_, l);
+      if (sig ? sig->name == name && !catalog_.at(inst.base).variadicArgs : name == "*args") out.push_back(l);
     }
   }
 
   void instanceEdges(const FlatInstance& inst) {
-    const BaseComponent& base = catalog_.at(inst.base);
     std::vector<uint32_t> needed;
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
       edges_.push_back({in(l), out(l)});
-      uint16_t sig = graph_.lines[l].sig;
-      const LineSig* s = base.variadicArgs ? (sig == inst.fnArgs.size() ? &base.lines[0] : nullptr)
-                                           : &base.lines[sig];
+      const LineSig* s = graph_.signature(catalog_, l);
       if (!s) continue;
       needed.clear();
       for (const std::string& need : s->outputNeeds) linesNamed(inst, need, needed);

@@ -133,10 +133,11 @@ system:
   const Graph& g = b.loaded->graph;
   EXPECT_EQ(g.types.name(g.lines[lineByPath(*b.loaded, "copy.y")].type), "Int");
   EXPECT_EQ(g.types.name(g.lines[lineByPath(*b.loaded, "again.y")].type), "Opt<Int>");
-  const FlatInstance& fn = g.instances[1];
-  EXPECT_EQ(fn.fnArgs, std::vector<std::string>{"v"});
-  ASSERT_EQ(fn.fnConsts.size(), 1u);
-  EXPECT_EQ(fn.fnConsts[0], (std::pair<std::string, int64_t>{"bonus", 2}));
+  ASSERT_NE(g.instances[1].fn, kNone);
+  const FnBody& fn = g.fns[g.instances[1].fn];
+  EXPECT_EQ(fn.args, std::vector<std::string>{"v"});
+  ASSERT_EQ(fn.consts.size(), 1u);
+  EXPECT_EQ(fn.consts[0], (std::pair<std::string, int64_t>{"bonus", 2}));
 }
 
 TEST(Elaborate, BrachaDomainsAreInferredAcrossLinks) {

@@ -18,8 +18,7 @@ void expectSameGraph(const Graph& a, const Graph& b) {
     EXPECT_EQ(a.instances[i].base, b.instances[i].base);
     EXPECT_EQ(a.instances[i].args, b.instances[i].args);
     EXPECT_EQ(a.instances[i].firstLine, b.instances[i].firstLine);
-    EXPECT_EQ(a.instances[i].fnText, b.instances[i].fnText);
-    EXPECT_EQ(a.instances[i].fnConsts, b.instances[i].fnConsts);
+    EXPECT_EQ(a.fnArgs(a.instances[i]), b.fnArgs(b.instances[i]));
   }
   ASSERT_EQ(a.lines.size(), b.lines.size());
   for (size_t l = 0; l < a.lines.size(); ++l) {
