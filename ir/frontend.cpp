@@ -24,10 +24,10 @@ class YamlReader {
     Model m;
     m.pos = pos(root);
     bool sawVersion = false, sawSystem = false;
-    for (auto it = root.begin(); it != root.end(); ++it) {
+    for (const auto& kv : root) {
       if (!visit()) return std::nullopt;
-      std::string key = scalarOr(it->first, "");
-      const YAML::Node& value = it->second;
+      std::string key = scalarOr(kv.first, "");
+      const YAML::Node& value = kv.second;
       if (key == "rdc") {
         sawVersion = true;
         if (!value.IsScalar() || value.Scalar() != "1") {
@@ -52,7 +52,7 @@ class YamlReader {
       } else if (key == "checks") {
         checks(value, m);
       } else {
-        diags_.error("schema", pos(it->first), "unknown top-level key '" + key +
+        diags_.error("schema", pos(kv.first), "unknown top-level key '" + key +
                      "' (expected rdc, model, doc, params, domains, use, components, system, checks)");
       }
     }
@@ -110,17 +110,17 @@ class YamlReader {
       return;
     }
     if (!expectMap(node, "params")) return;
-    for (auto it = node.begin(); it != node.end(); ++it) {
+    for (const auto& kv : node) {
       if (!visit()) return;
-      std::string name = scalarOr(it->first, "");
+      std::string name = scalarOr(kv.first, "");
       if (!syntax::isIdentifier(name)) {
-        diags_.error("schema", pos(it->first), "a parameter name must be an identifier, got '" + name + "'");
+        diags_.error("schema", pos(kv.first), "a parameter name must be an identifier, got '" + name + "'");
         continue;
       }
-      ParamDecl p{name, std::nullopt, pos(it->first)};
-      if (!it->second.IsNull()) {
-        std::string text = scalarOr(it->second, "0");
-        p.value = syntax::expression(text, pos(it->second), diags_);
+      ParamDecl p{name, std::nullopt, pos(kv.first)};
+      if (!kv.second.IsNull()) {
+        std::string text = scalarOr(kv.second, "0");
+        p.value = syntax::expression(text, pos(kv.second), diags_);
         if (!p.value) continue;
       }
       out.push_back(std::move(p));
@@ -129,16 +129,16 @@ class YamlReader {
 
   void domains(const YAML::Node& node, Model& m) {
     if (!expectMap(node, "domains")) return;
-    for (auto it = node.begin(); it != node.end(); ++it) {
+    for (const auto& kv : node) {
       if (!visit()) return;
-      std::string name = scalarOr(it->first, "");
+      std::string name = scalarOr(kv.first, "");
       if (!syntax::isIdentifier(name)) {
-        diags_.error("schema", pos(it->first), "a domain name must be an identifier");
+        diags_.error("schema", pos(kv.first), "a domain name must be an identifier");
         continue;
       }
-      DomainDecl d{name, std::nullopt, pos(it->first)};
-      if (!it->second.IsNull()) {
-        d.size = syntax::expression(scalarOr(it->second, "0"), pos(it->second), diags_);
+      DomainDecl d{name, std::nullopt, pos(kv.first)};
+      if (!kv.second.IsNull()) {
+        d.size = syntax::expression(scalarOr(kv.second, "0"), pos(kv.second), diags_);
         if (!d.size) continue;
       }
       m.domains.push_back(std::move(d));
@@ -162,11 +162,11 @@ class YamlReader {
 
   void components(const YAML::Node& node, Model& m) {
     if (!expectMap(node, "components")) return;
-    for (auto it = node.begin(); it != node.end(); ++it) {
+    for (const auto& kv : node) {
       if (!visit()) return;
       ComponentDef c;
-      c.name = scalarOr(it->first, "");
-      c.pos = pos(it->first);
+      c.name = scalarOr(kv.first, "");
+      c.pos = pos(kv.first);
       if (!syntax::isIdentifier(c.name)) {
         diags_.error("schema", c.pos, "a component name must be an identifier");
         continue;
@@ -174,7 +174,7 @@ class YamlReader {
       for (const ComponentDef& other : m.components) {
         if (other.name == c.name) diags_.error("duplicate-name", c.pos, "component '" + c.name + "' defined twice");
       }
-      component(it->second, c, false);
+      component(kv.second, c, false);
       m.components.push_back(std::move(c));
     }
   }
@@ -182,21 +182,21 @@ class YamlReader {
   void component(const YAML::Node& node, ComponentDef& c, bool isSystem) {
     if (!expectMap(node, "a component")) return;
     if (isSystem) c.pos = pos(node);
-    for (auto it = node.begin(); it != node.end(); ++it) {
+    for (const auto& kv : node) {
       if (!visit()) return;
-      std::string key = scalarOr(it->first, "");
+      std::string key = scalarOr(kv.first, "");
       if (key == "doc") {
-        c.doc = scalarOr(it->second, "");
+        c.doc = scalarOr(kv.second, "");
       } else if (key == "params" && !isSystem) {
-        params(it->second, c.params);
+        params(kv.second, c.params);
       } else if (key == "types" && !isSystem) {
-        typeParams(it->second, c);
+        typeParams(kv.second, c);
       } else if (key == "lines" && !isSystem) {
-        lines(it->second, c);
+        lines(kv.second, c);
       } else if (key == "body") {
-        body(it->second, c.body);
+        body(kv.second, c.body);
       } else {
-        diags_.error("schema", pos(it->first), "unknown key '" + key + "' in " +
+        diags_.error("schema", pos(kv.first), "unknown key '" + key + "' in " +
                      (isSystem ? "system (expected doc, body)" : "a component (expected doc, params, types, lines, body)"));
       }
     }
@@ -219,17 +219,17 @@ class YamlReader {
 
   void lines(const YAML::Node& node, ComponentDef& c) {
     if (!expectMap(node, "lines")) return;
-    for (auto it = node.begin(); it != node.end(); ++it) {
+    for (const auto& kv : node) {
       if (!visit()) return;
       LineDecl line;
-      line.name = scalarOr(it->first, "");
-      line.pos = pos(it->first);
+      line.name = scalarOr(kv.first, "");
+      line.pos = pos(kv.first);
       if (!syntax::isIdentifier(line.name)) {
         diags_.error("schema", line.pos, "a line name must be an identifier, got '" + line.name + "'");
         continue;
       }
-      std::string type = scalarOr(it->second, "");
-      if (syntax::lineType(type, pos(it->second), line, diags_)) c.lines.push_back(std::move(line));
+      std::string type = scalarOr(kv.second, "");
+      if (syntax::lineType(type, pos(kv.second), line, diags_)) c.lines.push_back(std::move(line));
     }
   }
 
@@ -257,21 +257,22 @@ class YamlReader {
         diags_.error("schema", pos(entry), "a body item has exactly one key (did you mis-indent a binding?)");
         continue;
       }
-      auto it = entry.begin();
-      std::string key = scalarOr(it->first, "");
+      // Held by value: yaml-cpp's iterators hand out temporaries.
+      const auto kv = *entry.begin();
+      std::string key = scalarOr(kv.first, "");
       Item item;
-      item.pos = pos(it->first);
+      item.pos = pos(kv.first);
       item.header = key;
       if (key == "wire") {
         item.kind = Item::Kind::Wire;
-        std::string text = scalarOr(it->second, "");
+        std::string text = scalarOr(kv.second, "");
         item.header = text;
-        item.pos = pos(it->second);
-        if (syntax::arrow(text, pos(it->second), item.from, item.to, diags_)) out.push_back(std::move(item));
+        item.pos = pos(kv.second);
+        if (syntax::arrow(text, pos(kv.second), item.from, item.to, diags_)) out.push_back(std::move(item));
         continue;
       }
       if (!syntax::instanceKey(key, item.pos, item, diags_)) continue;
-      instanceBody(it->second, item);
+      instanceBody(kv.second, item);
       out.push_back(std::move(item));
     }
   }
@@ -280,10 +281,10 @@ class YamlReader {
     Item item;
     item.kind = Item::Kind::For;
     item.pos = pos(entry["for"]);
-    for (auto it = entry.begin(); it != entry.end(); ++it) {
-      std::string key = scalarOr(it->first, "");
+    for (const auto& kv : entry) {
+      std::string key = scalarOr(kv.first, "");
       if (key != "for" && key != "body") {
-        diags_.error("schema", pos(it->first), "unknown key '" + key + "' in a for box (expected for, body)");
+        diags_.error("schema", pos(kv.first), "unknown key '" + key + "' in a for box (expected for, body)");
       }
     }
     item.header = scalarOr(entry["for"], "");
@@ -298,20 +299,20 @@ class YamlReader {
       diags_.error("schema", pos(node), "an instance's bindings must be a mapping `line: SOURCE -> DESTINATION`");
       return;
     }
-    for (auto it = node.begin(); it != node.end(); ++it) {
+    for (const auto& kv : node) {
       if (!visit()) return;
-      std::string key = scalarOr(it->first, "");
-      std::string text = scalarOr(it->second, "");
+      std::string key = scalarOr(kv.first, "");
+      std::string text = scalarOr(kv.second, "");
       if (key == "expr") {
-        item.fnExpr = syntax::expression(text, pos(it->second), diags_);
+        item.fnExpr = syntax::expression(text, pos(kv.second), diags_);
         continue;
       }
       Binding b;
       b.key = key;
-      b.pos = pos(it->first);
+      b.pos = pos(kv.first);
       b.text = text;
       if (syntax::bindingKey(key, b.pos, b, diags_) &&
-          syntax::arrow(text, pos(it->second), b.in, b.out, diags_)) {
+          syntax::arrow(text, pos(kv.second), b.in, b.out, diags_)) {
         item.bindings.push_back(std::move(b));
       }
     }
@@ -319,14 +320,14 @@ class YamlReader {
 
   void checks(const YAML::Node& node, Model& m) {
     if (!expectMap(node, "checks")) return;
-    for (auto it = node.begin(); it != node.end(); ++it) {
+    for (const auto& kv : node) {
       if (!visit()) return;
-      std::string name = scalarOr(it->first, "");
+      std::string name = scalarOr(kv.first, "");
       if (!syntax::isIdentifier(name)) {
-        diags_.error("schema", pos(it->first), "a check name must be an identifier");
+        diags_.error("schema", pos(kv.first), "a check name must be an identifier");
         continue;
       }
-      auto e = syntax::expression(scalarOr(it->second, "true"), pos(it->second), diags_);
+      auto e = syntax::expression(scalarOr(kv.second, "true"), pos(kv.second), diags_);
       if (e) m.checks.push_back({name, std::move(*e)});
     }
   }

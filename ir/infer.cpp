@@ -86,7 +86,11 @@ class TypeInference {
       if (h.line != kNone && h.group == kNone) assign(h.line, h.type, h.pos);
     }
     // Fn results and constants can each make the other's types known.
-    for (bool progress = true; progress;) progress = fnResults() | constants();
+    for (bool progress = true; progress;) {
+      bool fromFns = fnResults();
+      bool fromConstants = constants();
+      progress = fromFns || fromConstants;
+    }
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       FlatLine& line = graph_.lines[l];
       uint32_t t = classes_.label(l);

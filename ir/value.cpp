@@ -1,5 +1,7 @@
 #include "ir/value.h"
 
+#include <algorithm>
+
 namespace rdc {
 
 std::string durationString(int64_t ns) {
@@ -43,6 +45,13 @@ std::string Value::str() const {
     }
   }
   return "?";
+}
+
+bool Value::operator<(const Value& other) const {
+  if (kind != other.kind) return kind < other.kind;
+  if (i != other.i) return i < other.i;
+  if (bytes != other.bytes) return bytes < other.bytes;
+  return std::lexicographical_compare(items.begin(), items.end(), other.items.begin(), other.items.end());
 }
 
 bool valueFits(const Value& v, TypeId t, const TypeTable& types) {

@@ -1,7 +1,6 @@
 // Runtime values carried by scalar lines.
 #pragma once
 
-#include <compare>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,7 +25,9 @@ struct Value {
   static Value duration(int64_t ns) { return {Kind::Duration, ns, {}, {}}; }
   static Value nil() { return {Kind::Nil, 0, {}, {}}; }
 
-  auto operator<=>(const Value&) const = default;
+  bool operator==(const Value&) const = default;
+  /// A total order (kind, then contents), for ordered containers of values.
+  bool operator<(const Value& other) const;
 
   /// Literal spelling in the expression language (`5`, `true`, `3ms`, `nil`,
   /// `"ab"`, `(1, true)`); parsing it back gives the same value.
