@@ -1,5 +1,7 @@
 #include "ir/catalog.h"
 
+#include "ir/semantics.h"
+
 namespace rdc {
 
 int BaseComponent::lineIndex(const std::string& line) const {
@@ -42,6 +44,17 @@ LineSig choosable(LineSig s, std::string rule, std::vector<std::string> choiceNe
   return s;
 }
 
+LineSig computed(LineSig s) {
+  s.passThrough = false;
+  return s;
+}
+
+LineSig reads(LineSig s, std::vector<std::string> choiceReads, std::string indexedBy = "") {
+  s.choiceReads = std::move(choiceReads);
+  s.choiceIndexedBy = std::move(indexedBy);
+  return s;
+}
+
 LineSig bundle(LineSig s, int sizeParam) {
   s.sizeParam = sizeParam;
   return s;
@@ -54,50 +67,54 @@ Catalog Catalog::standard() {
   const TypeId Int = TypeTable::kInt, Bool = TypeTable::kBool, Duration = TypeTable::kDuration;
 
   c.add({"Sum", "x' = x; y' = x + y (wrapping 64-bit).", {},
-         {line("x", fixed(Int)), line("y", fixed(Int), {"x"})}, DomainRule::Same, false,
+         {line("x", fixed(Int)), computed(line("y", fixed(Int), {"x"}))}, DomainRule::Same, false,
          "Diff", "Diff: y' = y - x."});
   c.add({"Diff", "x' = x; y' = y - x (wrapping 64-bit).", {},
-         {line("x", fixed(Int)), line("y", fixed(Int), {"x"})}, DomainRule::Same, false,
+         {line("x", fixed(Int)), computed(line("y", fixed(Int), {"x"}))}, DomainRule::Same, false,
          "Sum", "Sum: y' = x + y."});
-  c.add({"Inc", "x' = x + k (wrapping 64-bit).", {"k"}, {line("x", fixed(Int))},
+  c.add({"Inc", "x' = x + k (wrapping 64-bit).", {"k"}, {computed(line("x", fixed(Int)))},
          DomainRule::Same, false, "Inc", "Inc<-k>."});
   c.add({"CSwap", "c' = c; t1' = c ? t2 : t1; t2' = c ? t1 : t2.", {},
-         {choosable(line("c", fixed(Bool)),
-                    "on demand of t1' or t2': false if t1 is available no later than t2, else "
-                    "true (ties choose false)",
-                    {}),
-          line("t1", generic(), {"c"}), line("t2", generic(), {"c"})},
+         {reads(choosable(line("c", fixed(Bool)),
+                          "on demand of t1' or t2': false if t1 is available no later than t2, "
+                          "else true (ties choose false)",
+                          {}),
+                {"t1", "t2"}),
+          computed(line("t1", generic(), {"c"})), computed(line("t2", generic(), {"c"}))},
          DomainRule::Same, false, "CSwap", "itself."});
   c.add({"Def", "x' = x; y' = y; a chosen y copies x.", {},
          {line("x", generic()),
-          choosable(line("y", generic()), "equal to x; forcing y models a lie", {"x"})},
+          reads(choosable(line("y", generic()), "equal to x; forcing y models a lie", {"x"}), {"x"})},
          DomainRule::Same, false, "Def", "identity; y' goes back to the source as the recorded choice."});
   {
     BaseComponent fn{"Fn", "ai' = ai; r' = r; a chosen r is expr(a1..ak).", {},
-                     {choosable(line("r", generic()), "expr applied to the argument lines", {"*args"})},
+                     {reads(choosable(line("r", generic()), "expr applied to the argument lines", {"*args"}), {"*args"})},
                      DomainRule::Same, true, "Fn", "identity; checks r' = expr(args)."};
     c.add(std::move(fn));
   }
   {
-    LineSig l = bundle(line("l", {true, Int, true}, {"l"}), 0);
+    LineSig l = computed(bundle(line("l", {true, Int, true}, {"l"}), 0));
     c.add({"Sync", "each output equals its input; all become available once every input is.",
            {"k"}, {l}, DomainRule::Same, false, "Sync", "itself."});
   }
   c.add({"Delay", "d' = d; v' = v, available d after both d and v are.", {},
-         {line("d", fixed(Duration)), line("v", generic(), {"d"})}, DomainRule::Same, false,
+         {line("d", fixed(Duration)), computed(line("v", generic(), {"d"}))}, DomainRule::Same, false,
          "Delay", "Delay backwards in time."});
   c.add({"Select", "choice' and options' pass through; chosen' = options[choice].", {"n"},
-         {choosable(line("choice", fixed(Int)),
-                    "the index of the earliest available option (ties: lowest index)", {}),
+         {reads(choosable(line("choice", fixed(Int)),
+                          "the index of the earliest available option (ties: lowest index)", {}),
+                {"options"}),
           bundle(line("options", generic()), 0),
-          choosable(line("chosen", generic()), "options[choice]", {"choice"})},
+          reads(choosable(line("chosen", generic()), "options[choice]", {"choice"}), {"choice", "options"},
+                "choice")},
          DomainRule::Same, false, "Select", "identity."});
   c.add({"Quorum", "votes' pass through as they arrive; value' = value.", {"n", "k"},
          {bundle(line("votes", generic()), 0),
-          choosable(line("value", generic()),
-                    "the first v (in availability order) with at least k available votes equal "
-                    "to v; a forced v becomes available once k votes equal it",
-                    {})},
+          reads(choosable(line("value", generic()),
+                          "the first v (in availability order) with at least k available votes "
+                          "equal to v; a forced v becomes available once k votes equal it",
+                          {}),
+                {"votes"})},
          DomainRule::Same, false, "Quorum", "identity."});
   {
     LineSig snd = line("snd", generic());
@@ -105,10 +122,12 @@ Catalog Catalog::standard() {
                             "equal to snd, available after the network delay; forcing rcv models "
                             "a corrupt sender or channel",
                             {"snd"});
+    rcv.choiceReads = {"snd"};
     rcv.side = 1;
     c.add({"Link", "snd' = snd in the sender's domain; rcv' = rcv in the receiver's.", {},
            {snd, rcv}, DomainRule::Cross, false, "Link", "identity."});
   }
+  for (BaseComponent& b : c.components_) b.react = standardReaction(b.name);
   return c;
 }
 

@@ -10,6 +10,11 @@
 #include "ir/types.h"
 
 namespace rdc {
+class FireContext;
+using ReactFn = void (*)(FireContext& ctx, uint32_t instance, bool endOfInstant);
+}  // namespace rdc
+
+namespace rdc {
 
 /// A line's type in a signature: a fixed type, or the component's type
 /// variable `T`. Sync's lines each get their own variable (`perElement`).
@@ -36,6 +41,14 @@ struct LineSig {
   std::vector<std::string> choiceNeeds;
   /// For cross-domain components: 0 for the sending side, 1 for the receiving side.
   int side = 0;
+  /// Whether the output is simply the input, available with it. Otherwise
+  /// the component's reaction computes it, possibly from any of its inputs.
+  bool passThrough = true;
+  /// Every input a chosen value may read (strict or not): what choosing demands.
+  std::vector<std::string> choiceReads;
+  /// A line whose value indexes `choiceReads`' bundle, so that a statically
+  /// known value demands only one element (Select's chosen and choice).
+  std::string choiceIndexedBy;
 };
 
 enum class DomainRule { Same, Cross };
@@ -52,6 +65,8 @@ struct BaseComponent {
   /// The catalog name of the inverse; `Inc` inverts to itself with -k.
   std::string inverse;
   std::string inverseDoc;
+  /// Forward semantics: how the component reacts to its inputs (semantics.cpp).
+  ReactFn react = nullptr;
 
   int lineIndex(const std::string& line) const;
 };

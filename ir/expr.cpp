@@ -343,7 +343,8 @@ class Parser {
 
 class Evaluator {
  public:
-  Evaluator(const NameLookup& lookup, ExprError* error) : lookup_(lookup), error_(error) {}
+  Evaluator(const NameLookup& lookup, ExprError* error, ExprHost* host)
+      : lookup_(lookup), error_(error), host_(host) {}
 
   std::optional<Value> eval(const Expr& e) {
     switch (e.kind) {
@@ -393,10 +394,13 @@ class Evaluator {
         }
         return t->items[e.value.i];
       }
-      case Expr::Kind::Call: return call(e);
+      case Expr::Kind::Call:
+        if (host_ && !((e.text == "min" || e.text == "max") && e.kids.size() == 2)) return host_->evalHosted(e, error_);
+        return call(e);
       case Expr::Kind::Index:
       case Expr::Kind::Range:
       case Expr::Kind::Quant:
+        if (host_) return host_->evalHosted(e, error_);
         return fail("expr-syntax", e, "indexing and quantifiers are only allowed in checks");
     }
     return std::nullopt;
@@ -467,6 +471,7 @@ class Evaluator {
 
   const NameLookup& lookup_;
   ExprError* error_;
+  ExprHost* host_;
 };
 
 // ---- types ----
@@ -653,8 +658,8 @@ ExprPtr parseExpr(std::string_view text, ExprError* error) {
   return Parser(std::move(tokens), error).parseAll();
 }
 
-std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error) {
-  return Evaluator(lookup, error).eval(expr);
+std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error, ExprHost* host) {
+  return Evaluator(lookup, error, host).eval(expr);
 }
 
 std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprError* error) {

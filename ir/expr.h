@@ -56,9 +56,18 @@ ExprPtr parseExpr(std::string_view text, ExprError* error);
 /// Resolves a free name to a value; nullopt if unknown.
 using NameLookup = std::function<std::optional<Value>(std::string_view name)>;
 
+/// Evaluates the forms the core language leaves to its host: indexing,
+/// calls other than min and max, and quantifiers. Checks provide one.
+class ExprHost {
+ public:
+  virtual ~ExprHost() = default;
+  virtual std::optional<Value> evalHosted(const Expr& expr, ExprError* error) = 0;
+};
+
 /// Evaluates a closed expression (names resolved by `lookup`). Integer
 /// arithmetic is checked: overflow and division by zero are errors.
-std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error);
+std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error,
+                              ExprHost* host = nullptr);
 
 /// Evaluates an expression that must yield an Int.
 std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprError* error);

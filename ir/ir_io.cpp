@@ -494,7 +494,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
 bool isInputError(const std::string& code) {
   static const std::set<std::string> codes = {"parse-error", "schema",     "syntax",   "expr-syntax",
                                               "size-limit",  "recursion-limit", "ir-malformed",
-                                              "bad-param",   "div-zero",   "overflow", "io",
+                                              "bad-param",   "div-zero",   "overflow", "io", "trace-malformed",
                                               "usage",       "internal"};
   return codes.count(code) > 0;
 }

@@ -40,7 +40,10 @@ TEST(Catalog, UsersCanAddAComponentWithoutTouchingTheEngine) {
   Catalog c = Catalog::standard();
   BaseComponent neg;
   neg.name = "Negate";
-  neg.lines.push_back({"x", {false, TypeTable::kInt, false}, -1, false, "", {}, {}, 0});
+  LineSig x;
+  x.name = "x";
+  x.type = {false, TypeTable::kInt, false};
+  neg.lines.push_back(x);
   neg.inverse = "Negate";
   ASSERT_TRUE(c.add(neg));
   EXPECT_FALSE(c.add(neg));

@@ -1,0 +1,59 @@
+// Forward semantics of the base components: how each one reacts when its
+// inputs become available. The engine implements FireContext; each catalog
+// entry points at its reaction (BaseComponent::react), so the whole
+// definition of a component lives in the catalog and semantics.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "ir/catalog.h"
+#include "ir/graph.h"
+#include "ir/value.h"
+
+namespace rdc {
+
+/// What a component's reaction may ask and do. Lines are global line ids;
+/// times are virtual nanoseconds.
+class FireContext {
+ public:
+  virtual ~FireContext() = default;
+
+  virtual const Graph& graph() const = 0;
+  virtual int64_t now() const = 0;
+
+  virtual bool inAvailable(uint32_t line) const = 0;
+  virtual const Value& inValue(uint32_t line) const = 0;
+  virtual int64_t inTime(uint32_t line) const = 0;
+  virtual bool outAvailable(uint32_t line) const = 0;
+
+  /// Whether a line's output, or its input, is demanded in this run.
+  virtual bool outDemanded(uint32_t line) const = 0;
+  virtual bool inDemanded(uint32_t line) const = 0;
+
+  /// Whether the component fills this input by its rule (bound to `choose`
+  /// and not yet decided), and the value it is forced to, if any.
+  virtual bool toChoose(uint32_t line) const = 0;
+  virtual const Value* forced(uint32_t line) const = 0;
+
+  /// Makes a line's output available with `value` at `time` (>= now).
+  virtual void emit(uint32_t line, Value value, int64_t time) = 0;
+  /// Fills a choosable input by the rule (or with its forced value) at `time`.
+  virtual void choose(uint32_t line, Value value, int64_t time) = 0;
+  /// Calls the instance's reaction again once every event of the current
+  /// instant has been processed (for rules whose ties need the whole instant).
+  virtual void decideAtEndOfInstant(uint32_t instance) = 0;
+  /// The network delay of a Link instance for this run.
+  virtual int64_t linkDelay(uint32_t instance) = 0;
+  /// Reports a runtime failure (an Fn expression that fails on its values).
+  virtual void fail(uint32_t instance, const std::string& message) = 0;
+};
+
+// ReactFn (declared in catalog.h): `react(ctx, instance, endOfInstant)` is
+// called after any input of the instance becomes available, and at the end
+// of an instant when requested.
+
+/// The reaction of each standard base component, by catalog name.
+ReactFn standardReaction(const std::string& component);
+
+}  // namespace rdc

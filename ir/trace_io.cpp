@@ -1,0 +1,251 @@
+#include "ir/trace_io.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <fcntl.h>
+#include <kj/io.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "ir/trace.capnp.h"
+
+namespace rdc {
+
+const char* howName(How how) {
+  switch (how) {
+    case How::Computed: return "computed";
+    case How::Chosen: return "chosen";
+    case How::Forced: return "forced";
+    case How::Input: return "input";
+  }
+  return "?";
+}
+
+uint64_t fnv1a(std::string_view bytes) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+namespace {
+
+namespace s = schema;
+constexpr size_t kChunkEvents = 8192;
+constexpr int kMaxValueDepth = 64;
+
+void putValue(s::Value::Builder b, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Unit: b.setUnit(); break;
+    case Value::Kind::Bool: b.setBool(v.i != 0); break;
+    case Value::Kind::Int: b.setInt(v.i); break;
+    case Value::Kind::Duration: b.setDuration(v.i); break;
+    case Value::Kind::Bytes:
+      b.setBytes(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes.data()), v.bytes.size()));
+      break;
+    case Value::Kind::Nil: b.setNil(); break;
+    case Value::Kind::Tuple: {
+      auto items = b.initTuple(v.items.size());
+      for (size_t i = 0; i < v.items.size(); ++i) putValue(items[i], v.items[i]);
+      break;
+    }
+  }
+}
+
+struct Malformed {
+  std::string message;
+};
+
+Value getValue(s::Value::Reader r, int depth) {
+  if (depth > kMaxValueDepth) throw Malformed{"a value nested too deeply"};
+  switch (r.which()) {
+    case s::Value::UNIT: return Value::unit();
+    case s::Value::BOOL: return Value::boolean(r.getBool());
+    case s::Value::INT: return Value::integer(r.getInt());
+    case s::Value::DURATION: return Value::duration(r.getDuration());
+    case s::Value::BYTES: {
+      auto d = r.getBytes();
+      return Value{Value::Kind::Bytes, 0, std::string(reinterpret_cast<const char*>(d.begin()), d.size()), {}};
+    }
+    case s::Value::NIL: return Value::nil();
+    case s::Value::TUPLE: {
+      Value t{Value::Kind::Tuple, 0, "", {}};
+      for (auto item : r.getTuple()) t.items.push_back(getValue(item, depth + 1));
+      return t;
+    }
+  }
+  throw Malformed{"an unknown kind of value"};
+}
+
+void putNamed(capnp::List<s::NamedText>::Builder list, const NamedTexts& xs) {
+  for (size_t i = 0; i < xs.size(); ++i) {
+    list[i].setName(xs[i].first);
+    list[i].setValue(xs[i].second);
+  }
+}
+
+NamedTexts getNamed(capnp::List<s::NamedText>::Reader list) {
+  NamedTexts out;
+  for (auto x : list) out.emplace_back(x.getName().cStr(), x.getValue().cStr());
+  return out;
+}
+
+void writeAll(int fd, kj::ArrayPtr<const kj::byte> bytes) {
+  kj::FdOutputStream out(fd);
+  out.write(bytes.begin(), bytes.size());
+}
+
+}  // namespace
+
+std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, DiagnosticSink& diags) {
+  if (path == "-") return std::unique_ptr<TraceWriter>(new TraceWriter(STDOUT_FILENO, false));
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the trace: " + std::string(std::strerror(errno)));
+    return nullptr;
+  }
+  return std::unique_ptr<TraceWriter>(new TraceWriter(fd, true));
+}
+
+TraceWriter::TraceWriter(int fd, bool owned) : fd_(fd), owned_(owned) { pending_.reserve(kChunkEvents); }
+
+TraceWriter::~TraceWriter() {
+  if (owned_) ::close(fd_);
+}
+
+void TraceWriter::header(const TraceHeader& h) {
+  capnp::MallocMessageBuilder message;
+  auto b = message.initRoot<s::TraceChunk>().initHeader();
+  b.setMagic(s::TRACE_MAGIC);
+  b.setVersion(s::TRACE_VERSION);
+  b.setToolVersion(h.toolVersion);
+  b.setModelName(h.modelName);
+  b.setModelHash(h.modelHash);
+  putNamed(b.initParams(h.params.size()), h.params);
+  b.setSeed(h.seed);
+  b.setLatency(h.latency);
+  putNamed(b.initLinkLatency(h.linkLatency.size()), h.linkLatency);
+  putNamed(b.initCrashes(h.crashes.size()), h.crashes);
+  auto byz = b.initByzantine(h.byzantine.size());
+  for (size_t i = 0; i < h.byzantine.size(); ++i) byz.set(i, h.byzantine[i]);
+  putNamed(b.initInputs(h.inputs.size()), h.inputs);
+  putNamed(b.initForces(h.forces.size()), h.forces);
+  b.setUntil(h.until);
+  auto paths = b.initLinePaths(h.linePaths.size());
+  for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
+  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+}
+
+void TraceWriter::event(uint32_t line, bool output, int64_t time, How how, const Value& value) {
+  pending_.push_back({line, output, time, how, value});
+  if (pending_.size() == kChunkEvents) flush();
+}
+
+void TraceWriter::flush() {
+  if (pending_.empty()) return;
+  capnp::MallocMessageBuilder message;
+  auto events = message.initRoot<s::TraceChunk>().initEvents(pending_.size());
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    const TraceEvent& e = pending_[i];
+    auto b = events[i];
+    b.setLine(e.line);
+    b.setOutput(e.output);
+    b.setTime(e.time);
+    b.setHow(static_cast<s::How>(e.how));
+    putValue(b.initValue(), e.value);
+  }
+  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+  pending_.clear();
+}
+
+void TraceWriter::finish(uint64_t events, int64_t endTime) {
+  flush();
+  capnp::MallocMessageBuilder message;
+  auto f = message.initRoot<s::TraceChunk>().initFooter();
+  f.setEvents(events);
+  f.setEndTime(endTime);
+  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+}
+
+std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
+                               bool acceptPrefix) {
+  auto fail = [&](const std::string& why) -> std::optional<Trace> {
+    diags.error("trace-malformed", {diags.addFile(fileName), 0, 0}, "not a valid rdc trace: " + why);
+    return std::nullopt;
+  };
+  size_t usable = bytes.size() / sizeof(capnp::word) * sizeof(capnp::word);
+  if (usable != bytes.size() && !acceptPrefix) return fail("its size is not whole Cap'n Proto messages (truncated?)");
+  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(usable / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), usable);
+  Trace trace;
+  bool sawHeader = false, sawFooter = false;
+  kj::ArrayPtr<const capnp::word> rest = words;
+  try {
+    while (rest.size() > 0) {
+      if (sawFooter) return fail("data after the footer");
+      capnp::ReaderOptions options;
+      options.traversalLimitInWords = 4 * rest.size() + 1024;
+      options.nestingLimit = kMaxValueDepth + 16;
+      std::optional<capnp::FlatArrayMessageReader> message;
+      try {
+        message.emplace(rest, options);
+      } catch (const kj::Exception& e) {
+        if (acceptPrefix && sawHeader) break;  // a run killed mid-chunk
+        throw;
+      }
+      auto chunk = message->getRoot<s::TraceChunk>();
+      switch (chunk.which()) {
+        case s::TraceChunk::HEADER: {
+          if (sawHeader) return fail("two headers");
+          auto h = chunk.getHeader();
+          if (h.getMagic() != s::TRACE_MAGIC) return fail("wrong magic number (is this an rdc trace?)");
+          if (h.getVersion() != s::TRACE_VERSION) return fail("trace version " + std::to_string(h.getVersion()));
+          TraceHeader& th = trace.header;
+          th.toolVersion = h.getToolVersion().cStr();
+          th.modelName = h.getModelName().cStr();
+          th.modelHash = h.getModelHash();
+          th.params = getNamed(h.getParams());
+          th.seed = h.getSeed();
+          th.latency = h.getLatency().cStr();
+          th.linkLatency = getNamed(h.getLinkLatency());
+          th.crashes = getNamed(h.getCrashes());
+          for (auto b : h.getByzantine()) th.byzantine.push_back(b.cStr());
+          th.inputs = getNamed(h.getInputs());
+          th.forces = getNamed(h.getForces());
+          th.until = h.getUntil();
+          for (auto p : h.getLinePaths()) th.linePaths.push_back(p.cStr());
+          sawHeader = true;
+          break;
+        }
+        case s::TraceChunk::EVENTS:
+          if (!sawHeader) return fail("events before the header");
+          for (auto e : chunk.getEvents()) {
+            if (e.getLine() >= trace.header.linePaths.size()) return fail("an event names an unknown line");
+            if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
+            trace.events.push_back({e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()),
+                                    getValue(e.getValue(), 0)});
+          }
+          break;
+        case s::TraceChunk::FOOTER:
+          if (!sawHeader) return fail("a footer before the header");
+          if (chunk.getFooter().getEvents() != trace.events.size()) return fail("the footer's event count disagrees");
+          trace.endTime = chunk.getFooter().getEndTime();
+          sawFooter = true;
+          break;
+        default: return fail("an unknown chunk");
+      }
+      rest = kj::arrayPtr(message->getEnd(), rest.end());
+    }
+  } catch (const Malformed& m) {
+    return fail(m.message);
+  } catch (const kj::Exception& e) {
+    return fail(e.getDescription().cStr());
+  }
+  if (!sawHeader) return fail("no header");
+  if (!sawFooter && !acceptPrefix) return fail("no footer: the run that wrote it was cut short");
+  if (!sawFooter) diags.warning("trace-incomplete", {diags.addFile(fileName), 0, 0}, "the trace has no footer: the run was cut short");
+  trace.complete = sawFooter;
+  return trace;
+}
+
+}  // namespace rdc

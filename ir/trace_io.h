@@ -1,0 +1,87 @@
+// Traces: what a run did, line end by line end. Written as a stream of framed
+// Cap'n Proto messages (ir/trace.capnp) so that a killed run leaves a
+// readable prefix; read back by a reader that rejects malformed files.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ir/diagnostics.h"
+#include "ir/value.h"
+
+namespace rdc {
+
+/// How a line end got its value.
+enum class How : uint8_t { Computed, Chosen, Forced, Input };
+const char* howName(How how);
+
+using NamedTexts = std::vector<std::pair<std::string, std::string>>;
+
+/// Everything that determined the run, so that it can be reproduced.
+struct TraceHeader {
+  std::string toolVersion;
+  std::string modelName;
+  uint64_t modelHash = 0;
+  NamedTexts params;
+  uint64_t seed = 0;
+  std::string latency;
+  NamedTexts linkLatency;  ///< path glob -> latency model
+  NamedTexts crashes;      ///< domain -> crash time
+  std::vector<std::string> byzantine;
+  NamedTexts inputs;       ///< input name -> value
+  NamedTexts forces;       ///< line path -> value
+  int64_t until = INT64_MAX;
+  std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
+};
+
+struct TraceEvent {
+  uint32_t line = 0;
+  bool output = false;  ///< the output end (else the input end)
+  int64_t time = 0;
+  How how = How::Computed;
+  Value value;
+};
+
+struct Trace {
+  TraceHeader header;
+  std::vector<TraceEvent> events;
+  bool complete = false;  ///< the footer was read (the run was not cut short)
+  int64_t endTime = 0;
+};
+
+/// Streams a trace to a file as the run goes, in chunks of events.
+class TraceWriter {
+ public:
+  /// Opens `path` ("-" is standard output); null with a diagnostic on failure.
+  static std::unique_ptr<TraceWriter> open(const std::string& path, DiagnosticSink& diags);
+  ~TraceWriter();
+
+  void header(const TraceHeader& header);
+  void event(uint32_t line, bool output, int64_t time, How how, const Value& value);
+  /// Flushes the last events and writes the footer.
+  void finish(uint64_t events, int64_t endTime);
+
+ private:
+  TraceWriter(int fd, bool owned);
+  void flush();
+
+  int fd_;
+  bool owned_;
+  std::vector<TraceEvent> pending_;
+};
+
+/// Reads a whole trace. Truncated, corrupt or foreign bytes give an error
+/// diagnostic; with `acceptPrefix`, a trace cut between chunks (a killed
+/// run) is accepted with a warning and `complete` false.
+std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
+                               bool acceptPrefix = false);
+
+/// FNV-1a, for the model hash in trace headers.
+uint64_t fnv1a(std::string_view bytes);
+
+}  // namespace rdc

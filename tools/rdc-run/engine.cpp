@@ -1,0 +1,373 @@
+#include "tools/rdc-run/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <queue>
+
+#include "ir/semantics.h"
+#include "tools/rdc-run/rng.h"
+
+namespace rdc::run {
+
+Value Simulator::zeroValue(TypeId type, const TypeTable& types) {
+  const TypeNode& node = types.node(type);
+  switch (node.kind) {
+    case TypeKind::Unit: return Value::unit();
+    case TypeKind::Bool: return Value::boolean(false);
+    case TypeKind::Int: return Value::integer(0);
+    case TypeKind::Duration: return Value::duration(0);
+    case TypeKind::Bytes: return Value{Value::Kind::Bytes, 0, "", {}};
+    case TypeKind::Opt: return Value::nil();
+    case TypeKind::Tuple: {
+      Value t{Value::Kind::Tuple, 0, "", {}};
+      for (TypeId part : node.parts) t.items.push_back(zeroValue(part, types));
+      return t;
+    }
+  }
+  return Value::unit();
+}
+
+Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
+  const TypeNode& node = types.node(type);
+  switch (node.kind) {
+    case TypeKind::Unit: return Value::unit();
+    case TypeKind::Bool: return Value::boolean(rng.next() & 1);
+    case TypeKind::Int: return Value::integer(rng.uniform(0, 3));
+    case TypeKind::Duration: return Value::duration(rng.uniform(0, 10) * 1'000'000);
+    case TypeKind::Bytes: return Value{Value::Kind::Bytes, 0, std::string(1, static_cast<char>('a' + rng.uniform(0, 3))), {}};
+    case TypeKind::Opt: return rng.next() & 1 ? Value::nil() : randomValue(node.parts[0], types, rng);
+    case TypeKind::Tuple: {
+      Value t{Value::Kind::Tuple, 0, "", {}};
+      for (TypeId part : node.parts) t.items.push_back(randomValue(part, types, rng));
+      return t;
+    }
+  }
+  return Value::unit();
+}
+
+namespace {
+
+// One pending event. Simultaneous events run arrivals first, then
+// end-of-instant decisions; within those, in an order drawn from the seed.
+struct Pending {
+  int64_t time;
+  uint8_t phase;  // 0: a line end arrives; 1: an end-of-instant decision
+  uint64_t key;
+  uint32_t target;  // line, or instance for decisions
+  bool output;
+  How how;
+  uint32_t value;  // index into the value pool
+
+  bool operator>(const Pending& o) const {
+    if (time != o.time) return time > o.time;
+    if (phase != o.phase) return phase > o.phase;
+    return key > o.key;
+  }
+};
+
+struct LineState {
+  Value in, out;
+  int64_t inTime = 0, outTime = 0;
+  bool inAvailable = false, outAvailable = false;
+  bool inPending = false, outPending = false;  // scheduled, not yet arrived
+};
+
+class Run final : public FireContext {
+ public:
+  Run(const Graph& graph, const Catalog& catalog, const RunConfig& config)
+      : graph_(graph), catalog_(catalog), config_(config), lines_(graph.lines.size()),
+        ties_(config.seed ^ 0x7469657300000000ull), net_(config.seed ^ 0x6E65740000000000ull),
+        decidePending_(graph.instances.size(), false) {
+    force();
+    demand();
+  }
+
+  RunResult run() {
+    start();
+    while (!queue_.empty()) {
+      Pending p = queue_.top();
+      if (p.time > config_.until) break;
+      queue_.pop();
+      now_ = p.time;
+      if (p.phase == 1) {
+        decidePending_[p.target] = false;
+        react(p.target, true);
+      } else if (p.output) {
+        outputArrives(p.target, p.value);
+      } else {
+        inputArrives(p.target, p.value, p.how);
+      }
+    }
+    RunResult result;
+    result.outputs.resize(graph_.outputs.size());
+    result.waits.resize(graph_.outputs.size());
+    for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+      const LineState& s = lines_[graph_.outputs[o].line];
+      if (s.outAvailable) {
+        result.outputs[o] = {true, s.out, s.outTime};
+      } else {
+        result.waits[o] = waitingFor(graph_.outputs[o].line);
+      }
+    }
+    result.failures = std::move(failures_);
+    result.events = events_;
+    result.endTime = now_;
+    return result;
+  }
+
+  // ---- FireContext ----
+  const Graph& graph() const override { return graph_; }
+  int64_t now() const override { return now_; }
+  bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
+  const Value& inValue(uint32_t l) const override { return lines_[l].in; }
+  int64_t inTime(uint32_t l) const override { return lines_[l].inTime; }
+  bool outAvailable(uint32_t l) const override { return lines_[l].outAvailable || lines_[l].outPending; }
+  bool outDemanded(uint32_t l) const override { return outDemanded_[l]; }
+  bool inDemanded(uint32_t l) const override { return inDemanded_[l]; }
+  bool toChoose(uint32_t l) const override {
+    return graph_.lines[l].source.kind == Endpoint::Kind::Choose && !lines_[l].inAvailable && !lines_[l].inPending;
+  }
+  const Value* forced(uint32_t l) const override {
+    auto it = forced_.find(l);
+    return it == forced_.end() ? nullptr : &it->second;
+  }
+  void emit(uint32_t l, Value value, int64_t time) override {
+    lines_[l].outPending = true;
+    schedule(time, 0, l, true, How::Computed, std::move(value));
+  }
+  void choose(uint32_t l, Value value, int64_t time) override {
+    if (crashed(l, time)) return;  // a crashed domain's sources stay silent
+    if (config_.replay.size() > l && config_.replay[l]) value = *config_.replay[l];
+    lines_[l].inPending = true;
+    schedule(time, 0, l, false, forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
+  }
+  void decideAtEndOfInstant(uint32_t instance) override {
+    if (decidePending_[instance]) return;
+    decidePending_[instance] = true;
+    schedule(now_, 1, instance, false, How::Computed, Value());
+  }
+  int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[instance].draw(net_); }
+  void fail(uint32_t instance, const std::string& message) override {
+    failures_.push_back(graph_.instances[instance].path + ": " + message);
+  }
+
+ private:
+  bool crashed(uint32_t line, int64_t time) const {
+    return time >= config_.crashAt[graph_.lines[line].domain];
+  }
+
+  void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
+    uint32_t slot;
+    if (!freeValues_.empty()) {
+      slot = freeValues_.back();
+      freeValues_.pop_back();
+      values_[slot] = std::move(value);
+    } else {
+      slot = static_cast<uint32_t>(values_.size());
+      values_.push_back(std::move(value));
+    }
+    queue_.push({time, phase, ties_.next(), target, output, how, slot});
+  }
+
+  Value take(uint32_t slot) {
+    freeValues_.push_back(slot);
+    return std::move(values_[slot]);
+  }
+
+  void record(uint32_t line, bool output, const Value& value, How how) {
+    ++events_;
+    if (config_.sink) config_.sink->record({line, output, &value, now_, how});
+  }
+
+  void react(uint32_t instance, bool endOfInstant) {
+    catalog_.at(graph_.instances[instance].base).react(*this, instance, endOfInstant);
+  }
+
+  void inputArrives(uint32_t line, uint32_t slot, How how) {
+    LineState& s = lines_[line];
+    s.in = take(slot);
+    s.inTime = now_;
+    s.inAvailable = true;
+    s.inPending = false;
+    record(line, false, s.in, how);
+    const LineSig* sig = graph_.signature(catalog_, line);
+    if ((!sig || sig->passThrough) && outDemanded_[line] && !s.outPending) emit(line, s.in, now_);
+    react(graph_.lines[line].instance, false);
+  }
+
+  void outputArrives(uint32_t line, uint32_t slot) {
+    LineState& s = lines_[line];
+    s.out = take(slot);
+    s.outTime = now_;
+    s.outAvailable = true;
+    s.outPending = false;
+    record(line, true, s.out, How::Computed);
+    const Endpoint& sink = graph_.lines[line].sink;
+    if (sink.kind == Endpoint::Kind::Wire) schedule(now_, 0, sink.ref, false, How::Computed, s.out);
+  }
+
+  // Sources: constants and inputs at time 0 (unless their domain is crashed
+  // from 0); forced values from the configuration and Byzantine domains.
+  void start() {
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      const FlatLine& line = graph_.lines[l];
+      if (!inDemanded_[l] || crashed(l, 0)) continue;
+      if (line.source.kind == Endpoint::Kind::Const) {
+        schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
+      } else if (line.source.kind == Endpoint::Kind::Input) {
+        const std::optional<Value>& given = config_.inputs[line.source.ref];
+        schedule(0, 0, l, false, How::Input, given ? *given : Simulator::zeroValue(line.type, graph_.types));
+      }
+    }
+  }
+
+  // Forced choices: given ones, and every choice of a Byzantine domain
+  // (seeded values, drawn in line order so that a seed fixes them all).
+  void force() {
+    Rng byzantine(config_.seed ^ 0x62797A0000000000ull);
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      const FlatLine& line = graph_.lines[l];
+      if (line.source.kind != Endpoint::Kind::Choose) continue;
+      if (config_.forces.size() > l && config_.forces[l]) {
+        forced_.emplace(l, *config_.forces[l]);
+      } else if (config_.byzantine[line.domain]) {
+        forced_.emplace(l, Simulator::randomValue(line.type, graph_.types, byzantine));
+      }
+    }
+  }
+
+  // ---- demand ----
+
+  void linesNamed(const FlatInstance& inst, const std::string& name, std::vector<uint32_t>& out) const {
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      const LineSig* sig = graph_.signature(catalog_, l);
+      bool variadic = catalog_.at(inst.base).variadicArgs;
+      if (sig ? sig->name == name && !variadic : name == "*args") out.push_back(l);
+    }
+  }
+
+  // Extrinsic outputs demand their values; demand flows back along what
+  // each demanded output (and each chosen input) reads. A choice indexed by
+  // a statically known value (forced or constant) demands one option.
+  void demand() {
+    size_t n = graph_.lines.size();
+    outDemanded_.assign(n, false);
+    inDemanded_.assign(n, false);
+    std::vector<uint32_t> work;  // line ids; outputs as 2l+1, inputs as 2l
+    auto needOut = [&](uint32_t l) {
+      if (!outDemanded_[l]) outDemanded_[l] = true, work.push_back(2 * l + 1);
+    };
+    auto needIn = [&](uint32_t l) {
+      if (!inDemanded_[l]) inDemanded_[l] = true, work.push_back(2 * l);
+    };
+    for (const Extrinsic& o : graph_.outputs) needOut(o.line);
+    std::vector<uint32_t> named;
+    while (!work.empty()) {
+      uint32_t item = work.back();
+      work.pop_back();
+      uint32_t l = item / 2;
+      const FlatLine& line = graph_.lines[l];
+      const FlatInstance& inst = graph_.instances[line.instance];
+      const LineSig* sig = graph_.signature(catalog_, l);
+      if (item & 1) {  // an output: its own input, and what computing it reads
+        needIn(l);
+        if (sig && !sig->passThrough) {
+          for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) needIn(m);
+        }
+        if (sig) {
+          named.clear();
+          for (const std::string& need : sig->outputNeeds) linesNamed(inst, need, named);
+          for (uint32_t m : named) needIn(m);
+        }
+        continue;
+      }
+      // An input: its source; a chosen input also what its rule reads.
+      if (line.source.kind == Endpoint::Kind::Wire) needOut(line.source.ref);
+      if (line.source.kind != Endpoint::Kind::Choose || !sig) continue;
+      named.clear();
+      for (const std::string& read : sig->choiceReads) linesNamed(inst, read, named);
+      std::optional<int64_t> index = knownIndex(inst, sig->choiceIndexedBy);
+      for (uint32_t m : named) {
+        const LineSig* ms = graph_.signature(catalog_, m);
+        bool isOption = ms && ms->sizeParam >= 0 && !sig->choiceIndexedBy.empty();
+        if (isOption && index && graph_.lines[m].element != *index) continue;
+        needIn(m);
+      }
+    }
+  }
+
+  // The statically known value of the line named `name` of `inst`, if any.
+  std::optional<int64_t> knownIndex(const FlatInstance& inst, const std::string& name) {
+    if (name.empty()) return std::nullopt;
+    std::vector<uint32_t> lines;
+    linesNamed(inst, name, lines);
+    if (lines.size() != 1) return std::nullopt;
+    uint32_t l = lines[0];
+    const Endpoint& src = graph_.lines[l].source;
+    const Value* v = nullptr;
+    auto f = forced_.find(l);
+    if (f != forced_.end()) v = &f->second;
+    else if (src.kind == Endpoint::Kind::Const) v = &graph_.constants[src.ref];
+    if (!v || v->kind != Value::Kind::Int) return std::nullopt;
+    return v->i;
+  }
+
+  // Walks back from an unavailable output to the first inputs that never
+  // arrived, to say what the output waited for.
+  std::string waitingFor(uint32_t line) const {
+    std::string path;
+    std::vector<bool> seen(graph_.lines.size(), false);
+    for (int steps = 0; steps < 64 && !seen[line]; ++steps) {
+      seen[line] = true;
+      const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
+      uint32_t missing = kNone;
+      if (!lines_[line].inAvailable) {
+        missing = line;
+      } else {
+        for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount && missing == kNone; ++m) {
+          if (inDemanded_[m] && !lines_[m].inAvailable) missing = m;
+        }
+      }
+      if (missing == kNone) {
+        return path + graph_.linePath(catalog_, line) + " has all its inputs but did not fire";
+      }
+      const Endpoint& src = graph_.lines[missing].source;
+      path += graph_.linePath(catalog_, missing);
+      switch (src.kind) {
+        case Endpoint::Kind::Wire: path += " <- "; line = src.ref; continue;
+        case Endpoint::Kind::Never: return path + " (its source is `never`)";
+        case Endpoint::Kind::Choose: return path + " (its rule never chose: " + ruleOf(missing) + ")";
+        default: return path + " (a source suppressed by a crash, or cut off by --until)";
+      }
+    }
+    return path + " ...";
+  }
+
+  std::string ruleOf(uint32_t line) const {
+    const LineSig* sig = graph_.signature(catalog_, line);
+    return sig ? sig->choiceRule : "";
+  }
+
+  const Graph& graph_;
+  const Catalog& catalog_;
+  const RunConfig& config_;
+  std::vector<LineState> lines_;
+  std::vector<bool> outDemanded_, inDemanded_;
+  std::map<uint32_t, Value> forced_;
+  std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
+  std::vector<Value> values_;
+  std::vector<uint32_t> freeValues_;
+  Rng ties_, net_;
+  std::vector<bool> decidePending_;
+  std::vector<std::string> failures_;
+  int64_t now_ = 0;
+  uint64_t events_ = 0;
+};
+
+}  // namespace
+
+Simulator::Simulator(const Graph& graph, const Catalog& catalog) : graph_(graph), catalog_(catalog) {}
+
+RunResult Simulator::run(const RunConfig& config) { return Run(graph_, catalog_, config).run(); }
+
+}  // namespace rdc::run

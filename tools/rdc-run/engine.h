@@ -1,0 +1,84 @@
+// The deterministic discrete-event simulator: runs an elaborated graph in
+// virtual time, demand-driven, with a seeded network and faults.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/catalog.h"
+#include "ir/graph.h"
+#include "ir/trace_io.h"
+#include "tools/rdc-run/latency.h"
+
+namespace rdc::run {
+
+
+/// One line end becoming available.
+struct LineEvent {
+  uint32_t line;
+  bool output;  ///< the output end (else the input end)
+  const Value* value;
+  int64_t time;
+  How how;
+};
+
+/// Receives every event of a run, in order.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void record(const LineEvent& event) = 0;
+};
+
+/// Everything that determines a run besides the graph.
+struct RunConfig {
+  uint64_t seed = 0;
+  std::vector<std::optional<Value>> inputs;   ///< per extrinsic input; unset: the type's zero
+  std::vector<std::optional<Value>> forces;   ///< per line; set: a forced choosable input
+  /// Per line; set: a replayed choice. The rule's timing and the recorded
+  /// `how` stay as they were; only the value is the trace's.
+  std::vector<std::optional<Value>> replay;
+  std::vector<int64_t> crashAt;               ///< per domain; INT64_MAX: never crashes
+  std::vector<bool> byzantine;                ///< per domain
+  std::vector<Latency> linkLatency;           ///< per instance (only Links read it)
+  int64_t until = INT64_MAX;
+  EventSink* sink = nullptr;
+};
+
+/// What a run produced.
+struct RunResult {
+  struct Output {
+    bool available = false;
+    Value value;
+    int64_t time = 0;
+  };
+  std::vector<Output> outputs;  ///< per extrinsic output
+  std::vector<std::string> failures;  ///< runtime failures (an Fn that fails on its values)
+  uint64_t events = 0;          ///< line ends that became available
+  int64_t endTime = 0;
+  /// Per output that never became available: what it waited for, found by
+  /// walking back along the inputs that never arrived.
+  std::vector<std::string> waits;
+};
+
+/// Runs graphs. Construction does the per-graph work (demand analysis is
+/// per run because forced values refine it).
+class Simulator {
+ public:
+  Simulator(const Graph& graph, const Catalog& catalog);
+
+  RunResult run(const RunConfig& config);
+
+  /// The value a Byzantine domain forces on a choosable input of this
+  /// type, drawn from `rng` (Ints from 0..3 so that lies can collide).
+  static Value randomValue(TypeId type, const TypeTable& types, class Rng& rng);
+  /// The zero of a type: an input nobody gave.
+  static Value zeroValue(TypeId type, const TypeTable& types);
+
+ private:
+  const Graph& graph_;
+  const Catalog& catalog_;
+};
+
+}  // namespace rdc::run

@@ -1,0 +1,28 @@
+// rdc-run: runs a model in the deterministic simulator.
+#include <CLI/CLI.hpp>
+
+#include "ir/cli_options.h"
+#include "tools/rdc-run/run.h"
+
+int main(int argc, char** argv) {
+  rdc::run::Options o;
+  o.argv.assign(argv, argv + argc);
+  CLI::App app{"rdc-run: run a model in the deterministic simulator"};
+  rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
+  app.add_option("--seed", o.seed, "Scheduler seed")->capture_default_str();
+  app.add_option("--seeds", o.seeds, "Run every seed in A..B (inclusive); report failing ones");
+  app.add_option("--shard", o.shard, "With --seeds: run only the seeds whose position is i mod N (i/N)");
+  app.add_option("--input", o.inputs, "Extrinsic input value: NAME=VALUE (default: the type's zero)");
+  app.add_option("--force", o.forces, "Force a choosable input: LINE.PATH=VALUE");
+  app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
+  app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
+  app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
+  app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN")->capture_default_str();
+  app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)");
+  app.add_option("--trace", o.trace, "Write the run's trace here");
+  app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice");
+  app.add_flag("--json", o.json, "Print results as JSON");
+  app.add_option("--max-lines", o.elab.maxLines, "Elaboration size limit in scalar lines");
+  RDC_PARSE_CLI(app, argc, argv);
+  return rdc::run::run(o, rdc::Catalog::standard());
+}

@@ -1,0 +1,493 @@
+#include "tools/rdc-run/run.h"
+
+#include <unistd.h>
+#include <yaml-cpp/yaml.h>
+
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <unordered_map>
+
+#include "ir/ir_io.h"
+#include "ir/tool_io.h"
+#include "ir/trace_io.h"
+#include "tools/rdc-run/checks.h"
+#include "tools/rdc-run/engine.h"
+
+namespace rdc::run {
+
+namespace {
+
+// `*` matches any run of characters, `?` one; everything else (brackets
+// included, as in `rb.echo[2].link[*]`) matches itself.
+bool globMatch(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p, ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::optional<int64_t> parseDuration(const std::string& text) {
+  ExprError e;
+  auto v = parseValue(text, &e);
+  if (!v || v->kind != Value::Kind::Duration) return std::nullopt;
+  return v->i;
+}
+
+// Times for people: 3ms, 15.893119ms.
+std::string timeText(int64_t ns) {
+  if (ns % 1'000'000 == 0 || ns < 1'000'000) return durationString(ns);
+  std::string frac = std::to_string(ns % 1'000'000);
+  frac = std::string(6 - frac.size(), '0') + frac;
+  while (frac.back() == '0') frac.pop_back();
+  return std::to_string(ns / 1'000'000) + "." + frac + "ms";
+}
+
+std::string shellQuote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+") == std::string::npos) {
+    return arg;
+  }
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The scenario: what the flags and the faults file say about a run.
+struct Scenario {
+  NamedTexts inputs, forces, crashes, linkLatency;
+  std::vector<std::string> byzantine;
+  std::string latency;
+};
+
+// Everything resolved against the graph, shared by every seed's run.
+class Runner {
+ public:
+  Runner(const Options& options, const LoadedModel& loaded, const Catalog& catalog, DiagnosticSink& diags)
+      : options_(options), loaded_(loaded), graph_(loaded.graph), catalog_(catalog), diags_(diags),
+        simulator_(graph_, catalog) {}
+
+  bool prepare() {
+    Scenario scenario;
+    scenario.latency = options_.latency;
+    if (!options_.faultsFile.empty() && !readFaults(options_.faultsFile, scenario)) return false;
+    for (const std::string& kv : options_.inputs) {
+      if (!splitPair(kv, '=', "--input", scenario.inputs)) return false;
+    }
+    for (const std::string& kv : options_.forces) {
+      if (!splitPair(kv, '=', "--force", scenario.forces)) return false;
+    }
+    for (const std::string& c : options_.crashes) {
+      size_t at = c.rfind('@');
+      scenario.crashes.emplace_back(c.substr(0, at), at == std::string::npos ? "0ns" : c.substr(at + 1));
+    }
+    for (const std::string& b : options_.byzantine) scenario.byzantine.push_back(b);
+    if (!options_.replay.empty() && !replayScenario(scenario)) return false;
+    return resolve(scenario);
+  }
+
+  /// One run with the configured faults and `seed`; prints unless quiet.
+  int single(uint64_t seed) {
+    config_.seed = seed;
+    std::unique_ptr<TraceWriter> writer;
+    struct Sink final : EventSink {
+      TraceWriter* writer;
+      void record(const LineEvent& e) override { writer->event(e.line, e.output, e.time, e.how, *e.value); }
+    } sink;
+    if (!options_.trace.empty()) {
+      writer = TraceWriter::open(options_.trace, diags_);
+      if (!writer) return kExitBadInput;
+      writer->header(header(seed));
+      sink.writer = writer.get();
+      config_.sink = &sink;
+    }
+    RunResult result = simulator_.run(config_);
+    config_.sink = nullptr;
+    if (writer) writer->finish(result.events, result.endTime);
+    auto checks = evaluateChecks(loaded_.model, graph_, result, config_, correct_);
+    bool ok = result.failures.empty();
+    for (const CheckResult& c : checks) ok &= c.pass;
+    if (options_.json) {
+      std::cout << runJson(seed, result, checks) << "\n";
+    } else {
+      printRun(result, checks);
+    }
+    return ok ? kExitOk : kExitNo;
+  }
+
+  int seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards) {
+    bool progress = !options_.json && ::isatty(STDERR_FILENO);
+    uint64_t total = 0, passed = 0;
+    std::vector<std::pair<uint64_t, std::string>> failing;
+    uint64_t count = last - first + 1;
+    for (uint64_t k = 0; k < count; ++k) {
+      uint64_t seed = first + k;
+      if (k % shards != shard) continue;
+      config_.seed = seed;
+      RunResult result = simulator_.run(config_);
+      auto checks = evaluateChecks(loaded_.model, graph_, result, config_, correct_);
+      std::string why;
+      for (const CheckResult& c : checks) {
+        if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
+      }
+      for (const std::string& f : result.failures) why += (why.empty() ? "" : "; ") + f;
+      ++total;
+      if (why.empty()) ++passed;
+      else failing.emplace_back(seed, why);
+      if (progress && (k % 64 == 0 || k + 1 == count)) {
+        int width = 30, done = static_cast<int>(width * (k + 1) / count);
+        std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, '.') << "] " << (k + 1) << "/"
+                  << count << "  failed: " << failing.size() << std::flush;
+      }
+    }
+    if (progress) std::cerr << "\n";
+    if (options_.json) {
+      std::cout << "{\"seeds\": " << total << ", \"passed\": " << passed << ", \"failed\": [";
+      for (size_t i = 0; i < failing.size(); ++i) {
+        std::cout << (i ? ", " : "") << "{\"seed\": " << failing[i].first << ", \"why\": \"" << jsonEscape(failing[i].second)
+                  << "\", \"repro\": \"" << jsonEscape(repro(failing[i].first)) << "\"}";
+      }
+      std::cout << "]}\n";
+    } else {
+      std::cout << total << " seeds: " << passed << " passed, " << failing.size() << " failed\n";
+      for (const auto& [seed, why] : failing) {
+        std::cout << "seed " << seed << ": " << why << "\n  reproduce: " << repro(seed) << "\n";
+      }
+    }
+    return failing.empty() ? kExitOk : kExitNo;
+  }
+
+  uint64_t replaySeed() const { return replaySeed_; }
+
+ private:
+  bool usage(const std::string& message) {
+    diags_.error("usage", {}, message);
+    return false;
+  }
+
+  bool splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out) {
+    size_t at = kv.find(sep);
+    if (at == std::string::npos || at == 0) return usage(std::string(flag) + ": expected NAME=VALUE, got '" + kv + "'");
+    out.emplace_back(kv.substr(0, at), kv.substr(at + 1));
+    return true;
+  }
+
+  bool readFaults(const std::string& path, Scenario& s) {
+    auto bytes = readInput(path, diags_);
+    if (!bytes) return false;
+    uint32_t file = diags_.addFile(path);
+    try {
+      YAML::Node root = YAML::Load(*bytes);
+      if (!root.IsMap()) return usage(path + ": a faults file is a mapping (crash, byzantine, force, inputs, latency, links)");
+      for (const auto& kv : root) {
+        std::string key = kv.first.as<std::string>();
+        const YAML::Node& v = kv.second;
+        auto pairs = [&](NamedTexts& out) {
+          for (const auto& e : v) out.emplace_back(e.first.as<std::string>(), e.second.as<std::string>());
+        };
+        if (key == "crash") pairs(s.crashes);
+        else if (key == "force") pairs(s.forces);
+        else if (key == "inputs") pairs(s.inputs);
+        else if (key == "links") pairs(s.linkLatency);
+        else if (key == "latency") s.latency = v.as<std::string>();
+        else if (key == "byzantine") {
+          for (const auto& b : v) s.byzantine.push_back(b.as<std::string>());
+        } else {
+          diags_.error("schema", {file, static_cast<uint32_t>(kv.first.Mark().line + 1), static_cast<uint32_t>(kv.first.Mark().column + 1)},
+                       "unknown key '" + key + "' (expected crash, byzantine, force, inputs, latency, links)");
+          return false;
+        }
+      }
+    } catch (const YAML::Exception& e) {
+      diags_.error("parse-error", {file, static_cast<uint32_t>(e.mark.line + 1), static_cast<uint32_t>(e.mark.column + 1)},
+                   "faults file: " + e.msg);
+      return false;
+    }
+    return true;
+  }
+
+  // A replay takes everything from the trace's header, and forces each
+  // recorded choice to its recorded value.
+  bool replayScenario(Scenario& s) {
+    auto bytes = readInput(options_.replay, diags_);
+    if (!bytes) return false;
+    auto trace = readTrace(*bytes, displayName(options_.replay), diags_);
+    if (!trace) return false;
+    const TraceHeader& h = trace->header;
+    s.inputs = h.inputs;
+    s.forces = h.forces;
+    s.crashes = h.crashes;
+    s.byzantine = h.byzantine;
+    s.latency = h.latency;
+    s.linkLatency = h.linkLatency;
+    replaySeed_ = h.seed;
+    std::unordered_map<std::string, uint32_t> byPath;
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) byPath.emplace(graph_.linePath(catalog_, l), l);
+    replayed_.assign(graph_.lines.size(), std::nullopt);
+    for (const TraceEvent& e : trace->events) {
+      if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
+      auto it = byPath.find(h.linePaths[e.line]);
+      if (it == byPath.end()) return usage("--replay: the trace's line " + h.linePaths[e.line] + " is not in this model");
+      replayed_[it->second] = e.value;
+    }
+    if (h.modelHash != modelHash()) {
+      diags_.warning("replay-model", {}, "the trace was recorded from a different model; replaying its choices anyway");
+    }
+    return true;
+  }
+
+  std::optional<Value> typedValue(const std::string& text, TypeId type, const std::string& what) {
+    ExprError error;
+    auto v = parseValue(text, &error);
+    if (!v) {
+      usage(what + ": '" + text + "': " + error.message);
+      return std::nullopt;
+    }
+    if (!valueFits(*v, type, graph_.types)) {
+      usage(what + ": " + v->str() + " is not a " + graph_.types.name(type));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<uint32_t> domain(const std::string& name, const char* flag) {
+    for (uint32_t d = 0; d < graph_.domains.size(); ++d) {
+      if (graph_.domains[d] == name) return d;
+    }
+    usage(std::string(flag) + ": no domain '" + name + "' (the model's domains: " + graph_.domains.front() + ", ...)");
+    return std::nullopt;
+  }
+
+  bool resolve(const Scenario& s) {
+    size_t nd = graph_.domains.size();
+    config_.inputs.assign(graph_.inputs.size(), std::nullopt);
+    config_.forces.assign(graph_.lines.size(), std::nullopt);
+    config_.crashAt.assign(nd, INT64_MAX);
+    config_.byzantine.assign(nd, false);
+    config_.replay = replayed_;
+    header_ = {};
+    for (const auto& [name, text] : s.inputs) {
+      auto it = std::find_if(graph_.inputs.begin(), graph_.inputs.end(), [&](const Extrinsic& x) { return x.name == name; });
+      if (it == graph_.inputs.end()) return usage("--input: the model has no input '" + name + "'");
+      auto v = typedValue(text, graph_.lines[it->line].type, "--input " + name);
+      if (!v) return false;
+      config_.inputs[it - graph_.inputs.begin()] = *v;
+      header_.inputs.emplace_back(name, v->str());
+    }
+    if (!s.forces.empty()) {
+      std::unordered_map<std::string, uint32_t> byPath;
+      for (uint32_t l = 0; l < graph_.lines.size(); ++l) byPath.emplace(graph_.linePath(catalog_, l), l);
+      for (const auto& [path, text] : s.forces) {
+        auto it = byPath.find(path);
+        if (it == byPath.end()) return usage("--force: no line '" + path + "'");
+        if (graph_.lines[it->second].source.kind != Endpoint::Kind::Choose) {
+          return usage("--force: " + path + " is not a choosable input bound to `choose`");
+        }
+        auto v = typedValue(text, graph_.lines[it->second].type, "--force " + path);
+        if (!v) return false;
+        forcedByFlag_.push_back(it->second);
+        config_.forces[it->second] = *v;
+        header_.forces.emplace_back(path, v->str());
+      }
+    }
+    for (const auto& [name, time] : s.crashes) {
+      auto d = domain(name, "--crash");
+      auto t = parseDuration(time);
+      if (!d) return false;
+      if (!t || *t < 0) return usage("--crash " + name + ": bad time '" + time + "' (a duration such as 10ms)");
+      config_.crashAt[*d] = std::min(config_.crashAt[*d], *t);
+      header_.crashes.emplace_back(name, durationString(*t));
+    }
+    for (const std::string& name : s.byzantine) {
+      auto d = domain(name, "--byzantine");
+      if (!d) return false;
+      config_.byzantine[*d] = true;
+      header_.byzantine.push_back(name);
+    }
+    std::string error;
+    auto latency = Latency::parse(s.latency, &error);
+    if (!latency) return usage("--latency: " + error);
+    header_.latency = latency->str();
+    config_.linkLatency.assign(graph_.instances.size(), *latency);
+    for (const auto& [glob, spec] : s.linkLatency) {
+      auto l = Latency::parse(spec, &error);
+      if (!l) return usage("links " + glob + ": " + error);
+      for (size_t i = 0; i < graph_.instances.size(); ++i) {
+        if (globMatch(glob, graph_.instances[i].path)) config_.linkLatency[i] = *l;
+      }
+      header_.linkLatency.emplace_back(glob, l->str());
+    }
+    if (!options_.until.empty()) {
+      auto t = parseDuration(options_.until);
+      if (!t) return usage("--until: expected a duration such as 100ms, got '" + options_.until + "'");
+      config_.until = *t;
+    }
+    header_.until = config_.until;
+    correct_.assign(nd, true);
+    for (uint32_t d = 0; d < nd; ++d) correct_[d] = !config_.byzantine[d] && config_.crashAt[d] == INT64_MAX;
+    return true;
+  }
+
+  uint64_t modelHash() const {
+    std::string canon;
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      const FlatLine& line = graph_.lines[l];
+      canon += graph_.linePath(catalog_, l) + "|" + graph_.types.name(line.type) + "|" + graph_.domains[line.domain] + "|" +
+               std::to_string(static_cast<int>(line.source.kind)) + ":" + std::to_string(line.source.ref) + "|" +
+               std::to_string(static_cast<int>(line.sink.kind)) + ":" + std::to_string(line.sink.ref) + "\n";
+    }
+    for (const Value& c : graph_.constants) canon += c.str() + "\n";
+    for (const FnBody& f : graph_.fns) canon += f.text + "\n";
+    return fnv1a(canon);
+  }
+
+  TraceHeader header(uint64_t seed) const {
+    TraceHeader h = header_;
+    h.toolVersion = std::string(toolVersion());
+    h.modelName = loaded_.model.name;
+    h.modelHash = modelHash();
+    for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
+    h.seed = seed;
+    h.linePaths.reserve(graph_.lines.size());
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) h.linePaths.push_back(graph_.linePath(catalog_, l));
+    return h;
+  }
+
+  void printRun(const RunResult& result, const std::vector<CheckResult>& checks) {
+    for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+      const RunResult::Output& out = result.outputs[o];
+      if (out.available) {
+        std::cout << graph_.outputs[o].name << " = " << out.value.str() << " @ " << timeText(out.time) << "\n";
+      } else {
+        std::cout << graph_.outputs[o].name << " never available: waiting for " << result.waits[o] << "\n";
+      }
+    }
+    for (const std::string& f : result.failures) std::cout << "failure: " << f << "\n";
+    for (const CheckResult& c : checks) {
+      std::cout << "check " << c.name << ": " << (c.pass ? "pass" : "fail") << (c.pass ? "" : " (" + c.why + ")") << "\n";
+    }
+  }
+
+  std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks) {
+    std::ostringstream out;
+    out << "{\"seed\": " << seed << ", \"outputs\": {";
+    for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+      const RunResult::Output& r = result.outputs[o];
+      out << (o ? ", " : "") << "\"" << jsonEscape(graph_.outputs[o].name) << "\": ";
+      if (r.available) {
+        out << "{\"value\": \"" << jsonEscape(r.value.str()) << "\", \"time_ns\": " << r.time << "}";
+      } else {
+        out << "{\"value\": null, \"waiting_for\": \"" << jsonEscape(result.waits[o]) << "\"}";
+      }
+    }
+    out << "}, \"checks\": {";
+    for (size_t c = 0; c < checks.size(); ++c) {
+      out << (c ? ", " : "") << "\"" << checks[c].name << "\": {\"pass\": " << (checks[c].pass ? "true" : "false")
+          << ", \"why\": \"" << jsonEscape(checks[c].why) << "\"}";
+    }
+    out << "}, \"failures\": [";
+    for (size_t f = 0; f < result.failures.size(); ++f) out << (f ? ", " : "") << "\"" << jsonEscape(result.failures[f]) << "\"";
+    out << "], \"events\": " << result.events << "}";
+    return out.str();
+  }
+
+  // The one-line command that reruns a seed: the original command line
+  // without the multi-seed flags.
+  std::string repro(uint64_t seed) const {
+    std::string out;
+    const std::vector<std::string>& argv = options_.argv;
+    for (size_t i = 0; i < argv.size(); ++i) {
+      const std::string& a = argv[i];
+      if (a == "--seeds" || a == "--shard" || a == "--seed" || a == "--trace") {
+        ++i;
+        continue;
+      }
+      if (a.rfind("--seeds=", 0) == 0 || a.rfind("--shard=", 0) == 0 || a.rfind("--seed=", 0) == 0 ||
+          a.rfind("--trace=", 0) == 0 || a == "--json") {
+        continue;
+      }
+      out += (out.empty() ? "" : " ") + shellQuote(a);
+    }
+    return out + " --seed " + std::to_string(seed);
+  }
+
+  const Options& options_;
+  const LoadedModel& loaded_;
+  const Graph& graph_;
+  const Catalog& catalog_;
+  DiagnosticSink& diags_;
+  Simulator simulator_;
+  RunConfig config_;
+  TraceHeader header_;
+  std::vector<bool> correct_;
+  std::vector<std::optional<Value>> replayed_;
+  std::vector<uint32_t> forcedByFlag_;
+  uint64_t replaySeed_ = 0;
+};
+
+bool parseRange(const std::string& text, uint64_t& a, uint64_t& b) {
+  size_t dots = text.find("..");
+  if (dots == std::string::npos) return false;
+  try {
+    size_t used = 0;
+    a = std::stoull(text.substr(0, dots), &used);
+    if (used != dots) return false;
+    std::string hi = text.substr(dots + 2);
+    b = std::stoull(hi, &used);
+    return used == hi.size() && a <= b;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+int run(const Options& options, const Catalog& catalog) {
+  DiagnosticSink diags;
+  auto finish = [&](int code) {
+    printDiagnostics(diags, options.jsonDiagnostics);
+    return code;
+  };
+  auto bytes = readInput(options.model, diags);
+  if (!bytes) return finish(kExitBadInput);
+  LoadOptions load{options.defines, options.elab};
+  auto loaded = loadModel(*bytes, displayName(options.model), catalog, load, diags);
+  if (!loaded) return finish(kExitBadInput);
+  Runner runner(options, *loaded, catalog, diags);
+  if (!runner.prepare()) return finish(kExitBadInput);
+  if (!options.seeds.empty()) {
+    uint64_t first, last, shard = 0, shards = 1;
+    if (!parseRange(options.seeds, first, last)) {
+      diags.error("usage", {}, "--seeds: expected A..B with A <= B, got '" + options.seeds + "'");
+      return finish(kExitBadInput);
+    }
+    if (!options.shard.empty()) {
+      size_t slash = options.shard.find('/');
+      try {
+        shard = std::stoull(options.shard.substr(0, slash));
+        shards = slash == std::string::npos ? 0 : std::stoull(options.shard.substr(slash + 1));
+      } catch (const std::exception&) {
+        shards = 0;
+      }
+      if (shards == 0 || shard >= shards) {
+        diags.error("usage", {}, "--shard: expected i/N with 0 <= i < N, got '" + options.shard + "'");
+        return finish(kExitBadInput);
+      }
+    }
+    return finish(runner.seeds(first, last, shard, shards));
+  }
+  return finish(runner.single(options.replay.empty() ? options.seed : runner.replaySeed()));
+}
+
+}  // namespace rdc::run

@@ -1,0 +1,39 @@
+// rdc-run as a library: options in, runs, results printed, exit code out.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/catalog.h"
+#include "ir/elaborate.h"
+
+namespace rdc::run {
+
+struct Options {
+  std::string model = "-";
+  std::vector<std::pair<std::string, std::string>> defines;
+  bool jsonDiagnostics = false;
+  uint64_t seed = 0;
+  std::string seeds;   ///< A..B (inclusive)
+  std::string shard;   ///< i/N
+  std::vector<std::string> inputs;   ///< name=value
+  std::vector<std::string> forces;   ///< path=value
+  std::vector<std::string> crashes;  ///< D[@time]
+  std::vector<std::string> byzantine;
+  std::string faultsFile;
+  std::string latency = "constant:1ms";
+  std::string until;
+  std::string trace;
+  std::string replay;
+  bool json = false;
+  ElabOptions elab;
+  /// The command line as given, for the reproduce command of failing seeds.
+  std::vector<std::string> argv;
+};
+
+/// Runs rdc-run; returns the exit code. Prints results to stdout and
+/// diagnostics to stderr.
+int run(const Options& options, const Catalog& catalog);
+
+}  // namespace rdc::run
