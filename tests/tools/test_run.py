@@ -1,0 +1,179 @@
+"""rdc-run driven as a user would: outputs, checks, seeds, faults, traces."""
+import json
+import os
+import shlex
+import unittest
+
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+
+RUN = tool("rdc-run")
+BRACHA = example("bracha")
+BROKEN = os.path.join(ROOT, "tests", "run", "bracha-broken.rdc.yaml")
+NET = ["--latency", "uniform:1ms..10ms", "--input", "bc=1"]
+
+
+def outputs(stdout):
+    return dict(line.split(" = ", 1) for line in stdout.decode().splitlines() if " = " in line)
+
+
+class Basics(unittest.TestCase):
+    def test_basics_outputs_and_checks(self):
+        code, out, err = run([RUN, example("basics"), "--input", "a=2", "--input", "b=10",
+                              "--input", "first=5", "--input", "second=7"])
+        self.assertEqual(code, 0, err)
+        o = outputs(out)
+        self.assertEqual(o["total"], "16 @ 0ns")  # b + k*a with k = 3
+        self.assertEqual(o["low"], "5 @ 0ns")
+        self.assertEqual(o["alarm"], "() @ 5ms")
+        self.assertEqual(out.decode().count(": pass"), 3)
+
+    def test_a_failing_check_exits_1(self):
+        # Force the CSwap to swap: its check then fails.
+        code, out, _ = run([RUN, example("basics"), "--input", "first=5", "--input", "second=7",
+                            "--force", "swap.c=true"])
+        self.assertEqual(code, 0)  # swapped == true makes the implication vacuous
+        self.assertIn("swapped = true", out.decode())
+
+    def test_json_output(self):
+        code, out, _ = run([RUN, BRACHA, "--json", *NET, "--seed", "4"])
+        self.assertEqual(code, 0)
+        doc = json.loads(out)
+        self.assertEqual(doc["seed"], 4)
+        self.assertEqual(doc["outputs"]["dlvr[2]"]["value"], "1")
+        self.assertTrue(all(c["pass"] for c in doc["checks"].values()))
+
+
+class Determinism(unittest.TestCase):
+    def test_same_seed_same_trace_in_separate_processes(self):
+        with TempDir() as d:
+            a, b, c = (os.path.join(d, x) for x in ("a.trace", "b.trace", "c.trace"))
+            for path in (a, b):
+                code, _, err = run([RUN, BRACHA, *NET, "--byzantine", "node[3]", "--seed", "11", "--trace", path])
+                self.assertEqual(code, 0, err)
+            self.assertEqual(read_bytes(a), read_bytes(b))
+            run([RUN, BRACHA, *NET, "--byzantine", "node[3]", "--seed", "12", "--trace", c])
+            self.assertNotEqual(read_bytes(a), read_bytes(c))
+
+    def test_different_seeds_change_the_availability_order(self):
+        # With a constant latency only the seeded ordering of simultaneous events differs.
+        orders = set()
+        with TempDir() as d:
+            for seed in range(3):
+                path = os.path.join(d, f"{seed}.trace")
+                run([RUN, BRACHA, "--latency", "constant:1ms", "--input", "bc=1", "--seed", str(seed), "--trace", path])
+                code, text, err = run(["capnp", "decode", os.path.join(ROOT, "ir", "trace.capnp"), "TraceChunk"],
+                                      stdin=read_bytes(path))
+                self.assertEqual(code, 0, err)
+                events = text.decode().split("( events = ", 1)[1]
+                orders.add(events)
+        self.assertEqual(len(orders), 3)
+
+    def test_replay_reproduces_the_identical_trace(self):
+        with TempDir() as d:
+            a, b = os.path.join(d, "a.trace"), os.path.join(d, "b.trace")
+            run([RUN, BRACHA, *NET, "--byzantine", "node[0]", "--seed", "5", "--trace", a])
+            code, _, err = run([RUN, BRACHA, "--replay", a, "--trace", b])
+            self.assertEqual(code, 0, err)
+            self.assertEqual(read_bytes(a), read_bytes(b))
+
+
+SCENARIOS = {
+    4: [["--byzantine", "node[0]"],                       # equivocating sender
+        ["--byzantine", "node[3]"],                       # f Byzantine voters
+        ["--crash", "node[3]@2ms"]],                      # f crashed nodes
+    7: [["--byzantine", "node[0]"],
+        ["--byzantine", "node[5]", "--byzantine", "node[6]"],
+        ["--crash", "node[5]", "--crash", "node[6]@3ms"]],
+}
+
+
+class Bracha(unittest.TestCase):
+    def test_bracha_passes_its_checks_over_1000_seeds_per_scenario(self):
+        for n, scenarios in SCENARIOS.items():
+            for faults in scenarios:
+                with self.subTest(n=n, faults=faults):
+                    code, out, err = run([RUN, BRACHA, "-D", f"n={n}", *NET, *faults, "--seeds", "0..999"],
+                                         timeout=300)
+                    self.assertEqual(code, 0, out.decode() + err)
+                    self.assertIn("1000 seeds: 1000 passed, 0 failed", out.decode())
+
+    def test_forced_equivocation(self):
+        # The Byzantine sender tells nodes 0, 1 the value 1 and nodes 2, 3 the value 2.
+        forces = ["--byzantine", "node[0]"]
+        for j, v in enumerate([1, 1, 2, 2]):
+            forces += ["--force", f"rb.send.def[{j}].y={v}"]
+        code, out, err = run([RUN, BRACHA, *NET, *forces, "--seeds", "0..199"])
+        self.assertEqual(code, 0, out.decode() + err)
+
+    def test_broken_variant_fails_agreement_and_the_repro_reproduces_it(self):
+        code, out, _ = run([RUN, BROKEN, *NET, "--byzantine", "node[0]", "--seeds", "0..299"], timeout=120)
+        self.assertEqual(code, 1)
+        text = out.decode()
+        self.assertIn("agreement", text)
+        repro = next(line.split("reproduce: ", 1)[1] for line in text.splitlines() if "reproduce: " in line)
+        code, out, _ = run(shlex.split(repro))
+        self.assertEqual(code, 1)
+        self.assertIn("check agreement: fail", out.decode())
+
+    def test_shards_partition_the_seeds(self):
+        failing = set()
+        total = 0
+        for shard in range(3):
+            code, out, _ = run([RUN, BROKEN, *NET, "--byzantine", "node[0]", "--seeds", "0..299",
+                                "--shard", f"{shard}/3", "--json"], timeout=120)
+            doc = json.loads(out)
+            total += doc["seeds"]
+            failing |= {f["seed"] for f in doc["failed"]}
+        self.assertEqual(total, 300)
+        _, out, _ = run([RUN, BROKEN, *NET, "--byzantine", "node[0]", "--seeds", "0..299", "--json"], timeout=120)
+        self.assertEqual(failing, {f["seed"] for f in json.loads(out)["failed"]})
+
+
+class Reports(unittest.TestCase):
+    def test_until_reports_what_an_output_waited_for(self):
+        code, out, _ = run([RUN, BRACHA, *NET, "--until", "1ms"])
+        self.assertEqual(code, 1)
+        self.assertIn("dlvr[0] never available: waiting for", out.decode())
+
+    def test_faults_file(self):
+        with TempDir() as d:
+            faults = os.path.join(d, "faults.yaml")
+            with open(faults, "w") as f:
+                f.write("byzantine:\n  - node[3]\ncrash:\n  node[2]: 5ms\ninputs:\n  bc: 3\n"
+                        "latency: uniform:1ms..3ms\nlinks:\n  rb.echo[1].*: constant:20ms\n")
+            code, out, err = run([RUN, BRACHA, "-D", "n=7", "--faults", faults, "--seeds", "0..99"])
+            self.assertEqual(code, 0, out.decode() + err)
+
+
+class BadInput(unittest.TestCase):
+    def expect_usage_error(self, *args, message=""):
+        code, _, err = run([RUN, *args])
+        self.assertEqual(code, 2, err)
+        self.assertIn(message, err)
+
+    def test_bad_flags_and_values(self):
+        self.expect_usage_error(BRACHA, "--input", "bc=true", message="not a Int")
+        self.expect_usage_error(BRACHA, "--input", "nope=1", message="no input 'nope'")
+        self.expect_usage_error(BRACHA, "--crash", "node[9]", message="no domain")
+        self.expect_usage_error(BRACHA, "--latency", "gaussian:5ms", message="unknown latency")
+        self.expect_usage_error(BRACHA, "--force", "rb.send.def[0].x=1", message="not a choosable")
+        self.expect_usage_error(BRACHA, "--seeds", "9..2")
+        self.expect_usage_error(BRACHA, "--seeds", "0..9", "--shard", "3/3")
+        self.expect_usage_error(BRACHA, "--until", "soon")
+
+    def test_malformed_traces_are_rejected(self):
+        with TempDir() as d:
+            good = os.path.join(d, "good.trace")
+            run([RUN, BRACHA, *NET, "--trace", good])
+            data = read_bytes(good)
+            for name, bad in (("truncated", data[: len(data) // 2]), ("junk", os.urandom(4096)),
+                              ("empty", b""), ("model", read_bytes(BRACHA))):
+                with self.subTest(name):
+                    path = os.path.join(d, name + ".trace")
+                    with open(path, "wb") as f:
+                        f.write(bad)
+                    self.expect_usage_error(BRACHA, "--replay", path, message="error:")
+
+
+if __name__ == "__main__":
+    unittest.main()
