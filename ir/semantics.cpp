@@ -143,23 +143,21 @@ void quorum(FireContext& ctx, uint32_t i, bool) {
   const FlatInstance& inst = instanceOf(ctx, i);
   int64_t n = inst.args[0], k = inst.args[1];
   uint32_t votes = inst.firstLine, value = votes + static_cast<uint32_t>(n);
+  uint32_t vote = ctx.trigger();
+  if (vote < votes || vote >= value) return;
+  // Count the vote that just arrived; only its value can newly reach k.
+  auto& tally = ctx.tally(i);
+  auto count = [&](const Value& v) -> int64_t& {
+    for (auto& entry : tally) {
+      if (entry.first == v) return entry.second;
+    }
+    return tally.emplace_back(v, 0).second;
+  };
+  ++count(ctx.inValue(vote));
   if (!ctx.toChoose(value)) return;
   const Value* forced = ctx.forced(value);
-  // The newest vote is the one that arrived now; count the votes equal to it.
-  for (int64_t v = 0; v < n; ++v) {
-    uint32_t line = votes + static_cast<uint32_t>(v);
-    if (!ctx.inAvailable(line) || ctx.inTime(line) != ctx.now()) continue;
-    const Value& candidate = forced ? *forced : ctx.inValue(line);
-    int64_t count = 0;
-    for (int64_t u = 0; u < n; ++u) {
-      uint32_t other = votes + static_cast<uint32_t>(u);
-      count += ctx.inAvailable(other) && ctx.inValue(other) == candidate;
-    }
-    if (count >= k) {
-      chooseOnce(ctx, value, candidate, ctx.now());
-      return;
-    }
-  }
+  const Value& candidate = forced ? *forced : ctx.inValue(vote);
+  if (count(candidate) >= k) chooseOnce(ctx, value, candidate, ctx.now());
 }
 
 // Link: a chosen rcv is snd, after the network delay.

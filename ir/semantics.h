@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "ir/catalog.h"
 #include "ir/graph.h"
@@ -43,6 +45,12 @@ class FireContext {
   /// Calls the instance's reaction again once every event of the current
   /// instant has been processed (for rules whose ties need the whole instant).
   virtual void decideAtEndOfInstant(uint32_t instance) = 0;
+  /// The line whose input arrival caused this reaction (kNone at the end of
+  /// an instant).
+  virtual uint32_t trigger() const = 0;
+  /// Per-instance scratch: how many inputs carried each value so far
+  /// (Quorum counts votes with it instead of rescanning them).
+  virtual std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) = 0;
   /// The network delay of a Link instance for this run.
   virtual int64_t linkDelay(uint32_t instance) = 0;
   /// Reports a runtime failure (an Fn expression that fails on its values).

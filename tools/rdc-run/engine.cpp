@@ -45,6 +45,70 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
   return Value::unit();
 }
 
+// What the engine needs to know about each line, worked out once per graph
+// so that runs (many per second) do no name lookups.
+struct GraphFacts {
+  std::vector<const LineSig*> sig;   // null for Fn arguments
+  std::vector<uint8_t> passThrough;
+  // Demand: the inputs a demanded output reads, and the inputs a chosen
+  // input's rule reads (CSR: start offsets per line, then line ids).
+  std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
+  // Per chosen input, the line whose statically known value picks one of its
+  // option reads (Select's chosen); per choice read, its option element or -1.
+  std::vector<uint32_t> indexLine;
+  std::vector<int32_t> optionElement;
+
+  GraphFacts(const Graph& graph, const Catalog& catalog) {
+    size_t n = graph.lines.size();
+    sig.resize(n);
+    passThrough.resize(n);
+    indexLine.assign(n, kNone);
+    outStart.push_back(0);
+    choiceStart.push_back(0);
+    std::vector<uint32_t> named;
+    for (uint32_t l = 0; l < n; ++l) {
+      sig[l] = graph.signature(catalog, l);
+      passThrough[l] = !sig[l] || sig[l]->passThrough;
+    }
+    for (uint32_t l = 0; l < n; ++l) {
+      const FlatInstance& inst = graph.instances[graph.lines[l].instance];
+      outReads.push_back(l);
+      if (sig[l] && !sig[l]->passThrough) {
+        for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+          if (m != l) outReads.push_back(m);
+        }
+      } else if (sig[l]) {
+        for (const std::string& need : sig[l]->outputNeeds) linesNamed(graph, catalog, inst, need, outReads);
+      }
+      outStart.push_back(static_cast<uint32_t>(outReads.size()));
+      if (graph.lines[l].source.kind == Endpoint::Kind::Choose && sig[l]) {
+        named.clear();
+        for (const std::string& read : sig[l]->choiceReads) linesNamed(graph, catalog, inst, read, named);
+        if (!sig[l]->choiceIndexedBy.empty()) {
+          std::vector<uint32_t> index;
+          linesNamed(graph, catalog, inst, sig[l]->choiceIndexedBy, index);
+          if (index.size() == 1) indexLine[l] = index[0];
+        }
+        for (uint32_t m : named) {
+          choiceReads.push_back(m);
+          bool option = sig[m] && sig[m]->sizeParam >= 0 && indexLine[l] != kNone;
+          optionElement.push_back(option ? static_cast<int32_t>(graph.lines[m].element) : -1);
+        }
+      }
+      choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
+    }
+  }
+
+  static void linesNamed(const Graph& graph, const Catalog& catalog, const FlatInstance& inst,
+                         const std::string& name, std::vector<uint32_t>& out) {
+    bool variadic = catalog.at(inst.base).variadicArgs;
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      const LineSig* s = graph.signature(catalog, l);
+      if (s ? s->name == name && !variadic : name == "*args") out.push_back(l);
+    }
+  }
+};
+
 namespace {
 
 // One pending event. Simultaneous events run arrivals first, then
@@ -74,8 +138,8 @@ struct LineState {
 
 class Run final : public FireContext {
  public:
-  Run(const Graph& graph, const Catalog& catalog, const RunConfig& config)
-      : graph_(graph), catalog_(catalog), config_(config), lines_(graph.lines.size()),
+  Run(const Graph& graph, const Catalog& catalog, const GraphFacts& facts, const RunConfig& config)
+      : graph_(graph), catalog_(catalog), facts_(facts), config_(config), lines_(graph.lines.size()),
         ties_(config.seed ^ 0x7469657300000000ull), net_(config.seed ^ 0x6E65740000000000ull),
         decidePending_(graph.instances.size(), false) {
     force();
@@ -91,6 +155,7 @@ class Run final : public FireContext {
       now_ = p.time;
       if (p.phase == 1) {
         decidePending_[p.target] = false;
+        trigger_ = kNone;
         react(p.target, true);
       } else if (p.output) {
         outputArrives(p.target, p.value);
@@ -146,6 +211,10 @@ class Run final : public FireContext {
     decidePending_[instance] = true;
     schedule(now_, 1, instance, false, How::Computed, Value());
   }
+  uint32_t trigger() const override { return trigger_; }
+  std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override {
+    return tallies_[instance];
+  }
   int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[instance].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
     failures_.push_back(graph_.instances[instance].path + ": " + message);
@@ -190,8 +259,8 @@ class Run final : public FireContext {
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
-    const LineSig* sig = graph_.signature(catalog_, line);
-    if ((!sig || sig->passThrough) && outDemanded_[line] && !s.outPending) emit(line, s.in, now_);
+    if (facts_.passThrough[line] && outDemanded_[line] && !s.outPending) emit(line, s.in, now_);
+    trigger_ = line;
     react(graph_.lines[line].instance, false);
   }
 
@@ -238,14 +307,6 @@ class Run final : public FireContext {
 
   // ---- demand ----
 
-  void linesNamed(const FlatInstance& inst, const std::string& name, std::vector<uint32_t>& out) const {
-    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-      const LineSig* sig = graph_.signature(catalog_, l);
-      bool variadic = catalog_.at(inst.base).variadicArgs;
-      if (sig ? sig->name == name && !variadic : name == "*args") out.push_back(l);
-    }
-  }
-
   // Extrinsic outputs demand their values; demand flows back along what
   // each demanded output (and each chosen input) reads. A choice indexed by
   // a statically known value (forced or constant) demands one option.
@@ -253,7 +314,7 @@ class Run final : public FireContext {
     size_t n = graph_.lines.size();
     outDemanded_.assign(n, false);
     inDemanded_.assign(n, false);
-    std::vector<uint32_t> work;  // line ids; outputs as 2l+1, inputs as 2l
+    std::vector<uint32_t> work;  // outputs as 2l+1, inputs as 2l
     auto needOut = [&](uint32_t l) {
       if (!outDemanded_[l]) outDemanded_[l] = true, work.push_back(2 * l + 1);
     };
@@ -261,48 +322,29 @@ class Run final : public FireContext {
       if (!inDemanded_[l]) inDemanded_[l] = true, work.push_back(2 * l);
     };
     for (const Extrinsic& o : graph_.outputs) needOut(o.line);
-    std::vector<uint32_t> named;
     while (!work.empty()) {
       uint32_t item = work.back();
       work.pop_back();
       uint32_t l = item / 2;
-      const FlatLine& line = graph_.lines[l];
-      const FlatInstance& inst = graph_.instances[line.instance];
-      const LineSig* sig = graph_.signature(catalog_, l);
-      if (item & 1) {  // an output: its own input, and what computing it reads
-        needIn(l);
-        if (sig && !sig->passThrough) {
-          for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) needIn(m);
-        }
-        if (sig) {
-          named.clear();
-          for (const std::string& need : sig->outputNeeds) linesNamed(inst, need, named);
-          for (uint32_t m : named) needIn(m);
-        }
+      if (item & 1) {
+        for (uint32_t k = facts_.outStart[l]; k < facts_.outStart[l + 1]; ++k) needIn(facts_.outReads[k]);
         continue;
       }
-      // An input: its source; a chosen input also what its rule reads.
-      if (line.source.kind == Endpoint::Kind::Wire) needOut(line.source.ref);
-      if (line.source.kind != Endpoint::Kind::Choose || !sig) continue;
-      named.clear();
-      for (const std::string& read : sig->choiceReads) linesNamed(inst, read, named);
-      std::optional<int64_t> index = knownIndex(inst, sig->choiceIndexedBy);
-      for (uint32_t m : named) {
-        const LineSig* ms = graph_.signature(catalog_, m);
-        bool isOption = ms && ms->sizeParam >= 0 && !sig->choiceIndexedBy.empty();
-        if (isOption && index && graph_.lines[m].element != *index) continue;
-        needIn(m);
+      const Endpoint& src = graph_.lines[l].source;
+      if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
+      if (src.kind != Endpoint::Kind::Choose) continue;
+      std::optional<int64_t> index = knownValue(facts_.indexLine[l]);
+      for (uint32_t k = facts_.choiceStart[l]; k < facts_.choiceStart[l + 1]; ++k) {
+        int32_t element = facts_.optionElement[k];
+        if (element >= 0 && index && element != *index) continue;
+        needIn(facts_.choiceReads[k]);
       }
     }
   }
 
-  // The statically known value of the line named `name` of `inst`, if any.
-  std::optional<int64_t> knownIndex(const FlatInstance& inst, const std::string& name) {
-    if (name.empty()) return std::nullopt;
-    std::vector<uint32_t> lines;
-    linesNamed(inst, name, lines);
-    if (lines.size() != 1) return std::nullopt;
-    uint32_t l = lines[0];
+  // The statically known Int value of a line's input (forced or constant).
+  std::optional<int64_t> knownValue(uint32_t l) const {
+    if (l == kNone) return std::nullopt;
     const Endpoint& src = graph_.lines[l].source;
     const Value* v = nullptr;
     auto f = forced_.find(l);
@@ -344,12 +386,13 @@ class Run final : public FireContext {
   }
 
   std::string ruleOf(uint32_t line) const {
-    const LineSig* sig = graph_.signature(catalog_, line);
+    const LineSig* sig = facts_.sig[line];
     return sig ? sig->choiceRule : "";
   }
 
   const Graph& graph_;
   const Catalog& catalog_;
+  const GraphFacts& facts_;
   const RunConfig& config_;
   std::vector<LineState> lines_;
   std::vector<bool> outDemanded_, inDemanded_;
@@ -360,14 +403,19 @@ class Run final : public FireContext {
   Rng ties_, net_;
   std::vector<bool> decidePending_;
   std::vector<std::string> failures_;
+  std::map<uint32_t, std::vector<std::pair<Value, int64_t>>> tallies_;
+  uint32_t trigger_ = kNone;
   int64_t now_ = 0;
   uint64_t events_ = 0;
 };
 
 }  // namespace
 
-Simulator::Simulator(const Graph& graph, const Catalog& catalog) : graph_(graph), catalog_(catalog) {}
+Simulator::Simulator(const Graph& graph, const Catalog& catalog)
+    : graph_(graph), catalog_(catalog), facts_(std::make_unique<GraphFacts>(graph, catalog)) {}
 
-RunResult Simulator::run(const RunConfig& config) { return Run(graph_, catalog_, config).run(); }
+Simulator::~Simulator() = default;
+
+RunResult Simulator::run(const RunConfig& config) { return Run(graph_, catalog_, *facts_, config).run(); }
 
 }  // namespace rdc::run

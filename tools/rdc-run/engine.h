@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,7 @@ struct RunResult {
 class Simulator {
  public:
   Simulator(const Graph& graph, const Catalog& catalog);
+  ~Simulator();
 
   RunResult run(const RunConfig& config);
 
@@ -79,6 +81,7 @@ class Simulator {
  private:
   const Graph& graph_;
   const Catalog& catalog_;
+  std::unique_ptr<const struct GraphFacts> facts_;
 };
 
 }  // namespace rdc::run

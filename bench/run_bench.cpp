@@ -1,0 +1,98 @@
+// The simulator's speed: line events per second on Bracha at growing n,
+// seeds per second for Bracha n = 4 with its checks, and the cost of
+// writing a trace.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "ir/ir_io.h"
+#include "ir/trace_io.h"
+#include "tools/rdc-run/checks.h"
+#include "tools/rdc-run/engine.h"
+
+namespace rdc::run {
+namespace {
+
+LoadedModel bracha(int64_t n) {
+  std::ifstream in(RDC_SOURCE_DIR "/examples/bracha/bracha.rdc.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  DiagnosticSink diags;
+  LoadOptions options;
+  options.defines = {{"n", std::to_string(n)}};
+  return *loadModel(s.str(), "bracha.rdc.yaml", Catalog::standard(), options, diags);
+}
+
+RunConfig config(const Graph& g, uint64_t seed) {
+  RunConfig c;
+  c.seed = seed;
+  c.inputs.assign(g.inputs.size(), Value::integer(1));
+  c.forces.assign(g.lines.size(), std::nullopt);
+  c.crashAt.assign(g.domains.size(), INT64_MAX);
+  c.byzantine.assign(g.domains.size(), false);
+  Latency uniform;
+  uniform.kind = Latency::Kind::Uniform;
+  uniform.a = 1'000'000;
+  uniform.b = 10'000'000;
+  c.linkLatency.assign(g.instances.size(), uniform);
+  return c;
+}
+
+class TraceSink final : public EventSink {
+ public:
+  explicit TraceSink(TraceWriter& w) : writer_(w) {}
+  void record(const LineEvent& e) override { writer_.event(e.line, e.output, e.time, e.how, *e.value); }
+
+ private:
+  TraceWriter& writer_;
+};
+
+void BM_RunBracha(benchmark::State& state) {
+  LoadedModel m = bracha(state.range(0));
+  Catalog catalog = Catalog::standard();
+  Simulator sim(m.graph, catalog);
+  bool traced = state.range(1) != 0;
+  DiagnosticSink diags;
+  uint64_t events = 0, seed = 0;
+  for (auto _ : state) {
+    RunConfig c = config(m.graph, seed++);
+    std::unique_ptr<TraceWriter> writer;
+    std::optional<TraceSink> sink;
+    if (traced) {
+      writer = TraceWriter::open("/dev/null", diags);
+      sink.emplace(*writer);
+      c.sink = &*sink;
+    }
+    RunResult r = sim.run(c);
+    if (writer) writer->finish(r.events, r.endTime);
+    events += r.events;
+  }
+  state.counters["lines"] = static_cast<double>(m.graph.lines.size());
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RunBracha)
+    ->ArgsProduct({{4, 16, 64, 256}, {0, 1}})
+    ->ArgNames({"n", "trace"})
+    ->Unit(benchmark::kMillisecond);
+
+void BM_SeedsBracha4WithChecks(benchmark::State& state) {
+  LoadedModel m = bracha(4);
+  Catalog catalog = Catalog::standard();
+  Simulator sim(m.graph, catalog);
+  std::vector<bool> correct(m.graph.domains.size(), true);
+  uint64_t seed = 0;
+  for (auto _ : state) {
+    RunConfig c = config(m.graph, seed++);
+    RunResult r = sim.run(c);
+    auto checks = evaluateChecks(m.model, m.graph, r, c, correct);
+    benchmark::DoNotOptimize(checks);
+  }
+  state.counters["seeds/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_SeedsBracha4WithChecks)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace rdc::run
+
+BENCHMARK_MAIN();
