@@ -127,7 +127,10 @@ Catalog Catalog::standard() {
     c.add({"Link", "snd' = snd in the sender's domain; rcv' = rcv in the receiver's.", {},
            {snd, rcv}, DomainRule::Cross, false, "Link", "identity."});
   }
-  for (BaseComponent& b : c.components_) b.react = standardReaction(b.name);
+  for (BaseComponent& b : c.components_) {
+    b.react = standardReaction(b.name);
+    b.invert = standardInversion(b.name);
+  }
   return c;
 }
 

@@ -11,7 +11,9 @@
 
 namespace rdc {
 class FireContext;
+class InverseContext;
 using ReactFn = void (*)(FireContext& ctx, uint32_t instance, bool endOfInstant);
+using InvertFn = void (*)(InverseContext& ctx, uint32_t instance);
 }  // namespace rdc
 
 namespace rdc {
@@ -67,6 +69,10 @@ struct BaseComponent {
   std::string inverseDoc;
   /// Forward semantics: how the component reacts to its inputs (semantics.cpp).
   ReactFn react = nullptr;
+  /// Inverse semantics: recovers the inputs of its computed lines from the
+  /// outputs, and checks what the outputs must satisfy (semantics.cpp).
+  /// Pass-through lines invert by identity without it.
+  InvertFn invert = nullptr;
 
   int lineIndex(const std::string& line) const;
 };

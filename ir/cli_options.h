@@ -12,10 +12,8 @@
 
 namespace rdc {
 
-inline void addCommonOptions(CLI::App& app, std::string& input,
-                             std::vector<std::pair<std::string, std::string>>& defines,
-                             bool& jsonDiagnostics) {
-  app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)");
+/// `-D name=value`, repeatable.
+inline void addDefineOption(CLI::App& app, std::vector<std::pair<std::string, std::string>>& defines) {
   app.add_option_function<std::vector<std::string>>(
          "-D",
          [&defines](const std::vector<std::string>& values) {
@@ -28,6 +26,14 @@ inline void addCommonOptions(CLI::App& app, std::string& input,
          "Override a model parameter: -D n=7")
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);
+}
+
+/// The positional model, -D, --diagnostics and --version.
+inline void addCommonOptions(CLI::App& app, std::string& input,
+                             std::vector<std::pair<std::string, std::string>>& defines,
+                             bool& jsonDiagnostics) {
+  app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)");
+  addDefineOption(app, defines);
   app.add_option_function<std::string>(
          "--diagnostics",
          [&jsonDiagnostics](const std::string& format) { jsonDiagnostics = format == "json"; },

@@ -33,7 +33,7 @@ static const char* severityName(Severity severity) {
 }
 
 std::string DiagnosticSink::location(const Pos& pos) const {
-  std::string file = pos.file < files_.size() ? files_[pos.file] : "<unknown>";
+  std::string file = pos.file < files_.size() ? files_[pos.file] : "rdc";  // no file: the tool itself
   if (pos.line == 0) return file;
   return file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col);
 }

@@ -11,7 +11,8 @@ namespace rdc {
 
 /// A 1-based position in a model source file; line 0 means "no position".
 struct Pos {
-  uint32_t file = 0;  ///< index into the DiagnosticSink's file table
+  static constexpr uint32_t kNoFile = UINT32_MAX;
+  uint32_t file = kNoFile;  ///< index into the DiagnosticSink's file table
   uint32_t line = 0;
   uint32_t col = 0;
 

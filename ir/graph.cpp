@@ -27,6 +27,28 @@ std::string Graph::linePath(const Catalog& catalog, uint32_t id) const {
   return instances[lines[id].instance].path + "." + lineName(catalog, id);
 }
 
+uint64_t Graph::hash(const Catalog& catalog) const {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+  auto feed = [&h](const std::string& s) {
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+    h = (h ^ 0xff) * 0x100000001b3ull;
+  };
+  for (uint32_t l = 0; l < lines.size(); ++l) {
+    const FlatLine& line = lines[l];
+    feed(linePath(catalog, l));
+    feed(types.name(line.type));
+    feed(domains[line.domain]);
+    feed(std::to_string(static_cast<int>(line.source.kind)) + ":" + std::to_string(line.source.ref));
+    feed(std::to_string(static_cast<int>(line.sink.kind)) + ":" + std::to_string(line.sink.ref));
+  }
+  for (const FlatInstance& inst : instances) {
+    for (int64_t a : inst.args) feed(std::to_string(a));
+  }
+  for (const Value& c : constants) feed(c.str());
+  for (const FnBody& f : fns) feed(f.text);
+  return h;
+}
+
 size_t Graph::wireCount() const {
   size_t n = 0;
   for (const FlatLine& line : lines) n += line.sink.kind == Endpoint::Kind::Wire;

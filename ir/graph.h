@@ -86,6 +86,10 @@ struct Graph {
   std::string linePath(const Catalog& catalog, uint32_t line) const;
   /// The number of line-to-line wires (each counted once).
   size_t wireCount() const;
+  /// A hash of everything that determines runs (paths, types, domains,
+  /// endpoints, constants, Fn bodies), recorded in traces to match them
+  /// with their model; positions and file names do not count.
+  uint64_t hash(const Catalog& catalog) const;
 };
 
 }  // namespace rdc

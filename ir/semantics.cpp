@@ -168,7 +168,93 @@ void link(FireContext& ctx, uint32_t i, bool) {
   }
 }
 
+// ---- inverse rules ----
+
+// Diff inverts Sum (y = y' - x') and Sum inverts Diff (y = y' + x').
+template <int Sign>
+void invertSumOrDiff(InverseContext& ctx, uint32_t i) {
+  uint32_t x = ctx.graph().instances[i].firstLine, y = x + 1;
+  const Value *xo = ctx.out(x), *yo = ctx.out(y);
+  if (!xo || !yo) return;
+  int64_t delta = Sign > 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(xo->i)) : xo->i;
+  ctx.recover(y, Value::integer(wrapAdd(yo->i, delta)));
+}
+
+void invertInc(InverseContext& ctx, uint32_t i) {
+  const FlatInstance& inst = ctx.graph().instances[i];
+  if (const Value* xo = ctx.out(inst.firstLine)) {
+    ctx.recover(inst.firstLine, Value::integer(wrapAdd(xo->i, static_cast<int64_t>(0 - static_cast<uint64_t>(inst.args[0])))));
+  }
+}
+
+// CSwap is its own inverse: with c known, t1 = c ? t2' : t1'.
+void invertCSwap(InverseContext& ctx, uint32_t i) {
+  uint32_t c = ctx.graph().instances[i].firstLine, t1 = c + 1, t2 = c + 2;
+  const Value* control = ctx.in(c);
+  if (!control) return;
+  bool swap = control->i != 0;
+  if (const Value* v = ctx.out(swap ? t2 : t1)) ctx.recover(t1, *v);
+  if (const Value* v = ctx.out(swap ? t1 : t2)) ctx.recover(t2, *v);
+}
+
+// Sync and Delay carry their values unchanged: invert by identity.
+void invertIdentity(InverseContext& ctx, uint32_t i) {
+  const FlatInstance& inst = ctx.graph().instances[i];
+  for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+    if (const Value* v = ctx.out(l)) ctx.recover(l, *v);
+  }
+}
+
+// Fn inverts by identity and checks r' = expr(args).
+void invertFn(InverseContext& ctx, uint32_t i) {
+  const FlatInstance& inst = ctx.graph().instances[i];
+  const FnBody& body = ctx.graph().fns[inst.fn];
+  uint32_t r = inst.firstLine + static_cast<uint32_t>(body.args.size());
+  const Value* result = ctx.out(r);
+  if (!result) return;
+  for (uint32_t a = 0; a < body.args.size(); ++a) {
+    if (!ctx.in(inst.firstLine + a)) return;
+  }
+  NameLookup lookup = [&](std::string_view name) -> std::optional<Value> {
+    for (uint32_t a = 0; a < body.args.size(); ++a) {
+      if (body.args[a] == name) return *ctx.in(inst.firstLine + a);
+    }
+    for (const auto& c : body.consts) {
+      if (c.first == name) return Value::integer(c.second);
+    }
+    return std::nullopt;
+  };
+  ExprError error;
+  auto v = evalExpr(*body.expr, lookup, &error);
+  if (v && *v != *result && !ctx.wasForced(r)) {
+    ctx.mismatch(r, "r' is " + result->str() + " but the expression of the arguments is " + v->str());
+  }
+}
+
+// Select inverts by identity and checks chosen' = options'[choice'].
+void invertSelect(InverseContext& ctx, uint32_t i) {
+  const FlatInstance& inst = ctx.graph().instances[i];
+  int64_t n = inst.args[0];
+  uint32_t choice = inst.firstLine, chosen = choice + 1 + static_cast<uint32_t>(n);
+  const Value *k = ctx.in(choice), *value = ctx.out(chosen);
+  if (!k || !value || k->i < 0 || k->i >= n) return;
+  const Value* option = ctx.in(choice + 1 + static_cast<uint32_t>(k->i));
+  if (option && *option != *value && !ctx.wasForced(chosen)) {
+    ctx.mismatch(chosen, "chosen' is " + value->str() + " but options[" + std::to_string(k->i) + "] is " + option->str());
+  }
+}
+
 }  // namespace
+
+InvertFn standardInversion(const std::string& component) {
+  static const std::map<std::string, InvertFn> inversions = {
+      {"Sum", invertSumOrDiff<+1>}, {"Diff", invertSumOrDiff<-1>}, {"Inc", invertInc},
+      {"CSwap", invertCSwap},       {"Sync", invertIdentity},      {"Delay", invertIdentity},
+      {"Fn", invertFn},             {"Select", invertSelect},
+  };
+  auto it = inversions.find(component);
+  return it == inversions.end() ? nullptr : it->second;
+}
 
 ReactFn standardReaction(const std::string& component) {
   static const std::map<std::string, ReactFn> reactions = {

@@ -64,4 +64,27 @@ class FireContext {
 /// The reaction of each standard base component, by catalog name.
 ReactFn standardReaction(const std::string& component);
 
+/// What an inverse rule may ask and do: the inverse model runs from the
+/// outputs back to the inputs.
+class InverseContext {
+ public:
+  virtual ~InverseContext() = default;
+  virtual const Graph& graph() const = 0;
+  /// A line's output value, if known (recorded at a sink, or recovered).
+  virtual const Value* out(uint32_t line) const = 0;
+  /// A line's input value, if known (recovered, or a recorded choice).
+  virtual const Value* in(uint32_t line) const = 0;
+  /// Whether the forward run forced this input (a recorded lie, which the
+  /// inverse must not hold against the component).
+  virtual bool wasForced(uint32_t line) const = 0;
+  /// An input value computed by the inverse rule.
+  virtual void recover(uint32_t line, Value value) = 0;
+  /// The outputs contradict the component: the trace cannot be inverted.
+  virtual void mismatch(uint32_t line, const std::string& message) = 0;
+};
+
+/// The inverse rule of each standard base component, by catalog name (null
+/// where every line is a pass-through, which inverts by identity).
+InvertFn standardInversion(const std::string& component);
+
 }  // namespace rdc

@@ -34,6 +34,8 @@ struct TraceHeader {
   until @12 :Int64;
   linePaths @13 :List(Text);   # TraceEvent.line indexes this table
   linkLatency @14 :List(NamedText);  # per-link overrides: path glob -> model
+  domains @15 :List(Text);     # node[0], ...
+  lineDomains @16 :List(UInt32);  # per line (parallel to linePaths): index into domains
 }
 
 struct NamedText {

@@ -31,7 +31,7 @@ uint64_t fnv1a(std::string_view bytes) {
 namespace {
 
 namespace s = schema;
-constexpr size_t kChunkEvents = 8192;
+constexpr size_t kChunkEvents = 1024;  // a killed run loses at most this many events
 constexpr int kMaxValueDepth = 64;
 
 void putValue(s::Value::Builder b, const Value& v) {
@@ -133,6 +133,10 @@ void TraceWriter::header(const TraceHeader& h) {
   b.setUntil(h.until);
   auto paths = b.initLinePaths(h.linePaths.size());
   for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
+  auto domains = b.initDomains(h.domains.size());
+  for (size_t i = 0; i < h.domains.size(); ++i) domains.set(i, h.domains[i]);
+  auto lineDomains = b.initLineDomains(h.lineDomains.size());
+  for (size_t i = 0; i < h.lineDomains.size(); ++i) lineDomains.set(i, h.lineDomains[i]);
   writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
 }
 
@@ -214,6 +218,14 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
           th.forces = getNamed(h.getForces());
           th.until = h.getUntil();
           for (auto p : h.getLinePaths()) th.linePaths.push_back(p.cStr());
+          for (auto d : h.getDomains()) th.domains.push_back(d.cStr());
+          for (uint32_t d : h.getLineDomains()) {
+            if (d >= th.domains.size()) return fail("a line's domain is out of range");
+            th.lineDomains.push_back(d);
+          }
+          if (!th.lineDomains.empty() && th.lineDomains.size() != th.linePaths.size()) {
+            return fail("the line domain table does not match the line table");
+          }
           sawHeader = true;
           break;
         }

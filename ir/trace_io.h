@@ -37,6 +37,8 @@ struct TraceHeader {
   NamedTexts forces;       ///< line path -> value
   int64_t until = INT64_MAX;
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
+  std::vector<std::string> domains;
+  std::vector<uint32_t> lineDomains;   ///< per line: index into domains
 };
 
 struct TraceEvent {

@@ -339,18 +339,7 @@ class Runner {
     return true;
   }
 
-  uint64_t modelHash() const {
-    std::string canon;
-    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
-      const FlatLine& line = graph_.lines[l];
-      canon += graph_.linePath(catalog_, l) + "|" + graph_.types.name(line.type) + "|" + graph_.domains[line.domain] + "|" +
-               std::to_string(static_cast<int>(line.source.kind)) + ":" + std::to_string(line.source.ref) + "|" +
-               std::to_string(static_cast<int>(line.sink.kind)) + ":" + std::to_string(line.sink.ref) + "\n";
-    }
-    for (const Value& c : graph_.constants) canon += c.str() + "\n";
-    for (const FnBody& f : graph_.fns) canon += f.text + "\n";
-    return fnv1a(canon);
-  }
+  uint64_t modelHash() const { return graph_.hash(catalog_); }
 
   TraceHeader header(uint64_t seed) const {
     TraceHeader h = header_;
@@ -360,7 +349,11 @@ class Runner {
     for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
     h.seed = seed;
     h.linePaths.reserve(graph_.lines.size());
-    for (uint32_t l = 0; l < graph_.lines.size(); ++l) h.linePaths.push_back(graph_.linePath(catalog_, l));
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      h.linePaths.push_back(graph_.linePath(catalog_, l));
+      h.lineDomains.push_back(graph_.lines[l].domain);
+    }
+    h.domains = graph_.domains;
     return h;
   }
 

@@ -1,0 +1,170 @@
+"""rdc-trace driven as a user would: show, diff, invert, merge, export."""
+import json
+import os
+import unittest
+
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+
+RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
+BRACHA, BASICS = example("bracha"), example("basics")
+NET = ["--latency", "uniform:1ms..10ms", "--input", "bc=1"]
+
+
+class Traces(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+        self.dir = self.tmp.__enter__()
+
+    def tearDown(self):
+        self.tmp.__exit__(None, None, None)
+
+    def record(self, name, model, *args):
+        path = os.path.join(self.dir, name)
+        code, _, err = run([RUN, model, *args, "--trace", path])
+        self.assertIn(code, (0, 1), err)
+        return path
+
+    def events(self, path):
+        code, out, err = run([TRACE, "export", path, "--format", "jsonl"])
+        self.assertEqual(code, 0, err)
+        lines = [json.loads(line) for line in out.decode().splitlines()]
+        return lines[0]["header"], lines[1:]
+
+
+class Invert(Traces):
+    def test_every_example_round_trips(self):
+        runs = [(BASICS, [], ["--input", "a=3", "--input", "b=4", "--input", "first=9", "--input", "second=2"])]
+        for seed in range(4):
+            for faults in ([], ["--byzantine", "node[0]"], ["--byzantine", "node[3]"], ["--crash", "node[2]@3ms"]):
+                runs.append((BRACHA, [], [*NET, *faults, "--seed", str(seed)]))
+        runs.append((BRACHA, ["-D", "n=7"], [*NET, "--byzantine", "node[6]", "--crash", "node[5]"]))
+        for model, defines, args in runs:
+            with self.subTest(args=args):
+                trace = self.record("f.trace", model, *defines, *args)
+                back = os.path.join(self.dir, "b.trace")
+                code, out, err = run([TRACE, "invert", *defines, model, trace, "-o", back])
+                self.assertEqual(code, 0, out.decode() + err)
+                self.assertIn("inversion round-trips", out.decode())
+                self.assertRegex(out.decode(), r"[1-9]\d* extrinsic inputs recovered")
+                _, backward = self.events(back)
+                times = [e["time_ns"] for e in backward]
+                self.assertEqual(times, sorted(times))
+
+    def test_a_trace_of_another_model_is_refused(self):
+        trace = self.record("f.trace", BRACHA, *NET)
+        code, _, err = run([TRACE, "invert", "-D", "n=7", BRACHA, trace])
+        self.assertEqual(code, 2)
+        self.assertIn("not recorded from this model", err)
+
+
+class Diff(Traces):
+    def test_identical_traces(self):
+        a = self.record("a.trace", BRACHA, *NET, "--seed", "1")
+        b = self.record("b.trace", BRACHA, *NET, "--seed", "1")
+        code, out, _ = run([TRACE, "diff", a, b])
+        self.assertEqual(code, 0)
+        self.assertIn("traces agree", out.decode())
+
+    def test_two_seeds_name_the_first_divergence(self):
+        a = self.record("a.trace", BRACHA, *NET, "--seed", "1")
+        b = self.record("b.trace", BRACHA, *NET, "--seed", "2")
+        code, out, _ = run([TRACE, "diff", a, b])
+        self.assertEqual(code, 1)
+        # Work out the expected first divergence independently from the JSON exports.
+        _, ea = self.events(a)
+        _, eb = self.events(b)
+        key = lambda e: (e["line"], e["end"])
+        ma, mb = {key(e): e for e in ea}, {key(e): e for e in eb}
+        diffs = []
+        for k in set(ma) | set(mb):
+            x, y = ma.get(k), mb.get(k)
+            if x is None or y is None or x["value"] != y["value"] or x["time_ns"] != y["time_ns"]:
+                times = [e["time_ns"] for e in (x, y) if e is not None]
+                diffs.append((min(times), k[0] + ("'" if k[1] == "out" else "")))
+        first = min(diffs)
+        text = out.decode()
+        self.assertIn(f"first divergence at ", text)
+        self.assertIn(f": {first[1]}\n", text.splitlines()[0] + "\n")
+        self.assertIn(f"{len(diffs)} differing line ends", text)
+
+
+class ShowMergeExport(Traces):
+    def test_show_filters_by_line_and_time(self):
+        a = self.record("a.trace", BRACHA, *NET, "--seed", "3")
+        code, out, _ = run([TRACE, "show", a, "--line", "rb.deliver[*].q.value", "--json"])
+        self.assertEqual(code, 0)
+        rows = json.loads(out)
+        self.assertEqual({r["line"] for r in rows}, {f"rb.deliver[{i}].q.value" for i in range(4)})
+        code, out, _ = run([TRACE, "show", a, "--to", "0ns"])
+        self.assertTrue(all(line.startswith("0ns") for line in out.decode().splitlines()))
+        code, out, _ = run([TRACE, "show", a, "--model", BRACHA, "--line", "rb.ready[0].chosen"])
+        self.assertIn("bracha.rdc.yaml:", out.decode())
+
+    def test_merge_orders_by_time(self):
+        a = self.record("a.trace", BRACHA, *NET, "--seed", "1")
+        b = self.record("b.trace", BRACHA, *NET, "--seed", "2")
+        m = os.path.join(self.dir, "m.trace")
+        code, _, err = run([TRACE, "merge", a, b, "-o", m])
+        self.assertEqual(code, 0, err)
+        _, events = self.events(m)
+        self.assertEqual(len(events), len(self.events(a)[1]) + len(self.events(b)[1]))
+        times = [e["time_ns"] for e in events]
+        self.assertEqual(times, sorted(times))
+        m2 = os.path.join(self.dir, "m2.trace")
+        run([TRACE, "merge", a, b, "-o", m2])
+        self.assertEqual(read_bytes(m), read_bytes(m2))
+
+    def test_exports_are_json(self):
+        a = self.record("a.trace", BRACHA, *NET, "--seed", "1")
+        code, out, _ = run([TRACE, "export", a, "--format", "chrome"])
+        self.assertEqual(code, 0)
+        chrome = json.loads(out)
+        phases = {e["ph"] for e in chrome["traceEvents"]}
+        self.assertTrue({"M", "X", "s", "f"} <= phases)
+        for e in chrome["traceEvents"]:
+            self.assertTrue({"name", "ph", "pid"} <= set(e))
+            if e["ph"] != "M":
+                self.assertIn("ts", e)
+        names = {e["args"]["name"] for e in chrome["traceEvents"] if e["ph"] == "M"}
+        self.assertEqual(names, {f"node[{i}]" for i in range(4)})
+        code, out, _ = run([TRACE, "export", a, "--format", "itf"])
+        itf = json.loads(out)
+        self.assertEqual(itf["#meta"]["format"], "ITF")
+        self.assertTrue(itf["vars"])
+        for state in itf["states"]:
+            self.assertEqual(set(state) - {"#meta"}, set(itf["vars"]))
+        self.assertIn("#bigint", json.dumps(itf["states"][-1]))
+
+
+class BadTraces(Traces):
+    def test_truncated_corrupt_and_foreign_files(self):
+        a = self.record("a.trace", BRACHA, *NET)
+        data = read_bytes(a)
+        bad = {"truncated": data[: len(data) // 2], "cut": data[:-8], "junk": os.urandom(2048),
+               "empty": b"", "model": read_bytes(BRACHA)}
+        for name, content in bad.items():
+            path = os.path.join(self.dir, name + ".trace")
+            with open(path, "wb") as f:
+                f.write(content)
+            for cmd in (["show", path], ["diff", path, a], ["invert", BRACHA, path],
+                        ["export", path, "--format", "jsonl"], ["merge", path, "-o", os.path.join(self.dir, "x")]):
+                with self.subTest(file=name, cmd=cmd[0]):
+                    code, _, err = run([TRACE, *cmd])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn("error:", err)
+
+    def test_show_accepts_the_prefix_of_a_killed_run(self):
+        a = self.record("a.trace", BRACHA, *NET, "-D", "n=32")
+        data = read_bytes(a)
+        path = os.path.join(self.dir, "prefix.trace")
+        with open(path, "wb") as f:
+            f.write(data[: len(data) * 2 // 3])
+        self.assertEqual(run([TRACE, "show", path])[0], 2)
+        code, out, err = run([TRACE, "show", "--partial", path])
+        self.assertEqual(code, 0, err)
+        self.assertIn("cut short", err)
+        self.assertTrue(out)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,53 @@
+// rdc-trace: show, diff, invert, merge and export traces.
+#include <CLI/CLI.hpp>
+
+#include "ir/cli_options.h"
+#include "tools/rdc-trace/trace_tool.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"rdc-trace: show, diff, invert, merge and export rdc traces"};
+  app.set_version_flag("--version", std::string(rdc::toolVersion()));
+  app.require_subcommand(1);
+
+  rdc::trace::ShowOptions show;
+  auto* showCmd = app.add_subcommand("show", "List a trace's events: time, line, value, how");
+  showCmd->add_option("TRACE", show.trace, "Trace file ('-': standard input)")->required();
+  showCmd->add_option("--line", show.lineGlob, "Only lines whose path matches this glob");
+  showCmd->add_option("--from", show.from, "Only events at or after this time");
+  showCmd->add_option("--to", show.to, "Only events at or before this time");
+  showCmd->add_option("--model", show.model, "The trace's model, to show source positions");
+  showCmd->add_flag("--json", show.json, "Print a JSON array");
+  showCmd->add_flag("--partial", show.partial, "Show the readable prefix of a trace whose run was cut short");
+
+  std::string a, b;
+  auto* diffCmd = app.add_subcommand("diff", "First divergence of two traces, then every differing line");
+  diffCmd->add_option("A", a, "First trace")->required();
+  diffCmd->add_option("B", b, "Second trace")->required();
+
+  rdc::trace::InvertOptions inv;
+  auto* invertCmd = app.add_subcommand("invert", "Run a trace backwards and check it recovers the inputs");
+  invertCmd->add_option("MODEL", inv.model, "The model the trace was recorded from")->required();
+  invertCmd->add_option("TRACE", inv.trace, "The forward trace")->required();
+  invertCmd->add_option("-o", inv.output, "Write the backward trace here");
+  rdc::addDefineOption(*invertCmd, inv.defines);
+
+  std::vector<std::string> parts;
+  std::string mergeOut;
+  auto* mergeCmd = app.add_subcommand("merge", "Merge per-process traces into one, ordered deterministically");
+  mergeCmd->add_option("TRACE", parts, "Traces to merge")->required();
+  mergeCmd->add_option("-o", mergeOut, "The merged trace")->required();
+
+  std::string exportIn, format, exportOut;
+  auto* exportCmd = app.add_subcommand("export", "Export a trace as JSON Lines, Chrome trace events or ITF");
+  exportCmd->add_option("TRACE", exportIn, "Trace file")->required();
+  exportCmd->add_option("--format", format, "jsonl, chrome or itf")->required()->check(CLI::IsMember({"jsonl", "chrome", "itf"}));
+  exportCmd->add_option("-o", exportOut, "Output file (default: standard output)");
+
+  RDC_PARSE_CLI(app, argc, argv);
+  rdc::Catalog catalog = rdc::Catalog::standard();
+  if (*showCmd) return rdc::trace::show(show, catalog);
+  if (*diffCmd) return rdc::trace::diff(a, b);
+  if (*invertCmd) return rdc::trace::invertTrace(inv, catalog);
+  if (*mergeCmd) return rdc::trace::merge(parts, mergeOut);
+  return rdc::trace::exportTrace(exportIn, format, exportOut);
+}

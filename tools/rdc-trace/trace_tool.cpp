@@ -1,0 +1,409 @@
+#include "tools/rdc-trace/trace_tool.h"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <unordered_map>
+
+#include "ir/ir_io.h"
+#include "ir/tool_io.h"
+#include "ir/trace_io.h"
+#include "tools/rdc-trace/invert.h"
+
+namespace rdc::trace {
+
+bool globMatch(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p, ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+namespace {
+
+std::optional<Trace> load(const std::string& path, DiagnosticSink& diags, bool acceptPrefix = false) {
+  auto bytes = readInput(path, diags);
+  if (!bytes) return std::nullopt;
+  return readTrace(*bytes, displayName(path), diags, acceptPrefix);
+}
+
+int report(const DiagnosticSink& diags, int code) {
+  printDiagnostics(diags, false);
+  return code;
+}
+
+std::optional<int64_t> duration(const std::string& text, DiagnosticSink& diags, const char* flag) {
+  ExprError e;
+  auto v = parseValue(text, &e);
+  if (!v || v->kind != Value::Kind::Duration) {
+    diags.error("usage", {}, std::string(flag) + ": expected a duration such as 5ms, got '" + text + "'");
+    return std::nullopt;
+  }
+  return v->i;
+}
+
+std::string endName(const TraceEvent& e) { return e.output ? "out" : "in"; }
+
+}  // namespace
+
+int show(const ShowOptions& o, const Catalog& catalog) {
+  DiagnosticSink diags;
+  auto t = load(o.trace, diags, o.partial);
+  if (!t) return report(diags, kExitBadInput);
+  int64_t from = INT64_MIN, to = INT64_MAX;
+  if (!o.from.empty()) {
+    auto v = duration(o.from, diags, "--from");
+    if (!v) return report(diags, kExitBadInput);
+    from = *v;
+  }
+  if (!o.to.empty()) {
+    auto v = duration(o.to, diags, "--to");
+    if (!v) return report(diags, kExitBadInput);
+    to = *v;
+  }
+  // With the model, each line's source position (the binding that made it).
+  std::vector<std::string> where;
+  std::optional<LoadedModel> model;
+  if (!o.model.empty()) {
+    auto bytes = readInput(o.model, diags);
+    if (!bytes) return report(diags, kExitBadInput);
+    model = loadModel(*bytes, displayName(o.model), catalog, {}, diags);
+    if (!model) return report(diags, kExitBadInput);
+    if (model->graph.hash(catalog) != t->header.modelHash) {
+      diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs)");
+      return report(diags, kExitBadInput);
+    }
+    for (const FlatLine& line : model->graph.lines) {
+      const Pos& p = line.pos;
+      where.push_back(diags.files()[p.file] + ":" + std::to_string(p.line) + ":" + std::to_string(p.col));
+    }
+  }
+  std::vector<bool> shown(t->header.linePaths.size(), true);
+  if (!o.lineGlob.empty()) {
+    for (size_t l = 0; l < shown.size(); ++l) shown[l] = globMatch(o.lineGlob, t->header.linePaths[l]);
+  }
+  std::ostringstream out;
+  bool first = true;
+  if (o.json) out << "[";
+  for (const TraceEvent& e : t->events) {
+    if (!shown[e.line] || e.time < from || e.time > to) continue;
+    const std::string& path = t->header.linePaths[e.line];
+    if (o.json) {
+      out << (first ? "\n " : ",\n ") << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(path)
+          << "\", \"end\": \"" << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \""
+          << howName(e.how) << "\"" << (where.empty() ? "" : ", \"source\": \"" + jsonEscape(where[e.line]) + "\"") << "}";
+    } else {
+      out << durationString(e.time) << "\t" << path << (e.output ? "'" : "") << "\t" << e.value.str() << "\t"
+          << howName(e.how) << (where.empty() ? "" : "\t" + where[e.line]) << "\n";
+    }
+    first = false;
+  }
+  if (o.json) out << (first ? "]\n" : "\n]\n");
+  std::cout << out.str();
+  return report(diags, kExitOk);
+}
+
+int diff(const std::string& pathA, const std::string& pathB) {
+  DiagnosticSink diags;
+  auto a = load(pathA, diags);
+  auto b = a ? load(pathB, diags) : std::nullopt;
+  if (!b) return report(diags, kExitBadInput);
+  // Key every event by (line path, end); B's lines are mapped onto A's table.
+  std::unordered_map<std::string, uint32_t> index;
+  std::vector<std::string> paths = a->header.linePaths;
+  for (uint32_t l = 0; l < paths.size(); ++l) index.emplace(paths[l], l);
+  std::vector<uint32_t> fromB(b->header.linePaths.size());
+  for (uint32_t l = 0; l < fromB.size(); ++l) {
+    auto [it, fresh] = index.emplace(b->header.linePaths[l], static_cast<uint32_t>(paths.size()));
+    if (fresh) paths.push_back(b->header.linePaths[l]);
+    fromB[l] = it->second;
+  }
+  using Key = uint64_t;
+  auto key = [](uint32_t line, bool output) { return (static_cast<Key>(line) << 1) | output; };
+  std::unordered_map<Key, const TraceEvent*> inA, inB;
+  for (const TraceEvent& e : a->events) inA.emplace(key(e.line, e.output), &e);
+  for (const TraceEvent& e : b->events) inB.emplace(key(fromB[e.line], e.output), &e);
+  struct Difference {
+    int64_t time;
+    Key key;
+    const TraceEvent *a, *b;
+  };
+  std::vector<Difference> differences;
+  for (const auto& [k, ea] : inA) {
+    auto it = inB.find(k);
+    const TraceEvent* eb = it == inB.end() ? nullptr : it->second;
+    if (!eb || eb->value != ea->value || eb->time != ea->time) differences.push_back({eb ? std::min(ea->time, eb->time) : ea->time, k, ea, eb});
+  }
+  for (const auto& [k, eb] : inB) {
+    if (!inA.count(k)) differences.push_back({eb->time, k, nullptr, eb});
+  }
+  if (differences.empty()) {
+    std::cout << "traces agree: " << a->events.size() << " events\n";
+    return report(diags, kExitOk);
+  }
+  std::sort(differences.begin(), differences.end(), [&](const Difference& x, const Difference& y) {
+    if (x.time != y.time) return x.time < y.time;
+    return paths[x.key >> 1] + std::to_string(x.key & 1) < paths[y.key >> 1] + std::to_string(y.key & 1);
+  });
+  auto side = [](const TraceEvent* e) {
+    return e ? e->value.str() + " @ " + durationString(e->time) + " (" + howName(e->how) + ")" : std::string("never");
+  };
+  auto name = [&](Key k) { return paths[k >> 1] + ((k & 1) ? "'" : ""); };
+  const Difference& first = differences.front();
+  std::cout << "first divergence at " << durationString(first.time) << ": " << name(first.key) << "\n  A: " << side(first.a)
+            << "\n  B: " << side(first.b) << "\n";
+  std::map<std::string, size_t> lines;
+  for (const Difference& d : differences) ++lines[paths[d.key >> 1]];
+  std::cout << differences.size() << " differing line ends on " << lines.size() << " lines:\n";
+  for (const Difference& d : differences) std::cout << "  " << name(d.key) << ": " << side(d.a) << " | " << side(d.b) << "\n";
+  return report(diags, kExitNo);
+}
+
+int invertTrace(const InvertOptions& o, const Catalog& catalog) {
+  DiagnosticSink diags;
+  auto bytes = readInput(o.model, diags);
+  if (!bytes) return report(diags, kExitBadInput);
+  auto model = loadModel(*bytes, displayName(o.model), catalog, {o.defines, {}}, diags);
+  if (!model) return report(diags, kExitBadInput);
+  auto forward = load(o.trace, diags);
+  if (!forward) return report(diags, kExitBadInput);
+  if (model->graph.hash(catalog) != forward->header.modelHash) {
+    diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs; check -D)");
+    return report(diags, kExitBadInput);
+  }
+  Inversion result = invert(model->graph, catalog, *forward);
+  if (!o.output.empty()) {
+    auto writer = TraceWriter::open(o.output, diags);
+    if (!writer) return report(diags, kExitBadInput);
+    writer->header(result.backward.header);
+    for (const TraceEvent& e : result.backward.events) writer->event(e.line, e.output, e.time, e.how, e.value);
+    writer->finish(result.backward.events.size(), result.backward.endTime);
+  }
+  if (!result.roundTrips) {
+    std::cout << "inversion does not round-trip: " << result.firstMismatch << "\n";
+    return report(diags, kExitNo);
+  }
+  std::cout << "inversion round-trips: " << result.recoveredInputs << " extrinsic inputs recovered, "
+            << result.checkedChoices << " choices and " << result.checkedEvents << " events confirmed\n";
+  return report(diags, kExitOk);
+}
+
+int merge(const std::vector<std::string>& inputs, const std::string& output) {
+  DiagnosticSink diags;
+  std::vector<Trace> traces;
+  for (const std::string& path : inputs) {
+    auto t = load(path, diags);
+    if (!t) return report(diags, kExitBadInput);
+    traces.push_back(std::move(*t));
+  }
+  if (traces.empty()) {
+    diags.error("usage", {}, "merge: give at least one trace");
+    return report(diags, kExitBadInput);
+  }
+  Trace merged;
+  merged.header = traces[0].header;
+  merged.header.linePaths.clear();
+  merged.header.lineDomains.clear();
+  merged.header.domains.clear();
+  std::unordered_map<std::string, uint32_t> lineIndex, domainIndex;
+  struct Tagged {
+    int64_t time;
+    size_t trace, position;
+    TraceEvent event;
+  };
+  std::vector<Tagged> events;
+  for (size_t t = 0; t < traces.size(); ++t) {
+    const TraceHeader& h = traces[t].header;
+    if (h.modelName != merged.header.modelName) {
+      diags.error("usage", {}, "merge: " + inputs[t] + " is a trace of model '" + h.modelName + "', not '" +
+                                   merged.header.modelName + "'");
+      return report(diags, kExitBadInput);
+    }
+    std::vector<uint32_t> map(h.linePaths.size());
+    for (size_t l = 0; l < h.linePaths.size(); ++l) {
+      auto [it, fresh] = lineIndex.emplace(h.linePaths[l], static_cast<uint32_t>(merged.header.linePaths.size()));
+      if (fresh) {
+        merged.header.linePaths.push_back(h.linePaths[l]);
+        std::string domain = l < h.lineDomains.size() ? h.domains[h.lineDomains[l]] : "main";
+        auto [d, newDomain] = domainIndex.emplace(domain, static_cast<uint32_t>(merged.header.domains.size()));
+        if (newDomain) merged.header.domains.push_back(domain);
+        merged.header.lineDomains.push_back(d->second);
+      }
+      map[l] = it->second;
+    }
+    for (size_t k = 0; k < traces[t].events.size(); ++k) {
+      TraceEvent e = traces[t].events[k];
+      e.line = map[e.line];
+      events.push_back({e.time, t, k, std::move(e)});
+    }
+    merged.endTime = std::max(merged.endTime, traces[t].endTime);
+  }
+  // Deterministic order: time, then the order the traces were given, then each trace's own order.
+  std::sort(events.begin(), events.end(), [](const Tagged& x, const Tagged& y) {
+    return std::tie(x.time, x.trace, x.position) < std::tie(y.time, y.trace, y.position);
+  });
+  auto writer = TraceWriter::open(output, diags);
+  if (!writer) return report(diags, kExitBadInput);
+  writer->header(merged.header);
+  for (const Tagged& t : events) writer->event(t.event.line, t.event.output, t.event.time, t.event.how, t.event.value);
+  writer->finish(events.size(), merged.endTime);
+  return report(diags, kExitOk);
+}
+
+namespace {
+
+std::string itfValue(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Int:
+    case Value::Kind::Duration: return "{\"#bigint\": \"" + std::to_string(v.i) + "\"}";
+    case Value::Kind::Bool: return v.i ? "true" : "false";
+    case Value::Kind::Bytes: return "\"" + jsonEscape(v.bytes) + "\"";
+    case Value::Kind::Unit: return "{\"#tup\": []}";
+    case Value::Kind::Nil: return "{\"#map\": []}";
+    case Value::Kind::Tuple: {
+      std::string out = "{\"#tup\": [";
+      for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + itfValue(v.items[i]);
+      return out + "]}";
+    }
+  }
+  return "null";
+}
+
+std::string instanceOf(const std::string& linePath) { return linePath.substr(0, linePath.rfind('.')); }
+
+void exportJsonl(const Trace& t, std::ostream& out) {
+  const TraceHeader& h = t.header;
+  out << "{\"header\": {\"model\": \"" << jsonEscape(h.modelName) << "\", \"seed\": " << h.seed << ", \"latency\": \""
+      << jsonEscape(h.latency) << "\", \"events\": " << t.events.size() << "}}\n";
+  for (const TraceEvent& e : t.events) {
+    out << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(h.linePaths[e.line]) << "\", \"end\": \""
+        << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \"" << howName(e.how) << "\"}\n";
+  }
+}
+
+// Chrome trace-event format: a process per domain, a slice per component
+// firing (its outputs at one instant), flow arrows along Links.
+void exportChrome(const Trace& t, std::ostream& out) {
+  const TraceHeader& h = t.header;
+  auto domainOf = [&](uint32_t line) -> uint32_t { return line < h.lineDomains.size() ? h.lineDomains[line] : 0; };
+  out << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
+  bool first = true;
+  auto emit = [&](const std::string& json) {
+    out << (first ? "  " : ",\n  ") << json;
+    first = false;
+  };
+  for (size_t d = 0; d < std::max<size_t>(h.domains.size(), 1); ++d) {
+    std::string name = d < h.domains.size() ? h.domains[d] : "main";
+    emit("{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": " + std::to_string(d) + ", \"args\": {\"name\": \"" +
+         jsonEscape(name) + "\"}}");
+  }
+  std::map<std::pair<std::string, int64_t>, std::vector<const TraceEvent*>> firings;
+  std::vector<std::pair<std::string, int64_t>> order;
+  for (const TraceEvent& e : t.events) {
+    if (!e.output) continue;
+    auto k = std::make_pair(instanceOf(h.linePaths[e.line]), e.time);
+    auto& list = firings[k];
+    if (list.empty()) order.push_back(k);
+    list.push_back(&e);
+  }
+  auto micros = [](int64_t ns) {
+    std::ostringstream s;
+    s << ns / 1000 << "." << std::string(3 - std::to_string(ns % 1000).size(), '0') << ns % 1000;
+    return s.str();
+  };
+  for (const auto& k : order) {
+    const auto& list = firings[k];
+    std::string args;
+    for (const TraceEvent* e : list) {
+      std::string line = h.linePaths[e->line].substr(k.first.size() + 1);
+      args += (args.empty() ? "" : ", ") + std::string("\"") + jsonEscape(line) + "'\": \"" + jsonEscape(e->value.str()) + "\"";
+    }
+    emit("{\"name\": \"" + jsonEscape(k.first) + "\", \"cat\": \"firing\", \"ph\": \"X\", \"ts\": " + micros(k.second) +
+         ", \"dur\": 1, \"pid\": " + std::to_string(domainOf(list[0]->line)) + ", \"tid\": 0, \"args\": {" + args + "}}");
+  }
+  // A Link is an instance with lines `snd` and `rcv`: an arrow from the
+  // send to the delivery.
+  std::unordered_map<std::string, const TraceEvent*> sends;
+  for (const TraceEvent& e : t.events) {
+    const std::string& path = h.linePaths[e.line];
+    if (!e.output && path.size() > 4 && path.compare(path.size() - 4, 4, ".snd") == 0) sends[instanceOf(path)] = &e;
+  }
+  uint64_t id = 0;
+  for (const TraceEvent& e : t.events) {
+    const std::string& path = h.linePaths[e.line];
+    if (e.output || path.size() <= 4 || path.compare(path.size() - 4, 4, ".rcv") != 0) continue;
+    auto it = sends.find(instanceOf(path));
+    if (it == sends.end()) continue;
+    std::string flow = "\"name\": \"" + jsonEscape(instanceOf(path)) + "\", \"cat\": \"link\", \"id\": " + std::to_string(++id);
+    emit("{" + flow + ", \"ph\": \"s\", \"ts\": " + micros(it->second->time) + ", \"pid\": " +
+         std::to_string(domainOf(it->second->line)) + ", \"tid\": 0}");
+    emit("{" + flow + ", \"ph\": \"f\", \"bp\": \"e\", \"ts\": " + micros(e.time) + ", \"pid\": " +
+         std::to_string(domainOf(e.line)) + ", \"tid\": 0}");
+  }
+  out << "\n]}\n";
+}
+
+// ITF (Apalache's Informal Trace Format): one state per instant, one
+// variable per line output that ever became available.
+void exportItf(const Trace& t, std::ostream& out) {
+  const TraceHeader& h = t.header;
+  std::vector<uint32_t> vars;
+  std::vector<int> varOf(h.linePaths.size(), -1);
+  for (const TraceEvent& e : t.events) {
+    if (e.output && varOf[e.line] < 0) varOf[e.line] = static_cast<int>(vars.size()), vars.push_back(e.line);
+  }
+  out << "{\"#meta\": {\"format\": \"ITF\", \"source\": \"" << jsonEscape(h.modelName) << "\", \"description\": \"rdc trace, seed "
+      << h.seed << "\"},\n \"vars\": [";
+  for (size_t v = 0; v < vars.size(); ++v) out << (v ? ", " : "") << "\"" << jsonEscape(h.linePaths[vars[v]]) << "\"";
+  out << "],\n \"states\": [";
+  std::vector<const Value*> state(vars.size(), nullptr);
+  size_t index = 0;
+  for (size_t k = 0; k < t.events.size();) {
+    int64_t time = t.events[k].time;
+    for (; k < t.events.size() && t.events[k].time == time; ++k) {
+      if (t.events[k].output) state[varOf[t.events[k].line]] = &t.events[k].value;
+    }
+    out << (index ? ",\n  " : "\n  ") << "{\"#meta\": {\"index\": " << index << ", \"time_ns\": " << time << "}";
+    for (size_t v = 0; v < vars.size(); ++v) {
+      out << ", \"" << jsonEscape(h.linePaths[vars[v]]) << "\": "
+          << (state[v] ? "{\"available\": true, \"value\": " + itfValue(*state[v]) + "}" : "{\"available\": false}");
+    }
+    out << "}";
+    ++index;
+  }
+  out << "\n ]}\n";
+}
+
+}  // namespace
+
+int exportTrace(const std::string& path, const std::string& format, const std::string& output) {
+  DiagnosticSink diags;
+  auto t = load(path, diags);
+  if (!t) return report(diags, kExitBadInput);
+  std::ostringstream out;
+  if (format == "jsonl") exportJsonl(*t, out);
+  else if (format == "chrome") exportChrome(*t, out);
+  else if (format == "itf") exportItf(*t, out);
+  else {
+    diags.error("usage", {}, "--format: jsonl, chrome or itf");
+    return report(diags, kExitBadInput);
+  }
+  if (!writeOutput(output.empty() ? "-" : output, out.str(), diags)) return report(diags, kExitBadInput);
+  return report(diags, kExitOk);
+}
+
+}  // namespace rdc::trace

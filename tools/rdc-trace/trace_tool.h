@@ -1,0 +1,38 @@
+// rdc-trace as a library: one function per subcommand.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/catalog.h"
+
+namespace rdc::trace {
+
+struct ShowOptions {
+  std::string trace;
+  std::string lineGlob;  ///< only lines whose path matches (`*`, `?`)
+  std::string from, to;  ///< time window (durations)
+  std::string model;     ///< with the model at hand, show each line's source position
+  bool json = false;
+  bool partial = false;  ///< accept the readable prefix of a run that was cut short
+};
+int show(const ShowOptions& options, const Catalog& catalog);
+
+int diff(const std::string& a, const std::string& b);
+
+struct InvertOptions {
+  std::string model;
+  std::string trace;
+  std::string output;  ///< the backward trace
+  std::vector<std::pair<std::string, std::string>> defines;
+};
+int invertTrace(const InvertOptions& options, const Catalog& catalog);
+
+int merge(const std::vector<std::string>& traces, const std::string& output);
+
+int exportTrace(const std::string& trace, const std::string& format, const std::string& output);
+
+/// `*` matches any run of characters and `?` one; brackets match themselves.
+bool globMatch(std::string_view pattern, std::string_view text);
+
+}  // namespace rdc::trace
