@@ -1,0 +1,111 @@
+"""rdc-dot driven as a user would: DOT that Graphviz accepts, in the sketch's notation."""
+import glob
+import os
+import re
+import unittest
+
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+
+DOT, RUN = tool("rdc-dot"), tool("rdc-run")
+PAIR = os.path.join(ROOT, "tests", "dot", "pair.rdc.yaml")
+GOLDEN = os.path.join(ROOT, "tests", "dot", "golden")
+MODELS = sorted(glob.glob(os.path.join(ROOT, "examples", "*", "*.rdc.yaml"))) + [PAIR]
+VIEWS = [[], ["--depth", "3"], ["--flat"]]
+
+
+def dot_of(*args):
+    code, out, err = run([DOT, *args])
+    if code != 0:
+        raise AssertionError(err)
+    return out.decode()
+
+
+class Graphviz(unittest.TestCase):
+    def test_every_example_is_accepted_by_dot_and_the_library(self):
+        for model in MODELS:
+            for view in VIEWS:
+                with self.subTest(model=os.path.basename(model), view=view):
+                    text = dot_of(model, *view)
+                    code, svg, err = run(["dot", "-Tsvg"], stdin=text.encode())
+                    self.assertEqual(code, 0, err)
+                    self.assertIn(b"<svg", svg)
+                    code, svg, err = run([DOT, model, *view, "-T", "svg"])
+                    self.assertEqual(code, 0, err)
+                    self.assertIn(b"<svg", svg)
+
+    def test_png_and_pdf_render_in_process(self):
+        with TempDir() as d:
+            for fmt, magic in (("png", b"\x89PNG"), ("pdf", b"%PDF")):
+                out = os.path.join(d, "b." + fmt)
+                code, _, err = run([DOT, example("bracha"), "-T", fmt, "-o", out])
+                self.assertEqual(code, 0, err)
+                self.assertTrue(read_bytes(out).startswith(magic))
+
+
+class Structure(unittest.TestCase):
+    def test_flat_ports_sections_and_edges(self):
+        text = dot_of(PAIR, "--flat")
+        # A box per base instance, a section per line, ports on both sides.
+        self.assertIn("<b>Link</b> hop.link", text)
+        self.assertIn('<td port="i0" width="14">', text)
+        self.assertIn("snd: Int", text)
+        self.assertIn("rcv: Int", text)
+        # The choice glyph in rcv's input cell, a drop bar in snd's output cell.
+        self.assertIn('<td port="i1" width="14">?</td>', text)
+        self.assertIn('<td port="o0" width="14">|</td>', text)
+        # The wire from the Link's rcv output to Inc's input, port to port.
+        self.assertRegex(text, r'"n0":o1 -> "n1":i0')
+        # Domains as clusters, extrinsics at the edges.
+        self.assertIn('subgraph "cluster_node[0]"', text)
+        self.assertIn('subgraph "cluster_node[1]"', text)
+        self.assertIn("rank=source", text)
+
+    def test_golden_diagrams(self):
+        for name, args in (("pair-flat", [PAIR, "--flat"]), ("pair-system", [PAIR]), ("pair-depth2", [PAIR, "--depth", "2"])):
+            with self.subTest(name):
+                text = dot_of(*args)
+                path = os.path.join(GOLDEN, name + ".dot")
+                if os.environ.get("RDC_UPDATE_GOLDEN"):
+                    with open(path, "w") as f:
+                        f.write(text)
+                with open(path) as f:
+                    self.assertEqual(text, f.read(), f"regenerate with RDC_UPDATE_GOLDEN=1 if the change is intended")
+
+    def test_replication_boxes_are_clusters_with_their_range(self):
+        text = dot_of(example("bracha"), "--component", "RB")
+        self.assertIn('label="for j in 0..n"', text)
+        self.assertEqual(text.count("<b>WB&lt;n&gt;</b> echo[j]"), 1)  # one instance stands for the box
+
+    def test_domain_restricts_to_one(self):
+        text = dot_of(example("bracha"), "--domain", "node[2]")
+        self.assertIn('cluster_node[2]', text)
+        self.assertNotIn('cluster_node[1]', text)
+
+    def test_trace_overlay_colours_and_values(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            run([RUN, PAIR, "--input", "v=41", "--trace", trace])
+            text = dot_of(PAIR, "--trace", trace)
+            self.assertIn('label="41"', text)
+            self.assertRegex(text, r'bgcolor="#[0-9a-f]{6}"')
+
+
+class BadUse(unittest.TestCase):
+    def test_errors_exit_2(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            run([RUN, example("basics"), "--trace", trace])
+            for args, message in (([example("bracha"), "--component", "Nope"], "no component 'Nope'"),
+                                  ([example("bracha"), "-T", "gif"], ""),
+                                  ([example("bracha"), "--trace", trace], "not recorded from this model"),
+                                  ([example("bracha"), "--domain", "node[9]"], "no domain"),
+                                  ([example("bracha"), "--depth", "0"], "at least 1"),
+                                  ([example("bracha"), "--bogus"], "")):
+                with self.subTest(args=args[1:]):
+                    code, _, err = run([DOT, *args])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn(message, err)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,61 @@
+#include <algorithm>
+#include <iostream>
+
+#include "ir/tool_io.h"
+#include "tools/rdc-dot/dot.h"
+
+namespace rdc::dot {
+
+int run(const Options& o, const Catalog& catalog) {
+  DiagnosticSink diags;
+  auto finish = [&](int code) {
+    printDiagnostics(diags, o.jsonDiagnostics);
+    return code;
+  };
+  auto bytes = readInput(o.model, diags);
+  if (!bytes) return finish(kExitBadInput);
+  auto model = loadModel(*bytes, displayName(o.model), catalog, {o.defines, {}}, diags);
+  if (!model) return finish(kExitBadInput);
+  std::optional<Trace> trace;
+  if (!o.trace.empty()) {
+    auto traceBytes = readInput(o.trace, diags);
+    if (!traceBytes) return finish(kExitBadInput);
+    trace = readTrace(*traceBytes, displayName(o.trace), diags);
+    if (!trace) return finish(kExitBadInput);
+    if (trace->header.modelHash != model->graph.hash(catalog)) {
+      diags.error("usage", {}, "--trace: the trace was not recorded from this model (its model hash differs; check -D)");
+      return finish(kExitBadInput);
+    }
+  }
+  if (!o.domain.empty() &&
+      std::find(model->graph.domains.begin(), model->graph.domains.end(), o.domain) == model->graph.domains.end()) {
+    diags.error("usage", {}, "--domain: no domain '" + o.domain + "'");
+    return finish(kExitBadInput);
+  }
+  if (o.depth < 1) {
+    diags.error("usage", {}, "--depth must be at least 1");
+    return finish(kExitBadInput);
+  }
+  // A trace or a domain is about the elaborated graph: they imply --flat.
+  std::optional<std::string> dot;
+  if (o.flat || trace || !o.domain.empty()) {
+    if (!o.component.empty()) {
+      diags.error("usage", {}, "--component draws a definition; it does not combine with --flat, --trace or --domain");
+      return finish(kExitBadInput);
+    }
+    dot = flatDot(*model, catalog, o.domain, trace ? &*trace : nullptr);
+  } else {
+    dot = componentDot(*model, catalog, o.component, o.depth, diags);
+  }
+  if (!dot) return finish(kExitBadInput);
+  std::string out = *dot;
+  if (o.format != "dot") {
+    auto rendered = render(*dot, o.format, diags);
+    if (!rendered) return finish(kExitBadInput);
+    out = std::move(*rendered);
+  }
+  if (!writeOutput(o.output, out, diags)) return finish(kExitBadInput);
+  return finish(kExitOk);
+}
+
+}  // namespace rdc::dot
