@@ -10,6 +10,8 @@
 
 #include "ir/trace.capnp.h"
 
+#include <functional>
+
 namespace rdc {
 
 const char* howName(How how) {
@@ -171,92 +173,142 @@ void TraceWriter::finish(uint64_t events, int64_t endTime) {
   writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
 }
 
-std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
-                               bool acceptPrefix) {
-  auto fail = [&](const std::string& why) -> std::optional<Trace> {
-    diags.error("trace-malformed", {diags.addFile(fileName), 0, 0}, "not a valid rdc trace: " + why);
-    return std::nullopt;
-  };
-  size_t usable = bytes.size() / sizeof(capnp::word) * sizeof(capnp::word);
-  if (usable != bytes.size() && !acceptPrefix) return fail("its size is not whole Cap'n Proto messages (truncated?)");
-  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(usable / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), usable);
-  Trace trace;
-  bool sawHeader = false, sawFooter = false;
-  kj::ArrayPtr<const capnp::word> rest = words;
+TraceReader::TraceReader(kj::Own<kj::InputStream> source, const std::string& fileName, DiagnosticSink& diags,
+                         bool acceptPrefix)
+    : source_(std::move(source)), input_(*source_), fileName_(fileName), diags_(diags), acceptPrefix_(acceptPrefix) {}
+
+TraceReader::~TraceReader() = default;
+
+bool TraceReader::fail(const std::string& why) {
+  if (!failed_) diags_.error("trace-malformed", {diags_.addFile(fileName_), 0, 0}, "not a valid rdc trace: " + why);
+  failed_ = true;
+  return false;
+}
+
+std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, DiagnosticSink& diags, bool acceptPrefix) {
+  int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string name = path == "-" ? "<stdin>" : path;
+  if (fd < 0) {
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
+    return nullptr;
+  }
+  kj::Own<kj::InputStream> stream = path == "-" ? kj::heap<kj::FdInputStream>(fd)
+                                                : kj::heap<kj::FdInputStream>(kj::AutoCloseFd(fd));
+  auto reader = std::unique_ptr<TraceReader>(new TraceReader(std::move(stream), name, diags, acceptPrefix));
+  if (!reader->readHeader()) return nullptr;
+  return reader;
+}
+
+// Reads one framed message; false at a clean end of the stream or on an error.
+bool TraceReader::nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use) {
+  if (failed_ || done_) return false;
   try {
-    while (rest.size() > 0) {
-      if (sawFooter) return fail("data after the footer");
-      capnp::ReaderOptions options;
-      options.traversalLimitInWords = 4 * rest.size() + 1024;
-      options.nestingLimit = kMaxValueDepth + 16;
-      std::optional<capnp::FlatArrayMessageReader> message;
-      try {
-        message.emplace(rest, options);
-      } catch (const kj::Exception& e) {
-        if (acceptPrefix && sawHeader) break;  // a run killed mid-chunk
-        throw;
-      }
-      auto chunk = message->getRoot<s::TraceChunk>();
-      switch (chunk.which()) {
-        case s::TraceChunk::HEADER: {
-          if (sawHeader) return fail("two headers");
-          auto h = chunk.getHeader();
-          if (h.getMagic() != s::TRACE_MAGIC) return fail("wrong magic number (is this an rdc trace?)");
-          if (h.getVersion() != s::TRACE_VERSION) return fail("trace version " + std::to_string(h.getVersion()));
-          TraceHeader& th = trace.header;
-          th.toolVersion = h.getToolVersion().cStr();
-          th.modelName = h.getModelName().cStr();
-          th.modelHash = h.getModelHash();
-          th.params = getNamed(h.getParams());
-          th.seed = h.getSeed();
-          th.latency = h.getLatency().cStr();
-          th.linkLatency = getNamed(h.getLinkLatency());
-          th.crashes = getNamed(h.getCrashes());
-          for (auto b : h.getByzantine()) th.byzantine.push_back(b.cStr());
-          th.inputs = getNamed(h.getInputs());
-          th.forces = getNamed(h.getForces());
-          th.until = h.getUntil();
-          for (auto p : h.getLinePaths()) th.linePaths.push_back(p.cStr());
-          for (auto d : h.getDomains()) th.domains.push_back(d.cStr());
-          for (uint32_t d : h.getLineDomains()) {
-            if (d >= th.domains.size()) return fail("a line's domain is out of range");
-            th.lineDomains.push_back(d);
-          }
-          if (!th.lineDomains.empty() && th.lineDomains.size() != th.linePaths.size()) {
-            return fail("the line domain table does not match the line table");
-          }
-          sawHeader = true;
-          break;
-        }
-        case s::TraceChunk::EVENTS:
-          if (!sawHeader) return fail("events before the header");
-          for (auto e : chunk.getEvents()) {
-            if (e.getLine() >= trace.header.linePaths.size()) return fail("an event names an unknown line");
-            if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
-            trace.events.push_back({e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()),
-                                    getValue(e.getValue(), 0)});
-          }
-          break;
-        case s::TraceChunk::FOOTER:
-          if (!sawHeader) return fail("a footer before the header");
-          if (chunk.getFooter().getEvents() != trace.events.size()) return fail("the footer's event count disagrees");
-          trace.endTime = chunk.getFooter().getEndTime();
-          sawFooter = true;
-          break;
-        default: return fail("an unknown chunk");
-      }
-      rest = kj::arrayPtr(message->getEnd(), rest.end());
+    if (input_.tryGetReadBuffer().size() == 0) {
+      done_ = true;
+      return false;
     }
+    capnp::ReaderOptions options;
+    options.traversalLimitInWords = 64 * 1024 * 1024;  // no chunk is near this; a hostile one stops here
+    options.nestingLimit = kMaxValueDepth + 16;
+    capnp::InputStreamMessageReader message(input_, options);
+    return use(message.getRoot<schema::TraceChunk>());
   } catch (const Malformed& m) {
     return fail(m.message);
   } catch (const kj::Exception& e) {
+    if (acceptPrefix_ && sawHeader_ && !sawFooter_) {  // a run killed mid-chunk
+      done_ = true;
+      return false;
+    }
     return fail(e.getDescription().cStr());
   }
-  if (!sawHeader) return fail("no header");
-  if (!sawFooter && !acceptPrefix) return fail("no footer: the run that wrote it was cut short");
-  if (!sawFooter) diags.warning("trace-incomplete", {diags.addFile(fileName), 0, 0}, "the trace has no footer: the run was cut short");
-  trace.complete = sawFooter;
+}
+
+bool TraceReader::readHeader() {
+  bool got = nextChunk([&](s::TraceChunk::Reader chunk) {
+    if (chunk.which() != s::TraceChunk::HEADER) return fail("it does not start with a header");
+    auto h = chunk.getHeader();
+    if (h.getMagic() != s::TRACE_MAGIC) return fail("wrong magic number (is this an rdc trace?)");
+    if (h.getVersion() != s::TRACE_VERSION) return fail("trace version " + std::to_string(h.getVersion()));
+    TraceHeader& th = header_;
+    th.toolVersion = h.getToolVersion().cStr();
+    th.modelName = h.getModelName().cStr();
+    th.modelHash = h.getModelHash();
+    th.params = getNamed(h.getParams());
+    th.seed = h.getSeed();
+    th.latency = h.getLatency().cStr();
+    th.linkLatency = getNamed(h.getLinkLatency());
+    th.crashes = getNamed(h.getCrashes());
+    for (auto b : h.getByzantine()) th.byzantine.push_back(b.cStr());
+    th.inputs = getNamed(h.getInputs());
+    th.forces = getNamed(h.getForces());
+    th.until = h.getUntil();
+    for (auto p : h.getLinePaths()) th.linePaths.push_back(p.cStr());
+    for (auto d : h.getDomains()) th.domains.push_back(d.cStr());
+    for (uint32_t d : h.getLineDomains()) {
+      if (d >= th.domains.size()) return fail("a line's domain is out of range");
+      th.lineDomains.push_back(d);
+    }
+    if (!th.lineDomains.empty() && th.lineDomains.size() != th.linePaths.size()) {
+      return fail("the line domain table does not match the line table");
+    }
+    sawHeader_ = true;
+    return true;
+  });
+  if (!got && !failed_) return fail("no header");
+  return got;
+}
+
+bool TraceReader::next(std::vector<TraceEvent>& events) {
+  events.clear();
+  while (events.empty()) {
+    bool got = nextChunk([&](s::TraceChunk::Reader chunk) {
+      switch (chunk.which()) {
+        case s::TraceChunk::EVENTS:
+          if (sawFooter_) return fail("events after the footer");
+          for (auto e : chunk.getEvents()) {
+            if (e.getLine() >= header_.linePaths.size()) return fail("an event names an unknown line");
+            if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
+            events.push_back({e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()), getValue(e.getValue(), 0)});
+          }
+          count_ += events.size();
+          return true;
+        case s::TraceChunk::FOOTER:
+          if (sawFooter_) return fail("two footers");
+          if (chunk.getFooter().getEvents() != count_) return fail("the footer's event count disagrees");
+          endTime_ = chunk.getFooter().getEndTime();
+          sawFooter_ = true;
+          return true;
+        case s::TraceChunk::HEADER: return fail("two headers");
+        default: return fail("an unknown chunk");
+      }
+    });
+    if (!got) break;
+  }
+  if (!events.empty()) return true;
+  if (failed_) return false;
+  if (!sawFooter_) {
+    if (!acceptPrefix_) return fail("no footer: the run that wrote it was cut short");
+    if (!warned_) diags_.warning("trace-incomplete", {diags_.addFile(fileName_), 0, 0}, "the trace has no footer: the run was cut short");
+    warned_ = true;
+  }
+  return false;
+}
+
+std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
+                               bool acceptPrefix) {
+  auto stream = kj::heap<kj::ArrayInputStream>(
+      kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+  TraceReader reader(std::move(stream), fileName, diags, acceptPrefix);
+  if (!reader.readHeader()) return std::nullopt;
+  Trace trace;
+  trace.header = reader.header();
+  std::vector<TraceEvent> chunk;
+  while (reader.next(chunk)) {
+    trace.events.insert(trace.events.end(), std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
+  }
+  if (!reader.ok()) return std::nullopt;
+  trace.complete = reader.complete();
+  trace.endTime = reader.endTime();
   return trace;
 }
 

@@ -11,7 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include <functional>
+
+#include <kj/io.h>
+
 #include "ir/diagnostics.h"
+#include "ir/trace.capnp.h"
 #include "ir/value.h"
 
 namespace rdc {
@@ -75,6 +80,41 @@ class TraceWriter {
   int fd_;
   bool owned_;
   std::vector<TraceEvent> pending_;
+};
+
+/// Reads a trace chunk by chunk, so that tools that only walk the events
+/// (show, export as JSON Lines) run in bounded memory on any size of trace.
+class TraceReader {
+ public:
+  /// Opens `path` ("-": standard input) and reads the header; null with a
+  /// diagnostic when the file cannot be read or does not start like a trace.
+  static std::unique_ptr<TraceReader> open(const std::string& path, DiagnosticSink& diags, bool acceptPrefix);
+  TraceReader(kj::Own<kj::InputStream> source, const std::string& fileName, DiagnosticSink& diags,
+              bool acceptPrefix);
+  ~TraceReader();
+
+  /// Reads the header; false (with a diagnostic) if there is none.
+  bool readHeader();
+  const TraceHeader& header() const { return header_; }
+  /// The next events, in order; false at the end or on an error (see ok()).
+  bool next(std::vector<TraceEvent>& events);
+  bool ok() const { return !failed_; }
+  bool complete() const { return sawFooter_; }
+  int64_t endTime() const { return endTime_; }
+
+ private:
+  bool fail(const std::string& why);
+  bool nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use);
+
+  kj::Own<kj::InputStream> source_;
+  kj::BufferedInputStreamWrapper input_;
+  std::string fileName_;
+  DiagnosticSink& diags_;
+  bool acceptPrefix_;
+  TraceHeader header_;
+  bool sawHeader_ = false, sawFooter_ = false, failed_ = false, done_ = false, warned_ = false;
+  uint64_t count_ = 0;
+  int64_t endTime_ = 0;
 };
 
 /// Reads a whole trace. Truncated, corrupt or foreign bytes give an error

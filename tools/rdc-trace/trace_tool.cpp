@@ -1,9 +1,15 @@
 #include "tools/rdc-trace/trace_tool.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
+#include <tuple>
 #include <sstream>
 #include <unordered_map>
 
@@ -62,8 +68,9 @@ std::string endName(const TraceEvent& e) { return e.output ? "out" : "in"; }
 
 int show(const ShowOptions& o, const Catalog& catalog) {
   DiagnosticSink diags;
-  auto t = load(o.trace, diags, o.partial);
+  auto t = TraceReader::open(o.trace, diags, o.partial);
   if (!t) return report(diags, kExitBadInput);
+  const TraceHeader& header = t->header();
   int64_t from = INT64_MIN, to = INT64_MAX;
   if (!o.from.empty()) {
     auto v = duration(o.from, diags, "--from");
@@ -83,7 +90,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
     if (!bytes) return report(diags, kExitBadInput);
     model = loadModel(*bytes, displayName(o.model), catalog, {}, diags);
     if (!model) return report(diags, kExitBadInput);
-    if (model->graph.hash(catalog) != t->header.modelHash) {
+    if (model->graph.hash(catalog) != header.modelHash) {
       diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs)");
       return report(diags, kExitBadInput);
     }
@@ -92,16 +99,19 @@ int show(const ShowOptions& o, const Catalog& catalog) {
       where.push_back(diags.files()[p.file] + ":" + std::to_string(p.line) + ":" + std::to_string(p.col));
     }
   }
-  std::vector<bool> shown(t->header.linePaths.size(), true);
+  std::vector<bool> shown(header.linePaths.size(), true);
   if (!o.lineGlob.empty()) {
-    for (size_t l = 0; l < shown.size(); ++l) shown[l] = globMatch(o.lineGlob, t->header.linePaths[l]);
+    for (size_t l = 0; l < shown.size(); ++l) shown[l] = globMatch(o.lineGlob, header.linePaths[l]);
   }
-  std::ostringstream out;
+  // Streamed chunk by chunk: memory stays bounded on any size of trace.
+  std::ostream& out = std::cout;
   bool first = true;
   if (o.json) out << "[";
-  for (const TraceEvent& e : t->events) {
+  std::vector<TraceEvent> chunk;
+  while (t->next(chunk)) {
+   for (const TraceEvent& e : chunk) {
     if (!shown[e.line] || e.time < from || e.time > to) continue;
-    const std::string& path = t->header.linePaths[e.line];
+    const std::string& path = header.linePaths[e.line];
     if (o.json) {
       out << (first ? "\n " : ",\n ") << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(path)
           << "\", \"end\": \"" << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \""
@@ -111,65 +121,151 @@ int show(const ShowOptions& o, const Catalog& catalog) {
           << howName(e.how) << (where.empty() ? "" : "\t" + where[e.line]) << "\n";
     }
     first = false;
+   }
   }
   if (o.json) out << (first ? "]\n" : "\n]\n");
-  std::cout << out.str();
-  return report(diags, kExitOk);
+  out.flush();
+  return report(diags, t->ok() ? kExitOk : kExitBadInput);
 }
+
+namespace {
+
+// Walks two traces instant by instant. An event is matched with the other
+// side's event for the same line end at the same instant; one left
+// unmatched waits in a pool for its counterpart (a change of time) or for
+// the end (a presence difference). Memory stays proportional to an instant
+// plus the differences, whatever the traces' length.
+class StreamingDiff {
+ public:
+  struct Difference {
+    int64_t time;
+    std::string name;
+    std::optional<TraceEvent> a, b;
+  };
+
+  StreamingDiff(TraceReader& a, TraceReader& b) : a_(a), b_(b) {
+    // B's lines are keyed by A's line table (paths beyond it are appended).
+    std::unordered_map<std::string, uint32_t> index;
+    paths_ = a.header().linePaths;
+    for (uint32_t l = 0; l < paths_.size(); ++l) index.emplace(paths_[l], l);
+    for (const std::string& p : b.header().linePaths) {
+      auto [it, fresh] = index.emplace(p, static_cast<uint32_t>(paths_.size()));
+      if (fresh) paths_.push_back(p);
+      fromB_.push_back(it->second);
+    }
+  }
+
+  bool run() {
+    Side sa{a_, {}, 0, {}}, sb{b_, {}, 0, {}};
+    while (true) {
+      if (!fill(sa) || !fill(sb)) return false;
+      bool hasA = sa.at < sa.chunk.size(), hasB = sb.at < sb.chunk.size();
+      if (!hasA && !hasB) break;
+      int64_t t = std::min(hasA ? sa.chunk[sa.at].time : INT64_MAX, hasB ? sb.chunk[sb.at].time : INT64_MAX);
+      std::map<uint64_t, TraceEvent> atA, atB;
+      if (!instant(sa, t, atA, false) || !instant(sb, t, atB, true)) return false;
+      for (auto& [k, ea] : atA) {
+        auto it = atB.find(k);
+        if (it != atB.end()) {
+          if (it->second.value != ea.value) record(k, ea, it->second);
+          atB.erase(it);
+        } else if (auto p = pendingB_.find(k); p != pendingB_.end()) {
+          record(k, ea, p->second);
+          pendingB_.erase(p);
+        } else {
+          pendingA_.emplace(k, std::move(ea));
+        }
+      }
+      for (auto& [k, eb] : atB) {
+        if (auto p = pendingA_.find(k); p != pendingA_.end()) {
+          record(k, p->second, eb);
+          pendingA_.erase(p);
+        } else {
+          pendingB_.emplace(k, std::move(eb));
+        }
+      }
+      ++agreeing_;
+    }
+    for (auto& [k, e] : pendingA_) differences_.push_back({e.time, name(k), e, std::nullopt});
+    for (auto& [k, e] : pendingB_) differences_.push_back({e.time, name(k), std::nullopt, e});
+    std::stable_sort(differences_.begin(), differences_.end(), [](const Difference& x, const Difference& y) {
+      return std::tie(x.time, x.name) < std::tie(y.time, y.name);
+    });
+    return true;
+  }
+
+  const std::vector<Difference>& differences() const { return differences_; }
+  uint64_t events() const { return events_; }
+
+ private:
+  struct Side {
+    TraceReader& reader;
+    std::vector<TraceEvent> chunk;
+    size_t at;
+    std::vector<TraceEvent> unused;
+  };
+
+  static uint64_t key(uint32_t line, bool output) { return (static_cast<uint64_t>(line) << 1) | output; }
+  std::string name(uint64_t k) const { return paths_[k >> 1] + ((k & 1) ? "'" : ""); }
+
+  bool fill(Side& s) {
+    while (s.at >= s.chunk.size()) {
+      s.at = 0;
+      if (!s.reader.next(s.chunk)) {
+        s.chunk.clear();
+        return s.reader.ok();
+      }
+    }
+    return true;
+  }
+
+  bool instant(Side& s, int64_t t, std::map<uint64_t, TraceEvent>& out, bool isB) {
+    while (true) {
+      if (!fill(s)) return false;
+      if (s.at >= s.chunk.size() || s.chunk[s.at].time != t) return true;
+      TraceEvent& e = s.chunk[s.at++];
+      ++events_;
+      uint32_t line = isB ? fromB_[e.line] : e.line;
+      out.emplace(key(line, e.output), std::move(e));
+    }
+  }
+
+  void record(uint64_t k, const TraceEvent& a, const TraceEvent& b) {
+    differences_.push_back({std::min(a.time, b.time), name(k), a, b});
+  }
+
+  TraceReader &a_, &b_;
+  std::vector<std::string> paths_;
+  std::vector<uint32_t> fromB_;
+  std::map<uint64_t, TraceEvent> pendingA_, pendingB_;
+  std::vector<Difference> differences_;
+  uint64_t events_ = 0, agreeing_ = 0;
+};
+
+}  // namespace
 
 int diff(const std::string& pathA, const std::string& pathB) {
   DiagnosticSink diags;
-  auto a = load(pathA, diags);
-  auto b = a ? load(pathB, diags) : std::nullopt;
+  auto a = TraceReader::open(pathA, diags, false);
+  auto b = a ? TraceReader::open(pathB, diags, false) : nullptr;
   if (!b) return report(diags, kExitBadInput);
-  // Key every event by (line path, end); B's lines are mapped onto A's table.
-  std::unordered_map<std::string, uint32_t> index;
-  std::vector<std::string> paths = a->header.linePaths;
-  for (uint32_t l = 0; l < paths.size(); ++l) index.emplace(paths[l], l);
-  std::vector<uint32_t> fromB(b->header.linePaths.size());
-  for (uint32_t l = 0; l < fromB.size(); ++l) {
-    auto [it, fresh] = index.emplace(b->header.linePaths[l], static_cast<uint32_t>(paths.size()));
-    if (fresh) paths.push_back(b->header.linePaths[l]);
-    fromB[l] = it->second;
-  }
-  using Key = uint64_t;
-  auto key = [](uint32_t line, bool output) { return (static_cast<Key>(line) << 1) | output; };
-  std::unordered_map<Key, const TraceEvent*> inA, inB;
-  for (const TraceEvent& e : a->events) inA.emplace(key(e.line, e.output), &e);
-  for (const TraceEvent& e : b->events) inB.emplace(key(fromB[e.line], e.output), &e);
-  struct Difference {
-    int64_t time;
-    Key key;
-    const TraceEvent *a, *b;
-  };
-  std::vector<Difference> differences;
-  for (const auto& [k, ea] : inA) {
-    auto it = inB.find(k);
-    const TraceEvent* eb = it == inB.end() ? nullptr : it->second;
-    if (!eb || eb->value != ea->value || eb->time != ea->time) differences.push_back({eb ? std::min(ea->time, eb->time) : ea->time, k, ea, eb});
-  }
-  for (const auto& [k, eb] : inB) {
-    if (!inA.count(k)) differences.push_back({eb->time, k, nullptr, eb});
-  }
+  StreamingDiff d(*a, *b);
+  if (!d.run()) return report(diags, kExitBadInput);
+  const auto& differences = d.differences();
   if (differences.empty()) {
-    std::cout << "traces agree: " << a->events.size() << " events\n";
+    std::cout << "traces agree: " << d.events() / 2 << " events\n";
     return report(diags, kExitOk);
   }
-  std::sort(differences.begin(), differences.end(), [&](const Difference& x, const Difference& y) {
-    if (x.time != y.time) return x.time < y.time;
-    return paths[x.key >> 1] + std::to_string(x.key & 1) < paths[y.key >> 1] + std::to_string(y.key & 1);
-  });
-  auto side = [](const TraceEvent* e) {
+  auto side = [](const std::optional<TraceEvent>& e) {
     return e ? e->value.str() + " @ " + durationString(e->time) + " (" + howName(e->how) + ")" : std::string("never");
   };
-  auto name = [&](Key k) { return paths[k >> 1] + ((k & 1) ? "'" : ""); };
-  const Difference& first = differences.front();
-  std::cout << "first divergence at " << durationString(first.time) << ": " << name(first.key) << "\n  A: " << side(first.a)
+  const auto& first = differences.front();
+  std::cout << "first divergence at " << durationString(first.time) << ": " << first.name << "\n  A: " << side(first.a)
             << "\n  B: " << side(first.b) << "\n";
-  std::map<std::string, size_t> lines;
-  for (const Difference& d : differences) ++lines[paths[d.key >> 1]];
+  std::set<std::string> lines;
+  for (const auto& x : differences) lines.insert(x.name.substr(0, x.name.find('\'')));
   std::cout << differences.size() << " differing line ends on " << lines.size() << " lines:\n";
-  for (const Difference& d : differences) std::cout << "  " << name(d.key) << ": " << side(d.a) << " | " << side(d.b) << "\n";
+  for (const auto& x : differences) std::cout << "  " << x.name << ": " << side(x.a) << " | " << side(x.b) << "\n";
   return report(diags, kExitNo);
 }
 
@@ -285,14 +381,19 @@ std::string itfValue(const Value& v) {
 
 std::string instanceOf(const std::string& linePath) { return linePath.substr(0, linePath.rfind('.')); }
 
-void exportJsonl(const Trace& t, std::ostream& out) {
-  const TraceHeader& h = t.header;
+// JSON Lines, streamed: a header object, then one object per event.
+bool exportJsonl(TraceReader& reader, std::ostream& out) {
+  const TraceHeader& h = reader.header();
   out << "{\"header\": {\"model\": \"" << jsonEscape(h.modelName) << "\", \"seed\": " << h.seed << ", \"latency\": \""
-      << jsonEscape(h.latency) << "\", \"events\": " << t.events.size() << "}}\n";
-  for (const TraceEvent& e : t.events) {
-    out << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(h.linePaths[e.line]) << "\", \"end\": \""
-        << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \"" << howName(e.how) << "\"}\n";
+      << jsonEscape(h.latency) << "\"}}\n";
+  std::vector<TraceEvent> chunk;
+  while (reader.next(chunk)) {
+    for (const TraceEvent& e : chunk) {
+      out << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(h.linePaths[e.line]) << "\", \"end\": \""
+          << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \"" << howName(e.how) << "\"}\n";
+    }
   }
+  return reader.ok();
 }
 
 // Chrome trace-event format: a process per domain, a slice per component
@@ -392,17 +493,38 @@ void exportItf(const Trace& t, std::ostream& out) {
 
 int exportTrace(const std::string& path, const std::string& format, const std::string& output) {
   DiagnosticSink diags;
+  std::string target = output.empty() ? "-" : output;
+  if (format == "jsonl") {  // streamed, into a temporary file renamed into place
+    auto reader = TraceReader::open(path, diags, false);
+    if (!reader) return report(diags, kExitBadInput);
+    if (target == "-") {
+      bool ok = exportJsonl(*reader, std::cout);
+      std::cout.flush();
+      return report(diags, ok ? kExitOk : kExitBadInput);
+    }
+    std::string temp = target + ".tmp-" + std::to_string(::getpid());
+    std::ofstream file(temp, std::ios::trunc);
+    bool ok = exportJsonl(*reader, file);
+    file.close();
+    ok = ok && file && std::rename(temp.c_str(), target.c_str()) == 0;
+    if (!ok) {
+      std::remove(temp.c_str());
+      if (reader->ok()) diags.error("io", {}, "cannot write " + target);
+    }
+    return report(diags, ok ? kExitOk : kExitBadInput);
+  }
   auto t = load(path, diags);
   if (!t) return report(diags, kExitBadInput);
   std::ostringstream out;
-  if (format == "jsonl") exportJsonl(*t, out);
-  else if (format == "chrome") exportChrome(*t, out);
-  else if (format == "itf") exportItf(*t, out);
-  else {
+  if (format == "chrome") {
+    exportChrome(*t, out);
+  } else if (format == "itf") {
+    exportItf(*t, out);
+  } else {
     diags.error("usage", {}, "--format: jsonl, chrome or itf");
     return report(diags, kExitBadInput);
   }
-  if (!writeOutput(output.empty() ? "-" : output, out.str(), diags)) return report(diags, kExitBadInput);
+  if (!writeOutput(target, out.str(), diags)) return report(diags, kExitBadInput);
   return report(diags, kExitOk);
 }
 
