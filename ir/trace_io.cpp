@@ -33,6 +33,13 @@ uint64_t fnv1a(std::string_view bytes) {
 namespace {
 
 namespace s = schema;
+// Bounds on what one chunk may hold. Cap'n Proto counts an element of a list
+// of empty structs as one word, so a few bytes can claim millions of entries:
+// every list is checked against a bound before it is copied.
+constexpr size_t kMaxChunkEvents = 1 << 16;
+constexpr size_t kMaxNamed = 1 << 16;
+constexpr size_t kMaxLines = 1 << 23;
+constexpr size_t kMaxTupleItems = 1 << 12;
 constexpr size_t kChunkEvents = 1024;  // a killed run loses at most this many events
 constexpr int kMaxValueDepth = 64;
 
@@ -58,6 +65,11 @@ struct Malformed {
   std::string message;
 };
 
+template <typename List>
+void bounded(List list, size_t most, const char* what) {
+  if (list.size() > most) throw Malformed{std::string("too many ") + what + " (" + std::to_string(list.size()) + ")"};
+}
+
 Value getValue(s::Value::Reader r, int depth) {
   if (depth > kMaxValueDepth) throw Malformed{"a value nested too deeply"};
   switch (r.which()) {
@@ -72,6 +84,7 @@ Value getValue(s::Value::Reader r, int depth) {
     case s::Value::NIL: return Value::nil();
     case s::Value::TUPLE: {
       Value t{Value::Kind::Tuple, 0, "", {}};
+      bounded(r.getTuple(), kMaxTupleItems, "tuple items");
       for (auto item : r.getTuple()) t.items.push_back(getValue(item, depth + 1));
       return t;
     }
@@ -87,6 +100,7 @@ void putNamed(capnp::List<s::NamedText>::Builder list, const NamedTexts& xs) {
 }
 
 NamedTexts getNamed(capnp::List<s::NamedText>::Reader list) {
+  bounded(list, kMaxNamed, "named values");
   NamedTexts out;
   for (auto x : list) out.emplace_back(x.getName().cStr(), x.getValue().cStr());
   return out;
@@ -208,7 +222,7 @@ bool TraceReader::nextChunk(const std::function<bool(schema::TraceChunk::Reader)
       return false;
     }
     capnp::ReaderOptions options;
-    options.traversalLimitInWords = 64 * 1024 * 1024;  // no chunk is near this; a hostile one stops here
+    options.traversalLimitInWords = 32 * 1024 * 1024;  // no chunk is near this; a hostile one stops here
     options.nestingLimit = kMaxValueDepth + 16;
     capnp::InputStreamMessageReader message(input_, options);
     return use(message.getRoot<schema::TraceChunk>());
@@ -238,6 +252,10 @@ bool TraceReader::readHeader() {
     th.latency = h.getLatency().cStr();
     th.linkLatency = getNamed(h.getLinkLatency());
     th.crashes = getNamed(h.getCrashes());
+    bounded(h.getByzantine(), kMaxLines, "Byzantine domains");
+    bounded(h.getLinePaths(), kMaxLines, "lines");
+    bounded(h.getDomains(), kMaxLines, "domains");
+    bounded(h.getLineDomains(), kMaxLines, "line domains");
     for (auto b : h.getByzantine()) th.byzantine.push_back(b.cStr());
     th.inputs = getNamed(h.getInputs());
     th.forces = getNamed(h.getForces());
@@ -265,6 +283,7 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
       switch (chunk.which()) {
         case s::TraceChunk::EVENTS:
           if (sawFooter_) return fail("events after the footer");
+          bounded(chunk.getEvents(), kMaxChunkEvents, "events in one chunk");
           for (auto e : chunk.getEvents()) {
             if (e.getLine() >= header_.linePaths.size()) return fail("an event names an unknown line");
             if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
