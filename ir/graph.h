@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,7 @@ struct Extrinsic {
   std::string name;  ///< e.g. `dlvr[2]`
   uint32_t line = kNone;
   Pos pos;
+  std::optional<Value> defaultValue;  ///< inputs: the model's default
 };
 
 struct Graph {

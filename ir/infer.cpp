@@ -102,6 +102,11 @@ class TypeInference {
         continue;
       }
       line.type = t;
+      const Extrinsic* input = line.source.kind == Endpoint::Kind::Input ? &graph_.inputs[line.source.ref] : nullptr;
+      if (input && input->defaultValue && !valueFits(*input->defaultValue, t, graph_.types)) {
+        report("type-mismatch", input->pos, "the default " + input->defaultValue->str() + " of input " + input->name +
+               " is not a " + graph_.types.name(t));
+      }
       if (line.source.kind == Endpoint::Kind::Const &&
           !valueFits(graph_.constants[line.source.ref], t, graph_.types)) {
         report("type-mismatch", line.pos, "constant " + graph_.constants[line.source.ref].str() + " is not a " +

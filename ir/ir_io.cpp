@@ -168,6 +168,8 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
       list[i].setName(xs[i].name);
       list[i].setLine(xs[i].line);
       put(list[i].initPos(), xs[i].pos);
+      list[i].setHasDefault(xs[i].defaultValue.has_value());
+      if (xs[i].defaultValue) list[i].setDefault(xs[i].defaultValue->str());
     }
   }
   auto consts = b.initConstants(g.constants.size());
@@ -351,7 +353,13 @@ class IrReader {
     }
     for (bool input : {true, false}) {
       for (auto x : input ? r.getInputs() : r.getOutputs()) {
-        (input ? g.inputs : g.outputs).push_back({x.getName().cStr(), x.getLine(), pos(x.getPos())});
+        Extrinsic e{x.getName().cStr(), x.getLine(), pos(x.getPos()), std::nullopt};
+        if (x.getHasDefault()) {
+          ExprError error;
+          e.defaultValue = parseValue(x.getDefault().cStr(), &error);
+          if (!e.defaultValue) throw Malformed{"bad default of input '" + e.name + "'"};
+        }
+        (input ? g.inputs : g.outputs).push_back(std::move(e));
       }
     }
     validate(g);

@@ -41,6 +41,7 @@ struct Term {
   std::vector<IndexTerm> indices;
   SourceExpr value;  ///< Const
   std::string typeText;  ///< Input/Output: `input x as Int` declares the type
+  std::optional<SourceExpr> defaultValue;  ///< Input: `input x = 5`, used when the run gives none
   std::optional<DomainRef> domain;
 };
 

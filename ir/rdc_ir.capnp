@@ -164,4 +164,6 @@ struct Extrinsic {
   name @0 :Text;
   line @1 :UInt32;
   pos @2 :Pos;
+  hasDefault @3 :Bool;
+  default @4 :Text;          # inputs: the model's default value (a literal)
 }

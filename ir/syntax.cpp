@@ -275,9 +275,23 @@ std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags) 
     size_t m = identifierLength(rest.text);
     t.name = std::string(rest.text.substr(0, m));
     Span after = rest.sub(m);
-    size_t as = findTopLevel(after.text, " as ", true);
+    size_t eq = findTopLevel(after.text, "=", false);
+    if (eq != std::string_view::npos) {
+      if (t.kind != Term::Kind::Input) {
+        diags.error("syntax", after.pos.shifted(static_cast<uint32_t>(eq)), "only an input has a default value");
+        return std::nullopt;
+      }
+      Span value = after.sub(eq + 1).trimmed();
+      auto e = expression(value.text, value.pos, diags);
+      if (!e) return std::nullopt;
+      t.defaultValue = std::move(*e);
+      after = after.sub(0, eq).trimmed();
+    }
+    // `NAME[idx] as TYPE`: the type is what follows the word `as`.
+    size_t as = after.text.substr(0, 3) == "as " ? 0 : findTopLevel(after.text, " as ", true);
     if (as != std::string_view::npos) {
-      t.typeText = std::string(after.sub(as + 4).trimmed().text);
+      size_t type = as == 0 ? 3 : as + 4;
+      t.typeText = std::string(after.sub(type).trimmed().text);
       after = after.sub(0, as);
     }
     if (!indexTerms(after, t.indices, diags)) return std::nullopt;

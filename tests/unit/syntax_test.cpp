@@ -74,3 +74,24 @@ TEST(Syntax, LineTypesWithDimensions) {
 
 }  // namespace
 }  // namespace rdc
+
+namespace rdc {
+namespace {
+
+TEST(Syntax, InputDefaultsAndTypes) {
+  DiagnosticSink diags;
+  auto t = syntax::term("input bc as Int = 1 @ node[0]", {0, 1, 1}, diags);
+  ASSERT_TRUE(t) << diags.formatText();
+  EXPECT_EQ(t->typeText, "Int");
+  ASSERT_TRUE(t->defaultValue);
+  EXPECT_EQ(t->defaultValue->text, "1");
+  EXPECT_TRUE(t->domain);
+  auto u = syntax::term("input v[i] = (1, true)", {0, 1, 1}, diags);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->indices.size(), 1u);
+  EXPECT_EQ(u->defaultValue->text, "(1, true)");
+  EXPECT_FALSE(syntax::term("output x = 3", {0, 1, 1}, diags));
+}
+
+}  // namespace
+}  // namespace rdc

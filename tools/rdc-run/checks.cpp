@@ -84,11 +84,7 @@ class CheckHost final : public ExprHost {
       return std::nullopt;
     }
     auto in = inputs_.find(n);
-    if (in != inputs_.end()) {
-      const auto& given = config_.inputs[in->second];
-      const FlatLine& line = graph_.lines[graph_.inputs[in->second].line];
-      return given ? *given : Simulator::zeroValue(line.type, graph_.types);
-    }
+    if (in != inputs_.end()) return Simulator::inputValue(graph_, static_cast<uint32_t>(in->second), config_);
     *error = {"unknown-name", 0, "no extrinsic '" + n + "'"};
     return std::nullopt;
   }

@@ -27,6 +27,13 @@ Value Simulator::zeroValue(TypeId type, const TypeTable& types) {
   return Value::unit();
 }
 
+Value Simulator::inputValue(const Graph& graph, uint32_t input, const RunConfig& config) {
+  if (input < config.inputs.size() && config.inputs[input]) return *config.inputs[input];
+  const Extrinsic& x = graph.inputs[input];
+  if (x.defaultValue) return *x.defaultValue;
+  return zeroValue(graph.lines[x.line].type, graph.types);
+}
+
 Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
   const TypeNode& node = types.node(type);
   switch (node.kind) {
@@ -284,8 +291,7 @@ class Run final : public FireContext {
       if (line.source.kind == Endpoint::Kind::Const) {
         schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
       } else if (line.source.kind == Endpoint::Kind::Input) {
-        const std::optional<Value>& given = config_.inputs[line.source.ref];
-        schedule(0, 0, l, false, How::Input, given ? *given : Simulator::zeroValue(line.type, graph_.types));
+        schedule(0, 0, l, false, How::Input, Simulator::inputValue(graph_, line.source.ref, config_));
       }
     }
   }

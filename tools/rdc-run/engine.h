@@ -75,8 +75,11 @@ class Simulator {
   /// The value a Byzantine domain forces on a choosable input of this
   /// type, drawn from `rng` (Ints from 0..3 so that lies can collide).
   static Value randomValue(TypeId type, const TypeTable& types, class Rng& rng);
-  /// The zero of a type: an input nobody gave.
+  /// The zero of a type.
   static Value zeroValue(TypeId type, const TypeTable& types);
+  /// An extrinsic input's value in a run: given, else the model's default,
+  /// else the zero of its type.
+  static Value inputValue(const Graph& graph, uint32_t input, const RunConfig& config);
 
  private:
   const Graph& graph_;
