@@ -67,7 +67,7 @@ void BM_WriteIr(benchmark::State& state) {
   DiagnosticSink diags;
   Model model = parsed(state.range(0), diags);
   Catalog catalog = Catalog::standard();
-  LoadedModel loaded{model, *elaborate(model, catalog, {}, diags)};
+  LoadedModel loaded{model, *elaborate(model, catalog, {}, diags), {}};
   size_t bytes = 0;
   for (auto _ : state) bytes = writeIr(loaded, catalog, diags).size();
   state.counters["MB"] = static_cast<double>(bytes) / 1e6;
@@ -78,7 +78,7 @@ void BM_ReadIr(benchmark::State& state) {
   DiagnosticSink diags;
   Model model = parsed(state.range(0), diags);
   Catalog catalog = Catalog::standard();
-  LoadedModel loaded{model, *elaborate(model, catalog, {}, diags)};
+  LoadedModel loaded{model, *elaborate(model, catalog, {}, diags), {}};
   std::string bytes = writeIr(loaded, catalog, diags);
   for (auto _ : state) {
     DiagnosticSink d;

@@ -127,6 +127,16 @@ Catalog Catalog::standard() {
     c.add({"Link", "snd' = snd in the sender's domain; rcv' = rcv in the receiver's.", {},
            {snd, rcv}, DomainRule::Cross, false, "Link", "identity."});
   }
+  // The two halves of a Link cut by projection (rdc-project makes them).
+  {
+    LineSig net = reads(choosable(line("net", generic()), "a copy of snd, sent to the network", {"snd"}), {"snd"});
+    c.add({"Send", "projection gateway, the sending half of a cut Link: snd passes through; net, a copy of "
+                   "snd, leaves the domain as an extrinsic output named after the Link.",
+           {}, {line("snd", generic()), net}, DomainRule::Same, false, "Send", "identity."});
+    c.add({"Recv", "projection gateway, the receiving half of a cut Link: rcv passes on what the network "
+                   "delivered, an extrinsic input named after the Link.",
+           {}, {line("rcv", generic())}, DomainRule::Same, false, "Recv", "identity."});
+  }
   for (BaseComponent& b : c.components_) {
     b.react = standardReaction(b.name);
     b.invert = standardInversion(b.name);

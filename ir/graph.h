@@ -65,6 +65,9 @@ struct Extrinsic {
   uint32_t line = kNone;
   Pos pos;
   std::optional<Value> defaultValue;  ///< inputs: the model's default
+  /// Projection gateways: the cut Link's path and the domain at the other end.
+  std::string gateway;
+  std::string peer;
 };
 
 struct Graph {

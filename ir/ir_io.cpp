@@ -168,6 +168,8 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
       list[i].setName(xs[i].name);
       list[i].setLine(xs[i].line);
       put(list[i].initPos(), xs[i].pos);
+      list[i].setGateway(xs[i].gateway);
+      list[i].setPeer(xs[i].peer);
       list[i].setHasDefault(xs[i].defaultValue.has_value());
       if (xs[i].defaultValue) list[i].setDefault(xs[i].defaultValue->str());
     }
@@ -353,7 +355,7 @@ class IrReader {
     }
     for (bool input : {true, false}) {
       for (auto x : input ? r.getInputs() : r.getOutputs()) {
-        Extrinsic e{x.getName().cStr(), x.getLine(), pos(x.getPos()), std::nullopt};
+        Extrinsic e{x.getName().cStr(), x.getLine(), pos(x.getPos()), std::nullopt, x.getGateway().cStr(), x.getPeer().cStr()};
         if (x.getHasDefault()) {
           ExprError error;
           e.defaultValue = parseValue(x.getDefault().cStr(), &error);
@@ -451,6 +453,8 @@ std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const Dia
   for (size_t i = 0; i < diags.files().size(); ++i) files.set(i, diags.files()[i]);
   putModel(root.initModel(), loaded.model);
   putGraph(root.initGraph(), loaded.graph, catalog);
+  auto projection = root.initProjection(loaded.projection.size());
+  for (size_t i = 0; i < loaded.projection.size(); ++i) projection.set(i, loaded.projection[i]);
   kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
   auto bytes = words.asBytes();
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
@@ -489,7 +493,8 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     uint32_t fileBase = static_cast<uint32_t>(diags.files().size());
     for (auto f : root.getFiles()) diags.addFile(f.cStr());
     IrReader reader(catalog, diags, fileBase, root.getFiles().size());
-    LoadedModel loaded{reader.model(root.getModel()), reader.graph(root.getGraph())};
+    LoadedModel loaded{reader.model(root.getModel()), reader.graph(root.getGraph()), {}};
+    for (auto d : root.getProjection()) loaded.projection.push_back(d.cStr());
     if (diags.errorCount() > errorsBefore) return malformed("its model does not parse");
     return loaded;
   } catch (const Malformed& m) {
@@ -511,10 +516,12 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
                                      const Catalog& catalog, const LoadOptions& options,
                                      DiagnosticSink& diags) {
   std::optional<Model> model;
+  std::vector<std::string> projection;
   if (looksLikeIr(bytes)) {
     auto loaded = readIr(bytes, fileName, catalog, diags);
     if (!loaded || options.defines.empty()) return loaded;
-    model = std::move(loaded->model);  // -D on IR: re-elaborate the stored model
+    model = std::move(loaded->model);  // -D on IR: re-elaborate the stored model (and re-project it)
+    projection = std::move(loaded->projection);
   } else {
     model = parseModelYaml(bytes, fileName, diags);
   }
@@ -524,7 +531,9 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
   }
   auto graph = elaborate(*model, catalog, options.elab, diags);
   if (!graph) return std::nullopt;
-  return LoadedModel{std::move(*model), std::move(*graph)};
+  LoadedModel loaded{std::move(*model), std::move(*graph), {}};
+  if (!projection.empty()) return projectOnto(loaded, catalog, projection, diags);
+  return loaded;
 }
 
 }  // namespace rdc

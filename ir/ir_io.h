@@ -20,7 +20,17 @@ namespace rdc {
 struct LoadedModel {
   Model model;
   Graph graph;
+  std::vector<std::string> projection;  ///< domains projected onto; empty: the whole model
 };
+
+/// Projects a model onto some of its domains: keeps the instances in them
+/// and cuts each Link that crosses the boundary into a gateway, a `Send`
+/// on the sending side whose copy leaves as an extrinsic output, and a
+/// `Recv` on the receiving side fed by an extrinsic input, both named
+/// `net:` + the Link's path and carrying the peer domain. Checks are
+/// dropped (they speak of the whole system). Defined in project.cpp.
+std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& catalog,
+                                   const std::vector<std::string>& domains, DiagnosticSink& diags);
 
 /// The tool version written into IR and traces.
 std::string_view toolVersion();

@@ -17,6 +17,7 @@ struct IrFile {
   files @3 :List(Text);    # Pos.file indexes this table
   model @4 :Model;
   graph @5 :Graph;
+  projection @6 :List(Text);  # the domains this graph was projected onto (empty: the whole model)
 }
 
 struct Pos {
@@ -166,4 +167,6 @@ struct Extrinsic {
   pos @2 :Pos;
   hasDefault @3 :Bool;
   default @4 :Text;          # inputs: the model's default value (a literal)
+  gateway @5 :Text;          # projections: the path of the cut Link ("" otherwise)
+  peer @6 :Text;             # projections: the domain at the gateway's other end
 }

@@ -261,6 +261,7 @@ ReactFn standardReaction(const std::string& component) {
       {"Sum", sumOrDiff<+1>}, {"Diff", sumOrDiff<-1>}, {"Inc", inc},       {"CSwap", cswap},
       {"Def", def},           {"Fn", fn},              {"Sync", sync},     {"Delay", delay},
       {"Select", select},     {"Quorum", quorum},      {"Link", link},
+      {"Send", def},  // the same rule: the second line copies the first
   };
   auto it = reactions.find(component);
   return it == reactions.end() ? nullptr : it->second;

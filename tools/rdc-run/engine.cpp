@@ -256,7 +256,8 @@ class Run final : public FireContext {
   }
 
   void react(uint32_t instance, bool endOfInstant) {
-    catalog_.at(graph_.instances[instance].base).react(*this, instance, endOfInstant);
+    // Components whose every line passes through (Recv) have no reaction.
+    if (ReactFn f = catalog_.at(graph_.instances[instance].base).react) f(*this, instance, endOfInstant);
   }
 
   void inputArrives(uint32_t line, uint32_t slot, How how) {

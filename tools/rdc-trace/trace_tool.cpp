@@ -390,7 +390,9 @@ bool exportJsonl(TraceReader& reader, std::ostream& out) {
   while (reader.next(chunk)) {
     for (const TraceEvent& e : chunk) {
       out << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(h.linePaths[e.line]) << "\", \"end\": \""
-          << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \"" << howName(e.how) << "\"}\n";
+          << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \"" << howName(e.how) << "\"";
+      if (e.line < h.lineDomains.size()) out << ", \"domain\": \"" << jsonEscape(h.domains[h.lineDomains[e.line]]) << "\"";
+      out << "}\n";
     }
   }
   return reader.ok();

@@ -1,0 +1,18 @@
+// rdc-project: projects a model onto domains, cutting Links into gateways.
+#include <CLI/CLI.hpp>
+
+#include "ir/cli_options.h"
+#include "tools/rdc-project/project_tool.h"
+
+int main(int argc, char** argv) {
+  rdc::project::Options o;
+  CLI::App app{"rdc-project: project a model onto some of its domains"};
+  rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
+  app.add_option("--domain", o.domains, "Keep this domain (repeatable)");
+  app.add_option("-o", o.output, "The projection's IR (default: stdout when not a terminal)");
+  app.add_flag("--all", o.all, "Write one projection per domain into -O DIR");
+  app.add_option("-O", o.directory, "Directory for --all (files DOMAIN.ir)");
+  app.add_flag("--list", o.list, "Print the model's domains");
+  RDC_PARSE_CLI(app, argc, argv);
+  return rdc::project::run(o, rdc::Catalog::standard());
+}

@@ -1,0 +1,60 @@
+#include "tools/rdc-project/project_tool.h"
+
+#include <sys/stat.h>
+
+#include <iostream>
+
+#include "ir/ir_io.h"
+#include "ir/tool_io.h"
+
+namespace rdc::project {
+
+int run(const Options& o, const Catalog& catalog) {
+  DiagnosticSink diags;
+  auto finish = [&](int code) {
+    printDiagnostics(diags, o.jsonDiagnostics);
+    return code;
+  };
+  int modes = (o.list ? 1 : 0) + (o.all ? 1 : 0) + (o.domains.empty() ? 0 : 1);
+  if (modes != 1) {
+    diags.error("usage", {}, "give exactly one of --list, --all -O DIR, or --domain D (repeatable)");
+    return finish(kExitBadInput);
+  }
+  auto bytes = readInput(o.model, diags);
+  if (!bytes) return finish(kExitBadInput);
+  auto whole = loadModel(*bytes, displayName(o.model), catalog, {o.defines, {}}, diags);
+  if (!whole) return finish(kExitBadInput);
+  if (!whole->projection.empty()) {
+    diags.error("usage", {}, "the input is already a projection (onto " + whole->projection.front() + ", ...)");
+    return finish(kExitBadInput);
+  }
+  if (o.list) {
+    for (const std::string& d : whole->graph.domains) std::cout << d << "\n";
+    return finish(kExitOk);
+  }
+  if (o.all) {
+    if (o.directory.empty()) {
+      diags.error("usage", {}, "--all needs -O DIR");
+      return finish(kExitBadInput);
+    }
+    ::mkdir(o.directory.c_str(), 0755);
+    for (const std::string& d : whole->graph.domains) {
+      auto part = projectOnto(*whole, catalog, {d}, diags);
+      if (!part || !writeOutput(o.directory + "/" + d + ".ir", writeIr(*part, catalog, diags), diags)) {
+        return finish(kExitBadInput);
+      }
+    }
+    return finish(kExitOk);
+  }
+  auto part = projectOnto(*whole, catalog, o.domains, diags);
+  if (!part) return finish(kExitBadInput);
+  std::string target = o.output.empty() ? (stdoutIsTerminal() ? "" : "-") : o.output;
+  if (target.empty()) {
+    diags.error("usage", {}, "standard output is a terminal: give -o FILE for the IR");
+    return finish(kExitBadInput);
+  }
+  if (!writeOutput(target, writeIr(*part, catalog, diags), diags)) return finish(kExitBadInput);
+  return finish(kExitOk);
+}
+
+}  // namespace rdc::project
