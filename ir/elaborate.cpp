@@ -385,7 +385,7 @@ class Elaborator {
         auto& list = input ? graph_.inputs : graph_.outputs;
         ep.kind = input ? Endpoint::Kind::Input : Endpoint::Kind::Output;
         ep.ref = static_cast<uint32_t>(list.size());
-        list.push_back({name, kNone, term.pos, std::nullopt});
+        list.push_back({name, kNone, term.pos, std::nullopt, "", ""});
         if (term.defaultValue) {
           ExprError error;
           auto v = evalExpr(*term.defaultValue->expr, lookupIn(scope.env), &error);

@@ -572,16 +572,8 @@ class TypeChecker {
   }
 
   std::optional<TypeId> literalType(const Value& v) {
-    switch (v.kind) {
-      case Value::Kind::Unit: return TypeTable::kUnit;
-      case Value::Kind::Bool: return TypeTable::kBool;
-      case Value::Kind::Int: return TypeTable::kInt;
-      case Value::Kind::Duration: return TypeTable::kDuration;
-      case Value::Kind::Bytes: return TypeTable::kBytes;
-      case Value::Kind::Nil: return kNilType;
-      case Value::Kind::Tuple: return std::nullopt;  // tuple literals are Expr::Tuple
-    }
-    return std::nullopt;
+    if (v.kind == Value::Kind::Nil) return kNilType;
+    return typeOfValue(v, types_);
   }
 
   // The common type of two branches: equal types, or T with nil / Opt<T>.

@@ -43,27 +43,6 @@ class LineClasses {
   std::vector<uint32_t> label_;
 };
 
-std::optional<TypeId> valueType(const Value& v, TypeTable& types) {
-  switch (v.kind) {
-    case Value::Kind::Unit: return TypeTable::kUnit;
-    case Value::Kind::Bool: return TypeTable::kBool;
-    case Value::Kind::Int: return TypeTable::kInt;
-    case Value::Kind::Duration: return TypeTable::kDuration;
-    case Value::Kind::Bytes: return TypeTable::kBytes;
-    case Value::Kind::Nil: return std::nullopt;
-    case Value::Kind::Tuple: {
-      std::vector<TypeId> parts;
-      for (const Value& item : v.items) {
-        auto t = valueType(item, types);
-        if (!t) return std::nullopt;
-        parts.push_back(*t);
-      }
-      return types.tuple(std::move(parts));
-    }
-  }
-  return std::nullopt;
-}
-
 class TypeInference {
  public:
   TypeInference(Graph& graph, const Catalog& catalog, DiagnosticSink& diags)
@@ -189,7 +168,7 @@ class TypeInference {
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const Endpoint& src = graph_.lines[l].source;
       if (src.kind != Endpoint::Kind::Const || classes_.label(l) != kUnknown) continue;
-      if (auto t = valueType(graph_.constants[src.ref], graph_.types)) {
+      if (auto t = typeOfValue(graph_.constants[src.ref], graph_.types)) {
         classes_.assign(l, *t);
         progress = true;
       }

@@ -10,6 +10,7 @@
 #include "ir/frontend.h"
 #include "ir/rdc_ir.capnp.h"
 #include "ir/syntax.h"
+#include "ir/tool_io.h"
 
 namespace rdc {
 
@@ -502,6 +503,13 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
   } catch (const kj::Exception& e) {
     return malformed(std::string(e.getDescription().cStr()));
   }
+}
+
+std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog,
+                                         const LoadOptions& options, DiagnosticSink& diags) {
+  auto bytes = readInput(path, diags);
+  if (!bytes) return std::nullopt;
+  return loadModel(*bytes, displayName(path), catalog, options, diags);
 }
 
 bool isInputError(const std::string& code) {

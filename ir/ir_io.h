@@ -57,6 +57,10 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
                                      const Catalog& catalog, const LoadOptions& options,
                                      DiagnosticSink& diags);
 
+/// Reads a model file (or standard input for "-") and loads it.
+std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog,
+                                         const LoadOptions& options, DiagnosticSink& diags);
+
 /// Whether a diagnostic code means the input could not be read or built at
 /// all (exit 2) rather than a finding about a readable model (exit 1).
 bool isInputError(const std::string& code);

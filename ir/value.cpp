@@ -54,6 +54,27 @@ bool Value::operator<(const Value& other) const {
   return std::lexicographical_compare(items.begin(), items.end(), other.items.begin(), other.items.end());
 }
 
+std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
+  switch (v.kind) {
+    case Value::Kind::Unit: return TypeTable::kUnit;
+    case Value::Kind::Bool: return TypeTable::kBool;
+    case Value::Kind::Int: return TypeTable::kInt;
+    case Value::Kind::Duration: return TypeTable::kDuration;
+    case Value::Kind::Bytes: return TypeTable::kBytes;
+    case Value::Kind::Nil: return std::nullopt;
+    case Value::Kind::Tuple: {
+      std::vector<TypeId> parts;
+      for (const Value& item : v.items) {
+        auto t = typeOfValue(item, types);
+        if (!t) return std::nullopt;
+        parts.push_back(*t);
+      }
+      return types.tuple(std::move(parts));
+    }
+  }
+  return std::nullopt;
+}
+
 bool valueFits(const Value& v, TypeId t, const TypeTable& types) {
   const TypeNode& node = types.node(t);
   switch (node.kind) {

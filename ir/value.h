@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct Value {
   /// `"ab"`, `(1, true)`); parsing it back gives the same value.
   std::string str() const;
 };
+
+/// The type of a value; nullopt for nil (whose Opt<T> the context decides).
+std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types);
 
 /// Whether `v` is a value of type `t`.
 bool valueFits(const Value& v, TypeId t, const TypeTable& types);

@@ -12,9 +12,7 @@ int run(const Options& o, const Catalog& catalog) {
     printDiagnostics(diags, o.jsonDiagnostics);
     return code;
   };
-  auto bytes = readInput(o.model, diags);
-  if (!bytes) return finish(kExitBadInput);
-  auto model = loadModel(*bytes, displayName(o.model), catalog, {o.defines, {}}, diags);
+  auto model = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
   if (!model) return finish(kExitBadInput);
   std::optional<Trace> trace;
   if (!o.trace.empty()) {

@@ -48,10 +48,7 @@ int run(const Options& options, const Catalog& catalog) {
     printDiagnostics(diags, options.jsonDiagnostics);
     return code;
   };
-  auto bytes = readInput(options.input, diags);
-  if (!bytes) return finish(kExitBadInput);
-  LoadOptions load{options.defines, options.elab};
-  auto loaded = loadModel(*bytes, displayName(options.input), catalog, load, diags);
+  auto loaded = loadModelFile(options.input, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(exitCodeFor(diags) == kExitOk ? kExitBadInput : exitCodeFor(diags));
   for (const LintPass& pass : standardLintPasses()) pass.run(loaded->model, loaded->graph, catalog, diags);
   if (diags.hasErrors()) return finish(exitCodeFor(diags));

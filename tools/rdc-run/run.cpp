@@ -8,6 +8,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "ir/glob.h"
 #include "ir/ir_io.h"
 #include "ir/tool_io.h"
 #include "ir/trace_io.h"
@@ -18,26 +19,6 @@ namespace rdc::run {
 
 namespace {
 
-// `*` matches any run of characters, `?` one; everything else (brackets
-// included, as in `rb.echo[2].link[*]`) matches itself.
-bool globMatch(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p, ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 std::optional<int64_t> parseDuration(const std::string& text) {
   ExprError e;
@@ -452,10 +433,7 @@ int run(const Options& options, const Catalog& catalog) {
     printDiagnostics(diags, options.jsonDiagnostics);
     return code;
   };
-  auto bytes = readInput(options.model, diags);
-  if (!bytes) return finish(kExitBadInput);
-  LoadOptions load{options.defines, options.elab};
-  auto loaded = loadModel(*bytes, displayName(options.model), catalog, load, diags);
+  auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(kExitBadInput);
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare()) return finish(kExitBadInput);

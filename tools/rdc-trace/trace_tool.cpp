@@ -13,6 +13,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "ir/glob.h"
 #include "ir/ir_io.h"
 #include "ir/tool_io.h"
 #include "ir/trace_io.h"
@@ -20,24 +21,6 @@
 
 namespace rdc::trace {
 
-bool globMatch(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p, ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
 
 namespace {
 
@@ -86,9 +69,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
   std::vector<std::string> where;
   std::optional<LoadedModel> model;
   if (!o.model.empty()) {
-    auto bytes = readInput(o.model, diags);
-    if (!bytes) return report(diags, kExitBadInput);
-    model = loadModel(*bytes, displayName(o.model), catalog, {}, diags);
+    model = loadModelFile(o.model, catalog, {}, diags);
     if (!model) return report(diags, kExitBadInput);
     if (model->graph.hash(catalog) != header.modelHash) {
       diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs)");
@@ -271,9 +252,7 @@ int diff(const std::string& pathA, const std::string& pathB) {
 
 int invertTrace(const InvertOptions& o, const Catalog& catalog) {
   DiagnosticSink diags;
-  auto bytes = readInput(o.model, diags);
-  if (!bytes) return report(diags, kExitBadInput);
-  auto model = loadModel(*bytes, displayName(o.model), catalog, {o.defines, {}}, diags);
+  auto model = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
   if (!model) return report(diags, kExitBadInput);
   auto forward = load(o.trace, diags);
   if (!forward) return report(diags, kExitBadInput);

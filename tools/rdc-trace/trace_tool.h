@@ -32,7 +32,4 @@ int merge(const std::vector<std::string>& traces, const std::string& output);
 
 int exportTrace(const std::string& trace, const std::string& format, const std::string& output);
 
-/// `*` matches any run of characters and `?` one; brackets match themselves.
-bool globMatch(std::string_view pattern, std::string_view text);
-
 }  // namespace rdc::trace
