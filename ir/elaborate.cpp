@@ -71,37 +71,43 @@ class NameTable {
   /// The index of `key`, inserting it if new; `.second` tells whether it was.
   std::pair<uint32_t, bool> insert(const NameKey& key) {
     if (2 * (keys_.size() + 1) > slots_.size()) grow();
-    for (size_t i = hash(key) & mask_;; i = (i + 1) & mask_) {
-      if (slots_[i] == 0) {
+    uint64_t h = hash(key);
+    uint64_t tag = h >> 32;
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      uint64_t slot = slots_[i];
+      if (slot == 0) {
         keys_.push_back(key);
-        slots_[i] = static_cast<uint32_t>(keys_.size());
-        return {slots_[i] - 1, true};
+        slots_[i] = tag << 32 | keys_.size();
+        return {static_cast<uint32_t>(keys_.size() - 1), true};
       }
-      if (keys_[slots_[i] - 1] == key) return {slots_[i] - 1, false};
+      // The hash's high half in the slot spares a visit to keys_ on most misses.
+      uint32_t index = static_cast<uint32_t>(slot) - 1;
+      if ((slot >> 32) == tag && keys_[index] == key) return {index, false};
     }
   }
   const NameKey& key(uint32_t index) const { return keys_[index]; }
 
  private:
-  static size_t hash(const NameKey& k) {
+  static uint64_t hash(const NameKey& k) {
     uint64_t h = (static_cast<uint64_t>(k.name) << 1 | k.primed) * 0x9E3779B97F4A7C15ull;
     for (int32_t i : k.indices) h = (h ^ static_cast<uint32_t>(i)) * 0xFF51AFD7ED558CCDull;
     h ^= h >> 33;  // murmur's finaliser: the low bits used by the mask depend on every bit
     h *= 0xC4CEB9FE1A85EC53ull;
-    return static_cast<size_t>(h ^ (h >> 33));
+    return h ^ (h >> 33);
   }
   void grow() {
     slots_.assign(std::max<size_t>(16, 2 * slots_.size()), 0);
     mask_ = slots_.size() - 1;
     for (uint32_t k = 0; k < keys_.size(); ++k) {
-      size_t i = hash(keys_[k]) & mask_;
+      uint64_t h = hash(keys_[k]);
+      size_t i = h & mask_;
       while (slots_[i] != 0) i = (i + 1) & mask_;
-      slots_[i] = k + 1;
+      slots_[i] = (h >> 32) << 32 | (k + 1);
     }
   }
 
   std::vector<NameKey> keys_;
-  std::vector<uint32_t> slots_;  // 1 + index into keys_, 0 = empty
+  std::vector<uint64_t> slots_;  // hash tag << 32 | (1 + index into keys_); 0 = empty
   size_t mask_ = 0;
 };
 
