@@ -11,9 +11,8 @@ namespace {
 // indexing and quantifiers.
 class CheckHost final : public ExprHost {
  public:
-  CheckHost(const Model& model, const Graph& graph, const RunResult& result, const RunConfig& config,
-            const std::vector<bool>& correct)
-      : model_(model), graph_(graph), result_(result), config_(config), correct_(correct) {
+  CheckHost(const Graph& graph, const RunResult& result, const RunConfig& config, const std::vector<bool>& correct)
+      : graph_(graph), result_(result), config_(config), correct_(correct) {
     for (size_t o = 0; o < graph.outputs.size(); ++o) outputs_.emplace(graph.outputs[o].name, o);
     for (size_t i = 0; i < graph.inputs.size(); ++i) inputs_.emplace(graph.inputs[i].name, i);
     lookup_ = [this](std::string_view name) { return this->name(std::string(name)); };
@@ -170,7 +169,6 @@ class CheckHost final : public ExprHost {
     }
   }
 
-  const Model& model_;
   const Graph& graph_;
   const RunResult& result_;
   const RunConfig& config_;
@@ -186,7 +184,7 @@ class CheckHost final : public ExprHost {
 
 std::vector<CheckResult> evaluateChecks(const Model& model, const Graph& graph, const RunResult& result,
                                         const RunConfig& config, const std::vector<bool>& correct) {
-  CheckHost host(model, graph, result, config, correct);
+  CheckHost host(graph, result, config, correct);
   std::vector<CheckResult> out;
   for (const CheckDecl& decl : model.checks) out.push_back(host.check(decl));
   return out;

@@ -277,7 +277,6 @@ class Runner {
         }
         auto v = typedValue(text, graph_.lines[it->second].type, "--force " + path);
         if (!v) return false;
-        forcedByFlag_.push_back(it->second);
         config_.forces[it->second] = *v;
         header_.forces.emplace_back(path, v->str());
       }
@@ -406,7 +405,6 @@ class Runner {
   TraceHeader header_;
   std::vector<bool> correct_;
   std::vector<std::optional<Value>> replayed_;
-  std::vector<uint32_t> forcedByFlag_;
   uint64_t replaySeed_ = 0;
 };
 

@@ -137,7 +137,7 @@ class StreamingDiff {
   }
 
   bool run() {
-    Side sa{a_, {}, 0, {}}, sb{b_, {}, 0, {}};
+    Side sa{a_, {}, 0}, sb{b_, {}, 0};
     while (true) {
       if (!fill(sa) || !fill(sb)) return false;
       bool hasA = sa.at < sa.chunk.size(), hasB = sb.at < sb.chunk.size();
@@ -165,7 +165,6 @@ class StreamingDiff {
           pendingB_.emplace(k, std::move(eb));
         }
       }
-      ++agreeing_;
     }
     for (auto& [k, e] : pendingA_) differences_.push_back({e.time, name(k), e, std::nullopt});
     for (auto& [k, e] : pendingB_) differences_.push_back({e.time, name(k), std::nullopt, e});
@@ -183,7 +182,6 @@ class StreamingDiff {
     TraceReader& reader;
     std::vector<TraceEvent> chunk;
     size_t at;
-    std::vector<TraceEvent> unused;
   };
 
   static uint64_t key(uint32_t line, bool output) { return (static_cast<uint64_t>(line) << 1) | output; }
@@ -220,7 +218,7 @@ class StreamingDiff {
   std::vector<uint32_t> fromB_;
   std::map<uint64_t, TraceEvent> pendingA_, pendingB_;
   std::vector<Difference> differences_;
-  uint64_t events_ = 0, agreeing_ = 0;
+  uint64_t events_ = 0;
 };
 
 }  // namespace
