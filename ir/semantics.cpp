@@ -231,13 +231,22 @@ void invertFn(InverseContext& ctx, uint32_t i) {
   }
 }
 
-// Select inverts by identity and checks chosen' = options'[choice'].
+// A copy made by the rule (Def's y, Link's rcv, Send's net) gives back the
+// original when the original's own output was never computed.
+void invertCopy(InverseContext& ctx, uint32_t i) {
+  uint32_t original = ctx.graph().instances[i].firstLine, copy = original + 1;
+  if (ctx.wasChosen(copy) && ctx.out(copy)) ctx.recover(original, *ctx.out(copy));
+}
+
+// Select inverts by identity, gives back the chosen option when chosen was
+// chosen by the rule, and checks chosen' = options'[choice'].
 void invertSelect(InverseContext& ctx, uint32_t i) {
   const FlatInstance& inst = ctx.graph().instances[i];
   int64_t n = inst.args[0];
   uint32_t choice = inst.firstLine, chosen = choice + 1 + static_cast<uint32_t>(n);
   const Value *k = ctx.in(choice), *value = ctx.out(chosen);
   if (!k || !value || k->i < 0 || k->i >= n) return;
+  if (ctx.wasChosen(chosen)) ctx.recover(choice + 1 + static_cast<uint32_t>(k->i), *value);
   const Value* option = ctx.in(choice + 1 + static_cast<uint32_t>(k->i));
   if (option && *option != *value && !ctx.wasForced(chosen)) {
     ctx.mismatch(chosen, "chosen' is " + value->str() + " but options[" + std::to_string(k->i) + "] is " + option->str());
@@ -250,7 +259,8 @@ InvertFn standardInversion(const std::string& component) {
   static const std::map<std::string, InvertFn> inversions = {
       {"Sum", invertSumOrDiff<+1>}, {"Diff", invertSumOrDiff<-1>}, {"Inc", invertInc},
       {"CSwap", invertCSwap},       {"Sync", invertIdentity},      {"Delay", invertIdentity},
-      {"Fn", invertFn},             {"Select", invertSelect},
+      {"Fn", invertFn},             {"Select", invertSelect},      {"Def", invertCopy},
+      {"Link", invertCopy},         {"Send", invertCopy},
   };
   auto it = inversions.find(component);
   return it == inversions.end() ? nullptr : it->second;

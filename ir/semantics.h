@@ -77,6 +77,9 @@ class InverseContext {
   /// Whether the forward run forced this input (a recorded lie, which the
   /// inverse must not hold against the component).
   virtual bool wasForced(uint32_t line) const = 0;
+  /// Whether the forward run filled this input by the component's rule: then
+  /// the rule's equation holds and can be run backwards too.
+  virtual bool wasChosen(uint32_t line) const = 0;
   /// An input value computed by the inverse rule.
   virtual void recover(uint32_t line, Value value) = 0;
   /// The outputs contradict the component: the trace cannot be inverted.

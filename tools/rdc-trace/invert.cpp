@@ -53,6 +53,7 @@ class InverseRun final : public InverseContext {
   const Value* out(uint32_t l) const override { return out_[l] ? &*out_[l] : nullptr; }
   const Value* in(uint32_t l) const override { return in_[l] ? &*in_[l] : nullptr; }
   bool wasForced(uint32_t l) const override { return fwdIn_[l].how == How::Forced; }
+  bool wasChosen(uint32_t l) const override { return fwdIn_[l].value && fwdIn_[l].how == How::Chosen; }
   void recover(uint32_t l, Value v) override {
     if (in_[l]) {
       if (*in_[l] != v) mismatch(l, "the inverse recovers " + v.str() + " from the outputs, but the trace records " + in_[l]->str());
