@@ -378,7 +378,8 @@ class Run final : public FireContext {
         }
       }
       if (missing == kNone) {
-        return path + graph_.linePath(catalog_, line) + " has all its inputs but did not fire";
+        return path + graph_.linePath(catalog_, line) +
+               (queue_.empty() ? " has all its inputs but did not fire" : ", due after --until stopped the run");
       }
       const Endpoint& src = graph_.lines[missing].source;
       path += graph_.linePath(catalog_, missing);
