@@ -81,11 +81,12 @@ void BM_SeedsBracha4WithChecks(benchmark::State& state) {
   Catalog catalog = Catalog::standard();
   Simulator sim(m.graph, catalog);
   std::vector<bool> correct(m.graph.domains.size(), true);
+  CheckEvaluator evaluator(m.model, m.graph);
   uint64_t seed = 0;
   for (auto _ : state) {
     RunConfig c = config(m.graph, seed++);
     RunResult r = sim.run(c);
-    auto checks = evaluateChecks(m.model, m.graph, r, c, correct);
+    auto checks = evaluator.evaluate(r, c, correct);
     benchmark::DoNotOptimize(checks);
   }
   state.counters["seeds/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);

@@ -11,10 +11,10 @@ namespace {
 // indexing and quantifiers.
 class CheckHost final : public ExprHost {
  public:
-  CheckHost(const Graph& graph, const RunResult& result, const RunConfig& config, const std::vector<bool>& correct)
-      : graph_(graph), result_(result), config_(config), correct_(correct) {
-    for (size_t o = 0; o < graph.outputs.size(); ++o) outputs_.emplace(graph.outputs[o].name, o);
-    for (size_t i = 0; i < graph.inputs.size(); ++i) inputs_.emplace(graph.inputs[i].name, i);
+  CheckHost(const Graph& graph, const std::map<std::string, size_t>& outputs,
+            const std::map<std::string, size_t>& inputs, const RunResult& result, const RunConfig& config,
+            const std::vector<bool>& correct)
+      : graph_(graph), outputs_(outputs), inputs_(inputs), result_(result), config_(config), correct_(correct) {
     lookup_ = [this](std::string_view name) { return this->name(std::string(name)); };
   }
 
@@ -170,10 +170,11 @@ class CheckHost final : public ExprHost {
   }
 
   const Graph& graph_;
+  const std::map<std::string, size_t>& outputs_;
+  const std::map<std::string, size_t>& inputs_;
   const RunResult& result_;
   const RunConfig& config_;
   const std::vector<bool>& correct_;
-  std::map<std::string, size_t> outputs_, inputs_;
   std::vector<std::pair<std::string, int64_t>> bound_;
   NameLookup lookup_;
   std::string unavailable_;
@@ -182,11 +183,16 @@ class CheckHost final : public ExprHost {
 
 }  // namespace
 
-std::vector<CheckResult> evaluateChecks(const Model& model, const Graph& graph, const RunResult& result,
-                                        const RunConfig& config, const std::vector<bool>& correct) {
-  CheckHost host(graph, result, config, correct);
+CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(model), graph_(graph) {
+  for (size_t o = 0; o < graph.outputs.size(); ++o) outputs_.emplace(graph.outputs[o].name, o);
+  for (size_t i = 0; i < graph.inputs.size(); ++i) inputs_.emplace(graph.inputs[i].name, i);
+}
+
+std::vector<CheckResult> CheckEvaluator::evaluate(const RunResult& result, const RunConfig& config,
+                                                  const std::vector<bool>& correct) const {
+  CheckHost host(graph_, outputs_, inputs_, result, config, correct);
   std::vector<CheckResult> out;
-  for (const CheckDecl& decl : model.checks) out.push_back(host.check(decl));
+  for (const CheckDecl& decl : model_.checks) out.push_back(host.check(decl));
   return out;
 }
 

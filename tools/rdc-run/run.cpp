@@ -57,7 +57,7 @@ class Runner {
  public:
   Runner(const Options& options, const LoadedModel& loaded, const Catalog& catalog, DiagnosticSink& diags)
       : options_(options), loaded_(loaded), graph_(loaded.graph), catalog_(catalog), diags_(diags),
-        simulator_(graph_, catalog) {}
+        simulator_(graph_, catalog), checks_(loaded.model, graph_) {}
 
   bool prepare() {
     Scenario scenario;
@@ -96,7 +96,7 @@ class Runner {
     RunResult result = simulator_.run(config_);
     config_.sink = nullptr;
     if (writer) writer->finish(result.events, result.endTime);
-    auto checks = evaluateChecks(loaded_.model, graph_, result, config_, correct_);
+    auto checks = checks_.evaluate(result, config_, correct_);
     bool ok = result.failures.empty();
     for (const CheckResult& c : checks) ok &= c.pass;
     if (options_.json) {
@@ -117,7 +117,7 @@ class Runner {
       if (k % shards != shard) continue;
       config_.seed = seed;
       RunResult result = simulator_.run(config_);
-      auto checks = evaluateChecks(loaded_.model, graph_, result, config_, correct_);
+      auto checks = checks_.evaluate(result, config_, correct_);
       std::string why;
       for (const CheckResult& c : checks) {
         if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
@@ -401,6 +401,7 @@ class Runner {
   const Catalog& catalog_;
   DiagnosticSink& diags_;
   Simulator simulator_;
+  CheckEvaluator checks_;
   RunConfig config_;
   TraceHeader header_;
   std::vector<bool> correct_;
