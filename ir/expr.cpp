@@ -480,8 +480,8 @@ constexpr TypeId kNilType = UINT32_MAX;  // the type of a bare `nil`, before joi
 
 class TypeChecker {
  public:
-  TypeChecker(const TypeLookup& lookup, TypeTable& types, ExprError* error)
-      : lookup_(lookup), types_(types), error_(error) {}
+  TypeChecker(const TypeLookup& lookup, TypeTable& types, ExprError* error, TypeHost* host)
+      : lookup_(lookup), types_(types), error_(error), host_(host) {}
 
   std::optional<TypeId> check(const Expr& e) {
     auto t = type(e);
@@ -547,12 +547,14 @@ class TypeChecker {
           }
           return a;
         }
+        if (host_) return host_->typeOfHosted(e, error_);
         *error_ = {"unknown-name", e.offset, "unknown function '" + e.text + "'"};
         return std::nullopt;
       }
       case Expr::Kind::Index:
       case Expr::Kind::Range:
       case Expr::Kind::Quant:
+        if (host_) return host_->typeOfHosted(e, error_);
         *error_ = {"expr-syntax", e.offset, "indexing and quantifiers are only allowed in checks"};
         return std::nullopt;
     }
@@ -623,6 +625,7 @@ class TypeChecker {
   const TypeLookup& lookup_;
   TypeTable& types_;
   ExprError* error_;
+  TypeHost* host_;
 };
 
 void collectNames(const Expr& e, std::vector<std::string>& bound, std::vector<std::string>& out) {
@@ -665,8 +668,8 @@ std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprE
 }
 
 std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types,
-                                 ExprError* error) {
-  return TypeChecker(lookup, types, error).check(expr);
+                                 ExprError* error, TypeHost* host) {
+  return TypeChecker(lookup, types, error, host).check(expr);
 }
 
 std::vector<std::string> freeNames(const Expr& expr) {

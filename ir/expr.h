@@ -75,10 +75,17 @@ std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprE
 /// Resolves a free name to its type; nullopt if unknown.
 using TypeLookup = std::function<std::optional<TypeId>(std::string_view name)>;
 
-/// The type of an expression, or nullopt with `error` set. `nil` alone has
-/// no type; the caller passes `expected` to give it one (Opt<T>).
+/// Types the forms the core language leaves to its host (see ExprHost).
+class TypeHost {
+ public:
+  virtual ~TypeHost() = default;
+  virtual std::optional<TypeId> typeOfHosted(const Expr& expr, ExprError* error) = 0;
+};
+
+/// The type of an expression, or nullopt with `error` set (a bare `nil`
+/// has no type).
 std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types,
-                                 ExprError* error);
+                                 ExprError* error, TypeHost* host = nullptr);
 
 /// The names an expression reads (free variables), in first-use order.
 std::vector<std::string> freeNames(const Expr& expr);

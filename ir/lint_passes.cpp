@@ -1,6 +1,7 @@
 #include "ir/lint_passes.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace rdc {
 
@@ -224,10 +225,98 @@ class PropertyNames {
   std::vector<std::string> bound_;
 };
 
+// Types a check whose names resolve: extrinsics have their lines' types,
+// quantified variables and parameters are Ints, and the check is a Bool.
+class PropertyTypes final : public TypeHost {
+ public:
+  PropertyTypes(const Graph& graph, TypeTable& types) : graph_(graph), types_(types) {
+    lookup_ = [this](std::string_view name) -> std::optional<TypeId> {
+      if (std::find(bound_.begin(), bound_.end(), name) != bound_.end()) return TypeTable::kInt;
+      for (const auto& p : graph_.params) {
+        if (p.first == name) return TypeTable::kInt;
+      }
+      return extrinsicType(std::string(name), false);
+    };
+  }
+
+  void check(const SourceExpr& check, DiagnosticSink& diags) {
+    ExprError error;
+    auto t = typeOfExpr(*check.expr, lookup_, types_, &error, this);
+    if (!t) {
+      diags.error(error.code, check.pos.shifted(error.offset), error.message);
+    } else if (*t != TypeTable::kBool) {
+      diags.error("type-mismatch", check.pos, "a check must be a Bool, this one is " + types_.name(*t));
+    }
+  }
+
+  std::optional<TypeId> typeOfHosted(const Expr& e, ExprError* error) override {
+    auto fail = [&](const std::string& message) -> std::optional<TypeId> {
+      *error = {"type-mismatch", e.offset, message};
+      return std::nullopt;
+    };
+    switch (e.kind) {
+      case Expr::Kind::Index: {
+        const Expr* base = &e;
+        while (base->kind == Expr::Kind::Index) {
+          auto index = typeOfExpr(*base->kids[1], lookup_, types_, error, this);
+          if (!index) return std::nullopt;
+          if (*index != TypeTable::kInt) return fail("an index must be an Int");
+          base = base->kids[0].get();
+        }
+        auto t = extrinsicType(base->text, true);
+        if (!t) return fail("'" + base->text + "' is not an indexed extrinsic");
+        return t;
+      }
+      case Expr::Kind::Call: return TypeTable::kBool;  // has() and correct(); their arguments were checked by name
+      case Expr::Kind::Range: {
+        for (const ExprPtr& bound : e.kids) {
+          auto t = typeOfExpr(*bound, lookup_, types_, error, this);
+          if (!t) return std::nullopt;
+          if (*t != TypeTable::kInt) return fail("a range's bounds must be Ints");
+        }
+        return TypeTable::kInt;
+      }
+      case Expr::Kind::Quant: {
+        if (e.kids[0]->kind == Expr::Kind::Range && !typeOfHosted(*e.kids[0], error)) return std::nullopt;
+        size_t mark = bound_.size();
+        bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());
+        auto body = typeOfExpr(*e.kids[1], lookup_, types_, error, this);
+        bound_.resize(mark);
+        if (!body) return std::nullopt;
+        if (*body != TypeTable::kBool) return fail("a quantifier's body must be a Bool, not " + types_.name(*body));
+        return TypeTable::kBool;
+      }
+      default: return fail("not allowed in a check");
+    }
+  }
+
+ private:
+  // The type of an extrinsic output (first) or input: `name`, or an element of the family `name[...]`.
+  std::optional<TypeId> extrinsicType(const std::string& name, bool indexed) const {
+    for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
+      for (const Extrinsic& x : *list) {
+        bool member = x.name.size() > name.size() && x.name.compare(0, name.size(), name) == 0 && x.name[name.size()] == '[';
+        if (indexed ? member : x.name == name) return graph_.lines[x.line].type;
+      }
+    }
+    return std::nullopt;
+  }
+
+  const Graph& graph_;
+  TypeTable& types_;
+  TypeLookup lookup_;
+  std::vector<std::string> bound_;
+};
+
 }  // namespace
 
 void checkPropertyNames(const Model& model, const Graph& graph, const Catalog&, DiagnosticSink& diags) {
-  for (const CheckDecl& check : model.checks) PropertyNames(model, graph, check.expr, diags).run();
+  TypeTable types = graph.types;
+  for (const CheckDecl& check : model.checks) {
+    size_t errors = diags.errorCount();
+    PropertyNames(model, graph, check.expr, diags).run();
+    if (diags.errorCount() == errors) PropertyTypes(graph, types).check(check.expr, diags);
+  }
 }
 
 std::vector<LintPass> standardLintPasses() {

@@ -21,8 +21,9 @@ struct LintPass {
 void checkDeadlockCycles(const Model& model, const Graph& graph, const Catalog& catalog,
                          DiagnosticSink& diags);
 
-/// Checks that every name in the model's `checks` resolves: quantified
-/// variables, parameters, extrinsic outputs and inputs, domain families.
+/// Checks that every name in the model's `checks` resolves (quantified
+/// variables, parameters, extrinsic outputs and inputs, domain families),
+/// and that each check is a well-typed Bool.
 void checkPropertyNames(const Model& model, const Graph& graph, const Catalog& catalog,
                         DiagnosticSink& diags);
 
