@@ -71,25 +71,20 @@ TEST(Invert, BrachaRoundTrips) {
   }
 }
 
-TEST(Invert, ACorruptedOutputIsCaughtAtItsLine) {
-  auto f = bracha(1, false);
-  TraceEvent* e = find(f->trace, "rb.deliver[1].q.value", true);
-  ASSERT_NE(e, nullptr);
-  e->value = Value::integer(7);
+// Changes one recorded value of a Bracha run; inversion must name its line.
+void expectCorruptionCaught(uint64_t seed, const std::string& path, bool output) {
+  auto f = bracha(seed, false);
+  TraceEvent* e = find(f->trace, path, output);
+  ASSERT_NE(e, nullptr) << path;
+  e->value = Value::integer(e->value.i + 6);
   Inversion r = invert(f->built.loaded->graph, Catalog::standard(), f->trace);
-  EXPECT_FALSE(r.roundTrips);
-  EXPECT_NE(r.firstMismatch.find("rb.deliver[1].q.value"), std::string::npos) << r.firstMismatch;
+  EXPECT_FALSE(r.roundTrips) << path;
+  EXPECT_NE(r.firstMismatch.find(path), std::string::npos) << r.firstMismatch;
 }
 
-TEST(Invert, ACorruptedInternalEventIsCaughtAtItsLine) {
-  auto f = bracha(2, false);
-  TraceEvent* e = find(f->trace, "rb.send.def[1].x", false);
-  ASSERT_NE(e, nullptr);
-  e->value = Value::integer(5);
-  Inversion r = invert(f->built.loaded->graph, Catalog::standard(), f->trace);
-  EXPECT_FALSE(r.roundTrips);
-  EXPECT_NE(r.firstMismatch.find("rb.send.def[1].x"), std::string::npos) << r.firstMismatch;
-}
+TEST(Invert, ACorruptedOutputIsCaughtAtItsLine) { expectCorruptionCaught(1, "rb.deliver[1].q.value", true); }
+
+TEST(Invert, ACorruptedInternalEventIsCaughtAtItsLine) { expectCorruptionCaught(2, "rb.send.def[1].x", false); }
 
 TEST(Invert, SumChainRecoversItsInputsArithmetically) {
   auto b = test::build(R"(
