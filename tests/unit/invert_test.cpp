@@ -52,6 +52,22 @@ std::unique_ptr<Forward> bracha(uint64_t seed, bool byzantineSender) {
   return f;
 }
 
+// Runs `g` with the given inputs (no faults, default latency) and records its trace.
+Trace recordRun(const Graph& g, std::vector<std::optional<Value>> inputs) {
+  Catalog catalog = Catalog::standard();
+  Trace t;
+  for (uint32_t l = 0; l < g.lines.size(); ++l) t.header.linePaths.push_back(g.linePath(catalog, l));
+  run::RunConfig c;
+  c.inputs = std::move(inputs);
+  c.crashAt.assign(g.domains.size(), INT64_MAX);
+  c.byzantine.assign(g.domains.size(), false);
+  c.linkLatency.assign(g.instances.size(), run::Latency{});
+  Collect collect(t);
+  c.sink = &collect;
+  run::Simulator(g, catalog).run(c);
+  return t;
+}
+
 TraceEvent* find(Trace& t, const std::string& path, bool output) {
   for (TraceEvent& e : t.events) {
     if (t.header.linePaths[e.line] == path && e.output == output) return &e;
@@ -97,16 +113,7 @@ system:
   ASSERT_TRUE(b.loaded);
   const Graph& g = b.loaded->graph;
   Catalog catalog = Catalog::standard();
-  Trace t;
-  for (uint32_t l = 0; l < g.lines.size(); ++l) t.header.linePaths.push_back(g.linePath(catalog, l));
-  run::RunConfig c;
-  c.inputs = {Value::integer(3), Value::integer(4), Value::integer(10)};
-  c.crashAt.assign(g.domains.size(), INT64_MAX);
-  c.byzantine.assign(g.domains.size(), false);
-  c.linkLatency.assign(g.instances.size(), run::Latency{});
-  Collect collect(t);
-  c.sink = &collect;
-  run::Simulator(g, catalog).run(c);
+  Trace t = recordRun(g, {Value::integer(3), Value::integer(4), Value::integer(10)});
   Inversion r = invert(g, catalog, t);
   EXPECT_TRUE(r.roundTrips) << r.firstMismatch;
   EXPECT_EQ(r.recoveredInputs, 3u);
@@ -149,22 +156,14 @@ system:
   ASSERT_TRUE(b.loaded) << b.diags.formatText();
   const Graph& g = b.loaded->graph;
   Catalog catalog = Catalog::standard();
-  Trace t;
-  for (uint32_t l = 0; l < g.lines.size(); ++l) t.header.linePaths.push_back(g.linePath(catalog, l));
-  run::RunConfig c;
-  c.inputs.assign(g.inputs.size(), std::nullopt);
+  std::vector<std::optional<Value>> inputs(g.inputs.size());
   for (size_t i = 0; i < g.inputs.size(); ++i) {
-    if (g.inputs[i].name == "a") c.inputs[i] = Value::integer(5);
-    if (g.inputs[i].name == "b") c.inputs[i] = Value::integer(9);
-    if (g.inputs[i].name == "flip") c.inputs[i] = Value::boolean(true);
-    if (g.inputs[i].name == "v") c.inputs[i] = Value::integer(21);
+    if (g.inputs[i].name == "a") inputs[i] = Value::integer(5);
+    if (g.inputs[i].name == "b") inputs[i] = Value::integer(9);
+    if (g.inputs[i].name == "flip") inputs[i] = Value::boolean(true);
+    if (g.inputs[i].name == "v") inputs[i] = Value::integer(21);
   }
-  c.crashAt.assign(g.domains.size(), INT64_MAX);
-  c.byzantine.assign(g.domains.size(), false);
-  c.linkLatency.assign(g.instances.size(), run::Latency{});
-  Collect collect(t);
-  c.sink = &collect;
-  run::Simulator(g, catalog).run(c);
+  Trace t = recordRun(g, std::move(inputs));
   Inversion r = invert(g, catalog, t);
   EXPECT_TRUE(r.roundTrips) << r.firstMismatch;
   EXPECT_EQ(r.recoveredInputs, g.inputs.size());
