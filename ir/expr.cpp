@@ -341,6 +341,11 @@ class Parser {
 
 // ---- evaluation ----
 
+// Functions the language itself provides; other calls go to the host (checks' has, correct).
+bool isBuiltin(const Expr& call) {
+  return call.kids.size() == 2 && (call.text == "min" || call.text == "max" || call.text == "get");
+}
+
 class Evaluator {
  public:
   Evaluator(const NameLookup& lookup, ExprError* error, ExprHost* host)
@@ -395,7 +400,7 @@ class Evaluator {
         return t->items[e.value.i];
       }
       case Expr::Kind::Call:
-        if (host_ && !((e.text == "min" || e.text == "max") && e.kids.size() == 2)) return host_->evalHosted(e, error_);
+        if (host_ && !isBuiltin(e)) return host_->evalHosted(e, error_);
         return call(e);
       case Expr::Kind::Index:
       case Expr::Kind::Range:
@@ -422,6 +427,11 @@ class Evaluator {
         return fail("type-mismatch", e, e.text + " needs two Ints or two Durations");
       }
       return (e.text == "min") == (a->i <= b->i) ? a : b;
+    }
+    if (e.text == "get" && e.kids.size() == 2) {
+      auto a = eval(*e.kids[0]);
+      if (!a) return a;
+      return a->kind == Value::Kind::Nil ? eval(*e.kids[1]) : a;
     }
     return fail("unknown-name", e, "unknown function '" + e.text + "' with " +
                                        std::to_string(e.kids.size()) + " arguments");
@@ -546,6 +556,17 @@ class TypeChecker {
             return fail(e, e.text + " needs two Ints or two Durations");
           }
           return a;
+        }
+        if (e.text == "get" && e.kids.size() == 2) {
+          // get(x, d): the value of an Opt<T> x, or d (a T) when x is nil.
+          auto a = type(*e.kids[0]);
+          auto b = a ? check(*e.kids[1]) : std::nullopt;
+          if (!b) return std::nullopt;
+          const TypeNode& n = types_.node(*b);
+          if (*a == kNilType) return b;
+          if (n.kind == TypeKind::Opt) return fail(e, "get's default must not be an Opt");
+          if (*a != *b && types_.opt(*b) != *a) return fail(e, "get needs an Opt<T> and a T, got " + show(*a) + " and " + show(*b));
+          return b;
         }
         if (host_) return host_->typeOfHosted(e, error_);
         *error_ = {"unknown-name", e.offset, "unknown function '" + e.text + "'"};

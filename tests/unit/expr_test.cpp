@@ -30,6 +30,7 @@ TEST(Expr, ConditionalsNilAndBooleans) {
   EXPECT_EQ(*eval("lr == nil || lr == v ? v : nil"), Value::integer(7));
   EXPECT_EQ(*eval("v > 3 && !(v == 3)"), Value::boolean(true));
   EXPECT_EQ(*eval("false => v / 0 == 1"), Value::boolean(true));  // short-circuit
+  EXPECT_EQ(*eval("get(lr, -1) + get(v, -1)"), Value::integer(6));
 }
 
 TEST(Expr, DurationsTuplesAndFields) {
@@ -100,6 +101,8 @@ TEST(Expr, TypesOfFnExpressions) {
   EXPECT_EQ(typeOf("v + t"), "error: type-mismatch");
   EXPECT_EQ(typeOf("v ? 1 : 2"), "error: type-mismatch");
   EXPECT_EQ(typeOf("nil"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("get(v > 1 ? v : nil, 0)"), "Int");
+  EXPECT_EQ(typeOf("get(v > 1 ? v : nil, t)"), "error: type-mismatch");
   EXPECT_EQ(typeOf("w"), "error: unknown-name");
 }
 
