@@ -269,16 +269,33 @@ class Runner {
     if (!s.forces.empty()) {
       std::unordered_map<std::string, uint32_t> byPath;
       for (uint32_t l = 0; l < graph_.lines.size(); ++l) byPath.emplace(graph_.linePath(catalog_, l), l);
+      auto force = [&](uint32_t line, const std::string& path, const std::string& text) {
+        auto v = typedValue(text, graph_.lines[line].type, "--force " + path);
+        if (!v) return false;
+        config_.forces[line] = *v;
+        header_.forces.emplace_back(path, v->str());  // exact paths, so a replay needs no globbing
+        return true;
+      };
       for (const auto& [path, text] : s.forces) {
+        if (path.find_first_of("*?") != std::string::npos) {
+          // A glob forces every choosable input bound to `choose` that it matches, in line order.
+          size_t matched = 0;
+          for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+            if (graph_.lines[l].source.kind != Endpoint::Kind::Choose) continue;
+            std::string linePath = graph_.linePath(catalog_, l);
+            if (!globMatch(path, linePath)) continue;
+            if (!force(l, linePath, text)) return false;
+            ++matched;
+          }
+          if (matched == 0) return usage("--force: no choosable input bound to `choose` matches '" + path + "'");
+          continue;
+        }
         auto it = byPath.find(path);
         if (it == byPath.end()) return usage("--force: no line '" + path + "'");
         if (graph_.lines[it->second].source.kind != Endpoint::Kind::Choose) {
           return usage("--force: " + path + " is not a choosable input bound to `choose`");
         }
-        auto v = typedValue(text, graph_.lines[it->second].type, "--force " + path);
-        if (!v) return false;
-        config_.forces[it->second] = *v;
-        header_.forces.emplace_back(path, v->str());
+        if (!force(it->second, path, text)) return false;
       }
     }
     for (const auto& [name, time] : s.crashes) {
