@@ -1,6 +1,6 @@
 // The simulator's speed: line events per second on Bracha at growing n,
-// seeds per second for Bracha n = 4 with its checks, and the cost of
-// writing a trace.
+// seeds per second for Bracha n = 4 with its checks, the cost of writing a
+// trace, and Tendermint n = 4 over 10 heights (one run; seeds with checks).
 #include <benchmark/benchmark.h>
 
 #include <fstream>
@@ -14,17 +14,22 @@
 namespace rdc::run {
 namespace {
 
-LoadedModel bracha(int64_t n) {
-  std::ifstream in(RDC_SOURCE_DIR "/examples/bracha/bracha.rdc.yaml");
+LoadedModel example(const std::string& name, std::vector<std::pair<std::string, std::string>> defines) {
+  std::ifstream in(RDC_SOURCE_DIR "/examples/" + name + "/" + name + ".rdc.yaml");
   std::stringstream s;
   s << in.rdbuf();
   DiagnosticSink diags;
   LoadOptions options;
-  options.defines = {{"n", std::to_string(n)}};
-  return *loadModel(s.str(), "bracha.rdc.yaml", Catalog::standard(), options, diags);
+  options.defines = std::move(defines);
+  return *loadModel(s.str(), name + ".rdc.yaml", Catalog::standard(), options, diags);
 }
 
-RunConfig config(const Graph& g, uint64_t seed) {
+LoadedModel bracha(int64_t n) { return example("bracha", {{"n", std::to_string(n)}}); }
+
+LoadedModel tendermint10() { return example("tendermint", {{"heights", "10"}}); }
+
+// Links uniform in [lo, hi] nanoseconds.
+RunConfig config(const Graph& g, uint64_t seed, int64_t lo = 1'000'000, int64_t hi = 10'000'000) {
   RunConfig c;
   c.seed = seed;
   c.inputs.assign(g.inputs.size(), Value::integer(1));
@@ -33,8 +38,8 @@ RunConfig config(const Graph& g, uint64_t seed) {
   c.byzantine.assign(g.domains.size(), false);
   Latency uniform;
   uniform.kind = Latency::Kind::Uniform;
-  uniform.a = 1'000'000;
-  uniform.b = 10'000'000;
+  uniform.a = lo;
+  uniform.b = hi;
   c.linkLatency.assign(g.instances.size(), uniform);
   return c;
 }
@@ -92,6 +97,27 @@ void BM_SeedsBracha4WithChecks(benchmark::State& state) {
   state.counters["seeds/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SeedsBracha4WithChecks)->Unit(benchmark::kMicrosecond);
+
+// Tendermint's scenarios run with links of 200us..1ms (below the timeouts).
+void BM_RunTendermint4Heights10(benchmark::State& state) {
+  LoadedModel m = tendermint10();
+  Catalog catalog = Catalog::standard();
+  Simulator sim(m.graph, catalog);
+  std::vector<bool> correct(m.graph.domains.size(), true);
+  CheckEvaluator evaluator(m.model, m.graph);
+  bool checked = state.range(0) != 0;
+  uint64_t events = 0, seed = 0;
+  for (auto _ : state) {
+    RunConfig c = config(m.graph, seed++, 200'000, 1'000'000);
+    RunResult r = sim.run(c);
+    if (checked) benchmark::DoNotOptimize(evaluator.evaluate(r, c, correct));
+    events += r.events;
+  }
+  state.counters["lines"] = static_cast<double>(m.graph.lines.size());
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+  state.counters["seeds/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_RunTendermint4Heights10)->Arg(0)->Arg(1)->ArgName("checks")->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rdc::run

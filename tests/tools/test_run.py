@@ -105,6 +105,18 @@ class Bracha(unittest.TestCase):
         code, out, err = run([RUN, BRACHA, *NET, *forces, "--seeds", "0..199"])
         self.assertEqual(code, 0, out.decode() + err)
 
+    def test_a_glob_forces_every_match_and_must_match_something(self):
+        code, out, err = run([RUN, BRACHA, *NET, "--byzantine", "node[0]", "--force", "rb.send.def[*].y=2",
+                              "--seed", "3"])
+        self.assertEqual(code, 0, err)  # validity does not bind a Byzantine sender
+        delivered = outputs(out)
+        self.assertEqual(delivered["bc"].split(" @ ")[0], "1")
+        for j in range(4):
+            self.assertEqual(delivered[f"dlvr[{j}]"].split(" @ ")[0], "2")
+        code, _, err = run([RUN, BRACHA, "--force", "rb.nothing[*].y=2"])
+        self.assertEqual(code, 2)
+        self.assertIn("no choosable input bound to `choose` matches", err)
+
     def test_broken_variant_fails_agreement_and_the_repro_reproduces_it(self):
         code, out, _ = run([RUN, BROKEN, *NET, "--byzantine", "node[0]", "--seeds", "0..299"], timeout=120)
         self.assertEqual(code, 1)

@@ -1,5 +1,5 @@
-"""Every model in docs/tutorial.md lints, and every command shown there
-prints what the page says it prints."""
+"""Every model in docs/tutorial.md and docs/protocols.md lints, and every
+command shown there prints what the page says it prints."""
 import os
 import re
 import shlex
@@ -8,7 +8,8 @@ import unittest
 
 from rdctest import BUILD, ROOT, TempDir
 
-TUTORIAL = os.path.join(ROOT, "docs", "tutorial.md")
+# Each page, with the least number of models and commands it must hold.
+PAGES = {"tutorial.md": (6, 12), "protocols.md": (0, 7)}
 TOOLS = {name: os.path.join(BUILD, "tools", name, name) for name in ("rdc-lint", "rdc-run", "rdc-trace", "rdc-dot")}
 
 
@@ -19,7 +20,12 @@ def blocks(text):
 
 class Tutorial(unittest.TestCase):
     def test_models_and_commands(self):
-        with open(TUTORIAL, encoding="utf-8") as f:
+        for page, (least_models, least_commands) in PAGES.items():
+            with self.subTest(page=page):
+                self.check_page(os.path.join(ROOT, "docs", page), least_models, least_commands)
+
+    def check_page(self, path, least_models, least_commands):
+        with open(path, encoding="utf-8") as f:
             text = f.read()
         with TempDir() as d:
             work = os.path.join(d, "work")
@@ -52,8 +58,8 @@ class Tutorial(unittest.TestCase):
                         self.assertEqual(proc.returncode, status, out)
                         for line in lines:
                             self.assertIn(line, out)
-            self.assertGreaterEqual(models, 6)
-            self.assertGreaterEqual(commands, 12)
+            self.assertGreaterEqual(models, least_models)
+            self.assertGreaterEqual(commands, least_commands)
 
     @staticmethod
     def steps(body):
