@@ -2,6 +2,7 @@
 network they reproduce the whole model's values."""
 import json
 import os
+import random
 import unittest
 
 from rdctest import ROOT, TempDir, example, read_bytes, run, tool
@@ -21,6 +22,23 @@ def events(trace):
     code, out, err = run([TRACE, "export", trace, "--format", "jsonl"])
     assert code == 0, err
     return [json.loads(line) for line in out.decode().splitlines()[1:]]
+
+
+def write_link_delays(model, path, directory):
+    """A faults file giving every Link of the model its own constant delay."""
+    trace = os.path.join(directory, "probe.trace")
+    run([RUN, model, "--trace", trace])
+    links = sorted({e["line"][:-len(".rcv")] for e in events(trace) if e["line"].endswith(".rcv")})
+    rng = random.Random(7)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("links:\n")
+        for link in links:
+            f.write(f"  {link}: constant:{rng.randint(100, 5000)}us\n")
+
+
+def event_set(trace):
+    """Every event but its `how` (a network delivery is an input in a projection), sorted."""
+    return sorted((e["time_ns"], e["line"], e["end"], e["value"]) for e in events(trace))
 
 
 class Projection(unittest.TestCase):
@@ -83,6 +101,45 @@ class Projection(unittest.TestCase):
                                 self.assertEqual(got["value"], recorded[(name[4:] + ".snd", "in")]["value"])
                             else:
                                 self.assertEqual(got["value"], whole_outputs[name]["value"])
+
+    def test_split_runs_are_exact_on_every_example(self):
+        # Each cut Link gets its own constant delay (so the two runs agree on
+        # the network); the split run replays the whole run's choices and must
+        # produce every event of the whole run, at the same times.
+        cases = {
+            "basics": [[]],
+            "bracha": [[], ["--byzantine", "node[2]"], ["--crash", "node[1]@3ms"],
+                       ["--force", "rb.echo[1].link[2].rcv=5"]],
+            "rb-over-cb": [["--byzantine", "node[0]"]],
+            "tendermint": [[], ["--byzantine", "node[1]"], ["--crash", "node[0]"]],
+        }
+        for name, fault_sets in cases.items():
+            model = example(name)
+            with TempDir() as d:
+                faults = os.path.join(d, "links.yaml")
+                write_link_delays(model, faults, d)
+                for faults_args in fault_sets:
+                    for seed in (1, 2):
+                        with self.subTest(model=name, faults=faults_args, seed=seed):
+                            whole, split = (os.path.join(d, x) for x in ("whole.trace", "split.trace"))
+                            code, w_out, err = run([RUN, model, "--faults", faults, *faults_args, "--seed", str(seed),
+                                                    "--trace", whole])
+                            self.assertIn(code, (0, 1), err)
+                            code, s_out, err = run([RUN, model, "--split", "--replay", whole, "--trace", split])
+                            self.assertIn(code, (0, 1), err)
+                            self.assertEqual(w_out, s_out)
+                            self.assertEqual(event_set(whole), event_set(split))
+
+    def test_split_runs_are_deterministic_and_hold_the_checks(self):
+        with TempDir() as d:
+            a, b = os.path.join(d, "a.trace"), os.path.join(d, "b.trace")
+            for path in (a, b):
+                code, out, err = run([RUN, example("bracha"), "--split", *NET, "--byzantine", "node[0]", "--seed", "4",
+                                      "--trace", path])
+                self.assertEqual(code, 0, out.decode() + err)
+            self.assertEqual(read_bytes(a), read_bytes(b))
+            code, out, err = run([RUN, example("bracha"), "--replay", a])  # a split trace replays on the whole model
+            self.assertEqual(code, 0, err)
 
     def test_bad_use(self):
         for args in (["--domain", "node[7]"], [], ["--list", "--all"], ["--all"]):

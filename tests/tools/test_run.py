@@ -122,7 +122,9 @@ class Bracha(unittest.TestCase):
         self.assertEqual(code, 1)
         text = out.decode()
         self.assertIn("agreement", text)
-        repro = next(line.split("reproduce: ", 1)[1] for line in text.splitlines() if "reproduce: " in line)
+        lines = text.splitlines()
+        failure = next(k for k, line in enumerate(lines) if line.startswith("seed ") and "agreement" in line)
+        repro = lines[failure + 1].split("reproduce: ", 1)[1]
         code, out, _ = run(shlex.split(repro))
         self.assertEqual(code, 1)
         self.assertIn("check agreement: fail", out.decode())

@@ -5,6 +5,7 @@
 #include <queue>
 
 #include "ir/semantics.h"
+#include "ir/trace_io.h"
 #include "tools/rdc-run/rng.h"
 
 namespace rdc::run {
@@ -64,6 +65,9 @@ struct GraphFacts {
   // option reads (Select's chosen); per choice read, its option element or -1.
   std::vector<uint32_t> indexLine;
   std::vector<int32_t> optionElement;
+  // Per line: the number of options when it is a Select's choice, else 0
+  // (a Byzantine lie about a choice stays among the options).
+  std::vector<int64_t> optionCount;
 
   GraphFacts(const Graph& graph, const Catalog& catalog) {
     size_t n = graph.lines.size();
@@ -73,9 +77,12 @@ struct GraphFacts {
     outStart.push_back(0);
     choiceStart.push_back(0);
     std::vector<uint32_t> named;
+    optionCount.assign(n, 0);
     for (uint32_t l = 0; l < n; ++l) {
       sig[l] = graph.signature(catalog, l);
       passThrough[l] = !sig[l] || sig[l]->passThrough;
+      const FlatInstance& inst = graph.instances[graph.lines[l].instance];
+      if (catalog.at(inst.base).name == "Select" && l == inst.firstLine) optionCount[l] = inst.args[0];
     }
     for (uint32_t l = 0; l < n; ++l) {
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];
@@ -143,6 +150,8 @@ struct LineState {
   bool inPending = false, outPending = false;  // scheduled, not yet arrived
 };
 
+}  // namespace
+
 class Run final : public FireContext {
  public:
   Run(const Graph& graph, const Catalog& catalog, const GraphFacts& facts, const RunConfig& config)
@@ -153,11 +162,51 @@ class Run final : public FireContext {
     demand();
   }
 
-  RunResult run() {
-    start();
+  // Sources: constants and inputs at time 0 (unless their domain is crashed
+  // from 0, or they are gateways the network fills in); forced values from
+  // the configuration and Byzantine domains.
+  void start() {
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      const FlatLine& line = graph_.lines[l];
+      if (!inDemanded_[l] || crashed(l, 0)) continue;
+      if (line.source.kind == Endpoint::Kind::Const) {
+        schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
+      } else if (line.source.kind == Endpoint::Kind::Input) {
+        if (config_.gatewaysFromNetwork && !graph_.inputs[line.source.ref].gateway.empty()) continue;
+        schedule(0, 0, l, false, How::Input, Simulator::inputValue(graph_, line.source.ref, config_));
+      }
+    }
+  }
+
+  std::optional<int64_t> nextTime() const {
+    if (queue_.empty() || queue_.top().time > config_.until) return std::nullopt;
+    return queue_.top().time;
+  }
+
+  // A forced gateway input is the cut Link's forced rcv (a corrupt channel
+  // at the receiver): the receiving side replaces what the network brings.
+  void deliver(uint32_t input, Value value, int64_t time) {
+    uint32_t l = graph_.inputs[input].line;
+    if (lines_[l].inAvailable || lines_[l].inPending || crashed(l, time)) return;
+    How how = How::Input;
+    auto f = forced_.find(l);
+    if (f != forced_.end()) {
+      value = f->second;
+      how = How::Forced;
+    } else if (config_.replay.size() > l && config_.replay[l]) {
+      value = *config_.replay[l];
+    }
+    lines_[l].inPending = true;
+    schedule(std::max(time, now_), 0, l, false, how, std::move(value));
+  }
+
+  bool outputAvailable(uint32_t output) const { return lines_[graph_.outputs[output].line].outAvailable; }
+
+  void advanceTo(int64_t time) {
+    time = std::min(time, config_.until);
     while (!queue_.empty()) {
       Pending p = queue_.top();
-      if (p.time > config_.until) break;
+      if (p.time > time) break;
       queue_.pop();
       now_ = p.time;
       if (p.phase == 1) {
@@ -170,6 +219,9 @@ class Run final : public FireContext {
         inputArrives(p.target, p.value, p.how);
       }
     }
+  }
+
+  RunResult result() const {
     RunResult result;
     result.outputs.resize(graph_.outputs.size());
     result.waits.resize(graph_.outputs.size());
@@ -181,7 +233,7 @@ class Run final : public FireContext {
         result.waits[o] = waitingFor(graph_.outputs[o].line);
       }
     }
-    result.failures = std::move(failures_);
+    result.failures = failures_;
     result.events = events_;
     result.endTime = now_;
     return result;
@@ -283,32 +335,32 @@ class Run final : public FireContext {
     if (sink.kind == Endpoint::Kind::Wire) schedule(now_, 0, sink.ref, false, How::Computed, s.out);
   }
 
-  // Sources: constants and inputs at time 0 (unless their domain is crashed
-  // from 0); forced values from the configuration and Byzantine domains.
-  void start() {
-    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
-      const FlatLine& line = graph_.lines[l];
-      if (!inDemanded_[l] || crashed(l, 0)) continue;
-      if (line.source.kind == Endpoint::Kind::Const) {
-        schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
-      } else if (line.source.kind == Endpoint::Kind::Input) {
-        schedule(0, 0, l, false, How::Input, Simulator::inputValue(graph_, line.source.ref, config_));
-      }
-    }
-  }
-
-  // Forced choices: given ones, and every choice of a Byzantine domain
-  // (seeded values, drawn in line order so that a seed fixes them all).
+  // Forced choices: given ones, and every choice of a Byzantine domain.
+  // Each Byzantine domain draws its lies from its own generator, keyed by
+  // the seed and the domain's name, in the order of its lines, so that a
+  // projection onto the domain draws the same lies as the whole model. A
+  // gateway input (a cut Link's rcv) can be forced like the rcv it stands
+  // for; a gateway output (Send's net copy) is not a choice of the model.
   void force() {
-    Rng byzantine(config_.seed ^ 0x62797A0000000000ull);
+    std::vector<std::unique_ptr<Rng>> lies(graph_.domains.size());
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
-      if (line.source.kind != Endpoint::Kind::Choose) continue;
+      bool gatewayIn = line.source.kind == Endpoint::Kind::Input && !graph_.inputs[line.source.ref].gateway.empty();
+      bool gatewayOut = line.sink.kind == Endpoint::Kind::Output && !graph_.outputs[line.sink.ref].gateway.empty();
+      if ((line.source.kind != Endpoint::Kind::Choose && !gatewayIn) || gatewayOut) continue;
       if (config_.forces.size() > l && config_.forces[l]) {
         forced_.emplace(l, *config_.forces[l]);
       } else if (config_.byzantine[line.domain]) {
-        forced_.emplace(l, Simulator::randomValue(line.type, graph_.types, byzantine));
+        auto& rng = lies[line.domain];
+        if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[line.domain]));
+        int64_t options = facts_.optionCount[l];
+        forced_.emplace(l, options > 0 ? Value::integer(rng->uniform(0, options - 1))
+                                       : Simulator::randomValue(line.type, graph_.types, *rng));
+      } else {
+        continue;
       }
+      // A replay's recorded value is the one the run will use (and demand by).
+      if (config_.replay.size() > l && config_.replay[l]) forced_[l] = *config_.replay[l];
     }
   }
 
@@ -417,13 +469,29 @@ class Run final : public FireContext {
   uint64_t events_ = 0;
 };
 
-}  // namespace
-
 Simulator::Simulator(const Graph& graph, const Catalog& catalog)
     : graph_(graph), catalog_(catalog), facts_(std::make_unique<GraphFacts>(graph, catalog)) {}
 
 Simulator::~Simulator() = default;
 
-RunResult Simulator::run(const RunConfig& config) { return Run(graph_, catalog_, *facts_, config).run(); }
+RunResult Simulator::run(const RunConfig& config) {
+  Run run(graph_, catalog_, *facts_, config);
+  run.start();
+  run.advanceTo(config.until);
+  return run.result();
+}
+
+Execution::Execution(const Simulator& simulator, const RunConfig& config)
+    : run_(std::make_unique<Run>(simulator.graph_, simulator.catalog_, *simulator.facts_, config)) {
+  run_->start();
+}
+
+Execution::~Execution() = default;
+
+std::optional<int64_t> Execution::nextTime() const { return run_->nextTime(); }
+void Execution::advanceTo(int64_t time) { run_->advanceTo(time); }
+void Execution::deliver(uint32_t input, Value value, int64_t time) { run_->deliver(input, std::move(value), time); }
+bool Execution::outputAvailable(uint32_t output) const { return run_->outputAvailable(output); }
+RunResult Execution::result() const { return run_->result(); }
 
 }  // namespace rdc::run

@@ -45,6 +45,9 @@ struct RunConfig {
   std::vector<Latency> linkLatency;           ///< per instance (only Links read it)
   int64_t until = INT64_MAX;
   EventSink* sink = nullptr;
+  /// Gateway inputs (a projection's `net:` inputs) wait for
+  /// Execution::deliver instead of arriving at time 0.
+  bool gatewaysFromNetwork = false;
 };
 
 /// What a run produced.
@@ -63,6 +66,8 @@ struct RunResult {
   std::vector<std::string> waits;
 };
 
+class Run;
+
 /// Runs graphs. Construction does the per-graph work (demand analysis is
 /// per run because forced values refine it).
 class Simulator {
@@ -70,6 +75,7 @@ class Simulator {
   Simulator(const Graph& graph, const Catalog& catalog);
   ~Simulator();
 
+  /// A whole run: every event up to config.until.
   RunResult run(const RunConfig& config);
 
   /// The value a Byzantine domain forces on a choosable input of this
@@ -81,10 +87,39 @@ class Simulator {
   /// else the zero of its type.
   static Value inputValue(const Graph& graph, uint32_t input, const RunConfig& config);
 
+  const Graph& graph() const { return graph_; }
+
  private:
+  friend class Execution;
   const Graph& graph_;
   const Catalog& catalog_;
   std::unique_ptr<const struct GraphFacts> facts_;
+};
+
+/// A run that a driver advances, for a run connected to others: a
+/// projection over the in-process network, or a node over TCP. The driver
+/// owns time: it delivers what the network brings and advances the run to
+/// the present; the run never reads a clock. The config and the simulator
+/// must outlive the execution.
+class Execution {
+ public:
+  Execution(const Simulator& simulator, const RunConfig& config);
+  ~Execution();
+
+  /// The time of the earliest pending event, if any.
+  std::optional<int64_t> nextTime() const;
+  /// Runs every event due at or before `time`.
+  void advanceTo(int64_t time);
+  /// An extrinsic input (a gateway) arrives at `time`, no earlier than the
+  /// last advanceTo. A second value for the same input is ignored.
+  void deliver(uint32_t input, Value value, int64_t time);
+  /// Whether an extrinsic output is available yet.
+  bool outputAvailable(uint32_t output) const;
+  /// The run as it stands.
+  RunResult result() const;
+
+ private:
+  std::unique_ptr<Run> run_;
 };
 
 }  // namespace rdc::run

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   app.add_option("--trace", o.trace, "Write the run's trace here");
   app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice");
   app.add_flag("--json", o.json, "Print results as JSON");
+  app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   app.add_option("--max-lines", o.elab.maxLines, "Elaboration size limit in scalar lines");
   RDC_PARSE_CLI(app, argc, argv);
   return rdc::run::run(o, rdc::Catalog::standard());

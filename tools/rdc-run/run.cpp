@@ -14,6 +14,7 @@
 #include "ir/trace_io.h"
 #include "tools/rdc-run/checks.h"
 #include "tools/rdc-run/engine.h"
+#include "tools/rdc-run/split.h"
 
 namespace rdc::run {
 
@@ -96,6 +97,11 @@ class Runner {
     RunResult result = simulator_.run(config_);
     config_.sink = nullptr;
     if (writer) writer->finish(result.events, result.endTime);
+    return report(seed, result);
+  }
+
+  /// Evaluates the checks on a run of the whole model and prints it.
+  int report(uint64_t seed, const RunResult& result) {
     auto checks = checks_.evaluate(result, config_, correct_);
     bool ok = result.failures.empty();
     for (const CheckResult& c : checks) ok &= c.pass;
@@ -105,6 +111,42 @@ class Runner {
       printRun(result, checks);
     }
     return ok ? kExitOk : kExitNo;
+  }
+
+  /// One run of the model's projections, one per domain, connected through
+  /// the in-process network; printed (and traced) as a run of the whole model.
+  int split(uint64_t seed) {
+    config_.seed = seed;
+    std::vector<LoadedModel> projections;
+    std::vector<std::unique_ptr<Simulator>> simulators;
+    std::vector<SplitPart> parts;
+    projections.reserve(graph_.domains.size());
+    for (const std::string& domain : graph_.domains) {
+      auto part = projectOnto(loaded_, catalog_, {domain}, diags_);
+      if (!part) return kExitBadInput;
+      projections.push_back(std::move(*part));
+    }
+    std::unique_ptr<TraceWriter> writer;
+    std::vector<std::unique_ptr<EventSink>> sinks;
+    if (!options_.trace.empty()) {
+      writer = TraceWriter::open(options_.trace, diags_);
+      if (!writer) return kExitBadInput;
+      writer->header(header(seed));
+    }
+    for (const LoadedModel& part : projections) {
+      simulators.push_back(std::make_unique<Simulator>(part.graph, catalog_));
+      parts.push_back({simulators.back().get(), configFor(part.graph)});
+      if (writer) {
+        sinks.push_back(std::make_unique<WholeLineSink>(*writer, wholeLines(part.graph)));
+        parts.back().config.sink = sinks.back().get();
+      }
+    }
+    std::vector<RunResult> results = runSplit(parts, seed);
+    RunResult result = combine(projections, results);
+    uint64_t written = 0;
+    for (const auto& sink : sinks) written += static_cast<WholeLineSink&>(*sink).written;
+    if (writer) writer->finish(written, result.endTime);
+    return report(seed, result);
   }
 
   int seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards) {
@@ -336,6 +378,91 @@ class Runner {
     return true;
   }
 
+  // Records a projection's events under the whole model's line ids; its
+  // gateway copies (Send's net), which the whole model has not, are left out.
+  class WholeLineSink final : public EventSink {
+   public:
+    WholeLineSink(TraceWriter& writer, std::vector<uint32_t> lines) : writer_(writer), lines_(std::move(lines)) {}
+    void record(const LineEvent& e) override {
+      if (lines_[e.line] == kNone) return;
+      writer_.event(lines_[e.line], e.output, e.time, e.how, *e.value);
+      ++written;
+    }
+    uint64_t written = 0;
+
+   private:
+    TraceWriter& writer_;
+    std::vector<uint32_t> lines_;
+  };
+
+  // Per line of a projection, the whole model's line of the same path (kNone if none).
+  std::vector<uint32_t> wholeLines(const Graph& part) {
+    if (wholeByPath_.empty()) {
+      for (uint32_t l = 0; l < graph_.lines.size(); ++l) wholeByPath_.emplace(graph_.linePath(catalog_, l), l);
+    }
+    std::vector<uint32_t> map(part.lines.size(), kNone);
+    for (uint32_t l = 0; l < part.lines.size(); ++l) {
+      auto it = wholeByPath_.find(part.linePath(catalog_, l));
+      if (it != wholeByPath_.end()) map[l] = it->second;
+    }
+    return map;
+  }
+
+  // The whole run's configuration carried over to a projection: inputs by
+  // name, forced and replayed choices by line path, link latencies by
+  // instance path (a gateway keeps its Link's path); domains are shared.
+  RunConfig configFor(const Graph& part) {
+    RunConfig c = config_;
+    c.sink = nullptr;
+    c.inputs.assign(part.inputs.size(), std::nullopt);
+    for (uint32_t i = 0; i < part.inputs.size(); ++i) {
+      for (uint32_t w = 0; w < graph_.inputs.size(); ++w) {
+        if (graph_.inputs[w].name == part.inputs[i].name) c.inputs[i] = config_.inputs[w];
+      }
+    }
+    std::vector<uint32_t> lines = wholeLines(part);
+    c.forces.assign(part.lines.size(), std::nullopt);
+    c.replay.assign(config_.replay.empty() ? 0 : part.lines.size(), std::nullopt);
+    for (uint32_t l = 0; l < part.lines.size(); ++l) {
+      if (lines[l] == kNone) continue;
+      c.forces[l] = config_.forces[lines[l]];
+      if (!c.replay.empty()) c.replay[l] = config_.replay[lines[l]];
+    }
+    std::map<std::string, uint32_t> instanceByPath;
+    for (uint32_t i = 0; i < graph_.instances.size(); ++i) instanceByPath.emplace(graph_.instances[i].path, i);
+    c.linkLatency.assign(part.instances.size(), Latency{});
+    for (uint32_t i = 0; i < part.instances.size(); ++i) {
+      auto it = instanceByPath.find(part.instances[i].path);
+      if (it != instanceByPath.end()) c.linkLatency[i] = config_.linkLatency[it->second];
+    }
+    return c;
+  }
+
+  // The projections' results as one result of the whole model (outputs by name).
+  RunResult combine(const std::vector<LoadedModel>& parts, const std::vector<RunResult>& results) {
+    RunResult whole;
+    whole.outputs.resize(graph_.outputs.size());
+    whole.waits.resize(graph_.outputs.size());
+    std::map<std::string, size_t> outputByName;
+    for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+      outputByName.emplace(graph_.outputs[o].name, o);
+      whole.waits[o] = "(no projection has it)";
+    }
+    for (size_t p = 0; p < parts.size(); ++p) {
+      const RunResult& r = results[p];
+      for (size_t o = 0; o < parts[p].graph.outputs.size(); ++o) {
+        auto it = outputByName.find(parts[p].graph.outputs[o].name);
+        if (it == outputByName.end()) continue;  // a gateway
+        whole.outputs[it->second] = r.outputs[o];
+        whole.waits[it->second] = r.waits[o];
+      }
+      whole.failures.insert(whole.failures.end(), r.failures.begin(), r.failures.end());
+      whole.events += r.events;
+      whole.endTime = std::max(whole.endTime, r.endTime);
+    }
+    return whole;
+  }
+
   uint64_t modelHash() const { return graph_.hash(catalog_); }
 
   TraceHeader header(uint64_t seed) const {
@@ -424,6 +551,7 @@ class Runner {
   std::vector<bool> correct_;
   std::vector<std::optional<Value>> replayed_;
   uint64_t replaySeed_ = 0;
+  std::unordered_map<std::string, uint32_t> wholeByPath_;
 };
 
 bool parseRange(const std::string& text, uint64_t& a, uint64_t& b) {
@@ -474,7 +602,8 @@ int run(const Options& options, const Catalog& catalog) {
     }
     return finish(runner.seeds(first, last, shard, shards));
   }
-  return finish(runner.single(options.replay.empty() ? options.seed : runner.replaySeed()));
+  uint64_t seed = options.replay.empty() ? options.seed : runner.replaySeed();
+  return finish(options.split ? runner.split(seed) : runner.single(seed));
 }
 
 }  // namespace rdc::run

@@ -27,6 +27,8 @@ struct Options {
   std::string trace;
   std::string replay;
   bool json = false;
+  /// Run the projections (one per domain) over the in-process network.
+  bool split = false;
   ElabOptions elab;
   /// The command line as given, for the reproduce command of failing seeds.
   std::vector<std::string> argv;
