@@ -23,6 +23,12 @@ int main(int argc, char** argv) {
   app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice");
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
+  auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");
+  app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);
+  app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds");
+  app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
+  app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME");
+  app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node");
   app.add_option("--max-lines", o.elab.maxLines, "Elaboration size limit in scalar lines");
   RDC_PARSE_CLI(app, argc, argv);
   return rdc::run::run(o, rdc::Catalog::standard());

@@ -1,8 +1,12 @@
 #include "tools/rdc-run/run.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -14,12 +18,21 @@
 #include "ir/trace_io.h"
 #include "tools/rdc-run/checks.h"
 #include "tools/rdc-run/engine.h"
+#include "tools/rdc-run/cluster.h"
+#include "tools/rdc-run/net/node.h"
+#include "tools/rdc-run/net/peers.h"
 #include "tools/rdc-run/split.h"
+#include "tools/rdc-trace/trace_tool.h"
 
 namespace rdc::run {
 
 namespace {
 
+// A TCP run without --until ends at most this long after it starts.
+constexpr int64_t kDefaultNodeUntil = 10'000'000'000;
+// The nodes of a cluster start this long after they are launched (so that
+// all of them share a time origin), and get this much past --until to exit.
+constexpr int64_t kClusterStartup = 300'000'000, kClusterGrace = 5'000'000'000;
 
 std::optional<int64_t> parseDuration(const std::string& text) {
   ExprError e;
@@ -83,10 +96,7 @@ class Runner {
   int single(uint64_t seed) {
     config_.seed = seed;
     std::unique_ptr<TraceWriter> writer;
-    struct Sink final : EventSink {
-      TraceWriter* writer;
-      void record(const LineEvent& e) override { writer->event(e.line, e.output, e.time, e.how, *e.value); }
-    } sink;
+    TraceSink sink;
     if (!options_.trace.empty()) {
       writer = TraceWriter::open(options_.trace, diags_);
       if (!writer) return kExitBadInput;
@@ -149,6 +159,126 @@ class Runner {
     return report(seed, result);
   }
 
+  /// This projection run as one process over TCP.
+  int node(uint64_t seed) {
+    if (loaded_.projection.size() != 1) {
+      return badInput("--listen needs the IR of one domain's projection (rdc-project MODEL --domain D -o D.ir)")
+                 ? kExitOk : kExitBadInput;
+    }
+    const std::string& self = loaded_.projection[0];
+    auto peers = readPeers(options_.peers);
+    if (!peers) return kExitBadInput;
+    bool listed = false;
+    for (auto& [domain, address] : peers->nodes) {
+      if (domain == self) address = options_.listen, listed = true;
+    }
+    if (!listed) return usage("--peers: " + self + " is not in " + options_.peers);
+    for (const Extrinsic& x : graph_.inputs) {
+      if (!x.gateway.empty() && !peers->address(x.peer)) {
+        return badInput("--peers: no address for " + x.peer + ", which " + x.name + " comes from");
+      }
+    }
+    config_.seed = seed;
+    std::unique_ptr<TraceWriter> writer;
+    TraceSink sink;
+    if (!options_.trace.empty()) {
+      writer = TraceWriter::open(options_.trace, diags_);
+      if (!writer) return kExitBadInput;
+      writer->header(header(seed));
+      sink.writer = writer.get();
+    }
+    net::NodeSetup setup;
+    setup.simulator = &simulator_;
+    setup.config = config_;
+    setup.config.sink = writer ? &sink : nullptr;
+    if (options_.until.empty()) setup.config.until = kDefaultNodeUntil;
+    setup.peers = &*peers;
+    setup.self = self;
+    setup.modelHash = net::modelHashFor(loaded_.model.name, graph_.params);
+    setup.epoch = options_.epoch;
+    net::NodeOutcome outcome = net::runNode(setup);
+    if (writer) writer->finish(sink.count, outcome.result.endTime);
+    for (const std::string& problem : outcome.problems) diags_.error("peer", {}, problem);
+    if (!outcome.started) return kExitBadInput;
+    int code = report(seed, outcome.result);
+    return outcome.problems.empty() ? code : kExitBadInput;
+  }
+
+  /// One process per domain on this machine, over TCP: the peers file gives
+  /// the addresses and the key. Prints the merged run like a simulated one.
+  int cluster(uint64_t seed) {
+    auto peers = readPeers(options_.cluster);
+    if (!peers) return kExitBadInput;
+    for (const std::string& d : graph_.domains) {
+      if (!peers->address(d)) return badInput("--cluster: " + d + " has no address in " + options_.cluster);
+    }
+    std::map<std::string, int64_t> kills;
+    for (const std::string& k : options_.kills) {
+      size_t at = k.rfind('@');
+      auto t = at == std::string::npos ? std::nullopt : parseDuration(k.substr(at + 1));
+      if (!t || !domain(k.substr(0, at), "--kill")) return badInput("--kill: expected D@TIME, got '" + k + "'");
+      kills[k.substr(0, at)] = *t;
+    }
+    for (const std::string& d : options_.leaveOut) {
+      if (!domain(d, "--leave-out")) return kExitBadInput;
+    }
+    std::string dir = options_.trace.empty() ? makeTempDir() : options_.trace + ".nodes";
+    if (dir.empty() || (options_.trace.size() && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)) {
+      return badInput("cannot make the directory " + dir + " for the nodes' files");
+    }
+    int64_t until = options_.until.empty() ? kDefaultNodeUntil : config_.until;
+    int64_t epoch = realtimeNanos() + kClusterStartup;
+    std::vector<NodeProcess> processes;
+    std::vector<std::string> traces;
+    for (size_t d = 0; d < graph_.domains.size(); ++d) {
+      const std::string& name = graph_.domains[d];
+      if (std::find(options_.leaveOut.begin(), options_.leaveOut.end(), name) != options_.leaveOut.end()) continue;
+      auto part = projectOnto(loaded_, catalog_, {name}, diags_);
+      if (!part || !writeOutput(dir + "/" + name + ".ir", writeIr(*part, catalog_, diags_), diags_)) return kExitBadInput;
+      NodeProcess p;
+      p.domain = name;
+      p.log = dir + "/" + name + ".log";
+      p.argv = {selfExecutable(), dir + "/" + name + ".ir", "--listen", *peers->address(name), "--peers",
+                options_.cluster, "--seed", std::to_string(seed), "--epoch", std::to_string(epoch), "--until",
+                durationString(until), "--trace", dir + "/" + name + ".trace"};
+      nodeFaults(*part, d, p.argv);
+      if (kills.count(name)) p.killAt = kills[name];
+      processes.push_back(std::move(p));
+      traces.push_back(dir + "/" + name + ".trace");
+    }
+    std::vector<NodeExit> exits = runProcesses(processes, epoch, epoch + until + kClusterGrace);
+    std::vector<bool> correct = correct_;
+    for (size_t d = 0; d < graph_.domains.size(); ++d) {
+      bool left = std::find(options_.leaveOut.begin(), options_.leaveOut.end(), graph_.domains[d]) != options_.leaveOut.end();
+      if (left || kills.count(graph_.domains[d])) correct[d] = false;
+    }
+    std::vector<Trace> nodeTraces;
+    std::vector<std::string> names;
+    for (size_t i = 0; i < exits.size(); ++i) {
+      const NodeExit& e = exits[i];
+      if (e.killed) {
+        std::cerr << e.domain << ": killed as asked\n";
+      } else if (e.overdue || e.status != 0) {
+        diags_.error("node-failed", {}, e.domain + (e.overdue ? " did not finish by --until" : " exited with status " +
+                     std::to_string(e.status)) + "; its output: " + processes[i].log + "\n" + tail(processes[i].log));
+      }
+      auto bytes = readInput(traces[i], diags_);
+      DiagnosticSink quiet;
+      auto t = bytes ? readTrace(*bytes, traces[i], quiet, true) : std::nullopt;
+      if (t) nodeTraces.push_back(std::move(*t)), names.push_back(traces[i]);
+    }
+    if (nodeTraces.empty()) return badInput("no node left a trace (see " + dir + ")");
+    auto merged = trace::mergeTraces(nodeTraces, names, diags_);
+    if (!merged) return kExitBadInput;
+    merged->header.modelHash = modelHash();
+    if (!options_.trace.empty() && !trace::writeTrace(*merged, options_.trace, diags_)) return kExitBadInput;
+    if (options_.trace.empty()) removeTree(dir);
+    std::swap(correct, correct_);
+    int code = report(seed, resultFromTrace(*merged));
+    std::swap(correct, correct_);
+    return diags_.hasErrors() ? kExitBadInput : code;
+  }
+
   int seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards) {
     bool progress = !options_.json && ::isatty(STDERR_FILENO);
     uint64_t total = 0, passed = 0;
@@ -197,6 +327,82 @@ class Runner {
   bool usage(const std::string& message) {
     diags_.error("usage", {}, message);
     return false;
+  }
+
+  int badInput(const std::string& message) {
+    usage(message);
+    return kExitBadInput;
+  }
+
+  struct TraceSink final : EventSink {
+    TraceWriter* writer = nullptr;
+    uint64_t count = 0;
+    void record(const LineEvent& e) override {
+      writer->event(e.line, e.output, e.time, e.how, *e.value);
+      ++count;
+    }
+  };
+
+  std::optional<net::Peers> readPeers(const std::string& path) {
+    auto text = readInput(path, diags_);
+    if (!text) return std::nullopt;
+    return net::parsePeers(*text, displayName(path), diags_);
+  }
+
+  // What a node of a cluster is told about the run's faults and inputs:
+  // its own Byzantine or crash fault, and the forces and inputs of its lines.
+  void nodeFaults(const LoadedModel& part, size_t domain, std::vector<std::string>& argv) const {
+    const std::string& name = graph_.domains[domain];
+    if (config_.byzantine[domain]) argv.insert(argv.end(), {"--byzantine", name});
+    if (config_.crashAt[domain] != INT64_MAX) argv.insert(argv.end(), {"--crash", name + "@" + durationString(config_.crashAt[domain])});
+    std::unordered_map<std::string, uint32_t> paths;
+    for (uint32_t l = 0; l < part.graph.lines.size(); ++l) paths.emplace(part.graph.linePath(catalog_, l), l);
+    for (const auto& [path, value] : header_.forces) {
+      if (paths.count(path)) argv.insert(argv.end(), {"--force", path + "=" + value});
+    }
+    for (const auto& [input, value] : header_.inputs) {
+      for (const Extrinsic& x : part.graph.inputs) {
+        if (x.name == input) argv.insert(argv.end(), {"--input", input + "=" + value});
+      }
+    }
+  }
+
+  // The whole model's outputs as a merged trace of its projections recorded them.
+  RunResult resultFromTrace(const Trace& trace) const {
+    std::unordered_map<std::string, size_t> outputByPath;
+    for (size_t o = 0; o < graph_.outputs.size(); ++o) outputByPath.emplace(graph_.linePath(catalog_, graph_.outputs[o].line), o);
+    RunResult r;
+    r.outputs.resize(graph_.outputs.size());
+    r.waits.assign(graph_.outputs.size(), "nothing: the TCP run never produced it (see the nodes' logs)");
+    for (const TraceEvent& e : trace.events) {
+      if (!e.output) continue;
+      auto it = outputByPath.find(trace.header.linePaths[e.line]);
+      if (it != outputByPath.end()) r.outputs[it->second] = {true, e.value, e.time};
+    }
+    r.events = trace.events.size();
+    r.endTime = trace.endTime;
+    return r;
+  }
+
+  static std::string makeTempDir() {
+    char pattern[] = "/tmp/rdc-cluster-XXXXXX";
+    return ::mkdtemp(pattern) ? std::string(pattern) : std::string();
+  }
+
+  static void removeTree(const std::string& dir) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+
+  // The last lines of a node's log, for a report.
+  static std::string tail(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back("  | " + line);
+    size_t from = lines.size() > 6 ? lines.size() - 6 : 0;
+    std::string out;
+    for (size_t i = from; i < lines.size(); ++i) out += lines[i] + (i + 1 < lines.size() ? "\n" : "");
+    return out;
   }
 
   bool splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out) {
@@ -260,14 +466,32 @@ class Runner {
     replayed_.assign(graph_.lines.size(), std::nullopt);
     for (const TraceEvent& e : trace->events) {
       if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
-      auto it = byPath.find(h.linePaths[e.line]);
-      if (it == byPath.end()) return usage("--replay: the trace's line " + h.linePaths[e.line] + " is not in this model");
+      const std::string& path = h.linePaths[e.line];
+      auto it = byPath.find(path);
+      if (it == byPath.end() && isGatewayCopy(path, byPath)) continue;
+      if (it == byPath.end()) return usage("--replay: the trace's line " + path + " is not in this model");
       replayed_[it->second] = e.value;
     }
     if (h.modelHash != modelHash()) {
       diags_.warning("replay-model", {}, "the trace was recorded from a different model; replaying its choices anyway");
     }
     return true;
+  }
+
+  // Choosable inputs bound to `choose`, and a projection's gateway inputs
+  // (the cut Link's rcv: forcing it models a corrupt channel at the receiver).
+  bool forceable(uint32_t line) const {
+    const Endpoint& source = graph_.lines[line].source;
+    return source.kind == Endpoint::Kind::Choose ||
+           (source.kind == Endpoint::Kind::Input && !graph_.inputs[source.ref].gateway.empty());
+  }
+
+  // A projection's copy of a cut Link's value for the network (`<link>.net`,
+  // in the traces of TCP and split runs), which the whole model has not.
+  static bool isGatewayCopy(const std::string& path, const std::unordered_map<std::string, uint32_t>& byPath) {
+    const std::string suffix = ".net";
+    return path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+           byPath.count(path.substr(0, path.size() - suffix.size()) + ".snd");
   }
 
   std::optional<Value> typedValue(const std::string& text, TypeId type, const std::string& what) {
@@ -323,7 +547,7 @@ class Runner {
           // A glob forces every choosable input bound to `choose` that it matches, in line order.
           size_t matched = 0;
           for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
-            if (graph_.lines[l].source.kind != Endpoint::Kind::Choose) continue;
+            if (!forceable(l)) continue;
             std::string linePath = graph_.linePath(catalog_, l);
             if (!globMatch(path, linePath)) continue;
             if (!force(l, linePath, text)) return false;
@@ -334,7 +558,7 @@ class Runner {
         }
         auto it = byPath.find(path);
         if (it == byPath.end()) return usage("--force: no line '" + path + "'");
-        if (graph_.lines[it->second].source.kind != Endpoint::Kind::Choose) {
+        if (!forceable(it->second)) {
           return usage("--force: " + path + " is not a choosable input bound to `choose`");
         }
         if (!force(it->second, path, text)) return false;
@@ -603,6 +827,8 @@ int run(const Options& options, const Catalog& catalog) {
     return finish(runner.seeds(first, last, shard, shards));
   }
   uint64_t seed = options.replay.empty() ? options.seed : runner.replaySeed();
+  if (!options.listen.empty()) return finish(runner.node(seed));
+  if (!options.cluster.empty()) return finish(runner.cluster(seed));
   return finish(options.split ? runner.split(seed) : runner.single(seed));
 }
 

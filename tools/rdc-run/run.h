@@ -29,6 +29,13 @@ struct Options {
   bool json = false;
   /// Run the projections (one per domain) over the in-process network.
   bool split = false;
+  /// Over TCP: this projection as a node listening here, with its peers file.
+  std::string listen, peers;
+  int64_t epoch = 0;  ///< virtual time 0 as CLOCK_REALTIME ns (set by --cluster)
+  /// Over TCP: one process per domain, addresses and key from this file.
+  std::string cluster;
+  std::vector<std::string> kills;     ///< D@TIME: SIGKILL the node then
+  std::vector<std::string> leaveOut;  ///< domains not started
   ElabOptions elab;
   /// The command line as given, for the reproduce command of failing seeds.
   std::vector<std::string> argv;

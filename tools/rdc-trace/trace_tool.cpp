@@ -275,38 +275,47 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
   return report(diags, kExitOk);
 }
 
-int merge(const std::vector<std::string>& inputs, const std::string& output) {
-  DiagnosticSink diags;
-  std::vector<Trace> traces;
-  for (const std::string& path : inputs) {
-    auto t = load(path, diags);
-    if (!t) return report(diags, kExitBadInput);
-    traces.push_back(std::move(*t));
-  }
+std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::vector<std::string>& names,
+                                 DiagnosticSink& diags) {
   if (traces.empty()) {
     diags.error("usage", {}, "merge: give at least one trace");
-    return report(diags, kExitBadInput);
+    return std::nullopt;
   }
   Trace merged;
   merged.header = traces[0].header;
   merged.header.linePaths.clear();
   merged.header.lineDomains.clear();
   merged.header.domains.clear();
+  merged.header.byzantine.clear();
+  merged.header.crashes.clear();
+  merged.header.forces.clear();
+  merged.header.inputs.clear();
+  merged.complete = true;
   std::unordered_map<std::string, uint32_t> lineIndex, domainIndex;
   struct Tagged {
     int64_t time;
     size_t trace, position;
-    TraceEvent event;
   };
-  std::vector<Tagged> events;
+  std::vector<Tagged> order;
+  std::vector<std::vector<uint32_t>> maps;
+  // Each node's faults belong to the whole run: gather them, once each.
+  auto addAll = [](auto& into, const auto& from) {
+    for (const auto& x : from) {
+      if (std::find(into.begin(), into.end(), x) == into.end()) into.push_back(x);
+    }
+  };
   for (size_t t = 0; t < traces.size(); ++t) {
     const TraceHeader& h = traces[t].header;
     if (h.modelName != merged.header.modelName) {
-      diags.error("usage", {}, "merge: " + inputs[t] + " is a trace of model '" + h.modelName + "', not '" +
+      diags.error("usage", {}, "merge: " + names[t] + " is a trace of model '" + h.modelName + "', not '" +
                                    merged.header.modelName + "'");
-      return report(diags, kExitBadInput);
+      return std::nullopt;
     }
-    std::vector<uint32_t> map(h.linePaths.size());
+    addAll(merged.header.byzantine, h.byzantine);
+    addAll(merged.header.crashes, h.crashes);
+    addAll(merged.header.forces, h.forces);
+    addAll(merged.header.inputs, h.inputs);
+    std::vector<uint32_t>& map = maps.emplace_back(h.linePaths.size());
     for (size_t l = 0; l < h.linePaths.size(); ++l) {
       auto [it, fresh] = lineIndex.emplace(h.linePaths[l], static_cast<uint32_t>(merged.header.linePaths.size()));
       if (fresh) {
@@ -318,22 +327,42 @@ int merge(const std::vector<std::string>& inputs, const std::string& output) {
       }
       map[l] = it->second;
     }
-    for (size_t k = 0; k < traces[t].events.size(); ++k) {
-      TraceEvent e = traces[t].events[k];
-      e.line = map[e.line];
-      events.push_back({e.time, t, k, std::move(e)});
-    }
+    for (size_t k = 0; k < traces[t].events.size(); ++k) order.push_back({traces[t].events[k].time, t, k});
     merged.endTime = std::max(merged.endTime, traces[t].endTime);
+    merged.complete &= traces[t].complete;
   }
   // Deterministic order: time, then the order the traces were given, then each trace's own order.
-  std::sort(events.begin(), events.end(), [](const Tagged& x, const Tagged& y) {
+  std::sort(order.begin(), order.end(), [](const Tagged& x, const Tagged& y) {
     return std::tie(x.time, x.trace, x.position) < std::tie(y.time, y.trace, y.position);
   });
+  merged.events.reserve(order.size());
+  for (const Tagged& t : order) {
+    TraceEvent e = traces[t.trace].events[t.position];
+    e.line = maps[t.trace][e.line];
+    merged.events.push_back(std::move(e));
+  }
+  return merged;
+}
+
+bool writeTrace(const Trace& trace, const std::string& output, DiagnosticSink& diags) {
   auto writer = TraceWriter::open(output, diags);
-  if (!writer) return report(diags, kExitBadInput);
-  writer->header(merged.header);
-  for (const Tagged& t : events) writer->event(t.event.line, t.event.output, t.event.time, t.event.how, t.event.value);
-  writer->finish(events.size(), merged.endTime);
+  if (!writer) return false;
+  writer->header(trace.header);
+  for (const TraceEvent& e : trace.events) writer->event(e.line, e.output, e.time, e.how, e.value);
+  writer->finish(trace.events.size(), trace.endTime);
+  return true;
+}
+
+int merge(const std::vector<std::string>& inputs, const std::string& output) {
+  DiagnosticSink diags;
+  std::vector<Trace> traces;
+  for (const std::string& path : inputs) {
+    auto t = load(path, diags);
+    if (!t) return report(diags, kExitBadInput);
+    traces.push_back(std::move(*t));
+  }
+  auto merged = mergeTraces(traces, inputs, diags);
+  if (!merged || !writeTrace(*merged, output, diags)) return report(diags, kExitBadInput);
   return report(diags, kExitOk);
 }
 

@@ -1,0 +1,72 @@
+// The TCP wire format of rdc nodes (net.capnp): framing, authentication
+// and decoding, as pure functions over bytes so that they can be tested and
+// fuzzed without sockets. Cryptography is libsodium's.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rdc::net {
+
+using Key = std::array<uint8_t, 32>;
+
+constexpr size_t kLengthBytes = 4;
+constexpr size_t kMacBytes = 32;
+constexpr size_t kNonceBytes = 24;
+/// The largest message a node sends or accepts; bigger is a hostile peer.
+constexpr size_t kMaxMessageBytes = 1 << 20;
+/// Limits inside a message.
+constexpr size_t kMaxDomainBytes = 256, kMaxGatewayBytes = 4096, kMaxValueBytes = 65536;
+
+struct Hello {
+  std::string domain;
+  uint64_t modelHash = 0;
+  std::array<uint8_t, kNonceBytes> nonce{};
+};
+
+struct Delivery {
+  std::string gateway;
+  std::string value;
+  bool operator==(const Delivery&) const = default;
+};
+
+struct Frame {
+  enum class Kind { Hello, Batch, Bye } kind = Kind::Bye;
+  Hello hello;
+  std::vector<Delivery> batch;
+};
+
+/// Initialises libsodium; false if it cannot be.
+bool initCrypto();
+/// A fresh random nonce (for a Hello).
+std::array<uint8_t, kNonceBytes> freshNonce();
+
+/// The Cap'n Proto message of a frame (a multiple of 8 bytes).
+std::string encodeMessage(const Frame& frame);
+/// Parses and checks a message; nullopt, with `why`, if it is malformed.
+std::optional<Frame> decodeMessage(std::string_view message, std::string* why);
+
+/// The length announced by a frame's first 4 bytes, if it is acceptable
+/// (non-zero, a multiple of 8, at most kMaxMessageBytes).
+std::optional<size_t> messageLength(const uint8_t header[kLengthBytes]);
+
+/// A whole Hello frame on the wire, authenticated with the cluster key.
+std::string helloFrame(const std::string& message, const Key& clusterKey);
+/// A whole frame after the hello, authenticated with the session key, its
+/// direction (0: dialer to listener, 1: back) and its sequence number.
+std::string sessionFrame(const std::string& message, const Key& sessionKey, uint8_t direction, uint64_t sequence);
+
+bool helloAuthentic(std::string_view message, const uint8_t* mac, const Key& clusterKey);
+bool sessionAuthentic(std::string_view message, const uint8_t* mac, const Key& sessionKey, uint8_t direction,
+                      uint64_t sequence);
+
+/// The key of one connection: both hellos (with their fresh nonces) hashed
+/// under the cluster key, so that frames of one connection cannot be
+/// replayed on another.
+Key sessionKey(const Key& clusterKey, std::string_view dialerHello, std::string_view listenerHello);
+
+}  // namespace rdc::net

@@ -1,0 +1,34 @@
+# What rdc nodes send each other over TCP. On the wire each frame is
+#   length (UInt32, little-endian, of the message) | message | MAC (32 bytes)
+# where the message is one unpacked Cap'n Proto NetFrame and the MAC is
+# libsodium's crypto_auth (HMAC-SHA-512-256): over the message with the
+# cluster key for a Hello, and over (direction, sequence number, message)
+# with the connection's session key for everything after it.
+@0xc1dc3da4bba1ee5d;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("rdc::schema");
+
+const netMagic :UInt64 = 0x5244434E45543031;  # "RDCNET01"
+const netVersion :UInt32 = 1;
+
+struct NetFrame {
+  union {
+    hello @0 :Hello;
+    batch @1 :List(Delivery);
+    bye @2 :Void;      # the sender is done and will send nothing more
+  }
+}
+
+struct Hello {
+  magic @0 :UInt64;
+  version @1 :UInt32;
+  domain @2 :Text;     # who is speaking
+  modelHash @3 :UInt64;  # the whole model both projections came from
+  nonce @4 :Data;      # fresh random bytes: every connection has its own session key
+}
+
+struct Delivery {
+  gateway @0 :Text;    # net:<the cut Link's path>
+  value @1 :Text;      # the value, in the expression language's literal syntax
+}

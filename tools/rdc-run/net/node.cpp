@@ -1,0 +1,168 @@
+#include "tools/rdc-run/net/node.h"
+
+#include <time.h>
+
+#include <kj/async-io.h>
+#include <kj/timer.h>
+
+#include <map>
+
+#include "ir/expr.h"
+#include "ir/trace_io.h"
+#include "tools/rdc-run/net/transport.h"
+
+namespace rdc::net {
+
+namespace {
+
+int64_t realtimeNow() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// Connects the engine to the transport: gateway outputs go out as they
+// become available, deliveries come in, checked against the projection.
+class Node final : public run::EventSink, public TransportEvents {
+ public:
+  Node(const NodeSetup& setup, NodeOutcome& outcome) : setup_(setup), graph_(setup.simulator->graph()), outcome_(outcome) {
+    for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
+      if (!graph_.outputs[o].gateway.empty()) gatewayOut_[graph_.outputs[o].line] = o;
+    }
+    for (uint32_t i = 0; i < graph_.inputs.size(); ++i) {
+      if (!graph_.inputs[i].gateway.empty()) gatewayIn_[graph_.inputs[i].name] = i;
+    }
+  }
+
+  ~Node() noexcept override {}
+
+  void attach(Transport& transport, run::Execution& execution, std::function<int64_t()> now) {
+    transport_ = &transport;
+    execution_ = &execution;
+    now_ = std::move(now);
+  }
+
+  // ---- EventSink: the run's events ----
+  void record(const run::LineEvent& e) override {
+    if (setup_.config.sink) setup_.config.sink->record(e);
+    if (!e.output) return;
+    auto it = gatewayOut_.find(e.line);
+    if (it == gatewayOut_.end()) return;
+    const Extrinsic& x = graph_.outputs[it->second];
+    transport_->send(x.peer, {x.name, e.value->str()});
+  }
+
+  // ---- TransportEvents ----
+  void received(const std::string& peer, const Delivery& d) override {
+    auto it = gatewayIn_.find(d.gateway);
+    if (it == gatewayIn_.end() || graph_.inputs[it->second].peer != peer) {
+      hostile(peer, "sent " + d.gateway + ", which " + setup_.self + " does not receive from it");
+      return;
+    }
+    uint32_t input = it->second;
+    ExprError error;
+    auto value = parseValue(d.value, &error);
+    TypeId type = graph_.lines[graph_.inputs[input].line].type;
+    if (!value || !valueFits(*value, type, graph_.types)) {
+      hostile(peer, "sent '" + d.value.substr(0, 80) + "' for " + d.gateway + ", not a " + graph_.types.name(type));
+      return;
+    }
+    auto [seen, fresh] = delivered_.emplace(input, *value);
+    if (!fresh) {
+      if (!(seen->second == *value)) hostile(peer, "sent two values for " + d.gateway);
+      return;  // a resend after a reconnection
+    }
+    execution_->deliver(input, std::move(*value), now_());
+  }
+
+  void hostile(const std::string& who, const std::string& why) override {
+    if (outcome_.problems.size() < 100) outcome_.problems.push_back(who + ": " + why);
+  }
+
+  void wake() override {
+    if (waiting_) waiting_->fulfill();
+    waiting_ = nullptr;
+  }
+
+  kj::Promise<void> woken() {
+    auto paf = kj::newPromiseAndFulfiller<void>();
+    waiting_ = kj::mv(paf.fulfiller);
+    return kj::mv(paf.promise);
+  }
+
+ private:
+  const NodeSetup& setup_;
+  const Graph& graph_;
+  NodeOutcome& outcome_;
+  std::map<uint32_t, uint32_t> gatewayOut_;      // output line -> extrinsic output
+  std::map<std::string, uint32_t> gatewayIn_;    // gateway name -> extrinsic input
+  std::map<uint32_t, Value> delivered_;
+  Transport* transport_ = nullptr;
+  run::Execution* execution_ = nullptr;
+  std::function<int64_t()> now_;
+  kj::Own<kj::PromiseFulfiller<void>> waiting_;
+};
+
+}  // namespace
+
+uint64_t modelHashFor(const std::string& modelName, const std::vector<std::pair<std::string, int64_t>>& params) {
+  std::string text = modelName;
+  for (const auto& [name, value] : params) text += "\n" + name + "=" + std::to_string(value);
+  return fnv1a(text);
+}
+
+NodeOutcome runNode(const NodeSetup& setup) {
+  NodeOutcome outcome;
+  if (!initCrypto()) {
+    outcome.problems.push_back("libsodium cannot be initialised");
+    return outcome;
+  }
+  auto io = kj::setupAsyncIo();
+  kj::Timer& timer = io.provider->getTimer();
+  // Virtual time 0 on the monotonic clock: the epoch, seen from now.
+  int64_t epoch = setup.epoch ? setup.epoch : realtimeNow();
+  kj::TimePoint origin = timer.now() - (realtimeNow() - epoch) * kj::NANOSECONDS;
+  auto now = [&]() { return (timer.now() - origin) / kj::NANOSECONDS; };
+
+  Node node(setup, outcome);
+  run::RunConfig config = setup.config;
+  config.sink = &node;
+  config.gatewaysFromNetwork = true;
+  Transport transport(*io.provider, *setup.peers, setup.self, setup.modelHash, node);
+  run::Execution execution(*setup.simulator, config);
+  node.attach(transport, execution, now);
+  std::string why;
+  if (!transport.start(io.waitScope, &why)) {
+    outcome.problems.push_back(why);
+    return outcome;
+  }
+  outcome.started = true;
+  const Graph& graph = setup.simulator->graph();
+  bool finishing = false;
+  for (;;) {
+    int64_t t = now();
+    execution.advanceTo(t);
+    if (!finishing) {
+      bool all = true;
+      for (uint32_t o = 0; o < graph.outputs.size() && all; ++o) all = execution.outputAvailable(o);
+      if (all) {
+        transport.finish();
+        finishing = true;
+      }
+    }
+    if ((finishing && transport.flushed() && transport.peersDone()) || t >= config.until) break;
+    int64_t wake = std::min(execution.nextTime().value_or(INT64_MAX), config.until);
+    auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
+    timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
+  }
+  outcome.result = execution.result();
+  outcome.result.endTime = std::min(now(), config.until);
+  const auto& stats = transport.stats();
+  outcome.frames = stats.frames;
+  outcome.deliveries = stats.deliveries;
+  outcome.bytes = stats.bytes;
+  outcome.connections = stats.connections;
+  return outcome;
+}
+
+}  // namespace rdc::net

@@ -1,0 +1,41 @@
+// One domain's projection run as a process over TCP (model.md section 6):
+// the engine's Execution driven in real time, its gateways connected to
+// the other nodes through the Transport.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tools/rdc-run/engine.h"
+#include "tools/rdc-run/net/peers.h"
+
+namespace rdc::net {
+
+struct NodeSetup {
+  const run::Simulator* simulator = nullptr;
+  run::RunConfig config;       ///< until: the real-time limit of the run
+  const Peers* peers = nullptr;
+  std::string self;            ///< this node's domain
+  uint64_t modelHash = 0;      ///< the same for every projection of one model
+  /// Virtual time 0 as CLOCK_REALTIME nanoseconds, so that the nodes of a
+  /// cluster share a time origin; 0: when the node starts.
+  int64_t epoch = 0;
+};
+
+struct NodeOutcome {
+  run::RunResult result;
+  std::vector<std::string> problems;  ///< hostile peers, bad deliveries, a failed listen
+  bool started = false;               ///< false: could not listen, nothing ran
+  uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0;
+};
+
+/// Runs the node until every output (its gateways' included) is available,
+/// every peer has been sent everything and said it is done, or `until`.
+NodeOutcome runNode(const NodeSetup& setup);
+
+/// A hash that nodes compare in their handshake: the model's name and its
+/// parameters' values.
+uint64_t modelHashFor(const std::string& modelName, const std::vector<std::pair<std::string, int64_t>>& params);
+
+}  // namespace rdc::net

@@ -1,0 +1,327 @@
+#include "tools/rdc-run/net/transport.h"
+
+#include <kj/timer.h>
+
+namespace rdc::net {
+
+namespace {
+
+constexpr const char* kHostile = "rdc-hostile: ";
+constexpr auto kHandshakeTimeout = 5 * kj::SECONDS;
+constexpr size_t kBatchDeliveries = 1024;
+constexpr size_t kBatchBytes = kMaxMessageBytes / 2;
+
+// Problems caused by the other end travel as exceptions with this prefix,
+// so that they can be told from a connection that merely went away.
+kj::Exception hostileError(const std::string& why) {
+  return kj::Exception(kj::Exception::Type::FAILED, __FILE__, __LINE__, kj::str(kHostile, why.c_str()));
+}
+
+std::optional<std::string> hostileReason(const kj::Exception& e) {
+  std::string text = e.getDescription().cStr();
+  size_t at = text.find(kHostile);
+  if (at == std::string::npos) return std::nullopt;
+  return text.substr(at + std::string(kHostile).size());
+}
+
+}  // namespace
+
+struct Transport::Connection {
+  kj::Own<kj::AsyncIoStream> stream;
+  kj::Own<kj::PromiseFulfiller<void>> closer;  // fulfilled to cancel the read loop
+  Key session{};
+  uint8_t out = 0;  // our direction: 0 when we dialled
+  uint64_t sent = 0, received = 0;
+};
+
+struct Transport::Peer {
+  std::string domain, address;
+  bool dial = false;  // we connect to it (it comes after us in the peers file)
+  std::vector<Delivery> log;  // everything queued for it, in order
+  size_t written = 0;         // log entries written on the current connection
+  bool byeWritten = false, saidBye = false, writing = false;
+  std::shared_ptr<Connection> conn;
+  kj::Duration backoff = 20 * kj::MILLISECONDS;
+};
+
+struct Transport::RawFrame {
+  std::string message;
+  std::array<uint8_t, kMacBytes> mac;
+};
+
+Transport::Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string self, uint64_t modelHash,
+                     TransportEvents& events)
+    : io_(io), peers_(peers), self_(std::move(self)), modelHash_(modelHash), events_(events), tasks_(*this) {
+  bool after = false;
+  for (const auto& [domain, address] : peers_.nodes) {
+    if (domain == self_) {
+      after = true;
+      continue;
+    }
+    auto peer = std::make_unique<Peer>();
+    peer->domain = domain;
+    peer->address = address;
+    peer->dial = after;
+    others_.push_back(std::move(peer));
+  }
+}
+
+Transport::~Transport() = default;
+
+bool Transport::start(kj::WaitScope& waitScope, std::string* why) {
+  auto address = peers_.address(self_);
+  if (!address) {
+    *why = self_ + " is not in the peers file";
+    return false;
+  }
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
+    auto addr = io_.getNetwork().parseAddress(*address).wait(waitScope);
+    listener_ = addr->listen();
+  })) {
+    *why = "cannot listen on " + *address + ": " + e->getDescription().cStr();
+    return false;
+  }
+  tasks_.add(acceptLoop());
+  for (auto& peer : others_) {
+    if (peer->dial) dial(*peer);
+  }
+  return true;
+}
+
+void Transport::send(const std::string& peer, Delivery delivery) {
+  Peer* p = peerNamed(peer);
+  if (!p) return;
+  p->log.push_back(std::move(delivery));
+  pump(*p);
+}
+
+void Transport::finish() {
+  finishing_ = true;
+  for (auto& peer : others_) pump(*peer);
+}
+
+bool Transport::flushed() const {
+  for (const auto& peer : others_) {
+    if (!peer->byeWritten || peer->written < peer->log.size()) return false;
+  }
+  return true;
+}
+
+bool Transport::peersDone() const {
+  for (const auto& peer : others_) {
+    if (!peer->saidBye) return false;
+  }
+  return true;
+}
+
+void Transport::taskFailed(kj::Exception&& exception) {
+  events_.hostile(self_, std::string("transport: ") + exception.getDescription().cStr());
+}
+
+Transport::Peer* Transport::peerNamed(const std::string& domain) {
+  for (auto& peer : others_) {
+    if (peer->domain == domain) return peer.get();
+  }
+  return nullptr;
+}
+
+std::string Transport::hello() const {
+  Frame f;
+  f.kind = Frame::Kind::Hello;
+  f.hello = {self_, modelHash_, freshNonce()};
+  return encodeMessage(f);
+}
+
+kj::Promise<void> Transport::acceptLoop() {
+  return listener_->accept().then([this](kj::Own<kj::AsyncIoStream> stream) {
+    tasks_.add(handshakeIn(kj::mv(stream)).catch_([this](kj::Exception&& e) {
+      events_.hostile("a connecting node", hostileReason(e).value_or(e.getDescription().cStr()));
+    }));
+    return acceptLoop();
+  });
+}
+
+// Dials until connected; after a failure (the peer is not up yet), again
+// with a growing delay up to a second.
+void Transport::dial(Peer& peer) {
+  kj::Promise<void> attempt =
+      io_.getNetwork()
+          .parseAddress(peer.address)
+          .then([](kj::Own<kj::NetworkAddress> addr) { return addr->connect().attach(kj::mv(addr)); })
+          .then([this, &peer](kj::Own<kj::AsyncIoStream> stream) { return handshakeOut(peer, kj::mv(stream)); });
+  tasks_.add(attempt.catch_([this, &peer](kj::Exception&& e) -> kj::Promise<void> {
+    if (auto why = hostileReason(e)) events_.hostile(peer.domain, *why);
+    kj::Duration wait = peer.backoff;
+    peer.backoff = std::min(peer.backoff * 2, 1 * kj::SECONDS);
+    return io_.getTimer().afterDelay(wait).then([this, &peer]() {
+      if (!peer.conn) dial(peer);
+    });
+  }));
+}
+
+kj::Promise<void> Transport::handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream> stream) {
+  auto conn = std::make_shared<Connection>();
+  conn->stream = kj::mv(stream);
+  conn->out = 0;
+  std::string mine = hello();
+  return write(conn, helloFrame(mine, peers_.key))
+      .then([this, conn]() { return io_.getTimer().timeoutAfter(kHandshakeTimeout, readRaw(conn)); })
+      .then([this, &peer, conn, mine](RawFrame theirs) {
+        if (!helloAuthentic(theirs.message, theirs.mac.data(), peers_.key)) {
+          throw hostileError("its hello is not signed with the cluster key");
+        }
+        std::string why;
+        auto frame = decodeMessage(theirs.message, &why);
+        if (!frame || frame->kind != Frame::Kind::Hello) throw hostileError(frame ? "no hello" : why);
+        if (frame->hello.domain != peer.domain) {
+          throw hostileError("answered as " + frame->hello.domain + " at " + peer.domain + "'s address");
+        }
+        if (frame->hello.modelHash != modelHash_) throw hostileError("runs a different model or parameters");
+        conn->session = sessionKey(peers_.key, mine, theirs.message);
+        peer.backoff = 20 * kj::MILLISECONDS;
+        connected(peer, conn);
+      });
+}
+
+kj::Promise<void> Transport::handshakeIn(kj::Own<kj::AsyncIoStream> stream) {
+  auto conn = std::make_shared<Connection>();
+  conn->stream = kj::mv(stream);
+  conn->out = 1;
+  return io_.getTimer()
+      .timeoutAfter(kHandshakeTimeout, readRaw(conn))
+      .then([this, conn](RawFrame theirs) {
+        if (!helloAuthentic(theirs.message, theirs.mac.data(), peers_.key)) {
+          throw hostileError("its hello is not signed with the cluster key");
+        }
+        std::string why;
+        auto frame = decodeMessage(theirs.message, &why);
+        if (!frame || frame->kind != Frame::Kind::Hello) throw hostileError(frame ? "no hello" : why);
+        Peer* peer = peerNamed(frame->hello.domain);
+        if (!peer || peer->dial) throw hostileError(frame->hello.domain + " is not a node that dials " + self_);
+        if (frame->hello.modelHash != modelHash_) throw hostileError("runs a different model or parameters");
+        std::string mine = hello();
+        conn->session = sessionKey(peers_.key, theirs.message, mine);
+        return write(conn, helloFrame(mine, peers_.key)).then([this, peer, conn]() { connected(*peer, conn); });
+      });
+}
+
+// A fresh connection replaces the old one, and everything queued for the
+// peer is sent again from the start.
+void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
+  if (peer.conn) lost(peer, peer.conn);
+  ++stats_.connections;
+  peer.conn = conn;
+  peer.written = 0;
+  peer.byeWritten = false;
+  peer.writing = false;
+  auto closed = kj::newPromiseAndFulfiller<void>();
+  conn->closer = kj::mv(closed.fulfiller);
+  tasks_.add(readLoop(peer, conn)
+                 .catch_([this, &peer, conn](kj::Exception&& e) {
+                   if (auto why = hostileReason(e)) events_.hostile(peer.domain, *why);
+                   lost(peer, conn);
+                 })
+                 .exclusiveJoin(kj::mv(closed.promise)));
+  pump(peer);
+  events_.wake();
+}
+
+// Drops a connection (if it is still the peer's) and, when we are the one
+// who dials and the peer has not said bye, dials again.
+void Transport::lost(Peer& peer, const std::shared_ptr<Connection>& conn) {
+  if (peer.conn != conn) return;
+  peer.conn = nullptr;
+  peer.writing = false;
+  if (conn->closer && conn->closer->isWaiting()) conn->closer->fulfill();
+  if (peer.dial && !peer.saidBye) dial(peer);
+  events_.wake();
+}
+
+kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> conn) {
+  return readRaw(conn).then([this, &peer, conn](RawFrame raw) -> kj::Promise<void> {
+    if (!sessionAuthentic(raw.message, raw.mac.data(), conn->session, 1 - conn->out, conn->received)) {
+      throw hostileError("a frame that fails authentication (altered, replayed or forged)");
+    }
+    ++conn->received;
+    std::string why;
+    auto frame = decodeMessage(raw.message, &why);
+    if (!frame) throw hostileError(why);
+    switch (frame->kind) {
+      case Frame::Kind::Hello: throw hostileError("a second hello");
+      case Frame::Kind::Batch:
+        for (const Delivery& d : frame->batch) events_.received(peer.domain, d);
+        break;
+      case Frame::Kind::Bye: peer.saidBye = true; break;
+    }
+    events_.wake();
+    return readLoop(peer, conn);
+  });
+}
+
+// Writes the next batch (or the bye) when nothing is in flight: one frame
+// per peer at a time bounds what is buffered for a slow peer.
+void Transport::pump(Peer& peer) {
+  std::shared_ptr<Connection> conn = peer.conn;
+  if (!conn || peer.writing) return;
+  Frame frame;
+  size_t count = 0;
+  if (peer.written < peer.log.size()) {
+    frame.kind = Frame::Kind::Batch;
+    size_t bytes = 0;
+    while (peer.written + count < peer.log.size() && count < kBatchDeliveries && bytes < kBatchBytes) {
+      const Delivery& d = peer.log[peer.written + count++];
+      frame.batch.push_back(d);
+      bytes += d.gateway.size() + d.value.size() + 64;
+    }
+  } else if (finishing_ && !peer.byeWritten) {
+    frame.kind = Frame::Kind::Bye;
+  } else {
+    return;
+  }
+  std::string bytes = sessionFrame(encodeMessage(frame), conn->session, conn->out, conn->sent++);
+  ++stats_.frames;
+  stats_.deliveries += count;
+  stats_.bytes += bytes.size();
+  peer.writing = true;
+  bool bye = frame.kind == Frame::Kind::Bye;
+  tasks_.add(write(conn, std::move(bytes))
+                 .then(
+                     [this, &peer, conn, count, bye]() {
+                       if (peer.conn != conn) return;
+                       peer.writing = false;
+                       peer.written += count;
+                       if (bye) peer.byeWritten = true;
+                       pump(peer);
+                       events_.wake();
+                     },
+                     [this, &peer, conn](kj::Exception&&) { lost(peer, conn); }));
+}
+
+kj::Promise<Transport::RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn) {
+  auto header = kj::heapArray<uint8_t>(kLengthBytes);
+  auto& stream = *conn->stream;
+  auto headerPtr = header.begin();
+  return stream.read(headerPtr, kLengthBytes).then([conn, header = kj::mv(header)]() mutable {
+    auto length = messageLength(header.begin());
+    if (!length) throw hostileError("a frame longer than 1 MiB, empty, or not a whole number of words");
+    auto body = kj::heapArray<uint8_t>(*length + kMacBytes);
+    auto bodyPtr = body.begin();
+    size_t size = body.size();
+    return conn->stream->read(bodyPtr, size).then([conn, body = kj::mv(body), length = *length]() {
+      RawFrame raw;
+      raw.message.assign(reinterpret_cast<const char*>(body.begin()), length);
+      std::copy(body.begin() + length, body.end(), raw.mac.begin());
+      return raw;
+    });
+  });
+}
+
+kj::Promise<void> Transport::write(std::shared_ptr<Connection> conn, std::string bytes) {
+  auto buffer = kj::heapArray<kj::byte>(bytes.size());
+  std::copy(bytes.begin(), bytes.end(), buffer.begin());
+  auto ptr = buffer.begin();
+  size_t size = buffer.size();
+  return conn->stream->write(ptr, size).attach(kj::mv(buffer), kj::mv(conn));
+}
+
+}  // namespace rdc::net

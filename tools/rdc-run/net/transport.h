@@ -1,0 +1,87 @@
+// The TCP transport between rdc nodes, on KJ's async I/O: one connection
+// per pair of nodes (a node dials the nodes after it in the peers file and
+// accepts the ones before it, redialling until they are up, so nodes may
+// start in any order), a keyed handshake and an authenticated, sequenced
+// stream of frames (frame.h), batches of whatever is ready, one frame in
+// flight per peer, and a resend of everything sent after a reconnection
+// (lines are one-shot, so the receiver ignores what it already has).
+#pragma once
+
+#include <kj/async-io.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tools/rdc-run/net/frame.h"
+#include "tools/rdc-run/net/peers.h"
+
+namespace rdc::net {
+
+/// What the transport tells its node. Called from the event loop.
+class TransportEvents {
+ public:
+  virtual ~TransportEvents() = default;
+  /// An authenticated delivery from a peer.
+  virtual void received(const std::string& peer, const Delivery& delivery) = 0;
+  /// A peer (or a stranger) misbehaved; its connection has been dropped.
+  virtual void hostile(const std::string& who, const std::string& why) = 0;
+  /// Something changed (a delivery, a peer's bye, a write done).
+  virtual void wake() = 0;
+};
+
+class Transport final : private kj::TaskSet::ErrorHandler {
+ public:
+  Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string self, uint64_t modelHash,
+            TransportEvents& events);
+  ~Transport();
+
+  /// Listens on this node's address and starts dialling; false, with `why`,
+  /// if the address cannot be listened on.
+  bool start(kj::WaitScope& waitScope, std::string* why);
+  /// Queues a delivery for a peer.
+  void send(const std::string& peer, Delivery delivery);
+  /// After what is queued, tells every peer that this node is done.
+  void finish();
+  /// Every peer has been written all that was queued for it, and our bye.
+  bool flushed() const;
+  /// Every peer has said bye.
+  bool peersDone() const;
+
+  struct Stats {
+    uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0;
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  struct Connection;
+  struct Peer;
+  struct RawFrame;
+
+  void taskFailed(kj::Exception&& exception) override;
+  kj::Promise<void> acceptLoop();
+  void dial(Peer& peer);
+  kj::Promise<void> handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream> stream);
+  kj::Promise<void> handshakeIn(kj::Own<kj::AsyncIoStream> stream);
+  void connected(Peer& peer, std::shared_ptr<Connection> conn);
+  void lost(Peer& peer, const std::shared_ptr<Connection>& conn);
+  kj::Promise<void> readLoop(Peer& peer, std::shared_ptr<Connection> conn);
+  void pump(Peer& peer);
+  kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn);
+  kj::Promise<void> write(std::shared_ptr<Connection> conn, std::string bytes);
+  std::string hello() const;
+  Peer* peerNamed(const std::string& domain);
+
+  kj::AsyncIoProvider& io_;
+  const Peers& peers_;
+  std::string self_;
+  uint64_t modelHash_;
+  TransportEvents& events_;
+  std::vector<std::unique_ptr<Peer>> others_;
+  kj::Own<kj::ConnectionReceiver> listener_;
+  bool finishing_ = false;
+  Stats stats_;
+  kj::TaskSet tasks_;  // last: destroyed first, cancelling everything that uses the members above
+};
+
+}  // namespace rdc::net
