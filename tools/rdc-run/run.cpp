@@ -162,8 +162,7 @@ class Runner {
   /// This projection run as one process over TCP.
   int node(uint64_t seed) {
     if (loaded_.projection.size() != 1) {
-      return badInput("--listen needs the IR of one domain's projection (rdc-project MODEL --domain D -o D.ir)")
-                 ? kExitOk : kExitBadInput;
+      return badInput("--listen needs the IR of one domain's projection (rdc-project MODEL --domain D -o D.ir)");
     }
     const std::string& self = loaded_.projection[0];
     auto peers = readPeers(options_.peers);
@@ -172,7 +171,7 @@ class Runner {
     for (auto& [domain, address] : peers->nodes) {
       if (domain == self) address = options_.listen, listed = true;
     }
-    if (!listed) return usage("--peers: " + self + " is not in " + options_.peers);
+    if (!listed) return badInput("--peers: " + self + " is not in " + options_.peers);
     for (const Extrinsic& x : graph_.inputs) {
       if (!x.gateway.empty() && !peers->address(x.peer)) {
         return badInput("--peers: no address for " + x.peer + ", which " + x.name + " comes from");
@@ -200,6 +199,8 @@ class Runner {
     if (writer) writer->finish(sink.count, outcome.result.endTime);
     for (const std::string& problem : outcome.problems) diags_.error("peer", {}, problem);
     if (!outcome.started) return kExitBadInput;
+    std::cerr << "tcp " << self << ": " << outcome.connections << " connections, " << outcome.frames << " frames, "
+              << outcome.deliveries << " deliveries, " << outcome.bytes << " bytes sent\n";
     int code = report(seed, outcome.result);
     return outcome.problems.empty() ? code : kExitBadInput;
   }
@@ -273,8 +274,17 @@ class Runner {
     merged->header.modelHash = modelHash();
     if (!options_.trace.empty() && !trace::writeTrace(*merged, options_.trace, diags_)) return kExitBadInput;
     if (options_.trace.empty()) removeTree(dir);
+    RunResult result = resultFromTrace(*merged);
+    for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+      const std::string& d = graph_.domains[graph_.lines[graph_.outputs[o].line].domain];
+      if (!correct[graph_.lines[graph_.outputs[o].line].domain] && !config_.byzantine[graph_.lines[graph_.outputs[o].line].domain]) {
+        result.waits[o] = d + (kills.count(d) ? ", which was killed" : ", which was left out or crashed");
+      } else {
+        result.waits[o] = "what " + d + " never received (see " + (options_.trace.empty() ? std::string("--trace") : dir) + ")";
+      }
+    }
     std::swap(correct, correct_);
-    int code = report(seed, resultFromTrace(*merged));
+    int code = report(seed, result);
     std::swap(correct, correct_);
     return diags_.hasErrors() ? kExitBadInput : code;
   }
@@ -373,7 +383,7 @@ class Runner {
     for (size_t o = 0; o < graph_.outputs.size(); ++o) outputByPath.emplace(graph_.linePath(catalog_, graph_.outputs[o].line), o);
     RunResult r;
     r.outputs.resize(graph_.outputs.size());
-    r.waits.assign(graph_.outputs.size(), "nothing: the TCP run never produced it (see the nodes' logs)");
+    r.waits.resize(graph_.outputs.size());
     for (const TraceEvent& e : trace.events) {
       if (!e.output) continue;
       auto it = outputByPath.find(trace.header.linePaths[e.line]);

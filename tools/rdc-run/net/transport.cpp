@@ -301,7 +301,7 @@ kj::Promise<Transport::RawFrame> Transport::readRaw(std::shared_ptr<Connection> 
   auto header = kj::heapArray<uint8_t>(kLengthBytes);
   auto& stream = *conn->stream;
   auto headerPtr = header.begin();
-  return stream.read(headerPtr, kLengthBytes).then([conn, header = kj::mv(header)]() mutable {
+  return kj::evalNow([&stream, headerPtr]() { return stream.read(headerPtr, kLengthBytes); }).then([conn, header = kj::mv(header)]() mutable {
     auto length = messageLength(header.begin());
     if (!length) throw hostileError("a frame longer than 1 MiB, empty, or not a whole number of words");
     auto body = kj::heapArray<uint8_t>(*length + kMacBytes);
@@ -321,7 +321,10 @@ kj::Promise<void> Transport::write(std::shared_ptr<Connection> conn, std::string
   std::copy(bytes.begin(), bytes.end(), buffer.begin());
   auto ptr = buffer.begin();
   size_t size = buffer.size();
-  return conn->stream->write(ptr, size).attach(kj::mv(buffer), kj::mv(conn));
+  // evalNow: a write to a peer that has gone (EPIPE) can fail at once; it
+  // must reach the caller's error handler as a broken promise.
+  auto& stream = *conn->stream;
+  return kj::evalNow([&stream, ptr, size]() { return stream.write(ptr, size); }).attach(kj::mv(buffer), kj::mv(conn));
 }
 
 }  // namespace rdc::net

@@ -1,0 +1,221 @@
+"""Runs over TCP as a user would: clusters of processes on loopback, nodes
+started by hand in any order, a restarted node, faults, hostile peers, and
+replays of the recorded runs in the simulator."""
+import os
+import re
+import socket
+import subprocess
+import time
+import unittest
+
+from rdctest import TempDir, example, run, tool
+
+RUN, TRACE, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-project")
+KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def peers_file(directory, n=4, key=KEY, name="peers.yaml"):
+    path = os.path.join(directory, name)
+    ports = free_ports(n)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"key: {key}\nnodes:\n")
+        for i, port in enumerate(ports):
+            f.write(f"  node[{i}]: 127.0.0.1:{port}\n")
+    return path, ports
+
+
+def values(stdout):
+    """name -> value of every output line `name = value @ time`."""
+    found = {}
+    for line in stdout.decode().splitlines():
+        m = re.match(r"(\S+) = (.*) @ ", line)
+        if m:
+            found[m[1]] = m[2]
+    return found
+
+
+class Cluster(unittest.TestCase):
+    def cluster(self, model, *args, timeout=60):
+        with TempDir() as d:
+            peers, _ = peers_file(d)
+            trace = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, model, "--cluster", peers, "--trace", trace, *args], timeout=timeout)
+            replay = run([RUN, model, "--replay", trace])
+            return code, out, err, replay
+
+    def test_bracha_over_tcp_and_its_replay(self):
+        code, out, err, (rcode, rout, rerr) = self.cluster(example("bracha"))
+        self.assertEqual(code, 0, out.decode() + err)
+        got = values(out)
+        self.assertEqual([got[f"dlvr[{i}]"] for i in range(4)], ["1"] * 4)
+        self.assertEqual(rcode, 0, rerr)
+        self.assertEqual(values(rout), got)  # the simulator reproduces the values
+
+    def test_a_byzantine_node_over_tcp_replays_exactly(self):
+        for seed in ("1", "2"):
+            code, out, err, (rcode, rout, rerr) = self.cluster(example("bracha"), "--byzantine", "node[0]", "--seed", seed)
+            self.assertEqual(code, 0, out.decode() + err)
+            self.assertEqual(rcode, 0, rerr)
+            self.assertEqual(values(rout), values(out))
+
+    def test_tendermint_over_tcp_with_real_timeouts(self):
+        code, out, err, (rcode, rout, _) = self.cluster(example("tendermint"), "--byzantine", "node[3]")
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertEqual(out.decode().count(": pass"), 3)
+        self.assertEqual(values(rout), values(out))
+
+    def test_a_killed_node(self):
+        code, out, err, _ = self.cluster(example("tendermint"), "--kill", "node[1]@5ms", "--until", "2s")
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("node[1]: killed as asked", err)
+        self.assertEqual(out.decode().count(": pass"), 3)  # node[1] is not correct, the others decide
+
+    def test_a_node_left_out(self):
+        code, out, err, _ = self.cluster(example("bracha"), "--leave-out", "node[2]", "--until", "1s")
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("dlvr[2] never available: waiting for node[2], which was left out", out.decode())
+        self.assertEqual(values(out)["dlvr[3]"], "1")
+
+
+class Nodes(unittest.TestCase):
+    """Nodes started one by one, as on separate machines."""
+
+    def start(self, d, peers, ports, domain, *extra, until="5s"):
+        i = int(domain[5:-1])
+        log = open(os.path.join(d, f"{domain}.log"), "wb")
+        args = [RUN, os.path.join(d, f"{domain}.ir"), "--listen", f"127.0.0.1:{ports[i]}", "--peers", peers,
+                "--until", until, "--trace", os.path.join(d, f"{domain}.trace"), *extra]
+        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+
+    def output(self, d, domain):
+        with open(os.path.join(d, f"{domain}.log"), encoding="utf-8") as f:
+            return f.read()
+
+    def setUp(self):
+        self.dir = TempDir()
+        self.d = self.dir.__enter__()
+        code, _, err = run([PROJECT, example("bracha"), "--all", "-O", self.d])
+        self.assertEqual(code, 0, err)
+        self.peers, self.ports = peers_file(self.d)
+
+    def tearDown(self):
+        self.dir.__exit__(None, None, None)
+
+    def test_any_start_order_then_merge_and_replay(self):
+        procs = []
+        for i in (3, 1, 0, 2):
+            procs.append(self.start(self.d, self.peers, self.ports, f"node[{i}]"))
+            time.sleep(0.2)
+        for p in procs:
+            self.assertEqual(p.wait(timeout=30), 0)
+        for i in range(4):
+            self.assertIn(f"dlvr[{i}] = 1", self.output(self.d, f"node[{i}]"))
+        merged = os.path.join(self.d, "merged.trace")
+        traces = [os.path.join(self.d, f"node[{i}].trace") for i in range(4)]
+        code, _, err = run([TRACE, "merge", *traces, "-o", merged])
+        self.assertEqual(code, 0, err)
+        code, out, err = run([RUN, example("bracha"), "--replay", merged])
+        self.assertEqual(code, 0, err)
+        self.assertEqual([values(out)[f"dlvr[{i}]"] for i in range(4)], ["1"] * 4)
+
+    def test_a_restarted_node_gets_everything_again(self):
+        first = self.start(self.d, self.peers, self.ports, "node[3]")
+        time.sleep(0.3)
+        first.kill()  # killed before anyone else is up: the others must wait for its replacement
+        first.wait()
+        procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]") for i in range(3)]
+        time.sleep(0.3)
+        procs.append(self.start(self.d, self.peers, self.ports, "node[3]"))
+        for p in procs:
+            self.assertEqual(p.wait(timeout=30), 0)
+        for i in range(4):
+            self.assertIn(f"dlvr[{i}] = 1", self.output(self.d, f"node[{i}]"))
+
+    def test_a_node_without_the_key_cannot_take_part(self):
+        # node[3] has another key, and is listed first so that it dials the
+        # others: they refuse its hello, so it can neither inject values nor
+        # receive any, and the three others still deliver (n - f = 3).
+        lines = [f"  node[{i}]: 127.0.0.1:{self.ports[i]}" for i in (3, 0, 1, 2)]
+        for name, key in (("peers.yaml", KEY), ("stranger.yaml", "ff" * 32)):
+            with open(os.path.join(self.d, name), "w", encoding="utf-8") as f:
+                f.write(f"key: {key}\nnodes:\n" + "\n".join(lines) + "\n")
+        procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
+        stranger = subprocess.Popen([RUN, os.path.join(self.d, "node[3].ir"), "--listen", f"127.0.0.1:{self.ports[3]}",
+                                     "--peers", os.path.join(self.d, "stranger.yaml"), "--until", "1500ms"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        codes = [p.wait(timeout=30) for p in procs]
+        self.assertEqual(codes, [2, 2, 2])  # each reports the stranger
+        for i in range(3):
+            log = self.output(self.d, f"node[{i}]")
+            self.assertIn("not signed with the cluster key", log)
+            self.assertIn(f"dlvr[{i}] = 1", log)
+        stranger.wait(timeout=30)
+        self.assertNotIn("dlvr[3] = ", stranger.stdout.read().decode())
+
+    def hostile(self, payload, expect):
+        # Three nodes: they deliver, and stay up for node[3] until --until.
+        procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
+        time.sleep(0.1)
+        with socket.create_connection(("127.0.0.1", self.ports[0]), timeout=5) as s:
+            try:
+                s.sendall(payload)
+                time.sleep(0.2)
+            except OSError:
+                pass
+        codes = [p.wait(timeout=30) for p in procs]
+        self.assertEqual(codes[0], 2)
+        log = self.output(self.d, "node[0]")
+        self.assertIn(expect, log)
+        self.assertIn("dlvr[0] = 1", log)  # the run itself is unharmed
+
+    def test_junk_from_a_stranger(self):
+        self.hostile(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" * 4, "a connecting node")
+
+    def test_an_absurd_frame_length(self):
+        self.hostile(b"\xff\xff\xff\x7f" + b"\0" * 64, "longer than 1 MiB")
+
+    def test_a_forged_hello(self):
+        body = b"\0" * 64
+        self.hostile(len(body).to_bytes(4, "little") + body + b"\0" * 32, "not signed with the cluster key")
+
+
+class BadUse(unittest.TestCase):
+    def test_bad_peers_files_and_flags(self):
+        with TempDir() as d:
+            run([PROJECT, example("bracha"), "--domain", "node[0]", "-o", os.path.join(d, "n0.ir")])
+            bad = os.path.join(d, "bad.yaml")
+            for text, message in (("key: 12\nnodes:\n  node[0]: 127.0.0.1:1\n", "64 hexadecimal digits"),
+                                  (f"key: {KEY}\nnodes:\n  node[0]: nowhere\n", "is not host:port"),
+                                  (f"key: {KEY}\nnodes: [1, 2\n", "not YAML"),
+                                  (f"key: {KEY}\nnodes:\n  node[1]: 127.0.0.1:9\n", "node[0] is not in")):
+                with open(bad, "w", encoding="utf-8") as f:
+                    f.write(text)
+                with self.subTest(text=text):
+                    code, _, err = run([RUN, os.path.join(d, "n0.ir"), "--listen", "127.0.0.1:0", "--peers", bad])
+                    self.assertEqual(code, 2)
+                    self.assertIn(message, err)
+            peers, _ = peers_file(d)
+            code, _, err = run([RUN, example("bracha"), "--listen", "127.0.0.1:0", "--peers", peers])
+            self.assertEqual(code, 2)
+            self.assertIn("one domain's projection", err)
+            with socket.socket() as taken:
+                taken.bind(("127.0.0.1", 0))
+                taken.listen()
+                port = taken.getsockname()[1]
+                code, _, err = run([RUN, os.path.join(d, "n0.ir"), "--listen", f"127.0.0.1:{port}", "--peers", peers])
+                self.assertEqual(code, 2)
+                self.assertIn("cannot listen", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
