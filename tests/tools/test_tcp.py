@@ -12,6 +12,9 @@ from rdctest import TempDir, example, run, tool
 
 RUN, TRACE, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-project")
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+# Real-time timeouts generous enough for a loaded CI machine (in ms).
+SLOW_TIMEOUTS = ["-D", "timeoutPropose=60", "-D", "timeoutPrevote=40", "-D", "timeoutPrecommit=40",
+                 "-D", "timeoutDelta=20"]
 
 
 def free_ports(count):
@@ -50,7 +53,8 @@ class Cluster(unittest.TestCase):
             peers, _ = peers_file(d)
             trace = os.path.join(d, "run.trace")
             code, out, err = run([RUN, model, "--cluster", peers, "--trace", trace, *args], timeout=timeout)
-            replay = run([RUN, model, "--replay", trace])
+            defines = [x for k, a in enumerate(args) if a == "-D" for x in ("-D", args[k + 1])]
+            replay = run([RUN, model, *defines, "--replay", trace])
             return code, out, err, replay
 
     def test_bracha_over_tcp_and_its_replay(self):
@@ -69,13 +73,13 @@ class Cluster(unittest.TestCase):
             self.assertEqual(values(rout), values(out))
 
     def test_tendermint_over_tcp_with_real_timeouts(self):
-        code, out, err, (rcode, rout, _) = self.cluster(example("tendermint"), "--byzantine", "node[3]")
+        code, out, err, (rcode, rout, _) = self.cluster(example("tendermint"), *SLOW_TIMEOUTS, "--byzantine", "node[3]")
         self.assertEqual(code, 0, out.decode() + err)
         self.assertEqual(out.decode().count(": pass"), 3)
         self.assertEqual(values(rout), values(out))
 
     def test_a_killed_node(self):
-        code, out, err, _ = self.cluster(example("tendermint"), "--kill", "node[1]@5ms", "--until", "2s")
+        code, out, err, _ = self.cluster(example("tendermint"), *SLOW_TIMEOUTS, "--kill", "node[1]@5ms", "--until", "5s")
         self.assertEqual(code, 0, out.decode() + err)
         self.assertIn("node[1]: killed as asked", err)
         self.assertEqual(out.decode().count(": pass"), 3)  # node[1] is not correct, the others decide
