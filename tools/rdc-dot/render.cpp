@@ -21,8 +21,11 @@ std::optional<std::string> render(const std::string& dot, const std::string& for
     unsigned int length = 0;
     if (gvRenderData(gvc, graph, format.c_str(), &data, &length) == 0 && data) result = std::string(data, length);
     gvFreeRenderData(data);
-    gvFreeLayout(gvc, graph);
   }
+  // Not gvFreeLayout: Graphviz 2.42's flat-edge code leaves a stale pointer
+  // in the layout of some graphs (Tendermint's rounds at depth 3), which
+  // gvFreeLayout frees twice. The process renders once and exits, so the
+  // layout is left to the exit; the graph and the context are closed.
   agclose(graph);
   gvFreeContext(gvc);
   if (!result) diags.error("internal", {}, "Graphviz could not lay out or render the diagram as " + format);
