@@ -1,14 +1,17 @@
 """Runs over TCP as a user would: clusters of processes on loopback, nodes
 started by hand in any order, a restarted node, faults, hostile peers, and
 replays of the recorded runs in the simulator."""
+import hashlib
+import hmac
 import os
 import re
 import socket
 import subprocess
+import threading
 import time
 import unittest
 
-from rdctest import TempDir, example, run, tool
+from rdctest import ROOT, TempDir, example, run, tool
 
 RUN, TRACE, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-project")
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -91,15 +94,15 @@ class Cluster(unittest.TestCase):
         self.assertEqual(values(out)["dlvr[3]"], "1")
 
 
-class Nodes(unittest.TestCase):
+class NodeHelpers:
     """Nodes started one by one, as on separate machines."""
 
     def start(self, d, peers, ports, domain, *extra, until="5s"):
         i = int(domain[5:-1])
-        log = open(os.path.join(d, f"{domain}.log"), "wb")
         args = [RUN, os.path.join(d, f"{domain}.ir"), "--listen", f"127.0.0.1:{ports[i]}", "--peers", peers,
                 "--until", until, "--trace", os.path.join(d, f"{domain}.trace"), *extra]
-        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        with open(os.path.join(d, f"{domain}.log"), "wb") as log:
+            return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
 
     def output(self, d, domain):
         with open(os.path.join(d, f"{domain}.log"), encoding="utf-8") as f:
@@ -114,6 +117,9 @@ class Nodes(unittest.TestCase):
 
     def tearDown(self):
         self.dir.__exit__(None, None, None)
+
+
+class Nodes(NodeHelpers, unittest.TestCase):
 
     def test_any_start_order_then_merge_and_replay(self):
         procs = []
@@ -191,6 +197,112 @@ class Nodes(unittest.TestCase):
     def test_a_forged_hello(self):
         body = b"\0" * 64
         self.hostile(len(body).to_bytes(4, "little") + body + b"\0" * 32, "not signed with the cluster key")
+
+
+class FakePeer:
+    """A peer that has the cluster key and speaks the protocol, but lies:
+    it plays node[3] (listed last, so the others dial it) and answers each
+    connection with the frames `script(domain)` gives for that dialler."""
+
+    SCHEMA = os.path.join(ROOT, "tools", "rdc-run", "net", "net.capnp")
+
+    def __init__(self, port, key, model_hash, script):
+        self.key, self.model_hash, self.script = bytes.fromhex(key), model_hash, script
+        self.server = socket.create_server(("127.0.0.1", port))
+        self.server.settimeout(0.2)
+        self.stop = False
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def message(cls, text):
+        return subprocess.run(["capnp", "encode", cls.SCHEMA, "NetFrame"], input=text.encode(),
+                              capture_output=True, check=True).stdout
+
+    def serve(self):
+        while not self.stop:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self.answer, args=(conn,), daemon=True).start()
+
+    def answer(self, conn):
+        try:
+            conn.settimeout(3)
+            length = int.from_bytes(self.read(conn, 4), "little")
+            theirs = self.read(conn, length)
+            self.read(conn, 32)
+            domain = re.search(rb"node\[\d\]", theirs)[0].decode()
+            mine = self.message(f'(hello = (magic = 0x5244434E45543031, version = 1, domain = "node[3]", '
+                                f'modelHash = {self.model_hash}, nonce = 0x"{os.urandom(24).hex()}"))')
+            conn.sendall(len(mine).to_bytes(4, "little") + mine + self.mac(self.key, mine))
+            session = hashlib.blake2b(b"rdc-session-1" + theirs + mine, digest_size=32, key=self.key).digest()
+            for seq, text in enumerate(self.script(domain)):
+                m = self.message(text)
+                tag = self.mac(session, bytes([1]) + seq.to_bytes(8, "little") + m)
+                conn.sendall(len(m).to_bytes(4, "little") + m + tag)
+            time.sleep(0.5)
+        except (OSError, TypeError, subprocess.CalledProcessError):
+            pass
+        finally:
+            conn.close()
+
+    @staticmethod
+    def read(conn, n):
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise OSError("closed")
+            data += chunk
+        return data
+
+    @staticmethod
+    def mac(key, data):  # libsodium's crypto_auth: HMAC-SHA-512 cut to 256 bits
+        return hmac.new(key, data, hashlib.sha512).digest()[:32]
+
+    def close(self):
+        self.stop = True
+        self.thread.join()
+        self.server.close()
+
+
+def model_hash(name, params):
+    """The handshake's model hash: FNV-1a of the name and the parameters."""
+    h = 0xcbf29ce484222325
+    for c in (name + "".join(f"\n{k}={v}" for k, v in params)).encode():
+        h = ((h ^ c) * 0x100000001b3) % (1 << 64)
+    return h
+
+
+class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
+    """A peer with the key cannot crash a node or make it take a bad value."""
+
+    def batch(self, gateway, value):
+        return f'(batch = [(gateway = "{gateway}", value = "{value}")])'
+
+    def test_bad_values_from_a_peer_with_the_key(self):
+        def script(domain):
+            j = domain[5:-1]
+            return {
+                "node[0]": [self.batch(f"net:rb.echo[3].link[{j}]", "true")],         # a Bool for an Int
+                "node[1]": [self.batch("net:rb.nothing", "1")],                       # no such gateway
+                "node[2]": [self.batch(f"net:rb.echo[3].link[{j}]", "1"),             # two values, one line
+                            self.batch(f"net:rb.echo[3].link[{j}]", "2")],
+            }[domain]
+        peer = FakePeer(self.ports[3], KEY, model_hash("bracha", [("n", 4), ("f", 1), ("sender", 0)]), script)
+        try:
+            procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
+            codes = [p.wait(timeout=30) for p in procs]
+        finally:
+            peer.close()
+        self.assertEqual(codes, [2, 2, 2])
+        expected = {0: "not a Int", 1: "which node[1] does not receive from it", 2: "sent two values for"}
+        for i, message in expected.items():
+            log = self.output(self.d, f"node[{i}]")
+            self.assertIn(message, log)
+            self.assertIn(f"dlvr[{i}] = 1", log)  # the run is unharmed
 
 
 class BadUse(unittest.TestCase):
