@@ -208,7 +208,7 @@ kj::Promise<void> Transport::handshakeIn(kj::Own<kj::AsyncIoStream> stream) {
 // A fresh connection replaces the old one, and everything queued for the
 // peer is sent again from the start.
 void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
-  if (peer.conn) lost(peer, peer.conn);
+  if (peer.conn) close(peer);
   ++stats_.connections;
   peer.conn = conn;
   peer.written = 0;
@@ -230,11 +230,18 @@ void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
 // who dials and the peer has not said bye, dials again.
 void Transport::lost(Peer& peer, const std::shared_ptr<Connection>& conn) {
   if (peer.conn != conn) return;
-  peer.conn = nullptr;
-  peer.writing = false;
-  if (conn->closer && conn->closer->isWaiting()) conn->closer->fulfill();
+  close(peer);
   if (peer.dial && !peer.saidBye) dial(peer);
   events_.wake();
+}
+
+// Ends the peer's current connection: its read loop is cancelled, and a
+// write in flight finds that it is no longer the peer's connection.
+void Transport::close(Peer& peer) {
+  std::shared_ptr<Connection> conn = std::move(peer.conn);
+  peer.conn = nullptr;
+  peer.writing = false;
+  if (conn && conn->closer && conn->closer->isWaiting()) conn->closer->fulfill();
 }
 
 kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> conn) {

@@ -65,6 +65,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   kj::Promise<void> handshakeIn(kj::Own<kj::AsyncIoStream> stream);
   void connected(Peer& peer, std::shared_ptr<Connection> conn);
   void lost(Peer& peer, const std::shared_ptr<Connection>& conn);
+  void close(Peer& peer);
   kj::Promise<void> readLoop(Peer& peer, std::shared_ptr<Connection> conn);
   void pump(Peer& peer);
   kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn);
