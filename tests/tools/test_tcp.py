@@ -68,6 +68,25 @@ class Cluster(unittest.TestCase):
         self.assertEqual(rcode, 0, rerr)
         self.assertEqual(values(rout), got)  # the simulator reproduces the values
 
+    def test_a_tcp_run_runs_backwards_and_draws(self):
+        with TempDir() as d:
+            peers, _ = peers_file(d)
+            trace = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, example("bracha"), "--cluster", peers, "--byzantine", "node[0]", "--trace", trace])
+            self.assertEqual(code, 0, out.decode() + err)
+            code, out, err = run([TRACE, "invert", example("bracha"), trace])  # the merged trace, on the whole model
+            self.assertEqual(code, 0, out.decode() + err)
+            self.assertIn("inversion round-trips", out.decode())
+            for i in range(4):  # and each node's own trace, on its projection
+                node = os.path.join(d, "run.trace.nodes", f"node[{i}]")
+                code, out, err = run([TRACE, "invert", node + ".ir", node + ".trace"])
+                self.assertEqual(code, 0, out.decode() + err)
+            code, svg, err = run([tool("rdc-dot"), example("bracha"), "--trace", trace, "-T", "svg"])
+            self.assertEqual(code, 0, err)
+            code, out, err = run([TRACE, "show", trace, "--model", example("bracha"), "--line", "rb.deliver[*].q.value"])
+            self.assertEqual(code, 0, err)
+            self.assertIn("<std>:", out.decode())
+
     def test_a_byzantine_node_over_tcp_replays_exactly(self):
         for seed in ("1", "2"):
             code, out, err, (rcode, rout, rerr) = self.cluster(example("bracha"), "--byzantine", "node[0]", "--seed", seed)

@@ -57,6 +57,39 @@ class Invert(Traces):
         self.assertIn("not recorded from this model", err)
 
 
+    def test_a_trace_with_the_right_hash_but_foreign_lines_is_refused(self):
+        # The header says "bracha" with its hash, but one of its lines is not
+        # Bracha's: every tool that reads a trace against the model says so.
+        trace = self.record("f.trace", BRACHA, *NET)
+        schema = os.path.join(ROOT, "ir", "trace.capnp")
+        code, text, err = run(["capnp", "decode", schema, "TraceChunk"], stdin=read_bytes(trace))
+        self.assertEqual(code, 0, err)
+        forged = text.replace(b'"rb.deliver[0].q.value"', b'"rb.bogus"')
+        code, data, err = run(["capnp", "encode", schema, "TraceChunk"], stdin=forged)
+        self.assertEqual(code, 0, err)
+        bogus = os.path.join(self.dir, "bogus.trace")
+        with open(bogus, "wb") as f:
+            f.write(data)
+        for args in ([TRACE, "invert", BRACHA, bogus], [tool("rdc-dot"), BRACHA, "--trace", bogus],
+                     [RUN, BRACHA, "--replay", bogus]):
+            with self.subTest(tool=os.path.basename(args[0])):
+                code, _, err = run(args)
+                self.assertEqual(code, 2)
+                self.assertIn("rb.bogus is not in this model", err)
+
+    def test_projections_run_backwards(self):
+        # A projection's network deliveries are recorded like the choices of
+        # the cut Links they stand for: a node's own trace inverts.
+        project = tool("rdc-project")
+        part = os.path.join(self.dir, "n2.ir")
+        code, _, err = run([project, BRACHA, "--domain", "node[2]", "-o", part])
+        self.assertEqual(code, 0, err)
+        trace = self.record("n2.trace", part, "--input", "net:rb.send.link[2]=5")
+        code, out, err = run([TRACE, "invert", part, trace])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("inversion round-trips", out.decode())
+
+
 class Diff(Traces):
     def test_identical_traces(self):
         a = self.record("a.trace", BRACHA, *NET, "--seed", "1")

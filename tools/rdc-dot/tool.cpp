@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "ir/tool_io.h"
+#include "ir/trace_lines.h"
 #include "tools/rdc-dot/dot.h"
 
 namespace rdc::dot {
@@ -24,6 +25,7 @@ int run(const Options& o, const Catalog& catalog) {
       diags.error("usage", {}, "--trace: the trace was not recorded from this model (its model hash differs; check -D)");
       return finish(kExitBadInput);
     }
+    if (!onModelLines(*trace, model->graph, catalog, diags)) return finish(kExitBadInput);
   }
   if (!o.domain.empty() &&
       std::find(model->graph.domains.begin(), model->graph.domains.end(), o.domain) == model->graph.domains.end()) {

@@ -7,6 +7,7 @@
 
 #include "ir/glob.h"
 #include "ir/tool_io.h"
+#include "ir/trace_lines.h"
 #include "tools/rdc-run/runner.h"
 
 namespace rdc::run {
@@ -86,12 +87,6 @@ bool Runner::forceable(uint32_t line) const {
   const Endpoint& source = graph_.lines[line].source;
   return source.kind == Endpoint::Kind::Choose ||
          (source.kind == Endpoint::Kind::Input && !graph_.inputs[source.ref].gateway.empty());
-}
-
-bool Runner::isGatewayCopy(const std::string& path, const std::unordered_map<std::string, uint32_t>& byPath) {
-  const std::string suffix = ".net";
-  return path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-         byPath.count(path.substr(0, path.size() - suffix.size()) + ".snd");
 }
 
 std::optional<Value> Runner::typedValue(const std::string& text, TypeId type, const std::string& what) {

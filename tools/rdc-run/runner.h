@@ -91,9 +91,6 @@ class Runner {
   // Choosable inputs bound to `choose`, and a projection's gateway inputs
   // (the cut Link's rcv: forcing it models a corrupt channel at the receiver).
   bool forceable(uint32_t line) const;
-  // A projection's copy of a cut Link's value for the network (`<link>.net`,
-  // in the traces of TCP and split runs), which the whole model has not.
-  static bool isGatewayCopy(const std::string& path, const std::unordered_map<std::string, uint32_t>& byPath);
 
   // ---- projections in one process (run_split.cpp) ----
   // Records a projection's events under the whole model's line ids; its

@@ -28,12 +28,15 @@ class InverseRun final : public InverseContext {
 
   Inversion run() {
     // The inverse's sources: what the forward sinks received (extrinsic
-    // outputs and drops), and the recorded choices.
+    // outputs and drops), and the recorded choices. In a projection, what
+    // the network delivered to a gateway is recorded like the choice of the
+    // cut Link's rcv that it stands for.
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
       bool sinkToken = line.sink.kind == Endpoint::Kind::Output || line.sink.kind == Endpoint::Kind::Drop;
       if (sinkToken && fwdOut_[l].value) setOut(l, *fwdOut_[l].value);
-      if (line.source.kind == Endpoint::Kind::Choose && fwdIn_[l].value) {
+      bool gateway = line.source.kind == Endpoint::Kind::Input && !graph_.inputs[line.source.ref].gateway.empty();
+      if ((line.source.kind == Endpoint::Kind::Choose || gateway) && fwdIn_[l].value) {
         in_[l] = fwdIn_[l].value;
         given_.push_back(l);
         enqueue(line.instance);
@@ -122,7 +125,7 @@ class InverseRun final : public InverseContext {
     }
     for (const Extrinsic& x : graph_.inputs) {
       const Recorded& r = fwdIn_[x.line];
-      if (!r.value) continue;  // not demanded in the forward run
+      if (!r.value || !x.gateway.empty()) continue;  // not demanded in the forward run; or given
       if (!in_[x.line]) mismatch(x.line, "input " + x.name + " cannot be recovered from the outputs");
       else if (*in_[x.line] == *r.value) ++result.recoveredInputs;
     }

@@ -17,6 +17,7 @@
 #include "ir/ir_io.h"
 #include "ir/tool_io.h"
 #include "ir/trace_io.h"
+#include "ir/trace_lines.h"
 #include "tools/rdc-trace/invert.h"
 
 namespace rdc::trace {
@@ -75,9 +76,16 @@ int show(const ShowOptions& o, const Catalog& catalog) {
       diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs)");
       return report(diags, kExitBadInput);
     }
-    for (const FlatLine& line : model->graph.lines) {
-      const Pos& p = line.pos;
-      where.push_back(diags.files()[p.file] + ":" + std::to_string(p.line) + ":" + std::to_string(p.col));
+    // By path: a merged trace lists its lines in its own order.
+    std::unordered_map<std::string, std::string> position;
+    for (uint32_t l = 0; l < model->graph.lines.size(); ++l) {
+      const Pos& p = model->graph.lines[l].pos;
+      position.emplace(model->graph.linePath(catalog, l),
+                       diags.files()[p.file] + ":" + std::to_string(p.line) + ":" + std::to_string(p.col));
+    }
+    for (const std::string& path : header.linePaths) {
+      auto it = position.find(path);
+      where.push_back(it == position.end() ? "-" : it->second);
     }
   }
   std::vector<bool> shown(header.linePaths.size(), true);
@@ -258,6 +266,7 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
     diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs; check -D)");
     return report(diags, kExitBadInput);
   }
+  if (!onModelLines(*forward, model->graph, catalog, diags)) return report(diags, kExitBadInput);
   Inversion result = invert(model->graph, catalog, *forward);
   if (!o.output.empty()) {
     auto writer = TraceWriter::open(o.output, diags);
