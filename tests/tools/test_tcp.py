@@ -343,6 +343,11 @@ class BadUse(unittest.TestCase):
             code, _, err = run([RUN, example("bracha"), "--listen", "127.0.0.1:0", "--peers", peers])
             self.assertEqual(code, 2)
             self.assertIn("one domain's projection", err)
+            for modes in (["--cluster", peers, "--seeds", "0..3"], ["--split", "--seeds", "0..3"],
+                          ["--split", "--cluster", peers]):
+                code, _, err = run([RUN, example("bracha"), *modes])
+                self.assertEqual(code, 2)
+                self.assertIn("give one", err)
             with socket.socket() as taken:
                 taken.bind(("127.0.0.1", 0))
                 taken.listen()

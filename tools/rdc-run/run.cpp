@@ -239,6 +239,11 @@ int run(const Options& options, const Catalog& catalog) {
   };
   auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(kExitBadInput);
+  int modes = options.split + !options.listen.empty() + !options.cluster.empty() + !options.seeds.empty();
+  if (modes > 1) {
+    diags.error("usage", {}, "--split, --listen, --cluster and --seeds are different ways to run: give one");
+    return finish(kExitBadInput);
+  }
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare()) return finish(kExitBadInput);
   if (!options.seeds.empty()) {
