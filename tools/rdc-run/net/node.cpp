@@ -5,6 +5,7 @@
 #include <kj/async-io.h>
 #include <kj/timer.h>
 
+#include <algorithm>
 #include <map>
 
 #include "ir/expr.h"
@@ -151,7 +152,8 @@ NodeOutcome runNode(const NodeSetup& setup) {
       }
     }
     if ((finishing && transport.flushed() && transport.peersDone()) || t >= config.until) break;
-    int64_t wake = std::min(execution.nextTime().value_or(INT64_MAX), config.until);
+    // At most a minute at a time: a far `until` must not overflow the clock.
+    int64_t wake = std::min({execution.nextTime().value_or(INT64_MAX), config.until, t + 60'000'000'000});
     auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
     timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
   }
