@@ -1,7 +1,8 @@
 // A trace read against a model: its events renumbered by the model's own
-// line table. Tools that combine a trace with a model (invert, replay, dot)
-// go through this, so that a trace whose lines are not the model's is an
-// error, never an index out of range.
+// line table. `rdc-trace invert` and `rdc-dot --trace` go through this (and
+// `rdc-run --replay` matches its choices by path the same way), so that a
+// trace whose lines are not the model's is an error, never an index out of
+// range.
 #pragma once
 
 #include <string>

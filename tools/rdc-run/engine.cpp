@@ -162,9 +162,8 @@ class Run final : public FireContext {
     demand();
   }
 
-  // Sources: constants and inputs at time 0 (unless their domain is crashed
-  // from 0, or they are gateways the network fills in); forced values from
-  // the configuration and Byzantine domains.
+  // Sources: constants and inputs at time 0, unless their domain is crashed
+  // from 0 or they are gateways that the network fills in.
   void start() {
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
