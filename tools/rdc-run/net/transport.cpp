@@ -132,13 +132,22 @@ std::string Transport::hello() const {
   return encodeMessage(f);
 }
 
+// Accepts for ever; a failed accept (out of file descriptors under a flood
+// of connections, say) is reported and retried, so the node stays reachable.
 kj::Promise<void> Transport::acceptLoop() {
-  return listener_->accept().then([this](kj::Own<kj::AsyncIoStream> stream) {
-    tasks_.add(handshakeIn(kj::mv(stream)).catch_([this](kj::Exception&& e) {
-      events_.hostile("a connecting node", hostileReason(e).value_or(e.getDescription().cStr()));
-    }));
-    return acceptLoop();
-  });
+  return listener_->accept()
+      .then([this](kj::Own<kj::AsyncIoStream> stream) {
+        tasks_.add(handshakeIn(kj::mv(stream)).catch_([this](kj::Exception&& e) {
+          // A peer that goes away while connecting is not hostile; one that says nothing, or lies, is.
+          if (e.getType() == kj::Exception::Type::DISCONNECTED && !hostileReason(e)) return;
+          events_.hostile("a connecting node", hostileReason(e).value_or(e.getDescription().cStr()));
+        }));
+      })
+      .catch_([this](kj::Exception&& e) -> kj::Promise<void> {
+        events_.hostile(self_, std::string("accepting a connection: ") + e.getDescription().cStr());
+        return io_.getTimer().afterDelay(100 * kj::MILLISECONDS);
+      })
+      .then([this]() { return acceptLoop(); });
 }
 
 // Dials until connected; after a failure (the peer is not up yet), again
