@@ -78,11 +78,12 @@ struct GraphFacts {
     choiceStart.push_back(0);
     std::vector<uint32_t> named;
     optionCount.assign(n, 0);
+    std::optional<uint16_t> select = catalog.find("Select");
     for (uint32_t l = 0; l < n; ++l) {
       sig[l] = graph.signature(catalog, l);
       passThrough[l] = !sig[l] || sig[l]->passThrough;
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];
-      if (catalog.at(inst.base).name == "Select" && l == inst.firstLine) optionCount[l] = inst.args[0];
+      if (inst.base == select && l == inst.firstLine) optionCount[l] = inst.args[0];
     }
     for (uint32_t l = 0; l < n; ++l) {
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];

@@ -62,22 +62,26 @@ bool Runner::prepare() {
 int Runner::single(uint64_t seed) {
   config_.seed = seed;
   std::unique_ptr<TraceWriter> writer;
+  if (!openTrace(seed, writer)) return kExitBadInput;
   TraceSink sink;
-  if (!options_.trace.empty()) {
-    writer = TraceWriter::open(options_.trace, diags_);
-    if (!writer) return kExitBadInput;
-    writer->header(header(seed));
-    sink.writer = writer.get();
-    config_.sink = &sink;
-  }
+  sink.writer = writer.get();
+  config_.sink = writer ? &sink : nullptr;
   RunResult result = simulator_.run(config_);
   config_.sink = nullptr;
   if (writer) writer->finish(result.events, result.endTime);
-  return report(seed, result);
+  return report(seed, result, correct_);
 }
 
-int Runner::report(uint64_t seed, const RunResult& result) {
-  auto checks = checks_.evaluate(result, config_, correct_);
+bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
+  if (options_.trace.empty()) return true;
+  writer = TraceWriter::open(options_.trace, diags_);
+  if (!writer) return false;
+  writer->header(header(seed));
+  return true;
+}
+
+int Runner::report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct) {
+  auto checks = checks_.evaluate(result, config_, correct);
   bool ok = result.failures.empty();
   for (const CheckResult& c : checks) ok &= c.pass;
   if (options_.json) {

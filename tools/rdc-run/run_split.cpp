@@ -21,17 +21,14 @@ int Runner::split(uint64_t seed) {
     projections.push_back(std::move(*part));
   }
   std::unique_ptr<TraceWriter> writer;
+  if (!openTrace(seed, writer)) return kExitBadInput;
   std::vector<std::unique_ptr<EventSink>> sinks;
-  if (!options_.trace.empty()) {
-    writer = TraceWriter::open(options_.trace, diags_);
-    if (!writer) return kExitBadInput;
-    writer->header(header(seed));
-  }
   for (const LoadedModel& part : projections) {
+    std::vector<uint32_t> lines = wholeLines(part.graph);
     simulators.push_back(std::make_unique<Simulator>(part.graph, catalog_));
-    parts.push_back({simulators.back().get(), configFor(part.graph)});
+    parts.push_back({simulators.back().get(), configFor(part.graph, lines)});
     if (writer) {
-      sinks.push_back(std::make_unique<WholeLineSink>(*writer, wholeLines(part.graph)));
+      sinks.push_back(std::make_unique<WholeLineSink>(*writer, std::move(lines)));
       parts.back().config.sink = sinks.back().get();
     }
   }
@@ -40,12 +37,13 @@ int Runner::split(uint64_t seed) {
   uint64_t written = 0;
   for (const auto& sink : sinks) written += static_cast<WholeLineSink&>(*sink).written;
   if (writer) writer->finish(written, result.endTime);
-  return report(seed, result);
+  return report(seed, result, correct_);
 }
 
 std::vector<uint32_t> Runner::wholeLines(const Graph& part) {
   if (wholeByPath_.empty()) {
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) wholeByPath_.emplace(graph_.linePath(catalog_, l), l);
+    for (uint32_t i = 0; i < graph_.instances.size(); ++i) instanceByPath_.emplace(graph_.instances[i].path, i);
   }
   std::vector<uint32_t> map(part.lines.size(), kNone);
   for (uint32_t l = 0; l < part.lines.size(); ++l) {
@@ -55,7 +53,7 @@ std::vector<uint32_t> Runner::wholeLines(const Graph& part) {
   return map;
 }
 
-RunConfig Runner::configFor(const Graph& part) {
+RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& lines) {
   RunConfig c = config_;
   c.sink = nullptr;
   c.inputs.assign(part.inputs.size(), std::nullopt);
@@ -64,7 +62,6 @@ RunConfig Runner::configFor(const Graph& part) {
       if (graph_.inputs[w].name == part.inputs[i].name) c.inputs[i] = config_.inputs[w];
     }
   }
-  std::vector<uint32_t> lines = wholeLines(part);
   c.forces.assign(part.lines.size(), std::nullopt);
   c.replay.assign(config_.replay.empty() ? 0 : part.lines.size(), std::nullopt);
   for (uint32_t l = 0; l < part.lines.size(); ++l) {
@@ -72,12 +69,10 @@ RunConfig Runner::configFor(const Graph& part) {
     c.forces[l] = config_.forces[lines[l]];
     if (!c.replay.empty()) c.replay[l] = config_.replay[lines[l]];
   }
-  std::map<std::string, uint32_t> instanceByPath;
-  for (uint32_t i = 0; i < graph_.instances.size(); ++i) instanceByPath.emplace(graph_.instances[i].path, i);
   c.linkLatency.assign(part.instances.size(), Latency{});
   for (uint32_t i = 0; i < part.instances.size(); ++i) {
-    auto it = instanceByPath.find(part.instances[i].path);
-    if (it != instanceByPath.end()) c.linkLatency[i] = config_.linkLatency[it->second];
+    auto it = instanceByPath_.find(part.instances[i].path);
+    if (it != instanceByPath_.end()) c.linkLatency[i] = config_.linkLatency[it->second];
   }
   return c;
 }

@@ -37,13 +37,9 @@ int Runner::node(uint64_t seed) {
   }
   config_.seed = seed;
   std::unique_ptr<TraceWriter> writer;
+  if (!openTrace(seed, writer)) return kExitBadInput;
   TraceSink sink;
-  if (!options_.trace.empty()) {
-    writer = TraceWriter::open(options_.trace, diags_);
-    if (!writer) return kExitBadInput;
-    writer->header(header(seed));
-    sink.writer = writer.get();
-  }
+  sink.writer = writer.get();
   net::NodeSetup setup;
   setup.simulator = &simulator_;
   setup.config = config_;
@@ -65,7 +61,7 @@ int Runner::node(uint64_t seed) {
   if (!outcome.started) return kExitBadInput;
   std::cerr << "tcp " << self << ": " << outcome.connections << " connections, " << outcome.frames << " frames, "
             << outcome.deliveries << " deliveries, " << outcome.bytes << " bytes sent\n";
-  int code = report(seed, outcome.result);
+  int code = report(seed, outcome.result, correct_);
   return outcome.problems.empty() ? code : kExitBadInput;
 }
 
@@ -145,9 +141,7 @@ int Runner::cluster(uint64_t seed) {
       result.waits[o] = "what " + d + " never received (see " + (options_.trace.empty() ? std::string("--trace") : dir) + ")";
     }
   }
-  std::swap(correct, correct_);
-  int code = report(seed, result);
-  std::swap(correct, correct_);
+  int code = report(seed, result, correct);
   return diags_.hasErrors() ? kExitBadInput : code;
 }
 

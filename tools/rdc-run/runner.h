@@ -5,6 +5,7 @@
 // in-process network) and run_tcp.cpp (a node over TCP, a cluster).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -67,8 +68,11 @@ class Runner {
       ++count;
     }
   };
-  /// Evaluates the checks on a run of the whole model and prints it.
-  int report(uint64_t seed, const RunResult& result);
+  /// Opens --trace, if given, and writes its header; false if it cannot.
+  bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer);
+  /// Evaluates the checks on a run of the whole model (with these domains
+  /// correct) and prints it.
+  int report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct);
   void printRun(const RunResult& result, const std::vector<CheckResult>& checks);
   std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks);
   // The one-line command that reruns a seed: the original command line
@@ -111,10 +115,11 @@ class Runner {
   };
   // Per line of a projection, the whole model's line of the same path (kNone if none).
   std::vector<uint32_t> wholeLines(const Graph& part);
-  // The whole run's configuration carried over to a projection: inputs by
-  // name, forced and replayed choices by line path, link latencies by
-  // instance path (a gateway keeps its Link's path); domains are shared.
-  RunConfig configFor(const Graph& part);
+  // The whole run's configuration carried over to a projection (`lines`:
+  // its wholeLines): inputs by name, forced and replayed choices by line
+  // path, link latencies by instance path (a gateway keeps its Link's
+  // path); domains are shared.
+  RunConfig configFor(const Graph& part, const std::vector<uint32_t>& lines);
   // The projections' results as one result of the whole model (outputs by name).
   RunResult combine(const std::vector<LoadedModel>& parts, const std::vector<RunResult>& results);
 
@@ -142,7 +147,8 @@ class Runner {
   std::vector<bool> correct_;
   std::vector<std::optional<Value>> replayed_;
   uint64_t replaySeed_ = 0;
-  std::unordered_map<std::string, uint32_t> wholeByPath_;
+  // The whole model's lines and instances by path, made on first use by --split.
+  std::unordered_map<std::string, uint32_t> wholeByPath_, instanceByPath_;
 };
 
 }  // namespace rdc::run
