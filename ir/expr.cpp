@@ -7,8 +7,6 @@ namespace rdc {
 
 namespace {
 
-constexpr int kMaxDepth = 200;
-
 struct Token {
   enum class Kind { End, Int, Duration, String, Ident, Op } kind;
   uint32_t offset;
@@ -159,21 +157,39 @@ class Parser {
     if (!eatOp(op)) return fail("expected '" + std::string(op) + "'");
     return e;
   }
-  static ExprPtr make(Expr::Kind kind, uint32_t offset, std::string text,
-                      std::vector<ExprPtr> kids) {
+  ExprPtr tooDeep(uint32_t offset) {
+    if (!failed_) {
+      *error_ = {"expr-syntax", offset, "expression nested more than " + std::to_string(kMaxExprDepth) +
+                                            " levels deep (each operator, call, index and parenthesis is a level;"
+                                            " a chain `a + b + ...` of N terms is N levels)"};
+    }
+    failed_ = true;
+    return nullptr;
+  }
+  // Recursion guard: `depth` counts the levels enclosing the text being parsed.
+  bool tooDeepHere(int depth) {
+    if (depth < static_cast<int>(kMaxExprDepth)) return false;
+    tooDeep(peek().offset);
+    return true;
+  }
+  // A node above `kids`; refused when it makes the tree too deep (a left-associative
+  // chain grows the tree without recursing, so recursion depth alone cannot bound it).
+  ExprPtr make(Expr::Kind kind, uint32_t offset, std::string text, std::vector<ExprPtr> kids) {
     auto e = std::make_shared<Expr>();
     e->kind = kind;
     e->offset = offset;
     e->text = std::move(text);
+    for (const ExprPtr& k : kids) e->height = std::max(e->height, k->height + 1);
+    if (e->height > kMaxExprDepth) return tooDeep(offset);
     e->kids = std::move(kids);
     return e;
   }
 
   // Lowest: conditional (right-assoc), then =>, ||, &&, comparison, +-, */%, unary, postfix.
   ExprPtr parseExpr(int depth) {
-    if (depth > kMaxDepth) return fail("expression nested too deeply");
+    if (tooDeepHere(depth)) return nullptr;
     uint32_t offset = peek().offset;
-    ExprPtr cond = parseBinary(0, depth + 1);
+    ExprPtr cond = parseBinary(0, depth);
     if (!cond || !eatOp("?")) return cond;
     ExprPtr yes = parseExpr(depth + 1);
     if (!yes || !eatOp(":")) return yes ? fail("expected ':' in conditional") : nullptr;
@@ -198,16 +214,15 @@ class Parser {
       ExprPtr hi = parseBinary(3, depth + 1);
       if (!hi) return nullptr;
       domain = make(Expr::Kind::Range, domain->offset, "..", {domain, hi});
+      if (!domain) return nullptr;
     }
     if (!eatOp(":")) return fail("expected ':' after the quantifier's domain");
     ExprPtr body = parseExpr(depth + 1);
     if (!body) return nullptr;
-    auto e = std::make_shared<Expr>();
-    e->kind = Expr::Kind::Quant;
-    e->offset = offset;
-    e->text = which;
+    auto quant = make(Expr::Kind::Quant, offset, which, {domain, body});
+    if (!quant) return nullptr;
+    auto e = std::make_shared<Expr>(*quant);
     e->vars = std::move(vars);
-    e->kids = {domain, body};
     return e;
   }
 
@@ -224,8 +239,8 @@ class Parser {
   }
 
   ExprPtr parseBinary(int minPrec, int depth) {
-    if (depth > kMaxDepth) return fail("expression nested too deeply");
-    ExprPtr lhs = parseUnary(depth + 1);
+    if (tooDeepHere(depth)) return nullptr;
+    ExprPtr lhs = parseUnary(depth);
     while (lhs) {
       int prec = precedence(peek());
       if (prec < minPrec) break;
@@ -239,18 +254,18 @@ class Parser {
   }
 
   ExprPtr parseUnary(int depth) {
-    if (depth > kMaxDepth) return fail("expression nested too deeply");
+    if (tooDeepHere(depth)) return nullptr;
     if (isOp("-") || isOp("!")) {
       Token op = toks_[pos_++];
       ExprPtr operand = parseUnary(depth + 1);
       if (!operand) return nullptr;
       return make(Expr::Kind::Unary, op.offset, op.text, {operand});
     }
-    return parsePostfix(depth + 1);
+    return parsePostfix(depth);
   }
 
   ExprPtr parsePostfix(int depth) {
-    ExprPtr e = parsePrimary(depth + 1);
+    ExprPtr e = parsePrimary(depth);
     while (e) {
       uint32_t offset = peek().offset;
       if (eatOp("[")) {
@@ -259,13 +274,24 @@ class Parser {
         e = make(Expr::Kind::Index, offset, "[]", {e, index});
       } else if (eatOp(".")) {
         if (peek().kind != Token::Kind::Int) return fail("expected a tuple field number after '.'");
-        auto field = std::make_shared<Expr>(*make(Expr::Kind::Field, offset, ".", {e}));
+        ExprPtr node = make(Expr::Kind::Field, offset, ".", {e});
+        if (!node) return nullptr;
+        auto field = std::make_shared<Expr>(*node);
         field->value = Value::integer(toks_[pos_++].value);
         e = field;
       } else {
         break;
       }
     }
+    return e;
+  }
+
+  // `(e)`: the same node, one level higher, so that parentheses count towards
+  // the depth as they count towards the parser's recursion.
+  ExprPtr grouped(const ExprPtr& inner, uint32_t offset) {
+    if (inner->height + 1 > kMaxExprDepth) return tooDeep(offset);
+    auto e = std::make_shared<Expr>(*inner);
+    e->height = inner->height + 1;
     return e;
   }
 
@@ -324,7 +350,7 @@ class Parser {
             trailingComma = true;
             if (eatOp(")")) break;
           }
-          if (items.size() == 1 && !trailingComma) return items[0];
+          if (items.size() == 1 && !trailingComma) return grouped(items[0], t.offset);
           return make(Expr::Kind::Tuple, t.offset, "()", std::move(items));
         }
         return fail("unexpected '" + t.text + "'");

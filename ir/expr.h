@@ -19,6 +19,13 @@ namespace rdc {
 struct Expr;
 using ExprPtr = std::shared_ptr<const Expr>;
 
+/// The deepest expression tree the parser builds: every node (operator,
+/// call, index, field, quantifier, leaf) and every parenthesis is one level,
+/// so a chain `a + b + ... ` of N terms is N levels deep. Deeper text is an
+/// `expr-syntax` error, which bounds the recursion of every later walk
+/// (evaluation, typing, lint passes, printing) without each checking.
+constexpr uint32_t kMaxExprDepth = 256;
+
 /// One node of a parsed expression. `offset` is the byte offset of the node
 /// in the text it was parsed from, for diagnostics.
 struct Expr {
@@ -37,6 +44,7 @@ struct Expr {
   };
   Kind kind;
   uint32_t offset = 0;
+  uint32_t height = 1;  ///< levels from this node down to its deepest leaf (at most kMaxExprDepth)
   std::string text;
   Value value;
   std::vector<std::string> vars;
@@ -50,7 +58,9 @@ struct ExprError {
   std::string message;
 };
 
-/// Parses `text`; on failure returns null and fills `error`.
+/// Parses `text`; on failure returns null and fills `error`. A tree deeper
+/// than kMaxExprDepth is refused as `expr-syntax` at the operator (or
+/// parenthesis) where it gets too deep.
 ExprPtr parseExpr(std::string_view text, ExprError* error);
 
 /// Resolves a free name to a value; nullopt if unknown.

@@ -71,6 +71,49 @@ TEST(Expr, DeepNestingIsRejectedNotOverflowed) {
   EXPECT_EQ(parseExpr(negations + "1", &error), nullptr);
 }
 
+// `TERM op TERM op ...` with `terms` terms: a left-associative chain as deep as it is long.
+std::string chain(size_t terms, const std::string& term, const std::string& op) {
+  std::string text = term;
+  for (size_t i = 1; i < terms; ++i) text += op + term;
+  return text;
+}
+
+TEST(Expr, ChainsAsDeepAsTheLimitParseAndEvaluate) {
+  ExprError error;
+  ExprPtr sum = parseExpr(chain(kMaxExprDepth, "1", "+"), &error);
+  ASSERT_NE(sum, nullptr) << error.message;
+  EXPECT_EQ(sum->height, kMaxExprDepth);
+  EXPECT_EQ(eval(chain(kMaxExprDepth, "1", "+"))->i, static_cast<int64_t>(kMaxExprDepth));
+  EXPECT_EQ(*eval(chain(kMaxExprDepth, "true", " && ")), Value::boolean(true));
+  EXPECT_EQ(*eval(std::string(kMaxExprDepth - 1, '(') + "n" + std::string(kMaxExprDepth - 1, ')')),
+            Value::integer(4));
+}
+
+TEST(Expr, ChainsOneDeeperThanTheLimitAreRefusedAtTheOperator) {
+  ExprError error;
+  std::string text = chain(kMaxExprDepth + 1, "1", "+");
+  EXPECT_EQ(parseExpr(text, &error), nullptr);
+  EXPECT_EQ(error.code, "expr-syntax");
+  EXPECT_EQ(error.offset, text.rfind('+'));  // the operator that made the tree too deep
+  EXPECT_NE(error.message.find(std::to_string(kMaxExprDepth)), std::string::npos);
+  // Parentheses count as levels, as in `((n))`, and so do the nodes below them.
+  EXPECT_EQ(parseExpr(std::string(kMaxExprDepth, '(') + "n" + std::string(kMaxExprDepth, ')'), &error), nullptr);
+  EXPECT_EQ(parseExpr("(" + chain(kMaxExprDepth, "1", "+") + ")", &error), nullptr);
+  EXPECT_EQ(parseExpr(chain(kMaxExprDepth, "a", "=>") + "=> b", &error), nullptr);  // right-associative
+  std::string indexed = "x";
+  for (uint32_t i = 0; i < kMaxExprDepth; ++i) indexed += "[0]";
+  EXPECT_EQ(parseExpr(indexed, &error), nullptr);
+  EXPECT_EQ(parseExpr("forall i in 0..2: " + chain(kMaxExprDepth, "true", " && "), &error), nullptr);
+}
+
+TEST(Expr, ChainsFromTheIssueAreRefusedNotOverflowed) {
+  ExprError error;
+  EXPECT_EQ(parseExpr(chain(160'000, "1", "+"), &error), nullptr);
+  EXPECT_EQ(error.code, "expr-syntax");
+  EXPECT_EQ(parseExpr(chain(50'000, "has(x)", " && "), &error), nullptr);
+  EXPECT_EQ(error.code, "expr-syntax");
+}
+
 TEST(Expr, QuantifiersParseAndListFreeNames) {
   ExprError error;
   ExprPtr e = parseExpr("forall i, j in correct(node): has(dlvr[i]) => dlvr[i] == dlvr[j] + k", &error);
