@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace rdc {
 
 namespace {
 
 // The "waits for" graph: node 2l is line l's input becoming available,
-// node 2l+1 its output. An edge u -> v means v cannot happen before u.
+// node 2l+1 its output; further nodes are groups ("any k of these"). A node
+// happens once `need` of its predecessors have: all of them for a line's
+// end, fewer for a group. An edge u -> v means u counts towards v.
 class WaitGraph {
  public:
   WaitGraph(const Graph& graph, const Catalog& catalog) : graph_(graph), catalog_(catalog) {
+    need_.assign(2 * graph.lines.size(), kAll);
     for (const FlatInstance& inst : graph.instances) instanceEdges(inst);
     for (uint32_t l = 0; l < graph.lines.size(); ++l) {
       const Endpoint& src = graph.lines[l].source;
@@ -19,32 +23,35 @@ class WaitGraph {
     }
   }
 
-  // Kahn's algorithm; returns a cycle (as line ids) if one remains.
+  // Propagates from the nodes that wait for nothing; a node that never
+  // happens has a predecessor that never happens, so walking back through
+  // those finds a cycle. Returns it as line ids, or empty if every node happens.
   std::vector<uint32_t> findCycle() const {
-    size_t n = 2 * graph_.lines.size();
-    std::vector<uint32_t> indegree(n, 0), offsets(n + 1, 0), targets(edges_.size());
-    for (const auto& [u, v] : edges_) ++offsets[u + 1], ++indegree[v];
+    size_t n = need_.size();
+    std::vector<uint32_t> predecessors(n, 0), offsets(n + 1, 0), targets(edges_.size());
+    for (const auto& [u, v] : edges_) ++offsets[u + 1], ++predecessors[v];
     for (size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
     std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
     for (const auto& [u, v] : edges_) targets[fill[u]++] = v;
+    std::vector<uint32_t> missing(n);
     std::vector<uint32_t> queue;
     for (uint32_t v = 0; v < n; ++v) {
-      if (indegree[v] == 0) queue.push_back(v);
+      missing[v] = std::min(need_[v], predecessors[v]);
+      if (missing[v] == 0) queue.push_back(v);
     }
     for (size_t head = 0; head < queue.size(); ++head) {
       uint32_t u = queue[head];
       for (uint32_t e = offsets[u]; e < offsets[u + 1]; ++e) {
-        if (--indegree[targets[e]] == 0) queue.push_back(targets[e]);
+        if (missing[targets[e]] > 0 && --missing[targets[e]] == 0) queue.push_back(targets[e]);
       }
     }
     if (queue.size() == n) return {};
-    // Every node left has a predecessor left: walk back until one repeats.
     std::vector<uint32_t> predecessor(n, kNone);
     for (const auto& [u, v] : edges_) {
-      if (indegree[u] > 0 && indegree[v] > 0) predecessor[v] = u;
+      if (missing[u] > 0 && missing[v] > 0) predecessor[v] = u;
     }
     uint32_t v = 0;
-    while (indegree[v] == 0) ++v;
+    while (missing[v] == 0) ++v;
     std::vector<uint32_t> seen(n, 0);
     while (!seen[v]) {
       seen[v] = 1;
@@ -52,7 +59,8 @@ class WaitGraph {
     }
     std::vector<uint32_t> cycle;
     for (uint32_t u = v;;) {
-      if (cycle.empty() || cycle.back() != u / 2) cycle.push_back(u / 2);
+      bool isLine = u < 2 * graph_.lines.size();
+      if (isLine && (cycle.empty() || cycle.back() != u / 2)) cycle.push_back(u / 2);
       u = predecessor[u];
       if (u == v) break;
     }
@@ -62,8 +70,17 @@ class WaitGraph {
   }
 
  private:
+  static constexpr uint32_t kAll = UINT32_MAX;
   static uint32_t in(uint32_t line) { return 2 * line; }
   static uint32_t out(uint32_t line) { return 2 * line + 1; }
+
+  // A node that happens once `need` of `members` have.
+  uint32_t group(const std::vector<uint32_t>& members, uint32_t need) {
+    uint32_t g = static_cast<uint32_t>(need_.size());
+    need_.push_back(need);
+    for (uint32_t m : members) edges_.push_back({m, g});
+    return g;
+  }
 
   // Lines of `inst` whose signature line (or Fn argument) is named `name`.
   void linesNamed(const FlatInstance& inst, const std::string& name, std::vector<uint32_t>& out) const {
@@ -71,6 +88,15 @@ class WaitGraph {
       const LineSig* sig = graph_.signature(catalog_, l);
       if (sig ? sig->name == name && !catalog_.at(inst.base).variadicArgs : name == "*args") out.push_back(l);
     }
+  }
+
+  // A constant bound to `line`'s input, if it is an Int.
+  std::optional<int64_t> constantInt(uint32_t line) const {
+    const Endpoint& src = graph_.lines[line].source;
+    if (src.kind != Endpoint::Kind::Const || src.ref >= graph_.constants.size()) return std::nullopt;
+    const Value& v = graph_.constants[src.ref];
+    if (v.kind != Value::Kind::Int) return std::nullopt;
+    return v.i;
   }
 
   void instanceEdges(const FlatInstance& inst) {
@@ -84,16 +110,53 @@ class WaitGraph {
       for (uint32_t m : needed) {
         if (m != l) edges_.push_back({in(m), out(l)});
       }
-      if (s->choosable && graph_.lines[l].source.kind == Endpoint::Kind::Choose) {
-        needed.clear();
-        for (const std::string& need : s->choiceNeeds) linesNamed(inst, need, needed);
-        for (uint32_t m : needed) edges_.push_back({in(m), in(l)});
-      }
+      if (s->choosable) ruleEdges(inst, *s, l);
     }
+  }
+
+  // When a choosable input can become available. Chosen or forced (bound to
+  // a constant, a wire or an input), it becomes available when its rule
+  // would decide: after every strict need, and after "any of" its other
+  // reads (any k of the votes for a Quorum). A read indexed by another
+  // choosable line (Select's chosen reads options[choice]) is the option
+  // that line picked when it is chosen, that one option when it is a known
+  // constant, and otherwise could be any of them, so all are waited for.
+  void ruleEdges(const FlatInstance& inst, const LineSig& s, uint32_t l) {
+    std::vector<uint32_t> strict, anyOf;
+    for (const std::string& need : s.choiceNeeds) linesNamed(inst, need, strict);
+    std::vector<uint32_t> indexed;
+    for (const std::string& read : s.choiceReads) {
+      if (read == s.choiceIndexedBy) continue;
+      bool isNeed = std::find(s.choiceNeeds.begin(), s.choiceNeeds.end(), read) != s.choiceNeeds.end();
+      if (!isNeed) linesNamed(inst, read, s.choiceIndexedBy.empty() ? anyOf : indexed);
+    }
+    for (uint32_t m : strict) edges_.push_back({in(m), in(l)});
+    if (!anyOf.empty()) {
+      uint32_t k = catalog_.at(inst.base).name == "Quorum" && inst.args.size() > 1 && inst.args[1] > 0
+                       ? static_cast<uint32_t>(std::min<int64_t>(inst.args[1], UINT32_MAX))
+                       : 1;
+      std::vector<uint32_t> ins;
+      for (uint32_t m : anyOf) ins.push_back(in(m));
+      edges_.push_back({group(ins, k), in(l)});
+    }
+    if (indexed.empty()) return;
+    std::vector<uint32_t> by;
+    linesNamed(inst, s.choiceIndexedBy, by);
+    if (by.size() != 1) return;
+    const Endpoint& indexSource = graph_.lines[by[0]].source;
+    if (indexSource.kind == Endpoint::Kind::Choose) return;  // the option it picked has arrived
+    std::optional<int64_t> k = constantInt(by[0]);
+    if (k) {
+      // A constant index out of range selects nothing: the run reports it.
+      if (*k >= 0 && static_cast<uint64_t>(*k) < indexed.size()) edges_.push_back({in(indexed[*k]), in(l)});
+      return;
+    }
+    for (uint32_t m : indexed) edges_.push_back({in(m), in(l)});
   }
 
   const Graph& graph_;
   const Catalog& catalog_;
+  std::vector<uint32_t> need_;
   std::vector<std::pair<uint32_t, uint32_t>> edges_;
 };
 
@@ -107,7 +170,22 @@ void checkDeadlockCycles(const Model&, const Graph& graph, const Catalog& catalo
   path += cycle.size() > 12 ? "... -> " : "";
   path += graph.linePath(catalog, cycle[0]);
   diags.error("deadlock-cycle", graph.lines[cycle[0]].pos,
-              "cycle with no choice point (a definite deadlock): " + path);
+              "cycle with no choice point that can wait off it (a definite deadlock): " + path);
+}
+
+void checkConstantDurations(const Model&, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
+  for (uint32_t l = 0; l < graph.lines.size(); ++l) {
+    const Endpoint& src = graph.lines[l].source;
+    const LineSig* sig = graph.signature(catalog, l);
+    if (!sig || sig->type.generic || sig->type.fixed != TypeTable::kDuration) continue;
+    if (src.kind != Endpoint::Kind::Const || src.ref >= graph.constants.size()) continue;
+    const Value& v = graph.constants[src.ref];
+    if (v.kind == Value::Kind::Duration && v.i < 0) {
+      diags.error("negative-duration", graph.lines[l].pos,
+                  "the constant duration " + std::to_string(v.i) + "ns into " + graph.linePath(catalog, l) +
+                      " is negative: a duration waits forward in time");
+    }
+  }
 }
 
 namespace {
@@ -320,7 +398,9 @@ void checkPropertyNames(const Model& model, const Graph& graph, const Catalog&, 
 }
 
 std::vector<LintPass> standardLintPasses() {
-  return {{"deadlock-cycles", checkDeadlockCycles}, {"check-names", checkPropertyNames}};
+  return {{"deadlock-cycles", checkDeadlockCycles},
+          {"constant-durations", checkConstantDurations},
+          {"check-names", checkPropertyNames}};
 }
 
 }  // namespace rdc

@@ -16,10 +16,18 @@ struct LintPass {
   void (*run)(const Model& model, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
 };
 
-/// Reports a static cycle in which every step strictly waits for the next
-/// (no choice point), which can never fire: a definite deadlock.
+/// Reports a static cycle that can never fire, a definite deadlock: every
+/// step waits for the next, and no choice on it can wait for an input off
+/// the cycle. What a choosable input waits for depends on its binding:
+/// `choose` or forced, its rule's timing; a Select's constant choice, only
+/// that option; any other forced index, every option.
 void checkDeadlockCycles(const Model& model, const Graph& graph, const Catalog& catalog,
                          DiagnosticSink& diags);
+
+/// Reports a negative constant bound to a Duration line (Delay's d, so also
+/// Timer's duration): `negative-duration`.
+void checkConstantDurations(const Model& model, const Graph& graph, const Catalog& catalog,
+                            DiagnosticSink& diags);
 
 /// Checks that every name in the model's `checks` resolves (quantified
 /// variables, parameters, extrinsic outputs and inputs, domain families),
