@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "ir/syntax.h"
+#include "ir/yaml_input.h"
 
 namespace rdc {
 
@@ -239,10 +240,6 @@ class YamlReader {
       diags_.error("schema", pos(node), "a body must be a list of items");
       return;
     }
-    if (depth > 64) {
-      diags_.error("size-limit", pos(node), "`for` boxes nested more than 64 deep");
-      return;
-    }
     for (const YAML::Node& entry : node) {
       if (!visit()) return;
       if (!entry.IsMap() || entry.size() == 0) {
@@ -289,7 +286,13 @@ class YamlReader {
     }
     item.header = scalarOr(entry["for"], "");
     if (!syntax::forHeader(item.header, item.pos, item.loops, diags_)) return;
-    body(entry["body"], item.body, depth + 1);
+    size_t nesting = static_cast<size_t>(depth) + item.loops.size();
+    if (nesting > syntax::kMaxLoopNesting) {
+      diags_.error("size-limit", item.pos, "`for` loops nested more than " + std::to_string(syntax::kMaxLoopNesting) +
+                                               " deep (each variable of a `for` header is a level)");
+      return;
+    }
+    body(entry["body"], item.body, static_cast<int>(nesting));
     out.push_back(std::move(item));
   }
 
@@ -341,19 +344,16 @@ class YamlReader {
 std::optional<Model> parseYamlText(std::string_view text, const std::string& fileName,
                                    DiagnosticSink& diags) {
   uint32_t file = diags.addFile(fileName);
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    Pos where{file, e.mark.line >= 0 ? static_cast<uint32_t>(e.mark.line + 1) : 0,
-              e.mark.column >= 0 ? static_cast<uint32_t>(e.mark.column + 1) : 0};
-    std::string hint = e.msg == "illegal map value"
+  YamlProblem problem;
+  std::optional<YAML::Node> root = loadYamlDocument(text, &problem);
+  if (!root) {
+    std::string hint = problem.message == "illegal map value"
         ? " (a value containing ': ', such as a conditional or a quantifier, must be quoted)" : "";
-    diags.error("parse-error", where, "YAML: " + e.msg + hint);
+    diags.error("parse-error", {file, problem.line, problem.col}, "YAML: " + problem.message + hint);
     return std::nullopt;
   }
   try {
-    return YamlReader(file, diags).model(root);
+    return YamlReader(file, diags).model(*root);
   } catch (const YAML::Exception& e) {
     diags.error("parse-error", {file, 0, 0}, std::string("YAML: ") + e.what());
     return std::nullopt;

@@ -12,6 +12,11 @@
 
 namespace rdc::syntax {
 
+/// The most `for` loop variables in scope at once inside one component body
+/// (`for: i in .., j in ..` counts two). It bounds the elaborator's recursion;
+/// both the YAML front end and the IR reader refuse deeper bodies.
+constexpr size_t kMaxLoopNesting = 64;
+
 /// `expr` at `pos`; reports `expr-syntax` and returns nullopt on failure.
 std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticSink& diags);
 

@@ -1,6 +1,6 @@
 #include "tools/rdc-run/net/peers.h"
 
-#include <yaml-cpp/yaml.h>
+#include "ir/yaml_input.h"
 
 namespace rdc::net {
 
@@ -47,17 +47,16 @@ std::optional<Peers> parsePeers(const std::string& text, const std::string& file
     diags.error("peers-file", at, message);
     return std::nullopt;
   };
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    at.line = static_cast<uint32_t>(e.mark.line + 1);
-    at.col = static_cast<uint32_t>(e.mark.column + 1);
-    return bad("not YAML: " + e.msg);
+  YamlProblem problem;
+  auto root = loadYamlDocument(text, &problem);
+  if (!root) {
+    at.line = problem.line;
+    at.col = problem.col;
+    return bad("not YAML: " + problem.message);
   }
-  if (!root.IsMap()) return bad("a peers file is a mapping with `key` and `nodes`");
+  if (!root->IsMap()) return bad("a peers file is a mapping with `key` and `nodes`");
   Peers peers;
-  for (const auto& kv : root) {
+  for (const auto& kv : *root) {
     std::string name = kv.first.IsScalar() ? kv.first.Scalar() : "";
     at.line = static_cast<uint32_t>(kv.first.Mark().line + 1);
     at.col = static_cast<uint32_t>(kv.first.Mark().column + 1);

@@ -1,0 +1,40 @@
+// Every YAML file the tools read (models, faults files, peers files) is
+// loaded through here, so that all of them refuse the same things.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rdc {
+
+/// Why a text was refused. `line` and `col` are 1-based (col counts bytes);
+/// 0 when yaml-cpp gave no position.
+struct YamlProblem {
+  uint32_t line = 0;
+  uint32_t col = 0;
+  std::string message;  ///< a sentence without the file name, e.g. "invalid UTF-8: a surrogate"
+};
+
+/// The single document of `text`, or nullopt with `problem` set. Refused:
+/// text that is not valid UTF-8 (see firstInvalidUtf8), YAML syntax errors,
+/// nesting deeper than yaml-cpp's guard, and a second document (`---`),
+/// which yaml-cpp's Load would silently drop. An empty text is a null node.
+std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem);
+
+/// Where `text` stops being well-formed UTF-8 (RFC 3629), and why.
+struct Utf8Error {
+  size_t offset = 0;   ///< byte offset of the first byte of the bad sequence
+  std::string reason;  ///< e.g. "an overlong encoding", "a surrogate (U+D800..U+DFFF)"
+};
+
+/// The first ill-formed sequence: a stray continuation byte, a truncated
+/// sequence, an overlong encoding, a surrogate, a code point above U+10FFFF,
+/// or the bytes C0, C1, F5..FF. nullopt when `text` is valid UTF-8.
+std::optional<Utf8Error> firstInvalidUtf8(std::string_view text);
+
+}  // namespace rdc
