@@ -7,14 +7,16 @@ namespace rdc {
 
 namespace {
 
-// Emits `line`'s output once, if demanded.
+// Emits `line`'s output once. (Only interacting components react, and
+// every output of one whose needs are met becomes available, demanded or
+// not.)
 void emitOnce(FireContext& ctx, uint32_t line, Value value, int64_t time) {
-  if (!ctx.outAvailable(line) && ctx.outDemanded(line)) ctx.emit(line, std::move(value), time);
+  if (!ctx.outAvailable(line)) ctx.emit(line, std::move(value), time);
 }
 
 // Fills a choosable input once, with its forced value if it has one.
 void chooseOnce(FireContext& ctx, uint32_t line, Value ruleValue, int64_t time) {
-  if (!ctx.toChoose(line) || !ctx.inDemanded(line)) return;
+  if (!ctx.toChoose(line)) return;
   const Value* forced = ctx.forced(line);
   ctx.choose(line, forced ? *forced : std::move(ruleValue), time);
 }
@@ -111,8 +113,8 @@ void sync(FireContext& ctx, uint32_t i, bool) {
 void delay(FireContext& ctx, uint32_t i, bool) {
   uint32_t d = instanceOf(ctx, i).firstLine, v = d + 1;
   if (!ctx.inAvailable(d) || !ctx.inAvailable(v)) return;
-  int64_t wait = std::max<int64_t>(0, ctx.inValue(d).i);
-  emitOnce(ctx, v, ctx.inValue(v), ctx.now() + wait);
+  if (ctx.outAvailable(v)) return;
+  if (std::optional<int64_t> at = ctx.after(i, ctx.inValue(d).i, "delay")) emitOnce(ctx, v, ctx.inValue(v), *at);
 }
 
 // Select: a chosen choice is the earliest available option (ties: lowest
@@ -143,8 +145,8 @@ void quorum(FireContext& ctx, uint32_t i, bool) {
   const FlatInstance& inst = instanceOf(ctx, i);
   int64_t n = inst.args[0], k = inst.args[1];
   uint32_t votes = inst.firstLine, value = votes + static_cast<uint32_t>(n);
-  uint32_t vote = ctx.trigger();
-  if (vote < votes || vote >= value) return;
+  uint32_t trigger = ctx.trigger();
+  bool vote = trigger >= votes && trigger < value;
   // Count the vote that just arrived; only its value can newly reach k.
   auto& tally = ctx.tally(i);
   auto count = [&](const Value& v) -> int64_t& {
@@ -153,18 +155,21 @@ void quorum(FireContext& ctx, uint32_t i, bool) {
     }
     return tally.emplace_back(v, 0).second;
   };
-  ++count(ctx.inValue(vote));
+  if (vote) ++count(ctx.inValue(trigger));
   if (!ctx.toChoose(value)) return;
+  // A forced (or bound) value may arrive after its votes: check it then too.
   const Value* forced = ctx.forced(value);
-  const Value& candidate = forced ? *forced : ctx.inValue(vote);
+  if (!forced && !vote) return;
+  const Value& candidate = forced ? *forced : ctx.inValue(trigger);
   if (count(candidate) >= k) chooseOnce(ctx, value, candidate, ctx.now());
 }
 
 // Link: a chosen rcv is snd, after the network delay.
 void link(FireContext& ctx, uint32_t i, bool) {
   uint32_t snd = instanceOf(ctx, i).firstLine, rcv = snd + 1;
-  if (ctx.inAvailable(snd) && ctx.toChoose(rcv) && ctx.inDemanded(rcv)) {
-    chooseOnce(ctx, rcv, ctx.inValue(snd), ctx.now() + ctx.linkDelay(i));
+  if (!ctx.inAvailable(snd) || !ctx.toChoose(rcv)) return;
+  if (std::optional<int64_t> at = ctx.after(i, ctx.linkDelay(i), "network delay")) {
+    chooseOnce(ctx, rcv, ctx.inValue(snd), *at);
   }
 }
 

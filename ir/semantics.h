@@ -29,18 +29,24 @@ class FireContext {
   virtual int64_t inTime(uint32_t line) const = 0;
   virtual bool outAvailable(uint32_t line) const = 0;
 
-  /// Whether a line's output, or its input, is demanded in this run.
-  virtual bool outDemanded(uint32_t line) const = 0;
-  virtual bool inDemanded(uint32_t line) const = 0;
-
-  /// Whether the component fills this input by its rule (bound to `choose`
-  /// and not yet decided), and the value it is forced to, if any.
+  /// Whether the component's rule is still to decide this input: bound to
+  /// `choose` and not yet chosen, or bound to a value source (a constant, an
+  /// input, a wire) whose value has arrived but whose output the rule has
+  /// not released yet. And the value it is forced to, if any: a --force, a
+  /// Byzantine lie, or the bound value.
   virtual bool toChoose(uint32_t line) const = 0;
   virtual const Value* forced(uint32_t line) const = 0;
 
+  /// `now() + delay` (nanoseconds) for a delay that `what` names (in a
+  /// report). A negative delay, or a sum past INT64_MAX, is reported as a
+  /// runtime failure of the instance and gives nullopt: never a time in the
+  /// past.
+  virtual std::optional<int64_t> after(uint32_t instance, int64_t delay, const char* what) = 0;
+
   /// Makes a line's output available with `value` at `time` (>= now).
   virtual void emit(uint32_t line, Value value, int64_t time) = 0;
-  /// Fills a choosable input by the rule (or with its forced value) at `time`.
+  /// Fills a choosable input by the rule (or with its forced value) at
+  /// `time`; for a bound input, releases its output at `time`.
   virtual void choose(uint32_t line, Value value, int64_t time) = 0;
   /// Calls the instance's reaction again once every event of the current
   /// instant has been processed (for rules whose ties need the whole instant).

@@ -58,6 +58,10 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
 struct GraphFacts {
   std::vector<const LineSig*> sig;   // null for Fn arguments
   std::vector<uint8_t> passThrough;
+  // Per line: a choosable input bound to a value source (a constant, an
+  // input or a wire) rather than `choose`. The binding forces the value;
+  // the component's rule still decides when its output is released.
+  std::vector<uint8_t> bound;
   // Demand: the inputs a demanded output reads, and the inputs a chosen
   // input's rule reads (CSR: start offsets per line, then line ids).
   std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
@@ -73,6 +77,7 @@ struct GraphFacts {
     size_t n = graph.lines.size();
     sig.resize(n);
     passThrough.resize(n);
+    bound.resize(n);
     indexLine.assign(n, kNone);
     outStart.push_back(0);
     choiceStart.push_back(0);
@@ -82,6 +87,10 @@ struct GraphFacts {
     for (uint32_t l = 0; l < n; ++l) {
       sig[l] = graph.signature(catalog, l);
       passThrough[l] = !sig[l] || sig[l]->passThrough;
+      Endpoint::Kind source = graph.lines[l].source.kind;
+      bound[l] = sig[l] && sig[l]->choosable &&
+                 (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire ||
+                  (source == Endpoint::Kind::Input && graph.inputs[graph.lines[l].source.ref].gateway.empty()));
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];
       if (inst.base == select && l == inst.firstLine) optionCount[l] = inst.args[0];
     }
@@ -96,7 +105,7 @@ struct GraphFacts {
         for (const std::string& need : sig[l]->outputNeeds) linesNamed(graph, catalog, inst, need, outReads);
       }
       outStart.push_back(static_cast<uint32_t>(outReads.size()));
-      if (graph.lines[l].source.kind == Endpoint::Kind::Choose && sig[l]) {
+      if ((graph.lines[l].source.kind == Endpoint::Kind::Choose || bound[l]) && sig[l]) {
         named.clear();
         for (const std::string& read : sig[l]->choiceReads) linesNamed(graph, catalog, inst, read, named);
         if (!sig[l]->choiceIndexedBy.empty()) {
@@ -163,12 +172,13 @@ class Run final : public FireContext {
     demand();
   }
 
-  // Sources: constants and inputs at time 0, unless their domain is crashed
-  // from 0 or they are gateways that the network fills in.
+  // Sources: constants and inputs at time 0, demanded or not (what a run
+  // determines is never lost), unless their domain is crashed from 0 or
+  // they are gateways that the network fills in.
   void start() {
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
-      if (!inDemanded_[l] || crashed(l, 0)) continue;
+      if (crashed(l, 0)) continue;
       if (line.source.kind == Endpoint::Kind::Const) {
         schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
       } else if (line.source.kind == Endpoint::Kind::Input) {
@@ -183,18 +193,21 @@ class Run final : public FireContext {
     return queue_.top().time;
   }
 
-  // A forced gateway input is the cut Link's forced rcv (a corrupt channel
-  // at the receiver): the receiving side replaces what the network brings.
+  // A gateway input stands for the cut Link's rcv, so what the network
+  // delivers is recorded as that Link's choice. A forced gateway input is
+  // the Link's forced rcv (a corrupt channel at the receiver): the
+  // receiving side replaces what the network brings.
   void deliver(uint32_t input, Value value, int64_t time) {
     uint32_t l = graph_.inputs[input].line;
     if (lines_[l].inAvailable || lines_[l].inPending || crashed(l, time)) return;
-    How how = How::Input;
+    How how = How::Chosen;
     auto f = forced_.find(l);
     if (f != forced_.end()) {
       value = f->second;
       how = How::Forced;
-    } else if (config_.replay.size() > l && config_.replay[l]) {
-      value = *config_.replay[l];
+    } else if (const Replayed* r = replayed(l)) {
+      value = r->value;
+      time = r->time;
     }
     lines_[l].inPending = true;
     schedule(std::max(time, now_), 0, l, false, how, std::move(value));
@@ -246,14 +259,29 @@ class Run final : public FireContext {
   const Value& inValue(uint32_t l) const override { return lines_[l].in; }
   int64_t inTime(uint32_t l) const override { return lines_[l].inTime; }
   bool outAvailable(uint32_t l) const override { return lines_[l].outAvailable || lines_[l].outPending; }
-  bool outDemanded(uint32_t l) const override { return outDemanded_[l]; }
-  bool inDemanded(uint32_t l) const override { return inDemanded_[l]; }
+  // A bound input is to choose once its value has arrived and until the
+  // rule releases it; its forced value is the one that arrived.
   bool toChoose(uint32_t l) const override {
-    return graph_.lines[l].source.kind == Endpoint::Kind::Choose && !lines_[l].inAvailable && !lines_[l].inPending;
+    const LineState& s = lines_[l];
+    if (facts_.bound[l]) return s.inAvailable && !s.outAvailable && !s.outPending;
+    return graph_.lines[l].source.kind == Endpoint::Kind::Choose && !s.inAvailable && !s.inPending;
   }
   const Value* forced(uint32_t l) const override {
+    if (facts_.bound[l]) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
     auto it = forced_.find(l);
     return it == forced_.end() ? nullptr : &it->second;
+  }
+  std::optional<int64_t> after(uint32_t instance, int64_t delay, const char* what) override {
+    if (delay < 0) {
+      fail(instance, std::string("a negative ") + what + " (" + Value::duration(delay).str() + ")");
+      return std::nullopt;
+    }
+    if (delay > INT64_MAX - now_) {
+      fail(instance, std::string("a ") + what + " of " + Value::duration(delay).str() + " after " +
+                         Value::duration(now_).str() + " is past the largest time");
+      return std::nullopt;
+    }
+    return now_ + delay;
   }
   void emit(uint32_t l, Value value, int64_t time) override {
     lines_[l].outPending = true;
@@ -261,7 +289,14 @@ class Run final : public FireContext {
   }
   void choose(uint32_t l, Value value, int64_t time) override {
     if (crashed(l, time)) return;  // a crashed domain's sources stay silent
-    if (config_.replay.size() > l && config_.replay[l]) value = *config_.replay[l];
+    if (facts_.bound[l]) {  // the rule releases the bound value
+      emit(l, std::move(value), time);
+      return;
+    }
+    if (const Replayed* r = replayed(l)) {
+      value = r->value;
+      time = std::max(r->time, now_);
+    }
     lines_[l].inPending = true;
     schedule(time, 0, l, false, forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
   }
@@ -280,6 +315,10 @@ class Run final : public FireContext {
   }
 
  private:
+  const Replayed* replayed(uint32_t line) const {
+    return line < config_.replay.size() && config_.replay[line] ? &*config_.replay[line] : nullptr;
+  }
+
   bool crashed(uint32_t line, int64_t time) const {
     return time >= config_.crashAt[graph_.lines[line].domain];
   }
@@ -307,8 +346,11 @@ class Run final : public FireContext {
     if (config_.sink) config_.sink->record({line, output, &value, now_, how});
   }
 
+  // Only interacting components react; a value reaching any other rests
+  // at its input. Components whose every line passes through (Recv) have no
+  // reaction.
   void react(uint32_t instance, bool endOfInstant) {
-    // Components whose every line passes through (Recv) have no reaction.
+    if (!interacts_[instance]) return;
     if (ReactFn f = catalog_.at(graph_.instances[instance].base).react) f(*this, instance, endOfInstant);
   }
 
@@ -319,7 +361,8 @@ class Run final : public FireContext {
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
-    if (facts_.passThrough[line] && outDemanded_[line] && !s.outPending) emit(line, s.in, now_);
+    bool interacts = interacts_[graph_.lines[line].instance];
+    if (facts_.passThrough[line] && !facts_.bound[line] && interacts && !s.outPending) emit(line, s.in, now_);
     trigger_ = line;
     react(graph_.lines[line].instance, false);
   }
@@ -360,15 +403,16 @@ class Run final : public FireContext {
         continue;
       }
       // A replay's recorded value is the one the run will use (and demand by).
-      if (config_.replay.size() > l && config_.replay[l]) forced_[l] = *config_.replay[l];
+      if (const Replayed* r = replayed(l)) forced_[l] = r->value;
     }
   }
 
   // ---- demand ----
 
   // Extrinsic outputs demand their values; demand flows back along what
-  // each demanded output (and each chosen input) reads. A choice indexed by
-  // a statically known value (forced or constant) demands one option.
+  // each demanded output (and each chosen or bound input) reads. A choice
+  // indexed by a statically known value (forced or constant) demands one
+  // option. A component interacts once any of its outputs is demanded.
   void demand() {
     size_t n = graph_.lines.size();
     outDemanded_.assign(n, false);
@@ -391,13 +435,17 @@ class Run final : public FireContext {
       }
       const Endpoint& src = graph_.lines[l].source;
       if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
-      if (src.kind != Endpoint::Kind::Choose) continue;
+      if (src.kind != Endpoint::Kind::Choose && !facts_.bound[l]) continue;
       std::optional<int64_t> index = knownValue(facts_.indexLine[l]);
       for (uint32_t k = facts_.choiceStart[l]; k < facts_.choiceStart[l + 1]; ++k) {
         int32_t element = facts_.optionElement[k];
         if (element >= 0 && index && element != *index) continue;
         needIn(facts_.choiceReads[k]);
       }
+    }
+    interacts_.assign(graph_.instances.size(), false);
+    for (uint32_t l = 0; l < n; ++l) {
+      if (outDemanded_[l]) interacts_[graph_.lines[l].instance] = true;
     }
   }
 
@@ -435,6 +483,11 @@ class Run final : public FireContext {
       }
       const Endpoint& src = graph_.lines[missing].source;
       path += graph_.linePath(catalog_, missing);
+      uint32_t domain = graph_.lines[missing].domain;
+      if (config_.crashAt[domain] <= now_) {
+        return path + " (its domain " + graph_.domains[domain] + " crashed at " +
+               Value::duration(config_.crashAt[domain]).str() + ")";
+      }
       switch (src.kind) {
         case Endpoint::Kind::Wire: path += " <- "; line = src.ref; continue;
         case Endpoint::Kind::Never: return path + " (its source is `never`)";
@@ -455,7 +508,7 @@ class Run final : public FireContext {
   const GraphFacts& facts_;
   const RunConfig& config_;
   std::vector<LineState> lines_;
-  std::vector<bool> outDemanded_, inDemanded_;
+  std::vector<bool> outDemanded_, inDemanded_, interacts_;
   std::map<uint32_t, Value> forced_;
   std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
   std::vector<Value> values_;

@@ -32,14 +32,22 @@ class EventSink {
   virtual void record(const LineEvent& event) = 0;
 };
 
+/// A choice recorded in a trace: its value and the time it became
+/// available (virtual nanoseconds).
+struct Replayed {
+  Value value;
+  int64_t time = 0;
+};
+
 /// Everything that determines a run besides the graph.
 struct RunConfig {
   uint64_t seed = 0;
   std::vector<std::optional<Value>> inputs;   ///< per extrinsic input; unset: the type's zero
   std::vector<std::optional<Value>> forces;   ///< per line; set: a forced choosable input
-  /// Per line; set: a replayed choice. The rule's timing and the recorded
-  /// `how` stay as they were; only the value is the trace's.
-  std::vector<std::optional<Value>> replay;
+  /// Per line; set: a replayed choice. The rule still decides when to
+  /// choose (and the recorded `how` stays as it was), but the value and the
+  /// time are the trace's, so that no latency or tie is drawn again.
+  std::vector<std::optional<Replayed>> replay;
   std::vector<int64_t> crashAt;               ///< per domain; INT64_MAX: never crashes
   std::vector<bool> byzantine;                ///< per domain
   std::vector<Latency> linkLatency;           ///< per instance (only Links read it)

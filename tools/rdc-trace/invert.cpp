@@ -28,9 +28,12 @@ class InverseRun final : public InverseContext {
 
   Inversion run() {
     // The inverse's sources: what the forward sinks received (extrinsic
-    // outputs and drops), and the recorded choices. In a projection, what
+    // outputs and drops), the recorded choices, and the values that rested
+    // at an input whose output never became available (a component that
+    // never interacted, or whose rule never fired). In a projection, what
     // the network delivered to a gateway is recorded like the choice of the
     // cut Link's rcv that it stands for.
+    std::vector<uint32_t> resting;
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
       bool sinkToken = line.sink.kind == Endpoint::Kind::Output || line.sink.kind == Endpoint::Kind::Drop;
@@ -40,8 +43,11 @@ class InverseRun final : public InverseContext {
         in_[l] = fwdIn_[l].value;
         given_.push_back(l);
         enqueue(line.instance);
+      } else if (fwdIn_[l].value && !fwdOut_[l].value) {
+        resting.push_back(l);
       }
     }
+    for (uint32_t l : resting) recover(l, *fwdIn_[l].value);
     while (!work_.empty()) {
       uint32_t i = work_.back();
       work_.pop_back();

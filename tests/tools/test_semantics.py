@@ -1,0 +1,255 @@
+"""The semantics docs/semantics.md promises, driven through the real tools:
+nothing a run determines is lost (so real models run backwards), a bound
+choosable input behaves as a forced one, and time never wraps."""
+import json
+import os
+import re
+import unittest
+
+from rdctest import EXAMPLES, ROOT, TempDir, example, run, tool
+
+RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
+NET = ["--latency", "uniform:1ms..10ms"]
+
+
+def inversion_counts(text):
+    """(inputs recovered, choices confirmed, events confirmed) from invert's summary."""
+    m = re.search(r"inversion round-trips: (\d+) extrinsic inputs recovered, (\d+) choices and (\d+) events confirmed",
+                  text)
+    return tuple(int(x) for x in m.groups()) if m else None
+
+
+def page_model(page, name):
+    """The body of the `yaml file=NAME` block of a docs page."""
+    with open(os.path.join(ROOT, "docs", page), encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^```yaml file=" + re.escape(name) + r"\n(.*?)^```", text, flags=re.S | re.M)
+    return m[1]
+
+
+class Semantics(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+        self.dir = self.tmp.__enter__()
+
+    def tearDown(self):
+        self.tmp.__exit__(None, None, None)
+
+    def model(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def record(self, model, *args, defines=()):
+        trace = os.path.join(self.dir, "run.trace")
+        code, out, err = run([RUN, model, *defines, *args, "--trace", trace], timeout=300)
+        self.assertIn(code, (0, 1), out.decode() + err)
+        return trace
+
+    def events(self, trace):
+        code, out, err = run([TRACE, "export", trace, "--format", "jsonl"])
+        self.assertEqual(code, 0, err)
+        return [json.loads(line) for line in out.decode().splitlines()][1:]
+
+    def inverts_completely(self, model, *args, defines=(), inputs=None):
+        """Records a run, inverts it, and asserts every event is confirmed and
+        (when given) that many extrinsic inputs come back."""
+        trace = self.record(model, *args, defines=defines)
+        code, out, err = run([TRACE, "invert", *defines, model, trace], timeout=300)
+        self.assertEqual(code, 0, out.decode() + err)
+        counts = inversion_counts(out.decode())
+        self.assertIsNotNone(counts, out.decode())
+        recovered, _, confirmed = counts
+        self.assertEqual(confirmed, len(self.events(trace)), out.decode())
+        if inputs is not None:
+            self.assertEqual(recovered, inputs, out.decode())
+        return trace
+
+
+class NothingLost(Semantics):
+    def test_a_line_sent_to_drop_is_recorded_and_inverts(self):
+        m = self.model("add.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Sum add:
+        x: input a as Int -> drop
+        y: input b as Int -> output s
+""")
+        trace = self.inverts_completely(m, "--input", "a=2", "--input", "b=3", inputs=2)
+        dropped = [e for e in self.events(trace) if e["line"] == "add.x" and e["end"] == "out"]
+        self.assertEqual([e["value"] for e in dropped], ["2"])
+
+    def test_an_fn_argument_sent_to_drop_inverts(self):
+        m = self.model("fn.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Fn double:
+        expr: "a * 2 + b"
+        a: input a as Int -> drop
+        b: input b as Int -> drop
+        r: choose -> output r
+""")
+        self.inverts_completely(m, "--input", "a=5", "--input", "b=1", inputs=2)
+
+    def test_a_fredkin_circuit_with_garbage_to_drop_inverts(self):
+        # Two CSwap (Fredkin) gates: only t1 of the second is an output; the
+        # controls and the other targets are garbage, dropped.
+        m = self.model("fredkin.rdc.yaml", """rdc: 1
+system:
+  body:
+    - CSwap g0:
+        c: input c0 as Bool -> drop
+        t1: input a as Int -> mid
+        t2: input b as Int -> drop
+    - CSwap g1:
+        c: input c1 as Bool -> drop
+        t1: mid -> output out
+        t2: input d as Int -> drop
+""")
+        for c0 in ("true", "false"):
+            for c1 in ("true", "false"):
+                with self.subTest(c0=c0, c1=c1):
+                    self.inverts_completely(m, "--input", "c0=" + c0, "--input", "c1=" + c1, "--input", "a=1",
+                                            "--input", "b=2", "--input", "d=3", inputs=5)
+
+    def test_a_value_resting_at_a_component_that_never_interacts_is_recorded(self):
+        # Nothing demands `unused`'s output: its input still arrives, is
+        # recorded, and the inverse gives the input back from it.
+        m = self.model("rest.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Inc<1> used:
+        x: input a as Int -> output b
+    - Inc<1> unused:
+        x: input c as Int -> drop
+""")
+        trace = self.inverts_completely(m, "--input", "a=1", "--input", "c=7", inputs=2)
+        lines = {(e["line"], e["end"]) for e in self.events(trace)}
+        self.assertIn(("unused.x", "in"), lines)
+        self.assertNotIn(("unused.x", "out"), lines)
+
+    def test_the_tutorials_models_invert(self):
+        chain = self.model("chain.rdc.yaml", page_model("tutorial.md", "chain.rdc.yaml"))
+        self.inverts_completely(chain, "--input", "a=2", "--input", "b=1", inputs=2)
+        vote = self.model("vote.rdc.yaml", page_model("tutorial.md", "vote.rdc.yaml"))
+        votes = ["--input", "vote[0]=7", "--input", "vote[1]=7", "--input", "vote[2]=7", "--input", "vote[3]=9"]
+        for faults in ([], ["--byzantine", "node[3]"], ["--crash", "node[1]@2ms"]):
+            with self.subTest(faults=faults):
+                self.inverts_completely(vote, *votes, *NET, *faults, "--seed", "3", inputs=4)
+
+    def test_every_example_confirms_every_event(self):
+        runs = [(example("basics"), ["--input", "a=3", "--input", "b=4", "--input", "first=9", "--input", "second=2"]),
+                (example("rb-over-cb"), [*NET, "--input", "bc=1", "--byzantine", "node[1]"])]
+        for faults in ([], ["--byzantine", "node[0]"], ["--crash", "node[2]@3ms", "--byzantine", "node[3]"]):
+            runs.append((example("bracha"), [*NET, "--input", "bc=1", *faults, "--seed", "5"]))
+        for model, args in runs:
+            with self.subTest(model=os.path.basename(model), args=args):
+                self.inverts_completely(model, *args)
+
+    def test_tendermint_confirms_every_event(self):
+        tm = example("tendermint")
+        scenarios = os.path.join(EXAMPLES, "tendermint", "scenarios")
+        for extra in ([], ["--faults", os.path.join(scenarios, "crashed-proposer.yaml")],
+                      ["--faults", os.path.join(scenarios, "equivocating-proposer.yaml")]):
+            with self.subTest(extra=extra):
+                self.inverts_completely(tm, "--seed", "3", *extra)
+
+
+QUORUM = """rdc: 1
+params: {k: 2}
+system:
+  body:
+    - for: i in 0..3
+      body:
+        - Delay wait[i]:
+            d: const (i + 1) * 1ms -> drop
+            v: input vote[i] as Bool -> votes[i]
+    - Quorum<3, k> q:
+        votes: votes -> drop
+        value: VALUE -> output decided
+"""
+
+
+class Forcing(Semantics):
+    """A choosable input bound to a value source is forced: a constant, a
+    wire, --force and a faults file all give the same outputs at the same
+    times (a forced Quorum value once k votes equal it)."""
+
+    def decided(self, model, *args):
+        trace = self.record(model, "--input", "vote[0]=true", "--input", "vote[1]=false", "--input", "vote[2]=true",
+                            *args)
+        return [(e["value"], e["time_ns"]) for e in self.events(trace) if e["line"] == "q.value" and e["end"] == "out"]
+
+    def test_five_ways_to_force_a_quorum_value_agree(self):
+        const = self.model("const.rdc.yaml", QUORUM.replace("VALUE", "const true"))
+        wire = self.model("wire.rdc.yaml", QUORUM.replace("VALUE", "w") + """    - Def copy:
+        x: const true -> w
+        y: choose -> drop
+""")
+        chosen = self.model("choose.rdc.yaml", QUORUM.replace("VALUE", "choose"))
+        faults = self.model("faults.yaml", "force:\n  q.value: true\n")
+        results = {
+            "const": self.decided(const),
+            "wire": self.decided(wire),
+            "--force": self.decided(chosen, "--force", "q.value=true"),
+            "faults": self.decided(chosen, "--faults", faults),
+        }
+        # The third vote is the second `true`: the quorum of 2 is reached at 3ms.
+        for how, got in results.items():
+            with self.subTest(how=how):
+                self.assertEqual(got, [("true", 3_000_000)])
+        # Unforced, the rule picks the first value with 2 votes, `true` at 3ms too;
+        # forced to `false` it never has 2 votes.
+        self.assertEqual(self.decided(chosen), [("true", 3_000_000)])
+        self.assertEqual(self.decided(chosen, "--force", "q.value=false"), [])
+        self.assertEqual(self.decided(self.model("f.rdc.yaml", QUORUM.replace("VALUE", "const false"))), [])
+
+    def test_a_byzantine_lie_waits_like_any_forced_value(self):
+        model = self.model("byz.rdc.yaml", "domains: {node: 1}\n" + QUORUM.replace("VALUE", "choose @ node[0]")
+                           .replace("Quorum<3, k> q:", "Quorum<3, k> q @ node[0]:")
+                           .replace("Delay wait[i]:", "Delay wait[i] @ node[0]:"))
+        for seed in range(6):
+            with self.subTest(seed=seed):
+                trace = self.record(model, "--input", "vote[0]=true", "--input", "vote[1]=false", "--input",
+                                    "vote[2]=true", "--byzantine", "node[0]", "--seed", str(seed))
+                events = self.events(trace)
+                lie = [e for e in events if e["line"] == "q.value" and e["end"] == "in"]
+                out = [e for e in events if e["line"] == "q.value" and e["end"] == "out"]
+                if lie and lie[0]["value"] == "true":
+                    self.assertEqual([e["time_ns"] for e in out], [3_000_000])
+                else:
+                    self.assertEqual(out, [])
+
+
+class Time(Semantics):
+    def test_a_delay_past_the_largest_time_is_a_runtime_failure(self):
+        m = self.model("late.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Delay first:
+        d: const 1ms -> drop
+        v: input v as Int -> mid
+    - Delay second:
+        d: input far as Duration -> drop
+        v: mid -> output out
+""")
+        code, out, err = run([RUN, m, "--input", "far=9223372036854775807ns"])
+        self.assertEqual(code, 1, out.decode() + err)
+        self.assertIn("past the largest time", out.decode() + err)
+        code, out, err = run([RUN, m, "--input", "far=-5ms"])
+        self.assertEqual(code, 1, out.decode() + err)
+        self.assertIn("negative delay", out.decode() + err)
+        code, out, err = run([RUN, m, "--input", "far=5ms"])
+        self.assertEqual(code, 0, out.decode() + err)
+
+
+class Explanations(Semantics):
+    def test_an_output_a_crash_suppressed_blames_the_crash(self):
+        code, out, err = run([RUN, example("bracha"), "--input", "bc=1", "--crash", "node[1]"])
+        text = out.decode() + err
+        self.assertIn("node[1] crashed at 0ns", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
