@@ -397,10 +397,70 @@ void checkPropertyNames(const Model& model, const Graph& graph, const Catalog&, 
   }
 }
 
+namespace {
+
+uint64_t saturatingAdd(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+uint64_t saturatingMul(uint64_t a, uint64_t b) {
+  uint64_t out;
+  return __builtin_mul_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+
+// How many indices a quantifier's range holds, when lint can tell: LO..HI
+// with bounds made of parameters, or correct(FAMILY), at most the family.
+// A range that depends on the run counts as one (rdc-run's budget stops it).
+uint64_t rangeSize(const Expr& range, const Graph& graph) {
+  if (range.kind == Expr::Kind::Call && range.kids.size() == 1 && range.kids[0]->kind == Expr::Kind::Name) {
+    std::string prefix = range.kids[0]->text + "[";
+    return std::count_if(graph.domains.begin(), graph.domains.end(),
+                         [&](const std::string& d) { return d.compare(0, prefix.size(), prefix) == 0; });
+  }
+  if (range.kind != Expr::Kind::Range) return 1;
+  NameLookup params = [&graph](std::string_view name) -> std::optional<Value> {
+    for (const auto& p : graph.params) {
+      if (p.first == name) return Value::integer(p.second);
+    }
+    return std::nullopt;
+  };
+  ExprError ignored;
+  auto lo = evalInt(*range.kids[0], params, &ignored);
+  auto hi = lo ? evalInt(*range.kids[1], params, &ignored) : std::nullopt;
+  if (!hi) return 1;
+  return *hi > *lo ? static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo) : 0;
+}
+
+// The quantifier steps (evaluations of a quantifier's body) a check takes
+// at most: a quantifier over V variables and a range of R indices runs its
+// body R^V times. Expressions are at most 256 deep, so this recursion is bounded.
+uint64_t quantifierSteps(const Expr& e, const Graph& graph) {
+  if (e.kind != Expr::Kind::Quant) {
+    uint64_t steps = 0;
+    for (const ExprPtr& k : e.kids) steps = saturatingAdd(steps, quantifierSteps(*k, graph));
+    return steps;
+  }
+  uint64_t tuples = 1, range = rangeSize(*e.kids[0], graph);
+  for (size_t v = 0; v < e.vars.size(); ++v) tuples = saturatingMul(tuples, range);
+  uint64_t each = saturatingAdd(1, quantifierSteps(*e.kids[1], graph));
+  return saturatingAdd(quantifierSteps(*e.kids[0], graph), saturatingMul(tuples, each));
+}
+
+}  // namespace
+
+void checkQuantifierSteps(const Model& model, const Graph& graph, const Catalog&, DiagnosticSink& diags) {
+  for (const CheckDecl& check : model.checks) {
+    uint64_t steps = quantifierSteps(*check.expr.expr, graph);
+    if (steps <= kMaxCheckSteps) continue;
+    diags.error("check-limit", check.expr.pos, "check '" + check.name + "' takes " +
+                (steps == UINT64_MAX ? "more than 2^64" : std::to_string(steps)) +
+                " quantifier steps per run, more than the limit of " + std::to_string(kMaxCheckSteps) +
+                " (narrow its ranges, or quantify over correct(FAMILY))");
+  }
+}
+
 std::vector<LintPass> standardLintPasses() {
   return {{"deadlock-cycles", checkDeadlockCycles},
           {"constant-durations", checkConstantDurations},
-          {"check-names", checkPropertyNames}};
+          {"check-names", checkPropertyNames},
+          {"check-steps", checkQuantifierSteps}};
 }
 
 }  // namespace rdc

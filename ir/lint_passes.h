@@ -2,6 +2,7 @@
 // caller lists and runs; nothing registers itself.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "ir/catalog.h"
@@ -34,6 +35,17 @@ void checkConstantDurations(const Model& model, const Graph& graph, const Catalo
 /// and that each check is a well-typed Bool.
 void checkPropertyNames(const Model& model, const Graph& graph, const Catalog& catalog,
                         DiagnosticSink& diags);
+
+/// The most quantifier steps (evaluations of a quantifier's body, nested
+/// ones included) one check may take in one run. rdc-run stops a check
+/// that gets there (`check-limit`), so a run's checks end in bounded time.
+inline constexpr uint64_t kMaxCheckSteps = 1'000'000;
+
+/// Reports a check whose quantifiers, over ranges known at lint time
+/// (parameters, domain families), take more than kMaxCheckSteps:
+/// `check-limit`.
+void checkQuantifierSteps(const Model& model, const Graph& graph, const Catalog& catalog,
+                          DiagnosticSink& diags);
 
 /// The passes rdc-lint runs after elaboration, in order.
 std::vector<LintPass> standardLintPasses();

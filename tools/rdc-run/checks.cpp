@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "ir/lint_passes.h"
+
 namespace rdc::run {
 
 namespace {
@@ -19,6 +21,7 @@ class CheckHost final : public ExprHost {
   }
 
   CheckResult check(const CheckDecl& decl) {
+    steps_ = 0;
     ExprError error;
     auto v = evalExpr(*decl.expr.expr, lookup_, &error, this);
     if (!v) return {decl.name, false, unavailable_.empty() ? error.message : unavailable_};
@@ -119,7 +122,11 @@ class CheckHost final : public ExprHost {
       auto lo = evalExpr(*e.kids[0], lookup_, error, this);
       auto hi = lo ? evalExpr(*e.kids[1], lookup_, error, this) : std::nullopt;
       if (!hi) return std::nullopt;
-      for (int64_t i = lo->i; i < hi->i && out.size() < 1'000'000; ++i) out.push_back(i);
+      if (hi->i > lo->i && static_cast<uint64_t>(hi->i) - static_cast<uint64_t>(lo->i) > kMaxCheckSteps) {
+        *error = stepLimit(e.offset);
+        return std::nullopt;
+      }
+      for (int64_t i = lo->i; i < hi->i; ++i) out.push_back(i);
       return out;
     }
     if (e.kind == Expr::Kind::Call && e.text == "correct" && e.kids.size() == 1 &&
@@ -145,6 +152,10 @@ class CheckHost final : public ExprHost {
     if (values->empty()) return Value::boolean(forall);
     size_t mark = bound_.size();
     while (true) {
+      if (++steps_ > kMaxCheckSteps) {
+        *error = stepLimit(e.offset);
+        return std::nullopt;
+      }
       bound_.resize(mark);
       for (size_t v = 0; v < e.vars.size(); ++v) bound_.emplace_back(e.vars[v], (*values)[at[v]]);
       auto body = evalExpr(*e.kids[1], lookup_, error, this);
@@ -169,6 +180,13 @@ class CheckHost final : public ExprHost {
     }
   }
 
+  // A check's quantifiers stop after kMaxCheckSteps evaluations of their
+  // bodies in one run, so that a check ends in bounded time.
+  static ExprError stepLimit(uint32_t offset) {
+    return {"check-limit", offset, "stopped after " + std::to_string(kMaxCheckSteps) +
+            " quantifier steps, the limit for one check in one run"};
+  }
+
   const Graph& graph_;
   const std::map<std::string, size_t>& outputs_;
   const std::map<std::string, size_t>& inputs_;
@@ -179,6 +197,7 @@ class CheckHost final : public ExprHost {
   NameLookup lookup_;
   std::string unavailable_;
   std::string witness_;
+  uint64_t steps_ = 0;
 };
 
 }  // namespace
