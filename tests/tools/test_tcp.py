@@ -204,7 +204,7 @@ class Nodes(NodeHelpers, unittest.TestCase):
         codes = [p.wait(timeout=30) for p in procs]
         self.assertEqual(codes, [0, 0, 0])  # a stranger cannot make the run fail
         log = self.output(self.d, f"node[{victim}]")
-        self.assertRegex(log, r"warning: 127\.0\.0\.1:\d+.*: " + re.escape(expect))
+        self.assertRegex(log, r"warning: 127\.0\.0\.1:\d+.*" + re.escape(expect))
         self.assertIn(f"dlvr[{victim}] = 1", log)  # the run itself is unharmed
         self.assertIn("1 strangers refused", log)
 

@@ -1,8 +1,12 @@
-// The TCP wire format and the peers file: round trips, and that any change
-// to an authenticated frame is caught.
+// The TCP wire format, the handshake and the peers file: round trips, that
+// any change to an authenticated frame is caught, and that a handshake
+// completes only with a fresh proof of the key.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tools/rdc-run/net/frame.h"
+#include "tools/rdc-run/net/handshake.h"
 #include "tools/rdc-run/net/peers.h"
 
 namespace rdc::net {
@@ -67,6 +71,170 @@ TEST(Net, SessionKeysDependOnBothHellos) {
   EXPECT_NE(sessionKey(cluster, "a", "b"), sessionKey(key(2), "a", "b"));
 }
 
+// A frame as the transport reads it off the wire.
+RawFrame onWire(const std::string& bytes) {
+  auto length = messageLength(reinterpret_cast<const uint8_t*>(bytes.data()));
+  EXPECT_TRUE(length && bytes.size() == kLengthBytes + *length + kMacBytes);
+  RawFrame frame;
+  frame.message = bytes.substr(kLengthBytes, *length);
+  std::copy(bytes.end() - kMacBytes, bytes.end(), frame.mac.begin());
+  return frame;
+}
+
+HandshakeSetup setup(const std::string& self, uint8_t keySeed = 1, uint64_t modelHash = 42) {
+  return {key(keySeed), self, modelHash};
+}
+
+// node[1] accepts node[0] (listed before it).
+Handshake listener(const HandshakeSetup& s = setup("node[1]")) {
+  return Handshake::accepting(s, [](const std::string& d) { return d == "node[0]"; }, freshNonce());
+}
+
+Handshake dialer(const HandshakeSetup& s = setup("node[0]"), const std::string& peer = "node[1]") {
+  return Handshake::dialing(s, peer, freshNonce());
+}
+
+// The three frames of a handshake between `d` and `l`; what each sent.
+struct Exchange {
+  std::string hello, answer, proof;
+};
+
+Exchange complete(Handshake& d, Handshake& l) {
+  Exchange x{d.opening(), "", ""};
+  x.answer = l.receive(onWire(x.hello));
+  EXPECT_FALSE(l.failed()) << l.why();
+  x.proof = d.receive(onWire(x.answer));
+  EXPECT_FALSE(d.failed()) << d.why();
+  EXPECT_TRUE(l.receive(onWire(x.proof)).empty());
+  return x;
+}
+
+TEST(Handshake, TwoNodesWithTheKeyAgreeOnASessionKey) {
+  ASSERT_TRUE(initCrypto());
+  Handshake d = dialer(), l = listener();
+  EXPECT_TRUE(l.opening().empty());  // the listener speaks second
+  complete(d, l);
+  ASSERT_TRUE(d.done());
+  ASSERT_TRUE(l.done()) << l.why();
+  EXPECT_EQ(d.session(), l.session());
+  EXPECT_EQ(d.claimed(), "node[1]");
+  EXPECT_EQ(l.claimed(), "node[0]");
+  EXPECT_TRUE(d.peerAuthenticated());
+  EXPECT_TRUE(l.peerAuthenticated());
+  // A second handshake of the same pair has another session key.
+  Handshake d2 = dialer(), l2 = listener();
+  complete(d2, l2);
+  EXPECT_NE(d2.session(), d.session());
+}
+
+TEST(Handshake, TheListenerTrustsNothingBeforeTheProof) {
+  ASSERT_TRUE(initCrypto());
+  Handshake d = dialer(), l = listener();
+  l.receive(onWire(d.opening()));
+  EXPECT_FALSE(l.done());
+  EXPECT_FALSE(l.peerAuthenticated());
+  EXPECT_EQ(l.claimed(), "node[0]");  // claimed, not proved
+}
+
+TEST(Handshake, AReplayedHelloAndProofCompleteNothing) {
+  ASSERT_TRUE(initCrypto());
+  Handshake d = dialer(), l = listener();
+  Exchange recorded = complete(d, l);
+  ASSERT_TRUE(l.done());
+  // A stranger replays both of the dialer's frames to a new listener.
+  Handshake victim = listener();
+  EXPECT_FALSE(victim.receive(onWire(recorded.hello)).empty());  // it is challenged
+  victim.receive(onWire(recorded.proof));
+  EXPECT_TRUE(victim.failed());
+  EXPECT_FALSE(victim.peerAuthenticated());
+  EXPECT_NE(victim.why().find("did not prove it holds the key"), std::string::npos) << victim.why();
+  // And the listener's answer replayed to a new dialer proves nothing either.
+  Handshake fooled = dialer();
+  fooled.receive(onWire(recorded.answer));
+  EXPECT_TRUE(fooled.failed());
+  EXPECT_FALSE(fooled.peerAuthenticated());
+  EXPECT_NE(fooled.why().find("forged or replayed"), std::string::npos) << fooled.why();
+}
+
+TEST(Handshake, AnotherKeyIsRefusedAtOnce) {
+  ASSERT_TRUE(initCrypto());
+  Handshake d = dialer(setup("node[0]", 9)), l = listener();
+  l.receive(onWire(d.opening()));
+  EXPECT_TRUE(l.failed());
+  EXPECT_NE(l.why().find("not signed with the cluster key"), std::string::npos) << l.why();
+  // A listener with another key answering our dialer.
+  Handshake d2 = dialer();
+  Handshake other = Handshake::accepting(setup("node[1]", 9), [](const std::string&) { return true; }, freshNonce());
+  std::string answer = other.receive(onWire(dialer(setup("node[0]", 9)).opening()));
+  d2.receive(onWire(answer));
+  EXPECT_TRUE(d2.failed());
+  EXPECT_FALSE(d2.peerAuthenticated());
+}
+
+TEST(Handshake, AHelloMadeForOnePairMeansNothingOnAnother) {
+  ASSERT_TRUE(initCrypto());
+  // node[0]'s hello to node[1], replayed to node[2] (which node[0] also dials).
+  Handshake d = dialer(setup("node[0]"), "node[1]");
+  Handshake l = listener(setup("node[2]"));
+  l.receive(onWire(d.opening()));
+  EXPECT_TRUE(l.failed());
+  EXPECT_NE(pairKey(key(1), "node[0]", "node[1]"), pairKey(key(1), "node[0]", "node[2]"));
+  EXPECT_NE(pairKey(key(1), "node[0]", "node[1]"), pairKey(key(1), "node[1]", "node[0]"));
+  EXPECT_NE(pairKey(key(1), "ab", "c"), pairKey(key(1), "a", "bc"));
+}
+
+TEST(Handshake, ClaimsThatDoNotFitAreRefused) {
+  ASSERT_TRUE(initCrypto());
+  // node[2] is not a node that dials node[1].
+  Handshake l = listener();
+  l.receive(onWire(dialer(setup("node[2]")).opening()));
+  EXPECT_TRUE(l.failed());
+  EXPECT_NE(l.why().find("node[2] is not a node that dials node[1]"), std::string::npos) << l.why();
+  // Something other than node[1] answers at node[1]'s address.
+  Handshake d = dialer();
+  Handshake impostor = Handshake::accepting(setup("node[3]"), [](const std::string&) { return true; }, freshNonce());
+  d.receive(onWire(impostor.receive(onWire(dialer(setup("node[0]"), "node[3]").opening()))));
+  EXPECT_TRUE(d.failed());
+  EXPECT_NE(d.why().find("answered as node[3]"), std::string::npos) << d.why();
+  // A proof before any hello, and frames after a refusal.
+  Frame proof;
+  proof.kind = Frame::Kind::Proof;
+  Handshake early = listener();
+  early.receive(onWire(sessionFrame(encodeMessage(proof), key(1), 0, 0)));
+  EXPECT_TRUE(early.failed());
+  EXPECT_EQ(early.why(), "spoke before saying hello");
+  EXPECT_TRUE(early.receive(onWire(dialer().opening())).empty());
+  EXPECT_TRUE(early.failed());
+}
+
+TEST(Handshake, AnotherModelIsRefusedOnlyOnceThePeerIsAuthenticated) {
+  ASSERT_TRUE(initCrypto());
+  // The listener cannot know that the hello is fresh: it answers, so that
+  // the dialer learns about the other model from an authenticated answer.
+  Handshake l = listener(setup("node[1]", 1, 7));
+  EXPECT_FALSE(l.receive(onWire(dialer().opening())).empty());
+  EXPECT_FALSE(l.failed());
+  // The dialer's challenge was answered with the key: a real peer's failure.
+  Handshake d = dialer(setup("node[0]", 1, 7));
+  Handshake other = listener();
+  d.receive(onWire(other.receive(onWire(d.opening()))));
+  EXPECT_TRUE(d.failed());
+  EXPECT_TRUE(d.peerAuthenticated());
+  EXPECT_EQ(d.why(), "runs a different model or parameters");
+  // A dialer with the key that sends its proof anyway is refused after it
+  // (the proof made as handshake.h documents the session key).
+  Handshake d3 = dialer();
+  Handshake l3 = listener(setup("node[1]", 1, 7));
+  std::string answer = l3.receive(onWire(d3.opening()));
+  Key session = sessionKey(pairKey(key(1), "node[0]", "node[1]"), onWire(d3.opening()).message, onWire(answer).message);
+  Frame proof;
+  proof.kind = Frame::Kind::Proof;
+  l3.receive(onWire(sessionFrame(encodeMessage(proof), session, 0, 0)));
+  EXPECT_TRUE(l3.failed());
+  EXPECT_TRUE(l3.peerAuthenticated());
+  EXPECT_EQ(l3.why(), "runs a different model or parameters");
+}
+
 TEST(Net, HostileMessagesAreRejectedWithAReason) {
   std::string why;
   EXPECT_FALSE(decodeMessage("", &why));
@@ -77,6 +245,9 @@ TEST(Net, HostileMessagesAreRejectedWithAReason) {
   EXPECT_FALSE(messageLength(huge));
   EXPECT_FALSE(messageLength(empty));
   EXPECT_FALSE(messageLength(odd));
+  uint8_t overHandshake[4] = {0x08, 0x04, 0, 0};  // 1032 bytes: a batch, but not a hello
+  EXPECT_TRUE(messageLength(overHandshake));
+  EXPECT_FALSE(messageLength(overHandshake, kMaxHandshakeMessageBytes));
   // Every truncation of a good message is refused or decodes; none crashes.
   std::string good = encodeMessage(batch());
   for (size_t n = 8; n < good.size(); n += 8) decodeMessage(good.substr(0, n), &why);

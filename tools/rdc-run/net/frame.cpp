@@ -4,6 +4,7 @@
 #include <capnp/serialize.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "tools/rdc-run/net/net.capnp.h"
@@ -17,6 +18,29 @@ std::string withLength(const std::string& message) {
   uint32_t n = static_cast<uint32_t>(message.size());
   for (size_t i = 0; i < kLengthBytes; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xFF);
   return out + message;
+}
+
+// A field of variable length inside hashed or MACed bytes: its length
+// first, so that no two different inputs give the same bytes.
+void appendField(std::string& bytes, std::string_view field) {
+  uint32_t n = static_cast<uint32_t>(field.size());
+  for (size_t i = 0; i < 4; ++i) bytes += static_cast<char>((n >> (8 * i)) & 0xFF);
+  bytes.append(field);
+}
+
+// What a hello's MAC covers: the hello it answers, then its own message.
+std::string helloBytes(std::string_view message, std::string_view answering) {
+  std::string bytes = "rdc-hello-2";
+  appendField(bytes, answering);
+  bytes.append(message);
+  return bytes;
+}
+
+Key keyedHash(const std::string& input, const Key& key) {
+  Key out;
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+                     key.data(), key.size());
+  return out;
 }
 
 // What a session frame's MAC covers: direction, sequence number, message.
@@ -59,7 +83,10 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
     case schema::NetFrame::HELLO: {
       auto h = frame.getHello();
       if (h.getMagic() != schema::NET_MAGIC) return fail(why, "not an rdc node (bad magic)");
-      if (h.getVersion() != schema::NET_VERSION) return fail(why, "protocol version " + std::to_string(h.getVersion()) + ", not 1");
+      if (h.getVersion() != schema::NET_VERSION) {
+        return fail(why, "protocol version " + std::to_string(h.getVersion()) + ", not " +
+                             std::to_string(schema::NET_VERSION));
+      }
       if (!h.hasDomain() || h.getDomain().size() > kMaxDomainBytes) return fail(why, "a hello without a sensible domain");
       if (!h.hasNonce() || h.getNonce().size() != kNonceBytes) return fail(why, "a hello whose nonce is not 24 bytes");
       out.kind = Frame::Kind::Hello;
@@ -81,6 +108,7 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
       return true;
     }
     case schema::NetFrame::BYE: out.kind = Frame::Kind::Bye; return true;
+    case schema::NetFrame::PROOF: out.kind = Frame::Kind::Proof; return true;
   }
   return fail(why, "an unknown kind of frame");
 }
@@ -117,6 +145,7 @@ std::string encodeMessage(const Frame& frame) {
       break;
     }
     case Frame::Kind::Bye: root.setBye(); break;
+    case Frame::Kind::Proof: root.setProof(); break;
   }
   kj::Array<capnp::word> words = capnp::messageToFlatArray(builder);
   auto bytes = words.asBytes();
@@ -153,23 +182,30 @@ std::optional<Frame> decodeMessage(std::string_view message, std::string* why) {
   return frame;
 }
 
-std::optional<size_t> messageLength(const uint8_t header[kLengthBytes]) {
+std::optional<size_t> messageLength(const uint8_t header[kLengthBytes], size_t max) {
   size_t n = 0;
   for (size_t i = 0; i < kLengthBytes; ++i) n |= static_cast<size_t>(header[i]) << (8 * i);
-  if (n == 0 || n % sizeof(capnp::word) != 0 || n > kMaxMessageBytes) return std::nullopt;
+  if (n == 0 || n % sizeof(capnp::word) != 0 || n > std::min(max, kMaxMessageBytes)) return std::nullopt;
   return n;
 }
 
-std::string helloFrame(const std::string& message, const Key& clusterKey) {
-  return withLength(message) + mac(message, clusterKey);
+Key pairKey(const Key& clusterKey, std::string_view dialer, std::string_view listener) {
+  std::string input = "rdc-pair-2";
+  appendField(input, dialer);
+  input.append(listener);
+  return keyedHash(input, clusterKey);
+}
+
+std::string helloFrame(const std::string& message, const Key& pairKey, std::string_view answering) {
+  return withLength(message) + mac(helloBytes(message, answering), pairKey);
 }
 
 std::string sessionFrame(const std::string& message, const Key& sessionKey, uint8_t direction, uint64_t sequence) {
   return withLength(message) + mac(sessionBytes(message, direction, sequence), sessionKey);
 }
 
-bool helloAuthentic(std::string_view message, const uint8_t* tag, const Key& clusterKey) {
-  return verify(message, tag, clusterKey);
+bool helloAuthentic(std::string_view message, const uint8_t* tag, const Key& pairKey, std::string_view answering) {
+  return verify(helloBytes(message, answering), tag, pairKey);
 }
 
 bool sessionAuthentic(std::string_view message, const uint8_t* tag, const Key& sessionKey, uint8_t direction,
@@ -177,14 +213,11 @@ bool sessionAuthentic(std::string_view message, const uint8_t* tag, const Key& s
   return verify(sessionBytes(message, direction, sequence), tag, sessionKey);
 }
 
-Key sessionKey(const Key& clusterKey, std::string_view dialerHello, std::string_view listenerHello) {
-  std::string input = "rdc-session-1";
-  input.append(dialerHello);
+Key sessionKey(const Key& pairKey, std::string_view dialerHello, std::string_view listenerHello) {
+  std::string input = "rdc-session-2";
+  appendField(input, dialerHello);
   input.append(listenerHello);
-  Key key;
-  crypto_generichash(key.data(), key.size(), reinterpret_cast<const unsigned char*>(input.data()), input.size(),
-                     clusterKey.data(), clusterKey.size());
-  return key;
+  return keyedHash(input, pairKey);
 }
 
 }  // namespace rdc::net

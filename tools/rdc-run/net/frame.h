@@ -19,6 +19,9 @@ constexpr size_t kMacBytes = 32;
 constexpr size_t kNonceBytes = 24;
 /// The largest message a node sends or accepts; bigger is a hostile peer.
 constexpr size_t kMaxMessageBytes = 1 << 20;
+/// The largest message during the handshake (a hello is a few hundred
+/// bytes): a stranger cannot make a node hold more than this.
+constexpr size_t kMaxHandshakeMessageBytes = 1024;
 /// Limits inside a message.
 constexpr size_t kMaxDomainBytes = 256, kMaxGatewayBytes = 4096, kMaxValueBytes = 65536;
 
@@ -35,7 +38,7 @@ struct Delivery {
 };
 
 struct Frame {
-  enum class Kind { Hello, Batch, Bye } kind = Kind::Bye;
+  enum class Kind { Hello, Batch, Bye, Proof } kind = Kind::Bye;
   Hello hello;
   std::vector<Delivery> batch;
 };
@@ -50,23 +53,35 @@ std::string encodeMessage(const Frame& frame);
 /// Parses and checks a message; nullopt, with `why`, if it is malformed.
 std::optional<Frame> decodeMessage(std::string_view message, std::string* why);
 
-/// The length announced by a frame's first 4 bytes, if it is acceptable
-/// (non-zero, a multiple of 8, at most kMaxMessageBytes).
-std::optional<size_t> messageLength(const uint8_t header[kLengthBytes]);
+/// A frame as read from the wire, before it is authenticated or decoded.
+struct RawFrame {
+  std::string message;
+  std::array<uint8_t, kMacBytes> mac{};
+};
 
-/// A whole Hello frame on the wire, authenticated with the cluster key.
-std::string helloFrame(const std::string& message, const Key& clusterKey);
+/// The length announced by a frame's first 4 bytes, if it is acceptable
+/// (non-zero, a multiple of 8, at most `max`).
+std::optional<size_t> messageLength(const uint8_t header[kLengthBytes], size_t max = kMaxMessageBytes);
+
+/// The key of the pair (dialer, listener): the cluster key and both names
+/// hashed together, so that a frame made for one pair means nothing on
+/// another. Anyone with the cluster key can derive it (see handshake.h).
+Key pairKey(const Key& clusterKey, std::string_view dialer, std::string_view listener);
+
+/// A whole Hello frame on the wire, authenticated with the pair key over the
+/// hello it answers (empty for the dialer's) and its own message.
+std::string helloFrame(const std::string& message, const Key& pairKey, std::string_view answering = {});
 /// A whole frame after the hello, authenticated with the session key, its
 /// direction (0: dialer to listener, 1: back) and its sequence number.
 std::string sessionFrame(const std::string& message, const Key& sessionKey, uint8_t direction, uint64_t sequence);
 
-bool helloAuthentic(std::string_view message, const uint8_t* mac, const Key& clusterKey);
+bool helloAuthentic(std::string_view message, const uint8_t* mac, const Key& pairKey, std::string_view answering = {});
 bool sessionAuthentic(std::string_view message, const uint8_t* mac, const Key& sessionKey, uint8_t direction,
                       uint64_t sequence);
 
 /// The key of one connection: both hellos (with their fresh nonces) hashed
-/// under the cluster key, so that frames of one connection cannot be
-/// replayed on another.
-Key sessionKey(const Key& clusterKey, std::string_view dialerHello, std::string_view listenerHello);
+/// under the pair key, so that frames of one connection cannot be replayed
+/// on another.
+Key sessionKey(const Key& pairKey, std::string_view dialerHello, std::string_view listenerHello);
 
 }  // namespace rdc::net

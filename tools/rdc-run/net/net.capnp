@@ -1,22 +1,24 @@
 # What rdc nodes send each other over TCP. On the wire each frame is
 #   length (UInt32, little-endian, of the message) | message | MAC (32 bytes)
 # where the message is one unpacked Cap'n Proto NetFrame and the MAC is
-# libsodium's crypto_auth (HMAC-SHA-512-256): over the message with the
-# cluster key for a Hello, and over (direction, sequence number, message)
-# with the connection's session key for everything after it.
+# libsodium's crypto_auth (HMAC-SHA-512-256): with the pair key over the
+# hello being answered (if any) and the message for a Hello, and over
+# (direction, sequence number, message) with the connection's session key
+# for everything after the hellos (handshake.h has the whole handshake).
 @0xc1dc3da4bba1ee5d;
 
 using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("rdc::schema");
 
 const netMagic :UInt64 = 0x5244434E45543031;  # "RDCNET01"
-const netVersion :UInt32 = 1;
+const netVersion :UInt32 = 2;
 
 struct NetFrame {
   union {
     hello @0 :Hello;
     batch @1 :List(Delivery);
     bye @2 :Void;      # the sender is done and will send nothing more
+    proof @3 :Void;    # the dialer's first session frame: it holds the session key
   }
 }
 

@@ -80,6 +80,10 @@ class Node final : public run::EventSink, public TransportEvents {
     if (outcome_.problems.size() < 100) outcome_.problems.push_back(who + ": " + why);
   }
 
+  void stranger(const std::string& who, const std::string& why) override {
+    if (outcome_.strangerReports.size() < kMaxStrangerReports) outcome_.strangerReports.push_back(who + ": " + why);
+  }
+
   void wake() override {
     if (waiting_) waiting_->fulfill();
     waiting_ = nullptr;
@@ -164,6 +168,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   outcome.deliveries = stats.deliveries;
   outcome.bytes = stats.bytes;
   outcome.connections = stats.connections;
+  outcome.strangers = stats.strangers;
   return outcome;
 }
 

@@ -26,13 +26,20 @@ struct NodeSetup {
 struct NodeOutcome {
   run::RunResult result;
   std::vector<std::string> problems;  ///< hostile peers, bad deliveries, a failed listen
+  /// Connections refused before they authenticated (at most
+  /// kMaxStrangerReports of them; `strangers` counts them all). They do not
+  /// make the run fail.
+  std::vector<std::string> strangerReports;
   bool started = false;               ///< false: could not listen, nothing ran
-  uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0;
+  uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0, strangers = 0;
 };
 
 /// Runs the node until every output (its gateways' included) is available,
 /// every peer has been sent everything and said it is done, or `until`.
 NodeOutcome runNode(const NodeSetup& setup);
+
+/// The most strangers a node reports one by one (a flood is counted).
+constexpr size_t kMaxStrangerReports = 20;
 
 /// A hash that nodes compare in their handshake: the model's name and its
 /// parameters' values.

@@ -7,7 +7,6 @@ namespace rdc::net {
 namespace {
 
 constexpr const char* kHostile = "rdc-hostile: ";
-constexpr auto kHandshakeTimeout = 5 * kj::SECONDS;
 constexpr size_t kBatchDeliveries = 1024;
 constexpr size_t kBatchBytes = kMaxMessageBytes / 2;
 
@@ -28,6 +27,7 @@ std::optional<std::string> hostileReason(const kj::Exception& e) {
 
 struct Transport::Connection {
   kj::Own<kj::AsyncIoStream> stream;
+  std::string remote;  // the address at the other end
   kj::Own<kj::PromiseFulfiller<void>> closer;  // fulfilled to cancel the read loop
   Key session{};
   uint8_t out = 0;  // our direction: 0 when we dialled
@@ -44,11 +44,6 @@ struct Transport::Peer {
   kj::Duration backoff = 20 * kj::MILLISECONDS;
 };
 
-struct Transport::RawFrame {
-  std::string message;
-  std::array<uint8_t, kMacBytes> mac;
-};
-
 Transport::Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string self, uint64_t modelHash,
                      TransportEvents& events)
     : io_(io), peers_(peers), self_(std::move(self)), modelHash_(modelHash), events_(events), tasks_(*this) {
@@ -62,6 +57,7 @@ Transport::Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string se
     peer->domain = domain;
     peer->address = address;
     peer->dial = after;
+    if (!after) maxHandshakes_ += 2;
     others_.push_back(std::move(peer));
   }
 }
@@ -125,41 +121,76 @@ Transport::Peer* Transport::peerNamed(const std::string& domain) {
   return nullptr;
 }
 
-std::string Transport::hello() const {
-  Frame f;
-  f.kind = Frame::Kind::Hello;
-  f.hello = {self_, modelHash_, freshNonce()};
-  return encodeMessage(f);
-}
+HandshakeSetup Transport::handshakeSetup() const { return {peers_.key, self_, modelHash_}; }
 
 // Accepts for ever; a failed accept (out of file descriptors under a flood
 // of connections, say) is reported and retried, so the node stays reachable.
 kj::Promise<void> Transport::acceptLoop() {
-  return listener_->accept()
-      .then([this](kj::Own<kj::AsyncIoStream> stream) {
-        tasks_.add(handshakeIn(kj::mv(stream)).catch_([this](kj::Exception&& e) {
-          // A peer that goes away while connecting is not hostile; one that says nothing, or lies, is.
-          if (e.getType() == kj::Exception::Type::DISCONNECTED && !hostileReason(e)) return;
-          events_.hostile("a connecting node", hostileReason(e).value_or(e.getDescription().cStr()));
-        }));
+  return listener_->acceptAuthenticated()
+      .then([this](kj::AuthenticatedStream accepted) {
+        std::string from = accepted.peerIdentity->toString().cStr();
+        if (handshakes_.size() >= maxHandshakes_) evictOldestHandshake();
+        tasks_.add(handshakeIn(kj::mv(accepted.stream), std::move(from)));
       })
       .catch_([this](kj::Exception&& e) -> kj::Promise<void> {
-        events_.hostile(self_, std::string("accepting a connection: ") + e.getDescription().cStr());
+        ++stats_.strangers;
+        events_.stranger(self_, std::string("accepting a connection: ") + e.getDescription().cStr());
         return io_.getTimer().afterDelay(100 * kj::MILLISECONDS);
       })
       .then([this]() { return acceptLoop(); });
 }
 
-// Dials until connected; after a failure (the peer is not up yet), again
-// with a growing delay up to a second.
+// At the bound, the oldest handshake goes: a real peer's handshake takes a
+// round trip, so strangers that stall crowd out only each other.
+void Transport::evictOldestHandshake() {
+  auto oldest = handshakes_.begin();
+  oldest->second->fulfill();
+  handshakes_.erase(oldest);
+}
+
+// A handshake ends within kHandshakeTimeout, or when it is evicted.
+kj::Promise<void> Transport::withinLimits(kj::Promise<void> steps, kj::Promise<void> evicted) {
+  auto late = io_.getTimer().afterDelay(kHandshakeTimeout).then([]() {
+    throw hostileError("did not finish its handshake within " + std::to_string(kHandshakeTimeout / kj::SECONDS) +
+                       " s");
+  });
+  auto dropped = evicted.then([this]() {
+    throw hostileError("dropped unfinished: " + std::to_string(maxHandshakes_) +
+                       " handshakes were under way, the most this node allows");
+  });
+  return steps.exclusiveJoin(kj::mv(late)).exclusiveJoin(kj::mv(dropped));
+}
+
+// Reports a handshake that did not complete: a failure of a peer that
+// proved its key is a real peer's; anything else is a stranger's, reported
+// as the connection (never as the node it claims to be). A connection that
+// closes before saying anything (a peer killed while connecting, a port
+// probe) is not reported.
+void Transport::handshakeFailed(const std::string& who, const Handshake& handshake, const kj::Exception& e) {
+  std::optional<std::string> why = hostileReason(e);
+  if (!why && handshake.claimed().empty()) return;
+  if (!why) why = "went away during its handshake";
+  if (handshake.peerAuthenticated()) {
+    events_.hostile(who, *why);
+  } else {
+    ++stats_.strangers;
+    events_.stranger(who, *why);
+  }
+}
+
+// Dials until connected; after a failure (the peer is not up yet, or what
+// answers is not the peer), again with a growing delay up to a second.
 void Transport::dial(Peer& peer) {
-  kj::Promise<void> attempt =
+  kj::Promise<bool> attempt =
       io_.getNetwork()
           .parseAddress(peer.address)
           .then([](kj::Own<kj::NetworkAddress> addr) { return addr->connect().attach(kj::mv(addr)); })
           .then([this, &peer](kj::Own<kj::AsyncIoStream> stream) { return handshakeOut(peer, kj::mv(stream)); });
-  tasks_.add(attempt.catch_([this, &peer](kj::Exception&& e) -> kj::Promise<void> {
-    if (auto why = hostileReason(e)) events_.hostile(peer.domain, *why);
+  tasks_.add(attempt.catch_([](kj::Exception&&) { return false; }).then([this, &peer](bool ok) -> kj::Promise<void> {
+    if (ok) {
+      peer.backoff = 20 * kj::MILLISECONDS;
+      return kj::READY_NOW;
+    }
     kj::Duration wait = peer.backoff;
     peer.backoff = std::min(peer.backoff * 2, 1 * kj::SECONDS);
     return io_.getTimer().afterDelay(wait).then([this, &peer]() {
@@ -168,50 +199,69 @@ void Transport::dial(Peer& peer) {
   }));
 }
 
-kj::Promise<void> Transport::handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream> stream) {
+// Our hello, the peer's answer to it, our proof; true once connected.
+kj::Promise<bool> Transport::handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream> stream) {
   auto conn = std::make_shared<Connection>();
   conn->stream = kj::mv(stream);
+  conn->remote = peer.address;
   conn->out = 0;
-  std::string mine = hello();
-  return write(conn, helloFrame(mine, peers_.key))
-      .then([this, conn]() { return io_.getTimer().timeoutAfter(kHandshakeTimeout, readRaw(conn)); })
-      .then([this, &peer, conn, mine](RawFrame theirs) {
-        if (!helloAuthentic(theirs.message, theirs.mac.data(), peers_.key)) {
-          throw hostileError("its hello is not signed with the cluster key");
-        }
-        std::string why;
-        auto frame = decodeMessage(theirs.message, &why);
-        if (!frame || frame->kind != Frame::Kind::Hello) throw hostileError(frame ? "no hello" : why);
-        if (frame->hello.domain != peer.domain) {
-          throw hostileError("answered as " + frame->hello.domain + " at " + peer.domain + "'s address");
-        }
-        if (frame->hello.modelHash != modelHash_) throw hostileError("runs a different model or parameters");
-        conn->session = sessionKey(peers_.key, mine, theirs.message);
-        peer.backoff = 20 * kj::MILLISECONDS;
-        connected(peer, conn);
-      });
+  auto handshake = std::make_shared<Handshake>(Handshake::dialing(handshakeSetup(), peer.domain, freshNonce()));
+  kj::Promise<void> steps =
+      write(conn, handshake->opening())
+          .then([this, conn]() { return readRaw(conn, kMaxHandshakeMessageBytes); })
+          .then([this, conn, handshake](RawFrame answer) {
+            std::string proof = handshake->receive(answer);
+            if (handshake->failed()) throw hostileError(handshake->why());
+            return write(conn, std::move(proof));
+          })
+          .then([this, &peer, conn, handshake]() {
+            conn->session = handshake->session();
+            conn->sent = Handshake::kProofFrames;
+            connected(peer, conn);
+          });
+  return withinLimits(kj::mv(steps), kj::NEVER_DONE)
+      .then([]() { return true; },
+            [this, &peer, handshake](kj::Exception&& e) {
+              handshakeFailed("the node at " + peer.address + " (dialled as " + peer.domain + ")", *handshake, e);
+              return false;
+            });
 }
 
-kj::Promise<void> Transport::handshakeIn(kj::Own<kj::AsyncIoStream> stream) {
+// The dialer's hello, our answer, its proof: only then is it a peer.
+kj::Promise<void> Transport::handshakeIn(kj::Own<kj::AsyncIoStream> stream, std::string from) {
   auto conn = std::make_shared<Connection>();
   conn->stream = kj::mv(stream);
+  conn->remote = from;
   conn->out = 1;
-  return io_.getTimer()
-      .timeoutAfter(kHandshakeTimeout, readRaw(conn))
-      .then([this, conn](RawFrame theirs) {
-        if (!helloAuthentic(theirs.message, theirs.mac.data(), peers_.key)) {
-          throw hostileError("its hello is not signed with the cluster key");
-        }
-        std::string why;
-        auto frame = decodeMessage(theirs.message, &why);
-        if (!frame || frame->kind != Frame::Kind::Hello) throw hostileError(frame ? "no hello" : why);
-        Peer* peer = peerNamed(frame->hello.domain);
-        if (!peer || peer->dial) throw hostileError(frame->hello.domain + " is not a node that dials " + self_);
-        if (frame->hello.modelHash != modelHash_) throw hostileError("runs a different model or parameters");
-        std::string mine = hello();
-        conn->session = sessionKey(peers_.key, theirs.message, mine);
-        return write(conn, helloFrame(mine, peers_.key)).then([this, peer, conn]() { connected(*peer, conn); });
-      });
+  auto dialsUs = [this](const std::string& domain) {
+    Peer* peer = peerNamed(domain);
+    return peer && !peer->dial;
+  };
+  auto handshake = std::make_shared<Handshake>(Handshake::accepting(handshakeSetup(), dialsUs, freshNonce()));
+  uint64_t id = nextHandshake_++;
+  auto evicted = kj::newPromiseAndFulfiller<void>();
+  handshakes_.emplace(id, kj::mv(evicted.fulfiller));
+  kj::Promise<void> steps =
+      readRaw(conn, kMaxHandshakeMessageBytes)
+          .then([this, conn, handshake](RawFrame hello) {
+            std::string answer = handshake->receive(hello);
+            if (handshake->failed()) throw hostileError(handshake->why());
+            return write(conn, std::move(answer));
+          })
+          .then([this, conn]() { return readRaw(conn, kMaxHandshakeMessageBytes); })
+          .then([this, conn, handshake](RawFrame proof) {
+            handshake->receive(proof);
+            if (handshake->failed()) throw hostileError(handshake->why());
+            conn->session = handshake->session();
+            conn->received = Handshake::kProofFrames;
+            connected(*peerNamed(handshake->claimed()), conn);
+          });
+  return withinLimits(kj::mv(steps), kj::mv(evicted.promise))
+      .catch_([this, from, handshake](kj::Exception&& e) {
+        std::string claim = handshake->claimed().empty() ? "" : " claiming to be " + handshake->claimed();
+        handshakeFailed(from + claim, *handshake, e);
+      })
+      .then([this, id]() { handshakes_.erase(id); });
 }
 
 // A fresh connection replaces the old one, and everything queued for the
@@ -227,7 +277,7 @@ void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
   conn->closer = kj::mv(closed.fulfiller);
   tasks_.add(readLoop(peer, conn)
                  .catch_([this, &peer, conn](kj::Exception&& e) {
-                   if (auto why = hostileReason(e)) events_.hostile(peer.domain, *why);
+                   if (auto why = hostileReason(e)) events_.hostile(peer.domain + " at " + conn->remote, *why);
                    lost(peer, conn);
                  })
                  .exclusiveJoin(kj::mv(closed.promise)));
@@ -254,7 +304,7 @@ void Transport::close(Peer& peer) {
 }
 
 kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> conn) {
-  return readRaw(conn).then([this, &peer, conn](RawFrame raw) -> kj::Promise<void> {
+  return readRaw(conn, kMaxMessageBytes).then([this, &peer, conn](RawFrame raw) -> kj::Promise<void> {
     if (!sessionAuthentic(raw.message, raw.mac.data(), conn->session, 1 - conn->out, conn->received)) {
       throw hostileError("a frame that fails authentication (altered, replayed or forged)");
     }
@@ -264,6 +314,7 @@ kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> co
     if (!frame) throw hostileError(why);
     switch (frame->kind) {
       case Frame::Kind::Hello: throw hostileError("a second hello");
+      case Frame::Kind::Proof: throw hostileError("a second proof");
       case Frame::Kind::Batch:
         for (const Delivery& d : frame->batch) events_.received(peer.domain, d);
         break;
@@ -313,13 +364,18 @@ void Transport::pump(Peer& peer) {
                      [this, &peer, conn](kj::Exception&&) { lost(peer, conn); }));
 }
 
-kj::Promise<Transport::RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn) {
+// Reads one frame whose message is at most `maxMessage` bytes.
+kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_t maxMessage) {
   auto header = kj::heapArray<uint8_t>(kLengthBytes);
   auto& stream = *conn->stream;
   auto headerPtr = header.begin();
-  return kj::evalNow([&stream, headerPtr]() { return stream.read(headerPtr, kLengthBytes); }).then([conn, header = kj::mv(header)]() mutable {
-    auto length = messageLength(header.begin());
-    if (!length) throw hostileError("a frame longer than 1 MiB, empty, or not a whole number of words");
+  return kj::evalNow([&stream, headerPtr]() { return stream.read(headerPtr, kLengthBytes); }).then([conn, maxMessage, header = kj::mv(header)]() mutable {
+    auto length = messageLength(header.begin(), maxMessage);
+    if (!length) {
+      throw hostileError("a frame that is empty, not a whole number of words, or longer than " +
+                         (maxMessage < kMaxMessageBytes ? std::to_string(maxMessage) + " bytes (a handshake's limit)"
+                                                        : std::string("1 MiB")));
+    }
     auto body = kj::heapArray<uint8_t>(*length + kMacBytes);
     auto bodyPtr = body.begin();
     size_t size = body.size();

@@ -1,7 +1,8 @@
 // The TCP transport between rdc nodes, on KJ's async I/O: one connection
 // per pair of nodes (a node dials the nodes after it in the peers file and
 // accepts the ones before it, redialling until they are up, so nodes may
-// start in any order), a keyed handshake and an authenticated, sequenced
+// start in any order), a handshake with a challenge from each side
+// (handshake.h) and an authenticated, sequenced
 // stream of frames (frame.h), batches of whatever is ready, one frame in
 // flight per peer, and a resend of everything sent after a reconnection
 // (lines are one-shot, so the receiver ignores what it already has).
@@ -9,11 +10,13 @@
 
 #include <kj/async-io.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "tools/rdc-run/net/frame.h"
+#include "tools/rdc-run/net/handshake.h"
 #include "tools/rdc-run/net/peers.h"
 
 namespace rdc::net {
@@ -24,8 +27,13 @@ class TransportEvents {
   virtual ~TransportEvents() = default;
   /// An authenticated delivery from a peer.
   virtual void received(const std::string& peer, const Delivery& delivery) = 0;
-  /// A peer (or a stranger) misbehaved; its connection has been dropped.
+  /// An authenticated peer misbehaved (`who`: its domain and address); its
+  /// connection has been dropped.
   virtual void hostile(const std::string& who, const std::string& why) = 0;
+  /// A connection that did not authenticate was refused (`who`: its remote
+  /// address and the domain it claimed, if any). Strangers cannot harm the
+  /// run; nothing they say is attributed to the node they claim to be.
+  virtual void stranger(const std::string& who, const std::string& why) = 0;
   /// Something changed (a delivery, a peer's bye, a write done).
   virtual void wake() = 0;
 };
@@ -50,27 +58,36 @@ class Transport final : private kj::TaskSet::ErrorHandler {
 
   struct Stats {
     uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0;
+    uint64_t strangers = 0;  ///< connections refused before they authenticated
   };
+
+  /// How long a connection may take to complete its handshake.
+  static constexpr kj::Duration kHandshakeTimeout = 5 * kj::SECONDS;
+  /// How many accepted connections may be in their handshake at once:
+  /// twice the nodes that dial this one, plus this many.
+  static constexpr size_t kSpareHandshakes = 8;
   const Stats& stats() const { return stats_; }
 
  private:
   struct Connection;
   struct Peer;
-  struct RawFrame;
 
   void taskFailed(kj::Exception&& exception) override;
   kj::Promise<void> acceptLoop();
   void dial(Peer& peer);
-  kj::Promise<void> handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream> stream);
-  kj::Promise<void> handshakeIn(kj::Own<kj::AsyncIoStream> stream);
+  kj::Promise<bool> handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream> stream);
+  kj::Promise<void> handshakeIn(kj::Own<kj::AsyncIoStream> stream, std::string from);
+  kj::Promise<void> withinLimits(kj::Promise<void> steps, kj::Promise<void> evicted);
+  void evictOldestHandshake();
+  void handshakeFailed(const std::string& who, const Handshake& handshake, const kj::Exception& e);
+  HandshakeSetup handshakeSetup() const;
   void connected(Peer& peer, std::shared_ptr<Connection> conn);
   void lost(Peer& peer, const std::shared_ptr<Connection>& conn);
   void close(Peer& peer);
   kj::Promise<void> readLoop(Peer& peer, std::shared_ptr<Connection> conn);
   void pump(Peer& peer);
-  kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn);
+  kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> write(std::shared_ptr<Connection> conn, std::string bytes);
-  std::string hello() const;
   Peer* peerNamed(const std::string& domain);
 
   kj::AsyncIoProvider& io_;
@@ -80,6 +97,11 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   TransportEvents& events_;
   std::vector<std::unique_ptr<Peer>> others_;
   kj::Own<kj::ConnectionReceiver> listener_;
+  // Accepted connections still in their handshake, oldest first: each
+  // fulfiller drops its connection when the bound is reached.
+  std::map<uint64_t, kj::Own<kj::PromiseFulfiller<void>>> handshakes_;
+  uint64_t nextHandshake_ = 0;
+  size_t maxHandshakes_ = kSpareHandshakes;
   bool finishing_ = false;
   Stats stats_;
   kj::TaskSet tasks_;  // last: destroyed first, cancelling everything that uses the members above

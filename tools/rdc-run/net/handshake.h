@@ -1,0 +1,89 @@
+// The handshake that opens a connection between two nodes: a challenge from
+// each side, as a pure state machine over frames (no sockets), so that it
+// can be tested and fuzzed alone.
+//
+//   1. dialer -> listener  Hello(dialer, model, nonce D)   MAC: pair key, over hello 1
+//   2. listener -> dialer  Hello(listener, model, nonce L) MAC: pair key, over hellos 1 and 2
+//   3. dialer -> listener  Proof                           MAC: session key, direction 0, sequence 0
+//
+// pair key = BLAKE2b keyed with the cluster key over both names (frame.h);
+// session key = BLAKE2b keyed with the pair key over both hellos. Hello 2
+// answers nonce D and the proof answers nonce L, so each side learns that
+// the other holds the pair key now: a recorded frame replayed later proves
+// nothing, because the other side's nonce is new. The listener counts a
+// connection only after the proof, so a stranger never gets past step 3.
+//
+// Per-pair keys keep one pair's frames from meaning anything on another, but
+// every holder of the cluster key can derive every pair key: a node that
+// has the key can still speak as another node (per-node key pairs would be
+// needed for that).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "tools/rdc-run/net/frame.h"
+
+namespace rdc::net {
+
+using Nonce = std::array<uint8_t, kNonceBytes>;
+
+struct HandshakeSetup {
+  Key clusterKey{};
+  std::string self;        ///< this node's domain
+  uint64_t modelHash = 0;  ///< must be the same on both sides
+};
+
+class Handshake {
+ public:
+  /// The side that dials `peer`; `nonce` must be fresh (freshNonce()).
+  static Handshake dialing(const HandshakeSetup& setup, std::string peer, const Nonce& nonce);
+  /// The side that accepts; `dialsUs(domain)` says whether that domain is a
+  /// node that dials this one.
+  static Handshake accepting(const HandshakeSetup& setup, std::function<bool(const std::string&)> dialsUs,
+                             const Nonce& nonce);
+
+  /// The first frame on the wire: the dialer's hello (empty when accepting).
+  const std::string& opening() const { return opening_; }
+  /// Takes the other side's next frame and returns the frame to send back
+  /// (empty when there is none). A frame that is not the expected one, or
+  /// does not authenticate, refuses the connection: failed() and why().
+  std::string receive(const RawFrame& frame);
+
+  bool done() const { return state_ == State::Done; }
+  bool failed() const { return state_ == State::Failed; }
+  const std::string& why() const { return why_; }
+  /// What the other side says it is (from its hello; empty before one).
+  const std::string& claimed() const { return claimed_; }
+  /// The other side has proved that it holds the pair key during this
+  /// handshake (a failure after that is a real peer's, not a stranger's).
+  bool peerAuthenticated() const { return peerAuthenticated_; }
+  /// The connection's session key, once done().
+  const Key& session() const { return session_; }
+  /// Session frames the handshake used in each direction (the proof): the
+  /// sequence numbers that the connection continues from.
+  static constexpr uint64_t kProofFrames = 1;
+
+ private:
+  enum class State { DialerAwaitsHello, ListenerAwaitsHello, ListenerAwaitsProof, Done, Failed };
+
+  Handshake(const HandshakeSetup& setup, State state, const Nonce& nonce);
+  std::string answerHello(const RawFrame& frame);    // listener, step 1
+  std::string acceptAnswer(const RawFrame& frame);   // dialer, step 2
+  void checkProof(const RawFrame& frame);            // listener, step 3
+  std::string refuse(std::string why);
+  std::string hello() const;
+
+  HandshakeSetup setup_;
+  State state_;
+  Nonce nonce_;
+  std::string peer_;  // dialer: whom it dials
+  std::function<bool(const std::string&)> dialsUs_;
+  std::string opening_, dialerHello_, claimed_, why_;
+  Key pair_{}, session_{};
+  uint64_t theirModel_ = 0;  // the model hash of the dialer's hello
+  bool peerAuthenticated_ = false;
+};
+
+}  // namespace rdc::net
