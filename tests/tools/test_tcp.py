@@ -40,6 +40,18 @@ def peers_file(directory, n=4, key=KEY, name="peers.yaml"):
     return path, ports
 
 
+def connect(port, wait=10):
+    """A connection to a node's port, once the node listens (it may be slow to start)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=5)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def values(stdout):
     """name -> value of every output line `name = value @ time`."""
     found = {}
@@ -195,7 +207,7 @@ class Nodes(NodeHelpers, unittest.TestCase):
         # Three nodes: they deliver, and stay up for node[3] until --until.
         procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
         time.sleep(0.1)
-        with socket.create_connection(("127.0.0.1", self.ports[victim]), timeout=5) as s:
+        with connect(self.ports[victim]) as s:
             try:
                 s.sendall(payload)
                 time.sleep(0.2)
@@ -241,7 +253,7 @@ class Nodes(NodeHelpers, unittest.TestCase):
         time.sleep(0.3)  # node[0] and node[1] are connected
         strangers = 5
         for k in range(strangers):
-            with socket.create_connection(("127.0.0.1", self.ports[1]), timeout=5) as s:
+            with connect(self.ports[1]) as s:
                 s.sendall(hello)
                 challenge = FakePeer.read(s, 4)  # node[1] answers with its own hello
                 FakePeer.read(s, int.from_bytes(challenge, "little") + 32)
@@ -272,10 +284,10 @@ class Nodes(NodeHelpers, unittest.TestCase):
         procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="7s") for i in range(3)]
         time.sleep(0.3)
         # node[0] is dialled by no node: it lets 8 handshakes wait at once.
-        silent = [socket.create_connection(("127.0.0.1", self.ports[0]), timeout=5) for _ in range(12)]
+        silent = [connect(self.ports[0]) for _ in range(12)]
         time.sleep(5.6)  # the handshake timeout, and some
         for _ in range(20):  # more strangers than are reported one by one
-            with socket.create_connection(("127.0.0.1", self.ports[0]), timeout=5) as s:
+            with connect(self.ports[0]) as s:
                 s.sendall(b"GET / HTTP/1.1\r\n\r\n")
                 try:
                     s.recv(1)
