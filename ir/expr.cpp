@@ -732,4 +732,14 @@ std::optional<Value> parseValue(std::string_view text, ExprError* error) {
   return evalExpr(*e, none, error);
 }
 
+std::optional<int64_t> parseDuration(std::string_view text, std::string* error) {
+  ExprError e;
+  auto v = parseValue(text, &e);
+  if (v && v->kind == Value::Kind::Duration && v->i >= 0) return v->i;
+  std::string why = !v ? e.message : v->kind != Value::Kind::Duration ? "not a duration" : "negative";
+  *error = "expected a duration in 0ns.." + durationString(INT64_MAX) + " such as 5ms, got '" + std::string(text) +
+           "' (" + why + ")";
+  return std::nullopt;
+}
+
 }  // namespace rdc

@@ -103,4 +103,10 @@ std::vector<std::string> freeNames(const Expr& expr);
 /// Parses a literal value such as `5`, `3ms`, `true`, `nil`, `(1, "ab")`.
 std::optional<Value> parseValue(std::string_view text, ExprError* error);
 
+/// A duration a user gives outside a model (a flag, a faults file): a
+/// constant expression of type Duration (`5ms`, `1s + 500ms`) in
+/// 0..9223372036854775807 ns. Every tool reads durations through this one
+/// parser. nullopt with `error` set (the reason, quoting `text`) otherwise.
+std::optional<int64_t> parseDuration(std::string_view text, std::string* error);
+
 }  // namespace rdc

@@ -56,7 +56,7 @@ std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_
     int64_t now = realtimeNanos();
     for (size_t i = 0; i < nodes.size(); ++i) {
       if (pids[i] <= 0) continue;
-      if (nodes[i].killAt >= 0 && !exits[i].killed && now >= epoch + nodes[i].killAt) {
+      if (nodes[i].killAt >= 0 && !exits[i].killed && now - epoch >= nodes[i].killAt) {
         kill(pids[i], SIGKILL);
         exits[i].killed = true;
       }

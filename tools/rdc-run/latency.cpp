@@ -5,27 +5,13 @@
 
 namespace rdc::run {
 
-namespace {
-
-std::optional<int64_t> duration(std::string_view text, std::string* error) {
-  ExprError e;
-  auto v = parseValue(text, &e);
-  if (!v || v->kind != Value::Kind::Duration || v->i < 0) {
-    *error = "expected a duration such as 5ms, got '" + std::string(text) + "'";
-    return std::nullopt;
-  }
-  return v->i;
-}
-
-}  // namespace
-
 std::optional<Latency> Latency::parse(std::string_view spec, std::string* error) {
   size_t colon = spec.find(':');
   std::string_view kind = spec.substr(0, colon), rest = colon == std::string_view::npos ? "" : spec.substr(colon + 1);
   Latency l;
   if (kind == "constant" || kind == "exponential") {
     l.kind = kind == "constant" ? Kind::Constant : Kind::Exponential;
-    auto d = duration(rest, error);
+    auto d = parseDuration(rest, error);
     if (!d) return std::nullopt;
     l.a = *d;
     return l;
@@ -36,8 +22,8 @@ std::optional<Latency> Latency::parse(std::string_view spec, std::string* error)
       *error = "expected uniform:LOW..HIGH";
       return std::nullopt;
     }
-    auto lo = duration(rest.substr(0, dots), error);
-    auto hi = lo ? duration(rest.substr(dots + 2), error) : std::nullopt;
+    auto lo = parseDuration(rest.substr(0, dots), error);
+    auto hi = lo ? parseDuration(rest.substr(dots + 2), error) : std::nullopt;
     if (!hi) return std::nullopt;
     if (*hi < *lo) {
       *error = "uniform: LOW is above HIGH";

@@ -26,19 +26,25 @@ class Rng {
     return result;
   }
 
-  /// Uniform in [lo, hi] (inclusive), without modulo bias worth noting for
-  /// the spans used here (below 2^40).
+  /// Uniform in [lo, hi] (inclusive), for any lo <= hi: the span is taken
+  /// unsigned, so a range as wide as all of int64 cannot overflow. Modulo
+  /// bias is negligible for the spans used here (below 2^40).
   int64_t uniform(int64_t lo, int64_t hi) {
     if (hi <= lo) return lo;
-    uint64_t span = static_cast<uint64_t>(hi - lo) + 1;
-    return lo + static_cast<int64_t>(next() % span);
+    uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+    uint64_t offset = span == UINT64_MAX ? next() : next() % (span + 1);
+    return static_cast<int64_t>(static_cast<uint64_t>(lo) + offset);
   }
 
   /// Uniform in [0, 1).
   double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
-  /// Exponential with the given mean, rounded to an integer.
-  int64_t exponential(int64_t mean) { return static_cast<int64_t>(std::llround(-std::log1p(-unit()) * static_cast<double>(mean))); }
+  /// Exponential with the given (non-negative) mean, rounded to an
+  /// integer; a draw beyond INT64_MAX (up to 37 times the mean) is INT64_MAX.
+  int64_t exponential(int64_t mean) {
+    double x = -std::log1p(-unit()) * static_cast<double>(mean);
+    return x >= 0x1.0p63 ? INT64_MAX : static_cast<int64_t>(std::llround(x));
+  }
 
  private:
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

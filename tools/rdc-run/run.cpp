@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <iostream>
 #include <sstream>
 
@@ -9,13 +10,6 @@
 #include "tools/rdc-run/runner.h"
 
 namespace rdc::run {
-
-std::optional<int64_t> parseDuration(const std::string& text) {
-  ExprError e;
-  auto v = parseValue(text, &e);
-  if (!v || v->kind != Value::Kind::Duration) return std::nullopt;
-  return v->i;
-}
 
 namespace {
 
@@ -112,7 +106,7 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
     if (why.empty()) ++passed;
     else failing.emplace_back(seed, why);
     if (progress && (k % 64 == 0 || k + 1 == count)) {
-      int width = 30, done = static_cast<int>(width * (k + 1) / count);
+      int width = 30, done = static_cast<int>(width * static_cast<double>(k + 1) / static_cast<double>(count));
       std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, '.') << "] " << (k + 1) << "/"
                 << count << "  failed: " << failing.size() << std::flush;
     }
@@ -218,19 +212,24 @@ std::string Runner::repro(uint64_t seed) const {
 
 namespace {
 
-bool parseRange(const std::string& text, uint64_t& a, uint64_t& b) {
+// A decimal uint64 and nothing else (no sign, no spaces, no overflow).
+bool parseWhole(std::string_view text, uint64_t& out) {
+  auto [stop, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && ec == std::errc{} && stop == text.data() + text.size();
+}
+
+// A..B with A <= B, naming at most kMaxSeeds seeds (so that their count fits).
+bool parseSeedRange(std::string_view text, uint64_t& a, uint64_t& b) {
   size_t dots = text.find("..");
-  if (dots == std::string::npos) return false;
-  try {
-    size_t used = 0;
-    a = std::stoull(text.substr(0, dots), &used);
-    if (used != dots) return false;
-    std::string hi = text.substr(dots + 2);
-    b = std::stoull(hi, &used);
-    return used == hi.size() && a <= b;
-  } catch (const std::exception&) {
-    return false;
-  }
+  return dots != std::string_view::npos && parseWhole(text.substr(0, dots), a) &&
+         parseWhole(text.substr(dots + 2), b) && a <= b && b - a < kMaxSeeds;
+}
+
+// i/N with i < N.
+bool parseShard(std::string_view text, uint64_t& shard, uint64_t& shards) {
+  size_t slash = text.find('/');
+  return slash != std::string_view::npos && parseWhole(text.substr(0, slash), shard) &&
+         parseWhole(text.substr(slash + 1), shards) && shard < shards;
 }
 
 }  // namespace
@@ -252,22 +251,14 @@ int run(const Options& options, const Catalog& catalog) {
   if (!runner.prepare()) return finish(kExitBadInput);
   if (!options.seeds.empty()) {
     uint64_t first, last, shard = 0, shards = 1;
-    if (!parseRange(options.seeds, first, last)) {
-      diags.error("usage", {}, "--seeds: expected A..B with A <= B, got '" + options.seeds + "'");
+    if (!parseSeedRange(options.seeds, first, last)) {
+      diags.error("usage", {}, "--seeds: expected A..B, whole numbers with A <= B, at most " +
+                                   std::to_string(kMaxSeeds) + " seeds, got '" + options.seeds + "'");
       return finish(kExitBadInput);
     }
-    if (!options.shard.empty()) {
-      size_t slash = options.shard.find('/');
-      try {
-        shard = std::stoull(options.shard.substr(0, slash));
-        shards = slash == std::string::npos ? 0 : std::stoull(options.shard.substr(slash + 1));
-      } catch (const std::exception&) {
-        shards = 0;
-      }
-      if (shards == 0 || shard >= shards) {
-        diags.error("usage", {}, "--shard: expected i/N with 0 <= i < N, got '" + options.shard + "'");
-        return finish(kExitBadInput);
-      }
+    if (!options.shard.empty() && !parseShard(options.shard, shard, shards)) {
+      diags.error("usage", {}, "--shard: expected i/N, whole numbers with i < N, got '" + options.shard + "'");
+      return finish(kExitBadInput);
     }
     return finish(runner.seeds(first, last, shard, shards));
   }

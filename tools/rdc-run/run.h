@@ -1,6 +1,7 @@
 // rdc-run as a library: options in, runs, results printed, exit code out.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,10 @@
 #include "ir/elaborate.h"
 
 namespace rdc::run {
+
+/// The most seeds one `--seeds A..B` may name: every range whose count
+/// B - A + 1 fits in 64 bits (all but 0..18446744073709551615).
+inline constexpr uint64_t kMaxSeeds = UINT64_MAX;
 
 struct Options {
   std::string model = "-";

@@ -26,14 +26,12 @@ constexpr int64_t kDefaultNodeUntil = 10'000'000'000;
 // all of them share a time origin), and get this much past --until to exit.
 constexpr int64_t kClusterStartup = 300'000'000, kClusterGrace = 5'000'000'000;
 
-/// A duration in the expression language (`5ms`), if the text is one.
-std::optional<int64_t> parseDuration(const std::string& text);
-
 /// The scenario: what the flags and the faults file say about a run.
 struct Scenario {
   NamedTexts inputs, forces, crashes, linkLatency;
   std::vector<std::string> byzantine;
   std::string latency;
+  std::optional<int64_t> until;  ///< a replayed trace's (the flag's otherwise)
 };
 
 class Runner {
@@ -145,7 +143,7 @@ class Runner {
   RunConfig config_;
   TraceHeader header_;
   std::vector<bool> correct_;
-  std::vector<std::optional<Value>> replayed_;
+  std::vector<std::optional<run::Replayed>> replayed_;
   uint64_t replaySeed_ = 0;
   // The whole model's lines and instances by path, made on first use by --split.
   std::unordered_map<std::string, uint32_t> wholeByPath_, instanceByPath_;

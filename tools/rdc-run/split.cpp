@@ -1,5 +1,6 @@
 #include "tools/rdc-run/split.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <queue>
@@ -16,6 +17,10 @@ struct Route {
   size_t part;     // the receiving projection
   uint32_t input;  // its gateway input
   uint64_t key;    // the delay generator's key
+  // A replay's recorded delivery of this gateway (the cut Link's rcv), or
+  // null: then, in a replay, the whole run never delivered it.
+  const Replayed* replayed;
+  int64_t receiverCrash;  // when the receiver's domain crashes (INT64_MAX: never)
 };
 
 struct Delivery {
@@ -37,14 +42,35 @@ class Tap final : public EventSink {
     if (!e.output) return;
     auto it = routes_.find(e.line);
     if (it == routes_.end()) return;
-    Rng rng(it->second.key);
-    int64_t delay = config_.linkLatency[graph_.lines[e.line].instance].draw(rng);
-    sent.push_back({e.time + delay, 0, it->second, *e.value});
+    if (auto at = arrival(e, it->second)) sent.push_back({*at, 0, it->second, *e.value});
   }
 
   std::vector<Delivery> sent;
+  std::vector<std::string> failures;  ///< deliveries whose time would overflow
 
  private:
+  // When a gateway output sent at e.time arrives: a replay reuses the
+  // recorded time (never earlier than the send). What the whole run never
+  // delivered came after its `until`, so is dropped, or found its receiver
+  // crashed, so arrives at the crash (for the receiver to refuse and
+  // explain, as the whole run did). Otherwise the delay is drawn.
+  std::optional<int64_t> arrival(const LineEvent& e, const Route& route) {
+    if (route.replayed) return std::max(route.replayed->time, e.time);
+    if (!config_.replay.empty()) {
+      if (route.receiverCrash == INT64_MAX) return std::nullopt;
+      return std::max(route.receiverCrash, e.time);
+    }
+    Rng rng(route.key);
+    int64_t delay = config_.linkLatency[graph_.lines[e.line].instance].draw(rng), at;
+    if (__builtin_add_overflow(e.time, delay, &at)) {
+      // Worded as the engine words it for the same Link in the whole model.
+      failures.push_back(graph_.outputs[graph_.lines[e.line].sink.ref].gateway + ": a network delay of " +
+                         durationString(delay) + " after " + durationString(e.time) + " is past the largest time");
+      return std::nullopt;
+    }
+    return at;
+  }
+
   EventSink* next_;
   std::map<uint32_t, Route> routes_;
   const RunConfig& config_;
@@ -72,7 +98,12 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
     for (const Extrinsic& o : g.outputs) {
       auto it = receivers.find(o.name);
       if (o.gateway.empty() || it == receivers.end()) continue;
-      routes[o.line] = {it->second.first, it->second.second, seed ^ fnv1a(o.name)};
+      auto [receiver, input] = it->second;
+      const RunConfig& theirs = parts[receiver].config;
+      uint32_t line = parts[receiver].simulator->graph().inputs[input].line;
+      const Replayed* replayed = line < theirs.replay.size() && theirs.replay[line] ? &*theirs.replay[line] : nullptr;
+      int64_t crash = theirs.crashAt[parts[receiver].simulator->graph().lines[line].domain];
+      routes[o.line] = {receiver, input, seed ^ fnv1a(o.name), replayed, crash};
     }
     configs.push_back(part.config);
     taps.push_back(std::make_unique<Tap>(part.config.sink, std::move(routes), configs.back(), g));
@@ -105,7 +136,10 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
     }
   }
   std::vector<RunResult> results;
-  for (const auto& run : runs) results.push_back(run->result());
+  for (size_t p = 0; p < runs.size(); ++p) {
+    results.push_back(runs[p]->result());
+    results.back().failures.insert(results.back().failures.end(), taps[p]->failures.begin(), taps[p]->failures.end());
+  }
   return results;
 }
 

@@ -20,7 +20,10 @@ struct SplitPart {
 
 /// Runs the parts until none has anything left to do (or their `until`).
 /// Each delivery's delay is drawn from a generator keyed by the seed and the
-/// gateway's name, so it does not depend on the order of events.
+/// gateway's name, so it does not depend on the order of events. In a
+/// replay (the parts' configs have `replay`), a gateway is delivered at the
+/// time its replay entry records, and one without an entry never is. A
+/// delivery whose time would overflow is a failure of the sender's result.
 std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t seed);
 
 }  // namespace rdc::run

@@ -1,0 +1,91 @@
+"""Every numeric or time flag of every tool, given a value it cannot honour
+(negative, out of range, empty, not a number) or beside a flag it conflicts
+with, is a usage error: exit 2 and one diagnostic line, never a run."""
+import os
+import unittest
+
+from rdctest import TempDir, example, run, tool
+
+LINT, RUN, PROJECT, DOT, TRACE = (tool(t) for t in ("rdc-lint", "rdc-run", "rdc-project", "rdc-dot", "rdc-trace"))
+BRACHA = example("bracha")
+BIG = "99999999999999999999999"
+TOO_LONG = "9223372036854775808ns"  # one past the largest time
+
+
+def sweeps(trace):
+    """(command, flag) pairs; the flag must appear in the diagnostic."""
+    cases = []
+    for value in ("-5", "0", BIG, "", "4294967295", "ten", "0x10", "1e3"):
+        cases.append(([LINT, BRACHA, "--max-lines", value], "--max-lines"))
+        cases.append(([RUN, BRACHA, "--max-lines", value], "--max-lines"))
+    for value in ("-1", "18446744073709551616", BIG, "", "+-3", "seven", "1.5"):
+        cases.append(([RUN, BRACHA, "--seed", value], "--seed"))
+    for value in ("0..18446744073709551615", "9..2", "-1..3", "0..-1", "..", "", "3", "1..2..3", " 1..2"):
+        cases.append(([RUN, BRACHA, "--seeds", value], "--seeds"))
+    for value in ("3/3", "-1/3", "1/-1", "1/0", "1/", "/3", "1/2x", ""):
+        cases.append(([RUN, BRACHA, "--seeds", "0..3", "--shard", value], "--shard"))
+    cases.append(([RUN, BRACHA, "--shard", "0/2"], "--shard"))  # without --seeds
+    for value in ("-1", BIG, "", "now"):
+        cases.append(([RUN, BRACHA, "--epoch", value], "--epoch"))
+    for value in ("-1ms", TOO_LONG, "", "soon", "5"):
+        cases.append(([RUN, BRACHA, "--until", value], "--until"))
+        cases.append(([RUN, BRACHA, "--crash", "node[1]@" + value], "--crash"))
+        cases.append(([RUN, BRACHA, "--latency", "constant:" + value], "--latency"))
+        cases.append(([RUN, BRACHA, "--latency", "exponential:" + value], "--latency"))
+        cases.append(([RUN, BRACHA, "--latency", "uniform:1ms.." + value], "--latency"))
+        cases.append(([RUN, BRACHA, "--latency", "uniform:" + value + "..1ms"], "--latency"))
+        cases.append(([TRACE, "show", trace, "--from", value], "--from"))
+        cases.append(([TRACE, "show", trace, "--to", value], "--to"))
+    cases.append(([RUN, BRACHA, "--latency", "uniform:5ms..1ms"], "--latency"))
+    for value in ("0", "-1", BIG, "", "two"):
+        cases.append(([DOT, BRACHA, "--depth", value], "--depth"))
+    for flag, value in (("--seed", "3"), ("--seeds", "0..3"), ("--latency", "constant:2ms"), ("--until", "5ms"),
+                        ("--input", "bc=1"), ("--crash", "node[1]"), ("--byzantine", "node[1]")):
+        cases.append(([RUN, BRACHA, "--replay", trace, flag, value], flag))
+    cases.append(([PROJECT, BRACHA, "--list", "--all"], ""))
+    return cases
+
+
+class Flags(unittest.TestCase):
+    def test_values_a_flag_cannot_honour_are_usage_errors(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, _, err = run([RUN, BRACHA, "--trace", trace])
+            self.assertEqual(code, 0, err)
+            for args, flag in sweeps(trace):
+                with self.subTest(args=args[1:] if args[0] != TRACE else args[1:]):
+                    code, out, err = run(args)
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertEqual(out, b"")
+                    lines = err.strip().splitlines()
+                    self.assertEqual(len(lines), 1, err)
+                    self.assertIn("error:", lines[0])
+                    self.assertIn(flag, lines[0])
+
+    def test_the_largest_values_are_honoured(self):
+        for args in ([LINT, BRACHA, "--max-lines", "4294967294", "-o", os.devnull],
+                     [RUN, BRACHA, "--seed", "18446744073709551615", "--until", "9223372036854775807ns"],
+                     [RUN, BRACHA, "--seeds", "18446744073709551614..18446744073709551615"]):
+            with self.subTest(args=args[1:]):
+                code, out, err = run(args)
+                self.assertEqual(code, 0, out.decode() + err)
+        code, out, _ = run([RUN, BRACHA, "--seeds", "18446744073709551614..18446744073709551615"])
+        self.assertIn("2 seeds: 2 passed", out.decode())
+
+    def test_a_latency_as_long_as_time_is_a_reported_failure_not_a_time_in_the_past(self):
+        # Issue 11: uniform:1ms..9223372036854775807ns delivered at a negative time.
+        for mode in ([], ["--split"]):
+            with self.subTest(mode=mode), TempDir() as d:
+                trace = os.path.join(d, "t.trace")
+                args = [RUN, BRACHA, *mode, "--latency", "uniform:1ms..9223372036854775807ns", "--seed", "1",
+                        "--trace", trace]
+                code, out, err = run(args)
+                self.assertIn(code, (0, 1), out.decode() + err)
+                code, shown, err = run([TRACE, "show", trace])
+                self.assertEqual(code, 0, err)
+                for line in shown.decode().splitlines():
+                    self.assertFalse(line.startswith("-"), line)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,121 @@
+"""Replays reuse what the trace recorded: a whole replay reproduces the trace
+byte for byte, and a split replay (the projections over the in-process
+network) gives every event of the whole run at the same time, over random
+latencies, on every example, with faults. A replay refuses flags that would
+change what the trace fixes."""
+import glob
+import os
+import unittest
+
+from rdctest import EXAMPLES, TempDir, example, read_bytes, run, tool
+
+RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
+MODELS = sorted(glob.glob(os.path.join(EXAMPLES, "*", "*.rdc.yaml")))
+LATENCIES = ["uniform:1ms..10ms", "exponential:3ms"]
+SEEDS = (1, 7, 12)
+# A fault per example that has domains to fault.
+FAULTS = {
+    "bracha": [["--byzantine", "node[0]"], ["--crash", "node[3]@4ms"]],
+    "rb-over-cb": [["--byzantine", "node[0]"]],
+    "tendermint": [["--byzantine", "node[1]"]],
+}
+
+
+def name_of(model):
+    return os.path.basename(os.path.dirname(model))
+
+
+def outputs(stdout):
+    """The printed outputs and checks, without what an unavailable output
+    waited for (a projection explains a crash less precisely than the whole
+    model; the traces are compared event by event instead)."""
+    return [line.split(" waiting for ")[0] for line in stdout.decode().splitlines()]
+
+
+class Replay(unittest.TestCase):
+    def check_replays(self, d, model, args):
+        """Records a run with `args`, then replays it whole and split."""
+        whole, again, split = (os.path.join(d, x) for x in ("whole.trace", "again.trace", "split.trace"))
+        code, out, err = run([RUN, model, *args, "--trace", whole])
+        self.assertIn(code, (0, 1), err)
+        code, replayed_out, err = run([RUN, model, "--replay", whole, "--trace", again])
+        self.assertIn(code, (0, 1), err)
+        self.assertEqual(out, replayed_out)
+        self.assertEqual(read_bytes(whole), read_bytes(again), "the whole replay differs from its trace")
+        code, split_out, err = run([RUN, model, "--split", "--replay", whole, "--trace", split])
+        self.assertIn(code, (0, 1), err)
+        self.assertEqual(outputs(out), outputs(split_out))
+        code, diff, err = run([TRACE, "diff", whole, split])
+        self.assertEqual(code, 0, diff.decode() + err)
+
+    def test_every_example_replays_whole_and_split_over_random_latencies(self):
+        for model in MODELS:
+            for latency in LATENCIES:
+                for seed in SEEDS:
+                    with self.subTest(model=name_of(model), latency=latency, seed=seed), TempDir() as d:
+                        self.check_replays(d, model, ["--latency", latency, "--seed", str(seed)])
+
+    def test_replays_with_byzantine_and_crashed_nodes(self):
+        for model in MODELS:
+            for faults in FAULTS.get(name_of(model), []):
+                for seed in (3, 9):
+                    with self.subTest(model=name_of(model), faults=faults, seed=seed), TempDir() as d:
+                        self.check_replays(d, model, ["--latency", "uniform:1ms..10ms", *faults, "--seed", str(seed)])
+
+    def test_the_reported_instance_bracha_seed_7(self):
+        # Issue 11: the first divergence was at 5,537,955 ns and every delivery time differed.
+        with TempDir() as d:
+            self.check_replays(d, example("bracha"), ["--input", "bc=1", "--latency", "uniform:1ms..10ms",
+                                                      "--seed", "7"])
+
+    UNTIL = ["--latency", "uniform:1ms..10ms", "--until", "6ms", "--seed", "2"]
+
+    def test_a_whole_replay_stops_where_the_recorded_run_stopped(self):
+        with TempDir() as d:
+            whole, again = os.path.join(d, "whole.trace"), os.path.join(d, "again.trace")
+            run([RUN, example("bracha"), *self.UNTIL, "--trace", whole])
+            code, _, err = run([RUN, example("bracha"), "--replay", whole, "--trace", again])
+            self.assertIn(code, (0, 1), err)
+            self.assertEqual(read_bytes(whole), read_bytes(again))
+
+    # A Link inside one domain whose delivery fell after `until` is not in the
+    # trace; the engine draws it again in a projection (another order of
+    # draws) and delivers it before `until`. Expected to pass once the engine
+    # makes no unrecorded choice in a replay.
+    @unittest.expectedFailure
+    def test_a_split_replay_stops_where_the_recorded_run_stopped(self):
+        with TempDir() as d:
+            self.check_replays(d, example("bracha"), self.UNTIL)
+
+    def test_a_split_run_replays_on_the_whole_model_and_split_again(self):
+        with TempDir() as d:
+            recorded, whole, split = (os.path.join(d, x) for x in ("recorded.trace", "whole.trace", "split.trace"))
+            code, _, err = run([RUN, example("bracha"), "--split", "--latency", "exponential:2ms", "--seed", "5",
+                                "--trace", recorded])
+            self.assertEqual(code, 0, err)
+            for args, path in ((["--replay", recorded], whole), (["--split", "--replay", recorded], split)):
+                code, _, err = run([RUN, example("bracha"), *args, "--trace", path])
+                self.assertEqual(code, 0, err)
+                code, diff, err = run([TRACE, "diff", recorded, path])
+                self.assertEqual(code, 0, diff.decode() + err)
+
+    def test_flags_the_trace_fixes_are_refused_beside_replay(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            run([RUN, example("bracha"), "--trace", trace])
+            faults = os.path.join(d, "faults.yaml")
+            with open(faults, "w") as f:
+                f.write("byzantine: [node[1]]\n")
+            for flag, value in (("--seed", "3"), ("--seeds", "0..3"), ("--latency", "constant:2ms"),
+                                ("--input", "bc=1"), ("--force", "rb.send.link[1].rcv=1"), ("--crash", "node[1]"),
+                                ("--byzantine", "node[1]"), ("--faults", faults), ("--until", "5ms")):
+                with self.subTest(flag=flag):
+                    code, out, err = run([RUN, example("bracha"), "--replay", trace, flag, value])
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertIn("--replay", err)
+                    self.assertIn(flag, err)
+                    self.assertEqual(len(err.strip().splitlines()), 1, err)
+
+
+if __name__ == "__main__":
+    unittest.main()
