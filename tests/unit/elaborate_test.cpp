@@ -214,6 +214,70 @@ TEST(Elaborate, SizeLimitStopsEarly) {
   EXPECT_TRUE(big.hasCode("size-limit"));
 }
 
+// The count before building is what elaboration builds, for every example
+// and for parameters that make loops bodies depend on their variables.
+class CountBeforeBuilding : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(CountBeforeBuilding, IsTheElaboratedLineCount) {
+  std::string path = std::string(RDC_SOURCE_DIR) + "/examples/" + GetParam() + "/" + GetParam() + ".rdc.yaml";
+  for (const char* n : {"", "7"}) {
+    LoadOptions options{.lint = false};
+    if (*n) options.defines = {{std::string(GetParam()) == "basics" ? "k" : "n", n}};
+    auto b = build(test::readFile(path), options);
+    ASSERT_TRUE(b.loaded) << b.diags.formatText();
+    EXPECT_EQ(countLines(b.loaded->model, Catalog::standard(), {}), b.loaded->graph.lines.size()) << n;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, CountBeforeBuilding,
+                         ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint"));
+
+TEST(Elaborate, CountFollowsLoopVariablesAndParameters) {
+  auto b = build(R"(
+rdc: 1
+params: {n: 5}
+components:
+  Chain:
+    params: [k]
+    lines: {x: Int}
+    body:
+      - wire: x -> xs[0]
+      - for: i in 0..k
+        body:
+          - Inc<1> inc[i]:
+              x: xs[i] -> xs[i+1]
+      - wire: xs[k] -> x'
+system:
+  body:
+    - for: j in 1..n
+      body:
+        - Chain<j> c[j]:
+            x: input a[j] as Int -> output a[j]
+        - for: m in 0..j
+          body:
+            - Quorum<j, 1> q[j][m]:
+                votes[v]: const 0 -> drop
+                value: choose -> drop
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  EXPECT_EQ(countLines(b.loaded->model, Catalog::standard(), {}), b.loaded->graph.lines.size());
+}
+
+TEST(Elaborate, OverTheLimitIsRefusedBeforeBuildingAtTheModelsLoop) {
+  LoadOptions options{.lint = false};
+  options.defines = {{"k", "1000000000000"}};
+  auto big = build(kSumChain, options);
+  EXPECT_FALSE(big.loaded);
+  ASSERT_TRUE(big.hasCode("size-limit")) << big.diags.formatText();
+  EXPECT_EQ(big.diags.all()[0].pos.line, 11u);  // `for: i in 0..k` inside Chain
+  // A memory budget tighter than the line limit refuses in its own name.
+  options.defines = {{"k", "10000"}};
+  options.elab.maxMemory = 1 << 20;
+  auto tight = build(kSumChain, options);
+  EXPECT_FALSE(tight.loaded);
+  EXPECT_TRUE(tight.hasCode("memory-limit")) << tight.diags.formatText();
+}
+
 TEST(Elaborate, InstanceDomainPlacesTheSendingSideOfLinks) {
   auto b = build(R"(
 rdc: 1

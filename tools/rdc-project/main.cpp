@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   app.add_flag("--all", o.all, "Write one projection per domain into -O DIR");
   app.add_option("-O", o.directory, "Directory for --all (files DOMAIN.ir)");
   app.add_flag("--list", o.list, "Print the model's domains");
+  uint64_t maxMemory = rdc::kDefaultMaxMemory;
+  rdc::addMemoryOption(app, maxMemory);
   RDC_PARSE_CLI(app, argc, argv);
-  return rdc::project::run(o, rdc::Catalog::standard());
+  return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
+                                    [&] { return rdc::project::run(o, rdc::Catalog::standard()); });
 }

@@ -1,0 +1,215 @@
+"""Bounded memory and time: absurd sizes are refused at once, at the model's own position."""
+import json
+import os
+import time
+import unittest
+
+from rdctest import TempDir, example, run, tool
+
+LINT = tool("rdc-lint")
+RUN = tool("rdc-run")
+BRACHA = example("bracha")
+# A refusal must not elaborate first: seconds, where elaborating took minutes.
+QUICK = 5.0
+
+
+def timed(args, **kwargs):
+    start = time.monotonic()
+    code, out, err = run(args, **kwargs)
+    return code, out, err, time.monotonic() - start
+
+
+def only(err, code):
+    """The one error diagnostic of `--diagnostics=json` output, which must have this code."""
+    errors = [d for d in json.loads(err) if d["severity"] == "error"]
+    assert len(errors) == 1 and errors[0]["code"] == code, err
+    return errors[0]
+
+
+def position_of(path, text):
+    """(line, col) of the first occurrence of `text` in a file, 1-based."""
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if text in line:
+                return number, line.index(text) + 1
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+def flat_model(instances):
+    """A model of many Sum instances side by side (no loops to multiply)."""
+    body = "".join(f"    - Sum s{i}: {{x: input a{i} -> output a{i}, y: input b{i} -> output c{i}}}\n"
+                   for i in range(instances))
+    return "rdc: 1\nmodel: flat\nsystem:\n  body:\n" + body
+
+
+def write(directory, name, text):
+    path = os.path.join(directory, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+class SizeBeforeBuilding(unittest.TestCase):
+    """The product of loop ranges and line counts is known before elaborating."""
+
+    def test_parameter_beyond_the_line_limit_is_refused_at_the_loop(self):
+        code, _, err, secs = timed([LINT, BRACHA, "-D", "n=100000", "--diagnostics=json"])
+        self.assertEqual(code, 2, err)
+        d = only(err, "size-limit")
+        self.assertEqual(d["file"], BRACHA)  # the model's loop, not the standard library
+        self.assertEqual((d["line"], d["col"]), position_of(BRACHA, "j in 0..n"))
+        self.assertIn("50000100000 scalar lines", d["message"])
+        self.assertLess(secs, QUICK)
+        # Larger still, the domain family is the first thing over the limit.
+        code, _, err, secs = timed([LINT, BRACHA, "-D", "n=1000000000", "--diagnostics=json"])
+        self.assertEqual(code, 2, err)
+        self.assertEqual(only(err, "size-limit")["line"], position_of(BRACHA, "node: n")[0])
+        self.assertLess(secs, QUICK)
+
+    def test_raised_line_limit_is_held_by_the_memory_budget(self):
+        code, _, err, secs = timed([LINT, BRACHA, "-D", "n=3000", "--max-lines", "1000000000",
+                                    "--diagnostics=json"])
+        self.assertEqual(code, 2, err)
+        d = only(err, "memory-limit")
+        self.assertEqual((d["file"], d["line"]), (BRACHA, position_of(BRACHA, "j in 0..n")[0]))
+        self.assertIn("--max-memory", d["message"])
+        self.assertLess(secs, QUICK)
+        # A budget that holds the lines lets the line limit decide again.
+        code, _, err = run([LINT, BRACHA, "-D", "n=3000", "--max-memory", "64G", "--diagnostics=json"])
+        self.assertEqual(only(err, "size-limit")["line"], position_of(BRACHA, "j in 0..n")[0])
+
+    def test_nested_loops_are_multiplied_not_walked(self):
+        with TempDir() as d:
+            path = write(d, "nested.rdc.yaml", """rdc: 1
+system:
+  body:
+    - for: i in 0..100000
+      body:
+        - for: j in 0..100000
+          body:
+            - for: k in 0..100000
+              body:
+                - Sum s[i][j][k]:
+                    x: const 1 -> drop
+                    y: const 2 -> drop
+""")
+            code, _, err, secs = timed([LINT, path, "--diagnostics=json"])
+            self.assertEqual(code, 2, err)
+            d = only(err, "size-limit")
+            self.assertEqual((d["line"], d["col"]), position_of(path, "j in 0..100000"))
+            self.assertIn("20000000000 scalar lines", d["message"])  # 100000^2 Sums of 2 lines
+            self.assertLess(secs, QUICK)
+
+    def test_loops_that_make_nothing_still_cost_steps(self):
+        with TempDir() as d:
+            path = write(d, "empty.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Sum add:
+        x: input a as Int -> output a
+        y: input b as Int -> output total
+    - for: i in 0..1000000000
+      body: []
+""")
+            code, _, err, secs = timed([LINT, path, "--diagnostics=json"])
+            self.assertEqual(code, 2, err)
+            self.assertEqual(only(err, "size-limit")["line"], 7)
+            self.assertLess(secs, QUICK)
+
+    def test_a_model_within_the_limits_still_builds(self):
+        code, out, err = run([LINT, BRACHA, "-D", "n=20", "--stats"])
+        self.assertEqual(code, 0, err)
+        lines = int(next(l for l in out.decode().splitlines() if l.startswith("scalar lines")).split(":")[1])
+        # Just under and just over the exact count: the count before building is exact.
+        self.assertEqual(run([LINT, BRACHA, "-D", "n=20", "--max-lines", str(lines), "--stats"])[0], 0)
+        code, _, err = run([LINT, BRACHA, "-D", "n=20", "--max-lines", str(lines - 1), "--diagnostics=json"])
+        self.assertEqual(code, 2, err)
+        self.assertIn(str(lines), only(err, "size-limit")["message"])
+
+
+class MemoryBudget(unittest.TestCase):
+    """--max-memory on every tool: refusals are diagnostics and exit 2, never an abort."""
+
+    def test_a_yaml_model_too_big_for_the_budget_is_not_read(self):
+        with TempDir() as d:
+            path = write(d, "flat.rdc.yaml", flat_model(20000))  # about 1.5 MB
+            code, _, err, secs = timed([LINT, path, "--max-memory", "32M", "--diagnostics=json"])
+            self.assertEqual(code, 2, err)
+            d = only(err, "memory-limit")
+            self.assertEqual((d["file"], d["line"]), (path, 0))
+            self.assertLess(secs, QUICK)
+            self.assertEqual(run([LINT, path, "--max-memory", "1G", "-o", os.devnull])[0], 0)
+
+    def test_running_out_of_the_budget_is_a_diagnostic(self):
+        # Fits every estimate, but not a budget this small: the allocation that fails
+        # unwinds to the tool, which says so.
+        code, _, err = run([LINT, BRACHA, "-D", "n=100", "-o", os.devnull, "--max-memory", "32M",
+                            "--diagnostics=json"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("--max-memory", only(err, "memory-limit")["message"])
+
+    def test_every_tool_takes_the_flag(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "run.trace")
+            run([RUN, BRACHA, "--input", "bc=1", "--trace", trace])
+            for args in ([RUN, BRACHA, "--input", "bc=1"], [tool("rdc-dot"), BRACHA],
+                         [tool("rdc-project"), BRACHA, "--list"], [tool("rdc-trace"), "show", trace]):
+                with self.subTest(tool=os.path.basename(args[0])):
+                    # A generous budget changes nothing, on either side of a subcommand.
+                    expected = run(args)
+                    self.assertEqual(run(args + ["--max-memory", "1G"]), expected)
+                    self.assertEqual(run(args[:1] + ["--max-memory", "1G"] + args[1:]), expected)
+            for bad in ("lots", "-1", "99999999999999999999999G"):
+                with self.subTest(bad=bad):
+                    code, _, err = run([LINT, BRACHA, "--max-memory", bad, "-o", os.devnull])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn("--max-memory", err)
+
+
+class QuantifierWork(unittest.TestCase):
+    """A check's quantifiers take at most a million steps per run."""
+
+    CHECK = "forall i in 0..{n}: forall j in 0..{n}: i + j >= 0 || total == 0"
+
+    def model(self, d, n):
+        return write(d, "check.rdc.yaml", f"""rdc: 1
+params: {{n: 10}}
+system:
+  body:
+    - Sum add:
+        x: input a as Int -> output a
+        y: input b as Int -> output total
+checks:
+  quadratic: "{self.CHECK.format(n=n)}"
+""")
+
+    def test_constant_ranges_are_refused_by_lint(self):
+        with TempDir() as d:
+            path = self.model(d, "100000")
+            code, _, err, secs = timed([LINT, path, "--diagnostics=json"])
+            self.assertEqual(code, 1, err)
+            diag = only(err, "check-limit")
+            self.assertEqual((diag["line"], diag["col"]), position_of(path, "forall i"))
+            self.assertIn(str(100000 * 100000 + 100000), diag["message"])
+            self.assertLess(secs, QUICK)
+            # Parameters are constants too, and -D changes them.
+            path = self.model(d, "n")
+            self.assertEqual(run([LINT, path, "-o", os.devnull])[0], 0)
+            self.assertEqual(run([LINT, path, "-D", "n=1000", "-o", os.devnull])[0], 1)
+            self.assertEqual(run([LINT, path, "-D", "n=999", "-o", os.devnull])[0], 0)
+
+    def test_ranges_known_only_in_the_run_are_stopped(self):
+        with TempDir() as d:
+            path = self.model(d, "a")
+            for a in ("100000", "2000000"):  # a range longer than the budget is refused before it is listed
+                with self.subTest(a=a):
+                    code, out, err, secs = timed([RUN, path, "--input", f"a={a}", "--input", "b=1"])
+                    self.assertEqual(code, 1, err)
+                    self.assertIn("check quadratic: fail (stopped after 1000000 quantifier steps", out.decode())
+                    self.assertLess(secs, QUICK)
+            code, out, err = run([RUN, path, "--input", "a=100", "--input", "b=1"])
+            self.assertEqual(code, 0, err + out.decode())
+
+
+if __name__ == "__main__":
+    unittest.main()
