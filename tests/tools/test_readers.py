@@ -1,0 +1,103 @@
+"""Readers that trust nothing: every tool refuses a corrupt IR file or a
+truncated trace with a diagnostic and exit 2, and nothing else reaches stderr."""
+import json
+import os
+import re
+import unittest
+
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+
+LINT, RUN, DOT, PROJECT, TRACE = (tool(t) for t in ("rdc-lint", "rdc-run", "rdc-dot", "rdc-project", "rdc-trace"))
+BRACHA = example("bracha")
+IR_SCHEMA, TRACE_SCHEMA = (os.path.join(ROOT, "ir", f) for f in ("rdc_ir.capnp", "trace.capnp"))
+NET = ["--latency", "uniform:1ms..10ms", "--input", "bc=1"]
+
+
+def capnp(verb, schema, root, data):
+    code, out, err = run(["capnp", verb, *(["--short"] if verb == "decode" else []), schema, root], stdin=data)
+    assert code == 0, err
+    return out
+
+
+class Readers(unittest.TestCase):
+    def setUp(self):
+        self.tmp = TempDir()
+        self.dir = self.tmp.__enter__()
+        self.ir = os.path.join(self.dir, "bracha.ir")
+        code, _, err = run([LINT, BRACHA, "-o", self.ir])
+        self.assertEqual(code, 0, err)
+        self.trace = os.path.join(self.dir, "bracha.trace")
+        code, _, err = run([RUN, BRACHA, *NET, "--trace", self.trace])
+        self.assertIn(code, (0, 1), err)
+
+    def tearDown(self):
+        self.tmp.__exit__(None, None, None)
+
+    def write(self, name, data):
+        path = os.path.join(self.dir, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def every_tool_on(self, model):
+        return {
+            "lint --stats": [LINT, "--stats", model], "dot --flat": [DOT, "--flat", model],
+            "project --all": [PROJECT, "--all", model, "-O", os.path.join(self.dir, "parts")],
+            "run": [RUN, model, *NET], "run --split": [RUN, model, *NET, "--split"],
+            "run --replay": [RUN, model, "--replay", self.trace],
+        }
+
+    def test_a_select_argument_patched_in_the_ir_is_refused_by_every_tool(self):
+        # The issue's one-byte change: a Select's `[2]` becomes `[11599874]`.
+        text = capnp("decode", IR_SCHEMA, "IrFile", read_bytes(self.ir)).decode()
+        self.assertIn('base = "Select", args = [2]', text)
+        text = text.replace('base = "Select", args = [2]', 'base = "Select", args = [11599874]', 1)
+        corrupt = self.write("corrupt.ir", capnp("encode", IR_SCHEMA, "IrFile", text.encode()))
+        for what, cmd in self.every_tool_on(corrupt).items():
+            with self.subTest(cmd=what):
+                code, _, err = run(cmd)
+                self.assertEqual(code, 2, err)
+                self.assertRegex(err, r"error: not a valid rdc IR file: .*11599874.*\[ir-malformed\]")
+
+    def test_a_wire_patched_in_the_ir_is_refused(self):
+        text = capnp("decode", IR_SCHEMA, "IrFile", read_bytes(self.ir)).decode()
+        ref = re.search(r"sinkKind = wire, sinkRef = (\d+)", text)
+        self.assertTrue(ref)
+        text = text.replace(ref[0], "sinkKind = wire, sinkRef = 8323175", 1)
+        corrupt = self.write("wire.ir", capnp("encode", IR_SCHEMA, "IrFile", text.encode()))
+        code, _, err = run([RUN, corrupt, *NET])
+        self.assertEqual(code, 2, err)
+        self.assertIn("[ir-malformed]", err)
+
+    def assertOnlyJsonOnStderr(self, cmd, code_wanted, diagnostic):
+        code, _, err = run(cmd)
+        self.assertEqual(code, code_wanted, err)
+        diagnostics = json.loads(err)  # fails on any raw library log line
+        self.assertIn(diagnostic, {d["code"] for d in diagnostics})
+
+    def test_truncated_files_give_json_diagnostics_only(self):
+        ir = read_bytes(self.ir)
+        trace = read_bytes(self.trace)
+        header = len(capnp("encode", TRACE_SCHEMA, "TraceChunk",
+                           capnp("decode", TRACE_SCHEMA, "TraceChunk", trace).splitlines()[0]))
+        # Cuts inside the first events chunk (where the reader used to log a
+        # second failure with stack addresses), and inside the IR.
+        for cut in (header + 8, header + 16, header + 1000, len(trace) - 8):
+            path = self.write(f"cut{cut}.trace", trace[:cut])
+            for cmd in ([RUN, BRACHA, "--replay", path, "--diagnostics=json"],
+                        [DOT, BRACHA, "--trace", path, "--diagnostics=json"]):
+                with self.subTest(cut=cut, tool=os.path.basename(cmd[0])):
+                    self.assertOnlyJsonOnStderr(cmd, 2, "trace-malformed")
+            with self.subTest(cut=cut, tool="rdc-trace"):
+                code, _, err = run([TRACE, "show", path])
+                self.assertEqual(code, 2, err)
+                self.assertEqual([l for l in err.splitlines() if "[trace-malformed]" not in l], [])
+        for cut in (16, len(ir) // 2, len(ir) - 8):
+            path = self.write(f"cut{cut}.ir", ir[:cut])
+            for cmd in ([LINT, path, "--diagnostics=json"], [RUN, path, "--diagnostics=json"]):
+                with self.subTest(cut=cut, tool=os.path.basename(cmd[0])):
+                    self.assertOnlyJsonOnStderr(cmd, 2, "ir-malformed")
+
+
+if __name__ == "__main__":
+    unittest.main()

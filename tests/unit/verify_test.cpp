@@ -1,0 +1,130 @@
+#include "ir/verify.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "ir/rdc_ir.capnp.h"
+#include "tests/unit/test_support.h"
+
+namespace rdc {
+namespace {
+
+const char* const kExamples[] = {"basics", "bracha", "rb-over-cb", "tendermint"};
+
+LoadedModel example(const std::string& name) {
+  auto b = test::build(test::readFile(std::string(RDC_SOURCE_DIR) + "/examples/" + name + "/" + name + ".rdc.yaml"));
+  EXPECT_TRUE(b.loaded) << b.diags.formatText();
+  return std::move(*b.loaded);
+}
+
+uint32_t firstInstanceOf(const Graph& g, const Catalog& catalog, const std::string& base) {
+  for (uint32_t i = 0; i < g.instances.size(); ++i) {
+    if (catalog.at(g.instances[i].base).name == base) return i;
+  }
+  ADD_FAILURE() << "no " << base;
+  return 0;
+}
+
+// What elaboration and projection build is sound (the self-check that debug
+// builds run after each, run here in every build).
+TEST(VerifyGraph, EveryExampleAndEachOfItsProjectionsIsSound) {
+  Catalog catalog = Catalog::standard();
+  for (const char* name : kExamples) {
+    LoadedModel whole = example(name);
+    EXPECT_EQ(findGraphFault(whole.graph, catalog), std::nullopt) << name;
+    for (const std::string& domain : whole.graph.domains) {
+      DiagnosticSink diags;
+      auto part = projectOnto(whole, catalog, {domain}, diags);
+      ASSERT_TRUE(part) << diags.formatText();
+      EXPECT_EQ(findGraphFault(part->graph, catalog), std::nullopt) << name << " on " << domain;
+    }
+  }
+}
+
+// Each way of corrupting a sound graph is found, and named.
+TEST(VerifyGraph, FindsEachKindOfInconsistency) {
+  Catalog catalog = Catalog::standard();
+  const LoadedModel tendermint = example("tendermint");  // has every kind of instance, wire and constant
+  const Graph& g = tendermint.graph;
+  uint32_t select = firstInstanceOf(g, catalog, "Select"), quorum = firstInstanceOf(g, catalog, "Quorum");
+  uint32_t fn = firstInstanceOf(g, catalog, "Fn");
+  uint32_t wired = 0;
+  while (g.lines[wired].sink.kind != Endpoint::Kind::Wire) ++wired;
+  uint32_t constant = 0;
+  while (constant < g.lines.size() && g.lines[constant].source.kind != Endpoint::Kind::Const) ++constant;
+  ASSERT_LT(constant, g.lines.size());
+  uint32_t choice = g.instances[select].firstLine;  // Select's `choice`: an Int
+  struct Case {
+    const char* what;
+    std::function<void(Graph&)> corrupt;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"the issue's one-byte change: Select's n", [&](Graph& x) { x.instances[select].args[0] = 11599874; }, "bundle size"},
+      {"a bundle that its lines do not fill", [&](Graph& x) { x.instances[select].args[0] += 1; }, "lines"},
+      {"Select with n = 0", [&](Graph& x) { x.instances[select].args[0] = 0; }, "bundle size"},
+      {"Quorum's k above n", [&](Graph& x) { x.instances[quorum].args[1] = x.instances[quorum].args[0] + 1; }, "k ="},
+      {"a missing argument", [&](Graph& x) { x.instances[quorum].args.pop_back(); }, "arguments"},
+      {"an unknown base", [&](Graph& x) { x.instances[0].base = 999; }, "unknown base"},
+      {"a line count past the table", [&](Graph& x) { x.instances.back().lineCount += 1; }, "lines"},
+      {"a line of another element", [&](Graph& x) { x.lines[g.instances[select].firstLine + 1].element = 7; }, "is not line"},
+      {"a type out of range", [&](Graph& x) { x.lines[0].type = 4000; }, "type"},
+      {"a domain out of range", [&](Graph& x) { x.lines[0].domain = 4000; }, "domain"},
+      {"a fixed type broken", [&](Graph& x) { x.lines[choice].type = TypeTable::kBytes; }, "must be a Int"},
+      {"a wire to nowhere", [&](Graph& x) { x.lines[wired].sink.ref = 8323175; }, "does not exist"},
+      {"a wire that does not wire back", [&](Graph& x) { x.lines[wired].sink.ref = wired; }, "wire back"},
+      {"a constant out of range", [&](Graph& x) { x.lines[constant].source.ref = 77777; }, "constant"},
+      {"a constant of another type", [&](Graph& x) { x.constants[x.lines[constant].source.ref] = Value{Value::Kind::Bytes, 0, "x", {}}; }, "constant"},
+      {"an unknown endpoint kind", [&](Graph& x) { x.lines[0].source.kind = static_cast<Endpoint::Kind>(42); }, "endpoint kind"},
+      {"a sink used as a source", [&](Graph& x) { x.lines[constant].source = {Endpoint::Kind::Drop, kNone}; }, "sink kind"},
+      {"an output on an input end", [&](Graph& x) { x.lines[0].source = {Endpoint::Kind::Output, 0}; }, "output"},
+      {"an output attached elsewhere", [&](Graph& x) { x.outputs[0].line = x.outputs[0].line + 1; }, "output"},
+      {"an Fn body out of range", [&](Graph& x) { x.instances[fn].fn = 5000; }, "Fn body"},
+      {"an Fn reading an unknown name", [&](Graph& x) { ExprError e; x.fns[x.instances[fn].fn].expr = parseExpr("zz + 1", &e); }, "reads 'zz'"},
+      {"two instances of one path", [&](Graph& x) { x.instances[1].path = x.instances[0].path; }, "path"},
+  };
+  for (const Case& c : cases) {
+    Graph broken = g;
+    c.corrupt(broken);
+    auto fault = findGraphFault(broken, catalog);
+    ASSERT_TRUE(fault) << c.what;
+    EXPECT_NE(fault->find(c.says), std::string::npos) << c.what << ": " << *fault;
+  }
+}
+
+// The case end to end: the Bracha IR with a Select's `[2]` made
+// `[11599874]` is refused by the reader with `ir-malformed`.
+TEST(VerifyGraph, TheReaderRefusesAPatchedSelectArgument) {
+  Catalog catalog = Catalog::standard();
+  auto b = test::build(test::readFile(std::string(RDC_SOURCE_DIR) + "/examples/bracha/bracha.rdc.yaml"));
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  std::string bytes = writeIr(*b.loaded, catalog, b.diags);
+  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  memcpy(words.begin(), bytes.data(), bytes.size());
+  capnp::FlatArrayMessageReader reader(words);
+  capnp::MallocMessageBuilder patched;
+  patched.setRoot(reader.getRoot<schema::IrFile>());
+  bool found = false;
+  for (auto inst : patched.getRoot<schema::IrFile>().getGraph().getInstances()) {
+    if (inst.getBase() == "Select" && !found) {
+      ASSERT_EQ(inst.getArgs()[0], 2);
+      inst.getArgs().set(0, 11599874);
+      found = true;
+    }
+  }
+  ASSERT_TRUE(found);
+  kj::Array<capnp::word> patchedWords = capnp::messageToFlatArray(patched);
+  auto out = patchedWords.asBytes();
+  DiagnosticSink diags;
+  auto loaded = readIr(std::string(reinterpret_cast<const char*>(out.begin()), out.size()), "bracha.ir", catalog, diags);
+  EXPECT_FALSE(loaded);
+  ASSERT_EQ(diags.errorCount(), 1u) << diags.formatText();
+  EXPECT_EQ(diags.all()[0].code, "ir-malformed");
+  EXPECT_NE(diags.all()[0].message.find("11599874"), std::string::npos) << diags.all()[0].message;
+}
+
+}  // namespace
+}  // namespace rdc
