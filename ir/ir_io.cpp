@@ -8,9 +8,11 @@
 #include <set>
 
 #include "ir/frontend.h"
+#include "ir/lint_passes.h"
 #include "ir/rdc_ir.capnp.h"
 #include "ir/syntax.h"
 #include "ir/tool_io.h"
+#include "ir/verify.h"
 
 namespace rdc {
 
@@ -217,7 +219,8 @@ class IrReader {
     return out;
   }
 
-  std::vector<Item> items(capnp::List<s::Item>::Reader list) {
+  // `loopNesting`: the `for` variables enclosing this body, bounded as in the YAML front end.
+  std::vector<Item> items(capnp::List<s::Item>::Reader list, size_t loopNesting = 0) {
     std::vector<Item> out;
     for (auto r : list) {
       Item item;
@@ -250,7 +253,8 @@ class IrReader {
           item.kind = Item::Kind::For;
           item.header = r.getForBox().getHeader().cStr();
           if (!syntax::forHeader(item.header, item.pos, item.loops, diags_)) throw Malformed{"a for header does not parse"};
-          item.body = items(r.getForBox().getBody());
+          if (loopNesting + item.loops.size() > syntax::kMaxLoopNesting) throw Malformed{"`for` loops nested too deeply"};
+          item.body = items(r.getForBox().getBody(), loopNesting + item.loops.size());
           break;
         default: throw Malformed{"an unknown item kind"};
       }
@@ -365,78 +369,12 @@ class IrReader {
         (input ? g.inputs : g.outputs).push_back(std::move(e));
       }
     }
-    validate(g);
+    // Every index and count is checked before any tool uses the graph.
+    if (auto fault = findGraphFault(g, catalog_)) throw Malformed{*fault};
     return g;
   }
 
  private:
-  // Every reference must be in range and every wire mutual, so that no
-  // tool indexes out of bounds on a hostile file.
-  void validate(const Graph& g) {
-    for (uint32_t i = 0; i < g.instances.size(); ++i) {
-      const FlatInstance& inst = g.instances[i];
-      const BaseComponent& base = catalog_.at(inst.base);
-      if (inst.args.size() != base.valueParams.size()) throw Malformed{inst.path + ": wrong argument count"};
-      for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-        if (g.lines[l].instance != i) throw Malformed{inst.path + ": its lines belong to another instance"};
-      }
-    }
-    for (uint32_t l = 0; l < g.lines.size(); ++l) {
-      const FlatLine& line = g.lines[l];
-      if (line.instance >= g.instances.size()) throw Malformed{"line " + std::to_string(l) + ": bad instance"};
-      const FlatInstance& inst = g.instances[line.instance];
-      const BaseComponent& base = catalog_.at(inst.base);
-      size_t sigCount = base.variadicArgs ? g.fnArgs(inst).size() + 1 : base.lines.size();
-      if (line.sig >= sigCount) throw Malformed{"line " + std::to_string(l) + ": bad signature line"};
-      if (!base.variadicArgs) {
-        int sp = base.lines[line.sig].sizeParam;
-        int64_t size = sp < 0 ? 1 : inst.args[sp];
-        if (line.element >= size) throw Malformed{"line " + std::to_string(l) + ": bad element"};
-      }
-      if (line.type >= g.types.size()) throw Malformed{"line " + std::to_string(l) + ": bad type"};
-      if (line.domain >= g.domains.size()) throw Malformed{"line " + std::to_string(l) + ": bad domain"};
-      endpoint(g, l, line.source, true);
-      endpoint(g, l, line.sink, false);
-    }
-    for (bool input : {true, false}) {
-      const auto& xs = input ? g.inputs : g.outputs;
-      for (uint32_t i = 0; i < xs.size(); ++i) {
-        if (xs[i].line >= g.lines.size()) throw Malformed{"extrinsic '" + xs[i].name + "' has no line"};
-        const Endpoint& e = input ? g.lines[xs[i].line].source : g.lines[xs[i].line].sink;
-        if (e.ref != i) throw Malformed{"extrinsic '" + xs[i].name + "' is not attached to its line"};
-      }
-    }
-  }
-
-  void endpoint(const Graph& g, uint32_t l, const Endpoint& e, bool isSource) {
-    std::string where = "line " + std::to_string(l);
-    switch (e.kind) {
-      case Endpoint::Kind::Wire: {
-        if (e.ref >= g.lines.size()) throw Malformed{where + ": wire to a missing line"};
-        const Endpoint& back = isSource ? g.lines[e.ref].sink : g.lines[e.ref].source;
-        if (back.kind != Endpoint::Kind::Wire || back.ref != l) throw Malformed{where + ": wire is not mutual"};
-        break;
-      }
-      case Endpoint::Kind::Const:
-        if (!isSource || e.ref >= g.constants.size()) throw Malformed{where + ": bad constant"};
-        break;
-      case Endpoint::Kind::Input:
-        if (!isSource || e.ref >= g.inputs.size()) throw Malformed{where + ": bad input"};
-        break;
-      case Endpoint::Kind::Output:
-        if (isSource || e.ref >= g.outputs.size()) throw Malformed{where + ": bad output"};
-        break;
-      case Endpoint::Kind::Choose:
-      case Endpoint::Kind::Never:
-        if (!isSource) throw Malformed{where + ": a source used as a sink"};
-        break;
-      case Endpoint::Kind::Drop:
-        if (isSource) throw Malformed{where + ": a sink used as a source"};
-        break;
-      default: throw Malformed{where + ": unknown endpoint kind"};
-    }
-  }
-
   const Catalog& catalog_;
   DiagnosticSink& diags_;
   uint32_t fileBase_, fileCount_;
@@ -516,13 +454,15 @@ bool isInputError(const std::string& code) {
   static const std::set<std::string> codes = {"parse-error", "schema",     "syntax",   "expr-syntax",
                                               "size-limit",  "recursion-limit", "ir-malformed",
                                               "bad-param",   "div-zero",   "overflow", "io", "trace-malformed",
-                                              "usage",       "internal"};
+                                              "usage",       "internal", "memory-limit"};
   return codes.count(code) > 0;
 }
 
-std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
-                                     const Catalog& catalog, const LoadOptions& options,
-                                     DiagnosticSink& diags) {
+namespace {
+
+std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::string& fileName,
+                                          const Catalog& catalog, const LoadOptions& options,
+                                          DiagnosticSink& diags) {
   std::optional<Model> model;
   std::vector<std::string> projection;
   if (looksLikeIr(bytes)) {
@@ -530,6 +470,12 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
     if (!loaded || options.defines.empty()) return loaded;
     model = std::move(loaded->model);  // -D on IR: re-elaborate the stored model (and re-project it)
     projection = std::move(loaded->projection);
+  } else if (bytes.size() > memoryBudget(options.elab) / kYamlBytesPerByte) {
+    diags.error("memory-limit", {diags.addFile(fileName), 0, 0},
+                "a YAML model of " + std::to_string(bytes.size() >> 20) + " MiB takes more than the " +
+                    std::to_string(memoryBudget(options.elab) >> 20) + " MiB memory budget once read (about " +
+                    std::to_string(kYamlBytesPerByte) + " bytes per byte; raise it with --max-memory)");
+    return std::nullopt;
   } else {
     model = parseModelYaml(bytes, fileName, diags);
   }
@@ -541,6 +487,19 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
   if (!graph) return std::nullopt;
   LoadedModel loaded{std::move(*model), std::move(*graph), {}};
   if (!projection.empty()) return projectOnto(loaded, catalog, projection, diags);
+  return loaded;
+}
+
+}  // namespace
+
+std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
+                                     const Catalog& catalog, const LoadOptions& options,
+                                     DiagnosticSink& diags) {
+  auto loaded = elaborateModel(bytes, fileName, catalog, options, diags);
+  if (!loaded || !options.lint) return loaded;
+  size_t errors = diags.errorCount();
+  for (const LintPass& pass : standardLintPasses()) pass.run(loaded->model, loaded->graph, catalog, diags);
+  if (diags.errorCount() > errors) return std::nullopt;
   return loaded;
 }
 

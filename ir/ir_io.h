@@ -50,9 +50,13 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
 struct LoadOptions {
   std::vector<std::pair<std::string, std::string>> defines;  ///< -D name=value
   ElabOptions elab;
+  /// Run the lint passes too: no tool runs, draws or projects a model that
+  /// has lint errors (only tests of elaboration itself turn this off).
+  bool lint = true;
 };
 
-/// Loads YAML or IR. `-D` overrides re-elaborate an IR file's model.
+/// Loads YAML or IR: nullopt, with diagnostics, when it cannot be read or
+/// built, or has lint errors. `-D` overrides re-elaborate an IR file's model.
 std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
                                      const Catalog& catalog, const LoadOptions& options,
                                      DiagnosticSink& diags);

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "ir/ir_io.h"
+#include "ir/verify.h"
 
 namespace rdc {
 
@@ -133,6 +134,7 @@ std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& 
   }
   LoadedModel part{whole.model, Projector(whole.graph, catalog, keep).run(), domains};
   part.model.checks.clear();
+  if (!selfCheckGraph(part.graph, catalog, diags)) return std::nullopt;
   std::sort(part.projection.begin(), part.projection.end());
   part.projection.erase(std::unique(part.projection.begin(), part.projection.end()), part.projection.end());
   return part;

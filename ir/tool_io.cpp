@@ -9,6 +9,8 @@
 #include <iostream>
 #include <iterator>
 
+#include <kj/exception.h>
+
 #include "ir/ir_io.h"
 
 namespace rdc {
@@ -68,12 +70,32 @@ bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSi
 
 bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) != 0; }
 
+namespace {
+
+// What the libraries logged while a LibraryLogCapture lived.
+std::vector<std::string>& libraryLog() {
+  static std::vector<std::string> lines;
+  return lines;
+}
+
+}  // namespace
+
+void LibraryLogCapture::logMessage(kj::LogSeverity, const char*, int, int, kj::String&& text) {
+  std::string message(text.cStr());
+  message = message.substr(0, message.find('\n'));  // the stack addresses follow on their own line
+  if (libraryLog().size() < 20) libraryLog().push_back(std::move(message));
+}
+
 void printDiagnostics(const DiagnosticSink& diags, bool json) {
-  if (json) {
-    std::cerr << diags.formatJson();
-  } else {
-    std::cerr << diags.formatText();
+  const DiagnosticSink* shown = &diags;
+  DiagnosticSink withLog;
+  if (!diags.hasErrors() && !libraryLog().empty()) {
+    withLog = diags;
+    for (const std::string& line : libraryLog()) withLog.warning("library", {}, line);
+    shown = &withLog;
   }
+  libraryLog().clear();
+  std::cerr << (json ? shown->formatJson() : shown->formatText());
 }
 
 int exitCodeFor(const DiagnosticSink& diags) {

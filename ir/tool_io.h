@@ -2,8 +2,11 @@
 // input, write output atomically, print diagnostics, choose the exit code.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+
+#include <kj/exception.h>
 
 #include "ir/diagnostics.h"
 
@@ -28,8 +31,27 @@ bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSi
 /// Whether standard output is a terminal.
 bool stdoutIsTerminal();
 
-/// Prints diagnostics to standard error, as text or JSON.
+/// Prints diagnostics to standard error, as text or JSON, followed by what
+/// a LibraryLogCapture kept when no error explains it (see there).
 void printDiagnostics(const DiagnosticSink& diags, bool json);
+
+/// While it lives, keeps the libraries' own log lines off standard error:
+/// KJ and Cap'n Proto log the failures they recover from (a second failure
+/// while a first unwinds, say on a truncated file) as raw text with stack
+/// addresses, which would break `--diagnostics=json`. Failures reach the
+/// tools as exceptions that the readers turn into diagnostics; the kept log
+/// lines are printed as `library` warnings only when no error was reported.
+/// Every tool's main holds one (RDC_PARSE_CLI makes it); one per thread.
+/// KJ requires its callbacks to live on the stack, so this is one.
+class LibraryLogCapture : public kj::ExceptionCallback {
+ public:
+  LibraryLogCapture() = default;
+  LibraryLogCapture(const LibraryLogCapture&) = delete;
+  LibraryLogCapture& operator=(const LibraryLogCapture&) = delete;
+
+  void logMessage(kj::LogSeverity severity, const char* file, int line, int contextDepth,
+                  kj::String&& text) override;
+};
 
 /// 2 if any error is an unreadable-input error, 1 if any other error, else 0.
 int exitCodeFor(const DiagnosticSink& diags);

@@ -6,6 +6,7 @@
 #include <kj/io.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "ir/trace.capnp.h"
@@ -42,6 +43,7 @@ constexpr size_t kMaxLines = 1 << 23;
 constexpr size_t kMaxTupleItems = 1 << 12;
 constexpr size_t kChunkEvents = 1024;  // a killed run loses at most this many events
 constexpr int kMaxValueDepth = 64;
+constexpr int64_t kNever = INT64_MAX;  // "never available", not a time an event can have
 
 void putValue(s::Value::Builder b, const Value& v) {
   switch (v.kind) {
@@ -104,6 +106,50 @@ NamedTexts getNamed(capnp::List<s::NamedText>::Reader list) {
   NamedTexts out;
   for (auto x : list) out.emplace_back(x.getName().cStr(), x.getValue().cStr());
   return out;
+}
+
+// A name as written, refused if it hides NUL bytes (cStr() would cut it) or
+// control characters (it is printed and matched by the tools).
+std::string cleanText(capnp::Text::Reader text, const char* what) {
+  std::string_view s(text.begin(), text.size());
+  bool clean = !s.empty() && std::none_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (!clean) throw Malformed{std::string("an empty ") + what + " or one with NUL or control characters"};
+  return std::string(s);
+}
+
+// A line path is `instance.line`: something on both sides of its last dot.
+std::string linePath(capnp::Text::Reader text) {
+  std::string path = cleanText(text, "line path");
+  size_t dot = path.rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == path.size()) {
+    throw Malformed{"line path '" + path + "' is not of the form instance.line"};
+  }
+  return path;
+}
+
+void requireUnique(std::vector<std::string> names, const char* what) {
+  std::sort(names.begin(), names.end());
+  auto twice = std::adjacent_find(names.begin(), names.end());
+  if (twice != names.end()) throw Malformed{std::string("two ") + what + " '" + *twice + "'"};
+}
+
+// Whether `v` has the shape of the values seen before on its line (`shape`,
+// refined as values come): one kind, tuples of one size; nil fits any Opt.
+bool fitsShape(Value& shape, const Value& v) {
+  if (v.kind == Value::Kind::Nil) return true;
+  if (shape.kind == Value::Kind::Nil) {
+    shape = v;
+    return true;
+  }
+  if (shape.kind != v.kind) return false;
+  if (v.kind != Value::Kind::Tuple) return true;
+  if (shape.items.size() != v.items.size()) return false;
+  for (size_t k = 0; k < v.items.size(); ++k) {
+    if (!fitsShape(shape.items[k], v.items[k])) return false;
+  }
+  return true;
 }
 
 void writeAll(int fd, kj::ArrayPtr<const kj::byte> bytes) {
@@ -260,8 +306,11 @@ bool TraceReader::readHeader() {
     th.inputs = getNamed(h.getInputs());
     th.forces = getNamed(h.getForces());
     th.until = h.getUntil();
-    for (auto p : h.getLinePaths()) th.linePaths.push_back(p.cStr());
-    for (auto d : h.getDomains()) th.domains.push_back(d.cStr());
+    if (th.until < 0) return fail("a negative `until`");
+    for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));
+    for (auto d : h.getDomains()) th.domains.push_back(cleanText(d, "domain name"));
+    requireUnique(th.linePaths, "lines");
+    requireUnique(th.domains, "domains");
     for (uint32_t d : h.getLineDomains()) {
       if (d >= th.domains.size()) return fail("a line's domain is out of range");
       th.lineDomains.push_back(d);
@@ -276,6 +325,15 @@ bool TraceReader::readHeader() {
   return got;
 }
 
+bool TraceReader::timely(int64_t time) {
+  if (time < 0 || time > header_.until || time == kNever) {
+    return fail("an event at " + std::to_string(time) + " ns, outside 0..`until`");
+  }
+  if (time < lastTime_) return fail("an event at " + std::to_string(time) + " ns after one at " + std::to_string(lastTime_) + " ns");
+  lastTime_ = time;
+  return true;
+}
+
 bool TraceReader::next(std::vector<TraceEvent>& events) {
   events.clear();
   while (events.empty()) {
@@ -287,7 +345,11 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
           for (auto e : chunk.getEvents()) {
             if (e.getLine() >= header_.linePaths.size()) return fail("an event names an unknown line");
             if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
+            if (!timely(e.getTime())) return false;
             events.push_back({e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()), getValue(e.getValue(), 0)});
+            if (!fitsShape(shapes_.try_emplace(e.getLine(), Value::nil()).first->second, events.back().value)) {
+              return fail("line " + header_.linePaths[e.getLine()] + " carries values of different types");
+            }
           }
           count_ += events.size();
           return true;
@@ -295,6 +357,10 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
           if (sawFooter_) return fail("two footers");
           if (chunk.getFooter().getEvents() != count_) return fail("the footer's event count disagrees");
           endTime_ = chunk.getFooter().getEndTime();
+          if (endTime_ < lastTime_ || endTime_ > header_.until || endTime_ == kNever) {
+            return fail("the end time " + std::to_string(endTime_) + " ns is not between the last event (" +
+                        std::to_string(lastTime_) + " ns) and `until`");
+          }
           sawFooter_ = true;
           return true;
         case s::TraceChunk::HEADER: return fail("two headers");
@@ -327,7 +393,8 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
   }
   if (!reader.ok()) return std::nullopt;
   trace.complete = reader.complete();
-  trace.endTime = reader.endTime();
+  // A prefix ends with its last event: every event is in [0, endTime].
+  trace.endTime = trace.complete ? reader.endTime() : reader.lastTime();
   return trace;
 }
 

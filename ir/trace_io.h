@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -54,6 +55,12 @@ struct TraceEvent {
   Value value;
 };
 
+/// A trace as the readers return it, checked so that every consumer can
+/// trust it: line paths are `instance.line` without NUL or control
+/// characters, unique, as are domain names; every event names a line of the
+/// table, has a known `how`, a time in [0, endTime] not before the previous
+/// event's, and a value of the same type as the line's other values;
+/// 0 <= endTime <= until, endTime < INT64_MAX (which means "never").
 struct Trace {
   TraceHeader header;
   std::vector<TraceEvent> events;
@@ -101,9 +108,13 @@ class TraceReader {
   bool ok() const { return !failed_; }
   bool complete() const { return sawFooter_; }
   int64_t endTime() const { return endTime_; }
+  /// The time of the last event read (0 before any).
+  int64_t lastTime() const { return lastTime_; }
 
  private:
   bool fail(const std::string& why);
+  /// Whether an event's time is in [0, until], not before the previous one.
+  bool timely(int64_t time);
   bool nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use);
 
   kj::Own<kj::InputStream> source_;
@@ -115,6 +126,9 @@ class TraceReader {
   bool sawHeader_ = false, sawFooter_ = false, failed_ = false, done_ = false, warned_ = false;
   uint64_t count_ = 0;
   int64_t endTime_ = 0;
+  int64_t lastTime_ = 0;
+  /// Per line with events: the shape of its values so far (see fitsShape).
+  std::unordered_map<uint32_t, Value> shapes_;
 };
 
 /// Reads a whole trace. Truncated, corrupt or foreign bytes give an error

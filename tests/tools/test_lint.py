@@ -2,6 +2,7 @@
 import glob
 import json
 import os
+import re
 import unittest
 
 import jsonschema
@@ -191,6 +192,116 @@ class HostileInput(unittest.TestCase):
         self.assertEqual(run([LINT, "-D", "novalue", example("basics")])[0], 2)
 
 
+EXPR_DEPTH_LIMIT = 256  # docs/reference.md, Limits: levels of one expression
+LOOP_NESTING_LIMIT = 64  # docs/reference.md, Limits: for variables nested in one component
+
+
+def chain(terms, term, op):
+    """`term op term op ...`: a left-associative chain as deep as it is long."""
+    return op.join([term] * terms)
+
+
+def adder_model(param="1", check="true"):
+    """A one-Sum model whose parameter k and check c are the given texts (k on line 4, col 6)."""
+    return ("rdc: 1\nmodel: chain\nparams:\n  k: " + param + "\nsystem:\n  body:\n    - Sum add:\n"
+            "        x: input a as Int -> output a\n        y: input b as Int -> output total\n"
+            "checks:\n  c: " + check + "\n").encode()
+
+
+def diagnostic(err, code):
+    """(line, col) of the first diagnostic with this code in rdc's text format."""
+    m = re.search(r":(\d+):(\d+): error: .*\[" + re.escape(code) + r"\]", err)
+    return (int(m[1]), int(m[2])) if m else None
+
+
+class ExpressionDepth(unittest.TestCase):
+    """Expression trees are bounded in depth at parse time, so no later walk overflows the stack."""
+
+    def lint(self, model):
+        return run([LINT, "-", "-o", os.devnull], stdin=model, timeout=60)
+
+    def test_a_chain_as_deep_as_the_limit_is_clean(self):
+        code, _, err = self.lint(adder_model(param=chain(EXPR_DEPTH_LIMIT, "1", "+"),
+                                             # has(total) is two levels: 255 of them make 256
+                                             check=chain(EXPR_DEPTH_LIMIT - 1, "has(total)", " && ")))
+        self.assertEqual(code, 0, err)
+
+    def test_one_term_more_is_refused_at_the_operator(self):
+        text = chain(EXPR_DEPTH_LIMIT + 1, "1", "+")
+        code, _, err = self.lint(adder_model(param=text))
+        self.assertEqual(code, 2, err)
+        self.assertEqual(diagnostic(err, "expr-syntax"), (4, 6 + text.rfind("+")), err)
+        self.assertIn(f"more than {EXPR_DEPTH_LIMIT} levels", err)
+
+    def test_the_chains_from_the_issue_are_refused_not_crashed(self):
+        for name, model in (("160000-term parameter", adder_model(param=chain(160_000, "1", "+"))),
+                            ("50000-term check", adder_model(check=chain(50_000, "has(total)", " && "))),
+                            ("-D override", None)):
+            with self.subTest(name):
+                if model is None:
+                    code, _, err = run([LINT, example("basics"), "-D", "k=" + chain(160_000, "1", "+"),
+                                        "-o", os.devnull], timeout=60)
+                else:
+                    code, _, err = self.lint(model)
+                self.assertEqual(code, 2, err)
+                self.assertIsNotNone(diagnostic(err, "expr-syntax"), err)
+
+    def test_deep_parentheses_unary_and_implications(self):
+        for text in ("(" * (EXPR_DEPTH_LIMIT + 1) + "1" + ")" * (EXPR_DEPTH_LIMIT + 1),
+                     "-" * 100_000 + "1", chain(EXPR_DEPTH_LIMIT + 1, "true", " => ")):
+            with self.subTest(text=text[:20]):
+                code, _, err = self.lint(adder_model(param=text))
+                self.assertEqual(code, 2, err)
+                self.assertIsNotNone(diagnostic(err, "expr-syntax"), err)
+
+    def test_for_loop_variables_are_bounded(self):
+        def model(variables):
+            header = ", ".join(f"i{v} in 0..1" for v in range(variables))
+            return f"rdc: 1\nsystem:\n  body:\n    - for: {header}\n      body:\n".encode()
+        self.assertEqual(self.lint(model(LOOP_NESTING_LIMIT))[0], 0)
+        for variables in (LOOP_NESTING_LIMIT + 1, 100_000):
+            with self.subTest(variables=variables):
+                code, _, err = self.lint(model(variables))
+                self.assertEqual(code, 2, err)
+                self.assertEqual(diagnostic(err, "size-limit"), (4, 12), err)
+
+
+class YamlInput(unittest.TestCase):
+    """A model file is one YAML document of valid UTF-8; anything else is refused with its position."""
+
+    def refused_at(self, model):
+        code, _, err = run([LINT, "-", "-o", os.devnull], stdin=model, timeout=30)
+        self.assertEqual(code, 2, err)
+        return diagnostic(err, "parse-error"), err
+
+    def test_a_second_document_is_refused(self):
+        model = read_bytes(example("basics"))
+        lines = model.count(b"\n")
+        for second in (b"---\nrdc: 1\n", b"---\n", b"...\n---\nsystem: {}\n"):
+            with self.subTest(second=second):
+                where, err = self.refused_at(model + second)
+                self.assertIn("second YAML document", err)
+                self.assertGreater(where[0], lines, err)
+
+    def test_invalid_utf8_is_refused_where_it_is(self):
+        model = adder_model()
+        at = model.index(b"add:")  # line 7, after `    - Sum `
+        for name, bad in (("overlong", b"\xc0\xae"), ("overlong 3-byte", b"\xe0\x80\xaf"),
+                          ("surrogate", b"\xed\xa0\x80"), ("above U+10FFFF", b"\xf4\x90\x80\x80"),
+                          ("truncated", b"\xe2\x82"), ("stray continuation", b"\x80"), ("byte FF", b"\xff")):
+            with self.subTest(name):
+                where, err = self.refused_at(model[:at] + b"add" + bad + model[at + 3:])
+                self.assertIn("invalid UTF-8", err)
+                self.assertEqual(where, (7, 14), err)
+        where, err = self.refused_at(b"rdc: 1\nmodel: \"\\uD800\"\n")  # a surrogate spelt as an escape
+        self.assertEqual(where[0], 2, err)
+
+    def test_valid_utf8_names_still_read(self):
+        code, _, err = run([LINT, "-", "-o", os.devnull],
+                           stdin=adder_model().replace(b"model: chain", "model: caf\u00e9 \U0001F600".encode()))
+        self.assertEqual(code, 0, err)
+
+
 class Schema(unittest.TestCase):
     def test_schema_flag_prints_the_schema_kept_in_the_repo(self):
         code, out, _ = run([LINT, "--schema"])
@@ -212,6 +323,133 @@ class Schema(unittest.TestCase):
         schema = json.loads(run([LINT, "--schema"])[1])
         with self.assertRaises(jsonschema.ValidationError):
             jsonschema.validate({"rdc": 1, "sytem": {}}, schema)
+
+
+GOOD = sorted(glob.glob(os.path.join(ROOT, "tests", "lint", "good", "*.rdc.yaml")))
+RUN, DOT, PROJECT, TRACE = tool("rdc-run"), tool("rdc-dot"), tool("rdc-project"), tool("rdc-trace")
+
+
+class Cycles(unittest.TestCase):
+    """A cycle fires only through a choice that can wait for an input off it."""
+
+    def test_cycles_through_choice_points_are_clean(self):
+        self.assertTrue(GOOD)
+        for path in GOOD:
+            with self.subTest(model=os.path.basename(path)):
+                code, _, err = run([LINT, "--werror", path, "-o", os.devnull])
+                self.assertEqual(code, 0, err)
+
+    def test_fixed_choice_deadlock_names_its_cycle(self):
+        path = os.path.join(ROOT, "tests", "lint", "bad", "deadlock-fixed-choice.rdc.yaml")
+        code, _, err = run([LINT, path, "-o", os.devnull])
+        self.assertEqual(code, 1, err)
+        cycle = err.split("deadlock): ", 1)[1].split(" [deadlock-cycle]")[0].split(" -> ")
+        self.assertEqual(cycle[0], cycle[-1])
+        self.assertEqual(set(cycle), {"s.options[1]", "s.chosen", "d.x", "d.y", "i.x"})
+
+
+def lint_error_models():
+    """The bad models whose diagnostic is a lint finding (rdc-lint exits 1)."""
+    return [path for path in BAD if expectations(path) and all(status == 1 for *_, status in expectations(path))]
+
+
+class NoToolRunsALintError(unittest.TestCase):
+    """Every tool runs lint's checks on the models it reads, and refuses a
+    model with lint errors with exit 2 and lint's own diagnostic."""
+
+    def setUp(self):
+        self.dir = TempDir()
+        d = self.dir.__enter__()
+        self.trace = os.path.join(d, "basics.trace")
+        code, _, err = run([RUN, example("basics"), "--trace", self.trace])
+        self.assertEqual(code, 0, err)
+
+    def tearDown(self):
+        self.dir.__exit__(None, None, None)
+
+    def test_every_tool_refuses_every_lint_error(self):
+        models = lint_error_models()
+        self.assertGreaterEqual(len(models), 15)
+        for path in models:
+            codes = {what for _, _, what, _ in expectations(path)}
+            for argv in ([RUN, path], [DOT, path], [PROJECT, path, "--list"], [TRACE, "invert", path, self.trace],
+                         [TRACE, "show", self.trace, "--model", path]):
+                with self.subTest(model=os.path.basename(path), tool=os.path.basename(argv[0])):
+                    code, out, err = run(argv)
+                    self.assertEqual(code, 2, err)
+                    self.assertEqual(out, b"")
+                    self.assertTrue(any(f"[{c}]" in err for c in codes), err)
+
+    def test_ir_is_checked_as_yaml_is(self):
+        # Clean with option 0; `-D pick=1` re-elaborates the IR into the fixed-choice deadlock.
+        model = b"""rdc: 1
+params: {pick: 0}
+system:
+  body:
+    - Select<2> s:
+        choice: const pick -> drop
+        options[0]: input first as Int -> drop
+        options[1]: back -> drop
+        chosen: choose -> out
+    - Def d:
+        x: out -> output result
+        y: choose -> back
+"""
+        with TempDir() as d:
+            ir = os.path.join(d, "m.ir")
+            code, _, err = run([LINT, "-", "-o", ir], stdin=model)
+            self.assertEqual(code, 0, err)
+            self.assertEqual(run([RUN, ir])[0], 0)
+            for argv in ([LINT, ir, "-o", os.devnull], [RUN, ir], [DOT, ir], [PROJECT, ir, "--list"]):
+                with self.subTest(tool=os.path.basename(argv[0])):
+                    code, _, err = run(argv + ["-D", "pick=1"])
+                    self.assertEqual(code, 1 if argv[0] == LINT else 2, err)
+                    self.assertIn("[deadlock-cycle]", err)
+
+
+class ExitCodes(unittest.TestCase):
+    """docs/diagnostics.md#exit-status: 0 yes, 1 no, 2 unusable input, for every tool."""
+
+    def test_each_tool_against_the_rule(self):
+        bad = os.path.join(ROOT, "tests", "lint", "bad", "deadlock-cycle.rdc.yaml")
+        unreadable = os.path.join(ROOT, "no", "such.rdc.yaml")
+        warning = os.path.join(ROOT, "tests", "lint", "bad", "unused-component.rdc.yaml")
+        with TempDir() as d:
+            a, b = os.path.join(d, "a.trace"), os.path.join(d, "b.trace")
+            bracha = [RUN, example("bracha"), "--input", "bc=1", "--latency", "uniform:1ms..10ms"]
+            self.assertEqual(run(bracha + ["--seed", "1", "--trace", a])[0], 0)
+            self.assertEqual(run(bracha + ["--seed", "2", "--trace", b])[0], 0)
+            cases = [
+                ([LINT, example("basics"), "-o", os.devnull], 0),
+                ([LINT, warning, "-o", os.devnull], 0),
+                ([LINT, "--werror", warning, "-o", os.devnull], 1),
+                ([LINT, bad, "-o", os.devnull], 1),
+                ([LINT, unreadable], 2),
+                ([RUN, example("basics")], 0),
+                ([RUN, example("bracha"), "--input", "bc=1", "--until", "1ms"], 1),
+                ([RUN, bad], 2),
+                ([RUN, unreadable], 2),
+                ([RUN, example("basics"), "--no-such-flag"], 2),
+                ([DOT, example("basics"), "-o", os.devnull], 0),
+                ([DOT, bad], 2),
+                ([DOT, unreadable], 2),
+                ([PROJECT, example("bracha"), "--list"], 0),
+                ([PROJECT, bad, "--list"], 2),
+                ([PROJECT, unreadable, "--list"], 2),
+                ([TRACE, "diff", a, a], 0),
+                ([TRACE, "diff", a, b], 1),
+                ([TRACE, "diff", a, unreadable], 2),
+                ([TRACE, "invert", example("bracha"), a], 0),
+                ([TRACE, "invert", example("basics"), a], 2),
+                ([TRACE, "invert", bad, a], 2),
+                ([TRACE, "show", a, "--model", bad], 2),
+            ]
+            for argv, status in cases:
+                with self.subTest(command=" ".join(os.path.basename(x) for x in argv)):
+                    code, _, err = run(argv)
+                    self.assertEqual(code, status, err)
+                    if status == 2:
+                        self.assertIn("error:", err)
 
 
 if __name__ == "__main__":

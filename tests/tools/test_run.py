@@ -189,5 +189,51 @@ class BadInput(unittest.TestCase):
                     self.expect_usage_error(BRACHA, "--replay", path, message="error:")
 
 
+class HostileModelsAndFiles(unittest.TestCase):
+    """Long expressions and malformed YAML files get a diagnostic and exit 2, never a crash."""
+    LIMIT = 256  # docs/reference.md, Limits: levels of one expression
+
+    @staticmethod
+    def adder(check):
+        return ("rdc: 1\nmodel: chain\nsystem:\n  body:\n    - Sum add:\n"
+                "        x: input a as Int -> output a\n        y: input b as Int -> output total\n"
+                "checks:\n  c: " + check + "\n")
+
+    def run_model(self, text, *flags):
+        with TempDir() as d:
+            path = os.path.join(d, "m.rdc.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            return run([RUN, path, "--input", "a=1", "--input", "b=2", *flags], timeout=60)
+
+    def test_a_check_as_deep_as_the_limit_runs(self):
+        # `total == 3` is two levels deep: LIMIT - 1 of them make a tree exactly LIMIT deep
+        code, out, err = self.run_model(self.adder(" && ".join(["total == 3"] * (self.LIMIT - 1))))
+        self.assertEqual(code, 0, err)
+        self.assertIn("c: pass", out.decode())
+
+    def test_deeper_checks_are_refused(self):
+        for terms in (self.LIMIT, 50_000):  # has(total) is two levels: LIMIT of them make LIMIT + 1
+            with self.subTest(terms=terms):
+                code, _, err = self.run_model(self.adder(" && ".join(["has(total)"] * terms)))
+                self.assertEqual(code, 2, err)
+                self.assertIn("[expr-syntax]", err)
+
+    def test_faults_files_are_one_document_of_valid_utf8(self):
+        with TempDir() as d:
+            faults = os.path.join(d, "faults.yaml")
+            for name, text, message in (
+                    ("two documents", b"crash:\n  node[2]: 5ms\n---\nbyzantine: [node[0]]\n", "second YAML document"),
+                    ("overlong", b"inputs:\n  bc\xc0\x80: 1\n", "invalid UTF-8"),
+                    ("surrogate", b"latency: \xed\xb0\x80\n", "invalid UTF-8")):
+                with self.subTest(name):
+                    with open(faults, "wb") as f:
+                        f.write(text)
+                    code, _, err = run([RUN, BRACHA, "--faults", faults])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn(message, err)
+                    self.assertIn("faults.yaml:", err)
+
+
 if __name__ == "__main__":
     unittest.main()

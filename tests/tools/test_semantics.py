@@ -205,6 +205,49 @@ class Forcing(Semantics):
         self.assertEqual(self.decided(chosen, "--force", "q.value=false"), [])
         self.assertEqual(self.decided(self.model("f.rdc.yaml", QUORUM.replace("VALUE", "const false"))), [])
 
+    def test_every_choosable_input_bound_to_a_constant_acts_as_forced(self):
+        # Each choosable input of each base component, bound once to `const`
+        # and once to `choose` with --force: every output end is the same
+        # value at the same time.
+        cases = {
+            "q.value": ("Quorum<2, 1> q", "votes[0]: input a as Int -> drop\n        votes[1]: input b as Int -> drop",
+                        "value", "Int", "7"),
+            "d.y": ("Def d", "x: late -> drop", "y", "Int", "7"),
+            "f.r": ("Fn f", "expr: \"x + 1\"\n        x: late -> drop", "r", "Int", "7"),
+            "l.rcv": ("Link l", "snd: late -> drop", "rcv", "Int", "7"),
+            "s.choice": ("Select<2> s", "options[0]: late -> drop\n        options[1]: input b as Int -> drop\n"
+                         "        chosen: choose -> drop", "choice", "Int", "1"),
+            "s.chosen": ("Select<2> s", "choice: choose -> drop\n        options[0]: late -> drop\n"
+                         "        options[1]: input b as Int -> drop", "chosen", "Int", "7"),
+            "c.c": ("CSwap c", "t1: late -> drop\n        t2: input b as Int -> drop", "c", "Bool", "true"),
+        }
+        for path, (head, lines, line, kind, value) in cases.items():
+            with self.subTest(line=path):
+                late = "late" if "late" in lines else "drop"
+                body = f"""rdc: 1
+system:
+  body:
+    - Delay wait:
+        d: const 2ms -> drop
+        v: input z as Int -> {late}
+    - {head}:
+        {lines}
+        {line}: VALUE -> output out
+"""
+                const = self.model("const.rdc.yaml", body.replace("VALUE", f"const {value}"))
+                chosen = self.model("choose.rdc.yaml", body.replace("VALUE", "choose"))
+                ins = ["--input", "z=5"]
+                for name, v in (("a", "7"), ("b", "4")):  # a vote for 7 lets the forced Quorum value through
+                    if f"input {name} " in body:
+                        ins += ["--input", f"{name}={v}"]
+                outs = []
+                for model, extra in ((const, []), (chosen, ["--force", f"{path}={value}"])):
+                    trace = self.record(model, *ins, *extra)
+                    outs.append(sorted((e["line"], e["value"], e["time_ns"]) for e in self.events(trace)
+                                       if e["end"] == "out"))
+                self.assertEqual(outs[0], outs[1])
+                self.assertIn(path, [line for line, v, _ in outs[0] if v == value])
+
     def test_a_byzantine_lie_waits_like_any_forced_value(self):
         model = self.model("byz.rdc.yaml", "domains: {node: 1}\n" + QUORUM.replace("VALUE", "choose @ node[0]")
                            .replace("Quorum<3, k> q:", "Quorum<3, k> q @ node[0]:")

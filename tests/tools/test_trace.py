@@ -1,11 +1,12 @@
 """rdc-trace driven as a user would: show, diff, invert, merge, export."""
 import json
 import os
+import re
 import unittest
 
 from rdctest import ROOT, TempDir, example, read_bytes, run, tool
 
-RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
+RUN, TRACE, DOT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-dot")
 BRACHA, BASICS = example("bracha"), example("basics")
 NET = ["--latency", "uniform:1ms..10ms", "--input", "bc=1"]
 
@@ -197,6 +198,94 @@ class BadTraces(Traces):
         self.assertEqual(code, 0, err)
         self.assertIn("cut short", err)
         self.assertTrue(out)
+
+
+SCHEMA = os.path.join(ROOT, "ir", "trace.capnp")
+
+
+def decode(path):
+    """A trace's chunks as Cap'n Proto text, one chunk per line (header, events..., footer)."""
+    code, out, err = run(["capnp", "decode", "--short", SCHEMA, "TraceChunk"], stdin=read_bytes(path))
+    assert code == 0, err
+    return out.decode().splitlines()
+
+
+def encode(chunks, path):
+    code, out, err = run(["capnp", "encode", SCHEMA, "TraceChunk"], stdin="\n".join(chunks).encode())
+    assert code == 0, err
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def with_end_time(chunks, end):
+    """`chunks` with the footer's end time replaced."""
+    events = re.search(r"events = (\d+)", chunks[-1])[1]
+    return chunks[:-1] + [f"(footer = (events = {events}, endTime = {end}))"]
+
+
+def patched(chunks, index, old, new, count=1):
+    """`chunks` with `old` replaced by `new` in chunk `index` (-1: the footer); `old` must occur."""
+    out = list(chunks)
+    assert old in out[index], (old, out[index][:200])
+    out[index] = out[index].replace(old, new, count)
+    return out
+
+
+class MalformedTraces(Traces):
+    """A trace that breaks what the reader promises (ir/trace_io.h) is refused by
+    every subcommand, exporter and trace-reading tool with exit 2 and a diagnostic."""
+
+    def malformed(self):
+        good = self.record("good.trace", BRACHA, *NET, "--seed", "3")
+        chunks = decode(good)
+        first_path = re.search(r'linePaths = \["([^"]*)"', chunks[0])[1]
+        second_path = re.search(r'linePaths = \["[^"]*", "([^"]*)"', chunks[0])[1]
+        last_time = re.findall(r"time = (\d+)", chunks[-2])[-1]
+        cases = {
+            "path-without-dot": patched(chunks, 0, f'"{first_path}"', '"nodot"'),
+            "path-with-leading-nul": patched(chunks, 0, f'"{first_path}"', f'"\\x00\\x00{first_path}"'),
+            "two-lines-of-one-path": patched(chunks, 0, f'"{second_path}"', f'"{first_path}"'),
+            "negative-time": patched(chunks, 1, "time = 0", "time = -5"),
+            "int64-max-time": with_end_time(patched(chunks, -2, f"time = {last_time},", "time = 9223372036854775807,"),
+                                            9223372036854775807),
+            "time-going-back": patched(chunks, 1, "time = 0", "time = 1"),
+            "end-before-last-event": with_end_time(chunks, 0),
+            "negative-end-time": with_end_time(chunks, -1),
+            "value-of-another-type": patched(chunks, 1, "value = (int = 1)", 'value = (bytes = "x")'),
+            "line-out-of-range": patched(chunks, 1, "(line = 0,", "(line = 4000000,"),
+        }
+        paths = {}
+        for name, text in cases.items():
+            paths[name] = os.path.join(self.dir, name + ".trace")
+            encode(text, paths[name])
+        return good, paths
+
+    def test_every_reader_refuses_each_malformed_trace(self):
+        good, paths = self.malformed()
+        out = os.path.join(self.dir, "out")
+        for name, path in paths.items():
+            commands = {
+                "show": [TRACE, "show", path], "show --json": [TRACE, "show", "--json", path],
+                "show --partial": [TRACE, "show", "--partial", path],
+                "diff": [TRACE, "diff", good, path], "invert": [TRACE, "invert", BRACHA, path],
+                "merge": [TRACE, "merge", path, "-o", out], "export jsonl": [TRACE, "export", path, "--format", "jsonl"],
+                "export chrome": [TRACE, "export", path, "--format", "chrome"],
+                "export itf": [TRACE, "export", path, "--format", "itf"],
+                "replay": [RUN, BRACHA, "--replay", path], "dot": [DOT, BRACHA, "--trace", path],
+            }
+            for what, cmd in commands.items():
+                with self.subTest(trace=name, cmd=what):
+                    code, _, err = run(cmd)
+                    self.assertEqual(code, 2, err)
+                    self.assertRegex(err, r"error: .*\[trace-malformed\]")
+                    self.assertNotIn("kj/", err)
+
+    def test_the_good_trace_passes_every_reader(self):
+        good, _ = self.malformed()
+        for fmt in ("jsonl", "chrome", "itf"):
+            code, _, err = run([TRACE, "export", good, "--format", fmt])
+            self.assertEqual(code, 0, err)
+        self.assertEqual(run([TRACE, "diff", good, good])[0], 0)
 
 
 if __name__ == "__main__":

@@ -248,13 +248,22 @@ TEST(Semantics, AForcedQuorumValueWaitsForKMatchingVotes) {
   EXPECT_EQ(r.outputs["value"], "2@0ns");
 }
 
-TEST(Demand, DroppedOutputsDoNotFire) {
+TEST(Demand, AComponentNobodyDemandsRestsItsInputs) {
   std::vector<std::string> fired;
   runModel("    - Inc<1> a: {x: input a as Int -> drop}\n    - Inc<1> b: {x: input b as Int -> output b}\n",
            {}, 0, {}, &fired);
-  EXPECT_EQ(std::count(fired.begin(), fired.end(), "a.x'"), 0);
-  EXPECT_EQ(std::count(fired.begin(), fired.end(), "a.x"), 0) << "an undemanded input is not even read";
+  EXPECT_EQ(std::count(fired.begin(), fired.end(), "a.x'"), 0) << "a never interacts";
+  EXPECT_EQ(std::count(fired.begin(), fired.end(), "a.x"), 1) << "its input still arrives, recorded";
   EXPECT_EQ(std::count(fired.begin(), fired.end(), "b.x'"), 1);
+}
+
+TEST(Demand, AnInteractingComponentReleasesEveryOutputItCan) {
+  // Only y' is demanded, but x' (to drop) is determined too: it flows on.
+  std::vector<std::string> fired;
+  auto r = runModel("    - Sum s: {x: input a as Int -> drop, y: input b as Int -> output s}\n",
+                    {{"a", Value::integer(2)}, {"b", Value::integer(3)}}, 0, {}, &fired);
+  EXPECT_EQ(r.outputs["s"], "5@0ns");
+  EXPECT_EQ(std::count(fired.begin(), fired.end(), "s.x'"), 1);
 }
 
 TEST(Rng, IsTheSameEverywhere) {

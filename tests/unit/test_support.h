@@ -21,7 +21,8 @@ struct Built {
   }
 };
 
-inline Built build(const std::string& yaml, LoadOptions options = {}) {
+// Elaborates without the lint passes, which tests run themselves.
+inline Built build(const std::string& yaml, LoadOptions options = {.lint = false}) {
   Built b;
   b.loaded = loadModel(yaml, "test.rdc.yaml", Catalog::standard(), options, b.diags);
   return b;

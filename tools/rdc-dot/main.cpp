@@ -1,6 +1,7 @@
 // rdc-dot: draws a model in the sketch's notation with Graphviz.
 #include <CLI/CLI.hpp>
 
+#include "ir/cli_numbers.h"
 #include "ir/cli_options.h"
 #include "tools/rdc-dot/dot.h"
 
@@ -12,10 +13,15 @@ int main(int argc, char** argv) {
   app.add_option("-T", o.format, "Format: dot (default), or svg, png, pdf rendered with the Graphviz library")
       ->check(CLI::IsMember({"dot", "svg", "png", "pdf"}));
   app.add_option("--component", o.component, "Draw this component's definition (default: the system)");
-  app.add_option("--depth", o.depth, "Expand composite instances this many levels (1: none)")->capture_default_str();
+  app.add_option("--depth", o.depth, "Expand composite instances this many levels (1: none)")
+      ->check(rdc::wholeNumberIn<int>(1, INT_MAX))
+      ->capture_default_str();
   app.add_flag("--flat", o.flat, "Draw the elaborated graph of base instances");
   app.add_option("--domain", o.domain, "Only this domain (implies --flat)");
   app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)");
+  uint64_t maxMemory = rdc::kDefaultMaxMemory;
+  rdc::addMemoryOption(app, maxMemory);
   RDC_PARSE_CLI(app, argc, argv);
-  return rdc::dot::run(o, rdc::Catalog::standard());
+  return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
+                                    [&] { return rdc::dot::run(o, rdc::Catalog::standard()); });
 }

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "ir/cli_numbers.h"
 #include "ir/cli_options.h"
 #include "ir/schema_text.h"
 #include "tools/rdc-lint/lint.h"
@@ -15,12 +16,16 @@ int main(int argc, char** argv) {
   app.add_flag("--werror", options.werror, "Treat warnings as errors");
   app.add_flag("--stats", options.stats, "Print counts of components, instances, lines, domains");
   app.add_flag("--schema", schema, "Print the JSON Schema of the model format and exit");
+  uint64_t maxMemory = rdc::kDefaultMaxMemory;
+  rdc::addMemoryOption(app, maxMemory);
   app.add_option("--max-lines", options.elab.maxLines, "Elaboration size limit in scalar lines")
+      ->check(rdc::wholeNumberIn<uint64_t>(1, rdc::kMaxMaxLines))
       ->capture_default_str();
   RDC_PARSE_CLI(app, argc, argv);
   if (schema) {
     std::cout << rdc::modelJsonSchema();
     return 0;
   }
-  return rdc::lint::run(options, rdc::Catalog::standard());
+  return rdc::runWithinMemoryBudget(maxMemory, options.jsonDiagnostics,
+                                    [&] { return rdc::lint::run(options, rdc::Catalog::standard()); });
 }

@@ -62,6 +62,11 @@ struct GraphFacts {
   // input or a wire) rather than `choose`. The binding forces the value;
   // the component's rule still decides when its output is released.
   std::vector<uint8_t> bound;
+  // Per line: part of the network (a Link, or the gateway input of a cut
+  // one). The network always carries what is sent, demanded or not, so
+  // that a sender behaves the same whether its receiver is in the same
+  // run, another projection or another process.
+  std::vector<uint8_t> network;
   // Demand: the inputs a demanded output reads, and the inputs a chosen
   // input's rule reads (CSR: start offsets per line, then line ids).
   std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
@@ -78,6 +83,7 @@ struct GraphFacts {
     sig.resize(n);
     passThrough.resize(n);
     bound.resize(n);
+    network.resize(n);
     indexLine.assign(n, kNone);
     outStart.push_back(0);
     choiceStart.push_back(0);
@@ -88,9 +94,11 @@ struct GraphFacts {
       sig[l] = graph.signature(catalog, l);
       passThrough[l] = !sig[l] || sig[l]->passThrough;
       Endpoint::Kind source = graph.lines[l].source.kind;
+      bool input = source == Endpoint::Kind::Input;
+      bool gatewayIn = input && !graph.inputs[graph.lines[l].source.ref].gateway.empty();
+      network[l] = catalog.at(graph.instances[graph.lines[l].instance].base).domain == DomainRule::Cross || gatewayIn;
       bound[l] = sig[l] && sig[l]->choosable &&
-                 (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire ||
-                  (source == Endpoint::Kind::Input && graph.inputs[graph.lines[l].source.ref].gateway.empty()));
+                 (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire || (input && !gatewayIn));
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];
       if (inst.base == select && l == inst.firstLine) optionCount[l] = inst.args[0];
     }
@@ -112,6 +120,8 @@ struct GraphFacts {
           std::vector<uint32_t> index;
           linesNamed(graph, catalog, inst, sig[l]->choiceIndexedBy, index);
           if (index.size() == 1) indexLine[l] = index[0];
+        } else if (indexesAChoice(graph, catalog, inst, *sig[l])) {
+          indexLine[l] = l;  // Select's choice: a known value picks its own option too
         }
         for (uint32_t m : named) {
           choiceReads.push_back(m);
@@ -121,6 +131,16 @@ struct GraphFacts {
       }
       choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
     }
+  }
+
+  // Whether another choice of the instance is indexed by this line's value.
+  static bool indexesAChoice(const Graph& graph, const Catalog& catalog, const FlatInstance& inst,
+                             const LineSig& line) {
+    for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+      const LineSig* s = graph.signature(catalog, m);
+      if (s && s->choiceIndexedBy == line.name) return true;
+    }
+    return false;
   }
 
   static void linesNamed(const Graph& graph, const Catalog& catalog, const FlatInstance& inst,
@@ -445,7 +465,7 @@ class Run final : public FireContext {
     }
     interacts_.assign(graph_.instances.size(), false);
     for (uint32_t l = 0; l < n; ++l) {
-      if (outDemanded_[l]) interacts_[graph_.lines[l].instance] = true;
+      if (outDemanded_[l] || facts_.network[l]) interacts_[graph_.lines[l].instance] = true;
     }
   }
 
@@ -484,7 +504,7 @@ class Run final : public FireContext {
       const Endpoint& src = graph_.lines[missing].source;
       path += graph_.linePath(catalog_, missing);
       uint32_t domain = graph_.lines[missing].domain;
-      if (config_.crashAt[domain] <= now_) {
+      if (config_.crashAt[domain] != INT64_MAX) {  // the same in a projection, whose run may end earlier
         return path + " (its domain " + graph_.domains[domain] + " crashed at " +
                Value::duration(config_.crashAt[domain]).str() + ")";
       }

@@ -1,6 +1,7 @@
 // rdc-run: runs a model in the deterministic simulator.
 #include <CLI/CLI.hpp>
 
+#include "ir/cli_numbers.h"
 #include "ir/cli_options.h"
 #include "tools/rdc-run/run.h"
 
@@ -9,27 +10,43 @@ int main(int argc, char** argv) {
   o.argv.assign(argv, argv + argc);
   CLI::App app{"rdc-run: run a model in the deterministic simulator"};
   rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
-  app.add_option("--seed", o.seed, "Scheduler seed")->capture_default_str();
-  app.add_option("--seeds", o.seeds, "Run every seed in A..B (inclusive); report failing ones");
-  app.add_option("--shard", o.shard, "With --seeds: run only the seeds whose position is i mod N (i/N)");
-  app.add_option("--input", o.inputs, "Extrinsic input value: NAME=VALUE (default: the type's zero)");
-  app.add_option("--force", o.forces, "Force a choosable input: LINE.PATH=VALUE");
-  app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
-  app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
-  app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
-  app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN")->capture_default_str();
-  app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)");
+  auto* seed = app.add_option("--seed", o.seed, "Scheduler seed")
+                   ->check(rdc::wholeNumberIn<uint64_t>(0, UINT64_MAX))
+                   ->capture_default_str();
+  auto* seeds = app.add_option("--seeds", o.seeds, "Run every seed in A..B (inclusive); report failing ones")
+                    ->check(rdc::notEmpty());
+  auto* shard = app.add_option("--shard", o.shard, "With --seeds: run only the seeds whose position is i mod N (i/N)")
+                    ->check(rdc::notEmpty())
+                    ->needs(seeds);
+  auto* inputs = app.add_option("--input", o.inputs, "Extrinsic input value: NAME=VALUE (default: the type's zero)");
+  auto* forces = app.add_option("--force", o.forces, "Force a choosable input: LINE.PATH=VALUE");
+  auto* crashes = app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
+  auto* byzantine = app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
+  auto* faults = app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
+  auto* latency = app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN")
+                      ->capture_default_str();
+  auto* until = app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)")
+                    ->check(rdc::notEmpty());
   app.add_option("--trace", o.trace, "Write the run's trace here");
-  app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice");
+  // A replay takes its seed and scenario from the trace: flags that would
+  // change them are refused rather than silently ignored.
+  app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice")
+      ->excludes(seed)->excludes(seeds)->excludes(shard)->excludes(inputs)->excludes(forces)->excludes(crashes)
+      ->excludes(byzantine)->excludes(faults)->excludes(latency)->excludes(until);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");
   app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);
-  app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds");
+  app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
+      ->check(rdc::wholeNumberIn<int64_t>(0, INT64_MAX));
   app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
   app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME");
   app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node");
-  app.add_option("--max-lines", o.elab.maxLines, "Elaboration size limit in scalar lines");
+  app.add_option("--max-lines", o.elab.maxLines, "Elaboration size limit in scalar lines")
+      ->check(rdc::wholeNumberIn<uint64_t>(1, rdc::kMaxMaxLines));
+  uint64_t maxMemory = rdc::kDefaultMaxMemory;
+  rdc::addMemoryOption(app, maxMemory);
   RDC_PARSE_CLI(app, argc, argv);
-  return rdc::run::run(o, rdc::Catalog::standard());
+  return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
+                                    [&] { return rdc::run::run(o, rdc::Catalog::standard()); });
 }

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "ir/expr.h"
 #include "ir/glob.h"
 #include "ir/tool_io.h"
 #include "ir/trace_lines.h"
+#include "ir/yaml_input.h"
 #include "tools/rdc-run/runner.h"
 
 namespace rdc::run {
@@ -23,8 +25,14 @@ bool Runner::readFaults(const std::string& path, Scenario& s) {
   auto bytes = readInput(path, diags_);
   if (!bytes) return false;
   uint32_t file = diags_.addFile(path);
+  YamlProblem problem;
+  auto document = loadYamlDocument(*bytes, &problem);
+  if (!document) {
+    diags_.error("parse-error", {file, problem.line, problem.col}, "faults file: " + problem.message);
+    return false;
+  }
   try {
-    YAML::Node root = YAML::Load(*bytes);
+    const YAML::Node& root = *document;
     if (!root.IsMap()) return usage(path + ": a faults file is a mapping (crash, byzantine, force, inputs, latency, links)");
     for (const auto& kv : root) {
       std::string key = kv.first.as<std::string>();
@@ -65,6 +73,7 @@ bool Runner::replayScenario(Scenario& s) {
   s.byzantine = h.byzantine;
   s.latency = h.latency;
   s.linkLatency = h.linkLatency;
+  s.until = h.until;
   replaySeed_ = h.seed;
   std::unordered_map<std::string, uint32_t> byPath;
   for (uint32_t l = 0; l < graph_.lines.size(); ++l) byPath.emplace(graph_.linePath(catalog_, l), l);
@@ -75,7 +84,7 @@ bool Runner::replayScenario(Scenario& s) {
     auto it = byPath.find(path);
     if (it == byPath.end() && isGatewayCopy(path, byPath)) continue;
     if (it == byPath.end()) return usage("--replay: the trace's line " + path + " is not in this model");
-    replayed_[it->second] = e.value;
+    replayed_[it->second] = run::Replayed{e.value, e.time};
   }
   if (h.modelHash != modelHash()) {
     diags_.warning("replay-model", {}, "the trace was recorded from a different model; replaying its choices anyway");
@@ -161,9 +170,10 @@ bool Runner::resolve(const Scenario& s) {
   }
   for (const auto& [name, time] : s.crashes) {
     auto d = domain(name, "--crash");
-    auto t = parseDuration(time);
     if (!d) return false;
-    if (!t || *t < 0) return usage("--crash " + name + ": bad time '" + time + "' (a duration such as 10ms)");
+    std::string error;
+    auto t = parseDuration(time, &error);
+    if (!t) return usage("--crash " + name + ": " + error);
     config_.crashAt[*d] = std::min(config_.crashAt[*d], *t);
     header_.crashes.emplace_back(name, durationString(*t));
   }
@@ -186,9 +196,11 @@ bool Runner::resolve(const Scenario& s) {
     }
     header_.linkLatency.emplace_back(glob, l->str());
   }
-  if (!options_.until.empty()) {
-    auto t = parseDuration(options_.until);
-    if (!t) return usage("--until: expected a duration such as 100ms, got '" + options_.until + "'");
+  if (s.until) {
+    config_.until = *s.until;
+  } else if (!options_.until.empty()) {
+    auto t = parseDuration(options_.until, &error);
+    if (!t) return usage("--until: " + error);
     config_.until = *t;
   }
   header_.until = config_.until;

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 
+#include "ir/expr.h"
 #include "ir/tool_io.h"
 #include "tools/rdc-run/cluster.h"
 #include "tools/rdc-run/net/node.h"
@@ -58,9 +59,16 @@ int Runner::node(uint64_t seed) {
   net::NodeOutcome outcome = net::runNode(setup);
   if (writer) writer->finish(sink.count, outcome.result.endTime);
   for (const std::string& problem : outcome.problems) diags_.error("peer", {}, problem);
+  // Strangers cannot harm the run: warned about (a flood only counted), never a failure.
+  for (const std::string& report : outcome.strangerReports) diags_.warning("stranger", {}, report);
+  if (outcome.strangers > outcome.strangerReports.size()) {
+    diags_.warning("stranger", {}, std::to_string(outcome.strangers - outcome.strangerReports.size()) +
+                                       " more connections refused before they authenticated");
+  }
   if (!outcome.started) return kExitBadInput;
   std::cerr << "tcp " << self << ": " << outcome.connections << " connections, " << outcome.frames << " frames, "
-            << outcome.deliveries << " deliveries, " << outcome.bytes << " bytes sent\n";
+            << outcome.deliveries << " deliveries, " << outcome.bytes << " bytes sent, " << outcome.strangers
+            << " strangers refused\n";
   int code = report(seed, outcome.result, correct_);
   return outcome.problems.empty() ? code : kExitBadInput;
 }
@@ -74,8 +82,11 @@ int Runner::cluster(uint64_t seed) {
   std::map<std::string, int64_t> kills;
   for (const std::string& k : options_.kills) {
     size_t at = k.rfind('@');
-    auto t = at == std::string::npos ? std::nullopt : parseDuration(k.substr(at + 1));
-    if (!t || !domain(k.substr(0, at), "--kill")) return badInput("--kill: expected D@TIME, got '" + k + "'");
+    if (at == std::string::npos) return badInput("--kill: expected D@TIME, got '" + k + "'");
+    std::string error;
+    auto t = parseDuration(k.substr(at + 1), &error);
+    if (!t) return badInput("--kill " + k + ": " + error);
+    if (!domain(k.substr(0, at), "--kill")) return kExitBadInput;
     kills[k.substr(0, at)] = *t;
   }
   for (const std::string& d : options_.leaveOut) {
@@ -105,7 +116,9 @@ int Runner::cluster(uint64_t seed) {
     processes.push_back(std::move(p));
     traces.push_back(dir + "/" + name + ".trace");
   }
-  std::vector<NodeExit> exits = runProcesses(processes, epoch, epoch + until + kClusterGrace);
+  // A far --until (up to INT64_MAX) leaves the cluster no deadline of its own.
+  int64_t deadline = until > INT64_MAX - kClusterGrace - epoch ? INT64_MAX : epoch + until + kClusterGrace;
+  std::vector<NodeExit> exits = runProcesses(processes, epoch, deadline);
   std::vector<bool> correct = correct_;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {
     bool left = std::find(options_.leaveOut.begin(), options_.leaveOut.end(), graph_.domains[d]) != options_.leaveOut.end();

@@ -1,6 +1,7 @@
 // rdc-trace: show, diff, invert, merge and export traces.
 #include <CLI/CLI.hpp>
 
+#include "ir/cli_numbers.h"
 #include "ir/cli_options.h"
 #include "tools/rdc-trace/trace_tool.h"
 
@@ -8,13 +9,16 @@ int main(int argc, char** argv) {
   CLI::App app{"rdc-trace: show, diff, invert, merge and export rdc traces"};
   app.set_version_flag("--version", std::string(rdc::toolVersion()));
   app.require_subcommand(1);
+  uint64_t maxMemory = rdc::kDefaultMaxMemory;
+  rdc::addMemoryOption(app, maxMemory);
+  app.fallthrough();  // --max-memory may follow the subcommand too
 
   rdc::trace::ShowOptions show;
   auto* showCmd = app.add_subcommand("show", "List a trace's events: time, line, value, how");
   showCmd->add_option("TRACE", show.trace, "Trace file ('-': standard input)")->required();
   showCmd->add_option("--line", show.lineGlob, "Only lines whose path matches this glob");
-  showCmd->add_option("--from", show.from, "Only events at or after this time");
-  showCmd->add_option("--to", show.to, "Only events at or before this time");
+  showCmd->add_option("--from", show.from, "Only events at or after this time")->check(rdc::notEmpty());
+  showCmd->add_option("--to", show.to, "Only events at or before this time")->check(rdc::notEmpty());
   showCmd->add_option("--model", show.model, "The trace's model, to show source positions");
   showCmd->add_flag("--json", show.json, "Print a JSON array");
   showCmd->add_flag("--partial", show.partial, "Show the readable prefix of a trace whose run was cut short");
@@ -44,10 +48,12 @@ int main(int argc, char** argv) {
   exportCmd->add_option("-o", exportOut, "Output file (default: standard output)");
 
   RDC_PARSE_CLI(app, argc, argv);
-  rdc::Catalog catalog = rdc::Catalog::standard();
-  if (*showCmd) return rdc::trace::show(show, catalog);
-  if (*diffCmd) return rdc::trace::diff(a, b);
-  if (*invertCmd) return rdc::trace::invertTrace(inv, catalog);
-  if (*mergeCmd) return rdc::trace::merge(parts, mergeOut);
-  return rdc::trace::exportTrace(exportIn, format, exportOut);
+  return rdc::runWithinMemoryBudget(maxMemory, false, [&] {
+    rdc::Catalog catalog = rdc::Catalog::standard();
+    if (*showCmd) return rdc::trace::show(show, catalog);
+    if (*diffCmd) return rdc::trace::diff(a, b);
+    if (*invertCmd) return rdc::trace::invertTrace(inv, catalog);
+    if (*mergeCmd) return rdc::trace::merge(parts, mergeOut);
+    return rdc::trace::exportTrace(exportIn, format, exportOut);
+  });
 }

@@ -37,13 +37,10 @@ int report(const DiagnosticSink& diags, int code) {
 }
 
 std::optional<int64_t> duration(const std::string& text, DiagnosticSink& diags, const char* flag) {
-  ExprError e;
-  auto v = parseValue(text, &e);
-  if (!v || v->kind != Value::Kind::Duration) {
-    diags.error("usage", {}, std::string(flag) + ": expected a duration such as 5ms, got '" + text + "'");
-    return std::nullopt;
-  }
-  return v->i;
+  std::string error;
+  auto t = parseDuration(text, &error);
+  if (!t) diags.error("usage", {}, std::string(flag) + ": " + error);
+  return t;
 }
 
 std::string endName(const TraceEvent& e) { return e.output ? "out" : "in"; }
@@ -93,28 +90,35 @@ int show(const ShowOptions& o, const Catalog& catalog) {
     for (size_t l = 0; l < shown.size(); ++l) shown[l] = globMatch(o.lineGlob, header.linePaths[l]);
   }
   // Streamed chunk by chunk: memory stays bounded on any size of trace.
-  std::ostream& out = std::cout;
+  bool ok = listEvents(*t, o.json, from, to, shown, where, std::cout);
+  std::cout.flush();
+  return report(diags, ok ? kExitOk : kExitBadInput);
+}
+
+bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const std::vector<bool>& shown,
+                const std::vector<std::string>& where, std::ostream& out) {
+  const TraceHeader& header = reader.header();
   bool first = true;
-  if (o.json) out << "[";
+  if (json) out << "[";
   std::vector<TraceEvent> chunk;
-  while (t->next(chunk)) {
-   for (const TraceEvent& e : chunk) {
-    if (!shown[e.line] || e.time < from || e.time > to) continue;
-    const std::string& path = header.linePaths[e.line];
-    if (o.json) {
-      out << (first ? "\n " : ",\n ") << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(path)
-          << "\", \"end\": \"" << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \""
-          << howName(e.how) << "\"" << (where.empty() ? "" : ", \"source\": \"" + jsonEscape(where[e.line]) + "\"") << "}";
-    } else {
-      out << durationString(e.time) << "\t" << path << (e.output ? "'" : "") << "\t" << e.value.str() << "\t"
-          << howName(e.how) << (where.empty() ? "" : "\t" + where[e.line]) << "\n";
+  while (reader.next(chunk)) {
+    for (const TraceEvent& e : chunk) {
+      if ((!shown.empty() && !shown[e.line]) || e.time < from || e.time > to) continue;
+      const std::string& path = header.linePaths[e.line];
+      const std::string source = where.empty() ? "" : where[e.line];
+      if (json) {
+        out << (first ? "\n " : ",\n ") << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(path)
+            << "\", \"end\": \"" << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \""
+            << howName(e.how) << "\"" << (where.empty() ? "" : ", \"source\": \"" + jsonEscape(source) + "\"") << "}";
+      } else {
+        out << durationString(e.time) << "\t" << path << (e.output ? "'" : "") << "\t" << e.value.str() << "\t"
+            << howName(e.how) << (where.empty() ? "" : "\t" + source) << "\n";
+      }
+      first = false;
     }
-    first = false;
-   }
   }
-  if (o.json) out << (first ? "]\n" : "\n]\n");
-  out.flush();
-  return report(diags, t->ok() ? kExitOk : kExitBadInput);
+  if (json) out << (first ? "]\n" : "\n]\n");
+  return reader.ok();
 }
 
 namespace {
@@ -236,24 +240,29 @@ int diff(const std::string& pathA, const std::string& pathB) {
   auto a = TraceReader::open(pathA, diags, false);
   auto b = a ? TraceReader::open(pathB, diags, false) : nullptr;
   if (!b) return report(diags, kExitBadInput);
-  StreamingDiff d(*a, *b);
-  if (!d.run()) return report(diags, kExitBadInput);
+  int code = diffReaders(*a, *b, std::cout);
+  return report(diags, code);
+}
+
+int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out) {
+  StreamingDiff d(a, b);
+  if (!d.run()) return kExitBadInput;
   const auto& differences = d.differences();
   if (differences.empty()) {
-    std::cout << "traces agree: " << d.events() / 2 << " events\n";
-    return report(diags, kExitOk);
+    out << "traces agree: " << d.events() / 2 << " events\n";
+    return kExitOk;
   }
   auto side = [](const std::optional<TraceEvent>& e) {
     return e ? e->value.str() + " @ " + durationString(e->time) + " (" + howName(e->how) + ")" : std::string("never");
   };
   const auto& first = differences.front();
-  std::cout << "first divergence at " << durationString(first.time) << ": " << first.name << "\n  A: " << side(first.a)
-            << "\n  B: " << side(first.b) << "\n";
+  out << "first divergence at " << durationString(first.time) << ": " << first.name << "\n  A: " << side(first.a)
+      << "\n  B: " << side(first.b) << "\n";
   std::set<std::string> lines;
   for (const auto& x : differences) lines.insert(x.name.substr(0, x.name.find('\'')));
-  std::cout << differences.size() << " differing line ends on " << lines.size() << " lines:\n";
-  for (const auto& x : differences) std::cout << "  " << x.name << ": " << side(x.a) << " | " << side(x.b) << "\n";
-  return report(diags, kExitNo);
+  out << differences.size() << " differing line ends on " << lines.size() << " lines:\n";
+  for (const auto& x : differences) out << "  " << x.name << ": " << side(x.a) << " | " << side(x.b) << "\n";
+  return kExitNo;
 }
 
 int invertTrace(const InvertOptions& o, const Catalog& catalog) {
@@ -338,6 +347,7 @@ std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::ve
     }
     for (size_t k = 0; k < traces[t].events.size(); ++k) order.push_back({traces[t].events[k].time, t, k});
     merged.endTime = std::max(merged.endTime, traces[t].endTime);
+    merged.header.until = std::max(merged.header.until, h.until);  // every event stays within `until`
     merged.complete &= traces[t].complete;
   }
   // Deterministic order: time, then the order the traces were given, then each trace's own order.
@@ -394,7 +404,25 @@ std::string itfValue(const Value& v) {
   return "null";
 }
 
-std::string instanceOf(const std::string& linePath) { return linePath.substr(0, linePath.rfind('.')); }
+// A line path split at its last dot: `rb.echo[2].link[3]` and `rcv`. The
+// reader refuses paths without one; a path without one is all line name.
+std::string instanceOf(const std::string& linePath) {
+  size_t dot = linePath.rfind('.');
+  return dot == std::string::npos ? std::string() : linePath.substr(0, dot);
+}
+std::string lineNameOf(const std::string& linePath) {
+  size_t dot = linePath.rfind('.');
+  return dot == std::string::npos ? linePath : linePath.substr(dot + 1);
+}
+
+// Nanoseconds as microseconds with three decimals (Chrome's unit): 1500 -> 1.500.
+std::string micros(int64_t ns) {
+  uint64_t magnitude = ns < 0 ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  std::string fraction = std::to_string(magnitude % 1000);
+  return (ns < 0 ? "-" : "") + std::to_string(magnitude / 1000) + "." + std::string(3 - fraction.size(), '0') + fraction;
+}
+
+}  // namespace
 
 // JSON Lines, streamed: a header object, then one object per event.
 bool exportJsonl(TraceReader& reader, std::ostream& out) {
@@ -438,16 +466,11 @@ void exportChrome(const Trace& t, std::ostream& out) {
     if (list.empty()) order.push_back(k);
     list.push_back(&e);
   }
-  auto micros = [](int64_t ns) {
-    std::ostringstream s;
-    s << ns / 1000 << "." << std::string(3 - std::to_string(ns % 1000).size(), '0') << ns % 1000;
-    return s.str();
-  };
   for (const auto& k : order) {
     const auto& list = firings[k];
     std::string args;
     for (const TraceEvent* e : list) {
-      std::string line = h.linePaths[e->line].substr(k.first.size() + 1);
+      std::string line = lineNameOf(h.linePaths[e->line]);
       args += (args.empty() ? "" : ", ") + std::string("\"") + jsonEscape(line) + "'\": \"" + jsonEscape(e->value.str()) + "\"";
     }
     emit("{\"name\": \"" + jsonEscape(k.first) + "\", \"cat\": \"firing\", \"ph\": \"X\", \"ts\": " + micros(k.second) +
@@ -505,8 +528,6 @@ void exportItf(const Trace& t, std::ostream& out) {
   }
   out << "\n ]}\n";
 }
-
-}  // namespace
 
 int exportTrace(const std::string& path, const std::string& format, const std::string& output) {
   DiagnosticSink diags;

@@ -1,6 +1,8 @@
 // rdc-trace as a library: one function per subcommand.
 #pragma once
 
+#include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,5 +39,21 @@ std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::ve
 bool writeTrace(const Trace& trace, const std::string& output, DiagnosticSink& diags);
 
 int exportTrace(const std::string& trace, const std::string& format, const std::string& output);
+
+// The pieces the subcommands are made of, on readers and streams rather than
+// paths (the trace fuzz harness drives each on bytes). Readers check what
+// they read (see Trace); these trust it and never index past it.
+
+/// show's listing: the events in [from, to] on lines `shown` (per line; empty:
+/// all), with `where` (per line; empty: none) as their source; false if the
+/// reader fails midway.
+bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const std::vector<bool>& shown,
+                const std::vector<std::string>& where, std::ostream& out);
+/// diff's report on two readers: kExitOk when they agree, kExitNo when they
+/// differ, kExitBadInput when either fails midway.
+int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out);
+bool exportJsonl(TraceReader& reader, std::ostream& out);
+void exportChrome(const Trace& trace, std::ostream& out);
+void exportItf(const Trace& trace, std::ostream& out);
 
 }  // namespace rdc::trace
