@@ -239,7 +239,7 @@ class ExpressionDepth(unittest.TestCase):
                             ("-D override", None)):
             with self.subTest(name):
                 if model is None:
-                    code, _, err = run([LINT, example("basics"), "-D", "k=" + chain(160_000, "1", "+"),
+                    code, _, err = run([LINT, example("basics"), "-D", "k=" + chain(60_000, "1", "+"),
                                         "-o", os.devnull], timeout=60)
                 else:
                     code, _, err = self.lint(model)

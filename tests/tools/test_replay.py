@@ -80,9 +80,7 @@ class Replay(unittest.TestCase):
 
     # A Link inside one domain whose delivery fell after `until` is not in the
     # trace; the engine draws it again in a projection (another order of
-    # draws) and delivers it before `until`. Expected to pass once the engine
-    # makes no unrecorded choice in a replay.
-    @unittest.expectedFailure
+    # draws) unless a replay makes only the recorded choices.
     def test_a_split_replay_stops_where_the_recorded_run_stopped(self):
         with TempDir() as d:
             self.check_replays(d, example("bracha"), self.UNTIL)

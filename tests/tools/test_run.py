@@ -223,7 +223,7 @@ class HostileModelsAndFiles(unittest.TestCase):
         with TempDir() as d:
             faults = os.path.join(d, "faults.yaml")
             for name, text, message in (
-                    ("two documents", b"crash:\n  node[2]: 5ms\n---\nbyzantine: [node[0]]\n", "second YAML document"),
+                    ("two documents", b"crash:\n  node[2]: 5ms\n---\nbyzantine:\n  - node[0]\n", "second YAML document"),
                     ("overlong", b"inputs:\n  bc\xc0\x80: 1\n", "invalid UTF-8"),
                     ("surrogate", b"latency: \xed\xb0\x80\n", "invalid UTF-8")):
                 with self.subTest(name):

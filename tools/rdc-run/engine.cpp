@@ -67,6 +67,9 @@ struct GraphFacts {
   // that a sender behaves the same whether its receiver is in the same
   // run, another projection or another process.
   std::vector<uint8_t> network;
+  // Per line: a projection's copy to the network (Send's net), which the
+  // whole model has no line for: not a choice of the model.
+  std::vector<uint8_t> gatewayOut;
   // Demand: the inputs a demanded output reads, and the inputs a chosen
   // input's rule reads (CSR: start offsets per line, then line ids).
   std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
@@ -84,6 +87,7 @@ struct GraphFacts {
     passThrough.resize(n);
     bound.resize(n);
     network.resize(n);
+    gatewayOut.resize(n);
     indexLine.assign(n, kNone);
     outStart.push_back(0);
     choiceStart.push_back(0);
@@ -96,6 +100,8 @@ struct GraphFacts {
       Endpoint::Kind source = graph.lines[l].source.kind;
       bool input = source == Endpoint::Kind::Input;
       bool gatewayIn = input && !graph.inputs[graph.lines[l].source.ref].gateway.empty();
+      const Endpoint& sink = graph.lines[l].sink;
+      gatewayOut[l] = sink.kind == Endpoint::Kind::Output && !graph.outputs[sink.ref].gateway.empty();
       network[l] = catalog.at(graph.instances[graph.lines[l].instance].base).domain == DomainRule::Cross || gatewayIn;
       bound[l] = sig[l] && sig[l]->choosable &&
                  (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire || (input && !gatewayIn));
@@ -194,7 +200,7 @@ class Run final : public FireContext {
 
   // Sources: constants and inputs at time 0, demanded or not (what a run
   // determines is never lost), unless their domain is crashed from 0 or
-  // they are gateways that the network fills in.
+  // they are gateways that the network (or --input) fills in.
   void start() {
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
@@ -202,8 +208,14 @@ class Run final : public FireContext {
       if (line.source.kind == Endpoint::Kind::Const) {
         schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
       } else if (line.source.kind == Endpoint::Kind::Input) {
-        if (config_.gatewaysFromNetwork && !graph_.inputs[line.source.ref].gateway.empty()) continue;
-        schedule(0, 0, l, false, How::Input, Simulator::inputValue(graph_, line.source.ref, config_));
+        uint32_t input = line.source.ref;
+        if (!graph_.inputs[input].gateway.empty()) {
+          // What the network delivers: from the driver, or, in a projection
+          // run on its own, only what --input gives (no invented zero).
+          bool given = input < config_.inputs.size() && config_.inputs[input];
+          if (config_.gatewaysFromNetwork || !given) continue;
+        }
+        schedule(0, 0, l, false, How::Input, Simulator::inputValue(graph_, input, config_));
       }
     }
   }
@@ -316,6 +328,12 @@ class Run final : public FireContext {
     if (const Replayed* r = replayed(l)) {
       value = r->value;
       time = std::max(r->time, now_);
+    } else if (!config_.replay.empty() && !facts_.gatewayOut[l]) {
+      // A replay makes only the recorded choices: the run never made this
+      // one. Its tie-break key is still drawn, so that the rest of the
+      // schedule is the recorded one.
+      ties_.next();
+      return;
     }
     lines_[l].inPending = true;
     schedule(time, 0, l, false, forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
@@ -409,8 +427,7 @@ class Run final : public FireContext {
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
       bool gatewayIn = line.source.kind == Endpoint::Kind::Input && !graph_.inputs[line.source.ref].gateway.empty();
-      bool gatewayOut = line.sink.kind == Endpoint::Kind::Output && !graph_.outputs[line.sink.ref].gateway.empty();
-      if ((line.source.kind != Endpoint::Kind::Choose && !gatewayIn) || gatewayOut) continue;
+      if ((line.source.kind != Endpoint::Kind::Choose && !gatewayIn) || facts_.gatewayOut[l]) continue;
       if (config_.forces.size() > l && config_.forces[l]) {
         forced_.emplace(l, *config_.forces[l]);
       } else if (config_.byzantine[line.domain]) {
