@@ -41,11 +41,31 @@ std::string DiagnosticSink::location(const Pos& pos) const {
 std::string DiagnosticSink::formatText() const {
   std::string out;
   for (const Diagnostic& d : diagnostics_) {
-    out += location(d.pos) + ": " + severityName(d.severity) + ": " + d.message;
+    out += location(d.pos) + ": " + severityName(d.severity) + ": " + printable(d.message);
     if (d.severity != Severity::Note) out += " [" + d.code + "]";
     out += "\n";
   }
   return out;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", byte);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string libraryReason(std::string_view description) {
+  size_t cut = description.rfind("; ");
+  return std::string(cut == std::string_view::npos ? description : description.substr(cut + 2));
 }
 
 std::string jsonEscape(std::string_view text) {

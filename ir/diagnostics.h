@@ -65,4 +65,14 @@ class DiagnosticSink {
 /// Escapes a string for inclusion in a JSON string literal (without quotes).
 std::string jsonEscape(std::string_view text);
 
+/// `text` with control characters and DEL written as `\xNN`, so that no
+/// diagnostic carries raw bytes of a hostile input to a terminal.
+std::string printable(std::string_view text);
+
+/// The human part of a KJ or Cap'n Proto exception's description: KJ
+/// writes "expected COND [VALUES]; MESSAGE", of which only MESSAGE speaks
+/// to a user ("Message ends prematurely."). A description without "; " is
+/// kept whole.
+std::string libraryReason(std::string_view description);
+
 }  // namespace rdc

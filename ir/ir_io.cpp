@@ -439,7 +439,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
   } catch (const Malformed& m) {
     return malformed(m.message);
   } catch (const kj::Exception& e) {
-    return malformed(std::string(e.getDescription().cStr()));
+    return malformed(libraryReason(e.getDescription().cStr()));
   }
 }
 

@@ -38,7 +38,8 @@ class FireContext {
   virtual const Value* forced(uint32_t line) const = 0;
 
   /// `now() + delay` (nanoseconds) for a delay that `what` names (in a
-  /// report). A negative delay, or a sum past INT64_MAX, is reported as a
+  /// report). A negative delay, or a sum at or past INT64_MAX (which a
+  /// trace reserves for "never"), is reported as a
   /// runtime failure of the instance and gives nullopt: never a time in the
   /// past.
   virtual std::optional<int64_t> after(uint32_t instance, int64_t delay, const char* what) = 0;

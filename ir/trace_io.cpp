@@ -279,7 +279,7 @@ bool TraceReader::nextChunk(const std::function<bool(schema::TraceChunk::Reader)
       done_ = true;
       return false;
     }
-    return fail(e.getDescription().cStr());
+    return fail(libraryReason(e.getDescription().cStr()));
   }
 }
 
@@ -346,6 +346,13 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
             if (e.getLine() >= header_.linePaths.size()) return fail("an event names an unknown line");
             if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
             if (!timely(e.getTime())) return false;
+            if (seenEnds_.empty()) seenEnds_.assign(2 * header_.linePaths.size(), 0);
+            uint8_t& seen = seenEnds_[2 * size_t{e.getLine()} + (e.getOutput() ? 1 : 0)];
+            if (seen) {
+              return fail("line " + header_.linePaths[e.getLine()] + (e.getOutput() ? "'" : "") +
+                          " carries a second value (a line end conveys one value, once)");
+            }
+            seen = 1;
             events.push_back({e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()), getValue(e.getValue(), 0)});
             if (!fitsShape(shapes_.try_emplace(e.getLine(), Value::nil()).first->second, events.back().value)) {
               return fail("line " + header_.linePaths[e.getLine()] + " carries values of different types");

@@ -129,6 +129,7 @@ class TraceReader {
   int64_t lastTime_ = 0;
   /// Per line with events: the shape of its values so far (see fitsShape).
   std::unordered_map<uint32_t, Value> shapes_;
+  std::vector<uint8_t> seenEnds_;  // per line end (2 * line + output): it already carried a value
 };
 
 /// Reads a whole trace. Truncated, corrupt or foreign bytes give an error

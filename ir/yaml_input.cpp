@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include <set>
 #include <vector>
 
 namespace rdc {
@@ -44,6 +45,30 @@ YamlProblem problemAt(const YAML::Mark& mark, std::string message) {
   if (mark.column >= 0) p.col = static_cast<uint32_t>(mark.column + 1);
   p.message = std::move(message);
   return p;
+}
+
+// yaml-cpp keeps both copies of a repeated mapping key, and a lookup then
+// sees only one of them: a misspelt override would silently lose. The walk
+// is iterative, and bounded (an alias bomb is the front end's size-limit).
+std::optional<YamlProblem> firstRepeatedKey(const YAML::Node& root) {
+  constexpr size_t kMaxNodesChecked = 2'000'000;
+  std::vector<YAML::Node> stack{root};
+  for (size_t visited = 0; !stack.empty() && visited < kMaxNodesChecked; ++visited) {
+    YAML::Node node = stack.back();
+    stack.pop_back();
+    if (node.IsSequence()) {
+      for (const YAML::Node& item : node) stack.push_back(item);
+    } else if (node.IsMap()) {
+      std::set<std::string> keys;
+      for (const auto& entry : node) {
+        if (entry.first.IsScalar() && !keys.insert(entry.first.Scalar()).second) {
+          return problemAt(entry.first.Mark(), "the key '" + entry.first.Scalar() + "' appears twice in one mapping");
+        }
+        stack.push_back(entry.second);
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -95,7 +120,12 @@ std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* p
     *problem = problemAt(documents[1].Mark(), "a second YAML document (after `---`); this file holds exactly one");
     return std::nullopt;
   }
-  return documents.empty() ? YAML::Node() : documents[0];
+  if (documents.empty()) return YAML::Node();
+  if (auto repeated = firstRepeatedKey(documents[0])) {
+    *problem = *repeated;
+    return std::nullopt;
+  }
+  return documents[0];
 }
 
 }  // namespace rdc

@@ -22,8 +22,9 @@ struct YamlProblem {
 
 /// The single document of `text`, or nullopt with `problem` set. Refused:
 /// text that is not valid UTF-8 (see firstInvalidUtf8), YAML syntax errors,
-/// nesting deeper than yaml-cpp's guard, and a second document (`---`),
-/// which yaml-cpp's Load would silently drop. An empty text is a null node.
+/// nesting deeper than yaml-cpp's guard, a second document (`---`), which
+/// yaml-cpp's Load would silently drop, and a key repeated in one mapping,
+/// which a lookup would see only once. An empty text is a null node.
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem);
 
 /// Where `text` stops being well-formed UTF-8 (RFC 3629), and why.

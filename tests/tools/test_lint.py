@@ -283,6 +283,16 @@ class YamlInput(unittest.TestCase):
                 self.assertIn("second YAML document", err)
                 self.assertGreater(where[0], lines, err)
 
+    def test_a_repeated_key_is_refused_at_its_second_copy(self):
+        model = adder_model()
+        for name, text, line in (
+                ("two systems", model + b"system:\n  body: []\n", model.count(b"\n") + 1),
+                ("a parameter twice", b"rdc: 1\nparams:\n  k: 1\n  k: 5\nsystem:\n  body: []\n", 4)):
+            with self.subTest(name):
+                where, err = self.refused_at(text)
+                self.assertIn("appears twice", err)
+                self.assertEqual(where[0], line, err)
+
     def test_invalid_utf8_is_refused_where_it_is(self):
         model = adder_model()
         at = model.index(b"add:")  # line 7, after `    - Sum `

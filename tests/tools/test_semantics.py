@@ -280,6 +280,10 @@ system:
         code, out, err = run([RUN, m, "--input", "far=9223372036854775807ns"])
         self.assertEqual(code, 1, out.decode() + err)
         self.assertIn("past the largest time", out.decode() + err)
+        # Exactly INT64_MAX is "never" in a trace: reaching it is a failure too.
+        code, out, err = run([RUN, m, "--input", "far=9223372036853775807ns"])
+        self.assertEqual(code, 1, out.decode() + err)
+        self.assertIn("past the largest time", out.decode() + err)
         code, out, err = run([RUN, m, "--input", "far=-5ms"])
         self.assertEqual(code, 1, out.decode() + err)
         self.assertIn("negative delay", out.decode() + err)

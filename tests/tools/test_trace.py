@@ -135,8 +135,14 @@ class ShowMergeExport(Traces):
         self.assertIn("bracha.rdc.yaml:", out.decode())
 
     def test_merge_orders_by_time(self):
-        a = self.record("a.trace", BRACHA, *NET, "--seed", "1")
-        b = self.record("b.trace", BRACHA, *NET, "--seed", "2")
+        # Two nodes' own traces (projections run on their own): disjoint line ends.
+        parts = []
+        for domain, args in (("node[0]", ["--input", "bc=1"]), ("node[1]", ["--input", "net:rb.send.link[1]=1"])):
+            part = os.path.join(self.dir, domain + ".ir")
+            code, _, err = run([tool("rdc-project"), BRACHA, "--domain", domain, "-o", part])
+            self.assertEqual(code, 0, err)
+            parts.append(self.record(domain + ".trace", part, *args))
+        a, b = parts
         m = os.path.join(self.dir, "m.trace")
         code, _, err = run([TRACE, "merge", a, b, "-o", m])
         self.assertEqual(code, 0, err)
@@ -253,12 +259,41 @@ class MalformedTraces(Traces):
             "negative-end-time": with_end_time(chunks, -1),
             "value-of-another-type": patched(chunks, 1, "value = (int = 1)", 'value = (bytes = "x")'),
             "line-out-of-range": patched(chunks, 1, "(line = 0,", "(line = 4000000,"),
+            "two-values-for-one-line-end": self.one_end_twice(chunks),
         }
         paths = {}
         for name, text in cases.items():
             paths[name] = os.path.join(self.dir, name + ".trace")
             encode(text, paths[name])
         return good, paths
+
+    @staticmethod
+    def one_end_twice(chunks):
+        """The first event's line end again, in place of a later event of the same end kind and value."""
+        events = re.findall(r"\(line = (\d+), output = (true|false), time = \d+, how = \w+, value = (\([^)]*\))", chunks[1])
+        line, output, value = events[0]
+        later = next(e for e in events[1:] if e[1] == output and e[2] == value and e[0] != line)
+        text = chunks[1].replace(f"(line = {later[0]}, output = {output},", f"(line = {line}, output = {output},", 1)
+        return chunks[:1] + [text] + chunks[2:]
+
+    def test_library_wording_and_raw_bytes_stay_out_of_diagnostics(self):
+        # Cap'n Proto's "expected COND [VALUES]; MESSAGE": only MESSAGE is shown.
+        for name, data in (("zeros", bytes(4096)), ("segments", b"\xff\xff\x00\x00" + bytes(60))):
+            with self.subTest(name):
+                path = os.path.join(self.dir, name + ".trace")
+                with open(path, "wb") as f:
+                    f.write(data)
+                code, _, err = run([TRACE, "show", path])
+                self.assertEqual(code, 2, err)
+                self.assertIn("[trace-malformed]", err)
+                self.assertNotIn("expected ", err)
+                self.assertNotRegex(err, r"[\x00-\x09\x0b-\x1f\x7f]")
+
+    def test_a_merge_of_overlapping_traces_is_refused(self):
+        good = self.record("good.trace", BRACHA, *NET, "--seed", "3")
+        code, _, err = run([TRACE, "merge", good, good, "-o", os.path.join(self.dir, "twice.trace")])
+        self.assertEqual(code, 2, err)
+        self.assertIn("a second value", err)
 
     def test_every_reader_refuses_each_malformed_trace(self):
         good, paths = self.malformed()

@@ -308,7 +308,7 @@ class Run final : public FireContext {
       fail(instance, std::string("a negative ") + what + " (" + Value::duration(delay).str() + ")");
       return std::nullopt;
     }
-    if (delay > INT64_MAX - now_) {
+    if (delay >= INT64_MAX - now_) {  // INT64_MAX itself means "never" in a trace
       fail(instance, std::string("a ") + what + " of " + Value::duration(delay).str() + " after " +
                          Value::duration(now_).str() + " is past the largest time");
       return std::nullopt;

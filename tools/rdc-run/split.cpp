@@ -62,7 +62,7 @@ class Tap final : public EventSink {
     }
     Rng rng(route.key);
     int64_t delay = config_.linkLatency[graph_.lines[e.line].instance].draw(rng), at;
-    if (__builtin_add_overflow(e.time, delay, &at)) {
+    if (__builtin_add_overflow(e.time, delay, &at) || at == INT64_MAX) {  // INT64_MAX means "never"
       // Worded as the engine words it for the same Link in the whole model.
       failures.push_back(graph_.outputs[graph_.lines[e.line].sink.ref].gateway + ": a network delay of " +
                          durationString(delay) + " after " + durationString(e.time) + " is past the largest time");

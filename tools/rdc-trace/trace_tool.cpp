@@ -12,6 +12,7 @@
 #include <tuple>
 #include <sstream>
 #include <unordered_map>
+#include <utility>
 
 #include "ir/glob.h"
 #include "ir/ir_io.h"
@@ -355,9 +356,15 @@ std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::ve
     return std::tie(x.time, x.trace, x.position) < std::tie(y.time, y.trace, y.position);
   });
   merged.events.reserve(order.size());
+  std::vector<uint8_t> seen(2 * merged.header.linePaths.size(), 0);  // per line end: one value, once
   for (const Tagged& t : order) {
     TraceEvent e = traces[t.trace].events[t.position];
     e.line = maps[t.trace][e.line];
+    if (std::exchange(seen[2 * size_t{e.line} + (e.output ? 1 : 0)], 1)) {
+      diags.error("usage", {}, "merge: " + names[t.trace] + " gives " + merged.header.linePaths[e.line] +
+                                   (e.output ? "'" : "") + " a second value: the traces overlap (one node's trace twice?)");
+      return std::nullopt;
+    }
     merged.events.push_back(std::move(e));
   }
   return merged;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ir/diagnostics.h"
 #include "tools/rdc-run/net/net.capnp.h"
 
 namespace rdc::net {
@@ -172,7 +173,7 @@ std::optional<Frame> decodeMessage(std::string_view message, std::string* why) {
     capnp::FlatArrayMessageReader reader(words, options);
     ok = readFrame(reader.getRoot<schema::NetFrame>(), message.size() / 16, frame, &reason);
   })) {
-    *why = "a malformed message: " + std::string(e->getDescription().cStr());
+    *why = "a malformed message: " + libraryReason(e->getDescription().cStr());
     return std::nullopt;
   }
   if (!ok) {
