@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "ir/elaborate.h"
-#include "ir/frontend.h"
-#include "ir/ir_io.h"
-#include "ir/lint_passes.h"
+#include "ir/graph/elaborate.h"
+#include "ir/model/frontend.h"
+#include "ir/io/ir_io.h"
+#include "ir/lint/lint_passes.h"
 
 namespace rdc {
 namespace {

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "ir/ir_io.h"
-#include "ir/trace_io.h"
-#include "tools/rdc-run/checks.h"
-#include "tools/rdc-run/engine.h"
+#include "ir/tool/load.h"
+#include "ir/io/trace_io.h"
+#include "tools/rdc-run/engine/checks.h"
+#include "tools/rdc-run/engine/engine.h"
 
 namespace rdc::run {
 namespace {

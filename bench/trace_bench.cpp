@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "ir/ir_io.h"
-#include "tools/rdc-run/engine.h"
+#include "ir/tool/load.h"
+#include "tools/rdc-run/engine/engine.h"
 #include "tools/rdc-trace/invert.h"
 
 namespace rdc::trace {

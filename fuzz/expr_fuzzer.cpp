@@ -7,10 +7,10 @@
 #include <string>
 #include <string_view>
 
-#include "ir/expr.h"
-#include "ir/ir_io.h"
-#include "tools/rdc-run/checks.h"
-#include "tools/rdc-run/engine.h"
+#include "ir/lang/expr.h"
+#include "ir/tool/load.h"
+#include "tools/rdc-run/engine/checks.h"
+#include "tools/rdc-run/engine/engine.h"
 
 namespace {
 

@@ -1,13 +1,13 @@
 // libFuzzer harness: the IR reader must reject any malformed, truncated or
-// hostile bytes with a diagnostic; what it accepts (verified, ir/verify.h)
+// hostile bytes with a diagnostic; what it accepts (verified, ir/graph/verify.h)
 // must be safe to use: lint it, write it back and run it, as the tools do.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "ir/ir_io.h"
-#include "ir/lint_passes.h"
-#include "tools/rdc-run/engine.h"
+#include "ir/io/ir_io.h"
+#include "ir/lint/lint_passes.h"
+#include "tools/rdc-run/engine/engine.h"
 
 namespace {
 

@@ -13,9 +13,9 @@
 
 #include <kj/io.h>
 
-#include "ir/ir_io.h"
-#include "ir/trace_io.h"
-#include "ir/trace_lines.h"
+#include "ir/tool/load.h"
+#include "ir/io/trace_io.h"
+#include "ir/io/trace_lines.h"
 #include "tools/rdc-trace/invert.h"
 #include "tools/rdc-trace/trace_tool.h"
 

@@ -4,8 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ir/ir_io.h"
-#include "ir/lint_passes.h"
+#include "ir/io/ir_io.h"
+#include "ir/tool/load.h"
+#include "ir/lint/lint_passes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rdc::Catalog catalog = rdc::Catalog::standard();

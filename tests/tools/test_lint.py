@@ -112,7 +112,7 @@ class IrRoundTrip(unittest.TestCase):
             run([LINT, example("bracha"), "-o", ir])
             with open(ir, "rb") as f:
                 code, out, err = run(["capnp", "convert", "binary:json",
-                                      os.path.join(ROOT, "ir", "rdc_ir.capnp"), "IrFile"], stdin=f.read())
+                                      os.path.join(ROOT, "ir", "io", "rdc_ir.capnp"), "IrFile"], stdin=f.read())
             self.assertEqual(code, 0, err)
             doc = json.loads(out)
             self.assertEqual(len(doc["graph"]["lines"]), 220)
@@ -316,13 +316,13 @@ class Schema(unittest.TestCase):
     def test_schema_flag_prints_the_schema_kept_in_the_repo(self):
         code, out, _ = run([LINT, "--schema"])
         self.assertEqual(code, 0)
-        with open(os.path.join(ROOT, "ir", "schema", "rdc-model.schema.json"), "rb") as f:
+        with open(os.path.join(ROOT, "ir", "model", "schema", "rdc-model.schema.json"), "rb") as f:
             self.assertEqual(out, f.read())
         jsonschema.Draft7Validator.check_schema(json.loads(out))
 
     def test_examples_and_stdlib_validate_against_the_schema(self):
         schema = json.loads(run([LINT, "--schema"])[1])
-        models = EXAMPLE_MODELS + [os.path.join(ROOT, "ir", "stdlib", "std.rdc.yaml")]
+        models = EXAMPLE_MODELS + [os.path.join(ROOT, "ir", "model", "stdlib", "std.rdc.yaml")]
         models += glob.glob(os.path.join(ROOT, "tests", "lint", "good", "*.rdc.yaml"))
         for path in models:
             with self.subTest(model=path):

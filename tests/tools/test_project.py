@@ -12,7 +12,7 @@ NET = ["--latency", "uniform:1ms..10ms"]
 
 
 def ir_json(path):
-    code, out, err = run(["capnp", "convert", "binary:json", os.path.join(ROOT, "ir", "rdc_ir.capnp"), "IrFile"],
+    code, out, err = run(["capnp", "convert", "binary:json", os.path.join(ROOT, "ir", "io", "rdc_ir.capnp"), "IrFile"],
                          stdin=read_bytes(path))
     assert code == 0, err
     return json.loads(out)

@@ -9,7 +9,7 @@ from rdctest import ROOT, TempDir, example, read_bytes, run, tool
 
 LINT, RUN, DOT, PROJECT, TRACE = (tool(t) for t in ("rdc-lint", "rdc-run", "rdc-dot", "rdc-project", "rdc-trace"))
 BRACHA = example("bracha")
-IR_SCHEMA, TRACE_SCHEMA = (os.path.join(ROOT, "ir", f) for f in ("rdc_ir.capnp", "trace.capnp"))
+IR_SCHEMA, TRACE_SCHEMA = (os.path.join(ROOT, "ir", "io", f) for f in ("rdc_ir.capnp", "trace.capnp"))
 NET = ["--latency", "uniform:1ms..10ms", "--input", "bc=1"]
 
 

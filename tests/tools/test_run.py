@@ -61,7 +61,7 @@ class Determinism(unittest.TestCase):
             for seed in range(3):
                 path = os.path.join(d, f"{seed}.trace")
                 run([RUN, BRACHA, "--latency", "constant:1ms", "--input", "bc=1", "--seed", str(seed), "--trace", path])
-                code, text, err = run(["capnp", "decode", os.path.join(ROOT, "ir", "trace.capnp"), "TraceChunk"],
+                code, text, err = run(["capnp", "decode", os.path.join(ROOT, "ir", "io", "trace.capnp"), "TraceChunk"],
                                       stdin=read_bytes(path))
                 self.assertEqual(code, 0, err)
                 events = text.decode().split("( events = ", 1)[1]

@@ -62,7 +62,7 @@ class Invert(Traces):
         # The header says "bracha" with its hash, but one of its lines is not
         # Bracha's: every tool that reads a trace against the model says so.
         trace = self.record("f.trace", BRACHA, *NET)
-        schema = os.path.join(ROOT, "ir", "trace.capnp")
+        schema = os.path.join(ROOT, "ir", "io", "trace.capnp")
         code, text, err = run(["capnp", "decode", schema, "TraceChunk"], stdin=read_bytes(trace))
         self.assertEqual(code, 0, err)
         forged = text.replace(b'"rb.deliver[0].q.value"', b'"rb.bogus"')
@@ -206,7 +206,7 @@ class BadTraces(Traces):
         self.assertTrue(out)
 
 
-SCHEMA = os.path.join(ROOT, "ir", "trace.capnp")
+SCHEMA = os.path.join(ROOT, "ir", "io", "trace.capnp")
 
 
 def decode(path):
@@ -238,7 +238,7 @@ def patched(chunks, index, old, new, count=1):
 
 
 class MalformedTraces(Traces):
-    """A trace that breaks what the reader promises (ir/trace_io.h) is refused by
+    """A trace that breaks what the reader promises (ir/io/trace_io.h) is refused by
     every subcommand, exporter and trace-reading tool with exit 2 and a diagnostic."""
 
     def malformed(self):

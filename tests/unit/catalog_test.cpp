@@ -1,8 +1,9 @@
-#include "ir/catalog.h"
+#include "ir/tool/load.h"
+#include "ir/components/catalog.h"
 
 #include <gtest/gtest.h>
 
-#include "ir/lint_passes.h"
+#include "ir/lint/lint_passes.h"
 #include "tests/unit/test_support.h"
 
 namespace rdc {

@@ -1,8 +1,9 @@
-#include "ir/elaborate.h"
+#include "ir/tool/load.h"
+#include "ir/graph/elaborate.h"
 
 #include <gtest/gtest.h>
 
-#include "ir/lint_passes.h"
+#include "ir/lint/lint_passes.h"
 #include "tests/unit/test_support.h"
 
 namespace rdc {

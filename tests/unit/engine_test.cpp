@@ -1,13 +1,13 @@
 // The forward semantics of each base component, ties included, and
 // demand-driven execution, on small models run by the simulator.
-#include "tools/rdc-run/engine.h"
+#include "tools/rdc-run/engine/engine.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "tests/unit/test_support.h"
-#include "tools/rdc-run/rng.h"
+#include "tools/rdc-run/engine/rng.h"
 
 namespace rdc::run {
 namespace {

@@ -1,4 +1,4 @@
-#include "ir/expr.h"
+#include "ir/lang/expr.h"
 
 #include <gtest/gtest.h>
 

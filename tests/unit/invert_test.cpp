@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/unit/test_support.h"
-#include "tools/rdc-run/engine.h"
+#include "tools/rdc-run/engine/engine.h"
 
 namespace rdc::trace {
 namespace {

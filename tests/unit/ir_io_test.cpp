@@ -1,10 +1,10 @@
-#include "ir/ir_io.h"
+#include "ir/io/ir_io.h"
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
-#include "ir/rdc_ir.capnp.h"
+#include "ir/io/rdc_ir.capnp.h"
 
 #include "tests/unit/test_support.h"
 

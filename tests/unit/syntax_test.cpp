@@ -1,4 +1,4 @@
-#include "ir/syntax.h"
+#include "ir/model/syntax.h"
 
 #include <gtest/gtest.h>
 

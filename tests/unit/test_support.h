@@ -4,9 +4,9 @@
 #include <optional>
 #include <string>
 
-#include "ir/catalog.h"
-#include "ir/diagnostics.h"
-#include "ir/ir_io.h"
+#include "ir/components/catalog.h"
+#include "ir/support/diagnostics.h"
+#include "ir/tool/load.h"
 
 namespace rdc::test {
 

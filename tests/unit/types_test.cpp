@@ -1,8 +1,8 @@
-#include "ir/types.h"
+#include "ir/lang/types.h"
 
 #include <gtest/gtest.h>
 
-#include "ir/value.h"
+#include "ir/lang/value.h"
 
 namespace rdc {
 namespace {

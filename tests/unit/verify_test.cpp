@@ -1,4 +1,6 @@
-#include "ir/verify.h"
+#include "ir/graph/project.h"
+#include "ir/io/ir_io.h"
+#include "ir/graph/verify.h"
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
@@ -6,7 +8,7 @@
 
 #include <functional>
 
-#include "ir/rdc_ir.capnp.h"
+#include "ir/io/rdc_ir.capnp.h"
 #include "tests/unit/test_support.h"
 
 namespace rdc {

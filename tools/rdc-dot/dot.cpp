@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "ir/tool_io.h"
+#include "ir/tool/tool_io.h"
 
 namespace rdc::dot {
 

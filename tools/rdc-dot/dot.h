@@ -7,10 +7,10 @@
 #include <utility>
 #include <vector>
 
-#include "ir/catalog.h"
-#include "ir/diagnostics.h"
-#include "ir/ir_io.h"
-#include "ir/trace_io.h"
+#include "ir/components/catalog.h"
+#include "ir/support/diagnostics.h"
+#include "ir/io/ir_io.h"
+#include "ir/io/trace_io.h"
 
 namespace rdc::dot {
 

@@ -1,8 +1,8 @@
 // rdc-dot: draws a model in the sketch's notation with Graphviz.
 #include <CLI/CLI.hpp>
 
-#include "ir/cli_numbers.h"
-#include "ir/cli_options.h"
+#include "ir/tool/cli_numbers.h"
+#include "ir/tool/cli_options.h"
 #include "tools/rdc-dot/dot.h"
 
 int main(int argc, char** argv) {

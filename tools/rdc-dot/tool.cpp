@@ -1,8 +1,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include "ir/tool_io.h"
-#include "ir/trace_lines.h"
+#include "ir/tool/load.h"
+#include "ir/tool/tool_io.h"
+#include "ir/io/trace_lines.h"
 #include "tools/rdc-dot/dot.h"
 
 namespace rdc::dot {

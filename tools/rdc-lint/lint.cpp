@@ -4,9 +4,10 @@
 #include <iostream>
 #include <set>
 
-#include "ir/ir_io.h"
-#include "ir/lint_passes.h"
-#include "ir/tool_io.h"
+#include "ir/io/ir_io.h"
+#include "ir/tool/load.h"
+#include "ir/lint/lint_passes.h"
+#include "ir/tool/tool_io.h"
 
 namespace rdc::lint {
 

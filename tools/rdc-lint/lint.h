@@ -5,10 +5,10 @@
 #include <utility>
 #include <vector>
 
-#include "ir/catalog.h"
-#include "ir/elaborate.h"
-#include "ir/graph.h"
-#include "ir/model.h"
+#include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
+#include "ir/graph/graph.h"
+#include "ir/model/model.h"
 
 namespace rdc::lint {
 

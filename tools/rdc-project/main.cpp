@@ -1,7 +1,7 @@
 // rdc-project: projects a model onto domains, cutting Links into gateways.
 #include <CLI/CLI.hpp>
 
-#include "ir/cli_options.h"
+#include "ir/tool/cli_options.h"
 #include "tools/rdc-project/project_tool.h"
 
 int main(int argc, char** argv) {

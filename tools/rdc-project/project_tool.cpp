@@ -4,8 +4,10 @@
 
 #include <iostream>
 
-#include "ir/ir_io.h"
-#include "ir/tool_io.h"
+#include "ir/io/ir_io.h"
+#include "ir/tool/load.h"
+#include "ir/graph/project.h"
+#include "ir/tool/tool_io.h"
 
 namespace rdc::project {
 

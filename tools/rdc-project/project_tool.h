@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "ir/catalog.h"
+#include "ir/components/catalog.h"
 
 namespace rdc::project {
 

@@ -1,9 +1,9 @@
 // rdc-run: runs a model in the deterministic simulator.
 #include <CLI/CLI.hpp>
 
-#include "ir/cli_numbers.h"
-#include "ir/cli_options.h"
-#include "tools/rdc-run/run.h"
+#include "ir/tool/cli_numbers.h"
+#include "ir/tool/cli_options.h"
+#include "tools/rdc-run/driver/run.h"
 
 int main(int argc, char** argv) {
   rdc::run::Options o;

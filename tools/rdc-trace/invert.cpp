@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "ir/semantics.h"
+#include "ir/components/semantics.h"
 
 namespace rdc::trace {
 

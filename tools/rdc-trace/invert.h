@@ -7,9 +7,9 @@
 
 #include <string>
 
-#include "ir/catalog.h"
-#include "ir/graph.h"
-#include "ir/trace_io.h"
+#include "ir/components/catalog.h"
+#include "ir/graph/graph.h"
+#include "ir/io/trace_io.h"
 
 namespace rdc::trace {
 

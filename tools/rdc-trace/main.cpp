@@ -1,8 +1,8 @@
 // rdc-trace: show, diff, invert, merge and export traces.
 #include <CLI/CLI.hpp>
 
-#include "ir/cli_numbers.h"
-#include "ir/cli_options.h"
+#include "ir/tool/cli_numbers.h"
+#include "ir/tool/cli_options.h"
 #include "tools/rdc-trace/trace_tool.h"
 
 int main(int argc, char** argv) {

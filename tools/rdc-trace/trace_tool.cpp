@@ -14,11 +14,11 @@
 #include <unordered_map>
 #include <utility>
 
-#include "ir/glob.h"
-#include "ir/ir_io.h"
-#include "ir/tool_io.h"
-#include "ir/trace_io.h"
-#include "ir/trace_lines.h"
+#include "ir/support/glob.h"
+#include "ir/tool/load.h"
+#include "ir/tool/tool_io.h"
+#include "ir/io/trace_io.h"
+#include "ir/io/trace_lines.h"
 #include "tools/rdc-trace/invert.h"
 
 namespace rdc::trace {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "ir/catalog.h"
-#include "ir/trace_io.h"
+#include "ir/components/catalog.h"
+#include "ir/io/trace_io.h"
 
 namespace rdc::trace {
 

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "ir/diagnostics.h"
+#include "ir/support/diagnostics.h"
 #include "tools/rdc-run/net/net.capnp.h"
 
 namespace rdc::net {

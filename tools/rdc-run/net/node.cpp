@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <map>
 
-#include "ir/expr.h"
-#include "ir/trace_io.h"
+#include "ir/lang/expr.h"
+#include "ir/io/trace_io.h"
 #include "tools/rdc-run/net/transport.h"
 
 namespace rdc::net {

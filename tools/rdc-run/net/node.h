@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/rdc-run/engine.h"
+#include "tools/rdc-run/engine/engine.h"
 #include "tools/rdc-run/net/peers.h"
 
 namespace rdc::net {

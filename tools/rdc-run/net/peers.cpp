@@ -1,6 +1,6 @@
 #include "tools/rdc-run/net/peers.h"
 
-#include "ir/yaml_input.h"
+#include "ir/model/yaml_input.h"
 
 namespace rdc::net {
 

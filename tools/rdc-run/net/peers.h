@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "ir/diagnostics.h"
+#include "ir/support/diagnostics.h"
 #include "tools/rdc-run/net/frame.h"
 
 namespace rdc::net {

@@ -1,0 +1,98 @@
+// The base component catalog: every primitive's signature, type and value
+// parameters, choosable inputs with their rules, domain rule, dependency
+// ("needs") structure and inverse, defined once and read by every tool.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/lang/types.h"
+
+namespace rdc {
+class FireContext;
+class InverseContext;
+using ReactFn = void (*)(FireContext& ctx, uint32_t instance, bool endOfInstant);
+using InvertFn = void (*)(InverseContext& ctx, uint32_t instance);
+}  // namespace rdc
+
+namespace rdc {
+
+/// A line's type in a signature: a fixed type, or the component's type
+/// variable `T`. Sync's lines each get their own variable (`perElement`).
+struct LineTypeSig {
+  bool generic = false;
+  TypeId fixed = TypeTable::kInt;
+  bool perElement = false;
+};
+
+/// One interaction line of a base component.
+struct LineSig {
+  std::string name;
+  LineTypeSig type;
+  /// Index of the value parameter giving this bundle's size; -1 for a scalar line.
+  int sizeParam = -1;
+  bool choosable = false;
+  /// When bound to `choose`, how the component fills the input (for docs and tools).
+  std::string choiceRule;
+  /// Inputs the output strictly waits for besides its own input (whole lines).
+  std::vector<std::string> outputNeeds;
+  /// Inputs a chosen value strictly waits for. A rule that waits for "any
+  /// of" several inputs (Select, Quorum, CSwap) waits for none strictly:
+  /// it is a choice point that breaks static cycles.
+  std::vector<std::string> choiceNeeds;
+  /// For cross-domain components: 0 for the sending side, 1 for the receiving side.
+  int side = 0;
+  /// Whether the output is simply the input, available with it. Otherwise
+  /// the component's reaction computes it, possibly from any of its inputs.
+  bool passThrough = true;
+  /// Every input a chosen value may read (strict or not): what choosing demands.
+  std::vector<std::string> choiceReads;
+  /// A line whose value indexes `choiceReads`' bundle, so that a statically
+  /// known value demands only one element (Select's chosen and choice).
+  std::string choiceIndexedBy;
+};
+
+enum class DomainRule { Same, Cross };
+
+/// A base component. `Fn` is special: its argument lines are named by each
+/// instance (see `variadicArgs`) and its result line is `r`.
+struct BaseComponent {
+  std::string name;
+  std::string doc;
+  std::vector<std::string> valueParams;  ///< e.g. {"n", "k"} for Quorum<n, k>
+  std::vector<LineSig> lines;
+  DomainRule domain = DomainRule::Same;
+  bool variadicArgs = false;  ///< Fn: any number of user-named Int/Bool/... argument lines
+  /// The catalog name of the inverse; `Inc` inverts to itself with -k.
+  std::string inverse;
+  std::string inverseDoc;
+  /// Forward semantics: how the component reacts to its inputs (semantics.cpp).
+  ReactFn react = nullptr;
+  /// Inverse semantics: recovers the inputs of its computed lines from the
+  /// outputs, and checks what the outputs must satisfy (semantics.cpp).
+  /// Pass-through lines invert by identity without it.
+  InvertFn invert = nullptr;
+
+  int lineIndex(const std::string& line) const;
+};
+
+/// The set of base components known to the tools. Built by `standard()`;
+/// users extend it with `add` before elaborating (no global registry).
+class Catalog {
+ public:
+  /// The catalog of model.md section 4.
+  static Catalog standard();
+
+  /// Adds a component; returns false if the name is taken.
+  bool add(BaseComponent component);
+  /// Index of a component by name, or nullopt.
+  std::optional<uint16_t> find(const std::string& name) const;
+  const BaseComponent& at(uint16_t index) const { return components_[index]; }
+  const std::vector<BaseComponent>& all() const { return components_; }
+
+ private:
+  std::vector<BaseComponent> components_;
+};
+
+}  // namespace rdc

@@ -1,0 +1,100 @@
+// Forward semantics of the base components: how each one reacts when its
+// inputs become available. The engine implements FireContext; each catalog
+// entry points at its reaction (BaseComponent::react), so the whole
+// definition of a component lives in the catalog and semantics.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/graph.h"
+#include "ir/lang/value.h"
+
+namespace rdc {
+
+/// What a component's reaction may ask and do. Lines are global line ids;
+/// times are virtual nanoseconds.
+class FireContext {
+ public:
+  virtual ~FireContext() = default;
+
+  virtual const Graph& graph() const = 0;
+  virtual int64_t now() const = 0;
+
+  virtual bool inAvailable(uint32_t line) const = 0;
+  virtual const Value& inValue(uint32_t line) const = 0;
+  virtual int64_t inTime(uint32_t line) const = 0;
+  virtual bool outAvailable(uint32_t line) const = 0;
+
+  /// Whether the component's rule is still to decide this input: bound to
+  /// `choose` and not yet chosen, or bound to a value source (a constant, an
+  /// input, a wire) whose value has arrived but whose output the rule has
+  /// not released yet. And the value it is forced to, if any: a --force, a
+  /// Byzantine lie, or the bound value.
+  virtual bool toChoose(uint32_t line) const = 0;
+  virtual const Value* forced(uint32_t line) const = 0;
+
+  /// `now() + delay` (nanoseconds) for a delay that `what` names (in a
+  /// report). A negative delay, or a sum at or past INT64_MAX (which a
+  /// trace reserves for "never"), is reported as a
+  /// runtime failure of the instance and gives nullopt: never a time in the
+  /// past.
+  virtual std::optional<int64_t> after(uint32_t instance, int64_t delay, const char* what) = 0;
+
+  /// Makes a line's output available with `value` at `time` (>= now).
+  virtual void emit(uint32_t line, Value value, int64_t time) = 0;
+  /// Fills a choosable input by the rule (or with its forced value) at
+  /// `time`; for a bound input, releases its output at `time`.
+  virtual void choose(uint32_t line, Value value, int64_t time) = 0;
+  /// Calls the instance's reaction again once every event of the current
+  /// instant has been processed (for rules whose ties need the whole instant).
+  virtual void decideAtEndOfInstant(uint32_t instance) = 0;
+  /// The line whose input arrival caused this reaction (kNone at the end of
+  /// an instant).
+  virtual uint32_t trigger() const = 0;
+  /// Per-instance scratch: how many inputs carried each value so far
+  /// (Quorum counts votes with it instead of rescanning them).
+  virtual std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) = 0;
+  /// The network delay of a Link instance for this run.
+  virtual int64_t linkDelay(uint32_t instance) = 0;
+  /// Reports a runtime failure (an Fn expression that fails on its values).
+  virtual void fail(uint32_t instance, const std::string& message) = 0;
+};
+
+// ReactFn (declared in catalog.h): `react(ctx, instance, endOfInstant)` is
+// called after any input of the instance becomes available, and at the end
+// of an instant when requested.
+
+/// The reaction of each standard base component, by catalog name.
+ReactFn standardReaction(const std::string& component);
+
+/// What an inverse rule may ask and do: the inverse model runs from the
+/// outputs back to the inputs.
+class InverseContext {
+ public:
+  virtual ~InverseContext() = default;
+  virtual const Graph& graph() const = 0;
+  /// A line's output value, if known (recorded at a sink, or recovered).
+  virtual const Value* out(uint32_t line) const = 0;
+  /// A line's input value, if known (recovered, or a recorded choice).
+  virtual const Value* in(uint32_t line) const = 0;
+  /// Whether the forward run forced this input (a recorded lie, which the
+  /// inverse must not hold against the component).
+  virtual bool wasForced(uint32_t line) const = 0;
+  /// Whether the forward run filled this input by the component's rule: then
+  /// the rule's equation holds and can be run backwards too.
+  virtual bool wasChosen(uint32_t line) const = 0;
+  /// An input value computed by the inverse rule.
+  virtual void recover(uint32_t line, Value value) = 0;
+  /// The outputs contradict the component: the trace cannot be inverted.
+  virtual void mismatch(uint32_t line, const std::string& message) = 0;
+};
+
+/// The inverse rule of each standard base component, by catalog name (null
+/// where every line is a pass-through, which inverts by identity).
+InvertFn standardInversion(const std::string& component);
+
+}  // namespace rdc

@@ -1,0 +1,100 @@
+// The elaborated flat graph: base instances with hierarchical paths and the
+// scalar lines between them. This is what every tool after lint works on.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/support/diagnostics.h"
+#include "ir/lang/expr.h"
+#include "ir/lang/types.h"
+#include "ir/lang/value.h"
+
+namespace rdc {
+
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+/// Where a line's input comes from, or where its output goes.
+struct Endpoint {
+  enum class Kind : uint8_t { Wire, Choose, Never, Const, Input, Output, Drop };
+  Kind kind = Kind::Never;
+  /// Wire: the peer line; Const: index into Graph::constants;
+  /// Input/Output: index into Graph::inputs / Graph::outputs.
+  uint32_t ref = kNone;
+};
+
+/// One scalar line of a base instance.
+struct FlatLine {
+  uint32_t instance = kNone;
+  uint16_t sig = 0;       ///< index into the base component's lines (Fn: args first, r last)
+  uint32_t element = 0;   ///< element of a bundle line (0 for scalars)
+  TypeId type = 0;
+  uint32_t domain = 0;
+  Endpoint source;        ///< where the input comes from
+  Endpoint sink;          ///< where the output goes
+  Pos pos;                ///< the binding that created the line
+};
+
+/// What an Fn instance computes: its argument line names (in line order,
+/// before `r`), its expression, and the integer constants (parameters, loop
+/// indices) the expression reads.
+struct FnBody {
+  std::vector<std::string> args;
+  std::string text;
+  ExprPtr expr;
+  std::vector<std::pair<std::string, int64_t>> consts;
+};
+
+/// A base component instance.
+struct FlatInstance {
+  std::string path;            ///< e.g. `rb.echo[2].link[3]`
+  uint16_t base = 0;           ///< index into the Catalog
+  std::vector<int64_t> args;   ///< value parameters (Inc's k, Quorum's n and k, ...)
+  uint32_t firstLine = 0;
+  uint32_t lineCount = 0;
+  uint32_t fn = kNone;         ///< Fn only: index into Graph::fns
+  Pos pos;
+};
+
+/// An extrinsic input or output of the whole system.
+struct Extrinsic {
+  std::string name;  ///< e.g. `dlvr[2]`
+  uint32_t line = kNone;
+  Pos pos;
+  std::optional<Value> defaultValue;  ///< inputs: the model's default
+  /// Projection gateways: the cut Link's path and the domain at the other end.
+  std::string gateway;
+  std::string peer;
+};
+
+struct Graph {
+  std::vector<FlatInstance> instances;
+  std::vector<FlatLine> lines;
+  std::vector<Extrinsic> inputs;
+  std::vector<Extrinsic> outputs;
+  std::vector<Value> constants;
+  std::vector<FnBody> fns;
+  std::vector<std::string> domains;  ///< `node[0]`, ...; `main` when the model declares none
+  TypeTable types;
+  std::vector<std::pair<std::string, int64_t>> params;  ///< evaluated global parameters
+
+  /// Fn argument lines of an instance (none for other components).
+  const std::vector<std::string>& fnArgs(const FlatInstance& inst) const;
+  /// The catalog signature of a line; null for an Fn argument (user-named) line.
+  const LineSig* signature(const Catalog& catalog, uint32_t line) const;
+  /// The line's name within its instance, e.g. `votes[3]` or `rcv`.
+  std::string lineName(const Catalog& catalog, uint32_t line) const;
+  /// The line's full path, e.g. `rb.echo[2].link[3].rcv`.
+  std::string linePath(const Catalog& catalog, uint32_t line) const;
+  /// The number of line-to-line wires (each counted once).
+  size_t wireCount() const;
+  /// A hash of everything that determines runs (paths, types, domains,
+  /// endpoints, constants, Fn bodies), recorded in traces to match them
+  /// with their model; positions and file names do not count.
+  uint64_t hash(const Catalog& catalog) const;
+};
+
+}  // namespace rdc

@@ -1,0 +1,241 @@
+#include "ir/graph/infer.h"
+
+#include <map>
+#include <optional>
+#include <set>
+
+#include "ir/support/union_find.h"
+
+namespace rdc {
+
+namespace {
+
+constexpr uint32_t kUnknown = UINT32_MAX;
+constexpr size_t kMaxReports = 20;  // one root cause can touch thousands of lines
+
+// Union-find over lines with one known label (type or domain) per class.
+class LineClasses {
+ public:
+  explicit LineClasses(const Graph& graph) : uf_(graph.lines.size()), label_(graph.lines.size(), kUnknown) {
+    for (uint32_t l = 0; l < graph.lines.size(); ++l) {
+      const Endpoint& sink = graph.lines[l].sink;
+      if (sink.kind == Endpoint::Kind::Wire) uf_.unite(l, sink.ref);
+    }
+  }
+  /// Joins two classes; the joined class keeps whichever label is known.
+  void unite(uint32_t a, uint32_t b) {
+    uint32_t la = label(a), lb = label(b);
+    uint32_t r = uf_.unite(a, b);
+    if (label_[r] == kUnknown) label_[r] = la != kUnknown ? la : lb;
+  }
+  uint32_t root(uint32_t line) { return uf_.find(line); }
+  uint32_t label(uint32_t line) { return label_[uf_.find(line)]; }
+  /// Sets the class label; returns the conflicting label if it differs.
+  std::optional<uint32_t> assign(uint32_t line, uint32_t value) {
+    uint32_t& slot = label_[uf_.find(line)];
+    if (slot == kUnknown) slot = value;
+    if (slot != value) return slot;
+    return std::nullopt;
+  }
+
+ private:
+  UnionFind uf_;
+  std::vector<uint32_t> label_;
+};
+
+class TypeInference {
+ public:
+  TypeInference(Graph& graph, const Catalog& catalog, DiagnosticSink& diags)
+      : graph_(graph), catalog_(catalog), diags_(diags), classes_(graph) {}
+
+  bool run(const std::vector<TypeHint>& hints) {
+    size_t errorsBefore = diags_.errorCount();
+    shareTypeVariables();
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      const LineSig* sig = graph_.signature(catalog_, l);
+      if (sig && !sig->type.generic) assign(l, sig->type.fixed, graph_.lines[l].pos);
+    }
+    std::map<uint32_t, uint32_t> groupLine;  // type variable group -> a line of it
+    for (const TypeHint& h : hints) {
+      if (h.line == kNone || h.group == kNone) continue;
+      auto [it, fresh] = groupLine.emplace(h.group, h.line);
+      if (!fresh) unify(it->second, h.line, h.pos);
+    }
+    for (const TypeHint& h : hints) {
+      if (h.line != kNone && h.group == kNone) assign(h.line, h.type, h.pos);
+    }
+    // Fn results and constants can each make the other's types known.
+    for (bool progress = true; progress;) {
+      bool fromFns = fnResults();
+      bool fromConstants = constants();
+      progress = fromFns || fromConstants;
+    }
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      FlatLine& line = graph_.lines[l];
+      uint32_t t = classes_.label(l);
+      if (t == kUnknown) {
+        if (reported_.insert(classes_.root(l)).second) {
+          report("type-uninferable", line.pos, "cannot infer the type of " + graph_.linePath(catalog_, l) +
+                 "; give it a typed source (a const, a typed composite line) or connect it to one");
+        }
+        continue;
+      }
+      line.type = t;
+      const Extrinsic* input = line.source.kind == Endpoint::Kind::Input ? &graph_.inputs[line.source.ref] : nullptr;
+      if (input && input->defaultValue && !valueFits(*input->defaultValue, t, graph_.types)) {
+        report("type-mismatch", input->pos, "the default " + input->defaultValue->str() + " of input " + input->name +
+               " is not a " + graph_.types.name(t));
+      }
+      if (line.source.kind == Endpoint::Kind::Const &&
+          !valueFits(graph_.constants[line.source.ref], t, graph_.types)) {
+        report("type-mismatch", line.pos, "constant " + graph_.constants[line.source.ref].str() + " is not a " +
+               graph_.types.name(t) + " (line " + graph_.linePath(catalog_, l) + ")");
+      }
+    }
+    return diags_.errorCount() == errorsBefore;
+  }
+
+ private:
+  // Lines typed `T` in one instance share one type (Sync's each have their own).
+  void shareTypeVariables() {
+    for (const FlatInstance& inst : graph_.instances) {
+      const BaseComponent& base = catalog_.at(inst.base);
+      if (base.variadicArgs) continue;
+      uint32_t first = kNone;
+      for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+        const LineTypeSig& t = base.lines[graph_.lines[l].sig].type;
+        if (!t.generic || t.perElement) continue;
+        if (first == kNone) first = l;
+        else classes_.unite(first, l);
+      }
+    }
+  }
+
+  void assign(uint32_t line, TypeId type, Pos pos) {
+    auto other = classes_.assign(line, type);
+    if (other && reported_.insert(classes_.root(line)).second) {
+      report("type-mismatch", pos, "type mismatch on " + graph_.linePath(catalog_, line) + ": " +
+             graph_.types.name(type) + " here, but " + graph_.types.name(*other) + " elsewhere on the same wire");
+    }
+  }
+
+  // Joins two classes, reporting a mismatch if both types are known.
+  void unify(uint32_t a, uint32_t b, Pos pos) {
+    uint32_t ta = classes_.label(a), tb = classes_.label(b);
+    classes_.unite(a, b);
+    if (tb != kUnknown) assign(a, tb, pos);
+    if (ta != kUnknown) assign(a, ta, pos);
+  }
+
+  bool fnResults() {
+    bool progress = false;
+    for (const FlatInstance& inst : graph_.instances) {
+      if (inst.fn == kNone) continue;
+      const FnBody& fn = graph_.fns[inst.fn];
+      uint32_t r = inst.firstLine + static_cast<uint32_t>(fn.args.size());
+      if (classes_.label(r) != kUnknown && checkedFns_.count(&inst)) continue;
+      std::vector<TypeId> argTypes;
+      bool ready = true;
+      for (uint32_t a = 0; a < fn.args.size(); ++a) {
+        argTypes.push_back(classes_.label(inst.firstLine + a));
+        ready &= argTypes.back() != kUnknown;
+      }
+      if (!ready) continue;
+      TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
+        for (size_t a = 0; a < fn.args.size(); ++a) {
+          if (fn.args[a] == name) return argTypes[a];
+        }
+        for (const auto& c : fn.consts) {
+          if (c.first == name) return TypeTable::kInt;
+        }
+        return std::nullopt;
+      };
+      ExprError error;
+      auto t = typeOfExpr(*fn.expr, lookup, graph_.types, &error);
+      checkedFns_.insert(&inst);
+      if (!t) {
+        report(error.code, graph_.lines[r].pos, "in Fn " + inst.path + ": " + error.message);
+        continue;
+      }
+      progress |= classes_.label(r) == kUnknown;
+      assign(r, *t, graph_.lines[r].pos);
+    }
+    return progress;
+  }
+
+  bool constants() {
+    bool progress = false;
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      const Endpoint& src = graph_.lines[l].source;
+      if (src.kind != Endpoint::Kind::Const || classes_.label(l) != kUnknown) continue;
+      if (auto t = typeOfValue(graph_.constants[src.ref], graph_.types)) {
+        classes_.assign(l, *t);
+        progress = true;
+      }
+    }
+    return progress;
+  }
+
+  void report(const std::string& code, Pos pos, std::string message) {
+    if (++reports_ <= kMaxReports) diags_.error(code, pos, std::move(message));
+    else if (reports_ == kMaxReports + 1) diags_.error(code, pos, "too many type errors; stopping here");
+  }
+
+  Graph& graph_;
+  const Catalog& catalog_;
+  DiagnosticSink& diags_;
+  LineClasses classes_;
+  std::set<uint32_t> reported_;
+  std::set<const FlatInstance*> checkedFns_;
+  size_t reports_ = 0;
+};
+
+}  // namespace
+
+bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints,
+                DiagnosticSink& diags) {
+  return TypeInference(graph, catalog, diags).run(hints);
+}
+
+bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<DomainHint>& hints,
+                  bool modelDeclaresDomains, DiagnosticSink& diags) {
+  if (!modelDeclaresDomains) {
+    for (FlatLine& line : graph.lines) line.domain = 0;
+    return true;
+  }
+  LineClasses classes(graph);
+  for (const FlatInstance& inst : graph.instances) {
+    const BaseComponent& base = catalog.at(inst.base);
+    uint32_t sideFirst[2] = {kNone, kNone};
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      int side = base.domain == DomainRule::Cross ? base.lines[graph.lines[l].sig].side : 0;
+      if (sideFirst[side] == kNone) sideFirst[side] = l;
+      else classes.unite(sideFirst[side], l);
+    }
+  }
+  size_t errorsBefore = diags.errorCount(), reports = 0;
+  std::set<uint32_t> reported;
+  for (const DomainHint& h : hints) {
+    if (h.line == kNone) continue;
+    auto other = classes.assign(h.line, h.domain);
+    if (other && reported.insert(classes.root(h.line)).second && ++reports <= kMaxReports) {
+      diags.error("domain-conflict", h.pos, graph.linePath(catalog, h.line) + " is declared in " +
+                  graph.domains[h.domain] + " here, but is in " + graph.domains[*other] +
+                  " through the same-domain components and wires it is connected to");
+    }
+  }
+  for (uint32_t l = 0; l < graph.lines.size(); ++l) {
+    uint32_t d = classes.label(l);
+    if (d == kUnknown) {
+      if (reported.insert(classes.root(l)).second && ++reports <= kMaxReports) {
+        diags.error("domain-uninferable", graph.lines[l].pos, "cannot infer the domain of " + graph.linePath(catalog, l) +
+                    "; declare it with `@ domain` on an instance or an extrinsic input/output");
+      }
+      continue;
+    }
+    graph.lines[l].domain = d;
+  }
+  return diags.errorCount() == errorsBefore;
+}
+
+}  // namespace rdc

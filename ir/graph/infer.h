@@ -1,0 +1,43 @@
+// Inference passes run at the end of elaboration: line types (unification
+// of generic base components through wires) and domains (union through
+// same-domain components, separation at cross-domain ones).
+#pragma once
+
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/support/diagnostics.h"
+#include "ir/graph/graph.h"
+
+namespace rdc {
+
+/// A declared type for a net (from a composite's line declaration).
+/// `node` is elaboration-internal; `line` is a line on the net. A line
+/// typed by a composite's type variable has a `group` instead of a type:
+/// all nets of one group get the same (inferred) type.
+struct TypeHint {
+  uint32_t node = kNone;
+  TypeId type = 0;
+  Pos pos;
+  uint32_t line = kNone;
+  uint32_t group = kNone;
+};
+
+/// A declared domain (`@ D`) for a net or for one line.
+struct DomainHint {
+  uint32_t node = kNone;
+  uint32_t line = kNone;
+  uint32_t domain = 0;
+  Pos pos;
+};
+
+/// Sets every line's type. Reports `type-mismatch` and `type-uninferable`.
+bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints,
+                DiagnosticSink& diags);
+
+/// Sets every line's domain. Without declared domains every line is in the
+/// single domain `main`. Reports `domain-conflict` and `domain-uninferable`.
+bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<DomainHint>& hints,
+                  bool modelDeclaresDomains, DiagnosticSink& diags);
+
+}  // namespace rdc

@@ -1,0 +1,143 @@
+// Projection of an elaborated model onto a set of domains (model.md section 5).
+#include <algorithm>
+
+#include "ir/graph/project.h"
+#include "ir/graph/verify.h"
+
+namespace rdc {
+
+namespace {
+
+class Projector {
+ public:
+  Projector(const Graph& whole, const Catalog& catalog, std::vector<bool> keep)
+      : whole_(whole), catalog_(catalog), keep_(std::move(keep)), newLine_(whole.lines.size(), kNone) {}
+
+  Graph run() {
+    g_.types = whole_.types;
+    g_.domains = whole_.domains;
+    g_.constants = whole_.constants;
+    g_.fns = whole_.fns;
+    g_.params = whole_.params;
+    uint16_t link = *catalog_.find("Link");
+    for (uint32_t i = 0; i < whole_.instances.size(); ++i) {
+      const FlatInstance& inst = whole_.instances[i];
+      if (inst.base != link) {
+        if (keep_[whole_.lines[inst.firstLine].domain]) copyInstance(inst);
+        continue;
+      }
+      uint32_t snd = inst.firstLine, rcv = snd + 1;
+      bool sends = keep_[whole_.lines[snd].domain], receives = keep_[whole_.lines[rcv].domain];
+      if (sends && receives) copyInstance(inst);
+      else if (sends) sendGateway(inst);
+      else if (receives) receiveGateway(inst);
+    }
+    // Wires now point at new line ids; extrinsics at their new lines.
+    for (FlatLine& line : g_.lines) {
+      if (line.source.kind == Endpoint::Kind::Wire) line.source.ref = newLine_[line.source.ref];
+      if (line.sink.kind == Endpoint::Kind::Wire) line.sink.ref = newLine_[line.sink.ref];
+    }
+    for (const auto* list : {&whole_.inputs, &whole_.outputs}) {
+      bool input = list == &whole_.inputs;
+      for (const Extrinsic& x : *list) {
+        uint32_t l = newLine_[x.line];
+        if (l == kNone) continue;
+        Extrinsic copy = x;
+        copy.line = l;
+        (input ? g_.lines[l].source : g_.lines[l].sink).ref = static_cast<uint32_t>((input ? g_.inputs : g_.outputs).size());
+        (input ? g_.inputs : g_.outputs).push_back(std::move(copy));
+      }
+    }
+    for (auto& [line, name, peer, path, input] : gateways_) {
+      auto& list = input ? g_.inputs : g_.outputs;
+      (input ? g_.lines[line].source : g_.lines[line].sink) = {input ? Endpoint::Kind::Input : Endpoint::Kind::Output,
+                                                              static_cast<uint32_t>(list.size())};
+      list.push_back({name, line, g_.lines[line].pos, std::nullopt, path, peer});
+    }
+    return std::move(g_);
+  }
+
+ private:
+  uint32_t copyLine(uint32_t old, uint32_t instance, uint16_t sig) {
+    FlatLine line = whole_.lines[old];
+    line.instance = instance;
+    line.sig = sig;
+    newLine_[old] = static_cast<uint32_t>(g_.lines.size());
+    g_.lines.push_back(line);
+    return newLine_[old];
+  }
+
+  FlatInstance& start(const FlatInstance& from, uint16_t base) {
+    FlatInstance inst = from;
+    inst.base = base;
+    inst.firstLine = static_cast<uint32_t>(g_.lines.size());
+    g_.instances.push_back(std::move(inst));
+    return g_.instances.back();
+  }
+
+  void copyInstance(const FlatInstance& from) {
+    uint32_t id = static_cast<uint32_t>(g_.instances.size());
+    start(from, from.base);
+    for (uint32_t l = from.firstLine; l < from.firstLine + from.lineCount; ++l) copyLine(l, id, whole_.lines[l].sig);
+  }
+
+  // The sender keeps snd; a Send copies it to the network.
+  void sendGateway(const FlatInstance& link) {
+    uint32_t id = static_cast<uint32_t>(g_.instances.size());
+    FlatInstance& inst = start(link, *catalog_.find("Send"));
+    inst.lineCount = 2;
+    copyLine(link.firstLine, id, 0);
+    FlatLine net = whole_.lines[link.firstLine];
+    net.instance = id;
+    net.sig = 1;
+    net.source = {Endpoint::Kind::Choose, kNone};
+    g_.lines.push_back(net);
+    gateways_.push_back({static_cast<uint32_t>(g_.lines.size() - 1), "net:" + link.path,
+                         whole_.domains[whole_.lines[link.firstLine + 1].domain], link.path, false});
+  }
+
+  // The receiver's rcv is what the network delivers.
+  void receiveGateway(const FlatInstance& link) {
+    uint32_t id = static_cast<uint32_t>(g_.instances.size());
+    FlatInstance& inst = start(link, *catalog_.find("Recv"));
+    inst.lineCount = 1;
+    uint32_t rcv = copyLine(link.firstLine + 1, id, 0);
+    gateways_.push_back({rcv, "net:" + link.path, whole_.domains[whole_.lines[link.firstLine].domain], link.path, true});
+  }
+
+  struct Gateway {
+    uint32_t line;
+    std::string name, peer, path;
+    bool input;
+  };
+
+  const Graph& whole_;
+  const Catalog& catalog_;
+  std::vector<bool> keep_;
+  std::vector<uint32_t> newLine_;
+  std::vector<Gateway> gateways_;
+  Graph g_;
+};
+
+}  // namespace
+
+std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& catalog,
+                                   const std::vector<std::string>& domains, DiagnosticSink& diags) {
+  std::vector<bool> keep(whole.graph.domains.size(), false);
+  for (const std::string& d : domains) {
+    auto it = std::find(whole.graph.domains.begin(), whole.graph.domains.end(), d);
+    if (it == whole.graph.domains.end()) {
+      diags.error("usage", {}, "no domain '" + d + "' in the model");
+      return std::nullopt;
+    }
+    keep[it - whole.graph.domains.begin()] = true;
+  }
+  LoadedModel part{whole.model, Projector(whole.graph, catalog, keep).run(), domains};
+  part.model.checks.clear();
+  if (!selfCheckGraph(part.graph, catalog, diags)) return std::nullopt;
+  std::sort(part.projection.begin(), part.projection.end());
+  part.projection.erase(std::unique(part.projection.begin(), part.projection.end()), part.projection.end());
+  return part;
+}
+
+}  // namespace rdc

@@ -1,0 +1,257 @@
+#include "ir/graph/verify.h"
+
+#include <algorithm>
+#include <set>
+
+namespace rdc {
+
+namespace {
+
+// Thrown at the first fault; findGraphFault turns it into its answer.
+struct Fault {
+  std::string message;
+};
+
+std::string lineName(uint32_t l) { return "line " + std::to_string(l); }
+std::string instanceName(uint32_t i) { return "instance " + std::to_string(i); }
+
+class GraphVerifier {
+ public:
+  GraphVerifier(const Graph& graph, const Catalog& catalog) : g_(graph), catalog_(catalog), types_(graph.types) {}
+
+  void run() {
+    uint64_t next = 0;  // where the next instance's lines must start
+    for (uint32_t i = 0; i < g_.instances.size(); ++i) next = instance(i, next);
+    if (next != g_.lines.size()) {
+      throw Fault{"the instances own " + std::to_string(next) + " lines, the graph has " + std::to_string(g_.lines.size())};
+    }
+    for (uint32_t l = 0; l < g_.lines.size(); ++l) line(l);
+    extrinsics(g_.inputs, true);
+    extrinsics(g_.outputs, false);
+    unique(instancePaths(), "instance path");
+  }
+
+ private:
+  // Checks one instance and its lines' layout; returns the end of its lines.
+  uint64_t instance(uint32_t i, uint64_t first) {
+    const FlatInstance& inst = g_.instances[i];
+    const std::string who = instanceName(i);
+    if (inst.base >= catalog_.all().size()) throw Fault{who + ": unknown base component " + std::to_string(inst.base)};
+    const BaseComponent& base = catalog_.at(inst.base);
+    if (inst.args.size() != base.valueParams.size()) {
+      throw Fault{who + " (" + base.name + "): " + std::to_string(inst.args.size()) + " arguments, the catalog says " +
+                  std::to_string(base.valueParams.size())};
+    }
+    if (inst.firstLine != first) throw Fault{who + ": its lines start at " + std::to_string(inst.firstLine) + ", expected " + std::to_string(first)};
+    std::vector<uint64_t> sizes = blockSizes(i, inst, base);
+    uint64_t count = 0;
+    for (uint64_t s : sizes) count += s;
+    if (inst.lineCount != count) {
+      throw Fault{who + " (" + base.name + "): " + std::to_string(inst.lineCount) + " lines, its signature and arguments make " +
+                  std::to_string(count)};
+    }
+    if (first + count > g_.lines.size()) throw Fault{who + ": its lines run past the end of the line table"};
+    uint32_t l = inst.firstLine;
+    for (uint16_t sig = 0; sig < sizes.size(); ++sig) {
+      for (uint32_t e = 0; e < sizes[sig]; ++e, ++l) {
+        const FlatLine& line = g_.lines[l];
+        if (line.instance != i || line.sig != sig || line.element != e) {
+          throw Fault{lineName(l) + " is not line " + std::to_string(sig) + "[" + std::to_string(e) + "] of " + who};
+        }
+      }
+    }
+    return first + count;
+  }
+
+  // The number of lines per signature line: 1 for a scalar, n for a bundle.
+  std::vector<uint64_t> blockSizes(uint32_t i, const FlatInstance& inst, const BaseComponent& base) {
+    const std::string who = instanceName(i) + " (" + base.name + ")";
+    if (base.variadicArgs != (inst.fn != kNone)) throw Fault{who + ": an Fn body on a component that is not Fn, or none on an Fn"};
+    if (base.variadicArgs) {
+      fnBody(who, inst);
+      return std::vector<uint64_t>(g_.fns[inst.fn].args.size() + 1, 1);
+    }
+    for (size_t p = 0; p < inst.args.size(); ++p) {
+      bool isSize = std::any_of(base.lines.begin(), base.lines.end(), [&](const LineSig& s) { return s.sizeParam == static_cast<int>(p); });
+      if (isSize && (inst.args[p] < 1 || static_cast<uint64_t>(inst.args[p]) > g_.lines.size())) {
+        throw Fault{who + ": bundle size " + base.valueParams[p] + " = " + std::to_string(inst.args[p]) + " is not in 1.." +
+                    std::to_string(g_.lines.size())};
+      }
+    }
+    if (base.name == "Quorum" && (inst.args[1] < 1 || inst.args[1] > inst.args[0])) {
+      throw Fault{who + ": k = " + std::to_string(inst.args[1]) + " is not in 1..n"};
+    }
+    std::vector<uint64_t> sizes;
+    for (const LineSig& s : base.lines) sizes.push_back(s.sizeParam < 0 ? 1 : static_cast<uint64_t>(inst.args[s.sizeParam]));
+    return sizes;
+  }
+
+  void fnBody(const std::string& who, const FlatInstance& inst) {
+    if (inst.fn >= g_.fns.size()) throw Fault{who + ": Fn body " + std::to_string(inst.fn) + " out of range"};
+    const FnBody& fn = g_.fns[inst.fn];
+    if (!fn.expr) throw Fault{who + ": an Fn without an expression"};
+    std::set<std::string> names(fn.args.begin(), fn.args.end());
+    if (names.size() != fn.args.size() || names.count("") || names.count("r")) throw Fault{who + ": Fn argument names are empty, `r` or repeated"};
+    for (const auto& c : fn.consts) names.insert(c.first);
+    for (const std::string& name : freeNames(*fn.expr)) {
+      if (!names.count(name)) throw Fault{who + ": its expression reads '" + name + "', neither an argument nor a constant"};
+    }
+  }
+
+  void line(uint32_t l) {
+    const FlatLine& line = g_.lines[l];
+    const std::string who = lineName(l);
+    if (line.type >= g_.types.size()) throw Fault{who + ": type " + std::to_string(line.type) + " out of range"};
+    if (line.domain >= g_.domains.size()) throw Fault{who + ": domain " + std::to_string(line.domain) + " out of range"};
+    sameAsInstance(l);
+    endpoint(l, line.source, true);
+    endpoint(l, line.sink, false);
+  }
+
+  // Types and domains that the catalog ties within one instance.
+  void sameAsInstance(uint32_t l) {
+    const FlatLine& line = g_.lines[l];
+    const FlatInstance& inst = g_.instances[line.instance];
+    const BaseComponent& base = catalog_.at(inst.base);
+    const LineSig* sig = g_.signature(catalog_, l);
+    if (inst.fn != kNone) {
+      if (line.sig == g_.fns[inst.fn].args.size()) fnResultType(l, inst);
+    } else if (!sig->type.generic) {
+      if (line.type != sig->type.fixed) throw Fault{lineName(l) + ": a " + base.name + "'s " + sig->name + " must be a " + g_.types.name(sig->type.fixed)};
+    } else if (!sig->type.perElement) {
+      for (uint32_t o = inst.firstLine; o < l; ++o) {
+        const LineTypeSig& t = base.lines[g_.lines[o].sig].type;
+        if (t.generic && !t.perElement) {
+          if (g_.lines[o].type != line.type) throw Fault{lineName(l) + ": not the type of the other T lines of its " + base.name};
+          break;
+        }
+      }
+    }
+    bool cross = base.domain == DomainRule::Cross;
+    int side = cross && sig ? sig->side : 0;
+    for (uint32_t o = inst.firstLine; o < l; ++o) {
+      int otherSide = cross ? base.lines[g_.lines[o].sig].side : 0;
+      if (otherSide != side) continue;
+      if (g_.lines[o].domain != line.domain) throw Fault{lineName(l) + ": not in the domain of its " + base.name + "'s other lines"};
+      break;
+    }
+  }
+
+  void fnResultType(uint32_t l, const FlatInstance& inst) {
+    const FnBody& fn = g_.fns[inst.fn];
+    TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
+      for (size_t a = 0; a < fn.args.size(); ++a) {
+        if (fn.args[a] == name) return g_.lines[inst.firstLine + a].type;
+      }
+      for (const auto& c : fn.consts) {
+        if (c.first == name) return TypeTable::kInt;
+      }
+      return std::nullopt;
+    };
+    ExprError error;
+    auto t = typeOfExpr(*fn.expr, lookup, types_, &error);
+    if (!t || *t != g_.lines[l].type) throw Fault{lineName(l) + ": an Fn result whose type is not its expression's"};
+  }
+
+  void endpoint(uint32_t l, const Endpoint& e, bool isSource) {
+    const FlatLine& line = g_.lines[l];
+    const std::string who = lineName(l) + (isSource ? "'s source" : "'s sink");
+    using K = Endpoint::Kind;
+    switch (e.kind) {
+      case K::Wire: {
+        if (e.ref >= g_.lines.size()) throw Fault{who + ": a wire to line " + std::to_string(e.ref) + ", which does not exist"};
+        const FlatLine& peer = g_.lines[e.ref];
+        const Endpoint& back = isSource ? peer.sink : peer.source;
+        if (back.kind != K::Wire || back.ref != l) throw Fault{who + ": a wire to line " + std::to_string(e.ref) + ", which does not wire back"};
+        if (peer.type != line.type) throw Fault{who + ": a wire between lines of different types"};
+        if (peer.domain != line.domain) throw Fault{who + ": a wire between lines of different domains"};
+        return;
+      }
+      case K::Const:
+        if (!isSource || e.ref >= g_.constants.size()) throw Fault{who + ": a bad constant"};
+        if (!valueFits(g_.constants[e.ref], line.type, g_.types)) throw Fault{who + ": a constant that is not a " + g_.types.name(line.type)};
+        return;
+      case K::Input:
+        if (!isSource || e.ref >= g_.inputs.size() || g_.inputs[e.ref].line != l) throw Fault{who + ": a bad extrinsic input"};
+        return;
+      case K::Output:
+        if (isSource || e.ref >= g_.outputs.size() || g_.outputs[e.ref].line != l) throw Fault{who + ": a bad extrinsic output"};
+        return;
+      case K::Choose: {
+        const LineSig* sig = g_.signature(catalog_, l);
+        if (!isSource || !sig || !sig->choosable) throw Fault{who + ": `choose` on a line that is not choosable"};
+        return;
+      }
+      case K::Never:
+        if (!isSource) throw Fault{who + ": a source kind used as a sink"};
+        return;
+      case K::Drop:
+        if (isSource) throw Fault{who + ": a sink kind used as a source"};
+        return;
+    }
+    throw Fault{who + ": unknown endpoint kind " + std::to_string(static_cast<int>(e.kind))};
+  }
+
+  void extrinsics(const std::vector<Extrinsic>& xs, bool input) {
+    const char* what = input ? "input" : "output";
+    std::vector<std::string> names;
+    for (uint32_t i = 0; i < xs.size(); ++i) {
+      const Extrinsic& x = xs[i];
+      std::string who = std::string(what) + " " + std::to_string(i);
+      if (x.line >= g_.lines.size()) throw Fault{who + ": line " + std::to_string(x.line) + " out of range"};
+      const Endpoint& e = input ? g_.lines[x.line].source : g_.lines[x.line].sink;
+      if (e.kind != (input ? Endpoint::Kind::Input : Endpoint::Kind::Output) || e.ref != i) throw Fault{who + ": not attached to its line"};
+      if (x.defaultValue && !valueFits(*x.defaultValue, g_.lines[x.line].type, g_.types)) {
+        throw Fault{who + ": a default that is not a " + g_.types.name(g_.lines[x.line].type)};
+      }
+      names.push_back(x.name);
+    }
+    unique(std::move(names), std::string(what) + " name");
+  }
+
+  std::vector<std::string> instancePaths() const {
+    std::vector<std::string> paths;
+    paths.reserve(g_.instances.size());
+    for (const FlatInstance& inst : g_.instances) paths.push_back(inst.path);
+    return paths;
+  }
+
+  static void unique(std::vector<std::string> names, const std::string& what) {
+    std::sort(names.begin(), names.end());
+    auto twice = std::adjacent_find(names.begin(), names.end());
+    if (twice != names.end()) throw Fault{"two of one " + what + " '" + *twice + "'"};
+  }
+
+  const Graph& g_;
+  const Catalog& catalog_;
+  TypeTable types_;  // typeOfExpr may intern: a copy, so that verifying never changes the graph
+};
+
+}  // namespace
+
+std::optional<std::string> findGraphFault(const Graph& graph, const Catalog& catalog) {
+  try {
+    GraphVerifier(graph, catalog).run();
+  } catch (const Fault& f) {
+    return f.message;
+  }
+  return std::nullopt;
+}
+
+bool verifyGraph(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags, const std::string& code, Pos where) {
+  auto fault = findGraphFault(graph, catalog);
+  if (!fault) return true;
+  diags.error(code, where, "inconsistent graph: " + *fault);
+  return false;
+}
+
+bool selfCheckGraph(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
+#ifdef RDC_VERIFY_GRAPHS
+  return verifyGraph(graph, catalog, diags, "internal");
+#else
+  (void)graph, (void)catalog, (void)diags;
+  return true;
+#endif
+}
+
+}  // namespace rdc

@@ -1,0 +1,443 @@
+#include "ir/io/ir_io.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+
+#include <cstring>
+#include <set>
+
+#include "ir/io/rdc_ir.capnp.h"
+#include "ir/model/syntax.h"
+#include "ir/graph/verify.h"
+
+namespace rdc {
+
+std::string_view toolVersion() { return "rdc 0.1.0"; }
+
+namespace {
+
+namespace s = schema;
+
+// ---- writing ----
+
+void put(s::Pos::Builder b, const Pos& p) {
+  b.setFile(p.file);
+  b.setLine(p.line);
+  b.setCol(p.col);
+}
+
+void put(s::SourceText::Builder b, const std::string& text, const Pos& pos) {
+  b.setText(text);
+  put(b.initPos(), pos);
+}
+
+void putParams(capnp::List<s::Param>::Builder list, const std::vector<ParamDecl>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto b = list[i];
+    b.setName(params[i].name);
+    b.setHasValue(params[i].value.has_value());
+    if (params[i].value) put(b.initValue(), params[i].value->text, params[i].value->pos);
+    put(b.initPos(), params[i].pos);
+  }
+}
+
+void putItems(capnp::List<s::Item>::Builder list, const std::vector<Item>& items) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Item& item = items[i];
+    auto b = list[i];
+    put(b.initPos(), item.pos);
+    switch (item.kind) {
+      case Item::Kind::Instance: {
+        auto inst = b.initInstance();
+        inst.setKey(item.header);
+        auto bindings = inst.initBindings(item.bindings.size());
+        for (size_t k = 0; k < item.bindings.size(); ++k) {
+          const Binding& bind = item.bindings[k];
+          bindings[k].setKey(bind.key);
+          put(bindings[k].initKeyPos(), bind.pos);
+          put(bindings[k].initValue(), bind.text, bind.in.pos);
+        }
+        inst.setHasExpr(item.fnExpr.has_value());
+        if (item.fnExpr) put(inst.initExpr(), item.fnExpr->text, item.fnExpr->pos);
+        break;
+      }
+      case Item::Kind::Wire: put(b.initWire(), item.header, item.pos); break;
+      case Item::Kind::For: {
+        auto box = b.initForBox();
+        box.setHeader(item.header);
+        putItems(box.initBody(item.body.size()), item.body);
+        break;
+      }
+    }
+  }
+}
+
+void putComponent(s::Component::Builder b, const ComponentDef& c) {
+  b.setName(c.name);
+  b.setDoc(c.doc);
+  putParams(b.initParams(c.params.size()), c.params);
+  auto lines = b.initLines(c.lines.size());
+  for (size_t i = 0; i < c.lines.size(); ++i) {
+    const LineDecl& l = c.lines[i];
+    lines[i].setName(l.name);
+    put(lines[i].initType(), l.typeText, l.pos);
+    auto dims = lines[i].initDims(l.dims.size());
+    for (size_t d = 0; d < l.dims.size(); ++d) put(dims[d], l.dims[d].text, l.dims[d].pos);
+    put(lines[i].initPos(), l.pos);
+  }
+  putItems(b.initBody(c.body.size()), c.body);
+  put(b.initPos(), c.pos);
+  b.setFromStd(c.fromStd);
+  auto typeParams = b.initTypeParams(c.typeParams.size());
+  for (size_t i = 0; i < c.typeParams.size(); ++i) typeParams.set(i, c.typeParams[i]);
+}
+
+void putModel(s::Model::Builder b, const Model& m) {
+  b.setName(m.name);
+  b.setDoc(m.doc);
+  putParams(b.initParams(m.params.size()), m.params);
+  auto domains = b.initDomains(m.domains.size());
+  for (size_t i = 0; i < m.domains.size(); ++i) {
+    domains[i].setName(m.domains[i].name);
+    domains[i].setFamily(m.domains[i].size.has_value());
+    if (m.domains[i].size) put(domains[i].initSize(), m.domains[i].size->text, m.domains[i].size->pos);
+    put(domains[i].initPos(), m.domains[i].pos);
+  }
+  auto uses = b.initUses(m.uses.size());
+  for (size_t i = 0; i < m.uses.size(); ++i) uses.set(i, m.uses[i]);
+  auto comps = b.initComponents(m.components.size());
+  for (size_t i = 0; i < m.components.size(); ++i) putComponent(comps[i], m.components[i]);
+  putComponent(b.initSystem(), m.system);
+  auto checks = b.initChecks(m.checks.size());
+  for (size_t i = 0; i < m.checks.size(); ++i) {
+    checks[i].setName(m.checks[i].name);
+    put(checks[i].initExpr(), m.checks[i].expr.text, m.checks[i].expr.pos);
+  }
+  put(b.initPos(), m.pos);
+}
+
+void putNamedInts(capnp::List<s::NamedInt>::Builder list, const std::vector<std::pair<std::string, int64_t>>& xs) {
+  for (size_t i = 0; i < xs.size(); ++i) {
+    list[i].setName(xs[i].first);
+    list[i].setValue(xs[i].second);
+  }
+}
+
+void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
+  auto insts = b.initInstances(g.instances.size());
+  for (size_t i = 0; i < g.instances.size(); ++i) {
+    const FlatInstance& in = g.instances[i];
+    auto ib = insts[i];
+    ib.setPath(in.path);
+    ib.setBase(catalog.at(in.base).name);
+    auto args = ib.initArgs(in.args.size());
+    for (size_t a = 0; a < in.args.size(); ++a) args.set(a, in.args[a]);
+    ib.setFirstLine(in.firstLine);
+    ib.setLineCount(in.lineCount);
+    put(ib.initPos(), in.pos);
+    if (in.fn != kNone) {
+      const FnBody& fn = g.fns[in.fn];
+      auto fnArgs = ib.initFnArgs(fn.args.size());
+      for (size_t a = 0; a < fn.args.size(); ++a) fnArgs.set(a, fn.args[a]);
+      ib.setFnExpr(fn.text);
+      putNamedInts(ib.initFnConsts(fn.consts.size()), fn.consts);
+    }
+  }
+  auto lines = b.initLines(g.lines.size());
+  for (size_t i = 0; i < g.lines.size(); ++i) {
+    const FlatLine& l = g.lines[i];
+    auto lb = lines[i];
+    lb.setInstance(l.instance);
+    lb.setSig(l.sig);
+    lb.setElement(l.element);
+    lb.setType(l.type);
+    lb.setDomain(l.domain);
+    lb.setSourceKind(static_cast<s::EndpointKind>(l.source.kind));
+    lb.setSourceRef(l.source.ref);
+    lb.setSinkKind(static_cast<s::EndpointKind>(l.sink.kind));
+    lb.setSinkRef(l.sink.ref);
+    lb.setPosFile(l.pos.file);
+    lb.setPosLine(l.pos.line);
+    lb.setPosCol(l.pos.col);
+  }
+  for (bool input : {true, false}) {
+    const std::vector<Extrinsic>& xs = input ? g.inputs : g.outputs;
+    auto list = input ? b.initInputs(xs.size()) : b.initOutputs(xs.size());
+    for (size_t i = 0; i < xs.size(); ++i) {
+      list[i].setName(xs[i].name);
+      list[i].setLine(xs[i].line);
+      put(list[i].initPos(), xs[i].pos);
+      list[i].setGateway(xs[i].gateway);
+      list[i].setPeer(xs[i].peer);
+      list[i].setHasDefault(xs[i].defaultValue.has_value());
+      if (xs[i].defaultValue) list[i].setDefault(xs[i].defaultValue->str());
+    }
+  }
+  auto consts = b.initConstants(g.constants.size());
+  for (size_t i = 0; i < g.constants.size(); ++i) consts.set(i, g.constants[i].str());
+  auto domains = b.initDomains(g.domains.size());
+  for (size_t i = 0; i < g.domains.size(); ++i) domains.set(i, g.domains[i]);
+  auto types = b.initTypes(g.types.size());
+  for (size_t i = 0; i < g.types.size(); ++i) types.set(i, g.types.name(static_cast<TypeId>(i)));
+  putNamedInts(b.initParams(g.params.size()), g.params);
+}
+
+// ---- reading ----
+
+// Thrown inside the reader for any structural inconsistency; caught at the top.
+struct Malformed {
+  std::string message;
+};
+
+class IrReader {
+ public:
+  IrReader(const Catalog& catalog, DiagnosticSink& diags, uint32_t fileBase, uint32_t fileCount)
+      : catalog_(catalog), diags_(diags), fileBase_(fileBase), fileCount_(fileCount) {}
+
+  Pos pos(s::Pos::Reader p) const {
+    if (p.getFile() >= fileCount_) throw Malformed{"a position names file " + std::to_string(p.getFile()) + " of " + std::to_string(fileCount_)};
+    return {fileBase_ + p.getFile(), p.getLine(), p.getCol()};
+  }
+
+  SourceExpr expr(s::SourceText::Reader r) {
+    auto e = syntax::expression(r.getText().cStr(), pos(r.getPos()), diags_);
+    if (!e) throw Malformed{"an expression does not parse"};
+    return *e;
+  }
+
+  std::vector<ParamDecl> params(capnp::List<s::Param>::Reader list) {
+    std::vector<ParamDecl> out;
+    for (auto p : list) {
+      ParamDecl d{p.getName().cStr(), std::nullopt, pos(p.getPos())};
+      if (p.getHasValue()) d.value = expr(p.getValue());
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  // `loopNesting`: the `for` variables enclosing this body, bounded as in the YAML front end.
+  std::vector<Item> items(capnp::List<s::Item>::Reader list, size_t loopNesting = 0) {
+    std::vector<Item> out;
+    for (auto r : list) {
+      Item item;
+      item.pos = pos(r.getPos());
+      switch (r.which()) {
+        case s::Item::INSTANCE: {
+          auto inst = r.getInstance();
+          item.header = inst.getKey().cStr();
+          if (!syntax::instanceKey(item.header, item.pos, item, diags_)) throw Malformed{"an instance key does not parse"};
+          for (auto b : inst.getBindings()) {
+            Binding bind;
+            bind.key = b.getKey().cStr();
+            bind.pos = pos(b.getKeyPos());
+            bind.text = b.getValue().getText().cStr();
+            if (!syntax::bindingKey(bind.key, bind.pos, bind, diags_) ||
+                !syntax::arrow(bind.text, pos(b.getValue().getPos()), bind.in, bind.out, diags_)) {
+              throw Malformed{"a binding does not parse"};
+            }
+            item.bindings.push_back(std::move(bind));
+          }
+          if (inst.getHasExpr()) item.fnExpr = expr(inst.getExpr());
+          break;
+        }
+        case s::Item::WIRE:
+          item.kind = Item::Kind::Wire;
+          item.header = r.getWire().getText().cStr();
+          if (!syntax::arrow(item.header, item.pos, item.from, item.to, diags_)) throw Malformed{"a wire does not parse"};
+          break;
+        case s::Item::FOR_BOX:
+          item.kind = Item::Kind::For;
+          item.header = r.getForBox().getHeader().cStr();
+          if (!syntax::forHeader(item.header, item.pos, item.loops, diags_)) throw Malformed{"a for header does not parse"};
+          if (loopNesting + item.loops.size() > syntax::kMaxLoopNesting) throw Malformed{"`for` loops nested too deeply"};
+          item.body = items(r.getForBox().getBody(), loopNesting + item.loops.size());
+          break;
+        default: throw Malformed{"an unknown item kind"};
+      }
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  ComponentDef component(s::Component::Reader r) {
+    ComponentDef c;
+    c.name = r.getName().cStr();
+    c.doc = r.getDoc().cStr();
+    c.params = params(r.getParams());
+    for (auto l : r.getLines()) {
+      LineDecl d;
+      d.name = l.getName().cStr();
+      d.typeText = l.getType().getText().cStr();
+      d.pos = pos(l.getPos());
+      for (auto dim : l.getDims()) d.dims.push_back(expr(dim));
+      c.lines.push_back(std::move(d));
+    }
+    c.body = items(r.getBody());
+    c.pos = pos(r.getPos());
+    c.fromStd = r.getFromStd();
+    for (auto t : r.getTypeParams()) c.typeParams.push_back(t.cStr());
+    return c;
+  }
+
+  Model model(s::Model::Reader r) {
+    Model m;
+    m.name = r.getName().cStr();
+    m.doc = r.getDoc().cStr();
+    m.params = params(r.getParams());
+    for (auto d : r.getDomains()) {
+      DomainDecl decl{d.getName().cStr(), std::nullopt, pos(d.getPos())};
+      if (d.getFamily()) decl.size = expr(d.getSize());
+      m.domains.push_back(std::move(decl));
+    }
+    for (auto u : r.getUses()) m.uses.push_back(u.cStr());
+    for (auto c : r.getComponents()) m.components.push_back(component(c));
+    m.system = component(r.getSystem());
+    for (auto c : r.getChecks()) m.checks.push_back({c.getName().cStr(), expr(c.getExpr())});
+    m.pos = pos(r.getPos());
+    return m;
+  }
+
+  Graph graph(s::Graph::Reader r) {
+    Graph g;
+    // Interning the table in order must reproduce the same ids.
+    uint32_t index = 0;
+    for (auto t : r.getTypes()) {
+      std::string error;
+      auto id = g.types.parse(t.cStr(), &error);
+      if (!id || *id != index++) throw Malformed{"bad type table entry '" + std::string(t.cStr()) + "'"};
+    }
+    for (auto d : r.getDomains()) g.domains.push_back(d.cStr());
+    for (auto c : r.getConstants()) {
+      ExprError error;
+      auto v = parseValue(c.cStr(), &error);
+      if (!v) throw Malformed{"bad constant '" + std::string(c.cStr()) + "'"};
+      g.constants.push_back(std::move(*v));
+    }
+    for (auto p : r.getParams()) g.params.emplace_back(p.getName().cStr(), p.getValue());
+    auto lines = r.getLines();
+    uint32_t lineCount = lines.size();
+    for (auto in : r.getInstances()) {
+      FlatInstance inst;
+      inst.path = in.getPath().cStr();
+      auto base = catalog_.find(in.getBase().cStr());
+      if (!base) throw Malformed{"unknown base component '" + std::string(in.getBase().cStr()) + "'"};
+      inst.base = *base;
+      for (int64_t a : in.getArgs()) inst.args.push_back(a);
+      inst.firstLine = in.getFirstLine();
+      inst.lineCount = in.getLineCount();
+      if (inst.firstLine > lineCount || inst.lineCount > lineCount - inst.firstLine) throw Malformed{"instance lines out of range"};
+      inst.pos = pos(in.getPos());
+      if (catalog_.at(inst.base).variadicArgs) {
+        FnBody fn;
+        for (auto a : in.getFnArgs()) fn.args.push_back(a.cStr());
+        fn.text = in.getFnExpr().cStr();
+        for (auto c : in.getFnConsts()) fn.consts.emplace_back(c.getName().cStr(), c.getValue());
+        ExprError error;
+        fn.expr = parseExpr(fn.text, &error);
+        if (!fn.expr) throw Malformed{"bad Fn expression in " + inst.path};
+        inst.fn = static_cast<uint32_t>(g.fns.size());
+        g.fns.push_back(std::move(fn));
+      }
+      g.instances.push_back(std::move(inst));
+    }
+    g.lines.reserve(lineCount);
+    for (auto l : lines) {
+      FlatLine line;
+      line.instance = l.getInstance();
+      line.sig = l.getSig();
+      line.element = l.getElement();
+      line.type = l.getType();
+      line.domain = l.getDomain();
+      line.source = {static_cast<Endpoint::Kind>(l.getSourceKind()), l.getSourceRef()};
+      line.sink = {static_cast<Endpoint::Kind>(l.getSinkKind()), l.getSinkRef()};
+      if (l.getPosFile() >= fileCount_) throw Malformed{"a line position names an unknown file"};
+      line.pos = {fileBase_ + l.getPosFile(), l.getPosLine(), l.getPosCol()};
+      g.lines.push_back(line);
+    }
+    for (bool input : {true, false}) {
+      for (auto x : input ? r.getInputs() : r.getOutputs()) {
+        Extrinsic e{x.getName().cStr(), x.getLine(), pos(x.getPos()), std::nullopt, x.getGateway().cStr(), x.getPeer().cStr()};
+        if (x.getHasDefault()) {
+          ExprError error;
+          e.defaultValue = parseValue(x.getDefault().cStr(), &error);
+          if (!e.defaultValue) throw Malformed{"bad default of input '" + e.name + "'"};
+        }
+        (input ? g.inputs : g.outputs).push_back(std::move(e));
+      }
+    }
+    // Every index and count is checked before any tool uses the graph.
+    if (auto fault = findGraphFault(g, catalog_)) throw Malformed{*fault};
+    return g;
+  }
+
+ private:
+  const Catalog& catalog_;
+  DiagnosticSink& diags_;
+  uint32_t fileBase_, fileCount_;
+};
+
+}  // namespace
+
+std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags) {
+  capnp::MallocMessageBuilder message;
+  auto root = message.initRoot<s::IrFile>();
+  root.setMagic(s::IR_MAGIC);
+  root.setVersion(s::IR_VERSION);
+  root.setToolVersion(std::string(toolVersion()));
+  auto files = root.initFiles(diags.files().size());
+  for (size_t i = 0; i < diags.files().size(); ++i) files.set(i, diags.files()[i]);
+  putModel(root.initModel(), loaded.model);
+  putGraph(root.initGraph(), loaded.graph, catalog);
+  auto projection = root.initProjection(loaded.projection.size());
+  for (size_t i = 0; i < loaded.projection.size(); ++i) projection.set(i, loaded.projection[i]);
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+bool looksLikeIr(std::string_view bytes) {
+  return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr;
+}
+
+std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName,
+                                  const Catalog& catalog, DiagnosticSink& diags) {
+  // The IR's own file table is appended as is, so that reading and writing
+  // IR again reproduces the same bytes; the IR file itself is named only
+  // when it is reported as malformed.
+  auto malformed = [&](const std::string& why) -> std::optional<LoadedModel> {
+    diags.error("ir-malformed", {diags.addFile(fileName), 0, 0}, "not a valid rdc IR file: " + why);
+    return std::nullopt;
+  };
+  if (bytes.size() % sizeof(capnp::word) != 0 || bytes.size() < 16) {
+    return malformed("its size (" + std::to_string(bytes.size()) + " bytes) is not a whole Cap'n Proto message (truncated?)");
+  }
+  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  size_t errorsBefore = diags.errorCount();
+  try {
+    capnp::ReaderOptions options;
+    options.traversalLimitInWords = 4 * words.size() + 1024;  // no amplification beyond the file
+    options.nestingLimit = 512;
+    capnp::FlatArrayMessageReader message(words, options);
+    auto root = message.getRoot<s::IrFile>();
+    if (root.getMagic() != s::IR_MAGIC) return malformed("wrong magic number (is this an rdc IR file?)");
+    if (root.getVersion() != s::IR_VERSION) {
+      return malformed("IR version " + std::to_string(root.getVersion()) + ", this tool reads version " +
+                       std::to_string(s::IR_VERSION));
+    }
+    uint32_t fileBase = static_cast<uint32_t>(diags.files().size());
+    for (auto f : root.getFiles()) diags.addFile(f.cStr());
+    IrReader reader(catalog, diags, fileBase, root.getFiles().size());
+    LoadedModel loaded{reader.model(root.getModel()), reader.graph(root.getGraph()), {}};
+    for (auto d : root.getProjection()) loaded.projection.push_back(d.cStr());
+    if (diags.errorCount() > errorsBefore) return malformed("its model does not parse");
+    return loaded;
+  } catch (const Malformed& m) {
+    return malformed(m.message);
+  } catch (const kj::Exception& e) {
+    return malformed(libraryReason(e.getDescription().cStr()));
+  }
+}
+
+}  // namespace rdc

@@ -1,0 +1,172 @@
+# The rdc intermediate representation: the hierarchical model (as written,
+# with source positions) and the elaborated flat graph. Written by rdc-lint,
+# read by every other tool. Inspect a file with:
+#   capnp convert binary:json ir/io/rdc_ir.capnp IrFile < model.rdc.ir
+@0xc01089a6a5ec7280;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("rdc::schema");
+
+const irMagic :UInt64 = 0x5244434952303031;  # "RDCIR001"
+const irVersion :UInt32 = 1;
+
+struct IrFile {
+  magic @0 :UInt64;        # always irMagic
+  version @1 :UInt32;      # irVersion; readers reject other versions
+  toolVersion @2 :Text;
+  files @3 :List(Text);    # Pos.file indexes this table
+  model @4 :Model;
+  graph @5 :Graph;
+  projection @6 :List(Text);  # the domains this graph was projected onto (empty: the whole model)
+}
+
+struct Pos {
+  file @0 :UInt32;
+  line @1 :UInt32;         # 1-based; 0 = no position
+  col @2 :UInt32;
+}
+
+struct SourceText {        # an expression or textual form, parsed on reading
+  text @0 :Text;
+  pos @1 :Pos;
+}
+
+# ---- the hierarchical model ----
+
+struct Model {
+  name @0 :Text;
+  doc @1 :Text;
+  params @2 :List(Param);
+  domains @3 :List(DomainDecl);
+  uses @4 :List(Text);
+  components @5 :List(Component);
+  system @6 :Component;
+  checks @7 :List(Check);
+  pos @8 :Pos;
+}
+
+struct Param {
+  name @0 :Text;
+  hasValue @1 :Bool;
+  value @2 :SourceText;
+  pos @3 :Pos;
+}
+
+struct DomainDecl {
+  name @0 :Text;
+  family @1 :Bool;         # node[0..size-1]; false: a single domain
+  size @2 :SourceText;
+  pos @3 :Pos;
+}
+
+struct Component {
+  name @0 :Text;
+  doc @1 :Text;
+  params @2 :List(Param);
+  lines @3 :List(LineDecl);
+  body @4 :List(Item);
+  pos @5 :Pos;
+  fromStd @6 :Bool;
+  typeParams @7 :List(Text);
+}
+
+struct LineDecl {
+  name @0 :Text;
+  type @1 :SourceText;     # value type, e.g. Opt<Int>
+  dims @2 :List(SourceText);
+  pos @3 :Pos;
+}
+
+struct Item {
+  pos @0 :Pos;
+  union {
+    instance :group {
+      key @1 :Text;        # Component<args> name[idx] @ domain
+      bindings @2 :List(BindingText);
+      hasExpr @3 :Bool;
+      expr @4 :SourceText; # Fn's expression
+    }
+    wire @5 :SourceText;   # FROM -> TO
+    forBox :group {
+      header @6 :Text;     # i in 0..n, ...
+      body @7 :List(Item);
+    }
+  }
+}
+
+struct BindingText {
+  key @0 :Text;            # line or line[idx]
+  keyPos @1 :Pos;
+  value @2 :SourceText;    # IN -> OUT
+}
+
+struct Check {
+  name @0 :Text;
+  expr @1 :SourceText;
+}
+
+# ---- the elaborated graph ----
+
+struct Graph {
+  instances @0 :List(Instance);
+  lines @1 :List(Line);
+  inputs @2 :List(Extrinsic);
+  outputs @3 :List(Extrinsic);
+  constants @4 :List(Text);   # literal spelling of each constant value
+  domains @5 :List(Text);     # node[0], ...
+  types @6 :List(Text);       # canonical type names; Line.type indexes this table
+  params @7 :List(NamedInt);  # evaluated global parameters
+}
+
+struct NamedInt {
+  name @0 :Text;
+  value @1 :Int64;
+}
+
+struct Instance {
+  path @0 :Text;           # rb.echo[2].link[3]
+  base @1 :Text;           # catalog component name
+  args @2 :List(Int64);
+  firstLine @3 :UInt32;
+  lineCount @4 :UInt32;
+  pos @5 :Pos;
+  fnArgs @6 :List(Text);
+  fnExpr @7 :Text;
+  fnConsts @8 :List(NamedInt);
+}
+
+enum EndpointKind {
+  wire @0;
+  choose @1;
+  never @2;
+  const @3;
+  input @4;
+  output @5;
+  drop @6;
+}
+
+# Flat fields (not nested structs) keep a million lines compact.
+struct Line {
+  instance @0 :UInt32;
+  sig @1 :UInt16;          # signature line index (Fn: arguments, then r)
+  element @2 :UInt32;      # element of a bundle line
+  type @3 :UInt32;
+  domain @4 :UInt32;
+  sourceKind @5 :EndpointKind;
+  sourceRef @6 :UInt32;    # wire: peer line; const: constant; input: input index
+  sinkKind @7 :EndpointKind;
+  sinkRef @8 :UInt32;
+  posFile @9 :UInt32;
+  posLine @10 :UInt32;
+  posCol @11 :UInt32;
+}
+
+struct Extrinsic {
+  name @0 :Text;
+  line @1 :UInt32;
+  pos @2 :Pos;
+  hasDefault @3 :Bool;
+  default @4 :Text;          # inputs: the model's default value (a literal)
+  gateway @5 :Text;          # projections: the path of the cut Link ("" otherwise)
+  peer @6 :Text;             # projections: the domain at the gateway's other end
+}

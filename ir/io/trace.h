@@ -1,0 +1,61 @@
+// A trace as a value: what determined a run (its header) and what each line
+// end carried, when and how. Written and read by trace_io.h; produced by the
+// engine, which sees no file format.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/lang/value.h"
+
+namespace rdc {
+
+/// How a line end got its value.
+enum class How : uint8_t { Computed, Chosen, Forced, Input };
+const char* howName(How how);
+
+using NamedTexts = std::vector<std::pair<std::string, std::string>>;
+
+/// Everything that determined the run, so that it can be reproduced.
+struct TraceHeader {
+  std::string toolVersion;
+  std::string modelName;
+  uint64_t modelHash = 0;
+  NamedTexts params;
+  uint64_t seed = 0;
+  std::string latency;
+  NamedTexts linkLatency;  ///< path glob -> latency model
+  NamedTexts crashes;      ///< domain -> crash time
+  std::vector<std::string> byzantine;
+  NamedTexts inputs;       ///< input name -> value
+  NamedTexts forces;       ///< line path -> value
+  int64_t until = INT64_MAX;
+  std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
+  std::vector<std::string> domains;
+  std::vector<uint32_t> lineDomains;   ///< per line: index into domains
+};
+
+struct TraceEvent {
+  uint32_t line = 0;
+  bool output = false;  ///< the output end (else the input end)
+  int64_t time = 0;
+  How how = How::Computed;
+  Value value;
+};
+
+/// A trace as the readers return it, checked so that every consumer can
+/// trust it: line paths are `instance.line` without NUL or control
+/// characters, unique, as are domain names; every event names a line of the
+/// table, has a known `how`, a time in [0, endTime] not before the previous
+/// event's, and a value of the same type as the line's other values;
+/// 0 <= endTime <= until, endTime < INT64_MAX (which means "never").
+struct Trace {
+  TraceHeader header;
+  std::vector<TraceEvent> events;
+  bool complete = false;  ///< the footer was read (the run was not cut short)
+  int64_t endTime = 0;
+};
+
+}  // namespace rdc

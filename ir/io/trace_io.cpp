@@ -1,0 +1,402 @@
+#include "ir/io/trace_io.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <fcntl.h>
+#include <kj/io.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "ir/io/trace.capnp.h"
+
+#include <functional>
+
+namespace rdc {
+
+const char* howName(How how) {
+  switch (how) {
+    case How::Computed: return "computed";
+    case How::Chosen: return "chosen";
+    case How::Forced: return "forced";
+    case How::Input: return "input";
+  }
+  return "?";
+}
+
+namespace {
+
+namespace s = schema;
+// Bounds on what one chunk may hold. Cap'n Proto counts an element of a list
+// of empty structs as one word, so a few bytes can claim millions of entries:
+// every list is checked against a bound before it is copied.
+constexpr size_t kMaxChunkEvents = 1 << 16;
+constexpr size_t kMaxNamed = 1 << 16;
+constexpr size_t kMaxLines = 1 << 23;
+constexpr size_t kMaxTupleItems = 1 << 12;
+constexpr size_t kChunkEvents = 1024;  // a killed run loses at most this many events
+constexpr int kMaxValueDepth = 64;
+constexpr int64_t kNever = INT64_MAX;  // "never available", not a time an event can have
+
+void putValue(s::Value::Builder b, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Unit: b.setUnit(); break;
+    case Value::Kind::Bool: b.setBool(v.i != 0); break;
+    case Value::Kind::Int: b.setInt(v.i); break;
+    case Value::Kind::Duration: b.setDuration(v.i); break;
+    case Value::Kind::Bytes:
+      b.setBytes(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes.data()), v.bytes.size()));
+      break;
+    case Value::Kind::Nil: b.setNil(); break;
+    case Value::Kind::Tuple: {
+      auto items = b.initTuple(v.items.size());
+      for (size_t i = 0; i < v.items.size(); ++i) putValue(items[i], v.items[i]);
+      break;
+    }
+  }
+}
+
+struct Malformed {
+  std::string message;
+};
+
+template <typename List>
+void bounded(List list, size_t most, const char* what) {
+  if (list.size() > most) throw Malformed{std::string("too many ") + what + " (" + std::to_string(list.size()) + ")"};
+}
+
+Value getValue(s::Value::Reader r, int depth) {
+  if (depth > kMaxValueDepth) throw Malformed{"a value nested too deeply"};
+  switch (r.which()) {
+    case s::Value::UNIT: return Value::unit();
+    case s::Value::BOOL: return Value::boolean(r.getBool());
+    case s::Value::INT: return Value::integer(r.getInt());
+    case s::Value::DURATION: return Value::duration(r.getDuration());
+    case s::Value::BYTES: {
+      auto d = r.getBytes();
+      return Value{Value::Kind::Bytes, 0, std::string(reinterpret_cast<const char*>(d.begin()), d.size()), {}};
+    }
+    case s::Value::NIL: return Value::nil();
+    case s::Value::TUPLE: {
+      Value t{Value::Kind::Tuple, 0, "", {}};
+      bounded(r.getTuple(), kMaxTupleItems, "tuple items");
+      for (auto item : r.getTuple()) t.items.push_back(getValue(item, depth + 1));
+      return t;
+    }
+  }
+  throw Malformed{"an unknown kind of value"};
+}
+
+void putNamed(capnp::List<s::NamedText>::Builder list, const NamedTexts& xs) {
+  for (size_t i = 0; i < xs.size(); ++i) {
+    list[i].setName(xs[i].first);
+    list[i].setValue(xs[i].second);
+  }
+}
+
+NamedTexts getNamed(capnp::List<s::NamedText>::Reader list) {
+  bounded(list, kMaxNamed, "named values");
+  NamedTexts out;
+  for (auto x : list) out.emplace_back(x.getName().cStr(), x.getValue().cStr());
+  return out;
+}
+
+// A name as written, refused if it hides NUL bytes (cStr() would cut it) or
+// control characters (it is printed and matched by the tools).
+std::string cleanText(capnp::Text::Reader text, const char* what) {
+  std::string_view s(text.begin(), text.size());
+  bool clean = !s.empty() && std::none_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (!clean) throw Malformed{std::string("an empty ") + what + " or one with NUL or control characters"};
+  return std::string(s);
+}
+
+// A line path is `instance.line`: something on both sides of its last dot.
+std::string linePath(capnp::Text::Reader text) {
+  std::string path = cleanText(text, "line path");
+  size_t dot = path.rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == path.size()) {
+    throw Malformed{"line path '" + path + "' is not of the form instance.line"};
+  }
+  return path;
+}
+
+void requireUnique(std::vector<std::string> names, const char* what) {
+  std::sort(names.begin(), names.end());
+  auto twice = std::adjacent_find(names.begin(), names.end());
+  if (twice != names.end()) throw Malformed{std::string("two ") + what + " '" + *twice + "'"};
+}
+
+// Whether `v` has the shape of the values seen before on its line (`shape`,
+// refined as values come): one kind, tuples of one size; nil fits any Opt.
+bool fitsShape(Value& shape, const Value& v) {
+  if (v.kind == Value::Kind::Nil) return true;
+  if (shape.kind == Value::Kind::Nil) {
+    shape = v;
+    return true;
+  }
+  if (shape.kind != v.kind) return false;
+  if (v.kind != Value::Kind::Tuple) return true;
+  if (shape.items.size() != v.items.size()) return false;
+  for (size_t k = 0; k < v.items.size(); ++k) {
+    if (!fitsShape(shape.items[k], v.items[k])) return false;
+  }
+  return true;
+}
+
+void writeAll(int fd, kj::ArrayPtr<const kj::byte> bytes) {
+  kj::FdOutputStream out(fd);
+  out.write(bytes.begin(), bytes.size());
+}
+
+}  // namespace
+
+std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, DiagnosticSink& diags) {
+  if (path == "-") return std::unique_ptr<TraceWriter>(new TraceWriter(STDOUT_FILENO, false));
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the trace: " + std::string(std::strerror(errno)));
+    return nullptr;
+  }
+  return std::unique_ptr<TraceWriter>(new TraceWriter(fd, true));
+}
+
+TraceWriter::TraceWriter(int fd, bool owned) : fd_(fd), owned_(owned) { pending_.reserve(kChunkEvents); }
+
+TraceWriter::~TraceWriter() {
+  if (owned_) ::close(fd_);
+}
+
+void TraceWriter::header(const TraceHeader& h) {
+  capnp::MallocMessageBuilder message;
+  auto b = message.initRoot<s::TraceChunk>().initHeader();
+  b.setMagic(s::TRACE_MAGIC);
+  b.setVersion(s::TRACE_VERSION);
+  b.setToolVersion(h.toolVersion);
+  b.setModelName(h.modelName);
+  b.setModelHash(h.modelHash);
+  putNamed(b.initParams(h.params.size()), h.params);
+  b.setSeed(h.seed);
+  b.setLatency(h.latency);
+  putNamed(b.initLinkLatency(h.linkLatency.size()), h.linkLatency);
+  putNamed(b.initCrashes(h.crashes.size()), h.crashes);
+  auto byz = b.initByzantine(h.byzantine.size());
+  for (size_t i = 0; i < h.byzantine.size(); ++i) byz.set(i, h.byzantine[i]);
+  putNamed(b.initInputs(h.inputs.size()), h.inputs);
+  putNamed(b.initForces(h.forces.size()), h.forces);
+  b.setUntil(h.until);
+  auto paths = b.initLinePaths(h.linePaths.size());
+  for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
+  auto domains = b.initDomains(h.domains.size());
+  for (size_t i = 0; i < h.domains.size(); ++i) domains.set(i, h.domains[i]);
+  auto lineDomains = b.initLineDomains(h.lineDomains.size());
+  for (size_t i = 0; i < h.lineDomains.size(); ++i) lineDomains.set(i, h.lineDomains[i]);
+  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+}
+
+void TraceWriter::event(uint32_t line, bool output, int64_t time, How how, const Value& value) {
+  pending_.push_back({line, output, time, how, value});
+  if (pending_.size() == kChunkEvents) flush();
+}
+
+void TraceWriter::flush() {
+  if (pending_.empty()) return;
+  capnp::MallocMessageBuilder message;
+  auto events = message.initRoot<s::TraceChunk>().initEvents(pending_.size());
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    const TraceEvent& e = pending_[i];
+    auto b = events[i];
+    b.setLine(e.line);
+    b.setOutput(e.output);
+    b.setTime(e.time);
+    b.setHow(static_cast<s::How>(e.how));
+    putValue(b.initValue(), e.value);
+  }
+  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+  pending_.clear();
+}
+
+void TraceWriter::finish(uint64_t events, int64_t endTime) {
+  flush();
+  capnp::MallocMessageBuilder message;
+  auto f = message.initRoot<s::TraceChunk>().initFooter();
+  f.setEvents(events);
+  f.setEndTime(endTime);
+  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+}
+
+TraceReader::TraceReader(kj::Own<kj::InputStream> source, const std::string& fileName, DiagnosticSink& diags,
+                         bool acceptPrefix)
+    : source_(std::move(source)), input_(*source_), fileName_(fileName), diags_(diags), acceptPrefix_(acceptPrefix) {}
+
+TraceReader::~TraceReader() = default;
+
+bool TraceReader::fail(const std::string& why) {
+  if (!failed_) diags_.error("trace-malformed", {diags_.addFile(fileName_), 0, 0}, "not a valid rdc trace: " + why);
+  failed_ = true;
+  return false;
+}
+
+std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, DiagnosticSink& diags, bool acceptPrefix) {
+  int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  std::string name = path == "-" ? "<stdin>" : path;
+  if (fd < 0) {
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
+    return nullptr;
+  }
+  kj::Own<kj::InputStream> stream = path == "-" ? kj::heap<kj::FdInputStream>(fd)
+                                                : kj::heap<kj::FdInputStream>(kj::AutoCloseFd(fd));
+  auto reader = std::unique_ptr<TraceReader>(new TraceReader(std::move(stream), name, diags, acceptPrefix));
+  if (!reader->readHeader()) return nullptr;
+  return reader;
+}
+
+// Reads one framed message; false at a clean end of the stream or on an error.
+bool TraceReader::nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use) {
+  if (failed_ || done_) return false;
+  try {
+    if (input_.tryGetReadBuffer().size() == 0) {
+      done_ = true;
+      return false;
+    }
+    capnp::ReaderOptions options;
+    options.traversalLimitInWords = 32 * 1024 * 1024;  // no chunk is near this; a hostile one stops here
+    options.nestingLimit = kMaxValueDepth + 16;
+    capnp::InputStreamMessageReader message(input_, options);
+    return use(message.getRoot<schema::TraceChunk>());
+  } catch (const Malformed& m) {
+    return fail(m.message);
+  } catch (const kj::Exception& e) {
+    if (acceptPrefix_ && sawHeader_ && !sawFooter_) {  // a run killed mid-chunk
+      done_ = true;
+      return false;
+    }
+    return fail(libraryReason(e.getDescription().cStr()));
+  }
+}
+
+bool TraceReader::readHeader() {
+  bool got = nextChunk([&](s::TraceChunk::Reader chunk) {
+    if (chunk.which() != s::TraceChunk::HEADER) return fail("it does not start with a header");
+    auto h = chunk.getHeader();
+    if (h.getMagic() != s::TRACE_MAGIC) return fail("wrong magic number (is this an rdc trace?)");
+    if (h.getVersion() != s::TRACE_VERSION) return fail("trace version " + std::to_string(h.getVersion()));
+    TraceHeader& th = header_;
+    th.toolVersion = h.getToolVersion().cStr();
+    th.modelName = h.getModelName().cStr();
+    th.modelHash = h.getModelHash();
+    th.params = getNamed(h.getParams());
+    th.seed = h.getSeed();
+    th.latency = h.getLatency().cStr();
+    th.linkLatency = getNamed(h.getLinkLatency());
+    th.crashes = getNamed(h.getCrashes());
+    bounded(h.getByzantine(), kMaxLines, "Byzantine domains");
+    bounded(h.getLinePaths(), kMaxLines, "lines");
+    bounded(h.getDomains(), kMaxLines, "domains");
+    bounded(h.getLineDomains(), kMaxLines, "line domains");
+    for (auto b : h.getByzantine()) th.byzantine.push_back(b.cStr());
+    th.inputs = getNamed(h.getInputs());
+    th.forces = getNamed(h.getForces());
+    th.until = h.getUntil();
+    if (th.until < 0) return fail("a negative `until`");
+    for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));
+    for (auto d : h.getDomains()) th.domains.push_back(cleanText(d, "domain name"));
+    requireUnique(th.linePaths, "lines");
+    requireUnique(th.domains, "domains");
+    for (uint32_t d : h.getLineDomains()) {
+      if (d >= th.domains.size()) return fail("a line's domain is out of range");
+      th.lineDomains.push_back(d);
+    }
+    if (!th.lineDomains.empty() && th.lineDomains.size() != th.linePaths.size()) {
+      return fail("the line domain table does not match the line table");
+    }
+    sawHeader_ = true;
+    return true;
+  });
+  if (!got && !failed_) return fail("no header");
+  return got;
+}
+
+bool TraceReader::timely(int64_t time) {
+  if (time < 0 || time > header_.until || time == kNever) {
+    return fail("an event at " + std::to_string(time) + " ns, outside 0..`until`");
+  }
+  if (time < lastTime_) return fail("an event at " + std::to_string(time) + " ns after one at " + std::to_string(lastTime_) + " ns");
+  lastTime_ = time;
+  return true;
+}
+
+bool TraceReader::next(std::vector<TraceEvent>& events) {
+  events.clear();
+  while (events.empty()) {
+    bool got = nextChunk([&](s::TraceChunk::Reader chunk) {
+      switch (chunk.which()) {
+        case s::TraceChunk::EVENTS:
+          if (sawFooter_) return fail("events after the footer");
+          bounded(chunk.getEvents(), kMaxChunkEvents, "events in one chunk");
+          for (auto e : chunk.getEvents()) {
+            if (e.getLine() >= header_.linePaths.size()) return fail("an event names an unknown line");
+            if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
+            if (!timely(e.getTime())) return false;
+            if (seenEnds_.empty()) seenEnds_.assign(2 * header_.linePaths.size(), 0);
+            uint8_t& seen = seenEnds_[2 * size_t{e.getLine()} + (e.getOutput() ? 1 : 0)];
+            if (seen) {
+              return fail("line " + header_.linePaths[e.getLine()] + (e.getOutput() ? "'" : "") +
+                          " carries a second value (a line end conveys one value, once)");
+            }
+            seen = 1;
+            events.push_back({e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()), getValue(e.getValue(), 0)});
+            if (!fitsShape(shapes_.try_emplace(e.getLine(), Value::nil()).first->second, events.back().value)) {
+              return fail("line " + header_.linePaths[e.getLine()] + " carries values of different types");
+            }
+          }
+          count_ += events.size();
+          return true;
+        case s::TraceChunk::FOOTER:
+          if (sawFooter_) return fail("two footers");
+          if (chunk.getFooter().getEvents() != count_) return fail("the footer's event count disagrees");
+          endTime_ = chunk.getFooter().getEndTime();
+          if (endTime_ < lastTime_ || endTime_ > header_.until || endTime_ == kNever) {
+            return fail("the end time " + std::to_string(endTime_) + " ns is not between the last event (" +
+                        std::to_string(lastTime_) + " ns) and `until`");
+          }
+          sawFooter_ = true;
+          return true;
+        case s::TraceChunk::HEADER: return fail("two headers");
+        default: return fail("an unknown chunk");
+      }
+    });
+    if (!got) break;
+  }
+  if (!events.empty()) return true;
+  if (failed_) return false;
+  if (!sawFooter_) {
+    if (!acceptPrefix_) return fail("no footer: the run that wrote it was cut short");
+    if (!warned_) diags_.warning("trace-incomplete", {diags_.addFile(fileName_), 0, 0}, "the trace has no footer: the run was cut short");
+    warned_ = true;
+  }
+  return false;
+}
+
+std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
+                               bool acceptPrefix) {
+  auto stream = kj::heap<kj::ArrayInputStream>(
+      kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+  TraceReader reader(std::move(stream), fileName, diags, acceptPrefix);
+  if (!reader.readHeader()) return std::nullopt;
+  Trace trace;
+  trace.header = reader.header();
+  std::vector<TraceEvent> chunk;
+  while (reader.next(chunk)) {
+    trace.events.insert(trace.events.end(), std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
+  }
+  if (!reader.ok()) return std::nullopt;
+  trace.complete = reader.complete();
+  // A prefix ends with its last event: every event is in [0, endTime].
+  trace.endTime = trace.complete ? reader.endTime() : reader.lastTime();
+  return trace;
+}
+
+}  // namespace rdc

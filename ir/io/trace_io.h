@@ -1,0 +1,97 @@
+// Traces: what a run did, line end by line end. Written as a stream of framed
+// Cap'n Proto messages (ir/io/trace.capnp) so that a killed run leaves a
+// readable prefix; read back by a reader that rejects malformed files.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <functional>
+
+#include <kj/io.h>
+
+#include "ir/support/diagnostics.h"
+#include "ir/io/trace.capnp.h"
+#include "ir/io/trace.h"
+#include "ir/lang/value.h"
+#include "ir/support/hash.h"
+
+namespace rdc {
+
+/// Streams a trace to a file as the run goes, in chunks of events.
+class TraceWriter {
+ public:
+  /// Opens `path` ("-" is standard output); null with a diagnostic on failure.
+  static std::unique_ptr<TraceWriter> open(const std::string& path, DiagnosticSink& diags);
+  ~TraceWriter();
+
+  void header(const TraceHeader& header);
+  void event(uint32_t line, bool output, int64_t time, How how, const Value& value);
+  /// Flushes the last events and writes the footer.
+  void finish(uint64_t events, int64_t endTime);
+
+ private:
+  TraceWriter(int fd, bool owned);
+  void flush();
+
+  int fd_;
+  bool owned_;
+  std::vector<TraceEvent> pending_;
+};
+
+/// Reads a trace chunk by chunk, so that tools that only walk the events
+/// (show, export as JSON Lines) run in bounded memory on any size of trace.
+class TraceReader {
+ public:
+  /// Opens `path` ("-": standard input) and reads the header; null with a
+  /// diagnostic when the file cannot be read or does not start like a trace.
+  static std::unique_ptr<TraceReader> open(const std::string& path, DiagnosticSink& diags, bool acceptPrefix);
+  TraceReader(kj::Own<kj::InputStream> source, const std::string& fileName, DiagnosticSink& diags,
+              bool acceptPrefix);
+  ~TraceReader();
+
+  /// Reads the header; false (with a diagnostic) if there is none.
+  bool readHeader();
+  const TraceHeader& header() const { return header_; }
+  /// The next events, in order; false at the end or on an error (see ok()).
+  bool next(std::vector<TraceEvent>& events);
+  bool ok() const { return !failed_; }
+  bool complete() const { return sawFooter_; }
+  int64_t endTime() const { return endTime_; }
+  /// The time of the last event read (0 before any).
+  int64_t lastTime() const { return lastTime_; }
+
+ private:
+  bool fail(const std::string& why);
+  /// Whether an event's time is in [0, until], not before the previous one.
+  bool timely(int64_t time);
+  bool nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use);
+
+  kj::Own<kj::InputStream> source_;
+  kj::BufferedInputStreamWrapper input_;
+  std::string fileName_;
+  DiagnosticSink& diags_;
+  bool acceptPrefix_;
+  TraceHeader header_;
+  bool sawHeader_ = false, sawFooter_ = false, failed_ = false, done_ = false, warned_ = false;
+  uint64_t count_ = 0;
+  int64_t endTime_ = 0;
+  int64_t lastTime_ = 0;
+  /// Per line with events: the shape of its values so far (see fitsShape).
+  std::unordered_map<uint32_t, Value> shapes_;
+  std::vector<uint8_t> seenEnds_;  // per line end (2 * line + output): it already carried a value
+};
+
+/// Reads a whole trace. Truncated, corrupt or foreign bytes give an error
+/// diagnostic; with `acceptPrefix`, a trace cut between chunks (a killed
+/// run) is accepted with a warning and `complete` false.
+std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
+                               bool acceptPrefix = false);
+
+}  // namespace rdc

@@ -1,0 +1,745 @@
+#include "ir/lang/expr.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace rdc {
+
+namespace {
+
+struct Token {
+  enum class Kind { End, Int, Duration, String, Ident, Op } kind;
+  uint32_t offset;
+  std::string text;
+  int64_t value = 0;
+};
+
+// Splits an expression into tokens; stops at the first bad character.
+class Lexer {
+ public:
+  explicit Lexer(std::string_view text) : text_(text) {}
+
+  bool run(std::vector<Token>& out, ExprError* error) {
+    while (true) {
+      while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+      uint32_t start = static_cast<uint32_t>(pos_);
+      if (pos_ >= text_.size()) {
+        out.push_back({Token::Kind::End, start, "", 0});
+        return true;
+      }
+      unsigned char c = text_[pos_];
+      if (std::isdigit(c)) {
+        if (!number(out, error)) return false;
+      } else if (std::isalpha(c) || c == '_') {
+        while (pos_ < text_.size() &&
+               (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
+          ++pos_;
+        }
+        out.push_back({Token::Kind::Ident, start, std::string(text_.substr(start, pos_ - start))});
+      } else if (c == '"') {
+        if (!string(out, error)) return false;
+      } else {
+        static const char* ops[] = {"=>", "==", "!=", "<=", ">=", "&&", "||", "..", "+", "-",
+                                    "*",  "/",  "%",  "<",  ">",  "!",  "?",  ":",  "(", ")",
+                                    "[",  "]",  ",",  "."};
+        bool found = false;
+        for (const char* op : ops) {
+          std::string_view sv(op);
+          if (text_.substr(pos_, sv.size()) == sv) {
+            out.push_back({Token::Kind::Op, start, std::string(sv)});
+            pos_ += sv.size();
+            found = true;
+            break;
+          }
+        }
+        if (!found) {
+          *error = {"expr-syntax", start, "unexpected character '" + std::string(1, c) + "'"};
+          return false;
+        }
+      }
+    }
+  }
+
+ private:
+  bool number(std::vector<Token>& out, ExprError* error) {
+    uint32_t start = static_cast<uint32_t>(pos_);
+    int64_t v = 0;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+      if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, text_[pos_] - '0', &v)) {
+        *error = {"bad-param", start, "integer literal too large"};
+        return false;
+      }
+      ++pos_;
+    }
+    size_t unitStart = pos_;
+    while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    std::string_view unit = text_.substr(unitStart, pos_ - unitStart);
+    if (unit.empty()) {
+      out.push_back({Token::Kind::Int, start, "", v});
+      return true;
+    }
+    int64_t scale = unit == "ns" ? 1 : unit == "us" ? 1'000 : unit == "ms" ? 1'000'000
+                  : unit == "s"  ? 1'000'000'000 : 0;
+    if (scale == 0) {
+      *error = {"expr-syntax", start, "unknown duration unit '" + std::string(unit) +
+                                          "' (use ns, us, ms or s)"};
+      return false;
+    }
+    if (__builtin_mul_overflow(v, scale, &v)) {
+      *error = {"bad-param", start, "duration literal too large"};
+      return false;
+    }
+    out.push_back({Token::Kind::Duration, start, "", v});
+    return true;
+  }
+
+  bool string(std::vector<Token>& out, ExprError* error) {
+    uint32_t start = static_cast<uint32_t>(pos_++);
+    std::string bytes;
+    while (pos_ < text_.size() && text_[pos_] != '"') {
+      char c = text_[pos_++];
+      if (c != '\\') {
+        bytes += c;
+        continue;
+      }
+      if (pos_ >= text_.size()) break;
+      char e = text_[pos_++];
+      if (e == 'x' && pos_ + 2 <= text_.size() && std::isxdigit(static_cast<unsigned char>(text_[pos_])) &&
+          std::isxdigit(static_cast<unsigned char>(text_[pos_ + 1]))) {
+        bytes += static_cast<char>(std::stoi(std::string(text_.substr(pos_, 2)), nullptr, 16));
+        pos_ += 2;
+      } else if (e == 'n') {
+        bytes += '\n';
+      } else {
+        bytes += e;
+      }
+    }
+    if (pos_ >= text_.size()) {
+      *error = {"expr-syntax", start, "unterminated string"};
+      return false;
+    }
+    ++pos_;
+    out.push_back({Token::Kind::String, start, bytes});
+    return true;
+  }
+
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+// Precedence climbing over the token list.
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, ExprError* error) : toks_(std::move(tokens)), error_(error) {}
+
+  ExprPtr parseAll() {
+    ExprPtr e = parseExpr(0);
+    if (e && peek().kind != Token::Kind::End) return fail("unexpected '" + peek().text + "'");
+    return e;
+  }
+
+ private:
+  const Token& peek() const { return toks_[pos_]; }
+  bool isOp(std::string_view op) const { return peek().kind == Token::Kind::Op && peek().text == op; }
+  bool isWord(std::string_view w) const { return peek().kind == Token::Kind::Ident && peek().text == w; }
+  bool eatOp(std::string_view op) {
+    if (!isOp(op)) return false;
+    ++pos_;
+    return true;
+  }
+  ExprPtr fail(std::string message) {
+    if (!failed_) *error_ = {"expr-syntax", peek().offset, std::move(message)};
+    failed_ = true;
+    return nullptr;
+  }
+  ExprPtr expect(std::string_view op, ExprPtr e) {
+    if (!e) return nullptr;
+    if (!eatOp(op)) return fail("expected '" + std::string(op) + "'");
+    return e;
+  }
+  ExprPtr tooDeep(uint32_t offset) {
+    if (!failed_) {
+      *error_ = {"expr-syntax", offset, "expression nested more than " + std::to_string(kMaxExprDepth) +
+                                            " levels deep (each operator, call, index and parenthesis is a level;"
+                                            " a chain `a + b + ...` of N terms is N levels)"};
+    }
+    failed_ = true;
+    return nullptr;
+  }
+  // Recursion guard: `depth` counts the levels enclosing the text being parsed.
+  bool tooDeepHere(int depth) {
+    if (depth < static_cast<int>(kMaxExprDepth)) return false;
+    tooDeep(peek().offset);
+    return true;
+  }
+  // A node above `kids`; refused when it makes the tree too deep (a left-associative
+  // chain grows the tree without recursing, so recursion depth alone cannot bound it).
+  ExprPtr make(Expr::Kind kind, uint32_t offset, std::string text, std::vector<ExprPtr> kids) {
+    auto e = std::make_shared<Expr>();
+    e->kind = kind;
+    e->offset = offset;
+    e->text = std::move(text);
+    for (const ExprPtr& k : kids) e->height = std::max(e->height, k->height + 1);
+    if (e->height > kMaxExprDepth) return tooDeep(offset);
+    e->kids = std::move(kids);
+    return e;
+  }
+
+  // Lowest: conditional (right-assoc), then =>, ||, &&, comparison, +-, */%, unary, postfix.
+  ExprPtr parseExpr(int depth) {
+    if (tooDeepHere(depth)) return nullptr;
+    uint32_t offset = peek().offset;
+    ExprPtr cond = parseBinary(0, depth);
+    if (!cond || !eatOp("?")) return cond;
+    ExprPtr yes = parseExpr(depth + 1);
+    if (!yes || !eatOp(":")) return yes ? fail("expected ':' in conditional") : nullptr;
+    ExprPtr no = parseExpr(depth + 1);
+    if (!no) return nullptr;
+    return make(Expr::Kind::Cond, offset, "?", {cond, yes, no});
+  }
+
+  ExprPtr parseQuant(int depth) {
+    uint32_t offset = peek().offset;
+    std::string which = toks_[pos_++].text;
+    std::vector<std::string> vars;
+    do {
+      if (peek().kind != Token::Kind::Ident) return fail("expected a variable name");
+      vars.push_back(toks_[pos_++].text);
+    } while (eatOp(","));
+    if (!isWord("in")) return fail("expected 'in' after quantified variables");
+    ++pos_;
+    ExprPtr domain = parseBinary(3, depth + 1);  // stops before ':'
+    if (!domain) return nullptr;
+    if (eatOp("..")) {
+      ExprPtr hi = parseBinary(3, depth + 1);
+      if (!hi) return nullptr;
+      domain = make(Expr::Kind::Range, domain->offset, "..", {domain, hi});
+      if (!domain) return nullptr;
+    }
+    if (!eatOp(":")) return fail("expected ':' after the quantifier's domain");
+    ExprPtr body = parseExpr(depth + 1);
+    if (!body) return nullptr;
+    auto quant = make(Expr::Kind::Quant, offset, which, {domain, body});
+    if (!quant) return nullptr;
+    auto e = std::make_shared<Expr>(*quant);
+    e->vars = std::move(vars);
+    return e;
+  }
+
+  static int precedence(const Token& t) {
+    if (t.kind != Token::Kind::Op) return -1;
+    const std::string& op = t.text;
+    if (op == "=>") return 0;
+    if (op == "||") return 1;
+    if (op == "&&") return 2;
+    if (op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=") return 3;
+    if (op == "+" || op == "-") return 4;
+    if (op == "*" || op == "/" || op == "%") return 5;
+    return -1;
+  }
+
+  ExprPtr parseBinary(int minPrec, int depth) {
+    if (tooDeepHere(depth)) return nullptr;
+    ExprPtr lhs = parseUnary(depth);
+    while (lhs) {
+      int prec = precedence(peek());
+      if (prec < minPrec) break;
+      Token op = toks_[pos_++];
+      // `=>` is right-associative; the rest are left-associative.
+      ExprPtr rhs = parseBinary(op.text == "=>" ? prec : prec + 1, depth + 1);
+      if (!rhs) return nullptr;
+      lhs = make(Expr::Kind::Binary, op.offset, op.text, {lhs, rhs});
+    }
+    return lhs;
+  }
+
+  ExprPtr parseUnary(int depth) {
+    if (tooDeepHere(depth)) return nullptr;
+    if (isOp("-") || isOp("!")) {
+      Token op = toks_[pos_++];
+      ExprPtr operand = parseUnary(depth + 1);
+      if (!operand) return nullptr;
+      return make(Expr::Kind::Unary, op.offset, op.text, {operand});
+    }
+    return parsePostfix(depth);
+  }
+
+  ExprPtr parsePostfix(int depth) {
+    ExprPtr e = parsePrimary(depth);
+    while (e) {
+      uint32_t offset = peek().offset;
+      if (eatOp("[")) {
+        ExprPtr index = expect("]", parseExpr(depth + 1));
+        if (!index) return nullptr;
+        e = make(Expr::Kind::Index, offset, "[]", {e, index});
+      } else if (eatOp(".")) {
+        if (peek().kind != Token::Kind::Int) return fail("expected a tuple field number after '.'");
+        ExprPtr node = make(Expr::Kind::Field, offset, ".", {e});
+        if (!node) return nullptr;
+        auto field = std::make_shared<Expr>(*node);
+        field->value = Value::integer(toks_[pos_++].value);
+        e = field;
+      } else {
+        break;
+      }
+    }
+    return e;
+  }
+
+  // `(e)`: the same node, one level higher, so that parentheses count towards
+  // the depth as they count towards the parser's recursion.
+  ExprPtr grouped(const ExprPtr& inner, uint32_t offset) {
+    if (inner->height + 1 > kMaxExprDepth) return tooDeep(offset);
+    auto e = std::make_shared<Expr>(*inner);
+    e->height = inner->height + 1;
+    return e;
+  }
+
+  ExprPtr literal(uint32_t offset, Value v) {
+    auto e = std::make_shared<Expr>();
+    e->kind = Expr::Kind::Literal;
+    e->offset = offset;
+    e->value = std::move(v);
+    return e;
+  }
+
+  ExprPtr parsePrimary(int depth) {
+    const Token t = peek();
+    switch (t.kind) {
+      case Token::Kind::Int: ++pos_; return literal(t.offset, Value::integer(t.value));
+      case Token::Kind::Duration: ++pos_; return literal(t.offset, Value::duration(t.value));
+      case Token::Kind::String: {
+        ++pos_;
+        Value v;
+        v.kind = Value::Kind::Bytes;
+        v.bytes = t.text;
+        return literal(t.offset, v);
+      }
+      case Token::Kind::Ident: {
+        // A quantifier's body extends as far right as possible.
+        if (t.text == "forall" || t.text == "exists") return parseQuant(depth);
+        ++pos_;
+        if (t.text == "true" || t.text == "false") return literal(t.offset, Value::boolean(t.text == "true"));
+        if (t.text == "nil") return literal(t.offset, Value::nil());
+        if (eatOp("(")) {
+          std::vector<ExprPtr> args;
+          if (!eatOp(")")) {
+            do {
+              ExprPtr arg = parseExpr(depth + 1);
+              if (!arg) return nullptr;
+              args.push_back(arg);
+            } while (eatOp(","));
+            if (!eatOp(")")) return fail("expected ')' after call arguments");
+          }
+          return make(Expr::Kind::Call, t.offset, t.text, std::move(args));
+        }
+        return make(Expr::Kind::Name, t.offset, t.text, {});
+      }
+      case Token::Kind::Op:
+        if (eatOp("(")) {
+          if (eatOp(")")) return literal(t.offset, Value::unit());
+          std::vector<ExprPtr> items;
+          bool trailingComma = false;
+          while (true) {
+            ExprPtr item = parseExpr(depth + 1);
+            if (!item) return nullptr;
+            items.push_back(item);
+            trailingComma = false;
+            if (eatOp(")")) break;
+            if (!eatOp(",")) return fail("expected ',' or ')'");
+            trailingComma = true;
+            if (eatOp(")")) break;
+          }
+          if (items.size() == 1 && !trailingComma) return grouped(items[0], t.offset);
+          return make(Expr::Kind::Tuple, t.offset, "()", std::move(items));
+        }
+        return fail("unexpected '" + t.text + "'");
+      case Token::Kind::End: return fail("unexpected end of expression");
+    }
+    return fail("unexpected token");
+  }
+
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+  ExprError* error_;
+  bool failed_ = false;
+};
+
+// ---- evaluation ----
+
+// Functions the language itself provides; other calls go to the host (checks' has, correct).
+bool isBuiltin(const Expr& call) {
+  return call.kids.size() == 2 && (call.text == "min" || call.text == "max" || call.text == "get");
+}
+
+class Evaluator {
+ public:
+  Evaluator(const NameLookup& lookup, ExprError* error, ExprHost* host)
+      : lookup_(lookup), error_(error), host_(host) {}
+
+  std::optional<Value> eval(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::Literal: return e.value;
+      case Expr::Kind::Name: {
+        auto v = lookup_(e.text);
+        if (!v) return fail("unknown-name", e, "unknown name '" + e.text + "'");
+        return v;
+      }
+      case Expr::Kind::Unary: {
+        auto v = eval(*e.kids[0]);
+        if (!v) return v;
+        if (e.text == "!") {
+          if (v->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'!' needs a Bool");
+          return Value::boolean(!v->i);
+        }
+        if (v->kind != Value::Kind::Int && v->kind != Value::Kind::Duration) {
+          return fail("type-mismatch", e, "'-' needs an Int or Duration");
+        }
+        if (v->i == INT64_MIN) return fail("overflow", e, "integer overflow");
+        v->i = -v->i;
+        return v;
+      }
+      case Expr::Kind::Binary: return binary(e);
+      case Expr::Kind::Cond: {
+        auto c = eval(*e.kids[0]);
+        if (!c) return c;
+        if (c->kind != Value::Kind::Bool) return fail("type-mismatch", e, "condition must be a Bool");
+        return eval(*e.kids[c->i ? 1 : 2]);
+      }
+      case Expr::Kind::Tuple: {
+        Value t;
+        t.kind = Value::Kind::Tuple;
+        for (const ExprPtr& k : e.kids) {
+          auto v = eval(*k);
+          if (!v) return v;
+          t.items.push_back(std::move(*v));
+        }
+        return t;
+      }
+      case Expr::Kind::Field: {
+        auto t = eval(*e.kids[0]);
+        if (!t) return t;
+        if (t->kind != Value::Kind::Tuple || e.value.i < 0 ||
+            static_cast<size_t>(e.value.i) >= t->items.size()) {
+          return fail("type-mismatch", e, "no field " + std::to_string(e.value.i) + " in " + t->str());
+        }
+        return t->items[e.value.i];
+      }
+      case Expr::Kind::Call:
+        if (host_ && !isBuiltin(e)) return host_->evalHosted(e, error_);
+        return call(e);
+      case Expr::Kind::Index:
+      case Expr::Kind::Range:
+      case Expr::Kind::Quant:
+        if (host_) return host_->evalHosted(e, error_);
+        return fail("expr-syntax", e, "indexing and quantifiers are only allowed in checks");
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<Value> fail(const char* code, const Expr& e, std::string message) {
+    *error_ = {code, e.offset, std::move(message)};
+    return std::nullopt;
+  }
+
+  std::optional<Value> call(const Expr& e) {
+    if ((e.text == "min" || e.text == "max") && e.kids.size() == 2) {
+      auto a = eval(*e.kids[0]);
+      if (!a) return a;
+      auto b = eval(*e.kids[1]);
+      if (!b) return b;
+      if (a->kind != b->kind || (a->kind != Value::Kind::Int && a->kind != Value::Kind::Duration)) {
+        return fail("type-mismatch", e, e.text + " needs two Ints or two Durations");
+      }
+      return (e.text == "min") == (a->i <= b->i) ? a : b;
+    }
+    if (e.text == "get" && e.kids.size() == 2) {
+      auto a = eval(*e.kids[0]);
+      if (!a) return a;
+      return a->kind == Value::Kind::Nil ? eval(*e.kids[1]) : a;
+    }
+    return fail("unknown-name", e, "unknown function '" + e.text + "' with " +
+                                       std::to_string(e.kids.size()) + " arguments");
+  }
+
+  std::optional<Value> binary(const Expr& e) {
+    const std::string& op = e.text;
+    auto a = eval(*e.kids[0]);
+    if (!a) return a;
+    // Short-circuit logic: the right side is only evaluated when needed.
+    if (op == "&&" || op == "||" || op == "=>") {
+      if (a->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'" + op + "' needs Bools");
+      if (op == "&&" && !a->i) return Value::boolean(false);
+      if (op == "||" && a->i) return Value::boolean(true);
+      if (op == "=>" && !a->i) return Value::boolean(true);
+      auto b = eval(*e.kids[1]);
+      if (!b) return b;
+      if (b->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'" + op + "' needs Bools");
+      return b;
+    }
+    auto b = eval(*e.kids[1]);
+    if (!b) return b;
+    if (op == "==") return Value::boolean(*a == *b);
+    if (op == "!=") return Value::boolean(*a != *b);
+    bool numeric = (a->kind == Value::Kind::Int || a->kind == Value::Kind::Duration) &&
+                   (b->kind == Value::Kind::Int || b->kind == Value::Kind::Duration);
+    if (!numeric) return fail("type-mismatch", e, "'" + op + "' needs numbers, got " + a->str() + " and " + b->str());
+    if (op == "<") return Value::boolean(a->i < b->i);
+    if (op == "<=") return Value::boolean(a->i <= b->i);
+    if (op == ">") return Value::boolean(a->i > b->i);
+    if (op == ">=") return Value::boolean(a->i >= b->i);
+    Value r;
+    r.kind = (a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration)
+                 ? Value::Kind::Duration : Value::Kind::Int;
+    bool overflow = false;
+    if (op == "+") overflow = __builtin_add_overflow(a->i, b->i, &r.i);
+    else if (op == "-") overflow = __builtin_sub_overflow(a->i, b->i, &r.i);
+    else if (op == "*") overflow = __builtin_mul_overflow(a->i, b->i, &r.i);
+    else if (op == "/" || op == "%") {
+      if (b->i == 0) return fail("div-zero", e, "division by zero");
+      if (a->i == INT64_MIN && b->i == -1) overflow = true;
+      else r.i = op == "/" ? a->i / b->i : a->i % b->i;
+    }
+    if (overflow) return fail("overflow", e, "integer overflow in '" + op + "'");
+    return r;
+  }
+
+  const NameLookup& lookup_;
+  ExprError* error_;
+  ExprHost* host_;
+};
+
+// ---- types ----
+
+constexpr TypeId kNilType = UINT32_MAX;  // the type of a bare `nil`, before joining
+
+class TypeChecker {
+ public:
+  TypeChecker(const TypeLookup& lookup, TypeTable& types, ExprError* error, TypeHost* host)
+      : lookup_(lookup), types_(types), error_(error), host_(host) {}
+
+  std::optional<TypeId> check(const Expr& e) {
+    auto t = type(e);
+    if (t && *t == kNilType) return fail(e, "a bare nil has no type");
+    return t;
+  }
+
+  std::optional<TypeId> type(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::Literal: return literalType(e.value);
+      case Expr::Kind::Name: {
+        auto t = lookup_(e.text);
+        if (!t) {
+          *error_ = {"unknown-name", e.offset, "unknown name '" + e.text + "'"};
+          return std::nullopt;
+        }
+        return t;
+      }
+      case Expr::Kind::Unary: {
+        auto t = type(*e.kids[0]);
+        if (!t) return t;
+        if (e.text == "!") return expect(*e.kids[0], *t, TypeTable::kBool);
+        if (*t != TypeTable::kInt && *t != TypeTable::kDuration) return fail(e, "'-' needs an Int or Duration");
+        return t;
+      }
+      case Expr::Kind::Binary: return binary(e);
+      case Expr::Kind::Cond: {
+        auto c = type(*e.kids[0]);
+        if (!c || !expect(*e.kids[0], *c, TypeTable::kBool)) return std::nullopt;
+        auto a = type(*e.kids[1]);
+        if (!a) return a;
+        auto b = type(*e.kids[2]);
+        if (!b) return b;
+        auto j = join(*a, *b);
+        if (!j) return fail(e, "branches have different types " + show(*a) + " and " + show(*b));
+        return j;
+      }
+      case Expr::Kind::Tuple: {
+        std::vector<TypeId> parts;
+        for (const ExprPtr& k : e.kids) {
+          auto t = check(*k);
+          if (!t) return t;
+          parts.push_back(*t);
+        }
+        return types_.tuple(std::move(parts));
+      }
+      case Expr::Kind::Field: {
+        auto t = check(*e.kids[0]);
+        if (!t) return t;
+        const TypeNode& n = types_.node(*t);
+        if (n.kind != TypeKind::Tuple || e.value.i < 0 || static_cast<size_t>(e.value.i) >= n.parts.size()) {
+          return fail(e, "no field " + std::to_string(e.value.i) + " in " + show(*t));
+        }
+        return n.parts[e.value.i];
+      }
+      case Expr::Kind::Call: {
+        if ((e.text == "min" || e.text == "max") && e.kids.size() == 2) {
+          auto a = check(*e.kids[0]);
+          auto b = a ? check(*e.kids[1]) : std::nullopt;
+          if (!b) return std::nullopt;
+          if (*a != *b || (*a != TypeTable::kInt && *a != TypeTable::kDuration)) {
+            return fail(e, e.text + " needs two Ints or two Durations");
+          }
+          return a;
+        }
+        if (e.text == "get" && e.kids.size() == 2) {
+          // get(x, d): the value of an Opt<T> x, or d (a T) when x is nil.
+          auto a = type(*e.kids[0]);
+          auto b = a ? check(*e.kids[1]) : std::nullopt;
+          if (!b) return std::nullopt;
+          const TypeNode& n = types_.node(*b);
+          if (*a == kNilType) return b;
+          if (n.kind == TypeKind::Opt) return fail(e, "get's default must not be an Opt");
+          if (*a != *b && types_.opt(*b) != *a) return fail(e, "get needs an Opt<T> and a T, got " + show(*a) + " and " + show(*b));
+          return b;
+        }
+        if (host_) return host_->typeOfHosted(e, error_);
+        *error_ = {"unknown-name", e.offset, "unknown function '" + e.text + "'"};
+        return std::nullopt;
+      }
+      case Expr::Kind::Index:
+      case Expr::Kind::Range:
+      case Expr::Kind::Quant:
+        if (host_) return host_->typeOfHosted(e, error_);
+        *error_ = {"expr-syntax", e.offset, "indexing and quantifiers are only allowed in checks"};
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::string show(TypeId t) const { return t == kNilType ? "nil" : types_.name(t); }
+
+  std::optional<TypeId> fail(const Expr& e, std::string message) {
+    *error_ = {"type-mismatch", e.offset, std::move(message)};
+    return std::nullopt;
+  }
+  std::optional<TypeId> expect(const Expr& e, TypeId got, TypeId want) {
+    if (got != want) return fail(e, "expected " + show(want) + ", got " + show(got));
+    return got;
+  }
+
+  std::optional<TypeId> literalType(const Value& v) {
+    if (v.kind == Value::Kind::Nil) return kNilType;
+    return typeOfValue(v, types_);
+  }
+
+  // The common type of two branches: equal types, or T with nil / Opt<T>.
+  std::optional<TypeId> join(TypeId a, TypeId b) {
+    if (a == b) return a;
+    auto optOf = [&](TypeId t) { return types_.node(t).kind == TypeKind::Opt ? t : types_.opt(t); };
+    if (a == kNilType) return optOf(b);
+    if (b == kNilType) return optOf(a);
+    if (types_.node(a).kind == TypeKind::Opt && types_.node(a).parts[0] == b) return a;
+    if (types_.node(b).kind == TypeKind::Opt && types_.node(b).parts[0] == a) return b;
+    return std::nullopt;
+  }
+
+  std::optional<TypeId> binary(const Expr& e) {
+    const std::string& op = e.text;
+    auto a = type(*e.kids[0]);
+    if (!a) return a;
+    auto b = type(*e.kids[1]);
+    if (!b) return b;
+    if (op == "&&" || op == "||" || op == "=>") {
+      if (!expect(*e.kids[0], *a, TypeTable::kBool) || !expect(*e.kids[1], *b, TypeTable::kBool)) return std::nullopt;
+      return TypeTable::kBool;
+    }
+    if (op == "==" || op == "!=") {
+      if (!join(*a, *b)) return fail(e, "cannot compare " + show(*a) + " with " + show(*b));
+      return TypeTable::kBool;
+    }
+    bool aNum = *a == TypeTable::kInt || *a == TypeTable::kDuration;
+    bool bNum = *b == TypeTable::kInt || *b == TypeTable::kDuration;
+    if (!aNum || !bNum) return fail(e, "'" + op + "' needs numbers, got " + show(*a) + " and " + show(*b));
+    if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+      if (*a != *b) return fail(e, "cannot compare " + show(*a) + " with " + show(*b));
+      return TypeTable::kBool;
+    }
+    if (op == "*") {
+      if (*a == TypeTable::kDuration && *b == TypeTable::kDuration) return fail(e, "cannot multiply two Durations");
+      return *a == TypeTable::kDuration || *b == TypeTable::kDuration ? TypeTable::kDuration : TypeTable::kInt;
+    }
+    if (op == "/" || op == "%") {
+      if (*b != TypeTable::kInt) return fail(e, "the divisor must be an Int");
+      return *a;
+    }
+    if (*a != *b) return fail(e, "cannot apply '" + op + "' to " + show(*a) + " and " + show(*b));
+    return a;
+  }
+
+  const TypeLookup& lookup_;
+  TypeTable& types_;
+  ExprError* error_;
+  TypeHost* host_;
+};
+
+void collectNames(const Expr& e, std::vector<std::string>& bound, std::vector<std::string>& out) {
+  if (e.kind == Expr::Kind::Name) {
+    bool isBound = std::find(bound.begin(), bound.end(), e.text) != bound.end();
+    if (!isBound && std::find(out.begin(), out.end(), e.text) == out.end()) out.push_back(e.text);
+    return;
+  }
+  if (e.kind == Expr::Kind::Quant) {
+    collectNames(*e.kids[0], bound, out);
+    size_t mark = bound.size();
+    bound.insert(bound.end(), e.vars.begin(), e.vars.end());
+    collectNames(*e.kids[1], bound, out);
+    bound.resize(mark);
+    return;
+  }
+  for (const ExprPtr& k : e.kids) collectNames(*k, bound, out);
+}
+
+}  // namespace
+
+ExprPtr parseExpr(std::string_view text, ExprError* error) {
+  std::vector<Token> tokens;
+  if (!Lexer(text).run(tokens, error)) return nullptr;
+  return Parser(std::move(tokens), error).parseAll();
+}
+
+std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error, ExprHost* host) {
+  return Evaluator(lookup, error, host).eval(expr);
+}
+
+std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprError* error) {
+  auto v = evalExpr(expr, lookup, error);
+  if (!v) return std::nullopt;
+  if (v->kind != Value::Kind::Int) {
+    *error = {"type-mismatch", expr.offset, "expected an integer, got " + v->str()};
+    return std::nullopt;
+  }
+  return v->i;
+}
+
+std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types,
+                                 ExprError* error, TypeHost* host) {
+  return TypeChecker(lookup, types, error, host).check(expr);
+}
+
+std::vector<std::string> freeNames(const Expr& expr) {
+  std::vector<std::string> bound, out;
+  collectNames(expr, bound, out);
+  return out;
+}
+
+std::optional<Value> parseValue(std::string_view text, ExprError* error) {
+  ExprPtr e = parseExpr(text, error);
+  if (!e) return std::nullopt;
+  NameLookup none = [](std::string_view) -> std::optional<Value> { return std::nullopt; };
+  return evalExpr(*e, none, error);
+}
+
+std::optional<int64_t> parseDuration(std::string_view text, std::string* error) {
+  ExprError e;
+  auto v = parseValue(text, &e);
+  if (v && v->kind == Value::Kind::Duration && v->i >= 0) return v->i;
+  std::string why = !v ? e.message : v->kind != Value::Kind::Duration ? "not a duration" : "negative";
+  *error = "expected a duration in 0ns.." + durationString(INT64_MAX) + " such as 5ms, got '" + std::string(text) +
+           "' (" + why + ")";
+  return std::nullopt;
+}
+
+}  // namespace rdc

@@ -1,0 +1,112 @@
+// The expression language shared by parameters, indices, `const` values,
+// `Fn` bodies and `checks`: integers, durations, booleans, nil, tuples,
+// arithmetic, comparison, boolean logic, conditionals and quantifiers.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir/lang/types.h"
+#include "ir/lang/value.h"
+
+namespace rdc {
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+/// The deepest expression tree the parser builds: every node (operator,
+/// call, index, field, quantifier, leaf) and every parenthesis is one level,
+/// so a chain `a + b + ... ` of N terms is N levels deep. Deeper text is an
+/// `expr-syntax` error, which bounds the recursion of every later walk
+/// (evaluation, typing, lint passes, printing) without each checking.
+constexpr uint32_t kMaxExprDepth = 256;
+
+/// One node of a parsed expression. `offset` is the byte offset of the node
+/// in the text it was parsed from, for diagnostics.
+struct Expr {
+  enum class Kind : uint8_t {
+    Literal,  ///< `value`
+    Name,     ///< `text`
+    Index,    ///< kids[0][kids[1]]
+    Unary,    ///< `text` in {-, !} applied to kids[0]
+    Binary,   ///< kids[0] `text` kids[1]
+    Cond,     ///< kids[0] ? kids[1] : kids[2]
+    Tuple,    ///< (kids...)
+    Field,    ///< kids[0].`value.i`
+    Call,     ///< `text`(kids...)
+    Range,    ///< kids[0]..kids[1] (half-open), only as a quantifier domain
+    Quant,    ///< `text` in {forall, exists}; vars in kids[0]: kids[1]
+  };
+  Kind kind;
+  uint32_t offset = 0;
+  uint32_t height = 1;  ///< levels from this node down to its deepest leaf (at most kMaxExprDepth)
+  std::string text;
+  Value value;
+  std::vector<std::string> vars;
+  std::vector<ExprPtr> kids;
+};
+
+/// A problem found while parsing, type-checking or evaluating an expression.
+struct ExprError {
+  std::string code;  ///< diagnostic code, e.g. `expr-syntax`, `div-zero`
+  uint32_t offset = 0;
+  std::string message;
+};
+
+/// Parses `text`; on failure returns null and fills `error`. A tree deeper
+/// than kMaxExprDepth is refused as `expr-syntax` at the operator (or
+/// parenthesis) where it gets too deep.
+ExprPtr parseExpr(std::string_view text, ExprError* error);
+
+/// Resolves a free name to a value; nullopt if unknown.
+using NameLookup = std::function<std::optional<Value>(std::string_view name)>;
+
+/// Evaluates the forms the core language leaves to its host: indexing,
+/// calls other than min and max, and quantifiers. Checks provide one.
+class ExprHost {
+ public:
+  virtual ~ExprHost() = default;
+  virtual std::optional<Value> evalHosted(const Expr& expr, ExprError* error) = 0;
+};
+
+/// Evaluates a closed expression (names resolved by `lookup`). Integer
+/// arithmetic is checked: overflow and division by zero are errors.
+std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error,
+                              ExprHost* host = nullptr);
+
+/// Evaluates an expression that must yield an Int.
+std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprError* error);
+
+/// Resolves a free name to its type; nullopt if unknown.
+using TypeLookup = std::function<std::optional<TypeId>(std::string_view name)>;
+
+/// Types the forms the core language leaves to its host (see ExprHost).
+class TypeHost {
+ public:
+  virtual ~TypeHost() = default;
+  virtual std::optional<TypeId> typeOfHosted(const Expr& expr, ExprError* error) = 0;
+};
+
+/// The type of an expression, or nullopt with `error` set (a bare `nil`
+/// has no type).
+std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types,
+                                 ExprError* error, TypeHost* host = nullptr);
+
+/// The names an expression reads (free variables), in first-use order.
+std::vector<std::string> freeNames(const Expr& expr);
+
+/// Parses a literal value such as `5`, `3ms`, `true`, `nil`, `(1, "ab")`.
+std::optional<Value> parseValue(std::string_view text, ExprError* error);
+
+/// A duration a user gives outside a model (a flag, a faults file): a
+/// constant expression of type Duration (`5ms`, `1s + 500ms`) in
+/// 0..9223372036854775807 ns. Every tool reads durations through this one
+/// parser. nullopt with `error` set (the reason, quoting `text`) otherwise.
+std::optional<int64_t> parseDuration(std::string_view text, std::string* error);
+
+}  // namespace rdc

@@ -1,0 +1,97 @@
+#include "ir/lang/value.h"
+
+#include <algorithm>
+
+namespace rdc {
+
+std::string durationString(int64_t ns) {
+  struct Unit { int64_t scale; const char* suffix; };
+  for (Unit u : {Unit{1'000'000'000, "s"}, Unit{1'000'000, "ms"}, Unit{1'000, "us"}}) {
+    if (ns != 0 && ns % u.scale == 0) return std::to_string(ns / u.scale) + u.suffix;
+  }
+  return std::to_string(ns) + "ns";
+}
+
+static std::string quoteBytes(const std::string& bytes) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : bytes) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+std::string Value::str() const {
+  switch (kind) {
+    case Kind::Unit: return "()";
+    case Kind::Bool: return i ? "true" : "false";
+    case Kind::Int: return std::to_string(i);
+    case Kind::Duration: return durationString(i);
+    case Kind::Bytes: return quoteBytes(bytes);
+    case Kind::Nil: return "nil";
+    case Kind::Tuple: {
+      std::string out = "(";
+      for (size_t k = 0; k < items.size(); ++k) out += (k ? ", " : "") + items[k].str();
+      return out + (items.size() == 1 ? ",)" : ")");
+    }
+  }
+  return "?";
+}
+
+bool Value::operator<(const Value& other) const {
+  if (kind != other.kind) return kind < other.kind;
+  if (i != other.i) return i < other.i;
+  if (bytes != other.bytes) return bytes < other.bytes;
+  return std::lexicographical_compare(items.begin(), items.end(), other.items.begin(), other.items.end());
+}
+
+std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
+  switch (v.kind) {
+    case Value::Kind::Unit: return TypeTable::kUnit;
+    case Value::Kind::Bool: return TypeTable::kBool;
+    case Value::Kind::Int: return TypeTable::kInt;
+    case Value::Kind::Duration: return TypeTable::kDuration;
+    case Value::Kind::Bytes: return TypeTable::kBytes;
+    case Value::Kind::Nil: return std::nullopt;
+    case Value::Kind::Tuple: {
+      std::vector<TypeId> parts;
+      for (const Value& item : v.items) {
+        auto t = typeOfValue(item, types);
+        if (!t) return std::nullopt;
+        parts.push_back(*t);
+      }
+      return types.tuple(std::move(parts));
+    }
+  }
+  return std::nullopt;
+}
+
+bool valueFits(const Value& v, TypeId t, const TypeTable& types) {
+  const TypeNode& node = types.node(t);
+  switch (node.kind) {
+    case TypeKind::Unit: return v.kind == Value::Kind::Unit;
+    case TypeKind::Bool: return v.kind == Value::Kind::Bool;
+    case TypeKind::Int: return v.kind == Value::Kind::Int;
+    case TypeKind::Duration: return v.kind == Value::Kind::Duration;
+    case TypeKind::Bytes: return v.kind == Value::Kind::Bytes;
+    case TypeKind::Opt: return v.kind == Value::Kind::Nil || valueFits(v, node.parts[0], types);
+    case TypeKind::Tuple:
+      if (v.kind != Value::Kind::Tuple || v.items.size() != node.parts.size()) return false;
+      for (size_t k = 0; k < node.parts.size(); ++k) {
+        if (!valueFits(v.items[k], node.parts[k], types)) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+}  // namespace rdc

@@ -1,0 +1,466 @@
+#include "ir/lint/lint_passes.h"
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+
+namespace rdc {
+
+namespace {
+
+// The "waits for" graph: node 2l is line l's input becoming available,
+// node 2l+1 its output; further nodes are groups ("any k of these"). A node
+// happens once `need` of its predecessors have: all of them for a line's
+// end, fewer for a group. An edge u -> v means u counts towards v.
+class WaitGraph {
+ public:
+  WaitGraph(const Graph& graph, const Catalog& catalog) : graph_(graph), catalog_(catalog) {
+    need_.assign(2 * graph.lines.size(), kAll);
+    for (const FlatInstance& inst : graph.instances) instanceEdges(inst);
+    for (uint32_t l = 0; l < graph.lines.size(); ++l) {
+      const Endpoint& src = graph.lines[l].source;
+      if (src.kind == Endpoint::Kind::Wire) edges_.push_back({out(src.ref), in(l)});
+    }
+  }
+
+  // Propagates from the nodes that wait for nothing; a node that never
+  // happens has a predecessor that never happens, so walking back through
+  // those finds a cycle. Returns it as line ids, or empty if every node happens.
+  std::vector<uint32_t> findCycle() const {
+    size_t n = need_.size();
+    std::vector<uint32_t> predecessors(n, 0), offsets(n + 1, 0), targets(edges_.size());
+    for (const auto& [u, v] : edges_) ++offsets[u + 1], ++predecessors[v];
+    for (size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
+    std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
+    for (const auto& [u, v] : edges_) targets[fill[u]++] = v;
+    std::vector<uint32_t> missing(n);
+    std::vector<uint32_t> queue;
+    for (uint32_t v = 0; v < n; ++v) {
+      missing[v] = std::min(need_[v], predecessors[v]);
+      if (missing[v] == 0) queue.push_back(v);
+    }
+    for (size_t head = 0; head < queue.size(); ++head) {
+      uint32_t u = queue[head];
+      for (uint32_t e = offsets[u]; e < offsets[u + 1]; ++e) {
+        if (missing[targets[e]] > 0 && --missing[targets[e]] == 0) queue.push_back(targets[e]);
+      }
+    }
+    if (queue.size() == n) return {};
+    std::vector<uint32_t> predecessor(n, kNone);
+    for (const auto& [u, v] : edges_) {
+      if (missing[u] > 0 && missing[v] > 0) predecessor[v] = u;
+    }
+    uint32_t v = 0;
+    while (missing[v] == 0) ++v;
+    std::vector<uint32_t> seen(n, 0);
+    while (!seen[v]) {
+      seen[v] = 1;
+      v = predecessor[v];
+    }
+    std::vector<uint32_t> cycle;
+    for (uint32_t u = v;;) {
+      bool isLine = u < 2 * graph_.lines.size();
+      if (isLine && (cycle.empty() || cycle.back() != u / 2)) cycle.push_back(u / 2);
+      u = predecessor[u];
+      if (u == v) break;
+    }
+    if (cycle.size() > 1 && cycle.back() == cycle.front()) cycle.pop_back();
+    std::reverse(cycle.begin(), cycle.end());
+    return cycle;
+  }
+
+ private:
+  static constexpr uint32_t kAll = UINT32_MAX;
+  static uint32_t in(uint32_t line) { return 2 * line; }
+  static uint32_t out(uint32_t line) { return 2 * line + 1; }
+
+  // A node that happens once `need` of `members` have.
+  uint32_t group(const std::vector<uint32_t>& members, uint32_t need) {
+    uint32_t g = static_cast<uint32_t>(need_.size());
+    need_.push_back(need);
+    for (uint32_t m : members) edges_.push_back({m, g});
+    return g;
+  }
+
+  // Lines of `inst` whose signature line (or Fn argument) is named `name`.
+  void linesNamed(const FlatInstance& inst, const std::string& name, std::vector<uint32_t>& out) const {
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      const LineSig* sig = graph_.signature(catalog_, l);
+      if (sig ? sig->name == name && !catalog_.at(inst.base).variadicArgs : name == "*args") out.push_back(l);
+    }
+  }
+
+  // A constant bound to `line`'s input, if it is an Int.
+  std::optional<int64_t> constantInt(uint32_t line) const {
+    const Endpoint& src = graph_.lines[line].source;
+    if (src.kind != Endpoint::Kind::Const || src.ref >= graph_.constants.size()) return std::nullopt;
+    const Value& v = graph_.constants[src.ref];
+    if (v.kind != Value::Kind::Int) return std::nullopt;
+    return v.i;
+  }
+
+  void instanceEdges(const FlatInstance& inst) {
+    std::vector<uint32_t> needed;
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      edges_.push_back({in(l), out(l)});
+      const LineSig* s = graph_.signature(catalog_, l);
+      if (!s) continue;
+      needed.clear();
+      for (const std::string& need : s->outputNeeds) linesNamed(inst, need, needed);
+      for (uint32_t m : needed) {
+        if (m != l) edges_.push_back({in(m), out(l)});
+      }
+      if (s->choosable) ruleEdges(inst, *s, l);
+    }
+  }
+
+  // When a choosable input can become available. Chosen or forced (bound to
+  // a constant, a wire or an input), it becomes available when its rule
+  // would decide: after every strict need, and after "any of" its other
+  // reads (any k of the votes for a Quorum). A read indexed by another
+  // choosable line (Select's chosen reads options[choice]) is the option
+  // that line picked when it is chosen, that one option when it is a known
+  // constant, and otherwise could be any of them, so all are waited for.
+  void ruleEdges(const FlatInstance& inst, const LineSig& s, uint32_t l) {
+    std::vector<uint32_t> strict, anyOf;
+    for (const std::string& need : s.choiceNeeds) linesNamed(inst, need, strict);
+    std::vector<uint32_t> indexed;
+    for (const std::string& read : s.choiceReads) {
+      if (read == s.choiceIndexedBy) continue;
+      bool isNeed = std::find(s.choiceNeeds.begin(), s.choiceNeeds.end(), read) != s.choiceNeeds.end();
+      if (!isNeed) linesNamed(inst, read, s.choiceIndexedBy.empty() ? anyOf : indexed);
+    }
+    for (uint32_t m : strict) edges_.push_back({in(m), in(l)});
+    if (!anyOf.empty()) {
+      uint32_t k = catalog_.at(inst.base).name == "Quorum" && inst.args.size() > 1 && inst.args[1] > 0
+                       ? static_cast<uint32_t>(std::min<int64_t>(inst.args[1], UINT32_MAX))
+                       : 1;
+      std::vector<uint32_t> ins;
+      for (uint32_t m : anyOf) ins.push_back(in(m));
+      edges_.push_back({group(ins, k), in(l)});
+    }
+    if (indexed.empty()) return;
+    std::vector<uint32_t> by;
+    linesNamed(inst, s.choiceIndexedBy, by);
+    if (by.size() != 1) return;
+    const Endpoint& indexSource = graph_.lines[by[0]].source;
+    if (indexSource.kind == Endpoint::Kind::Choose) return;  // the option it picked has arrived
+    std::optional<int64_t> k = constantInt(by[0]);
+    if (k) {
+      // A constant index out of range selects nothing: the run reports it.
+      if (*k >= 0 && static_cast<uint64_t>(*k) < indexed.size()) edges_.push_back({in(indexed[*k]), in(l)});
+      return;
+    }
+    for (uint32_t m : indexed) edges_.push_back({in(m), in(l)});
+  }
+
+  const Graph& graph_;
+  const Catalog& catalog_;
+  std::vector<uint32_t> need_;
+  std::vector<std::pair<uint32_t, uint32_t>> edges_;
+};
+
+}  // namespace
+
+void checkDeadlockCycles(const Model&, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
+  std::vector<uint32_t> cycle = WaitGraph(graph, catalog).findCycle();
+  if (cycle.empty()) return;
+  std::string path;
+  for (size_t i = 0; i < cycle.size() && i < 12; ++i) path += graph.linePath(catalog, cycle[i]) + " -> ";
+  path += cycle.size() > 12 ? "... -> " : "";
+  path += graph.linePath(catalog, cycle[0]);
+  diags.error("deadlock-cycle", graph.lines[cycle[0]].pos,
+              "cycle with no choice point that can wait off it (a definite deadlock): " + path);
+}
+
+void checkConstantDurations(const Model&, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
+  for (uint32_t l = 0; l < graph.lines.size(); ++l) {
+    const Endpoint& src = graph.lines[l].source;
+    const LineSig* sig = graph.signature(catalog, l);
+    if (!sig || sig->type.generic || sig->type.fixed != TypeTable::kDuration) continue;
+    if (src.kind != Endpoint::Kind::Const || src.ref >= graph.constants.size()) continue;
+    const Value& v = graph.constants[src.ref];
+    if (v.kind == Value::Kind::Duration && v.i < 0) {
+      diags.error("negative-duration", graph.lines[l].pos,
+                  "the constant duration " + std::to_string(v.i) + "ns into " + graph.linePath(catalog, l) +
+                      " is negative: a duration waits forward in time");
+    }
+  }
+}
+
+namespace {
+
+// Resolves the names of one check expression against the elaborated graph.
+class PropertyNames {
+ public:
+  PropertyNames(const Model& model, const Graph& graph, const SourceExpr& check, DiagnosticSink& diags)
+      : model_(model), graph_(graph), check_(check), diags_(diags) {}
+
+  void run() { visit(*check_.expr); }
+
+ private:
+  void error(const Expr& e, std::string message) {
+    diags_.error("unknown-name", check_.pos.shifted(e.offset), std::move(message));
+  }
+
+  bool isParam(const std::string& name) const {
+    for (const auto& p : graph_.params) {
+      if (p.first == name) return true;
+    }
+    return false;
+  }
+  bool isFamily(const std::string& name) const {
+    for (const DomainDecl& d : model_.domains) {
+      if (d.name == name) return d.size.has_value();
+    }
+    return false;
+  }
+  bool isDomain(const std::string& name) const {
+    for (const DomainDecl& d : model_.domains) {
+      if (d.name == name) return true;
+    }
+    return false;
+  }
+  // An extrinsic output or input named exactly `name` (scalar) or `name[...]`.
+  bool isExtrinsic(const std::string& name, bool indexed) const {
+    for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
+      for (const Extrinsic& x : *list) {
+        if (x.name.size() > name.size() && x.name.compare(0, name.size(), name) == 0 && x.name[name.size()] == '[') {
+          if (indexed) return true;
+        } else if (!indexed && x.name == name) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // `dlvr[i]` or `bc`: a reference to an extrinsic value.
+  void extrinsic(const Expr& e) {
+    if (e.kind == Expr::Kind::Name) {
+      if (!isExtrinsic(e.text, false)) error(e, "'" + e.text + "' is not an extrinsic output or input");
+      return;
+    }
+    if (e.kind == Expr::Kind::Index) {
+      const Expr* base = e.kids[0].get();
+      while (base->kind == Expr::Kind::Index) base = base->kids[0].get();
+      if (base->kind != Expr::Kind::Name || !isExtrinsic(base->text, true)) {
+        error(e, "not an indexed extrinsic output or input");
+      }
+      for (const Expr* x = &e; x->kind == Expr::Kind::Index; x = x->kids[0].get()) visit(*x->kids[1]);
+      return;
+    }
+    error(e, "has() takes an extrinsic output or input, such as has(dlvr[i])");
+  }
+
+  void visit(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::Name:
+        if (std::find(bound_.begin(), bound_.end(), e.text) != bound_.end() || isParam(e.text)) return;
+        if (isExtrinsic(e.text, false)) return;
+        if (isExtrinsic(e.text, true)) return error(e, "'" + e.text + "' is a family of extrinsics; index it");
+        return error(e, "unknown name '" + e.text + "' in a check");
+      case Expr::Kind::Index: return extrinsic(e);
+      case Expr::Kind::Call:
+        if (e.text == "has" && e.kids.size() == 1) return extrinsic(*e.kids[0]);
+        if (e.text == "correct" && e.kids.size() == 1) return domainArg(*e.kids[0]);
+        for (const ExprPtr& k : e.kids) visit(*k);
+        return;
+      case Expr::Kind::Quant: {
+        const Expr& domain = *e.kids[0];
+        if (domain.kind == Expr::Kind::Range) {
+          visit(*domain.kids[0]);
+          visit(*domain.kids[1]);
+        } else if (domain.kind == Expr::Kind::Call && domain.text == "correct" && domain.kids.size() == 1 &&
+                   domain.kids[0]->kind == Expr::Kind::Name && isFamily(domain.kids[0]->text)) {
+        } else {
+          error(domain, "a quantifier ranges over correct(FAMILY) or LO..HI");
+        }
+        size_t mark = bound_.size();
+        bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());
+        visit(*e.kids[1]);
+        bound_.resize(mark);
+        return;
+      }
+      default:
+        for (const ExprPtr& k : e.kids) visit(*k);
+    }
+  }
+
+  void domainArg(const Expr& e) {
+    if (e.kind == Expr::Kind::Name && isDomain(e.text) && !isFamily(e.text)) return;
+    if (e.kind == Expr::Kind::Index && e.kids[0]->kind == Expr::Kind::Name && isFamily(e.kids[0]->text)) {
+      visit(*e.kids[1]);
+      return;
+    }
+    error(e, "correct() takes a domain such as node[i] (or, as a quantifier range, a family)");
+  }
+
+  const Model& model_;
+  const Graph& graph_;
+  const SourceExpr& check_;
+  DiagnosticSink& diags_;
+  std::vector<std::string> bound_;
+};
+
+// Types a check whose names resolve: extrinsics have their lines' types,
+// quantified variables and parameters are Ints, and the check is a Bool.
+class PropertyTypes final : public TypeHost {
+ public:
+  PropertyTypes(const Graph& graph, TypeTable& types) : graph_(graph), types_(types) {
+    lookup_ = [this](std::string_view name) -> std::optional<TypeId> {
+      if (std::find(bound_.begin(), bound_.end(), name) != bound_.end()) return TypeTable::kInt;
+      for (const auto& p : graph_.params) {
+        if (p.first == name) return TypeTable::kInt;
+      }
+      return extrinsicType(std::string(name), false);
+    };
+  }
+
+  void check(const SourceExpr& check, DiagnosticSink& diags) {
+    ExprError error;
+    auto t = typeOfExpr(*check.expr, lookup_, types_, &error, this);
+    if (!t) {
+      diags.error(error.code, check.pos.shifted(error.offset), error.message);
+    } else if (*t != TypeTable::kBool) {
+      diags.error("type-mismatch", check.pos, "a check must be a Bool, this one is " + types_.name(*t));
+    }
+  }
+
+  std::optional<TypeId> typeOfHosted(const Expr& e, ExprError* error) override {
+    auto fail = [&](const std::string& message) -> std::optional<TypeId> {
+      *error = {"type-mismatch", e.offset, message};
+      return std::nullopt;
+    };
+    switch (e.kind) {
+      case Expr::Kind::Index: {
+        const Expr* base = &e;
+        while (base->kind == Expr::Kind::Index) {
+          auto index = typeOfExpr(*base->kids[1], lookup_, types_, error, this);
+          if (!index) return std::nullopt;
+          if (*index != TypeTable::kInt) return fail("an index must be an Int");
+          base = base->kids[0].get();
+        }
+        auto t = extrinsicType(base->text, true);
+        if (!t) return fail("'" + base->text + "' is not an indexed extrinsic");
+        return t;
+      }
+      case Expr::Kind::Call: return TypeTable::kBool;  // has() and correct(); their arguments were checked by name
+      case Expr::Kind::Range: {
+        for (const ExprPtr& bound : e.kids) {
+          auto t = typeOfExpr(*bound, lookup_, types_, error, this);
+          if (!t) return std::nullopt;
+          if (*t != TypeTable::kInt) return fail("a range's bounds must be Ints");
+        }
+        return TypeTable::kInt;
+      }
+      case Expr::Kind::Quant: {
+        if (e.kids[0]->kind == Expr::Kind::Range && !typeOfHosted(*e.kids[0], error)) return std::nullopt;
+        size_t mark = bound_.size();
+        bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());
+        auto body = typeOfExpr(*e.kids[1], lookup_, types_, error, this);
+        bound_.resize(mark);
+        if (!body) return std::nullopt;
+        if (*body != TypeTable::kBool) return fail("a quantifier's body must be a Bool, not " + types_.name(*body));
+        return TypeTable::kBool;
+      }
+      default: return fail("not allowed in a check");
+    }
+  }
+
+ private:
+  // The type of an extrinsic output (first) or input: `name`, or an element of the family `name[...]`.
+  std::optional<TypeId> extrinsicType(const std::string& name, bool indexed) const {
+    for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
+      for (const Extrinsic& x : *list) {
+        bool member = x.name.size() > name.size() && x.name.compare(0, name.size(), name) == 0 && x.name[name.size()] == '[';
+        if (indexed ? member : x.name == name) return graph_.lines[x.line].type;
+      }
+    }
+    return std::nullopt;
+  }
+
+  const Graph& graph_;
+  TypeTable& types_;
+  TypeLookup lookup_;
+  std::vector<std::string> bound_;
+};
+
+}  // namespace
+
+void checkPropertyNames(const Model& model, const Graph& graph, const Catalog&, DiagnosticSink& diags) {
+  TypeTable types = graph.types;
+  for (const CheckDecl& check : model.checks) {
+    size_t errors = diags.errorCount();
+    PropertyNames(model, graph, check.expr, diags).run();
+    if (diags.errorCount() == errors) PropertyTypes(graph, types).check(check.expr, diags);
+  }
+}
+
+namespace {
+
+uint64_t saturatingAdd(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+uint64_t saturatingMul(uint64_t a, uint64_t b) {
+  uint64_t out;
+  return __builtin_mul_overflow(a, b, &out) ? UINT64_MAX : out;
+}
+
+// How many indices a quantifier's range holds, when lint can tell: LO..HI
+// with bounds made of parameters, or correct(FAMILY), at most the family.
+// A range that depends on the run counts as one (rdc-run's budget stops it).
+uint64_t rangeSize(const Expr& range, const Graph& graph) {
+  if (range.kind == Expr::Kind::Call && range.kids.size() == 1 && range.kids[0]->kind == Expr::Kind::Name) {
+    std::string prefix = range.kids[0]->text + "[";
+    return std::count_if(graph.domains.begin(), graph.domains.end(),
+                         [&](const std::string& d) { return d.compare(0, prefix.size(), prefix) == 0; });
+  }
+  if (range.kind != Expr::Kind::Range) return 1;
+  NameLookup params = [&graph](std::string_view name) -> std::optional<Value> {
+    for (const auto& p : graph.params) {
+      if (p.first == name) return Value::integer(p.second);
+    }
+    return std::nullopt;
+  };
+  ExprError ignored;
+  auto lo = evalInt(*range.kids[0], params, &ignored);
+  auto hi = lo ? evalInt(*range.kids[1], params, &ignored) : std::nullopt;
+  if (!hi) return 1;
+  return *hi > *lo ? static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo) : 0;
+}
+
+// The quantifier steps (evaluations of a quantifier's body) a check takes
+// at most: a quantifier over V variables and a range of R indices runs its
+// body R^V times. Expressions are at most 256 deep, so this recursion is bounded.
+uint64_t quantifierSteps(const Expr& e, const Graph& graph) {
+  if (e.kind != Expr::Kind::Quant) {
+    uint64_t steps = 0;
+    for (const ExprPtr& k : e.kids) steps = saturatingAdd(steps, quantifierSteps(*k, graph));
+    return steps;
+  }
+  uint64_t tuples = 1, range = rangeSize(*e.kids[0], graph);
+  for (size_t v = 0; v < e.vars.size(); ++v) tuples = saturatingMul(tuples, range);
+  uint64_t each = saturatingAdd(1, quantifierSteps(*e.kids[1], graph));
+  return saturatingAdd(quantifierSteps(*e.kids[0], graph), saturatingMul(tuples, each));
+}
+
+}  // namespace
+
+void checkQuantifierSteps(const Model& model, const Graph& graph, const Catalog&, DiagnosticSink& diags) {
+  for (const CheckDecl& check : model.checks) {
+    uint64_t steps = quantifierSteps(*check.expr.expr, graph);
+    if (steps <= kMaxCheckSteps) continue;
+    diags.error("check-limit", check.expr.pos, "check '" + check.name + "' takes " +
+                (steps == UINT64_MAX ? "more than 2^64" : std::to_string(steps)) +
+                " quantifier steps per run, more than the limit of " + std::to_string(kMaxCheckSteps) +
+                " (narrow its ranges, or quantify over correct(FAMILY))");
+  }
+}
+
+std::vector<LintPass> standardLintPasses() {
+  return {{"deadlock-cycles", checkDeadlockCycles},
+          {"constant-durations", checkConstantDurations},
+          {"check-names", checkPropertyNames},
+          {"check-steps", checkQuantifierSteps}};
+}
+
+}  // namespace rdc

@@ -1,0 +1,143 @@
+// The hierarchical model: what a YAML model file (or the model half of an IR
+// file) says, with source positions, before elaboration.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/support/diagnostics.h"
+#include "ir/lang/expr.h"
+
+namespace rdc {
+
+/// A parsed expression with the text and position it came from.
+struct SourceExpr {
+  std::string text;
+  ExprPtr expr;
+  Pos pos;
+};
+
+/// `node[i]` or `client`: a domain named in a model.
+struct DomainRef {
+  std::string family;
+  std::vector<SourceExpr> indices;
+  Pos pos;
+};
+
+/// One index of a wire or extrinsic reference: an expression or `*`.
+struct IndexTerm {
+  bool star = false;
+  SourceExpr expr;  ///< unset when `star`
+};
+
+/// One side of a binding: where an input comes from or an output goes.
+struct Term {
+  enum class Kind : uint8_t { Wire, Choose, Never, Const, Input, Output, Drop };
+  Kind kind = Kind::Wire;
+  Pos pos;
+  std::string name;  ///< wire or extrinsic name
+  bool primed = false;  ///< `x'`: a composite's own output end
+  std::vector<IndexTerm> indices;
+  SourceExpr value;  ///< Const
+  std::string typeText;  ///< Input/Output: `input x as Int` declares the type
+  std::optional<SourceExpr> defaultValue;  ///< Input: `input x = 5`, used when the run gives none
+  std::optional<DomainRef> domain;
+};
+
+/// `line[idx]: IN -> OUT` inside an instance.
+struct Binding {
+  std::string key;   ///< the key as written, e.g. `dlvr[i]`
+  std::string line;
+  std::vector<SourceExpr> keyIndices;  ///< a fresh name ranges over the dimension
+  Term in, out;
+  Pos pos;
+  std::string text;  ///< the `IN -> OUT` text, kept for the IR
+};
+
+struct LoopVar {
+  std::string name;
+  SourceExpr lo, hi;  ///< half-open range lo..hi
+};
+
+/// An item of a composite's body: an instance, a `wire:`, or a `for` box.
+struct Item {
+  enum class Kind : uint8_t { Instance, Wire, For };
+  Kind kind = Kind::Instance;
+  Pos pos;
+  std::string header;  ///< instance key, `FROM -> TO` of a wire, or for header, as written
+
+  // Instance: `Component<args> name[indices] @ domain`
+  std::string component;
+  std::vector<SourceExpr> args;
+  std::string name;
+  std::vector<SourceExpr> indices;
+  std::optional<DomainRef> domain;
+  std::vector<Binding> bindings;
+  std::optional<SourceExpr> fnExpr;  ///< `expr:` of an Fn instance
+
+  // Wire: `FROM -> TO`
+  Term from, to;
+
+  // For: `i in lo..hi, j in ...`
+  std::vector<LoopVar> loops;
+  std::vector<Item> body;
+};
+
+struct LineDecl {
+  std::string name;
+  std::string typeText;  ///< value type, e.g. `Opt<Int>`
+  std::vector<SourceExpr> dims;  ///< `Int[n][m]` gives {n, m}
+  Pos pos;
+};
+
+struct ParamDecl {
+  std::string name;
+  std::optional<SourceExpr> value;  ///< unset: must be given by the instance
+  Pos pos;
+};
+
+struct ComponentDef {
+  std::string name;
+  std::string doc;
+  std::vector<ParamDecl> params;
+  std::vector<std::string> typeParams;  ///< `types: [T]`: line types inferred per instance
+  std::vector<LineDecl> lines;
+  std::vector<Item> body;
+  Pos pos;
+  bool fromStd = false;
+};
+
+struct DomainDecl {
+  std::string name;
+  std::optional<SourceExpr> size;  ///< unset: a single domain, not a family
+  Pos pos;
+};
+
+struct CheckDecl {
+  std::string name;
+  SourceExpr expr;
+};
+
+/// A whole model file.
+struct Model {
+  int version = 1;
+  std::string name;
+  std::string doc;
+  std::vector<ParamDecl> params;  ///< global parameters, in order
+  std::vector<DomainDecl> domains;
+  std::vector<std::string> uses;
+  std::vector<ComponentDef> components;  ///< user components, then std ones used
+  ComponentDef system;
+  std::vector<CheckDecl> checks;
+  Pos pos;
+
+  const ComponentDef* findComponent(const std::string& name) const {
+    for (const ComponentDef& c : components) {
+      if (c.name == name) return &c;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace rdc

@@ -1,0 +1,355 @@
+#include "ir/model/syntax.h"
+
+#include <cctype>
+
+namespace rdc::syntax {
+
+namespace {
+
+bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool isIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// A view with its position; trimming and slicing keep the column right.
+struct Span {
+  std::string_view text;
+  Pos pos;
+
+  Span trimmed() const {
+    size_t b = 0, e = text.size();
+    while (b < e && isSpace(text[b])) ++b;
+    while (e > b && isSpace(text[e - 1])) --e;
+    return {text.substr(b, e - b), pos.shifted(static_cast<uint32_t>(b))};
+  }
+  Span sub(size_t from, size_t n = std::string_view::npos) const {
+    return {text.substr(from, n), pos.shifted(static_cast<uint32_t>(from))};
+  }
+};
+
+// Finds `needle` outside brackets, parentheses, angle brackets and strings.
+size_t findTopLevel(std::string_view text, std::string_view needle, bool angles) {
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\') ++i;
+      else if (c == '"') inString = false;
+      continue;
+    }
+    if (depth == 0 && text.substr(i, needle.size()) == needle) return i;
+    if (c == '"') inString = true;
+    else if (c == '(' || c == '[' || (angles && c == '<')) ++depth;
+    else if ((c == ')' || c == ']' || (angles && c == '>')) && depth > 0) --depth;
+  }
+  return std::string_view::npos;
+}
+
+std::vector<Span> splitTopLevel(Span span, char sep, bool angles) {
+  std::vector<Span> parts;
+  size_t start = 0;
+  while (true) {
+    size_t at = findTopLevel(span.text.substr(start), std::string_view(&sep, 1), angles);
+    if (at == std::string_view::npos) {
+      parts.push_back(span.sub(start).trimmed());
+      return parts;
+    }
+    parts.push_back(span.sub(start, at).trimmed());
+    start += at + 1;
+  }
+}
+
+// Reads an identifier at the start of `span`; returns its length (0 if none).
+size_t identifierLength(std::string_view text) {
+  if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_')) return 0;
+  size_t n = 1;
+  while (n < text.size() && isIdentChar(text[n])) ++n;
+  return n;
+}
+
+// Reads `[..][..]` groups at the start of `span` into their inner spans.
+bool bracketGroups(Span span, std::vector<Span>& groups, size_t& consumed, DiagnosticSink& diags) {
+  size_t i = 0;
+  while (i < span.text.size() && span.text[i] == '[') {
+    size_t close = findTopLevel(span.text.substr(i + 1), "]", false);
+    if (close == std::string_view::npos) {
+      diags.error("syntax", span.pos.shifted(static_cast<uint32_t>(i)), "unclosed '['");
+      return false;
+    }
+    groups.push_back(span.sub(i + 1, close).trimmed());
+    i += close + 2;
+  }
+  consumed = i;
+  return true;
+}
+
+// Splits off a trailing `@ domain`.
+bool splitDomain(Span& span, std::optional<DomainRef>& domain, DiagnosticSink& diags) {
+  size_t at = findTopLevel(span.text, "@", false);
+  if (at == std::string_view::npos) return true;
+  domain = domainRef(span.sub(at + 1).trimmed().text, span.sub(at + 1).trimmed().pos, diags);
+  span = span.sub(0, at).trimmed();
+  return domain.has_value();
+}
+
+bool indexTerms(Span span, std::vector<IndexTerm>& out, DiagnosticSink& diags) {
+  std::vector<Span> groups;
+  size_t consumed = 0;
+  if (!bracketGroups(span, groups, consumed, diags)) return false;
+  if (consumed != span.text.size()) {
+    diags.error("syntax", span.pos.shifted(static_cast<uint32_t>(consumed)),
+                "unexpected '" + std::string(span.text.substr(consumed)) + "'");
+    return false;
+  }
+  for (const Span& g : groups) {
+    IndexTerm index;
+    if (g.text == "*") {
+      index.star = true;
+    } else {
+      auto e = expression(g.text, g.pos, diags);
+      if (!e) return false;
+      index.expr = *e;
+    }
+    out.push_back(std::move(index));
+  }
+  return true;
+}
+
+bool expressions(const std::vector<Span>& spans, std::vector<SourceExpr>& out, DiagnosticSink& diags) {
+  for (const Span& s : spans) {
+    auto e = expression(s.text, s.pos, diags);
+    if (!e) return false;
+    out.push_back(std::move(*e));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool isIdentifier(std::string_view text) {
+  return !text.empty() && identifierLength(text) == text.size();
+}
+
+std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticSink& diags) {
+  ExprError error;
+  ExprPtr e = parseExpr(text, &error);
+  if (!e) {
+    diags.error(error.code, pos.shifted(error.offset), error.message);
+    return std::nullopt;
+  }
+  return SourceExpr{std::string(text), e, pos};
+}
+
+std::optional<DomainRef> domainRef(std::string_view text, Pos pos, DiagnosticSink& diags) {
+  Span span = Span{text, pos}.trimmed();
+  size_t n = identifierLength(span.text);
+  if (n == 0) {
+    diags.error("syntax", span.pos, "expected a domain name after '@'");
+    return std::nullopt;
+  }
+  DomainRef ref{std::string(span.text.substr(0, n)), {}, span.pos};
+  std::vector<Span> groups;
+  size_t consumed = 0;
+  Span rest = span.sub(n);
+  if (!bracketGroups(rest, groups, consumed, diags)) return std::nullopt;
+  if (consumed != rest.text.size()) {
+    diags.error("syntax", rest.pos.shifted(static_cast<uint32_t>(consumed)), "unexpected text after the domain");
+    return std::nullopt;
+  }
+  if (!expressions(groups, ref.indices, diags)) return std::nullopt;
+  return ref;
+}
+
+bool instanceKey(std::string_view text, Pos pos, Item& item, DiagnosticSink& diags) {
+  Span span = Span{text, pos}.trimmed();
+  if (!splitDomain(span, item.domain, diags)) return false;
+  size_t n = identifierLength(span.text);
+  if (n == 0) {
+    diags.error("syntax", span.pos, "expected `Component name` as the instance key, got '" + std::string(text) + "'");
+    return false;
+  }
+  item.component = std::string(span.text.substr(0, n));
+  Span rest = span.sub(n);
+  if (!rest.text.empty() && rest.text[0] == '<') {
+    size_t close = findTopLevel(rest.text.substr(1), ">", true);
+    if (close == std::string_view::npos) {
+      diags.error("syntax", rest.pos, "unclosed '<' in component arguments");
+      return false;
+    }
+    Span args = rest.sub(1, close);
+    if (!args.trimmed().text.empty() &&
+        !expressions(splitTopLevel(args, ',', true), item.args, diags)) {
+      return false;
+    }
+    rest = rest.sub(close + 2);
+  }
+  rest = rest.trimmed();
+  size_t m = identifierLength(rest.text);
+  if (m == 0) {
+    diags.error("syntax", rest.pos, "expected an instance name after component '" + item.component + "'");
+    return false;
+  }
+  item.name = std::string(rest.text.substr(0, m));
+  std::vector<Span> groups;
+  size_t consumed = 0;
+  Span idx = rest.sub(m);
+  if (!bracketGroups(idx, groups, consumed, diags)) return false;
+  if (consumed != idx.text.size()) {
+    diags.error("syntax", idx.pos.shifted(static_cast<uint32_t>(consumed)),
+                "unexpected '" + std::string(idx.text.substr(consumed)) + "' in instance key");
+    return false;
+  }
+  return expressions(groups, item.indices, diags);
+}
+
+bool bindingKey(std::string_view text, Pos pos, Binding& binding, DiagnosticSink& diags) {
+  Span span = Span{text, pos}.trimmed();
+  size_t n = identifierLength(span.text);
+  if (n == 0) {
+    diags.error("syntax", span.pos, "expected a line name, got '" + std::string(text) + "'");
+    return false;
+  }
+  binding.line = std::string(span.text.substr(0, n));
+  std::vector<Span> groups;
+  size_t consumed = 0;
+  Span idx = span.sub(n);
+  if (!bracketGroups(idx, groups, consumed, diags)) return false;
+  if (consumed != idx.text.size()) {
+    diags.error("syntax", idx.pos.shifted(static_cast<uint32_t>(consumed)), "unexpected text in line name");
+    return false;
+  }
+  return expressions(groups, binding.keyIndices, diags);
+}
+
+bool arrow(std::string_view text, Pos pos, Term& in, Term& out, DiagnosticSink& diags) {
+  Span span{text, pos};
+  size_t at = findTopLevel(text, "->", false);
+  if (at == std::string_view::npos) {
+    diags.error("syntax", pos, "expected `SOURCE -> DESTINATION`, got '" + std::string(text) + "'");
+    return false;
+  }
+  if (findTopLevel(text.substr(at + 2), "->", false) != std::string_view::npos) {
+    diags.error("syntax", pos, "more than one '->' in '" + std::string(text) + "'");
+    return false;
+  }
+  Span left = span.sub(0, at).trimmed(), right = span.sub(at + 2).trimmed();
+  auto a = term(left.text, left.pos, diags);
+  auto b = term(right.text, right.pos, diags);
+  if (!a || !b) return false;
+  in = std::move(*a);
+  out = std::move(*b);
+  return true;
+}
+
+std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags) {
+  Span span = Span{text, pos}.trimmed();
+  Term t;
+  t.pos = span.pos;
+  if (!splitDomain(span, t.domain, diags)) return std::nullopt;
+  if (span.text.empty()) {
+    diags.error("syntax", span.pos, "expected a source, a sink or a wire name");
+    return std::nullopt;
+  }
+  size_t n = identifierLength(span.text);
+  std::string_view word = span.text.substr(0, n);
+  Span rest = span.sub(n).trimmed();
+  auto bare = [&](Term::Kind kind) -> std::optional<Term> {
+    if (!rest.text.empty()) {
+      diags.error("syntax", rest.pos, "unexpected text after '" + std::string(word) + "'");
+      return std::nullopt;
+    }
+    t.kind = kind;
+    return t;
+  };
+  if (word == "choose") return bare(Term::Kind::Choose);
+  if (word == "never") return bare(Term::Kind::Never);
+  if (word == "drop") return bare(Term::Kind::Drop);
+  if (word == "const") {
+    t.kind = Term::Kind::Const;
+    auto e = expression(rest.text, rest.pos, diags);
+    if (!e) return std::nullopt;
+    t.value = std::move(*e);
+    return t;
+  }
+  if ((word == "input" || word == "output") && !rest.text.empty() && identifierLength(rest.text) > 0) {
+    t.kind = word == "input" ? Term::Kind::Input : Term::Kind::Output;
+    size_t m = identifierLength(rest.text);
+    t.name = std::string(rest.text.substr(0, m));
+    Span after = rest.sub(m);
+    size_t eq = findTopLevel(after.text, "=", false);
+    if (eq != std::string_view::npos) {
+      if (t.kind != Term::Kind::Input) {
+        diags.error("syntax", after.pos.shifted(static_cast<uint32_t>(eq)), "only an input has a default value");
+        return std::nullopt;
+      }
+      Span value = after.sub(eq + 1).trimmed();
+      auto e = expression(value.text, value.pos, diags);
+      if (!e) return std::nullopt;
+      t.defaultValue = std::move(*e);
+      after = after.sub(0, eq).trimmed();
+    }
+    // `NAME[idx] as TYPE`: the type is what follows the word `as`.
+    size_t as = after.text.substr(0, 3) == "as " ? 0 : findTopLevel(after.text, " as ", true);
+    if (as != std::string_view::npos) {
+      size_t type = as == 0 ? 3 : as + 4;
+      t.typeText = std::string(after.sub(type).trimmed().text);
+      after = after.sub(0, as);
+    }
+    if (!indexTerms(after, t.indices, diags)) return std::nullopt;
+    return t;
+  }
+  if (n == 0) {
+    diags.error("syntax", span.pos, "expected a source, a sink or a wire name, got '" + std::string(span.text) + "'");
+    return std::nullopt;
+  }
+  t.kind = Term::Kind::Wire;
+  t.name = std::string(word);
+  Span after = span.sub(n);
+  if (!after.text.empty() && after.text[0] == '\'') {
+    t.primed = true;
+    after = after.sub(1);
+  }
+  if (!indexTerms(after, t.indices, diags)) return std::nullopt;
+  return t;
+}
+
+bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, DiagnosticSink& diags) {
+  for (const Span& part : splitTopLevel(Span{text, pos}.trimmed(), ',', false)) {
+    size_t n = identifierLength(part.text);
+    Span rest = part.sub(n).trimmed();
+    if (n == 0 || rest.text.substr(0, 3) != "in " ) {
+      diags.error("syntax", part.pos, "expected `VAR in LO..HI` in for, got '" + std::string(part.text) + "'");
+      return false;
+    }
+    Span range = rest.sub(3).trimmed();
+    size_t dots = findTopLevel(range.text, "..", false);
+    if (dots == std::string_view::npos) {
+      diags.error("syntax", range.pos, "expected a range `LO..HI`");
+      return false;
+    }
+    Span lo = range.sub(0, dots).trimmed(), hi = range.sub(dots + 2).trimmed();
+    auto loE = expression(lo.text, lo.pos, diags);
+    auto hiE = expression(hi.text, hi.pos, diags);
+    if (!loE || !hiE) return false;
+    loops.push_back({std::string(part.text.substr(0, n)), std::move(*loE), std::move(*hiE)});
+  }
+  return true;
+}
+
+bool lineType(std::string_view text, Pos pos, LineDecl& line, DiagnosticSink& diags) {
+  Span span = Span{text, pos}.trimmed();
+  size_t open = findTopLevel(span.text, "[", true);
+  Span type = span.sub(0, open).trimmed();
+  line.typeText = std::string(type.text);
+  if (open == std::string_view::npos) return true;
+  std::vector<Span> groups;
+  size_t consumed = 0;
+  Span dims = span.sub(open);
+  if (!bracketGroups(dims, groups, consumed, diags)) return false;
+  if (consumed != dims.text.size()) {
+    diags.error("syntax", dims.pos.shifted(static_cast<uint32_t>(consumed)), "unexpected text after the line's dimensions");
+    return false;
+  }
+  return expressions(groups, line.dims, diags);
+}
+
+}  // namespace rdc::syntax

@@ -1,0 +1,48 @@
+// Parsers for the small textual forms inside a YAML model: instance keys,
+// binding values (`IN -> OUT`), terms, `for` headers, domain references and
+// line types. Shared by the YAML front end and the IR reader, which rebuilds
+// the hierarchical model from the same texts.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "ir/support/diagnostics.h"
+#include "ir/model/model.h"
+
+namespace rdc::syntax {
+
+/// The most `for` loop variables in scope at once inside one component body
+/// (`for: i in .., j in ..` counts two). It bounds the elaborator's recursion;
+/// both the YAML front end and the IR reader refuse deeper bodies.
+constexpr size_t kMaxLoopNesting = 64;
+
+/// `expr` at `pos`; reports `expr-syntax` and returns nullopt on failure.
+std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticSink& diags);
+
+/// `Component<args> name[i][j] @ domain` into the instance fields of `item`.
+bool instanceKey(std::string_view text, Pos pos, Item& item, DiagnosticSink& diags);
+
+/// `line` or `line[i]` (a binding's key).
+bool bindingKey(std::string_view text, Pos pos, Binding& binding, DiagnosticSink& diags);
+
+/// `IN -> OUT` into binding.in / binding.out (also used for `wire:` items).
+bool arrow(std::string_view text, Pos pos, Term& in, Term& out, DiagnosticSink& diags);
+
+/// One term: `choose`, `never`, `drop`, `const V`, `input N`, `output N`, or a
+/// wire reference `name'[i][*]`, each optionally followed by `@ domain`.
+std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags);
+
+/// `i in 0..n, j in 0..m`.
+bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, DiagnosticSink& diags);
+
+/// `node[i]` or `client`.
+std::optional<DomainRef> domainRef(std::string_view text, Pos pos, DiagnosticSink& diags);
+
+/// `Opt<Int>[n][2]` into a line declaration's type text and dims.
+bool lineType(std::string_view text, Pos pos, LineDecl& line, DiagnosticSink& diags);
+
+/// Whether `text` is an identifier: a letter or `_`, then letters, digits, `_`.
+bool isIdentifier(std::string_view text);
+
+}  // namespace rdc::syntax

@@ -1,0 +1,131 @@
+#include "ir/model/yaml_input.h"
+
+#include <yaml-cpp/depthguard.h>
+
+#include <set>
+#include <vector>
+
+namespace rdc {
+
+namespace {
+
+// The length of the sequence a lead byte announces, 0 for bytes that never lead.
+size_t sequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xC2 && lead <= 0xDF) return 2;
+  if (lead >= 0xE0 && lead <= 0xEF) return 3;
+  if (lead >= 0xF0 && lead <= 0xF4) return 4;
+  return 0;  // a continuation byte, C0/C1 (always overlong) or F5..FF (beyond U+10FFFF)
+}
+
+// The reason a complete multi-byte sequence is ill-formed, or null.
+const char* badCodePoint(uint32_t cp, size_t length) {
+  static constexpr uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kShortest[length]) return "an overlong encoding";
+  if (cp >= 0xD800 && cp <= 0xDFFF) return "a surrogate (U+D800..U+DFFF)";
+  if (cp > 0x10FFFF) return "a code point above U+10FFFF";
+  return nullptr;
+}
+
+YamlProblem problemAt(std::string_view text, size_t offset, std::string message) {
+  YamlProblem p;
+  p.line = 1;
+  size_t lineStart = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') ++p.line, lineStart = i + 1;
+  }
+  p.col = static_cast<uint32_t>(offset - lineStart + 1);
+  p.message = std::move(message);
+  return p;
+}
+
+YamlProblem problemAt(const YAML::Mark& mark, std::string message) {
+  YamlProblem p;
+  if (mark.line >= 0) p.line = static_cast<uint32_t>(mark.line + 1);
+  if (mark.column >= 0) p.col = static_cast<uint32_t>(mark.column + 1);
+  p.message = std::move(message);
+  return p;
+}
+
+// yaml-cpp keeps both copies of a repeated mapping key, and a lookup then
+// sees only one of them: a misspelt override would silently lose. The walk
+// is iterative, and bounded (an alias bomb is the front end's size-limit).
+std::optional<YamlProblem> firstRepeatedKey(const YAML::Node& root) {
+  constexpr size_t kMaxNodesChecked = 2'000'000;
+  std::vector<YAML::Node> stack{root};
+  for (size_t visited = 0; !stack.empty() && visited < kMaxNodesChecked; ++visited) {
+    YAML::Node node = stack.back();
+    stack.pop_back();
+    if (node.IsSequence()) {
+      for (const YAML::Node& item : node) stack.push_back(item);
+    } else if (node.IsMap()) {
+      std::set<std::string> keys;
+      for (const auto& entry : node) {
+        if (entry.first.IsScalar() && !keys.insert(entry.first.Scalar()).second) {
+          return problemAt(entry.first.Mark(), "the key '" + entry.first.Scalar() + "' appears twice in one mapping");
+        }
+        stack.push_back(entry.second);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = sequenceLength(lead);
+    if (length == 0) {
+      return Utf8Error{i, lead >= 0x80 && lead <= 0xBF ? "a continuation byte without a lead byte"
+                          : lead <= 0xC1              ? "an overlong encoding"
+                                                      : "a code point above U+10FFFF"};
+    }
+    if (length == 1) {
+      ++i;
+      continue;
+    }
+    uint32_t cp = lead & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) {
+      if (i + k >= text.size() || (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
+        return Utf8Error{i, "a truncated sequence"};
+      }
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    }
+    if (const char* reason = badCodePoint(cp, length)) return Utf8Error{i, reason};
+    i += length;
+  }
+  return std::nullopt;
+}
+
+std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem) {
+  if (auto bad = firstInvalidUtf8(text)) {
+    *problem = problemAt(text, bad->offset, "invalid UTF-8: " + bad->reason);
+    return std::nullopt;
+  }
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own message for this is "bad file".
+    *problem = problemAt(e.mark, "nested too deeply (more than " + std::to_string(e.depth()) + " levels)");
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    *problem = problemAt(e.mark, e.msg);
+    return std::nullopt;
+  }
+  if (documents.size() > 1) {
+    *problem = problemAt(documents[1].Mark(), "a second YAML document (after `---`); this file holds exactly one");
+    return std::nullopt;
+  }
+  if (documents.empty()) return YAML::Node();
+  if (auto repeated = firstRepeatedKey(documents[0])) {
+    *problem = *repeated;
+    return std::nullopt;
+  }
+  return documents[0];
+}
+
+}  // namespace rdc

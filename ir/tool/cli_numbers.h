@@ -1,0 +1,47 @@
+// Numbers and values on command lines, checked before CLI11 converts them: CLI11's own
+// conversion reads `-1` into an unsigned flag as 2^64-1, clamps a number too
+// large for its type, and takes `010` as octal and `0x10` as hex.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <climits>
+#include <cstdint>
+#include <string>
+
+#include "ir/graph/graph.h"
+
+namespace rdc {
+
+/// A whole number in min..max written in decimal (a leading `-` only where
+/// min is negative). Anything else, an empty value included, is a usage
+/// error naming the flag and the range. The value is handed on normalised,
+/// so that CLI11 converts exactly the number checked.
+template <typename T>
+CLI::Validator wholeNumberIn(T min, T max) {
+  std::string range = std::to_string(min) + ".." + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        T value{};
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, value);
+        if (text.empty() || ec != std::errc{} || stop != end || value < min || value > max) {
+          return "expected a whole number in " + range + ", got '" + text + "'";
+        }
+        text = std::to_string(value);
+        return {};
+      },
+      "in " + range);
+}
+
+/// Refuses an empty value (`--until ''`), which a tool would otherwise
+/// take for the flag's absence.
+inline CLI::Validator notEmpty() {
+  return CLI::Validator([](std::string& text) { return text.empty() ? std::string("expected a value, got ''") : ""; },
+                        "");
+}
+
+/// The largest `--max-lines`: line ids are 32-bit, and kNone is reserved.
+inline constexpr uint64_t kMaxMaxLines = kNone - 1;
+
+}  // namespace rdc

@@ -1,0 +1,139 @@
+// Command-line conventions shared by every tool (docs/tools.md): the
+// positional input, -D, --diagnostics, --version, and exit code 2 on a
+// usage error. Header-only so that the IR library does not depend on CLI11.
+#pragma once
+
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <kj/exception.h>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/io/ir_io.h"
+#include "ir/tool/tool_io.h"
+
+namespace rdc {
+
+/// `-D name=value`, repeatable.
+inline void addDefineOption(CLI::App& app, std::vector<std::pair<std::string, std::string>>& defines) {
+  app.add_option_function<std::vector<std::string>>(
+         "-D",
+         [&defines](const std::vector<std::string>& values) {
+           for (const std::string& v : values) {
+             auto eq = v.find('=');
+             if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("-D", "expected name=value, got '" + v + "'");
+             defines.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+           }
+         },
+         "Override a model parameter: -D n=7")
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false);
+}
+
+/// The positional model, -D, --diagnostics and --version.
+inline void addCommonOptions(CLI::App& app, std::string& input,
+                             std::vector<std::pair<std::string, std::string>>& defines,
+                             bool& jsonDiagnostics) {
+  app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)");
+  addDefineOption(app, defines);
+  app.add_option_function<std::string>(
+         "--diagnostics",
+         [&jsonDiagnostics](const std::string& format) { jsonDiagnostics = format == "json"; },
+         "Diagnostic format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.set_version_flag("--version", std::string(toolVersion()));
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define RDC_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define RDC_SANITIZED 1
+#endif
+#endif
+
+/// The memory budget every tool keeps to unless given `--max-memory`: well
+/// under the machine, so that a hostile or absurd input is refused with a
+/// diagnostic rather than by the kernel's OOM killer.
+inline constexpr uint64_t kDefaultMaxMemory = uint64_t{4} << 30;
+
+/// `--max-memory SIZE`, in bytes or with a unit (512M, 4G: powers of 1024);
+/// 0 keeps the limits the process was started with.
+inline void addMemoryOption(CLI::App& app, uint64_t& bytes) {
+  app.add_option("--max-memory", bytes, "Memory budget: bytes, or 512M, 4G (0: no budget of its own)")
+      ->check([](const std::string& text) {  // an unsigned parse would wrap -1 to 2^64-1
+        return text.find('-') == std::string::npos ? std::string() : "a memory budget is not negative";
+      })
+      ->transform(CLI::AsSizeValue(false))
+      ->default_str("4G");
+}
+
+/// Caps the heap (RLIMIT_DATA: brk and private writable mappings) at
+/// `bytes`, so that an allocation beyond the budget fails with
+/// std::bad_alloc instead of exhausting the machine. A lower limit set by
+/// the caller is kept. Sanitizer builds reserve terabytes of shadow memory
+/// and keep their own limits.
+inline void applyMemoryBudget(uint64_t bytes) {
+#ifndef RDC_SANITIZED
+  rlimit limit{};
+  if (bytes == 0 || getrlimit(RLIMIT_DATA, &limit) != 0) return;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur <= bytes) return;
+  limit.rlim_cur = bytes;
+  setrlimit(RLIMIT_DATA, &limit);
+#else
+  (void)bytes;
+#endif
+}
+
+/// Whether a KJ exception is an allocation failure that KJ caught and
+/// wrapped (its event loop and runCatchingExceptions turn std::bad_alloc
+/// into a kj::Exception).
+inline bool isAllocationFailure(const kj::Exception& e) {
+  return std::string_view(e.getDescription().cStr()).find("bad_alloc") != std::string_view::npos;
+}
+
+/// Runs a tool's body within a memory budget: an allocation beyond it
+/// unwinds to here (freeing what the body held) and becomes a
+/// `memory-limit` diagnostic and exit 2, never an abort.
+template <typename Body>
+int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
+  applyMemoryBudget(bytes);
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+  } catch (const kj::Exception& e) {
+    if (!isAllocationFailure(e)) throw;
+  }
+  DiagnosticSink diags;
+  diags.error("memory-limit", {}, bytes == 0 ? std::string("out of memory")
+                                             : "out of memory: the input needs more than the memory budget of " +
+                                                   std::to_string(bytes >> 20) + " MiB (raise it with --max-memory)");
+  printDiagnostics(diags, jsonDiagnostics);
+  return kExitBadInput;
+}
+
+/// A CLI11 usage error as one diagnostic line like the tools' own
+/// (`rdc: error: --seed: ... [usage]`), without CLI11's "Run with --help".
+inline std::string usageFailureMessage(const CLI::App*, const CLI::Error& e) {
+  return std::string("rdc: error: ") + e.what() + " [usage]\n";
+}
+
+}  // namespace rdc
+
+/// Parses argv; on a usage error prints CLI11's message and exits with 2
+/// (CLI11's own help and version exits stay 0). From here to the end of
+/// main, the libraries' log lines are kept off standard error
+/// (LibraryLogCapture).
+#define RDC_PARSE_CLI(app, argc, argv)                  \
+  rdc::LibraryLogCapture rdcLibraryLogCapture_;         \
+  (app).failure_message(rdc::usageFailureMessage);      \
+  try {                                                 \
+    (app).parse((argc), (argv));                        \
+  } catch (const CLI::ParseError& e) {                  \
+    int code = (app).exit(e);                           \
+    return code == 0 ? 0 : 2;                           \
+  }

@@ -1,0 +1,64 @@
+#include "ir/tool/load.h"
+
+#include "ir/graph/project.h"
+#include "ir/io/ir_io.h"
+#include "ir/lint/lint_passes.h"
+#include "ir/model/frontend.h"
+#include "ir/model/syntax.h"
+#include "ir/tool/tool_io.h"
+
+namespace rdc {
+
+std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog,
+                                         const LoadOptions& options, DiagnosticSink& diags) {
+  auto bytes = readInput(path, diags);
+  if (!bytes) return std::nullopt;
+  return loadModel(*bytes, displayName(path), catalog, options, diags);
+}
+
+namespace {
+
+std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::string& fileName,
+                                          const Catalog& catalog, const LoadOptions& options,
+                                          DiagnosticSink& diags) {
+  std::optional<Model> model;
+  std::vector<std::string> projection;
+  if (looksLikeIr(bytes)) {
+    auto loaded = readIr(bytes, fileName, catalog, diags);
+    if (!loaded || options.defines.empty()) return loaded;
+    model = std::move(loaded->model);  // -D on IR: re-elaborate the stored model (and re-project it)
+    projection = std::move(loaded->projection);
+  } else if (bytes.size() > memoryBudget(options.elab) / kYamlBytesPerByte) {
+    diags.error("memory-limit", {diags.addFile(fileName), 0, 0},
+                "a YAML model of " + std::to_string(bytes.size() >> 20) + " MiB takes more than the " +
+                    std::to_string(memoryBudget(options.elab) >> 20) + " MiB memory budget once read (about " +
+                    std::to_string(kYamlBytesPerByte) + " bytes per byte; raise it with --max-memory)");
+    return std::nullopt;
+  } else {
+    model = parseModelYaml(bytes, fileName, diags);
+  }
+  if (!model || diags.hasErrors()) return std::nullopt;
+  for (const auto& [name, value] : options.defines) {
+    if (!overrideParam(*model, name, value, diags)) return std::nullopt;
+  }
+  auto graph = elaborate(*model, catalog, options.elab, diags);
+  if (!graph) return std::nullopt;
+  LoadedModel loaded{std::move(*model), std::move(*graph), {}};
+  if (!projection.empty()) return projectOnto(loaded, catalog, projection, diags);
+  return loaded;
+}
+
+}  // namespace
+
+std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
+                                     const Catalog& catalog, const LoadOptions& options,
+                                     DiagnosticSink& diags) {
+  auto loaded = elaborateModel(bytes, fileName, catalog, options, diags);
+  if (!loaded || !options.lint) return loaded;
+  size_t errors = diags.errorCount();
+  for (const LintPass& pass : standardLintPasses()) pass.run(loaded->model, loaded->graph, catalog, diags);
+  if (diags.errorCount() > errors) return std::nullopt;
+  return loaded;
+}
+
+}  // namespace rdc

@@ -1,0 +1,37 @@
+// The load pipeline every tool shares: read a model file, tell YAML from IR
+// by content, elaborate (with -D overrides), re-project a projection's IR,
+// and run the lint passes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
+#include "ir/graph/loaded_model.h"
+#include "ir/support/diagnostics.h"
+
+namespace rdc {
+
+struct LoadOptions {
+  std::vector<std::pair<std::string, std::string>> defines;  ///< -D name=value
+  ElabOptions elab;
+  /// Run the lint passes too: no tool runs, draws or projects a model that
+  /// has lint errors (only tests of elaboration itself turn this off).
+  bool lint = true;
+};
+
+/// Loads YAML or IR: nullopt, with diagnostics, when it cannot be read or
+/// built, or has lint errors. `-D` overrides re-elaborate an IR file's model.
+std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
+                                     const Catalog& catalog, const LoadOptions& options,
+                                     DiagnosticSink& diags);
+
+/// Reads a model file (or standard input for "-") and loads it.
+std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog,
+                                         const LoadOptions& options, DiagnosticSink& diags);
+
+}  // namespace rdc

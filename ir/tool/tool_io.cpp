@@ -1,0 +1,121 @@
+#include "ir/tool/tool_io.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include <set>
+
+#include <kj/exception.h>
+
+#include "ir/io/ir_io.h"
+
+namespace rdc {
+
+std::string displayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+std::optional<std::string> readInput(const std::string& path, DiagnosticSink& diags) {
+  std::string bytes;
+  char buffer[1 << 16];
+  FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (!file) {
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
+    return std::nullopt;
+  }
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    bytes.append(buffer, n);
+    if (bytes.size() > kMaxInputBytes) {
+      if (file != stdin) std::fclose(file);
+      diags.error("io", {diags.addFile(displayName(path)), 0, 0}, "input larger than 1 GiB");
+      return std::nullopt;
+    }
+  }
+  bool failed = std::ferror(file);
+  if (file != stdin) std::fclose(file);
+  if (failed) {
+    diags.error("io", {diags.addFile(displayName(path)), 0, 0}, "read error");
+    return std::nullopt;
+  }
+  return bytes;
+}
+
+bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSink& diags) {
+  if (path == "-") {
+    std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    std::cout.flush();
+    return static_cast<bool>(std::cout);
+  }
+  std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::remove(temp.c_str());
+      diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the output file");
+      return false;
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot rename the output into place");
+    return false;
+  }
+  return true;
+}
+
+bool stdoutIsTerminal() { return ::isatty(STDOUT_FILENO) != 0; }
+
+namespace {
+
+// What the libraries logged while a LibraryLogCapture lived.
+std::vector<std::string>& libraryLog() {
+  static std::vector<std::string> lines;
+  return lines;
+}
+
+}  // namespace
+
+void LibraryLogCapture::logMessage(kj::LogSeverity, const char*, int, int, kj::String&& text) {
+  std::string message(text.cStr());
+  message = message.substr(0, message.find('\n'));  // the stack addresses follow on their own line
+  if (libraryLog().size() < 20) libraryLog().push_back(std::move(message));
+}
+
+void printDiagnostics(const DiagnosticSink& diags, bool json) {
+  const DiagnosticSink* shown = &diags;
+  DiagnosticSink withLog;
+  if (!diags.hasErrors() && !libraryLog().empty()) {
+    withLog = diags;
+    for (const std::string& line : libraryLog()) withLog.warning("library", {}, line);
+    shown = &withLog;
+  }
+  libraryLog().clear();
+  std::cerr << (json ? shown->formatJson() : shown->formatText());
+}
+
+bool isInputError(const std::string& code) {
+  static const std::set<std::string> codes = {"parse-error", "schema",     "syntax",   "expr-syntax",
+                                              "size-limit",  "recursion-limit", "ir-malformed",
+                                              "bad-param",   "div-zero",   "overflow", "io", "trace-malformed",
+                                              "usage",       "internal", "memory-limit"};
+  return codes.count(code) > 0;
+}
+
+int exitCodeFor(const DiagnosticSink& diags) {
+  bool anyError = false;
+  for (const Diagnostic& d : diags.all()) {
+    if (d.severity != Severity::Error) continue;
+    if (isInputError(d.code)) return kExitBadInput;
+    anyError = true;
+  }
+  return anyError ? kExitNo : kExitOk;
+}
+
+}  // namespace rdc

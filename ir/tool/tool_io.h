@@ -1,0 +1,64 @@
+// What every rdc tool does at its edges: read the input file or standard
+// input, write output atomically, print diagnostics, choose the exit code.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <kj/exception.h>
+
+#include "ir/support/diagnostics.h"
+
+namespace rdc {
+
+/// Exit codes shared by every tool (docs/tools.md).
+enum ExitCode : int { kExitOk = 0, kExitNo = 1, kExitBadInput = 2 };
+
+/// Inputs larger than this are refused rather than read into memory.
+inline constexpr size_t kMaxInputBytes = size_t{1} << 30;
+
+/// Reads a path, or standard input for "-" (named `<stdin>` in diagnostics).
+std::optional<std::string> readInput(const std::string& path, DiagnosticSink& diags);
+
+/// The name diagnostics use for `path`.
+std::string displayName(const std::string& path);
+
+/// Writes `bytes` to `path` through a temporary file renamed into place, so
+/// that a failure leaves no half-written file. "-" writes standard output.
+bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSink& diags);
+
+/// Whether standard output is a terminal.
+bool stdoutIsTerminal();
+
+/// Prints diagnostics to standard error, as text or JSON, followed by what
+/// a LibraryLogCapture kept when no error explains it (see there).
+void printDiagnostics(const DiagnosticSink& diags, bool json);
+
+/// While it lives, keeps the libraries' own log lines off standard error:
+/// KJ and Cap'n Proto log the failures they recover from (a second failure
+/// while a first unwinds, say on a truncated file) as raw text with stack
+/// addresses, which would break `--diagnostics=json`. Failures reach the
+/// tools as exceptions that the readers turn into diagnostics; the kept log
+/// lines are printed as `library` warnings only when no error was reported.
+/// Every tool's main holds one (RDC_PARSE_CLI makes it); one per thread.
+/// KJ requires its callbacks to live on the stack, so this is one.
+class LibraryLogCapture : public kj::ExceptionCallback {
+ public:
+  LibraryLogCapture() = default;
+  LibraryLogCapture(const LibraryLogCapture&) = delete;
+  LibraryLogCapture& operator=(const LibraryLogCapture&) = delete;
+
+  void logMessage(kj::LogSeverity severity, const char* file, int line, int contextDepth,
+                  kj::String&& text) override;
+};
+
+/// Whether a diagnostic code means the input could not be read or built at
+/// all (exit 2) rather than a finding about a readable model (exit 1).
+bool isInputError(const std::string& code);
+
+
+/// 2 if any error is an unreadable-input error, 1 if any other error, else 0.
+int exitCodeFor(const DiagnosticSink& diags);
+
+}  // namespace rdc

@@ -1,0 +1,272 @@
+#include "tools/rdc-run/driver/run.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <iostream>
+#include <sstream>
+
+#include "ir/tool/load.h"
+#include "ir/tool/tool_io.h"
+#include "tools/rdc-run/driver/runner.h"
+
+namespace rdc::run {
+
+namespace {
+
+// Times for people: 3ms, 15.893119ms.
+std::string timeText(int64_t ns) {
+  if (ns % 1'000'000 == 0 || ns < 1'000'000) return durationString(ns);
+  std::string frac = std::to_string(ns % 1'000'000);
+  frac = std::string(6 - frac.size(), '0') + frac;
+  while (frac.back() == '0') frac.pop_back();
+  return std::to_string(ns / 1'000'000) + "." + frac + "ms";
+}
+
+std::string shellQuote(const std::string& arg) {
+  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+") == std::string::npos) {
+    return arg;
+  }
+  std::string out = "'";
+  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+bool Runner::prepare() {
+  Scenario scenario;
+  scenario.latency = options_.latency;
+  if (!options_.faultsFile.empty() && !readFaults(options_.faultsFile, scenario)) return false;
+  for (const std::string& kv : options_.inputs) {
+    if (!splitPair(kv, '=', "--input", scenario.inputs)) return false;
+  }
+  for (const std::string& kv : options_.forces) {
+    if (!splitPair(kv, '=', "--force", scenario.forces)) return false;
+  }
+  for (const std::string& c : options_.crashes) {
+    size_t at = c.rfind('@');
+    scenario.crashes.emplace_back(c.substr(0, at), at == std::string::npos ? "0ns" : c.substr(at + 1));
+  }
+  for (const std::string& b : options_.byzantine) scenario.byzantine.push_back(b);
+  if (!options_.replay.empty() && !replayScenario(scenario)) return false;
+  return resolve(scenario);
+}
+
+/// One run with the configured faults and `seed`; prints unless quiet.
+int Runner::single(uint64_t seed) {
+  config_.seed = seed;
+  std::unique_ptr<TraceWriter> writer;
+  if (!openTrace(seed, writer)) return kExitBadInput;
+  TraceSink sink;
+  sink.writer = writer.get();
+  config_.sink = writer ? &sink : nullptr;
+  RunResult result = simulator_.run(config_);
+  config_.sink = nullptr;
+  if (writer) writer->finish(result.events, result.endTime);
+  return report(seed, result, correct_);
+}
+
+bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
+  if (options_.trace.empty()) return true;
+  writer = TraceWriter::open(options_.trace, diags_);
+  if (!writer) return false;
+  writer->header(header(seed));
+  return true;
+}
+
+int Runner::report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct) {
+  auto checks = checks_.evaluate(result, config_, correct);
+  bool ok = result.failures.empty();
+  for (const CheckResult& c : checks) ok &= c.pass;
+  if (options_.json) {
+    std::cout << runJson(seed, result, checks) << "\n";
+  } else {
+    printRun(result, checks);
+  }
+  return ok ? kExitOk : kExitNo;
+}
+
+int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards) {
+  bool progress = !options_.json && ::isatty(STDERR_FILENO);
+  uint64_t total = 0, passed = 0;
+  std::vector<std::pair<uint64_t, std::string>> failing;
+  uint64_t count = last - first + 1;
+  for (uint64_t k = 0; k < count; ++k) {
+    uint64_t seed = first + k;
+    if (k % shards != shard) continue;
+    config_.seed = seed;
+    RunResult result = simulator_.run(config_);
+    auto checks = checks_.evaluate(result, config_, correct_);
+    std::string why;
+    for (const CheckResult& c : checks) {
+      if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
+    }
+    for (const std::string& f : result.failures) why += (why.empty() ? "" : "; ") + f;
+    ++total;
+    if (why.empty()) ++passed;
+    else failing.emplace_back(seed, why);
+    if (progress && (k % 64 == 0 || k + 1 == count)) {
+      int width = 30, done = static_cast<int>(width * static_cast<double>(k + 1) / static_cast<double>(count));
+      std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, '.') << "] " << (k + 1) << "/"
+                << count << "  failed: " << failing.size() << std::flush;
+    }
+  }
+  if (progress) std::cerr << "\n";
+  if (options_.json) {
+    std::cout << "{\"seeds\": " << total << ", \"passed\": " << passed << ", \"failed\": [";
+    for (size_t i = 0; i < failing.size(); ++i) {
+      std::cout << (i ? ", " : "") << "{\"seed\": " << failing[i].first << ", \"why\": \"" << jsonEscape(failing[i].second)
+                << "\", \"repro\": \"" << jsonEscape(repro(failing[i].first)) << "\"}";
+    }
+    std::cout << "]}\n";
+  } else {
+    std::cout << total << " seeds: " << passed << " passed, " << failing.size() << " failed\n";
+    for (const auto& [seed, why] : failing) {
+      std::cout << "seed " << seed << ": " << why << "\n  reproduce: " << repro(seed) << "\n";
+    }
+  }
+  return failing.empty() ? kExitOk : kExitNo;
+}
+
+bool Runner::usage(const std::string& message) {
+  diags_.error("usage", {}, message);
+  return false;
+}
+
+int Runner::badInput(const std::string& message) {
+  usage(message);
+  return kExitBadInput;
+}
+
+TraceHeader Runner::header(uint64_t seed) const {
+  TraceHeader h = header_;
+  h.toolVersion = std::string(toolVersion());
+  h.modelName = loaded_.model.name;
+  h.modelHash = modelHash();
+  for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
+  h.seed = seed;
+  h.linePaths.reserve(graph_.lines.size());
+  for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+    h.linePaths.push_back(graph_.linePath(catalog_, l));
+    h.lineDomains.push_back(graph_.lines[l].domain);
+  }
+  h.domains = graph_.domains;
+  return h;
+}
+
+void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& checks) {
+  for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+    const RunResult::Output& out = result.outputs[o];
+    if (out.available) {
+      std::cout << graph_.outputs[o].name << " = " << out.value.str() << " @ " << timeText(out.time) << "\n";
+    } else {
+      std::cout << graph_.outputs[o].name << " never available: waiting for " << result.waits[o] << "\n";
+    }
+  }
+  for (const std::string& f : result.failures) std::cout << "failure: " << f << "\n";
+  for (const CheckResult& c : checks) {
+    std::cout << "check " << c.name << ": " << (c.pass ? "pass" : "fail") << (c.pass ? "" : " (" + c.why + ")") << "\n";
+  }
+}
+
+std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks) {
+  std::ostringstream out;
+  out << "{\"seed\": " << seed << ", \"outputs\": {";
+  for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+    const RunResult::Output& r = result.outputs[o];
+    out << (o ? ", " : "") << "\"" << jsonEscape(graph_.outputs[o].name) << "\": ";
+    if (r.available) {
+      out << "{\"value\": \"" << jsonEscape(r.value.str()) << "\", \"time_ns\": " << r.time << "}";
+    } else {
+      out << "{\"value\": null, \"waiting_for\": \"" << jsonEscape(result.waits[o]) << "\"}";
+    }
+  }
+  out << "}, \"checks\": {";
+  for (size_t c = 0; c < checks.size(); ++c) {
+    out << (c ? ", " : "") << "\"" << checks[c].name << "\": {\"pass\": " << (checks[c].pass ? "true" : "false")
+        << ", \"why\": \"" << jsonEscape(checks[c].why) << "\"}";
+  }
+  out << "}, \"failures\": [";
+  for (size_t f = 0; f < result.failures.size(); ++f) out << (f ? ", " : "") << "\"" << jsonEscape(result.failures[f]) << "\"";
+  out << "], \"events\": " << result.events << "}";
+  return out.str();
+}
+
+std::string Runner::repro(uint64_t seed) const {
+  std::string out;
+  const std::vector<std::string>& argv = options_.argv;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a == "--seeds" || a == "--shard" || a == "--seed" || a == "--trace") {
+      ++i;
+      continue;
+    }
+    if (a.rfind("--seeds=", 0) == 0 || a.rfind("--shard=", 0) == 0 || a.rfind("--seed=", 0) == 0 ||
+        a.rfind("--trace=", 0) == 0 || a == "--json") {
+      continue;
+    }
+    out += (out.empty() ? "" : " ") + shellQuote(a);
+  }
+  return out + " --seed " + std::to_string(seed);
+}
+
+namespace {
+
+// A decimal uint64 and nothing else (no sign, no spaces, no overflow).
+bool parseWhole(std::string_view text, uint64_t& out) {
+  auto [stop, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return !text.empty() && ec == std::errc{} && stop == text.data() + text.size();
+}
+
+// A..B with A <= B, naming at most kMaxSeeds seeds (so that their count fits).
+bool parseSeedRange(std::string_view text, uint64_t& a, uint64_t& b) {
+  size_t dots = text.find("..");
+  return dots != std::string_view::npos && parseWhole(text.substr(0, dots), a) &&
+         parseWhole(text.substr(dots + 2), b) && a <= b && b - a < kMaxSeeds;
+}
+
+// i/N with i < N.
+bool parseShard(std::string_view text, uint64_t& shard, uint64_t& shards) {
+  size_t slash = text.find('/');
+  return slash != std::string_view::npos && parseWhole(text.substr(0, slash), shard) &&
+         parseWhole(text.substr(slash + 1), shards) && shard < shards;
+}
+
+}  // namespace
+
+int run(const Options& options, const Catalog& catalog) {
+  DiagnosticSink diags;
+  auto finish = [&](int code) {
+    printDiagnostics(diags, options.jsonDiagnostics);
+    return code;
+  };
+  auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
+  if (!loaded) return finish(kExitBadInput);
+  int modes = options.split + !options.listen.empty() + !options.cluster.empty() + !options.seeds.empty();
+  if (modes > 1) {
+    diags.error("usage", {}, "--split, --listen, --cluster and --seeds are different ways to run: give one");
+    return finish(kExitBadInput);
+  }
+  Runner runner(options, *loaded, catalog, diags);
+  if (!runner.prepare()) return finish(kExitBadInput);
+  if (!options.seeds.empty()) {
+    uint64_t first, last, shard = 0, shards = 1;
+    if (!parseSeedRange(options.seeds, first, last)) {
+      diags.error("usage", {}, "--seeds: expected A..B, whole numbers with A <= B, at most " +
+                                   std::to_string(kMaxSeeds) + " seeds, got '" + options.seeds + "'");
+      return finish(kExitBadInput);
+    }
+    if (!options.shard.empty() && !parseShard(options.shard, shard, shards)) {
+      diags.error("usage", {}, "--shard: expected i/N, whole numbers with i < N, got '" + options.shard + "'");
+      return finish(kExitBadInput);
+    }
+    return finish(runner.seeds(first, last, shard, shards));
+  }
+  uint64_t seed = options.replay.empty() ? options.seed : runner.replaySeed();
+  if (!options.listen.empty()) return finish(runner.node(seed));
+  if (!options.cluster.empty()) return finish(runner.cluster(seed));
+  return finish(options.split ? runner.split(seed) : runner.single(seed));
+}
+
+}  // namespace rdc::run

@@ -1,0 +1,53 @@
+// rdc-run as a library: options in, runs, results printed, exit code out.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
+
+namespace rdc::run {
+
+/// The most seeds one `--seeds A..B` may name: every range whose count
+/// B - A + 1 fits in 64 bits (all but 0..18446744073709551615).
+inline constexpr uint64_t kMaxSeeds = UINT64_MAX;
+
+struct Options {
+  std::string model = "-";
+  std::vector<std::pair<std::string, std::string>> defines;
+  bool jsonDiagnostics = false;
+  uint64_t seed = 0;
+  std::string seeds;   ///< A..B (inclusive)
+  std::string shard;   ///< i/N
+  std::vector<std::string> inputs;   ///< name=value
+  std::vector<std::string> forces;   ///< path=value
+  std::vector<std::string> crashes;  ///< D[@time]
+  std::vector<std::string> byzantine;
+  std::string faultsFile;
+  std::string latency = "constant:1ms";
+  std::string until;
+  std::string trace;
+  std::string replay;
+  bool json = false;
+  /// Run the projections (one per domain) over the in-process network.
+  bool split = false;
+  /// Over TCP: this projection as a node listening here, with its peers file.
+  std::string listen, peers;
+  int64_t epoch = 0;  ///< virtual time 0 as CLOCK_REALTIME ns (set by --cluster)
+  /// Over TCP: one process per domain, addresses and key from this file.
+  std::string cluster;
+  std::vector<std::string> kills;     ///< D@TIME: SIGKILL the node then
+  std::vector<std::string> leaveOut;  ///< domains not started
+  ElabOptions elab;
+  /// The command line as given, for the reproduce command of failing seeds.
+  std::vector<std::string> argv;
+};
+
+/// Runs rdc-run; returns the exit code. Prints results to stdout and
+/// diagnostics to stderr.
+int run(const Options& options, const Catalog& catalog);
+
+}  // namespace rdc::run

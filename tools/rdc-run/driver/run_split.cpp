@@ -1,0 +1,105 @@
+// rdc-run --split: the model's projections in one process, through the
+// in-process network, reported as a run of the whole model.
+#include <map>
+#include <memory>
+
+#include "ir/graph/project.h"
+#include "ir/tool/tool_io.h"
+#include "tools/rdc-run/driver/runner.h"
+#include "tools/rdc-run/engine/split.h"
+
+namespace rdc::run {
+
+int Runner::split(uint64_t seed) {
+  config_.seed = seed;
+  std::vector<LoadedModel> projections;
+  std::vector<std::unique_ptr<Simulator>> simulators;
+  std::vector<SplitPart> parts;
+  projections.reserve(graph_.domains.size());
+  for (const std::string& domain : graph_.domains) {
+    auto part = projectOnto(loaded_, catalog_, {domain}, diags_);
+    if (!part) return kExitBadInput;
+    projections.push_back(std::move(*part));
+  }
+  std::unique_ptr<TraceWriter> writer;
+  if (!openTrace(seed, writer)) return kExitBadInput;
+  std::vector<std::unique_ptr<EventSink>> sinks;
+  for (const LoadedModel& part : projections) {
+    std::vector<uint32_t> lines = wholeLines(part.graph);
+    simulators.push_back(std::make_unique<Simulator>(part.graph, catalog_));
+    parts.push_back({simulators.back().get(), configFor(part.graph, lines)});
+    if (writer) {
+      sinks.push_back(std::make_unique<WholeLineSink>(*writer, std::move(lines)));
+      parts.back().config.sink = sinks.back().get();
+    }
+  }
+  std::vector<RunResult> results = runSplit(parts, seed);
+  RunResult result = combine(projections, results);
+  uint64_t written = 0;
+  for (const auto& sink : sinks) written += static_cast<WholeLineSink&>(*sink).written;
+  if (writer) writer->finish(written, result.endTime);
+  return report(seed, result, correct_);
+}
+
+std::vector<uint32_t> Runner::wholeLines(const Graph& part) {
+  if (wholeByPath_.empty()) {
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) wholeByPath_.emplace(graph_.linePath(catalog_, l), l);
+    for (uint32_t i = 0; i < graph_.instances.size(); ++i) instanceByPath_.emplace(graph_.instances[i].path, i);
+  }
+  std::vector<uint32_t> map(part.lines.size(), kNone);
+  for (uint32_t l = 0; l < part.lines.size(); ++l) {
+    auto it = wholeByPath_.find(part.linePath(catalog_, l));
+    if (it != wholeByPath_.end()) map[l] = it->second;
+  }
+  return map;
+}
+
+RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& lines) {
+  RunConfig c = config_;
+  c.sink = nullptr;
+  c.inputs.assign(part.inputs.size(), std::nullopt);
+  for (uint32_t i = 0; i < part.inputs.size(); ++i) {
+    for (uint32_t w = 0; w < graph_.inputs.size(); ++w) {
+      if (graph_.inputs[w].name == part.inputs[i].name) c.inputs[i] = config_.inputs[w];
+    }
+  }
+  c.forces.assign(part.lines.size(), std::nullopt);
+  c.replay.assign(config_.replay.empty() ? 0 : part.lines.size(), std::nullopt);
+  for (uint32_t l = 0; l < part.lines.size(); ++l) {
+    if (lines[l] == kNone) continue;
+    c.forces[l] = config_.forces[lines[l]];
+    if (!c.replay.empty()) c.replay[l] = config_.replay[lines[l]];
+  }
+  c.linkLatency.assign(part.instances.size(), Latency{});
+  for (uint32_t i = 0; i < part.instances.size(); ++i) {
+    auto it = instanceByPath_.find(part.instances[i].path);
+    if (it != instanceByPath_.end()) c.linkLatency[i] = config_.linkLatency[it->second];
+  }
+  return c;
+}
+
+RunResult Runner::combine(const std::vector<LoadedModel>& parts, const std::vector<RunResult>& results) {
+  RunResult whole;
+  whole.outputs.resize(graph_.outputs.size());
+  whole.waits.resize(graph_.outputs.size());
+  std::map<std::string, size_t> outputByName;
+  for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+    outputByName.emplace(graph_.outputs[o].name, o);
+    whole.waits[o] = "(no projection has it)";
+  }
+  for (size_t p = 0; p < parts.size(); ++p) {
+    const RunResult& r = results[p];
+    for (size_t o = 0; o < parts[p].graph.outputs.size(); ++o) {
+      auto it = outputByName.find(parts[p].graph.outputs[o].name);
+      if (it == outputByName.end()) continue;  // a gateway
+      whole.outputs[it->second] = r.outputs[o];
+      whole.waits[it->second] = r.waits[o];
+    }
+    whole.failures.insert(whole.failures.end(), r.failures.begin(), r.failures.end());
+    whole.events += r.events;
+    whole.endTime = std::max(whole.endTime, r.endTime);
+  }
+  return whole;
+}
+
+}  // namespace rdc::run

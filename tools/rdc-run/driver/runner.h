@@ -1,0 +1,152 @@
+// rdc-run's runner: the scenario (flags, faults file, replayed trace)
+// resolved against the model once, then the ways to run it. Its methods
+// live in four files: run.cpp (one run, many seeds, reports),
+// run_scenario.cpp (faults and forces), run_split.cpp (projections over the
+// in-process network) and run_tcp.cpp (a node over TCP, a cluster).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/io/ir_io.h"
+#include "ir/io/trace_io.h"
+#include "tools/rdc-run/engine/checks.h"
+#include "tools/rdc-run/engine/engine.h"
+#include "tools/rdc-run/net/peers.h"
+#include "tools/rdc-run/driver/run.h"
+
+namespace rdc::run {
+
+// A TCP run without --until ends at most this long after it starts.
+constexpr int64_t kDefaultNodeUntil = 10'000'000'000;
+// The nodes of a cluster start this long after they are launched (so that
+// all of them share a time origin), and get this much past --until to exit.
+constexpr int64_t kClusterStartup = 300'000'000, kClusterGrace = 5'000'000'000;
+
+/// The scenario: what the flags and the faults file say about a run.
+struct Scenario {
+  NamedTexts inputs, forces, crashes, linkLatency;
+  std::vector<std::string> byzantine;
+  std::string latency;
+  std::optional<int64_t> until;  ///< a replayed trace's (the flag's otherwise)
+};
+
+class Runner {
+ public:
+  Runner(const Options& options, const LoadedModel& loaded, const Catalog& catalog, DiagnosticSink& diags)
+      : options_(options), loaded_(loaded), graph_(loaded.graph), catalog_(catalog), diags_(diags),
+        simulator_(graph_, catalog), checks_(loaded.model, graph_) {}
+
+  /// Reads the faults file and the replayed trace, and resolves the scenario.
+  bool prepare();
+  /// One run with the configured faults and `seed`.
+  int single(uint64_t seed);
+  /// Every seed of A..B (those of the shard), with a summary and repro commands.
+  int seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards);
+  /// One run of the model's projections, one per domain, connected through
+  /// the in-process network; printed (and traced) as a run of the whole model.
+  int split(uint64_t seed);
+  /// This projection run as one process over TCP.
+  int node(uint64_t seed);
+  /// One process per domain on this machine, over TCP: the peers file gives
+  /// the addresses and the key. Prints the merged run like a simulated one.
+  int cluster(uint64_t seed);
+  uint64_t replaySeed() const { return replaySeed_; }
+
+ private:
+  // ---- reports (run.cpp) ----
+  struct TraceSink final : EventSink {
+    TraceWriter* writer = nullptr;
+    uint64_t count = 0;
+    void record(const LineEvent& e) override {
+      writer->event(e.line, e.output, e.time, e.how, *e.value);
+      ++count;
+    }
+  };
+  /// Opens --trace, if given, and writes its header; false if it cannot.
+  bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer);
+  /// Evaluates the checks on a run of the whole model (with these domains
+  /// correct) and prints it.
+  int report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct);
+  void printRun(const RunResult& result, const std::vector<CheckResult>& checks);
+  std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks);
+  // The one-line command that reruns a seed: the original command line
+  // without the multi-seed flags.
+  std::string repro(uint64_t seed) const;
+  TraceHeader header(uint64_t seed) const;
+  uint64_t modelHash() const { return graph_.hash(catalog_); }
+  bool usage(const std::string& message);
+  int badInput(const std::string& message);
+
+  // ---- the scenario (run_scenario.cpp) ----
+  bool splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out);
+  bool readFaults(const std::string& path, Scenario& s);
+  // A replay takes everything from the trace's header, and forces each
+  // recorded choice to its recorded value.
+  bool replayScenario(Scenario& s);
+  bool resolve(const Scenario& s);
+  std::optional<Value> typedValue(const std::string& text, TypeId type, const std::string& what);
+  std::optional<uint32_t> domain(const std::string& name, const char* flag);
+  // Choosable inputs bound to `choose`, and a projection's gateway inputs
+  // (the cut Link's rcv: forcing it models a corrupt channel at the receiver).
+  bool forceable(uint32_t line) const;
+
+  // ---- projections in one process (run_split.cpp) ----
+  // Records a projection's events under the whole model's line ids; its
+  // gateway copies (Send's net), which the whole model has not, are left out.
+  class WholeLineSink final : public EventSink {
+   public:
+    WholeLineSink(TraceWriter& writer, std::vector<uint32_t> lines) : writer_(writer), lines_(std::move(lines)) {}
+    void record(const LineEvent& e) override {
+      if (lines_[e.line] == kNone) return;
+      writer_.event(lines_[e.line], e.output, e.time, e.how, *e.value);
+      ++written;
+    }
+    uint64_t written = 0;
+
+   private:
+    TraceWriter& writer_;
+    std::vector<uint32_t> lines_;
+  };
+  // Per line of a projection, the whole model's line of the same path (kNone if none).
+  std::vector<uint32_t> wholeLines(const Graph& part);
+  // The whole run's configuration carried over to a projection (`lines`:
+  // its wholeLines): inputs by name, forced and replayed choices by line
+  // path, link latencies by instance path (a gateway keeps its Link's
+  // path); domains are shared.
+  RunConfig configFor(const Graph& part, const std::vector<uint32_t>& lines);
+  // The projections' results as one result of the whole model (outputs by name).
+  RunResult combine(const std::vector<LoadedModel>& parts, const std::vector<RunResult>& results);
+
+  // ---- over TCP (run_tcp.cpp) ----
+  std::optional<net::Peers> readPeers(const std::string& path);
+  // What a node of a cluster is told about the run's faults and inputs:
+  // its own Byzantine or crash fault, and the forces and inputs of its lines.
+  void nodeFaults(const LoadedModel& part, size_t domain, std::vector<std::string>& argv) const;
+  // The whole model's outputs as a merged trace of its projections recorded them.
+  RunResult resultFromTrace(const Trace& trace) const;
+  static std::string makeTempDir();
+  static void removeTree(const std::string& dir);
+  // The last lines of a node's log, for a report.
+  static std::string tail(const std::string& path);
+
+  const Options& options_;
+  const LoadedModel& loaded_;
+  const Graph& graph_;
+  const Catalog& catalog_;
+  DiagnosticSink& diags_;
+  Simulator simulator_;
+  CheckEvaluator checks_;
+  RunConfig config_;
+  TraceHeader header_;
+  std::vector<bool> correct_;
+  std::vector<std::optional<run::Replayed>> replayed_;
+  uint64_t replaySeed_ = 0;
+  // The whole model's lines and instances by path, made on first use by --split.
+  std::unordered_map<std::string, uint32_t> wholeByPath_, instanceByPath_;
+};
+
+}  // namespace rdc::run

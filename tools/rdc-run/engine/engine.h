@@ -1,0 +1,133 @@
+// The deterministic discrete-event simulator: runs an elaborated graph in
+// virtual time, demand-driven, with a seeded network and faults.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/graph.h"
+#include "ir/io/trace.h"
+#include "tools/rdc-run/engine/latency.h"
+
+namespace rdc::run {
+
+
+/// One line end becoming available.
+struct LineEvent {
+  uint32_t line;
+  bool output;  ///< the output end (else the input end)
+  const Value* value;
+  int64_t time;
+  How how;
+};
+
+/// Receives every event of a run, in order.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void record(const LineEvent& event) = 0;
+};
+
+/// A choice recorded in a trace: its value and the time it became
+/// available (virtual nanoseconds).
+struct Replayed {
+  Value value;
+  int64_t time = 0;
+};
+
+/// Everything that determines a run besides the graph.
+struct RunConfig {
+  uint64_t seed = 0;
+  std::vector<std::optional<Value>> inputs;   ///< per extrinsic input; unset: the type's zero
+  std::vector<std::optional<Value>> forces;   ///< per line; set: a forced choosable input
+  /// Per line; set: a replayed choice. The rule still decides when to
+  /// choose (and the recorded `how` stays as it was), but the value and the
+  /// time are the trace's, so that no latency or tie is drawn again.
+  std::vector<std::optional<Replayed>> replay;
+  std::vector<int64_t> crashAt;               ///< per domain; INT64_MAX: never crashes
+  std::vector<bool> byzantine;                ///< per domain
+  std::vector<Latency> linkLatency;           ///< per instance (only Links read it)
+  int64_t until = INT64_MAX;
+  EventSink* sink = nullptr;
+  /// Gateway inputs (a projection's `net:` inputs) wait for
+  /// Execution::deliver instead of arriving at time 0.
+  bool gatewaysFromNetwork = false;
+};
+
+/// What a run produced.
+struct RunResult {
+  struct Output {
+    bool available = false;
+    Value value;
+    int64_t time = 0;
+  };
+  std::vector<Output> outputs;  ///< per extrinsic output
+  std::vector<std::string> failures;  ///< runtime failures (an Fn that fails on its values)
+  uint64_t events = 0;          ///< line ends that became available
+  int64_t endTime = 0;
+  /// Per output that never became available: what it waited for, found by
+  /// walking back along the inputs that never arrived.
+  std::vector<std::string> waits;
+};
+
+class Run;
+
+/// Runs graphs. Construction does the per-graph work (demand analysis is
+/// per run because forced values refine it).
+class Simulator {
+ public:
+  Simulator(const Graph& graph, const Catalog& catalog);
+  ~Simulator();
+
+  /// A whole run: every event up to config.until.
+  RunResult run(const RunConfig& config);
+
+  /// The value a Byzantine domain forces on a choosable input of this
+  /// type, drawn from `rng` (Ints from 0..3 so that lies can collide).
+  static Value randomValue(TypeId type, const TypeTable& types, class Rng& rng);
+  /// The zero of a type.
+  static Value zeroValue(TypeId type, const TypeTable& types);
+  /// An extrinsic input's value in a run: given, else the model's default,
+  /// else the zero of its type.
+  static Value inputValue(const Graph& graph, uint32_t input, const RunConfig& config);
+
+  const Graph& graph() const { return graph_; }
+
+ private:
+  friend class Execution;
+  const Graph& graph_;
+  const Catalog& catalog_;
+  std::unique_ptr<const struct GraphFacts> facts_;
+};
+
+/// A run that a driver advances, for a run connected to others: a
+/// projection over the in-process network, or a node over TCP. The driver
+/// owns time: it delivers what the network brings and advances the run to
+/// the present; the run never reads a clock. The config and the simulator
+/// must outlive the execution.
+class Execution {
+ public:
+  Execution(const Simulator& simulator, const RunConfig& config);
+  ~Execution();
+
+  /// The time of the earliest pending event, if any.
+  std::optional<int64_t> nextTime() const;
+  /// Runs every event due at or before `time`.
+  void advanceTo(int64_t time);
+  /// An extrinsic input (a gateway) arrives at `time`, no earlier than the
+  /// last advanceTo. A second value for the same input is ignored.
+  void deliver(uint32_t input, Value value, int64_t time);
+  /// Whether an extrinsic output is available yet.
+  bool outputAvailable(uint32_t output) const;
+  /// The run as it stands.
+  RunResult result() const;
+
+ private:
+  std::unique_ptr<Run> run_;
+};
+
+}  // namespace rdc::run
