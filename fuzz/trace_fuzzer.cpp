@@ -18,6 +18,7 @@
 #include "ir/io/trace_lines.h"
 #include "tools/rdc-trace/invert.h"
 #include "tools/rdc-trace/trace_tool.h"
+#include "ir/io/merge.h"
 
 namespace {
 
@@ -68,7 +69,7 @@ void whole(const rdc::Trace& trace) {
   rdc::trace::exportChrome(trace, out);
   rdc::trace::exportItf(trace, out);
   rdc::DiagnosticSink diags;
-  (void)rdc::trace::mergeTraces({trace, trace}, {"a", "b"}, diags);
+  (void)rdc::mergeTraces({trace, trace}, {"a", "b"}, diags);
   for (const Example& e : examples()) {
     if (!e.loaded || e.hash != trace.header.modelHash) continue;
     rdc::Trace onModel = trace;

@@ -399,4 +399,13 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
   return trace;
 }
 
+bool writeTrace(const Trace& trace, const std::string& output, DiagnosticSink& diags) {
+  auto writer = TraceWriter::open(output, diags);
+  if (!writer) return false;
+  writer->header(trace.header);
+  for (const TraceEvent& e : trace.events) writer->event(e.line, e.output, e.time, e.how, e.value);
+  writer->finish(trace.events.size(), trace.endTime);
+  return true;
+}
+
 }  // namespace rdc

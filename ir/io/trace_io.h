@@ -94,4 +94,8 @@ class TraceReader {
 std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
                                bool acceptPrefix = false);
 
+/// Writes a whole trace to `path` ("-": standard output); false with a
+/// diagnostic when the file cannot be opened.
+bool writeTrace(const Trace& trace, const std::string& path, DiagnosticSink& diags);
+
 }  // namespace rdc

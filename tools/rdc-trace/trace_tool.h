@@ -32,11 +32,6 @@ struct InvertOptions {
 int invertTrace(const InvertOptions& options, const Catalog& catalog);
 
 int merge(const std::vector<std::string>& traces, const std::string& output);
-/// The traces of a TCP run's nodes as one trace: the union of their line
-/// tables and faults, events by time, then by the order the traces are given.
-std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::vector<std::string>& names,
-                                 DiagnosticSink& diags);
-bool writeTrace(const Trace& trace, const std::string& output, DiagnosticSink& diags);
 
 int exportTrace(const std::string& trace, const std::string& format, const std::string& output);
 

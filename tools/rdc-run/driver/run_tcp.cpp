@@ -16,7 +16,8 @@
 #include "tools/rdc-run/driver/cluster.h"
 #include "tools/rdc-run/net/node.h"
 #include "tools/rdc-run/driver/runner.h"
-#include "tools/rdc-trace/trace_tool.h"
+#include "ir/io/merge.h"
+#include "ir/io/trace_io.h"
 
 namespace rdc::run {
 
@@ -141,10 +142,10 @@ int Runner::cluster(uint64_t seed) {
     if (t) nodeTraces.push_back(std::move(*t)), names.push_back(traces[i]);
   }
   if (nodeTraces.empty()) return badInput("no node left a trace (see " + dir + ")");
-  auto merged = trace::mergeTraces(nodeTraces, names, diags_);
+  auto merged = mergeTraces(nodeTraces, names, diags_);
   if (!merged) return kExitBadInput;
   merged->header.modelHash = modelHash();
-  if (!options_.trace.empty() && !trace::writeTrace(*merged, options_.trace, diags_)) return kExitBadInput;
+  if (!options_.trace.empty() && !writeTrace(*merged, options_.trace, diags_)) return kExitBadInput;
   if (options_.trace.empty()) removeTree(dir);
   RunResult result = resultFromTrace(*merged);
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
