@@ -1,20 +1,16 @@
 // The base component catalog: every primitive's signature, type and value
 // parameters, choosable inputs with their rules, domain rule, dependency
-// ("needs") structure and inverse, defined once and read by every tool.
+// ("needs") structure, forward semantics and inverse. Each component is
+// defined once, in its own file under base/ (see base/README.md); every
+// tool reads it from here and matches no component or line by name.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "ir/components/semantics.h"
 #include "ir/lang/types.h"
-
-namespace rdc {
-class FireContext;
-class InverseContext;
-using ReactFn = void (*)(FireContext& ctx, uint32_t instance, bool endOfInstant);
-using InvertFn = void (*)(InverseContext& ctx, uint32_t instance);
-}  // namespace rdc
 
 namespace rdc {
 
@@ -51,6 +47,18 @@ struct LineSig {
   /// A line whose value indexes `choiceReads`' bundle, so that a statically
   /// known value demands only one element (Select's chosen and choice).
   std::string choiceIndexedBy;
+  /// How many of the `choiceReads` a chosen value waits for, as the index of
+  /// a value parameter (Quorum's value waits for k votes); -1: any one.
+  int choiceCountParam = -1;
+  /// The bundle line this line's value is an index into (Select's choice
+  /// picks one of `options`): a Byzantine lie stays among its elements.
+  std::string picks;
+};
+
+/// A value parameter that is out of range: which one, and why.
+struct ParamProblem {
+  size_t param;
+  std::string message;
 };
 
 enum class DomainRule { Same, Cross };
@@ -67,21 +75,31 @@ struct BaseComponent {
   /// The catalog name of the inverse; `Inc` inverts to itself with -k.
   std::string inverse;
   std::string inverseDoc;
-  /// Forward semantics: how the component reacts to its inputs (semantics.cpp).
+  /// Forward semantics: how the component reacts to its inputs.
   ReactFn react = nullptr;
   /// Inverse semantics: recovers the inputs of its computed lines from the
-  /// outputs, and checks what the outputs must satisfy (semantics.cpp).
-  /// Pass-through lines invert by identity without it.
+  /// outputs, and checks what the outputs must satisfy. Pass-through lines
+  /// invert by identity without it.
   InvertFn invert = nullptr;
+  /// Checks value parameters beyond bundle sizes (which must be in
+  /// 1..the size limit); null when any value will do.
+  std::optional<ParamProblem> (*checkParams)(const std::vector<int64_t>& args) = nullptr;
+  /// A cross-domain component: the catalog names of the halves projection
+  /// cuts it into when its sides land in different projections. The send
+  /// half has this component's sending lines plus the copy it sends to the
+  /// network; the receive half has the receiving lines, fed by the network.
+  std::string sendHalf, receiveHalf;
 
   int lineIndex(const std::string& line) const;
+  /// Whether value parameter `param` gives the size of a bundle line.
+  bool isBundleSize(size_t param) const;
 };
 
 /// The set of base components known to the tools. Built by `standard()`;
 /// users extend it with `add` before elaborating (no global registry).
 class Catalog {
  public:
-  /// The catalog of model.md section 4.
+  /// Every component defined under base/, in the order of their files' names.
   static Catalog standard();
 
   /// Adds a component; returns false if the name is taken.

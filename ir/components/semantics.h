@@ -1,16 +1,16 @@
-// Forward semantics of the base components: how each one reacts when its
-// inputs become available. The engine implements FireContext; each catalog
-// entry points at its reaction (BaseComponent::react), so the whole
-// definition of a component lives in the catalog and semantics.cpp.
+// The contexts a base component's semantics run in. The engine implements
+// FireContext (the forward run), the inverter InverseContext (the backward
+// run); each component's definition (base/*.cpp) reacts through them and
+// sees nothing else of the graph or the run.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
-#include "ir/components/catalog.h"
-#include "ir/graph/graph.h"
+#include "ir/components/instance.h"
 #include "ir/lang/value.h"
 
 namespace rdc {
@@ -21,7 +21,9 @@ class FireContext {
  public:
   virtual ~FireContext() = default;
 
-  virtual const Graph& graph() const = 0;
+  virtual const FlatInstance& instance(uint32_t instance) const = 0;
+  /// The body of an Fn instance (`inst.fn` indexes the graph's bodies).
+  virtual const FnBody& fnBody(const FlatInstance& inst) const = 0;
   virtual int64_t now() const = 0;
 
   virtual bool inAvailable(uint32_t line) const = 0;
@@ -58,25 +60,19 @@ class FireContext {
   /// Per-instance scratch: how many inputs carried each value so far
   /// (Quorum counts votes with it instead of rescanning them).
   virtual std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) = 0;
-  /// The network delay of a Link instance for this run.
+  /// The network delay of a cross-domain instance (a Link) for this run.
   virtual int64_t linkDelay(uint32_t instance) = 0;
   /// Reports a runtime failure (an Fn expression that fails on its values).
   virtual void fail(uint32_t instance, const std::string& message) = 0;
 };
-
-// ReactFn (declared in catalog.h): `react(ctx, instance, endOfInstant)` is
-// called after any input of the instance becomes available, and at the end
-// of an instant when requested.
-
-/// The reaction of each standard base component, by catalog name.
-ReactFn standardReaction(const std::string& component);
 
 /// What an inverse rule may ask and do: the inverse model runs from the
 /// outputs back to the inputs.
 class InverseContext {
  public:
   virtual ~InverseContext() = default;
-  virtual const Graph& graph() const = 0;
+  virtual const FlatInstance& instance(uint32_t instance) const = 0;
+  virtual const FnBody& fnBody(const FlatInstance& inst) const = 0;
   /// A line's output value, if known (recorded at a sink, or recovered).
   virtual const Value* out(uint32_t line) const = 0;
   /// A line's input value, if known (recovered, or a recorded choice).
@@ -93,8 +89,11 @@ class InverseContext {
   virtual void mismatch(uint32_t line, const std::string& message) = 0;
 };
 
-/// The inverse rule of each standard base component, by catalog name (null
-/// where every line is a pass-through, which inverts by identity).
-InvertFn standardInversion(const std::string& component);
+/// `react(ctx, instance, endOfInstant)` is called after any input of the
+/// instance becomes available, and at the end of an instant when requested.
+using ReactFn = void (*)(FireContext& ctx, uint32_t instance, bool endOfInstant);
+/// Recovers the inputs of an instance's computed lines from its outputs,
+/// and checks what the outputs must satisfy.
+using InvertFn = void (*)(InverseContext& ctx, uint32_t instance);
 
 }  // namespace rdc

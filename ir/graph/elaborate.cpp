@@ -1030,15 +1030,14 @@ class Elaborator {
     }
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& p = base.valueParams[i];
-      bool isSize = p == "n" || (base.name == "Sync" && p == "k");
-      if (isSize && (args[i] < 1 || static_cast<uint64_t>(args[i]) > options_.maxLines)) {
+      if (base.isBundleSize(i) && (args[i] < 1 || static_cast<uint64_t>(args[i]) > options_.maxLines)) {
         diags_.error("bad-param", item.args[i].pos, base.name + "'s " + p + " must be between 1 and the size limit, got " +
                      std::to_string(args[i]));
         return false;
       }
     }
-    if (base.name == "Quorum" && (args[1] < 1 || args[1] > args[0])) {
-      diags_.error("bad-param", item.args[1].pos, "Quorum's k must be in 1..n, got " + std::to_string(args[1]));
+    if (auto problem = base.checkParams ? base.checkParams(args) : std::nullopt) {
+      diags_.error("bad-param", item.args[problem->param].pos, problem->message);
       return false;
     }
     return true;

@@ -8,14 +8,13 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
+#include "ir/components/instance.h"
 #include "ir/support/diagnostics.h"
 #include "ir/lang/expr.h"
 #include "ir/lang/types.h"
 #include "ir/lang/value.h"
 
 namespace rdc {
-
-inline constexpr uint32_t kNone = UINT32_MAX;
 
 /// Where a line's input comes from, or where its output goes.
 struct Endpoint {
@@ -36,27 +35,6 @@ struct FlatLine {
   Endpoint source;        ///< where the input comes from
   Endpoint sink;          ///< where the output goes
   Pos pos;                ///< the binding that created the line
-};
-
-/// What an Fn instance computes: its argument line names (in line order,
-/// before `r`), its expression, and the integer constants (parameters, loop
-/// indices) the expression reads.
-struct FnBody {
-  std::vector<std::string> args;
-  std::string text;
-  ExprPtr expr;
-  std::vector<std::pair<std::string, int64_t>> consts;
-};
-
-/// A base component instance.
-struct FlatInstance {
-  std::string path;            ///< e.g. `rb.echo[2].link[3]`
-  uint16_t base = 0;           ///< index into the Catalog
-  std::vector<int64_t> args;   ///< value parameters (Inc's k, Quorum's n and k, ...)
-  uint32_t firstLine = 0;
-  uint32_t lineCount = 0;
-  uint32_t fn = kNone;         ///< Fn only: index into Graph::fns
-  Pos pos;
 };
 
 /// An extrinsic input or output of the whole system.

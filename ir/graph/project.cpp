@@ -19,18 +19,18 @@ class Projector {
     g_.constants = whole_.constants;
     g_.fns = whole_.fns;
     g_.params = whole_.params;
-    uint16_t link = *catalog_.find("Link");
     for (uint32_t i = 0; i < whole_.instances.size(); ++i) {
       const FlatInstance& inst = whole_.instances[i];
-      if (inst.base != link) {
+      const BaseComponent& base = catalog_.at(inst.base);
+      if (base.domain != DomainRule::Cross) {
         if (keep_[whole_.lines[inst.firstLine].domain]) copyInstance(inst);
         continue;
       }
-      uint32_t snd = inst.firstLine, rcv = snd + 1;
-      bool sends = keep_[whole_.lines[snd].domain], receives = keep_[whole_.lines[rcv].domain];
+      uint32_t sender = sideLine(inst, base, 0), receiver = sideLine(inst, base, 1);
+      bool sends = keep_[whole_.lines[sender].domain], receives = keep_[whole_.lines[receiver].domain];
       if (sends && receives) copyInstance(inst);
-      else if (sends) sendGateway(inst);
-      else if (receives) receiveGateway(inst);
+      else if (sends) half(inst, base, base.sendHalf, receiver);
+      else if (receives) half(inst, base, base.receiveHalf, sender);
     }
     // Wires now point at new line ids; extrinsics at their new lines.
     for (FlatLine& line : g_.lines) {
@@ -81,28 +81,40 @@ class Projector {
     for (uint32_t l = from.firstLine; l < from.firstLine + from.lineCount; ++l) copyLine(l, id, whole_.lines[l].sig);
   }
 
-  // The sender keeps snd; a Send copies it to the network.
-  void sendGateway(const FlatInstance& link) {
-    uint32_t id = static_cast<uint32_t>(g_.instances.size());
-    FlatInstance& inst = start(link, *catalog_.find("Send"));
-    inst.lineCount = 2;
-    copyLine(link.firstLine, id, 0);
-    FlatLine net = whole_.lines[link.firstLine];
-    net.instance = id;
-    net.sig = 1;
-    net.source = {Endpoint::Kind::Choose, kNone};
-    g_.lines.push_back(net);
-    gateways_.push_back({static_cast<uint32_t>(g_.lines.size() - 1), "net:" + link.path,
-                         whole_.domains[whole_.lines[link.firstLine + 1].domain], link.path, false});
+  // The first line of a cross-domain instance on one side (0: sending).
+  uint32_t sideLine(const FlatInstance& inst, const BaseComponent& base, int side) const {
+    for (size_t k = 0; k < base.lines.size(); ++k) {
+      if (base.lines[k].side == side) return inst.firstLine + static_cast<uint32_t>(k);
+    }
+    return inst.firstLine;
   }
 
-  // The receiver's rcv is what the network delivers.
-  void receiveGateway(const FlatInstance& link) {
+  // One half of a cut cross-domain instance (lines are scalars there): the
+  // lines it shares with the whole keep their wiring; a line of its own is
+  // the gateway: a send half's copy for the network (chosen, leaving as an
+  // extrinsic output), or a receive half's line fed by the network (an
+  // extrinsic input). `peerLine` is a line of the side that was cut away.
+  void half(const FlatInstance& whole, const BaseComponent& cross, const std::string& halfName, uint32_t peerLine) {
+    uint16_t halfIndex = *catalog_.find(halfName);
+    const BaseComponent& halfBase = catalog_.at(halfIndex);
     uint32_t id = static_cast<uint32_t>(g_.instances.size());
-    FlatInstance& inst = start(link, *catalog_.find("Recv"));
-    inst.lineCount = 1;
-    uint32_t rcv = copyLine(link.firstLine + 1, id, 0);
-    gateways_.push_back({rcv, "net:" + link.path, whole_.domains[whole_.lines[link.firstLine].domain], link.path, true});
+    start(whole, halfIndex).lineCount = static_cast<uint32_t>(halfBase.lines.size());
+    const std::string peer = whole_.domains[whole_.lines[peerLine].domain];
+    bool sending = halfName == cross.sendHalf;
+    for (uint16_t k = 0; k < halfBase.lines.size(); ++k) {
+      int from = cross.lineIndex(halfBase.lines[k].name);
+      if (from < 0) {  // the send half's copy for the network, made from its first line
+        FlatLine net = whole_.lines[whole.firstLine + static_cast<uint32_t>(cross.lineIndex(halfBase.lines[0].name))];
+        net.instance = id;
+        net.sig = k;
+        net.source = {Endpoint::Kind::Choose, kNone};
+        g_.lines.push_back(net);
+        gateways_.push_back({static_cast<uint32_t>(g_.lines.size() - 1), "net:" + whole.path, peer, whole.path, false});
+        continue;
+      }
+      uint32_t line = copyLine(whole.firstLine + static_cast<uint32_t>(from), id, k);
+      if (!sending) gateways_.push_back({line, "net:" + whole.path, peer, whole.path, true});
+    }
   }
 
   struct Gateway {

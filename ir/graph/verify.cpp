@@ -72,14 +72,13 @@ class GraphVerifier {
       return std::vector<uint64_t>(g_.fns[inst.fn].args.size() + 1, 1);
     }
     for (size_t p = 0; p < inst.args.size(); ++p) {
-      bool isSize = std::any_of(base.lines.begin(), base.lines.end(), [&](const LineSig& s) { return s.sizeParam == static_cast<int>(p); });
-      if (isSize && (inst.args[p] < 1 || static_cast<uint64_t>(inst.args[p]) > g_.lines.size())) {
+      if (base.isBundleSize(p) && (inst.args[p] < 1 || static_cast<uint64_t>(inst.args[p]) > g_.lines.size())) {
         throw Fault{who + ": bundle size " + base.valueParams[p] + " = " + std::to_string(inst.args[p]) + " is not in 1.." +
                     std::to_string(g_.lines.size())};
       }
     }
-    if (base.name == "Quorum" && (inst.args[1] < 1 || inst.args[1] > inst.args[0])) {
-      throw Fault{who + ": k = " + std::to_string(inst.args[1]) + " is not in 1..n"};
+    if (auto problem = base.checkParams ? base.checkParams(inst.args) : std::nullopt) {
+      throw Fault{who + ": " + problem->message};
     }
     std::vector<uint64_t> sizes;
     for (const LineSig& s : base.lines) sizes.push_back(s.sizeParam < 0 ? 1 : static_cast<uint64_t>(inst.args[s.sizeParam]));

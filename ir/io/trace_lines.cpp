@@ -1,27 +1,19 @@
 #include "ir/io/trace_lines.h"
 
-#include <unordered_map>
+#include "ir/graph/line_index.h"
 
 namespace rdc {
 
-bool isGatewayCopy(const std::string& path, const std::unordered_map<std::string, uint32_t>& byPath) {
-  const std::string net = ".net";
-  return path.size() > net.size() && path.compare(path.size() - net.size(), net.size(), net) == 0 &&
-         byPath.count(path.substr(0, path.size() - net.size()) + ".snd");
-}
-
 bool onModelLines(Trace& trace, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
-  std::unordered_map<std::string, uint32_t> byPath;
-  for (uint32_t l = 0; l < graph.lines.size(); ++l) byPath.emplace(graph.linePath(catalog, l), l);
+  LineIndex index(graph, catalog);
   std::vector<uint32_t> map(trace.header.linePaths.size(), kNone);
   for (size_t l = 0; l < map.size(); ++l) {
     const std::string& path = trace.header.linePaths[l];
-    auto it = byPath.find(path);
-    if (it != byPath.end()) {
-      map[l] = it->second;
+    if (std::optional<uint32_t> line = index.find(path)) {
+      map[l] = *line;
       continue;
     }
-    if (!isGatewayCopy(path, byPath)) {
+    if (!index.isGatewayCopy(path)) {
       diags.error("usage", {}, "the trace's line " + path + " is not in this model");
       return false;
     }
@@ -36,10 +28,8 @@ bool onModelLines(Trace& trace, const Graph& graph, const Catalog& catalog, Diag
   trace.events = std::move(events);
   trace.header.linePaths.clear();
   trace.header.lineDomains.clear();
-  for (uint32_t l = 0; l < graph.lines.size(); ++l) {
-    trace.header.linePaths.push_back(graph.linePath(catalog, l));
-    trace.header.lineDomains.push_back(graph.lines[l].domain);
-  }
+  trace.header.linePaths = index.paths();
+  for (const FlatLine& line : graph.lines) trace.header.lineDomains.push_back(line.domain);
   trace.header.domains = graph.domains;
   return true;
 }

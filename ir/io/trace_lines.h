@@ -6,7 +6,6 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
 
 #include "ir/components/catalog.h"
 #include "ir/graph/graph.h"
@@ -21,9 +20,5 @@ namespace rdc {
 /// whole model: those events are left out. Any other unknown line is an
 /// error (`usage`): the trace is not this model's.
 bool onModelLines(Trace& trace, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
-
-/// Whether a path that is not a line of the model (`byPath`: the model's
-/// line paths) is a projection's copy of a cut Link's value, `<link>.net`.
-bool isGatewayCopy(const std::string& path, const std::unordered_map<std::string, uint32_t>& byPath);
 
 }  // namespace rdc

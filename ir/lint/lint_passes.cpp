@@ -132,8 +132,9 @@ class WaitGraph {
     }
     for (uint32_t m : strict) edges_.push_back({in(m), in(l)});
     if (!anyOf.empty()) {
-      uint32_t k = catalog_.at(inst.base).name == "Quorum" && inst.args.size() > 1 && inst.args[1] > 0
-                       ? static_cast<uint32_t>(std::min<int64_t>(inst.args[1], UINT32_MAX))
+      int count = s.choiceCountParam;
+      uint32_t k = count >= 0 && static_cast<size_t>(count) < inst.args.size() && inst.args[count] > 0
+                       ? static_cast<uint32_t>(std::min<int64_t>(inst.args[count], UINT32_MAX))
                        : 1;
       std::vector<uint32_t> ins;
       for (uint32_t m : anyOf) ins.push_back(in(m));

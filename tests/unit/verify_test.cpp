@@ -68,7 +68,7 @@ TEST(VerifyGraph, FindsEachKindOfInconsistency) {
       {"the issue's one-byte change: Select's n", [&](Graph& x) { x.instances[select].args[0] = 11599874; }, "bundle size"},
       {"a bundle that its lines do not fill", [&](Graph& x) { x.instances[select].args[0] += 1; }, "lines"},
       {"Select with n = 0", [&](Graph& x) { x.instances[select].args[0] = 0; }, "bundle size"},
-      {"Quorum's k above n", [&](Graph& x) { x.instances[quorum].args[1] = x.instances[quorum].args[0] + 1; }, "k ="},
+      {"Quorum's k above n", [&](Graph& x) { x.instances[quorum].args[1] = x.instances[quorum].args[0] + 1; }, "k must be in 1..n"},
       {"a missing argument", [&](Graph& x) { x.instances[quorum].args.pop_back(); }, "arguments"},
       {"an unknown base", [&](Graph& x) { x.instances[0].base = 999; }, "unknown base"},
       {"a line count past the table", [&](Graph& x) { x.instances.back().lineCount += 1; }, "lines"},

@@ -58,7 +58,8 @@ class InverseRun final : public InverseContext {
   }
 
   // ---- InverseContext ----
-  const Graph& graph() const override { return graph_; }
+  const FlatInstance& instance(uint32_t i) const override { return graph_.instances[i]; }
+  const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
   const Value* out(uint32_t l) const override { return out_[l] ? &*out_[l] : nullptr; }
   const Value* in(uint32_t l) const override { return in_[l] ? &*in_[l] : nullptr; }
   bool wasForced(uint32_t l) const override { return fwdIn_[l].how == How::Forced; }

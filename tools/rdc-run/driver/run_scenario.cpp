@@ -8,6 +8,7 @@
 #include "ir/lang/expr.h"
 #include "ir/support/glob.h"
 #include "ir/tool/tool_io.h"
+#include "ir/graph/line_index.h"
 #include "ir/io/trace_lines.h"
 #include "ir/model/yaml_input.h"
 #include "tools/rdc-run/driver/runner.h"
@@ -75,16 +76,15 @@ bool Runner::replayScenario(Scenario& s) {
   s.linkLatency = h.linkLatency;
   s.until = h.until;
   replaySeed_ = h.seed;
-  std::unordered_map<std::string, uint32_t> byPath;
-  for (uint32_t l = 0; l < graph_.lines.size(); ++l) byPath.emplace(graph_.linePath(catalog_, l), l);
+  LineIndex index(graph_, catalog_);
   replayed_.assign(graph_.lines.size(), std::nullopt);
   for (const TraceEvent& e : trace->events) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     const std::string& path = h.linePaths[e.line];
-    auto it = byPath.find(path);
-    if (it == byPath.end() && isGatewayCopy(path, byPath)) continue;
-    if (it == byPath.end()) return usage("--replay: the trace's line " + path + " is not in this model");
-    replayed_[it->second] = run::Replayed{e.value, e.time};
+    std::optional<uint32_t> line = index.find(path);
+    if (!line && index.isGatewayCopy(path)) continue;
+    if (!line) return usage("--replay: the trace's line " + path + " is not in this model");
+    replayed_[*line] = run::Replayed{e.value, e.time};
   }
   if (h.modelHash != modelHash()) {
     diags_.warning("replay-model", {}, "the trace was recorded from a different model; replaying its choices anyway");

@@ -94,7 +94,6 @@ struct GraphFacts {
     choiceStart.push_back(0);
     std::vector<uint32_t> named;
     optionCount.assign(n, 0);
-    std::optional<uint16_t> select = catalog.find("Select");
     for (uint32_t l = 0; l < n; ++l) {
       sig[l] = graph.signature(catalog, l);
       passThrough[l] = !sig[l] || sig[l]->passThrough;
@@ -107,7 +106,10 @@ struct GraphFacts {
       bound[l] = sig[l] && sig[l]->choosable &&
                  (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire || (input && !gatewayIn));
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];
-      if (inst.base == select && l == inst.firstLine) optionCount[l] = inst.args[0];
+      if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
+        const BaseComponent& base = catalog.at(inst.base);
+        optionCount[l] = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
+      }
     }
     for (uint32_t l = 0; l < n; ++l) {
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];
@@ -286,7 +288,8 @@ class Run final : public FireContext {
   }
 
   // ---- FireContext ----
-  const Graph& graph() const override { return graph_; }
+  const FlatInstance& instance(uint32_t i) const override { return graph_.instances[i]; }
+  const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
   int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
   const Value& inValue(uint32_t l) const override { return lines_[l].in; }

@@ -1,0 +1,60 @@
+// Select<n>: choice' and options' pass through; chosen' = options[choice].
+// A chosen choice is the earliest available option.
+#include "ir/components/rules.h"
+
+namespace rdc {
+namespace {
+
+using namespace rules;
+
+// A chosen choice is the earliest available option (ties: lowest index),
+// decided at the end of the instant; chosen = options[choice].
+void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
+  const FlatInstance& inst = ctx.instance(i);
+  int64_t n = inst.args[0];
+  uint32_t choice = inst.firstLine, options = choice + 1, chosen = options + static_cast<uint32_t>(n);
+  if (ctx.toChoose(choice)) {
+    int64_t first = -1;
+    for (int64_t k = 0; k < n && first < 0; ++k) {
+      if (ctx.inAvailable(options + k)) first = k;
+    }
+    if (first >= 0) {
+      if (!endOfInstant) ctx.decideAtEndOfInstant(i);
+      else chooseOnce(ctx, choice, Value::integer(first), ctx.now());
+    }
+  }
+  if (!ctx.inAvailable(choice) || ctx.inValue(choice).kind != Value::Kind::Int) return;
+  int64_t k = ctx.inValue(choice).i;
+  if (k < 0 || k >= n || !ctx.inAvailable(options + k)) return;  // an out-of-range choice selects nothing
+  chooseOnce(ctx, chosen, ctx.inValue(options + k), ctx.now());
+}
+
+// Identity; gives back the chosen option when chosen was chosen by the
+// rule, and checks chosen' = options'[choice'].
+void invert(InverseContext& ctx, uint32_t i) {
+  const FlatInstance& inst = ctx.instance(i);
+  int64_t n = inst.args[0];
+  uint32_t choice = inst.firstLine, chosen = choice + 1 + static_cast<uint32_t>(n);
+  const Value *k = ctx.in(choice), *value = ctx.out(chosen);
+  if (!k || !value || k->i < 0 || k->i >= n) return;
+  if (ctx.wasChosen(chosen)) ctx.recover(choice + 1 + static_cast<uint32_t>(k->i), *value);
+  const Value* option = ctx.in(choice + 1 + static_cast<uint32_t>(k->i));
+  if (option && *option != *value && !ctx.wasForced(chosen)) {
+    ctx.mismatch(chosen, "chosen' is " + value->str() + " but options[" + std::to_string(k->i) + "] is " + option->str());
+  }
+}
+
+}  // namespace
+
+void define_select(Catalog& c) {
+  LineSig choice = choosable(line("choice", fixed(TypeTable::kInt)),
+                             "the index of the earliest available option (ties: lowest index)", {}, {"options"});
+  choice.picks = "options";
+  LineSig chosen = choosable(line("chosen", generic()), "options[choice]", {"choice"}, {"choice", "options"});
+  chosen.choiceIndexedBy = "choice";
+  c.add({.name = "Select", .doc = "choice' and options' pass through; chosen' = options[choice].",
+         .valueParams = {"n"}, .lines = {choice, bundle(line("options", generic()), 0), chosen},
+         .inverse = "Select", .inverseDoc = "identity.", .react = react, .invert = invert});
+}
+
+}  // namespace rdc

@@ -1,0 +1,40 @@
+// An instance of a base component as the elaborated graph holds it: its
+// path, its component, its value parameters and its lines (a contiguous
+// range of the graph's line ids, in the component's line order).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/lang/expr.h"
+#include "ir/support/diagnostics.h"
+
+namespace rdc {
+
+/// "No line", "no instance", "no Fn body": the null of every id.
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+/// What an Fn instance computes: its argument line names (in line order,
+/// before `r`), its expression, and the integer constants (parameters, loop
+/// indices) the expression reads.
+struct FnBody {
+  std::vector<std::string> args;
+  std::string text;
+  ExprPtr expr;
+  std::vector<std::pair<std::string, int64_t>> consts;
+};
+
+/// A base component instance.
+struct FlatInstance {
+  std::string path;            ///< e.g. `rb.echo[2].link[3]`
+  uint16_t base = 0;           ///< index into the Catalog
+  std::vector<int64_t> args;   ///< value parameters (Inc's k, Quorum's n and k, ...)
+  uint32_t firstLine = 0;
+  uint32_t lineCount = 0;
+  uint32_t fn = kNone;         ///< Fn only: index into Graph::fns
+  Pos pos;
+};
+
+}  // namespace rdc

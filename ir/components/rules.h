@@ -1,0 +1,118 @@
+// What the component definitions under base/ share: building signatures,
+// and the small steps their semantics are made of. Not for use outside
+// ir/components.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/components/semantics.h"
+
+namespace rdc::rules {
+
+// ---- signatures ----
+
+inline LineTypeSig fixed(TypeId t) { return {false, t, false}; }
+/// The component's type variable `T`.
+inline LineTypeSig generic() { return {true, TypeTable::kInt, false}; }
+/// A type variable of its own for each element of a bundle (Sync).
+inline LineTypeSig genericPerElement() { return {true, TypeTable::kInt, true}; }
+
+/// A pass-through line: its output is its input, available with it, once
+/// the lines in `outputNeeds` are available too.
+inline LineSig line(std::string name, LineTypeSig type, std::vector<std::string> outputNeeds = {}) {
+  LineSig s;
+  s.name = std::move(name);
+  s.type = type;
+  s.outputNeeds = std::move(outputNeeds);
+  return s;
+}
+
+/// A line whose input, bound to `choose`, is filled by `rule`, strictly
+/// after the lines in `choiceNeeds` and reading `choiceReads` (all of the
+/// needs by default).
+inline LineSig choosable(LineSig s, std::string rule, std::vector<std::string> choiceNeeds,
+                         std::vector<std::string> choiceReads = {}) {
+  s.choosable = true;
+  s.choiceRule = std::move(rule);
+  s.choiceNeeds = std::move(choiceNeeds);
+  s.choiceReads = choiceReads.empty() ? s.choiceNeeds : std::move(choiceReads);
+  return s;
+}
+
+/// A line whose output the reaction computes (not simply its input).
+inline LineSig computed(LineSig s) {
+  s.passThrough = false;
+  return s;
+}
+
+/// A bundle line whose size is value parameter `sizeParam`.
+inline LineSig bundle(LineSig s, int sizeParam) {
+  s.sizeParam = sizeParam;
+  return s;
+}
+
+// ---- semantics ----
+
+/// Emits `line`'s output once. (Only interacting components react, and
+/// every output of one whose needs are met becomes available, demanded or
+/// not.)
+inline void emitOnce(FireContext& ctx, uint32_t line, Value value, int64_t time) {
+  if (!ctx.outAvailable(line)) ctx.emit(line, std::move(value), time);
+}
+
+/// Fills a choosable input once, with its forced value if it has one.
+inline void chooseOnce(FireContext& ctx, uint32_t line, Value ruleValue, int64_t time) {
+  if (!ctx.toChoose(line)) return;
+  const Value* forced = ctx.forced(line);
+  ctx.choose(line, forced ? *forced : std::move(ruleValue), time);
+}
+
+/// Two's-complement addition and negation: the language's Int arithmetic
+/// wraps (docs/reference.md).
+inline int64_t wrapAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int64_t wrapNeg(int64_t a) { return static_cast<int64_t>(0 - static_cast<uint64_t>(a)); }
+
+/// Inverts an instance whose lines carry their values unchanged.
+inline void invertIdentity(InverseContext& ctx, uint32_t i) {
+  const FlatInstance& inst = ctx.instance(i);
+  for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+    if (const Value* v = ctx.out(l)) ctx.recover(l, *v);
+  }
+}
+
+/// A copy made by the rule (Def's y, Link's rcv, Send's net: the instance's
+/// second line copies its first) gives back the original when the
+/// original's own output was never computed.
+inline void invertCopy(InverseContext& ctx, uint32_t i) {
+  uint32_t original = ctx.instance(i).firstLine, copy = original + 1;
+  if (ctx.wasChosen(copy) && ctx.out(copy)) ctx.recover(original, *ctx.out(copy));
+}
+
+/// The reaction of a component whose second line, bound to `choose`, copies
+/// its first when it arrives (Def, Send).
+inline void copyFirstLine(FireContext& ctx, uint32_t i, bool) {
+  uint32_t x = ctx.instance(i).firstLine, y = x + 1;
+  if (ctx.inAvailable(x)) chooseOnce(ctx, y, ctx.inValue(x), ctx.now());
+}
+
+/// An Fn's arguments and constants by name, the argument values read by `arg`.
+template <typename ArgValue>
+NameLookup fnNames(const FnBody& body, uint32_t firstLine, ArgValue arg) {
+  return [&body, firstLine, arg](std::string_view name) -> std::optional<Value> {
+    for (uint32_t a = 0; a < body.args.size(); ++a) {
+      if (body.args[a] == name) return arg(firstLine + a);
+    }
+    for (const auto& c : body.consts) {
+      if (c.first == name) return Value::integer(c.second);
+    }
+    return std::nullopt;
+  };
+}
+
+}  // namespace rdc::rules

@@ -1,0 +1,36 @@
+// The lines of a graph by path, built once and shared by every tool that
+// matches paths (traces, scenarios, projections, replays).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/graph.h"
+
+namespace rdc {
+
+class LineIndex {
+ public:
+  LineIndex(const Graph& graph, const Catalog& catalog);
+
+  /// Every line's full path, by line id (`rb.echo[2].link[3].rcv`).
+  const std::vector<std::string>& paths() const { return paths_; }
+  /// The line with this path, if any.
+  std::optional<uint32_t> find(const std::string& path) const;
+  /// Whether a path that is not a line of this graph is a projection's
+  /// network copy of a cut cross-domain instance (a Link's `<link>.net`):
+  /// a line the send half adds, on an instance whose first line is here.
+  bool isGatewayCopy(const std::string& path) const;
+
+ private:
+  std::vector<std::string> paths_;
+  std::unordered_map<std::string, uint32_t> byPath_;
+  /// Per cross component's send half: (the half's own line, the line it copies).
+  std::vector<std::pair<std::string, std::string>> copies_;
+};
+
+}  // namespace rdc
