@@ -23,6 +23,15 @@ std::string Graph::lineName(const Catalog& catalog, uint32_t id) const {
   return sig->name + "[" + std::to_string(line.element) + "]";
 }
 
+void Graph::linesNamed(const Catalog& catalog, const FlatInstance& inst, const std::string& name,
+                       std::vector<uint32_t>& out) const {
+  bool variadic = catalog.at(inst.base).variadicArgs;
+  for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+    const LineSig* sig = signature(catalog, l);
+    if (sig ? sig->name == name && !variadic : name == "*args") out.push_back(l);
+  }
+}
+
 std::string Graph::linePath(const Catalog& catalog, uint32_t id) const {
   return instances[lines[id].instance].path + "." + lineName(catalog, id);
 }

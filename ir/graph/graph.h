@@ -65,6 +65,11 @@ struct Graph {
   const LineSig* signature(const Catalog& catalog, uint32_t line) const;
   /// The line's name within its instance, e.g. `votes[3]` or `rcv`.
   std::string lineName(const Catalog& catalog, uint32_t line) const;
+  /// Appends the lines of `inst` that a signature names: `name` (every
+  /// element of a bundle), or "*args" for an Fn's argument lines. Lint's
+  /// dependency model and the engine's demand both read needs this way.
+  void linesNamed(const Catalog& catalog, const FlatInstance& inst, const std::string& name,
+                  std::vector<uint32_t>& out) const;
   /// The line's full path, e.g. `rb.echo[2].link[3].rcv`.
   std::string linePath(const Catalog& catalog, uint32_t line) const;
   /// The number of line-to-line wires (each counted once).

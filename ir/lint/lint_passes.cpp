@@ -83,12 +83,6 @@ class WaitGraph {
   }
 
   // Lines of `inst` whose signature line (or Fn argument) is named `name`.
-  void linesNamed(const FlatInstance& inst, const std::string& name, std::vector<uint32_t>& out) const {
-    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-      const LineSig* sig = graph_.signature(catalog_, l);
-      if (sig ? sig->name == name && !catalog_.at(inst.base).variadicArgs : name == "*args") out.push_back(l);
-    }
-  }
 
   // A constant bound to `line`'s input, if it is an Int.
   std::optional<int64_t> constantInt(uint32_t line) const {
@@ -106,7 +100,7 @@ class WaitGraph {
       const LineSig* s = graph_.signature(catalog_, l);
       if (!s) continue;
       needed.clear();
-      for (const std::string& need : s->outputNeeds) linesNamed(inst, need, needed);
+      for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed);
       for (uint32_t m : needed) {
         if (m != l) edges_.push_back({in(m), out(l)});
       }
@@ -123,12 +117,12 @@ class WaitGraph {
   // constant, and otherwise could be any of them, so all are waited for.
   void ruleEdges(const FlatInstance& inst, const LineSig& s, uint32_t l) {
     std::vector<uint32_t> strict, anyOf;
-    for (const std::string& need : s.choiceNeeds) linesNamed(inst, need, strict);
+    for (const std::string& need : s.choiceNeeds) graph_.linesNamed(catalog_, inst, need, strict);
     std::vector<uint32_t> indexed;
     for (const std::string& read : s.choiceReads) {
       if (read == s.choiceIndexedBy) continue;
       bool isNeed = std::find(s.choiceNeeds.begin(), s.choiceNeeds.end(), read) != s.choiceNeeds.end();
-      if (!isNeed) linesNamed(inst, read, s.choiceIndexedBy.empty() ? anyOf : indexed);
+      if (!isNeed) graph_.linesNamed(catalog_, inst, read, s.choiceIndexedBy.empty() ? anyOf : indexed);
     }
     for (uint32_t m : strict) edges_.push_back({in(m), in(l)});
     if (!anyOf.empty()) {
@@ -142,7 +136,7 @@ class WaitGraph {
     }
     if (indexed.empty()) return;
     std::vector<uint32_t> by;
-    linesNamed(inst, s.choiceIndexedBy, by);
+    graph_.linesNamed(catalog_, inst, s.choiceIndexedBy, by);
     if (by.size() != 1) return;
     const Endpoint& indexSource = graph_.lines[by[0]].source;
     if (indexSource.kind == Endpoint::Kind::Choose) return;  // the option it picked has arrived

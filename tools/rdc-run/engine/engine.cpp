@@ -119,15 +119,15 @@ struct GraphFacts {
           if (m != l) outReads.push_back(m);
         }
       } else if (sig[l]) {
-        for (const std::string& need : sig[l]->outputNeeds) linesNamed(graph, catalog, inst, need, outReads);
+        for (const std::string& need : sig[l]->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
       }
       outStart.push_back(static_cast<uint32_t>(outReads.size()));
       if ((graph.lines[l].source.kind == Endpoint::Kind::Choose || bound[l]) && sig[l]) {
         named.clear();
-        for (const std::string& read : sig[l]->choiceReads) linesNamed(graph, catalog, inst, read, named);
+        for (const std::string& read : sig[l]->choiceReads) graph.linesNamed(catalog, inst, read, named);
         if (!sig[l]->choiceIndexedBy.empty()) {
           std::vector<uint32_t> index;
-          linesNamed(graph, catalog, inst, sig[l]->choiceIndexedBy, index);
+          graph.linesNamed(catalog, inst, sig[l]->choiceIndexedBy, index);
           if (index.size() == 1) indexLine[l] = index[0];
         } else if (indexesAChoice(graph, catalog, inst, *sig[l])) {
           indexLine[l] = l;  // Select's choice: a known value picks its own option too
@@ -152,14 +152,6 @@ struct GraphFacts {
     return false;
   }
 
-  static void linesNamed(const Graph& graph, const Catalog& catalog, const FlatInstance& inst,
-                         const std::string& name, std::vector<uint32_t>& out) {
-    bool variadic = catalog.at(inst.base).variadicArgs;
-    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-      const LineSig* s = graph.signature(catalog, l);
-      if (s ? s->name == name && !variadic : name == "*args") out.push_back(l);
-    }
-  }
 };
 
 namespace {
