@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "ir/support/json.h"
+
 namespace rdc {
 
 uint32_t DiagnosticSink::addFile(std::string name) {
@@ -68,41 +70,17 @@ std::string libraryReason(std::string_view description) {
   return std::string(cut == std::string_view::npos ? description : description.substr(cut + 2));
 }
 
-std::string jsonEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 std::string DiagnosticSink::formatJson() const {
-  std::string out = "[";
-  for (size_t i = 0; i < diagnostics_.size(); ++i) {
-    const Diagnostic& d = diagnostics_[i];
-    std::string file = d.pos.file < files_.size() ? files_[d.pos.file] : "";
-    out += i ? ",\n " : "\n ";
-    out += "{\"file\": \"" + jsonEscape(file) + "\", \"line\": " + std::to_string(d.pos.line) +
-           ", \"col\": " + std::to_string(d.pos.col) + ", \"severity\": \"" +
-           severityName(d.severity) + "\", \"code\": \"" + jsonEscape(d.code) +
-           "\", \"message\": \"" + jsonEscape(d.message) + "\"}";
+  Json all = Json::array();
+  for (const Diagnostic& d : diagnostics_) {
+    all.push_back({{"file", d.pos.file < files_.size() ? files_[d.pos.file] : ""},
+                   {"line", d.pos.line},
+                   {"col", d.pos.col},
+                   {"severity", severityName(d.severity)},
+                   {"code", d.code},
+                   {"message", d.message}});
   }
-  out += diagnostics_.empty() ? "]\n" : "\n]\n";
-  return out;
+  return jsonText(all) + "\n";
 }
 
 }  // namespace rdc

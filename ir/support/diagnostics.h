@@ -50,7 +50,8 @@ class DiagnosticSink {
 
   /// `file:line:col: error: message [code]`, one per line.
   std::string formatText() const;
-  /// A JSON array of {file, line, col, severity, code, message} objects.
+  /// A JSON array of {file, line, col, severity, code, message} objects on
+  /// one line, then a newline; `file` is "" for a diagnostic of the tool itself.
   std::string formatJson() const;
 
  private:
@@ -61,9 +62,6 @@ class DiagnosticSink {
   size_t errors_ = 0;
   size_t warnings_ = 0;
 };
-
-/// Escapes a string for inclusion in a JSON string literal (without quotes).
-std::string jsonEscape(std::string_view text);
 
 /// `text` with control characters and DEL written as `\xNN`, so that no
 /// diagnostic carries raw bytes of a hostile input to a terminal.

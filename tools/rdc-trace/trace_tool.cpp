@@ -17,6 +17,7 @@
 
 #include "ir/io/merge.h"
 #include "ir/support/glob.h"
+#include "ir/support/json.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
 #include "ir/io/trace_io.h"
@@ -47,6 +48,12 @@ std::optional<int64_t> duration(const std::string& text, DiagnosticSink& diags, 
 }
 
 std::string endName(const TraceEvent& e) { return e.output ? "out" : "in"; }
+
+// The fields every JSON listing of an event starts with.
+Json eventJson(const TraceHeader& h, const TraceEvent& e) {
+  return {{"time_ns", e.time}, {"line", h.linePaths[e.line]}, {"end", endName(e)}, {"value", e.value.str()},
+          {"how", howName(e.how)}};
+}
 
 }  // namespace
 
@@ -109,10 +116,10 @@ bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const 
       if ((!shown.empty() && !shown[e.line]) || e.time < from || e.time > to) continue;
       const std::string& path = header.linePaths[e.line];
       const std::string source = where.empty() ? "" : where[e.line];
-      if (json) {
-        out << (first ? "\n " : ",\n ") << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(path)
-            << "\", \"end\": \"" << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \""
-            << howName(e.how) << "\"" << (where.empty() ? "" : ", \"source\": \"" + jsonEscape(source) + "\"") << "}";
+      if (json) {  // streamed, so the array is framed here: one event per line
+        Json row = eventJson(header, e);
+        if (!where.empty()) row["source"] = source;
+        out << (first ? "\n" : ",\n") << jsonText(row);
       } else {
         out << durationString(e.time) << "\t" << path << (e.output ? "'" : "") << "\t" << e.value.str() << "\t"
             << howName(e.how) << (where.empty() ? "" : "\t" + source) << "\n";
@@ -307,21 +314,21 @@ int merge(const std::vector<std::string>& inputs, const std::string& output) {
 
 namespace {
 
-std::string itfValue(const Value& v) {
+Json itfValue(const Value& v) {
   switch (v.kind) {
     case Value::Kind::Int:
-    case Value::Kind::Duration: return "{\"#bigint\": \"" + std::to_string(v.i) + "\"}";
-    case Value::Kind::Bool: return v.i ? "true" : "false";
-    case Value::Kind::Bytes: return "\"" + jsonEscape(v.bytes) + "\"";
-    case Value::Kind::Unit: return "{\"#tup\": []}";
-    case Value::Kind::Nil: return "{\"#map\": []}";
+    case Value::Kind::Duration: return {{"#bigint", std::to_string(v.i)}};
+    case Value::Kind::Bool: return v.i != 0;
+    case Value::Kind::Bytes: return v.bytes;
+    case Value::Kind::Unit: return {{"#tup", Json::array()}};
+    case Value::Kind::Nil: return {{"#map", Json::array()}};
     case Value::Kind::Tuple: {
-      std::string out = "{\"#tup\": [";
-      for (size_t i = 0; i < v.items.size(); ++i) out += (i ? ", " : "") + itfValue(v.items[i]);
-      return out + "]}";
+      Json items = Json::array();
+      for (const Value& item : v.items) items.push_back(itfValue(item));
+      return {{"#tup", items}};
     }
   }
-  return "null";
+  return nullptr;
 }
 
 // A line path split at its last dot: `rb.echo[2].link[3]` and `rcv`. The
@@ -335,27 +342,22 @@ std::string lineNameOf(const std::string& linePath) {
   return dot == std::string::npos ? linePath : linePath.substr(dot + 1);
 }
 
-// Nanoseconds as microseconds with three decimals (Chrome's unit): 1500 -> 1.500.
-std::string micros(int64_t ns) {
-  uint64_t magnitude = ns < 0 ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
-  std::string fraction = std::to_string(magnitude % 1000);
-  return (ns < 0 ? "-" : "") + std::to_string(magnitude / 1000) + "." + std::string(3 - fraction.size(), '0') + fraction;
-}
+// Nanoseconds as microseconds, Chrome's unit: 1500 -> 1.5. Exact to the
+// nanosecond below 2^53 ns (104 days), which every practical trace is.
+double micros(int64_t ns) { return static_cast<double>(ns) / 1000; }
 
 }  // namespace
 
 // JSON Lines, streamed: a header object, then one object per event.
 bool exportJsonl(TraceReader& reader, std::ostream& out) {
   const TraceHeader& h = reader.header();
-  out << "{\"header\": {\"model\": \"" << jsonEscape(h.modelName) << "\", \"seed\": " << h.seed << ", \"latency\": \""
-      << jsonEscape(h.latency) << "\"}}\n";
+  out << jsonText({{"header", {{"model", h.modelName}, {"seed", h.seed}, {"latency", h.latency}}}}) << "\n";
   std::vector<TraceEvent> chunk;
   while (reader.next(chunk)) {
     for (const TraceEvent& e : chunk) {
-      out << "{\"time_ns\": " << e.time << ", \"line\": \"" << jsonEscape(h.linePaths[e.line]) << "\", \"end\": \""
-          << endName(e) << "\", \"value\": \"" << jsonEscape(e.value.str()) << "\", \"how\": \"" << howName(e.how) << "\"";
-      if (e.line < h.lineDomains.size()) out << ", \"domain\": \"" << jsonEscape(h.domains[h.lineDomains[e.line]]) << "\"";
-      out << "}\n";
+      Json row = eventJson(h, e);
+      if (e.line < h.lineDomains.size()) row["domain"] = h.domains[h.lineDomains[e.line]];
+      out << jsonText(row) << "\n";
     }
   }
   return reader.ok();
@@ -366,16 +368,10 @@ bool exportJsonl(TraceReader& reader, std::ostream& out) {
 void exportChrome(const Trace& t, std::ostream& out) {
   const TraceHeader& h = t.header;
   auto domainOf = [&](uint32_t line) -> uint32_t { return line < h.lineDomains.size() ? h.lineDomains[line] : 0; };
-  out << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
-  bool first = true;
-  auto emit = [&](const std::string& json) {
-    out << (first ? "  " : ",\n  ") << json;
-    first = false;
-  };
+  Json events = Json::array();
   for (size_t d = 0; d < std::max<size_t>(h.domains.size(), 1); ++d) {
     std::string name = d < h.domains.size() ? h.domains[d] : "main";
-    emit("{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": " + std::to_string(d) + ", \"args\": {\"name\": \"" +
-         jsonEscape(name) + "\"}}");
+    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", d}, {"args", {{"name", name}}}});
   }
   std::map<std::pair<std::string, int64_t>, std::vector<const TraceEvent*>> firings;
   std::vector<std::pair<std::string, int64_t>> order;
@@ -388,13 +384,10 @@ void exportChrome(const Trace& t, std::ostream& out) {
   }
   for (const auto& k : order) {
     const auto& list = firings[k];
-    std::string args;
-    for (const TraceEvent* e : list) {
-      std::string line = lineNameOf(h.linePaths[e->line]);
-      args += (args.empty() ? "" : ", ") + std::string("\"") + jsonEscape(line) + "'\": \"" + jsonEscape(e->value.str()) + "\"";
-    }
-    emit("{\"name\": \"" + jsonEscape(k.first) + "\", \"cat\": \"firing\", \"ph\": \"X\", \"ts\": " + micros(k.second) +
-         ", \"dur\": 1, \"pid\": " + std::to_string(domainOf(list[0]->line)) + ", \"tid\": 0, \"args\": {" + args + "}}");
+    Json args = Json::object();
+    for (const TraceEvent* e : list) args[lineNameOf(h.linePaths[e->line]) + "'"] = e->value.str();
+    events.push_back({{"name", k.first}, {"cat", "firing"}, {"ph", "X"}, {"ts", micros(k.second)}, {"dur", 1},
+                      {"pid", domainOf(list[0]->line)}, {"tid", 0}, {"args", args}});
   }
   // A Link is an instance with lines `snd` and `rcv`: an arrow from the
   // send to the delivery.
@@ -409,13 +402,14 @@ void exportChrome(const Trace& t, std::ostream& out) {
     if (e.output || path.size() <= 4 || path.compare(path.size() - 4, 4, ".rcv") != 0) continue;
     auto it = sends.find(instanceOf(path));
     if (it == sends.end()) continue;
-    std::string flow = "\"name\": \"" + jsonEscape(instanceOf(path)) + "\", \"cat\": \"link\", \"id\": " + std::to_string(++id);
-    emit("{" + flow + ", \"ph\": \"s\", \"ts\": " + micros(it->second->time) + ", \"pid\": " +
-         std::to_string(domainOf(it->second->line)) + ", \"tid\": 0}");
-    emit("{" + flow + ", \"ph\": \"f\", \"bp\": \"e\", \"ts\": " + micros(e.time) + ", \"pid\": " +
-         std::to_string(domainOf(e.line)) + ", \"tid\": 0}");
+    std::string link = instanceOf(path);
+    ++id;
+    events.push_back({{"name", link}, {"cat", "link"}, {"id", id}, {"ph", "s"},
+                      {"ts", micros(it->second->time)}, {"pid", domainOf(it->second->line)}, {"tid", 0}});
+    events.push_back({{"name", link}, {"cat", "link"}, {"id", id}, {"ph", "f"}, {"bp", "e"},
+                      {"ts", micros(e.time)}, {"pid", domainOf(e.line)}, {"tid", 0}});
   }
-  out << "\n]}\n";
+  out << jsonText({{"displayTimeUnit", "ns"}, {"traceEvents", events}}) << "\n";
 }
 
 // ITF (Apalache's Informal Trace Format): one state per instant, one
@@ -427,26 +421,25 @@ void exportItf(const Trace& t, std::ostream& out) {
   for (const TraceEvent& e : t.events) {
     if (e.output && varOf[e.line] < 0) varOf[e.line] = static_cast<int>(vars.size()), vars.push_back(e.line);
   }
-  out << "{\"#meta\": {\"format\": \"ITF\", \"source\": \"" << jsonEscape(h.modelName) << "\", \"description\": \"rdc trace, seed "
-      << h.seed << "\"},\n \"vars\": [";
-  for (size_t v = 0; v < vars.size(); ++v) out << (v ? ", " : "") << "\"" << jsonEscape(h.linePaths[vars[v]]) << "\"";
-  out << "],\n \"states\": [";
+  Json names = Json::array();
+  for (uint32_t line : vars) names.push_back(h.linePaths[line]);
+  Json states = Json::array();
   std::vector<const Value*> state(vars.size(), nullptr);
-  size_t index = 0;
   for (size_t k = 0; k < t.events.size();) {
     int64_t time = t.events[k].time;
     for (; k < t.events.size() && t.events[k].time == time; ++k) {
       if (t.events[k].output) state[varOf[t.events[k].line]] = &t.events[k].value;
     }
-    out << (index ? ",\n  " : "\n  ") << "{\"#meta\": {\"index\": " << index << ", \"time_ns\": " << time << "}";
+    Json s = {{"#meta", {{"index", states.size()}, {"time_ns", time}}}};
     for (size_t v = 0; v < vars.size(); ++v) {
-      out << ", \"" << jsonEscape(h.linePaths[vars[v]]) << "\": "
-          << (state[v] ? "{\"available\": true, \"value\": " + itfValue(*state[v]) + "}" : "{\"available\": false}");
+      s[h.linePaths[vars[v]]] =
+          state[v] ? Json{{"available", true}, {"value", itfValue(*state[v])}} : Json{{"available", false}};
     }
-    out << "}";
-    ++index;
+    states.push_back(std::move(s));
   }
-  out << "\n ]}\n";
+  Json meta = {{"format", "ITF"}, {"source", h.modelName},
+               {"description", "rdc trace, seed " + std::to_string(h.seed)}};
+  out << jsonText({{"#meta", meta}, {"vars", names}, {"states", states}}) << "\n";
 }
 
 int exportTrace(const std::string& path, const std::string& format, const std::string& output) {

@@ -4,8 +4,8 @@
 
 #include <charconv>
 #include <iostream>
-#include <sstream>
 
+#include "ir/support/json.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/runner.h"
@@ -114,12 +114,11 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
   }
   if (progress) std::cerr << "\n";
   if (options_.json) {
-    std::cout << "{\"seeds\": " << total << ", \"passed\": " << passed << ", \"failed\": [";
-    for (size_t i = 0; i < failing.size(); ++i) {
-      std::cout << (i ? ", " : "") << "{\"seed\": " << failing[i].first << ", \"why\": \"" << jsonEscape(failing[i].second)
-                << "\", \"repro\": \"" << jsonEscape(repro(failing[i].first)) << "\"}";
+    Json failed = Json::array();
+    for (const auto& [seed, why] : failing) {
+      failed.push_back({{"seed", seed}, {"why", why}, {"repro", repro(seed)}});
     }
-    std::cout << "]}\n";
+    std::cout << jsonText({{"seeds", total}, {"passed", passed}, {"failed", failed}}) << "\n";
   } else {
     std::cout << total << " seeds: " << passed << " passed, " << failing.size() << " failed\n";
     for (const auto& [seed, why] : failing) {
@@ -171,26 +170,17 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
 }
 
 std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks) {
-  std::ostringstream out;
-  out << "{\"seed\": " << seed << ", \"outputs\": {";
+  Json outputs = Json::object();
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
     const RunResult::Output& r = result.outputs[o];
-    out << (o ? ", " : "") << "\"" << jsonEscape(graph_.outputs[o].name) << "\": ";
-    if (r.available) {
-      out << "{\"value\": \"" << jsonEscape(r.value.str()) << "\", \"time_ns\": " << r.time << "}";
-    } else {
-      out << "{\"value\": null, \"waiting_for\": \"" << jsonEscape(result.waits[o]) << "\"}";
-    }
+    outputs[graph_.outputs[o].name] = r.available
+                                          ? Json{{"value", r.value.str()}, {"time_ns", r.time}}
+                                          : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}};
   }
-  out << "}, \"checks\": {";
-  for (size_t c = 0; c < checks.size(); ++c) {
-    out << (c ? ", " : "") << "\"" << checks[c].name << "\": {\"pass\": " << (checks[c].pass ? "true" : "false")
-        << ", \"why\": \"" << jsonEscape(checks[c].why) << "\"}";
-  }
-  out << "}, \"failures\": [";
-  for (size_t f = 0; f < result.failures.size(); ++f) out << (f ? ", " : "") << "\"" << jsonEscape(result.failures[f]) << "\"";
-  out << "], \"events\": " << result.events << "}";
-  return out.str();
+  Json checked = Json::object();
+  for (const CheckResult& c : checks) checked[c.name] = {{"pass", c.pass}, {"why", c.why}};
+  return jsonText({{"seed", seed}, {"outputs", outputs}, {"checks", checked}, {"failures", result.failures},
+                   {"events", result.events}});
 }
 
 std::string Runner::repro(uint64_t seed) const {
