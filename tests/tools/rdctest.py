@@ -5,7 +5,7 @@ import subprocess
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BUILD = os.environ.get("RDC_BUILD", os.path.join(ROOT, "build"))
+BUILD = os.path.abspath(os.environ.get("RDC_BUILD", os.path.join(ROOT, "build")))
 EXAMPLES = os.path.join(ROOT, "examples")
 
 
@@ -13,9 +13,9 @@ def tool(name):
     return os.path.join(BUILD, "tools", name, name)
 
 
-def run(args, stdin=None, timeout=60):
+def run(args, stdin=None, timeout=60, cwd=None):
     """Runs a command; returns (exit code, stdout bytes, stderr text)."""
-    proc = subprocess.run(args, input=stdin, capture_output=True, timeout=timeout)
+    proc = subprocess.run(args, input=stdin, capture_output=True, timeout=timeout, cwd=cwd)
     return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
 

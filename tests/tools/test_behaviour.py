@@ -11,11 +11,15 @@ import hashlib
 import os
 import unittest
 
-from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+from rdctest import ROOT, TempDir, read_bytes, tool
+from rdctest import run as run_anywhere
 
 GOLDEN = os.path.join(ROOT, "tests", "golden", "behaviour")
 UPDATE = os.environ.get("RDC_UPDATE_GOLDEN") == "1"
-SCENARIOS = os.path.join(ROOT, "examples", "tendermint", "scenarios")
+# Paths relative to the repository's root, where the tools run: the IR
+# records the model's file name, and the listings must not depend on where
+# the repository is checked out.
+SCENARIOS = os.path.join("examples", "tendermint", "scenarios")
 UNIFORM = ["--latency", "uniform:1ms..10ms"]
 
 # name: (model, arguments of rdc-run and of every tool that reads the model)
@@ -55,6 +59,14 @@ DIAGRAMS = {
     "rb-over-cb": ("rb-over-cb", ["--depth", "2"]),
     "tendermint": ("tendermint", ["--depth", "2"]),
 }
+
+
+def example(name):
+    return os.path.join("examples", name, name + ".rdc.yaml")
+
+
+def run(args, timeout=60):
+    return run_anywhere(args, timeout=timeout, cwd=ROOT)
 
 
 def model_args(args):
