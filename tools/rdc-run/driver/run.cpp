@@ -5,6 +5,7 @@
 #include <charconv>
 #include <iostream>
 
+#include "ir/lang/expr.h"
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
@@ -36,8 +37,27 @@ std::string shellQuote(const std::string& arg) {
 
 bool Runner::prepare() {
   Scenario scenario;
+  if (!(options_.replay.empty() ? flagScenario(scenario) : replayScenario(scenario))) return false;
+  auto resolved = resolveScenario(scenario, graph_, catalog_, diags_);
+  if (!resolved) return false;
+  config_ = std::move(resolved->config);
+  config_.replay = replayed_;
+  exact_ = std::move(resolved->exact);
+  correct_ = std::move(resolved->correct);
+  return true;
+}
+
+bool Runner::splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out) {
+  size_t at = kv.find(sep);
+  if (at == std::string::npos || at == 0) return usage(std::string(flag) + ": expected NAME=VALUE, got '" + kv + "'");
+  out.emplace_back(kv.substr(0, at), kv.substr(at + 1));
+  return true;
+}
+
+bool Runner::flagScenario(Scenario& scenario) {
   scenario.latency = options_.latency;
-  if (!options_.faultsFile.empty() && !readFaults(options_.faultsFile, scenario)) return false;
+  scenario.seed = options_.seed;
+  if (!options_.faultsFile.empty() && !scenario.addFaultsFile(options_.faultsFile, diags_)) return false;
   for (const std::string& kv : options_.inputs) {
     if (!splitPair(kv, '=', "--input", scenario.inputs)) return false;
   }
@@ -49,8 +69,13 @@ bool Runner::prepare() {
     scenario.crashes.emplace_back(c.substr(0, at), at == std::string::npos ? "0ns" : c.substr(at + 1));
   }
   for (const std::string& b : options_.byzantine) scenario.byzantine.push_back(b);
-  if (!options_.replay.empty() && !replayScenario(scenario)) return false;
-  return resolve(scenario);
+  if (!options_.until.empty()) {
+    std::string error;
+    auto t = parseDuration(options_.until, &error);
+    if (!t) return usage("--until: " + error);
+    scenario.until = *t;
+  }
+  return true;
 }
 
 /// One run with the configured faults and `seed`; prints unless quiet.
@@ -139,7 +164,8 @@ int Runner::badInput(const std::string& message) {
 }
 
 TraceHeader Runner::header(uint64_t seed) const {
-  TraceHeader h = header_;
+  TraceHeader h;
+  exact_.toHeader(h);
   h.toolVersion = std::string(toolVersion());
   h.modelName = loaded_.model.name;
   h.modelHash = modelHash();

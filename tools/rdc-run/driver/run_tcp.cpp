@@ -81,6 +81,10 @@ int Runner::cluster(uint64_t seed) {
   for (const std::string& d : graph_.domains) {
     if (!peers->address(d)) return badInput("--cluster: " + d + " has no address in " + options_.cluster);
   }
+  auto domain = [&](const std::string& name, const char* flag) {
+    if (std::find(graph_.domains.begin(), graph_.domains.end(), name) != graph_.domains.end()) return true;
+    return usage(std::string(flag) + ": no domain '" + name + "' (the model's domains: " + graph_.domains.front() + ", ...)");
+  };
   std::map<std::string, int64_t> kills;
   for (const std::string& k : options_.kills) {
     size_t at = k.rfind('@');
@@ -113,7 +117,8 @@ int Runner::cluster(uint64_t seed) {
     p.argv = {selfExecutable(), dir + "/" + name + ".ir", "--listen", *peers->address(name), "--peers",
               options_.cluster, "--seed", std::to_string(seed), "--epoch", std::to_string(epoch), "--until",
               durationString(until), "--trace", dir + "/" + name + ".trace"};
-    nodeFaults(*part, d, p.argv);
+    std::vector<std::string> faults = exact_.nodeFlags(name, part->graph, catalog_);
+    p.argv.insert(p.argv.end(), faults.begin(), faults.end());
     if (kills.count(name)) p.killAt = kills[name];
     processes.push_back(std::move(p));
     traces.push_back(dir + "/" + name + ".trace");
@@ -164,22 +169,6 @@ std::optional<net::Peers> Runner::readPeers(const std::string& path) {
   auto text = readInput(path, diags_);
   if (!text) return std::nullopt;
   return net::parsePeers(*text, displayName(path), diags_);
-}
-
-void Runner::nodeFaults(const LoadedModel& part, size_t domain, std::vector<std::string>& argv) const {
-  const std::string& name = graph_.domains[domain];
-  if (config_.byzantine[domain]) argv.insert(argv.end(), {"--byzantine", name});
-  if (config_.crashAt[domain] != INT64_MAX) argv.insert(argv.end(), {"--crash", name + "@" + durationString(config_.crashAt[domain])});
-  std::unordered_map<std::string, uint32_t> paths;
-  for (uint32_t l = 0; l < part.graph.lines.size(); ++l) paths.emplace(part.graph.linePath(catalog_, l), l);
-  for (const auto& [path, value] : header_.forces) {
-    if (paths.count(path)) argv.insert(argv.end(), {"--force", path + "=" + value});
-  }
-  for (const auto& [input, value] : header_.inputs) {
-    for (const Extrinsic& x : part.graph.inputs) {
-      if (x.name == input) argv.insert(argv.end(), {"--input", input + "=" + value});
-    }
-  }
 }
 
 RunResult Runner::resultFromTrace(const Trace& trace) const {

@@ -1,8 +1,9 @@
-// rdc-run's runner: the scenario (flags, faults file, replayed trace)
-// resolved against the model once, then the ways to run it. Its methods
-// live in four files: run.cpp (one run, many seeds, reports),
-// run_scenario.cpp (faults and forces), run_split.cpp (projections over the
-// in-process network) and run_tcp.cpp (a node over TCP, a cluster).
+// rdc-run's runner: the scenario (scenario.h: flags, faults file, replayed
+// trace) resolved against the model once, then the ways to run it. Its
+// methods live in four files: run.cpp (one run, many seeds, reports),
+// run_replay.cpp (a replayed trace's scenario and choices), run_split.cpp
+// (projections over the in-process network) and run_tcp.cpp (a node over
+// TCP, a cluster).
 #pragma once
 
 #include <memory>
@@ -17,6 +18,7 @@
 #include "tools/rdc-run/engine/engine.h"
 #include "tools/rdc-run/net/peers.h"
 #include "tools/rdc-run/driver/run.h"
+#include "tools/rdc-run/driver/scenario.h"
 
 namespace rdc::run {
 
@@ -26,21 +28,13 @@ constexpr int64_t kDefaultNodeUntil = 10'000'000'000;
 // all of them share a time origin), and get this much past --until to exit.
 constexpr int64_t kClusterStartup = 300'000'000, kClusterGrace = 5'000'000'000;
 
-/// The scenario: what the flags and the faults file say about a run.
-struct Scenario {
-  NamedTexts inputs, forces, crashes, linkLatency;
-  std::vector<std::string> byzantine;
-  std::string latency;
-  std::optional<int64_t> until;  ///< a replayed trace's (the flag's otherwise)
-};
-
 class Runner {
  public:
   Runner(const Options& options, const LoadedModel& loaded, const Catalog& catalog, DiagnosticSink& diags)
       : options_(options), loaded_(loaded), graph_(loaded.graph), catalog_(catalog), diags_(diags),
         simulator_(graph_, catalog), checks_(loaded.model, graph_) {}
 
-  /// Reads the faults file and the replayed trace, and resolves the scenario.
+  /// Reads the flags, the faults file or the replayed trace, and resolves the scenario.
   bool prepare();
   /// One run with the configured faults and `seed`.
   int single(uint64_t seed);
@@ -81,18 +75,13 @@ class Runner {
   bool usage(const std::string& message);
   int badInput(const std::string& message);
 
-  // ---- the scenario (run_scenario.cpp) ----
+  // ---- the scenario ----
   bool splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out);
-  bool readFaults(const std::string& path, Scenario& s);
-  // A replay takes everything from the trace's header, and forces each
-  // recorded choice to its recorded value.
+  // The scenario of the flags and the faults file.
+  bool flagScenario(Scenario& s);
+  // A replay takes everything from the trace's header, and each recorded
+  // choice's value and time (run_replay.cpp).
   bool replayScenario(Scenario& s);
-  bool resolve(const Scenario& s);
-  std::optional<Value> typedValue(const std::string& text, TypeId type, const std::string& what);
-  std::optional<uint32_t> domain(const std::string& name, const char* flag);
-  // Choosable inputs bound to `choose`, and a projection's gateway inputs
-  // (the cut Link's rcv: forcing it models a corrupt channel at the receiver).
-  bool forceable(uint32_t line) const;
 
   // ---- projections in one process (run_split.cpp) ----
   // Records a projection's events under the whole model's line ids; its
@@ -123,9 +112,6 @@ class Runner {
 
   // ---- over TCP (run_tcp.cpp) ----
   std::optional<net::Peers> readPeers(const std::string& path);
-  // What a node of a cluster is told about the run's faults and inputs:
-  // its own Byzantine or crash fault, and the forces and inputs of its lines.
-  void nodeFaults(const LoadedModel& part, size_t domain, std::vector<std::string>& argv) const;
   // The whole model's outputs as a merged trace of its projections recorded them.
   RunResult resultFromTrace(const Trace& trace) const;
   static std::string makeTempDir();
@@ -140,8 +126,10 @@ class Runner {
   DiagnosticSink& diags_;
   Simulator simulator_;
   CheckEvaluator checks_;
+  // The resolved scenario: the engine's configuration, the exact scenario
+  // (what traces and nodes are told), the correct domains.
   RunConfig config_;
-  TraceHeader header_;
+  Scenario exact_;
   std::vector<bool> correct_;
   std::vector<std::optional<run::Replayed>> replayed_;
   uint64_t replaySeed_ = 0;

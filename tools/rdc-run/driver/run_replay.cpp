@@ -1,0 +1,32 @@
+// A replayed trace: its scenario, and each recorded choice's value and time.
+#include "ir/graph/line_index.h"
+#include "ir/tool/tool_io.h"
+#include "tools/rdc-run/driver/runner.h"
+
+namespace rdc::run {
+
+bool Runner::replayScenario(Scenario& s) {
+  auto bytes = readInput(options_.replay, diags_);
+  if (!bytes) return false;
+  auto trace = readTrace(*bytes, displayName(options_.replay), diags_);
+  if (!trace) return false;
+  const TraceHeader& h = trace->header;
+  s = Scenario::fromHeader(h);
+  replaySeed_ = h.seed;
+  LineIndex index(graph_, catalog_);
+  replayed_.assign(graph_.lines.size(), std::nullopt);
+  for (const TraceEvent& e : trace->events) {
+    if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
+    const std::string& path = h.linePaths[e.line];
+    std::optional<uint32_t> line = index.find(path);
+    if (!line && index.isGatewayCopy(path)) continue;
+    if (!line) return usage("--replay: the trace's line " + path + " is not in this model");
+    replayed_[*line] = run::Replayed{e.value, e.time};
+  }
+  if (h.modelHash != modelHash()) {
+    diags_.warning("replay-model", {}, "the trace was recorded from a different model; replaying its choices anyway");
+  }
+  return true;
+}
+
+}  // namespace rdc::run

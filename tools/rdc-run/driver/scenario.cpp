@@ -1,0 +1,249 @@
+#include "tools/rdc-run/driver/scenario.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+#include "ir/graph/line_index.h"
+#include "ir/lang/expr.h"
+#include "ir/model/yaml_input.h"
+#include "ir/support/glob.h"
+#include "ir/tool/tool_io.h"
+
+namespace rdc::run {
+
+bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
+  auto bytes = readInput(path, diags);
+  if (!bytes) return false;
+  uint32_t file = diags.addFile(path);
+  YamlProblem problem;
+  auto document = loadYamlDocument(*bytes, &problem);
+  if (!document) {
+    diags.error("parse-error", {file, problem.line, problem.col}, "faults file: " + problem.message);
+    return false;
+  }
+  auto at = [&](const YAML::Mark& m) {
+    return Pos{file, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+  };
+  try {
+    const YAML::Node& root = *document;
+    if (!root.IsMap()) {
+      diags.error("usage", {}, path + ": a faults file is a mapping (crash, byzantine, force, inputs, latency, links)");
+      return false;
+    }
+    for (const auto& kv : root) {
+      std::string key = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      auto pairs = [&](NamedTexts& out) {
+        for (const auto& e : v) out.emplace_back(e.first.as<std::string>(), e.second.as<std::string>());
+      };
+      if (key == "crash") pairs(crashes);
+      else if (key == "force") pairs(forces);
+      else if (key == "inputs") pairs(inputs);
+      else if (key == "links") pairs(linkLatency);
+      else if (key == "latency") latency = v.as<std::string>();
+      else if (key == "byzantine") {
+        for (const auto& b : v) byzantine.push_back(b.as<std::string>());
+      } else {
+        diags.error("schema", at(kv.first.Mark()),
+                    "unknown key '" + key + "' (expected crash, byzantine, force, inputs, latency, links)");
+        return false;
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    diags.error("parse-error", at(e.mark), "faults file: " + e.msg);
+    return false;
+  }
+  return true;
+}
+
+Scenario Scenario::fromHeader(const TraceHeader& h) {
+  Scenario s;
+  s.inputs = h.inputs;
+  s.forces = h.forces;
+  s.crashes = h.crashes;
+  s.byzantine = h.byzantine;
+  s.latency = h.latency;
+  s.linkLatency = h.linkLatency;
+  s.until = h.until;
+  s.seed = h.seed;
+  return s;
+}
+
+void Scenario::toHeader(TraceHeader& h) const {
+  h.inputs = inputs;
+  h.forces = forces;
+  h.crashes = crashes;
+  h.byzantine = byzantine;
+  h.latency = latency;
+  h.linkLatency = linkLatency;
+  h.until = until.value_or(INT64_MAX);
+  h.seed = seed;
+}
+
+std::vector<std::string> Scenario::nodeFlags(const std::string& domain, const Graph& node,
+                                             const Catalog& catalog) const {
+  std::vector<std::string> flags;
+  if (std::find(byzantine.begin(), byzantine.end(), domain) != byzantine.end()) {
+    flags.insert(flags.end(), {"--byzantine", domain});
+  }
+  for (const auto& [name, time] : crashes) {
+    if (name == domain) flags.insert(flags.end(), {"--crash", name + "@" + time});
+  }
+  LineIndex lines(node, catalog);
+  for (const auto& [path, value] : forces) {
+    if (lines.find(path)) flags.insert(flags.end(), {"--force", path + "=" + value});
+  }
+  for (const auto& [input, value] : inputs) {
+    for (const Extrinsic& x : node.inputs) {
+      if (x.name == input) flags.insert(flags.end(), {"--input", input + "=" + value});
+    }
+  }
+  return flags;
+}
+
+namespace {
+
+// Resolves one scenario against one graph, reporting the first problem.
+class Resolver {
+ public:
+  Resolver(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags)
+      : graph_(graph), catalog_(catalog), diags_(diags) {}
+
+  std::optional<ResolvedScenario> run(const Scenario& s) {
+    size_t nd = graph_.domains.size();
+    RunConfig& config = r_.config;
+    Scenario& exact = r_.exact;
+    config.inputs.assign(graph_.inputs.size(), std::nullopt);
+    config.forces.assign(graph_.lines.size(), std::nullopt);
+    config.crashAt.assign(nd, INT64_MAX);
+    config.byzantine.assign(nd, false);
+    exact.seed = s.seed;
+    for (const auto& [name, text] : s.inputs) {
+      auto it = std::find_if(graph_.inputs.begin(), graph_.inputs.end(), [&](const Extrinsic& x) { return x.name == name; });
+      if (it == graph_.inputs.end()) return usage("--input: the model has no input '" + name + "'");
+      auto v = typedValue(text, graph_.lines[it->line].type, "--input " + name);
+      if (!v) return std::nullopt;
+      config.inputs[it - graph_.inputs.begin()] = *v;
+      exact.inputs.emplace_back(name, v->str());
+    }
+    if (!s.forces.empty() && !forces(s.forces)) return std::nullopt;
+    for (const auto& [name, time] : s.crashes) {
+      auto d = domain(name, "--crash");
+      if (!d) return std::nullopt;
+      std::string error;
+      auto t = parseDuration(time, &error);
+      if (!t) return usage("--crash " + name + ": " + error);
+      config.crashAt[*d] = std::min(config.crashAt[*d], *t);
+      exact.crashes.emplace_back(name, durationString(*t));
+    }
+    for (const std::string& name : s.byzantine) {
+      auto d = domain(name, "--byzantine");
+      if (!d) return std::nullopt;
+      config.byzantine[*d] = true;
+      exact.byzantine.push_back(name);
+    }
+    std::string error;
+    auto latency = Latency::parse(s.latency, &error);
+    if (!latency) return usage("--latency: " + error);
+    exact.latency = latency->str();
+    config.linkLatency.assign(graph_.instances.size(), *latency);
+    for (const auto& [glob, spec] : s.linkLatency) {
+      auto l = Latency::parse(spec, &error);
+      if (!l) return usage("links " + glob + ": " + error);
+      for (size_t i = 0; i < graph_.instances.size(); ++i) {
+        if (globMatch(glob, graph_.instances[i].path)) config.linkLatency[i] = *l;
+      }
+      exact.linkLatency.emplace_back(glob, l->str());
+    }
+    config.until = s.until.value_or(INT64_MAX);
+    exact.until = s.until;
+    r_.correct.assign(nd, true);
+    for (uint32_t d = 0; d < nd; ++d) r_.correct[d] = !config.byzantine[d] && config.crashAt[d] == INT64_MAX;
+    return std::move(r_);
+  }
+
+ private:
+  // A glob forces every choosable input bound to `choose` that it matches,
+  // in line order; the exact scenario names each line it forced.
+  bool forces(const NamedTexts& given) {
+    LineIndex index(graph_, catalog_);
+    auto force = [&](uint32_t line, const std::string& path, const std::string& text) {
+      auto v = typedValue(text, graph_.lines[line].type, "--force " + path);
+      if (!v) return false;
+      r_.config.forces[line] = *v;
+      r_.exact.forces.emplace_back(path, v->str());
+      return true;
+    };
+    for (const auto& [path, text] : given) {
+      if (path.find_first_of("*?") != std::string::npos) {
+        size_t matched = 0;
+        for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+          if (!forceable(l) || !globMatch(path, index.paths()[l])) continue;
+          if (!force(l, index.paths()[l], text)) return false;
+          ++matched;
+        }
+        if (matched == 0) return fail("--force: no choosable input bound to `choose` matches '" + path + "'");
+        continue;
+      }
+      std::optional<uint32_t> line = index.find(path);
+      if (!line) return fail("--force: no line '" + path + "'");
+      if (!forceable(*line)) return fail("--force: " + path + " is not a choosable input bound to `choose`");
+      if (!force(*line, path, text)) return false;
+    }
+    return true;
+  }
+
+  // Choosable inputs bound to `choose`, and a projection's gateway inputs
+  // (the cut Link's rcv: forcing it models a corrupt channel at the receiver).
+  bool forceable(uint32_t line) const {
+    const Endpoint& source = graph_.lines[line].source;
+    return source.kind == Endpoint::Kind::Choose ||
+           (source.kind == Endpoint::Kind::Input && !graph_.inputs[source.ref].gateway.empty());
+  }
+
+  std::optional<Value> typedValue(const std::string& text, TypeId type, const std::string& what) {
+    ExprError error;
+    auto v = parseValue(text, &error);
+    if (!v) {
+      fail(what + ": '" + text + "': " + error.message);
+      return std::nullopt;
+    }
+    if (!valueFits(*v, type, graph_.types)) {
+      fail(what + ": " + v->str() + " is not a " + graph_.types.name(type));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<uint32_t> domain(const std::string& name, const char* flag) {
+    for (uint32_t d = 0; d < graph_.domains.size(); ++d) {
+      if (graph_.domains[d] == name) return d;
+    }
+    fail(std::string(flag) + ": no domain '" + name + "' (the model's domains: " + graph_.domains.front() + ", ...)");
+    return std::nullopt;
+  }
+
+  bool fail(const std::string& message) {
+    diags_.error("usage", {}, message);
+    return false;
+  }
+  std::nullopt_t usage(const std::string& message) {
+    fail(message);
+    return std::nullopt;
+  }
+
+  const Graph& graph_;
+  const Catalog& catalog_;
+  DiagnosticSink& diags_;
+  ResolvedScenario r_;
+};
+
+}  // namespace
+
+std::optional<ResolvedScenario> resolveScenario(const Scenario& scenario, const Graph& graph, const Catalog& catalog,
+                                                DiagnosticSink& diags) {
+  return Resolver(graph, catalog, diags).run(scenario);
+}
+
+}  // namespace rdc::run
