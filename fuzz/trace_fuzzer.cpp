@@ -66,7 +66,7 @@ const std::vector<Example>& examples() {
 
 void whole(const rdc::Trace& trace) {
   std::ostringstream out;
-  rdc::trace::exportChrome(trace, out);
+  rdc::trace::exportChrome(trace, rdc::Catalog::standard(), out);
   rdc::trace::exportItf(trace, out);
   rdc::DiagnosticSink diags;
   (void)rdc::mergeTraces({trace, trace}, {"a", "b"}, diags);

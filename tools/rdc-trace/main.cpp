@@ -54,6 +54,6 @@ int main(int argc, char** argv) {
     if (*diffCmd) return rdc::trace::diff(a, b);
     if (*invertCmd) return rdc::trace::invertTrace(inv, catalog);
     if (*mergeCmd) return rdc::trace::merge(parts, mergeOut);
-    return rdc::trace::exportTrace(exportIn, format, exportOut);
+    return rdc::trace::exportTrace(exportIn, format, exportOut, catalog);
   });
 }

@@ -365,7 +365,7 @@ bool exportJsonl(TraceReader& reader, std::ostream& out) {
 
 // Chrome trace-event format: a process per domain, a slice per component
 // firing (its outputs at one instant), flow arrows along Links.
-void exportChrome(const Trace& t, std::ostream& out) {
+void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
   const TraceHeader& h = t.header;
   auto domainOf = [&](uint32_t line) -> uint32_t { return line < h.lineDomains.size() ? h.lineDomains[line] : 0; };
   Json events = Json::array();
@@ -389,17 +389,23 @@ void exportChrome(const Trace& t, std::ostream& out) {
     events.push_back({{"name", k.first}, {"cat", "firing"}, {"ph", "X"}, {"ts", micros(k.second)}, {"dur", 1},
                       {"pid", domainOf(list[0]->line)}, {"tid", 0}, {"args", args}});
   }
-  // A Link is an instance with lines `snd` and `rcv`: an arrow from the
-  // send to the delivery.
+  // A cross-domain component (a Link) carries a message: an arrow from the
+  // input of its sending line (snd) to the input of its receiving one (rcv).
+  // The trace names lines only, so they are told by the catalog's names.
+  std::set<std::string> sending, receiving;
+  for (const BaseComponent& base : catalog.all()) {
+    if (base.domain != DomainRule::Cross) continue;
+    for (const LineSig& s : base.lines) (s.side == 0 ? sending : receiving).insert(s.name);
+  }
   std::unordered_map<std::string, const TraceEvent*> sends;
   for (const TraceEvent& e : t.events) {
     const std::string& path = h.linePaths[e.line];
-    if (!e.output && path.size() > 4 && path.compare(path.size() - 4, 4, ".snd") == 0) sends[instanceOf(path)] = &e;
+    if (!e.output && sending.count(lineNameOf(path))) sends[instanceOf(path)] = &e;
   }
   uint64_t id = 0;
   for (const TraceEvent& e : t.events) {
     const std::string& path = h.linePaths[e.line];
-    if (e.output || path.size() <= 4 || path.compare(path.size() - 4, 4, ".rcv") != 0) continue;
+    if (e.output || !receiving.count(lineNameOf(path))) continue;
     auto it = sends.find(instanceOf(path));
     if (it == sends.end()) continue;
     std::string link = instanceOf(path);
@@ -442,7 +448,7 @@ void exportItf(const Trace& t, std::ostream& out) {
   out << jsonText({{"#meta", meta}, {"vars", names}, {"states", states}}) << "\n";
 }
 
-int exportTrace(const std::string& path, const std::string& format, const std::string& output) {
+int exportTrace(const std::string& path, const std::string& format, const std::string& output, const Catalog& catalog) {
   DiagnosticSink diags;
   std::string target = output.empty() ? "-" : output;
   if (format == "jsonl") {  // streamed, into a temporary file renamed into place
@@ -468,7 +474,7 @@ int exportTrace(const std::string& path, const std::string& format, const std::s
   if (!t) return report(diags, kExitBadInput);
   std::ostringstream out;
   if (format == "chrome") {
-    exportChrome(*t, out);
+    exportChrome(*t, catalog, out);
   } else if (format == "itf") {
     exportItf(*t, out);
   } else {

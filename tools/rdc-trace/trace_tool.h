@@ -33,7 +33,7 @@ int invertTrace(const InvertOptions& options, const Catalog& catalog);
 
 int merge(const std::vector<std::string>& traces, const std::string& output);
 
-int exportTrace(const std::string& trace, const std::string& format, const std::string& output);
+int exportTrace(const std::string& trace, const std::string& format, const std::string& output, const Catalog& catalog);
 
 // The pieces the subcommands are made of, on readers and streams rather than
 // paths (the trace fuzz harness drives each on bytes). Readers check what
@@ -48,7 +48,7 @@ bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const 
 /// differ, kExitBadInput when either fails midway.
 int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out);
 bool exportJsonl(TraceReader& reader, std::ostream& out);
-void exportChrome(const Trace& trace, std::ostream& out);
+void exportChrome(const Trace& trace, const Catalog& catalog, std::ostream& out);
 void exportItf(const Trace& trace, std::ostream& out);
 
 }  // namespace rdc::trace
