@@ -46,6 +46,8 @@ struct Extrinsic {
   /// Projection gateways: the cut Link's path and the domain at the other end.
   std::string gateway;
   std::string peer;
+
+  bool isGateway() const { return !gateway.empty(); }
 };
 
 struct Graph {
@@ -58,6 +60,17 @@ struct Graph {
   std::vector<std::string> domains;  ///< `node[0]`, ...; `main` when the model declares none
   TypeTable types;
   std::vector<std::pair<std::string, int64_t>> params;  ///< evaluated global parameters
+
+  /// Whether a line's input is a projection's gateway (what the network
+  /// delivers), and whether its output is one (what it sends).
+  bool gatewayIn(uint32_t line) const {
+    const Endpoint& s = lines[line].source;
+    return s.kind == Endpoint::Kind::Input && inputs[s.ref].isGateway();
+  }
+  bool gatewayOut(uint32_t line) const {
+    const Endpoint& s = lines[line].sink;
+    return s.kind == Endpoint::Kind::Output && outputs[s.ref].isGateway();
+  }
 
   /// Fn argument lines of an instance (none for other components).
   const std::vector<std::string>& fnArgs(const FlatInstance& inst) const;

@@ -38,7 +38,7 @@ class InverseRun final : public InverseContext {
       const FlatLine& line = graph_.lines[l];
       bool sinkToken = line.sink.kind == Endpoint::Kind::Output || line.sink.kind == Endpoint::Kind::Drop;
       if (sinkToken && fwdOut_[l].value) setOut(l, *fwdOut_[l].value);
-      bool gateway = line.source.kind == Endpoint::Kind::Input && !graph_.inputs[line.source.ref].gateway.empty();
+      bool gateway = graph_.gatewayIn(l);
       if ((line.source.kind == Endpoint::Kind::Choose || gateway) && fwdIn_[l].value) {
         in_[l] = fwdIn_[l].value;
         given_.push_back(l);
@@ -132,7 +132,7 @@ class InverseRun final : public InverseContext {
     }
     for (const Extrinsic& x : graph_.inputs) {
       const Recorded& r = fwdIn_[x.line];
-      if (!r.value || !x.gateway.empty()) continue;  // not demanded in the forward run; or given
+      if (!r.value || x.isGateway()) continue;  // not demanded in the forward run; or given
       if (!in_[x.line]) mismatch(x.line, "input " + x.name + " cannot be recovered from the outputs");
       else if (*in_[x.line] == *r.value) ++result.recoveredInputs;
     }

@@ -34,7 +34,7 @@ int Runner::node(uint64_t seed) {
   }
   if (!listed) return badInput("--peers: " + self + " is not in " + options_.peers);
   for (const Extrinsic& x : graph_.inputs) {
-    if (!x.gateway.empty() && !peers->address(x.peer)) {
+    if (x.isGateway() && !peers->address(x.peer)) {
       return badInput("--peers: no address for " + x.peer + ", which " + x.name + " comes from");
     }
   }

@@ -197,9 +197,7 @@ class Resolver {
   // Choosable inputs bound to `choose`, and a projection's gateway inputs
   // (the cut Link's rcv: forcing it models a corrupt channel at the receiver).
   bool forceable(uint32_t line) const {
-    const Endpoint& source = graph_.lines[line].source;
-    return source.kind == Endpoint::Kind::Choose ||
-           (source.kind == Endpoint::Kind::Input && !graph_.inputs[source.ref].gateway.empty());
+    return graph_.lines[line].source.kind == Endpoint::Kind::Choose || graph_.gatewayIn(line);
   }
 
   std::optional<Value> typedValue(const std::string& text, TypeId type, const std::string& what) {

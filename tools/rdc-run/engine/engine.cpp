@@ -99,9 +99,8 @@ struct GraphFacts {
       passThrough[l] = !sig[l] || sig[l]->passThrough;
       Endpoint::Kind source = graph.lines[l].source.kind;
       bool input = source == Endpoint::Kind::Input;
-      bool gatewayIn = input && !graph.inputs[graph.lines[l].source.ref].gateway.empty();
-      const Endpoint& sink = graph.lines[l].sink;
-      gatewayOut[l] = sink.kind == Endpoint::Kind::Output && !graph.outputs[sink.ref].gateway.empty();
+      bool gatewayIn = graph.gatewayIn(l);
+      gatewayOut[l] = graph.gatewayOut(l);
       network[l] = catalog.at(graph.instances[graph.lines[l].instance].base).domain == DomainRule::Cross || gatewayIn;
       bound[l] = sig[l] && sig[l]->choosable &&
                  (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire || (input && !gatewayIn));
@@ -204,7 +203,7 @@ class Run final : public FireContext {
         schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
       } else if (line.source.kind == Endpoint::Kind::Input) {
         uint32_t input = line.source.ref;
-        if (!graph_.inputs[input].gateway.empty()) {
+        if (graph_.inputs[input].isGateway()) {
           // What the network delivers: from the driver, or, in a projection
           // run on its own, only what --input gives (no invented zero).
           bool given = input < config_.inputs.size() && config_.inputs[input];
@@ -422,7 +421,7 @@ class Run final : public FireContext {
     std::vector<std::unique_ptr<Rng>> lies(graph_.domains.size());
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const FlatLine& line = graph_.lines[l];
-      bool gatewayIn = line.source.kind == Endpoint::Kind::Input && !graph_.inputs[line.source.ref].gateway.empty();
+      bool gatewayIn = graph_.gatewayIn(l);
       if ((line.source.kind != Endpoint::Kind::Choose && !gatewayIn) || facts_.gatewayOut[l]) continue;
       if (config_.forces.size() > l && config_.forces[l]) {
         forced_.emplace(l, *config_.forces[l]);

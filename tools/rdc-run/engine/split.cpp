@@ -86,7 +86,7 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
   for (size_t p = 0; p < parts.size(); ++p) {
     const Graph& g = parts[p].simulator->graph();
     for (uint32_t i = 0; i < g.inputs.size(); ++i) {
-      if (!g.inputs[i].gateway.empty()) receivers.emplace(g.inputs[i].name, std::make_pair(p, i));
+      if (g.inputs[i].isGateway()) receivers.emplace(g.inputs[i].name, std::make_pair(p, i));
     }
   }
   std::vector<std::unique_ptr<Tap>> taps;
@@ -98,7 +98,7 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
     std::map<uint32_t, Route> routes;
     for (const Extrinsic& o : g.outputs) {
       auto it = receivers.find(o.name);
-      if (o.gateway.empty() || it == receivers.end()) continue;
+      if (!o.isGateway() || it == receivers.end()) continue;
       auto [receiver, input] = it->second;
       const RunConfig& theirs = parts[receiver].config;
       uint32_t line = parts[receiver].simulator->graph().inputs[input].line;

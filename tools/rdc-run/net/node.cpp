@@ -28,10 +28,10 @@ class Node final : public run::EventSink, public TransportEvents {
  public:
   Node(const NodeSetup& setup, NodeOutcome& outcome) : setup_(setup), graph_(setup.simulator->graph()), outcome_(outcome) {
     for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
-      if (!graph_.outputs[o].gateway.empty()) gatewayOut_[graph_.outputs[o].line] = o;
+      if (graph_.outputs[o].isGateway()) gatewayOut_[graph_.outputs[o].line] = o;
     }
     for (uint32_t i = 0; i < graph_.inputs.size(); ++i) {
-      if (!graph_.inputs[i].gateway.empty()) gatewayIn_[graph_.inputs[i].name] = i;
+      if (graph_.inputs[i].isGateway()) gatewayIn_[graph_.inputs[i].name] = i;
     }
   }
 
