@@ -1399,8 +1399,15 @@ class Elaborator {
 
 }  // namespace
 
+namespace {
+uint64_t processBudget = 0;
+}  // namespace
+
+void setProcessMemoryBudget(uint64_t bytes) { processBudget = bytes; }
+
 uint64_t memoryBudget(const ElabOptions& options) {
   if (options.maxMemory) return options.maxMemory;
+  if (processBudget) return processBudget;
   rlimit limit{};
   if (getrlimit(RLIMIT_DATA, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return UINT64_MAX;
   return limit.rlim_cur;

@@ -19,8 +19,8 @@ struct ElabOptions {
   uint64_t maxLines = 2'000'000;
   /// Deepest nesting of composite instances (catches unbounded recursion).
   int maxDepth = 64;
-  /// The memory budget in bytes; 0: the process's RLIMIT_DATA, which every
-  /// tool sets from `--max-memory` (no budget when that is unlimited). A
+  /// The memory budget in bytes; 0: the process's budget (see
+  /// setProcessMemoryBudget), else its RLIMIT_DATA (none when unlimited). A
   /// model whose lines would take more than this at kElabBytesPerLine is
   /// refused with `memory-limit` before anything is built for it.
   uint64_t maxMemory = 0;
@@ -39,6 +39,11 @@ inline constexpr uint64_t kYamlBytesPerByte = 64;
 /// The memory budget `options` give, in bytes (see ElabOptions::maxMemory);
 /// UINT64_MAX for none.
 uint64_t memoryBudget(const ElabOptions& options);
+
+/// Records the budget every tool takes from `--max-memory` (bytes; 0:
+/// none), so that sizes are refused by count even where the heap cannot be
+/// capped (sanitizer builds reserve terabytes of shadow memory).
+void setProcessMemoryBudget(uint64_t bytes);
 
 /// Elaborates `model`. Returns the graph when no error was reported (warnings
 /// may have been); nullopt otherwise.

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "ir/graph/elaborate.h"
 #include "ir/io/ir_io.h"
 #include "ir/tool/tool_io.h"
 
@@ -78,6 +79,7 @@ inline void addMemoryOption(CLI::App& app, uint64_t& bytes) {
 /// the caller is kept. Sanitizer builds reserve terabytes of shadow memory
 /// and keep their own limits.
 inline void applyMemoryBudget(uint64_t bytes) {
+  setProcessMemoryBudget(bytes);
 #ifndef RDC_SANITIZED
   rlimit limit{};
   if (bytes == 0 || getrlimit(RLIMIT_DATA, &limit) != 0) return;
