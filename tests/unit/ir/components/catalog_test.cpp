@@ -16,6 +16,45 @@ TEST(Catalog, HasEveryBaseComponentOfTheModel) {
   }
 }
 
+// What the tools read from a definition instead of matching names must
+// be there and consistent, for every component.
+TEST(Catalog, EveryDefinitionIsConsistent) {
+  Catalog c = Catalog::standard();
+  for (const BaseComponent& b : c.all()) {
+    auto isLine = [&](const std::string& name) { return b.lineIndex(name) >= 0 || (b.variadicArgs && name == "*args"); };
+    bool reacts = false;
+    for (const LineSig& line : b.lines) {
+      SCOPED_TRACE(b.name + "." + line.name);
+      for (const auto* names : {&line.outputNeeds, &line.choiceNeeds, &line.choiceReads}) {
+        for (const std::string& name : *names) EXPECT_TRUE(isLine(name)) << name;
+      }
+      if (!line.choiceIndexedBy.empty()) {
+        EXPECT_TRUE(isLine(line.choiceIndexedBy));
+      }
+      if (!line.picks.empty()) {
+        ASSERT_TRUE(isLine(line.picks));
+        EXPECT_GE(b.lines[b.lineIndex(line.picks)].sizeParam, 0) << "picks a bundle";
+      }
+      EXPECT_LT(line.choiceCountParam, static_cast<int>(b.valueParams.size()));
+      EXPECT_LT(line.sizeParam, static_cast<int>(b.valueParams.size()));
+      reacts |= line.choosable || !line.passThrough;
+    }
+    // A component that chooses or computes anything has semantics.
+    EXPECT_EQ(reacts, b.react != nullptr) << b.name;
+    if (b.domain != DomainRule::Cross) continue;
+    // Projection cuts it into halves whose shared lines are the whole's scalars.
+    for (const std::string& half : {b.sendHalf, b.receiveHalf}) {
+      ASSERT_TRUE(c.find(half)) << b.name << " is cut into unknown " << half;
+      for (const LineSig& line : c.at(*c.find(half)).lines) {
+        int whole = b.lineIndex(line.name);
+        if (whole >= 0) {
+          EXPECT_EQ(b.lines[whole].sizeParam, -1) << half << "." << line.name;
+        }
+      }
+    }
+  }
+}
+
 TEST(Catalog, EveryInverseIsInTheCatalog) {
   Catalog c = Catalog::standard();
   for (const BaseComponent& b : c.all()) {
