@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ir/graph/elaborate/names.h"
+#include "ir/graph/elaborate/size.h"
 #include "ir/graph/infer.h"
 #include "ir/support/union_find.h"
 #include "ir/graph/verify.h"
@@ -17,6 +19,8 @@ namespace rdc {
 
 namespace {
 
+using namespace elab;
+
 // What is attached at one end of a net: a base line or a source/sink token.
 struct Attachment {
   enum class Kind : uint8_t { None, Line, Token } kind = Kind::None;
@@ -24,94 +28,6 @@ struct Attachment {
   Endpoint token;
   Pos pos;
   bool implicit = false;  // an implicit drop/never added for a dangling composite line
-};
-
-// An index tuple. Tuples are short, so they live inline: elaboration makes
-// millions of them and must not allocate for each.
-class Indices {
- public:
-  static constexpr size_t kMax = 6;
-  /// Indices are bounded by the size limit, so 32 bits hold them.
-  static constexpr int64_t kLargest = INT32_MAX;
-
-  Indices() = default;
-  Indices(size_t n, int64_t fill) : size_(static_cast<uint8_t>(n)) {
-    std::fill_n(v_, n, static_cast<int32_t>(fill));
-  }
-  void push_back(int64_t x) { v_[size_++] = static_cast<int32_t>(x); }
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-  int32_t& operator[](size_t i) { return v_[i]; }
-  int64_t operator[](size_t i) const { return v_[i]; }
-  const int32_t* begin() const { return v_; }
-  const int32_t* end() const { return v_ + size_; }
-  Indices tail(size_t from) const {
-    Indices t;
-    for (size_t i = from; i < size_; ++i) t.push_back(v_[i]);
-    return t;
-  }
-  bool operator==(const Indices& o) const { return size_ == o.size_ && std::equal(begin(), end(), o.begin()); }
-  bool operator<(const Indices& o) const { return std::lexicographical_compare(begin(), end(), o.begin(), o.end()); }
-
- private:
-  int32_t v_[kMax] = {};
-  uint8_t size_ = 0;
-};
-
-// A scalar wire name in a scope: name, whether it is a `x'` end, indices.
-struct NameKey {
-  uint32_t name;
-  bool primed;
-  Indices indices;
-  bool operator==(const NameKey& o) const { return name == o.name && primed == o.primed && indices == o.indices; }
-};
-
-// An insertion-ordered set of NameKeys with open addressing: elaboration
-// looks names up millions of times, and node-based maps spend most of that
-// time allocating. An entry's index is its insertion order.
-class NameTable {
- public:
-  /// The index of `key`, inserting it if new; `.second` tells whether it was.
-  std::pair<uint32_t, bool> insert(const NameKey& key) {
-    if (2 * (keys_.size() + 1) > slots_.size()) grow();
-    uint64_t h = hash(key);
-    uint64_t tag = h >> 32;
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      uint64_t slot = slots_[i];
-      if (slot == 0) {
-        keys_.push_back(key);
-        slots_[i] = tag << 32 | keys_.size();
-        return {static_cast<uint32_t>(keys_.size() - 1), true};
-      }
-      // The hash's high half in the slot spares a visit to keys_ on most misses.
-      uint32_t index = static_cast<uint32_t>(slot) - 1;
-      if ((slot >> 32) == tag && keys_[index] == key) return {index, false};
-    }
-  }
-  const NameKey& key(uint32_t index) const { return keys_[index]; }
-
- private:
-  static uint64_t hash(const NameKey& k) {
-    uint64_t h = (static_cast<uint64_t>(k.name) << 1 | k.primed) * 0x9E3779B97F4A7C15ull;
-    for (int32_t i : k.indices) h = (h ^ static_cast<uint32_t>(i)) * 0xFF51AFD7ED558CCDull;
-    h ^= h >> 33;  // murmur's finaliser: the low bits used by the mask depend on every bit
-    h *= 0xC4CEB9FE1A85EC53ull;
-    return h ^ (h >> 33);
-  }
-  void grow() {
-    slots_.assign(std::max<size_t>(16, 2 * slots_.size()), 0);
-    mask_ = slots_.size() - 1;
-    for (uint32_t k = 0; k < keys_.size(); ++k) {
-      uint64_t h = hash(keys_[k]);
-      size_t i = h & mask_;
-      while (slots_[i] != 0) i = (i + 1) & mask_;
-      slots_[i] = (h >> 32) << 32 | (k + 1);
-    }
-  }
-
-  std::vector<NameKey> keys_;
-  std::vector<uint64_t> slots_;  // hash tag << 32 | (1 + index into keys_); 0 = empty
-  size_t mask_ = 0;
 };
 
 // A net segment: the value flowing through one wire name in one scope.
@@ -137,8 +53,6 @@ struct OwnLine {
   uint32_t typeGroup;  // for a line typed by a type variable: kNone otherwise
 };
 
-using Env = std::vector<std::pair<std::string, int64_t>>;
-
 // One composite body being elaborated.
 struct Scope {
   const ComponentDef* def = nullptr;
@@ -161,313 +75,6 @@ struct Scope {
   }
 };
 
-std::string indexSuffix(const Indices& indices) {
-  std::string s;
-  for (int64_t i : indices) s += "[" + std::to_string(i) + "]";
-  return s;
-}
-
-// ---- size before building ----
-
-// What elaborating a part of a model costs: the scalar lines it makes, and
-// the steps elaboration spends on it (loop iterations, lines, elements of
-// composite lines bound), saturating rather than overflowing.
-struct ElabCost {
-  uint64_t lines = 0;
-  uint64_t steps = 0;
-
-  static uint64_t add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
-  static uint64_t mul(uint64_t a, uint64_t b) {
-    uint64_t out;
-    return __builtin_mul_overflow(a, b, &out) ? UINT64_MAX : out;
-  }
-  ElabCost& operator+=(const ElabCost& o) {
-    lines = add(lines, o.lines);
-    steps = add(steps, o.steps);
-    return *this;
-  }
-  ElabCost times(uint64_t n) const { return {mul(lines, n), mul(steps, n)}; }
-};
-
-// Counts what a model elaborates to without building it: the product of
-// `for` ranges times the line counts of what they hold, with parameters
-// evaluated as elaboration will. A loop whose body does not mention its
-// variable (in loop bounds or instance parameters) is counted once and
-// multiplied; one that does is walked, but only until the count is over
-// the limit, so counting costs at most about what the limit allows.
-// Anything elaboration would report (an unknown name, a bad parameter, a
-// recursive component) counts as nothing here and is left to it.
-class SizeCounter {
- public:
-  SizeCounter(const Model& model, const Catalog& catalog, const ElabOptions& options)
-      : model_(model), catalog_(catalog), options_(options), globals_(globals()),
-        budget_(memoryBudget(options)), lineLimit_(std::min(options.maxLines, budget_ / kElabBytesPerLine)) {}
-
-  /// The elaboration budget in steps, as Elaborator::spend enforces it.
-  uint64_t stepLimit() const { return 8 * options_.maxLines + 1'000'000; }
-
-  /// What the whole model costs; nullopt when that is not known before
-  /// elaborating (a parameter that does not evaluate, a recursive component).
-  std::optional<ElabCost> count() {
-    if (!globals_) return std::nullopt;
-    Env env = *globals_;
-    ElabCost cost = items(model_.system.body, env, 0);
-    if (recursive_) return std::nullopt;
-    return cost;
-  }
-
-  /// Refuses a model that is over the limits with `size-limit` (or, when
-  /// the memory budget is the tighter limit, `memory-limit`) at the item
-  /// responsible; true when it fits (or its size is left to elaboration).
-  bool fits(DiagnosticSink& diags) {
-    auto cost = count();
-    if (!cost || !over(*cost)) return true;
-    Env env = *globals_;
-    Blame b = blame(model_.system.body, env, 0);
-    std::string what = !b.item ? "the system"
-                       : b.item->kind == Item::Kind::For ? "`for: " + b.item->header + "`"
-                                                         : "instance '" + b.item->name + "'";
-    Pos pos = b.item ? b.item->pos : model_.system.pos;
-    if (cost->lines <= lineLimit_) {
-      diags.error("size-limit", pos, what + " takes more than " + std::to_string(stepLimit()) +
-                  " steps to elaborate (loop iterations and bound elements; raise the limit with --max-lines)");
-      return false;
-    }
-    bool memory = lineLimit_ < options_.maxLines;
-    std::string limit = memory ? "more than the " + std::to_string(budget_ >> 20) +
-                                     " MiB memory budget allows (" + std::to_string(lineLimit_) +
-                                     " lines; raise it with --max-memory)"
-                               : "more than the limit of " + std::to_string(lineLimit_) +
-                                     " (raise the limit with --max-lines)";
-    std::string lines = b.cost.lines > lineLimit_ ? what + " elaborates to " + amount(b.cost.lines)
-                                                  : "with " + what + " the model elaborates to at least " +
-                                                        amount(cost->lines);
-    diags.error(memory ? "memory-limit" : "size-limit", pos, lines + " scalar lines, " + limit);
-    return false;
-  }
-
- private:
-  struct Blame {
-    const Item* item = nullptr;
-    ElabCost cost;
-  };
-
-  static std::string amount(uint64_t n) { return n == UINT64_MAX ? "more than 2^64" : std::to_string(n); }
-  bool over(const ElabCost& c) const { return c.lines > lineLimit_ || c.steps > stepLimit(); }
-
-  ElabCost items(const std::vector<Item>& items, Env& env, int depth) {
-    ElabCost total;
-    for (const Item& item : items) {
-      total += this->item(item, env, depth);
-      if (over(total) || recursive_) break;
-    }
-    return total;
-  }
-
-  ElabCost item(const Item& item, Env& env, int depth) {
-    switch (item.kind) {
-      case Item::Kind::For: return loop(item, 0, env, depth);
-      case Item::Kind::Instance: return instance(item, env, depth);
-      case Item::Kind::Wire: return {0, 1};
-    }
-    return {};
-  }
-
-  // Where a model that is over the limit says so: the item of `items` that
-  // takes the count over, or inside it when it is a user component or a
-  // loop one iteration of which alone is over.
-  Blame blame(const std::vector<Item>& items, Env& env, int depth) {
-    ElabCost total;
-    for (const Item& item : items) {
-      ElabCost cost = this->item(item, env, depth);
-      total += cost;
-      if (!over(total)) continue;
-      if (over(cost)) {
-        Blame inner = blameInside(item, env, depth);
-        if (inner.item) return inner;
-      }
-      return {&item, cost};
-    }
-    return {};
-  }
-
-  // The model's parameters, evaluated; nullopt if one is not (elaboration reports it).
-  std::optional<Env> globals() {
-    Env env;
-    for (const ParamDecl& p : model_.params) {
-      if (!p.value) return std::nullopt;
-      auto v = eval(*p.value, env);
-      if (!v) return std::nullopt;
-      env.emplace_back(p.name, *v);
-    }
-    return env;
-  }
-
-  static std::optional<int64_t> eval(const SourceExpr& e, const Env& env) {
-    ExprError ignored;
-    return evalInt(*e.expr, [&env](std::string_view name) -> std::optional<Value> {
-      for (auto it = env.rbegin(); it != env.rend(); ++it) {
-        if (it->first == name) return Value::integer(it->second);
-      }
-      return std::nullopt;
-    }, &ignored);
-  }
-
-  ElabCost loop(const Item& item, size_t k, Env& env, int depth) {
-    if (k == item.loops.size()) return items(item.body, env, depth);
-    const LoopVar& var = item.loops[k];
-    auto lo = eval(var.lo, env);
-    auto hi = lo ? eval(var.hi, env) : std::nullopt;
-    if (!hi || *hi <= *lo) return {};
-    uint64_t range = static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo);
-    if (!mentions(item, k)) {
-      env.emplace_back(var.name, *lo);
-      ElabCost each = loop(item, k + 1, env, depth);
-      env.pop_back();
-      each.steps = ElabCost::add(each.steps, 1);
-      return each.times(range);
-    }
-    ElabCost total;
-    for (int64_t i = *lo; i < *hi && !over(total) && !recursive_; ++i) {
-      env.emplace_back(var.name, i);
-      total += loop(item, k + 1, env, depth);
-      env.pop_back();
-      total.steps = ElabCost::add(total.steps, 1);
-    }
-    return total;
-  }
-
-  ElabCost instance(const Item& item, Env& env, int depth) {
-    std::vector<int64_t> args;
-    for (const SourceExpr& a : item.args) {
-      auto v = eval(a, env);
-      if (!v) return {};
-      args.push_back(*v);
-    }
-    if (auto base = catalog_.find(item.component)) return baseLines(item, catalog_.at(*base), args, options_.maxLines);
-    const ComponentDef* def = model_.findComponent(item.component);
-    if (!def) return {};
-    if (depth + 1 > options_.maxDepth) {
-      recursive_ = true;
-      return {};
-    }
-    auto key = std::make_pair(def, args);
-    auto known = composites_.find(key);
-    if (known != composites_.end()) return known->second;
-    ElabCost cost = composite(*def, args, depth + 1);
-    composites_.emplace(std::move(key), cost);
-    return cost;
-  }
-
-  static ElabCost baseLines(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args,
-                            uint64_t maxLines) {
-    uint64_t lines = 0;
-    if (base.variadicArgs) {
-      lines = item.bindings.size() + (std::none_of(item.bindings.begin(), item.bindings.end(),
-                                                   [](const Binding& b) { return b.line == "r"; }));
-    } else {
-      if (args.size() != base.valueParams.size()) return {};
-      for (const LineSig& sig : base.lines) {
-        int64_t size = sig.sizeParam < 0 ? 1 : args[sig.sizeParam];
-        if (size < 1 || static_cast<uint64_t>(size) > maxLines) return {};  // bad-param, reported by elaboration
-        lines = ElabCost::add(lines, static_cast<uint64_t>(size));
-      }
-    }
-    return {lines, lines};
-  }
-
-  ElabCost composite(const ComponentDef& def, const std::vector<int64_t>& args, int depth) {
-    if (args.size() > def.params.size()) return {};
-    Env env = *globals_;
-    for (size_t i = 0; i < def.params.size(); ++i) {
-      std::optional<int64_t> v;
-      if (i < args.size()) v = args[i];
-      else if (def.params[i].value) v = eval(*def.params[i].value, env);
-      if (!v || *v < 0) return {};
-      env.emplace_back(def.params[i].name, *v);
-    }
-    ElabCost cost;
-    for (const LineDecl& decl : def.lines) {  // every element of a bound line is a step
-      uint64_t elements = 1;
-      for (const SourceExpr& d : decl.dims) {
-        auto n = eval(d, env);
-        elements = ElabCost::mul(elements, n && *n > 0 ? static_cast<uint64_t>(*n) : 0);
-      }
-      cost.steps = ElabCost::add(cost.steps, elements);
-    }
-    cost += items(def.body, env, depth);
-    return cost;
-  }
-
-  Blame blameInside(const Item& item, Env& env, int depth) {
-    if (item.kind == Item::Kind::Instance) {
-      const ComponentDef* def = model_.findComponent(item.component);
-      if (!def || def->fromStd || catalog_.find(item.component)) return {};
-      Env inner = *globals_;
-      for (size_t i = 0; i < def->params.size(); ++i) {
-        std::optional<int64_t> v;
-        if (i < item.args.size()) v = eval(item.args[i], env);
-        else if (def->params[i].value) v = eval(*def->params[i].value, inner);
-        if (!v) return {};
-        inner.emplace_back(def->params[i].name, *v);
-      }
-      return blame(def->body, inner, depth + 1);
-    }
-    if (item.kind != Item::Kind::For) return {};
-    // Inside a loop only when one iteration alone is over the limit.
-    size_t mark = env.size();
-    for (const LoopVar& var : item.loops) {
-      auto lo = eval(var.lo, env);
-      if (!lo) break;
-      env.emplace_back(var.name, *lo);
-    }
-    Blame inner = env.size() == mark + item.loops.size() ? blame(item.body, env, depth) : Blame{};
-    env.resize(mark);
-    return inner;
-  }
-
-  // Whether what loop k of a `for` box repeats depends on its variable.
-  bool mentions(const Item& item, size_t k) {
-    auto key = std::make_pair(&item, k);
-    auto known = mentions_.find(key);
-    if (known != mentions_.end()) return known->second;
-    const std::string& name = item.loops[k].name;
-    bool found = false;
-    for (size_t j = k + 1; j < item.loops.size() && !found; ++j) {
-      found = mentionedIn(item.loops[j].lo, name) || mentionedIn(item.loops[j].hi, name);
-    }
-    found = found || mentionedIn(item.body, name);
-    mentions_.emplace(key, found);
-    return found;
-  }
-  static bool mentionedIn(const SourceExpr& e, const std::string& name) {
-    std::vector<std::string> names = freeNames(*e.expr);
-    return std::find(names.begin(), names.end(), name) != names.end();
-  }
-  static bool mentionedIn(const std::vector<Item>& items, const std::string& name) {
-    for (const Item& item : items) {
-      for (const SourceExpr& a : item.args) {
-        if (mentionedIn(a, name)) return true;
-      }
-      for (const LoopVar& var : item.loops) {
-        if (mentionedIn(var.lo, name) || mentionedIn(var.hi, name)) return true;
-      }
-      if (mentionedIn(item.body, name)) return true;
-    }
-    return false;
-  }
-
-  const Model& model_;
-  const Catalog& catalog_;
-  const ElabOptions& options_;
-  std::map<std::pair<const ComponentDef*, std::vector<int64_t>>, ElabCost> composites_;
-  std::map<std::pair<const Item*, size_t>, bool> mentions_;
-  std::optional<Env> globals_;
-  uint64_t budget_;     // bytes
-  uint64_t lineLimit_;  // the tighter of maxLines and what the budget holds
-  bool recursive_ = false;
-};
-
 class Elaborator {
  public:
   Elaborator(const Model& model, const Catalog& catalog, const ElabOptions& options,
@@ -478,7 +85,7 @@ class Elaborator {
     size_t errorsBefore = diags_.errorCount();
     checkComponentNames();
     if (!globalParams() || !declareDomains()) return std::nullopt;
-    if (!SizeCounter(model_, catalog_, options_).fits(diags_)) return std::nullopt;
+    if (!elab::fitsLimits(model_, catalog_, options_, diags_)) return std::nullopt;
     Scope system;
     system.def = &model_.system;
     system.env = globals_;
@@ -635,7 +242,7 @@ class Elaborator {
 
   bool spend(uint64_t units, Pos pos) {
     work_ += units;
-    if (work_ > 8 * options_.maxLines + 1'000'000 || graph_.lines.size() > options_.maxLines) {
+    if (work_ > elab::stepLimit(options_) || graph_.lines.size() > options_.maxLines) {
       if (!aborted_) {
         diags_.error("size-limit", pos, "the model elaborates to more than " +
                      std::to_string(options_.maxLines) +
@@ -1411,12 +1018,6 @@ uint64_t memoryBudget(const ElabOptions& options) {
   rlimit limit{};
   if (getrlimit(RLIMIT_DATA, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return UINT64_MAX;
   return limit.rlim_cur;
-}
-
-std::optional<uint64_t> countLines(const Model& model, const Catalog& catalog, const ElabOptions& options) {
-  auto cost = SizeCounter(model, catalog, options).count();
-  if (!cost) return std::nullopt;
-  return cost->lines;
 }
 
 std::optional<Graph> elaborate(const Model& model, const Catalog& catalog, const ElabOptions& options,

@@ -1,0 +1,112 @@
+// Names during elaboration: index tuples and a fast table of scalar wire
+// names. Elaboration makes and looks up millions of these, so neither
+// allocates per entry.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rdc::elab {
+
+/// Values of parameters and loop variables in scope, innermost last.
+using Env = std::vector<std::pair<std::string, int64_t>>;
+
+// An index tuple. Tuples are short, so they live inline: elaboration makes
+// millions of them and must not allocate for each.
+class Indices {
+ public:
+  static constexpr size_t kMax = 6;
+  /// Indices are bounded by the size limit, so 32 bits hold them.
+  static constexpr int64_t kLargest = INT32_MAX;
+
+  Indices() = default;
+  Indices(size_t n, int64_t fill) : size_(static_cast<uint8_t>(n)) {
+    std::fill_n(v_, n, static_cast<int32_t>(fill));
+  }
+  void push_back(int64_t x) { v_[size_++] = static_cast<int32_t>(x); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  int32_t& operator[](size_t i) { return v_[i]; }
+  int64_t operator[](size_t i) const { return v_[i]; }
+  const int32_t* begin() const { return v_; }
+  const int32_t* end() const { return v_ + size_; }
+  Indices tail(size_t from) const {
+    Indices t;
+    for (size_t i = from; i < size_; ++i) t.push_back(v_[i]);
+    return t;
+  }
+  bool operator==(const Indices& o) const { return size_ == o.size_ && std::equal(begin(), end(), o.begin()); }
+  bool operator<(const Indices& o) const { return std::lexicographical_compare(begin(), end(), o.begin(), o.end()); }
+
+ private:
+  int32_t v_[kMax] = {};
+  uint8_t size_ = 0;
+};
+
+// A scalar wire name in a scope: name, whether it is a `x'` end, indices.
+struct NameKey {
+  uint32_t name;
+  bool primed;
+  Indices indices;
+  bool operator==(const NameKey& o) const { return name == o.name && primed == o.primed && indices == o.indices; }
+};
+
+// An insertion-ordered set of NameKeys with open addressing: elaboration
+// looks names up millions of times, and node-based maps spend most of that
+// time allocating. An entry's index is its insertion order.
+class NameTable {
+ public:
+  /// The index of `key`, inserting it if new; `.second` tells whether it was.
+  std::pair<uint32_t, bool> insert(const NameKey& key) {
+    if (2 * (keys_.size() + 1) > slots_.size()) grow();
+    uint64_t h = hash(key);
+    uint64_t tag = h >> 32;
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      uint64_t slot = slots_[i];
+      if (slot == 0) {
+        keys_.push_back(key);
+        slots_[i] = tag << 32 | keys_.size();
+        return {static_cast<uint32_t>(keys_.size() - 1), true};
+      }
+      // The hash's high half in the slot spares a visit to keys_ on most misses.
+      uint32_t index = static_cast<uint32_t>(slot) - 1;
+      if ((slot >> 32) == tag && keys_[index] == key) return {index, false};
+    }
+  }
+  const NameKey& key(uint32_t index) const { return keys_[index]; }
+
+ private:
+  static uint64_t hash(const NameKey& k) {
+    uint64_t h = (static_cast<uint64_t>(k.name) << 1 | k.primed) * 0x9E3779B97F4A7C15ull;
+    for (int32_t i : k.indices) h = (h ^ static_cast<uint32_t>(i)) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 33;  // murmur's finaliser: the low bits used by the mask depend on every bit
+    h *= 0xC4CEB9FE1A85EC53ull;
+    return h ^ (h >> 33);
+  }
+  void grow() {
+    slots_.assign(std::max<size_t>(16, 2 * slots_.size()), 0);
+    mask_ = slots_.size() - 1;
+    for (uint32_t k = 0; k < keys_.size(); ++k) {
+      uint64_t h = hash(keys_[k]);
+      size_t i = h & mask_;
+      while (slots_[i] != 0) i = (i + 1) & mask_;
+      slots_[i] = (h >> 32) << 32 | (k + 1);
+    }
+  }
+
+  std::vector<NameKey> keys_;
+  std::vector<uint64_t> slots_;  // hash tag << 32 | (1 + index into keys_); 0 = empty
+  size_t mask_ = 0;
+};
+
+/// `[i][j]...` for an index tuple.
+inline std::string indexSuffix(const Indices& indices) {
+  std::string s;
+  for (int64_t i : indices) s += "[" + std::to_string(i) + "]";
+  return s;
+}
+
+}  // namespace rdc::elab

@@ -1,0 +1,26 @@
+// Sizes before building: what a model elaborates to, counted from its
+// `for` ranges and instances without building anything, so that absurd or
+// hostile parameters are refused before a byte is spent on them.
+#pragma once
+
+#include <cstdint>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
+#include "ir/model/model.h"
+#include "ir/support/diagnostics.h"
+
+namespace rdc::elab {
+
+/// The most elaboration steps (loop iterations, lines, bound elements)
+/// elaboration may spend: 8 per allowed line plus 1,000,000.
+uint64_t stepLimit(const ElabOptions& options);
+
+/// Whether `model` fits `options.maxLines`, the memory budget
+/// (kElabBytesPerLine a line) and the step limit; if not, reports
+/// `size-limit` or `memory-limit` at the `for` box or instance responsible
+/// and returns false. A size that cannot be known before elaborating (a
+/// parameter that does not evaluate, recursion) is left to elaboration.
+bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags);
+
+}  // namespace rdc::elab
