@@ -9,6 +9,11 @@ BUILD = os.path.abspath(os.environ.get("RDC_BUILD", os.path.join(ROOT, "build"))
 EXAMPLES = os.path.join(ROOT, "examples")
 
 
+# Set by .ci/sanitize: the binaries run 3 to 10 times slower and cannot cap
+# their heap, so tests of real-time timeouts and of the heap cap skip.
+SANITIZED = os.environ.get("RDC_SANITIZED") == "1"
+
+
 def tool(name):
     return os.path.join(BUILD, "tools", name, name)
 

@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from rdctest import ROOT, TempDir, example, run, tool
+from rdctest import ROOT, SANITIZED, TempDir, example, run, tool
 
 RUN, TRACE, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-project")
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -106,12 +106,14 @@ class Cluster(unittest.TestCase):
             self.assertEqual(rcode, 0, rerr)
             self.assertEqual(values(rout), values(out))
 
+    @unittest.skipIf(SANITIZED, "real-time timeouts under a sanitizer's slowdown")
     def test_tendermint_over_tcp_with_real_timeouts(self):
         code, out, err, (rcode, rout, _) = self.cluster(example("tendermint"), *SLOW_TIMEOUTS, "--byzantine", "node[3]")
         self.assertEqual(code, 0, out.decode() + err)
         self.assertEqual(out.decode().count(": pass"), 3)
         self.assertEqual(values(rout), values(out))
 
+    @unittest.skipIf(SANITIZED, "real-time timeouts under a sanitizer's slowdown")
     def test_a_killed_node(self):
         code, out, err, _ = self.cluster(example("tendermint"), *SLOW_TIMEOUTS, "--kill", "node[1]@5ms", "--until", "5s")
         self.assertEqual(code, 0, out.decode() + err)
