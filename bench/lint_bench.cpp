@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "ir/graph/elaborate.h"
-#include "ir/model/frontend.h"
 #include "ir/io/ir_io.h"
 #include "ir/lint/lint_passes.h"
+#include "ir/model/frontend.h"
 
 namespace rdc {
 namespace {
@@ -47,7 +47,8 @@ void BM_Elaborate(benchmark::State& state) {
     benchmark::DoNotOptimize(graph);
   }
   state.counters["lines"] = static_cast<double>(lines);
-  state.counters["lines/s"] = benchmark::Counter(static_cast<double>(lines), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["lines/s"] =
+      benchmark::Counter(static_cast<double>(lines), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Elaborate)->Arg(16)->Arg(64)->Arg(128)->Arg(256)->Unit(benchmark::kMillisecond);
 

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "ir/tool/load.h"
 #include "ir/io/trace_io.h"
+#include "ir/tool/load.h"
 #include "tools/rdc-run/engine/checks.h"
 #include "tools/rdc-run/engine/engine.h"
 

@@ -21,7 +21,9 @@ struct Fixture {
 class Collect final : public run::EventSink {
  public:
   explicit Collect(Trace& t) : trace_(t) {}
-  void record(const run::LineEvent& e) override { trace_.events.push_back({e.line, e.output, e.time, e.how, *e.value}); }
+  void record(const run::LineEvent& e) override {
+    trace_.events.push_back({e.line, e.output, e.time, e.how, *e.value});
+  }
 
  private:
   Trace& trace_;

@@ -72,7 +72,8 @@ void asModel(std::string_view text, bool evaluateCheck) {
                      "\nsystem:\n  body:\n    - for: i in 0..min(k, 2)\n      body:\n"
                      "        - Sum add[i]:\n            x: input a[i] as Int -> output a[i]\n"
                      "            y: input b[i] as Int -> output total[i]\n"
-                     "checks:\n  c: " + quoted(text) + "\n";
+                     "checks:\n  c: " +
+                     quoted(text) + "\n";
   Catalog catalog = Catalog::standard();
   DiagnosticSink diags;
   LoadOptions options;

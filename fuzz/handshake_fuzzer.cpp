@@ -72,13 +72,18 @@ const Recorded& recorded() {
 std::string messageOf(uint8_t control, const std::string& bytes) {
   Frame f;
   switch (control & 0x18) {
-    case 0x00: return bytes;
+    case 0x00:
+      return bytes;
     case 0x08:
       f.kind = Frame::Kind::Hello;
       f.hello = {bytes, (control & 0x20) ? kModel + 1 : kModel, nonceFrom(9)};
       break;
-    case 0x10: f.kind = Frame::Kind::Proof; break;
-    default: f.kind = Frame::Kind::Batch; f.batch = {{bytes, "1"}};
+    case 0x10:
+      f.kind = Frame::Kind::Proof;
+      break;
+    default:
+      f.kind = Frame::Kind::Batch;
+      f.batch = {{bytes, "1"}};
   }
   return encodeMessage(f);
 }
@@ -132,8 +137,10 @@ RawFrame frameFor(const Side& side, uint8_t control, const std::string& bytes) {
       for (size_t i = 0; i < kMacBytes && i < bytes.size(); ++i) raw.mac[i] = static_cast<uint8_t>(bytes[i]);
       return raw;
     }
-    case 0x02: return signedNow(side, message);
-    case 0x04: return replayed(side);
+    case 0x02:
+      return signedNow(side, message);
+    case 0x04:
+      return replayed(side);
     default: {
       Key other = keyFrom(2);
       return rawOf(helloFrame(message, pairKey(other, "node[0]", "node[1]")));

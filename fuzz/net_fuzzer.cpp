@@ -27,7 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto frame = rdc::net::decodeMessage(message, &why);
     if (frame) {
       for (const auto& d : frame->batch) {
-        if (d.gateway.size() > rdc::net::kMaxGatewayBytes || d.value.size() > rdc::net::kMaxValueBytes) __builtin_trap();
+        if (d.gateway.size() > rdc::net::kMaxGatewayBytes || d.value.size() > rdc::net::kMaxValueBytes)
+          __builtin_trap();
       }
     } else if (why.empty()) {
       __builtin_trap();  // a refusal must say why

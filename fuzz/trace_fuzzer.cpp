@@ -13,17 +13,18 @@
 
 #include <kj/io.h>
 
-#include "ir/tool/load.h"
+#include "ir/io/merge.h"
 #include "ir/io/trace_io.h"
 #include "ir/io/trace_lines.h"
+#include "ir/tool/load.h"
 #include "tools/rdc-trace/invert.h"
 #include "tools/rdc-trace/trace_tool.h"
-#include "ir/io/merge.h"
 
 namespace {
 
 std::unique_ptr<rdc::TraceReader> readerOf(std::string_view bytes, rdc::DiagnosticSink& diags, bool prefix) {
-  auto stream = kj::heap<kj::ArrayInputStream>(kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+  auto stream =
+      kj::heap<kj::ArrayInputStream>(kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
   auto reader = std::make_unique<rdc::TraceReader>(std::move(stream), "fuzz.trace", diags, prefix);
   if (!reader->readHeader()) return nullptr;
   return reader;

@@ -5,8 +5,8 @@
 #include <string_view>
 
 #include "ir/io/ir_io.h"
-#include "ir/tool/load.h"
 #include "ir/lint/lint_passes.h"
+#include "ir/tool/load.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   rdc::Catalog catalog = rdc::Catalog::standard();

@@ -28,12 +28,12 @@ struct FnBody {
 
 /// A base component instance.
 struct FlatInstance {
-  std::string path;            ///< e.g. `rb.echo[2].link[3]`
-  uint16_t base = 0;           ///< index into the Catalog
-  std::vector<int64_t> args;   ///< value parameters (Inc's k, Quorum's n and k, ...)
+  std::string path;           ///< e.g. `rb.echo[2].link[3]`
+  uint16_t base = 0;          ///< index into the Catalog
+  std::vector<int64_t> args;  ///< value parameters (Inc's k, Quorum's n and k, ...)
   uint32_t firstLine = 0;
   uint32_t lineCount = 0;
-  uint32_t fn = kNone;         ///< Fn only: index into Graph::fns
+  uint32_t fn = kNone;  ///< Fn only: index into Graph::fns
   Pos pos;
 };
 

@@ -12,8 +12,8 @@
 #include "ir/graph/elaborate/names.h"
 #include "ir/graph/elaborate/size.h"
 #include "ir/graph/infer.h"
-#include "ir/support/union_find.h"
 #include "ir/graph/verify.h"
+#include "ir/support/union_find.h"
 
 namespace rdc {
 
@@ -77,8 +77,7 @@ struct Scope {
 
 class Elaborator {
  public:
-  Elaborator(const Model& model, const Catalog& catalog, const ElabOptions& options,
-             DiagnosticSink& diags)
+  Elaborator(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags)
       : model_(model), catalog_(catalog), options_(options), diags_(diags) {}
 
   std::optional<Graph> run() {
@@ -138,15 +137,26 @@ class Elaborator {
         int64_t a, b;
         if (!fastInt(*e.kids[0], env, a) || !fastInt(*e.kids[1], env, b)) return false;
         switch (e.text[0]) {
-          case '+': return e.text.size() == 1 && !__builtin_add_overflow(a, b, &out);
-          case '-': return e.text.size() == 1 && !__builtin_sub_overflow(a, b, &out);
-          case '*': return !__builtin_mul_overflow(a, b, &out);
-          case '/': if (b == 0 || (a == INT64_MIN && b == -1)) return false; out = a / b; return true;
-          case '%': if (b == 0 || (a == INT64_MIN && b == -1)) return false; out = a % b; return true;
-          default: return false;
+          case '+':
+            return e.text.size() == 1 && !__builtin_add_overflow(a, b, &out);
+          case '-':
+            return e.text.size() == 1 && !__builtin_sub_overflow(a, b, &out);
+          case '*':
+            return !__builtin_mul_overflow(a, b, &out);
+          case '/':
+            if (b == 0 || (a == INT64_MIN && b == -1)) return false;
+            out = a / b;
+            return true;
+          case '%':
+            if (b == 0 || (a == INT64_MIN && b == -1)) return false;
+            out = a % b;
+            return true;
+          default:
+            return false;
         }
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -193,8 +203,9 @@ class Elaborator {
         auto n = evalParam(globals_, *d.size, d.name);
         if (!n) return false;
         if (static_cast<uint64_t>(*n) > options_.maxLines) {
-          diags_.error("size-limit", d.size->pos, "domain family '" + d.name + "' has " +
-                       std::to_string(*n) + " members, more than the size limit");
+          diags_.error(
+              "size-limit", d.size->pos,
+              "domain family '" + d.name + "' has " + std::to_string(*n) + " members, more than the size limit");
           return false;
         }
         family.size = *n;
@@ -212,16 +223,18 @@ class Elaborator {
     for (const DomainFamily& f : families_) {
       if (f.name != ref.family) continue;
       if (f.scalar != ref.indices.empty() || ref.indices.size() > 1) {
-        diags_.error("unknown-domain", ref.pos, f.scalar ? "domain '" + f.name + "' takes no index"
-                                                         : "domain family '" + f.name + "' takes one index");
+        diags_.error(
+            "unknown-domain", ref.pos,
+            f.scalar ? "domain '" + f.name + "' takes no index" : "domain family '" + f.name + "' takes one index");
         return std::nullopt;
       }
       if (f.scalar) return f.first;
       auto i = evalIn(env, ref.indices[0]);
       if (!i) return std::nullopt;
       if (*i < 0 || *i >= f.size) {
-        diags_.error("index-range", ref.indices[0].pos, "domain index " + std::to_string(*i) +
-                     " is outside " + f.name + "[0.." + std::to_string(f.size) + "]");
+        diags_.error(
+            "index-range", ref.indices[0].pos,
+            "domain index " + std::to_string(*i) + " is outside " + f.name + "[0.." + std::to_string(f.size) + "]");
         return std::nullopt;
       }
       return f.first + static_cast<uint32_t>(*i);
@@ -244,9 +257,9 @@ class Elaborator {
     work_ += units;
     if (work_ > elab::stepLimit(options_) || graph_.lines.size() > options_.maxLines) {
       if (!aborted_) {
-        diags_.error("size-limit", pos, "the model elaborates to more than " +
-                     std::to_string(options_.maxLines) +
-                     " scalar lines (raise the limit with --max-lines)");
+        diags_.error("size-limit", pos,
+                     "the model elaborates to more than " + std::to_string(options_.maxLines) +
+                         " scalar lines (raise the limit with --max-lines)");
       }
       aborted_ = true;
     }
@@ -264,9 +277,15 @@ class Elaborator {
     uint32_t node = newNode();
     Endpoint ep;
     switch (term.kind) {
-      case Term::Kind::Choose: ep.kind = Endpoint::Kind::Choose; break;
-      case Term::Kind::Never: ep.kind = Endpoint::Kind::Never; break;
-      case Term::Kind::Drop: ep.kind = Endpoint::Kind::Drop; break;
+      case Term::Kind::Choose:
+        ep.kind = Endpoint::Kind::Choose;
+        break;
+      case Term::Kind::Never:
+        ep.kind = Endpoint::Kind::Never;
+        break;
+      case Term::Kind::Drop:
+        ep.kind = Endpoint::Kind::Drop;
+        break;
       case Term::Kind::Const: {
         ExprError error;
         auto v = evalExpr(*term.value.expr, lookupIn(scope.env), &error);
@@ -287,8 +306,8 @@ class Elaborator {
         bool input = term.kind == Term::Kind::Input;
         auto& seen = input ? inputNames_ : outputNames_;
         if (!seen.insert(name).second) {
-          diags_.error("duplicate-name", term.pos, std::string(input ? "input" : "output") + " '" +
-                       name + "' is declared twice");
+          diags_.error("duplicate-name", term.pos,
+                       std::string(input ? "input" : "output") + " '" + name + "' is declared twice");
           return kNone;
         }
         if (!term.typeText.empty()) {
@@ -315,7 +334,8 @@ class Elaborator {
         }
         break;
       }
-      case Term::Kind::Wire: break;
+      case Term::Kind::Wire:
+        break;
     }
     Attachment a{Attachment::Kind::Token, kNone, ep, term.pos, false};
     (asSource ? nodes_[node].producer : nodes_[node].consumer) = a;
@@ -328,9 +348,9 @@ class Elaborator {
     size_t starCount = 0;
     for (const IndexTerm& idx : term.indices) starCount += idx.star;
     if (starCount != 0 && starCount != stars.size()) {
-      diags_.error("index-range", term.pos, "'" + term.name + "' has " + std::to_string(starCount) +
-                   " `*` but the line it is bound to has " + std::to_string(stars.size()) +
-                   " unindexed dimensions");
+      diags_.error("index-range", term.pos,
+                   "'" + term.name + "' has " + std::to_string(starCount) + " `*` but the line it is bound to has " +
+                       std::to_string(stars.size()) + " unindexed dimensions");
       return std::nullopt;
     }
     if (term.indices.size() + (starCount == 0 ? stars.size() : 0) > Indices::kMax) {
@@ -365,29 +385,32 @@ class Elaborator {
     const OwnLine* own = scope.ownLine(term.name);
     auto display = [&] { return term.name + (term.primed ? "'" : "") + indexSuffix(*indices); };
     if (term.primed && !own) {
-      diags_.error("unknown-wire", term.pos, "'" + term.name + "'' names the output end of a line, but " +
-                   componentLabel(scope) + " has no line '" + term.name + "'");
+      diags_.error("unknown-wire", term.pos,
+                   "'" + term.name + "'' names the output end of a line, but " + componentLabel(scope) +
+                       " has no line '" + term.name + "'");
       return kNone;
     }
     if (own) {
       if (indices->size() != own->dims.size()) {
-        diags_.error("index-range", term.pos, "line '" + term.name + "' has " +
-                     std::to_string(own->dims.size()) + " dimensions, indexed with " +
-                     std::to_string(indices->size()));
+        diags_.error("index-range", term.pos,
+                     "line '" + term.name + "' has " + std::to_string(own->dims.size()) + " dimensions, indexed with " +
+                         std::to_string(indices->size()));
         return kNone;
       }
       for (size_t k = 0; k < indices->size(); ++k) {
         if ((*indices)[k] < 0 || (*indices)[k] >= own->dims[k]) {
-          diags_.error("index-range", term.pos, "index " + std::to_string((*indices)[k]) + " of '" +
-                       term.name + "' is outside 0.." + std::to_string(own->dims[k]));
+          diags_.error("index-range", term.pos,
+                       "index " + std::to_string((*indices)[k]) + " of '" + term.name + "' is outside 0.." +
+                           std::to_string(own->dims[k]));
           return kNone;
         }
       }
       if (produce != term.primed) {
-        diags_.error("linearity", term.pos, term.primed
-            ? "'" + display() + "' is this component's output end: it can only receive a value"
-            : "'" + display() + "' is this component's input end: it can only give a value (write '" +
-                  term.name + "'' for the output end)");
+        diags_.error("linearity", term.pos,
+                     term.primed
+                         ? "'" + display() + "' is this component's output end: it can only receive a value"
+                         : "'" + display() + "' is this component's input end: it can only give a value (write '" +
+                               term.name + "'' for the output end)");
         return kNone;
       }
     } else {
@@ -405,8 +428,9 @@ class Elaborator {
     uint8_t& count = produce ? info.produced : info.consumed;
     if (count >= 1) {
       const char* what = produce ? "produced" : "consumed";
-      diags_.error("linearity", term.pos, "wire '" + display() + "' is " + what +
-                   " more than once (wires are linear; copy with Def, discard with drop)");
+      diags_.error("linearity", term.pos,
+                   "wire '" + display() + "' is " + what +
+                       " more than once (wires are linear; copy with Def, discard with drop)");
       return kNone;
     }
     ++count;
@@ -432,21 +456,25 @@ class Elaborator {
   // Resolves the source side of a binding: the net the value comes from.
   uint32_t source(Scope& scope, const Term& term, const Indices& stars) {
     switch (term.kind) {
-      case Term::Kind::Wire: return wireUse(scope, term, stars, false);
+      case Term::Kind::Wire:
+        return wireUse(scope, term, stars, false);
       case Term::Kind::Drop:
       case Term::Kind::Output:
         diags_.error("syntax", term.pos, "a sink (drop or output) cannot be the source of a value");
         return kNone;
-      default: return withDomain(scope, term, tokenNode(term, scope, stars, true));
+      default:
+        return withDomain(scope, term, tokenNode(term, scope, stars, true));
     }
   }
 
   // Resolves the destination side of a binding: the net the value goes to.
   uint32_t destination(Scope& scope, const Term& term, const Indices& stars) {
     switch (term.kind) {
-      case Term::Kind::Wire: return withDomain(scope, term, wireUse(scope, term, stars, true));
+      case Term::Kind::Wire:
+        return withDomain(scope, term, wireUse(scope, term, stars, true));
       case Term::Kind::Drop:
-      case Term::Kind::Output: return withDomain(scope, term, tokenNode(term, scope, stars, false));
+      case Term::Kind::Output:
+        return withDomain(scope, term, tokenNode(term, scope, stars, false));
       default:
         diags_.error("syntax", term.pos, "a source (choose, never, const, input) cannot receive a value");
         return kNone;
@@ -473,8 +501,9 @@ class Elaborator {
   template <typename Each>
   bool forEachElement(Scope& scope, const Binding& b, const Indices& dims, Each each) {
     if (b.keyIndices.size() > dims.size()) {
-      diags_.error("index-range", b.pos, "line '" + b.line + "' has " + std::to_string(dims.size()) +
-                   " dimensions, indexed with " + std::to_string(b.keyIndices.size()));
+      diags_.error("index-range", b.pos,
+                   "line '" + b.line + "' has " + std::to_string(dims.size()) + " dimensions, indexed with " +
+                       std::to_string(b.keyIndices.size()));
       return false;
     }
     Indices fixed(b.keyIndices.size(), -1);  // -1: a fresh loop variable
@@ -484,8 +513,9 @@ class Elaborator {
       auto v = evalIn(scope.env, b.keyIndices[k]);
       if (!v) return false;
       if (*v < 0 || *v >= dims[k]) {
-        diags_.error("index-range", b.keyIndices[k].pos, "index " + std::to_string(*v) + " of line '" +
-                     b.line + "' is outside 0.." + std::to_string(dims[k]));
+        diags_.error(
+            "index-range", b.keyIndices[k].pos,
+            "index " + std::to_string(*v) + " of line '" + b.line + "' is outside 0.." + std::to_string(dims[k]));
         return false;
       }
       fixed[k] = *v;
@@ -529,9 +559,15 @@ class Elaborator {
     for (const Item& item : items) {
       if (aborted_) return;
       switch (item.kind) {
-        case Item::Kind::For: forBox(scope, item, 0); break;
-        case Item::Kind::Wire: wireItem(scope, item); break;
-        case Item::Kind::Instance: instance(scope, item); break;
+        case Item::Kind::For:
+          forBox(scope, item, 0);
+          break;
+        case Item::Kind::Wire:
+          wireItem(scope, item);
+          break;
+        case Item::Kind::Instance:
+          instance(scope, item);
+          break;
       }
     }
   }
@@ -630,16 +666,16 @@ class Elaborator {
     if (args.size() != base.valueParams.size()) {
       std::string want;
       for (const std::string& p : base.valueParams) want += (want.empty() ? "" : ", ") + p;
-      diags_.error("bad-param", item.pos, base.name + " takes " + std::to_string(base.valueParams.size()) +
-                   " parameter(s)" + (want.empty() ? "" : " <" + want + ">") + ", got " +
-                   std::to_string(args.size()));
+      diags_.error("bad-param", item.pos,
+                   base.name + " takes " + std::to_string(base.valueParams.size()) + " parameter(s)" +
+                       (want.empty() ? "" : " <" + want + ">") + ", got " + std::to_string(args.size()));
       return false;
     }
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string& p = base.valueParams[i];
       if (base.isBundleSize(i) && (args[i] < 1 || static_cast<uint64_t>(args[i]) > options_.maxLines)) {
-        diags_.error("bad-param", item.args[i].pos, base.name + "'s " + p + " must be between 1 and the size limit, got " +
-                     std::to_string(args[i]));
+        diags_.error("bad-param", item.args[i].pos,
+                     base.name + "'s " + p + " must be between 1 and the size limit, got " + std::to_string(args[i]));
         return false;
       }
     }
@@ -665,7 +701,12 @@ class Elaborator {
     inst.pos = item.pos;
     inst.firstLine = static_cast<uint32_t>(graph_.lines.size());
     // The instance's line layout: one block per signature line.
-    struct Block { const std::string* name; uint16_t sig; int64_t size; uint32_t first; };
+    struct Block {
+      const std::string* name;
+      uint16_t sig;
+      int64_t size;
+      uint32_t first;
+    };
     std::vector<Block> blocks;
     uint32_t next = inst.firstLine;
     FnBody fn;
@@ -735,8 +776,9 @@ class Elaborator {
     for (const Block& blk : blocks) {
       for (int64_t e = 0; e < std::max<int64_t>(blk.size, 1); ++e) {
         if (!bound[blk.first - inst.firstLine + e]) {
-          diags_.error("linearity", item.pos, "line '" + *blk.name + (blk.size ? "[" + std::to_string(e) + "]" : "") +
-                       "' of " + base.name + " " + item.name + " is not bound (every line needs a source and a destination)");
+          diags_.error("linearity", item.pos,
+                       "line '" + *blk.name + (blk.size ? "[" + std::to_string(e) + "]" : "") + "' of " + base.name +
+                           " " + item.name + " is not bound (every line needs a source and a destination)");
           break;
         }
       }
@@ -751,8 +793,8 @@ class Elaborator {
       if (std::find(fn.args.begin(), fn.args.end(), name) != fn.args.end()) continue;
       auto v = lookupIn(scope.env)(name);
       if (!v) {
-        diags_.error("unknown-name", item.fnExpr->pos, "Fn expression reads '" + name +
-                     "', which is neither an argument line nor a parameter");
+        diags_.error("unknown-name", item.fnExpr->pos,
+                     "Fn expression reads '" + name + "', which is neither an argument line nor a parameter");
         return false;
       }
       fn.consts.emplace_back(name, v->i);
@@ -767,8 +809,9 @@ class Elaborator {
       return;
     }
     if (outer.depth + 1 > options_.maxDepth) {
-      diags_.error("recursion-limit", item.pos, "components nested more than " + std::to_string(options_.maxDepth) +
-                   " deep (is '" + def.name + "' recursive?)");
+      diags_.error("recursion-limit", item.pos,
+                   "components nested more than " + std::to_string(options_.maxDepth) + " deep (is '" + def.name +
+                       "' recursive?)");
       aborted_ = true;
       return;
     }
@@ -780,8 +823,9 @@ class Elaborator {
     inner.domain = domain;
     inner.domainPos = domainPos;
     if (args.size() > def.params.size()) {
-      diags_.error("bad-param", item.pos, def.name + " takes " + std::to_string(def.params.size()) +
-                   " parameter(s), got " + std::to_string(args.size()));
+      diags_.error("bad-param", item.pos,
+                   def.name + " takes " + std::to_string(def.params.size()) + " parameter(s), got " +
+                       std::to_string(args.size()));
       return;
     }
     for (size_t i = 0; i < def.params.size(); ++i) {
@@ -790,8 +834,8 @@ class Elaborator {
       if (i < args.size()) {
         v = args[i];
         if (*v < 0) {
-          diags_.error("bad-param", item.args[i].pos, "parameter '" + p.name + "' of " + def.name +
-                       " is negative (" + std::to_string(*v) + ")");
+          diags_.error("bad-param", item.args[i].pos,
+                       "parameter '" + p.name + "' of " + def.name + " is negative (" + std::to_string(*v) + ")");
           return;
         }
       } else if (p.value) {
@@ -866,8 +910,9 @@ class Elaborator {
       uint64_t total = 1;
       for (int64_t d : inner.ownLines[i].dims) total *= static_cast<uint64_t>(d);
       if (bound[i].size() < total) {
-        diags_.error("linearity", item.pos, "line '" + inner.ownLines[i].decl->name + "' of " + def.name + " " +
-                     item.name + " is not bound" + (total > 1 ? " (or only partly)" : ""));
+        diags_.error("linearity", item.pos,
+                     "line '" + inner.ownLines[i].decl->name + "' of " + def.name + " " + item.name + " is not bound" +
+                         (total > 1 ? " (or only partly)" : ""));
         return;
       }
     }
@@ -884,21 +929,26 @@ class Elaborator {
       const NameKey& key = scope.names.key(index);
       switch (info.role) {
         case Role::Local:
-          diags_.error("linearity", info.firstUse, info.produced == 0
-              ? "wire '" + spell(key) + "' is consumed but never produced"
-              : "wire '" + spell(key) + "' is produced but never consumed (discard it with drop)");
+          diags_.error("linearity", info.firstUse,
+                       info.produced == 0
+                           ? "wire '" + spell(key) + "' is consumed but never produced"
+                           : "wire '" + spell(key) + "' is produced but never consumed (discard it with drop)");
           break;
         case Role::OwnInput:
         case Role::OwnOutput: {
           bool input = info.role == Role::OwnInput;
           const std::string& line = names_[key.name];
           if (danglingReported_.insert(scope.def->name + "." + line + (input ? "" : "'")).second) {
-            diags_.warning("dangling-line", scope.def->pos, std::string(input ? "input end '" : "output end '") +
-                           line + (input ? "" : "'") + "' of component '" + scope.def->name + "' is not used inside" +
-                           (input ? " (its value is dropped)" : " (it never provides a value)"));
+            diags_.warning("dangling-line", scope.def->pos,
+                           std::string(input ? "input end '" : "output end '") + line + (input ? "" : "'") +
+                               "' of component '" + scope.def->name + "' is not used inside" +
+                               (input ? " (its value is dropped)" : " (it never provides a value)"));
           }
-          Attachment implicit{Attachment::Kind::Token, kNone,
-                              {input ? Endpoint::Kind::Drop : Endpoint::Kind::Never, kNone}, info.firstUse, true};
+          Attachment implicit{Attachment::Kind::Token,
+                              kNone,
+                              {input ? Endpoint::Kind::Drop : Endpoint::Kind::Never, kNone},
+                              info.firstUse,
+                              true};
           (input ? nodes_[info.node].consumer : nodes_[info.node].producer) = implicit;
           break;
         }
@@ -955,9 +1005,10 @@ class Elaborator {
       for (const LineSig& s : base.lines) {
         if (s.choosable) choosables += (choosables.empty() ? "" : ", ") + s.name;
       }
-      diags_.error("not-choosable", p.pos, "input '" + graph_.lineName(catalog_, line) + "' of " + base.name + " " +
-                   inst.path + " is not choosable" +
-                   (choosables.empty() ? "" : " (" + base.name + "'s choosable inputs: " + choosables + ")"));
+      diags_.error("not-choosable", p.pos,
+                   "input '" + graph_.lineName(catalog_, line) + "' of " + base.name + " " + inst.path +
+                       " is not choosable" +
+                       (choosables.empty() ? "" : " (" + base.name + "'s choosable inputs: " + choosables + ")"));
     }
   }
 

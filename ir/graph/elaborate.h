@@ -7,9 +7,9 @@
 #include <optional>
 
 #include "ir/components/catalog.h"
-#include "ir/support/diagnostics.h"
 #include "ir/graph/graph.h"
 #include "ir/model/model.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc {
 
@@ -47,8 +47,8 @@ void setProcessMemoryBudget(uint64_t bytes);
 
 /// Elaborates `model`. Returns the graph when no error was reported (warnings
 /// may have been); nullopt otherwise.
-std::optional<Graph> elaborate(const Model& model, const Catalog& catalog,
-                               const ElabOptions& options, DiagnosticSink& diags);
+std::optional<Graph> elaborate(const Model& model, const Catalog& catalog, const ElabOptions& options,
+                               DiagnosticSink& diags);
 
 /// The scalar lines `model` elaborates to, counted without building it:
 /// `elaborate` refuses a model over `options.maxLines` with `size-limit`

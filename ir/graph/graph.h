@@ -9,10 +9,10 @@
 
 #include "ir/components/catalog.h"
 #include "ir/components/instance.h"
-#include "ir/support/diagnostics.h"
 #include "ir/lang/expr.h"
 #include "ir/lang/types.h"
 #include "ir/lang/value.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc {
 
@@ -28,13 +28,13 @@ struct Endpoint {
 /// One scalar line of a base instance.
 struct FlatLine {
   uint32_t instance = kNone;
-  uint16_t sig = 0;       ///< index into the base component's lines (Fn: args first, r last)
-  uint32_t element = 0;   ///< element of a bundle line (0 for scalars)
+  uint16_t sig = 0;      ///< index into the base component's lines (Fn: args first, r last)
+  uint32_t element = 0;  ///< element of a bundle line (0 for scalars)
   TypeId type = 0;
   uint32_t domain = 0;
-  Endpoint source;        ///< where the input comes from
-  Endpoint sink;          ///< where the output goes
-  Pos pos;                ///< the binding that created the line
+  Endpoint source;  ///< where the input comes from
+  Endpoint sink;    ///< where the output goes
+  Pos pos;          ///< the binding that created the line
 };
 
 /// An extrinsic input or output of the whole system.

@@ -75,21 +75,23 @@ class TypeInference {
       uint32_t t = classes_.label(l);
       if (t == kUnknown) {
         if (reported_.insert(classes_.root(l)).second) {
-          report("type-uninferable", line.pos, "cannot infer the type of " + graph_.linePath(catalog_, l) +
-                 "; give it a typed source (a const, a typed composite line) or connect it to one");
+          report("type-uninferable", line.pos,
+                 "cannot infer the type of " + graph_.linePath(catalog_, l) +
+                     "; give it a typed source (a const, a typed composite line) or connect it to one");
         }
         continue;
       }
       line.type = t;
       const Extrinsic* input = line.source.kind == Endpoint::Kind::Input ? &graph_.inputs[line.source.ref] : nullptr;
       if (input && input->defaultValue && !valueFits(*input->defaultValue, t, graph_.types)) {
-        report("type-mismatch", input->pos, "the default " + input->defaultValue->str() + " of input " + input->name +
-               " is not a " + graph_.types.name(t));
+        report("type-mismatch", input->pos,
+               "the default " + input->defaultValue->str() + " of input " + input->name + " is not a " +
+                   graph_.types.name(t));
       }
-      if (line.source.kind == Endpoint::Kind::Const &&
-          !valueFits(graph_.constants[line.source.ref], t, graph_.types)) {
-        report("type-mismatch", line.pos, "constant " + graph_.constants[line.source.ref].str() + " is not a " +
-               graph_.types.name(t) + " (line " + graph_.linePath(catalog_, l) + ")");
+      if (line.source.kind == Endpoint::Kind::Const && !valueFits(graph_.constants[line.source.ref], t, graph_.types)) {
+        report("type-mismatch", line.pos,
+               "constant " + graph_.constants[line.source.ref].str() + " is not a " + graph_.types.name(t) + " (line " +
+                   graph_.linePath(catalog_, l) + ")");
       }
     }
     return diags_.errorCount() == errorsBefore;
@@ -105,8 +107,10 @@ class TypeInference {
       for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
         const LineTypeSig& t = base.lines[graph_.lines[l].sig].type;
         if (!t.generic || t.perElement) continue;
-        if (first == kNone) first = l;
-        else classes_.unite(first, l);
+        if (first == kNone)
+          first = l;
+        else
+          classes_.unite(first, l);
       }
     }
   }
@@ -114,8 +118,9 @@ class TypeInference {
   void assign(uint32_t line, TypeId type, Pos pos) {
     auto other = classes_.assign(line, type);
     if (other && reported_.insert(classes_.root(line)).second) {
-      report("type-mismatch", pos, "type mismatch on " + graph_.linePath(catalog_, line) + ": " +
-             graph_.types.name(type) + " here, but " + graph_.types.name(*other) + " elsewhere on the same wire");
+      report("type-mismatch", pos,
+             "type mismatch on " + graph_.linePath(catalog_, line) + ": " + graph_.types.name(type) + " here, but " +
+                 graph_.types.name(*other) + " elsewhere on the same wire");
     }
   }
 
@@ -177,8 +182,10 @@ class TypeInference {
   }
 
   void report(const std::string& code, Pos pos, std::string message) {
-    if (++reports_ <= kMaxReports) diags_.error(code, pos, std::move(message));
-    else if (reports_ == kMaxReports + 1) diags_.error(code, pos, "too many type errors; stopping here");
+    if (++reports_ <= kMaxReports)
+      diags_.error(code, pos, std::move(message));
+    else if (reports_ == kMaxReports + 1)
+      diags_.error(code, pos, "too many type errors; stopping here");
   }
 
   Graph& graph_;
@@ -192,13 +199,12 @@ class TypeInference {
 
 }  // namespace
 
-bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints,
-                DiagnosticSink& diags) {
+bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints, DiagnosticSink& diags) {
   return TypeInference(graph, catalog, diags).run(hints);
 }
 
-bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<DomainHint>& hints,
-                  bool modelDeclaresDomains, DiagnosticSink& diags) {
+bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<DomainHint>& hints, bool modelDeclaresDomains,
+                  DiagnosticSink& diags) {
   if (!modelDeclaresDomains) {
     for (FlatLine& line : graph.lines) line.domain = 0;
     return true;
@@ -209,8 +215,10 @@ bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<Domain
     uint32_t sideFirst[2] = {kNone, kNone};
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
       int side = base.domain == DomainRule::Cross ? base.lines[graph.lines[l].sig].side : 0;
-      if (sideFirst[side] == kNone) sideFirst[side] = l;
-      else classes.unite(sideFirst[side], l);
+      if (sideFirst[side] == kNone)
+        sideFirst[side] = l;
+      else
+        classes.unite(sideFirst[side], l);
     }
   }
   size_t errorsBefore = diags.errorCount(), reports = 0;
@@ -219,17 +227,18 @@ bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<Domain
     if (h.line == kNone) continue;
     auto other = classes.assign(h.line, h.domain);
     if (other && reported.insert(classes.root(h.line)).second && ++reports <= kMaxReports) {
-      diags.error("domain-conflict", h.pos, graph.linePath(catalog, h.line) + " is declared in " +
-                  graph.domains[h.domain] + " here, but is in " + graph.domains[*other] +
-                  " through the same-domain components and wires it is connected to");
+      diags.error("domain-conflict", h.pos,
+                  graph.linePath(catalog, h.line) + " is declared in " + graph.domains[h.domain] + " here, but is in " +
+                      graph.domains[*other] + " through the same-domain components and wires it is connected to");
     }
   }
   for (uint32_t l = 0; l < graph.lines.size(); ++l) {
     uint32_t d = classes.label(l);
     if (d == kUnknown) {
       if (reported.insert(classes.root(l)).second && ++reports <= kMaxReports) {
-        diags.error("domain-uninferable", graph.lines[l].pos, "cannot infer the domain of " + graph.linePath(catalog, l) +
-                    "; declare it with `@ domain` on an instance or an extrinsic input/output");
+        diags.error("domain-uninferable", graph.lines[l].pos,
+                    "cannot infer the domain of " + graph.linePath(catalog, l) +
+                        "; declare it with `@ domain` on an instance or an extrinsic input/output");
       }
       continue;
     }

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
-#include "ir/support/diagnostics.h"
 #include "ir/graph/graph.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc {
 
@@ -32,12 +32,11 @@ struct DomainHint {
 };
 
 /// Sets every line's type. Reports `type-mismatch` and `type-uninferable`.
-bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints,
-                DiagnosticSink& diags);
+bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints, DiagnosticSink& diags);
 
 /// Sets every line's domain. Without declared domains every line is in the
 /// single domain `main`. Reports `domain-conflict` and `domain-uninferable`.
-bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<DomainHint>& hints,
-                  bool modelDeclaresDomains, DiagnosticSink& diags);
+bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<DomainHint>& hints, bool modelDeclaresDomains,
+                  DiagnosticSink& diags);
 
 }  // namespace rdc

@@ -28,9 +28,12 @@ class Projector {
       }
       uint32_t sender = sideLine(inst, base, 0), receiver = sideLine(inst, base, 1);
       bool sends = keep_[whole_.lines[sender].domain], receives = keep_[whole_.lines[receiver].domain];
-      if (sends && receives) copyInstance(inst);
-      else if (sends) half(inst, base, base.sendHalf, receiver);
-      else if (receives) half(inst, base, base.receiveHalf, sender);
+      if (sends && receives)
+        copyInstance(inst);
+      else if (sends)
+        half(inst, base, base.sendHalf, receiver);
+      else if (receives)
+        half(inst, base, base.receiveHalf, sender);
     }
     // Wires now point at new line ids; extrinsics at their new lines.
     for (FlatLine& line : g_.lines) {
@@ -44,14 +47,15 @@ class Projector {
         if (l == kNone) continue;
         Extrinsic copy = x;
         copy.line = l;
-        (input ? g_.lines[l].source : g_.lines[l].sink).ref = static_cast<uint32_t>((input ? g_.inputs : g_.outputs).size());
+        (input ? g_.lines[l].source : g_.lines[l].sink).ref =
+            static_cast<uint32_t>((input ? g_.inputs : g_.outputs).size());
         (input ? g_.inputs : g_.outputs).push_back(std::move(copy));
       }
     }
     for (auto& [line, name, peer, path, input] : gateways_) {
       auto& list = input ? g_.inputs : g_.outputs;
       (input ? g_.lines[line].source : g_.lines[line].sink) = {input ? Endpoint::Kind::Input : Endpoint::Kind::Output,
-                                                              static_cast<uint32_t>(list.size())};
+                                                               static_cast<uint32_t>(list.size())};
       list.push_back({name, line, g_.lines[line].pos, std::nullopt, path, peer});
     }
     return std::move(g_);
@@ -134,7 +138,7 @@ class Projector {
 }  // namespace
 
 std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& catalog,
-                                   const std::vector<std::string>& domains, DiagnosticSink& diags) {
+                                       const std::vector<std::string>& domains, DiagnosticSink& diags) {
   std::vector<bool> keep(whole.graph.domains.size(), false);
   for (const std::string& d : domains) {
     auto it = std::find(whole.graph.domains.begin(), whole.graph.domains.end(), d);

@@ -18,6 +18,6 @@ namespace rdc {
 /// `net:` + the Link's path and carrying the peer domain. Checks are
 /// dropped (they speak of the whole system).
 std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& catalog,
-                                   const std::vector<std::string>& domains, DiagnosticSink& diags);
+                                       const std::vector<std::string>& domains, DiagnosticSink& diags);
 
 }  // namespace rdc

@@ -23,7 +23,8 @@ class GraphVerifier {
     uint64_t next = 0;  // where the next instance's lines must start
     for (uint32_t i = 0; i < g_.instances.size(); ++i) next = instance(i, next);
     if (next != g_.lines.size()) {
-      throw Fault{"the instances own " + std::to_string(next) + " lines, the graph has " + std::to_string(g_.lines.size())};
+      throw Fault{"the instances own " + std::to_string(next) + " lines, the graph has " +
+                  std::to_string(g_.lines.size())};
     }
     for (uint32_t l = 0; l < g_.lines.size(); ++l) line(l);
     extrinsics(g_.inputs, true);
@@ -42,13 +43,15 @@ class GraphVerifier {
       throw Fault{who + " (" + base.name + "): " + std::to_string(inst.args.size()) + " arguments, the catalog says " +
                   std::to_string(base.valueParams.size())};
     }
-    if (inst.firstLine != first) throw Fault{who + ": its lines start at " + std::to_string(inst.firstLine) + ", expected " + std::to_string(first)};
+    if (inst.firstLine != first)
+      throw Fault{who + ": its lines start at " + std::to_string(inst.firstLine) + ", expected " +
+                  std::to_string(first)};
     std::vector<uint64_t> sizes = blockSizes(i, inst, base);
     uint64_t count = 0;
     for (uint64_t s : sizes) count += s;
     if (inst.lineCount != count) {
-      throw Fault{who + " (" + base.name + "): " + std::to_string(inst.lineCount) + " lines, its signature and arguments make " +
-                  std::to_string(count)};
+      throw Fault{who + " (" + base.name + "): " + std::to_string(inst.lineCount) +
+                  " lines, its signature and arguments make " + std::to_string(count)};
     }
     if (first + count > g_.lines.size()) throw Fault{who + ": its lines run past the end of the line table"};
     uint32_t l = inst.firstLine;
@@ -66,22 +69,24 @@ class GraphVerifier {
   // The number of lines per signature line: 1 for a scalar, n for a bundle.
   std::vector<uint64_t> blockSizes(uint32_t i, const FlatInstance& inst, const BaseComponent& base) {
     const std::string who = instanceName(i) + " (" + base.name + ")";
-    if (base.variadicArgs != (inst.fn != kNone)) throw Fault{who + ": an Fn body on a component that is not Fn, or none on an Fn"};
+    if (base.variadicArgs != (inst.fn != kNone))
+      throw Fault{who + ": an Fn body on a component that is not Fn, or none on an Fn"};
     if (base.variadicArgs) {
       fnBody(who, inst);
       return std::vector<uint64_t>(g_.fns[inst.fn].args.size() + 1, 1);
     }
     for (size_t p = 0; p < inst.args.size(); ++p) {
       if (base.isBundleSize(p) && (inst.args[p] < 1 || static_cast<uint64_t>(inst.args[p]) > g_.lines.size())) {
-        throw Fault{who + ": bundle size " + base.valueParams[p] + " = " + std::to_string(inst.args[p]) + " is not in 1.." +
-                    std::to_string(g_.lines.size())};
+        throw Fault{who + ": bundle size " + base.valueParams[p] + " = " + std::to_string(inst.args[p]) +
+                    " is not in 1.." + std::to_string(g_.lines.size())};
       }
     }
     if (auto problem = base.checkParams ? base.checkParams(inst.args) : std::nullopt) {
       throw Fault{who + ": " + problem->message};
     }
     std::vector<uint64_t> sizes;
-    for (const LineSig& s : base.lines) sizes.push_back(s.sizeParam < 0 ? 1 : static_cast<uint64_t>(inst.args[s.sizeParam]));
+    for (const LineSig& s : base.lines)
+      sizes.push_back(s.sizeParam < 0 ? 1 : static_cast<uint64_t>(inst.args[s.sizeParam]));
     return sizes;
   }
 
@@ -90,10 +95,12 @@ class GraphVerifier {
     const FnBody& fn = g_.fns[inst.fn];
     if (!fn.expr) throw Fault{who + ": an Fn without an expression"};
     std::set<std::string> names(fn.args.begin(), fn.args.end());
-    if (names.size() != fn.args.size() || names.count("") || names.count("r")) throw Fault{who + ": Fn argument names are empty, `r` or repeated"};
+    if (names.size() != fn.args.size() || names.count("") || names.count("r"))
+      throw Fault{who + ": Fn argument names are empty, `r` or repeated"};
     for (const auto& c : fn.consts) names.insert(c.first);
     for (const std::string& name : freeNames(*fn.expr)) {
-      if (!names.count(name)) throw Fault{who + ": its expression reads '" + name + "', neither an argument nor a constant"};
+      if (!names.count(name))
+        throw Fault{who + ": its expression reads '" + name + "', neither an argument nor a constant"};
     }
   }
 
@@ -101,7 +108,8 @@ class GraphVerifier {
     const FlatLine& line = g_.lines[l];
     const std::string who = lineName(l);
     if (line.type >= g_.types.size()) throw Fault{who + ": type " + std::to_string(line.type) + " out of range"};
-    if (line.domain >= g_.domains.size()) throw Fault{who + ": domain " + std::to_string(line.domain) + " out of range"};
+    if (line.domain >= g_.domains.size())
+      throw Fault{who + ": domain " + std::to_string(line.domain) + " out of range"};
     sameAsInstance(l);
     endpoint(l, line.source, true);
     endpoint(l, line.sink, false);
@@ -116,12 +124,15 @@ class GraphVerifier {
     if (inst.fn != kNone) {
       if (line.sig == g_.fns[inst.fn].args.size()) fnResultType(l, inst);
     } else if (!sig->type.generic) {
-      if (line.type != sig->type.fixed) throw Fault{lineName(l) + ": a " + base.name + "'s " + sig->name + " must be a " + g_.types.name(sig->type.fixed)};
+      if (line.type != sig->type.fixed)
+        throw Fault{lineName(l) + ": a " + base.name + "'s " + sig->name + " must be a " +
+                    g_.types.name(sig->type.fixed)};
     } else if (!sig->type.perElement) {
       for (uint32_t o = inst.firstLine; o < l; ++o) {
         const LineTypeSig& t = base.lines[g_.lines[o].sig].type;
         if (t.generic && !t.perElement) {
-          if (g_.lines[o].type != line.type) throw Fault{lineName(l) + ": not the type of the other T lines of its " + base.name};
+          if (g_.lines[o].type != line.type)
+            throw Fault{lineName(l) + ": not the type of the other T lines of its " + base.name};
           break;
         }
       }
@@ -131,7 +142,8 @@ class GraphVerifier {
     for (uint32_t o = inst.firstLine; o < l; ++o) {
       int otherSide = cross ? base.lines[g_.lines[o].sig].side : 0;
       if (otherSide != side) continue;
-      if (g_.lines[o].domain != line.domain) throw Fault{lineName(l) + ": not in the domain of its " + base.name + "'s other lines"};
+      if (g_.lines[o].domain != line.domain)
+        throw Fault{lineName(l) + ": not in the domain of its " + base.name + "'s other lines"};
       break;
     }
   }
@@ -158,23 +170,28 @@ class GraphVerifier {
     using K = Endpoint::Kind;
     switch (e.kind) {
       case K::Wire: {
-        if (e.ref >= g_.lines.size()) throw Fault{who + ": a wire to line " + std::to_string(e.ref) + ", which does not exist"};
+        if (e.ref >= g_.lines.size())
+          throw Fault{who + ": a wire to line " + std::to_string(e.ref) + ", which does not exist"};
         const FlatLine& peer = g_.lines[e.ref];
         const Endpoint& back = isSource ? peer.sink : peer.source;
-        if (back.kind != K::Wire || back.ref != l) throw Fault{who + ": a wire to line " + std::to_string(e.ref) + ", which does not wire back"};
+        if (back.kind != K::Wire || back.ref != l)
+          throw Fault{who + ": a wire to line " + std::to_string(e.ref) + ", which does not wire back"};
         if (peer.type != line.type) throw Fault{who + ": a wire between lines of different types"};
         if (peer.domain != line.domain) throw Fault{who + ": a wire between lines of different domains"};
         return;
       }
       case K::Const:
         if (!isSource || e.ref >= g_.constants.size()) throw Fault{who + ": a bad constant"};
-        if (!valueFits(g_.constants[e.ref], line.type, g_.types)) throw Fault{who + ": a constant that is not a " + g_.types.name(line.type)};
+        if (!valueFits(g_.constants[e.ref], line.type, g_.types))
+          throw Fault{who + ": a constant that is not a " + g_.types.name(line.type)};
         return;
       case K::Input:
-        if (!isSource || e.ref >= g_.inputs.size() || g_.inputs[e.ref].line != l) throw Fault{who + ": a bad extrinsic input"};
+        if (!isSource || e.ref >= g_.inputs.size() || g_.inputs[e.ref].line != l)
+          throw Fault{who + ": a bad extrinsic input"};
         return;
       case K::Output:
-        if (isSource || e.ref >= g_.outputs.size() || g_.outputs[e.ref].line != l) throw Fault{who + ": a bad extrinsic output"};
+        if (isSource || e.ref >= g_.outputs.size() || g_.outputs[e.ref].line != l)
+          throw Fault{who + ": a bad extrinsic output"};
         return;
       case K::Choose: {
         const LineSig* sig = g_.signature(catalog_, l);
@@ -199,7 +216,8 @@ class GraphVerifier {
       std::string who = std::string(what) + " " + std::to_string(i);
       if (x.line >= g_.lines.size()) throw Fault{who + ": line " + std::to_string(x.line) + " out of range"};
       const Endpoint& e = input ? g_.lines[x.line].source : g_.lines[x.line].sink;
-      if (e.kind != (input ? Endpoint::Kind::Input : Endpoint::Kind::Output) || e.ref != i) throw Fault{who + ": not attached to its line"};
+      if (e.kind != (input ? Endpoint::Kind::Input : Endpoint::Kind::Output) || e.ref != i)
+        throw Fault{who + ": not attached to its line"};
       if (x.defaultValue && !valueFits(*x.defaultValue, g_.lines[x.line].type, g_.types)) {
         throw Fault{who + ": a default that is not a " + g_.types.name(g_.lines[x.line].type)};
       }
@@ -237,7 +255,8 @@ std::optional<std::string> findGraphFault(const Graph& graph, const Catalog& cat
   return std::nullopt;
 }
 
-bool verifyGraph(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags, const std::string& code, Pos where) {
+bool verifyGraph(const Graph& graph, const Catalog& catalog, DiagnosticSink& diags, const std::string& code,
+                 Pos where) {
   auto fault = findGraphFault(graph, catalog);
   if (!fault) return true;
   diags.error(code, where, "inconsistent graph: " + *fault);

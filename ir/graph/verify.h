@@ -9,8 +9,8 @@
 #include <string>
 
 #include "ir/components/catalog.h"
-#include "ir/support/diagnostics.h"
 #include "ir/graph/graph.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc {
 

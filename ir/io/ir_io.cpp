@@ -7,9 +7,9 @@
 #include <cstring>
 #include <set>
 
+#include "ir/graph/verify.h"
 #include "ir/io/rdc_ir.capnp.h"
 #include "ir/model/syntax.h"
-#include "ir/graph/verify.h"
 
 namespace rdc {
 
@@ -62,7 +62,9 @@ void putItems(capnp::List<s::Item>::Builder list, const std::vector<Item>& items
         if (item.fnExpr) put(inst.initExpr(), item.fnExpr->text, item.fnExpr->pos);
         break;
       }
-      case Item::Kind::Wire: put(b.initWire(), item.header, item.pos); break;
+      case Item::Kind::Wire:
+        put(b.initWire(), item.header, item.pos);
+        break;
       case Item::Kind::For: {
         auto box = b.initForBox();
         box.setHeader(item.header);
@@ -196,7 +198,8 @@ class IrReader {
       : catalog_(catalog), diags_(diags), fileBase_(fileBase), fileCount_(fileCount) {}
 
   Pos pos(s::Pos::Reader p) const {
-    if (p.getFile() >= fileCount_) throw Malformed{"a position names file " + std::to_string(p.getFile()) + " of " + std::to_string(fileCount_)};
+    if (p.getFile() >= fileCount_)
+      throw Malformed{"a position names file " + std::to_string(p.getFile()) + " of " + std::to_string(fileCount_)};
     return {fileBase_ + p.getFile(), p.getLine(), p.getCol()};
   }
 
@@ -226,7 +229,8 @@ class IrReader {
         case s::Item::INSTANCE: {
           auto inst = r.getInstance();
           item.header = inst.getKey().cStr();
-          if (!syntax::instanceKey(item.header, item.pos, item, diags_)) throw Malformed{"an instance key does not parse"};
+          if (!syntax::instanceKey(item.header, item.pos, item, diags_))
+            throw Malformed{"an instance key does not parse"};
           for (auto b : inst.getBindings()) {
             Binding bind;
             bind.key = b.getKey().cStr();
@@ -244,16 +248,20 @@ class IrReader {
         case s::Item::WIRE:
           item.kind = Item::Kind::Wire;
           item.header = r.getWire().getText().cStr();
-          if (!syntax::arrow(item.header, item.pos, item.from, item.to, diags_)) throw Malformed{"a wire does not parse"};
+          if (!syntax::arrow(item.header, item.pos, item.from, item.to, diags_))
+            throw Malformed{"a wire does not parse"};
           break;
         case s::Item::FOR_BOX:
           item.kind = Item::Kind::For;
           item.header = r.getForBox().getHeader().cStr();
-          if (!syntax::forHeader(item.header, item.pos, item.loops, diags_)) throw Malformed{"a for header does not parse"};
-          if (loopNesting + item.loops.size() > syntax::kMaxLoopNesting) throw Malformed{"`for` loops nested too deeply"};
+          if (!syntax::forHeader(item.header, item.pos, item.loops, diags_))
+            throw Malformed{"a for header does not parse"};
+          if (loopNesting + item.loops.size() > syntax::kMaxLoopNesting)
+            throw Malformed{"`for` loops nested too deeply"};
           item.body = items(r.getForBox().getBody(), loopNesting + item.loops.size());
           break;
-        default: throw Malformed{"an unknown item kind"};
+        default:
+          throw Malformed{"an unknown item kind"};
       }
       out.push_back(std::move(item));
     }
@@ -326,7 +334,8 @@ class IrReader {
       for (int64_t a : in.getArgs()) inst.args.push_back(a);
       inst.firstLine = in.getFirstLine();
       inst.lineCount = in.getLineCount();
-      if (inst.firstLine > lineCount || inst.lineCount > lineCount - inst.firstLine) throw Malformed{"instance lines out of range"};
+      if (inst.firstLine > lineCount || inst.lineCount > lineCount - inst.firstLine)
+        throw Malformed{"instance lines out of range"};
       inst.pos = pos(in.getPos());
       if (catalog_.at(inst.base).variadicArgs) {
         FnBody fn;
@@ -357,7 +366,8 @@ class IrReader {
     }
     for (bool input : {true, false}) {
       for (auto x : input ? r.getInputs() : r.getOutputs()) {
-        Extrinsic e{x.getName().cStr(), x.getLine(), pos(x.getPos()), std::nullopt, x.getGateway().cStr(), x.getPeer().cStr()};
+        Extrinsic e{x.getName().cStr(), x.getLine(),           pos(x.getPos()),
+                    std::nullopt,       x.getGateway().cStr(), x.getPeer().cStr()};
         if (x.getHasDefault()) {
           ExprError error;
           e.defaultValue = parseValue(x.getDefault().cStr(), &error);
@@ -396,12 +406,10 @@ std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const Dia
   return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
 }
 
-bool looksLikeIr(std::string_view bytes) {
-  return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr;
-}
+bool looksLikeIr(std::string_view bytes) { return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr; }
 
-std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName,
-                                  const Catalog& catalog, DiagnosticSink& diags) {
+std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
+                                  DiagnosticSink& diags) {
   // The IR's own file table is appended as is, so that reading and writing
   // IR again reproduces the same bytes; the IR file itself is named only
   // when it is reported as malformed.
@@ -410,7 +418,8 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     return std::nullopt;
   };
   if (bytes.size() % sizeof(capnp::word) != 0 || bytes.size() < 16) {
-    return malformed("its size (" + std::to_string(bytes.size()) + " bytes) is not a whole Cap'n Proto message (truncated?)");
+    return malformed("its size (" + std::to_string(bytes.size()) +
+                     " bytes) is not a whole Cap'n Proto message (truncated?)");
   }
   kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), bytes.data(), bytes.size());

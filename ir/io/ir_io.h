@@ -8,11 +8,10 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
-#include "ir/support/diagnostics.h"
 #include "ir/graph/loaded_model.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc {
-
 
 /// The tool version written into IR and traces.
 std::string_view toolVersion();
@@ -26,7 +25,7 @@ bool looksLikeIr(std::string_view bytes);
 
 /// Reads IR written by writeIr; nullopt with an `ir-malformed` diagnostic on
 /// any malformed, truncated or foreign input.
-std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName,
-                                  const Catalog& catalog, DiagnosticSink& diags);
+std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
+                                  DiagnosticSink& diags);
 
 }  // namespace rdc

@@ -39,8 +39,9 @@ std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::ve
   for (size_t t = 0; t < traces.size(); ++t) {
     const TraceHeader& h = traces[t].header;
     if (h.modelName != merged.header.modelName) {
-      diags.error("usage", {}, "merge: " + names[t] + " is a trace of model '" + h.modelName + "', not '" +
-                                   merged.header.modelName + "'");
+      diags.error(
+          "usage", {},
+          "merge: " + names[t] + " is a trace of model '" + h.modelName + "', not '" + merged.header.modelName + "'");
       return std::nullopt;
     }
     addAll(merged.header.byzantine, h.byzantine);
@@ -74,8 +75,9 @@ std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::ve
     TraceEvent e = traces[t.trace].events[t.position];
     e.line = maps[t.trace][e.line];
     if (std::exchange(seen[2 * size_t{e.line} + (e.output ? 1 : 0)], 1)) {
-      diags.error("usage", {}, "merge: " + names[t.trace] + " gives " + merged.header.linePaths[e.line] +
-                                   (e.output ? "'" : "") + " a second value: the traces overlap (one node's trace twice?)");
+      diags.error("usage", {},
+                  "merge: " + names[t.trace] + " gives " + merged.header.linePaths[e.line] + (e.output ? "'" : "") +
+                      " a second value: the traces overlap (one node's trace twice?)");
       return std::nullopt;
     }
     merged.events.push_back(std::move(e));

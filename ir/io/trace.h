@@ -29,12 +29,12 @@ struct TraceHeader {
   NamedTexts linkLatency;  ///< path glob -> latency model
   NamedTexts crashes;      ///< domain -> crash time
   std::vector<std::string> byzantine;
-  NamedTexts inputs;       ///< input name -> value
-  NamedTexts forces;       ///< line path -> value
+  NamedTexts inputs;  ///< input name -> value
+  NamedTexts forces;  ///< line path -> value
   int64_t until = INT64_MAX;
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
   std::vector<std::string> domains;
-  std::vector<uint32_t> lineDomains;   ///< per line: index into domains
+  std::vector<uint32_t> lineDomains;  ///< per line: index into domains
 };
 
 struct TraceEvent {

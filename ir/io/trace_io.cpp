@@ -17,10 +17,14 @@ namespace rdc {
 
 const char* howName(How how) {
   switch (how) {
-    case How::Computed: return "computed";
-    case How::Chosen: return "chosen";
-    case How::Forced: return "forced";
-    case How::Input: return "input";
+    case How::Computed:
+      return "computed";
+    case How::Chosen:
+      return "chosen";
+    case How::Forced:
+      return "forced";
+    case How::Input:
+      return "input";
   }
   return "?";
 }
@@ -41,14 +45,24 @@ constexpr int64_t kNever = INT64_MAX;  // "never available", not a time an event
 
 void putValue(s::Value::Builder b, const Value& v) {
   switch (v.kind) {
-    case Value::Kind::Unit: b.setUnit(); break;
-    case Value::Kind::Bool: b.setBool(v.i != 0); break;
-    case Value::Kind::Int: b.setInt(v.i); break;
-    case Value::Kind::Duration: b.setDuration(v.i); break;
+    case Value::Kind::Unit:
+      b.setUnit();
+      break;
+    case Value::Kind::Bool:
+      b.setBool(v.i != 0);
+      break;
+    case Value::Kind::Int:
+      b.setInt(v.i);
+      break;
+    case Value::Kind::Duration:
+      b.setDuration(v.i);
+      break;
     case Value::Kind::Bytes:
       b.setBytes(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes.data()), v.bytes.size()));
       break;
-    case Value::Kind::Nil: b.setNil(); break;
+    case Value::Kind::Nil:
+      b.setNil();
+      break;
     case Value::Kind::Tuple: {
       auto items = b.initTuple(v.items.size());
       for (size_t i = 0; i < v.items.size(); ++i) putValue(items[i], v.items[i]);
@@ -69,15 +83,20 @@ void bounded(List list, size_t most, const char* what) {
 Value getValue(s::Value::Reader r, int depth) {
   if (depth > kMaxValueDepth) throw Malformed{"a value nested too deeply"};
   switch (r.which()) {
-    case s::Value::UNIT: return Value::unit();
-    case s::Value::BOOL: return Value::boolean(r.getBool());
-    case s::Value::INT: return Value::integer(r.getInt());
-    case s::Value::DURATION: return Value::duration(r.getDuration());
+    case s::Value::UNIT:
+      return Value::unit();
+    case s::Value::BOOL:
+      return Value::boolean(r.getBool());
+    case s::Value::INT:
+      return Value::integer(r.getInt());
+    case s::Value::DURATION:
+      return Value::duration(r.getDuration());
     case s::Value::BYTES: {
       auto d = r.getBytes();
       return Value{Value::Kind::Bytes, 0, std::string(reinterpret_cast<const char*>(d.begin()), d.size()), {}};
     }
-    case s::Value::NIL: return Value::nil();
+    case s::Value::NIL:
+      return Value::nil();
     case s::Value::TUPLE: {
       Value t{Value::Kind::Tuple, 0, "", {}};
       bounded(r.getTuple(), kMaxTupleItems, "tuple items");
@@ -106,9 +125,8 @@ NamedTexts getNamed(capnp::List<s::NamedText>::Reader list) {
 // control characters (it is printed and matched by the tools).
 std::string cleanText(capnp::Text::Reader text, const char* what) {
   std::string_view s(text.begin(), text.size());
-  bool clean = !s.empty() && std::none_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-  });
+  bool clean = !s.empty() && std::none_of(s.begin(), s.end(),
+                                          [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
   if (!clean) throw Malformed{std::string("an empty ") + what + " or one with NUL or control characters"};
   return std::string(s);
 }
@@ -246,8 +264,8 @@ std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, Diagnost
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
     return nullptr;
   }
-  kj::Own<kj::InputStream> stream = path == "-" ? kj::heap<kj::FdInputStream>(fd)
-                                                : kj::heap<kj::FdInputStream>(kj::AutoCloseFd(fd));
+  kj::Own<kj::InputStream> stream =
+      path == "-" ? kj::heap<kj::FdInputStream>(fd) : kj::heap<kj::FdInputStream>(kj::AutoCloseFd(fd));
   auto reader = std::unique_ptr<TraceReader>(new TraceReader(std::move(stream), name, diags, acceptPrefix));
   if (!reader->readHeader()) return nullptr;
   return reader;
@@ -323,7 +341,8 @@ bool TraceReader::timely(int64_t time) {
   if (time < 0 || time > header_.until || time == kNever) {
     return fail("an event at " + std::to_string(time) + " ns, outside 0..`until`");
   }
-  if (time < lastTime_) return fail("an event at " + std::to_string(time) + " ns after one at " + std::to_string(lastTime_) + " ns");
+  if (time < lastTime_)
+    return fail("an event at " + std::to_string(time) + " ns after one at " + std::to_string(lastTime_) + " ns");
   lastTime_ = time;
   return true;
 }
@@ -347,7 +366,8 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
                           " carries a second value (a line end conveys one value, once)");
             }
             seen = 1;
-            events.push_back({e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()), getValue(e.getValue(), 0)});
+            events.push_back(
+                {e.getLine(), e.getOutput(), e.getTime(), static_cast<How>(e.getHow()), getValue(e.getValue(), 0)});
             if (!fitsShape(shapes_.try_emplace(e.getLine(), Value::nil()).first->second, events.back().value)) {
               return fail("line " + header_.linePaths[e.getLine()] + " carries values of different types");
             }
@@ -364,8 +384,10 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
           }
           sawFooter_ = true;
           return true;
-        case s::TraceChunk::HEADER: return fail("two headers");
-        default: return fail("an unknown chunk");
+        case s::TraceChunk::HEADER:
+          return fail("two headers");
+        default:
+          return fail("an unknown chunk");
       }
     });
     if (!got) break;
@@ -374,7 +396,9 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
   if (failed_) return false;
   if (!sawFooter_) {
     if (!acceptPrefix_) return fail("no footer: the run that wrote it was cut short");
-    if (!warned_) diags_.warning("trace-incomplete", {diags_.addFile(fileName_), 0, 0}, "the trace has no footer: the run was cut short");
+    if (!warned_)
+      diags_.warning("trace-incomplete", {diags_.addFile(fileName_), 0, 0},
+                     "the trace has no footer: the run was cut short");
     warned_ = true;
   }
   return false;
@@ -382,15 +406,16 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
 
 std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,
                                bool acceptPrefix) {
-  auto stream = kj::heap<kj::ArrayInputStream>(
-      kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+  auto stream =
+      kj::heap<kj::ArrayInputStream>(kj::arrayPtr(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
   TraceReader reader(std::move(stream), fileName, diags, acceptPrefix);
   if (!reader.readHeader()) return std::nullopt;
   Trace trace;
   trace.header = reader.header();
   std::vector<TraceEvent> chunk;
   while (reader.next(chunk)) {
-    trace.events.insert(trace.events.end(), std::make_move_iterator(chunk.begin()), std::make_move_iterator(chunk.end()));
+    trace.events.insert(trace.events.end(), std::make_move_iterator(chunk.begin()),
+                        std::make_move_iterator(chunk.end()));
   }
   if (!reader.ok()) return std::nullopt;
   trace.complete = reader.complete();

@@ -16,10 +16,10 @@
 
 #include <kj/io.h>
 
-#include "ir/support/diagnostics.h"
 #include "ir/io/trace.capnp.h"
 #include "ir/io/trace.h"
 #include "ir/lang/value.h"
+#include "ir/support/diagnostics.h"
 #include "ir/support/hash.h"
 
 namespace rdc {
@@ -52,8 +52,7 @@ class TraceReader {
   /// Opens `path` ("-": standard input) and reads the header; null with a
   /// diagnostic when the file cannot be read or does not start like a trace.
   static std::unique_ptr<TraceReader> open(const std::string& path, DiagnosticSink& diags, bool acceptPrefix);
-  TraceReader(kj::Own<kj::InputStream> source, const std::string& fileName, DiagnosticSink& diags,
-              bool acceptPrefix);
+  TraceReader(kj::Own<kj::InputStream> source, const std::string& fileName, DiagnosticSink& diags, bool acceptPrefix);
   ~TraceReader();
 
   /// Reads the header; false (with a diagnostic) if there is none.

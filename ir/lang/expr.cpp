@@ -31,17 +31,15 @@ class Lexer {
       if (std::isdigit(c)) {
         if (!number(out, error)) return false;
       } else if (std::isalpha(c) || c == '_') {
-        while (pos_ < text_.size() &&
-               (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
+        while (pos_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[pos_])) || text_[pos_] == '_')) {
           ++pos_;
         }
         out.push_back({Token::Kind::Ident, start, std::string(text_.substr(start, pos_ - start))});
       } else if (c == '"') {
         if (!string(out, error)) return false;
       } else {
-        static const char* ops[] = {"=>", "==", "!=", "<=", ">=", "&&", "||", "..", "+", "-",
-                                    "*",  "/",  "%",  "<",  ">",  "!",  "?",  ":",  "(", ")",
-                                    "[",  "]",  ",",  "."};
+        static const char* ops[] = {"=>", "==", "!=", "<=", ">=", "&&", "||", "..", "+", "-", "*", "/",
+                                    "%",  "<",  ">",  "!",  "?",  ":",  "(",  ")",  "[", "]", ",", "."};
         bool found = false;
         for (const char* op : ops) {
           std::string_view sv(op);
@@ -78,11 +76,13 @@ class Lexer {
       out.push_back({Token::Kind::Int, start, "", v});
       return true;
     }
-    int64_t scale = unit == "ns" ? 1 : unit == "us" ? 1'000 : unit == "ms" ? 1'000'000
-                  : unit == "s"  ? 1'000'000'000 : 0;
+    int64_t scale = unit == "ns"   ? 1
+                    : unit == "us" ? 1'000
+                    : unit == "ms" ? 1'000'000
+                    : unit == "s"  ? 1'000'000'000
+                                   : 0;
     if (scale == 0) {
-      *error = {"expr-syntax", start, "unknown duration unit '" + std::string(unit) +
-                                          "' (use ns, us, ms or s)"};
+      *error = {"expr-syntax", start, "unknown duration unit '" + std::string(unit) + "' (use ns, us, ms or s)"};
       return false;
     }
     if (__builtin_mul_overflow(v, scale, &v)) {
@@ -159,9 +159,10 @@ class Parser {
   }
   ExprPtr tooDeep(uint32_t offset) {
     if (!failed_) {
-      *error_ = {"expr-syntax", offset, "expression nested more than " + std::to_string(kMaxExprDepth) +
-                                            " levels deep (each operator, call, index and parenthesis is a level;"
-                                            " a chain `a + b + ...` of N terms is N levels)"};
+      *error_ = {"expr-syntax", offset,
+                 "expression nested more than " + std::to_string(kMaxExprDepth) +
+                     " levels deep (each operator, call, index and parenthesis is a level;"
+                     " a chain `a + b + ...` of N terms is N levels)"};
     }
     failed_ = true;
     return nullptr;
@@ -306,8 +307,12 @@ class Parser {
   ExprPtr parsePrimary(int depth) {
     const Token t = peek();
     switch (t.kind) {
-      case Token::Kind::Int: ++pos_; return literal(t.offset, Value::integer(t.value));
-      case Token::Kind::Duration: ++pos_; return literal(t.offset, Value::duration(t.value));
+      case Token::Kind::Int:
+        ++pos_;
+        return literal(t.offset, Value::integer(t.value));
+      case Token::Kind::Duration:
+        ++pos_;
+        return literal(t.offset, Value::duration(t.value));
       case Token::Kind::String: {
         ++pos_;
         Value v;
@@ -354,7 +359,8 @@ class Parser {
           return make(Expr::Kind::Tuple, t.offset, "()", std::move(items));
         }
         return fail("unexpected '" + t.text + "'");
-      case Token::Kind::End: return fail("unexpected end of expression");
+      case Token::Kind::End:
+        return fail("unexpected end of expression");
     }
     return fail("unexpected token");
   }
@@ -374,12 +380,12 @@ bool isBuiltin(const Expr& call) {
 
 class Evaluator {
  public:
-  Evaluator(const NameLookup& lookup, ExprError* error, ExprHost* host)
-      : lookup_(lookup), error_(error), host_(host) {}
+  Evaluator(const NameLookup& lookup, ExprError* error, ExprHost* host) : lookup_(lookup), error_(error), host_(host) {}
 
   std::optional<Value> eval(const Expr& e) {
     switch (e.kind) {
-      case Expr::Kind::Literal: return e.value;
+      case Expr::Kind::Literal:
+        return e.value;
       case Expr::Kind::Name: {
         auto v = lookup_(e.text);
         if (!v) return fail("unknown-name", e, "unknown name '" + e.text + "'");
@@ -399,7 +405,8 @@ class Evaluator {
         v->i = -v->i;
         return v;
       }
-      case Expr::Kind::Binary: return binary(e);
+      case Expr::Kind::Binary:
+        return binary(e);
       case Expr::Kind::Cond: {
         auto c = eval(*e.kids[0]);
         if (!c) return c;
@@ -419,8 +426,7 @@ class Evaluator {
       case Expr::Kind::Field: {
         auto t = eval(*e.kids[0]);
         if (!t) return t;
-        if (t->kind != Value::Kind::Tuple || e.value.i < 0 ||
-            static_cast<size_t>(e.value.i) >= t->items.size()) {
+        if (t->kind != Value::Kind::Tuple || e.value.i < 0 || static_cast<size_t>(e.value.i) >= t->items.size()) {
           return fail("type-mismatch", e, "no field " + std::to_string(e.value.i) + " in " + t->str());
         }
         return t->items[e.value.i];
@@ -459,8 +465,8 @@ class Evaluator {
       if (!a) return a;
       return a->kind == Value::Kind::Nil ? eval(*e.kids[1]) : a;
     }
-    return fail("unknown-name", e, "unknown function '" + e.text + "' with " +
-                                       std::to_string(e.kids.size()) + " arguments");
+    return fail("unknown-name", e,
+                "unknown function '" + e.text + "' with " + std::to_string(e.kids.size()) + " arguments");
   }
 
   std::optional<Value> binary(const Expr& e) {
@@ -490,16 +496,21 @@ class Evaluator {
     if (op == ">") return Value::boolean(a->i > b->i);
     if (op == ">=") return Value::boolean(a->i >= b->i);
     Value r;
-    r.kind = (a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration)
-                 ? Value::Kind::Duration : Value::Kind::Int;
+    r.kind = (a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration) ? Value::Kind::Duration
+                                                                                    : Value::Kind::Int;
     bool overflow = false;
-    if (op == "+") overflow = __builtin_add_overflow(a->i, b->i, &r.i);
-    else if (op == "-") overflow = __builtin_sub_overflow(a->i, b->i, &r.i);
-    else if (op == "*") overflow = __builtin_mul_overflow(a->i, b->i, &r.i);
+    if (op == "+")
+      overflow = __builtin_add_overflow(a->i, b->i, &r.i);
+    else if (op == "-")
+      overflow = __builtin_sub_overflow(a->i, b->i, &r.i);
+    else if (op == "*")
+      overflow = __builtin_mul_overflow(a->i, b->i, &r.i);
     else if (op == "/" || op == "%") {
       if (b->i == 0) return fail("div-zero", e, "division by zero");
-      if (a->i == INT64_MIN && b->i == -1) overflow = true;
-      else r.i = op == "/" ? a->i / b->i : a->i % b->i;
+      if (a->i == INT64_MIN && b->i == -1)
+        overflow = true;
+      else
+        r.i = op == "/" ? a->i / b->i : a->i % b->i;
     }
     if (overflow) return fail("overflow", e, "integer overflow in '" + op + "'");
     return r;
@@ -527,7 +538,8 @@ class TypeChecker {
 
   std::optional<TypeId> type(const Expr& e) {
     switch (e.kind) {
-      case Expr::Kind::Literal: return literalType(e.value);
+      case Expr::Kind::Literal:
+        return literalType(e.value);
       case Expr::Kind::Name: {
         auto t = lookup_(e.text);
         if (!t) {
@@ -543,7 +555,8 @@ class TypeChecker {
         if (*t != TypeTable::kInt && *t != TypeTable::kDuration) return fail(e, "'-' needs an Int or Duration");
         return t;
       }
-      case Expr::Kind::Binary: return binary(e);
+      case Expr::Kind::Binary:
+        return binary(e);
       case Expr::Kind::Cond: {
         auto c = type(*e.kids[0]);
         if (!c || !expect(*e.kids[0], *c, TypeTable::kBool)) return std::nullopt;
@@ -591,7 +604,8 @@ class TypeChecker {
           const TypeNode& n = types_.node(*b);
           if (*a == kNilType) return b;
           if (n.kind == TypeKind::Opt) return fail(e, "get's default must not be an Opt");
-          if (*a != *b && types_.opt(*b) != *a) return fail(e, "get needs an Opt<T> and a T, got " + show(*a) + " and " + show(*b));
+          if (*a != *b && types_.opt(*b) != *a)
+            return fail(e, "get needs an Opt<T> and a T, got " + show(*a) + " and " + show(*b));
           return b;
         }
         if (host_) return host_->typeOfHosted(e, error_);
@@ -714,8 +728,8 @@ std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprE
   return v->i;
 }
 
-std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types,
-                                 ExprError* error, TypeHost* host) {
+std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types, ExprError* error,
+                                 TypeHost* host) {
   return TypeChecker(lookup, types, error, host).check(expr);
 }
 

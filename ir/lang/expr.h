@@ -76,8 +76,7 @@ class ExprHost {
 
 /// Evaluates a closed expression (names resolved by `lookup`). Integer
 /// arithmetic is checked: overflow and division by zero are errors.
-std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error,
-                              ExprHost* host = nullptr);
+std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error, ExprHost* host = nullptr);
 
 /// Evaluates an expression that must yield an Int.
 std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprError* error);
@@ -94,8 +93,8 @@ class TypeHost {
 
 /// The type of an expression, or nullopt with `error` set (a bare `nil`
 /// has no type).
-std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types,
-                                 ExprError* error, TypeHost* host = nullptr);
+std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types, ExprError* error,
+                                 TypeHost* host = nullptr);
 
 /// The names an expression reads (free variables), in first-use order.
 std::vector<std::string> freeNames(const Expr& expr);

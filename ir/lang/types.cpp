@@ -5,8 +5,7 @@
 namespace rdc {
 
 TypeTable::TypeTable() {
-  for (TypeKind kind : {TypeKind::Unit, TypeKind::Bool, TypeKind::Int, TypeKind::Duration,
-                        TypeKind::Bytes}) {
+  for (TypeKind kind : {TypeKind::Unit, TypeKind::Bool, TypeKind::Int, TypeKind::Duration, TypeKind::Bytes}) {
     intern({kind, {}});
   }
 }
@@ -23,12 +22,18 @@ TypeId TypeTable::intern(TypeNode node) {
 std::string TypeTable::name(TypeId id) const {
   const TypeNode& n = nodes_[id];
   switch (n.kind) {
-    case TypeKind::Unit: return "Unit";
-    case TypeKind::Bool: return "Bool";
-    case TypeKind::Int: return "Int";
-    case TypeKind::Duration: return "Duration";
-    case TypeKind::Bytes: return "Bytes";
-    case TypeKind::Opt: return "Opt<" + name(n.parts[0]) + ">";
+    case TypeKind::Unit:
+      return "Unit";
+    case TypeKind::Bool:
+      return "Bool";
+    case TypeKind::Int:
+      return "Int";
+    case TypeKind::Duration:
+      return "Duration";
+    case TypeKind::Bytes:
+      return "Bytes";
+    case TypeKind::Opt:
+      return "Opt<" + name(n.parts[0]) + ">";
     case TypeKind::Tuple: {
       std::string out = "(";
       for (size_t i = 0; i < n.parts.size(); ++i) out += (i ? ", " : "") + name(n.parts[i]);

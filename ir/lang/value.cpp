@@ -5,7 +5,10 @@
 namespace rdc {
 
 std::string durationString(int64_t ns) {
-  struct Unit { int64_t scale; const char* suffix; };
+  struct Unit {
+    int64_t scale;
+    const char* suffix;
+  };
   for (Unit u : {Unit{1'000'000'000, "s"}, Unit{1'000'000, "ms"}, Unit{1'000, "us"}}) {
     if (ns != 0 && ns % u.scale == 0) return std::to_string(ns / u.scale) + u.suffix;
   }
@@ -32,12 +35,18 @@ static std::string quoteBytes(const std::string& bytes) {
 
 std::string Value::str() const {
   switch (kind) {
-    case Kind::Unit: return "()";
-    case Kind::Bool: return i ? "true" : "false";
-    case Kind::Int: return std::to_string(i);
-    case Kind::Duration: return durationString(i);
-    case Kind::Bytes: return quoteBytes(bytes);
-    case Kind::Nil: return "nil";
+    case Kind::Unit:
+      return "()";
+    case Kind::Bool:
+      return i ? "true" : "false";
+    case Kind::Int:
+      return std::to_string(i);
+    case Kind::Duration:
+      return durationString(i);
+    case Kind::Bytes:
+      return quoteBytes(bytes);
+    case Kind::Nil:
+      return "nil";
     case Kind::Tuple: {
       std::string out = "(";
       for (size_t k = 0; k < items.size(); ++k) out += (k ? ", " : "") + items[k].str();
@@ -56,12 +65,18 @@ bool Value::operator<(const Value& other) const {
 
 std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
   switch (v.kind) {
-    case Value::Kind::Unit: return TypeTable::kUnit;
-    case Value::Kind::Bool: return TypeTable::kBool;
-    case Value::Kind::Int: return TypeTable::kInt;
-    case Value::Kind::Duration: return TypeTable::kDuration;
-    case Value::Kind::Bytes: return TypeTable::kBytes;
-    case Value::Kind::Nil: return std::nullopt;
+    case Value::Kind::Unit:
+      return TypeTable::kUnit;
+    case Value::Kind::Bool:
+      return TypeTable::kBool;
+    case Value::Kind::Int:
+      return TypeTable::kInt;
+    case Value::Kind::Duration:
+      return TypeTable::kDuration;
+    case Value::Kind::Bytes:
+      return TypeTable::kBytes;
+    case Value::Kind::Nil:
+      return std::nullopt;
     case Value::Kind::Tuple: {
       std::vector<TypeId> parts;
       for (const Value& item : v.items) {
@@ -78,12 +93,18 @@ std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
 bool valueFits(const Value& v, TypeId t, const TypeTable& types) {
   const TypeNode& node = types.node(t);
   switch (node.kind) {
-    case TypeKind::Unit: return v.kind == Value::Kind::Unit;
-    case TypeKind::Bool: return v.kind == Value::Kind::Bool;
-    case TypeKind::Int: return v.kind == Value::Kind::Int;
-    case TypeKind::Duration: return v.kind == Value::Kind::Duration;
-    case TypeKind::Bytes: return v.kind == Value::Kind::Bytes;
-    case TypeKind::Opt: return v.kind == Value::Kind::Nil || valueFits(v, node.parts[0], types);
+    case TypeKind::Unit:
+      return v.kind == Value::Kind::Unit;
+    case TypeKind::Bool:
+      return v.kind == Value::Kind::Bool;
+    case TypeKind::Int:
+      return v.kind == Value::Kind::Int;
+    case TypeKind::Duration:
+      return v.kind == Value::Kind::Duration;
+    case TypeKind::Bytes:
+      return v.kind == Value::Kind::Bytes;
+    case TypeKind::Opt:
+      return v.kind == Value::Kind::Nil || valueFits(v, node.parts[0], types);
     case TypeKind::Tuple:
       if (v.kind != Value::Kind::Tuple || v.items.size() != node.parts.size()) return false;
       for (size_t k = 0; k < node.parts.size(); ++k) {

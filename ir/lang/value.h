@@ -16,9 +16,9 @@ struct Value {
   enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple };
 
   Kind kind = Kind::Unit;
-  int64_t i = 0;            ///< Bool (0/1), Int, Duration (nanoseconds)
-  std::string bytes;        ///< Bytes
-  std::vector<Value> items; ///< Tuple
+  int64_t i = 0;             ///< Bool (0/1), Int, Duration (nanoseconds)
+  std::string bytes;         ///< Bytes
+  std::vector<Value> items;  ///< Tuple
 
   static Value unit() { return {}; }
   static Value boolean(bool b) { return {Kind::Bool, b ? 1 : 0, {}, {}}; }

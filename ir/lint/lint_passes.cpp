@@ -255,7 +255,8 @@ class PropertyNames {
         if (isExtrinsic(e.text, false)) return;
         if (isExtrinsic(e.text, true)) return error(e, "'" + e.text + "' is a family of extrinsics; index it");
         return error(e, "unknown name '" + e.text + "' in a check");
-      case Expr::Kind::Index: return extrinsic(e);
+      case Expr::Kind::Index:
+        return extrinsic(e);
       case Expr::Kind::Call:
         if (e.text == "has" && e.kids.size() == 1) return extrinsic(*e.kids[0]);
         if (e.text == "correct" && e.kids.size() == 1) return domainArg(*e.kids[0]);
@@ -340,7 +341,8 @@ class PropertyTypes final : public TypeHost {
         if (!t) return fail("'" + base->text + "' is not an indexed extrinsic");
         return t;
       }
-      case Expr::Kind::Call: return TypeTable::kBool;  // has() and correct(); their arguments were checked by name
+      case Expr::Kind::Call:
+        return TypeTable::kBool;  // has() and correct(); their arguments were checked by name
       case Expr::Kind::Range: {
         for (const ExprPtr& bound : e.kids) {
           auto t = typeOfExpr(*bound, lookup_, types_, error, this);
@@ -359,7 +361,8 @@ class PropertyTypes final : public TypeHost {
         if (*body != TypeTable::kBool) return fail("a quantifier's body must be a Bool, not " + types_.name(*body));
         return TypeTable::kBool;
       }
-      default: return fail("not allowed in a check");
+      default:
+        return fail("not allowed in a check");
     }
   }
 
@@ -368,7 +371,8 @@ class PropertyTypes final : public TypeHost {
   std::optional<TypeId> extrinsicType(const std::string& name, bool indexed) const {
     for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
       for (const Extrinsic& x : *list) {
-        bool member = x.name.size() > name.size() && x.name.compare(0, name.size(), name) == 0 && x.name[name.size()] == '[';
+        bool member =
+            x.name.size() > name.size() && x.name.compare(0, name.size(), name) == 0 && x.name[name.size()] == '[';
         if (indexed ? member : x.name == name) return graph_.lines[x.line].type;
       }
     }
@@ -444,10 +448,10 @@ void checkQuantifierSteps(const Model& model, const Graph& graph, const Catalog&
   for (const CheckDecl& check : model.checks) {
     uint64_t steps = quantifierSteps(*check.expr.expr, graph);
     if (steps <= kMaxCheckSteps) continue;
-    diags.error("check-limit", check.expr.pos, "check '" + check.name + "' takes " +
-                (steps == UINT64_MAX ? "more than 2^64" : std::to_string(steps)) +
-                " quantifier steps per run, more than the limit of " + std::to_string(kMaxCheckSteps) +
-                " (narrow its ranges, or quantify over correct(FAMILY))");
+    diags.error("check-limit", check.expr.pos,
+                "check '" + check.name + "' takes " + (steps == UINT64_MAX ? "more than 2^64" : std::to_string(steps)) +
+                    " quantifier steps per run, more than the limit of " + std::to_string(kMaxCheckSteps) +
+                    " (narrow its ranges, or quantify over correct(FAMILY))");
   }
 }
 

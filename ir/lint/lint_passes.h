@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
-#include "ir/support/diagnostics.h"
 #include "ir/graph/graph.h"
 #include "ir/model/model.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc {
 
@@ -22,19 +22,16 @@ struct LintPass {
 /// the cycle. What a choosable input waits for depends on its binding:
 /// `choose` or forced, its rule's timing; a Select's constant choice, only
 /// that option; any other forced index, every option.
-void checkDeadlockCycles(const Model& model, const Graph& graph, const Catalog& catalog,
-                         DiagnosticSink& diags);
+void checkDeadlockCycles(const Model& model, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
 
 /// Reports a negative constant bound to a Duration line (Delay's d, so also
 /// Timer's duration): `negative-duration`.
-void checkConstantDurations(const Model& model, const Graph& graph, const Catalog& catalog,
-                            DiagnosticSink& diags);
+void checkConstantDurations(const Model& model, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
 
 /// Checks that every name in the model's `checks` resolves (quantified
 /// variables, parameters, extrinsic outputs and inputs, domain families),
 /// and that each check is a well-typed Bool.
-void checkPropertyNames(const Model& model, const Graph& graph, const Catalog& catalog,
-                        DiagnosticSink& diags);
+void checkPropertyNames(const Model& model, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
 
 /// The most quantifier steps (evaluations of a quantifier's body, nested
 /// ones included) one check may take in one run. rdc-run stops a check
@@ -44,8 +41,7 @@ inline constexpr uint64_t kMaxCheckSteps = 1'000'000;
 /// Reports a check whose quantifiers, over ranges known at lint time
 /// (parameters, domain families), take more than kMaxCheckSteps:
 /// `check-limit`.
-void checkQuantifierSteps(const Model& model, const Graph& graph, const Catalog& catalog,
-                          DiagnosticSink& diags);
+void checkQuantifierSteps(const Model& model, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
 
 /// The passes rdc-lint runs after elaboration, in order.
 std::vector<LintPass> standardLintPasses();

@@ -53,8 +53,9 @@ class YamlReader {
       } else if (key == "checks") {
         checks(value, m);
       } else {
-        diags_.error("schema", pos(kv.first), "unknown top-level key '" + key +
-                     "' (expected rdc, model, doc, params, domains, use, components, system, checks)");
+        diags_.error("schema", pos(kv.first),
+                     "unknown top-level key '" + key +
+                         "' (expected rdc, model, doc, params, domains, use, components, system, checks)");
       }
     }
     if (!sawVersion) diags_.error("schema", m.pos, "missing `rdc: 1` (the format version)");
@@ -78,8 +79,8 @@ class YamlReader {
   bool visit() {
     if (++visited_ > kMaxNodesVisited && !aborted_) {
       aborted_ = true;
-      diags_.error("size-limit", {file_, 0, 0}, "the YAML document expands to more than " +
-                                                   std::to_string(kMaxNodesVisited) + " nodes");
+      diags_.error("size-limit", {file_, 0, 0},
+                   "the YAML document expands to more than " + std::to_string(kMaxNodesVisited) + " nodes");
     }
     return !aborted_;
   }
@@ -197,8 +198,10 @@ class YamlReader {
       } else if (key == "body") {
         body(kv.second, c.body);
       } else {
-        diags_.error("schema", pos(kv.first), "unknown key '" + key + "' in " +
-                     (isSystem ? "system (expected doc, body)" : "a component (expected doc, params, types, lines, body)"));
+        diags_.error(
+            "schema", pos(kv.first),
+            "unknown key '" + key + "' in " +
+                (isSystem ? "system (expected doc, body)" : "a component (expected doc, params, types, lines, body)"));
       }
     }
   }
@@ -288,8 +291,9 @@ class YamlReader {
     if (!syntax::forHeader(item.header, item.pos, item.loops, diags_)) return;
     size_t nesting = static_cast<size_t>(depth) + item.loops.size();
     if (nesting > syntax::kMaxLoopNesting) {
-      diags_.error("size-limit", item.pos, "`for` loops nested more than " + std::to_string(syntax::kMaxLoopNesting) +
-                                               " deep (each variable of a `for` header is a level)");
+      diags_.error("size-limit", item.pos,
+                   "`for` loops nested more than " + std::to_string(syntax::kMaxLoopNesting) +
+                       " deep (each variable of a `for` header is a level)");
       return;
     }
     body(entry["body"], item.body, static_cast<int>(nesting));
@@ -314,8 +318,7 @@ class YamlReader {
       b.key = key;
       b.pos = pos(kv.first);
       b.text = text;
-      if (syntax::bindingKey(key, b.pos, b, diags_) &&
-          syntax::arrow(text, pos(kv.second), b.in, b.out, diags_)) {
+      if (syntax::bindingKey(key, b.pos, b, diags_) && syntax::arrow(text, pos(kv.second), b.in, b.out, diags_)) {
         item.bindings.push_back(std::move(b));
       }
     }
@@ -341,14 +344,14 @@ class YamlReader {
   bool aborted_ = false;
 };
 
-std::optional<Model> parseYamlText(std::string_view text, const std::string& fileName,
-                                   DiagnosticSink& diags) {
+std::optional<Model> parseYamlText(std::string_view text, const std::string& fileName, DiagnosticSink& diags) {
   uint32_t file = diags.addFile(fileName);
   YamlProblem problem;
   std::optional<YAML::Node> root = loadYamlDocument(text, &problem);
   if (!root) {
     std::string hint = problem.message == "illegal map value"
-        ? " (a value containing ': ', such as a conditional or a quantifier, must be quoted)" : "";
+                           ? " (a value containing ': ', such as a conditional or a quantifier, must be quoted)"
+                           : "";
     diags.error("parse-error", {file, problem.line, problem.col}, "YAML: " + problem.message + hint);
     return std::nullopt;
   }
@@ -362,8 +365,7 @@ std::optional<Model> parseYamlText(std::string_view text, const std::string& fil
 
 }  // namespace
 
-std::optional<Model> parseModelYaml(std::string_view text, const std::string& fileName,
-                                    DiagnosticSink& diags) {
+std::optional<Model> parseModelYaml(std::string_view text, const std::string& fileName, DiagnosticSink& diags) {
   auto model = parseYamlText(text, fileName, diags);
   if (!model) return model;
   bool usesStd = false;
@@ -381,8 +383,7 @@ std::optional<Model> parseModelYaml(std::string_view text, const std::string& fi
   return model;
 }
 
-bool overrideParam(Model& model, std::string_view name, std::string_view value,
-                   DiagnosticSink& diags) {
+bool overrideParam(Model& model, std::string_view name, std::string_view value, DiagnosticSink& diags) {
   for (ParamDecl& p : model.params) {
     if (p.name != name) continue;
     uint32_t file = diags.addFile("-D " + std::string(name));
@@ -391,8 +392,7 @@ bool overrideParam(Model& model, std::string_view name, std::string_view value,
     p.value = std::move(*e);
     return true;
   }
-  diags.error("bad-param", {}, "-D " + std::string(name) + ": the model has no parameter '" +
-                                   std::string(name) + "'");
+  diags.error("bad-param", {}, "-D " + std::string(name) + ": the model has no parameter '" + std::string(name) + "'");
   return false;
 }
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "ir/support/diagnostics.h"
 #include "ir/lang/expr.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc {
 
@@ -36,18 +36,18 @@ struct Term {
   enum class Kind : uint8_t { Wire, Choose, Never, Const, Input, Output, Drop };
   Kind kind = Kind::Wire;
   Pos pos;
-  std::string name;  ///< wire or extrinsic name
+  std::string name;     ///< wire or extrinsic name
   bool primed = false;  ///< `x'`: a composite's own output end
   std::vector<IndexTerm> indices;
-  SourceExpr value;  ///< Const
-  std::string typeText;  ///< Input/Output: `input x as Int` declares the type
+  SourceExpr value;                        ///< Const
+  std::string typeText;                    ///< Input/Output: `input x as Int` declares the type
   std::optional<SourceExpr> defaultValue;  ///< Input: `input x = 5`, used when the run gives none
   std::optional<DomainRef> domain;
 };
 
 /// `line[idx]: IN -> OUT` inside an instance.
 struct Binding {
-  std::string key;   ///< the key as written, e.g. `dlvr[i]`
+  std::string key;  ///< the key as written, e.g. `dlvr[i]`
   std::string line;
   std::vector<SourceExpr> keyIndices;  ///< a fresh name ranges over the dimension
   Term in, out;
@@ -86,7 +86,7 @@ struct Item {
 
 struct LineDecl {
   std::string name;
-  std::string typeText;  ///< value type, e.g. `Opt<Int>`
+  std::string typeText;          ///< value type, e.g. `Opt<Int>`
   std::vector<SourceExpr> dims;  ///< `Int[n][m]` gives {n, m}
   Pos pos;
 };

@@ -32,14 +32,19 @@ size_t findTopLevel(std::string_view text, std::string_view needle, bool angles)
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (inString) {
-      if (c == '\\') ++i;
-      else if (c == '"') inString = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
       continue;
     }
     if (depth == 0 && text.substr(i, needle.size()) == needle) return i;
-    if (c == '"') inString = true;
-    else if (c == '(' || c == '[' || (angles && c == '<')) ++depth;
-    else if ((c == ')' || c == ']' || (angles && c == '>')) && depth > 0) --depth;
+    if (c == '"')
+      inString = true;
+    else if (c == '(' || c == '[' || (angles && c == '<'))
+      ++depth;
+    else if ((c == ')' || c == ']' || (angles && c == '>')) && depth > 0)
+      --depth;
   }
   return std::string_view::npos;
 }
@@ -125,9 +130,7 @@ bool expressions(const std::vector<Span>& spans, std::vector<SourceExpr>& out, D
 
 }  // namespace
 
-bool isIdentifier(std::string_view text) {
-  return !text.empty() && identifierLength(text) == text.size();
-}
+bool isIdentifier(std::string_view text) { return !text.empty() && identifierLength(text) == text.size(); }
 
 std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticSink& diags) {
   ExprError error;
@@ -176,8 +179,7 @@ bool instanceKey(std::string_view text, Pos pos, Item& item, DiagnosticSink& dia
       return false;
     }
     Span args = rest.sub(1, close);
-    if (!args.trimmed().text.empty() &&
-        !expressions(splitTopLevel(args, ',', true), item.args, diags)) {
+    if (!args.trimmed().text.empty() && !expressions(splitTopLevel(args, ',', true), item.args, diags)) {
       return false;
     }
     rest = rest.sub(close + 2);
@@ -316,7 +318,7 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
   for (const Span& part : splitTopLevel(Span{text, pos}.trimmed(), ',', false)) {
     size_t n = identifierLength(part.text);
     Span rest = part.sub(n).trimmed();
-    if (n == 0 || rest.text.substr(0, 3) != "in " ) {
+    if (n == 0 || rest.text.substr(0, 3) != "in ") {
       diags.error("syntax", part.pos, "expected `VAR in LO..HI` in for, got '" + std::string(part.text) + "'");
       return false;
     }
@@ -346,7 +348,8 @@ bool lineType(std::string_view text, Pos pos, LineDecl& line, DiagnosticSink& di
   Span dims = span.sub(open);
   if (!bracketGroups(dims, groups, consumed, diags)) return false;
   if (consumed != dims.text.size()) {
-    diags.error("syntax", dims.pos.shifted(static_cast<uint32_t>(consumed)), "unexpected text after the line's dimensions");
+    diags.error("syntax", dims.pos.shifted(static_cast<uint32_t>(consumed)),
+                "unexpected text after the line's dimensions");
     return false;
   }
   return expressions(groups, line.dims, diags);

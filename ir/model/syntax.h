@@ -7,8 +7,8 @@
 #include <optional>
 #include <string_view>
 
-#include "ir/support/diagnostics.h"
 #include "ir/model/model.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc::syntax {
 

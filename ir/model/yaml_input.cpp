@@ -80,8 +80,8 @@ std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
     size_t length = sequenceLength(lead);
     if (length == 0) {
       return Utf8Error{i, lead >= 0x80 && lead <= 0xBF ? "a continuation byte without a lead byte"
-                          : lead <= 0xC1              ? "an overlong encoding"
-                                                      : "a code point above U+10FFFF"};
+                          : lead <= 0xC1               ? "an overlong encoding"
+                                                       : "a code point above U+10FFFF"};
     }
     if (length == 1) {
       ++i;

@@ -15,8 +15,6 @@ using Json = nlohmann::ordered_json;
 /// `value` as compact JSON text (no spaces, no trailing newline), non-ASCII
 /// kept as UTF-8. Never throws: bytes that are not valid UTF-8 (a file name,
 /// a line path or model name from a foreign trace) are written as U+FFFD.
-inline std::string jsonText(const Json& value) {
-  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+inline std::string jsonText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace rdc

@@ -5,9 +5,9 @@
 
 #include <sys/resource.h>
 
+#include <kj/exception.h>
 #include <CLI/CLI.hpp>
 #include <cstdint>
-#include <kj/exception.h>
 #include <new>
 #include <string>
 #include <utility>
@@ -26,7 +26,8 @@ inline void addDefineOption(CLI::App& app, std::vector<std::pair<std::string, st
          [&defines](const std::vector<std::string>& values) {
            for (const std::string& v : values) {
              auto eq = v.find('=');
-             if (eq == std::string::npos || eq == 0) throw CLI::ValidationError("-D", "expected name=value, got '" + v + "'");
+             if (eq == std::string::npos || eq == 0)
+               throw CLI::ValidationError("-D", "expected name=value, got '" + v + "'");
              defines.emplace_back(v.substr(0, eq), v.substr(eq + 1));
            }
          },
@@ -37,13 +38,11 @@ inline void addDefineOption(CLI::App& app, std::vector<std::pair<std::string, st
 
 /// The positional model, -D, --diagnostics and --version.
 inline void addCommonOptions(CLI::App& app, std::string& input,
-                             std::vector<std::pair<std::string, std::string>>& defines,
-                             bool& jsonDiagnostics) {
+                             std::vector<std::pair<std::string, std::string>>& defines, bool& jsonDiagnostics) {
   app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)");
   addDefineOption(app, defines);
   app.add_option_function<std::string>(
-         "--diagnostics",
-         [&jsonDiagnostics](const std::string& format) { jsonDiagnostics = format == "json"; },
+         "--diagnostics", [&jsonDiagnostics](const std::string& format) { jsonDiagnostics = format == "json"; },
          "Diagnostic format: text (default) or json")
       ->check(CLI::IsMember({"text", "json"}));
   app.set_version_flag("--version", std::string(toolVersion()));
@@ -111,9 +110,10 @@ int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
     if (!isAllocationFailure(e)) throw;
   }
   DiagnosticSink diags;
-  diags.error("memory-limit", {}, bytes == 0 ? std::string("out of memory")
-                                             : "out of memory: the input needs more than the memory budget of " +
-                                                   std::to_string(bytes >> 20) + " MiB (raise it with --max-memory)");
+  diags.error("memory-limit", {},
+              bytes == 0 ? std::string("out of memory")
+                         : "out of memory: the input needs more than the memory budget of " +
+                               std::to_string(bytes >> 20) + " MiB (raise it with --max-memory)");
   printDiagnostics(diags, jsonDiagnostics);
   return kExitBadInput;
 }
@@ -130,12 +130,12 @@ inline std::string usageFailureMessage(const CLI::App*, const CLI::Error& e) {
 /// (CLI11's own help and version exits stay 0). From here to the end of
 /// main, the libraries' log lines are kept off standard error
 /// (LibraryLogCapture).
-#define RDC_PARSE_CLI(app, argc, argv)                  \
-  rdc::LibraryLogCapture rdcLibraryLogCapture_;         \
-  (app).failure_message(rdc::usageFailureMessage);      \
-  try {                                                 \
-    (app).parse((argc), (argv));                        \
-  } catch (const CLI::ParseError& e) {                  \
-    int code = (app).exit(e);                           \
-    return code == 0 ? 0 : 2;                           \
+#define RDC_PARSE_CLI(app, argc, argv)             \
+  rdc::LibraryLogCapture rdcLibraryLogCapture_;    \
+  (app).failure_message(rdc::usageFailureMessage); \
+  try {                                            \
+    (app).parse((argc), (argv));                   \
+  } catch (const CLI::ParseError& e) {             \
+    int code = (app).exit(e);                      \
+    return code == 0 ? 0 : 2;                      \
   }

@@ -9,8 +9,8 @@
 
 namespace rdc {
 
-std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog,
-                                         const LoadOptions& options, DiagnosticSink& diags) {
+std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog, const LoadOptions& options,
+                                         DiagnosticSink& diags) {
   auto bytes = readInput(path, diags);
   if (!bytes) return std::nullopt;
   return loadModel(*bytes, displayName(path), catalog, options, diags);
@@ -18,9 +18,8 @@ std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog&
 
 namespace {
 
-std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::string& fileName,
-                                          const Catalog& catalog, const LoadOptions& options,
-                                          DiagnosticSink& diags) {
+std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
+                                          const LoadOptions& options, DiagnosticSink& diags) {
   std::optional<Model> model;
   std::vector<std::string> projection;
   if (looksLikeIr(bytes)) {
@@ -50,9 +49,8 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
 
 }  // namespace
 
-std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
-                                     const Catalog& catalog, const LoadOptions& options,
-                                     DiagnosticSink& diags) {
+std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
+                                     const LoadOptions& options, DiagnosticSink& diags) {
   auto loaded = elaborateModel(bytes, fileName, catalog, options, diags);
   if (!loaded || !options.lint) return loaded;
   size_t errors = diags.errorCount();

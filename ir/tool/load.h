@@ -26,12 +26,11 @@ struct LoadOptions {
 
 /// Loads YAML or IR: nullopt, with diagnostics, when it cannot be read or
 /// built, or has lint errors. `-D` overrides re-elaborate an IR file's model.
-std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName,
-                                     const Catalog& catalog, const LoadOptions& options,
-                                     DiagnosticSink& diags);
+std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
+                                     const LoadOptions& options, DiagnosticSink& diags);
 
 /// Reads a model file (or standard input for "-") and loads it.
-std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog,
-                                         const LoadOptions& options, DiagnosticSink& diags);
+std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog, const LoadOptions& options,
+                                         DiagnosticSink& diags);
 
 }  // namespace rdc

@@ -101,10 +101,10 @@ void printDiagnostics(const DiagnosticSink& diags, bool json) {
 }
 
 bool isInputError(const std::string& code) {
-  static const std::set<std::string> codes = {"parse-error", "schema",     "syntax",   "expr-syntax",
-                                              "size-limit",  "recursion-limit", "ir-malformed",
-                                              "bad-param",   "div-zero",   "overflow", "io", "trace-malformed",
-                                              "usage",       "internal", "memory-limit"};
+  static const std::set<std::string> codes = {"parse-error", "schema",          "syntax",       "expr-syntax",
+                                              "size-limit",  "recursion-limit", "ir-malformed", "bad-param",
+                                              "div-zero",    "overflow",        "io",           "trace-malformed",
+                                              "usage",       "internal",        "memory-limit"};
   return codes.count(code) > 0;
 }
 

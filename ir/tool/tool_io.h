@@ -49,14 +49,12 @@ class LibraryLogCapture : public kj::ExceptionCallback {
   LibraryLogCapture(const LibraryLogCapture&) = delete;
   LibraryLogCapture& operator=(const LibraryLogCapture&) = delete;
 
-  void logMessage(kj::LogSeverity severity, const char* file, int line, int contextDepth,
-                  kj::String&& text) override;
+  void logMessage(kj::LogSeverity severity, const char* file, int line, int contextDepth, kj::String&& text) override;
 };
 
 /// Whether a diagnostic code means the input could not be read or built at
 /// all (exit 2) rather than a finding about a readable model (exit 1).
 bool isInputError(const std::string& code);
-
 
 /// 2 if any error is an unreadable-input error, 1 if any other error, else 0.
 int exitCodeFor(const DiagnosticSink& diags);

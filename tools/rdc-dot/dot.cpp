@@ -15,11 +15,20 @@ std::string html(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -37,11 +46,16 @@ const char* kDomainColours[] = {"#e3f2fd", "#fce4ec", "#e8f5e9", "#fff8e1", "#f3
 // The sketch's glyph for a source or sink in a port cell.
 std::string glyph(const Graph& g, const Endpoint& e) {
   switch (e.kind) {
-    case Endpoint::Kind::Choose: return "?";
-    case Endpoint::Kind::Never: return "!";
-    case Endpoint::Kind::Const: return html(g.constants[e.ref].str());
-    case Endpoint::Kind::Drop: return "|";
-    default: return "";
+    case Endpoint::Kind::Choose:
+      return "?";
+    case Endpoint::Kind::Never:
+      return "!";
+    case Endpoint::Kind::Const:
+      return html(g.constants[e.ref].str());
+    case Endpoint::Kind::Drop:
+      return "|";
+    default:
+      return "";
   }
 }
 
@@ -101,7 +115,8 @@ std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std:
   };
   std::ostringstream out;
   out << "digraph " << quote(model.model.name.empty() ? "model" : model.model.name) << " {\n"
-      << "  rankdir=LR; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=9];\n"
+      << "  rankdir=LR; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", "
+         "fontsize=9];\n"
       << "  newrank=true; nodesep=0.2; ranksep=0.6;\n";
   // Instances, clustered by the domain they live in (a Link by its sender,
   // or, when one domain is shown, by the side of it in that domain).
@@ -151,13 +166,15 @@ std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std:
   out << " }\n";
   for (uint32_t k = 0; k < g.inputs.size(); ++k) {
     if (!shown(g.inputs[k].line)) continue;
-    out << "  " << quote("in" + std::to_string(k)) << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label="
-        << quote(g.inputs[k].name) << "];\n  " << quote("in" + std::to_string(k)) << " -> " << port(g.inputs[k].line, 'i') << ";\n";
+    out << "  " << quote("in" + std::to_string(k))
+        << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(g.inputs[k].name) << "];\n  "
+        << quote("in" + std::to_string(k)) << " -> " << port(g.inputs[k].line, 'i') << ";\n";
   }
   for (uint32_t k = 0; k < g.outputs.size(); ++k) {
     if (!shown(g.outputs[k].line)) continue;
-    out << "  " << quote("out" + std::to_string(k)) << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label="
-        << quote(g.outputs[k].name) << "];\n  " << port(g.outputs[k].line, 'o') << " -> " << quote("out" + std::to_string(k)) << ";\n";
+    out << "  " << quote("out" + std::to_string(k))
+        << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(g.outputs[k].name) << "];\n  "
+        << port(g.outputs[k].line, 'o') << " -> " << quote("out" + std::to_string(k)) << ";\n";
   }
   for (uint32_t l = 0; l < g.lines.size(); ++l) {
     const Endpoint& sink = g.lines[l].sink;
@@ -165,7 +182,8 @@ std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std:
     out << "  " << port(l, 'o') << " -> " << port(sink.ref, 'i');
     if (trace) {
       if (outAt[l]) {
-        out << " [label=" << quote(outAt[l]->second.str()) << ", color=" << quote(timeColour(outAt[l]->first, end)) << "]";
+        out << " [label=" << quote(outAt[l]->second.str()) << ", color=" << quote(timeColour(outAt[l]->first, end))
+            << "]";
       } else {
         out << " [color=\"#cccccc\", style=dashed]";
       }
@@ -187,7 +205,8 @@ class BodyDrawer {
 
   std::string draw(const ComponentDef& def, int depth) {
     out_ << "digraph " << quote(def.name) << " {\n"
-         << "  rankdir=LR; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", fontsize=9];\n"
+         << "  rankdir=LR; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", "
+            "fontsize=9];\n"
          << "  compound=true; nodesep=0.25; ranksep=0.7;\n";
     component(def, "", depth, "  ");
     out_ << "}\n";
@@ -218,8 +237,11 @@ class BodyDrawer {
       std::string dims;
       for (const SourceExpr& d : l.dims) dims += "[" + d.text + "]";
       std::string in = prefix + "end:" + l.name, out = prefix + "end:" + l.name + "'";
-      out_ << indent << quote(in) << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + ": " + l.typeText + dims) << "];\n";
-      out_ << indent << quote(out) << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + "'") << "];\n";
+      out_ << indent << quote(in)
+           << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + ": " + l.typeText + dims)
+           << "];\n";
+      out_ << indent << quote(out) << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + "'")
+           << "];\n";
       scope.producers.emplace(l.name, End{in, "", l.name});
       scope.consumers.emplace(l.name + "'", End{out, "", l.name + "'"});
     }
@@ -227,12 +249,14 @@ class BodyDrawer {
     edges(scope, indent);
   }
 
-  void items(const std::vector<Item>& body, Scope& scope, const std::string& prefix, int depth, const std::string& indent) {
+  void items(const std::vector<Item>& body, Scope& scope, const std::string& prefix, int depth,
+             const std::string& indent) {
     for (const Item& item : body) {
       std::string id = prefix + std::to_string(counter_++);
       switch (item.kind) {
         case Item::Kind::For:
-          out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n" << indent << "  label=" << quote("for " + item.header)
+          out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n"
+               << indent << "  label=" << quote("for " + item.header)
                << "; style=\"rounded,dashed\"; color=\"#888888\";\n";
           items(item.body, scope, prefix, depth, indent + "  ");
           out_ << indent << "}\n";
@@ -243,7 +267,9 @@ class BodyDrawer {
           use(scope, item.to, End{id, "", ""}, true, indent, id + "t");
           break;
         }
-        case Item::Kind::Instance: instance(item, scope, id, depth, indent); break;
+        case Item::Kind::Instance:
+          instance(item, scope, id, depth, indent);
+          break;
       }
     }
   }
@@ -285,12 +311,14 @@ class BodyDrawer {
     }
     title += "</b> " + html(item.name);
     for (const SourceExpr& e : item.indices) title += "[" + html(e.text) + "]";
-    if (item.domain) title += " @ " + html(item.domain->family) + (item.domain->indices.empty() ? "" : "[" + html(item.domain->indices[0].text) + "]");
+    if (item.domain)
+      title += " @ " + html(item.domain->family) +
+               (item.domain->indices.empty() ? "" : "[" + html(item.domain->indices[0].text) + "]");
     if (def && depth > 1) {
       // Expanded: a cluster holding the definition; bindings meet its own ends.
       std::string inner = id + "/";
-      out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n" << indent << "  label=<" << title
-           << ">; style=rounded; color=\"#555555\";\n";
+      out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n"
+           << indent << "  label=<" << title << ">; style=rounded; color=\"#555555\";\n";
       component(*def, inner, depth - 1, indent + "  ");
       out_ << indent << "}\n";
       for (const Binding& b : item.bindings) {
@@ -317,11 +345,16 @@ class BodyDrawer {
 
   std::string cellGlyph(const Term& t) const {
     switch (t.kind) {
-      case Term::Kind::Choose: return "?";
-      case Term::Kind::Never: return "!";
-      case Term::Kind::Const: return html(t.value.text);
-      case Term::Kind::Drop: return "|";
-      default: return "";
+      case Term::Kind::Choose:
+        return "?";
+      case Term::Kind::Never:
+        return "!";
+      case Term::Kind::Const:
+        return html(t.value.text);
+      case Term::Kind::Drop:
+        return "|";
+      default:
+        return "";
     }
   }
 
@@ -338,12 +371,15 @@ class BodyDrawer {
         std::string node = "x:" + id;
         bool input = t.kind == Term::Kind::Input;
         std::string label = (input ? "input " : "output ") + termText(t);
-        if (t.domain) label += " @ " + t.domain->family + (t.domain->indices.empty() ? "" : "[" + t.domain->indices[0].text + "]");
-        out_ << indent << quote(node) << " [shape=cds, style=filled, fillcolor=\"#fffde7\", label=" << quote(label) << "];\n";
+        if (t.domain)
+          label += " @ " + t.domain->family + (t.domain->indices.empty() ? "" : "[" + t.domain->indices[0].text + "]");
+        out_ << indent << quote(node) << " [shape=cds, style=filled, fillcolor=\"#fffde7\", label=" << quote(label)
+             << "];\n";
         extrinsic_.push_back(input ? quote(node) + " -> " + ref(end) : ref(end) + " -> " + quote(node));
         break;
       }
-      default: break;  // glyphs are drawn in the port cells
+      default:
+        break;  // glyphs are drawn in the port cells
     }
   }
 
@@ -352,7 +388,9 @@ class BodyDrawer {
       auto [lo, hi] = scope.consumers.equal_range(name);
       for (auto it = lo; it != hi; ++it) {
         const End& to = it->second;
-        std::string label = from.text == to.text || to.text.empty() ? from.text : from.text.empty() ? to.text : from.text + " → " + to.text;
+        std::string label = from.text == to.text || to.text.empty() ? from.text
+                            : from.text.empty()                     ? to.text
+                                                                    : from.text + " → " + to.text;
         out_ << indent << ref(from) << " -> " << ref(to) << " [label=" << quote(label) << "];\n";
       }
     }
@@ -372,8 +410,8 @@ class BodyDrawer {
 
 std::optional<std::string> componentDot(const LoadedModel& model, const Catalog& catalog, const std::string& component,
                                         int depth, DiagnosticSink& diags) {
-  const ComponentDef* def = component.empty() || component == "system" ? &model.model.system
-                                                                      : model.model.findComponent(component);
+  const ComponentDef* def =
+      component.empty() || component == "system" ? &model.model.system : model.model.findComponent(component);
   if (!def) {
     std::string known;
     for (const ComponentDef& c : model.model.components) known += (known.empty() ? "" : ", ") + c.name;

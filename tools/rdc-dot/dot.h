@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
-#include "ir/support/diagnostics.h"
 #include "ir/io/ir_io.h"
 #include "ir/io/trace_io.h"
+#include "ir/support/diagnostics.h"
 
 namespace rdc::dot {
 
@@ -30,15 +30,13 @@ struct Options {
 /// The elaborated graph as DOT: a box per base instance with a row per
 /// scalar line, wires between ports, sources and sinks as glyphs, domains
 /// as clusters; with a trace, lines coloured by availability time.
-std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std::string& domain,
-                    const Trace* trace);
+std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std::string& domain, const Trace* trace);
 
 /// One component's definition as DOT: its instances unexpanded (composites
 /// expanded `depth - 1` levels as nested clusters), `for` boxes as clusters
 /// labelled with their range holding one copy of their body.
-std::optional<std::string> componentDot(const LoadedModel& model, const Catalog& catalog,
-                                        const std::string& component, int depth,
-                                        DiagnosticSink& diags);
+std::optional<std::string> componentDot(const LoadedModel& model, const Catalog& catalog, const std::string& component,
+                                        int depth, DiagnosticSink& diags);
 
 /// Lays out and renders DOT in-process with the Graphviz library.
 std::optional<std::string> render(const std::string& dot, const std::string& format, DiagnosticSink& diags);

@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <iostream>
 
+#include "ir/io/trace_lines.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
-#include "ir/io/trace_lines.h"
 #include "tools/rdc-dot/dot.h"
 
 namespace rdc::dot {
@@ -23,7 +23,8 @@ int run(const Options& o, const Catalog& catalog) {
     trace = readTrace(*traceBytes, displayName(o.trace), diags);
     if (!trace) return finish(kExitBadInput);
     if (trace->header.modelHash != model->graph.hash(catalog)) {
-      diags.error("usage", {}, "--trace: the trace was not recorded from this model (its model hash differs; check -D)");
+      diags.error("usage", {},
+                  "--trace: the trace was not recorded from this model (its model hash differs; check -D)");
       return finish(kExitBadInput);
     }
     if (!onModelLines(*trace, model->graph, catalog, diags)) return finish(kExitBadInput);

@@ -5,18 +5,17 @@
 #include <set>
 
 #include "ir/io/ir_io.h"
-#include "ir/tool/load.h"
 #include "ir/lint/lint_passes.h"
+#include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
 
 namespace rdc::lint {
 
 std::string Stats::format() const {
   return "components: " + std::to_string(components) + " (" + std::to_string(usedComponents) +
-         " used)\nbase instances: " + std::to_string(baseInstances) +
-         "\nscalar lines: " + std::to_string(scalarLines) + "\nwires: " + std::to_string(wires) +
-         "\ndomains: " + std::to_string(domains) + "\ninputs: " + std::to_string(inputs) +
-         "\noutputs: " + std::to_string(outputs) + "\n";
+         " used)\nbase instances: " + std::to_string(baseInstances) + "\nscalar lines: " + std::to_string(scalarLines) +
+         "\nwires: " + std::to_string(wires) + "\ndomains: " + std::to_string(domains) +
+         "\ninputs: " + std::to_string(inputs) + "\noutputs: " + std::to_string(outputs) + "\n";
 }
 
 Stats computeStats(const Model& model, const Graph& graph) {

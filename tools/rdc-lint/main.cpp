@@ -2,9 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "ir/model/schema_text.h"
 #include "ir/tool/cli_numbers.h"
 #include "ir/tool/cli_options.h"
-#include "ir/model/schema_text.h"
 #include "tools/rdc-lint/lint.h"
 
 int main(int argc, char** argv) {

@@ -4,9 +4,9 @@
 
 #include <iostream>
 
+#include "ir/graph/project.h"
 #include "ir/io/ir_io.h"
 #include "ir/tool/load.h"
-#include "ir/graph/project.h"
 #include "ir/tool/tool_io.h"
 
 namespace rdc::project {

@@ -12,8 +12,8 @@ namespace rdc::project {
 struct Options {
   std::string model = "-";
   std::vector<std::string> domains;
-  std::string output;     ///< with --domain: the IR (default: stdout when not a terminal)
-  bool all = false;       ///< one IR per domain into `directory`
+  std::string output;  ///< with --domain: the IR (default: stdout when not a terminal)
+  bool all = false;    ///< one IR per domain into `directory`
   std::string directory;
   bool list = false;
   std::vector<std::pair<std::string, std::string>> defines;

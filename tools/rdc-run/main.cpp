@@ -21,18 +21,28 @@ int main(int argc, char** argv) {
   auto* inputs = app.add_option("--input", o.inputs, "Extrinsic input value: NAME=VALUE (default: the type's zero)");
   auto* forces = app.add_option("--force", o.forces, "Force a choosable input: LINE.PATH=VALUE");
   auto* crashes = app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
-  auto* byzantine = app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
-  auto* faults = app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
+  auto* byzantine =
+      app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
+  auto* faults =
+      app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
   auto* latency = app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN")
                       ->capture_default_str();
-  auto* until = app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)")
-                    ->check(rdc::notEmpty());
+  auto* until =
+      app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)")->check(rdc::notEmpty());
   app.add_option("--trace", o.trace, "Write the run's trace here");
   // A replay takes its seed and scenario from the trace: flags that would
   // change them are refused rather than silently ignored.
   app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice")
-      ->excludes(seed)->excludes(seeds)->excludes(shard)->excludes(inputs)->excludes(forces)->excludes(crashes)
-      ->excludes(byzantine)->excludes(faults)->excludes(latency)->excludes(until);
+      ->excludes(seed)
+      ->excludes(seeds)
+      ->excludes(shard)
+      ->excludes(inputs)
+      ->excludes(forces)
+      ->excludes(crashes)
+      ->excludes(byzantine)
+      ->excludes(faults)
+      ->excludes(latency)
+      ->excludes(until);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");

@@ -18,8 +18,14 @@ struct Recorded {
 class InverseRun final : public InverseContext {
  public:
   InverseRun(const Graph& graph, const Catalog& catalog, const Trace& forward)
-      : graph_(graph), catalog_(catalog), forward_(forward), in_(graph.lines.size()), out_(graph.lines.size()),
-        fwdIn_(graph.lines.size()), fwdOut_(graph.lines.size()), queued_(graph.instances.size(), false) {
+      : graph_(graph),
+        catalog_(catalog),
+        forward_(forward),
+        in_(graph.lines.size()),
+        out_(graph.lines.size()),
+        fwdIn_(graph.lines.size()),
+        fwdOut_(graph.lines.size()),
+        queued_(graph.instances.size(), false) {
     for (const TraceEvent& e : forward.events) {
       Recorded& r = e.output ? fwdOut_[e.line] : fwdIn_[e.line];
       r = {e.value, e.time, e.how};
@@ -66,19 +72,27 @@ class InverseRun final : public InverseContext {
   bool wasChosen(uint32_t l) const override { return fwdIn_[l].value && fwdIn_[l].how == How::Chosen; }
   void recover(uint32_t l, Value v) override {
     if (in_[l]) {
-      if (*in_[l] != v) mismatch(l, "the inverse recovers " + v.str() + " from the outputs, but the trace records " + in_[l]->str());
-      else if (isGiven(l)) ++checkedChoices_;
+      if (*in_[l] != v)
+        mismatch(l, "the inverse recovers " + v.str() + " from the outputs, but the trace records " + in_[l]->str());
+      else if (isGiven(l))
+        ++checkedChoices_;
       return;
     }
     in_[l] = v;
     const Endpoint& src = graph_.lines[l].source;
     switch (src.kind) {
-      case Endpoint::Kind::Wire: setOut(src.ref, std::move(v)); break;
-      case Endpoint::Kind::Const:
-        if (v != graph_.constants[src.ref]) mismatch(l, "the constant " + graph_.constants[src.ref].str() + " comes back as " + v.str());
+      case Endpoint::Kind::Wire:
+        setOut(src.ref, std::move(v));
         break;
-      case Endpoint::Kind::Never: mismatch(l, "a `never` source comes back with " + v.str()); break;
-      default: break;  // inputs and choices are compared with the trace at the end
+      case Endpoint::Kind::Const:
+        if (v != graph_.constants[src.ref])
+          mismatch(l, "the constant " + graph_.constants[src.ref].str() + " comes back as " + v.str());
+        break;
+      case Endpoint::Kind::Never:
+        mismatch(l, "a `never` source comes back with " + v.str());
+        break;
+      default:
+        break;  // inputs and choices are compared with the trace at the end
     }
   }
   void mismatch(uint32_t l, const std::string& message) override {
@@ -123,8 +137,8 @@ class InverseRun final : public InverseContext {
         const std::optional<Value>& mine = output ? out_[l] : in_[l];
         if (!r.value || !mine) continue;
         if (*r.value != *mine) {
-          mismatch(l, std::string(output ? "output" : "input") + " recovered as " + mine->str() +
-                          " but recorded as " + r.value->str());
+          mismatch(l, std::string(output ? "output" : "input") + " recovered as " + mine->str() + " but recorded as " +
+                          r.value->str());
         } else {
           ++result.checkedEvents;
         }
@@ -133,8 +147,10 @@ class InverseRun final : public InverseContext {
     for (const Extrinsic& x : graph_.inputs) {
       const Recorded& r = fwdIn_[x.line];
       if (!r.value || x.isGateway()) continue;  // not demanded in the forward run; or given
-      if (!in_[x.line]) mismatch(x.line, "input " + x.name + " cannot be recovered from the outputs");
-      else if (*in_[x.line] == *r.value) ++result.recoveredInputs;
+      if (!in_[x.line])
+        mismatch(x.line, "input " + x.name + " cannot be recovered from the outputs");
+      else if (*in_[x.line] == *r.value)
+        ++result.recoveredInputs;
     }
     result.roundTrips = !firstMismatch_;
     if (firstMismatch_) result.firstMismatch = firstMismatch_->second;

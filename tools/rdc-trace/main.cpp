@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
   std::string exportIn, format, exportOut;
   auto* exportCmd = app.add_subcommand("export", "Export a trace as JSON Lines, Chrome trace events or ITF");
   exportCmd->add_option("TRACE", exportIn, "Trace file")->required();
-  exportCmd->add_option("--format", format, "jsonl, chrome or itf")->required()->check(CLI::IsMember({"jsonl", "chrome", "itf"}));
+  exportCmd->add_option("--format", format, "jsonl, chrome or itf")
+      ->required()
+      ->check(CLI::IsMember({"jsonl", "chrome", "itf"}));
   exportCmd->add_option("-o", exportOut, "Output file (default: standard output)");
 
   RDC_PARSE_CLI(app, argc, argv);

@@ -1,6 +1,5 @@
 #include "tools/rdc-trace/trace_tool.h"
 
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,22 +9,21 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <tuple>
 #include <sstream>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
 #include "ir/io/merge.h"
+#include "ir/io/trace_io.h"
+#include "ir/io/trace_lines.h"
 #include "ir/support/glob.h"
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
-#include "ir/io/trace_io.h"
-#include "ir/io/trace_lines.h"
 #include "tools/rdc-trace/invert.h"
 
 namespace rdc::trace {
-
 
 namespace {
 
@@ -51,7 +49,10 @@ std::string endName(const TraceEvent& e) { return e.output ? "out" : "in"; }
 
 // The fields every JSON listing of an event starts with.
 Json eventJson(const TraceHeader& h, const TraceEvent& e) {
-  return {{"time_ns", e.time}, {"line", h.linePaths[e.line]}, {"end", endName(e)}, {"value", e.value.str()},
+  return {{"time_ns", e.time},
+          {"line", h.linePaths[e.line]},
+          {"end", endName(e)},
+          {"value", e.value.str()},
           {"how", howName(e.how)}};
 }
 
@@ -317,11 +318,16 @@ namespace {
 Json itfValue(const Value& v) {
   switch (v.kind) {
     case Value::Kind::Int:
-    case Value::Kind::Duration: return {{"#bigint", std::to_string(v.i)}};
-    case Value::Kind::Bool: return v.i != 0;
-    case Value::Kind::Bytes: return v.bytes;
-    case Value::Kind::Unit: return {{"#tup", Json::array()}};
-    case Value::Kind::Nil: return {{"#map", Json::array()}};
+    case Value::Kind::Duration:
+      return {{"#bigint", std::to_string(v.i)}};
+    case Value::Kind::Bool:
+      return v.i != 0;
+    case Value::Kind::Bytes:
+      return v.bytes;
+    case Value::Kind::Unit:
+      return {{"#tup", Json::array()}};
+    case Value::Kind::Nil:
+      return {{"#map", Json::array()}};
     case Value::Kind::Tuple: {
       Json items = Json::array();
       for (const Value& item : v.items) items.push_back(itfValue(item));
@@ -386,8 +392,14 @@ void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
     const auto& list = firings[k];
     Json args = Json::object();
     for (const TraceEvent* e : list) args[lineNameOf(h.linePaths[e->line]) + "'"] = e->value.str();
-    events.push_back({{"name", k.first}, {"cat", "firing"}, {"ph", "X"}, {"ts", micros(k.second)}, {"dur", 1},
-                      {"pid", domainOf(list[0]->line)}, {"tid", 0}, {"args", args}});
+    events.push_back({{"name", k.first},
+                      {"cat", "firing"},
+                      {"ph", "X"},
+                      {"ts", micros(k.second)},
+                      {"dur", 1},
+                      {"pid", domainOf(list[0]->line)},
+                      {"tid", 0},
+                      {"args", args}});
   }
   // A cross-domain component (a Link) carries a message: an arrow from the
   // input of its sending line (snd) to the input of its receiving one (rcv).
@@ -410,10 +422,21 @@ void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
     if (it == sends.end()) continue;
     std::string link = instanceOf(path);
     ++id;
-    events.push_back({{"name", link}, {"cat", "link"}, {"id", id}, {"ph", "s"},
-                      {"ts", micros(it->second->time)}, {"pid", domainOf(it->second->line)}, {"tid", 0}});
-    events.push_back({{"name", link}, {"cat", "link"}, {"id", id}, {"ph", "f"}, {"bp", "e"},
-                      {"ts", micros(e.time)}, {"pid", domainOf(e.line)}, {"tid", 0}});
+    events.push_back({{"name", link},
+                      {"cat", "link"},
+                      {"id", id},
+                      {"ph", "s"},
+                      {"ts", micros(it->second->time)},
+                      {"pid", domainOf(it->second->line)},
+                      {"tid", 0}});
+    events.push_back({{"name", link},
+                      {"cat", "link"},
+                      {"id", id},
+                      {"ph", "f"},
+                      {"bp", "e"},
+                      {"ts", micros(e.time)},
+                      {"pid", domainOf(e.line)},
+                      {"tid", 0}});
   }
   out << jsonText({{"displayTimeUnit", "ns"}, {"traceEvents", events}}) << "\n";
 }
@@ -443,8 +466,8 @@ void exportItf(const Trace& t, std::ostream& out) {
     }
     states.push_back(std::move(s));
   }
-  Json meta = {{"format", "ITF"}, {"source", h.modelName},
-               {"description", "rdc trace, seed " + std::to_string(h.seed)}};
+  Json meta = {
+      {"format", "ITF"}, {"source", h.modelName}, {"description", "rdc trace, seed " + std::to_string(h.seed)}};
   out << jsonText({{"#meta", meta}, {"vars", names}, {"states", states}}) << "\n";
 }
 

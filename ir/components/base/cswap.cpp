@@ -45,7 +45,10 @@ void define_cswap(Catalog& c) {
                              "else true (ties choose false)",
                              {}, {"t1", "t2"}),
                    computed(line("t1", generic(), {"c"})), computed(line("t2", generic(), {"c"}))},
-         .inverse = "CSwap", .inverseDoc = "itself.", .react = react, .invert = invert});
+         .inverse = "CSwap",
+         .inverseDoc = "itself.",
+         .react = react,
+         .invert = invert});
 }
 
 }  // namespace rdc

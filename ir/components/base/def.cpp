@@ -6,11 +6,13 @@ namespace rdc {
 using namespace rules;
 
 void define_def(Catalog& c) {
-  c.add({.name = "Def", .doc = "x' = x; y' = y; a chosen y copies x.",
-         .lines = {line("x", generic()),
-                   choosable(line("y", generic()), "equal to x; forcing y models a lie", {"x"})},
-         .inverse = "Def", .inverseDoc = "identity; y' goes back to the source as the recorded choice.",
-         .react = copyFirstLine, .invert = invertCopy});
+  c.add({.name = "Def",
+         .doc = "x' = x; y' = y; a chosen y copies x.",
+         .lines = {line("x", generic()), choosable(line("y", generic()), "equal to x; forcing y models a lie", {"x"})},
+         .inverse = "Def",
+         .inverseDoc = "identity; y' goes back to the source as the recorded choice.",
+         .react = copyFirstLine,
+         .invert = invertCopy});
 }
 
 }  // namespace rdc

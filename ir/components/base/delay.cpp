@@ -16,9 +16,13 @@ void react(FireContext& ctx, uint32_t i, bool) {
 }  // namespace
 
 void define_delay(Catalog& c) {
-  c.add({.name = "Delay", .doc = "d' = d; v' = v, available d after both d and v are.",
+  c.add({.name = "Delay",
+         .doc = "d' = d; v' = v, available d after both d and v are.",
          .lines = {line("d", fixed(TypeTable::kDuration)), computed(line("v", generic(), {"d"}))},
-         .inverse = "Delay", .inverseDoc = "Delay backwards in time.", .react = react, .invert = invertIdentity});
+         .inverse = "Delay",
+         .inverseDoc = "Delay backwards in time.",
+         .react = react,
+         .invert = invertIdentity});
 }
 
 }  // namespace rdc

@@ -48,10 +48,14 @@ void invert(InverseContext& ctx, uint32_t i) {
 }  // namespace
 
 void define_fn(Catalog& c) {
-  c.add({.name = "Fn", .doc = "ai' = ai; r' = r; a chosen r is expr(a1..ak).",
+  c.add({.name = "Fn",
+         .doc = "ai' = ai; r' = r; a chosen r is expr(a1..ak).",
          .lines = {choosable(line("r", generic()), "expr applied to the argument lines", {"*args"})},
-         .variadicArgs = true, .inverse = "Fn", .inverseDoc = "identity; checks r' = expr(args).",
-         .react = react, .invert = invert});
+         .variadicArgs = true,
+         .inverse = "Fn",
+         .inverseDoc = "identity; checks r' = expr(args).",
+         .react = react,
+         .invert = invert});
 }
 
 }  // namespace rdc

@@ -22,9 +22,14 @@ void invert(InverseContext& ctx, uint32_t i) {
 }  // namespace
 
 void define_inc(Catalog& c) {
-  c.add({.name = "Inc", .doc = "x' = x + k (wrapping 64-bit).", .valueParams = {"k"},
-         .lines = {computed(line("x", fixed(TypeTable::kInt)))}, .inverse = "Inc", .inverseDoc = "Inc<-k>.",
-         .react = react, .invert = invert});
+  c.add({.name = "Inc",
+         .doc = "x' = x + k (wrapping 64-bit).",
+         .valueParams = {"k"},
+         .lines = {computed(line("x", fixed(TypeTable::kInt)))},
+         .inverse = "Inc",
+         .inverseDoc = "Inc<-k>.",
+         .react = react,
+         .invert = invert});
 }
 
 }  // namespace rdc

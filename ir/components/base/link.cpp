@@ -25,18 +25,31 @@ void define_link(Catalog& c) {
                           "a corrupt sender or channel",
                           {"snd"});
   rcv.side = 1;
-  c.add({.name = "Link", .doc = "snd' = snd in the sender's domain; rcv' = rcv in the receiver's.",
-         .lines = {line("snd", generic()), rcv}, .domain = DomainRule::Cross, .inverse = "Link",
-         .inverseDoc = "identity.", .react = react, .invert = invertCopy, .sendHalf = "Send", .receiveHalf = "Recv"});
+  c.add({.name = "Link",
+         .doc = "snd' = snd in the sender's domain; rcv' = rcv in the receiver's.",
+         .lines = {line("snd", generic()), rcv},
+         .domain = DomainRule::Cross,
+         .inverse = "Link",
+         .inverseDoc = "identity.",
+         .react = react,
+         .invert = invertCopy,
+         .sendHalf = "Send",
+         .receiveHalf = "Recv"});
   c.add({.name = "Send",
          .doc = "projection gateway, the sending half of a cut Link: snd passes through; net, a copy of "
                 "snd, leaves the domain as an extrinsic output named after the Link.",
-         .lines = {line("snd", generic()), choosable(line("net", generic()), "a copy of snd, sent to the network", {"snd"})},
-         .inverse = "Send", .inverseDoc = "identity.", .react = copyFirstLine, .invert = invertCopy});
+         .lines = {line("snd", generic()),
+                   choosable(line("net", generic()), "a copy of snd, sent to the network", {"snd"})},
+         .inverse = "Send",
+         .inverseDoc = "identity.",
+         .react = copyFirstLine,
+         .invert = invertCopy});
   c.add({.name = "Recv",
          .doc = "projection gateway, the receiving half of a cut Link: rcv passes on what the network "
                 "delivered, an extrinsic input named after the Link.",
-         .lines = {line("rcv", generic())}, .inverse = "Recv", .inverseDoc = "identity."});
+         .lines = {line("rcv", generic())},
+         .inverse = "Recv",
+         .inverseDoc = "identity."});
 }
 
 }  // namespace rdc

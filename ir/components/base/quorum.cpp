@@ -44,9 +44,14 @@ void define_quorum(Catalog& c) {
                             "equal to v; a forced v becomes available once k votes equal it",
                             {}, {"votes"});
   value.choiceCountParam = 1;
-  c.add({.name = "Quorum", .doc = "votes' pass through as they arrive; value' = value.", .valueParams = {"n", "k"},
-         .lines = {bundle(line("votes", generic()), 0), value}, .inverse = "Quorum", .inverseDoc = "identity.",
-         .react = react, .checkParams = checkParams});
+  c.add({.name = "Quorum",
+         .doc = "votes' pass through as they arrive; value' = value.",
+         .valueParams = {"n", "k"},
+         .lines = {bundle(line("votes", generic()), 0), value},
+         .inverse = "Quorum",
+         .inverseDoc = "identity.",
+         .react = react,
+         .checkParams = checkParams});
 }
 
 }  // namespace rdc

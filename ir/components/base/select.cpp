@@ -19,8 +19,10 @@ void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
       if (ctx.inAvailable(options + k)) first = k;
     }
     if (first >= 0) {
-      if (!endOfInstant) ctx.decideAtEndOfInstant(i);
-      else chooseOnce(ctx, choice, Value::integer(first), ctx.now());
+      if (!endOfInstant)
+        ctx.decideAtEndOfInstant(i);
+      else
+        chooseOnce(ctx, choice, Value::integer(first), ctx.now());
     }
   }
   if (!ctx.inAvailable(choice) || ctx.inValue(choice).kind != Value::Kind::Int) return;
@@ -40,7 +42,8 @@ void invert(InverseContext& ctx, uint32_t i) {
   if (ctx.wasChosen(chosen)) ctx.recover(choice + 1 + static_cast<uint32_t>(k->i), *value);
   const Value* option = ctx.in(choice + 1 + static_cast<uint32_t>(k->i));
   if (option && *option != *value && !ctx.wasForced(chosen)) {
-    ctx.mismatch(chosen, "chosen' is " + value->str() + " but options[" + std::to_string(k->i) + "] is " + option->str());
+    ctx.mismatch(chosen,
+                 "chosen' is " + value->str() + " but options[" + std::to_string(k->i) + "] is " + option->str());
   }
 }
 
@@ -52,9 +55,14 @@ void define_select(Catalog& c) {
   choice.picks = "options";
   LineSig chosen = choosable(line("chosen", generic()), "options[choice]", {"choice"}, {"choice", "options"});
   chosen.choiceIndexedBy = "choice";
-  c.add({.name = "Select", .doc = "choice' and options' pass through; chosen' = options[choice].",
-         .valueParams = {"n"}, .lines = {choice, bundle(line("options", generic()), 0), chosen},
-         .inverse = "Select", .inverseDoc = "identity.", .react = react, .invert = invert});
+  c.add({.name = "Select",
+         .doc = "choice' and options' pass through; chosen' = options[choice].",
+         .valueParams = {"n"},
+         .lines = {choice, bundle(line("options", generic()), 0), chosen},
+         .inverse = "Select",
+         .inverseDoc = "identity.",
+         .react = react,
+         .invert = invert});
 }
 
 }  // namespace rdc

@@ -31,10 +31,20 @@ std::vector<LineSig> lines() {
 }  // namespace
 
 void define_sum_diff(Catalog& c) {
-  c.add({.name = "Sum", .doc = "x' = x; y' = x + y (wrapping 64-bit).", .lines = lines(),
-         .inverse = "Diff", .inverseDoc = "Diff: y' = y - x.", .react = react<+1>, .invert = invert<+1>});
-  c.add({.name = "Diff", .doc = "x' = x; y' = y - x (wrapping 64-bit).", .lines = lines(),
-         .inverse = "Sum", .inverseDoc = "Sum: y' = x + y.", .react = react<-1>, .invert = invert<-1>});
+  c.add({.name = "Sum",
+         .doc = "x' = x; y' = x + y (wrapping 64-bit).",
+         .lines = lines(),
+         .inverse = "Diff",
+         .inverseDoc = "Diff: y' = y - x.",
+         .react = react<+1>,
+         .invert = invert<+1>});
+  c.add({.name = "Diff",
+         .doc = "x' = x; y' = y - x (wrapping 64-bit).",
+         .lines = lines(),
+         .inverse = "Sum",
+         .inverseDoc = "Sum: y' = x + y.",
+         .react = react<-1>,
+         .invert = invert<-1>});
 }
 
 }  // namespace rdc

@@ -23,9 +23,7 @@ class Indices {
   static constexpr int64_t kLargest = INT32_MAX;
 
   Indices() = default;
-  Indices(size_t n, int64_t fill) : size_(static_cast<uint8_t>(n)) {
-    std::fill_n(v_, n, static_cast<int32_t>(fill));
-  }
+  Indices(size_t n, int64_t fill) : size_(static_cast<uint8_t>(n)) { std::fill_n(v_, n, static_cast<int32_t>(fill)); }
   void push_back(int64_t x) { v_[size_++] = static_cast<int32_t>(x); }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

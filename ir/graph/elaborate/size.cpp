@@ -9,7 +9,6 @@ namespace rdc::elab {
 
 namespace {
 
-
 // What elaborating a part of a model costs: the scalar lines it makes, and
 // the steps elaboration spends on it (loop iterations, lines, elements of
 // composite lines bound), saturating rather than overflowing.
@@ -41,8 +40,12 @@ struct ElabCost {
 class SizeCounter {
  public:
   SizeCounter(const Model& model, const Catalog& catalog, const ElabOptions& options)
-      : model_(model), catalog_(catalog), options_(options), globals_(globals()),
-        budget_(memoryBudget(options)), lineLimit_(std::min(options.maxLines, budget_ / kElabBytesPerLine)) {}
+      : model_(model),
+        catalog_(catalog),
+        options_(options),
+        globals_(globals()),
+        budget_(memoryBudget(options)),
+        lineLimit_(std::min(options.maxLines, budget_ / kElabBytesPerLine)) {}
 
   /// The elaboration budget in steps, as Elaborator::spend enforces it.
   uint64_t stepLimit() const { return elab::stepLimit(options_); }
@@ -65,24 +68,24 @@ class SizeCounter {
     if (!cost || !over(*cost)) return true;
     Env env = *globals_;
     Blame b = blame(model_.system.body, env, 0);
-    std::string what = !b.item ? "the system"
+    std::string what = !b.item                           ? "the system"
                        : b.item->kind == Item::Kind::For ? "`for: " + b.item->header + "`"
                                                          : "instance '" + b.item->name + "'";
     Pos pos = b.item ? b.item->pos : model_.system.pos;
     if (cost->lines <= lineLimit_) {
-      diags.error("size-limit", pos, what + " takes more than " + std::to_string(stepLimit()) +
-                  " steps to elaborate (loop iterations and bound elements; raise the limit with --max-lines)");
+      diags.error("size-limit", pos,
+                  what + " takes more than " + std::to_string(stepLimit()) +
+                      " steps to elaborate (loop iterations and bound elements; raise the limit with --max-lines)");
       return false;
     }
     bool memory = lineLimit_ < options_.maxLines;
-    std::string limit = memory ? "more than the " + std::to_string(budget_ >> 20) +
-                                     " MiB memory budget allows (" + std::to_string(lineLimit_) +
-                                     " lines; raise it with --max-memory)"
-                               : "more than the limit of " + std::to_string(lineLimit_) +
-                                     " (raise the limit with --max-lines)";
-    std::string lines = b.cost.lines > lineLimit_ ? what + " elaborates to " + amount(b.cost.lines)
-                                                  : "with " + what + " the model elaborates to at least " +
-                                                        amount(cost->lines);
+    std::string limit =
+        memory ? "more than the " + std::to_string(budget_ >> 20) + " MiB memory budget allows (" +
+                     std::to_string(lineLimit_) + " lines; raise it with --max-memory)"
+               : "more than the limit of " + std::to_string(lineLimit_) + " (raise the limit with --max-lines)";
+    std::string lines = b.cost.lines > lineLimit_
+                            ? what + " elaborates to " + amount(b.cost.lines)
+                            : "with " + what + " the model elaborates to at least " + amount(cost->lines);
     diags.error(memory ? "memory-limit" : "size-limit", pos, lines + " scalar lines, " + limit);
     return false;
   }
@@ -107,9 +110,12 @@ class SizeCounter {
 
   ElabCost item(const Item& item, Env& env, int depth) {
     switch (item.kind) {
-      case Item::Kind::For: return loop(item, 0, env, depth);
-      case Item::Kind::Instance: return instance(item, env, depth);
-      case Item::Kind::Wire: return {0, 1};
+      case Item::Kind::For:
+        return loop(item, 0, env, depth);
+      case Item::Kind::Instance:
+        return instance(item, env, depth);
+      case Item::Kind::Wire:
+        return {0, 1};
     }
     return {};
   }
@@ -146,12 +152,15 @@ class SizeCounter {
 
   static std::optional<int64_t> eval(const SourceExpr& e, const Env& env) {
     ExprError ignored;
-    return evalInt(*e.expr, [&env](std::string_view name) -> std::optional<Value> {
-      for (auto it = env.rbegin(); it != env.rend(); ++it) {
-        if (it->first == name) return Value::integer(it->second);
-      }
-      return std::nullopt;
-    }, &ignored);
+    return evalInt(
+        *e.expr,
+        [&env](std::string_view name) -> std::optional<Value> {
+          for (auto it = env.rbegin(); it != env.rend(); ++it) {
+            if (it->first == name) return Value::integer(it->second);
+          }
+          return std::nullopt;
+        },
+        &ignored);
   }
 
   ElabCost loop(const Item& item, size_t k, Env& env, int depth) {
@@ -222,8 +231,10 @@ class SizeCounter {
     Env env = *globals_;
     for (size_t i = 0; i < def.params.size(); ++i) {
       std::optional<int64_t> v;
-      if (i < args.size()) v = args[i];
-      else if (def.params[i].value) v = eval(*def.params[i].value, env);
+      if (i < args.size())
+        v = args[i];
+      else if (def.params[i].value)
+        v = eval(*def.params[i].value, env);
       if (!v || *v < 0) return {};
       env.emplace_back(def.params[i].name, *v);
     }
@@ -247,8 +258,10 @@ class SizeCounter {
       Env inner = *globals_;
       for (size_t i = 0; i < def->params.size(); ++i) {
         std::optional<int64_t> v;
-        if (i < item.args.size()) v = eval(item.args[i], env);
-        else if (def->params[i].value) v = eval(*def->params[i].value, inner);
+        if (i < item.args.size())
+          v = eval(item.args[i], env);
+        else if (def->params[i].value)
+          v = eval(*def->params[i].value, inner);
         if (!v) return {};
         inner.emplace_back(def->params[i].name, *v);
       }

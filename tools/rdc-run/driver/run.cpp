@@ -25,7 +25,9 @@ std::string timeText(int64_t ns) {
 }
 
 std::string shellQuote(const std::string& arg) {
-  if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+") == std::string::npos) {
+  if (!arg.empty() &&
+      arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+") ==
+          std::string::npos) {
     return arg;
   }
   std::string out = "'";
@@ -129,12 +131,14 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
     }
     for (const std::string& f : result.failures) why += (why.empty() ? "" : "; ") + f;
     ++total;
-    if (why.empty()) ++passed;
-    else failing.emplace_back(seed, why);
+    if (why.empty())
+      ++passed;
+    else
+      failing.emplace_back(seed, why);
     if (progress && (k % 64 == 0 || k + 1 == count)) {
       int width = 30, done = static_cast<int>(width * static_cast<double>(k + 1) / static_cast<double>(count));
-      std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, '.') << "] " << (k + 1) << "/"
-                << count << "  failed: " << failing.size() << std::flush;
+      std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, '.') << "] " << (k + 1) << "/" << count
+                << "  failed: " << failing.size() << std::flush;
     }
   }
   if (progress) std::cerr << "\n";
@@ -199,13 +203,15 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
   Json outputs = Json::object();
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
     const RunResult::Output& r = result.outputs[o];
-    outputs[graph_.outputs[o].name] = r.available
-                                          ? Json{{"value", r.value.str()}, {"time_ns", r.time}}
-                                          : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}};
+    outputs[graph_.outputs[o].name] = r.available ? Json{{"value", r.value.str()}, {"time_ns", r.time}}
+                                                  : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}};
   }
   Json checked = Json::object();
   for (const CheckResult& c : checks) checked[c.name] = {{"pass", c.pass}, {"why", c.why}};
-  return jsonText({{"seed", seed}, {"outputs", outputs}, {"checks", checked}, {"failures", result.failures},
+  return jsonText({{"seed", seed},
+                   {"outputs", outputs},
+                   {"checks", checked},
+                   {"failures", result.failures},
                    {"events", result.events}});
 }
 
@@ -269,8 +275,9 @@ int run(const Options& options, const Catalog& catalog) {
   if (!options.seeds.empty()) {
     uint64_t first, last, shard = 0, shards = 1;
     if (!parseSeedRange(options.seeds, first, last)) {
-      diags.error("usage", {}, "--seeds: expected A..B, whole numbers with A <= B, at most " +
-                                   std::to_string(kMaxSeeds) + " seeds, got '" + options.seeds + "'");
+      diags.error("usage", {},
+                  "--seeds: expected A..B, whole numbers with A <= B, at most " + std::to_string(kMaxSeeds) +
+                      " seeds, got '" + options.seeds + "'");
       return finish(kExitBadInput);
     }
     if (!options.shard.empty() && !parseShard(options.shard, shard, shards)) {

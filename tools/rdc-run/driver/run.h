@@ -20,8 +20,8 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> defines;
   bool jsonDiagnostics = false;
   uint64_t seed = 0;
-  std::string seeds;   ///< A..B (inclusive)
-  std::string shard;   ///< i/N
+  std::string seeds;                 ///< A..B (inclusive)
+  std::string shard;                 ///< i/N
   std::vector<std::string> inputs;   ///< name=value
   std::vector<std::string> forces;   ///< path=value
   std::vector<std::string> crashes;  ///< D[@time]

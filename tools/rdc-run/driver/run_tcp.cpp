@@ -11,13 +11,13 @@
 #include <map>
 
 #include "ir/graph/project.h"
+#include "ir/io/merge.h"
+#include "ir/io/trace_io.h"
 #include "ir/lang/expr.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/cluster.h"
-#include "tools/rdc-run/net/node.h"
 #include "tools/rdc-run/driver/runner.h"
-#include "ir/io/merge.h"
-#include "ir/io/trace_io.h"
+#include "tools/rdc-run/net/node.h"
 
 namespace rdc::run {
 
@@ -64,8 +64,9 @@ int Runner::node(uint64_t seed) {
   // Strangers cannot harm the run: warned about (a flood only counted), never a failure.
   for (const std::string& report : outcome.strangerReports) diags_.warning("stranger", {}, report);
   if (outcome.strangers > outcome.strangerReports.size()) {
-    diags_.warning("stranger", {}, std::to_string(outcome.strangers - outcome.strangerReports.size()) +
-                                       " more connections refused before they authenticated");
+    diags_.warning("stranger", {},
+                   std::to_string(outcome.strangers - outcome.strangerReports.size()) +
+                       " more connections refused before they authenticated");
   }
   if (!outcome.started) return kExitBadInput;
   std::cerr << "tcp " << self << ": " << outcome.connections << " connections, " << outcome.frames << " frames, "
@@ -83,7 +84,8 @@ int Runner::cluster(uint64_t seed) {
   }
   auto domain = [&](const std::string& name, const char* flag) {
     if (std::find(graph_.domains.begin(), graph_.domains.end(), name) != graph_.domains.end()) return true;
-    return usage(std::string(flag) + ": no domain '" + name + "' (the model's domains: " + graph_.domains.front() + ", ...)");
+    return usage(std::string(flag) + ": no domain '" + name + "' (the model's domains: " + graph_.domains.front() +
+                 ", ...)");
   };
   std::map<std::string, int64_t> kills;
   for (const std::string& k : options_.kills) {
@@ -114,9 +116,10 @@ int Runner::cluster(uint64_t seed) {
     NodeProcess p;
     p.domain = name;
     p.log = dir + "/" + name + ".log";
-    p.argv = {selfExecutable(), dir + "/" + name + ".ir", "--listen", *peers->address(name), "--peers",
-              options_.cluster, "--seed", std::to_string(seed), "--epoch", std::to_string(epoch), "--until",
-              durationString(until), "--trace", dir + "/" + name + ".trace"};
+    p.argv = {selfExecutable(), dir + "/" + name + ".ir",   "--listen", *peers->address(name),
+              "--peers",        options_.cluster,           "--seed",   std::to_string(seed),
+              "--epoch",        std::to_string(epoch),      "--until",  durationString(until),
+              "--trace",        dir + "/" + name + ".trace"};
     std::vector<std::string> faults = exact_.nodeFlags(name, part->graph, catalog_);
     p.argv.insert(p.argv.end(), faults.begin(), faults.end());
     if (kills.count(name)) p.killAt = kills[name];
@@ -128,7 +131,8 @@ int Runner::cluster(uint64_t seed) {
   std::vector<NodeExit> exits = runProcesses(processes, epoch, deadline);
   std::vector<bool> correct = correct_;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {
-    bool left = std::find(options_.leaveOut.begin(), options_.leaveOut.end(), graph_.domains[d]) != options_.leaveOut.end();
+    bool left =
+        std::find(options_.leaveOut.begin(), options_.leaveOut.end(), graph_.domains[d]) != options_.leaveOut.end();
     if (left || kills.count(graph_.domains[d])) correct[d] = false;
   }
   std::vector<Trace> nodeTraces;
@@ -138,8 +142,10 @@ int Runner::cluster(uint64_t seed) {
     if (e.killed) {
       std::cerr << e.domain << ": killed as asked\n";
     } else if (e.overdue || e.status != 0) {
-      diags_.error("node-failed", {}, e.domain + (e.overdue ? " did not finish by --until" : " exited with status " +
-                   std::to_string(e.status)) + "; its output: " + processes[i].log + "\n" + tail(processes[i].log));
+      diags_.error("node-failed", {},
+                   e.domain +
+                       (e.overdue ? " did not finish by --until" : " exited with status " + std::to_string(e.status)) +
+                       "; its output: " + processes[i].log + "\n" + tail(processes[i].log));
     }
     auto bytes = readInput(traces[i], diags_);
     DiagnosticSink quiet;
@@ -155,10 +161,12 @@ int Runner::cluster(uint64_t seed) {
   RunResult result = resultFromTrace(*merged);
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
     const std::string& d = graph_.domains[graph_.lines[graph_.outputs[o].line].domain];
-    if (!correct[graph_.lines[graph_.outputs[o].line].domain] && !config_.byzantine[graph_.lines[graph_.outputs[o].line].domain]) {
+    if (!correct[graph_.lines[graph_.outputs[o].line].domain] &&
+        !config_.byzantine[graph_.lines[graph_.outputs[o].line].domain]) {
       result.waits[o] = d + (kills.count(d) ? ", which was killed" : ", which was left out or crashed");
     } else {
-      result.waits[o] = "what " + d + " never received (see " + (options_.trace.empty() ? std::string("--trace") : dir) + ")";
+      result.waits[o] =
+          "what " + d + " never received (see " + (options_.trace.empty() ? std::string("--trace") : dir) + ")";
     }
   }
   int code = report(seed, result, correct);
@@ -173,7 +181,8 @@ std::optional<net::Peers> Runner::readPeers(const std::string& path) {
 
 RunResult Runner::resultFromTrace(const Trace& trace) const {
   std::unordered_map<std::string, size_t> outputByPath;
-  for (size_t o = 0; o < graph_.outputs.size(); ++o) outputByPath.emplace(graph_.linePath(catalog_, graph_.outputs[o].line), o);
+  for (size_t o = 0; o < graph_.outputs.size(); ++o)
+    outputByPath.emplace(graph_.linePath(catalog_, graph_.outputs[o].line), o);
   RunResult r;
   r.outputs.resize(graph_.outputs.size());
   r.waits.resize(graph_.outputs.size());

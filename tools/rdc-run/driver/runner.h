@@ -14,11 +14,11 @@
 
 #include "ir/io/ir_io.h"
 #include "ir/io/trace_io.h"
+#include "tools/rdc-run/driver/run.h"
+#include "tools/rdc-run/driver/scenario.h"
 #include "tools/rdc-run/engine/checks.h"
 #include "tools/rdc-run/engine/engine.h"
 #include "tools/rdc-run/net/peers.h"
-#include "tools/rdc-run/driver/run.h"
-#include "tools/rdc-run/driver/scenario.h"
 
 namespace rdc::run {
 
@@ -31,8 +31,13 @@ constexpr int64_t kClusterStartup = 300'000'000, kClusterGrace = 5'000'000'000;
 class Runner {
  public:
   Runner(const Options& options, const LoadedModel& loaded, const Catalog& catalog, DiagnosticSink& diags)
-      : options_(options), loaded_(loaded), graph_(loaded.graph), catalog_(catalog), diags_(diags),
-        simulator_(graph_, catalog), checks_(loaded.model, graph_) {}
+      : options_(options),
+        loaded_(loaded),
+        graph_(loaded.graph),
+        catalog_(catalog),
+        diags_(diags),
+        simulator_(graph_, catalog),
+        checks_(loaded.model, graph_) {}
 
   /// Reads the flags, the faults file or the replayed trace, and resolves the scenario.
   bool prepare();

@@ -37,11 +37,16 @@ bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
       auto pairs = [&](NamedTexts& out) {
         for (const auto& e : v) out.emplace_back(e.first.as<std::string>(), e.second.as<std::string>());
       };
-      if (key == "crash") pairs(crashes);
-      else if (key == "force") pairs(forces);
-      else if (key == "inputs") pairs(inputs);
-      else if (key == "links") pairs(linkLatency);
-      else if (key == "latency") latency = v.as<std::string>();
+      if (key == "crash")
+        pairs(crashes);
+      else if (key == "force")
+        pairs(forces);
+      else if (key == "inputs")
+        pairs(inputs);
+      else if (key == "links")
+        pairs(linkLatency);
+      else if (key == "latency")
+        latency = v.as<std::string>();
       else if (key == "byzantine") {
         for (const auto& b : v) byzantine.push_back(b.as<std::string>());
       } else {
@@ -120,7 +125,8 @@ class Resolver {
     config.byzantine.assign(nd, false);
     exact.seed = s.seed;
     for (const auto& [name, text] : s.inputs) {
-      auto it = std::find_if(graph_.inputs.begin(), graph_.inputs.end(), [&](const Extrinsic& x) { return x.name == name; });
+      auto it =
+          std::find_if(graph_.inputs.begin(), graph_.inputs.end(), [&](const Extrinsic& x) { return x.name == name; });
       if (it == graph_.inputs.end()) return usage("--input: the model has no input '" + name + "'");
       auto v = typedValue(text, graph_.lines[it->line].type, "--input " + name);
       if (!v) return std::nullopt;

@@ -54,7 +54,8 @@ class CheckHost final : public ExprHost {
         }
         *error = {"unknown-name", e.offset, "unknown function '" + e.text + "'"};
         return std::nullopt;
-      case Expr::Kind::Quant: return quantifier(e, error);
+      case Expr::Kind::Quant:
+        return quantifier(e, error);
       default:
         *error = {"expr-syntax", e.offset, "not allowed here"};
         return std::nullopt;
@@ -183,8 +184,9 @@ class CheckHost final : public ExprHost {
   // A check's quantifiers stop after kMaxCheckSteps evaluations of their
   // bodies in one run, so that a check ends in bounded time.
   static ExprError stepLimit(uint32_t offset) {
-    return {"check-limit", offset, "stopped after " + std::to_string(kMaxCheckSteps) +
-            " quantifier steps, the limit for one check in one run"};
+    return {
+        "check-limit", offset,
+        "stopped after " + std::to_string(kMaxCheckSteps) + " quantifier steps, the limit for one check in one run"};
   }
 
   const Graph& graph_;

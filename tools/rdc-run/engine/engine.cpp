@@ -14,12 +14,18 @@ namespace rdc::run {
 Value Simulator::zeroValue(TypeId type, const TypeTable& types) {
   const TypeNode& node = types.node(type);
   switch (node.kind) {
-    case TypeKind::Unit: return Value::unit();
-    case TypeKind::Bool: return Value::boolean(false);
-    case TypeKind::Int: return Value::integer(0);
-    case TypeKind::Duration: return Value::duration(0);
-    case TypeKind::Bytes: return Value{Value::Kind::Bytes, 0, "", {}};
-    case TypeKind::Opt: return Value::nil();
+    case TypeKind::Unit:
+      return Value::unit();
+    case TypeKind::Bool:
+      return Value::boolean(false);
+    case TypeKind::Int:
+      return Value::integer(0);
+    case TypeKind::Duration:
+      return Value::duration(0);
+    case TypeKind::Bytes:
+      return Value{Value::Kind::Bytes, 0, "", {}};
+    case TypeKind::Opt:
+      return Value::nil();
     case TypeKind::Tuple: {
       Value t{Value::Kind::Tuple, 0, "", {}};
       for (TypeId part : node.parts) t.items.push_back(zeroValue(part, types));
@@ -39,12 +45,18 @@ Value Simulator::inputValue(const Graph& graph, uint32_t input, const RunConfig&
 Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
   const TypeNode& node = types.node(type);
   switch (node.kind) {
-    case TypeKind::Unit: return Value::unit();
-    case TypeKind::Bool: return Value::boolean(rng.next() & 1);
-    case TypeKind::Int: return Value::integer(rng.uniform(0, 3));
-    case TypeKind::Duration: return Value::duration(rng.uniform(0, 10) * 1'000'000);
-    case TypeKind::Bytes: return Value{Value::Kind::Bytes, 0, std::string(1, static_cast<char>('a' + rng.uniform(0, 3))), {}};
-    case TypeKind::Opt: return rng.next() & 1 ? Value::nil() : randomValue(node.parts[0], types, rng);
+    case TypeKind::Unit:
+      return Value::unit();
+    case TypeKind::Bool:
+      return Value::boolean(rng.next() & 1);
+    case TypeKind::Int:
+      return Value::integer(rng.uniform(0, 3));
+    case TypeKind::Duration:
+      return Value::duration(rng.uniform(0, 10) * 1'000'000);
+    case TypeKind::Bytes:
+      return Value{Value::Kind::Bytes, 0, std::string(1, static_cast<char>('a' + rng.uniform(0, 3))), {}};
+    case TypeKind::Opt:
+      return rng.next() & 1 ? Value::nil() : randomValue(node.parts[0], types, rng);
     case TypeKind::Tuple: {
       Value t{Value::Kind::Tuple, 0, "", {}};
       for (TypeId part : node.parts) t.items.push_back(randomValue(part, types, rng));
@@ -57,7 +69,7 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
 // What the engine needs to know about each line, worked out once per graph
 // so that runs (many per second) do no name lookups.
 struct GraphFacts {
-  std::vector<const LineSig*> sig;   // null for Fn arguments
+  std::vector<const LineSig*> sig;  // null for Fn arguments
   std::vector<uint8_t> passThrough;
   // Per line: a choosable input bound to a value source (a constant, an
   // input or a wire) rather than `choose`. The binding forces the value;
@@ -150,7 +162,6 @@ struct GraphFacts {
     }
     return false;
   }
-
 };
 
 namespace {
@@ -185,8 +196,13 @@ struct LineState {
 class Run final : public FireContext {
  public:
   Run(const Graph& graph, const Catalog& catalog, const GraphFacts& facts, const RunConfig& config)
-      : graph_(graph), catalog_(catalog), facts_(facts), config_(config), lines_(graph.lines.size()),
-        ties_(config.seed ^ 0x7469657300000000ull), net_(config.seed ^ 0x6E65740000000000ull),
+      : graph_(graph),
+        catalog_(catalog),
+        facts_(facts),
+        config_(config),
+        lines_(graph.lines.size()),
+        ties_(config.seed ^ 0x7469657300000000ull),
+        net_(config.seed ^ 0x6E65740000000000ull),
         decidePending_(graph.instances.size(), false) {
     force();
     demand();
@@ -316,7 +332,7 @@ class Run final : public FireContext {
   }
   void choose(uint32_t l, Value value, int64_t time) override {
     if (crashed(l, time)) return;  // a crashed domain's sources stay silent
-    if (facts_.bound[l]) {  // the rule releases the bound value
+    if (facts_.bound[l]) {         // the rule releases the bound value
       emit(l, std::move(value), time);
       return;
     }
@@ -339,9 +355,7 @@ class Run final : public FireContext {
     schedule(now_, 1, instance, false, How::Computed, Value());
   }
   uint32_t trigger() const override { return trigger_; }
-  std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override {
-    return tallies_[instance];
-  }
+  std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override { return tallies_[instance]; }
   int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[instance].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
     failures_.push_back(graph_.instances[instance].path + ": " + message);
@@ -352,9 +366,7 @@ class Run final : public FireContext {
     return line < config_.replay.size() && config_.replay[line] ? &*config_.replay[line] : nullptr;
   }
 
-  bool crashed(uint32_t line, int64_t time) const {
-    return time >= config_.crashAt[graph_.lines[line].domain];
-  }
+  bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[graph_.lines[line].domain]; }
 
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
     uint32_t slot;
@@ -427,7 +439,8 @@ class Run final : public FireContext {
         forced_.emplace(l, *config_.forces[l]);
       } else if (config_.byzantine[line.domain]) {
         auto& rng = lies[line.domain];
-        if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[line.domain]));
+        if (!rng)
+          rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[line.domain]));
         int64_t options = facts_.optionCount[l];
         forced_.emplace(l, options > 0 ? Value::integer(rng->uniform(0, options - 1))
                                        : Simulator::randomValue(line.type, graph_.types, *rng));
@@ -487,8 +500,10 @@ class Run final : public FireContext {
     const Endpoint& src = graph_.lines[l].source;
     const Value* v = nullptr;
     auto f = forced_.find(l);
-    if (f != forced_.end()) v = &f->second;
-    else if (src.kind == Endpoint::Kind::Const) v = &graph_.constants[src.ref];
+    if (f != forced_.end())
+      v = &f->second;
+    else if (src.kind == Endpoint::Kind::Const)
+      v = &graph_.constants[src.ref];
     if (!v || v->kind != Value::Kind::Int) return std::nullopt;
     return v->i;
   }
@@ -521,10 +536,16 @@ class Run final : public FireContext {
                Value::duration(config_.crashAt[domain]).str() + ")";
       }
       switch (src.kind) {
-        case Endpoint::Kind::Wire: path += " <- "; line = src.ref; continue;
-        case Endpoint::Kind::Never: return path + " (its source is `never`)";
-        case Endpoint::Kind::Choose: return path + " (its rule never chose: " + ruleOf(missing) + ")";
-        default: return path + " (a source suppressed by a crash, or cut off by --until)";
+        case Endpoint::Kind::Wire:
+          path += " <- ";
+          line = src.ref;
+          continue;
+        case Endpoint::Kind::Never:
+          return path + " (its source is `never`)";
+        case Endpoint::Kind::Choose:
+          return path + " (its rule never chose: " + ruleOf(missing) + ")";
+        default:
+          return path + " (a source suppressed by a crash, or cut off by --until)";
       }
     }
     return path + " ...";

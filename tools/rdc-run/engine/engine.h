@@ -15,7 +15,6 @@
 
 namespace rdc::run {
 
-
 /// One line end becoming available.
 struct LineEvent {
   uint32_t line;
@@ -42,15 +41,15 @@ struct Replayed {
 /// Everything that determines a run besides the graph.
 struct RunConfig {
   uint64_t seed = 0;
-  std::vector<std::optional<Value>> inputs;   ///< per extrinsic input; unset: the type's zero
-  std::vector<std::optional<Value>> forces;   ///< per line; set: a forced choosable input
+  std::vector<std::optional<Value>> inputs;  ///< per extrinsic input; unset: the type's zero
+  std::vector<std::optional<Value>> forces;  ///< per line; set: a forced choosable input
   /// Per line; set: a replayed choice. The rule still decides when to
   /// choose (and the recorded `how` stays as it was), but the value and the
   /// time are the trace's, so that no latency or tie is drawn again.
   std::vector<std::optional<Replayed>> replay;
-  std::vector<int64_t> crashAt;               ///< per domain; INT64_MAX: never crashes
-  std::vector<bool> byzantine;                ///< per domain
-  std::vector<Latency> linkLatency;           ///< per instance (only Links read it)
+  std::vector<int64_t> crashAt;      ///< per domain; INT64_MAX: never crashes
+  std::vector<bool> byzantine;       ///< per domain
+  std::vector<Latency> linkLatency;  ///< per instance (only Links read it)
   int64_t until = INT64_MAX;
   EventSink* sink = nullptr;
   /// Gateway inputs (a projection's `net:` inputs) wait for
@@ -65,9 +64,9 @@ struct RunResult {
     Value value;
     int64_t time = 0;
   };
-  std::vector<Output> outputs;  ///< per extrinsic output
+  std::vector<Output> outputs;        ///< per extrinsic output
   std::vector<std::string> failures;  ///< runtime failures (an Fn that fails on its values)
-  uint64_t events = 0;          ///< line ends that became available
+  uint64_t events = 0;                ///< line ends that became available
   int64_t endTime = 0;
   /// Per output that never became available: what it waited for, found by
   /// walking back along the inputs that never arrived.

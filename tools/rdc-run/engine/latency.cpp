@@ -40,18 +40,24 @@ std::optional<Latency> Latency::parse(std::string_view spec, std::string* error)
 
 std::string Latency::str() const {
   switch (kind) {
-    case Kind::Constant: return "constant:" + durationString(a);
-    case Kind::Uniform: return "uniform:" + durationString(a) + ".." + durationString(b);
-    case Kind::Exponential: return "exponential:" + durationString(a);
+    case Kind::Constant:
+      return "constant:" + durationString(a);
+    case Kind::Uniform:
+      return "uniform:" + durationString(a) + ".." + durationString(b);
+    case Kind::Exponential:
+      return "exponential:" + durationString(a);
   }
   return "";
 }
 
 int64_t Latency::draw(Rng& rng) const {
   switch (kind) {
-    case Kind::Constant: return a;
-    case Kind::Uniform: return rng.uniform(a, b);
-    case Kind::Exponential: return rng.exponential(a);
+    case Kind::Constant:
+      return a;
+    case Kind::Uniform:
+      return rng.uniform(a, b);
+    case Kind::Exponential:
+      return rng.exponential(a);
   }
   return a;
 }

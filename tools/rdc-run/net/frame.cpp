@@ -85,10 +85,11 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
       auto h = frame.getHello();
       if (h.getMagic() != schema::NET_MAGIC) return fail(why, "not an rdc node (bad magic)");
       if (h.getVersion() != schema::NET_VERSION) {
-        return fail(why, "protocol version " + std::to_string(h.getVersion()) + ", not " +
-                             std::to_string(schema::NET_VERSION));
+        return fail(
+            why, "protocol version " + std::to_string(h.getVersion()) + ", not " + std::to_string(schema::NET_VERSION));
       }
-      if (!h.hasDomain() || h.getDomain().size() > kMaxDomainBytes) return fail(why, "a hello without a sensible domain");
+      if (!h.hasDomain() || h.getDomain().size() > kMaxDomainBytes)
+        return fail(why, "a hello without a sensible domain");
       if (!h.hasNonce() || h.getNonce().size() != kNonceBytes) return fail(why, "a hello whose nonce is not 24 bytes");
       out.kind = Frame::Kind::Hello;
       out.hello.domain = h.getDomain();
@@ -108,8 +109,12 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
       }
       return true;
     }
-    case schema::NetFrame::BYE: out.kind = Frame::Kind::Bye; return true;
-    case schema::NetFrame::PROOF: out.kind = Frame::Kind::Proof; return true;
+    case schema::NetFrame::BYE:
+      out.kind = Frame::Kind::Bye;
+      return true;
+    case schema::NetFrame::PROOF:
+      out.kind = Frame::Kind::Proof;
+      return true;
   }
   return fail(why, "an unknown kind of frame");
 }
@@ -145,8 +150,12 @@ std::string encodeMessage(const Frame& frame) {
       }
       break;
     }
-    case Frame::Kind::Bye: root.setBye(); break;
-    case Frame::Kind::Proof: root.setProof(); break;
+    case Frame::Kind::Bye:
+      root.setBye();
+      break;
+    case Frame::Kind::Proof:
+      root.setProof();
+      break;
   }
   kj::Array<capnp::word> words = capnp::messageToFlatArray(builder);
   auto bytes = words.asBytes();
@@ -169,10 +178,10 @@ std::optional<Frame> decodeMessage(std::string_view message, std::string* why) {
   Frame frame;
   bool ok = false;
   std::string reason;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    capnp::FlatArrayMessageReader reader(words, options);
-    ok = readFrame(reader.getRoot<schema::NetFrame>(), message.size() / 16, frame, &reason);
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 capnp::FlatArrayMessageReader reader(words, options);
+                 ok = readFrame(reader.getRoot<schema::NetFrame>(), message.size() / 16, frame, &reason);
+               })) {
     *why = "a malformed message: " + libraryReason(e->getDescription().cStr());
     return std::nullopt;
   }

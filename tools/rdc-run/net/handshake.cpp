@@ -31,11 +31,17 @@ Handshake Handshake::accepting(const HandshakeSetup& setup, std::function<bool(c
 
 std::string Handshake::receive(const RawFrame& frame) {
   switch (state_) {
-    case State::ListenerAwaitsHello: return answerHello(frame);
-    case State::DialerAwaitsHello: return acceptAnswer(frame);
-    case State::ListenerAwaitsProof: checkProof(frame); return {};
-    case State::Done: return refuse("a frame after the handshake was over");
-    case State::Failed: return {};
+    case State::ListenerAwaitsHello:
+      return answerHello(frame);
+    case State::DialerAwaitsHello:
+      return acceptAnswer(frame);
+    case State::ListenerAwaitsProof:
+      checkProof(frame);
+      return {};
+    case State::Done:
+      return refuse("a frame after the handshake was over");
+    case State::Failed:
+      return {};
   }
   return {};
 }
@@ -63,7 +69,8 @@ std::string Handshake::answerHello(const RawFrame& frame) {
   claimed_ = decoded->hello.domain;
   if (!dialsUs_ || !dialsUs_(claimed_)) return refuse(claimed_ + " is not a node that dials " + setup_.self);
   pair_ = pairKey(setup_.clusterKey, claimed_, setup_.self);
-  if (!helloAuthentic(frame.message, macOf(frame), pair_)) return refuse("its hello is not signed with the cluster key");
+  if (!helloAuthentic(frame.message, macOf(frame), pair_))
+    return refuse("its hello is not signed with the cluster key");
   // Another model is refused once the dialer is authenticated: by the
   // dialer on our answer, or by us after its proof.
   theirModel_ = decoded->hello.modelHash;

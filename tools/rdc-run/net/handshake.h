@@ -69,9 +69,9 @@ class Handshake {
   enum class State { DialerAwaitsHello, ListenerAwaitsHello, ListenerAwaitsProof, Done, Failed };
 
   Handshake(const HandshakeSetup& setup, State state, const Nonce& nonce);
-  std::string answerHello(const RawFrame& frame);    // listener, step 1
-  std::string acceptAnswer(const RawFrame& frame);   // dialer, step 2
-  void checkProof(const RawFrame& frame);            // listener, step 3
+  std::string answerHello(const RawFrame& frame);   // listener, step 1
+  std::string acceptAnswer(const RawFrame& frame);  // dialer, step 2
+  void checkProof(const RawFrame& frame);           // listener, step 3
   std::string refuse(std::string why);
   std::string hello() const;
 

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <map>
 
-#include "ir/lang/expr.h"
 #include "ir/io/trace_io.h"
+#include "ir/lang/expr.h"
 #include "tools/rdc-run/net/transport.h"
 
 namespace rdc::net {
@@ -26,7 +26,8 @@ int64_t realtimeNow() {
 // become available, deliveries come in, checked against the projection.
 class Node final : public run::EventSink, public TransportEvents {
  public:
-  Node(const NodeSetup& setup, NodeOutcome& outcome) : setup_(setup), graph_(setup.simulator->graph()), outcome_(outcome) {
+  Node(const NodeSetup& setup, NodeOutcome& outcome)
+      : setup_(setup), graph_(setup.simulator->graph()), outcome_(outcome) {
     for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
       if (graph_.outputs[o].isGateway()) gatewayOut_[graph_.outputs[o].line] = o;
     }
@@ -99,8 +100,8 @@ class Node final : public run::EventSink, public TransportEvents {
   const NodeSetup& setup_;
   const Graph& graph_;
   NodeOutcome& outcome_;
-  std::map<uint32_t, uint32_t> gatewayOut_;      // output line -> extrinsic output
-  std::map<std::string, uint32_t> gatewayIn_;    // gateway name -> extrinsic input
+  std::map<uint32_t, uint32_t> gatewayOut_;    // output line -> extrinsic output
+  std::map<std::string, uint32_t> gatewayIn_;  // gateway name -> extrinsic input
   std::map<uint32_t, Value> delivered_;
   Transport* transport_ = nullptr;
   run::Execution* execution_ = nullptr;

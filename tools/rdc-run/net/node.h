@@ -14,10 +14,10 @@ namespace rdc::net {
 
 struct NodeSetup {
   const run::Simulator* simulator = nullptr;
-  run::RunConfig config;       ///< until: the real-time limit of the run
+  run::RunConfig config;  ///< until: the real-time limit of the run
   const Peers* peers = nullptr;
-  std::string self;            ///< this node's domain
-  uint64_t modelHash = 0;      ///< the same for every projection of one model
+  std::string self;        ///< this node's domain
+  uint64_t modelHash = 0;  ///< the same for every projection of one model
   /// Virtual time 0 as CLOCK_REALTIME nanoseconds, so that the nodes of a
   /// cluster share a time origin; 0: when the node starts.
   int64_t epoch = 0;
@@ -30,7 +30,7 @@ struct NodeOutcome {
   /// kMaxStrangerReports of them; `strangers` counts them all). They do not
   /// make the run fail.
   std::vector<std::string> strangerReports;
-  bool started = false;               ///< false: could not listen, nothing ran
+  bool started = false;  ///< false: could not listen, nothing ran
   uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0, strangers = 0;
 };
 

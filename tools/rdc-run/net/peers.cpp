@@ -62,7 +62,8 @@ std::optional<Peers> parsePeers(const std::string& text, const std::string& file
     at.col = static_cast<uint32_t>(kv.first.Mark().column + 1);
     if (name == "key") {
       auto key = kv.second.IsScalar() ? hexKey(kv.second.Scalar()) : std::nullopt;
-      if (!key) return bad("key: expected 64 hexadecimal digits (32 bytes), e.g. from `head -c32 /dev/urandom | xxd -p -c64`");
+      if (!key)
+        return bad("key: expected 64 hexadecimal digits (32 bytes), e.g. from `head -c32 /dev/urandom | xxd -p -c64`");
       peers.key = *key;
     } else if (name == "nodes") {
       if (!kv.second.IsMap()) return bad("nodes: a mapping from domain to host:port");

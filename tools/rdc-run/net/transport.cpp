@@ -27,7 +27,7 @@ std::optional<std::string> hostileReason(const kj::Exception& e) {
 
 struct Transport::Connection {
   kj::Own<kj::AsyncIoStream> stream;
-  std::string remote;  // the address at the other end
+  std::string remote;                          // the address at the other end
   kj::Own<kj::PromiseFulfiller<void>> closer;  // fulfilled to cancel the read loop
   Key session{};
   uint8_t out = 0;  // our direction: 0 when we dialled
@@ -36,7 +36,7 @@ struct Transport::Connection {
 
 struct Transport::Peer {
   std::string domain, address;
-  bool dial = false;  // we connect to it (it comes after us in the peers file)
+  bool dial = false;          // we connect to it (it comes after us in the peers file)
   std::vector<Delivery> log;  // everything queued for it, in order
   size_t written = 0;         // log entries written on the current connection
   bool byeWritten = false, saidBye = false, writing = false;
@@ -70,10 +70,10 @@ bool Transport::start(kj::WaitScope& waitScope, std::string* why) {
     *why = self_ + " is not in the peers file";
     return false;
   }
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&]() {
-    auto addr = io_.getNetwork().parseAddress(*address).wait(waitScope);
-    listener_ = addr->listen();
-  })) {
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
+                 auto addr = io_.getNetwork().parseAddress(*address).wait(waitScope);
+                 listener_ = addr->listen();
+               })) {
     *why = "cannot listen on " + *address + ": " + e->getDescription().cStr();
     return false;
   }
@@ -151,8 +151,7 @@ void Transport::evictOldestHandshake() {
 // A handshake ends within kHandshakeTimeout, or when it is evicted.
 kj::Promise<void> Transport::withinLimits(kj::Promise<void> steps, kj::Promise<void> evicted) {
   auto late = io_.getTimer().afterDelay(kHandshakeTimeout).then([]() {
-    throw hostileError("did not finish its handshake within " + std::to_string(kHandshakeTimeout / kj::SECONDS) +
-                       " s");
+    throw hostileError("did not finish its handshake within " + std::to_string(kHandshakeTimeout / kj::SECONDS) + " s");
   });
   auto dropped = evicted.then([this]() {
     throw hostileError("dropped unfinished: " + std::to_string(maxHandshakes_) +
@@ -206,19 +205,18 @@ kj::Promise<bool> Transport::handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream>
   conn->remote = peer.address;
   conn->out = 0;
   auto handshake = std::make_shared<Handshake>(Handshake::dialing(handshakeSetup(), peer.domain, freshNonce()));
-  kj::Promise<void> steps =
-      write(conn, handshake->opening())
-          .then([this, conn]() { return readRaw(conn, kMaxHandshakeMessageBytes); })
-          .then([this, conn, handshake](RawFrame answer) {
-            std::string proof = handshake->receive(answer);
-            if (handshake->failed()) throw hostileError(handshake->why());
-            return write(conn, std::move(proof));
-          })
-          .then([this, &peer, conn, handshake]() {
-            conn->session = handshake->session();
-            conn->sent = Handshake::kProofFrames;
-            connected(peer, conn);
-          });
+  kj::Promise<void> steps = write(conn, handshake->opening())
+                                .then([this, conn]() { return readRaw(conn, kMaxHandshakeMessageBytes); })
+                                .then([this, conn, handshake](RawFrame answer) {
+                                  std::string proof = handshake->receive(answer);
+                                  if (handshake->failed()) throw hostileError(handshake->why());
+                                  return write(conn, std::move(proof));
+                                })
+                                .then([this, &peer, conn, handshake]() {
+                                  conn->session = handshake->session();
+                                  conn->sent = Handshake::kProofFrames;
+                                  connected(peer, conn);
+                                });
   return withinLimits(kj::mv(steps), kj::NEVER_DONE)
       .then([]() { return true; },
             [this, &peer, handshake](kj::Exception&& e) {
@@ -241,21 +239,20 @@ kj::Promise<void> Transport::handshakeIn(kj::Own<kj::AsyncIoStream> stream, std:
   uint64_t id = nextHandshake_++;
   auto evicted = kj::newPromiseAndFulfiller<void>();
   handshakes_.emplace(id, kj::mv(evicted.fulfiller));
-  kj::Promise<void> steps =
-      readRaw(conn, kMaxHandshakeMessageBytes)
-          .then([this, conn, handshake](RawFrame hello) {
-            std::string answer = handshake->receive(hello);
-            if (handshake->failed()) throw hostileError(handshake->why());
-            return write(conn, std::move(answer));
-          })
-          .then([this, conn]() { return readRaw(conn, kMaxHandshakeMessageBytes); })
-          .then([this, conn, handshake](RawFrame proof) {
-            handshake->receive(proof);
-            if (handshake->failed()) throw hostileError(handshake->why());
-            conn->session = handshake->session();
-            conn->received = Handshake::kProofFrames;
-            connected(*peerNamed(handshake->claimed()), conn);
-          });
+  kj::Promise<void> steps = readRaw(conn, kMaxHandshakeMessageBytes)
+                                .then([this, conn, handshake](RawFrame hello) {
+                                  std::string answer = handshake->receive(hello);
+                                  if (handshake->failed()) throw hostileError(handshake->why());
+                                  return write(conn, std::move(answer));
+                                })
+                                .then([this, conn]() { return readRaw(conn, kMaxHandshakeMessageBytes); })
+                                .then([this, conn, handshake](RawFrame proof) {
+                                  handshake->receive(proof);
+                                  if (handshake->failed()) throw hostileError(handshake->why());
+                                  conn->session = handshake->session();
+                                  conn->received = Handshake::kProofFrames;
+                                  connected(*peerNamed(handshake->claimed()), conn);
+                                });
   return withinLimits(kj::mv(steps), kj::mv(evicted.promise))
       .catch_([this, from, handshake](kj::Exception&& e) {
         std::string claim = handshake->claimed().empty() ? "" : " claiming to be " + handshake->claimed();
@@ -313,12 +310,16 @@ kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> co
     auto frame = decodeMessage(raw.message, &why);
     if (!frame) throw hostileError(why);
     switch (frame->kind) {
-      case Frame::Kind::Hello: throw hostileError("a second hello");
-      case Frame::Kind::Proof: throw hostileError("a second proof");
+      case Frame::Kind::Hello:
+        throw hostileError("a second hello");
+      case Frame::Kind::Proof:
+        throw hostileError("a second proof");
       case Frame::Kind::Batch:
         for (const Delivery& d : frame->batch) events_.received(peer.domain, d);
         break;
-      case Frame::Kind::Bye: peer.saidBye = true; break;
+      case Frame::Kind::Bye:
+        peer.saidBye = true;
+        break;
     }
     events_.wake();
     return readLoop(peer, conn);
@@ -369,23 +370,25 @@ kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_
   auto header = kj::heapArray<uint8_t>(kLengthBytes);
   auto& stream = *conn->stream;
   auto headerPtr = header.begin();
-  return kj::evalNow([&stream, headerPtr]() { return stream.read(headerPtr, kLengthBytes); }).then([conn, maxMessage, header = kj::mv(header)]() mutable {
-    auto length = messageLength(header.begin(), maxMessage);
-    if (!length) {
-      throw hostileError("a frame that is empty, not a whole number of words, or longer than " +
-                         (maxMessage < kMaxMessageBytes ? std::to_string(maxMessage) + " bytes (a handshake's limit)"
-                                                        : std::string("1 MiB")));
-    }
-    auto body = kj::heapArray<uint8_t>(*length + kMacBytes);
-    auto bodyPtr = body.begin();
-    size_t size = body.size();
-    return conn->stream->read(bodyPtr, size).then([conn, body = kj::mv(body), length = *length]() {
-      RawFrame raw;
-      raw.message.assign(reinterpret_cast<const char*>(body.begin()), length);
-      std::copy(body.begin() + length, body.end(), raw.mac.begin());
-      return raw;
-    });
-  });
+  return kj::evalNow([&stream, headerPtr]() { return stream.read(headerPtr, kLengthBytes); })
+      .then([conn, maxMessage, header = kj::mv(header)]() mutable {
+        auto length = messageLength(header.begin(), maxMessage);
+        if (!length) {
+          throw hostileError("a frame that is empty, not a whole number of words, or longer than " +
+                             (maxMessage < kMaxMessageBytes
+                                  ? std::to_string(maxMessage) + " bytes (a handshake's limit)"
+                                  : std::string("1 MiB")));
+        }
+        auto body = kj::heapArray<uint8_t>(*length + kMacBytes);
+        auto bodyPtr = body.begin();
+        size_t size = body.size();
+        return conn->stream->read(bodyPtr, size).then([conn, body = kj::mv(body), length = *length]() {
+          RawFrame raw;
+          raw.message.assign(reinterpret_cast<const char*>(body.begin()), length);
+          std::copy(body.begin() + length, body.end(), raw.mac.begin());
+          return raw;
+        });
+      });
 }
 
 kj::Promise<void> Transport::write(std::shared_ptr<Connection> conn, std::string bytes) {

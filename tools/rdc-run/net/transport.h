@@ -40,8 +40,7 @@ class TransportEvents {
 
 class Transport final : private kj::TaskSet::ErrorHandler {
  public:
-  Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string self, uint64_t modelHash,
-            TransportEvents& events);
+  Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string self, uint64_t modelHash, TransportEvents& events);
   ~Transport();
 
   /// Listens on this node's address and starts dialling; false, with `why`,

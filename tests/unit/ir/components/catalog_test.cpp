@@ -1,5 +1,5 @@
-#include "ir/tool/load.h"
 #include "ir/components/catalog.h"
+#include "ir/tool/load.h"
 
 #include <gtest/gtest.h>
 
@@ -21,7 +21,9 @@ TEST(Catalog, HasEveryBaseComponentOfTheModel) {
 TEST(Catalog, EveryDefinitionIsConsistent) {
   Catalog c = Catalog::standard();
   for (const BaseComponent& b : c.all()) {
-    auto isLine = [&](const std::string& name) { return b.lineIndex(name) >= 0 || (b.variadicArgs && name == "*args"); };
+    auto isLine = [&](const std::string& name) {
+      return b.lineIndex(name) >= 0 || (b.variadicArgs && name == "*args");
+    };
     bool reacts = false;
     for (const LineSig& line : b.lines) {
       SCOPED_TRACE(b.name + "." + line.name);

@@ -1,5 +1,5 @@
-#include "ir/tool/load.h"
 #include "ir/graph/elaborate.h"
+#include "ir/tool/load.h"
 
 #include <gtest/gtest.h>
 
@@ -178,8 +178,7 @@ system:
   DiagnosticSink diags;
   checkDeadlockCycles(b.loaded->model, b.loaded->graph, Catalog::standard(), diags);
   ASSERT_EQ(diags.errorCount(), 1u);
-  EXPECT_NE(diags.all()[0].message.find("d.y -> i.x -> d.x -> d.y"), std::string::npos)
-      << diags.all()[0].message;
+  EXPECT_NE(diags.all()[0].message.find("d.y -> i.x -> d.x -> d.y"), std::string::npos) << diags.all()[0].message;
 }
 
 TEST(Elaborate, CycleThroughSelectIsFine) {

@@ -1,6 +1,6 @@
+#include "ir/graph/verify.h"
 #include "ir/graph/project.h"
 #include "ir/io/ir_io.h"
-#include "ir/graph/verify.h"
 
 #include <capnp/message.h>
 #include <capnp/serialize.h>
@@ -65,27 +65,48 @@ TEST(VerifyGraph, FindsEachKindOfInconsistency) {
     const char* says;
   };
   const Case cases[] = {
-      {"the issue's one-byte change: Select's n", [&](Graph& x) { x.instances[select].args[0] = 11599874; }, "bundle size"},
+      {"the issue's one-byte change: Select's n", [&](Graph& x) { x.instances[select].args[0] = 11599874; },
+       "bundle size"},
       {"a bundle that its lines do not fill", [&](Graph& x) { x.instances[select].args[0] += 1; }, "lines"},
       {"Select with n = 0", [&](Graph& x) { x.instances[select].args[0] = 0; }, "bundle size"},
-      {"Quorum's k above n", [&](Graph& x) { x.instances[quorum].args[1] = x.instances[quorum].args[0] + 1; }, "k must be in 1..n"},
+      {"Quorum's k above n", [&](Graph& x) { x.instances[quorum].args[1] = x.instances[quorum].args[0] + 1; },
+       "k must be in 1..n"},
       {"a missing argument", [&](Graph& x) { x.instances[quorum].args.pop_back(); }, "arguments"},
       {"an unknown base", [&](Graph& x) { x.instances[0].base = 999; }, "unknown base"},
       {"a line count past the table", [&](Graph& x) { x.instances.back().lineCount += 1; }, "lines"},
-      {"a line of another element", [&](Graph& x) { x.lines[g.instances[select].firstLine + 1].element = 7; }, "is not line"},
+      {"a line of another element", [&](Graph& x) { x.lines[g.instances[select].firstLine + 1].element = 7; },
+       "is not line"},
       {"a type out of range", [&](Graph& x) { x.lines[0].type = 4000; }, "type"},
       {"a domain out of range", [&](Graph& x) { x.lines[0].domain = 4000; }, "domain"},
       {"a fixed type broken", [&](Graph& x) { x.lines[choice].type = TypeTable::kBytes; }, "must be a Int"},
       {"a wire to nowhere", [&](Graph& x) { x.lines[wired].sink.ref = 8323175; }, "does not exist"},
       {"a wire that does not wire back", [&](Graph& x) { x.lines[wired].sink.ref = wired; }, "wire back"},
       {"a constant out of range", [&](Graph& x) { x.lines[constant].source.ref = 77777; }, "constant"},
-      {"a constant of another type", [&](Graph& x) { x.constants[x.lines[constant].source.ref] = Value{Value::Kind::Bytes, 0, "x", {}}; }, "constant"},
-      {"an unknown endpoint kind", [&](Graph& x) { x.lines[0].source.kind = static_cast<Endpoint::Kind>(42); }, "endpoint kind"},
-      {"a sink used as a source", [&](Graph& x) { x.lines[constant].source = {Endpoint::Kind::Drop, kNone}; }, "sink kind"},
-      {"an output on an input end", [&](Graph& x) { x.lines[0].source = {Endpoint::Kind::Output, 0}; }, "output"},
+      {"a constant of another type",
+       [&](Graph& x) {
+         x.constants[x.lines[constant].source.ref] = Value{Value::Kind::Bytes, 0, "x", {}};
+       },
+       "constant"},
+      {"an unknown endpoint kind", [&](Graph& x) { x.lines[0].source.kind = static_cast<Endpoint::Kind>(42); },
+       "endpoint kind"},
+      {"a sink used as a source",
+       [&](Graph& x) {
+         x.lines[constant].source = {Endpoint::Kind::Drop, kNone};
+       },
+       "sink kind"},
+      {"an output on an input end",
+       [&](Graph& x) {
+         x.lines[0].source = {Endpoint::Kind::Output, 0};
+       },
+       "output"},
       {"an output attached elsewhere", [&](Graph& x) { x.outputs[0].line = x.outputs[0].line + 1; }, "output"},
       {"an Fn body out of range", [&](Graph& x) { x.instances[fn].fn = 5000; }, "Fn body"},
-      {"an Fn reading an unknown name", [&](Graph& x) { ExprError e; x.fns[x.instances[fn].fn].expr = parseExpr("zz + 1", &e); }, "reads 'zz'"},
+      {"an Fn reading an unknown name",
+       [&](Graph& x) {
+         ExprError e;
+         x.fns[x.instances[fn].fn].expr = parseExpr("zz + 1", &e);
+       },
+       "reads 'zz'"},
       {"two instances of one path", [&](Graph& x) { x.instances[1].path = x.instances[0].path; }, "path"},
   };
   for (const Case& c : cases) {
@@ -121,7 +142,8 @@ TEST(VerifyGraph, TheReaderRefusesAPatchedSelectArgument) {
   kj::Array<capnp::word> patchedWords = capnp::messageToFlatArray(patched);
   auto out = patchedWords.asBytes();
   DiagnosticSink diags;
-  auto loaded = readIr(std::string(reinterpret_cast<const char*>(out.begin()), out.size()), "bracha.ir", catalog, diags);
+  auto loaded =
+      readIr(std::string(reinterpret_cast<const char*>(out.begin()), out.size()), "bracha.ir", catalog, diags);
   EXPECT_FALSE(loaded);
   ASSERT_EQ(diags.errorCount(), 1u) << diags.formatText();
   EXPECT_EQ(diags.all()[0].code, "ir-malformed");

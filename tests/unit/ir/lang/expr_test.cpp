@@ -85,8 +85,7 @@ TEST(Expr, ChainsAsDeepAsTheLimitParseAndEvaluate) {
   EXPECT_EQ(sum->height, kMaxExprDepth);
   EXPECT_EQ(eval(chain(kMaxExprDepth, "1", "+"))->i, static_cast<int64_t>(kMaxExprDepth));
   EXPECT_EQ(*eval(chain(kMaxExprDepth, "true", " && ")), Value::boolean(true));
-  EXPECT_EQ(*eval(std::string(kMaxExprDepth - 1, '(') + "n" + std::string(kMaxExprDepth - 1, ')')),
-            Value::integer(4));
+  EXPECT_EQ(*eval(std::string(kMaxExprDepth - 1, '(') + "n" + std::string(kMaxExprDepth - 1, ')')), Value::integer(4));
 }
 
 TEST(Expr, ChainsOneDeeperThanTheLimitAreRefusedAtTheOperator) {

@@ -74,8 +74,12 @@ TEST(Semantics, SumDiffInc) {
     - Sum s: {x: input a as Int -> output a, y: input b as Int -> output sum}
     - Diff d: {x: input c as Int -> output c, y: input e as Int -> output diff}
     - Inc<-3> i: {x: input g as Int -> output inc}
-)", {{"a", Value::integer(2)}, {"b", Value::integer(5)}, {"c", Value::integer(2)}, {"e", Value::integer(5)},
-     {"g", Value::integer(1)}});
+)",
+                    {{"a", Value::integer(2)},
+                     {"b", Value::integer(5)},
+                     {"c", Value::integer(2)},
+                     {"e", Value::integer(5)},
+                     {"g", Value::integer(1)}});
   EXPECT_EQ(r.outputs["sum"], "7@0ns");
   EXPECT_EQ(r.outputs["diff"], "3@0ns");
   EXPECT_EQ(r.outputs["inc"], "-2@0ns");
@@ -112,7 +116,7 @@ TEST(Semantics, CSwapPrefersNoSwapOnTies) {
 TEST(Semantics, CSwapSwapsWhenT2IsFirst) {
   auto r = runModel(swapModel("3ms", "1ms"), {{"a", Value::integer(1)}, {"b", Value::integer(2)}});
   EXPECT_EQ(r.outputs["c"], "true@1ms");
-  EXPECT_EQ(r.outputs["x"], "2@1ms");   // t1' = t2, as soon as t2 is there
+  EXPECT_EQ(r.outputs["x"], "2@1ms");  // t1' = t2, as soon as t2 is there
   EXPECT_EQ(r.outputs["y"], "1@3ms");
   EXPECT_EQ(r.how["s.c"], "chosen");
 }
@@ -132,7 +136,8 @@ TEST(Semantics, FnEvaluatesItsExpression) {
         a: input a as Int -> drop
         b: input b as Int -> drop
         r: choose -> output r
-)", {{"a", Value::integer(7)}, {"b", Value::integer(3)}});
+)",
+                    {{"a", Value::integer(7)}, {"b", Value::integer(3)}});
   EXPECT_EQ(r.outputs["r"], "4@0ns");
 }
 
@@ -140,7 +145,8 @@ TEST(Semantics, SyncWaitsForAll) {
   auto r = runModel(R"(
     - Delay d: {d: const 4ms -> drop, v: input a as Int -> late}
     - Sync<2> s: {'l[0]': late -> output x, 'l[1]': input b as Bool -> output y}
-)", {{"a", Value::integer(1)}, {"b", Value::boolean(true)}});
+)",
+                    {{"a", Value::integer(1)}, {"b", Value::boolean(true)}});
   EXPECT_EQ(r.outputs["x"], "1@4ms");
   EXPECT_EQ(r.outputs["y"], "true@4ms");
 }
@@ -153,8 +159,8 @@ TEST(Semantics, DelayIsExact) {
 }
 
 TEST(Semantics, LinkDeliversAfterTheNetworkDelay) {
-  auto r = runModel("    - Link l: {snd: input a as Int -> drop, rcv: choose -> output got}\n",
-                    {{"a", Value::integer(3)}});
+  auto r =
+      runModel("    - Link l: {snd: input a as Int -> drop, rcv: choose -> output got}\n", {{"a", Value::integer(3)}});
   EXPECT_EQ(r.outputs["got"], "3@2ms");
 }
 
@@ -250,8 +256,8 @@ TEST(Semantics, AForcedQuorumValueWaitsForKMatchingVotes) {
 
 TEST(Demand, AComponentNobodyDemandsRestsItsInputs) {
   std::vector<std::string> fired;
-  runModel("    - Inc<1> a: {x: input a as Int -> drop}\n    - Inc<1> b: {x: input b as Int -> output b}\n",
-           {}, 0, {}, &fired);
+  runModel("    - Inc<1> a: {x: input a as Int -> drop}\n    - Inc<1> b: {x: input b as Int -> output b}\n", {}, 0, {},
+           &fired);
   EXPECT_EQ(std::count(fired.begin(), fired.end(), "a.x'"), 0) << "a never interacts";
   EXPECT_EQ(std::count(fired.begin(), fired.end(), "a.x"), 1) << "its input still arrives, recorded";
   EXPECT_EQ(std::count(fired.begin(), fired.end(), "b.x'"), 1);

@@ -87,7 +87,8 @@ HandshakeSetup setup(const std::string& self, uint8_t keySeed = 1, uint64_t mode
 
 // node[1] accepts node[0] (listed before it).
 Handshake listener(const HandshakeSetup& s = setup("node[1]")) {
-  return Handshake::accepting(s, [](const std::string& d) { return d == "node[0]"; }, freshNonce());
+  return Handshake::accepting(
+      s, [](const std::string& d) { return d == "node[0]"; }, freshNonce());
 }
 
 Handshake dialer(const HandshakeSetup& s = setup("node[0]"), const std::string& peer = "node[1]") {
@@ -164,7 +165,8 @@ TEST(Handshake, AnotherKeyIsRefusedAtOnce) {
   EXPECT_NE(l.why().find("not signed with the cluster key"), std::string::npos) << l.why();
   // A listener with another key answering our dialer.
   Handshake d2 = dialer();
-  Handshake other = Handshake::accepting(setup("node[1]", 9), [](const std::string&) { return true; }, freshNonce());
+  Handshake other = Handshake::accepting(
+      setup("node[1]", 9), [](const std::string&) { return true; }, freshNonce());
   std::string answer = other.receive(onWire(dialer(setup("node[0]", 9)).opening()));
   d2.receive(onWire(answer));
   EXPECT_TRUE(d2.failed());
@@ -192,7 +194,8 @@ TEST(Handshake, ClaimsThatDoNotFitAreRefused) {
   EXPECT_NE(l.why().find("node[2] is not a node that dials node[1]"), std::string::npos) << l.why();
   // Something other than node[1] answers at node[1]'s address.
   Handshake d = dialer();
-  Handshake impostor = Handshake::accepting(setup("node[3]"), [](const std::string&) { return true; }, freshNonce());
+  Handshake impostor = Handshake::accepting(
+      setup("node[3]"), [](const std::string&) { return true; }, freshNonce());
   d.receive(onWire(impostor.receive(onWire(dialer(setup("node[0]"), "node[3]").opening()))));
   EXPECT_TRUE(d.failed());
   EXPECT_NE(d.why().find("answered as node[3]"), std::string::npos) << d.why();
@@ -263,9 +266,10 @@ TEST(Net, PeersFiles) {
   EXPECT_EQ(peers->nodes.size(), 2u);
   EXPECT_EQ(*peers->address("node[1]"), "localhost:7101");
   EXPECT_EQ(peers->key[31], 0x1f);
-  for (const char* bad : {"[]", "key: zz\nnodes: {a: 'h:1'}", "nodes: {a: 'h:1'}",
-                          "key: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\nnodes: {a: 'h:99999'}",
-                          "key: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\nnodes: {}\nextra: 1"}) {
+  for (const char* bad :
+       {"[]", "key: zz\nnodes: {a: 'h:1'}", "nodes: {a: 'h:1'}",
+        "key: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\nnodes: {a: 'h:99999'}",
+        "key: 000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\nnodes: {}\nextra: 1"}) {
     DiagnosticSink d;
     EXPECT_FALSE(parsePeers(bad, "p.yaml", d)) << bad;
     EXPECT_TRUE(d.hasErrors());
