@@ -5,7 +5,6 @@
 #include <set>
 
 #include "ir/io/ir_io.h"
-#include "ir/lint/lint_passes.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
 
@@ -50,7 +49,6 @@ int run(const Options& options, const Catalog& catalog) {
   };
   auto loaded = loadModelFile(options.input, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(exitCodeFor(diags) == kExitOk ? kExitBadInput : exitCodeFor(diags));
-  for (const LintPass& pass : standardLintPasses()) pass.run(loaded->model, loaded->graph, catalog, diags);
   if (diags.hasErrors()) return finish(exitCodeFor(diags));
   if (options.werror && diags.warningCount() > 0) return finish(kExitNo);
   if (options.stats) std::cout << computeStats(loaded->model, loaded->graph).format() << std::flush;
