@@ -12,13 +12,14 @@
 #include "ir/lang/expr.h"
 #include "ir/lang/types.h"
 #include "ir/lang/value.h"
+#include "ir/model/model.h"
 #include "ir/support/diagnostics.h"
 
 namespace rdc {
 
 /// Where a line's input comes from, or where its output goes.
 struct Endpoint {
-  enum class Kind : uint8_t { Wire, Choose, Never, Const, Input, Output, Drop };
+  using Kind = EndKind;
   Kind kind = Kind::Never;
   /// Wire: the peer line; Const: index into Graph::constants;
   /// Input/Output: index into Graph::inputs / Graph::outputs.

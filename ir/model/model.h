@@ -31,9 +31,14 @@ struct IndexTerm {
   SourceExpr expr;  ///< unset when `star`
 };
 
+/// What one side of a binding is, as written (Term) and once elaborated
+/// (the graph's Endpoint): a wire, `choose`, `never`, a constant, an
+/// extrinsic input or output, or `drop`.
+enum class EndKind : uint8_t { Wire, Choose, Never, Const, Input, Output, Drop };
+
 /// One side of a binding: where an input comes from or an output goes.
 struct Term {
-  enum class Kind : uint8_t { Wire, Choose, Never, Const, Input, Output, Drop };
+  using Kind = EndKind;
   Kind kind = Kind::Wire;
   Pos pos;
   std::string name;     ///< wire or extrinsic name
