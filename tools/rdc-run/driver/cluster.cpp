@@ -8,13 +8,9 @@
 
 #include <climits>
 
-namespace rdc::run {
+#include "tools/rdc-run/net/node.h"
 
-int64_t realtimeNanos() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
+namespace rdc::run {
 
 std::string selfExecutable() {
   char buffer[PATH_MAX];
@@ -53,7 +49,7 @@ std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_
   size_t running = 0;
   for (pid_t p : pids) running += p > 0;
   while (running > 0) {
-    int64_t now = realtimeNanos();
+    int64_t now = net::realtimeNanos();
     for (size_t i = 0; i < nodes.size(); ++i) {
       if (pids[i] <= 0) continue;
       if (nodes[i].killAt >= 0 && !exits[i].killed && now - epoch >= nodes[i].killAt) {

@@ -25,9 +25,6 @@ struct NodeExit {
 /// Runs the processes; `epoch` and `deadline` are CLOCK_REALTIME nanoseconds.
 std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_t epoch, int64_t deadline);
 
-/// CLOCK_REALTIME in nanoseconds.
-int64_t realtimeNanos();
-
 /// The running program's own path, to start more of itself.
 std::string selfExecutable();
 

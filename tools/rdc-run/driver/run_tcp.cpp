@@ -54,7 +54,8 @@ int Runner::node(uint64_t seed) {
   // An epoch is a moment near now (a cluster's start); far from it, the
   // node's clock arithmetic would overflow or the run would never end.
   constexpr int64_t kDay = 86'400'000'000'000;
-  if (options_.epoch != 0 && (options_.epoch < realtimeNanos() - kDay || options_.epoch > realtimeNanos() + kDay)) {
+  if (options_.epoch != 0 &&
+      (options_.epoch < net::realtimeNanos() - kDay || options_.epoch > net::realtimeNanos() + kDay)) {
     return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
   }
   setup.epoch = options_.epoch;
@@ -105,7 +106,7 @@ int Runner::cluster(uint64_t seed) {
     return badInput("cannot make the directory " + dir + " for the nodes' files");
   }
   int64_t until = options_.until.empty() ? kDefaultNodeUntil : config_.until;
-  int64_t epoch = realtimeNanos() + kClusterStartup;
+  int64_t epoch = net::realtimeNanos() + kClusterStartup;
   std::vector<NodeProcess> processes;
   std::vector<std::string> traces;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {

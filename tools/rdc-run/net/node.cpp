@@ -14,13 +14,13 @@
 
 namespace rdc::net {
 
-namespace {
-
-int64_t realtimeNow() {
+int64_t realtimeNanos() {
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
+
+namespace {
 
 // Connects the engine to the transport: gateway outputs go out as they
 // become available, deliveries come in, checked against the projection.
@@ -126,8 +126,8 @@ NodeOutcome runNode(const NodeSetup& setup) {
   auto io = kj::setupAsyncIo();
   kj::Timer& timer = io.provider->getTimer();
   // Virtual time 0 on the monotonic clock: the epoch, seen from now.
-  int64_t epoch = setup.epoch ? setup.epoch : realtimeNow();
-  kj::TimePoint origin = timer.now() - (realtimeNow() - epoch) * kj::NANOSECONDS;
+  int64_t epoch = setup.epoch ? setup.epoch : realtimeNanos();
+  kj::TimePoint origin = timer.now() - (realtimeNanos() - epoch) * kj::NANOSECONDS;
   auto now = [&]() { return (timer.now() - origin) / kj::NANOSECONDS; };
 
   Node node(setup, outcome);

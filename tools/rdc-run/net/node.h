@@ -38,6 +38,10 @@ struct NodeOutcome {
 /// every peer has been sent everything and said it is done, or `until`.
 NodeOutcome runNode(const NodeSetup& setup);
 
+/// The wall clock (CLOCK_REALTIME) in nanoseconds: the time origin nodes of
+/// a cluster share. The simulator never reads it.
+int64_t realtimeNanos();
+
 /// The most strangers a node reports one by one (a flood is counted).
 constexpr size_t kMaxStrangerReports = 20;
 
