@@ -1,0 +1,111 @@
+// Closing scopes (every wire produced and consumed once) and connecting nets into lines.
+#include "ir/graph/elaborate/elaborator.h"
+
+namespace rdc::elab {
+
+void Elaborator::closeScope(Scope& scope) {
+  for (uint32_t index = 0; index < scope.infos.size(); ++index) {
+    NameInfo& info = scope.infos[index];
+    if (info.produced == 1 && info.consumed == 1) continue;
+    const NameKey& key = scope.names.key(index);
+    switch (info.role) {
+      case Role::Local:
+        diags_.error("linearity", info.firstUse,
+                     info.produced == 0
+                         ? "wire '" + spell(key) + "' is consumed but never produced"
+                         : "wire '" + spell(key) + "' is produced but never consumed (discard it with drop)");
+        break;
+      case Role::OwnInput:
+      case Role::OwnOutput: {
+        bool input = info.role == Role::OwnInput;
+        const std::string& line = names_[key.name];
+        if (danglingReported_.insert(scope.def->name + "." + line + (input ? "" : "'")).second) {
+          diags_.warning("dangling-line", scope.def->pos,
+                         std::string(input ? "input end '" : "output end '") + line + (input ? "" : "'") +
+                             "' of component '" + scope.def->name + "' is not used inside" +
+                             (input ? " (its value is dropped)" : " (it never provides a value)"));
+        }
+        Attachment implicit{Attachment::Kind::Token,
+                            kNone,
+                            {input ? Endpoint::Kind::Drop : Endpoint::Kind::Never, kNone},
+                            info.firstUse,
+                            true};
+        (input ? nodes_[info.node].consumer : nodes_[info.node].producer) = implicit;
+        break;
+      }
+    }
+  }
+}
+
+void Elaborator::connect() {
+  // Gather each net's ends at its root; linearity guarantees one of each.
+  std::vector<NetNode>& nets = nodes_;
+  for (uint32_t n = 0; n < nodes_.size(); ++n) {
+    uint32_t root = uf_.find(n);
+    if (root == n) continue;
+    if (nodes_[n].producer.kind != Attachment::Kind::None) nets[root].producer = nodes_[n].producer;
+    if (nodes_[n].consumer.kind != Attachment::Kind::None) nets[root].consumer = nodes_[n].consumer;
+  }
+  for (uint32_t n = 0; n < nets.size(); ++n) {
+    if (uf_.find(n) != n) continue;
+    const Attachment& p = nets[n].producer;
+    const Attachment& c = nets[n].consumer;
+    if (p.kind == Attachment::Kind::None || c.kind == Attachment::Kind::None) continue;
+    bool pLine = p.kind == Attachment::Kind::Line, cLine = c.kind == Attachment::Kind::Line;
+    if (pLine && cLine) {
+      graph_.lines[p.line].sink = {Endpoint::Kind::Wire, c.line};
+      graph_.lines[c.line].source = {Endpoint::Kind::Wire, p.line};
+    } else if (cLine) {
+      sourceToken(p, c.line);
+    } else if (pLine) {
+      graph_.lines[p.line].sink = c.token;
+      if (c.token.kind == Endpoint::Kind::Output) graph_.outputs[c.token.ref].line = p.line;
+    } else if (p.token.kind == Endpoint::Kind::Input) {
+      diags_.error("linearity", p.pos, "input '" + graph_.inputs[p.token.ref].name + "' reaches no component");
+    } else if (c.token.kind == Endpoint::Kind::Output) {
+      diags_.error("linearity", c.pos, "output '" + graph_.outputs[c.token.ref].name + "' is fed by no component");
+    }
+  }
+  for (TypeHint& h : typeHints_) h.line = netLine(nets, h.node);
+  for (DomainHint& h : domainHints_) {
+    if (h.line == kNone) h.line = netLine(nets, h.node);
+  }
+}
+
+void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
+  FlatLine& l = graph_.lines[line];
+  l.source = p.token;
+  if (p.token.kind == Endpoint::Kind::Input) graph_.inputs[p.token.ref].line = line;
+  if (p.token.kind != Endpoint::Kind::Choose) return;
+  const FlatInstance& inst = graph_.instances[l.instance];
+  const BaseComponent& base = catalog_.at(inst.base);
+  const LineSig* sig = graph_.signature(catalog_, line);
+  if (!sig || !sig->choosable) {
+    std::string choosables;
+    for (const LineSig& s : base.lines) {
+      if (s.choosable) choosables += (choosables.empty() ? "" : ", ") + s.name;
+    }
+    diags_.error("not-choosable", p.pos,
+                 "input '" + graph_.lineName(catalog_, line) + "' of " + base.name + " " + inst.path +
+                     " is not choosable" +
+                     (choosables.empty() ? "" : " (" + base.name + "'s choosable inputs: " + choosables + ")"));
+  }
+}
+
+uint32_t Elaborator::netLine(const std::vector<NetNode>& nets, uint32_t node) {
+  if (node == kNone) return kNone;
+  const NetNode& net = nets[uf_.find(node)];
+  if (net.consumer.kind == Attachment::Kind::Line) return net.consumer.line;
+  if (net.producer.kind == Attachment::Kind::Line) return net.producer.line;
+  return kNone;
+}
+
+void Elaborator::warnUnusedComponents() {
+  for (const ComponentDef& c : model_.components) {
+    if (!c.fromStd && !used_.count(c.name)) {
+      diags_.warning("unused-component", c.pos, "component '" + c.name + "' is never instantiated");
+    }
+  }
+}
+
+}  // namespace rdc::elab

@@ -1,0 +1,27 @@
+// Elaborator::run: the order of the whole.
+#include "ir/graph/elaborate/elaborator.h"
+#include "ir/graph/elaborate/size.h"
+
+namespace rdc::elab {
+
+std::optional<Graph> Elaborator::run() {
+  size_t errorsBefore = diags_.errorCount();
+  checkComponentNames();
+  if (!globalParams() || !declareDomains()) return std::nullopt;
+  if (!elab::fitsLimits(model_, catalog_, options_, diags_)) return std::nullopt;
+  Scope system;
+  system.def = &model_.system;
+  system.env = globals_;
+  body(system, model_.system.body);
+  if (!aborted_) closeScope(system);
+  if (aborted_ || diags_.errorCount() > errorsBefore) return std::nullopt;
+  connect();
+  if (diags_.errorCount() > errorsBefore) return std::nullopt;
+  graph_.params = globals_;
+  if (!inferTypes(graph_, catalog_, typeHints_, diags_)) return std::nullopt;
+  if (!inferDomains(graph_, catalog_, domainHints_, !model_.domains.empty(), diags_)) return std::nullopt;
+  warnUnusedComponents();
+  return std::move(graph_);
+}
+
+}  // namespace rdc::elab

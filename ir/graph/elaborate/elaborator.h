@@ -1,0 +1,277 @@
+// The elaborator's parts. Elaboration turns a Model into a Graph: it
+// instantiates components from the system down (items.cpp), evaluates
+// parameters, loop ranges and domains (parameters.cpp), joins the wire names
+// of each scope into nets as bindings are read (nets.cpp), checks at the end
+// of each scope that every wire was produced and consumed once, and joins
+// the nets into lines' sources and sinks (connect.cpp); then types and
+// domains are inferred over the graph (ir/graph/infer.h). Before any of
+// that, size.h refuses a model too large for the limits, and names.h holds
+// the index tuples and name tables all of this looks up.
+//
+// Internal to ir/graph: the public entry point is ir/graph/elaborate.h.
+#pragma once
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
+#include "ir/graph/elaborate/names.h"
+#include "ir/graph/graph.h"
+#include "ir/graph/infer.h"
+#include "ir/model/model.h"
+#include "ir/support/diagnostics.h"
+#include "ir/support/union_find.h"
+
+namespace rdc::elab {
+
+// What is attached at one end of a net: a base line or a source/sink token.
+struct Attachment {
+  enum class Kind : uint8_t { None, Line, Token } kind = Kind::None;
+  uint32_t line = kNone;
+  Endpoint token;
+  Pos pos;
+  bool implicit = false;  // an implicit drop/never added for a dangling composite line
+};
+
+// A net segment: the value flowing through one wire name in one scope.
+// Segments joined by `wire:` items and composite boundaries form one net.
+struct NetNode {
+  Attachment producer, consumer;
+};
+
+enum class Role : uint8_t { Local, OwnInput, OwnOutput };
+
+struct NameInfo {
+  uint32_t node;
+  uint8_t produced = 0, consumed = 0;
+  Role role = Role::Local;
+  Pos firstUse;
+};
+
+// The lines of the composite being elaborated, with their evaluated dims.
+struct OwnLine {
+  const LineDecl* decl;
+  Indices dims;
+  TypeId type;
+  uint32_t typeGroup;  // for a line typed by a type variable: kNone otherwise
+};
+
+// One composite body being elaborated.
+struct Scope {
+  const ComponentDef* def = nullptr;
+  std::string path;  // instance path prefix, "" for the system
+  Env env;
+  std::vector<OwnLine> ownLines;
+  NameTable names;  // an entry's index is its index in infos
+  std::vector<NameInfo> infos;
+  NameTable instanceNames;
+  int depth = 0;
+  // `@ D` on this instance or an enclosing one: where its components live.
+  std::optional<uint32_t> domain;
+  Pos domainPos;
+
+  const OwnLine* ownLine(const std::string& name) const {
+    for (const OwnLine& l : ownLines) {
+      if (l.decl->name == name) return &l;
+    }
+    return nullptr;
+  }
+};
+
+class Elaborator {
+ public:
+  Elaborator(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags)
+      : model_(model), catalog_(catalog), options_(options), diags_(diags) {}
+
+  std::optional<Graph> run();
+
+ private:
+  // ---- parameters and expressions ----
+
+  NameLookup lookupIn(const Env& env);
+
+  static const int64_t* findVar(const Env& env, std::string_view name);
+
+  // The common case of index arithmetic, without building Values. Returns
+  // false on anything unusual, and the general evaluator then reports it.
+  static bool fastInt(const Expr& e, const Env& env, int64_t& out);
+
+  std::optional<int64_t> evalIn(const Env& env, const SourceExpr& e);
+
+  std::optional<int64_t> evalParam(const Env& env, const SourceExpr& e, const std::string& name);
+
+  bool globalParams();
+
+  bool declareDomains();
+
+  std::optional<uint32_t> domainId(const Env& env, const DomainRef& ref);
+
+  void checkComponentNames();
+
+  // ---- budget ----
+
+  bool spend(uint64_t units, Pos pos);
+
+  // ---- nets ----
+
+  uint32_t newNode();
+
+  uint32_t tokenNode(const Term& term, Scope& scope, const Indices& stars, bool asSource);
+
+  // Evaluates a term's indices, substituting `*` by the star values (or
+  // appending them all when the term has no `*`).
+  std::optional<Indices> termIndices(Scope& scope, const Term& term, const Indices& stars);
+
+  // Finds (or creates) the name a wire term refers to and counts one use.
+  uint32_t wireUse(Scope& scope, const Term& term, const Indices& stars, bool produce);
+
+  uint32_t nameId(const std::string& name);
+  // Terms are interned once; their names are looked up by address after that.
+  uint32_t nameId(const Term& term);
+
+  std::string spell(const NameKey& key) const;
+
+  // Resolves the source side of a binding: the net the value comes from.
+  uint32_t source(Scope& scope, const Term& term, const Indices& stars);
+
+  // Resolves the destination side of a binding: the net the value goes to.
+  uint32_t destination(Scope& scope, const Term& term, const Indices& stars);
+
+  uint32_t withDomain(Scope& scope, const Term& term, uint32_t node);
+
+  void attach(uint32_t node, bool asProducer, uint32_t line, Pos pos);
+
+  // ---- bindings ----
+
+  // Calls `each(element, stars)` for every scalar element a binding covers.
+  // A key index that is a fresh name ranges over its dimension; dimensions
+  // the key leaves out are enumerated as `*` values for the terms.
+  template <typename Each>
+  bool forEachElement(Scope& scope, const Binding& b, const Indices& dims, Each each) {
+    if (b.keyIndices.size() > dims.size()) {
+      diags_.error("index-range", b.pos,
+                   "line '" + b.line + "' has " + std::to_string(dims.size()) + " dimensions, indexed with " +
+                       std::to_string(b.keyIndices.size()));
+      return false;
+    }
+    Indices fixed(b.keyIndices.size(), -1);  // -1: a fresh loop variable
+    for (size_t k = 0; k < b.keyIndices.size(); ++k) {
+      const Expr& e = *b.keyIndices[k].expr;
+      if (e.kind == Expr::Kind::Name && !findVar(scope.env, e.text)) continue;
+      auto v = evalIn(scope.env, b.keyIndices[k]);
+      if (!v) return false;
+      if (*v < 0 || *v >= dims[k]) {
+        diags_.error(
+            "index-range", b.keyIndices[k].pos,
+            "index " + std::to_string(*v) + " of line '" + b.line + "' is outside 0.." + std::to_string(dims[k]));
+        return false;
+      }
+      fixed[k] = *v;
+    }
+    Indices element(dims.size(), 0);
+    Indices free;  // positions the odometer advances
+    for (size_t k = 0; k < dims.size(); ++k) {
+      if (k < fixed.size() && fixed[k] >= 0) {
+        element[k] = fixed[k];
+      } else {
+        if (dims[k] == 0) return true;  // an empty bundle has no elements
+        free.push_back(static_cast<int64_t>(k));
+      }
+    }
+    size_t envMark = scope.env.size();
+    while (true) {
+      for (size_t k = 0; k < fixed.size(); ++k) {
+        if (fixed[k] < 0) scope.env.emplace_back(b.keyIndices[k].expr->text, element[k]);
+      }
+      bool ok = each(element, element.tail(fixed.size()));
+      scope.env.resize(envMark);
+      if (!ok || aborted_) return false;
+      size_t f = free.size();
+      while (f > 0) {
+        size_t k = static_cast<size_t>(free[f - 1]);
+        if (++element[k] < dims[k]) break;
+        element[k] = 0;
+        --f;
+      }
+      if (f == 0) return true;
+    }
+  }
+
+  std::string componentLabel(const Scope& scope) const;
+
+  // ---- items ----
+
+  void body(Scope& scope, const std::vector<Item>& items);
+
+  void forBox(Scope& scope, const Item& item, size_t loop);
+
+  void wireItem(Scope& scope, const Item& item);
+
+  // Joins two net segments into one net (a wire item or a composite boundary).
+  void join(uint32_t a, uint32_t b, Pos) { uf_.unite(a, b); }
+
+  std::string instancePath(Scope& scope, const Item& item);
+
+  void instance(Scope& scope, const Item& item);
+
+  bool checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args);
+
+  void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
+                    const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
+
+  bool fnExpression(Scope& scope, const Item& item, FnBody& fn);
+
+  void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
+                         const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
+
+  // ---- closing scopes and connecting nets ----
+
+  // Checks that every wire of a finished scope was produced and consumed
+  // exactly once; a composite's unused own ends are dangling (a warning).
+  void closeScope(Scope& scope);
+
+  // Turns nets into line-to-line wires and token endpoints.
+  void connect();
+
+  void sourceToken(const Attachment& p, uint32_t line);
+
+  uint32_t netLine(const std::vector<NetNode>& nets, uint32_t node);
+
+  void warnUnusedComponents();
+
+  struct DomainFamily {
+    std::string name;
+    int64_t size;
+    uint32_t first;
+    bool scalar;
+  };
+
+  const Model& model_;
+  const Catalog& catalog_;
+  const ElabOptions& options_;
+  DiagnosticSink& diags_;
+  Graph graph_;
+  Env globals_;
+  std::vector<DomainFamily> families_;
+  std::vector<NetNode> nodes_;
+  UnionFind uf_;
+  std::unordered_map<std::string, uint32_t> nameIds_;
+  std::vector<std::string> names_;
+  std::unordered_map<const Term*, uint32_t> termNameIds_;
+  std::set<std::string> inputNames_, outputNames_, used_, danglingReported_;
+  std::vector<TypeHint> typeHints_;
+  std::vector<DomainHint> domainHints_;
+  uint64_t work_ = 0;
+  uint32_t nextTypeGroup_ = 0;
+  bool aborted_ = false;
+};
+
+}  // namespace rdc::elab

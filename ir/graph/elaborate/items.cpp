@@ -1,0 +1,368 @@
+// Items: for boxes, wires, and instances of base and composite components.
+#include "ir/graph/elaborate/elaborator.h"
+
+namespace rdc::elab {
+
+void Elaborator::body(Scope& scope, const std::vector<Item>& items) {
+  for (const Item& item : items) {
+    if (aborted_) return;
+    switch (item.kind) {
+      case Item::Kind::For:
+        forBox(scope, item, 0);
+        break;
+      case Item::Kind::Wire:
+        wireItem(scope, item);
+        break;
+      case Item::Kind::Instance:
+        instance(scope, item);
+        break;
+    }
+  }
+}
+
+void Elaborator::forBox(Scope& scope, const Item& item, size_t loop) {
+  if (loop == item.loops.size()) {
+    body(scope, item.body);
+    return;
+  }
+  const LoopVar& var = item.loops[loop];
+  auto lo = evalIn(scope.env, var.lo);
+  auto hi = lo ? evalIn(scope.env, var.hi) : std::nullopt;
+  if (!hi) return;
+  // A range beyond the size limit cannot elaborate: fail before iterating.
+  if (*hi > *lo && static_cast<uint64_t>(*hi - *lo) > options_.maxLines && !spend(*hi - *lo, var.hi.pos)) return;
+  for (int64_t i = *lo; i < *hi && !aborted_; ++i) {
+    if (!spend(1, item.pos)) return;
+    scope.env.emplace_back(var.name, i);
+    forBox(scope, item, loop + 1);
+    scope.env.pop_back();
+  }
+}
+
+void Elaborator::wireItem(Scope& scope, const Item& item) {
+  // A bundle wired whole (`wire: dlvr -> out'`) covers every element of
+  // the composite's own line on either side.
+  Indices dims;
+  for (const Term* t : {&item.from, &item.to}) {
+    const OwnLine* own = t->kind == Term::Kind::Wire ? scope.ownLine(t->name) : nullptr;
+    if (own && dims.empty() && t->indices.size() < own->dims.size()) dims = own->dims.tail(t->indices.size());
+  }
+  Binding b;
+  b.pos = item.pos;
+  b.line = "wire";
+  forEachElement(scope, b, dims, [&](const Indices&, const Indices& stars) {
+    uint32_t from = source(scope, item.from, stars);
+    uint32_t to = destination(scope, item.to, stars);
+    if (from != kNone && to != kNone) join(from, to, item.pos);
+    return spend(1, item.pos);
+  });
+}
+
+std::string Elaborator::instancePath(Scope& scope, const Item& item) {
+  Indices indices;
+  if (item.indices.size() > Indices::kMax) {
+    diags_.error("index-range", item.pos, "at most " + std::to_string(Indices::kMax) + " indices are supported");
+    return "";
+  }
+  for (const SourceExpr& e : item.indices) {
+    auto v = evalIn(scope.env, e);
+    if (!v) return "";
+    if (*v < 0 || *v > Indices::kLargest) {
+      diags_.error("index-range", e.pos, "instance index " + std::to_string(*v) + " is out of range");
+      return "";
+    }
+    indices.push_back(*v);
+  }
+  std::string local = item.name + indexSuffix(indices);
+  if (!scope.instanceNames.insert({nameId(item.name), false, indices}).second) {
+    diags_.error("duplicate-name", item.pos, "instance '" + local + "' is defined twice in " + componentLabel(scope));
+    return "";
+  }
+  return scope.path.empty() ? local : scope.path + "." + local;
+}
+
+void Elaborator::instance(Scope& scope, const Item& item) {
+  std::string path = instancePath(scope, item);
+  if (path.empty()) return;
+  std::vector<int64_t> args;
+  for (const SourceExpr& a : item.args) {
+    auto v = evalIn(scope.env, a);
+    if (!v) return;
+    args.push_back(*v);
+  }
+  std::optional<uint32_t> domain = scope.domain;
+  Pos domainPos = scope.domainPos;
+  if (item.domain) {
+    domain = domainId(scope.env, *item.domain);
+    domainPos = item.domain->pos;
+    if (!domain) return;
+  }
+  if (auto base = catalog_.find(item.component)) {
+    baseInstance(scope, item, *base, path, args, domain, domainPos);
+  } else if (const ComponentDef* def = model_.findComponent(item.component)) {
+    used_.insert(def->name);
+    compositeInstance(scope, item, *def, path, args, domain, domainPos);
+  } else {
+    diags_.error("unknown-component", item.pos, "unknown component '" + item.component + "'");
+  }
+}
+
+bool Elaborator::checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args) {
+  if (args.size() != base.valueParams.size()) {
+    std::string want;
+    for (const std::string& p : base.valueParams) want += (want.empty() ? "" : ", ") + p;
+    diags_.error("bad-param", item.pos,
+                 base.name + " takes " + std::to_string(base.valueParams.size()) + " parameter(s)" +
+                     (want.empty() ? "" : " <" + want + ">") + ", got " + std::to_string(args.size()));
+    return false;
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& p = base.valueParams[i];
+    if (base.isBundleSize(i) && (args[i] < 1 || static_cast<uint64_t>(args[i]) > options_.maxLines)) {
+      diags_.error("bad-param", item.args[i].pos,
+                   base.name + "'s " + p + " must be between 1 and the size limit, got " + std::to_string(args[i]));
+      return false;
+    }
+  }
+  if (auto problem = base.checkParams ? base.checkParams(args) : std::nullopt) {
+    diags_.error("bad-param", item.args[problem->param].pos, problem->message);
+    return false;
+  }
+  return true;
+}
+
+void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
+                  const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
+  const BaseComponent& base = catalog_.at(baseIndex);
+  if (!checkBaseArgs(item, base, args)) return;
+  if (item.fnExpr && !base.variadicArgs) {
+    diags_.error("syntax", item.fnExpr->pos, "only Fn instances take an `expr`");
+    return;
+  }
+  FlatInstance inst;
+  inst.path = path;
+  inst.base = baseIndex;
+  inst.args = args;
+  inst.pos = item.pos;
+  inst.firstLine = static_cast<uint32_t>(graph_.lines.size());
+  // The instance's line layout: one block per signature line.
+  struct Block {
+    const std::string* name;
+    uint16_t sig;
+    int64_t size;
+    uint32_t first;
+  };
+  std::vector<Block> blocks;
+  uint32_t next = inst.firstLine;
+  FnBody fn;
+  if (base.variadicArgs) {
+    if (!item.fnExpr) {
+      diags_.error("syntax", item.pos, "an Fn instance needs `expr: ...`");
+      return;
+    }
+    for (const Binding& b : item.bindings) {
+      if (b.line == "r") continue;
+      if (!b.keyIndices.empty()) {
+        diags_.error("index-range", b.pos, "Fn argument lines are scalar");
+        return;
+      }
+      fn.args.push_back(b.line);
+      blocks.push_back({&b.line, static_cast<uint16_t>(blocks.size()), 0, next++});
+    }
+    blocks.push_back({&base.lines[0].name, static_cast<uint16_t>(blocks.size()), 0, next++});
+    if (!fnExpression(scope, item, fn)) return;
+    inst.fn = static_cast<uint32_t>(graph_.fns.size());
+    graph_.fns.push_back(std::move(fn));
+  } else {
+    for (size_t s = 0; s < base.lines.size(); ++s) {
+      const LineSig& sig = base.lines[s];
+      int64_t size = sig.sizeParam < 0 ? 0 : args[sig.sizeParam];
+      blocks.push_back({&sig.name, static_cast<uint16_t>(s), size, next});
+      next += static_cast<uint32_t>(std::max<int64_t>(size, 1));
+    }
+  }
+  if (!spend(next - inst.firstLine, item.pos)) return;
+  inst.lineCount = next - inst.firstLine;
+  uint32_t instId = static_cast<uint32_t>(graph_.instances.size());
+  for (const Block& blk : blocks) {
+    for (int64_t e = 0; e < std::max<int64_t>(blk.size, 1); ++e) {
+      FlatLine line;
+      line.instance = instId;
+      line.sig = blk.sig;
+      line.element = static_cast<uint32_t>(e);
+      line.pos = item.pos;
+      graph_.lines.push_back(line);
+    }
+  }
+  std::vector<uint8_t> bound(inst.lineCount, 0);
+  for (const Binding& b : item.bindings) {
+    auto blk = std::find_if(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; });
+    if (blk == blocks.end()) {
+      diags_.error("unknown-line", b.pos, base.name + " has no line '" + b.line + "'");
+      continue;
+    }
+    Indices dims;
+    if (blk->size > 0) dims.push_back(blk->size);
+    forEachElement(scope, b, dims, [&](const Indices& element, const Indices& stars) {
+      uint32_t id = blk->first + static_cast<uint32_t>(element.empty() ? 0 : element[0]);
+      if (bound[id - inst.firstLine]++) {
+        diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
+        return false;
+      }
+      graph_.lines[id].pos = b.pos;
+      attach(source(scope, b.in, stars), false, id, b.in.pos);
+      attach(destination(scope, b.out, stars), true, id, b.out.pos);
+      // A cross-domain component lives where it sends from.
+      bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
+      if (domain && local) domainHints_.push_back({kNone, id, *domain, domainPos});
+      return true;
+    });
+  }
+  for (const Block& blk : blocks) {
+    for (int64_t e = 0; e < std::max<int64_t>(blk.size, 1); ++e) {
+      if (!bound[blk.first - inst.firstLine + e]) {
+        diags_.error("linearity", item.pos,
+                     "line '" + *blk.name + (blk.size ? "[" + std::to_string(e) + "]" : "") + "' of " + base.name +
+                         " " + item.name + " is not bound (every line needs a source and a destination)");
+        break;
+      }
+    }
+  }
+  graph_.instances.push_back(std::move(inst));
+}
+
+bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
+  fn.text = item.fnExpr->text;
+  fn.expr = item.fnExpr->expr;
+  for (const std::string& name : freeNames(*fn.expr)) {
+    if (std::find(fn.args.begin(), fn.args.end(), name) != fn.args.end()) continue;
+    auto v = lookupIn(scope.env)(name);
+    if (!v) {
+      diags_.error("unknown-name", item.fnExpr->pos,
+                   "Fn expression reads '" + name + "', which is neither an argument line nor a parameter");
+      return false;
+    }
+    fn.consts.emplace_back(name, v->i);
+  }
+  return true;
+}
+
+void Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
+                       const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
+  if (item.fnExpr) {
+    diags_.error("syntax", item.fnExpr->pos, "only Fn instances take an `expr`");
+    return;
+  }
+  if (outer.depth + 1 > options_.maxDepth) {
+    diags_.error("recursion-limit", item.pos,
+                 "components nested more than " + std::to_string(options_.maxDepth) + " deep (is '" + def.name +
+                     "' recursive?)");
+    aborted_ = true;
+    return;
+  }
+  Scope inner;
+  inner.def = &def;
+  inner.path = path;
+  inner.depth = outer.depth + 1;
+  inner.env = globals_;
+  inner.domain = domain;
+  inner.domainPos = domainPos;
+  if (args.size() > def.params.size()) {
+    diags_.error("bad-param", item.pos,
+                 def.name + " takes " + std::to_string(def.params.size()) + " parameter(s), got " +
+                     std::to_string(args.size()));
+    return;
+  }
+  for (size_t i = 0; i < def.params.size(); ++i) {
+    const ParamDecl& p = def.params[i];
+    std::optional<int64_t> v;
+    if (i < args.size()) {
+      v = args[i];
+      if (*v < 0) {
+        diags_.error("bad-param", item.args[i].pos,
+                     "parameter '" + p.name + "' of " + def.name + " is negative (" + std::to_string(*v) + ")");
+        return;
+      }
+    } else if (p.value) {
+      v = evalParam(inner.env, *p.value, p.name);
+    } else {
+      diags_.error("bad-param", item.pos, def.name + " needs a value for parameter '" + p.name + "'");
+    }
+    if (!v) return;
+    inner.env.emplace_back(p.name, *v);
+  }
+  // Each instance gets fresh type variables: lines typed `T` share one.
+  uint32_t groupBase = nextTypeGroup_;
+  nextTypeGroup_ += static_cast<uint32_t>(def.typeParams.size());
+  for (const LineDecl& decl : def.lines) {
+    OwnLine own{&decl, {}, 0, kNone};
+    auto var = std::find(def.typeParams.begin(), def.typeParams.end(), decl.typeText);
+    if (var != def.typeParams.end()) {
+      own.typeGroup = groupBase + static_cast<uint32_t>(var - def.typeParams.begin());
+    } else {
+      std::string error;
+      auto type = graph_.types.parse(decl.typeText, &error);
+      if (!type) {
+        diags_.error("type-mismatch", decl.pos, "line '" + decl.name + "': " + error);
+        return;
+      }
+      own.type = *type;
+    }
+    if (decl.dims.size() > Indices::kMax) {
+      diags_.error("index-range", decl.pos, "at most " + std::to_string(Indices::kMax) + " dimensions are supported");
+      return;
+    }
+    for (const SourceExpr& d : decl.dims) {
+      auto n = evalParam(inner.env, d, "dimension of " + decl.name);
+      if (!n) return;
+      if (static_cast<uint64_t>(*n) > options_.maxLines) {
+        spend(*n, d.pos);
+        return;
+      }
+      own.dims.push_back(*n);
+    }
+    inner.ownLines.push_back(std::move(own));
+  }
+  // Bind each of the composite's lines to nets of the outer scope.
+  std::vector<std::set<Indices>> bound(inner.ownLines.size());
+  for (const Binding& b : item.bindings) {
+    auto own = std::find_if(inner.ownLines.begin(), inner.ownLines.end(),
+                            [&](const OwnLine& l) { return l.decl->name == b.line; });
+    if (own == inner.ownLines.end()) {
+      diags_.error("unknown-line", b.pos, "component '" + def.name + "' has no line '" + b.line + "'");
+      continue;
+    }
+    size_t lineIndex = own - inner.ownLines.begin();
+    forEachElement(outer, b, own->dims, [&](const Indices& element, const Indices& stars) {
+      if (!bound[lineIndex].insert(element).second) {
+        diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
+        return false;
+      }
+      uint32_t in = source(outer, b.in, stars);
+      uint32_t out = destination(outer, b.out, stars);
+      if (in == kNone || out == kNone) return true;
+      NameKey inKey{nameId(b.line), false, element}, outKey{nameId(b.line), true, element};
+      inner.names.insert(inKey);
+      inner.infos.push_back({in, 1, 0, Role::OwnInput, b.pos});
+      inner.names.insert(outKey);
+      inner.infos.push_back({out, 0, 1, Role::OwnOutput, b.pos});
+      typeHints_.push_back({in, own->type, b.pos, kNone, own->typeGroup});
+      typeHints_.push_back({out, own->type, b.pos, kNone, own->typeGroup});
+      return spend(1, b.pos);
+    });
+  }
+  for (size_t i = 0; i < inner.ownLines.size(); ++i) {
+    uint64_t total = 1;
+    for (int64_t d : inner.ownLines[i].dims) total *= static_cast<uint64_t>(d);
+    if (bound[i].size() < total) {
+      diags_.error("linearity", item.pos,
+                   "line '" + inner.ownLines[i].decl->name + "' of " + def.name + " " + item.name + " is not bound" +
+                       (total > 1 ? " (or only partly)" : ""));
+      return;
+    }
+  }
+  body(inner, def.body);
+  if (!aborted_) closeScope(inner);
+}
+
+}  // namespace rdc::elab

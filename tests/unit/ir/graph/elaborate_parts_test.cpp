@@ -1,0 +1,51 @@
+// The elaborator's parts on their own: the name table and the size check.
+#include <gtest/gtest.h>
+
+#include "ir/graph/elaborate/names.h"
+#include "ir/graph/elaborate/size.h"
+#include "ir/model/frontend.h"
+#include "tests/unit/test_support.h"
+
+namespace rdc {
+namespace {
+
+TEST(NameTable, IndexesByInsertionAndFindsAgainAcrossGrowth) {
+  elab::NameTable table;
+  std::vector<elab::NameKey> keys;
+  for (uint32_t name = 0; name < 50; ++name) {
+    for (int64_t i = 0; i < 40; ++i) keys.push_back({name, i % 2 == 0, elab::Indices(1, i)});
+  }
+  for (uint32_t k = 0; k < keys.size(); ++k) {
+    auto [index, fresh] = table.insert(keys[k]);
+    EXPECT_TRUE(fresh);
+    EXPECT_EQ(index, k);
+  }
+  for (uint32_t k = 0; k < keys.size(); ++k) {
+    auto [index, fresh] = table.insert(keys[k]);
+    EXPECT_FALSE(fresh);
+    ASSERT_EQ(index, k);
+    EXPECT_TRUE(table.key(index) == keys[k]);
+  }
+  // Same name and indices, other end: another entry.
+  EXPECT_TRUE(table.insert({0, true, elab::Indices(1, 1)}).second);
+}
+
+TEST(SizeCheck, RefusesAtTheLoopResponsibleAndAcceptsWhatFits) {
+  std::string text = test::readFile(RDC_SOURCE_DIR "/examples/bracha/bracha.rdc.yaml");
+  DiagnosticSink diags;
+  auto model = parseModelYaml(text, "bracha.rdc.yaml", diags);
+  ASSERT_TRUE(model);
+  Catalog catalog = Catalog::standard();
+  ElabOptions options;
+  EXPECT_TRUE(elab::fitsLimits(*model, catalog, options, diags));
+  EXPECT_FALSE(diags.hasErrors());
+  options.maxLines = 100;  // Bracha at n = 4 has more than 100 lines
+  EXPECT_FALSE(elab::fitsLimits(*model, catalog, options, diags));
+  ASSERT_EQ(diags.errorCount(), 1u);
+  EXPECT_EQ(diags.all().back().code, "size-limit");
+  EXPECT_NE(diags.all().back().message.find("`for:"), std::string::npos) << diags.all().back().message;
+  EXPECT_EQ(elab::stepLimit(options), 8 * 100 + 1'000'000u);
+}
+
+}  // namespace
+}  // namespace rdc
