@@ -132,7 +132,7 @@ bool Elaborator::checkBaseArgs(const Item& item, const BaseComponent& base, cons
 }
 
 void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
-                  const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
+                              const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
   const BaseComponent& base = catalog_.at(baseIndex);
   if (!checkBaseArgs(item, base, args)) return;
   if (item.fnExpr && !base.variadicArgs) {
@@ -248,7 +248,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
 }
 
 void Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
-                       const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
+                                   const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
   if (item.fnExpr) {
     diags_.error("syntax", item.fnExpr->pos, "only Fn instances take an `expr`");
     return;
@@ -268,9 +268,9 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
   inner.domain = domain;
   inner.domainPos = domainPos;
   if (args.size() > def.params.size()) {
-    diags_.error("bad-param", item.pos,
-                 def.name + " takes " + std::to_string(def.params.size()) + " parameter(s), got " +
-                     std::to_string(args.size()));
+    diags_.error(
+        "bad-param", item.pos,
+        def.name + " takes " + std::to_string(def.params.size()) + " parameter(s), got " + std::to_string(args.size()));
     return;
   }
   for (size_t i = 0; i < def.params.size(); ++i) {

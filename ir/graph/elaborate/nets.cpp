@@ -160,9 +160,9 @@ uint32_t Elaborator::wireUse(Scope& scope, const Term& term, const Indices& star
   uint8_t& count = produce ? info.produced : info.consumed;
   if (count >= 1) {
     const char* what = produce ? "produced" : "consumed";
-    diags_.error("linearity", term.pos,
-                 "wire '" + display() + "' is " + what +
-                     " more than once (wires are linear; copy with Def, discard with drop)");
+    diags_.error(
+        "linearity", term.pos,
+        "wire '" + display() + "' is " + what + " more than once (wires are linear; copy with Def, discard with drop)");
     return kNone;
   }
   ++count;

@@ -102,9 +102,8 @@ bool Elaborator::declareDomains() {
       auto n = evalParam(globals_, *d.size, d.name);
       if (!n) return false;
       if (static_cast<uint64_t>(*n) > options_.maxLines) {
-        diags_.error(
-            "size-limit", d.size->pos,
-            "domain family '" + d.name + "' has " + std::to_string(*n) + " members, more than the size limit");
+        diags_.error("size-limit", d.size->pos,
+                     "domain family '" + d.name + "' has " + std::to_string(*n) + " members, more than the size limit");
         return false;
       }
       family.size = *n;

@@ -42,15 +42,13 @@ int Runner::split(uint64_t seed) {
 }
 
 std::vector<uint32_t> Runner::wholeLines(const Graph& part) {
-  if (wholeByPath_.empty()) {
-    for (uint32_t l = 0; l < graph_.lines.size(); ++l) wholeByPath_.emplace(graph_.linePath(catalog_, l), l);
+  if (!wholeIndex_) {
+    wholeIndex_.emplace(graph_, catalog_);
     for (uint32_t i = 0; i < graph_.instances.size(); ++i) instanceByPath_.emplace(graph_.instances[i].path, i);
   }
   std::vector<uint32_t> map(part.lines.size(), kNone);
-  for (uint32_t l = 0; l < part.lines.size(); ++l) {
-    auto it = wholeByPath_.find(part.linePath(catalog_, l));
-    if (it != wholeByPath_.end()) map[l] = it->second;
-  }
+  for (uint32_t l = 0; l < part.lines.size(); ++l)
+    map[l] = wholeIndex_->find(part.linePath(catalog_, l)).value_or(kNone);
   return map;
 }
 

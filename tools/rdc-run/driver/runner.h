@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ir/graph/line_index.h"
 #include "ir/io/ir_io.h"
 #include "ir/io/trace_io.h"
 #include "tools/rdc-run/driver/run.h"
@@ -139,7 +140,8 @@ class Runner {
   std::vector<std::optional<run::Replayed>> replayed_;
   uint64_t replaySeed_ = 0;
   // The whole model's lines and instances by path, made on first use by --split.
-  std::unordered_map<std::string, uint32_t> wholeByPath_, instanceByPath_;
+  std::optional<LineIndex> wholeIndex_;
+  std::unordered_map<std::string, uint32_t> instanceByPath_;
 };
 
 }  // namespace rdc::run
