@@ -4,6 +4,7 @@
 A file may include headers of its own layer and of the layers below it, never
 above; no tool includes another tool's code; the engine sees no Cap'n Proto.
 Prints every include that breaks a rule and exits 1, or exits 0 silently.
+Usage: layering.py [ROOT] (default: this repository).
 """
 import os
 import re
@@ -33,14 +34,14 @@ def tool_of(path):
     return next((t for t in TOOLS if path.startswith(t + "/")), None)
 
 
-def violations():
+def violations(root):
     for top in ("ir", "tools"):
-        for folder, _, files in os.walk(os.path.join(ROOT, top)):
+        for folder, _, files in sorted(os.walk(os.path.join(root, top))):
             for name in sorted(files):
                 if not name.endswith((".h", ".cpp")):
                     continue
-                path = os.path.relpath(os.path.join(folder, name), ROOT)
-                with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+                path = os.path.relpath(os.path.join(folder, name), root)
+                with open(os.path.join(root, path), encoding="utf-8") as f:
                     text = f.read()
                 for bracket, target in INCLUDE.findall(text):
                     problem = check(path, bracket, target)
@@ -67,7 +68,7 @@ def check(path, bracket, target):
 
 
 def main():
-    found = list(violations())
+    found = list(violations(sys.argv[1] if len(sys.argv) > 1 else ROOT))
     for line in found:
         print(line)
     return 1 if found else 0
