@@ -94,10 +94,9 @@ class Elaborator {
   std::optional<Graph> run();
 
  private:
-  // ---- parameters and expressions ----
+  // ---- parameters and expressions (parameters.cpp) ----
 
   NameLookup lookupIn(const Env& env);
-
   static const int64_t* findVar(const Env& env, std::string_view name);
 
   // The common case of index arithmetic, without building Values. Returns
@@ -105,25 +104,19 @@ class Elaborator {
   static bool fastInt(const Expr& e, const Env& env, int64_t& out);
 
   std::optional<int64_t> evalIn(const Env& env, const SourceExpr& e);
-
   std::optional<int64_t> evalParam(const Env& env, const SourceExpr& e, const std::string& name);
-
   bool globalParams();
-
   bool declareDomains();
-
   std::optional<uint32_t> domainId(const Env& env, const DomainRef& ref);
-
   void checkComponentNames();
 
-  // ---- budget ----
+  // ---- budget (parameters.cpp) ----
 
   bool spend(uint64_t units, Pos pos);
 
-  // ---- nets ----
+  // ---- nets (nets.cpp) ----
 
   uint32_t newNode();
-
   uint32_t tokenNode(const Term& term, Scope& scope, const Indices& stars, bool asSource);
 
   // Evaluates a term's indices, substituting `*` by the star values (or
@@ -146,10 +139,9 @@ class Elaborator {
   uint32_t destination(Scope& scope, const Term& term, const Indices& stars);
 
   uint32_t withDomain(Scope& scope, const Term& term, uint32_t node);
-
   void attach(uint32_t node, bool asProducer, uint32_t line, Pos pos);
 
-  // ---- bindings ----
+  // ---- bindings (nets.cpp) ----
 
   // Calls `each(element, stars)` for every scalar element a binding covers.
   // A key index that is a fresh name ranges over its dimension; dimensions
@@ -207,21 +199,17 @@ class Elaborator {
 
   std::string componentLabel(const Scope& scope) const;
 
-  // ---- items ----
+  // ---- items (items.cpp) ----
 
   void body(Scope& scope, const std::vector<Item>& items);
-
   void forBox(Scope& scope, const Item& item, size_t loop);
-
   void wireItem(Scope& scope, const Item& item);
 
   // Joins two net segments into one net (a wire item or a composite boundary).
   void join(uint32_t a, uint32_t b, Pos) { uf_.unite(a, b); }
 
   std::string instancePath(Scope& scope, const Item& item);
-
   void instance(Scope& scope, const Item& item);
-
   bool checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args);
 
   void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
@@ -232,7 +220,7 @@ class Elaborator {
   void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
                          const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
 
-  // ---- closing scopes and connecting nets ----
+  // ---- closing scopes and connecting nets (connect.cpp) ----
 
   // Checks that every wire of a finished scope was produced and consumed
   // exactly once; a composite's unused own ends are dangling (a warning).
@@ -242,9 +230,7 @@ class Elaborator {
   void connect();
 
   void sourceToken(const Attachment& p, uint32_t line);
-
   uint32_t netLine(const std::vector<NetNode>& nets, uint32_t node);
-
   void warnUnusedComponents();
 
   struct DomainFamily {
