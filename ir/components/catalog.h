@@ -1,7 +1,7 @@
 // The base component catalog: every primitive's signature, type and value
 // parameters, choosable inputs with their rules, domain rule, dependency
 // ("needs") structure, forward semantics and inverse. Each component is
-// defined once, in its own file under base/ (see base/README.md); every
+// defined once, in its own file under base/ (docs/development.md says how); every
 // tool reads it from here and matches no component or line by name.
 #pragma once
 
