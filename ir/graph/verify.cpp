@@ -39,6 +39,12 @@ class GraphVerifier {
     const std::string who = instanceName(i);
     if (inst.base >= catalog_.all().size()) throw Fault{who + ": unknown base component " + std::to_string(inst.base)};
     const BaseComponent& base = catalog_.at(inst.base);
+    // Paths name lines in traces, which refuse control characters: a path
+    // a trace could not carry is refused here, before a run writes one.
+    if (inst.path.empty() || std::any_of(inst.path.begin(), inst.path.end(),
+                                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+      throw Fault{who + ": an empty path, or one with control characters"};
+    }
     if (inst.args.size() != base.valueParams.size()) {
       throw Fault{who + " (" + base.name + "): " + std::to_string(inst.args.size()) + " arguments, the catalog says " +
                   std::to_string(base.valueParams.size())};

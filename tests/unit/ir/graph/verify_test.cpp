@@ -108,6 +108,7 @@ TEST(VerifyGraph, FindsEachKindOfInconsistency) {
        },
        "reads 'zz'"},
       {"two instances of one path", [&](Graph& x) { x.instances[1].path = x.instances[0].path; }, "path"},
+      {"a control character in a path", [&](Graph& x) { x.instances[0].path += "\x01"; }, "control characters"},
   };
   for (const Case& c : cases) {
     Graph broken = g;
