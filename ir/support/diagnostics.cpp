@@ -46,7 +46,7 @@ std::string DiagnosticSink::location(const Pos& pos) const {
 std::string DiagnosticSink::formatText() const {
   std::string out;
   for (const Diagnostic& d : diagnostics_) {
-    out += location(d.pos) + ": " + severityName(d.severity) + ": " + printable(d.message);
+    out += printable(location(d.pos)) + ": " + severityName(d.severity) + ": " + printable(d.message);
     if (d.severity != Severity::Note) out += " [" + d.code + "]";
     out += "\n";
   }

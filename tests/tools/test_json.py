@@ -125,6 +125,11 @@ class HostileNames(unittest.TestCase):
                 self.assertEqual(diagnostics[0]["file"], os.path.join(self.dir, 'bad "q\\ é \x01 \ufffd.rdc.yaml'))
                 self.assertEqual((diagnostics[0]["line"], diagnostics[0]["col"]), (2, 2))
                 self.assertIn("'k\"\\\x01é'", diagnostics[0]["message"])
+        # As text, the same diagnostic shows the file name's control byte escaped, never raw.
+        proc = subprocess.run([LINT, path], capture_output=True, timeout=60)
+        self.assertEqual(proc.returncode, 2)
+        self.assertNotIn(b"\x01", proc.stderr)
+        self.assertIn(b"bad \"q", proc.stderr)
 
 
 if __name__ == "__main__":
