@@ -286,7 +286,7 @@ int run(const Options& options, const Catalog& catalog) {
     }
     return finish(runner.seeds(first, last, shard, shards));
   }
-  uint64_t seed = options.replay.empty() ? options.seed : runner.replaySeed();
+  uint64_t seed = runner.seed();
   if (!options.listen.empty()) return finish(runner.node(seed));
   if (!options.cluster.empty()) return finish(runner.cluster(seed));
   return finish(options.split ? runner.split(seed) : runner.single(seed));

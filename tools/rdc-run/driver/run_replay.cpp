@@ -12,7 +12,6 @@ bool Runner::replayScenario(Scenario& s) {
   if (!trace) return false;
   const TraceHeader& h = trace->header;
   s = Scenario::fromHeader(h);
-  replaySeed_ = h.seed;
   LineIndex index(graph_, catalog_);
   replayed_.assign(graph_.lines.size(), std::nullopt);
   for (const TraceEvent& e : trace->events) {

@@ -54,7 +54,8 @@ class Runner {
   /// One process per domain on this machine, over TCP: the peers file gives
   /// the addresses and the key. Prints the merged run like a simulated one.
   int cluster(uint64_t seed);
-  uint64_t replaySeed() const { return replaySeed_; }
+  /// The seed to run: --seed, or the replayed trace's.
+  uint64_t seed() const { return exact_.seed; }
 
  private:
   // ---- reports (run.cpp) ----
@@ -138,7 +139,6 @@ class Runner {
   Scenario exact_;
   std::vector<bool> correct_;
   std::vector<std::optional<run::Replayed>> replayed_;
-  uint64_t replaySeed_ = 0;
   // The whole model's lines and instances by path, made on first use by --split.
   std::optional<LineIndex> wholeIndex_;
   std::unordered_map<std::string, uint32_t> instanceByPath_;
