@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <map>
-#include <queue>
 
 #include "ir/components/semantics.h"
 #include "ir/io/trace.h"
 #include "ir/support/hash.h"
+#include "tools/rdc-run/engine/facts.h"
 #include "tools/rdc-run/engine/rng.h"
 
 namespace rdc::run {
@@ -66,104 +66,6 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
   return Value::unit();
 }
 
-// What the engine needs to know about each line, worked out once per graph
-// so that runs (many per second) do no name lookups.
-struct GraphFacts {
-  std::vector<const LineSig*> sig;  // null for Fn arguments
-  std::vector<uint8_t> passThrough;
-  // Per line: a choosable input bound to a value source (a constant, an
-  // input or a wire) rather than `choose`. The binding forces the value;
-  // the component's rule still decides when its output is released.
-  std::vector<uint8_t> bound;
-  // Per line: part of the network (a Link, or the gateway input of a cut
-  // one). The network always carries what is sent, demanded or not, so
-  // that a sender behaves the same whether its receiver is in the same
-  // run, another projection or another process.
-  std::vector<uint8_t> network;
-  // Per line: a projection's copy to the network (Send's net), which the
-  // whole model has no line for: not a choice of the model.
-  std::vector<uint8_t> gatewayOut;
-  // Demand: the inputs a demanded output reads, and the inputs a chosen
-  // input's rule reads (CSR: start offsets per line, then line ids).
-  std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
-  // Per chosen input, the line whose statically known value picks one of its
-  // option reads (Select's chosen); per choice read, its option element or -1.
-  std::vector<uint32_t> indexLine;
-  std::vector<int32_t> optionElement;
-  // Per line: the number of options when it is a Select's choice, else 0
-  // (a Byzantine lie about a choice stays among the options).
-  std::vector<int64_t> optionCount;
-
-  GraphFacts(const Graph& graph, const Catalog& catalog) {
-    size_t n = graph.lines.size();
-    sig.resize(n);
-    passThrough.resize(n);
-    bound.resize(n);
-    network.resize(n);
-    gatewayOut.resize(n);
-    indexLine.assign(n, kNone);
-    outStart.push_back(0);
-    choiceStart.push_back(0);
-    std::vector<uint32_t> named;
-    optionCount.assign(n, 0);
-    for (uint32_t l = 0; l < n; ++l) {
-      sig[l] = graph.signature(catalog, l);
-      passThrough[l] = !sig[l] || sig[l]->passThrough;
-      Endpoint::Kind source = graph.lines[l].source.kind;
-      bool input = source == Endpoint::Kind::Input;
-      bool gatewayIn = graph.gatewayIn(l);
-      gatewayOut[l] = graph.gatewayOut(l);
-      network[l] = catalog.at(graph.instances[graph.lines[l].instance].base).domain == DomainRule::Cross || gatewayIn;
-      bound[l] = sig[l] && sig[l]->choosable &&
-                 (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire || (input && !gatewayIn));
-      const FlatInstance& inst = graph.instances[graph.lines[l].instance];
-      if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
-        const BaseComponent& base = catalog.at(inst.base);
-        optionCount[l] = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
-      }
-    }
-    for (uint32_t l = 0; l < n; ++l) {
-      const FlatInstance& inst = graph.instances[graph.lines[l].instance];
-      outReads.push_back(l);
-      if (sig[l] && !sig[l]->passThrough) {
-        for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
-          if (m != l) outReads.push_back(m);
-        }
-      } else if (sig[l]) {
-        for (const std::string& need : sig[l]->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
-      }
-      outStart.push_back(static_cast<uint32_t>(outReads.size()));
-      if ((graph.lines[l].source.kind == Endpoint::Kind::Choose || bound[l]) && sig[l]) {
-        named.clear();
-        for (const std::string& read : sig[l]->choiceReads) graph.linesNamed(catalog, inst, read, named);
-        if (!sig[l]->choiceIndexedBy.empty()) {
-          std::vector<uint32_t> index;
-          graph.linesNamed(catalog, inst, sig[l]->choiceIndexedBy, index);
-          if (index.size() == 1) indexLine[l] = index[0];
-        } else if (indexesAChoice(graph, catalog, inst, *sig[l])) {
-          indexLine[l] = l;  // Select's choice: a known value picks its own option too
-        }
-        for (uint32_t m : named) {
-          choiceReads.push_back(m);
-          bool option = sig[m] && sig[m]->sizeParam >= 0 && indexLine[l] != kNone;
-          optionElement.push_back(option ? static_cast<int32_t>(graph.lines[m].element) : -1);
-        }
-      }
-      choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
-    }
-  }
-
-  // Whether another choice of the instance is indexed by this line's value.
-  static bool indexesAChoice(const Graph& graph, const Catalog& catalog, const FlatInstance& inst,
-                             const LineSig& line) {
-    for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
-      const LineSig* s = graph.signature(catalog, m);
-      if (s && s->choiceIndexedBy == line.name) return true;
-    }
-    return false;
-  }
-};
-
 namespace {
 
 // One pending event. Simultaneous events run arrivals first, then
@@ -171,13 +73,14 @@ namespace {
 struct Pending {
   int64_t time;
   uint8_t phase;  // 0: a line end arrives; 1: an end-of-instant decision
-  uint64_t key;
-  uint32_t target;  // line, or instance for decisions
   bool output;
   How how;
+  uint32_t target;  // line, or instance for decisions
+  uint64_t key;
   uint32_t value;  // index into the value pool
 
-  bool operator>(const Pending& o) const {
+  // The heap's order: the earliest first (std::push_heap keeps the largest on top).
+  bool operator<(const Pending& o) const {
     if (time != o.time) return time > o.time;
     if (phase != o.phase) return phase > o.phase;
     return key > o.key;
@@ -189,21 +92,65 @@ struct LineState {
   int64_t inTime = 0, outTime = 0;
   bool inAvailable = false, outAvailable = false;
   bool inPending = false, outPending = false;  // scheduled, not yet arrived
+  bool touched = false;                        // changed since the workspace was last reset
 };
 
 }  // namespace
 
+// The state of a run, kept between the runs of a Simulator so that a run
+// resets only what the previous one touched: many short runs (a seed
+// sweep) then cost what their events cost, not what the graph costs.
+struct Workspace {
+  std::vector<LineState> lines;
+  std::vector<uint32_t> touchedLines;
+  std::vector<uint8_t> decidePending;                           // per instance
+  std::vector<std::vector<std::pair<Value, int64_t>>> tallies;  // per instance
+  std::vector<uint32_t> touchedInstances;
+  std::vector<uint8_t> instanceTouched;
+  std::vector<Pending> queue;  // a binary heap (std::push_heap)
+  std::vector<Value> values;   // the values of pending events
+  std::vector<uint32_t> freeValues;
+
+  explicit Workspace(const Graph& graph)
+      : lines(graph.lines.size()),
+        decidePending(graph.instances.size(), 0),
+        tallies(graph.instances.size()),
+        instanceTouched(graph.instances.size(), 0) {}
+
+  void reset() {
+    for (uint32_t l : touchedLines) {
+      LineState& s = lines[l];
+      s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = false;
+    }
+    touchedLines.clear();
+    for (uint32_t i : touchedInstances) {
+      decidePending[i] = 0;
+      tallies[i].clear();
+      instanceTouched[i] = 0;
+    }
+    touchedInstances.clear();
+    queue.clear();
+    values.clear();
+    freeValues.clear();
+  }
+
+  void touchInstance(uint32_t i) {
+    if (!instanceTouched[i]) instanceTouched[i] = 1, touchedInstances.push_back(i);
+  }
+};
+
 class Run final : public FireContext {
  public:
-  Run(const Graph& graph, const Catalog& catalog, const GraphFacts& facts, const RunConfig& config)
+  Run(const Graph& graph, const Catalog& catalog, const GraphFacts& facts, const RunConfig& config, Workspace& work)
       : graph_(graph),
         catalog_(catalog),
         facts_(facts),
         config_(config),
-        lines_(graph.lines.size()),
+        work_(work),
+        lines_(work.lines),
         ties_(config.seed ^ 0x7469657300000000ull),
-        net_(config.seed ^ 0x6E65740000000000ull),
-        decidePending_(graph.instances.size(), false) {
+        net_(config.seed ^ 0x6E65740000000000ull) {
+    work_.reset();
     force();
     demand();
   }
@@ -212,12 +159,12 @@ class Run final : public FireContext {
   // determines is never lost), unless their domain is crashed from 0 or
   // they are gateways that the network (or --input) fills in.
   void start() {
-    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+    for (uint32_t l : facts_.sources) {
       const FlatLine& line = graph_.lines[l];
       if (crashed(l, 0)) continue;
       if (line.source.kind == Endpoint::Kind::Const) {
         schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
-      } else if (line.source.kind == Endpoint::Kind::Input) {
+      } else {
         uint32_t input = line.source.ref;
         if (graph_.inputs[input].isGateway()) {
           // What the network delivers: from the driver, or, in a projection
@@ -231,8 +178,8 @@ class Run final : public FireContext {
   }
 
   std::optional<int64_t> nextTime() const {
-    if (queue_.empty() || queue_.top().time > config_.until) return std::nullopt;
-    return queue_.top().time;
+    if (queue().empty() || queue().front().time > config_.until) return std::nullopt;
+    return queue().front().time;
   }
 
   // A gateway input stands for the cut Link's rcv, so what the network
@@ -259,13 +206,14 @@ class Run final : public FireContext {
 
   void advanceTo(int64_t time) {
     time = std::min(time, config_.until);
-    while (!queue_.empty()) {
-      Pending p = queue_.top();
-      if (p.time > time) break;
-      queue_.pop();
+    std::vector<Pending>& queue = work_.queue;
+    while (!queue.empty() && queue.front().time <= time) {
+      std::pop_heap(queue.begin(), queue.end());
+      Pending p = queue.back();
+      queue.pop_back();
       now_ = p.time;
       if (p.phase == 1) {
-        decidePending_[p.target] = false;
+        work_.decidePending[p.target] = 0;
         trigger_ = kNone;
         react(p.target, true);
       } else if (p.output) {
@@ -311,6 +259,7 @@ class Run final : public FireContext {
   }
   const Value* forced(uint32_t l) const override {
     if (facts_.bound[l]) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
+    if (forced_.empty()) return nullptr;
     auto it = forced_.find(l);
     return it == forced_.end() ? nullptr : &it->second;
   }
@@ -350,18 +299,24 @@ class Run final : public FireContext {
     schedule(time, 0, l, false, forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
   }
   void decideAtEndOfInstant(uint32_t instance) override {
-    if (decidePending_[instance]) return;
-    decidePending_[instance] = true;
+    if (work_.decidePending[instance]) return;
+    work_.decidePending[instance] = 1;
+    work_.touchInstance(instance);
     schedule(now_, 1, instance, false, How::Computed, Value());
   }
   uint32_t trigger() const override { return trigger_; }
-  std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override { return tallies_[instance]; }
+  std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override {
+    work_.touchInstance(instance);
+    return work_.tallies[instance];
+  }
   int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[instance].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
     failures_.push_back(graph_.instances[instance].path + ": " + message);
   }
 
  private:
+  const std::vector<Pending>& queue() const { return work_.queue; }
+
   const Replayed* replayed(uint32_t line) const {
     return line < config_.replay.size() && config_.replay[line] ? &*config_.replay[line] : nullptr;
   }
@@ -369,21 +324,26 @@ class Run final : public FireContext {
   bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[graph_.lines[line].domain]; }
 
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
-    uint32_t slot;
-    if (!freeValues_.empty()) {
-      slot = freeValues_.back();
-      freeValues_.pop_back();
-      values_[slot] = std::move(value);
-    } else {
-      slot = static_cast<uint32_t>(values_.size());
-      values_.push_back(std::move(value));
+    if (phase == 0 && !lines_[target].touched) {
+      lines_[target].touched = true;
+      work_.touchedLines.push_back(target);
     }
-    queue_.push({time, phase, ties_.next(), target, output, how, slot});
+    uint32_t slot;
+    if (!work_.freeValues.empty()) {
+      slot = work_.freeValues.back();
+      work_.freeValues.pop_back();
+      work_.values[slot] = std::move(value);
+    } else {
+      slot = static_cast<uint32_t>(work_.values.size());
+      work_.values.push_back(std::move(value));
+    }
+    work_.queue.push_back({time, phase, output, how, target, ties_.next(), slot});
+    std::push_heap(work_.queue.begin(), work_.queue.end());
   }
 
   Value take(uint32_t slot) {
-    freeValues_.push_back(slot);
-    return std::move(values_[slot]);
+    work_.freeValues.push_back(slot);
+    return std::move(work_.values[slot]);
   }
 
   void record(uint32_t line, bool output, const Value& value, How how) {
@@ -395,7 +355,7 @@ class Run final : public FireContext {
   // at its input. Components whose every line passes through (Recv) have no
   // reaction.
   void react(uint32_t instance, bool endOfInstant) {
-    if (!interacts_[instance]) return;
+    if (!demand_->interacts[instance]) return;
     if (ReactFn f = catalog_.at(graph_.instances[instance].base).react) f(*this, instance, endOfInstant);
   }
 
@@ -406,7 +366,7 @@ class Run final : public FireContext {
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
-    bool interacts = interacts_[graph_.lines[line].instance];
+    bool interacts = demand_->interacts[graph_.lines[line].instance];
     if (facts_.passThrough[line] && !facts_.bound[line] && interacts && !s.outPending) emit(line, s.in, now_);
     trigger_ = line;
     react(graph_.lines[line].instance, false);
@@ -430,11 +390,13 @@ class Run final : public FireContext {
   // gateway input (a cut Link's rcv) can be forced like the rcv it stands
   // for; a gateway output (Send's net copy) is not a choice of the model.
   void force() {
+    bool anyByzantine = std::find(config_.byzantine.begin(), config_.byzantine.end(), true) != config_.byzantine.end();
+    bool anyForce =
+        std::any_of(config_.forces.begin(), config_.forces.end(), [](const auto& f) { return f.has_value(); });
+    if (!anyByzantine && !anyForce) return;
     std::vector<std::unique_ptr<Rng>> lies(graph_.domains.size());
-    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+    for (uint32_t l : facts_.choices) {
       const FlatLine& line = graph_.lines[l];
-      bool gatewayIn = graph_.gatewayIn(l);
-      if ((line.source.kind != Endpoint::Kind::Choose && !gatewayIn) || facts_.gatewayOut[l]) continue;
       if (config_.forces.size() > l && config_.forces[l]) {
         forced_.emplace(l, *config_.forces[l]);
       } else if (config_.byzantine[line.domain]) {
@@ -454,58 +416,24 @@ class Run final : public FireContext {
 
   // ---- demand ----
 
-  // Extrinsic outputs demand their values; demand flows back along what
-  // each demanded output (and each chosen or bound input) reads. A choice
-  // indexed by a statically known value (forced or constant) demands one
-  // option. A component interacts once any of its outputs is demanded.
+  // The graph's demand without forced values, unless a forced value picks
+  // a choice's option (then this run demands only that option).
   void demand() {
-    size_t n = graph_.lines.size();
-    outDemanded_.assign(n, false);
-    inDemanded_.assign(n, false);
-    std::vector<uint32_t> work;  // outputs as 2l+1, inputs as 2l
-    auto needOut = [&](uint32_t l) {
-      if (!outDemanded_[l]) outDemanded_[l] = true, work.push_back(2 * l + 1);
-    };
-    auto needIn = [&](uint32_t l) {
-      if (!inDemanded_[l]) inDemanded_[l] = true, work.push_back(2 * l);
-    };
-    for (const Extrinsic& o : graph_.outputs) needOut(o.line);
-    while (!work.empty()) {
-      uint32_t item = work.back();
-      work.pop_back();
-      uint32_t l = item / 2;
-      if (item & 1) {
-        for (uint32_t k = facts_.outStart[l]; k < facts_.outStart[l + 1]; ++k) needIn(facts_.outReads[k]);
-        continue;
-      }
-      const Endpoint& src = graph_.lines[l].source;
-      if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
-      if (src.kind != Endpoint::Kind::Choose && !facts_.bound[l]) continue;
-      std::optional<int64_t> index = knownValue(facts_.indexLine[l]);
-      for (uint32_t k = facts_.choiceStart[l]; k < facts_.choiceStart[l + 1]; ++k) {
-        int32_t element = facts_.optionElement[k];
-        if (element >= 0 && index && element != *index) continue;
-        needIn(facts_.choiceReads[k]);
-      }
-    }
-    interacts_.assign(graph_.instances.size(), false);
-    for (uint32_t l = 0; l < n; ++l) {
-      if (outDemanded_[l] || facts_.network[l]) interacts_[graph_.lines[l].instance] = true;
-    }
-  }
-
-  // The statically known Int value of a line's input (forced or constant).
-  std::optional<int64_t> knownValue(uint32_t l) const {
-    if (l == kNone) return std::nullopt;
-    const Endpoint& src = graph_.lines[l].source;
-    const Value* v = nullptr;
-    auto f = forced_.find(l);
-    if (f != forced_.end())
-      v = &f->second;
-    else if (src.kind == Endpoint::Kind::Const)
-      v = &graph_.constants[src.ref];
-    if (!v || v->kind != Value::Kind::Int) return std::nullopt;
-    return v->i;
+    demand_ = &facts_.unforced;
+    bool picks = std::any_of(forced_.begin(), forced_.end(), [&](const auto& f) {
+      return facts_.picksAnOption[f.first] && f.second.kind == Value::Kind::Int;
+    });
+    if (!picks) return;
+    ownDemand_ = facts_.demand(graph_, [&](uint32_t l) -> const int64_t* {
+      const Value* v = nullptr;
+      auto f = forced_.find(l);
+      if (f != forced_.end())
+        v = &f->second;
+      else if (graph_.lines[l].source.kind == Endpoint::Kind::Const)
+        v = &graph_.constants[graph_.lines[l].source.ref];
+      return v && v->kind == Value::Kind::Int ? &v->i : nullptr;
+    });
+    demand_ = &ownDemand_;
   }
 
   // Walks back from an unavailable output to the first inputs that never
@@ -521,12 +449,12 @@ class Run final : public FireContext {
         missing = line;
       } else {
         for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount && missing == kNone; ++m) {
-          if (inDemanded_[m] && !lines_[m].inAvailable) missing = m;
+          if (demand_->in[m] && !lines_[m].inAvailable) missing = m;
         }
       }
       if (missing == kNone) {
         return path + graph_.linePath(catalog_, line) +
-               (queue_.empty() ? " has all its inputs but did not fire" : ", due after --until stopped the run");
+               (queue().empty() ? " has all its inputs but did not fire" : ", due after --until stopped the run");
       }
       const Endpoint& src = graph_.lines[missing].source;
       path += graph_.linePath(catalog_, missing);
@@ -560,16 +488,13 @@ class Run final : public FireContext {
   const Catalog& catalog_;
   const GraphFacts& facts_;
   const RunConfig& config_;
-  std::vector<LineState> lines_;
-  std::vector<bool> outDemanded_, inDemanded_, interacts_;
+  Workspace& work_;
+  std::vector<LineState>& lines_;
+  const Demand* demand_ = nullptr;
+  Demand ownDemand_;
   std::map<uint32_t, Value> forced_;
-  std::priority_queue<Pending, std::vector<Pending>, std::greater<Pending>> queue_;
-  std::vector<Value> values_;
-  std::vector<uint32_t> freeValues_;
   Rng ties_, net_;
-  std::vector<bool> decidePending_;
   std::vector<std::string> failures_;
-  std::map<uint32_t, std::vector<std::pair<Value, int64_t>>> tallies_;
   uint32_t trigger_ = kNone;
   int64_t now_ = 0;
   uint64_t events_ = 0;
@@ -581,14 +506,16 @@ Simulator::Simulator(const Graph& graph, const Catalog& catalog)
 Simulator::~Simulator() = default;
 
 RunResult Simulator::run(const RunConfig& config) {
-  Run run(graph_, catalog_, *facts_, config);
+  if (!work_) work_ = std::make_unique<Workspace>(graph_);
+  Run run(graph_, catalog_, *facts_, config, *work_);
   run.start();
   run.advanceTo(config.until);
   return run.result();
 }
 
 Execution::Execution(const Simulator& simulator, const RunConfig& config)
-    : run_(std::make_unique<Run>(simulator.graph_, simulator.catalog_, *simulator.facts_, config)) {
+    : work_(std::make_unique<Workspace>(simulator.graph_)),
+      run_(std::make_unique<Run>(simulator.graph_, simulator.catalog_, *simulator.facts_, config, *work_)) {
   run_->start();
 }
 

@@ -74,9 +74,13 @@ struct RunResult {
 };
 
 class Run;
+struct Workspace;
 
-/// Runs graphs. Construction does the per-graph work (demand analysis is
-/// per run because forced values refine it).
+/// Runs graphs. Construction does the per-graph work (which lines a run
+/// demands, which lines it starts from); runs reuse one workspace and reset
+/// only what the previous run touched, so a run costs what its events cost.
+/// One Simulator runs one run at a time (`run` is not reentrant); use one
+/// per thread.
 class Simulator {
  public:
   Simulator(const Graph& graph, const Catalog& catalog);
@@ -101,6 +105,7 @@ class Simulator {
   const Graph& graph_;
   const Catalog& catalog_;
   std::unique_ptr<const struct GraphFacts> facts_;
+  std::unique_ptr<Workspace> work_;  // made by the first run
 };
 
 /// A run that a driver advances, for a run connected to others: a
@@ -126,6 +131,7 @@ class Execution {
   RunResult result() const;
 
  private:
+  std::unique_ptr<Workspace> work_;
   std::unique_ptr<Run> run_;
 };
 

@@ -1,0 +1,89 @@
+#include "tools/rdc-run/engine/facts.h"
+
+namespace rdc::run {
+
+namespace {
+
+// Whether another choice of the instance is indexed by this line's value.
+bool indexesAChoice(const Graph& graph, const Catalog& catalog, const FlatInstance& inst, const LineSig& line) {
+  for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+    const LineSig* s = graph.signature(catalog, m);
+    if (s && s->choiceIndexedBy == line.name) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
+  size_t n = graph.lines.size();
+  sig.resize(n);
+  passThrough.resize(n);
+  bound.resize(n);
+  network.resize(n);
+  gatewayOut.resize(n);
+  indexLine.assign(n, kNone);
+  picksAnOption.assign(n, 0);
+  optionCount.assign(n, 0);
+  outStart.push_back(0);
+  choiceStart.push_back(0);
+  for (uint32_t l = 0; l < n; ++l) {
+    const FlatLine& line = graph.lines[l];
+    const FlatInstance& inst = graph.instances[line.instance];
+    sig[l] = graph.signature(catalog, l);
+    passThrough[l] = !sig[l] || sig[l]->passThrough;
+    Endpoint::Kind source = line.source.kind;
+    bool gatewayIn = graph.gatewayIn(l);
+    gatewayOut[l] = graph.gatewayOut(l);
+    network[l] = catalog.at(inst.base).domain == DomainRule::Cross || gatewayIn;
+    bound[l] = sig[l] && sig[l]->choosable &&
+               (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire ||
+                (source == Endpoint::Kind::Input && !gatewayIn));
+    if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
+      const BaseComponent& base = catalog.at(inst.base);
+      optionCount[l] = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
+    }
+    if (source == Endpoint::Kind::Const || source == Endpoint::Kind::Input) sources.push_back(l);
+    if ((source == Endpoint::Kind::Choose || gatewayIn) && !gatewayOut[l]) choices.push_back(l);
+  }
+  std::vector<uint32_t> named;
+  for (uint32_t l = 0; l < n; ++l) {
+    const FlatInstance& inst = graph.instances[graph.lines[l].instance];
+    outReads.push_back(l);
+    if (sig[l] && !sig[l]->passThrough) {
+      for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+        if (m != l) outReads.push_back(m);
+      }
+    } else if (sig[l]) {
+      for (const std::string& need : sig[l]->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
+    }
+    outStart.push_back(static_cast<uint32_t>(outReads.size()));
+    if ((graph.lines[l].source.kind == Endpoint::Kind::Choose || bound[l]) && sig[l]) {
+      named.clear();
+      for (const std::string& read : sig[l]->choiceReads) graph.linesNamed(catalog, inst, read, named);
+      if (!sig[l]->choiceIndexedBy.empty()) {
+        std::vector<uint32_t> index;
+        graph.linesNamed(catalog, inst, sig[l]->choiceIndexedBy, index);
+        if (index.size() == 1) indexLine[l] = index[0];
+      } else if (indexesAChoice(graph, catalog, inst, *sig[l])) {
+        indexLine[l] = l;  // Select's choice: a known value picks its own option too
+      }
+      if (indexLine[l] != kNone) picksAnOption[indexLine[l]] = 1;
+      for (uint32_t m : named) {
+        choiceReads.push_back(m);
+        bool option = sig[m] && sig[m]->sizeParam >= 0 && indexLine[l] != kNone;
+        optionElement.push_back(option ? static_cast<int32_t>(graph.lines[m].element) : -1);
+      }
+    }
+    choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
+  }
+  // Without forced values only constants are known before a run.
+  unforced = demand(graph, [&](uint32_t l) -> const int64_t* {
+    const Endpoint& src = graph.lines[l].source;
+    if (src.kind != Endpoint::Kind::Const) return nullptr;
+    const Value& v = graph.constants[src.ref];
+    return v.kind == Value::Kind::Int ? &v.i : nullptr;
+  });
+}
+
+}  // namespace rdc::run

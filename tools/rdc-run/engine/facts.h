@@ -1,0 +1,110 @@
+// What the engine needs to know about each line and instance of a graph,
+// worked out once per graph so that runs (many per second) do no name
+// lookups and visit only the lines that take part in them.
+//
+// Internal to the engine (engine.cpp).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/graph.h"
+
+namespace rdc::run {
+
+/// Which line ends a run needs: an output is demanded when an extrinsic
+/// output reads it (through the components' rules), an input when a
+/// demanded output or a chosen input reads it. A component interacts
+/// (reacts to its inputs) once any of its outputs is demanded, or when it
+/// is part of the network.
+struct Demand {
+  std::vector<uint8_t> out, in;    ///< per line
+  std::vector<uint8_t> interacts;  ///< per instance
+};
+
+struct GraphFacts {
+  GraphFacts(const Graph& graph, const Catalog& catalog);
+
+  std::vector<const LineSig*> sig;  ///< per line; null for Fn arguments
+  std::vector<uint8_t> passThrough;
+  /// Per line: a choosable input bound to a value source (a constant, an
+  /// input or a wire) rather than `choose`. The binding forces the value;
+  /// the component's rule still decides when its output is released.
+  std::vector<uint8_t> bound;
+  /// Per line: part of the network (a Link, or the gateway input of a cut
+  /// one). The network always carries what is sent, demanded or not, so
+  /// that a sender behaves the same whether its receiver is in the same
+  /// run, another projection or another process.
+  std::vector<uint8_t> network;
+  /// Per line: a projection's copy to the network (Send's net), which the
+  /// whole model has no line for: not a choice of the model.
+  std::vector<uint8_t> gatewayOut;
+  /// Demand: the inputs a demanded output reads, and the inputs a chosen
+  /// input's rule reads (CSR: start offsets per line, then line ids).
+  std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
+  /// Per chosen input, the line whose statically known value picks one of
+  /// its option reads (Select's chosen); per choice read, its option
+  /// element or -1.
+  std::vector<uint32_t> indexLine;
+  std::vector<int32_t> optionElement;
+  /// Per line: whether some choice's option is picked by this line's value
+  /// (a forced value on it changes what the run demands).
+  std::vector<uint8_t> picksAnOption;
+  /// Per line: the number of options when it is a Select's choice, else 0
+  /// (a Byzantine lie about a choice stays among the options).
+  std::vector<int64_t> optionCount;
+  /// The lines a run starts from (a constant or an extrinsic input as
+  /// source), and the lines that can be forced (a `choose` input, or a
+  /// gateway input standing for a cut Link's rcv), in line order.
+  std::vector<uint32_t> sources, choices;
+  /// What a run demands when no forced value picks an option: the common
+  /// case, computed once.
+  Demand unforced;
+
+  /// The demand of a run whose forced (or constant) Int values are given by
+  /// `known(line)` (nullptr when the value is not known before the run).
+  template <typename Known>
+  Demand demand(const Graph& graph, Known known) const;
+};
+
+template <typename Known>
+Demand GraphFacts::demand(const Graph& graph, Known known) const {
+  size_t n = graph.lines.size();
+  Demand d;
+  d.out.assign(n, 0);
+  d.in.assign(n, 0);
+  std::vector<uint32_t> work;  // outputs as 2l+1, inputs as 2l
+  auto needOut = [&](uint32_t l) {
+    if (!d.out[l]) d.out[l] = 1, work.push_back(2 * l + 1);
+  };
+  auto needIn = [&](uint32_t l) {
+    if (!d.in[l]) d.in[l] = 1, work.push_back(2 * l);
+  };
+  for (const Extrinsic& o : graph.outputs) needOut(o.line);
+  while (!work.empty()) {
+    uint32_t item = work.back();
+    work.pop_back();
+    uint32_t l = item / 2;
+    if (item & 1) {
+      for (uint32_t k = outStart[l]; k < outStart[l + 1]; ++k) needIn(outReads[k]);
+      continue;
+    }
+    const Endpoint& src = graph.lines[l].source;
+    if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
+    if (src.kind != Endpoint::Kind::Choose && !bound[l]) continue;
+    const int64_t* index = indexLine[l] == kNone ? nullptr : known(indexLine[l]);
+    for (uint32_t k = choiceStart[l]; k < choiceStart[l + 1]; ++k) {
+      int32_t element = optionElement[k];
+      if (element >= 0 && index && element != *index) continue;
+      needIn(choiceReads[k]);
+    }
+  }
+  d.interacts.assign(graph.instances.size(), 0);
+  for (uint32_t l = 0; l < n; ++l) {
+    if (d.out[l] || network[l]) d.interacts[graph.lines[l].instance] = 1;
+  }
+  return d;
+}
+
+}  // namespace rdc::run
