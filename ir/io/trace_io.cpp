@@ -58,14 +58,14 @@ void putValue(s::Value::Builder b, const Value& v) {
       b.setDuration(v.i);
       break;
     case Value::Kind::Bytes:
-      b.setBytes(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes.data()), v.bytes.size()));
+      b.setBytes(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes().data()), v.bytes().size()));
       break;
     case Value::Kind::Nil:
       b.setNil();
       break;
     case Value::Kind::Tuple: {
-      auto items = b.initTuple(v.items.size());
-      for (size_t i = 0; i < v.items.size(); ++i) putValue(items[i], v.items[i]);
+      auto items = b.initTuple(v.items().size());
+      for (size_t i = 0; i < v.items().size(); ++i) putValue(items[i], v.items()[i]);
       break;
     }
   }
@@ -93,15 +93,15 @@ Value getValue(s::Value::Reader r, int depth) {
       return Value::duration(r.getDuration());
     case s::Value::BYTES: {
       auto d = r.getBytes();
-      return Value{Value::Kind::Bytes, 0, std::string(reinterpret_cast<const char*>(d.begin()), d.size()), {}};
+      return Value::ofBytes(std::string(reinterpret_cast<const char*>(d.begin()), d.size()));
     }
     case s::Value::NIL:
       return Value::nil();
     case s::Value::TUPLE: {
-      Value t{Value::Kind::Tuple, 0, "", {}};
       bounded(r.getTuple(), kMaxTupleItems, "tuple items");
-      for (auto item : r.getTuple()) t.items.push_back(getValue(item, depth + 1));
-      return t;
+      std::vector<Value> items;
+      for (auto item : r.getTuple()) items.push_back(getValue(item, depth + 1));
+      return Value::tuple(std::move(items));
     }
   }
   throw Malformed{"an unknown kind of value"};
@@ -157,10 +157,12 @@ bool fitsShape(Value& shape, const Value& v) {
   }
   if (shape.kind != v.kind) return false;
   if (v.kind != Value::Kind::Tuple) return true;
-  if (shape.items.size() != v.items.size()) return false;
-  for (size_t k = 0; k < v.items.size(); ++k) {
-    if (!fitsShape(shape.items[k], v.items[k])) return false;
+  if (shape.items().size() != v.items().size()) return false;
+  std::vector<Value> items = shape.items();  // values are immutable: refine a copy
+  for (size_t k = 0; k < v.items().size(); ++k) {
+    if (!fitsShape(items[k], v.items()[k])) return false;
   }
+  shape = Value::tuple(std::move(items));
   return true;
 }
 

@@ -315,10 +315,7 @@ class Parser {
         return literal(t.offset, Value::duration(t.value));
       case Token::Kind::String: {
         ++pos_;
-        Value v;
-        v.kind = Value::Kind::Bytes;
-        v.bytes = t.text;
-        return literal(t.offset, v);
+        return literal(t.offset, Value::ofBytes(t.text));
       }
       case Token::Kind::Ident: {
         // A quantifier's body extends as far right as possible.
@@ -414,22 +411,21 @@ class Evaluator {
         return eval(*e.kids[c->i ? 1 : 2]);
       }
       case Expr::Kind::Tuple: {
-        Value t;
-        t.kind = Value::Kind::Tuple;
+        std::vector<Value> items;
         for (const ExprPtr& k : e.kids) {
           auto v = eval(*k);
           if (!v) return v;
-          t.items.push_back(std::move(*v));
+          items.push_back(std::move(*v));
         }
-        return t;
+        return Value::tuple(std::move(items));
       }
       case Expr::Kind::Field: {
         auto t = eval(*e.kids[0]);
         if (!t) return t;
-        if (t->kind != Value::Kind::Tuple || e.value.i < 0 || static_cast<size_t>(e.value.i) >= t->items.size()) {
+        if (t->kind != Value::Kind::Tuple || e.value.i < 0 || static_cast<size_t>(e.value.i) >= t->items().size()) {
           return fail("type-mismatch", e, "no field " + std::to_string(e.value.i) + " in " + t->str());
         }
-        return t->items[e.value.i];
+        return t->items()[e.value.i];
       }
       case Expr::Kind::Call:
         if (host_ && !isBuiltin(e)) return host_->evalHosted(e, error_);

@@ -33,6 +33,34 @@ static std::string quoteBytes(const std::string& bytes) {
   return out + "\"";
 }
 
+Value Value::ofBytes(std::string bytes) {
+  Value v(Kind::Bytes, 0);
+  if (!bytes.empty()) v.heap_ = std::make_shared<const Heap>(Heap{std::move(bytes), {}});
+  return v;
+}
+
+Value Value::tuple(std::vector<Value> items) {
+  Value v(Kind::Tuple, 0);
+  if (!items.empty()) v.heap_ = std::make_shared<const Heap>(Heap{{}, std::move(items)});
+  return v;
+}
+
+const std::string& Value::bytes() const {
+  static const std::string empty;
+  return heap_ ? heap_->bytes : empty;
+}
+
+const std::vector<Value>& Value::items() const {
+  static const std::vector<Value> empty;
+  return heap_ ? heap_->items : empty;
+}
+
+bool Value::operator==(const Value& other) const {
+  if (kind != other.kind || i != other.i) return false;
+  if (heap_ == other.heap_) return true;
+  return bytes() == other.bytes() && items() == other.items();
+}
+
 std::string Value::str() const {
   switch (kind) {
     case Kind::Unit:
@@ -44,13 +72,13 @@ std::string Value::str() const {
     case Kind::Duration:
       return durationString(i);
     case Kind::Bytes:
-      return quoteBytes(bytes);
+      return quoteBytes(bytes());
     case Kind::Nil:
       return "nil";
     case Kind::Tuple: {
       std::string out = "(";
-      for (size_t k = 0; k < items.size(); ++k) out += (k ? ", " : "") + items[k].str();
-      return out + (items.size() == 1 ? ",)" : ")");
+      for (size_t k = 0; k < items().size(); ++k) out += (k ? ", " : "") + items()[k].str();
+      return out + (items().size() == 1 ? ",)" : ")");
     }
   }
   return "?";
@@ -59,8 +87,9 @@ std::string Value::str() const {
 bool Value::operator<(const Value& other) const {
   if (kind != other.kind) return kind < other.kind;
   if (i != other.i) return i < other.i;
-  if (bytes != other.bytes) return bytes < other.bytes;
-  return std::lexicographical_compare(items.begin(), items.end(), other.items.begin(), other.items.end());
+  if (heap_ == other.heap_) return false;
+  if (bytes() != other.bytes()) return bytes() < other.bytes();
+  return std::lexicographical_compare(items().begin(), items().end(), other.items().begin(), other.items().end());
 }
 
 std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
@@ -79,7 +108,7 @@ std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
       return std::nullopt;
     case Value::Kind::Tuple: {
       std::vector<TypeId> parts;
-      for (const Value& item : v.items) {
+      for (const Value& item : v.items()) {
         auto t = typeOfValue(item, types);
         if (!t) return std::nullopt;
         parts.push_back(*t);
@@ -106,9 +135,9 @@ bool valueFits(const Value& v, TypeId t, const TypeTable& types) {
     case TypeKind::Opt:
       return v.kind == Value::Kind::Nil || valueFits(v, node.parts[0], types);
     case TypeKind::Tuple:
-      if (v.kind != Value::Kind::Tuple || v.items.size() != node.parts.size()) return false;
+      if (v.kind != Value::Kind::Tuple || v.items().size() != node.parts.size()) return false;
       for (size_t k = 0; k < node.parts.size(); ++k) {
-        if (!valueFits(v.items[k], node.parts[k], types)) return false;
+        if (!valueFits(v.items()[k], node.parts[k], types)) return false;
       }
       return true;
   }

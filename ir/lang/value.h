@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,27 +13,49 @@ namespace rdc {
 
 /// A value of one of the value types. An Opt<T> value is either Nil or a
 /// value of T (untagged; Opt<Opt<T>> is not a type, so this is unambiguous).
-struct Value {
+///
+/// Small and cheap to copy: a kind and a 64-bit payload; the heap part of
+/// a Bytes or Tuple value is immutable and shared between copies (the
+/// simulator copies every value along every wire it crosses).
+class Value {
+ public:
   enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple };
 
   Kind kind = Kind::Unit;
-  int64_t i = 0;             ///< Bool (0/1), Int, Duration (nanoseconds)
-  std::string bytes;         ///< Bytes
-  std::vector<Value> items;  ///< Tuple
+  int64_t i = 0;  ///< Bool (0/1), Int, Duration (nanoseconds); 0 otherwise
 
+  Value() = default;
   static Value unit() { return {}; }
-  static Value boolean(bool b) { return {Kind::Bool, b ? 1 : 0, {}, {}}; }
-  static Value integer(int64_t v) { return {Kind::Int, v, {}, {}}; }
-  static Value duration(int64_t ns) { return {Kind::Duration, ns, {}, {}}; }
-  static Value nil() { return {Kind::Nil, 0, {}, {}}; }
+  static Value boolean(bool b) { return Value(Kind::Bool, b ? 1 : 0); }
+  static Value integer(int64_t v) { return Value(Kind::Int, v); }
+  static Value duration(int64_t ns) { return Value(Kind::Duration, ns); }
+  static Value nil() { return Value(Kind::Nil, 0); }
+  static Value ofBytes(std::string bytes);
+  static Value tuple(std::vector<Value> items);
 
-  bool operator==(const Value&) const = default;
-  /// A total order (kind, then contents), for ordered containers of values.
+  /// A Bytes value's bytes (empty for every other kind).
+  const std::string& bytes() const;
+  /// A Tuple value's items (empty for every other kind).
+  const std::vector<Value>& items() const;
+
+  /// Equality and a total order (kind, then contents) by value, never by
+  /// which copy shares which heap part.
+  bool operator==(const Value& other) const;
   bool operator<(const Value& other) const;
 
   /// Literal spelling in the expression language (`5`, `true`, `3ms`, `nil`,
   /// `"ab"`, `(1, true)`); parsing it back gives the same value.
   std::string str() const;
+
+ private:
+  struct Heap;
+  Value(Kind k, int64_t v) : kind(k), i(v) {}
+  std::shared_ptr<const Heap> heap_;  ///< Bytes and Tuple only
+};
+
+struct Value::Heap {
+  std::string bytes;
+  std::vector<Value> items;
 };
 
 /// The type of a value; nullopt for nil (whose Opt<T> the context decides).

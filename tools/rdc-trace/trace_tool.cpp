@@ -323,14 +323,14 @@ Json itfValue(const Value& v) {
     case Value::Kind::Bool:
       return v.i != 0;
     case Value::Kind::Bytes:
-      return v.bytes;
+      return v.bytes();
     case Value::Kind::Unit:
       return {{"#tup", Json::array()}};
     case Value::Kind::Nil:
       return {{"#map", Json::array()}};
     case Value::Kind::Tuple: {
       Json items = Json::array();
-      for (const Value& item : v.items) items.push_back(itfValue(item));
+      for (const Value& item : v.items()) items.push_back(itfValue(item));
       return {{"#tup", items}};
     }
   }

@@ -23,13 +23,13 @@ Value Simulator::zeroValue(TypeId type, const TypeTable& types) {
     case TypeKind::Duration:
       return Value::duration(0);
     case TypeKind::Bytes:
-      return Value{Value::Kind::Bytes, 0, "", {}};
+      return Value::ofBytes("");
     case TypeKind::Opt:
       return Value::nil();
     case TypeKind::Tuple: {
-      Value t{Value::Kind::Tuple, 0, "", {}};
-      for (TypeId part : node.parts) t.items.push_back(zeroValue(part, types));
-      return t;
+      std::vector<Value> items;
+      for (TypeId part : node.parts) items.push_back(zeroValue(part, types));
+      return Value::tuple(std::move(items));
     }
   }
   return Value::unit();
@@ -54,13 +54,13 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
     case TypeKind::Duration:
       return Value::duration(rng.uniform(0, 10) * 1'000'000);
     case TypeKind::Bytes:
-      return Value{Value::Kind::Bytes, 0, std::string(1, static_cast<char>('a' + rng.uniform(0, 3))), {}};
+      return Value::ofBytes(std::string(1, static_cast<char>('a' + rng.uniform(0, 3))));
     case TypeKind::Opt:
       return rng.next() & 1 ? Value::nil() : randomValue(node.parts[0], types, rng);
     case TypeKind::Tuple: {
-      Value t{Value::Kind::Tuple, 0, "", {}};
-      for (TypeId part : node.parts) t.items.push_back(randomValue(part, types, rng));
-      return t;
+      std::vector<Value> items;
+      for (TypeId part : node.parts) items.push_back(randomValue(part, types, rng));
+      return Value::tuple(std::move(items));
     }
   }
   return Value::unit();

@@ -82,10 +82,7 @@ TEST(VerifyGraph, FindsEachKindOfInconsistency) {
       {"a wire to nowhere", [&](Graph& x) { x.lines[wired].sink.ref = 8323175; }, "does not exist"},
       {"a wire that does not wire back", [&](Graph& x) { x.lines[wired].sink.ref = wired; }, "wire back"},
       {"a constant out of range", [&](Graph& x) { x.lines[constant].source.ref = 77777; }, "constant"},
-      {"a constant of another type",
-       [&](Graph& x) {
-         x.constants[x.lines[constant].source.ref] = Value{Value::Kind::Bytes, 0, "x", {}};
-       },
+      {"a constant of another type", [&](Graph& x) { x.constants[x.lines[constant].source.ref] = Value::ofBytes("x"); },
        "constant"},
       {"an unknown endpoint kind", [&](Graph& x) { x.lines[0].source.kind = static_cast<Endpoint::Kind>(42); },
        "endpoint kind"},
