@@ -6,6 +6,7 @@
 #include "ir/components/semantics.h"
 #include "ir/io/trace.h"
 #include "ir/support/hash.h"
+#include "tools/rdc-run/engine/event_queue.h"
 #include "tools/rdc-run/engine/facts.h"
 #include "tools/rdc-run/engine/rng.h"
 
@@ -68,25 +69,6 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
 
 namespace {
 
-// One pending event. Simultaneous events run arrivals first, then
-// end-of-instant decisions; within those, in an order drawn from the seed.
-struct Pending {
-  int64_t time;
-  uint8_t phase;  // 0: a line end arrives; 1: an end-of-instant decision
-  bool output;
-  How how;
-  uint32_t target;  // line, or instance for decisions
-  uint64_t key;
-  uint32_t value;  // index into the value pool
-
-  // The heap's order: the earliest first (std::push_heap keeps the largest on top).
-  bool operator<(const Pending& o) const {
-    if (time != o.time) return time > o.time;
-    if (phase != o.phase) return phase > o.phase;
-    return key > o.key;
-  }
-};
-
 struct LineState {
   Value in, out;
   int64_t inTime = 0, outTime = 0;
@@ -107,8 +89,8 @@ struct Workspace {
   std::vector<std::vector<std::pair<Value, int64_t>>> tallies;  // per instance
   std::vector<uint32_t> touchedInstances;
   std::vector<uint8_t> instanceTouched;
-  std::vector<Pending> queue;  // a binary heap (std::push_heap)
-  std::vector<Value> values;   // the values of pending events
+  EventQueue queue;
+  std::vector<Value> values;  // the values of pending events
   std::vector<uint32_t> freeValues;
 
   explicit Workspace(const Graph& graph)
@@ -178,8 +160,8 @@ class Run final : public FireContext {
   }
 
   std::optional<int64_t> nextTime() const {
-    if (queue().empty() || queue().front().time > config_.until) return std::nullopt;
-    return queue().front().time;
+    if (work_.queue.empty() || work_.queue.top().time > config_.until) return std::nullopt;
+    return work_.queue.top().time;
   }
 
   // A gateway input stands for the cut Link's rcv, so what the network
@@ -206,11 +188,9 @@ class Run final : public FireContext {
 
   void advanceTo(int64_t time) {
     time = std::min(time, config_.until);
-    std::vector<Pending>& queue = work_.queue;
-    while (!queue.empty() && queue.front().time <= time) {
-      std::pop_heap(queue.begin(), queue.end());
-      Pending p = queue.back();
-      queue.pop_back();
+    EventQueue& queue = work_.queue;
+    while (!queue.empty() && queue.top().time <= time) {
+      Pending p = queue.pop();
       now_ = p.time;
       if (p.phase == 1) {
         work_.decidePending[p.target] = 0;
@@ -315,8 +295,6 @@ class Run final : public FireContext {
   }
 
  private:
-  const std::vector<Pending>& queue() const { return work_.queue; }
-
   const Replayed* replayed(uint32_t line) const {
     return line < config_.replay.size() && config_.replay[line] ? &*config_.replay[line] : nullptr;
   }
@@ -337,8 +315,7 @@ class Run final : public FireContext {
       slot = static_cast<uint32_t>(work_.values.size());
       work_.values.push_back(std::move(value));
     }
-    work_.queue.push_back({time, phase, output, how, target, ties_.next(), slot});
-    std::push_heap(work_.queue.begin(), work_.queue.end());
+    work_.queue.push({time, phase, output, how, target, ties_.next(), slot}, now_);
   }
 
   Value take(uint32_t slot) {
@@ -454,7 +431,7 @@ class Run final : public FireContext {
       }
       if (missing == kNone) {
         return path + graph_.linePath(catalog_, line) +
-               (queue().empty() ? " has all its inputs but did not fire" : ", due after --until stopped the run");
+               (work_.queue.empty() ? " has all its inputs but did not fire" : ", due after --until stopped the run");
       }
       const Endpoint& src = graph_.lines[missing].source;
       path += graph_.linePath(catalog_, missing);
