@@ -13,10 +13,9 @@ namespace {
 // indexing and quantifiers.
 class CheckHost final : public ExprHost {
  public:
-  CheckHost(const Graph& graph, const std::map<std::string, size_t>& outputs,
-            const std::map<std::string, size_t>& inputs, const RunResult& result, const RunConfig& config,
+  CheckHost(const Graph& graph, const ExtrinsicNames& names, const RunResult& result, const RunConfig& config,
             const std::vector<bool>& correct)
-      : graph_(graph), outputs_(outputs), inputs_(inputs), result_(result), config_(config), correct_(correct) {
+      : graph_(graph), names_(names), result_(result), config_(config), correct_(correct) {
     lookup_ = [this](std::string_view name) { return this->name(std::string(name)); };
   }
 
@@ -33,18 +32,18 @@ class CheckHost final : public ExprHost {
   std::optional<Value> evalHosted(const Expr& e, ExprError* error) override {
     switch (e.kind) {
       case Expr::Kind::Index: {
-        auto name = reference(e, error);
-        if (!name) return std::nullopt;
-        return extrinsic(*name, error);
+        auto ref = reference(e, error);
+        if (!ref) return std::nullopt;
+        return extrinsic(*ref, error);
       }
       case Expr::Kind::Call:
         if (e.text == "has" && e.kids.size() == 1) {
-          auto name = reference(*e.kids[0], error);
-          if (!name) return std::nullopt;
-          auto out = outputs_.find(*name);
-          if (out != outputs_.end()) return Value::boolean(result_.outputs[out->second].available);
-          if (inputs_.count(*name)) return Value::boolean(true);
-          *error = {"unknown-name", e.offset, "no extrinsic '" + *name + "'"};
+          auto ref = reference(*e.kids[0], error);
+          if (!ref) return std::nullopt;
+          const ExtrinsicNames::Node* node = ref->node == kNone ? nullptr : &names_.node(ref->node);
+          if (node && node->output != kNone) return Value::boolean(result_.outputs[node->output].available);
+          if (node && node->input != kNone) return Value::boolean(true);
+          *error = {"unknown-name", e.offset, "no extrinsic '" + ref->name(names_) + "'"};
           return std::nullopt;
         }
         if (e.text == "correct" && e.kids.size() == 1) {
@@ -70,31 +69,42 @@ class CheckHost final : public ExprHost {
     for (const auto& p : graph_.params) {
       if (p.first == n) return Value::integer(p.second);
     }
+    uint32_t node = names_.root(n);
+    if (node == kNone || (names_.node(node).output == kNone && names_.node(node).input == kNone)) return std::nullopt;
     ExprError ignored;
-    if (outputs_.count(n) || inputs_.count(n)) return extrinsic(n, &ignored);
-    return std::nullopt;
+    return extrinsic({node, ""}, &ignored);
   }
 
   // The value of an extrinsic output (or input); reading one that never
   // became available fails the check, with the reason kept for the report.
-  std::optional<Value> extrinsic(const std::string& n, ExprError* error) {
-    auto out = outputs_.find(n);
-    if (out != outputs_.end()) {
-      const RunResult::Output& o = result_.outputs[out->second];
+  // A reference such as `dlvr[i][j]` resolved: the node of its name, or
+  // (kNone) the spelling of a name that no extrinsic has.
+  struct Ref {
+    uint32_t node = kNone;
+    std::string unknown;
+    std::string name(const ExtrinsicNames& names) const { return node == kNone ? unknown : names.node(node).name; }
+  };
+
+  std::optional<Value> extrinsic(const Ref& ref, ExprError* error) {
+    const ExtrinsicNames::Node* node = ref.node == kNone ? nullptr : &names_.node(ref.node);
+    if (node && node->output != kNone) {
+      const RunResult::Output& o = result_.outputs[node->output];
       if (o.available) return o.value;
-      unavailable_ = "reads " + n + ", which never became available (guard it with has(" + n + "))";
+      unavailable_ = "reads " + node->name + ", which never became available (guard it with has(" + node->name + "))";
       *error = {"unavailable", 0, unavailable_};
       return std::nullopt;
     }
-    auto in = inputs_.find(n);
-    if (in != inputs_.end()) return Simulator::inputValue(graph_, static_cast<uint32_t>(in->second), config_);
-    *error = {"unknown-name", 0, "no extrinsic '" + n + "'"};
+    if (node && node->input != kNone) return Simulator::inputValue(graph_, node->input, config_);
+    *error = {"unknown-name", 0, "no extrinsic '" + ref.name(names_) + "'"};
     return std::nullopt;
   }
 
-  // `dlvr[i][j]` -> "dlvr[2][0]".
-  std::optional<std::string> reference(const Expr& e, ExprError* error) {
-    if (e.kind == Expr::Kind::Name) return e.text;
+  // `dlvr[i][j]` -> the node of `dlvr[2][0]`.
+  std::optional<Ref> reference(const Expr& e, ExprError* error) {
+    if (e.kind == Expr::Kind::Name) {
+      uint32_t node = names_.root(e.text);
+      return node == kNone ? Ref{kNone, e.text} : Ref{node, ""};
+    }
     if (e.kind != Expr::Kind::Index) {
       *error = {"expr-syntax", e.offset, "expected an extrinsic such as dlvr[i]"};
       return std::nullopt;
@@ -103,16 +113,21 @@ class CheckHost final : public ExprHost {
     if (!base) return std::nullopt;
     auto index = evalExpr(*e.kids[1], lookup_, error, this);
     if (!index) return std::nullopt;
-    return *base + "[" + index->str() + "]";
+    if (base->node != kNone && index->kind == Value::Kind::Int) {
+      uint32_t node = names_.child(base->node, index->i);
+      if (node != kNone) return Ref{node, ""};
+    }
+    return Ref{kNone, base->name(names_) + "[" + index->str() + "]"};
   }
 
   std::optional<uint32_t> domainOf(const Expr& e, ExprError* error) {
-    auto name = reference(e, error);
-    if (!name) return std::nullopt;
+    auto ref = reference(e, error);
+    if (!ref) return std::nullopt;
+    std::string name = ref->name(names_);
     for (uint32_t d = 0; d < graph_.domains.size(); ++d) {
-      if (graph_.domains[d] == *name) return d;
+      if (graph_.domains[d] == name) return d;
     }
-    *error = {"unknown-domain", e.offset, "no domain " + *name};
+    *error = {"unknown-domain", e.offset, "no domain " + name};
     return std::nullopt;
   }
 
@@ -190,8 +205,7 @@ class CheckHost final : public ExprHost {
   }
 
   const Graph& graph_;
-  const std::map<std::string, size_t>& outputs_;
-  const std::map<std::string, size_t>& inputs_;
+  const ExtrinsicNames& names_;
   const RunResult& result_;
   const RunConfig& config_;
   const std::vector<bool>& correct_;
@@ -204,14 +218,11 @@ class CheckHost final : public ExprHost {
 
 }  // namespace
 
-CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(model), graph_(graph) {
-  for (size_t o = 0; o < graph.outputs.size(); ++o) outputs_.emplace(graph.outputs[o].name, o);
-  for (size_t i = 0; i < graph.inputs.size(); ++i) inputs_.emplace(graph.inputs[i].name, i);
-}
+CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(model), graph_(graph), names_(graph) {}
 
 std::vector<CheckResult> CheckEvaluator::evaluate(const RunResult& result, const RunConfig& config,
                                                   const std::vector<bool>& correct) const {
-  CheckHost host(graph_, outputs_, inputs_, result, config, correct);
+  CheckHost host(graph_, names_, result, config, correct);
   std::vector<CheckResult> out;
   for (const CheckDecl& decl : model_.checks) out.push_back(host.check(decl));
   return out;

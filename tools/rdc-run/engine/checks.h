@@ -1,13 +1,13 @@
 // Evaluation of a model's `checks` at the end of a run (docs/reference.md#checks).
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
 #include "ir/graph/graph.h"
 #include "ir/model/model.h"
 #include "tools/rdc-run/engine/engine.h"
+#include "tools/rdc-run/engine/extrinsic_names.h"
 
 namespace rdc::run {
 
@@ -31,7 +31,7 @@ class CheckEvaluator {
  private:
   const Model& model_;
   const Graph& graph_;
-  std::map<std::string, size_t> outputs_, inputs_;
+  ExtrinsicNames names_;
 };
 
 }  // namespace rdc::run

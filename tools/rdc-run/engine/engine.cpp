@@ -234,11 +234,12 @@ class Run final : public FireContext {
   // rule releases it; its forced value is the one that arrived.
   bool toChoose(uint32_t l) const override {
     const LineState& s = lines_[l];
-    if (facts_.bound[l]) return s.inAvailable && !s.outAvailable && !s.outPending;
-    return graph_.lines[l].source.kind == Endpoint::Kind::Choose && !s.inAvailable && !s.inPending;
+    const HotLine& h = facts_.hot[l];
+    if (h.bound) return s.inAvailable && !s.outAvailable && !s.outPending;
+    return h.chooses && !s.inAvailable && !s.inPending;
   }
   const Value* forced(uint32_t l) const override {
-    if (facts_.bound[l]) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
+    if (facts_.hot[l].bound) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
     if (forced_.empty()) return nullptr;
     auto it = forced_.find(l);
     return it == forced_.end() ? nullptr : &it->second;
@@ -261,7 +262,7 @@ class Run final : public FireContext {
   }
   void choose(uint32_t l, Value value, int64_t time) override {
     if (crashed(l, time)) return;  // a crashed domain's sources stay silent
-    if (facts_.bound[l]) {         // the rule releases the bound value
+    if (facts_.hot[l].bound) {     // the rule releases the bound value
       emit(l, std::move(value), time);
       return;
     }
@@ -299,7 +300,7 @@ class Run final : public FireContext {
     return line < config_.replay.size() && config_.replay[line] ? &*config_.replay[line] : nullptr;
   }
 
-  bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[graph_.lines[line].domain]; }
+  bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[facts_.hot[line].domain]; }
 
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
     if (phase == 0 && !lines_[target].touched) {
@@ -333,7 +334,7 @@ class Run final : public FireContext {
   // reaction.
   void react(uint32_t instance, bool endOfInstant) {
     if (!demand_->interacts[instance]) return;
-    if (ReactFn f = catalog_.at(graph_.instances[instance].base).react) f(*this, instance, endOfInstant);
+    if (ReactFn f = facts_.react[instance]) f(*this, instance, endOfInstant);
   }
 
   void inputArrives(uint32_t line, uint32_t slot, How how) {
@@ -343,10 +344,11 @@ class Run final : public FireContext {
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
-    bool interacts = demand_->interacts[graph_.lines[line].instance];
-    if (facts_.passThrough[line] && !facts_.bound[line] && interacts && !s.outPending) emit(line, s.in, now_);
+    const HotLine& h = facts_.hot[line];
+    bool interacts = demand_->interacts[h.instance];
+    if (h.passThrough && !h.bound && interacts && !s.outPending) emit(line, s.in, now_);
     trigger_ = line;
-    react(graph_.lines[line].instance, false);
+    react(h.instance, false);
   }
 
   void outputArrives(uint32_t line, uint32_t slot) {
@@ -356,8 +358,8 @@ class Run final : public FireContext {
     s.outAvailable = true;
     s.outPending = false;
     record(line, true, s.out, How::Computed);
-    const Endpoint& sink = graph_.lines[line].sink;
-    if (sink.kind == Endpoint::Kind::Wire) schedule(now_, 0, sink.ref, false, How::Computed, s.out);
+    uint32_t to = facts_.hot[line].wireTo;
+    if (to != kNone) schedule(now_, 0, to, false, How::Computed, s.out);
   }
 
   // Forced choices: given ones, and every choice of a Byzantine domain.

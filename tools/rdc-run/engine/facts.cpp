@@ -27,6 +27,8 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
   optionCount.assign(n, 0);
   outStart.push_back(0);
   choiceStart.push_back(0);
+  hot.resize(n);
+  for (const FlatInstance& inst : graph.instances) react.push_back(catalog.at(inst.base).react);
   for (uint32_t l = 0; l < n; ++l) {
     const FlatLine& line = graph.lines[l];
     const FlatInstance& inst = graph.instances[line.instance];
@@ -43,6 +45,12 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
       const BaseComponent& base = catalog.at(inst.base);
       optionCount[l] = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
     }
+    hot[l] = {line.instance,
+              line.domain,
+              line.sink.kind == Endpoint::Kind::Wire ? line.sink.ref : kNone,
+              static_cast<bool>(passThrough[l]),
+              static_cast<bool>(bound[l]),
+              source == Endpoint::Kind::Choose};
     if (source == Endpoint::Kind::Const || source == Endpoint::Kind::Input) sources.push_back(l);
     if ((source == Endpoint::Kind::Choose || gatewayIn) && !gatewayOut[l]) choices.push_back(l);
   }

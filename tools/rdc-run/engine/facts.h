@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
+#include "ir/components/semantics.h"
 #include "ir/graph/graph.h"
 
 namespace rdc::run {
@@ -23,8 +24,21 @@ struct Demand {
   std::vector<uint8_t> interacts;  ///< per instance
 };
 
+/// What a run reads of a line on every event, packed together.
+struct HotLine {
+  uint32_t instance = kNone;
+  uint32_t domain = 0;
+  uint32_t wireTo = kNone;  ///< the line its output feeds, if a wire
+  bool passThrough = false;
+  bool bound = false;    ///< see GraphFacts::bound
+  bool chooses = false;  ///< its source is `choose`
+};
+
 struct GraphFacts {
   GraphFacts(const Graph& graph, const Catalog& catalog);
+
+  std::vector<HotLine> hot;    ///< per line
+  std::vector<ReactFn> react;  ///< per instance: its component's reaction (null: none)
 
   std::vector<const LineSig*> sig;  ///< per line; null for Fn arguments
   std::vector<uint8_t> passThrough;
