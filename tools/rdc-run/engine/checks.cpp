@@ -1,6 +1,6 @@
 #include "tools/rdc-run/engine/checks.h"
 
-#include <map>
+#include <unordered_map>
 
 #include "ir/lint/lint_passes.h"
 
@@ -16,7 +16,7 @@ class CheckHost final : public ExprHost {
   CheckHost(const Graph& graph, const ExtrinsicNames& names, const RunResult& result, const RunConfig& config,
             const std::vector<bool>& correct)
       : graph_(graph), names_(names), result_(result), config_(config), correct_(correct) {
-    lookup_ = [this](std::string_view name) { return this->name(std::string(name)); };
+    lookup_ = [this](std::string_view name) { return this->name(name); };
   }
 
   CheckResult check(const CheckDecl& decl) {
@@ -62,7 +62,7 @@ class CheckHost final : public ExprHost {
   }
 
  private:
-  std::optional<Value> name(const std::string& n) {
+  std::optional<Value> name(std::string_view n) {
     for (auto it = bound_.rbegin(); it != bound_.rend(); ++it) {
       if (it->first == n) return Value::integer(it->second);
     }
@@ -102,7 +102,7 @@ class CheckHost final : public ExprHost {
   // `dlvr[i][j]` -> the node of `dlvr[2][0]`.
   std::optional<Ref> reference(const Expr& e, ExprError* error) {
     if (e.kind == Expr::Kind::Name) {
-      uint32_t node = names_.root(e.text);
+      uint32_t node = rootOf(e);
       return node == kNone ? Ref{kNone, e.text} : Ref{node, ""};
     }
     if (e.kind != Expr::Kind::Index) {
@@ -118,6 +118,13 @@ class CheckHost final : public ExprHost {
       if (node != kNone) return Ref{node, ""};
     }
     return Ref{kNone, base->name(names_) + "[" + index->str() + "]"};
+  }
+
+  // The name tree's node of a plain name, remembered per expression node.
+  uint32_t rootOf(const Expr& e) {
+    auto [it, added] = roots_.try_emplace(&e, kNone);
+    if (added) it->second = names_.root(e.text);
+    return it->second;
   }
 
   std::optional<uint32_t> domainOf(const Expr& e, ExprError* error) {
@@ -206,10 +213,11 @@ class CheckHost final : public ExprHost {
 
   const Graph& graph_;
   const ExtrinsicNames& names_;
+  std::unordered_map<const Expr*, uint32_t> roots_;
   const RunResult& result_;
   const RunConfig& config_;
   const std::vector<bool>& correct_;
-  std::vector<std::pair<std::string, int64_t>> bound_;
+  std::vector<std::pair<std::string_view, int64_t>> bound_;  // names owned by the checks' expressions
   NameLookup lookup_;
   std::string unavailable_;
   std::string witness_;
