@@ -69,9 +69,12 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
 
 namespace {
 
+// A line's two ends: its input's value and time, and whether its output
+// has been sent (its value went on along the wire; an extrinsic output's
+// is kept in Workspace::outputs).
 struct LineState {
-  Value in, out;
-  int64_t inTime = 0, outTime = 0;
+  Value in;
+  int64_t inTime = 0;
   bool inAvailable = false, outAvailable = false;
   bool inPending = false, outPending = false;  // scheduled, not yet arrived
   bool touched = false;                        // changed since the workspace was last reset
@@ -85,6 +88,7 @@ struct LineState {
 struct Workspace {
   std::vector<LineState> lines;
   std::vector<uint32_t> touchedLines;
+  std::vector<RunResult::Output> outputs;                       // per extrinsic output
   std::vector<uint8_t> decidePending;                           // per instance
   std::vector<std::vector<std::pair<Value, int64_t>>> tallies;  // per instance
   std::vector<uint32_t> touchedInstances;
@@ -95,6 +99,7 @@ struct Workspace {
 
   explicit Workspace(const Graph& graph)
       : lines(graph.lines.size()),
+        outputs(graph.outputs.size()),
         decidePending(graph.instances.size(), 0),
         tallies(graph.instances.size()),
         instanceTouched(graph.instances.size(), 0) {}
@@ -105,6 +110,7 @@ struct Workspace {
       s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = false;
     }
     touchedLines.clear();
+    for (RunResult::Output& o : outputs) o.available = false;
     for (uint32_t i : touchedInstances) {
       decidePending[i] = 0;
       tallies[i].clear();
@@ -209,9 +215,8 @@ class Run final : public FireContext {
     result.outputs.resize(graph_.outputs.size());
     result.waits.resize(graph_.outputs.size());
     for (size_t o = 0; o < graph_.outputs.size(); ++o) {
-      const LineState& s = lines_[graph_.outputs[o].line];
-      if (s.outAvailable) {
-        result.outputs[o] = {true, s.out, s.outTime};
+      if (work_.outputs[o].available) {
+        result.outputs[o] = work_.outputs[o];
       } else {
         result.waits[o] = waitingFor(graph_.outputs[o].line);
       }
@@ -269,7 +274,7 @@ class Run final : public FireContext {
     if (const Replayed* r = replayed(l)) {
       value = r->value;
       time = std::max(r->time, now_);
-    } else if (!config_.replay.empty() && !facts_.gatewayOut[l]) {
+    } else if (!config_.replay.empty() && !facts_.hot[l].gatewayOut) {
       // A replay makes only the recorded choices: the run never made this
       // one. Its tie-break key is still drawn, so that the rest of the
       // schedule is the recorded one.
@@ -353,13 +358,13 @@ class Run final : public FireContext {
 
   void outputArrives(uint32_t line, uint32_t slot) {
     LineState& s = lines_[line];
-    s.out = take(slot);
-    s.outTime = now_;
+    Value value = take(slot);
     s.outAvailable = true;
     s.outPending = false;
-    record(line, true, s.out, How::Computed);
-    uint32_t to = facts_.hot[line].wireTo;
-    if (to != kNone) schedule(now_, 0, to, false, How::Computed, s.out);
+    record(line, true, value, How::Computed);
+    const HotLine& h = facts_.hot[line];
+    if (h.output != kNone) work_.outputs[h.output] = {true, value, now_};
+    if (h.wireTo != kNone) schedule(now_, 0, h.wireTo, false, How::Computed, std::move(value));
   }
 
   // Forced choices: given ones, and every choice of a Byzantine domain.
@@ -374,7 +379,8 @@ class Run final : public FireContext {
         std::any_of(config_.forces.begin(), config_.forces.end(), [](const auto& f) { return f.has_value(); });
     if (!anyByzantine && !anyForce) return;
     std::vector<std::unique_ptr<Rng>> lies(graph_.domains.size());
-    for (uint32_t l : facts_.choices) {
+    for (size_t k = 0; k < facts_.choices.size(); ++k) {
+      uint32_t l = facts_.choices[k];
       const FlatLine& line = graph_.lines[l];
       if (config_.forces.size() > l && config_.forces[l]) {
         forced_.emplace(l, *config_.forces[l]);
@@ -382,7 +388,7 @@ class Run final : public FireContext {
         auto& rng = lies[line.domain];
         if (!rng)
           rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[line.domain]));
-        int64_t options = facts_.optionCount[l];
+        int64_t options = facts_.choiceOptions[k];
         forced_.emplace(l, options > 0 ? Value::integer(rng->uniform(0, options - 1))
                                        : Simulator::randomValue(line.type, graph_.types, *rng));
       } else {
@@ -459,7 +465,7 @@ class Run final : public FireContext {
   }
 
   std::string ruleOf(uint32_t line) const {
-    const LineSig* sig = facts_.sig[line];
+    const LineSig* sig = graph_.signature(catalog_, line);
     return sig ? sig->choiceRule : "";
   }
 

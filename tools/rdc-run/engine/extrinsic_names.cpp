@@ -16,7 +16,8 @@ bool split(std::string_view name, std::string_view& base, std::vector<int64_t>& 
     if (name[open] != '[' || close == std::string_view::npos) return false;
     int64_t index = 0;
     auto [end, ec] = std::from_chars(name.data() + open + 1, name.data() + close, index);
-    if (ec != std::errc() || end != name.data() + close) return false;
+    // Bundle elements: from 0, and fewer than the lines of a graph.
+    if (ec != std::errc() || end != name.data() + close || index < 0 || index > UINT32_MAX) return false;
     indices.push_back(index);
     open = close + 1;
   }
@@ -51,9 +52,11 @@ uint32_t ExtrinsicNames::add(uint32_t parent, std::string_view name, int64_t ind
     roots_.emplace(std::string(name), static_cast<uint32_t>(nodes_.size()));
     nodes_.push_back({std::string(name), kNone, kNone, {}});
   } else {
-    auto it = nodes_[parent].kids.find(index);
-    if (it != nodes_[parent].kids.end()) return it->second;
-    nodes_[parent].kids.emplace(index, static_cast<uint32_t>(nodes_.size()));
+    std::vector<uint32_t>& kids = nodes_[parent].kids;
+    size_t at = static_cast<size_t>(index);
+    if (at < kids.size() && kids[at] != kNone) return kids[at];
+    if (at >= kids.size()) kids.resize(at + 1, kNone);
+    kids[at] = static_cast<uint32_t>(nodes_.size());
     nodes_.push_back({nodes_[parent].name + "[" + std::to_string(index) + "]", kNone, kNone, {}});
   }
   return static_cast<uint32_t>(nodes_.size() - 1);
@@ -65,9 +68,8 @@ uint32_t ExtrinsicNames::root(std::string_view name) const {
 }
 
 uint32_t ExtrinsicNames::child(uint32_t parent, int64_t index) const {
-  const auto& kids = nodes_[parent].kids;
-  auto it = kids.find(index);
-  return it == kids.end() ? kNone : it->second;
+  const std::vector<uint32_t>& kids = nodes_[parent].kids;
+  return index >= 0 && static_cast<uint64_t>(index) < kids.size() ? kids[static_cast<size_t>(index)] : kNone;
 }
 
 }  // namespace rdc::run

@@ -20,7 +20,7 @@ class ExtrinsicNames {
   struct Node {
     std::string name;
     uint32_t output = kNone, input = kNone;
-    std::map<int64_t, uint32_t> kids;  ///< by index
+    std::vector<uint32_t> kids;  ///< by index (bundle elements count from 0); kNone: no such child
   };
 
   explicit ExtrinsicNames(const Graph& graph);

@@ -17,42 +17,41 @@ bool indexesAChoice(const Graph& graph, const Catalog& catalog, const FlatInstan
 
 GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
   size_t n = graph.lines.size();
-  sig.resize(n);
-  passThrough.resize(n);
-  bound.resize(n);
-  network.resize(n);
-  gatewayOut.resize(n);
+  std::vector<const LineSig*> sig(n);  // null for Fn arguments
+  hot.resize(n);
   indexLine.assign(n, kNone);
   picksAnOption.assign(n, 0);
-  optionCount.assign(n, 0);
   outStart.push_back(0);
   choiceStart.push_back(0);
-  hot.resize(n);
   for (const FlatInstance& inst : graph.instances) react.push_back(catalog.at(inst.base).react);
   for (uint32_t l = 0; l < n; ++l) {
     const FlatLine& line = graph.lines[l];
     const FlatInstance& inst = graph.instances[line.instance];
     sig[l] = graph.signature(catalog, l);
-    passThrough[l] = !sig[l] || sig[l]->passThrough;
     Endpoint::Kind source = line.source.kind;
     bool gatewayIn = graph.gatewayIn(l);
-    gatewayOut[l] = graph.gatewayOut(l);
-    network[l] = catalog.at(inst.base).domain == DomainRule::Cross || gatewayIn;
-    bound[l] = sig[l] && sig[l]->choosable &&
-               (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire ||
-                (source == Endpoint::Kind::Input && !gatewayIn));
-    if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
-      const BaseComponent& base = catalog.at(inst.base);
-      optionCount[l] = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
-    }
-    hot[l] = {line.instance,
-              line.domain,
-              line.sink.kind == Endpoint::Kind::Wire ? line.sink.ref : kNone,
-              static_cast<bool>(passThrough[l]),
-              static_cast<bool>(bound[l]),
-              source == Endpoint::Kind::Choose};
+    HotLine& h = hot[l];
+    h.instance = line.instance;
+    h.domain = line.domain;
+    h.wireTo = line.sink.kind == Endpoint::Kind::Wire ? line.sink.ref : kNone;
+    h.output = line.sink.kind == Endpoint::Kind::Output ? line.sink.ref : kNone;
+    h.passThrough = !sig[l] || sig[l]->passThrough;
+    h.bound = sig[l] && sig[l]->choosable &&
+              (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire ||
+               (source == Endpoint::Kind::Input && !gatewayIn));
+    h.chooses = source == Endpoint::Kind::Choose;
+    h.network = catalog.at(inst.base).domain == DomainRule::Cross || gatewayIn;
+    h.gatewayOut = graph.gatewayOut(l);
     if (source == Endpoint::Kind::Const || source == Endpoint::Kind::Input) sources.push_back(l);
-    if ((source == Endpoint::Kind::Choose || gatewayIn) && !gatewayOut[l]) choices.push_back(l);
+    if ((h.chooses || gatewayIn) && !h.gatewayOut) {
+      choices.push_back(l);
+      int64_t options = 0;
+      if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
+        const BaseComponent& base = catalog.at(inst.base);
+        options = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
+      }
+      choiceOptions.push_back(options);
+    }
   }
   std::vector<uint32_t> named;
   for (uint32_t l = 0; l < n; ++l) {
@@ -66,7 +65,7 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
       for (const std::string& need : sig[l]->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
     }
     outStart.push_back(static_cast<uint32_t>(outReads.size()));
-    if ((graph.lines[l].source.kind == Endpoint::Kind::Choose || bound[l]) && sig[l]) {
+    if ((hot[l].chooses || hot[l].bound) && sig[l]) {
       named.clear();
       for (const std::string& read : sig[l]->choiceReads) graph.linesNamed(catalog, inst, read, named);
       if (!sig[l]->choiceIndexedBy.empty()) {

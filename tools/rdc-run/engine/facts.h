@@ -28,10 +28,22 @@ struct Demand {
 struct HotLine {
   uint32_t instance = kNone;
   uint32_t domain = 0;
-  uint32_t wireTo = kNone;  ///< the line its output feeds, if a wire
-  bool passThrough = false;
-  bool bound = false;    ///< see GraphFacts::bound
+  uint32_t wireTo = kNone;   ///< the line its output feeds, if a wire
+  uint32_t output = kNone;   ///< the extrinsic output it feeds, if one
+  bool passThrough = false;  ///< its input passes to its output unchanged (or it is an Fn argument)
+  /// A choosable input bound to a value source (a constant, an input or a
+  /// wire) rather than `choose`. The binding forces the value; the
+  /// component's rule still decides when its output is released.
+  bool bound = false;
   bool chooses = false;  ///< its source is `choose`
+  /// Part of the network (a Link, or the gateway input of a cut one). The
+  /// network always carries what is sent, demanded or not, so that a
+  /// sender behaves the same whether its receiver is in the same run,
+  /// another projection or another process.
+  bool network = false;
+  /// A projection's copy to the network (Send's net), which the whole model
+  /// has no line for: not a choice of the model.
+  bool gatewayOut = false;
 };
 
 struct GraphFacts {
@@ -39,21 +51,6 @@ struct GraphFacts {
 
   std::vector<HotLine> hot;    ///< per line
   std::vector<ReactFn> react;  ///< per instance: its component's reaction (null: none)
-
-  std::vector<const LineSig*> sig;  ///< per line; null for Fn arguments
-  std::vector<uint8_t> passThrough;
-  /// Per line: a choosable input bound to a value source (a constant, an
-  /// input or a wire) rather than `choose`. The binding forces the value;
-  /// the component's rule still decides when its output is released.
-  std::vector<uint8_t> bound;
-  /// Per line: part of the network (a Link, or the gateway input of a cut
-  /// one). The network always carries what is sent, demanded or not, so
-  /// that a sender behaves the same whether its receiver is in the same
-  /// run, another projection or another process.
-  std::vector<uint8_t> network;
-  /// Per line: a projection's copy to the network (Send's net), which the
-  /// whole model has no line for: not a choice of the model.
-  std::vector<uint8_t> gatewayOut;
   /// Demand: the inputs a demanded output reads, and the inputs a chosen
   /// input's rule reads (CSR: start offsets per line, then line ids).
   std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
@@ -65,13 +62,15 @@ struct GraphFacts {
   /// Per line: whether some choice's option is picked by this line's value
   /// (a forced value on it changes what the run demands).
   std::vector<uint8_t> picksAnOption;
-  /// Per line: the number of options when it is a Select's choice, else 0
-  /// (a Byzantine lie about a choice stays among the options).
-  std::vector<int64_t> optionCount;
   /// The lines a run starts from (a constant or an extrinsic input as
-  /// source), and the lines that can be forced (a `choose` input, or a
-  /// gateway input standing for a cut Link's rcv), in line order.
-  std::vector<uint32_t> sources, choices;
+  /// source), in line order.
+  std::vector<uint32_t> sources;
+  /// The lines that can be forced (a `choose` input, or a gateway input
+  /// standing for a cut Link's rcv), in line order; and for each, its
+  /// number of options when it is a Select's choice, else 0 (a Byzantine
+  /// lie about a choice stays among the options).
+  std::vector<uint32_t> choices;
+  std::vector<int64_t> choiceOptions;
   /// What a run demands when no forced value picks an option: the common
   /// case, computed once.
   Demand unforced;
@@ -106,7 +105,7 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
     }
     const Endpoint& src = graph.lines[l].source;
     if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
-    if (src.kind != Endpoint::Kind::Choose && !bound[l]) continue;
+    if (src.kind != Endpoint::Kind::Choose && !hot[l].bound) continue;
     const int64_t* index = indexLine[l] == kNone ? nullptr : known(indexLine[l]);
     for (uint32_t k = choiceStart[l]; k < choiceStart[l + 1]; ++k) {
       int32_t element = optionElement[k];
@@ -116,7 +115,7 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
   }
   d.interacts.assign(graph.instances.size(), 0);
   for (uint32_t l = 0; l < n; ++l) {
-    if (d.out[l] || network[l]) d.interacts[graph.lines[l].instance] = 1;
+    if (d.out[l] || hot[l].network) d.interacts[hot[l].instance] = 1;
   }
   return d;
 }
