@@ -33,7 +33,6 @@ RunConfig config(const Graph& g, uint64_t seed, int64_t lo = 1'000'000, int64_t 
   RunConfig c;
   c.seed = seed;
   c.inputs.assign(g.inputs.size(), Value::integer(1));
-  c.forces.assign(g.lines.size(), std::nullopt);
   c.crashAt.assign(g.domains.size(), INT64_MAX);
   c.byzantine.assign(g.domains.size(), false);
   Latency uniform;

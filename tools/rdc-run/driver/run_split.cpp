@@ -61,11 +61,10 @@ RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& line
       if (graph_.inputs[w].name == part.inputs[i].name) c.inputs[i] = config_.inputs[w];
     }
   }
-  c.forces.assign(part.lines.size(), std::nullopt);
   c.replay.assign(config_.replay.empty() ? 0 : part.lines.size(), std::nullopt);
   for (uint32_t l = 0; l < part.lines.size(); ++l) {
     if (lines[l] == kNone) continue;
-    c.forces[l] = config_.forces[lines[l]];
+    if (auto f = config_.forces.find(lines[l]); f != config_.forces.end()) c.forces[l] = f->second;
     if (!c.replay.empty()) c.replay[l] = config_.replay[lines[l]];
   }
   c.linkLatency.assign(part.instances.size(), Latency{});

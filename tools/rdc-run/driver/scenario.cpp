@@ -120,7 +120,6 @@ class Resolver {
     RunConfig& config = r_.config;
     Scenario& exact = r_.exact;
     config.inputs.assign(graph_.inputs.size(), std::nullopt);
-    config.forces.assign(graph_.lines.size(), std::nullopt);
     config.crashAt.assign(nd, INT64_MAX);
     config.byzantine.assign(nd, false);
     exact.seed = s.seed;

@@ -375,15 +375,13 @@ class Run final : public FireContext {
   // for; a gateway output (Send's net copy) is not a choice of the model.
   void force() {
     bool anyByzantine = std::find(config_.byzantine.begin(), config_.byzantine.end(), true) != config_.byzantine.end();
-    bool anyForce =
-        std::any_of(config_.forces.begin(), config_.forces.end(), [](const auto& f) { return f.has_value(); });
-    if (!anyByzantine && !anyForce) return;
+    if (!anyByzantine && config_.forces.empty()) return;
     std::vector<std::unique_ptr<Rng>> lies(graph_.domains.size());
     for (size_t k = 0; k < facts_.choices.size(); ++k) {
       uint32_t l = facts_.choices[k];
       const FlatLine& line = graph_.lines[l];
-      if (config_.forces.size() > l && config_.forces[l]) {
-        forced_.emplace(l, *config_.forces[l]);
+      if (auto f = config_.forces.find(l); f != config_.forces.end()) {
+        forced_.emplace(l, f->second);
       } else if (config_.byzantine[line.domain]) {
         auto& rng = lies[line.domain];
         if (!rng)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,7 +43,7 @@ struct Replayed {
 struct RunConfig {
   uint64_t seed = 0;
   std::vector<std::optional<Value>> inputs;  ///< per extrinsic input; unset: the type's zero
-  std::vector<std::optional<Value>> forces;  ///< per line; set: a forced choosable input
+  std::map<uint32_t, Value> forces;          ///< by line: forced choosable inputs (sparse: a few lines of many)
   /// Per line; set: a replayed choice. The rule still decides when to
   /// choose (and the recorded `how` stays as it was), but the value and the
   /// time are the trace's, so that no latency or tie is drawn again.

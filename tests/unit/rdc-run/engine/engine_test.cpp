@@ -45,7 +45,6 @@ Ran runModel(const std::string& system, std::map<std::string, Value> inputs = {}
     auto it = inputs.find(g.inputs[i].name);
     if (it != inputs.end()) config.inputs[i] = it->second;
   }
-  config.forces.assign(g.lines.size(), std::nullopt);
   for (uint32_t l = 0; l < g.lines.size(); ++l) {
     auto it = forces.find(g.linePath(catalog, l));
     if (it != forces.end()) config.forces[l] = it->second;
