@@ -94,8 +94,10 @@ struct Workspace {
   std::vector<uint32_t> touchedInstances;
   std::vector<uint8_t> instanceTouched;
   EventQueue queue;
-  std::vector<Value> values;  // the values of pending events
-  std::vector<uint32_t> freeValues;
+  // The pending events' slots: what each does and the value it carries.
+  std::vector<PendingEvent> events;
+  std::vector<Value> values;
+  std::vector<uint32_t> freeSlots;
 
   explicit Workspace(const Graph& graph)
       : lines(graph.lines.size()),
@@ -118,8 +120,9 @@ struct Workspace {
     }
     touchedInstances.clear();
     queue.clear();
+    events.clear();
     values.clear();
-    freeValues.clear();
+    freeSlots.clear();
   }
 
   void touchInstance(uint32_t i) {
@@ -196,16 +199,18 @@ class Run final : public FireContext {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
     while (!queue.empty() && queue.top().time <= time) {
-      Pending p = queue.pop();
-      now_ = p.time;
+      EventQueue::Entry e = queue.pop();
+      now_ = e.time;
+      PendingEvent p = work_.events[e.slot];
       if (p.phase == 1) {
+        work_.freeSlots.push_back(e.slot);
         work_.decidePending[p.target] = 0;
         trigger_ = kNone;
         react(p.target, true);
       } else if (p.output) {
-        outputArrives(p.target, p.value);
+        outputArrives(p.target, e.slot);
       } else {
-        inputArrives(p.target, p.value, p.how);
+        inputArrives(p.target, e.slot, p.how);
       }
     }
   }
@@ -312,20 +317,24 @@ class Run final : public FireContext {
       lines_[target].touched = true;
       work_.touchedLines.push_back(target);
     }
+    PendingEvent event{target, phase, output, how};
     uint32_t slot;
-    if (!work_.freeValues.empty()) {
-      slot = work_.freeValues.back();
-      work_.freeValues.pop_back();
+    if (!work_.freeSlots.empty()) {
+      slot = work_.freeSlots.back();
+      work_.freeSlots.pop_back();
+      work_.events[slot] = event;
       work_.values[slot] = std::move(value);
     } else {
       slot = static_cast<uint32_t>(work_.values.size());
+      work_.events.push_back(event);
       work_.values.push_back(std::move(value));
     }
-    work_.queue.push({time, phase, output, how, target, ties_.next(), slot}, now_);
+    work_.queue.push({time, EventQueue::order(phase, ties_.next()), slot}, now_);
   }
 
+  // The value of a pending event, whose slot is then free.
   Value take(uint32_t slot) {
-    work_.freeValues.push_back(slot);
+    work_.freeSlots.push_back(slot);
     return std::move(work_.values[slot]);
   }
 

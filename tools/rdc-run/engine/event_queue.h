@@ -4,13 +4,15 @@
 //
 // Most events happen at the instant that caused them (a value crossing a
 // wire, a pass-through), and only a few lie in the future (a Link's delay,
-// a Timer). So the queue is two binary heaps: a small one for the current
-// instant and one for later times. Popping takes the earlier of the two
-// tops in the full order, so the sequence of events is exactly that of one
-// heap, while the events of an instant never sift through the large one.
+// a Timer). So the queue is two heaps: a small one for the current instant
+// and one for later times. Popping takes the earlier of the two tops in
+// the full order, so the sequence of events is exactly that of one heap,
+// while the events of an instant never sift through the large one. The
+// heaps are 4-ary (half the depth of a binary heap, and a node's children
+// share a cache line) and hold only the order and a slot; what an event
+// does stays in its slot.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -18,50 +20,46 @@
 
 namespace rdc::run {
 
-/// One pending event.
-struct Pending {
-  int64_t time;   ///< virtual nanoseconds
-  uint8_t phase;  ///< 0: a line end arrives; 1: an end-of-instant decision
-  bool output;    ///< the line's output end (else its input end)
-  How how;
+/// What a pending event does when its time comes.
+struct PendingEvent {
   uint32_t target;  ///< line, or instance for decisions
-  uint64_t key;     ///< tie-break among simultaneous events
-  uint32_t value;   ///< index into the run's value pool
-
-  /// Whether `o` comes first (so that std::push_heap keeps the earliest on top).
-  bool operator<(const Pending& o) const {
-    if (time != o.time) return time > o.time;
-    if (phase != o.phase) return phase > o.phase;
-    return key > o.key;
-  }
+  uint8_t phase;    ///< 0: a line end arrives; 1: an end-of-instant decision
+  bool output;      ///< the line's output end (else its input end)
+  How how;
 };
 
 class EventQueue {
  public:
+  /// An event's place in the order, and its slot (the caller's index of
+  /// what the event carries).
+  struct Entry {
+    int64_t time;    ///< virtual nanoseconds
+    uint64_t order;  ///< phase in the top bit, then the tie-break key
+    uint32_t slot;
+
+    bool before(const Entry& o) const { return time != o.time ? time < o.time : order < o.order; }
+  };
+
+  /// The order of an event of `phase` (0 or 1) with tie-break `key` among
+  /// events of the same time: the phase first, then the key's top 63 bits.
+  static uint64_t order(uint8_t phase, uint64_t key) { return static_cast<uint64_t>(phase) << 63 | key >> 1; }
+
   bool empty() const { return now_.empty() && later_.empty(); }
 
   /// The earliest event; the queue must not be empty.
-  const Pending& top() const {
+  const Entry& top() const {
     if (later_.empty()) return now_.front();
     if (now_.empty()) return later_.front();
-    return later_.front() < now_.front() ? now_.front() : later_.front();
+    return later_.front().before(now_.front()) ? later_.front() : now_.front();
   }
 
   /// Adds an event; `present` is the current time (no event is earlier).
-  void push(const Pending& p, int64_t present) {
-    std::vector<Pending>& heap = p.time == present ? now_ : later_;
-    heap.push_back(p);
-    std::push_heap(heap.begin(), heap.end());
-  }
+  void push(const Entry& e, int64_t present) { push(e.time == present ? now_ : later_, e); }
 
   /// Removes and returns the earliest event; the queue must not be empty.
-  Pending pop() {
-    bool fromNow = later_.empty() || (!now_.empty() && !(now_.front() < later_.front()));
-    std::vector<Pending>& heap = fromNow ? now_ : later_;
-    std::pop_heap(heap.begin(), heap.end());
-    Pending p = heap.back();
-    heap.pop_back();
-    return p;
+  Entry pop() {
+    bool fromNow = later_.empty() || (!now_.empty() && !later_.front().before(now_.front()));
+    return pop(fromNow ? now_ : later_);
   }
 
   /// Empties the queue, keeping its memory for the next run.
@@ -71,7 +69,41 @@ class EventQueue {
   }
 
  private:
-  std::vector<Pending> now_, later_;
+  static constexpr size_t kArity = 4;
+
+  static void push(std::vector<Entry>& heap, const Entry& e) {
+    size_t at = heap.size();
+    heap.push_back(e);
+    while (at > 0) {
+      size_t parent = (at - 1) / kArity;
+      if (!e.before(heap[parent])) break;
+      heap[at] = heap[parent];
+      at = parent;
+    }
+    heap[at] = e;
+  }
+
+  static Entry pop(std::vector<Entry>& heap) {
+    Entry top = heap.front();
+    Entry last = heap.back();
+    heap.pop_back();
+    size_t n = heap.size(), at = 0;
+    while (n > 0) {
+      size_t first = at * kArity + 1;
+      if (first >= n) break;
+      size_t best = first;
+      for (size_t c = first + 1; c < first + kArity && c < n; ++c) {
+        if (heap[c].before(heap[best])) best = c;
+      }
+      if (!heap[best].before(last)) break;
+      heap[at] = heap[best];
+      at = best;
+    }
+    if (n > 0) heap[at] = last;
+    return top;
+  }
+
+  std::vector<Entry> now_, later_;
 };
 
 }  // namespace rdc::run
