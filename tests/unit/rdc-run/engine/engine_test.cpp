@@ -271,6 +271,47 @@ TEST(Demand, AnInteractingComponentReleasesEveryOutputItCan) {
   EXPECT_EQ(std::count(fired.begin(), fired.end(), "s.x'"), 1);
 }
 
+// A Simulator reuses one workspace and resets only what the last run
+// touched: a run must not see anything of the runs before it.
+TEST(Workspace, ARunIsTheSameAfterAnyOtherRun) {
+  auto b = test::build(test::readFile(RDC_SOURCE_DIR "/examples/tendermint/tendermint.rdc.yaml"));
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  Catalog catalog = Catalog::standard();
+  auto configFor = [&](uint64_t seed, bool byzantine, Recorder& recorder) {
+    RunConfig c;
+    c.seed = seed;
+    c.inputs.assign(g.inputs.size(), std::nullopt);
+    c.crashAt.assign(g.domains.size(), INT64_MAX);
+    c.byzantine.assign(g.domains.size(), false);
+    c.byzantine[0] = byzantine;  // forced lies: a demand of the run's own
+    if (!byzantine) c.crashAt[1] = 5'000'000;
+    Latency uniform;
+    uniform.kind = Latency::Kind::Uniform;
+    uniform.a = 1'000'000;
+    uniform.b = 9'000'000;
+    c.linkLatency.assign(g.instances.size(), uniform);
+    c.sink = &recorder;
+    return c;
+  };
+  auto listing = [&](Simulator& sim, uint64_t seed, bool byzantine) {
+    Recorder recorder(g);
+    RunConfig c = configFor(seed, byzantine, recorder);
+    RunResult r = sim.run(c);
+    std::string out;
+    for (const std::string& f : recorder.fired) out += f + "\n";
+    for (const auto& o : r.outputs) out += o.available ? o.value.str() + "@" + std::to_string(o.time) + "\n" : "-\n";
+    return out;
+  };
+  Simulator reused(g, catalog);
+  for (auto [seed, byzantine] : {std::pair{3, false}, {4, true}, {3, false}, {5, false}, {4, true}}) {
+    Simulator fresh(g, catalog);
+    std::string expected = listing(fresh, seed, byzantine);
+    EXPECT_GT(expected.size(), 1000u);
+    EXPECT_EQ(listing(reused, seed, byzantine), expected) << "seed " << seed;
+  }
+}
+
 TEST(Rng, IsTheSameEverywhere) {
   // A pinned output: any change here changes every trace ever recorded.
   EXPECT_EQ(Rng(42).next(), 1546998764402558742ull);

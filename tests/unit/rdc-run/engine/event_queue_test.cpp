@@ -1,0 +1,63 @@
+// The event queue pops in exactly the order of one sorted list, whichever
+// of its two heaps an event went to.
+#include "tools/rdc-run/engine/event_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "tools/rdc-run/engine/rng.h"
+
+namespace rdc::run {
+namespace {
+
+TEST(EventQueue, PopsInTimeThenPhaseThenKeyOrder) {
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    Rng rng(seed);
+    EventQueue queue;
+    std::vector<EventQueue::Entry> pending, popped, expected;
+    int64_t now = 0;
+    uint32_t slot = 0;
+    for (int step = 0; step < 2000; ++step) {
+      if (rng.uniform(0, 2) > 0 || queue.empty()) {
+        // Many events at the present (a small heap of their own), some later.
+        int64_t time = now + (rng.uniform(0, 3) == 0 ? rng.uniform(0, 5) : 0);
+        EventQueue::Entry e{time, EventQueue::order(static_cast<uint8_t>(rng.uniform(0, 1)), rng.next()), slot++};
+        queue.push(e, now);
+        pending.push_back(e);
+      } else {
+        EventQueue::Entry e = queue.pop();
+        auto earliest =
+            std::min_element(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.before(b); });
+        ASSERT_EQ(e.slot, earliest->slot) << "seed " << seed << " step " << step;
+        pending.erase(earliest);
+        now = e.time;
+      }
+    }
+    while (!queue.empty()) {
+      auto earliest =
+          std::min_element(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.before(b); });
+      ASSERT_EQ(queue.pop().slot, earliest->slot);
+      pending.erase(earliest);
+    }
+    EXPECT_TRUE(pending.empty());
+  }
+}
+
+TEST(EventQueue, PhaseComesBeforeKey) {
+  EXPECT_LT(EventQueue::order(0, UINT64_MAX), EventQueue::order(1, 0));
+  EXPECT_LT(EventQueue::order(0, 2), EventQueue::order(0, 4));
+}
+
+TEST(EventQueue, ClearKeepsNothing) {
+  EventQueue queue;
+  queue.push({5, 0, 1}, 0);
+  queue.push({0, 0, 2}, 0);
+  queue.clear();
+  EXPECT_TRUE(queue.empty());
+  queue.push({7, 0, 3}, 0);
+  EXPECT_EQ(queue.pop().slot, 3u);
+}
+
+}  // namespace
+}  // namespace rdc::run
