@@ -84,7 +84,6 @@ void asModel(std::string_view text, bool evaluateCheck) {
   const Graph& g = loaded->graph;
   run::RunConfig config;
   config.inputs.assign(g.inputs.size(), std::nullopt);
-  config.replay.assign(g.lines.size(), std::nullopt);
   config.crashAt.assign(g.domains.size(), INT64_MAX);
   config.byzantine.assign(g.domains.size(), false);
   config.linkLatency.assign(g.instances.size(), run::Latency{});

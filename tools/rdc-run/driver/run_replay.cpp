@@ -13,14 +13,14 @@ bool Runner::replayScenario(Scenario& s) {
   const TraceHeader& h = trace->header;
   s = Scenario::fromHeader(h);
   LineIndex index(graph_, catalog_);
-  replayed_.assign(graph_.lines.size(), std::nullopt);
+  replayed_.emplace();
   for (const TraceEvent& e : trace->events) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     const std::string& path = h.linePaths[e.line];
     std::optional<uint32_t> line = index.find(path);
     if (!line && index.isGatewayCopy(path)) continue;
     if (!line) return usage("--replay: the trace's line " + path + " is not in this model");
-    replayed_[*line] = run::Replayed{e.value, e.time};
+    (*replayed_)[*line] = run::Replayed{e.value, e.time};
   }
   if (h.modelHash != modelHash()) {
     diags_.warning("replay-model", {}, "the trace was recorded from a different model; replaying its choices anyway");

@@ -61,11 +61,12 @@ RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& line
       if (graph_.inputs[w].name == part.inputs[i].name) c.inputs[i] = config_.inputs[w];
     }
   }
-  c.replay.assign(config_.replay.empty() ? 0 : part.lines.size(), std::nullopt);
+  if (config_.replay) c.replay.emplace();
   for (uint32_t l = 0; l < part.lines.size(); ++l) {
     if (lines[l] == kNone) continue;
     if (auto f = config_.forces.find(lines[l]); f != config_.forces.end()) c.forces[l] = f->second;
-    if (!c.replay.empty()) c.replay[l] = config_.replay[lines[l]];
+    if (!config_.replay) continue;
+    if (auto r = config_.replay->find(lines[l]); r != config_.replay->end()) (*c.replay)[l] = r->second;
   }
   c.linkLatency.assign(part.instances.size(), Latency{});
   for (uint32_t i = 0; i < part.instances.size(); ++i) {

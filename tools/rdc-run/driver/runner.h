@@ -138,7 +138,7 @@ class Runner {
   RunConfig config_;
   Scenario exact_;
   std::vector<bool> correct_;
-  std::vector<std::optional<run::Replayed>> replayed_;
+  std::optional<std::map<uint32_t, run::Replayed>> replayed_;
   // The whole model's lines and instances by path, made on first use by --split.
   std::optional<LineIndex> wholeIndex_;
   std::unordered_map<std::string, uint32_t> instanceByPath_;

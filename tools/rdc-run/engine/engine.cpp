@@ -279,7 +279,7 @@ class Run final : public FireContext {
     if (const Replayed* r = replayed(l)) {
       value = r->value;
       time = std::max(r->time, now_);
-    } else if (!config_.replay.empty() && !facts_.hot[l].gatewayOut) {
+    } else if (config_.replay && !facts_.hot[l].gatewayOut) {
       // A replay makes only the recorded choices: the run never made this
       // one. Its tie-break key is still drawn, so that the rest of the
       // schedule is the recorded one.
@@ -307,7 +307,9 @@ class Run final : public FireContext {
 
  private:
   const Replayed* replayed(uint32_t line) const {
-    return line < config_.replay.size() && config_.replay[line] ? &*config_.replay[line] : nullptr;
+    if (!config_.replay) return nullptr;
+    auto it = config_.replay->find(line);
+    return it == config_.replay->end() ? nullptr : &it->second;
   }
 
   bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[facts_.hot[line].domain]; }

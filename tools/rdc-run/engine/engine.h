@@ -44,10 +44,11 @@ struct RunConfig {
   uint64_t seed = 0;
   std::vector<std::optional<Value>> inputs;  ///< per extrinsic input; unset: the type's zero
   std::map<uint32_t, Value> forces;          ///< by line: forced choosable inputs (sparse: a few lines of many)
-  /// Per line; set: a replayed choice. The rule still decides when to
-  /// choose (and the recorded `how` stays as it was), but the value and the
-  /// time are the trace's, so that no latency or tie is drawn again.
-  std::vector<std::optional<Replayed>> replay;
+  /// Set when replaying a trace: its recorded choices by line (sparse). The
+  /// rule still decides when to choose (and the recorded `how` stays as it
+  /// was), but the value and the time are the trace's, so that no latency
+  /// or tie is drawn again; a choice the trace does not record is not made.
+  std::optional<std::map<uint32_t, Replayed>> replay;
   std::vector<int64_t> crashAt;      ///< per domain; INT64_MAX: never crashes
   std::vector<bool> byzantine;       ///< per domain
   std::vector<Latency> linkLatency;  ///< per instance (only Links read it)

@@ -57,7 +57,7 @@ class Tap final : public EventSink {
   // explain, as the whole run did). Otherwise the delay is drawn.
   std::optional<int64_t> arrival(const LineEvent& e, const Route& route) {
     if (route.replayed) return std::max(route.replayed->time, e.time);
-    if (!config_.replay.empty()) {
+    if (config_.replay) {
       if (route.receiverCrash == INT64_MAX) return std::nullopt;
       return std::max(route.receiverCrash, e.time);
     }
@@ -102,7 +102,11 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
       auto [receiver, input] = it->second;
       const RunConfig& theirs = parts[receiver].config;
       uint32_t line = parts[receiver].simulator->graph().inputs[input].line;
-      const Replayed* replayed = line < theirs.replay.size() && theirs.replay[line] ? &*theirs.replay[line] : nullptr;
+      const Replayed* replayed = nullptr;
+      if (theirs.replay) {
+        auto r = theirs.replay->find(line);
+        if (r != theirs.replay->end()) replayed = &r->second;
+      }
       int64_t crash = theirs.crashAt[parts[receiver].simulator->graph().lines[line].domain];
       routes[o.line] = {receiver, input, seed ^ fnv1a(o.name), replayed, crash};
     }
