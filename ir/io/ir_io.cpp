@@ -127,24 +127,41 @@ void putNamedInts(capnp::List<s::NamedInt>::Builder list, const std::vector<std:
 }
 
 void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
+  auto bases = b.initBases(static_cast<unsigned>(catalog.all().size()));
+  for (size_t i = 0; i < catalog.all().size(); ++i) bases.set(i, catalog.at(static_cast<uint16_t>(i)).name);
+  auto tree = b.initTree(g.tree.size());
+  for (size_t i = 0; i < g.tree.size(); ++i) {
+    tree[i].setParent(g.tree[i].parent);
+    tree[i].setSegment(g.tree[i].segment);
+  }
+  auto segments = b.initSegments(g.segments.size());
+  for (size_t i = 0; i < g.segments.size(); ++i) segments.set(i, g.segments[i]);
+  auto argSets = b.initArgSets(g.argSets.size());
+  for (size_t i = 0; i < g.argSets.size(); ++i) {
+    auto args = argSets.init(i, g.argSets[i].size());
+    for (size_t a = 0; a < g.argSets[i].size(); ++a) args.set(a, g.argSets[i][a]);
+  }
+  auto positions = b.initPositions(g.positions.size());
+  for (size_t i = 0; i < g.positions.size(); ++i) put(positions[i], g.positions[i]);
+  auto fns = b.initFns(g.fns.size());
+  for (size_t i = 0; i < g.fns.size(); ++i) {
+    const FnBody& fn = g.fns[i];
+    auto args = fns[i].initArgs(fn.args.size());
+    for (size_t a = 0; a < fn.args.size(); ++a) args.set(a, fn.args[a]);
+    fns[i].setExpr(fn.text);
+    putNamedInts(fns[i].initConsts(fn.consts.size()), fn.consts);
+  }
   auto insts = b.initInstances(g.instances.size());
   for (size_t i = 0; i < g.instances.size(); ++i) {
     const FlatInstance& in = g.instances[i];
     auto ib = insts[i];
-    ib.setPath(in.path);
-    ib.setBase(catalog.at(in.base).name);
-    auto args = ib.initArgs(in.args.size());
-    for (size_t a = 0; a < in.args.size(); ++a) args.set(a, in.args[a]);
+    ib.setNode(in.node);
+    ib.setBase(in.base);
+    ib.setArgs(in.args);
     ib.setFirstLine(in.firstLine);
     ib.setLineCount(in.lineCount);
-    put(ib.initPos(), in.pos);
-    if (in.fn != kNone) {
-      const FnBody& fn = g.fns[in.fn];
-      auto fnArgs = ib.initFnArgs(fn.args.size());
-      for (size_t a = 0; a < fn.args.size(); ++a) fnArgs.set(a, fn.args[a]);
-      ib.setFnExpr(fn.text);
-      putNamedInts(ib.initFnConsts(fn.consts.size()), fn.consts);
-    }
+    ib.setPos(in.pos);
+    ib.setFn(in.fn);
   }
   auto lines = b.initLines(g.lines.size());
   for (size_t i = 0; i < g.lines.size(); ++i) {
@@ -159,9 +176,7 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
     lb.setSourceRef(l.source.ref);
     lb.setSinkKind(static_cast<s::EndpointKind>(l.sink.kind));
     lb.setSinkRef(l.sink.ref);
-    lb.setPosFile(l.pos.file);
-    lb.setPosLine(l.pos.line);
-    lb.setPosCol(l.pos.col);
+    lb.setPos(l.pos);
   }
   for (bool input : {true, false}) {
     const std::vector<Extrinsic>& xs = input ? g.inputs : g.outputs;
@@ -323,34 +338,52 @@ class IrReader {
       g.constants.push_back(std::move(*v));
     }
     for (auto p : r.getParams()) g.params.emplace_back(p.getName().cStr(), p.getValue());
-    auto lines = r.getLines();
-    uint32_t lineCount = lines.size();
-    for (auto in : r.getInstances()) {
+    // Base components by name: the table is the writer's catalog, and only
+    // the entries instances use need to exist in the reader's.
+    std::vector<uint32_t> bases;
+    for (auto name : r.getBases()) {
+      auto base = catalog_.find(name.cStr());
+      bases.push_back(base ? *base : kNone);
+    }
+    g.tree.reserve(r.getTree().size());
+    for (auto n : r.getTree()) g.tree.push_back({n.getParent(), n.getSegment()});
+    for (auto t : r.getSegments()) g.segments.push_back(t.cStr());
+    for (auto list : r.getArgSets()) {
+      std::vector<int64_t> args;
+      for (int64_t a : list) args.push_back(a);
+      g.argSets.push_back(std::move(args));
+    }
+    for (auto p : r.getPositions()) g.positions.push_back(pos(p));
+    for (auto f : r.getFns()) {
+      FnBody fn;
+      for (auto a : f.getArgs()) fn.args.push_back(a.cStr());
+      fn.text = f.getExpr().cStr();
+      for (auto c : f.getConsts()) fn.consts.emplace_back(c.getName().cStr(), c.getValue());
+      ExprError error;
+      fn.expr = parseExpr(fn.text, &error);
+      if (!fn.expr) throw Malformed{"bad Fn expression '" + fn.text + "'"};
+      g.fns.push_back(std::move(fn));
+    }
+    auto instances = r.getInstances();
+    g.instances.reserve(instances.size());
+    for (auto in : instances) {
       FlatInstance inst;
-      inst.path = in.getPath().cStr();
-      auto base = catalog_.find(in.getBase().cStr());
-      if (!base) throw Malformed{"unknown base component '" + std::string(in.getBase().cStr()) + "'"};
-      inst.base = *base;
-      for (int64_t a : in.getArgs()) inst.args.push_back(a);
+      if (in.getBase() >= bases.size() || bases[in.getBase()] == kNone) {
+        throw Malformed{"unknown base component " + (in.getBase() < bases.size()
+                                                         ? "'" + std::string(r.getBases()[in.getBase()].cStr()) + "'"
+                                                         : std::to_string(in.getBase()))};
+      }
+      inst.base = static_cast<uint16_t>(bases[in.getBase()]);
+      inst.node = in.getNode();
+      inst.args = in.getArgs();
       inst.firstLine = in.getFirstLine();
       inst.lineCount = in.getLineCount();
-      if (inst.firstLine > lineCount || inst.lineCount > lineCount - inst.firstLine)
-        throw Malformed{"instance lines out of range"};
-      inst.pos = pos(in.getPos());
-      if (catalog_.at(inst.base).variadicArgs) {
-        FnBody fn;
-        for (auto a : in.getFnArgs()) fn.args.push_back(a.cStr());
-        fn.text = in.getFnExpr().cStr();
-        for (auto c : in.getFnConsts()) fn.consts.emplace_back(c.getName().cStr(), c.getValue());
-        ExprError error;
-        fn.expr = parseExpr(fn.text, &error);
-        if (!fn.expr) throw Malformed{"bad Fn expression in " + inst.path};
-        inst.fn = static_cast<uint32_t>(g.fns.size());
-        g.fns.push_back(std::move(fn));
-      }
-      g.instances.push_back(std::move(inst));
+      inst.pos = in.getPos();
+      inst.fn = in.getFn();
+      g.instances.push_back(inst);
     }
-    g.lines.reserve(lineCount);
+    auto lines = r.getLines();
+    g.lines.reserve(lines.size());
     for (auto l : lines) {
       FlatLine line;
       line.instance = l.getInstance();
@@ -360,8 +393,7 @@ class IrReader {
       line.domain = l.getDomain();
       line.source = {static_cast<Endpoint::Kind>(l.getSourceKind()), l.getSourceRef()};
       line.sink = {static_cast<Endpoint::Kind>(l.getSinkKind()), l.getSinkRef()};
-      if (l.getPosFile() >= fileCount_) throw Malformed{"a line position names an unknown file"};
-      line.pos = {fileBase_ + l.getPosFile(), l.getPosLine(), l.getPosCol()};
+      line.pos = l.getPos();
       g.lines.push_back(line);
     }
     for (bool input : {true, false}) {

@@ -117,7 +117,14 @@ class IrRoundTrip(unittest.TestCase):
             doc = json.loads(out)
             self.assertEqual(len(doc["graph"]["lines"]), 220)
             self.assertEqual(doc["model"]["name"], "bracha")
-            self.assertIn("rb.echo[2].link[3]", [i["path"] for i in doc["graph"]["instances"]])
+            graph = doc["graph"]
+
+            def path(node):  # the instance tree spells paths, parents first
+                n = graph["tree"][node]
+                parent, segment = n.get("parent", 0), graph["segments"][n.get("segment", 0)]
+                return segment if parent == 0xFFFFFFFF else path(parent) + "." + segment
+
+            self.assertIn("rb.echo[2].link[3]", [path(i.get("node", 0)) for i in graph["instances"]])
 
     def test_failed_lint_leaves_no_output_file(self):
         with TempDir() as d:

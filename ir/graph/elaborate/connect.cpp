@@ -86,8 +86,8 @@ void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
       if (s.choosable) choosables += (choosables.empty() ? "" : ", ") + s.name;
     }
     diags_.error("not-choosable", p.pos,
-                 "input '" + graph_.lineName(catalog_, line) + "' of " + base.name + " " + inst.path +
-                     " is not choosable" +
+                 "input '" + graph_.lineName(catalog_, line) + "' of " + base.name + " " +
+                     graph_.instancePath(l.instance) + " is not choosable" +
                      (choosables.empty() ? "" : " (" + base.name + "'s choosable inputs: " + choosables + ")"));
   }
 }

@@ -67,7 +67,7 @@ struct OwnLine {
 // One composite body being elaborated.
 struct Scope {
   const ComponentDef* def = nullptr;
-  std::string path;  // instance path prefix, "" for the system
+  uint32_t node = kNone;  // the composite instance's node in Graph::tree; kNone for the system
   Env env;
   std::vector<OwnLine> ownLines;
   NameTable names;  // an entry's index is its index in infos
@@ -208,16 +208,21 @@ class Elaborator {
   // Joins two net segments into one net (a wire item or a composite boundary).
   void join(uint32_t a, uint32_t b, Pos) { uf_.unite(a, b); }
 
-  std::string instancePath(Scope& scope, const Item& item);
+  // The instance's new node in the instance tree; kNone (reported) if its
+  // indices do not evaluate or its name is taken.
+  uint32_t instanceNode(Scope& scope, const Item& item);
+  // Ids into the graph's shared tables, each distinct value stored once.
+  uint32_t argsId(const std::vector<int64_t>& args);
+  uint32_t posId(Pos pos);
   void instance(Scope& scope, const Item& item);
   bool checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args);
 
-  void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
-                    const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
+  void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node, const std::vector<int64_t>& args,
+                    std::optional<uint32_t> domain, Pos domainPos);
 
   bool fnExpression(Scope& scope, const Item& item, FnBody& fn);
 
-  void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
+  void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                          const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
 
   // ---- closing scopes and connecting nets (connect.cpp) ----
@@ -253,6 +258,17 @@ class Elaborator {
   std::vector<std::string> names_;
   std::unordered_map<const Term*, uint32_t> termNameIds_;
   std::set<std::string> inputNames_, outputNames_, used_, danglingReported_;
+  NameTable segmentIds_;  // an instance name with its indices -> index into graph_.segments
+  std::map<std::vector<int64_t>, uint32_t> argIds_;
+  struct PosHash {
+    size_t operator()(const Pos& p) const {
+      return (static_cast<size_t>(p.file) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(p.line) << 20) ^ p.col;
+    }
+  };
+  struct PosEq {
+    bool operator()(const Pos& a, const Pos& b) const { return a.file == b.file && a.line == b.line && a.col == b.col; }
+  };
+  std::unordered_map<Pos, uint32_t, PosHash, PosEq> posIds_;
   std::vector<TypeHint> typeHints_;
   std::vector<DomainHint> domainHints_;
   uint64_t work_ = 0;

@@ -119,7 +119,7 @@ struct GraphFacts {
       const FlatInstance& inst = graph.instances[graph.lines[l].instance];
       if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
         const BaseComponent& base = catalog.at(inst.base);
-        optionCount[l] = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
+        optionCount[l] = graph.args(inst)[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
       }
     }
     for (uint32_t l = 0; l < n; ++l) {
@@ -297,6 +297,7 @@ class Run final : public FireContext {
   // ---- FireContext ----
   const FlatInstance& instance(uint32_t i) const override { return graph_.instances[i]; }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
+  std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
   const Value& inValue(uint32_t l) const override { return lines_[l].in; }
@@ -358,7 +359,7 @@ class Run final : public FireContext {
   std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override { return tallies_[instance]; }
   int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[instance].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
-    failures_.push_back(graph_.instances[instance].path + ": " + message);
+    failures_.push_back(graph_.instancePath(instance) + ": " + message);
   }
 
  private:
