@@ -59,10 +59,10 @@ class TypeInference {
     for (const TypeHint& h : hints) {
       if (h.line == kNone || h.group == kNone) continue;
       auto [it, fresh] = groupLine.emplace(h.group, h.line);
-      if (!fresh) unify(it->second, h.line, h.pos);
+      if (!fresh) unify(it->second, h.line, graph_.positions[h.pos]);
     }
     for (const TypeHint& h : hints) {
-      if (h.line != kNone && h.group == kNone) assign(h.line, h.type, h.pos);
+      if (h.line != kNone && h.group == kNone) assign(h.line, h.type, graph_.positions[h.pos]);
     }
     // Fn results and constants can each make the other's types known.
     for (bool progress = true; progress;) {
@@ -227,7 +227,7 @@ bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<Domain
     if (h.line == kNone) continue;
     auto other = classes.assign(h.line, h.domain);
     if (other && reported.insert(classes.root(h.line)).second && ++reports <= kMaxReports) {
-      diags.error("domain-conflict", h.pos,
+      diags.error("domain-conflict", graph.positions[h.pos],
                   graph.linePath(catalog, h.line) + " is declared in " + graph.domains[h.domain] + " here, but is in " +
                       graph.domains[*other] + " through the same-domain components and wires it is connected to");
     }

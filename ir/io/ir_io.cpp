@@ -3,7 +3,9 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
+#include <kj/io.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -422,7 +424,12 @@ class IrReader {
 }  // namespace
 
 std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags) {
-  capnp::MallocMessageBuilder message;
+  // One first segment that holds the graph (a line takes 5 words, an
+  // instance 4, a tree node 1, plus the model and tables): growing segment by
+  // segment would leave parts of each unused. Pages never written cost nothing.
+  const Graph& g = loaded.graph;
+  size_t estimate = 5 * g.lines.size() + 4 * g.instances.size() + g.tree.size() + (1u << 16);
+  capnp::MallocMessageBuilder message(static_cast<unsigned>(std::min<size_t>(estimate, 1u << 28)));
   auto root = message.initRoot<s::IrFile>();
   root.setMagic(s::IR_MAGIC);
   root.setVersion(s::IR_VERSION);
@@ -433,9 +440,11 @@ std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const Dia
   putGraph(root.initGraph(), loaded.graph, catalog);
   auto projection = root.initProjection(loaded.projection.size());
   for (size_t i = 0; i < loaded.projection.size(); ++i) projection.set(i, loaded.projection[i]);
-  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
-  auto bytes = words.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  // Straight into the string: one copy of the message, not two.
+  std::string bytes(capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word), '\0');
+  kj::ArrayOutputStream out(kj::arrayPtr(reinterpret_cast<kj::byte*>(bytes.data()), bytes.size()));
+  capnp::writeMessage(out, message);
+  return bytes;
 }
 
 bool looksLikeIr(std::string_view bytes) { return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr; }

@@ -8,7 +8,14 @@ std::optional<Graph> Elaborator::run() {
   size_t errorsBefore = diags_.errorCount();
   checkComponentNames();
   if (!globalParams() || !declareDomains()) return std::nullopt;
-  if (!elab::fitsLimits(model_, catalog_, options_, diags_)) return std::nullopt;
+  uint64_t lines = 0;
+  if (!elab::fitsLimits(model_, catalog_, options_, diags_, &lines)) return std::nullopt;
+  // Sized once from the count: growing by doubling would copy the vectors
+  // several times and leave up to half of them unused. A net has about one
+  // segment per line, and a few more at composite boundaries.
+  graph_.lines.reserve(lines);
+  nodes_.reserve(lines + lines / 2);
+  uf_.reserve(lines + lines / 2);
   Scope system;
   system.def = &model_.system;
   system.env = globals_;
@@ -17,6 +24,9 @@ std::optional<Graph> Elaborator::run() {
   if (aborted_ || diags_.errorCount() > errorsBefore) return std::nullopt;
   connect();
   if (diags_.errorCount() > errorsBefore) return std::nullopt;
+  // The nets are in the lines now: free them before inference allocates.
+  nodes_ = {};
+  uf_ = UnionFind();
   graph_.params = globals_;
   if (!inferTypes(graph_, catalog_, typeHints_, diags_)) return std::nullopt;
   if (!inferDomains(graph_, catalog_, domainHints_, !model_.domains.empty(), diags_)) return std::nullopt;

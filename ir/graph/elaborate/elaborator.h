@@ -33,12 +33,16 @@
 namespace rdc::elab {
 
 // What is attached at one end of a net: a base line or a source/sink token.
+// There are two per net segment, about one per line: a few integers each.
 struct Attachment {
   enum class Kind : uint8_t { None, Line, Token } kind = Kind::None;
-  uint32_t line = kNone;
-  Endpoint token;
-  Pos pos;
   bool implicit = false;  // an implicit drop/never added for a dangling composite line
+  Endpoint::Kind tokenKind = Endpoint::Kind::Never;
+  uint32_t ref = kNone;  // Line: the line id; Token: the token's Endpoint::ref
+  uint32_t pos = 0;      // Token: the term's position, in Graph::positions (a line has its own)
+
+  uint32_t line() const { return ref; }
+  Endpoint token() const { return {tokenKind, ref}; }
 };
 
 // A net segment: the value flowing through one wire name in one scope.
@@ -139,7 +143,7 @@ class Elaborator {
   uint32_t destination(Scope& scope, const Term& term, const Indices& stars);
 
   uint32_t withDomain(Scope& scope, const Term& term, uint32_t node);
-  void attach(uint32_t node, bool asProducer, uint32_t line, Pos pos);
+  void attach(uint32_t node, bool asProducer, uint32_t line);
 
   // ---- bindings (nets.cpp) ----
 

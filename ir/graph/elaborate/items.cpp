@@ -221,6 +221,7 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
     Indices dims;
     if (blk->size > 0) dims.push_back(blk->size);
     uint32_t bindingPos = posId(b.pos);
+    uint32_t domainPosId = domain ? posId(domainPos) : 0;
     forEachElement(scope, b, dims, [&](const Indices& element, const Indices& stars) {
       uint32_t id = blk->first + static_cast<uint32_t>(element.empty() ? 0 : element[0]);
       if (bound[id - inst.firstLine]++) {
@@ -228,11 +229,11 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
         return false;
       }
       graph_.lines[id].pos = bindingPos;
-      attach(source(scope, b.in, stars), false, id, b.in.pos);
-      attach(destination(scope, b.out, stars), true, id, b.out.pos);
+      attach(source(scope, b.in, stars), false, id);
+      attach(destination(scope, b.out, stars), true, id);
       // A cross-domain component lives where it sends from.
       bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
-      if (domain && local) domainHints_.push_back({kNone, id, *domain, domainPos});
+      if (domain && local) domainHints_.push_back({kNone, id, *domain, domainPosId});
       return true;
     });
   }
@@ -351,6 +352,7 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       continue;
     }
     size_t lineIndex = own - inner.ownLines.begin();
+    uint32_t bindingPos = posId(b.pos);
     forEachElement(outer, b, own->dims, [&](const Indices& element, const Indices& stars) {
       if (!bound[lineIndex].insert(element).second) {
         diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
@@ -364,8 +366,8 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       inner.infos.push_back({in, 1, 0, Role::OwnInput, b.pos});
       inner.names.insert(outKey);
       inner.infos.push_back({out, 0, 1, Role::OwnOutput, b.pos});
-      typeHints_.push_back({in, own->type, b.pos, kNone, own->typeGroup});
-      typeHints_.push_back({out, own->type, b.pos, kNone, own->typeGroup});
+      typeHints_.push_back({in, own->type, bindingPos, kNone, own->typeGroup});
+      typeHints_.push_back({out, own->type, bindingPos, kNone, own->typeGroup});
       return spend(1, b.pos);
     });
   }
