@@ -1,5 +1,6 @@
 #include "ir/tool/tool_io.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,18 +52,21 @@ bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSi
     std::cout.flush();
     return static_cast<bool>(std::cout);
   }
-  std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  // Renaming over a device would replace it (for root, /dev/null itself).
+  struct stat st {};
+  bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  std::string temp = special ? path : path + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.close();
     if (!out) {
-      std::remove(temp.c_str());
+      if (!special) std::remove(temp.c_str());
       diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the output file");
       return false;
     }
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+  if (!special && std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot rename the output into place");
     return false;

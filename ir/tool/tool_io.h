@@ -25,7 +25,9 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
 std::string displayName(const std::string& path);
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, so
-/// that a failure leaves no half-written file. "-" writes standard output.
+/// that a failure leaves no half-written file. "-" writes standard output; a
+/// path that exists and is not a regular file (/dev/null, a pipe) is written
+/// in place, never replaced.
 bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSink& diags);
 
 /// Whether standard output is a terminal.

@@ -3,6 +3,8 @@ import glob
 import json
 import os
 import re
+import stat
+import threading
 import unittest
 
 import jsonschema
@@ -105,6 +107,22 @@ class IrRoundTrip(unittest.TestCase):
             code, out, err = run([LINT, "--stats", "-D", "n=7", ir])
             self.assertEqual(code, 0, err)
             self.assertIn(b"scalar lines: 616", out)
+
+    def test_output_to_a_special_file_is_written_in_place(self):
+        # A temporary file renamed over a FIFO (or, for root, over /dev/null)
+        # would replace it: a special file is written, never replaced.
+        with TempDir() as d:
+            fifo = os.path.join(d, "out.ir")
+            os.mkfifo(fifo)
+            got = []
+            reader = threading.Thread(target=lambda: got.append(read_bytes(fifo)))
+            reader.start()
+            code, _, err = run([LINT, example("bracha"), "-o", fifo])
+            reader.join(timeout=30)
+            self.assertEqual(code, 0, err)
+            self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+            self.assertEqual(os.listdir(d), ["out.ir"])
+            self.assertTrue(got and len(got[0]) > 0)
 
     def test_capnp_tool_reads_the_ir(self):
         with TempDir() as d:
