@@ -67,7 +67,8 @@ struct Graph {
   std::vector<std::string> segments;
   /// The distinct value-parameter lists of instances (FlatInstance::args).
   std::vector<std::vector<int64_t>> argSets;
-  /// The distinct source positions of lines and instances (their `pos`).
+  /// The distinct source positions of lines and instances (their `pos`),
+  /// and of the terms elaboration and inference report against.
   std::vector<Pos> positions;
   std::vector<Extrinsic> inputs;
   std::vector<Extrinsic> outputs;

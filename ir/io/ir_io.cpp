@@ -423,13 +423,14 @@ class IrReader {
 
 }  // namespace
 
-std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags) {
-  // One first segment that holds the graph (a line takes 5 words, an
-  // instance 4, a tree node 1, plus the model and tables): growing segment by
-  // segment would leave parts of each unused. Pages never written cost nothing.
-  const Graph& g = loaded.graph;
-  size_t estimate = 5 * g.lines.size() + 4 * g.instances.size() + g.tree.size() + (1u << 16);
-  capnp::MallocMessageBuilder message(static_cast<unsigned>(std::min<size_t>(estimate, 1u << 28)));
+namespace {
+
+// The message's whole content; its first segment holds the graph (a line
+// takes 5 words, an instance 4, a tree node 1, plus the model and tables):
+// growing segment by segment would leave parts of each unused. Pages never
+// written cost nothing.
+void buildIr(capnp::MallocMessageBuilder& message, const LoadedModel& loaded, const Catalog& catalog,
+             const DiagnosticSink& diags) {
   auto root = message.initRoot<s::IrFile>();
   root.setMagic(s::IR_MAGIC);
   root.setVersion(s::IR_VERSION);
@@ -440,11 +441,42 @@ std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const Dia
   putGraph(root.initGraph(), loaded.graph, catalog);
   auto projection = root.initProjection(loaded.projection.size());
   for (size_t i = 0; i < loaded.projection.size(); ++i) projection.set(i, loaded.projection[i]);
-  // Straight into the string: one copy of the message, not two.
+}
+
+unsigned firstSegmentWords(const Graph& g) {
+  size_t estimate = 5 * g.lines.size() + 4 * g.instances.size() + g.tree.size() + (1u << 16);
+  return static_cast<unsigned>(std::min<size_t>(estimate, 1u << 28));
+}
+
+// Cap'n Proto's writer onto a std::ostream, so that IR goes to its file
+// without a copy of the whole message in memory.
+class OstreamOutput : public kj::OutputStream {
+ public:
+  explicit OstreamOutput(std::ostream& out) : out_(out) {}
+  void write(const void* buffer, size_t size) override {
+    out_.write(static_cast<const char*>(buffer), static_cast<std::streamsize>(size));
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags) {
+  capnp::MallocMessageBuilder message(firstSegmentWords(loaded.graph));
+  buildIr(message, loaded, catalog, diags);
   std::string bytes(capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word), '\0');
   kj::ArrayOutputStream out(kj::arrayPtr(reinterpret_cast<kj::byte*>(bytes.data()), bytes.size()));
   capnp::writeMessage(out, message);
   return bytes;
+}
+
+void writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags, std::ostream& out) {
+  capnp::MallocMessageBuilder message(firstSegmentWords(loaded.graph));
+  buildIr(message, loaded, catalog, diags);
+  OstreamOutput stream(out);
+  capnp::writeMessage(stream, message);
 }
 
 bool looksLikeIr(std::string_view bytes) { return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr; }

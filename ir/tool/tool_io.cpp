@@ -47,10 +47,20 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
 }
 
 bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSink& diags) {
+  return writeOutput(
+      path,
+      [&bytes](std::ostream& out) {
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        return true;
+      },
+      diags);
+}
+
+bool writeOutput(const std::string& path, const std::function<bool(std::ostream&)>& write, DiagnosticSink& diags) {
   if (path == "-") {
-    std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bool made = write(std::cout);
     std::cout.flush();
-    return static_cast<bool>(std::cout);
+    return made && static_cast<bool>(std::cout);
   }
   // Renaming over a device would replace it (for root, /dev/null itself).
   struct stat st {};
@@ -58,9 +68,9 @@ bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSi
   std::string temp = special ? path : path + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bool made = out && write(out);
     out.close();
-    if (!out) {
+    if (!made || !out) {
       if (!special) std::remove(temp.c_str());
       diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the output file");
       return false;

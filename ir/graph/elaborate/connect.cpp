@@ -7,10 +7,10 @@ void Elaborator::closeScope(Scope& scope) {
   for (uint32_t index = 0; index < scope.infos.size(); ++index) {
     NameInfo& info = scope.infos[index];
     if (info.produced == 1 && info.consumed == 1) continue;
-    const NameKey& key = scope.names.key(index);
+    const NameKey key = scope.names.key(index);
     switch (info.role) {
       case Role::Local:
-        diags_.error("linearity", info.firstUse,
+        diags_.error("linearity", graph_.positions[info.firstUse],
                      info.produced == 0
                          ? "wire '" + spell(key) + "' is consumed but never produced"
                          : "wire '" + spell(key) + "' is produced but never consumed (discard it with drop)");
@@ -26,7 +26,7 @@ void Elaborator::closeScope(Scope& scope) {
                              (input ? " (its value is dropped)" : " (it never provides a value)"));
         }
         Attachment implicit{Attachment::Kind::Token, true, input ? Endpoint::Kind::Drop : Endpoint::Kind::Never, kNone,
-                            posId(info.firstUse)};
+                            info.firstUse};
         (input ? nodes_[info.node].consumer : nodes_[info.node].producer) = implicit;
         break;
       }

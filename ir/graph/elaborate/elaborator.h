@@ -57,7 +57,7 @@ struct NameInfo {
   uint32_t node;
   uint8_t produced = 0, consumed = 0;
   Role role = Role::Local;
-  Pos firstUse;
+  uint32_t firstUse;  // a position in Graph::positions: a scope can hold a name per line
 };
 
 // The lines of the composite being elaborated, with their evaluated dims.
@@ -226,6 +226,9 @@ class Elaborator {
 
   bool fnExpression(Scope& scope, const Item& item, FnBody& fn);
 
+  // Binds a composite's lines to the outer scope's nets; false (reported)
+  // if one is bound twice, or not at all.
+  bool bindComposite(Scope& outer, const Item& item, const ComponentDef& def, Scope& inner);
   void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                          const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
 

@@ -212,6 +212,7 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
     }
   }
   std::vector<uint8_t> bound(inst.lineCount, 0);
+  bool domainHinted = false;
   for (const Binding& b : item.bindings) {
     auto blk = std::find_if(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; });
     if (blk == blocks.end()) {
@@ -232,8 +233,13 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       attach(source(scope, b.in, stars), false, id);
       attach(destination(scope, b.out, stars), true, id);
       // A cross-domain component lives where it sends from.
+      // Inference puts an instance's local lines in one class, so the first
+      // one's hint decides (and reports) for all of them: one per instance.
       bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
-      if (domain && local) domainHints_.push_back({kNone, id, *domain, domainPosId});
+      if (domain && local && !domainHinted) {
+        domainHints_.push_back({kNone, id, *domain, domainPosId});
+        domainHinted = true;
+      }
       return true;
     });
   }
@@ -342,8 +348,55 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
     }
     inner.ownLines.push_back(std::move(own));
   }
+  if (!bindComposite(outer, item, def, inner)) return;
+  body(inner, def.body);
+  if (!aborted_) closeScope(inner);
+}
+
+namespace {
+
+// Which elements of a composite's line are bound: a bit each, as a set
+// node each would cost about 80 bytes an element. A line too large for a
+// bitmap (it cannot be bound whole within the limits) keeps a set.
+class BoundElements {
+ public:
+  explicit BoundElements(const Indices& dims) : dims_(dims) {
+    for (int64_t d : dims) {
+      auto size = static_cast<uint64_t>(d);
+      total_ = size == 0 || total_ <= kMaxBits / size ? total_ * size : kMaxBits + 1;
+    }
+  }
+  /// False if `element` was bound already.
+  bool insert(const Indices& element) {
+    if (total_ > kMaxBits) {
+      if (!large_.insert(element).second) return false;
+    } else {
+      if (bits_.empty()) bits_.resize(total_);
+      uint64_t flat = 0;
+      for (size_t k = 0; k < dims_.size(); ++k) flat = flat * static_cast<uint64_t>(dims_[k]) + element[k];
+      if (bits_[flat]) return false;
+      bits_[flat] = true;
+    }
+    ++count_;
+    return true;
+  }
+  uint64_t size() const { return count_; }
+
+ private:
+  static constexpr uint64_t kMaxBits = uint64_t{1} << 32;
+  Indices dims_;
+  uint64_t total_ = 1;
+  uint64_t count_ = 0;
+  std::vector<bool> bits_;
+  std::set<Indices> large_;
+};
+
+}  // namespace
+
+bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDef& def, Scope& inner) {
   // Bind each of the composite's lines to nets of the outer scope.
-  std::vector<std::set<Indices>> bound(inner.ownLines.size());
+  std::vector<BoundElements> bound;
+  for (const OwnLine& own : inner.ownLines) bound.emplace_back(own.dims);
   for (const Binding& b : item.bindings) {
     auto own = std::find_if(inner.ownLines.begin(), inner.ownLines.end(),
                             [&](const OwnLine& l) { return l.decl->name == b.line; });
@@ -354,7 +407,7 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
     size_t lineIndex = own - inner.ownLines.begin();
     uint32_t bindingPos = posId(b.pos);
     forEachElement(outer, b, own->dims, [&](const Indices& element, const Indices& stars) {
-      if (!bound[lineIndex].insert(element).second) {
+      if (!bound[lineIndex].insert(element)) {
         diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
         return false;
       }
@@ -363,9 +416,9 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       if (in == kNone || out == kNone) return true;
       NameKey inKey{nameId(b.line), false, element}, outKey{nameId(b.line), true, element};
       inner.names.insert(inKey);
-      inner.infos.push_back({in, 1, 0, Role::OwnInput, b.pos});
+      inner.infos.push_back({in, 1, 0, Role::OwnInput, bindingPos});
       inner.names.insert(outKey);
-      inner.infos.push_back({out, 0, 1, Role::OwnOutput, b.pos});
+      inner.infos.push_back({out, 0, 1, Role::OwnOutput, bindingPos});
       typeHints_.push_back({in, own->type, bindingPos, kNone, own->typeGroup});
       typeHints_.push_back({out, own->type, bindingPos, kNone, own->typeGroup});
       return spend(1, b.pos);
@@ -378,11 +431,10 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       diags_.error("linearity", item.pos,
                    "line '" + inner.ownLines[i].decl->name + "' of " + def.name + " " + item.name + " is not bound" +
                        (total > 1 ? " (or only partly)" : ""));
-      return;
+      return false;
     }
   }
-  body(inner, def.body);
-  if (!aborted_) closeScope(inner);
+  return true;
 }
 
 }  // namespace rdc::elab

@@ -155,7 +155,7 @@ uint32_t Elaborator::wireUse(Scope& scope, const Term& term, const Indices& star
   }
   NameKey key{nameId(term), term.primed, *indices};
   auto [index, inserted] = scope.names.insert(key);
-  if (inserted) scope.infos.push_back({newNode(), 0, 0, Role::Local, term.pos});
+  if (inserted) scope.infos.push_back({newNode(), 0, 0, Role::Local, posId(term.pos)});
   NameInfo& info = scope.infos[index];
   uint8_t& count = produce ? info.produced : info.consumed;
   if (count >= 1) {
