@@ -16,6 +16,7 @@ class WaitGraph {
  public:
   WaitGraph(const Graph& graph, const Catalog& catalog) : graph_(graph), catalog_(catalog) {
     need_.assign(2 * graph.lines.size(), kAll);
+    edges_.reserve(3 * graph.lines.size());  // a line's own edge, its wire, about one need
     for (const FlatInstance& inst : graph.instances) instanceEdges(inst);
     for (uint32_t l = 0; l < graph.lines.size(); ++l) {
       const Endpoint& src = graph.lines[l].source;
@@ -95,12 +96,19 @@ class WaitGraph {
 
   void instanceEdges(const FlatInstance& inst) {
     std::vector<uint32_t> needed;
+    const LineSig* neededFor = nullptr;
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
       edges_.push_back({in(l), out(l)});
       const LineSig* s = graph_.signature(catalog_, l);
       if (!s) continue;
-      needed.clear();
-      for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed);
+      // A bundle's elements are consecutive and share their needs: looked up
+      // once per signature line, not once per element (which made a bundle
+      // of n quadratic in n).
+      if (s != neededFor) {
+        needed.clear();
+        for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed);
+        neededFor = s;
+      }
       for (uint32_t m : needed) {
         if (m != l) edges_.push_back({in(m), out(l)});
       }
