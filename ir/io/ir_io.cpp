@@ -494,8 +494,17 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     return malformed("its size (" + std::to_string(bytes.size()) +
                      " bytes) is not a whole Cap'n Proto message (truncated?)");
   }
-  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  // Read in place when the bytes are word-aligned (a string's heap buffer
+  // is); otherwise from an aligned copy.
+  kj::Array<capnp::word> copy;
+  kj::ArrayPtr<const capnp::word> words;
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()), bytes.size() / sizeof(capnp::word));
+  } else {
+    copy = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+    std::memcpy(copy.begin(), bytes.data(), bytes.size());
+    words = copy;
+  }
   size_t errorsBefore = diags.errorCount();
   try {
     capnp::ReaderOptions options;

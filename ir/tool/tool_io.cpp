@@ -28,6 +28,14 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
     return std::nullopt;
   }
+  // A regular file is read in one go into a string of its size: growing
+  // one by appending copies a 40 MB IR file several times over.
+  struct stat st {};
+  if (file != stdin && ::fstat(::fileno(file), &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<uint64_t>(st.st_size) <= kMaxInputBytes) {
+    bytes.resize(static_cast<size_t>(st.st_size));
+    bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));  // a file that shrank meanwhile is read as it is
+  }
   size_t n;
   while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
     bytes.append(buffer, n);
