@@ -1,6 +1,8 @@
-// An instance of a base component as the elaborated graph holds it: its
-// path, its component, its value parameters and its lines (a contiguous
-// range of the graph's line ids, in the component's line order).
+// An instance of a base component as the elaborated graph holds it: a few
+// integers. Its component, its lines (a contiguous range of the graph's line
+// ids, in the component's line order), and ids into tables the graph shares
+// between instances: its path (a node of the instance tree), its value
+// parameters (one entry per distinct list) and its position.
 #pragma once
 
 #include <cstdint>
@@ -26,15 +28,16 @@ struct FnBody {
   std::vector<std::pair<std::string, int64_t>> consts;
 };
 
-/// A base component instance.
+/// A base component instance. Graph::instancePath, Graph::args and
+/// Graph::positions turn its ids into what they stand for.
 struct FlatInstance {
-  std::string path;           ///< e.g. `rb.echo[2].link[3]`
-  uint16_t base = 0;          ///< index into the Catalog
-  std::vector<int64_t> args;  ///< value parameters (Inc's k, Quorum's n and k, ...)
+  uint32_t node = kNone;  ///< its node in Graph::tree: the path `rb.echo[2].link[3]`
+  uint32_t args = 0;      ///< index into Graph::argSets: value parameters (Inc's k, Quorum's n and k, ...)
   uint32_t firstLine = 0;
   uint32_t lineCount = 0;
   uint32_t fn = kNone;  ///< Fn only: index into Graph::fns
-  Pos pos;
+  uint32_t pos = 0;     ///< index into Graph::positions: the item that made it
+  uint16_t base = 0;    ///< index into the Catalog
 };
 
 }  // namespace rdc

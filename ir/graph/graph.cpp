@@ -32,8 +32,34 @@ void Graph::linesNamed(const Catalog& catalog, const FlatInstance& inst, const s
   }
 }
 
+std::string Graph::nodePath(uint32_t node) const {
+  // Segments are collected leaf first, then spelled root first.
+  uint32_t chain[64];
+  size_t depth = 0, length = 0;
+  std::vector<uint32_t> deep;  // only for trees deeper than `chain` holds
+  for (uint32_t n = node; n != kNone; n = tree[n].parent) {
+    if (depth < std::size(chain)) {
+      chain[depth] = n;
+    } else {
+      deep.push_back(n);
+    }
+    ++depth;
+    length += segments[tree[n].segment].size() + 1;
+  }
+  std::string path;
+  path.reserve(length);
+  for (size_t k = depth; k-- > 0;) {
+    uint32_t n = k < std::size(chain) ? chain[k] : deep[k - std::size(chain)];
+    if (!path.empty()) path += '.';
+    path += segments[tree[n].segment];
+  }
+  return path;
+}
+
+std::string Graph::instancePath(uint32_t instance) const { return nodePath(instances[instance].node); }
+
 std::string Graph::linePath(const Catalog& catalog, uint32_t id) const {
-  return instances[lines[id].instance].path + "." + lineName(catalog, id);
+  return instancePath(lines[id].instance) + "." + lineName(catalog, id);
 }
 
 uint64_t Graph::hash(const Catalog& catalog) const {
@@ -42,16 +68,27 @@ uint64_t Graph::hash(const Catalog& catalog) const {
     for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
     h = (h ^ 0xff) * 0x100000001b3ull;
   };
+  // Each instance's path is spelled once for all its lines; the bytes fed
+  // are those of each line's whole path.
+  std::string path;
+  uint32_t pathOf = kNone;
   for (uint32_t l = 0; l < lines.size(); ++l) {
     const FlatLine& line = lines[l];
-    feed(linePath(catalog, l));
+    if (line.instance != pathOf) {
+      pathOf = line.instance;
+      path = instancePath(pathOf) + ".";
+    }
+    size_t stem = path.size();
+    path += lineName(catalog, l);
+    feed(path);
+    path.resize(stem);
     feed(types.name(line.type));
     feed(domains[line.domain]);
     feed(std::to_string(static_cast<int>(line.source.kind)) + ":" + std::to_string(line.source.ref));
     feed(std::to_string(static_cast<int>(line.sink.kind)) + ":" + std::to_string(line.sink.ref));
   }
   for (const FlatInstance& inst : instances) {
-    for (int64_t a : inst.args) feed(std::to_string(a));
+    for (int64_t a : args(inst)) feed(std::to_string(a));
   }
   for (const Value& c : constants) feed(c.str());
   for (const FnBody& f : fns) feed(f.text);

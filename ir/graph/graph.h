@@ -33,9 +33,16 @@ struct FlatLine {
   uint32_t element = 0;  ///< element of a bundle line (0 for scalars)
   TypeId type = 0;
   uint32_t domain = 0;
-  Endpoint source;  ///< where the input comes from
-  Endpoint sink;    ///< where the output goes
-  Pos pos;          ///< the binding that created the line
+  Endpoint source;   ///< where the input comes from
+  Endpoint sink;     ///< where the output goes
+  uint32_t pos = 0;  ///< index into Graph::positions: the binding that created the line
+};
+
+/// A node of the instance tree: one segment of an instance path. A base
+/// instance's node is a leaf; composite instances are the inner nodes.
+struct PathNode {
+  uint32_t parent = kNone;  ///< the enclosing composite instance's node; kNone at the top
+  uint32_t segment = 0;     ///< index into Graph::segments
 };
 
 /// An extrinsic input or output of the whole system.
@@ -54,6 +61,15 @@ struct Extrinsic {
 struct Graph {
   std::vector<FlatInstance> instances;
   std::vector<FlatLine> lines;
+  /// The instance tree (a node's parent comes before it) and its segment
+  /// names (`echo[2]`, each once): paths are spelled from these when printed.
+  std::vector<PathNode> tree;
+  std::vector<std::string> segments;
+  /// The distinct value-parameter lists of instances (FlatInstance::args).
+  std::vector<std::vector<int64_t>> argSets;
+  /// The distinct source positions of lines and instances (their `pos`),
+  /// and of the terms elaboration and inference report against.
+  std::vector<Pos> positions;
   std::vector<Extrinsic> inputs;
   std::vector<Extrinsic> outputs;
   std::vector<Value> constants;
@@ -72,6 +88,16 @@ struct Graph {
     const Endpoint& s = lines[line].sink;
     return s.kind == Endpoint::Kind::Output && outputs[s.ref].isGateway();
   }
+
+  /// An instance's path, e.g. `rb.echo[2].link[3]`.
+  std::string instancePath(uint32_t instance) const;
+  /// The path of a tree node (see `tree`).
+  std::string nodePath(uint32_t node) const;
+  /// An instance's value parameters.
+  const std::vector<int64_t>& args(const FlatInstance& inst) const { return argSets[inst.args]; }
+  /// Where a line's binding, or an instance's item, is written.
+  const Pos& linePos(uint32_t line) const { return positions[lines[line].pos]; }
+  const Pos& instancePos(const FlatInstance& inst) const { return positions[inst.pos]; }
 
   /// Fn argument lines of an instance (none for other components).
   const std::vector<std::string>& fnArgs(const FlatInstance& inst) const;

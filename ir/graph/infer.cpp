@@ -53,16 +53,16 @@ class TypeInference {
     shareTypeVariables();
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       const LineSig* sig = graph_.signature(catalog_, l);
-      if (sig && !sig->type.generic) assign(l, sig->type.fixed, graph_.lines[l].pos);
+      if (sig && !sig->type.generic) assign(l, sig->type.fixed, graph_.linePos(l));
     }
     std::map<uint32_t, uint32_t> groupLine;  // type variable group -> a line of it
     for (const TypeHint& h : hints) {
       if (h.line == kNone || h.group == kNone) continue;
       auto [it, fresh] = groupLine.emplace(h.group, h.line);
-      if (!fresh) unify(it->second, h.line, h.pos);
+      if (!fresh) unify(it->second, h.line, graph_.positions[h.pos]);
     }
     for (const TypeHint& h : hints) {
-      if (h.line != kNone && h.group == kNone) assign(h.line, h.type, h.pos);
+      if (h.line != kNone && h.group == kNone) assign(h.line, h.type, graph_.positions[h.pos]);
     }
     // Fn results and constants can each make the other's types known.
     for (bool progress = true; progress;) {
@@ -75,7 +75,7 @@ class TypeInference {
       uint32_t t = classes_.label(l);
       if (t == kUnknown) {
         if (reported_.insert(classes_.root(l)).second) {
-          report("type-uninferable", line.pos,
+          report("type-uninferable", graph_.linePos(l),
                  "cannot infer the type of " + graph_.linePath(catalog_, l) +
                      "; give it a typed source (a const, a typed composite line) or connect it to one");
         }
@@ -89,7 +89,7 @@ class TypeInference {
                    graph_.types.name(t));
       }
       if (line.source.kind == Endpoint::Kind::Const && !valueFits(graph_.constants[line.source.ref], t, graph_.types)) {
-        report("type-mismatch", line.pos,
+        report("type-mismatch", graph_.linePos(l),
                "constant " + graph_.constants[line.source.ref].str() + " is not a " + graph_.types.name(t) + " (line " +
                    graph_.linePath(catalog_, l) + ")");
       }
@@ -159,11 +159,11 @@ class TypeInference {
       auto t = typeOfExpr(*fn.expr, lookup, graph_.types, &error);
       checkedFns_.insert(&inst);
       if (!t) {
-        report(error.code, graph_.lines[r].pos, "in Fn " + inst.path + ": " + error.message);
+        report(error.code, graph_.linePos(r), "in Fn " + graph_.nodePath(inst.node) + ": " + error.message);
         continue;
       }
       progress |= classes_.label(r) == kUnknown;
-      assign(r, *t, graph_.lines[r].pos);
+      assign(r, *t, graph_.linePos(r));
     }
     return progress;
   }
@@ -227,7 +227,7 @@ bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<Domain
     if (h.line == kNone) continue;
     auto other = classes.assign(h.line, h.domain);
     if (other && reported.insert(classes.root(h.line)).second && ++reports <= kMaxReports) {
-      diags.error("domain-conflict", h.pos,
+      diags.error("domain-conflict", graph.positions[h.pos],
                   graph.linePath(catalog, h.line) + " is declared in " + graph.domains[h.domain] + " here, but is in " +
                       graph.domains[*other] + " through the same-domain components and wires it is connected to");
     }
@@ -236,7 +236,7 @@ bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<Domain
     uint32_t d = classes.label(l);
     if (d == kUnknown) {
       if (reported.insert(classes.root(l)).second && ++reports <= kMaxReports) {
-        diags.error("domain-uninferable", graph.lines[l].pos,
+        diags.error("domain-uninferable", graph.linePos(l),
                     "cannot infer the domain of " + graph.linePath(catalog, l) +
                         "; declare it with `@ domain` on an instance or an extrinsic input/output");
       }

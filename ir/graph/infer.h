@@ -14,21 +14,24 @@ namespace rdc {
 /// A declared type for a net (from a composite's line declaration).
 /// `node` is elaboration-internal; `line` is a line on the net. A line
 /// typed by a composite's type variable has a `group` instead of a type:
-/// all nets of one group get the same (inferred) type.
+/// all nets of one group get the same (inferred) type. There is one per
+/// bound element of a composite line, so it is a few integers: `pos`, where
+/// the type is declared, indexes Graph::positions.
 struct TypeHint {
   uint32_t node = kNone;
   TypeId type = 0;
-  Pos pos;
+  uint32_t pos = 0;
   uint32_t line = kNone;
   uint32_t group = kNone;
 };
 
-/// A declared domain (`@ D`) for a net or for one line.
+/// A declared domain (`@ D`) for a net or for one line; `pos` indexes
+/// Graph::positions.
 struct DomainHint {
   uint32_t node = kNone;
   uint32_t line = kNone;
   uint32_t domain = 0;
-  Pos pos;
+  uint32_t pos = 0;
 };
 
 /// Sets every line's type. Reports `type-mismatch` and `type-uninferable`.

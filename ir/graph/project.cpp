@@ -19,6 +19,10 @@ class Projector {
     g_.constants = whole_.constants;
     g_.fns = whole_.fns;
     g_.params = whole_.params;
+    g_.tree = whole_.tree;
+    g_.segments = whole_.segments;
+    g_.argSets = whole_.argSets;
+    g_.positions = whole_.positions;
     for (uint32_t i = 0; i < whole_.instances.size(); ++i) {
       const FlatInstance& inst = whole_.instances[i];
       const BaseComponent& base = catalog_.at(inst.base);
@@ -56,7 +60,7 @@ class Projector {
       auto& list = input ? g_.inputs : g_.outputs;
       (input ? g_.lines[line].source : g_.lines[line].sink) = {input ? Endpoint::Kind::Input : Endpoint::Kind::Output,
                                                                static_cast<uint32_t>(list.size())};
-      list.push_back({name, line, g_.lines[line].pos, std::nullopt, path, peer});
+      list.push_back({name, line, g_.linePos(line), std::nullopt, path, peer});
     }
     return std::move(g_);
   }
@@ -105,6 +109,7 @@ class Projector {
     start(whole, halfIndex).lineCount = static_cast<uint32_t>(halfBase.lines.size());
     const std::string peer = whole_.domains[whole_.lines[peerLine].domain];
     bool sending = halfName == cross.sendHalf;
+    const std::string path = whole_.nodePath(whole.node);
     for (uint16_t k = 0; k < halfBase.lines.size(); ++k) {
       int from = cross.lineIndex(halfBase.lines[k].name);
       if (from < 0) {  // the send half's copy for the network, made from its first line
@@ -113,11 +118,11 @@ class Projector {
         net.sig = k;
         net.source = {Endpoint::Kind::Choose, kNone};
         g_.lines.push_back(net);
-        gateways_.push_back({static_cast<uint32_t>(g_.lines.size() - 1), "net:" + whole.path, peer, whole.path, false});
+        gateways_.push_back({static_cast<uint32_t>(g_.lines.size() - 1), "net:" + path, peer, path, false});
         continue;
       }
       uint32_t line = copyLine(whole.firstLine + static_cast<uint32_t>(from), id, k);
-      if (!sending) gateways_.push_back({line, "net:" + whole.path, peer, whole.path, true});
+      if (!sending) gateways_.push_back({line, "net:" + path, peer, path, true});
     }
   }
 

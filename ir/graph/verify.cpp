@@ -20,6 +20,7 @@ class GraphVerifier {
   GraphVerifier(const Graph& graph, const Catalog& catalog) : g_(graph), catalog_(catalog), types_(graph.types) {}
 
   void run() {
+    tree();
     uint64_t next = 0;  // where the next instance's lines must start
     for (uint32_t i = 0; i < g_.instances.size(); ++i) next = instance(i, next);
     if (next != g_.lines.size()) {
@@ -29,7 +30,12 @@ class GraphVerifier {
     for (uint32_t l = 0; l < g_.lines.size(); ++l) line(l);
     extrinsics(g_.inputs, true);
     extrinsics(g_.outputs, false);
-    unique(instancePaths(), "instance path");
+    std::vector<uint32_t> nodes;
+    nodes.reserve(g_.instances.size());
+    for (const FlatInstance& inst : g_.instances) nodes.push_back(inst.node);
+    std::sort(nodes.begin(), nodes.end());
+    auto twice = std::adjacent_find(nodes.begin(), nodes.end());
+    if (twice != nodes.end()) throw Fault{"two instances of one path '" + g_.nodePath(*twice) + "'"};
   }
 
  private:
@@ -39,14 +45,13 @@ class GraphVerifier {
     const std::string who = instanceName(i);
     if (inst.base >= catalog_.all().size()) throw Fault{who + ": unknown base component " + std::to_string(inst.base)};
     const BaseComponent& base = catalog_.at(inst.base);
-    // Paths name lines in traces, which refuse control characters: a path
-    // a trace could not carry is refused here, before a run writes one.
-    if (inst.path.empty() || std::any_of(inst.path.begin(), inst.path.end(),
-                                         [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
-      throw Fault{who + ": an empty path, or one with control characters"};
-    }
-    if (inst.args.size() != base.valueParams.size()) {
-      throw Fault{who + " (" + base.name + "): " + std::to_string(inst.args.size()) + " arguments, the catalog says " +
+    if (inst.node >= g_.tree.size()) throw Fault{who + ": tree node " + std::to_string(inst.node) + " out of range"};
+    if (inst.pos >= g_.positions.size()) throw Fault{who + ": position " + std::to_string(inst.pos) + " out of range"};
+    if (inst.args >= g_.argSets.size())
+      throw Fault{who + ": argument list " + std::to_string(inst.args) + " out of range"};
+    const std::vector<int64_t>& args = g_.args(inst);
+    if (args.size() != base.valueParams.size()) {
+      throw Fault{who + " (" + base.name + "): " + std::to_string(args.size()) + " arguments, the catalog says " +
                   std::to_string(base.valueParams.size())};
     }
     if (inst.firstLine != first)
@@ -81,18 +86,18 @@ class GraphVerifier {
       fnBody(who, inst);
       return std::vector<uint64_t>(g_.fns[inst.fn].args.size() + 1, 1);
     }
-    for (size_t p = 0; p < inst.args.size(); ++p) {
-      if (base.isBundleSize(p) && (inst.args[p] < 1 || static_cast<uint64_t>(inst.args[p]) > g_.lines.size())) {
-        throw Fault{who + ": bundle size " + base.valueParams[p] + " = " + std::to_string(inst.args[p]) +
-                    " is not in 1.." + std::to_string(g_.lines.size())};
+    const std::vector<int64_t>& args = g_.args(inst);
+    for (size_t p = 0; p < args.size(); ++p) {
+      if (base.isBundleSize(p) && (args[p] < 1 || static_cast<uint64_t>(args[p]) > g_.lines.size())) {
+        throw Fault{who + ": bundle size " + base.valueParams[p] + " = " + std::to_string(args[p]) + " is not in 1.." +
+                    std::to_string(g_.lines.size())};
       }
     }
-    if (auto problem = base.checkParams ? base.checkParams(inst.args) : std::nullopt) {
+    if (auto problem = base.checkParams ? base.checkParams(args) : std::nullopt) {
       throw Fault{who + ": " + problem->message};
     }
     std::vector<uint64_t> sizes;
-    for (const LineSig& s : base.lines)
-      sizes.push_back(s.sizeParam < 0 ? 1 : static_cast<uint64_t>(inst.args[s.sizeParam]));
+    for (const LineSig& s : base.lines) sizes.push_back(s.sizeParam < 0 ? 1 : static_cast<uint64_t>(args[s.sizeParam]));
     return sizes;
   }
 
@@ -113,6 +118,7 @@ class GraphVerifier {
   void line(uint32_t l) {
     const FlatLine& line = g_.lines[l];
     const std::string who = lineName(l);
+    if (line.pos >= g_.positions.size()) throw Fault{who + ": position " + std::to_string(line.pos) + " out of range"};
     if (line.type >= g_.types.size()) throw Fault{who + ": type " + std::to_string(line.type) + " out of range"};
     if (line.domain >= g_.domains.size())
       throw Fault{who + ": domain " + std::to_string(line.domain) + " out of range"};
@@ -232,11 +238,32 @@ class GraphVerifier {
     unique(std::move(names), std::string(what) + " name");
   }
 
-  std::vector<std::string> instancePaths() const {
-    std::vector<std::string> paths;
-    paths.reserve(g_.instances.size());
-    for (const FlatInstance& inst : g_.instances) paths.push_back(inst.path);
-    return paths;
+  // The instance tree spells every path once: distinct segments without
+  // dots under distinct (parent, segment) pairs make distinct paths, so
+  // distinct nodes are distinct paths without spelling any.
+  void tree() const {
+    for (const std::string& s : g_.segments) {
+      // Paths name lines in traces, which refuse control characters: a path
+      // a trace could not carry is refused here, before a run writes one.
+      if (s.empty() || std::any_of(s.begin(), s.end(), [](char c) {
+            return static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '.';
+          })) {
+        throw Fault{"an instance path segment that is empty, or has dots or control characters"};
+      }
+    }
+    unique(g_.segments, "instance path segment");
+    std::vector<uint64_t> pairs;
+    pairs.reserve(g_.tree.size());
+    for (uint32_t n = 0; n < g_.tree.size(); ++n) {
+      const PathNode& node = g_.tree[n];
+      // Parents first: no cycles, and every path is finite.
+      if (node.parent != kNone && node.parent >= n) throw Fault{"tree node " + std::to_string(n) + ": parent after it"};
+      if (node.segment >= g_.segments.size()) throw Fault{"tree node " + std::to_string(n) + ": segment out of range"};
+      pairs.push_back(static_cast<uint64_t>(node.parent) << 32 | node.segment);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    auto twice = std::adjacent_find(pairs.begin(), pairs.end());
+    if (twice != pairs.end()) throw Fault{"two tree nodes of one path"};
   }
 
   static void unique(std::vector<std::string> names, const std::string& what) {

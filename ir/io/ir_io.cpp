@@ -3,7 +3,9 @@
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
+#include <kj/io.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 
@@ -127,24 +129,41 @@ void putNamedInts(capnp::List<s::NamedInt>::Builder list, const std::vector<std:
 }
 
 void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
+  auto bases = b.initBases(static_cast<unsigned>(catalog.all().size()));
+  for (size_t i = 0; i < catalog.all().size(); ++i) bases.set(i, catalog.at(static_cast<uint16_t>(i)).name);
+  auto tree = b.initTree(g.tree.size());
+  for (size_t i = 0; i < g.tree.size(); ++i) {
+    tree[i].setParent(g.tree[i].parent);
+    tree[i].setSegment(g.tree[i].segment);
+  }
+  auto segments = b.initSegments(g.segments.size());
+  for (size_t i = 0; i < g.segments.size(); ++i) segments.set(i, g.segments[i]);
+  auto argSets = b.initArgSets(g.argSets.size());
+  for (size_t i = 0; i < g.argSets.size(); ++i) {
+    auto args = argSets.init(i, g.argSets[i].size());
+    for (size_t a = 0; a < g.argSets[i].size(); ++a) args.set(a, g.argSets[i][a]);
+  }
+  auto positions = b.initPositions(g.positions.size());
+  for (size_t i = 0; i < g.positions.size(); ++i) put(positions[i], g.positions[i]);
+  auto fns = b.initFns(g.fns.size());
+  for (size_t i = 0; i < g.fns.size(); ++i) {
+    const FnBody& fn = g.fns[i];
+    auto args = fns[i].initArgs(fn.args.size());
+    for (size_t a = 0; a < fn.args.size(); ++a) args.set(a, fn.args[a]);
+    fns[i].setExpr(fn.text);
+    putNamedInts(fns[i].initConsts(fn.consts.size()), fn.consts);
+  }
   auto insts = b.initInstances(g.instances.size());
   for (size_t i = 0; i < g.instances.size(); ++i) {
     const FlatInstance& in = g.instances[i];
     auto ib = insts[i];
-    ib.setPath(in.path);
-    ib.setBase(catalog.at(in.base).name);
-    auto args = ib.initArgs(in.args.size());
-    for (size_t a = 0; a < in.args.size(); ++a) args.set(a, in.args[a]);
+    ib.setNode(in.node);
+    ib.setBase(in.base);
+    ib.setArgs(in.args);
     ib.setFirstLine(in.firstLine);
     ib.setLineCount(in.lineCount);
-    put(ib.initPos(), in.pos);
-    if (in.fn != kNone) {
-      const FnBody& fn = g.fns[in.fn];
-      auto fnArgs = ib.initFnArgs(fn.args.size());
-      for (size_t a = 0; a < fn.args.size(); ++a) fnArgs.set(a, fn.args[a]);
-      ib.setFnExpr(fn.text);
-      putNamedInts(ib.initFnConsts(fn.consts.size()), fn.consts);
-    }
+    ib.setPos(in.pos);
+    ib.setFn(in.fn);
   }
   auto lines = b.initLines(g.lines.size());
   for (size_t i = 0; i < g.lines.size(); ++i) {
@@ -159,9 +178,7 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
     lb.setSourceRef(l.source.ref);
     lb.setSinkKind(static_cast<s::EndpointKind>(l.sink.kind));
     lb.setSinkRef(l.sink.ref);
-    lb.setPosFile(l.pos.file);
-    lb.setPosLine(l.pos.line);
-    lb.setPosCol(l.pos.col);
+    lb.setPos(l.pos);
   }
   for (bool input : {true, false}) {
     const std::vector<Extrinsic>& xs = input ? g.inputs : g.outputs;
@@ -323,34 +340,52 @@ class IrReader {
       g.constants.push_back(std::move(*v));
     }
     for (auto p : r.getParams()) g.params.emplace_back(p.getName().cStr(), p.getValue());
-    auto lines = r.getLines();
-    uint32_t lineCount = lines.size();
-    for (auto in : r.getInstances()) {
+    // Base components by name: the table is the writer's catalog, and only
+    // the entries instances use need to exist in the reader's.
+    std::vector<uint32_t> bases;
+    for (auto name : r.getBases()) {
+      auto base = catalog_.find(name.cStr());
+      bases.push_back(base ? *base : kNone);
+    }
+    g.tree.reserve(r.getTree().size());
+    for (auto n : r.getTree()) g.tree.push_back({n.getParent(), n.getSegment()});
+    for (auto t : r.getSegments()) g.segments.push_back(t.cStr());
+    for (auto list : r.getArgSets()) {
+      std::vector<int64_t> args;
+      for (int64_t a : list) args.push_back(a);
+      g.argSets.push_back(std::move(args));
+    }
+    for (auto p : r.getPositions()) g.positions.push_back(pos(p));
+    for (auto f : r.getFns()) {
+      FnBody fn;
+      for (auto a : f.getArgs()) fn.args.push_back(a.cStr());
+      fn.text = f.getExpr().cStr();
+      for (auto c : f.getConsts()) fn.consts.emplace_back(c.getName().cStr(), c.getValue());
+      ExprError error;
+      fn.expr = parseExpr(fn.text, &error);
+      if (!fn.expr) throw Malformed{"bad Fn expression '" + fn.text + "'"};
+      g.fns.push_back(std::move(fn));
+    }
+    auto instances = r.getInstances();
+    g.instances.reserve(instances.size());
+    for (auto in : instances) {
       FlatInstance inst;
-      inst.path = in.getPath().cStr();
-      auto base = catalog_.find(in.getBase().cStr());
-      if (!base) throw Malformed{"unknown base component '" + std::string(in.getBase().cStr()) + "'"};
-      inst.base = *base;
-      for (int64_t a : in.getArgs()) inst.args.push_back(a);
+      if (in.getBase() >= bases.size() || bases[in.getBase()] == kNone) {
+        throw Malformed{"unknown base component " + (in.getBase() < bases.size()
+                                                         ? "'" + std::string(r.getBases()[in.getBase()].cStr()) + "'"
+                                                         : std::to_string(in.getBase()))};
+      }
+      inst.base = static_cast<uint16_t>(bases[in.getBase()]);
+      inst.node = in.getNode();
+      inst.args = in.getArgs();
       inst.firstLine = in.getFirstLine();
       inst.lineCount = in.getLineCount();
-      if (inst.firstLine > lineCount || inst.lineCount > lineCount - inst.firstLine)
-        throw Malformed{"instance lines out of range"};
-      inst.pos = pos(in.getPos());
-      if (catalog_.at(inst.base).variadicArgs) {
-        FnBody fn;
-        for (auto a : in.getFnArgs()) fn.args.push_back(a.cStr());
-        fn.text = in.getFnExpr().cStr();
-        for (auto c : in.getFnConsts()) fn.consts.emplace_back(c.getName().cStr(), c.getValue());
-        ExprError error;
-        fn.expr = parseExpr(fn.text, &error);
-        if (!fn.expr) throw Malformed{"bad Fn expression in " + inst.path};
-        inst.fn = static_cast<uint32_t>(g.fns.size());
-        g.fns.push_back(std::move(fn));
-      }
-      g.instances.push_back(std::move(inst));
+      inst.pos = in.getPos();
+      inst.fn = in.getFn();
+      g.instances.push_back(inst);
     }
-    g.lines.reserve(lineCount);
+    auto lines = r.getLines();
+    g.lines.reserve(lines.size());
     for (auto l : lines) {
       FlatLine line;
       line.instance = l.getInstance();
@@ -360,8 +395,7 @@ class IrReader {
       line.domain = l.getDomain();
       line.source = {static_cast<Endpoint::Kind>(l.getSourceKind()), l.getSourceRef()};
       line.sink = {static_cast<Endpoint::Kind>(l.getSinkKind()), l.getSinkRef()};
-      if (l.getPosFile() >= fileCount_) throw Malformed{"a line position names an unknown file"};
-      line.pos = {fileBase_ + l.getPosFile(), l.getPosLine(), l.getPosCol()};
+      line.pos = l.getPos();
       g.lines.push_back(line);
     }
     for (bool input : {true, false}) {
@@ -389,8 +423,14 @@ class IrReader {
 
 }  // namespace
 
-std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags) {
-  capnp::MallocMessageBuilder message;
+namespace {
+
+// The message's whole content; its first segment holds the graph (a line
+// takes 5 words, an instance 4, a tree node 1, plus the model and tables):
+// growing segment by segment would leave parts of each unused. Pages never
+// written cost nothing.
+void buildIr(capnp::MallocMessageBuilder& message, const LoadedModel& loaded, const Catalog& catalog,
+             const DiagnosticSink& diags) {
   auto root = message.initRoot<s::IrFile>();
   root.setMagic(s::IR_MAGIC);
   root.setVersion(s::IR_VERSION);
@@ -401,9 +441,42 @@ std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const Dia
   putGraph(root.initGraph(), loaded.graph, catalog);
   auto projection = root.initProjection(loaded.projection.size());
   for (size_t i = 0; i < loaded.projection.size(); ++i) projection.set(i, loaded.projection[i]);
-  kj::Array<capnp::word> words = capnp::messageToFlatArray(message);
-  auto bytes = words.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+unsigned firstSegmentWords(const Graph& g) {
+  size_t estimate = 5 * g.lines.size() + 4 * g.instances.size() + g.tree.size() + (1u << 16);
+  return static_cast<unsigned>(std::min<size_t>(estimate, 1u << 28));
+}
+
+// Cap'n Proto's writer onto a std::ostream, so that IR goes to its file
+// without a copy of the whole message in memory.
+class OstreamOutput : public kj::OutputStream {
+ public:
+  explicit OstreamOutput(std::ostream& out) : out_(out) {}
+  void write(const void* buffer, size_t size) override {
+    out_.write(static_cast<const char*>(buffer), static_cast<std::streamsize>(size));
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags) {
+  capnp::MallocMessageBuilder message(firstSegmentWords(loaded.graph));
+  buildIr(message, loaded, catalog, diags);
+  std::string bytes(capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word), '\0');
+  kj::ArrayOutputStream out(kj::arrayPtr(reinterpret_cast<kj::byte*>(bytes.data()), bytes.size()));
+  capnp::writeMessage(out, message);
+  return bytes;
+}
+
+void writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags, std::ostream& out) {
+  capnp::MallocMessageBuilder message(firstSegmentWords(loaded.graph));
+  buildIr(message, loaded, catalog, diags);
+  OstreamOutput stream(out);
+  capnp::writeMessage(stream, message);
 }
 
 bool looksLikeIr(std::string_view bytes) { return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr; }
@@ -421,8 +494,17 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     return malformed("its size (" + std::to_string(bytes.size()) +
                      " bytes) is not a whole Cap'n Proto message (truncated?)");
   }
-  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  // Read in place when the bytes are word-aligned (a string's heap buffer
+  // is); otherwise from an aligned copy.
+  kj::Array<capnp::word> copy;
+  kj::ArrayPtr<const capnp::word> words;
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(capnp::word) == 0) {
+    words = kj::arrayPtr(reinterpret_cast<const capnp::word*>(bytes.data()), bytes.size() / sizeof(capnp::word));
+  } else {
+    copy = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+    std::memcpy(copy.begin(), bytes.data(), bytes.size());
+    words = copy;
+  }
   size_t errorsBefore = diags.errorCount();
   try {
     capnp::ReaderOptions options;

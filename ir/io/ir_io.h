@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,9 @@ std::string_view toolVersion();
 
 /// Serialises a loaded model. Positions refer to `diags.files()`.
 std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags);
+/// The same bytes, written to `out` as they are made (a large graph's IR is
+/// never held whole in memory); the caller checks the stream's state.
+void writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags, std::ostream& out);
 
 /// Whether `bytes` look like IR rather than YAML text (a Cap'n Proto
 /// segment table starts with NUL bytes; YAML text has none).

@@ -8,7 +8,7 @@ using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("rdc::schema");
 
 const irMagic :UInt64 = 0x5244434952303031;  # "RDCIR001"
-const irVersion :UInt32 = 1;
+const irVersion :UInt32 = 2;  # 2: instance paths, arguments and positions as shared tables
 
 struct IrFile {
   magic @0 :UInt64;        # always irMagic
@@ -106,6 +106,8 @@ struct Check {
 }
 
 # ---- the elaborated graph ----
+# A few integers per instance and per line: paths, value parameters, Fn
+# bodies and positions are tables that instances and lines index.
 
 struct Graph {
   instances @0 :List(Instance);
@@ -116,6 +118,12 @@ struct Graph {
   domains @5 :List(Text);     # node[0], ...
   types @6 :List(Text);       # canonical type names; Line.type indexes this table
   params @7 :List(NamedInt);  # evaluated global parameters
+  bases @8 :List(Text);       # catalog component names; Instance.base indexes this table
+  tree @9 :List(PathNode);    # the instance tree, parents first
+  segments @10 :List(Text);   # path segments (echo[2]); PathNode.segment indexes this table
+  argSets @11 :List(List(Int64));  # distinct value-parameter lists; Instance.args indexes this table
+  positions @12 :List(Pos);   # distinct source positions; Instance.pos and Line.pos index this table
+  fns @13 :List(FnBody);      # Instance.fn indexes this table
 }
 
 struct NamedInt {
@@ -123,16 +131,25 @@ struct NamedInt {
   value @1 :Int64;
 }
 
+struct PathNode {
+  parent @0 :UInt32;       # 0xffffffff: a top-level instance
+  segment @1 :UInt32;
+}
+
+struct FnBody {
+  args @0 :List(Text);     # argument line names, before r
+  expr @1 :Text;
+  consts @2 :List(NamedInt);
+}
+
 struct Instance {
-  path @0 :Text;           # rb.echo[2].link[3]
-  base @1 :Text;           # catalog component name
-  args @2 :List(Int64);
+  node @0 :UInt32;         # its node in Graph.tree: the path rb.echo[2].link[3]
+  base @1 :UInt16;
+  args @2 :UInt32;
   firstLine @3 :UInt32;
   lineCount @4 :UInt32;
-  pos @5 :Pos;
-  fnArgs @6 :List(Text);
-  fnExpr @7 :Text;
-  fnConsts @8 :List(NamedInt);
+  pos @5 :UInt32;
+  fn @6 :UInt32;           # Fn only (else 0xffffffff)
 }
 
 enum EndpointKind {
@@ -156,9 +173,7 @@ struct Line {
   sourceRef @6 :UInt32;    # wire: peer line; const: constant; input: input index
   sinkKind @7 :EndpointKind;
   sinkRef @8 :UInt32;
-  posFile @9 :UInt32;
-  posLine @10 :UInt32;
-  posCol @11 :UInt32;
+  pos @9 :UInt32;
 }
 
 struct Extrinsic {

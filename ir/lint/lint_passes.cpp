@@ -16,6 +16,7 @@ class WaitGraph {
  public:
   WaitGraph(const Graph& graph, const Catalog& catalog) : graph_(graph), catalog_(catalog) {
     need_.assign(2 * graph.lines.size(), kAll);
+    edges_.reserve(3 * graph.lines.size());  // a line's own edge, its wire, about one need
     for (const FlatInstance& inst : graph.instances) instanceEdges(inst);
     for (uint32_t l = 0; l < graph.lines.size(); ++l) {
       const Endpoint& src = graph.lines[l].source;
@@ -95,12 +96,19 @@ class WaitGraph {
 
   void instanceEdges(const FlatInstance& inst) {
     std::vector<uint32_t> needed;
+    const LineSig* neededFor = nullptr;
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
       edges_.push_back({in(l), out(l)});
       const LineSig* s = graph_.signature(catalog_, l);
       if (!s) continue;
-      needed.clear();
-      for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed);
+      // A bundle's elements are consecutive and share their needs: looked up
+      // once per signature line, not once per element (which made a bundle
+      // of n quadratic in n).
+      if (s != neededFor) {
+        needed.clear();
+        for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed);
+        neededFor = s;
+      }
       for (uint32_t m : needed) {
         if (m != l) edges_.push_back({in(m), out(l)});
       }
@@ -127,8 +135,8 @@ class WaitGraph {
     for (uint32_t m : strict) edges_.push_back({in(m), in(l)});
     if (!anyOf.empty()) {
       int count = s.choiceCountParam;
-      uint32_t k = count >= 0 && static_cast<size_t>(count) < inst.args.size() && inst.args[count] > 0
-                       ? static_cast<uint32_t>(std::min<int64_t>(inst.args[count], UINT32_MAX))
+      uint32_t k = count >= 0 && static_cast<size_t>(count) < graph_.args(inst).size() && graph_.args(inst)[count] > 0
+                       ? static_cast<uint32_t>(std::min<int64_t>(graph_.args(inst)[count], UINT32_MAX))
                        : 1;
       std::vector<uint32_t> ins;
       for (uint32_t m : anyOf) ins.push_back(in(m));
@@ -164,7 +172,7 @@ void checkDeadlockCycles(const Model&, const Graph& graph, const Catalog& catalo
   for (size_t i = 0; i < cycle.size() && i < 12; ++i) path += graph.linePath(catalog, cycle[i]) + " -> ";
   path += cycle.size() > 12 ? "... -> " : "";
   path += graph.linePath(catalog, cycle[0]);
-  diags.error("deadlock-cycle", graph.lines[cycle[0]].pos,
+  diags.error("deadlock-cycle", graph.linePos(cycle[0]),
               "cycle with no choice point that can wait off it (a definite deadlock): " + path);
 }
 
@@ -176,7 +184,7 @@ void checkConstantDurations(const Model&, const Graph& graph, const Catalog& cat
     if (src.kind != Endpoint::Kind::Const || src.ref >= graph.constants.size()) continue;
     const Value& v = graph.constants[src.ref];
     if (v.kind == Value::Kind::Duration && v.i < 0) {
-      diags.error("negative-duration", graph.lines[l].pos,
+      diags.error("negative-duration", graph.linePos(l),
                   "the constant duration " + std::to_string(v.i) + "ns into " + graph.linePath(catalog, l) +
                       " is negative: a duration waits forward in time");
     }

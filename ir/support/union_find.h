@@ -30,6 +30,7 @@ class UnionFind {
     return a;
   }
   size_t size() const { return parent_.size(); }
+  void reserve(size_t n) { parent_.reserve(n); }
 
  private:
   std::vector<uint32_t> parent_;

@@ -1,5 +1,6 @@
 #include "ir/tool/tool_io.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -27,6 +28,14 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
     return std::nullopt;
   }
+  // A regular file is read in one go into a string of its size: growing
+  // one by appending copies a 40 MB IR file several times over.
+  struct stat st {};
+  if (file != stdin && ::fstat(::fileno(file), &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<uint64_t>(st.st_size) <= kMaxInputBytes) {
+    bytes.resize(static_cast<size_t>(st.st_size));
+    bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));  // a file that shrank meanwhile is read as it is
+  }
   size_t n;
   while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
     bytes.append(buffer, n);
@@ -46,23 +55,36 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
 }
 
 bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSink& diags) {
+  return writeOutput(
+      path,
+      [&bytes](std::ostream& out) {
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        return true;
+      },
+      diags);
+}
+
+bool writeOutput(const std::string& path, const std::function<bool(std::ostream&)>& write, DiagnosticSink& diags) {
   if (path == "-") {
-    std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bool made = write(std::cout);
     std::cout.flush();
-    return static_cast<bool>(std::cout);
+    return made && static_cast<bool>(std::cout);
   }
-  std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  // Renaming over a device would replace it (for root, /dev/null itself).
+  struct stat st {};
+  bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  std::string temp = special ? path : path + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bool made = out && write(out);
     out.close();
-    if (!out) {
-      std::remove(temp.c_str());
+    if (!made || !out) {
+      if (!special) std::remove(temp.c_str());
       diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the output file");
       return false;
     }
   }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+  if (!special && std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot rename the output into place");
     return false;

@@ -2,8 +2,10 @@
 // input, write output atomically, print diagnostics, choose the exit code.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include <kj/exception.h>
@@ -25,8 +27,14 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
 std::string displayName(const std::string& path);
 
 /// Writes `bytes` to `path` through a temporary file renamed into place, so
-/// that a failure leaves no half-written file. "-" writes standard output.
+/// that a failure leaves no half-written file. "-" writes standard output; a
+/// path that exists and is not a regular file (/dev/null, a pipe) is written
+/// in place, never replaced.
 bool writeOutput(const std::string& path, const std::string& bytes, DiagnosticSink& diags);
+/// The same for output made as it is written: `write` puts the bytes on the
+/// stream (and returns false if it cannot make them; the stream's own
+/// failures are checked here).
+bool writeOutput(const std::string& path, const std::function<bool(std::ostream&)>& write, DiagnosticSink& diags);
 
 /// Whether standard output is a terminal.
 bool stdoutIsTerminal();

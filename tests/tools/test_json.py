@@ -69,7 +69,7 @@ class HostileNames(unittest.TestCase):
         for old, new in (('model = (name = "m"', 'model = (name = "model ' + HOSTILE + '"'),
                          ('checks = [(name = "big"', 'checks = [(name = "check ' + HOSTILE + '"'),
                          ('outputs = [(name = "total"', 'outputs = [(name = "output ' + HOSTILE + '"'),
-                         ('instances = [(path = "s"', 'instances = [(path = "instance ' + PATH_HOSTILE + '"')):
+                         ('segments = ["s"', 'segments = ["instance ' + PATH_HOSTILE + '"')):
             text = patched(text, old, new)
         code, out, err = run(["capnp", "encode", IR_SCHEMA, "IrFile"], stdin=text.encode("utf-8"))
         self.assertEqual(code, 0, err)

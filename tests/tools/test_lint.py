@@ -3,6 +3,8 @@ import glob
 import json
 import os
 import re
+import stat
+import threading
 import unittest
 
 import jsonschema
@@ -106,6 +108,22 @@ class IrRoundTrip(unittest.TestCase):
             self.assertEqual(code, 0, err)
             self.assertIn(b"scalar lines: 616", out)
 
+    def test_output_to_a_special_file_is_written_in_place(self):
+        # A temporary file renamed over a FIFO (or, for root, over /dev/null)
+        # would replace it: a special file is written, never replaced.
+        with TempDir() as d:
+            fifo = os.path.join(d, "out.ir")
+            os.mkfifo(fifo)
+            got = []
+            reader = threading.Thread(target=lambda: got.append(read_bytes(fifo)))
+            reader.start()
+            code, _, err = run([LINT, example("bracha"), "-o", fifo])
+            reader.join(timeout=30)
+            self.assertEqual(code, 0, err)
+            self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+            self.assertEqual(os.listdir(d), ["out.ir"])
+            self.assertTrue(got and len(got[0]) > 0)
+
     def test_capnp_tool_reads_the_ir(self):
         with TempDir() as d:
             ir = os.path.join(d, "b.ir")
@@ -117,7 +135,14 @@ class IrRoundTrip(unittest.TestCase):
             doc = json.loads(out)
             self.assertEqual(len(doc["graph"]["lines"]), 220)
             self.assertEqual(doc["model"]["name"], "bracha")
-            self.assertIn("rb.echo[2].link[3]", [i["path"] for i in doc["graph"]["instances"]])
+            graph = doc["graph"]
+
+            def path(node):  # the instance tree spells paths, parents first
+                n = graph["tree"][node]
+                parent, segment = n.get("parent", 0), graph["segments"][n.get("segment", 0)]
+                return segment if parent == 0xFFFFFFFF else path(parent) + "." + segment
+
+            self.assertIn("rb.echo[2].link[3]", [path(i.get("node", 0)) for i in graph["instances"]])
 
     def test_failed_lint_leaves_no_output_file(self):
         with TempDir() as d:

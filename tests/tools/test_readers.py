@@ -49,9 +49,15 @@ class Readers(unittest.TestCase):
 
     def test_a_select_argument_patched_in_the_ir_is_refused_by_every_tool(self):
         # The issue's one-byte change: a Select's `[2]` becomes `[11599874]`.
+        # Instances share argument lists: patching the Selects' list patches every Select.
         text = capnp("decode", IR_SCHEMA, "IrFile", read_bytes(self.ir)).decode()
-        self.assertIn('base = "Select", args = [2]', text)
-        text = text.replace('base = "Select", args = [2]', 'base = "Select", args = [11599874]', 1)
+        bases = json.loads(re.search(r"bases = (\[[^]]*\])", text)[1])
+        select = re.search(rf"base = {bases.index('Select')}, args = (\d+)", text)
+        sets = re.search(r"argSets = (\[\[.*?\]\])", text)
+        args = json.loads(sets[1])
+        self.assertEqual(args[int(select[1])], [2])
+        args[int(select[1])] = [11599874]
+        text = text.replace(sets[0], "argSets = " + json.dumps(args), 1)
         corrupt = self.write("corrupt.ir", capnp("encode", IR_SCHEMA, "IrFile", text.encode()))
         for what, cmd in self.every_tool_on(corrupt).items():
             with self.subTest(cmd=what):

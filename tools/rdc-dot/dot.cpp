@@ -145,7 +145,7 @@ std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std:
         }
         rows.push_back(r);
       }
-      std::string title = "<b>" + html(catalog.at(inst.base).name) + "</b> " + html(inst.path);
+      std::string title = "<b>" + html(catalog.at(inst.base).name) + "</b> " + html(g.instancePath(i));
       out << "    " << quote("n" + std::to_string(i)) << " [label=" << box(title, rows) << "];\n";
     }
     out << "  }\n";

@@ -54,7 +54,11 @@ int run(const Options& options, const Catalog& catalog) {
   if (options.stats) std::cout << computeStats(loaded->model, loaded->graph).format() << std::flush;
   std::string target = options.output;
   if (target.empty() && !options.stats && !stdoutIsTerminal()) target = "-";
-  if (!target.empty() && !writeOutput(target, writeIr(*loaded, catalog, diags), diags)) {
+  auto ir = [&](std::ostream& out) {
+    writeIr(*loaded, catalog, diags, out);
+    return true;
+  };
+  if (!target.empty() && !writeOutput(target, ir, diags)) {
     return finish(kExitBadInput);
   }
   return finish(kExitOk);

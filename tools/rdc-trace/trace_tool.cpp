@@ -87,7 +87,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
     // By path: a merged trace lists its lines in its own order.
     std::unordered_map<std::string, std::string> position;
     for (uint32_t l = 0; l < model->graph.lines.size(); ++l) {
-      const Pos& p = model->graph.lines[l].pos;
+      const Pos& p = model->graph.linePos(l);
       position.emplace(model->graph.linePath(catalog, l),
                        diags.files()[p.file] + ":" + std::to_string(p.line) + ":" + std::to_string(p.col));
     }

@@ -9,13 +9,13 @@ using namespace rules;
 void react(FireContext& ctx, uint32_t i, bool) {
   const FlatInstance& inst = ctx.instance(i);
   uint32_t x = inst.firstLine;
-  if (ctx.inAvailable(x)) emitOnce(ctx, x, Value::integer(wrapAdd(ctx.inValue(x).i, inst.args[0])), ctx.now());
+  if (ctx.inAvailable(x)) emitOnce(ctx, x, Value::integer(wrapAdd(ctx.inValue(x).i, ctx.args(inst)[0])), ctx.now());
 }
 
 void invert(InverseContext& ctx, uint32_t i) {
   const FlatInstance& inst = ctx.instance(i);
   if (const Value* xo = ctx.out(inst.firstLine)) {
-    ctx.recover(inst.firstLine, Value::integer(wrapAdd(xo->i, wrapNeg(inst.args[0]))));
+    ctx.recover(inst.firstLine, Value::integer(wrapAdd(xo->i, wrapNeg(ctx.args(inst)[0]))));
   }
 }
 

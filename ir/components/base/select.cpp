@@ -11,7 +11,7 @@ using namespace rules;
 // decided at the end of the instant; chosen = options[choice].
 void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
   const FlatInstance& inst = ctx.instance(i);
-  int64_t n = inst.args[0];
+  int64_t n = ctx.args(inst)[0];
   uint32_t choice = inst.firstLine, options = choice + 1, chosen = options + static_cast<uint32_t>(n);
   if (ctx.toChoose(choice)) {
     int64_t first = -1;
@@ -35,7 +35,7 @@ void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
 // rule, and checks chosen' = options'[choice'].
 void invert(InverseContext& ctx, uint32_t i) {
   const FlatInstance& inst = ctx.instance(i);
-  int64_t n = inst.args[0];
+  int64_t n = ctx.args(inst)[0];
   uint32_t choice = inst.firstLine, chosen = choice + 1 + static_cast<uint32_t>(n);
   const Value *k = ctx.in(choice), *value = ctx.out(chosen);
   if (!k || !value || k->i < 0 || k->i >= n) return;

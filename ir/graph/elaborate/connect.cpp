@@ -7,10 +7,10 @@ void Elaborator::closeScope(Scope& scope) {
   for (uint32_t index = 0; index < scope.infos.size(); ++index) {
     NameInfo& info = scope.infos[index];
     if (info.produced == 1 && info.consumed == 1) continue;
-    const NameKey& key = scope.names.key(index);
+    const NameKey key = scope.names.key(index);
     switch (info.role) {
       case Role::Local:
-        diags_.error("linearity", info.firstUse,
+        diags_.error("linearity", graph_.positions[info.firstUse],
                      info.produced == 0
                          ? "wire '" + spell(key) + "' is consumed but never produced"
                          : "wire '" + spell(key) + "' is produced but never consumed (discard it with drop)");
@@ -25,11 +25,8 @@ void Elaborator::closeScope(Scope& scope) {
                              "' of component '" + scope.def->name + "' is not used inside" +
                              (input ? " (its value is dropped)" : " (it never provides a value)"));
         }
-        Attachment implicit{Attachment::Kind::Token,
-                            kNone,
-                            {input ? Endpoint::Kind::Drop : Endpoint::Kind::Never, kNone},
-                            info.firstUse,
-                            true};
+        Attachment implicit{Attachment::Kind::Token, true, input ? Endpoint::Kind::Drop : Endpoint::Kind::Never, kNone,
+                            info.firstUse};
         (input ? nodes_[info.node].consumer : nodes_[info.node].producer) = implicit;
         break;
       }
@@ -53,17 +50,19 @@ void Elaborator::connect() {
     if (p.kind == Attachment::Kind::None || c.kind == Attachment::Kind::None) continue;
     bool pLine = p.kind == Attachment::Kind::Line, cLine = c.kind == Attachment::Kind::Line;
     if (pLine && cLine) {
-      graph_.lines[p.line].sink = {Endpoint::Kind::Wire, c.line};
-      graph_.lines[c.line].source = {Endpoint::Kind::Wire, p.line};
+      graph_.lines[p.line()].sink = {Endpoint::Kind::Wire, c.line()};
+      graph_.lines[c.line()].source = {Endpoint::Kind::Wire, p.line()};
     } else if (cLine) {
-      sourceToken(p, c.line);
+      sourceToken(p, c.line());
     } else if (pLine) {
-      graph_.lines[p.line].sink = c.token;
-      if (c.token.kind == Endpoint::Kind::Output) graph_.outputs[c.token.ref].line = p.line;
-    } else if (p.token.kind == Endpoint::Kind::Input) {
-      diags_.error("linearity", p.pos, "input '" + graph_.inputs[p.token.ref].name + "' reaches no component");
-    } else if (c.token.kind == Endpoint::Kind::Output) {
-      diags_.error("linearity", c.pos, "output '" + graph_.outputs[c.token.ref].name + "' is fed by no component");
+      graph_.lines[p.line()].sink = c.token();
+      if (c.token().kind == Endpoint::Kind::Output) graph_.outputs[c.token().ref].line = p.line();
+    } else if (p.token().kind == Endpoint::Kind::Input) {
+      diags_.error("linearity", graph_.positions[p.pos],
+                   "input '" + graph_.inputs[p.token().ref].name + "' reaches no component");
+    } else if (c.token().kind == Endpoint::Kind::Output) {
+      diags_.error("linearity", graph_.positions[c.pos],
+                   "output '" + graph_.outputs[c.token().ref].name + "' is fed by no component");
     }
   }
   for (TypeHint& h : typeHints_) h.line = netLine(nets, h.node);
@@ -74,9 +73,9 @@ void Elaborator::connect() {
 
 void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
   FlatLine& l = graph_.lines[line];
-  l.source = p.token;
-  if (p.token.kind == Endpoint::Kind::Input) graph_.inputs[p.token.ref].line = line;
-  if (p.token.kind != Endpoint::Kind::Choose) return;
+  l.source = p.token();
+  if (p.token().kind == Endpoint::Kind::Input) graph_.inputs[p.token().ref].line = line;
+  if (p.token().kind != Endpoint::Kind::Choose) return;
   const FlatInstance& inst = graph_.instances[l.instance];
   const BaseComponent& base = catalog_.at(inst.base);
   const LineSig* sig = graph_.signature(catalog_, line);
@@ -85,9 +84,9 @@ void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
     for (const LineSig& s : base.lines) {
       if (s.choosable) choosables += (choosables.empty() ? "" : ", ") + s.name;
     }
-    diags_.error("not-choosable", p.pos,
-                 "input '" + graph_.lineName(catalog_, line) + "' of " + base.name + " " + inst.path +
-                     " is not choosable" +
+    diags_.error("not-choosable", graph_.positions[p.pos],
+                 "input '" + graph_.lineName(catalog_, line) + "' of " + base.name + " " +
+                     graph_.instancePath(l.instance) + " is not choosable" +
                      (choosables.empty() ? "" : " (" + base.name + "'s choosable inputs: " + choosables + ")"));
   }
 }
@@ -95,8 +94,8 @@ void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
 uint32_t Elaborator::netLine(const std::vector<NetNode>& nets, uint32_t node) {
   if (node == kNone) return kNone;
   const NetNode& net = nets[uf_.find(node)];
-  if (net.consumer.kind == Attachment::Kind::Line) return net.consumer.line;
-  if (net.producer.kind == Attachment::Kind::Line) return net.producer.line;
+  if (net.consumer.kind == Attachment::Kind::Line) return net.consumer.line();
+  if (net.producer.kind == Attachment::Kind::Line) return net.producer.line();
   return kNone;
 }
 

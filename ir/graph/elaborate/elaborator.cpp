@@ -8,17 +8,38 @@ std::optional<Graph> Elaborator::run() {
   size_t errorsBefore = diags_.errorCount();
   checkComponentNames();
   if (!globalParams() || !declareDomains()) return std::nullopt;
-  if (!elab::fitsLimits(model_, catalog_, options_, diags_)) return std::nullopt;
-  Scope system;
-  system.def = &model_.system;
-  system.env = globals_;
-  body(system, model_.system.body);
-  if (!aborted_) closeScope(system);
+  uint64_t lines = 0;
+  if (!elab::fitsLimits(model_, catalog_, options_, diags_, &lines)) return std::nullopt;
+  // Sized once from the count: growing by doubling would copy the vectors
+  // several times and leave up to half of them unused. A net has about one
+  // segment per line, and a few more at composite boundaries.
+  graph_.lines.reserve(lines);
+  nodes_.reserve(lines + lines / 2);
+  uf_.reserve(lines + lines / 2);
+  // Hints: about one per line for a model of composites and domains.
+  // Reserving only claims address space; pages are touched as used.
+  typeHints_.reserve(lines);
+  graph_.instances.reserve(lines);  // every instance has a line: at most one each
+  graph_.tree.reserve(lines);
+  domainHints_.reserve(lines);
+  {
+    // The system's scope (its name table holds every top-level wire) is
+    // freed once closed, before connecting and inference allocate.
+    Scope system;
+    system.def = &model_.system;
+    system.env = globals_;
+    body(system, model_.system.body);
+    if (!aborted_) closeScope(system);
+  }
   if (aborted_ || diags_.errorCount() > errorsBefore) return std::nullopt;
   connect();
   if (diags_.errorCount() > errorsBefore) return std::nullopt;
+  // The nets are in the lines now: free them before inference allocates.
+  nodes_ = std::vector<NetNode>();  // (`= {}` would keep the capacity)
+  uf_ = UnionFind();
   graph_.params = globals_;
   if (!inferTypes(graph_, catalog_, typeHints_, diags_)) return std::nullopt;
+  typeHints_ = std::vector<TypeHint>();
   if (!inferDomains(graph_, catalog_, domainHints_, !model_.domains.empty(), diags_)) return std::nullopt;
   warnUnusedComponents();
   return std::move(graph_);

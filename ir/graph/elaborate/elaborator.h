@@ -33,12 +33,16 @@
 namespace rdc::elab {
 
 // What is attached at one end of a net: a base line or a source/sink token.
+// There are two per net segment, about one per line: a few integers each.
 struct Attachment {
   enum class Kind : uint8_t { None, Line, Token } kind = Kind::None;
-  uint32_t line = kNone;
-  Endpoint token;
-  Pos pos;
   bool implicit = false;  // an implicit drop/never added for a dangling composite line
+  Endpoint::Kind tokenKind = Endpoint::Kind::Never;
+  uint32_t ref = kNone;  // Line: the line id; Token: the token's Endpoint::ref
+  uint32_t pos = 0;      // Token: the term's position, in Graph::positions (a line has its own)
+
+  uint32_t line() const { return ref; }
+  Endpoint token() const { return {tokenKind, ref}; }
 };
 
 // A net segment: the value flowing through one wire name in one scope.
@@ -53,7 +57,7 @@ struct NameInfo {
   uint32_t node;
   uint8_t produced = 0, consumed = 0;
   Role role = Role::Local;
-  Pos firstUse;
+  uint32_t firstUse;  // a position in Graph::positions: a scope can hold a name per line
 };
 
 // The lines of the composite being elaborated, with their evaluated dims.
@@ -67,7 +71,7 @@ struct OwnLine {
 // One composite body being elaborated.
 struct Scope {
   const ComponentDef* def = nullptr;
-  std::string path;  // instance path prefix, "" for the system
+  uint32_t node = kNone;  // the composite instance's node in Graph::tree; kNone for the system
   Env env;
   std::vector<OwnLine> ownLines;
   NameTable names;  // an entry's index is its index in infos
@@ -139,7 +143,7 @@ class Elaborator {
   uint32_t destination(Scope& scope, const Term& term, const Indices& stars);
 
   uint32_t withDomain(Scope& scope, const Term& term, uint32_t node);
-  void attach(uint32_t node, bool asProducer, uint32_t line, Pos pos);
+  void attach(uint32_t node, bool asProducer, uint32_t line);
 
   // ---- bindings (nets.cpp) ----
 
@@ -208,16 +212,24 @@ class Elaborator {
   // Joins two net segments into one net (a wire item or a composite boundary).
   void join(uint32_t a, uint32_t b, Pos) { uf_.unite(a, b); }
 
-  std::string instancePath(Scope& scope, const Item& item);
+  // The instance's new node in the instance tree; kNone (reported) if its
+  // indices do not evaluate or its name is taken.
+  uint32_t instanceNode(Scope& scope, const Item& item);
+  // Ids into the graph's shared tables, each distinct value stored once.
+  uint32_t argsId(const std::vector<int64_t>& args);
+  uint32_t posId(Pos pos);
   void instance(Scope& scope, const Item& item);
   bool checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args);
 
-  void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
-                    const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
+  void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node, const std::vector<int64_t>& args,
+                    std::optional<uint32_t> domain, Pos domainPos);
 
   bool fnExpression(Scope& scope, const Item& item, FnBody& fn);
 
-  void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
+  // Binds a composite's lines to the outer scope's nets; false (reported)
+  // if one is bound twice, or not at all.
+  bool bindComposite(Scope& outer, const Item& item, const ComponentDef& def, Scope& inner);
+  void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                          const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
 
   // ---- closing scopes and connecting nets (connect.cpp) ----
@@ -253,6 +265,17 @@ class Elaborator {
   std::vector<std::string> names_;
   std::unordered_map<const Term*, uint32_t> termNameIds_;
   std::set<std::string> inputNames_, outputNames_, used_, danglingReported_;
+  NameTable segmentIds_;  // an instance name with its indices -> index into graph_.segments
+  std::map<std::vector<int64_t>, uint32_t> argIds_;
+  struct PosHash {
+    size_t operator()(const Pos& p) const {
+      return (static_cast<size_t>(p.file) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(p.line) << 20) ^ p.col;
+    }
+  };
+  struct PosEq {
+    bool operator()(const Pos& a, const Pos& b) const { return a.file == b.file && a.line == b.line && a.col == b.col; }
+  };
+  std::unordered_map<Pos, uint32_t, PosHash, PosEq> posIds_;
   std::vector<TypeHint> typeHints_;
   std::vector<DomainHint> domainHints_;
   uint64_t work_ = 0;

@@ -58,32 +58,49 @@ void Elaborator::wireItem(Scope& scope, const Item& item) {
   });
 }
 
-std::string Elaborator::instancePath(Scope& scope, const Item& item) {
+uint32_t Elaborator::instanceNode(Scope& scope, const Item& item) {
   Indices indices;
   if (item.indices.size() > Indices::kMax) {
     diags_.error("index-range", item.pos, "at most " + std::to_string(Indices::kMax) + " indices are supported");
-    return "";
+    return kNone;
   }
   for (const SourceExpr& e : item.indices) {
     auto v = evalIn(scope.env, e);
-    if (!v) return "";
+    if (!v) return kNone;
     if (*v < 0 || *v > Indices::kLargest) {
       diags_.error("index-range", e.pos, "instance index " + std::to_string(*v) + " is out of range");
-      return "";
+      return kNone;
     }
     indices.push_back(*v);
   }
-  std::string local = item.name + indexSuffix(indices);
-  if (!scope.instanceNames.insert({nameId(item.name), false, indices}).second) {
-    diags_.error("duplicate-name", item.pos, "instance '" + local + "' is defined twice in " + componentLabel(scope));
-    return "";
+  NameKey key{nameId(item.name), false, indices};
+  if (!scope.instanceNames.insert(key).second) {
+    diags_.error("duplicate-name", item.pos,
+                 "instance '" + item.name + indexSuffix(indices) + "' is defined twice in " + componentLabel(scope));
+    return kNone;
   }
-  return scope.path.empty() ? local : scope.path + "." + local;
+  // Segments are shared by every instance of that name and indices, under any parent.
+  auto [segment, fresh] = segmentIds_.insert(key);
+  if (fresh) graph_.segments.push_back(item.name + indexSuffix(indices));
+  graph_.tree.push_back({scope.node, segment});
+  return static_cast<uint32_t>(graph_.tree.size() - 1);
+}
+
+uint32_t Elaborator::argsId(const std::vector<int64_t>& args) {
+  auto [it, fresh] = argIds_.try_emplace(args, static_cast<uint32_t>(graph_.argSets.size()));
+  if (fresh) graph_.argSets.push_back(args);
+  return it->second;
+}
+
+uint32_t Elaborator::posId(Pos pos) {
+  auto [it, fresh] = posIds_.try_emplace(pos, static_cast<uint32_t>(graph_.positions.size()));
+  if (fresh) graph_.positions.push_back(pos);
+  return it->second;
 }
 
 void Elaborator::instance(Scope& scope, const Item& item) {
-  std::string path = instancePath(scope, item);
-  if (path.empty()) return;
+  uint32_t node = instanceNode(scope, item);
+  if (node == kNone) return;
   std::vector<int64_t> args;
   for (const SourceExpr& a : item.args) {
     auto v = evalIn(scope.env, a);
@@ -98,10 +115,10 @@ void Elaborator::instance(Scope& scope, const Item& item) {
     if (!domain) return;
   }
   if (auto base = catalog_.find(item.component)) {
-    baseInstance(scope, item, *base, path, args, domain, domainPos);
+    baseInstance(scope, item, *base, node, args, domain, domainPos);
   } else if (const ComponentDef* def = model_.findComponent(item.component)) {
     used_.insert(def->name);
-    compositeInstance(scope, item, *def, path, args, domain, domainPos);
+    compositeInstance(scope, item, *def, node, args, domain, domainPos);
   } else {
     diags_.error("unknown-component", item.pos, "unknown component '" + item.component + "'");
   }
@@ -131,7 +148,7 @@ bool Elaborator::checkBaseArgs(const Item& item, const BaseComponent& base, cons
   return true;
 }
 
-void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, const std::string& path,
+void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node,
                               const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
   const BaseComponent& base = catalog_.at(baseIndex);
   if (!checkBaseArgs(item, base, args)) return;
@@ -140,10 +157,10 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
     return;
   }
   FlatInstance inst;
-  inst.path = path;
+  inst.node = node;
   inst.base = baseIndex;
-  inst.args = args;
-  inst.pos = item.pos;
+  inst.args = argsId(args);
+  inst.pos = posId(item.pos);
   inst.firstLine = static_cast<uint32_t>(graph_.lines.size());
   // The instance's line layout: one block per signature line.
   struct Block {
@@ -190,11 +207,12 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       line.instance = instId;
       line.sig = blk.sig;
       line.element = static_cast<uint32_t>(e);
-      line.pos = item.pos;
+      line.pos = inst.pos;
       graph_.lines.push_back(line);
     }
   }
   std::vector<uint8_t> bound(inst.lineCount, 0);
+  bool domainHinted = false;
   for (const Binding& b : item.bindings) {
     auto blk = std::find_if(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; });
     if (blk == blocks.end()) {
@@ -203,18 +221,25 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
     }
     Indices dims;
     if (blk->size > 0) dims.push_back(blk->size);
+    uint32_t bindingPos = posId(b.pos);
+    uint32_t domainPosId = domain ? posId(domainPos) : 0;
     forEachElement(scope, b, dims, [&](const Indices& element, const Indices& stars) {
       uint32_t id = blk->first + static_cast<uint32_t>(element.empty() ? 0 : element[0]);
       if (bound[id - inst.firstLine]++) {
         diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
         return false;
       }
-      graph_.lines[id].pos = b.pos;
-      attach(source(scope, b.in, stars), false, id, b.in.pos);
-      attach(destination(scope, b.out, stars), true, id, b.out.pos);
+      graph_.lines[id].pos = bindingPos;
+      attach(source(scope, b.in, stars), false, id);
+      attach(destination(scope, b.out, stars), true, id);
       // A cross-domain component lives where it sends from.
+      // Inference puts an instance's local lines in one class, so the first
+      // one's hint decides (and reports) for all of them: one per instance.
       bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
-      if (domain && local) domainHints_.push_back({kNone, id, *domain, domainPos});
+      if (domain && local && !domainHinted) {
+        domainHints_.push_back({kNone, id, *domain, domainPosId});
+        domainHinted = true;
+      }
       return true;
     });
   }
@@ -247,7 +272,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   return true;
 }
 
-void Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, const std::string& path,
+void Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                                    const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
   if (item.fnExpr) {
     diags_.error("syntax", item.fnExpr->pos, "only Fn instances take an `expr`");
@@ -262,7 +287,7 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
   }
   Scope inner;
   inner.def = &def;
-  inner.path = path;
+  inner.node = node;
   inner.depth = outer.depth + 1;
   inner.env = globals_;
   inner.domain = domain;
@@ -323,8 +348,55 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
     }
     inner.ownLines.push_back(std::move(own));
   }
+  if (!bindComposite(outer, item, def, inner)) return;
+  body(inner, def.body);
+  if (!aborted_) closeScope(inner);
+}
+
+namespace {
+
+// Which elements of a composite's line are bound: a bit each, as a set
+// node each would cost about 80 bytes an element. A line too large for a
+// bitmap (it cannot be bound whole within the limits) keeps a set.
+class BoundElements {
+ public:
+  explicit BoundElements(const Indices& dims) : dims_(dims) {
+    for (int64_t d : dims) {
+      auto size = static_cast<uint64_t>(d);
+      total_ = size == 0 || total_ <= kMaxBits / size ? total_ * size : kMaxBits + 1;
+    }
+  }
+  /// False if `element` was bound already.
+  bool insert(const Indices& element) {
+    if (total_ > kMaxBits) {
+      if (!large_.insert(element).second) return false;
+    } else {
+      if (bits_.empty()) bits_.resize(total_);
+      uint64_t flat = 0;
+      for (size_t k = 0; k < dims_.size(); ++k) flat = flat * static_cast<uint64_t>(dims_[k]) + element[k];
+      if (bits_[flat]) return false;
+      bits_[flat] = true;
+    }
+    ++count_;
+    return true;
+  }
+  uint64_t size() const { return count_; }
+
+ private:
+  static constexpr uint64_t kMaxBits = uint64_t{1} << 32;
+  Indices dims_;
+  uint64_t total_ = 1;
+  uint64_t count_ = 0;
+  std::vector<bool> bits_;
+  std::set<Indices> large_;
+};
+
+}  // namespace
+
+bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDef& def, Scope& inner) {
   // Bind each of the composite's lines to nets of the outer scope.
-  std::vector<std::set<Indices>> bound(inner.ownLines.size());
+  std::vector<BoundElements> bound;
+  for (const OwnLine& own : inner.ownLines) bound.emplace_back(own.dims);
   for (const Binding& b : item.bindings) {
     auto own = std::find_if(inner.ownLines.begin(), inner.ownLines.end(),
                             [&](const OwnLine& l) { return l.decl->name == b.line; });
@@ -333,8 +405,9 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       continue;
     }
     size_t lineIndex = own - inner.ownLines.begin();
+    uint32_t bindingPos = posId(b.pos);
     forEachElement(outer, b, own->dims, [&](const Indices& element, const Indices& stars) {
-      if (!bound[lineIndex].insert(element).second) {
+      if (!bound[lineIndex].insert(element)) {
         diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
         return false;
       }
@@ -343,11 +416,11 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       if (in == kNone || out == kNone) return true;
       NameKey inKey{nameId(b.line), false, element}, outKey{nameId(b.line), true, element};
       inner.names.insert(inKey);
-      inner.infos.push_back({in, 1, 0, Role::OwnInput, b.pos});
+      inner.infos.push_back({in, 1, 0, Role::OwnInput, bindingPos});
       inner.names.insert(outKey);
-      inner.infos.push_back({out, 0, 1, Role::OwnOutput, b.pos});
-      typeHints_.push_back({in, own->type, b.pos, kNone, own->typeGroup});
-      typeHints_.push_back({out, own->type, b.pos, kNone, own->typeGroup});
+      inner.infos.push_back({out, 0, 1, Role::OwnOutput, bindingPos});
+      typeHints_.push_back({in, own->type, bindingPos, kNone, own->typeGroup});
+      typeHints_.push_back({out, own->type, bindingPos, kNone, own->typeGroup});
       return spend(1, b.pos);
     });
   }
@@ -358,11 +431,10 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       diags_.error("linearity", item.pos,
                    "line '" + inner.ownLines[i].decl->name + "' of " + def.name + " " + item.name + " is not bound" +
                        (total > 1 ? " (or only partly)" : ""));
-      return;
+      return false;
     }
   }
-  body(inner, def.body);
-  if (!aborted_) closeScope(inner);
+  return true;
 }
 
 }  // namespace rdc::elab

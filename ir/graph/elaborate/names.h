@@ -54,29 +54,48 @@ struct NameKey {
 
 // An insertion-ordered set of NameKeys with open addressing: elaboration
 // looks names up millions of times, and node-based maps spend most of that
-// time allocating. An entry's index is its insertion order.
+// time allocating. An entry's index is its insertion order. A scope can
+// hold a name per line, so keys are packed: a name, its prime and count,
+// then only the indices it has (16 bytes for `x[i][j]`, not a whole NameKey).
 class NameTable {
  public:
   /// The index of `key`, inserting it if new; `.second` tells whether it was.
   std::pair<uint32_t, bool> insert(const NameKey& key) {
-    if (2 * (keys_.size() + 1) > slots_.size()) grow();
+    if (2 * (start_.size() + 1) > slots_.size()) grow();
     uint64_t h = hash(key);
     uint64_t tag = h >> 32;
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       uint64_t slot = slots_[i];
       if (slot == 0) {
-        keys_.push_back(key);
-        slots_[i] = tag << 32 | keys_.size();
-        return {static_cast<uint32_t>(keys_.size() - 1), true};
+        start_.push_back(static_cast<uint32_t>(pool_.size()));
+        pool_.push_back(key.name);
+        pool_.push_back(static_cast<uint32_t>(key.primed) << 8 | static_cast<uint32_t>(key.indices.size()));
+        for (int32_t x : key.indices) pool_.push_back(static_cast<uint32_t>(x));
+        slots_[i] = tag << 32 | start_.size();
+        return {static_cast<uint32_t>(start_.size() - 1), true};
       }
-      // The hash's high half in the slot spares a visit to keys_ on most misses.
+      // The hash's high half in the slot spares a visit to the pool on most misses.
       uint32_t index = static_cast<uint32_t>(slot) - 1;
-      if ((slot >> 32) == tag && keys_[index] == key) return {index, false};
+      if ((slot >> 32) == tag && equal(index, key)) return {index, false};
     }
   }
-  const NameKey& key(uint32_t index) const { return keys_[index]; }
+  NameKey key(uint32_t index) const {
+    const uint32_t* p = pool_.data() + start_[index];
+    NameKey k{p[0], (p[1] >> 8) != 0, {}};
+    for (uint32_t i = 0; i < (p[1] & 0xff); ++i) k.indices.push_back(static_cast<int32_t>(p[2 + i]));
+    return k;
+  }
 
  private:
+  bool equal(uint32_t index, const NameKey& k) const {
+    const uint32_t* p = pool_.data() + start_[index];
+    if (p[0] != k.name || p[1] != (static_cast<uint32_t>(k.primed) << 8 | static_cast<uint32_t>(k.indices.size())))
+      return false;
+    for (size_t i = 0; i < k.indices.size(); ++i) {
+      if (p[2 + i] != static_cast<uint32_t>(k.indices.begin()[i])) return false;
+    }
+    return true;
+  }
   static uint64_t hash(const NameKey& k) {
     uint64_t h = (static_cast<uint64_t>(k.name) << 1 | k.primed) * 0x9E3779B97F4A7C15ull;
     for (int32_t i : k.indices) h = (h ^ static_cast<uint32_t>(i)) * 0xFF51AFD7ED558CCDull;
@@ -87,16 +106,17 @@ class NameTable {
   void grow() {
     slots_.assign(std::max<size_t>(16, 2 * slots_.size()), 0);
     mask_ = slots_.size() - 1;
-    for (uint32_t k = 0; k < keys_.size(); ++k) {
-      uint64_t h = hash(keys_[k]);
+    for (uint32_t k = 0; k < start_.size(); ++k) {
+      uint64_t h = hash(key(k));
       size_t i = h & mask_;
       while (slots_[i] != 0) i = (i + 1) & mask_;
       slots_[i] = (h >> 32) << 32 | (k + 1);
     }
   }
 
-  std::vector<NameKey> keys_;
-  std::vector<uint64_t> slots_;  // hash tag << 32 | (1 + index into keys_); 0 = empty
+  std::vector<uint32_t> pool_;   // per entry: name, primed << 8 | index count, the indices
+  std::vector<uint32_t> start_;  // where each entry starts in pool_
+  std::vector<uint64_t> slots_;  // hash tag << 32 | (1 + entry index); 0 = empty
   size_t mask_ = 0;
 };
 

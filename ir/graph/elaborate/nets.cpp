@@ -52,7 +52,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
           diags_.error("type-mismatch", term.pos, "'" + term.name + " as " + term.typeText + "': " + error);
           return kNone;
         }
-        typeHints_.push_back({node, *type, term.pos, kNone, kNone});
+        typeHints_.push_back({node, *type, posId(term.pos), kNone, kNone});
       }
       auto& list = input ? graph_.inputs : graph_.outputs;
       ep.kind = input ? Endpoint::Kind::Input : Endpoint::Kind::Output;
@@ -72,7 +72,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
     case Term::Kind::Wire:
       break;
   }
-  Attachment a{Attachment::Kind::Token, kNone, ep, term.pos, false};
+  Attachment a{Attachment::Kind::Token, false, ep.kind, ep.ref, posId(term.pos)};
   (asSource ? nodes_[node].producer : nodes_[node].consumer) = a;
   return node;
 }
@@ -155,7 +155,7 @@ uint32_t Elaborator::wireUse(Scope& scope, const Term& term, const Indices& star
   }
   NameKey key{nameId(term), term.primed, *indices};
   auto [index, inserted] = scope.names.insert(key);
-  if (inserted) scope.infos.push_back({newNode(), 0, 0, Role::Local, term.pos});
+  if (inserted) scope.infos.push_back({newNode(), 0, 0, Role::Local, posId(term.pos)});
   NameInfo& info = scope.infos[index];
   uint8_t& count = produce ? info.produced : info.consumed;
   if (count >= 1) {
@@ -213,13 +213,13 @@ uint32_t Elaborator::destination(Scope& scope, const Term& term, const Indices& 
 
 uint32_t Elaborator::withDomain(Scope& scope, const Term& term, uint32_t node) {
   if (node == kNone || !term.domain) return node;
-  if (auto d = domainId(scope.env, *term.domain)) domainHints_.push_back({node, kNone, *d, term.domain->pos});
+  if (auto d = domainId(scope.env, *term.domain)) domainHints_.push_back({node, kNone, *d, posId(term.domain->pos)});
   return node;
 }
 
-void Elaborator::attach(uint32_t node, bool asProducer, uint32_t line, Pos pos) {
+void Elaborator::attach(uint32_t node, bool asProducer, uint32_t line) {
   if (node == kNone) return;
-  Attachment a{Attachment::Kind::Line, line, {}, pos, false};
+  Attachment a{Attachment::Kind::Line, false, Endpoint::Kind::Never, line, 0};
   (asProducer ? nodes_[node].producer : nodes_[node].consumer) = a;
 }
 

@@ -63,8 +63,9 @@ class SizeCounter {
   /// Refuses a model that is over the limits with `size-limit` (or, when
   /// the memory budget is the tighter limit, `memory-limit`) at the item
   /// responsible; true when it fits (or its size is left to elaboration).
-  bool fits(DiagnosticSink& diags) {
+  bool fits(DiagnosticSink& diags, uint64_t* lineCount) {
     auto cost = count();
+    if (lineCount) *lineCount = cost && !over(*cost) ? cost->lines : 0;
     if (!cost || !over(*cost)) return true;
     Env env = *globals_;
     Blame b = blame(model_.system.body, env, 0);
@@ -326,8 +327,9 @@ class SizeCounter {
 
 uint64_t stepLimit(const ElabOptions& options) { return 8 * options.maxLines + 1'000'000; }
 
-bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags) {
-  return SizeCounter(model, catalog, options).fits(diags);
+bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags,
+                uint64_t* lines) {
+  return SizeCounter(model, catalog, options).fits(diags, lines);
 }
 
 }  // namespace rdc::elab

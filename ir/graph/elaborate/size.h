@@ -21,6 +21,9 @@ uint64_t stepLimit(const ElabOptions& options);
 /// `size-limit` or `memory-limit` at the `for` box or instance responsible
 /// and returns false. A size that cannot be known before elaborating (a
 /// parameter that does not evaluate, recursion) is left to elaboration.
-bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags);
+/// When it fits, `*lines` (if given) is the number of scalar lines the
+/// model makes, or 0 when that is not known.
+bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags,
+                uint64_t* lines = nullptr);
 
 }  // namespace rdc::elab

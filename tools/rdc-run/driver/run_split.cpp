@@ -44,7 +44,7 @@ int Runner::split(uint64_t seed) {
 std::vector<uint32_t> Runner::wholeLines(const Graph& part) {
   if (!wholeIndex_) {
     wholeIndex_.emplace(graph_, catalog_);
-    for (uint32_t i = 0; i < graph_.instances.size(); ++i) instanceByPath_.emplace(graph_.instances[i].path, i);
+    for (uint32_t i = 0; i < graph_.instances.size(); ++i) instanceByPath_.emplace(graph_.instancePath(i), i);
   }
   std::vector<uint32_t> map(part.lines.size(), kNone);
   for (uint32_t l = 0; l < part.lines.size(); ++l)
@@ -70,7 +70,7 @@ RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& line
   }
   c.linkLatency.assign(part.instances.size(), Latency{});
   for (uint32_t i = 0; i < part.instances.size(); ++i) {
-    auto it = instanceByPath_.find(part.instances[i].path);
+    auto it = instanceByPath_.find(part.instancePath(i));
     if (it != instanceByPath_.end()) c.linkLatency[i] = config_.linkLatency[it->second];
   }
   return c;

@@ -235,6 +235,7 @@ class Run final : public FireContext {
   // ---- FireContext ----
   const FlatInstance& instance(uint32_t i) const override { return graph_.instances[i]; }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
+  std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
   const Value& inValue(uint32_t l) const override { return lines_[l].in; }
@@ -302,7 +303,7 @@ class Run final : public FireContext {
   }
   int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[instance].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
-    failures_.push_back(graph_.instances[instance].path + ": " + message);
+    failures_.push_back(graph_.instancePath(instance) + ": " + message);
   }
 
  private:

@@ -48,7 +48,7 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
       int64_t options = 0;
       if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
         const BaseComponent& base = catalog.at(inst.base);
-        options = inst.args[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
+        options = graph.args(inst)[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
       }
       choiceOptions.push_back(options);
     }

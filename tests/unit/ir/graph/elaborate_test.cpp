@@ -49,7 +49,7 @@ TEST(Elaborate, SumChainIsWiredInOrder) {
   ASSERT_TRUE(b.loaded) << b.diags.formatText();
   const Graph& g = b.loaded->graph;
   ASSERT_EQ(g.instances.size(), 3u);
-  EXPECT_EQ(g.instances[2].path, "c.add[2]");
+  EXPECT_EQ(g.instancePath(2), "c.add[2]");
   uint32_t y0 = lineByPath(*b.loaded, "c.add[0].y"), y1 = lineByPath(*b.loaded, "c.add[1].y");
   EXPECT_EQ(g.lines[y0].sink.kind, Endpoint::Kind::Wire);
   EXPECT_EQ(g.lines[y0].sink.ref, y1);
@@ -89,7 +89,7 @@ system:
   const Graph& g = b.loaded->graph;
   uint32_t vote = lineByPath(*b.loaded, "q[1].votes[2]");
   ASSERT_EQ(g.lines[vote].source.kind, Endpoint::Kind::Wire);
-  EXPECT_EQ(g.instances[g.lines[g.lines[vote].source.ref].instance].path, "send[2][1]");
+  EXPECT_EQ(g.instancePath(g.lines[g.lines[vote].source.ref].instance), "send[2][1]");
 }
 
 TEST(Elaborate, FreshKeyIndexRangesOverTheBundle) {

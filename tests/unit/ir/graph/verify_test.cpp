@@ -65,13 +65,14 @@ TEST(VerifyGraph, FindsEachKindOfInconsistency) {
     const char* says;
   };
   const Case cases[] = {
-      {"the issue's one-byte change: Select's n", [&](Graph& x) { x.instances[select].args[0] = 11599874; },
+      {"the issue's one-byte change: Select's n", [&](Graph& x) { x.argSets[x.instances[select].args][0] = 11599874; },
        "bundle size"},
-      {"a bundle that its lines do not fill", [&](Graph& x) { x.instances[select].args[0] += 1; }, "lines"},
-      {"Select with n = 0", [&](Graph& x) { x.instances[select].args[0] = 0; }, "bundle size"},
-      {"Quorum's k above n", [&](Graph& x) { x.instances[quorum].args[1] = x.instances[quorum].args[0] + 1; },
+      {"a bundle that its lines do not fill", [&](Graph& x) { x.argSets[x.instances[select].args][0] += 1; }, "lines"},
+      {"Select with n = 0", [&](Graph& x) { x.argSets[x.instances[select].args][0] = 0; }, "bundle size"},
+      {"Quorum's k above n",
+       [&](Graph& x) { x.argSets[x.instances[quorum].args][1] = x.argSets[x.instances[quorum].args][0] + 1; },
        "k must be in 1..n"},
-      {"a missing argument", [&](Graph& x) { x.instances[quorum].args.pop_back(); }, "arguments"},
+      {"a missing argument", [&](Graph& x) { x.argSets[x.instances[quorum].args].pop_back(); }, "arguments"},
       {"an unknown base", [&](Graph& x) { x.instances[0].base = 999; }, "unknown base"},
       {"a line count past the table", [&](Graph& x) { x.instances.back().lineCount += 1; }, "lines"},
       {"a line of another element", [&](Graph& x) { x.lines[g.instances[select].firstLine + 1].element = 7; },
@@ -104,8 +105,15 @@ TEST(VerifyGraph, FindsEachKindOfInconsistency) {
          x.fns[x.instances[fn].fn].expr = parseExpr("zz + 1", &e);
        },
        "reads 'zz'"},
-      {"two instances of one path", [&](Graph& x) { x.instances[1].path = x.instances[0].path; }, "path"},
-      {"a control character in a path", [&](Graph& x) { x.instances[0].path += "\x01"; }, "control characters"},
+      {"two instances of one path", [&](Graph& x) { x.instances[1].node = x.instances[0].node; }, "path"},
+      {"a control character in a path", [&](Graph& x) { x.segments[x.tree[x.instances[0].node].segment] += "\x01"; },
+       "control characters"},
+      {"two tree nodes of one path", [&](Graph& x) { x.tree[x.instances[1].node] = x.tree[x.instances[0].node]; },
+       "path"},
+      {"a dot in a segment", [&](Graph& x) { x.segments[0] += ".x"; }, "dots"},
+      {"a parent after its child", [&](Graph& x) { x.tree[0].parent = 0; }, "parent"},
+      {"an argument list out of range", [&](Graph& x) { x.instances[0].args = 999; }, "out of range"},
+      {"a line position out of range", [&](Graph& x) { x.lines[0].pos = 999999; }, "out of range"},
   };
   for (const Case& c : cases) {
     Graph broken = g;
@@ -129,10 +137,13 @@ TEST(VerifyGraph, TheReaderRefusesAPatchedSelectArgument) {
   capnp::MallocMessageBuilder patched;
   patched.setRoot(reader.getRoot<schema::IrFile>());
   bool found = false;
-  for (auto inst : patched.getRoot<schema::IrFile>().getGraph().getInstances()) {
-    if (inst.getBase() == "Select" && !found) {
-      ASSERT_EQ(inst.getArgs()[0], 2);
-      inst.getArgs().set(0, 11599874);
+  auto graph = patched.getRoot<schema::IrFile>().getGraph();
+  for (auto inst : graph.getInstances()) {
+    if (graph.getBases()[inst.getBase()] == "Select" && !found) {
+      // The list is shared by every Select of that size: one patch changes them all.
+      auto args = graph.getArgSets()[inst.getArgs()];
+      ASSERT_EQ(args[0], 2);
+      args.set(0, 11599874);
       found = true;
     }
   }
