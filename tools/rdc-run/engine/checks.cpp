@@ -37,7 +37,7 @@ class CheckHost final : public ExprHost {
         return extrinsic(*ref, error);
       }
       case Expr::Kind::Call:
-        if (e.text == "has" && e.kids.size() == 1) {
+        if (e.op == Expr::Op::Has) {
           auto ref = reference(*e.kids[0], error);
           if (!ref) return std::nullopt;
           const ExtrinsicNames::Node* node = ref->node == kNone ? nullptr : &names_.node(ref->node);
@@ -46,7 +46,7 @@ class CheckHost final : public ExprHost {
           *error = {"unknown-name", e.offset, "no extrinsic '" + ref->name(names_) + "'"};
           return std::nullopt;
         }
-        if (e.text == "correct" && e.kids.size() == 1) {
+        if (e.op == Expr::Op::Correct) {
           auto domain = domainOf(*e.kids[0], error);
           if (!domain) return std::nullopt;
           return Value::boolean(correct_[*domain]);
@@ -152,8 +152,7 @@ class CheckHost final : public ExprHost {
       for (int64_t i = lo->i; i < hi->i; ++i) out.push_back(i);
       return out;
     }
-    if (e.kind == Expr::Kind::Call && e.text == "correct" && e.kids.size() == 1 &&
-        e.kids[0]->kind == Expr::Kind::Name) {
+    if (e.op == Expr::Op::Correct && e.kids[0]->kind == Expr::Kind::Name) {
       std::string prefix = e.kids[0]->text + "[";
       for (uint32_t d = 0; d < graph_.domains.size(); ++d) {
         const std::string& name = graph_.domains[d];
@@ -170,7 +169,7 @@ class CheckHost final : public ExprHost {
   std::optional<Value> quantifier(const Expr& e, ExprError* error) {
     auto values = range(*e.kids[0], error);
     if (!values) return std::nullopt;
-    bool forall = e.text == "forall";
+    bool forall = e.op == Expr::Op::Forall;
     std::vector<size_t> at(e.vars.size(), 0);
     if (values->empty()) return Value::boolean(forall);
     size_t mark = bound_.size();
