@@ -180,6 +180,7 @@ class Parser {
     e->kind = kind;
     e->offset = offset;
     e->op = opOf(kind, text, kids.size());
+    e->id = nextId_++;
     e->text = std::move(text);
     for (const ExprPtr& k : kids) e->height = std::max(e->height, k->height + 1);
     if (e->height > kMaxExprDepth) return tooDeep(offset);
@@ -330,6 +331,7 @@ class Parser {
   ExprPtr literal(uint32_t offset, Value v) {
     auto e = std::make_shared<Expr>();
     e->kind = Expr::Kind::Literal;
+    e->id = nextId_++;
     e->offset = offset;
     e->value = std::move(v);
     return e;
@@ -397,6 +399,7 @@ class Parser {
   size_t pos_ = 0;
   ExprError* error_;
   bool failed_ = false;
+  uint32_t nextId_ = 0;  // Expr::id; a copy of a node (a group, a quantifier's vars) keeps its id
 };
 
 // ---- evaluation ----

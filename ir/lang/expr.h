@@ -75,6 +75,10 @@ struct Expr {
   };
   Kind kind;
   Op op = Op::None;
+  /// The node's number in the tree it was parsed in: 0.. in postorder, every
+  /// node above its kids, so the root has the largest. A host that works out
+  /// facts about a tree's nodes ahead keeps them in a vector by it.
+  uint32_t id = 0;
   uint32_t offset = 0;
   uint32_t height = 1;  ///< levels from this node down to its deepest leaf (at most kMaxExprDepth)
   std::string text;

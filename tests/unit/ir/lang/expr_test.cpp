@@ -1,5 +1,7 @@
 #include "ir/lang/expr.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace rdc {
@@ -141,6 +143,26 @@ TEST(Expr, TheParserResolvesOperatorsAndCalls) {
   EXPECT_EQ(opOf("exists i in 0..2: i == 1"), Expr::Op::Exists);
   EXPECT_EQ(opOf("a[1]"), Expr::Op::None);
   EXPECT_EQ(opOf("x"), Expr::Op::None);
+}
+
+// Every node of a parsed tree has its own id, each above its kids' (hosts keep facts by it).
+void expectPostorder(const Expr& e, std::vector<bool>& seen) {
+  ASSERT_LT(e.id, seen.size());
+  EXPECT_FALSE(seen[e.id]) << e.id;
+  seen[e.id] = true;
+  for (const ExprPtr& k : e.kids) {
+    EXPECT_LT(k->id, e.id);
+    expectPostorder(*k, seen);
+  }
+}
+
+TEST(Expr, NodesAreNumberedInPostorder) {
+  ExprError error;
+  ExprPtr e = parseExpr("forall i, j in correct(node): (has(d[i]) && has(d[j])) => d[i].0 == -(d[j], 1).1", &error);
+  ASSERT_NE(e, nullptr) << error.message;
+  std::vector<bool> seen(e->id + 1, false);
+  expectPostorder(*e, seen);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), static_cast<long>(seen.size()));  // dense: 0..root
 }
 
 TEST(Expr, NamesResolveByTextOrByNode) {
