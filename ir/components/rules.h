@@ -102,9 +102,15 @@ inline void copyFirstLine(FireContext& ctx, uint32_t i, bool) {
 }
 
 /// An Fn's arguments and constants by name, the argument values read by `arg`.
+/// A plain callable (not a NameLookup, whose captures would not fit
+/// std::function's small buffer): an Fn evaluates at every firing.
 template <typename ArgValue>
-NameLookup fnNames(const FnBody& body, uint32_t firstLine, ArgValue arg) {
-  return [&body, firstLine, arg](std::string_view name) -> std::optional<Value> {
+struct FnNames {
+  const FnBody& body;
+  uint32_t firstLine;
+  ArgValue arg;
+
+  std::optional<Value> operator()(std::string_view name) const {
     for (uint32_t a = 0; a < body.args.size(); ++a) {
       if (body.args[a] == name) return arg(firstLine + a);
     }
@@ -112,7 +118,13 @@ NameLookup fnNames(const FnBody& body, uint32_t firstLine, ArgValue arg) {
       if (c.first == name) return Value::integer(c.second);
     }
     return std::nullopt;
-  };
+  }
+};
+
+/// Passed to evalExpr as it is made (a NameRef refers to it, see expr.h).
+template <typename ArgValue>
+FnNames<ArgValue> fnNames(const FnBody& body, uint32_t firstLine, ArgValue arg) {
+  return {body, firstLine, std::move(arg)};
 }
 
 }  // namespace rdc::rules

@@ -179,6 +179,8 @@ class Parser {
     auto e = std::make_shared<Expr>();
     e->kind = kind;
     e->offset = offset;
+    e->op = opOf(kind, text, kids.size());
+    e->id = nextId_++;
     e->text = std::move(text);
     for (const ExprPtr& k : kids) e->height = std::max(e->height, k->height + 1);
     if (e->height > kMaxExprDepth) return tooDeep(offset);
@@ -225,6 +227,36 @@ class Parser {
     auto e = std::make_shared<Expr>(*quant);
     e->vars = std::move(vars);
     return e;
+  }
+
+  // What a node's `text` means, looked up once here rather than at every evaluation.
+  static Expr::Op opOf(Expr::Kind kind, std::string_view text, size_t arity) {
+    using Op = Expr::Op;
+    switch (kind) {
+      case Expr::Kind::Unary:
+        return text == "!" ? Op::Not : Op::Neg;
+      case Expr::Kind::Binary: {
+        static constexpr std::pair<std::string_view, Op> kBinary[] = {
+            {"+", Op::Add}, {"-", Op::Sub},  {"*", Op::Mul}, {"/", Op::Div},     {"%", Op::Mod},
+            {"==", Op::Eq}, {"!=", Op::Ne},  {"<", Op::Lt},  {"<=", Op::Le},     {">", Op::Gt},
+            {">=", Op::Ge}, {"&&", Op::And}, {"||", Op::Or}, {"=>", Op::Implies}};
+        for (const auto& [spelling, op] : kBinary) {
+          if (text == spelling) return op;
+        }
+        return Op::None;
+      }
+      case Expr::Kind::Call:
+        if (arity == 2 && text == "min") return Op::Min;
+        if (arity == 2 && text == "max") return Op::Max;
+        if (arity == 2 && text == "get") return Op::Get;
+        if (arity == 1 && text == "has") return Op::Has;
+        if (arity == 1 && text == "correct") return Op::Correct;
+        return Op::OtherCall;
+      case Expr::Kind::Quant:
+        return text == "forall" ? Op::Forall : Op::Exists;
+      default:
+        return Op::None;
+    }
   }
 
   static int precedence(const Token& t) {
@@ -299,6 +331,7 @@ class Parser {
   ExprPtr literal(uint32_t offset, Value v) {
     auto e = std::make_shared<Expr>();
     e->kind = Expr::Kind::Literal;
+    e->id = nextId_++;
     e->offset = offset;
     e->value = std::move(v);
     return e;
@@ -366,32 +399,33 @@ class Parser {
   size_t pos_ = 0;
   ExprError* error_;
   bool failed_ = false;
+  uint32_t nextId_ = 0;  // Expr::id; a copy of a node (a group, a quantifier's vars) keeps its id
 };
 
 // ---- evaluation ----
 
 // Functions the language itself provides; other calls go to the host (checks' has, correct).
 bool isBuiltin(const Expr& call) {
-  return call.kids.size() == 2 && (call.text == "min" || call.text == "max" || call.text == "get");
+  return call.op == Expr::Op::Min || call.op == Expr::Op::Max || call.op == Expr::Op::Get;
 }
 
 class Evaluator {
  public:
-  Evaluator(const NameLookup& lookup, ExprError* error, ExprHost* host) : lookup_(lookup), error_(error), host_(host) {}
+  Evaluator(NameRef lookup, ExprError* error, ExprHost* host) : lookup_(lookup), error_(error), host_(host) {}
 
   std::optional<Value> eval(const Expr& e) {
     switch (e.kind) {
       case Expr::Kind::Literal:
         return e.value;
       case Expr::Kind::Name: {
-        auto v = lookup_(e.text);
+        auto v = lookup_(e);
         if (!v) return fail("unknown-name", e, "unknown name '" + e.text + "'");
         return v;
       }
       case Expr::Kind::Unary: {
         auto v = eval(*e.kids[0]);
         if (!v) return v;
-        if (e.text == "!") {
+        if (e.op == Expr::Op::Not) {
           if (v->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'!' needs a Bool");
           return Value::boolean(!v->i);
         }
@@ -446,7 +480,7 @@ class Evaluator {
   }
 
   std::optional<Value> call(const Expr& e) {
-    if ((e.text == "min" || e.text == "max") && e.kids.size() == 2) {
+    if (e.op == Expr::Op::Min || e.op == Expr::Op::Max) {
       auto a = eval(*e.kids[0]);
       if (!a) return a;
       auto b = eval(*e.kids[1]);
@@ -454,9 +488,9 @@ class Evaluator {
       if (a->kind != b->kind || (a->kind != Value::Kind::Int && a->kind != Value::Kind::Duration)) {
         return fail("type-mismatch", e, e.text + " needs two Ints or two Durations");
       }
-      return (e.text == "min") == (a->i <= b->i) ? a : b;
+      return (e.op == Expr::Op::Min) == (a->i <= b->i) ? a : b;
     }
-    if (e.text == "get" && e.kids.size() == 2) {
+    if (e.op == Expr::Op::Get) {
       auto a = eval(*e.kids[0]);
       if (!a) return a;
       return a->kind == Value::Kind::Nil ? eval(*e.kids[1]) : a;
@@ -466,53 +500,67 @@ class Evaluator {
   }
 
   std::optional<Value> binary(const Expr& e) {
-    const std::string& op = e.text;
+    using Op = Expr::Op;
     auto a = eval(*e.kids[0]);
     if (!a) return a;
     // Short-circuit logic: the right side is only evaluated when needed.
-    if (op == "&&" || op == "||" || op == "=>") {
-      if (a->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'" + op + "' needs Bools");
-      if (op == "&&" && !a->i) return Value::boolean(false);
-      if (op == "||" && a->i) return Value::boolean(true);
-      if (op == "=>" && !a->i) return Value::boolean(true);
+    if (e.op == Op::And || e.op == Op::Or || e.op == Op::Implies) {
+      if (a->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'" + e.text + "' needs Bools");
+      if (e.op == Op::And && !a->i) return Value::boolean(false);
+      if (e.op == Op::Or && a->i) return Value::boolean(true);
+      if (e.op == Op::Implies && !a->i) return Value::boolean(true);
       auto b = eval(*e.kids[1]);
       if (!b) return b;
-      if (b->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'" + op + "' needs Bools");
+      if (b->kind != Value::Kind::Bool) return fail("type-mismatch", e, "'" + e.text + "' needs Bools");
       return b;
     }
     auto b = eval(*e.kids[1]);
     if (!b) return b;
-    if (op == "==") return Value::boolean(*a == *b);
-    if (op == "!=") return Value::boolean(*a != *b);
+    if (e.op == Op::Eq) return Value::boolean(*a == *b);
+    if (e.op == Op::Ne) return Value::boolean(*a != *b);
     bool numeric = (a->kind == Value::Kind::Int || a->kind == Value::Kind::Duration) &&
                    (b->kind == Value::Kind::Int || b->kind == Value::Kind::Duration);
-    if (!numeric) return fail("type-mismatch", e, "'" + op + "' needs numbers, got " + a->str() + " and " + b->str());
-    if (op == "<") return Value::boolean(a->i < b->i);
-    if (op == "<=") return Value::boolean(a->i <= b->i);
-    if (op == ">") return Value::boolean(a->i > b->i);
-    if (op == ">=") return Value::boolean(a->i >= b->i);
+    if (!numeric) {
+      return fail("type-mismatch", e, "'" + e.text + "' needs numbers, got " + a->str() + " and " + b->str());
+    }
     Value r;
     r.kind = (a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration) ? Value::Kind::Duration
                                                                                     : Value::Kind::Int;
     bool overflow = false;
-    if (op == "+")
-      overflow = __builtin_add_overflow(a->i, b->i, &r.i);
-    else if (op == "-")
-      overflow = __builtin_sub_overflow(a->i, b->i, &r.i);
-    else if (op == "*")
-      overflow = __builtin_mul_overflow(a->i, b->i, &r.i);
-    else if (op == "/" || op == "%") {
-      if (b->i == 0) return fail("div-zero", e, "division by zero");
-      if (a->i == INT64_MIN && b->i == -1)
-        overflow = true;
-      else
-        r.i = op == "/" ? a->i / b->i : a->i % b->i;
+    switch (e.op) {
+      case Op::Lt:
+        return Value::boolean(a->i < b->i);
+      case Op::Le:
+        return Value::boolean(a->i <= b->i);
+      case Op::Gt:
+        return Value::boolean(a->i > b->i);
+      case Op::Ge:
+        return Value::boolean(a->i >= b->i);
+      case Op::Add:
+        overflow = __builtin_add_overflow(a->i, b->i, &r.i);
+        break;
+      case Op::Sub:
+        overflow = __builtin_sub_overflow(a->i, b->i, &r.i);
+        break;
+      case Op::Mul:
+        overflow = __builtin_mul_overflow(a->i, b->i, &r.i);
+        break;
+      case Op::Div:
+      case Op::Mod:
+        if (b->i == 0) return fail("div-zero", e, "division by zero");
+        if (a->i == INT64_MIN && b->i == -1)
+          overflow = true;
+        else
+          r.i = e.op == Op::Div ? a->i / b->i : a->i % b->i;
+        break;
+      default:
+        break;
     }
-    if (overflow) return fail("overflow", e, "integer overflow in '" + op + "'");
+    if (overflow) return fail("overflow", e, "integer overflow in '" + e.text + "'");
     return r;
   }
 
-  const NameLookup& lookup_;
+  NameRef lookup_;
   ExprError* error_;
   ExprHost* host_;
 };
@@ -547,7 +595,7 @@ class TypeChecker {
       case Expr::Kind::Unary: {
         auto t = type(*e.kids[0]);
         if (!t) return t;
-        if (e.text == "!") return expect(*e.kids[0], *t, TypeTable::kBool);
+        if (e.op == Expr::Op::Not) return expect(*e.kids[0], *t, TypeTable::kBool);
         if (*t != TypeTable::kInt && *t != TypeTable::kDuration) return fail(e, "'-' needs an Int or Duration");
         return t;
       }
@@ -583,7 +631,7 @@ class TypeChecker {
         return n.parts[e.value.i];
       }
       case Expr::Kind::Call: {
-        if ((e.text == "min" || e.text == "max") && e.kids.size() == 2) {
+        if (e.op == Expr::Op::Min || e.op == Expr::Op::Max) {
           auto a = check(*e.kids[0]);
           auto b = a ? check(*e.kids[1]) : std::nullopt;
           if (!b) return std::nullopt;
@@ -592,7 +640,7 @@ class TypeChecker {
           }
           return a;
         }
-        if (e.text == "get" && e.kids.size() == 2) {
+        if (e.op == Expr::Op::Get) {
           // get(x, d): the value of an Opt<T> x, or d (a T) when x is nil.
           auto a = type(*e.kids[0]);
           auto b = a ? check(*e.kids[1]) : std::nullopt;
@@ -647,35 +695,35 @@ class TypeChecker {
   }
 
   std::optional<TypeId> binary(const Expr& e) {
-    const std::string& op = e.text;
+    using Op = Expr::Op;
     auto a = type(*e.kids[0]);
     if (!a) return a;
     auto b = type(*e.kids[1]);
     if (!b) return b;
-    if (op == "&&" || op == "||" || op == "=>") {
+    if (e.op == Op::And || e.op == Op::Or || e.op == Op::Implies) {
       if (!expect(*e.kids[0], *a, TypeTable::kBool) || !expect(*e.kids[1], *b, TypeTable::kBool)) return std::nullopt;
       return TypeTable::kBool;
     }
-    if (op == "==" || op == "!=") {
+    if (e.op == Op::Eq || e.op == Op::Ne) {
       if (!join(*a, *b)) return fail(e, "cannot compare " + show(*a) + " with " + show(*b));
       return TypeTable::kBool;
     }
     bool aNum = *a == TypeTable::kInt || *a == TypeTable::kDuration;
     bool bNum = *b == TypeTable::kInt || *b == TypeTable::kDuration;
-    if (!aNum || !bNum) return fail(e, "'" + op + "' needs numbers, got " + show(*a) + " and " + show(*b));
-    if (op == "<" || op == "<=" || op == ">" || op == ">=") {
+    if (!aNum || !bNum) return fail(e, "'" + e.text + "' needs numbers, got " + show(*a) + " and " + show(*b));
+    if (e.op == Op::Lt || e.op == Op::Le || e.op == Op::Gt || e.op == Op::Ge) {
       if (*a != *b) return fail(e, "cannot compare " + show(*a) + " with " + show(*b));
       return TypeTable::kBool;
     }
-    if (op == "*") {
+    if (e.op == Op::Mul) {
       if (*a == TypeTable::kDuration && *b == TypeTable::kDuration) return fail(e, "cannot multiply two Durations");
       return *a == TypeTable::kDuration || *b == TypeTable::kDuration ? TypeTable::kDuration : TypeTable::kInt;
     }
-    if (op == "/" || op == "%") {
+    if (e.op == Op::Div || e.op == Op::Mod) {
       if (*b != TypeTable::kInt) return fail(e, "the divisor must be an Int");
       return *a;
     }
-    if (*a != *b) return fail(e, "cannot apply '" + op + "' to " + show(*a) + " and " + show(*b));
+    if (*a != *b) return fail(e, "cannot apply '" + e.text + "' to " + show(*a) + " and " + show(*b));
     return a;
   }
 
@@ -710,11 +758,11 @@ ExprPtr parseExpr(std::string_view text, ExprError* error) {
   return Parser(std::move(tokens), error).parseAll();
 }
 
-std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error, ExprHost* host) {
+std::optional<Value> evalExpr(const Expr& expr, NameRef lookup, ExprError* error, ExprHost* host) {
   return Evaluator(lookup, error, host).eval(expr);
 }
 
-std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprError* error) {
+std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* error) {
   auto v = evalExpr(expr, lookup, error);
   if (!v) return std::nullopt;
   if (v->kind != Value::Kind::Int) {
@@ -738,7 +786,7 @@ std::vector<std::string> freeNames(const Expr& expr) {
 std::optional<Value> parseValue(std::string_view text, ExprError* error) {
   ExprPtr e = parseExpr(text, error);
   if (!e) return std::nullopt;
-  NameLookup none = [](std::string_view) -> std::optional<Value> { return std::nullopt; };
+  auto none = [](std::string_view) -> std::optional<Value> { return std::nullopt; };
   return evalExpr(*e, none, error);
 }
 

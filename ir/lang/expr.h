@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "ir/lang/types.h"
@@ -42,7 +43,42 @@ struct Expr {
     Range,    ///< kids[0]..kids[1] (half-open), only as a quantifier domain
     Quant,    ///< `text` in {forall, exists}; vars in kids[0]: kids[1]
   };
+  /// What an operator, call or quantifier does: `text` resolved once by the
+  /// parser, so that evaluating and typing switch on it instead of comparing
+  /// strings. None for the other kinds.
+  enum class Op : uint8_t {
+    None,
+    Neg,  ///< Unary `-`
+    Not,  ///< Unary `!`
+    Add,  ///< Binary `+`, and so on
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+    Implies,  ///< `=>`
+    Min,      ///< Call min(a, b); built in, as are max and get
+    Max,
+    Get,
+    Has,        ///< Call has(x), left to the host (checks), as is correct(x)
+    Correct,    ///< Call correct(x)
+    OtherCall,  ///< a Call of any other name or number of arguments
+    Forall,     ///< Quant
+    Exists,
+  };
   Kind kind;
+  Op op = Op::None;
+  /// The node's number in the tree it was parsed in: 0.. in postorder, every
+  /// node above its kids, so the root has the largest. A host that works out
+  /// facts about a tree's nodes ahead keeps them in a vector by it.
+  uint32_t id = 0;
   uint32_t offset = 0;
   uint32_t height = 1;  ///< levels from this node down to its deepest leaf (at most kMaxExprDepth)
   std::string text;
@@ -66,6 +102,32 @@ ExprPtr parseExpr(std::string_view text, ExprError* error);
 /// Resolves a free name to a value; nullopt if unknown.
 using NameLookup = std::function<std::optional<Value>(std::string_view name)>;
 
+/// A name resolver as evaluation borrows it: a plain function pointer and
+/// what it calls, so that passing one allocates nothing. Made from any
+/// callable that takes the name (a NameLookup, a lambda) or the Name node
+/// itself (for a host that resolved a tree's names ahead). It refers to
+/// that callable, which must outlive it: pass one as an argument, never keep
+/// one made from a temporary.
+class NameRef {
+ public:
+  template <typename F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, NameRef> &&
+           (std::is_invocable_r_v<std::optional<Value>, const F&, std::string_view> ||
+            std::is_invocable_r_v<std::optional<Value>, const F&, const Expr&>))
+      NameRef(const F& lookup)  // implicit, as std::function converts
+      : context_(&lookup), call_(&invoke<F>) {}
+
+  /// The value of Name node `name`; nullopt if unknown.
+  std::optional<Value> operator()(const Expr& name) const { return call_(context_, name); }
+
+ private:
+  template <typename F>
+  static std::optional<Value> invoke(const void* context, const Expr& name);
+
+  const void* context_;
+  std::optional<Value> (*call_)(const void*, const Expr&);
+};
+
 /// Evaluates the forms the core language leaves to its host: indexing,
 /// calls other than min and max, and quantifiers. Checks provide one.
 class ExprHost {
@@ -76,10 +138,10 @@ class ExprHost {
 
 /// Evaluates a closed expression (names resolved by `lookup`). Integer
 /// arithmetic is checked: overflow and division by zero are errors.
-std::optional<Value> evalExpr(const Expr& expr, const NameLookup& lookup, ExprError* error, ExprHost* host = nullptr);
+std::optional<Value> evalExpr(const Expr& expr, NameRef lookup, ExprError* error, ExprHost* host = nullptr);
 
 /// Evaluates an expression that must yield an Int.
-std::optional<int64_t> evalInt(const Expr& expr, const NameLookup& lookup, ExprError* error);
+std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* error);
 
 /// Resolves a free name to its type; nullopt if unknown.
 using TypeLookup = std::function<std::optional<TypeId>(std::string_view name)>;
@@ -107,5 +169,15 @@ std::optional<Value> parseValue(std::string_view text, ExprError* error);
 /// 0..9223372036854775807 ns. Every tool reads durations through this one
 /// parser. nullopt with `error` set (the reason, quoting `text`) otherwise.
 std::optional<int64_t> parseDuration(std::string_view text, std::string* error);
+
+template <typename F>
+std::optional<Value> NameRef::invoke(const void* context, const Expr& name) {
+  const F& lookup = *static_cast<const F*>(context);
+  if constexpr (std::is_invocable_r_v<std::optional<Value>, const F&, const Expr&>) {
+    return lookup(name);
+  } else {
+    return lookup(std::string_view(name.text));
+  }
+}
 
 }  // namespace rdc

@@ -1,6 +1,8 @@
 #include "tools/rdc-run/engine/checks.h"
 
-#include <unordered_map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "ir/lint/lint_passes.h"
 
@@ -8,18 +10,97 @@ namespace rdc::run {
 
 namespace {
 
+// A domain's index in its family: `node[12]` -> 12, read as the check
+// evaluator always has (std::stoll, which also reads `12]...`).
+std::optional<int64_t> familyIndex(const std::string& domain, size_t prefix) {
+  try {
+    return std::stoll(domain.substr(prefix));
+  } catch (const std::logic_error&) {
+    return std::nullopt;  // rethrown when a run reads it (see CheckHost::range)
+  }
+}
+
+// Works out the facts of every node of one check (CheckNodeFacts), walking
+// it with the quantifiers' variables in scope as evaluation binds them.
+class Planner {
+ public:
+  Planner(const Graph& graph, const ExtrinsicNames& names, std::vector<CheckEvaluator::Family>& families)
+      : graph_(graph), names_(names), families_(families) {}
+
+  std::vector<CheckNodeFacts> plan(const Expr& root) {
+    facts_.assign(root.id + 1, CheckNodeFacts{});
+    visit(root);
+    return std::move(facts_);
+  }
+
+ private:
+  void visit(const Expr& e) {
+    if (e.id >= facts_.size()) facts_.resize(e.id + 1);  // ids are postorder: never, for a parsed tree
+    if (e.kind == Expr::Kind::Name) name(e, facts_[e.id]);
+    if (e.op == Expr::Op::Correct && e.kids[0]->kind == Expr::Kind::Name) {
+      facts_[e.id].family = family(e.kids[0]->text);
+    }
+    if (e.kind == Expr::Kind::Quant) {
+      visit(*e.kids[0]);  // the domain is evaluated before the variables are bound
+      size_t mark = bound_.size();
+      bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());
+      visit(*e.kids[1]);
+      bound_.resize(mark);
+      return;
+    }
+    for (const ExprPtr& k : e.kids) visit(*k);
+  }
+
+  void name(const Expr& e, CheckNodeFacts& facts) {
+    facts.root = names_.root(e.text);
+    for (size_t b = bound_.size(); b > 0; --b) {
+      if (bound_[b - 1] == e.text) {
+        facts.reads = CheckNodeFacts::Reads::Bound;
+        facts.bound = static_cast<uint32_t>(b - 1);
+        return;
+      }
+    }
+    for (const auto& p : graph_.params) {
+      if (p.first == e.text) {
+        facts.reads = CheckNodeFacts::Reads::Param;
+        facts.param = p.second;
+        return;
+      }
+    }
+    if (facts.root != kNone && (names_.node(facts.root).output != kNone || names_.node(facts.root).input != kNone)) {
+      facts.reads = CheckNodeFacts::Reads::Extrinsic;
+    }
+  }
+
+  uint32_t family(const std::string& name) {
+    std::string prefix = name + "[";
+    CheckEvaluator::Family members;
+    for (uint32_t d = 0; d < graph_.domains.size(); ++d) {
+      const std::string& domain = graph_.domains[d];
+      if (domain.compare(0, prefix.size(), prefix) == 0) members.emplace_back(d, familyIndex(domain, prefix.size()));
+    }
+    families_.push_back(std::move(members));
+    return static_cast<uint32_t>(families_.size() - 1);
+  }
+
+  const Graph& graph_;
+  const ExtrinsicNames& names_;
+  std::vector<CheckEvaluator::Family>& families_;
+  std::vector<CheckNodeFacts> facts_;
+  std::vector<std::string_view> bound_;
+};
+
 // Resolves check names against a run: bound variables, parameters,
 // extrinsic outputs (first) and inputs; evaluates has(), correct(),
 // indexing and quantifiers.
 class CheckHost final : public ExprHost {
  public:
-  CheckHost(const Graph& graph, const ExtrinsicNames& names, const RunResult& result, const RunConfig& config,
-            const std::vector<bool>& correct)
-      : graph_(graph), names_(names), result_(result), config_(config), correct_(correct) {
-    lookup_ = [this](std::string_view name) { return this->name(name); };
-  }
+  CheckHost(const Graph& graph, const ExtrinsicNames& names, const std::vector<CheckEvaluator::Family>& families,
+            const RunResult& result, const RunConfig& config, const std::vector<bool>& correct)
+      : graph_(graph), names_(names), families_(families), result_(result), config_(config), correct_(correct) {}
 
-  CheckResult check(const CheckDecl& decl) {
+  CheckResult check(const CheckDecl& decl, const std::vector<CheckNodeFacts>& facts) {
+    facts_ = &facts;
     steps_ = 0;
     ExprError error;
     auto v = evalExpr(*decl.expr.expr, lookup_, &error, this);
@@ -37,7 +118,7 @@ class CheckHost final : public ExprHost {
         return extrinsic(*ref, error);
       }
       case Expr::Kind::Call:
-        if (e.text == "has" && e.kids.size() == 1) {
+        if (e.op == Expr::Op::Has) {
           auto ref = reference(*e.kids[0], error);
           if (!ref) return std::nullopt;
           const ExtrinsicNames::Node* node = ref->node == kNone ? nullptr : &names_.node(ref->node);
@@ -46,7 +127,7 @@ class CheckHost final : public ExprHost {
           *error = {"unknown-name", e.offset, "no extrinsic '" + ref->name(names_) + "'"};
           return std::nullopt;
         }
-        if (e.text == "correct" && e.kids.size() == 1) {
+        if (e.op == Expr::Op::Correct) {
           auto domain = domainOf(*e.kids[0], error);
           if (!domain) return std::nullopt;
           return Value::boolean(correct_[*domain]);
@@ -62,21 +143,26 @@ class CheckHost final : public ExprHost {
   }
 
  private:
-  std::optional<Value> name(std::string_view n) {
-    for (auto it = bound_.rbegin(); it != bound_.rend(); ++it) {
-      if (it->first == n) return Value::integer(it->second);
+  const CheckNodeFacts& facts(const Expr& e) const { return (*facts_)[e.id]; }
+
+  // The value of a Name node, as its facts say where to read it.
+  std::optional<Value> name(const Expr& e) {
+    const CheckNodeFacts& f = facts(e);
+    switch (f.reads) {
+      case CheckNodeFacts::Reads::Bound:
+        return Value::integer(bound_[f.bound]);
+      case CheckNodeFacts::Reads::Param:
+        return Value::integer(f.param);
+      case CheckNodeFacts::Reads::Extrinsic: {
+        ExprError ignored;
+        return extrinsic({f.root, ""}, &ignored);
+      }
+      case CheckNodeFacts::Reads::Unknown:
+        break;
     }
-    for (const auto& p : graph_.params) {
-      if (p.first == n) return Value::integer(p.second);
-    }
-    uint32_t node = names_.root(n);
-    if (node == kNone || (names_.node(node).output == kNone && names_.node(node).input == kNone)) return std::nullopt;
-    ExprError ignored;
-    return extrinsic({node, ""}, &ignored);
+    return std::nullopt;
   }
 
-  // The value of an extrinsic output (or input); reading one that never
-  // became available fails the check, with the reason kept for the report.
   // A reference such as `dlvr[i][j]` resolved: the node of its name, or
   // (kNone) the spelling of a name that no extrinsic has.
   struct Ref {
@@ -85,6 +171,8 @@ class CheckHost final : public ExprHost {
     std::string name(const ExtrinsicNames& names) const { return node == kNone ? unknown : names.node(node).name; }
   };
 
+  // The value of an extrinsic output (or input); reading one that never
+  // became available fails the check, with the reason kept for the report.
   std::optional<Value> extrinsic(const Ref& ref, ExprError* error) {
     const ExtrinsicNames::Node* node = ref.node == kNone ? nullptr : &names_.node(ref.node);
     if (node && node->output != kNone) {
@@ -102,7 +190,7 @@ class CheckHost final : public ExprHost {
   // `dlvr[i][j]` -> the node of `dlvr[2][0]`.
   std::optional<Ref> reference(const Expr& e, ExprError* error) {
     if (e.kind == Expr::Kind::Name) {
-      uint32_t node = rootOf(e);
+      uint32_t node = facts(e).root;
       return node == kNone ? Ref{kNone, e.text} : Ref{node, ""};
     }
     if (e.kind != Expr::Kind::Index) {
@@ -111,20 +199,17 @@ class CheckHost final : public ExprHost {
     }
     auto base = reference(*e.kids[0], error);
     if (!base) return std::nullopt;
-    auto index = evalExpr(*e.kids[1], lookup_, error, this);
+    const Expr& at = *e.kids[1];
+    // A quantifier's variable (`dlvr[i]`, the usual index) is read directly.
+    auto index = at.kind == Expr::Kind::Name && facts(at).reads == CheckNodeFacts::Reads::Bound
+                     ? std::optional(Value::integer(bound_[facts(at).bound]))
+                     : evalExpr(at, lookup_, error, this);
     if (!index) return std::nullopt;
     if (base->node != kNone && index->kind == Value::Kind::Int) {
       uint32_t node = names_.child(base->node, index->i);
       if (node != kNone) return Ref{node, ""};
     }
     return Ref{kNone, base->name(names_) + "[" + index->str() + "]"};
-  }
-
-  // The name tree's node of a plain name, remembered per expression node.
-  uint32_t rootOf(const Expr& e) {
-    auto [it, added] = roots_.try_emplace(&e, kNone);
-    if (added) it->second = names_.root(e.text);
-    return it->second;
   }
 
   std::optional<uint32_t> domainOf(const Expr& e, ExprError* error) {
@@ -138,68 +223,76 @@ class CheckHost final : public ExprHost {
     return std::nullopt;
   }
 
-  // The indices a quantifier ranges over: correct(F) or LO..HI.
-  std::optional<std::vector<int64_t>> range(const Expr& e, ExprError* error) {
-    std::vector<int64_t> out;
+  // Appends the indices a quantifier ranges over, correct(F) or LO..HI, to
+  // values_ (the innermost quantifier's are last).
+  bool range(const Expr& e, ExprError* error) {
     if (e.kind == Expr::Kind::Range) {
       auto lo = evalExpr(*e.kids[0], lookup_, error, this);
       auto hi = lo ? evalExpr(*e.kids[1], lookup_, error, this) : std::nullopt;
-      if (!hi) return std::nullopt;
+      if (!hi) return false;
       if (hi->i > lo->i && static_cast<uint64_t>(hi->i) - static_cast<uint64_t>(lo->i) > kMaxCheckSteps) {
         *error = stepLimit(e.offset);
-        return std::nullopt;
+        return false;
       }
-      for (int64_t i = lo->i; i < hi->i; ++i) out.push_back(i);
-      return out;
+      for (int64_t i = lo->i; i < hi->i; ++i) values_.push_back(i);
+      return true;
     }
-    if (e.kind == Expr::Kind::Call && e.text == "correct" && e.kids.size() == 1 &&
-        e.kids[0]->kind == Expr::Kind::Name) {
-      std::string prefix = e.kids[0]->text + "[";
-      for (uint32_t d = 0; d < graph_.domains.size(); ++d) {
-        const std::string& name = graph_.domains[d];
-        if (name.compare(0, prefix.size(), prefix) == 0 && correct_[d]) {
-          out.push_back(std::stoll(name.substr(prefix.size())));
-        }
+    if (e.op == Expr::Op::Correct && facts(e).family != kNone) {
+      for (const auto& [d, index] : families_[facts(e).family]) {
+        if (!correct_[d]) continue;
+        // Not a number: fail as reading it always has.
+        values_.push_back(index ? *index : std::stoll(graph_.domains[d].substr(e.kids[0]->text.size() + 1)));
       }
-      return out;
+      return true;
     }
     *error = {"expr-syntax", e.offset, "a quantifier ranges over correct(FAMILY) or LO..HI"};
-    return std::nullopt;
+    return false;
   }
 
   std::optional<Value> quantifier(const Expr& e, ExprError* error) {
-    auto values = range(*e.kids[0], error);
-    if (!values) return std::nullopt;
-    bool forall = e.text == "forall";
-    std::vector<size_t> at(e.vars.size(), 0);
-    if (values->empty()) return Value::boolean(forall);
-    size_t mark = bound_.size();
+    // This quantifier's values and odometer sit at the end of values_ and
+    // at_ (shared by nested quantifiers, so a run allocates them once).
+    size_t first = values_.size();
+    if (!range(*e.kids[0], error)) {
+      values_.resize(first);
+      return std::nullopt;
+    }
+    size_t count = values_.size() - first;
+    bool forall = e.op == Expr::Op::Forall;
+    if (count == 0) return Value::boolean(forall);
+    size_t mark = bound_.size(), vars = e.vars.size(), odometer = at_.size();
+    at_.resize(odometer + vars, 0);
+    auto done = [&](std::optional<Value> result) {
+      bound_.resize(mark);
+      at_.resize(odometer);
+      values_.resize(first);
+      return result;
+    };
+    bound_.resize(mark + vars);
     while (true) {
       if (++steps_ > kMaxCheckSteps) {
         *error = stepLimit(e.offset);
-        return std::nullopt;
+        return done(std::nullopt);
       }
-      bound_.resize(mark);
-      for (size_t v = 0; v < e.vars.size(); ++v) bound_.emplace_back(e.vars[v], (*values)[at[v]]);
+      for (size_t v = 0; v < vars; ++v) bound_[mark + v] = values_[first + at_[odometer + v]];
       auto body = evalExpr(*e.kids[1], lookup_, error, this);
-      bound_.resize(mark);
-      if (!body) return std::nullopt;
+      if (!body) return done(std::nullopt);
       if (body->kind != Value::Kind::Bool) {
         *error = {"type-mismatch", e.offset, "a quantifier's body must be a Bool"};
-        return std::nullopt;
+        return done(std::nullopt);
       }
       if (forall != (body->i != 0)) {
         if (forall) {  // remember the counterexample (the outermost one is set last)
           witness_.clear();
-          for (size_t v = 0; v < e.vars.size(); ++v) {
-            witness_ += (v ? ", " : "") + e.vars[v] + " = " + std::to_string((*values)[at[v]]);
+          for (size_t v = 0; v < vars; ++v) {
+            witness_ += (v ? ", " : "") + e.vars[v] + " = " + std::to_string(values_[first + at_[odometer + v]]);
           }
         }
-        return Value::boolean(!forall);
+        return done(Value::boolean(!forall));
       }
-      size_t k = at.size();
-      while (k > 0 && ++at[k - 1] == values->size()) at[--k] = 0;
-      if (k == 0) return Value::boolean(forall);
+      size_t k = vars;
+      while (k > 0 && ++at_[odometer + k - 1] == count) at_[odometer + --k] = 0;
+      if (k == 0) return done(Value::boolean(forall));
     }
   }
 
@@ -211,14 +304,23 @@ class CheckHost final : public ExprHost {
         "stopped after " + std::to_string(kMaxCheckSteps) + " quantifier steps, the limit for one check in one run"};
   }
 
+  // Names as evaluation looks them up: by node, through the check's facts.
+  struct Lookup {
+    CheckHost* host;
+    std::optional<Value> operator()(const Expr& e) const { return host->name(e); }
+  };
+
   const Graph& graph_;
   const ExtrinsicNames& names_;
-  std::unordered_map<const Expr*, uint32_t> roots_;
+  const std::vector<CheckEvaluator::Family>& families_;
   const RunResult& result_;
   const RunConfig& config_;
   const std::vector<bool>& correct_;
-  std::vector<std::pair<std::string_view, int64_t>> bound_;  // names owned by the checks' expressions
-  NameLookup lookup_;
+  const std::vector<CheckNodeFacts>* facts_ = nullptr;  // the current check's
+  Lookup lookup_{this};
+  std::vector<int64_t> bound_;   // the bound variables' values, outermost first (CheckNodeFacts::bound)
+  std::vector<int64_t> values_;  // the enclosing quantifiers' ranges
+  std::vector<size_t> at_;       // their odometers
   std::string unavailable_;
   std::string witness_;
   uint64_t steps_ = 0;
@@ -226,13 +328,19 @@ class CheckHost final : public ExprHost {
 
 }  // namespace
 
-CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(model), graph_(graph), names_(graph) {}
+CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(model), graph_(graph), names_(graph) {
+  Planner planner(graph_, names_, families_);
+  for (const CheckDecl& decl : model_.checks) {
+    facts_.push_back(decl.expr.expr ? planner.plan(*decl.expr.expr) : std::vector<CheckNodeFacts>{});
+  }
+}
 
 std::vector<CheckResult> CheckEvaluator::evaluate(const RunResult& result, const RunConfig& config,
                                                   const std::vector<bool>& correct) const {
-  CheckHost host(graph_, names_, result, config, correct);
+  CheckHost host(graph_, names_, families_, result, config, correct);
   std::vector<CheckResult> out;
-  for (const CheckDecl& decl : model_.checks) out.push_back(host.check(decl));
+  out.reserve(model_.checks.size());
+  for (size_t c = 0; c < model_.checks.size(); ++c) out.push_back(host.check(model_.checks[c], facts_[c]));
   return out;
 }
 

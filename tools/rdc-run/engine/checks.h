@@ -1,7 +1,10 @@
 // Evaluation of a model's `checks` at the end of a run (docs/reference.md#checks).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/graph/graph.h"
@@ -17,8 +20,25 @@ struct CheckResult {
   std::string why;  ///< why it failed
 };
 
+/// What one node of a check's expression means in a graph, worked out once
+/// per graph: a run then reads it by the node's Expr::id instead of
+/// searching names.
+struct CheckNodeFacts {
+  /// What a Name node reads, in the order names are looked up: a
+  /// quantifier's variable (the innermost of that name), a parameter, an
+  /// extrinsic output or input.
+  enum class Reads : uint8_t { Unknown, Bound, Param, Extrinsic };
+  Reads reads = Reads::Unknown;
+  uint32_t bound = 0;       ///< Bound: the variable's place among those bound, outermost first
+  int64_t param = 0;        ///< Param: its value
+  uint32_t root = kNone;    ///< Name: the node of the extrinsic name tree of this spelling, or kNone
+  uint32_t family = kNone;  ///< correct(FAMILY): the family's index in CheckEvaluator's families, or kNone
+};
+
 /// Evaluates a model's checks against runs of its graph. The name indexes
-/// are built once, so that a many-seed search pays only for evaluation.
+/// and what each check's names resolve to are worked out once, so that a
+/// many-seed search pays only for evaluation. The checks' expressions must
+/// be as parseExpr made them (their nodes numbered by Expr::id).
 class CheckEvaluator {
  public:
   CheckEvaluator(const Model& model, const Graph& graph);
@@ -28,10 +48,16 @@ class CheckEvaluator {
   std::vector<CheckResult> evaluate(const RunResult& result, const RunConfig& config,
                                     const std::vector<bool>& correct) const;
 
+  /// A family's domains `FAMILY[k]`, in the graph's order: each domain and
+  /// its k (nullopt when the text after `[` is not a number).
+  using Family = std::vector<std::pair<uint32_t, std::optional<int64_t>>>;
+
  private:
   const Model& model_;
   const Graph& graph_;
   ExtrinsicNames names_;
+  std::vector<std::vector<CheckNodeFacts>> facts_;  ///< by check, then by Expr::id
+  std::vector<Family> families_;
 };
 
 }  // namespace rdc::run

@@ -1,5 +1,7 @@
 #include "ir/lang/expr.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace rdc {
@@ -120,6 +122,61 @@ TEST(Expr, QuantifiersParseAndListFreeNames) {
   EXPECT_EQ(e->kind, Expr::Kind::Quant);
   EXPECT_EQ(e->vars, (std::vector<std::string>{"i", "j"}));
   EXPECT_EQ(freeNames(*e), (std::vector<std::string>{"node", "dlvr", "k"}));
+}
+
+TEST(Expr, TheParserResolvesOperatorsAndCalls) {
+  auto opOf = [](const std::string& text) {
+    ExprError error;
+    ExprPtr e = parseExpr(text, &error);
+    EXPECT_NE(e, nullptr) << text << ": " << error.message;
+    return e ? e->op : Expr::Op::None;
+  };
+  EXPECT_EQ(opOf("a <= b"), Expr::Op::Le);
+  EXPECT_EQ(opOf("a => b => c"), Expr::Op::Implies);
+  EXPECT_EQ(opOf("(a % b)"), Expr::Op::Mod);  // parentheses keep the node's op
+  EXPECT_EQ(opOf("-a"), Expr::Op::Neg);
+  EXPECT_EQ(opOf("!a"), Expr::Op::Not);
+  EXPECT_EQ(opOf("max(a, b)"), Expr::Op::Max);
+  EXPECT_EQ(opOf("max(a)"), Expr::Op::OtherCall);  // built-ins are known by name and arity
+  EXPECT_EQ(opOf("has(x[1])"), Expr::Op::Has);
+  EXPECT_EQ(opOf("correct(node)"), Expr::Op::Correct);
+  EXPECT_EQ(opOf("exists i in 0..2: i == 1"), Expr::Op::Exists);
+  EXPECT_EQ(opOf("a[1]"), Expr::Op::None);
+  EXPECT_EQ(opOf("x"), Expr::Op::None);
+}
+
+// Every node of a parsed tree has its own id, each above its kids' (hosts keep facts by it).
+void expectPostorder(const Expr& e, std::vector<bool>& seen) {
+  ASSERT_LT(e.id, seen.size());
+  EXPECT_FALSE(seen[e.id]) << e.id;
+  seen[e.id] = true;
+  for (const ExprPtr& k : e.kids) {
+    EXPECT_LT(k->id, e.id);
+    expectPostorder(*k, seen);
+  }
+}
+
+TEST(Expr, NodesAreNumberedInPostorder) {
+  ExprError error;
+  ExprPtr e = parseExpr("forall i, j in correct(node): (has(d[i]) && has(d[j])) => d[i].0 == -(d[j], 1).1", &error);
+  ASSERT_NE(e, nullptr) << error.message;
+  std::vector<bool> seen(e->id + 1, false);
+  expectPostorder(*e, seen);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), true), static_cast<long>(seen.size()));  // dense: 0..root
+}
+
+TEST(Expr, NamesResolveByTextOrByNode) {
+  ExprError error;
+  ExprPtr e = parseExpr("x + x * 2", &error);
+  ASSERT_NE(e, nullptr);
+  auto byText = [](std::string_view name) -> std::optional<Value> {
+    return name == "x" ? std::optional(Value::integer(3)) : std::nullopt;
+  };
+  EXPECT_EQ(evalExpr(*e, byText, &error), Value::integer(9));
+  // A lookup given the node tells the two uses of x apart.
+  const Expr* first = e->kids[0].get();
+  auto byNode = [first](const Expr& name) -> std::optional<Value> { return Value::integer(&name == first ? 1 : 5); };
+  EXPECT_EQ(evalExpr(*e, byNode, &error), Value::integer(11));
 }
 
 TEST(Expr, TypesOfFnExpressions) {
