@@ -110,19 +110,32 @@ class IrRoundTrip(unittest.TestCase):
 
     def test_output_to_a_special_file_is_written_in_place(self):
         # A temporary file renamed over a FIFO (or, for root, over /dev/null)
-        # would replace it: a special file is written, never replaced.
+        # would replace it: every tool's output file, when special, is
+        # written, never replaced.
         with TempDir() as d:
-            fifo = os.path.join(d, "out.ir")
-            os.mkfifo(fifo)
-            got = []
-            reader = threading.Thread(target=lambda: got.append(read_bytes(fifo)))
-            reader.start()
-            code, _, err = run([LINT, example("bracha"), "-o", fifo])
-            reader.join(timeout=30)
-            self.assertEqual(code, 0, err)
-            self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
-            self.assertEqual(os.listdir(d), ["out.ir"])
-            self.assertTrue(got and len(got[0]) > 0)
+            trace = os.path.join(d, "run.trace")
+            run([tool("rdc-run"), example("bracha"), "--input", "bc=1", "--trace", trace])
+            writers = {"rdc-lint": [LINT, example("bracha"), "-o"],
+                       "rdc-project": [tool("rdc-project"), example("bracha"), "--domain", "node[0]", "-o"],
+                       "rdc-dot": [tool("rdc-dot"), example("bracha"), "-o"],
+                       "rdc-trace merge": [tool("rdc-trace"), "merge", trace, "-o"],
+                       "rdc-run --trace": [tool("rdc-run"), example("bracha"), "--input", "bc=1", "--trace"]}
+            for fmt in ("jsonl", "chrome", "itf"):
+                writers["rdc-trace export " + fmt] = [tool("rdc-trace"), "export", trace, "--format", fmt, "-o"]
+            for name, argv in writers.items():
+                with self.subTest(writer=name):
+                    fifo = os.path.join(d, "out.fifo")
+                    os.mkfifo(fifo)
+                    got = []
+                    reader = threading.Thread(target=lambda: got.append(read_bytes(fifo)))
+                    reader.start()
+                    code, _, err = run([*argv, fifo])
+                    reader.join(timeout=30)
+                    self.assertEqual(code, 0, err)
+                    self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+                    self.assertEqual(sorted(os.listdir(d)), ["out.fifo", "run.trace"])
+                    self.assertTrue(got and len(got[0]) > 0)
+                    os.remove(fifo)
 
     def test_capnp_tool_reads_the_ir(self):
         with TempDir() as d:

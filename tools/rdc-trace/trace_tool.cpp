@@ -474,7 +474,7 @@ void exportItf(const Trace& t, std::ostream& out) {
 int exportTrace(const std::string& path, const std::string& format, const std::string& output, const Catalog& catalog) {
   DiagnosticSink diags;
   std::string target = output.empty() ? "-" : output;
-  if (format == "jsonl") {  // streamed, into a temporary file renamed into place
+  if (format == "jsonl") {  // streamed
     auto reader = TraceReader::open(path, diags, false);
     if (!reader) return report(diags, kExitBadInput);
     if (target == "-") {
@@ -482,15 +482,8 @@ int exportTrace(const std::string& path, const std::string& format, const std::s
       std::cout.flush();
       return report(diags, ok ? kExitOk : kExitBadInput);
     }
-    std::string temp = target + ".tmp-" + std::to_string(::getpid());
-    std::ofstream file(temp, std::ios::trunc);
-    bool ok = exportJsonl(*reader, file);
-    file.close();
-    ok = ok && file && std::rename(temp.c_str(), target.c_str()) == 0;
-    if (!ok) {
-      std::remove(temp.c_str());
-      if (reader->ok()) diags.error("io", {}, "cannot write " + target);
-    }
+    bool ok = writeOutput(
+        target, [&](std::ostream& out) { return exportJsonl(*reader, out); }, diags);
     return report(diags, ok ? kExitOk : kExitBadInput);
   }
   auto t = load(path, diags);
