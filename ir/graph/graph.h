@@ -9,6 +9,7 @@
 
 #include "ir/components/catalog.h"
 #include "ir/components/instance.h"
+#include "ir/graph/unbounded.h"
 #include "ir/lang/expr.h"
 #include "ir/lang/types.h"
 #include "ir/lang/value.h"
@@ -51,6 +52,7 @@ struct Extrinsic {
   uint32_t line = kNone;
   Pos pos;
   std::optional<Value> defaultValue;  ///< inputs: the model's default
+  int64_t arrival = 0;                ///< inputs: when it arrives (virtual nanoseconds; `at` in the model)
   /// Projection gateways: the cut Link's path and the domain at the other end.
   std::string gateway;
   std::string peer;
@@ -77,6 +79,9 @@ struct Graph {
   std::vector<std::string> domains;  ///< `node[0]`, ...; `main` when the model declares none
   TypeTable types;
   std::vector<std::pair<std::string, int64_t>> params;  ///< evaluated global parameters
+  /// The model's unbounded `for` box, if it has one: the graph then holds
+  /// the window of its first iterations.
+  std::optional<UnboundedBox> unbounded;
 
   /// Whether a line's input is a projection's gateway (what the network
   /// delivers), and whether its output is one (what it sends).

@@ -60,7 +60,7 @@ class Projector {
       auto& list = input ? g_.inputs : g_.outputs;
       (input ? g_.lines[line].source : g_.lines[line].sink) = {input ? Endpoint::Kind::Input : Endpoint::Kind::Output,
                                                                static_cast<uint32_t>(list.size())};
-      list.push_back({name, line, g_.linePos(line), std::nullopt, path, peer});
+      list.push_back({name, line, g_.linePos(line), std::nullopt, 0, path, peer});
     }
     return std::move(g_);
   }

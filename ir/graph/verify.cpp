@@ -36,6 +36,7 @@ class GraphVerifier {
     std::sort(nodes.begin(), nodes.end());
     auto twice = std::adjacent_find(nodes.begin(), nodes.end());
     if (twice != nodes.end()) throw Fault{"two instances of one path '" + g_.nodePath(*twice) + "'"};
+    if (g_.unbounded) unbounded(*g_.unbounded);
   }
 
  private:
@@ -270,6 +271,100 @@ class GraphVerifier {
     std::sort(names.begin(), names.end());
     auto twice = std::adjacent_find(names.begin(), names.end());
     if (twice != names.end()) throw Fault{"two of one " + what + " '" + *twice + "'"};
+  }
+
+  // An unbounded box's window: consecutive iterations, and iteration 2 is
+  // iteration 1 shifted, line for line, so that iteration 1 stands for
+  // every later one (the engine relies on it).
+  void unbounded(const UnboundedBox& box) const {
+    const auto& w = box.window;
+    if (box.pos >= g_.positions.size()) throw Fault{"unbounded box: position out of range"};
+    auto within = [](uint64_t first, uint64_t count, size_t size) { return first + count <= size; };
+    for (size_t k = 0; k < w.size(); ++k) {
+      const IterationBlock& b = w[k];
+      if (!within(b.line, b.lines, g_.lines.size()) || !within(b.instance, b.instances, g_.instances.size()) ||
+          !within(b.node, b.nodes, g_.tree.size()) || !within(b.input, b.inputs, g_.inputs.size()) ||
+          !within(b.output, b.outputs, g_.outputs.size()))
+        throw Fault{"unbounded box: iteration " + std::to_string(k) + " out of range"};
+      if (k > 0 && (b.line != w[k - 1].line + w[k - 1].lines || b.instance != w[k - 1].instance + w[k - 1].instances ||
+                    b.node != w[k - 1].node + w[k - 1].nodes || b.input != w[k - 1].input + w[k - 1].inputs ||
+                    b.output != w[k - 1].output + w[k - 1].outputs))
+        throw Fault{"unbounded box: iteration " + std::to_string(k) + " does not follow the one before"};
+    }
+    const IterationBlock &one = w[1], &two = w[2];
+    if (one.lines != two.lines || one.instances != two.instances || one.nodes != two.nodes ||
+        one.inputs != two.inputs || one.outputs != two.outputs || one.lines == 0)
+      throw Fault{"unbounded box: iterations 1 and 2 differ in size, or are empty"};
+    std::vector<bool> open(g_.lines.size(), false);
+    for (uint32_t l : box.openPorts) {
+      if (!two.hasLine(l) || g_.lines[l].sink.kind != Endpoint::Kind::Drop)
+        throw Fault{"unbounded box: open port " + std::to_string(l) + " is not a dropped line of iteration 2"};
+      open[l] = true;
+    }
+    for (uint32_t j = 0; j < one.instances; ++j) {
+      const FlatInstance &a = g_.instances[one.instance + j], &b = g_.instances[two.instance + j];
+      if (a.base != b.base || a.args != b.args || a.fn != b.fn || a.lineCount != b.lineCount ||
+          b.firstLine - a.firstLine != one.lines || b.node - a.node != one.nodes)
+        throw Fault{"unbounded box: instance " + std::to_string(j) + " of iterations 1 and 2 differ"};
+    }
+    for (uint32_t n = 0; n < one.nodes; ++n) {
+      const PathNode &a = g_.tree[one.node + n], &b = g_.tree[two.node + n];
+      bool top = a.parent == kNone;
+      // A top-level segment is named by its iteration (`rb[1]`, `rb[2]`); the others are the same.
+      if (top != (b.parent == kNone) || (!top && b.parent - a.parent != one.nodes) ||
+          (top ? iterationName(g_.segments[a.segment], 2) != g_.segments[b.segment] ||
+                     iterationName(g_.segments[a.segment], 1) != g_.segments[a.segment]
+               : a.segment != b.segment))
+        throw Fault{"unbounded box: tree node " + std::to_string(n) + " of iterations 1 and 2 differ"};
+    }
+    // Where a line's end leads, as seen from its iteration: within it, to the
+    // next or previous one (by offset), or elsewhere.
+    auto shifted = [&](const Endpoint& e, uint32_t k) -> std::pair<int, uint32_t> {
+      if (e.kind != Endpoint::Kind::Wire) return {9, 0};
+      for (int d = -1; d <= 1; ++d) {
+        int j = static_cast<int>(k) + d;
+        if (j >= 0 && j < 3 && w[static_cast<size_t>(j)].hasLine(e.ref)) return {d, e.ref - w[static_cast<size_t>(j)].line};
+      }
+      throw Fault{"unbounded box: line " + std::to_string(e.ref) + " is wired into iteration " + std::to_string(k) +
+                  " from outside its neighbours"};
+    };
+    for (uint32_t j = 0; j < one.lines; ++j) {
+      const FlatLine &a = g_.lines[one.line + j], &b = g_.lines[two.line + j];
+      if (a.sig != b.sig || a.element != b.element || a.type != b.type || a.domain != b.domain ||
+          a.source.kind != b.source.kind || shifted(a.source, 1) != shifted(b.source, 2) ||
+          (!open[two.line + j] && (a.sink.kind != b.sink.kind || shifted(a.sink, 1) != shifted(b.sink, 2))))
+        throw Fault{"unbounded box: line " + std::to_string(j) + " of iterations 1 and 2 differ"};
+      if (open[two.line + j] && shifted(a.sink, 1).first != 1)
+        throw Fault{"unbounded box: open port " + std::to_string(two.line + j) + " stands for no crossing line"};
+      if (a.source.kind == Endpoint::Kind::Const &&
+          (a.source.ref >= g_.constants.size() || b.source.ref >= g_.constants.size() ||
+           !(g_.constants[a.source.ref] == g_.constants[b.source.ref])))
+        throw Fault{"unbounded box: line " + std::to_string(j) + " of iterations 1 and 2 have different constants"};
+      if ((a.sink.kind == Endpoint::Kind::Wire && shifted(a.sink, 1).first < 0) ||
+          (a.source.kind == Endpoint::Kind::Wire && shifted(a.source, 1).first > 0))
+        throw Fault{"unbounded box: a value flows from an iteration back to the one before"};
+    }
+    for (uint32_t l = 0; l < g_.lines.size(); ++l) {  // the rest of the system reaches iteration 0 only
+      if (one.hasLine(l) || two.hasLine(l) || w[0].hasLine(l)) continue;
+      for (const Endpoint* e : {&g_.lines[l].source, &g_.lines[l].sink}) {
+        if (e->kind == Endpoint::Kind::Wire && (one.hasLine(e->ref) || two.hasLine(e->ref)))
+          throw Fault{"unbounded box: " + lineName(l) + " outside the box is wired to a general iteration"};
+      }
+    }
+    for (uint32_t x = 0; x < one.inputs + one.outputs; ++x) {
+      bool input = x < one.inputs;
+      const std::vector<Extrinsic>& xs = input ? g_.inputs : g_.outputs;
+      uint32_t i = input ? x : x - one.inputs;
+      const Extrinsic &a = xs[(input ? one.input : one.output) + i], &b = xs[(input ? two.input : two.output) + i];
+      if (!one.hasLine(a.line) || b.line - a.line != one.lines || iterationName(a.name, 2) != b.name ||
+          iterationName(a.name, 1) != a.name)
+        throw Fault{"unbounded box: extrinsic '" + a.name + "' of iterations 1 and 2 differ"};
+    }
+    for (const StreamInput& stream : box.streams) {
+      if (!one.hasLine(stream.input < g_.inputs.size() ? g_.inputs[stream.input].line : kNone) ||
+          stream.input - one.input >= one.inputs)
+        throw Fault{"unbounded box: a stream that is not an input of iteration 1"};
+    }
   }
 
   const Graph& g_;

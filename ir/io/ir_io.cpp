@@ -128,6 +128,28 @@ void putNamedInts(capnp::List<s::NamedInt>::Builder list, const std::vector<std:
   }
 }
 
+void putUnbounded(s::UnboundedBox::Builder b, const UnboundedBox& box) {
+  b.setVar(box.var);
+  b.setPos(box.pos);
+  auto window = b.initWindow(box.window.size());
+  for (size_t k = 0; k < box.window.size(); ++k) {
+    const IterationBlock& x = box.window[k];
+    auto w = window[k];
+    w.setLine(x.line), w.setLines(x.lines), w.setInstance(x.instance), w.setInstances(x.instances);
+    w.setNode(x.node), w.setNodes(x.nodes), w.setInput(x.input), w.setInputs(x.inputs);
+    w.setOutput(x.output), w.setOutputs(x.outputs);
+  }
+  auto streams = b.initStreams(box.streams.size());
+  for (size_t k = 0; k < box.streams.size(); ++k) {
+    streams[k].setInput(box.streams[k].input);
+    streams[k].setValue(box.streams[k].value);
+    streams[k].setArrival(box.streams[k].arrival);
+    putNamedInts(streams[k].initEnv(box.streams[k].env.size()), box.streams[k].env);
+  }
+  auto ports = b.initOpenPorts(box.openPorts.size());
+  for (size_t k = 0; k < box.openPorts.size(); ++k) ports.set(k, box.openPorts[k]);
+}
+
 void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
   auto bases = b.initBases(static_cast<unsigned>(catalog.all().size()));
   for (size_t i = 0; i < catalog.all().size(); ++i) bases.set(i, catalog.at(static_cast<uint16_t>(i)).name);
@@ -191,8 +213,10 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
       list[i].setPeer(xs[i].peer);
       list[i].setHasDefault(xs[i].defaultValue.has_value());
       if (xs[i].defaultValue) list[i].setDefault(xs[i].defaultValue->str());
+      list[i].setArrival(xs[i].arrival);
     }
   }
+  if (g.unbounded) putUnbounded(b.initUnbounded(), *g.unbounded);
   auto consts = b.initConstants(g.constants.size());
   for (size_t i = 0; i < g.constants.size(); ++i) consts.set(i, g.constants[i].str());
   auto domains = b.initDomains(g.domains.size());
@@ -323,6 +347,29 @@ class IrReader {
     return m;
   }
 
+  UnboundedBox unbounded(s::UnboundedBox::Reader r) {
+    UnboundedBox box;
+    box.var = r.getVar().cStr();
+    box.pos = r.getPos();
+    if (r.getWindow().size() != box.window.size()) throw Malformed{"an unbounded box's window is not 3 iterations"};
+    for (size_t k = 0; k < box.window.size(); ++k) {
+      auto w = r.getWindow()[static_cast<unsigned>(k)];
+      box.window[k] = {w.getLine(),  w.getLines(),  w.getInstance(), w.getInstances(), w.getNode(),
+                       w.getNodes(), w.getInput(),  w.getInputs(),   w.getOutput(),    w.getOutputs()};
+    }
+    for (auto x : r.getStreams()) {
+      StreamInput stream{x.getInput(), x.getValue().cStr(), x.getArrival().cStr(), {}};
+      for (auto e : x.getEnv()) stream.env.emplace_back(e.getName().cStr(), e.getValue());
+      for (const std::string* text : {&stream.value, &stream.arrival}) {
+        ExprError error;
+        if (!text->empty() && !parseExpr(*text, &error)) throw Malformed{"bad stream expression '" + *text + "'"};
+      }
+      box.streams.push_back(std::move(stream));
+    }
+    for (uint32_t l : r.getOpenPorts()) box.openPorts.push_back(l);
+    return box;
+  }
+
   Graph graph(s::Graph::Reader r) {
     Graph g;
     // Interning the table in order must reproduce the same ids.
@@ -400,16 +447,19 @@ class IrReader {
     }
     for (bool input : {true, false}) {
       for (auto x : input ? r.getInputs() : r.getOutputs()) {
-        Extrinsic e{x.getName().cStr(), x.getLine(),           pos(x.getPos()),
-                    std::nullopt,       x.getGateway().cStr(), x.getPeer().cStr()};
+        Extrinsic e{x.getName().cStr(), x.getLine(), pos(x.getPos()), std::nullopt, 0, x.getGateway().cStr(),
+                    x.getPeer().cStr()};
         if (x.getHasDefault()) {
           ExprError error;
           e.defaultValue = parseValue(x.getDefault().cStr(), &error);
           if (!e.defaultValue) throw Malformed{"bad default of input '" + e.name + "'"};
         }
+        e.arrival = x.getArrival();
+        if (e.arrival < 0) throw Malformed{"negative arrival time of input '" + e.name + "'"};
         (input ? g.inputs : g.outputs).push_back(std::move(e));
       }
     }
+    if (r.hasUnbounded()) g.unbounded = unbounded(r.getUnbounded());
     // Every index and count is checked before any tool uses the graph.
     if (auto fault = findGraphFault(g, catalog_)) throw Malformed{*fault};
     return g;

@@ -124,6 +124,35 @@ struct Graph {
   argSets @11 :List(List(Int64));  # distinct value-parameter lists; Instance.args indexes this table
   positions @12 :List(Pos);   # distinct source positions; Instance.pos and Line.pos index this table
   fns @13 :List(FnBody);      # Instance.fn indexes this table
+  unbounded @14 :UnboundedBox;  # the model's unbounded `for` box, if any (ir/graph/unbounded.h)
+}
+
+struct UnboundedBox {
+  var @0 :Text;
+  pos @1 :UInt32;                      # in Graph.positions
+  window @2 :List(IterationBlock);     # iterations 0, 1 (the general one) and 2
+  streams @3 :List(StreamInput);
+  openPorts @4 :List(UInt32);          # iteration 2's lines whose output goes to iteration 3
+}
+
+struct IterationBlock {                # ranges [first, first + count) of the graph's tables
+  line @0 :UInt32;
+  lines @1 :UInt32;
+  instance @2 :UInt32;
+  instances @3 :UInt32;
+  node @4 :UInt32;
+  nodes @5 :UInt32;
+  input @6 :UInt32;
+  inputs @7 :UInt32;
+  output @8 :UInt32;
+  outputs @9 :UInt32;
+}
+
+struct StreamInput {
+  input @0 :UInt32;                    # in iteration 1's inputs
+  value @1 :Text;                      # expression of the box's variable; "" for none
+  arrival @2 :Text;                    # expression (a Duration); "" for the iteration's start
+  env @3 :List(NamedInt);              # parameters and loop variables in scope
 }
 
 struct NamedInt {
@@ -184,4 +213,5 @@ struct Extrinsic {
   default @4 :Text;          # inputs: the model's default value (a literal)
   gateway @5 :Text;          # projections: the path of the cut Link ("" otherwise)
   peer @6 :Text;             # projections: the domain at the gateway's other end
+  arrival @7 :Int64;         # inputs: when it arrives (virtual nanoseconds)
 }

@@ -214,9 +214,13 @@ class Parser {
     ExprPtr domain = parseBinary(3, depth + 1);  // stops before ':'
     if (!domain) return nullptr;
     if (eatOp("..")) {
-      ExprPtr hi = parseBinary(3, depth + 1);
-      if (!hi) return nullptr;
-      domain = make(Expr::Kind::Range, domain->offset, "..", {domain, hi});
+      if (isOp(":")) {  // `LO..`: the iterations of an unbounded box
+        domain = make(Expr::Kind::Range, domain->offset, "..", {domain});
+      } else {
+        ExprPtr hi = parseBinary(3, depth + 1);
+        if (!hi) return nullptr;
+        domain = make(Expr::Kind::Range, domain->offset, "..", {domain, hi});
+      }
       if (!domain) return nullptr;
     }
     if (!eatOp(":")) return fail("expected ':' after the quantifier's domain");
@@ -775,6 +779,11 @@ std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* erro
 std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types, ExprError* error,
                                  TypeHost* host) {
   return TypeChecker(lookup, types, error, host).check(expr);
+}
+
+bool isIterationCheck(const Expr& e) {
+  return e.kind == Expr::Kind::Quant && e.op == Expr::Op::Forall && e.vars.size() == 1 &&
+         e.kids[0]->kind == Expr::Kind::Range && e.kids[0]->kids.size() == 1;
 }
 
 std::vector<std::string> freeNames(const Expr& expr) {

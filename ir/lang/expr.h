@@ -161,6 +161,11 @@ std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, Typ
 /// The names an expression reads (free variables), in first-use order.
 std::vector<std::string> freeNames(const Expr& expr);
 
+/// Whether a check is `forall k in LO..: BODY`, over the iterations of an
+/// unbounded box (an open range, `kids[0]` a Range with one kid): BODY is
+/// then evaluated once per iteration (docs/reference.md#checks).
+bool isIterationCheck(const Expr& e);
+
 /// Parses a literal value such as `5`, `3ms`, `true`, `nil`, `(1, "ab")`.
 std::optional<Value> parseValue(std::string_view text, ExprError* error);
 

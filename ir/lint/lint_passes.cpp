@@ -238,6 +238,34 @@ class PropertyNames {
     return false;
   }
 
+  // An open range `LO..` ranges over the iterations of the unbounded box:
+  // only as the check's outermost forall, of one variable, from 0.
+  void iterations(const Expr& quant) {
+    const Expr& lo = *quant.kids[0]->kids[0];
+    if (!graph_.unbounded) {
+      error(quant, "an open range `0..` ranges over the iterations of an unbounded `for`, and the model has none");
+    } else if (&quant != check_.expr.get() || !isIterationCheck(quant)) {
+      error(quant, "an open range `0..` is only the domain of a check's outermost `forall k in 0..: ...` (one variable)");
+    } else if (lo.kind != Expr::Kind::Literal || lo.value.kind != Value::Kind::Int || lo.value.i != 0) {
+      error(lo, "the iterations of an unbounded `for` are `0..`");
+    } else {
+      iterationVar_ = quant.vars[0];
+    }
+  }
+
+  // Whether `name[...]` are extrinsics of the unbounded box, one per iteration.
+  bool perIteration(const std::string& name) const {
+    if (!graph_.unbounded) return false;
+    for (const IterationBlock& b : graph_.unbounded->window) {
+      for (uint32_t x = 0; x < b.inputs + b.outputs; ++x) {
+        const Extrinsic& ex = x < b.inputs ? graph_.inputs[b.input + x] : graph_.outputs[b.output + x - b.inputs];
+        if (ex.name.size() > name.size() && ex.name.compare(0, name.size(), name) == 0 && ex.name[name.size()] == '[')
+          return true;
+      }
+    }
+    return false;
+  }
+
   // `dlvr[i]` or `bc`: a reference to an extrinsic value.
   void extrinsic(const Expr& e) {
     if (e.kind == Expr::Kind::Name) {
@@ -250,7 +278,16 @@ class PropertyNames {
       if (base->kind != Expr::Kind::Name || !isExtrinsic(base->text, true)) {
         error(e, "not an indexed extrinsic output or input");
       }
-      for (const Expr* x = &e; x->kind == Expr::Kind::Index; x = x->kids[0].get()) visit(*x->kids[1]);
+      for (const Expr* x = &e; x->kind == Expr::Kind::Index; x = x->kids[0].get()) {
+        visit(*x->kids[1]);
+        if (x->kids[0].get() == base && base->kind == Expr::Kind::Name && perIteration(base->text)) {
+          const Expr& first = *x->kids[1];
+          if (iterationVar_.empty() || first.kind != Expr::Kind::Name || first.text != iterationVar_) {
+            error(e, "'" + base->text + "' has one element per iteration of the unbounded `for`: read it as " +
+                         base->text + "[k]... in a check `forall k in 0..: ...`, k its first index");
+          }
+        }
+      }
       return;
     }
     error(e, "has() takes an extrinsic output or input, such as has(dlvr[i])");
@@ -273,8 +310,8 @@ class PropertyNames {
       case Expr::Kind::Quant: {
         const Expr& domain = *e.kids[0];
         if (domain.kind == Expr::Kind::Range) {
-          visit(*domain.kids[0]);
-          visit(*domain.kids[1]);
+          for (const ExprPtr& bound : domain.kids) visit(*bound);
+          if (domain.kids.size() == 1) iterations(e);
         } else if (domain.kind == Expr::Kind::Call && domain.text == "correct" && domain.kids.size() == 1 &&
                    domain.kids[0]->kind == Expr::Kind::Name && isFamily(domain.kids[0]->text)) {
         } else {
@@ -304,6 +341,7 @@ class PropertyNames {
   const Graph& graph_;
   const SourceExpr& check_;
   DiagnosticSink& diags_;
+  std::string iterationVar_;  // the variable of `forall k in 0..`, once seen
   std::vector<std::string> bound_;
 };
 
@@ -429,6 +467,7 @@ uint64_t rangeSize(const Expr& range, const Graph& graph) {
     return std::nullopt;
   };
   ExprError ignored;
+  if (range.kids.size() == 1) return 1;  // `0..`: the body is evaluated once per iteration
   auto lo = evalInt(*range.kids[0], params, &ignored);
   auto hi = lo ? evalInt(*range.kids[1], params, &ignored) : std::nullopt;
   if (!hi) return 1;

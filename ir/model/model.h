@@ -47,6 +47,7 @@ struct Term {
   SourceExpr value;                        ///< Const
   std::string typeText;                    ///< Input/Output: `input x as Int` declares the type
   std::optional<SourceExpr> defaultValue;  ///< Input: `input x = 5`, used when the run gives none
+  std::optional<SourceExpr> arrival;       ///< Input: `input x at 5ms`, when it arrives (default: at 0)
   std::optional<DomainRef> domain;
 };
 
@@ -62,7 +63,9 @@ struct Binding {
 
 struct LoopVar {
   std::string name;
-  SourceExpr lo, hi;  ///< half-open range lo..hi
+  SourceExpr lo, hi;  ///< half-open range lo..hi; hi has no expression when unbounded (`lo..`)
+
+  bool unbounded() const { return !hi.expr; }
 };
 
 /// An item of a composite's body: an instance, a `wire:`, or a `for` box.

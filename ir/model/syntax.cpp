@@ -277,6 +277,18 @@ std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags) 
     size_t m = identifierLength(rest.text);
     t.name = std::string(rest.text.substr(0, m));
     Span after = rest.sub(m);
+    // `... at TIME`: when the input arrives (the last ` at ` outside brackets).
+    if (size_t at = findTopLevel(after.text, " at ", false); at != std::string_view::npos) {
+      if (t.kind != Term::Kind::Input) {
+        diags.error("syntax", after.pos.shifted(static_cast<uint32_t>(at + 1)), "only an input has an arrival time");
+        return std::nullopt;
+      }
+      Span time = after.sub(at + 4).trimmed();
+      auto e = expression(time.text, time.pos, diags);
+      if (!e) return std::nullopt;
+      t.arrival = std::move(*e);
+      after = after.sub(0, at);
+    }
     size_t eq = findTopLevel(after.text, "=", false);
     if (eq != std::string_view::npos) {
       if (t.kind != Term::Kind::Input) {
@@ -330,9 +342,14 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
     }
     Span lo = range.sub(0, dots).trimmed(), hi = range.sub(dots + 2).trimmed();
     auto loE = expression(lo.text, lo.pos, diags);
-    auto hiE = expression(hi.text, hi.pos, diags);
-    if (!loE || !hiE) return false;
-    loops.push_back({std::string(part.text.substr(0, n)), std::move(*loE), std::move(*hiE)});
+    if (!loE) return false;
+    SourceExpr hiE{"", nullptr, hi.pos};  // `LO..`: unbounded
+    if (!hi.text.empty()) {
+      auto e = expression(hi.text, hi.pos, diags);
+      if (!e) return false;
+      hiE = std::move(*e);
+    }
+    loops.push_back({std::string(part.text.substr(0, n)), std::move(*loE), std::move(hiE)});
   }
   return true;
 }

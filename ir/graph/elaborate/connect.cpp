@@ -10,6 +10,17 @@ void Elaborator::closeScope(Scope& scope) {
     const NameKey key = scope.names.key(index);
     switch (info.role) {
       case Role::Local:
+        if (info.produced == 1 && openPort(scope, index)) {
+          nodes_[info.node].consumer = {Attachment::Kind::Token, true, Endpoint::Kind::Drop, kNone, info.firstUse};
+          openPortNets_.push_back(info.node);
+          break;
+        }
+        if (info.produced == 0 && fromNextIteration(scope, index)) {
+          diags_.error("unbounded-box", graph_.positions[info.firstUse],
+                       "wire '" + spell(key) + "' would come from a later iteration of the unbounded `for`: values " +
+                           "flow forward only (iteration k produces `x[k + 1]`, which iteration k + 1 consumes as `x[k]`)");
+          break;
+        }
         diags_.error("linearity", graph_.positions[info.firstUse],
                      info.produced == 0
                          ? "wire '" + spell(key) + "' is consumed but never produced"
@@ -64,6 +75,10 @@ void Elaborator::connect() {
       diags_.error("linearity", graph_.positions[c.pos],
                    "output '" + graph_.outputs[c.token().ref].name + "' is fed by no component");
     }
+  }
+  for (uint32_t node : openPortNets_) {
+    const Attachment& p = nets[uf_.find(node)].producer;
+    if (p.kind == Attachment::Kind::Line) graph_.unbounded->openPorts.push_back(p.line());
   }
   for (TypeHint& h : typeHints_) h.line = netLine(nets, h.node);
   for (DomainHint& h : domainHints_) {

@@ -33,6 +33,7 @@ std::optional<Graph> Elaborator::run() {
   }
   if (aborted_ || diags_.errorCount() > errorsBefore) return std::nullopt;
   connect();
+  checkWindow();
   if (diags_.errorCount() > errorsBefore) return std::nullopt;
   // The nets are in the lines now: free them before inference allocates.
   nodes_ = std::vector<NetNode>();  // (`= {}` would keep the capacity)

@@ -207,6 +207,23 @@ class Elaborator {
 
   void body(Scope& scope, const std::vector<Item>& items);
   void forBox(Scope& scope, const Item& item, size_t loop);
+
+  // ---- unbounded boxes (unbounded.cpp) ----
+
+  // Elaborates the window of an unbounded box (ir/graph/unbounded.h), after
+  // checking that its variable only names things.
+  void unboundedBox(Scope& scope, const Item& item);
+  // After connecting: values cross only from one iteration to the next, and
+  // the rest of the system reaches only iteration 0.
+  void checkWindow();
+  // Records an input of the general iteration as a stream element.
+  void streamInput(const Scope& scope, const Term& term, uint32_t input);
+  // Whether a name produced but never consumed is one the window's last
+  // iteration passes on to the next iteration, which the window leaves out.
+  bool openPort(const Scope& scope, uint32_t name) const;
+  // Whether a name consumed but never produced is one the window's last
+  // iteration expects from the next: a value flowing backwards.
+  bool fromNextIteration(const Scope& scope, uint32_t name) const;
   void wireItem(Scope& scope, const Item& item);
 
   // Joins two net segments into one net (a wire item or a composite boundary).
@@ -280,6 +297,11 @@ class Elaborator {
   std::vector<DomainHint> domainHints_;
   uint64_t work_ = 0;
   uint32_t nextTypeGroup_ = 0;
+  // The unbounded box's iteration being elaborated (-1: none), the system
+  // scope's names its last iteration produced, and the nets of its open ports.
+  int windowIteration_ = -1;
+  std::set<uint32_t> lastIterationProduced_, lastIterationConsumed_;
+  std::vector<uint32_t> openPortNets_;
   bool aborted_ = false;
 };
 

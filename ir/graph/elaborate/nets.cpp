@@ -57,7 +57,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
       auto& list = input ? graph_.inputs : graph_.outputs;
       ep.kind = input ? Endpoint::Kind::Input : Endpoint::Kind::Output;
       ep.ref = static_cast<uint32_t>(list.size());
-      list.push_back({name, kNone, term.pos, std::nullopt, "", ""});
+      list.push_back({name, kNone, term.pos, std::nullopt, 0, "", ""});
       if (term.defaultValue) {
         ExprError error;
         auto v = evalExpr(*term.defaultValue->expr, lookupIn(scope.env), &error);
@@ -67,6 +67,21 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
         }
         list.back().defaultValue = std::move(*v);
       }
+      if (input && term.arrival) {
+        ExprError error;
+        auto v = evalExpr(*term.arrival->expr, lookupIn(scope.env), &error);
+        if (!v) {
+          diags_.error(error.code, term.arrival->pos.shifted(error.offset), error.message);
+          return kNone;
+        }
+        if (v->kind != Value::Kind::Duration || v->i < 0) {
+          diags_.error("type-mismatch", term.arrival->pos,
+                       "an input's arrival time is a Duration, not negative; got " + v->str());
+          return kNone;
+        }
+        list.back().arrival = v->i;
+      }
+      if (input && graph_.unbounded) streamInput(scope, term, ep.ref);
       break;
     }
     case Term::Kind::Wire:
@@ -166,6 +181,9 @@ uint32_t Elaborator::wireUse(Scope& scope, const Term& term, const Indices& star
     return kNone;
   }
   ++count;
+  if (windowIteration_ == UnboundedBox::kWindow - 1) {
+    (produce ? lastIterationProduced_ : lastIterationConsumed_).insert(index);
+  }
   return info.node;
 }
 

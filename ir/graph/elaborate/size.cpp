@@ -4,6 +4,7 @@
 #include <map>
 
 #include "ir/graph/elaborate/names.h"
+#include "ir/graph/unbounded.h"
 
 namespace rdc::elab {
 
@@ -168,7 +169,8 @@ class SizeCounter {
     if (k == item.loops.size()) return items(item.body, env, depth);
     const LoopVar& var = item.loops[k];
     auto lo = eval(var.lo, env);
-    auto hi = lo ? eval(var.hi, env) : std::nullopt;
+    // An unbounded box is elaborated as its window of iterations.
+    auto hi = !lo ? std::nullopt : var.unbounded() ? std::optional<int64_t>(*lo + UnboundedBox::kWindow) : eval(var.hi, env);
     if (!hi || *hi <= *lo) return {};
     uint64_t range = static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo);
     if (!mentions(item, k)) {
@@ -296,6 +298,7 @@ class SizeCounter {
     return found;
   }
   static bool mentionedIn(const SourceExpr& e, const std::string& name) {
+    if (!e.expr) return false;  // the open end of an unbounded range
     std::vector<std::string> names = freeNames(*e.expr);
     return std::find(names.begin(), names.end(), name) != names.end();
   }

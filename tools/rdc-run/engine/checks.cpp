@@ -100,14 +100,33 @@ class CheckHost final : public ExprHost {
       : graph_(graph), names_(names), families_(families), result_(result), config_(config), correct_(correct) {}
 
   CheckResult check(const CheckDecl& decl, const std::vector<CheckNodeFacts>& facts) {
+    return evaluate(decl.name, *decl.expr.expr, facts);
+  }
+
+  // The body of `forall k in 0..: BODY` for one iteration, k bound to it.
+  CheckResult iteration(const CheckDecl& decl, const std::vector<CheckNodeFacts>& facts, const IterationView& view) {
+    iteration_ = &view;
+    bound_.assign(1, view.k);
+    CheckResult r = evaluate(decl.name, *decl.expr.expr->kids[1], facts);
+    iteration_ = nullptr;
+    bound_.clear();
+    std::string k = decl.expr.expr->vars[0] + " = " + std::to_string(view.k);
+    if (!r.pass) r.why = r.why.starts_with("false for ") ? "false for " + k + ", " + r.why.substr(10) : "for " + k + ": " + r.why;
+    if (r.why == "for " + k + ": the property is false") r.why = "false for " + k;
+    return r;
+  }
+
+  CheckResult evaluate(const std::string& name, const Expr& e, const std::vector<CheckNodeFacts>& facts) {
     facts_ = &facts;
     steps_ = 0;
+    unavailable_.clear();
+    witness_.clear();
     ExprError error;
-    auto v = evalExpr(*decl.expr.expr, lookup_, &error, this);
-    if (!v) return {decl.name, false, unavailable_.empty() ? error.message : unavailable_};
-    if (v->kind != Value::Kind::Bool) return {decl.name, false, "the check is not a Bool: " + v->str()};
-    if (v->i) return {decl.name, true, ""};
-    return {decl.name, false, witness_.empty() ? "the property is false" : "false for " + witness_};
+    auto v = evalExpr(e, lookup_, &error, this);
+    if (!v) return {name, false, unavailable_.empty() ? error.message : unavailable_};
+    if (v->kind != Value::Kind::Bool) return {name, false, "the check is not a Bool: " + v->str()};
+    if (v->i) return {name, true, ""};
+    return {name, false, witness_.empty() ? "the property is false" : "false for " + witness_};
   }
 
   std::optional<Value> evalHosted(const Expr& e, ExprError* error) override {
@@ -122,7 +141,7 @@ class CheckHost final : public ExprHost {
           auto ref = reference(*e.kids[0], error);
           if (!ref) return std::nullopt;
           const ExtrinsicNames::Node* node = ref->node == kNone ? nullptr : &names_.node(ref->node);
-          if (node && node->output != kNone) return Value::boolean(result_.outputs[node->output].available);
+          if (node && node->output != kNone) return Value::boolean(output(node->output).available);
           if (node && node->input != kNone) return Value::boolean(true);
           *error = {"unknown-name", e.offset, "no extrinsic '" + ref->name(names_) + "'"};
           return std::nullopt;
@@ -164,25 +183,46 @@ class CheckHost final : public ExprHost {
   }
 
   // A reference such as `dlvr[i][j]` resolved: the node of its name, or
-  // (kNone) the spelling of a name that no extrinsic has.
+  // (kNone) the spelling of a name that no extrinsic has. A per-iteration
+  // name's node is its iteration 0 or 1 stand-in, spelled for iteration k.
   struct Ref {
     uint32_t node = kNone;
     std::string unknown;
-    std::string name(const ExtrinsicNames& names) const { return node == kNone ? unknown : names.node(node).name; }
+    int64_t k = -1;
+    std::string name(const ExtrinsicNames& names) const {
+      if (node == kNone) return unknown;
+      return k < 0 ? names.node(node).name : iterationName(names.node(node).name, k);
+    }
   };
+
+  // The window block the current iteration reads through, if any.
+  const IterationBlock* block() const {
+    if (!iteration_) return nullptr;
+    return &graph_.unbounded->window[iteration_->k == 0 ? 0 : 1];
+  }
+
+  const RunResult::Output& output(uint32_t o) const {
+    if (const IterationBlock* b = block(); b && o - b->output < b->outputs) return iteration_->outputs[o - b->output];
+    return result_.outputs[o];
+  }
 
   // The value of an extrinsic output (or input); reading one that never
   // became available fails the check, with the reason kept for the report.
   std::optional<Value> extrinsic(const Ref& ref, ExprError* error) {
     const ExtrinsicNames::Node* node = ref.node == kNone ? nullptr : &names_.node(ref.node);
     if (node && node->output != kNone) {
-      const RunResult::Output& o = result_.outputs[node->output];
+      const RunResult::Output& o = output(node->output);
       if (o.available) return o.value;
-      unavailable_ = "reads " + node->name + ", which never became available (guard it with has(" + node->name + "))";
+      std::string name = ref.name(names_);
+      unavailable_ = "reads " + name + ", which never became available (guard it with has(" + name + "))";
       *error = {"unavailable", 0, unavailable_};
       return std::nullopt;
     }
-    if (node && node->input != kNone) return Simulator::inputValue(graph_, node->input, config_);
+    if (node && node->input != kNone) {
+      if (const IterationBlock* b = block(); b && node->input - b->input < b->inputs)
+        return iteration_->inputs[node->input - b->input];
+      return Simulator::inputValue(graph_, node->input, config_);
+    }
     *error = {"unknown-name", 0, "no extrinsic '" + ref.name(names_) + "'"};
     return std::nullopt;
   }
@@ -205,9 +245,18 @@ class CheckHost final : public ExprHost {
                      ? std::optional(Value::integer(bound_[facts(at).bound]))
                      : evalExpr(at, lookup_, error, this);
     if (!index) return std::nullopt;
+    if (base->node != kNone && names_.node(base->node).perIteration && index->kind == Value::Kind::Int) {
+      if (!iteration_ || index->i != iteration_->k) {
+        *error = {"unknown-name", at.offset,
+                  base->name(names_) + "[" + index->str() + "] is an element of another iteration than the one checked"};
+        return std::nullopt;
+      }
+      uint32_t node = names_.child(base->node, index->i == 0 ? 0 : 1);
+      if (node != kNone) return Ref{node, "", index->i};
+    }
     if (base->node != kNone && index->kind == Value::Kind::Int) {
       uint32_t node = names_.child(base->node, index->i);
-      if (node != kNone) return Ref{node, ""};
+      if (node != kNone) return Ref{node, "", base->k};
     }
     return Ref{kNone, base->name(names_) + "[" + index->str() + "]"};
   }
@@ -226,7 +275,7 @@ class CheckHost final : public ExprHost {
   // Appends the indices a quantifier ranges over, correct(F) or LO..HI, to
   // values_ (the innermost quantifier's are last).
   bool range(const Expr& e, ExprError* error) {
-    if (e.kind == Expr::Kind::Range) {
+    if (e.kind == Expr::Kind::Range && e.kids.size() == 2) {
       auto lo = evalExpr(*e.kids[0], lookup_, error, this);
       auto hi = lo ? evalExpr(*e.kids[1], lookup_, error, this) : std::nullopt;
       if (!hi) return false;
@@ -317,6 +366,7 @@ class CheckHost final : public ExprHost {
   const RunConfig& config_;
   const std::vector<bool>& correct_;
   const std::vector<CheckNodeFacts>* facts_ = nullptr;  // the current check's
+  const IterationView* iteration_ = nullptr;            // the iteration a check over iterations reads
   Lookup lookup_{this};
   std::vector<int64_t> bound_;   // the bound variables' values, outermost first (CheckNodeFacts::bound)
   std::vector<int64_t> values_;  // the enclosing quantifiers' ranges
@@ -335,13 +385,38 @@ CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(
   }
 }
 
+bool CheckEvaluator::overIterations(size_t c) const {
+  const ExprPtr& e = model_.checks[c].expr.expr;
+  return e && isIterationCheck(*e);
+}
+
 std::vector<CheckResult> CheckEvaluator::evaluate(const RunResult& result, const RunConfig& config,
-                                                  const std::vector<bool>& correct) const {
+                                                  const std::vector<bool>& correct,
+                                                  const std::vector<std::string>* iterationFailures) const {
   CheckHost host(graph_, names_, families_, result, config, correct);
   std::vector<CheckResult> out;
   out.reserve(model_.checks.size());
-  for (size_t c = 0; c < model_.checks.size(); ++c) out.push_back(host.check(model_.checks[c], facts_[c]));
+  for (size_t c = 0; c < model_.checks.size(); ++c) {
+    if (overIterations(c)) {
+      const std::string why = iterationFailures ? (*iterationFailures)[c] : "";
+      out.push_back({model_.checks[c].name, why.empty(), why});
+    } else {
+      out.push_back(host.check(model_.checks[c], facts_[c]));
+    }
+  }
   return out;
+}
+
+void CheckEvaluator::evaluateIteration(const IterationView& view, const RunResult& result, const RunConfig& config,
+                                       const std::vector<bool>& correct,
+                                       std::vector<std::string>& iterationFailures) const {
+  iterationFailures.resize(model_.checks.size());
+  CheckHost host(graph_, names_, families_, result, config, correct);
+  for (size_t c = 0; c < model_.checks.size(); ++c) {
+    if (!overIterations(c) || !iterationFailures[c].empty()) continue;
+    CheckResult r = host.iteration(model_.checks[c], facts_[c], view);
+    if (!r.pass) iterationFailures[c] = r.why;
+  }
 }
 
 }  // namespace rdc::run

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,16 @@ struct CheckResult {
   std::string name;
   bool pass = false;
   std::string why;  ///< why it failed
+};
+
+/// One iteration of an unbounded box, as the checks over its iterations
+/// (`forall k in 0..: ...`) read it when it is retired: its outputs and
+/// inputs, in the order of its block of the window (iteration 0's for
+/// k = 0, iteration 1's for every later k; ir/graph/unbounded.h).
+struct IterationView {
+  int64_t k = 0;
+  std::span<const RunResult::Output> outputs;
+  std::span<const Value> inputs;
 };
 
 /// What one node of a check's expression means in a graph, worked out once
@@ -45,8 +56,20 @@ class CheckEvaluator {
 
   /// Every check for one run; `correct[d]` says whether domain d is correct
   /// (neither crashed nor Byzantine) in it.
-  std::vector<CheckResult> evaluate(const RunResult& result, const RunConfig& config,
-                                    const std::vector<bool>& correct) const;
+  /// Checks over the iterations of an unbounded box (`forall k in 0..`)
+  /// take their verdict from `iterationFailures` (by check: why the first
+  /// failing iteration failed, empty while none has), which
+  /// evaluateIteration fills as the run retires iterations.
+  std::vector<CheckResult> evaluate(const RunResult& result, const RunConfig& config, const std::vector<bool>& correct,
+                                    const std::vector<std::string>* iterationFailures = nullptr) const;
+
+  /// Evaluates the body of every check over iterations for one iteration
+  /// (k bound to view.k), unless it already failed in an earlier one.
+  void evaluateIteration(const IterationView& view, const RunResult& result, const RunConfig& config,
+                         const std::vector<bool>& correct, std::vector<std::string>& iterationFailures) const;
+
+  /// Whether check c is over the iterations of an unbounded box.
+  bool overIterations(size_t c) const;
 
   /// A family's domains `FAMILY[k]`, in the graph's order: each domain and
   /// its k (nullopt when the text after `[` is not a number).

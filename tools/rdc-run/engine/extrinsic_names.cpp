@@ -35,13 +35,22 @@ ExtrinsicNames::ExtrinsicNames(const Graph& graph) {
     for (int64_t index : indices) at = add(at, "", index);
     return at;
   };
+  auto inWindow = [&](uint32_t x, bool input) {
+    if (!graph.unbounded) return false;
+    for (const IterationBlock& b : graph.unbounded->window) {
+      if (input ? x - b.input < b.inputs : x - b.output < b.outputs) return true;
+    }
+    return false;
+  };
   for (uint32_t o = 0; o < graph.outputs.size(); ++o) {
     uint32_t at = place(graph.outputs[o].name);
     if (at != kNone) nodes_[at].output = o;
+    if (at != kNone && inWindow(o, false)) nodes_[roots_.find(base)->second].perIteration = true;
   }
   for (uint32_t i = 0; i < graph.inputs.size(); ++i) {
     uint32_t at = place(graph.inputs[i].name);
     if (at != kNone) nodes_[at].input = i;
+    if (at != kNone && inWindow(i, true)) nodes_[roots_.find(base)->second].perIteration = true;
   }
 }
 
@@ -50,14 +59,14 @@ uint32_t ExtrinsicNames::add(uint32_t parent, std::string_view name, int64_t ind
     auto it = roots_.find(name);
     if (it != roots_.end()) return it->second;
     roots_.emplace(std::string(name), static_cast<uint32_t>(nodes_.size()));
-    nodes_.push_back({std::string(name), kNone, kNone, {}});
+    nodes_.push_back({std::string(name), kNone, kNone, {}, false});
   } else {
     std::vector<uint32_t>& kids = nodes_[parent].kids;
     size_t at = static_cast<size_t>(index);
     if (at < kids.size() && kids[at] != kNone) return kids[at];
     if (at >= kids.size()) kids.resize(at + 1, kNone);
     kids[at] = static_cast<uint32_t>(nodes_.size());
-    nodes_.push_back({nodes_[parent].name + "[" + std::to_string(index) + "]", kNone, kNone, {}});
+    nodes_.push_back({nodes_[parent].name + "[" + std::to_string(index) + "]", kNone, kNone, {}, false});
   }
   return static_cast<uint32_t>(nodes_.size() - 1);
 }

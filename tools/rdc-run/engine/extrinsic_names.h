@@ -21,6 +21,9 @@ class ExtrinsicNames {
     std::string name;
     uint32_t output = kNone, input = kNone;
     std::vector<uint32_t> kids;  ///< by index (bundle elements count from 0); kNone: no such child
+    /// A root whose first index is the iteration of the unbounded box: its
+    /// kids 0 and 1 stand for iteration 0 and for every later iteration.
+    bool perIteration = false;
   };
 
   explicit ExtrinsicNames(const Graph& graph);

@@ -1,0 +1,238 @@
+// Unbounded `for` boxes: what their variable may do, and their window of
+// iterations (ir/graph/unbounded.h).
+#include "ir/graph/unbounded.h"
+
+#include <algorithm>
+
+#include "ir/graph/elaborate/elaborator.h"
+
+namespace rdc {
+
+std::string iterationName(std::string_view name, int64_t k) {
+  size_t open = name.find('[');
+  size_t close = open == std::string_view::npos ? open : name.find(']', open);
+  if (close == std::string_view::npos) return std::string(name);
+  return std::string(name.substr(0, open + 1)) + std::to_string(k) + std::string(name.substr(close));
+}
+
+}  // namespace rdc
+
+namespace rdc::elab {
+
+namespace {
+
+// How an index uses the box's variable `k`: not at all, as `k`, as `k + 1`,
+// or some other way (which would make iterations differ in more than names).
+enum class IndexForm { Free, Same, Next, Other };
+
+bool mentions(const SourceExpr& e, const std::string& var) {
+  if (!e.expr) return false;
+  std::vector<std::string> names = freeNames(*e.expr);
+  return std::find(names.begin(), names.end(), var) != names.end();
+}
+
+IndexForm indexForm(const SourceExpr& e, const std::string& var) {
+  if (!mentions(e, var)) return IndexForm::Free;
+  const Expr& x = *e.expr;
+  if (x.kind == Expr::Kind::Name && x.text == var) return IndexForm::Same;
+  if (x.kind == Expr::Kind::Binary && x.op == Expr::Op::Add && x.kids[0]->kind == Expr::Kind::Name &&
+      x.kids[0]->text == var && x.kids[1]->kind == Expr::Kind::Literal &&
+      x.kids[1]->value.kind == Value::Kind::Int && x.kids[1]->value.i == 1) {
+    return IndexForm::Next;
+  }
+  return IndexForm::Other;
+}
+
+// Checks that the variable of an unbounded box only names things, in the
+// forms that make every general iteration the previous one shifted: the
+// first index of its instances and extrinsics is the variable, a wire's
+// index is `k` or `k + 1`, and nothing else (arguments, constants, domains,
+// ranges, Fn expressions) reads it. Stream inputs' values and arrival times
+// may: they are evaluated per iteration.
+class UseCheck {
+ public:
+  UseCheck(const std::string& var, DiagnosticSink& diags) : var_(var), diags_(diags) {}
+
+  bool items(const std::vector<Item>& items) {
+    for (const Item& item : items) {
+      switch (item.kind) {
+        case Item::Kind::For:
+          for (const LoopVar& loop : item.loops) {
+            if (loop.unbounded()) return refuse(item.pos, "an unbounded `for` cannot be inside another");
+            free(loop.lo, "a loop range") && free(loop.hi, "a loop range");
+          }
+          this->items(item.body);
+          break;
+        case Item::Kind::Wire:
+          term(item.from) && term(item.to);
+          break;
+        case Item::Kind::Instance:
+          instance(item);
+          break;
+      }
+    }
+    return ok_;
+  }
+
+ private:
+  bool refuse(Pos pos, const std::string& message) {
+    diags_.error("unbounded-box", pos, message);
+    return ok_ = false;
+  }
+
+  bool free(const SourceExpr& e, const char* what) {
+    if (!mentions(e, var_)) return true;
+    return refuse(e.pos, std::string(what) + " cannot use `" + var_ +
+                             "`, the variable of an unbounded `for`: it may only index names (`x[" + var_ + "]`, `x[" +
+                             var_ + " + 1]`), so that every iteration is the one before it shifted");
+  }
+
+  // The first index is the variable itself, and the others do not use it.
+  bool namedByIteration(const std::vector<SourceExpr>& indices, Pos pos, const std::string& what) {
+    if (indices.empty() || indexForm(indices[0], var_) != IndexForm::Same) {
+      return refuse(pos, what + " inside an unbounded `for` needs `" + var_ + "` as its first index (`" + what +
+                             "[" + var_ + "]...`), to be one per iteration");
+    }
+    for (size_t k = 1; k < indices.size(); ++k) {
+      if (!free(indices[k], "an index after the first")) return false;
+    }
+    return true;
+  }
+
+  void instance(const Item& item) {
+    namedByIteration(item.indices, item.pos, "instance '" + item.name + "'");
+    for (const SourceExpr& a : item.args) free(a, "a component argument");
+    if (item.domain) {
+      for (const SourceExpr& e : item.domain->indices) free(e, "a domain");
+    }
+    if (item.fnExpr) free(*item.fnExpr, "an Fn expression");
+    for (const Binding& b : item.bindings) {
+      for (const SourceExpr& e : b.keyIndices) free(e, "a line index");
+      term(b.in) && term(b.out);
+    }
+  }
+
+  bool term(const Term& t) {
+    if (t.domain) {
+      for (const SourceExpr& e : t.domain->indices) {
+        if (!free(e, "a domain")) return false;
+      }
+    }
+    switch (t.kind) {
+      case Term::Kind::Const:
+        return free(t.value, "a constant");
+      case Term::Kind::Input:
+      case Term::Kind::Output: {
+        std::vector<SourceExpr> indices;
+        for (const IndexTerm& i : t.indices) {
+          if (i.star) return refuse(t.pos, "an extrinsic name inside an unbounded `for` cannot use `*`");
+          indices.push_back(i.expr);
+        }
+        const char* kind = t.kind == Term::Kind::Input ? "input '" : "output '";
+        return namedByIteration(indices, t.pos, kind + t.name + "'");
+      }
+      case Term::Kind::Wire:
+        for (const IndexTerm& i : t.indices) {
+          if (i.star) continue;
+          IndexForm form = indexForm(i.expr, var_);
+          if (form == IndexForm::Other) {
+            return refuse(i.expr.pos, "wire '" + t.name + "' is indexed by `" + i.expr.text + "`: inside an unbounded `for`, `" +
+                                          var_ + "` indexes a wire only as `" + var_ + "` or `" + var_ + " + 1`");
+          }
+        }
+        return true;
+      default:
+        return true;
+    }
+  }
+
+  const std::string& var_;
+  DiagnosticSink& diags_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+void Elaborator::unboundedBox(Scope& scope, const Item& item) {
+  const LoopVar& var = item.loops[0];
+  auto refuse = [&](Pos pos, const std::string& message) { diags_.error("unbounded-box", pos, message); };
+  if (scope.node != kNone) {
+    return refuse(item.pos, "an unbounded `for` (`" + var.name + " in LO..`) may only be in the system's body, not in " +
+                                componentLabel(scope));
+  }
+  if (item.loops.size() != 1) {
+    return refuse(item.pos, "an unbounded `for` has one variable; nest a bounded `for` inside it for the others");
+  }
+  if (graph_.unbounded) return refuse(item.pos, "a model has at most one unbounded `for`");
+  auto lo = evalIn(scope.env, var.lo);
+  if (!lo) return;
+  if (*lo != 0) return refuse(var.lo.pos, "an unbounded range starts at 0 (`" + var.name + " in 0..`)");
+  // The window is elaborated even when the variable is misused (the model
+  // is refused anyway), so that the errors are about the model, not the window.
+  UseCheck(var.name, diags_).items(item.body);
+  UnboundedBox& box = graph_.unbounded.emplace();
+  box.var = var.name;
+  box.pos = posId(item.pos);
+  for (int64_t k = 0; k < UnboundedBox::kWindow && !aborted_; ++k) {
+    IterationBlock& b = box.window[static_cast<size_t>(k)];
+    b = {static_cast<uint32_t>(graph_.lines.size()),         0, static_cast<uint32_t>(graph_.instances.size()), 0,
+         static_cast<uint32_t>(graph_.tree.size()),          0, static_cast<uint32_t>(graph_.inputs.size()),    0,
+         static_cast<uint32_t>(graph_.outputs.size()),       0};
+    windowIteration_ = static_cast<int>(k);
+    scope.env.emplace_back(var.name, k);
+    body(scope, item.body);
+    scope.env.pop_back();
+    b.lines = static_cast<uint32_t>(graph_.lines.size()) - b.line;
+    b.instances = static_cast<uint32_t>(graph_.instances.size()) - b.instance;
+    b.nodes = static_cast<uint32_t>(graph_.tree.size()) - b.node;
+    b.inputs = static_cast<uint32_t>(graph_.inputs.size()) - b.input;
+    b.outputs = static_cast<uint32_t>(graph_.outputs.size()) - b.output;
+  }
+  windowIteration_ = -1;
+}
+
+void Elaborator::streamInput(const Scope& scope, const Term& term, uint32_t input) {
+  if (windowIteration_ != 1 || scope.node != kNone) return;
+  StreamInput s;
+  s.input = input;
+  if (term.defaultValue) s.value = term.defaultValue->text;
+  if (term.arrival) s.arrival = term.arrival->text;
+  s.env = scope.env;
+  graph_.unbounded->streams.push_back(std::move(s));
+}
+
+void Elaborator::checkWindow() {
+  if (!graph_.unbounded) return;
+  const auto& w = graph_.unbounded->window;
+  auto iteration = [&](uint32_t l) -> int {
+    for (int k = 0; k < UnboundedBox::kWindow; ++k) {
+      if (w[static_cast<size_t>(k)].hasLine(l)) return k;
+    }
+    return -1;
+  };
+  for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+    const Endpoint& sink = graph_.lines[l].sink;
+    if (sink.kind != Endpoint::Kind::Wire) continue;
+    int from = iteration(l), to = iteration(sink.ref);
+    if (from == to || (from >= 0 && to == from + 1) || (from <= 0 && to <= 0)) continue;
+    std::string what = "'" + graph_.linePath(catalog_, l) + "' passes its value to '" +
+                       graph_.linePath(catalog_, sink.ref) + "'";
+    diags_.error("unbounded-box", graph_.linePos(l),
+                 from >= 0 && to >= 0 ? what + ", back from an iteration of an unbounded `for` to an earlier one: values may only "
+                                    "flow forward, from iteration " + graph_.unbounded->var + " to " +
+                                    graph_.unbounded->var + " + 1"
+                           : what + ": the rest of the system reaches only the first iteration (" +
+                                 graph_.unbounded->var + " = 0) of an unbounded `for`");
+    return;
+  }
+}
+
+bool Elaborator::openPort(const Scope& scope, uint32_t name) const {
+  return scope.node == kNone && lastIterationProduced_.count(name);
+}
+
+bool Elaborator::fromNextIteration(const Scope& scope, uint32_t name) const {
+  return scope.node == kNone && lastIterationConsumed_.count(name);
+}
+
+}  // namespace rdc::elab

@@ -1,0 +1,67 @@
+// An unbounded `for` box (`for: k in 0..`, docs/semantics.md#unbounded-replication)
+// as the graph holds it: a window of its first three iterations, elaborated
+// like any bounded box. Iteration 1 is the general iteration: iteration
+// k >= 1 is iteration 1 with its variable k (the variable only names things,
+// so nothing else differs); iteration 2 is there so that lint, inference and
+// demand see what crosses from one general iteration into the next.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rdc {
+
+/// What one iteration of the window made: ranges [first, first + count) of
+/// the graph's lines, instances, tree nodes, extrinsic inputs and outputs.
+/// Elaboration makes an iteration's entries one after the other, so each is
+/// one range.
+struct IterationBlock {
+  uint32_t line = 0, lines = 0;
+  uint32_t instance = 0, instances = 0;
+  uint32_t node = 0, nodes = 0;
+  uint32_t input = 0, inputs = 0;
+  uint32_t output = 0, outputs = 0;
+
+  bool hasLine(uint32_t l) const { return l - line < lines; }
+  bool hasInstance(uint32_t i) const { return i - instance < instances; }
+};
+
+/// An extrinsic input of the general iteration: one element of a stream,
+/// whose value and arrival time are expressions of the box's variable,
+/// evaluated for each iteration.
+struct StreamInput {
+  uint32_t input = 0;   ///< the input, in iteration 1's range of Graph::inputs
+  std::string value;    ///< `= VALUE`; empty: the model gives none (the type's zero)
+  std::string arrival;  ///< `at TIME` (a Duration); empty: when the iteration begins
+  /// The parameters and loop variables in scope at the input (the box's
+  /// variable among them, set per iteration).
+  std::vector<std::pair<std::string, int64_t>> env;
+};
+
+struct UnboundedBox {
+  static constexpr int kWindow = 3;  ///< iterations elaborated
+
+  std::string var;   ///< the box's variable
+  uint32_t pos = 0;  ///< the box, in Graph::positions
+  std::array<IterationBlock, kWindow> window;
+  std::vector<StreamInput> streams;
+  /// Iteration 2's lines whose output crosses into iteration 3, which the
+  /// window does not hold: their sink is an implicit `drop`, but they stand
+  /// for lines whose values the next iteration receives.
+  std::vector<uint32_t> openPorts;
+
+  const IterationBlock& first() const { return window[0]; }
+  const IterationBlock& general() const { return window[1]; }
+};
+
+/// `name` with its first index replaced by `k`: iteration 1's instance
+/// segment `rb[1]` or extrinsic `dlvr[1][2]` named for iteration k
+/// (`rb[k]`, `dlvr[k][2]`). The first index of everything an unbounded box
+/// names is its variable (lint refuses anything else).
+std::string iterationName(std::string_view name, int64_t k);
+
+}  // namespace rdc
