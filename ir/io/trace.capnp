@@ -15,7 +15,16 @@ struct TraceChunk {
     header @0 :TraceHeader;
     events @1 :List(TraceEvent);
     footer @2 :TraceFooter;
+    lines @3 :LineTable;       # more lines, before the events that name them
   }
+}
+
+# Lines a run adds as it goes: an iteration of an unbounded `for` box
+# (its lines continue the header's table, in order).
+struct LineTable {
+  first @0 :UInt64;            # the number of the first: the lines before it
+  paths @1 :List(Text);
+  domains @2 :List(UInt32);    # per line: index into the header's domains
 }
 
 struct TraceHeader {

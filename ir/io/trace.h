@@ -37,6 +37,10 @@ struct TraceHeader {
   std::vector<uint32_t> lineDomains;  ///< per line: index into domains
 };
 
+/// The most lines a trace holds (its header's and those added as the run
+/// goes), which bounds what a reader allocates for a hostile file.
+inline constexpr size_t kMaxTraceLines = size_t{1} << 23;
+
 struct TraceEvent {
   uint32_t line = 0;
   bool output = false;  ///< the output end (else the input end)

@@ -37,7 +37,7 @@ namespace s = schema;
 // every list is checked against a bound before it is copied.
 constexpr size_t kMaxChunkEvents = 1 << 16;
 constexpr size_t kMaxNamed = 1 << 16;
-constexpr size_t kMaxLines = 1 << 23;
+constexpr size_t kMaxLines = kMaxTraceLines;
 constexpr size_t kMaxTupleItems = 1 << 12;
 constexpr size_t kChunkEvents = 1024;  // a killed run loses at most this many events
 constexpr int kMaxValueDepth = 64;
@@ -216,6 +216,18 @@ void TraceWriter::header(const TraceHeader& h) {
   writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
 }
 
+void TraceWriter::lines(uint64_t first, const std::vector<std::string>& paths, const std::vector<uint32_t>& domains) {
+  flush();  // the events before these lines
+  capnp::MallocMessageBuilder message;
+  auto t = message.initRoot<s::TraceChunk>().initLines();
+  t.setFirst(first);
+  auto p = t.initPaths(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) p.set(i, paths[i]);
+  auto d = t.initDomains(domains.size());
+  for (size_t i = 0; i < domains.size(); ++i) d.set(i, domains[i]);
+  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+}
+
 void TraceWriter::event(uint32_t line, bool output, int64_t time, How how, const Value& value) {
   pending_.push_back({line, output, time, how, value});
   if (pending_.size() == kChunkEvents) flush();
@@ -339,6 +351,26 @@ bool TraceReader::readHeader() {
   return got;
 }
 
+bool TraceReader::moreLines(schema::LineTable::Reader table) {
+  TraceHeader& h = header_;
+  if (sawFooter_) return fail("lines after the footer");
+  if (table.getFirst() != h.linePaths.size()) return fail("added lines do not continue the line table");
+  if (table.getPaths().size() > kMaxLines - h.linePaths.size()) return fail("more than " + std::to_string(kMaxLines) + " lines");
+  if (table.getDomains().size() != table.getPaths().size() || h.lineDomains.size() != h.linePaths.size())
+    return fail("added lines' domains do not match them");
+  if (pathSet_.empty()) pathSet_.insert(h.linePaths.begin(), h.linePaths.end());
+  for (auto p : table.getPaths()) {
+    h.linePaths.push_back(linePath(p));
+    if (!pathSet_.insert(h.linePaths.back()).second) return fail("two lines of one path '" + h.linePaths.back() + "'");
+  }
+  for (uint32_t d : table.getDomains()) {
+    if (d >= h.domains.size()) return fail("a line's domain is out of range");
+    h.lineDomains.push_back(d);
+  }
+  if (!seenEnds_.empty()) seenEnds_.resize(2 * h.linePaths.size(), 0);
+  return true;
+}
+
 bool TraceReader::timely(int64_t time) {
   if (time < 0 || time > header_.until || time == kNever) {
     return fail("an event at " + std::to_string(time) + " ns, outside 0..`until`");
@@ -386,6 +418,8 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
           }
           sawFooter_ = true;
           return true;
+        case s::TraceChunk::LINES:
+          return moreLines(chunk.getLines());
         case s::TraceChunk::HEADER:
           return fail("two headers");
         default:
@@ -420,6 +454,7 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
                         std::make_move_iterator(chunk.end()));
   }
   if (!reader.ok()) return std::nullopt;
+  trace.header = reader.header();  // with the lines added as the run went
   trace.complete = reader.complete();
   // A prefix ends with its last event: every event is in [0, endTime].
   trace.endTime = trace.complete ? reader.endTime() : reader.lastTime();

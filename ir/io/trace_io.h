@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,9 @@ class TraceWriter {
 
   void header(const TraceHeader& header);
   void event(uint32_t line, bool output, int64_t time, How how, const Value& value);
+  /// Adds lines to the line table (numbers from `first`, the lines so far),
+  /// with their domains: an iteration of an unbounded box that begins.
+  void lines(uint64_t first, const std::vector<std::string>& paths, const std::vector<uint32_t>& domains);
   /// Flushes the last events and writes the footer.
   void finish(uint64_t events, int64_t endTime);
 
@@ -70,6 +74,8 @@ class TraceReader {
   bool fail(const std::string& why);
   /// Whether an event's time is in [0, until], not before the previous one.
   bool timely(int64_t time);
+  /// Appends a chunk of added lines to the header's table.
+  bool moreLines(schema::LineTable::Reader table);
   bool nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use);
 
   kj::Own<kj::InputStream> source_;
@@ -84,7 +90,8 @@ class TraceReader {
   int64_t lastTime_ = 0;
   /// Per line with events: the shape of its values so far (see fitsShape).
   std::unordered_map<uint32_t, Value> shapes_;
-  std::vector<uint8_t> seenEnds_;  // per line end (2 * line + output): it already carried a value
+  std::vector<uint8_t> seenEnds_;
+  std::unordered_set<std::string> pathSet_;  // made when lines are added: every path, to keep them unique  // per line end (2 * line + output): it already carried a value
 };
 
 /// Reads a whole trace. Truncated, corrupt or foreign bytes give an error

@@ -44,6 +44,14 @@ int main(int argc, char** argv) {
       ->excludes(latency)
       ->excludes(until);
   app.add_flag("--json", o.json, "Print results as JSON");
+  std::string outputs = "list";
+  app.add_option("--outputs", outputs,
+                 "The unbounded box's outputs: list each one, or summary (counts only; memory stays flat)")
+      ->check(CLI::IsMember({"list", "summary"}))
+      ->capture_default_str();
+  app.add_option("--max-live", o.maxLive, "Live iterations of an unbounded `for` at most (a run needing more fails)")
+      ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
+      ->capture_default_str();
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");
   app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);
@@ -57,6 +65,7 @@ int main(int argc, char** argv) {
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
   RDC_PARSE_CLI(app, argc, argv);
+  o.listOutputs = outputs == "list";
   return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
                                     [&] { return rdc::run::run(o, rdc::Catalog::standard()); });
 }

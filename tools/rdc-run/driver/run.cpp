@@ -24,6 +24,15 @@ std::string timeText(int64_t ns) {
   return std::to_string(ns / 1'000'000) + "." + frac + "ms";
 }
 
+// Whether an output is one of the unbounded box's window (reported per iteration).
+bool inWindow(const Graph& graph, size_t output) {
+  if (!graph.unbounded) return false;
+  for (const IterationBlock& b : graph.unbounded->window) {
+    if (output - b.output < b.outputs) return true;
+  }
+  return false;
+}
+
 std::string shellQuote(const std::string& arg) {
   if (!arg.empty() &&
       arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+") ==
@@ -44,6 +53,7 @@ bool Runner::prepare() {
   if (!resolved) return false;
   config_ = std::move(resolved->config);
   config_.replay = replayed_;
+  config_.maxLiveIterations = options_.maxLive;
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
   return true;
@@ -87,11 +97,28 @@ int Runner::single(uint64_t seed) {
   if (!openTrace(seed, writer)) return kExitBadInput;
   TraceSink sink;
   sink.writer = writer.get();
+  sink.graph = &graph_;
+  sink.catalog = &catalog_;
   config_.sink = writer ? &sink : nullptr;
+  IterationReport iterations(graph_, checks_, config_, correct_, options_.listOutputs);
+  config_.iterations = graph_.unbounded ? &iterations : nullptr;
   RunResult result = simulator_.run(config_);
   config_.sink = nullptr;
+  config_.iterations = nullptr;
   if (writer) writer->finish(result.events, result.endTime);
-  return report(seed, result, correct_);
+  return report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr);
+}
+
+void Runner::TraceSink::iterationBegins(int64_t k, uint64_t firstLine) {
+  if (k < UnboundedBox::kWindow) return;  // the window's lines are in the header
+  const IterationBlock& g = graph->unbounded->general();
+  std::vector<std::string> paths;
+  std::vector<uint32_t> domains;
+  for (uint32_t l = g.line; l < g.line + g.lines; ++l) {
+    paths.push_back(iterationName(graph->linePath(*catalog, l), k));
+    domains.push_back(graph->lines[l].domain);
+  }
+  writer->lines(firstLine, paths, domains);
 }
 
 bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
@@ -102,14 +129,15 @@ bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
   return true;
 }
 
-int Runner::report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct) {
-  auto checks = checks_.evaluate(result, config_, correct);
+int Runner::report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,
+                   const IterationReport* iterations) {
+  auto checks = checks_.evaluate(result, config_, correct, iterations ? &iterations->failures() : nullptr);
   bool ok = result.failures.empty();
   for (const CheckResult& c : checks) ok &= c.pass;
   if (options_.json) {
-    std::cout << runJson(seed, result, checks) << "\n";
+    std::cout << runJson(seed, result, checks, iterations) << "\n";
   } else {
-    printRun(result, checks);
+    printRun(result, checks, iterations);
   }
   return ok ? kExitOk : kExitNo;
 }
@@ -123,8 +151,11 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
     uint64_t seed = first + k;
     if (k % shards != shard) continue;
     config_.seed = seed;
+    IterationReport iterations(graph_, checks_, config_, correct_, false);
+    config_.iterations = graph_.unbounded ? &iterations : nullptr;
     RunResult result = simulator_.run(config_);
-    auto checks = checks_.evaluate(result, config_, correct_);
+    config_.iterations = nullptr;
+    auto checks = checks_.evaluate(result, config_, correct_, &iterations.failures());
     std::string why;
     for (const CheckResult& c : checks) {
       if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
@@ -184,8 +215,10 @@ TraceHeader Runner::header(uint64_t seed) const {
   return h;
 }
 
-void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& checks) {
+void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& checks,
+                      const IterationReport* iterations) {
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+    if (iterations && inWindow(graph_, o)) continue;
     const RunResult::Output& out = result.outputs[o];
     if (out.available) {
       std::cout << graph_.outputs[o].name << " = " << out.value.str() << " @ " << timeText(out.time) << "\n";
@@ -193,26 +226,53 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
       std::cout << graph_.outputs[o].name << " never available: waiting for " << result.waits[o] << "\n";
     }
   }
+  if (iterations) {
+    for (const IterationReport::Listed& x : iterations->listed()) {
+      if (x.output.available) {
+        std::cout << x.name << " = " << x.output.value.str() << " @ " << timeText(x.output.time) << "\n";
+      } else {
+        std::cout << x.name << " never available\n";
+      }
+    }
+    std::cout << "iterations: " << result.iterations << " (at most " << result.peakLiveIterations << " live), "
+              << iterations->cutOff() << " cut off by the end of the run and not checked; outputs: "
+              << iterations->available() << " available, " << iterations->unavailable() << " never available\n";
+  }
   for (const std::string& f : result.failures) std::cout << "failure: " << f << "\n";
   for (const CheckResult& c : checks) {
     std::cout << "check " << c.name << ": " << (c.pass ? "pass" : "fail") << (c.pass ? "" : " (" + c.why + ")") << "\n";
   }
 }
 
-std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks) {
+std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks,
+                            const IterationReport* iterations) {
   Json outputs = Json::object();
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+    if (iterations && inWindow(graph_, o)) continue;
     const RunResult::Output& r = result.outputs[o];
     outputs[graph_.outputs[o].name] = r.available ? Json{{"value", r.value.str()}, {"time_ns", r.time}}
                                                   : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}};
   }
   Json checked = Json::object();
   for (const CheckResult& c : checks) checked[c.name] = {{"pass", c.pass}, {"why", c.why}};
-  return jsonText({{"seed", seed},
-                   {"outputs", outputs},
-                   {"checks", checked},
-                   {"failures", result.failures},
-                   {"events", result.events}});
+  Json out = {{"seed", seed},
+              {"outputs", outputs},
+              {"checks", checked},
+              {"failures", result.failures},
+              {"events", result.events}};
+  if (iterations) {
+    for (const IterationReport::Listed& x : iterations->listed()) {
+      outputs[x.name] = x.output.available ? Json{{"value", x.output.value.str()}, {"time_ns", x.output.time}}
+                                           : Json{{"value", nullptr}};
+    }
+    out["outputs"] = outputs;
+    out["iterations"] = {{"begun", result.iterations},
+                         {"peak_live", result.peakLiveIterations},
+                         {"cut_off", iterations->cutOff()},
+                         {"outputs_available", iterations->available()},
+                         {"outputs_never_available", iterations->unavailable()}};
+  }
+  return jsonText(out);
 }
 
 std::string Runner::repro(uint64_t seed) const {
@@ -268,6 +328,11 @@ int run(const Options& options, const Catalog& catalog) {
   int modes = options.split + !options.listen.empty() + !options.cluster.empty() + !options.seeds.empty();
   if (modes > 1) {
     diags.error("usage", {}, "--split, --listen, --cluster and --seeds are different ways to run: give one");
+    return finish(kExitBadInput);
+  }
+  if (loaded->graph.unbounded && (options.split || !options.listen.empty() || !options.cluster.empty())) {
+    diags.error("unbounded-box", loaded->graph.positions[loaded->graph.unbounded->pos],
+                "--split, --listen and --cluster do not run a model with an unbounded `for` yet: run it simulated");
     return finish(kExitBadInput);
   }
   Runner runner(options, *loaded, catalog, diags);

@@ -32,6 +32,9 @@ struct Options {
   std::string trace;
   std::string replay;
   bool json = false;
+  /// List every output of the unbounded box's iterations (else only count them).
+  bool listOutputs = true;
+  uint32_t maxLive = 4096;  ///< live iterations of the unbounded box at most
   /// Run the projections (one per domain) over the in-process network.
   bool split = false;
   /// Over TCP: this projection as a node listening here, with its peers file.

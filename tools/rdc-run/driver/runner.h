@@ -15,6 +15,7 @@
 #include "ir/graph/line_index.h"
 #include "ir/io/ir_io.h"
 #include "ir/io/trace_io.h"
+#include "tools/rdc-run/driver/iterations.h"
 #include "tools/rdc-run/driver/run.h"
 #include "tools/rdc-run/driver/scenario.h"
 #include "tools/rdc-run/engine/checks.h"
@@ -61,19 +62,25 @@ class Runner {
   // ---- reports (run.cpp) ----
   struct TraceSink final : EventSink {
     TraceWriter* writer = nullptr;
+    const Graph* graph = nullptr;
+    const Catalog* catalog = nullptr;
     uint64_t count = 0;
     void record(const LineEvent& e) override {
       writer->event(e.line, e.output, e.time, e.how, *e.value);
       ++count;
     }
+    // Iterations from 3 on add their lines to the trace's table.
+    void iterationBegins(int64_t k, uint64_t firstLine) override;
   };
   /// Opens --trace, if given, and writes its header; false if it cannot.
   bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer);
   /// Evaluates the checks on a run of the whole model (with these domains
   /// correct) and prints it.
-  int report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct);
-  void printRun(const RunResult& result, const std::vector<CheckResult>& checks);
-  std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks);
+  int report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,
+             const IterationReport* iterations = nullptr);
+  void printRun(const RunResult& result, const std::vector<CheckResult>& checks, const IterationReport* iterations);
+  std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks,
+                      const IterationReport* iterations);
   // The one-line command that reruns a seed: the original command line
   // without the multi-seed flags.
   std::string repro(uint64_t seed) const;

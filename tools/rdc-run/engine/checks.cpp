@@ -398,7 +398,8 @@ std::vector<CheckResult> CheckEvaluator::evaluate(const RunResult& result, const
   out.reserve(model_.checks.size());
   for (size_t c = 0; c < model_.checks.size(); ++c) {
     if (overIterations(c)) {
-      const std::string why = iterationFailures ? (*iterationFailures)[c] : "";
+      const std::string why =
+          iterationFailures && c < iterationFailures->size() ? (*iterationFailures)[c] : std::string();
       out.push_back({model_.checks[c].name, why.empty(), why});
     } else {
       out.push_back(host.check(model_.checks[c], facts_[c]));

@@ -1,6 +1,7 @@
 #include "tools/rdc-run/engine/engine.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
 
 #include "ir/components/semantics.h"
@@ -84,11 +85,14 @@ struct LineState {
 
 // The state of a run, kept between the runs of a Simulator so that a run
 // resets only what the previous one touched: many short runs (a seed
-// sweep) then cost what their events cost, not what the graph costs.
+// sweep) then cost what their events cost, not what the graph costs. The
+// unbounded box's slots (IterationLayout) are reset when their iteration
+// retires, and at the next run for those still live at the end.
 struct Workspace {
+  const IterationLayout& layout;
   std::vector<LineState> lines;
   std::vector<uint32_t> touchedLines;
-  std::vector<RunResult::Output> outputs;                       // per extrinsic output
+  std::vector<RunResult::Output> outputs;                       // per extrinsic output, then per slot's
   std::vector<uint8_t> decidePending;                           // per instance
   std::vector<std::vector<std::pair<Value, int64_t>>> tallies;  // per instance
   std::vector<uint32_t> touchedInstances;
@@ -98,13 +102,23 @@ struct Workspace {
   std::vector<PendingEvent> events;
   std::vector<Value> values;
   std::vector<uint32_t> freeSlots;
+  // The unbounded box's slots: each one's iteration, its pending events,
+  // its stream inputs' values, whether it is in use; and the free ones.
+  std::vector<int64_t> slotIteration;
+  std::vector<uint32_t> slotPending;
+  std::vector<std::vector<Value>> slotInputs;
+  std::vector<uint8_t> slotInUse;
+  std::vector<uint32_t> freeIterationSlots;
 
-  explicit Workspace(const Graph& graph)
-      : lines(graph.lines.size()),
+  Workspace(const Graph& graph, const IterationLayout& l)
+      : layout(l),
+        lines(graph.lines.size()),
         outputs(graph.outputs.size()),
         decidePending(graph.instances.size(), 0),
         tallies(graph.instances.size()),
-        instanceTouched(graph.instances.size(), 0) {}
+        instanceTouched(graph.instances.size(), 0) {
+    if (layout.box) addSlot();  // slot 0: the window's general iteration
+  }
 
   void reset() {
     for (uint32_t l : touchedLines) {
@@ -123,10 +137,58 @@ struct Workspace {
     events.clear();
     values.clear();
     freeSlots.clear();
+    freeIterationSlots.clear();
+    for (uint32_t s = static_cast<uint32_t>(slotInUse.size()); s > 0; --s) {
+      if (slotInUse[s - 1]) resetSlot(s - 1);
+      freeIterationSlots.push_back(s - 1);  // the lowest slot is taken first
+    }
+  }
+
+  // A slot made or reused for a new iteration.
+  uint32_t takeSlot() {
+    if (freeIterationSlots.empty()) addSlot(), freeIterationSlots.push_back(static_cast<uint32_t>(slotInUse.size() - 1));
+    uint32_t s = freeIterationSlots.back();
+    freeIterationSlots.pop_back();
+    slotInUse[s] = 1;
+    return s;
+  }
+
+  // Clears what a slot's iteration left and frees the slot.
+  void resetSlot(uint32_t s) {
+    const IterationBlock& g = layout.general;
+    for (uint32_t j = 0; j < g.lines; ++j) lines[layout.line(s, g.line + j)] = LineState();
+    for (uint32_t j = 0; j < g.instances; ++j) {
+      uint32_t i = layout.instance(s, g.instance + j);
+      decidePending[i] = 0;
+      tallies[i].clear();
+      instanceTouched[i] = 0;
+    }
+    for (uint32_t j = 0; j < g.outputs; ++j) outputs[layout.output(s, g.output + j)] = RunResult::Output();
+    slotPending[s] = 0;
+    slotInputs[s].clear();
+    slotInUse[s] = 0;
   }
 
   void touchInstance(uint32_t i) {
-    if (!instanceTouched[i]) instanceTouched[i] = 1, touchedInstances.push_back(i);
+    if (instanceTouched[i]) return;
+    instanceTouched[i] = 1;
+    if (layout.slotOfInstance(i) == kNone) touchedInstances.push_back(i);  // slots are reset whole
+  }
+
+ private:
+  void addSlot() {
+    if (!slotInUse.empty()) {  // slot 0 is the graph's own lines
+      const IterationBlock& g = layout.general;
+      lines.resize(lines.size() + g.lines);
+      decidePending.resize(decidePending.size() + g.instances, 0);
+      tallies.resize(tallies.size() + g.instances);
+      instanceTouched.resize(instanceTouched.size() + g.instances, 0);
+      outputs.resize(outputs.size() + g.outputs);
+    }
+    slotIteration.push_back(0);
+    slotPending.push_back(0);
+    slotInputs.emplace_back();
+    slotInUse.push_back(0);
   }
 };
 
@@ -136,35 +198,46 @@ class Run final : public FireContext {
       : graph_(graph),
         catalog_(catalog),
         facts_(facts),
+        layout_(facts.layout),
         config_(config),
         work_(work),
         lines_(work.lines),
         ties_(config.seed ^ 0x7469657300000000ull),
-        net_(config.seed ^ 0x6E65740000000000ull) {
+        net_(config.seed ^ 0x6E65740000000000ull),
+        lies_(graph.domains.size()) {
     work_.reset();
     force();
     demand();
   }
 
-  // Sources: constants and inputs at time 0, demanded or not (what a run
-  // determines is never lost), unless their domain is crashed from 0 or
-  // they are gateways that the network (or --input) fills in.
+  // Sources: constants at time 0 and inputs at their arrival, demanded or
+  // not (what a run determines is never lost), unless their domain is
+  // crashed by then or they are gateways that the network (or --input)
+  // fills in. Iteration 0 of the unbounded box begins with the run.
   void start() {
     for (uint32_t l : facts_.sources) {
       const FlatLine& line = graph_.lines[l];
-      if (crashed(l, 0)) continue;
       if (line.source.kind == Endpoint::Kind::Const) {
-        schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
-      } else {
-        uint32_t input = line.source.ref;
-        if (graph_.inputs[input].isGateway()) {
-          // What the network delivers: from the driver, or, in a projection
-          // run on its own, only what --input gives (no invented zero).
-          bool given = input < config_.inputs.size() && config_.inputs[input];
-          if (config_.gatewaysFromNetwork || !given) continue;
-        }
-        schedule(0, 0, l, false, How::Input, Simulator::inputValue(graph_, input, config_));
+        if (!crashed(l, 0)) schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
+        continue;
       }
+      uint32_t input = line.source.ref;
+      if (graph_.inputs[input].isGateway()) {
+        // What the network delivers: from the driver, or, in a projection
+        // run on its own, only what --input gives (no invented zero).
+        bool given = input < config_.inputs.size() && config_.inputs[input];
+        if (config_.gatewaysFromNetwork || !given) continue;
+      }
+      int64_t arrival = graph_.inputs[input].arrival;
+      if (!crashed(l, arrival))
+        schedule(arrival, 0, l, false, How::Input, Simulator::inputValue(graph_, input, config_));
+    }
+    if (layout_.box) {
+      firstLive_ = true;
+      ++iterations_;
+      peakLive_ = 1;
+      if (config_.sink) config_.sink->iterationBegins(0, layout_.box->first().line);
+      scheduleBegin(1);
     }
   }
 
@@ -202,7 +275,11 @@ class Run final : public FireContext {
       EventQueue::Entry e = queue.pop();
       now_ = e.time;
       PendingEvent p = work_.events[e.slot];
-      if (p.phase == 1) {
+      countPending(p, -1);
+      if (p.target == kNone) {  // the next iteration of a stream begins
+        work_.freeSlots.push_back(e.slot);
+        if (!stopped_ && work_.values[e.slot].i > newest_) begin(work_.values[e.slot].i);
+      } else if (p.phase == 1) {
         work_.freeSlots.push_back(e.slot);
         work_.decidePending[p.target] = 0;
         trigger_ = kNone;
@@ -212,14 +289,23 @@ class Run final : public FireContext {
       } else {
         inputArrives(p.target, e.slot, p.how);
       }
+      if (layout_.box) retireWhatIsDone();
     }
+  }
+
+  // The end of the run: the iterations still live are reported as cut off.
+  void finish() {
+    if (!layout_.box) return;
+    if (firstLive_) retireFirst(false);
+    while (!live_.empty()) retireOldest(false);
   }
 
   RunResult result() const {
     RunResult result;
     result.outputs.resize(graph_.outputs.size());
     result.waits.resize(graph_.outputs.size());
-    for (size_t o = 0; o < graph_.outputs.size(); ++o) {
+    for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
+      if (inWindow(o)) continue;  // reported per iteration
       if (work_.outputs[o].available) {
         result.outputs[o] = work_.outputs[o];
       } else {
@@ -229,11 +315,19 @@ class Run final : public FireContext {
     result.failures = failures_;
     result.events = events_;
     result.endTime = now_;
+    result.iterations = iterations_;
+    result.peakLiveIterations = peakLive_;
     return result;
   }
 
   // ---- FireContext ----
-  const FlatInstance& instance(uint32_t i) const override { return graph_.instances[i]; }
+  // A slot's instance is the general one with its lines shifted.
+  const FlatInstance& instance(uint32_t i) const override {
+    if (i < layout_.instances) return graph_.instances[i];
+    scratch_ = graph_.instances[layout_.generalInstance(i)];
+    scratch_.firstLine = layout_.line(layout_.slotOfInstance(i), scratch_.firstLine);
+    return scratch_;
+  }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   int64_t now() const override { return now_; }
@@ -245,12 +339,12 @@ class Run final : public FireContext {
   // rule releases it; its forced value is the one that arrived.
   bool toChoose(uint32_t l) const override {
     const LineState& s = lines_[l];
-    const HotLine& h = facts_.hot[l];
+    const HotLine& h = hot(l);
     if (h.bound) return s.inAvailable && !s.outAvailable && !s.outPending;
     return h.chooses && !s.inAvailable && !s.inPending;
   }
   const Value* forced(uint32_t l) const override {
-    if (facts_.hot[l].bound) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
+    if (hot(l).bound) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
     if (forced_.empty()) return nullptr;
     auto it = forced_.find(l);
     return it == forced_.end() ? nullptr : &it->second;
@@ -273,14 +367,14 @@ class Run final : public FireContext {
   }
   void choose(uint32_t l, Value value, int64_t time) override {
     if (crashed(l, time)) return;  // a crashed domain's sources stay silent
-    if (facts_.hot[l].bound) {     // the rule releases the bound value
+    if (hot(l).bound) {            // the rule releases the bound value
       emit(l, std::move(value), time);
       return;
     }
     if (const Replayed* r = replayed(l)) {
       value = r->value;
       time = std::max(r->time, now_);
-    } else if (config_.replay && !facts_.hot[l].gatewayOut) {
+    } else if (config_.replay && !hot(l).gatewayOut) {
       // A replay makes only the recorded choices: the run never made this
       // one. Its tie-break key is still drawn, so that the rest of the
       // schedule is the recorded one.
@@ -301,26 +395,54 @@ class Run final : public FireContext {
     work_.touchInstance(instance);
     return work_.tallies[instance];
   }
-  int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[instance].draw(net_); }
+  int64_t linkDelay(uint32_t instance) override {
+    return config_.linkLatency[layout_.generalInstance(instance)].draw(net_);
+  }
   void fail(uint32_t instance, const std::string& message) override {
-    failures_.push_back(graph_.instancePath(instance) + ": " + message);
+    uint32_t slot = layout_.slotOfInstance(instance);
+    std::string path = graph_.instancePath(layout_.generalInstance(instance));
+    failures_.push_back((slot == kNone ? path : iterationName(path, work_.slotIteration[slot])) + ": " + message);
   }
 
  private:
+  const HotLine& hot(uint32_t l) const { return facts_.hot[layout_.generalLine(l)]; }
+
+  bool inWindow(uint32_t output) const {
+    if (!layout_.box) return false;
+    for (const IterationBlock& b : layout_.box->window) {
+      if (output - b.output < b.outputs) return true;
+    }
+    return false;
+  }
+
+  // The number a line has in events and traces: its own for the graph's
+  // lines (iterations 0 to 2 included), and for a slot's line the next
+  // numbers after the graph's, iteration by iteration (EventSink).
+  uint64_t logicalLine(uint32_t l) const {
+    uint32_t slot = layout_.slotOfLine(l);
+    if (slot == kNone) return l;
+    return firstLogicalLine(work_.slotIteration[slot]) + (layout_.generalLine(l) - layout_.general.line);
+  }
+  uint64_t firstLogicalLine(int64_t k) const {
+    if (k <= 2) return layout_.box->window[static_cast<size_t>(k)].line;
+    return layout_.lines + static_cast<uint64_t>(k - 3) * layout_.general.lines;
+  }
+
   const Replayed* replayed(uint32_t line) const {
     if (!config_.replay) return nullptr;
-    auto it = config_.replay->find(line);
+    auto it = config_.replay->find(static_cast<uint32_t>(logicalLine(line)));
     return it == config_.replay->end() ? nullptr : &it->second;
   }
 
-  bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[facts_.hot[line].domain]; }
+  bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[hot(line).domain]; }
 
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
-    if (phase == 0 && !lines_[target].touched) {
+    if (phase == 0 && target != kNone && !lines_[target].touched) {
       lines_[target].touched = true;
-      work_.touchedLines.push_back(target);
+      if (layout_.slotOfLine(target) == kNone) work_.touchedLines.push_back(target);  // slots are reset whole
     }
     PendingEvent event{target, phase, output, how};
+    countPending(event, +1);
     uint32_t slot;
     if (!work_.freeSlots.empty()) {
       slot = work_.freeSlots.back();
@@ -343,15 +465,17 @@ class Run final : public FireContext {
 
   void record(uint32_t line, bool output, const Value& value, How how) {
     ++events_;
-    if (config_.sink) config_.sink->record({line, output, &value, now_, how});
+    if (config_.sink)
+      config_.sink->record({static_cast<uint32_t>(logicalLine(line)), output, &value, now_, how});
   }
 
   // Only interacting components react; a value reaching any other rests
   // at its input. Components whose every line passes through (Recv) have no
   // reaction.
   void react(uint32_t instance, bool endOfInstant) {
-    if (!demand_->interacts[instance]) return;
-    if (ReactFn f = facts_.react[instance]) f(*this, instance, endOfInstant);
+    uint32_t general = layout_.generalInstance(instance);
+    if (!demand_->interacts[general]) return;
+    if (ReactFn f = facts_.react[general]) f(*this, instance, endOfInstant);
   }
 
   void inputArrives(uint32_t line, uint32_t slot, How how) {
@@ -361,11 +485,12 @@ class Run final : public FireContext {
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
-    const HotLine& h = facts_.hot[line];
+    const HotLine& h = hot(line);
     bool interacts = demand_->interacts[h.instance];
     if (h.passThrough && !h.bound && interacts && !s.outPending) emit(line, s.in, now_);
     trigger_ = line;
-    react(h.instance, false);
+    uint32_t at = layout_.slotOfLine(line);
+    react(at == kNone ? h.instance : layout_.instance(at, h.instance), false);
   }
 
   void outputArrives(uint32_t line, uint32_t slot) {
@@ -374,9 +499,176 @@ class Run final : public FireContext {
     s.outAvailable = true;
     s.outPending = false;
     record(line, true, value, How::Computed);
-    const HotLine& h = facts_.hot[line];
-    if (h.output != kNone) work_.outputs[h.output] = {true, value, now_};
-    if (h.wireTo != kNone) schedule(now_, 0, h.wireTo, false, How::Computed, std::move(value));
+    const HotLine& h = hot(line);
+    uint32_t at = layout_.slotOfLine(line);
+    if (h.output != kNone) work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
+    if (h.wireTo == kNone) return;
+    uint32_t to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
+    if (h.crossing) {  // into the next iteration, which begins if it has not yet
+      int64_t next = (at == kNone ? 0 : work_.slotIteration[at]) + 1;
+      if (next > newest_ && !begin(next)) return;
+      to = layout_.line(slotOf(next), h.wireTo);
+    }
+    schedule(now_, 0, to, false, How::Computed, std::move(value));
+  }
+
+  // ---- the unbounded box's iterations ----
+
+  // Pending events are counted per iteration (and for the rest of the
+  // graph), so that an iteration retires when nothing more can reach it.
+  void countPending(const PendingEvent& p, int delta) {
+    if (!layout_.box || p.target == kNone) return;
+    uint32_t slot = p.phase == 1 ? layout_.slotOfInstance(p.target) : layout_.slotOfLine(p.target);
+    bool first = p.phase == 1 ? layout_.box->first().hasInstance(p.target) : layout_.box->first().hasLine(p.target);
+    (slot != kNone ? work_.slotPending[slot] : first ? firstPending_ : restPending_) += delta;
+  }
+
+  uint32_t slotOf(int64_t k) const { return live_[static_cast<size_t>(k - (newest_ - static_cast<int64_t>(live_.size()) + 1))]; }
+
+  // The name bindings of a stream input's expressions for iteration k.
+  std::optional<Value> streamExpr(const Expr* e, const StreamInput& stream, int64_t k, const char* what) {
+    const std::string& var = layout_.box->var;
+    auto lookup = [&](std::string_view name) -> std::optional<Value> {
+      if (name == var) return Value::integer(k);
+      for (auto it = stream.env.rbegin(); it != stream.env.rend(); ++it) {
+        if (it->first == name) return Value::integer(it->second);
+      }
+      return std::nullopt;
+    };
+    ExprError error;
+    auto v = evalExpr(*e, lookup, &error);
+    if (!v) {
+      const std::string& input = graph_.inputs[stream.input].name;
+      failures_.push_back("input " + iterationName(input, k) + ": its " + what + " fails: " + error.message);
+      stopped_ = true;
+    }
+    return v;
+  }
+
+  // When iteration k's stream inputs arrive: the earliest of them starts
+  // it, unless the iteration before passes it a value earlier.
+  void scheduleBegin(int64_t k) {
+    std::optional<int64_t> earliest;
+    for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
+      if (!facts_.streamArrival[s]) continue;
+      auto t = streamExpr(facts_.streamArrival[s].get(), layout_.box->streams[s], k, "arrival time");
+      if (!t) return;
+      if (t->kind != Value::Kind::Duration || t->i < now_) {
+        failures_.push_back("input " + iterationName(graph_.inputs[layout_.box->streams[s].input].name, k) +
+                            " arrives at " + t->str() + ", before iteration " + std::to_string(k - 1) +
+                            " began: a stream's arrival times must be Durations that never decrease");
+        stopped_ = true;
+        return;
+      }
+      earliest = std::min(earliest.value_or(INT64_MAX), t->i);
+    }
+    if (earliest) schedule(*earliest, 0, kNone, false, How::Input, Value::integer(k));
+  }
+
+  // Iteration k (the one after the newest) begins: it takes a slot, draws
+  // its lies, and its constants and stream inputs are scheduled. False when
+  // the run may make no more iterations.
+  bool begin(int64_t k) {
+    if (stopped_) return false;
+    if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
+      const Pos& pos = graph_.positions[layout_.box->pos];
+      failures_.push_back("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) +
+                          ") has " + std::to_string(config_.maxLiveIterations) + " live iterations at " +
+                          Value::duration(now_).str() + ", the limit (--max-live): iteration " +
+                          std::to_string(k) + " would begin before the oldest live one is done");
+      stopped_ = true;
+      return false;
+    }
+    if ((config_.sink || config_.replay) && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
+      failures_.push_back("iteration " + std::to_string(k) + " would take the trace past " +
+                          std::to_string(kMaxTraceLines) + " lines, the most a trace holds (run it without --trace, " +
+                          "or with an earlier --until)");
+      stopped_ = true;
+      return false;
+    }
+    uint32_t slot = work_.takeSlot();
+    work_.slotIteration[slot] = k;
+    live_.push_back(slot);
+    newest_ = k;
+    ++iterations_;
+    peakLive_ = std::max<uint64_t>(peakLive_, live_.size() + firstLive_);
+    if (config_.sink) config_.sink->iterationBegins(k, firstLogicalLine(k));
+    forceIteration(slot);
+    const IterationBlock& g = layout_.general;
+    std::vector<Value>& inputs = work_.slotInputs[slot];
+    inputs.assign(g.inputs, Value());
+    std::vector<int64_t> arrival(g.inputs, now_);
+    for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
+      const StreamInput& stream = layout_.box->streams[s];
+      uint32_t j = stream.input - g.input;
+      auto v = facts_.streamValue[s] ? streamExpr(facts_.streamValue[s].get(), stream, k, "value")
+                                     : Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types);
+      if (v && facts_.streamArrival[s]) {
+        auto t = streamExpr(facts_.streamArrival[s].get(), stream, k, "arrival time");
+        if (t && t->kind == Value::Kind::Duration) arrival[j] = std::max(t->i, now_);
+      }
+      if (v) inputs[j] = std::move(*v);
+    }
+    for (uint32_t l : facts_.generalSources) {
+      uint32_t phys = layout_.line(slot, l);
+      const Endpoint& src = graph_.lines[l].source;
+      int64_t time = src.kind == Endpoint::Kind::Const ? now_ : arrival[src.ref - g.input];
+      if (crashed(phys, time)) continue;
+      schedule(time, 0, phys, false, How::Input,
+               src.kind == Endpoint::Kind::Const ? graph_.constants[src.ref] : inputs[src.ref - g.input]);
+    }
+    if (!layout_.box->streams.empty() && k == newest_) scheduleBegin(k + 1);
+    return true;
+  }
+
+  // The forced choices of an iteration's lines, as force() does for the
+  // rest: given ones (by line number), then the Byzantine domains' lies.
+  void forceIteration(uint32_t slot) {
+    for (size_t c = 0; c < facts_.generalChoices.size(); ++c) {
+      uint32_t l = layout_.line(slot, facts_.generalChoices[c]);
+      if (auto f = config_.forces.find(static_cast<uint32_t>(logicalLine(l))); f != config_.forces.end()) {
+        forced_[l] = f->second;
+      } else if (config_.byzantine[hot(l).domain]) {
+        forced_[l] = lie(hot(l).domain, graph_.lines[facts_.generalChoices[c]].type, facts_.generalChoiceOptions[c]);
+      } else {
+        continue;
+      }
+      if (const Replayed* r = replayed(l)) forced_[l] = r->value;
+    }
+  }
+
+  // Retires the oldest iterations that can do nothing more: nothing pending
+  // in them, and the one before retired (nothing can reach them any more).
+  void retireWhatIsDone() {
+    if (firstLive_) {
+      if (firstPending_ || restPending_) return;
+      retireFirst(true);
+    }
+    while (!live_.empty() && work_.slotPending[live_.front()] == 0) retireOldest(true);
+  }
+
+  void retireFirst(bool complete) {
+    firstLive_ = false;
+    if (!config_.iterations) return;
+    const IterationBlock& b = layout_.box->first();
+    std::vector<Value> inputs;
+    for (uint32_t i = b.input; i < b.input + b.inputs; ++i) inputs.push_back(Simulator::inputValue(graph_, i, config_));
+    config_.iterations->retired({0, complete, {&work_.outputs[b.output], b.outputs}, inputs});
+  }
+
+  void retireOldest(bool complete) {
+    uint32_t slot = live_.front();
+    live_.pop_front();
+    if (config_.iterations) {
+      const IterationBlock& g = layout_.general;
+      config_.iterations->retired({work_.slotIteration[slot], complete,
+                                   {&work_.outputs[layout_.output(slot, g.output)], g.outputs},
+                                   work_.slotInputs[slot]});
+    }
+    uint32_t first = layout_.line(slot, layout_.general.line);
+    forced_.erase(forced_.lower_bound(first), forced_.lower_bound(first + layout_.general.lines));
+    work_.resetSlot(slot);
+    work_.freeIterationSlots.push_back(slot);
   }
 
   // Forced choices: given ones, and every choice of a Byzantine domain.
@@ -385,28 +677,31 @@ class Run final : public FireContext {
   // projection onto the domain draws the same lies as the whole model. A
   // gateway input (a cut Link's rcv) can be forced like the rcv it stands
   // for; a gateway output (Send's net copy) is not a choice of the model.
+  // The unbounded box's later iterations draw theirs as they begin.
   void force() {
     bool anyByzantine = std::find(config_.byzantine.begin(), config_.byzantine.end(), true) != config_.byzantine.end();
     if (!anyByzantine && config_.forces.empty()) return;
-    std::vector<std::unique_ptr<Rng>> lies(graph_.domains.size());
     for (size_t k = 0; k < facts_.choices.size(); ++k) {
       uint32_t l = facts_.choices[k];
       const FlatLine& line = graph_.lines[l];
       if (auto f = config_.forces.find(l); f != config_.forces.end()) {
         forced_.emplace(l, f->second);
       } else if (config_.byzantine[line.domain]) {
-        auto& rng = lies[line.domain];
-        if (!rng)
-          rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[line.domain]));
-        int64_t options = facts_.choiceOptions[k];
-        forced_.emplace(l, options > 0 ? Value::integer(rng->uniform(0, options - 1))
-                                       : Simulator::randomValue(line.type, graph_.types, *rng));
+        forced_.emplace(l, lie(line.domain, line.type, facts_.choiceOptions[k]));
       } else {
         continue;
       }
       // A replay's recorded value is the one the run will use (and demand by).
       if (const Replayed* r = replayed(l)) forced_[l] = r->value;
     }
+  }
+
+  // A Byzantine domain's next lie for a choice of this type (a choice among
+  // `options` options: one of them).
+  Value lie(uint32_t domain, TypeId type, int64_t options) {
+    auto& rng = lies_[domain];
+    if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[domain]));
+    return options > 0 ? Value::integer(rng->uniform(0, options - 1)) : Simulator::randomValue(type, graph_.types, *rng);
   }
 
   // ---- demand ----
@@ -482,6 +777,7 @@ class Run final : public FireContext {
   const Graph& graph_;
   const Catalog& catalog_;
   const GraphFacts& facts_;
+  const IterationLayout& layout_;
   const RunConfig& config_;
   Workspace& work_;
   std::vector<LineState>& lines_;
@@ -489,6 +785,16 @@ class Run final : public FireContext {
   Demand ownDemand_;
   std::map<uint32_t, Value> forced_;
   Rng ties_, net_;
+  std::vector<std::unique_ptr<Rng>> lies_;  // per domain, made at its first lie
+  mutable FlatInstance scratch_;           // instance(): a slot's instance
+  // The unbounded box: whether iteration 0 is live, the slots of the later
+  // live iterations (oldest first; the newest is iteration newest_), and
+  // the pending events of iteration 0 and of the rest of the graph.
+  bool firstLive_ = false, stopped_ = false;
+  std::deque<uint32_t> live_;
+  int64_t newest_ = 0;
+  uint32_t firstPending_ = 0, restPending_ = 0;
+  uint64_t iterations_ = 0, peakLive_ = 0;
   std::vector<std::string> failures_;
   uint32_t trigger_ = kNone;
   int64_t now_ = 0;
@@ -501,15 +807,16 @@ Simulator::Simulator(const Graph& graph, const Catalog& catalog)
 Simulator::~Simulator() = default;
 
 RunResult Simulator::run(const RunConfig& config) {
-  if (!work_) work_ = std::make_unique<Workspace>(graph_);
+  if (!work_) work_ = std::make_unique<Workspace>(graph_, facts_->layout);
   Run run(graph_, catalog_, *facts_, config, *work_);
   run.start();
   run.advanceTo(config.until);
+  run.finish();
   return run.result();
 }
 
 Execution::Execution(const Simulator& simulator, const RunConfig& config)
-    : work_(std::make_unique<Workspace>(simulator.graph_)),
+    : work_(std::make_unique<Workspace>(simulator.graph_, simulator.facts_->layout)),
       run_(std::make_unique<Run>(simulator.graph_, simulator.catalog_, *simulator.facts_, config, *work_)) {
   run_->start();
 }

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -25,11 +26,43 @@ struct LineEvent {
   How how;
 };
 
+/// An extrinsic output's value in a run.
+struct OutputValue {
+  bool available = false;
+  Value value;
+  int64_t time = 0;
+};
+
 /// Receives every event of a run, in order.
 class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void record(const LineEvent& event) = 0;
+  /// Iteration k of the unbounded box begins. Its lines are numbered in
+  /// events from `firstLine` on, in the order of the general iteration's
+  /// (iterations 0 to 2 have the window's own numbers; a later iteration's
+  /// lines follow the graph's, iteration by iteration).
+  virtual void iterationBegins(int64_t k, uint64_t firstLine) { (void)k, (void)firstLine; }
+};
+
+/// An iteration of the unbounded box once it can do nothing more (or the
+/// run ended): its extrinsic outputs and inputs, in the order of its block
+/// of the window (iteration 0's for k = 0, the general iteration's for
+/// every later k).
+struct RetiredIteration {
+  int64_t k = 0;
+  bool complete = true;  ///< false: cut off by the end of the run
+  std::span<const OutputValue> outputs;
+  std::span<const Value> inputs;
+};
+
+/// Receives each iteration of the unbounded box as it retires, in the
+/// order of k. Its outputs are gone once `retired` returns: memory follows
+/// the live iterations, not the length of the run.
+class IterationSink {
+ public:
+  virtual ~IterationSink() = default;
+  virtual void retired(const RetiredIteration& iteration) = 0;
 };
 
 /// A choice recorded in a trace: its value and the time it became
@@ -57,19 +90,24 @@ struct RunConfig {
   /// Gateway inputs (a projection's `net:` inputs) wait for
   /// Execution::deliver instead of arriving at time 0.
   bool gatewaysFromNetwork = false;
+  IterationSink* iterations = nullptr;
+  /// Live iterations of the unbounded box at most; a run that needs more
+  /// fails (the box makes iterations faster than they finish).
+  uint32_t maxLiveIterations = 4096;
 };
+
 
 /// What a run produced.
 struct RunResult {
-  struct Output {
-    bool available = false;
-    Value value;
-    int64_t time = 0;
-  };
-  std::vector<Output> outputs;        ///< per extrinsic output
+  using Output = OutputValue;
+  /// Per extrinsic output; the unbounded box's window's are never available
+  /// here (its iterations' go to RunConfig::iterations).
+  std::vector<Output> outputs;
   std::vector<std::string> failures;  ///< runtime failures (an Fn that fails on its values)
   uint64_t events = 0;                ///< line ends that became available
   int64_t endTime = 0;
+  uint64_t iterations = 0;            ///< iterations of the unbounded box that began
+  uint64_t peakLiveIterations = 0;
   /// Per output that never became available: what it waited for, found by
   /// walking back along the inputs that never arrived.
   std::vector<std::string> waits;

@@ -15,7 +15,14 @@ bool indexesAChoice(const Graph& graph, const Catalog& catalog, const FlatInstan
 
 }  // namespace
 
-GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
+GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(graph) {
+  if (graph.unbounded) {
+    for (const StreamInput& stream : graph.unbounded->streams) {
+      ExprError error;  // the IR reader checked that they parse
+      streamValue.push_back(stream.value.empty() ? nullptr : parseExpr(stream.value, &error));
+      streamArrival.push_back(stream.arrival.empty() ? nullptr : parseExpr(stream.arrival, &error));
+    }
+  }
   size_t n = graph.lines.size();
   std::vector<const LineSig*> sig(n);  // null for Fn arguments
   hot.resize(n);
@@ -42,15 +49,27 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) {
     h.chooses = source == Endpoint::Kind::Choose;
     h.network = catalog.at(inst.base).domain == DomainRule::Cross || gatewayIn;
     h.gatewayOut = graph.gatewayOut(l);
-    if (source == Endpoint::Kind::Const || source == Endpoint::Kind::Input) sources.push_back(l);
-    if ((h.chooses || gatewayIn) && !h.gatewayOut) {
-      choices.push_back(l);
+    // The window's iterations 1 and 2: the first stands for every later
+    // iteration, the second is never run.
+    bool general = graph.unbounded && graph.unbounded->general().hasLine(l);
+    bool unused = graph.unbounded && graph.unbounded->window[2].hasLine(l);
+    if (graph.unbounded && h.wireTo != kNone) {
+      const UnboundedBox& box = *graph.unbounded;
+      if ((box.first().hasLine(l) && box.general().hasLine(h.wireTo)) || (general && box.window[2].hasLine(h.wireTo))) {
+        h.crossing = true;
+        if (general) h.wireTo -= box.general().lines;  // iteration 2's line, as the general one
+      }
+    }
+    if ((source == Endpoint::Kind::Const || source == Endpoint::Kind::Input) && !unused)
+      (general ? generalSources : sources).push_back(l);
+    if ((h.chooses || gatewayIn) && !h.gatewayOut && !unused) {
+      (general ? generalChoices : choices).push_back(l);
       int64_t options = 0;
       if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
         const BaseComponent& base = catalog.at(inst.base);
         options = graph.args(inst)[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
       }
-      choiceOptions.push_back(options);
+      (general ? generalChoiceOptions : choiceOptions).push_back(options);
     }
   }
   std::vector<uint32_t> named;

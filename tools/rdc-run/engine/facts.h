@@ -44,10 +44,64 @@ struct HotLine {
   /// A projection's copy to the network (Send's net), which the whole model
   /// has no line for: not a choice of the model.
   bool gatewayOut = false;
+  /// Its output crosses into the next iteration of the unbounded box:
+  /// wireTo is then the general iteration's line that receives it (what the
+  /// next iteration's copy of that line receives).
+  bool crossing = false;
+};
+
+/// Where the engine keeps the live iterations of the unbounded box
+/// (ir/graph/unbounded.h). Iteration 0 runs on the window's block 0. Every
+/// later live iteration has a slot: slot 0 is the window's general
+/// iteration (block 1) itself, slot s > 0 a copy of it after the graph's
+/// lines and instances. A slot's lines and instances are the general
+/// iteration's shifted, so what the engine knows of a line (HotLine,
+/// demand, reactions) is looked up through its general line.
+struct IterationLayout {
+  explicit IterationLayout(const Graph& graph)
+      : box(graph.unbounded ? &*graph.unbounded : nullptr),
+        lines(static_cast<uint32_t>(graph.lines.size())),
+        instances(static_cast<uint32_t>(graph.instances.size())),
+        outputs(static_cast<uint32_t>(graph.outputs.size())),
+        general(box ? box->general() : IterationBlock{}) {}
+
+  const UnboundedBox* box;
+  uint32_t lines, instances, outputs;  ///< the graph's (the window's included)
+  IterationBlock general;
+
+  /// The general line (or instance) a slot's line stands for; any other line is its own.
+  uint32_t generalLine(uint32_t l) const { return l < lines ? l : general.line + (l - lines) % general.lines; }
+  uint32_t generalInstance(uint32_t i) const {
+    return i < instances ? i : general.instance + (i - instances) % general.instances;
+  }
+  /// A slot's copy of a general line, instance or output.
+  uint32_t line(uint32_t slot, uint32_t g) const {
+    return slot == 0 ? g : lines + (slot - 1) * general.lines + (g - general.line);
+  }
+  uint32_t instance(uint32_t slot, uint32_t g) const {
+    return slot == 0 ? g : instances + (slot - 1) * general.instances + (g - general.instance);
+  }
+  uint32_t output(uint32_t slot, uint32_t g) const {
+    return slot == 0 ? g : outputs + (slot - 1) * general.outputs + (g - general.output);
+  }
+  /// The slot a line or instance is in; kNone for one of the graph's own.
+  uint32_t slotOfLine(uint32_t l) const {
+    if (l >= lines) return 1 + (l - lines) / general.lines;
+    return box && general.hasLine(l) ? 0 : kNone;
+  }
+  uint32_t slotOfInstance(uint32_t i) const {
+    if (i >= instances) return 1 + (i - instances) / general.instances;
+    return box && general.hasInstance(i) ? 0 : kNone;
+  }
 };
 
 struct GraphFacts {
   GraphFacts(const Graph& graph, const Catalog& catalog);
+
+  IterationLayout layout;
+  /// Per stream input of the unbounded box: its value and arrival time, parsed
+  /// (null when the model gives none).
+  std::vector<ExprPtr> streamValue, streamArrival;
 
   std::vector<HotLine> hot;    ///< per line
   std::vector<ReactFn> react;  ///< per instance: its component's reaction (null: none)
@@ -63,14 +117,18 @@ struct GraphFacts {
   /// (a forced value on it changes what the run demands).
   std::vector<uint8_t> picksAnOption;
   /// The lines a run starts from (a constant or an extrinsic input as
-  /// source), in line order.
-  std::vector<uint32_t> sources;
+  /// source), in line order; the general iteration's begin with each
+  /// iteration (the window's iterations 1 and 2 are not run as such).
+  std::vector<uint32_t> sources, generalSources;
   /// The lines that can be forced (a `choose` input, or a gateway input
   /// standing for a cut Link's rcv), in line order; and for each, its
   /// number of options when it is a Select's choice, else 0 (a Byzantine
   /// lie about a choice stays among the options).
   std::vector<uint32_t> choices;
   std::vector<int64_t> choiceOptions;
+  /// The same for the general iteration's lines, forced per iteration.
+  std::vector<uint32_t> generalChoices;
+  std::vector<int64_t> generalChoiceOptions;
   /// What a run demands when no forced value picks an option: the common
   /// case, computed once.
   Demand unforced;
@@ -95,6 +153,11 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
     if (!d.in[l]) d.in[l] = 1, work.push_back(2 * l);
   };
   for (const Extrinsic& o : graph.outputs) needOut(o.line);
+  // What crosses from the window's last iteration into the next is
+  // demanded, as it is from every iteration into the next.
+  if (graph.unbounded) {
+    for (uint32_t l : graph.unbounded->openPorts) needOut(l);
+  }
   while (!work.empty()) {
     uint32_t item = work.back();
     work.pop_back();
