@@ -1,8 +1,10 @@
 #include "ir/graph/line_index.h"
 
+#include <charconv>
+
 namespace rdc {
 
-LineIndex::LineIndex(const Graph& graph, const Catalog& catalog) {
+LineIndex::LineIndex(const Graph& graph, const Catalog& catalog) : graph_(graph) {
   paths_.reserve(graph.lines.size());
   for (uint32_t l = 0; l < graph.lines.size(); ++l) {
     paths_.push_back(graph.linePath(catalog, l));
@@ -21,6 +23,30 @@ std::optional<uint32_t> LineIndex::find(const std::string& path) const {
   auto it = byPath_.find(path);
   if (it == byPath_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<uint32_t> LineIndex::findRunLine(const std::string& path) const {
+  if (auto l = find(path)) return l;
+  if (!graph_.unbounded) return std::nullopt;
+  size_t open = path.find('['), close = path.find(']');
+  int64_t k = 0;
+  if (open == std::string::npos || close < open ||
+      std::from_chars(path.data() + open + 1, path.data() + close, k).ptr != path.data() + close ||
+      k < UnboundedBox::kWindow || path.compare(open + 1, close - open - 1, std::to_string(k)) != 0)
+    return std::nullopt;
+  auto general = find(iterationName(path, 1));
+  const UnboundedBox& box = *graph_.unbounded;
+  if (!general || !box.general().hasLine(*general)) return std::nullopt;
+  uint64_t line = firstRunLine(box, static_cast<uint32_t>(paths_.size()), k) + (*general - box.general().line);
+  if (line > UINT32_MAX) return std::nullopt;
+  return static_cast<uint32_t>(line);
+}
+
+uint32_t LineIndex::graphLine(uint32_t runLine) const {
+  uint32_t lines = static_cast<uint32_t>(paths_.size());
+  if (runLine < lines) return runLine;
+  const IterationBlock& g = graph_.unbounded->general();
+  return g.line + (runLine - lines) % g.lines;
 }
 
 bool LineIndex::isGatewayCopy(const std::string& path) const {

@@ -21,12 +21,20 @@ class LineIndex {
   const std::vector<std::string>& paths() const { return paths_; }
   /// The line with this path, if any.
   std::optional<uint32_t> find(const std::string& path) const;
+  /// The line of a run with this path, numbered as a run numbers them
+  /// (firstRunLine): the graph's, or one of a later iteration of the
+  /// unbounded box (`rb[57].send.link[1].rcv`).
+  std::optional<uint32_t> findRunLine(const std::string& path) const;
+  /// The graph's line a line of a run stands for (itself, or the general
+  /// iteration's line for one of a later iteration).
+  uint32_t graphLine(uint32_t runLine) const;
   /// Whether a path that is not a line of this graph is a projection's
   /// network copy of a cut cross-domain instance (a Link's `<link>.net`):
   /// a line the send half adds, on an instance whose first line is here.
   bool isGatewayCopy(const std::string& path) const;
 
  private:
+  const Graph& graph_;
   std::vector<std::string> paths_;
   std::unordered_map<std::string, uint32_t> byPath_;
   /// Per cross component's send half: (the half's own line, the line it copies).

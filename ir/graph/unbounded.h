@@ -58,6 +58,15 @@ struct UnboundedBox {
   const IterationBlock& general() const { return window[1]; }
 };
 
+/// How a run numbers its lines (in events, traces, forces and replays):
+/// the graph's lines by their own numbers (the window's are iterations 0
+/// to 2), then the lines of iteration k >= 3, iteration by iteration in the
+/// order of the general iteration's. This is where iteration k's begin.
+inline uint64_t firstRunLine(const UnboundedBox& box, uint32_t graphLines, int64_t k) {
+  if (k < UnboundedBox::kWindow) return box.window[static_cast<size_t>(k)].line;
+  return graphLines + static_cast<uint64_t>(k - UnboundedBox::kWindow) * box.general().lines;
+}
+
 /// `name` with its first index replaced by `k`: iteration 1's instance
 /// segment `rb[1]` or extrinsic `dlvr[1][2]` named for iteration k
 /// (`rb[k]`, `dlvr[k][2]`). The first index of everything an unbounded box

@@ -17,7 +17,7 @@ bool Runner::replayScenario(Scenario& s) {
   for (const TraceEvent& e : trace->events) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     const std::string& path = h.linePaths[e.line];
-    std::optional<uint32_t> line = index.find(path);
+    std::optional<uint32_t> line = index.findRunLine(path);
     if (!line && index.isGatewayCopy(path)) continue;
     if (!line) return usage("--replay: the trace's line " + path + " is not in this model");
     (*replayed_)[*line] = run::Replayed{e.value, e.time};

@@ -174,7 +174,7 @@ class Resolver {
   bool forces(const NamedTexts& given) {
     LineIndex index(graph_, catalog_);
     auto force = [&](uint32_t line, const std::string& path, const std::string& text) {
-      auto v = typedValue(text, graph_.lines[line].type, "--force " + path);
+      auto v = typedValue(text, graph_.lines[index.graphLine(line)].type, "--force " + path);
       if (!v) return false;
       r_.config.forces[line] = *v;
       r_.exact.forces.emplace_back(path, v->str());
@@ -191,9 +191,9 @@ class Resolver {
         if (matched == 0) return fail("--force: no choosable input bound to `choose` matches '" + path + "'");
         continue;
       }
-      std::optional<uint32_t> line = index.find(path);
+      std::optional<uint32_t> line = index.findRunLine(path);
       if (!line) return fail("--force: no line '" + path + "'");
-      if (!forceable(*line)) return fail("--force: " + path + " is not a choosable input bound to `choose`");
+      if (!forceable(index.graphLine(*line))) return fail("--force: " + path + " is not a choosable input bound to `choose`");
       if (!force(*line, path, text)) return false;
     }
     return true;

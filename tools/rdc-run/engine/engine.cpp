@@ -375,10 +375,12 @@ class Run final : public FireContext {
       value = r->value;
       time = std::max(r->time, now_);
     } else if (config_.replay && !hot(l).gatewayOut) {
-      // A replay makes only the recorded choices: the run never made this
-      // one. Its tie-break key is still drawn, so that the rest of the
-      // schedule is the recorded one.
+      // A replay makes only the recorded choices: the run made this one
+      // after its end. Its tie-break key is still drawn, so that the rest of
+      // the schedule is the recorded one, and it stays pending for good, as
+      // it was in the recorded run (its iteration does not retire).
       ties_.next();
+      countPending({l, 0, false, How::Chosen}, +1);
       return;
     }
     lines_[l].inPending = true;
@@ -423,10 +425,7 @@ class Run final : public FireContext {
     if (slot == kNone) return l;
     return firstLogicalLine(work_.slotIteration[slot]) + (layout_.generalLine(l) - layout_.general.line);
   }
-  uint64_t firstLogicalLine(int64_t k) const {
-    if (k <= 2) return layout_.box->window[static_cast<size_t>(k)].line;
-    return layout_.lines + static_cast<uint64_t>(k - 3) * layout_.general.lines;
-  }
+  uint64_t firstLogicalLine(int64_t k) const { return firstRunLine(*layout_.box, layout_.lines, k); }
 
   const Replayed* replayed(uint32_t line) const {
     if (!config_.replay) return nullptr;
