@@ -24,6 +24,11 @@ struct ElabOptions {
   /// model whose lines would take more than this at kElabBytesPerLine is
   /// refused with `memory-limit` before anything is built for it.
   uint64_t maxMemory = 0;
+  /// 0: an unbounded `for` box is elaborated as its window (ir/graph/unbounded.h).
+  /// N: as N iterations, like a bounded box whose last iteration passes
+  /// nothing on (the graph then has no unbounded box): a run's iterations
+  /// as one graph, for tools that work on a whole trace (inversion).
+  uint64_t unrollIterations = 0;
 };
 
 /// Bytes a scalar line takes at least while a tool holds the elaborated

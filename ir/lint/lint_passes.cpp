@@ -242,7 +242,10 @@ class PropertyNames {
   // only as the check's outermost forall, of one variable, from 0.
   void iterations(const Expr& quant) {
     const Expr& lo = *quant.kids[0]->kids[0];
-    if (!graph_.unbounded) {
+    bool unbounded = std::any_of(model_.system.body.begin(), model_.system.body.end(), [](const Item& item) {
+      return item.kind == Item::Kind::For && !item.loops.empty() && item.loops[0].unbounded();
+    });
+    if (!unbounded) {
       error(quant, "an open range `0..` ranges over the iterations of an unbounded `for`, and the model has none");
     } else if (&quant != check_.expr.get() || !isIterationCheck(quant)) {
       error(quant, "an open range `0..` is only the domain of a check's outermost `forall k in 0..: ...` (one variable)");

@@ -286,6 +286,16 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
     diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs; check -D)");
     return report(diags, kExitBadInput);
   }
+  if (model->graph.unbounded) {
+    // The iterations of the unbounded box that the run began, as one graph:
+    // the trace's lines after the graph's are iterations 3, 4, ...
+    uint64_t traced = forward->header.linePaths.size(), own = model->graph.lines.size();
+    LoadOptions unrolled{o.defines, {}};
+    unrolled.elab.unrollIterations =
+        UnboundedBox::kWindow + (traced > own ? (traced - own) / model->graph.unbounded->general().lines : 0);
+    model = loadModelFile(o.model, catalog, unrolled, diags);
+    if (!model) return report(diags, kExitBadInput);
+  }
   if (!onModelLines(*forward, model->graph, catalog, diags)) return report(diags, kExitBadInput);
   Inversion result = invert(model->graph, catalog, *forward);
   if (!o.output.empty()) {

@@ -299,7 +299,7 @@ class Elaborator {
   uint32_t nextTypeGroup_ = 0;
   // The unbounded box's iteration being elaborated (-1: none), the system
   // scope's names its last iteration produced, and the nets of its open ports.
-  int windowIteration_ = -1;
+  int windowIteration_ = -1, lastIteration_ = -1;
   std::set<uint32_t> lastIterationProduced_, lastIterationConsumed_;
   std::vector<uint32_t> openPortNets_;
   bool aborted_ = false;

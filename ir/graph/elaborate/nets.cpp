@@ -81,7 +81,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
         }
         list.back().arrival = v->i;
       }
-      if (input && graph_.unbounded) streamInput(scope, term, ep.ref);
+      if (input && graph_.unbounded && !options_.unrollIterations) streamInput(scope, term, ep.ref);
       break;
     }
     case Term::Kind::Wire:
@@ -181,7 +181,7 @@ uint32_t Elaborator::wireUse(Scope& scope, const Term& term, const Indices& star
     return kNone;
   }
   ++count;
-  if (windowIteration_ == UnboundedBox::kWindow - 1) {
+  if (windowIteration_ >= 0 && windowIteration_ == lastIteration_) {
     (produce ? lastIterationProduced_ : lastIterationConsumed_).insert(index);
   }
   return info.node;

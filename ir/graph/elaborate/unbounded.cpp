@@ -173,7 +173,16 @@ void Elaborator::unboundedBox(Scope& scope, const Item& item) {
   UnboundedBox& box = graph_.unbounded.emplace();
   box.var = var.name;
   box.pos = posId(item.pos);
-  for (int64_t k = 0; k < UnboundedBox::kWindow && !aborted_; ++k) {
+  int64_t iterations = options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
+  lastIteration_ = static_cast<int>(iterations - 1);
+  for (int64_t k = 0; k < iterations && !aborted_; ++k) {
+    if (k >= UnboundedBox::kWindow) {  // unrolled beyond the window
+      windowIteration_ = static_cast<int>(k);
+      scope.env.emplace_back(var.name, k);
+      body(scope, item.body);
+      scope.env.pop_back();
+      continue;
+    }
     IterationBlock& b = box.window[static_cast<size_t>(k)];
     b = {static_cast<uint32_t>(graph_.lines.size()),         0, static_cast<uint32_t>(graph_.instances.size()), 0,
          static_cast<uint32_t>(graph_.tree.size()),          0, static_cast<uint32_t>(graph_.inputs.size()),    0,
@@ -203,6 +212,10 @@ void Elaborator::streamInput(const Scope& scope, const Term& term, uint32_t inpu
 
 void Elaborator::checkWindow() {
   if (!graph_.unbounded) return;
+  if (options_.unrollIterations) {  // a bounded graph now (checked as a window when the model was loaded)
+    graph_.unbounded.reset();
+    return;
+  }
   const auto& w = graph_.unbounded->window;
   auto iteration = [&](uint32_t l) -> int {
     for (int k = 0; k < UnboundedBox::kWindow; ++k) {
