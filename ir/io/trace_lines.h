@@ -21,4 +21,9 @@ namespace rdc {
 /// error (`usage`): the trace is not this model's.
 bool onModelLines(Trace& trace, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags);
 
+/// For a model with an unbounded `for`: the iterations a trace of its run
+/// has lines for (at least the window's), to unroll the model to
+/// (ElabOptions::unrollIterations) before reading the trace against it.
+uint64_t tracedIterations(const Trace& trace, const Graph& window);
+
 }  // namespace rdc

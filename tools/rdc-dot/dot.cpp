@@ -249,6 +249,12 @@ class BodyDrawer {
     edges(scope, indent);
   }
 
+  // `for i in 0..n`, or for an unbounded box `for k in 0..∞` (drawn once).
+  static std::string forLabel(const Item& item) {
+    if (item.loops.size() != 1 || !item.loops[0].unbounded()) return item.header;
+    return item.loops[0].name + " in " + item.loops[0].lo.text + "..\u221e";
+  }
+
   void items(const std::vector<Item>& body, Scope& scope, const std::string& prefix, int depth,
              const std::string& indent) {
     for (const Item& item : body) {
@@ -256,7 +262,7 @@ class BodyDrawer {
       switch (item.kind) {
         case Item::Kind::For:
           out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n"
-               << indent << "  label=" << quote("for " + item.header)
+               << indent << "  label=" << quote("for " + forLabel(item))
                << "; style=\"rounded,dashed\"; color=\"#888888\";\n";
           items(item.body, scope, prefix, depth, indent + "  ");
           out_ << indent << "}\n";

@@ -27,6 +27,12 @@ int run(const Options& o, const Catalog& catalog) {
                   "--trace: the trace was not recorded from this model (its model hash differs; check -D)");
       return finish(kExitBadInput);
     }
+    if (model->graph.unbounded) {  // drawn as the iterations the run began
+      LoadOptions unrolled{o.defines, {}};
+      unrolled.elab.unrollIterations = tracedIterations(*trace, model->graph);
+      model = loadModelFile(o.model, catalog, unrolled, diags);
+      if (!model) return finish(kExitBadInput);
+    }
     if (!onModelLines(*trace, model->graph, catalog, diags)) return finish(kExitBadInput);
   }
   if (!o.domain.empty() &&

@@ -75,7 +75,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
     to = *v;
   }
   // With the model, each line's source position (the binding that made it).
-  std::vector<std::string> where;
+  std::unordered_map<std::string, std::string> position;
   std::optional<LoadedModel> model;
   if (!o.model.empty()) {
     model = loadModelFile(o.model, catalog, {}, diags);
@@ -85,45 +85,49 @@ int show(const ShowOptions& o, const Catalog& catalog) {
       return report(diags, kExitBadInput);
     }
     // By path: a merged trace lists its lines in its own order.
-    std::unordered_map<std::string, std::string> position;
     for (uint32_t l = 0; l < model->graph.lines.size(); ++l) {
       const Pos& p = model->graph.linePos(l);
       position.emplace(model->graph.linePath(catalog, l),
                        diags.files()[p.file] + ":" + std::to_string(p.line) + ":" + std::to_string(p.col));
     }
-    for (const std::string& path : header.linePaths) {
-      auto it = position.find(path);
-      where.push_back(it == position.end() ? "-" : it->second);
-    }
-  }
-  std::vector<bool> shown(header.linePaths.size(), true);
-  if (!o.lineGlob.empty()) {
-    for (size_t l = 0; l < shown.size(); ++l) shown[l] = globMatch(o.lineGlob, header.linePaths[l]);
   }
   // Streamed chunk by chunk: memory stays bounded on any size of trace.
-  bool ok = listEvents(*t, o.json, from, to, shown, where, std::cout);
+  bool ok = listEvents(*t, o.json, from, to, o.lineGlob, model ? &position : nullptr, std::cout);
   std::cout.flush();
   return report(diags, ok ? kExitOk : kExitBadInput);
 }
 
-bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const std::vector<bool>& shown,
-                const std::vector<std::string>& where, std::ostream& out) {
-  const TraceHeader& header = reader.header();
+bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const std::string& lineGlob,
+                const std::unordered_map<std::string, std::string>* where, std::ostream& out) {
+  const TraceHeader& header = reader.header();  // grows as the trace adds lines
+  std::vector<uint8_t> shown;
+  std::vector<std::string> sources;
+  auto learn = [&] {  // the lines added since the last chunk
+    for (size_t l = shown.size(); l < header.linePaths.size(); ++l) {
+      const std::string& path = header.linePaths[l];
+      shown.push_back(lineGlob.empty() || globMatch(lineGlob, path));
+      if (!where) continue;
+      auto it = where->find(path);
+      if (it == where->end()) it = where->find(iterationName(path, 1));
+      sources.push_back(it == where->end() ? "-" : it->second);
+    }
+  };
   bool first = true;
   if (json) out << "[";
   std::vector<TraceEvent> chunk;
   while (reader.next(chunk)) {
+    learn();
     for (const TraceEvent& e : chunk) {
-      if ((!shown.empty() && !shown[e.line]) || e.time < from || e.time > to) continue;
+      if (!shown[e.line] || e.time < from || e.time > to) continue;
       const std::string& path = header.linePaths[e.line];
-      const std::string source = where.empty() ? "" : where[e.line];
+      const std::string source = where ? sources[e.line] : "";
       if (json) {  // streamed, so the array is framed here: one event per line
         Json row = eventJson(header, e);
-        if (!where.empty()) row["source"] = source;
+        if (where) row["source"] = source;
         out << (first ? "\n" : ",\n") << jsonText(row);
       } else {
         out << durationString(e.time) << "\t" << path << (e.output ? "'" : "") << "\t" << e.value.str() << "\t"
-            << howName(e.how) << (where.empty() ? "" : "\t" + source) << "\n";
+            << howName(e.how) << (where ? "\t" + source : "") << "\n";
       }
       first = false;
     }
@@ -147,17 +151,7 @@ class StreamingDiff {
     std::optional<TraceEvent> a, b;
   };
 
-  StreamingDiff(TraceReader& a, TraceReader& b) : a_(a), b_(b) {
-    // B's lines are keyed by A's line table (paths beyond it are appended).
-    std::unordered_map<std::string, uint32_t> index;
-    paths_ = a.header().linePaths;
-    for (uint32_t l = 0; l < paths_.size(); ++l) index.emplace(paths_[l], l);
-    for (const std::string& p : b.header().linePaths) {
-      auto [it, fresh] = index.emplace(p, static_cast<uint32_t>(paths_.size()));
-      if (fresh) paths_.push_back(p);
-      fromB_.push_back(it->second);
-    }
-  }
+  StreamingDiff(TraceReader& a, TraceReader& b) : a_(a), b_(b) { learn(); }
 
   bool run() {
     Side sa{a_, {}, 0}, sb{b_, {}, 0};
@@ -210,6 +204,20 @@ class StreamingDiff {
   static uint64_t key(uint32_t line, bool output) { return (static_cast<uint64_t>(line) << 1) | output; }
   std::string name(uint64_t k) const { return paths_[k >> 1] + ((k & 1) ? "'" : ""); }
 
+  // Lines are keyed by A's line table, B's by path (paths A lacks are
+  // appended), as either trace adds lines (an unbounded box's iterations).
+  void learn() {
+    const auto& pathsA = a_.header().linePaths;
+    for (size_t l = fromA_.size(); l < pathsA.size(); ++l) fromA_.push_back(lineOf(pathsA[l]));
+    const auto& pathsB = b_.header().linePaths;
+    for (size_t l = fromB_.size(); l < pathsB.size(); ++l) fromB_.push_back(lineOf(pathsB[l]));
+  }
+  uint32_t lineOf(const std::string& path) {
+    auto [it, fresh] = index_.emplace(path, static_cast<uint32_t>(paths_.size()));
+    if (fresh) paths_.push_back(path);
+    return it->second;
+  }
+
   bool fill(Side& s) {
     while (s.at >= s.chunk.size()) {
       s.at = 0;
@@ -217,6 +225,7 @@ class StreamingDiff {
         s.chunk.clear();
         return s.reader.ok();
       }
+      learn();
     }
     return true;
   }
@@ -227,7 +236,7 @@ class StreamingDiff {
       if (s.at >= s.chunk.size() || s.chunk[s.at].time != t) return true;
       TraceEvent& e = s.chunk[s.at++];
       ++events_;
-      uint32_t line = isB ? fromB_[e.line] : e.line;
+      uint32_t line = isB ? fromB_[e.line] : fromA_[e.line];
       out.emplace(key(line, e.output), std::move(e));
     }
   }
@@ -238,7 +247,8 @@ class StreamingDiff {
 
   TraceReader &a_, &b_;
   std::vector<std::string> paths_;
-  std::vector<uint32_t> fromB_;
+  std::vector<uint32_t> fromA_, fromB_;
+  std::unordered_map<std::string, uint32_t> index_;
   std::map<uint64_t, TraceEvent> pendingA_, pendingB_;
   std::vector<Difference> differences_;
   uint64_t events_ = 0;
@@ -287,12 +297,8 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
     return report(diags, kExitBadInput);
   }
   if (model->graph.unbounded) {
-    // The iterations of the unbounded box that the run began, as one graph:
-    // the trace's lines after the graph's are iterations 3, 4, ...
-    uint64_t traced = forward->header.linePaths.size(), own = model->graph.lines.size();
-    LoadOptions unrolled{o.defines, {}};
-    unrolled.elab.unrollIterations =
-        UnboundedBox::kWindow + (traced > own ? (traced - own) / model->graph.unbounded->general().lines : 0);
+    LoadOptions unrolled{o.defines, {}};  // the iterations the run began, as one graph
+    unrolled.elab.unrollIterations = tracedIterations(*forward, model->graph);
     model = loadModelFile(o.model, catalog, unrolled, diags);
     if (!model) return report(diags, kExitBadInput);
   }

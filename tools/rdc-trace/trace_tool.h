@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ir/components/catalog.h"
@@ -39,11 +40,13 @@ int exportTrace(const std::string& trace, const std::string& format, const std::
 // paths (the trace fuzz harness drives each on bytes). Readers check what
 // they read (see Trace); these trust it and never index past it.
 
-/// show's listing: the events in [from, to] on lines `shown` (per line; empty:
-/// all), with `where` (per line; empty: none) as their source; false if the
-/// reader fails midway.
-bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const std::vector<bool>& shown,
-                const std::vector<std::string>& where, std::ostream& out);
+/// show's listing: the events in [from, to] on the lines whose path matches
+/// `lineGlob` (empty: all), with their source from `where` (by path; null:
+/// none; a later iteration of an unbounded box has the general one's);
+/// false if the reader fails midway. Lines a trace adds as it goes (an
+/// unbounded box's iterations) are matched as they come.
+bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const std::string& lineGlob,
+                const std::unordered_map<std::string, std::string>* where, std::ostream& out);
 /// diff's report on two readers: kExitOk when they agree, kExitNo when they
 /// differ, kExitBadInput when either fails midway.
 int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out);
