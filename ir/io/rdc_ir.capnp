@@ -8,7 +8,7 @@ using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("rdc::schema");
 
 const irMagic :UInt64 = 0x5244434952303031;  # "RDCIR001"
-const irVersion :UInt32 = 2;  # 2: instance paths, arguments and positions as shared tables
+const irVersion :UInt32 = 3;  # 2: instance paths, arguments and positions as shared tables; 3: arrival times, unbounded boxes
 
 struct IrFile {
   magic @0 :UInt64;        # always irMagic

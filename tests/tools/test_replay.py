@@ -18,7 +18,11 @@ FAULTS = {
     "bracha": [["--byzantine", "node[0]"], ["--crash", "node[3]@4ms"]],
     "rb-over-cb": [["--byzantine", "node[0]"]],
     "tendermint": [["--byzantine", "node[1]"]],
+    "rb-stream": [["--byzantine", "node[0]"], ["--crash", "node[3]@4ms"]],
 }
+# Models with an unbounded `for`: not run split (projections of them are
+# not supported yet), and cut at 30ms of their stream.
+UNBOUNDED = {"rb-stream": ["--until", "30ms"]}
 
 
 def name_of(model):
@@ -36,12 +40,16 @@ class Replay(unittest.TestCase):
     def check_replays(self, d, model, args):
         """Records a run with `args`, then replays it whole and split."""
         whole, again, split = (os.path.join(d, x) for x in ("whole.trace", "again.trace", "split.trace"))
+        unbounded = name_of(model) in UNBOUNDED
+        args = [*args, *UNBOUNDED.get(name_of(model), [])]
         code, out, err = run([RUN, model, *args, "--trace", whole])
         self.assertIn(code, (0, 1), err)
         code, replayed_out, err = run([RUN, model, "--replay", whole, "--trace", again])
         self.assertIn(code, (0, 1), err)
         self.assertEqual(out, replayed_out)
         self.assertEqual(read_bytes(whole), read_bytes(again), "the whole replay differs from its trace")
+        if unbounded:
+            return
         code, split_out, err = run([RUN, model, "--split", "--replay", whole, "--trace", split])
         self.assertIn(code, (0, 1), err)
         self.assertEqual(outputs(out), outputs(split_out))

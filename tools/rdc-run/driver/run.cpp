@@ -86,6 +86,8 @@ bool Runner::flagScenario(Scenario& scenario) {
     auto t = parseDuration(options_.until, &error);
     if (!t) return usage("--until: " + error);
     scenario.until = *t;
+  } else if (graph_.unbounded) {
+    scenario.until = kDefaultUnboundedUntil;
   }
   return true;
 }

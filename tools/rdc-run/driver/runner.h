@@ -24,6 +24,9 @@
 
 namespace rdc::run {
 
+// A run of a model with an unbounded `for` (whose streams never end)
+// without --until ends at this virtual time.
+constexpr int64_t kDefaultUnboundedUntil = 100'000'000;
 // A TCP run without --until ends at most this long after it starts.
 constexpr int64_t kDefaultNodeUntil = 10'000'000'000;
 // The nodes of a cluster start this long after they are launched (so that
