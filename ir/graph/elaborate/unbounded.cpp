@@ -88,10 +88,11 @@ class UseCheck {
   }
 
   // The first index is the variable itself, and the others do not use it.
-  bool namedByIteration(const std::vector<SourceExpr>& indices, Pos pos, const std::string& what) {
+  bool namedByIteration(const std::vector<SourceExpr>& indices, Pos pos, const std::string& kind,
+                        const std::string& name) {
     if (indices.empty() || indexForm(indices[0], var_) != IndexForm::Same) {
-      return refuse(pos, what + " inside an unbounded `for` needs `" + var_ + "` as its first index (`" + what +
-                             "[" + var_ + "]...`), to be one per iteration");
+      return refuse(pos, kind + " '" + name + "' inside an unbounded `for` needs `" + var_ +
+                             "` as its first index (`" + name + "[" + var_ + "]...`), to be one per iteration");
     }
     for (size_t k = 1; k < indices.size(); ++k) {
       if (!free(indices[k], "an index after the first")) return false;
@@ -100,7 +101,7 @@ class UseCheck {
   }
 
   void instance(const Item& item) {
-    namedByIteration(item.indices, item.pos, "instance '" + item.name + "'");
+    namedByIteration(item.indices, item.pos, "instance", item.name);
     for (const SourceExpr& a : item.args) free(a, "a component argument");
     if (item.domain) {
       for (const SourceExpr& e : item.domain->indices) free(e, "a domain");
@@ -128,8 +129,7 @@ class UseCheck {
           if (i.star) return refuse(t.pos, "an extrinsic name inside an unbounded `for` cannot use `*`");
           indices.push_back(i.expr);
         }
-        const char* kind = t.kind == Term::Kind::Input ? "input '" : "output '";
-        return namedByIteration(indices, t.pos, kind + t.name + "'");
+        return namedByIteration(indices, t.pos, t.kind == Term::Kind::Input ? "input" : "output", t.name);
       }
       case Term::Kind::Wire:
         for (const IndexTerm& i : t.indices) {

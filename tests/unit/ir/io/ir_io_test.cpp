@@ -40,6 +40,22 @@ void expectSameGraph(const Graph& a, const Graph& b) {
   EXPECT_EQ(a.params, b.params);
   ASSERT_EQ(a.outputs.size(), b.outputs.size());
   for (size_t i = 0; i < a.outputs.size(); ++i) EXPECT_EQ(a.outputs[i].name, b.outputs[i].name);
+  ASSERT_EQ(a.inputs.size(), b.inputs.size());
+  for (size_t i = 0; i < a.inputs.size(); ++i) EXPECT_EQ(a.inputs[i].arrival, b.inputs[i].arrival);
+  ASSERT_EQ(a.unbounded.has_value(), b.unbounded.has_value());
+  if (!a.unbounded) return;
+  EXPECT_EQ(a.unbounded->var, b.unbounded->var);
+  EXPECT_EQ(a.unbounded->openPorts, b.unbounded->openPorts);
+  for (size_t k = 0; k < a.unbounded->window.size(); ++k) {
+    EXPECT_EQ(a.unbounded->window[k].line, b.unbounded->window[k].line);
+    EXPECT_EQ(a.unbounded->window[k].outputs, b.unbounded->window[k].outputs);
+  }
+  ASSERT_EQ(a.unbounded->streams.size(), b.unbounded->streams.size());
+  for (size_t k = 0; k < a.unbounded->streams.size(); ++k) {
+    EXPECT_EQ(a.unbounded->streams[k].value, b.unbounded->streams[k].value);
+    EXPECT_EQ(a.unbounded->streams[k].arrival, b.unbounded->streams[k].arrival);
+    EXPECT_EQ(a.unbounded->streams[k].env, b.unbounded->streams[k].env);
+  }
 }
 
 class IrRoundTrip : public ::testing::TestWithParam<const char*> {};
@@ -67,7 +83,7 @@ TEST_P(IrRoundTrip, YamlToIrAndBackGivesTheSameGraph) {
   EXPECT_EQ(diags.files()[back->graph.outputs[0].pos.file], "test.rdc.yaml");
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, IrRoundTrip, ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint"));
+INSTANTIATE_TEST_SUITE_P(Examples, IrRoundTrip, ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint", "rb-stream"));
 
 TEST(IrRead, EveryTruncationIsRejected) {
   auto b = test::build(test::readFile(RDC_SOURCE_DIR "/examples/basics/basics.rdc.yaml"));

@@ -312,6 +312,99 @@ TEST(Workspace, ARunIsTheSameAfterAnyOtherRun) {
   }
 }
 
+// Events by number and each retired iteration's outputs, as text.
+class IterationListing final : public EventSink, public IterationSink {
+ public:
+  void record(const LineEvent& e) override {
+    text += std::to_string(e.line) + (e.output ? "' " : " ") + e.value->str() + " @" + std::to_string(e.time) + "\n";
+  }
+  void retired(const RetiredIteration& it) override {
+    order.push_back(it.k);
+    text += "iteration " + std::to_string(it.k) + (it.complete ? "" : " cut off") + ":";
+    for (const OutputValue& o : it.outputs) text += o.available ? " " + o.value.str() + "@" + std::to_string(o.time) : " -";
+    text += "\n";
+  }
+  std::string text;
+  std::vector<int64_t> order;
+};
+
+RunConfig unboundedConfig(const Graph& g, uint64_t seed, IterationListing& listing, int64_t until) {
+  RunConfig c;
+  c.seed = seed;
+  c.inputs.assign(g.inputs.size(), std::nullopt);
+  c.crashAt.assign(g.domains.size(), INT64_MAX);
+  c.byzantine.assign(g.domains.size(), false);
+  Latency uniform;
+  uniform.kind = Latency::Kind::Uniform;
+  uniform.a = 1'000'000;
+  uniform.b = 10'000'000;
+  c.linkLatency.assign(g.instances.size(), uniform);
+  c.sink = &listing;
+  c.iterations = &listing;
+  c.until = until;
+  return c;
+}
+
+// The unbounded box's iterations run in recycled slots: a run is the same
+// whichever slots it gets and whatever ran in them before, iterations
+// retire in the order of k, and far fewer are live at once than begin.
+TEST(Unbounded, RecycledSlotsRunAsFreshOnes) {
+  auto b = test::build(test::readFile(RDC_SOURCE_DIR "/examples/rb-stream/rb-stream.rdc.yaml"));
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  Catalog catalog = Catalog::standard();
+  auto listing = [&](Simulator& sim, uint64_t seed, bool byzantine, RunResult* result = nullptr) {
+    IterationListing l;
+    RunConfig c = unboundedConfig(g, seed, l, 200'000'000);
+    c.byzantine[0] = byzantine;
+    RunResult r = sim.run(c);
+    for (size_t k = 0; k < l.order.size(); ++k) EXPECT_EQ(l.order[k], static_cast<int64_t>(k));
+    if (result) *result = r;
+    return l.text;
+  };
+  Simulator reused(g, catalog);
+  for (auto [seed, byzantine] : {std::pair{3, false}, {4, true}, {3, false}, {5, false}, {4, true}}) {
+    Simulator fresh(g, catalog);
+    RunResult r;
+    std::string expected = listing(fresh, seed, byzantine, &r);
+    EXPECT_EQ(r.iterations, 2001u);
+    EXPECT_LT(r.peakLiveIterations, r.iterations / 4);
+    EXPECT_EQ(listing(reused, seed, byzantine), expected) << "seed " << seed;
+  }
+}
+
+// Iterations begin when the one before passes them a value: a chain of
+// 1ms delays carries 7 from iteration to iteration, and each one's
+// constant is available when it begins.
+TEST(Unbounded, ACrossingValueBeginsTheNextIteration) {
+  auto b = test::build(R"(rdc: 1
+system:
+  body:
+    - Inc<0> start:
+        x: input s = 7 -> chain[0]
+    - for: k in 0..
+      body:
+        - Delay d[k]:
+            d: const 1ms -> drop
+            v: chain[k] -> c[k]
+        - Def copy[k]:
+            x: c[k] -> chain[k + 1]
+            y: choose -> output y[k]
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  Catalog catalog = Catalog::standard();
+  Simulator sim(b.loaded->graph, catalog);
+  IterationListing l;
+  RunResult r = sim.run(unboundedConfig(b.loaded->graph, 0, l, 5'500'000));
+  EXPECT_EQ(r.iterations, 6u);  // iteration 5 begins at 5ms and is cut off
+  for (int64_t k = 0; k < 5; ++k) {
+    EXPECT_NE(l.text.find("iteration " + std::to_string(k) + ": 7@" + std::to_string((k + 1) * 1'000'000) + "\n"),
+              std::string::npos)
+        << l.text;
+  }
+  EXPECT_NE(l.text.find("iteration 5 cut off: -"), std::string::npos) << l.text;
+}
+
 TEST(Rng, IsTheSameEverywhere) {
   // A pinned output: any change here changes every trace ever recorded.
   EXPECT_EQ(Rng(42).next(), 1546998764402558742ull);

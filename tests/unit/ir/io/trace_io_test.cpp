@@ -1,0 +1,88 @@
+// Traces that add lines as the run goes (an unbounded box's iterations):
+// the reader extends the line table, and refuses added lines that do not
+// continue it or repeat a path.
+#include "ir/io/trace_io.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace rdc {
+namespace {
+
+// Writes a trace with TraceWriter into a temporary file and returns its bytes.
+template <typename Write>
+std::string traceBytes(Write write) {
+  char path[] = "/tmp/rdc-trace-test-XXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  close(fd);
+  {
+    DiagnosticSink diags;
+    auto writer = TraceWriter::open(path, diags);
+    EXPECT_TRUE(writer) << diags.formatText();
+    TraceHeader h;
+    h.until = 1000;
+    h.linePaths = {"a.x", "a.y"};
+    h.domains = {"main"};
+    h.lineDomains = {0, 0};
+    writer->header(h);
+    write(*writer);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  unlink(path);
+  return bytes.str();
+}
+
+TEST(TraceLines, AddedLinesExtendTheTable) {
+  std::string bytes = traceBytes([](TraceWriter& w) {
+    w.event(1, false, 5, How::Input, Value::integer(1));
+    w.lines(2, {"b[3].x", "b[3].y"}, {0, 0});
+    w.event(3, true, 7, How::Computed, Value::integer(2));
+    w.finish(2, 9);
+  });
+  DiagnosticSink diags;
+  auto trace = readTrace(bytes, "t.trace", diags);
+  ASSERT_TRUE(trace) << diags.formatText();
+  ASSERT_EQ(trace->header.linePaths.size(), 4u);
+  EXPECT_EQ(trace->header.linePaths[3], "b[3].y");
+  EXPECT_EQ(trace->header.lineDomains.size(), 4u);
+  ASSERT_EQ(trace->events.size(), 2u);
+  EXPECT_EQ(trace->events[1].line, 3u);
+}
+
+TEST(TraceLines, MalformedAddedLinesAreRefused) {
+  struct Case {
+    const char* what;
+    std::function<void(TraceWriter&)> write;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"lines that skip some", [](TraceWriter& w) { w.lines(3, {"b.x"}, {0}); }, "do not continue"},
+      {"a path already in the table", [](TraceWriter& w) { w.lines(2, {"a.x"}, {0}); }, "two lines of one path"},
+      {"a domain out of range", [](TraceWriter& w) { w.lines(2, {"b.x"}, {4}); }, "domain"},
+      {"domains that do not match", [](TraceWriter& w) { w.lines(2, {"b.x", "b.y"}, {0}); }, "domains"},
+      {"an event before its line is added",
+       [](TraceWriter& w) {
+         w.event(2, false, 1, How::Input, Value::integer(1));
+         w.lines(2, {"b.x"}, {0});
+       },
+       "unknown line"},
+  };
+  for (const Case& c : cases) {
+    std::string bytes = traceBytes([&](TraceWriter& w) {
+      c.write(w);
+      w.finish(0, 9);
+    });
+    DiagnosticSink diags;
+    EXPECT_FALSE(readTrace(bytes, "t.trace", diags)) << c.what;
+    EXPECT_NE(diags.formatText().find(c.says), std::string::npos) << c.what << ": " << diags.formatText();
+  }
+}
+
+}  // namespace
+}  // namespace rdc
