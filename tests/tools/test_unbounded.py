@@ -1,0 +1,171 @@
+"""Models with an unbounded `for` driven as a user would: the stream of
+broadcasts (examples/rb-stream) over many seeds with faults, its checks per
+iteration, byte-identical traces across processes, replay, inversion, the
+live-iteration limit, and the tools that refuse such a model for now."""
+import json
+import os
+import re
+import unittest
+
+from rdctest import TempDir, example, read_bytes, run, tool
+
+RUN, TRACE, LINT, DOT, PROJECT = (tool(t) for t in ("rdc-run", "rdc-trace", "rdc-lint", "rdc-dot", "rdc-project"))
+STREAM = example("rb-stream")
+LATENCY = ["--latency", "uniform:1ms..10ms"]
+SUMMARY = re.compile(rb"iterations: (\d+) \(at most (\d+) live\), (\d+) cut off")
+
+
+def summary(out):
+    m = SUMMARY.search(out)
+    assert m, out[-500:]
+    return tuple(int(x) for x in m.groups())
+
+
+def write(d, name, text):
+    path = os.path.join(d, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+class Stream(unittest.TestCase):
+    def test_every_broadcast_keeps_its_checks_under_faults(self):
+        for faults in ([], ["--byzantine", "node[0]"], ["--byzantine", "node[3]"], ["--crash", "node[2]@20ms"]):
+            with self.subTest(faults=faults):
+                code, out, err = run([RUN, STREAM, *LATENCY, "--until", "60ms", "--seeds", "0..39", *faults])
+                self.assertEqual(code, 0, out.decode() + err)
+                self.assertIn(b"40 seeds: 40 passed", out)
+
+    def test_a_broken_variant_fails_at_a_named_broadcast_and_reproduces(self):
+        code, out, err = run([RUN, STREAM, "-D", "f=2", *LATENCY, "--until", "50ms", "--byzantine", "node[0]",
+                              "--seeds", "0..4"])
+        self.assertEqual(code, 1, err)
+        m = re.search(rb"agreement: false for k = (\d+), i = \d+, j = \d+", out)
+        self.assertTrue(m, out)
+        repro = re.search(rb"reproduce: (.*)", out)[1].decode()
+        code, single, err = run(repro.split() if "'" not in repro else ["sh", "-c", repro])
+        self.assertEqual(code, 1, err)
+        self.assertIn(b"check agreement: fail (false for k = ", single)
+
+    def test_memory_follows_the_live_broadcasts(self):
+        code, out, err = run([RUN, STREAM, *LATENCY, "--until", "500ms", "--outputs", "summary"])
+        self.assertEqual(code, 0, err)
+        begun, live, cut = summary(out)
+        self.assertEqual(begun, 5001)  # one every 100us, from 0 to 500ms
+        self.assertLess(live, 1000)
+        self.assertLess(cut, live + 1)
+        self.assertNotIn(b"dlvr[", out)  # a summary lists nothing
+
+    def test_the_report_lists_each_iteration_in_order(self):
+        code, out, err = run([RUN, STREAM, *LATENCY, "--until", "40ms", "--seed", "2"])
+        self.assertEqual(code, 0, err)
+        ks = [int(k) for k in re.findall(rb"^bc\[(\d+)\] = ", out, re.M)]
+        self.assertEqual(ks, list(range(401)))
+        self.assertRegex(out, rb"dlvr\[12\]\[3\] = 12 @ ")
+        code, js, err = run([RUN, STREAM, *LATENCY, "--until", "40ms", "--seed", "2", "--json"])
+        doc = json.loads(js)
+        self.assertEqual(doc["iterations"]["begun"], 401)
+        self.assertEqual(doc["outputs"]["dlvr[12][3]"]["value"], "12")
+        self.assertTrue(all(doc["checks"][c]["pass"] for c in ("agreement", "validity", "totality")))
+
+    def test_a_run_without_until_stops_at_100ms(self):
+        code, out, err = run([RUN, STREAM, *LATENCY, "--outputs", "summary"])
+        self.assertEqual(code, 0, err)
+        self.assertEqual(summary(out)[0], 1001)
+
+
+class Traces(unittest.TestCase):
+    def test_traces_are_identical_across_processes_and_replay_byte_for_byte(self):
+        with TempDir() as d:
+            a, b, again = (os.path.join(d, x) for x in ("a.trace", "b.trace", "again.trace"))
+            args = [RUN, STREAM, *LATENCY, "--until", "40ms", "--seed", "9", "--byzantine", "node[1]"]
+            code, out, err = run([*args, "--trace", a])
+            self.assertEqual(code, 0, err)
+            run([*args, "--trace", b])
+            self.assertEqual(read_bytes(a), read_bytes(b))
+            code, replayed, err = run([RUN, STREAM, "--replay", a, "--trace", again])
+            self.assertEqual(code, 0, err)
+            self.assertEqual(out, replayed)
+            self.assertEqual(read_bytes(a), read_bytes(again))
+
+    def test_the_trace_names_later_iterations_and_inverts(self):
+        with TempDir() as d:
+            t = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, STREAM, *LATENCY, "--until", "30ms", "--seed", "4", "--trace", t])
+            self.assertEqual(code, 0, err)
+            begun = summary(out)[0]
+            code, shown, err = run([TRACE, "show", t, "--line", "rb[250].send.def[0].x"])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"25ms\trb[250].send.def[0].x\t250\tinput", shown)
+            code, jsonl, err = run([TRACE, "export", t, "--format", "jsonl"])
+            self.assertEqual(code, 0, err)
+            lines = [json.loads(x) for x in jsonl.splitlines()]
+            self.assertTrue(any(e.get("line", "").startswith("rb[299].") for e in lines))
+            code, inverted, err = run([TRACE, "invert", STREAM, t])
+            self.assertEqual(code, 0, err)
+            # Every broadcast's value comes back from its deliveries and messages.
+            self.assertIn(f"{begun} extrinsic inputs recovered".encode(), inverted)
+
+    def test_a_line_of_any_iteration_can_be_forced(self):
+        with TempDir() as d:
+            t = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, STREAM, *LATENCY, "--until", "30ms", "--force", "rb[57].send.link[1].rcv=99",
+                                  "--trace", t])
+            self.assertIn(code, (0, 1), err)
+            code, shown, err = run([TRACE, "show", t, "--line", "rb[57].send.link[1].rcv"])
+            self.assertRegex(shown, rb"rb\[57\]\.send\.link\[1\]\.rcv\t99\tforced")
+
+
+class Limits(unittest.TestCase):
+    CHAIN = """rdc: 1
+system:
+  body:
+    - Inc<0> start:
+        x: input s as Int -> chain[0]
+    - for: k in 0..
+      body:
+        - Sum s[k]:
+            x: chain[k] -> chain[k + 1]
+            y: input y[k] = k at k * 1ms -> output y[k]
+"""
+
+    def test_a_box_that_outruns_itself_hits_the_live_limit(self):
+        # Each iteration passes its x on at once but waits for its own y: the
+        # model asks for every iteration at time 0.
+        with TempDir() as d:
+            code, out, err = run([RUN, write(d, "chain.rdc.yaml", self.CHAIN), "--max-live", "50", "--until", "10ms"])
+            self.assertEqual(code, 1, err)
+            self.assertIn(b"failure: the unbounded `for: k in 0..` (line 6) has 50 live iterations at 0ns, the limit "
+                          b"(--max-live)", out)
+
+    def test_decreasing_arrivals_are_a_failure(self):
+        with TempDir() as d:
+            model = write(d, "back.rdc.yaml", self.CHAIN.replace("at k * 1ms", "at 5ms - k * 1ms"))
+            code, out, err = run([RUN, model, "--until", "10ms"])
+            self.assertEqual(code, 1, err)
+            self.assertIn(b"a stream's arrival times must be Durations that never decrease", out)
+
+
+class Tools(unittest.TestCase):
+    def test_lint_counts_the_window(self):
+        code, out, err = run([LINT, STREAM, "--stats", "-o", os.devnull])
+        self.assertEqual(code, 0, err)
+        code, bracha, err = run([LINT, example("bracha"), "--stats", "-o", os.devnull])
+        lines = int(re.search(rb"scalar lines: (\d+)", out)[1])
+        one = int(re.search(rb"scalar lines: (\d+)", bracha)[1])
+        self.assertEqual(lines, 3 * one)  # three iterations of the same RB as Bracha's
+
+    def test_dot_draws_the_box_once_and_graphviz_reads_it(self):
+        code, out, err = run([DOT, STREAM])
+        self.assertEqual(code, 0, err)
+        self.assertIn("for k in 0..∞".encode(), out)
+        code, svg, err = run(["dot", "-Tsvg"], stdin=out)
+        self.assertEqual(code, 0, err)
+
+    def test_projections_and_tcp_refuse_it_for_now(self):
+        code, _, err = run([PROJECT, STREAM, "--all", "-O", os.devnull])
+        self.assertEqual(code, 2)
+        self.assertIn("[unbounded-box]", err)
+        code, _, err = run([RUN, STREAM, "--split"])
+        self.assertEqual(code, 2)
+        self.assertIn("[unbounded-box]", err)
