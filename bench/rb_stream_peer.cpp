@@ -69,8 +69,13 @@ struct Sim {
   bool ok = true;  // agreement and validity so far
 
   Sim(uint32_t n_, uint64_t seed, uint64_t lo_, uint64_t hi_)
-      : n(n_), f((n_ - 1) / 3), words((n_ + 63) / 64), lo(lo_), hi(hi_),
-        total(uint64_t(n_) * (1 + 2 * uint64_t(n_))), rng(seed) {}
+      : n(n_),
+        f((n_ - 1) / 3),
+        words((n_ + 63) / 64),
+        lo(lo_),
+        hi(hi_),
+        total(uint64_t(n_) * (1 + 2 * uint64_t(n_))),
+        rng(seed) {}
 
   uint64_t delay() { return lo == hi ? lo : lo + rng() % (hi - lo + 1); }
   void bcast(uint64_t now, uint64_t k, uint32_t from, Kind kind, int64_t v) {
@@ -100,14 +105,21 @@ struct Sim {
     for (auto& nd : b.nodes) ok = ok && nd.delivered && nd.delivered_value == int64_t(k);
     b = Bcast{};  // releases the vectors
     --live;
-    while (!window.empty() && !window.front().live) { window.pop_front(); ++base; }
+    while (!window.empty() && !window.front().live) {
+      window.pop_front();
+      ++base;
+    }
   }
 
   void run(uint64_t K, uint64_t spacing) {
     uint64_t next = 0;  // next broadcast to make
     for (;;) {
       // A broadcast due no later than the next message is made first.
-      if (next < K && (q.empty() || next * spacing <= q.top().time)) { start(next * spacing, next); ++next; continue; }
+      if (next < K && (q.empty() || next * spacing <= q.top().time)) {
+        start(next * spacing, next);
+        ++next;
+        continue;
+      }
       if (q.empty()) break;
       Msg m = q.top();
       q.pop();
@@ -116,16 +128,25 @@ struct Sim {
       Node& nd = b.nodes[m.to];
       switch (m.kind) {
         case SEND:
-          if (!nd.echoed) { nd.echoed = true; bcast(m.time, m.k, m.to, ECHO, m.value); }
+          if (!nd.echoed) {
+            nd.echoed = true;
+            bcast(m.time, m.k, m.to, ECHO, m.value);
+          }
           break;
         case ECHO:
           if (!mark(b.echo_from, m.to, m.from)) break;
-          if (++nd.echo_count_v >= n - f && !nd.readied) { nd.readied = true; bcast(m.time, m.k, m.to, READY, m.value); }
+          if (++nd.echo_count_v >= n - f && !nd.readied) {
+            nd.readied = true;
+            bcast(m.time, m.k, m.to, READY, m.value);
+          }
           break;
         case READY:
           if (!mark(b.ready_from, m.to, m.from)) break;
           ++nd.ready_count_v;
-          if (nd.ready_count_v >= f + 1 && !nd.readied) { nd.readied = true; bcast(m.time, m.k, m.to, READY, m.value); }
+          if (nd.ready_count_v >= f + 1 && !nd.readied) {
+            nd.readied = true;
+            bcast(m.time, m.k, m.to, READY, m.value);
+          }
           if (nd.ready_count_v >= n - f && !nd.delivered) {
             nd.delivered = true;
             nd.delivered_value = m.value;
@@ -151,7 +172,10 @@ int main(int argc, char** argv) {
   uint64_t lo = (argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 1000) * 1000;
   uint64_t hi = (argc > 5 ? std::strtoull(argv[5], nullptr, 10) : 10000) * 1000;
   uint64_t seed = argc > 6 ? std::strtoull(argv[6], nullptr, 10) : 1;
-  if (n < 1 || lo > hi) { std::fprintf(stderr, "%s: need N >= 1 and latency_lo <= latency_hi\n", argv[0]); return 2; }
+  if (n < 1 || lo > hi) {
+    std::fprintf(stderr, "%s: need N >= 1 and latency_lo <= latency_hi\n", argv[0]);
+    return 2;
+  }
   auto t0 = std::chrono::steady_clock::now();
   Sim sim(n, seed, lo, hi);
   sim.run(K, spacing);

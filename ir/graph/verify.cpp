@@ -323,7 +323,8 @@ class GraphVerifier {
       if (e.kind != Endpoint::Kind::Wire) return {9, 0};
       for (int d = -1; d <= 1; ++d) {
         int j = static_cast<int>(k) + d;
-        if (j >= 0 && j < 3 && w[static_cast<size_t>(j)].hasLine(e.ref)) return {d, e.ref - w[static_cast<size_t>(j)].line};
+        if (j >= 0 && j < 3 && w[static_cast<size_t>(j)].hasLine(e.ref))
+          return {d, e.ref - w[static_cast<size_t>(j)].line};
       }
       throw Fault{"unbounded box: line " + std::to_string(e.ref) + " is wired into iteration " + std::to_string(k) +
                   " from outside its neighbours"};

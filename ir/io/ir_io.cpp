@@ -354,8 +354,8 @@ class IrReader {
     if (r.getWindow().size() != box.window.size()) throw Malformed{"an unbounded box's window is not 3 iterations"};
     for (size_t k = 0; k < box.window.size(); ++k) {
       auto w = r.getWindow()[static_cast<unsigned>(k)];
-      box.window[k] = {w.getLine(),  w.getLines(),  w.getInstance(), w.getInstances(), w.getNode(),
-                       w.getNodes(), w.getInput(),  w.getInputs(),   w.getOutput(),    w.getOutputs()};
+      box.window[k] = {w.getLine(),  w.getLines(), w.getInstance(), w.getInstances(), w.getNode(),
+                       w.getNodes(), w.getInput(), w.getInputs(),   w.getOutput(),    w.getOutputs()};
     }
     for (auto x : r.getStreams()) {
       StreamInput stream{x.getInput(), x.getValue().cStr(), x.getArrival().cStr(), {}};
@@ -447,8 +447,8 @@ class IrReader {
     }
     for (bool input : {true, false}) {
       for (auto x : input ? r.getInputs() : r.getOutputs()) {
-        Extrinsic e{x.getName().cStr(), x.getLine(), pos(x.getPos()), std::nullopt, 0, x.getGateway().cStr(),
-                    x.getPeer().cStr()};
+        Extrinsic e{x.getName().cStr(),    x.getLine(),       pos(x.getPos()), std::nullopt, 0,
+                    x.getGateway().cStr(), x.getPeer().cStr()};
         if (x.getHasDefault()) {
           ExprError error;
           e.defaultValue = parseValue(x.getDefault().cStr(), &error);

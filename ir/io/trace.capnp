@@ -45,6 +45,7 @@ struct TraceHeader {
   linkLatency @14 :List(NamedText);  # per-link overrides: path glob -> model
   domains @15 :List(Text);     # node[0], ...
   lineDomains @16 :List(UInt32);  # per line (parallel to linePaths): index into domains
+  iterations @17 :UInt64 = 0xffffffffffffffff;  # iterations of the unbounded box that could begin (all)
 }
 
 struct NamedText {

@@ -32,6 +32,7 @@ struct TraceHeader {
   NamedTexts inputs;  ///< input name -> value
   NamedTexts forces;  ///< line path -> value
   int64_t until = INT64_MAX;
+  uint64_t iterations = UINT64_MAX;    ///< iterations of the unbounded box the run could begin (UINT64_MAX: all)
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
   std::vector<std::string> domains;
   std::vector<uint32_t> lineDomains;  ///< per line: index into domains

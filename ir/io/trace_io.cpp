@@ -207,6 +207,7 @@ void TraceWriter::header(const TraceHeader& h) {
   putNamed(b.initInputs(h.inputs.size()), h.inputs);
   putNamed(b.initForces(h.forces.size()), h.forces);
   b.setUntil(h.until);
+  b.setIterations(h.iterations);
   auto paths = b.initLinePaths(h.linePaths.size());
   for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
   auto domains = b.initDomains(h.domains.size());
@@ -332,6 +333,7 @@ bool TraceReader::readHeader() {
     th.inputs = getNamed(h.getInputs());
     th.forces = getNamed(h.getForces());
     th.until = h.getUntil();
+    th.iterations = h.getIterations();
     if (th.until < 0) return fail("a negative `until`");
     for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));
     for (auto d : h.getDomains()) th.domains.push_back(cleanText(d, "domain name"));
@@ -355,7 +357,8 @@ bool TraceReader::moreLines(schema::LineTable::Reader table) {
   TraceHeader& h = header_;
   if (sawFooter_) return fail("lines after the footer");
   if (table.getFirst() != h.linePaths.size()) return fail("added lines do not continue the line table");
-  if (table.getPaths().size() > kMaxLines - h.linePaths.size()) return fail("more than " + std::to_string(kMaxLines) + " lines");
+  if (table.getPaths().size() > kMaxLines - h.linePaths.size())
+    return fail("more than " + std::to_string(kMaxLines) + " lines");
   if (table.getDomains().size() != table.getPaths().size() || h.lineDomains.size() != h.linePaths.size())
     return fail("added lines' domains do not match them");
   if (pathSet_.empty()) pathSet_.insert(h.linePaths.begin(), h.linePaths.end());

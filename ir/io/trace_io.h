@@ -91,7 +91,8 @@ class TraceReader {
   /// Per line with events: the shape of its values so far (see fitsShape).
   std::unordered_map<uint32_t, Value> shapes_;
   std::vector<uint8_t> seenEnds_;
-  std::unordered_set<std::string> pathSet_;  // made when lines are added: every path, to keep them unique  // per line end (2 * line + output): it already carried a value
+  std::unordered_set<std::string> pathSet_;  // made when lines are added: every path, to keep them unique  // per line
+                                             // end (2 * line + output): it already carried a value
 };
 
 /// Reads a whole trace. Truncated, corrupt or foreign bytes give an error

@@ -36,7 +36,8 @@ bool onModelLines(Trace& trace, const Graph& graph, const Catalog& catalog, Diag
 
 uint64_t tracedIterations(const Trace& trace, const Graph& window) {
   uint64_t traced = trace.header.linePaths.size(), own = window.lines.size();
-  uint64_t later = traced > own ? (traced - own + window.unbounded->general().lines - 1) / window.unbounded->general().lines : 0;
+  uint64_t later =
+      traced > own ? (traced - own + window.unbounded->general().lines - 1) / window.unbounded->general().lines : 0;
   return UnboundedBox::kWindow + later;
 }
 

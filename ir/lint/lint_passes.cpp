@@ -248,7 +248,8 @@ class PropertyNames {
     if (!unbounded) {
       error(quant, "an open range `0..` ranges over the iterations of an unbounded `for`, and the model has none");
     } else if (&quant != check_.expr.get() || !isIterationCheck(quant)) {
-      error(quant, "an open range `0..` is only the domain of a check's outermost `forall k in 0..: ...` (one variable)");
+      error(quant,
+            "an open range `0..` is only the domain of a check's outermost `forall k in 0..: ...` (one variable)");
     } else if (lo.kind != Expr::Kind::Literal || lo.value.kind != Value::Kind::Int || lo.value.i != 0) {
       error(lo, "the iterations of an unbounded `for` are `0..`");
     } else {

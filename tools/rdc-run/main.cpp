@@ -29,6 +29,18 @@ int main(int argc, char** argv) {
                       ->capture_default_str();
   auto* until =
       app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)")->check(rdc::notEmpty());
+  std::string outputs = "list";
+  app.add_option("--outputs", outputs,
+                 "The unbounded box's outputs: list each one, or summary (counts only; memory stays flat)")
+      ->check(CLI::IsMember({"list", "summary"}))
+      ->capture_default_str();
+  auto* iterations =
+      app.add_option("--iterations", o.iterations,
+                     "Begin only the first N iterations of an unbounded `for`; the run ends once they are done")
+          ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX));
+  app.add_option("--max-live", o.maxLive, "Live iterations of an unbounded `for` at most (a run needing more fails)")
+      ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
+      ->capture_default_str();
   app.add_option("--trace", o.trace, "Write the run's trace here");
   // A replay takes its seed and scenario from the trace: flags that would
   // change them are refused rather than silently ignored.
@@ -42,16 +54,9 @@ int main(int argc, char** argv) {
       ->excludes(byzantine)
       ->excludes(faults)
       ->excludes(latency)
-      ->excludes(until);
+      ->excludes(until)
+      ->excludes(iterations);
   app.add_flag("--json", o.json, "Print results as JSON");
-  std::string outputs = "list";
-  app.add_option("--outputs", outputs,
-                 "The unbounded box's outputs: list each one, or summary (counts only; memory stays flat)")
-      ->check(CLI::IsMember({"list", "summary"}))
-      ->capture_default_str();
-  app.add_option("--max-live", o.maxLive, "Live iterations of an unbounded `for` at most (a run needing more fails)")
-      ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
-      ->capture_default_str();
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");
   app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);

@@ -16,9 +16,10 @@ void Elaborator::closeScope(Scope& scope) {
           break;
         }
         if (info.produced == 0 && fromNextIteration(scope, index)) {
-          diags_.error("unbounded-box", graph_.positions[info.firstUse],
-                       "wire '" + spell(key) + "' would come from a later iteration of the unbounded `for`: values " +
-                           "flow forward only (iteration k produces `x[k + 1]`, which iteration k + 1 consumes as `x[k]`)");
+          diags_.error(
+              "unbounded-box", graph_.positions[info.firstUse],
+              "wire '" + spell(key) + "' would come from a later iteration of the unbounded `for`: values " +
+                  "flow forward only (iteration k produces `x[k + 1]`, which iteration k + 1 consumes as `x[k]`)");
           break;
         }
         diags_.error("linearity", graph_.positions[info.firstUse],

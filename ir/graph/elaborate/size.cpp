@@ -170,7 +170,8 @@ class SizeCounter {
     const LoopVar& var = item.loops[k];
     auto lo = eval(var.lo, env);
     // An unbounded box is elaborated as its window of iterations.
-    int64_t window = options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
+    int64_t window =
+        options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
     auto hi = !lo ? std::nullopt : var.unbounded() ? std::optional<int64_t>(*lo + window) : eval(var.hi, env);
     if (!hi || *hi <= *lo) return {};
     uint64_t range = static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo);

@@ -36,8 +36,8 @@ IndexForm indexForm(const SourceExpr& e, const std::string& var) {
   const Expr& x = *e.expr;
   if (x.kind == Expr::Kind::Name && x.text == var) return IndexForm::Same;
   if (x.kind == Expr::Kind::Binary && x.op == Expr::Op::Add && x.kids[0]->kind == Expr::Kind::Name &&
-      x.kids[0]->text == var && x.kids[1]->kind == Expr::Kind::Literal &&
-      x.kids[1]->value.kind == Value::Kind::Int && x.kids[1]->value.i == 1) {
+      x.kids[0]->text == var && x.kids[1]->kind == Expr::Kind::Literal && x.kids[1]->value.kind == Value::Kind::Int &&
+      x.kids[1]->value.i == 1) {
     return IndexForm::Next;
   }
   return IndexForm::Other;
@@ -91,8 +91,8 @@ class UseCheck {
   bool namedByIteration(const std::vector<SourceExpr>& indices, Pos pos, const std::string& kind,
                         const std::string& name) {
     if (indices.empty() || indexForm(indices[0], var_) != IndexForm::Same) {
-      return refuse(pos, kind + " '" + name + "' inside an unbounded `for` needs `" + var_ +
-                             "` as its first index (`" + name + "[" + var_ + "]...`), to be one per iteration");
+      return refuse(pos, kind + " '" + name + "' inside an unbounded `for` needs `" + var_ + "` as its first index (`" +
+                             name + "[" + var_ + "]...`), to be one per iteration");
     }
     for (size_t k = 1; k < indices.size(); ++k) {
       if (!free(indices[k], "an index after the first")) return false;
@@ -136,8 +136,9 @@ class UseCheck {
           if (i.star) continue;
           IndexForm form = indexForm(i.expr, var_);
           if (form == IndexForm::Other) {
-            return refuse(i.expr.pos, "wire '" + t.name + "' is indexed by `" + i.expr.text + "`: inside an unbounded `for`, `" +
-                                          var_ + "` indexes a wire only as `" + var_ + "` or `" + var_ + " + 1`");
+            return refuse(i.expr.pos, "wire '" + t.name + "' is indexed by `" + i.expr.text +
+                                          "`: inside an unbounded `for`, `" + var_ + "` indexes a wire only as `" +
+                                          var_ + "` or `" + var_ + " + 1`");
           }
         }
         return true;
@@ -157,8 +158,8 @@ void Elaborator::unboundedBox(Scope& scope, const Item& item) {
   const LoopVar& var = item.loops[0];
   auto refuse = [&](Pos pos, const std::string& message) { diags_.error("unbounded-box", pos, message); };
   if (scope.node != kNone) {
-    return refuse(item.pos, "an unbounded `for` (`" + var.name + " in LO..`) may only be in the system's body, not in " +
-                                componentLabel(scope));
+    return refuse(item.pos, "an unbounded `for` (`" + var.name +
+                                " in LO..`) may only be in the system's body, not in " + componentLabel(scope));
   }
   if (item.loops.size() != 1) {
     return refuse(item.pos, "an unbounded `for` has one variable; nest a bounded `for` inside it for the others");
@@ -173,7 +174,8 @@ void Elaborator::unboundedBox(Scope& scope, const Item& item) {
   UnboundedBox& box = graph_.unbounded.emplace();
   box.var = var.name;
   box.pos = posId(item.pos);
-  int64_t iterations = options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
+  int64_t iterations =
+      options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
   lastIteration_ = static_cast<int>(iterations - 1);
   for (int64_t k = 0; k < iterations && !aborted_; ++k) {
     if (k >= UnboundedBox::kWindow) {  // unrolled beyond the window
@@ -184,9 +186,9 @@ void Elaborator::unboundedBox(Scope& scope, const Item& item) {
       continue;
     }
     IterationBlock& b = box.window[static_cast<size_t>(k)];
-    b = {static_cast<uint32_t>(graph_.lines.size()),         0, static_cast<uint32_t>(graph_.instances.size()), 0,
-         static_cast<uint32_t>(graph_.tree.size()),          0, static_cast<uint32_t>(graph_.inputs.size()),    0,
-         static_cast<uint32_t>(graph_.outputs.size()),       0};
+    b = {static_cast<uint32_t>(graph_.lines.size()),   0, static_cast<uint32_t>(graph_.instances.size()), 0,
+         static_cast<uint32_t>(graph_.tree.size()),    0, static_cast<uint32_t>(graph_.inputs.size()),    0,
+         static_cast<uint32_t>(graph_.outputs.size()), 0};
     windowIteration_ = static_cast<int>(k);
     scope.env.emplace_back(var.name, k);
     body(scope, item.body);
@@ -228,14 +230,16 @@ void Elaborator::checkWindow() {
     if (sink.kind != Endpoint::Kind::Wire) continue;
     int from = iteration(l), to = iteration(sink.ref);
     if (from == to || (from >= 0 && to == from + 1) || (from <= 0 && to <= 0)) continue;
-    std::string what = "'" + graph_.linePath(catalog_, l) + "' passes its value to '" +
-                       graph_.linePath(catalog_, sink.ref) + "'";
+    std::string what =
+        "'" + graph_.linePath(catalog_, l) + "' passes its value to '" + graph_.linePath(catalog_, sink.ref) + "'";
     diags_.error("unbounded-box", graph_.linePos(l),
-                 from >= 0 && to >= 0 ? what + ", back from an iteration of an unbounded `for` to an earlier one: values may only "
-                                    "flow forward, from iteration " + graph_.unbounded->var + " to " +
-                                    graph_.unbounded->var + " + 1"
-                           : what + ": the rest of the system reaches only the first iteration (" +
-                                 graph_.unbounded->var + " = 0) of an unbounded `for`");
+                 from >= 0 && to >= 0
+                     ? what +
+                           ", back from an iteration of an unbounded `for` to an earlier one: values may only "
+                           "flow forward, from iteration " +
+                           graph_.unbounded->var + " to " + graph_.unbounded->var + " + 1"
+                     : what + ": the rest of the system reaches only the first iteration (" + graph_.unbounded->var +
+                           " = 0) of an unbounded `for`");
     return;
   }
 }

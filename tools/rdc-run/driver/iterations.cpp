@@ -20,7 +20,8 @@ void IterationReport::retired(const RetiredIteration& it) {
     (it.outputs[o].available ? available_ : unavailable_) += 1;
     // A cut-off iteration's missing outputs are only counted: a model that
     // outruns its limit would list thousands.
-    if (list_ && (it.complete || it.outputs[o].available)) listed_.push_back({iterationName(graph_.outputs[block.output + o].name, it.k), it.outputs[o]});
+    if (list_ && (it.complete || it.outputs[o].available))
+      listed_.push_back({iterationName(graph_.outputs[block.output + o].name, it.k), it.outputs[o]});
   }
 }
 

@@ -35,8 +35,8 @@ class IterationReport final : public IterationSink {
   const std::vector<Listed>& listed() const { return listed_; }
 
   uint64_t retiredCount() const { return retired_; }
-  uint64_t cutOff() const { return cutOff_; }           ///< iterations cut off by the end of the run (not checked)
-  uint64_t available() const { return available_; }     ///< outputs available in retired iterations
+  uint64_t cutOff() const { return cutOff_; }            ///< iterations cut off by the end of the run (not checked)
+  uint64_t available() const { return available_; }      ///< outputs available in retired iterations
   uint64_t unavailable() const { return unavailable_; }  ///< and never available
 
  private:

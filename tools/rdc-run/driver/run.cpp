@@ -86,9 +86,10 @@ bool Runner::flagScenario(Scenario& scenario) {
     auto t = parseDuration(options_.until, &error);
     if (!t) return usage("--until: " + error);
     scenario.until = *t;
-  } else if (graph_.unbounded) {
+  } else if (graph_.unbounded && !options_.iterations) {
     scenario.until = kDefaultUnboundedUntil;
   }
+  if (options_.iterations) scenario.iterations = options_.iterations;
   return true;
 }
 
@@ -237,8 +238,9 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
       }
     }
     std::cout << "iterations: " << result.iterations << " (at most " << result.peakLiveIterations << " live), "
-              << iterations->cutOff() << " cut off by the end of the run and not checked; outputs: "
-              << iterations->available() << " available, " << iterations->unavailable() << " never available\n";
+              << iterations->cutOff()
+              << " cut off by the end of the run and not checked; outputs: " << iterations->available()
+              << " available, " << iterations->unavailable() << " never available\n";
   }
   for (const std::string& f : result.failures) std::cout << "failure: " << f << "\n";
   for (const CheckResult& c : checks) {

@@ -35,6 +35,7 @@ struct Options {
   /// List every output of the unbounded box's iterations (else only count them).
   bool listOutputs = true;
   uint32_t maxLive = 4096;  ///< live iterations of the unbounded box at most
+  uint64_t iterations = 0;  ///< iterations of the unbounded box to begin (0: no bound but --until)
   /// Run the projections (one per domain) over the in-process network.
   bool split = false;
   /// Over TCP: this projection as a node listening here, with its peers file.

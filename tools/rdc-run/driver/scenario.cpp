@@ -71,6 +71,7 @@ Scenario Scenario::fromHeader(const TraceHeader& h) {
   s.latency = h.latency;
   s.linkLatency = h.linkLatency;
   s.until = h.until;
+  if (h.iterations != UINT64_MAX) s.iterations = h.iterations;
   s.seed = h.seed;
   return s;
 }
@@ -83,6 +84,7 @@ void Scenario::toHeader(TraceHeader& h) const {
   h.latency = latency;
   h.linkLatency = linkLatency;
   h.until = until.value_or(INT64_MAX);
+  h.iterations = iterations.value_or(UINT64_MAX);
   h.seed = seed;
 }
 
@@ -163,6 +165,8 @@ class Resolver {
     }
     config.until = s.until.value_or(INT64_MAX);
     exact.until = s.until;
+    config.maxIterations = s.iterations.value_or(UINT64_MAX);
+    exact.iterations = s.iterations;
     r_.correct.assign(nd, true);
     for (uint32_t d = 0; d < nd; ++d) r_.correct[d] = !config.byzantine[d] && config.crashAt[d] == INT64_MAX;
     return std::move(r_);
@@ -193,7 +197,8 @@ class Resolver {
       }
       std::optional<uint32_t> line = index.findRunLine(path);
       if (!line) return fail("--force: no line '" + path + "'");
-      if (!forceable(index.graphLine(*line))) return fail("--force: " + path + " is not a choosable input bound to `choose`");
+      if (!forceable(index.graphLine(*line)))
+        return fail("--force: " + path + " is not a choosable input bound to `choose`");
       if (!force(*line, path, text)) return false;
     }
     return true;

@@ -32,6 +32,8 @@ struct Scenario {
   std::vector<std::string> byzantine;
   std::string latency = "constant:1ms";
   std::optional<int64_t> until;  ///< virtual nanoseconds; none: run to the end
+  /// Iterations of the unbounded box that may begin (the first ones); none: every one.
+  std::optional<uint64_t> iterations;
   uint64_t seed = 0;
 
   /// Adds what a faults file says (YAML mapping: crash, byzantine, force,

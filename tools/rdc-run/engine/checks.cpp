@@ -111,7 +111,8 @@ class CheckHost final : public ExprHost {
     iteration_ = nullptr;
     bound_.clear();
     std::string k = decl.expr.expr->vars[0] + " = " + std::to_string(view.k);
-    if (!r.pass) r.why = r.why.starts_with("false for ") ? "false for " + k + ", " + r.why.substr(10) : "for " + k + ": " + r.why;
+    if (!r.pass)
+      r.why = r.why.starts_with("false for ") ? "false for " + k + ", " + r.why.substr(10) : "for " + k + ": " + r.why;
     if (r.why == "for " + k + ": the property is false") r.why = "false for " + k;
     return r;
   }
@@ -247,8 +248,9 @@ class CheckHost final : public ExprHost {
     if (!index) return std::nullopt;
     if (base->node != kNone && names_.node(base->node).perIteration && index->kind == Value::Kind::Int) {
       if (!iteration_ || index->i != iteration_->k) {
-        *error = {"unknown-name", at.offset,
-                  base->name(names_) + "[" + index->str() + "] is an element of another iteration than the one checked"};
+        *error = {
+            "unknown-name", at.offset,
+            base->name(names_) + "[" + index->str() + "] is an element of another iteration than the one checked"};
         return std::nullopt;
       }
       uint32_t node = names_.child(base->node, index->i == 0 ? 0 : 1);

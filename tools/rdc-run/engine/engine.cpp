@@ -146,7 +146,8 @@ struct Workspace {
 
   // A slot made or reused for a new iteration.
   uint32_t takeSlot() {
-    if (freeIterationSlots.empty()) addSlot(), freeIterationSlots.push_back(static_cast<uint32_t>(slotInUse.size() - 1));
+    if (freeIterationSlots.empty())
+      addSlot(), freeIterationSlots.push_back(static_cast<uint32_t>(slotInUse.size() - 1));
     uint32_t s = freeIterationSlots.back();
     freeIterationSlots.pop_back();
     slotInUse[s] = 1;
@@ -464,8 +465,7 @@ class Run final : public FireContext {
 
   void record(uint32_t line, bool output, const Value& value, How how) {
     ++events_;
-    if (config_.sink)
-      config_.sink->record({static_cast<uint32_t>(logicalLine(line)), output, &value, now_, how});
+    if (config_.sink) config_.sink->record({static_cast<uint32_t>(logicalLine(line)), output, &value, now_, how});
   }
 
   // Only interacting components react; a value reaching any other rests
@@ -522,7 +522,9 @@ class Run final : public FireContext {
     (slot != kNone ? work_.slotPending[slot] : first ? firstPending_ : restPending_) += delta;
   }
 
-  uint32_t slotOf(int64_t k) const { return live_[static_cast<size_t>(k - (newest_ - static_cast<int64_t>(live_.size()) + 1))]; }
+  uint32_t slotOf(int64_t k) const {
+    return live_[static_cast<size_t>(k - (newest_ - static_cast<int64_t>(live_.size()) + 1))];
+  }
 
   // The name bindings of a stream input's expressions for iteration k.
   std::optional<Value> streamExpr(const Expr* e, const StreamInput& stream, int64_t k, const char* what) {
@@ -547,6 +549,7 @@ class Run final : public FireContext {
   // When iteration k's stream inputs arrive: the earliest of them starts
   // it, unless the iteration before passes it a value earlier.
   void scheduleBegin(int64_t k) {
+    if (static_cast<uint64_t>(k) >= config_.maxIterations) return;
     std::optional<int64_t> earliest;
     for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
       if (!facts_.streamArrival[s]) continue;
@@ -568,13 +571,13 @@ class Run final : public FireContext {
   // its lies, and its constants and stream inputs are scheduled. False when
   // the run may make no more iterations.
   bool begin(int64_t k) {
-    if (stopped_) return false;
+    if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return false;
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
       const Pos& pos = graph_.positions[layout_.box->pos];
       failures_.push_back("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) +
                           ") has " + std::to_string(config_.maxLiveIterations) + " live iterations at " +
-                          Value::duration(now_).str() + ", the limit (--max-live): iteration " +
-                          std::to_string(k) + " would begin before the oldest live one is done");
+                          Value::duration(now_).str() + ", the limit (--max-live): iteration " + std::to_string(k) +
+                          " would begin before the oldest live one is done");
       stopped_ = true;
       return false;
     }
@@ -600,8 +603,9 @@ class Run final : public FireContext {
     for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
       const StreamInput& stream = layout_.box->streams[s];
       uint32_t j = stream.input - g.input;
-      auto v = facts_.streamValue[s] ? streamExpr(facts_.streamValue[s].get(), stream, k, "value")
-                                     : Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types);
+      auto v = facts_.streamValue[s]
+                   ? streamExpr(facts_.streamValue[s].get(), stream, k, "value")
+                   : Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types);
       if (v && facts_.streamArrival[s]) {
         auto t = streamExpr(facts_.streamArrival[s].get(), stream, k, "arrival time");
         if (t && t->kind == Value::Kind::Duration) arrival[j] = std::max(t->i, now_);
@@ -660,7 +664,8 @@ class Run final : public FireContext {
     live_.pop_front();
     if (config_.iterations) {
       const IterationBlock& g = layout_.general;
-      config_.iterations->retired({work_.slotIteration[slot], complete,
+      config_.iterations->retired({work_.slotIteration[slot],
+                                   complete,
                                    {&work_.outputs[layout_.output(slot, g.output)], g.outputs},
                                    work_.slotInputs[slot]});
     }
@@ -700,7 +705,8 @@ class Run final : public FireContext {
   Value lie(uint32_t domain, TypeId type, int64_t options) {
     auto& rng = lies_[domain];
     if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[domain]));
-    return options > 0 ? Value::integer(rng->uniform(0, options - 1)) : Simulator::randomValue(type, graph_.types, *rng);
+    return options > 0 ? Value::integer(rng->uniform(0, options - 1))
+                       : Simulator::randomValue(type, graph_.types, *rng);
   }
 
   // ---- demand ----
@@ -785,7 +791,7 @@ class Run final : public FireContext {
   std::map<uint32_t, Value> forced_;
   Rng ties_, net_;
   std::vector<std::unique_ptr<Rng>> lies_;  // per domain, made at its first lie
-  mutable FlatInstance scratch_;           // instance(): a slot's instance
+  mutable FlatInstance scratch_;            // instance(): a slot's instance
   // The unbounded box: whether iteration 0 is live, the slots of the later
   // live iterations (oldest first; the newest is iteration newest_), and
   // the pending events of iteration 0 and of the rest of the graph.

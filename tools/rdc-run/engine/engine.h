@@ -94,8 +94,10 @@ struct RunConfig {
   /// Live iterations of the unbounded box at most; a run that needs more
   /// fails (the box makes iterations faster than they finish).
   uint32_t maxLiveIterations = 4096;
+  /// Iterations of the unbounded box that may begin (the first ones): with
+  /// fewer than all, a run of a stream ends once they are done.
+  uint64_t maxIterations = UINT64_MAX;
 };
-
 
 /// What a run produced.
 struct RunResult {
@@ -106,7 +108,7 @@ struct RunResult {
   std::vector<std::string> failures;  ///< runtime failures (an Fn that fails on its values)
   uint64_t events = 0;                ///< line ends that became available
   int64_t endTime = 0;
-  uint64_t iterations = 0;            ///< iterations of the unbounded box that began
+  uint64_t iterations = 0;  ///< iterations of the unbounded box that began
   uint64_t peakLiveIterations = 0;
   /// Per output that never became available: what it waited for, found by
   /// walking back along the inputs that never arrived.

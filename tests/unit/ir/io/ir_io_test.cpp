@@ -83,7 +83,8 @@ TEST_P(IrRoundTrip, YamlToIrAndBackGivesTheSameGraph) {
   EXPECT_EQ(diags.files()[back->graph.outputs[0].pos.file], "test.rdc.yaml");
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, IrRoundTrip, ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint", "rb-stream"));
+INSTANTIATE_TEST_SUITE_P(Examples, IrRoundTrip,
+                         ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint", "rb-stream"));
 
 TEST(IrRead, EveryTruncationIsRejected) {
   auto b = test::build(test::readFile(RDC_SOURCE_DIR "/examples/basics/basics.rdc.yaml"));
@@ -126,8 +127,7 @@ TEST(IrRead, AnOlderVersionIsNamed) {
   EXPECT_FALSE(readIr(bytes, "old.ir", catalog, diags));
   std::string expected = "IR version " + std::to_string(schema::IR_VERSION - 1) + ", this tool reads version " +
                          std::to_string(schema::IR_VERSION);
-  EXPECT_NE(diags.formatText().find(expected), std::string::npos)
-      << diags.formatText();
+  EXPECT_NE(diags.formatText().find(expected), std::string::npos) << diags.formatText();
 }
 
 TEST(IrRead, YamlIsNotMistakenForIr) {

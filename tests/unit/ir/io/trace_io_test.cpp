@@ -65,7 +65,11 @@ TEST(TraceLines, MalformedAddedLinesAreRefused) {
       {"lines that skip some", [](TraceWriter& w) { w.lines(3, {"b.x"}, {0}); }, "do not continue"},
       {"a path already in the table", [](TraceWriter& w) { w.lines(2, {"a.x"}, {0}); }, "two lines of one path"},
       {"a domain out of range", [](TraceWriter& w) { w.lines(2, {"b.x"}, {4}); }, "domain"},
-      {"domains that do not match", [](TraceWriter& w) { w.lines(2, {"b.x", "b.y"}, {0}); }, "domains"},
+      {"domains that do not match",
+       [](TraceWriter& w) {
+         w.lines(2, {"b.x", "b.y"}, {0});
+       },
+       "domains"},
       {"an event before its line is added",
        [](TraceWriter& w) {
          w.event(2, false, 1, How::Input, Value::integer(1));

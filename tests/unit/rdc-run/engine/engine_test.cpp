@@ -321,7 +321,8 @@ class IterationListing final : public EventSink, public IterationSink {
   void retired(const RetiredIteration& it) override {
     order.push_back(it.k);
     text += "iteration " + std::to_string(it.k) + (it.complete ? "" : " cut off") + ":";
-    for (const OutputValue& o : it.outputs) text += o.available ? " " + o.value.str() + "@" + std::to_string(o.time) : " -";
+    for (const OutputValue& o : it.outputs)
+      text += o.available ? " " + o.value.str() + "@" + std::to_string(o.time) : " -";
     text += "\n";
   }
   std::string text;
