@@ -18,9 +18,6 @@ model=examples/rb-stream/rb-stream.rdc.yaml
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 g++ -O2 -std=c++20 -o "$work/rb_stream_peer" bench/rb_stream_peer.cpp || { echo "stream_bench: the peer does not compile" >&2; exit 2; }
 
-# Virtual time to run until: the last broadcast is made at K * 100 us; give it 1 s more.
-us=$((K * 100 + 1000000))
-if ((us % 1000 == 0)); then until=$((us / 1000))ms; else until=${us}us; fi
 
 # cpu NAME COMMAND...: runs it, output to $work/NAME.out/.err; sets rc, secs, kib.
 cpu() {
@@ -34,9 +31,9 @@ report() {  # report LABEL: one line from secs, kib
     "$(awk -v k="$K" -v s="$secs" 'BEGIN { printf "%.0f", k / (s > 0.001 ? s : 0.001) }')"
 }
 
-echo "n=$N, K=$K broadcasts, every 100 us, latency uniform 1..10 ms, seed 1, until $until"
+echo "n=$N, K=$K broadcasts, every 100 us, latency uniform 1..10 ms, seed 1"
 if [[ ! -x $run ]]; then echo "stream_bench: no rdc-run at $run (build it first)" >&2; exit 2; fi
-cpu rdc "$run" "$model" -D "n=$N" --latency uniform:1ms..10ms --seed 1 --until "$until" --outputs summary
+cpu rdc "$run" "$model" -D "n=$N" --latency uniform:1ms..10ms --seed 1 --iterations "$K" --outputs summary
 if ((rc != 0)); then
   echo "stream_bench: rdc-run failed (exit $rc); no rdc figures. Its last words:" >&2
   tail -n 5 "$work/rdc.err" >&2
