@@ -90,6 +90,7 @@ struct LineState {
 // retires, and at the next run for those still live at the end.
 struct Workspace {
   const IterationLayout& layout;
+  const Graph& graph;
   std::vector<LineState> lines;
   std::vector<uint32_t> touchedLines;
   std::vector<RunResult::Output> outputs;                       // per extrinsic output, then per slot's
@@ -109,15 +110,41 @@ struct Workspace {
   std::vector<std::vector<Value>> slotInputs;
   std::vector<uint8_t> slotInUse;
   std::vector<uint32_t> freeIterationSlots;
+  // With an unbounded box, per line and per instance: its slot (kNone: the
+  // graph's own) and the general one it stands for (itself otherwise); and
+  // the slots' instances, the general ones with their lines shifted.
+  std::vector<uint32_t> lineSlot, lineGeneral, instanceSlot, instanceGeneral;
+  std::vector<FlatInstance> slotInstances;  // instances past the graph's
 
   Workspace(const Graph& graph, const IterationLayout& l)
       : layout(l),
+        graph(graph),
         lines(graph.lines.size()),
         outputs(graph.outputs.size()),
         decidePending(graph.instances.size(), 0),
         tallies(graph.instances.size()),
         instanceTouched(graph.instances.size(), 0) {
-    if (layout.box) addSlot();  // slot 0: the window's general iteration
+    if (!layout.box) return;
+    const IterationBlock& g = layout.general;
+    for (uint32_t x = 0; x < graph.lines.size(); ++x) {
+      lineSlot.push_back(g.hasLine(x) ? 0 : kNone);
+      lineGeneral.push_back(x);
+    }
+    for (uint32_t i = 0; i < graph.instances.size(); ++i) {
+      instanceSlot.push_back(g.hasInstance(i) ? 0 : kNone);
+      instanceGeneral.push_back(i);
+    }
+    addSlot();  // slot 0: the window's general iteration
+  }
+
+  // The slot of a line or instance (kNone: the graph's own), and the
+  // general line or instance it stands for.
+  uint32_t slotOfLine(uint32_t l) const { return layout.box ? lineSlot[l] : kNone; }
+  uint32_t generalLine(uint32_t l) const { return layout.box ? lineGeneral[l] : l; }
+  uint32_t slotOfInstance(uint32_t i) const { return layout.box ? instanceSlot[i] : kNone; }
+  uint32_t generalInstance(uint32_t i) const { return layout.box ? instanceGeneral[i] : i; }
+  const FlatInstance& instance(uint32_t i) const {
+    return i < layout.instances ? graph.instances[i] : slotInstances[i - layout.instances];
   }
 
   void reset() {
@@ -173,18 +200,25 @@ struct Workspace {
   void touchInstance(uint32_t i) {
     if (instanceTouched[i]) return;
     instanceTouched[i] = 1;
-    if (layout.slotOfInstance(i) == kNone) touchedInstances.push_back(i);  // slots are reset whole
+    if (slotOfInstance(i) == kNone) touchedInstances.push_back(i);  // slots are reset whole
   }
 
  private:
   void addSlot() {
-    if (!slotInUse.empty()) {  // slot 0 is the graph's own lines
+    uint32_t slot = static_cast<uint32_t>(slotInUse.size());
+    if (slot > 0) {  // slot 0 is the graph's own lines
       const IterationBlock& g = layout.general;
       lines.resize(lines.size() + g.lines);
       decidePending.resize(decidePending.size() + g.instances, 0);
       tallies.resize(tallies.size() + g.instances);
       instanceTouched.resize(instanceTouched.size() + g.instances, 0);
       outputs.resize(outputs.size() + g.outputs);
+      for (uint32_t j = 0; j < g.lines; ++j) lineSlot.push_back(slot), lineGeneral.push_back(g.line + j);
+      for (uint32_t j = 0; j < g.instances; ++j) {
+        instanceSlot.push_back(slot), instanceGeneral.push_back(g.instance + j);
+        slotInstances.push_back(graph.instances[g.instance + j]);
+        slotInstances.back().firstLine = layout.line(slot, slotInstances.back().firstLine);
+      }
     }
     slotIteration.push_back(0);
     slotPending.push_back(0);
@@ -322,13 +356,7 @@ class Run final : public FireContext {
   }
 
   // ---- FireContext ----
-  // A slot's instance is the general one with its lines shifted.
-  const FlatInstance& instance(uint32_t i) const override {
-    if (i < layout_.instances) return graph_.instances[i];
-    scratch_ = graph_.instances[layout_.generalInstance(i)];
-    scratch_.firstLine = layout_.line(layout_.slotOfInstance(i), scratch_.firstLine);
-    return scratch_;
-  }
+  const FlatInstance& instance(uint32_t i) const override { return work_.instance(i); }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   int64_t now() const override { return now_; }
@@ -399,16 +427,16 @@ class Run final : public FireContext {
     return work_.tallies[instance];
   }
   int64_t linkDelay(uint32_t instance) override {
-    return config_.linkLatency[layout_.generalInstance(instance)].draw(net_);
+    return config_.linkLatency[work_.generalInstance(instance)].draw(net_);
   }
   void fail(uint32_t instance, const std::string& message) override {
-    uint32_t slot = layout_.slotOfInstance(instance);
-    std::string path = graph_.instancePath(layout_.generalInstance(instance));
+    uint32_t slot = work_.slotOfInstance(instance);
+    std::string path = graph_.instancePath(work_.generalInstance(instance));
     failures_.push_back((slot == kNone ? path : iterationName(path, work_.slotIteration[slot])) + ": " + message);
   }
 
  private:
-  const HotLine& hot(uint32_t l) const { return facts_.hot[layout_.generalLine(l)]; }
+  const HotLine& hot(uint32_t l) const { return facts_.hot[work_.generalLine(l)]; }
 
   bool inWindow(uint32_t output) const {
     if (!layout_.box) return false;
@@ -422,9 +450,9 @@ class Run final : public FireContext {
   // lines (iterations 0 to 2 included), and for a slot's line the next
   // numbers after the graph's, iteration by iteration (EventSink).
   uint64_t logicalLine(uint32_t l) const {
-    uint32_t slot = layout_.slotOfLine(l);
+    uint32_t slot = work_.slotOfLine(l);
     if (slot == kNone) return l;
-    return firstLogicalLine(work_.slotIteration[slot]) + (layout_.generalLine(l) - layout_.general.line);
+    return firstLogicalLine(work_.slotIteration[slot]) + (work_.generalLine(l) - layout_.general.line);
   }
   uint64_t firstLogicalLine(int64_t k) const { return firstRunLine(*layout_.box, layout_.lines, k); }
 
@@ -439,7 +467,7 @@ class Run final : public FireContext {
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
     if (phase == 0 && target != kNone && !lines_[target].touched) {
       lines_[target].touched = true;
-      if (layout_.slotOfLine(target) == kNone) work_.touchedLines.push_back(target);  // slots are reset whole
+      if (work_.slotOfLine(target) == kNone) work_.touchedLines.push_back(target);  // slots are reset whole
     }
     PendingEvent event{target, phase, output, how};
     countPending(event, +1);
@@ -472,7 +500,7 @@ class Run final : public FireContext {
   // at its input. Components whose every line passes through (Recv) have no
   // reaction.
   void react(uint32_t instance, bool endOfInstant) {
-    uint32_t general = layout_.generalInstance(instance);
+    uint32_t general = work_.generalInstance(instance);
     if (!demand_->interacts[general]) return;
     if (ReactFn f = facts_.react[general]) f(*this, instance, endOfInstant);
   }
@@ -488,7 +516,7 @@ class Run final : public FireContext {
     bool interacts = demand_->interacts[h.instance];
     if (h.passThrough && !h.bound && interacts && !s.outPending) emit(line, s.in, now_);
     trigger_ = line;
-    uint32_t at = layout_.slotOfLine(line);
+    uint32_t at = work_.slotOfLine(line);
     react(at == kNone ? h.instance : layout_.instance(at, h.instance), false);
   }
 
@@ -499,7 +527,7 @@ class Run final : public FireContext {
     s.outPending = false;
     record(line, true, value, How::Computed);
     const HotLine& h = hot(line);
-    uint32_t at = layout_.slotOfLine(line);
+    uint32_t at = work_.slotOfLine(line);
     if (h.output != kNone) work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
     if (h.wireTo == kNone) return;
     uint32_t to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
@@ -517,7 +545,7 @@ class Run final : public FireContext {
   // graph), so that an iteration retires when nothing more can reach it.
   void countPending(const PendingEvent& p, int delta) {
     if (!layout_.box || p.target == kNone) return;
-    uint32_t slot = p.phase == 1 ? layout_.slotOfInstance(p.target) : layout_.slotOfLine(p.target);
+    uint32_t slot = p.phase == 1 ? work_.slotOfInstance(p.target) : work_.slotOfLine(p.target);
     bool first = p.phase == 1 ? layout_.box->first().hasInstance(p.target) : layout_.box->first().hasLine(p.target);
     (slot != kNone ? work_.slotPending[slot] : first ? firstPending_ : restPending_) += delta;
   }

@@ -56,7 +56,8 @@ struct HotLine {
 /// iteration (block 1) itself, slot s > 0 a copy of it after the graph's
 /// lines and instances. A slot's lines and instances are the general
 /// iteration's shifted, so what the engine knows of a line (HotLine,
-/// demand, reactions) is looked up through its general line.
+/// demand, reactions) is looked up through its general line (the
+/// workspace keeps, per line and instance, its slot and its general one).
 struct IterationLayout {
   explicit IterationLayout(const Graph& graph)
       : box(graph.unbounded ? &*graph.unbounded : nullptr),
@@ -69,11 +70,6 @@ struct IterationLayout {
   uint32_t lines, instances, outputs;  ///< the graph's (the window's included)
   IterationBlock general;
 
-  /// The general line (or instance) a slot's line stands for; any other line is its own.
-  uint32_t generalLine(uint32_t l) const { return l < lines ? l : general.line + (l - lines) % general.lines; }
-  uint32_t generalInstance(uint32_t i) const {
-    return i < instances ? i : general.instance + (i - instances) % general.instances;
-  }
   /// A slot's copy of a general line, instance or output.
   uint32_t line(uint32_t slot, uint32_t g) const {
     return slot == 0 ? g : lines + (slot - 1) * general.lines + (g - general.line);
@@ -83,15 +79,6 @@ struct IterationLayout {
   }
   uint32_t output(uint32_t slot, uint32_t g) const {
     return slot == 0 ? g : outputs + (slot - 1) * general.outputs + (g - general.output);
-  }
-  /// The slot a line or instance is in; kNone for one of the graph's own.
-  uint32_t slotOfLine(uint32_t l) const {
-    if (l >= lines) return 1 + (l - lines) / general.lines;
-    return box && general.hasLine(l) ? 0 : kNone;
-  }
-  uint32_t slotOfInstance(uint32_t i) const {
-    if (i >= instances) return 1 + (i - instances) / general.instances;
-    return box && general.hasInstance(i) ? 0 : kNone;
   }
 };
 
