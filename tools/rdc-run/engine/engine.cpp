@@ -348,6 +348,7 @@ class Run final : public FireContext {
       }
     }
     result.failures = failures_;
+    if (moreFailures_) result.failures.push_back("... and " + std::to_string(moreFailures_) + " more failures");
     result.events = events_;
     result.endTime = now_;
     result.iterations = iterations_;
@@ -432,10 +433,20 @@ class Run final : public FireContext {
   void fail(uint32_t instance, const std::string& message) override {
     uint32_t slot = work_.slotOfInstance(instance);
     std::string path = graph_.instancePath(work_.generalInstance(instance));
-    failures_.push_back((slot == kNone ? path : iterationName(path, work_.slotIteration[slot])) + ": " + message);
+    failure((slot == kNone ? path : iterationName(path, work_.slotIteration[slot])) + ": " + message);
   }
 
  private:
+  // A runtime failure, kept for the report: the first kMaxFailures of them
+  // (an unbounded box may fail the same way in every iteration), then counted.
+  static constexpr size_t kMaxFailures = 100;
+  void failure(std::string message) {
+    if (failures_.size() < kMaxFailures)
+      failures_.push_back(std::move(message));
+    else
+      ++moreFailures_;
+  }
+
   const HotLine& hot(uint32_t l) const { return facts_.hot[work_.generalLine(l)]; }
 
   bool inWindow(uint32_t output) const {
@@ -568,7 +579,7 @@ class Run final : public FireContext {
     auto v = evalExpr(*e, lookup, &error);
     if (!v) {
       const std::string& input = graph_.inputs[stream.input].name;
-      failures_.push_back("input " + iterationName(input, k) + ": its " + what + " fails: " + error.message);
+      failure("input " + iterationName(input, k) + ": its " + what + " fails: " + error.message);
       stopped_ = true;
     }
     return v;
@@ -584,7 +595,7 @@ class Run final : public FireContext {
       auto t = streamExpr(facts_.streamArrival[s].get(), layout_.box->streams[s], k, "arrival time");
       if (!t) return;
       if (t->kind != Value::Kind::Duration || t->i < now_) {
-        failures_.push_back("input " + iterationName(graph_.inputs[layout_.box->streams[s].input].name, k) +
+        failure("input " + iterationName(graph_.inputs[layout_.box->streams[s].input].name, k) +
                             " arrives at " + t->str() + ", before iteration " + std::to_string(k - 1) +
                             " began: a stream's arrival times must be Durations that never decrease");
         stopped_ = true;
@@ -602,7 +613,7 @@ class Run final : public FireContext {
     if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return false;
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
       const Pos& pos = graph_.positions[layout_.box->pos];
-      failures_.push_back("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) +
+      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) +
                           ") has " + std::to_string(config_.maxLiveIterations) + " live iterations at " +
                           Value::duration(now_).str() + ", the limit (--max-live): iteration " + std::to_string(k) +
                           " would begin before the oldest live one is done");
@@ -610,7 +621,7 @@ class Run final : public FireContext {
       return false;
     }
     if ((config_.sink || config_.replay) && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
-      failures_.push_back("iteration " + std::to_string(k) + " would take the trace past " +
+      failure("iteration " + std::to_string(k) + " would take the trace past " +
                           std::to_string(kMaxTraceLines) + " lines, the most a trace holds (run it without --trace, " +
                           "or with an earlier --until)");
       stopped_ = true;
@@ -827,7 +838,7 @@ class Run final : public FireContext {
   std::deque<uint32_t> live_;
   int64_t newest_ = 0;
   uint32_t firstPending_ = 0, restPending_ = 0;
-  uint64_t iterations_ = 0, peakLive_ = 0;
+  uint64_t iterations_ = 0, peakLive_ = 0, moreFailures_ = 0;
   std::vector<std::string> failures_;
   uint32_t trigger_ = kNone;
   int64_t now_ = 0;
