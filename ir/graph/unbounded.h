@@ -28,6 +28,7 @@ struct IterationBlock {
 
   bool hasLine(uint32_t l) const { return l - line < lines; }
   bool hasInstance(uint32_t i) const { return i - instance < instances; }
+  bool hasInputs(uint32_t x) const { return x - input < inputs; }
 };
 
 /// An extrinsic input of the general iteration: one element of a stream,

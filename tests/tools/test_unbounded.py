@@ -68,6 +68,21 @@ class Stream(unittest.TestCase):
         self.assertEqual(doc["outputs"]["dlvr[12][3]"]["value"], "12")
         self.assertTrue(all(doc["checks"][c]["pass"] for c in ("agreement", "validity", "totality")))
 
+    def test_any_stream_element_can_be_given(self):
+        code, out, err = run([RUN, STREAM, *LATENCY, "--iterations", "20", "--input", "bc[1]=7", "--input", "bc[15]=9"])
+        self.assertEqual(code, 0, err)
+        self.assertIn(b"bc[1] = 7 @ 100us", out)
+        self.assertIn(b"bc[15] = 9 @ 1.5ms", out)
+        self.assertRegex(out, rb"dlvr\[15\]\[2\] = 9 @ ")
+        code, out, err = run([RUN, STREAM, "--input", "bc[x]=1"])
+        self.assertEqual(code, 2)
+        self.assertIn("no input 'bc[x]'", err)
+
+    def test_iterations_bounds_the_stream_and_the_run_ends_when_they_are_done(self):
+        code, out, err = run([RUN, STREAM, *LATENCY, "--iterations", "300", "--outputs", "summary"])
+        self.assertEqual(code, 0, err)
+        self.assertEqual(summary(out), (300, summary(out)[1], 0))
+
     def test_a_run_without_until_stops_at_100ms(self):
         code, out, err = run([RUN, STREAM, *LATENCY, "--outputs", "summary"])
         self.assertEqual(code, 0, err)
@@ -140,10 +155,37 @@ system:
 
     def test_decreasing_arrivals_are_a_failure(self):
         with TempDir() as d:
-            model = write(d, "back.rdc.yaml", self.CHAIN.replace("at k * 1ms", "at 5ms - k * 1ms"))
+            model = write(d, "back.rdc.yaml", self.CHAIN.replace("at k * 1ms", "at (3 - k) * 1ms"))
             code, out, err = run([RUN, model, "--until", "10ms"])
             self.assertEqual(code, 1, err)
-            self.assertIn(b"a stream's arrival times must be Durations that never decrease", out)
+            self.assertIn(b"failure: input y[1] arrives at 2ms, before y[0] (3ms): a stream's arrival times are "
+                          b"Durations that never decrease", out)
+
+    def test_a_chain_that_never_waits_stops_instead_of_hanging(self):
+        # Each iteration passes its value on at once and retires: time would stay at 0.
+        with TempDir() as d:
+            model = write(d, "zeno.rdc.yaml", self.CHAIN.replace("y: input y[k] = k at k * 1ms -> output y[k]",
+                                                                 "y: const 1 -> drop"))
+            code, out, err = run([RUN, model, "--max-live", "100", "--outputs", "summary"], timeout=30)
+            self.assertEqual(code, 1, err)
+            self.assertIn(b"began 100 iterations at 0ns without time passing", out)
+
+    def test_a_run_keeps_its_first_failures_and_counts_the_rest(self):
+        with TempDir() as d:
+            model = write(d, "fail.rdc.yaml", """rdc: 1
+system:
+  body:
+    - for: k in 0..
+      body:
+        - Fn f[k]:
+            expr: "1 / (v - v)"
+            v: input v[k] as Int = k at k * 1us -> drop
+            r: choose -> output r[k] as Int
+""")
+            code, out, err = run([RUN, model, "--iterations", "1000", "--outputs", "summary"])
+            self.assertEqual(code, 1, err)
+            self.assertEqual(out.count(b"failure: f["), 100)
+            self.assertIn(b"failure: ... and 900 more failures", out)
 
 
 class Tools(unittest.TestCase):

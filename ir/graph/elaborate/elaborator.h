@@ -300,6 +300,8 @@ class Elaborator {
   // The unbounded box's iteration being elaborated (-1: none), the system
   // scope's names its last iteration produced, and the nets of its open ports.
   int windowIteration_ = -1, lastIteration_ = -1;
+  int forDepth_ = 0;  // bounded `for` boxes around the item being elaborated
+  std::set<const Item*> refusedBoxes_;
   std::set<uint32_t> lastIterationProduced_, lastIterationConsumed_;
   std::vector<uint32_t> openPortNets_;
   bool aborted_ = false;

@@ -32,12 +32,14 @@ void Elaborator::forBox(Scope& scope, const Item& item, size_t loop) {
   if (!hi) return;
   // A range beyond the size limit cannot elaborate: fail before iterating.
   if (*hi > *lo && static_cast<uint64_t>(*hi - *lo) > options_.maxLines && !spend(*hi - *lo, var.hi.pos)) return;
+  ++forDepth_;
   for (int64_t i = *lo; i < *hi && !aborted_; ++i) {
-    if (!spend(1, item.pos)) return;
+    if (!spend(1, item.pos)) break;
     scope.env.emplace_back(var.name, i);
     forBox(scope, item, loop + 1);
     scope.env.pop_back();
   }
+  --forDepth_;
 }
 
 void Elaborator::wireItem(Scope& scope, const Item& item) {

@@ -164,18 +164,25 @@ void Elaborator::unboundedBox(Scope& scope, const Item& item) {
   if (item.loops.size() != 1) {
     return refuse(item.pos, "an unbounded `for` has one variable; nest a bounded `for` inside it for the others");
   }
+  if (windowIteration_ >= 0) return;  // inside an unbounded box: its use check said so
+  if (forDepth_ > 0) {                // reported once, not per iteration of the outer box
+    if (refusedBoxes_.insert(&item).second) refuse(item.pos, "an unbounded `for` cannot be inside another `for`");
+    return;
+  }
   if (graph_.unbounded) return refuse(item.pos, "a model has at most one unbounded `for`");
   auto lo = evalIn(scope.env, var.lo);
   if (!lo) return;
   if (*lo != 0) return refuse(var.lo.pos, "an unbounded range starts at 0 (`" + var.name + " in 0..`)");
-  // The window is elaborated even when the variable is misused (the model
-  // is refused anyway), so that the errors are about the model, not the window.
-  UseCheck(var.name, diags_).items(item.body);
+  bool wellUsed = UseCheck(var.name, diags_).items(item.body);
   UnboundedBox& box = graph_.unbounded.emplace();
   box.var = var.name;
   box.pos = posId(item.pos);
-  int64_t iterations =
-      options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
+  // A model whose box misuses its variable is refused; its iteration 0 is
+  // still elaborated, alone, so that the other errors are about the model
+  // (not repeated per iteration, nor caused by a missing box).
+  int64_t iterations = !wellUsed                   ? 1
+                       : options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations)
+                                                   : UnboundedBox::kWindow;
   lastIteration_ = static_cast<int>(iterations - 1);
   for (int64_t k = 0; k < iterations && !aborted_; ++k) {
     if (k >= UnboundedBox::kWindow) {  // unrolled beyond the window

@@ -1,5 +1,7 @@
 #include "tools/rdc-run/driver/scenario.h"
 
+#include <charconv>
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -126,12 +128,14 @@ class Resolver {
     config.byzantine.assign(nd, false);
     exact.seed = s.seed;
     for (const auto& [name, text] : s.inputs) {
-      auto it =
-          std::find_if(graph_.inputs.begin(), graph_.inputs.end(), [&](const Extrinsic& x) { return x.name == name; });
-      if (it == graph_.inputs.end()) return usage("--input: the model has no input '" + name + "'");
-      auto v = typedValue(text, graph_.lines[it->line].type, "--input " + name);
+      auto [input, k] = inputNamed(name);
+      if (input == kNone) return usage("--input: the model has no input '" + name + "'");
+      auto v = typedValue(text, graph_.lines[graph_.inputs[input].line].type, "--input " + name);
       if (!v) return std::nullopt;
-      config.inputs[it - graph_.inputs.begin()] = *v;
+      if (k > 0)
+        config.streamInputs[{k, input}] = *v;
+      else
+        config.inputs[input] = *v;
       exact.inputs.emplace_back(name, v->str());
     }
     if (!s.forces.empty() && !forces(s.forces)) return std::nullopt;
@@ -202,6 +206,30 @@ class Resolver {
       if (!force(*line, path, text)) return false;
     }
     return true;
+  }
+
+  // The input of this name: one of the graph's (k = 0), or an element of
+  // iteration k >= 1 of the unbounded box's streams (the general
+  // iteration's input, and k); kNone if none.
+  std::pair<uint32_t, int64_t> inputNamed(const std::string& name) const {
+    auto named = [&](const std::string& n) -> uint32_t {
+      for (uint32_t i = 0; i < graph_.inputs.size(); ++i) {
+        if (graph_.inputs[i].name == n) return i;
+      }
+      return kNone;
+    };
+    uint32_t input = named(name);
+    if (!graph_.unbounded) return {input, 0};
+    const IterationBlock& general = graph_.unbounded->general();
+    if (input != kNone && !general.hasInputs(input) && !graph_.unbounded->window[2].hasInputs(input)) return {input, 0};
+    // A stream element: `bc[57]` is the general `bc[1]` in iteration 57.
+    size_t open = name.find('['), close = name.find(']');
+    int64_t k = 0;
+    if (open == std::string::npos || close == std::string::npos ||
+        std::from_chars(name.data() + open + 1, name.data() + close, k).ptr != name.data() + close || k < 1)
+      return {kNone, 0};
+    uint32_t g = named(iterationName(name, 1));
+    return general.hasInputs(g) ? std::pair{g, k} : std::pair{kNone, int64_t{0}};
   }
 
   // Choosable inputs bound to `choose`, and a projection's gateway inputs

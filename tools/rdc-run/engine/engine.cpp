@@ -585,25 +585,36 @@ class Run final : public FireContext {
     return v;
   }
 
-  // When iteration k's stream inputs arrive: the earliest of them starts
-  // it, unless the iteration before passes it a value earlier.
+  // When iteration k's stream inputs arrive: the earliest of them begins
+  // it, unless the iteration before passes it a value earlier. Each
+  // stream's arrival times must not decrease.
   void scheduleBegin(int64_t k) {
     if (static_cast<uint64_t>(k) >= config_.maxIterations) return;
+    const std::vector<StreamInput>& streams = layout_.box->streams;
+    if (lastArrival_.empty()) {  // iteration 0's are the graph's own inputs
+      for (const StreamInput& stream : streams) {
+        lastArrival_.push_back(
+            graph_.inputs[layout_.box->first().input + (stream.input - layout_.general.input)].arrival);
+      }
+      nextArrival_ = lastArrival_;
+    }
     std::optional<int64_t> earliest;
-    for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
+    for (size_t s = 0; s < streams.size(); ++s) {
       if (!facts_.streamArrival[s]) continue;
-      auto t = streamExpr(facts_.streamArrival[s].get(), layout_.box->streams[s], k, "arrival time");
+      auto t = streamExpr(facts_.streamArrival[s].get(), streams[s], k, "arrival time");
       if (!t) return;
-      if (t->kind != Value::Kind::Duration || t->i < now_) {
-        failure("input " + iterationName(graph_.inputs[layout_.box->streams[s].input].name, k) +
-                            " arrives at " + t->str() + ", before iteration " + std::to_string(k - 1) +
-                            " began: a stream's arrival times must be Durations that never decrease");
+      if (t->kind != Value::Kind::Duration || t->i < lastArrival_[s]) {
+        const std::string& name = graph_.inputs[streams[s].input].name;
+        failure("input " + iterationName(name, k) + " arrives at " + t->str() + ", before " +
+                iterationName(name, k - 1) + " (" + Value::duration(lastArrival_[s]).str() +
+                "): a stream's arrival times are Durations that never decrease");
         stopped_ = true;
         return;
       }
+      nextArrival_[s] = lastArrival_[s] = t->i;
       earliest = std::min(earliest.value_or(INT64_MAX), t->i);
     }
-    if (earliest) schedule(*earliest, 0, kNone, false, How::Input, Value::integer(k));
+    if (earliest) schedule(std::max(*earliest, now_), 0, kNone, false, How::Input, Value::integer(k));
   }
 
   // Iteration k (the one after the newest) begins: it takes a slot, draws
@@ -613,17 +624,30 @@ class Run final : public FireContext {
     if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return false;
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
       const Pos& pos = graph_.positions[layout_.box->pos];
-      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) +
-                          ") has " + std::to_string(config_.maxLiveIterations) + " live iterations at " +
-                          Value::duration(now_).str() + ", the limit (--max-live): iteration " + std::to_string(k) +
-                          " would begin before the oldest live one is done");
+      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) + ") has " +
+              std::to_string(config_.maxLiveIterations) + " live iterations at " + Value::duration(now_).str() +
+              ", the limit (--max-live): iteration " + std::to_string(k) +
+              " would begin before the oldest live one is done");
       stopped_ = true;
       return false;
     }
     if ((config_.sink || config_.replay) && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
-      failure("iteration " + std::to_string(k) + " would take the trace past " +
-                          std::to_string(kMaxTraceLines) + " lines, the most a trace holds (run it without --trace, " +
-                          "or with an earlier --until)");
+      failure("iteration " + std::to_string(k) + " would take the trace past " + std::to_string(kMaxTraceLines) +
+              " lines, the most a trace holds (run it without --trace, " + "or with an earlier --until)");
+      stopped_ = true;
+      return false;
+    }
+    // Iterations that begin one after the other at one instant, with none
+    // left live to hit the limit, are a chain that never waits: time would
+    // never pass.
+    beganNow_ = now_ == lastBegin_ ? beganNow_ + 1 : 1;
+    lastBegin_ = now_;
+    if (beganNow_ > config_.maxLiveIterations) {
+      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " +
+              std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
+              std::to_string(config_.maxLiveIterations) + " iterations at " + Value::duration(now_).str() +
+              " without time passing (--max-live): each passes a value to the next at once, so the run would " +
+              "never get past " + Value::duration(now_).str());
       stopped_ = true;
       return false;
     }
@@ -645,10 +669,9 @@ class Run final : public FireContext {
       auto v = facts_.streamValue[s]
                    ? streamExpr(facts_.streamValue[s].get(), stream, k, "value")
                    : Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types);
-      if (v && facts_.streamArrival[s]) {
-        auto t = streamExpr(facts_.streamArrival[s].get(), stream, k, "arrival time");
-        if (t && t->kind == Value::Kind::Duration) arrival[j] = std::max(t->i, now_);
-      }
+      if (facts_.streamArrival[s]) arrival[j] = std::max(nextArrival_[s], now_);  // (scheduleBegin(k) read it)
+      if (auto given = config_.streamInputs.find({k, stream.input}); given != config_.streamInputs.end())
+        v = given->second;
       if (v) inputs[j] = std::move(*v);
     }
     for (uint32_t l : facts_.generalSources) {
@@ -839,6 +862,11 @@ class Run final : public FireContext {
   int64_t newest_ = 0;
   uint32_t firstPending_ = 0, restPending_ = 0;
   uint64_t iterations_ = 0, peakLive_ = 0, moreFailures_ = 0;
+  // Per stream: the arrival time of its last element read, and of the next
+  // iteration's; iterations begun at the last instant one began.
+  std::vector<int64_t> lastArrival_, nextArrival_;
+  int64_t lastBegin_ = -1;
+  uint32_t beganNow_ = 0;
   std::vector<std::string> failures_;
   uint32_t trigger_ = kNone;
   int64_t now_ = 0;

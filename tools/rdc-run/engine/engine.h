@@ -76,7 +76,10 @@ struct Replayed {
 struct RunConfig {
   uint64_t seed = 0;
   std::vector<std::optional<Value>> inputs;  ///< per extrinsic input; unset: the type's zero
-  std::map<uint32_t, Value> forces;          ///< by line: forced choosable inputs (sparse: a few lines of many)
+  /// Stream elements given for an iteration k >= 1 of the unbounded box, by
+  /// (k, the general iteration's input): they replace the model's value.
+  std::map<std::pair<int64_t, uint32_t>, Value> streamInputs;
+  std::map<uint32_t, Value> forces;  ///< by line: forced choosable inputs (sparse: a few lines of many)
   /// Set when replaying a trace: its recorded choices by line (sparse). The
   /// rule still decides when to choose (and the recorded `how` stays as it
   /// was), but the value and the time are the trace's, so that no latency
