@@ -1,6 +1,7 @@
 #include "ir/graph/verify.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 namespace rdc {
@@ -361,11 +362,61 @@ class GraphVerifier {
           iterationName(a.name, 1) != a.name)
         throw Fault{"unbounded box: extrinsic '" + a.name + "' of iterations 1 and 2 differ"};
     }
-    for (const StreamInput& stream : box.streams) {
-      if (!one.hasLine(stream.input < g_.inputs.size() ? g_.inputs[stream.input].line : kNone) ||
-          stream.input - one.input >= one.inputs)
-        throw Fault{"unbounded box: a stream that is not an input of iteration 1"};
+    // Iteration 0 names the same extrinsics (the engine reads its inputs as
+    // iteration 1's), and each stream's expressions give the window's
+    // values and arrival times (what lint checked is what runs).
+    const IterationBlock& zero = w[0];
+    if (zero.inputs != one.inputs) throw Fault{"unbounded box: iterations 0 and 1 have different inputs"};
+    for (uint32_t j = 0; j < one.inputs; ++j) {
+      if (iterationName(g_.inputs[one.input + j].name, 0) != g_.inputs[zero.input + j].name)
+        throw Fault{"unbounded box: input '" + g_.inputs[zero.input + j].name +
+                    "' of iteration 0 is not iteration 1's"};
     }
+    if (box.var.empty() || !std::all_of(box.var.begin(), box.var.end(),
+                                        [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
+      throw Fault{"unbounded box: its variable '" + box.var + "' is not a name"};
+    std::vector<uint32_t> seen;
+    for (const StreamInput& stream : box.streams) {
+      if (stream.input >= g_.inputs.size() || !one.hasInputs(stream.input))
+        throw Fault{"unbounded box: a stream that is not an input of iteration 1"};
+      seen.push_back(stream.input);
+      for (uint32_t k = 0; k < w.size(); ++k) streamAt(box, stream, k);
+    }
+    std::sort(seen.begin(), seen.end());
+    std::vector<uint32_t> ports = box.openPorts;
+    std::sort(ports.begin(), ports.end());
+    if (std::adjacent_find(seen.begin(), seen.end()) != seen.end() ||
+        std::adjacent_find(ports.begin(), ports.end()) != ports.end())
+      throw Fault{"unbounded box: a stream or an open port listed twice"};
+    if (seen.size() != one.inputs) throw Fault{"unbounded box: an input of iteration 1 that is no stream"};
+  }
+
+  // A stream's value and arrival time for iteration k are what the window's
+  // iteration k has.
+  void streamAt(const UnboundedBox& box, const StreamInput& stream, uint32_t k) const {
+    const Extrinsic& x = g_.inputs[box.window[k].input + (stream.input - box.general().input)];
+    auto eval = [&](const std::string& text) -> std::optional<Value> {
+      ExprError error;
+      ExprPtr e = parseExpr(text, &error);
+      if (!e) return std::nullopt;
+      return evalExpr(
+          *e,
+          [&](std::string_view name) -> std::optional<Value> {
+            if (name == box.var) return Value::integer(k);
+            for (auto it = stream.env.rbegin(); it != stream.env.rend(); ++it) {
+              if (it->first == name) return Value::integer(it->second);
+            }
+            return std::nullopt;
+          },
+          &error);
+    };
+    const std::string who = "unbounded box: stream '" + x.name + "'";
+    if (stream.value.empty() ? x.defaultValue.has_value()
+                             : !x.defaultValue || eval(stream.value) != std::optional<Value>(*x.defaultValue))
+      throw Fault{who + ": its value is not the window's"};
+    std::optional<Value> arrival = stream.arrival.empty() ? std::optional(Value::duration(0)) : eval(stream.arrival);
+    if (!arrival || arrival->kind != Value::Kind::Duration || arrival->i != x.arrival)
+      throw Fault{who + ": its arrival time is not the window's"};
   }
 
   const Graph& g_;

@@ -46,6 +46,7 @@ struct TraceHeader {
   domains @15 :List(Text);     # node[0], ...
   lineDomains @16 :List(UInt32);  # per line (parallel to linePaths): index into domains
   iterations @17 :UInt64 = 0xffffffffffffffff;  # iterations of the unbounded box that could begin (all)
+  maxLive @18 :UInt32 = 4096;  # live iterations of the unbounded box at most
 }
 
 struct NamedText {

@@ -33,14 +33,17 @@ struct TraceHeader {
   NamedTexts forces;  ///< line path -> value
   int64_t until = INT64_MAX;
   uint64_t iterations = UINT64_MAX;    ///< iterations of the unbounded box the run could begin (UINT64_MAX: all)
+  uint32_t maxLive = 4096;             ///< live iterations of the unbounded box at most
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
   std::vector<std::string> domains;
   std::vector<uint32_t> lineDomains;  ///< per line: index into domains
 };
 
 /// The most lines a trace holds (its header's and those added as the run
-/// goes), which bounds what a reader allocates for a hostile file.
-inline constexpr size_t kMaxTraceLines = size_t{1} << 23;
+/// goes), which bounds what a reader allocates for a hostile file. A line
+/// takes about 160 bytes of trace (its path and its two ends' events), so a
+/// trace this long stays under the 1 GiB that the tools read.
+inline constexpr size_t kMaxTraceLines = size_t{1} << 22;
 
 struct TraceEvent {
   uint32_t line = 0;

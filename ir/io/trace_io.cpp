@@ -208,6 +208,7 @@ void TraceWriter::header(const TraceHeader& h) {
   putNamed(b.initForces(h.forces.size()), h.forces);
   b.setUntil(h.until);
   b.setIterations(h.iterations);
+  b.setMaxLive(h.maxLive);
   auto paths = b.initLinePaths(h.linePaths.size());
   for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
   auto domains = b.initDomains(h.domains.size());
@@ -334,6 +335,8 @@ bool TraceReader::readHeader() {
     th.forces = getNamed(h.getForces());
     th.until = h.getUntil();
     th.iterations = h.getIterations();
+    th.maxLive = h.getMaxLive();
+    if (th.maxLive == 0) return fail("a `maxLive` of 0");
     if (th.until < 0) return fail("a negative `until`");
     for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));
     for (auto d : h.getDomains()) th.domains.push_back(cleanText(d, "domain name"));

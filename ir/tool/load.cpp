@@ -24,8 +24,9 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
   std::vector<std::string> projection;
   if (looksLikeIr(bytes)) {
     auto loaded = readIr(bytes, fileName, catalog, diags);
-    if (!loaded || options.defines.empty()) return loaded;
-    model = std::move(loaded->model);  // -D on IR: re-elaborate the stored model (and re-project it)
+    if (!loaded || (options.defines.empty() && !options.elab.unrollIterations)) return loaded;
+    // -D on IR, or an unbounded box to unroll: re-elaborate the stored model (and re-project it).
+    model = std::move(loaded->model);
     projection = std::move(loaded->projection);
   } else if (bytes.size() > memoryBudget(options.elab) / kYamlBytesPerByte) {
     diags.error("memory-limit", {diags.addFile(fileName), 0, 0},

@@ -153,12 +153,17 @@ system:
             self.assertIn(b"failure: the unbounded `for: k in 0..` (line 6) has 50 live iterations at 0ns, the limit "
                           b"(--max-live)", out)
 
-    def test_decreasing_arrivals_are_a_failure(self):
+    def test_decreasing_arrivals_are_refused_in_the_window_and_a_failure_later(self):
         with TempDir() as d:
             model = write(d, "back.rdc.yaml", self.CHAIN.replace("at k * 1ms", "at (3 - k) * 1ms"))
             code, out, err = run([RUN, model, "--until", "10ms"])
+            self.assertEqual(code, 2, err)
+            self.assertIn("input y[1] arrives at 2ms, before y[0] (3ms): a stream's arrival times never decrease "
+                          "[unbounded-box]", err)
+            model = write(d, "later.rdc.yaml", self.CHAIN.replace("at k * 1ms", "at k * 1ms - k / 3 * 5ms"))
+            code, out, err = run([RUN, model, "--until", "10ms"])
             self.assertEqual(code, 1, err)
-            self.assertIn(b"failure: input y[1] arrives at 2ms, before y[0] (3ms): a stream's arrival times are "
+            self.assertIn(b"failure: input y[3] arrives at -2ms, before y[2] (2ms): a stream's arrival times are "
                           b"Durations that never decrease", out)
 
     def test_a_chain_that_never_waits_stops_instead_of_hanging(self):

@@ -38,9 +38,10 @@ int main(int argc, char** argv) {
       app.add_option("--iterations", o.iterations,
                      "Begin only the first N iterations of an unbounded `for`; the run ends once they are done")
           ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX));
-  app.add_option("--max-live", o.maxLive, "Live iterations of an unbounded `for` at most (a run needing more fails)")
-      ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
-      ->capture_default_str();
+  auto* maxLive = app.add_option("--max-live", o.maxLive,
+                                 "Live iterations of an unbounded `for` at most (a run needing more fails)")
+                      ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
+                      ->capture_default_str();
   app.add_option("--trace", o.trace, "Write the run's trace here");
   // A replay takes its seed and scenario from the trace: flags that would
   // change them are refused rather than silently ignored.
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
       ->excludes(faults)
       ->excludes(latency)
       ->excludes(until)
-      ->excludes(iterations);
+      ->excludes(iterations)
+      ->excludes(maxLive);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");

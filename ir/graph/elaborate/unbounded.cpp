@@ -225,6 +225,19 @@ void Elaborator::checkWindow() {
     graph_.unbounded.reset();
     return;
   }
+  // Each stream's arrival times never decrease (the run checks every later one).
+  const UnboundedBox& box = *graph_.unbounded;
+  for (const StreamInput& stream : box.streams) {
+    uint32_t j = stream.input - box.general().input;
+    for (size_t k = 1; k < box.window.size(); ++k) {
+      const Extrinsic &before = graph_.inputs[box.window[k - 1].input + j], &x = graph_.inputs[box.window[k].input + j];
+      if (x.arrival >= before.arrival) continue;
+      diags_.error("unbounded-box", x.pos,
+                   "input " + x.name + " arrives at " + Value::duration(x.arrival).str() + ", before " + before.name +
+                       " (" + Value::duration(before.arrival).str() + "): a stream's arrival times never decrease");
+      return;
+    }
+  }
   const auto& w = graph_.unbounded->window;
   auto iteration = [&](uint32_t l) -> int {
     for (int k = 0; k < UnboundedBox::kWindow; ++k) {

@@ -53,7 +53,6 @@ bool Runner::prepare() {
   if (!resolved) return false;
   config_ = std::move(resolved->config);
   config_.replay = replayed_;
-  config_.maxLiveIterations = options_.maxLive;
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
   return true;
@@ -90,6 +89,7 @@ bool Runner::flagScenario(Scenario& scenario) {
     scenario.until = kDefaultUnboundedUntil;
   }
   if (options_.iterations) scenario.iterations = options_.iterations;
+  scenario.maxLive = options_.maxLive;
   return true;
 }
 

@@ -74,6 +74,7 @@ Scenario Scenario::fromHeader(const TraceHeader& h) {
   s.linkLatency = h.linkLatency;
   s.until = h.until;
   if (h.iterations != UINT64_MAX) s.iterations = h.iterations;
+  s.maxLive = h.maxLive;
   s.seed = h.seed;
   return s;
 }
@@ -87,6 +88,7 @@ void Scenario::toHeader(TraceHeader& h) const {
   h.linkLatency = linkLatency;
   h.until = until.value_or(INT64_MAX);
   h.iterations = iterations.value_or(UINT64_MAX);
+  h.maxLive = maxLive;
   h.seed = seed;
 }
 
@@ -171,6 +173,8 @@ class Resolver {
     exact.until = s.until;
     config.maxIterations = s.iterations.value_or(UINT64_MAX);
     exact.iterations = s.iterations;
+    config.maxLiveIterations = s.maxLive;
+    exact.maxLive = s.maxLive;
     r_.correct.assign(nd, true);
     for (uint32_t d = 0; d < nd; ++d) r_.correct[d] = !config.byzantine[d] && config.crashAt[d] == INT64_MAX;
     return std::move(r_);

@@ -34,6 +34,7 @@ struct Scenario {
   std::optional<int64_t> until;  ///< virtual nanoseconds; none: run to the end
   /// Iterations of the unbounded box that may begin (the first ones); none: every one.
   std::optional<uint64_t> iterations;
+  uint32_t maxLive = 4096;  ///< live iterations of the unbounded box at most
   uint64_t seed = 0;
 
   /// Adds what a faults file says (YAML mapping: crash, byzantine, force,

@@ -663,24 +663,30 @@ class Run final : public FireContext {
     std::vector<Value>& inputs = work_.slotInputs[slot];
     inputs.assign(g.inputs, Value());
     std::vector<int64_t> arrival(g.inputs, now_);
+    std::vector<uint8_t> failed(g.inputs, 0);  // a value that does not evaluate never arrives
     for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
       const StreamInput& stream = layout_.box->streams[s];
       uint32_t j = stream.input - g.input;
-      auto v = facts_.streamValue[s]
-                   ? streamExpr(facts_.streamValue[s].get(), stream, k, "value")
-                   : Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types);
-      if (facts_.streamArrival[s]) arrival[j] = std::max(nextArrival_[s], now_);  // (scheduleBegin(k) read it)
+      std::optional<Value> v;
       if (auto given = config_.streamInputs.find({k, stream.input}); given != config_.streamInputs.end())
         v = given->second;
-      if (v) inputs[j] = std::move(*v);
+      else if (facts_.streamValue[s])
+        v = streamExpr(facts_.streamValue[s].get(), stream, k, "value");
+      else
+        v = Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types);
+      if (facts_.streamArrival[s]) arrival[j] = std::max(nextArrival_[s], now_);  // (scheduleBegin(k) read it)
+      if (v)
+        inputs[j] = std::move(*v);
+      else
+        failed[j] = 1;
     }
     for (uint32_t l : facts_.generalSources) {
       uint32_t phys = layout_.line(slot, l);
       const Endpoint& src = graph_.lines[l].source;
-      int64_t time = src.kind == Endpoint::Kind::Const ? now_ : arrival[src.ref - g.input];
-      if (crashed(phys, time)) continue;
-      schedule(time, 0, phys, false, How::Input,
-               src.kind == Endpoint::Kind::Const ? graph_.constants[src.ref] : inputs[src.ref - g.input]);
+      bool constant = src.kind == Endpoint::Kind::Const;
+      int64_t time = constant ? now_ : arrival[src.ref - g.input];
+      if (crashed(phys, time) || (!constant && failed[src.ref - g.input])) continue;
+      schedule(time, 0, phys, false, How::Input, constant ? graph_.constants[src.ref] : inputs[src.ref - g.input]);
     }
     if (!layout_.box->streams.empty() && k == newest_) scheduleBegin(k + 1);
     return true;
