@@ -145,13 +145,18 @@ system:
 """
 
     def test_a_box_that_outruns_itself_hits_the_live_limit(self):
-        # Each iteration passes its x on at once but waits for its own y: the
-        # model asks for every iteration at time 0.
+        # A broadcast every 100us, each taking milliseconds: ten live ones are too few.
+        code, out, err = run([RUN, STREAM, "--max-live", "10", "--outputs", "summary"])
+        self.assertEqual(code, 1, err)
+        self.assertIn(b"failure: the unbounded `for: k in 0..` (line 56) has 10 live iterations at 1ms, the limit "
+                      b"(--max-live)", out)
+        # Each iteration passes x on at once but waits for its own y: every
+        # iteration is asked for at time 0.
         with TempDir() as d:
             code, out, err = run([RUN, write(d, "chain.rdc.yaml", self.CHAIN), "--max-live", "50", "--until", "10ms"])
             self.assertEqual(code, 1, err)
-            self.assertIn(b"failure: the unbounded `for: k in 0..` (line 6) has 50 live iterations at 0ns, the limit "
-                          b"(--max-live)", out)
+            self.assertIn(b"iterations: 50 (at most 49 live)", out)
+            self.assertIn(b"began 50 iterations at 0ns without time passing", out)
 
     def test_decreasing_arrivals_are_refused_in_the_window_and_a_failure_later(self):
         with TempDir() as d:

@@ -269,6 +269,7 @@ class Run final : public FireContext {
     }
     if (layout_.box) {
       firstLive_ = true;
+      lastBegin_ = 0, beganNow_ = 1;  // iteration 0 begins at 0
       ++iterations_;
       peakLive_ = 1;
       if (config_.sink) config_.sink->iterationBegins(0, layout_.box->first().line);
@@ -644,8 +645,8 @@ class Run final : public FireContext {
     lastBegin_ = now_;
     if (beganNow_ > config_.maxLiveIterations) {
       failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " +
-              std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
-              std::to_string(config_.maxLiveIterations) + " iterations at " + Value::duration(now_).str() +
+              std::to_string(graph_.positions[layout_.box->pos].line) + ") began " + std::to_string(beganNow_ - 1) +
+              " iterations at " + Value::duration(now_).str() +
               " without time passing (--max-live): each passes a value to the next at once, so the run would " +
               "never get past " + Value::duration(now_).str());
       stopped_ = true;
