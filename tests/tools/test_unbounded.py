@@ -77,6 +77,9 @@ class Stream(unittest.TestCase):
         code, out, err = run([RUN, STREAM, "--input", "bc[x]=1"])
         self.assertEqual(code, 2)
         self.assertIn("no input 'bc[x]'", err)
+        code, out, err = run([RUN, STREAM, "--input", "bc=1"])
+        self.assertEqual(code, 2)
+        self.assertIn("'bc' is a stream of the unbounded `for`: give one element, such as bc[5]=VALUE", err)
 
     def test_iterations_bounds_the_stream_and_the_run_ends_when_they_are_done(self):
         code, out, err = run([RUN, STREAM, *LATENCY, "--iterations", "300", "--outputs", "summary"])

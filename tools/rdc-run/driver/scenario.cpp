@@ -131,6 +131,9 @@ class Resolver {
     exact.seed = s.seed;
     for (const auto& [name, text] : s.inputs) {
       auto [input, k] = inputNamed(name);
+      if (input == kNone && isStream(name))
+        return usage("--input: '" + name + "' is a stream of the unbounded `for`: give one element, such as " + name +
+                     "[5]=VALUE");
       if (input == kNone) return usage("--input: the model has no input '" + name + "'");
       auto v = typedValue(text, graph_.lines[graph_.inputs[input].line].type, "--input " + name);
       if (!v) return std::nullopt;
@@ -234,6 +237,16 @@ class Resolver {
       return {kNone, 0};
     uint32_t g = named(iterationName(name, 1));
     return general.hasInputs(g) ? std::pair{g, k} : std::pair{kNone, int64_t{0}};
+  }
+
+  // Whether `name[...]` are the unbounded box's stream inputs.
+  bool isStream(const std::string& name) const {
+    if (!graph_.unbounded) return false;
+    const IterationBlock& g = graph_.unbounded->general();
+    for (uint32_t i = g.input; i < g.input + g.inputs; ++i) {
+      if (graph_.inputs[i].name.compare(0, name.size() + 1, name + "[") == 0) return true;
+    }
+    return false;
   }
 
   // Choosable inputs bound to `choose`, and a projection's gateway inputs
