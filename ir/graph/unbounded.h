@@ -6,6 +6,7 @@
 // demand see what crosses from one general iteration into the next.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -57,6 +58,14 @@ struct UnboundedBox {
 
   const IterationBlock& first() const { return window[0]; }
   const IterationBlock& general() const { return window[1]; }
+  /// Whether an extrinsic output (or input) is one of the window's: one
+  /// per iteration, reported and checked per iteration.
+  bool hasOutput(uint32_t o) const {
+    return std::any_of(window.begin(), window.end(), [o](const IterationBlock& b) { return o - b.output < b.outputs; });
+  }
+  bool hasInput(uint32_t x) const {
+    return std::any_of(window.begin(), window.end(), [x](const IterationBlock& b) { return b.hasInputs(x); });
+  }
 };
 
 /// How a run numbers its lines (in events, traces, forces and replays):

@@ -260,12 +260,14 @@ class PropertyNames {
   // Whether `name[...]` are extrinsics of the unbounded box, one per iteration.
   bool perIteration(const std::string& name) const {
     if (!graph_.unbounded) return false;
-    for (const IterationBlock& b : graph_.unbounded->window) {
-      for (uint32_t x = 0; x < b.inputs + b.outputs; ++x) {
-        const Extrinsic& ex = x < b.inputs ? graph_.inputs[b.input + x] : graph_.outputs[b.output + x - b.inputs];
-        if (ex.name.size() > name.size() && ex.name.compare(0, name.size(), name) == 0 && ex.name[name.size()] == '[')
-          return true;
-      }
+    auto member = [&](const Extrinsic& x) {
+      return x.name.size() > name.size() && x.name.compare(0, name.size(), name) == 0 && x.name[name.size()] == '[';
+    };
+    for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
+      if (graph_.unbounded->hasOutput(o) && member(graph_.outputs[o])) return true;
+    }
+    for (uint32_t i = 0; i < graph_.inputs.size(); ++i) {
+      if (graph_.unbounded->hasInput(i) && member(graph_.inputs[i])) return true;
     }
     return false;
   }

@@ -24,15 +24,6 @@ std::string timeText(int64_t ns) {
   return std::to_string(ns / 1'000'000) + "." + frac + "ms";
 }
 
-// Whether an output is one of the unbounded box's window (reported per iteration).
-bool inWindow(const Graph& graph, size_t output) {
-  if (!graph.unbounded) return false;
-  for (const IterationBlock& b : graph.unbounded->window) {
-    if (output - b.output < b.outputs) return true;
-  }
-  return false;
-}
-
 std::string shellQuote(const std::string& arg) {
   if (!arg.empty() &&
       arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+") ==
@@ -221,7 +212,7 @@ TraceHeader Runner::header(uint64_t seed) const {
 void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& checks,
                       const IterationReport* iterations) {
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
-    if (iterations && inWindow(graph_, o)) continue;
+    if (iterations && graph_.unbounded->hasOutput(static_cast<uint32_t>(o))) continue;
     const RunResult::Output& out = result.outputs[o];
     if (out.available) {
       std::cout << graph_.outputs[o].name << " = " << out.value.str() << " @ " << timeText(out.time) << "\n";
@@ -252,7 +243,7 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
                             const IterationReport* iterations) {
   Json outputs = Json::object();
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
-    if (iterations && inWindow(graph_, o)) continue;
+    if (iterations && graph_.unbounded->hasOutput(static_cast<uint32_t>(o))) continue;
     const RunResult::Output& r = result.outputs[o];
     outputs[graph_.outputs[o].name] = r.available ? Json{{"value", r.value.str()}, {"time_ns", r.time}}
                                                   : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}};

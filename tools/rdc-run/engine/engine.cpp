@@ -341,7 +341,7 @@ class Run final : public FireContext {
     result.outputs.resize(graph_.outputs.size());
     result.waits.resize(graph_.outputs.size());
     for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
-      if (inWindow(o)) continue;  // reported per iteration
+      if (layout_.box && layout_.box->hasOutput(o)) continue;  // reported per iteration
       if (work_.outputs[o].available) {
         result.outputs[o] = work_.outputs[o];
       } else {
@@ -449,14 +449,6 @@ class Run final : public FireContext {
   }
 
   const HotLine& hot(uint32_t l) const { return facts_.hot[work_.generalLine(l)]; }
-
-  bool inWindow(uint32_t output) const {
-    if (!layout_.box) return false;
-    for (const IterationBlock& b : layout_.box->window) {
-      if (output - b.output < b.outputs) return true;
-    }
-    return false;
-  }
 
   // The number a line has in events and traces: its own for the graph's
   // lines (iterations 0 to 2 included), and for a slot's line the next

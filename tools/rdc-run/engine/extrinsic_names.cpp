@@ -36,11 +36,7 @@ ExtrinsicNames::ExtrinsicNames(const Graph& graph) {
     return at;
   };
   auto inWindow = [&](uint32_t x, bool input) {
-    if (!graph.unbounded) return false;
-    for (const IterationBlock& b : graph.unbounded->window) {
-      if (input ? x - b.input < b.inputs : x - b.output < b.outputs) return true;
-    }
-    return false;
+    return graph.unbounded && (input ? graph.unbounded->hasInput(x) : graph.unbounded->hasOutput(x));
   };
   for (uint32_t o = 0; o < graph.outputs.size(); ++o) {
     uint32_t at = place(graph.outputs[o].name);
