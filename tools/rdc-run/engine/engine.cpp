@@ -717,7 +717,7 @@ class Run final : public FireContext {
     const IterationBlock& b = layout_.box->first();
     std::vector<Value> inputs;
     for (uint32_t i = b.input; i < b.input + b.inputs; ++i) inputs.push_back(Simulator::inputValue(graph_, i, config_));
-    config_.iterations->retired({0, complete, {&work_.outputs[b.output], b.outputs}, inputs});
+    config_.iterations->retired({0, complete, {work_.outputs.data() + b.output, b.outputs}, inputs});
   }
 
   void retireOldest(bool complete) {
@@ -727,7 +727,7 @@ class Run final : public FireContext {
       const IterationBlock& g = layout_.general;
       config_.iterations->retired({work_.slotIteration[slot],
                                    complete,
-                                   {&work_.outputs[layout_.output(slot, g.output)], g.outputs},
+                                   {work_.outputs.data() + layout_.output(slot, g.output), g.outputs},
                                    work_.slotInputs[slot]});
     }
     uint32_t first = layout_.line(slot, layout_.general.line);
