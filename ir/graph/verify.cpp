@@ -305,9 +305,10 @@ class GraphVerifier {
     for (uint32_t j = 0; j < one.instances; ++j) {
       const FlatInstance &a = g_.instances[one.instance + j], &b = g_.instances[two.instance + j];
       // Each Fn instance has its own body in the table: the same one, for a shifted iteration.
-      bool sameFn = (a.fn == kNone) == (b.fn == kNone) &&
-                    (a.fn == kNone || (g_.fns[a.fn].text == g_.fns[b.fn].text && g_.fns[a.fn].args == g_.fns[b.fn].args &&
-                                       g_.fns[a.fn].consts == g_.fns[b.fn].consts));
+      bool sameFn =
+          (a.fn == kNone) == (b.fn == kNone) &&
+          (a.fn == kNone || (g_.fns[a.fn].text == g_.fns[b.fn].text && g_.fns[a.fn].args == g_.fns[b.fn].args &&
+                             g_.fns[a.fn].consts == g_.fns[b.fn].consts));
       if (a.base != b.base || a.args != b.args || !sameFn || a.lineCount != b.lineCount ||
           b.firstLine - a.firstLine != one.lines || b.node - a.node != one.nodes)
         throw Fault{"unbounded box: instance " + std::to_string(j) + " of iterations 1 and 2 differ"};

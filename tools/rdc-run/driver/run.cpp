@@ -145,11 +145,12 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
     uint64_t seed = first + k;
     if (k % shards != shard) continue;
     config_.seed = seed;
-    IterationReport iterations(graph_, checks_, config_, correct_, false);
-    config_.iterations = graph_.unbounded ? &iterations : nullptr;
+    std::optional<IterationReport> iterations;  // only for a model with an unbounded box
+    if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct_, false);
+    config_.iterations = iterations ? &*iterations : nullptr;
     RunResult result = simulator_.run(config_);
     config_.iterations = nullptr;
-    auto checks = checks_.evaluate(result, config_, correct_, &iterations.failures());
+    auto checks = checks_.evaluate(result, config_, correct_, iterations ? &iterations->failures() : nullptr);
     std::string why;
     for (const CheckResult& c : checks) {
       if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;

@@ -234,12 +234,12 @@ class Run final : public FireContext {
         catalog_(catalog),
         facts_(facts),
         layout_(facts.layout),
+        unbounded_(facts.layout.box != nullptr),
         config_(config),
         work_(work),
         lines_(work.lines),
         ties_(config.seed ^ 0x7469657300000000ull),
-        net_(config.seed ^ 0x6E65740000000000ull),
-        lies_(graph.domains.size()) {
+        net_(config.seed ^ 0x6E65740000000000ull) {
     work_.reset();
     force();
     demand();
@@ -311,7 +311,7 @@ class Run final : public FireContext {
       EventQueue::Entry e = queue.pop();
       now_ = e.time;
       PendingEvent p = work_.events[e.slot];
-      countPending(p, -1);
+      if (unbounded_) countPending(p, -1);
       if (p.target == kNone) {  // the next iteration of a stream begins
         work_.freeSlots.push_back(e.slot);
         if (!stopped_ && work_.values[e.slot].i > newest_) begin(work_.values[e.slot].i);
@@ -325,7 +325,7 @@ class Run final : public FireContext {
       } else {
         inputArrives(p.target, e.slot, p.how);
       }
-      if (layout_.box) retireWhatIsDone();
+      if (unbounded_) retireWhatIsDone();
     }
   }
 
@@ -358,7 +358,9 @@ class Run final : public FireContext {
   }
 
   // ---- FireContext ----
-  const FlatInstance& instance(uint32_t i) const override { return work_.instance(i); }
+  const FlatInstance& instance(uint32_t i) const override {
+    return unbounded_ ? work_.instance(i) : graph_.instances[i];
+  }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   int64_t now() const override { return now_; }
@@ -411,7 +413,7 @@ class Run final : public FireContext {
       // the schedule is the recorded one, and it stays pending for good, as
       // it was in the recorded run (its iteration does not retire).
       ties_.next();
-      countPending({l, 0, false, How::Chosen}, +1);
+      if (unbounded_) countPending({l, 0, false, How::Chosen}, +1);
       return;
     }
     lines_[l].inPending = true;
@@ -428,12 +430,10 @@ class Run final : public FireContext {
     work_.touchInstance(instance);
     return work_.tallies[instance];
   }
-  int64_t linkDelay(uint32_t instance) override {
-    return config_.linkLatency[work_.generalInstance(instance)].draw(net_);
-  }
+  int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[generalInstance(instance)].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
-    uint32_t slot = work_.slotOfInstance(instance);
-    std::string path = graph_.instancePath(work_.generalInstance(instance));
+    uint32_t slot = slotOfInstance(instance);
+    std::string path = graph_.instancePath(generalInstance(instance));
     failure((slot == kNone ? path : iterationName(path, work_.slotIteration[slot])) + ": " + message);
   }
 
@@ -448,15 +448,21 @@ class Run final : public FireContext {
       ++moreFailures_;
   }
 
-  const HotLine& hot(uint32_t l) const { return facts_.hot[work_.generalLine(l)]; }
+  // A line's or instance's slot and general one (see Workspace): for a
+  // bounded graph, none and itself, without reading the tables.
+  uint32_t generalLine(uint32_t l) const { return unbounded_ ? work_.lineGeneral[l] : l; }
+  uint32_t slotOfLine(uint32_t l) const { return unbounded_ ? work_.lineSlot[l] : kNone; }
+  uint32_t generalInstance(uint32_t i) const { return unbounded_ ? work_.instanceGeneral[i] : i; }
+  uint32_t slotOfInstance(uint32_t i) const { return unbounded_ ? work_.instanceSlot[i] : kNone; }
+  const HotLine& hot(uint32_t l) const { return facts_.hot[generalLine(l)]; }
 
   // The number a line has in events and traces: its own for the graph's
   // lines (iterations 0 to 2 included), and for a slot's line the next
   // numbers after the graph's, iteration by iteration (EventSink).
   uint64_t logicalLine(uint32_t l) const {
-    uint32_t slot = work_.slotOfLine(l);
+    uint32_t slot = slotOfLine(l);
     if (slot == kNone) return l;
-    return firstLogicalLine(work_.slotIteration[slot]) + (work_.generalLine(l) - layout_.general.line);
+    return firstLogicalLine(work_.slotIteration[slot]) + (generalLine(l) - layout_.general.line);
   }
   uint64_t firstLogicalLine(int64_t k) const { return firstRunLine(*layout_.box, layout_.lines, k); }
 
@@ -471,10 +477,10 @@ class Run final : public FireContext {
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
     if (phase == 0 && target != kNone && !lines_[target].touched) {
       lines_[target].touched = true;
-      if (work_.slotOfLine(target) == kNone) work_.touchedLines.push_back(target);  // slots are reset whole
+      if (slotOfLine(target) == kNone) work_.touchedLines.push_back(target);  // slots are reset whole
     }
     PendingEvent event{target, phase, output, how};
-    countPending(event, +1);
+    if (unbounded_) countPending(event, +1);
     uint32_t slot;
     if (!work_.freeSlots.empty()) {
       slot = work_.freeSlots.back();
@@ -504,7 +510,7 @@ class Run final : public FireContext {
   // at its input. Components whose every line passes through (Recv) have no
   // reaction.
   void react(uint32_t instance, bool endOfInstant) {
-    uint32_t general = work_.generalInstance(instance);
+    uint32_t general = generalInstance(instance);
     if (!demand_->interacts[general]) return;
     if (ReactFn f = facts_.react[general]) f(*this, instance, endOfInstant);
   }
@@ -520,7 +526,7 @@ class Run final : public FireContext {
     bool interacts = demand_->interacts[h.instance];
     if (h.passThrough && !h.bound && interacts && !s.outPending) emit(line, s.in, now_);
     trigger_ = line;
-    uint32_t at = work_.slotOfLine(line);
+    uint32_t at = slotOfLine(line);
     react(at == kNone ? h.instance : layout_.instance(at, h.instance), false);
   }
 
@@ -531,7 +537,7 @@ class Run final : public FireContext {
     s.outPending = false;
     record(line, true, value, How::Computed);
     const HotLine& h = hot(line);
-    uint32_t at = work_.slotOfLine(line);
+    uint32_t at = slotOfLine(line);
     if (h.output != kNone) work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
     if (h.wireTo == kNone) return;
     uint32_t to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
@@ -547,9 +553,9 @@ class Run final : public FireContext {
 
   // Pending events are counted per iteration (and for the rest of the
   // graph), so that an iteration retires when nothing more can reach it.
-  void countPending(const PendingEvent& p, int delta) {
-    if (!layout_.box || p.target == kNone) return;
-    uint32_t slot = p.phase == 1 ? work_.slotOfInstance(p.target) : work_.slotOfLine(p.target);
+  [[gnu::noinline]] void countPending(const PendingEvent& p, int delta) {  // off the hot path of bounded runs
+    if (p.target == kNone) return;
+    uint32_t slot = p.phase == 1 ? slotOfInstance(p.target) : slotOfLine(p.target);
     bool first = p.phase == 1 ? layout_.box->first().hasInstance(p.target) : layout_.box->first().hasLine(p.target);
     (slot != kNone ? work_.slotPending[slot] : first ? firstPending_ : restPending_) += delta;
   }
@@ -764,6 +770,7 @@ class Run final : public FireContext {
   // A Byzantine domain's next lie for a choice of this type (a choice among
   // `options` options: one of them).
   Value lie(uint32_t domain, TypeId type, int64_t options) {
+    if (lies_.empty()) lies_.resize(graph_.domains.size());  // made by the first lie: most runs tell none
     auto& rng = lies_[domain];
     if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[domain]));
     return options > 0 ? Value::integer(rng->uniform(0, options - 1))
@@ -844,6 +851,7 @@ class Run final : public FireContext {
   const Catalog& catalog_;
   const GraphFacts& facts_;
   const IterationLayout& layout_;
+  const bool unbounded_;  // the graph has an unbounded box
   const RunConfig& config_;
   Workspace& work_;
   std::vector<LineState>& lines_;
