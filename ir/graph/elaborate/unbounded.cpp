@@ -185,26 +185,21 @@ void Elaborator::unboundedBox(Scope& scope, const Item& item) {
                                                    : UnboundedBox::kWindow;
   lastIteration_ = static_cast<int>(iterations - 1);
   for (int64_t k = 0; k < iterations && !aborted_; ++k) {
-    if (k >= UnboundedBox::kWindow) {  // unrolled beyond the window
-      windowIteration_ = static_cast<int>(k);
-      scope.env.emplace_back(var.name, k);
-      body(scope, item.body);
-      scope.env.pop_back();
-      continue;
-    }
-    IterationBlock& b = box.window[static_cast<size_t>(k)];
-    b = {static_cast<uint32_t>(graph_.lines.size()),   0, static_cast<uint32_t>(graph_.instances.size()), 0,
-         static_cast<uint32_t>(graph_.tree.size()),    0, static_cast<uint32_t>(graph_.inputs.size()),    0,
-         static_cast<uint32_t>(graph_.outputs.size()), 0};
+    // What the tables hold before the iteration: where its entries begin.
+    IterationBlock b{static_cast<uint32_t>(graph_.lines.size()),   0, static_cast<uint32_t>(graph_.instances.size()), 0,
+                     static_cast<uint32_t>(graph_.tree.size()),    0, static_cast<uint32_t>(graph_.inputs.size()),    0,
+                     static_cast<uint32_t>(graph_.outputs.size()), 0};
     windowIteration_ = static_cast<int>(k);
     scope.env.emplace_back(var.name, k);
     body(scope, item.body);
     scope.env.pop_back();
+    if (k >= UnboundedBox::kWindow) continue;  // unrolled beyond the window
     b.lines = static_cast<uint32_t>(graph_.lines.size()) - b.line;
     b.instances = static_cast<uint32_t>(graph_.instances.size()) - b.instance;
     b.nodes = static_cast<uint32_t>(graph_.tree.size()) - b.node;
     b.inputs = static_cast<uint32_t>(graph_.inputs.size()) - b.input;
     b.outputs = static_cast<uint32_t>(graph_.outputs.size()) - b.output;
+    box.window[static_cast<size_t>(k)] = b;
   }
   windowIteration_ = -1;
 }
