@@ -29,6 +29,14 @@ def read_bytes(path):
         return f.read()
 
 
+def write(directory, name, text):
+    """Writes `text` to a file in `directory`; returns its path."""
+    path = os.path.join(directory, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def example(name):
     return os.path.join(EXAMPLES, name, name + ".rdc.yaml")
 

@@ -4,7 +4,7 @@ import os
 import time
 import unittest
 
-from rdctest import SANITIZED, TempDir, example, run, tool
+from rdctest import SANITIZED, TempDir, example, run, tool, write
 
 LINT = tool("rdc-lint")
 RUN = tool("rdc-run")
@@ -41,12 +41,6 @@ def flat_model(instances):
                    for i in range(instances))
     return "rdc: 1\nmodel: flat\nsystem:\n  body:\n" + body
 
-
-def write(directory, name, text):
-    path = os.path.join(directory, name)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
 
 
 class SizeBeforeBuilding(unittest.TestCase):

@@ -7,7 +7,7 @@ import os
 import re
 import unittest
 
-from rdctest import TempDir, example, read_bytes, run, tool
+from rdctest import TempDir, example, read_bytes, run, tool, write
 
 RUN, TRACE, LINT, DOT, PROJECT = (tool(t) for t in ("rdc-run", "rdc-trace", "rdc-lint", "rdc-dot", "rdc-project"))
 STREAM = example("rb-stream")
@@ -20,12 +20,6 @@ def summary(out):
     assert m, out[-500:]
     return tuple(int(x) for x in m.groups())
 
-
-def write(d, name, text):
-    path = os.path.join(d, name)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    return path
 
 
 class Stream(unittest.TestCase):

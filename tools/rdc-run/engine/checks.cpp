@@ -107,27 +107,29 @@ class CheckHost final : public ExprHost {
   CheckResult iteration(const CheckDecl& decl, const std::vector<CheckNodeFacts>& facts, const IterationView& view) {
     iteration_ = &view;
     bound_.assign(1, view.k);
-    CheckResult r = evaluate(decl.name, *decl.expr.expr->kids[1], facts);
+    CheckResult r =
+        evaluate(decl.name, *decl.expr.expr->kids[1], facts, decl.expr.expr->vars[0] + " = " + std::to_string(view.k));
     iteration_ = nullptr;
     bound_.clear();
-    std::string k = decl.expr.expr->vars[0] + " = " + std::to_string(view.k);
-    if (!r.pass)
-      r.why = r.why.starts_with("false for ") ? "false for " + k + ", " + r.why.substr(10) : "for " + k + ": " + r.why;
-    if (r.why == "for " + k + ": the property is false") r.why = "false for " + k;
     return r;
   }
 
-  CheckResult evaluate(const std::string& name, const Expr& e, const std::vector<CheckNodeFacts>& facts) {
+  // `bound` spells the variables bound before evaluating (`k = 5`), which
+  // a failure names first.
+  CheckResult evaluate(const std::string& name, const Expr& e, const std::vector<CheckNodeFacts>& facts,
+                       const std::string& bound = "") {
     facts_ = &facts;
     steps_ = 0;
     unavailable_.clear();
     witness_.clear();
     ExprError error;
     auto v = evalExpr(e, lookup_, &error, this);
-    if (!v) return {name, false, unavailable_.empty() ? error.message : unavailable_};
-    if (v->kind != Value::Kind::Bool) return {name, false, "the check is not a Bool: " + v->str()};
+    std::string where = bound.empty() ? "" : "for " + bound + ": ";
+    if (!v) return {name, false, where + (unavailable_.empty() ? error.message : unavailable_)};
+    if (v->kind != Value::Kind::Bool) return {name, false, where + "the check is not a Bool: " + v->str()};
     if (v->i) return {name, true, ""};
-    return {name, false, witness_.empty() ? "the property is false" : "false for " + witness_};
+    std::string witness = bound + (!bound.empty() && !witness_.empty() ? ", " : "") + witness_;
+    return {name, false, witness.empty() ? "the property is false" : "false for " + witness};
   }
 
   std::optional<Value> evalHosted(const Expr& e, ExprError* error) override {

@@ -137,12 +137,8 @@ struct Workspace {
     addSlot();  // slot 0: the window's general iteration
   }
 
-  // The slot of a line or instance (kNone: the graph's own), and the
-  // general line or instance it stands for.
-  uint32_t slotOfLine(uint32_t l) const { return layout.box ? lineSlot[l] : kNone; }
-  uint32_t generalLine(uint32_t l) const { return layout.box ? lineGeneral[l] : l; }
+  // The slot of an instance (kNone: the graph's own).
   uint32_t slotOfInstance(uint32_t i) const { return layout.box ? instanceSlot[i] : kNone; }
-  uint32_t generalInstance(uint32_t i) const { return layout.box ? instanceGeneral[i] : i; }
   const FlatInstance& instance(uint32_t i) const {
     return i < layout.instances ? graph.instances[i] : slotInstances[i - layout.instances];
   }
@@ -540,11 +536,13 @@ class Run final : public FireContext {
     uint32_t at = slotOfLine(line);
     if (h.output != kNone) work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
     if (h.wireTo == kNone) return;
-    uint32_t to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
+    uint32_t to;
     if (h.crossing) {  // into the next iteration, which begins if it has not yet
       int64_t next = (at == kNone ? 0 : work_.slotIteration[at]) + 1;
       if (next > newest_ && !begin(next)) return;
       to = layout_.line(slotOf(next), h.wireTo);
+    } else {
+      to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
     }
     schedule(now_, 0, to, false, How::Computed, std::move(value));
   }

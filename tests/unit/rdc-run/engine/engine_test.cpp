@@ -271,6 +271,21 @@ TEST(Demand, AnInteractingComponentReleasesEveryOutputItCan) {
   EXPECT_EQ(std::count(fired.begin(), fired.end(), "s.x'"), 1);
 }
 
+// A run without faults, every Link's delay uniform in 1ms..`maxDelay` ns.
+RunConfig uniformConfig(const Graph& g, uint64_t seed, int64_t maxDelay) {
+  RunConfig c;
+  c.seed = seed;
+  c.inputs.assign(g.inputs.size(), std::nullopt);
+  c.crashAt.assign(g.domains.size(), INT64_MAX);
+  c.byzantine.assign(g.domains.size(), false);
+  Latency uniform;
+  uniform.kind = Latency::Kind::Uniform;
+  uniform.a = 1'000'000;
+  uniform.b = maxDelay;
+  c.linkLatency.assign(g.instances.size(), uniform);
+  return c;
+}
+
 // A Simulator reuses one workspace and resets only what the last run
 // touched: a run must not see anything of the runs before it.
 TEST(Workspace, ARunIsTheSameAfterAnyOtherRun) {
@@ -279,18 +294,9 @@ TEST(Workspace, ARunIsTheSameAfterAnyOtherRun) {
   const Graph& g = b.loaded->graph;
   Catalog catalog = Catalog::standard();
   auto configFor = [&](uint64_t seed, bool byzantine, Recorder& recorder) {
-    RunConfig c;
-    c.seed = seed;
-    c.inputs.assign(g.inputs.size(), std::nullopt);
-    c.crashAt.assign(g.domains.size(), INT64_MAX);
-    c.byzantine.assign(g.domains.size(), false);
+    RunConfig c = uniformConfig(g, seed, 9'000'000);
     c.byzantine[0] = byzantine;  // forced lies: a demand of the run's own
     if (!byzantine) c.crashAt[1] = 5'000'000;
-    Latency uniform;
-    uniform.kind = Latency::Kind::Uniform;
-    uniform.a = 1'000'000;
-    uniform.b = 9'000'000;
-    c.linkLatency.assign(g.instances.size(), uniform);
     c.sink = &recorder;
     return c;
   };
@@ -330,16 +336,7 @@ class IterationListing final : public EventSink, public IterationSink {
 };
 
 RunConfig unboundedConfig(const Graph& g, uint64_t seed, IterationListing& listing, int64_t until) {
-  RunConfig c;
-  c.seed = seed;
-  c.inputs.assign(g.inputs.size(), std::nullopt);
-  c.crashAt.assign(g.domains.size(), INT64_MAX);
-  c.byzantine.assign(g.domains.size(), false);
-  Latency uniform;
-  uniform.kind = Latency::Kind::Uniform;
-  uniform.a = 1'000'000;
-  uniform.b = 10'000'000;
-  c.linkLatency.assign(g.instances.size(), uniform);
+  RunConfig c = uniformConfig(g, seed, 10'000'000);
   c.sink = &listing;
   c.iterations = &listing;
   c.until = until;
