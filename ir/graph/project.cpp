@@ -1,5 +1,6 @@
 // Projection of an elaborated model onto a set of domains (model.md section 5).
 #include <algorithm>
+#include <array>
 
 #include "ir/graph/project.h"
 #include "ir/graph/verify.h"
@@ -24,6 +25,7 @@ class Projector {
     g_.argSets = whole_.argSets;
     g_.positions = whole_.positions;
     for (uint32_t i = 0; i < whole_.instances.size(); ++i) {
+      markIteration(i);
       const FlatInstance& inst = whole_.instances[i];
       const BaseComponent& base = catalog_.at(inst.base);
       if (base.domain != DomainRule::Cross) {
@@ -39,29 +41,32 @@ class Projector {
       else if (receives)
         half(inst, base, base.receiveHalf, sender);
     }
+    markIteration(static_cast<uint32_t>(whole_.instances.size()));
     // Wires now point at new line ids; extrinsics at their new lines.
     for (FlatLine& line : g_.lines) {
       if (line.source.kind == Endpoint::Kind::Wire) line.source.ref = newLine_[line.source.ref];
       if (line.sink.kind == Endpoint::Kind::Wire) line.sink.ref = newLine_[line.sink.ref];
     }
-    for (const auto* list : {&whole_.inputs, &whole_.outputs}) {
-      bool input = list == &whole_.inputs;
-      for (const Extrinsic& x : *list) {
-        uint32_t l = newLine_[x.line];
+    // Extrinsics in the whole's order, each iteration's gateways right
+    // after its own extrinsics (so that an iteration's are one range), the
+    // rest's gateways last.
+    std::vector<uint32_t> newInput(whole_.inputs.size(), kNone);
+    for (bool input : {true, false}) {
+      const std::vector<Extrinsic>& from = input ? whole_.inputs : whole_.outputs;
+      for (uint32_t x = 0; x <= from.size(); ++x) {
+        markExtrinsics(input, x);
+        if (x == from.size()) break;
+        uint32_t l = newLine_[from[x].line];
         if (l == kNone) continue;
-        Extrinsic copy = x;
+        if (input) newInput[x] = extrinsicCount(true);
+        Extrinsic copy = from[x];
         copy.line = l;
-        (input ? g_.lines[l].source : g_.lines[l].sink).ref =
-            static_cast<uint32_t>((input ? g_.inputs : g_.outputs).size());
+        (input ? g_.lines[l].source : g_.lines[l].sink).ref = extrinsicCount(input);
         (input ? g_.inputs : g_.outputs).push_back(std::move(copy));
       }
+      addGateways(input, -1);
     }
-    for (auto& [line, name, peer, path, input] : gateways_) {
-      auto& list = input ? g_.inputs : g_.outputs;
-      (input ? g_.lines[line].source : g_.lines[line].sink) = {input ? Endpoint::Kind::Input : Endpoint::Kind::Output,
-                                                               static_cast<uint32_t>(list.size())};
-      list.push_back({name, line, g_.linePos(line), std::nullopt, 0, path, peer});
-    }
+    if (whole_.unbounded) projectBox(newInput);
     return std::move(g_);
   }
 
@@ -118,18 +123,95 @@ class Projector {
         net.sig = k;
         net.source = {Endpoint::Kind::Choose, kNone};
         g_.lines.push_back(net);
-        gateways_.push_back({static_cast<uint32_t>(g_.lines.size() - 1), "net:" + path, peer, path, false});
+        gateways_.push_back({static_cast<uint32_t>(g_.lines.size() - 1), "net:" + path, peer, path, false, iteration_});
         continue;
       }
       uint32_t line = copyLine(whole.firstLine + static_cast<uint32_t>(from), id, k);
-      if (!sending) gateways_.push_back({line, "net:" + path, peer, path, true});
+      if (!sending) gateways_.push_back({line, "net:" + path, peer, path, true, iteration_});
     }
+  }
+
+  uint32_t extrinsicCount(bool input) const { return static_cast<uint32_t>((input ? g_.inputs : g_.outputs).size()); }
+
+  // The gateways made in iteration `k` of the unbounded box's window (-1:
+  // outside it), as extrinsics.
+  void addGateways(bool input, int k) {
+    for (const auto& [line, name, peer, path, isInput, iteration] : gateways_) {
+      if (isInput != input || iteration != k) continue;
+      (input ? g_.lines[line].source : g_.lines[line].sink) = {input ? Endpoint::Kind::Input : Endpoint::Kind::Output,
+                                                               extrinsicCount(input)};
+      (input ? g_.inputs : g_.outputs).push_back({name, line, g_.linePos(line), std::nullopt, 0, path, peer});
+    }
+  }
+
+  // Where the window's iterations begin and end among the part's lines and
+  // instances: called before projecting the whole's instance `i`, and
+  // with the whole's instance count at the end.
+  void markIteration(uint32_t i) {
+    if (!whole_.unbounded) return;
+    for (int k = 0; k < UnboundedBox::kWindow; ++k) {
+      const IterationBlock& w = whole_.unbounded->window[k];
+      IterationBlock& b = blocks_[k];
+      if (i == w.instance) {
+        b.line = static_cast<uint32_t>(g_.lines.size());
+        b.instance = static_cast<uint32_t>(g_.instances.size());
+        iteration_ = k;
+      }
+      if (i == w.instance + w.instances) {
+        b.lines = static_cast<uint32_t>(g_.lines.size()) - b.line;
+        b.instances = static_cast<uint32_t>(g_.instances.size()) - b.instance;
+        if (iteration_ == k) iteration_ = -1;
+      }
+    }
+  }
+
+  // The same for extrinsics: called before copying the whole's extrinsic
+  // `x` (and with their count at the end); an iteration's gateways follow
+  // its own extrinsics.
+  void markExtrinsics(bool input, uint32_t x) {
+    if (!whole_.unbounded) return;
+    for (int k = 0; k < UnboundedBox::kWindow; ++k) {
+      const IterationBlock& w = whole_.unbounded->window[k];
+      IterationBlock& b = blocks_[k];
+      uint32_t first = input ? w.input : w.output, count = input ? w.inputs : w.outputs;
+      if (x == first) (input ? b.input : b.output) = extrinsicCount(input);
+      if (x == first + count) {
+        addGateways(input, k);
+        (input ? b.inputs : b.outputs) = extrinsicCount(input) - (input ? b.input : b.output);
+      }
+    }
+  }
+
+  // The window as the part holds it: each iteration's kept lines,
+  // instances and extrinsics (the tree is the whole's), the streams and
+  // open ports it kept. A part with nothing of the general iteration has
+  // no box: iteration 0's lines then run as ordinary lines.
+  void projectBox(const std::vector<uint32_t>& newInput) {
+    UnboundedBox box = *whole_.unbounded;
+    for (int k = 0; k < UnboundedBox::kWindow; ++k) {
+      box.window[k] = blocks_[k];
+      box.window[k].node = whole_.unbounded->window[k].node;
+      box.window[k].nodes = whole_.unbounded->window[k].nodes;
+    }
+    if (box.general().lines == 0) return;
+    box.streams.clear();
+    for (StreamInput stream : whole_.unbounded->streams) {
+      if (newInput[stream.input] == kNone) continue;
+      stream.input = newInput[stream.input];
+      box.streams.push_back(std::move(stream));
+    }
+    box.openPorts.clear();
+    for (uint32_t l : whole_.unbounded->openPorts) {
+      if (newLine_[l] != kNone) box.openPorts.push_back(newLine_[l]);
+    }
+    g_.unbounded = std::move(box);
   }
 
   struct Gateway {
     uint32_t line;
     std::string name, peer, path;
     bool input;
+    int iteration;  ///< of the unbounded box's window; -1: outside it
   };
 
   const Graph& whole_;
@@ -137,6 +219,9 @@ class Projector {
   std::vector<bool> keep_;
   std::vector<uint32_t> newLine_;
   std::vector<Gateway> gateways_;
+  // The unbounded box's window in the part, and the iteration being projected (-1: none).
+  std::array<IterationBlock, UnboundedBox::kWindow> blocks_{};
+  int iteration_ = -1;
   Graph g_;
 };
 

@@ -30,6 +30,7 @@ struct IterationBlock {
   bool hasLine(uint32_t l) const { return l - line < lines; }
   bool hasInstance(uint32_t i) const { return i - instance < instances; }
   bool hasInputs(uint32_t x) const { return x - input < inputs; }
+  bool hasOutputs(uint32_t o) const { return o - output < outputs; }
 };
 
 /// An extrinsic input of the general iteration: one element of a stream,
@@ -61,7 +62,7 @@ struct UnboundedBox {
   /// Whether an extrinsic output (or input) is one of the window's: one
   /// per iteration, reported and checked per iteration.
   bool hasOutput(uint32_t o) const {
-    return std::any_of(window.begin(), window.end(), [o](const IterationBlock& b) { return o - b.output < b.outputs; });
+    return std::any_of(window.begin(), window.end(), [o](const IterationBlock& b) { return b.hasOutputs(o); });
   }
   bool hasInput(uint32_t x) const {
     return std::any_of(window.begin(), window.end(), [x](const IterationBlock& b) { return b.hasInputs(x); });
@@ -75,6 +76,27 @@ struct UnboundedBox {
 inline uint64_t firstRunLine(const UnboundedBox& box, uint32_t graphLines, int64_t k) {
   if (k < UnboundedBox::kWindow) return box.window[static_cast<size_t>(k)].line;
   return graphLines + static_cast<uint64_t>(k - UnboundedBox::kWindow) * box.general().lines;
+}
+
+/// What a line of a run stands for (the inverse of firstRunLine): the
+/// iteration it is in (-1: a line outside the box) and the graph's line it
+/// is (iteration 0's own, or the general iteration's for k >= 1).
+struct IterationLine {
+  int64_t k = -1;
+  uint32_t line = 0;
+};
+inline IterationLine iterationLine(const UnboundedBox& box, uint32_t graphLines, uint64_t runLine) {
+  const IterationBlock& g = box.general();
+  if (runLine >= graphLines) {
+    uint64_t past = runLine - graphLines;
+    return {static_cast<int64_t>(UnboundedBox::kWindow + past / g.lines),
+            static_cast<uint32_t>(g.line + past % g.lines)};
+  }
+  auto l = static_cast<uint32_t>(runLine);
+  if (box.window[0].hasLine(l)) return {0, l};
+  if (g.hasLine(l)) return {1, l};
+  if (box.window[2].hasLine(l)) return {2, l - box.window[2].line + g.line};
+  return {-1, l};
 }
 
 /// `name` with its first index replaced by `k`: iteration 1's instance

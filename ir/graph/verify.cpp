@@ -382,7 +382,7 @@ class GraphVerifier {
       throw Fault{"unbounded box: its variable '" + box.var + "' is not a name"};
     std::vector<uint32_t> seen;
     for (const StreamInput& stream : box.streams) {
-      if (stream.input >= g_.inputs.size() || !one.hasInputs(stream.input))
+      if (stream.input >= g_.inputs.size() || !one.hasInputs(stream.input) || g_.inputs[stream.input].isGateway())
         throw Fault{"unbounded box: a stream that is not an input of iteration 1"};
       seen.push_back(stream.input);
       for (uint32_t k = 0; k < w.size(); ++k) streamAt(box, stream, k);
@@ -393,7 +393,11 @@ class GraphVerifier {
     if (std::adjacent_find(seen.begin(), seen.end()) != seen.end() ||
         std::adjacent_find(ports.begin(), ports.end()) != ports.end())
       throw Fault{"unbounded box: a stream or an open port listed twice"};
-    if (seen.size() != one.inputs) throw Fault{"unbounded box: an input of iteration 1 that is no stream"};
+    // The rest are a projection's gateways: what the network delivers.
+    size_t gateways = std::count_if(g_.inputs.begin() + one.input, g_.inputs.begin() + one.input + one.inputs,
+                                    [](const Extrinsic& x) { return x.isGateway(); });
+    if (seen.size() + gateways != one.inputs)
+      throw Fault{"unbounded box: an input of iteration 1 that is neither a stream nor a gateway"};
   }
 
   // A stream's value and arrival time for iteration k are what the window's

@@ -394,7 +394,7 @@ class FakePeer:
 
 
 def hello_message(domain, model_hash_value):
-    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 2, domain = "{domain}", '
+    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 3, domain = "{domain}", '
                             f'modelHash = {model_hash_value}, nonce = 0x"{os.urandom(24).hex()}"))')
 
 
@@ -433,6 +433,46 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
             log = self.output(self.d, f"node[{i}]")
             self.assertIn(message, log)
             self.assertIn(f"dlvr[{i}] = 1", log)  # the run is unharmed
+
+
+class Stream(unittest.TestCase):
+    """The unbounded stream of broadcasts (examples/rb-stream) over TCP: each
+    node makes the iterations it takes part in as the stream and its peers
+    bring them, and the cluster checks every iteration from the nodes' outputs."""
+    COUNT = 200
+
+    def stream(self, *args):
+        with TempDir() as d:
+            peers, _ = peers_file(d)
+            code, out, err = run([RUN, example("rb-stream"), "-D", "spacing=1000", "--cluster", peers,
+                                  "--iterations", str(self.COUNT), *args], timeout=120)
+            self.assertEqual(os.listdir(d), ["peers.yaml"])  # the nodes' files are gone
+            return code, out.decode(), err
+
+    def test_every_broadcast_is_delivered_and_checked(self):
+        code, out, err = self.stream()
+        self.assertEqual(code, 0, out + err)
+        got = values(out.encode())
+        for k in range(self.COUNT):
+            self.assertEqual([got.get(f"dlvr[{k}][{i}]") for i in range(4)], [str(k)] * 4)
+        self.assertIn(f"iterations: {self.COUNT} ", out)
+        self.assertIn(" 0 cut off", out)
+        for check in ("agreement", "validity", "totality"):
+            self.assertIn(f"check {check}: pass", out)
+
+    def test_a_node_killed_mid_stream_does_not_stall_the_others(self):
+        code, out, err = self.stream("--kill", "node[3]@80ms", "--outputs", "summary")
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("node[3]: killed as asked", err)
+        self.assertIn(" 0 cut off", out)  # the other nodes completed every iteration
+        for check in ("agreement", "validity", "totality"):
+            self.assertIn(f"check {check}: pass", out)
+
+    def test_a_byzantine_node_cannot_break_it(self):
+        code, out, err = self.stream("--byzantine", "node[2]", "--outputs", "summary")
+        self.assertEqual(code, 0, out + err)
+        for check in ("agreement", "validity", "totality"):
+            self.assertIn(f"check {check}: pass", out)
 
 
 class BadUse(unittest.TestCase):

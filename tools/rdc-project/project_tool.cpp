@@ -28,11 +28,6 @@ int run(const Options& o, const Catalog& catalog) {
     diags.error("usage", {}, "the input is already a projection (onto " + whole->projection.front() + ", ...)");
     return finish(kExitBadInput);
   }
-  if (whole->graph.unbounded && !o.list) {
-    diags.error("unbounded-box", whole->graph.positions[whole->graph.unbounded->pos],
-                "rdc-project does not project a model with an unbounded `for` yet (rdc-run runs it simulated)");
-    return finish(kExitBadInput);
-  }
   if (o.list) {
     for (const std::string& d : whole->graph.domains) std::cout << d << "\n";
     return finish(kExitOk);

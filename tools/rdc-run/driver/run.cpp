@@ -326,9 +326,9 @@ int run(const Options& options, const Catalog& catalog) {
     diags.error("usage", {}, "--split, --listen, --cluster and --seeds are different ways to run: give one");
     return finish(kExitBadInput);
   }
-  if (loaded->graph.unbounded && (options.split || !options.listen.empty() || !options.cluster.empty())) {
+  if (loaded->graph.unbounded && options.split) {
     diags.error("unbounded-box", loaded->graph.positions[loaded->graph.unbounded->pos],
-                "--split, --listen and --cluster do not run a model with an unbounded `for` yet: run it simulated");
+                "--split does not run a model with an unbounded `for` yet: run it simulated, or with --cluster");
     return finish(kExitBadInput);
   }
   Runner runner(options, *loaded, catalog, diags);

@@ -41,6 +41,8 @@ struct Options {
   /// Over TCP: this projection as a node listening here, with its peers file.
   std::string listen, peers;
   int64_t epoch = 0;  ///< virtual time 0 as CLOCK_REALTIME ns (set by --cluster)
+  /// With --listen: write the node's outputs here as it runs (node_outputs.h; what --cluster reads).
+  std::string outputsFile;
   /// Over TCP: one process per domain, addresses and key from this file.
   std::string cluster;
   std::vector<std::string> kills;     ///< D@TIME: SIGKILL the node then

@@ -16,6 +16,7 @@
 #include "ir/lang/expr.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/cluster.h"
+#include "tools/rdc-run/driver/node_outputs.h"
 #include "tools/rdc-run/driver/runner.h"
 #include "tools/rdc-run/net/node.h"
 
@@ -43,10 +44,21 @@ int Runner::node(uint64_t seed) {
   if (!openTrace(seed, writer)) return kExitBadInput;
   TraceSink sink;
   sink.writer = writer.get();
+  sink.graph = &graph_;
+  sink.catalog = &catalog_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> outputsFile(nullptr, &std::fclose);
+  if (!options_.outputsFile.empty()) {
+    outputsFile.reset(std::fopen(options_.outputsFile.c_str(), "w"));
+    if (!outputsFile) return badInput("--outputs-file: cannot write " + options_.outputsFile);
+  }
+  IterationReport iterations(graph_, checks_, config_, correct_, options_.listOutputs);
+  std::optional<NodeOutputsWriter> outputs;
+  if (outputsFile) outputs.emplace(graph_, outputsFile.get(), &iterations);
   net::NodeSetup setup;
   setup.simulator = &simulator_;
   setup.config = config_;
   setup.config.sink = writer ? &sink : nullptr;
+  if (graph_.unbounded) setup.config.iterations = outputs ? &*outputs : static_cast<IterationSink*>(&iterations);
   if (options_.until.empty()) setup.config.until = kDefaultNodeUntil;
   setup.peers = &*peers;
   setup.self = self;
@@ -61,6 +73,7 @@ int Runner::node(uint64_t seed) {
   setup.epoch = options_.epoch;
   net::NodeOutcome outcome = net::runNode(setup);
   if (writer) writer->finish(sink.count, outcome.result.endTime);
+  if (outputs) outputs->finish(outcome.result);
   for (const std::string& problem : outcome.problems) diags_.error("peer", {}, problem);
   // Strangers cannot harm the run: warned about (a flood only counted), never a failure.
   for (const std::string& report : outcome.strangerReports) diags_.warning("stranger", {}, report);
@@ -73,7 +86,7 @@ int Runner::node(uint64_t seed) {
   std::cerr << "tcp " << self << ": " << outcome.connections << " connections, " << outcome.frames << " frames, "
             << outcome.deliveries << " deliveries, " << outcome.bytes << " bytes sent, " << outcome.strangers
             << " strangers refused\n";
-  int code = report(seed, outcome.result, correct_);
+  int code = report(seed, outcome.result, correct_, graph_.unbounded ? &iterations : nullptr);
   return outcome.problems.empty() ? code : kExitBadInput;
 }
 
@@ -101,14 +114,25 @@ int Runner::cluster(uint64_t seed) {
   for (const std::string& d : options_.leaveOut) {
     if (!domain(d, "--leave-out")) return kExitBadInput;
   }
+  if (graph_.unbounded && !options_.trace.empty()) {
+    return badInput(
+        "--trace: a cluster run of a model with an unbounded `for` is not traced yet (its checks "
+        "read the nodes' outputs)");
+  }
   std::string dir = options_.trace.empty() ? makeTempDir() : options_.trace + ".nodes";
   if (dir.empty() || (options_.trace.size() && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)) {
     return badInput("cannot make the directory " + dir + " for the nodes' files");
   }
+  // The nodes' files are removed on every way out, unless a trace keeps them.
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      if (!dir.empty()) removeTree(dir);
+    }
+  } cleanup{options_.trace.empty() ? dir : std::string()};
   int64_t until = options_.until.empty() ? kDefaultNodeUntil : config_.until;
   int64_t epoch = net::realtimeNanos() + kClusterStartup;
   std::vector<NodeProcess> processes;
-  std::vector<std::string> traces;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {
     const std::string& name = graph_.domains[d];
     if (std::find(options_.leaveOut.begin(), options_.leaveOut.end(), name) != options_.leaveOut.end()) continue;
@@ -117,15 +141,17 @@ int Runner::cluster(uint64_t seed) {
     NodeProcess p;
     p.domain = name;
     p.log = dir + "/" + name + ".log";
-    p.argv = {selfExecutable(), dir + "/" + name + ".ir",   "--listen", *peers->address(name),
-              "--peers",        options_.cluster,           "--seed",   std::to_string(seed),
-              "--epoch",        std::to_string(epoch),      "--until",  durationString(until),
-              "--trace",        dir + "/" + name + ".trace"};
+    p.argv = {selfExecutable(), dir + "/" + name + ".ir",  "--listen",  *peers->address(name),
+              "--peers",        options_.cluster,          "--seed",    std::to_string(seed),
+              "--epoch",        std::to_string(epoch),     "--until",   durationString(until),
+              "--outputs-file", dir + "/" + name + ".out", "--outputs", "summary"};
+    if (!options_.trace.empty()) p.argv.insert(p.argv.end(), {"--trace", dir + "/" + name + ".trace"});
+    if (options_.iterations) p.argv.insert(p.argv.end(), {"--iterations", std::to_string(options_.iterations)});
+    p.argv.insert(p.argv.end(), {"--max-live", std::to_string(options_.maxLive)});
     std::vector<std::string> faults = exact_.nodeFlags(name, part->graph, catalog_);
     p.argv.insert(p.argv.end(), faults.begin(), faults.end());
     if (kills.count(name)) p.killAt = kills[name];
     processes.push_back(std::move(p));
-    traces.push_back(dir + "/" + name + ".trace");
   }
   // A far --until (up to INT64_MAX) leaves the cluster no deadline of its own.
   int64_t deadline = until > INT64_MAX - kClusterGrace - epoch ? INT64_MAX : epoch + until + kClusterGrace;
@@ -136,8 +162,6 @@ int Runner::cluster(uint64_t seed) {
         std::find(options_.leaveOut.begin(), options_.leaveOut.end(), graph_.domains[d]) != options_.leaveOut.end();
     if (left || kills.count(graph_.domains[d])) correct[d] = false;
   }
-  std::vector<Trace> nodeTraces;
-  std::vector<std::string> names;
   for (size_t i = 0; i < exits.size(); ++i) {
     const NodeExit& e = exits[i];
     if (e.killed) {
@@ -146,20 +170,43 @@ int Runner::cluster(uint64_t seed) {
       diags_.error("node-failed", {},
                    e.domain +
                        (e.overdue ? " did not finish by --until" : " exited with status " + std::to_string(e.status)) +
-                       "; its output: " + processes[i].log + "\n" + tail(processes[i].log));
+                       "; its output:\n" + tail(processes[i].log));
     }
-    auto bytes = readInput(traces[i], diags_);
-    DiagnosticSink quiet;
-    auto t = bytes ? readTrace(*bytes, traces[i], quiet, true) : std::nullopt;
-    if (t) nodeTraces.push_back(std::move(*t)), names.push_back(traces[i]);
   }
-  if (nodeTraces.empty()) return badInput("no node left a trace (see " + dir + ")");
-  auto merged = mergeTraces(nodeTraces, names, diags_);
-  if (!merged) return kExitBadInput;
-  merged->header.modelHash = modelHash();
-  if (!options_.trace.empty() && !writeTrace(*merged, options_.trace, diags_)) return kExitBadInput;
-  if (options_.trace.empty()) removeTree(dir);
-  RunResult result = resultFromTrace(*merged);
+  // The run as the nodes' outputs tell it; a node that was killed before
+  // it wrote anything recorded nothing.
+  std::vector<NodeOutputsReader> readers;
+  std::vector<bool> readerCorrect;
+  for (const NodeProcess& p : processes) {
+    readers.emplace_back(dir + "/" + p.domain + ".out");
+    auto d = std::find(graph_.domains.begin(), graph_.domains.end(), p.domain) - graph_.domains.begin();
+    readerCorrect.push_back(correct[d]);
+  }
+  std::optional<IterationReport> iterations;
+  if (graph_.unbounded) {
+    iterations.emplace(graph_, checks_, config_, correct, options_.listOutputs);
+    gatherIterations(readers, readerCorrect, *iterations);
+  }
+  RunResult result = gatherOutputs(readers);
+  if (!options_.trace.empty()) {
+    std::vector<Trace> nodeTraces;
+    std::vector<std::string> names;
+    for (const NodeProcess& p : processes) {
+      std::string path = dir + "/" + p.domain + ".trace";
+      if (::access(path.c_str(), F_OK) != 0) continue;  // killed before it made its trace: it recorded nothing
+      auto bytes = readInput(path, diags_);
+      DiagnosticSink quiet;
+      auto t = bytes ? readTrace(*bytes, path, quiet, true) : std::nullopt;
+      if (t) nodeTraces.push_back(std::move(*t)), names.push_back(path);
+    }
+    if (nodeTraces.empty()) return badInput("no node left a trace (see " + dir + ")");
+    auto merged = mergeTraces(nodeTraces, names, diags_);
+    if (!merged) return kExitBadInput;
+    merged->header.modelHash = modelHash();
+    if (!writeTrace(*merged, options_.trace, diags_)) return kExitBadInput;
+    result.events = merged->events.size();
+    result.endTime = merged->endTime;
+  }
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
     const std::string& d = graph_.domains[graph_.lines[graph_.outputs[o].line].domain];
     if (!correct[graph_.lines[graph_.outputs[o].line].domain] &&
@@ -170,31 +217,83 @@ int Runner::cluster(uint64_t seed) {
           "what " + d + " never received (see " + (options_.trace.empty() ? std::string("--trace") : dir) + ")";
     }
   }
-  int code = report(seed, result, correct);
+  int code = report(seed, result, correct, iterations ? &*iterations : nullptr);
   return diags_.hasErrors() ? kExitBadInput : code;
+}
+
+// Each iteration of the unbounded box as the whole model ran it: every
+// node's part of it, gathered in the order of k (each node's file is in
+// that order). It is complete when every correct node that ran it
+// completed it (a node that never began it had nothing to do in it).
+void Runner::gatherIterations(std::vector<NodeOutputsReader>& readers, const std::vector<bool>& correct,
+                              IterationReport& report) const {
+  const UnboundedBox& box = *graph_.unbounded;
+  auto byName = [](const std::vector<Extrinsic>& xs, uint32_t first, uint32_t count) {
+    std::map<std::string, uint32_t> m;
+    for (uint32_t j = 0; j < count; ++j) m.emplace(xs[first + j].name, j);
+    return m;
+  };
+  const std::array<std::map<std::string, uint32_t>, 2> outputIndex{
+      byName(graph_.outputs, box.first().output, box.first().outputs),
+      byName(graph_.outputs, box.general().output, box.general().outputs)};
+  const std::array<std::map<std::string, uint32_t>, 2> inputIndex{
+      byName(graph_.inputs, box.first().input, box.first().inputs),
+      byName(graph_.inputs, box.general().input, box.general().inputs)};
+  for (;;) {
+    std::optional<int64_t> k;
+    for (const NodeOutputsReader& r : readers) {
+      if (auto next = r.peek(); next && (!k || *next < *k)) k = next;
+    }
+    if (!k) return;
+    int g = *k == 0 ? 0 : 1;
+    const IterationBlock& block = box.window[g];
+    std::vector<OutputValue> outputs(block.outputs);
+    std::vector<Value> inputs(block.inputs);
+    for (uint32_t j = 0; j < block.inputs; ++j)
+      inputs[j] = Simulator::zeroValue(graph_.lines[graph_.inputs[block.input + j].line].type, graph_.types);
+    bool complete = true;
+    for (size_t n = 0; n < readers.size(); ++n) {
+      if (readers[n].peek() != k) continue;
+      NodeIteration it = readers[n].take();
+      if (correct[n]) complete = complete && it.complete;
+      for (auto& [name, value] : it.outputs) {
+        auto o = outputIndex[g].find(iterationName(name, g));
+        if (o != outputIndex[g].end()) outputs[o->second] = std::move(value);
+      }
+      for (auto& [name, value] : it.inputs) {
+        auto i = inputIndex[g].find(iterationName(name, g));
+        if (i != inputIndex[g].end()) inputs[i->second] = std::move(value);
+      }
+    }
+    report.retired({*k, complete, outputs, inputs});
+  }
+}
+
+// The outputs outside the unbounded box, as the nodes that finished wrote them.
+RunResult Runner::gatherOutputs(std::vector<NodeOutputsReader>& readers) const {
+  std::map<std::string, uint32_t> byName;
+  for (uint32_t o = 0; o < graph_.outputs.size(); ++o) byName.emplace(graph_.outputs[o].name, o);
+  RunResult r;
+  r.outputs.resize(graph_.outputs.size());
+  r.waits.resize(graph_.outputs.size());
+  for (NodeOutputsReader& reader : readers) {
+    for (auto& [name, value] : reader.rest()) {
+      auto it = byName.find(name);
+      if (it != byName.end()) {
+        r.endTime = std::max(r.endTime, value.time);
+        r.outputs[it->second] = std::move(value);
+      }
+    }
+    r.iterations = std::max(r.iterations, reader.iterations());
+    r.peakLiveIterations = std::max(r.peakLiveIterations, reader.peakLive());
+  }
+  return r;
 }
 
 std::optional<net::Peers> Runner::readPeers(const std::string& path) {
   auto text = readInput(path, diags_);
   if (!text) return std::nullopt;
   return net::parsePeers(*text, displayName(path), diags_);
-}
-
-RunResult Runner::resultFromTrace(const Trace& trace) const {
-  std::unordered_map<std::string, size_t> outputByPath;
-  for (size_t o = 0; o < graph_.outputs.size(); ++o)
-    outputByPath.emplace(graph_.linePath(catalog_, graph_.outputs[o].line), o);
-  RunResult r;
-  r.outputs.resize(graph_.outputs.size());
-  r.waits.resize(graph_.outputs.size());
-  for (const TraceEvent& e : trace.events) {
-    if (!e.output) continue;
-    auto it = outputByPath.find(trace.header.linePaths[e.line]);
-    if (it != outputByPath.end()) r.outputs[it->second] = {true, e.value, e.time};
-  }
-  r.events = trace.events.size();
-  r.endTime = trace.endTime;
-  return r;
 }
 
 std::string Runner::makeTempDir() {

@@ -16,6 +16,7 @@
 #include "ir/io/ir_io.h"
 #include "ir/io/trace_io.h"
 #include "tools/rdc-run/driver/iterations.h"
+#include "tools/rdc-run/driver/node_outputs.h"
 #include "tools/rdc-run/driver/run.h"
 #include "tools/rdc-run/driver/scenario.h"
 #include "tools/rdc-run/engine/checks.h"
@@ -129,8 +130,11 @@ class Runner {
 
   // ---- over TCP (run_tcp.cpp) ----
   std::optional<net::Peers> readPeers(const std::string& path);
-  // The whole model's outputs as a merged trace of its projections recorded them.
-  RunResult resultFromTrace(const Trace& trace) const;
+  // The whole run from the nodes' outputs files (node_outputs.h): the
+  // unbounded box's iterations, then the outputs outside it.
+  void gatherIterations(std::vector<NodeOutputsReader>& readers, const std::vector<bool>& correct,
+                        IterationReport& report) const;
+  RunResult gatherOutputs(std::vector<NodeOutputsReader>& readers) const;
   static std::string makeTempDir();
   static void removeTree(const std::string& dir);
   // The last lines of a node's log, for a report.

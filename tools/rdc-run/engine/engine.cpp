@@ -107,6 +107,7 @@ struct Workspace {
   // its stream inputs' values, whether it is in use; and the free ones.
   std::vector<int64_t> slotIteration;
   std::vector<uint32_t> slotPending;
+  std::vector<uint32_t> slotOutputsLeft;  // extrinsic outputs not yet available (for a run over a network)
   std::vector<std::vector<Value>> slotInputs;
   std::vector<uint8_t> slotInUse;
   std::vector<uint32_t> freeIterationSlots;
@@ -189,6 +190,7 @@ struct Workspace {
     }
     for (uint32_t j = 0; j < g.outputs; ++j) outputs[layout.output(s, g.output + j)] = RunResult::Output();
     slotPending[s] = 0;
+    slotOutputsLeft[s] = 0;
     slotInputs[s].clear();
     slotInUse[s] = 0;
   }
@@ -218,6 +220,7 @@ struct Workspace {
     }
     slotIteration.push_back(0);
     slotPending.push_back(0);
+    slotOutputsLeft.push_back(0);
     slotInputs.emplace_back();
     slotInUse.push_back(0);
   }
@@ -265,6 +268,7 @@ class Run final : public FireContext {
     }
     if (layout_.box) {
       firstLive_ = true;
+      firstOutputsLeft_ = layout_.box->first().outputs;
       lastBegin_ = 0, beganNow_ = 1;  // iteration 0 begins at 0
       ++iterations_;
       peakLive_ = 1;
@@ -281,10 +285,28 @@ class Run final : public FireContext {
   // A gateway input stands for the cut Link's rcv, so what the network
   // delivers is recorded as that Link's choice. A forced gateway input is
   // the Link's forced rcv (a corrupt channel at the receiver): the
-  // receiving side replaces what the network brings.
-  void deliver(uint32_t input, Value value, int64_t time) {
+  // receiving side replaces what the network brings. A gateway of the
+  // unbounded box's general iteration is delivered to iteration k, which
+  // begins (with the ones before it) if it has not yet.
+  Delivered deliver(uint32_t input, int64_t k, Value value, int64_t time) {
     uint32_t l = graph_.inputs[input].line;
-    if (lines_[l].inAvailable || lines_[l].inPending || crashed(l, time)) return;
+    if (layout_.box && layout_.box->window[2].hasInputs(input))
+      return Delivered::NoSuchIteration;  // the general's stand-in
+    if (layout_.box && layout_.general.hasInputs(input)) {
+      if (k < 1) return Delivered::NoSuchIteration;
+      if (k > newest_) {
+        if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return Delivered::NoSuchIteration;
+        if (static_cast<uint64_t>(k - newest_) > config_.maxLiveIterations) return Delivered::TooFarAhead;
+        for (int64_t next = newest_ + 1; next <= k; ++next) {
+          if (!begin(next)) return Delivered::TooFarAhead;
+        }
+      }
+      if (k <= newest_ - static_cast<int64_t>(live_.size())) return Delivered::Late;  // retired
+      l = layout_.line(slotOf(k), l);
+    } else if (k != 0) {
+      return Delivered::NoSuchIteration;
+    }
+    if (lines_[l].inAvailable || lines_[l].inPending || crashed(l, time)) return Delivered::Late;
     How how = How::Chosen;
     auto f = forced_.find(l);
     if (f != forced_.end()) {
@@ -296,7 +318,11 @@ class Run final : public FireContext {
     }
     lines_[l].inPending = true;
     schedule(std::max(time, now_), 0, l, false, how, std::move(value));
+    return Delivered::Yes;
   }
+
+  // Every iteration the run may begin has begun and retired.
+  bool iterationsDone() const { return !firstLive_ && live_.empty() && iterations_ >= config_.maxIterations; }
 
   bool outputAvailable(uint32_t output) const { return lines_[graph_.outputs[output].line].outAvailable; }
 
@@ -534,7 +560,11 @@ class Run final : public FireContext {
     record(line, true, value, How::Computed);
     const HotLine& h = hot(line);
     uint32_t at = slotOfLine(line);
-    if (h.output != kNone) work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
+    if (h.output != kNone) {
+      work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
+      if (at != kNone) --work_.slotOutputsLeft[at];
+      if (at == kNone && layout_.box && layout_.box->first().hasOutputs(h.output)) --firstOutputsLeft_;
+    }
     if (h.wireTo == kNone) return;
     uint32_t to;
     if (h.crossing) {  // into the next iteration, which begins if it has not yet
@@ -619,6 +649,7 @@ class Run final : public FireContext {
   // the run may make no more iterations.
   bool begin(int64_t k) {
     if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return false;
+    if (live_.size() + firstLive_ >= config_.maxLiveIterations && config_.gatewaysFromNetwork) evictQuietOldest();
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
       const Pos& pos = graph_.positions[layout_.box->pos];
       failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) + ") has " +
@@ -650,6 +681,7 @@ class Run final : public FireContext {
     }
     uint32_t slot = work_.takeSlot();
     work_.slotIteration[slot] = k;
+    work_.slotOutputsLeft[slot] = layout_.general.outputs;
     live_.push_back(slot);
     newest_ = k;
     ++iterations_;
@@ -681,6 +713,7 @@ class Run final : public FireContext {
       uint32_t phys = layout_.line(slot, l);
       const Endpoint& src = graph_.lines[l].source;
       bool constant = src.kind == Endpoint::Kind::Const;
+      if (!constant && graph_.inputs[src.ref].isGateway()) continue;  // what the network delivers
       int64_t time = constant ? now_ : arrival[src.ref - g.input];
       if (crashed(phys, time) || (!constant && failed[src.ref - g.input])) continue;
       schedule(time, 0, phys, false, How::Input, constant ? graph_.constants[src.ref] : inputs[src.ref - g.input]);
@@ -707,12 +740,30 @@ class Run final : public FireContext {
 
   // Retires the oldest iterations that can do nothing more: nothing pending
   // in them, and the one before retired (nothing can reach them any more).
+  // Over a network, where a delivery may still come, an iteration is done
+  // once its extrinsic outputs (those sent to peers included) are
+  // available as well.
   void retireWhatIsDone() {
+    bool network = config_.gatewaysFromNetwork;
     if (firstLive_) {
-      if (firstPending_ || restPending_) return;
+      if (firstPending_ || (network ? firstOutputsLeft_ > 0 : restPending_ > 0)) return;
       retireFirst(true);
     }
-    while (!live_.empty() && work_.slotPending[live_.front()] == 0) retireOldest(true);
+    while (!live_.empty() && work_.slotPending[live_.front()] == 0 &&
+           (!network || work_.slotOutputsLeft[live_.front()] == 0))
+      retireOldest(true);
+  }
+
+  // Over a network, an iteration whose outputs never all become available
+  // (a peer crashed, or a Byzantine sender reached only some nodes) would
+  // stay live forever: at the limit, the oldest one with nothing pending is
+  // retired as cut off, and what the network brings for it later is Late.
+  void evictQuietOldest() {
+    if (firstLive_) {
+      if (firstPending_ == 0) retireFirst(false);
+    } else if (!live_.empty() && work_.slotPending[live_.front()] == 0) {
+      retireOldest(false);
+    }
   }
 
   void retireFirst(bool complete) {
@@ -863,6 +914,7 @@ class Run final : public FireContext {
   // live iterations (oldest first; the newest is iteration newest_), and
   // the pending events of iteration 0 and of the rest of the graph.
   bool firstLive_ = false, stopped_ = false;
+  uint32_t firstOutputsLeft_ = 0;
   std::deque<uint32_t> live_;
   int64_t newest_ = 0;
   uint32_t firstPending_ = 0, restPending_ = 0;
@@ -902,7 +954,11 @@ Execution::~Execution() = default;
 
 std::optional<int64_t> Execution::nextTime() const { return run_->nextTime(); }
 void Execution::advanceTo(int64_t time) { run_->advanceTo(time); }
-void Execution::deliver(uint32_t input, Value value, int64_t time) { run_->deliver(input, std::move(value), time); }
+Delivered Execution::deliver(uint32_t input, int64_t k, Value value, int64_t time) {
+  return run_->deliver(input, k, std::move(value), time);
+}
+bool Execution::iterationsDone() const { return run_->iterationsDone(); }
+void Execution::finish() { run_->finish(); }
 bool Execution::outputAvailable(uint32_t output) const { return run_->outputAvailable(output); }
 RunResult Execution::result() const { return run_->result(); }
 

@@ -121,6 +121,14 @@ struct RunResult {
 class Run;
 struct Workspace;
 
+/// What became of a delivery from the network (Execution::deliver).
+enum class Delivered {
+  Yes,
+  Late,             ///< the line already has its value, its domain crashed, or its iteration retired
+  NoSuchIteration,  ///< an iteration the gateway does not have, or past --iterations
+  TooFarAhead,      ///< beginning its iteration would pass the live iterations' limit
+};
+
 /// Runs graphs. Construction does the per-graph work (which lines a run
 /// demands, which lines it starts from); runs reuse one workspace and reset
 /// only what the previous run touched, so a run costs what its events cost.
@@ -168,8 +176,18 @@ class Execution {
   /// Runs every event due at or before `time`.
   void advanceTo(int64_t time);
   /// An extrinsic input (a gateway) arrives at `time`, no earlier than the
-  /// last advanceTo. A second value for the same input is ignored.
-  void deliver(uint32_t input, Value value, int64_t time);
+  /// last advanceTo. A gateway of the unbounded box's general iteration is
+  /// iteration k's (k >= 1; iterations up to k begin if they have not);
+  /// any other has k = 0. A second value for the same input is ignored
+  /// (Late).
+  Delivered deliver(uint32_t input, int64_t k, Value value, int64_t time);
+  /// Whether every iteration the run may begin (RunConfig::maxIterations)
+  /// has begun and retired. A run over a network retires an iteration once
+  /// nothing is pending in it and its extrinsic outputs (gateways included)
+  /// are available.
+  bool iterationsDone() const;
+  /// Ends the run: the live iterations are reported as cut off.
+  void finish();
   /// Whether an extrinsic output is available yet.
   bool outputAvailable(uint32_t output) const;
   /// The run as it stands.

@@ -128,7 +128,7 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
     if (!now) break;
     while (!network.empty() && network.top().time <= *now) {
       const Delivery& d = network.top();
-      runs[d.route.part]->deliver(d.route.input, d.value, d.time);
+      runs[d.route.part]->deliver(d.route.input, 0, d.value, d.time);
       network.pop();
     }
     for (size_t p = 0; p < runs.size(); ++p) {

@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstring>
 
 #include "ir/support/diagnostics.h"
@@ -76,6 +77,8 @@ bool readDelivery(schema::Delivery::Reader d, Delivery& out, std::string* why) {
   if (value.size() > kMaxValueBytes) return fail(why, "a value longer than 65536 bytes");
   out.gateway.assign(gateway.begin(), gateway.end());
   out.value.assign(value.begin(), value.end());
+  out.iteration = d.getIteration();
+  if (out.iteration > static_cast<uint64_t>(INT64_MAX)) return fail(why, "an iteration past the largest Int");
   return true;
 }
 
@@ -147,6 +150,7 @@ std::string encodeMessage(const Frame& frame) {
       for (size_t i = 0; i < frame.batch.size(); ++i) {
         list[i].setGateway(frame.batch[i].gateway);
         list[i].setValue(frame.batch[i].value);
+        list[i].setIteration(frame.batch[i].iteration);
       }
       break;
     }

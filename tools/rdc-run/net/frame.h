@@ -32,8 +32,9 @@ struct Hello {
 };
 
 struct Delivery {
-  std::string gateway;
+  std::string gateway;  ///< as the general iteration names it, for a gateway of the unbounded box
   std::string value;
+  uint64_t iteration = 0;  ///< of the unbounded box (0 for a gateway outside it)
   bool operator==(const Delivery&) const = default;
 };
 

@@ -11,7 +11,7 @@ using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("rdc::schema");
 
 const netMagic :UInt64 = 0x5244434E45543031;  # "RDCNET01"
-const netVersion :UInt32 = 2;
+const netVersion :UInt32 = 3;
 
 struct NetFrame {
   union {
@@ -33,4 +33,5 @@ struct Hello {
 struct Delivery {
   gateway @0 :Text;    # net:<the cut Link's path>
   value @1 :Text;      # the value, in the expression language's literal syntax
+  iteration @2 :UInt64;  # of the unbounded `for` (its general iteration names the gateway); 0 outside it
 }

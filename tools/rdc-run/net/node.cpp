@@ -48,10 +48,16 @@ class Node final : public run::EventSink, public TransportEvents {
   void record(const run::LineEvent& e) override {
     if (setup_.config.sink) setup_.config.sink->record(e);
     if (!e.output) return;
-    auto it = gatewayOut_.find(e.line);
+    IterationLine at{-1, e.line};
+    if (graph_.unbounded) at = iterationLine(*graph_.unbounded, static_cast<uint32_t>(graph_.lines.size()), e.line);
+    auto it = gatewayOut_.find(at.line);
     if (it == gatewayOut_.end()) return;
     const Extrinsic& x = graph_.outputs[it->second];
-    transport_->send(x.peer, {x.name, e.value->str()});
+    transport_->send(x.peer, {x.name, e.value->str(), at.k > 0 ? static_cast<uint64_t>(at.k) : 0});
+  }
+
+  void iterationBegins(int64_t k, uint64_t firstLine) override {
+    if (setup_.config.sink) setup_.config.sink->iterationBegins(k, firstLine);
   }
 
   // ---- TransportEvents ----
@@ -69,12 +75,25 @@ class Node final : public run::EventSink, public TransportEvents {
       hostile(peer, "sent '" + d.value.substr(0, 80) + "' for " + d.gateway + ", not a " + graph_.types.name(type));
       return;
     }
-    auto [seen, fresh] = delivered_.emplace(input, *value);
-    if (!fresh) {
-      if (!(seen->second == *value)) hostile(peer, "sent two values for " + d.gateway);
-      return;  // a resend after a reconnection
+    bool perIteration = graph_.unbounded && graph_.unbounded->general().hasInputs(input);
+    if (!perIteration) {  // (an iteration's are too many to keep: the run ignores a second value)
+      auto [seen, fresh] = delivered_.emplace(input, *value);
+      if (!fresh) {
+        if (!(seen->second == *value)) hostile(peer, "sent two values for " + d.gateway);
+        return;  // a resend after a reconnection
+      }
     }
-    execution_->deliver(input, std::move(*value), now_());
+    switch (execution_->deliver(input, static_cast<int64_t>(d.iteration), std::move(*value), now_())) {
+      case run::Delivered::Yes:
+      case run::Delivered::Late:
+        return;
+      case run::Delivered::NoSuchIteration:
+        return hostile(peer, "sent " + d.gateway + " for iteration " + std::to_string(d.iteration) +
+                                 ", which it does not have (or is past --iterations)");
+      case run::Delivered::TooFarAhead:
+        return hostile(peer, "sent " + d.gateway + " for iteration " + std::to_string(d.iteration) +
+                                 ", more than --max-live iterations ahead of this node");
+    }
   }
 
   void hostile(const std::string& who, const std::string& why) override {
@@ -149,8 +168,11 @@ NodeOutcome runNode(const NodeSetup& setup) {
     int64_t t = now();
     execution.advanceTo(t);
     if (!finishing) {
-      bool all = true;
-      for (uint32_t o = 0; o < graph.outputs.size() && all; ++o) all = execution.outputAvailable(o);
+      // Done: every output outside the unbounded box, and every iteration
+      // it may make (--iterations; without it a stream runs until `until`).
+      bool all = !graph.unbounded || execution.iterationsDone();
+      for (uint32_t o = 0; o < graph.outputs.size() && all; ++o)
+        all = (graph.unbounded && graph.unbounded->hasOutput(o)) || execution.outputAvailable(o);
       if (all) {
         transport.finish();
         finishing = true;
@@ -162,6 +184,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
     auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
     timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
   }
+  execution.finish();
   outcome.result = execution.result();
   outcome.result.endTime = std::min(now(), config.until);
   const auto& stats = transport.stats();

@@ -1,0 +1,143 @@
+#include "tools/rdc-run/driver/node_outputs.h"
+
+#include <charconv>
+
+#include "ir/lang/expr.h"
+
+namespace rdc::run {
+
+void NodeOutputsWriter::retired(const RetiredIteration& it) {
+  const IterationBlock& block = graph_.unbounded->window[it.k == 0 ? 0 : 1];
+  std::fprintf(file_, "iteration %lld %s\n", static_cast<long long>(it.k), it.complete ? "complete" : "cut");
+  for (size_t o = 0; o < it.outputs.size(); ++o) {
+    const Extrinsic& x = graph_.outputs[block.output + o];
+    if (!x.isGateway() && it.outputs[o].available) output(iterationName(x.name, it.k), it.outputs[o]);
+  }
+  for (size_t i = 0; i < it.inputs.size(); ++i) {
+    const Extrinsic& x = graph_.inputs[block.input + i];
+    if (x.isGateway()) continue;
+    std::fprintf(file_, "input %s %s\n", iterationName(x.name, it.k).c_str(), it.inputs[i].str().c_str());
+  }
+  if (next_) next_->retired(it);
+}
+
+void NodeOutputsWriter::finish(const RunResult& result) {
+  std::fprintf(file_, "end %llu %llu\n", static_cast<unsigned long long>(result.iterations),
+               static_cast<unsigned long long>(result.peakLiveIterations));
+  for (uint32_t o = 0; o < result.outputs.size(); ++o) {
+    const Extrinsic& x = graph_.outputs[o];
+    if (x.isGateway() || (graph_.unbounded && graph_.unbounded->hasOutput(o))) continue;
+    if (result.outputs[o].available) output(x.name, result.outputs[o]);
+  }
+  std::fflush(file_);
+}
+
+void NodeOutputsWriter::output(const std::string& name, const OutputValue& v) {
+  std::fprintf(file_, "output %s %lld %s\n", name.c_str(), static_cast<long long>(v.time), v.value.str().c_str());
+}
+
+namespace {
+
+// `word rest`: the first word and what follows its space.
+std::pair<std::string_view, std::string_view> word(std::string_view s) {
+  size_t space = s.find(' ');
+  if (space == std::string_view::npos) return {s, {}};
+  return {s.substr(0, space), s.substr(space + 1)};
+}
+
+std::optional<int64_t> integer(std::string_view s) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// `NAME TIME VALUE` of an output record.
+std::optional<std::pair<std::string, OutputValue>> outputRecord(std::string_view s) {
+  auto [name, rest] = word(s);
+  auto [time, value] = word(rest);
+  auto t = integer(time);
+  ExprError error;
+  auto v = parseValue(value, &error);
+  if (name.empty() || !t || !v) return std::nullopt;
+  return std::make_pair(std::string(name), OutputValue{true, std::move(*v), *t});
+}
+
+}  // namespace
+
+bool NodeOutputsReader::readLine(std::string& line) {
+  if (pending_) {
+    line = std::move(*pending_);
+    pending_.reset();
+    return true;
+  }
+  // A line that does not end in a newline was cut short by a kill.
+  if (!std::getline(in_, line) || in_.eof()) return false;
+  return true;
+}
+
+// Reads the next iteration into next_ (or none: the iterations are over).
+void NodeOutputsReader::advance() {
+  next_.reset();
+  std::string line;
+  if (over_ || !readLine(line)) return;
+  auto [kind, rest] = word(line);
+  if (kind == "end") {
+    over_ = ended_ = true;
+    auto [iterations, peak] = word(rest);
+    iterations_ = static_cast<uint64_t>(integer(iterations).value_or(0));
+    peakLive_ = static_cast<uint64_t>(integer(peak).value_or(0));
+    return;
+  }
+  auto [k, how] = word(rest);
+  auto index = integer(k);
+  if (kind != "iteration" || !index || *index < 0 || (how != "complete" && how != "cut")) {
+    over_ = true;
+    return;
+  }
+  NodeIteration it;
+  it.k = *index;
+  it.complete = how == "complete";
+  while (readLine(line)) {
+    auto [what, record] = word(line);
+    if (what == "output") {
+      auto o = outputRecord(record);
+      if (!o) break;
+      it.outputs.push_back(std::move(*o));
+    } else if (what == "input") {
+      auto [name, value] = word(record);
+      ExprError error;
+      auto v = parseValue(value, &error);
+      if (!v) break;
+      it.inputs.emplace_back(std::string(name), std::move(*v));
+    } else {
+      pending_ = std::move(line);
+      next_ = std::move(it);
+      return;
+    }
+  }
+  it.complete = false;  // the file ends (or breaks) inside the iteration: cut off
+  next_ = std::move(it);
+  over_ = true;
+}
+
+NodeIteration NodeOutputsReader::take() {
+  NodeIteration it = std::move(*next_);
+  advance();
+  return it;
+}
+
+std::vector<std::pair<std::string, OutputValue>> NodeOutputsReader::rest() {
+  while (next_) take();
+  std::vector<std::pair<std::string, OutputValue>> outputs;
+  if (!ended_) return outputs;
+  for (std::string line; readLine(line);) {
+    auto [what, record] = word(line);
+    auto o = what == "output" ? outputRecord(record) : std::nullopt;
+    if (!o) break;
+    outputs.push_back(std::move(*o));
+  }
+  return outputs;
+}
+
+}  // namespace rdc::run
