@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
   app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);
   app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
       ->check(rdc::wholeNumberIn<int64_t>(0, INT64_MAX));
+  app.add_option("--ready-fd", o.readyFd,
+                 "With --listen: once connected to its peers, say ready on this descriptor, then read the epoch "
+                 "(CLOCK_REALTIME ns) from standard input")
+      ->check(rdc::wholeNumberIn<int>(3, 1023))
+      ->needs(peers);
   app.add_option("--outputs-file", o.outputsFile, "With --listen: write the node's outputs here as it runs")
       ->needs(peers);
   app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");

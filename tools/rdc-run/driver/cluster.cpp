@@ -1,12 +1,16 @@
 #include "tools/rdc-run/driver/cluster.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <climits>
+#include <csignal>
 
 #include "tools/rdc-run/net/node.h"
 
@@ -20,32 +24,90 @@ std::string selfExecutable() {
 
 namespace {
 
-pid_t spawn(const NodeProcess& node) {
-  pid_t pid = fork();
-  if (pid != 0) return pid;
-  int fd = open(node.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd >= 0) {
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    close(fd);
+struct Spawned {
+  pid_t pid = -1;
+  int ready = -1, epoch = -1;  // our ends of the node's two pipes
+};
+
+// Starts a node with its output to its log, kReadyFd writing to `ready`
+// and its standard input reading from `epoch`.
+Spawned spawn(const NodeProcess& node) {
+  int ready[2], epoch[2];
+  if (::pipe2(ready, O_CLOEXEC) != 0) return {};
+  if (::pipe2(epoch, O_CLOEXEC) != 0) {
+    ::close(ready[0]), ::close(ready[1]);
+    return {};
   }
-  std::vector<char*> argv;
-  for (const std::string& a : node.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  execv(argv[0], argv.data());
-  _exit(127);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(node.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      close(fd);
+    }
+    dup2(epoch[0], STDIN_FILENO);
+    dup2(ready[1], kReadyFd);  // (dup2 clears close-on-exec on the copies)
+    std::vector<char*> argv;
+    for (const std::string& a : node.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  ::close(ready[1]), ::close(epoch[0]);
+  if (pid < 0) {
+    ::close(ready[0]), ::close(epoch[1]);
+    return {};
+  }
+  return {pid, ready[0], epoch[1]};
+}
+
+// Waits until every node has said ready or closed its end (it exited).
+void awaitReady(std::vector<Spawned>& nodes) {
+  int64_t limit = net::realtimeNanos() + kReadyTimeout;
+  for (;;) {
+    std::vector<pollfd> waiting;
+    for (const Spawned& n : nodes) {
+      if (n.ready >= 0) waiting.push_back({n.ready, POLLIN, 0});
+    }
+    int64_t left = (limit - net::realtimeNanos()) / 1'000'000;
+    if (waiting.empty() || left <= 0) break;
+    if (::poll(waiting.data(), waiting.size(), static_cast<int>(std::min<int64_t>(left, 1000))) < 0 && errno != EINTR)
+      break;
+    for (const pollfd& p : waiting) {
+      if (!p.revents) continue;
+      for (Spawned& n : nodes) {
+        if (n.ready == p.fd) ::close(n.ready), n.ready = -1;  // `ready`, or its end of the pipe closed
+      }
+    }
+  }
+  for (Spawned& n : nodes) {
+    if (n.ready >= 0) ::close(n.ready), n.ready = -1;
+  }
 }
 
 }  // namespace
 
-std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_t epoch, int64_t deadline) {
+std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_t runFor) {
   std::vector<NodeExit> exits(nodes.size());
-  std::vector<pid_t> pids(nodes.size(), -1);
+  std::vector<Spawned> spawned(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
     exits[i].domain = nodes[i].domain;
-    pids[i] = spawn(nodes[i]);
-    if (pids[i] < 0) exits[i].status = 127;
+    spawned[i] = spawn(nodes[i]);
+    if (spawned[i].pid < 0) exits[i].status = 127;
   }
+  awaitReady(spawned);
+  int64_t epoch = net::realtimeNanos() + kClusterStartup;
+  int64_t deadline = runFor > INT64_MAX - epoch ? INT64_MAX : epoch + runFor;
+  std::signal(SIGPIPE, SIG_IGN);  // a node that exited does not read its epoch
+  for (Spawned& n : spawned) {
+    if (n.epoch < 0) continue;
+    std::string line = std::to_string(epoch) + "\n";
+    (void)!::write(n.epoch, line.data(), line.size());
+    ::close(n.epoch);
+  }
+  std::vector<pid_t> pids;
+  for (const Spawned& n : spawned) pids.push_back(n.pid);
   size_t running = 0;
   for (pid_t p : pids) running += p > 0;
   while (running > 0) {

@@ -22,8 +22,19 @@ struct NodeExit {
   bool overdue = false;  ///< still running at the deadline, killed then
 };
 
-/// Runs the processes; `epoch` and `deadline` are CLOCK_REALTIME nanoseconds.
-std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_t epoch, int64_t deadline);
+/// The descriptor on which a node says it is ready (--ready-fd); it reads
+/// its epoch from its standard input.
+constexpr int kReadyFd = 3;
+/// The epoch (virtual time 0 of every node) is this long after the last
+/// node said it is ready, in ns; a node that says nothing for kReadyTimeout
+/// is started anyway (it failed, or it will find its peers late).
+constexpr int64_t kClusterStartup = 20'000'000, kReadyTimeout = 60'000'000'000;
+
+/// Runs the processes: starts them, waits until each is ready (or exited),
+/// gives them one epoch, kills the ones the scenario kills (NodeProcess::killAt
+/// after the epoch) and waits for all of them, killing those still running
+/// `runFor` ns after the epoch.
+std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_t runFor);
 
 /// The running program's own path, to start more of itself.
 std::string selfExecutable();

@@ -43,6 +43,9 @@ struct Options {
   int64_t epoch = 0;  ///< virtual time 0 as CLOCK_REALTIME ns (set by --cluster)
   /// With --listen: write the node's outputs here as it runs (node_outputs.h; what --cluster reads).
   std::string outputsFile;
+  /// With --listen (set by --cluster): once connected, say `ready` on this
+  /// descriptor and read the epoch from standard input; -1: the node starts at --epoch.
+  int readyFd = -1;
   /// Over TCP: one process per domain, addresses and key from this file.
   std::string cluster;
   std::vector<std::string> kills;     ///< D@TIME: SIGKILL the node then

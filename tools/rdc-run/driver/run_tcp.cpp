@@ -71,6 +71,7 @@ int Runner::node(uint64_t seed) {
     return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
   }
   setup.epoch = options_.epoch;
+  if (options_.readyFd >= 0) setup.readyFd = options_.readyFd, setup.epochFd = STDIN_FILENO;
   net::NodeOutcome outcome = net::runNode(setup);
   if (writer) writer->finish(sink.count, outcome.result.endTime);
   if (outputs) outputs->finish(outcome.result);
@@ -131,7 +132,6 @@ int Runner::cluster(uint64_t seed) {
     }
   } cleanup{options_.trace.empty() ? dir : std::string()};
   int64_t until = options_.until.empty() ? kDefaultNodeUntil : config_.until;
-  int64_t epoch = net::realtimeNanos() + kClusterStartup;
   std::vector<NodeProcess> processes;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {
     const std::string& name = graph_.domains[d];
@@ -143,7 +143,7 @@ int Runner::cluster(uint64_t seed) {
     p.log = dir + "/" + name + ".log";
     p.argv = {selfExecutable(), dir + "/" + name + ".ir",  "--listen",  *peers->address(name),
               "--peers",        options_.cluster,          "--seed",    std::to_string(seed),
-              "--epoch",        std::to_string(epoch),     "--until",   durationString(until),
+              "--ready-fd",     std::to_string(kReadyFd),  "--until",   durationString(until),
               "--outputs-file", dir + "/" + name + ".out", "--outputs", "summary"};
     if (!options_.trace.empty()) p.argv.insert(p.argv.end(), {"--trace", dir + "/" + name + ".trace"});
     if (options_.iterations) p.argv.insert(p.argv.end(), {"--iterations", std::to_string(options_.iterations)});
@@ -154,8 +154,8 @@ int Runner::cluster(uint64_t seed) {
     processes.push_back(std::move(p));
   }
   // A far --until (up to INT64_MAX) leaves the cluster no deadline of its own.
-  int64_t deadline = until > INT64_MAX - kClusterGrace - epoch ? INT64_MAX : epoch + until + kClusterGrace;
-  std::vector<NodeExit> exits = runProcesses(processes, epoch, deadline);
+  std::vector<NodeExit> exits =
+      runProcesses(processes, until > INT64_MAX - kClusterGrace ? INT64_MAX : until + kClusterGrace);
   std::vector<bool> correct = correct_;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {
     bool left =

@@ -30,9 +30,8 @@ namespace rdc::run {
 constexpr int64_t kDefaultUnboundedUntil = 100'000'000;
 // A TCP run without --until ends at most this long after it starts.
 constexpr int64_t kDefaultNodeUntil = 10'000'000'000;
-// The nodes of a cluster start this long after they are launched (so that
-// all of them share a time origin), and get this much past --until to exit.
-constexpr int64_t kClusterStartup = 300'000'000, kClusterGrace = 5'000'000'000;
+// The nodes of a cluster get this much past --until to exit.
+constexpr int64_t kClusterGrace = 5'000'000'000;
 
 class Runner {
  public:

@@ -295,7 +295,8 @@ class Run final : public FireContext {
     if (layout_.box && layout_.general.hasInputs(input)) {
       if (k < 1) return Delivered::NoSuchIteration;
       if (k > newest_) {
-        if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return Delivered::NoSuchIteration;
+        if (stopped_) return Delivered::Late;  // the run failed: it makes no more iterations
+        if (static_cast<uint64_t>(k) >= config_.maxIterations) return Delivered::NoSuchIteration;
         if (static_cast<uint64_t>(k - newest_) > config_.maxLiveIterations) return Delivered::TooFarAhead;
         for (int64_t next = newest_ + 1; next <= k; ++next) {
           if (!begin(next)) return Delivered::TooFarAhead;

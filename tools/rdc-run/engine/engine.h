@@ -124,7 +124,7 @@ struct Workspace;
 /// What became of a delivery from the network (Execution::deliver).
 enum class Delivered {
   Yes,
-  Late,             ///< the line already has its value, its domain crashed, or its iteration retired
+  Late,             ///< the line already has its value, its domain crashed, its iteration retired, or the run failed
   NoSuchIteration,  ///< an iteration the gateway does not have, or past --iterations
   TooFarAhead,      ///< beginning its iteration would pass the live iterations' limit
 };

@@ -1,6 +1,11 @@
 #include "tools/rdc-run/net/node.h"
 
+#include <poll.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <optional>
 
 #include <kj/async-io.h>
 #include <kj/timer.h>
@@ -21,6 +26,27 @@ int64_t realtimeNanos() {
 }
 
 namespace {
+
+// Says `ready` on one descriptor and reads the epoch from the other (at
+// most a minute: a cluster that stopped must not leave its nodes waiting).
+std::optional<int64_t> readyForEpoch(int readyFd, int epochFd) {
+  bool said = ::write(readyFd, "ready\n", 6) == 6;
+  ::close(readyFd);
+  if (!said) return std::nullopt;
+  std::string line;
+  for (char c; line.size() < 32;) {
+    pollfd p{epochFd, POLLIN, 0};
+    if (::poll(&p, 1, 60'000) != 1 || ::read(epochFd, &c, 1) != 1) break;
+    if (c == '\n') {
+      int64_t epoch = 0;
+      auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), epoch);
+      if (ec == std::errc() && end == line.data() + line.size()) return epoch;
+      break;
+    }
+    line += c;
+  }
+  return std::nullopt;
+}
 
 // Connects the engine to the transport: gateway outputs go out as they
 // become available, deliveries come in, checked against the projection.
@@ -162,6 +188,18 @@ NodeOutcome runNode(const NodeSetup& setup) {
     return outcome;
   }
   outcome.started = true;
+  if (setup.readyFd >= 0) {
+    auto limit = timer.now() + kReadyWait / 1'000'000 * kj::MILLISECONDS;
+    while (!transport.connectedToAll() && timer.now() < limit) {
+      timer.afterDelay(1 * kj::MILLISECONDS).exclusiveJoin(node.woken()).wait(io.waitScope);
+    }
+    auto epoch = readyForEpoch(setup.readyFd, setup.epochFd);
+    if (!epoch) {
+      outcome.problems.push_back("the cluster gave no epoch (it stopped, or wrote no number)");
+      return outcome;
+    }
+    origin = timer.now() - (realtimeNanos() - *epoch) * kj::NANOSECONDS;
+  }
   const Graph& graph = setup.simulator->graph();
   bool finishing = false;
   for (;;) {

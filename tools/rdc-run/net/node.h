@@ -21,6 +21,11 @@ struct NodeSetup {
   /// Virtual time 0 as CLOCK_REALTIME nanoseconds, so that the nodes of a
   /// cluster share a time origin; 0: when the node starts.
   int64_t epoch = 0;
+  /// For a cluster (-1: none): once connected to every peer (or after
+  /// kReadyWait), the node writes `ready` to this descriptor and reads its
+  /// epoch (a decimal line) from `epochFd`, so that a run's time counts from
+  /// the moment every node is ready.
+  int readyFd = -1, epochFd = -1;
 };
 
 struct NodeOutcome {
@@ -41,6 +46,10 @@ NodeOutcome runNode(const NodeSetup& setup);
 /// The wall clock (CLOCK_REALTIME) in nanoseconds: the time origin nodes of
 /// a cluster share. The simulator never reads it.
 int64_t realtimeNanos();
+
+/// How long a cluster's node waits to be connected to every peer before it
+/// says it is ready anyway (a peer left out never connects), in ns.
+constexpr int64_t kReadyWait = 3'000'000'000;
 
 /// The most strangers a node reports one by one (a flood is counted).
 constexpr size_t kMaxStrangerReports = 20;

@@ -1,5 +1,8 @@
 #include "tools/rdc-run/net/transport.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <kj/timer.h>
 
 namespace rdc::net {
@@ -99,6 +102,13 @@ void Transport::finish() {
 bool Transport::flushed() const {
   for (const auto& peer : others_) {
     if (!peer->byeWritten || peer->written < peer->log.size()) return false;
+  }
+  return true;
+}
+
+bool Transport::connectedToAll() const {
+  for (const auto& peer : others_) {
+    if (!peer->conn) return false;
   }
   return true;
 }
@@ -266,6 +276,14 @@ kj::Promise<void> Transport::handshakeIn(kj::Own<kj::AsyncIoStream> stream, std:
 void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
   if (peer.conn) close(peer);
   ++stats_.connections;
+  // A frame goes out as soon as it is written: Nagle's algorithm would hold
+  // a small frame back until the last one is acknowledged (with delayed
+  // acknowledgements, about 40 ms a round of the protocol).
+  int on = 1;
+  KJ_IF_MAYBE (e, kj::runCatchingExceptions(
+                      [&]() { conn->stream->setsockopt(IPPROTO_TCP, TCP_NODELAY, &on, sizeof on); })) {
+    (void)e;  // a stream that is no socket (a test's pipe) has no delay to turn off
+  }
   peer.conn = conn;
   peer.written = 0;
   peer.byeWritten = false;

@@ -54,6 +54,8 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   bool flushed() const;
   /// Every peer has said bye.
   bool peersDone() const;
+  /// Every peer is connected (and authenticated).
+  bool connectedToAll() const;
 
   struct Stats {
     uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0;
