@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The stream of broadcasts over loopback TCP, rdc against the hand-written
+# program, one after the other on the same workload: n processes, K
+# broadcasts from node 0. For each it prints the wall time of the whole run,
+# deliveries per second per node (K over that time), and for rdc the median
+# latency from a broadcast's arrival to its deliveries, the most iterations
+# live on a node, and the peak memory of the largest process.
+#
+#   bench/tcp_stream_bench.sh BUILD_DIR PEER_SOURCE [K] [N...]
+#   bench/tcp_stream_bench.sh build ../shared/baselines/bracha_tcp.cpp 10000 4 7
+#
+# rdc's stream arrives every SPACING µs (default 20: faster than the nodes
+# go, so the time measured is theirs); the run includes the nodes' start.
+set -euo pipefail
+build=${1:?BUILD_DIR}; peer_source=${2:?PEER_SOURCE}; count=${3:-10000}; shift $(( $# < 3 ? $# : 3 ))
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(4)
+spacing=${SPACING:-20}
+cd "$(dirname "$0")/.."
+run=$build/tools/rdc-run/rdc-run
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+g++ -O2 -std=c++20 -o "$work/peer" "$peer_source"
+
+peers() {  # peers N: a peers file for node[0..N-1] on free-looking ports
+  echo "key: $(head -c32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  echo "nodes:"
+  for ((i = 0; i < $1; i++)); do echo "  node[$i]: 127.0.0.1:$((21000 + RANDOM % 20000))"; done
+}
+
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
+
+for n in "${sizes[@]}"; do
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/peer.mem" "$work/peer" "$n" "$count" $((30000 + RANDOM % 20000)) > "$work/peer.out" 2>&1 || true
+  end=$(date +%s%N)
+  peer_s=$(seconds "$start" "$end")
+  peers "$n" > "$work/peers.yaml"
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/rdc.mem" "$run" examples/rb-stream/rb-stream.rdc.yaml -D "n=$n" -D "spacing=$spacing" \
+    --cluster "$work/peers.yaml" --iterations "$count" --max-live 100000 > "$work/rdc.out" 2>&1 || true
+  end=$(date +%s%N)
+  rdc_s=$(seconds "$start" "$end")
+  checks=$(grep -c ': pass' "$work/rdc.out" || true)
+  live=$(sed -n 's/^iterations: [0-9]* (at most \([0-9]*\) live).*/\1/p' "$work/rdc.out")
+  # Median of (delivery time - broadcast time) over every delivery, in ms.
+  latency=$(sed -n 's/^\(bc\|dlvr\)\[\([0-9]*\)\]\(\[[0-9]*\]\)\{0,1\} = .* @ \(.*\)$/\1 \2 \4/p' "$work/rdc.out" | awk '
+    function ms(t) { v = t + 0; if (t ~ /ns$/) return v / 1e6; if (t ~ /us$/) return v / 1e3; if (t ~ /ms$/) return v; return v * 1e3 }
+    $1 == "bc" { bc[$2] = ms($3); next }
+    { d[++c] = ms($3); k[c] = $2 }
+    END { for (i = 1; i <= c; i++) print d[i] - bc[k[i]] }' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR ? v[int((NR + 1) / 2)] : -1 }')
+  printf 'n=%-3d K=%-7d peer %7.3f s %9.0f /s/node %7d KiB | rdc %7.3f s %9.0f /s/node %7d KiB, median latency %s ms, %s live at most, %s checks pass | wall ratio %.1fx\n' \
+    "$n" "$count" "$peer_s" "$(awk -v k="$count" -v s="$peer_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/peer.mem")" \
+    "$rdc_s" "$(awk -v k="$count" -v s="$rdc_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/rdc.mem")" "$latency" "$live" "$checks" \
+    "$(awk -v a="$rdc_s" -v b="$peer_s" 'BEGIN { print a / b }')"
+done
