@@ -409,8 +409,8 @@ def model_hash(name, params):
 class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
     """A peer with the key cannot crash a node or make it take a bad value."""
 
-    def batch(self, gateway, value):
-        return f'(batch = [(gateway = "{gateway}", value = "{value}")])'
+    def batch(self, gateway, value, first=0):
+        return f'(first = {first}, batch = [(gateway = "{gateway}", value = "{value}")])'
 
     def test_bad_values_from_a_peer_with_the_key(self):
         def script(domain):
@@ -419,7 +419,7 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
                 "node[0]": [self.batch(f"net:rb.echo[3].link[{j}]", "true")],         # a Bool for an Int
                 "node[1]": [self.batch("net:rb.nothing", "1")],                       # no such gateway
                 "node[2]": [self.batch(f"net:rb.echo[3].link[{j}]", "1"),             # two values, one line
-                            self.batch(f"net:rb.echo[3].link[{j}]", "2")],
+                            self.batch(f"net:rb.echo[3].link[{j}]", "2", first=1)],
             }[domain]
         peer = FakePeer(self.ports[3], KEY, model_hash("bracha", [("n", 4), ("f", 1), ("sender", 0)]), script)
         try:
@@ -433,6 +433,20 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
             log = self.output(self.d, f"node[{i}]")
             self.assertIn(message, log)
             self.assertIn(f"dlvr[{i}] = 1", log)  # the run is unharmed
+
+    def test_a_batch_that_skips_deliveries(self):
+        def script(domain):
+            j = domain[5:-1]
+            return [self.batch(f"net:rb.echo[3].link[{j}]", "1", first=5)]  # deliveries 0..4 never came
+        peer = FakePeer(self.ports[3], KEY, model_hash("bracha", [("n", 4), ("f", 1), ("sender", 0)]), script)
+        try:
+            procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
+            codes = [p.wait(timeout=30) for p in procs]
+        finally:
+            peer.close()
+        self.assertEqual(codes, [2, 2, 2])
+        for i in range(3):
+            self.assertIn("a batch that skips deliveries", self.output(self.d, f"node[{i}]"))
 
 
 class Stream(unittest.TestCase):

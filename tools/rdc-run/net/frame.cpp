@@ -106,6 +106,8 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
       // a longer list is made of empty elements (an amplification attempt).
       if (batch.size() > maxDeliveries) return fail(why, "a batch longer than its message can hold");
       out.kind = Frame::Kind::Batch;
+      out.first = frame.getFirst();
+      if (out.first > UINT64_MAX - batch.size()) return fail(why, "a batch numbered past the largest number");
       out.batch.resize(batch.size());
       for (uint32_t i = 0; i < batch.size(); ++i) {
         if (!readDelivery(batch[i], out.batch[i], why)) return false;
@@ -117,6 +119,10 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
       return true;
     case schema::NetFrame::PROOF:
       out.kind = Frame::Kind::Proof;
+      return true;
+    case schema::NetFrame::ACK:
+      out.kind = Frame::Kind::Ack;
+      out.ack = frame.getAck();
       return true;
   }
   return fail(why, "an unknown kind of frame");
@@ -146,6 +152,7 @@ std::string encodeMessage(const Frame& frame) {
       break;
     }
     case Frame::Kind::Batch: {
+      root.setFirst(frame.first);
       auto list = root.initBatch(static_cast<unsigned>(frame.batch.size()));
       for (size_t i = 0; i < frame.batch.size(); ++i) {
         list[i].setGateway(frame.batch[i].gateway);
@@ -159,6 +166,9 @@ std::string encodeMessage(const Frame& frame) {
       break;
     case Frame::Kind::Proof:
       root.setProof();
+      break;
+    case Frame::Kind::Ack:
+      root.setAck(frame.ack);
       break;
   }
   kj::Array<capnp::word> words = capnp::messageToFlatArray(builder);

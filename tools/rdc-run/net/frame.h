@@ -39,9 +39,11 @@ struct Delivery {
 };
 
 struct Frame {
-  enum class Kind { Hello, Batch, Bye, Proof } kind = Kind::Bye;
+  enum class Kind { Hello, Batch, Bye, Proof, Ack } kind = Kind::Bye;
   Hello hello;
   std::vector<Delivery> batch;
+  uint64_t first = 0;  ///< Batch: the number of its first delivery
+  uint64_t ack = 0;    ///< Ack: every delivery numbered below this has arrived
 };
 
 /// Initialises libsodium; false if it cannot be.

@@ -19,7 +19,10 @@ struct NetFrame {
     batch @1 :List(Delivery);
     bye @2 :Void;      # the sender is done and will send nothing more
     proof @3 :Void;    # the dialer's first session frame: it holds the session key
+    ack @4 :UInt64;    # the receiver has every delivery numbered below this: the sender forgets them
   }
+  first @5 :UInt64;    # a batch: the number of its first delivery (a sender numbers its deliveries
+                       # to a peer 0, 1, ... over every connection; a resend repeats numbers)
 }
 
 struct Hello {

@@ -3,6 +3,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <deque>
+
 #include <kj/timer.h>
 
 namespace rdc::net {
@@ -11,6 +13,9 @@ namespace {
 
 constexpr const char* kHostile = "rdc-hostile: ";
 constexpr size_t kBatchDeliveries = 1024;
+// A receiver acknowledges after this many deliveries, so that a sender
+// keeps at most about this many (plus what is in flight) for a resend.
+constexpr uint64_t kAckEvery = 256;
 constexpr size_t kBatchBytes = kMaxMessageBytes / 2;
 
 // Problems caused by the other end travel as exceptions with this prefix,
@@ -39,9 +44,15 @@ struct Transport::Connection {
 
 struct Transport::Peer {
   std::string domain, address;
-  bool dial = false;          // we connect to it (it comes after us in the peers file)
-  std::vector<Delivery> log;  // everything queued for it, in order
-  size_t written = 0;         // log entries written on the current connection
+  bool dial = false;  // we connect to it (it comes after us in the peers file)
+  // What we send it, numbered 0, 1, ...: the log holds those from number
+  // `acked` on (the peer has the ones before), `written` is the next to
+  // write on the current connection (a new one starts again at `acked`).
+  std::deque<Delivery> log;
+  uint64_t acked = 0, written = 0;
+  // What it sends us: the number of the next delivery we have not had, and
+  // the last number we acknowledged.
+  uint64_t received = 0, ackSent = 0;
   bool byeWritten = false, saidBye = false, writing = false;
   std::shared_ptr<Connection> conn;
   kj::Duration backoff = 20 * kj::MILLISECONDS;
@@ -101,7 +112,7 @@ void Transport::finish() {
 
 bool Transport::flushed() const {
   for (const auto& peer : others_) {
-    if (!peer->byeWritten || peer->written < peer->log.size()) return false;
+    if (!peer->byeWritten || peer->written < peer->acked + peer->log.size()) return false;
   }
   return true;
 }
@@ -285,7 +296,8 @@ void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
     (void)e;  // a stream that is no socket (a test's pipe) has no delay to turn off
   }
   peer.conn = conn;
-  peer.written = 0;
+  peer.written = peer.acked;
+  peer.ackSent = 0;  // (acknowledge again on the new connection)
   peer.byeWritten = false;
   peer.writing = false;
   auto closed = kj::newPromiseAndFulfiller<void>();
@@ -333,7 +345,18 @@ kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> co
       case Frame::Kind::Proof:
         throw hostileError("a second proof");
       case Frame::Kind::Batch:
-        for (const Delivery& d : frame->batch) events_.received(peer.domain, d);
+        // A resend after a reconnection repeats what we have; a gap would
+        // lose deliveries.
+        if (frame->first > peer.received) throw hostileError("a batch that skips deliveries");
+        for (uint64_t i = peer.received - frame->first; i < frame->batch.size(); ++i)
+          events_.received(peer.domain, frame->batch[i]);
+        peer.received = std::max(peer.received, frame->first + frame->batch.size());
+        pump(peer);  // the acknowledgement
+        break;
+      case Frame::Kind::Ack:
+        if (frame->ack > peer.acked + peer.log.size()) throw hostileError("an acknowledgement of what was not sent");
+        while (peer.acked < frame->ack) peer.log.pop_front(), ++peer.acked;
+        pump(peer);
         break;
       case Frame::Kind::Bye:
         peer.saidBye = true;
@@ -344,18 +367,26 @@ kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> co
   });
 }
 
-// Writes the next batch (or the bye) when nothing is in flight: one frame
-// per peer at a time bounds what is buffered for a slow peer.
+// Writes the next frame when nothing is in flight (one frame per peer at a
+// time bounds what is buffered for a slow peer): an acknowledgement that is
+// due, else the next batch of what is queued, else the bye.
 void Transport::pump(Peer& peer) {
   std::shared_ptr<Connection> conn = peer.conn;
   if (!conn || peer.writing) return;
   Frame frame;
   size_t count = 0;
-  if (peer.written < peer.log.size()) {
+  uint64_t ack = 0;
+  peer.written = std::max(peer.written, peer.acked);  // (the peer had these on an earlier connection)
+  uint64_t end = peer.acked + peer.log.size();
+  if (peer.received - peer.ackSent >= kAckEvery) {
+    frame.kind = Frame::Kind::Ack;
+    frame.ack = ack = peer.received;
+  } else if (peer.written < end) {
     frame.kind = Frame::Kind::Batch;
+    frame.first = peer.written;
     size_t bytes = 0;
-    while (peer.written + count < peer.log.size() && count < kBatchDeliveries && bytes < kBatchBytes) {
-      const Delivery& d = peer.log[peer.written + count++];
+    while (peer.written + count < end && count < kBatchDeliveries && bytes < kBatchBytes) {
+      const Delivery& d = peer.log[peer.written - peer.acked + count++];
       frame.batch.push_back(d);
       bytes += d.gateway.size() + d.value.size() + 64;
     }
@@ -372,10 +403,11 @@ void Transport::pump(Peer& peer) {
   bool bye = frame.kind == Frame::Kind::Bye;
   tasks_.add(write(conn, std::move(bytes))
                  .then(
-                     [this, &peer, conn, count, bye]() {
+                     [this, &peer, conn, count, bye, ack]() {
                        if (peer.conn != conn) return;
                        peer.writing = false;
                        peer.written += count;
+                       peer.ackSent = std::max(peer.ackSent, ack);
                        if (bye) peer.byeWritten = true;
                        pump(peer);
                        events_.wake();

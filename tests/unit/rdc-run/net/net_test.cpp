@@ -43,6 +43,30 @@ TEST(Net, MessagesRoundTrip) {
   EXPECT_EQ(decodeMessage(encodeMessage(bye), &why)->kind, Frame::Kind::Bye);
 }
 
+TEST(Net, BatchesAreNumberedAndAcknowledged) {
+  Frame numbered = batch();
+  numbered.first = 1'000'000'007;
+  numbered.batch[0].iteration = 57;
+  std::string why;
+  auto b = decodeMessage(encodeMessage(numbered), &why);
+  ASSERT_TRUE(b) << why;
+  EXPECT_EQ(b->first, numbered.first);
+  EXPECT_EQ(b->batch, numbered.batch);  // the iteration included
+  Frame ack;
+  ack.kind = Frame::Kind::Ack;
+  ack.ack = UINT64_MAX;
+  auto a = decodeMessage(encodeMessage(ack), &why);
+  ASSERT_TRUE(a) << why;
+  EXPECT_EQ(a->kind, Frame::Kind::Ack);
+  EXPECT_EQ(a->ack, UINT64_MAX);
+  numbered.first = UINT64_MAX;  // its deliveries' numbers would wrap
+  EXPECT_FALSE(decodeMessage(encodeMessage(numbered), &why));
+  EXPECT_NE(why.find("largest number"), std::string::npos) << why;
+  numbered.first = 0;
+  numbered.batch[0].iteration = UINT64_MAX;  // past the largest Int
+  EXPECT_FALSE(decodeMessage(encodeMessage(numbered), &why));
+}
+
 TEST(Net, AuthenticationCatchesEveryChange) {
   ASSERT_TRUE(initCrypto());
   Key session = key(7);
