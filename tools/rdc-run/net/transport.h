@@ -4,8 +4,10 @@
 // start in any order), a handshake with a challenge from each side
 // (handshake.h) and an authenticated, sequenced
 // stream of frames (frame.h), batches of whatever is ready, one frame in
-// flight per peer, and a resend of everything sent after a reconnection
-// (lines are one-shot, so the receiver ignores what it already has).
+// flight per peer, deliveries numbered across connections and acknowledged
+// every so often (the sender forgets what is acknowledged), and after a
+// reconnection a resend of what was not acknowledged (the receiver skips
+// the numbers it has).
 #pragma once
 
 #include <kj/async-io.h>
