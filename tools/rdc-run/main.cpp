@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
                  "(CLOCK_REALTIME ns) from standard input")
       ->check(rdc::wholeNumberIn<int>(3, 1023))
       ->needs(peers);
+  app.add_option("--domain", o.domain, "With --listen and a whole model: project it onto this domain first")
+      ->needs(peers);
   app.add_option("--outputs-file", o.outputsFile, "With --listen: write the node's outputs here as it runs")
       ->needs(peers);
   app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <iostream>
 
+#include "ir/graph/project.h"
 #include "ir/lang/expr.h"
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
@@ -321,6 +322,18 @@ int run(const Options& options, const Catalog& catalog) {
   };
   auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(kExitBadInput);
+  if (!options.domain.empty()) {  // a node that projects the model itself (what a cluster's nodes do)
+    if (options.listen.empty()) {
+      diags.error("usage", {}, "--domain: only with --listen (rdc-project projects a model onto a domain)");
+      return finish(kExitBadInput);
+    }
+    if (!loaded->projection.empty()) {
+      diags.error("usage", {}, "--domain: the input is already a projection (onto " + loaded->projection.front() + ")");
+      return finish(kExitBadInput);
+    }
+    loaded = projectOnto(*loaded, catalog, {options.domain}, diags);
+    if (!loaded) return finish(kExitBadInput);
+  }
   int modes = options.split + !options.listen.empty() + !options.cluster.empty() + !options.seeds.empty();
   if (modes > 1) {
     diags.error("usage", {}, "--split, --listen, --cluster and --seeds are different ways to run: give one");

@@ -40,6 +40,8 @@ struct Options {
   bool split = false;
   /// Over TCP: this projection as a node listening here, with its peers file.
   std::string listen, peers;
+  /// With --listen and a whole model: the domain to project it onto first.
+  std::string domain;
   int64_t epoch = 0;  ///< virtual time 0 as CLOCK_REALTIME ns (set by --cluster)
   /// With --listen: write the node's outputs here as it runs (node_outputs.h; what --cluster reads).
   std::string outputsFile;

@@ -132,20 +132,37 @@ int Runner::cluster(uint64_t seed) {
     }
   } cleanup{options_.trace.empty() ? dir : std::string()};
   int64_t until = options_.until.empty() ? kDefaultNodeUntil : config_.until;
+  // The nodes read the model as given (a model read from standard input is
+  // written once, as IR, for them).
+  std::string model = options_.model;
+  if (model == "-") {
+    model = dir + "/model.ir";
+    if (!writeOutput(model, writeIr(loaded_, catalog_, diags_), diags_)) return kExitBadInput;
+  }
   std::vector<NodeProcess> processes;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {
     const std::string& name = graph_.domains[d];
     if (std::find(options_.leaveOut.begin(), options_.leaveOut.end(), name) != options_.leaveOut.end()) continue;
+    // (Each node projects the model itself: no file the size of the model
+    // is written or read. The projection here is for the node's fault flags.)
     auto part = projectOnto(loaded_, catalog_, {name}, diags_);
-    if (!part || !writeOutput(dir + "/" + name + ".ir", writeIr(*part, catalog_, diags_), diags_)) return kExitBadInput;
+    if (!part) return kExitBadInput;
+    // Kept with a trace: each node's trace inverts on its projection.
+    if (!options_.trace.empty() &&
+        !writeOutput(dir + "/" + name + ".ir", writeIr(*part, catalog_, diags_), diags_))
+      return kExitBadInput;
     NodeProcess p;
     p.domain = name;
     p.log = dir + "/" + name + ".log";
-    p.argv = {selfExecutable(), dir + "/" + name + ".ir",  "--listen",  *peers->address(name),
-              "--peers",        options_.cluster,          "--seed",    std::to_string(seed),
+    p.argv = {selfExecutable(), model,                     "--domain",  name,
+              "--listen",       *peers->address(name),     "--seed",    std::to_string(seed),
+              "--peers",        options_.cluster,
               "--ready-fd",     std::to_string(kReadyFd),  "--until",   durationString(until),
               "--outputs-file", dir + "/" + name + ".out", "--outputs", "summary"};
     if (!options_.trace.empty()) p.argv.insert(p.argv.end(), {"--trace", dir + "/" + name + ".trace"});
+    for (const auto& [k, v] : options_.defines) p.argv.insert(p.argv.end(), {"-D", k + "=" + v});
+    if (options_.elab.maxLines != ElabOptions().maxLines)
+      p.argv.insert(p.argv.end(), {"--max-lines", std::to_string(options_.elab.maxLines)});
     if (options_.iterations) p.argv.insert(p.argv.end(), {"--iterations", std::to_string(options_.iterations)});
     p.argv.insert(p.argv.end(), {"--max-live", std::to_string(options_.maxLive)});
     std::vector<std::string> faults = exact_.nodeFlags(name, part->graph, catalog_);
