@@ -53,7 +53,7 @@ bool LineIndex::isGatewayCopy(const std::string& path) const {
   size_t dot = path.rfind('.');
   if (dot == std::string::npos) return false;
   for (const auto& [copy, original] : copies_) {
-    if (path.compare(dot + 1, std::string::npos, copy) == 0 && byPath_.count(path.substr(0, dot + 1) + original)) {
+    if (path.compare(dot + 1, std::string::npos, copy) == 0 && findRunLine(path.substr(0, dot + 1) + original)) {
       return true;
     }
   }

@@ -30,7 +30,8 @@ class LineIndex {
   uint32_t graphLine(uint32_t runLine) const;
   /// Whether a path that is not a line of this graph is a projection's
   /// network copy of a cut cross-domain instance (a Link's `<link>.net`):
-  /// a line the send half adds, on an instance whose first line is here.
+  /// a line the send half adds, on an instance whose first line is here
+  /// (or is a later iteration's of the unbounded box).
   bool isGatewayCopy(const std::string& path) const;
 
  private:

@@ -482,6 +482,22 @@ class Stream(unittest.TestCase):
         for check in ("agreement", "validity", "totality"):
             self.assertIn(f"check {check}: pass", out)
 
+    def test_a_traced_stream_replays_and_runs_backwards(self):
+        with TempDir() as d:
+            peers, _ = peers_file(d)
+            trace = os.path.join(d, "run.trace")
+            model = [example("rb-stream"), "-D", "spacing=1000"]
+            code, out, err = run([RUN, *model, "--cluster", peers, "--iterations", "40", "--trace", trace], timeout=120)
+            self.assertEqual(code, 0, out.decode() + err)
+            code, rout, err = run([RUN, *model, "--replay", trace])
+            self.assertEqual(code, 0, err)
+            outputs = {k: v for k, v in values(out).items() if k.startswith(("bc[", "dlvr["))}
+            self.assertEqual(len(outputs), 5 * 40)
+            self.assertEqual({k: v for k, v in values(rout).items() if k in outputs}, outputs)  # same values
+            code, out, err = run([TRACE, "invert", *model, trace])
+            self.assertEqual(code, 0, out.decode() + err)
+            self.assertIn("inversion round-trips: 40 extrinsic inputs recovered", out.decode())
+
     def test_a_byzantine_node_cannot_break_it(self):
         code, out, err = self.stream("--byzantine", "node[2]", "--outputs", "summary")
         self.assertEqual(code, 0, out + err)

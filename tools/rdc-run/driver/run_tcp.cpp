@@ -115,11 +115,6 @@ int Runner::cluster(uint64_t seed) {
   for (const std::string& d : options_.leaveOut) {
     if (!domain(d, "--leave-out")) return kExitBadInput;
   }
-  if (graph_.unbounded && !options_.trace.empty()) {
-    return badInput(
-        "--trace: a cluster run of a model with an unbounded `for` is not traced yet (its checks "
-        "read the nodes' outputs)");
-  }
   std::string dir = options_.trace.empty() ? makeTempDir() : options_.trace + ".nodes";
   if (dir.empty() || (options_.trace.size() && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)) {
     return badInput("cannot make the directory " + dir + " for the nodes' files");
