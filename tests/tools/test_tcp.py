@@ -127,6 +127,22 @@ class Cluster(unittest.TestCase):
         self.assertEqual(values(out)["dlvr[3]"], "1")
 
 
+    def test_until_counts_from_when_every_node_is_ready(self):
+        # Sixteen processes start slowly on a small machine: --until is the
+        # protocol's time, not the start's.
+        with TempDir() as d:
+            peers, _ = peers_file(d, n=16)
+            code, out, err = run([RUN, example("bracha"), "-D", "n=16", "--cluster", peers, "--until", "150ms"],
+                                 timeout=120)
+            self.assertEqual(code, 0, out.decode() + err)
+            self.assertEqual(out.decode().count(": pass"), 3)
+
+    def test_a_node_killed_before_it_recorded_anything(self):
+        code, out, err, _ = self.cluster(example("bracha"), "--kill", "node[3]@0ns", "--until", "1s")
+        self.assertEqual(code, 0, out.decode() + err)  # it recorded nothing: no I/O error
+        self.assertIn("dlvr[3] never available: waiting for node[3], which was killed", out.decode())
+
+
 class NodeHelpers:
     """Nodes started one by one, as on separate machines."""
 
