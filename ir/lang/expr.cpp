@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 namespace rdc {
 
@@ -793,6 +794,15 @@ std::vector<std::string> freeNames(const Expr& expr) {
 }
 
 std::optional<Value> parseValue(std::string_view text, ExprError* error) {
+  // The commonest value (what nodes send each other) without a parse:
+  // digits, perhaps after a minus, that fit an Int.
+  if (!text.empty() && text.size() <= 20 && text.back() >= '0' && text.back() <= '9') {
+    int64_t i = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+    if (ec == std::errc() && end == text.data() + text.size() && text.front() != '+' && i != INT64_MIN &&
+        (text.size() == 1 || (text[0] != '0' && (text[0] != '-' || text[1] != '0'))))
+      return Value::integer(i);
+  }
   ExprPtr e = parseExpr(text, error);
   if (!e) return std::nullopt;
   auto none = [](std::string_view) -> std::optional<Value> { return std::nullopt; };

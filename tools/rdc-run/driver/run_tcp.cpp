@@ -143,17 +143,20 @@ int Runner::cluster(uint64_t seed) {
     auto part = projectOnto(loaded_, catalog_, {name}, diags_);
     if (!part) return kExitBadInput;
     // Kept with a trace: each node's trace inverts on its projection.
-    if (!options_.trace.empty() &&
-        !writeOutput(dir + "/" + name + ".ir", writeIr(*part, catalog_, diags_), diags_))
+    if (!options_.trace.empty() && !writeOutput(dir + "/" + name + ".ir", writeIr(*part, catalog_, diags_), diags_))
       return kExitBadInput;
     NodeProcess p;
     p.domain = name;
     p.log = dir + "/" + name + ".log";
-    p.argv = {selfExecutable(), model,                     "--domain",  name,
-              "--listen",       *peers->address(name),     "--seed",    std::to_string(seed),
+    p.argv = {selfExecutable(), model,
+              "--domain",       name,
+              "--listen",       *peers->address(name),
+              "--seed",         std::to_string(seed),
               "--peers",        options_.cluster,
-              "--ready-fd",     std::to_string(kReadyFd),  "--until",   durationString(until),
-              "--outputs-file", dir + "/" + name + ".out", "--outputs", "summary"};
+              "--ready-fd",     std::to_string(kReadyFd),
+              "--until",        durationString(until),
+              "--outputs-file", dir + "/" + name + ".out",
+              "--outputs",      "summary"};
     if (!options_.trace.empty()) p.argv.insert(p.argv.end(), {"--trace", dir + "/" + name + ".trace"});
     for (const auto& [k, v] : options_.defines) p.argv.insert(p.argv.end(), {"-D", k + "=" + v});
     if (options_.elab.maxLines != ElabOptions().maxLines)

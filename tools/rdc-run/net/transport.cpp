@@ -442,10 +442,9 @@ kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_
 }
 
 kj::Promise<void> Transport::write(std::shared_ptr<Connection> conn, std::string bytes) {
-  auto buffer = kj::heapArray<kj::byte>(bytes.size());
-  std::copy(bytes.begin(), bytes.end(), buffer.begin());
-  auto ptr = buffer.begin();
-  size_t size = buffer.size();
+  auto buffer = kj::heap<std::string>(std::move(bytes));  // (its characters stay put while it is written)
+  const char* ptr = buffer->data();
+  size_t size = buffer->size();
   // evalNow: a write to a peer that has gone (EPIPE) can fail at once; it
   // must reach the caller's error handler as a broken promise.
   auto& stream = *conn->stream;
