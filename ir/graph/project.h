@@ -16,7 +16,11 @@ namespace rdc {
 /// on the sending side whose copy leaves as an extrinsic output, and a
 /// `Recv` on the receiving side fed by an extrinsic input, both named
 /// `net:` + the Link's path and carrying the peer domain. Checks are
-/// dropped (they speak of the whole system).
+/// dropped (they speak of the whole system). An unbounded box keeps its
+/// window: each iteration's kept lines, instances and extrinsics (its
+/// gateways among them, right after its own) stay one range, so that the
+/// part's iteration 2 is still its iteration 1 shifted; its streams and
+/// open ports are those the part kept.
 std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& catalog,
                                        const std::vector<std::string>& domains, DiagnosticSink& diags);
 
