@@ -78,6 +78,7 @@ int Runner::node(uint64_t seed) {
   for (const std::string& problem : outcome.problems) diags_.error("peer", {}, problem);
   // Strangers cannot harm the run: warned about (a flood only counted), never a failure.
   for (const std::string& report : outcome.strangerReports) diags_.warning("stranger", {}, report);
+  for (const std::string& peer : outcome.gone) diags_.warning("peer-gone", {}, peer);
   if (outcome.strangers > outcome.strangerReports.size()) {
     diags_.warning("stranger", {},
                    std::to_string(outcome.strangers - outcome.strangerReports.size()) +

@@ -130,6 +130,10 @@ class Node final : public run::EventSink, public TransportEvents {
     if (outcome_.strangerReports.size() < kMaxStrangerReports) outcome_.strangerReports.push_back(who + ": " + why);
   }
 
+  void gone(const std::string& peer, const std::string& why) override {
+    if (outcome_.gone.size() < 100) outcome_.gone.push_back(peer + ": " + why);
+  }
+
   void wake() override {
     if (waiting_) waiting_->fulfill();
     waiting_ = nullptr;

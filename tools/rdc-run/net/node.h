@@ -36,6 +36,9 @@ struct NodeOutcome {
   /// make the run fail.
   std::vector<std::string> strangerReports;
   bool started = false;  ///< false: could not listen, nothing ran
+  /// Peers treated as crashed because they acknowledged nothing for too long
+  /// (warnings: a killed peer is one).
+  std::vector<std::string> gone;
   uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0, strangers = 0;
 };
 

@@ -54,6 +54,7 @@ struct Transport::Peer {
   // the last number we acknowledged.
   uint64_t received = 0, ackSent = 0;
   bool byeWritten = false, saidBye = false, writing = false;
+  bool gone = false;  // acknowledged nothing for kMaxUnacknowledged deliveries: sent nothing more
   std::shared_ptr<Connection> conn;
   kj::Duration backoff = 20 * kj::MILLISECONDS;
 };
@@ -100,7 +101,17 @@ bool Transport::start(kj::WaitScope& waitScope, std::string* why) {
 
 void Transport::send(const std::string& peer, Delivery delivery) {
   Peer* p = peerNamed(peer);
-  if (!p) return;
+  if (!p || p->gone) return;
+  if (p->log.size() >= kMaxUnacknowledged) {
+    // A peer that acknowledges nothing for this long is down (killed) or
+    // will not read: keeping on would take this node's memory with it.
+    events_.gone(p->domain,
+                 std::to_string(p->log.size()) + " deliveries unacknowledged; treated as crashed from now on");
+    p->gone = true;
+    p->log.clear();
+    p->acked = p->written = 0;
+    return;
+  }
   p->log.push_back(std::move(delivery));
   pump(*p);
 }
@@ -112,6 +123,7 @@ void Transport::finish() {
 
 bool Transport::flushed() const {
   for (const auto& peer : others_) {
+    if (peer->gone) continue;
     if (!peer->byeWritten || peer->written < peer->acked + peer->log.size()) return false;
   }
   return true;

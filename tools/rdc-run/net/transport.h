@@ -38,6 +38,9 @@ class TransportEvents {
   virtual void stranger(const std::string& who, const std::string& why) = 0;
   /// Something changed (a delivery, a peer's bye, a write done).
   virtual void wake() = 0;
+  /// A peer left `kMaxUnacknowledged` deliveries unacknowledged: it is
+  /// treated as crashed (nothing more is kept or sent for it).
+  virtual void gone(const std::string& peer, const std::string& why) = 0;
 };
 
 class Transport final : private kj::TaskSet::ErrorHandler {
@@ -64,6 +67,9 @@ class Transport final : private kj::TaskSet::ErrorHandler {
     uint64_t strangers = 0;  ///< connections refused before they authenticated
   };
 
+  /// The most deliveries kept for a peer that has not acknowledged them
+  /// (about 100 bytes each).
+  static constexpr size_t kMaxUnacknowledged = 1 << 18;
   /// How long a connection may take to complete its handshake.
   static constexpr kj::Duration kHandshakeTimeout = 5 * kj::SECONDS;
   /// How many accepted connections may be in their handshake at once:
