@@ -176,8 +176,12 @@ NodeOutcome runNode(const NodeSetup& setup) {
   kj::Timer& timer = io.provider->getTimer();
   // Virtual time 0 on the monotonic clock: the epoch, seen from now.
   int64_t epoch = setup.epoch ? setup.epoch : realtimeNanos();
-  kj::TimePoint origin = timer.now() - (realtimeNanos() - epoch) * kj::NANOSECONDS;
-  auto now = [&]() { return (timer.now() - origin) / kj::NANOSECONDS; };
+  // The precise clock, not timer.now(): the timer's time is that of the
+  // loop's last wait (stale after the wait for the epoch, or a long step),
+  // and a delivery's time is when it is taken in.
+  const kj::MonotonicClock& clock = kj::systemPreciseMonotonicClock();
+  kj::TimePoint origin = clock.now() - (realtimeNanos() - epoch) * kj::NANOSECONDS;
+  auto now = [&]() { return (clock.now() - origin) / kj::NANOSECONDS; };
 
   Node node(setup, outcome);
   run::RunConfig config = setup.config;
@@ -202,7 +206,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
       outcome.problems.push_back("the cluster gave no epoch (it stopped, or wrote no number)");
       return outcome;
     }
-    origin = timer.now() - (realtimeNanos() - *epoch) * kj::NANOSECONDS;
+    origin = clock.now() - (realtimeNanos() - *epoch) * kj::NANOSECONDS;
   }
   const Graph& graph = setup.simulator->graph();
   bool finishing = false;

@@ -3,8 +3,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include <cstring>
 #include <deque>
 
+#include <kj/debug.h>
 #include <kj/timer.h>
 
 namespace rdc::net {
@@ -16,6 +18,8 @@ constexpr size_t kBatchDeliveries = 1024;
 // A receiver acknowledges after this many deliveries, so that a sender
 // keeps at most about this many (plus what is in flight) for a resend.
 constexpr uint64_t kAckEvery = 256;
+// How much more than a frame's missing bytes one read may take.
+constexpr size_t kReadAhead = 64 * 1024;
 constexpr size_t kBatchBytes = kMaxMessageBytes / 2;
 
 // Problems caused by the other end travel as exceptions with this prefix,
@@ -40,6 +44,9 @@ struct Transport::Connection {
   Key session{};
   uint8_t out = 0;  // our direction: 0 when we dialled
   uint64_t sent = 0, received = 0;
+  // What has been read and not yet taken as frames: inbox[inboxStart, end).
+  std::string inbox;
+  size_t inboxStart = 0;
 };
 
 struct Transport::Peer {
@@ -429,27 +436,39 @@ void Transport::pump(Peer& peer) {
 
 // Reads one frame whose message is at most `maxMessage` bytes.
 kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_t maxMessage) {
-  auto header = kj::heapArray<uint8_t>(kLengthBytes);
+  std::string& inbox = conn->inbox;
+  size_t have = inbox.size() - conn->inboxStart, need = kLengthBytes;
+  if (have >= kLengthBytes) {
+    auto length = messageLength(reinterpret_cast<const uint8_t*>(inbox.data() + conn->inboxStart), maxMessage);
+    if (!length) {
+      throw hostileError("a frame that is empty, not a whole number of words, or longer than " +
+                         (maxMessage < kMaxMessageBytes ? std::to_string(maxMessage) + " bytes (a handshake's limit)"
+                                                        : std::string("1 MiB")));
+    }
+    need = kLengthBytes + *length + kMacBytes;
+    if (have >= need) {
+      RawFrame raw;
+      const char* message = inbox.data() + conn->inboxStart + kLengthBytes;
+      raw.message.assign(message, *length);
+      std::memcpy(raw.mac.data(), message + *length, kMacBytes);
+      conn->inboxStart += need;
+      return raw;
+    }
+  }
+  // Not a whole frame yet: read what is missing, and as much more as the
+  // socket has (up to kReadAhead), so that a burst of frames costs one read.
+  inbox.erase(0, conn->inboxStart);
+  conn->inboxStart = 0;
+  size_t old = inbox.size(), missing = need - have;
+  inbox.resize(old + missing + kReadAhead);
   auto& stream = *conn->stream;
-  auto headerPtr = header.begin();
-  return kj::evalNow([&stream, headerPtr]() { return stream.read(headerPtr, kLengthBytes); })
-      .then([conn, maxMessage, header = kj::mv(header)]() mutable {
-        auto length = messageLength(header.begin(), maxMessage);
-        if (!length) {
-          throw hostileError("a frame that is empty, not a whole number of words, or longer than " +
-                             (maxMessage < kMaxMessageBytes
-                                  ? std::to_string(maxMessage) + " bytes (a handshake's limit)"
-                                  : std::string("1 MiB")));
-        }
-        auto body = kj::heapArray<uint8_t>(*length + kMacBytes);
-        auto bodyPtr = body.begin();
-        size_t size = body.size();
-        return conn->stream->read(bodyPtr, size).then([conn, body = kj::mv(body), length = *length]() {
-          RawFrame raw;
-          raw.message.assign(reinterpret_cast<const char*>(body.begin()), length);
-          std::copy(body.begin() + length, body.end(), raw.mac.begin());
-          return raw;
-        });
+  char* into = inbox.data() + old;
+  size_t room = missing + kReadAhead;
+  return kj::evalNow([&stream, into, missing, room]() { return stream.tryRead(into, missing, room); })
+      .then([this, conn, old, missing, maxMessage](size_t got) {
+        conn->inbox.resize(old + got);
+        if (got < missing) throw KJ_EXCEPTION(DISCONNECTED, "the peer closed the connection");
+        return readRaw(conn, maxMessage);
       });
 }
 
