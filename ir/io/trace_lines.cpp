@@ -1,5 +1,8 @@
 #include "ir/io/trace_lines.h"
 
+#include <algorithm>
+#include <charconv>
+
 #include "ir/graph/line_index.h"
 
 namespace rdc {
@@ -38,7 +41,19 @@ uint64_t tracedIterations(const Trace& trace, const Graph& window) {
   uint64_t traced = trace.header.linePaths.size(), own = window.lines.size();
   uint64_t later =
       traced > own ? (traced - own + window.unbounded->general().lines - 1) / window.unbounded->general().lines : 0;
-  return UnboundedBox::kWindow + later;
+  // A merged trace of projections holds only the lines its nodes recorded
+  // (a node killed early recorded fewer): its highest iteration counts too.
+  // Each iteration traced has a line, so no more than the trace's lines.
+  uint64_t highest = 0;
+  for (const std::string& path : trace.header.linePaths) {
+    size_t open = path.find('['), close = path.find(']');
+    uint64_t k = 0;
+    if (open == std::string::npos || close < open ||
+        std::from_chars(path.data() + open + 1, path.data() + close, k).ptr != path.data() + close)
+      continue;
+    if (k < traced) highest = std::max(highest, k + 1);
+  }
+  return std::max<uint64_t>(UnboundedBox::kWindow + later, highest);
 }
 
 }  // namespace rdc

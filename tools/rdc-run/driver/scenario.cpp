@@ -102,13 +102,18 @@ std::vector<std::string> Scenario::nodeFlags(const std::string& domain, const Gr
     if (name == domain) flags.insert(flags.end(), {"--crash", name + "@" + time});
   }
   LineIndex lines(node, catalog);
-  for (const auto& [path, value] : forces) {
-    if (lines.find(path)) flags.insert(flags.end(), {"--force", path + "=" + value});
+  for (const auto& [path, value] : forces) {  // (a line of any iteration of an unbounded box)
+    if (lines.findRunLine(path)) flags.insert(flags.end(), {"--force", path + "=" + value});
   }
   for (const auto& [input, value] : inputs) {
-    for (const Extrinsic& x : node.inputs) {
-      if (x.name == input) flags.insert(flags.end(), {"--input", input + "=" + value});
-    }
+    // An element of a stream is named for its iteration (`bc[57]`); the
+    // node has iteration 1's input (`bc[1]`).
+    bool mine = std::any_of(node.inputs.begin(), node.inputs.end(), [&](const Extrinsic& x) {
+      return x.name == input ||
+             (node.unbounded && node.unbounded->general().hasInputs(static_cast<uint32_t>(&x - node.inputs.data())) &&
+              x.name == iterationName(input, 1));
+    });
+    if (mine) flags.insert(flags.end(), {"--input", input + "=" + value});
   }
   return flags;
 }
