@@ -795,11 +795,13 @@ std::vector<std::string> freeNames(const Expr& expr) {
 
 std::optional<Value> parseValue(std::string_view text, ExprError* error) {
   // The commonest value (what nodes send each other) without a parse:
-  // digits, perhaps after a minus, that fit an Int.
+  // digits, perhaps after a minus, that fit an Int. This also reads back
+  // the smallest Int as it is printed, which as an expression is the
+  // negation of a literal too large.
   if (!text.empty() && text.size() <= 20 && text.back() >= '0' && text.back() <= '9') {
     int64_t i = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
-    if (ec == std::errc() && end == text.data() + text.size() && text.front() != '+' && i != INT64_MIN &&
+    if (ec == std::errc() && end == text.data() + text.size() && text.front() != '+' &&
         (text.size() == 1 || (text[0] != '0' && (text[0] != '-' || text[1] != '0'))))
       return Value::integer(i);
   }

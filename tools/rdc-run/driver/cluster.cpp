@@ -24,6 +24,12 @@ std::string selfExecutable() {
 
 namespace {
 
+// SIGINT or SIGTERM to the cluster: its nodes are stopped and its files
+// removed before it exits.
+volatile std::sig_atomic_t interrupted = 0;
+
+void interrupt(int signal) { interrupted = signal; }
+
 struct Spawned {
   pid_t pid = -1;
   int ready = -1, epoch = -1;  // our ends of the node's two pipes
@@ -71,7 +77,7 @@ void awaitReady(std::vector<Spawned>& nodes) {
       if (n.ready >= 0) waiting.push_back({n.ready, POLLIN, 0});
     }
     int64_t left = (limit - net::realtimeNanos()) / 1'000'000;
-    if (waiting.empty() || left <= 0) break;
+    if (waiting.empty() || left <= 0 || interrupted) break;
     if (::poll(waiting.data(), waiting.size(), static_cast<int>(std::min<int64_t>(left, 1000))) < 0 && errno != EINTR)
       break;
     for (const pollfd& p : waiting) {
@@ -96,7 +102,22 @@ std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_
     spawned[i] = spawn(nodes[i]);
     if (spawned[i].pid < 0) exits[i].status = 127;
   }
+  interrupted = 0;
+  std::signal(SIGINT, interrupt);
+  std::signal(SIGTERM, interrupt);
+  std::signal(SIGHUP, interrupt);
   awaitReady(spawned);
+  // A node that failed before the start (a port in use, a bad flag) stops
+  // the cluster: its peers would only wait for it until --until.
+  bool failedToStart = false;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    int status = 0;
+    if (spawned[i].pid > 0 && waitpid(spawned[i].pid, &status, WNOHANG) == spawned[i].pid) {
+      exits[i].status = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+      spawned[i].pid = -1;
+      failedToStart = failedToStart || exits[i].status != 0;
+    }
+  }
   int64_t epoch = net::realtimeNanos() + kClusterStartup;
   int64_t deadline = runFor > INT64_MAX - epoch ? INT64_MAX : epoch + runFor;
   std::signal(SIGPIPE, SIG_IGN);  // a node that exited does not read its epoch
@@ -114,6 +135,10 @@ std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_
     int64_t now = net::realtimeNanos();
     for (size_t i = 0; i < nodes.size(); ++i) {
       if (pids[i] <= 0) continue;
+      if ((failedToStart || interrupted) && !exits[i].stopped && !exits[i].killed) {
+        kill(pids[i], SIGKILL);
+        exits[i].stopped = true;
+      }
       if (nodes[i].killAt >= 0 && !exits[i].killed && now - epoch >= nodes[i].killAt) {
         kill(pids[i], SIGKILL);
         exits[i].killed = true;
@@ -132,7 +157,12 @@ std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_
     timespec pause{0, 2'000'000};
     nanosleep(&pause, nullptr);
   }
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGHUP, SIG_DFL);
   return exits;
 }
+
+int clusterInterruptedBy() { return interrupted; }
 
 }  // namespace rdc::run

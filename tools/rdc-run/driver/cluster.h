@@ -20,6 +20,9 @@ struct NodeExit {
   int status = 0;        ///< exit code, or -signal
   bool killed = false;   ///< by the scenario
   bool overdue = false;  ///< still running at the deadline, killed then
+  /// Killed because the cluster stopped: another node failed before the
+  /// start, or the cluster was interrupted.
+  bool stopped = false;
 };
 
 /// The descriptor on which a node says it is ready (--ready-fd); it reads
@@ -35,6 +38,9 @@ constexpr int64_t kClusterStartup = 20'000'000, kReadyTimeout = 60'000'000'000;
 /// after the epoch) and waits for all of them, killing those still running
 /// `runFor` ns after the epoch.
 std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_t runFor);
+
+/// The signal (SIGINT, SIGTERM) that interrupted the last runProcesses, or 0.
+int clusterInterruptedBy();
 
 /// The running program's own path, to start more of itself.
 std::string selfExecutable();

@@ -86,35 +86,42 @@ void NodeOutputsReader::advance() {
   if (kind == "end") {
     over_ = ended_ = true;
     auto [iterations, peak] = word(rest);
-    iterations_ = static_cast<uint64_t>(integer(iterations).value_or(0));
-    peakLive_ = static_cast<uint64_t>(integer(peak).value_or(0));
+    auto i = integer(iterations), p = integer(peak);
+    if (!i || !p || *i < 0 || *p < 0) problem_ = "an unreadable end: '" + line.substr(0, 80) + "'";
+    iterations_ = static_cast<uint64_t>(std::max<int64_t>(i.value_or(0), 0));
+    peakLive_ = static_cast<uint64_t>(std::max<int64_t>(p.value_or(0), 0));
     return;
   }
   auto [k, how] = word(rest);
   auto index = integer(k);
-  if (kind != "iteration" || !index || *index < 0 || (how != "complete" && how != "cut")) {
+  if (kind != "iteration" || !index || *index <= lastK_ || (how != "complete" && how != "cut")) {
+    problem_ = "an unreadable record after iteration " + std::to_string(lastK_) + ": '" + line.substr(0, 80) + "'";
     over_ = true;
     return;
   }
+  lastK_ = *index;
   NodeIteration it;
   it.k = *index;
   it.complete = how == "complete";
   while (readLine(line)) {
     auto [what, record] = word(line);
+    bool read = false;
     if (what == "output") {
       auto o = outputRecord(record);
-      if (!o) break;
-      it.outputs.push_back(std::move(*o));
+      if ((read = o.has_value())) it.outputs.push_back(std::move(*o));
     } else if (what == "input") {
       auto [name, value] = word(record);
       ExprError error;
       auto v = parseValue(value, &error);
-      if (!v) break;
-      it.inputs.emplace_back(std::string(name), std::move(*v));
+      if ((read = v.has_value())) it.inputs.emplace_back(std::string(name), std::move(*v));
     } else {
       pending_ = std::move(line);
       next_ = std::move(it);
       return;
+    }
+    if (!read) {
+      problem_ = "an unreadable value in iteration " + std::to_string(it.k) + ": '" + line.substr(0, 80) + "'";
+      break;
     }
   }
   it.complete = false;  // the file ends (or breaks) inside the iteration: cut off
@@ -135,7 +142,10 @@ std::vector<std::pair<std::string, OutputValue>> NodeOutputsReader::rest() {
   for (std::string line; readLine(line);) {
     auto [what, record] = word(line);
     auto o = what == "output" ? outputRecord(record) : std::nullopt;
-    if (!o) break;
+    if (!o) {
+      problem_ = "an unreadable output after the end: '" + line.substr(0, 80) + "'";
+      break;
+    }
     outputs.push_back(std::move(*o));
   }
   return outputs;

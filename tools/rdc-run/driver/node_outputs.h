@@ -67,6 +67,9 @@ class NodeOutputsReader {
   /// node wrote its `end` (it finished).
   std::vector<std::pair<std::string, OutputValue>> rest();
   bool ended() const { return ended_; }
+  /// What made the reader stop before the end of the file (its iterations
+  /// in order of k, its records readable), if anything: the rest is lost.
+  const std::string& problem() const { return problem_; }
   /// From `end`: the iterations the node began, and the most live at once.
   uint64_t iterations() const { return iterations_; }
   uint64_t peakLive() const { return peakLive_; }
@@ -81,6 +84,8 @@ class NodeOutputsReader {
   bool over_ = false;                   // no more iterations to read
   bool ended_ = false;                  // the node wrote `end`
   uint64_t iterations_ = 0, peakLive_ = 0;
+  int64_t lastK_ = -1;
+  std::string problem_;
 };
 
 }  // namespace rdc::run

@@ -1,5 +1,6 @@
 // rdc-run over TCP: one projection as a node (--listen), or a cluster of
 // nodes on this machine (--cluster) whose traces are merged and reported.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,7 +72,15 @@ int Runner::node(uint64_t seed) {
     return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
   }
   setup.epoch = options_.epoch;
-  if (options_.readyFd >= 0) setup.readyFd = options_.readyFd, setup.epochFd = STDIN_FILENO;
+  if (options_.readyFd >= 0) {
+    // It must be the cluster's pipe, not one of this process's own (which
+    // the event loop would lose when the node closes it).
+    int flags = ::fcntl(options_.readyFd, F_GETFL);
+    if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+      return badInput("--ready-fd " + std::to_string(options_.readyFd) +
+                      ": not an open descriptor this node can write");
+    setup.readyFd = options_.readyFd, setup.epochFd = STDIN_FILENO;
+  }
   net::NodeOutcome outcome = net::runNode(setup);
   if (writer) writer->finish(sink.count, outcome.result.endTime);
   if (outputs) outputs->finish(outcome.result);
@@ -79,6 +88,13 @@ int Runner::node(uint64_t seed) {
   // Strangers cannot harm the run: warned about (a flood only counted), never a failure.
   for (const std::string& report : outcome.strangerReports) diags_.warning("stranger", {}, report);
   for (const std::string& peer : outcome.gone) diags_.warning("peer-gone", {}, peer);
+  if (outcome.refusedBehind) {
+    diags_.warning("behind", {},
+                   std::to_string(outcome.refusedBehind) + " deliveries refused while " +
+                       std::to_string(options_.maxLive) +
+                       " iterations were live: this node fell behind its peers (their iterations are cut off here; "
+                       "raise --max-live or slow the stream)");
+  }
   if (outcome.strangers > outcome.strangerReports.size()) {
     diags_.warning("stranger", {},
                    std::to_string(outcome.strangers - outcome.strangerReports.size()) +
@@ -178,17 +194,29 @@ int Runner::cluster(uint64_t seed) {
         std::find(options_.leaveOut.begin(), options_.leaveOut.end(), graph_.domains[d]) != options_.leaveOut.end();
     if (left || kills.count(graph_.domains[d])) correct[d] = false;
   }
+  bool stopped = false;
   for (size_t i = 0; i < exits.size(); ++i) {
     const NodeExit& e = exits[i];
     if (e.killed) {
       std::cerr << e.domain << ": killed as asked\n";
+    } else if (e.stopped) {
+      stopped = true;
     } else if (e.overdue || e.status != 0) {
+      // The end of its log, as it is (a diagnostic would escape its newlines).
+      std::cerr << e.domain << "'s log ends:\n" << tail(processes[i].log) << "\n";
       diags_.error("node-failed", {},
                    e.domain +
                        (e.overdue ? " did not finish by --until" : " exited with status " + std::to_string(e.status)) +
-                       "; its output:\n" + tail(processes[i].log));
+                       " (the end of its log is above)");
     }
   }
+  if (int signal = clusterInterruptedBy()) {
+    diags_.error("interrupted", {},
+                 "the cluster was interrupted (signal " + std::to_string(signal) +
+                     "): its nodes were stopped, nothing is reported");
+    return 128 + signal;
+  }
+  if (stopped) return badInput("a node failed before the start, so the cluster stopped the others");
   // The run as the nodes' outputs tell it; a node that was killed before
   // it wrote anything recorded nothing.
   std::vector<NodeOutputsReader> readers;
@@ -204,6 +232,10 @@ int Runner::cluster(uint64_t seed) {
     gatherIterations(readers, readerCorrect, *iterations);
   }
   RunResult result = gatherOutputs(readers);
+  for (size_t i = 0; i < readers.size(); ++i) {
+    if (!readers[i].problem().empty())
+      diags_.warning("node-outputs", {}, processes[i].domain + "'s outputs file: " + readers[i].problem());
+  }
   if (!options_.trace.empty()) {
     std::vector<Trace> nodeTraces;
     std::vector<std::string> names;

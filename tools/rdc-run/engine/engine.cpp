@@ -299,7 +299,9 @@ class Run final : public FireContext {
         if (static_cast<uint64_t>(k) >= config_.maxIterations) return Delivered::NoSuchIteration;
         if (static_cast<uint64_t>(k - newest_) > config_.maxLiveIterations) return Delivered::TooFarAhead;
         for (int64_t next = newest_ + 1; next <= k; ++next) {
-          if (!begin(next)) return Delivered::TooFarAhead;
+          if (live_.size() + firstLive_ >= config_.maxLiveIterations) evictQuietOldest();
+          if (live_.size() + firstLive_ >= config_.maxLiveIterations) return Delivered::AtLimit;
+          if (!begin(next, true)) return Delivered::Late;  // the run failed (its trace is full)
         }
       }
       if (k <= newest_ - static_cast<int64_t>(live_.size())) return Delivered::Late;  // retired
@@ -648,7 +650,9 @@ class Run final : public FireContext {
   // Iteration k (the one after the newest) begins: it takes a slot, draws
   // its lies, and its constants and stream inputs are scheduled. False when
   // the run may make no more iterations.
-  bool begin(int64_t k) {
+  // `delivered`: begun by what the network brought, not by a chain of
+  // iterations (which the check on iterations begun at one instant is for).
+  bool begin(int64_t k, bool delivered = false) {
     if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return false;
     if (live_.size() + firstLive_ >= config_.maxLiveIterations && config_.gatewaysFromNetwork) evictQuietOldest();
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
@@ -669,7 +673,7 @@ class Run final : public FireContext {
     // Iterations that begin one after the other at one instant, with none
     // left live to hit the limit, are a chain that never waits: time would
     // never pass.
-    beganNow_ = now_ == lastBegin_ ? beganNow_ + 1 : 1;
+    beganNow_ = now_ == lastBegin_ && !delivered ? beganNow_ + 1 : 1;
     lastBegin_ = now_;
     if (beganNow_ > config_.maxLiveIterations) {
       failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " +

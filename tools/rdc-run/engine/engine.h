@@ -126,7 +126,8 @@ enum class Delivered {
   Yes,
   Late,             ///< the line already has its value, its domain crashed, its iteration retired, or the run failed
   NoSuchIteration,  ///< an iteration the gateway does not have, or past --iterations
-  TooFarAhead,      ///< beginning its iteration would pass the live iterations' limit
+  TooFarAhead,      ///< its iteration is more than --max-live past the newest one (not a peer's honest lead)
+  AtLimit,          ///< its iteration would begin while --max-live are live and none is quiet: the node is behind
 };
 
 /// Runs graphs. Construction does the per-graph work (which lines a run

@@ -27,24 +27,34 @@ int64_t realtimeNanos() {
 
 namespace {
 
-// Says `ready` on one descriptor and reads the epoch from the other (at
-// most a minute: a cluster that stopped must not leave its nodes waiting).
-std::optional<int64_t> readyForEpoch(int readyFd, int epochFd) {
+// Says `ready` on one descriptor and reads the epoch, a decimal line, from
+// the other: at most a minute in all (a cluster that stopped must not
+// leave its nodes waiting), and an epoch within a day of now (as --epoch).
+std::optional<int64_t> readyForEpoch(int readyFd, int epochFd, std::string* why) {
   bool said = ::write(readyFd, "ready\n", 6) == 6;
   ::close(readyFd);
-  if (!said) return std::nullopt;
+  if (!said) {
+    *why = "--ready-fd: cannot write to descriptor " + std::to_string(readyFd);
+    return std::nullopt;
+  }
+  int64_t deadline = realtimeNanos() + 60'000'000'000;
   std::string line;
   for (char c; line.size() < 32;) {
+    int64_t left = (deadline - realtimeNanos()) / 1'000'000;
     pollfd p{epochFd, POLLIN, 0};
-    if (::poll(&p, 1, 60'000) != 1 || ::read(epochFd, &c, 1) != 1) break;
-    if (c == '\n') {
-      int64_t epoch = 0;
-      auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), epoch);
-      if (ec == std::errc() && end == line.data() + line.size()) return epoch;
-      break;
+    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) != 1 || ::read(epochFd, &c, 1) != 1) break;
+    if (c != '\n') {
+      line += c;
+      continue;
     }
-    line += c;
+    int64_t epoch = 0;
+    auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), epoch);
+    constexpr int64_t kDay = 86'400'000'000'000;
+    int64_t now = realtimeNanos();
+    if (ec == std::errc() && end == line.data() + line.size() && epoch > now - kDay && epoch < now + kDay) return epoch;
+    break;
   }
+  *why = "no epoch on standard input within a minute (a CLOCK_REALTIME time in ns within a day of now, on a line)";
   return std::nullopt;
 }
 
@@ -119,6 +129,9 @@ class Node final : public run::EventSink, public TransportEvents {
       case run::Delivered::TooFarAhead:
         return hostile(peer, "sent " + d.gateway + " for iteration " + std::to_string(d.iteration) +
                                  ", more than --max-live iterations ahead of this node");
+      case run::Delivered::AtLimit:
+        ++outcome_.refusedBehind;  // an honest peer may be this far ahead: counted, not blamed
+        return;
     }
   }
 
@@ -201,9 +214,10 @@ NodeOutcome runNode(const NodeSetup& setup) {
     while (!transport.connectedToAll() && timer.now() < limit) {
       timer.afterDelay(1 * kj::MILLISECONDS).exclusiveJoin(node.woken()).wait(io.waitScope);
     }
-    auto epoch = readyForEpoch(setup.readyFd, setup.epochFd);
+    std::string why;
+    auto epoch = readyForEpoch(setup.readyFd, setup.epochFd, &why);
     if (!epoch) {
-      outcome.problems.push_back("the cluster gave no epoch (it stopped, or wrote no number)");
+      outcome.problems.push_back(why);
       return outcome;
     }
     origin = clock.now() - (realtimeNanos() - *epoch) * kj::NANOSECONDS;

@@ -39,6 +39,9 @@ struct NodeOutcome {
   /// Peers treated as crashed because they acknowledged nothing for too long
   /// (warnings: a killed peer is one).
   std::vector<std::string> gone;
+  /// Deliveries refused because --max-live iterations were live (none of
+  /// them quiet): the node was behind its peers.
+  uint64_t refusedBehind = 0;
   uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0, strangers = 0;
 };
 

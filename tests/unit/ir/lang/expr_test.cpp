@@ -216,5 +216,16 @@ TEST(Value, LiteralSpellingRoundTrips) {
   }
 }
 
+TEST(Value, EveryIntRoundTripsThroughItsSpelling) {
+  for (int64_t i : {INT64_MIN, INT64_MIN + 1, int64_t{-10}, int64_t{-1}, int64_t{0}, int64_t{7}, INT64_MAX}) {
+    ExprError error;
+    auto v = parseValue(Value::integer(i).str(), &error);
+    ASSERT_TRUE(v) << i << ": " << error.message;
+    EXPECT_EQ(*v, Value::integer(i));
+  }
+  ExprError error;
+  EXPECT_FALSE(parseValue("9223372036854775808", &error));  // one past the largest
+}
+
 }  // namespace
 }  // namespace rdc
