@@ -143,6 +143,38 @@ class Cluster(unittest.TestCase):
         self.assertIn("node[3]: killed as asked", err)
 
 
+    def test_an_interrupted_cluster_stops_its_nodes_and_removes_its_files(self):
+        with TempDir() as d:
+            peers, ports = peers_file(d)
+            before = set(os.listdir("/tmp"))
+            proc = subprocess.Popen([RUN, example("rb-stream"), "-D", "spacing=1000", "--cluster", peers, "--until", "20s"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(1.5)
+            proc.terminate()
+            out, err = proc.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 128 + 15, err.decode())
+            self.assertIn("[interrupted]", err.decode())
+            self.assertEqual([f for f in set(os.listdir("/tmp")) - before if f.startswith("rdc-cluster-")], [])
+            for port in ports:  # no node is left listening
+                with socket.socket() as s:
+                    self.assertNotEqual(s.connect_ex(("127.0.0.1", port)), 0)
+
+    def test_a_node_that_cannot_listen_stops_the_cluster_at_once(self):
+        with TempDir() as d, socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            peers = os.path.join(d, "peers.yaml")
+            ports = free_ports(3) + [busy.getsockname()[1]]
+            with open(peers, "w", encoding="utf-8") as f:
+                f.write(f"key: {KEY}\nnodes:\n" + "".join(f"  node[{i}]: 127.0.0.1:{p}\n" for i, p in enumerate(ports)))
+            start = time.monotonic()
+            code, out, err = run([RUN, example("bracha"), "--cluster", peers, "--until", "20s"], timeout=60)
+            self.assertEqual(code, 2)
+            self.assertLess(time.monotonic() - start, 15)  # not --until
+            self.assertIn("node[3] exited with status 2", err)
+            self.assertIn("a node failed before the start", err)
+
+
 class NodeHelpers:
     """Nodes started one by one, as on separate machines."""
 

@@ -227,3 +227,10 @@ class Tools(unittest.TestCase):
                 code, out, err = run([DOT, part])
                 self.assertEqual(code, 0, err)
                 self.assertIn("k in 0..∞", out.decode())
+            part = os.path.join(d, "node[1].ir")
+            code, out, err = run([RUN, part, "--input", "net:rb[0].send.link[1]=5"])  # iteration 0: by hand
+            self.assertEqual(code, 0, err)
+            self.assertIn("dlvr[0][1] never available", out.decode())  # (the echoes never come)
+            code, _, err = run([RUN, part, "--input", "net:rb[5].send.link[1]=5"])
+            self.assertEqual(code, 2)
+            self.assertIn("what the network delivers in iteration 5", err)

@@ -140,6 +140,10 @@ class Resolver {
         return usage("--input: '" + name + "' is a stream of the unbounded `for`: give one element, such as " + name +
                      "[5]=VALUE");
       if (input == kNone) return usage("--input: the model has no input '" + name + "'");
+      if (k > 0 && graph_.inputs[input].isGateway())
+        return usage("--input: '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
+                     " of the unbounded `for`: a projection run on its own takes only iteration 0's gateways (run "
+                     "it as a node, --listen, for the rest)");
       auto v = typedValue(text, graph_.lines[graph_.inputs[input].line].type, "--input " + name);
       if (!v) return std::nullopt;
       if (k > 0)
