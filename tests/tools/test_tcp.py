@@ -553,6 +553,17 @@ class Stream(unittest.TestCase):
             self.assertIn(f"check {check}: pass", out)
 
 
+class Alone(unittest.TestCase):
+    def test_a_node_without_peers_says_so(self):
+        with TempDir() as d:
+            peers, ports = peers_file(d)
+            code, out, err = run([RUN, example("bracha"), "--domain", "node[1]", "--listen", f"127.0.0.1:{ports[1]}",
+                                  "--peers", peers, "--until", "300ms"])
+            self.assertEqual(code, 0, err)
+            self.assertIn("never reached node[0], node[2], node[3]", err)
+            self.assertIn("dlvr[1] never available", out.decode())
+
+
 class BadUse(unittest.TestCase):
     def test_bad_peers_files_and_flags(self):
         with TempDir() as d:

@@ -88,6 +88,12 @@ int Runner::node(uint64_t seed) {
   // Strangers cannot harm the run: warned about (a flood only counted), never a failure.
   for (const std::string& report : outcome.strangerReports) diags_.warning("stranger", {}, report);
   for (const std::string& peer : outcome.gone) diags_.warning("peer-gone", {}, peer);
+  if (!outcome.neverConnected.empty()) {
+    std::string names;
+    for (const std::string& d : outcome.neverConnected) names += (names.empty() ? "" : ", ") + d;
+    diags_.warning("never-connected", {},
+                   "this node never reached " + names + " (nor they it): nothing was exchanged with them");
+  }
   if (outcome.refusedBehind) {
     diags_.warning("behind", {},
                    std::to_string(outcome.refusedBehind) + " deliveries refused while " +

@@ -252,6 +252,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   outcome.deliveries = stats.deliveries;
   outcome.bytes = stats.bytes;
   outcome.connections = stats.connections;
+  outcome.neverConnected = transport.neverConnected();
   outcome.strangers = stats.strangers;
   return outcome;
 }

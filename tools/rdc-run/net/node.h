@@ -42,6 +42,7 @@ struct NodeOutcome {
   /// Deliveries refused because --max-live iterations were live (none of
   /// them quiet): the node was behind its peers.
   uint64_t refusedBehind = 0;
+  std::vector<std::string> neverConnected;  ///< peers this node never reached (nor they it)
   uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0, strangers = 0;
 };
 

@@ -62,6 +62,7 @@ struct Transport::Peer {
   uint64_t received = 0, ackSent = 0;
   bool byeWritten = false, saidBye = false, writing = false;
   bool gone = false;  // acknowledged nothing for kMaxUnacknowledged deliveries: sent nothing more
+  bool everConnected = false;
   std::shared_ptr<Connection> conn;
   kj::Duration backoff = 20 * kj::MILLISECONDS;
 };
@@ -134,6 +135,14 @@ bool Transport::flushed() const {
     if (!peer->byeWritten || peer->written < peer->acked + peer->log.size()) return false;
   }
   return true;
+}
+
+std::vector<std::string> Transport::neverConnected() const {
+  std::vector<std::string> never;
+  for (const auto& peer : others_) {
+    if (!peer->everConnected) never.push_back(peer->domain);
+  }
+  return never;
 }
 
 bool Transport::connectedToAll() const {
@@ -315,6 +324,7 @@ void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
     (void)e;  // a stream that is no socket (a test's pipe) has no delay to turn off
   }
   peer.conn = conn;
+  peer.everConnected = true;
   peer.written = peer.acked;
   peer.ackSent = 0;  // (acknowledge again on the new connection)
   peer.byeWritten = false;

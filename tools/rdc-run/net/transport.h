@@ -61,6 +61,8 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   bool peersDone() const;
   /// Every peer is connected (and authenticated).
   bool connectedToAll() const;
+  /// The peers never connected to, in the order of the peers file.
+  std::vector<std::string> neverConnected() const;
 
   struct Stats {
     uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0;
