@@ -46,7 +46,7 @@ struct Transport::Connection {
   uint64_t sent = 0, received = 0;
   // What has been read and not yet taken as frames: inbox[inboxStart, end).
   std::string inbox;
-  size_t inboxStart = 0;
+  size_t inboxStart = 0, inboxFrame = 0;  // and the size of the whole frame at inboxStart, once buffered
 };
 
 struct Transport::Peer {
@@ -446,6 +446,21 @@ void Transport::pump(Peer& peer) {
 
 // Reads one frame whose message is at most `maxMessage` bytes.
 kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_t maxMessage) {
+  return buffer(conn, maxMessage).then([conn]() {
+    RawFrame raw;
+    size_t length = conn->inboxFrame - kLengthBytes - kMacBytes;
+    const char* message = conn->inbox.data() + conn->inboxStart + kLengthBytes;
+    raw.message.assign(message, length);
+    std::memcpy(raw.mac.data(), message + length, kMacBytes);
+    conn->inboxStart += conn->inboxFrame;
+    return raw;
+  });
+}
+
+// Resolves once the inbox holds a whole frame (its size in inboxFrame),
+// reading what is missing, and as much more as the socket has (up to
+// kReadAhead), so that a burst of frames costs one read, not two a frame.
+kj::Promise<void> Transport::buffer(std::shared_ptr<Connection> conn, size_t maxMessage) {
   std::string& inbox = conn->inbox;
   size_t have = inbox.size() - conn->inboxStart, need = kLengthBytes;
   if (have >= kLengthBytes) {
@@ -457,16 +472,10 @@ kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_
     }
     need = kLengthBytes + *length + kMacBytes;
     if (have >= need) {
-      RawFrame raw;
-      const char* message = inbox.data() + conn->inboxStart + kLengthBytes;
-      raw.message.assign(message, *length);
-      std::memcpy(raw.mac.data(), message + *length, kMacBytes);
-      conn->inboxStart += need;
-      return raw;
+      conn->inboxFrame = need;
+      return kj::READY_NOW;
     }
   }
-  // Not a whole frame yet: read what is missing, and as much more as the
-  // socket has (up to kReadAhead), so that a burst of frames costs one read.
   inbox.erase(0, conn->inboxStart);
   conn->inboxStart = 0;
   size_t old = inbox.size(), missing = need - have;
@@ -478,7 +487,7 @@ kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_
       .then([this, conn, old, missing, maxMessage](size_t got) {
         conn->inbox.resize(old + got);
         if (got < missing) throw KJ_EXCEPTION(DISCONNECTED, "the peer closed the connection");
-        return readRaw(conn, maxMessage);
+        return buffer(conn, maxMessage);
       });
 }
 

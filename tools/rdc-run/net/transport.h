@@ -98,6 +98,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   kj::Promise<void> readLoop(Peer& peer, std::shared_ptr<Connection> conn);
   void pump(Peer& peer);
   kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn, size_t maxMessage);
+  kj::Promise<void> buffer(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> write(std::shared_ptr<Connection> conn, std::string bytes);
   Peer* peerNamed(const std::string& domain);
 
