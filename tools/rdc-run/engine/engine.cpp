@@ -450,7 +450,7 @@ class Run final : public FireContext {
   uint32_t slotOfLine(uint32_t l) const { return unbounded_ ? work_.lineSlot[l] : kNone; }
   uint32_t generalInstance(uint32_t i) const { return unbounded_ ? work_.instanceGeneral[i] : i; }
   uint32_t slotOfInstance(uint32_t i) const { return unbounded_ ? work_.instanceSlot[i] : kNone; }
-  const HotLine& hot(uint32_t l) const { return facts_.hot[generalLine(l)]; }
+  HotLine hot(uint32_t l) const { return facts_.hot(generalLine(l)); }
 
   // The number a line has in events and traces: its own for the graph's
   // lines (iterations 0 to 2 included), and for a slot's line the next
@@ -508,7 +508,7 @@ class Run final : public FireContext {
   void react(uint32_t instance, bool endOfInstant) {
     uint32_t general = generalInstance(instance);
     if (!demand_->interacts[general]) return;
-    if (ReactFn f = facts_.react[general]) f(*this, instance, endOfInstant);
+    if (ReactFn f = facts_.react[graph_.instances[general].base]) f(*this, instance, endOfInstant);
   }
 
   void inputArrives(uint32_t line, uint32_t slot, How how) {
@@ -782,7 +782,7 @@ class Run final : public FireContext {
   void demand() {
     demand_ = &facts_.unforced;
     bool picks = std::any_of(forced_.begin(), forced_.end(), [&](const auto& f) {
-      return facts_.picksAnOption[f.first] && f.second.kind == Value::Kind::Int;
+      return facts_.picksAnOption(f.first) && f.second.kind == Value::Kind::Int;
     });
     if (!picks) return;
     ownDemand_ = facts_.demand(graph_, [&](uint32_t l) -> const int64_t* {
