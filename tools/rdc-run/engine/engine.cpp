@@ -93,9 +93,13 @@ struct Workspace {
   const Graph& graph;
   std::vector<LineState> lines;
   std::vector<uint32_t> touchedLines;
-  std::vector<RunResult::Output> outputs;                       // per extrinsic output, then per slot's
-  std::vector<uint8_t> decidePending;                           // per instance
-  std::vector<std::vector<std::pair<Value, int64_t>>> tallies;  // per instance
+  std::vector<RunResult::Output> outputs;  // per extrinsic output, then per slot's
+  std::vector<uint8_t> decidePending;      // per instance
+  // Per instance, its tally in `tallies` (kNone until it keeps one): only
+  // Quorums keep tallies, so most instances cost an index, not a vector.
+  // A deque: a new tally leaves the references to the others valid.
+  std::vector<uint32_t> tallyOf;
+  std::deque<std::vector<std::pair<Value, int64_t>>> tallies;
   std::vector<uint32_t> touchedInstances;
   std::vector<uint8_t> instanceTouched;
   EventQueue queue;
@@ -122,7 +126,7 @@ struct Workspace {
         lines(graph.lines.size()),
         outputs(graph.outputs.size()),
         decidePending(graph.instances.size(), 0),
-        tallies(graph.instances.size()),
+        tallyOf(graph.instances.size(), kNone),
         instanceTouched(graph.instances.size(), 0) {
     if (!layout.box) return;
     const IterationBlock& g = layout.general;
@@ -152,7 +156,7 @@ struct Workspace {
     for (RunResult::Output& o : outputs) o.available = false;
     for (uint32_t i : touchedInstances) {
       decidePending[i] = 0;
-      tallies[i].clear();
+      clearTally(i);
       instanceTouched[i] = 0;
     }
     touchedInstances.clear();
@@ -184,13 +188,25 @@ struct Workspace {
     for (uint32_t j = 0; j < g.instances; ++j) {
       uint32_t i = layout.instance(s, g.instance + j);
       decidePending[i] = 0;
-      tallies[i].clear();
+      clearTally(i);
       instanceTouched[i] = 0;
     }
     for (uint32_t j = 0; j < g.outputs; ++j) outputs[layout.output(s, g.output + j)] = RunResult::Output();
     slotPending[s] = 0;
     slotInputs[s].clear();
     slotInUse[s] = 0;
+  }
+
+  // An instance's tally, made at its first use.
+  std::vector<std::pair<Value, int64_t>>& tally(uint32_t i) {
+    if (tallyOf[i] == kNone) {
+      tallyOf[i] = static_cast<uint32_t>(tallies.size());
+      tallies.emplace_back();
+    }
+    return tallies[tallyOf[i]];
+  }
+  void clearTally(uint32_t i) {
+    if (tallyOf[i] != kNone) tallies[tallyOf[i]].clear();
   }
 
   void touchInstance(uint32_t i) {
@@ -206,7 +222,7 @@ struct Workspace {
       const IterationBlock& g = layout.general;
       lines.resize(lines.size() + g.lines);
       decidePending.resize(decidePending.size() + g.instances, 0);
-      tallies.resize(tallies.size() + g.instances);
+      tallyOf.resize(tallyOf.size() + g.instances, kNone);
       instanceTouched.resize(instanceTouched.size() + g.instances, 0);
       outputs.resize(outputs.size() + g.outputs);
       for (uint32_t j = 0; j < g.lines; ++j) lineSlot.push_back(slot), lineGeneral.push_back(g.line + j);
@@ -424,7 +440,7 @@ class Run final : public FireContext {
   uint32_t trigger() const override { return trigger_; }
   std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override {
     work_.touchInstance(instance);
-    return work_.tallies[instance];
+    return work_.tally(instance);
   }
   int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[generalInstance(instance)].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
