@@ -92,7 +92,12 @@ struct Workspace {
   const IterationLayout& layout;
   const Graph& graph;
   std::vector<LineState> lines;
+  // The graph's lines the last run touched, to reset; once they are more
+  // than an eighth of the lines, resetting every line costs about as much
+  // as the list, which stops growing (a run that touches a large model
+  // whole would otherwise keep 4 more bytes per line).
   std::vector<uint32_t> touchedLines;
+  bool touchedMany = false;
   std::vector<RunResult::Output> outputs;  // per extrinsic output, then per slot's
   std::vector<uint8_t> decidePending;      // per instance
   // Per instance, its tally in `tallies` (kNone until it keeps one): only
@@ -148,11 +153,14 @@ struct Workspace {
   }
 
   void reset() {
-    for (uint32_t l : touchedLines) {
-      LineState& s = lines[l];
-      s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = false;
+    auto clear = [](LineState& s) { s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = false; };
+    if (touchedMany) {
+      for (uint32_t l = 0; l < layout.lines; ++l) clear(lines[l]);
+    } else {
+      for (uint32_t l : touchedLines) clear(lines[l]);
     }
     touchedLines.clear();
+    touchedMany = false;
     for (RunResult::Output& o : outputs) o.available = false;
     for (uint32_t i : touchedInstances) {
       decidePending[i] = 0;
@@ -207,6 +215,14 @@ struct Workspace {
   }
   void clearTally(uint32_t i) {
     if (tallyOf[i] != kNone) tallies[tallyOf[i]].clear();
+  }
+
+  void touchLine(uint32_t l) {
+    if (touchedMany) return;
+    if (touchedLines.size() < layout.lines / 8)
+      touchedLines.push_back(l);
+    else
+      touchedMany = true;
   }
 
   void touchInstance(uint32_t i) {
@@ -489,7 +505,7 @@ class Run final : public FireContext {
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
     if (phase == 0 && target != kNone && !lines_[target].touched) {
       lines_[target].touched = true;
-      if (slotOfLine(target) == kNone) work_.touchedLines.push_back(target);  // slots are reset whole
+      if (slotOfLine(target) == kNone) work_.touchLine(target);  // slots are reset whole
     }
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);

@@ -27,9 +27,6 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
   }
   size_t n = graph.lines.size();
   flags_.assign(n, 0);
-  indexLine.assign(n, kNone);
-  outStart.reserve(n + 1);
-  choiceStart.reserve(n + 1);
   outStart.push_back(0);
   choiceStart.push_back(0);
   for (const BaseComponent& base : catalog.all()) react.push_back(base.react);
@@ -76,36 +73,42 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
   for (uint32_t l = 0; l < n; ++l) {
     const FlatInstance& inst = graph.instances[graph.lines[l].instance];
     const LineSig* sig = graph.signature(catalog, l);
+    size_t from = outReads.size();
     if (sig && !sig->passThrough) {
       for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
         if (m != l) outReads.push_back(m);
       }
     } else if (sig) {
-      size_t from = outReads.size();
       for (const std::string& need : sig->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
       // Its own input is read implicitly (Demand): only the others are kept.
       outReads.erase(std::remove(outReads.begin() + static_cast<ptrdiff_t>(from), outReads.end(), l), outReads.end());
     }
-    outStart.push_back(static_cast<uint32_t>(outReads.size()));
+    if (outReads.size() > from) {
+      outLines.push_back(l);
+      outStart.push_back(static_cast<uint32_t>(outReads.size()));
+    }
     if ((flags_[l] & (kChooses | kBound)) && sig) {
+      choiceLines.push_back(l);
+      indexLine.push_back(kNone);
+      uint32_t& index = indexLine.back();
       named.clear();
       for (const std::string& read : sig->choiceReads) graph.linesNamed(catalog, inst, read, named);
       if (!sig->choiceIndexedBy.empty()) {
-        std::vector<uint32_t> index;
-        graph.linesNamed(catalog, inst, sig->choiceIndexedBy, index);
-        if (index.size() == 1) indexLine[l] = index[0];
+        std::vector<uint32_t> by;
+        graph.linesNamed(catalog, inst, sig->choiceIndexedBy, by);
+        if (by.size() == 1) index = by[0];
       } else if (indexesAChoice(graph, catalog, inst, *sig)) {
-        indexLine[l] = l;  // Select's choice: a known value picks its own option too
+        index = l;  // Select's choice: a known value picks its own option too
       }
-      if (indexLine[l] != kNone) flags_[indexLine[l]] |= kPicksAnOption;
+      if (index != kNone) flags_[index] |= kPicksAnOption;
       for (uint32_t m : named) {
         choiceReads.push_back(m);
         const LineSig* option = graph.signature(catalog, m);
-        bool isOption = option && option->sizeParam >= 0 && indexLine[l] != kNone;
+        bool isOption = option && option->sizeParam >= 0 && index != kNone;
         optionElement.push_back(isOption ? static_cast<int32_t>(graph.lines[m].element) : -1);
       }
+      choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
     }
-    choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
   }
   // Without forced values only constants are known before a run.
   unforced = demand(graph, [&](uint32_t l) -> const int64_t* {

@@ -5,6 +5,7 @@
 // Internal to the engine (engine.cpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -116,11 +117,13 @@ struct GraphFacts {
 
   std::vector<ReactFn> react;  ///< per base component of the catalog: its reaction (null: none)
   /// Demand: the inputs a demanded output reads besides its own, and the
-  /// inputs a chosen input's rule reads (CSR: start offsets per line, then
-  /// line ids).
-  std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
-  /// Per chosen input, the line whose statically known value picks one of
-  /// its option reads (Select's chosen); per choice read, its option
+  /// inputs a chosen input's rule reads. Only the lines that have them are
+  /// listed (outLines, choiceLines: sorted line ids), most of a large
+  /// model's have none; then CSR start offsets per listed line, and line ids.
+  std::vector<uint32_t> outLines, outStart, outReads;
+  std::vector<uint32_t> choiceLines, choiceStart, choiceReads;
+  /// Per listed chosen input, the line whose statically known value picks
+  /// one of its option reads (Select's chosen); per choice read, its option
   /// element or -1.
   std::vector<uint32_t> indexLine;
   std::vector<int32_t> optionElement;
@@ -159,6 +162,13 @@ struct GraphFacts {
     kFromGeneral = 64,
     kPicksAnOption = 128
   };
+  // Where a line is in a sorted list of lines, or kUnlisted.
+  static constexpr size_t kUnlisted = SIZE_MAX;
+  static size_t listed(const std::vector<uint32_t>& lines, uint32_t l) {
+    auto it = std::lower_bound(lines.begin(), lines.end(), l);
+    return it != lines.end() && *it == l ? static_cast<size_t>(it - lines.begin()) : kUnlisted;
+  }
+
   const Graph& graph_;
   std::vector<uint8_t> flags_;  // per line
 };
@@ -188,14 +198,18 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
     uint32_t l = item / 2;
     if (item & 1) {
       needIn(l);  // every output reads its own input
-      for (uint32_t k = outStart[l]; k < outStart[l + 1]; ++k) needIn(outReads[k]);
+      size_t i = listed(outLines, l);
+      if (i == kUnlisted) continue;
+      for (uint32_t k = outStart[i]; k < outStart[i + 1]; ++k) needIn(outReads[k]);
       continue;
     }
     const Endpoint& src = graph.lines[l].source;
     if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
     if (src.kind != Endpoint::Kind::Choose && !(flags_[l] & kBound)) continue;
-    const int64_t* index = indexLine[l] == kNone ? nullptr : known(indexLine[l]);
-    for (uint32_t k = choiceStart[l]; k < choiceStart[l + 1]; ++k) {
+    size_t i = listed(choiceLines, l);
+    if (i == kUnlisted) continue;
+    const int64_t* index = indexLine[i] == kNone ? nullptr : known(indexLine[i]);
+    for (uint32_t k = choiceStart[i]; k < choiceStart[i + 1]; ++k) {
       int32_t element = optionElement[k];
       if (element >= 0 && index && element != *index) continue;
       needIn(choiceReads[k]);
