@@ -18,19 +18,26 @@ namespace rdc {
 /// a Bytes or Tuple value is immutable and shared between copies (the
 /// simulator copies every value along every wire it crosses). The heap part
 /// counts its own references, so that a Value is 24 bytes, not the 32 of a
-/// shared_ptr's two pointers: the simulator keeps one per line.
+/// shared_ptr's two pointers: the simulator keeps one per line. The kind
+/// comes last, so that its padding is at the tail, where a holder can put
+/// small fields of its own (`[[no_unique_address]] Value`).
 class Value {
  public:
   enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple };
 
-  Kind kind = Kind::Unit;
+ private:
+  struct Heap;
+  const Heap* heap_ = nullptr;  ///< Bytes and Tuple only; shared by copies, freed by the last
+
+ public:
   int64_t i = 0;  ///< Bool (0/1), Int, Duration (nanoseconds); 0 otherwise
+  Kind kind = Kind::Unit;
 
   Value() = default;
-  Value(const Value& other) : kind(other.kind), i(other.i), heap_(other.heap_) {
+  Value(const Value& other) : heap_(other.heap_), i(other.i), kind(other.kind) {
     if (heap_) retain(heap_);
   }
-  Value(Value&& other) noexcept : kind(other.kind), i(other.i), heap_(other.heap_) { other.heap_ = nullptr; }
+  Value(Value&& other) noexcept : heap_(other.heap_), i(other.i), kind(other.kind) { other.heap_ = nullptr; }
   Value& operator=(const Value& other) {
     if (other.heap_) retain(other.heap_);  // first: `other` may be this value, or part of its heap
     const Heap* old = heap_;
@@ -72,11 +79,9 @@ class Value {
   std::string str() const;
 
  private:
-  struct Heap;
-  Value(Kind k, int64_t v) : kind(k), i(v) {}
+  Value(Kind k, int64_t v) : i(v), kind(k) {}
   static void retain(const Heap* heap);
   static void release(const Heap* heap);
-  const Heap* heap_ = nullptr;  ///< Bytes and Tuple only; shared by copies, freed by the last
 };
 
 struct Value::Heap {

@@ -73,13 +73,16 @@ namespace {
 // A line's two ends: its input's value and time, and whether its output
 // has been sent (its value went on along the wire; an extrinsic output's
 // is kept in Workspace::outputs).
+// The flags live in the tail padding of the Value (`[[no_unique_address]]`
+// lets them): 32 bytes a line rather than 40.
 struct LineState {
-  Value in;
-  int64_t inTime = 0;
+  [[no_unique_address]] Value in;
   bool inAvailable = false, outAvailable = false;
   bool inPending = false, outPending = false;  // scheduled, not yet arrived
   bool touched = false;                        // changed since the workspace was last reset
+  int64_t inTime = 0;
 };
+static_assert(sizeof(LineState) == 32, "a line's state is a value, a time and flags");
 
 }  // namespace
 
