@@ -18,8 +18,9 @@
 
 namespace rdc {
 
-/// Where a line's input comes from, or where its output goes.
-struct Endpoint {
+/// Where a line's input comes from, or where its output goes. Packed (5
+/// bytes, byte-aligned), so that a line with its two ends is 32 bytes.
+struct [[gnu::packed]] Endpoint {
   using Kind = EndKind;
   Kind kind = Kind::Never;
   /// Wire: the peer line; Const: index into Graph::constants;
@@ -27,17 +28,19 @@ struct Endpoint {
   uint32_t ref = kNone;
 };
 
-/// One scalar line of a base instance.
+/// One scalar line of a base instance: 32 bytes (the 4-byte fields first,
+/// then the packed ends and the 2-byte sig, with no padding).
 struct FlatLine {
   uint32_t instance = kNone;
-  uint16_t sig = 0;      ///< index into the base component's lines (Fn: args first, r last)
   uint32_t element = 0;  ///< element of a bundle line (0 for scalars)
   TypeId type = 0;
   uint32_t domain = 0;
+  uint32_t pos = 0;  ///< index into Graph::positions: the binding that created the line
   Endpoint source;   ///< where the input comes from
   Endpoint sink;     ///< where the output goes
-  uint32_t pos = 0;  ///< index into Graph::positions: the binding that created the line
+  uint16_t sig = 0;  ///< index into the base component's lines (Fn: args first, r last)
 };
+static_assert(sizeof(FlatLine) == 32, "a line is a few integers");
 
 /// A node of the instance tree: one segment of an instance path. A base
 /// instance's node is a leaf; composite instances are the inner nodes.

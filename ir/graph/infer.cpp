@@ -48,7 +48,7 @@ class TypeInference {
   TypeInference(Graph& graph, const Catalog& catalog, DiagnosticSink& diags)
       : graph_(graph), catalog_(catalog), diags_(diags), classes_(graph) {}
 
-  bool run(const std::vector<TypeHint>& hints) {
+  bool run(const std::vector<TypeHint>& hints, const std::vector<TypeDecl>& decls) {
     size_t errorsBefore = diags_.errorCount();
     shareTypeVariables();
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
@@ -57,12 +57,14 @@ class TypeInference {
     }
     std::map<uint32_t, uint32_t> groupLine;  // type variable group -> a line of it
     for (const TypeHint& h : hints) {
-      if (h.line == kNone || h.group == kNone) continue;
-      auto [it, fresh] = groupLine.emplace(h.group, h.line);
-      if (!fresh) unify(it->second, h.line, graph_.positions[h.pos]);
+      const TypeDecl& d = decls[h.decl];
+      if (h.at == kNone || d.group == kNone) continue;
+      auto [it, fresh] = groupLine.emplace(d.group, h.at);
+      if (!fresh) unify(it->second, h.at, graph_.positions[d.pos]);
     }
     for (const TypeHint& h : hints) {
-      if (h.line != kNone && h.group == kNone) assign(h.line, h.type, graph_.positions[h.pos]);
+      const TypeDecl& d = decls[h.decl];
+      if (h.at != kNone && d.group == kNone) assign(h.at, d.type, graph_.positions[d.pos]);
     }
     // Fn results and constants can each make the other's types known.
     for (bool progress = true; progress;) {
@@ -199,8 +201,9 @@ class TypeInference {
 
 }  // namespace
 
-bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints, DiagnosticSink& diags) {
-  return TypeInference(graph, catalog, diags).run(hints);
+bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints,
+                const std::vector<TypeDecl>& decls, DiagnosticSink& diags) {
+  return TypeInference(graph, catalog, diags).run(hints, decls);
 }
 
 bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<DomainHint>& hints, bool modelDeclaresDomains,

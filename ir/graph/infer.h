@@ -11,18 +11,23 @@
 
 namespace rdc {
 
-/// A declared type for a net (from a composite's line declaration).
-/// `node` is elaboration-internal; `line` is a line on the net. A line
-/// typed by a composite's type variable has a `group` instead of a type:
-/// all nets of one group get the same (inferred) type. There is one per
-/// bound element of a composite line, so it is a few integers: `pos`, where
-/// the type is declared, indexes Graph::positions.
-struct TypeHint {
-  uint32_t node = kNone;
+/// A declared type (a composite's line declaration, or a typed extrinsic):
+/// the type, or for a line typed by a composite's type variable a `group`
+/// instead (all nets of one group get the same, inferred, type); `pos`,
+/// where it is declared, indexes Graph::positions. One per binding.
+struct TypeDecl {
   TypeId type = 0;
   uint32_t pos = 0;
-  uint32_t line = kNone;
   uint32_t group = kNone;
+};
+
+/// A net that a TypeDecl types. There is one per bound element of a
+/// composite line, so it is two integers: `at` is the net while elaborating
+/// (elaboration-internal), then a line on it (kNone: none); `decl` indexes
+/// the declarations.
+struct TypeHint {
+  uint32_t at = kNone;
+  uint32_t decl = 0;
 };
 
 /// A declared domain (`@ D`) for a net or for one line; `pos` indexes
@@ -35,7 +40,8 @@ struct DomainHint {
 };
 
 /// Sets every line's type. Reports `type-mismatch` and `type-uninferable`.
-bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints, DiagnosticSink& diags);
+bool inferTypes(Graph& graph, const Catalog& catalog, const std::vector<TypeHint>& hints,
+                const std::vector<TypeDecl>& decls, DiagnosticSink& diags);
 
 /// Sets every line's domain. Without declared domains every line is in the
 /// single domain `main`. Reports `domain-conflict` and `domain-uninferable`.

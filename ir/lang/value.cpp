@@ -35,14 +35,20 @@ static std::string quoteBytes(const std::string& bytes) {
 
 Value Value::ofBytes(std::string bytes) {
   Value v(Kind::Bytes, 0);
-  if (!bytes.empty()) v.heap_ = std::make_shared<const Heap>(Heap{std::move(bytes), {}});
+  if (!bytes.empty()) v.heap_ = new Heap{{1}, std::move(bytes), {}};
   return v;
 }
 
 Value Value::tuple(std::vector<Value> items) {
   Value v(Kind::Tuple, 0);
-  if (!items.empty()) v.heap_ = std::make_shared<const Heap>(Heap{{}, std::move(items)});
+  if (!items.empty()) v.heap_ = new Heap{{1}, {}, std::move(items)};
   return v;
+}
+
+void Value::retain(const Heap* heap) { heap->refs.fetch_add(1, std::memory_order_relaxed); }
+
+void Value::release(const Heap* heap) {
+  if (heap->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete heap;
 }
 
 const std::string& Value::bytes() const {

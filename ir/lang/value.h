@@ -1,8 +1,8 @@
 // Runtime values carried by scalar lines.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,15 +16,46 @@ namespace rdc {
 ///
 /// Small and cheap to copy: a kind and a 64-bit payload; the heap part of
 /// a Bytes or Tuple value is immutable and shared between copies (the
-/// simulator copies every value along every wire it crosses).
+/// simulator copies every value along every wire it crosses). The heap part
+/// counts its own references, so that a Value is 24 bytes, not the 32 of a
+/// shared_ptr's two pointers: the simulator keeps one per line. The kind
+/// comes last, so that its padding is at the tail, where a holder can put
+/// small fields of its own (`[[no_unique_address]] Value`).
 class Value {
  public:
   enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple };
 
-  Kind kind = Kind::Unit;
+ private:
+  struct Heap;
+  const Heap* heap_ = nullptr;  ///< Bytes and Tuple only; shared by copies, freed by the last
+
+ public:
   int64_t i = 0;  ///< Bool (0/1), Int, Duration (nanoseconds); 0 otherwise
+  Kind kind = Kind::Unit;
 
   Value() = default;
+  Value(const Value& other) : heap_(other.heap_), i(other.i), kind(other.kind) {
+    if (heap_) retain(heap_);
+  }
+  Value(Value&& other) noexcept : heap_(other.heap_), i(other.i), kind(other.kind) { other.heap_ = nullptr; }
+  Value& operator=(const Value& other) {
+    if (other.heap_) retain(other.heap_);  // first: `other` may be this value, or part of its heap
+    const Heap* old = heap_;
+    kind = other.kind, i = other.i, heap_ = other.heap_;
+    if (old) release(old);
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this == &other) return *this;
+    const Heap* old = heap_;
+    kind = other.kind, i = other.i, heap_ = other.heap_;
+    other.heap_ = nullptr;
+    if (old) release(old);
+    return *this;
+  }
+  ~Value() {
+    if (heap_) release(heap_);
+  }
   static Value unit() { return {}; }
   static Value boolean(bool b) { return Value(Kind::Bool, b ? 1 : 0); }
   static Value integer(int64_t v) { return Value(Kind::Int, v); }
@@ -48,12 +79,13 @@ class Value {
   std::string str() const;
 
  private:
-  struct Heap;
-  Value(Kind k, int64_t v) : kind(k), i(v) {}
-  std::shared_ptr<const Heap> heap_;  ///< Bytes and Tuple only
+  Value(Kind k, int64_t v) : i(v), kind(k) {}
+  static void retain(const Heap* heap);
+  static void release(const Heap* heap);
 };
 
 struct Value::Heap {
+  mutable std::atomic<uint32_t> refs{1};  ///< atomic: copies of one value may live in several threads
   std::string bytes;
   std::vector<Value> items;
 };

@@ -12,47 +12,66 @@ namespace {
 // node 2l+1 its output; further nodes are groups ("any k of these"). A node
 // happens once `need` of its predecessors have: all of them for a line's
 // end, fewer for a group. An edge u -> v means u counts towards v.
+//
+// It is a few integers per line: a line's input precedes its output, and
+// a wire's output the input it feeds, so those edges are implicit; the
+// rest (needs, rules, groups) are held as adjacency lists, built by
+// generating the edges twice (count, then fill) rather than listing them.
 class WaitGraph {
  public:
-  WaitGraph(const Graph& graph, const Catalog& catalog) : graph_(graph), catalog_(catalog) {
-    need_.assign(2 * graph.lines.size(), kAll);
-    edges_.reserve(3 * graph.lines.size());  // a line's own edge, its wire, about one need
-    for (const FlatInstance& inst : graph.instances) instanceEdges(inst);
-    for (uint32_t l = 0; l < graph.lines.size(); ++l) {
-      const Endpoint& src = graph.lines[l].source;
-      if (src.kind == Endpoint::Kind::Wire) edges_.push_back({out(src.ref), in(l)});
-    }
+  WaitGraph(const Graph& graph, const Catalog& catalog)
+      : graph_(graph), catalog_(catalog), lineNodes_(2 * static_cast<uint32_t>(graph.lines.size())) {
+    // Counted at u + 2: after the prefix sum, filling at start_[u + 1]++
+    // leaves start_[u] and start_[u + 1] as u's bounds.
+    start_.assign(lineNodes_ + 2, 0);
+    generate([&](uint32_t u, uint32_t, bool implicit) {
+      if (!implicit) ++start_[u + 2];
+    });
+    for (size_t i = 1; i < start_.size(); ++i) start_[i] += start_[i - 1];
+    targets_.resize(start_.back());
+    missing_.assign(nodeCount(), 0);  // predecessors, for now
+    generate([&](uint32_t u, uint32_t v, bool implicit) {
+      if (!implicit) targets_[start_[u + 1]++] = v;
+      ++missing_[v];
+    });
+    start_.pop_back();
   }
 
   // Propagates from the nodes that wait for nothing; a node that never
   // happens has a predecessor that never happens, so walking back through
   // those finds a cycle. Returns it as line ids, or empty if every node happens.
-  std::vector<uint32_t> findCycle() const {
-    size_t n = need_.size();
-    std::vector<uint32_t> predecessors(n, 0), offsets(n + 1, 0), targets(edges_.size());
-    for (const auto& [u, v] : edges_) ++offsets[u + 1], ++predecessors[v];
-    for (size_t i = 0; i < n; ++i) offsets[i + 1] += offsets[i];
-    std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
-    for (const auto& [u, v] : edges_) targets[fill[u]++] = v;
-    std::vector<uint32_t> missing(n);
+  std::vector<uint32_t> findCycle() {
+    size_t n = nodeCount();
     std::vector<uint32_t> queue;
+    queue.reserve(n);
     for (uint32_t v = 0; v < n; ++v) {
-      missing[v] = std::min(need_[v], predecessors[v]);
-      if (missing[v] == 0) queue.push_back(v);
+      missing_[v] = std::min(need(v), missing_[v]);
+      if (missing_[v] == 0) queue.push_back(v);
     }
+    auto arrive = [&](uint32_t v) {
+      if (missing_[v] > 0 && --missing_[v] == 0) queue.push_back(v);
+    };
     for (size_t head = 0; head < queue.size(); ++head) {
       uint32_t u = queue[head];
-      for (uint32_t e = offsets[u]; e < offsets[u + 1]; ++e) {
-        if (missing[targets[e]] > 0 && --missing[targets[e]] == 0) queue.push_back(targets[e]);
+      if (u < lineNodes_) {
+        const Endpoint& sink = graph_.lines[u / 2].sink;
+        if (u % 2 == 0)
+          arrive(u + 1);
+        else if (sink.kind == Endpoint::Kind::Wire)
+          arrive(in(sink.ref));
       }
+      for (uint32_t e = start_[u]; e < start_[u + 1]; ++e) arrive(targets_[e]);
     }
     if (queue.size() == n) return {};
+    queue = {};
+    // The edges again, in the order they were made: the last one between
+    // two nodes that never happen is the predecessor the cycle is read by.
     std::vector<uint32_t> predecessor(n, kNone);
-    for (const auto& [u, v] : edges_) {
-      if (missing[u] > 0 && missing[v] > 0) predecessor[v] = u;
-    }
+    generate([&](uint32_t u, uint32_t v, bool) {
+      if (missing_[u] > 0 && missing_[v] > 0) predecessor[v] = u;
+    });
     uint32_t v = 0;
-    while (missing[v] == 0) ++v;
+    while (missing_[v] == 0) ++v;
     std::vector<uint32_t> seen(n, 0);
     while (!seen[v]) {
       seen[v] = 1;
@@ -60,7 +79,7 @@ class WaitGraph {
     }
     std::vector<uint32_t> cycle;
     for (uint32_t u = v;;) {
-      bool isLine = u < 2 * graph_.lines.size();
+      bool isLine = u < lineNodes_;
       if (isLine && (cycle.empty() || cycle.back() != u / 2)) cycle.push_back(u / 2);
       u = predecessor[u];
       if (u == v) break;
@@ -74,16 +93,32 @@ class WaitGraph {
   static constexpr uint32_t kAll = UINT32_MAX;
   static uint32_t in(uint32_t line) { return 2 * line; }
   static uint32_t out(uint32_t line) { return 2 * line + 1; }
+  size_t nodeCount() const { return lineNodes_ + groupNeed_.size(); }
+  uint32_t need(uint32_t v) const { return v < lineNodes_ ? kAll : groupNeed_[v - lineNodes_]; }
 
-  // A node that happens once `need` of `members` have.
-  uint32_t group(const std::vector<uint32_t>& members, uint32_t need) {
-    uint32_t g = static_cast<uint32_t>(need_.size());
-    need_.push_back(need);
-    for (uint32_t m : members) edges_.push_back({m, g});
-    return g;
+  // Calls emit(u, v, implicit) for every edge, in one order every time:
+  // each instance's, then the wires. Groups are numbered as they are made.
+  template <typename Emit>
+  void generate(Emit emit) {
+    nextGroup_ = lineNodes_;
+    for (const FlatInstance& inst : graph_.instances) instanceEdges(inst, emit);
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      const Endpoint& src = graph_.lines[l].source;
+      if (src.kind == Endpoint::Kind::Wire) emit(out(src.ref), in(l), true);
+    }
   }
 
-  // Lines of `inst` whose signature line (or Fn argument) is named `name`.
+  // A node that happens once `need` of `members` have.
+  template <typename Emit>
+  uint32_t group(const std::vector<uint32_t>& members, uint32_t need, Emit& emit) {
+    uint32_t g = nextGroup_++;
+    if (g - lineNodes_ == groupNeed_.size()) {  // the first pass makes it
+      groupNeed_.push_back(need);
+      start_.push_back(0);
+    }
+    for (uint32_t m : members) emit(m, g, false);
+    return g;
+  }
 
   // A constant bound to `line`'s input, if it is an Int.
   std::optional<int64_t> constantInt(uint32_t line) const {
@@ -94,25 +129,25 @@ class WaitGraph {
     return v.i;
   }
 
-  void instanceEdges(const FlatInstance& inst) {
-    std::vector<uint32_t> needed;
+  template <typename Emit>
+  void instanceEdges(const FlatInstance& inst, Emit& emit) {
     const LineSig* neededFor = nullptr;
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-      edges_.push_back({in(l), out(l)});
+      emit(in(l), out(l), true);
       const LineSig* s = graph_.signature(catalog_, l);
       if (!s) continue;
       // A bundle's elements are consecutive and share their needs: looked up
       // once per signature line, not once per element (which made a bundle
       // of n quadratic in n).
       if (s != neededFor) {
-        needed.clear();
-        for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed);
+        needed_.clear();
+        for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed_);
         neededFor = s;
       }
-      for (uint32_t m : needed) {
-        if (m != l) edges_.push_back({in(m), out(l)});
+      for (uint32_t m : needed_) {
+        if (m != l) emit(in(m), out(l), false);
       }
-      if (s->choosable) ruleEdges(inst, *s, l);
+      if (s->choosable) ruleEdges(inst, *s, l, emit);
     }
   }
 
@@ -123,7 +158,8 @@ class WaitGraph {
   // choosable line (Select's chosen reads options[choice]) is the option
   // that line picked when it is chosen, that one option when it is a known
   // constant, and otherwise could be any of them, so all are waited for.
-  void ruleEdges(const FlatInstance& inst, const LineSig& s, uint32_t l) {
+  template <typename Emit>
+  void ruleEdges(const FlatInstance& inst, const LineSig& s, uint32_t l, Emit& emit) {
     std::vector<uint32_t> strict, anyOf;
     for (const std::string& need : s.choiceNeeds) graph_.linesNamed(catalog_, inst, need, strict);
     std::vector<uint32_t> indexed;
@@ -132,7 +168,7 @@ class WaitGraph {
       bool isNeed = std::find(s.choiceNeeds.begin(), s.choiceNeeds.end(), read) != s.choiceNeeds.end();
       if (!isNeed) graph_.linesNamed(catalog_, inst, read, s.choiceIndexedBy.empty() ? anyOf : indexed);
     }
-    for (uint32_t m : strict) edges_.push_back({in(m), in(l)});
+    for (uint32_t m : strict) emit(in(m), in(l), false);
     if (!anyOf.empty()) {
       int count = s.choiceCountParam;
       uint32_t k = count >= 0 && static_cast<size_t>(count) < graph_.args(inst).size() && graph_.args(inst)[count] > 0
@@ -140,7 +176,7 @@ class WaitGraph {
                        : 1;
       std::vector<uint32_t> ins;
       for (uint32_t m : anyOf) ins.push_back(in(m));
-      edges_.push_back({group(ins, k), in(l)});
+      emit(group(ins, k, emit), in(l), false);
     }
     if (indexed.empty()) return;
     std::vector<uint32_t> by;
@@ -151,16 +187,20 @@ class WaitGraph {
     std::optional<int64_t> k = constantInt(by[0]);
     if (k) {
       // A constant index out of range selects nothing: the run reports it.
-      if (*k >= 0 && static_cast<uint64_t>(*k) < indexed.size()) edges_.push_back({in(indexed[*k]), in(l)});
+      if (*k >= 0 && static_cast<uint64_t>(*k) < indexed.size()) emit(in(indexed[*k]), in(l), false);
       return;
     }
-    for (uint32_t m : indexed) edges_.push_back({in(m), in(l)});
+    for (uint32_t m : indexed) emit(in(m), in(l), false);
   }
 
   const Graph& graph_;
   const Catalog& catalog_;
-  std::vector<uint32_t> need_;
-  std::vector<std::pair<uint32_t, uint32_t>> edges_;
+  const uint32_t lineNodes_;         // 2 per line; groups follow
+  std::vector<uint32_t> groupNeed_;  // per group
+  uint32_t nextGroup_ = 0;
+  std::vector<uint32_t> start_, targets_;  // the explicit edges: each node's targets
+  std::vector<uint32_t> missing_;          // per node: predecessors it still waits for
+  std::vector<uint32_t> needed_;           // scratch
 };
 
 }  // namespace

@@ -81,7 +81,7 @@ void Elaborator::connect() {
     const Attachment& p = nets[uf_.find(node)].producer;
     if (p.kind == Attachment::Kind::Line) graph_.unbounded->openPorts.push_back(p.line());
   }
-  for (TypeHint& h : typeHints_) h.line = netLine(nets, h.node);
+  for (TypeHint& h : typeHints_) h.at = netLine(nets, h.at);
   for (DomainHint& h : domainHints_) {
     if (h.line == kNone) h.line = netLine(nets, h.node);
   }

@@ -39,8 +39,9 @@ std::optional<Graph> Elaborator::run() {
   nodes_ = std::vector<NetNode>();  // (`= {}` would keep the capacity)
   uf_ = UnionFind();
   graph_.params = globals_;
-  if (!inferTypes(graph_, catalog_, typeHints_, diags_)) return std::nullopt;
+  if (!inferTypes(graph_, catalog_, typeHints_, typeDecls_, diags_)) return std::nullopt;
   typeHints_ = std::vector<TypeHint>();
+  typeDecls_ = std::vector<TypeDecl>();
   if (!inferDomains(graph_, catalog_, domainHints_, !model_.domains.empty(), diags_)) return std::nullopt;
   warnUnusedComponents();
   return std::move(graph_);

@@ -294,6 +294,7 @@ class Elaborator {
   };
   std::unordered_map<Pos, uint32_t, PosHash, PosEq> posIds_;
   std::vector<TypeHint> typeHints_;
+  std::vector<TypeDecl> typeDecls_;
   std::vector<DomainHint> domainHints_;
   uint64_t work_ = 0;
   uint32_t nextTypeGroup_ = 0;

@@ -409,6 +409,10 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
     }
     size_t lineIndex = own - inner.ownLines.begin();
     uint32_t bindingPos = posId(b.pos);
+    uint32_t name = nameId(b.line);
+    // The binding's every element is typed by the line's declaration.
+    uint32_t decl = static_cast<uint32_t>(typeDecls_.size());
+    typeDecls_.push_back({own->type, bindingPos, own->typeGroup});
     forEachElement(outer, b, own->dims, [&](const Indices& element, const Indices& stars) {
       if (!bound[lineIndex].insert(element)) {
         diags_.error("linearity", b.pos, "line '" + b.line + indexSuffix(element) + "' is bound twice");
@@ -417,13 +421,13 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
       uint32_t in = source(outer, b.in, stars);
       uint32_t out = destination(outer, b.out, stars);
       if (in == kNone || out == kNone) return true;
-      NameKey inKey{nameId(b.line), false, element}, outKey{nameId(b.line), true, element};
+      NameKey inKey{name, false, element}, outKey{name, true, element};
       inner.names.insert(inKey);
       inner.infos.push_back({in, 1, 0, Role::OwnInput, bindingPos});
       inner.names.insert(outKey);
       inner.infos.push_back({out, 0, 1, Role::OwnOutput, bindingPos});
-      typeHints_.push_back({in, own->type, bindingPos, kNone, own->typeGroup});
-      typeHints_.push_back({out, own->type, bindingPos, kNone, own->typeGroup});
+      typeHints_.push_back({in, decl});
+      typeHints_.push_back({out, decl});
       return spend(1, b.pos);
     });
   }

@@ -52,7 +52,8 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
           diags_.error("type-mismatch", term.pos, "'" + term.name + " as " + term.typeText + "': " + error);
           return kNone;
         }
-        typeHints_.push_back({node, *type, posId(term.pos), kNone, kNone});
+        typeDecls_.push_back({*type, posId(term.pos), kNone});
+        typeHints_.push_back({node, static_cast<uint32_t>(typeDecls_.size() - 1)});
       }
       auto& list = input ? graph_.inputs : graph_.outputs;
       ep.kind = input ? Endpoint::Kind::Input : Endpoint::Kind::Output;

@@ -71,7 +71,7 @@ RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& line
   c.linkLatency.assign(part.instances.size(), Latency{});
   for (uint32_t i = 0; i < part.instances.size(); ++i) {
     auto it = instanceByPath_.find(part.instancePath(i));
-    if (it != instanceByPath_.end()) c.linkLatency[i] = config_.linkLatency[it->second];
+    if (it != instanceByPath_.end()) c.linkLatency.set(i, config_.linkLatency[it->second]);
   }
   return c;
 }

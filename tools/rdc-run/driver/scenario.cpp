@@ -177,7 +177,7 @@ class Resolver {
       auto l = Latency::parse(spec, &error);
       if (!l) return usage("links " + glob + ": " + error);
       for (size_t i = 0; i < graph_.instances.size(); ++i) {
-        if (globMatch(glob, graph_.instancePath(static_cast<uint32_t>(i)))) config.linkLatency[i] = *l;
+        if (globMatch(glob, graph_.instancePath(static_cast<uint32_t>(i)))) config.linkLatency.set(i, *l);
       }
       exact.linkLatency.emplace_back(glob, l->str());
     }

@@ -73,13 +73,16 @@ namespace {
 // A line's two ends: its input's value and time, and whether its output
 // has been sent (its value went on along the wire; an extrinsic output's
 // is kept in Workspace::outputs).
+// The flags live in the tail padding of the Value (`[[no_unique_address]]`
+// lets them): 32 bytes a line rather than 40.
 struct LineState {
-  Value in;
-  int64_t inTime = 0;
+  [[no_unique_address]] Value in;
   bool inAvailable = false, outAvailable = false;
   bool inPending = false, outPending = false;  // scheduled, not yet arrived
   bool touched = false;                        // changed since the workspace was last reset
+  int64_t inTime = 0;
 };
+static_assert(sizeof(LineState) == 32, "a line's state is a value, a time and flags");
 
 }  // namespace
 
@@ -92,10 +95,19 @@ struct Workspace {
   const IterationLayout& layout;
   const Graph& graph;
   std::vector<LineState> lines;
+  // The graph's lines the last run touched, to reset; once they are more
+  // than an eighth of the lines, resetting every line costs about as much
+  // as the list, which stops growing (a run that touches a large model
+  // whole would otherwise keep 4 more bytes per line).
   std::vector<uint32_t> touchedLines;
-  std::vector<RunResult::Output> outputs;                       // per extrinsic output, then per slot's
-  std::vector<uint8_t> decidePending;                           // per instance
-  std::vector<std::vector<std::pair<Value, int64_t>>> tallies;  // per instance
+  bool touchedMany = false;
+  std::vector<RunResult::Output> outputs;  // per extrinsic output, then per slot's
+  std::vector<uint8_t> decidePending;      // per instance
+  // Per instance, its tally in `tallies` (kNone until it keeps one): only
+  // Quorums keep tallies, so most instances cost an index, not a vector.
+  // A deque: a new tally leaves the references to the others valid.
+  std::vector<uint32_t> tallyOf;
+  std::deque<std::vector<std::pair<Value, int64_t>>> tallies;
   std::vector<uint32_t> touchedInstances;
   std::vector<uint8_t> instanceTouched;
   EventQueue queue;
@@ -123,7 +135,7 @@ struct Workspace {
         lines(graph.lines.size()),
         outputs(graph.outputs.size()),
         decidePending(graph.instances.size(), 0),
-        tallies(graph.instances.size()),
+        tallyOf(graph.instances.size(), kNone),
         instanceTouched(graph.instances.size(), 0) {
     if (!layout.box) return;
     const IterationBlock& g = layout.general;
@@ -145,15 +157,18 @@ struct Workspace {
   }
 
   void reset() {
-    for (uint32_t l : touchedLines) {
-      LineState& s = lines[l];
-      s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = false;
+    auto clear = [](LineState& s) { s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = false; };
+    if (touchedMany) {
+      for (uint32_t l = 0; l < layout.lines; ++l) clear(lines[l]);
+    } else {
+      for (uint32_t l : touchedLines) clear(lines[l]);
     }
     touchedLines.clear();
+    touchedMany = false;
     for (RunResult::Output& o : outputs) o.available = false;
     for (uint32_t i : touchedInstances) {
       decidePending[i] = 0;
-      tallies[i].clear();
+      clearTally(i);
       instanceTouched[i] = 0;
     }
     touchedInstances.clear();
@@ -185,7 +200,7 @@ struct Workspace {
     for (uint32_t j = 0; j < g.instances; ++j) {
       uint32_t i = layout.instance(s, g.instance + j);
       decidePending[i] = 0;
-      tallies[i].clear();
+      clearTally(i);
       instanceTouched[i] = 0;
     }
     for (uint32_t j = 0; j < g.outputs; ++j) outputs[layout.output(s, g.output + j)] = RunResult::Output();
@@ -193,6 +208,26 @@ struct Workspace {
     slotOutputsLeft[s] = 0;
     slotInputs[s].clear();
     slotInUse[s] = 0;
+  }
+
+  // An instance's tally, made at its first use.
+  std::vector<std::pair<Value, int64_t>>& tally(uint32_t i) {
+    if (tallyOf[i] == kNone) {
+      tallyOf[i] = static_cast<uint32_t>(tallies.size());
+      tallies.emplace_back();
+    }
+    return tallies[tallyOf[i]];
+  }
+  void clearTally(uint32_t i) {
+    if (tallyOf[i] != kNone) tallies[tallyOf[i]].clear();
+  }
+
+  void touchLine(uint32_t l) {
+    if (touchedMany) return;
+    if (touchedLines.size() < layout.lines / 8)
+      touchedLines.push_back(l);
+    else
+      touchedMany = true;
   }
 
   void touchInstance(uint32_t i) {
@@ -208,7 +243,7 @@ struct Workspace {
       const IterationBlock& g = layout.general;
       lines.resize(lines.size() + g.lines);
       decidePending.resize(decidePending.size() + g.instances, 0);
-      tallies.resize(tallies.size() + g.instances);
+      tallyOf.resize(tallyOf.size() + g.instances, kNone);
       instanceTouched.resize(instanceTouched.size() + g.instances, 0);
       outputs.resize(outputs.size() + g.outputs);
       for (uint32_t j = 0; j < g.lines; ++j) lineSlot.push_back(slot), lineGeneral.push_back(g.line + j);
@@ -453,7 +488,7 @@ class Run final : public FireContext {
   uint32_t trigger() const override { return trigger_; }
   std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override {
     work_.touchInstance(instance);
-    return work_.tallies[instance];
+    return work_.tally(instance);
   }
   int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[generalInstance(instance)].draw(net_); }
   void fail(uint32_t instance, const std::string& message) override {
@@ -479,7 +514,7 @@ class Run final : public FireContext {
   uint32_t slotOfLine(uint32_t l) const { return unbounded_ ? work_.lineSlot[l] : kNone; }
   uint32_t generalInstance(uint32_t i) const { return unbounded_ ? work_.instanceGeneral[i] : i; }
   uint32_t slotOfInstance(uint32_t i) const { return unbounded_ ? work_.instanceSlot[i] : kNone; }
-  const HotLine& hot(uint32_t l) const { return facts_.hot[generalLine(l)]; }
+  HotLine hot(uint32_t l) const { return facts_.hot(generalLine(l)); }
 
   // The number a line has in events and traces: its own for the graph's
   // lines (iterations 0 to 2 included), and for a slot's line the next
@@ -502,7 +537,7 @@ class Run final : public FireContext {
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
     if (phase == 0 && target != kNone && !lines_[target].touched) {
       lines_[target].touched = true;
-      if (slotOfLine(target) == kNone) work_.touchedLines.push_back(target);  // slots are reset whole
+      if (slotOfLine(target) == kNone) work_.touchLine(target);  // slots are reset whole
     }
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
@@ -537,7 +572,7 @@ class Run final : public FireContext {
   void react(uint32_t instance, bool endOfInstant) {
     uint32_t general = generalInstance(instance);
     if (!demand_->interacts[general]) return;
-    if (ReactFn f = facts_.react[general]) f(*this, instance, endOfInstant);
+    if (ReactFn f = facts_.react[graph_.instances[general].base]) f(*this, instance, endOfInstant);
   }
 
   void inputArrives(uint32_t line, uint32_t slot, How how) {
@@ -838,7 +873,7 @@ class Run final : public FireContext {
   void demand() {
     demand_ = &facts_.unforced;
     bool picks = std::any_of(forced_.begin(), forced_.end(), [&](const auto& f) {
-      return facts_.picksAnOption[f.first] && f.second.kind == Value::Kind::Int;
+      return facts_.picksAnOption(f.first) && f.second.kind == Value::Kind::Int;
     });
     if (!picks) return;
     ownDemand_ = facts_.demand(graph_, [&](uint32_t l) -> const int64_t* {

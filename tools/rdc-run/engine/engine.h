@@ -85,9 +85,9 @@ struct RunConfig {
   /// was), but the value and the time are the trace's, so that no latency
   /// or tie is drawn again; a choice the trace does not record is not made.
   std::optional<std::map<uint32_t, Replayed>> replay;
-  std::vector<int64_t> crashAt;      ///< per domain; INT64_MAX: never crashes
-  std::vector<bool> byzantine;       ///< per domain
-  std::vector<Latency> linkLatency;  ///< per instance (only Links read it)
+  std::vector<int64_t> crashAt;  ///< per domain; INT64_MAX: never crashes
+  std::vector<bool> byzantine;   ///< per domain
+  LinkLatencies linkLatency;     ///< per instance (only Links read it)
   int64_t until = INT64_MAX;
   EventSink* sink = nullptr;
   /// Gateway inputs (a projection's `net:` inputs) wait for

@@ -1,5 +1,7 @@
 #include "tools/rdc-run/engine/facts.h"
 
+#include <algorithm>
+
 namespace rdc::run {
 
 namespace {
@@ -15,7 +17,7 @@ bool indexesAChoice(const Graph& graph, const Catalog& catalog, const FlatInstan
 
 }  // namespace
 
-GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(graph) {
+GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(graph), graph_(graph) {
   if (graph.unbounded) {
     for (const StreamInput& stream : graph.unbounded->streams) {
       ExprError error;  // the IR reader checked that they parse
@@ -24,50 +26,45 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
     }
   }
   size_t n = graph.lines.size();
-  std::vector<const LineSig*> sig(n);  // null for Fn arguments
-  hot.resize(n);
-  indexLine.assign(n, kNone);
-  picksAnOption.assign(n, 0);
+  flags_.assign(n, 0);
   outStart.push_back(0);
   choiceStart.push_back(0);
-  for (const FlatInstance& inst : graph.instances) react.push_back(catalog.at(inst.base).react);
+  for (const BaseComponent& base : catalog.all()) react.push_back(base.react);
   for (uint32_t l = 0; l < n; ++l) {
     const FlatLine& line = graph.lines[l];
     const FlatInstance& inst = graph.instances[line.instance];
-    sig[l] = graph.signature(catalog, l);
+    const LineSig* sig = graph.signature(catalog, l);  // null for Fn arguments
     Endpoint::Kind source = line.source.kind;
     bool gatewayIn = graph.gatewayIn(l);
-    HotLine& h = hot[l];
-    h.instance = line.instance;
-    h.domain = line.domain;
-    h.wireTo = line.sink.kind == Endpoint::Kind::Wire ? line.sink.ref : kNone;
-    h.output = line.sink.kind == Endpoint::Kind::Output ? line.sink.ref : kNone;
-    h.passThrough = !sig[l] || sig[l]->passThrough;
-    h.bound = sig[l] && sig[l]->choosable &&
-              (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire ||
-               (source == Endpoint::Kind::Input && !gatewayIn));
-    h.chooses = source == Endpoint::Kind::Choose;
-    h.network = catalog.at(inst.base).domain == DomainRule::Cross || gatewayIn;
-    h.gatewayOut = graph.gatewayOut(l);
+    bool bound = sig && sig->choosable &&
+                 (source == Endpoint::Kind::Const || source == Endpoint::Kind::Wire ||
+                  (source == Endpoint::Kind::Input && !gatewayIn));
+    bool chooses = source == Endpoint::Kind::Choose;
+    bool gatewayOut = graph.gatewayOut(l);
+    uint8_t& f = flags_[l];
+    f |= !sig || sig->passThrough ? kPassThrough : 0;
+    f |= bound ? kBound : 0;
+    f |= chooses ? kChooses : 0;
+    f |= catalog.at(inst.base).domain == DomainRule::Cross || gatewayIn ? kNetwork : 0;
+    f |= gatewayOut ? kGatewayOut : 0;
     // The window's iterations 1 and 2: the first stands for every later
     // iteration, the second is never run.
     bool general = graph.unbounded && graph.unbounded->general().hasLine(l);
     bool unused = graph.unbounded && graph.unbounded->window[2].hasLine(l);
-    if (graph.unbounded && h.wireTo != kNone) {
+    if (graph.unbounded && line.sink.kind == Endpoint::Kind::Wire) {
       const UnboundedBox& box = *graph.unbounded;
-      if ((box.first().hasLine(l) && box.general().hasLine(h.wireTo)) || (general && box.window[2].hasLine(h.wireTo))) {
-        h.crossing = true;
-        if (general) h.wireTo -= box.general().lines;  // iteration 2's line, as the general one
-      }
+      uint32_t to = line.sink.ref;
+      if ((box.first().hasLine(l) && box.general().hasLine(to)) || (general && box.window[2].hasLine(to)))
+        f |= general ? kCrossing | kFromGeneral : kCrossing;
     }
     if ((source == Endpoint::Kind::Const || source == Endpoint::Kind::Input) && !unused)
       (general ? generalSources : sources).push_back(l);
-    if ((h.chooses || gatewayIn) && !h.gatewayOut && !unused) {
+    if ((chooses || gatewayIn) && !gatewayOut && !unused) {
       (general ? generalChoices : choices).push_back(l);
       int64_t options = 0;
-      if (sig[l] && !sig[l]->picks.empty()) {  // a lie stays among the bundle's elements
+      if (sig && !sig->picks.empty()) {  // a lie stays among the bundle's elements
         const BaseComponent& base = catalog.at(inst.base);
-        options = graph.args(inst)[base.lines[base.lineIndex(sig[l]->picks)].sizeParam];
+        options = graph.args(inst)[base.lines[base.lineIndex(sig->picks)].sizeParam];
       }
       (general ? generalChoiceOptions : choiceOptions).push_back(options);
     }
@@ -75,33 +72,43 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
   std::vector<uint32_t> named;
   for (uint32_t l = 0; l < n; ++l) {
     const FlatInstance& inst = graph.instances[graph.lines[l].instance];
-    outReads.push_back(l);
-    if (sig[l] && !sig[l]->passThrough) {
+    const LineSig* sig = graph.signature(catalog, l);
+    size_t from = outReads.size();
+    if (sig && !sig->passThrough) {
       for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
         if (m != l) outReads.push_back(m);
       }
-    } else if (sig[l]) {
-      for (const std::string& need : sig[l]->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
+    } else if (sig) {
+      for (const std::string& need : sig->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
+      // Its own input is read implicitly (Demand): only the others are kept.
+      outReads.erase(std::remove(outReads.begin() + static_cast<ptrdiff_t>(from), outReads.end(), l), outReads.end());
     }
-    outStart.push_back(static_cast<uint32_t>(outReads.size()));
-    if ((hot[l].chooses || hot[l].bound) && sig[l]) {
+    if (outReads.size() > from) {
+      outLines.push_back(l);
+      outStart.push_back(static_cast<uint32_t>(outReads.size()));
+    }
+    if ((flags_[l] & (kChooses | kBound)) && sig) {
+      choiceLines.push_back(l);
+      indexLine.push_back(kNone);
+      uint32_t& index = indexLine.back();
       named.clear();
-      for (const std::string& read : sig[l]->choiceReads) graph.linesNamed(catalog, inst, read, named);
-      if (!sig[l]->choiceIndexedBy.empty()) {
-        std::vector<uint32_t> index;
-        graph.linesNamed(catalog, inst, sig[l]->choiceIndexedBy, index);
-        if (index.size() == 1) indexLine[l] = index[0];
-      } else if (indexesAChoice(graph, catalog, inst, *sig[l])) {
-        indexLine[l] = l;  // Select's choice: a known value picks its own option too
+      for (const std::string& read : sig->choiceReads) graph.linesNamed(catalog, inst, read, named);
+      if (!sig->choiceIndexedBy.empty()) {
+        std::vector<uint32_t> by;
+        graph.linesNamed(catalog, inst, sig->choiceIndexedBy, by);
+        if (by.size() == 1) index = by[0];
+      } else if (indexesAChoice(graph, catalog, inst, *sig)) {
+        index = l;  // Select's choice: a known value picks its own option too
       }
-      if (indexLine[l] != kNone) picksAnOption[indexLine[l]] = 1;
+      if (index != kNone) flags_[index] |= kPicksAnOption;
       for (uint32_t m : named) {
         choiceReads.push_back(m);
-        bool option = sig[m] && sig[m]->sizeParam >= 0 && indexLine[l] != kNone;
-        optionElement.push_back(option ? static_cast<int32_t>(graph.lines[m].element) : -1);
+        const LineSig* option = graph.signature(catalog, m);
+        bool isOption = option && option->sizeParam >= 0 && index != kNone;
+        optionElement.push_back(isOption ? static_cast<int32_t>(graph.lines[m].element) : -1);
       }
+      choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
     }
-    choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
   }
   // Without forced values only constants are known before a run.
   unforced = demand(graph, [&](uint32_t l) -> const int64_t* {

@@ -5,6 +5,7 @@
 // Internal to the engine (engine.cpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -24,7 +25,9 @@ struct Demand {
   std::vector<uint8_t> interacts;  ///< per instance
 };
 
-/// What a run reads of a line on every event, packed together.
+/// What a run reads of a line on every event. It is not stored: most of
+/// it is the graph's line (GraphFacts::hot assembles it), so that the
+/// engine's tables do not hold a second copy of every line.
 struct HotLine {
   uint32_t instance = kNone;
   uint32_t domain = 0;
@@ -85,24 +88,45 @@ struct IterationLayout {
 struct GraphFacts {
   GraphFacts(const Graph& graph, const Catalog& catalog);
 
+  /// A line's hot facts: the graph's line and its flags.
+  HotLine hot(uint32_t l) const {
+    const FlatLine& line = graph_.lines[l];
+    uint8_t f = flags_[l];
+    HotLine h;
+    h.instance = line.instance;
+    h.domain = line.domain;
+    h.wireTo = line.sink.kind == Endpoint::Kind::Wire ? line.sink.ref : kNone;
+    h.output = line.sink.kind == Endpoint::Kind::Output ? line.sink.ref : kNone;
+    h.passThrough = f & kPassThrough;
+    h.bound = f & kBound;
+    h.chooses = f & kChooses;
+    h.network = f & kNetwork;
+    h.gatewayOut = f & kGatewayOut;
+    h.crossing = f & kCrossing;
+    if (f & kFromGeneral) h.wireTo -= layout.general.lines;  // iteration 2's line, as the general one
+    return h;
+  }
+  /// Whether some choice's option is picked by this line's value (a forced
+  /// value on it changes what the run demands).
+  bool picksAnOption(uint32_t l) const { return flags_[l] & kPicksAnOption; }
+
   IterationLayout layout;
   /// Per stream input of the unbounded box: its value and arrival time, parsed
   /// (null when the model gives none).
   std::vector<ExprPtr> streamValue, streamArrival;
 
-  std::vector<HotLine> hot;    ///< per line
-  std::vector<ReactFn> react;  ///< per instance: its component's reaction (null: none)
-  /// Demand: the inputs a demanded output reads, and the inputs a chosen
-  /// input's rule reads (CSR: start offsets per line, then line ids).
-  std::vector<uint32_t> outStart, outReads, choiceStart, choiceReads;
-  /// Per chosen input, the line whose statically known value picks one of
-  /// its option reads (Select's chosen); per choice read, its option
+  std::vector<ReactFn> react;  ///< per base component of the catalog: its reaction (null: none)
+  /// Demand: the inputs a demanded output reads besides its own, and the
+  /// inputs a chosen input's rule reads. Only the lines that have them are
+  /// listed (outLines, choiceLines: sorted line ids), most of a large
+  /// model's have none; then CSR start offsets per listed line, and line ids.
+  std::vector<uint32_t> outLines, outStart, outReads;
+  std::vector<uint32_t> choiceLines, choiceStart, choiceReads;
+  /// Per listed chosen input, the line whose statically known value picks
+  /// one of its option reads (Select's chosen); per choice read, its option
   /// element or -1.
   std::vector<uint32_t> indexLine;
   std::vector<int32_t> optionElement;
-  /// Per line: whether some choice's option is picked by this line's value
-  /// (a forced value on it changes what the run demands).
-  std::vector<uint8_t> picksAnOption;
   /// The lines a run starts from (a constant or an extrinsic input as
   /// source), in line order; the general iteration's begin with each
   /// iteration (the window's iterations 1 and 2 are not run as such).
@@ -124,6 +148,29 @@ struct GraphFacts {
   /// `known(line)` (nullptr when the value is not known before the run).
   template <typename Known>
   Demand demand(const Graph& graph, Known known) const;
+
+ private:
+  // HotLine's flags, and whether a line picks an option; kFromGeneral: a
+  // crossing line of the general iteration, whose wireTo is iteration 2's.
+  enum : uint8_t {
+    kPassThrough = 1,
+    kBound = 2,
+    kChooses = 4,
+    kNetwork = 8,
+    kGatewayOut = 16,
+    kCrossing = 32,
+    kFromGeneral = 64,
+    kPicksAnOption = 128
+  };
+  // Where a line is in a sorted list of lines, or kUnlisted.
+  static constexpr size_t kUnlisted = SIZE_MAX;
+  static size_t listed(const std::vector<uint32_t>& lines, uint32_t l) {
+    auto it = std::lower_bound(lines.begin(), lines.end(), l);
+    return it != lines.end() && *it == l ? static_cast<size_t>(it - lines.begin()) : kUnlisted;
+  }
+
+  const Graph& graph_;
+  std::vector<uint8_t> flags_;  // per line
 };
 
 template <typename Known>
@@ -150,14 +197,19 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
     work.pop_back();
     uint32_t l = item / 2;
     if (item & 1) {
-      for (uint32_t k = outStart[l]; k < outStart[l + 1]; ++k) needIn(outReads[k]);
+      needIn(l);  // every output reads its own input
+      size_t i = listed(outLines, l);
+      if (i == kUnlisted) continue;
+      for (uint32_t k = outStart[i]; k < outStart[i + 1]; ++k) needIn(outReads[k]);
       continue;
     }
     const Endpoint& src = graph.lines[l].source;
     if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
-    if (src.kind != Endpoint::Kind::Choose && !hot[l].bound) continue;
-    const int64_t* index = indexLine[l] == kNone ? nullptr : known(indexLine[l]);
-    for (uint32_t k = choiceStart[l]; k < choiceStart[l + 1]; ++k) {
+    if (src.kind != Endpoint::Kind::Choose && !(flags_[l] & kBound)) continue;
+    size_t i = listed(choiceLines, l);
+    if (i == kUnlisted) continue;
+    const int64_t* index = indexLine[i] == kNone ? nullptr : known(indexLine[i]);
+    for (uint32_t k = choiceStart[i]; k < choiceStart[i + 1]; ++k) {
       int32_t element = optionElement[k];
       if (element >= 0 && index && element != *index) continue;
       needIn(choiceReads[k]);
@@ -165,7 +217,7 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
   }
   d.interacts.assign(graph.instances.size(), 0);
   for (uint32_t l = 0; l < n; ++l) {
-    if (d.out[l] || hot[l].network) d.interacts[hot[l].instance] = 1;
+    if (d.out[l] || (flags_[l] & kNetwork)) d.interacts[graph.lines[l].instance] = 1;
   }
   return d;
 }

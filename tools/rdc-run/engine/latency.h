@@ -1,10 +1,12 @@
 // Network delay models: constant:5ms, uniform:1ms..10ms, exponential:5ms.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rdc::run {
 
@@ -23,6 +25,32 @@ struct Latency {
   /// A delay in 0..INT64_MAX ns (an exponential draw beyond it is capped).
   /// Adding it to a time may overflow: the caller checks that sum.
   int64_t draw(Rng& rng) const;
+
+  bool operator==(const Latency& other) const = default;
+};
+
+/// A latency per instance (only Links read theirs). A run has a few
+/// distinct ones (the default and one per `links` glob), so each instance
+/// keeps an index into them rather than a whole Latency: a model of many
+/// Links then costs 4 bytes an instance here, not 24.
+class LinkLatencies {
+ public:
+  /// Every one of `instances` instances gets `latency`.
+  void assign(size_t instances, const Latency& latency) {
+    distinct_.assign(1, latency);
+    of_.assign(instances, 0);
+  }
+  void set(size_t instance, const Latency& latency) {
+    auto it = std::find(distinct_.begin(), distinct_.end(), latency);
+    if (it == distinct_.end()) it = distinct_.insert(it, latency);
+    of_[instance] = static_cast<uint32_t>(it - distinct_.begin());
+  }
+  const Latency& operator[](size_t instance) const { return distinct_[of_[instance]]; }
+  size_t size() const { return of_.size(); }
+
+ private:
+  std::vector<Latency> distinct_;
+  std::vector<uint32_t> of_;  // per instance: index into distinct_
 };
 
 }  // namespace rdc::run
