@@ -10,7 +10,8 @@
 #   bench/tcp_stream_bench.sh build ../shared/baselines/bracha_tcp.cpp 10000 4 7
 #
 # rdc's stream arrives every SPACING µs (default 20: faster than the nodes
-# go, so the time measured is theirs); the run includes the nodes' start.
+# go, so the time measured is theirs); the run includes the nodes' start,
+# and may last until the last broadcast's arrival plus 10 s (--until).
 set -euo pipefail
 build=${1:?BUILD_DIR}; peer_source=${2:?PEER_SOURCE}; count=${3:-10000}; shift $(( $# < 3 ? $# : 3 ))
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(4)
@@ -37,19 +38,21 @@ for n in "${sizes[@]}"; do
   peers "$n" > "$work/peers.yaml"
   start=$(date +%s%N)
   /usr/bin/time -f "%M" -o "$work/rdc.mem" "$run" examples/rb-stream/rb-stream.rdc.yaml -D "n=$n" -D "spacing=$spacing" \
-    --cluster "$work/peers.yaml" --iterations "$count" --max-live 100000 > "$work/rdc.out" 2>&1 || true
+    --cluster "$work/peers.yaml" --iterations "$count" --max-live 100000 \
+    --until "$(( count * spacing / 1000 + 10000 ))ms" > "$work/rdc.out" 2>&1 || true
   end=$(date +%s%N)
   rdc_s=$(seconds "$start" "$end")
   checks=$(grep -c ': pass' "$work/rdc.out" || true)
   live=$(sed -n 's/^iterations: [0-9]* (at most \([0-9]*\) live).*/\1/p' "$work/rdc.out")
+  cut=$(sed -n 's/^iterations: [0-9]* (at most [0-9]* live), \([0-9]*\) cut off.*/\1/p' "$work/rdc.out")
   # Median of (delivery time - broadcast time) over every delivery, in ms.
   latency=$(sed -n 's/^\(bc\|dlvr\)\[\([0-9]*\)\]\(\[[0-9]*\]\)\{0,1\} = .* @ \(.*\)$/\1 \2 \4/p' "$work/rdc.out" | awk '
     function ms(t) { v = t + 0; if (t ~ /ns$/) return v / 1e6; if (t ~ /us$/) return v / 1e3; if (t ~ /ms$/) return v; return v * 1e3 }
     $1 == "bc" { bc[$2] = ms($3); next }
     { d[++c] = ms($3); k[c] = $2 }
     END { for (i = 1; i <= c; i++) print d[i] - bc[k[i]] }' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR ? v[int((NR + 1) / 2)] : -1 }')
-  printf 'n=%-3d K=%-7d peer %7.3f s %9.0f /s/node %7d KiB | rdc %7.3f s %9.0f /s/node %7d KiB, median latency %s ms, %s live at most, %s checks pass | wall ratio %.1fx\n' \
+  printf 'n=%-3d K=%-7d peer %7.3f s %9.0f /s/node %7d KiB | rdc %7.3f s %9.0f /s/node %7d KiB, median latency %s ms, %s live at most, %s cut off, %s checks pass | wall ratio %.1fx\n' \
     "$n" "$count" "$peer_s" "$(awk -v k="$count" -v s="$peer_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/peer.mem")" \
-    "$rdc_s" "$(awk -v k="$count" -v s="$rdc_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/rdc.mem")" "$latency" "$live" "$checks" \
+    "$rdc_s" "$(awk -v k="$count" -v s="$rdc_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/rdc.mem")" "$latency" "$live" "$cut" "$checks" \
     "$(awk -v a="$rdc_s" -v b="$peer_s" 'BEGIN { print a / b }')"
 done
