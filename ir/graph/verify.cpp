@@ -235,6 +235,14 @@ class GraphVerifier {
       if (x.defaultValue && !valueFits(*x.defaultValue, g_.lines[x.line].type, g_.types)) {
         throw Fault{who + ": a default that is not a " + g_.types.name(g_.lines[x.line].type)};
       }
+      // A projection's gateway: named after the cut Link, whose other end
+      // is in another of the model's domains.
+      if (x.isGateway() || !x.peer.empty()) {
+        auto peer = std::find(g_.domains.begin(), g_.domains.end(), x.peer);
+        if (x.name != "net:" + x.gateway || peer == g_.domains.end() ||
+            static_cast<uint32_t>(peer - g_.domains.begin()) == g_.lines[x.line].domain)
+          throw Fault{who + " '" + x.name + "': a gateway whose name, Link or peer domain does not fit"};
+      }
       names.push_back(x.name);
     }
     unique(std::move(names), std::string(what) + " name");

@@ -529,6 +529,35 @@ void writeIr(const LoadedModel& loaded, const Catalog& catalog, const Diagnostic
   capnp::writeMessage(stream, message);
 }
 
+namespace {
+
+// A projection names distinct domains of its model, holds only their lines,
+// and its gateways lead to the other domains.
+std::optional<std::string> projectionFault(const LoadedModel& loaded) {
+  if (loaded.projection.empty()) return std::nullopt;
+  const Graph& g = loaded.graph;
+  std::vector<bool> kept(g.domains.size(), false);
+  for (const std::string& d : loaded.projection) {
+    auto it = std::find(g.domains.begin(), g.domains.end(), d);
+    if (it == g.domains.end() || kept[it - g.domains.begin()])
+      return "a projection onto '" + d.substr(0, 80) + "', which is not one more of its model's domains";
+    kept[it - g.domains.begin()] = true;
+  }
+  for (const FlatLine& line : g.lines) {
+    if (!kept[line.domain]) return "a projection with a line of " + g.domains[line.domain] + ", which it is not onto";
+  }
+  for (const auto* xs : {&g.inputs, &g.outputs}) {
+    for (const Extrinsic& x : *xs) {
+      auto peer = std::find(g.domains.begin(), g.domains.end(), x.peer);
+      if (x.isGateway() && peer != g.domains.end() && kept[peer - g.domains.begin()])
+        return "a gateway '" + x.name.substr(0, 80) + "' to " + x.peer + ", a domain of the projection itself";
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 bool looksLikeIr(std::string_view bytes) { return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr; }
 
 std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
@@ -573,6 +602,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     LoadedModel loaded{reader.model(root.getModel()), reader.graph(root.getGraph()), {}};
     for (auto d : root.getProjection()) loaded.projection.push_back(d.cStr());
     if (diags.errorCount() > errorsBefore) return malformed("its model does not parse");
+    if (auto why = projectionFault(loaded)) return malformed(*why);
     return loaded;
   } catch (const Malformed& m) {
     return malformed(m.message);

@@ -4,6 +4,7 @@
 #include <capnp/serialize.h>
 #include <gtest/gtest.h>
 
+#include "ir/graph/project.h"
 #include "ir/io/rdc_ir.capnp.h"
 
 #include "tests/unit/test_support.h"
@@ -85,6 +86,36 @@ TEST_P(IrRoundTrip, YamlToIrAndBackGivesTheSameGraph) {
 
 INSTANTIATE_TEST_SUITE_P(Examples, IrRoundTrip,
                          ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint", "rb-stream"));
+
+TEST(IrRead, AProjectionMustFitItsModel) {
+  auto b = test::build(test::readFile(std::string(RDC_SOURCE_DIR) + "/examples/rb-stream/rb-stream.rdc.yaml"));
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  Catalog catalog = Catalog::standard();
+  auto part = projectOnto(*b.loaded, catalog, {"node[1]"}, b.diags);
+  ASSERT_TRUE(part) << b.diags.formatText();
+  auto reads = [&](const LoadedModel& m) {
+    DiagnosticSink diags;  // (writing names the model's files from the diagnostics it was read with)
+    return readIr(writeIr(m, catalog, b.diags), "x.ir", catalog, diags).has_value();
+  };
+  EXPECT_TRUE(reads(*part));  // the window and its gateways verify
+  LoadedModel bad = *part;
+  bad.projection = {"node[9]"};
+  EXPECT_FALSE(reads(bad));
+  bad.projection = {"node[1]", "node[1]"};
+  EXPECT_FALSE(reads(bad));
+  bad.projection = {"node[2]"};  // its lines are node[1]'s
+  EXPECT_FALSE(reads(bad));
+  uint32_t gateway = 0;
+  while (!part->graph.inputs[gateway].isGateway()) ++gateway;
+  for (const char* peer : {"node[9]", "node[1]", ""}) {  // no such domain, itself, none
+    bad = *part;
+    bad.graph.inputs[gateway].peer = peer;
+    EXPECT_FALSE(reads(bad)) << peer;
+  }
+  bad = *part;
+  bad.graph.inputs[gateway].gateway = "rb[2].send.link[1]";  // the Link its name does not say
+  EXPECT_FALSE(reads(bad));
+}
 
 TEST(IrRead, EveryTruncationIsRejected) {
   auto b = test::build(test::readFile(RDC_SOURCE_DIR "/examples/basics/basics.rdc.yaml"));
