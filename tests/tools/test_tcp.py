@@ -460,6 +460,15 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
     def batch(self, gateway, value, first=0):
         return f'(first = {first}, batch = [(gateway = "{gateway}", value = "{value}")])'
 
+    def against(self, script):
+        """Real node[0..2] of Bracha against a fake node[3] that has the key and plays `script`; their exit codes."""
+        peer = FakePeer(self.ports[3], KEY, model_hash("bracha", [("n", 4), ("f", 1), ("sender", 0)]), script)
+        try:
+            procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
+            return [p.wait(timeout=30) for p in procs]
+        finally:
+            peer.close()
+
     def test_bad_values_from_a_peer_with_the_key(self):
         def script(domain):
             j = domain[5:-1]
@@ -469,13 +478,7 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
                 "node[2]": [self.batch(f"net:rb.echo[3].link[{j}]", "1"),             # two values, one line
                             self.batch(f"net:rb.echo[3].link[{j}]", "2", first=1)],
             }[domain]
-        peer = FakePeer(self.ports[3], KEY, model_hash("bracha", [("n", 4), ("f", 1), ("sender", 0)]), script)
-        try:
-            procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
-            codes = [p.wait(timeout=30) for p in procs]
-        finally:
-            peer.close()
-        self.assertEqual(codes, [2, 2, 2])
+        self.assertEqual(self.against(script), [2, 2, 2])
         expected = {0: "not a Int", 1: "which node[1] does not receive from it", 2: "sent two values for"}
         for i, message in expected.items():
             log = self.output(self.d, f"node[{i}]")
@@ -486,13 +489,7 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
         def script(domain):
             j = domain[5:-1]
             return [self.batch(f"net:rb.echo[3].link[{j}]", "1", first=5)]  # deliveries 0..4 never came
-        peer = FakePeer(self.ports[3], KEY, model_hash("bracha", [("n", 4), ("f", 1), ("sender", 0)]), script)
-        try:
-            procs = [self.start(self.d, self.peers, self.ports, f"node[{i}]", until="1500ms") for i in range(3)]
-            codes = [p.wait(timeout=30) for p in procs]
-        finally:
-            peer.close()
-        self.assertEqual(codes, [2, 2, 2])
+        self.assertEqual(self.against(script), [2, 2, 2])
         for i in range(3):
             self.assertIn("a batch that skips deliveries", self.output(self.d, f"node[{i}]"))
 
