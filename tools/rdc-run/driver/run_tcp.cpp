@@ -64,11 +64,7 @@ int Runner::node(uint64_t seed) {
   setup.peers = &*peers;
   setup.self = self;
   setup.modelHash = net::modelHashFor(loaded_.model.name, graph_.params);
-  // An epoch is a moment near now (a cluster's start); far from it, the
-  // node's clock arithmetic would overflow or the run would never end.
-  constexpr int64_t kDay = 86'400'000'000'000;
-  if (options_.epoch != 0 &&
-      (options_.epoch < net::realtimeNanos() - kDay || options_.epoch > net::realtimeNanos() + kDay)) {
+  if (options_.epoch != 0 && !net::epochNearNow(options_.epoch)) {
     return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
   }
   setup.epoch = options_.epoch;

@@ -25,6 +25,12 @@ int64_t realtimeNanos() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
 }
 
+bool epochNearNow(int64_t epoch) {
+  constexpr int64_t kDay = 86'400'000'000'000;
+  int64_t now = realtimeNanos();
+  return epoch > now - kDay && epoch < now + kDay;
+}
+
 namespace {
 
 // Says `ready` on one descriptor and reads the epoch, a decimal line, from
@@ -49,9 +55,7 @@ std::optional<int64_t> readyForEpoch(int readyFd, int epochFd, std::string* why)
     }
     int64_t epoch = 0;
     auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), epoch);
-    constexpr int64_t kDay = 86'400'000'000'000;
-    int64_t now = realtimeNanos();
-    if (ec == std::errc() && end == line.data() + line.size() && epoch > now - kDay && epoch < now + kDay) return epoch;
+    if (ec == std::errc() && end == line.data() + line.size() && epochNearNow(epoch)) return epoch;
     break;
   }
   *why = "no epoch on standard input within a minute (a CLOCK_REALTIME time in ns within a day of now, on a line)";

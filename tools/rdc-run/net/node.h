@@ -58,6 +58,10 @@ int64_t realtimeNanos();
 /// says it is ready anyway (a peer left out never connects), in ns.
 constexpr int64_t kReadyWait = 3'000'000'000;
 
+/// Whether an epoch (CLOCK_REALTIME ns) is within a day of now: far from
+/// now, a node's clock arithmetic would overflow or its run never end.
+bool epochNearNow(int64_t epoch);
+
 /// The most strangers a node reports one by one (a flood is counted).
 constexpr size_t kMaxStrangerReports = 20;
 
