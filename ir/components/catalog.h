@@ -63,15 +63,16 @@ struct ParamProblem {
 
 enum class DomainRule { Same, Cross };
 
-/// A base component. `Fn` is special: its argument lines are named by each
-/// instance (see `variadicArgs`) and its result line is `r`.
+/// A base component. `Fn` and `Filter` are special: their argument lines are
+/// named by each instance (see `variadicArgs`) and their result line is `r`.
 struct BaseComponent {
   std::string name;
   std::string doc;
   std::vector<std::string> valueParams;  ///< e.g. {"n", "k"} for Quorum<n, k>
   std::vector<LineSig> lines;
   DomainRule domain = DomainRule::Same;
-  bool variadicArgs = false;  ///< Fn: any number of user-named Int/Bool/... argument lines
+  bool variadicArgs = false;  ///< Fn, Filter: any number of user-named Int/Bool/... argument lines
+  bool guarded = false;       ///< Filter: takes a `when:` condition, and `expr` defaults to its one argument
   /// The catalog name of the inverse; `Inc` inverts to itself with -k.
   std::string inverse;
   std::string inverseDoc;

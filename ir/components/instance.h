@@ -18,13 +18,15 @@ namespace rdc {
 /// "No line", "no instance", "no Fn body": the null of every id.
 inline constexpr uint32_t kNone = UINT32_MAX;
 
-/// What an Fn instance computes: its argument line names (in line order,
-/// before `r`), its expression, and the integer constants (parameters, loop
-/// indices) the expression reads.
+/// What an Fn or Filter instance computes: its argument line names (in line
+/// order, before `r`), its expression, a Filter's condition, and the integer
+/// constants (parameters, loop indices) they read.
 struct FnBody {
   std::vector<std::string> args;
   std::string text;
   ExprPtr expr;
+  std::string whenText;  ///< a Filter's condition as written; empty for Fn
+  ExprPtr when;          ///< null for Fn
   std::vector<std::pair<std::string, int64_t>> consts;
 };
 

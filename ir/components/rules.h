@@ -127,4 +127,11 @@ FnNames<ArgValue> fnNames(const FnBody& body, uint32_t firstLine, ArgValue arg) 
   return {body, firstLine, std::move(arg)};
 }
 
+/// Fn's and Filter's semantics (base/fn.cpp): once every argument has
+/// arrived, a chosen r is `expr` of the arguments, for a Filter only if its
+/// condition holds (else r is never available); a forced r is released then
+/// whatever the condition. The inverse checks both equations.
+void reactFn(FireContext& ctx, uint32_t instance, bool endOfInstant);
+void invertFn(InverseContext& ctx, uint32_t instance);
+
 }  // namespace rdc::rules

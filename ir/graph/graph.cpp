@@ -91,7 +91,10 @@ uint64_t Graph::hash(const Catalog& catalog) const {
     for (int64_t a : args(inst)) feed(std::to_string(a));
   }
   for (const Value& c : constants) feed(c.str());
-  for (const FnBody& f : fns) feed(f.text);
+  for (const FnBody& f : fns) {
+    feed(f.text);
+    if (f.when) feed("when " + f.whenText);  // only Filters: Fn hashes stay as they were
+  }
   return h;
 }
 

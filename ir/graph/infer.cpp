@@ -160,9 +160,20 @@ class TypeInference {
       ExprError error;
       auto t = typeOfExpr(*fn.expr, lookup, graph_.types, &error);
       checkedFns_.insert(&inst);
+      const std::string& kind = catalog_.at(inst.base).name;
       if (!t) {
-        report(error.code, graph_.linePos(r), "in Fn " + graph_.nodePath(inst.node) + ": " + error.message);
+        report(error.code, graph_.linePos(r), "in " + kind + " " + graph_.nodePath(inst.node) + ": " + error.message);
         continue;
+      }
+      if (fn.when) {
+        auto c = typeOfExpr(*fn.when, lookup, graph_.types, &error);
+        if (!c) {
+          report(error.code, graph_.linePos(r), "in Filter " + graph_.nodePath(inst.node) + ": " + error.message);
+        } else if (*c != TypeTable::kBool) {
+          report("type-mismatch", graph_.linePos(r),
+                 "in Filter " + graph_.nodePath(inst.node) + ": the condition is of type " + graph_.types.name(*c) +
+                     ", not Bool");
+        }
       }
       progress |= classes_.label(r) == kUnknown;
       assign(r, *t, graph_.linePos(r));

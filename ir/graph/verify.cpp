@@ -115,6 +115,14 @@ class GraphVerifier {
       if (!names.count(name))
         throw Fault{who + ": its expression reads '" + name + "', neither an argument nor a constant"};
     }
+    if (catalog_.at(inst.base).guarded != (fn.when != nullptr))
+      throw Fault{who + ": a Filter needs a condition and nothing else takes one"};
+    if (fn.when) {
+      for (const std::string& name : freeNames(*fn.when)) {
+        if (!names.count(name))
+          throw Fault{who + ": its condition reads '" + name + "', neither an argument nor a constant"};
+      }
+    }
   }
 
   void line(uint32_t l) {
@@ -176,6 +184,8 @@ class GraphVerifier {
     ExprError error;
     auto t = typeOfExpr(*fn.expr, lookup, types_, &error);
     if (!t || *t != g_.lines[l].type) throw Fault{lineName(l) + ": an Fn result whose type is not its expression's"};
+    if (fn.when && typeOfExpr(*fn.when, lookup, types_, &error) != TypeTable::kBool)
+      throw Fault{lineName(l) + ": a Filter condition that is not a Bool"};
   }
 
   void endpoint(uint32_t l, const Endpoint& e, bool isSource) {
@@ -313,10 +323,10 @@ class GraphVerifier {
     for (uint32_t j = 0; j < one.instances; ++j) {
       const FlatInstance &a = g_.instances[one.instance + j], &b = g_.instances[two.instance + j];
       // Each Fn instance has its own body in the table: the same one, for a shifted iteration.
-      bool sameFn =
-          (a.fn == kNone) == (b.fn == kNone) &&
-          (a.fn == kNone || (g_.fns[a.fn].text == g_.fns[b.fn].text && g_.fns[a.fn].args == g_.fns[b.fn].args &&
-                             g_.fns[a.fn].consts == g_.fns[b.fn].consts));
+      bool sameFn = (a.fn == kNone) == (b.fn == kNone) &&
+                    (a.fn == kNone ||
+                     (g_.fns[a.fn].text == g_.fns[b.fn].text && g_.fns[a.fn].args == g_.fns[b.fn].args &&
+                      g_.fns[a.fn].whenText == g_.fns[b.fn].whenText && g_.fns[a.fn].consts == g_.fns[b.fn].consts));
       if (a.base != b.base || a.args != b.args || !sameFn || a.lineCount != b.lineCount ||
           b.firstLine - a.firstLine != one.lines || b.node - a.node != one.nodes)
         throw Fault{"unbounded box: instance " + std::to_string(j) + " of iterations 1 and 2 differ"};

@@ -62,6 +62,8 @@ void putItems(capnp::List<s::Item>::Builder list, const std::vector<Item>& items
         }
         inst.setHasExpr(item.fnExpr.has_value());
         if (item.fnExpr) put(inst.initExpr(), item.fnExpr->text, item.fnExpr->pos);
+        inst.setHasWhen(item.fnWhen.has_value());
+        if (item.fnWhen) put(inst.initWhen(), item.fnWhen->text, item.fnWhen->pos);
         break;
       }
       case Item::Kind::Wire:
@@ -173,6 +175,7 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
     auto args = fns[i].initArgs(fn.args.size());
     for (size_t a = 0; a < fn.args.size(); ++a) args.set(a, fn.args[a]);
     fns[i].setExpr(fn.text);
+    fns[i].setWhen(fn.whenText);
     putNamedInts(fns[i].initConsts(fn.consts.size()), fn.consts);
   }
   auto insts = b.initInstances(g.instances.size());
@@ -284,6 +287,7 @@ class IrReader {
             item.bindings.push_back(std::move(bind));
           }
           if (inst.getHasExpr()) item.fnExpr = expr(inst.getExpr());
+          if (inst.getHasWhen()) item.fnWhen = expr(inst.getWhen());
           break;
         }
         case s::Item::WIRE:
@@ -411,6 +415,9 @@ class IrReader {
       ExprError error;
       fn.expr = parseExpr(fn.text, &error);
       if (!fn.expr) throw Malformed{"bad Fn expression '" + fn.text + "'"};
+      fn.whenText = f.getWhen().cStr();
+      if (!fn.whenText.empty() && !(fn.when = parseExpr(fn.whenText, &error)))
+        throw Malformed{"bad Filter condition '" + fn.whenText + "'"};
       g.fns.push_back(std::move(fn));
     }
     auto instances = r.getInstances();

@@ -84,7 +84,9 @@ struct Item {
       key @1 :Text;        # Component<args> name[idx] @ domain
       bindings @2 :List(BindingText);
       hasExpr @3 :Bool;
-      expr @4 :SourceText; # Fn's expression
+      expr @4 :SourceText; # Fn's or Filter's expression
+      hasWhen @8 :Bool;
+      when @9 :SourceText; # Filter's condition
     }
     wire @5 :SourceText;   # FROM -> TO
     forBox :group {
@@ -169,6 +171,7 @@ struct FnBody {
   args @0 :List(Text);     # argument line names, before r
   expr @1 :Text;
   consts @2 :List(NamedInt);
+  when @3 :Text;           # Filter's condition; empty for Fn
 }
 
 struct Instance {

@@ -314,6 +314,10 @@ class YamlReader {
         item.fnExpr = syntax::expression(text, pos(kv.second), diags_);
         continue;
       }
+      if (key == "when") {
+        item.fnWhen = syntax::expression(text, pos(kv.second), diags_);
+        continue;
+      }
       Binding b;
       b.key = key;
       b.pos = pos(kv.first);

@@ -82,7 +82,8 @@ struct Item {
   std::vector<SourceExpr> indices;
   std::optional<DomainRef> domain;
   std::vector<Binding> bindings;
-  std::optional<SourceExpr> fnExpr;  ///< `expr:` of an Fn instance
+  std::optional<SourceExpr> fnExpr;  ///< `expr:` of an Fn or Filter instance
+  std::optional<SourceExpr> fnWhen;  ///< `when:` of a Filter instance
 
   // Wire: `FROM -> TO`
   Term from, to;

@@ -214,6 +214,7 @@ class Forcing(Semantics):
                         "value", "Int", "7"),
             "d.y": ("Def d", "x: late -> drop", "y", "Int", "7"),
             "f.r": ("Fn f", "expr: \"x + 1\"\n        x: late -> drop", "r", "Int", "7"),
+            "g.r": ("Filter g", "when: \"x > 100\"\n        x: late -> drop", "r", "Int", "7"),  # blocks 5
             "l.rcv": ("Link l", "snd: late -> drop", "rcv", "Int", "7"),
             "s.choice": ("Select<2> s", "options[0]: late -> drop\n        options[1]: input b as Int -> drop\n"
                          "        chosen: choose -> drop", "choice", "Int", "1"),

@@ -289,7 +289,11 @@ class BodyDrawer {
         for (const Binding& bind : item.bindings) {
           if (bind.line != "r") rows.push_back({bind.line, bind.line});
         }
-        rows.push_back({"r", "r = " + (item.fnExpr ? item.fnExpr->text : std::string("?"))});
+        std::string expr = item.fnExpr ? item.fnExpr->text : item.bindings.size() == 2 ? "" : std::string("?");
+        for (const Binding& bind : item.bindings) {
+          if (expr.empty() && bind.line != "r") expr = bind.line;  // a Filter's one argument
+        }
+        rows.push_back({"r", "r = " + expr + (item.fnWhen ? " when " + item.fnWhen->text : "")});
         return rows;
       }
       for (const LineSig& s : b.lines) {

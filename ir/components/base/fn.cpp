@@ -1,14 +1,15 @@
 // Fn: a chosen r is an expression of the instance's own argument lines
 // (named by each instance, any number); the inverse checks r' = expr(args).
+// Filter (base/filter.cpp) is an Fn with a condition, and shares this code.
 #include "ir/components/rules.h"
 
 namespace rdc {
-namespace {
 
-using namespace rules;
+namespace rules {
 
-// A chosen r is the expression of the arguments once all have arrived.
-void react(FireContext& ctx, uint32_t i, bool) {
+// A chosen r is the expression of the arguments once all have arrived, and
+// for a Filter only if the condition holds then.
+void reactFn(FireContext& ctx, uint32_t i, bool) {
   const FlatInstance& inst = ctx.instance(i);
   const FnBody& body = ctx.fnBody(inst);
   uint32_t r = inst.firstLine + static_cast<uint32_t>(body.args.size());
@@ -20,42 +21,60 @@ void react(FireContext& ctx, uint32_t i, bool) {
     chooseOnce(ctx, r, Value::unit(), ctx.now());
     return;
   }
+  auto names = fnNames(body, inst.firstLine, [&](uint32_t l) { return ctx.inValue(l); });
   ExprError error;
-  auto v = evalExpr(*body.expr, fnNames(body, inst.firstLine, [&](uint32_t l) { return ctx.inValue(l); }), &error);
+  if (body.when) {
+    auto holds = evalExpr(*body.when, names, &error);
+    if (!holds) {
+      ctx.fail(i, "Filter condition failed: " + error.message);
+      return;
+    }
+    if (!holds->i) return;  // filtered out: r is never available
+  }
+  auto v = evalExpr(*body.expr, names, &error);
   if (!v) {
-    ctx.fail(i, "Fn expression failed: " + error.message);
+    ctx.fail(i, ctx.fnBody(inst).when ? "Filter expression failed: " + error.message
+                                      : "Fn expression failed: " + error.message);
     return;
   }
   chooseOnce(ctx, r, std::move(*v), ctx.now());
 }
 
-void invert(InverseContext& ctx, uint32_t i) {
+// The arguments pass through (identity); a chosen r' must be what the rule
+// gives: the expression, and for a Filter a condition that held.
+void invertFn(InverseContext& ctx, uint32_t i) {
   const FlatInstance& inst = ctx.instance(i);
   const FnBody& body = ctx.fnBody(inst);
   uint32_t r = inst.firstLine + static_cast<uint32_t>(body.args.size());
   const Value* result = ctx.out(r);
-  if (!result) return;
+  if (!result || ctx.wasForced(r)) return;
   for (uint32_t a = 0; a < body.args.size(); ++a) {
     if (!ctx.in(inst.firstLine + a)) return;
   }
+  auto names = fnNames(body, inst.firstLine, [&](uint32_t l) { return *ctx.in(l); });
   ExprError error;
-  auto v = evalExpr(*body.expr, fnNames(body, inst.firstLine, [&](uint32_t l) { return *ctx.in(l); }), &error);
-  if (v && *v != *result && !ctx.wasForced(r)) {
+  if (body.when) {
+    auto holds = evalExpr(*body.when, names, &error);
+    if (holds && !holds->i) ctx.mismatch(r, "r' is " + result->str() + " but the condition is false");
+  }
+  auto v = evalExpr(*body.expr, names, &error);
+  if (v && *v != *result) {
     ctx.mismatch(r, "r' is " + result->str() + " but the expression of the arguments is " + v->str());
   }
 }
 
-}  // namespace
+}  // namespace rules
 
 void define_fn(Catalog& c) {
-  c.add({.name = "Fn",
-         .doc = "ai' = ai; r' = r; a chosen r is expr(a1..ak).",
-         .lines = {choosable(line("r", generic()), "expr applied to the argument lines", {"*args"})},
-         .variadicArgs = true,
-         .inverse = "Fn",
-         .inverseDoc = "identity; checks r' = expr(args).",
-         .react = react,
-         .invert = invert});
+  c.add(
+      {.name = "Fn",
+       .doc = "ai' = ai; r' = r; a chosen r is expr(a1..ak).",
+       .lines = {rules::choosable(rules::line("r", rules::generic()), "expr applied to the argument lines", {"*args"})},
+       .variadicArgs = true,
+       .inverse = "Fn",
+       .inverseDoc = "identity; checks r' = expr(args).",
+       .react = rules::reactFn,
+       .invert = rules::invertFn});
 }
 
 }  // namespace rdc

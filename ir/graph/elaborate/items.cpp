@@ -156,7 +156,11 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
   const BaseComponent& base = catalog_.at(baseIndex);
   if (!checkBaseArgs(item, base, args)) return;
   if (item.fnExpr && !base.variadicArgs) {
-    diags_.error("syntax", item.fnExpr->pos, "only Fn instances take an `expr`");
+    diags_.error("syntax", item.fnExpr->pos, "only Fn and Filter instances take an `expr`");
+    return;
+  }
+  if (item.fnWhen && !base.guarded) {
+    diags_.error("syntax", item.fnWhen->pos, "only Filter instances take a `when`");
     return;
   }
   FlatInstance inst;
@@ -176,18 +180,24 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
   uint32_t next = inst.firstLine;
   FnBody fn;
   if (base.variadicArgs) {
-    if (!item.fnExpr) {
-      diags_.error("syntax", item.pos, "an Fn instance needs `expr: ...`");
+    if (base.guarded && !item.fnWhen) {
+      diags_.error("syntax", item.pos, "a Filter instance needs `when: CONDITION`");
       return;
     }
     for (const Binding& b : item.bindings) {
       if (b.line == "r") continue;
       if (!b.keyIndices.empty()) {
-        diags_.error("index-range", b.pos, "Fn argument lines are scalar");
+        diags_.error("index-range", b.pos, base.name + " argument lines are scalar");
         return;
       }
       fn.args.push_back(b.line);
       blocks.push_back({&b.line, static_cast<uint16_t>(blocks.size()), 0, next++});
+    }
+    if (!item.fnExpr && !(base.guarded && fn.args.size() == 1)) {
+      diags_.error("syntax", item.pos,
+                   base.guarded ? "a Filter with other than one argument line needs `expr: ...` (what r is)"
+                                : "an Fn instance needs `expr: ...`");
+      return;
     }
     blocks.push_back({&base.lines[0].name, static_cast<uint16_t>(blocks.size()), 0, next++});
     if (!fnExpression(scope, item, fn)) return;
@@ -260,25 +270,44 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
 }
 
 bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
-  fn.text = item.fnExpr->text;
-  fn.expr = item.fnExpr->expr;
-  for (const std::string& name : freeNames(*fn.expr)) {
-    if (std::find(fn.args.begin(), fn.args.end(), name) != fn.args.end()) continue;
-    auto v = lookupIn(scope.env)(name);
-    if (!v) {
-      diags_.error("unknown-name", item.fnExpr->pos,
-                   "Fn expression reads '" + name + "', which is neither an argument line nor a parameter");
+  if (item.fnExpr) {
+    fn.text = item.fnExpr->text;
+    fn.expr = item.fnExpr->expr;
+  } else {  // a Filter of one argument passes it
+    ExprError error;
+    fn.text = fn.args[0];
+    if (!(fn.expr = parseExpr(fn.text, &error))) {
+      diags_.error("syntax", item.pos, "a Filter whose argument line is named '" + fn.text + "' needs `expr: ...`");
       return false;
     }
-    fn.consts.emplace_back(name, v->i);
   }
-  return true;
+  if (item.fnWhen) {
+    fn.whenText = item.fnWhen->text;
+    fn.when = item.fnWhen->expr;
+  }
+  auto constants = [&](const Expr& e, Pos pos, const std::string& what) {
+    for (const std::string& name : freeNames(e)) {
+      if (std::find(fn.args.begin(), fn.args.end(), name) != fn.args.end()) continue;
+      if (std::any_of(fn.consts.begin(), fn.consts.end(), [&](const auto& c) { return c.first == name; })) continue;
+      auto v = lookupIn(scope.env)(name);
+      if (!v) {
+        diags_.error("unknown-name", pos,
+                     what + " reads '" + name + "', which is neither an argument line nor a parameter");
+        return false;
+      }
+      fn.consts.emplace_back(name, v->i);
+    }
+    return true;
+  };
+  if (!constants(*fn.expr, item.fnExpr ? item.fnExpr->pos : item.pos, item.component + " expression")) return false;
+  return !fn.when || constants(*fn.when, item.fnWhen->pos, "Filter condition");
 }
 
 void Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                                    const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
-  if (item.fnExpr) {
-    diags_.error("syntax", item.fnExpr->pos, "only Fn instances take an `expr`");
+  if (item.fnExpr || item.fnWhen) {
+    diags_.error("syntax", (item.fnExpr ? item.fnExpr : item.fnWhen)->pos,
+                 "only Fn and Filter instances take an `expr` or a `when`");
     return;
   }
   if (outer.depth + 1 > options_.maxDepth) {

@@ -107,6 +107,7 @@ class UseCheck {
       for (const SourceExpr& e : item.domain->indices) free(e, "a domain");
     }
     if (item.fnExpr) free(*item.fnExpr, "an Fn expression");
+    if (item.fnWhen) free(*item.fnWhen, "a Filter's condition");
     for (const Binding& b : item.bindings) {
       for (const SourceExpr& e : b.keyIndices) free(e, "a line index");
       term(b.in) && term(b.out);
