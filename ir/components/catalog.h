@@ -15,11 +15,13 @@
 namespace rdc {
 
 /// A line's type in a signature: a fixed type, or the component's type
-/// variable `T`. Sync's lines each get their own variable (`perElement`).
+/// variable `T`. Sync's lines each get their own variable (`perElement`);
+/// a Mailbox's result is `Map<Int, T>` of the component's T (`mapOfT`).
 struct LineTypeSig {
   bool generic = false;
   TypeId fixed = TypeTable::kInt;
   bool perElement = false;
+  bool mapOfT = false;
 };
 
 /// One interaction line of a base component.

@@ -20,6 +20,8 @@ inline LineTypeSig fixed(TypeId t) { return {false, t, false}; }
 inline LineTypeSig generic() { return {true, TypeTable::kInt, false}; }
 /// A type variable of its own for each element of a bundle (Sync).
 inline LineTypeSig genericPerElement() { return {true, TypeTable::kInt, true}; }
+/// `Map<Int, T>` of the component's type variable (Mailbox's got).
+inline LineTypeSig mapOfGeneric() { return {true, TypeTable::kInt, false, true}; }
 
 /// A pass-through line: its output is its input, available with it, once
 /// the lines in `outputNeeds` are available too.

@@ -66,11 +66,12 @@ class TypeInference {
       const TypeDecl& d = decls[h.decl];
       if (h.at != kNone && d.group == kNone) assign(h.at, d.type, graph_.positions[d.pos]);
     }
-    // Fn results and constants can each make the other's types known.
+    // Fn results, maps of T and constants can each make the others' types known.
     for (bool progress = true; progress;) {
       bool fromFns = fnResults();
+      bool fromMaps = mapsOfT();
       bool fromConstants = constants();
-      progress = fromFns || fromConstants;
+      progress = fromFns || fromMaps || fromConstants;
     }
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       FlatLine& line = graph_.lines[l];
@@ -108,7 +109,7 @@ class TypeInference {
       uint32_t first = kNone;
       for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
         const LineTypeSig& t = base.lines[graph_.lines[l].sig].type;
-        if (!t.generic || t.perElement) continue;
+        if (!t.generic || t.perElement || t.mapOfT) continue;
         if (first == kNone)
           first = l;
         else
@@ -177,6 +178,39 @@ class TypeInference {
       }
       progress |= classes_.label(r) == kUnknown;
       assign(r, *t, graph_.linePos(r));
+    }
+    return progress;
+  }
+
+  // A `Map<Int, T>` line (Mailbox's got) and its instance's T lines: either
+  // known gives the other.
+  bool mapsOfT() {
+    bool progress = false;
+    for (const FlatInstance& inst : graph_.instances) {
+      const BaseComponent& base = catalog_.at(inst.base);
+      if (base.variadicArgs) continue;
+      uint32_t map = kNone, element = kNone;
+      for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+        const LineTypeSig& t = base.lines[graph_.lines[l].sig].type;
+        if (t.mapOfT) map = l;
+        if (t.generic && !t.perElement && !t.mapOfT && element == kNone) element = l;
+      }
+      if (map == kNone || element == kNone) continue;
+      uint32_t m = classes_.label(map), e = classes_.label(element);
+      if (e != kUnknown && m == kUnknown) {
+        assign(map, graph_.types.map(TypeTable::kInt, e), graph_.linePos(map));
+        progress = true;
+      } else if (m != kUnknown) {
+        const TypeNode& node = graph_.types.node(m);
+        if (node.kind != TypeKind::Map || node.parts[0] != TypeTable::kInt) {
+          if (reported_.insert(classes_.root(map)).second)
+            report("type-mismatch", graph_.linePos(map),
+                   graph_.linePath(catalog_, map) + " must be a Map<Int, T>, not " + graph_.types.name(m));
+          continue;
+        }
+        progress |= e == kUnknown;
+        assign(element, node.parts[1], graph_.linePos(element));
+      }
     }
     return progress;
   }

@@ -150,13 +150,12 @@ class GraphVerifier {
         throw Fault{lineName(l) + ": a " + base.name + "'s " + sig->name + " must be a " +
                     g_.types.name(sig->type.fixed)};
     } else if (!sig->type.perElement) {
-      for (uint32_t o = inst.firstLine; o < l; ++o) {
+      for (uint32_t o = inst.firstLine; o < inst.firstLine + inst.lineCount; ++o) {
         const LineTypeSig& t = base.lines[g_.lines[o].sig].type;
-        if (t.generic && !t.perElement) {
-          if (g_.lines[o].type != line.type)
-            throw Fault{lineName(l) + ": not the type of the other T lines of its " + base.name};
-          break;
-        }
+        if (!t.generic || t.perElement || t.mapOfT) continue;
+        TypeId want = sig->type.mapOfT ? types_.map(TypeTable::kInt, g_.lines[o].type) : g_.lines[o].type;
+        if (line.type != want) throw Fault{lineName(l) + ": not of its " + base.name + "'s type T, or Map<Int, T>"};
+        break;
       }
     }
     bool cross = base.domain == DomainRule::Cross;

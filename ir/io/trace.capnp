@@ -78,6 +78,7 @@ struct Value {
     bytes @4 :Data;
     nil @5 :Void;
     tuple @6 :List(Value);
+    map @7 :List(Value);   # keys and values alternating, keys strictly increasing
   }
 }
 

@@ -68,6 +68,11 @@ void putValue(s::Value::Builder b, const Value& v) {
       for (size_t i = 0; i < v.items().size(); ++i) putValue(items[i], v.items()[i]);
       break;
     }
+    case Value::Kind::Map: {
+      auto items = b.initMap(v.items().size());
+      for (size_t i = 0; i < v.items().size(); ++i) putValue(items[i], v.items()[i]);
+      break;
+    }
   }
 }
 
@@ -102,6 +107,17 @@ Value getValue(s::Value::Reader r, int depth) {
       std::vector<Value> items;
       for (auto item : r.getTuple()) items.push_back(getValue(item, depth + 1));
       return Value::tuple(std::move(items));
+    }
+    case s::Value::MAP: {
+      bounded(r.getMap(), kMaxTupleItems, "map keys and values");
+      if (r.getMap().size() % 2) throw Malformed{"a map with a key and no value"};
+      std::vector<std::pair<Value, Value>> entries;
+      for (uint32_t k = 0; k < r.getMap().size(); k += 2) {
+        entries.emplace_back(getValue(r.getMap()[k], depth + 1), getValue(r.getMap()[k + 1], depth + 1));
+        if (k > 0 && !(entries[k / 2 - 1].first < entries[k / 2].first))
+          throw Malformed{"a map whose keys are not strictly increasing"};
+      }
+      return *Value::map(std::move(entries));
     }
   }
   throw Malformed{"an unknown kind of value"};
@@ -156,6 +172,14 @@ bool fitsShape(Value& shape, const Value& v) {
     return true;
   }
   if (shape.kind != v.kind) return false;
+  if (v.kind == Value::Kind::Map) {  // every entry has the shape of the first one seen
+    Value entry = shape.entries() ? Value::tuple({shape.key(0), shape.mapped(0)}) : Value::nil();
+    for (size_t k = 0; k < v.entries(); ++k) {
+      if (!fitsShape(entry, Value::tuple({v.key(k), v.mapped(k)}))) return false;
+    }
+    if (shape.entries() == 0 && v.entries() > 0) shape = v;
+    return true;
+  }
   if (v.kind != Value::Kind::Tuple) return true;
   if (shape.items().size() != v.items().size()) return false;
   std::vector<Value> items = shape.items();  // values are immutable: refine a copy

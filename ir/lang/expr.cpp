@@ -39,8 +39,8 @@ class Lexer {
       } else if (c == '"') {
         if (!string(out, error)) return false;
       } else {
-        static const char* ops[] = {"=>", "==", "!=", "<=", ">=", "&&", "||", "..", "+", "-", "*", "/",
-                                    "%",  "<",  ">",  "!",  "?",  ":",  "(",  ")",  "[", "]", ",", "."};
+        static const char* ops[] = {"=>", "==", "!=", "<=", ">=", "&&", "||", "..", "+", "-", "*", "/", "%",
+                                    "<",  ">",  "!",  "?",  ":",  "(",  ")",  "[",  "]", ",", ".", "{", "}"};
         bool found = false;
         for (const char* op : ops) {
           std::string_view sv(op);
@@ -254,6 +254,11 @@ class Parser {
         if (arity == 2 && text == "min") return Op::Min;
         if (arity == 2 && text == "max") return Op::Max;
         if (arity == 2 && text == "get") return Op::Get;
+        if (arity == 3 && text == "get") return Op::GetEntry;
+        if (arity == 1 && text == "size") return Op::Size;
+        if (arity == 2 && text == "contains") return Op::Contains;
+        if (arity == 2 && text == "count") return Op::Count;
+        if (arity == 3 && text == "insert") return Op::Insert;
         if (arity == 1 && text == "has") return Op::Has;
         if (arity == 1 && text == "correct") return Op::Correct;
         return Op::OtherCall;
@@ -376,6 +381,7 @@ class Parser {
         return make(Expr::Kind::Name, t.offset, t.text, {});
       }
       case Token::Kind::Op:
+        if (eatOp("{")) return parseMap(t.offset, depth);
         if (eatOp("(")) {
           if (eatOp(")")) return literal(t.offset, Value::unit());
           std::vector<ExprPtr> items;
@@ -400,6 +406,23 @@ class Parser {
     return fail("unexpected token");
   }
 
+  // After `{`: `}`, or `KEY: VALUE` pairs separated by commas, then `}`.
+  ExprPtr parseMap(uint32_t offset, int depth) {
+    if (eatOp("}")) return literal(offset, *Value::map({}));
+    std::vector<ExprPtr> kids;
+    do {
+      ExprPtr key = parseExpr(depth + 1);
+      if (!key) return nullptr;
+      if (!eatOp(":")) return fail("expected ':' after a map key");
+      ExprPtr value = parseExpr(depth + 1);
+      if (!value) return nullptr;
+      kids.push_back(key);
+      kids.push_back(value);
+    } while (eatOp(","));
+    if (!eatOp("}")) return fail("expected ',' or '}' in a map");
+    return make(Expr::Kind::Map, offset, "{}", std::move(kids));
+  }
+
   std::vector<Token> toks_;
   size_t pos_ = 0;
   ExprError* error_;
@@ -411,7 +434,20 @@ class Parser {
 
 // Functions the language itself provides; other calls go to the host (checks' has, correct).
 bool isBuiltin(const Expr& call) {
-  return call.op == Expr::Op::Min || call.op == Expr::Op::Max || call.op == Expr::Op::Get;
+  using Op = Expr::Op;
+  switch (call.op) {
+    case Op::Min:
+    case Op::Max:
+    case Op::Get:
+    case Op::GetEntry:
+    case Op::Size:
+    case Op::Contains:
+    case Op::Count:
+    case Op::Insert:
+      return true;
+    default:
+      return false;
+  }
 }
 
 class Evaluator {
@@ -458,6 +494,19 @@ class Evaluator {
         }
         return Value::tuple(std::move(items));
       }
+      case Expr::Kind::Map: {
+        std::vector<std::pair<Value, Value>> entries;
+        for (size_t k = 0; k < e.kids.size(); k += 2) {
+          auto key = eval(*e.kids[k]);
+          if (!key) return key;
+          auto value = eval(*e.kids[k + 1]);
+          if (!value) return value;
+          entries.emplace_back(std::move(*key), std::move(*value));
+        }
+        auto m = Value::map(std::move(entries));
+        if (!m) return fail("duplicate-key", e, "a map literal gives one key twice");
+        return m;
+      }
       case Expr::Kind::Field: {
         auto t = eval(*e.kids[0]);
         if (!t) return t;
@@ -490,6 +539,7 @@ class Evaluator {
       if (!a) return a;
       auto b = eval(*e.kids[1]);
       if (!b) return b;
+      if (a->kind == Value::Kind::Map) return extremeValue(*a, std::move(*b), e.op == Expr::Op::Max);
       if (a->kind != b->kind || (a->kind != Value::Kind::Int && a->kind != Value::Kind::Duration)) {
         return fail("type-mismatch", e, e.text + " needs two Ints or two Durations");
       }
@@ -500,8 +550,56 @@ class Evaluator {
       if (!a) return a;
       return a->kind == Value::Kind::Nil ? eval(*e.kids[1]) : a;
     }
+    if (isBuiltin(e)) return mapCall(e);
     return fail("unknown-name", e,
                 "unknown function '" + e.text + "' with " + std::to_string(e.kids.size()) + " arguments");
+  }
+
+  // The largest (or smallest) value of a map in the values' total order, or
+  // `otherwise` when the map is empty.
+  static Value extremeValue(const Value& m, Value otherwise, bool largest) {
+    if (m.entries() == 0) return otherwise;
+    const Value* best = &m.mapped(0);
+    for (size_t k = 1; k < m.entries(); ++k) {
+      if (largest ? *best < m.mapped(k) : m.mapped(k) < *best) best = &m.mapped(k);
+    }
+    return *best;
+  }
+
+  // size, contains, count, get(m, k, d), insert: the map is the first argument.
+  std::optional<Value> mapCall(const Expr& e) {
+    using Op = Expr::Op;
+    std::vector<Value> args;
+    for (const ExprPtr& k : e.kids) {
+      auto v = eval(*k);
+      if (!v) return v;
+      args.push_back(std::move(*v));
+    }
+    const Value& m = args[0];
+    if (m.kind != Value::Kind::Map) return fail("type-mismatch", e, e.text + " needs a map, got " + m.str());
+    switch (e.op) {
+      case Op::Size:
+        return Value::integer(static_cast<int64_t>(m.entries()));
+      case Op::Contains:
+        return Value::boolean(m.find(args[1]) != nullptr);
+      case Op::Count: {
+        int64_t n = 0;
+        for (size_t k = 0; k < m.entries(); ++k) n += m.mapped(k) == args[1];
+        return Value::integer(n);
+      }
+      case Op::GetEntry: {
+        const Value* v = m.find(args[1]);
+        return v ? *v : args[2];
+      }
+      default: {  // Insert: the map with key args[1] (re)bound to args[2]
+        std::vector<std::pair<Value, Value>> entries;
+        for (size_t k = 0; k < m.entries(); ++k) {
+          if (m.key(k) != args[1]) entries.emplace_back(m.key(k), m.mapped(k));
+        }
+        entries.emplace_back(args[1], args[2]);
+        return *Value::map(std::move(entries));
+      }
+    }
   }
 
   std::optional<Value> binary(const Expr& e) {
@@ -626,6 +724,21 @@ class TypeChecker {
         }
         return types_.tuple(std::move(parts));
       }
+      case Expr::Kind::Map: {
+        std::optional<TypeId> key, value;
+        for (size_t k = 0; k < e.kids.size(); k += 2) {
+          auto kt = check(*e.kids[k]);
+          if (!kt) return kt;
+          auto vt = type(*e.kids[k + 1]);
+          if (!vt) return vt;
+          if (key && *kt != *key) return fail(*e.kids[k], "map keys of types " + show(*key) + " and " + show(*kt));
+          auto joined = value ? join(*value, *vt) : vt;
+          if (!joined) return fail(*e.kids[k + 1], "map values of types " + show(*value) + " and " + show(*vt));
+          key = kt, value = joined;
+        }
+        if (*value == kNilType) return fail(e, "a map of bare nils has no type");
+        return types_.map(*key, *value);
+      }
       case Expr::Kind::Field: {
         auto t = check(*e.kids[0]);
         if (!t) return t;
@@ -638,6 +751,7 @@ class TypeChecker {
       case Expr::Kind::Call: {
         if (e.op == Expr::Op::Min || e.op == Expr::Op::Max) {
           auto a = check(*e.kids[0]);
+          if (a && types_.node(*a).kind == TypeKind::Map) return mapCall(e, *a);
           auto b = a ? check(*e.kids[1]) : std::nullopt;
           if (!b) return std::nullopt;
           if (*a != *b || (*a != TypeTable::kInt && *a != TypeTable::kDuration)) {
@@ -656,6 +770,12 @@ class TypeChecker {
           if (*a != *b && types_.opt(*b) != *a)
             return fail(e, "get needs an Opt<T> and a T, got " + show(*a) + " and " + show(*b));
           return b;
+        }
+        if (isBuiltin(e)) {
+          auto m = check(*e.kids[0]);
+          if (!m) return m;
+          if (types_.node(*m).kind != TypeKind::Map) return fail(e, e.text + " needs a map, got " + show(*m));
+          return mapCall(e, *m);
         }
         if (host_) return host_->typeOfHosted(e, error_);
         *error_ = {"unknown-name", e.offset, "unknown function '" + e.text + "'"};
@@ -685,7 +805,39 @@ class TypeChecker {
 
   std::optional<TypeId> literalType(const Value& v) {
     if (v.kind == Value::Kind::Nil) return kNilType;
-    return typeOfValue(v, types_);
+    auto t = typeOfValue(v, types_);
+    if (!t) *error_ = {"type-mismatch", 0, "an empty map `{}` has no type here; insert into a typed map instead"};
+    return t;
+  }
+
+  // The calls on a map `m` of type Map<K, V>: each argument after m must be
+  // a K or a V as the call says.
+  std::optional<TypeId> mapCall(const Expr& e, TypeId m) {
+    using Op = Expr::Op;
+    TypeId key = types_.node(m).parts[0], value = types_.node(m).parts[1];
+    auto argument = [&](size_t k, TypeId want) -> bool {
+      auto t = type(*e.kids[k]);
+      if (!t) return false;
+      if (*t == want || (*t == kNilType && types_.node(want).kind == TypeKind::Opt)) return true;
+      if (types_.node(want).kind == TypeKind::Opt && types_.node(want).parts[0] == *t) return true;
+      fail(*e.kids[k],
+           e.text + "'s argument " + std::to_string(k + 1) + " must be a " + show(want) + ", got " + show(*t));
+      return false;
+    };
+    switch (e.op) {
+      case Op::Size:
+        return TypeTable::kInt;
+      case Op::Contains:
+        return argument(1, key) ? std::optional<TypeId>(TypeTable::kBool) : std::nullopt;
+      case Op::Count:
+        return argument(1, value) ? std::optional<TypeId>(TypeTable::kInt) : std::nullopt;
+      case Op::GetEntry:
+        return argument(1, key) && argument(2, value) ? std::optional<TypeId>(value) : std::nullopt;
+      case Op::Insert:
+        return argument(1, key) && argument(2, value) ? std::optional<TypeId>(m) : std::nullopt;
+      default:  // min(m, d), max(m, d)
+        return argument(1, value) ? std::optional<TypeId>(value) : std::nullopt;
+    }
   }
 
   // The common type of two branches: equal types, or T with nil / Opt<T>.

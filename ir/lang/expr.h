@@ -38,6 +38,7 @@ struct Expr {
     Binary,   ///< kids[0] `text` kids[1]
     Cond,     ///< kids[0] ? kids[1] : kids[2]
     Tuple,    ///< (kids...)
+    Map,      ///< {kids[0]: kids[1], kids[2]: kids[3], ...}; `{}` is a Literal
     Field,    ///< kids[0].`value.i`
     Call,     ///< `text`(kids...)
     Range,    ///< kids[0]..kids[1] (half-open), only as a quantifier domain
@@ -64,9 +65,14 @@ struct Expr {
     And,
     Or,
     Implies,  ///< `=>`
-    Min,      ///< Call min(a, b); built in, as are max and get
+    Min,      ///< Call min(a, b), or min(m, d) of a map's values; built in, as are the ones below
     Max,
-    Get,
+    Get,        ///< get(x, d)
+    GetEntry,   ///< get(m, k, d)
+    Size,       ///< size(m)
+    Contains,   ///< contains(m, k)
+    Count,      ///< count(m, v)
+    Insert,     ///< insert(m, k, v)
     Has,        ///< Call has(x), left to the host (checks), as is correct(x)
     Correct,    ///< Call correct(x)
     OtherCall,  ///< a Call of any other name or number of arguments

@@ -39,6 +39,8 @@ std::string TypeTable::name(TypeId id) const {
       for (size_t i = 0; i < n.parts.size(); ++i) out += (i ? ", " : "") + name(n.parts[i]);
       return out + (n.parts.size() == 1 ? ",)" : ")");
     }
+    case TypeKind::Map:
+      return "Map<" + name(n.parts[0]) + ", " + name(n.parts[1]) + ">";
   }
   return "?";
 }
@@ -109,6 +111,16 @@ class TypeParser {
       if (!eat('>')) return fail("expected '>' closing Opt<");
       if (table_.node(*inner).kind == TypeKind::Opt) return fail("Opt<Opt<T>> is not a value type");
       return table_.opt(*inner);
+    }
+    if (word == "Map") {
+      if (!eat('<')) return fail("expected '<' after Map");
+      auto key = parseType(depth + 1);
+      if (!key) return std::nullopt;
+      if (!eat(',')) return fail("expected ',' after Map's key type");
+      auto value = parseType(depth + 1);
+      if (!value) return std::nullopt;
+      if (!eat('>')) return fail("expected '>' closing Map<");
+      return table_.map(*key, *value);
     }
     if (word.empty()) return fail("expected a type");
     return fail("unknown type '" + std::string(word) + "'");

@@ -1,4 +1,5 @@
-// Value types of lines: Unit, Bool, Int, Duration, Bytes, Opt<T> and tuples.
+// Value types of lines: Unit, Bool, Int, Duration, Bytes, Opt<T>, tuples and
+// Map<K, V>.
 // Types are interned in a TypeTable so that equal types have equal ids.
 #pragma once
 
@@ -13,9 +14,10 @@ namespace rdc {
 
 using TypeId = uint32_t;
 
-enum class TypeKind : uint8_t { Unit, Bool, Int, Duration, Bytes, Opt, Tuple };
+enum class TypeKind : uint8_t { Unit, Bool, Int, Duration, Bytes, Opt, Tuple, Map };
 
-/// One interned type: a kind and, for Opt and Tuple, the ids of its parts.
+/// One interned type: a kind and, for Opt, Tuple and Map, the ids of its
+/// parts (a Map's key type, then its value type).
 struct TypeNode {
   TypeKind kind;
   std::vector<TypeId> parts;
@@ -31,6 +33,7 @@ class TypeTable {
   TypeId intern(TypeNode node);
   TypeId opt(TypeId inner) { return intern({TypeKind::Opt, {inner}}); }
   TypeId tuple(std::vector<TypeId> parts) { return intern({TypeKind::Tuple, std::move(parts)}); }
+  TypeId map(TypeId key, TypeId value) { return intern({TypeKind::Map, {key, value}}); }
 
   const TypeNode& node(TypeId id) const { return nodes_[id]; }
   size_t size() const { return nodes_.size(); }

@@ -45,6 +45,33 @@ Value Value::tuple(std::vector<Value> items) {
   return v;
 }
 
+std::optional<Value> Value::map(std::vector<std::pair<Value, Value>> entries) {
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Value v(Kind::Map, 0);
+  if (entries.empty()) return v;
+  std::vector<Value> items;
+  items.reserve(2 * entries.size());
+  for (size_t e = 0; e < entries.size(); ++e) {
+    if (e > 0 && entries[e].first == entries[e - 1].first) return std::nullopt;
+    items.push_back(std::move(entries[e].first));
+    items.push_back(std::move(entries[e].second));
+  }
+  v.heap_ = new Heap{{1}, {}, std::move(items)};
+  return v;
+}
+
+const Value* Value::find(const Value& key) const {
+  size_t lo = 0, hi = entries();  // binary search: keys are sorted
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (this->key(mid) < key)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < entries() && this->key(lo) == key ? &mapped(lo) : nullptr;
+}
+
 void Value::retain(const Heap* heap) { heap->refs.fetch_add(1, std::memory_order_relaxed); }
 
 void Value::release(const Heap* heap) {
@@ -86,6 +113,11 @@ std::string Value::str() const {
       for (size_t k = 0; k < items().size(); ++k) out += (k ? ", " : "") + items()[k].str();
       return out + (items().size() == 1 ? ",)" : ")");
     }
+    case Kind::Map: {
+      std::string out = "{";
+      for (size_t e = 0; e < entries(); ++e) out += (e ? ", " : "") + key(e).str() + ": " + mapped(e).str();
+      return out + "}";
+    }
   }
   return "?";
 }
@@ -121,6 +153,12 @@ std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
       }
       return types.tuple(std::move(parts));
     }
+    case Value::Kind::Map: {  // an empty map's types, like nil's, are the context's
+      if (v.entries() == 0) return std::nullopt;
+      auto k = typeOfValue(v.key(0), types), m = typeOfValue(v.mapped(0), types);
+      if (!k || !m) return std::nullopt;
+      return types.map(*k, *m);
+    }
   }
   return std::nullopt;
 }
@@ -144,6 +182,12 @@ bool valueFits(const Value& v, TypeId t, const TypeTable& types) {
       if (v.kind != Value::Kind::Tuple || v.items().size() != node.parts.size()) return false;
       for (size_t k = 0; k < node.parts.size(); ++k) {
         if (!valueFits(v.items()[k], node.parts[k], types)) return false;
+      }
+      return true;
+    case TypeKind::Map:
+      if (v.kind != Value::Kind::Map) return false;
+      for (size_t e = 0; e < v.entries(); ++e) {
+        if (!valueFits(v.key(e), node.parts[0], types) || !valueFits(v.mapped(e), node.parts[1], types)) return false;
       }
       return true;
   }

@@ -13,6 +13,8 @@ namespace rdc {
 
 /// A value of one of the value types. An Opt<T> value is either Nil or a
 /// value of T (untagged; Opt<Opt<T>> is not a type, so this is unambiguous).
+/// A Map<K, V> value is a finite map, its entries sorted by key (the total
+/// order below), so that equal maps are equal values and print alike.
 ///
 /// Small and cheap to copy: a kind and a 64-bit payload; the heap part of
 /// a Bytes or Tuple value is immutable and shared between copies (the
@@ -23,11 +25,11 @@ namespace rdc {
 /// small fields of its own (`[[no_unique_address]] Value`).
 class Value {
  public:
-  enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple };
+  enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple, Map };
 
  private:
   struct Heap;
-  const Heap* heap_ = nullptr;  ///< Bytes and Tuple only; shared by copies, freed by the last
+  const Heap* heap_ = nullptr;  ///< Bytes, Tuple and Map only; shared by copies, freed by the last
 
  public:
   int64_t i = 0;  ///< Bool (0/1), Int, Duration (nanoseconds); 0 otherwise
@@ -63,11 +65,20 @@ class Value {
   static Value nil() { return Value(Kind::Nil, 0); }
   static Value ofBytes(std::string bytes);
   static Value tuple(std::vector<Value> items);
+  /// A map from its entries in any order; nullopt if two have one key.
+  static std::optional<Value> map(std::vector<std::pair<Value, Value>> entries);
 
   /// A Bytes value's bytes (empty for every other kind).
   const std::string& bytes() const;
-  /// A Tuple value's items (empty for every other kind).
+  /// A Tuple value's items; a Map's keys and values, alternating, in order
+  /// of key (empty for every other kind).
   const std::vector<Value>& items() const;
+  /// A Map's number of entries, its i-th key and value (in order of key).
+  size_t entries() const { return items().size() / 2; }
+  const Value& key(size_t entry) const { return items()[2 * entry]; }
+  const Value& mapped(size_t entry) const { return items()[2 * entry + 1]; }
+  /// A Map's value for `key`, or null.
+  const Value* find(const Value& key) const;
 
   /// Equality and a total order (kind, then contents) by value, never by
   /// which copy shares which heap part.
@@ -75,7 +86,7 @@ class Value {
   bool operator<(const Value& other) const;
 
   /// Literal spelling in the expression language (`5`, `true`, `3ms`, `nil`,
-  /// `"ab"`, `(1, true)`); parsing it back gives the same value.
+  /// `"ab"`, `(1, true)`, `{0: 7, 2: 9}`); parsing it back gives the same value.
   std::string str() const;
 
  private:

@@ -297,7 +297,7 @@ class BodyDrawer {
         return rows;
       }
       for (const LineSig& s : b.lines) {
-        std::string type = s.type.generic ? "T" : TypeTable().name(s.type.fixed);
+        std::string type = s.type.mapOfT ? "Map<Int, T>" : s.type.generic ? "T" : TypeTable().name(s.type.fixed);
         std::string dims = s.sizeParam >= 0 ? "[" + b.valueParams[s.sizeParam] + "]" : "";
         rows.push_back({s.name, s.name + ": " + type + dims});
       }

@@ -349,6 +349,12 @@ Json itfValue(const Value& v) {
       for (const Value& item : v.items()) items.push_back(itfValue(item));
       return {{"#tup", items}};
     }
+    case Value::Kind::Map: {
+      Json entries = Json::array();
+      for (size_t k = 0; k < v.entries(); ++k)
+        entries.push_back(Json::array({itfValue(v.key(k)), itfValue(v.mapped(k))}));
+      return {{"#map", entries}};
+    }
   }
   return nullptr;
 }

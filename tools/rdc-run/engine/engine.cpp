@@ -33,6 +33,8 @@ Value Simulator::zeroValue(TypeId type, const TypeTable& types) {
       for (TypeId part : node.parts) items.push_back(zeroValue(part, types));
       return Value::tuple(std::move(items));
     }
+    case TypeKind::Map:
+      return *Value::map({});
   }
   return Value::unit();
 }
@@ -63,6 +65,16 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
       std::vector<Value> items;
       for (TypeId part : node.parts) items.push_back(randomValue(part, types, rng));
       return Value::tuple(std::move(items));
+    }
+    case TypeKind::Map: {  // up to three entries; a repeated key keeps its first value
+      std::vector<std::pair<Value, Value>> entries;
+      for (int64_t k = rng.uniform(0, 3); k > 0; --k) {
+        Value key = randomValue(node.parts[0], types, rng);
+        Value value = randomValue(node.parts[1], types, rng);
+        if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == key; }))
+          entries.emplace_back(std::move(key), std::move(value));
+      }
+      return *Value::map(std::move(entries));
     }
   }
   return Value::unit();

@@ -88,5 +88,30 @@ TEST(TraceLines, MalformedAddedLinesAreRefused) {
   }
 }
 
+// A map value round-trips; a map whose keys a hostile writer put out of
+// order, or repeated, is refused (readers may binary-search a map's keys).
+TEST(TraceValues, MapsRoundTripAndDisorderedKeysAreRefused) {
+  const int64_t low = 0x1111111111111111, high = 0x2222222222222222;
+  Value map = *Value::map({{Value::integer(high), Value::ofBytes("b")}, {Value::integer(low), Value::ofBytes("a")}});
+  std::string bytes = traceBytes([&](TraceWriter& w) {
+    w.event(0, false, 5, How::Input, map);
+    w.finish(1, 9);
+  });
+  DiagnosticSink diags;
+  auto trace = readTrace(bytes, "t.trace", diags);
+  ASSERT_TRUE(trace) << diags.formatText();
+  EXPECT_EQ(trace->events[0].value, map);
+  auto spelled = [](int64_t v) { return std::string(reinterpret_cast<const char*>(&v), sizeof v); };
+  for (int64_t replacement : {int64_t{0x3333333333333333}, high}) {  // after `high`; equal to it
+    std::string hostile = bytes;
+    size_t at = hostile.find(spelled(low));
+    ASSERT_NE(at, std::string::npos);
+    hostile.replace(at, 8, spelled(replacement));
+    DiagnosticSink refused;
+    EXPECT_FALSE(readTrace(hostile, "t.trace", refused));
+    EXPECT_NE(refused.formatText().find("not strictly increasing"), std::string::npos) << refused.formatText();
+  }
+}
+
 }  // namespace
 }  // namespace rdc

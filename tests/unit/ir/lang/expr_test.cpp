@@ -206,7 +206,8 @@ TEST(Expr, TypesOfFnExpressions) {
 }
 
 TEST(Value, LiteralSpellingRoundTrips) {
-  for (const char* text : {"5", "-3", "true", "nil", "()", "3ms", "1500us", "\"a\\\"b\\x01\"", "(1, (true, 2s))"}) {
+  for (const char* text : {"5", "-3", "true", "nil", "()", "3ms", "1500us", "\"a\\\"b\\x01\"", "(1, (true, 2s))", "{}",
+                           "{3: (1, nil), -1: (2, 5)}", "{\"b\": {1: 2}, \"a\": {}}"}) {
     ExprError error;
     auto v = parseValue(text, &error);
     ASSERT_TRUE(v) << text << ": " << error.message;
@@ -225,6 +226,69 @@ TEST(Value, EveryIntRoundTripsThroughItsSpelling) {
   }
   ExprError error;
   EXPECT_FALSE(parseValue("9223372036854775808", &error));  // one past the largest
+}
+
+TEST(Value, MapsKeepTheirKeysInOrderAndCompareByEntries) {
+  auto m = eval("{3: 30, 1: 10, 2: 20}");
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->str(), "{1: 10, 2: 20, 3: 30}");
+  EXPECT_EQ(*m, *eval("{1: 10, 2: 20, 3: 30}"));
+  EXPECT_TRUE(*eval("{1: 10}") < *eval("{1: 11}"));
+  EXPECT_TRUE(*eval("{1: 10}") < *eval("{1: 10, 0: 5}") || *eval("{1: 10, 0: 5}") < *eval("{1: 10}"));
+  ASSERT_TRUE(m->find(Value::integer(2)));
+  EXPECT_EQ(*m->find(Value::integer(2)), Value::integer(20));
+  EXPECT_FALSE(m->find(Value::integer(4)));
+  ExprError error;
+  EXPECT_FALSE(eval("{1: 2, 1: 3}", &error));
+  EXPECT_EQ(error.code, "duplicate-key");
+}
+
+TEST(Expr, MapFunctions) {
+  const char* m = "{0: (1, 5), 2: (1, 5), 3: (2, 9)}";
+  auto with = [&](const std::string& call) { return eval(std::string(call).replace(call.find('M'), 1, m)); };
+  EXPECT_EQ(with("size(M)")->i, 3);
+  EXPECT_EQ(with("contains(M, 2)")->i, 1);
+  EXPECT_EQ(with("contains(M, 1)")->i, 0);
+  EXPECT_EQ(with("count(M, (1, 5))")->i, 2);
+  EXPECT_EQ(with("get(M, 3, (0, 0))")->str(), "(2, 9)");
+  EXPECT_EQ(with("get(M, 7, (0, 0))")->str(), "(0, 0)");
+  EXPECT_EQ(with("max(M, (0, 0))")->str(), "(2, 9)");
+  EXPECT_EQ(with("min(M, (0, 0))")->str(), "(1, 5)");
+  EXPECT_EQ(eval("max({}, 4)")->i, 4);  // the default of an empty map
+  EXPECT_EQ(with("insert(M, 2, (7, 7))")->str(), "{0: (1, 5), 2: (7, 7), 3: (2, 9)}");
+  ExprError error;
+  EXPECT_FALSE(eval("size(3)", &error));
+  EXPECT_EQ(error.code, "type-mismatch");
+}
+
+TEST(Expr, TypesOfMapExpressions) {
+  TypeTable types;
+  TypeId promises = types.map(TypeTable::kInt, types.tuple({TypeTable::kInt, TypeTable::kInt}));
+  TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
+    if (name == "m") return promises;
+    if (name == "v") return TypeTable::kInt;
+    return std::nullopt;
+  };
+  auto typeOf = [&](const std::string& text) -> std::string {
+    ExprError error;
+    ExprPtr e = parseExpr(text, &error);
+    auto t = typeOfExpr(*e, lookup, types, &error);
+    return t ? types.name(*t) : "error: " + error.code;
+  };
+  EXPECT_EQ(typeOf("m"), "Map<Int, (Int, Int)>");
+  EXPECT_EQ(typeOf("size(m)"), "Int");
+  EXPECT_EQ(typeOf("max(m, (-1, v)).1"), "Int");
+  EXPECT_EQ(typeOf("count(m, (1, v)) >= 2"), "Bool");
+  EXPECT_EQ(typeOf("insert(m, v, (v, v))"), "Map<Int, (Int, Int)>");
+  EXPECT_EQ(typeOf("{v: nil, 2: v}"), "Map<Int, Opt<Int>>");
+  EXPECT_EQ(typeOf("contains(m, (1, 2))"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("count(m, v)"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("{1: v, true: v}"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("{}"), "error: type-mismatch");
+  std::string error;
+  auto parsed = types.parse("Map<Int, Opt<(Bool, Bytes)>>", &error);
+  ASSERT_TRUE(parsed) << error;
+  EXPECT_EQ(types.name(*parsed), "Map<Int, Opt<(Bool, Bytes)>>");
 }
 
 }  // namespace

@@ -1,0 +1,96 @@
+// Mailbox<n, k>: messages pass through as they arrive; a chosen got is the
+// first k of them to arrive, whatever their values, as a map from sender
+// index to message: the basic unit of round-based protocols ("wait for
+// n - f messages of this round").
+#include <algorithm>
+
+#include "ir/components/rules.h"
+
+namespace rdc {
+namespace {
+
+using namespace rules;
+
+// Decided at the end of the instant in which the k-th message arrives (a
+// forced got is released then too): the k earliest, ties by lowest index.
+void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
+  const FlatInstance& inst = ctx.instance(i);
+  int64_t n = ctx.args(inst)[0], k = ctx.args(inst)[1];
+  uint32_t msgs = inst.firstLine, got = msgs + static_cast<uint32_t>(n);
+  if (!ctx.toChoose(got)) return;
+  std::vector<std::pair<int64_t, uint32_t>> arrived;  // (time, sender)
+  for (uint32_t s = 0; s < n; ++s) {
+    if (ctx.inAvailable(msgs + s)) arrived.emplace_back(ctx.inTime(msgs + s), s);
+  }
+  if (static_cast<int64_t>(arrived.size()) < k) return;
+  if (!endOfInstant) {
+    ctx.decideAtEndOfInstant(i);
+    return;
+  }
+  if (ctx.forced(got)) {
+    chooseOnce(ctx, got, Value::unit(), ctx.now());
+    return;
+  }
+  std::sort(arrived.begin(), arrived.end());
+  std::vector<std::pair<Value, Value>> entries;
+  for (int64_t m = 0; m < k; ++m) {
+    uint32_t sender = arrived[m].second;
+    entries.emplace_back(Value::integer(sender), ctx.inValue(msgs + sender));
+  }
+  chooseOnce(ctx, got, *Value::map(std::move(entries)), ctx.now());
+}
+
+// Identity; a got the rule chose gives back each message it holds, and must
+// hold k messages of senders in 0..n-1 equal to what they sent.
+void invert(InverseContext& ctx, uint32_t i) {
+  const FlatInstance& inst = ctx.instance(i);
+  int64_t n = ctx.args(inst)[0], k = ctx.args(inst)[1];
+  uint32_t msgs = inst.firstLine, got = msgs + static_cast<uint32_t>(n);
+  const Value* map = ctx.out(got);
+  if (!map || !ctx.wasChosen(got) || ctx.wasForced(got)) return;
+  if (map->kind != Value::Kind::Map || static_cast<int64_t>(map->entries()) != k) {
+    ctx.mismatch(got, "got' is " + map->str() + ", not a map of " + std::to_string(k) + " messages");
+    return;
+  }
+  for (size_t e = 0; e < map->entries(); ++e) {
+    const Value& sender = map->key(e);
+    if (sender.kind != Value::Kind::Int || sender.i < 0 || sender.i >= n) {
+      ctx.mismatch(got, "got' names sender " + sender.str() + ", not one of 0.." + std::to_string(n - 1));
+      return;
+    }
+    uint32_t line = msgs + static_cast<uint32_t>(sender.i);
+    const Value* sent = ctx.in(line);
+    if (sent && *sent != map->mapped(e)) {
+      ctx.mismatch(
+          got, "got' holds " + map->mapped(e).str() + " from sender " + sender.str() + ", which sent " + sent->str());
+    } else if (!sent) {
+      ctx.recover(line, map->mapped(e));
+    }
+  }
+}
+
+std::optional<ParamProblem> checkParams(const std::vector<int64_t>& args) {
+  if (args[1] >= 1 && args[1] <= args[0]) return std::nullopt;
+  return ParamProblem{1, "Mailbox's k must be in 1..n, got " + std::to_string(args[1])};
+}
+
+}  // namespace
+
+void define_mailbox(Catalog& c) {
+  LineSig got = choosable(line("got", mapOfGeneric()),
+                          "the first k messages to arrive (ties in an instant: lowest sender index), as a map "
+                          "from sender index to message, decided at the end of the instant the k-th arrives",
+                          {}, {"msgs"});
+  got.choiceCountParam = 1;
+  c.add({.name = "Mailbox",
+         .doc = "msgs' pass through as they arrive; got' = got.",
+         .valueParams = {"n", "k"},
+         .lines = {bundle(line("msgs", generic()), 0), got},
+         .inverse = "Mailbox",
+         .inverseDoc = "identity; a chosen got gives back the messages it holds.",
+         .react = react,
+         .invert = invert,
+         .checkParams = checkParams});
+}
+
+}  // namespace rdc
