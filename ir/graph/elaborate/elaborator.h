@@ -284,6 +284,11 @@ class Elaborator {
   std::set<std::string> inputNames_, outputNames_, used_, danglingReported_;
   NameTable segmentIds_;  // an instance name with its indices -> index into graph_.segments
   std::map<std::vector<int64_t>, uint32_t> argIds_;
+  // Per composite, how many wire and instance names its last instance held:
+  // the next one's tables start that large. A component instantiated many
+  // times (a broadcast per node) would otherwise grow and rehash its tables
+  // from empty each time.
+  std::unordered_map<const ComponentDef*, std::pair<size_t, size_t>> scopeSizes_;
   struct PosHash {
     size_t operator()(const Pos& p) const {
       return (static_cast<size_t>(p.file) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(p.line) << 20) ^ p.col;

@@ -351,9 +351,16 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
     }
     inner.ownLines.push_back(std::move(own));
   }
+  if (auto last = scopeSizes_.find(&def); last != scopeSizes_.end()) {
+    inner.names.reserve(last->second.first);
+    inner.infos.reserve(last->second.first);
+    inner.instanceNames.reserve(last->second.second);
+  }
   if (!bindComposite(outer, item, def, inner)) return;
   body(inner, def.body);
-  if (!aborted_) closeScope(inner);
+  if (aborted_) return;
+  closeScope(inner);
+  scopeSizes_[&def] = {inner.names.size(), inner.instanceNames.size()};
 }
 
 namespace {
