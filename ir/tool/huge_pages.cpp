@@ -16,14 +16,14 @@
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
-#define RDC_SANITIZED 1
+#define RDC_UNDER_SANITIZER 1
 #endif
 #endif
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define RDC_SANITIZED 1
+#define RDC_UNDER_SANITIZER 1
 #endif
 
-#if !defined(RDC_SANITIZED) && defined(MADV_HUGEPAGE)
+#if !defined(RDC_UNDER_SANITIZER) && defined(MADV_HUGEPAGE)
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
