@@ -77,6 +77,10 @@ void Elaborator::connect() {
                    "output '" + graph_.outputs[c.token().ref].name + "' is fed by no component");
     }
   }
+  for (auto [line, pos] : boundChoices_) {
+    sourceToken({Attachment::Kind::Token, false, Endpoint::Kind::Choose, kNone, pos}, line);
+  }
+  boundChoices_ = {};
   for (uint32_t node : openPortNets_) {
     const Attachment& p = nets[uf_.find(node)].producer;
     if (p.kind == Attachment::Kind::Line) graph_.unbounded->openPorts.push_back(p.line());

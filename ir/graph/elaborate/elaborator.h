@@ -248,6 +248,10 @@ class Elaborator {
   bool bindComposite(Scope& outer, const Item& item, const ComponentDef& def, Scope& inner);
   void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                          const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
+  // A base line bound straight to choose or never (its input) or drop (its
+  // output), without `@`, takes the token as that end: no net is made for
+  // it (in a broadcast, a third of all nets). False for any other term.
+  bool bindToken(const Term& term, uint32_t line, bool asSource);
 
   // ---- closing scopes and connecting nets (connect.cpp) ----
 
@@ -284,6 +288,11 @@ class Elaborator {
   std::set<std::string> inputNames_, outputNames_, used_, danglingReported_;
   NameTable segmentIds_;  // an instance name with its indices -> index into graph_.segments
   std::map<std::vector<int64_t>, uint32_t> argIds_;
+  // Per composite, how many wire and instance names its last instance held:
+  // the next one's tables start that large. A component instantiated many
+  // times (a broadcast per node) would otherwise grow and rehash its tables
+  // from empty each time.
+  std::unordered_map<const ComponentDef*, std::pair<size_t, size_t>> scopeSizes_;
   struct PosHash {
     size_t operator()(const Pos& p) const {
       return (static_cast<size_t>(p.file) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(p.line) << 20) ^ p.col;
@@ -305,6 +314,9 @@ class Elaborator {
   std::set<const Item*> refusedBoxes_;
   std::set<uint32_t> lastIterationProduced_, lastIterationConsumed_;
   std::vector<uint32_t> openPortNets_;
+  // Lines bound straight to choose (bindToken), with the term's position:
+  // connect() checks that they are choosable, as it does for a net's.
+  std::vector<std::pair<uint32_t, uint32_t>> boundChoices_;
   bool aborted_ = false;
 };
 

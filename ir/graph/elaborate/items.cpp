@@ -89,6 +89,20 @@ uint32_t Elaborator::instanceNode(Scope& scope, const Item& item) {
   return static_cast<uint32_t>(graph_.tree.size() - 1);
 }
 
+bool Elaborator::bindToken(const Term& term, uint32_t line, bool asSource) {
+  if (term.domain) return false;  // its domain hint is a net's
+  bool choose = term.kind == Term::Kind::Choose, never = term.kind == Term::Kind::Never;
+  if (asSource ? !(choose || never) : term.kind != Term::Kind::Drop) return false;
+  uint32_t pos = posId(term.pos);  // interned as a net's token would be: the IR's positions stay the same
+  if (!asSource) {
+    graph_.lines[line].sink = {Endpoint::Kind::Drop, kNone};
+    return true;
+  }
+  graph_.lines[line].source = {choose ? Endpoint::Kind::Choose : Endpoint::Kind::Never, kNone};
+  if (choose) boundChoices_.push_back({line, pos});
+  return true;
+}
+
 uint32_t Elaborator::argsId(const std::vector<int64_t>& args) {
   auto [it, fresh] = argIds_.try_emplace(args, static_cast<uint32_t>(graph_.argSets.size()));
   if (fresh) graph_.argSets.push_back(args);
@@ -243,8 +257,8 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
         return false;
       }
       graph_.lines[id].pos = bindingPos;
-      attach(source(scope, b.in, stars), false, id);
-      attach(destination(scope, b.out, stars), true, id);
+      if (!bindToken(b.in, id, true)) attach(source(scope, b.in, stars), false, id);
+      if (!bindToken(b.out, id, false)) attach(destination(scope, b.out, stars), true, id);
       // A cross-domain component lives where it sends from.
       // Inference puts an instance's local lines in one class, so the first
       // one's hint decides (and reports) for all of them: one per instance.
@@ -380,9 +394,16 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
     }
     inner.ownLines.push_back(std::move(own));
   }
+  if (auto last = scopeSizes_.find(&def); last != scopeSizes_.end()) {
+    inner.names.reserve(last->second.first);
+    inner.infos.reserve(last->second.first);
+    inner.instanceNames.reserve(last->second.second);
+  }
   if (!bindComposite(outer, item, def, inner)) return;
   body(inner, def.body);
-  if (!aborted_) closeScope(inner);
+  if (aborted_) return;
+  closeScope(inner);
+  scopeSizes_[&def] = {inner.names.size(), inner.instanceNames.size()};
 }
 
 namespace {

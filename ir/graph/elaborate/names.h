@@ -79,6 +79,17 @@ class NameTable {
       if ((slot >> 32) == tag && equal(index, key)) return {index, false};
     }
   }
+  /// Sizes an empty table for `entries` keys, so that filling it does not
+  /// rehash as it grows.
+  void reserve(size_t entries) {
+    if (!start_.empty()) return;
+    size_t slots = 16;
+    while (slots < 2 * (entries + 1)) slots *= 2;
+    slots_.assign(slots, 0);
+    mask_ = slots - 1;
+    start_.reserve(entries);
+  }
+  size_t size() const { return start_.size(); }
   NameKey key(uint32_t index) const {
     const uint32_t* p = pool_.data() + start_[index];
     NameKey k{p[0], (p[1] >> 8) != 0, {}};

@@ -30,6 +30,19 @@ TEST(NameTable, IndexesByInsertionAndFindsAgainAcrossGrowth) {
   EXPECT_TRUE(table.insert({0, true, elab::Indices(1, 1)}).second);
 }
 
+TEST(NameTable, ReservedTableHoldsMoreThanReservedAndIgnoresALateReserve) {
+  elab::NameTable table;
+  table.reserve(10);
+  for (uint32_t k = 0; k < 100; ++k) {  // past the reservation: the table still grows
+    auto [index, fresh] = table.insert({k, false, elab::Indices(2, k)});
+    EXPECT_TRUE(fresh);
+    EXPECT_EQ(index, k);
+  }
+  table.reserve(1000);  // not empty: keeps its entries
+  EXPECT_EQ(table.size(), 100u);
+  for (uint32_t k = 0; k < 100; ++k) EXPECT_EQ(table.insert({k, false, elab::Indices(2, k)}).first, k);
+}
+
 TEST(SizeCheck, RefusesAtTheLoopResponsibleAndAcceptsWhatFits) {
   std::string text = test::readFile(RDC_SOURCE_DIR "/examples/bracha/bracha.rdc.yaml");
   DiagnosticSink diags;
