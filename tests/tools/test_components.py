@@ -154,6 +154,33 @@ system:
         self.assertEqual(code, 2, err)
         self.assertIn("one key twice", err)
 
+    def test_a_mailbox_across_nodes_runs_the_same_split_into_projections(self):
+        # Node 0 gathers the first two of three nodes' messages sent over Links.
+        m = self.model("nodes.rdc.yaml", """rdc: 1
+domains: {node: 3}
+system:
+  body:
+    - for: i in 0..3
+      body:
+        - Link send[i] @ node[i]:
+            snd: input v[i] as Int @ node[i] -> drop
+            rcv: choose -> m[i]
+    - Mailbox<3, 2> box @ node[0]:
+        msgs[i]: m[i] -> drop
+        got: choose -> output got @ node[0]
+""")
+        flags = ["--input", "v[0]=10", "--input", "v[1]=11", "--input", "v[2]=12", "--latency", "uniform:1ms..9ms"]
+        gathered = set()
+        for seed in ("1", "5", "7"):
+            with self.subTest(seed=seed):
+                whole = self.outputs(m, *flags, "--seed", seed)
+                trace = self.record(m, *flags, "--seed", seed)
+                split = self.outputs(m, "--split", "--replay", trace)
+                self.assertEqual(whole["got"], split["got"])
+                self.assertRegex(whole["got"][0], r"^\{\d: 1\d, \d: 1\d\}$")
+                gathered.add(whole["got"][0])
+        self.assertGreater(len(gathered), 1)  # the latencies decide who is in
+
     def test_dot_draws_the_map_line_and_graphviz_reads_it(self):
         code, text, err = run([DOT, self.model("mb.rdc.yaml", MAILBOX)])
         self.assertEqual(code, 0, err)
