@@ -442,7 +442,7 @@ class FakePeer:
 
 
 def hello_message(domain, model_hash_value):
-    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 3, domain = "{domain}", '
+    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 4, domain = "{domain}", '
                             f'modelHash = {model_hash_value}, nonce = 0x"{os.urandom(24).hex()}"))')
 
 
@@ -458,7 +458,10 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
     """A peer with the key cannot crash a node or make it take a bad value."""
 
     def batch(self, gateway, value, first=0):
-        return f'(first = {first}, batch = [(gateway = "{gateway}", value = "{value}")])'
+        """A batch of one delivery: `gateway` is its index among the gateways from node[3] to the receiver in
+        order of name (0: net:rb.echo[3].link[j], 1: net:rb.readyCast[3].link[j]), `value` a Value in Cap'n
+        Proto's text form."""
+        return f'(first = {first}, batch = [(gateway = {gateway}, value = {value})])'
 
     def against(self, script):
         """Real node[0..2] of Bracha against a fake node[3] that has the key and plays `script`; their exit codes."""
@@ -471,15 +474,16 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
 
     def test_bad_values_from_a_peer_with_the_key(self):
         def script(domain):
-            j = domain[5:-1]
             return {
-                "node[0]": [self.batch(f"net:rb.echo[3].link[{j}]", "true")],         # a Bool for an Int
-                "node[1]": [self.batch("net:rb.nothing", "1")],                       # no such gateway
-                "node[2]": [self.batch(f"net:rb.echo[3].link[{j}]", "1"),             # two values, one line
-                            self.batch(f"net:rb.echo[3].link[{j}]", "2", first=1)],
+                "node[0]": [self.batch(0, "(bool = true)")],                  # a Bool for an Int
+                "node[1]": [self.batch(2, "(int = 1)")],                      # no such gateway
+                "node[2]": [self.batch(0, "(int = 1)"),                       # two values, one line
+                            self.batch(0, "(int = 2)", first=1)],
             }[domain]
         self.assertEqual(self.against(script), [2, 2, 2])
-        expected = {0: "not a Int", 1: "which node[1] does not receive from it", 2: "sent two values for"}
+        expected = {0: "'true' for net:rb.echo[3].link[0], not a Int",
+                    1: "sent gateway #2, but node[1] receives only 2 from it",
+                    2: "sent two values for net:rb.echo[3].link[2]"}
         for i, message in expected.items():
             log = self.output(self.d, f"node[{i}]")
             self.assertIn(message, log)
@@ -487,8 +491,7 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
 
     def test_a_batch_that_skips_deliveries(self):
         def script(domain):
-            j = domain[5:-1]
-            return [self.batch(f"net:rb.echo[3].link[{j}]", "1", first=5)]  # deliveries 0..4 never came
+            return [self.batch(0, "(int = 1)", first=5)]  # deliveries 0..4 never came
         self.assertEqual(self.against(script), [2, 2, 2])
         for i in range(3):
             self.assertIn("a batch that skips deliveries", self.output(self.d, f"node[{i}]"))

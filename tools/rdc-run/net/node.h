@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct NodeSetup {
   /// epoch (a decimal line) from `epochFd`, so that a run's time counts from
   /// the moment every node is ready.
   int readyFd = -1, epochFd = -1;
+  /// Called whenever the node has done all it can for now, before it
+  /// waits (its outputs file is flushed here); may be empty.
+  std::function<void()> settled;
 };
 
 struct NodeOutcome {

@@ -14,6 +14,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,8 +29,9 @@ namespace rdc::net {
 class TransportEvents {
  public:
   virtual ~TransportEvents() = default;
-  /// An authenticated delivery from a peer.
-  virtual void received(const std::string& peer, const Delivery& delivery) = 0;
+  /// Authenticated deliveries from a peer (Transport::peerIndex), what one
+  /// frame brought that had not arrived before, in order.
+  virtual void received(size_t peer, std::span<Delivery> deliveries) = 0;
   /// An authenticated peer misbehaved (`who`: its domain and address); its
   /// connection has been dropped.
   virtual void hostile(const std::string& who, const std::string& why) = 0;
@@ -51,8 +54,16 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   /// Listens on this node's address and starts dialling; false, with `why`,
   /// if the address cannot be listened on.
   bool start(kj::WaitScope& waitScope, std::string* why);
-  /// Queues a delivery for a peer.
-  void send(const std::string& peer, Delivery delivery);
+  /// The peers, in the order of the peers file without this node: a
+  /// peer's index, and back.
+  std::optional<size_t> peerIndex(const std::string& domain) const;
+  const std::string& peerDomain(size_t peer) const;
+  /// Queues a delivery for a peer; flush() writes it.
+  void send(size_t peer, Delivery delivery);
+  /// Writes what is queued to every peer that has no frame in flight (the
+  /// rest goes when their frame is written): one frame per peer with all
+  /// that is ready for it.
+  void flush();
   /// After what is queued, tells every peer that this node is done.
   void finish();
   /// Every peer has been written all that was queued for it, and our bye.
@@ -70,7 +81,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   };
 
   /// The most deliveries kept for a peer that has not acknowledged them
-  /// (about 100 bytes each).
+  /// (about 40 bytes each, for a scalar value).
   static constexpr size_t kMaxUnacknowledged = 1 << 18;
   /// How long a connection may take to complete its handshake.
   static constexpr kj::Duration kHandshakeTimeout = 5 * kj::SECONDS;
@@ -97,6 +108,8 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   void close(Peer& peer);
   kj::Promise<void> readLoop(Peer& peer, std::shared_ptr<Connection> conn);
   void pump(Peer& peer);
+  static size_t unacknowledged(const Peer& peer);
+  void acknowledged(Peer& peer, uint64_t ack);
   kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> buffer(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> write(std::shared_ptr<Connection> conn, std::string bytes);
