@@ -272,10 +272,13 @@ NodeOutcome runNode(const NodeSetup& setup) {
         finishing = true;
       }
     }
-    if ((finishing && transport.flushed() && transport.peersDone()) || t >= config.until) break;
-    // At most a minute at a time: a far `until` must not overflow the clock.
+    if ((finishing && transport.done()) || t >= config.until) break;
     if (setup.settled) setup.settled();
-    int64_t wake = std::min({execution.nextTime().value_or(INT64_MAX), config.until, t + 60'000'000'000});
+    // At most a minute at a time (a far `until` must not overflow the
+    // clock); once finishing, a tenth of a second (a peer that lost its
+    // connection stops being waited for while nothing happens).
+    int64_t most = finishing ? 100'000'000 : 60'000'000'000;
+    int64_t wake = std::min({execution.nextTime().value_or(INT64_MAX), config.until, t + most});
     auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
     timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
     // Everything else that is ready too (every frame already read, every

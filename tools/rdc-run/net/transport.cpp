@@ -69,6 +69,7 @@ struct Transport::Peer {
   bool gone = false;  // acknowledged nothing for kMaxUnacknowledged deliveries: sent nothing more
   bool everConnected = false;
   std::shared_ptr<Connection> conn;
+  kj::Maybe<kj::TimePoint> lostAt;  // when its connection was lost, while it has none
   kj::Duration backoff = 20 * kj::MILLISECONDS;
 };
 
@@ -163,10 +164,14 @@ void Transport::finish() {
   for (auto& peer : others_) pump(*peer);
 }
 
-bool Transport::flushed() const {
+bool Transport::done() const {
+  kj::TimePoint now = io_.getTimer().now();
   for (const auto& peer : others_) {
     if (peer->gone) continue;
-    if (!peer->byeWritten || peer->written < peer->acked + unacknowledged(*peer)) return false;
+    KJ_IF_MAYBE (lost, peer->lostAt) {
+      if (now - *lost >= kLostFor) continue;
+    }
+    if (!peer->saidBye || !peer->byeWritten || peer->written < peer->acked + unacknowledged(*peer)) return false;
   }
   return true;
 }
@@ -182,13 +187,6 @@ std::vector<std::string> Transport::neverConnected() const {
 bool Transport::connectedToAll() const {
   for (const auto& peer : others_) {
     if (!peer->conn) return false;
-  }
-  return true;
-}
-
-bool Transport::peersDone() const {
-  for (const auto& peer : others_) {
-    if (!peer->saidBye) return false;
   }
   return true;
 }
@@ -356,6 +354,7 @@ void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
     (void)e;  // a stream that is no socket (a test's pipe) has no delay to turn off
   }
   peer.conn = conn;
+  peer.lostAt = nullptr;
   peer.everConnected = true;
   peer.written = peer.acked;
   peer.ackSent = 0;  // (acknowledge again on the new connection)
@@ -388,6 +387,7 @@ void Transport::close(Peer& peer) {
   std::shared_ptr<Connection> conn = std::move(peer.conn);
   peer.conn = nullptr;
   peer.writing = false;
+  if (conn) peer.lostAt = io_.getTimer().now();
   if (conn && conn->closer && conn->closer->isWaiting()) conn->closer->fulfill();
 }
 

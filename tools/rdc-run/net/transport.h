@@ -66,10 +66,17 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   void flush();
   /// After what is queued, tells every peer that this node is done.
   void finish();
-  /// Every peer has been written all that was queued for it, and our bye.
-  bool flushed() const;
-  /// Every peer has said bye.
-  bool peersDone() const;
+  /// Whether this node, done with its own part (finish()), may end: every
+  /// peer has said bye and been written all that was queued for it and our
+  /// bye, except the peers treated as crashed: those that acknowledged
+  /// nothing for kMaxUnacknowledged deliveries, and those whose connection
+  /// was lost kLostFor ago and not made again (a killed node is not waited
+  /// for; a broken connection is dialled again within a second). A peer
+  /// never connected to is waited for: it may still be starting.
+  bool done() const;
+  /// How long a peer must be without a connection before done() stops
+  /// waiting for it.
+  static constexpr kj::Duration kLostFor = 2 * kj::SECONDS;
   /// Every peer is connected (and authenticated).
   bool connectedToAll() const;
   /// The peers never connected to, in the order of the peers file.
