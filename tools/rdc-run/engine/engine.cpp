@@ -1,5 +1,7 @@
 #include "tools/rdc-run/engine/engine.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -268,7 +270,25 @@ struct Workspace {
       slotIteration.reserve(slots), slotPending.reserve(slots), slotOutputsLeft.reserve(slots);
       slotInputs.reserve(slots), slotInUse.reserve(slots);
     } catch (const std::bad_alloc&) {  // (a tight memory budget: grow as needed)
+      return;
     }
+    preferHugePages(lines), preferHugePages(lineSlot), preferHugePages(lineGeneral);
+    preferHugePages(slotInstances), preferHugePages(outputs);
+  }
+
+  // Advice that a table's reserved pages be huge ones when first touched:
+  // a slot made while a node is behind is fresh memory, and on a virtual
+  // machine a page fault per 4 KiB took a tenth of such a node's time.
+  template <typename T>
+  static void preferHugePages(const std::vector<T>& table) {
+#ifdef MADV_HUGEPAGE
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    auto begin = reinterpret_cast<uintptr_t>(table.data());
+    uintptr_t from = (begin + kHuge - 1) & ~(kHuge - 1), to = (begin + table.capacity() * sizeof(T)) & ~(kHuge - 1);
+    if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // (advice: may be ignored)
+#else
+    (void)table;
+#endif
   }
 
   static constexpr size_t kSlotReserveBytes = size_t{64} << 20;
