@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <optional>
 
@@ -154,9 +155,13 @@ class Node final : public run::EventSink, public TransportEvents {
   }
 
   void wake() override {
+    ++wakes_;
     if (waiting_) waiting_->fulfill();
     waiting_ = nullptr;
   }
+
+  /// How many times something happened (wake()) so far.
+  uint64_t wakes() const { return wakes_; }
 
   kj::Promise<void> woken() {
     auto paf = kj::newPromiseAndFulfiller<void>();
@@ -202,7 +207,16 @@ class Node final : public run::EventSink, public TransportEvents {
   run::Execution* execution_ = nullptr;
   std::function<int64_t()> now_;
   kj::Own<kj::PromiseFulfiller<void>> waiting_;
+  uint64_t wakes_ = 0;
 };
+
+// Sleeps outside the event loop (what arrives meanwhile waits in the
+// sockets).
+void sleepFor(int64_t nanos) {
+  timespec ts{static_cast<time_t>(nanos / 1'000'000'000), static_cast<long>(nanos % 1'000'000'000)};
+  while (::clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR) {
+  }
+}
 
 }  // namespace
 
@@ -257,6 +271,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   }
   const Graph& graph = setup.simulator->graph();
   bool finishing = false;
+  int64_t lastTurn = INT64_MIN / 2;  // when the last turn began
   for (;;) {
     int64_t t = now();
     execution.advanceTo(t);
@@ -279,12 +294,25 @@ NodeOutcome runNode(const NodeSetup& setup) {
     // connection stops being waited for while nothing happens).
     int64_t most = finishing ? 100'000'000 : 60'000'000'000;
     int64_t wake = std::min({execution.nextTime().value_or(INT64_MAX), config.until, t + most});
-    auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
-    timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
-    // Everything else that is ready too (every frame already read, every
-    // socket with something to read), so that one turn advances the
-    // engine once and writes each peer one frame with all that is ready.
+    // A busy node (this turn began within kTurn of the last one) begins
+    // its next turn no sooner than kTurn after this one: what arrives
+    // meanwhile waits in the sockets (the node sleeps outside its event
+    // loop) and is then taken in all at once, one read per peer, so that
+    // the engine advances and each peer is written once for many
+    // deliveries. A node that is not busy takes in what comes at once.
+    uint64_t wakes = node.wakes();
+    bool busy = t - lastTurn < kTurn;
+    lastTurn = t;
+    if (int64_t linger = std::min(t + kTurn, wake) - now(); busy && linger > 0) sleepFor(linger);
+    // Everything that is ready (every frame already read, every socket
+    // with something to read): one turn advances the engine once and
+    // writes each peer one frame with all that is ready.
     io.waitScope.poll();
+    if (node.wakes() == wakes && now() < wake) {
+      auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
+      timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
+      io.waitScope.poll();
+    }
   }
   execution.finish();
   outcome.result = execution.result();

@@ -66,6 +66,11 @@ constexpr int64_t kReadyWait = 3'000'000'000;
 /// now, a node's clock arithmetic would overflow or its run never end.
 bool epochNearNow(int64_t epoch);
 
+/// The least time between the beginnings of two turns of a node's loop, in
+/// ns: under load, deliveries gather for this long and are taken in, run
+/// and answered together.
+constexpr int64_t kTurn = 100'000;
+
 /// The most strangers a node reports one by one (a flood is counted).
 constexpr size_t kMaxStrangerReports = 20;
 
