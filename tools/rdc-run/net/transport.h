@@ -3,9 +3,10 @@
 // accepts the ones before it, redialling until they are up, so nodes may
 // start in any order), a handshake with a challenge from each side
 // (handshake.h) and an authenticated, sequenced
-// stream of frames (frame.h), batches of whatever is ready, one frame in
-// flight per peer, deliveries numbered across connections and acknowledged
-// every so often (the sender forgets what is acknowledged), and after a
+// stream of frames (frame.h), batches of whatever is ready (queued by
+// send(), written by flush(): one frame per peer), one frame in flight per
+// peer, deliveries numbered across connections and acknowledged in every
+// frame (the sender forgets what is acknowledged), and after a
 // reconnection a resend of what was not acknowledged (the receiver skips
 // the numbers it has).
 #pragma once
