@@ -12,6 +12,7 @@
 #include <kj/timer.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "ir/io/trace_io.h"
@@ -177,7 +178,7 @@ class Node final : public run::EventSink, public TransportEvents {
   // the receiver, in order of name: both ends number them alike from their
   // own projections of one model.
   void numberGateways() {
-    size_t peers = setup_.peers->nodes.size();
+    size_t peers = transport_->peers();
     std::vector<std::map<std::string, uint32_t>> out(peers), in(peers);
     for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
       const Extrinsic& x = graph_.outputs[o];
@@ -189,11 +190,25 @@ class Node final : public run::EventSink, public TransportEvents {
     }
     routes_.assign(graph_.lines.size(), Route{});
     inputsFrom_.assign(peers, {});
+    std::vector<uint64_t> digests(peers);
     for (size_t peer = 0; peer < peers; ++peer) {
       uint32_t index = 0;
       for (const auto& [name, line] : out[peer]) routes_[line] = {static_cast<uint32_t>(peer), index++};
       for (const auto& [name, input] : in[peer]) inputsFrom_[peer].push_back(input);
+      // Both ends of the pair list the same names in the same order: the
+      // earlier domain's gateways to the later one first.
+      bool first = setup_.self < transport_->peerDomain(peer);
+      std::string names;
+      for (const auto* side : first ? std::array{&out[peer], &in[peer]} : std::array{&in[peer], &out[peer]}) {
+        for (const auto& named : *side) names += named.first + "\n";
+        names += "\n";
+      }
+      digests[peer] = fnv1a(names);
     }
+    transport_->setGatewayDigest([this, digests](const std::string& domain) {
+      auto peer = transport_->peerIndex(domain);
+      return peer ? digests[*peer] : 0;
+    });
   }
 
   static constexpr uint32_t kNoPeer = UINT32_MAX;

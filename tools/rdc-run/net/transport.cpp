@@ -200,7 +200,7 @@ Transport::Peer* Transport::peerNamed(const std::string& domain) {
   return index ? others_[*index].get() : nullptr;
 }
 
-HandshakeSetup Transport::handshakeSetup() const { return {peers_.key, self_, modelHash_}; }
+HandshakeSetup Transport::handshakeSetup() const { return {peers_.key, self_, modelHash_, gatewayDigest_}; }
 
 // Accepts for ever; a failed accept (out of file descriptors under a flood
 // of connections, say) is reported and retried, so the node stays reachable.

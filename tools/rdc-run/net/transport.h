@@ -13,6 +13,7 @@
 
 #include <kj/async-io.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,6 +53,9 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string self, uint64_t modelHash, TransportEvents& events);
   ~Transport();
 
+  /// Before start(): the digest of the gateways between this node and a
+  /// peer (HandshakeSetup::gateways).
+  void setGatewayDigest(std::function<uint64_t(const std::string& peer)> digest) { gatewayDigest_ = std::move(digest); }
   /// Listens on this node's address and starts dialling; false, with `why`,
   /// if the address cannot be listened on.
   bool start(kj::WaitScope& waitScope, std::string* why);
@@ -59,6 +63,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   /// peer's index, and back.
   std::optional<size_t> peerIndex(const std::string& domain) const;
   const std::string& peerDomain(size_t peer) const;
+  size_t peers() const { return others_.size(); }
   /// Queues a delivery for a peer; flush() writes it.
   void send(size_t peer, Delivery delivery);
   /// Writes what is queued to every peer that has no frame in flight (the
@@ -127,6 +132,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   const Peers& peers_;
   std::string self_;
   uint64_t modelHash_;
+  std::function<uint64_t(const std::string&)> gatewayDigest_;
   TransportEvents& events_;
   std::vector<std::unique_ptr<Peer>> others_;
   kj::Own<kj::ConnectionReceiver> listener_;

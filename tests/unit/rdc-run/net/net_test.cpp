@@ -318,6 +318,27 @@ TEST(Handshake, AnotherModelIsRefusedOnlyOnceThePeerIsAuthenticated) {
   EXPECT_EQ(l3.why(), "runs a different model or parameters");
 }
 
+// Deliveries name gateways by index: two ends that cut the model into
+// other gateways (the same model name and parameters, another text) would
+// misread each other, so a pair's hellos carry a digest of its gateways.
+TEST(Handshake, EndsThatNumberOtherGatewaysAreRefused) {
+  ASSERT_TRUE(initCrypto());
+  auto withGateways = [](const std::string& self, uint64_t digest) {
+    HandshakeSetup s = setup(self);
+    s.gateways = [digest](const std::string& peer) { return peer == "node[0]" || peer == "node[1]" ? digest : 0; };
+    return s;
+  };
+  Handshake same = dialer(withGateways("node[0]", 5));
+  Handshake sameListener = listener(withGateways("node[1]", 5));
+  complete(same, sameListener);
+  EXPECT_TRUE(same.done() && sameListener.done());
+  Handshake d = dialer(withGateways("node[0]", 5));
+  Handshake l = listener(withGateways("node[1]", 6));
+  d.receive(onWire(l.receive(onWire(d.opening()))));
+  EXPECT_TRUE(d.failed());
+  EXPECT_EQ(d.why(), "runs a different model or parameters");
+}
+
 TEST(Net, HostileMessagesAreRejectedWithAReason) {
   std::string why;
   EXPECT_FALSE(decodeMessage("", &why));
