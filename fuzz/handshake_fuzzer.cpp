@@ -83,7 +83,7 @@ std::string messageOf(uint8_t control, const std::string& bytes) {
       break;
     default:
       f.kind = Frame::Kind::Batch;
-      f.batch = {{bytes, "1"}};
+      f.batch = {{static_cast<uint32_t>(bytes.size()), 0, rdc::Value::integer(1)}};
   }
   return encodeMessage(f);
 }

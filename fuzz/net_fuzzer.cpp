@@ -26,9 +26,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string why;
     auto frame = rdc::net::decodeMessage(message, &why);
     if (frame) {
+      // A batch holds no more deliveries than its message has room for, and
+      // every value prints (a node quotes a bad one in its diagnostics).
+      if (frame->batch.size() > message.size() / rdc::net::kDeliveryBytes) __builtin_trap();
       for (const auto& d : frame->batch) {
-        if (d.gateway.size() > rdc::net::kMaxGatewayBytes || d.value.size() > rdc::net::kMaxValueBytes)
+        if (d.value.kind == rdc::Value::Kind::Bytes && d.value.bytes().size() > rdc::net::kMaxValueBytes)
           __builtin_trap();
+        (void)d.value.str();
       }
     } else if (why.empty()) {
       __builtin_trap();  // a refusal must say why

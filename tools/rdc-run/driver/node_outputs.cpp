@@ -18,7 +18,6 @@ void NodeOutputsWriter::retired(const RetiredIteration& it) {
     if (x.isGateway()) continue;
     std::fprintf(file_, "input %s %s\n", iterationName(x.name, it.k).c_str(), it.inputs[i].str().c_str());
   }
-  std::fflush(file_);  // a node may be killed at any moment: what it retired is on record
   if (next_) next_->retired(it);
 }
 

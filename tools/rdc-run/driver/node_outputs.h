@@ -33,6 +33,10 @@ class NodeOutputsWriter final : public IterationSink {
       : graph_(graph), file_(file), next_(next) {}
 
   void retired(const RetiredIteration& iteration) override;
+  /// Writes out what is buffered: a node calls it whenever it has done
+  /// all it can for now (before it waits), so that a node killed while it
+  /// waits has every retired iteration on record, at one write a turn.
+  void flush() { std::fflush(file_); }
   /// `end`, then the available outputs outside the box; flushes.
   void finish(const RunResult& result);
 

@@ -68,6 +68,7 @@ int Runner::node(uint64_t seed) {
     return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
   }
   setup.epoch = options_.epoch;
+  if (outputs) setup.settled = [&outputs]() { outputs->flush(); };
   if (options_.readyFd >= 0) {
     // It must be the cluster's pipe, not one of this process's own (which
     // the event loop would lose when the node closes it).

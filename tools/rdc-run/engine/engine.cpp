@@ -1,8 +1,11 @@
 #include "tools/rdc-run/engine/engine.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <new>
 
 #include "ir/components/semantics.h"
 #include "ir/io/trace.h"
@@ -195,10 +198,13 @@ struct Workspace {
     }
   }
 
-  // A slot made or reused for a new iteration.
-  uint32_t takeSlot() {
-    if (freeIterationSlots.empty())
+  // A slot made or reused for a new iteration; `most`: the most slots a
+  // run may need (its live iterations).
+  uint32_t takeSlot(uint32_t most) {
+    if (freeIterationSlots.empty()) {
+      reserveSlots(most);
       addSlot(), freeIterationSlots.push_back(static_cast<uint32_t>(slotInUse.size() - 1));
+    }
     uint32_t s = freeIterationSlots.back();
     freeIterationSlots.pop_back();
     slotInUse[s] = 1;
@@ -249,6 +255,56 @@ struct Workspace {
   }
 
  private:
+  // Room for `most` slots (within kSlotReserveBytes), so that making slots
+  // never moves the ones made before: a node that falls behind its stream
+  // makes a slot for every iteration it has to begin, and moving every
+  // line's state each time the tables doubled took a tenth of its time.
+  // Pages reserved and never used by a slot are never touched. Reserving
+  // is only a saving: without the memory, the tables grow as they go.
+  void reserveSlots(uint32_t most) {
+    const IterationBlock& g = layout.general;
+    size_t perSlot = g.lines * (sizeof(LineState) + 2 * sizeof(uint32_t)) +
+                     g.instances * (sizeof(FlatInstance) + 3 * sizeof(uint32_t) + 2) +
+                     g.outputs * sizeof(RunResult::Output) + 64;
+    size_t slots = std::min<size_t>(most, kSlotReserveBytes / perSlot);
+    if (slots <= slotInUse.capacity()) return;
+    size_t more = slots - slotInUse.size();
+    try {
+      lines.reserve(lines.size() + more * g.lines);
+      lineSlot.reserve(lineSlot.size() + more * g.lines);
+      lineGeneral.reserve(lineGeneral.size() + more * g.lines);
+      for (auto* perInstance : {&instanceSlot, &instanceGeneral, &tallyOf})
+        perInstance->reserve(perInstance->size() + more * g.instances);
+      for (auto* perInstance : {&decidePending, &instanceTouched})
+        perInstance->reserve(perInstance->size() + more * g.instances);
+      slotInstances.reserve(slotInstances.size() + more * g.instances);
+      outputs.reserve(outputs.size() + more * g.outputs);
+      slotIteration.reserve(slots), slotPending.reserve(slots), slotOutputsLeft.reserve(slots);
+      slotInputs.reserve(slots), slotInUse.reserve(slots);
+    } catch (const std::bad_alloc&) {  // (a tight memory budget: grow as needed)
+      return;
+    }
+    preferHugePages(lines), preferHugePages(lineSlot), preferHugePages(lineGeneral);
+    preferHugePages(slotInstances), preferHugePages(outputs);
+  }
+
+  // Advice that a table's reserved pages be huge ones when first touched:
+  // a slot made while a node is behind is fresh memory, and on a virtual
+  // machine a page fault per 4 KiB took a tenth of such a node's time.
+  template <typename T>
+  static void preferHugePages(const std::vector<T>& table) {
+#ifdef MADV_HUGEPAGE
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    auto begin = reinterpret_cast<uintptr_t>(table.data());
+    uintptr_t from = (begin + kHuge - 1) & ~(kHuge - 1), to = (begin + table.capacity() * sizeof(T)) & ~(kHuge - 1);
+    if (to > from) ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // (advice: may be ignored)
+#else
+    (void)table;
+#endif
+  }
+
+  static constexpr size_t kSlotReserveBytes = size_t{64} << 20;
+
   void addSlot() {
     uint32_t slot = static_cast<uint32_t>(slotInUse.size());
     if (slot > 0) {  // slot 0 is the graph's own lines
@@ -258,11 +314,15 @@ struct Workspace {
       tallyOf.resize(tallyOf.size() + g.instances, kNone);
       instanceTouched.resize(instanceTouched.size() + g.instances, 0);
       outputs.resize(outputs.size() + g.outputs);
-      for (uint32_t j = 0; j < g.lines; ++j) lineSlot.push_back(slot), lineGeneral.push_back(g.line + j);
+      lineSlot.insert(lineSlot.end(), g.lines, slot);
+      for (uint32_t j = 0; j < g.lines; ++j) lineGeneral.push_back(g.line + j);
+      instanceSlot.insert(instanceSlot.end(), g.instances, slot);
+      auto general = graph.instances.begin() + g.instance;
+      slotInstances.insert(slotInstances.end(), general, general + g.instances);
       for (uint32_t j = 0; j < g.instances; ++j) {
-        instanceSlot.push_back(slot), instanceGeneral.push_back(g.instance + j);
-        slotInstances.push_back(graph.instances[g.instance + j]);
-        slotInstances.back().firstLine = layout.line(slot, slotInstances.back().firstLine);
+        instanceGeneral.push_back(g.instance + j);
+        FlatInstance& copy = slotInstances[slotInstances.size() - g.instances + j];
+        copy.firstLine = layout.line(slot, copy.firstLine);
       }
     }
     slotIteration.push_back(0);
@@ -731,7 +791,7 @@ class Run final : public FireContext {
       stopped_ = true;
       return false;
     }
-    uint32_t slot = work_.takeSlot();
+    uint32_t slot = work_.takeSlot(config_.maxLiveIterations);
     work_.slotIteration[slot] = k;
     work_.slotOutputsLeft[slot] = layout_.general.outputs;
     live_.push_back(slot);

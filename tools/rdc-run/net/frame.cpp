@@ -45,14 +45,6 @@ Key keyedHash(const std::string& input, const Key& key) {
   return out;
 }
 
-// What a session frame's MAC covers: direction, sequence number, message.
-std::string sessionBytes(std::string_view message, uint8_t direction, uint64_t sequence) {
-  std::string bytes(1, static_cast<char>(direction));
-  for (int i = 0; i < 8; ++i) bytes += static_cast<char>((sequence >> (8 * i)) & 0xFF);
-  bytes.append(message);
-  return bytes;
-}
-
 std::string mac(std::string_view bytes, const Key& key) {
   std::string out(kMacBytes, '\0');
   crypto_auth(reinterpret_cast<unsigned char*>(out.data()), reinterpret_cast<const unsigned char*>(bytes.data()),
@@ -69,17 +61,75 @@ bool fail(std::string* why, std::string message) {
   return false;
 }
 
+// A value in binary, from a Value or a Delivery's inline union (the
+// same cases under either reader): its form only (the gateway's type is
+// the node's to check). Nesting is bounded by the reader's nesting limit.
+template <typename Reader>
+bool readValue(Reader r, Value& out, std::string* why) {
+  using Schema = typename Reader::Reads;
+  switch (r.which()) {
+    case Schema::UNIT:
+      out = Value::unit();
+      return true;
+    case Schema::BOOL:
+      out = Value::boolean(r.getBool());
+      return true;
+    case Schema::INT:
+      out = Value::integer(r.getInt());
+      return true;
+    case Schema::DURATION:
+      out = Value::duration(r.getDuration());
+      return true;
+    case Schema::BYTES: {
+      auto bytes = r.getBytes();
+      if (bytes.size() > kMaxValueBytes) return fail(why, "a value longer than 65536 bytes");
+      out = Value::ofBytes(std::string(bytes.asChars().begin(), bytes.size()));
+      return true;
+    }
+    case Schema::NIL:
+      out = Value::nil();
+      return true;
+    case Schema::TUPLE: {
+      auto list = r.getTuple();
+      std::vector<Value> items(list.size());
+      for (uint32_t i = 0; i < list.size(); ++i) {
+        if (!readValue(list[i], items[i], why)) return false;
+      }
+      out = Value::tuple(std::move(items));
+      return true;
+    }
+  }
+  return fail(why, "a value of an unknown kind");
+}
+
+template <typename Builder>
+void writeValue(Builder b, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Unit:
+      return b.setUnit();
+    case Value::Kind::Bool:
+      return b.setBool(v.i != 0);
+    case Value::Kind::Int:
+      return b.setInt(v.i);
+    case Value::Kind::Duration:
+      return b.setDuration(v.i);
+    case Value::Kind::Bytes:
+      return b.setBytes(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes().data()), v.bytes().size()));
+    case Value::Kind::Nil:
+      return b.setNil();
+    case Value::Kind::Tuple: {
+      auto list = b.initTuple(static_cast<unsigned>(v.items().size()));
+      for (unsigned i = 0; i < list.size(); ++i) writeValue(list[i], v.items()[i]);
+      return;
+    }
+  }
+}
+
 bool readDelivery(schema::Delivery::Reader d, Delivery& out, std::string* why) {
-  if (!d.hasGateway() || !d.hasValue()) return fail(why, "a delivery without a gateway or a value");
-  auto gateway = d.getGateway();
-  auto value = d.getValue();
-  if (gateway.size() > kMaxGatewayBytes) return fail(why, "a gateway name longer than 4096 bytes");
-  if (value.size() > kMaxValueBytes) return fail(why, "a value longer than 65536 bytes");
-  out.gateway.assign(gateway.begin(), gateway.end());
-  out.value.assign(value.begin(), value.end());
+  out.gateway = d.getGateway();
   out.iteration = d.getIteration();
   if (out.iteration > static_cast<uint64_t>(INT64_MAX)) return fail(why, "an iteration past the largest Int");
-  return true;
+  return readValue(d.getValue(), out.value, why);
 }
 
 bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out, std::string* why) {
@@ -102,11 +152,12 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
     }
     case schema::NetFrame::BATCH: {
       auto batch = frame.getBatch();
-      // Each real delivery takes at least two pointer words of the message;
-      // a longer list is made of empty elements (an amplification attempt).
+      // Each delivery takes kDeliveryBytes of the message; a longer list is
+      // made of smaller elements (an amplification attempt).
       if (batch.size() > maxDeliveries) return fail(why, "a batch longer than its message can hold");
       out.kind = Frame::Kind::Batch;
       out.first = frame.getFirst();
+      out.ack = frame.getAck();
       if (out.first > UINT64_MAX - batch.size()) return fail(why, "a batch numbered past the largest number");
       out.batch.resize(batch.size());
       for (uint32_t i = 0; i < batch.size(); ++i) {
@@ -116,13 +167,10 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
     }
     case schema::NetFrame::BYE:
       out.kind = Frame::Kind::Bye;
+      out.ack = frame.getAck();
       return true;
     case schema::NetFrame::PROOF:
       out.kind = Frame::Kind::Proof;
-      return true;
-    case schema::NetFrame::ACK:
-      out.kind = Frame::Kind::Ack;
-      out.ack = frame.getAck();
       return true;
   }
   return fail(why, "an unknown kind of frame");
@@ -138,7 +186,50 @@ std::array<uint8_t, kNonceBytes> freshNonce() {
   return nonce;
 }
 
+namespace {
+
+std::string flat(capnp::MessageBuilder& builder) {
+  kj::Array<capnp::word> words = capnp::messageToFlatArray(builder);
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+}  // namespace
+
+namespace {
+
+// The words of a value outside its struct: a Bytes value's bytes, a
+// Tuple's list (its tag, then a struct of a data word and a pointer per item).
+size_t outsideWords(const Value& v) {
+  if (v.kind == Value::Kind::Bytes) return (v.bytes().size() + 7) / 8;
+  if (v.kind != Value::Kind::Tuple) return 0;
+  size_t words = 1;
+  for (const Value& item : v.items()) words += 2 + outsideWords(item);
+  return words;
+}
+
+}  // namespace
+
+size_t wireBytes(const Delivery& delivery) { return kDeliveryBytes + 8 * outsideWords(delivery.value); }
+
+std::string encodeBatch(uint64_t first, uint64_t ack, std::span<const Delivery> deliveries) {
+  // One segment for a batch of scalars: the frame's words and the list's.
+  capnp::MallocMessageBuilder builder(static_cast<unsigned>(8 + deliveries.size() * kDeliveryBytes / 8));
+  auto root = builder.initRoot<schema::NetFrame>();
+  root.setFirst(first);
+  root.setAck(ack);
+  auto list = root.initBatch(static_cast<unsigned>(deliveries.size()));
+  for (unsigned i = 0; i < list.size(); ++i) {
+    const Delivery& d = deliveries[i];
+    list[i].setGateway(d.gateway);
+    list[i].setIteration(d.iteration);
+    writeValue(list[i].initValue(), d.value);
+  }
+  return flat(builder);
+}
+
 std::string encodeMessage(const Frame& frame) {
+  if (frame.kind == Frame::Kind::Batch) return encodeBatch(frame.first, frame.ack, frame.batch);
   capnp::MallocMessageBuilder builder;
   auto root = builder.initRoot<schema::NetFrame>();
   switch (frame.kind) {
@@ -151,29 +242,17 @@ std::string encodeMessage(const Frame& frame) {
       h.setNonce(kj::arrayPtr(frame.hello.nonce.data(), frame.hello.nonce.size()));
       break;
     }
-    case Frame::Kind::Batch: {
-      root.setFirst(frame.first);
-      auto list = root.initBatch(static_cast<unsigned>(frame.batch.size()));
-      for (size_t i = 0; i < frame.batch.size(); ++i) {
-        list[i].setGateway(frame.batch[i].gateway);
-        list[i].setValue(frame.batch[i].value);
-        list[i].setIteration(frame.batch[i].iteration);
-      }
+    case Frame::Kind::Batch:
       break;
-    }
     case Frame::Kind::Bye:
       root.setBye();
+      root.setAck(frame.ack);
       break;
     case Frame::Kind::Proof:
       root.setProof();
       break;
-    case Frame::Kind::Ack:
-      root.setAck(frame.ack);
-      break;
   }
-  kj::Array<capnp::word> words = capnp::messageToFlatArray(builder);
-  auto bytes = words.asBytes();
-  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+  return flat(builder);
 }
 
 std::optional<Frame> decodeMessage(std::string_view message, std::string* why) {
@@ -194,7 +273,7 @@ std::optional<Frame> decodeMessage(std::string_view message, std::string* why) {
   std::string reason;
   KJ_IF_MAYBE (e, kj::runCatchingExceptions([&]() {
                  capnp::FlatArrayMessageReader reader(words, options);
-                 ok = readFrame(reader.getRoot<schema::NetFrame>(), message.size() / 16, frame, &reason);
+                 ok = readFrame(reader.getRoot<schema::NetFrame>(), message.size() / kDeliveryBytes, frame, &reason);
                })) {
     *why = "a malformed message: " + libraryReason(e->getDescription().cStr());
     return std::nullopt;
@@ -224,17 +303,52 @@ std::string helloFrame(const std::string& message, const Key& pairKey, std::stri
   return withLength(message) + mac(helloBytes(message, answering), pairKey);
 }
 
+SessionAuth::SessionAuth(const Key& sessionKey) {
+  static_assert(crypto_auth_BYTES == kMacBytes && crypto_auth_KEYBYTES == sizeof(Key));
+  crypto_auth_hmacsha512256_init(&keyed_, sessionKey.data(), sessionKey.size());
+}
+
+// Streamed from the keyed state: the message is not copied, and the key's
+// two hash blocks are not hashed again (the same as crypto_auth over the
+// three concatenated).
+std::array<uint8_t, kMacBytes> SessionAuth::mac(std::string_view message, uint8_t direction, uint64_t sequence) const {
+  uint8_t head[9] = {direction};
+  for (int i = 0; i < 8; ++i) head[1 + i] = static_cast<uint8_t>((sequence >> (8 * i)) & 0xFF);
+  crypto_auth_hmacsha512256_state state = keyed_;
+  crypto_auth_hmacsha512256_update(&state, head, sizeof head);
+  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  std::array<uint8_t, kMacBytes> out;
+  crypto_auth_hmacsha512256_final(&state, out.data());
+  return out;
+}
+
+std::string sessionFrame(const std::string& message, const SessionAuth& session, uint8_t direction, uint64_t sequence) {
+  std::string frame;
+  frame.reserve(kLengthBytes + message.size() + kMacBytes);
+  uint32_t n = static_cast<uint32_t>(message.size());
+  for (size_t i = 0; i < kLengthBytes; ++i) frame += static_cast<char>((n >> (8 * i)) & 0xFF);
+  frame += message;
+  auto tag = session.mac(message, direction, sequence);
+  frame.append(reinterpret_cast<const char*>(tag.data()), tag.size());
+  return frame;
+}
+
 std::string sessionFrame(const std::string& message, const Key& sessionKey, uint8_t direction, uint64_t sequence) {
-  return withLength(message) + mac(sessionBytes(message, direction, sequence), sessionKey);
+  return sessionFrame(message, SessionAuth(sessionKey), direction, sequence);
 }
 
 bool helloAuthentic(std::string_view message, const uint8_t* tag, const Key& pairKey, std::string_view answering) {
   return verify(helloBytes(message, answering), tag, pairKey);
 }
 
+bool sessionAuthentic(std::string_view message, const uint8_t* tag, const SessionAuth& session, uint8_t direction,
+                      uint64_t sequence) {
+  return crypto_verify_32(tag, session.mac(message, direction, sequence).data()) == 0;
+}
+
 bool sessionAuthentic(std::string_view message, const uint8_t* tag, const Key& sessionKey, uint8_t direction,
                       uint64_t sequence) {
-  return verify(sessionBytes(message, direction, sequence), tag, sessionKey);
+  return sessionAuthentic(message, tag, SessionAuth(sessionKey), direction, sequence);
 }
 
 Key sessionKey(const Key& pairKey, std::string_view dialerHello, std::string_view listenerHello) {

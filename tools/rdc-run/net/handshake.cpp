@@ -49,8 +49,14 @@ std::string Handshake::receive(const RawFrame& frame) {
 std::string Handshake::hello() const {
   Frame f;
   f.kind = Frame::Kind::Hello;
-  f.hello = {setup_.self, setup_.modelHash, nonce_};
+  f.hello = {setup_.self, pairModel(), nonce_};
   return encodeMessage(f);
+}
+
+uint64_t Handshake::pairModel() const {
+  if (!setup_.gateways) return setup_.modelHash;
+  uint64_t gateways = setup_.gateways(peer_.empty() ? claimed_ : peer_);
+  return setup_.modelHash ^ (gateways * 0x9E3779B97F4A7C15ull);
 }
 
 std::string Handshake::refuse(std::string why) {
@@ -93,7 +99,7 @@ std::string Handshake::acceptAnswer(const RawFrame& frame) {
     return refuse("its answer is not signed with the cluster key for this handshake (forged or replayed)");
   }
   peerAuthenticated_ = true;
-  if (decoded->hello.modelHash != setup_.modelHash) return refuse("runs a different model or parameters");
+  if (decoded->hello.modelHash != pairModel()) return refuse("runs a different model or parameters");
   session_ = sessionKey(pair_, dialerHello_, frame.message);
   state_ = State::Done;
   Frame proof;
@@ -115,7 +121,7 @@ void Handshake::checkProof(const RawFrame& frame) {
     refuse(why);
   } else if (decoded->kind != Frame::Kind::Proof) {
     refuse("sent no proof of its key");
-  } else if (theirModel_ != setup_.modelHash) {
+  } else if (theirModel_ != pairModel()) {
     refuse("runs a different model or parameters");
   } else {
     state_ = State::Done;

@@ -33,6 +33,11 @@ struct HandshakeSetup {
   Key clusterKey{};
   std::string self;        ///< this node's domain
   uint64_t modelHash = 0;  ///< must be the same on both sides
+  /// A digest of the gateways between this node and a peer, both ways (the
+  /// same at both ends of a pair), mixed into the model hash of the pair's
+  /// hellos: deliveries name gateways by index, so two ends must number
+  /// the same gateways. Empty: none.
+  std::function<uint64_t(const std::string& peer)> gateways;
 };
 
 class Handshake {
@@ -74,6 +79,7 @@ class Handshake {
   void checkProof(const RawFrame& frame);           // listener, step 3
   std::string refuse(std::string why);
   std::string hello() const;
+  uint64_t pairModel() const;  // the model hash this pair's hellos carry
 
   HandshakeSetup setup_;
   State state_;

@@ -11,18 +11,19 @@ using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("rdc::schema");
 
 const netMagic :UInt64 = 0x5244434E45543031;  # "RDCNET01"
-const netVersion :UInt32 = 3;
+const netVersion :UInt32 = 4;
 
 struct NetFrame {
   union {
     hello @0 :Hello;
-    batch @1 :List(Delivery);
+    batch @1 :List(Delivery);  # may be empty: a frame that only acknowledges
     bye @2 :Void;      # the sender is done and will send nothing more
     proof @3 :Void;    # the dialer's first session frame: it holds the session key
-    ack @4 :UInt64;    # the receiver has every delivery numbered below this: the sender forgets them
   }
-  first @5 :UInt64;    # a batch: the number of its first delivery (a sender numbers its deliveries
+  first @4 :UInt64;    # a batch: the number of its first delivery (a sender numbers its deliveries
                        # to a peer 0, 1, ... over every connection; a resend repeats numbers)
+  ack @5 :UInt64;      # every session frame: the sender has every delivery numbered below this
+                       # (the receiver forgets them); no more than it had in earlier frames is news
 }
 
 struct Hello {
@@ -33,8 +34,30 @@ struct Hello {
   nonce @4 :Data;      # fresh random bytes: every connection has its own session key
 }
 
+# One value crossing a cut Link, in binary: a gateway is named by its index,
+# the value by its kind and payload (no text on the path from socket to engine).
 struct Delivery {
-  gateway @0 :Text;    # net:<the cut Link's path>
-  value @1 :Text;      # the value, in the expression language's literal syntax
-  iteration @2 :UInt64;  # of the unbounded `for` (its general iteration names the gateway); 0 outside it
+  gateway @0 :UInt32;    # the gateways from the sender to the receiver, in order of name, counted from 0
+  iteration @1 :UInt64;  # of the unbounded `for` (its general iteration names the gateway); 0 outside it
+  value :union {         # as Value, inline: a scalar delivery is one struct of four words
+    unit @2 :Void;
+    bool @3 :Bool;
+    int @4 :Int64;
+    duration @5 :Int64;  # nanoseconds
+    bytes @6 :Data;
+    nil @7 :Void;
+    tuple @8 :List(Value);
+  }
+}
+
+struct Value {
+  union {
+    unit @0 :Void;
+    bool @1 :Bool;
+    int @2 :Int64;
+    duration @3 :Int64;
+    bytes @4 :Data;
+    nil @5 :Void;
+    tuple @6 :List(Value);
+  }
 }

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <optional>
 
@@ -11,6 +12,7 @@
 #include <kj/timer.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "ir/io/trace_io.h"
@@ -67,14 +69,7 @@ std::optional<int64_t> readyForEpoch(int readyFd, int epochFd, std::string* why)
 class Node final : public run::EventSink, public TransportEvents {
  public:
   Node(const NodeSetup& setup, NodeOutcome& outcome)
-      : setup_(setup), graph_(setup.simulator->graph()), outcome_(outcome) {
-    for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
-      if (graph_.outputs[o].isGateway()) gatewayOut_[graph_.outputs[o].line] = o;
-    }
-    for (uint32_t i = 0; i < graph_.inputs.size(); ++i) {
-      if (graph_.inputs[i].isGateway()) gatewayIn_[graph_.inputs[i].name] = i;
-    }
-  }
+      : setup_(setup), graph_(setup.simulator->graph()), outcome_(outcome) {}
 
   ~Node() noexcept override {}
 
@@ -82,6 +77,7 @@ class Node final : public run::EventSink, public TransportEvents {
     transport_ = &transport;
     execution_ = &execution;
     now_ = std::move(now);
+    numberGateways();
   }
 
   // ---- EventSink: the run's events ----
@@ -90,10 +86,9 @@ class Node final : public run::EventSink, public TransportEvents {
     if (!e.output) return;
     IterationLine at{-1, e.line};
     if (graph_.unbounded) at = iterationLine(*graph_.unbounded, static_cast<uint32_t>(graph_.lines.size()), e.line);
-    auto it = gatewayOut_.find(at.line);
-    if (it == gatewayOut_.end()) return;
-    const Extrinsic& x = graph_.outputs[it->second];
-    transport_->send(x.peer, {x.name, e.value->str(), at.k > 0 ? static_cast<uint64_t>(at.k) : 0});
+    if (at.line >= routes_.size() || routes_[at.line].peer == kNoPeer) return;
+    const Route& to = routes_[at.line];
+    transport_->send(to.peer, {to.gateway, at.k > 0 ? static_cast<uint64_t>(at.k) : 0, *e.value});
   }
 
   void iterationBegins(int64_t k, uint64_t firstLine) override {
@@ -101,37 +96,46 @@ class Node final : public run::EventSink, public TransportEvents {
   }
 
   // ---- TransportEvents ----
-  void received(const std::string& peer, const Delivery& d) override {
-    auto it = gatewayIn_.find(d.gateway);
-    if (it == gatewayIn_.end() || graph_.inputs[it->second].peer != peer) {
-      hostile(peer, "sent " + d.gateway + ", which " + setup_.self + " does not receive from it");
-      return;
+  // What one frame brought, fed to the engine at one instant.
+  void received(size_t peer, std::span<Delivery> deliveries) override {
+    const std::string& from = transport_->peerDomain(peer);
+    const std::vector<uint32_t>& inputs = inputsFrom_[peer];
+    int64_t t = now_();
+    for (Delivery& d : deliveries) {
+      if (d.gateway >= inputs.size()) {
+        hostile(from, "sent gateway #" + std::to_string(d.gateway) + ", but " + setup_.self + " receives only " +
+                          std::to_string(inputs.size()) + " from it");
+        continue;
+      }
+      deliver(from, inputs[d.gateway], d, t);
     }
-    uint32_t input = it->second;
-    ExprError error;
-    auto value = parseValue(d.value, &error);
-    TypeId type = graph_.lines[graph_.inputs[input].line].type;
-    if (!value || !valueFits(*value, type, graph_.types)) {
-      hostile(peer, "sent '" + d.value.substr(0, 80) + "' for " + d.gateway + ", not a " + graph_.types.name(type));
+  }
+
+  void deliver(const std::string& peer, uint32_t input, Delivery& d, int64_t t) {
+    const Extrinsic& gateway = graph_.inputs[input];
+    TypeId type = graph_.lines[gateway.line].type;
+    if (!valueFits(d.value, type, graph_.types)) {
+      hostile(peer,
+              "sent '" + d.value.str().substr(0, 80) + "' for " + gateway.name + ", not a " + graph_.types.name(type));
       return;
     }
     bool perIteration = graph_.unbounded && graph_.unbounded->general().hasInputs(input);
     if (!perIteration) {  // (an iteration's are too many to keep: the run ignores a second value)
-      auto [seen, fresh] = delivered_.emplace(input, *value);
+      auto [seen, fresh] = delivered_.emplace(input, d.value);
       if (!fresh) {
-        if (!(seen->second == *value)) hostile(peer, "sent two values for " + d.gateway);
+        if (!(seen->second == d.value)) hostile(peer, "sent two values for " + gateway.name);
         return;  // a resend after a reconnection
       }
     }
-    switch (execution_->deliver(input, static_cast<int64_t>(d.iteration), std::move(*value), now_())) {
+    switch (execution_->deliver(input, static_cast<int64_t>(d.iteration), std::move(d.value), t)) {
       case run::Delivered::Yes:
       case run::Delivered::Late:
         return;
       case run::Delivered::NoSuchIteration:
-        return hostile(peer, "sent " + d.gateway + " for iteration " + std::to_string(d.iteration) +
+        return hostile(peer, "sent " + gateway.name + " for iteration " + std::to_string(d.iteration) +
                                  ", which it does not have (or is past --iterations)");
       case run::Delivered::TooFarAhead:
-        return hostile(peer, "sent " + d.gateway + " for iteration " + std::to_string(d.iteration) +
+        return hostile(peer, "sent " + gateway.name + " for iteration " + std::to_string(d.iteration) +
                                  ", more than --max-live iterations ahead of this node");
       case run::Delivered::AtLimit:
         ++outcome_.refusedBehind;  // an honest peer may be this far ahead: counted, not blamed
@@ -152,9 +156,13 @@ class Node final : public run::EventSink, public TransportEvents {
   }
 
   void wake() override {
+    ++wakes_;
     if (waiting_) waiting_->fulfill();
     waiting_ = nullptr;
   }
+
+  /// How many times something happened (wake()) so far.
+  uint64_t wakes() const { return wakes_; }
 
   kj::Promise<void> woken() {
     auto paf = kj::newPromiseAndFulfiller<void>();
@@ -166,14 +174,64 @@ class Node final : public run::EventSink, public TransportEvents {
   const NodeSetup& setup_;
   const Graph& graph_;
   NodeOutcome& outcome_;
-  std::map<uint32_t, uint32_t> gatewayOut_;    // output line -> extrinsic output
-  std::map<std::string, uint32_t> gatewayIn_;  // gateway name -> extrinsic input
+  // The wire names a gateway by its index among those from the sender to
+  // the receiver, in order of name: both ends number them alike from their
+  // own projections of one model.
+  void numberGateways() {
+    size_t peers = transport_->peers();
+    std::vector<std::map<std::string, uint32_t>> out(peers), in(peers);
+    for (uint32_t o = 0; o < graph_.outputs.size(); ++o) {
+      const Extrinsic& x = graph_.outputs[o];
+      if (auto peer = x.isGateway() ? transport_->peerIndex(x.peer) : std::nullopt) out[*peer].emplace(x.name, x.line);
+    }
+    for (uint32_t i = 0; i < graph_.inputs.size(); ++i) {
+      const Extrinsic& x = graph_.inputs[i];
+      if (auto peer = x.isGateway() ? transport_->peerIndex(x.peer) : std::nullopt) in[*peer].emplace(x.name, i);
+    }
+    routes_.assign(graph_.lines.size(), Route{});
+    inputsFrom_.assign(peers, {});
+    std::vector<uint64_t> digests(peers);
+    for (size_t peer = 0; peer < peers; ++peer) {
+      uint32_t index = 0;
+      for (const auto& [name, line] : out[peer]) routes_[line] = {static_cast<uint32_t>(peer), index++};
+      for (const auto& [name, input] : in[peer]) inputsFrom_[peer].push_back(input);
+      // Both ends of the pair list the same names in the same order: the
+      // earlier domain's gateways to the later one first.
+      bool first = setup_.self < transport_->peerDomain(peer);
+      std::string names;
+      for (const auto* side : first ? std::array{&out[peer], &in[peer]} : std::array{&in[peer], &out[peer]}) {
+        for (const auto& named : *side) names += named.first + "\n";
+        names += "\n";
+      }
+      digests[peer] = fnv1a(names);
+    }
+    transport_->setGatewayDigest([this, digests](const std::string& domain) {
+      auto peer = transport_->peerIndex(domain);
+      return peer ? digests[*peer] : 0;
+    });
+  }
+
+  static constexpr uint32_t kNoPeer = UINT32_MAX;
+  struct Route {
+    uint32_t peer = kNoPeer, gateway = 0;
+  };
+  std::vector<Route> routes_;                      // by output line: the peer and the gateway's index
+  std::vector<std::vector<uint32_t>> inputsFrom_;  // by peer, by the gateway's index: the extrinsic input
   std::map<uint32_t, Value> delivered_;
   Transport* transport_ = nullptr;
   run::Execution* execution_ = nullptr;
   std::function<int64_t()> now_;
   kj::Own<kj::PromiseFulfiller<void>> waiting_;
+  uint64_t wakes_ = 0;
 };
+
+// Sleeps outside the event loop (what arrives meanwhile waits in the
+// sockets).
+void sleepFor(int64_t nanos) {
+  timespec ts{static_cast<time_t>(nanos / 1'000'000'000), static_cast<long>(nanos % 1'000'000'000)};
+  while (::clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR) {
+  }
+}
 
 }  // namespace
 
@@ -228,9 +286,11 @@ NodeOutcome runNode(const NodeSetup& setup) {
   }
   const Graph& graph = setup.simulator->graph();
   bool finishing = false;
+  int64_t lastTurn = INT64_MIN / 2;  // when the last turn began
   for (;;) {
     int64_t t = now();
     execution.advanceTo(t);
+    transport.flush();
     if (!finishing) {
       // Done: every output outside the unbounded box, and every iteration
       // it may make (--iterations; without it a stream runs until `until`).
@@ -242,11 +302,32 @@ NodeOutcome runNode(const NodeSetup& setup) {
         finishing = true;
       }
     }
-    if ((finishing && transport.flushed() && transport.peersDone()) || t >= config.until) break;
-    // At most a minute at a time: a far `until` must not overflow the clock.
-    int64_t wake = std::min({execution.nextTime().value_or(INT64_MAX), config.until, t + 60'000'000'000});
-    auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
-    timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
+    if ((finishing && transport.done()) || t >= config.until) break;
+    if (setup.settled) setup.settled();
+    // At most a minute at a time (a far `until` must not overflow the
+    // clock); once finishing, a tenth of a second (a peer that lost its
+    // connection stops being waited for while nothing happens).
+    int64_t most = finishing ? 100'000'000 : 60'000'000'000;
+    int64_t wake = std::min({execution.nextTime().value_or(INT64_MAX), config.until, t + most});
+    // A busy node (this turn began within kTurn of the last one) begins
+    // its next turn no sooner than kTurn after this one: what arrives
+    // meanwhile waits in the sockets (the node sleeps outside its event
+    // loop) and is then taken in all at once, one read per peer, so that
+    // the engine advances and each peer is written once for many
+    // deliveries. A node that is not busy takes in what comes at once.
+    uint64_t wakes = node.wakes();
+    bool busy = t - lastTurn < kTurn;
+    lastTurn = t;
+    if (int64_t linger = std::min(t + kTurn, wake) - now(); busy && linger > 0) sleepFor(linger);
+    // Everything that is ready (every frame already read, every socket
+    // with something to read): one turn advances the engine once and
+    // writes each peer one frame with all that is ready.
+    io.waitScope.poll();
+    if (node.wakes() == wakes && now() < wake) {
+      auto timeout = timer.atTime(origin + wake * kj::NANOSECONDS);
+      timeout.exclusiveJoin(node.woken()).wait(io.waitScope);
+      io.waitScope.poll();
+    }
   }
   execution.finish();
   outcome.result = execution.result();

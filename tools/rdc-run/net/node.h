@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct NodeSetup {
   /// epoch (a decimal line) from `epochFd`, so that a run's time counts from
   /// the moment every node is ready.
   int readyFd = -1, epochFd = -1;
+  /// Called whenever the node has done all it can for now, before it
+  /// waits (its outputs file is flushed here); may be empty.
+  std::function<void()> settled;
 };
 
 struct NodeOutcome {
@@ -61,6 +65,11 @@ constexpr int64_t kReadyWait = 3'000'000'000;
 /// Whether an epoch (CLOCK_REALTIME ns) is within a day of now: far from
 /// now, a node's clock arithmetic would overflow or its run never end.
 bool epochNearNow(int64_t epoch);
+
+/// The least time between the beginnings of two turns of a node's loop, in
+/// ns: under load, deliveries gather for this long and are taken in, run
+/// and answered together.
+constexpr int64_t kTurn = 100'000;
 
 /// The most strangers a node reports one by one (a flood is counted).
 constexpr size_t kMaxStrangerReports = 20;

@@ -4,7 +4,6 @@
 #include <netinet/tcp.h>
 
 #include <cstring>
-#include <deque>
 
 #include <kj/debug.h>
 #include <kj/timer.h>
@@ -14,12 +13,12 @@ namespace rdc::net {
 namespace {
 
 constexpr const char* kHostile = "rdc-hostile: ";
-constexpr size_t kBatchDeliveries = 1024;
+constexpr size_t kBatchDeliveries = 16384;
 // A receiver acknowledges after this many deliveries, so that a sender
 // keeps at most about this many (plus what is in flight) for a resend.
 constexpr uint64_t kAckEvery = 256;
 // How much more than a frame's missing bytes one read may take.
-constexpr size_t kReadAhead = 64 * 1024;
+constexpr size_t kReadAhead = 256 * 1024;
 constexpr size_t kBatchBytes = kMaxMessageBytes / 2;
 
 // Problems caused by the other end travel as exceptions with this prefix,
@@ -41,21 +40,27 @@ struct Transport::Connection {
   kj::Own<kj::AsyncIoStream> stream;
   std::string remote;                          // the address at the other end
   kj::Own<kj::PromiseFulfiller<void>> closer;  // fulfilled to cancel the read loop
-  Key session{};
+  SessionAuth session;
   uint8_t out = 0;  // our direction: 0 when we dialled
   uint64_t sent = 0, received = 0;
-  // What has been read and not yet taken as frames: inbox[inboxStart, end).
-  std::string inbox;
-  size_t inboxStart = 0, inboxFrame = 0;  // and the size of the whole frame at inboxStart, once buffered
+  // What has been read and not yet taken as frames: inbox[inboxStart,
+  // inboxEnd) of inboxCapacity bytes (never zero-filled: a read fills it).
+  std::unique_ptr<char[]> inbox;
+  size_t inboxCapacity = 0, inboxStart = 0, inboxEnd = 0;
+  size_t inboxFrame = 0;  // the size of the whole frame at inboxStart, once buffered
 };
 
 struct Transport::Peer {
+  size_t index = 0;  // in others_
   std::string domain, address;
   bool dial = false;  // we connect to it (it comes after us in the peers file)
   // What we send it, numbered 0, 1, ...: the log holds those from number
   // `acked` on (the peer has the ones before), `written` is the next to
   // write on the current connection (a new one starts again at `acked`).
-  std::deque<Delivery> log;
+  // The log is log[logFront..]: acknowledged ones are dropped from the
+  // front in bulk, so that a batch is one contiguous span.
+  std::vector<Delivery> log;
+  size_t logFront = 0;
   uint64_t acked = 0, written = 0;
   // What it sends us: the number of the next delivery we have not had, and
   // the last number we acknowledged.
@@ -64,6 +69,7 @@ struct Transport::Peer {
   bool gone = false;  // acknowledged nothing for kMaxUnacknowledged deliveries: sent nothing more
   bool everConnected = false;
   std::shared_ptr<Connection> conn;
+  kj::Maybe<kj::TimePoint> lostAt;  // when its connection was lost, while it has none
   kj::Duration backoff = 20 * kj::MILLISECONDS;
 };
 
@@ -77,6 +83,7 @@ Transport::Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string se
       continue;
     }
     auto peer = std::make_unique<Peer>();
+    peer->index = others_.size();
     peer->domain = domain;
     peer->address = address;
     peer->dial = after;
@@ -107,21 +114,49 @@ bool Transport::start(kj::WaitScope& waitScope, std::string* why) {
   return true;
 }
 
-void Transport::send(const std::string& peer, Delivery delivery) {
-  Peer* p = peerNamed(peer);
-  if (!p || p->gone) return;
-  if (p->log.size() >= kMaxUnacknowledged) {
+std::optional<size_t> Transport::peerIndex(const std::string& domain) const {
+  for (const auto& peer : others_) {
+    if (peer->domain == domain) return peer->index;
+  }
+  return std::nullopt;
+}
+
+const std::string& Transport::peerDomain(size_t peer) const { return others_[peer]->domain; }
+
+void Transport::send(size_t peer, Delivery delivery) {
+  Peer& p = *others_[peer];
+  if (p.gone) return;
+  if (unacknowledged(p) >= kMaxUnacknowledged) {
     // A peer that acknowledges nothing for this long is down (killed) or
     // will not read: keeping on would take this node's memory with it.
-    events_.gone(p->domain,
-                 std::to_string(p->log.size()) + " deliveries unacknowledged; treated as crashed from now on");
-    p->gone = true;
-    p->log.clear();
-    p->acked = p->written = 0;
+    events_.gone(p.domain,
+                 std::to_string(unacknowledged(p)) + " deliveries unacknowledged; treated as crashed from now on");
+    p.gone = true;
+    p.log.clear();
+    p.logFront = 0;
+    p.acked = p.written = 0;
     return;
   }
-  p->log.push_back(std::move(delivery));
-  pump(*p);
+  p.log.push_back(std::move(delivery));
+}
+
+void Transport::flush() {
+  for (auto& peer : others_) pump(*peer);
+}
+
+size_t Transport::unacknowledged(const Peer& peer) { return peer.log.size() - peer.logFront; }
+
+// The peer has every delivery numbered below `ack`: they are forgotten (an
+// older acknowledgement is no news).
+void Transport::acknowledged(Peer& peer, uint64_t ack) {
+  if (peer.gone || ack <= peer.acked) return;
+  if (ack > peer.acked + unacknowledged(peer)) throw hostileError("an acknowledgement of what was not sent");
+  peer.logFront += ack - peer.acked;
+  peer.acked = ack;
+  if (peer.logFront >= 4096 && peer.logFront * 2 >= peer.log.size()) {
+    peer.log.erase(peer.log.begin(), peer.log.begin() + static_cast<ptrdiff_t>(peer.logFront));
+    peer.logFront = 0;
+  }
 }
 
 void Transport::finish() {
@@ -129,10 +164,14 @@ void Transport::finish() {
   for (auto& peer : others_) pump(*peer);
 }
 
-bool Transport::flushed() const {
+bool Transport::done() const {
+  kj::TimePoint now = io_.getTimer().now();
   for (const auto& peer : others_) {
     if (peer->gone) continue;
-    if (!peer->byeWritten || peer->written < peer->acked + peer->log.size()) return false;
+    KJ_IF_MAYBE (lost, peer->lostAt) {
+      if (now - *lost >= kLostFor) continue;
+    }
+    if (!peer->saidBye || !peer->byeWritten || peer->written < peer->acked + unacknowledged(*peer)) return false;
   }
   return true;
 }
@@ -152,25 +191,16 @@ bool Transport::connectedToAll() const {
   return true;
 }
 
-bool Transport::peersDone() const {
-  for (const auto& peer : others_) {
-    if (!peer->saidBye) return false;
-  }
-  return true;
-}
-
 void Transport::taskFailed(kj::Exception&& exception) {
   events_.hostile(self_, std::string("transport: ") + exception.getDescription().cStr());
 }
 
 Transport::Peer* Transport::peerNamed(const std::string& domain) {
-  for (auto& peer : others_) {
-    if (peer->domain == domain) return peer.get();
-  }
-  return nullptr;
+  auto index = peerIndex(domain);
+  return index ? others_[*index].get() : nullptr;
 }
 
-HandshakeSetup Transport::handshakeSetup() const { return {peers_.key, self_, modelHash_}; }
+HandshakeSetup Transport::handshakeSetup() const { return {peers_.key, self_, modelHash_, gatewayDigest_}; }
 
 // Accepts for ever; a failed accept (out of file descriptors under a flood
 // of connections, say) is reported and retried, so the node stays reachable.
@@ -262,7 +292,7 @@ kj::Promise<bool> Transport::handshakeOut(Peer& peer, kj::Own<kj::AsyncIoStream>
                                   return write(conn, std::move(proof));
                                 })
                                 .then([this, &peer, conn, handshake]() {
-                                  conn->session = handshake->session();
+                                  conn->session = SessionAuth(handshake->session());
                                   conn->sent = Handshake::kProofFrames;
                                   connected(peer, conn);
                                 });
@@ -298,7 +328,7 @@ kj::Promise<void> Transport::handshakeIn(kj::Own<kj::AsyncIoStream> stream, std:
                                 .then([this, conn, handshake](RawFrame proof) {
                                   handshake->receive(proof);
                                   if (handshake->failed()) throw hostileError(handshake->why());
-                                  conn->session = handshake->session();
+                                  conn->session = SessionAuth(handshake->session());
                                   conn->received = Handshake::kProofFrames;
                                   connected(*peerNamed(handshake->claimed()), conn);
                                 });
@@ -324,6 +354,7 @@ void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
     (void)e;  // a stream that is no socket (a test's pipe) has no delay to turn off
   }
   peer.conn = conn;
+  peer.lostAt = nullptr;
   peer.everConnected = true;
   peer.written = peer.acked;
   peer.ackSent = 0;  // (acknowledge again on the new connection)
@@ -356,6 +387,7 @@ void Transport::close(Peer& peer) {
   std::shared_ptr<Connection> conn = std::move(peer.conn);
   peer.conn = nullptr;
   peer.writing = false;
+  if (conn) peer.lostAt = io_.getTimer().now();
   if (conn && conn->closer && conn->closer->isWaiting()) conn->closer->fulfill();
 }
 
@@ -373,21 +405,21 @@ kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> co
         throw hostileError("a second hello");
       case Frame::Kind::Proof:
         throw hostileError("a second proof");
-      case Frame::Kind::Batch:
+      case Frame::Kind::Batch: {
         // A resend after a reconnection repeats what we have; a gap would
         // lose deliveries.
         if (frame->first > peer.received) throw hostileError("a batch that skips deliveries");
-        for (uint64_t i = peer.received - frame->first; i < frame->batch.size(); ++i)
-          events_.received(peer.domain, frame->batch[i]);
-        peer.received = std::max(peer.received, frame->first + frame->batch.size());
-        pump(peer);  // the acknowledgement
+        acknowledged(peer, frame->ack);
+        uint64_t seen = peer.received - frame->first;
+        if (seen < frame->batch.size()) {
+          events_.received(peer.index, std::span<Delivery>(frame->batch).subspan(seen));
+          peer.received = frame->first + frame->batch.size();
+        }
+        pump(peer);  // an acknowledgement, if one is due
         break;
-      case Frame::Kind::Ack:
-        if (frame->ack > peer.acked + peer.log.size()) throw hostileError("an acknowledgement of what was not sent");
-        while (peer.acked < frame->ack) peer.log.pop_front(), ++peer.acked;
-        pump(peer);
-        break;
+      }
       case Frame::Kind::Bye:
+        acknowledged(peer, frame->ack);
         peer.saidBye = true;
         break;
     }
@@ -397,39 +429,39 @@ kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> co
 }
 
 // Writes the next frame when nothing is in flight (one frame per peer at a
-// time bounds what is buffered for a slow peer): an acknowledgement that is
-// due, else the next batch of what is queued, else the bye.
+// time bounds what is buffered for a slow peer): the next batch of what is
+// queued (all of it, up to the batch limits), else the bye, else an
+// acknowledgement that is due. Every frame acknowledges what has arrived.
 void Transport::pump(Peer& peer) {
   std::shared_ptr<Connection> conn = peer.conn;
   if (!conn || peer.writing) return;
-  Frame frame;
-  size_t count = 0;
-  uint64_t ack = 0;
   peer.written = std::max(peer.written, peer.acked);  // (the peer had these on an earlier connection)
-  uint64_t end = peer.acked + peer.log.size();
-  if (peer.received - peer.ackSent >= kAckEvery) {
-    frame.kind = Frame::Kind::Ack;
-    frame.ack = ack = peer.received;
-  } else if (peer.written < end) {
-    frame.kind = Frame::Kind::Batch;
-    frame.first = peer.written;
-    size_t bytes = 0;
-    while (peer.written + count < end && count < kBatchDeliveries && bytes < kBatchBytes) {
-      const Delivery& d = peer.log[peer.written - peer.acked + count++];
-      frame.batch.push_back(d);
-      bytes += d.gateway.size() + d.value.size() + 64;
-    }
+  uint64_t end = peer.acked + unacknowledged(peer);
+  uint64_t ack = peer.received;
+  size_t count = 0;
+  bool bye = false;
+  std::string message;
+  if (peer.written < end) {
+    size_t from = peer.logFront + static_cast<size_t>(peer.written - peer.acked), bytes = 0;
+    while (peer.written + count < end && count < kBatchDeliveries && bytes < kBatchBytes)
+      bytes += wireBytes(peer.log[from + count++]);
+    message = encodeBatch(peer.written, ack, std::span<const Delivery>(peer.log).subspan(from, count));
   } else if (finishing_ && !peer.byeWritten) {
+    Frame frame;
     frame.kind = Frame::Kind::Bye;
+    frame.ack = ack;
+    message = encodeMessage(frame);
+    bye = true;
+  } else if (peer.received - peer.ackSent >= kAckEvery) {
+    message = encodeBatch(peer.written, ack, {});
   } else {
     return;
   }
-  std::string bytes = sessionFrame(encodeMessage(frame), conn->session, conn->out, conn->sent++);
+  std::string bytes = sessionFrame(message, conn->session, conn->out, conn->sent++);
   ++stats_.frames;
   stats_.deliveries += count;
   stats_.bytes += bytes.size();
   peer.writing = true;
-  bool bye = frame.kind == Frame::Kind::Bye;
   tasks_.add(write(conn, std::move(bytes))
                  .then(
                      [this, &peer, conn, count, bye, ack]() {
@@ -449,7 +481,7 @@ kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_
   return buffer(conn, maxMessage).then([conn]() {
     RawFrame raw;
     size_t length = conn->inboxFrame - kLengthBytes - kMacBytes;
-    const char* message = conn->inbox.data() + conn->inboxStart + kLengthBytes;
+    const char* message = conn->inbox.get() + conn->inboxStart + kLengthBytes;
     raw.message.assign(message, length);
     std::memcpy(raw.mac.data(), message + length, kMacBytes);
     conn->inboxStart += conn->inboxFrame;
@@ -461,10 +493,9 @@ kj::Promise<RawFrame> Transport::readRaw(std::shared_ptr<Connection> conn, size_
 // reading what is missing, and as much more as the socket has (up to
 // kReadAhead), so that a burst of frames costs one read, not two a frame.
 kj::Promise<void> Transport::buffer(std::shared_ptr<Connection> conn, size_t maxMessage) {
-  std::string& inbox = conn->inbox;
-  size_t have = inbox.size() - conn->inboxStart, need = kLengthBytes;
+  size_t have = conn->inboxEnd - conn->inboxStart, need = kLengthBytes;
   if (have >= kLengthBytes) {
-    auto length = messageLength(reinterpret_cast<const uint8_t*>(inbox.data() + conn->inboxStart), maxMessage);
+    auto length = messageLength(reinterpret_cast<const uint8_t*>(conn->inbox.get() + conn->inboxStart), maxMessage);
     if (!length) {
       throw hostileError("a frame that is empty, not a whole number of words, or longer than " +
                          (maxMessage < kMaxMessageBytes ? std::to_string(maxMessage) + " bytes (a handshake's limit)"
@@ -476,16 +507,25 @@ kj::Promise<void> Transport::buffer(std::shared_ptr<Connection> conn, size_t max
       return kj::READY_NOW;
     }
   }
-  inbox.erase(0, conn->inboxStart);
-  conn->inboxStart = 0;
-  size_t old = inbox.size(), missing = need - have;
-  inbox.resize(old + missing + kReadAhead);
+  // The unread bytes to the front, in a buffer with room for the frame and
+  // the read-ahead (it grows only for a frame longer than any before).
+  size_t room = need + kReadAhead;
+  if (conn->inboxCapacity < room) {
+    auto bigger = std::make_unique_for_overwrite<char[]>(room);
+    if (have) std::memcpy(bigger.get(), conn->inbox.get() + conn->inboxStart, have);
+    conn->inbox = std::move(bigger);
+    conn->inboxCapacity = room;
+  } else if (conn->inboxStart) {
+    std::memmove(conn->inbox.get(), conn->inbox.get() + conn->inboxStart, have);
+  }
+  conn->inboxStart = 0, conn->inboxEnd = have;
+  size_t missing = need - have;
   auto& stream = *conn->stream;
-  char* into = inbox.data() + old;
-  size_t room = missing + kReadAhead;
-  return kj::evalNow([&stream, into, missing, room]() { return stream.tryRead(into, missing, room); })
-      .then([this, conn, old, missing, maxMessage](size_t got) {
-        conn->inbox.resize(old + got);
+  char* into = conn->inbox.get() + have;
+  size_t most = conn->inboxCapacity - have;
+  return kj::evalNow([&stream, into, missing, most]() { return stream.tryRead(into, missing, most); })
+      .then([this, conn, missing, maxMessage](size_t got) {
+        conn->inboxEnd += got;
         if (got < missing) throw KJ_EXCEPTION(DISCONNECTED, "the peer closed the connection");
         return buffer(conn, maxMessage);
       });

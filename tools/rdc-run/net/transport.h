@@ -3,17 +3,21 @@
 // accepts the ones before it, redialling until they are up, so nodes may
 // start in any order), a handshake with a challenge from each side
 // (handshake.h) and an authenticated, sequenced
-// stream of frames (frame.h), batches of whatever is ready, one frame in
-// flight per peer, deliveries numbered across connections and acknowledged
-// every so often (the sender forgets what is acknowledged), and after a
+// stream of frames (frame.h), batches of whatever is ready (queued by
+// send(), written by flush(): one frame per peer), one frame in flight per
+// peer, deliveries numbered across connections and acknowledged in every
+// frame (the sender forgets what is acknowledged), and after a
 // reconnection a resend of what was not acknowledged (the receiver skips
 // the numbers it has).
 #pragma once
 
 #include <kj/async-io.h>
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,8 +31,9 @@ namespace rdc::net {
 class TransportEvents {
  public:
   virtual ~TransportEvents() = default;
-  /// An authenticated delivery from a peer.
-  virtual void received(const std::string& peer, const Delivery& delivery) = 0;
+  /// Authenticated deliveries from a peer (Transport::peerIndex), what one
+  /// frame brought that had not arrived before, in order.
+  virtual void received(size_t peer, std::span<Delivery> deliveries) = 0;
   /// An authenticated peer misbehaved (`who`: its domain and address); its
   /// connection has been dropped.
   virtual void hostile(const std::string& who, const std::string& why) = 0;
@@ -48,17 +53,36 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   Transport(kj::AsyncIoProvider& io, const Peers& peers, std::string self, uint64_t modelHash, TransportEvents& events);
   ~Transport();
 
+  /// Before start(): the digest of the gateways between this node and a
+  /// peer (HandshakeSetup::gateways).
+  void setGatewayDigest(std::function<uint64_t(const std::string& peer)> digest) { gatewayDigest_ = std::move(digest); }
   /// Listens on this node's address and starts dialling; false, with `why`,
   /// if the address cannot be listened on.
   bool start(kj::WaitScope& waitScope, std::string* why);
-  /// Queues a delivery for a peer.
-  void send(const std::string& peer, Delivery delivery);
+  /// The peers, in the order of the peers file without this node: a
+  /// peer's index, and back.
+  std::optional<size_t> peerIndex(const std::string& domain) const;
+  const std::string& peerDomain(size_t peer) const;
+  size_t peers() const { return others_.size(); }
+  /// Queues a delivery for a peer; flush() writes it.
+  void send(size_t peer, Delivery delivery);
+  /// Writes what is queued to every peer that has no frame in flight (the
+  /// rest goes when their frame is written): one frame per peer with all
+  /// that is ready for it.
+  void flush();
   /// After what is queued, tells every peer that this node is done.
   void finish();
-  /// Every peer has been written all that was queued for it, and our bye.
-  bool flushed() const;
-  /// Every peer has said bye.
-  bool peersDone() const;
+  /// Whether this node, done with its own part (finish()), may end: every
+  /// peer has said bye and been written all that was queued for it and our
+  /// bye, except the peers treated as crashed: those that acknowledged
+  /// nothing for kMaxUnacknowledged deliveries, and those whose connection
+  /// was lost kLostFor ago and not made again (a killed node is not waited
+  /// for; a broken connection is dialled again within a second). A peer
+  /// never connected to is waited for: it may still be starting.
+  bool done() const;
+  /// How long a peer must be without a connection before done() stops
+  /// waiting for it.
+  static constexpr kj::Duration kLostFor = 2 * kj::SECONDS;
   /// Every peer is connected (and authenticated).
   bool connectedToAll() const;
   /// The peers never connected to, in the order of the peers file.
@@ -70,7 +94,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   };
 
   /// The most deliveries kept for a peer that has not acknowledged them
-  /// (about 100 bytes each).
+  /// (about 40 bytes each, for a scalar value).
   static constexpr size_t kMaxUnacknowledged = 1 << 18;
   /// How long a connection may take to complete its handshake.
   static constexpr kj::Duration kHandshakeTimeout = 5 * kj::SECONDS;
@@ -97,6 +121,8 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   void close(Peer& peer);
   kj::Promise<void> readLoop(Peer& peer, std::shared_ptr<Connection> conn);
   void pump(Peer& peer);
+  static size_t unacknowledged(const Peer& peer);
+  void acknowledged(Peer& peer, uint64_t ack);
   kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> buffer(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> write(std::shared_ptr<Connection> conn, std::string bytes);
@@ -106,6 +132,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   const Peers& peers_;
   std::string self_;
   uint64_t modelHash_;
+  std::function<uint64_t(const std::string&)> gatewayDigest_;
   TransportEvents& events_;
   std::vector<std::unique_ptr<Peer>> others_;
   kj::Own<kj::ConnectionReceiver> listener_;

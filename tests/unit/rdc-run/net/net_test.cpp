@@ -3,7 +3,10 @@
 // completes only with a fresh proof of the key.
 #include <gtest/gtest.h>
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cstring>
 
 #include "tools/rdc-run/net/frame.h"
 #include "tools/rdc-run/net/handshake.h"
@@ -21,7 +24,18 @@ Key key(uint8_t seed) {
 Frame batch() {
   Frame f;
   f.kind = Frame::Kind::Batch;
-  f.batch = {{"net:rb.send.link[1]", "1"}, {"net:tm.height[0].round[0].propose.send.link[2]", "(100, -1)"}};
+  f.batch = {{0, 0, Value::integer(1)}, {7, 0, Value::tuple({Value::integer(100), Value::integer(-1)})}};
+  return f;
+}
+
+// A batch of every kind of value, nested.
+Frame everyKind() {
+  Frame f;
+  f.kind = Frame::Kind::Batch;
+  std::vector<Value> values = {Value::unit(),      Value::boolean(true),   Value::integer(INT64_MIN),
+                               Value::duration(3), Value::ofBytes("a\0b"), Value::nil()};
+  values.push_back(Value::tuple({Value::tuple({Value::ofBytes("x"), Value::nil()}), Value::boolean(false)}));
+  for (uint32_t i = 0; i < values.size(); ++i) f.batch.push_back({i, i * 1000, values[i]});
   return f;
 }
 
@@ -39,8 +53,43 @@ TEST(Net, MessagesRoundTrip) {
   auto b = decodeMessage(encodeMessage(batch()), &why);
   ASSERT_TRUE(b) << why;
   EXPECT_EQ(b->batch, batch().batch);
+  auto all = decodeMessage(encodeMessage(everyKind()), &why);
+  ASSERT_TRUE(all) << why;
+  EXPECT_EQ(all->batch, everyKind().batch);
+  for (const Delivery& d : everyKind().batch) EXPECT_GE(wireBytes(d), kDeliveryBytes);
   Frame bye;
-  EXPECT_EQ(decodeMessage(encodeMessage(bye), &why)->kind, Frame::Kind::Bye);
+  bye.ack = 12;
+  auto decoded = decodeMessage(encodeMessage(bye), &why);
+  ASSERT_TRUE(decoded) << why;
+  EXPECT_EQ(decoded->kind, Frame::Kind::Bye);
+  EXPECT_EQ(decoded->ack, 12u);
+}
+
+// A scalar delivery takes kDeliveryBytes: a batch's bound on its length
+// (its message's size over that) admits every honest batch.
+TEST(Net, AScalarDeliveryTakesItsFourWords) {
+  std::vector<Delivery> many(1000, {UINT32_MAX, UINT64_MAX >> 1, Value::integer(-1)});
+  std::string message = encodeBatch(0, 0, many);
+  EXPECT_LE(message.size(), many.size() * kDeliveryBytes + 64);
+  std::string why;
+  auto b = decodeMessage(message, &why);
+  ASSERT_TRUE(b) << why;
+  EXPECT_EQ(b->batch, many);
+  EXPECT_EQ(wireBytes(many[0]), kDeliveryBytes);
+}
+
+TEST(Net, ValuesTooLongAreRefused) {
+  Frame f;
+  f.kind = Frame::Kind::Batch;
+  f.batch = {{0, 0, Value::ofBytes(std::string(kMaxValueBytes + 1, 'x'))}};
+  std::string why;
+  EXPECT_FALSE(decodeMessage(encodeMessage(f), &why));
+  EXPECT_NE(why.find("longer than 65536 bytes"), std::string::npos) << why;
+  Value deep = Value::integer(1);  // nested past the reader's nesting limit
+  for (int i = 0; i < 12; ++i) deep = Value::tuple({deep});
+  f.batch = {{0, 0, deep}};
+  EXPECT_FALSE(decodeMessage(encodeMessage(f), &why));
+  EXPECT_FALSE(why.empty());
 }
 
 TEST(Net, BatchesAreNumberedAndAcknowledged) {
@@ -52,12 +101,13 @@ TEST(Net, BatchesAreNumberedAndAcknowledged) {
   ASSERT_TRUE(b) << why;
   EXPECT_EQ(b->first, numbered.first);
   EXPECT_EQ(b->batch, numbered.batch);  // the iteration included
-  Frame ack;
-  ack.kind = Frame::Kind::Ack;
+  Frame ack;                            // an empty batch only acknowledges
+  ack.kind = Frame::Kind::Batch;
   ack.ack = UINT64_MAX;
   auto a = decodeMessage(encodeMessage(ack), &why);
   ASSERT_TRUE(a) << why;
-  EXPECT_EQ(a->kind, Frame::Kind::Ack);
+  EXPECT_EQ(a->kind, Frame::Kind::Batch);
+  EXPECT_TRUE(a->batch.empty());
   EXPECT_EQ(a->ack, UINT64_MAX);
   numbered.first = UINT64_MAX;  // its deliveries' numbers would wrap
   EXPECT_FALSE(decodeMessage(encodeMessage(numbered), &why));
@@ -85,6 +135,12 @@ TEST(Net, AuthenticationCatchesEveryChange) {
     altered[i] = static_cast<char>(altered[i] ^ 0x20);
     EXPECT_FALSE(sessionAuthentic(altered, mac, session, 0, 5)) << "byte " << i;
   }
+  // The MAC is crypto_auth over direction, sequence number (8 bytes,
+  // little-endian) and message, as net.capnp says.
+  std::string covered = std::string(1, '\0') + std::string("\x05\0\0\0\0\0\0\0", 8) + message;
+  uint8_t expected[kMacBytes];
+  crypto_auth(expected, reinterpret_cast<const unsigned char*>(covered.data()), covered.size(), session.data());
+  EXPECT_EQ(0, std::memcmp(expected, mac, kMacBytes));
 }
 
 TEST(Net, SessionKeysDependOnBothHellos) {
@@ -260,6 +316,27 @@ TEST(Handshake, AnotherModelIsRefusedOnlyOnceThePeerIsAuthenticated) {
   EXPECT_TRUE(l3.failed());
   EXPECT_TRUE(l3.peerAuthenticated());
   EXPECT_EQ(l3.why(), "runs a different model or parameters");
+}
+
+// Deliveries name gateways by index: two ends that cut the model into
+// other gateways (the same model name and parameters, another text) would
+// misread each other, so a pair's hellos carry a digest of its gateways.
+TEST(Handshake, EndsThatNumberOtherGatewaysAreRefused) {
+  ASSERT_TRUE(initCrypto());
+  auto withGateways = [](const std::string& self, uint64_t digest) {
+    HandshakeSetup s = setup(self);
+    s.gateways = [digest](const std::string& peer) { return peer == "node[0]" || peer == "node[1]" ? digest : 0; };
+    return s;
+  };
+  Handshake same = dialer(withGateways("node[0]", 5));
+  Handshake sameListener = listener(withGateways("node[1]", 5));
+  complete(same, sameListener);
+  EXPECT_TRUE(same.done() && sameListener.done());
+  Handshake d = dialer(withGateways("node[0]", 5));
+  Handshake l = listener(withGateways("node[1]", 6));
+  d.receive(onWire(l.receive(onWire(d.opening()))));
+  EXPECT_TRUE(d.failed());
+  EXPECT_EQ(d.why(), "runs a different model or parameters");
 }
 
 TEST(Net, HostileMessagesAreRejectedWithAReason) {
