@@ -98,6 +98,19 @@ bool readValue(Reader r, Value& out, std::string* why) {
       out = Value::tuple(std::move(items));
       return true;
     }
+    case Schema::MAP: {
+      auto list = r.getMap();
+      if (list.size() % 2) return fail(why, "a map with a key and no value");
+      std::vector<std::pair<Value, Value>> entries(list.size() / 2);
+      for (uint32_t e = 0; e < entries.size(); ++e) {
+        if (!readValue(list[2 * e], entries[e].first, why) || !readValue(list[2 * e + 1], entries[e].second, why))
+          return false;
+        if (e > 0 && !(entries[e - 1].first < entries[e].first))
+          return fail(why, "a map whose keys are not strictly increasing");
+      }
+      out = *Value::map(std::move(entries));
+      return true;
+    }
   }
   return fail(why, "a value of an unknown kind");
 }
@@ -119,6 +132,11 @@ void writeValue(Builder b, const Value& v) {
       return b.setNil();
     case Value::Kind::Tuple: {
       auto list = b.initTuple(static_cast<unsigned>(v.items().size()));
+      for (unsigned i = 0; i < list.size(); ++i) writeValue(list[i], v.items()[i]);
+      return;
+    }
+    case Value::Kind::Map: {
+      auto list = b.initMap(static_cast<unsigned>(v.items().size()));
       for (unsigned i = 0; i < list.size(); ++i) writeValue(list[i], v.items()[i]);
       return;
     }
@@ -199,10 +217,11 @@ std::string flat(capnp::MessageBuilder& builder) {
 namespace {
 
 // The words of a value outside its struct: a Bytes value's bytes, a
-// Tuple's list (its tag, then a struct of a data word and a pointer per item).
+// Tuple's or Map's list (its tag, then a struct of a data word and a pointer
+// per item).
 size_t outsideWords(const Value& v) {
   if (v.kind == Value::Kind::Bytes) return (v.bytes().size() + 7) / 8;
-  if (v.kind != Value::Kind::Tuple) return 0;
+  if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::Map) return 0;
   size_t words = 1;
   for (const Value& item : v.items()) words += 2 + outsideWords(item);
   return words;

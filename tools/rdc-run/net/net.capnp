@@ -47,6 +47,7 @@ struct Delivery {
     bytes @6 :Data;
     nil @7 :Void;
     tuple @8 :List(Value);
+    map @9 :List(Value);   # keys and values alternating, keys strictly increasing
   }
 }
 
@@ -59,5 +60,6 @@ struct Value {
     bytes @4 :Data;
     nil @5 :Void;
     tuple @6 :List(Value);
+    map @7 :List(Value);   # as in Delivery
   }
 }

@@ -35,6 +35,9 @@ Frame everyKind() {
   std::vector<Value> values = {Value::unit(),      Value::boolean(true),   Value::integer(INT64_MIN),
                                Value::duration(3), Value::ofBytes("a\0b"), Value::nil()};
   values.push_back(Value::tuple({Value::tuple({Value::ofBytes("x"), Value::nil()}), Value::boolean(false)}));
+  values.push_back(*Value::map({{Value::integer(2), Value::tuple({Value::integer(1), Value::nil()})},
+                                {Value::integer(-1), Value::tuple({Value::integer(0), Value::integer(5)})}}));
+  values.push_back(*Value::map({}));
   for (uint32_t i = 0; i < values.size(); ++i) f.batch.push_back({i, i * 1000, values[i]});
   return f;
 }
@@ -90,6 +93,24 @@ TEST(Net, ValuesTooLongAreRefused) {
   f.batch = {{0, 0, deep}};
   EXPECT_FALSE(decodeMessage(encodeMessage(f), &why));
   EXPECT_FALSE(why.empty());
+}
+
+// A hostile peer's map whose keys are out of order or repeated (the bytes
+// of a sorted map with one key patched) is refused, never misread.
+TEST(Net, MapsWithDisorderedKeysAreRefused) {
+  const int64_t low = 0x1111111111111111, high = 0x2222222222222222;
+  Frame f;
+  f.kind = Frame::Kind::Batch;
+  f.batch = {{0, 0, *Value::map({{Value::integer(low), Value::unit()}, {Value::integer(high), Value::unit()}})}};
+  std::string bytes = encodeMessage(f), why;
+  ASSERT_TRUE(decodeMessage(bytes, &why)) << why;
+  auto spelled = [](int64_t v) { return std::string(reinterpret_cast<const char*>(&v), sizeof v); };
+  for (int64_t replacement : {int64_t{0x3333333333333333}, high}) {
+    std::string hostile = bytes;
+    hostile.replace(hostile.find(spelled(low)), 8, spelled(replacement));
+    EXPECT_FALSE(decodeMessage(hostile, &why));
+    EXPECT_NE(why.find("not strictly increasing"), std::string::npos) << why;
+  }
 }
 
 TEST(Net, BatchesAreNumberedAndAcknowledged) {
