@@ -73,6 +73,15 @@ class Paxos(unittest.TestCase):
         for j in range(1, 5):
             self.assertEqual(values[f"decision[{j}]"], "11")  # node[1] coordinates phase 1
 
+    def test_an_accepted_value_outlives_its_crashed_coordinator(self):
+        # node[1] crashes after a majority accepted its 11 in phase 1; node[2] must propose 11 again.
+        for seed in range(10):
+            args = [PAXOS, *scenario("paxos", "crashed-leaders"), "--seed", str(seed)]
+            values, _ = one_run(args)
+            self.assertEqual([values[f"decision[{j}]"] for j in range(2, 5)], ["11"] * 3)
+            values, _ = one_run([*args, "-D", "broken=1"])  # node[2] proposes its own 12
+            self.assertEqual([values[f"decision[{j}]"] for j in range(2, 5)], ["12"] * 3)
+
     def test_the_broken_variant_loses_agreement_and_its_command_reproduces_it(self):
         for name, at_least in (("late-decision", 500), ("slow-network", 100)):
             with self.subTest(scenario=name):
