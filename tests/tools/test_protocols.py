@@ -33,6 +33,16 @@ def seeds(args, count=500):
     return summary
 
 
+def assert_reproduced(case, failure, check):
+    """Runs a failure's printed reproduce command: it must fail `check` for the same reason."""
+    command = shlex.split(failure["repro"])
+    case.assertIn("broken=1", command)
+    code, out, err = run(command, cwd=ROOT)
+    case.assertEqual(code, 1, err)
+    why = [part.strip() for part in failure["why"].split(";") if part.strip().startswith(check + ": ")][0]
+    case.assertIn(f"check {check}: fail ({why.split(': ', 1)[1]})", out.decode())
+
+
 def one_run(args):
     """One run as JSON: ({output: value or None}, {check: passed})."""
     code, out, err = run([RUN, *args, "--json"])
@@ -89,12 +99,7 @@ class Paxos(unittest.TestCase):
                 agreement = [f for f in summary["failed"] if "agreement: false" in f["why"]]
                 self.assertGreaterEqual(len(agreement), at_least, summary["failed"][:3])
                 for failure in agreement[:3]:
-                    command = shlex.split(failure["repro"])
-                    self.assertIn("broken=1", command)
-                    code, out, err = run(command, cwd=ROOT)
-                    self.assertEqual(code, 1, err)
-                    reason = failure["why"].split(";")[0].split(": ", 1)[1]
-                    self.assertIn(f"check agreement: fail ({reason})", out.decode())
+                    assert_reproduced(self, failure, "agreement")
 
     def test_the_correct_variant_passes_where_the_broken_one_fails(self):
         args = [PAXOS, *scenario("paxos", "late-decision"), "--seed", "0"]
@@ -112,7 +117,7 @@ class TwoPhaseCommit(unittest.TestCase):
 
     def test_checks_hold_in_every_scenario(self):
         self.assert_all_pass(["--latency", "uniform:200us..5ms"])
-        for name in ("crashed-coordinator", "crashed-participant", "no-vote"):
+        for name in ("crashed-coordinator", "crashed-participant", "no-vote", "slow-no-vote"):
             with self.subTest(scenario=name):
                 self.assert_all_pass(scenario("two-phase-commit", name))
 
@@ -142,12 +147,24 @@ class TwoPhaseCommit(unittest.TestCase):
             self.assertEqual(values["outcome[2]"], "false")  # the no voter aborts on its own
 
 
+    def test_the_broken_variant_commits_over_a_late_no_and_its_command_reproduces_it(self):
+        summary = seeds([TWO_PC, "-D", "broken=1", *scenario("two-phase-commit", "slow-no-vote")])
+        self.assertEqual(summary["passed"], 0)
+        for failure in summary["failed"]:
+            self.assertIn("atomicity: false", failure["why"])
+            self.assertIn("validity: false for k = 1", failure["why"])
+        for failure in summary["failed"][:3]:
+            assert_reproduced(self, failure, "atomicity")
+            assert_reproduced(self, failure, "validity")
+
+
 class Traces(unittest.TestCase):
     RUNS = [
         (PAXOS, [*scenario("paxos", "late-decision")]),
         (PAXOS, ["-D", "broken=1", *scenario("paxos", "slow-network")]),
         (TWO_PC, [*scenario("two-phase-commit", "crashed-coordinator")]),
         (TWO_PC, [*scenario("two-phase-commit", "no-vote")]),
+        (TWO_PC, ["-D", "broken=1", *scenario("two-phase-commit", "slow-no-vote")]),
     ]
 
     def test_replay_is_byte_identical_and_inversion_round_trips(self):
