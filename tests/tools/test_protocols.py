@@ -1,8 +1,9 @@
 """The classic protocols of docs/protocols.md run as a user would: Paxos
 (examples/paxos) and two-phase commit (examples/two-phase-commit), each over
-500 seeds of its fault scenarios; Paxos's broken variant fails agreement and
-its printed command reproduces the failure; traces replay byte for byte and
-invert; the diagrams parse with Graphviz."""
+500 seeds of its fault scenarios; each broken variant (-D broken=1) fails
+and its printed command reproduces the failure; traces replay byte for byte and
+invert, and the projected run (--split) agrees; the diagrams parse with
+Graphviz."""
 import json
 import os
 import shlex
@@ -167,7 +168,7 @@ class Traces(unittest.TestCase):
         (TWO_PC, ["-D", "broken=1", *scenario("two-phase-commit", "slow-no-vote")]),
     ]
 
-    def test_replay_is_byte_identical_and_inversion_round_trips(self):
+    def test_replay_is_byte_identical_inversion_round_trips_and_projections_agree(self):
         with TempDir() as d:
             for model, args in self.RUNS:
                 for seed in (0, 7):
@@ -183,6 +184,12 @@ class Traces(unittest.TestCase):
                         code, out, err = run([TRACE, "invert", model, first, *defines])
                         self.assertEqual(code, 0, out.decode() + err)
                         self.assertIn("inversion round-trips", out.decode())
+                        # Projected onto its domains, the run makes the same events.
+                        split = os.path.join(d, "split.trace")
+                        code, _, err = run([RUN, model, *defines, "--split", "--replay", first, "--trace", split])
+                        self.assertIn(code, (0, 1), err)
+                        code, out, err = run([TRACE, "diff", first, split])
+                        self.assertEqual(code, 0, out.decode() + err)
 
     @unittest.skipUnless(shutil.which("dot"), "Graphviz dot is not installed")
     def test_diagrams_parse_with_graphviz(self):
