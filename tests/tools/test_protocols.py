@@ -1,0 +1,209 @@
+"""The classic protocols of docs/protocols.md run as a user would: Paxos
+(examples/paxos) and two-phase commit (examples/two-phase-commit), each over
+500 seeds of its fault scenarios; each broken variant (-D broken=1) fails
+and its printed command reproduces the failure; traces replay byte for byte and
+invert, and the projected run (--split) agrees; the diagrams parse with
+Graphviz."""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import unittest
+
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+
+RUN = tool("rdc-run")
+TRACE = tool("rdc-trace")
+DOT = tool("rdc-dot")
+PAXOS = example("paxos")
+TWO_PC = example("two-phase-commit")
+
+
+def scenario(model, name):
+    return ["--faults", os.path.join(ROOT, "examples", model, "scenarios", name + ".yaml")]
+
+
+def seeds(args, count=500):
+    """Runs `count` seeds; returns the JSON summary (seeds, passed, failed)."""
+    code, out, err = run([RUN, *args, "--seeds", f"0..{count - 1}", "--json"], timeout=120)
+    if code not in (0, 1):
+        raise AssertionError(err)
+    summary = json.loads(out)
+    assert summary["seeds"] == count, summary
+    return summary
+
+
+def assert_reproduced(case, failure, check):
+    """Runs a failure's printed reproduce command: it must fail `check` for the same reason."""
+    command = shlex.split(failure["repro"])
+    case.assertIn("broken=1", command)
+    code, out, err = run(command, cwd=ROOT)
+    case.assertEqual(code, 1, err)
+    why = [part.strip() for part in failure["why"].split(";") if part.strip().startswith(check + ": ")][0]
+    case.assertIn(f"check {check}: fail ({why.split(': ', 1)[1]})", out.decode())
+
+
+def one_run(args):
+    """One run as JSON: ({output: value or None}, {check: passed})."""
+    code, out, err = run([RUN, *args, "--json"])
+    if code not in (0, 1):
+        raise AssertionError(err)
+    doc = json.loads(out)
+    return ({name: o.get("value") for name, o in doc["outputs"].items()},
+            {name: c["pass"] for name, c in doc["checks"].items()})
+
+
+class Paxos(unittest.TestCase):
+    def assert_all_pass(self, args):
+        summary = seeds([PAXOS, *args])
+        self.assertEqual(summary["failed"], [], args)
+        self.assertEqual(summary["passed"], 500)
+
+    def test_checks_hold_without_faults(self):
+        self.assert_all_pass(["--latency", "uniform:200us..1ms"])
+
+    def test_checks_hold_when_the_first_two_coordinators_crash(self):
+        self.assert_all_pass(scenario("paxos", "crashed-leaders"))
+        self.assert_all_pass(["-D", "n=3", "--crash", "node[0]", "--latency", "uniform:200us..1ms"])
+
+    def test_checks_hold_when_a_decision_comes_late(self):
+        self.assert_all_pass(scenario("paxos", "late-decision"))
+
+    def test_a_slow_network_keeps_safety_but_not_termination(self):
+        summary = seeds([PAXOS, *scenario("paxos", "slow-network")])
+        whys = [f["why"] for f in summary["failed"]]
+        self.assertTrue(whys, "links slower than the timeouts never kept a node from deciding")
+        for why in whys:
+            self.assertTrue(why.startswith("termination: "), why)
+
+    def test_a_crashed_coordinator_costs_one_phase(self):
+        values, checks = one_run([PAXOS, "--crash", "node[0]", "--seed", "1"])
+        self.assertTrue(all(checks.values()), checks)
+        self.assertIsNone(values["decision[0]"])
+        for j in range(1, 5):
+            self.assertEqual(values[f"decision[{j}]"], "11")  # node[1] coordinates phase 1
+
+    def test_an_accepted_value_outlives_its_crashed_coordinator(self):
+        # node[1] crashes after a majority accepted its 11 in phase 1; node[2] must propose 11 again.
+        for seed in range(10):
+            args = [PAXOS, *scenario("paxos", "crashed-leaders"), "--seed", str(seed)]
+            values, _ = one_run(args)
+            self.assertEqual([values[f"decision[{j}]"] for j in range(2, 5)], ["11"] * 3)
+            values, _ = one_run([*args, "-D", "broken=1"])  # node[2] proposes its own 12
+            self.assertEqual([values[f"decision[{j}]"] for j in range(2, 5)], ["12"] * 3)
+
+    def test_the_broken_variant_loses_agreement_and_its_command_reproduces_it(self):
+        for name, at_least in (("late-decision", 500), ("slow-network", 100)):
+            with self.subTest(scenario=name):
+                summary = seeds([PAXOS, "-D", "broken=1", *scenario("paxos", name)])
+                agreement = [f for f in summary["failed"] if "agreement: false" in f["why"]]
+                self.assertGreaterEqual(len(agreement), at_least, summary["failed"][:3])
+                for failure in agreement[:3]:
+                    assert_reproduced(self, failure, "agreement")
+
+    def test_the_correct_variant_passes_where_the_broken_one_fails(self):
+        args = [PAXOS, *scenario("paxos", "late-decision"), "--seed", "0"]
+        _, checks = one_run(args)
+        self.assertTrue(all(checks.values()), checks)
+        values, checks = one_run([*args, "-D", "broken=1"])
+        self.assertFalse(checks["agreement"])
+        self.assertEqual((values["decision[1]"], values["decision[3]"]), ("10", "11"))
+
+
+class TwoPhaseCommit(unittest.TestCase):
+    def assert_all_pass(self, args):
+        summary = seeds([TWO_PC, *args])
+        self.assertEqual(summary["failed"], [], args)
+
+    def test_checks_hold_in_every_scenario(self):
+        self.assert_all_pass(["--latency", "uniform:200us..5ms"])
+        for name in ("crashed-coordinator", "crashed-participant", "no-vote", "slow-no-vote"):
+            with self.subTest(scenario=name):
+                self.assert_all_pass(scenario("two-phase-commit", name))
+
+    def test_all_yes_commits_everywhere(self):
+        values, checks = one_run([TWO_PC, "--latency", "uniform:200us..1ms", "--seed", "3"])
+        self.assertTrue(all(checks.values()), checks)
+        self.assertEqual(set(values.values()), {"true"})
+
+    def test_a_no_vote_aborts_everywhere(self):
+        for seed in range(20):
+            values, _ = one_run([TWO_PC, *scenario("two-phase-commit", "no-vote"), "--seed", str(seed)])
+            self.assertEqual(set(values.values()), {"false"}, values)
+
+    def test_a_missing_vote_aborts_on_the_timeout(self):
+        code, out, err = run([RUN, TWO_PC, *scenario("two-phase-commit", "crashed-participant"), "--seed", "0"])
+        self.assertEqual(code, 0, err)
+        self.assertIn("decision = false @ 3ms", out.decode())  # the timeout is 3000us
+
+    def test_yes_voters_block_under_a_crashed_coordinator(self):
+        for seed in range(20):
+            values, checks = one_run([TWO_PC, *scenario("two-phase-commit", "crashed-coordinator"),
+                                      "--input", "vote[2]=false", "--seed", str(seed)])
+            self.assertTrue(all(checks.values()), checks)
+            self.assertIsNone(values["decision"])
+            self.assertIsNone(values["outcome[0]"])
+            self.assertIsNone(values["outcome[1]"])
+            self.assertEqual(values["outcome[2]"], "false")  # the no voter aborts on its own
+
+
+    def test_the_broken_variant_commits_over_a_late_no_and_its_command_reproduces_it(self):
+        summary = seeds([TWO_PC, "-D", "broken=1", *scenario("two-phase-commit", "slow-no-vote")])
+        self.assertEqual(summary["passed"], 0)
+        for failure in summary["failed"]:
+            self.assertIn("atomicity: false", failure["why"])
+            self.assertIn("validity: false for k = 1", failure["why"])
+        for failure in summary["failed"][:3]:
+            assert_reproduced(self, failure, "atomicity")
+            assert_reproduced(self, failure, "validity")
+
+
+class Traces(unittest.TestCase):
+    RUNS = [
+        (PAXOS, [*scenario("paxos", "late-decision")]),
+        (PAXOS, ["-D", "broken=1", *scenario("paxos", "slow-network")]),
+        (TWO_PC, [*scenario("two-phase-commit", "crashed-coordinator")]),
+        (TWO_PC, [*scenario("two-phase-commit", "no-vote")]),
+        (TWO_PC, ["-D", "broken=1", *scenario("two-phase-commit", "slow-no-vote")]),
+    ]
+
+    def test_replay_is_byte_identical_inversion_round_trips_and_projections_agree(self):
+        with TempDir() as d:
+            for model, args in self.RUNS:
+                for seed in (0, 7):
+                    with self.subTest(model=os.path.basename(model), args=args, seed=seed):
+                        first, again = os.path.join(d, "a.trace"), os.path.join(d, "b.trace")
+                        code, _, err = run([RUN, model, *args, "--seed", str(seed), "--trace", first])
+                        self.assertIn(code, (0, 1), err)
+                        # The same parameters as the recorded run (docs/tools.md, invert).
+                        defines = args[:2] if args[0] == "-D" else []
+                        code, _, err = run([RUN, model, *defines, "--replay", first, "--trace", again])
+                        self.assertIn(code, (0, 1), err)
+                        self.assertEqual(read_bytes(first), read_bytes(again))
+                        code, out, err = run([TRACE, "invert", model, first, *defines])
+                        self.assertEqual(code, 0, out.decode() + err)
+                        self.assertIn("inversion round-trips", out.decode())
+                        # Projected onto its domains, the run makes the same events.
+                        split = os.path.join(d, "split.trace")
+                        code, _, err = run([RUN, model, *defines, "--split", "--replay", first, "--trace", split])
+                        self.assertIn(code, (0, 1), err)
+                        code, out, err = run([TRACE, "diff", first, split])
+                        self.assertEqual(code, 0, out.decode() + err)
+
+    @unittest.skipUnless(shutil.which("dot"), "Graphviz dot is not installed")
+    def test_diagrams_parse_with_graphviz(self):
+        for model, views in ((PAXOS, [[], ["--flat", "-D", "phases=2"], ["--component", "Phase"]]),
+                             (TWO_PC, [[], ["--flat"], ["--component", "Coordinator"]])):
+            for view in views:
+                with self.subTest(model=os.path.basename(model), view=view):
+                    code, out, err = run([DOT, model, *view])
+                    self.assertEqual(code, 0, err)
+                    self.assertIn(b"digraph", out)
+                    proc = subprocess.run(["dot", "-Tsvg"], input=out, capture_output=True, timeout=60)
+                    self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+                    self.assertIn(b"<svg", proc.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
