@@ -93,7 +93,12 @@ uint64_t Graph::hash(const Catalog& catalog) const {
   for (const Value& c : constants) feed(c.str());
   for (const FnBody& f : fns) {
     feed(f.text);
-    if (f.when) feed("when " + f.whenText);  // only Filters: Fn hashes stay as they were
+    if (f.when) feed("when " + f.whenText);
+    // The parameters an expression reads decide its values as much as its text.
+    for (const auto& [name, value] : f.consts) feed(name + "=" + std::to_string(value));
+  }
+  for (const Extrinsic& x : inputs) {  // an input's default and arrival decide a run too
+    feed(x.name + (x.defaultValue ? "=" + x.defaultValue->str() : "") + "@" + std::to_string(x.arrival));
   }
   return h;
 }

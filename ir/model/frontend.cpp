@@ -86,6 +86,12 @@ class YamlReader {
   }
 
   std::string scalarOr(const YAML::Node& node, std::string fallback) {
+    // YAML reads a plain value starting with `!` as a tag (`when: !v`): never what a model means.
+    if (node.Tag().size() > 1 && node.Tag()[0] == '!') {
+      diags_.error("schema", pos(node),
+                   "YAML reads '" + node.Tag() + "' as a tag, not as text: quote a value that starts with '!'");
+      return fallback;
+    }
     if (node.IsScalar()) return node.Scalar();
     diags_.error("schema", pos(node), "expected a plain value here");
     return fallback;

@@ -1,5 +1,7 @@
 #include "ir/tool/load.h"
 
+#include <algorithm>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -75,6 +77,20 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
   if (diags.errorCount() > errors) return std::nullopt;
   returnFreedMemory();
   return loaded;
+}
+
+std::string traceModelMismatch(const TraceHeader& header, const Graph& model) {
+  std::string recorded, current;
+  for (const auto& [name, value] : model.params) {
+    auto at = std::find_if(header.params.begin(), header.params.end(), [&](const auto& p) { return p.first == name; });
+    if (at == header.params.end() || at->second == std::to_string(value)) continue;
+    recorded += (recorded.empty() ? "-D " : " -D ") + name + "=" + at->second;
+    current += (current.empty() ? "" : ", ") + name + "=" + std::to_string(value);
+  }
+  return "the trace was not recorded from this model (its model hash differs; " +
+         (recorded.empty() ? std::string("check -D")
+                           : "it was recorded with " + recorded + ", and this model has " + current) +
+         ")";
 }
 
 }  // namespace rdc

@@ -12,6 +12,7 @@
 #include "ir/components/catalog.h"
 #include "ir/graph/elaborate.h"
 #include "ir/graph/loaded_model.h"
+#include "ir/io/trace.h"
 #include "ir/support/diagnostics.h"
 
 namespace rdc {
@@ -28,6 +29,13 @@ struct LoadOptions {
 /// built, or has lint errors. `-D` overrides re-elaborate an IR file's model.
 std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
                                      const LoadOptions& options, DiagnosticSink& diags);
+
+/// Why a trace does not fit a model whose hash differs from the one its
+/// header records: "the trace was not recorded from this model (its model
+/// hash differs; ...)", naming the parameters the trace was recorded with
+/// where they differ from the model's (`-D broken=1; this model has
+/// broken=0`), else asking to check -D.
+std::string traceModelMismatch(const TraceHeader& header, const Graph& model);
 
 /// Reads a model file (or standard input for "-") and loads it.
 std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog, const LoadOptions& options,

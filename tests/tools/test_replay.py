@@ -105,6 +105,28 @@ class Replay(unittest.TestCase):
                 code, diff, err = run([TRACE, "diff", recorded, path])
                 self.assertEqual(code, 0, diff.decode() + err)
 
+    def test_a_trace_of_other_parameters_is_named_by_every_tool(self):
+        # -D broken=1 changes only what an Fn expression reads: the model hash
+        # covers it, and each tool names the parameter instead of misreading.
+        model = example("paxos")
+        scenario = os.path.join(EXAMPLES, "paxos", "scenarios", "late-decision.yaml")
+        with TempDir() as d:
+            trace = os.path.join(d, "broken.trace")
+            code, _, err = run([RUN, model, "-D", "broken=1", "--faults", scenario, "--seed", "0", "--trace", trace])
+            self.assertEqual(code, 1, err)
+            said = "it was recorded with -D broken=1, and this model has broken=0"
+            code, _, err = run([RUN, model, "--replay", trace])
+            self.assertIn(said, err)
+            self.assertIn("[replay-model]", err)
+            for argv in ([TRACE, "invert", model, trace], [TRACE, "show", trace, "--model", model],
+                         [tool("rdc-dot"), model, "--trace", trace]):
+                with self.subTest(tool=os.path.basename(argv[0])):
+                    code, _, err = run(argv)
+                    self.assertEqual(code, 2, err)
+                    self.assertIn(said, err)
+            code, out, err = run([TRACE, "invert", "-D", "broken=1", model, trace])
+            self.assertEqual(code, 0, out.decode() + err)
+
     def test_flags_the_trace_fixes_are_refused_beside_replay(self):
         with TempDir() as d:
             trace = os.path.join(d, "t.trace")

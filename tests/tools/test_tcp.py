@@ -80,6 +80,40 @@ class Cluster(unittest.TestCase):
         self.assertEqual(rcode, 0, rerr)
         self.assertEqual(values(rout), got)  # the simulator reproduces the values
 
+    def test_mailboxes_and_their_maps_cross_tcp(self):
+        # Each node gathers a majority of the others' values in a Mailbox and
+        # sends the map it got to node 0, which gathers those maps in turn.
+        with TempDir() as d:
+            model = os.path.join(d, "maps.rdc.yaml")
+            with open(model, "w", encoding="utf-8") as f:
+                f.write("""rdc: 1
+domains: {node: 4}
+use: [std]
+system:
+  body:
+    - for: i in 0..4
+      body:
+        - WB<4> send[i] @ node[i]:
+            bc: input v[i] as Int @ node[i] -> drop
+            dlvr[j]: choose -> m[i][j]
+        - Mailbox<4, 3> gather[i] @ node[i]:
+            msgs[j]: m[j][i] -> drop
+            got: choose -> g[i]
+        - Link report[i] @ node[i]:
+            snd: g[i] -> drop
+            rcv: choose -> r[i]
+    - Mailbox<4, 4> all @ node[0]:
+        msgs[i]: r[i] -> drop
+        got: choose -> output maps @ node[0]
+""")
+            code, out, err, (rcode, rout, rerr) = self.cluster(model, *[a for i in range(4) for a in
+                                                                        ("--input", f"v[{i}]={10 + i}")])
+            self.assertEqual(code, 0, out.decode() + err)
+            maps = values(out)["maps"]
+            self.assertRegex(maps, r"^\{0: \{(\d: 1\d(, )?){3}\}, 1: \{")
+            self.assertEqual(rcode, 0, rerr)
+            self.assertEqual(values(rout)["maps"], maps)  # the simulator reproduces the maps
+
     def test_a_tcp_run_runs_backwards_and_draws(self):
         with TempDir() as d:
             peers, _ = peers_file(d)

@@ -81,7 +81,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
     model = loadModelFile(o.model, catalog, {}, diags);
     if (!model) return report(diags, kExitBadInput);
     if (model->graph.hash(catalog) != header.modelHash) {
-      diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs)");
+      diags.error("usage", {}, traceModelMismatch(header, model->graph));
       return report(diags, kExitBadInput);
     }
     // By path: a merged trace lists its lines in its own order.
@@ -293,7 +293,7 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
   auto forward = load(o.trace, diags);
   if (!forward) return report(diags, kExitBadInput);
   if (model->graph.hash(catalog) != forward->header.modelHash) {
-    diags.error("usage", {}, "the trace was not recorded from this model (its model hash differs; check -D)");
+    diags.error("usage", {}, traceModelMismatch(forward->header, model->graph));
     return report(diags, kExitBadInput);
   }
   if (model->graph.unbounded) {

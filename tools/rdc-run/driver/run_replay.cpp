@@ -1,5 +1,6 @@
 // A replayed trace: its scenario, and each recorded choice's value and time.
 #include "ir/graph/line_index.h"
+#include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/runner.h"
 
@@ -23,7 +24,7 @@ bool Runner::replayScenario(Scenario& s) {
     (*replayed_)[*line] = run::Replayed{e.value, e.time};
   }
   if (h.modelHash != modelHash()) {
-    diags_.warning("replay-model", {}, "the trace was recorded from a different model; replaying its choices anyway");
+    diags_.warning("replay-model", {}, traceModelMismatch(h, graph_) + "; replaying its choices anyway");
   }
   return true;
 }
