@@ -298,6 +298,26 @@ class Explanations(Semantics):
         text = out.decode() + err
         self.assertIn("node[1] crashed at 0ns", text)
 
+    def test_an_explanation_follows_a_choice_to_what_its_rule_waits_for(self):
+        # A Select whose options never come: the explanation goes on through
+        # the choice to an option, and from there to the crash behind it.
+        m = self.model("wait.rdc.yaml", """rdc: 1
+domains: {node: 2}
+system:
+  body:
+    - Link send @ node[0]:
+        snd: input v as Int @ node[0] -> drop
+        rcv: choose -> got
+    - Select<2> first @ node[1]:
+        choice: choose -> drop
+        options[0]: got -> drop
+        options[1]: never -> drop
+        chosen: choose -> output out @ node[1]
+""")
+        code, out, err = run([RUN, m, "--crash", "node[0]"])
+        self.assertIn("out never available: waiting for first.chosen <- first.choice <- first.options[0] <- "
+                      "send.rcv <- send.snd (its domain node[0] crashed at 0ns)", out.decode() + err)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -994,13 +994,44 @@ class Run final : public FireContext {
           continue;
         case Endpoint::Kind::Never:
           return path + " (its source is `never`)";
-        case Endpoint::Kind::Choose:
-          return path + " (its rule never chose: " + ruleOf(missing) + ")";
+        case Endpoint::Kind::Choose: {
+          uint32_t read = awaitedByRule(missing);
+          if (read == kNone) return path + " (its rule never chose: " + ruleOf(missing) + ")";
+          path += " <- ";  // the rule waits for an input of its own instance
+          line = read;
+          continue;
+        }
         default:
           return path + " (a source suppressed by a crash, or cut off by --until)";
       }
     }
     return path + " ...";
+  }
+
+  // An input of a choice's own instance that its rule reads and that never
+  // arrived (for Select's chosen, the option its choice picked), or kNone
+  // when the rule had all it reads.
+  uint32_t awaitedByRule(uint32_t choice) const {
+    const FlatInstance& inst = graph_.instances[graph_.lines[choice].instance];
+    const LineSig* sig = graph_.signature(catalog_, choice);
+    if (!sig) return kNone;
+    auto reads = [&](const std::string& name) {
+      return std::find(sig->choiceReads.begin(), sig->choiceReads.end(), name) != sig->choiceReads.end();
+    };
+    std::optional<int64_t> picked;
+    for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+      const LineSig* s = graph_.signature(catalog_, m);
+      if (s && s->name == sig->choiceIndexedBy && lines_[m].inAvailable && lines_[m].in.kind == Value::Kind::Int)
+        picked = lines_[m].in.i;
+    }
+    for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+      if (m == choice || lines_[m].inAvailable) continue;
+      const LineSig* s = graph_.signature(catalog_, m);
+      if (!(s ? reads(s->name) : reads("*args"))) continue;
+      if (picked && static_cast<int64_t>(graph_.lines[m].element) != *picked) continue;
+      return m;
+    }
+    return kNone;
   }
 
   std::string ruleOf(uint32_t line) const {
