@@ -57,6 +57,13 @@ inline LineSig bundle(LineSig s, int sizeParam) {
   return s;
 }
 
+/// checkParams of a component `<n, k>` that waits for k of its n inputs
+/// (Quorum, Mailbox): k must be in 1..n.
+inline std::optional<ParamProblem> kOfN(const std::vector<int64_t>& args) {
+  if (args[1] >= 1 && args[1] <= args[0]) return std::nullopt;
+  return ParamProblem{1, "k must be in 1..n (it waits for k of its n inputs), got " + std::to_string(args[1])};
+}
+
 // ---- semantics ----
 
 /// Emits `line`'s output once. (Only interacting components react, and

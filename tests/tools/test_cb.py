@@ -25,7 +25,7 @@ def events(model, faults, seed, directory):
                           "--trace", path])
     if code not in (0, 1):
         raise AssertionError(err)
-    report = out.decode()
+    report = out.decode().replace("rb.cb.", "rb.")
     code, out, err = run([TRACE, "export", path, "--format", "jsonl"])
     if code != 0:
         raise AssertionError(err)

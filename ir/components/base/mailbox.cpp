@@ -69,11 +69,6 @@ void invert(InverseContext& ctx, uint32_t i) {
   }
 }
 
-std::optional<ParamProblem> checkParams(const std::vector<int64_t>& args) {
-  if (args[1] >= 1 && args[1] <= args[0]) return std::nullopt;
-  return ParamProblem{1, "Mailbox's k must be in 1..n, got " + std::to_string(args[1])};
-}
-
 }  // namespace
 
 void define_mailbox(Catalog& c) {
@@ -90,7 +85,7 @@ void define_mailbox(Catalog& c) {
          .inverseDoc = "identity; a chosen got gives back the messages it holds.",
          .react = react,
          .invert = invert,
-         .checkParams = checkParams});
+         .checkParams = kOfN});
 }
 
 }  // namespace rdc

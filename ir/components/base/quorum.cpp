@@ -31,11 +31,6 @@ void react(FireContext& ctx, uint32_t i, bool) {
   if (count(candidate) >= k) chooseOnce(ctx, value, candidate, ctx.now());
 }
 
-std::optional<ParamProblem> checkParams(const std::vector<int64_t>& args) {
-  if (args[1] >= 1 && args[1] <= args[0]) return std::nullopt;
-  return ParamProblem{1, "Quorum's k must be in 1..n, got " + std::to_string(args[1])};
-}
-
 }  // namespace
 
 void define_quorum(Catalog& c) {
@@ -51,7 +46,7 @@ void define_quorum(Catalog& c) {
          .inverse = "Quorum",
          .inverseDoc = "identity.",
          .react = react,
-         .checkParams = checkParams});
+         .checkParams = kOfN});
 }
 
 }  // namespace rdc

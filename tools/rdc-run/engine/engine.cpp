@@ -1010,11 +1010,12 @@ class Run final : public FireContext {
 
   // An input of a choice's own instance that its rule reads and that never
   // arrived (for Select's chosen, the option its choice picked), or kNone
-  // when the rule had all it reads.
+  // when the rule had all it reads. A rule that waits for k of n inputs
+  // (Quorum, Mailbox) is its own explanation: no one missing input is why.
   uint32_t awaitedByRule(uint32_t choice) const {
     const FlatInstance& inst = graph_.instances[graph_.lines[choice].instance];
     const LineSig* sig = graph_.signature(catalog_, choice);
-    if (!sig) return kNone;
+    if (!sig || sig->choiceCountParam >= 0) return kNone;
     auto reads = [&](const std::string& name) {
       return std::find(sig->choiceReads.begin(), sig->choiceReads.end(), name) != sig->choiceReads.end();
     };

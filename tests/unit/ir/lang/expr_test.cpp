@@ -179,6 +179,14 @@ TEST(Expr, NamesResolveByTextOrByNode) {
   EXPECT_EQ(evalExpr(*e, byNode, &error), Value::integer(11));
 }
 
+// The type of an expression's text as its name, or "error: CODE".
+std::string typeName(const std::string& text, const TypeLookup& lookup, TypeTable& types) {
+  ExprError error;
+  ExprPtr e = parseExpr(text, &error);
+  auto t = typeOfExpr(*e, lookup, types, &error);
+  return t ? types.name(*t) : "error: " + error.code;
+}
+
 TEST(Expr, TypesOfFnExpressions) {
   TypeTable types;
   TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
@@ -187,12 +195,7 @@ TEST(Expr, TypesOfFnExpressions) {
     if (name == "t") return TypeTable::kDuration;
     return std::nullopt;
   };
-  auto typeOf = [&](const std::string& text) -> std::string {
-    ExprError error;
-    ExprPtr e = parseExpr(text, &error);
-    auto t = typeOfExpr(*e, lookup, types, &error);
-    return t ? types.name(*t) : "error: " + error.code;
-  };
+  auto typeOf = [&](const std::string& text) { return typeName(text, lookup, types); };
   EXPECT_EQ(typeOf("lr == nil || lr == v ? v : nil"), "Opt<Int>");
   EXPECT_EQ(typeOf("v + 1"), "Int");
   EXPECT_EQ(typeOf("t * 2"), "Duration");
@@ -269,12 +272,7 @@ TEST(Expr, TypesOfMapExpressions) {
     if (name == "v") return TypeTable::kInt;
     return std::nullopt;
   };
-  auto typeOf = [&](const std::string& text) -> std::string {
-    ExprError error;
-    ExprPtr e = parseExpr(text, &error);
-    auto t = typeOfExpr(*e, lookup, types, &error);
-    return t ? types.name(*t) : "error: " + error.code;
-  };
+  auto typeOf = [&](const std::string& text) { return typeName(text, lookup, types); };
   EXPECT_EQ(typeOf("m"), "Map<Int, (Int, Int)>");
   EXPECT_EQ(typeOf("size(m)"), "Int");
   EXPECT_EQ(typeOf("max(m, (-1, v)).1"), "Int");
