@@ -116,7 +116,11 @@ class Replay(unittest.TestCase):
             code, _, err = run([RUN, model, "-D", "broken=1", "--faults", scenario, "--seed", "0", "--trace", trace])
             self.assertEqual(code, 1, err)
             said = "it was recorded with -D broken=1, and this model has broken=0"
-            code, _, err = run([RUN, model, "--replay", trace])
+            again = os.path.join(d, "again.trace")  # without -D, a replay takes the trace's parameters
+            code, _, err = run([RUN, model, "--replay", trace, "--trace", again])
+            self.assertEqual((code, err), (1, ""))
+            self.assertEqual(read_bytes(again), read_bytes(trace))
+            code, _, err = run([RUN, model, "-D", "broken=0", "--replay", trace])
             self.assertIn(said, err)
             self.assertIn("[replay-model]", err)
             for argv in ([TRACE, "invert", model, trace], [TRACE, "show", trace, "--model", model],

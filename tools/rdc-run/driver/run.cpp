@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "ir/graph/project.h"
+#include "ir/io/trace_io.h"
 #include "ir/lang/expr.h"
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
@@ -312,16 +313,40 @@ bool parseShard(std::string_view text, uint64_t& shard, uint64_t& shards) {
          parseWhole(text.substr(slash + 1), shards) && shard < shards;
 }
 
+// A replay without -D takes the parameters the trace was recorded with:
+// each of the model's parameters whose recorded value differs, as a -D.
+// False (with diagnostics) when the trace cannot be read.
+bool recordedParameters(const std::string& trace, const Graph& model, Options::Defines& defines,
+                        DiagnosticSink& diags) {
+  auto bytes = readInput(trace, diags);
+  if (!bytes) return false;
+  auto t = readTrace(*bytes, displayName(trace), diags);
+  if (!t) return false;
+  for (const auto& [name, value] : model.params) {
+    for (const auto& [recorded, text] : t->header.params) {
+      if (recorded == name && text != std::to_string(value)) defines.emplace_back(name, text);
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-int run(const Options& options, const Catalog& catalog) {
+int run(const Options& given, const Catalog& catalog) {
   DiagnosticSink diags;
   auto finish = [&](int code) {
-    printDiagnostics(diags, options.jsonDiagnostics);
+    printDiagnostics(diags, given.jsonDiagnostics);
     return code;
   };
+  Options options = given;
   auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(kExitBadInput);
+  if (!options.replay.empty() && options.defines.empty()) {
+    if (!recordedParameters(options.replay, loaded->graph, options.defines, diags)) return finish(kExitBadInput);
+    if (!options.defines.empty())
+      loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
+    if (!loaded) return finish(kExitBadInput);
+  }
   if (!options.domain.empty()) {  // a node that projects the model itself (what a cluster's nodes do)
     if (options.listen.empty()) {
       diags.error("usage", {}, "--domain: only with --listen (rdc-project projects a model onto a domain)");

@@ -17,7 +17,8 @@ inline constexpr uint64_t kMaxSeeds = UINT64_MAX;
 
 struct Options {
   std::string model = "-";
-  std::vector<std::pair<std::string, std::string>> defines;
+  using Defines = std::vector<std::pair<std::string, std::string>>;
+  Defines defines;  ///< -D name=value; a replay without any takes the trace's
   bool jsonDiagnostics = false;
   uint64_t seed = 0;
   std::string seeds;                 ///< A..B (inclusive)
