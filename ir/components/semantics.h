@@ -55,6 +55,11 @@ class FireContext {
   /// Fills a choosable input by the rule (or with its forced value) at
   /// `time`; for a bound input, releases its output at `time`.
   virtual void choose(uint32_t line, Value value, int64_t time) = 0;
+  /// The rule decided never to fill this choosable input (a Filter whose
+  /// condition failed). Over a network, where an iteration stays live until
+  /// its extrinsic outputs are available, the outputs that strictly wait
+  /// for it then no longer keep it live.
+  virtual void never(uint32_t line) = 0;
   /// Calls the instance's reaction again once every event of the current
   /// instant has been processed (for rules whose ties need the whole instant).
   virtual void decideAtEndOfInstant(uint32_t instance) = 0;

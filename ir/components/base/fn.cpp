@@ -29,7 +29,10 @@ void reactFn(FireContext& ctx, uint32_t i, bool) {
       ctx.fail(i, "Filter condition failed: " + error.message);
       return;
     }
-    if (!holds->i) return;  // filtered out: r is never available
+    if (!holds->i) {  // filtered out: r is never available
+      ctx.never(r);
+      return;
+    }
   }
   auto v = evalExpr(*body.expr, names, &error);
   if (!v) {

@@ -95,6 +95,7 @@ struct LineState {
   bool inAvailable = false, outAvailable = false;
   bool inPending = false, outPending = false;  // scheduled, not yet arrived
   bool touched = false;                        // changed since the workspace was last reset
+  bool never = false;                          // its input will never arrive (a run over a network)
   int64_t inTime = 0;
 };
 static_assert(sizeof(LineState) == 32, "a line's state is a value, a time and flags");
@@ -172,7 +173,9 @@ struct Workspace {
   }
 
   void reset() {
-    auto clear = [](LineState& s) { s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = false; };
+    auto clear = [](LineState& s) {
+      s.inAvailable = s.outAvailable = s.inPending = s.outPending = s.touched = s.never = false;
+    };
     if (touchedMany) {
       for (uint32_t l = 0; l < layout.lines; ++l) clear(lines[l]);
     } else {
@@ -551,6 +554,51 @@ class Run final : public FireContext {
     lines_[l].inPending = true;
     schedule(time, 0, l, false, forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
   }
+  // Marks the line, and what strictly waits for it, as never to arrive:
+  // its own output, the line its wire feeds in the same iteration, the
+  // lines of its instance whose output or chosen value needs it. Each
+  // extrinsic output among them (a copy sent to a peer included) counts as
+  // settled for the retire rule, as an available one does.
+  void never(uint32_t line) override {
+    if (!config_.gatewaysFromNetwork) return;
+    std::vector<uint32_t> todo{line};
+    while (!todo.empty()) {
+      uint32_t l = todo.back();
+      todo.pop_back();
+      LineState& s = lines_[l];
+      if (s.never || s.inAvailable || s.inPending || s.outAvailable || s.outPending) continue;
+      s.never = true;
+      if (slotOfLine(l) == kNone) work_.touchLine(l);
+      const HotLine h = hot(l);
+      uint32_t at = slotOfLine(l);
+      if (h.output != kNone) {
+        if (at != kNone) --work_.slotOutputsLeft[at];
+        if (at == kNone && layout_.box && layout_.box->first().hasOutputs(h.output)) --firstOutputsLeft_;
+      }
+      if (h.wireTo != kNone && !h.crossing) todo.push_back(at == kNone ? h.wireTo : layout_.line(at, h.wireTo));
+      waitingOn(l, todo);
+    }
+  }
+
+  // The lines of `line`'s instance whose output or chosen value strictly
+  // needs it (its signature's outputNeeds and choiceNeeds).
+  void waitingOn(uint32_t line, std::vector<uint32_t>& out) const {
+    uint32_t general = generalLine(line), at = slotOfLine(line);
+    const FlatInstance& inst = graph_.instances[graph_.lines[general].instance];
+    const LineSig* mine = graph_.signature(catalog_, general);
+    const std::string& name = mine ? mine->name : kFnArgument;
+    for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+      const LineSig* sig = graph_.signature(catalog_, m);
+      if (!sig || m == general) continue;
+      auto named = [&](const std::vector<std::string>& names) {
+        return std::find(names.begin(), names.end(), name) != names.end();
+      };
+      if (named(sig->outputNeeds) || (sig->choosable && named(sig->choiceNeeds)))
+        out.push_back(at == kNone ? m : layout_.line(at, m));
+    }
+  }
+  static inline const std::string kFnArgument = "*args";  // how a signature names an Fn's arguments
+
   void decideAtEndOfInstant(uint32_t instance) override {
     if (work_.decidePending[instance]) return;
     work_.decidePending[instance] = 1;
