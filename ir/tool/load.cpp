@@ -79,13 +79,21 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
   return loaded;
 }
 
-std::string traceModelMismatch(const TraceHeader& header, const Graph& model) {
-  std::string recorded, current;
+std::vector<std::pair<std::string, std::string>> differingParameters(const TraceHeader& header, const Graph& model) {
+  std::vector<std::pair<std::string, std::string>> differing;
   for (const auto& [name, value] : model.params) {
     auto at = std::find_if(header.params.begin(), header.params.end(), [&](const auto& p) { return p.first == name; });
-    if (at == header.params.end() || at->second == std::to_string(value)) continue;
-    recorded += (recorded.empty() ? "-D " : " -D ") + name + "=" + at->second;
-    current += (current.empty() ? "" : ", ") + name + "=" + std::to_string(value);
+    if (at != header.params.end() && at->second != std::to_string(value)) differing.emplace_back(name, at->second);
+  }
+  return differing;
+}
+
+std::string traceModelMismatch(const TraceHeader& header, const Graph& model) {
+  std::string recorded, current;
+  for (const auto& [name, text] : differingParameters(header, model)) {
+    recorded += (recorded.empty() ? "-D " : " -D ") + name + "=" + text;
+    auto value = std::find_if(model.params.begin(), model.params.end(), [&](const auto& p) { return p.first == name; });
+    current += (current.empty() ? "" : ", ") + name + "=" + std::to_string(value->second);
   }
   return "the trace was not recorded from this model (its model hash differs; " +
          (recorded.empty() ? std::string("check -D")

@@ -30,6 +30,10 @@ struct LoadOptions {
 std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
                                      const LoadOptions& options, DiagnosticSink& diags);
 
+/// The model's parameters whose value the trace's header records otherwise:
+/// (name, recorded value), in the model's order.
+std::vector<std::pair<std::string, std::string>> differingParameters(const TraceHeader& header, const Graph& model);
+
 /// Why a trace does not fit a model whose hash differs from the one its
 /// header records: "the trace was not recorded from this model (its model
 /// hash differs; ...)", naming the parameters the trace was recorded with

@@ -36,8 +36,7 @@ void reactFn(FireContext& ctx, uint32_t i, bool) {
   }
   auto v = evalExpr(*body.expr, names, &error);
   if (!v) {
-    ctx.fail(i, ctx.fnBody(inst).when ? "Filter expression failed: " + error.message
-                                      : "Fn expression failed: " + error.message);
+    ctx.fail(i, (body.when ? "Filter expression failed: " : "Fn expression failed: ") + error.message);
     return;
   }
   chooseOnce(ctx, r, std::move(*v), ctx.now());

@@ -18,11 +18,9 @@ void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
   int64_t n = ctx.args(inst)[0], k = ctx.args(inst)[1];
   uint32_t msgs = inst.firstLine, got = msgs + static_cast<uint32_t>(n);
   if (!ctx.toChoose(got)) return;
-  std::vector<std::pair<int64_t, uint32_t>> arrived;  // (time, sender)
-  for (uint32_t s = 0; s < n; ++s) {
-    if (ctx.inAvailable(msgs + s)) arrived.emplace_back(ctx.inTime(msgs + s), s);
-  }
-  if (static_cast<int64_t>(arrived.size()) < k) return;
+  int64_t count = 0;
+  for (uint32_t s = 0; s < n; ++s) count += ctx.inAvailable(msgs + s);
+  if (count < k) return;
   if (!endOfInstant) {
     ctx.decideAtEndOfInstant(i);
     return;
@@ -30,6 +28,10 @@ void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
   if (ctx.forced(got)) {
     chooseOnce(ctx, got, Value::unit(), ctx.now());
     return;
+  }
+  std::vector<std::pair<int64_t, uint32_t>> arrived;  // (time, sender)
+  for (uint32_t s = 0; s < n; ++s) {
+    if (ctx.inAvailable(msgs + s)) arrived.emplace_back(ctx.inTime(msgs + s), s);
   }
   std::sort(arrived.begin(), arrived.end());
   std::vector<std::pair<Value, Value>> entries;

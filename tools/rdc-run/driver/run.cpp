@@ -39,9 +39,9 @@ std::string shellQuote(const std::string& arg) {
 
 }  // namespace
 
-bool Runner::prepare() {
+bool Runner::prepare(std::optional<Trace> replay) {
   Scenario scenario;
-  if (!(options_.replay.empty() ? flagScenario(scenario) : replayScenario(scenario))) return false;
+  if (!(replay ? replayScenario(scenario, *replay) : flagScenario(scenario))) return false;
   auto resolved = resolveScenario(scenario, graph_, catalog_, diags_);
   if (!resolved) return false;
   config_ = std::move(resolved->config);
@@ -313,23 +313,6 @@ bool parseShard(std::string_view text, uint64_t& shard, uint64_t& shards) {
          parseWhole(text.substr(slash + 1), shards) && shard < shards;
 }
 
-// A replay without -D takes the parameters the trace was recorded with:
-// each of the model's parameters whose recorded value differs, as a -D.
-// False (with diagnostics) when the trace cannot be read.
-bool recordedParameters(const std::string& trace, const Graph& model, Options::Defines& defines,
-                        DiagnosticSink& diags) {
-  auto bytes = readInput(trace, diags);
-  if (!bytes) return false;
-  auto t = readTrace(*bytes, displayName(trace), diags);
-  if (!t) return false;
-  for (const auto& [name, value] : model.params) {
-    for (const auto& [recorded, text] : t->header.params) {
-      if (recorded == name && text != std::to_string(value)) defines.emplace_back(name, text);
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 int run(const Options& given, const Catalog& catalog) {
@@ -341,9 +324,13 @@ int run(const Options& given, const Catalog& catalog) {
   Options options = given;
   auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(kExitBadInput);
-  if (!options.replay.empty() && options.defines.empty()) {
-    if (!recordedParameters(options.replay, loaded->graph, options.defines, diags)) return finish(kExitBadInput);
-    if (!options.defines.empty())
+  std::optional<Trace> replay;
+  if (!options.replay.empty()) {
+    auto bytes = readInput(options.replay, diags);
+    if (bytes) replay = readTrace(*bytes, displayName(options.replay), diags);
+    if (!replay) return finish(kExitBadInput);
+    // Without -D, a replay takes the parameters the trace was recorded with.
+    if (options.defines.empty() && !(options.defines = differingParameters(replay->header, loaded->graph)).empty())
       loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
     if (!loaded) return finish(kExitBadInput);
   }
@@ -370,7 +357,7 @@ int run(const Options& given, const Catalog& catalog) {
     return finish(kExitBadInput);
   }
   Runner runner(options, *loaded, catalog, diags);
-  if (!runner.prepare()) return finish(kExitBadInput);
+  if (!runner.prepare(std::move(replay))) return finish(kExitBadInput);
   if (!options.seeds.empty()) {
     uint64_t first, last, shard = 0, shards = 1;
     if (!parseSeedRange(options.seeds, first, last)) {

@@ -6,16 +6,12 @@
 
 namespace rdc::run {
 
-bool Runner::replayScenario(Scenario& s) {
-  auto bytes = readInput(options_.replay, diags_);
-  if (!bytes) return false;
-  auto trace = readTrace(*bytes, displayName(options_.replay), diags_);
-  if (!trace) return false;
-  const TraceHeader& h = trace->header;
+bool Runner::replayScenario(Scenario& s, const Trace& trace) {
+  const TraceHeader& h = trace.header;
   s = Scenario::fromHeader(h);
   LineIndex index(graph_, catalog_);
   replayed_.emplace();
-  for (const TraceEvent& e : trace->events) {
+  for (const TraceEvent& e : trace.events) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     const std::string& path = h.linePaths[e.line];
     std::optional<uint32_t> line = index.findRunLine(path);

@@ -44,8 +44,9 @@ class Runner {
         simulator_(graph_, catalog),
         checks_(loaded.model, graph_) {}
 
-  /// Reads the flags, the faults file or the replayed trace, and resolves the scenario.
-  bool prepare();
+  /// Reads the flags and the faults file, or takes the scenario of the
+  /// trace to replay (read from --replay), and resolves the scenario.
+  bool prepare(std::optional<Trace> replay);
   /// One run with the configured faults and `seed`.
   int single(uint64_t seed);
   /// Every seed of A..B (those of the shard), with a summary and repro commands.
@@ -98,7 +99,7 @@ class Runner {
   bool flagScenario(Scenario& s);
   // A replay takes everything from the trace's header, and each recorded
   // choice's value and time (run_replay.cpp).
-  bool replayScenario(Scenario& s);
+  bool replayScenario(Scenario& s, const Trace& trace);
 
   // ---- projections in one process (run_split.cpp) ----
   // Records a projection's events under the whole model's line ids; its
