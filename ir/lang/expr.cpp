@@ -205,6 +205,11 @@ class Parser {
   ExprPtr parseQuant(int depth) {
     uint32_t offset = peek().offset;
     std::string which = toks_[pos_++].text;
+    return parseBinder(std::move(which), offset, depth);
+  }
+
+  // `VARS in DOMAIN: BODY`, after `forall`, `exists` or a filter's `{`.
+  ExprPtr parseBinder(std::string which, uint32_t offset, int depth) {
     std::vector<std::string> vars;
     do {
       if (peek().kind != Token::Kind::Ident) return fail("expected a variable name");
@@ -234,6 +239,17 @@ class Parser {
     return e;
   }
 
+  // After `{`: whether a filter `{VARS in ...` follows rather than a map literal.
+  bool filterAhead() const {
+    size_t at = pos_;
+    while (toks_[at].kind == Token::Kind::Ident && toks_[at].text != "in") {
+      ++at;
+      if (toks_[at].kind != Token::Kind::Op || toks_[at].text != ",") break;
+      ++at;
+    }
+    return at > pos_ && toks_[at].kind == Token::Kind::Ident && toks_[at].text == "in";
+  }
+
   // What a node's `text` means, looked up once here rather than at every evaluation.
   static Expr::Op opOf(Expr::Kind kind, std::string_view text, size_t arity) {
     using Op = Expr::Op;
@@ -259,11 +275,12 @@ class Parser {
         if (arity == 2 && text == "contains") return Op::Contains;
         if (arity == 2 && text == "count") return Op::Count;
         if (arity == 3 && text == "insert") return Op::Insert;
+        if (arity == 2 && text == "union") return Op::Union;
         if (arity == 1 && text == "has") return Op::Has;
         if (arity == 1 && text == "correct") return Op::Correct;
         return Op::OtherCall;
       case Expr::Kind::Quant:
-        return text == "forall" ? Op::Forall : Op::Exists;
+        return text == "forall" ? Op::Forall : text == "exists" ? Op::Exists : Op::Filter;
       default:
         return Op::None;
     }
@@ -406,9 +423,17 @@ class Parser {
     return fail("unexpected token");
   }
 
-  // After `{`: `}`, or `KEY: VALUE` pairs separated by commas, then `}`.
+  // After `{`: `}`, `KEY: VALUE` pairs separated by commas, then `}`; or a
+  // filter `VARS in MAP: CONDITION}`.
   ExprPtr parseMap(uint32_t offset, int depth) {
     if (eatOp("}")) return literal(offset, *Value::map({}));
+    if (filterAhead()) {
+      ExprPtr filter = parseBinder("filter", offset, depth);
+      if (!filter) return nullptr;
+      if (!isMapQuantifier(*filter)) return fail("a filter `{VARS in MAP: CONDITION}` ranges over a map");
+      if (!eatOp("}")) return fail("expected '}' after a filter's condition");
+      return filter;
+    }
     std::vector<ExprPtr> kids;
     do {
       ExprPtr key = parseExpr(depth + 1);
@@ -444,6 +469,7 @@ bool isBuiltin(const Expr& call) {
     case Op::Contains:
     case Op::Count:
     case Op::Insert:
+    case Op::Union:
       return true;
     default:
       return false;
@@ -459,6 +485,9 @@ class Evaluator {
       case Expr::Kind::Literal:
         return e.value;
       case Expr::Kind::Name: {
+        for (size_t b = bound_.size(); b > 0; --b) {
+          if (bound_[b - 1].first == e.text) return bound_[b - 1].second;
+        }
         auto v = lookup_(e);
         if (!v) return fail("unknown-name", e, "unknown name '" + e.text + "'");
         return v;
@@ -518,16 +547,51 @@ class Evaluator {
       case Expr::Kind::Call:
         if (host_ && !isBuiltin(e)) return host_->evalHosted(e, error_);
         return call(e);
+      case Expr::Kind::Quant:
+        if (isMapQuantifier(e)) return mapQuantifier(e);
+        [[fallthrough]];
       case Expr::Kind::Index:
       case Expr::Kind::Range:
-      case Expr::Kind::Quant:
         if (host_) return host_->evalHosted(e, error_);
-        return fail("expr-syntax", e, "indexing and quantifiers are only allowed in checks");
+        return fail("expr-syntax", e, "indexing and quantifiers over ranges are only allowed in checks");
     }
     return std::nullopt;
   }
 
  private:
+  // forall/exists over a map's entries (short-circuit), or the filter of
+  // its entries for which the body holds. Each entry binds the variables
+  // (its value, or its key and value) while the body is evaluated.
+  std::optional<Value> mapQuantifier(const Expr& e) {
+    auto m = eval(*e.kids[0]);
+    if (!m) return m;
+    if (m->kind != Value::Kind::Map) return fail("type-mismatch", e, "a quantifier ranges over a map, not " + m->str());
+    if (e.vars.size() > 2)
+      return fail("expr-syntax", e, "a map's entries bind one variable (value) or two (key, value)");
+    bool keyed = e.vars.size() == 2;
+    std::vector<std::pair<Value, Value>> kept;
+    size_t mark = bound_.size();
+    for (size_t k = 0; k < m->entries(); ++k) {
+      bound_.resize(mark);
+      if (keyed) bound_.emplace_back(e.vars[0], m->key(k));
+      bound_.emplace_back(e.vars.back(), m->mapped(k));
+      auto holds = eval(*e.kids[1]);
+      if (!holds || holds->kind != Value::Kind::Bool) {
+        bound_.resize(mark);
+        return holds ? fail("type-mismatch", e, "a quantifier's condition must be a Bool") : holds;
+      }
+      if (e.op == Expr::Op::Filter) {
+        if (holds->i) kept.emplace_back(m->key(k), m->mapped(k));
+      } else if (static_cast<bool>(holds->i) != (e.op == Expr::Op::Forall)) {
+        bound_.resize(mark);
+        return Value::boolean(e.op == Expr::Op::Exists);
+      }
+    }
+    bound_.resize(mark);
+    if (e.op == Expr::Op::Filter) return *Value::map(std::move(kept));
+    return Value::boolean(e.op == Expr::Op::Forall);
+  }
+
   std::optional<Value> fail(const char* code, const Expr& e, std::string message) {
     *error_ = {code, e.offset, std::move(message)};
     return std::nullopt;
@@ -590,6 +654,15 @@ class Evaluator {
       case Op::GetEntry: {
         const Value* v = m.find(args[1]);
         return v ? *v : args[2];
+      }
+      case Op::Union: {  // both maps' entries; where both have a key, the second's value
+        if (args[1].kind != Value::Kind::Map) return fail("type-mismatch", e, "union needs two maps");
+        std::vector<std::pair<Value, Value>> entries;
+        for (size_t k = 0; k < m.entries(); ++k) {
+          if (!args[1].find(m.key(k))) entries.emplace_back(m.key(k), m.mapped(k));
+        }
+        for (size_t k = 0; k < args[1].entries(); ++k) entries.emplace_back(args[1].key(k), args[1].mapped(k));
+        return *Value::map(std::move(entries));
       }
       default: {  // Insert: the map with key args[1] (re)bound to args[2]
         std::vector<std::pair<Value, Value>> entries;
@@ -666,6 +739,9 @@ class Evaluator {
   NameRef lookup_;
   ExprError* error_;
   ExprHost* host_;
+  /// The variables of the map quantifiers being evaluated, innermost last;
+  /// they hide names the lookup knows.
+  std::vector<std::pair<std::string_view, Value>> bound_;
 };
 
 // ---- types ----
@@ -688,6 +764,9 @@ class TypeChecker {
       case Expr::Kind::Literal:
         return literalType(e.value);
       case Expr::Kind::Name: {
+        for (size_t b = bound_.size(); b > 0; --b) {
+          if (bound_[b - 1].first == e.text) return bound_[b - 1].second;
+        }
         auto t = lookup_(e.text);
         if (!t) {
           *error_ = {"unknown-name", e.offset, "unknown name '" + e.text + "'"};
@@ -781,14 +860,34 @@ class TypeChecker {
         *error_ = {"unknown-name", e.offset, "unknown function '" + e.text + "'"};
         return std::nullopt;
       }
+      case Expr::Kind::Quant:
+        if (isMapQuantifier(e)) return mapQuantifier(e);
+        [[fallthrough]];
       case Expr::Kind::Index:
       case Expr::Kind::Range:
-      case Expr::Kind::Quant:
         if (host_) return host_->typeOfHosted(e, error_);
-        *error_ = {"expr-syntax", e.offset, "indexing and quantifiers are only allowed in checks"};
+        *error_ = {"expr-syntax", e.offset, "indexing and quantifiers over ranges are only allowed in checks"};
         return std::nullopt;
     }
     return std::nullopt;
+  }
+
+  // forall/exists over a map: Bool; a filter: the map's type.
+  std::optional<TypeId> mapQuantifier(const Expr& e) {
+    auto m = check(*e.kids[0]);
+    if (!m) return m;
+    if (types_.node(*m).kind != TypeKind::Map) return fail(e, "a quantifier ranges over a map, not " + show(*m));
+    if (e.vars.size() > 2) {
+      *error_ = {"expr-syntax", e.offset, "a map's entries bind one variable (value) or two (key, value)"};
+      return std::nullopt;
+    }
+    size_t mark = bound_.size();
+    if (e.vars.size() == 2) bound_.emplace_back(e.vars[0], types_.node(*m).parts[0]);
+    bound_.emplace_back(e.vars.back(), types_.node(*m).parts[1]);
+    auto body = check(*e.kids[1]);
+    bound_.resize(mark);
+    if (!body || !expect(*e.kids[1], *body, TypeTable::kBool)) return std::nullopt;
+    return e.op == Expr::Op::Filter ? *m : TypeTable::kBool;
   }
 
  private:
@@ -835,6 +934,8 @@ class TypeChecker {
         return argument(1, key) && argument(2, value) ? std::optional<TypeId>(value) : std::nullopt;
       case Op::Insert:
         return argument(1, key) && argument(2, value) ? std::optional<TypeId>(m) : std::nullopt;
+      case Op::Union:
+        return argument(1, m) ? std::optional<TypeId>(m) : std::nullopt;
       default:  // min(m, d), max(m, d)
         return argument(1, value) ? std::optional<TypeId>(value) : std::nullopt;
     }
@@ -888,6 +989,8 @@ class TypeChecker {
   TypeTable& types_;
   ExprError* error_;
   TypeHost* host_;
+  /// The variables of the map quantifiers being typed, innermost last.
+  std::vector<std::pair<std::string_view, TypeId>> bound_;
 };
 
 void collectNames(const Expr& e, std::vector<std::string>& bound, std::vector<std::string>& out) {
@@ -932,6 +1035,12 @@ std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* erro
 std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types, ExprError* error,
                                  TypeHost* host) {
   return TypeChecker(lookup, types, error, host).check(expr);
+}
+
+bool isMapQuantifier(const Expr& e) {
+  if (e.kind != Expr::Kind::Quant) return false;
+  const Expr& domain = *e.kids[0];
+  return domain.kind != Expr::Kind::Range && domain.op != Expr::Op::Correct;
 }
 
 bool isIterationCheck(const Expr& e) {

@@ -42,7 +42,7 @@ struct Expr {
     Field,    ///< kids[0].`value.i`
     Call,     ///< `text`(kids...)
     Range,    ///< kids[0]..kids[1] (half-open), only as a quantifier domain
-    Quant,    ///< `text` in {forall, exists}; vars in kids[0]: kids[1]
+    Quant,    ///< `text` in {forall, exists, filter}; vars in kids[0]: kids[1] (filter: `{vars in m: kids[1]}`)
   };
   /// What an operator, call or quantifier does: `text` resolved once by the
   /// parser, so that evaluating and typing switch on it instead of comparing
@@ -73,11 +73,13 @@ struct Expr {
     Contains,   ///< contains(m, k)
     Count,      ///< count(m, v)
     Insert,     ///< insert(m, k, v)
+    Union,      ///< union(a, b)
     Has,        ///< Call has(x), left to the host (checks), as is correct(x)
     Correct,    ///< Call correct(x)
     OtherCall,  ///< a Call of any other name or number of arguments
     Forall,     ///< Quant
     Exists,
+    Filter,  ///< Quant `{vars in m: P}`: the entries of map m for which P holds
   };
   Kind kind;
   Op op = Op::None;
@@ -135,7 +137,9 @@ class NameRef {
 };
 
 /// Evaluates the forms the core language leaves to its host: indexing,
-/// calls other than min and max, and quantifiers. Checks provide one.
+/// calls other than the built-in ones, and quantifiers over a range or
+/// `correct(FAMILY)`. Checks provide one. The language evaluates quantifiers
+/// and filters over a map itself (isMapQuantifier).
 class ExprHost {
  public:
   virtual ~ExprHost() = default;
@@ -166,6 +170,12 @@ std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, Typ
 
 /// The names an expression reads (free variables), in first-use order.
 std::vector<std::string> freeNames(const Expr& expr);
+
+/// Whether `e` is a quantifier or filter over a map's entries
+/// (`forall v in m: P`, `exists k, v in m: P`, `{v in m: P}`), which the
+/// language evaluates itself: its domain is neither a range nor `correct(F)`.
+/// One variable binds each entry's value; two bind its key and value.
+bool isMapQuantifier(const Expr& e);
 
 /// Whether a check is `forall k in LO..: BODY`, over the iterations of an
 /// unbounded box (an open range, `kids[0]` a Range with one kid): BODY is

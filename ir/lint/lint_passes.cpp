@@ -360,8 +360,10 @@ class PropertyNames {
           if (domain.kids.size() == 1) iterations(e);
         } else if (domain.kind == Expr::Kind::Call && domain.text == "correct" && domain.kids.size() == 1 &&
                    domain.kids[0]->kind == Expr::Kind::Name && isFamily(domain.kids[0]->text)) {
+        } else if (isMapQuantifier(e)) {
+          visit(domain);
         } else {
-          error(domain, "a quantifier ranges over correct(FAMILY) or LO..HI");
+          error(domain, "a quantifier ranges over correct(FAMILY), LO..HI or a map");
         }
         size_t mark = bound_.size();
         bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());

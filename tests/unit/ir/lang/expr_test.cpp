@@ -264,6 +264,45 @@ TEST(Expr, MapFunctions) {
   EXPECT_EQ(error.code, "type-mismatch");
 }
 
+TEST(Expr, QuantifiersAndFiltersOverMaps) {
+  const char* m = "{0: (1, 5), 2: (1, 5), 3: (2, 9)}";
+  auto with = [&](const std::string& text) { return eval(std::string(text).replace(text.find('M'), 1, m)); };
+  EXPECT_EQ(with("forall v in M: v.0 >= 1")->i, 1);
+  EXPECT_EQ(with("forall v in M: v.0 == 1")->i, 0);
+  EXPECT_EQ(with("exists k, v in M: k == 3 && v.1 == 9")->i, 1);
+  EXPECT_EQ(with("exists k, v in M: k == 1")->i, 0);
+  EXPECT_EQ(eval("forall v in {}: false")->i, 1);  // vacuous, as over an empty range
+  EXPECT_EQ(eval("exists v in {}: true")->i, 0);
+  EXPECT_EQ(with("{v in M: v.0 == 1}")->str(), "{0: (1, 5), 2: (1, 5)}");
+  EXPECT_EQ(with("{k, v in M: k > 0 && v.1 > 5}")->str(), "{3: (2, 9)}");
+  EXPECT_EQ(with("size({v in M: v == (1, 5)})")->i, 2);
+  // A bound variable hides a name of the same spelling, and only inside its body.
+  NameLookup v7 = [](std::string_view name) -> std::optional<Value> {
+    return name == "v" ? std::optional<Value>(Value::integer(7)) : std::nullopt;
+  };
+  ExprError error;
+  auto e = parseExpr("(forall v in {0: 1}: v == 1) && v == 7", &error);
+  ASSERT_TRUE(e) << error.message;
+  EXPECT_EQ(evalExpr(*e, v7, &error)->i, 1);
+  EXPECT_EQ(freeNames(*e), std::vector<std::string>{"v"});
+  // Short-circuit: an entry after the deciding one is not evaluated.
+  EXPECT_EQ(eval("exists v in {0: 1, 1: 0}: 1 / v == 1")->i, 1);
+  EXPECT_FALSE(eval("forall v in 3: true", &error));
+  EXPECT_EQ(error.code, "type-mismatch");
+  EXPECT_FALSE(eval("forall a, b, c in {0: 1}: true", &error));
+  EXPECT_EQ(error.code, "expr-syntax");
+  EXPECT_FALSE(parseExpr("{i in 0..3: i > 1}", &error));
+  EXPECT_EQ(error.code, "expr-syntax");
+}
+
+TEST(Expr, UnionKeepsBothMapsEntriesAndTheSecondsValueOnASharedKey) {
+  EXPECT_EQ(eval("union({0: 1, 2: 3}, {2: 4, 5: 6})")->str(), "{0: 1, 2: 4, 5: 6}");
+  EXPECT_EQ(eval("union({}, {1: 1})")->str(), "{1: 1}");
+  ExprError error;
+  EXPECT_FALSE(eval("union({0: 1}, 3)", &error));
+  EXPECT_EQ(error.code, "type-mismatch");
+}
+
 TEST(Expr, TypesOfMapExpressions) {
   TypeTable types;
   TypeId promises = types.map(TypeTable::kInt, types.tuple({TypeTable::kInt, TypeTable::kInt}));
@@ -283,6 +322,12 @@ TEST(Expr, TypesOfMapExpressions) {
   EXPECT_EQ(typeOf("count(m, v)"), "error: type-mismatch");
   EXPECT_EQ(typeOf("{1: v, true: v}"), "error: type-mismatch");
   EXPECT_EQ(typeOf("{}"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("forall k, p in m: p.0 <= v && k >= 0"), "Bool");
+  EXPECT_EQ(typeOf("{p in m: p.0 == v}"), "Map<Int, (Int, Int)>");
+  EXPECT_EQ(typeOf("union(m, {v: (v, v)})"), "Map<Int, (Int, Int)>");
+  EXPECT_EQ(typeOf("{p in m: p.0}"), "error: type-mismatch");        // the condition must be a Bool
+  EXPECT_EQ(typeOf("exists p in v: true"), "error: type-mismatch");  // not a map
+  EXPECT_EQ(typeOf("union(m, {v: v})"), "error: type-mismatch");
   std::string error;
   auto parsed = types.parse("Map<Int, Opt<(Bool, Bytes)>>", &error);
   ASSERT_TRUE(parsed) << error;
