@@ -259,6 +259,10 @@ class YamlReader {
         forItem(entry, out, depth);
         continue;
       }
+      if (entry["if"]) {
+        ifItem(entry, out, depth);
+        continue;
+      }
       if (entry.size() != 1) {
         diags_.error("schema", pos(entry), "a body item has exactly one key (did you mis-indent a binding?)");
         continue;
@@ -304,6 +308,33 @@ class YamlReader {
     }
     body(entry["body"], item.body, static_cast<int>(nesting));
     out.push_back(std::move(item));
+  }
+
+  // `if: COND` with `body:` and an optional `else:`: one conditional box
+  // per branch (syntax::forHeader's `if COND` and `else COND`).
+  void ifItem(const YAML::Node& entry, std::vector<Item>& out, int depth) {
+    for (const auto& kv : entry) {
+      std::string key = scalarOr(kv.first, "");
+      if (key != "if" && key != "body" && key != "else") {
+        diags_.error("schema", pos(kv.first), "unknown key '" + key + "' in an if box (expected if, body, else)");
+      }
+    }
+    if (depth + 1 > static_cast<int>(syntax::kMaxLoopNesting)) {
+      diags_.error("size-limit", pos(entry["if"]),
+                   "boxes nested more than " + std::to_string(syntax::kMaxLoopNesting) + " deep (an `if` is a level)");
+      return;
+    }
+    std::string cond = scalarOr(entry["if"], "");
+    for (const char* branch : {"body", "else"}) {
+      if (std::string(branch) == "else" && !entry["else"]) break;
+      Item item;
+      item.kind = Item::Kind::For;
+      item.pos = pos(entry["if"]);
+      item.header = (std::string(branch) == "body" ? "if " : "else ") + cond;
+      if (!syntax::conditionalHeader(cond, item.pos, item.header[0] == 'e', item.loops, diags_)) return;
+      body(entry[branch], item.body, depth + 1);
+      out.push_back(std::move(item));
+    }
   }
 
   void instanceBody(const YAML::Node& node, Item& item) {

@@ -326,7 +326,41 @@ std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags) 
   return t;
 }
 
+bool conditionalHeader(std::string_view text, Pos pos, bool otherBranch, std::vector<LoopVar>& loops,
+                       DiagnosticSink& diags) {
+  Span header = Span{text, pos}.trimmed();
+  auto cond = expression(header.text, header.pos, diags);
+  if (!cond) return false;
+  // Postorder ids after the condition's own, one level above it.
+  auto literal = [&](int64_t v, uint32_t id) {
+    auto e = std::make_shared<Expr>();
+    e->kind = Expr::Kind::Literal;
+    e->value = Value::integer(v);
+    e->offset = cond->expr->offset;
+    e->id = id;
+    return e;
+  };
+  uint32_t next = cond->expr->id + 1;
+  auto pick = std::make_shared<Expr>();
+  pick->kind = Expr::Kind::Cond;
+  pick->text = "?";
+  pick->offset = cond->expr->offset;
+  pick->kids = {cond->expr, literal(otherBranch ? 0 : 1, next), literal(otherBranch ? 1 : 0, next + 1)};
+  pick->id = next + 2;
+  pick->height = cond->expr->height + 1;
+  SourceExpr zero{"0", literal(0, 0), header.pos};
+  loops.push_back({"", std::move(zero), SourceExpr{cond->text, std::move(pick), cond->pos}});
+  return true;
+}
+
 bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, DiagnosticSink& diags) {
+  Span whole = Span{text, pos}.trimmed();
+  for (std::string_view word : {"if ", "else "}) {
+    if (whole.text.substr(0, word.size()) == word) {
+      Span cond = whole.sub(word.size());
+      return conditionalHeader(cond.text, cond.pos, word == "else ", loops, diags);
+    }
+  }
   for (const Span& part : splitTopLevel(Span{text, pos}.trimmed(), ',', false)) {
     size_t n = identifierLength(part.text);
     Span rest = part.sub(n).trimmed();

@@ -33,8 +33,17 @@ bool arrow(std::string_view text, Pos pos, Term& in, Term& out, DiagnosticSink& 
 /// wire reference `name'[i][*]`, each optionally followed by `@ domain`.
 std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags);
 
-/// `i in 0..n, j in 0..m`.
+/// `i in 0..n, j in 0..m`; or the header of a conditional box, `if COND`
+/// (its body once when COND holds) or `else COND` (once when it does not),
+/// as one unnamed variable over 0..1 or 0..0 (see conditionalHeader).
 bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, DiagnosticSink& diags);
+
+/// A conditional box's one variable: unnamed (no expression can read it),
+/// over 0..(COND ? 1 : 0), or 0..(COND ? 0 : 1) for the `else` branch, so
+/// that elaboration, sizing, the window rule of unbounded boxes and the IR
+/// treat the box as any other `for`. `text` is COND, at `pos`.
+bool conditionalHeader(std::string_view text, Pos pos, bool otherBranch, std::vector<LoopVar>& loops,
+                       DiagnosticSink& diags);
 
 /// `node[i]` or `client`.
 std::optional<DomainRef> domainRef(std::string_view text, Pos pos, DiagnosticSink& diags);

@@ -11,17 +11,25 @@ uint32_t DiagnosticSink::addFile(std::string name) {
   return static_cast<uint32_t>(files_.size() - 1);
 }
 
+bool DiagnosticSink::firstTime(Severity severity, const std::string& code, Pos pos, const std::string& message) {
+  repeated_ = !reported_.emplace(severity, code, pos.file, pos.line, pos.col, message).second;
+  return !repeated_;
+}
+
 void DiagnosticSink::error(std::string code, Pos pos, std::string message) {
+  if (!firstTime(Severity::Error, code, pos, message)) return;
   diagnostics_.push_back({Severity::Error, std::move(code), pos, std::move(message)});
   ++errors_;
 }
 
 void DiagnosticSink::warning(std::string code, Pos pos, std::string message) {
+  if (!firstTime(Severity::Warning, code, pos, message)) return;
   diagnostics_.push_back({Severity::Warning, std::move(code), pos, std::move(message)});
   ++warnings_;
 }
 
 void DiagnosticSink::note(Pos pos, std::string message) {
+  if (repeated_) return;  // the note of a repeated problem was given with its first report
   diagnostics_.push_back({Severity::Note, "note", pos, std::move(message)});
 }
 

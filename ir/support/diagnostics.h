@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace rdc {
@@ -32,7 +34,9 @@ struct Diagnostic {
 };
 
 /// Collects diagnostics in report order and owns the table of file names
-/// that positions refer to.
+/// that positions refer to. A problem reported again (same severity, code,
+/// position and message: an error in a `for` box met once per iteration)
+/// is kept once, with the notes that followed its first report.
 class DiagnosticSink {
  public:
   /// Registers a file name and returns its index for Pos::file.
@@ -57,8 +61,13 @@ class DiagnosticSink {
  private:
   std::string location(const Pos& pos) const;
 
+  /// Records a problem; false if it was reported before (notes then follow it out).
+  bool firstTime(Severity severity, const std::string& code, Pos pos, const std::string& message);
+
   std::vector<std::string> files_;
   std::vector<Diagnostic> diagnostics_;
+  std::set<std::tuple<Severity, std::string, uint32_t, uint32_t, uint32_t, std::string>> reported_;
+  bool repeated_ = false;  ///< the last error or warning was a repeat
   size_t errors_ = 0;
   size_t warnings_ = 0;
 };

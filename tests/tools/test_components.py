@@ -181,12 +181,112 @@ system:
                 gathered.add(whole["got"][0])
         self.assertGreater(len(gathered), 1)  # the latencies decide who is in
 
+    def test_quantifiers_and_filters_read_the_gathered_map(self):
+        # The same gathering, read with a filter and quantifiers (in an Fn and in a check);
+        # `spread`, a parameter, is hidden inside the filter by its bound variable.
+        model = MAILBOX.replace(
+            '"(size(g), max(g, (-1, 0)).1, count(g, (1, 5)), contains(g, 1), get(g, 3, (9, 9)))"',
+            '"(size({spread in g: spread.0 == 1}), forall p in g: p.0 >= spread, exists k, p in g: k == 3 && p.1 == 9)"'
+        ) + """checks:
+  majority: "size(promises) == 3 && forall k, p in promises: k != 1"
+  highBallot: "exists p in promises: p.0 > 2"
+"""
+        m = self.model("mbq.rdc.yaml", model)
+        code, out, err = run([RUN, m, *PROMISES])
+        self.assertEqual(code, 1, err)  # highBallot fails: sender 1's ballot 3 is not among the first three
+        text = out.decode()
+        self.assertIn("summary = (2, true, true)", text)
+        self.assertIn("check majority: pass", text)
+        self.assertIn("check highBallot: fail", text)
+        # With all four at once, the first three by index include sender 1.
+        code, out, err = run([RUN, m, *PROMISES, "-D", "spread=0"])
+        self.assertIn("summary = (2, true, false)", out.decode())
+        self.assertIn("check highBallot: pass", out.decode())
+        self.inverts_completely(m, *PROMISES, inputs=4)
+
     def test_dot_draws_the_map_line_and_graphviz_reads_it(self):
         code, text, err = run([DOT, self.model("mb.rdc.yaml", MAILBOX)])
         self.assertEqual(code, 0, err)
         self.assertIn("got: Map&lt;Int, T&gt;", text.decode())
         code, _, err = run(["dot", "-Tsvg"], stdin=text)
         self.assertEqual(code, 0, err)
+
+
+# The leader's proposal is kept at home; every other node's goes to the leader
+# over a Link: role-specific wiring inside one loop.
+ROLES = """rdc: 1
+params: {n: 3, leader: 1}
+domains: {node: n}
+system:
+  body:
+    - for: i in 0..n
+      body:
+        - if: i == leader
+          body:
+            - Inc<100> keep[i] @ node[i]:
+                x: input proposal[i] as Int -> output got[i]
+          else:
+            - Link send[i] @ node[i]:
+                snd: input proposal[i] as Int -> drop
+                rcv: choose -> output got[i] @ node[leader]
+"""
+
+
+class ConditionalBoxes(Semantics):
+    FLAGS = ["--input", "proposal[0]=10", "--input", "proposal[1]=11", "--input", "proposal[2]=12"]
+
+    def test_each_branch_is_elaborated_where_its_condition_holds(self):
+        m = self.model("roles.rdc.yaml", ROLES)
+        for leader, kept in (("1", "got[1] = 111"), ("0", "got[0] = 110"), ("2", "got[2] = 112")):
+            with self.subTest(leader=leader):
+                code, out, err = run([RUN, m, *self.FLAGS, "-D", f"leader={leader}"])
+                self.assertEqual(code, 0, err)
+                text = out.decode()
+                self.assertIn(kept, text)
+                others = [i for i in "012" if i != leader]
+                for i in others:
+                    self.assertIn(f"got[{i}] = 1{i}", text)  # sent over a Link, unchanged
+
+    def test_runs_invert_project_and_replay_split(self):
+        m = self.model("roles.rdc.yaml", ROLES)
+        self.inverts_completely(m, *self.FLAGS, inputs=3)
+        trace = self.record(m, *self.FLAGS)
+        code, out, err = run([RUN, m, "--split", "--replay", trace])
+        self.assertEqual(code, 0, err)
+        self.assertIn("got[1] = 111", out.decode())
+        with TempDir() as d:
+            code, _, err = run([PROJECT, m, "--all", "-O", d])
+            self.assertEqual(code, 0, err)
+            self.assertEqual(len(os.listdir(d)), 3)
+
+    def test_dot_labels_both_branches_and_graphviz_reads_it(self):
+        code, text, err = run([DOT, self.model("roles.rdc.yaml", ROLES)])
+        self.assertEqual(code, 0, err)
+        self.assertIn('label="if i == leader"', text.decode())
+        self.assertIn('label="else i == leader"', text.decode())
+        code, _, err = run(["dot", "-Tsvg"], stdin=text)
+        self.assertEqual(code, 0, err)
+
+    def test_a_condition_that_is_not_a_bool_or_reads_the_run_is_refused(self):
+        bad = self.model("bad.rdc.yaml", ROLES.replace("if: i == leader", "if: i + leader"))
+        code, _, err = run([tool("rdc-lint"), bad])
+        self.assertEqual(code, 1, err)
+        self.assertEqual(err.count("condition must be a Bool"), 1, err)  # once, not once per iteration
+        unbounded = """rdc: 1
+system:
+  body:
+    - for: k in 0..
+      body:
+        - if: k == 0
+          body:
+            - Def<Int> d[k]:
+                x: input v[k] as Int at k * 1ms -> output w[k]
+"""
+        code, _, err = run([tool("rdc-lint"), self.model("k.rdc.yaml", unbounded.replace("k == 0", "true"))])
+        self.assertEqual(code, 0, err)
+        code, _, err = run([tool("rdc-lint"), self.model("k.rdc.yaml", unbounded)])
+        self.assertEqual(code, 1, err)
+        self.assertIn("if", err)
 
 
 if __name__ == "__main__":

@@ -250,9 +250,12 @@ class BodyDrawer {
   }
 
   // `for i in 0..n`, or for an unbounded box `for k in 0..∞` (drawn once).
+  // `for HEADER`, with an unbounded range drawn as `..∞`; a conditional box
+  // (its variable unnamed) as its own header, `if COND` or `else COND`.
   static std::string forLabel(const Item& item) {
-    if (item.loops.size() != 1 || !item.loops[0].unbounded()) return item.header;
-    return item.loops[0].name + " in " + item.loops[0].lo.text + "..\u221e";
+    if (item.loops.size() == 1 && item.loops[0].name.empty()) return item.header;
+    if (item.loops.size() != 1 || !item.loops[0].unbounded()) return "for " + item.header;
+    return "for " + item.loops[0].name + " in " + item.loops[0].lo.text + "..\u221e";
   }
 
   void items(const std::vector<Item>& body, Scope& scope, const std::string& prefix, int depth,
@@ -262,8 +265,7 @@ class BodyDrawer {
       switch (item.kind) {
         case Item::Kind::For:
           out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n"
-               << indent << "  label=" << quote("for " + forLabel(item))
-               << "; style=\"rounded,dashed\"; color=\"#888888\";\n";
+               << indent << "  label=" << quote(forLabel(item)) << "; style=\"rounded,dashed\"; color=\"#888888\";\n";
           items(item.body, scope, prefix, depth, indent + "  ");
           out_ << indent << "}\n";
           break;
