@@ -322,31 +322,27 @@ int merge(const std::vector<std::string>& inputs, const std::string& output) {
 int exportTrace(const std::string& path, const std::string& format, const std::string& output, const Catalog& catalog) {
   DiagnosticSink diags;
   std::string target = output.empty() ? "-" : output;
-  if (format == "jsonl") {  // streamed
-    auto reader = TraceReader::open(path, diags, false);
-    if (!reader) return report(diags, kExitBadInput);
-    if (target == "-") {
-      bool ok = exportJsonl(*reader, std::cout);
-      std::cout.flush();
-      return report(diags, ok ? kExitOk : kExitBadInput);
-    }
-    bool ok = writeOutput(
-        target, [&](std::ostream& out) { return exportJsonl(*reader, out); }, diags);
-    return report(diags, ok ? kExitOk : kExitBadInput);
-  }
-  auto t = load(path, diags);
-  if (!t) return report(diags, kExitBadInput);
-  std::ostringstream out;
-  if (format == "chrome") {
-    exportChrome(*t, catalog, out);
-  } else if (format == "itf") {
-    exportItf(*t, out);
-  } else {
+  if (format != "jsonl" && format != "chrome" && format != "itf") {
     diags.error("usage", {}, "--format: jsonl, chrome or itf");
     return report(diags, kExitBadInput);
   }
-  if (!writeOutput(target, out.str(), diags)) return report(diags, kExitBadInput);
-  return report(diags, kExitOk);
+  // Every format is written as it is made: an ITF state repeats every
+  // variable, so its text can be far larger than the trace.
+  bool ok = false;
+  if (format == "jsonl") {  // streamed from the reader too: bounded memory
+    auto reader = TraceReader::open(path, diags, false);
+    ok = reader && writeOutput(
+                       target, [&](std::ostream& out) { return exportJsonl(*reader, out); }, diags);
+  } else if (auto t = load(path, diags)) {
+    ok = writeOutput(
+        target,
+        [&](std::ostream& out) {
+          format == "chrome" ? exportChrome(*t, catalog, out) : exportItf(*t, out);
+          return true;
+        },
+        diags);
+  }
+  return report(diags, ok ? kExitOk : kExitBadInput);
 }
 
 }  // namespace rdc::trace

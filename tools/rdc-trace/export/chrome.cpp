@@ -3,7 +3,6 @@
 #include <cmath>
 #include <map>
 #include <set>
-#include <tuple>
 
 #include "tools/rdc-trace/export/export.h"
 
@@ -40,34 +39,41 @@ struct Firing {
 };
 
 // The firings in time order, each on its instance's track, ended before the
-// track's next firing begins (so no two slices on a track overlap); and the
-// tracks' names by (domain, track).
+// track's next firing begins (so no two slices on a track overlap); the
+// tracks' names by (domain, track); each output event's firing.
 struct Firings {
   std::vector<Firing> list;
-  std::vector<std::pair<uint32_t, std::string>> tracks;             // by track number: domain, instance
-  std::map<std::tuple<uint32_t, std::string, int64_t>, size_t> at;  // (domain, instance, time) -> firing
+  std::vector<std::pair<uint32_t, std::string>> tracks;  // by track number: domain, instance
+  std::vector<size_t> ofEvent;                           // by event index; SIZE_MAX for an input
 };
 
 Firings firingsOf(const Trace& t) {
   const TraceHeader& h = t.header;
   Firings f;
+  f.ofEvent.assign(t.events.size(), SIZE_MAX);
   std::map<std::pair<uint32_t, std::string>, uint32_t> trackOf;
-  std::vector<size_t> lastOnTrack;
-  for (const TraceEvent& e : t.events) {
+  std::vector<uint32_t> lineTrack(h.linePaths.size(), UINT32_MAX);
+  std::vector<size_t> lastOnTrack;  // the track's latest firing
+  for (size_t k = 0; k < t.events.size(); ++k) {
+    const TraceEvent& e = t.events[k];
     if (!e.output) continue;
     uint32_t domain = e.line < h.lineDomains.size() ? h.lineDomains[e.line] : 0;
-    std::string instance = instanceOf(h.linePaths[e.line]);
-    auto [it, fresh] = f.at.try_emplace({domain, instance, e.time}, f.list.size());
-    if (fresh) {
-      auto [track, newTrack] = trackOf.try_emplace({domain, instance}, static_cast<uint32_t>(f.tracks.size()));
-      if (newTrack) f.tracks.emplace_back(domain, instance), lastOnTrack.push_back(SIZE_MAX);
-      size_t& last = lastOnTrack[track->second];
-      if (last != SIZE_MAX) f.list[last].end = std::min(f.list[last].end, e.time);  // events come in time order
+    uint32_t& track = lineTrack[e.line];
+    if (track == UINT32_MAX) {
+      std::string instance = instanceOf(h.linePaths[e.line]);
+      auto [it, fresh] = trackOf.try_emplace({domain, instance}, static_cast<uint32_t>(f.tracks.size()));
+      if (fresh) f.tracks.emplace_back(domain, instance), lastOnTrack.push_back(SIZE_MAX);
+      track = it->second;
+    }
+    size_t& last = lastOnTrack[track];
+    if (last == SIZE_MAX || f.list[last].time != e.time) {  // events come in time order
+      if (last != SIZE_MAX) f.list[last].end = std::min(f.list[last].end, e.time);
       last = f.list.size();
       int64_t end = e.time > INT64_MAX - kSliceNs ? INT64_MAX : e.time + kSliceNs;
-      f.list.push_back({domain, track->second, e.time, end, {}});
+      f.list.push_back({domain, track, e.time, end, {}});
     }
-    f.list[it->second].outputs.push_back(&e);
+    f.list[last].outputs.push_back(&e);
+    f.ofEvent[k] = last;
   }
   return f;
 }
@@ -133,8 +139,7 @@ void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
     if (e.output && sending.count(lineNameOf(path))) sends.emplace(instanceOf(path), &e);
   }
   auto firingOf = [&](const TraceEvent& e) -> const Firing& {
-    uint32_t domain = e.line < h.lineDomains.size() ? h.lineDomains[e.line] : 0;
-    return firings.list[firings.at.at({domain, instanceOf(h.linePaths[e.line]), e.time})];
+    return firings.list[firings.ofEvent[static_cast<size_t>(&e - t.events.data())]];
   };
   uint64_t id = 0;
   for (const TraceEvent& e : t.events) {

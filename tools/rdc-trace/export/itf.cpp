@@ -101,20 +101,6 @@ void exportItf(const Trace& t, std::ostream& out) {
   Json names = Json::array(), params = Json::array();
   for (uint32_t line : vars) names.push_back(h.linePaths[line]);
   for (const auto& [name, text] : h.params) params.push_back(name);
-  Json states = Json::array();
-  std::vector<const Value*> state(vars.size(), nullptr);
-  for (size_t k = 0; k < t.events.size();) {
-    int64_t time = t.events[k].time;
-    for (; k < t.events.size() && t.events[k].time == time; ++k) {
-      if (t.events[k].output) state[varOf[t.events[k].line]] = &t.events[k].value;
-    }
-    Json s = {{"#meta", {{"index", states.size()}, {"time_ns", exactInteger(time)}}}};
-    for (const auto& [name, text] : h.params) s[name] = paramValue(text);
-    for (size_t v = 0; v < vars.size(); ++v) {
-      s[h.linePaths[vars[v]]] = state[v] ? some(itfValue(*state[v], shapes[v])) : none();
-    }
-    states.push_back(std::move(s));
-  }
   std::string description = "rdc-run trace of model " + h.modelName + ", seed " + std::to_string(h.seed) +
                             ": a state per instant, each line's output an option (Some while available)";
   Json meta = {{"format", "ITF"},
@@ -122,7 +108,30 @@ void exportItf(const Trace& t, std::ostream& out) {
                {"source", h.modelName},
                {"description", description},
                {"run", runJson(h)}};
-  out << jsonText({{"#meta", meta}, {"params", params}, {"vars", names}, {"states", states}}) << "\n";
+  std::string head = jsonText({{"#meta", meta}, {"params", params}, {"vars", names}});
+  head.pop_back();  // its closing brace: the states follow
+  out << head << ",\"states\":[";
+  // Every state repeats every variable, so each variable's name and current
+  // value are dumped once, as JSON text, and each state is written from
+  // those pieces: building it as one Json object would cost what every
+  // variable holds, times a linear search per key of an ordered object.
+  std::string paramsText;
+  for (const auto& [name, text] : h.params) paramsText += "," + jsonText(name) + ":" + jsonText(paramValue(text));
+  std::vector<std::string> keys, values(vars.size(), jsonText(none()));
+  for (uint32_t line : vars) keys.push_back(jsonText(h.linePaths[line]));
+  uint64_t index = 0;
+  for (size_t k = 0; k < t.events.size(); ++index) {
+    int64_t time = t.events[k].time;
+    for (; k < t.events.size() && t.events[k].time == time; ++k) {
+      const TraceEvent& e = t.events[k];
+      if (e.output) values[varOf[e.line]] = jsonText(some(itfValue(e.value, shapes[varOf[e.line]])));
+    }
+    out << (index ? ",{\"#meta\":" : "{\"#meta\":") << jsonText({{"index", index}, {"time_ns", exactInteger(time)}})
+        << paramsText;
+    for (size_t v = 0; v < vars.size(); ++v) out << ',' << keys[v] << ':' << values[v];
+    out << '}';
+  }
+  out << "]}\n";
 }
 
 }  // namespace rdc::trace
