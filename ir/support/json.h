@@ -2,6 +2,8 @@
 // here, so that no code writes JSON text or escapes strings by hand.
 #pragma once
 
+#include <concepts>
+#include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +17,21 @@ using Json = nlohmann::ordered_json;
 /// `value` as compact JSON text (no spaces, no trailing newline), non-ASCII
 /// kept as UTF-8. Never throws: bytes that are not valid UTF-8 (a file name,
 /// a line path or model name from a foreign trace) are written as U+FFFD.
+/// The largest magnitude below which every integer is a double: JavaScript's
+/// Number.MAX_SAFE_INTEGER + 1.
+inline constexpr uint64_t kJsonExactLimit = uint64_t{1} << 53;
+
+/// An integer (a seed, a time in nanoseconds, a count) as JSON: a number when
+/// its magnitude is at most 2^53, else its decimal digits as a string, so that
+/// a reader whose numbers are doubles (JavaScript's) never rounds it. The one
+/// rule for every integer the tools write (docs/tools.md, "JSON numbers").
+template <std::integral T>
+Json exactInteger(T n) {
+  uint64_t magnitude = n < 0 ? uint64_t{0} - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  if (magnitude <= kJsonExactLimit) return n;
+  return std::to_string(n);
+}
+
 inline std::string jsonText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace rdc

@@ -110,7 +110,7 @@ class HostileNames(unittest.TestCase):
         itf = self.json_of([TRACE, "export", trace, "--format", "itf"])
         self.assertEqual(itf["#meta"]["source"], "model " + DECODED)
         self.assertEqual(set(itf["vars"]), paths)
-        self.assertEqual(itf["states"][-1][instance + ".y"], {"available": True, "value": {"#bigint": "3"}})
+        self.assertEqual(itf["states"][-1][instance + ".y"], {"tag": "Some", "value": {"#bigint": "3"}})
 
     def test_diagnostics(self):
         # A file name and a key that the message quotes, both hostile.

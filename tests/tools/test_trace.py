@@ -165,14 +165,21 @@ class ShowMergeExport(Traces):
             self.assertTrue({"name", "ph", "pid"} <= set(e))
             if e["ph"] != "M":
                 self.assertIn("ts", e)
-        names = {e["args"]["name"] for e in chrome["traceEvents"] if e["ph"] == "M"}
-        self.assertEqual(names, {f"node[{i}]" for i in range(4)})
+        processes = {e["args"]["name"] for e in chrome["traceEvents"] if e["name"] == "process_name"}
+        self.assertEqual(processes, {f"node[{i}]" for i in range(4)})
+        # A track per instance in each domain, named by the instance.
+        threads = {(e["pid"], e["tid"]): e["args"]["name"] for e in chrome["traceEvents"] if e["name"] == "thread_name"}
+        for e in chrome["traceEvents"]:
+            if e["ph"] == "X":
+                self.assertEqual(threads[(e["pid"], e["tid"])], e["name"])
         code, out, _ = run([TRACE, "export", a, "--format", "itf"])
         itf = json.loads(out)
         self.assertEqual(itf["#meta"]["format"], "ITF")
         self.assertTrue(itf["vars"])
+        self.assertEqual(itf["params"], ["n", "f", "sender"])
         for state in itf["states"]:
-            self.assertEqual(set(state) - {"#meta"}, set(itf["vars"]))
+            self.assertEqual(set(state) - {"#meta"}, set(itf["vars"]) | set(itf["params"]))
+            self.assertEqual(state["n"], {"#bigint": "4"})
         self.assertIn("#bigint", json.dumps(itf["states"][-1]))
 
 

@@ -5,16 +5,47 @@
 #include <set>
 #include <sstream>
 
+#include "ir/model/yaml_input.h"
 #include "ir/tool/tool_io.h"
 
 namespace rdc::dot {
 
 namespace {
 
+// Graphviz reads its input as UTF-8 and misreads (or refuses) anything else,
+// so each ill-formed sequence (a name from a foreign IR) becomes U+FFFD.
+std::string validUtf8(std::string_view text) {
+  std::string out;
+  while (auto bad = firstInvalidUtf8(text)) {
+    out.append(text.substr(0, bad->offset)).append("\xEF\xBF\xBD");
+    text.remove_prefix(bad->offset + 1);
+  }
+  return out.append(text);
+}
+
+// A control character other than a newline shows as its Unicode control
+// picture (U+2400 + c, U+2421 for DEL): Graphviz's HTML labels are XML, which
+// refuses control characters, and a plain label would lose them unseen.
+bool controlPicture(char c, std::string& out) {
+  unsigned char u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u != 0x7f) return false;
+  unsigned picture = u == 0x7f ? 0x2421 : 0x2400 + u;
+  out += static_cast<char>(0xE0 | (picture >> 12));
+  out += static_cast<char>(0x80 | ((picture >> 6) & 0x3f));
+  out += static_cast<char>(0x80 | (picture & 0x3f));
+  return true;
+}
+
+// Text for an HTML-like label (`<...>`): markup characters as entities, a
+// newline as a line break, and a backslash doubled: Graphviz expands `\N`,
+// `\G`, ... and unescapes `\\` in HTML-like labels too.
 std::string html(std::string_view text) {
   std::string out;
-  for (char c : text) {
+  for (char c : validUtf8(text)) {
     switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
       case '&':
         out += "&amp;";
         break;
@@ -27,16 +58,42 @@ std::string html(std::string_view text) {
       case '"':
         out += "&quot;";
         break;
+      case '\n':
+        out += "<br/>";
+        break;
       default:
-        out += c;
+        if (!controlPicture(c, out)) out += c;
     }
   }
   return out;
 }
 
-std::string quote(std::string_view id) {
+// A double-quoted DOT string that a label (or an ID) reads back as `text`:
+// Graphviz unescapes `\\` and `\"`, turns `\n` (and `\N`, `\G`, `\l`, ...)
+// into line breaks or names, and decodes entities such as `&amp;` even in
+// plain labels, so a backslash, a quote and an ampersand are escaped. The
+// nodes with plain labels are never records, where `{ | } < >` would be
+// fields and ports.
+std::string quote(std::string_view text) {
   std::string out = "\"";
-  for (char c : id) out += c == '"' ? std::string("\\\"") : std::string(1, c);
+  for (char c : validUtf8(text)) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        if (!controlPicture(c, out)) out += c;
+    }
+  }
   return out + "\"";
 }
 

@@ -21,6 +21,7 @@
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
+#include "tools/rdc-trace/export/export.h"
 #include "tools/rdc-trace/invert.h"
 
 namespace rdc::trace {
@@ -43,17 +44,6 @@ std::optional<int64_t> duration(const std::string& text, DiagnosticSink& diags, 
   auto t = parseDuration(text, &error);
   if (!t) diags.error("usage", {}, std::string(flag) + ": " + error);
   return t;
-}
-
-std::string endName(const TraceEvent& e) { return e.output ? "out" : "in"; }
-
-// The fields every JSON listing of an event starts with.
-Json eventJson(const TraceHeader& h, const TraceEvent& e) {
-  return {{"time_ns", e.time},
-          {"line", h.linePaths[e.line]},
-          {"end", endName(e)},
-          {"value", e.value.str()},
-          {"how", howName(e.how)}};
 }
 
 }  // namespace
@@ -329,198 +319,30 @@ int merge(const std::vector<std::string>& inputs, const std::string& output) {
   return report(diags, kExitOk);
 }
 
-namespace {
-
-Json itfValue(const Value& v) {
-  switch (v.kind) {
-    case Value::Kind::Int:
-    case Value::Kind::Duration:
-      return {{"#bigint", std::to_string(v.i)}};
-    case Value::Kind::Bool:
-      return v.i != 0;
-    case Value::Kind::Bytes:
-      return v.bytes();
-    case Value::Kind::Unit:
-      return {{"#tup", Json::array()}};
-    case Value::Kind::Nil:
-      return {{"#map", Json::array()}};
-    case Value::Kind::Tuple: {
-      Json items = Json::array();
-      for (const Value& item : v.items()) items.push_back(itfValue(item));
-      return {{"#tup", items}};
-    }
-    case Value::Kind::Map: {
-      Json entries = Json::array();
-      for (size_t k = 0; k < v.entries(); ++k)
-        entries.push_back(Json::array({itfValue(v.key(k)), itfValue(v.mapped(k))}));
-      return {{"#map", entries}};
-    }
-  }
-  return nullptr;
-}
-
-// A line path split at its last dot: `rb.echo[2].link[3]` and `rcv`. The
-// reader refuses paths without one; a path without one is all line name.
-std::string instanceOf(const std::string& linePath) {
-  size_t dot = linePath.rfind('.');
-  return dot == std::string::npos ? std::string() : linePath.substr(0, dot);
-}
-std::string lineNameOf(const std::string& linePath) {
-  size_t dot = linePath.rfind('.');
-  return dot == std::string::npos ? linePath : linePath.substr(dot + 1);
-}
-
-// Nanoseconds as microseconds, Chrome's unit: 1500 -> 1.5. Exact to the
-// nanosecond below 2^53 ns (104 days), which every practical trace is.
-double micros(int64_t ns) { return static_cast<double>(ns) / 1000; }
-
-}  // namespace
-
-// JSON Lines, streamed: a header object, then one object per event.
-bool exportJsonl(TraceReader& reader, std::ostream& out) {
-  const TraceHeader& h = reader.header();
-  out << jsonText({{"header", {{"model", h.modelName}, {"seed", h.seed}, {"latency", h.latency}}}}) << "\n";
-  std::vector<TraceEvent> chunk;
-  while (reader.next(chunk)) {
-    for (const TraceEvent& e : chunk) {
-      Json row = eventJson(h, e);
-      if (e.line < h.lineDomains.size()) row["domain"] = h.domains[h.lineDomains[e.line]];
-      out << jsonText(row) << "\n";
-    }
-  }
-  return reader.ok();
-}
-
-// Chrome trace-event format: a process per domain, a slice per component
-// firing (its outputs at one instant), flow arrows along Links.
-void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
-  const TraceHeader& h = t.header;
-  auto domainOf = [&](uint32_t line) -> uint32_t { return line < h.lineDomains.size() ? h.lineDomains[line] : 0; };
-  Json events = Json::array();
-  for (size_t d = 0; d < std::max<size_t>(h.domains.size(), 1); ++d) {
-    std::string name = d < h.domains.size() ? h.domains[d] : "main";
-    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", d}, {"args", {{"name", name}}}});
-  }
-  std::map<std::pair<std::string, int64_t>, std::vector<const TraceEvent*>> firings;
-  std::vector<std::pair<std::string, int64_t>> order;
-  for (const TraceEvent& e : t.events) {
-    if (!e.output) continue;
-    auto k = std::make_pair(instanceOf(h.linePaths[e.line]), e.time);
-    auto& list = firings[k];
-    if (list.empty()) order.push_back(k);
-    list.push_back(&e);
-  }
-  for (const auto& k : order) {
-    const auto& list = firings[k];
-    Json args = Json::object();
-    for (const TraceEvent* e : list) args[lineNameOf(h.linePaths[e->line]) + "'"] = e->value.str();
-    events.push_back({{"name", k.first},
-                      {"cat", "firing"},
-                      {"ph", "X"},
-                      {"ts", micros(k.second)},
-                      {"dur", 1},
-                      {"pid", domainOf(list[0]->line)},
-                      {"tid", 0},
-                      {"args", args}});
-  }
-  // A cross-domain component (a Link) carries a message: an arrow from the
-  // input of its sending line (snd) to the input of its receiving one (rcv).
-  // The trace names lines only, so they are told by the catalog's names.
-  std::set<std::string> sending, receiving;
-  for (const BaseComponent& base : catalog.all()) {
-    if (base.domain != DomainRule::Cross) continue;
-    for (const LineSig& s : base.lines) (s.side == 0 ? sending : receiving).insert(s.name);
-  }
-  std::unordered_map<std::string, const TraceEvent*> sends;
-  for (const TraceEvent& e : t.events) {
-    const std::string& path = h.linePaths[e.line];
-    if (!e.output && sending.count(lineNameOf(path))) sends[instanceOf(path)] = &e;
-  }
-  uint64_t id = 0;
-  for (const TraceEvent& e : t.events) {
-    const std::string& path = h.linePaths[e.line];
-    if (e.output || !receiving.count(lineNameOf(path))) continue;
-    auto it = sends.find(instanceOf(path));
-    if (it == sends.end()) continue;
-    std::string link = instanceOf(path);
-    ++id;
-    events.push_back({{"name", link},
-                      {"cat", "link"},
-                      {"id", id},
-                      {"ph", "s"},
-                      {"ts", micros(it->second->time)},
-                      {"pid", domainOf(it->second->line)},
-                      {"tid", 0}});
-    events.push_back({{"name", link},
-                      {"cat", "link"},
-                      {"id", id},
-                      {"ph", "f"},
-                      {"bp", "e"},
-                      {"ts", micros(e.time)},
-                      {"pid", domainOf(e.line)},
-                      {"tid", 0}});
-  }
-  out << jsonText({{"displayTimeUnit", "ns"}, {"traceEvents", events}}) << "\n";
-}
-
-// ITF (Apalache's Informal Trace Format): one state per instant, one
-// variable per line output that ever became available.
-void exportItf(const Trace& t, std::ostream& out) {
-  const TraceHeader& h = t.header;
-  std::vector<uint32_t> vars;
-  std::vector<int> varOf(h.linePaths.size(), -1);
-  for (const TraceEvent& e : t.events) {
-    if (e.output && varOf[e.line] < 0) varOf[e.line] = static_cast<int>(vars.size()), vars.push_back(e.line);
-  }
-  Json names = Json::array();
-  for (uint32_t line : vars) names.push_back(h.linePaths[line]);
-  Json states = Json::array();
-  std::vector<const Value*> state(vars.size(), nullptr);
-  for (size_t k = 0; k < t.events.size();) {
-    int64_t time = t.events[k].time;
-    for (; k < t.events.size() && t.events[k].time == time; ++k) {
-      if (t.events[k].output) state[varOf[t.events[k].line]] = &t.events[k].value;
-    }
-    Json s = {{"#meta", {{"index", states.size()}, {"time_ns", time}}}};
-    for (size_t v = 0; v < vars.size(); ++v) {
-      s[h.linePaths[vars[v]]] =
-          state[v] ? Json{{"available", true}, {"value", itfValue(*state[v])}} : Json{{"available", false}};
-    }
-    states.push_back(std::move(s));
-  }
-  Json meta = {
-      {"format", "ITF"}, {"source", h.modelName}, {"description", "rdc trace, seed " + std::to_string(h.seed)}};
-  out << jsonText({{"#meta", meta}, {"vars", names}, {"states", states}}) << "\n";
-}
-
 int exportTrace(const std::string& path, const std::string& format, const std::string& output, const Catalog& catalog) {
   DiagnosticSink diags;
   std::string target = output.empty() ? "-" : output;
-  if (format == "jsonl") {  // streamed
-    auto reader = TraceReader::open(path, diags, false);
-    if (!reader) return report(diags, kExitBadInput);
-    if (target == "-") {
-      bool ok = exportJsonl(*reader, std::cout);
-      std::cout.flush();
-      return report(diags, ok ? kExitOk : kExitBadInput);
-    }
-    bool ok = writeOutput(
-        target, [&](std::ostream& out) { return exportJsonl(*reader, out); }, diags);
-    return report(diags, ok ? kExitOk : kExitBadInput);
-  }
-  auto t = load(path, diags);
-  if (!t) return report(diags, kExitBadInput);
-  std::ostringstream out;
-  if (format == "chrome") {
-    exportChrome(*t, catalog, out);
-  } else if (format == "itf") {
-    exportItf(*t, out);
-  } else {
+  if (format != "jsonl" && format != "chrome" && format != "itf") {
     diags.error("usage", {}, "--format: jsonl, chrome or itf");
     return report(diags, kExitBadInput);
   }
-  if (!writeOutput(target, out.str(), diags)) return report(diags, kExitBadInput);
-  return report(diags, kExitOk);
+  // Every format is written as it is made: an ITF state repeats every
+  // variable, so its text can be far larger than the trace.
+  bool ok = false;
+  if (format == "jsonl") {  // streamed from the reader too: bounded memory
+    auto reader = TraceReader::open(path, diags, false);
+    ok = reader && writeOutput(
+                       target, [&](std::ostream& out) { return exportJsonl(*reader, out); }, diags);
+  } else if (auto t = load(path, diags)) {
+    ok = writeOutput(
+        target,
+        [&](std::ostream& out) {
+          format == "chrome" ? exportChrome(*t, catalog, out) : exportItf(*t, out);
+          return true;
+        },
+        diags);
+  }
+  return report(diags, ok ? kExitOk : kExitBadInput);
 }
 
 }  // namespace rdc::trace

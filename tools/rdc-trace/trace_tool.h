@@ -9,6 +9,7 @@
 
 #include "ir/components/catalog.h"
 #include "ir/io/trace_io.h"
+#include "tools/rdc-trace/export/export.h"
 
 namespace rdc::trace {
 
@@ -50,8 +51,6 @@ bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const 
 /// diff's report on two readers: kExitOk when they agree, kExitNo when they
 /// differ, kExitBadInput when either fails midway.
 int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out);
-bool exportJsonl(TraceReader& reader, std::ostream& out);
-void exportChrome(const Trace& trace, const Catalog& catalog, std::ostream& out);
-void exportItf(const Trace& trace, std::ostream& out);
+// The exporters: tools/rdc-trace/export/export.h.
 
 }  // namespace rdc::trace

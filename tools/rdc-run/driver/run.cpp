@@ -173,7 +173,7 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
   if (options_.json) {
     Json failed = Json::array();
     for (const auto& [seed, why] : failing) {
-      failed.push_back({{"seed", seed}, {"why", why}, {"repro", repro(seed)}});
+      failed.push_back({{"seed", exactInteger(seed)}, {"why", why}, {"repro", repro(seed)}});
     }
     std::cout << jsonText({{"seeds", total}, {"passed", passed}, {"failed", failed}}) << "\n";
   } else {
@@ -248,20 +248,21 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
     if (iterations && graph_.unbounded->hasOutput(static_cast<uint32_t>(o))) continue;
     const RunResult::Output& r = result.outputs[o];
-    outputs[graph_.outputs[o].name] = r.available ? Json{{"value", r.value.str()}, {"time_ns", r.time}}
+    outputs[graph_.outputs[o].name] = r.available ? Json{{"value", r.value.str()}, {"time_ns", exactInteger(r.time)}}
                                                   : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}};
   }
   Json checked = Json::object();
   for (const CheckResult& c : checks) checked[c.name] = {{"pass", c.pass}, {"why", c.why}};
-  Json out = {{"seed", seed},
+  Json out = {{"seed", exactInteger(seed)},
               {"outputs", outputs},
               {"checks", checked},
               {"failures", result.failures},
               {"events", result.events}};
   if (iterations) {
     for (const IterationReport::Listed& x : iterations->listed()) {
-      outputs[x.name] = x.output.available ? Json{{"value", x.output.value.str()}, {"time_ns", x.output.time}}
-                                           : Json{{"value", nullptr}};
+      outputs[x.name] = x.output.available
+                            ? Json{{"value", x.output.value.str()}, {"time_ns", exactInteger(x.output.time)}}
+                            : Json{{"value", nullptr}};
     }
     out["outputs"] = outputs;
     out["iterations"] = {{"begun", result.iterations},
