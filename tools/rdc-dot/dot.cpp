@@ -179,32 +179,29 @@ class FlatDrawer {
     // or, when one domain is shown, by the side of it in that domain);
     // top to bottom, each domain a column holding its extrinsics too.
     bool columns = direction == Direction::TopToBottom;
-    std::map<uint32_t, std::vector<std::string>> byDomain;
+    std::map<uint32_t, std::vector<Placed>> byDomain;
     for (uint32_t i = 0; i < g_.instances.size(); ++i) {
-      if (auto d = domainOf(g_.instances[i])) byDomain[*d].push_back(instanceNode(i));
+      if (auto d = domainOf(g_.instances[i])) byDomain[*d].push_back({Placed::Instance, i});
     }
-    std::vector<std::string> sources, sinks, outside;
+    std::vector<std::string> sources, sinks;
+    std::vector<Placed> outside;
     for (uint32_t k = 0; k < g_.inputs.size(); ++k) {
       if (!shown(g_.inputs[k].line)) continue;
-      std::string id = "in" + std::to_string(k);
-      std::string node = extrinsicNode(id, g_.inputs[k], inAt_[g_.inputs[k].line]);
-      (columns ? byDomain[g_.lines[g_.inputs[k].line].domain] : outside).push_back(node);
-      sources.push_back(id);
+      (columns ? byDomain[g_.lines[g_.inputs[k].line].domain] : outside).push_back({Placed::Input, k});
+      sources.push_back("in" + std::to_string(k));
     }
     for (uint32_t k = 0; k < g_.outputs.size(); ++k) {
       if (!shown(g_.outputs[k].line)) continue;
-      std::string id = "out" + std::to_string(k);
-      std::string node = extrinsicNode(id, g_.outputs[k], outAt_[g_.outputs[k].line]);
-      (columns ? byDomain[g_.lines[g_.outputs[k].line].domain] : outside).push_back(node);
-      sinks.push_back(id);
+      (columns ? byDomain[g_.lines[g_.outputs[k].line].domain] : outside).push_back({Placed::Output, k});
+      sinks.push_back("out" + std::to_string(k));
     }
     for (const auto& [d, nodes] : byDomain) {
       out << "  subgraph " << quote("cluster_" + g_.domains[d]) << " {\n    label=" << quote(g_.domains[d])
           << "; style=filled; color=" << quote(kDomainColours[d % 10]) << ";\n";
-      for (const std::string& node : nodes) out << "    " << node;
+      for (Placed node : nodes) out << "    " << nodeText(node);
       out << "  }\n";
     }
-    for (const std::string& node : outside) out << "  " << node;
+    for (Placed node : outside) out << "  " << nodeText(node);
     if (trace_) {
       out << "  \"legend\" [label=" << legend() << "];\n";
       sources.push_back("legend");
@@ -225,6 +222,26 @@ class FlatDrawer {
   }
 
  private:
+  // A node placed in a cluster (or outside), written when its cluster is.
+  struct Placed {
+    enum Kind { Instance, Input, Output } kind;
+    uint32_t index;
+  };
+
+  std::string nodeText(Placed node) {
+    switch (node.kind) {
+      case Placed::Input:
+        return extrinsicNode("in" + std::to_string(node.index), g_.inputs[node.index],
+                             inAt_[g_.inputs[node.index].line]);
+      case Placed::Output:
+        return extrinsicNode("out" + std::to_string(node.index), g_.outputs[node.index],
+                             outAt_[g_.outputs[node.index].line]);
+      case Placed::Instance:
+        break;
+    }
+    return instanceNode(node.index);
+  }
+
   bool shown(uint32_t line) const { return !only_ || g_.lines[line].domain == *only_; }
 
   // The domain whose cluster holds an instance: its first shown line's.
@@ -369,10 +386,13 @@ class FlatDrawer {
 std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std::string& domain, const Trace* trace,
                     Layout layout) {
   FlatDrawer drawer(model, catalog, domain, trace);
-  Extent extent;
-  std::string leftToRight = drawer.draw(Direction::LeftToRight, &extent);
-  Direction direction = choose(layout, extent);
-  return direction == Direction::LeftToRight ? leftToRight : drawer.draw(direction, nullptr);
+  if (layout == Layout::Auto) {
+    // Drawn left to right while measuring; redrawn only if that is too wide.
+    Extent extent;
+    std::string leftToRight = drawer.draw(Direction::LeftToRight, &extent);
+    if (choose(layout, extent) == Direction::LeftToRight) return leftToRight;
+  }
+  return drawer.draw(layout == Layout::LeftToRight ? Direction::LeftToRight : Direction::TopToBottom, nullptr);
 }
 
 namespace {
@@ -626,11 +646,15 @@ std::optional<std::string> componentDot(const LoadedModel& model, const Catalog&
     diags.error("usage", {}, "--component: no component '" + component + "' (the model's: system, " + known + ")");
     return std::nullopt;
   }
-  Extent extent;
   depth = std::max(depth, 1);
-  std::string leftToRight = BodyDrawer(model.model, catalog, diags, Direction::LeftToRight, &extent).draw(*def, depth);
-  Direction direction = choose(layout, extent);
-  if (direction == Direction::LeftToRight) return leftToRight;
+  if (layout == Layout::Auto) {
+    // Drawn left to right while measuring; redrawn only if that is too wide.
+    Extent extent;
+    std::string leftToRight =
+        BodyDrawer(model.model, catalog, diags, Direction::LeftToRight, &extent).draw(*def, depth);
+    if (choose(layout, extent) == Direction::LeftToRight) return leftToRight;
+  }
+  Direction direction = layout == Layout::LeftToRight ? Direction::LeftToRight : Direction::TopToBottom;
   return BodyDrawer(model.model, catalog, diags, direction, nullptr).draw(*def, depth);
 }
 
