@@ -123,15 +123,15 @@ std::string wrappedPath(const std::string& path, size_t width) {
 constexpr double kBoxPadding = 50;
 constexpr double kArrowPadding = 30;  // the same for a cds arrow
 
-// A time on the legend, to three significant digits in the largest unit that
-// keeps it at least 1.
+// A time on the legend, to three significant digits in the largest unit in
+// which it is at least 1 once rounded (999.9us is 1ms, not 1e+03us).
 std::string legendTime(int64_t ns) {
   struct Unit {
     double scale;
     const char* suffix;
   };
   for (Unit u : {Unit{1e9, "s"}, Unit{1e6, "ms"}, Unit{1e3, "us"}}) {
-    if (static_cast<double>(ns) >= u.scale) {
+    if (static_cast<double>(ns) >= u.scale * 0.9995) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.3g%s", static_cast<double>(ns) / u.scale, u.suffix);
       return buf;
