@@ -1,5 +1,6 @@
 """rdc-dot driven as a user would: DOT that Graphviz accepts, in the sketch's notation."""
 import glob
+import json
 import os
 import re
 import unittest
@@ -83,7 +84,8 @@ class Structure(unittest.TestCase):
     def test_replication_boxes_are_clusters_with_their_range(self):
         text = dot_of(example("bracha"), "--component", "RB")
         self.assertIn('label="for j in 0..n"', text)
-        self.assertEqual(text.count("<b>WB&lt;n&gt;</b> echo[j]"), 1)  # one instance stands for the box
+        # One instance stands for the box (its title on one line or two).
+        self.assertEqual(len(re.findall(r"<b>WB&lt;n&gt;</b>(?: |<br/>)echo\[j\]", text)), 1)
 
     def test_domain_restricts_to_one(self):
         text = dot_of(example("bracha"), "--domain", "node[2]")
@@ -97,6 +99,85 @@ class Structure(unittest.TestCase):
             text = dot_of(PAIR, "--trace", trace)
             self.assertIn('label="41"', text)
             self.assertRegex(text, r'bgcolor="#[0-9a-f]{6}"')
+            # The extrinsics carry their values: v in, v + 1 out.
+            self.assertIn('label="v = 41"', text)
+            self.assertIn('label="out = 42"', text)
+
+    def test_trace_legend_maps_colours_to_times(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            run([RUN, example("bracha"), "--latency", "constant:4ms", "--trace", trace])
+            code, out, err = run([tool("rdc-trace"), "show", trace, "--json"])
+            self.assertEqual(code, 0, err)
+            last = max(int(e["time_ns"]) for e in json.loads(out))
+            text = dot_of(example("bracha"), "--trace", trace)
+            legend = re.search(r'"legend" \[label=<(.*)>\];', text)
+            self.assertIsNotNone(legend)
+            rows = re.findall(r'<td width="14" bgcolor="(#[0-9a-f]{6})"></td><td align="left">([^<]*)</td>', legend[1])
+            self.assertEqual(len(rows), 6)
+            self.assertEqual(rows[0][1], "0ns")
+            self.assertEqual(rows[-1], ("#cccccc", "never"))
+            # The last step is the run's last event, and its colour is a late one found on the ports.
+            self.assertEqual(rows[-2][1], f"{last / 1e6:.3g}ms")
+            self.assertIn(f'bgcolor="{rows[-2][0]}"', text.replace(legend[0], ""))
+
+    def test_cut_links_name_the_domain_at_their_other_end(self):
+        text = dot_of(example("bracha"), "--domain", "node[2]", "--layout", "lr")
+        # node[0]'s SEND reaches node[2] over a Link cut by the view; node[2]'s echo leaves for node[3].
+        self.assertIn("<b>Link</b> rb.send.link[2] <i>from node[0]</i>", text)
+        self.assertIn("<b>Link</b> rb.echo[2].link[3] <i>to node[3]</i>", text)
+        self.assertNotIn("rb.echo[2].link[2] <i>", text)  # the Link to itself is not cut
+
+
+def width_in_points(text):
+    """The width of a diagram as real Graphviz lays it out (its bounding box)."""
+    code, out, err = run(["dot", "-Tjson"], stdin=text.encode(), timeout=120)
+    if code != 0:
+        raise AssertionError(err)
+    return float(json.loads(out)["bb"].split(",")[2])
+
+
+# 1,600 px at 96 dpi: a page's width, with margins, in a browser or a PDF.
+PAGE = 1200
+
+
+class Layout(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scratch = TempDir()
+        d = cls.scratch.__enter__()
+        cls.trace = os.path.join(d, "b.trace")
+        code, _, err = run([RUN, example("bracha"), "--latency", "uniform:1ms..10ms", "--seed", "7", "--trace", cls.trace])
+        assert code == 0, err
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.scratch.__exit__(None, None, None)
+
+    def test_wide_diagrams_fit_a_page_by_default(self):
+        for name, args in (("RB", [example("bracha"), "--component", "RB"]),
+                           ("flat Bracha with a trace", [example("bracha"), "--trace", self.trace])):
+            with self.subTest(name):
+                wide = width_in_points(dot_of(*args, "--layout", "lr"))
+                self.assertGreater(wide, PAGE)  # so the default has something to fix
+                self.assertIn("rankdir=TB", dot_of(*args))
+                self.assertLessEqual(width_in_points(dot_of(*args)), PAGE)
+
+    def test_narrow_diagrams_stay_left_to_right(self):
+        for args in ([PAIR], [PAIR, "--flat"], [example("basics")]):
+            with self.subTest(args=args):
+                self.assertIn("rankdir=LR", dot_of(*args))
+
+    def test_layout_can_be_chosen(self):
+        self.assertIn("rankdir=TB", dot_of(PAIR, "--layout", "tb"))
+        self.assertIn("rankdir=LR", dot_of(example("bracha"), "--component", "RB", "--layout", "lr"))
+
+    def test_top_to_bottom_keeps_extrinsics_in_their_domain_column(self):
+        text = dot_of(PAIR, "--flat", "--layout", "tb")
+        column = text[text.index('subgraph "cluster_node[1]"'):]
+        column = column[:column.index("\n  }\n")]
+        self.assertIn('"out0" [shape=cds', column)
+        self.assertNotIn("rank=sink", text)
 
 
 class BadUse(unittest.TestCase):
@@ -109,6 +190,7 @@ class BadUse(unittest.TestCase):
                                   ([example("bracha"), "--trace", trace], "not recorded from this model"),
                                   ([example("bracha"), "--domain", "node[9]"], "no domain"),
                                   ([example("bracha"), "--depth", "0"], "1..2147483647"),
+                                  ([example("bracha"), "--layout", "diagonal"], "--layout"),
                                   ([example("bracha"), "--bogus"], "")):
                 with self.subTest(args=args[1:]):
                     code, _, err = run([DOT, *args])

@@ -7,6 +7,7 @@
 
 #include "ir/model/yaml_input.h"
 #include "ir/tool/tool_io.h"
+#include "tools/rdc-dot/layout.h"
 
 namespace rdc::dot {
 
@@ -148,107 +149,307 @@ std::string timeColour(int64_t time, int64_t end) {
 
 }  // namespace
 
-std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std::string& domain, const Trace* trace) {
-  const Graph& g = model.graph;
-  std::optional<uint32_t> only;
-  for (uint32_t d = 0; d < g.domains.size(); ++d) {
-    if (g.domains[d] == domain) only = d;
+namespace {
+
+// A box's title: the component in bold, then the instance; top to bottom, on
+// two lines, since the paths make the boxes wide and width is what is short.
+std::string title(const std::string& component, const std::string& rest, Direction direction) {
+  return "<b>" + component + "</b>" + (direction == Direction::TopToBottom ? "<br/>" : " ") + rest;
+}
+
+// An instance path as HTML lines of at most `width` characters where it can
+// be cut after a dot (`rb.readyCast[0].` / `def[3]`): top to bottom, a
+// path is what would make a box wider than its rows.
+std::string wrappedPath(const std::string& path, size_t width) {
+  std::vector<std::string> lines{""};
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t dot = path.find('.', start);
+    size_t end = dot == std::string::npos ? path.size() : dot + 1;
+    std::string segment = path.substr(start, end - start);
+    if (!lines.back().empty() && lines.back().size() + segment.size() > width) lines.emplace_back();
+    lines.back() += segment;
+    start = end;
   }
-  // Availability times from the trace, by line and end.
-  std::vector<std::optional<std::pair<int64_t, Value>>> inAt(g.lines.size()), outAt(g.lines.size());
-  int64_t end = 0;
-  if (trace) {
-    for (const TraceEvent& e : trace->events) {
-      (e.output ? outAt : inAt)[e.line] = std::make_pair(e.time, e.value);
-      end = std::max(end, e.time);
-    }
-  }
-  auto shown = [&](uint32_t line) { return !only || g.lines[line].domain == *only; };
-  auto instanceShown = [&](const FlatInstance& inst) {
-    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-      if (shown(l)) return true;
-    }
-    return false;
+  std::string out;
+  for (const std::string& line : lines) out += (out.empty() ? "" : "<br/>") + html(line);
+  return out;
+}
+
+// Points a table box adds to its widest text: port cells, padding, borders.
+constexpr double kBoxPadding = 50;
+constexpr double kArrowPadding = 30;  // the same for a cds arrow
+
+// A time on the legend, to three significant digits in the largest unit in
+// which it is at least 1 once rounded (999.9us is 1ms, not 1e+03us).
+std::string legendTime(int64_t ns) {
+  struct Unit {
+    double scale;
+    const char* suffix;
   };
-  std::ostringstream out;
-  out << "digraph " << quote(model.model.name.empty() ? "model" : model.model.name) << " {\n"
-      << "  rankdir=LR; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", "
-         "fontsize=9];\n"
-      << "  newrank=true; nodesep=0.2; ranksep=0.6;\n";
-  // Instances, clustered by the domain they live in (a Link by its sender,
-  // or, when one domain is shown, by the side of it in that domain).
-  std::map<uint32_t, std::vector<uint32_t>> byDomain;
-  for (uint32_t i = 0; i < g.instances.size(); ++i) {
-    const FlatInstance& inst = g.instances[i];
-    if (!instanceShown(inst)) continue;
-    uint32_t l = inst.firstLine;
-    while (!shown(l)) ++l;
-    byDomain[g.lines[l].domain].push_back(i);
-  }
-  for (const auto& [d, instances] : byDomain) {
-    out << "  subgraph " << quote("cluster_" + g.domains[d]) << " {\n    label=" << quote(g.domains[d])
-        << "; style=filled; color=" << quote(kDomainColours[d % 10]) << ";\n";
-    for (uint32_t i : instances) {
-      const FlatInstance& inst = g.instances[i];
-      std::vector<Row> rows;
-      for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-        Row r;
-        r.label = html(g.lineName(catalog, l) + ": " + g.types.name(g.lines[l].type));
-        r.left = glyph(g, g.lines[l].source);
-        r.right = glyph(g, g.lines[l].sink);
-        if (trace) {
-          r.leftColour = inAt[l] ? timeColour(inAt[l]->first, end) : "#cccccc";
-          r.rightColour = outAt[l] ? timeColour(outAt[l]->first, end) : "#cccccc";
-        }
-        rows.push_back(r);
-      }
-      std::string title = "<b>" + html(catalog.at(inst.base).name) + "</b> " + html(g.instancePath(i));
-      out << "    " << quote("n" + std::to_string(i)) << " [label=" << box(title, rows) << "];\n";
+  for (Unit u : {Unit{1e9, "s"}, Unit{1e6, "ms"}, Unit{1e3, "us"}}) {
+    if (static_cast<double>(ns) >= u.scale * 0.9995) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g%s", static_cast<double>(ns) / u.scale, u.suffix);
+      return buf;
     }
-    out << "  }\n";
   }
-  auto port = [&](uint32_t line, char side) {
-    const FlatInstance& inst = g.instances[g.lines[line].instance];
-    return quote("n" + std::to_string(g.lines[line].instance)) + ":" + side + std::to_string(line - inst.firstLine);
-  };
-  // Extrinsic inputs at the left edge, outputs at the right.
-  out << "  { rank=source;";
-  for (uint32_t k = 0; k < g.inputs.size(); ++k) {
-    if (shown(g.inputs[k].line)) out << " " << quote("in" + std::to_string(k));
-  }
-  out << " }\n  { rank=sink;";
-  for (uint32_t k = 0; k < g.outputs.size(); ++k) {
-    if (shown(g.outputs[k].line)) out << " " << quote("out" + std::to_string(k));
-  }
-  out << " }\n";
-  for (uint32_t k = 0; k < g.inputs.size(); ++k) {
-    if (!shown(g.inputs[k].line)) continue;
-    out << "  " << quote("in" + std::to_string(k))
-        << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(g.inputs[k].name) << "];\n  "
-        << quote("in" + std::to_string(k)) << " -> " << port(g.inputs[k].line, 'i') << ";\n";
-  }
-  for (uint32_t k = 0; k < g.outputs.size(); ++k) {
-    if (!shown(g.outputs[k].line)) continue;
-    out << "  " << quote("out" + std::to_string(k))
-        << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(g.outputs[k].name) << "];\n  "
-        << port(g.outputs[k].line, 'o') << " -> " << quote("out" + std::to_string(k)) << ";\n";
-  }
-  for (uint32_t l = 0; l < g.lines.size(); ++l) {
-    const Endpoint& sink = g.lines[l].sink;
-    if (sink.kind != Endpoint::Kind::Wire || !shown(l) || !shown(sink.ref)) continue;
-    out << "  " << port(l, 'o') << " -> " << port(sink.ref, 'i');
+  return std::to_string(ns) + "ns";
+}
+
+// Draws the elaborated graph: a box per base instance in its domain's
+// cluster, wires port to port, extrinsics at the edges (top to bottom: in
+// their domain's column). With a trace, ports and wires are coloured by when
+// they became available, wires and extrinsics carry their values, and a
+// legend maps colours to times.
+class FlatDrawer {
+ public:
+  FlatDrawer(const LoadedModel& model, const Catalog& catalog, const std::string& domain, const Trace* trace)
+      : g_(model.graph),
+        catalog_(catalog),
+        name_(model.model.name.empty() ? "model" : model.model.name),
+        trace_(trace),
+        inAt_(g_.lines.size()),
+        outAt_(g_.lines.size()) {
+    for (uint32_t d = 0; d < g_.domains.size(); ++d) {
+      if (g_.domains[d] == domain) only_ = d;
+    }
     if (trace) {
-      if (outAt[l]) {
-        out << " [label=" << quote(outAt[l]->second.str()) << ", color=" << quote(timeColour(outAt[l]->first, end))
-            << "]";
-      } else {
-        out << " [color=\"#cccccc\", style=dashed]";
+      for (const TraceEvent& e : trace->events) {
+        (e.output ? outAt_ : inAt_)[e.line] = std::make_pair(e.time, e.value);
+        end_ = std::max(end_, e.time);
       }
     }
-    out << ";\n";
   }
-  out << "}\n";
-  return out.str();
+
+  // With `extent`, records what a left-to-right layout would measure.
+  std::string draw(Direction direction, Extent* extent) {
+    direction_ = direction;
+    extent_ = extent;
+    std::ostringstream out;
+    out << "digraph " << quote(name_) << " {\n"
+        << "  rankdir=" << rankdir(direction)
+        << "; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", "
+           "fontsize=9];\n"
+        << "  newrank=true; nodesep=" << (direction == Direction::TopToBottom ? "0.05" : "0.2") << "; ranksep=0.6;\n";
+    // Instances, clustered by the domain they live in (a Link by its sender,
+    // or, when one domain is shown, by the side of it in that domain);
+    // top to bottom, each domain a column holding its extrinsics too.
+    bool columns = direction == Direction::TopToBottom;
+    std::map<uint32_t, std::vector<Placed>> byDomain;
+    for (uint32_t i = 0; i < g_.instances.size(); ++i) {
+      if (auto d = domainOf(g_.instances[i])) byDomain[*d].push_back({Placed::Instance, i});
+    }
+    std::vector<std::string> sources, sinks;
+    std::vector<Placed> outside;
+    for (uint32_t k = 0; k < g_.inputs.size(); ++k) {
+      if (!shown(g_.inputs[k].line)) continue;
+      (columns ? byDomain[g_.lines[g_.inputs[k].line].domain] : outside).push_back({Placed::Input, k});
+      sources.push_back("in" + std::to_string(k));
+    }
+    for (uint32_t k = 0; k < g_.outputs.size(); ++k) {
+      if (!shown(g_.outputs[k].line)) continue;
+      (columns ? byDomain[g_.lines[g_.outputs[k].line].domain] : outside).push_back({Placed::Output, k});
+      sinks.push_back("out" + std::to_string(k));
+    }
+    for (const auto& [d, nodes] : byDomain) {
+      out << "  subgraph " << quote("cluster_" + g_.domains[d]) << " {\n    label=" << quote(g_.domains[d])
+          << "; style=filled; color=" << quote(kDomainColours[d % 10]) << ";\n";
+      for (Placed node : nodes) out << "    " << nodeText(node);
+      out << "  }\n";
+    }
+    for (Placed node : outside) out << "  " << nodeText(node);
+    if (trace_) {
+      out << "  \"legend\" [label=" << legend() << "];\n";
+      sources.push_back("legend");
+    }
+    // Left to right, extrinsic inputs (and the legend) at the left edge,
+    // outputs at the right.
+    if (!columns) {
+      out << "  { rank=source;";
+      for (const std::string& id : sources) out << " " << quote(id);
+      out << " }\n  { rank=sink;";
+      for (const std::string& id : sinks) out << " " << quote(id);
+      out << " }\n";
+    }
+    extrinsicEdges(out);
+    wires(out);
+    out << "}\n";
+    return out.str();
+  }
+
+ private:
+  // A node placed in a cluster (or outside), written when its cluster is.
+  struct Placed {
+    enum Kind { Instance, Input, Output } kind;
+    uint32_t index;
+  };
+
+  std::string nodeText(Placed node) {
+    switch (node.kind) {
+      case Placed::Input:
+        return extrinsicNode("in" + std::to_string(node.index), g_.inputs[node.index],
+                             inAt_[g_.inputs[node.index].line]);
+      case Placed::Output:
+        return extrinsicNode("out" + std::to_string(node.index), g_.outputs[node.index],
+                             outAt_[g_.outputs[node.index].line]);
+      case Placed::Instance:
+        break;
+    }
+    return instanceNode(node.index);
+  }
+
+  bool shown(uint32_t line) const { return !only_ || g_.lines[line].domain == *only_; }
+
+  // The domain whose cluster holds an instance: its first shown line's.
+  std::optional<uint32_t> domainOf(const FlatInstance& inst) const {
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      if (shown(l)) return g_.lines[l].domain;
+    }
+    return std::nullopt;
+  }
+
+  // In a one-domain view, where a cut instance (a Link) leads: "to node[2]"
+  // from its sending side, "from node[0]" on its receiving side.
+  std::string peers(const FlatInstance& inst) const {
+    std::set<std::string> hidden;
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      if (!shown(l)) hidden.insert(g_.domains[g_.lines[l].domain]);
+    }
+    if (hidden.empty()) return "";
+    std::string names;
+    for (const std::string& d : hidden) names += (names.empty() ? "" : ", ") + d;
+    return (shown(inst.firstLine) ? "to " : "from ") + names;
+  }
+
+  std::string instanceNode(uint32_t i) {
+    const FlatInstance& inst = g_.instances[i];
+    std::vector<Row> rows;
+    size_t widest = 0;
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      Row r;
+      std::string label = g_.lineName(catalog_, l) + ": " + g_.types.name(g_.lines[l].type);
+      widest = std::max(widest, label.size());
+      r.label = html(label);
+      r.left = glyph(g_, g_.lines[l].source);
+      r.right = glyph(g_, g_.lines[l].sink);
+      if (trace_) {
+        r.leftColour = inAt_[l] ? timeColour(inAt_[l]->first, end_) : kNever;
+        r.rightColour = outAt_[l] ? timeColour(outAt_[l]->first, end_) : kNever;
+      }
+      rows.push_back(r);
+    }
+    std::string component = catalog_.at(inst.base).name, path = g_.instancePath(i), peer = peers(inst);
+    std::string rest = html(path) + (peer.empty() ? "" : " <i>" + html(peer) + "</i>");
+    if (direction_ == Direction::TopToBottom) {
+      constexpr size_t kNarrowest = 12;  // characters: no box is cut narrower than this
+      rest = wrappedPath(path, std::max(widest, kNarrowest)) + (peer.empty() ? "" : "<br/><i>" + html(peer) + "</i>");
+    }
+    std::string id = "n" + std::to_string(i);
+    if (extent_) extent_->node(id, std::max(widest, component.size() + path.size() + peer.size() + 2), kBoxPadding);
+    return quote(id) + " [label=" + box(title(html(component), rest, direction_), rows) + "];\n";
+  }
+
+  // An extrinsic input or output as an arrow; with a trace, its value (or
+  // that it never became available).
+  std::string extrinsicNode(const std::string& id, const Extrinsic& x,
+                            const std::optional<std::pair<int64_t, Value>>& at) {
+    std::string label = x.name;
+    if (trace_) label += at ? " = " + at->second.str() : " (never)";
+    if (extent_) extent_->node(id, label.size(), kArrowPadding);
+    return quote(id) + " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" + quote(label) + "];\n";
+  }
+
+  std::string port(uint32_t line, char side) const {
+    const FlatInstance& inst = g_.instances[g_.lines[line].instance];
+    return quote("n" + std::to_string(g_.lines[line].instance)) + ":" + side + std::to_string(line - inst.firstLine);
+  }
+
+  // An edge's colour by when its line became available (grey and dashed: never).
+  std::string timeStyle(const std::optional<std::pair<int64_t, Value>>& at) const {
+    if (!trace_) return "";
+    return at ? " [color=" + quote(timeColour(at->first, end_)) + "]"
+              : " [color=\"" + std::string(kNever) + "\", style=dashed]";
+  }
+
+  void extrinsicEdges(std::ostream& out) {
+    for (uint32_t k = 0; k < g_.inputs.size(); ++k) {
+      uint32_t line = g_.inputs[k].line;
+      if (!shown(line)) continue;
+      std::string id = "in" + std::to_string(k);
+      out << "  " << quote(id) << " -> " << port(line, 'i') << timeStyle(inAt_[line]) << ";\n";
+      if (extent_) extent_->edge(id, "n" + std::to_string(g_.lines[line].instance), 0);
+    }
+    for (uint32_t k = 0; k < g_.outputs.size(); ++k) {
+      uint32_t line = g_.outputs[k].line;
+      if (!shown(line)) continue;
+      std::string id = "out" + std::to_string(k);
+      out << "  " << port(line, 'o') << " -> " << quote(id) << timeStyle(outAt_[line]) << ";\n";
+      if (extent_) extent_->edge("n" + std::to_string(g_.lines[line].instance), id, 0);
+    }
+  }
+
+  void wires(std::ostream& out) {
+    for (uint32_t l = 0; l < g_.lines.size(); ++l) {
+      const Endpoint& sink = g_.lines[l].sink;
+      if (sink.kind != Endpoint::Kind::Wire || !shown(l) || !shown(sink.ref)) continue;
+      out << "  " << port(l, 'o') << " -> " << port(sink.ref, 'i');
+      std::string value;
+      if (trace_) {
+        if (outAt_[l]) {
+          value = outAt_[l]->second.str();
+          out << " [label=" << quote(value) << ", color=" << quote(timeColour(outAt_[l]->first, end_)) << "]";
+        } else {
+          out << " [color=\"" << kNever << "\", style=dashed]";
+        }
+      }
+      out << ";\n";
+      if (extent_) {
+        extent_->edge("n" + std::to_string(g_.lines[l].instance), "n" + std::to_string(g_.lines[sink.ref].instance),
+                      value.size());
+      }
+    }
+  }
+
+  // The colour scale: five steps from the run's start to its last event, and
+  // the grey of lines that never became available.
+  std::string legend() const {
+    std::string t = "<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">";
+    t += "<tr><td colspan=\"2\" bgcolor=\"#eeeeee\"><b>available at</b></td></tr>";
+    for (int64_t k = 0; k <= 4; ++k) {
+      int64_t time = end_ / 4 * k + end_ % 4 * k / 4;  // end * k / 4 without overflow
+      t += "<tr><td width=\"14\" bgcolor=\"" + timeColour(time, end_) + "\"></td><td align=\"left\">" +
+           html(legendTime(time)) + "</td></tr>";
+    }
+    return t + "<tr><td width=\"14\" bgcolor=\"" + kNever + "\"></td><td align=\"left\">never</td></tr></table>>";
+  }
+
+  static constexpr const char* kNever = "#cccccc";
+
+  const Graph& g_;
+  const Catalog& catalog_;
+  std::string name_;
+  const Trace* trace_;
+  std::optional<uint32_t> only_;
+  // Availability times and values from the trace, by line and end.
+  std::vector<std::optional<std::pair<int64_t, Value>>> inAt_, outAt_;
+  int64_t end_ = 0;
+  Direction direction_ = Direction::LeftToRight;
+  Extent* extent_ = nullptr;
+};
+
+}  // namespace
+
+std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std::string& domain, const Trace* trace,
+                    Layout layout) {
+  FlatDrawer drawer(model, catalog, domain, trace);
+  if (layout == Layout::Auto) {
+    // Drawn left to right while measuring; redrawn only if that is too wide.
+    Extent extent;
+    std::string leftToRight = drawer.draw(Direction::LeftToRight, &extent);
+    if (choose(layout, extent) == Direction::LeftToRight) return leftToRight;
+  }
+  return drawer.draw(layout == Layout::LeftToRight ? Direction::LeftToRight : Direction::TopToBottom, nullptr);
 }
 
 namespace {
@@ -257,17 +458,16 @@ namespace {
 // clusters with their range, wires by name.
 class BodyDrawer {
  public:
-  BodyDrawer(const Model& model, const Catalog& catalog, DiagnosticSink& diags)
-      : model_(model), catalog_(catalog), diags_(diags) {}
+  // With `extent`, records what a left-to-right layout would measure.
+  BodyDrawer(const Model& model, const Catalog& catalog, DiagnosticSink& diags, Direction direction, Extent* extent)
+      : model_(model), catalog_(catalog), diags_(diags), direction_(direction), extent_(extent) {}
 
   std::string draw(const ComponentDef& def, int depth) {
-    out_ << "digraph " << quote(def.name) << " {\n"
-         << "  rankdir=LR; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", "
-            "fontsize=9];\n"
-         << "  compound=true; nodesep=0.25; ranksep=0.7;\n";
     component(def, "", depth, "  ");
-    out_ << "}\n";
-    return out_.str();
+    return "digraph " + quote(def.name) + " {\n  rankdir=" + rankdir(direction_) +
+           "; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", "
+           "fontsize=9];\n  compound=true; nodesep=0.25; ranksep=0.7;\n" +
+           out_.str() + "}\n";
   }
 
  private:
@@ -299,6 +499,10 @@ class BodyDrawer {
            << "];\n";
       out_ << indent << quote(out) << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + "'")
            << "];\n";
+      if (extent_) {
+        extent_->node(in, l.name.size() + 2 + l.typeText.size() + dims.size(), kArrowPadding);
+        extent_->node(out, l.name.size() + 1, kArrowPadding);
+      }
       scope.producers.emplace(l.name, End{in, "", l.name});
       scope.consumers.emplace(l.name + "'", End{out, "", l.name + "'"});
     }
@@ -328,6 +532,7 @@ class BodyDrawer {
           break;
         case Item::Kind::Wire: {
           out_ << indent << quote(id) << " [shape=point, width=0.06];\n";
+          if (extent_) extent_->node(id, 0, 4);
           use(scope, item.from, End{id, "", ""}, false, indent, id + "f");
           use(scope, item.to, End{id, "", ""}, true, indent, id + "t");
           break;
@@ -372,17 +577,18 @@ class BodyDrawer {
 
   void instance(const Item& item, Scope& scope, const std::string& id, int depth, const std::string& indent) {
     const ComponentDef* def = model_.findComponent(item.component);
-    std::string title = "<b>" + html(item.component);
+    std::string kind = item.component;
     if (!item.args.empty()) {
-      title += "&lt;";
-      for (size_t a = 0; a < item.args.size(); ++a) title += (a ? ", " : "") + html(item.args[a].text);
-      title += "&gt;";
+      kind += "<";
+      for (size_t a = 0; a < item.args.size(); ++a) kind += (a ? ", " : "") + item.args[a].text;
+      kind += ">";
     }
-    title += "</b> " + html(item.name);
-    for (const SourceExpr& e : item.indices) title += "[" + html(e.text) + "]";
+    std::string name = item.name;
+    for (const SourceExpr& e : item.indices) name += "[" + e.text + "]";
     if (item.domain)
-      title += " @ " + html(item.domain->family) +
-               (item.domain->indices.empty() ? "" : "[" + html(item.domain->indices[0].text) + "]");
+      name +=
+          " @ " + item.domain->family + (item.domain->indices.empty() ? "" : "[" + item.domain->indices[0].text + "]");
+    std::string title = dot::title(html(kind), html(name), direction_);
     if (def && depth > 1) {
       // Expanded: a cluster holding the definition; bindings meet its own ends.
       std::string inner = id + "/";
@@ -398,7 +604,12 @@ class BodyDrawer {
     }
     auto rows = lines(item);
     std::vector<Row> table;
-    for (const auto& [name, label] : rows) table.push_back({html(label), "", "", "", ""});
+    size_t widest = kind.size() + 1 + name.size();
+    for (const auto& [line, label] : rows) {
+      table.push_back({html(label), "", "", "", ""});
+      widest = std::max(widest, label.size());
+    }
+    if (extent_) extent_->node(id, widest, kBoxPadding);
     for (const Binding& b : item.bindings) {
       auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == b.line; });
       if (row == rows.end()) continue;
@@ -445,6 +656,10 @@ class BodyDrawer {
         out_ << indent << quote(node) << " [shape=cds, style=filled, fillcolor=\"#fffde7\", label=" << quote(label)
              << "];\n";
         extrinsic_.push_back(input ? quote(node) + " -> " + ref(end) : ref(end) + " -> " + quote(node));
+        if (extent_) {
+          extent_->node(node, label.size(), kArrowPadding);
+          input ? extent_->edge(node, end.node, 0) : extent_->edge(end.node, node, 0);
+        }
         break;
       }
       default:
@@ -461,6 +676,7 @@ class BodyDrawer {
                             : from.text.empty()                     ? to.text
                                                                     : from.text + " → " + to.text;
         out_ << indent << ref(from) << " -> " << ref(to) << " [label=" << quote(label) << "];\n";
+        if (extent_) extent_->edge(from.node, to.node, label.size());
       }
     }
     for (const std::string& e : extrinsic_) out_ << indent << e << ";\n";
@@ -470,6 +686,8 @@ class BodyDrawer {
   const Model& model_;
   const Catalog& catalog_;
   DiagnosticSink& diags_;
+  Direction direction_;
+  Extent* extent_;
   std::ostringstream out_;
   std::vector<std::string> extrinsic_;
   size_t counter_ = 0;
@@ -478,7 +696,7 @@ class BodyDrawer {
 }  // namespace
 
 std::optional<std::string> componentDot(const LoadedModel& model, const Catalog& catalog, const std::string& component,
-                                        int depth, DiagnosticSink& diags) {
+                                        int depth, Layout layout, DiagnosticSink& diags) {
   const ComponentDef* def =
       component.empty() || component == "system" ? &model.model.system : model.model.findComponent(component);
   if (!def) {
@@ -487,7 +705,16 @@ std::optional<std::string> componentDot(const LoadedModel& model, const Catalog&
     diags.error("usage", {}, "--component: no component '" + component + "' (the model's: system, " + known + ")");
     return std::nullopt;
   }
-  return BodyDrawer(model.model, catalog, diags).draw(*def, std::max(depth, 1));
+  depth = std::max(depth, 1);
+  if (layout == Layout::Auto) {
+    // Drawn left to right while measuring; redrawn only if that is too wide.
+    Extent extent;
+    std::string leftToRight =
+        BodyDrawer(model.model, catalog, diags, Direction::LeftToRight, &extent).draw(*def, depth);
+    if (choose(layout, extent) == Direction::LeftToRight) return leftToRight;
+  }
+  Direction direction = layout == Layout::LeftToRight ? Direction::LeftToRight : Direction::TopToBottom;
+  return BodyDrawer(model.model, catalog, diags, direction, nullptr).draw(*def, depth);
 }
 
 }  // namespace rdc::dot

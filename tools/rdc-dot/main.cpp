@@ -1,5 +1,6 @@
 // rdc-dot: draws a model in the sketch's notation with Graphviz.
 #include <CLI/CLI.hpp>
+#include <map>
 
 #include "ir/tool/cli_numbers.h"
 #include "ir/tool/cli_options.h"
@@ -18,6 +19,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--flat", o.flat, "Draw the elaborated graph of base instances");
   app.add_option("--domain", o.domain, "Only this domain (implies --flat)");
+  std::map<std::string, rdc::dot::Layout> layouts = {
+      {"auto", rdc::dot::Layout::Auto}, {"lr", rdc::dot::Layout::LeftToRight}, {"tb", rdc::dot::Layout::TopToBottom}};
+  app.add_option("--layout", o.layout,
+                 "Direction: lr (left to right), tb (top to bottom), or auto: tb when lr would be wider than a "
+                 "page (A3 landscape)")
+      ->transform(CLI::CheckedTransformer(layouts))
+      ->default_str("auto");
   app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)");
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);

@@ -50,9 +50,9 @@ int run(const Options& o, const Catalog& catalog) {
       diags.error("usage", {}, "--component draws a definition; it does not combine with --flat, --trace or --domain");
       return finish(kExitBadInput);
     }
-    dot = flatDot(*model, catalog, o.domain, trace ? &*trace : nullptr);
+    dot = flatDot(*model, catalog, o.domain, trace ? &*trace : nullptr, o.layout);
   } else {
-    dot = componentDot(*model, catalog, o.component, o.depth, diags);
+    dot = componentDot(*model, catalog, o.component, o.depth, o.layout, diags);
   }
   if (!dot) return finish(kExitBadInput);
   std::string out = *dot;
