@@ -336,7 +336,6 @@ bool conditionalHeader(std::string_view text, Pos pos, bool otherBranch, std::ve
     auto e = std::make_shared<Expr>();
     e->kind = Expr::Kind::Literal;
     e->value = Value::integer(v);
-    e->offset = cond->expr->offset;
     e->id = id;
     return e;
   };
@@ -344,7 +343,7 @@ bool conditionalHeader(std::string_view text, Pos pos, bool otherBranch, std::ve
   auto pick = std::make_shared<Expr>();
   pick->kind = Expr::Kind::Cond;
   pick->text = "?";
-  pick->offset = cond->expr->offset;
+  // offset 0: a problem with the whole condition is shown at its start
   pick->kids = {cond->expr, literal(otherBranch ? 0 : 1, next), literal(otherBranch ? 1 : 0, next + 1)};
   pick->id = next + 2;
   pick->height = cond->expr->height + 1;

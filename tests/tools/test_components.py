@@ -279,8 +279,8 @@ system:
       body:
         - if: k == 0
           body:
-            - Def<Int> d[k]:
-                x: input v[k] as Int at k * 1ms -> output w[k]
+            - Inc<1> d[k]:
+                x: input v[k] = k at k * 1ms -> output w[k]
 """
         code, _, err = run([tool("rdc-lint"), self.model("k.rdc.yaml", unbounded.replace("k == 0", "true"))])
         self.assertEqual(code, 0, err)
