@@ -445,7 +445,8 @@ class Run final : public FireContext {
     EventQueue& queue = work_.queue;
     while (!queue.empty() && queue.top().time <= time && !watchStopped_) {
       EventQueue::Entry e = queue.pop();
-      if (config_.schedule) e = pickSimultaneous(e);
+      if (config_.schedule) [[unlikely]]
+        e = pickSimultaneous(e);
       now_ = e.time;
       PendingEvent p = work_.events[e.slot];
       if (unbounded_) countPending(p, -1);
@@ -686,7 +687,7 @@ class Run final : public FireContext {
   // and phase) are a choice point: the one the schedule picks goes next,
   // the others go back into the queue. They are offered in the order of
   // their seeded keys, the order the default schedule follows.
-  EventQueue::Entry pickSimultaneous(EventQueue::Entry first) {
+  [[gnu::noinline]] EventQueue::Entry pickSimultaneous(EventQueue::Entry first) {
     EventQueue& queue = work_.queue;
     auto together = [&](const EventQueue::Entry& e) {
       return e.time == first.time && (e.order >> 63) == (first.order >> 63);
@@ -698,9 +699,7 @@ class Run final : public FireContext {
     readyEvents_.clear();
     for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.events[e.slot]));
     size_t chosen = config_.schedule->pick(readyEvents_);
-    for (size_t i = 0; i < ready_.size(); ++i) {
-      if (i != chosen) queue.push(ready_[i], now_);
-    }
+    queue.restore(ready_, chosen, now_);
     return ready_[chosen];
   }
 
@@ -766,7 +765,7 @@ class Run final : public FireContext {
     uint32_t at = slotOfLine(line);
     if (h.output != kNone) {
       work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
-      if (config_.watch && at == kNone)
+      if (config_.watch && at == kNone) [[unlikely]]
         watchStopped_ = config_.watch->available(h.output, {work_.outputs.data(), graph_.outputs.size()});
       if (at != kNone) --work_.slotOutputsLeft[at];
       if (at == kNone && layout_.box && layout_.box->first().hasOutputs(h.output)) --firstOutputsLeft_;
