@@ -42,6 +42,15 @@ int main(int argc, char** argv) {
                                  "Live iterations of an unbounded `for` at most (a run needing more fails)")
                       ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
                       ->capture_default_str();
+  auto* strategy = app.add_option("--strategy", o.strategy,
+                                  "Who decides simultaneous events and delays: random, pct:D (bug depth D), "
+                                  "exhaustive (with --budget), schedule:C.C.C (one schedule of a search)")
+                       ->capture_default_str();
+  auto* budget = app.add_option("--budget", o.budget, "With --strategy exhaustive: schedules to explore at most")
+                     ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX))
+                     ->capture_default_str();
+  app.add_option("--invariant", o.invariants,
+                 "Evaluate this check whenever an output becomes available; stop the run at its first violation");
   app.add_option("--trace", o.trace, "Write the run's trace here");
   // A replay takes its seed and scenario from the trace: flags that would
   // change them are refused rather than silently ignored.
@@ -57,7 +66,9 @@ int main(int argc, char** argv) {
       ->excludes(latency)
       ->excludes(until)
       ->excludes(iterations)
-      ->excludes(maxLive);
+      ->excludes(maxLive)
+      ->excludes(strategy)
+      ->excludes(budget);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");

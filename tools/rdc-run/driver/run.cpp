@@ -48,7 +48,7 @@ bool Runner::prepare(std::optional<Trace> replay) {
   config_.replay = replayed_;
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
-  return true;
+  return prepareExploration();
 }
 
 bool Runner::splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out) {
@@ -89,6 +89,7 @@ bool Runner::flagScenario(Scenario& scenario) {
 /// One run with the configured faults and `seed`; prints unless quiet.
 int Runner::single(uint64_t seed) {
   config_.seed = seed;
+  armRun(seed);
   std::unique_ptr<TraceWriter> writer;
   if (!openTrace(seed, writer)) return kExitBadInput;
   TraceSink sink;
@@ -127,7 +128,7 @@ bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
 
 int Runner::report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,
                    const IterationReport* iterations) {
-  auto checks = checks_.evaluate(result, config_, correct, iterations ? &iterations->failures() : nullptr);
+  auto checks = checksOf(result, correct, iterations ? &iterations->failures() : nullptr);
   bool ok = result.failures.empty();
   for (const CheckResult& c : checks) ok &= c.pass;
   if (options_.json) {
@@ -147,12 +148,13 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
     uint64_t seed = first + k;
     if (k % shards != shard) continue;
     config_.seed = seed;
+    armRun(seed);
     std::optional<IterationReport> iterations;  // only for a model with an unbounded box
     if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct_, false);
     config_.iterations = iterations ? &*iterations : nullptr;
     RunResult result = simulator_.run(config_);
     config_.iterations = nullptr;
-    auto checks = checks_.evaluate(result, config_, correct_, iterations ? &iterations->failures() : nullptr);
+    auto checks = checksOf(result, correct_, iterations ? &iterations->failures() : nullptr);
     std::string why;
     for (const CheckResult& c : checks) {
       if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
@@ -279,16 +281,18 @@ std::string Runner::repro(uint64_t seed) const {
   const std::vector<std::string>& argv = options_.argv;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
-    if (a == "--seeds" || a == "--shard" || a == "--seed" || a == "--trace") {
+    if (a == "--seeds" || a == "--shard" || a == "--seed" || a == "--trace" || a == "--strategy" || a == "--budget") {
       ++i;
       continue;
     }
     if (a.rfind("--seeds=", 0) == 0 || a.rfind("--shard=", 0) == 0 || a.rfind("--seed=", 0) == 0 ||
-        a.rfind("--trace=", 0) == 0 || a == "--json") {
+        a.rfind("--trace=", 0) == 0 || a.rfind("--strategy=", 0) == 0 || a.rfind("--budget=", 0) == 0 ||
+        a == "--json") {
       continue;
     }
     out += (out.empty() ? "" : " ") + shellQuote(a);
   }
+  if (!reproStrategy_.empty()) out += " --strategy " + reproStrategy_;
   return out + " --seed " + std::to_string(seed);
 }
 
@@ -357,6 +361,19 @@ int run(const Options& given, const Catalog& catalog) {
                 "--split does not run a model with an unbounded `for` yet: run it simulated, or with --cluster");
     return finish(kExitBadInput);
   }
+  bool simulated = !options.split && options.listen.empty() && options.cluster.empty();
+  if (options.strategy != "random" && !simulated) {
+    diags.error("usage", {}, "--strategy: only for simulated runs (not --split, --listen or --cluster)");
+    return finish(kExitBadInput);
+  }
+  if (!options.invariants.empty() && !simulated) {
+    diags.error("usage", {}, "--invariant: only for simulated runs (not --split, --listen or --cluster)");
+    return finish(kExitBadInput);
+  }
+  if (options.strategy == "exhaustive" && !options.seeds.empty()) {
+    diags.error("usage", {}, "--strategy exhaustive searches from one seed with --budget: give --seed, not --seeds");
+    return finish(kExitBadInput);
+  }
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare(std::move(replay))) return finish(kExitBadInput);
   if (!options.seeds.empty()) {
@@ -374,6 +391,7 @@ int run(const Options& given, const Catalog& catalog) {
     return finish(runner.seeds(first, last, shard, shards));
   }
   uint64_t seed = runner.seed();
+  if (options.strategy == "exhaustive") return finish(runner.explore(seed, options.budget));
   if (!options.listen.empty()) return finish(runner.node(seed));
   if (!options.cluster.empty()) return finish(runner.cluster(seed));
   return finish(options.split ? runner.split(seed) : runner.single(seed));

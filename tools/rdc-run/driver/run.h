@@ -29,6 +29,10 @@ struct Options {
   std::vector<std::string> byzantine;
   std::string faultsFile;
   std::string latency = "constant:1ms";
+  /// Who decides the choice points: random, pct:D, exhaustive, schedule:C.C.C (strategy.h).
+  std::string strategy = "random";
+  uint64_t budget = 1000;               ///< exhaustive: schedules to explore at most
+  std::vector<std::string> invariants;  ///< checks evaluated as outputs become available; the run stops at a violation
   std::string until;
   std::string trace;
   std::string replay;

@@ -21,6 +21,7 @@
 #include "tools/rdc-run/driver/scenario.h"
 #include "tools/rdc-run/engine/checks.h"
 #include "tools/rdc-run/engine/engine.h"
+#include "tools/rdc-run/engine/strategy.h"
 #include "tools/rdc-run/net/peers.h"
 
 namespace rdc::run {
@@ -51,6 +52,10 @@ class Runner {
   int single(uint64_t seed);
   /// Every seed of A..B (those of the shard), with a summary and repro commands.
   int seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards);
+  /// --strategy exhaustive: a depth-first search over the choice points
+  /// from `seed`, at most `budget` schedules, stopping at the first that
+  /// fails (explore.cpp).
+  int explore(uint64_t seed, uint64_t budget);
   /// One run of the model's projections, one per domain, connected through
   /// the in-process network; printed (and traced) as a run of the whole model.
   int split(uint64_t seed);
@@ -92,6 +97,28 @@ class Runner {
   uint64_t modelHash() const { return graph_.hash(catalog_); }
   bool usage(const std::string& message);
   int badInput(const std::string& message);
+
+  // ---- strategies and invariants (explore.cpp) ----
+  // Evaluates the --invariant checks each time an output becomes available,
+  // and stops the run at the first violation.
+  struct InvariantWatch final : OutputWatch {
+    const Runner* runner = nullptr;
+    std::optional<CheckResult> violation;  // "at T: why"
+    bool available(uint32_t output, std::span<const OutputValue> outputs) override;
+  };
+  // Reads --strategy and --invariant; false with a usage diagnostic.
+  bool prepareExploration();
+  // Sets up config_ for a run of `seed`: its schedule (none for random)
+  // and the invariants' watch, both kept in the members below.
+  void armRun(uint64_t seed);
+  // The checks of a finished run: the violated invariant alone if the
+  // watch stopped it, else every check.
+  std::vector<CheckResult> checksOf(const RunResult& result, const std::vector<bool>& correct,
+                                    const std::vector<std::string>* iterationFailures) const;
+  Strategy strategy_;
+  std::string reproStrategy_;  // --strategy of the reproduce command (empty: random)
+  std::unique_ptr<Schedule> schedule_;
+  InvariantWatch watch_;
 
   // ---- the scenario ----
   bool splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out);

@@ -13,6 +13,7 @@
 #include "tools/rdc-run/engine/event_queue.h"
 #include "tools/rdc-run/engine/facts.h"
 #include "tools/rdc-run/engine/rng.h"
+#include "tools/rdc-run/engine/strategy.h"
 
 namespace rdc::run {
 
@@ -442,8 +443,10 @@ class Run final : public FireContext {
   void advanceTo(int64_t time) {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
-    while (!queue.empty() && queue.top().time <= time) {
+    while (!queue.empty() && queue.top().time <= time && !watchStopped_) {
       EventQueue::Entry e = queue.pop();
+      if (config_.schedule) [[unlikely]]
+        e = pickSimultaneous(e);
       now_ = e.time;
       PendingEvent p = work_.events[e.slot];
       if (unbounded_) countPending(p, -1);
@@ -487,6 +490,7 @@ class Run final : public FireContext {
     if (moreFailures_) result.failures.push_back("... and " + std::to_string(moreFailures_) + " more failures");
     result.events = events_;
     result.endTime = now_;
+    result.stopped = watchStopped_;
     result.iterations = iterations_;
     result.peakLiveIterations = peakLive_;
     return result;
@@ -610,7 +614,11 @@ class Run final : public FireContext {
     work_.touchInstance(instance);
     return work_.tally(instance);
   }
-  int64_t linkDelay(uint32_t instance) override { return config_.linkLatency[generalInstance(instance)].draw(net_); }
+  int64_t linkDelay(uint32_t instance) override {
+    const Latency& latency = config_.linkLatency[generalInstance(instance)];
+    if (!config_.schedule) return latency.draw(net_);
+    return config_.schedule->delay(latency, hot(this->instance(instance).firstLine).domain);  // the sender's
+  }
   void fail(uint32_t instance, const std::string& message) override {
     uint32_t slot = slotOfInstance(instance);
     std::string path = graph_.instancePath(generalInstance(instance));
@@ -675,6 +683,43 @@ class Run final : public FireContext {
     work_.queue.push({time, EventQueue::order(phase, ties_.next()), slot}, now_);
   }
 
+  // With a Schedule, the events due together with `first` (the same time
+  // and phase) are a choice point: the one the schedule picks goes next,
+  // the others go back into the queue. They are offered in the order of
+  // their seeded keys, the order the default schedule follows.
+  [[gnu::noinline]] EventQueue::Entry pickSimultaneous(EventQueue::Entry first) {
+    EventQueue& queue = work_.queue;
+    auto together = [&](const EventQueue::Entry& e) {
+      return e.time == first.time && (e.order >> 63) == (first.order >> 63);
+    };
+    if (queue.empty() || !together(queue.top())) return first;
+    now_ = first.time;
+    ready_.assign(1, first);
+    while (!queue.empty() && together(queue.top())) ready_.push_back(queue.pop());
+    readyEvents_.clear();
+    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.events[e.slot]));
+    size_t chosen = config_.schedule->pick(readyEvents_);
+    queue.restore(ready_, chosen, now_);
+    return ready_[chosen];
+  }
+
+  // A pending event as a Schedule sees it: the instance whose state it
+  // changes (a decision's, or an arriving input's; none for an output end,
+  // which only passes its value on to an arrival of the same instant) and
+  // the domain that acts in it, that of the instance's first line (for a
+  // Link's delivery, the sender's); kNoDomain for both for an iteration's
+  // beginning.
+  ReadyEvent readyEvent(const PendingEvent& p) const {
+    if (p.target == kNone) return {kNoDomain, kNoDomain};
+    uint32_t i = p.target;
+    if (p.phase == 0) {
+      if (p.output) return {hot(p.target).domain, kNoDomain};
+      uint32_t at = slotOfLine(p.target);
+      i = at == kNone ? hot(p.target).instance : layout_.instance(at, hot(p.target).instance);
+    }
+    return {hot(instance(i).firstLine).domain, i};
+  }
+
   // The value of a pending event, whose slot is then free.
   Value take(uint32_t slot) {
     work_.freeSlots.push_back(slot);
@@ -720,6 +765,8 @@ class Run final : public FireContext {
     uint32_t at = slotOfLine(line);
     if (h.output != kNone) {
       work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
+      if (config_.watch && at == kNone) [[unlikely]]
+        watchStopped_ = config_.watch->available(h.output, {work_.outputs.data(), graph_.outputs.size()});
       if (at != kNone) --work_.slotOutputsLeft[at];
       if (at == kNone && layout_.box && layout_.box->first().hasOutputs(h.output)) --firstOutputsLeft_;
     }
@@ -1119,6 +1166,9 @@ class Run final : public FireContext {
   std::vector<std::string> failures_;
   uint32_t trigger_ = kNone;
   int64_t now_ = 0;
+  bool watchStopped_ = false;             // the OutputWatch stopped the run
+  std::vector<EventQueue::Entry> ready_;  // pickSimultaneous's scratch
+  std::vector<ReadyEvent> readyEvents_;
   uint64_t events_ = 0;
 };
 

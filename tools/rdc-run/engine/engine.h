@@ -65,6 +65,18 @@ class IterationSink {
   virtual void retired(const RetiredIteration& iteration) = 0;
 };
 
+/// Watches a run's extrinsic outputs: called each time one becomes
+/// available, with every output as it stands (the unbounded box's
+/// iterations' are not among them). Returning true stops the run there:
+/// nothing after this event happens, and the result ends at its time.
+class OutputWatch {
+ public:
+  virtual ~OutputWatch() = default;
+  virtual bool available(uint32_t output, std::span<const OutputValue> outputs) = 0;
+};
+
+class Schedule;
+
 /// A choice recorded in a trace: its value and the time it became
 /// available (virtual nanoseconds).
 struct Replayed {
@@ -100,6 +112,11 @@ struct RunConfig {
   /// Iterations of the unbounded box that may begin (the first ones): with
   /// fewer than all, a run of a stream ends once they are done.
   uint64_t maxIterations = UINT64_MAX;
+  /// Decides the order of simultaneous events and the network delays
+  /// (strategy.h); none: the seeded uniform random schedule.
+  Schedule* schedule = nullptr;
+  /// Told of every extrinsic output as it becomes available; may stop the run.
+  OutputWatch* watch = nullptr;
 };
 
 /// What a run produced.
@@ -111,6 +128,7 @@ struct RunResult {
   std::vector<std::string> failures;  ///< runtime failures (an Fn that fails on its values)
   uint64_t events = 0;                ///< line ends that became available
   int64_t endTime = 0;
+  bool stopped = false;     ///< an OutputWatch stopped the run at endTime
   uint64_t iterations = 0;  ///< iterations of the unbounded box that began
   uint64_t peakLiveIterations = 0;
   /// Per output that never became available: what it waited for, found by

@@ -56,6 +56,23 @@ class EventQueue {
   /// Adds an event; `present` is the current time (no event is earlier).
   void push(const Entry& e, int64_t present) { push(e.time == present ? now_ : later_, e); }
 
+  /// Adds events back (a Schedule's choice point took them out), as push
+  /// does. Its own code, so that push (and the heap's push_back) keep one
+  /// caller and stay inlined in the simulator's loop.
+  [[gnu::noinline]] void restore(const std::vector<Entry>& entries, size_t skip, int64_t present) {
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (i == skip) continue;
+      std::vector<Entry>& heap = entries[i].time == present ? now_ : later_;
+      heap.emplace_back(entries[i]);
+      for (size_t at = heap.size() - 1; at > 0;) {  // sift up
+        size_t parent = (at - 1) / kArity;
+        if (!heap[at].before(heap[parent])) break;
+        std::swap(heap[at], heap[parent]);
+        at = parent;
+      }
+    }
+  }
+
   /// Removes and returns the earliest event; the queue must not be empty.
   Entry pop() {
     bool fromNow = later_.empty() || (!now_.empty() && !later_.front().before(now_.front()));

@@ -1,0 +1,160 @@
+// Runner: schedule strategies (--strategy), the exhaustive search, and
+// invariants checked during a run (--invariant).
+#include <algorithm>
+#include <iostream>
+
+#include "ir/support/json.h"
+#include "ir/tool/tool_io.h"
+#include "tools/rdc-run/driver/runner.h"
+
+namespace rdc::run {
+
+namespace {
+
+// Why a run failed: its failed checks, then its runtime failures ("" if it passed).
+std::string failureText(const std::vector<CheckResult>& checks, const RunResult& result) {
+  std::string why;
+  for (const CheckResult& c : checks) {
+    if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
+  }
+  for (const std::string& f : result.failures) why += (why.empty() ? "" : "; ") + f;
+  return why;
+}
+
+}  // namespace
+
+bool Runner::prepareExploration() {
+  std::string error;
+  auto strategy = Strategy::parse(options_.strategy, &error);
+  if (!strategy) return usage("--strategy: " + error);
+  strategy_ = std::move(*strategy);
+  bool repeatable = strategy_.kind == Strategy::Kind::Pct || strategy_.kind == Strategy::Kind::Choices;
+  reproStrategy_ = repeatable ? options_.strategy : "";
+  for (const std::string& name : options_.invariants) {
+    const auto& checks = loaded_.model.checks;
+    auto it = std::find_if(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == name; });
+    if (it == checks.end()) return usage("--invariant: the model has no check named '" + name + "'");
+    if (checks_.overIterations(static_cast<size_t>(it - checks.begin())))
+      return usage("--invariant: '" + name +
+                   "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
+  }
+  watch_.runner = this;
+  return true;
+}
+
+void Runner::armRun(uint64_t seed) {
+  switch (strategy_.kind) {
+    case Strategy::Kind::Random:
+    case Strategy::Kind::Exhaustive:  // (explore sets its own schedule)
+      schedule_.reset();
+      break;
+    case Strategy::Kind::Pct: {
+      // PCT's k: the run's messages, one per Link (each carries one value).
+      uint64_t links = 0;
+      if (auto link = catalog_.find("Link")) {
+        for (const FlatInstance& inst : graph_.instances) links += inst.base == *link;
+      }
+      schedule_ =
+          std::make_unique<PctSchedule>(seed, strategy_.depth, static_cast<uint32_t>(graph_.domains.size()), links);
+      break;
+    }
+    case Strategy::Kind::Choices:
+      schedule_ = std::make_unique<ChoiceSchedule>(strategy_.choices);
+      break;
+  }
+  if (strategy_.kind != Strategy::Kind::Exhaustive) config_.schedule = schedule_.get();
+  watch_.violation.reset();
+  config_.watch = options_.invariants.empty() ? nullptr : &watch_;
+}
+
+bool Runner::InvariantWatch::available(uint32_t output, std::span<const OutputValue> outputs) {
+  RunResult partial;
+  partial.outputs.assign(outputs.begin(), outputs.end());
+  const auto& invariants = runner->options_.invariants;
+  for (const CheckResult& c : runner->checks_.evaluate(partial, runner->config_, runner->correct_)) {
+    if (c.pass || std::find(invariants.begin(), invariants.end(), c.name) == invariants.end()) continue;
+    violation = CheckResult{c.name, false, "at " + Value::duration(outputs[output].time).str() + ": " + c.why};
+    return true;
+  }
+  return false;
+}
+
+std::vector<CheckResult> Runner::checksOf(const RunResult& result, const std::vector<bool>& correct,
+                                          const std::vector<std::string>* iterationFailures) const {
+  if (result.stopped && watch_.violation) return {*watch_.violation};
+  return checks_.evaluate(result, config_, correct, iterationFailures);
+}
+
+int Runner::explore(uint64_t seed, uint64_t budget) {
+  config_.seed = seed;
+  armRun(seed);
+  std::vector<uint32_t> failing;
+  uint64_t explored = 0;
+  bool exhausted = false;
+  std::string why;
+  // Delay bounding (Emmi, Qadeer, Rakamaric, POPL 2011): pass b runs every
+  // schedule with at most b choices other than the first option, depth
+  // first, so that few deviations anywhere in the run come before many at
+  // its end. A pass repeats the schedules of the one before (a stateless
+  // search learns a schedule's points by running it).
+  for (size_t bound = 0; explored < budget && why.empty() && !exhausted; ++bound) {
+    std::vector<uint32_t> choices;
+    bool beyond = false;  // a schedule of this pass could deviate once more
+    while (explored < budget) {
+      ChoiceSchedule schedule(choices);
+      config_.schedule = &schedule;
+      watch_.violation.reset();
+      std::optional<IterationReport> iterations;  // only for a model with an unbounded box
+      if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct_, false);
+      config_.iterations = iterations ? &*iterations : nullptr;
+      RunResult result = simulator_.run(config_);
+      config_.iterations = nullptr;
+      config_.schedule = nullptr;
+      ++explored;
+      why = failureText(checksOf(result, correct_, iterations ? &iterations->failures() : nullptr), result);
+      if (!why.empty()) {
+        failing = schedule.taken();
+        break;
+      }
+      const auto& taken = schedule.taken();
+      const auto& options = schedule.options();
+      size_t deviations = static_cast<size_t>(std::count_if(taken.begin(), taken.end(), [](uint32_t c) { return c; }));
+      for (size_t i = 0; i < taken.size() && deviations == bound && !beyond; ++i) beyond = !taken[i] && options[i] > 1;
+      auto next = nextSchedule(taken, options, bound);
+      if (!next) {
+        exhausted = !beyond;
+        break;
+      }
+      choices = std::move(*next);
+    }
+  }
+  std::vector<uint32_t>& choices = failing;
+  std::string space = !why.empty() ? "stopped at the first failing schedule"
+                      : exhausted  ? "the space is exhausted"
+                                   : "the space is not exhausted (--budget " + std::to_string(budget) + ")";
+  if (why.empty()) {
+    if (options_.json) {
+      std::cout << jsonText({{"explored", explored}, {"exhausted", exhausted}, {"failed", nullptr}}) << "\n";
+    } else {
+      std::cout << "exhaustive: " << explored << " schedules explored, none failed; " << space << "\n";
+    }
+    return kExitOk;
+  }
+  // The failing schedule, as one run: printed (and traced) like any other.
+  reproStrategy_ = Strategy::scheduleText(choices);
+  if (options_.json) {
+    std::cout << jsonText({{"explored", explored},
+                           {"exhausted", false},
+                           {"failed", {{"schedule", reproStrategy_}, {"why", why}, {"repro", repro(seed)}}}})
+              << "\n";
+  } else {
+    std::cout << "exhaustive: " << explored << " schedules explored; schedule " << explored << " fails: " << why
+              << "\n  reproduce: " << repro(seed) << "\n";
+  }
+  strategy_.kind = Strategy::Kind::Choices;
+  strategy_.choices = choices;
+  if (options_.json) return kExitNo;  // (the JSON summary is the report)
+  return single(seed) == kExitOk ? kExitOk : kExitNo;
+}
+
+}  // namespace rdc::run

@@ -1,0 +1,164 @@
+#include "tools/rdc-run/engine/strategy.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace rdc::run {
+
+namespace {
+
+// A duration from a double of nanoseconds, within 0..INT64_MAX.
+int64_t clampedNs(double ns) {
+  if (!(ns > 0)) return 0;
+  return ns >= 0x1.0p63 ? INT64_MAX : static_cast<int64_t>(std::llround(ns));
+}
+
+}  // namespace
+
+PctSchedule::PctSchedule(uint64_t seed, uint32_t depth, uint32_t domains, uint64_t steps)
+    : rng_(seed ^ 0x7063740000000000ull), priority_(domains) {
+  // Initial priorities d .. d+n-1, a seeded permutation (Fisher-Yates).
+  for (uint32_t d = 0; d < domains; ++d) priority_[d] = depth + d;
+  for (uint32_t d = domains; d > 1; --d) std::swap(priority_[d - 1], priority_[rng_.uniform(0, d - 1)]);
+  for (uint32_t i = 1; i < depth; ++i)
+    changePoints_.push_back(static_cast<uint64_t>(rng_.uniform(1, std::max<uint64_t>(steps, 1))));
+  std::sort(changePoints_.begin(), changePoints_.end());
+}
+
+uint64_t PctSchedule::priority(uint32_t domain) const {
+  return domain < priority_.size() ? priority_[domain] : UINT64_MAX;  // an iteration's beginning goes first
+}
+
+uint32_t PctSchedule::rank(uint32_t domain) const {
+  uint64_t mine = priority(domain);
+  return static_cast<uint32_t>(std::count_if(priority_.begin(), priority_.end(), [&](uint64_t p) { return p > mine; }));
+}
+
+size_t PctSchedule::pick(std::span<const ReadyEvent> ready) {
+  size_t best = 0;  // the highest priority; among equals, the seeded order
+  for (size_t i = 1; i < ready.size(); ++i) {
+    if (priority(ready[i].domain) > priority(ready[best].domain)) best = i;
+  }
+  return best;
+}
+
+int64_t PctSchedule::delay(const Latency& latency, uint32_t sender) {
+  ++messages_;
+  // A change point demotes the sender below every initial priority.
+  while (changes_ < changePoints_.size() && changePoints_[changes_] == messages_) {
+    ++changes_;
+    if (sender < priority_.size()) priority_[sender] = changes_;
+  }
+  double n = static_cast<double>(std::max<size_t>(priority_.size(), 1));
+  double q = (rank(sender) + rng_.unit()) / n;  // in the sender's band of quantiles
+  switch (latency.kind) {
+    case Latency::Kind::Constant:
+      return latency.a;
+    case Latency::Kind::Uniform:
+      return std::min(latency.b,
+                      latency.a + clampedNs(q * (static_cast<double>(latency.b) - static_cast<double>(latency.a))));
+    case Latency::Kind::Exponential:
+      return clampedNs(-std::log1p(-q) * static_cast<double>(latency.a));
+  }
+  return latency.a;
+}
+
+uint32_t ChoiceSchedule::choose(uint32_t options) {
+  size_t at = taken_.size();
+  uint32_t choice = at < prefix_.size() ? prefix_[at] % options : 0;
+  taken_.push_back(choice);
+  options_.push_back(options);
+  return choice;
+}
+
+size_t ChoiceSchedule::pick(std::span<const ReadyEvent> ready) {
+  std::vector<size_t> same;  // the events reaching the first one's instance
+  for (size_t i = 0; i < ready.size() && ready[0].instance != kNoDomain; ++i) {
+    if (ready[i].instance == ready[0].instance) same.push_back(i);
+  }
+  return same.size() < 2 ? 0 : same[choose(static_cast<uint32_t>(same.size()))];
+}
+
+int64_t ChoiceSchedule::delay(const Latency& latency, uint32_t) {
+  std::vector<int64_t> points = latencyPoints(latency);
+  if (points.size() == 1) return points[0];  // no choice: not a choice point
+  return points[choose(static_cast<uint32_t>(points.size()))];
+}
+
+std::vector<int64_t> latencyPoints(const Latency& latency) {
+  switch (latency.kind) {
+    case Latency::Kind::Constant:
+      return {latency.a};
+    case Latency::Kind::Uniform:
+      if (latency.a == latency.b) return {latency.a};
+      return {latency.a, latency.b};
+    case Latency::Kind::Exponential: {
+      int64_t low = clampedNs(std::log(4.0 / 3.0) * static_cast<double>(latency.a));
+      int64_t high = clampedNs(std::log(4.0) * static_cast<double>(latency.a));
+      if (low == high) return {low};
+      return {low, high};
+    }
+  }
+  return {latency.a};
+}
+
+std::optional<std::vector<uint32_t>> nextSchedule(const std::vector<uint32_t>& taken,
+                                                  const std::vector<uint32_t>& options, size_t deviations) {
+  size_t before = static_cast<size_t>(std::count_if(taken.begin(), taken.end(), [](uint32_t c) { return c != 0; }));
+  for (size_t i = taken.size(); i > 0; --i) {
+    if (taken[i - 1] != 0) --before;  // now: the deviations before point i - 1
+    if (taken[i - 1] + 1 < options[i - 1] && before + 1 <= deviations) {
+      std::vector<uint32_t> next(taken.begin(), taken.begin() + static_cast<std::ptrdiff_t>(i));
+      ++next.back();
+      return next;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Strategy> Strategy::parse(std::string_view spec, std::string* error) {
+  Strategy s;
+  auto number = [](std::string_view text, uint32_t& out) {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return !text.empty() && ec == std::errc{} && end == text.data() + text.size();
+  };
+  if (spec == "random") return s;
+  if (spec == "exhaustive") {
+    s.kind = Kind::Exhaustive;
+    return s;
+  }
+  if (spec.starts_with("pct:")) {
+    s.kind = Kind::Pct;
+    if (number(spec.substr(4), s.depth) && s.depth >= 1 && s.depth <= 64) return s;
+    *error = "pct:D takes a bug depth D in 1..64, got '" + std::string(spec.substr(4)) + "'";
+    return std::nullopt;
+  }
+  if (spec.starts_with("schedule:")) {
+    s.kind = Kind::Choices;
+    std::string_view rest = spec.substr(9);
+    while (!rest.empty()) {
+      size_t dot = rest.find('.');
+      uint32_t c = 0;
+      if (!number(rest.substr(0, dot), c)) {
+        *error = "schedule:C.C.C takes whole numbers separated by dots, got '" + std::string(spec.substr(9)) + "'";
+        return std::nullopt;
+      }
+      s.choices.push_back(c);
+      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+    }
+    return s;
+  }
+  *error = "unknown strategy '" + std::string(spec) + "' (random, pct:D, exhaustive, schedule:C.C.C)";
+  return std::nullopt;
+}
+
+std::string Strategy::scheduleText(const std::vector<uint32_t>& choices) {
+  size_t used = choices.size();
+  while (used > 0 && choices[used - 1] == 0) --used;
+  std::string out = "schedule:";
+  for (size_t i = 0; i < used; ++i) out += (i ? "." : "") + std::to_string(choices[i]);
+  return out;
+}
+
+}  // namespace rdc::run
