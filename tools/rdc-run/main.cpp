@@ -18,6 +18,16 @@ int main(int argc, char** argv) {
   auto* shard = app.add_option("--shard", o.shard, "With --seeds: run only the seeds whose position is i mod N (i/N)")
                     ->check(rdc::notEmpty())
                     ->needs(seeds);
+  app.add_option("--jobs", o.jobs, "With --seeds: run seeds on this many threads (default: one per core)")
+      ->check(rdc::wholeNumberIn<unsigned>(1, 1024));
+  auto* shrink = app.add_option("--shrink", o.shrink,
+                                "Shrink a failing run (with --seeds, the first): write the smallest failing "
+                                "scenario found to this faults file and print its command")
+                     ->check(rdc::notEmpty());
+  app.add_option("--merge", o.merge,
+                 "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
+      ->excludes(seed)
+      ->excludes(seeds);
   auto* inputs = app.add_option("--input", o.inputs, "Extrinsic input value: NAME=VALUE (default: the type's zero)");
   auto* forces = app.add_option("--force", o.forces, "Force a choosable input: LINE.PATH=VALUE");
   auto* crashes = app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
@@ -68,7 +78,8 @@ int main(int argc, char** argv) {
       ->excludes(iterations)
       ->excludes(maxLive)
       ->excludes(strategy)
-      ->excludes(budget);
+      ->excludes(budget)
+      ->excludes(shrink);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");

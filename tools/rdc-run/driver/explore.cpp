@@ -79,6 +79,17 @@ bool Runner::InvariantWatch::available(uint32_t output, std::span<const OutputVa
   return false;
 }
 
+std::string Runner::exploringVerdict(uint64_t seed) {
+  config_.seed = seed;
+  armRun(seed);
+  std::optional<IterationReport> iterations;  // only for a model with an unbounded box
+  if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct_, false);
+  config_.iterations = iterations ? &*iterations : nullptr;
+  RunResult result = simulator_.run(config_);
+  config_.iterations = nullptr;
+  return failureText(checksOf(result, correct_, iterations ? &iterations->failures() : nullptr), result);
+}
+
 std::vector<CheckResult> Runner::checksOf(const RunResult& result, const std::vector<bool>& correct,
                                           const std::vector<std::string>* iterationFailures) const {
   if (result.stopped && watch_.violation) return {*watch_.violation};

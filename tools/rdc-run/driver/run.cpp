@@ -2,8 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <set>
+#include <thread>
 
 #include "ir/graph/project.h"
 #include "ir/io/trace_io.h"
@@ -12,6 +15,8 @@
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/runner.h"
+#include "tools/rdc-run/driver/shrink.h"
+#include "tools/rdc-run/driver/sweep.h"
 
 namespace rdc::run {
 
@@ -26,22 +31,12 @@ std::string timeText(int64_t ns) {
   return std::to_string(ns / 1'000'000) + "." + frac + "ms";
 }
 
-std::string shellQuote(const std::string& arg) {
-  if (!arg.empty() &&
-      arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+") ==
-          std::string::npos) {
-    return arg;
-  }
-  std::string out = "'";
-  for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 }  // namespace
 
 bool Runner::prepare(std::optional<Trace> replay) {
   Scenario scenario;
   if (!(replay ? replayScenario(scenario, *replay) : flagScenario(scenario))) return false;
+  given_ = scenario;
   auto resolved = resolveScenario(scenario, graph_, catalog_, diags_);
   if (!resolved) return false;
   config_ = std::move(resolved->config);
@@ -140,51 +135,42 @@ int Runner::report(uint64_t seed, const RunResult& result, const std::vector<boo
 }
 
 int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards) {
+  SeedSet set{first, last - first + 1, shard, shards};
+  // No more threads than chunks of seeds to give them.
+  unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<uint64_t>(jobs, std::max<uint64_t>(1, set.size() / 64)));
+  // Each worker runs its seeds on its own simulator and configuration; the
+  // graph, catalog and checks are shared read-only.
+  // A strategy's schedule and an invariant's watch live in this Runner: one thread.
+  bool exploring = strategy_.kind != Strategy::Kind::Random || !options_.invariants.empty();
+  if (exploring) jobs = 1;
+  std::vector<std::unique_ptr<Simulator>> simulators(jobs);
+  std::vector<RunConfig> configs(jobs, config_);
+  auto judge = [&](unsigned w, uint64_t seed) {
+    if (exploring) return exploringVerdict(seed);
+    if (w > 0 && !simulators[w]) simulators[w] = std::make_unique<Simulator>(graph_, catalog_);
+    return judgeSeed(w ? *simulators[w] : simulator_, checks_, graph_, configs[w], correct_, seed).why;
+  };
   bool progress = !options_.json && ::isatty(STDERR_FILENO);
-  uint64_t total = 0, passed = 0;
-  std::vector<std::pair<uint64_t, std::string>> failing;
-  uint64_t count = last - first + 1;
-  for (uint64_t k = 0; k < count; ++k) {
-    uint64_t seed = first + k;
-    if (k % shards != shard) continue;
-    config_.seed = seed;
-    armRun(seed);
-    std::optional<IterationReport> iterations;  // only for a model with an unbounded box
-    if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct_, false);
-    config_.iterations = iterations ? &*iterations : nullptr;
-    RunResult result = simulator_.run(config_);
-    config_.iterations = nullptr;
-    auto checks = checksOf(result, correct_, iterations ? &iterations->failures() : nullptr);
-    std::string why;
-    for (const CheckResult& c : checks) {
-      if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
-    }
-    for (const std::string& f : result.failures) why += (why.empty() ? "" : "; ") + f;
-    ++total;
-    if (why.empty())
-      ++passed;
-    else
-      failing.emplace_back(seed, why);
-    if (progress && (k % 64 == 0 || k + 1 == count)) {
-      int width = 30, done = static_cast<int>(width * static_cast<double>(k + 1) / static_cast<double>(count));
-      std::cerr << "\r[" << std::string(done, '#') << std::string(width - done, '.') << "] " << (k + 1) << "/" << count
-                << "  failed: " << failing.size() << std::flush;
-    }
+  uint64_t total = set.size(), shown = 0;
+  auto bar = [&](uint64_t done) {
+    if (!progress || (done == shown && done != 0)) return;
+    shown = done;
+    int width = 30, filled = static_cast<int>(width * static_cast<double>(done) / static_cast<double>(total));
+    std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done << "/" << total
+              << std::flush;
+  };
+  SweepSummary summary;
+  summary.range = options_.seeds;
+  summary.shard = std::to_string(shard) + "/" + std::to_string(shards);
+  summary.command = sweepCommand();
+  summary.seeds = total;
+  for (auto& [seed, why] : sweepSeeds(set, jobs, judge, bar, summary.passed)) {
+    if (!firstFailing_) firstFailing_ = seed;
+    summary.failed.push_back({seed, std::move(why), repro(seed)});
   }
   if (progress) std::cerr << "\n";
-  if (options_.json) {
-    Json failed = Json::array();
-    for (const auto& [seed, why] : failing) {
-      failed.push_back({{"seed", exactInteger(seed)}, {"why", why}, {"repro", repro(seed)}});
-    }
-    std::cout << jsonText({{"seeds", total}, {"passed", passed}, {"failed", failed}}) << "\n";
-  } else {
-    std::cout << total << " seeds: " << passed << " passed, " << failing.size() << " failed\n";
-    for (const auto& [seed, why] : failing) {
-      std::cout << "seed " << seed << ": " << why << "\n  reproduce: " << repro(seed) << "\n";
-    }
-  }
-  return failing.empty() ? kExitOk : kExitNo;
+  return printSweep(summary, options_.json);
 }
 
 bool Runner::usage(const std::string& message) {
@@ -276,25 +262,28 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
   return jsonText(out);
 }
 
-std::string Runner::repro(uint64_t seed) const {
+std::string Runner::sweepCommand() const {
+  // Flags that pick seeds, say how to run them or where to write, and take a value.
+  static const std::set<std::string> valued = {"--seeds", "--shard", "--seed",     "--trace",
+                                               "--jobs",  "--shrink", "--strategy", "--budget"};
   std::string out;
   const std::vector<std::string>& argv = options_.argv;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
-    if (a == "--seeds" || a == "--shard" || a == "--seed" || a == "--trace" || a == "--strategy" || a == "--budget") {
+    if (valued.count(a)) {
       ++i;
       continue;
     }
-    if (a.rfind("--seeds=", 0) == 0 || a.rfind("--shard=", 0) == 0 || a.rfind("--seed=", 0) == 0 ||
-        a.rfind("--trace=", 0) == 0 || a.rfind("--strategy=", 0) == 0 || a.rfind("--budget=", 0) == 0 ||
-        a == "--json") {
-      continue;
-    }
+    std::string flag = a.substr(0, a.find('='));
+    if ((flag != a && valued.count(flag)) || a == "--json") continue;
     out += (out.empty() ? "" : " ") + shellQuote(a);
   }
+  // A strategy decides the runs: kept, and the seed's failing schedule is its own (explore.cpp).
   if (!reproStrategy_.empty()) out += " --strategy " + reproStrategy_;
-  return out + " --seed " + std::to_string(seed);
+  return out;
 }
+
+std::string Runner::repro(uint64_t seed) const { return sweepCommand() + " --seed " + std::to_string(seed); }
 
 namespace {
 
@@ -320,12 +309,26 @@ bool parseShard(std::string_view text, uint64_t& shard, uint64_t& shards) {
 
 }  // namespace
 
+namespace {
+
+// --shrink on a failing seed: the search, then its faults file and command.
+int shrinkSeed(const Options& options, const Runner& runner, uint64_t seed, const Catalog& catalog,
+               DiagnosticSink& diags) {
+  std::cout << std::flush;
+  auto shrunk = shrink({options.model, options.defines, options.elab, runner.scenario(), seed}, catalog);
+  if (!shrunk) return kExitNo;  // (a run that failed fails again: the simulator is deterministic)
+  return reportShrunk(*shrunk, options.shrink, options.argv, options.json, diags);
+}
+
+}  // namespace
+
 int run(const Options& given, const Catalog& catalog) {
   DiagnosticSink diags;
   auto finish = [&](int code) {
     printDiagnostics(diags, given.jsonDiagnostics);
     return code;
   };
+  if (!given.merge.empty()) return finish(mergeSweeps(given.merge, given.json, diags));
   Options options = given;
   auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(kExitBadInput);
@@ -374,6 +377,19 @@ int run(const Options& given, const Catalog& catalog) {
     diags.error("usage", {}, "--strategy exhaustive searches from one seed with --budget: give --seed, not --seeds");
     return finish(kExitBadInput);
   }
+  if (!options.shrink.empty() && (options.strategy != "random" || !options.invariants.empty())) {
+    diags.error("usage", {}, "--shrink: shrinks runs of the default strategy, without --invariant");
+    return finish(kExitBadInput);
+  }
+  if (!options.shrink.empty() && (options.split || !options.listen.empty() || !options.cluster.empty())) {
+    diags.error("usage", {},
+                "--shrink: shrinks a simulated run (--seed or --seeds), not --split, --listen or --cluster");
+    return finish(kExitBadInput);
+  }
+  if (!options.shrink.empty() && options.model == "-") {
+    diags.error("usage", {}, "--shrink: give the model as a file (shrinking loads it again for each -D it tries)");
+    return finish(kExitBadInput);
+  }
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare(std::move(replay))) return finish(kExitBadInput);
   if (!options.seeds.empty()) {
@@ -388,13 +404,18 @@ int run(const Options& given, const Catalog& catalog) {
       diags.error("usage", {}, "--shard: expected i/N, whole numbers with i < N, got '" + options.shard + "'");
       return finish(kExitBadInput);
     }
-    return finish(runner.seeds(first, last, shard, shards));
+    int code = runner.seeds(first, last, shard, shards);
+    if (options.shrink.empty() || !runner.firstFailing()) return finish(code);
+    return finish(shrinkSeed(options, runner, *runner.firstFailing(), catalog, diags));
   }
   uint64_t seed = runner.seed();
   if (options.strategy == "exhaustive") return finish(runner.explore(seed, options.budget));
   if (!options.listen.empty()) return finish(runner.node(seed));
   if (!options.cluster.empty()) return finish(runner.cluster(seed));
-  return finish(options.split ? runner.split(seed) : runner.single(seed));
+  if (options.split) return finish(runner.split(seed));
+  int code = runner.single(seed);
+  if (options.shrink.empty() || code != kExitNo) return finish(code);
+  return finish(shrinkSeed(options, runner, seed, catalog, diags));
 }
 
 }  // namespace rdc::run

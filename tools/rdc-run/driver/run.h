@@ -23,6 +23,9 @@ struct Options {
   uint64_t seed = 0;
   std::string seeds;                 ///< A..B (inclusive)
   std::string shard;                 ///< i/N
+  unsigned jobs = 0;                 ///< threads of a sweep; 0: one per core
+  std::vector<std::string> merge;    ///< --merge: shards' JSON summaries to merge (no model is run)
+  std::string shrink;                ///< --shrink: shrink a failing run; write its faults file here
   std::vector<std::string> inputs;   ///< name=value
   std::vector<std::string> forces;   ///< path=value
   std::vector<std::string> crashes;  ///< D[@time]

@@ -66,6 +66,10 @@ class Runner {
   int cluster(uint64_t seed);
   /// The seed to run: --seed, or the replayed trace's.
   uint64_t seed() const { return exact_.seed; }
+  /// The scenario as the flags and faults file give it (unresolved).
+  const Scenario& scenario() const { return given_; }
+  /// After seeds(): the first failing seed, if one failed.
+  std::optional<uint64_t> firstFailing() const { return firstFailing_; }
 
  private:
   // ---- reports (run.cpp) ----
@@ -90,8 +94,12 @@ class Runner {
   void printRun(const RunResult& result, const std::vector<CheckResult>& checks, const IterationReport* iterations);
   std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks,
                       const IterationReport* iterations);
-  // The one-line command that reruns a seed: the original command line
-  // without the multi-seed flags.
+  // The command line as given without the flags that pick seeds (--seed,
+  // --seeds, --shard), spread them (--jobs) or write output (--trace,
+  // --json, --shrink):
+  // what every shard of a sweep shares.
+  std::string sweepCommand() const;
+  // The one-line command that reruns a seed alone.
   std::string repro(uint64_t seed) const;
   TraceHeader header(uint64_t seed) const;
   uint64_t modelHash() const { return graph_.hash(catalog_); }
@@ -111,6 +119,9 @@ class Runner {
   // Sets up config_ for a run of `seed`: its schedule (none for random)
   // and the invariants' watch, both kept in the members below.
   void armRun(uint64_t seed);
+  /// One seed of a sweep under a strategy or with invariants, on this
+  /// Runner's simulator: why it failed, or "" (explore.cpp).
+  std::string exploringVerdict(uint64_t seed);
   // The checks of a finished run: the violated invariant alone if the
   // watch stopped it, else every check.
   std::vector<CheckResult> checksOf(const RunResult& result, const std::vector<bool>& correct,
@@ -178,6 +189,8 @@ class Runner {
   // (what traces and nodes are told), the correct domains.
   RunConfig config_;
   Scenario exact_;
+  Scenario given_;
+  std::optional<uint64_t> firstFailing_;
   std::vector<bool> correct_;
   std::optional<std::map<uint32_t, run::Replayed>> replayed_;
   // The whole model's lines and instances by path, made on first use by --split.

@@ -1,0 +1,220 @@
+"""Seed sweeps: --jobs, shards merged with --merge (by hand and with GNU parallel), --shrink."""
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import unittest
+
+import yaml
+
+from rdctest import ROOT, TempDir, example, run, tool, write
+
+RUN = tool("rdc-run")
+BROKEN = os.path.join(ROOT, "tests", "run", "bracha-broken.rdc.yaml")
+BROKEN_SWEEP = [RUN, BROKEN, "--latency", "uniform:1ms..10ms", "--input", "bc=1", "--byzantine", "node[0]"]
+TENDERMINT = example("tendermint")
+LOST_LOCK = os.path.join(ROOT, "examples", "tendermint", "scenarios", "lost-lock.yaml")
+NO_LOCK = [RUN, TENDERMINT, "-D", "lockRule=0", "--faults", LOST_LOCK]
+
+
+def failing_seeds(stdout):
+    return [int(line.split()[1].rstrip(":")) for line in stdout.decode().splitlines() if line.startswith("seed ")]
+
+
+class Jobs(unittest.TestCase):
+    """--jobs N gives what --jobs 1 gives, byte for byte, exit code included."""
+
+    def assert_same_for_jobs(self, command, seeds):
+        results = [run([*command, "--seeds", seeds, "--jobs", str(jobs), *fmt], timeout=300)
+                   for fmt in ([], ["--json"]) for jobs in (1, 2, 3)]
+        for k in range(0, len(results), 3):
+            one = results[k]
+            self.assertIn(one[0], (0, 1), one[2])
+            for other in results[k + 1:k + 3]:
+                self.assertEqual(other[:2], one[:2])
+        return results[0]
+
+    def test_broken_bracha_same_failures_in_seed_order(self):
+        code, out, _ = self.assert_same_for_jobs(BROKEN_SWEEP, "0..299")
+        self.assertEqual(code, 1)
+        seeds = failing_seeds(out)
+        self.assertTrue(seeds)
+        self.assertEqual(seeds, sorted(seeds))
+        self.assertNotIn("--jobs", out.decode())  # reproduce commands leave it out
+
+    def test_tendermint_without_the_lock_rule(self):
+        code, _, _ = self.assert_same_for_jobs(NO_LOCK, "0..199")
+        self.assertEqual(code, 1)
+
+    def test_a_passing_sweep_and_an_unbounded_model(self):
+        code, out, _ = self.assert_same_for_jobs([RUN, example("bracha")], "0..150")
+        self.assertEqual((code, out), (0, b"151 seeds: 151 passed, 0 failed\n"))
+        code, _, _ = self.assert_same_for_jobs([RUN, example("rb-stream"), "--outputs", "summary",
+                                                "--latency", "uniform:1ms..4ms"], "0..99")
+        self.assertEqual(code, 0)
+
+    def test_a_shard_smaller_than_a_chunk_and_bad_values(self):
+        one = run([*BROKEN_SWEEP, "--seeds", "5..9", "--shard", "1/2", "--jobs", "1"])
+        two = run([*BROKEN_SWEEP, "--seeds", "5..9", "--shard", "1/2", "--jobs", "2"])
+        self.assertEqual(one[:2], two[:2])
+        self.assertTrue(one[1].startswith(b"2 seeds: "))
+        for bad in ("0", "-1", "x", "1025"):
+            code, _, err = run([*BROKEN_SWEEP, "--seeds", "0..9", "--jobs", bad])
+            self.assertEqual(code, 2, bad)
+            self.assertIn("--jobs", err)
+
+
+class Merge(unittest.TestCase):
+    """Shards' --json summaries merge into the unsharded sweep's summary."""
+
+    def shards(self, directory, n, command=BROKEN_SWEEP, seeds="0..299"):
+        paths = []
+        for i in range(n):
+            code, out, err = run([*command, "--seeds", seeds, "--shard", f"{i}/{n}", "--json"], timeout=120)
+            self.assertIn(code, (0, 1), err)
+            paths.append(write(directory, f"shard{i}.json", out.decode()))
+        return paths
+
+    def test_merged_shards_equal_the_unsharded_sweep(self):
+        whole_json = run([*BROKEN_SWEEP, "--seeds", "0..299", "--json"], timeout=120)
+        whole_text = run([*BROKEN_SWEEP, "--seeds", "0..299"], timeout=120)
+        self.assertEqual(whole_json[0], 1)
+        with TempDir() as d:
+            paths = self.shards(d, 3)
+            self.assertEqual(run([RUN, "--merge", *reversed(paths), "--json"])[:2], whole_json[:2])
+            self.assertEqual(run([RUN, "--merge", *paths])[:2], whole_text[:2])
+        doc = json.loads(whole_json[1])
+        self.assertEqual((doc["range"], doc["shard"]), ("0..299", "0/1"))
+        for failed in doc["failed"]:  # each reproduce command reruns its seed alone
+            self.assertTrue(failed["repro"].endswith(f" --seed {failed['seed']}"))
+            self.assertNotIn("--shard", failed["repro"])
+
+    def test_a_passing_sweep_merges_to_exit_0(self):
+        command = [RUN, example("bracha")]
+        with TempDir() as d:
+            merged = run([RUN, "--merge", *self.shards(d, 2, command, "10..49")])
+        self.assertEqual(merged[:2], run([*command, "--seeds", "10..49"])[:2])
+        self.assertEqual(merged[0], 0)
+
+    def test_shards_that_do_not_make_one_sweep_are_refused(self):
+        with TempDir() as d:
+            paths = self.shards(d, 3, seeds="0..29")
+            code, _, err = run([RUN, "--merge", paths[0], paths[2]])
+            self.assertEqual(code, 2)
+            self.assertIn("1 of the sweep's 3 shards missing: 1/3", err)
+            code, _, err = run([RUN, "--merge", paths[0], paths[0], paths[1], paths[2]])
+            self.assertEqual(code, 2)
+            self.assertIn("given twice", err)
+            os.mkdir(os.path.join(d, "other"))
+            other = self.shards(os.path.join(d, "other"), 1, [RUN, example("bracha")], "0..29")[0]
+            code, _, err = run([RUN, "--merge", paths[0], other])
+            self.assertEqual(code, 2)
+            self.assertIn("not of the same sweep", err)
+            with open(paths[1], encoding="utf-8") as f:
+                doc = json.load(f)
+            doc["seeds"] += 1
+            doc["passed"] += 1
+            forged = write(d, "forged.json", json.dumps(doc))
+            code, _, err = run([RUN, "--merge", paths[0], forged, paths[2]])
+            self.assertEqual(code, 2)
+            self.assertIn("is not what shard 1/3 of 0..29 runs", err)
+            code, _, err = run([RUN, "--merge", write(d, "junk.json", "{")])
+            self.assertEqual(code, 2)
+            self.assertIn("not JSON", err)
+            code, _, err = run([RUN, "--merge", write(d, "other.json", '{"seeds": 1}')])
+            self.assertEqual(code, 2)
+            self.assertIn("not a sweep summary", err)
+
+    @unittest.skipUnless(shutil.which("parallel"), "GNU parallel (Debian package parallel) is not installed")
+    def test_a_sweep_run_with_gnu_parallel(self):
+        # docs/tools.md's recipe: one shard per job, then --merge.
+        whole = run([*BROKEN_SWEEP, "--seeds", "0..299", "--json"], timeout=120)
+        with TempDir() as d:
+            command = " ".join(shlex.quote(a) for a in BROKEN_SWEEP)
+            script = (f"parallel --will-cite -j 2 '{command} --seeds 0..299 --shard {{}}/4 --json "
+                      f"> {d}/shard{{}}.json' ::: 0 1 2 3")
+            proc = subprocess.run(["bash", "-c", script], capture_output=True, timeout=300)
+            self.assertEqual(proc.returncode, 4, proc.stderr)  # parallel: how many jobs failed (each found one)
+            shards = sorted(os.path.join(d, f) for f in os.listdir(d))
+            self.assertEqual(len(shards), 4)
+            self.assertEqual(run([RUN, "--merge", *shards, "--json"])[:2], whole[:2])
+
+
+class Shrink(unittest.TestCase):
+    """--shrink finds a smaller run that fails the same check, and never one that passes."""
+
+    def shrink(self, command, directory, name="shrunk.yaml"):
+        faults = os.path.join(directory, name)
+        code, out, err = run([*command, "--shrink", faults], timeout=300)
+        self.assertEqual(code, 1, err)
+        text = out.decode()
+        repro = next(line for line in text.splitlines() if line.startswith("reproduce: "))[len("reproduce: "):]
+        return text, repro, faults
+
+    def assert_fails_again(self, repro, check):
+        code, out, err = run(shlex.split(repro), timeout=120)
+        self.assertEqual(code, 1, err)
+        self.assertIn(f"check {check}: fail", out.decode())
+
+    def first_failing(self, command, seeds, check):
+        """The first seed of a sweep that fails `check`."""
+        code, out, _ = run([*command, "--seeds", seeds, "--json"], timeout=300)
+        self.assertEqual(code, 1)
+        return next(f["seed"] for f in json.loads(out)["failed"] if f["why"].startswith(check + ":"))
+
+    def test_broken_bracha_loses_its_extra_faults(self):
+        # With node[0] Byzantine the f+1 quorums break agreement; a late
+        # crash, a forced value and a slow link are not needed for it.
+        with TempDir() as d:
+            scenario = write(d, "extra.yaml", "links:\n  rb.send.link[3]*: constant:3ms\n")
+            command = [*BROKEN_SWEEP, "--crash", "node[3]@500ms", "--force", "rb.send.def[1].y=1",
+                       "--faults", scenario]
+            seed = self.first_failing(command, "0..299", "agreement")
+            text, repro, faults = self.shrink([*command, "--seed", str(seed)], d)
+            self.assertIn(f"shrinking seed {seed}, which fails agreement", text)
+            with open(faults, encoding="utf-8") as f:
+                shrunk = yaml.safe_load(f)
+            remaining = sum(len(shrunk.get(key, [])) for key in ("byzantine", "crash", "force", "links"))
+            self.assertLess(remaining, 4)  # of node[0], the crash, the force and the link
+            self.assertIn("--faults", repro)
+            self.assertNotIn("--crash", repro)
+            self.assert_fails_again(repro, "agreement")
+
+    def test_tendermint_without_the_lock_rule(self):
+        seed = self.first_failing(NO_LOCK, "0..199", "agreement")
+        with TempDir() as d:
+            text, repro, _ = self.shrink([*NO_LOCK, "--seed", str(seed)], d)
+            self.assertIn("which fails agreement", text)
+            self.assertIn("-D lockRule=0", repro)
+            self.assert_fails_again(repro, "agreement")
+            # Shrinking the shrunk run again keeps it failing.
+            _, repro2, _ = self.shrink(shlex.split(repro), d, "again.yaml")
+            self.assert_fails_again(repro2, "agreement")
+
+    def test_a_sweep_shrinks_its_first_failing_seed(self):
+        with TempDir() as d:
+            text, repro, _ = self.shrink([*BROKEN_SWEEP, "--seeds", "0..99", "--jobs", "2"], d)
+            seeds = failing_seeds(text.encode())
+            check = text.split(f"shrinking seed {seeds[0]}, which fails ", 1)[1].split(":", 1)[0]
+            self.assertNotIn("--seeds", repro)
+            self.assertNotIn("--shrink", text.split("\nshrinking seed")[0])  # the sweep's reproduce commands
+            self.assert_fails_again(repro, check)
+
+    def test_a_passing_run_is_not_shrunk_and_bad_uses(self):
+        with TempDir() as d:
+            faults = os.path.join(d, "shrunk.yaml")
+            code, _, err = run([RUN, example("bracha"), "--shrink", faults])
+            self.assertEqual(code, 0, err)
+            self.assertFalse(os.path.exists(faults))
+            code, _, err = run([RUN, example("bracha"), "--split", "--shrink", faults])
+            self.assertEqual(code, 2)
+            self.assertIn("--shrink", err)
+            with open(BROKEN, "rb") as f:
+                code, _, err = run([RUN, "-", "--shrink", faults], stdin=f.read())
+            self.assertEqual(code, 2)
+            self.assertIn("give the model as a file", err)
+
+
+if __name__ == "__main__":
+    unittest.main()

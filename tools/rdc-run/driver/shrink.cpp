@@ -1,0 +1,351 @@
+#include "tools/rdc-run/driver/shrink.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include "ir/support/json.h"
+#include "ir/tool/load.h"
+#include "ir/tool/tool_io.h"
+#include "tools/rdc-run/driver/sweep.h"
+#include "tools/rdc-run/engine/checks.h"
+#include "tools/rdc-run/engine/engine.h"
+#include "tools/rdc-run/engine/latency.h"
+
+namespace rdc::run {
+
+namespace {
+
+using Defines = std::vector<std::pair<std::string, std::string>>;
+
+// One fault of a scenario, by its list and its place in it.
+struct Fault {
+  enum Kind : uint8_t { Crash, Byzantine, Force, Link } kind;
+  size_t index;
+};
+
+std::vector<Fault> faultsOf(const Scenario& s) {
+  std::vector<Fault> out;
+  for (size_t i = 0; i < s.crashes.size(); ++i) out.push_back({Fault::Crash, i});
+  for (size_t i = 0; i < s.byzantine.size(); ++i) out.push_back({Fault::Byzantine, i});
+  for (size_t i = 0; i < s.forces.size(); ++i) out.push_back({Fault::Force, i});
+  for (size_t i = 0; i < s.linkLatency.size(); ++i) out.push_back({Fault::Link, i});
+  return out;
+}
+
+// `base` with only the faults `keep` (in their order: later links still win).
+Scenario withFaults(const Scenario& base, const std::vector<Fault>& keep) {
+  Scenario s = base;
+  s.crashes.clear(), s.byzantine.clear(), s.forces.clear(), s.linkLatency.clear();
+  for (const Fault& f : keep) {
+    switch (f.kind) {
+      case Fault::Crash:
+        s.crashes.push_back(base.crashes[f.index]);
+        break;
+      case Fault::Byzantine:
+        s.byzantine.push_back(base.byzantine[f.index]);
+        break;
+      case Fault::Force:
+        s.forces.push_back(base.forces[f.index]);
+        break;
+      case Fault::Link:
+        s.linkLatency.push_back(base.linkLatency[f.index]);
+        break;
+    }
+  }
+  return s;
+}
+
+std::string describe(const Scenario& s, const Fault& f) {
+  switch (f.kind) {
+    case Fault::Crash:
+      return "crash " + s.crashes[f.index].first + "@" + s.crashes[f.index].second;
+    case Fault::Byzantine:
+      return "byzantine " + s.byzantine[f.index];
+    case Fault::Force:
+      return "force " + s.forces[f.index].first + "=" + s.forces[f.index].second;
+    case Fault::Link:
+      return "link latency " + s.linkLatency[f.index].first + ": " + s.linkLatency[f.index].second;
+  }
+  return {};
+}
+
+// ddmin: a 1-minimal subsequence of `faults` for which `fails` holds
+// (it holds for `faults`): no single fault of it can be left out.
+std::vector<Fault> ddmin(std::vector<Fault> faults, const std::function<bool(const std::vector<Fault>&)>& fails) {
+  if (faults.empty() || fails({})) return {};
+  size_t n = 2;
+  while (faults.size() >= 2) {
+    std::vector<std::vector<Fault>> parts(n);
+    for (size_t i = 0; i < faults.size(); ++i) parts[i * n / faults.size()].push_back(faults[i]);
+    bool reduced = false;
+    for (const auto& part : parts) {
+      if (!part.empty() && fails(part)) {
+        faults = part, n = 2, reduced = true;
+        break;
+      }
+    }
+    for (size_t p = 0; !reduced && n > 2 && p < n; ++p) {  // with two parts the complements were just tried
+      std::vector<Fault> rest;
+      for (size_t q = 0; q < n; ++q) {
+        if (q != p) rest.insert(rest.end(), parts[q].begin(), parts[q].end());
+      }
+      if (fails(rest)) faults = rest, n = std::max<size_t>(n - 1, 2), reduced = true;
+    }
+    if (!reduced) {
+      if (n >= faults.size()) break;
+      n = std::min(2 * n, faults.size());
+    }
+  }
+  return faults;
+}
+
+// A latency spec a step shorter (halved; a uniform range first narrowed
+// to its low end), or none when it cannot be.
+std::optional<std::string> shorter(const std::string& spec) {
+  auto l = Latency::parse(spec, nullptr);
+  if (!l) return std::nullopt;
+  switch (l->kind) {
+    case Latency::Kind::Uniform:
+      if (l->b - l->a < 2) {
+        l->kind = Latency::Kind::Constant;
+      } else {
+        l->b = l->a + (l->b - l->a) / 2;
+      }
+      break;
+    case Latency::Kind::Constant:
+    case Latency::Kind::Exponential:
+      if (l->a == 0) return std::nullopt;
+      l->a /= 2;
+      break;
+  }
+  return l->str();
+}
+
+void setDefine(Defines& defines, const std::string& name, const std::string& value) {
+  for (auto& [n, v] : defines) {
+    if (n == name) {
+      v = value;
+      return;
+    }
+  }
+  defines.emplace_back(name, value);
+}
+
+class Shrinker {
+ public:
+  explicit Shrinker(const Catalog& catalog) : catalog_(catalog) {}
+
+  /// The first check a run of `s` fails, which the search then keeps failing.
+  std::optional<std::string> firstFailed(const ShrinkSubject& s) {
+    auto v = judge(s);
+    if (!v || !v->fails()) return std::nullopt;
+    check_ = v->failed.front();
+    return check_;
+  }
+
+  /// Whether a run of `s` fails the check (false once the budget is spent).
+  bool fails(const ShrinkSubject& s) {
+    if (runs >= kMaxShrinkRuns) return false;
+    auto v = judge(s);
+    return v && std::find(v->failed.begin(), v->failed.end(), check_) != v->failed.end();
+  }
+
+  /// The model's parameters under these -D (none if it does not load).
+  std::vector<std::pair<std::string, int64_t>> params(const ShrinkSubject& s) {
+    Loaded* m = load(s);
+    return m ? m->model->graph.params : std::vector<std::pair<std::string, int64_t>>{};
+  }
+
+  uint64_t runs = 0;
+
+ private:
+  // A run of `s`; none if its model does not lint or its scenario does not resolve.
+  std::optional<Verdict> judge(const ShrinkSubject& s) {
+    Loaded* m = load(s);
+    if (!m) return std::nullopt;
+    DiagnosticSink quiet;
+    auto resolved = resolveScenario(s.scenario, m->model->graph, catalog_, quiet);
+    if (!resolved) return std::nullopt;
+    ++runs;
+    return judgeSeed(*m->simulator, *m->checks, m->model->graph, resolved->config, resolved->correct, s.seed);
+  }
+
+  struct Loaded {
+    std::unique_ptr<LoadedModel> model;
+    std::unique_ptr<Simulator> simulator;
+    std::unique_ptr<CheckEvaluator> checks;
+  };
+  // The model under the subject's -D, loaded once (nullptr if it does not
+  // lint); a few are kept, since the search tries one -D at a time.
+  Loaded* load(const ShrinkSubject& s) {
+    auto it = models_.find(s.defines);
+    if (it != models_.end()) return it->second.get();
+    if (models_.size() >= 8) models_.clear();
+    DiagnosticSink quiet;
+    std::unique_ptr<Loaded> m;
+    if (auto loaded = loadModelFile(s.model, catalog_, {s.defines, s.elab}, quiet)) {
+      m = std::make_unique<Loaded>();
+      m->model = std::make_unique<LoadedModel>(std::move(*loaded));
+      m->simulator = std::make_unique<Simulator>(m->model->graph, catalog_);
+      m->checks = std::make_unique<CheckEvaluator>(m->model->model, m->model->graph);
+    }
+    return (models_[s.defines] = std::move(m)).get();
+  }
+
+  std::string check_;
+  const Catalog& catalog_;
+  std::map<Defines, std::unique_ptr<Loaded>> models_;
+};
+
+}  // namespace
+
+std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalog) {
+  Shrinker shrinker(catalog);
+  auto check = shrinker.firstFailed(subject);
+  if (!check) return std::nullopt;
+  Shrunk out;
+  out.subject = subject;
+  out.check = *check;
+  ShrinkSubject& s = out.subject;
+
+  // 1. Fewer faults.
+  std::vector<Fault> all = faultsOf(s.scenario);
+  std::vector<Fault> kept = ddmin(all, [&](const std::vector<Fault>& keep) {
+    ShrinkSubject c = s;
+    c.scenario = withFaults(s.scenario, keep);
+    return shrinker.fails(c);
+  });
+  for (const Fault& f : all) {
+    bool stays =
+        std::any_of(kept.begin(), kept.end(), [&](const Fault& k) { return k.kind == f.kind && k.index == f.index; });
+    if (!stays) out.steps.push_back("removed " + describe(s.scenario, f));
+  }
+  s.scenario = withFaults(s.scenario, kept);
+
+  // 2. Smaller parameters: each halved, else less by one, while the model
+  // lints, the scenario still names what it has, and the check fails.
+  if (s.model != "-") {
+    for (const auto& [name, original] : shrinker.params(s)) {
+      int64_t value = original;
+      for (bool lowered = true; lowered && value > 0;) {
+        lowered = false;
+        std::vector<int64_t> tries = {value / 2};
+        if (value - 1 != value / 2) tries.push_back(value - 1);
+        for (int64_t c : tries) {
+          ShrinkSubject candidate = s;
+          setDefine(candidate.defines, name, std::to_string(c));
+          if (!shrinker.fails(candidate)) continue;
+          s = std::move(candidate), value = c, lowered = true;
+          break;
+        }
+      }
+      if (value != original) {
+        out.steps.push_back("lowered -D " + name + "=" + std::to_string(original) + " to " + std::to_string(value));
+      }
+    }
+  }
+
+  // 3. Shorter latencies: the network's, then each link's.
+  auto shorten = [&](std::string& spec, const std::string& what) {
+    std::string original = spec;
+    for (int step = 0; step < 64; ++step) {
+      auto next = shorter(spec);
+      if (!next) break;
+      std::string kept = spec;
+      spec = *next;
+      if (!shrinker.fails(s)) {
+        spec = kept;
+        break;
+      }
+    }
+    if (spec != original) out.steps.push_back("shortened " + what + " " + original + " to " + spec);
+  };
+  shorten(s.scenario.latency, "latency");
+  for (auto& [glob, spec] : s.scenario.linkLatency) shorten(spec, "link latency " + glob);
+  out.runs = shrinker.runs;
+  return out;
+}
+
+std::string faultsYaml(const Scenario& s) {
+  YAML::Emitter e;
+  e << YAML::BeginMap;
+  auto pairs = [&](const char* key, const NamedTexts& list) {
+    if (list.empty()) return;
+    e << YAML::Key << key << YAML::Value << YAML::BeginMap;
+    for (const auto& [k, v] : list) e << YAML::Key << k << YAML::Value << v;
+    e << YAML::EndMap;
+  };
+  if (!s.byzantine.empty()) {
+    e << YAML::Key << "byzantine" << YAML::Value << YAML::BeginSeq;
+    for (const std::string& d : s.byzantine) e << d;
+    e << YAML::EndSeq;
+  }
+  pairs("crash", s.crashes);
+  pairs("force", s.forces);
+  pairs("inputs", s.inputs);
+  e << YAML::Key << "latency" << YAML::Value << s.latency;
+  pairs("links", s.linkLatency);
+  e << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& shrunk, const std::string& faultsFile) {
+  // What the shrunk -D, faults file and seed replace, and what a single run does not take; each with its value.
+  static const std::set<std::string> replaced = {"--seed",      "--seeds",   "--shard", "--jobs",
+                                                 "--trace",     "--crash",   "--force", "--faults",
+                                                 "--byzantine", "--latency", "--input", "--shrink"};
+  std::string out;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (replaced.count(a) || a == "-D") {
+      ++i;
+      continue;
+    }
+    if (a == "--json" || (a.size() > 2 && a.rfind("-D", 0) == 0) || replaced.count(a.substr(0, a.find('=')))) continue;
+    out += (out.empty() ? "" : " ") + shellQuote(a);
+  }
+  for (const auto& [name, value] : shrunk.subject.defines) out += " -D " + shellQuote(name + "=" + value);
+  return out + " --faults " + shellQuote(faultsFile) + " --seed " + std::to_string(shrunk.subject.seed);
+}
+
+int reportShrunk(const Shrunk& shrunk, const std::string& faultsFile, const std::vector<std::string>& argv, bool json,
+                 DiagnosticSink& diags) {
+  std::string yaml = faultsYaml(shrunk.subject.scenario);
+  if (!writeOutput(faultsFile, yaml, diags)) return kExitBadInput;
+  std::string command = shrunkCommand(argv, shrunk, faultsFile);
+  if (json) {
+    Json defines = Json::object();
+    for (const auto& [name, value] : shrunk.subject.defines) defines[name] = value;
+    std::cout << jsonText({{"shrunk",
+                            {{"seed", shrunk.subject.seed},
+                             {"check", shrunk.check},
+                             {"steps", shrunk.steps},
+                             {"runs", shrunk.runs},
+                             {"defines", defines},
+                             {"faults_file", faultsFile},
+                             {"faults", yaml},
+                             {"repro", command}}}})
+              << "\n";
+  } else {
+    std::cout << "shrinking seed " << shrunk.subject.seed << ", which fails " << shrunk.check << ": " << shrunk.runs
+              << " runs tried\n";
+    for (const std::string& step : shrunk.steps) std::cout << "  " << step << "\n";
+    if (shrunk.steps.empty()) std::cout << "  nothing smaller fails it\n";
+    std::cout << "faults file " << displayName(faultsFile) << ":\n";
+    size_t from = 0;
+    for (size_t nl; (nl = yaml.find('\n', from)) != std::string::npos; from = nl + 1) {
+      std::cout << "  " << yaml.substr(from, nl - from) << "\n";
+    }
+    std::cout << "reproduce: " << command << "\n";
+  }
+  return kExitNo;
+}
+
+}  // namespace rdc::run

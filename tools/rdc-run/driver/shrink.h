@@ -1,0 +1,67 @@
+// Shrinking a failing run (`--shrink FILE`): a greedy search for a smaller
+// scenario that still fails the same check on the same seed. Delta
+// debugging (ddmin, Zeller & Hildebrandt 2002) over the faults (each
+// crash, Byzantine domain, forced value and per-link latency is one
+// element), then each model parameter lowered while the model still lints
+// (-D), then each latency shortened. Every step keeps a candidate only if
+// a run of it fails the check, so the result never passes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
+#include "ir/support/diagnostics.h"
+#include "tools/rdc-run/driver/scenario.h"
+
+namespace rdc::run {
+
+/// A run to shrink: the model file and its -D, the scenario (as the
+/// flags and faults file give it, unresolved), and the seed.
+struct ShrinkSubject {
+  std::string model;
+  std::vector<std::pair<std::string, std::string>> defines;
+  ElabOptions elab;
+  Scenario scenario;
+  uint64_t seed = 0;
+};
+
+/// What shrinking found.
+struct Shrunk {
+  ShrinkSubject subject;           ///< the smallest failing run found (the original if none is smaller)
+  std::string check;               ///< the check it fails ("failure": a run-time failure)
+  std::vector<std::string> steps;  ///< what was removed or lowered, for people
+  uint64_t runs = 0;               ///< runs tried
+};
+
+/// The most runs one shrink tries; it stops with the smallest found so far.
+inline constexpr uint64_t kMaxShrinkRuns = 2000;
+
+/// Shrinks `subject`: finds the first check its run fails, then the
+/// smallest run found that still fails it. None when the run passes. The
+/// model must be a file (it is loaded again for each -D tried).
+std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalog);
+
+/// Writes the shrunk run's faults file to `faultsFile` and prints what
+/// shrinking did, the faults and the command that reruns the shrunk run
+/// (text, or one JSON object `{"shrunk": ...}`); `argv` is the command
+/// line shrinking was asked on. Returns the exit code: 1 (the shrunk run
+/// fails), or 2 when the file cannot be written.
+int reportShrunk(const Shrunk& shrunk, const std::string& faultsFile, const std::vector<std::string>& argv, bool json,
+                 DiagnosticSink& diags);
+
+/// The command that reruns the shrunk run: `argv` without its seed,
+/// sweep, scenario and output flags, then the shrunk -D, `--faults
+/// FAULTSFILE` and `--seed`.
+std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& shrunk, const std::string& faultsFile);
+
+/// The scenario as a faults file (`--faults`): crash, byzantine, force,
+/// inputs, latency and links; `until`, `iterations` and `max-live` stay
+/// flags.
+std::string faultsYaml(const Scenario& scenario);
+
+}  // namespace rdc::run
