@@ -139,12 +139,13 @@ class UsageDiagnostics(unittest.TestCase):
             missing = os.path.join(d, "missing.rdc.yaml")
             for args in ([LINT, missing], [RUN, missing], [PROJECT, missing, "--list"], [DOT, missing],
                          [TRACE, "show", missing], [TRACE, "diff", missing, missing],
-                         [TRACE, "--diagnostics=json", "export", missing, "--format", "jsonl"]):
+                         [TRACE, "export", missing, "--format", "jsonl"]):
                 with self.subTest(args=args[1:]):
-                    code, _, err = run(args + ["--diagnostics=json"])
-                    self.assertEqual(code, 2, err)
-                    diagnostics = json.loads(err)
-                    self.assertEqual([x["code"] for x in diagnostics], ["io"], err)
+                    for argv in (args + ["--diagnostics=json"], [args[0], "--diagnostics=json"] + args[1:]):
+                        code, _, err = run(argv)
+                        self.assertEqual(code, 2, err)
+                        diagnostics = json.loads(err)
+                        self.assertEqual([x["code"] for x in diagnostics], ["io"], err)
                     code, _, err = run(args)
                     self.assertEqual(code, 2, err)
                     self.assertTrue(err.startswith(missing + ": error: cannot open"), err)
