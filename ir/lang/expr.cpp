@@ -70,6 +70,7 @@ class Lexer {
       }
       ++pos_;
     }
+    std::string_view fraction = decimalFraction(out);
     size_t unitStart = pos_;
     while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     std::string_view unit = text_.substr(unitStart, pos_ - unitStart);
@@ -86,12 +87,47 @@ class Lexer {
       *error = {"expr-syntax", start, "unknown duration unit '" + std::string(unit) + "' (use ns, us, ms or s)"};
       return false;
     }
-    if (__builtin_mul_overflow(v, scale, &v)) {
-      *error = {"bad-param", start, "duration literal too large"};
+    std::string literal(text_.substr(start, pos_ - start));
+    std::optional<int64_t> fractionNs = fractionInNanoseconds(fraction, scale);
+    if (!fractionNs) {
+      *error = {"expr-syntax", start, "duration " + literal + " is not a whole number of nanoseconds"};
+      return false;
+    }
+    if (__builtin_mul_overflow(v, scale, &v) || __builtin_add_overflow(v, *fractionNs, &v)) {
+      *error = {"bad-param", start,
+                "duration " + literal + " is too large (at most " + durationString(INT64_MAX) + ", 2^63-1 ns)"};
       return false;
     }
     out.push_back({Token::Kind::Duration, start, "", v});
     return true;
+  }
+
+  // The digits after the decimal point of a duration such as `1.5ms`,
+  // consumed only when a unit follows them, so that `1..3` stays a range and
+  // `t.1.2` two tuple fields. Empty when there is none.
+  std::string_view decimalFraction(const std::vector<Token>& out) {
+    bool afterField = !out.empty() && out.back().kind == Token::Kind::Op && out.back().text == ".";
+    if (afterField || pos_ + 1 >= text_.size() || text_[pos_] != '.') return {};
+    size_t end = pos_ + 1;
+    while (end < text_.size() && std::isdigit(static_cast<unsigned char>(text_[end]))) ++end;
+    if (end == pos_ + 1 || end >= text_.size() || !std::isalpha(static_cast<unsigned char>(text_[end]))) return {};
+    std::string_view digits = text_.substr(pos_ + 1, end - pos_ - 1);
+    pos_ = end;
+    return digits;
+  }
+
+  // `0.DIGITS` units of `scale` ns in whole nanoseconds, exactly; nullopt if
+  // that is not a whole number (`1.5ns`, `0.0000000001s`).
+  static std::optional<int64_t> fractionInNanoseconds(std::string_view digits, int64_t scale) {
+    while (!digits.empty() && digits.back() == '0') digits.remove_suffix(1);
+    if (digits.size() > 9) return std::nullopt;  // its last digit is not 0: 10^10 cannot divide it times 10^9
+    int64_t numerator = 0, denominator = 1;
+    for (char d : digits) {
+      numerator = numerator * 10 + (d - '0');
+      denominator *= 10;
+    }
+    if (numerator * scale % denominator != 0) return std::nullopt;  // both below 10^18
+    return numerator * scale / denominator;
   }
 
   bool string(std::vector<Token>& out, ExprError* error) {

@@ -264,6 +264,20 @@ class PropertyNames {
     }
     return false;
   }
+  // What a check could have meant by an unknown name: its bound variables,
+  // the parameters and the extrinsics' names (without their indices).
+  std::vector<std::string> knownNames() const {
+    std::vector<std::string> names = bound_;
+    for (const auto& p : graph_.params) names.push_back(p.first);
+    for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
+      for (const Extrinsic& x : *list) {
+        std::string name = x.name.substr(0, x.name.find('['));
+        if (names.empty() || names.back() != name) names.push_back(name);
+      }
+    }
+    return names;
+  }
+
   // An extrinsic output or input named exactly `name` (scalar) or `name[...]`.
   bool isExtrinsic(const std::string& name, bool indexed) const {
     for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
@@ -315,7 +329,8 @@ class PropertyNames {
   // `dlvr[i]` or `bc`: a reference to an extrinsic value.
   void extrinsic(const Expr& e) {
     if (e.kind == Expr::Kind::Name) {
-      if (!isExtrinsic(e.text, false)) error(e, "'" + e.text + "' is not an extrinsic output or input");
+      if (!isExtrinsic(e.text, false))
+        error(e, "'" + e.text + "' is not an extrinsic output or input" + didYouMean(e.text, knownNames()));
       return;
     }
     if (e.kind == Expr::Kind::Index) {
@@ -345,7 +360,7 @@ class PropertyNames {
         if (std::find(bound_.begin(), bound_.end(), e.text) != bound_.end() || isParam(e.text)) return;
         if (isExtrinsic(e.text, false)) return;
         if (isExtrinsic(e.text, true)) return error(e, "'" + e.text + "' is a family of extrinsics; index it");
-        return error(e, "unknown name '" + e.text + "' in a check");
+        return error(e, "unknown name '" + e.text + "' in a check" + didYouMean(e.text, knownNames()));
       case Expr::Kind::Index:
         return extrinsic(e);
       case Expr::Kind::Call:

@@ -433,7 +433,11 @@ bool overrideParam(Model& model, std::string_view name, std::string_view value, 
     p.value = std::move(*e);
     return true;
   }
-  diags.error("bad-param", {}, "-D " + std::string(name) + ": the model has no parameter '" + std::string(name) + "'");
+  std::vector<std::string> known;
+  for (const ParamDecl& p : model.params) known.push_back(p.name);
+  diags.error(
+      "bad-param", {},
+      "-D " + std::string(name) + ": the model has no parameter '" + std::string(name) + "'" + didYouMean(name, known));
   return false;
 }
 

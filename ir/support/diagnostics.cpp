@@ -1,5 +1,6 @@
 #include "ir/support/diagnostics.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "ir/support/json.h"
@@ -51,14 +52,93 @@ std::string DiagnosticSink::location(const Pos& pos) const {
   return file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col);
 }
 
-std::string DiagnosticSink::formatText() const {
+std::string DiagnosticSink::formatText() const { return formatText(TextStyle{}); }
+
+static const char* severityColour(Severity severity) {
+  switch (severity) {
+    case Severity::Note:
+      return "\033[1;36m";
+    case Severity::Warning:
+      return "\033[1;35m";
+    case Severity::Error:
+      return "\033[1;31m";
+  }
+  return "";
+}
+
+std::string DiagnosticSink::formatText(const TextStyle& style) const {
+  const char* bold = style.colour ? "\033[1m" : "";
+  const char* reset = style.colour ? "\033[0m" : "";
   std::string out;
   for (const Diagnostic& d : diagnostics_) {
-    out += printable(location(d.pos)) + ": " + severityName(d.severity) + ": " + printable(d.message);
+    std::string where = d.pos.file < files_.size() ? location(d.pos) : style.tool;
+    out += bold + printable(where) + ":" + reset + " " + (style.colour ? severityColour(d.severity) : "") +
+           severityName(d.severity) + ":" + reset + " " + printable(d.message);
     if (d.severity != Severity::Note) out += " [" + d.code + "]";
     out += "\n";
+    if (d.pos.line == 0 || d.pos.file >= files_.size() || !style.sourceLine) continue;
+    if (auto source = style.sourceLine(d.pos.file, d.pos.line)) {
+      std::string caret = caretLines(*source, d.pos.col);
+      size_t at = caret.rfind('^');
+      if (style.colour && at != std::string::npos) caret.replace(at, 1, std::string("\033[1;32m^") + reset);
+      out += caret;
+    }
   }
   return out;
+}
+
+std::string caretLines(std::string_view source, uint32_t col) {
+  std::string line, pad;
+  for (size_t i = 0; i < source.size(); ++i) {
+    auto byte = static_cast<unsigned char>(source[i]);
+    bool continuation = (byte & 0xC0) == 0x80;
+    line += byte < 0x20 || byte == 0x7F ? ' ' : source[i];
+    if (i + 1 < col && !continuation) pad += ' ';
+  }
+  if (col > source.size() + 1) pad.append(col - 1 - source.size(), ' ');  // just past the end: a missing token
+  return line + "\n" + pad + "^\n";
+}
+
+size_t editDistance(std::string_view a, std::string_view b) {
+  // d[i][j]: the distance between a's first i and b's first j characters.
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+std::optional<std::string> closestName(std::string_view name, const std::vector<std::string>& candidates) {
+  // Names of hundreds of characters are no typo worth a quadratic table.
+  constexpr size_t kLongest = 64;
+  size_t allowed = std::max<size_t>(1, name.size() / 3);
+  std::optional<std::string> best;
+  size_t bestDistance = allowed + 1;
+  if (name.size() > kLongest) return best;
+  for (const std::string& candidate : candidates) {
+    if (candidate == name || candidate.size() > kLongest) continue;
+    size_t gap = candidate.size() > name.size() ? candidate.size() - name.size() : name.size() - candidate.size();
+    if (gap >= bestDistance) continue;
+    size_t distance = editDistance(name, candidate);
+    // As many edits as the shorter name has characters replace it whole: `z` is no typo of `x`.
+    if (distance < bestDistance && distance < std::min(name.size(), candidate.size())) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string didYouMean(std::string_view name, const std::vector<std::string>& candidates) {
+  auto best = closestName(name, candidates);
+  return best ? " (did you mean '" + *best + "'?)" : "";
 }
 
 std::string printable(std::string_view text) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -52,7 +54,8 @@ class DiagnosticSink {
   size_t warningCount() const { return warnings_; }
   bool hasErrors() const { return errors_ > 0; }
 
-  /// `file:line:col: error: message [code]`, one per line.
+  /// `file:line:col: error: message [code]`, one per line; see TextStyle.
+  std::string formatText(const struct TextStyle& style) const;
   std::string formatText() const;
   /// A JSON array of {file, line, col, severity, code, message} objects on
   /// one line, then a newline; `file` is "" for a diagnostic of the tool itself.
@@ -71,6 +74,37 @@ class DiagnosticSink {
   size_t errors_ = 0;
   size_t warnings_ = 0;
 };
+
+/// How formatText shows diagnostics to a person.
+struct TextStyle {
+  /// Names a diagnostic without a file (`rdc-lint: error: ...`).
+  std::string tool = "rdc";
+  /// ANSI colours for the severity and the caret (only for a terminal).
+  bool colour = false;
+  /// The text of a file's 1-based line, without its newline, if known:
+  /// a positioned diagnostic then shows it with a caret under its column.
+  std::function<std::optional<std::string>(uint32_t file, uint32_t line)> sourceLine;
+};
+
+/// The line `source` again with a caret under 1-based byte column `col`
+/// (for example "  x: a -> b\n     ^\n"): control characters become
+/// spaces, so that the caret stays under its byte whatever the terminal,
+/// and the bytes of a multi-byte UTF-8 character take one column.
+std::string caretLines(std::string_view source, uint32_t col);
+
+/// The edit distance between two names: the optimal string alignment
+/// variant of Damerau–Levenshtein (insertions, deletions, substitutions and
+/// transpositions of adjacent characters, each costing 1).
+size_t editDistance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `name` by editDistance, if it is close enough
+/// to be a likely typo (at most a third of the name's length, at least 1,
+/// and fewer than the shorter name's length), ties going to the first in
+/// `candidates`; nullopt otherwise. Names over 64 characters get none.
+std::optional<std::string> closestName(std::string_view name, const std::vector<std::string>& candidates);
+
+/// " (did you mean 'Sum'?)" for closestName, or "".
+std::string didYouMean(std::string_view name, const std::vector<std::string>& candidates);
 
 /// `text` with control characters and DEL written as `\xNN`, so that no
 /// diagnostic carries raw bytes of a hostile input to a terminal.

@@ -36,15 +36,21 @@ inline void addDefineOption(CLI::App& app, std::vector<std::pair<std::string, st
       ->allow_extra_args(false);
 }
 
+/// `--diagnostics text|json`, which every tool takes.
+inline void addDiagnosticsOption(CLI::App& app, bool& jsonDiagnostics) {
+  app.add_option_function<std::string>(
+         "--diagnostics", [&jsonDiagnostics](const std::string& format) { jsonDiagnostics = format == "json"; },
+         "Diagnostic format: text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last counts, before a subcommand or after
+}
+
 /// The positional model, -D, --diagnostics and --version.
 inline void addCommonOptions(CLI::App& app, std::string& input,
                              std::vector<std::pair<std::string, std::string>>& defines, bool& jsonDiagnostics) {
   app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)");
   addDefineOption(app, defines);
-  app.add_option_function<std::string>(
-         "--diagnostics", [&jsonDiagnostics](const std::string& format) { jsonDiagnostics = format == "json"; },
-         "Diagnostic format: text (default) or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  addDiagnosticsOption(app, jsonDiagnostics);
   app.set_version_flag("--version", std::string(toolVersion()));
 }
 
@@ -118,24 +124,40 @@ int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
   return kExitBadInput;
 }
 
-/// A CLI11 usage error as one diagnostic line like the tools' own
-/// (`rdc: error: --seed: ... [usage]`), without CLI11's "Run with --help".
-inline std::string usageFailureMessage(const CLI::App*, const CLI::Error& e) {
-  return std::string("rdc: error: ") + e.what() + " [usage]\n";
+/// The name a tool's diagnostics carry: its executable's base name.
+inline std::string toolNameOf(const char* argv0) {
+  std::string path = argv0 ? argv0 : "";
+  size_t slash = path.rfind('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  return name.empty() ? "rdc" : name;
+}
+
+/// Parses argv: -1 to go on, or the exit code to return now: 0 after
+/// --help or --version, kExitBadInput after a usage error, which is
+/// reported as a `usage` diagnostic like the tool's own (JSON too when the
+/// command line asks for it, wherever `--diagnostics=json` stands in it).
+inline int parseCommandLine(CLI::App& app, int argc, char** argv) {
+  bool json = argvRequestsJsonDiagnostics(argc, argv);
+  setDiagnosticsStyle(toolNameOf(argc > 0 ? argv[0] : nullptr), json);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version: CLI11 prints them
+    DiagnosticSink diags;
+    diags.error("usage", {}, std::string(e.what()) + " (see --help)");
+    printDiagnostics(diags);
+    return kExitBadInput;
+  }
+  return -1;
 }
 
 }  // namespace rdc
 
-/// Parses argv; on a usage error prints CLI11's message and exits with 2
-/// (CLI11's own help and version exits stay 0). From here to the end of
-/// main, the libraries' log lines are kept off standard error
-/// (LibraryLogCapture).
-#define RDC_PARSE_CLI(app, argc, argv)             \
-  rdc::LibraryLogCapture rdcLibraryLogCapture_;    \
-  (app).failure_message(rdc::usageFailureMessage); \
-  try {                                            \
-    (app).parse((argc), (argv));                   \
-  } catch (const CLI::ParseError& e) {             \
-    int code = (app).exit(e);                      \
-    return code == 0 ? 0 : 2;                      \
+/// Parses argv (rdc::parseCommandLine) and returns from main if it is
+/// done. From here to the end of main, the libraries' log lines are kept off
+/// standard error (LibraryLogCapture).
+#define RDC_PARSE_CLI(app, argc, argv)                                                        \
+  rdc::LibraryLogCapture rdcLibraryLogCapture_;                                               \
+  if (int rdcParseExit_ = rdc::parseCommandLine((app), (argc), (argv)); rdcParseExit_ >= 0) { \
+    return rdcParseExit_;                                                                     \
   }

@@ -3,18 +3,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <limits>
 
 #include <set>
 
 #include <kj/exception.h>
 
 #include "ir/io/ir_io.h"
+#include "ir/model/frontend.h"
 
 namespace rdc {
 
@@ -110,7 +114,78 @@ void LibraryLogCapture::logMessage(kj::LogSeverity, const char*, int, int, kj::S
   if (libraryLog().size() < 20) libraryLog().push_back(std::move(message));
 }
 
+namespace {
+
+struct DiagnosticsStyle {
+  std::string tool = "rdc";
+  bool json = false;
+};
+
+DiagnosticsStyle& diagnosticsStyle() {
+  static DiagnosticsStyle style;
+  return style;
+}
+
+// Line `line` (1-based) of `text`, without its newline.
+std::optional<std::string> lineOf(std::string_view text, uint32_t line) {
+  size_t start = 0;
+  for (uint32_t k = 1; k < line; ++k) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return std::nullopt;
+    ++start;
+  }
+  size_t end = std::min(text.find('\n', start), text.size());
+  std::string_view found = text.substr(start, end - start);
+  if (!found.empty() && found.back() == '\r') found.remove_suffix(1);
+  return std::string(found);
+}
+
+// Source lines longer than this are not shown: a caret under column 40,000
+// of a generated one-line model helps nobody.
+constexpr size_t kLongestSourceLine = 500;
+
+std::optional<std::string> shown(std::optional<std::string> line) {
+  if (!line || line->size() > kLongestSourceLine) return std::nullopt;
+  return line;
+}
+
+// The source line of a diagnostic: the standard library's from the text
+// built in, a file's read again (up to the line wanted, so a huge file
+// costs only what precedes it). Standard input cannot be read twice.
+std::optional<std::string> sourceLine(const std::string& file, uint32_t line) {
+  if (file == "<std>") return shown(lineOf(standardLibraryText(), line));
+  if (file.empty() || file.front() == '<' || file.rfind("-D ", 0) == 0) return std::nullopt;
+  std::ifstream in(file, std::ios::binary);
+  for (uint32_t k = 1; k < line && in; ++k) in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+  std::string text(kLongestSourceLine + 2, '\0');  // one byte more than shown, and the terminating NUL
+  if (!in || !in.getline(text.data(), static_cast<std::streamsize>(text.size()))) return std::nullopt;
+  text.resize(std::char_traits<char>::length(text.data()));
+  return shown(lineOf(text, 1));
+}
+
+bool colourWanted() { return ::isatty(STDERR_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr; }
+
+}  // namespace
+
+void setDiagnosticsStyle(std::string toolName, bool json) { diagnosticsStyle() = {std::move(toolName), json}; }
+
+bool jsonDiagnosticsRequested() { return diagnosticsStyle().json; }
+
+bool argvRequestsJsonDiagnostics(int argc, const char* const* argv) {
+  bool json = false;  // the last --diagnostics counts, as in parsing
+  for (int k = 1; k < argc; ++k) {
+    std::string_view arg = argv[k];
+    if (arg == "--") break;
+    if (arg.rfind("--diagnostics=", 0) == 0) json = arg == "--diagnostics=json";
+    if (arg == "--diagnostics" && k + 1 < argc) json = std::string_view(argv[k + 1]) == "json";
+  }
+  return json;
+}
+
+void printDiagnostics(const DiagnosticSink& diags) { printDiagnostics(diags, false); }
+
 void printDiagnostics(const DiagnosticSink& diags, bool json) {
+  json = json || diagnosticsStyle().json;
   const DiagnosticSink* shown = &diags;
   DiagnosticSink withLog;
   if (!diags.hasErrors() && !libraryLog().empty()) {
@@ -119,7 +194,13 @@ void printDiagnostics(const DiagnosticSink& diags, bool json) {
     shown = &withLog;
   }
   libraryLog().clear();
-  std::cerr << (json ? shown->formatJson() : shown->formatText());
+  if (json) {
+    std::cerr << shown->formatJson();
+    return;
+  }
+  TextStyle style{diagnosticsStyle().tool, colourWanted(),
+                  [shown](uint32_t file, uint32_t line) { return sourceLine(shown->files()[file], line); }};
+  std::cerr << shown->formatText(style);
 }
 
 bool isInputError(const std::string& code) {

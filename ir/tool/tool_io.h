@@ -39,9 +39,24 @@ bool writeOutput(const std::string& path, const std::function<bool(std::ostream&
 /// Whether standard output is a terminal.
 bool stdoutIsTerminal();
 
-/// Prints diagnostics to standard error, as text or JSON, followed by what
-/// a LibraryLogCapture kept when no error explains it (see there).
+/// How this process shows its diagnostics, chosen once from its command
+/// line (RDC_PARSE_CLI): the tool's name, which names diagnostics without a
+/// file in text mode, and whether `--diagnostics=json` was given.
+void setDiagnosticsStyle(std::string toolName, bool json);
+bool jsonDiagnosticsRequested();
+
+/// Whether `argv` asks for `--diagnostics=json` (or `--diagnostics json`),
+/// looked for before parsing so that a usage error is JSON too.
+bool argvRequestsJsonDiagnostics(int argc, const char* const* argv);
+
+/// Prints diagnostics to standard error, followed by what a
+/// LibraryLogCapture kept when no error explains it (see there). As JSON
+/// if `json` or the command line asked for it; as text otherwise, where a
+/// positioned diagnostic shows its source line with a caret under the
+/// column (read again from the file; not for standard input), and colours
+/// are used only when standard error is a terminal and NO_COLOR is unset.
 void printDiagnostics(const DiagnosticSink& diags, bool json);
+void printDiagnostics(const DiagnosticSink& diags);
 
 /// While it lives, keeps the libraries' own log lines off standard error:
 /// KJ and Cap'n Proto log the failures they recover from (a second failure

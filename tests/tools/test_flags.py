@@ -1,6 +1,7 @@
 """Every numeric or time flag of every tool, given a value it cannot honour
 (negative, out of range, empty, not a number) or beside a flag it conflicts
 with, is a usage error: exit 2 and one diagnostic line, never a run."""
+import json
 import os
 import unittest
 
@@ -85,6 +86,91 @@ class Flags(unittest.TestCase):
                 self.assertEqual(code, 0, err)
                 for line in shown.decode().splitlines():
                     self.assertFalse(line.startswith("-"), line)
+
+
+def bad_command_lines(trace):
+    """(tool name, argv) of each tool given flags CLI11 itself refuses (an
+    unknown flag, a missing value or argument, a value outside a set) or a
+    value the tool refuses."""
+    return [
+        ("rdc-lint", [LINT, BRACHA, "--no-such-flag"]),
+        ("rdc-lint", [LINT, BRACHA, "--max-lines"]),
+        ("rdc-run", [RUN, BRACHA, "--outputs", "some"]),
+        ("rdc-run", [RUN, BRACHA, "--seed", "-1"]),
+        ("rdc-run", [RUN, BRACHA, "--latency", "uniform:1ms..1.0000001ms"]),
+        ("rdc-project", [PROJECT, BRACHA, "--bogus"]),
+        ("rdc-project", [PROJECT, BRACHA, "--list", "--all"]),
+        ("rdc-dot", [DOT, BRACHA, "-T", "gif"]),
+        ("rdc-trace", [TRACE, "frobnicate"]),
+        ("rdc-trace", [TRACE, "show"]),
+        ("rdc-trace", [TRACE, "show", trace, "--from", "1.5ns"]),
+        ("rdc-trace", [TRACE, "export", trace, "--format", "csv"]),
+    ]
+
+
+class UsageDiagnostics(unittest.TestCase):
+    def test_every_tool_reports_a_bad_command_line_as_its_own_usage_diagnostic(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, _, err = run([RUN, BRACHA, "--trace", trace])
+            self.assertEqual(code, 0, err)
+            for name, args in bad_command_lines(trace):
+                with self.subTest(args=args[1:]):
+                    code, out, err = run(args)
+                    self.assertEqual((code, out), (2, b""), err)
+                    lines = err.strip().splitlines()
+                    self.assertEqual(len(lines), 1, err)
+                    self.assertTrue(lines[0].startswith(name + ": error: "), err)
+                    self.assertTrue(lines[0].endswith(" [usage]"), err)
+                    self.assertNotIn("Run with --help", err)
+                    # JSON mode, with --diagnostics=json first, last, or as two words.
+                    for extra in (["--diagnostics=json"], ["--diagnostics", "json"]):
+                        for argv in (args + extra, [args[0]] + extra + args[1:]):
+                            code, out, err = run(argv)
+                            self.assertEqual((code, out), (2, b""), err)
+                            diagnostics = json.loads(err)
+                            self.assertEqual(len(diagnostics), 1, err)
+                            self.assertEqual(diagnostics[0]["code"], "usage")
+                            self.assertEqual(diagnostics[0]["severity"], "error")
+                            self.assertEqual(diagnostics[0]["file"], "")
+
+    def test_json_diagnostics_in_every_tool_for_an_unusable_input(self):
+        with TempDir() as d:
+            missing = os.path.join(d, "missing.rdc.yaml")
+            for args in ([LINT, missing], [RUN, missing], [PROJECT, missing, "--list"], [DOT, missing],
+                         [TRACE, "show", missing], [TRACE, "diff", missing, missing],
+                         [TRACE, "export", missing, "--format", "jsonl"]):
+                with self.subTest(args=args[1:]):
+                    for argv in (args + ["--diagnostics=json"], [args[0], "--diagnostics=json"] + args[1:]):
+                        code, _, err = run(argv)
+                        self.assertEqual(code, 2, err)
+                        diagnostics = json.loads(err)
+                        self.assertEqual([x["code"] for x in diagnostics], ["io"], err)
+                    code, _, err = run(args)
+                    self.assertEqual(code, 2, err)
+                    self.assertTrue(err.startswith(missing + ": error: cannot open"), err)
+
+    def test_decimal_durations_are_exact(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, out, err = run([RUN, BRACHA, "--latency", "uniform:1ms..1.01ms", "--until", "1.5s", "--seed", "3",
+                                  "--trace", trace])
+            self.assertEqual(code, 0, err)
+            code, shown, err = run([TRACE, "show", trace])
+            self.assertEqual(code, 0, err)
+            same = os.path.join(d, "same.trace")
+            code, out, err = run([RUN, BRACHA, "--latency", "uniform:1000us..1010us", "--until", "1500ms", "--seed",
+                                  "3", "--trace", same])
+            self.assertEqual(code, 0, err)
+            code, same_shown, err = run([TRACE, "show", same])
+            self.assertEqual(code, 0, err)
+            self.assertEqual(shown, same_shown)
+            self.assertIn(b"1010us", run([TRACE, "export", trace, "--format", "jsonl"])[1])
+            for value, why in (("uniform:1ms..1.0000001ms", "not a whole number of nanoseconds"),
+                               ("constant:9223372036.854775808s", "too large")):
+                code, out, err = run([RUN, BRACHA, "--latency", value])
+                self.assertEqual(code, 2, err)
+                self.assertIn(why, err)
 
 
 if __name__ == "__main__":

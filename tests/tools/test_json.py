@@ -9,7 +9,10 @@ into the IR as Cap'n Proto text; a byte that is not UTF-8 comes out as U+FFFD.
 """
 import json
 import os
+import select
+import shutil
 import subprocess
+import time
 import unittest
 
 from rdctest import ROOT, TempDir, run, tool
@@ -130,6 +133,129 @@ class HostileNames(unittest.TestCase):
         self.assertEqual(proc.returncode, 2)
         self.assertNotIn(b"\x01", proc.stderr)
         self.assertIn(b"bad \"q", proc.stderr)
+
+
+SCHEMA = os.path.join(ROOT, "ir", "model", "schema", "rdc-model.schema.json")
+
+
+def language_server():
+    """The yaml-language-server command: $RDC_YAML_LANGUAGE_SERVER, or on PATH
+    (.ci/setup installs it with npm)."""
+    return os.environ.get("RDC_YAML_LANGUAGE_SERVER") or shutil.which("yaml-language-server")
+
+
+class LanguageServer:
+    """yaml-language-server driven over LSP on stdio, as an editor drives it."""
+
+    def __init__(self, command):
+        self.process = subprocess.Popen([command, "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL)
+        self.next_id = 0
+        self.notifications = []
+
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+        self.process.stdin.close()
+        self.process.stdout.close()
+
+    def send(self, message):
+        body = json.dumps(dict(jsonrpc="2.0", **message)).encode()
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+
+    def receive(self, deadline):
+        ready, _, _ = select.select([self.process.stdout], [], [], max(0, deadline - time.monotonic()))
+        if not ready:
+            raise TimeoutError("yaml-language-server said nothing")
+        length = None
+        while True:
+            line = self.process.stdout.readline()
+            if not line:
+                raise EOFError("yaml-language-server ended")
+            if line in (b"\r\n", b"\n"):
+                break
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return json.loads(self.process.stdout.read(length))
+
+    def request(self, method, params, timeout=30):
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.receive(deadline)
+            if message.get("id") == self.next_id and "method" not in message:
+                return message.get("result")
+            if "method" in message and "id" in message:  # the server asks (configuration): no settings
+                self.send({"id": message["id"], "result": [None] * len(message["params"].get("items", [1]))})
+            elif "method" in message:
+                self.notifications.append(message)
+
+    def notify(self, method, params):
+        self.send({"method": method, "params": params})
+
+    def diagnostics(self, uri, timeout=30):
+        deadline = time.monotonic() + timeout
+        while True:
+            for n in self.notifications:
+                if n["method"] == "textDocument/publishDiagnostics" and n["params"]["uri"] == uri:
+                    if n["params"]["diagnostics"]:
+                        return n["params"]["diagnostics"]
+            message = self.receive(deadline)
+            if "method" in message and "id" in message:
+                self.send({"id": message["id"], "result": [None] * len(message["params"].get("items", [1]))})
+            elif "method" in message:
+                self.notifications.append(message)
+
+
+@unittest.skipUnless(shutil.which("node"), "node is not installed")
+class EditorSchema(unittest.TestCase):
+    """The model schema as an editor sees it through yaml-language-server:
+    component names complete, and a malformed name reads as a sentence."""
+
+    def setUp(self):
+        command = language_server()
+        self.assertTrue(command, "yaml-language-server is not installed (npm install -g yaml-language-server)")
+        self.server = LanguageServer(command)
+        self.addCleanup(self.server.close)
+        self.server.request("initialize", {"processId": os.getpid(), "rootUri": None, "capabilities": {
+            "textDocument": {"completion": {"completionItem": {"snippetSupport": True}}}}})
+        self.server.notify("initialized", {})
+        self.server.notify("workspace/didChangeConfiguration", {"settings": {"yaml": {
+            "validate": True, "completion": True, "schemas": {}}}})
+
+    def open(self, directory, text):
+        path = os.path.join(directory, "m.rdc.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        uri = "file://" + path
+        header = "# yaml-language-server: $schema=file://" + SCHEMA + "\n"
+        self.server.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "yaml", "version": 1, "text": header + text}})
+        return uri
+
+    def test_component_names_complete_in_a_body(self):
+        with TempDir() as d:
+            uri = self.open(d, "rdc: 1\nuse: [std]\nsystem:\n  body:\n    - \n")
+            result = self.server.request("textDocument/completion", {
+                "textDocument": {"uri": uri}, "position": {"line": 5, "character": 6}})
+            items = result["items"] if isinstance(result, dict) else result
+            labels = {item["label"] for item in items}
+            for name in ("Sum", "Quorum", "Link", "Fn", "Filter", "Mailbox", "WB", "Timer", "StrongQuorum"):
+                self.assertIn(name, labels)
+            sum_item = next(item for item in items if item["label"] == "Sum")
+            text = sum_item.get("insertText") or sum_item["textEdit"]["newText"]
+            self.assertIn("Sum ${1:name}", text)
+
+    def test_a_malformed_name_gets_a_readable_message(self):
+        with TempDir() as d:
+            uri = self.open(d, "rdc: 1\nparams:\n  2n: 4\nsystem:\n  body:\n    - wire: a b\n")
+            messages = [x["message"] for x in self.server.diagnostics(uri)]
+            self.assertTrue(any("A name starts with a letter" in m for m in messages), messages)
+            self.assertTrue(any("A wire joins two ends" in m for m in messages), messages)
+            self.assertFalse(any("^[A-Za-z_]" in m for m in messages), messages)
 
 
 if __name__ == "__main__":

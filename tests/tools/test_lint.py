@@ -2,8 +2,10 @@
 import glob
 import json
 import os
+import pty
 import re
 import stat
+import subprocess
 import threading
 import unittest
 
@@ -19,6 +21,12 @@ EXAMPLE_MODELS = sorted(glob.glob(os.path.join(ROOT, "examples", "*", "*.rdc.yam
 
 def diagnostics(stderr):
     return json.loads(stderr)
+
+
+def said(path):
+    """The `# says: TEXT` header lines of a test model: text its diagnostics must contain."""
+    with open(path, encoding="utf-8") as f:
+        return [line[len("# says: "):].rstrip("\n") for line in f if line.startswith("# says: ")]
 
 
 class BadModels(unittest.TestCase):
@@ -37,12 +45,53 @@ class BadModels(unittest.TestCase):
                     hits = [d for d in diags if d["code"] == what and d["line"] == line and d["col"] == col]
                     self.assertTrue(hits, f"no {what} at {line}:{col} in {json.dumps(diags, indent=1)}")
                     self.assertEqual(hits[0]["file"], path)
+                for text in said(path):
+                    self.assertTrue(any(text in d["message"] for d in diags), f"no '{text}' in {err}")
 
     def test_text_diagnostics_use_file_line_col(self):
         path = os.path.join(ROOT, "tests", "lint", "bad", "not-choosable.rdc.yaml")
         code, _, err = run([LINT, path, "-o", os.devnull])
         self.assertEqual(code, 1)
         self.assertIn(f"{path}:6:12: error: input 'x' of Sum s is not choosable [not-choosable]", err)
+
+    def test_text_diagnostics_show_the_source_line_with_a_caret(self):
+        path = os.path.join(ROOT, "tests", "lint", "bad", "unknown-component.rdc.yaml")
+        code, _, err = run([LINT, path, "-o", os.devnull])
+        self.assertEqual(code, 1)
+        lines = err.splitlines()
+        self.assertEqual(lines[0], f"{path}:6:7: error: unknown component 'Summ' (did you mean 'Sum'?) "
+                                   "[unknown-component]")
+        self.assertEqual(lines[1:3], ["    - Summ s:", "      ^"])
+        self.assertNotIn("\033", err)  # not a terminal: no colour
+
+    def test_colour_only_on_a_terminal_without_no_color(self):
+        path = os.path.join(ROOT, "tests", "lint", "bad", "unknown-component.rdc.yaml")
+        for no_color, coloured in ((None, True), ("1", False)):
+            env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+            if no_color:
+                env["NO_COLOR"] = no_color
+            main, terminal = pty.openpty()
+            try:
+                proc = subprocess.run([LINT, path, "-o", os.devnull], stderr=terminal, env=env, timeout=60)
+                os.close(terminal)
+                terminal = None
+                shown = b""
+                while True:
+                    try:
+                        chunk = os.read(main, 4096)
+                    except OSError:  # the terminal's other end is closed: all is read
+                        break
+                    if not chunk:
+                        break
+                    shown += chunk
+            finally:
+                os.close(main)
+                if terminal is not None:
+                    os.close(terminal)
+            with self.subTest(no_color=no_color):
+                self.assertEqual(proc.returncode, 1)
+                self.assertIn(b"did you mean 'Sum'?", shown)
+                self.assertEqual(b"\033[1;31merror:" in shown, coloured, shown)
 
     def test_werror_turns_warnings_into_failure(self):
         path = os.path.join(ROOT, "tests", "lint", "bad", "unused-component.rdc.yaml")

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
+  bool jsonDiagnostics = false;
+  rdc::addDiagnosticsOption(app, jsonDiagnostics);
   app.fallthrough();  // --max-memory may follow the subcommand too
 
   rdc::trace::ShowOptions show;
@@ -50,7 +52,7 @@ int main(int argc, char** argv) {
   exportCmd->add_option("-o", exportOut, "Output file (default: standard output)");
 
   RDC_PARSE_CLI(app, argc, argv);
-  return rdc::runWithinMemoryBudget(maxMemory, false, [&] {
+  return rdc::runWithinMemoryBudget(maxMemory, jsonDiagnostics, [&] {
     rdc::Catalog catalog = rdc::Catalog::standard();
     if (*showCmd) return rdc::trace::show(show, catalog);
     if (*diffCmd) return rdc::trace::diff(a, b);

@@ -35,7 +35,7 @@ std::optional<Trace> load(const std::string& path, DiagnosticSink& diags, bool a
 }
 
 int report(const DiagnosticSink& diags, int code) {
-  printDiagnostics(diags, false);
+  printDiagnostics(diags);
   return code;
 }
 

@@ -3,6 +3,15 @@
 
 namespace rdc::elab {
 
+// " (did you mean 'y'? its lines: x, y, sum)": what an unknown line could be.
+static std::string lineChoices(const std::string& line, const std::vector<std::string>& lines) {
+  std::string list;
+  for (const std::string& l : lines) list += (list.empty() ? "" : ", ") + l;
+  auto closest = closestName(line, lines);
+  if (lines.empty()) return " (it has no lines)";
+  return " (" + (closest ? "did you mean '" + *closest + "'? " : std::string()) + "its lines: " + list + ")";
+}
+
 void Elaborator::body(Scope& scope, const std::vector<Item>& items) {
   for (const Item& item : items) {
     if (aborted_) return;
@@ -137,7 +146,11 @@ void Elaborator::instance(Scope& scope, const Item& item) {
     used_.insert(def->name);
     compositeInstance(scope, item, *def, node, args, domain, domainPos);
   } else {
-    diags_.error("unknown-component", item.pos, "unknown component '" + item.component + "'");
+    std::vector<std::string> known;
+    for (const BaseComponent& b : catalog_.all()) known.push_back(b.name);
+    for (const ComponentDef& c : model_.components) known.push_back(c.name);
+    diags_.error("unknown-component", item.pos,
+                 "unknown component '" + item.component + "'" + didYouMean(item.component, known));
   }
 }
 
@@ -243,7 +256,9 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
   for (const Binding& b : item.bindings) {
     auto blk = std::find_if(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; });
     if (blk == blocks.end()) {
-      diags_.error("unknown-line", b.pos, base.name + " has no line '" + b.line + "'");
+      std::vector<std::string> lines;
+      for (const Block& x : blocks) lines.push_back(*x.name);
+      diags_.error("unknown-line", b.pos, base.name + " has no line '" + b.line + "'" + lineChoices(b.line, lines));
       continue;
     }
     Indices dims;
@@ -305,8 +320,11 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
       if (std::any_of(fn.consts.begin(), fn.consts.end(), [&](const auto& c) { return c.first == name; })) continue;
       auto v = lookupIn(scope.env)(name);
       if (!v) {
+        std::vector<std::string> known = fn.args;
+        for (const auto& [var, value] : scope.env) known.push_back(var);
         diags_.error("unknown-name", pos,
-                     what + " reads '" + name + "', which is neither an argument line nor a parameter");
+                     what + " reads '" + name + "', which is neither an argument line nor a parameter" +
+                         didYouMean(name, known));
         return false;
       }
       fn.consts.emplace_back(name, v->i);
@@ -454,7 +472,10 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
     auto own = std::find_if(inner.ownLines.begin(), inner.ownLines.end(),
                             [&](const OwnLine& l) { return l.decl->name == b.line; });
     if (own == inner.ownLines.end()) {
-      diags_.error("unknown-line", b.pos, "component '" + def.name + "' has no line '" + b.line + "'");
+      std::vector<std::string> lines;
+      for (const OwnLine& l : inner.ownLines) lines.push_back(l.decl->name);
+      diags_.error("unknown-line", b.pos,
+                   "component '" + def.name + "' has no line '" + b.line + "'" + lineChoices(b.line, lines));
       continue;
     }
     size_t lineIndex = own - inner.ownLines.begin();

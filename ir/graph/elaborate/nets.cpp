@@ -133,9 +133,11 @@ uint32_t Elaborator::wireUse(Scope& scope, const Term& term, const Indices& star
   const OwnLine* own = scope.ownLine(term.name);
   auto display = [&] { return term.name + (term.primed ? "'" : "") + indexSuffix(*indices); };
   if (term.primed && !own) {
+    std::vector<std::string> lines;
+    for (const OwnLine& l : scope.ownLines) lines.push_back(l.decl->name);
     diags_.error("unknown-wire", term.pos,
                  "'" + term.name + "'' names the output end of a line, but " + componentLabel(scope) +
-                     " has no line '" + term.name + "'");
+                     " has no line '" + term.name + "'" + didYouMean(term.name, lines));
     return kNone;
   }
   if (own) {

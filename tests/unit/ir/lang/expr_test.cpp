@@ -42,6 +42,30 @@ TEST(Expr, DurationsTuplesAndFields) {
   EXPECT_EQ(eval("(1, \"ab\")")->str(), "(1, \"ab\")");
 }
 
+TEST(Expr, DecimalDurationsAreExactInNanoseconds) {
+  EXPECT_EQ(*eval("1.01ms"), Value::duration(1'010'000));
+  EXPECT_EQ(*eval("1.5s + 0.25us"), Value::duration(1'500'000'250));
+  EXPECT_EQ(*eval("0.000000001s"), Value::duration(1));
+  EXPECT_EQ(*eval("2.50000000000000000000us"), Value::duration(2'500));
+  EXPECT_EQ(*eval("9223372036.854775807s"), Value::duration(INT64_MAX));
+  EXPECT_EQ(*eval("((1, 2), 3).0.1"), Value::integer(2));  // `0.1` after a `.` is two tuple fields
+  ExprError rangeError;
+  EXPECT_TRUE(parseExpr("forall i in 0..3: i < 3", &rangeError)) << rangeError.message;  // `0..3` stays a range
+  ExprError error;
+  for (std::string text : {"1.5ns", "0.0000000001s", "1.0001us"}) {
+    EXPECT_FALSE(eval(text, &error)) << text;
+    EXPECT_EQ(error.code, "expr-syntax") << text;
+    EXPECT_NE(error.message.find("not a whole number of nanoseconds"), std::string::npos) << error.message;
+  }
+  EXPECT_FALSE(eval("9223372036.854775808s", &error));
+  EXPECT_EQ(error.code, "bad-param");
+  EXPECT_NE(error.message.find("too large"), std::string::npos) << error.message;
+  std::string why;
+  EXPECT_EQ(parseDuration("1.01ms", &why), 1'010'000);
+  EXPECT_EQ(parseDuration("0.5ns", &why), std::nullopt);
+  EXPECT_NE(why.find("not a whole number of nanoseconds"), std::string::npos) << why;
+}
+
 TEST(Expr, ArithmeticErrorsAreReported) {
   ExprError error;
   EXPECT_FALSE(eval("n / (n - 4)", &error));

@@ -1,0 +1,61 @@
+#include "ir/support/diagnostics.h"
+
+#include <gtest/gtest.h>
+
+namespace rdc {
+namespace {
+
+TEST(EditDistance, CountsEditsAndAdjacentTranspositions) {
+  EXPECT_EQ(editDistance("Sum", "Sum"), 0u);
+  EXPECT_EQ(editDistance("Summ", "Sum"), 1u);  // a deletion
+  EXPECT_EQ(editDistance("Smu", "Sum"), 1u);   // a transposition
+  EXPECT_EQ(editDistance("Sun", "Sum"), 1u);   // a substitution
+  EXPECT_EQ(editDistance("", "abc"), 3u);
+  EXPECT_EQ(editDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(editDistance("ca", "abc"), 3u);  // optimal string alignment: no edit of a transposed pair
+}
+
+TEST(EditDistance, SuggestsOnlyLikelyTypos) {
+  std::vector<std::string> names = {"Sum", "Diff", "Quorum", "StrongQuorum", "WeakQuorum"};
+  EXPECT_EQ(closestName("Summ", names), "Sum");
+  EXPECT_EQ(closestName("Qourum", names), "Quorum");
+  EXPECT_EQ(closestName("StrongQuroum", names), "StrongQuorum");
+  EXPECT_EQ(closestName("Link", names), std::nullopt);    // three edits from Diff: no guess
+  EXPECT_EQ(closestName("Sum", names), std::nullopt);     // the name itself is not a suggestion
+  EXPECT_EQ(closestName("z", {"x", "y"}), std::nullopt);  // a one-letter name is no typo of another
+  EXPECT_EQ(didYouMean("Dif", names), " (did you mean 'Diff'?)");
+  EXPECT_EQ(didYouMean("zzz", names), "");
+  EXPECT_EQ(closestName(std::string(1000, 'a'), {std::string(999, 'a')}), std::nullopt);  // no quadratic table
+}
+
+TEST(Caret, SitsUnderTheColumnWhateverTheBytesBeforeIt) {
+  EXPECT_EQ(caretLines("  Summ s:", 3), "  Summ s:\n  ^\n");
+  EXPECT_EQ(caretLines("\tx: é -> y", 7), " x: é -> y\n     ^\n");  // a tab is one column; é is two bytes, one column
+  EXPECT_EQ(caretLines("ab", 3), "ab\n  ^\n");                      // just past the end
+  EXPECT_EQ(caretLines("a\x1b[31mb", 2), "a [31mb\n ^\n");          // no escape reaches the terminal
+}
+
+TEST(FormatText, ShowsTheToolTheSourceLineAndColoursOnlyWhenAsked) {
+  DiagnosticSink diags;
+  uint32_t file = diags.addFile("m.rdc.yaml");
+  diags.error("unknown-component", {file, 2, 5}, "unknown component 'Summ'");
+  diags.error("usage", {}, "--seed: bad");
+  TextStyle style;
+  style.tool = "rdc-lint";
+  style.sourceLine = [](uint32_t, uint32_t line) -> std::optional<std::string> {
+    if (line == 2) return std::string("  - Summ s:");
+    return std::nullopt;
+  };
+  EXPECT_EQ(diags.formatText(style),
+            "m.rdc.yaml:2:5: error: unknown component 'Summ' [unknown-component]\n"
+            "  - Summ s:\n"
+            "    ^\n"
+            "rdc-lint: error: --seed: bad [usage]\n");
+  style.colour = true;
+  std::string coloured = diags.formatText(style);
+  EXPECT_NE(coloured.find("\033[1;31merror:\033[0m"), std::string::npos) << coloured;
+  EXPECT_EQ(diags.formatText().find('\033'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rdc
