@@ -286,7 +286,7 @@ system:
         self.assertEqual(code, 0, err)
         code, _, err = run([tool("rdc-lint"), self.model("k.rdc.yaml", unbounded)])
         self.assertEqual(code, 1, err)
-        self.assertIn("if", err)
+        self.assertIn("an `if` condition cannot use `k`", err)
 
 
 if __name__ == "__main__":

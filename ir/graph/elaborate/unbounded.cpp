@@ -59,7 +59,8 @@ class UseCheck {
         case Item::Kind::For:
           for (const LoopVar& loop : item.loops) {
             if (loop.unbounded()) return refuse(item.pos, "an unbounded `for` cannot be inside another");
-            free(loop.lo, "a loop range") && free(loop.hi, "a loop range");
+            const char* what = loop.name.empty() ? "an `if` condition" : "a loop range";  // syntax::conditionalHeader
+            free(loop.lo, what) && free(loop.hi, what);
           }
           this->items(item.body);
           break;
