@@ -47,6 +47,7 @@ struct TraceHeader {
   lineDomains @16 :List(UInt32);  # per line (parallel to linePaths): index into domains
   iterations @17 :UInt64 = 0xffffffffffffffff;  # iterations of the unbounded box that could begin (all)
   maxLive @18 :UInt32 = 4096;  # live iterations of the unbounded box at most
+  strategy @19 :Text;          # the --strategy that ordered simultaneous events and drew delays ("": random)
 }
 
 struct NamedText {

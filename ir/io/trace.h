@@ -32,8 +32,11 @@ struct TraceHeader {
   NamedTexts inputs;  ///< input name -> value
   NamedTexts forces;  ///< line path -> value
   int64_t until = INT64_MAX;
-  uint64_t iterations = UINT64_MAX;    ///< iterations of the unbounded box the run could begin (UINT64_MAX: all)
-  uint32_t maxLive = 4096;             ///< live iterations of the unbounded box at most
+  uint64_t iterations = UINT64_MAX;  ///< iterations of the unbounded box the run could begin (UINT64_MAX: all)
+  uint32_t maxLive = 4096;           ///< live iterations of the unbounded box at most
+  /// The `--strategy` that ordered simultaneous events and drew delays
+  /// (`pct:D`, `schedule:C.C.C`); empty for the default, random.
+  std::string strategy;
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
   std::vector<std::string> domains;
   std::vector<uint32_t> lineDomains;  ///< per line: index into domains

@@ -233,6 +233,7 @@ void TraceWriter::header(const TraceHeader& h) {
   b.setUntil(h.until);
   b.setIterations(h.iterations);
   b.setMaxLive(h.maxLive);
+  b.setStrategy(h.strategy);
   auto paths = b.initLinePaths(h.linePaths.size());
   for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
   auto domains = b.initDomains(h.domains.size());
@@ -360,6 +361,8 @@ bool TraceReader::readHeader() {
     th.until = h.getUntil();
     th.iterations = h.getIterations();
     th.maxLive = h.getMaxLive();
+    // Empty for the default strategy; rdc-run parses any other before a replay follows it.
+    if (h.getStrategy().size() > 0) th.strategy = cleanText(h.getStrategy(), "strategy");
     if (th.maxLive == 0) return fail("a `maxLive` of 0");
     if (th.until < 0) return fail("a negative `until`");
     for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));

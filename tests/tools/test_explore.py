@@ -57,10 +57,14 @@ class Strategies(unittest.TestCase):
             first_check = why.split(";")[0].split(":")[0]
             self.assertIn("check %s: fail" % first_check, text)
             model = shlex.split(repro)[1]
-            code, replayed, _ = run([RUN, model, "--replay", trace], timeout=120)
+            again = os.path.join(d, "again.trace")
+            code, replayed, _ = run([RUN, model, "--replay", trace, "--trace", again], timeout=120)
             self.assertEqual(code, 1)
-            # Every output and check line of the replay is the same as the run's.
+            # Every output and check line of the replay is the same as the run's,
+            # and so is its trace, byte for byte: the replay follows the recorded strategy.
             self.assertEqual(replayed.decode(), text)
+            with open(trace, "rb") as a, open(again, "rb") as b:
+                self.assertEqual(a.read(), b.read())
 
     def test_pct_finds_each_broken_variant_and_its_command_reproduces_it(self):
         for name, args in BROKEN.items():

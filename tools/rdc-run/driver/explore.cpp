@@ -25,11 +25,18 @@ std::string failureText(const std::vector<CheckResult>& checks, const RunResult&
 
 bool Runner::prepareExploration() {
   std::string error;
-  auto strategy = Strategy::parse(options_.strategy, &error);
+  // A replay follows the strategy its trace was made under, so that the
+  // events of each instant come in the recorded order too.
+  const std::string& spec = given_.strategy.empty() ? options_.strategy : given_.strategy;
+  auto strategy = Strategy::parse(spec, &error);
+  if (!strategy && !given_.strategy.empty()) {
+    diags_.error("trace-malformed", {}, "the trace's strategy: " + error);
+    return false;
+  }
   if (!strategy) return usage("--strategy: " + error);
   strategy_ = std::move(*strategy);
   bool repeatable = strategy_.kind == Strategy::Kind::Pct || strategy_.kind == Strategy::Kind::Choices;
-  reproStrategy_ = repeatable ? options_.strategy : "";
+  reproStrategy_ = repeatable ? spec : "";
   for (const std::string& name : options_.invariants) {
     const auto& checks = loaded_.model.checks;
     auto it = std::find_if(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == name; });

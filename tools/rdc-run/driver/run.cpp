@@ -191,6 +191,7 @@ TraceHeader Runner::header(uint64_t seed) const {
   h.modelHash = modelHash();
   for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
   h.seed = seed;
+  h.strategy = reproStrategy_;
   h.linePaths.reserve(graph_.lines.size());
   for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
     h.linePaths.push_back(graph_.linePath(catalog_, l));

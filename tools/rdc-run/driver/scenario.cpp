@@ -76,6 +76,7 @@ Scenario Scenario::fromHeader(const TraceHeader& h) {
   if (h.iterations != UINT64_MAX) s.iterations = h.iterations;
   s.maxLive = h.maxLive;
   s.seed = h.seed;
+  s.strategy = h.strategy;
   return s;
 }
 

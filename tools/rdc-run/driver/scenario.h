@@ -36,6 +36,8 @@ struct Scenario {
   std::optional<uint64_t> iterations;
   uint32_t maxLive = 4096;  ///< live iterations of the unbounded box at most
   uint64_t seed = 0;
+  /// A replayed trace's `--strategy` (empty: random, or not a replay).
+  std::string strategy;
 
   /// Adds what a faults file says (YAML mapping: crash, byzantine, force,
   /// inputs, latency, links) after what is there. False with a `parse-error`,

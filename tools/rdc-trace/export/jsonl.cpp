@@ -37,7 +37,8 @@ Json runJson(const TraceHeader& h) {
           {"byzantine", h.byzantine},
           {"until_ns", h.until == INT64_MAX ? Json(nullptr) : exactInteger(h.until)},
           {"iterations", h.iterations == UINT64_MAX ? Json(nullptr) : exactInteger(h.iterations)},
-          {"max_live", h.maxLive}};
+          {"max_live", h.maxLive},
+          {"strategy", h.strategy.empty() ? "random" : h.strategy}};
 }
 
 Json eventJson(const TraceHeader& h, const TraceEvent& e) {
