@@ -1,11 +1,13 @@
 """The classic protocols of docs/protocols.md run as a user would: Paxos
-(examples/paxos) and two-phase commit (examples/two-phase-commit), each over
-500 seeds of its fault scenarios; each broken variant (-D broken=1) fails
-and its printed command reproduces the failure; traces replay byte for byte and
-invert, and the projected run (--split) agrees; the diagrams parse with
-Graphviz."""
+(examples/paxos), two-phase commit (examples/two-phase-commit) and the
+eventually perfect failure detector (examples/failure-detector), each over
+500 seeds of its fault scenarios; each broken variant (-D broken=1, -D
+grow=0) fails and its printed command reproduces the failure; traces replay
+byte for byte and invert, and the projected run (--split) agrees; the
+diagrams parse with Graphviz."""
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -18,6 +20,7 @@ TRACE = tool("rdc-trace")
 DOT = tool("rdc-dot")
 PAXOS = example("paxos")
 TWO_PC = example("two-phase-commit")
+FD = example("failure-detector")
 
 
 def scenario(model, name):
@@ -34,10 +37,10 @@ def seeds(args, count=500):
     return summary
 
 
-def assert_reproduced(case, failure, check):
+def assert_reproduced(case, failure, check, variant="broken=1"):
     """Runs a failure's printed reproduce command: it must fail `check` for the same reason."""
     command = shlex.split(failure["repro"])
-    case.assertIn("broken=1", command)
+    case.assertIn(variant, command)
     code, out, err = run(command, cwd=ROOT)
     case.assertEqual(code, 1, err)
     why = [part.strip() for part in failure["why"].split(";") if part.strip().startswith(check + ": ")][0]
@@ -159,6 +162,79 @@ class TwoPhaseCommit(unittest.TestCase):
             assert_reproduced(self, failure, "validity")
 
 
+def suspected(value):
+    """The node indices in a printed suspect set, `{1: true, 3: true}`."""
+    return set(int(p) for p in re.findall(r"(\d+): true", value))
+
+
+class FailureDetector(unittest.TestCase):
+    N = 4
+    SETTLE = 8  # the model's default `settle`: the checks' "eventually"
+
+    def suspects(self, args):
+        """{(k, i): suspected node indices} of one run, for the outputs it made available."""
+        outputs, checks = one_run([FD, *args])
+        got = {}
+        for name, value in outputs.items():
+            k, i = map(int, re.fullmatch(r"suspects\[(\d+)\]\[(\d+)\]", name).groups())
+            if value is not None:
+                got[k, i] = suspected(value)
+        return got, checks
+
+    def test_checks_hold_over_500_seeds_in_every_scenario(self):
+        for faults in ([], scenario("failure-detector", "crashed-node"),
+                       scenario("failure-detector", "slow-links"),
+                       scenario("failure-detector", "crash-under-slow-links")):
+            with self.subTest(faults=faults):
+                self.assertEqual(seeds([FD, *faults])["failed"], [])
+
+    def test_a_crashed_node_is_suspected_by_every_correct_node_from_the_round_after_its_crash(self):
+        # node[3] crashes at 12ms, in round 2 (rounds are 5ms): its heartbeat of round 2 went out at 10ms.
+        got, checks = self.suspects([*scenario("failure-detector", "crashed-node"), "--seed", "3"])
+        self.assertEqual(checks, {"completeness": True, "accuracy": True})
+        rounds = sorted({k for k, _ in got})
+        self.assertGreater(len(rounds), self.SETTLE + 2)
+        for k in rounds:
+            for i in range(self.N - 1):
+                self.assertEqual(got[k, i], {3} if k >= 3 else set(), (k, i))
+            # Its own suspicions of round 2 came by 11.5ms (delays are at most 1.5ms); then nothing.
+            self.assertEqual((k, 3) in got, k <= 2, k)
+
+    def test_timeouts_grow_under_slow_links_until_no_correct_node_is_suspected(self):
+        got, checks = self.suspects([*scenario("failure-detector", "slow-links"), "--seed", "0"])
+        self.assertEqual(checks, {"completeness": True, "accuracy": True})
+        # Delays of 3ms to 4ms against timeouts of 2ms: round 1 suspects almost everyone...
+        self.assertGreater(sum(len(got[1, i]) for i in range(self.N)), self.N)
+        # ...and from `settle` on nobody is suspected any more.
+        late = [s for (k, _), s in got.items() if k >= self.SETTLE]
+        self.assertTrue(late)
+        self.assertEqual([s for s in late if s], [])
+
+    def test_without_growing_timeouts_accuracy_fails_and_its_command_reproduces_it(self):
+        summary = seeds([FD, "-D", "grow=0", *scenario("failure-detector", "slow-links")])
+        self.assertEqual(summary["passed"], 0)
+        for failure in summary["failed"]:
+            self.assertTrue(failure["why"].startswith("accuracy: false for k = "), failure)
+        for failure in summary["failed"][:3]:
+            assert_reproduced(self, failure, "accuracy", variant="grow=0")
+
+    def test_replay_is_byte_identical_and_inversion_round_trips(self):
+        with TempDir() as d:
+            for args in ([*scenario("failure-detector", "crash-under-slow-links"), "--iterations", "12"],
+                         ["-D", "grow=0", *scenario("failure-detector", "slow-links")]):
+                with self.subTest(args=args):
+                    first, again = os.path.join(d, "a.trace"), os.path.join(d, "b.trace")
+                    code, _, err = run([RUN, FD, *args, "--seed", "5", "--trace", first])
+                    self.assertIn(code, (0, 1), err)
+                    defines = args[:2] if args[0] == "-D" else []
+                    code, _, err = run([RUN, FD, *defines, "--replay", first, "--trace", again])
+                    self.assertIn(code, (0, 1), err)
+                    self.assertEqual(read_bytes(first), read_bytes(again))
+                    code, out, err = run([TRACE, "invert", FD, first, *defines])
+                    self.assertEqual(code, 0, out.decode() + err)
+                    self.assertIn("inversion round-trips", out.decode())
+
+
 class Traces(unittest.TestCase):
     RUNS = [
         (PAXOS, [*scenario("paxos", "late-decision")]),
@@ -194,7 +270,8 @@ class Traces(unittest.TestCase):
     @unittest.skipUnless(shutil.which("dot"), "Graphviz dot is not installed")
     def test_diagrams_parse_with_graphviz(self):
         for model, views in ((PAXOS, [[], ["--flat", "-D", "phases=2"], ["--component", "Phase"]]),
-                             (TWO_PC, [[], ["--flat"], ["--component", "Coordinator"]])):
+                             (TWO_PC, [[], ["--flat"], ["--component", "Coordinator"]]),
+                             (FD, [[], ["--flat"], ["--component", "Round"], ["--component", "Watch"]])):
             for view in views:
                 with self.subTest(model=os.path.basename(model), view=view):
                     code, out, err = run([DOT, model, *view])

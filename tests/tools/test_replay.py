@@ -20,10 +20,12 @@ FAULTS = {
     "tendermint": [["--byzantine", "node[1]"]],
     "rb-stream": [["--byzantine", "node[0]"], ["--crash", "node[3]@4ms"]],
     "tendermint-heights": [["--byzantine", "node[1]"]],
+    "failure-detector": [["--crash", "node[3]@12ms"]],
 }
 # Models with an unbounded `for`: not run split (projections of them are
 # not supported yet), and cut at 30ms of their stream.
-UNBOUNDED = {"rb-stream": ["--until", "30ms"], "tendermint-heights": ["--until", "30ms"]}
+UNBOUNDED = {"rb-stream": ["--until", "30ms"], "tendermint-heights": ["--until", "30ms"],
+             "failure-detector": ["--until", "30ms"]}
 
 
 def name_of(model):
