@@ -86,6 +86,36 @@ class Stream(unittest.TestCase):
         self.assertEqual(summary(out)[0], 1001)
 
 
+class LinkPatterns(unittest.TestCase):
+    """A faults file's `links:` patterns name Links of the window; every iteration
+    from 1 on runs as iteration 1, so a pattern must treat them alike."""
+
+    def links(self, pattern):
+        with TempDir() as d:
+            faults = write(d, "f.yaml", 'latency: constant:1ms\nlinks:\n  "%s": constant:3ms\n' % pattern)
+            code, out, err = run([RUN, STREAM, "--faults", faults, "--iterations", "6", "--trace",
+                                  os.path.join(d, "t.trace")])
+            shown = run([TRACE, "show", os.path.join(d, "t.trace")])[1].decode() if code == 0 else ""
+            return code, err, shown
+
+    def test_iteration_zero_alone_or_every_iteration_is_honoured(self):
+        code, err, slow_all = self.links("rb[*].*")
+        self.assertEqual(code, 0, err)
+        code, err, slow_first = self.links("rb[0].*")
+        self.assertEqual(code, 0, err)
+        code, err, plain = self.links("nothing-like-this*")
+        self.assertEqual(code, 2, err)
+        self.assertIn("names no instance", err)
+        self.assertNotEqual(slow_all, slow_first)
+
+    def test_a_pattern_for_some_later_iterations_only_is_refused(self):
+        for pattern in ("rb[1].*", "rb[2].echo*", "rb[5].*"):
+            with self.subTest(pattern):
+                code, err, _ = self.links(pattern)
+                self.assertEqual(code, 2, err)
+                self.assertRegex(err, "names (some iterations|no instance)")
+
+
 class Traces(unittest.TestCase):
     def test_traces_are_identical_across_processes_and_replay_byte_for_byte(self):
         with TempDir() as d:

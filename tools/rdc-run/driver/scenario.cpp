@@ -64,6 +64,21 @@ bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
   return true;
 }
 
+namespace {
+
+// Whether a per-instance choice (a links pattern's matches) is the same in
+// the window's iterations 1 and 2, the general ones: the engine runs every
+// iteration k >= 1 with iteration 1's settings.
+bool sameInGeneralIterations(const UnboundedBox& box, const std::vector<bool>& perInstance) {
+  const IterationBlock &one = box.window[1], &two = box.window[2];
+  for (uint32_t j = 0; j < one.instances && j < two.instances; ++j) {
+    if (perInstance[one.instance + j] != perInstance[two.instance + j]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Scenario Scenario::fromHeader(const TraceHeader& h) {
   Scenario s;
   s.inputs = h.inputs;
@@ -177,8 +192,23 @@ class Resolver {
     for (const auto& [glob, spec] : s.linkLatency) {
       auto l = Latency::parse(spec, &error);
       if (!l) return usage("links " + glob + ": " + error);
+      std::vector<bool> matched(graph_.instances.size());
       for (size_t i = 0; i < graph_.instances.size(); ++i) {
-        if (globMatch(glob, graph_.instancePath(static_cast<uint32_t>(i)))) config.linkLatency.set(i, *l);
+        matched[i] = globMatch(glob, graph_.instancePath(static_cast<uint32_t>(i)));
+        if (matched[i]) config.linkLatency.set(i, *l);
+      }
+      if (std::find(matched.begin(), matched.end(), true) == matched.end()) {
+        return usage("links " + glob + ": names no instance of the model" +
+                     (graph_.unbounded ? " (of an unbounded `for`, only its iterations 0, 1 and 2 have instances "
+                                         "to name; `*` names them all)"
+                                       : ""));
+      }
+      if (graph_.unbounded && !sameInGeneralIterations(*graph_.unbounded, matched)) {
+        return usage("links " + glob +
+                     ": names some iterations k >= 1 of the unbounded `for` but not others; every iteration from 1 "
+                     "on runs as iteration 1 does, so a pattern may single out iteration 0 or name all the others "
+                     "alike (`" +
+                     graph_.unbounded->var + "` as `*`)");
       }
       exact.linkLatency.emplace_back(glob, l->str());
     }
