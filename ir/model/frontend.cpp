@@ -325,14 +325,14 @@ class YamlReader {
       return;
     }
     std::string cond = scalarOr(entry["if"], "");
-    for (const char* branch : {"body", "else"}) {
-      if (std::string(branch) == "else" && !entry["else"]) break;
+    for (bool otherBranch : {false, true}) {
+      if (otherBranch && !entry["else"]) break;
       Item item;
       item.kind = Item::Kind::For;
       item.pos = pos(entry["if"]);
-      item.header = (std::string(branch) == "body" ? "if " : "else ") + cond;
-      if (!syntax::conditionalHeader(cond, item.pos, item.header[0] == 'e', item.loops, diags_)) return;
-      body(entry[branch], item.body, depth + 1);
+      item.header = (otherBranch ? "else " : "if ") + cond;  // what syntax::forHeader reads back from the IR
+      if (!syntax::conditionalHeader(cond, item.pos, otherBranch, item.loops, diags_)) return;
+      body(entry[otherBranch ? "else" : "body"], item.body, depth + 1);
       out.push_back(std::move(item));
     }
   }

@@ -247,6 +247,17 @@ class ConditionalBoxes(Semantics):
                 for i in others:
                     self.assertIn(f"got[{i}] = 1{i}", text)  # sent over a Link, unchanged
 
+    def test_the_ir_keeps_both_branches(self):
+        m = self.model("roles.rdc.yaml", ROLES)
+        ir = os.path.join(self.dir, "roles.ir")
+        code, _, err = run([tool("rdc-lint"), m, "-o", ir])
+        self.assertEqual(code, 0, err)
+        from_yaml = run([RUN, m, *self.FLAGS])[1]
+        code, from_ir, err = run([RUN, ir, *self.FLAGS])
+        self.assertEqual(code, 0, err)
+        self.assertEqual(from_ir, from_yaml)
+        self.assertIn(b"got[1] = 111", from_ir)
+
     def test_runs_invert_project_and_replay_split(self):
         m = self.model("roles.rdc.yaml", ROLES)
         self.inverts_completely(m, *self.FLAGS, inputs=3)
