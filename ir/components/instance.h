@@ -30,6 +30,30 @@ struct FnBody {
   std::vector<std::pair<std::string, int64_t>> consts;
 };
 
+/// The argument lines a name reads in an Fn's expression: a scalar argument
+/// `v` (one line), or a bundle argument `v[0..N]`, whose elements are the
+/// consecutive argument lines `v[0]`..`v[N-1]` and which the expression
+/// reads as a Map<Int, T> from index to value. count 0: no such argument.
+struct FnArgRef {
+  uint32_t first = 0;  ///< its first line's index among the argument lines
+  uint32_t count = 0;  ///< lines
+  bool bundle = false;
+};
+
+inline FnArgRef findFnArg(const FnBody& body, std::string_view name) {
+  auto isElement = [&](std::string_view arg) {
+    return arg.size() > name.size() && arg.substr(0, name.size()) == name && arg[name.size()] == '[';
+  };
+  for (uint32_t a = 0; a < body.args.size(); ++a) {
+    if (body.args[a] == name) return {a, 1, false};
+    if (!isElement(body.args[a])) continue;
+    uint32_t n = 1;
+    while (a + n < body.args.size() && isElement(body.args[a + n])) ++n;
+    return {a, n, true};
+  }
+  return {};
+}
+
 /// A base component instance. Graph::instancePath, Graph::args and
 /// Graph::positions turn its ids into what they stand for.
 struct FlatInstance {

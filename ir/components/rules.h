@@ -120,8 +120,13 @@ struct FnNames {
   ArgValue arg;
 
   std::optional<Value> operator()(std::string_view name) const {
-    for (uint32_t a = 0; a < body.args.size(); ++a) {
-      if (body.args[a] == name) return arg(firstLine + a);
+    FnArgRef ref = findFnArg(body, name);
+    if (ref.count && !ref.bundle) return arg(firstLine + ref.first);
+    if (ref.bundle) {
+      std::vector<std::pair<Value, Value>> entries;
+      entries.reserve(ref.count);
+      for (uint32_t e = 0; e < ref.count; ++e) entries.emplace_back(Value::integer(e), arg(firstLine + ref.first + e));
+      return Value::map(std::move(entries));
     }
     for (const auto& c : body.consts) {
       if (c.first == name) return Value::integer(c.second);

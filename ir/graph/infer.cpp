@@ -135,6 +135,23 @@ class TypeInference {
     if (ta != kUnknown) assign(a, ta, pos);
   }
 
+  // A bundle argument's type, Map<Int, T>, when its elements are all of
+  // type T; else reported (a Map's values are of one type) and kUnknown.
+  TypeId bundleArgType(const FlatInstance& inst, FnArgRef ref, const std::vector<TypeId>& argTypes) {
+    TypeId element = argTypes[ref.first];
+    for (uint32_t e = 1; e < ref.count; ++e) {
+      TypeId t = argTypes[ref.first + e];
+      if (t == element) continue;
+      const FnBody& fn = graph_.fns[inst.fn];
+      report("type-mismatch", graph_.linePos(inst.firstLine + ref.first + e),
+             "in " + catalog_.at(inst.base).name + " " + graph_.nodePath(inst.node) + ": " + fn.args[ref.first + e] +
+                 " is of type " + graph_.types.name(t) + " but " + fn.args[ref.first] + " is of type " +
+                 graph_.types.name(element) + " (a bundle argument's lines are of one type)");
+      return kUnknown;
+    }
+    return graph_.types.map(TypeTable::kInt, element);
+  }
+
   bool fnResults() {
     bool progress = false;
     for (const FlatInstance& inst : graph_.instances) {
@@ -150,9 +167,9 @@ class TypeInference {
       }
       if (!ready) continue;
       TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
-        for (size_t a = 0; a < fn.args.size(); ++a) {
-          if (fn.args[a] == name) return argTypes[a];
-        }
+        FnArgRef ref = findFnArg(fn, name);
+        if (ref.count && !ref.bundle) return argTypes[ref.first];
+        if (ref.bundle) return bundleArgType(inst, ref, argTypes);
         for (const auto& c : fn.consts) {
           if (c.first == name) return TypeTable::kInt;
         }

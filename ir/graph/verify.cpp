@@ -110,6 +110,19 @@ class GraphVerifier {
     std::set<std::string> names(fn.args.begin(), fn.args.end());
     if (names.size() != fn.args.size() || names.count("") || names.count("r"))
       throw Fault{who + ": Fn argument names are empty, `r` or repeated"};
+    for (uint32_t a = 0; a < fn.args.size(); ++a) {  // a bundle's lines are `v[0]`, `v[1]`, ... in order
+      size_t open = fn.args[a].find('[');
+      if (open == std::string::npos) continue;
+      std::string bundle = fn.args[a].substr(0, open);
+      FnArgRef ref = findFnArg(fn, bundle);
+      if (ref.first != a || names.count(bundle)) throw Fault{who + ": bundle argument '" + bundle + "' is split"};
+      for (uint32_t e = 0; e < ref.count; ++e) {
+        if (fn.args[a + e] != bundle + "[" + std::to_string(e) + "]")
+          throw Fault{who + ": bundle argument '" + bundle + "' has a line named " + fn.args[a + e]};
+      }
+      names.insert(bundle);
+      a += ref.count - 1;
+    }
     for (const auto& c : fn.consts) names.insert(c.first);
     for (const std::string& name : freeNames(*fn.expr)) {
       if (!names.count(name))
@@ -172,13 +185,20 @@ class GraphVerifier {
   void fnResultType(uint32_t l, const FlatInstance& inst) {
     const FnBody& fn = g_.fns[inst.fn];
     TypeLookup lookup = [&](std::string_view name) -> std::optional<TypeId> {
-      for (size_t a = 0; a < fn.args.size(); ++a) {
-        if (fn.args[a] == name) return g_.lines[inst.firstLine + a].type;
+      FnArgRef ref = findFnArg(fn, name);
+      if (!ref.count) {
+        for (const auto& c : fn.consts) {
+          if (c.first == name) return TypeTable::kInt;
+        }
+        return std::nullopt;
       }
-      for (const auto& c : fn.consts) {
-        if (c.first == name) return TypeTable::kInt;
+      TypeId element = g_.lines[inst.firstLine + ref.first].type;
+      if (!ref.bundle) return element;
+      for (uint32_t e = 1; e < ref.count; ++e) {
+        if (g_.lines[inst.firstLine + ref.first + e].type != element)
+          throw Fault{lineName(l) + ": a bundle argument whose lines differ in type"};
       }
-      return std::nullopt;
+      return types_.map(TypeTable::kInt, element);
     };
     ExprError error;
     auto t = typeOfExpr(*fn.expr, lookup, types_, &error);

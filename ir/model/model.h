@@ -56,6 +56,9 @@ struct Binding {
   std::string key;  ///< the key as written, e.g. `dlvr[i]`
   std::string line;
   std::vector<SourceExpr> keyIndices;  ///< a fresh name ranges over the dimension
+  /// An Fn's or Filter's bundle argument `v[LO..HI]`: its range (expressions
+  /// read when elaborating; LO must be 0). Empty for every other key.
+  std::optional<std::pair<SourceExpr, SourceExpr>> argRange;
   Term in, out;
   Pos pos;
   std::string text;  ///< the `IN -> OUT` text, kept for the IR

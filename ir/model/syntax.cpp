@@ -219,6 +219,19 @@ bool bindingKey(std::string_view text, Pos pos, Binding& binding, DiagnosticSink
     diags.error("syntax", idx.pos.shifted(static_cast<uint32_t>(consumed)), "unexpected text in line name");
     return false;
   }
+  size_t dots = groups.size() == 1 ? findTopLevel(groups[0].text, "..", false) : std::string_view::npos;
+  if (dots != std::string_view::npos) {  // an Fn's bundle argument: `v[0..n]`
+    Span lo = groups[0].sub(0, dots).trimmed(), hi = groups[0].sub(dots + 2).trimmed();
+    if (lo.text.empty() || hi.text.empty()) {
+      diags.error("syntax", groups[0].pos, "expected a range `0..N` (an Fn's bundle argument of N lines)");
+      return false;
+    }
+    auto loE = expression(lo.text, lo.pos, diags);
+    auto hiE = loE ? expression(hi.text, hi.pos, diags) : std::nullopt;
+    if (!hiE) return false;
+    binding.argRange.emplace(std::move(*loE), std::move(*hiE));
+    return true;
+  }
   return expressions(groups, binding.keyIndices, diags);
 }
 

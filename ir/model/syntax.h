@@ -23,7 +23,8 @@ std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticS
 /// `Component<args> name[i][j] @ domain` into the instance fields of `item`.
 bool instanceKey(std::string_view text, Pos pos, Item& item, DiagnosticSink& diags);
 
-/// `line` or `line[i]` (a binding's key).
+/// `line`, `line[i]` (a binding's key), or an Fn's bundle argument
+/// `line[0..n]` (binding.argRange).
 bool bindingKey(std::string_view text, Pos pos, Binding& binding, DiagnosticSink& diags);
 
 /// `IN -> OUT` into binding.in / binding.out (also used for `wire:` items).

@@ -212,6 +212,87 @@ system:
         self.assertEqual(code, 0, err)
 
 
+# Node 0 tallies every node's vote, sent over Links, in one Fn that reads the
+# received votes as a bundle (a Map<Int, Bool> from sender to vote).
+TALLY = """rdc: 1
+params: {n: 4, q: 3}
+domains: {node: n}
+system:
+  body:
+    - for: i in 0..n
+      body:
+        - Link send[i] @ node[i]:
+            snd: input vote[i] as Bool @ node[i] -> drop
+            rcv: choose -> ballots[i]
+    - Fn tally @ node[0]:
+        expr: "(count(votes, true) >= q, {i, v in votes: v})"
+        votes[0..n]: ballots -> drop
+        r: choose -> output decided
+"""
+
+
+class FnBundleArguments(Semantics):
+    def votes(self, *yes):
+        return [a for i in range(4) for a in ("--input", f"vote[{i}]={'true' if i in yes else 'false'}")]
+
+    def decided(self, model, *args):
+        code, out, err = run([RUN, model, *args])
+        self.assertEqual(code, 0, err)
+        line = next(line for line in out.decode().splitlines() if line.startswith("decided = "))
+        return line[len("decided = "):].rsplit(" @ ", 1)
+
+    def test_the_expression_reads_every_element_as_a_map_once_all_have_arrived(self):
+        m = self.model("tally.rdc.yaml", TALLY)
+        latency = ["--latency", "uniform:1ms..9ms"]
+        value, _ = self.decided(m, *self.votes(0, 2, 3), *latency, "--seed", "3")
+        self.assertEqual(value, "(true, {0: true, 2: true, 3: true})")
+        trace = self.record(m, *self.votes(0, 2, 3), *latency, "--seed", "3")
+        events = self.events(trace)
+        arrivals = {e["line"]: e["time_ns"] for e in events if e["line"].startswith("tally.votes[") and e["end"] == "in"}
+        self.assertEqual(sorted(arrivals), [f"tally.votes[{i}]" for i in range(4)])  # a line per element
+        chosen = [e["time_ns"] for e in events if e["line"] == "tally.r" and e["end"] == "out"]
+        self.assertEqual(chosen, [max(arrivals.values())])  # the result waits for the last
+        self.assertEqual(self.decided(m, *self.votes(1), *latency)[0], "(false, {1: true})")
+
+    def test_a_run_inverts_completely_and_splits_into_projections(self):
+        m = self.model("tally.rdc.yaml", TALLY)
+        self.inverts_completely(m, *self.votes(1, 2), inputs=4)
+        trace = self.record(m, *self.votes(1, 2, 3), "--latency", "uniform:1ms..9ms", "--seed", "5")
+        self.assertEqual(self.decided(m, "--split", "--replay", trace)[0], "(true, {1: true, 2: true, 3: true})")
+
+    def test_the_ir_round_trip_keeps_the_bundle(self):
+        m = self.model("tally.rdc.yaml", TALLY)
+        ir = os.path.join(self.dir, "tally.ir")
+        code, _, err = run([tool("rdc-lint"), m, "-o", ir])
+        self.assertEqual(code, 0, err)
+        self.assertEqual(self.decided(ir, *self.votes(0, 1, 2, 3))[0],
+                         "(true, {0: true, 1: true, 2: true, 3: true})")
+
+    def test_an_ir_whose_bundle_lines_are_misnamed_is_refused(self):
+        from test_readers import IR_SCHEMA, capnp
+        ir = os.path.join(self.dir, "tally.ir")
+        code, _, err = run([tool("rdc-lint"), self.model("tally.rdc.yaml", TALLY), "-o", ir])
+        self.assertEqual(code, 0, err)
+        with open(ir, "rb") as f:
+            text = capnp("decode", IR_SCHEMA, "IrFile", f.read()).decode()
+        for patch in ('"votes[7]"', '"q"'):  # a gap in the indices; a scalar between the elements
+            with self.subTest(patch=patch):
+                self.assertIn('"votes[2]"', text)
+                bad = os.path.join(self.dir, "bad.ir")
+                with open(bad, "wb") as f:
+                    f.write(capnp("encode", IR_SCHEMA, "IrFile", text.replace('"votes[2]"', patch, 1).encode()))
+                code, _, err = run([RUN, bad])
+                self.assertEqual(code, 2, err)
+                self.assertIn("[ir-malformed]", err)
+
+    def test_dot_draws_it_and_graphviz_reads_it(self):
+        code, text, err = run([DOT, self.model("tally.rdc.yaml", TALLY)])
+        self.assertEqual(code, 0, err)
+        self.assertIn("votes", text.decode())
+        code, _, err = run(["dot", "-Tsvg"], stdin=text)
+        self.assertEqual(code, 0, err)
+
+
 # The leader's proposal is kept at home; every other node's goes to the leader
 # over a Link: role-specific wiring inside one loop.
 ROLES = """rdc: 1

@@ -242,6 +242,8 @@ class Elaborator {
                     std::optional<uint32_t> domain, Pos domainPos);
 
   bool fnExpression(Scope& scope, const Item& item, FnBody& fn);
+  // An Fn argument's number of lines: 0 for a scalar `v`, N for `v[0..N]`.
+  std::optional<int64_t> fnArgumentSize(const Scope& scope, const Binding& b);
 
   // Binds a composite's lines to the outer scope's nets; false (reported)
   // if one is bound twice, or not at all.

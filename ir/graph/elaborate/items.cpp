@@ -212,25 +212,48 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       return;
     }
     for (const Binding& b : item.bindings) {
-      if (b.line == "r") continue;
+      if (b.line == "r" && !b.argRange) continue;
       if (!b.keyIndices.empty()) {
-        diags_.error("index-range", b.pos, base.name + " argument lines are scalar");
+        diags_.error("index-range", b.pos,
+                     base.name + " argument lines are named by the instance: `" + b.line + "` for one line, `" +
+                         b.line + "[0..N]` for a bundle of N");
         return;
       }
-      fn.args.push_back(b.line);
-      blocks.push_back({&b.line, static_cast<uint16_t>(blocks.size()), 0, next++});
+      if (std::any_of(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; })) {
+        diags_.error("linearity", b.pos, base.name + " " + item.name + " names argument line '" + b.line + "' twice");
+        return;
+      }
+      auto size = fnArgumentSize(scope, b);
+      if (!size) return;
+      // A bundle's elements are argument lines of their own, named `v[i]`;
+      // the expression reads them together as a Map<Int, T> (FnArgRef).
+      for (int64_t e = 0; e < std::max<int64_t>(*size, 1); ++e) {
+        fn.args.push_back(b.argRange ? b.line + "[" + std::to_string(e) + "]" : b.line);
+      }
+      blocks.push_back({&b.line, static_cast<uint16_t>(next - inst.firstLine), *size, next});
+      next += static_cast<uint32_t>(std::max<int64_t>(*size, 1));
     }
-    if (!item.fnExpr && !(base.guarded && fn.args.size() == 1)) {
+    bool oneScalar = fn.args.size() == 1 && !findFnArg(fn, fn.args[0]).bundle;
+    if (!item.fnExpr && !(base.guarded && oneScalar)) {
       diags_.error("syntax", item.pos,
                    base.guarded ? "a Filter with other than one argument line needs `expr: ...` (what r is)"
                                 : "an Fn instance needs `expr: ...`");
       return;
     }
-    blocks.push_back({&base.lines[0].name, static_cast<uint16_t>(blocks.size()), 0, next++});
+    blocks.push_back({&base.lines[0].name, static_cast<uint16_t>(next - inst.firstLine), 0, next});
+    ++next;
     if (!fnExpression(scope, item, fn)) return;
     inst.fn = static_cast<uint32_t>(graph_.fns.size());
     graph_.fns.push_back(std::move(fn));
   } else {
+    for (const Binding& b : item.bindings) {
+      if (b.argRange) {
+        diags_.error("syntax", b.pos,
+                     "`" + b.key + "`: a range names a bundle argument of an Fn or Filter; " + base.name +
+                         "'s lines bind as `" + b.line + "` or `" + b.line + "[k]`");
+        return;
+      }
+    }
     for (size_t s = 0; s < base.lines.size(); ++s) {
       const LineSig& sig = base.lines[s];
       int64_t size = sig.sizeParam < 0 ? 0 : args[sig.sizeParam];
@@ -245,8 +268,10 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
     for (int64_t e = 0; e < std::max<int64_t>(blk.size, 1); ++e) {
       FlatLine line;
       line.instance = instId;
-      line.sig = blk.sig;
-      line.element = static_cast<uint32_t>(e);
+      // An Fn's lines are each their own signature line (its args, then r),
+      // a bundle argument's elements included.
+      line.sig = static_cast<uint16_t>(blk.sig + (base.variadicArgs ? e : 0));
+      line.element = base.variadicArgs ? 0 : static_cast<uint32_t>(e);
       line.pos = inst.pos;
       graph_.lines.push_back(line);
     }
@@ -298,6 +323,26 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
   graph_.instances.push_back(std::move(inst));
 }
 
+std::optional<int64_t> Elaborator::fnArgumentSize(const Scope& scope, const Binding& b) {
+  if (!b.argRange) return 0;
+  auto lo = evalIn(scope.env, b.argRange->first);
+  auto hi = lo ? evalIn(scope.env, b.argRange->second) : std::nullopt;
+  if (!hi) return std::nullopt;
+  if (*lo != 0) {
+    diags_.error("index-range", b.argRange->first.pos,
+                 "a bundle argument's range starts at 0 (`" + b.line + "[0..N]`), got " + std::to_string(*lo));
+    return std::nullopt;
+  }
+  // Each element is a signature line of the Fn (16-bit, with r).
+  constexpr int64_t kMaxElements = 4096;
+  if (*hi < 1 || *hi > kMaxElements) {
+    diags_.error("index-range", b.argRange->second.pos,
+                 "a bundle argument has 1 to " + std::to_string(kMaxElements) + " lines, got " + std::to_string(*hi));
+    return std::nullopt;
+  }
+  return *hi;
+}
+
 bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   if (item.fnExpr) {
     fn.text = item.fnExpr->text;
@@ -316,7 +361,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   }
   auto constants = [&](const Expr& e, Pos pos, const std::string& what) {
     for (const std::string& name : freeNames(e)) {
-      if (std::find(fn.args.begin(), fn.args.end(), name) != fn.args.end()) continue;
+      if (findFnArg(fn, name).count) continue;
       if (std::any_of(fn.consts.begin(), fn.consts.end(), [&](const auto& c) { return c.first == name; })) continue;
       auto v = lookupIn(scope.env)(name);
       if (!v) {
