@@ -49,6 +49,40 @@ class BadModels(unittest.TestCase):
                 for text in said(path):
                     self.assertTrue(any(text in d["message"] for d in diags), f"no '{text}' in {err}")
 
+    def test_a_refused_instance_is_the_only_error_not_its_wires_linearity(self):
+        # Each refused instance reads wires the Links produce, and writes one a Def reads:
+        # once refused, those wires are neither consumed nor produced, which is the same error.
+        model = """rdc: 1
+params: {n: 3}
+system:
+  body:
+    - for: i in 0..n
+      body:
+        - Link send[i]:
+            snd: input v[i] as Int -> drop
+            rcv: choose -> m[i]
+        - Fn f[i]:
+            expr: x + 1
+            x[k]: m[i] -> drop
+            r: choose -> y[i]
+        - Inc<1> g[i]:
+            x: y[i] -> output z[i]
+    - Quorum<n, 0> q:
+        votes: input w as Int -> drop
+        value: choose -> out
+    - Def d:
+        x: out -> drop
+        y: choose -> output u
+"""
+        with TempDir() as d:
+            path = os.path.join(d, "refused.rdc.yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(model)
+            code, _, err = run([LINT, "--diagnostics=json", path, "-o", os.devnull])
+            self.assertEqual(code, 2, err)  # bad-param's exit code
+            errors = [(x["code"], x["line"]) for x in diagnostics(err) if x["severity"] == "error"]
+            self.assertEqual(errors, [("index-range", 12), ("bad-param", 16)])
+
     def test_text_diagnostics_use_file_line_col(self):
         path = os.path.join(ROOT, "tests", "lint", "bad", "not-choosable.rdc.yaml")
         code, _, err = run([LINT, path, "-o", os.devnull])

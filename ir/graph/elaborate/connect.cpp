@@ -22,6 +22,7 @@ void Elaborator::closeScope(Scope& scope) {
                   "flow forward only (iteration k produces `x[k + 1]`, which iteration k + 1 consumes as `x[k]`)");
           break;
         }
+        if (std::find(scope.excused.begin(), scope.excused.end(), key.name) != scope.excused.end()) break;
         diags_.error("linearity", graph_.positions[info.firstUse],
                      info.produced == 0
                          ? "wire '" + spell(key) + "' is consumed but never produced"

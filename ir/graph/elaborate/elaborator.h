@@ -78,6 +78,9 @@ struct Scope {
   std::vector<NameInfo> infos;
   NameTable instanceNames;
   int depth = 0;
+  // Wire names (Elaborator::nameId) that an instance refused with an error
+  // reads or writes: their linearity is not reported again at the close.
+  std::vector<uint32_t> excused;
   // `@ D` on this instance or an enclosing one: where its components live.
   std::optional<uint32_t> domain;
   Pos domainPos;
@@ -241,6 +244,8 @@ class Elaborator {
   void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node, const std::vector<int64_t>& args,
                     std::optional<uint32_t> domain, Pos domainPos);
 
+  // After an instance is refused: its wires' linearity would only repeat the error.
+  void excuseWires(Scope& scope, const Item& item);
   bool fnExpression(Scope& scope, const Item& item, FnBody& fn);
   // An Fn argument's number of lines: 0 for a scalar `v`, N for `v[0..N]`.
   std::optional<int64_t> fnArgumentSize(const Scope& scope, const Binding& b);

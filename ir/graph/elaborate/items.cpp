@@ -141,7 +141,9 @@ void Elaborator::instance(Scope& scope, const Item& item) {
     if (!domain) return;
   }
   if (auto base = catalog_.find(item.component)) {
+    size_t errorsBefore = diags_.errorCount();
     baseInstance(scope, item, *base, node, args, domain, domainPos);
+    if (diags_.errorCount() > errorsBefore) excuseWires(scope, item);
   } else if (const ComponentDef* def = model_.findComponent(item.component)) {
     used_.insert(def->name);
     compositeInstance(scope, item, *def, node, args, domain, domainPos);
@@ -176,6 +178,17 @@ bool Elaborator::checkBaseArgs(const Item& item, const BaseComponent& base, cons
     return false;
   }
   return true;
+}
+
+void Elaborator::excuseWires(Scope& scope, const Item& item) {
+  for (const Binding& b : item.bindings) {
+    for (const Term* t : {&b.in, &b.out}) {
+      if (t->kind != Term::Kind::Wire) continue;
+      uint32_t name = nameId(*t);  // a few distinct names, however many iterations are refused
+      if (std::find(scope.excused.begin(), scope.excused.end(), name) == scope.excused.end())
+        scope.excused.push_back(name);
+    }
+  }
 }
 
 void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node,
