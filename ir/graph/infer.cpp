@@ -297,12 +297,30 @@ bool inferDomains(Graph& graph, const Catalog& catalog, const std::vector<Domain
                       graph.domains[*other] + " through the same-domain components and wires it is connected to");
     }
   }
+  // A class's extrinsic input or output, if it has one, is where the model
+  // itself can say the domain: a class of library lines (inside a WB) would
+  // otherwise be shown at a line of the library.
+  std::map<uint32_t, uint32_t> extrinsicOf;  // class root -> a line bound to an extrinsic
+  for (uint32_t l = 0; l < graph.lines.size(); ++l) {
+    const FlatLine& line = graph.lines[l];
+    bool extrinsic = line.source.kind == Endpoint::Kind::Input || line.sink.kind == Endpoint::Kind::Output;
+    if (extrinsic && classes.label(l) == kUnknown) extrinsicOf.try_emplace(classes.root(l), l);
+  }
   for (uint32_t l = 0; l < graph.lines.size(); ++l) {
     uint32_t d = classes.label(l);
     if (d == kUnknown) {
       if (reported.insert(classes.root(l)).second && ++reports <= kMaxReports) {
-        diags.error("domain-uninferable", graph.linePos(l),
-                    "cannot infer the domain of " + graph.linePath(catalog, l) +
+        std::string what = graph.linePath(catalog, l);
+        Pos pos = graph.linePos(l);
+        if (auto x = extrinsicOf.find(classes.root(l)); x != extrinsicOf.end()) {
+          const FlatLine& line = graph.lines[x->second];
+          bool input = line.source.kind == Endpoint::Kind::Input;
+          const Extrinsic& e = input ? graph.inputs[line.source.ref] : graph.outputs[line.sink.ref];
+          what = (input ? "input " : "output ") + e.name + " (and " + what + ", in the same domain)";
+          pos = e.pos;
+        }
+        diags.error("domain-uninferable", pos,
+                    "cannot infer the domain of " + what +
                         "; declare it with `@ domain` on an instance or an extrinsic input/output");
       }
       continue;
