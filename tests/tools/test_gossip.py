@@ -167,6 +167,19 @@ class Lint(unittest.TestCase):
         code, _, err = run([LINT, "--werror", GOSSIP, "-o", os.devnull])
         self.assertEqual(code, 0, err)
 
+    def test_set_lines_survive_the_ir_and_its_parameters(self):
+        # The IR keeps `Set<...>` as written and re-elaborates it under -D.
+        with TempDir() as d:
+            ir = os.path.join(d, "gossip.ir")
+            code, _, err = run([LINT, GOSSIP, "-o", ir])
+            self.assertEqual(code, 0, err)
+            code, out, err = run([RUN, ir, "-D", "n=3", "-D", "k=3", "--byzantine", "node[2]", "--json"])
+            self.assertEqual(code, 0, err)
+            outputs = json.loads(out)["outputs"]
+            self.assertEqual(len(outputs), 3 * 3 * 3)
+            for i in range(2):
+                self.assertEqual([outputs[f"delivered[{i}][2][{v}]"].get("value") for v in range(3)], ["()"] * 3)
+
     def test_an_infinite_or_too_large_element_type_is_refused(self):
         for element, params in (("Int", "{}"), ("(Int[0..2], Bool)", "{}"), ("(Int[0..n], Int[0..n])", "{n: 65}")):
             with self.subTest(element=element), TempDir() as d:
