@@ -523,7 +523,8 @@ bool Elaborator::setElements(const LineDecl& decl, const Env& env, Indices& dims
   for (const SourceExpr& d : decl.elementDims) {
     auto n = evalParam(env, d, "element range of " + decl.name);
     if (!n) return false;
-    elements = static_cast<uint64_t>(*n) > kMaxSetElements ? kMaxSetElements + 1 : elements * static_cast<uint64_t>(*n);
+    uint64_t size = static_cast<uint64_t>(*n);
+    elements = size > kMaxSetElements ? size : elements * size;  // both factors at most 4096: no overflow
     if (elements > kMaxSetElements) {
       diags_.error("set-element", d.pos,
                    "line '" + decl.name + "': " + decl.typeText + " has more than " + std::to_string(kMaxSetElements) +
