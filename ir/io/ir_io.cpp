@@ -326,6 +326,7 @@ class IrReader {
       d.typeText = l.getType().getText().cStr();
       d.pos = pos(l.getPos());
       for (auto dim : l.getDims()) d.dims.push_back(expr(dim));
+      if (!syntax::setLine(d, d.pos, diags_)) throw Malformed{"a Set line's element type does not parse"};
       c.lines.push_back(std::move(d));
     }
     c.body = items(r.getBody());

@@ -98,9 +98,20 @@ struct Item {
 
 struct LineDecl {
   std::string name;
-  std::string typeText;          ///< value type, e.g. `Opt<Int>`
+  std::string typeText;          ///< value type, e.g. `Opt<Int>`, or `Set<T>` as written
   std::vector<SourceExpr> dims;  ///< `Int[n][m]` gives {n, m}
   Pos pos;
+  /// A `Set<T>` line is one presence line (Unit) per element of the finite
+  /// type T, the element's components as trailing dimensions after `dims`:
+  /// `Set<(Int[0..n], Int[0..k])>[m]` has dims {m} and elementDims {n, k}.
+  bool set = false;
+  std::vector<SourceExpr> elementDims;
+
+  /// The type of each scalar line: Unit for a set's elements.
+  const std::string& valueType() const {
+    static const std::string unit = "Unit";
+    return set ? unit : typeText;
+  }
 };
 
 struct ParamDecl {

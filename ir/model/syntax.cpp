@@ -71,7 +71,9 @@ size_t identifierLength(std::string_view text) {
   return n;
 }
 
-// Reads `[..][..]` groups at the start of `span` into their inner spans.
+// Reads `[..][..]` groups at the start of `span` into their inner spans,
+// then an optional set element `{a, b}`, which names the element (a, b) of a
+// `Set<T>` line: its components are the trailing indices, as `[a][b]`.
 bool bracketGroups(Span span, std::vector<Span>& groups, size_t& consumed, DiagnosticSink& diags) {
   size_t i = 0;
   while (i < span.text.size() && span.text[i] == '[') {
@@ -81,6 +83,17 @@ bool bracketGroups(Span span, std::vector<Span>& groups, size_t& consumed, Diagn
       return false;
     }
     groups.push_back(span.sub(i + 1, close).trimmed());
+    i += close + 2;
+  }
+  if (i < span.text.size() && span.text[i] == '{') {
+    size_t close = findTopLevel(span.text.substr(i + 1), "}", false);
+    Span element = span.sub(i + 1, close == std::string_view::npos ? 0 : close).trimmed();
+    if (close == std::string_view::npos || element.text.empty()) {
+      diags.error("syntax", span.pos.shifted(static_cast<uint32_t>(i)),
+                  close == std::string_view::npos ? "unclosed '{'" : "a set element `{v}` names its value");
+      return false;
+    }
+    for (const Span& part : splitTopLevel(element, ',', false)) groups.push_back(part);
     i += close + 2;
   }
   consumed = i;
@@ -400,11 +413,55 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
   return true;
 }
 
+namespace {
+
+// The dimensions of a finite element type: one per `Int[0..K]` (K), a
+// tuple's components in order. Anything else is refused as `set-element`.
+bool elementDims(Span type, std::vector<SourceExpr>& dims, DiagnosticSink& diags) {
+  type = type.trimmed();
+  if (!type.text.empty() && type.text.front() == '(' && type.text.back() == ')') {
+    for (const Span& part : splitTopLevel(type.sub(1, type.text.size() - 2), ',', true)) {
+      if (!elementDims(part, dims, diags)) return false;
+    }
+    return true;
+  }
+  if (type.text.substr(0, 4) == "Int[" && type.text.back() == ']') {
+    Span range = type.sub(4, type.text.size() - 5).trimmed();
+    size_t dots = findTopLevel(range.text, "..", false);
+    if (dots != std::string_view::npos && range.sub(0, dots).trimmed().text == "0") {
+      auto hi = expression(range.sub(dots + 2).trimmed().text, range.sub(dots + 2).trimmed().pos, diags);
+      if (!hi) return false;
+      dims.push_back(std::move(*hi));
+      return true;
+    }
+  }
+  diags.error("set-element", type.pos,
+              "'" + std::string(type.text) +
+                  "' is not a finite element type: a Set's elements are Int[0..K] (the values 0 to K-1) or "
+                  "tuples of them, such as (Int[0..n], Int[0..k])");
+  return false;
+}
+
+}  // namespace
+
+bool setLine(LineDecl& line, Pos pos, DiagnosticSink& diags) {
+  std::string_view text = line.typeText;
+  if (text.substr(0, 4) != "Set<") return true;
+  if (text.back() != '>') {
+    diags.error("syntax", pos, "expected `Set<T>`, got '" + line.typeText + "'");
+    return false;
+  }
+  line.set = true;
+  line.elementDims.clear();
+  return elementDims(Span{text, pos}.sub(4, text.size() - 5), line.elementDims, diags);
+}
+
 bool lineType(std::string_view text, Pos pos, LineDecl& line, DiagnosticSink& diags) {
   Span span = Span{text, pos}.trimmed();
   size_t open = findTopLevel(span.text, "[", true);
   Span type = span.sub(0, open).trimmed();
   line.typeText = std::string(type.text);
+  if (!setLine(line, type.pos, diags)) return false;
   if (open == std::string_view::npos) return true;
   std::vector<Span> groups;
   size_t consumed = 0;

@@ -52,6 +52,11 @@ std::optional<DomainRef> domainRef(std::string_view text, Pos pos, DiagnosticSin
 /// `Opt<Int>[n][2]` into a line declaration's type text and dims.
 bool lineType(std::string_view text, Pos pos, LineDecl& line, DiagnosticSink& diags);
 
+/// If `line.typeText` is `Set<T>` (at `pos`), marks the line a set and reads
+/// T's element dimensions into `line.elementDims`; refuses a T that is not
+/// finite (`set-element`). Other types are left as they are.
+bool setLine(LineDecl& line, Pos pos, DiagnosticSink& diags);
+
 /// Whether `text` is an identifier: a letter or `_`, then letters, digits, `_`.
 bool isIdentifier(std::string_view text);
 

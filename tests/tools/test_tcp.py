@@ -140,6 +140,19 @@ system:
             self.assertEqual(rcode, 0, rerr)
             self.assertEqual(values(rout), values(out))
 
+    def test_gossip_sets_cross_tcp_with_a_byzantine_sender(self):
+        # std's Gossip cut across the four nodes: node[3] lies and gossips both values,
+        # every correct node delivers both, and the simulator replays the elements.
+        code, out, err, (rcode, rout, rerr) = self.cluster(example("gossip"), "--byzantine", "node[3]", "--seed", "3")
+        self.assertEqual(code, 0, out.decode() + err)
+        got = values(out)
+        for i in range(3):
+            self.assertEqual(got[f"delivered[{i}][3][0]"], "()")
+            self.assertEqual(got[f"delivered[{i}][3][1]"], "()")
+        self.assertIn("check agreement: pass", out.decode())
+        self.assertEqual(rcode, 0, rerr)
+        self.assertEqual(values(rout), got)
+
     @unittest.skipIf(SANITIZED, "real-time timeouts under a sanitizer's slowdown")
     def test_tendermint_heights_retire_over_tcp(self):
         # A non-proposer's proposal broadcast is blocked by its Filter and never

@@ -121,6 +121,15 @@ class Elaborator {
 
   bool spend(uint64_t units, Pos pos);
 
+  // ---- Set lines (items.cpp) ----
+
+  /// The most elements one `Set<T>` line may have (|T|): each is a line.
+  static constexpr uint64_t kMaxSetElements = 4096;
+
+  // Appends a Set line's element dimensions to `dims`; refuses (`set-element`)
+  // a T with more than kMaxSetElements elements.
+  bool setElements(const LineDecl& decl, const Env& env, Indices& dims);
+
   // ---- nets (nets.cpp) ----
 
   uint32_t newNode();

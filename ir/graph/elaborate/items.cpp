@@ -443,20 +443,22 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
   nextTypeGroup_ += static_cast<uint32_t>(def.typeParams.size());
   for (const LineDecl& decl : def.lines) {
     OwnLine own{&decl, {}, 0, kNone};
-    auto var = std::find(def.typeParams.begin(), def.typeParams.end(), decl.typeText);
+    auto var = std::find(def.typeParams.begin(), def.typeParams.end(), decl.valueType());
     if (var != def.typeParams.end()) {
       own.typeGroup = groupBase + static_cast<uint32_t>(var - def.typeParams.begin());
     } else {
       std::string error;
-      auto type = graph_.types.parse(decl.typeText, &error);
+      auto type = graph_.types.parse(decl.valueType(), &error);
       if (!type) {
         diags_.error("type-mismatch", decl.pos, "line '" + decl.name + "': " + error);
         return;
       }
       own.type = *type;
     }
-    if (decl.dims.size() > Indices::kMax) {
-      diags_.error("index-range", decl.pos, "at most " + std::to_string(Indices::kMax) + " dimensions are supported");
+    if (decl.dims.size() + decl.elementDims.size() > Indices::kMax) {
+      diags_.error("index-range", decl.pos,
+                   "at most " + std::to_string(Indices::kMax) +
+                       " dimensions are supported (a Set's element components count as dimensions)");
       return;
     }
     for (const SourceExpr& d : decl.dims) {
@@ -468,6 +470,7 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       }
       own.dims.push_back(*n);
     }
+    if (!setElements(decl, inner.env, own.dims)) return;
     inner.ownLines.push_back(std::move(own));
   }
   if (auto last = scopeSizes_.find(&def); last != scopeSizes_.end()) {
@@ -569,6 +572,24 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
                        (total > 1 ? " (or only partly)" : ""));
       return false;
     }
+  }
+  return true;
+}
+
+bool Elaborator::setElements(const LineDecl& decl, const Env& env, Indices& dims) {
+  uint64_t elements = 1;
+  for (const SourceExpr& d : decl.elementDims) {
+    auto n = evalParam(env, d, "element range of " + decl.name);
+    if (!n) return false;
+    uint64_t size = static_cast<uint64_t>(*n);
+    elements = size > kMaxSetElements ? size : elements * size;  // both factors at most 4096: no overflow
+    if (elements > kMaxSetElements) {
+      diags_.error("set-element", d.pos,
+                   "line '" + decl.name + "': " + decl.typeText + " has more than " + std::to_string(kMaxSetElements) +
+                       " elements, each of which is a line");
+      return false;
+    }
+    dims.push_back(*n);
   }
   return true;
 }

@@ -246,9 +246,11 @@ class SizeCounter {
     ElabCost cost;
     for (const LineDecl& decl : def.lines) {  // every element of a bound line is a step
       uint64_t elements = 1;
-      for (const SourceExpr& d : decl.dims) {
-        auto n = eval(d, env);
-        elements = ElabCost::mul(elements, n && *n > 0 ? static_cast<uint64_t>(*n) : 0);
+      for (const auto* dims : {&decl.dims, &decl.elementDims}) {
+        for (const SourceExpr& d : *dims) {
+          auto n = eval(d, env);
+          elements = ElabCost::mul(elements, n && *n > 0 ? static_cast<uint64_t>(*n) : 0);
+        }
       }
       cost.steps = ElabCost::add(cost.steps, elements);
     }

@@ -300,5 +300,53 @@ TEST(Elaborate, ModelWithoutDomainsUsesMain) {
   EXPECT_EQ(b.loaded->graph.domains, std::vector<std::string>{"main"});
 }
 
+const char* kSets = R"(
+rdc: 1
+params: {n: 2, k: 3}
+use: [std]
+system:
+  body:
+    - Singleton<k> pick:
+        x: input value as Int = 1 -> drop
+        set: choose -> picked
+    - for: v in 0..k
+      body:
+        - Def copy[v]:
+            x: picked{v} -> drop
+            y: choose -> output got{v}
+)";
+
+TEST(Elaborate, ASetLineIsOnePresenceLinePerElement) {
+  auto b = build(kSets);
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  const Graph& g = b.loaded->graph;
+  Catalog catalog = Catalog::standard();
+  for (int v = 0; v < 3; ++v) {
+    uint32_t l = lineByPath(*b.loaded, "pick.is[" + std::to_string(v) + "].r");
+    EXPECT_EQ(g.types.name(g.lines[l].type), "Unit");
+  }
+  size_t outputs = 0;
+  for (uint32_t l = 0; l < g.lines.size(); ++l) outputs += g.linePath(catalog, l).rfind("copy[", 0) == 0;
+  EXPECT_EQ(outputs, 3u * 2u);  // x and y of each element's Def
+}
+
+TEST(Elaborate, ASetOfTooManyElementsIsRefused) {
+  auto b = build(R"(
+rdc: 1
+params: {n: 100}
+components:
+  Big:
+    lines:
+      s: Set<(Int[0..n], Int[0..n])>
+    body: []
+system:
+  body:
+    - Big b:
+        s: never -> drop
+)");
+  EXPECT_FALSE(b.loaded);
+  EXPECT_TRUE(b.hasCode("set-element")) << b.diags.formatText();
+}
+
 }  // namespace
 }  // namespace rdc

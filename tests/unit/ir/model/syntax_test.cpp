@@ -71,7 +71,6 @@ TEST(Syntax, LineTypesWithDimensions) {
   EXPECT_EQ(line.typeText, "Opt<(Int, Bool)>");
   EXPECT_EQ(line.dims.size(), 2u);
 }
-
 }  // namespace
 }  // namespace rdc
 
@@ -91,6 +90,54 @@ TEST(Syntax, InputDefaultsAndTypes) {
   EXPECT_EQ(u->indices.size(), 1u);
   EXPECT_EQ(u->defaultValue->text, "(1, true)");
   EXPECT_FALSE(syntax::term("output x = 3", {0, 1, 1}, diags));
+}
+
+TEST(Syntax, SetLinesHaveOneDimensionPerElementComponent) {
+  DiagnosticSink diags;
+  LineDecl line;
+  ASSERT_TRUE(syntax::lineType("Set<(Int[0..n], Int[0..k + 1])>[m]", {0, 1, 1}, line, diags));
+  EXPECT_TRUE(line.set);
+  EXPECT_EQ(line.typeText, "Set<(Int[0..n], Int[0..k + 1])>");
+  EXPECT_EQ(line.valueType(), "Unit");
+  ASSERT_EQ(line.dims.size(), 1u);
+  EXPECT_EQ(line.dims[0].text, "m");
+  ASSERT_EQ(line.elementDims.size(), 2u);
+  EXPECT_EQ(line.elementDims[0].text, "n");
+  EXPECT_EQ(line.elementDims[1].text, "k + 1");
+  LineDecl plain;
+  ASSERT_TRUE(syntax::lineType("Opt<Int>[2]", {0, 1, 1}, plain, diags));
+  EXPECT_FALSE(plain.set);
+  EXPECT_EQ(plain.valueType(), "Opt<Int>");
+  EXPECT_FALSE(diags.hasErrors());
+}
+
+TEST(Syntax, SetOfAnInfiniteTypeIsRefusedAtTheElementType) {
+  for (const char* type : {"Set<Int>", "Set<(Int[0..2], Bytes)>", "Set<Int[1..3]>", "Set<Map<Int, Int>>"}) {
+    DiagnosticSink diags;
+    LineDecl line;
+    EXPECT_FALSE(syntax::lineType(type, {0, 1, 1}, line, diags)) << type;
+    ASSERT_EQ(diags.errorCount(), 1u) << type;
+    EXPECT_EQ(diags.all()[0].code, "set-element") << type;
+    EXPECT_GT(diags.all()[0].pos.col, 4u) << type;  // at the element type, not at `Set`
+  }
+}
+
+TEST(Syntax, SetElementsAreTrailingIndices) {
+  DiagnosticSink diags;
+  auto element = syntax::term("got'[i]{s, v + 1}", {0, 1, 1}, diags);
+  ASSERT_TRUE(element) << diags.formatText();
+  ASSERT_EQ(element->indices.size(), 3u);
+  EXPECT_EQ(element->indices[0].expr.text, "i");
+  EXPECT_EQ(element->indices[1].expr.text, "s");
+  EXPECT_EQ(element->indices[2].expr.text, "v + 1");
+  Binding key;
+  ASSERT_TRUE(syntax::bindingKey("delivered{2}", {0, 1, 1}, key, diags));
+  ASSERT_EQ(key.keyIndices.size(), 1u);
+  EXPECT_FALSE(diags.hasErrors());
+  EXPECT_FALSE(syntax::term("got{}", {0, 1, 1}, diags));
+  EXPECT_FALSE(syntax::term("got{1", {0, 1, 1}, diags));
+  EXPECT_FALSE(syntax::term("got{1}[2]", {0, 1, 1}, diags));  // the element comes last
+  EXPECT_EQ(diags.errorCount(), 3u);
 }
 
 }  // namespace
