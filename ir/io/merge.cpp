@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <queue>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -28,53 +29,74 @@ MergeSource mergeSource(const Trace& trace, std::string name) {
 namespace {
 
 // The merged line table: each source's lines mapped to the merged numbers
-// as they appear, and the lines not yet written to the output.
+// as they appear, and the lines not yet written to the output. A merged
+// line is known by the source line that brought it: its path is read from
+// that source's table, so no path is copied or kept twice.
 class LineUnion {
  public:
-  explicit LineUnion(std::vector<std::string> domains) : domains_(std::move(domains)) {}
+  LineUnion(const std::vector<MergeSource>& sources, std::vector<std::string> domains)
+      : sources_(sources), domains_(std::move(domains)), index_(64, Hash{this}, Same{this}) {}
 
   // Maps the source's lines it has not mapped yet (all of them, the first
   // time; those its reader added since).
-  void follow(const TraceHeader& h, std::vector<uint32_t>& map) {
+  void follow(size_t t, std::vector<uint32_t>& map) {
+    const TraceHeader& h = *sources_[t].header;
     for (size_t l = map.size(); l < h.linePaths.size(); ++l) {
-      auto [it, fresh] = index_.emplace(h.linePaths[l], static_cast<uint32_t>(paths_.size()));
-      if (fresh) {
-        paths_.push_back(h.linePaths[l]);
-        domainOf_.push_back(domain(l < h.lineDomains.size() ? h.domains[h.lineDomains[l]] : "main"));
+      uint64_t at = (uint64_t{t} << 32) | l;
+      auto found = index_.find(at);
+      if (found == index_.end()) {
+        found = index_.emplace(at, static_cast<uint32_t>(first_.size())).first;
+        first_.push_back(at);
       }
-      map.push_back(it->second);
+      map.push_back(found->second);
     }
   }
 
   // The lines so far as the header's table (and none left to write).
   void intoHeader(TraceHeader& h) {
-    h.linePaths = paths_;
-    h.lineDomains = domainOf_;
     h.domains = domains_;
-    written_ = paths_.size();
+    h.linePaths.clear();
+    h.lineDomains.clear();
+    for (uint64_t at : first_) h.linePaths.push_back(path(at)), h.lineDomains.push_back(domain(at));
+    written_ = first_.size();
   }
 
   // Writes the lines mapped since the last call (before the events that use them).
   void writeNew(TraceWriter& out) {
-    if (written_ == paths_.size()) return;
-    out.lines(written_, {paths_.begin() + static_cast<ptrdiff_t>(written_), paths_.end()},
-              {domainOf_.begin() + static_cast<ptrdiff_t>(written_), domainOf_.end()});
-    written_ = paths_.size();
+    if (written_ == first_.size()) return;
+    std::vector<std::string> paths;
+    std::vector<uint32_t> domains;
+    for (size_t m = written_; m < first_.size(); ++m)
+      paths.push_back(path(first_[m])), domains.push_back(domain(first_[m]));
+    out.lines(written_, paths, domains);
+    written_ = first_.size();
   }
 
-  size_t size() const { return paths_.size(); }
-  const std::string& path(uint32_t line) const { return paths_[line]; }
+  size_t size() const { return first_.size(); }
+  const std::string& path(uint32_t line) const { return path(first_[line]); }
 
  private:
-  uint32_t domain(const std::string& name) {
-    auto at = std::find(domains_.begin(), domains_.end(), name);
-    return at == domains_.end() ? 0 : static_cast<uint32_t>(at - domains_.begin());
+  const std::string& path(uint64_t at) const { return sources_[at >> 32].header->linePaths[static_cast<uint32_t>(at)]; }
+  uint32_t domain(uint64_t at) const {
+    const TraceHeader& h = *sources_[at >> 32].header;
+    uint32_t l = static_cast<uint32_t>(at);
+    std::string_view name = l < h.lineDomains.size() ? std::string_view(h.domains[h.lineDomains[l]]) : "main";
+    auto found = std::find(domains_.begin(), domains_.end(), name);
+    return found == domains_.end() ? 0 : static_cast<uint32_t>(found - domains_.begin());
   }
+  struct Hash {
+    const LineUnion* u;
+    size_t operator()(uint64_t at) const { return std::hash<std::string>()(u->path(at)); }
+  };
+  struct Same {
+    const LineUnion* u;
+    bool operator()(uint64_t a, uint64_t b) const { return u->path(a) == u->path(b); }
+  };
 
+  const std::vector<MergeSource>& sources_;
   std::vector<std::string> domains_;
-  std::unordered_map<std::string, uint32_t> index_;
-  std::vector<std::string> paths_;
-  std::vector<uint32_t> domainOf_;
+  std::unordered_map<uint64_t, uint32_t, Hash, Same> index_;  // a source line -> its merged number
+  std::vector<uint64_t> first_;                               // per merged line: the source line that brought it
   size_t written_ = 0;
 };
 
@@ -116,9 +138,9 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
     if (h.lineDomains.size() < h.linePaths.size()) addAll(domains, std::vector<std::string>{"main"});
     header.until = std::max(header.until, h.until);  // every event stays within `until`
   }
-  LineUnion lines(std::move(domains));
+  LineUnion lines(sources, std::move(domains));
   std::vector<std::vector<uint32_t>> maps(sources.size());
-  for (size_t t = 0; t < sources.size(); ++t) lines.follow(*sources[t].header, maps[t]);
+  for (size_t t = 0; t < sources.size(); ++t) lines.follow(t, maps[t]);
   lines.intoHeader(header);
   out.header(header);
 
@@ -131,7 +153,7 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
   auto refill = [&](size_t t) {
     at[t] = 0;
     if (!sources[t].next(chunks[t])) return;
-    lines.follow(*sources[t].header, maps[t]);
+    lines.follow(t, maps[t]);
     heap.push({chunks[t][0].time, t});
   };
   for (size_t t = 0; t < sources.size(); ++t) refill(t);
