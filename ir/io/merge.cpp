@@ -1,87 +1,192 @@
 #include "ir/io/merge.h"
 
 #include <algorithm>
+#include <queue>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
 
 namespace rdc {
 
-std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::vector<std::string>& names,
-                                 DiagnosticSink& diags) {
-  if (traces.empty()) {
+MergeSource mergeSource(TraceReader& reader, std::string name) {
+  return {std::move(name), &reader.header(), [&reader](std::vector<TraceEvent>& events) { return reader.next(events); },
+          [&reader]() { return reader.complete() ? reader.endTime() : reader.lastTime(); },
+          [&reader]() { return reader.ok(); }};
+}
+
+MergeSource mergeSource(const Trace& trace, std::string name) {
+  auto given = std::make_shared<bool>(false);
+  return {std::move(name), &trace.header,
+          [&trace, given](std::vector<TraceEvent>& events) {
+            if (std::exchange(*given, true)) return false;
+            events = trace.events;
+            return !events.empty();
+          },
+          [&trace]() { return trace.endTime; }, []() { return true; }};
+}
+
+namespace {
+
+// The merged line table: each source's lines mapped to the merged numbers
+// as they appear, and the lines not yet written to the output. A merged
+// line is known by the source line that brought it: its path is read from
+// that source's table, so no path is copied or kept twice.
+class LineUnion {
+ public:
+  LineUnion(const std::vector<MergeSource>& sources, std::vector<std::string> domains)
+      : sources_(sources), domains_(std::move(domains)), index_(64, Hash{this}, Same{this}) {}
+
+  // Maps the source's lines it has not mapped yet (all of them, the first
+  // time; those its reader added since).
+  void follow(size_t t, std::vector<uint32_t>& map) {
+    const TraceHeader& h = *sources_[t].header;
+    for (size_t l = map.size(); l < h.linePaths.size(); ++l) {
+      uint64_t at = (uint64_t{t} << 32) | l;
+      auto found = index_.find(at);
+      if (found == index_.end()) {
+        found = index_.emplace(at, static_cast<uint32_t>(first_.size())).first;
+        first_.push_back(at);
+      }
+      map.push_back(found->second);
+    }
+  }
+
+  // The lines so far as the header's table (and none left to write).
+  void intoHeader(TraceHeader& h) {
+    h.domains = domains_;
+    h.linePaths.clear();
+    h.lineDomains.clear();
+    for (uint64_t at : first_) h.linePaths.push_back(path(at)), h.lineDomains.push_back(domain(at));
+    written_ = first_.size();
+  }
+
+  // Writes the lines mapped since the last call (before the events that use them).
+  void writeNew(TraceWriter& out) {
+    if (written_ == first_.size()) return;
+    std::vector<std::string> paths;
+    std::vector<uint32_t> domains;
+    for (size_t m = written_; m < first_.size(); ++m)
+      paths.push_back(path(first_[m])), domains.push_back(domain(first_[m]));
+    out.lines(written_, paths, domains);
+    written_ = first_.size();
+  }
+
+  size_t size() const { return first_.size(); }
+  const std::string& path(uint32_t line) const { return path(first_[line]); }
+
+ private:
+  const std::string& path(uint64_t at) const { return sources_[at >> 32].header->linePaths[static_cast<uint32_t>(at)]; }
+  uint32_t domain(uint64_t at) const {
+    const TraceHeader& h = *sources_[at >> 32].header;
+    uint32_t l = static_cast<uint32_t>(at);
+    std::string_view name = l < h.lineDomains.size() ? std::string_view(h.domains[h.lineDomains[l]]) : "main";
+    auto found = std::find(domains_.begin(), domains_.end(), name);
+    return found == domains_.end() ? 0 : static_cast<uint32_t>(found - domains_.begin());
+  }
+  struct Hash {
+    const LineUnion* u;
+    size_t operator()(uint64_t at) const { return std::hash<std::string>()(u->path(at)); }
+  };
+  struct Same {
+    const LineUnion* u;
+    bool operator()(uint64_t a, uint64_t b) const { return u->path(a) == u->path(b); }
+  };
+
+  const std::vector<MergeSource>& sources_;
+  std::vector<std::string> domains_;
+  std::unordered_map<uint64_t, uint32_t, Hash, Same> index_;  // a source line -> its merged number
+  std::vector<uint64_t> first_;                               // per merged line: the source line that brought it
+  size_t written_ = 0;
+};
+
+// Each source's faults belong to the whole run: gathered, once each.
+template <typename T>
+void addAll(std::vector<T>& into, const std::vector<T>& from) {
+  for (const auto& x : from) {
+    if (std::find(into.begin(), into.end(), x) == into.end()) into.push_back(x);
+  }
+}
+
+}  // namespace
+
+std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,
+                                       std::optional<uint64_t> modelHash) {
+  if (sources.empty()) {
     diags.error("usage", {}, "merge: give at least one trace");
     return std::nullopt;
   }
-  Trace merged;
-  merged.header = traces[0].header;
-  merged.header.linePaths.clear();
-  merged.header.lineDomains.clear();
-  merged.header.domains.clear();
-  merged.header.byzantine.clear();
-  merged.header.crashes.clear();
-  merged.header.forces.clear();
-  merged.header.inputs.clear();
-  merged.complete = true;
-  std::unordered_map<std::string, uint32_t> lineIndex, domainIndex;
-  struct Tagged {
-    int64_t time;
-    size_t trace, position;
-  };
-  std::vector<Tagged> order;
-  std::vector<std::vector<uint32_t>> maps;
-  // Each node's faults belong to the whole run: gather them, once each.
-  auto addAll = [](auto& into, const auto& from) {
-    for (const auto& x : from) {
-      if (std::find(into.begin(), into.end(), x) == into.end()) into.push_back(x);
-    }
-  };
-  for (size_t t = 0; t < traces.size(); ++t) {
-    const TraceHeader& h = traces[t].header;
-    if (h.modelName != merged.header.modelName) {
-      diags.error(
-          "usage", {},
-          "merge: " + names[t] + " is a trace of model '" + h.modelName + "', not '" + merged.header.modelName + "'");
+  TraceHeader header = *sources[0].header;
+  header.byzantine.clear();
+  header.crashes.clear();
+  header.forces.clear();
+  header.inputs.clear();
+  if (modelHash) header.modelHash = *modelHash;
+  std::vector<std::string> domains;
+  for (const MergeSource& s : sources) {
+    const TraceHeader& h = *s.header;
+    if (h.modelName != header.modelName) {
+      diags.error("usage", {},
+                  "merge: " + s.name + " is a trace of model '" + h.modelName + "', not '" + header.modelName + "'");
       return std::nullopt;
     }
-    addAll(merged.header.byzantine, h.byzantine);
-    addAll(merged.header.crashes, h.crashes);
-    addAll(merged.header.forces, h.forces);
-    addAll(merged.header.inputs, h.inputs);
-    std::vector<uint32_t>& map = maps.emplace_back(h.linePaths.size());
-    for (size_t l = 0; l < h.linePaths.size(); ++l) {
-      auto [it, fresh] = lineIndex.emplace(h.linePaths[l], static_cast<uint32_t>(merged.header.linePaths.size()));
-      if (fresh) {
-        merged.header.linePaths.push_back(h.linePaths[l]);
-        std::string domain = l < h.lineDomains.size() ? h.domains[h.lineDomains[l]] : "main";
-        auto [d, newDomain] = domainIndex.emplace(domain, static_cast<uint32_t>(merged.header.domains.size()));
-        if (newDomain) merged.header.domains.push_back(domain);
-        merged.header.lineDomains.push_back(d->second);
-      }
-      map[l] = it->second;
-    }
-    for (size_t k = 0; k < traces[t].events.size(); ++k) order.push_back({traces[t].events[k].time, t, k});
-    merged.endTime = std::max(merged.endTime, traces[t].endTime);
-    merged.header.until = std::max(merged.header.until, h.until);  // every event stays within `until`
-    merged.complete &= traces[t].complete;
+    addAll(header.byzantine, h.byzantine);
+    addAll(header.crashes, h.crashes);
+    addAll(header.forces, h.forces);
+    addAll(header.inputs, h.inputs);
+    addAll(domains, h.domains);
+    if (h.lineDomains.size() < h.linePaths.size()) addAll(domains, std::vector<std::string>{"main"});
+    header.until = std::max(header.until, h.until);  // every event stays within `until`
   }
-  // Deterministic order: time, then the order the traces were given, then each trace's own order.
-  std::sort(order.begin(), order.end(), [](const Tagged& x, const Tagged& y) {
-    return std::tie(x.time, x.trace, x.position) < std::tie(y.time, y.trace, y.position);
-  });
-  merged.events.reserve(order.size());
-  std::vector<uint8_t> seen(2 * merged.header.linePaths.size(), 0);  // per line end: one value, once
-  for (const Tagged& t : order) {
-    TraceEvent e = traces[t.trace].events[t.position];
-    e.line = maps[t.trace][e.line];
+  LineUnion lines(sources, std::move(domains));
+  std::vector<std::vector<uint32_t>> maps(sources.size());
+  for (size_t t = 0; t < sources.size(); ++t) lines.follow(t, maps[t]);
+  lines.intoHeader(header);
+  out.header(header);
+
+  // Each source's current chunk, and a heap of the sources by their next
+  // event: (time, source), the earliest on top.
+  std::vector<std::vector<TraceEvent>> chunks(sources.size());
+  std::vector<size_t> at(sources.size(), 0);
+  using Next = std::pair<int64_t, size_t>;
+  std::priority_queue<Next, std::vector<Next>, std::greater<>> heap;
+  auto refill = [&](size_t t) {
+    at[t] = 0;
+    if (!sources[t].next(chunks[t])) return;
+    lines.follow(t, maps[t]);
+    heap.push({chunks[t][0].time, t});
+  };
+  for (size_t t = 0; t < sources.size(); ++t) refill(t);
+  std::vector<uint8_t> seen;  // per merged line end: one value, once
+  uint64_t events = 0;
+  while (!heap.empty()) {
+    size_t t = heap.top().second;
+    heap.pop();
+    TraceEvent& e = chunks[t][at[t]];
+    e.line = maps[t][e.line];
+    seen.resize(2 * lines.size(), 0);
     if (std::exchange(seen[2 * size_t{e.line} + (e.output ? 1 : 0)], 1)) {
       diags.error("usage", {},
-                  "merge: " + names[t.trace] + " gives " + merged.header.linePaths[e.line] + (e.output ? "'" : "") +
+                  "merge: " + sources[t].name + " gives " + lines.path(e.line) + (e.output ? "'" : "") +
                       " a second value: the traces overlap (one node's trace twice?)");
       return std::nullopt;
     }
-    merged.events.push_back(std::move(e));
+    lines.writeNew(out);
+    out.event(e.line, e.output, e.time, e.how, e.value);
+    ++events;
+    if (++at[t] < chunks[t].size()) {
+      heap.push({chunks[t][at[t]].time, t});
+    } else {
+      refill(t);
+    }
   }
+  MergedTrace merged{events, 0};
+  for (const MergeSource& s : sources) {
+    if (!s.ok()) return std::nullopt;  // (its reader said why)
+    merged.endTime = std::max(merged.endTime, s.endTime());
+  }
+  lines.writeNew(out);
+  out.finish(events, merged.endTime);
   return merged;
 }
 

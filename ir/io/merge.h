@@ -1,22 +1,57 @@
 // Merging the traces of one run's processes (a TCP cluster's nodes, or
-// projections run by hand) into the trace of the whole run.
+// projections run by hand) into the trace of the whole run, streamed: the
+// merge holds the line tables and one chunk of events per trace, never a
+// whole trace, and its work is linear in the events (times a log of the
+// number of traces).
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ir/io/trace.h"
+#include "ir/io/trace_io.h"
 #include "ir/support/diagnostics.h"
 
 namespace rdc {
 
-/// The traces of a run's nodes as one trace: the union of their line tables
-/// and faults, events by time, then by the order the traces are given, then
-/// each trace's own order. `names` (one per trace) name them in diagnostics.
-/// Errors (`usage`): no trace, traces of different models, or two values for
-/// one line end (overlapping traces); nullopt then.
-std::optional<Trace> mergeTraces(const std::vector<Trace>& traces, const std::vector<std::string>& names,
-                                 DiagnosticSink& diags);
+/// One trace to merge: its header (whose line table may grow as its events
+/// are read: an unbounded box's iterations add lines), its events chunk by
+/// chunk in order of time (false at the end), and, once they are read, its
+/// end time.
+struct MergeSource {
+  std::string name;  ///< names the trace in diagnostics
+  const TraceHeader* header = nullptr;
+  std::function<bool(std::vector<TraceEvent>&)> next;
+  std::function<int64_t()> endTime;
+  std::function<bool()> ok;  ///< false: the source failed (and said why)
+};
+
+struct MergedTrace {
+  uint64_t events = 0;
+  int64_t endTime = 0;
+};
+
+/// A trace read chunk by chunk as a MergeSource (the reader must have read
+/// its header, and outlive the source). A trace cut short (a killed node's,
+/// with acceptPrefix) ends with its last event.
+MergeSource mergeSource(TraceReader& reader, std::string name);
+/// A whole trace in memory as a MergeSource (the trace must outlive it).
+MergeSource mergeSource(const Trace& trace, std::string name);
+
+/// Writes the sources as one trace to `out`: the union of their line
+/// tables (a line added as a source goes is added to the merged table
+/// before its first event) and faults, events by time, then by the order
+/// the sources are given, then each source's own order. `modelHash`, when
+/// given, replaces the first source's in the header. Returns the events
+/// written and the end time; errors (`usage`): no source, traces of different models, or
+/// two values for one line end (overlapping traces); nullopt then (and
+/// `out` holds a prefix of no use), or when a source fails (its reader
+/// reports why).
+std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,
+                                       std::optional<uint64_t> modelHash = std::nullopt);
 
 }  // namespace rdc

@@ -391,10 +391,13 @@ bool TraceReader::moreLines(schema::LineTable::Reader table) {
     return fail("more than " + std::to_string(kMaxLines) + " lines");
   if (table.getDomains().size() != table.getPaths().size() || h.lineDomains.size() != h.linePaths.size())
     return fail("added lines' domains do not match them");
-  if (pathSet_.empty()) pathSet_.insert(h.linePaths.begin(), h.linePaths.end());
+  if (pathSet_.empty()) {
+    for (uint32_t l = 0; l < h.linePaths.size(); ++l) pathSet_.insert(l);
+  }
   for (auto p : table.getPaths()) {
     h.linePaths.push_back(linePath(p));
-    if (!pathSet_.insert(h.linePaths.back()).second) return fail("two lines of one path '" + h.linePaths.back() + "'");
+    if (!pathSet_.insert(static_cast<uint32_t>(h.linePaths.size() - 1)).second)
+      return fail("two lines of one path '" + h.linePaths.back() + "'");
   }
   for (uint32_t d : table.getDomains()) {
     if (d >= h.domains.size()) return fail("a line's domain is out of range");

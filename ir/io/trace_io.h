@@ -91,8 +91,17 @@ class TraceReader {
   /// Per line with events: the shape of its values so far (see fitsShape).
   std::unordered_map<uint32_t, Value> shapes_;
   std::vector<uint8_t> seenEnds_;
-  std::unordered_set<std::string> pathSet_;  // made when lines are added: every path, to keep them unique  // per line
-                                             // end (2 * line + output): it already carried a value
+  // Made when lines are added: every line, by its path, to keep paths
+  // unique (the paths stay in the header's table, not copied here).
+  struct PathHash {
+    const TraceHeader* h;
+    size_t operator()(uint32_t line) const { return std::hash<std::string>()(h->linePaths[line]); }
+  };
+  struct SamePath {
+    const TraceHeader* h;
+    bool operator()(uint32_t a, uint32_t b) const { return h->linePaths[a] == h->linePaths[b]; }
+  };
+  std::unordered_set<uint32_t, PathHash, SamePath> pathSet_{0, PathHash{&header_}, SamePath{&header_}};
 };
 
 /// Reads a whole trace. Truncated, corrupt or foreign bytes give an error

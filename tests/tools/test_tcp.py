@@ -1,6 +1,7 @@
 """Runs over TCP as a user would: clusters of processes on loopback, nodes
 started by hand in any order, a restarted node, faults, hostile peers, and
 replays of the recorded runs in the simulator."""
+import glob
 import hashlib
 import hmac
 import os
@@ -605,6 +606,16 @@ class Stream(unittest.TestCase):
             code, out, err = run([TRACE, "invert", *model, trace])
             self.assertEqual(code, 0, out.decode() + err)
             self.assertIn("inversion round-trips: 40 extrinsic inputs recovered", out.decode())
+            # The streamed merge by hand from the nodes' traces, in the cluster's order: the same events (each
+            # node's lines come chunk by chunk as its iterations begin).
+            nodes = sorted(glob.glob(trace + ".nodes/*.trace"))
+            self.assertEqual(len(nodes), 4)
+            by_hand = os.path.join(d, "by-hand.trace")
+            code, _, err = run([TRACE, "merge", *nodes, "-o", by_hand])
+            self.assertEqual(code, 0, err)
+            events = [run([TRACE, "export", t, "--format", "jsonl"])[1].decode().splitlines()[1:] for t in (trace, by_hand)]
+            self.assertGreater(len(events[0]), 40 * 4 * 20)  # many chunks of events, and of lines
+            self.assertEqual(events[0], events[1])
 
     def test_a_byzantine_node_cannot_break_it(self):
         code, out, err = self.stream("--byzantine", "node[2]", "--outputs", "summary")

@@ -306,16 +306,19 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
   return report(diags, kExitOk);
 }
 
+// Streamed: one chunk of each trace at a time, whatever their sizes.
 int merge(const std::vector<std::string>& inputs, const std::string& output) {
   DiagnosticSink diags;
-  std::vector<Trace> traces;
+  std::vector<std::unique_ptr<TraceReader>> readers;
+  std::vector<MergeSource> sources;
   for (const std::string& path : inputs) {
-    auto t = load(path, diags);
-    if (!t) return report(diags, kExitBadInput);
-    traces.push_back(std::move(*t));
+    auto reader = TraceReader::open(path, diags, false);
+    if (!reader) return report(diags, kExitBadInput);
+    sources.push_back(mergeSource(*reader, displayName(path)));
+    readers.push_back(std::move(reader));
   }
-  auto merged = mergeTraces(traces, inputs, diags);
-  if (!merged || !writeTrace(*merged, output, diags)) return report(diags, kExitBadInput);
+  auto out = TraceWriter::open(output, diags);
+  if (!out || !mergeTraces(sources, *out, diags)) return report(diags, kExitBadInput);
   return report(diags, kExitOk);
 }
 

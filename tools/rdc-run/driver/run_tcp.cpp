@@ -240,22 +240,30 @@ int Runner::cluster(uint64_t seed) {
       diags_.warning("node-outputs", {}, processes[i].domain + "'s outputs file: " + readers[i].problem());
   }
   if (!options_.trace.empty()) {
-    std::vector<Trace> nodeTraces;
-    std::vector<std::string> names;
+    // Streamed: the merge holds one chunk of each node's trace at a time.
+    std::vector<std::unique_ptr<TraceReader>> readers;
+    std::vector<MergeSource> sources;
+    DiagnosticSink quiet;  // (a node killed before its header recorded nothing)
     for (const NodeProcess& p : processes) {
       std::string path = dir + "/" + p.domain + ".trace";
       if (::access(path.c_str(), F_OK) != 0) continue;  // killed before it made its trace: it recorded nothing
-      auto bytes = readInput(path, diags_);
-      DiagnosticSink quiet;
-      auto t = bytes ? readTrace(*bytes, path, quiet, true) : std::nullopt;
-      if (t) nodeTraces.push_back(std::move(*t)), names.push_back(path);
+      auto reader = TraceReader::open(path, quiet, true);
+      if (!reader) continue;
+      sources.push_back(mergeSource(*reader, path));
+      readers.push_back(std::move(reader));
     }
-    if (nodeTraces.empty()) return badInput("no node left a trace (see " + dir + ")");
-    auto merged = mergeTraces(nodeTraces, names, diags_);
-    if (!merged) return kExitBadInput;
-    merged->header.modelHash = modelHash();
-    if (!writeTrace(*merged, options_.trace, diags_)) return kExitBadInput;
-    result.events = merged->events.size();
+    if (sources.empty()) return badInput("no node left a trace (see " + dir + ")");
+    auto out = TraceWriter::open(options_.trace, diags_);
+    if (!out) return kExitBadInput;
+    auto merged = mergeTraces(sources, *out, diags_, modelHash());
+    if (!merged) {
+      for (const Diagnostic& d : quiet.all()) {  // why a node's trace could not be read
+        std::string file = d.pos.file < quiet.files().size() ? quiet.files()[d.pos.file] + ": " : "";
+        if (d.severity == Severity::Error) diags_.error(d.code, {}, file + d.message);
+      }
+      return kExitBadInput;
+    }
+    result.events = merged->events;
     result.endTime = merged->endTime;
   }
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {

@@ -452,7 +452,7 @@ class Run final : public FireContext {
       if (unbounded_) countPending(p, -1);
       if (p.target == kNone) {  // the next iteration of a stream begins
         work_.freeSlots.push_back(e.slot);
-        if (!stopped_ && work_.values[e.slot].i > newest_) begin(work_.values[e.slot].i);
+        if (!stopped_ && work_.values[e.slot].i > newest_) beginFromStream(work_.values[e.slot].i);
       } else if (p.phase == 1) {
         work_.freeSlots.push_back(e.slot);
         work_.decidePending[p.target] = 0;
@@ -464,7 +464,21 @@ class Run final : public FireContext {
         inputArrives(p.target, e.slot, p.how);
       }
       if (unbounded_) retireWhatIsDone();
+      if (heldBegin_ > newest_ && live() < config_.streamAhead && !stopped_) begin(std::exchange(heldBegin_, 0));
     }
+  }
+
+  size_t live() const { return live_.size() + (firstLive_ ? 1 : 0); }
+
+  // A stream's next iteration is due: it begins now, unless the node is
+  // streamAhead iterations ahead (over a network), when it is held until
+  // one retires.
+  void beginFromStream(int64_t k) {
+    if (config_.streamAhead && live() >= config_.streamAhead) {
+      heldBegin_ = k;
+      return;
+    }
+    begin(k);
   }
 
   // The end of the run: the iterations still live are reported as cut off.
@@ -1156,6 +1170,7 @@ class Run final : public FireContext {
   uint32_t firstOutputsLeft_ = 0;
   std::deque<uint32_t> live_;
   int64_t newest_ = 0;
+  int64_t heldBegin_ = 0;  // a stream's iteration due but held (streamAhead); 0: none
   uint32_t firstPending_ = 0, restPending_ = 0;
   uint64_t iterations_ = 0, peakLive_ = 0, moreFailures_ = 0;
   // Per stream: the arrival time of its last element read, and of the next

@@ -112,6 +112,12 @@ struct RunConfig {
   /// Iterations of the unbounded box that may begin (the first ones): with
   /// fewer than all, a run of a stream ends once they are done.
   uint64_t maxIterations = UINT64_MAX;
+  /// Over a network (0: no bound, as in every simulated run): a stream
+  /// begins no iteration while this many are live; the one due waits, and
+  /// begins (its stream inputs arriving then) as soon as one retires. A
+  /// node thus never runs further ahead of its peers than this, whatever
+  /// rate the stream offers.
+  uint32_t streamAhead = 0;
   /// Decides the order of simultaneous events and the network delays
   /// (strategy.h); none: the seeded uniform random schedule.
   Schedule* schedule = nullptr;

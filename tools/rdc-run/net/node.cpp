@@ -262,6 +262,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   run::RunConfig config = setup.config;
   config.sink = &node;
   config.gatewaysFromNetwork = true;
+  config.streamAhead = std::min(kStreamAhead, config.maxLiveIterations);
   Transport transport(*io.provider, *setup.peers, setup.self, setup.modelHash, node);
   run::Execution execution(*setup.simulator, config);
   node.attach(transport, execution, now);

@@ -71,6 +71,11 @@ bool epochNearNow(int64_t epoch);
 /// and answered together.
 constexpr int64_t kTurn = 100'000;
 
+/// The most iterations of an unbounded box a node's stream keeps live
+/// (RunConfig::streamAhead): a stream offered faster than the nodes go
+/// waits for them, instead of growing every node's live iterations.
+constexpr uint32_t kStreamAhead = 512;
+
 /// The most strangers a node reports one by one (a flood is counted).
 constexpr size_t kMaxStrangerReports = 20;
 
