@@ -110,6 +110,18 @@ class Signatures(unittest.TestCase):
             self.assertIn("got never available", out.decode())
             self.assertIn("check authentic: pass", out.decode())
 
+    def test_a_projection_takes_a_relayed_signature_from_the_network(self):
+        with TempDir() as d:
+            part = os.path.join(d, "n2.ir")
+            code, _, err = run([tool("rdc-project"), self.model(d), "--domain", "node[2]", "-o", part])
+            self.assertEqual(code, 0, err)
+            code, out, err = run([RUN, part, "--input", "net:hop2=sig(0, 5)"])
+            self.assertEqual(code, 0, err)
+            self.assertIn("got = 5 @", out.decode())
+            code, out, err = run([RUN, part, "--force", "hop2.rcv=sig(0, 5)"])
+            self.assertEqual(code, 2, out.decode() + err)
+            self.assertIn("[forged-signature]", err)
+
     def test_honest_traces_replay_and_invert(self):
         with TempDir() as d:
             m, t, again = self.model(d), os.path.join(d, "t.trace"), os.path.join(d, "again.trace")

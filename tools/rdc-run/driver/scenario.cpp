@@ -160,7 +160,8 @@ class Resolver {
         return usage("--input: '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
                      " of the unbounded `for`: a projection run on its own takes only iteration 0's gateways (run "
                      "it as a node, --listen, for the rest)");
-      auto v = typedValue(text, graph_.inputs[input].line, "--input " + name);
+      uint32_t line = graph_.inputs[input].line;
+      auto v = typedValue(text, line, "--input " + name, graph_.gatewayIn(line));
       if (!v) return std::nullopt;
       if (k > 0)
         config.streamInputs[{k, input}] = *v;
@@ -296,8 +297,11 @@ class Resolver {
   }
 
   // A value for `line` given from outside the model, which is its domain's
-  // to make up: it may hold that domain's signatures only.
-  std::optional<Value> typedValue(const std::string& text, uint32_t line, const std::string& what) {
+  // to make up: it may hold that domain's signatures only. A projection's
+  // gateway input given with --input is what the network delivered (another
+  // domain's signed value, relayed), which the network vouches for instead.
+  std::optional<Value> typedValue(const std::string& text, uint32_t line, const std::string& what,
+                                  bool delivered = false) {
     TypeId type = graph_.lines[line].type;
     ExprError error;
     auto v = parseValue(text, &error);
@@ -310,7 +314,7 @@ class Resolver {
       return std::nullopt;
     }
     uint32_t domain = graph_.lines[line].domain;
-    if (auto signer = foreignSigner(*v, domain)) {
+    if (auto signer = delivered ? std::nullopt : foreignSigner(*v, domain)) {
       std::string whose = *signer < static_cast<int64_t>(graph_.domains.size())
                               ? "domain " + std::to_string(*signer) + " (" + graph_.domains[*signer] + ")"
                               : "domain " + std::to_string(*signer) + ", which the model does not have";
