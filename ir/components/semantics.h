@@ -25,6 +25,9 @@ class FireContext {
   virtual const FlatInstance& instance(uint32_t instance) const = 0;
   /// The body of an Fn instance (`inst.fn` indexes the graph's bodies).
   virtual const FnBody& fnBody(const FlatInstance& inst) const = 0;
+  /// The domain a line lives in: its index in the graph's domains (what
+  /// `sign(v)` in an Fn signs with).
+  virtual int64_t domainOf(uint32_t line) const = 0;
   /// The instance's value parameters, in the catalog's order (`inst.args`
   /// indexes the graph's shared lists).
   virtual std::span<const int64_t> args(const FlatInstance& inst) const = 0;
@@ -82,6 +85,7 @@ class InverseContext {
   virtual ~InverseContext() = default;
   virtual const FlatInstance& instance(uint32_t instance) const = 0;
   virtual const FnBody& fnBody(const FlatInstance& inst) const = 0;
+  virtual int64_t domainOf(uint32_t line) const = 0;
   virtual std::span<const int64_t> args(const FlatInstance& inst) const = 0;
   /// A line's output value, if known (recorded at a sink, or recovered).
   virtual const Value* out(uint32_t line) const = 0;

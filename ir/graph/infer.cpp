@@ -176,7 +176,7 @@ class TypeInference {
         return std::nullopt;
       };
       ExprError error;
-      auto t = typeOfExpr(*fn.expr, lookup, graph_.types, &error);
+      auto t = typeOfExpr(*fn.expr, lookup, graph_.types, &error, nullptr, /*inDomain=*/true);
       checkedFns_.insert(&inst);
       const std::string& kind = catalog_.at(inst.base).name;
       if (!t) {
@@ -184,7 +184,7 @@ class TypeInference {
         continue;
       }
       if (fn.when) {
-        auto c = typeOfExpr(*fn.when, lookup, graph_.types, &error);
+        auto c = typeOfExpr(*fn.when, lookup, graph_.types, &error, nullptr, /*inDomain=*/true);
         if (!c) {
           report(error.code, graph_.linePos(r), "in Filter " + graph_.nodePath(inst.node) + ": " + error.message);
         } else if (*c != TypeTable::kBool) {

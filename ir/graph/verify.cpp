@@ -201,9 +201,9 @@ class GraphVerifier {
       return types_.map(TypeTable::kInt, element);
     };
     ExprError error;
-    auto t = typeOfExpr(*fn.expr, lookup, types_, &error);
+    auto t = typeOfExpr(*fn.expr, lookup, types_, &error, nullptr, /*inDomain=*/true);
     if (!t || *t != g_.lines[l].type) throw Fault{lineName(l) + ": an Fn result whose type is not its expression's"};
-    if (fn.when && typeOfExpr(*fn.when, lookup, types_, &error) != TypeTable::kBool)
+    if (fn.when && typeOfExpr(*fn.when, lookup, types_, &error, nullptr, /*inDomain=*/true) != TypeTable::kBool)
       throw Fault{lineName(l) + ": a Filter condition that is not a Bool"};
   }
 

@@ -80,7 +80,14 @@ struct Value {
     nil @5 :Void;
     tuple @6 :List(Value);
     map @7 :List(Value);   # keys and values alternating, keys strictly increasing
+    signed @8 :SignedValue;
   }
+}
+
+# A value signed by a domain (its index in the model's domains).
+struct SignedValue {
+  signer @0 :UInt32;
+  payload @1 :Value;
 }
 
 struct TraceFooter {

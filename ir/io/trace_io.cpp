@@ -73,6 +73,12 @@ void putValue(s::Value::Builder b, const Value& v) {
       for (size_t i = 0; i < v.items().size(); ++i) putValue(items[i], v.items()[i]);
       break;
     }
+    case Value::Kind::Signed: {
+      auto sig = b.initSigned();
+      sig.setSigner(static_cast<uint32_t>(v.i));
+      putValue(sig.initPayload(), v.payload());
+      break;
+    }
   }
 }
 
@@ -118,6 +124,11 @@ Value getValue(s::Value::Reader r, int depth) {
           throw Malformed{"a map whose keys are not strictly increasing"};
       }
       return *Value::map(std::move(entries));
+    }
+    case s::Value::SIGNED: {
+      auto sig = r.getSigned();
+      if (!sig.hasPayload()) throw Malformed{"a signed value without its payload"};
+      return Value::signature(sig.getSigner(), getValue(sig.getPayload(), depth + 1));
     }
   }
   throw Malformed{"an unknown kind of value"};
@@ -178,6 +189,12 @@ bool fitsShape(Value& shape, const Value& v) {
       if (!fitsShape(entry, Value::tuple({v.key(k), v.mapped(k)}))) return false;
     }
     if (shape.entries() == 0 && v.entries() > 0) shape = v;
+    return true;
+  }
+  if (v.kind == Value::Kind::Signed) {  // signers differ; payloads share a shape
+    Value payload = shape.payload();
+    if (!fitsShape(payload, v.payload())) return false;
+    shape = Value::signature(shape.i, std::move(payload));
     return true;
   }
   if (v.kind != Value::Kind::Tuple) return true;

@@ -312,6 +312,11 @@ class Parser {
         if (arity == 2 && text == "count") return Op::Count;
         if (arity == 3 && text == "insert") return Op::Insert;
         if (arity == 2 && text == "union") return Op::Union;
+        if (arity == 1 && text == "sign") return Op::Sign;
+        if (arity == 1 && text == "signer") return Op::Signer;
+        if (arity == 1 && text == "payload") return Op::Payload;
+        if (arity == 2 && text == "signedBy") return Op::SignedBy;
+        if (arity == 2 && text == "sig") return Op::SigLiteral;
         if (arity == 1 && text == "has") return Op::Has;
         if (arity == 1 && text == "correct") return Op::Correct;
         return Op::OtherCall;
@@ -506,15 +511,31 @@ bool isBuiltin(const Expr& call) {
     case Op::Count:
     case Op::Insert:
     case Op::Union:
+    case Op::Sign:
+    case Op::Signer:
+    case Op::Payload:
+    case Op::SignedBy:
+    case Op::SigLiteral:
       return true;
     default:
       return false;
   }
 }
 
+bool isSignatureCall(const Expr& call) {
+  using Op = Expr::Op;
+  return call.op == Op::Sign || call.op == Op::Signer || call.op == Op::Payload || call.op == Op::SignedBy ||
+         call.op == Op::SigLiteral;
+}
+
+constexpr const char* kSigLiteralMessage =
+    "sig(i, v) spells a signed value given from outside the model (--force, --input, a faults file); "
+    "a model signs with sign(v) in an Fn";
+
 class Evaluator {
  public:
-  Evaluator(NameRef lookup, ExprError* error, ExprHost* host) : lookup_(lookup), error_(error), host_(host) {}
+  Evaluator(NameRef lookup, ExprError* error, ExprHost* host, int64_t signer, bool sigLiterals = false)
+      : lookup_(lookup), error_(error), host_(host), signer_(signer), sigLiterals_(sigLiterals) {}
 
   std::optional<Value> eval(const Expr& e) {
     switch (e.kind) {
@@ -650,9 +671,37 @@ class Evaluator {
       if (!a) return a;
       return a->kind == Value::Kind::Nil ? eval(*e.kids[1]) : a;
     }
+    if (isSignatureCall(e)) return signatureCall(e);
     if (isBuiltin(e)) return mapCall(e);
     return fail("unknown-name", e,
                 "unknown function '" + e.text + "' with " + std::to_string(e.kids.size()) + " arguments");
+  }
+
+  // sign, signer, payload, signedBy, and sig where values come from outside.
+  std::optional<Value> signatureCall(const Expr& e) {
+    using Op = Expr::Op;
+    if (e.op == Op::Sign && signer_ == kNoSigner)
+      return fail("sign-outside-domain", e, "sign(v) signs in the domain of an Fn or Filter; here there is none");
+    if (e.op == Op::SigLiteral && !sigLiterals_) return fail("sig-literal", e, kSigLiteralMessage);
+    std::vector<Value> args;
+    for (const ExprPtr& k : e.kids) {
+      auto v = eval(*k);
+      if (!v) return v;
+      args.push_back(std::move(*v));
+    }
+    if (e.op == Op::Sign) return Value::signature(signer_, std::move(args[0]));
+    if (e.op == Op::SigLiteral) {
+      if (args[0].kind != Value::Kind::Int || args[0].i < 0)
+        return fail("type-mismatch", e, "sig(i, v) needs a domain index i >= 0, got " + args[0].str());
+      return Value::signature(args[0].i, std::move(args[1]));
+    }
+    const Value& s = args[0];
+    if (s.kind != Value::Kind::Signed)
+      return fail("type-mismatch", e, e.text + " needs a signed value, got " + s.str());
+    if (e.op == Op::Signer) return Value::integer(s.i);
+    if (e.op == Op::Payload) return s.payload();
+    if (args[1].kind != Value::Kind::Int) return fail("type-mismatch", e, "signedBy(s, i) needs an Int i");
+    return Value::boolean(s.i == args[1].i);
   }
 
   // The largest (or smallest) value of a map in the values' total order, or
@@ -778,6 +827,8 @@ class Evaluator {
   /// The variables of the map quantifiers being evaluated, innermost last;
   /// they hide names the lookup knows.
   std::vector<std::pair<std::string_view, Value>> bound_;
+  int64_t signer_;    // the domain sign(v) signs with; kNoSigner outside any
+  bool sigLiterals_;  // whether sig(i, v) may spell a signed value (values from outside)
 };
 
 // ---- types ----
@@ -786,8 +837,8 @@ constexpr TypeId kNilType = UINT32_MAX;  // the type of a bare `nil`, before joi
 
 class TypeChecker {
  public:
-  TypeChecker(const TypeLookup& lookup, TypeTable& types, ExprError* error, TypeHost* host)
-      : lookup_(lookup), types_(types), error_(error), host_(host) {}
+  TypeChecker(const TypeLookup& lookup, TypeTable& types, ExprError* error, TypeHost* host, bool inDomain)
+      : lookup_(lookup), types_(types), error_(error), host_(host), inDomain_(inDomain) {}
 
   std::optional<TypeId> check(const Expr& e) {
     auto t = type(e);
@@ -886,6 +937,7 @@ class TypeChecker {
             return fail(e, "get needs an Opt<T> and a T, got " + show(*a) + " and " + show(*b));
           return b;
         }
+        if (isSignatureCall(e)) return signatureCall(e);
         if (isBuiltin(e)) {
           auto m = check(*e.kids[0]);
           if (!m) return m;
@@ -977,6 +1029,29 @@ class TypeChecker {
     }
   }
 
+  // sign(v): Signed<T>; signer(s): Int; payload(s): T; signedBy(s, i): Bool.
+  std::optional<TypeId> signatureCall(const Expr& e) {
+    using Op = Expr::Op;
+    if (e.op == Op::Sign && !inDomain_) {
+      *error_ = {"sign-outside-domain", e.offset,
+                 "sign(v) signs in the domain of an Fn or Filter; a const or a check has none"};
+      return std::nullopt;
+    }
+    if (e.op == Op::SigLiteral) {
+      *error_ = {"sig-literal", e.offset, kSigLiteralMessage};
+      return std::nullopt;
+    }
+    auto a = check(*e.kids[0]);
+    if (!a) return a;
+    if (e.op == Op::Sign) return types_.signedOf(*a);
+    if (types_.node(*a).kind != TypeKind::Signed) return fail(e, e.text + " needs a Signed<T>, got " + show(*a));
+    if (e.op == Op::Signer) return TypeTable::kInt;
+    if (e.op == Op::Payload) return types_.node(*a).parts[0];
+    auto i = check(*e.kids[1]);
+    if (!i || !expect(*e.kids[1], *i, TypeTable::kInt)) return std::nullopt;
+    return TypeTable::kBool;
+  }
+
   // The common type of two branches: equal types, or T with nil / Opt<T>.
   std::optional<TypeId> join(TypeId a, TypeId b) {
     if (a == b) return a;
@@ -1025,6 +1100,7 @@ class TypeChecker {
   TypeTable& types_;
   ExprError* error_;
   TypeHost* host_;
+  bool inDomain_;  // whether sign(v) has a domain to sign in
   /// The variables of the map quantifiers being typed, innermost last.
   std::vector<std::pair<std::string_view, TypeId>> bound_;
 };
@@ -1054,8 +1130,8 @@ ExprPtr parseExpr(std::string_view text, ExprError* error) {
   return Parser(std::move(tokens), error).parseAll();
 }
 
-std::optional<Value> evalExpr(const Expr& expr, NameRef lookup, ExprError* error, ExprHost* host) {
-  return Evaluator(lookup, error, host).eval(expr);
+std::optional<Value> evalExpr(const Expr& expr, NameRef lookup, ExprError* error, ExprHost* host, int64_t signer) {
+  return Evaluator(lookup, error, host, signer).eval(expr);
 }
 
 std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* error) {
@@ -1069,8 +1145,8 @@ std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* erro
 }
 
 std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types, ExprError* error,
-                                 TypeHost* host) {
-  return TypeChecker(lookup, types, error, host).check(expr);
+                                 TypeHost* host, bool inDomain) {
+  return TypeChecker(lookup, types, error, host, inDomain).check(expr);
 }
 
 bool isMapQuantifier(const Expr& e) {
@@ -1105,7 +1181,7 @@ std::optional<Value> parseValue(std::string_view text, ExprError* error) {
   ExprPtr e = parseExpr(text, error);
   if (!e) return std::nullopt;
   auto none = [](std::string_view) -> std::optional<Value> { return std::nullopt; };
-  return evalExpr(*e, none, error);
+  return Evaluator(none, error, nullptr, kNoSigner, /*sigLiterals=*/true).eval(*e);
 }
 
 std::optional<int64_t> parseDuration(std::string_view text, std::string* error) {

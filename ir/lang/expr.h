@@ -67,17 +67,22 @@ struct Expr {
     Implies,  ///< `=>`
     Min,      ///< Call min(a, b), or min(m, d) of a map's values; built in, as are the ones below
     Max,
-    Get,        ///< get(x, d)
-    GetEntry,   ///< get(m, k, d)
-    Size,       ///< size(m)
-    Contains,   ///< contains(m, k)
-    Count,      ///< count(m, v)
-    Insert,     ///< insert(m, k, v)
-    Union,      ///< union(a, b)
-    Has,        ///< Call has(x), left to the host (checks), as is correct(x)
-    Correct,    ///< Call correct(x)
-    OtherCall,  ///< a Call of any other name or number of arguments
-    Forall,     ///< Quant
+    Get,         ///< get(x, d)
+    GetEntry,    ///< get(m, k, d)
+    Size,        ///< size(m)
+    Contains,    ///< contains(m, k)
+    Count,       ///< count(m, v)
+    Insert,      ///< insert(m, k, v)
+    Union,       ///< union(a, b)
+    Sign,        ///< sign(v): v signed by the domain the expression runs in (an Fn's or Filter's)
+    Signer,      ///< signer(s): the signing domain's index
+    Payload,     ///< payload(s): the signed value
+    SignedBy,    ///< signedBy(s, i): whether domain i signed s
+    SigLiteral,  ///< sig(i, v): a signed value as printed; only in values given from outside (parseValue)
+    Has,         ///< Call has(x), left to the host (checks), as is correct(x)
+    Correct,     ///< Call correct(x)
+    OtherCall,   ///< a Call of any other name or number of arguments
+    Forall,      ///< Quant
     Exists,
     Filter,  ///< Quant `{vars in m: P}`: the entries of map m for which P holds
   };
@@ -146,9 +151,16 @@ class ExprHost {
   virtual std::optional<Value> evalHosted(const Expr& expr, ExprError* error) = 0;
 };
 
+/// `signer` of an expression that runs in no domain (a `const`, a check):
+/// `sign(v)` there is a `sign-outside-domain` error.
+constexpr int64_t kNoSigner = -1;
+
 /// Evaluates a closed expression (names resolved by `lookup`). Integer
 /// arithmetic is checked: overflow and division by zero are errors.
-std::optional<Value> evalExpr(const Expr& expr, NameRef lookup, ExprError* error, ExprHost* host = nullptr);
+/// `signer` is the index of the domain it runs in (an Fn's), which
+/// `sign(v)` signs with.
+std::optional<Value> evalExpr(const Expr& expr, NameRef lookup, ExprError* error, ExprHost* host = nullptr,
+                              int64_t signer = kNoSigner);
 
 /// Evaluates an expression that must yield an Int.
 std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* error);
@@ -164,9 +176,10 @@ class TypeHost {
 };
 
 /// The type of an expression, or nullopt with `error` set (a bare `nil`
-/// has no type).
+/// has no type). `inDomain`: whether it runs in a domain (an Fn's or a
+/// Filter's), the only place `sign(v)` may be (`sign-outside-domain` elsewhere).
 std::optional<TypeId> typeOfExpr(const Expr& expr, const TypeLookup& lookup, TypeTable& types, ExprError* error,
-                                 TypeHost* host = nullptr);
+                                 TypeHost* host = nullptr, bool inDomain = false);
 
 /// The names an expression reads (free variables), in first-use order.
 std::vector<std::string> freeNames(const Expr& expr);
@@ -182,7 +195,9 @@ bool isMapQuantifier(const Expr& e);
 /// then evaluated once per iteration (docs/reference.md#checks).
 bool isIterationCheck(const Expr& e);
 
-/// Parses a literal value such as `5`, `3ms`, `true`, `nil`, `(1, "ab")`.
+/// Parses a literal value such as `5`, `3ms`, `true`, `nil`, `(1, "ab")`,
+/// `sig(2, 5)` (a value given from outside: a --force, a faults file, an
+/// --input; whoever takes it decides whose signatures it may hold).
 std::optional<Value> parseValue(std::string_view text, ExprError* error);
 
 /// A duration a user gives outside a model (a flag, a faults file): a

@@ -41,6 +41,8 @@ std::string TypeTable::name(TypeId id) const {
     }
     case TypeKind::Map:
       return "Map<" + name(n.parts[0]) + ", " + name(n.parts[1]) + ">";
+    case TypeKind::Signed:
+      return "Signed<" + name(n.parts[0]) + ">";
   }
   return "?";
 }
@@ -121,6 +123,13 @@ class TypeParser {
       if (!value) return std::nullopt;
       if (!eat('>')) return fail("expected '>' closing Map<");
       return table_.map(*key, *value);
+    }
+    if (word == "Signed") {
+      if (!eat('<')) return fail("expected '<' after Signed");
+      auto payload = parseType(depth + 1);
+      if (!payload) return std::nullopt;
+      if (!eat('>')) return fail("expected '>' closing Signed<");
+      return table_.signedOf(*payload);
     }
     if (word.empty()) return fail("expected a type");
     return fail("unknown type '" + std::string(word) + "'");

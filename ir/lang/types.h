@@ -1,5 +1,5 @@
-// Value types of lines: Unit, Bool, Int, Duration, Bytes, Opt<T>, tuples and
-// Map<K, V>.
+// Value types of lines: Unit, Bool, Int, Duration, Bytes, Opt<T>, tuples,
+// Map<K, V> and Signed<T> (a T signed by a domain).
 // Types are interned in a TypeTable so that equal types have equal ids.
 #pragma once
 
@@ -14,10 +14,10 @@ namespace rdc {
 
 using TypeId = uint32_t;
 
-enum class TypeKind : uint8_t { Unit, Bool, Int, Duration, Bytes, Opt, Tuple, Map };
+enum class TypeKind : uint8_t { Unit, Bool, Int, Duration, Bytes, Opt, Tuple, Map, Signed };
 
-/// One interned type: a kind and, for Opt, Tuple and Map, the ids of its
-/// parts (a Map's key type, then its value type).
+/// One interned type: a kind and, for Opt, Tuple, Map and Signed, the ids of
+/// its parts (a Map's key type, then its value type; a Signed's payload type).
 struct TypeNode {
   TypeKind kind;
   std::vector<TypeId> parts;
@@ -34,6 +34,7 @@ class TypeTable {
   TypeId opt(TypeId inner) { return intern({TypeKind::Opt, {inner}}); }
   TypeId tuple(std::vector<TypeId> parts) { return intern({TypeKind::Tuple, std::move(parts)}); }
   TypeId map(TypeId key, TypeId value) { return intern({TypeKind::Map, {key, value}}); }
+  TypeId signedOf(TypeId payload) { return intern({TypeKind::Signed, {payload}}); }
 
   const TypeNode& node(TypeId id) const { return nodes_[id]; }
   size_t size() const { return nodes_.size(); }

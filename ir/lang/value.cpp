@@ -60,6 +60,20 @@ std::optional<Value> Value::map(std::vector<std::pair<Value, Value>> entries) {
   return v;
 }
 
+Value Value::signature(int64_t signer, Value payload, std::string proof) {
+  Value v(Kind::Signed, signer);
+  v.heap_ = new Heap{{1}, std::move(proof), {std::move(payload)}};
+  return v;
+}
+
+std::optional<int64_t> foreignSigner(const Value& v, int64_t domain) {
+  if (v.kind == Value::Kind::Signed && v.i != domain) return v.i;
+  for (const Value& item : v.items()) {
+    if (auto signer = foreignSigner(item, domain)) return signer;
+  }
+  return std::nullopt;
+}
+
 const Value* Value::find(const Value& key) const {
   size_t lo = 0, hi = entries();  // binary search: keys are sorted
   while (lo < hi) {
@@ -91,6 +105,7 @@ const std::vector<Value>& Value::items() const {
 bool Value::operator==(const Value& other) const {
   if (kind != other.kind || i != other.i) return false;
   if (heap_ == other.heap_) return true;
+  if (kind == Kind::Signed) return items() == other.items();  // the proof is evidence, not contents
   return bytes() == other.bytes() && items() == other.items();
 }
 
@@ -118,6 +133,8 @@ std::string Value::str() const {
       for (size_t e = 0; e < entries(); ++e) out += (e ? ", " : "") + key(e).str() + ": " + mapped(e).str();
       return out + "}";
     }
+    case Kind::Signed:
+      return "sig(" + std::to_string(i) + ", " + payload().str() + ")";
   }
   return "?";
 }
@@ -126,7 +143,7 @@ bool Value::operator<(const Value& other) const {
   if (kind != other.kind) return kind < other.kind;
   if (i != other.i) return i < other.i;
   if (heap_ == other.heap_) return false;
-  if (bytes() != other.bytes()) return bytes() < other.bytes();
+  if (kind != Kind::Signed && bytes() != other.bytes()) return bytes() < other.bytes();
   return std::lexicographical_compare(items().begin(), items().end(), other.items().begin(), other.items().end());
 }
 
@@ -159,6 +176,11 @@ std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
       if (!k || !m) return std::nullopt;
       return types.map(*k, *m);
     }
+    case Value::Kind::Signed: {
+      auto payload = typeOfValue(v.payload(), types);
+      if (!payload) return std::nullopt;
+      return types.signedOf(*payload);
+    }
   }
   return std::nullopt;
 }
@@ -190,6 +212,8 @@ bool valueFits(const Value& v, TypeId t, const TypeTable& types) {
         if (!valueFits(v.key(e), node.parts[0], types) || !valueFits(v.mapped(e), node.parts[1], types)) return false;
       }
       return true;
+    case TypeKind::Signed:
+      return v.kind == Value::Kind::Signed && v.i >= 0 && valueFits(v.payload(), node.parts[0], types);
   }
   return false;
 }

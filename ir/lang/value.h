@@ -15,6 +15,9 @@ namespace rdc {
 /// value of T (untagged; Opt<Opt<T>> is not a type, so this is unambiguous).
 /// A Map<K, V> value is a finite map, its entries sorted by key (the total
 /// order below), so that equal maps are equal values and print alike.
+/// A Signed<T> value is a T (its payload) signed by a domain (its signer:
+/// the domain's index in the graph's list of domains), which only that
+/// domain's components can make (docs/reference.md#signatures).
 ///
 /// Small and cheap to copy: a kind and a 64-bit payload; the heap part of
 /// a Bytes or Tuple value is immutable and shared between copies (the
@@ -25,14 +28,14 @@ namespace rdc {
 /// small fields of its own (`[[no_unique_address]] Value`).
 class Value {
  public:
-  enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple, Map };
+  enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple, Map, Signed };
 
  private:
   struct Heap;
-  const Heap* heap_ = nullptr;  ///< Bytes, Tuple and Map only; shared by copies, freed by the last
+  const Heap* heap_ = nullptr;  ///< Bytes, Tuple, Map and Signed only; shared by copies, freed by the last
 
  public:
-  int64_t i = 0;  ///< Bool (0/1), Int, Duration (nanoseconds); 0 otherwise
+  int64_t i = 0;  ///< Bool (0/1), Int, Duration (nanoseconds), Signed (the signer); 0 otherwise
   Kind kind = Kind::Unit;
 
   Value() = default;
@@ -67,8 +70,13 @@ class Value {
   static Value tuple(std::vector<Value> items);
   /// A map from its entries in any order; nullopt if two have one key.
   static std::optional<Value> map(std::vector<std::pair<Value, Value>> entries);
+  /// `payload` signed by domain `signer` (an index into the graph's domains,
+  /// >= 0). `proof`: over a network, the signer node's Ed25519 signature of
+  /// it (64 bytes), which travels with the value; empty in the simulator.
+  /// The proof is evidence, not contents: values compare without it.
+  static Value signature(int64_t signer, Value payload, std::string proof = {});
 
-  /// A Bytes value's bytes (empty for every other kind).
+  /// A Bytes value's bytes; a Signed value's proof (empty for every other kind).
   const std::string& bytes() const;
   /// A Tuple value's items; a Map's keys and values, alternating, in order
   /// of key (empty for every other kind).
@@ -77,16 +85,19 @@ class Value {
   size_t entries() const { return items().size() / 2; }
   const Value& key(size_t entry) const { return items()[2 * entry]; }
   const Value& mapped(size_t entry) const { return items()[2 * entry + 1]; }
+  /// A Signed value's payload (its one item).
+  const Value& payload() const { return items()[0]; }
   /// A Map's value for `key`, or null.
   const Value* find(const Value& key) const;
 
   /// Equality and a total order (kind, then contents) by value, never by
-  /// which copy shares which heap part.
+  /// which copy shares which heap part (nor by a signature's proof).
   bool operator==(const Value& other) const;
   bool operator<(const Value& other) const;
 
   /// Literal spelling in the expression language (`5`, `true`, `3ms`, `nil`,
-  /// `"ab"`, `(1, true)`, `{0: 7, 2: 9}`); parsing it back gives the same value.
+  /// `"ab"`, `(1, true)`, `{0: 7, 2: 9}`, `sig(2, 5)` for 5 signed by domain
+  /// 2); parsing it back (parseValue) gives the same value.
   std::string str() const;
 
  private:
@@ -106,6 +117,18 @@ std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types);
 
 /// Whether `v` is a value of type `t`.
 bool valueFits(const Value& v, TypeId t, const TypeTable& types);
+
+/// The signer of the first signature inside `v` (itself, or in its items,
+/// depth first) whose signer is not `domain`; nullopt if there is none. A
+/// value a domain makes up (a lie, a --force) may hold only its own ones.
+std::optional<int64_t> foreignSigner(const Value& v, int64_t domain);
+
+/// Calls `f(s)` for every Signed value inside `v` (itself included), outermost first.
+template <typename F>
+void forEachSignature(const Value& v, const F& f) {
+  if (v.kind == Value::Kind::Signed) f(v);
+  for (const Value& item : v.items()) forEachSignature(item, f);
+}
 
 /// Spells a duration in the largest exact unit (`1500us`, `3ms`, `2s`).
 std::string durationString(int64_t ns);

@@ -66,6 +66,7 @@ class InverseRun final : public InverseContext {
   // ---- InverseContext ----
   const FlatInstance& instance(uint32_t i) const override { return graph_.instances[i]; }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
+  int64_t domainOf(uint32_t line) const override { return graph_.lines[line].domain; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   const Value* out(uint32_t l) const override { return out_[l] ? &*out_[l] : nullptr; }
   const Value* in(uint32_t l) const override { return in_[l] ? &*in_[l] : nullptr; }

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "ir/io/merge.h"
+#include "ir/io/signatures.h"
 #include "ir/io/trace_io.h"
 #include "ir/io/trace_lines.h"
 #include "ir/support/glob.h"
@@ -293,6 +294,10 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
     if (!model) return report(diags, kExitBadInput);
   }
   if (!onModelLines(*forward, model->graph, catalog, diags)) return report(diags, kExitBadInput);
+  if (auto forged = firstForgedSignature(*forward)) {  // no run of the model records it
+    diags.error("forged-signature", {}, "the trace is not a run of the model: " + *forged);
+    return report(diags, kExitBadInput);
+  }
   Inversion result = invert(model->graph, catalog, *forward);
   if (!o.output.empty()) {
     if (!writeTrace(result.backward, o.output, diags)) return report(diags, kExitBadInput);

@@ -22,9 +22,10 @@ void reactFn(FireContext& ctx, uint32_t i, bool) {
     return;
   }
   auto names = fnNames(body, inst.firstLine, [&](uint32_t l) { return ctx.inValue(l); });
+  int64_t domain = ctx.domainOf(r);  // sign(v) signs with it
   ExprError error;
   if (body.when) {
-    auto holds = evalExpr(*body.when, names, &error);
+    auto holds = evalExpr(*body.when, names, &error, nullptr, domain);
     if (!holds) {
       ctx.fail(i, "Filter condition failed: " + error.message);
       return;
@@ -34,7 +35,7 @@ void reactFn(FireContext& ctx, uint32_t i, bool) {
       return;
     }
   }
-  auto v = evalExpr(*body.expr, names, &error);
+  auto v = evalExpr(*body.expr, names, &error, nullptr, domain);
   if (!v) {
     ctx.fail(i, (body.when ? "Filter expression failed: " : "Fn expression failed: ") + error.message);
     return;
@@ -54,12 +55,13 @@ void invertFn(InverseContext& ctx, uint32_t i) {
     if (!ctx.in(inst.firstLine + a)) return;
   }
   auto names = fnNames(body, inst.firstLine, [&](uint32_t l) { return *ctx.in(l); });
+  int64_t domain = ctx.domainOf(r);
   ExprError error;
   if (body.when) {
-    auto holds = evalExpr(*body.when, names, &error);
+    auto holds = evalExpr(*body.when, names, &error, nullptr, domain);
     if (holds && !holds->i) ctx.mismatch(r, "r' is " + result->str() + " but the condition is false");
   }
-  auto v = evalExpr(*body.expr, names, &error);
+  auto v = evalExpr(*body.expr, names, &error, nullptr, domain);
   if (v && *v != *result) {
     ctx.mismatch(r, "r' is " + result->str() + " but the expression of the arguments is " + v->str());
   }

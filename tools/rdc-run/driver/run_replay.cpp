@@ -1,5 +1,6 @@
 // A replayed trace: its scenario, and each recorded choice's value and time.
 #include "ir/graph/line_index.h"
+#include "ir/io/signatures.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/runner.h"
@@ -10,6 +11,10 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   const TraceHeader& h = trace.header;
   s = Scenario::fromHeader(h);
   LineIndex index(graph_, catalog_);
+  if (auto forged = firstForgedSignature(trace)) {  // a replay would make the forgery as recorded
+    diags_.error("forged-signature", {}, "--replay: the trace is not a run of the model: " + *forged);
+    return false;
+  }
   replayed_.emplace();
   for (const TraceEvent& e : trace.events) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;

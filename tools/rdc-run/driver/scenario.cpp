@@ -160,7 +160,8 @@ class Resolver {
         return usage("--input: '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
                      " of the unbounded `for`: a projection run on its own takes only iteration 0's gateways (run "
                      "it as a node, --listen, for the rest)");
-      auto v = typedValue(text, graph_.lines[graph_.inputs[input].line].type, "--input " + name);
+      uint32_t line = graph_.inputs[input].line;
+      auto v = typedValue(text, line, "--input " + name, graph_.gatewayIn(line));
       if (!v) return std::nullopt;
       if (k > 0)
         config.streamInputs[{k, input}] = *v;
@@ -229,7 +230,7 @@ class Resolver {
   bool forces(const NamedTexts& given) {
     LineIndex index(graph_, catalog_);
     auto force = [&](uint32_t line, const std::string& path, const std::string& text) {
-      auto v = typedValue(text, graph_.lines[index.graphLine(line)].type, "--force " + path);
+      auto v = typedValue(text, index.graphLine(line), "--force " + path);
       if (!v) return false;
       r_.config.forces[line] = *v;
       r_.exact.forces.emplace_back(path, v->str());
@@ -295,7 +296,13 @@ class Resolver {
     return graph_.lines[line].source.kind == Endpoint::Kind::Choose || graph_.gatewayIn(line);
   }
 
-  std::optional<Value> typedValue(const std::string& text, TypeId type, const std::string& what) {
+  // A value for `line` given from outside the model, which is its domain's
+  // to make up: it may hold that domain's signatures only. A projection's
+  // gateway input given with --input is what the network delivered (another
+  // domain's signed value, relayed), which the network vouches for instead.
+  std::optional<Value> typedValue(const std::string& text, uint32_t line, const std::string& what,
+                                  bool delivered = false) {
+    TypeId type = graph_.lines[line].type;
     ExprError error;
     auto v = parseValue(text, &error);
     if (!v) {
@@ -304,6 +311,17 @@ class Resolver {
     }
     if (!valueFits(*v, type, graph_.types)) {
       fail(what + ": " + v->str() + " is not a " + graph_.types.name(type));
+      return std::nullopt;
+    }
+    uint32_t domain = graph_.lines[line].domain;
+    if (auto signer = delivered ? std::nullopt : foreignSigner(*v, domain)) {
+      std::string whose = *signer < static_cast<int64_t>(graph_.domains.size())
+                              ? "domain " + std::to_string(*signer) + " (" + graph_.domains[*signer] + ")"
+                              : "domain " + std::to_string(*signer) + ", which the model does not have";
+      diags_.error("forged-signature", {},
+                   what + ": " + v->str() + " holds a signature of " + whose + ", but the line is in " +
+                       graph_.domains[domain] + " (domain " + std::to_string(domain) +
+                       "), which can sign only as itself");
       return std::nullopt;
     }
     return v;

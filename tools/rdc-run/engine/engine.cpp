@@ -17,7 +17,7 @@
 
 namespace rdc::run {
 
-Value Simulator::zeroValue(TypeId type, const TypeTable& types) {
+Value Simulator::zeroValue(TypeId type, const TypeTable& types, int64_t signer) {
   const TypeNode& node = types.node(type);
   switch (node.kind) {
     case TypeKind::Unit:
@@ -34,11 +34,13 @@ Value Simulator::zeroValue(TypeId type, const TypeTable& types) {
       return Value::nil();
     case TypeKind::Tuple: {
       std::vector<Value> items;
-      for (TypeId part : node.parts) items.push_back(zeroValue(part, types));
+      for (TypeId part : node.parts) items.push_back(zeroValue(part, types, signer));
       return Value::tuple(std::move(items));
     }
     case TypeKind::Map:
       return *Value::map({});
+    case TypeKind::Signed:
+      return Value::signature(signer, zeroValue(node.parts[0], types, signer));
   }
   return Value::unit();
 }
@@ -47,10 +49,10 @@ Value Simulator::inputValue(const Graph& graph, uint32_t input, const RunConfig&
   if (input < config.inputs.size() && config.inputs[input]) return *config.inputs[input];
   const Extrinsic& x = graph.inputs[input];
   if (x.defaultValue) return *x.defaultValue;
-  return zeroValue(graph.lines[x.line].type, graph.types);
+  return zeroValue(graph.lines[x.line].type, graph.types, graph.lines[x.line].domain);
 }
 
-Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
+Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng, int64_t signer) {
   const TypeNode& node = types.node(type);
   switch (node.kind) {
     case TypeKind::Unit:
@@ -64,22 +66,24 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng) {
     case TypeKind::Bytes:
       return Value::ofBytes(std::string(1, static_cast<char>('a' + rng.uniform(0, 3))));
     case TypeKind::Opt:
-      return rng.next() & 1 ? Value::nil() : randomValue(node.parts[0], types, rng);
+      return rng.next() & 1 ? Value::nil() : randomValue(node.parts[0], types, rng, signer);
     case TypeKind::Tuple: {
       std::vector<Value> items;
-      for (TypeId part : node.parts) items.push_back(randomValue(part, types, rng));
+      for (TypeId part : node.parts) items.push_back(randomValue(part, types, rng, signer));
       return Value::tuple(std::move(items));
     }
     case TypeKind::Map: {  // up to three entries; a repeated key keeps its first value
       std::vector<std::pair<Value, Value>> entries;
       for (int64_t k = rng.uniform(0, 3); k > 0; --k) {
-        Value key = randomValue(node.parts[0], types, rng);
-        Value value = randomValue(node.parts[1], types, rng);
+        Value key = randomValue(node.parts[0], types, rng, signer);
+        Value value = randomValue(node.parts[1], types, rng, signer);
         if (std::none_of(entries.begin(), entries.end(), [&](const auto& e) { return e.first == key; }))
           entries.emplace_back(std::move(key), std::move(value));
       }
       return *Value::map(std::move(entries));
     }
+    case TypeKind::Signed:  // a liar signs only as itself: others' signatures are unforgeable
+      return Value::signature(signer, randomValue(node.parts[0], types, rng, signer));
   }
   return Value::unit();
 }
@@ -515,6 +519,7 @@ class Run final : public FireContext {
     return unbounded_ ? work_.instance(i) : graph_.instances[i];
   }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
+  int64_t domainOf(uint32_t line) const override { return graph_.lines[line].domain; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
@@ -923,7 +928,8 @@ class Run final : public FireContext {
       else if (facts_.streamValue[s])
         v = streamExpr(facts_.streamValue[s].get(), stream, k, "value");
       else
-        v = Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types);
+        v = Simulator::zeroValue(graph_.lines[graph_.inputs[stream.input].line].type, graph_.types,
+                                 graph_.lines[graph_.inputs[stream.input].line].domain);
       if (facts_.streamArrival[s]) arrival[j] = std::max(nextArrival_[s], now_);  // (scheduleBegin(k) read it)
       if (v)
         inputs[j] = std::move(*v);
@@ -1044,7 +1050,7 @@ class Run final : public FireContext {
     auto& rng = lies_[domain];
     if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[domain]));
     return options > 0 ? Value::integer(rng->uniform(0, options - 1))
-                       : Simulator::randomValue(type, graph_.types, *rng);
+                       : Simulator::randomValue(type, graph_.types, *rng, domain);
   }
 
   // ---- demand ----

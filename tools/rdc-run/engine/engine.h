@@ -168,10 +168,12 @@ class Simulator {
   RunResult run(const RunConfig& config);
 
   /// The value a Byzantine domain forces on a choosable input of this
-  /// type, drawn from `rng` (Ints from 0..3 so that lies can collide).
-  static Value randomValue(TypeId type, const TypeTable& types, class Rng& rng);
-  /// The zero of a type.
-  static Value zeroValue(TypeId type, const TypeTable& types);
+  /// type, drawn from `rng` (Ints from 0..3 so that lies can collide). Its
+  /// signatures are all the lying domain's, `signer`: it cannot forge others.
+  static Value randomValue(TypeId type, const TypeTable& types, class Rng& rng, int64_t signer);
+  /// The zero of a type; a Signed zero is signed by `signer` (the domain of
+  /// the line it is for).
+  static Value zeroValue(TypeId type, const TypeTable& types, int64_t signer = 0);
   /// An extrinsic input's value in a run: given, else the model's default,
   /// else the zero of its type.
   static Value inputValue(const Graph& graph, uint32_t input, const RunConfig& config);

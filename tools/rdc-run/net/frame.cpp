@@ -111,6 +111,15 @@ bool readValue(Reader r, Value& out, std::string* why) {
       out = *Value::map(std::move(entries));
       return true;
     }
+    case Schema::SIGNED: {  // its form only: the node verifies the proof
+      auto sig = r.getSigned();
+      Value payload;
+      if (!readValue(sig.getPayload(), payload, why)) return false;
+      auto proof = sig.getProof();
+      if (proof.size() > kMaxValueBytes) return fail(why, "a signature proof longer than 65536 bytes");
+      out = Value::signature(sig.getSigner(), std::move(payload), std::string(proof.asChars().begin(), proof.size()));
+      return true;
+    }
   }
   return fail(why, "a value of an unknown kind");
 }
@@ -138,6 +147,13 @@ void writeValue(Builder b, const Value& v) {
     case Value::Kind::Map: {
       auto list = b.initMap(static_cast<unsigned>(v.items().size()));
       for (unsigned i = 0; i < list.size(); ++i) writeValue(list[i], v.items()[i]);
+      return;
+    }
+    case Value::Kind::Signed: {
+      auto sig = b.initSigned();
+      sig.setSigner(static_cast<uint32_t>(v.i));
+      writeValue(sig.initPayload(), v.payload());
+      sig.setProof(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes().data()), v.bytes().size()));
       return;
     }
   }
@@ -221,6 +237,8 @@ namespace {
 // per item).
 size_t outsideWords(const Value& v) {
   if (v.kind == Value::Kind::Bytes) return (v.bytes().size() + 7) / 8;
+  if (v.kind == Value::Kind::Signed)  // its struct (a data word, two pointers), the payload's, the proof's bytes
+    return 3 + 2 + outsideWords(v.payload()) + (v.bytes().size() + 7) / 8;
   if (v.kind != Value::Kind::Tuple && v.kind != Value::Kind::Map) return 0;
   size_t words = 1;
   for (const Value& item : v.items()) words += 2 + outsideWords(item);

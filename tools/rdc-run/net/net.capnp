@@ -48,7 +48,17 @@ struct Delivery {
     nil @7 :Void;
     tuple @8 :List(Value);
     map @9 :List(Value);   # keys and values alternating, keys strictly increasing
+    signed @10 :SignedValue;
   }
+}
+
+# A value signed by a domain, with its proof: the signer node's Ed25519
+# signature of (model hash, signer, payload bytes), which a receiver verifies
+# with the signer's public key from the peers file.
+struct SignedValue {
+  signer @0 :UInt32;   # the domain's index in the model's domains
+  payload @1 :Value;
+  proof @2 :Data;      # 64 bytes
 }
 
 struct Value {
@@ -61,5 +71,6 @@ struct Value {
     nil @5 :Void;
     tuple @6 :List(Value);
     map @7 :List(Value);   # as in Delivery
+    signed @8 :SignedValue;
   }
 }

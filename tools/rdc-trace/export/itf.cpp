@@ -21,9 +21,9 @@ struct OptShape {
 void learn(const Value& v, OptShape& shape) {
   if (v.kind == Value::Kind::Nil) {
     shape.optional = true;
-  } else if (v.kind == Value::Kind::Tuple || v.kind == Value::Kind::Map) {
-    const std::vector<Value>& items = v.items();
-    size_t width = v.kind == Value::Kind::Tuple ? items.size() : 2;
+  } else if (v.kind == Value::Kind::Tuple || v.kind == Value::Kind::Map || v.kind == Value::Kind::Signed) {
+    const std::vector<Value>& items = v.items();  // a Signed's one item is its payload
+    size_t width = v.kind == Value::Kind::Map ? 2 : items.size();
     if (shape.parts.size() < width) shape.parts.resize(width);
     for (size_t k = 0; k < items.size(); ++k) learn(items[k], shape.parts[k % width]);
   }
@@ -67,6 +67,8 @@ Json bare(const Value& v, const OptShape& shape) {
         entries.push_back(Json::array({itfValue(v.key(k), part(0)), itfValue(v.mapped(k), part(1))}));
       return {{"#map", entries}};
     }
+    case Value::Kind::Signed:  // a record: whose signature, on what
+      return {{"signer", {{"#bigint", std::to_string(v.i)}}}, {"payload", itfValue(v.payload(), part(0))}};
   }
   return nullptr;
 }
