@@ -141,6 +141,18 @@ class Strategies(unittest.TestCase):
                     self.assertEqual(failed["schedule"], expect)
                     self.assert_reproduces(failed["repro"], failed["why"])
 
+    def test_with_an_invariant_the_search_stops_only_at_its_violation(self):
+        # `never` fails every schedule at its end; the search looks past it for `honest`.
+        with tempfile.TemporaryDirectory() as d:
+            model = write(d, "lies.rdc.yaml", LIES % "has(got) => got != 7" + "  never: seen == 2\n")
+            args = [RUN, model, "--byzantine", "b[0]", "--strategy", "exhaustive", "--seed", "0", "--json"]
+            _, out, _ = run(args)
+            self.assertEqual((json.loads(out)["explored"], json.loads(out)["failed"]["why"][:6]), (1, "never:"))
+            code, out, _ = run([*args, "--invariant", "honest"])
+            self.assertEqual(code, 1)
+            failed = json.loads(out)["failed"]
+            self.assertEqual((failed["schedule"], failed["why"][:7]), ("schedule:1", "honest:"))
+
     def test_each_strategy_is_deterministic_from_its_seed(self):
         args = BROKEN["bracha"] + ["--latency", "uniform:1ms..5ms"]
         for strategy in ["random", "pct:2", "pct:4", "schedule:1.0.2.1"]:
