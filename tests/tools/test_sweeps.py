@@ -258,6 +258,9 @@ class Shrink(unittest.TestCase):
             text, repro, _ = self.shrink([*BROKEN_SWEEP, "--seed", str(seed), "--shrink-check", "agreement"], d)
             self.assertIn("which fails agreement", text)
             self.assertNotIn("--shrink-check", repro)
+            # A sweep's reproduce commands leave it out too (a single run takes no --shrink-check).
+            sweep, _, _ = self.shrink([*BROKEN_SWEEP, "--seeds", "0..99", "--shrink-check", "agreement"], d, "s.yaml")
+            self.assertNotIn("--shrink-check", sweep)
             self.assert_fails_again(repro, "agreement")
             faults = os.path.join(d, "no.yaml")
             code, _, err = run([*BROKEN_SWEEP, "--seed", str(seed), "--shrink", faults, "--shrink-check", "nosuch"])

@@ -33,7 +33,8 @@ bool Runner::prepareExploration() {
                    "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
   }
   links_ = messageCount(graph_, catalog_);
-  lies_ = lieCandidates(graph_, config_.forces);
+  bool searched = strategy_.kind == Strategy::Kind::Exhaustive || strategy_.kind == Strategy::Kind::Choices;
+  if (searched) lies_ = lieCandidates(graph_, config_.forces);
   return true;
 }
 

@@ -209,7 +209,9 @@ uint64_t messageCount(const Graph& graph, const Catalog& catalog) {
 LieCandidates lieCandidates(const Graph& graph, const std::map<uint32_t, Value>& forces) {
   LieCandidates lies;
   lies.types = &graph.types;
-  for (const auto& [line, value] : forces) lies.see(graph.lines[line].type, value);
+  for (const auto& [line, value] : forces) {
+    if (line < graph.lines.size()) lies.see(graph.lines[line].type, value);  // (not a later iteration's line)
+  }
   for (const FlatLine& line : graph.lines) {
     if (line.source.kind == Endpoint::Kind::Const) lies.see(line.type, graph.constants[line.source.ref]);
   }

@@ -158,7 +158,8 @@ struct Strategy {
 uint64_t messageCount(const Graph& graph, const Catalog& catalog);
 
 /// The lies an exhaustive search (and a schedule:) tries: the values of
-/// `forces` (by line) and of the graph's constants.
+/// `forces` (by line; a later iteration's of an unbounded box are left
+/// out) and of the graph's constants.
 LieCandidates lieCandidates(const Graph& graph, const std::map<uint32_t, Value>& forces);
 
 /// The schedule of one run of `seed` under `strategy` (none for random and
