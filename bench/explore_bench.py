@@ -47,7 +47,9 @@ def sweep_to_failure(args, strategy, start, limit, chunk=50):
 
 
 def exhaustive_to_failure(args, seed, limit):
-    out = rdc_run([*args, "--strategy", "exhaustive", "--budget", str(limit), "--seed", str(seed)])
+    # (--invariant agreement: the search stops only at an agreement failure, not at another check's.)
+    out = rdc_run([*args, "--strategy", "exhaustive", "--budget", str(limit), "--seed", str(seed),
+                   "--invariant", "agreement"])
     return out["explored"] if out["failed"] and out["failed"]["why"].startswith("agreement") else None
 
 

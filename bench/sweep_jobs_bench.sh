@@ -42,3 +42,5 @@ sweep "bracha n=4" "$run" examples/bracha/bracha.rdc.yaml --latency uniform:1ms.
 sweep "bracha n=16" "$run" examples/bracha/bracha.rdc.yaml -D n=16 --latency uniform:1ms..10ms
 sweep "tendermint lockRule=0" "$run" examples/tendermint/tendermint.rdc.yaml -D lockRule=0 \
   --faults examples/tendermint/scenarios/lost-lock.yaml
+sweep "bracha n=16 pct:3" "$run" examples/bracha/bracha.rdc.yaml -D n=16 --latency uniform:1ms..10ms --strategy pct:3
+sweep "bracha n=4 --invariant" "$run" examples/bracha/bracha.rdc.yaml --latency uniform:1ms..10ms --invariant agreement

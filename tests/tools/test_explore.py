@@ -25,6 +25,22 @@ system:
 checks:
   first: "%s"
 """
+# b[0] chooses what it outputs; another domain's line has the same type.
+LIES = """rdc: 1
+domains:
+  a: 1
+  b: 1
+system:
+  body:
+    - Def d @ b[0]:
+        x: const 7 -> drop
+        y: choose -> output got
+    - Def other @ a[0]:
+        x: const 1 -> drop
+        y: choose -> output seen
+checks:
+  honest: "%s"
+"""
 TRACE = tool("rdc-trace")
 BRACHA = os.path.join(EXAMPLES, "bracha", "bracha.rdc.yaml")
 TENDERMINT = os.path.join(EXAMPLES, "tendermint", "tendermint.rdc.yaml")
@@ -107,6 +123,35 @@ class Strategies(unittest.TestCase):
             self.assertTrue(m, out)
             self.assertGreater(int(m.group(1)), 1)
             self.assert_reproduces(m.group(2), "first")
+
+    def test_exhaustive_searches_the_byzantine_lies(self):
+        # b[0] is Byzantine: the seed's lie (an Int of 0..3) passes both
+        # checks; the honest value (7) fails one, and a value the scenario
+        # forces elsewhere (9) the other: the search tries both.
+        with tempfile.TemporaryDirectory() as d:
+            for check, expect in (("got != 7", "schedule:1"), ("got != 9", "schedule:2")):
+                with self.subTest(check):
+                    model = write(d, "lies.rdc.yaml", LIES % check)
+                    args = [RUN, model, "--byzantine", "b[0]", "--force", "other.y=9", "--seed", "0"]
+                    code, _, err = run(args)
+                    self.assertEqual(code, 0, err)  # the seed's lie passes
+                    code, out, _ = run([*args, "--strategy", "exhaustive", "--json"])
+                    self.assertEqual(code, 1)
+                    failed = json.loads(out)["failed"]
+                    self.assertEqual(failed["schedule"], expect)
+                    self.assert_reproduces(failed["repro"], failed["why"])
+
+    def test_with_an_invariant_the_search_stops_only_at_its_violation(self):
+        # `never` fails every schedule at its end; the search looks past it for `honest`.
+        with tempfile.TemporaryDirectory() as d:
+            model = write(d, "lies.rdc.yaml", LIES % "has(got) => got != 7" + "  never: seen == 2\n")
+            args = [RUN, model, "--byzantine", "b[0]", "--strategy", "exhaustive", "--seed", "0", "--json"]
+            _, out, _ = run(args)
+            self.assertEqual((json.loads(out)["explored"], json.loads(out)["failed"]["why"][:6]), (1, "never:"))
+            code, out, _ = run([*args, "--invariant", "honest"])
+            self.assertEqual(code, 1)
+            failed = json.loads(out)["failed"]
+            self.assertEqual((failed["schedule"], failed["why"][:7]), ("schedule:1", "honest:"))
 
     def test_each_strategy_is_deterministic_from_its_seed(self):
         args = BROKEN["bracha"] + ["--latency", "uniform:1ms..5ms"]

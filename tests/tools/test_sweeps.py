@@ -18,6 +18,20 @@ LOST_LOCK = os.path.join(ROOT, "examples", "tendermint", "scenarios", "lost-lock
 NO_LOCK = [RUN, TENDERMINT, "-D", "lockRule=0", "--faults", LOST_LOCK]
 
 
+# b's input arrives at 50ms; crashed by then, b never passes it on.
+CRASH_RACE = """rdc: 1
+domains:
+  b: 1
+system:
+  body:
+    - Def d @ b[0]:
+        x: input v as Int = 1 at 50ms -> drop
+        y: choose -> output got
+checks:
+  late: has(got)
+"""
+
+
 def failing_seeds(stdout):
     return [int(line.split()[1].rstrip(":")) for line in stdout.decode().splitlines() if line.startswith("seed ")]
 
@@ -53,6 +67,17 @@ class Jobs(unittest.TestCase):
         code, _, _ = self.assert_same_for_jobs([RUN, example("rb-stream"), "--outputs", "summary",
                                                 "--latency", "uniform:1ms..4ms"], "0..99")
         self.assertEqual(code, 0)
+
+    def test_strategies_and_invariants_on_several_threads(self):
+        # Each thread keeps its own PCT priorities, schedule and invariant watch.
+        for extra in (["--strategy", "pct:3"], ["--strategy", "schedule:1.0.1"], ["--invariant", "agreement"],
+                      ["--strategy", "pct:2", "--invariant", "agreement"]):
+            with self.subTest(extra):
+                code, out, _ = self.assert_same_for_jobs([*BROKEN_SWEEP, *extra], "0..299")
+                self.assertEqual(code, 1)
+                self.assertTrue(failing_seeds(out))
+        code, _, _ = self.assert_same_for_jobs([*NO_LOCK, "--strategy", "pct:2"], "0..199")
+        self.assertIn(code, (0, 1))
 
     def test_a_shard_smaller_than_a_chunk_and_bad_values(self):
         one = run([*BROKEN_SWEEP, "--seeds", "5..9", "--shard", "1/2", "--jobs", "1"])
@@ -200,6 +225,60 @@ class Shrink(unittest.TestCase):
             self.assertNotIn("--seeds", repro)
             self.assertNotIn("--shrink", text.split("\nshrinking seed")[0])  # the sweep's reproduce commands
             self.assert_fails_again(repro, check)
+
+    def test_a_pct_failure_shrinks_under_its_strategy(self):
+        command = [*NO_LOCK, "--strategy", "pct:3"]
+        seed = self.first_failing(command, "0..199", "agreement")
+        with TempDir() as d:
+            text, repro, _ = self.shrink([*command, "--seed", str(seed)], d)
+            self.assertIn("which fails agreement", text)
+            self.assertRegex(repro, r"--strategy pct:[123] --seed %d$" % seed)
+            self.assert_fails_again(repro, "agreement")
+
+    def test_an_exhaustive_failure_shrinks_its_schedule(self):
+        # Its failing schedule is shrunk (choices back to 0) and still fails.
+        for seed in range(40):
+            code, out, _ = run([*BROKEN_SWEEP, "--strategy", "exhaustive", "--budget", "30", "--seed", str(seed),
+                                "--json"], timeout=120)
+            report = json.loads(out)
+            if report["failed"] and report["failed"]["why"].startswith("agreement"):
+                break
+        else:
+            self.fail("no exhaustive failure within 30 schedules of seeds 0..39")
+        with TempDir() as d:
+            _, repro, _ = self.shrink([*BROKEN_SWEEP, "--strategy", "exhaustive", "--budget", "30",
+                                       "--seed", str(seed), "--shrink-check", "agreement"], d)
+            self.assertRegex(repro, r"--strategy schedule:[0-9.]* --seed %d$" % seed)
+            self.assertNotIn("--budget", repro)
+            self.assert_fails_again(repro, "agreement")
+
+    def test_the_check_to_keep_failing_can_be_picked(self):
+        seed = self.first_failing(BROKEN_SWEEP, "0..299", "agreement")
+        with TempDir() as d:
+            text, repro, _ = self.shrink([*BROKEN_SWEEP, "--seed", str(seed), "--shrink-check", "agreement"], d)
+            self.assertIn("which fails agreement", text)
+            self.assertNotIn("--shrink-check", repro)
+            # A sweep's reproduce commands leave it out too (a single run takes no --shrink-check).
+            sweep, _, _ = self.shrink([*BROKEN_SWEEP, "--seeds", "0..99", "--shrink-check", "agreement"], d, "s.yaml")
+            self.assertNotIn("--shrink-check", sweep)
+            self.assert_fails_again(repro, "agreement")
+            faults = os.path.join(d, "no.yaml")
+            code, _, err = run([*BROKEN_SWEEP, "--seed", str(seed), "--shrink", faults, "--shrink-check", "nosuch"])
+            self.assertEqual(code, 2)
+            self.assertIn("does not fail 'nosuch'", err)
+            self.assertFalse(os.path.exists(faults))
+
+    def test_a_crash_moves_earlier(self):
+        # A crash at 40ms, before b's input arrives, fails the check; so does
+        # one at 0, which the shrunk faults file has.
+        with TempDir() as d:
+            model = write(d, "late.rdc.yaml", CRASH_RACE)
+            text, repro, faults = self.shrink([RUN, model, "--crash", "b[0]@40ms", "--seed", "0"], d)
+            with open(faults, encoding="utf-8") as f:
+                shrunk = yaml.safe_load(f)
+            self.assertIn("moved crash b[0] from 40ms to 0ns", text)
+            self.assertEqual(shrunk["crash"], {"b[0]": "0ns"})
+            self.assert_fails_again(repro, "late")
 
     def test_a_passing_run_is_not_shrunk_and_bad_uses(self):
         with TempDir() as d:

@@ -24,6 +24,11 @@ int main(int argc, char** argv) {
                                 "Shrink a failing run (with --seeds, the first): write the smallest failing "
                                 "scenario found to this faults file and print its command")
                      ->check(rdc::notEmpty());
+  app.add_option("--shrink-check", o.shrinkCheck,
+                 "With --shrink: the check the shrunk run must still fail (default: the first "
+                 "one the run fails; `failure` for a run-time failure)")
+      ->check(rdc::notEmpty())
+      ->needs(shrink);
   app.add_option("--merge", o.merge,
                  "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
       ->excludes(seed)

@@ -6,22 +6,9 @@
 #include "ir/support/json.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/runner.h"
+#include "tools/rdc-run/driver/sweep.h"
 
 namespace rdc::run {
-
-namespace {
-
-// Why a run failed: its failed checks, then its runtime failures ("" if it passed).
-std::string failureText(const std::vector<CheckResult>& checks, const RunResult& result) {
-  std::string why;
-  for (const CheckResult& c : checks) {
-    if (!c.pass) why += (why.empty() ? "" : "; ") + c.name + ": " + c.why;
-  }
-  for (const std::string& f : result.failures) why += (why.empty() ? "" : "; ") + f;
-  return why;
-}
-
-}  // namespace
 
 bool Runner::prepareExploration() {
   std::string error;
@@ -45,40 +32,26 @@ bool Runner::prepareExploration() {
       return usage("--invariant: '" + name +
                    "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
   }
-  watch_.runner = this;
+  links_ = messageCount(graph_, catalog_);
+  bool searched = strategy_.kind == Strategy::Kind::Exhaustive || strategy_.kind == Strategy::Kind::Choices;
+  if (searched) lies_ = lieCandidates(graph_, config_.forces);
   return true;
 }
 
-void Runner::armRun(uint64_t seed) {
-  switch (strategy_.kind) {
-    case Strategy::Kind::Random:
-    case Strategy::Kind::Exhaustive:  // (explore sets its own schedule)
-      schedule_.reset();
-      break;
-    case Strategy::Kind::Pct: {
-      // PCT's k: the run's messages, one per Link (each carries one value).
-      uint64_t links = 0;
-      if (auto link = catalog_.find("Link")) {
-        for (const FlatInstance& inst : graph_.instances) links += inst.base == *link;
-      }
-      schedule_ =
-          std::make_unique<PctSchedule>(seed, strategy_.depth, static_cast<uint32_t>(graph_.domains.size()), links);
-      break;
-    }
-    case Strategy::Kind::Choices:
-      schedule_ = std::make_unique<ChoiceSchedule>(strategy_.choices);
-      break;
-  }
-  if (strategy_.kind != Strategy::Kind::Exhaustive) config_.schedule = schedule_.get();
-  watch_.violation.reset();
-  config_.watch = options_.invariants.empty() ? nullptr : &watch_;
+void Runner::armRun(uint64_t seed, RunConfig& config, Arms& arms) const {
+  arms.schedule = makeSchedule(strategy_, seed, graph_, links_, &lies_);
+  if (strategy_.kind != Strategy::Kind::Exhaustive) config.schedule = arms.schedule.get();
+  arms.watch.runner = this;
+  arms.watch.config = &config;
+  arms.watch.violation.reset();
+  config.watch = options_.invariants.empty() ? nullptr : &arms.watch;
 }
 
 bool Runner::InvariantWatch::available(uint32_t output, std::span<const OutputValue> outputs) {
   RunResult partial;
   partial.outputs.assign(outputs.begin(), outputs.end());
   const auto& invariants = runner->options_.invariants;
-  for (const CheckResult& c : runner->checks_.evaluate(partial, runner->config_, runner->correct_)) {
+  for (const CheckResult& c : runner->checks_.evaluate(partial, *config, runner->correct_)) {
     if (c.pass || std::find(invariants.begin(), invariants.end(), c.name) == invariants.end()) continue;
     violation = CheckResult{c.name, false, "at " + Value::duration(outputs[output].time).str() + ": " + c.why};
     return true;
@@ -86,26 +59,15 @@ bool Runner::InvariantWatch::available(uint32_t output, std::span<const OutputVa
   return false;
 }
 
-std::string Runner::exploringVerdict(uint64_t seed) {
-  config_.seed = seed;
-  armRun(seed);
-  std::optional<IterationReport> iterations;  // only for a model with an unbounded box
-  if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct_, false);
-  config_.iterations = iterations ? &*iterations : nullptr;
-  RunResult result = simulator_.run(config_);
-  config_.iterations = nullptr;
-  return failureText(checksOf(result, correct_, iterations ? &iterations->failures() : nullptr), result);
-}
-
 std::vector<CheckResult> Runner::checksOf(const RunResult& result, const std::vector<bool>& correct,
                                           const std::vector<std::string>* iterationFailures) const {
-  if (result.stopped && watch_.violation) return {*watch_.violation};
+  if (result.stopped && arms_.watch.violation) return {*arms_.watch.violation};
   return checks_.evaluate(result, config_, correct, iterationFailures);
 }
 
 int Runner::explore(uint64_t seed, uint64_t budget) {
   config_.seed = seed;
-  armRun(seed);
+  armRun(seed, config_, arms_);
   std::vector<uint32_t> failing;
   uint64_t explored = 0;
   bool exhausted = false;
@@ -119,17 +81,14 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
     std::vector<uint32_t> choices;
     bool beyond = false;  // a schedule of this pass could deviate once more
     while (explored < budget) {
-      ChoiceSchedule schedule(choices);
+      ChoiceSchedule schedule(choices, &lies_);
       config_.schedule = &schedule;
-      watch_.violation.reset();
-      std::optional<IterationReport> iterations;  // only for a model with an unbounded box
-      if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct_, false);
-      config_.iterations = iterations ? &*iterations : nullptr;
-      RunResult result = simulator_.run(config_);
-      config_.iterations = nullptr;
+      arms_.watch.violation.reset();
+      Verdict verdict = judgeSeed(simulator_, checks_, graph_, config_, correct_, seed, &arms_.watch.violation);
+      // With --invariant, the search looks for a violation of one of them only.
+      if (options_.invariants.empty() || arms_.watch.violation) why = verdict.why;
       config_.schedule = nullptr;
       ++explored;
-      why = failureText(checksOf(result, correct_, iterations ? &iterations->failures() : nullptr), result);
       if (!why.empty()) {
         failing = schedule.taken();
         break;

@@ -84,7 +84,7 @@ bool Runner::flagScenario(Scenario& scenario) {
 /// One run with the configured faults and `seed`; prints unless quiet.
 int Runner::single(uint64_t seed) {
   config_.seed = seed;
-  armRun(seed);
+  armRun(seed, config_, arms_);
   std::unique_ptr<TraceWriter> writer;
   if (!openTrace(seed, writer)) return kExitBadInput;
   TraceSink sink;
@@ -139,17 +139,17 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
   // No more threads than chunks of seeds to give them.
   unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<uint64_t>(jobs, std::max<uint64_t>(1, set.size() / 64)));
-  // Each worker runs its seeds on its own simulator and configuration; the
-  // graph, catalog and checks are shared read-only.
-  // A strategy's schedule and an invariant's watch live in this Runner: one thread.
-  bool exploring = strategy_.kind != Strategy::Kind::Random || !options_.invariants.empty();
-  if (exploring) jobs = 1;
+  // Each worker runs its seeds on its own simulator, configuration and
+  // strategy state; the graph, catalog and checks are shared read-only.
   std::vector<std::unique_ptr<Simulator>> simulators(jobs);
   std::vector<RunConfig> configs(jobs, config_);
+  std::vector<Arms> arms(jobs);
   auto judge = [&](unsigned w, uint64_t seed) {
-    if (exploring) return exploringVerdict(seed);
     if (w > 0 && !simulators[w]) simulators[w] = std::make_unique<Simulator>(graph_, catalog_);
-    return judgeSeed(w ? *simulators[w] : simulator_, checks_, graph_, configs[w], correct_, seed).why;
+    armRun(seed, configs[w], arms[w]);
+    return judgeSeed(w ? *simulators[w] : simulator_, checks_, graph_, configs[w], correct_, seed,
+                     &arms[w].watch.violation)
+        .why;
   };
   bool progress = !options_.json && ::isatty(STDERR_FILENO);
   uint64_t total = set.size(), shown = 0;
@@ -265,8 +265,8 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
 
 std::string Runner::sweepCommand() const {
   // Flags that pick seeds, say how to run them or where to write, and take a value.
-  static const std::set<std::string> valued = {"--seeds", "--shard",  "--seed",     "--trace",
-                                               "--jobs",  "--shrink", "--strategy", "--budget"};
+  static const std::set<std::string> valued = {"--seeds",  "--shard",    "--seed",         "--trace", "--jobs",
+                                               "--shrink", "--strategy", "--shrink-check", "--budget"};
   std::string out;
   const std::vector<std::string>& argv = options_.argv;
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -312,12 +312,18 @@ bool parseShard(std::string_view text, uint64_t& shard, uint64_t& shards) {
 
 namespace {
 
-// --shrink on a failing seed: the search, then its faults file and command.
+// --shrink on a failing seed (under the runner's strategy: an exhaustive
+// search's failing schedule): the search, then its faults file and command.
 int shrinkSeed(const Options& options, const Runner& runner, uint64_t seed, const Catalog& catalog,
                DiagnosticSink& diags) {
   std::cout << std::flush;
-  auto shrunk = shrink({options.model, options.defines, options.elab, runner.scenario(), seed}, catalog);
-  if (!shrunk) return kExitNo;  // (a run that failed fails again: the simulator is deterministic)
+  std::string why;
+  auto shrunk = shrink({options.model, options.defines, options.elab, runner.scenario(), seed, runner.strategy()},
+                       options.shrinkCheck, catalog, &why);
+  if (!shrunk) {
+    diags.error("usage", {}, "--shrink: " + why);
+    return kExitBadInput;
+  }
   return reportShrunk(*shrunk, options.shrink, options.argv, options.json, diags);
 }
 
@@ -378,8 +384,8 @@ int run(const Options& given, const Catalog& catalog) {
     diags.error("usage", {}, "--strategy exhaustive searches from one seed with --budget: give --seed, not --seeds");
     return finish(kExitBadInput);
   }
-  if (!options.shrink.empty() && (options.strategy != "random" || !options.invariants.empty())) {
-    diags.error("usage", {}, "--shrink: shrinks runs of the default strategy, without --invariant");
+  if (!options.shrink.empty() && !options.invariants.empty()) {
+    diags.error("usage", {}, "--shrink: shrinks whole runs, not runs stopped by --invariant");
     return finish(kExitBadInput);
   }
   if (!options.shrink.empty() && (options.split || !options.listen.empty() || !options.cluster.empty())) {
@@ -410,7 +416,11 @@ int run(const Options& given, const Catalog& catalog) {
     return finish(shrinkSeed(options, runner, *runner.firstFailing(), catalog, diags));
   }
   uint64_t seed = runner.seed();
-  if (options.strategy == "exhaustive") return finish(runner.explore(seed, options.budget));
+  if (options.strategy == "exhaustive") {
+    int code = runner.explore(seed, options.budget);
+    if (options.shrink.empty() || code != kExitNo) return finish(code);
+    return finish(shrinkSeed(options, runner, seed, catalog, diags));
+  }
   if (!options.listen.empty()) return finish(runner.node(seed));
   if (!options.cluster.empty()) return finish(runner.cluster(seed));
   if (options.split) return finish(runner.split(seed));

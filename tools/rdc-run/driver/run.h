@@ -26,6 +26,7 @@ struct Options {
   unsigned jobs = 0;                 ///< threads of a sweep; 0: one per core
   std::vector<std::string> merge;    ///< --merge: shards' JSON summaries to merge (no model is run)
   std::string shrink;                ///< --shrink: shrink a failing run; write its faults file here
+  std::string shrinkCheck;           ///< --shrink-check: the check shrinking keeps failing (default: the first failed)
   std::vector<std::string> inputs;   ///< name=value
   std::vector<std::string> forces;   ///< path=value
   std::vector<std::string> crashes;  ///< D[@time]

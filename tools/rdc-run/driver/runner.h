@@ -68,6 +68,8 @@ class Runner {
   uint64_t seed() const { return exact_.seed; }
   /// The scenario as the flags and faults file give it (unresolved).
   const Scenario& scenario() const { return given_; }
+  /// The strategy runs follow (after explore(): its failing schedule).
+  const Strategy& strategy() const { return strategy_; }
   /// After seeds(): the first failing seed, if one failed.
   std::optional<uint64_t> firstFailing() const { return firstFailing_; }
 
@@ -111,25 +113,31 @@ class Runner {
   // and stops the run at the first violation.
   struct InvariantWatch final : OutputWatch {
     const Runner* runner = nullptr;
+    const RunConfig* config = nullptr;     // the run's
     std::optional<CheckResult> violation;  // "at T: why"
     bool available(uint32_t output, std::span<const OutputValue> outputs) override;
   };
+  // What a strategy and the invariants keep during one run: its schedule
+  // (none for random) and its watch. One per thread, so that threads
+  // running seeds side by side share nothing they change.
+  struct Arms {
+    std::unique_ptr<Schedule> schedule;
+    InvariantWatch watch;
+  };
   // Reads --strategy and --invariant; false with a usage diagnostic.
   bool prepareExploration();
-  // Sets up config_ for a run of `seed`: its schedule (none for random)
-  // and the invariants' watch, both kept in the members below.
-  void armRun(uint64_t seed);
-  /// One seed of a sweep under a strategy or with invariants, on this
-  /// Runner's simulator: why it failed, or "" (explore.cpp).
-  std::string exploringVerdict(uint64_t seed);
+  // Sets up `config` for a run of `seed`: its schedule and the invariants'
+  // watch, kept in `arms`.
+  void armRun(uint64_t seed, RunConfig& config, Arms& arms) const;
   // The checks of a finished run: the violated invariant alone if the
   // watch stopped it, else every check.
   std::vector<CheckResult> checksOf(const RunResult& result, const std::vector<bool>& correct,
                                     const std::vector<std::string>* iterationFailures) const;
   Strategy strategy_;
   std::string reproStrategy_;  // --strategy of the reproduce command (empty: random)
-  std::unique_ptr<Schedule> schedule_;
-  InvariantWatch watch_;
+  uint64_t links_ = 0;         // the graph's Links: PCT's k (the run's messages)
+  LieCandidates lies_;         // what exhaustive and schedule: try as Byzantine lies
+  Arms arms_;                  // this thread's: one run, an exhaustive search, the first worker of a sweep
 
   // ---- the scenario ----
   bool splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out);

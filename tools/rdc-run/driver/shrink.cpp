@@ -9,7 +9,9 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 
+#include "ir/lang/expr.h"
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
@@ -78,11 +80,12 @@ std::string describe(const Scenario& s, const Fault& f) {
 
 // ddmin: a 1-minimal subsequence of `faults` for which `fails` holds
 // (it holds for `faults`): no single fault of it can be left out.
-std::vector<Fault> ddmin(std::vector<Fault> faults, const std::function<bool(const std::vector<Fault>&)>& fails) {
+template <typename Element>
+std::vector<Element> ddmin(std::vector<Element> faults, const std::function<bool(const std::vector<Element>&)>& fails) {
   if (faults.empty() || fails({})) return {};
   size_t n = 2;
   while (faults.size() >= 2) {
-    std::vector<std::vector<Fault>> parts(n);
+    std::vector<std::vector<Element>> parts(n);
     for (size_t i = 0; i < faults.size(); ++i) parts[i * n / faults.size()].push_back(faults[i]);
     bool reduced = false;
     for (const auto& part : parts) {
@@ -92,7 +95,7 @@ std::vector<Fault> ddmin(std::vector<Fault> faults, const std::function<bool(con
       }
     }
     for (size_t p = 0; !reduced && n > 2 && p < n; ++p) {  // with two parts the complements were just tried
-      std::vector<Fault> rest;
+      std::vector<Element> rest;
       for (size_t q = 0; q < n; ++q) {
         if (q != p) rest.insert(rest.end(), parts[q].begin(), parts[q].end());
       }
@@ -142,11 +145,22 @@ class Shrinker {
  public:
   explicit Shrinker(const Catalog& catalog) : catalog_(catalog) {}
 
-  /// The first check a run of `s` fails, which the search then keeps failing.
-  std::optional<std::string> firstFailed(const ShrinkSubject& s) {
+  /// The check the search keeps failing: `wanted` if a run of `s` fails
+  /// it, else (`wanted` empty) the first one it fails. None, with `why`
+  /// set, if the run passes or does not fail `wanted`.
+  std::optional<std::string> pickCheck(const ShrinkSubject& s, const std::string& wanted, std::string* why) {
     auto v = judge(s);
-    if (!v || !v->fails()) return std::nullopt;
-    check_ = v->failed.front();
+    if (!v || !v->fails()) {
+      *why = "the run passes: there is nothing to shrink";
+      return std::nullopt;
+    }
+    if (!wanted.empty() && std::find(v->failed.begin(), v->failed.end(), wanted) == v->failed.end()) {
+      std::string failed;
+      for (const std::string& f : v->failed) failed += (failed.empty() ? "" : ", ") + f;
+      *why = "--shrink-check: the run does not fail '" + wanted + "' (it fails " + failed + ")";
+      return std::nullopt;
+    }
+    check_ = wanted.empty() ? v->failed.front() : wanted;
     return check_;
   }
 
@@ -166,6 +180,7 @@ class Shrinker {
   uint64_t runs = 0;
 
  private:
+  struct Loaded;
   // A run of `s`; none if its model does not lint or its scenario does not resolve.
   std::optional<Verdict> judge(const ShrinkSubject& s) {
     Loaded* m = load(s);
@@ -174,7 +189,16 @@ class Shrinker {
     auto resolved = resolveScenario(s.scenario, m->model->graph, catalog_, quiet);
     if (!resolved) return std::nullopt;
     ++runs;
-    return judgeSeed(*m->simulator, *m->checks, m->model->graph, resolved->config, resolved->correct, s.seed);
+    return run(*m, *resolved, s);
+  }
+
+  // A run of the resolved scenario under the subject's strategy, judged.
+  Verdict run(Loaded& m, ResolvedScenario& resolved, const ShrinkSubject& s) {
+    const Graph& graph = m.model->graph;
+    LieCandidates lies = lieCandidates(graph, resolved.config.forces);
+    auto schedule = makeSchedule(s.strategy, s.seed, graph, messageCount(graph, catalog_), &lies);
+    resolved.config.schedule = schedule.get();
+    return judgeSeed(*m.simulator, *m.checks, graph, resolved.config, resolved.correct, s.seed);
   }
 
   struct Loaded {
@@ -206,9 +230,10 @@ class Shrinker {
 
 }  // namespace
 
-std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalog) {
+std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& wanted, const Catalog& catalog,
+                             std::string* why) {
   Shrinker shrinker(catalog);
-  auto check = shrinker.firstFailed(subject);
+  auto check = shrinker.pickCheck(subject, wanted, why);
   if (!check) return std::nullopt;
   Shrunk out;
   out.subject = subject;
@@ -217,7 +242,7 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalo
 
   // 1. Fewer faults.
   std::vector<Fault> all = faultsOf(s.scenario);
-  std::vector<Fault> kept = ddmin(all, [&](const std::vector<Fault>& keep) {
+  std::vector<Fault> kept = ddmin<Fault>(all, [&](const std::vector<Fault>& keep) {
     ShrinkSubject c = s;
     c.scenario = withFaults(s.scenario, keep);
     return shrinker.fails(c);
@@ -229,7 +254,26 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalo
   }
   s.scenario = withFaults(s.scenario, kept);
 
-  // 2. Smaller parameters: each halved, else less by one, while the model
+  // 2. Earlier crashes: at 0, else halved while the check still fails.
+  for (auto& [domain, at] : s.scenario.crashes) {
+    std::string unused;
+    auto original = parseDuration(at, &unused);
+    if (!original || *original == 0) continue;
+    auto failsAt = [&](int64_t time) {
+      std::string kept = std::exchange(at, durationString(time));
+      if (shrinker.fails(s)) return true;
+      at = kept;
+      return false;
+    };
+    int64_t time = *original;
+    if (failsAt(0)) time = 0;
+    while (time > 1 && failsAt(time / 2)) time /= 2;
+    if (time != *original)
+      out.steps.push_back("moved crash " + domain + " from " + durationString(*original) + " to " +
+                          durationString(time));
+  }
+
+  // 3. Smaller parameters: each halved, else less by one, while the model
   // lints, the scenario still names what it has, and the check fails.
   if (s.model != "-") {
     for (const auto& [name, original] : shrinker.params(s)) {
@@ -252,7 +296,7 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalo
     }
   }
 
-  // 3. Shorter latencies: the network's, then each link's.
+  // 4. Shorter latencies: the network's, then each link's.
   auto shorten = [&](std::string& spec, const std::string& what) {
     std::string original = spec;
     for (int step = 0; step < 64; ++step) {
@@ -269,8 +313,41 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalo
   };
   shorten(s.scenario.latency, "latency");
   for (auto& [glob, spec] : s.scenario.linkLatency) shorten(spec, "link latency " + glob);
+
+  // 5. A simpler schedule: a schedule:'s choices back to the first option,
+  // the last first; a pct:D's depth lowered.
+  Strategy& strategy = s.strategy;
+  std::string before = strategyText(strategy);
+  for (size_t i = strategy.choices.size(); i > 0 && strategy.kind == Strategy::Kind::Choices; --i) {
+    uint32_t kept = strategy.choices[i - 1];
+    if (kept == 0) continue;
+    strategy.choices[i - 1] = 0;
+    if (!shrinker.fails(s)) strategy.choices[i - 1] = kept;
+  }
+  while (strategy.kind == Strategy::Kind::Pct && strategy.depth > 1) {
+    --strategy.depth;
+    if (shrinker.fails(s)) continue;
+    ++strategy.depth;
+    break;
+  }
+  if (strategyText(strategy) != before)
+    out.steps.push_back("simplified --strategy " + before + " to " + strategyText(strategy));
   out.runs = shrinker.runs;
   return out;
+}
+
+std::string strategyText(const Strategy& strategy) {
+  switch (strategy.kind) {
+    case Strategy::Kind::Random:
+      return "random";
+    case Strategy::Kind::Pct:
+      return "pct:" + std::to_string(strategy.depth);
+    case Strategy::Kind::Exhaustive:
+      return "exhaustive";
+    case Strategy::Kind::Choices:
+      return Strategy::scheduleText(strategy.choices);
+  }
+  return "random";
 }
 
 std::string faultsYaml(const Scenario& s) {
@@ -298,9 +375,9 @@ std::string faultsYaml(const Scenario& s) {
 
 std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& shrunk, const std::string& faultsFile) {
   // What the shrunk -D, faults file and seed replace, and what a single run does not take; each with its value.
-  static const std::set<std::string> replaced = {"--seed",      "--seeds",   "--shard", "--jobs",
-                                                 "--trace",     "--crash",   "--force", "--faults",
-                                                 "--byzantine", "--latency", "--input", "--shrink"};
+  static const std::set<std::string> replaced = {"--seed",  "--seeds",  "--shard",        "--jobs",      "--trace",
+                                                 "--crash", "--force",  "--faults",       "--byzantine", "--latency",
+                                                 "--input", "--shrink", "--shrink-check", "--strategy",  "--budget"};
   std::string out;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -312,7 +389,10 @@ std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& sh
     out += (out.empty() ? "" : " ") + shellQuote(a);
   }
   for (const auto& [name, value] : shrunk.subject.defines) out += " -D " + shellQuote(name + "=" + value);
-  return out + " --faults " + shellQuote(faultsFile) + " --seed " + std::to_string(shrunk.subject.seed);
+  out += " --faults " + shellQuote(faultsFile);
+  if (shrunk.subject.strategy.kind != Strategy::Kind::Random)
+    out += " --strategy " + strategyText(shrunk.subject.strategy);
+  return out + " --seed " + std::to_string(shrunk.subject.seed);
 }
 
 int reportShrunk(const Shrunk& shrunk, const std::string& faultsFile, const std::vector<std::string>& argv, bool json,
@@ -325,6 +405,7 @@ int reportShrunk(const Shrunk& shrunk, const std::string& faultsFile, const std:
     for (const auto& [name, value] : shrunk.subject.defines) defines[name] = value;
     std::cout << jsonText({{"shrunk",
                             {{"seed", shrunk.subject.seed},
+                             {"strategy", strategyText(shrunk.subject.strategy)},
                              {"check", shrunk.check},
                              {"steps", shrunk.steps},
                              {"runs", shrunk.runs},

@@ -2,9 +2,11 @@
 // scenario that still fails the same check on the same seed. Delta
 // debugging (ddmin, Zeller & Hildebrandt 2002) over the faults (each
 // crash, Byzantine domain, forced value and per-link latency is one
-// element), then each model parameter lowered while the model still lints
-// (-D), then each latency shortened. Every step keeps a candidate only if
-// a run of it fails the check, so the result never passes.
+// element); then each crash is moved earlier, each model parameter lowered while the model still lints
+// (-D), each latency shortened, and a strategy's schedule simplified (a
+// schedule:'s choices set to 0, a pct:D's depth lowered). Every step keeps
+// a candidate only if a run of it fails the check, so the result never
+// passes.
 #pragma once
 
 #include <cstdint>
@@ -17,17 +19,20 @@
 #include "ir/graph/elaborate.h"
 #include "ir/support/diagnostics.h"
 #include "tools/rdc-run/driver/scenario.h"
+#include "tools/rdc-run/engine/strategy.h"
 
 namespace rdc::run {
 
 /// A run to shrink: the model file and its -D, the scenario (as the
-/// flags and faults file give it, unresolved), and the seed.
+/// flags and faults file give it, unresolved), the seed, and the strategy
+/// that scheduled it (random, pct:D or schedule:; not exhaustive).
 struct ShrinkSubject {
   std::string model;
   std::vector<std::pair<std::string, std::string>> defines;
   ElabOptions elab;
   Scenario scenario;
   uint64_t seed = 0;
+  Strategy strategy;
 };
 
 /// What shrinking found.
@@ -41,10 +46,15 @@ struct Shrunk {
 /// The most runs one shrink tries; it stops with the smallest found so far.
 inline constexpr uint64_t kMaxShrinkRuns = 2000;
 
-/// Shrinks `subject`: finds the first check its run fails, then the
-/// smallest run found that still fails it. None when the run passes. The
+/// Shrinks `subject`: the smallest run found that still fails `check`
+/// (empty: the first check its run fails; "failure": a run-time failure).
+/// None, with `why` set, when the run passes or does not fail `check`. The
 /// model must be a file (it is loaded again for each -D tried).
-std::optional<Shrunk> shrink(const ShrinkSubject& subject, const Catalog& catalog);
+std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& check, const Catalog& catalog,
+                             std::string* why);
+
+/// A strategy as --strategy spells it (random, pct:D, schedule:C.C.C).
+std::string strategyText(const Strategy& strategy);
 
 /// Writes the shrunk run's faults file to `faultsFile` and prints what
 /// shrinking did, the faults and the command that reruns the shrunk run
@@ -55,8 +65,8 @@ int reportShrunk(const Shrunk& shrunk, const std::string& faultsFile, const std:
                  DiagnosticSink& diags);
 
 /// The command that reruns the shrunk run: `argv` without its seed,
-/// sweep, scenario and output flags, then the shrunk -D, `--faults
-/// FAULTSFILE` and `--seed`.
+/// sweep, scenario, strategy and output flags, then the shrunk -D,
+/// `--faults FAULTSFILE`, the shrunk `--strategy` (unless random) and `--seed`.
 std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& shrunk, const std::string& faultsFile);
 
 /// The scenario as a faults file (`--faults`): crash, byzantine, force,

@@ -27,7 +27,7 @@ std::string shellQuote(const std::string& arg) {
 }
 
 Verdict judgeSeed(Simulator& simulator, const CheckEvaluator& checks, const Graph& graph, RunConfig& config,
-                  const std::vector<bool>& correct, uint64_t seed) {
+                  const std::vector<bool>& correct, uint64_t seed, const std::optional<CheckResult>* stoppedBy) {
   config.seed = seed;
   std::optional<IterationReport> iterations;  // only for a model with an unbounded box
   if (graph.unbounded) iterations.emplace(graph, checks, config, correct, false);
@@ -36,8 +36,11 @@ Verdict judgeSeed(Simulator& simulator, const CheckEvaluator& checks, const Grap
   config.iterations = nullptr;
   Verdict verdict;
   auto add = [&](const std::string& text) { verdict.why += (verdict.why.empty() ? "" : "; ") + text; };
-  for (const CheckResult& c :
-       checks.evaluate(result, config, correct, iterations ? &iterations->failures() : nullptr)) {
+  std::vector<CheckResult> judged =
+      result.stopped && stoppedBy && *stoppedBy
+          ? std::vector<CheckResult>{**stoppedBy}
+          : checks.evaluate(result, config, correct, iterations ? &iterations->failures() : nullptr);
+  for (const CheckResult& c : judged) {
     if (c.pass) continue;
     add(c.name + ": " + c.why);
     verdict.failed.push_back(c.name);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,9 +43,13 @@ struct Verdict {
 };
 
 /// Runs `seed` with `config` (whose seed and iteration sink it sets and
-/// clears) and judges it. `correct`: the domains neither crashed nor Byzantine.
+/// clears; its schedule and watch are the caller's) and judges it.
+/// `correct`: the domains neither crashed nor Byzantine. `stoppedBy`: the
+/// violated invariant that config.watch keeps when it stops a run (read
+/// after the run); a stopped run is judged by it alone.
 Verdict judgeSeed(Simulator& simulator, const CheckEvaluator& checks, const Graph& graph, RunConfig& config,
-                  const std::vector<bool>& correct, uint64_t seed);
+                  const std::vector<bool>& correct, uint64_t seed,
+                  const std::optional<CheckResult>* stoppedBy = nullptr);
 
 /// A failing seed of a sweep: why, and the command that reruns it alone.
 struct FailingSeed {

@@ -957,7 +957,9 @@ class Run final : public FireContext {
       if (auto f = config_.forces.find(static_cast<uint32_t>(logicalLine(l))); f != config_.forces.end()) {
         forced_[l] = f->second;
       } else if (config_.byzantine[hot(l).domain]) {
-        forced_[l] = lie(hot(l).domain, graph_.lines[facts_.generalChoices[c]].type, facts_.generalChoiceOptions[c]);
+        auto told = lie(l, hot(l).domain, graph_.lines[facts_.generalChoices[c]].type, facts_.generalChoiceOptions[c]);
+        if (!told) continue;
+        forced_[l] = std::move(*told);
       } else {
         continue;
       }
@@ -1034,7 +1036,9 @@ class Run final : public FireContext {
       if (auto f = config_.forces.find(l); f != config_.forces.end()) {
         forced_.emplace(l, f->second);
       } else if (config_.byzantine[line.domain]) {
-        forced_.emplace(l, lie(line.domain, line.type, facts_.choiceOptions[k]));
+        auto told = lie(l, line.domain, line.type, facts_.choiceOptions[k]);
+        if (!told) continue;
+        forced_.emplace(l, std::move(*told));
       } else {
         continue;
       }
@@ -1043,14 +1047,18 @@ class Run final : public FireContext {
     }
   }
 
-  // A Byzantine domain's next lie for a choice of this type (a choice among
-  // `options` options: one of them).
-  Value lie(uint32_t domain, TypeId type, int64_t options) {
+  // A Byzantine domain's next lie for its choice `l`, of this type (a
+  // choice among `options` options: one of them): the drawn one, unless a
+  // Schedule decides otherwise (none: the line is chosen honestly). The lie
+  // is drawn either way, so that the domain's later lies stay the same.
+  std::optional<Value> lie(uint32_t l, uint32_t domain, TypeId type, int64_t options) {
     if (lies_.empty()) lies_.resize(graph_.domains.size());  // made by the first lie: most runs tell none
     auto& rng = lies_[domain];
     if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[domain]));
-    return options > 0 ? Value::integer(rng->uniform(0, options - 1))
-                       : Simulator::randomValue(type, graph_.types, *rng, domain);
+    Value drawn = options > 0 ? Value::integer(rng->uniform(0, options - 1))
+                              : Simulator::randomValue(type, graph_.types, *rng, domain);
+    if (!config_.schedule) return drawn;
+    return config_.schedule->lie(static_cast<uint32_t>(logicalLine(l)), type, options, std::move(drawn));
   }
 
   // ---- demand ----

@@ -86,6 +86,43 @@ int64_t ChoiceSchedule::delay(const Latency& latency, uint32_t) {
   return points[choose(static_cast<uint32_t>(points.size()))];
 }
 
+std::optional<Value> ChoiceSchedule::lie(uint32_t, TypeId type, int64_t options, Value drawn) {
+  if (!lies_) return drawn;
+  std::vector<Value> candidates = lies_->of(type, options);
+  uint32_t choice = choose(static_cast<uint32_t>(candidates.size() + 2));
+  if (choice == 0) return drawn;
+  if (choice == 1) return std::nullopt;
+  return std::move(candidates[choice - 2]);
+}
+
+void LieCandidates::see(TypeId type, const Value& value) {
+  std::vector<Value>& values = seen[type];
+  if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);
+}
+
+std::vector<Value> LieCandidates::of(TypeId type, int64_t options) const {
+  std::vector<Value> out;
+  if (options > 0) {
+    for (int64_t o = 0; o < options; ++o) out.push_back(Value::integer(o));
+    return out;
+  }
+  size_t added = 0;  // values seen, at most kMaxSeen
+  auto add = [&](TypeId t) {
+    auto it = seen.find(t);
+    if (it == seen.end()) return;
+    for (const Value& v : it->second) {
+      if (added == kMaxSeen) return;
+      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v), ++added;
+    }
+  };
+  const TypeNode& node = types->node(type);
+  if (node.kind == TypeKind::Bool) return {Value::boolean(false), Value::boolean(true)};
+  if (node.kind == TypeKind::Opt) out.push_back(Value::nil());
+  add(type);
+  if (node.kind == TypeKind::Opt) add(node.parts[0]);
+  return out;
+}
+
 std::vector<int64_t> latencyPoints(const Latency& latency) {
   switch (latency.kind) {
     case Latency::Kind::Constant:
@@ -159,6 +196,40 @@ std::string Strategy::scheduleText(const std::vector<uint32_t>& choices) {
   std::string out = "schedule:";
   for (size_t i = 0; i < used; ++i) out += (i ? "." : "") + std::to_string(choices[i]);
   return out;
+}
+
+uint64_t messageCount(const Graph& graph, const Catalog& catalog) {
+  uint64_t links = 0;
+  if (auto link = catalog.find("Link")) {
+    for (const FlatInstance& inst : graph.instances) links += inst.base == *link;
+  }
+  return links;
+}
+
+LieCandidates lieCandidates(const Graph& graph, const std::map<uint32_t, Value>& forces) {
+  LieCandidates lies;
+  lies.types = &graph.types;
+  for (const auto& [line, value] : forces) {
+    if (line < graph.lines.size()) lies.see(graph.lines[line].type, value);  // (not a later iteration's line)
+  }
+  for (const FlatLine& line : graph.lines) {
+    if (line.source.kind == Endpoint::Kind::Const) lies.see(line.type, graph.constants[line.source.ref]);
+  }
+  return lies;
+}
+
+std::unique_ptr<Schedule> makeSchedule(const Strategy& strategy, uint64_t seed, const Graph& graph, uint64_t messages,
+                                       const LieCandidates* lies) {
+  switch (strategy.kind) {
+    case Strategy::Kind::Random:
+    case Strategy::Kind::Exhaustive:
+      return nullptr;
+    case Strategy::Kind::Pct:
+      return std::make_unique<PctSchedule>(seed, strategy.depth, static_cast<uint32_t>(graph.domains.size()), messages);
+    case Strategy::Kind::Choices:
+      return std::make_unique<ChoiceSchedule>(strategy.choices, lies);
+  }
+  return nullptr;
 }
 
 }  // namespace rdc::run

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -14,6 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include "ir/components/catalog.h"
+#include "ir/graph/graph.h"
+#include "ir/lang/types.h"
+#include "ir/lang/value.h"
 #include "tools/rdc-run/engine/latency.h"
 #include "tools/rdc-run/engine/rng.h"
 
@@ -42,6 +47,15 @@ class Schedule {
   virtual size_t pick(std::span<const ReadyEvent> ready) = 0;
   /// The delay (ns, 0..INT64_MAX) of a message `sender` sends, within `latency`.
   virtual int64_t delay(const Latency& latency, uint32_t sender) = 0;
+  /// The value a Byzantine domain gives its choice `line` (a trace's line
+  /// number; of `type`; with `options` > 0 a choice among that many
+  /// options, whose value is the option's index), decided as the run (or
+  /// the line's iteration) begins: `drawn`, the lie the seed draws, as by
+  /// default, or another; none: the value the model computes, as an honest
+  /// domain's would be.
+  virtual std::optional<Value> lie(uint32_t /*line*/, TypeId /*type*/, int64_t /*options*/, Value drawn) {
+    return drawn;
+  }
 };
 
 /// PCT (Burckhardt et al., ASPLOS 2010) over domains: each of `domains`
@@ -68,6 +82,22 @@ class PctSchedule final : public Schedule {
   uint64_t messages_ = 0, changes_ = 0;  // messages so far, change points passed
 };
 
+/// The lies an exhaustive search tries on a Byzantine domain's choice,
+/// besides the seed's and the honest value: every option of a choice among
+/// options; both Bools; for other types nil (an Opt), then the values of
+/// that type (or, for an Opt, of its inner type) that the scenario forces
+/// and the model's constants hold, the first kMaxSeen of them.
+struct LieCandidates {
+  static constexpr size_t kMaxSeen = 4;
+  const TypeTable* types = nullptr;
+  std::map<TypeId, std::vector<Value>> seen;  ///< distinct values by type, in the order first met
+
+  /// Adds a value of `type` to those seen (once).
+  void see(TypeId type, const Value& value);
+  /// The candidates for a choice of `type` (among `options` options if > 0).
+  std::vector<Value> of(TypeId type, int64_t options) const;
+};
+
 /// Follows a list of choices, one per choice point in the order the run
 /// meets them (an index among its options), then takes the first option of
 /// every later point; records every point's option count. A choice at or
@@ -76,12 +106,16 @@ class PctSchedule final : public Schedule {
 /// in the same order whichever goes first), so an instant's choice is only
 /// which of the events reaching the first event's instance goes first (a
 /// point when there are two or more); those of a delay are the latency
-/// model's points (latencyPoints).
+/// model's points (latencyPoints). With `lies`, a Byzantine domain's choice
+/// is a point too, decided as the run begins: option 0 is the seed's lie,
+/// 1 the honest value, then each of the candidates (LieCandidates::of).
 class ChoiceSchedule final : public Schedule {
  public:
-  explicit ChoiceSchedule(std::vector<uint32_t> prefix) : prefix_(std::move(prefix)) {}
+  explicit ChoiceSchedule(std::vector<uint32_t> prefix, const LieCandidates* lies = nullptr)
+      : prefix_(std::move(prefix)), lies_(lies) {}
   size_t pick(std::span<const ReadyEvent> ready) override;
   int64_t delay(const Latency& latency, uint32_t sender) override;
+  std::optional<Value> lie(uint32_t line, TypeId type, int64_t options, Value drawn) override;
 
   /// The choices this run made, one per point met, and each point's options.
   const std::vector<uint32_t>& taken() const { return taken_; }
@@ -91,6 +125,7 @@ class ChoiceSchedule final : public Schedule {
   uint32_t choose(uint32_t options);
 
   std::vector<uint32_t> prefix_, taken_, options_;
+  const LieCandidates* lies_;
 };
 
 /// The delays an exhaustive search tries for a latency model: its value
@@ -118,5 +153,19 @@ struct Strategy {
   /// `schedule:` and the choices, dot-separated, trailing first options (0) left out.
   static std::string scheduleText(const std::vector<uint32_t>& choices);
 };
+
+/// PCT's k for a graph: the run's messages, one per Link (each carries one value).
+uint64_t messageCount(const Graph& graph, const Catalog& catalog);
+
+/// The lies an exhaustive search (and a schedule:) tries: the values of
+/// `forces` (by line; a later iteration's of an unbounded box are left
+/// out) and of the graph's constants.
+LieCandidates lieCandidates(const Graph& graph, const std::map<uint32_t, Value>& forces);
+
+/// The schedule of one run of `seed` under `strategy` (none for random and
+/// exhaustive, whose search makes its own): `messages` is messageCount's,
+/// `lies` the candidates a schedule:'s lie choices index (kept by the caller).
+std::unique_ptr<Schedule> makeSchedule(const Strategy& strategy, uint64_t seed, const Graph& graph, uint64_t messages,
+                                       const LieCandidates* lies);
 
 }  // namespace rdc::run
