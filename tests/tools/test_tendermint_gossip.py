@@ -60,6 +60,14 @@ class Scenarios(unittest.TestCase):
         with self.subTest(scenario="slow-links"):
             self.sweep("slow-links", ["-D", "rounds=5"])
 
+    def test_seven_nodes(self):
+        # f = 2: one equivocating voter or one crashed proposer, at n = 7 (56,168 base instances).
+        for name in ("equivocating-voter", "crashed-node"):
+            with self.subTest(scenario=name):
+                code, out, err = run([RUN, MODEL, "-D", "n=7", *scenario(name), "--seeds", "0..99"], timeout=600)
+                self.assertEqual(code, 0, out.decode()[-2000:] + err)
+                self.assertIn("100 seeds: 100 passed, 0 failed", out.decode())
+
     def test_a_good_run_decides_the_first_proposal_in_round_0(self):
         outputs, checks = one_run(["--seed", "1", "--latency", "uniform:200us..1ms"])
         self.assertTrue(all(checks.values()), checks)
