@@ -249,6 +249,8 @@ class Parser {
     std::vector<std::string> vars;
     do {
       if (peek().kind != Token::Kind::Ident) return fail("expected a variable name");
+      if (isReservedWord(peek().text))
+        return fail("'" + peek().text + "' is a word of the language, not a variable name");
       vars.push_back(toks_[pos_++].text);
     } while (eatOp(","));
     if (!isWord("in")) return fail("expected 'in' after quantified variables");
@@ -1123,6 +1125,13 @@ void collectNames(const Expr& e, std::vector<std::string>& bound, std::vector<st
 }
 
 }  // namespace
+
+bool isReservedWord(std::string_view name) {
+  for (std::string_view word : {"nil", "true", "false", "forall", "exists", "in"}) {
+    if (name == word) return true;
+  }
+  return false;
+}
 
 ExprPtr parseExpr(std::string_view text, ExprError* error) {
   std::vector<Token> tokens;

@@ -107,6 +107,12 @@ struct ExprError {
   std::string message;
 };
 
+/// Whether `name` is a word of the expression language (`nil`, `true`,
+/// `false`, `forall`, `exists`, `in`): a parameter, loop variable, argument
+/// line, extrinsic or bound variable of that name could never be read, so
+/// each declaration refuses it.
+bool isReservedWord(std::string_view name);
+
 /// Parses `text`; on failure returns null and fills `error`. A tree deeper
 /// than kMaxExprDepth is refused as `expr-syntax` at the operator (or
 /// parenthesis) where it gets too deep.

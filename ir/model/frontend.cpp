@@ -113,6 +113,7 @@ class YamlReader {
           diags_.error("schema", pos(item), "a parameter name must be an identifier");
           continue;
         }
+        if (!syntax::notReserved(name, pos(item), "a parameter", diags_)) continue;
         out.push_back({name, std::nullopt, pos(item)});
       }
       return;
@@ -125,6 +126,7 @@ class YamlReader {
         diags_.error("schema", pos(kv.first), "a parameter name must be an identifier, got '" + name + "'");
         continue;
       }
+      if (!syntax::notReserved(name, pos(kv.first), "a parameter", diags_)) continue;
       ParamDecl p{name, std::nullopt, pos(kv.first)};
       if (!kv.second.IsNull()) {
         std::string text = scalarOr(kv.second, "0");

@@ -145,6 +145,14 @@ bool expressions(const std::vector<Span>& spans, std::vector<SourceExpr>& out, D
 
 bool isIdentifier(std::string_view text) { return !text.empty() && identifierLength(text) == text.size(); }
 
+bool notReserved(std::string_view name, Pos pos, std::string_view what, DiagnosticSink& diags) {
+  if (!isReservedWord(name)) return true;
+  diags.error("syntax", pos,
+              "'" + std::string(name) + "' is a word of the expression language (nil, true, false, forall, exists, " +
+                  "in), so " + std::string(what) + " of that name could never be read: name it otherwise");
+  return false;
+}
+
 std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticSink& diags) {
   ExprError error;
   ExprPtr e = parseExpr(text, &error);
@@ -302,6 +310,7 @@ std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags) 
     t.kind = word == "input" ? Term::Kind::Input : Term::Kind::Output;
     size_t m = identifierLength(rest.text);
     t.name = std::string(rest.text.substr(0, m));
+    if (!notReserved(t.name, rest.pos, word == "input" ? "an input" : "an output", diags)) return std::nullopt;
     Span after = rest.sub(m);
     // `... at TIME`: when the input arrives (the last ` at ` outside brackets).
     if (size_t at = findTopLevel(after.text, " at ", false); at != std::string_view::npos) {
@@ -393,6 +402,7 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
       diags.error("syntax", part.pos, "expected `VAR in LO..HI` in for, got '" + std::string(part.text) + "'");
       return false;
     }
+    if (!notReserved(part.text.substr(0, n), part.pos, "a loop variable", diags)) return false;
     Span range = rest.sub(3).trimmed();
     size_t dots = findTopLevel(range.text, "..", false);
     if (dots == std::string_view::npos) {

@@ -59,5 +59,8 @@ bool setLine(LineDecl& line, Pos pos, DiagnosticSink& diags);
 
 /// Whether `text` is an identifier: a letter or `_`, then letters, digits, `_`.
 bool isIdentifier(std::string_view text);
+/// False, with a `syntax` error at `pos`, when `name` is a word of the
+/// expression language (isReservedWord): `what` names what is declared.
+bool notReserved(std::string_view name, Pos pos, std::string_view what, DiagnosticSink& diags);
 
 }  // namespace rdc::syntax

@@ -61,6 +61,25 @@ class Signatures(unittest.TestCase):
             self.assertIn("heard = sig(0, 3) @", text)
             self.assertIn("check authentic: pass", text)
 
+    def test_each_iteration_of_an_unbounded_box_signs_in_its_domain(self):
+        # Later iterations run on lines made as they begin: each signs in node[2] as the first does.
+        text = """rdc: 1
+domains: {node: 3}
+system:
+  body:
+    - for: k in 0..
+      body:
+        - Fn s[k] @ node[2]:
+            expr: sign(x)
+            x: input x[k] as Int = k at k * 1ms @ node[2] -> drop
+            r: choose -> output signed[k]
+"""
+        with TempDir() as d:
+            code, out, err = run([RUN, self.model(d, text), "--iterations", "50"])
+            self.assertEqual(code, 0, err)
+            got = re.findall(r"^signed\[(\d+)\] = (.*) @", out.decode(), re.M)
+            self.assertEqual(got, [(str(k), f"sig(2, {k})") for k in range(50)])
+
     def test_byzantine_relay_cannot_forge_over_500_seeds(self):
         with TempDir() as d:
             m = self.model(d)

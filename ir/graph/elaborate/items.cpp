@@ -1,5 +1,6 @@
 // Items: for boxes, wires, and instances of base and composite components.
 #include "ir/graph/elaborate/elaborator.h"
+#include "ir/model/syntax.h"
 
 namespace rdc::elab {
 
@@ -232,6 +233,7 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
                          b.line + "[0..N]` for a bundle of N");
         return;
       }
+      if (!syntax::notReserved(b.line, b.pos, "an argument line", diags_)) return;
       if (std::any_of(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; })) {
         diags_.error("linearity", b.pos, base.name + " " + item.name + " names argument line '" + b.line + "' twice");
         return;

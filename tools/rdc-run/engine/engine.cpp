@@ -519,7 +519,8 @@ class Run final : public FireContext {
     return unbounded_ ? work_.instance(i) : graph_.instances[i];
   }
   const FnBody& fnBody(const FlatInstance& inst) const override { return graph_.fns[inst.fn]; }
-  int64_t domainOf(uint32_t line) const override { return graph_.lines[line].domain; }
+  // A later iteration's line is in its general line's domain.
+  int64_t domainOf(uint32_t line) const override { return graph_.lines[generalLine(line)].domain; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
   int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
