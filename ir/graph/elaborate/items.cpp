@@ -245,6 +245,10 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       for (int64_t e = 0; e < std::max<int64_t>(*size, 1); ++e) {
         fn.args.push_back(b.argRange ? b.line + "[" + std::to_string(e) + "]" : b.line);
       }
+      if (next - inst.firstLine + std::max<int64_t>(*size, 1) >= UINT16_MAX) {  // a line's sig is 16 bits, r too
+        diags_.error("size-limit", b.pos, base.name + " " + item.name + " has more than 65,534 argument lines");
+        return;
+      }
       blocks.push_back({&b.line, static_cast<uint16_t>(next - inst.firstLine), *size, next});
       next += static_cast<uint32_t>(std::max<int64_t>(*size, 1));
     }
@@ -348,7 +352,7 @@ std::optional<int64_t> Elaborator::fnArgumentSize(const Scope& scope, const Bind
                  "a bundle argument's range starts at 0 (`" + b.line + "[0..N]`), got " + std::to_string(*lo));
     return std::nullopt;
   }
-  // Each element is a signature line of the Fn (16-bit, with r).
+  // Each element is a signature line of the Fn (see the 16-bit limit above).
   constexpr int64_t kMaxElements = 4096;
   if (*hi < 1 || *hi > kMaxElements) {
     diags_.error("index-range", b.argRange->second.pos,
