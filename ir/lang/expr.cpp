@@ -270,7 +270,15 @@ class Parser {
     if (!eatOp(":")) return fail("expected ':' after the quantifier's domain");
     ExprPtr body = parseExpr(depth + 1);
     if (!body) return nullptr;
-    auto quant = make(Expr::Kind::Quant, offset, which, {domain, body});
+    std::vector<ExprPtr> kids{domain, body};
+    if (which == "maxBy" || which == "minBy") {  // then `, DEFAULT`, outside the binding
+      if (!eatOp(","))
+        return fail("expected ', DEFAULT' after " + which + "'s key: " + which + "(v in m: KEY, DEFAULT)");
+      ExprPtr otherwise = parseExpr(depth + 1);
+      if (!otherwise) return nullptr;
+      kids.push_back(otherwise);
+    }
+    auto quant = make(Expr::Kind::Quant, offset, which, std::move(kids));
     if (!quant) return nullptr;
     auto e = std::make_shared<Expr>(*quant);
     e->vars = std::move(vars);
@@ -323,7 +331,11 @@ class Parser {
         if (arity == 1 && text == "correct") return Op::Correct;
         return Op::OtherCall;
       case Expr::Kind::Quant:
-        return text == "forall" ? Op::Forall : text == "exists" ? Op::Exists : Op::Filter;
+        if (text == "forall") return Op::Forall;
+        if (text == "exists") return Op::Exists;
+        if (text == "maxBy") return Op::MaxBy;
+        if (text == "minBy") return Op::MinBy;
+        return Op::Filter;
       default:
         return Op::None;
     }
@@ -427,6 +439,7 @@ class Parser {
         if (t.text == "true" || t.text == "false") return literal(t.offset, Value::boolean(t.text == "true"));
         if (t.text == "nil") return literal(t.offset, Value::nil());
         if (eatOp("(")) {
+          if ((t.text == "maxBy" || t.text == "minBy") && filterAhead()) return parseExtremeBy(t, depth);
           std::vector<ExprPtr> args;
           if (!eatOp(")")) {
             do {
@@ -464,6 +477,16 @@ class Parser {
         return fail("unexpected end of expression");
     }
     return fail("unexpected token");
+  }
+
+  // After `maxBy(` or `minBy(`: `VARS in MAP: KEY, DEFAULT)`.
+  ExprPtr parseExtremeBy(const Token& name, int depth) {
+    ExprPtr extreme = parseBinder(name.text, name.offset, depth);
+    if (!extreme) return nullptr;
+    if (!isMapQuantifier(*extreme))
+      return fail(name.text + " ranges over a map: " + name.text + "(v in m: KEY, DEFAULT)");
+    if (!eatOp(")")) return fail("expected ')' after " + name.text + "'s default");
+    return extreme;
   }
 
   // After `{`: `}`, `KEY: VALUE` pairs separated by commas, then `}`; or a
@@ -628,6 +651,7 @@ class Evaluator {
     if (e.vars.size() > 2)
       return fail("expr-syntax", e, "a map's entries bind one variable (value) or two (key, value)");
     bool keyed = e.vars.size() == 2;
+    if (e.op == Expr::Op::MaxBy || e.op == Expr::Op::MinBy) return extremeBy(e, *m, keyed);
     std::vector<std::pair<Value, Value>> kept;
     size_t mark = bound_.size();
     for (size_t k = 0; k < m->entries(); ++k) {
@@ -649,6 +673,31 @@ class Evaluator {
     bound_.resize(mark);
     if (e.op == Expr::Op::Filter) return *Value::map(std::move(kept));
     return Value::boolean(e.op == Expr::Op::Forall);
+  }
+
+  // maxBy/minBy: the value of the first entry (in order of key) whose key
+  // expression is largest (smallest) in the total order of values, or the
+  // default when the map is empty.
+  std::optional<Value> extremeBy(const Expr& e, const Value& m, bool keyed) {
+    if (m.entries() == 0) return eval(*e.kids[2]);
+    size_t mark = bound_.size(), best = 0;
+    std::optional<Value> bestKey;
+    for (size_t k = 0; k < m.entries(); ++k) {
+      bound_.resize(mark);
+      if (keyed) bound_.emplace_back(e.vars[0], m.key(k));
+      bound_.emplace_back(e.vars.back(), m.mapped(k));
+      auto key = eval(*e.kids[1]);
+      if (!key) {
+        bound_.resize(mark);
+        return key;
+      }
+      if (!bestKey || (e.op == Expr::Op::MaxBy ? *bestKey < *key : *key < *bestKey)) {
+        bestKey = std::move(key);
+        best = k;
+      }
+    }
+    bound_.resize(mark);
+    return m.mapped(best);
   }
 
   std::optional<Value> fail(const char* code, const Expr& e, std::string message) {
@@ -976,8 +1025,21 @@ class TypeChecker {
     bound_.emplace_back(e.vars.back(), types_.node(*m).parts[1]);
     auto body = check(*e.kids[1]);
     bound_.resize(mark);
-    if (!body || !expect(*e.kids[1], *body, TypeTable::kBool)) return std::nullopt;
+    if (!body) return std::nullopt;
+    if (e.op == Expr::Op::MaxBy || e.op == Expr::Op::MinBy) return extremeByDefault(e, types_.node(*m).parts[1]);
+    if (!expect(*e.kids[1], *body, TypeTable::kBool)) return std::nullopt;
     return e.op == Expr::Op::Filter ? *m : TypeTable::kBool;
+  }
+
+  // maxBy/minBy: any key (values are totally ordered); the default is a
+  // value of the map (or nil, for a map of Opt values).
+  std::optional<TypeId> extremeByDefault(const Expr& e, TypeId value) {
+    auto otherwise = check(*e.kids[2]);
+    if (!otherwise) return otherwise;
+    bool fits = *otherwise == value || (*otherwise == kNilType && types_.node(value).kind == TypeKind::Opt) ||
+                (types_.node(value).kind == TypeKind::Opt && types_.node(value).parts[0] == *otherwise);
+    if (!fits) return fail(*e.kids[2], e.text + "'s default must be a " + show(value) + ", got " + show(*otherwise));
+    return value;
   }
 
  private:
@@ -1119,6 +1181,7 @@ void collectNames(const Expr& e, std::vector<std::string>& bound, std::vector<st
     bound.insert(bound.end(), e.vars.begin(), e.vars.end());
     collectNames(*e.kids[1], bound, out);
     bound.resize(mark);
+    if (e.kids.size() > 2) collectNames(*e.kids[2], bound, out);  // maxBy's default
     return;
   }
   for (const ExprPtr& k : e.kids) collectNames(*k, bound, out);

@@ -42,7 +42,8 @@ struct Expr {
     Field,    ///< kids[0].`value.i`
     Call,     ///< `text`(kids...)
     Range,    ///< kids[0]..kids[1] (half-open), only as a quantifier domain
-    Quant,    ///< `text` in {forall, exists, filter}; vars in kids[0]: kids[1] (filter: `{vars in m: kids[1]}`)
+    Quant,    ///< `text` in {forall, exists, filter, maxBy, minBy}; vars in kids[0]: kids[1] (filter: `{vars in m:
+              ///< kids[1]}`; maxBy, minBy: `maxBy(vars in m: kids[1], kids[2])`, kids[2] outside the binding)
   };
   /// What an operator, call or quantifier does: `text` resolved once by the
   /// parser, so that evaluating and typing switch on it instead of comparing
@@ -85,6 +86,8 @@ struct Expr {
     Forall,      ///< Quant
     Exists,
     Filter,  ///< Quant `{vars in m: P}`: the entries of map m for which P holds
+    MaxBy,   ///< Quant `maxBy(vars in m: KEY, d)`: the value of m whose KEY is largest, or d
+    MinBy,
   };
   Kind kind;
   Op op = Op::None;

@@ -384,6 +384,7 @@ class PropertyNames {
         bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());
         visit(*e.kids[1]);
         bound_.resize(mark);
+        if (e.kids.size() > 2) visit(*e.kids[2]);  // maxBy's default
         return;
       }
       default:
@@ -549,7 +550,9 @@ uint64_t quantifierSteps(const Expr& e, const Graph& graph) {
   uint64_t tuples = 1, range = rangeSize(*e.kids[0], graph);
   for (size_t v = 0; v < e.vars.size(); ++v) tuples = saturatingMul(tuples, range);
   uint64_t each = saturatingAdd(1, quantifierSteps(*e.kids[1], graph));
-  return saturatingAdd(quantifierSteps(*e.kids[0], graph), saturatingMul(tuples, each));
+  uint64_t outside = quantifierSteps(*e.kids[0], graph);
+  if (e.kids.size() > 2) outside = saturatingAdd(outside, quantifierSteps(*e.kids[2], graph));  // maxBy's default
+  return saturatingAdd(outside, saturatingMul(tuples, each));
 }
 
 }  // namespace

@@ -136,6 +136,19 @@ class MailboxGathers(Semantics):
         with open(trace, "rb") as a, open(again, "rb") as b:
             self.assertEqual(a.read(), b.read())
 
+    def test_max_by_a_key_reads_the_highest_ballots_value_in_an_fn_and_a_check(self):
+        m = self.model("mb.rdc.yaml", MAILBOX.replace(
+            '"(size(g), max(g, (-1, 0)).1, count(g, (1, 5)), contains(g, 1), get(g, 3, (9, 9)))"',
+            '"(maxBy(p in g: p.0, (-1, 0)).1, minBy(k, p in g: -k, (-1, 0)), maxBy(p in {q in g: q.0 > 5}: p, (7, 7)))"') +
+            'checks:\n  highest: "maxBy(p in promises: p.0, (0, 0)) == (2, 9)"\n')
+        got = self.outputs(m, *PROMISES)
+        # Among (1, 5) from 0, (1, 5) from 2 and (2, 9) from 3: ballot 2's value; the highest
+        # sender's promise; the default when no promise is above ballot 5.
+        self.assertEqual(got["summary"], ["(9, (2, 9), (7, 7))", "2ms"])
+        code, out, err = run([RUN, m, *PROMISES, "--force", "box.got={1: (8, 8)}"])
+        self.assertEqual(code, 1, err)
+        self.assertIn("check highest: fail", out.decode())
+
     def test_map_values_round_trip_through_inputs_and_traces(self):
         m = self.model("maps.rdc.yaml", """rdc: 1
 system:

@@ -46,6 +46,7 @@ class Planner {
       bound_.insert(bound_.end(), e.vars.begin(), e.vars.end());
       visit(*e.kids[1]);
       bound_.resize(mark);
+      if (e.kids.size() > 2) visit(*e.kids[2]);  // maxBy's default
       return;
     }
     for (const ExprPtr& k : e.kids) visit(*k);

@@ -319,6 +319,34 @@ TEST(Expr, QuantifiersAndFiltersOverMaps) {
   EXPECT_EQ(error.code, "expr-syntax");
 }
 
+TEST(Expr, MaxByAndMinByPickTheValueWithTheExtremeKeyTheFirstInKeyOrderOnATie) {
+  // Prepared certificates (view, value) by sender: the value of the highest view.
+  const char* m = "{0: (1, 5), 2: (3, 7), 3: (3, 9), 5: (0, 4)}";
+  auto with = [&](const std::string& text) { return eval(std::string(text).replace(text.find('M'), 1, m)); };
+  EXPECT_EQ(with("maxBy(c in M: c.0, (-1, 0))")->str(), "(3, 7)");  // views tie at 3: the lower sender
+  EXPECT_EQ(with("minBy(c in M: c.0, (-1, 0))")->str(), "(0, 4)");
+  EXPECT_EQ(with("maxBy(k, c in M: -k, (-1, 0))")->str(), "(1, 5)");            // keyed by the sender
+  EXPECT_EQ(with("minBy(c in M: (c.1 % 2, -c.0), (-1, 0))")->str(), "(0, 4)");  // any key: tuples too
+  EXPECT_EQ(eval("maxBy(v in {}: v, 4)")->i, 4);                                // the default of an empty map
+  // The default is outside the binding: `v` there is the outer name.
+  NameLookup v7 = [](std::string_view name) -> std::optional<Value> {
+    return name == "v" ? std::optional<Value>(Value::integer(7)) : std::nullopt;
+  };
+  ExprError error;
+  auto e = parseExpr("maxBy(v in {}: v, v)", &error);
+  ASSERT_TRUE(e) << error.message;
+  EXPECT_EQ(evalExpr(*e, v7, &error)->i, 7);
+  EXPECT_EQ(freeNames(*e), std::vector<std::string>{"v"});
+  EXPECT_FALSE(eval("maxBy(v in {0: 1}: 1 / (v - 1), 0)", &error));  // a key's error is the expression's
+  EXPECT_EQ(error.code, "div-zero");
+  for (const char* bad : {"maxBy(v in {0: 1}: v)", "maxBy(i in 0..3: i, 0)", "minBy(v in {0: 1}: v, 0, 1)"}) {
+    EXPECT_FALSE(parseExpr(bad, &error)) << bad;
+    EXPECT_EQ(error.code, "expr-syntax") << bad;
+  }
+  EXPECT_EQ(eval("maxBy({0: 1}, 2)", &error), std::nullopt);  // without a binder, no such function
+  EXPECT_EQ(error.code, "unknown-name");
+}
+
 TEST(Expr, UnionKeepsBothMapsEntriesAndTheSecondsValueOnASharedKey) {
   EXPECT_EQ(eval("union({0: 1, 2: 3}, {2: 4, 5: 6})")->str(), "{0: 1, 2: 4, 5: 6}");
   EXPECT_EQ(eval("union({}, {1: 1})")->str(), "{1: 1}");
@@ -352,6 +380,9 @@ TEST(Expr, TypesOfMapExpressions) {
   EXPECT_EQ(typeOf("{p in m: p.0}"), "error: type-mismatch");        // the condition must be a Bool
   EXPECT_EQ(typeOf("exists p in v: true"), "error: type-mismatch");  // not a map
   EXPECT_EQ(typeOf("union(m, {v: v})"), "error: type-mismatch");
+  EXPECT_EQ(typeOf("maxBy(k, p in m: (p.0, k), (-1, v))"), "(Int, Int)");
+  EXPECT_EQ(typeOf("minBy(p in m: p.1, nil)"), "error: type-mismatch");  // the default must be a value of m
+  EXPECT_EQ(typeOf("maxBy(p in m: p.1, v)"), "error: type-mismatch");
   std::string error;
   auto parsed = types.parse("Map<Int, Opt<(Bool, Bytes)>>", &error);
   ASSERT_TRUE(parsed) << error;
