@@ -309,6 +309,19 @@ class PBFT(unittest.TestCase):
                 for failure in agreement[:3]:
                     assert_reproduced(self, failure, "agreement", variant="viewChangeRule=0")
 
+    def test_a_schedule_search_finds_the_broken_rule_and_not_the_correct_one(self):
+        args = [*scenario("pbft", "slow-links"), "--strategy", "exhaustive", "--budget", "500"]
+        code, out, err = run([RUN, PBFT_MODEL, "-D", "viewChangeRule=0", *args])
+        self.assertEqual(code, 1, err)
+        found = re.search(r"schedule \d+ fails: agreement: false.*\n\s*reproduce: (.*)", out.decode())
+        self.assertTrue(found, out.decode())
+        code, again, err = run(shlex.split(found[1]), cwd=ROOT)
+        self.assertEqual(code, 1, err)
+        self.assertIn("check agreement: fail", again.decode())
+        code, out, err = run([RUN, PBFT_MODEL, *args])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("500 schedules explored, none failed", out.decode())
+
     def test_the_broken_variant_decides_two_values_where_the_correct_one_decides_one(self):
         args = [*scenario("pbft", "late-commits"), "--seed", "0"]
         decided, views, checks = self.decisions(args)
