@@ -264,7 +264,10 @@ class PBFT(unittest.TestCase):
                      ["--byzantine", "node[0]", "--latency", "uniform:200us..1ms"],
                      ["--byzantine", "node[2]", *scenario("pbft", "late-commits")],
                      # n = 7, f = 2: two crashed replicas, the primary of view 0 among them.
-                     ["-D", "f=2", "--crash", "node[0]", "--crash", "node[4]@2ms", "--latency", "uniform:200us..1ms"]):
+                     ["-D", "f=2", "--crash", "node[0]", "--crash", "node[4]@2ms", "--latency", "uniform:200us..1ms"],
+                     # n = 7: the primaries of views 0 and 1 both Byzantine, view 2's correct.
+                     ["-D", "f=2", "-D", "views=3", "--byzantine", "node[0]", "--byzantine", "node[1]",
+                      "--latency", "uniform:200us..1ms"]):
             with self.subTest(args=args):
                 self.assert_all_pass(args)
 
