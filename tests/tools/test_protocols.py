@@ -1,10 +1,11 @@
 """The classic protocols of docs/protocols.md run as a user would: Paxos
-(examples/paxos), two-phase commit (examples/two-phase-commit) and the
-eventually perfect failure detector (examples/failure-detector), each over
-500 seeds of its fault scenarios; each broken variant (-D broken=1, -D
-grow=0) fails and its printed command reproduces the failure; traces replay
-byte for byte and invert, and the projected run (--split) agrees; the
-diagrams parse with Graphviz."""
+(examples/paxos), two-phase commit (examples/two-phase-commit), the
+eventually perfect failure detector (examples/failure-detector) and PBFT
+(examples/pbft), each over 500 seeds of its fault scenarios; each broken
+variant (-D broken=1, -D grow=0, -D viewChangeRule=0, -D verify=0) fails
+and its printed command reproduces the failure; traces replay byte for byte
+and invert, and the projected run (--split) agrees; the diagrams parse with
+Graphviz."""
 import json
 import os
 import re
@@ -21,6 +22,7 @@ DOT = tool("rdc-dot")
 PAXOS = example("paxos")
 TWO_PC = example("two-phase-commit")
 FD = example("failure-detector")
+PBFT_MODEL = example("pbft")
 
 
 def scenario(model, name):
@@ -235,6 +237,120 @@ class FailureDetector(unittest.TestCase):
                     self.assertIn("inversion round-trips", out.decode())
 
 
+class PBFT(unittest.TestCase):
+    N = 4
+
+    def decisions(self, args):
+        """([decision of each replica, or None], [view it decided in], {check: passed}) of one run."""
+        values, checks = one_run([PBFT_MODEL, *args])
+        decided = [values[f"decision[{j}]"] for j in range(self.N)]
+        views = [values[f"decisionView[{j}]"] for j in range(self.N)]
+        return decided, views, checks
+
+    def assert_all_pass(self, args):
+        summary = seeds([PBFT_MODEL, *args])
+        self.assertEqual(summary["failed"], [], args)
+        self.assertEqual(summary["passed"], 500)
+
+    def test_checks_hold_over_500_seeds_in_every_scenario(self):
+        for args in (["--latency", "uniform:200us..1ms"],
+                     scenario("pbft", "crashed-primary"),
+                     scenario("pbft", "equivocating-primary"),
+                     scenario("pbft", "byzantine-backup"),
+                     scenario("pbft", "slow-links"),
+                     scenario("pbft", "late-commits"),
+                     ["-D", "views=3", *scenario("pbft", "byzantine-new-primary")],
+                     # Random lies of a Byzantine primary, and of a backup under late commits.
+                     ["--byzantine", "node[0]", "--latency", "uniform:200us..1ms"],
+                     ["--byzantine", "node[2]", *scenario("pbft", "late-commits")],
+                     # n = 7, f = 2: two crashed replicas, the primary of view 0 among them.
+                     ["-D", "f=2", "--crash", "node[0]", "--crash", "node[4]@2ms", "--latency", "uniform:200us..1ms"],
+                     # n = 7: the primaries of views 0 and 1 both Byzantine, view 2's correct.
+                     ["-D", "f=2", "-D", "views=3", "--byzantine", "node[0]", "--byzantine", "node[1]",
+                      "--latency", "uniform:200us..1ms"]):
+            with self.subTest(args=args):
+                self.assert_all_pass(args)
+
+    def test_a_crashed_primary_is_replaced_by_a_view_change(self):
+        for seed in range(10):
+            decided, views, checks = self.decisions([*scenario("pbft", "crashed-primary"), "--seed", str(seed)])
+            self.assertTrue(all(checks.values()), checks)
+            self.assertIsNone(decided[0])
+            self.assertEqual(decided[1:], ["11"] * 3)  # node[1], view 1's primary, proposes its request
+            self.assertEqual(views[1:], ["1"] * 3)
+
+    def test_an_equivocating_primary_cannot_split_the_decision(self):
+        for seed in range(10):
+            decided, views, checks = self.decisions([*scenario("pbft", "equivocating-primary"), "--seed", str(seed)])
+            self.assertTrue(all(checks.values()), checks)
+            # Nodes 1 and 2 decide 10 in view 0; node[3], pre-prepared 13, never decides 13 but 10 in view 1.
+            self.assertEqual(decided[1:], ["10"] * 3)
+            self.assertEqual(views[1:], ["0", "0", "1"])
+
+    def test_a_certificate_outlives_the_view_it_was_made_in(self):
+        for name, late in (("late-commits", 3), ("byzantine-backup", 2)):
+            for seed in range(10):
+                with self.subTest(scenario=name, seed=seed):
+                    decided, views, checks = self.decisions([*scenario("pbft", name), "--seed", str(seed)])
+                    self.assertTrue(all(checks.values()), checks)
+                    self.assertEqual(decided[late], "10")
+                    self.assertEqual(views[late], "1")  # it decides what it had prepared, in view 1
+
+    def test_a_byzantine_new_primary_stalls_its_view_but_breaks_no_safety_check(self):
+        # Two views: view 1 is the Byzantine node[1]'s, whose forged NEW-VIEW every replica rejects.
+        summary = seeds([PBFT_MODEL, *scenario("pbft", "byzantine-new-primary")])
+        self.assertEqual(summary["passed"], 0)
+        for failure in summary["failed"]:
+            self.assertEqual(failure["why"], "termination: false for i = 3", failure)
+
+    def test_the_broken_view_change_rule_loses_agreement_and_its_command_reproduces_it(self):
+        for name, at_least in (("late-commits", 500), ("equivocating-primary", 500), ("slow-links", 1)):
+            with self.subTest(scenario=name):
+                summary = seeds([PBFT_MODEL, "-D", "viewChangeRule=0", *scenario("pbft", name)])
+                agreement = [f for f in summary["failed"] if "agreement: false" in f["why"]]
+                self.assertGreaterEqual(len(agreement), at_least, summary["failed"][:3])
+                for failure in agreement[:3]:
+                    assert_reproduced(self, failure, "agreement", variant="viewChangeRule=0")
+
+    def test_a_schedule_search_finds_the_broken_rule_and_not_the_correct_one(self):
+        args = [*scenario("pbft", "slow-links"), "--strategy", "exhaustive", "--budget", "500"]
+        code, out, err = run([RUN, PBFT_MODEL, "-D", "viewChangeRule=0", *args])
+        self.assertEqual(code, 1, err)
+        found = re.search(r"schedule \d+ fails: agreement: false.*\n\s*reproduce: (.*)", out.decode())
+        self.assertTrue(found, out.decode())
+        code, again, err = run(shlex.split(found[1]), cwd=ROOT)
+        self.assertEqual(code, 1, err)
+        self.assertIn("check agreement: fail", again.decode())
+        code, out, err = run([RUN, PBFT_MODEL, *args])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("500 schedules explored, none failed", out.decode())
+
+    def test_the_broken_variant_decides_two_values_where_the_correct_one_decides_one(self):
+        args = [*scenario("pbft", "late-commits"), "--seed", "0"]
+        decided, views, checks = self.decisions(args)
+        self.assertTrue(all(checks.values()), checks)
+        self.assertEqual(decided, ["10"] * 4)
+        decided, views, checks = self.decisions(["-D", "viewChangeRule=0", *args])
+        self.assertFalse(checks["agreement"])
+        self.assertEqual(decided, ["10", "10", "10", "11"])
+        self.assertEqual(views, ["0", "0", "0", "1"])
+
+    def test_without_verification_forged_certificates_and_new_views_break_agreement(self):
+        for name, at_least in (("byzantine-backup", 50), ("byzantine-new-primary", 100)):
+            with self.subTest(scenario=name):
+                summary = seeds([PBFT_MODEL, "-D", "verify=0", *scenario("pbft", name)])
+                agreement = [f for f in summary["failed"] if "agreement: false" in f["why"]]
+                self.assertGreaterEqual(len(agreement), at_least, summary["failed"][:3])
+                assert_reproduced(self, agreement[0], "agreement", variant="verify=0")
+
+    def test_a_forged_signature_is_refused_from_outside_the_model(self):
+        # node[1] may not be made to claim node[0]'s signature on a pre-prepare.
+        code, _, err = run([RUN, PBFT_MODEL, "--byzantine", "node[1]",
+                            "--force", "pbft.view[1].viewChange[1].r=sig(0, (1, (0, 99), {}))"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("forged-signature", err)
+
+
 class Traces(unittest.TestCase):
     RUNS = [
         (PAXOS, [*scenario("paxos", "late-decision")]),
@@ -242,6 +358,18 @@ class Traces(unittest.TestCase):
         (TWO_PC, [*scenario("two-phase-commit", "crashed-coordinator")]),
         (TWO_PC, [*scenario("two-phase-commit", "no-vote")]),
         (TWO_PC, ["-D", "broken=1", *scenario("two-phase-commit", "slow-no-vote")]),
+        (PBFT_MODEL, [*scenario("pbft", "crashed-primary")]),
+        (PBFT_MODEL, [*scenario("pbft", "slow-links")]),
+        (PBFT_MODEL, ["-D", "viewChangeRule=0", *scenario("pbft", "late-commits")]),
+    ]
+    # Runs with a Byzantine replica replay and invert; their projected run is
+    # not compared (a whole run and a --split run of a WB sending to a
+    # Byzantine receiver differ on its last Def's pass-through, bracha too).
+    BYZANTINE_RUNS = [
+        (PBFT_MODEL, [*scenario("pbft", "equivocating-primary")]),
+        (PBFT_MODEL, [*scenario("pbft", "byzantine-backup")]),
+        (PBFT_MODEL, ["-D", "views=3", *scenario("pbft", "byzantine-new-primary")]),
+        (PBFT_MODEL, ["-D", "verify=0", *scenario("pbft", "byzantine-new-primary")]),
     ]
 
     def test_replay_is_byte_identical_inversion_round_trips_and_projections_agree(self):
@@ -267,11 +395,28 @@ class Traces(unittest.TestCase):
                         code, out, err = run([TRACE, "diff", first, split])
                         self.assertEqual(code, 0, out.decode() + err)
 
+    def test_runs_with_a_byzantine_replica_replay_byte_identically_and_invert(self):
+        with TempDir() as d:
+            for model, args in self.BYZANTINE_RUNS:
+                for seed in (0, 7):
+                    with self.subTest(model=os.path.basename(model), args=args, seed=seed):
+                        first, again = os.path.join(d, "a.trace"), os.path.join(d, "b.trace")
+                        code, _, err = run([RUN, model, *args, "--seed", str(seed), "--trace", first])
+                        self.assertIn(code, (0, 1), err)
+                        defines = args[:2] if args[0] == "-D" else []
+                        code, _, err = run([RUN, model, *defines, "--replay", first, "--trace", again])
+                        self.assertIn(code, (0, 1), err)
+                        self.assertEqual(read_bytes(first), read_bytes(again))
+                        code, out, err = run([TRACE, "invert", model, first, *defines])
+                        self.assertEqual(code, 0, out.decode() + err)
+                        self.assertIn("inversion round-trips", out.decode())
+
     @unittest.skipUnless(shutil.which("dot"), "Graphviz dot is not installed")
     def test_diagrams_parse_with_graphviz(self):
         for model, views in ((PAXOS, [[], ["--flat", "-D", "phases=2"], ["--component", "Phase"]]),
                              (TWO_PC, [[], ["--flat"], ["--component", "Coordinator"]]),
-                             (FD, [[], ["--flat"], ["--component", "Round"], ["--component", "Watch"]])):
+                             (FD, [[], ["--flat"], ["--component", "Round"], ["--component", "Watch"]]),
+                             (PBFT_MODEL, [[], ["--flat"], ["--component", "View"], ["--component", "Replica"]])):
             for view in views:
                 with self.subTest(model=os.path.basename(model), view=view):
                     code, out, err = run([DOT, model, *view])
