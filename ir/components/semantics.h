@@ -72,8 +72,11 @@ class FireContext {
   /// Per-instance scratch: how many inputs carried each value so far
   /// (Quorum counts votes with it instead of rescanning them).
   virtual std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) = 0;
-  /// The network delay of a cross-domain instance (a Link) for this run.
+  /// The network delay of a cross-domain instance (a Link) for this run,
+  /// in nanoseconds (>= 0), or kLostMessage when the run's network loses
+  /// what the Link carries.
   virtual int64_t linkDelay(uint32_t instance) = 0;
+  static constexpr int64_t kLostMessage = -1;
   /// Reports a runtime failure (an Fn expression that fails on its values).
   virtual void fail(uint32_t instance, const std::string& message) = 0;
 };

@@ -7,6 +7,7 @@ infinite or too large element type."""
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import unittest
@@ -106,6 +107,25 @@ class Gossip(unittest.TestCase):
             self.assertTrue(all(checks.values()), checks)
             for i in range(N - 1):
                 self.assertEqual({v for (j, s, v) in delivered if j == i and s == 3}, {0, 1}, (seed, i))
+
+    def test_a_byzantine_sender_that_reaches_one_node_is_relayed_to_all_and_without_relays_agreement_fails(self):
+        omission = scenario("byzantine-omission")
+        self.assertEqual(sweep(omission)["failed"], [])
+        delivered, checks = one_run([*omission, "--seed", "3"])
+        self.assertTrue(all(checks.values()), checks)
+        # Node 3's direct copies reach node 1 only: nodes 0 and 2 deliver both its values later, relayed.
+        for i in (0, 2):
+            for v in (0, 1):
+                self.assertGreater(delivered[i, 3, v], delivered[1, 3, v], (i, v))
+        broken = sweep(["-D", "relay=0", *omission])
+        self.assertEqual(broken["passed"], 0)
+        failure = broken["failed"][0]
+        self.assertTrue(failure["why"].startswith("agreement"), failure)
+        code, out, err = run(shlex.split(failure["repro"]), cwd=ROOT)
+        self.assertEqual(code, 1, err)
+        self.assertIn("check agreement: fail", out.decode())
+        # Without the omissions every node hears every sender directly, relays or not.
+        self.assertEqual(sweep(["-D", "relay=0", *scenario("byzantine-sender")], count=100)["failed"], [])
 
     def test_a_crashed_node_does_not_break_the_checks_and_what_it_sent_is_delivered(self):
         self.assertEqual(sweep(scenario("crashed-node"))["failed"], [])

@@ -292,6 +292,80 @@ system:
         self.assertEqual(code, 0, out.decode() + err)
 
 
+# Node 0 sends v to nodes 0, 1 and 2 over a WB (a Def chain and one Link each).
+BROADCAST = """rdc: 1
+domains: {node: 3}
+use: [std]
+system:
+  body:
+    - WB<3> b:
+        bc: input v as Int = 7 @ node[0] -> drop
+        dlvr[i]: choose -> output got[i] @ node[i]
+"""
+
+
+class LostLinks(Semantics):
+    """A lost link (`--link GLOB=lost`, a faults file's `links`) never
+    delivers: message loss, or a Byzantine sender's omissions."""
+
+    def outputs(self, model, *args):
+        code, out, err = run([RUN, model, *args])
+        self.assertEqual(code, 0, out.decode() + err)
+        return out.decode()
+
+    def test_a_lost_link_never_delivers_and_the_report_says_why(self):
+        m = self.model("wb.rdc.yaml", BROADCAST)
+        out = self.outputs(m, "--link", "b.link[2]=lost", *NET)
+        self.assertIn("got[1] = 7 @", out)
+        self.assertIn("got[2] never available: waiting for b.link[2].rcv (a lost link: the network loses what it "
+                      "carries)", out)
+        # The same from a faults file, and projected onto the nodes (constant delays, which a
+        # split run draws alike).
+        faults = self.model("lost.yaml", "links:\n  b.link[2]: lost\n")
+        self.assertEqual(self.outputs(m, "--faults", faults, *NET), out)
+        self.assertEqual(self.outputs(m, "--faults", faults, "--split"), self.outputs(m, "--faults", faults))
+        # Every Link lost: only what stays in node 0 arrives... nowhere, since even its own copy is a Link.
+        out = self.outputs(m, "--latency", "lost")
+        self.assertEqual(out.count("never available"), 3, out)
+
+    def test_what_was_sent_is_recorded_the_run_inverts_and_replays(self):
+        m = self.model("wb.rdc.yaml", BROADCAST)
+        trace = self.inverts_completely(m, "--link", "b.link[2]=lost", *NET, inputs=1)
+        ends = {(e["line"], e["end"]) for e in self.events(trace)}
+        self.assertIn(("b.link[2].snd", "out"), ends)  # sent, recorded ...
+        self.assertNotIn(("b.link[2].rcv", "in"), ends)  # ... and never delivered
+        again = os.path.join(self.dir, "again.trace")
+        code, _, err = run([RUN, m, "--replay", trace, "--trace", again])
+        self.assertEqual(code, 0, err)
+        with open(trace, "rb") as a, open(again, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        split = os.path.join(self.dir, "split.trace")
+        code, _, err = run([RUN, m, "--split", "--replay", trace, "--trace", split])
+        self.assertEqual(code, 0, err)
+        code, out, err = run([TRACE, "diff", trace, split])
+        self.assertEqual(code, 0, out.decode() + err)
+
+    def test_strategies_explore_around_a_lost_link(self):
+        m = self.model("wb.rdc.yaml", BROADCAST)
+        for strategy, seeds in (("pct:2", "--seeds=0..9"), ("exhaustive", "--seed=0")):
+            code, out, err = run([RUN, m, "--link", "b.link[0]=lost", "--latency", "uniform:1ms..2ms",
+                                  "--strategy", strategy, seeds])
+            self.assertEqual(code, 0, out.decode() + err)
+        # A lost Link's delay is no choice point: the space is smaller than with it delivering.
+        explored = re.search(r"(\d+) schedules explored, none failed; the space is exhausted", out.decode())
+        code, out, err = run([RUN, m, "--latency", "uniform:1ms..2ms", "--strategy", "exhaustive", "--seed=0"])
+        everything = re.search(r"(\d+) schedules explored, none failed; the space is exhausted", out.decode())
+        self.assertLess(int(explored[1]), int(everything[1]))
+
+    def test_bad_link_flags_are_usage_errors(self):
+        m = self.model("wb.rdc.yaml", BROADCAST)
+        for flag, says in (("b.link[2]=gone", "unknown latency model 'gone'"),
+                           ("b.nolink=lost", "names no instance"), ("b.link[2]", "--link")):
+            code, _, err = run([RUN, m, "--link", flag])
+            self.assertEqual(code, 2, err)
+            self.assertIn(says, err)
+
+
 class Explanations(Semantics):
     def test_an_output_a_crash_suppressed_blames_the_crash(self):
         code, out, err = run([RUN, example("bracha"), "--input", "bc=1", "--crash", "node[1]"])

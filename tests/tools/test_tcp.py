@@ -12,7 +12,7 @@ import threading
 import time
 import unittest
 
-from rdctest import ROOT, SANITIZED, TempDir, example, run, tool
+from rdctest import ROOT, SANITIZED, TempDir, example, run, tool, write
 
 RUN, TRACE, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-project")
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -80,6 +80,31 @@ class Cluster(unittest.TestCase):
         self.assertEqual([got[f"dlvr[{i}]"] for i in range(4)], ["1"] * 4)
         self.assertEqual(rcode, 0, rerr)
         self.assertEqual(values(rout), got)  # the simulator reproduces the values
+
+    def test_a_lost_link_is_never_sent_and_the_replay_agrees(self):
+        # Node 0's copy for node 2 is lost (a Byzantine sender's omission): its
+        # node never sends it; the others deliver as usual.
+        with TempDir() as d:
+            model = write(d, "wb.rdc.yaml", """rdc: 1
+domains: {node: 4}
+use: [std]
+system:
+  body:
+    - WB<4> b:
+        bc: input v as Int = 7 @ node[0] -> drop
+        dlvr[i]: choose -> output got[i] @ node[i]
+""")
+            peers, _ = peers_file(d)
+            trace = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, model, "--cluster", peers, "--trace", trace, "--link", "b.link[2]=lost",
+                                  "--until", "3s"], timeout=60)
+            self.assertEqual(code, 0, out.decode() + err)
+            got = values(out)
+            self.assertEqual(got, {"got[0]": "7", "got[1]": "7", "got[3]": "7"})
+            self.assertIn("got[2] never available", out.decode())
+            code, rout, rerr = run([RUN, model, "--replay", trace])
+            self.assertEqual(code, 0, rerr)
+            self.assertEqual(values(rout), got)
 
     def test_mailboxes_and_their_maps_cross_tcp(self):
         # Each node gathers a majority of the others' values in a Mailbox and

@@ -38,10 +38,14 @@ int main(int argc, char** argv) {
   auto* crashes = app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
   auto* byzantine =
       app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
+  auto* links = app.add_option("--link", o.links,
+                               "A Link's network model: GLOB=SPEC, SPEC as --latency or `lost` (its messages are "
+                               "never delivered), as a faults file's links");
   auto* faults =
       app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
-  auto* latency = app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN")
-                      ->capture_default_str();
+  auto* latency =
+      app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN, lost")
+          ->capture_default_str();
   auto* until =
       app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)")->check(rdc::notEmpty());
   std::string outputs = "list";
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
       ->excludes(forces)
       ->excludes(crashes)
       ->excludes(byzantine)
+      ->excludes(links)
       ->excludes(faults)
       ->excludes(latency)
       ->excludes(until)

@@ -12,7 +12,9 @@ using namespace rules;
 void react(FireContext& ctx, uint32_t i, bool) {
   uint32_t snd = ctx.instance(i).firstLine, rcv = snd + 1;
   if (!ctx.inAvailable(snd) || !ctx.toChoose(rcv)) return;
-  if (std::optional<int64_t> at = ctx.after(i, ctx.linkDelay(i), "network delay")) {
+  int64_t delay = ctx.linkDelay(i);
+  if (delay == FireContext::kLostMessage) return ctx.never(rcv);  // snd' still records what was sent
+  if (std::optional<int64_t> at = ctx.after(i, delay, "network delay")) {
     chooseOnce(ctx, rcv, ctx.inValue(snd), *at);
   }
 }

@@ -120,9 +120,24 @@ uint32_t Elaborator::netLine(const std::vector<NetNode>& nets, uint32_t node) {
   return kNone;
 }
 
+// A component is used when the system names it, or a used component does,
+// in any branch of an `if` or any `for` box: one that only some parameter
+// values instantiate (a broken variant's) is still part of the model.
 void Elaborator::warnUnusedComponents() {
+  std::set<std::string> used;
+  std::vector<const std::vector<Item>*> bodies{&model_.system.body};
+  while (!bodies.empty()) {
+    const std::vector<Item>* body = bodies.back();
+    bodies.pop_back();
+    for (const Item& item : *body) {
+      if (item.kind == Item::Kind::For) bodies.push_back(&item.body);
+      if (item.kind != Item::Kind::Instance) continue;
+      const ComponentDef* def = model_.findComponent(item.component);
+      if (def && used.insert(def->name).second) bodies.push_back(&def->body);
+    }
+  }
   for (const ComponentDef& c : model_.components) {
-    if (!c.fromStd && !used_.count(c.name)) {
+    if (!c.fromStd && !used.count(c.name)) {
       diags_.warning("unused-component", c.pos, "component '" + c.name + "' is never instantiated");
     }
   }

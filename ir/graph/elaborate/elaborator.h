@@ -301,7 +301,7 @@ class Elaborator {
   std::unordered_map<std::string, uint32_t> nameIds_;
   std::vector<std::string> names_;
   std::unordered_map<const Term*, uint32_t> termNameIds_;
-  std::set<std::string> inputNames_, outputNames_, used_, danglingReported_;
+  std::set<std::string> inputNames_, outputNames_, danglingReported_;
   NameTable segmentIds_;  // an instance name with its indices -> index into graph_.segments
   std::map<std::vector<int64_t>, uint32_t> argIds_;
   // Per composite, how many wire and instance names its last instance held:

@@ -146,7 +146,6 @@ void Elaborator::instance(Scope& scope, const Item& item) {
     baseInstance(scope, item, *base, node, args, domain, domainPos);
     if (diags_.errorCount() > errorsBefore) excuseWires(scope, item);
   } else if (const ComponentDef* def = model_.findComponent(item.component)) {
-    used_.insert(def->name);
     compositeInstance(scope, item, *def, node, args, domain, domainPos);
   } else {
     std::vector<std::string> known;

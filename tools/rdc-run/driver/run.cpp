@@ -68,6 +68,9 @@ bool Runner::flagScenario(Scenario& scenario) {
     scenario.crashes.emplace_back(c.substr(0, at), at == std::string::npos ? "0ns" : c.substr(at + 1));
   }
   for (const std::string& b : options_.byzantine) scenario.byzantine.push_back(b);
+  for (const std::string& kv : options_.links) {
+    if (!splitPair(kv, '=', "--link", scenario.linkLatency)) return false;
+  }
   if (!options_.until.empty()) {
     std::string error;
     auto t = parseDuration(options_.until, &error);

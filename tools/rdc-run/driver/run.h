@@ -31,6 +31,7 @@ struct Options {
   std::vector<std::string> forces;   ///< path=value
   std::vector<std::string> crashes;  ///< D[@time]
   std::vector<std::string> byzantine;
+  std::vector<std::string> links;  ///< glob=latency spec, as a faults file's `links`
   std::string faultsFile;
   std::string latency = "constant:1ms";
   /// Who decides the choice points: random, pct:D, exhaustive, schedule:C.C.C (strategy.h).

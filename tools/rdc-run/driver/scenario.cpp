@@ -117,6 +117,12 @@ std::vector<std::string> Scenario::nodeFlags(const std::string& domain, const Gr
   for (const auto& [name, time] : crashes) {
     if (name == domain) flags.insert(flags.end(), {"--crash", name + "@" + time});
   }
+  // Over TCP a Link's delay is the real network's; a lost one the sender never sends.
+  for (const auto& [glob, spec] : linkLatency) {
+    bool names = false;
+    for (uint32_t i = 0; i < node.instances.size() && !names; ++i) names = globMatch(glob, node.instancePath(i));
+    if (names && spec == "lost") flags.insert(flags.end(), {"--link", glob + "=" + spec});
+  }
   LineIndex lines(node, catalog);
   for (const auto& [path, value] : forces) {  // (a line of any iteration of an unbounded box)
     if (lines.findRunLine(path)) flags.insert(flags.end(), {"--force", path + "=" + value});

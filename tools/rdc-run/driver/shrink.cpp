@@ -113,7 +113,7 @@ std::vector<Element> ddmin(std::vector<Element> faults, const std::function<bool
 // to its low end), or none when it cannot be.
 std::optional<std::string> shorter(const std::string& spec) {
   auto l = Latency::parse(spec, nullptr);
-  if (!l) return std::nullopt;
+  if (!l || l->lost) return std::nullopt;  // a lost Link is dropped as a whole fault, not shortened
   switch (l->kind) {
     case Latency::Kind::Uniform:
       if (l->b - l->a < 2) {

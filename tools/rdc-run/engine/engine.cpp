@@ -636,6 +636,7 @@ class Run final : public FireContext {
   }
   int64_t linkDelay(uint32_t instance) override {
     const Latency& latency = config_.linkLatency[generalInstance(instance)];
+    if (latency.lost) return kLostMessage;
     if (!config_.schedule) return latency.draw(net_);
     return config_.schedule->delay(latency, hot(this->instance(instance).firstLine).domain);  // the sender's
   }
@@ -1110,6 +1111,10 @@ class Run final : public FireContext {
       if (config_.crashAt[domain] != INT64_MAX) {  // the same in a projection, whose run may end earlier
         return path + " (its domain " + graph_.domains[domain] + " crashed at " +
                Value::duration(config_.crashAt[domain]).str() + ")";
+      }
+      if (src.kind != Endpoint::Kind::Wire && config_.linkLatency.size() == graph_.instances.size() &&
+          config_.linkLatency[graph_.lines[missing].instance].lost) {  // a Link, or a projection's Recv of one
+        return path + " (a lost link: the network loses what it carries)";
       }
       switch (src.kind) {
         case Endpoint::Kind::Wire:

@@ -9,6 +9,10 @@ std::optional<Latency> Latency::parse(std::string_view spec, std::string* error)
   size_t colon = spec.find(':');
   std::string_view kind = spec.substr(0, colon), rest = colon == std::string_view::npos ? "" : spec.substr(colon + 1);
   Latency l;
+  if (spec == "lost") {
+    l.lost = true;
+    return l;
+  }
   if (kind == "constant" || kind == "exponential") {
     l.kind = kind == "constant" ? Kind::Constant : Kind::Exponential;
     auto d = parseDuration(rest, error);
@@ -34,11 +38,12 @@ std::optional<Latency> Latency::parse(std::string_view spec, std::string* error)
     l.b = *hi;
     return l;
   }
-  *error = "unknown latency model '" + std::string(kind) + "' (constant:D, uniform:D1..D2, exponential:MEAN)";
+  *error = "unknown latency model '" + std::string(kind) + "' (constant:D, uniform:D1..D2, exponential:MEAN, lost)";
   return std::nullopt;
 }
 
 std::string Latency::str() const {
+  if (lost) return "lost";
   switch (kind) {
     case Kind::Constant:
       return "constant:" + durationString(a);

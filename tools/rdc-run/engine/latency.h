@@ -1,4 +1,6 @@
-// Network delay models: constant:5ms, uniform:1ms..10ms, exponential:5ms.
+// Network delay models: constant:5ms, uniform:1ms..10ms, exponential:5ms,
+// and lost (a Link that never delivers: message loss, or a Byzantine
+// sender's omissions, given per Link in a faults file).
 #pragma once
 
 #include <algorithm>
@@ -17,13 +19,15 @@ struct Latency {
   Kind kind = Kind::Constant;
   int64_t a = 1'000'000;  ///< constant value, uniform low bound, or exponential mean (ns)
   int64_t b = 0;          ///< uniform high bound (ns)
+  bool lost = false;      ///< `lost`: nothing sent is delivered (the other fields are unused)
 
   /// Parses a model spec, its durations in 0..INT64_MAX ns; nullopt with
   /// `error` set on a bad one.
   static std::optional<Latency> parse(std::string_view spec, std::string* error);
   std::string str() const;
   /// A delay in 0..INT64_MAX ns (an exponential draw beyond it is capped).
-  /// Adding it to a time may overflow: the caller checks that sum.
+  /// Adding it to a time may overflow: the caller checks that sum. Not for
+  /// a lost model, which has no delay (the caller checks `lost` first).
   int64_t draw(Rng& rng) const;
 
   bool operator==(const Latency& other) const = default;

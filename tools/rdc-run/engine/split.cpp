@@ -54,15 +54,18 @@ class Tap final : public EventSink {
   // recorded time (never earlier than the send). What the whole run never
   // delivered came after its `until`, so is dropped, or found its receiver
   // crashed, so arrives at the crash (for the receiver to refuse and
-  // explain, as the whole run did). Otherwise the delay is drawn.
+  // explain, as the whole run did). A lost Link delivers nothing.
+  // Otherwise the delay is drawn.
   std::optional<int64_t> arrival(const LineEvent& e, const Route& route) {
+    const Latency& latency = config_.linkLatency[graph_.lines[e.line].instance];
+    if (latency.lost) return std::nullopt;  // as the Link in the whole run never delivers
     if (route.replayed) return std::max(route.replayed->time, e.time);
     if (config_.replay) {
       if (route.receiverCrash == INT64_MAX) return std::nullopt;
       return std::max(route.receiverCrash, e.time);
     }
     Rng rng(route.key);
-    int64_t delay = config_.linkLatency[graph_.lines[e.line].instance].draw(rng), at;
+    int64_t delay = latency.draw(rng), at;
     if (__builtin_add_overflow(e.time, delay, &at) || at == INT64_MAX) {  // INT64_MAX means "never"
       // Worded as the engine words it for the same Link in the whole model.
       failures.push_back(graph_.outputs[graph_.lines[e.line].sink.ref].gateway + ": a network delay of " +

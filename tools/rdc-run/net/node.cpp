@@ -87,6 +87,7 @@ class Node final : public run::EventSink, public TransportEvents {
     IterationLine at{-1, e.line};
     if (graph_.unbounded) at = iterationLine(*graph_.unbounded, static_cast<uint32_t>(graph_.lines.size()), e.line);
     if (at.line >= routes_.size() || routes_[at.line].peer == kNoPeer) return;
+    if (setup_.config.linkLatency[graph_.lines[at.line].instance].lost) return;  // a lost link: never sent
     const Route& to = routes_[at.line];
     transport_->send(to.peer, {to.gateway, at.k > 0 ? static_cast<uint64_t>(at.k) : 0, *e.value});
   }
