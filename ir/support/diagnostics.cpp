@@ -13,8 +13,19 @@ uint32_t DiagnosticSink::addFile(std::string name) {
 }
 
 bool DiagnosticSink::firstTime(Severity severity, const std::string& code, Pos pos, const std::string& message) {
-  repeated_ = !reported_.emplace(severity, code, pos.file, pos.line, pos.col, message).second;
-  return !repeated_;
+  repeated_ = false;
+  if (pos.line == 0) return true;  // a tool's problems without a place are each their own
+  auto [it, first] = reported_.try_emplace({severity, code, pos.file, pos.line, pos.col},
+                                           FirstReport{diagnostics_.size(), message.size()});
+  FirstReport& report = it->second;
+  if (!first && report.seen.insert(message).second) {  // said otherwise: counted on the first report
+    std::string& shown = diagnostics_[report.index].message;
+    shown.resize(report.message);
+    shown += " (and " + std::to_string(++report.others) + " more like it here)";
+  }
+  if (first) report.seen.insert(message);
+  repeated_ = !first;
+  return first;
 }
 
 void DiagnosticSink::error(std::string code, Pos pos, std::string message) {

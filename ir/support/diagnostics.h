@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -36,9 +37,11 @@ struct Diagnostic {
 };
 
 /// Collects diagnostics in report order and owns the table of file names
-/// that positions refer to. A problem reported again (same severity, code,
-/// position and message: an error in a `for` box met once per iteration)
-/// is kept once, with the notes that followed its first report.
+/// that positions refer to. A problem reported again at a position (same
+/// severity, code and position: an error in a `for` box met once per
+/// iteration) is kept once, with the notes that followed its first report;
+/// when the repeats say something else (another element's name), the
+/// first report counts them: "... (and 3 more like it here)".
 class DiagnosticSink {
  public:
   /// Registers a file name and returns its index for Pos::file.
@@ -69,7 +72,15 @@ class DiagnosticSink {
 
   std::vector<std::string> files_;
   std::vector<Diagnostic> diagnostics_;
-  std::set<std::tuple<Severity, std::string, uint32_t, uint32_t, uint32_t, std::string>> reported_;
+  /// The first report of each (severity, code, position) with a position,
+  /// and how many repeats said something else.
+  struct FirstReport {
+    size_t index;       ///< into diagnostics_
+    size_t message;     ///< the first message's length (before the count)
+    size_t others = 0;  ///< repeats with another message
+    std::set<std::string> seen;
+  };
+  std::map<std::tuple<Severity, std::string, uint32_t, uint32_t, uint32_t>, FirstReport> reported_;
   bool repeated_ = false;  ///< the last error or warning was a repeat
   size_t errors_ = 0;
   size_t warnings_ = 0;

@@ -44,12 +44,13 @@ TEST(Syntax, TermsOfEveryKind) {
 TEST(Syntax, BadFormsAreDiagnosedWithColumns) {
   DiagnosticSink diags;
   Term in, out;
+  // (Each on its own line: problems of one code at one place are reported once.)
   EXPECT_FALSE(syntax::arrow("a -> b -> c", {0, 2, 4}, in, out, diags));
-  EXPECT_FALSE(syntax::arrow("choose", {0, 2, 4}, in, out, diags));
-  EXPECT_FALSE(syntax::term("w[1", {0, 2, 4}, diags));
-  EXPECT_FALSE(syntax::term("choose now", {0, 2, 4}, diags));
+  EXPECT_FALSE(syntax::arrow("choose", {0, 3, 4}, in, out, diags));
+  EXPECT_FALSE(syntax::term("w[1", {0, 4, 4}, diags));
+  EXPECT_FALSE(syntax::term("choose now", {0, 5, 4}, diags));
   Item item;
-  EXPECT_FALSE(syntax::instanceKey("Sum", {0, 2, 4}, item, diags));
+  EXPECT_FALSE(syntax::instanceKey("Sum", {0, 6, 4}, item, diags));
   EXPECT_EQ(diags.errorCount(), 5u);
   EXPECT_EQ(diags.all()[3].pos.col, 4u + 7u);  // "now"
 }
@@ -134,9 +135,9 @@ TEST(Syntax, SetElementsAreTrailingIndices) {
   ASSERT_TRUE(syntax::bindingKey("delivered{2}", {0, 1, 1}, key, diags));
   ASSERT_EQ(key.keyIndices.size(), 1u);
   EXPECT_FALSE(diags.hasErrors());
-  EXPECT_FALSE(syntax::term("got{}", {0, 1, 1}, diags));
-  EXPECT_FALSE(syntax::term("got{1", {0, 1, 1}, diags));
-  EXPECT_FALSE(syntax::term("got{1}[2]", {0, 1, 1}, diags));  // the element comes last
+  EXPECT_FALSE(syntax::term("got{}", {0, 2, 1}, diags));
+  EXPECT_FALSE(syntax::term("got{1", {0, 3, 1}, diags));
+  EXPECT_FALSE(syntax::term("got{1}[2]", {0, 4, 1}, diags));  // the element comes last
   EXPECT_EQ(diags.errorCount(), 3u);
 }
 

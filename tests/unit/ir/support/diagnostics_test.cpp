@@ -58,4 +58,22 @@ TEST(FormatText, ShowsTheToolTheSourceLineAndColoursOnlyWhenAsked) {
 }
 
 }  // namespace
+TEST(DiagnosticSink, AProblemMetAgainAtOnePlaceIsReportedOnceAndCounted) {
+  DiagnosticSink diags;
+  uint32_t file = diags.addFile("m.rdc.yaml");
+  for (int k = 0; k < 4; ++k) {  // a `for` box: the same wire, once per iteration
+    diags.error("linearity", {file, 10, 25}, "wire 'w[" + std::to_string(k) + "]' is produced more than once");
+    diags.note({file, 7, 3}, "first produced here");
+  }
+  diags.error("linearity", {file, 10, 25}, "wire 'w[0]' is produced more than once");  // said before: not counted
+  diags.error("type-mismatch", {file, 10, 25}, "another kind of problem at the same place");
+  diags.error("usage", {}, "a tool's problem without a place");
+  diags.error("usage", {}, "another tool's problem without a place");
+  ASSERT_EQ(diags.all().size(), 5u);
+  EXPECT_EQ(diags.all()[0].message, "wire 'w[0]' is produced more than once (and 3 more like it here)");
+  EXPECT_EQ(diags.all()[1].severity, Severity::Note);  // the first report's note, once
+  EXPECT_EQ(diags.all()[2].code, "type-mismatch");
+  EXPECT_EQ(diags.errorCount(), 4u);
+}
+
 }  // namespace rdc
