@@ -244,8 +244,7 @@ const char* sourceName(Endpoint::Kind kind) {
 // fed by the network, so the binding would be lost and the receiver could
 // not tell when to release it; forcing the line (--force, a faults file)
 // models the same channel and survives projection.
-bool boundLinesUncut(const Graph& whole, const Catalog& catalog, const std::vector<bool>& keep,
-                     DiagnosticSink& diags) {
+bool boundLinesUncut(const Graph& whole, const Catalog& catalog, const std::vector<bool>& keep, DiagnosticSink& diags) {
   bool ok = true;
   for (const FlatInstance& inst : whole.instances) {
     const BaseComponent& base = catalog.at(inst.base);
