@@ -225,6 +225,52 @@ class Projector {
   Graph g_;
 };
 
+const char* sourceName(Endpoint::Kind kind) {
+  switch (kind) {
+    case Endpoint::Kind::Const:
+      return "a constant";
+    case Endpoint::Kind::Input:
+      return "an input";
+    case Endpoint::Kind::Never:
+      return "`never`";
+    default:
+      return "a wire";
+  }
+}
+
+// Refuses to cut a cross-domain instance whose receiving side has a
+// choosable line bound to something other than `choose` (a Link whose rcv
+// is a constant or a wire: a forced channel). The receiving half's line is
+// fed by the network, so the binding would be lost and the receiver could
+// not tell when to release it; forcing the line (--force, a faults file)
+// models the same channel and survives projection.
+bool boundLinesUncut(const Graph& whole, const Catalog& catalog, const std::vector<bool>& keep, DiagnosticSink& diags) {
+  bool ok = true;
+  for (const FlatInstance& inst : whole.instances) {
+    const BaseComponent& base = catalog.at(inst.base);
+    if (base.domain != DomainRule::Cross) continue;
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+      const LineSig* sig = whole.signature(catalog, l);
+      const FlatLine& line = whole.lines[l];
+      if (!sig || sig->side != 1 || !sig->choosable || line.source.kind == Endpoint::Kind::Choose) continue;
+      if (!keep[line.domain]) continue;
+      bool cut = false;  // some sending line is in a domain left out
+      for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+        const LineSig* other = whole.signature(catalog, m);
+        if (other && other->side == 0 && !keep[whole.lines[m].domain]) cut = true;
+      }
+      if (!cut) continue;
+      diags.error("projection", whole.linePos(l),
+                  whole.linePath(catalog, l) + " is bound to " + sourceName(line.source.kind) +
+                      " (a forced channel), so its Link cannot be cut: the receiving side of a projection takes "
+                      "what the network delivers. Bind it to `choose` and force it (--force, a faults file) "
+                      "instead");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 }  // namespace
 
 std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& catalog,
@@ -238,6 +284,7 @@ std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& 
     }
     keep[it - whole.graph.domains.begin()] = true;
   }
+  if (!boundLinesUncut(whole.graph, catalog, keep, diags)) return std::nullopt;
   LoadedModel part{whole.model, Projector(whole.graph, catalog, keep).run(), domains};
   part.model.checks.clear();
   if (!selfCheckGraph(part.graph, catalog, diags)) return std::nullopt;

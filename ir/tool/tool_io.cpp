@@ -207,7 +207,7 @@ bool isInputError(const std::string& code) {
   static const std::set<std::string> codes = {"parse-error", "schema",          "syntax",       "expr-syntax",
                                               "size-limit",  "recursion-limit", "ir-malformed", "bad-param",
                                               "div-zero",    "overflow",        "io",           "trace-malformed",
-                                              "usage",       "internal",        "memory-limit"};
+                                              "usage",       "internal",        "memory-limit", "projection"};
   return codes.count(code) > 0;
 }
 

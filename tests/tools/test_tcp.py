@@ -166,6 +166,24 @@ system:
             self.assertEqual(rcode, 0, rerr)
             self.assertEqual(values(rout), values(out))
 
+    def test_a_byzantine_receiver_over_tcp_makes_the_events_of_the_whole_model(self):
+        # node[3]'s lies demand nothing of its senders, yet every node sends
+        # it its copy, as a Link in the whole model does: the cluster's trace
+        # replayed on the whole model gives every event again; only the
+        # gateways' `net` copies, which the whole model has no line for, differ.
+        with TempDir() as d:
+            peers, _ = peers_file(d)
+            recorded, whole = os.path.join(d, "cluster.trace"), os.path.join(d, "whole.trace")
+            code, out, err = run([RUN, example("bracha"), "--cluster", peers, "--byzantine", "node[3]", "--seed", "1",
+                                  "--trace", recorded], timeout=60)
+            self.assertEqual(code, 0, out.decode() + err)
+            code, _, err = run([RUN, example("bracha"), "--replay", recorded, "--trace", whole])
+            self.assertEqual(code, 0, err)
+            code, diff, err = run([TRACE, "diff", recorded, whole])
+            differing = [line.strip().split(":")[0] for line in diff.decode().splitlines()[4:]]
+            self.assertTrue(differing, diff.decode())
+            self.assertEqual([p for p in differing if not re.search(r"\.net'?$", p)], [], diff.decode())
+
     def test_gossip_sets_cross_tcp_with_a_byzantine_sender(self):
         # std's Gossip cut across the four nodes: node[3] lies and gossips both values,
         # every correct node delivers both, and the simulator replays the elements.

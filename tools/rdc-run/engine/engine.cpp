@@ -558,14 +558,18 @@ class Run final : public FireContext {
     schedule(time, 0, l, true, How::Computed, std::move(value));
   }
   void choose(uint32_t l, Value value, int64_t time) override {
-    if (crashed(l, time)) return;  // a crashed domain's sources stay silent
-    if (hot(l).bound) {            // the rule releases the bound value
-      emit(l, std::move(value), time);
+    if (hot(l).bound) {  // the rule releases the bound value
+      if (!crashed(l, time)) emit(l, std::move(value), time);
       return;
     }
+    // A recorded choice was made before any crash, whatever delay this run
+    // drew (a projection draws its own); any other is judged at its time:
+    // a crashed domain's sources stay silent.
     if (const Replayed* r = replayed(l)) {
       value = r->value;
       time = std::max(r->time, now_);
+    } else if (crashed(l, time)) {
+      return;
     } else if (config_.replay && !hot(l).gatewayOut) {
       // A replay makes only the recorded choices: the run made this one
       // after its end. Its tie-break key is still drawn, so that the rest of

@@ -45,7 +45,9 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
     f |= !sig || sig->passThrough ? kPassThrough : 0;
     f |= bound ? kBound : 0;
     f |= chooses ? kChooses : 0;
-    f |= catalog.at(inst.base).domain == DomainRule::Cross || gatewayIn ? kNetwork : 0;
+    bool cross = catalog.at(inst.base).domain == DomainRule::Cross;
+    f |= cross || gatewayIn ? kNetwork : 0;
+    if (cross && sig && sig->side == 0) sends.push_back(l);
     f |= gatewayOut ? kGatewayOut : 0;
     // The window's iterations 1 and 2: the first stands for every later
     // iteration, the second is never run.

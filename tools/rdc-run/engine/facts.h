@@ -17,7 +17,10 @@ namespace rdc::run {
 
 /// Which line ends a run needs: an output is demanded when an extrinsic
 /// output reads it (through the components' rules), an input when a
-/// demanded output or a chosen input reads it. A component interacts
+/// demanded output or a chosen input reads it. What a Link sends (its snd)
+/// is always demanded, as a projection's Send gateway demands it: a sender
+/// cannot know whether its receiver needs the message, so its demand (and
+/// so its trace) never depends on another domain's. A component interacts
 /// (reacts to its inputs) once any of its outputs is demanded, or when it
 /// is part of the network.
 struct Demand {
@@ -127,6 +130,9 @@ struct GraphFacts {
   /// element or -1.
   std::vector<uint32_t> indexLine;
   std::vector<int32_t> optionElement;
+  /// The inputs the Links of the graph send (their snd), in line order:
+  /// demanded in every run.
+  std::vector<uint32_t> sends;
   /// The lines a run starts from (a constant or an extrinsic input as
   /// source), in line order; the general iteration's begin with each
   /// iteration (the window's iterations 1 and 2 are not run as such).
@@ -187,6 +193,7 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
     if (!d.in[l]) d.in[l] = 1, work.push_back(2 * l);
   };
   for (const Extrinsic& o : graph.outputs) needOut(o.line);
+  for (uint32_t l : sends) needIn(l);
   // What crosses from the window's last iteration into the next is
   // demanded, as it is from every iteration into the next.
   if (graph.unbounded) {

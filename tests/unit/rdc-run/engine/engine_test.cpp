@@ -271,6 +271,22 @@ TEST(Demand, AnInteractingComponentReleasesEveryOutputItCan) {
   EXPECT_EQ(std::count(fired.begin(), fired.end(), "s.x'"), 1);
 }
 
+TEST(Demand, ALinkDemandsWhatItSendsWhateverItsReceiverDemands) {
+  // Nothing demands the delivery (the receiver's Inc never interacts), yet the
+  // sender's Def makes its copy and the Link carries it, as a projection's
+  // Send gateway does: a sender cannot know what its receiver needs.
+  std::vector<std::string> fired;
+  runModel(
+      "    - Def d: {x: input a as Int -> drop, y: choose -> sent}\n"
+      "    - Link l: {snd: sent -> drop, rcv: choose -> got}\n"
+      "    - Inc<1> i: {x: got -> drop}\n",
+      {{"a", Value::integer(4)}}, 0, {}, &fired);
+  EXPECT_EQ(std::count(fired.begin(), fired.end(), "d.y'"), 1) << "the copy is made";
+  EXPECT_EQ(std::count(fired.begin(), fired.end(), "l.rcv'"), 1) << "and delivered";
+  EXPECT_EQ(std::count(fired.begin(), fired.end(), "i.x"), 1) << "where it rests";
+  EXPECT_EQ(std::count(fired.begin(), fired.end(), "i.x'"), 0);
+}
+
 // A run without faults, every Link's delay uniform in 1ms..`maxDelay` ns.
 RunConfig uniformConfig(const Graph& g, uint64_t seed, int64_t maxDelay) {
   RunConfig c;
