@@ -419,13 +419,14 @@ class Nodes(NodeHelpers, unittest.TestCase):
 
 class FakePeer:
     """A peer that has the cluster key and speaks the protocol, but lies:
-    it plays node[3] (listed last, so the others dial it) and answers each
-    connection with the frames `script(domain)` gives for that dialler."""
+    it plays `domain` (node[3] unless told; listed last, so the others dial
+    it) and answers each connection with the frames `script(dialler)` gives
+    for that dialler."""
 
     SCHEMA = os.path.join(ROOT, "tools", "rdc-run", "net", "net.capnp")
 
-    def __init__(self, port, key, script):
-        self.key, self.script = bytes.fromhex(key), script
+    def __init__(self, port, key, script, domain="node[3]"):
+        self.key, self.script, self.domain = bytes.fromhex(key), script, domain
         self.server = socket.create_server(("127.0.0.1", port))
         self.server.settimeout(0.2)
         self.stop = False
@@ -450,12 +451,12 @@ class FakePeer:
             conn.settimeout(3)
             theirs, _ = self.frame(conn)
             domain = re.search(rb"node\[\d\]", theirs)[0].decode()
-            pair = self.blake2b(self.key, b"rdc-pair-2" + self.field(domain.encode()) + b"node[3]")
+            pair = self.blake2b(self.key, b"rdc-pair-2" + self.field(domain.encode()) + self.domain.encode())
             # The model hash a pair's hellos carry mixes in a digest of the pair's gateways: a liar with the
             # key copies the dialer's.
             decoded = subprocess.run(["capnp", "decode", self.SCHEMA, "NetFrame"], input=theirs, capture_output=True,
                                      check=True).stdout
-            mine = hello_message("node[3]", int(re.search(rb"modelHash = (\d+)", decoded)[1]))
+            mine = hello_message(self.domain, int(re.search(rb"modelHash = (\d+)", decoded)[1]))
             answer = self.mac(pair, b"rdc-hello-2" + self.field(theirs) + mine)
             conn.sendall(len(mine).to_bytes(4, "little") + mine + answer)
             session = self.blake2b(pair, b"rdc-session-2" + self.field(theirs) + mine)
@@ -507,7 +508,7 @@ class FakePeer:
 
 
 def hello_message(domain, model_hash_value):
-    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 4, domain = "{domain}", '
+    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 5, domain = "{domain}", '
                             f'modelHash = {model_hash_value}, nonce = 0x"{os.urandom(24).hex()}"))')
 
 

@@ -15,8 +15,9 @@
 //
 // Per-pair keys keep one pair's frames from meaning anything on another, but
 // every holder of the cluster key can derive every pair key: a node that
-// has the key can still speak as another node (per-node key pairs would be
-// needed for that).
+// has the key can still speak as another node on a link. The nodes' signing
+// keys (keys.h) are not used here; they prove signed values (signing.h),
+// which such a node therefore cannot forge.
 #pragma once
 
 #include <cstdint>

@@ -11,7 +11,7 @@ using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("rdc::schema");
 
 const netMagic :UInt64 = 0x5244434E45543031;  # "RDCNET01"
-const netVersion :UInt32 = 4;
+const netVersion :UInt32 = 5;  # 5: signed values carry their signer node's proof
 
 struct NetFrame {
   union {
