@@ -88,8 +88,8 @@ TEST(Net, ValuesTooLongAreRefused) {
   std::string why;
   EXPECT_FALSE(decodeMessage(encodeMessage(f), &why));
   EXPECT_NE(why.find("longer than 65536 bytes"), std::string::npos) << why;
-  Value deep = Value::integer(1);  // nested past the reader's nesting limit
-  for (int i = 0; i < 12; ++i) deep = Value::tuple({deep});
+  Value deep = Value::integer(1);                            // nested past the reader's nesting limit
+  for (int i = 0; i < 80; ++i) deep = Value::tuple({deep});  // (deeper than a type may be)
   f.batch = {{0, 0, deep}};
   EXPECT_FALSE(decodeMessage(encodeMessage(f), &why));
   EXPECT_FALSE(why.empty());

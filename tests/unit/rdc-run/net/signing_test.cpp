@@ -60,7 +60,7 @@ TEST_F(Signing, CanonicalBytesAreOneStringPerValue) {
   }
   // The exact bytes of one value: a tag, then little-endian words.
   EXPECT_EQ(canonicalBytes(Value::tuple({Value::integer(258), Value::ofBytes("ab")})),
-            std::string("t\x02\0\0\0i\x02\x01\0\0\0\0\0\0y\x02\0\0\0ab", 24));
+            std::string("t\x02\0\0\0i\x02\x01\0\0\0\0\0\0y\x02\0\0\0ab", 21));
   // A nested signature's proof is not part of its canonical bytes.
   EXPECT_EQ(canonicalBytes(Value::signature(3, Value::unit(), std::string(64, 'x'))),
             canonicalBytes(Value::signature(3, Value::unit())));
@@ -112,8 +112,10 @@ TEST_F(Signing, ANodeProvesItsOwnSignaturesAndKeepsOthersProofs) {
   EXPECT_EQ(checker.verifications(), 2u);
   // In a map, a set's key or a tuple: every signature inside is checked.
   Value forged = Value::signature(0, Value::integer(10), relayedProof);  // node[0]'s proof on another payload
+  // (node[1]'s own signature around it holds: its proof is of this payload.)
+  Value around = Value::tuple({forged, Value::integer(3)});
   for (const Value& v : {forged, Value::tuple({Value::integer(1), forged}), *Value::map({{forged, Value::unit()}}),
-                         Value::signature(1, Value::tuple({forged, Value::integer(3)}), sent.bytes())}) {
+                         Value::signature(1, around, proofOf(node1, context, 1, around))}) {
     auto why = checker.check(v, names);
     ASSERT_TRUE(why) << v.str();
     EXPECT_NE(why->find("signed by node[0] whose proof fails"), std::string::npos) << *why;
