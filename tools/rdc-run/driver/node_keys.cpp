@@ -27,13 +27,13 @@ bool holdsSigned(TypeId type, const TypeTable& types) {
 
 int generateKeyFile(const std::string& path, DiagnosticSink& diags) {
   if (!net::initCrypto()) {
-    diags.error("keygen", {}, "libsodium cannot be initialised");
+    diags.error("usage", {}, "libsodium cannot be initialised");
     return kExitBadInput;
   }
   net::NodeKeys keys = net::generateKeys();
   std::string why;
   if (!net::writeSecretKeyFile(path, keys, &why)) {
-    diags.error("keygen", {}, "--keygen " + path + ": " + why);
+    diags.error("usage", {}, "--keygen " + path + ": " + why);
     return kExitBadInput;
   }
   std::cout << "public-key: " << net::hexOf(keys.publicKey) << "\n";
