@@ -4,9 +4,9 @@
 # every node to every node and taken by a quorum, then accepted only if node
 # 0 signed it; against the same model without signatures (the value itself,
 # accepted as it is). Signed, every broadcast costs one Ed25519 signature
-# and, on each node, one verification (its n - 1 other copies, the same
-# signed value, are remembered), and each of its n + n² deliveries carries
-# a 64-byte proof. Prints the wall time of each whole --cluster run (the
+# and, on each node but node 0 (which knows its own proofs), one
+# verification (the other copies of the same signed value are remembered),
+# and each of its n + n² deliveries carries a 64-byte proof. Prints the wall time of each whole --cluster run (the
 # nodes' start included) and the ratio, over R runs each, side by side.
 #
 #   bench/tcp_signed_bench.sh BUILD_DIR [K] [N] [R]

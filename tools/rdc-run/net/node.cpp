@@ -77,7 +77,7 @@ class Node final : public run::EventSink, public TransportEvents {
         checker_(publicKeysByDomain(), context_) {
     auto self = std::find(graph_.domains.begin(), graph_.domains.end(), setup.self);
     if (setup.keys && self != graph_.domains.end())
-      maker_.emplace(*setup.keys, context_, self - graph_.domains.begin());
+      maker_.emplace(*setup.keys, context_, self - graph_.domains.begin(), &checker_);
   }
 
   ~Node() noexcept override {}

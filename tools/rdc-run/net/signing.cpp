@@ -143,6 +143,7 @@ Value ProofMaker::withProofs(const Value& value) {
       if (madeFor_.size() >= ProofChecker::kMaxRemembered) madeFor_.clear();
       known = madeFor_.emplace(digest, sign(keys_, message)).first;
       ++made_;
+      if (checker_) checker_->remember(message, known->second);
     }
     return Value::signature(s.i, s.payload(), known->second);
   };
@@ -176,6 +177,11 @@ std::optional<std::string> ProofChecker::check(const Value& value, const std::ve
     holding_.insert(remembered);
   });
   return failure;
+}
+
+void ProofChecker::remember(const std::string& message, const std::string& proof) {
+  if (holding_.size() >= kMaxRemembered) holding_.clear();
+  holding_.insert(digestOf(message, proof));
 }
 
 }  // namespace rdc::net

@@ -51,11 +51,15 @@ bool proofHolds(const PublicKey& publicKey, const SigningContext& context, int64
 /// Whether `value` holds a Signed value (itself or in its items).
 bool holdsSignature(const Value& value);
 
+class ProofChecker;
+
 /// Gives a node's own signed values their proofs as they leave it.
 class ProofMaker {
  public:
-  ProofMaker(const NodeKeys& keys, const SigningContext& context, int64_t self)
-      : keys_(keys), context_(context), self_(self) {}
+  /// `checker`, if any, is told of each proof made: the node's own
+  /// signatures that come back to it (echoed by its peers) are not verified.
+  ProofMaker(const NodeKeys& keys, const SigningContext& context, int64_t self, ProofChecker* checker = nullptr)
+      : keys_(keys), context_(context), self_(self), checker_(checker) {}
   /// `value` with a proof in every Signed value inside it (itself
   /// included) that is signed by this node's domain and has none yet. Other
   /// signatures are left as they are: a relayed value keeps its signer's
@@ -67,8 +71,9 @@ class ProofMaker {
   const NodeKeys& keys_;
   SigningContext context_;
   int64_t self_;
-  std::map<Digest, std::string>
-      madeFor_;  // the signed message's digest -> its proof (bounded like ProofChecker's memory)
+  ProofChecker* checker_;
+  // The signed message's digest -> its proof (bounded like ProofChecker's memory).
+  std::map<Digest, std::string> madeFor_;
   uint64_t made_ = 0;
 };
 
@@ -84,6 +89,8 @@ class ProofChecker {
   /// proof already seen to hold is not verified again.
   std::optional<std::string> check(const Value& value, const std::vector<std::string>& domainNames);
   uint64_t verifications() const { return verified_; }
+  /// Remembers a proof as holding without verifying it: one this node made.
+  void remember(const std::string& message, const std::string& proof);
 
   /// The most proofs remembered as holding: past it the memory starts
   /// again (a long stream keeps its memory flat).

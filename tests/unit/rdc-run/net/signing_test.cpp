@@ -127,6 +127,18 @@ TEST_F(Signing, ANodeProvesItsOwnSignaturesAndKeepsOthersProofs) {
             std::string::npos);
 }
 
+TEST_F(Signing, ANodesOwnSignaturesComingBackAreNotVerifiedAgain) {
+  NodeKeys node0 = keys(7);
+  ProofChecker checker({node0.publicKey}, context);
+  ProofMaker maker(node0, context, 0, &checker);
+  Value sent = maker.withProofs(Value::signature(0, Value::integer(4)));
+  EXPECT_EQ(checker.check(sent, {"node[0]"}), std::nullopt);  // echoed back by a peer
+  EXPECT_EQ(checker.verifications(), 0u);
+  // Another proof of the same value (made up) is still verified, and fails.
+  EXPECT_TRUE(checker.check(Value::signature(0, Value::integer(4), std::string(64, '\1')), {"node[0]"}));
+  EXPECT_EQ(checker.verifications(), 1u);
+}
+
 TEST_F(Signing, NestedSignedValuesCrossTheWireWithTheirProofs) {
   // A signature inside a tuple inside a signature ..., as deep as a type may
   // nest (64), keeps every proof through a batch's encoding.
