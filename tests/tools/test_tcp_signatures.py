@@ -185,12 +185,42 @@ class HandMade(unittest.TestCase):
     def key(self, domain):
         return ["--key", os.path.join(self.d, f"{domain}.key")]
 
+    def seed(self, domain):
+        """The 32 bytes of a secret key file."""
+        with open(os.path.join(self.d, f"{domain}.key"), encoding="utf-8") as f:
+            return bytes.fromhex([line for line in f if not line.startswith("#")][0].strip())
+
+    def test_a_holder_of_the_cluster_key_cannot_pass_for_another_node(self):
+        # A process with the cluster key answers at node[1]'s address as node[1], signing its handshake with
+        # another key, or with none: the nodes that dial it refuse it as a stranger, and take nothing from it.
+        for seed in (bytes(range(32)), None):
+            with self.subTest(signed=seed is not None):
+                peers, ports = keyed_peers(self.d, ["node[0]", "node[1]", "node[2]"],
+                                           order=["node[0]", "node[2]", "node[1]"])
+                forged = '(signed = (signer = 1, payload = (int = 9), proof = 0x"' + "00" * 64 + '"))'
+                liar = FakePeer(ports["node[1]"], KEY, lambda dialler: [f"(batch = [(gateway = 0, value = {forged})])"],
+                                domain="node[1]", seed=seed)
+                try:
+                    procs = [self.start(d, peers, ports, *self.key(d), until="1500ms") for d in ("node[0]", "node[2]")]
+                    codes = [p.wait(timeout=30) for p in procs]
+                finally:
+                    liar.close()
+                    for name in ("node[0]", "node[1]", "node[2]"):
+                        os.remove(os.path.join(self.d, f"{name}.key"))
+                self.assertEqual(codes, [0, 0])  # strangers are warned about, not a failure
+                log = log_of(self.d, "node[2]")
+                self.assertRegex(log, r"warning: the node at 127\.0\.0\.1:\d+ \(dialled as node\[1\]\): its answer is "
+                                      r"not signed by node\[1\]'s key \(it holds the cluster key, but is not node\[1\]\) "
+                                      r"\[stranger\]")
+                self.assertNotIn("verified", log)  # nothing it sent was even looked at
+                self.assertIn("got never available", log)
+
     def test_nodes_with_their_keys_relay_a_signed_value(self):
         domains = ["node[0]", "node[1]", "node[2]"]
         peers, ports = keyed_peers(self.d, domains)
         procs = [self.start("node[0]", peers, ports, "--input", "v=7", *self.key("node[0]")),
                  self.start("node[1]", peers, ports, *self.key("node[1]")),
-                 self.start("node[2]", peers, ports)]  # it sends nothing signed: it needs no key
+                 self.start("node[2]", peers, ports, *self.key("node[2]"))]
         self.assertEqual([p.wait(timeout=30) for p in procs], [0, 0, 0])
         self.assertIn("got = 7 @", log_of(self.d, "node[2]"))
         self.assertIn("1 verified, 0 refused", log_of(self.d, "node[2]"))
@@ -211,10 +241,11 @@ class HandMade(unittest.TestCase):
                 return []
             return [f"(first = {n}, batch = [(gateway = 0, value = {value})])" for n, value in enumerate(forged)]
 
-        liar = FakePeer(ports["node[1]"], KEY, script, domain="node[1]")
+        # It is node[1], with node[1]'s key (a Byzantine relay): its handshakes hold.
+        liar = FakePeer(ports["node[1]"], KEY, script, domain="node[1]", seed=self.seed("node[1]"))
         try:
             procs = [self.start("node[0]", peers, ports, "--input", "v=7", *self.key("node[0]"), until="1500ms"),
-                     self.start("node[2]", peers, ports, until="1500ms")]
+                     self.start("node[2]", peers, ports, *self.key("node[2]"), until="1500ms")]
             codes = [p.wait(timeout=30) for p in procs]
         finally:
             liar.close()
@@ -305,11 +336,11 @@ class BadKeys(unittest.TestCase):
             self.assertIn(f"--peers {plain}: no public keys, but ", err)
             self.assertIn("give every node `address:` and `public-key:` (rdc-run --keygen FILE", err)
         peers, _ = keyed_peers(self.d, ["node[0]", "node[1]", "node[2]"])
-        for domain in ("node[0]", "node[1]"):  # they send signed values: they need their own key
+        for domain in ("node[0]", "node[1]", "node[2]"):  # each signs its handshakes: each needs its key
             code, _, err = self.node(domain, peers)
             self.assertEqual(code, 2)
-            self.assertIn(f"--key: {domain} sends signed values", err)
-        code, _, err = self.node("node[2]", peers)  # it only receives: it needs none
+            self.assertIn(f"--key: the peers file gives the nodes' public keys, so {domain} proves it is itself", err)
+        code, _, err = self.node("node[2]", peers, "--key", os.path.join(self.d, "node[2].key"))
         self.assertEqual(code, 0, err)
         # Public keys for some nodes only.
         mixed = os.path.join(self.d, "mixed.yaml")

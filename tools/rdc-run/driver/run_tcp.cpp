@@ -120,9 +120,10 @@ int Runner::node(uint64_t seed) {
   return outcome.problems.empty() ? code : kExitBadInput;
 }
 
-// This node's secret key (--key), checked against the peers file, and what
-// signed values crossing its gateways need: every node's public key to
-// verify them, and its own secret key to sign what it sends.
+// This node's secret key (--key), checked against the peers file, which it
+// needs when the file gives public keys (it signs its handshakes and its
+// signed values), and the public keys signed values crossing its gateways
+// need to be verified.
 bool Runner::readNodeKeys(const net::Peers& peers, const std::string& self, std::optional<net::NodeKeys>& keys) {
   auto refuse = [this](const std::string& message) {
     badInput(message);
@@ -139,19 +140,18 @@ bool Runner::readNodeKeys(const net::Peers& peers, const std::string& self, std:
                     net::hexOf(keys->publicKey) + ", the peers file gives " + net::hexOf(listed->second) + ")");
     }
   }
-  const Extrinsic* sends = signedGateway(graph_, true);
-  const Extrinsic* gateway = sends ? sends : signedGateway(graph_, false);
-  if (!gateway) return true;
-  if (peers.publicKeys.empty()) {
+  // With public keys, every node signs its side of each handshake.
+  if (!peers.publicKeys.empty() && !keys) {
+    return refuse("--key: the peers file gives the nodes' public keys, so " + self +
+                  " proves it is itself with its secret key: give its key file (rdc-run --keygen FILE makes one)");
+  }
+  const Extrinsic* gateway = signedGateway(graph_, true);
+  if (!gateway) gateway = signedGateway(graph_, false);
+  if (gateway && peers.publicKeys.empty()) {
     return refuse("--peers " + options_.peers + ": no public keys, but " + gateway->name +
                   " carries signed values between " + self + " and " + gateway->peer +
                   ": give every node `address:` and `public-key:` (rdc-run --keygen FILE makes a key pair and "
                   "prints its public key), and each node its secret key with --key FILE");
-  }
-  if (sends && !keys) {
-    return refuse("--key: " + self + " sends signed values (" + sends->name +
-                  "), which leave it with its signature's proof: give its secret key file "
-                  "(rdc-run --keygen FILE makes one)");
   }
   return true;
 }

@@ -300,6 +300,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   config.gatewaysFromNetwork = true;
   config.streamAhead = std::min(kStreamAhead, config.maxLiveIterations);
   Transport transport(*io.provider, *setup.peers, setup.self, setup.modelHash, node);
+  transport.setNodeKeys(setup.keys);
   run::Execution execution(*setup.simulator, config);
   node.attach(transport, execution, now);
   std::string why;
