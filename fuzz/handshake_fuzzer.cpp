@@ -1,7 +1,8 @@
 // libFuzzer harness: the handshake (handshake.h) of a listener (node[1],
 // which node[0] dials) and of a dialer (node[0] dialling node[1]), fed the
-// frames an input describes. The harness holds the cluster key, so it can
-// sign a frame as a real peer would, or forge it, replay a frame recorded
+// frames an input describes. The harness holds the cluster key and the
+// X25519 secrets of its own hellos (and of the recorded handshake's dialer),
+// so it can sign a frame as a real peer would, or forge it, replay a frame recorded
 // from an earlier handshake, or sign with another key. Whatever the frames:
 // a refusal says why, and a side completes only when the frame that
 // completes it was signed as a real peer does now (never by a forgery or a
