@@ -176,7 +176,7 @@ class HandMade(unittest.TestCase):
     def tearDown(self):
         self.dir.__exit__(None, None, None)
 
-    def start(self, domain, peers, ports, *extra, until="3s"):
+    def start(self, domain, peers, ports, *extra, until="10s"):
         args = [RUN, self.model, "--domain", domain, "--listen", f"127.0.0.1:{ports[domain]}", "--peers", peers,
                 "--until", until, *extra]
         with open(os.path.join(self.d, f"{domain}.log"), "wb") as log:
@@ -201,7 +201,7 @@ class HandMade(unittest.TestCase):
                 liar = FakePeer(ports["node[1]"], KEY, lambda dialler: [f"(batch = [(gateway = 0, value = {forged})])"],
                                 domain="node[1]", seed=seed)
                 try:
-                    procs = [self.start(d, peers, ports, *self.key(d), until="1500ms") for d in ("node[0]", "node[2]")]
+                    procs = [self.start(d, peers, ports, *self.key(d), until="3s") for d in ("node[0]", "node[2]")]
                     codes = [p.wait(timeout=30) for p in procs]
                 finally:
                     liar.close()
@@ -244,8 +244,8 @@ class HandMade(unittest.TestCase):
         # It is node[1], with node[1]'s key (a Byzantine relay): its handshakes hold.
         liar = FakePeer(ports["node[1]"], KEY, script, domain="node[1]", seed=self.seed("node[1]"))
         try:
-            procs = [self.start("node[0]", peers, ports, "--input", "v=7", *self.key("node[0]"), until="1500ms"),
-                     self.start("node[2]", peers, ports, *self.key("node[2]"), until="1500ms")]
+            procs = [self.start("node[0]", peers, ports, "--input", "v=7", *self.key("node[0]"), until="3s"),
+                     self.start("node[2]", peers, ports, *self.key("node[2]"), until="3s")]
             codes = [p.wait(timeout=30) for p in procs]
         finally:
             liar.close()
