@@ -116,6 +116,10 @@ class Cluster(unittest.TestCase):
         self.assertEqual(values(out)["got"], "7")
         self.assertEqual(values(out)["heard"], "sig(0, 7)")
         self.assertIn("check authentic: pass", out.decode())
+        # The recorded run replays in the simulator (its signatures pass the forging rule's check).
+        code, replayed, err = run([RUN, model, "--replay", os.path.join(self.d, "run.trace")])
+        self.assertEqual(code, 0, err)
+        self.assertEqual(values(replayed), values(out))
         self.assertIn("1 signatures made, 0 verified, 0 refused", log_of(nodes, "node[0]"))
         self.assertIn("0 signatures made, 1 verified, 0 refused", log_of(nodes, "node[1]"))  # it relays
         self.assertIn("0 signatures made, 1 verified, 0 refused", log_of(nodes, "node[2]"))
