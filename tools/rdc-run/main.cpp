@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
       ->excludes(shrink);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
-  auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");
+  auto* peers = app.add_option("--peers", o.peers,
+                               "Peers file (YAML): the nodes' addresses and public keys, and the cluster key");
   app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);
   app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
       ->check(rdc::wholeNumberIn<int64_t>(0, INT64_MAX));
