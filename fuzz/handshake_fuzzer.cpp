@@ -1,7 +1,8 @@
 // libFuzzer harness: the handshake (handshake.h) of a listener (node[1],
 // which node[0] dials) and of a dialer (node[0] dialling node[1]), fed the
-// frames an input describes. The harness holds the cluster key, so it can
-// sign a frame as a real peer would, or forge it, replay a frame recorded
+// frames an input describes. The harness holds the cluster key and the
+// X25519 secrets of its own hellos (and of the recorded handshake's dialer),
+// so it can sign a frame as a real peer would, or forge it, replay a frame recorded
 // from an earlier handshake, or sign with another key. Whatever the frames:
 // a refusal says why, and a side completes only when the frame that
 // completes it was signed as a real peer does now (never by a forgery or a
@@ -40,6 +41,16 @@ Nonce nonceFrom(uint8_t seed) {
   return n;
 }
 
+// Ephemeral X25519 secrets made from a seed, so that every run is the same.
+Key secretFrom(uint8_t seed) {
+  Key k;
+  k.fill(static_cast<uint8_t>(seed * 7 + 1));
+  return k;
+}
+
+// The secret of the harness's own hellos.
+constexpr uint8_t kHarnessSecret = 9;
+
 HandshakeSetup setupOf(const std::string& self, uint8_t keySeed = 1) { return {keyFrom(keySeed), self, kModel}; }
 
 bool dialsNode1(const std::string& domain) { return domain == "node[0]"; }
@@ -59,8 +70,8 @@ struct Recorded {
 
 const Recorded& recorded() {
   static const Recorded r = [] {
-    Handshake d = Handshake::dialing(setupOf("node[0]"), "node[1]", nonceFrom(3));
-    Handshake l = Handshake::accepting(setupOf("node[1]"), dialsNode1, nonceFrom(4));
+    Handshake d = Handshake::dialing(setupOf("node[0]"), "node[1]", nonceFrom(3), secretFrom(3));
+    Handshake l = Handshake::accepting(setupOf("node[1]"), dialsNode1, nonceFrom(4), secretFrom(4));
     Recorded out{d.opening(), "", ""};
     out.answer = l.receive(rawOf(out.hello));
     out.proof = d.receive(rawOf(out.answer));
@@ -76,7 +87,8 @@ std::string messageOf(uint8_t control, const std::string& bytes) {
       return bytes;
     case 0x08:
       f.kind = Frame::Kind::Hello;
-      f.hello = {bytes, (control & 0x20) ? kModel + 1 : kModel, nonceFrom(9)};
+      f.hello = {
+          bytes, (control & 0x20) ? kModel + 1 : kModel, nonceFrom(9), ephemeralPublic(secretFrom(kHarnessSecret)), {}};
       break;
     case 0x10:
       f.kind = Frame::Kind::Proof;
@@ -99,6 +111,21 @@ struct Side {
 
 std::string messageIn(const std::string& wire) { return rawOf(wire).message; }
 
+// The listener's session key as the dialer of `theirHello` computes it: the
+// harness knows the secrets of its own hellos and of the recorded one.
+Key listenerSession(const std::string& dialerName, const std::string& theirHello, const std::string& myHello) {
+  std::string why;
+  auto theirs = decodeMessage(theirHello, &why), mine = decodeMessage(myHello, &why);
+  Key shared{};
+  if (theirs && mine && theirs->kind == Frame::Kind::Hello && mine->kind == Frame::Kind::Hello) {
+    for (uint8_t seed : {kHarnessSecret, uint8_t{3}}) {
+      if (ephemeralPublic(secretFrom(seed)) == theirs->hello.ephemeral)
+        shared = sharedSecret(secretFrom(seed), mine->hello.ephemeral).value_or(Key{});
+    }
+  }
+  return sessionKey(pairKey(keyFrom(1), dialerName, "node[1]"), theirHello, myHello, shared);
+}
+
 // The frame a real peer would send now, with the keys of this exchange.
 RawFrame signedNow(const Side& side, const std::string& message) {
   RawFrame raw;
@@ -116,7 +143,7 @@ RawFrame signedNow(const Side& side, const std::string& message) {
     wire = helloFrame(message, pair);
   } else {
     std::string dialerName = side.handshake.claimed();
-    Key session = sessionKey(pairKey(keyFrom(1), dialerName, "node[1]"), side.theirHello, side.myHello);
+    Key session = listenerSession(dialerName, side.theirHello, side.myHello);
     wire = sessionFrame(message, session, 0, 0);
   }
   return rawOf(wire);
@@ -168,7 +195,7 @@ void checkDone(const Side& side, const char* peer) {
   if (!h.done()) return;
   if (!side.lastSignedNow || !h.peerAuthenticated() || h.claimed() != peer) __builtin_trap();
   if (!side.dialer) {
-    Key expected = sessionKey(pairKey(keyFrom(1), "node[0]", "node[1]"), side.theirHello, side.myHello);
+    Key expected = listenerSession("node[0]", side.theirHello, side.myHello);
     if (h.session() != expected) __builtin_trap();
   }
 }
@@ -178,8 +205,9 @@ void checkDone(const Side& side, const char* peer) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const bool ready = initCrypto();
   if (!ready) return 0;
-  Side listener{Handshake::accepting(setupOf("node[1]"), dialsNode1, nonceFrom(1)), false, "", "", 0, false};
-  Side dialer{Handshake::dialing(setupOf("node[0]"), "node[1]", nonceFrom(2)), true, "", "", 0, false};
+  Side listener{
+      Handshake::accepting(setupOf("node[1]"), dialsNode1, nonceFrom(1), secretFrom(1)), false, "", "", 0, false};
+  Side dialer{Handshake::dialing(setupOf("node[0]"), "node[1]", nonceFrom(2), secretFrom(2)), true, "", "", 0, false};
   dialer.myHello = messageIn(dialer.handshake.opening());
   size_t at = 0;
   while (at + 2 <= size) {

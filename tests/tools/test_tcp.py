@@ -4,6 +4,7 @@ replays of the recorded runs in the simulator."""
 import glob
 import hashlib
 import hmac
+import json
 import os
 import re
 import socket
@@ -11,6 +12,10 @@ import subprocess
 import threading
 import time
 import unittest
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from rdctest import ROOT, SANITIZED, TempDir, example, run, tool, write
 
@@ -462,13 +467,16 @@ class Nodes(NodeHelpers, unittest.TestCase):
 
 class FakePeer:
     """A peer that has the cluster key and speaks the protocol, but lies:
-    it plays node[3] (listed last, so the others dial it) and answers each
-    connection with the frames `script(domain)` gives for that dialler."""
+    it plays `domain` (node[3] unless told; listed last, so the others dial
+    it) and answers each connection with the frames `script(dialler)` gives
+    for that dialler."""
 
     SCHEMA = os.path.join(ROOT, "tools", "rdc-run", "net", "net.capnp")
 
-    def __init__(self, port, key, script):
-        self.key, self.script = bytes.fromhex(key), script
+    def __init__(self, port, key, script, domain="node[3]", seed=None):
+        """`seed`: the 32-byte seed of `domain`'s node key, to sign its side of each handshake with (a peers
+        file with public keys asks for it)."""
+        self.key, self.script, self.domain, self.seed = bytes.fromhex(key), script, domain, seed
         self.server = socket.create_server(("127.0.0.1", port))
         self.server.settimeout(0.2)
         self.stop = False
@@ -493,15 +501,24 @@ class FakePeer:
             conn.settimeout(3)
             theirs, _ = self.frame(conn)
             domain = re.search(rb"node\[\d\]", theirs)[0].decode()
-            pair = self.blake2b(self.key, b"rdc-pair-2" + self.field(domain.encode()) + b"node[3]")
+            pair = self.blake2b(self.key, b"rdc-pair-2" + self.field(domain.encode()) + self.domain.encode())
             # The model hash a pair's hellos carry mixes in a digest of the pair's gateways: a liar with the
             # key copies the dialer's.
-            decoded = subprocess.run(["capnp", "decode", self.SCHEMA, "NetFrame"], input=theirs, capture_output=True,
-                                     check=True).stdout
-            mine = hello_message("node[3]", int(re.search(rb"modelHash = (\d+)", decoded)[1]))
+            decoded = json.loads(subprocess.run(["capnp", "convert", "binary:json", self.SCHEMA, "NetFrame"],
+                                                input=theirs, capture_output=True, check=True).stdout)["hello"]
+            model = int(decoded["modelHash"])
+            ephemeral = X25519PrivateKey.generate()
+            public = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+            nonce, signature = os.urandom(24), b""
+            if self.seed:  # handshake.h: the listener signs the dialer's hello and its own hello's fields
+                signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(
+                    b"rdc-handshake-listener-1" + self.field(theirs) + self.field(self.domain.encode()) +
+                    model.to_bytes(8, "little") + nonce + public)
+            mine = hello_message(self.domain, model, nonce, public, signature)
             answer = self.mac(pair, b"rdc-hello-2" + self.field(theirs) + mine)
             conn.sendall(len(mine).to_bytes(4, "little") + mine + answer)
-            session = self.blake2b(pair, b"rdc-session-2" + self.field(theirs) + mine)
+            shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(bytes(decoded["ephemeral"])))
+            session = self.blake2b(pair, b"rdc-session-3" + self.field(theirs) + self.field(mine) + shared)
             proof, tag = self.frame(conn)  # the dialer proves it holds the key
             if tag != self.mac(session, bytes([0]) + (0).to_bytes(8, "little") + proof):
                 raise OSError("the dialer's proof does not authenticate")
@@ -549,9 +566,12 @@ class FakePeer:
         self.server.close()
 
 
-def hello_message(domain, model_hash_value):
-    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 4, domain = "{domain}", '
-                            f'modelHash = {model_hash_value}, nonce = 0x"{os.urandom(24).hex()}"))')
+def hello_message(domain, model_hash_value, nonce=None, ephemeral=None, signature=b""):
+    nonce, ephemeral = nonce or os.urandom(24), ephemeral or os.urandom(32)
+    return FakePeer.message(f'(hello = (magic = 0x5244434E45543031, version = 5, domain = "{domain}", '
+                            f'modelHash = {model_hash_value}, nonce = 0x"{nonce.hex()}", '
+                            f'ephemeral = 0x"{ephemeral.hex()}"' +
+                            (f', signature = 0x"{signature.hex()}"' if signature else '') + '))')
 
 
 class AuthenticatedLiar(NodeHelpers, unittest.TestCase):

@@ -92,7 +92,8 @@ int main(int argc, char** argv) {
       ->excludes(shrink);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
-  auto* peers = app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and the cluster key");
+  auto* peers = app.add_option("--peers", o.peers,
+                               "Peers file (YAML): the nodes' addresses and public keys, and the cluster key");
   app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);
   app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
       ->check(rdc::wholeNumberIn<int64_t>(0, INT64_MAX));
@@ -105,6 +106,14 @@ int main(int argc, char** argv) {
       ->needs(peers);
   app.add_option("--outputs-file", o.outputsFile, "With --listen: write the node's outputs here as it runs")
       ->needs(peers);
+  app.add_option("--key", o.key,
+                 "With --listen: this node's secret signing key file (mode 0600), made by --keygen; its public key "
+                 "is in the peers file")
+      ->needs(peers);
+  app.add_option("--keygen", o.keygen,
+                 "Write a fresh secret signing key to this file (mode 0600) and print its public-key line for a "
+                 "peers file (no model is run)")
+      ->check(rdc::notEmpty());
   app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
   app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME");
   app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node");

@@ -14,6 +14,7 @@
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
 #include "ir/tool/tool_io.h"
+#include "tools/rdc-run/driver/node_keys.h"
 #include "tools/rdc-run/driver/runner.h"
 #include "tools/rdc-run/driver/shrink.h"
 #include "tools/rdc-run/driver/sweep.h"
@@ -339,6 +340,7 @@ int run(const Options& given, const Catalog& catalog) {
     return code;
   };
   if (!given.merge.empty()) return finish(mergeSweeps(given.merge, given.json, diags));
+  if (!given.keygen.empty()) return finish(generateKeyFile(given.keygen, diags));
   Options options = given;
   auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
   if (!loaded) return finish(kExitBadInput);

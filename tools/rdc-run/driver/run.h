@@ -50,6 +50,10 @@ struct Options {
   bool split = false;
   /// Over TCP: this projection as a node listening here, with its peers file.
   std::string listen, peers;
+  /// With --listen: this node's secret key file (mode 0600; net/keys.h).
+  std::string key;
+  /// --keygen: write a fresh secret key here, print its public key (no model is run).
+  std::string keygen;
   /// With --listen and a whole model: the domain to project it onto first.
   std::string domain;
   int64_t epoch = 0;  ///< virtual time 0 as CLOCK_REALTIME ns (set by --cluster)

@@ -17,6 +17,7 @@
 #include "ir/lang/expr.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/cluster.h"
+#include "tools/rdc-run/driver/node_keys.h"
 #include "tools/rdc-run/driver/node_outputs.h"
 #include "tools/rdc-run/driver/runner.h"
 #include "tools/rdc-run/net/node.h"
@@ -40,6 +41,8 @@ int Runner::node(uint64_t seed) {
       return badInput("--peers: no address for " + x.peer + ", which " + x.name + " comes from");
     }
   }
+  std::optional<net::NodeKeys> keys;
+  if (!readNodeKeys(*peers, self, keys)) return kExitBadInput;
   config_.seed = seed;
   std::unique_ptr<TraceWriter> writer;
   if (!openTrace(seed, writer)) return kExitBadInput;
@@ -64,6 +67,7 @@ int Runner::node(uint64_t seed) {
   setup.peers = &*peers;
   setup.self = self;
   setup.modelHash = net::modelHashFor(loaded_.model.name, graph_.params);
+  setup.keys = keys ? &*keys : nullptr;
   if (options_.epoch != 0 && !net::epochNearNow(options_.epoch)) {
     return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
   }
@@ -106,9 +110,50 @@ int Runner::node(uint64_t seed) {
   if (!outcome.started) return kExitBadInput;
   std::cerr << "tcp " << self << ": " << outcome.connections << " connections, " << outcome.frames << " frames, "
             << outcome.deliveries << " deliveries, " << outcome.bytes << " bytes sent, " << outcome.strangers
-            << " strangers refused\n";
+            << " strangers refused";
+  if (outcome.signaturesMade || outcome.signaturesVerified || outcome.forgeries) {
+    std::cerr << ", " << outcome.signaturesMade << " signatures made, " << outcome.signaturesVerified << " verified, "
+              << outcome.forgeries << " refused";
+  }
+  std::cerr << "\n";
   int code = report(seed, outcome.result, correct_, graph_.unbounded ? &iterations : nullptr);
   return outcome.problems.empty() ? code : kExitBadInput;
+}
+
+// This node's secret key (--key), checked against the peers file, which it
+// needs when the file gives public keys (it signs its handshakes and its
+// signed values), and the public keys signed values crossing its gateways
+// need to be verified.
+bool Runner::readNodeKeys(const net::Peers& peers, const std::string& self, std::optional<net::NodeKeys>& keys) {
+  auto refuse = [this](const std::string& message) {
+    badInput(message);
+    return false;
+  };
+  if (!net::initCrypto()) return refuse("libsodium cannot be initialised");
+  if (!options_.key.empty()) {
+    std::string why;
+    keys = net::readSecretKeyFile(options_.key, &why);
+    if (!keys) return refuse("--key " + options_.key + ": " + why);
+    auto listed = peers.publicKeys.find(self);
+    if (listed != peers.publicKeys.end() && listed->second != keys->publicKey) {
+      return refuse("--key " + options_.key + ": not " + self + "'s key (its public key is " +
+                    net::hexOf(keys->publicKey) + ", the peers file gives " + net::hexOf(listed->second) + ")");
+    }
+  }
+  // With public keys, every node signs its side of each handshake.
+  if (!peers.publicKeys.empty() && !keys) {
+    return refuse("--key: the peers file gives the nodes' public keys, so " + self +
+                  " proves it is itself with its secret key: give its key file (rdc-run --keygen FILE makes one)");
+  }
+  const Extrinsic* gateway = signedGateway(graph_, true);
+  if (!gateway) gateway = signedGateway(graph_, false);
+  if (gateway && peers.publicKeys.empty()) {
+    return refuse("--peers " + options_.peers + ": no public keys, but " + gateway->name +
+                  " carries signed values between " + self + " and " + gateway->peer +
+                  ": give every node `address:` and `public-key:` (rdc-run --keygen FILE makes a key pair and "
+                  "prints its public key), and each node its secret key with --key FILE");
+  }
+  return true;
 }
 
 int Runner::cluster(uint64_t seed) {
@@ -147,6 +192,11 @@ int Runner::cluster(uint64_t seed) {
     }
   } cleanup{options_.trace.empty() ? dir : std::string()};
   int64_t until = options_.until.empty() ? kDefaultNodeUntil : config_.until;
+  // Fresh key pairs for the nodes, removed on every way out (a kept
+  // FILE.nodes/ has no secret key in it).
+  std::string why;
+  auto keys = ClusterKeys::make(*peers, &why);
+  if (!keys) return badInput("--cluster: " + why);
   // The nodes read the model as given (a model read from standard input is
   // written once, as IR, for them).
   std::string model = options_.model;
@@ -172,7 +222,8 @@ int Runner::cluster(uint64_t seed) {
               "--domain",       name,
               "--listen",       *peers->address(name),
               "--seed",         std::to_string(seed),
-              "--peers",        options_.cluster,
+              "--peers",        keys->peersFile(),
+              "--key",          keys->keyFile(nodeIndex(*peers, name)),
               "--ready-fd",     std::to_string(kReadyFd),
               "--until",        durationString(until),
               "--outputs-file", dir + "/" + name + ".out",
@@ -347,6 +398,13 @@ RunResult Runner::gatherOutputs(std::vector<NodeOutputsReader>& readers) const {
     r.peakLiveIterations = std::max(r.peakLiveIterations, reader.peakLive());
   }
   return r;
+}
+
+size_t Runner::nodeIndex(const net::Peers& peers, const std::string& domain) {
+  for (size_t n = 0; n < peers.nodes.size(); ++n) {
+    if (peers.nodes[n].first == domain) return n;
+  }
+  return peers.nodes.size();
 }
 
 std::optional<net::Peers> Runner::readPeers(const std::string& path) {

@@ -176,6 +176,11 @@ class Runner {
 
   // ---- over TCP (run_tcp.cpp) ----
   std::optional<net::Peers> readPeers(const std::string& path);
+  // A node's --key, and whether the keys that signed values crossing its
+  // gateways need are there; false (reported) if not.
+  bool readNodeKeys(const net::Peers& peers, const std::string& self, std::optional<net::NodeKeys>& keys);
+  // A domain's position in the peers file's nodes.
+  static size_t nodeIndex(const net::Peers& peers, const std::string& domain);
   // The whole run from the nodes' outputs files (node_outputs.h): the
   // unbounded box's iterations, then the outputs outside it.
   void gatherIterations(std::vector<NodeOutputsReader>& readers, const std::vector<bool>& correct,

@@ -178,10 +178,16 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
       if (!h.hasDomain() || h.getDomain().size() > kMaxDomainBytes)
         return fail(why, "a hello without a sensible domain");
       if (!h.hasNonce() || h.getNonce().size() != kNonceBytes) return fail(why, "a hello whose nonce is not 24 bytes");
+      if (!h.hasEphemeral() || h.getEphemeral().size() != kEphemeralBytes)
+        return fail(why, "a hello whose ephemeral key is not 32 bytes");
+      if (h.getSignature().size() != 0 && h.getSignature().size() != kSignatureBytes)
+        return fail(why, "a hello whose signature is not 64 bytes");
       out.kind = Frame::Kind::Hello;
       out.hello.domain = h.getDomain();
       out.hello.modelHash = h.getModelHash();
       std::memcpy(out.hello.nonce.data(), h.getNonce().begin(), kNonceBytes);
+      std::memcpy(out.hello.ephemeral.data(), h.getEphemeral().begin(), kEphemeralBytes);
+      out.hello.signature.assign(h.getSignature().asChars().begin(), h.getSignature().size());
       return true;
     }
     case schema::NetFrame::BATCH: {
@@ -204,7 +210,10 @@ bool readFrame(schema::NetFrame::Reader frame, size_t maxDeliveries, Frame& out,
       out.ack = frame.getAck();
       return true;
     case schema::NetFrame::PROOF:
+      if (frame.getSignature().size() != 0 && frame.getSignature().size() != kSignatureBytes)
+        return fail(why, "a proof whose signature is not 64 bytes");
       out.kind = Frame::Kind::Proof;
+      out.signature.assign(frame.getSignature().asChars().begin(), frame.getSignature().size());
       return true;
   }
   return fail(why, "an unknown kind of frame");
@@ -277,6 +286,10 @@ std::string encodeMessage(const Frame& frame) {
       h.setDomain(frame.hello.domain);
       h.setModelHash(frame.hello.modelHash);
       h.setNonce(kj::arrayPtr(frame.hello.nonce.data(), frame.hello.nonce.size()));
+      h.setEphemeral(kj::arrayPtr(frame.hello.ephemeral.data(), frame.hello.ephemeral.size()));
+      if (!frame.hello.signature.empty())
+        h.setSignature(kj::arrayPtr(reinterpret_cast<const kj::byte*>(frame.hello.signature.data()),
+                                    frame.hello.signature.size()));
       break;
     }
     case Frame::Kind::Batch:
@@ -287,6 +300,9 @@ std::string encodeMessage(const Frame& frame) {
       break;
     case Frame::Kind::Proof:
       root.setProof();
+      if (!frame.signature.empty())
+        root.setSignature(
+            kj::arrayPtr(reinterpret_cast<const kj::byte*>(frame.signature.data()), frame.signature.size()));
       break;
   }
   return flat(builder);
@@ -304,7 +320,10 @@ std::optional<Frame> decodeMessage(std::string_view message, std::string* why) {
   // Reading a field counts its words again each time: a few times the
   // message's size bounds the work without allowing amplification.
   options.traversalLimitInWords = 4 * words.size() + 64;
-  options.nestingLimit = 8;
+  // A type nests at most 64 deep (types.cpp), and each level of a value
+  // takes two on the wire (a list or a SignedValue, then a Value), below
+  // the frame, its batch and its delivery.
+  options.nestingLimit = 2 * 64 + 8;
   Frame frame;
   bool ok = false;
   std::string reason;
@@ -388,11 +407,31 @@ bool sessionAuthentic(std::string_view message, const uint8_t* tag, const Key& s
   return sessionAuthentic(message, tag, SessionAuth(sessionKey), direction, sequence);
 }
 
-Key sessionKey(const Key& pairKey, std::string_view dialerHello, std::string_view listenerHello) {
-  std::string input = "rdc-session-2";
+Key sessionKey(const Key& pairKey, std::string_view dialerHello, std::string_view listenerHello, const Key& shared) {
+  std::string input = "rdc-session-3";
   appendField(input, dialerHello);
-  input.append(listenerHello);
+  appendField(input, listenerHello);
+  input.append(reinterpret_cast<const char*>(shared.data()), shared.size());
   return keyedHash(input, pairKey);
+}
+
+Key freshEphemeralSecret() {
+  Key secret;
+  randombytes_buf(secret.data(), secret.size());
+  return secret;
+}
+
+std::array<uint8_t, kEphemeralBytes> ephemeralPublic(const Key& secret) {
+  static_assert(crypto_scalarmult_BYTES == kEphemeralBytes && crypto_scalarmult_SCALARBYTES == sizeof(Key));
+  std::array<uint8_t, kEphemeralBytes> out;
+  crypto_scalarmult_base(out.data(), secret.data());
+  return out;
+}
+
+std::optional<Key> sharedSecret(const Key& secret, const std::array<uint8_t, kEphemeralBytes>& theirPublic) {
+  Key shared;
+  if (crypto_scalarmult(shared.data(), secret.data(), theirPublic.data()) != 0) return std::nullopt;
+  return shared;
 }
 
 }  // namespace rdc::net

@@ -34,10 +34,15 @@ constexpr size_t kMaxDomainBytes = 256, kMaxValueBytes = 65536;
 /// than its message has room for at this size.
 constexpr size_t kDeliveryBytes = 32;
 
+constexpr size_t kEphemeralBytes = 32;  ///< an X25519 public key
+constexpr size_t kSignatureBytes = 64;  ///< an Ed25519 signature
+
 struct Hello {
   std::string domain;
   uint64_t modelHash = 0;
   std::array<uint8_t, kNonceBytes> nonce{};
+  std::array<uint8_t, kEphemeralBytes> ephemeral{};  ///< the sender's X25519 public key for this connection
+  std::string signature;                             ///< a listener's, by its node key; empty or 64 bytes
 };
 
 /// A value crossing a cut Link. The gateway is an index: the gateways from
@@ -58,6 +63,7 @@ struct Frame {
   std::vector<Delivery> batch;  ///< Batch: may be empty (a frame that only acknowledges)
   uint64_t first = 0;           ///< Batch: the number of its first delivery
   uint64_t ack = 0;             ///< every session frame: every delivery numbered below this has arrived
+  std::string signature;        ///< Proof: the dialer's, by its node key; empty or 64 bytes
 };
 
 /// Initialises libsodium; false if it cannot be.
@@ -120,9 +126,18 @@ bool sessionAuthentic(std::string_view message, const uint8_t* mac, const Sessio
 bool sessionAuthentic(std::string_view message, const uint8_t* mac, const Key& sessionKey, uint8_t direction,
                       uint64_t sequence);
 
-/// The key of one connection: both hellos (with their fresh nonces) hashed
-/// under the pair key, so that frames of one connection cannot be replayed
-/// on another.
-Key sessionKey(const Key& pairKey, std::string_view dialerHello, std::string_view listenerHello);
+/// The key of one connection: both hellos (with their fresh nonces) and the
+/// X25519 secret both ends share (`shared`, from their ephemeral keys)
+/// hashed under the pair key, so that frames of one connection cannot be
+/// replayed on another, nor made or read by a holder of the cluster key
+/// that did not take part in the exchange.
+Key sessionKey(const Key& pairKey, std::string_view dialerHello, std::string_view listenerHello, const Key& shared);
+
+/// A fresh X25519 secret key, and its public key.
+Key freshEphemeralSecret();
+std::array<uint8_t, kEphemeralBytes> ephemeralPublic(const Key& secret);
+/// The secret two ends of a connection share; nullopt for a public key
+/// that gives none (a low-order point: a hostile peer's).
+std::optional<Key> sharedSecret(const Key& secret, const std::array<uint8_t, kEphemeralBytes>& theirPublic);
 
 }  // namespace rdc::net

@@ -5,13 +5,15 @@
 # hello being answered (if any) and the message for a Hello, and over
 # (direction, sequence number, message) with the connection's session key
 # for everything after the hellos (handshake.h has the whole handshake).
+# The session key mixes in an X25519 exchange of ephemeral keys, and with
+# node keys in the peers file each end signs the handshake with its own.
 @0xc1dc3da4bba1ee5d;
 
 using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("rdc::schema");
 
 const netMagic :UInt64 = 0x5244434E45543031;  # "RDCNET01"
-const netVersion :UInt32 = 4;
+const netVersion :UInt32 = 5;  # 5: signed values carry their signer node's proof
 
 struct NetFrame {
   union {
@@ -20,6 +22,7 @@ struct NetFrame {
     bye @2 :Void;      # the sender is done and will send nothing more
     proof @3 :Void;    # the dialer's first session frame: it holds the session key
   }
+  signature @6 :Data;  # a proof: the dialer node's Ed25519 signature of both hellos (empty: no node keys)
   first @4 :UInt64;    # a batch: the number of its first delivery (a sender numbers its deliveries
                        # to a peer 0, 1, ... over every connection; a resend repeats numbers)
   ack @5 :UInt64;      # every session frame: the sender has every delivery numbered below this
@@ -32,6 +35,9 @@ struct Hello {
   domain @2 :Text;     # who is speaking
   modelHash @3 :UInt64;  # the whole model both projections came from
   nonce @4 :Data;      # fresh random bytes: every connection has its own session key
+  ephemeral @5 :Data;  # a fresh X25519 public key (32 bytes): the session key needs its secret
+  signature @6 :Data;  # the listener's hello: its node's Ed25519 signature of the dialer's hello
+                       # and its own fields (64 bytes; empty: no node keys)
 }
 
 # One value crossing a cut Link, in binary: a gateway is named by its index,

@@ -17,6 +17,7 @@
 
 #include "ir/io/trace_io.h"
 #include "ir/lang/expr.h"
+#include "tools/rdc-run/net/signing.h"
 #include "tools/rdc-run/net/transport.h"
 
 namespace rdc::net {
@@ -69,7 +70,15 @@ std::optional<int64_t> readyForEpoch(int readyFd, int epochFd, std::string* why)
 class Node final : public run::EventSink, public TransportEvents {
  public:
   Node(const NodeSetup& setup, NodeOutcome& outcome)
-      : setup_(setup), graph_(setup.simulator->graph()), outcome_(outcome) {}
+      : setup_(setup),
+        graph_(setup.simulator->graph()),
+        outcome_(outcome),
+        context_(signingContext(setup.peers->key, setup.modelHash)),
+        checker_(publicKeysByDomain(), context_) {
+    auto self = std::find(graph_.domains.begin(), graph_.domains.end(), setup.self);
+    if (setup.keys && self != graph_.domains.end())
+      maker_.emplace(*setup.keys, context_, self - graph_.domains.begin(), &checker_);
+  }
 
   ~Node() noexcept override {}
 
@@ -89,7 +98,10 @@ class Node final : public run::EventSink, public TransportEvents {
     if (at.line >= routes_.size() || routes_[at.line].peer == kNoPeer) return;
     if (setup_.config.linkLatency[graph_.lines[at.line].instance].lost) return;  // a lost link: never sent
     const Route& to = routes_[at.line];
-    transport_->send(to.peer, {to.gateway, at.k > 0 ? static_cast<uint64_t>(at.k) : 0, *e.value});
+    // This node's own signatures get their proofs as they leave it; others'
+    // keep the proofs they came with.
+    Value value = maker_ && holdsSignature(*e.value) ? maker_->withProofs(*e.value) : *e.value;
+    transport_->send(to.peer, {to.gateway, at.k > 0 ? static_cast<uint64_t>(at.k) : 0, std::move(value)});
   }
 
   void iterationBegins(int64_t k, uint64_t firstLine) override {
@@ -119,6 +131,14 @@ class Node final : public run::EventSink, public TransportEvents {
       hostile(peer,
               "sent '" + d.value.str().substr(0, 80) + "' for " + gateway.name + ", not a " + graph_.types.name(type));
       return;
+    }
+    // No signature enters the engine unless its signer's key proves it.
+    if (holdsSignature(d.value)) {
+      if (auto why = checker_.check(d.value, graph_.domains)) {
+        ++outcome_.forgeries;
+        hostile(peer, "sent " + *why + " for " + gateway.name + ": dropped");
+        return;
+      }
     }
     bool perIteration = graph_.unbounded && graph_.unbounded->general().hasInputs(input);
     if (!perIteration) {  // (an iteration's are too many to keep: the run ignores a second value)
@@ -165,6 +185,9 @@ class Node final : public run::EventSink, public TransportEvents {
   /// How many times something happened (wake()) so far.
   uint64_t wakes() const { return wakes_; }
 
+  uint64_t signaturesMade() const { return maker_ ? maker_->signaturesMade() : 0; }
+  uint64_t signaturesVerified() const { return checker_.verifications(); }
+
   kj::Promise<void> woken() {
     auto paf = kj::newPromiseAndFulfiller<void>();
     waiting_ = kj::mv(paf.fulfiller);
@@ -175,6 +198,19 @@ class Node final : public run::EventSink, public TransportEvents {
   const NodeSetup& setup_;
   const Graph& graph_;
   NodeOutcome& outcome_;
+  SigningContext context_;
+  std::optional<ProofMaker> maker_;  // with this node's keys
+  ProofChecker checker_;
+
+  std::vector<std::optional<PublicKey>> publicKeysByDomain() const {
+    std::vector<std::optional<PublicKey>> keys(graph_.domains.size());
+    for (size_t d = 0; d < keys.size(); ++d) {
+      auto key = setup_.peers->publicKeys.find(graph_.domains[d]);
+      if (key != setup_.peers->publicKeys.end()) keys[d] = key->second;
+    }
+    return keys;
+  }
+
   // The wire names a gateway by its index among those from the sender to
   // the receiver, in order of name: both ends number them alike from their
   // own projections of one model.
@@ -265,6 +301,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   config.gatewaysFromNetwork = true;
   config.streamAhead = std::min(kStreamAhead, config.maxLiveIterations);
   Transport transport(*io.provider, *setup.peers, setup.self, setup.modelHash, node);
+  transport.setNodeKeys(setup.keys);
   run::Execution execution(*setup.simulator, config);
   node.attach(transport, execution, now);
   std::string why;
@@ -341,6 +378,8 @@ NodeOutcome runNode(const NodeSetup& setup) {
   outcome.connections = stats.connections;
   outcome.neverConnected = transport.neverConnected();
   outcome.strangers = stats.strangers;
+  outcome.signaturesMade = node.signaturesMade();
+  outcome.signaturesVerified = node.signaturesVerified();
   return outcome;
 }
 

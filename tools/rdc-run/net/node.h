@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/rdc-run/engine/engine.h"
+#include "tools/rdc-run/net/keys.h"
 #include "tools/rdc-run/net/peers.h"
 
 namespace rdc::net {
@@ -19,6 +20,9 @@ struct NodeSetup {
   const Peers* peers = nullptr;
   std::string self;        ///< this node's domain
   uint64_t modelHash = 0;  ///< the same for every projection of one model
+  /// This node's signing keys: its own signed values leave it with their
+  /// proofs (signing.h). Null: it sends none of its own (the runner checks).
+  const NodeKeys* keys = nullptr;
   /// Virtual time 0 as CLOCK_REALTIME nanoseconds, so that the nodes of a
   /// cluster share a time origin; 0: when the node starts.
   int64_t epoch = 0;
@@ -48,6 +52,10 @@ struct NodeOutcome {
   uint64_t refusedBehind = 0;
   std::vector<std::string> neverConnected;  ///< peers this node never reached (nor they it)
   uint64_t frames = 0, deliveries = 0, bytes = 0, connections = 0, strangers = 0;
+  /// Proofs this node made for its own signed values, proofs it verified
+  /// (a proof seen to hold before is not counted again), and deliveries it
+  /// dropped because a signature in them had no valid proof.
+  uint64_t signaturesMade = 0, signaturesVerified = 0, forgeries = 0;
 };
 
 /// Runs the node until every output (its gateways' included) is available,

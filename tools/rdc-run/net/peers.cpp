@@ -6,23 +6,6 @@ namespace rdc::net {
 
 namespace {
 
-std::optional<Key> hexKey(const std::string& text) {
-  if (text.size() != 64) return std::nullopt;
-  Key key;
-  for (size_t i = 0; i < key.size(); ++i) {
-    auto digit = [](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    int hi = digit(text[2 * i]), lo = digit(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    key[i] = static_cast<uint8_t>(hi * 16 + lo);
-  }
-  return key;
-}
-
 bool validAddress(const std::string& address) {
   size_t colon = address.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) return false;
@@ -38,6 +21,19 @@ std::optional<std::string> Peers::address(const std::string& domain) const {
     if (d == domain) return a;
   }
   return std::nullopt;
+}
+
+std::string peersText(const Peers& peers) {
+  std::string text = "key: " + hexOf(peers.key) + "\nnodes:\n";
+  for (const auto& [domain, address] : peers.nodes) {
+    auto key = peers.publicKeys.find(domain);
+    if (key == peers.publicKeys.end()) {
+      text += "  \"" + domain + "\": " + address + "\n";
+    } else {
+      text += "  \"" + domain + "\":\n    address: " + address + "\n    public-key: " + hexOf(key->second) + "\n";
+    }
+  }
+  return text;
 }
 
 std::optional<Peers> parsePeers(const std::string& text, const std::string& file, DiagnosticSink& diags) {
@@ -61,7 +57,7 @@ std::optional<Peers> parsePeers(const std::string& text, const std::string& file
     at.line = static_cast<uint32_t>(kv.first.Mark().line + 1);
     at.col = static_cast<uint32_t>(kv.first.Mark().column + 1);
     if (name == "key") {
-      auto key = kv.second.IsScalar() ? hexKey(kv.second.Scalar()) : std::nullopt;
+      auto key = kv.second.IsScalar() ? parseHex32(kv.second.Scalar()) : std::nullopt;
       if (!key)
         return bad("key: expected 64 hexadecimal digits (32 bytes), e.g. from `head -c32 /dev/urandom | xxd -p -c64`");
       peers.key = *key;
@@ -70,8 +66,35 @@ std::optional<Peers> parsePeers(const std::string& text, const std::string& file
       for (const auto& node : kv.second) {
         at.line = static_cast<uint32_t>(node.first.Mark().line + 1);
         at.col = static_cast<uint32_t>(node.first.Mark().column + 1);
-        if (!node.first.IsScalar() || !node.second.IsScalar()) return bad("nodes: expected `domain: host:port`");
-        std::string domain = node.first.Scalar(), address = node.second.Scalar();
+        if (!node.first.IsScalar()) return bad("nodes: expected `domain: host:port`");
+        std::string domain = node.first.Scalar(), address;
+        if (node.second.IsScalar()) {
+          address = node.second.Scalar();
+        } else if (node.second.IsMap()) {
+          for (const auto& field : node.second) {
+            std::string fieldName = field.first.IsScalar() ? field.first.Scalar() : "";
+            at.line = static_cast<uint32_t>(field.first.Mark().line + 1);
+            at.col = static_cast<uint32_t>(field.first.Mark().column + 1);
+            if (fieldName == "address" && field.second.IsScalar()) {
+              address = field.second.Scalar();
+            } else if (fieldName == "public-key") {
+              auto key = field.second.IsScalar() ? parseHex32(field.second.Scalar()) : std::nullopt;
+              if (!key) {
+                return bad(domain +
+                           ": public-key: expected 64 hexadecimal digits (32 bytes), as `rdc-run --keygen FILE` "
+                           "prints");
+              }
+              peers.publicKeys[domain] = *key;
+            } else {
+              return bad(domain + ": expected `address: host:port` and `public-key: HEX`, not '" + fieldName + "'");
+            }
+          }
+          at.line = static_cast<uint32_t>(node.first.Mark().line + 1);
+          at.col = static_cast<uint32_t>(node.first.Mark().column + 1);
+        } else {
+          return bad("nodes: expected `domain: host:port`, or `domain:` with `address:` and `public-key:` under it");
+        }
+        if (address.empty()) return bad(domain + ": no address (expected `address: host:port`)");
         if (!validAddress(address)) return bad(domain + ": '" + address + "' is not host:port");
         if (peers.address(domain)) return bad(domain + " is listed twice");
         peers.nodes.emplace_back(domain, address);
@@ -83,6 +106,13 @@ std::optional<Peers> parsePeers(const std::string& text, const std::string& file
   at = {fileIndex, 0, 0};
   if (peers.nodes.empty()) return bad("no nodes");
   if (peers.key == Key{}) return bad("no key");
+  if (!peers.publicKeys.empty()) {
+    for (const auto& [domain, address] : peers.nodes) {
+      if (!peers.publicKeys.count(domain)) {
+        return bad(domain + " has no public-key, but other nodes have one (give every node its public key, or none)");
+      }
+    }
+  }
   return peers;
 }
 

@@ -200,7 +200,17 @@ Transport::Peer* Transport::peerNamed(const std::string& domain) {
   return index ? others_[*index].get() : nullptr;
 }
 
-HandshakeSetup Transport::handshakeSetup() const { return {peers_.key, self_, modelHash_, gatewayDigest_}; }
+HandshakeSetup Transport::handshakeSetup() const {
+  HandshakeSetup setup{peers_.key, self_, modelHash_, gatewayDigest_, keys_, {}};
+  if (!peers_.publicKeys.empty()) {
+    setup.publicKey = [this](const std::string& domain) -> std::optional<PublicKey> {
+      auto key = peers_.publicKeys.find(domain);
+      if (key == peers_.publicKeys.end()) return std::nullopt;
+      return key->second;
+    };
+  }
+  return setup;
+}
 
 // Accepts for ever; a failed accept (out of file descriptors under a flood
 // of connections, say) is reported and retried, so the node stays reachable.

@@ -56,6 +56,10 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   /// Before start(): the digest of the gateways between this node and a
   /// peer (HandshakeSetup::gateways).
   void setGatewayDigest(std::function<uint64_t(const std::string& peer)> digest) { gatewayDigest_ = std::move(digest); }
+  /// Before start(): this node's signing keys, with which it signs its side
+  /// of each handshake (HandshakeSetup::keys); the peers' public keys are
+  /// the peers file's.
+  void setNodeKeys(const NodeKeys* keys) { keys_ = keys; }
   /// Listens on this node's address and starts dialling; false, with `why`,
   /// if the address cannot be listened on.
   bool start(kj::WaitScope& waitScope, std::string* why);
@@ -133,6 +137,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   std::string self_;
   uint64_t modelHash_;
   std::function<uint64_t(const std::string&)> gatewayDigest_;
+  const NodeKeys* keys_ = nullptr;
   TransportEvents& events_;
   std::vector<std::unique_ptr<Peer>> others_;
   kj::Own<kj::ConnectionReceiver> listener_;

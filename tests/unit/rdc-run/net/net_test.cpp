@@ -10,6 +10,7 @@
 
 #include "tools/rdc-run/net/frame.h"
 #include "tools/rdc-run/net/handshake.h"
+#include "tools/rdc-run/net/keys.h"
 #include "tools/rdc-run/net/peers.h"
 
 namespace rdc::net {
@@ -88,8 +89,8 @@ TEST(Net, ValuesTooLongAreRefused) {
   std::string why;
   EXPECT_FALSE(decodeMessage(encodeMessage(f), &why));
   EXPECT_NE(why.find("longer than 65536 bytes"), std::string::npos) << why;
-  Value deep = Value::integer(1);  // nested past the reader's nesting limit
-  for (int i = 0; i < 12; ++i) deep = Value::tuple({deep});
+  Value deep = Value::integer(1);                            // nested past the reader's nesting limit
+  for (int i = 0; i < 80; ++i) deep = Value::tuple({deep});  // (deeper than a type may be)
   f.batch = {{0, 0, deep}};
   EXPECT_FALSE(decodeMessage(encodeMessage(f), &why));
   EXPECT_FALSE(why.empty());
@@ -164,12 +165,18 @@ TEST(Net, AuthenticationCatchesEveryChange) {
   EXPECT_EQ(0, std::memcmp(expected, mac, kMacBytes));
 }
 
-TEST(Net, SessionKeysDependOnBothHellos) {
+TEST(Net, SessionKeysDependOnBothHellosAndTheSharedSecret) {
   ASSERT_TRUE(initCrypto());
-  Key cluster = key(1);
-  EXPECT_EQ(sessionKey(cluster, "a", "b"), sessionKey(cluster, "a", "b"));
-  EXPECT_NE(sessionKey(cluster, "a", "b"), sessionKey(cluster, "a", "c"));
-  EXPECT_NE(sessionKey(cluster, "a", "b"), sessionKey(key(2), "a", "b"));
+  Key cluster = key(1), shared = key(5);
+  EXPECT_EQ(sessionKey(cluster, "a", "b", shared), sessionKey(cluster, "a", "b", shared));
+  EXPECT_NE(sessionKey(cluster, "a", "b", shared), sessionKey(cluster, "a", "c", shared));
+  EXPECT_NE(sessionKey(cluster, "a", "b", shared), sessionKey(cluster, "ab", "", shared));
+  EXPECT_NE(sessionKey(cluster, "a", "b", shared), sessionKey(key(2), "a", "b", shared));
+  EXPECT_NE(sessionKey(cluster, "a", "b", shared), sessionKey(cluster, "a", "b", key(6)));
+  // X25519: both ends find one secret; a low-order public key gives none.
+  Key a = freshEphemeralSecret(), b = freshEphemeralSecret();
+  EXPECT_EQ(sharedSecret(a, ephemeralPublic(b)), sharedSecret(b, ephemeralPublic(a)));
+  EXPECT_FALSE(sharedSecret(a, std::array<uint8_t, kEphemeralBytes>{}));
 }
 
 // A frame as the transport reads it off the wire.
@@ -327,10 +334,15 @@ TEST(Handshake, AnotherModelIsRefusedOnlyOnceThePeerIsAuthenticated) {
   EXPECT_EQ(d.why(), "runs a different model or parameters");
   // A dialer with the key that sends its proof anyway is refused after it
   // (the proof made as handshake.h documents the session key).
-  Handshake d3 = dialer();
+  Key ephemeral = freshEphemeralSecret();
+  Handshake d3 = Handshake::dialing(setup("node[0]"), "node[1]", freshNonce(), ephemeral);
   Handshake l3 = listener(setup("node[1]", 1, 7));
   std::string answer = l3.receive(onWire(d3.opening()));
-  Key session = sessionKey(pairKey(key(1), "node[0]", "node[1]"), onWire(d3.opening()).message, onWire(answer).message);
+  std::string why;
+  auto answered = decodeMessage(onWire(answer).message, &why);
+  ASSERT_TRUE(answered) << why;
+  Key session = sessionKey(pairKey(key(1), "node[0]", "node[1]"), onWire(d3.opening()).message, onWire(answer).message,
+                           *sharedSecret(ephemeral, answered->hello.ephemeral));
   Frame proof;
   proof.kind = Frame::Kind::Proof;
   l3.receive(onWire(sessionFrame(encodeMessage(proof), session, 0, 0)));
@@ -358,6 +370,77 @@ TEST(Handshake, EndsThatNumberOtherGatewaysAreRefused) {
   d.receive(onWire(l.receive(onWire(d.opening()))));
   EXPECT_TRUE(d.failed());
   EXPECT_EQ(d.why(), "runs a different model or parameters");
+}
+
+// With node keys in the peers file, each end signs its side of the
+// handshake: a holder of the cluster key cannot pass for another node.
+NodeKeys nodeKeys(uint8_t seed) {
+  std::array<uint8_t, 32> s{};
+  s.fill(seed);
+  return keysFromSeed(s);
+}
+
+HandshakeSetup withNodeKeys(const std::string& self, const NodeKeys* mine) {
+  static const NodeKeys node0 = nodeKeys(10), node1 = nodeKeys(11), node3 = nodeKeys(13);
+  HandshakeSetup s = setup(self);
+  s.keys = mine ? mine : self == "node[0]" ? &node0 : self == "node[1]" ? &node1 : &node3;
+  s.publicKey = [](const std::string& domain) -> std::optional<PublicKey> {
+    if (domain == "node[0]") return node0.publicKey;
+    if (domain == "node[1]") return node1.publicKey;
+    if (domain == "node[3]") return node3.publicKey;
+    return std::nullopt;
+  };
+  return s;
+}
+
+TEST(Handshake, NodesWithKeysProveWhoTheyAre) {
+  ASSERT_TRUE(initCrypto());
+  Handshake d = dialer(withNodeKeys("node[0]", nullptr)), l = listener(withNodeKeys("node[1]", nullptr));
+  Exchange x = complete(d, l);
+  ASSERT_TRUE(d.done() && l.done()) << d.why() << l.why();
+  EXPECT_EQ(d.session(), l.session());
+  std::string why;
+  EXPECT_EQ(decodeMessage(onWire(x.answer).message, &why)->hello.signature.size(), kSignatureBytes);
+  EXPECT_EQ(decodeMessage(onWire(x.proof).message, &why)->signature.size(), kSignatureBytes);
+}
+
+TEST(Handshake, AHolderOfTheClusterKeyCannotPassForAnotherNode) {
+  ASSERT_TRUE(initCrypto());
+  NodeKeys liar = nodeKeys(99);
+  // node[3]'s process dials node[1] as node[0], with its own key (or none).
+  for (const NodeKeys* keys : {static_cast<const NodeKeys*>(&liar), static_cast<const NodeKeys*>(nullptr)}) {
+    HandshakeSetup as = withNodeKeys("node[0]", keys);
+    if (!keys) as.keys = nullptr;
+    Handshake d = dialer(as), l = listener(withNodeKeys("node[1]", nullptr));
+    d.receive(onWire(l.receive(onWire(d.opening()))));
+    EXPECT_TRUE(d.done()) << d.why();  // the real node[1] answered
+    l.receive(onWire(sessionFrame(
+        [&] {
+          Frame proof;
+          proof.kind = Frame::Kind::Proof;
+          if (keys) proof.signature = std::string(kSignatureBytes, 'x');
+          return encodeMessage(proof);
+        }(),
+        d.session(), 0, 0)));
+    EXPECT_TRUE(l.failed());
+    EXPECT_FALSE(l.peerAuthenticated());  // a stranger: node[0] is not blamed
+    EXPECT_NE(l.why().find("its proof is not signed by node[0]'s key"), std::string::npos) << l.why();
+  }
+  // The proof a real dialer makes, signed with the wrong node key.
+  Handshake d = dialer(withNodeKeys("node[0]", &liar)), l = listener(withNodeKeys("node[1]", nullptr));
+  Exchange x{d.opening(), "", ""};
+  x.answer = l.receive(onWire(x.hello));
+  x.proof = d.receive(onWire(x.answer));
+  l.receive(onWire(x.proof));
+  EXPECT_TRUE(l.failed());
+  EXPECT_NE(l.why().find("not signed by node[0]'s key"), std::string::npos) << l.why();
+  // And a listener that answers at node[1]'s address as node[1] with another key.
+  Handshake fooled = dialer(withNodeKeys("node[0]", nullptr));
+  Handshake impostor = listener(withNodeKeys("node[1]", &liar));
+  fooled.receive(onWire(impostor.receive(onWire(fooled.opening()))));
+  EXPECT_TRUE(fooled.failed());
+  EXPECT_FALSE(fooled.peerAuthenticated());
+  EXPECT_NE(fooled.why().find("its answer is not signed by node[1]'s key"), std::string::npos) << fooled.why();
 }
 
 TEST(Net, HostileMessagesAreRejectedWithAReason) {
