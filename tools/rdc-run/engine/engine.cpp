@@ -132,9 +132,13 @@ struct Workspace {
   std::vector<uint32_t> touchedInstances;
   std::vector<uint8_t> instanceTouched;
   EventQueue queue;
-  // The pending events' slots: what each does and the value it carries.
-  std::vector<PendingEvent> events;
-  std::vector<Value> values;
+  // The pending events' slots: what each does and the value it carries,
+  // side by side (one table to reach on every event, not two).
+  struct EventSlot {
+    PendingEvent event;
+    Value value;
+  };
+  std::vector<EventSlot> slots;
   std::vector<uint32_t> freeSlots;
   // The unbounded box's slots: each one's iteration, its pending events,
   // its stream inputs' values, whether it is in use; and the free ones.
@@ -196,8 +200,7 @@ struct Workspace {
     }
     touchedInstances.clear();
     queue.clear();
-    events.clear();
-    values.clear();
+    slots.clear();
     freeSlots.clear();
     freeIterationSlots.clear();
     for (uint32_t s = static_cast<uint32_t>(slotInUse.size()); s > 0; --s) {
@@ -452,11 +455,11 @@ class Run final : public FireContext {
       if (config_.schedule) [[unlikely]]
         e = pickSimultaneous(e);
       now_ = e.time;
-      PendingEvent p = work_.events[e.slot];
+      PendingEvent p = work_.slots[e.slot].event;
       if (unbounded_) countPending(p, -1);
       if (p.target == kNone) {  // the next iteration of a stream begins
-        work_.freeSlots.push_back(e.slot);
-        if (!stopped_ && work_.values[e.slot].i > newest_) beginFromStream(work_.values[e.slot].i);
+        int64_t k = take(e.slot).i;
+        if (!stopped_ && k > newest_) beginFromStream(k);
       } else if (p.phase == 1) {
         work_.freeSlots.push_back(e.slot);
         work_.decidePending[p.target] = 0;
@@ -683,23 +686,28 @@ class Run final : public FireContext {
   bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[hot(line).domain]; }
 
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
+    uint32_t slot;
+    if (!work_.freeSlots.empty()) {
+      slot = work_.freeSlots.back();
+      work_.freeSlots.pop_back();
+      work_.slots[slot].value = std::move(value);
+    } else {
+      slot = static_cast<uint32_t>(work_.slots.size());
+      work_.slots.push_back({{}, std::move(value)});
+    }
+    enqueue(slot, time, phase, target, output, how);
+  }
+
+  // Queues the event in `slot` (whose value is in place) to do this at `time`.
+  [[gnu::always_inline]] void enqueue(uint32_t slot, int64_t time, uint8_t phase, uint32_t target, bool output,
+                                      How how) {
     if (phase == 0 && target != kNone && !lines_[target].touched) {
       lines_[target].touched = true;
       if (slotOfLine(target) == kNone) work_.touchLine(target);  // slots are reset whole
     }
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
-    uint32_t slot;
-    if (!work_.freeSlots.empty()) {
-      slot = work_.freeSlots.back();
-      work_.freeSlots.pop_back();
-      work_.events[slot] = event;
-      work_.values[slot] = std::move(value);
-    } else {
-      slot = static_cast<uint32_t>(work_.values.size());
-      work_.events.push_back(event);
-      work_.values.push_back(std::move(value));
-    }
+    work_.slots[slot].event = event;
     work_.queue.push({time, EventQueue::order(phase, ties_.next()), slot}, now_);
   }
 
@@ -717,7 +725,7 @@ class Run final : public FireContext {
     ready_.assign(1, first);
     while (!queue.empty() && together(queue.top())) ready_.push_back(queue.pop());
     readyEvents_.clear();
-    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.events[e.slot]));
+    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.slots[e.slot].event));
     size_t chosen = config_.schedule->pick(readyEvents_);
     queue.restore(ready_, chosen, now_);
     return ready_[chosen];
@@ -743,7 +751,7 @@ class Run final : public FireContext {
   // The value of a pending event, whose slot is then free.
   Value take(uint32_t slot) {
     work_.freeSlots.push_back(slot);
-    return std::move(work_.values[slot]);
+    return std::move(work_.slots[slot].value);
   }
 
   void record(uint32_t line, bool output, const Value& value, How how) {
@@ -775,31 +783,44 @@ class Run final : public FireContext {
     react(at == kNone ? h.instance : layout_.instance(at, h.instance), false);
   }
 
+  // A value crossing a wire stays in its slot: the event at the wire's
+  // other end reuses it.
   void outputArrives(uint32_t line, uint32_t slot) {
     LineState& s = lines_[line];
-    Value value = take(slot);
     s.outAvailable = true;
     s.outPending = false;
-    record(line, true, value, How::Computed);
-    const HotLine& h = hot(line);
-    uint32_t at = slotOfLine(line);
-    if (h.output != kNone) {
-      work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
-      if (config_.watch && at == kNone) [[unlikely]]
-        watchStopped_ = config_.watch->available(h.output, {work_.outputs.data(), graph_.outputs.size()});
-      if (at != kNone) --work_.slotOutputsLeft[at];
-      if (at == kNone && layout_.box && layout_.box->first().hasOutputs(h.output)) --firstOutputsLeft_;
+    const HotLine h = hot(line);
+    if (h.wireTo == kNone) {  // (an extrinsic output's line has no wire)
+      outputEnds(line, h.output, take(slot));
+      return;
     }
-    if (h.wireTo == kNone) return;
+    uint32_t at = slotOfLine(line);
+    record(line, true, work_.slots[slot].value, How::Computed);
     uint32_t to;
     if (h.crossing) {  // into the next iteration, which begins if it has not yet
       int64_t next = (at == kNone ? 0 : work_.slotIteration[at]) + 1;
-      if (next > newest_ && !begin(next)) return;
+      if (next > newest_ && !begin(next)) {
+        take(slot);
+        return;
+      }
       to = layout_.line(slotOf(next), h.wireTo);
     } else {
       to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
     }
-    schedule(now_, 0, to, false, How::Computed, std::move(value));
+    enqueue(slot, now_, 0, to, false, How::Computed);
+  }
+
+  // An output end whose value goes no further along a wire: an extrinsic
+  // output's, or one dropped.
+  [[gnu::noinline]] void outputEnds(uint32_t line, uint32_t output, Value value) {
+    record(line, true, value, How::Computed);
+    if (output == kNone) return;
+    uint32_t at = slotOfLine(line);
+    work_.outputs[at == kNone ? output : layout_.output(at, output)] = {true, value, now_};
+    if (config_.watch && at == kNone) [[unlikely]]
+      watchStopped_ = config_.watch->available(output, {work_.outputs.data(), graph_.outputs.size()});
+    if (at != kNone) --work_.slotOutputsLeft[at];
+    if (at == kNone && layout_.box && layout_.box->first().hasOutputs(output)) --firstOutputsLeft_;
   }
 
   // ---- the unbounded box's iterations ----
