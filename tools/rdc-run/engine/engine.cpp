@@ -450,8 +450,8 @@ class Run final : public FireContext {
   void advanceTo(int64_t time) {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
-    while (!queue.empty() && queue.top().time <= time && !watchStopped_) {
-      EventQueue::Entry e = queue.pop();
+    EventQueue::Entry e;
+    while (!watchStopped_ && queue.popDue(time, e)) {
       if (config_.schedule) [[unlikely]]
         e = pickSimultaneous(e);
       now_ = e.time;
@@ -534,12 +534,12 @@ class Run final : public FireContext {
   // rule releases it; its forced value is the one that arrived.
   bool toChoose(uint32_t l) const override {
     const LineState& s = lines_[l];
-    const HotLine& h = hot(l);
-    if (h.bound) return s.inAvailable && !s.outAvailable && !s.outPending;
-    return h.chooses && !s.inAvailable && !s.inPending;
+    uint32_t g = generalLine(l);
+    if (facts_.bound(g)) return s.inAvailable && !s.outAvailable && !s.outPending;
+    return facts_.chooses(g) && !s.inAvailable && !s.inPending;
   }
   const Value* forced(uint32_t l) const override {
-    if (hot(l).bound) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
+    if (facts_.bound(generalLine(l))) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
     if (forced_.empty()) return nullptr;
     auto it = forced_.find(l);
     return it == forced_.end() ? nullptr : &it->second;
@@ -561,8 +561,9 @@ class Run final : public FireContext {
     schedule(time, 0, l, true, How::Computed, std::move(value));
   }
   void choose(uint32_t l, Value value, int64_t time) override {
-    if (crashed(l, time)) return;  // a crashed domain's sources stay silent
-    if (hot(l).bound) {            // the rule releases the bound value
+    uint32_t g = generalLine(l);
+    if (time >= config_.crashAt[graph_.lines[g].domain]) return;  // a crashed domain's sources stay silent
+    if (facts_.bound(g)) {                                        // the rule releases the bound value
       emit(l, std::move(value), time);
       return;
     }
@@ -579,7 +580,7 @@ class Run final : public FireContext {
       return;
     }
     lines_[l].inPending = true;
-    schedule(time, 0, l, false, forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
+    schedule(time, 0, l, false, !forced_.empty() && forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
   }
   // Marks the line, and what strictly waits for it, as never to arrive:
   // its own output, the line its wire feeds in the same iteration, the
