@@ -139,7 +139,14 @@ struct Workspace {
     Value value;
   };
   std::vector<EventSlot> slots;
-  std::vector<uint32_t> freeSlots;
+  // The free slots, a list threaded through them (a free slot's
+  // event.target is the next free one; kNone ends the list).
+  uint32_t freeSlot = kNone;
+
+  void freeEventSlot(uint32_t slot) {
+    slots[slot].event.target = freeSlot;
+    freeSlot = slot;
+  }
   // The unbounded box's slots: each one's iteration, its pending events,
   // its stream inputs' values, whether it is in use; and the free ones.
   std::vector<int64_t> slotIteration;
@@ -201,7 +208,7 @@ struct Workspace {
     touchedInstances.clear();
     queue.clear();
     slots.clear();
-    freeSlots.clear();
+    freeSlot = kNone;
     freeIterationSlots.clear();
     for (uint32_t s = static_cast<uint32_t>(slotInUse.size()); s > 0; --s) {
       if (slotInUse[s - 1]) resetSlot(s - 1);
@@ -370,7 +377,7 @@ class Run final : public FireContext {
     for (uint32_t l : facts_.sources) {
       const FlatLine& line = graph_.lines[l];
       if (line.source.kind == Endpoint::Kind::Const) {
-        if (!crashed(l, 0)) schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
+        if (!crashed(l, 0)) schedule(0, 0, l, false, How::Input, Value(graph_.constants[line.source.ref]));
         continue;
       }
       uint32_t input = line.source.ref;
@@ -461,7 +468,7 @@ class Run final : public FireContext {
         int64_t k = take(e.slot).i;
         if (!stopped_ && k > newest_) beginFromStream(k);
       } else if (p.phase == 1) {
-        work_.freeSlots.push_back(e.slot);
+        work_.freeEventSlot(e.slot);
         work_.decidePending[p.target] = 0;
         trigger_ = kNone;
         react(p.target, true);
@@ -686,11 +693,10 @@ class Run final : public FireContext {
 
   bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[hot(line).domain]; }
 
-  void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
-    uint32_t slot;
-    if (!work_.freeSlots.empty()) {
-      slot = work_.freeSlots.back();
-      work_.freeSlots.pop_back();
+  void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value&& value) {
+    uint32_t slot = work_.freeSlot;
+    if (slot != kNone) {
+      work_.freeSlot = work_.slots[slot].event.target;
       work_.slots[slot].value = std::move(value);
     } else {
       slot = static_cast<uint32_t>(work_.slots.size());
@@ -751,7 +757,7 @@ class Run final : public FireContext {
 
   // The value of a pending event, whose slot is then free.
   Value take(uint32_t slot) {
-    work_.freeSlots.push_back(slot);
+    work_.freeEventSlot(slot);
     return std::move(work_.slots[slot].value);
   }
 
@@ -966,7 +972,8 @@ class Run final : public FireContext {
       if (!constant && graph_.inputs[src.ref].isGateway()) continue;  // what the network delivers
       int64_t time = constant ? now_ : arrival[src.ref - g.input];
       if (crashed(phys, time) || (!constant && failed[src.ref - g.input])) continue;
-      schedule(time, 0, phys, false, How::Input, constant ? graph_.constants[src.ref] : inputs[src.ref - g.input]);
+      schedule(time, 0, phys, false, How::Input,
+               Value(constant ? graph_.constants[src.ref] : inputs[src.ref - g.input]));
     }
     if (!layout_.box->streams.empty() && k == newest_) scheduleBegin(k + 1);
     return true;
