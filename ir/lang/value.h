@@ -92,7 +92,12 @@ class Value {
 
   /// Equality and a total order (kind, then contents) by value, never by
   /// which copy shares which heap part (nor by a signature's proof).
-  bool operator==(const Value& other) const;
+  bool operator==(const Value& other) const {
+    // Inline for the scalars (a Quorum compares votes, a check its values):
+    // only values that share no heap part need the contents compared.
+    if (kind != other.kind || i != other.i) return false;
+    return heap_ == other.heap_ || sameContents(other);
+  }
   bool operator<(const Value& other) const;
 
   /// Literal spelling in the expression language (`5`, `true`, `3ms`, `nil`,
@@ -102,6 +107,7 @@ class Value {
 
  private:
   Value(Kind k, int64_t v) : i(v), kind(k) {}
+  bool sameContents(const Value& other) const;  // the heap parts' contents, kind and payload being equal
   static void retain(const Heap* heap);
   static void release(const Heap* heap);
 };

@@ -160,9 +160,9 @@ class WaitGraph {
   // constant, and otherwise could be any of them, so all are waited for.
   template <typename Emit>
   void ruleEdges(const FlatInstance& inst, const LineSig& s, uint32_t l, Emit& emit) {
-    std::vector<uint32_t> strict, anyOf;
+    std::vector<uint32_t>&strict = strict_, &anyOf = anyOf_, &indexed = indexed_;
+    strict.clear(), anyOf.clear(), indexed.clear();
     for (const std::string& need : s.choiceNeeds) graph_.linesNamed(catalog_, inst, need, strict);
-    std::vector<uint32_t> indexed;
     for (const std::string& read : s.choiceReads) {
       if (read == s.choiceIndexedBy) continue;
       bool isNeed = std::find(s.choiceNeeds.begin(), s.choiceNeeds.end(), read) != s.choiceNeeds.end();
@@ -174,12 +174,14 @@ class WaitGraph {
       uint32_t k = count >= 0 && static_cast<size_t>(count) < graph_.args(inst).size() && graph_.args(inst)[count] > 0
                        ? static_cast<uint32_t>(std::min<int64_t>(graph_.args(inst)[count], UINT32_MAX))
                        : 1;
-      std::vector<uint32_t> ins;
+      std::vector<uint32_t>& ins = ins_;
+      ins.clear();
       for (uint32_t m : anyOf) ins.push_back(in(m));
       emit(group(ins, k, emit), in(l), false);
     }
     if (indexed.empty()) return;
-    std::vector<uint32_t> by;
+    std::vector<uint32_t>& by = by_;
+    by.clear();
     graph_.linesNamed(catalog_, inst, s.choiceIndexedBy, by);
     if (by.size() != 1) return;
     const Endpoint& indexSource = graph_.lines[by[0]].source;
@@ -200,7 +202,9 @@ class WaitGraph {
   uint32_t nextGroup_ = 0;
   std::vector<uint32_t> start_, targets_;  // the explicit edges: each node's targets
   std::vector<uint32_t> missing_;          // per node: predecessors it still waits for
-  std::vector<uint32_t> needed_;           // scratch
+  // Scratch, kept between lines so that each choosable line (a quarter of
+  // a broadcast's) does not allocate its own.
+  std::vector<uint32_t> needed_, strict_, anyOf_, indexed_, ins_, by_;
 };
 
 }  // namespace

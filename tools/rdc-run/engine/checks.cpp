@@ -136,12 +136,18 @@ class CheckHost final : public ExprHost {
   std::optional<Value> evalHosted(const Expr& e, ExprError* error) override {
     switch (e.kind) {
       case Expr::Kind::Index: {
+        if (const ExtrinsicNames::Node* node = direct(e); node && node->output != kNone) {
+          const RunResult::Output& o = output(node->output);
+          if (o.available) return o.value;  // (else the general path says why)
+        }
         auto ref = reference(e, error);
         if (!ref) return std::nullopt;
         return extrinsic(*ref, error);
       }
       case Expr::Kind::Call:
         if (e.op == Expr::Op::Has) {
+          if (const ExtrinsicNames::Node* node = direct(*e.kids[0]); node && node->output != kNone)
+            return Value::boolean(output(node->output).available);
           auto ref = reference(*e.kids[0], error);
           if (!ref) return std::nullopt;
           const ExtrinsicNames::Node* node = ref->node == kNone ? nullptr : &names_.node(ref->node);
@@ -229,6 +235,25 @@ class CheckHost final : public ExprHost {
     }
     *error = {"unknown-name", 0, "no extrinsic '" + ref.name(names_) + "'"};
     return std::nullopt;
+  }
+
+  // The common reference, an extrinsic's name indexed by quantifiers'
+  // variables (`dlvr[i]`, `votes[i][j]`), resolved without evaluating:
+  // its node, or null for anything else (reference() then resolves it).
+  const ExtrinsicNames::Node* direct(const Expr& e) const {
+    if (e.kind == Expr::Kind::Name) {
+      uint32_t root = facts(e).root;
+      return root == kNone ? nullptr : &names_.node(root);
+    }
+    if (e.kind != Expr::Kind::Index) return nullptr;
+    const Expr& at = *e.kids[1];
+    if (at.kind != Expr::Kind::Name || facts(at).reads != CheckNodeFacts::Reads::Bound) return nullptr;
+    const ExtrinsicNames::Node* base = direct(*e.kids[0]);
+    if (!base || base->perIteration) return nullptr;
+    int64_t index = bound_[facts(at).bound];
+    if (index < 0 || static_cast<uint64_t>(index) >= base->kids.size()) return nullptr;
+    uint32_t child = base->kids[static_cast<size_t>(index)];
+    return child == kNone ? nullptr : &names_.node(child);
   }
 
   // `dlvr[i][j]` -> the node of `dlvr[2][0]`.

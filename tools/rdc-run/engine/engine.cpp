@@ -132,10 +132,21 @@ struct Workspace {
   std::vector<uint32_t> touchedInstances;
   std::vector<uint8_t> instanceTouched;
   EventQueue queue;
-  // The pending events' slots: what each does and the value it carries.
-  std::vector<PendingEvent> events;
-  std::vector<Value> values;
-  std::vector<uint32_t> freeSlots;
+  // The pending events' slots: what each does and the value it carries,
+  // side by side (one table to reach on every event, not two).
+  struct EventSlot {
+    PendingEvent event;
+    Value value;
+  };
+  std::vector<EventSlot> slots;
+  // The free slots, a list threaded through them (a free slot's
+  // event.target is the next free one; kNone ends the list).
+  uint32_t freeSlot = kNone;
+
+  void freeEventSlot(uint32_t slot) {
+    slots[slot].event.target = freeSlot;
+    freeSlot = slot;
+  }
   // The unbounded box's slots: each one's iteration, its pending events,
   // its stream inputs' values, whether it is in use; and the free ones.
   std::vector<int64_t> slotIteration;
@@ -196,9 +207,8 @@ struct Workspace {
     }
     touchedInstances.clear();
     queue.clear();
-    events.clear();
-    values.clear();
-    freeSlots.clear();
+    slots.clear();
+    freeSlot = kNone;
     freeIterationSlots.clear();
     for (uint32_t s = static_cast<uint32_t>(slotInUse.size()); s > 0; --s) {
       if (slotInUse[s - 1]) resetSlot(s - 1);
@@ -367,7 +377,7 @@ class Run final : public FireContext {
     for (uint32_t l : facts_.sources) {
       const FlatLine& line = graph_.lines[l];
       if (line.source.kind == Endpoint::Kind::Const) {
-        if (!crashed(l, 0)) schedule(0, 0, l, false, How::Input, graph_.constants[line.source.ref]);
+        if (!crashed(l, 0)) schedule(0, 0, l, false, How::Input, Value(graph_.constants[line.source.ref]));
         continue;
       }
       uint32_t input = line.source.ref;
@@ -447,18 +457,18 @@ class Run final : public FireContext {
   void advanceTo(int64_t time) {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
-    while (!queue.empty() && queue.top().time <= time && !watchStopped_) {
-      EventQueue::Entry e = queue.pop();
+    EventQueue::Entry e;
+    while (!watchStopped_ && queue.popDue(time, e)) {
       if (config_.schedule) [[unlikely]]
         e = pickSimultaneous(e);
       now_ = e.time;
-      PendingEvent p = work_.events[e.slot];
+      PendingEvent p = work_.slots[e.slot].event;
       if (unbounded_) countPending(p, -1);
       if (p.target == kNone) {  // the next iteration of a stream begins
-        work_.freeSlots.push_back(e.slot);
-        if (!stopped_ && work_.values[e.slot].i > newest_) beginFromStream(work_.values[e.slot].i);
+        int64_t k = take(e.slot).i;
+        if (!stopped_ && k > newest_) beginFromStream(k);
       } else if (p.phase == 1) {
-        work_.freeSlots.push_back(e.slot);
+        work_.freeEventSlot(e.slot);
         work_.decidePending[p.target] = 0;
         trigger_ = kNone;
         react(p.target, true);
@@ -531,12 +541,12 @@ class Run final : public FireContext {
   // rule releases it; its forced value is the one that arrived.
   bool toChoose(uint32_t l) const override {
     const LineState& s = lines_[l];
-    const HotLine& h = hot(l);
-    if (h.bound) return s.inAvailable && !s.outAvailable && !s.outPending;
-    return h.chooses && !s.inAvailable && !s.inPending;
+    uint32_t g = generalLine(l);
+    if (facts_.bound(g)) return s.inAvailable && !s.outAvailable && !s.outPending;
+    return facts_.chooses(g) && !s.inAvailable && !s.inPending;
   }
   const Value* forced(uint32_t l) const override {
-    if (hot(l).bound) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
+    if (facts_.bound(generalLine(l))) return lines_[l].inAvailable ? &lines_[l].in : nullptr;
     if (forced_.empty()) return nullptr;
     auto it = forced_.find(l);
     return it == forced_.end() ? nullptr : &it->second;
@@ -558,8 +568,9 @@ class Run final : public FireContext {
     schedule(time, 0, l, true, How::Computed, std::move(value));
   }
   void choose(uint32_t l, Value value, int64_t time) override {
-    if (hot(l).bound) {  // the rule releases the bound value
-      if (!crashed(l, time)) emit(l, std::move(value), time);
+    uint32_t g = generalLine(l);
+    if (facts_.bound(g)) {  // the rule releases the bound value
+      if (time < config_.crashAt[graph_.lines[g].domain]) emit(l, std::move(value), time);
       return;
     }
     // A recorded choice was made before any crash, whatever delay this run
@@ -580,7 +591,7 @@ class Run final : public FireContext {
       return;
     }
     lines_[l].inPending = true;
-    schedule(time, 0, l, false, forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
+    schedule(time, 0, l, false, !forced_.empty() && forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
   }
   // Marks the line, and what strictly waits for it, as never to arrive:
   // its own output, the line its wire feeds in the same iteration, the
@@ -687,24 +698,28 @@ class Run final : public FireContext {
 
   bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[hot(line).domain]; }
 
-  void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value value) {
+  void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value&& value) {
+    uint32_t slot = work_.freeSlot;
+    if (slot != kNone) {
+      work_.freeSlot = work_.slots[slot].event.target;
+      work_.slots[slot].value = std::move(value);
+    } else {
+      slot = static_cast<uint32_t>(work_.slots.size());
+      work_.slots.push_back({{}, std::move(value)});
+    }
+    enqueue(slot, time, phase, target, output, how);
+  }
+
+  // Queues the event in `slot` (whose value is in place) to do this at `time`.
+  [[gnu::always_inline]] void enqueue(uint32_t slot, int64_t time, uint8_t phase, uint32_t target, bool output,
+                                      How how) {
     if (phase == 0 && target != kNone && !lines_[target].touched) {
       lines_[target].touched = true;
       if (slotOfLine(target) == kNone) work_.touchLine(target);  // slots are reset whole
     }
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
-    uint32_t slot;
-    if (!work_.freeSlots.empty()) {
-      slot = work_.freeSlots.back();
-      work_.freeSlots.pop_back();
-      work_.events[slot] = event;
-      work_.values[slot] = std::move(value);
-    } else {
-      slot = static_cast<uint32_t>(work_.values.size());
-      work_.events.push_back(event);
-      work_.values.push_back(std::move(value));
-    }
+    work_.slots[slot].event = event;
     work_.queue.push({time, EventQueue::order(phase, ties_.next()), slot}, now_);
   }
 
@@ -722,7 +737,7 @@ class Run final : public FireContext {
     ready_.assign(1, first);
     while (!queue.empty() && together(queue.top())) ready_.push_back(queue.pop());
     readyEvents_.clear();
-    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.events[e.slot]));
+    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.slots[e.slot].event));
     size_t chosen = config_.schedule->pick(readyEvents_);
     queue.restore(ready_, chosen, now_);
     return ready_[chosen];
@@ -747,8 +762,8 @@ class Run final : public FireContext {
 
   // The value of a pending event, whose slot is then free.
   Value take(uint32_t slot) {
-    work_.freeSlots.push_back(slot);
-    return std::move(work_.values[slot]);
+    work_.freeEventSlot(slot);
+    return std::move(work_.slots[slot].value);
   }
 
   void record(uint32_t line, bool output, const Value& value, How how) {
@@ -780,31 +795,44 @@ class Run final : public FireContext {
     react(at == kNone ? h.instance : layout_.instance(at, h.instance), false);
   }
 
+  // A value crossing a wire stays in its slot: the event at the wire's
+  // other end reuses it.
   void outputArrives(uint32_t line, uint32_t slot) {
     LineState& s = lines_[line];
-    Value value = take(slot);
     s.outAvailable = true;
     s.outPending = false;
-    record(line, true, value, How::Computed);
-    const HotLine& h = hot(line);
-    uint32_t at = slotOfLine(line);
-    if (h.output != kNone) {
-      work_.outputs[at == kNone ? h.output : layout_.output(at, h.output)] = {true, value, now_};
-      if (config_.watch && at == kNone) [[unlikely]]
-        watchStopped_ = config_.watch->available(h.output, {work_.outputs.data(), graph_.outputs.size()});
-      if (at != kNone) --work_.slotOutputsLeft[at];
-      if (at == kNone && layout_.box && layout_.box->first().hasOutputs(h.output)) --firstOutputsLeft_;
+    const HotLine h = hot(line);
+    if (h.wireTo == kNone) {  // (an extrinsic output's line has no wire)
+      outputEnds(line, h.output, take(slot));
+      return;
     }
-    if (h.wireTo == kNone) return;
+    uint32_t at = slotOfLine(line);
+    record(line, true, work_.slots[slot].value, How::Computed);
     uint32_t to;
     if (h.crossing) {  // into the next iteration, which begins if it has not yet
       int64_t next = (at == kNone ? 0 : work_.slotIteration[at]) + 1;
-      if (next > newest_ && !begin(next)) return;
+      if (next > newest_ && !begin(next)) {
+        take(slot);
+        return;
+      }
       to = layout_.line(slotOf(next), h.wireTo);
     } else {
       to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
     }
-    schedule(now_, 0, to, false, How::Computed, std::move(value));
+    enqueue(slot, now_, 0, to, false, How::Computed);
+  }
+
+  // An output end whose value goes no further along a wire: an extrinsic
+  // output's, or one dropped.
+  [[gnu::noinline]] void outputEnds(uint32_t line, uint32_t output, Value value) {
+    record(line, true, value, How::Computed);
+    if (output == kNone) return;
+    uint32_t at = slotOfLine(line);
+    work_.outputs[at == kNone ? output : layout_.output(at, output)] = {true, value, now_};
+    if (config_.watch && at == kNone) [[unlikely]]
+      watchStopped_ = config_.watch->available(output, {work_.outputs.data(), graph_.outputs.size()});
+    if (at != kNone) --work_.slotOutputsLeft[at];
+    if (at == kNone && layout_.box && layout_.box->first().hasOutputs(output)) --firstOutputsLeft_;
   }
 
   // ---- the unbounded box's iterations ----
@@ -949,7 +977,8 @@ class Run final : public FireContext {
       if (!constant && graph_.inputs[src.ref].isGateway()) continue;  // what the network delivers
       int64_t time = constant ? now_ : arrival[src.ref - g.input];
       if (crashed(phys, time) || (!constant && failed[src.ref - g.input])) continue;
-      schedule(time, 0, phys, false, How::Input, constant ? graph_.constants[src.ref] : inputs[src.ref - g.input]);
+      schedule(time, 0, phys, false, How::Input,
+               Value(constant ? graph_.constants[src.ref] : inputs[src.ref - g.input]));
     }
     if (!layout_.box->streams.empty() && k == newest_) scheduleBegin(k + 1);
     return true;

@@ -79,6 +79,22 @@ class EventQueue {
     return pop(fromNow ? now_ : later_);
   }
 
+  /// Removes the earliest event into `e` if there is one due at or before
+  /// `until` (top and pop in one comparison of the two heaps).
+  bool popDue(int64_t until, Entry& e) {
+    bool fromNow;
+    if (later_.empty()) {
+      if (now_.empty()) return false;
+      fromNow = true;
+    } else {
+      fromNow = !now_.empty() && !later_.front().before(now_.front());
+    }
+    std::vector<Entry>& heap = fromNow ? now_ : later_;
+    if (heap.front().time > until) return false;
+    e = pop(heap);
+    return true;
+  }
+
   /// Empties the queue, keeping its memory for the next run.
   void clear() {
     now_.clear();

@@ -112,6 +112,10 @@ struct GraphFacts {
   /// Whether some choice's option is picked by this line's value (a forced
   /// value on it changes what the run demands).
   bool picksAnOption(uint32_t l) const { return flags_[l] & kPicksAnOption; }
+  /// HotLine::bound and HotLine::chooses alone, for the questions a
+  /// component's reaction asks on every firing.
+  bool bound(uint32_t l) const { return flags_[l] & kBound; }
+  bool chooses(uint32_t l) const { return flags_[l] & kChooses; }
 
   IterationLayout layout;
   /// Per stream input of the unbounded box: its value and arrival time, parsed
