@@ -68,6 +68,7 @@ bool Runner::flagScenario(Scenario& scenario) {
     scenario.crashes.emplace_back(c.substr(0, at), at == std::string::npos ? "0ns" : c.substr(at + 1));
   }
   for (const std::string& b : options_.byzantine) scenario.byzantine.push_back(b);
+  if (!options_.lies.empty()) scenario.liesForced = options_.lies == "forced";
   if (!options_.until.empty()) {
     std::string error;
     auto t = parseDuration(options_.until, &error);
