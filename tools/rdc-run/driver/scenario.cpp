@@ -16,7 +16,11 @@ namespace rdc::run {
 
 bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
   auto bytes = readInput(path, diags);
-  if (!bytes) return false;
+  return bytes && addFaultsText(*bytes, path, diags);
+}
+
+bool Scenario::addFaultsText(const std::string& text, const std::string& path, DiagnosticSink& diags) {
+  const std::string* bytes = &text;
   uint32_t file = diags.addFile(path);
   YamlProblem problem;
   auto document = loadYamlDocument(*bytes, &problem);

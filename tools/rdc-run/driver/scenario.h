@@ -47,6 +47,8 @@ struct Scenario {
   /// force, inputs, latency, links) after what is there. False with a `parse-error`,
   /// `schema` or `usage` diagnostic if it cannot.
   bool addFaultsFile(const std::string& path, DiagnosticSink& diags);
+  /// The same for a faults file's text; `path` names it in diagnostics.
+  bool addFaultsText(const std::string& text, const std::string& path, DiagnosticSink& diags);
   /// The scenario a trace was recorded with (exact).
   static Scenario fromHeader(const TraceHeader& header);
   /// Writes this exact scenario into a trace header (the model's part of
