@@ -68,10 +68,11 @@ int main(int argc, char** argv) {
   auto* budget = app.add_option("--budget", o.budget, "With --strategy exhaustive: schedules to explore at most")
                      ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX))
                      ->capture_default_str();
-  auto* lieBound = app.add_option("--lie-bound", o.lieBound,
-                 "With --strategy exhaustive: lies that deviate from a Byzantine choice's first option at most "
-                 "(default: lies count toward the schedule's bound)")
-      ->check(rdc::wholeNumberIn<int64_t>(0, 1000000));
+  auto* lieBound =
+      app.add_option("--lie-bound", o.lieBound,
+                     "With --strategy exhaustive: lies that deviate from a Byzantine choice's first option at most "
+                     "(default: lies count toward the schedule's bound)")
+          ->check(rdc::wholeNumberIn<int64_t>(0, 1000000));
   app.add_option("--invariant", o.invariants,
                  "Evaluate this check whenever an output becomes available; stop the run at its first violation");
   app.add_option("--trace", o.trace, "Write the run's trace here");

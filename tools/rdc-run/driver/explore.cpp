@@ -116,7 +116,8 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
       size_t lies = 0, others = 0;
       for (size_t i = 0; i < taken.size(); ++i) (lie[i] ? lies : others) += taken[i] != 0;
       for (size_t i = 0; i < taken.size() && !beyond; ++i) {
-        beyond = !taken[i] && options[i] > 1 && !bound.allows(lie[i], lies, others) && wider.allows(lie[i], lies, others);
+        beyond =
+            !taken[i] && options[i] > 1 && !bound.allows(lie[i], lies, others) && wider.allows(lie[i], lies, others);
       }
       auto next = nextSchedule(taken, options);
       if (!next) {

@@ -34,7 +34,8 @@ bool Scenario::addFaultsText(const std::string& text, const std::string& path, D
   try {
     const YAML::Node& root = *document;
     if (!root.IsMap()) {
-      diags.error("usage", {}, path + ": a faults file is a mapping (crash, byzantine, lies, force, inputs, latency, links)");
+      diags.error("usage", {},
+                  path + ": a faults file is a mapping (crash, byzantine, lies, force, inputs, latency, links)");
       return false;
     }
     for (const auto& kv : root) {

@@ -285,7 +285,6 @@ class Shrinker {
   std::set<std::string> liars;
 
  private:
-
   // A run of the resolved scenario under the subject's strategy, judged.
   Verdict run(Loaded& m, ResolvedScenario& resolved, const ShrinkSubject& s) {
     const Graph& graph = m.model->graph;
@@ -497,9 +496,9 @@ std::string faultsYaml(const Scenario& s) {
 
 std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& shrunk, const std::string& faultsFile) {
   // What the shrunk -D, faults file and seed replace, and what a single run does not take; each with its value.
-  static const std::set<std::string> replaced = {"--seed",  "--seeds",  "--shard",        "--jobs",      "--trace",
-                                                 "--crash", "--force",  "--faults",       "--byzantine", "--latency",
-                                                 "--input", "--shrink", "--shrink-check", "--strategy",  "--budget",
+  static const std::set<std::string> replaced = {"--seed",  "--seeds",    "--shard",        "--jobs",      "--trace",
+                                                 "--crash", "--force",    "--faults",       "--byzantine", "--latency",
+                                                 "--input", "--shrink",   "--shrink-check", "--strategy",  "--budget",
                                                  "--lies",  "--lie-bound"};
   std::string out;
   for (size_t i = 0; i < argv.size(); ++i) {

@@ -103,7 +103,7 @@ struct RunConfig {
   /// their other choices are made by the model's rules. Their lies are
   /// still drawn, so a Schedule can still make them lie (strategy.h).
   bool liesForced = false;
-  LinkLatencies linkLatency;     ///< per instance (only Links read it)
+  LinkLatencies linkLatency;  ///< per instance (only Links read it)
   int64_t until = INT64_MAX;
   EventSink* sink = nullptr;
   /// Gateway inputs (a projection's `net:` inputs) wait for

@@ -96,8 +96,7 @@ int64_t ChoiceSchedule::delay(const Latency& latency, uint32_t, int64_t drawn) {
   return points[choose(static_cast<uint32_t>(points.size()))];
 }
 
-std::optional<Value> ChoiceSchedule::lie(uint32_t, TypeId type, int64_t options, Value drawn,
-                                         bool honestUnlessForced) {
+std::optional<Value> ChoiceSchedule::lie(uint32_t, TypeId type, int64_t options, Value drawn, bool honestUnlessForced) {
   if (!lies_) return honestUnlessForced ? std::nullopt : std::optional<Value>(std::move(drawn));
   std::vector<Value> candidates = lies_->of(type, options);
   uint32_t choice = choose(static_cast<uint32_t>(candidates.size() + 2), true);

@@ -160,7 +160,6 @@ class ChoiceSchedule final : public Schedule {
 /// (constant), its two bounds (uniform), or its quartiles (exponential).
 std::vector<int64_t> latencyPoints(const Latency& latency);
 
-
 /// The next schedule of a depth-first search that tries, at each point,
 /// options 1, 2, ... before option 0, from the run that followed `taken`
 /// (with `options` per point): the deepest choice other than 0 moved to
