@@ -254,6 +254,8 @@ class Shrinker {
   }
 
   uint64_t runs = 0;
+  /// The Byzantine domains of the run being shrunk.
+  std::set<std::string> liars;
 
  private:
   struct Loaded;
@@ -280,11 +282,6 @@ class Shrinker {
     return false;
   }
 
- public:
-  /// The Byzantine domains of the run being shrunk.
-  std::set<std::string> liars;
-
- private:
   // A run of the resolved scenario under the subject's strategy, judged.
   Verdict run(Loaded& m, ResolvedScenario& resolved, const ShrinkSubject& s) {
     const Graph& graph = m.model->graph;
