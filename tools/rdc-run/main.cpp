@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
                               "Byzantine domains' lies: random (a seeded lie on every choice not forced) or "
                               "forced (only where forced; honest elsewhere)")
                    ->check(CLI::IsMember({"random", "forced"}));
-  auto* faults =
-      app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
+  auto* faults = app.add_option("--faults", o.faultsFile,
+                                "Scenario file (YAML): crash, byzantine, lies, force, inputs, latency, links");
   auto* latency = app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN")
                       ->capture_default_str();
   auto* until =
