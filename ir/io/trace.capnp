@@ -48,6 +48,7 @@ struct TraceHeader {
   iterations @17 :UInt64 = 0xffffffffffffffff;  # iterations of the unbounded box that could begin (all)
   maxLive @18 :UInt32 = 4096;  # live iterations of the unbounded box at most
   strategy @19 :Text;          # the --strategy that ordered simultaneous events and drew delays ("": random)
+  lies @20 :Text;              # "forced": Byzantine domains lie only where forced ("": a seeded lie on every choice)
 }
 
 struct NamedText {

@@ -37,6 +37,9 @@ struct TraceHeader {
   /// The `--strategy` that ordered simultaneous events and drew delays
   /// (`pct:D`, `schedule:C.C.C`); empty for the default, random.
   std::string strategy;
+  /// `forced` when Byzantine domains lie only where forced (--lies
+  /// forced); empty for the default, a seeded lie on every choice.
+  std::string lies;
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
   std::vector<std::string> domains;
   std::vector<uint32_t> lineDomains;  ///< per line: index into domains

@@ -251,6 +251,7 @@ void TraceWriter::header(const TraceHeader& h) {
   b.setIterations(h.iterations);
   b.setMaxLive(h.maxLive);
   b.setStrategy(h.strategy);
+  b.setLies(h.lies);
   auto paths = b.initLinePaths(h.linePaths.size());
   for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
   auto domains = b.initDomains(h.domains.size());
@@ -380,6 +381,8 @@ bool TraceReader::readHeader() {
     th.maxLive = h.getMaxLive();
     // Empty for the default strategy; rdc-run parses any other before a replay follows it.
     if (h.getStrategy().size() > 0) th.strategy = cleanText(h.getStrategy(), "strategy");
+    if (h.getLies().size() > 0) th.lies = cleanText(h.getLies(), "lies");
+    if (!th.lies.empty() && th.lies != "forced") return fail("lies '" + th.lies + "' (only `forced` or none)");
     if (th.maxLive == 0) return fail("a `maxLive` of 0");
     if (th.until < 0) return fail("a negative `until`");
     for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));

@@ -54,11 +54,38 @@ BROKEN = {
 }
 
 
+# How each strategy is given its budget on each broken variant: a sweep of
+# seeds (random, pct:3), or searches of --budget schedules from a few seeds
+# (exhaustive with --lie-bound). Tendermint's search starts from the run
+# where node[1] lies only where lost-lock.yaml forces it (--lies forced):
+# under random lies it tells hundreds, most of which silence it.
+SEARCH = {
+    "bracha": ["--strategy", "exhaustive", "--lie-bound", "1", "--budget", "20"],
+    "tendermint": ["--lies", "forced", "--strategy", "exhaustive", "--lie-bound", "1", "--budget", "100",
+                   "--invariant", "agreement"],
+}
+SEARCH_SEEDS = {"bracha": range(60), "tendermint": range(1, 10)}
+SWEEP_SEEDS = "0..399"
+
+
 def failing_seeds(args, strategy, seeds="0..199"):
     """The seeds of a sweep under a strategy that fail agreement, with their reproduce commands."""
     code, out, err = run([RUN, *args, "--strategy", strategy, "--seeds", seeds, "--json"], timeout=300)
     assert code in (0, 1), err
     return [f for f in json.loads(out)["failed"] if f["why"].startswith("agreement")]
+
+
+def first_search_failure(name):
+    """The first failing schedule an exhaustive search with --lie-bound finds
+    on a broken variant, from the first of its seeds that finds one."""
+    for seed in SEARCH_SEEDS[name]:
+        code, out, err = run([RUN, *BROKEN[name], *SEARCH[name], "--seed", str(seed), "--json"], timeout=300)
+        assert code in (0, 1), err
+        report = json.loads(out)
+        failed = report["failed"]
+        if failed and failed["why"].startswith("agreement"):
+            return seed, report
+    return None, None
 
 
 class Strategies(unittest.TestCase):
@@ -200,6 +227,187 @@ class Strategies(unittest.TestCase):
                 code, _, err = run([RUN, BRACHA, *extra])
                 self.assertEqual(code, 2, err)
                 self.assertIn("usage", err)
+
+
+class FindReplayShrink(unittest.TestCase):
+    """Each strategy finds each broken variant's agreement failure within its
+    budget (random and pct:3: the first 400 seeds; exhaustive with
+    --lie-bound 1: 20 schedules from each of seeds 0..59 for Bracha, 100
+    from each of seeds 1..9 for Tendermint), its trace replays it, and
+    shrinking it gives a run that still fails agreement."""
+
+    @staticmethod
+    def whole(repro):
+        """The command `repro` without its --invariant: the whole run, which
+        still fails agreement at its end (a cut run is not shrunk)."""
+        command = shlex.split(repro)
+        while "--invariant" in command:
+            at = command.index("--invariant")
+            del command[at:at + 2]
+        return command
+
+    def replays(self, repro):
+        with tempfile.TemporaryDirectory() as d:
+            trace, again = os.path.join(d, "t.trace"), os.path.join(d, "again.trace")
+            code, out, _ = run(self.whole(repro) + ["--trace", trace], timeout=120)
+            self.assertEqual(code, 1, out)
+            self.assertRegex(out.decode(), r"check agreement: fail")
+            code, replayed, _ = run([RUN, shlex.split(repro)[1], "--replay", trace, "--trace", again], timeout=120)
+            self.assertEqual((code, replayed), (1, out))
+            self.assertEqual(read_bytes(trace), read_bytes(again))
+
+    def shrinks(self, repro):
+        """Shrinks the whole run `repro` makes; its shrunk run, rerun from the file, fails agreement."""
+        command = self.whole(repro)
+        with tempfile.TemporaryDirectory() as d:
+            faults = os.path.join(d, "shrunk.yaml")
+            command += ["--shrink", faults, "--shrink-check", "agreement"]
+            code, out, err = run(command, timeout=600)
+            self.assertEqual(code, 1, err)
+            text = out.decode()
+            self.assertIn("which fails agreement", text)
+            shrunk = next(line for line in text.splitlines() if line.startswith("reproduce: "))[len("reproduce: "):]
+            code, out, err = run(shlex.split(shrunk), timeout=120)
+            self.assertEqual(code, 1, err)
+            self.assertIn("check agreement: fail", out.decode())
+            return text
+
+    def test_random_and_pct_find_replay_and_shrink_each_broken_variant(self):
+        for strategy in ("random", "pct:3"):
+            for name, args in BROKEN.items():
+                with self.subTest(strategy=strategy, variant=name):
+                    failed = failing_seeds(args, strategy, SWEEP_SEEDS)
+                    self.assertTrue(failed, "%s found no agreement failure in seeds %s of %s"
+                                    % (strategy, SWEEP_SEEDS, name))
+                    repro = failed[0]["repro"]
+                    self.replays(repro)
+                    self.shrinks(repro)
+
+    def test_exhaustive_with_a_lie_bound_finds_replays_and_shrinks_each_broken_variant(self):
+        for name in BROKEN:
+            with self.subTest(variant=name):
+                seed, report = first_search_failure(name)
+                self.assertIsNotNone(seed, "no search of %s from seeds %s found an agreement failure"
+                                     % (name, SEARCH_SEEDS[name]))
+                self.assertLessEqual(report["explored"], int(SEARCH[name][SEARCH[name].index("--budget") + 1]))
+                repro = report["failed"]["repro"]
+                self.assertRegex(repro, r"--strategy schedule:[0-9.]* --seed %d$" % seed)
+                self.assertNotIn("--lie-bound", repro)
+                self.replays(repro)
+                self.shrinks(repro)
+
+    def test_the_search_finds_tendermints_failure_where_the_seeds_own_run_passes(self):
+        # Option 0 everywhere is the seed's own run: the search earns its find
+        # only where that run passes. Seed 3's does; 21 schedules later one fails.
+        args = [*BROKEN["tendermint"], "--lies", "forced", "--seed", "3"]
+        code, out, _ = run([RUN, *args, "--json"])
+        self.assertEqual(code, 0)
+        code, out, _ = run([RUN, *BROKEN["tendermint"], *SEARCH["tendermint"], "--seed", "3", "--json"])
+        self.assertEqual(code, 1)
+        report = json.loads(out)
+        self.assertGreater(report["explored"], 1)
+        self.assertTrue(report["failed"]["why"].startswith("agreement"))
+
+    def test_shrinking_turns_random_lies_into_a_few_forced_ones(self):
+        # Bracha's sender lies at random on every choice; the shrunk run says
+        # which few lies break agreement, as forced values under lies: forced,
+        # and node[0] stays Byzantine (a lie goes with its liar).
+        failed = failing_seeds(BROKEN["bracha"], "random", "0..99")
+        self.assertTrue(failed)
+        text = self.shrinks(failed[0]["repro"])
+        m = re.search(r"^  turned (\d+) lies into forced values \(lies: forced\)$", text, re.M)
+        self.assertTrue(m, text)
+        faults = text.split("faults file ", 1)[1].split("\nreproduce: ", 1)[0]
+        self.assertIn("lies: forced", faults)
+        self.assertIn("- node[0]", faults)
+        forced = re.findall(r"^    (\S+): ", faults.split("force:", 1)[1], re.M)
+        self.assertTrue(forced, faults)
+        self.assertLess(len(forced), int(m.group(1)))
+        self.assertTrue(all(re.search(r"\[0\]|def\[", f) for f in forced), forced)
+
+    def test_shrinking_never_returns_a_passing_run(self):
+        # Every shrunk run of the first failing seeds of both variants, under
+        # each strategy, read back from its faults file, fails the check it was shrunk for.
+        for name, args in BROKEN.items():
+            for strategy in ("random", "pct:2"):
+                with self.subTest(variant=name, strategy=strategy):
+                    for failure in failing_seeds(args, strategy, "0..99")[:2]:
+                        check = failure["why"].split(":")[0]
+                        with tempfile.TemporaryDirectory() as d:
+                            faults = os.path.join(d, "s.yaml")
+                            code, out, err = run(shlex.split(failure["repro"]) + ["--shrink", faults], timeout=600)
+                            self.assertEqual(code, 1, err)
+                            repro = re.search(r"^reproduce: (.*)$", out.decode(), re.M).group(1)
+                            code, out, _ = run(shlex.split(repro), timeout=120)
+                            self.assertEqual(code, 1)
+                            self.assertIn("check %s: fail" % check, out.decode())
+
+
+class ForcedLies(unittest.TestCase):
+    """--lies forced (a faults file's lies: forced): a Byzantine domain lies
+    only where forced, is still not correct(...), and the trace records it."""
+
+    MODEL = LIES % "correct(b[0])" + "  got7: got == 7\n"
+
+    def outputs(self, args):
+        code, out, err = run([RUN, *args, "--json"])
+        self.assertIn(code, (0, 1), err)
+        report = json.loads(out)
+        return report["outputs"]["got"]["value"], {k: v["pass"] for k, v in report["checks"].items()}
+
+    def test_a_byzantine_domain_lies_only_where_forced_and_is_still_faulty(self):
+        with tempfile.TemporaryDirectory() as d:
+            model = write(d, "lies.rdc.yaml", self.MODEL)
+            byz = [model, "--byzantine", "b[0]"]
+            # Random lies: some seed's lie is not the honest 7.
+            self.assertTrue(any(self.outputs(byz + ["--seed", str(s)])[0] != "7" for s in range(8)))
+            for seed in range(8):
+                with self.subTest(seed=seed):
+                    got, checks = self.outputs(byz + ["--lies", "forced", "--seed", str(seed)])
+                    self.assertEqual(got, "7")  # honest: the model's own choice
+                    self.assertEqual(checks, {"honest": False, "got7": True})  # but not correct(b[0])
+                    got, _ = self.outputs(byz + ["--lies", "forced", "--force", "d.y=5", "--seed", str(seed)])
+                    self.assertEqual(got, "5")
+            # The same from a faults file; the flag wins over the file.
+            faults = write(d, "f.yaml", "byzantine:\n  - b[0]\nlies: forced\nforce:\n  d.y: 5\n")
+            self.assertEqual(self.outputs([model, "--faults", faults])[0], "5")
+            plain = write(d, "g.yaml", "byzantine:\n  - b[0]\nlies: forced\n")
+            self.assertEqual(self.outputs([model, "--faults", plain])[0], "7")
+            randomly = [self.outputs([model, "--faults", plain, "--lies", "random", "--seed", str(s)])[0]
+                        for s in range(8)]
+            self.assertTrue(any(v != "7" for v in randomly))
+
+    def test_the_trace_records_the_mode_and_a_replay_follows_it(self):
+        with tempfile.TemporaryDirectory() as d:
+            model = write(d, "lies.rdc.yaml", self.MODEL)
+            trace, again = os.path.join(d, "t.trace"), os.path.join(d, "again.trace")
+            code, out, _ = run([RUN, model, "--byzantine", "b[0]", "--lies", "forced", "--seed", "2",
+                                "--trace", trace])
+            self.assertEqual(code, 1)
+            self.assertIn("got = 7", out.decode())
+            code, exported, _ = run([TRACE, "export", "--format", "jsonl", trace])
+            self.assertEqual(json.loads(exported.decode().splitlines()[0])["header"]["lies"], "forced")
+            code, replayed, _ = run([RUN, model, "--replay", trace, "--trace", again])
+            self.assertEqual((code, replayed), (1, out))
+            self.assertEqual(read_bytes(trace), read_bytes(again))
+            # A run with random lies says so.
+            run([RUN, model, "--byzantine", "b[0]", "--seed", "2", "--trace", again])
+            _, exported, _ = run([TRACE, "export", "--format", "jsonl", again])
+            self.assertEqual(json.loads(exported.decode().splitlines()[0])["header"]["lies"], "random")
+
+    def test_bad_lies_and_lie_bounds_are_usage_errors(self):
+        with tempfile.TemporaryDirectory() as d:
+            bad = write(d, "bad.yaml", "lies: sometimes\n")
+            for extra in (["--lies", "sometimes"], ["--lies", ""], ["--lie-bound", "1"],
+                          ["--lie-bound", "1", "--strategy", "pct:2"],
+                          ["--lie-bound", "-1", "--strategy", "exhaustive"],
+                          ["--lie-bound", "x", "--strategy", "exhaustive"],
+                          ["--lie-bound", "1000001", "--strategy", "exhaustive"],
+                          ["--faults", bad]):
+                with self.subTest(extra):
+                    code, _, err = run([RUN, BRACHA, *extra])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn("schema" if extra[0] == "--faults" else "usage", err)
 
 
 def nanoseconds(text):

@@ -291,7 +291,8 @@ class Exports(unittest.TestCase):
         faults = self.path("faults.json")  # JSON is YAML
         with open(faults, "w", encoding="utf-8") as f:
             json.dump({"inputs": header["inputs"], "force": header["forces"], "latency": header["latency"],
-                       "links": header["links"], "crash": header["crashes"], "byzantine": header["byzantine"]}, f)
+                       "links": header["links"], "crash": header["crashes"], "byzantine": header["byzantine"],
+                       "lies": header["lies"]}, f)
         command = [RUN, BRACHA, "--seed", str(int(header["seed"])), "--faults", faults, "--trace", again]
         command += [a for k, v in header["params"].items() for a in ("-D", f"{k}={v}")]
         if header["until_ns"] is not None:

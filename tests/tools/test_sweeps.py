@@ -1,6 +1,7 @@
 """Seed sweeps: --jobs, shards merged with --merge (by hand and with GNU parallel), --shrink."""
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -200,8 +201,14 @@ class Shrink(unittest.TestCase):
             self.assertIn(f"shrinking seed {seed}, which fails agreement", text)
             with open(faults, encoding="utf-8") as f:
                 shrunk = yaml.safe_load(f)
-            remaining = sum(len(shrunk.get(key, [])) for key in ("byzantine", "crash", "force", "links"))
-            self.assertLess(remaining, 4)  # of node[0], the crash, the force and the link
+            # The crash, the link and the force of 1 are gone; node[0] stays, with
+            # the few of its lies (forced values under lies: forced) agreement needs.
+            self.assertEqual((shrunk.get("crash"), shrunk.get("links")), (None, None))
+            self.assertEqual(shrunk.get("lies"), "forced")
+            self.assertEqual(shrunk["byzantine"], ["node[0]"])
+            self.assertNotEqual(shrunk.get("force", {}).get("rb.send.def[1].y"), 1)
+            lies = int(re.search(r"turned (\d+) lies into forced values", text).group(1))
+            self.assertLess(len(shrunk.get("force", {})), lies)
             self.assertIn("--faults", repro)
             self.assertNotIn("--crash", repro)
             self.assert_fails_again(repro, "agreement")

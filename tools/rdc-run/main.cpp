@@ -38,11 +38,15 @@ int main(int argc, char** argv) {
   auto* crashes = app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
   auto* byzantine =
       app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
+  auto* lies = app.add_option("--lies", o.lies,
+                              "Byzantine domains' lies: random (a seeded lie on every choice not forced) or "
+                              "forced (only where forced; honest elsewhere)")
+                   ->check(CLI::IsMember({"random", "forced"}));
   auto* links = app.add_option("--link", o.links,
                                "A Link's network model: GLOB=SPEC, SPEC as --latency or `lost` (its messages are "
                                "never delivered), as a faults file's links");
-  auto* faults =
-      app.add_option("--faults", o.faultsFile, "Scenario file (YAML): crash, byzantine, force, inputs, latency, links");
+  auto* faults = app.add_option("--faults", o.faultsFile,
+                                "Scenario file (YAML): crash, byzantine, lies, force, inputs, latency, links");
   auto* latency =
       app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN, lost")
           ->capture_default_str();
@@ -68,6 +72,11 @@ int main(int argc, char** argv) {
   auto* budget = app.add_option("--budget", o.budget, "With --strategy exhaustive: schedules to explore at most")
                      ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX))
                      ->capture_default_str();
+  auto* lieBound =
+      app.add_option("--lie-bound", o.lieBound,
+                     "With --strategy exhaustive: lies that deviate from a Byzantine choice's first option at most "
+                     "(default: lies count toward the schedule's bound)")
+          ->check(rdc::wholeNumberIn<int64_t>(0, 1000000));
   app.add_option("--invariant", o.invariants,
                  "Evaluate this check whenever an output becomes available; stop the run at its first violation");
   app.add_option("--trace", o.trace, "Write the run's trace here");
@@ -82,6 +91,7 @@ int main(int argc, char** argv) {
       ->excludes(crashes)
       ->excludes(byzantine)
       ->excludes(links)
+      ->excludes(lies)
       ->excludes(faults)
       ->excludes(latency)
       ->excludes(until)
@@ -89,6 +99,7 @@ int main(int argc, char** argv) {
       ->excludes(maxLive)
       ->excludes(strategy)
       ->excludes(budget)
+      ->excludes(lieBound)
       ->excludes(shrink);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");

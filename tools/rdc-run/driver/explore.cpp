@@ -32,6 +32,8 @@ bool Runner::prepareExploration() {
       return usage("--invariant: '" + name +
                    "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
   }
+  if (options_.lieBound >= 0 && strategy_.kind != Strategy::Kind::Exhaustive)
+    return usage("--lie-bound: only with --strategy exhaustive");
   links_ = messageCount(graph_, catalog_);
   bool searched = strategy_.kind == Strategy::Kind::Exhaustive || strategy_.kind == Strategy::Kind::Choices;
   if (searched) lies_ = lieCandidates(graph_, config_.forces);
@@ -75,13 +77,28 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
   // Delay bounding (Emmi, Qadeer, Rakamaric, POPL 2011): pass b runs every
   // schedule with at most b choices other than the first option, depth
   // first, so that few deviations anywhere in the run come before many at
-  // its end. A pass repeats the schedules of the one before (a stateless
-  // search learns a schedule's points by running it).
-  for (size_t bound = 0; explored < budget && why.empty() && !exhausted; ++bound) {
+  // its end. At each point the search tries the other options before
+  // option 0, so deviations at the run's first points, which change most
+  // of what follows, come before those at its end. With --lie-bound K, lies have a bound of their own: pass b
+  // runs every schedule with at most K lies and b other deviations, so
+  // pass 0 tries the lies alone. A pass repeats the schedules of the one
+  // before (a stateless search learns a schedule's points by running it).
+  auto passBound = [&](size_t b) {
+    DeviationBound bound;
+    if (options_.lieBound < 0) {
+      bound.total = b;
+    } else {
+      bound.schedule = b;
+      bound.lies = static_cast<size_t>(options_.lieBound);
+    }
+    return bound;
+  };
+  for (size_t pass = 0; explored < budget && why.empty() && !exhausted; ++pass) {
+    DeviationBound bound = passBound(pass), wider = passBound(pass + 1);
     std::vector<uint32_t> choices;
     bool beyond = false;  // a schedule of this pass could deviate once more
     while (explored < budget) {
-      ChoiceSchedule schedule(choices, &lies_);
+      ChoiceSchedule schedule(choices, &lies_, bound);
       config_.schedule = &schedule;
       arms_.watch.violation.reset();
       Verdict verdict = judgeSeed(simulator_, checks_, graph_, config_, correct_, seed, &arms_.watch.violation);
@@ -95,9 +112,14 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
       }
       const auto& taken = schedule.taken();
       const auto& options = schedule.options();
-      size_t deviations = static_cast<size_t>(std::count_if(taken.begin(), taken.end(), [](uint32_t c) { return c; }));
-      for (size_t i = 0; i < taken.size() && deviations == bound && !beyond; ++i) beyond = !taken[i] && options[i] > 1;
-      auto next = nextSchedule(taken, options, bound);
+      const auto& lie = schedule.lies();
+      size_t lies = 0, others = 0;
+      for (size_t i = 0; i < taken.size(); ++i) (lie[i] ? lies : others) += taken[i] != 0;
+      for (size_t i = 0; i < taken.size() && !beyond; ++i) {
+        beyond =
+            !taken[i] && options[i] > 1 && !bound.allows(lie[i], lies, others) && wider.allows(lie[i], lies, others);
+      }
+      auto next = nextSchedule(taken, options);
       if (!next) {
         exhausted = !beyond;
         break;

@@ -72,6 +72,7 @@ bool Runner::flagScenario(Scenario& scenario) {
   for (const std::string& kv : options_.links) {
     if (!splitPair(kv, '=', "--link", scenario.linkLatency)) return false;
   }
+  if (!options_.lies.empty()) scenario.liesForced = options_.lies == "forced";
   if (!options_.until.empty()) {
     std::string error;
     auto t = parseDuration(options_.until, &error);
@@ -269,8 +270,8 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
 
 std::string Runner::sweepCommand() const {
   // Flags that pick seeds, say how to run them or where to write, and take a value.
-  static const std::set<std::string> valued = {"--seeds",  "--shard",    "--seed",         "--trace", "--jobs",
-                                               "--shrink", "--strategy", "--shrink-check", "--budget"};
+  static const std::set<std::string> valued = {"--seeds",  "--shard",    "--seed",         "--trace",  "--jobs",
+                                               "--shrink", "--strategy", "--shrink-check", "--budget", "--lie-bound"};
   std::string out;
   const std::vector<std::string>& argv = options_.argv;
   for (size_t i = 0; i < argv.size(); ++i) {

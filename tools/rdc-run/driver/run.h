@@ -32,11 +32,14 @@ struct Options {
   std::vector<std::string> crashes;  ///< D[@time]
   std::vector<std::string> byzantine;
   std::vector<std::string> links;  ///< glob=latency spec, as a faults file's `links`
+  std::string lies;  ///< --lies: forced (Byzantine domains lie only where forced) or random; empty: the faults file's
   std::string faultsFile;
   std::string latency = "constant:1ms";
   /// Who decides the choice points: random, pct:D, exhaustive, schedule:C.C.C (strategy.h).
   std::string strategy = "random";
-  uint64_t budget = 1000;               ///< exhaustive: schedules to explore at most
+  uint64_t budget = 1000;  ///< exhaustive: schedules to explore at most
+  /// exhaustive: lies that deviate from a Byzantine choice's first option at most (none: no bound of their own)
+  int64_t lieBound = -1;
   std::vector<std::string> invariants;  ///< checks evaluated as outputs become available; the run stops at a violation
   std::string until;
   std::string trace;

@@ -16,7 +16,11 @@ namespace rdc::run {
 
 bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
   auto bytes = readInput(path, diags);
-  if (!bytes) return false;
+  return bytes && addFaultsText(*bytes, path, diags);
+}
+
+bool Scenario::addFaultsText(const std::string& text, const std::string& path, DiagnosticSink& diags) {
+  const std::string* bytes = &text;
   uint32_t file = diags.addFile(path);
   YamlProblem problem;
   auto document = loadYamlDocument(*bytes, &problem);
@@ -30,7 +34,8 @@ bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
   try {
     const YAML::Node& root = *document;
     if (!root.IsMap()) {
-      diags.error("usage", {}, path + ": a faults file is a mapping (crash, byzantine, force, inputs, latency, links)");
+      diags.error("usage", {},
+                  path + ": a faults file is a mapping (crash, byzantine, lies, force, inputs, latency, links)");
       return false;
     }
     for (const auto& kv : root) {
@@ -51,9 +56,16 @@ bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
         latency = v.as<std::string>();
       else if (key == "byzantine") {
         for (const auto& b : v) byzantine.push_back(b.as<std::string>());
+      } else if (key == "lies") {
+        std::string mode = v.as<std::string>();
+        if (mode != "forced" && mode != "random") {
+          diags.error("schema", at(v.Mark()), "lies: '" + mode + "' (expected forced or random)");
+          return false;
+        }
+        liesForced = mode == "forced";
       } else {
         diags.error("schema", at(kv.first.Mark()),
-                    "unknown key '" + key + "' (expected crash, byzantine, force, inputs, latency, links)");
+                    "unknown key '" + key + "' (expected crash, byzantine, lies, force, inputs, latency, links)");
         return false;
       }
     }
@@ -85,6 +97,7 @@ Scenario Scenario::fromHeader(const TraceHeader& h) {
   s.forces = h.forces;
   s.crashes = h.crashes;
   s.byzantine = h.byzantine;
+  s.liesForced = h.lies == "forced";
   s.latency = h.latency;
   s.linkLatency = h.linkLatency;
   s.until = h.until;
@@ -100,6 +113,7 @@ void Scenario::toHeader(TraceHeader& h) const {
   h.forces = forces;
   h.crashes = crashes;
   h.byzantine = byzantine;
+  h.lies = liesForced ? "forced" : "";
   h.latency = latency;
   h.linkLatency = linkLatency;
   h.until = until.value_or(INT64_MAX);
@@ -113,6 +127,7 @@ std::vector<std::string> Scenario::nodeFlags(const std::string& domain, const Gr
   std::vector<std::string> flags;
   if (std::find(byzantine.begin(), byzantine.end(), domain) != byzantine.end()) {
     flags.insert(flags.end(), {"--byzantine", domain});
+    if (liesForced) flags.insert(flags.end(), {"--lies", "forced"});
   }
   for (const auto& [name, time] : crashes) {
     if (name == domain) flags.insert(flags.end(), {"--crash", name + "@" + time});
@@ -191,6 +206,7 @@ class Resolver {
       config.byzantine[*d] = true;
       exact.byzantine.push_back(name);
     }
+    config.liesForced = exact.liesForced = s.liesForced;
     std::string error;
     auto latency = Latency::parse(s.latency, &error);
     if (!latency) return usage("--latency: " + error);

@@ -30,6 +30,10 @@ struct Scenario {
   NamedTexts crashes;      ///< domain -> crash time (a duration)
   NamedTexts linkLatency;  ///< Link path glob -> latency model; later entries win
   std::vector<std::string> byzantine;
+  /// Byzantine domains lie only where forced (`--lies forced`, a faults
+  /// file's `lies: forced`): their other choices are made honestly, as the
+  /// model says. False: every choice not forced is a seeded lie.
+  bool liesForced = false;
   std::string latency = "constant:1ms";
   std::optional<int64_t> until;  ///< virtual nanoseconds; none: run to the end
   /// Iterations of the unbounded box that may begin (the first ones); none: every one.
@@ -39,10 +43,12 @@ struct Scenario {
   /// A replayed trace's `--strategy` (empty: random, or not a replay).
   std::string strategy;
 
-  /// Adds what a faults file says (YAML mapping: crash, byzantine, force,
-  /// inputs, latency, links) after what is there. False with a `parse-error`,
+  /// Adds what a faults file says (YAML mapping: crash, byzantine, lies,
+  /// force, inputs, latency, links) after what is there. False with a `parse-error`,
   /// `schema` or `usage` diagnostic if it cannot.
   bool addFaultsFile(const std::string& path, DiagnosticSink& diags);
+  /// The same for a faults file's text; `path` names it in diagnostics.
+  bool addFaultsText(const std::string& text, const std::string& path, DiagnosticSink& diags);
   /// The scenario a trace was recorded with (exact).
   static Scenario fromHeader(const TraceHeader& header);
   /// Writes this exact scenario into a trace header (the model's part of

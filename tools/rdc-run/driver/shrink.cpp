@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "ir/graph/line_index.h"
 #include "ir/lang/expr.h"
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
@@ -23,6 +24,9 @@
 namespace rdc::run {
 
 namespace {
+
+// Beyond this many faults, removed forced values are counted, not listed.
+constexpr size_t kListedFaults = 20;
 
 using Defines = std::vector<std::pair<std::string, std::string>>;
 
@@ -141,6 +145,28 @@ void setDefine(Defines& defines, const std::string& name, const std::string& val
   defines.emplace_back(name, value);
 }
 
+// Passes a run's choice points to the schedule of its strategy (none: the
+// default's choices) and keeps every lie a Byzantine domain tells, in the
+// order told: the lie's line and value (none: honest).
+class LieRecorder final : public Schedule {
+ public:
+  explicit LieRecorder(Schedule* inner) : inner_(inner) {}
+  size_t pick(std::span<const ReadyEvent> ready) override { return inner_ ? inner_->pick(ready) : 0; }
+  int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) override {
+    return inner_ ? inner_->delay(latency, sender, drawn) : drawn;
+  }
+  std::optional<Value> lie(uint32_t line, TypeId type, int64_t options, Value drawn, bool honest) override {
+    std::optional<Value> told = inner_ ? inner_->lie(line, type, options, std::move(drawn), honest)
+                                       : Schedule::lie(line, type, options, std::move(drawn), honest);
+    lies.emplace_back(line, told);
+    return told;
+  }
+  std::vector<std::pair<uint32_t, std::optional<Value>>> lies;
+
+ private:
+  Schedule* inner_;
+};
+
 class Shrinker {
  public:
   explicit Shrinker(const Catalog& catalog) : catalog_(catalog) {}
@@ -164,9 +190,10 @@ class Shrinker {
     return check_;
   }
 
-  /// Whether a run of `s` fails the check (false once the budget is spent).
-  bool fails(const ShrinkSubject& s) {
-    if (runs >= kMaxShrinkRuns) return false;
+  /// Whether a run of `s` fails the check (false once the budget is spent,
+  /// unless `always`).
+  bool fails(const ShrinkSubject& s, bool always = false) {
+    if (runs >= kMaxShrinkRuns && !always) return false;
     auto v = judge(s);
     return v && std::find(v->failed.begin(), v->failed.end(), check_) != v->failed.end();
   }
@@ -177,7 +204,58 @@ class Shrinker {
     return m ? m->model->graph.params : std::vector<std::pair<std::string, int64_t>>{};
   }
 
+  /// `s` with every lie its run tells written as a forced value, and its
+  /// Byzantine domains lying only where forced (--lies forced): the same
+  /// run, whose lies ddmin can then drop one by one (an unforced choice is
+  /// honest). A schedule: keeps its other choices. None when there is
+  /// nothing to turn (no lie, or lies only where forced already), or when
+  /// a lie is on a line the graph's table does not name (a later
+  /// iteration of an unbounded box).
+  std::optional<ShrinkSubject> liesAsForces(const ShrinkSubject& s, size_t* count) {
+    if (s.scenario.byzantine.empty() || s.scenario.liesForced) return std::nullopt;
+    Loaded* m = load(s);
+    if (!m) return std::nullopt;
+    DiagnosticSink quiet;
+    auto resolved = resolveScenario(s.scenario, m->model->graph, catalog_, quiet);
+    if (!resolved) return std::nullopt;
+    const Graph& graph = m->model->graph;
+    LieCandidates candidates = lieCandidates(graph, resolved->config.forces);
+    auto schedule = makeSchedule(s.strategy, s.seed, graph, messageCount(graph, catalog_), &candidates);
+    LieRecorder recorder(schedule.get());
+    resolved->config.schedule = &recorder;
+    resolved->config.seed = s.seed;
+    m->simulator->run(resolved->config);
+    ++runs;
+    ShrinkSubject out = s;
+    out.scenario.liesForced = true;
+    LineIndex index(graph, catalog_);
+    *count = 0;
+    for (const auto& [line, told] : recorder.lies) {
+      if (line >= graph.lines.size()) return std::nullopt;
+      if (!told) continue;
+      out.scenario.forces.emplace_back(index.paths()[line], told->str());
+      ++*count;
+    }
+    // A schedule:'s lie points: a told lie is forced now (no point); an
+    // honest choice is still a point, whose option 0 is now the honest one.
+    if (auto* choices = dynamic_cast<ChoiceSchedule*>(schedule.get())) {
+      std::vector<uint32_t> kept;
+      size_t lie = 0;
+      for (size_t i = 0; i < choices->taken().size(); ++i) {
+        if (!choices->lies()[i]) {
+          kept.push_back(choices->taken()[i]);
+        } else if (!recorder.lies[lie++].second) {
+          kept.push_back(0);
+        }
+      }
+      out.strategy.choices = std::move(kept);
+    }
+    return out;
+  }
+
   uint64_t runs = 0;
+  /// The Byzantine domains of the run being shrunk.
+  std::set<std::string> liars;
 
  private:
   struct Loaded;
@@ -187,9 +265,21 @@ class Shrinker {
     if (!m) return std::nullopt;
     DiagnosticSink quiet;
     auto resolved = resolveScenario(s.scenario, m->model->graph, catalog_, quiet);
-    if (!resolved) return std::nullopt;
+    if (!resolved || blamesTheHonest(m->model->graph, *resolved)) return std::nullopt;
     ++runs;
     return run(*m, *resolved, s);
+  }
+
+  // Whether a candidate keeps a forced value (a lie) on a domain that was
+  // Byzantine in the run being shrunk but is not in the candidate: that
+  // would pin the liar's lie on a correct node. A lie and its liar go together.
+  bool blamesTheHonest(const Graph& graph, const ResolvedScenario& resolved) const {
+    for (const auto& [line, value] : resolved.config.forces) {
+      if (line >= graph.lines.size()) continue;
+      uint32_t d = graph.lines[line].domain;
+      if (d < graph.domains.size() && !resolved.config.byzantine[d] && liars.count(graph.domains[d])) return true;
+    }
+    return false;
   }
 
   // A run of the resolved scenario under the subject's strategy, judged.
@@ -233,6 +323,7 @@ class Shrinker {
 std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& wanted, const Catalog& catalog,
                              std::string* why) {
   Shrinker shrinker(catalog);
+  shrinker.liars.insert(subject.scenario.byzantine.begin(), subject.scenario.byzantine.end());
   auto check = shrinker.pickCheck(subject, wanted, why);
   if (!check) return std::nullopt;
   Shrunk out;
@@ -240,8 +331,17 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& wa
   out.check = *check;
   ShrinkSubject& s = out.subject;
 
+  // 0. Lies as forced values: the Byzantine domains lie only where forced,
+  // so that dropping a forced value leaves an honest choice.
+  size_t lies = 0;
+  if (auto forced = shrinker.liesAsForces(s, &lies); forced && shrinker.fails(*forced)) {
+    s = std::move(*forced);
+    out.steps.push_back("turned " + std::to_string(lies) + " lies into forced values (lies: forced)");
+  }
+
   // 1. Fewer faults.
   std::vector<Fault> all = faultsOf(s.scenario);
+  size_t removed[2] = {0, 0};  // (other faults, forced values)
   std::vector<Fault> kept = ddmin<Fault>(all, [&](const std::vector<Fault>& keep) {
     ShrinkSubject c = s;
     c.scenario = withFaults(s.scenario, keep);
@@ -250,8 +350,12 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& wa
   for (const Fault& f : all) {
     bool stays =
         std::any_of(kept.begin(), kept.end(), [&](const Fault& k) { return k.kind == f.kind && k.index == f.index; });
-    if (!stays) out.steps.push_back("removed " + describe(s.scenario, f));
+    if (!stays) ++removed[f.kind == Fault::Force ? 1 : 0];
+    if (!stays && (f.kind != Fault::Force || all.size() <= kListedFaults))
+      out.steps.push_back("removed " + describe(s.scenario, f));
   }
+  if (all.size() > kListedFaults && removed[1] > 0)
+    out.steps.push_back("removed " + std::to_string(removed[1]) + " forced values");
   s.scenario = withFaults(s.scenario, kept);
 
   // 2. Earlier crashes: at 0, else halved while the check still fails.
@@ -332,6 +436,19 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& wa
   }
   if (strategyText(strategy) != before)
     out.steps.push_back("simplified --strategy " + before + " to " + strategyText(strategy));
+  // 6. The result as its faults file says it (what the user reruns), run
+  // once more: should it pass, the original run is returned instead.
+  Scenario reread;
+  reread.until = s.scenario.until, reread.iterations = s.scenario.iterations;
+  reread.maxLive = s.scenario.maxLive, reread.seed = s.scenario.seed;
+  DiagnosticSink quiet;
+  ShrinkSubject again = s;
+  bool read = reread.addFaultsText(faultsYaml(s.scenario), "shrunk.yaml", quiet);
+  again.scenario = reread;
+  if (!read || !shrinker.fails(again, true)) {
+    out.subject = subject;
+    out.steps = {"the shrunk run did not fail when read back from its faults file: kept the original run"};
+  }
   out.runs = shrinker.runs;
   return out;
 }
@@ -363,6 +480,7 @@ std::string faultsYaml(const Scenario& s) {
     e << YAML::Key << "byzantine" << YAML::Value << YAML::BeginSeq;
     for (const std::string& d : s.byzantine) e << d;
     e << YAML::EndSeq;
+    if (s.liesForced) e << YAML::Key << "lies" << YAML::Value << "forced";
   }
   pairs("crash", s.crashes);
   pairs("force", s.forces);
@@ -375,9 +493,10 @@ std::string faultsYaml(const Scenario& s) {
 
 std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& shrunk, const std::string& faultsFile) {
   // What the shrunk -D, faults file and seed replace, and what a single run does not take; each with its value.
-  static const std::set<std::string> replaced = {"--seed",  "--seeds",  "--shard",        "--jobs",      "--trace",
-                                                 "--crash", "--force",  "--faults",       "--byzantine", "--latency",
-                                                 "--input", "--shrink", "--shrink-check", "--strategy",  "--budget"};
+  static const std::set<std::string> replaced = {"--seed",  "--seeds",    "--shard",        "--jobs",      "--trace",
+                                                 "--crash", "--force",    "--faults",       "--byzantine", "--latency",
+                                                 "--input", "--shrink",   "--shrink-check", "--strategy",  "--budget",
+                                                 "--lies",  "--lie-bound"};
   std::string out;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];

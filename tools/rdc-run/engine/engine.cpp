@@ -652,8 +652,11 @@ class Run final : public FireContext {
   int64_t linkDelay(uint32_t instance) override {
     const Latency& latency = config_.linkLatency[generalInstance(instance)];
     if (latency.lost) return kLostMessage;
-    if (!config_.schedule) return latency.draw(net_);
-    return config_.schedule->delay(latency, hot(this->instance(instance).firstLine).domain);  // the sender's
+    // Drawn under every strategy, so that a Schedule can start from the
+    // seed's delay and the generator's later draws stay the same.
+    int64_t drawn = latency.draw(net_);
+    if (!config_.schedule) return drawn;
+    return config_.schedule->delay(latency, hot(this->instance(instance).firstLine).domain, drawn);  // the sender's
   }
   void fail(uint32_t instance, const std::string& message) override {
     uint32_t slot = slotOfInstance(instance);
@@ -1083,17 +1086,19 @@ class Run final : public FireContext {
   }
 
   // A Byzantine domain's next lie for its choice `l`, of this type (a
-  // choice among `options` options: one of them): the drawn one, unless a
-  // Schedule decides otherwise (none: the line is chosen honestly). The lie
-  // is drawn either way, so that the domain's later lies stay the same.
+  // choice among `options` options: one of them): the drawn one (none,
+  // the line chosen honestly, when it lies only where forced), unless a
+  // Schedule decides otherwise. The lie is drawn either way, so that the
+  // domain's later lies stay the same.
   std::optional<Value> lie(uint32_t l, uint32_t domain, TypeId type, int64_t options) {
     if (lies_.empty()) lies_.resize(graph_.domains.size());  // made by the first lie: most runs tell none
     auto& rng = lies_[domain];
     if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x62797A0000000000ull ^ fnv1a(graph_.domains[domain]));
     Value drawn = options > 0 ? Value::integer(rng->uniform(0, options - 1))
                               : Simulator::randomValue(type, graph_.types, *rng, domain);
-    if (!config_.schedule) return drawn;
-    return config_.schedule->lie(static_cast<uint32_t>(logicalLine(l)), type, options, std::move(drawn));
+    if (!config_.schedule) return config_.liesForced ? std::nullopt : std::optional<Value>(std::move(drawn));
+    return config_.schedule->lie(static_cast<uint32_t>(logicalLine(l)), type, options, std::move(drawn),
+                                 config_.liesForced);
   }
 
   // ---- demand ----

@@ -99,7 +99,11 @@ struct RunConfig {
   std::optional<std::map<uint32_t, Replayed>> replay;
   std::vector<int64_t> crashAt;  ///< per domain; INT64_MAX: never crashes
   std::vector<bool> byzantine;   ///< per domain
-  LinkLatencies linkLatency;     ///< per instance (only Links read it)
+  /// Byzantine domains lie only where `forces` says (honest unless forced):
+  /// their other choices are made by the model's rules. Their lies are
+  /// still drawn, so a Schedule can still make them lie (strategy.h).
+  bool liesForced = false;
+  LinkLatencies linkLatency;  ///< per instance (only Links read it)
   int64_t until = INT64_MAX;
   EventSink* sink = nullptr;
   /// Gateway inputs (a projection's `net:` inputs) wait for

@@ -43,7 +43,7 @@ size_t PctSchedule::pick(std::span<const ReadyEvent> ready) {
   return best;
 }
 
-int64_t PctSchedule::delay(const Latency& latency, uint32_t sender) {
+int64_t PctSchedule::delay(const Latency& latency, uint32_t sender, int64_t) {
   ++messages_;
   // A change point demotes the sender below every initial priority.
   while (changes_ < changePoints_.size() && changePoints_[changes_] == messages_) {
@@ -64,11 +64,18 @@ int64_t PctSchedule::delay(const Latency& latency, uint32_t sender) {
   return latency.a;
 }
 
-uint32_t ChoiceSchedule::choose(uint32_t options) {
+uint32_t ChoiceSchedule::choose(uint32_t options, bool lie) {
   size_t at = taken_.size();
-  uint32_t choice = at < prefix_.size() ? prefix_[at] % options : 0;
+  uint32_t choice = 0;
+  if (at < prefix_.size()) {
+    choice = prefix_[at] % options;
+  } else if (tail_ && options > 1 && tail_->allows(lie, lieDeviations_, otherDeviations_)) {
+    choice = 1;
+  }
+  if (choice != 0) ++(lie ? lieDeviations_ : otherDeviations_);
   taken_.push_back(choice);
   options_.push_back(options);
+  isLie_.push_back(lie);
   return choice;
 }
 
@@ -80,18 +87,21 @@ size_t ChoiceSchedule::pick(std::span<const ReadyEvent> ready) {
   return same.size() < 2 ? 0 : same[choose(static_cast<uint32_t>(same.size()))];
 }
 
-int64_t ChoiceSchedule::delay(const Latency& latency, uint32_t) {
-  std::vector<int64_t> points = latencyPoints(latency);
+int64_t ChoiceSchedule::delay(const Latency& latency, uint32_t, int64_t drawn) {
+  std::vector<int64_t> points{drawn};  // the seed's, then the model's other points
+  for (int64_t p : latencyPoints(latency)) {
+    if (p != drawn) points.push_back(p);
+  }
   if (points.size() == 1) return points[0];  // no choice: not a choice point
   return points[choose(static_cast<uint32_t>(points.size()))];
 }
 
-std::optional<Value> ChoiceSchedule::lie(uint32_t, TypeId type, int64_t options, Value drawn) {
-  if (!lies_) return drawn;
+std::optional<Value> ChoiceSchedule::lie(uint32_t, TypeId type, int64_t options, Value drawn, bool honestUnlessForced) {
+  if (!lies_) return honestUnlessForced ? std::nullopt : std::optional<Value>(std::move(drawn));
   std::vector<Value> candidates = lies_->of(type, options);
-  uint32_t choice = choose(static_cast<uint32_t>(candidates.size() + 2));
-  if (choice == 0) return drawn;
-  if (choice == 1) return std::nullopt;
+  uint32_t choice = choose(static_cast<uint32_t>(candidates.size() + 2), true);
+  if (choice == 0) return honestUnlessForced ? std::nullopt : std::optional<Value>(std::move(drawn));
+  if (choice == 1) return honestUnlessForced ? std::optional<Value>(std::move(drawn)) : std::nullopt;
   return std::move(candidates[choice - 2]);
 }
 
@@ -141,15 +151,13 @@ std::vector<int64_t> latencyPoints(const Latency& latency) {
 }
 
 std::optional<std::vector<uint32_t>> nextSchedule(const std::vector<uint32_t>& taken,
-                                                  const std::vector<uint32_t>& options, size_t deviations) {
-  size_t before = static_cast<size_t>(std::count_if(taken.begin(), taken.end(), [](uint32_t c) { return c != 0; }));
+                                                  const std::vector<uint32_t>& options) {
+  // Option 0 is each point's last child: a choice of 0 has had its others.
   for (size_t i = taken.size(); i > 0; --i) {
-    if (taken[i - 1] != 0) --before;  // now: the deviations before point i - 1
-    if (taken[i - 1] + 1 < options[i - 1] && before + 1 <= deviations) {
-      std::vector<uint32_t> next(taken.begin(), taken.begin() + static_cast<std::ptrdiff_t>(i));
-      ++next.back();
-      return next;
-    }
+    if (taken[i - 1] == 0) continue;
+    std::vector<uint32_t> next(taken.begin(), taken.begin() + static_cast<std::ptrdiff_t>(i));
+    next.back() = taken[i - 1] + 1 < options[i - 1] ? taken[i - 1] + 1 : 0;
+    return next;
   }
   return std::nullopt;
 }

@@ -45,15 +45,20 @@ class Schedule {
   /// index into `ready`, listed in the seeded order that the default
   /// schedule would follow. Called only when there are two or more.
   virtual size_t pick(std::span<const ReadyEvent> ready) = 0;
-  /// The delay (ns, 0..INT64_MAX) of a message `sender` sends, within `latency`.
-  virtual int64_t delay(const Latency& latency, uint32_t sender) = 0;
+  /// The delay (ns, 0..INT64_MAX) of a message `sender` sends, within
+  /// `latency`; `drawn` is the delay the seeded generator drew for it (what
+  /// the default schedule takes).
+  virtual int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) = 0;
   /// The value a Byzantine domain gives its choice `line` (a trace's line
   /// number; of `type`; with `options` > 0 a choice among that many
   /// options, whose value is the option's index), decided as the run (or
-  /// the line's iteration) begins: `drawn`, the lie the seed draws, as by
-  /// default, or another; none: the value the model computes, as an honest
-  /// domain's would be.
-  virtual std::optional<Value> lie(uint32_t /*line*/, TypeId /*type*/, int64_t /*options*/, Value drawn) {
+  /// the line's iteration) begins: `drawn`, the lie the seed draws, or
+  /// another; none: the value the model computes, as an honest domain's
+  /// would be. By default, the drawn lie, or none when the domain is
+  /// `honestUnlessForced` (it lies only where forced: --lies forced).
+  virtual std::optional<Value> lie(uint32_t /*line*/, TypeId /*type*/, int64_t /*options*/, Value drawn,
+                                   bool honestUnlessForced) {
+    if (honestUnlessForced) return std::nullopt;
     return drawn;
   }
 };
@@ -70,7 +75,7 @@ class PctSchedule final : public Schedule {
  public:
   PctSchedule(uint64_t seed, uint32_t depth, uint32_t domains, uint64_t steps);
   size_t pick(std::span<const ReadyEvent> ready) override;
-  int64_t delay(const Latency& latency, uint32_t sender) override;
+  int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) override;
 
  private:
   uint64_t priority(uint32_t domain) const;
@@ -98,47 +103,72 @@ struct LieCandidates {
   std::vector<Value> of(TypeId type, int64_t options) const;
 };
 
+/// How many choices of a schedule may deviate from option 0: in all, at
+/// the instants' and delays' points, and at lie points (SIZE_MAX: no bound).
+struct DeviationBound {
+  size_t total = SIZE_MAX, schedule = SIZE_MAX, lies = SIZE_MAX;
+  /// Whether a choice at a point of this kind may deviate, when `lies` and
+  /// `others` choices of each kind already do.
+  bool allows(bool lie, size_t lies, size_t others) const {
+    return lies + others < total && (lie ? lies < this->lies : others < schedule);
+  }
+};
+
 /// Follows a list of choices, one per choice point in the order the run
 /// meets them (an index among its options), then takes the first option of
-/// every later point; records every point's option count. A choice at or
-/// beyond a point's count wraps (so any list names a schedule). Events that
-/// reach different instances commute (each instance sees its own arrivals
-/// in the same order whichever goes first), so an instant's choice is only
-/// which of the events reaching the first event's instance goes first (a
-/// point when there are two or more); those of a delay are the latency
-/// model's points (latencyPoints). With `lies`, a Byzantine domain's choice
-/// is a point too, decided as the run begins: option 0 is the seed's lie,
-/// 1 the honest value, then each of the candidates (LieCandidates::of).
+/// every later point (with a `tail` bound: option 1 at each later point
+/// while the bound allows one more deviation, else option 0, the first
+/// schedule of a search below the list); records every point's option
+/// count and kind. A
+/// choice at or beyond a point's count wraps (so any list names a
+/// schedule). Option 0 everywhere is the seed's own run (the default
+/// schedule's). Events that reach different instances commute (each
+/// instance sees its own arrivals in the same order whichever goes first),
+/// so an instant's choice is only which of the events reaching the first
+/// event's instance goes first (a point when there are two or more, in the
+/// seeded order); a delay's options are the seed's draw, then the latency
+/// model's points (latencyPoints) other than it. With `lies`, a Byzantine
+/// domain's choice is a point too, decided as the run begins: option 0 is
+/// the seed's lie and 1 the honest value (swapped for a domain that lies
+/// only where forced), then each of the candidates (LieCandidates::of).
 class ChoiceSchedule final : public Schedule {
  public:
-  explicit ChoiceSchedule(std::vector<uint32_t> prefix, const LieCandidates* lies = nullptr)
-      : prefix_(std::move(prefix)), lies_(lies) {}
+  explicit ChoiceSchedule(std::vector<uint32_t> prefix, const LieCandidates* lies = nullptr,
+                          std::optional<DeviationBound> tail = std::nullopt)
+      : prefix_(std::move(prefix)), lies_(lies), tail_(tail) {}
   size_t pick(std::span<const ReadyEvent> ready) override;
-  int64_t delay(const Latency& latency, uint32_t sender) override;
-  std::optional<Value> lie(uint32_t line, TypeId type, int64_t options, Value drawn) override;
+  int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) override;
+  std::optional<Value> lie(uint32_t line, TypeId type, int64_t options, Value drawn, bool honestUnlessForced) override;
 
-  /// The choices this run made, one per point met, and each point's options.
+  /// The choices this run made, one per point met, each point's options,
+  /// and whether it was a lie's (else an instant's or a delay's).
   const std::vector<uint32_t>& taken() const { return taken_; }
   const std::vector<uint32_t>& options() const { return options_; }
+  const std::vector<bool>& lies() const { return isLie_; }
 
  private:
-  uint32_t choose(uint32_t options);
+  uint32_t choose(uint32_t options, bool lie = false);
 
   std::vector<uint32_t> prefix_, taken_, options_;
+  std::vector<bool> isLie_;
   const LieCandidates* lies_;
+  std::optional<DeviationBound> tail_;
+  size_t lieDeviations_ = 0, otherDeviations_ = 0;  // choices other than option 0 so far, by kind
 };
 
 /// The delays an exhaustive search tries for a latency model: its value
 /// (constant), its two bounds (uniform), or its quartiles (exponential).
 std::vector<int64_t> latencyPoints(const Latency& latency);
 
-/// The next schedule of a depth-first search among the schedules with at
-/// most `deviations` choices other than 0, from the run that followed
-/// `taken` (with `options` per point): the deepest choice that can take its
-/// next option within the bound, incremented, and nothing after it.
-/// Nullopt when none is left.
+/// The next schedule of a depth-first search that tries, at each point,
+/// options 1, 2, ... before option 0, from the run that followed `taken`
+/// (with `options` per point): the deepest choice other than 0 moved to
+/// its next option (after the last, to 0), and nothing after it. The run
+/// of that list with a ChoiceSchedule's `tail` bound is the next schedule
+/// within the bound, so a search meets deviations at the run's first
+/// points before those at its last. Nullopt when none is left.
 std::optional<std::vector<uint32_t>> nextSchedule(const std::vector<uint32_t>& taken,
-                                                  const std::vector<uint32_t>& options, size_t deviations = SIZE_MAX);
+                                                  const std::vector<uint32_t>& options);
 
 /// A parsed --strategy: `random`, `pct:D` (D in 1..64), `exhaustive`, or
 /// `schedule:C.C.C` (one schedule of an exhaustive search: its choices).

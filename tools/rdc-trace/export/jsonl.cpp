@@ -38,7 +38,8 @@ Json runJson(const TraceHeader& h) {
           {"until_ns", h.until == INT64_MAX ? Json(nullptr) : exactInteger(h.until)},
           {"iterations", h.iterations == UINT64_MAX ? Json(nullptr) : exactInteger(h.iterations)},
           {"max_live", h.maxLive},
-          {"strategy", h.strategy.empty() ? "random" : h.strategy}};
+          {"strategy", h.strategy.empty() ? "random" : h.strategy},
+          {"lies", h.lies.empty() ? "random" : h.lies}};
 }
 
 Json eventJson(const TraceHeader& h, const TraceEvent& e) {

@@ -43,16 +43,64 @@ Model load(const std::string& system, const std::string& header = "") {
 
 std::string valueOf(const RunResult& r) { return r.outputs[0].available ? r.outputs[0].value.str() : "never"; }
 
+// The choices of a run of `prefix` over a fixed tree of points (`options`
+// each, `lie` telling the lie points), with a ChoiceSchedule's tail bound.
+std::vector<uint32_t> runOf(const std::vector<uint32_t>& prefix, const std::vector<uint32_t>& options,
+                            const std::vector<bool>& lie, DeviationBound tail) {
+  std::vector<uint32_t> taken(prefix);
+  size_t lies = 0, others = 0;
+  for (size_t i = 0; i < taken.size(); ++i) (lie[i] ? lies : others) += taken[i] != 0;
+  for (size_t i = taken.size(); i < options.size(); ++i) {
+    bool deviate = options[i] > 1 && tail.allows(lie[i], lies, others);
+    taken.push_back(deviate ? 1 : 0);
+    (lie[i] ? lies : others) += deviate;
+  }
+  return taken;
+}
+
+// Every schedule a search visits within `bound`, in its order.
+std::vector<std::vector<uint32_t>> searchOf(const std::vector<uint32_t>& options, const std::vector<bool>& lie,
+                                            DeviationBound bound) {
+  std::vector<std::vector<uint32_t>> visited{runOf({}, options, lie, bound)};
+  while (auto next = nextSchedule(visited.back(), options)) visited.push_back(runOf(*next, options, lie, bound));
+  return visited;
+}
+
 TEST(Strategy, DepthFirstVisitsEveryChoiceListOnce) {
   // A fixed tree: two options, then three. Six schedules, then exhausted.
-  std::vector<uint32_t> options{2, 3}, taken{0, 0};
-  std::set<std::vector<uint32_t>> seen{taken};
-  while (auto next = nextSchedule(taken, options)) {
-    taken = *next;
-    taken.resize(2, 0);  // the run takes the first option after the prefix
-    EXPECT_TRUE(seen.insert(taken).second);
-  }
-  EXPECT_EQ(seen.size(), 6u);
+  auto visited = searchOf({2, 3}, {false, false}, {});
+  EXPECT_EQ(std::set<std::vector<uint32_t>>(visited.begin(), visited.end()).size(), 6u);
+  EXPECT_EQ(visited.size(), 6u);
+}
+
+TEST(Strategy, ASearchTriesTheFirstPointsDeviationsFirst) {
+  // One deviation among three points of two options: the first point's, then the second's, the third's, none.
+  DeviationBound one;
+  one.total = 1;
+  auto visited = searchOf({2, 2, 2}, {false, false, false}, one);
+  EXPECT_EQ(visited, (std::vector<std::vector<uint32_t>>{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {0, 0, 0}}));
+}
+
+TEST(Strategy, ALieBoundOfItsOwnLeavesTheOtherPointsToThePass) {
+  // A lie point of three options, then two schedule points of two. With at
+  // most one lie and no other deviation, only the lie varies; with one
+  // other deviation, each lie goes with each single deviation.
+  std::vector<uint32_t> options{3, 2, 2};
+  std::vector<bool> lie{true, false, false};
+  auto count = [&](DeviationBound bound) {
+    auto visited = searchOf(options, lie, bound);
+    EXPECT_EQ(std::set<std::vector<uint32_t>>(visited.begin(), visited.end()).size(), visited.size());
+    return visited.size();
+  };
+  DeviationBound liesOnly;
+  liesOnly.schedule = 0, liesOnly.lies = 1;
+  EXPECT_EQ(count(liesOnly), 3u);
+  DeviationBound oneEach;
+  oneEach.schedule = 1, oneEach.lies = 1;
+  EXPECT_EQ(count(oneEach), 9u);  // 3 lies x (none, the first, the second point)
+  DeviationBound shared;
+  shared.total = 1;
+  EXPECT_EQ(count(shared), 5u);  // nothing, 2 lies, 2 points
 }
 
 TEST(Strategy, ExhaustiveSearchSeesEveryValueOfARaceAndEnds) {
@@ -63,7 +111,7 @@ TEST(Strategy, ExhaustiveSearchSeesEveryValueOfARaceAndEnds) {
   std::vector<uint32_t> choices;
   int schedules = 0;
   for (; schedules < 1000; ++schedules) {
-    ChoiceSchedule schedule(choices);
+    ChoiceSchedule schedule(choices, nullptr, DeviationBound{});
     m.config.schedule = &schedule;
     values.insert(valueOf(sim.run(m.config)));
     auto next = nextSchedule(schedule.taken(), schedule.options());
@@ -129,7 +177,7 @@ TEST(Strategy, PctDelaysStayInTheModelAndFollowPriority) {
   for (uint64_t seed = 0; seed < 20; ++seed) {
     PctSchedule pct(seed, 1, 4, 100);  // depth 1: no change points, fixed priorities
     std::vector<int64_t> delays;
-    for (uint32_t d = 0; d < 4; ++d) delays.push_back(pct.delay(uniform, d));
+    for (uint32_t d = 0; d < 4; ++d) delays.push_back(pct.delay(uniform, d, uniform.a));
     std::vector<int64_t> sorted = delays;
     std::sort(sorted.begin(), sorted.end());
     EXPECT_GE(sorted.front(), uniform.a);
