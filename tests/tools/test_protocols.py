@@ -313,7 +313,8 @@ class PBFT(unittest.TestCase):
                     assert_reproduced(self, failure, "agreement", variant="viewChangeRule=0")
 
     def test_a_schedule_search_finds_the_broken_rule_and_not_the_correct_one(self):
-        args = [*scenario("pbft", "slow-links"), "--strategy", "exhaustive", "--budget", "500"]
+        # (A search around seed 9's run: schedule 56 fails.)
+        args = [*scenario("pbft", "slow-links"), "--strategy", "exhaustive", "--budget", "500", "--seed", "9"]
         code, out, err = run([RUN, PBFT_MODEL, "-D", "viewChangeRule=0", *args])
         self.assertEqual(code, 1, err)
         found = re.search(r"schedule \d+ fails: agreement: false.*\n\s*reproduce: (.*)", out.decode())
