@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "ir/support/union_find.h"
 
@@ -245,11 +246,19 @@ class TypeInference {
     return progress;
   }
 
+  // At most kMaxReports distinct errors (a repeat at one place, counted on
+  // its first report, does not use one up), then a note that says where
+  // the rest were left unreported.
   void report(const std::string& code, Pos pos, std::string message) {
-    if (++reports_ <= kMaxReports)
+    if (reports_ > kMaxReports) return;
+    bool seen = !places_.emplace(code, pos.file, pos.line, pos.col).second && pos.line != 0;
+    if (reports_ < kMaxReports || seen) {
       diags_.error(code, pos, std::move(message));
-    else if (reports_ == kMaxReports + 1)
+      reports_ += seen ? 0 : 1;
+    } else {
       diags_.error(code, pos, "too many type errors; stopping here");
+      ++reports_;
+    }
   }
 
   Graph& graph_;
@@ -259,6 +268,7 @@ class TypeInference {
   std::set<uint32_t> reported_;
   std::set<const FlatInstance*> checkedFns_;
   size_t reports_ = 0;
+  std::set<std::tuple<std::string, uint32_t, uint32_t, uint32_t>> places_;  // where report() reported
 };
 
 }  // namespace

@@ -656,6 +656,7 @@ class Evaluator {
     size_t mark = bound_.size();
     for (size_t k = 0; k < m->entries(); ++k) {
       bound_.resize(mark);
+      if (!step(e)) return std::nullopt;
       if (keyed) bound_.emplace_back(e.vars[0], m->key(k));
       bound_.emplace_back(e.vars.back(), m->mapped(k));
       auto holds = eval(*e.kids[1]);
@@ -675,6 +676,18 @@ class Evaluator {
     return Value::boolean(e.op == Expr::Op::Forall);
   }
 
+  // One evaluation of a map quantifier's body, counted by the host, or
+  // against kMaxExprSteps without one. (The variables bound so far are
+  // dropped by the caller on failure.)
+  bool step(const Expr& e) {
+    if (host_) return host_->step(e, error_);
+    if (++steps_ <= kMaxExprSteps) return true;
+    *error_ = {"step-limit", e.offset,
+               "stopped after " + std::to_string(kMaxExprSteps) +
+                   " evaluations of quantifiers' bodies over maps, the limit for one expression"};
+    return false;
+  }
+
   // maxBy/minBy: the value of the first entry (in order of key) whose key
   // expression is largest (smallest) in the total order of values, or the
   // default when the map is empty.
@@ -684,6 +697,7 @@ class Evaluator {
     std::optional<Value> bestKey;
     for (size_t k = 0; k < m.entries(); ++k) {
       bound_.resize(mark);
+      if (!step(e)) return std::nullopt;
       if (keyed) bound_.emplace_back(e.vars[0], m.key(k));
       bound_.emplace_back(e.vars.back(), m.mapped(k));
       auto key = eval(*e.kids[1]);
@@ -878,8 +892,9 @@ class Evaluator {
   /// The variables of the map quantifiers being evaluated, innermost last;
   /// they hide names the lookup knows.
   std::vector<std::pair<std::string_view, Value>> bound_;
-  int64_t signer_;    // the domain sign(v) signs with; kNoSigner outside any
-  bool sigLiterals_;  // whether sig(i, v) may spell a signed value (values from outside)
+  int64_t signer_;      // the domain sign(v) signs with; kNoSigner outside any
+  bool sigLiterals_;    // whether sig(i, v) may spell a signed value (values from outside)
+  uint64_t steps_ = 0;  // map quantifiers' body evaluations, without a host (kMaxExprSteps)
 };
 
 // ---- types ----

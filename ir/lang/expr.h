@@ -158,7 +158,17 @@ class ExprHost {
  public:
   virtual ~ExprHost() = default;
   virtual std::optional<Value> evalHosted(const Expr& expr, ExprError* error) = 0;
+  /// Counts one evaluation of the body of `quant`, a quantifier, filter or
+  /// maxBy over a map, against the host's budget (a check's quantifier
+  /// steps); false, with `error` set, stops the evaluation.
+  virtual bool step(const Expr& quant, ExprError* error) = 0;
 };
+
+/// Evaluations of map quantifiers' bodies (forall, exists, filters, maxBy,
+/// nested ones included) one evaluation may take without a host: an Fn's
+/// expression over large maps fails (`step-limit`) rather than running for
+/// ever. A host (a check) counts them in its own budget instead.
+inline constexpr uint64_t kMaxExprSteps = 1'000'000;
 
 /// `signer` of an expression that runs in no domain (a `const`, a check):
 /// `sign(v)` there is a `sign-outside-domain` error.

@@ -13,7 +13,7 @@ import unittest
 import jsonschema
 import yaml
 
-from rdctest import ROOT, TempDir, example, expectations, read_bytes, run, tool
+from rdctest import ROOT, TempDir, example, expectations, read_bytes, run, tool, write
 
 LINT = tool("rdc-lint")
 BAD = sorted(glob.glob(os.path.join(ROOT, "tests", "lint", "bad", "*.rdc.yaml")))
@@ -127,6 +127,27 @@ system:
                 self.assertEqual(proc.returncode, 1)
                 self.assertIn(b"did you mean 'Sum'?", shown)
                 self.assertEqual(b"\033[1;31merror:" in shown, coloured, shown)
+
+    def test_a_problem_repeated_in_a_for_box_is_counted_and_hides_no_other(self):
+        with TempDir() as d:
+            path = write(d, "rep.rdc.yaml", """rdc: 1
+params: {n: 30}
+system:
+  body:
+    - for: i in 0..n
+      body:
+        - Sum s[i]:
+            x: const true -> output a[i]
+            y: input y[i] as Int -> output b[i]
+    - Sum other:
+        x: const 1ms -> output q
+        y: input r as Int -> output t
+""")
+            code, _, err = run([LINT, path, "-o", os.devnull])
+            self.assertEqual(code, 1, err)
+            self.assertIn("constant true is not a Int (line s[0].x) (and 29 more like it here)", err)
+            self.assertIn("constant 1ms is not a Int (line other.x)", err)  # the type error cap spares it
+            self.assertNotIn("stopping here", err)
 
     def test_werror_turns_warnings_into_failure(self):
         path = os.path.join(ROOT, "tests", "lint", "bad", "unused-component.rdc.yaml")

@@ -175,6 +175,18 @@ class BadInput(unittest.TestCase):
         self.expect_usage_error(BRACHA, "--seeds", "0..9", "--shard", "3/3")
         self.expect_usage_error(BRACHA, "--until", "soon")
 
+    def test_a_faults_file_key_of_the_wrong_shape_is_a_schema_error(self):
+        with TempDir() as d:
+            for text in ("links: lost\n", "links: [a]\n", "crash: node[1]\n", "force: 5\n", "byzantine: node[3]\n",
+                         "latency: [constant:1ms]\n", "links:\n  rb.send.link[2]: [lost]\n"):
+                with self.subTest(text):
+                    faults = os.path.join(d, "f.yaml")
+                    with open(faults, "w") as f:
+                        f.write(text)
+                    code, _, err = run([RUN, BRACHA, "--faults", faults])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn("[schema]", err)
+
     def test_malformed_traces_are_rejected(self):
         with TempDir() as d:
             good = os.path.join(d, "good.trace")

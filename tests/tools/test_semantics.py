@@ -360,10 +360,55 @@ class LostLinks(Semantics):
     def test_bad_link_flags_are_usage_errors(self):
         m = self.model("wb.rdc.yaml", BROADCAST)
         for flag, says in (("b.link[2]=gone", "unknown latency model 'gone'"),
-                           ("b.nolink=lost", "names no instance"), ("b.link[2]", "--link")):
+                           ("b.nolink=lost", "names no Link"), ("b.link[2]", "--link"),
+                           ("b.def*=lost", "names no Link")):  # instances, but no Link among them
             code, _, err = run([RUN, m, "--link", flag])
             self.assertEqual(code, 2, err)
             self.assertIn(says, err)
+
+
+# n values gathered into one map output by an Fn; EXPR reads the map.
+GATHER = """rdc: 1
+params: {n: 128}
+system:
+  body:
+    - for: i in 0..n
+      body:
+        - Fn src[i]:
+            expr: "a + i"
+            a: input a[i] as Int = 1 -> drop
+            r: choose -> vals[i]
+    - Fn f:
+        expr: "EXPR"
+        m[0..n]: vals -> drop
+        r: choose -> output y
+checks:
+  nested: "maxBy(v in y: maxBy(w in y: maxBy(x in y: v + w + x, 0), 0), 0) > 0"
+"""
+
+
+class Limits(Semantics):
+    """Quantifiers over maps count their steps like those over ranges: no
+    check or Fn runs for ever on large maps (docs/reference.md, Limits)."""
+
+    def test_a_check_over_a_map_stops_at_the_step_limit(self):
+        m = self.model("gather.rdc.yaml", GATHER.replace("EXPR", "m"))
+        code, out, err = run([RUN, m], timeout=120)  # 128^3 = 2,097,152 steps
+        self.assertEqual(code, 1, out.decode() + err)
+        self.assertIn("check nested: fail (stopped after 1000000 quantifier steps", out.decode())
+        code, out, err = run([RUN, m, "-D", "n=64"], timeout=120)  # 262,144 steps: within the limit
+        self.assertEqual(code, 0, out.decode() + err)
+
+    def test_an_fn_over_a_map_fails_at_the_step_limit(self):
+        nested = "maxBy(v in m: maxBy(w in m: maxBy(x in m: v + w + x, 0), 0), 0)"
+        m = self.model("gather.rdc.yaml", GATHER.replace("EXPR", nested).split("checks:")[0])
+        code, out, err = run([RUN, m], timeout=120)
+        self.assertEqual(code, 1, out.decode() + err)
+        self.assertIn("stopped after 1000000 evaluations of quantifiers' bodies over maps", out.decode() + err)
+        code, out, err = run([RUN, m, "-D", "n=64"], timeout=120)
+        self.assertEqual(code, 0, out.decode() + err)
+        # Every key ties inside, so each maxBy takes the first entry: m[0], which is 1.
+        self.assertIn("y = 1 @", out.decode())
 
 
 class Explanations(Semantics):

@@ -6,6 +6,7 @@ signature without its valid proof has it refused; bad key files and peers
 files without public keys are refused with their diagnostics."""
 import glob
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -355,6 +356,16 @@ class BadKeys(unittest.TestCase):
         code, _, err = self.node("node[0]", mixed, "--key", os.path.join(self.d, "node[0].key"))
         self.assertEqual(code, 2)
         self.assertIn("node[2] has no public-key, but other nodes have one", err)
+        # Two nodes with one key (either could sign as the other), or a key that is no Ed25519 point.
+        keys = re.findall(r"public-key: ([0-9a-f]{64})", text)
+        for name, bad, says in (("twice", keys[0], "the same as node[0]'s"),
+                                ("zero", "0" * 64, "not an Ed25519 public key")):
+            path = os.path.join(self.d, name + ".yaml")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text.replace(keys[2], bad))
+            code, _, err = self.node("node[0]", path, "--key", os.path.join(self.d, "node[0].key"))
+            self.assertEqual(code, 2, err)
+            self.assertIn(says, err)
 
 
 if __name__ == "__main__":

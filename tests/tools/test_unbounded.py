@@ -105,7 +105,7 @@ class LinkPatterns(unittest.TestCase):
         self.assertEqual(code, 0, err)
         code, err, plain = self.links("nothing-like-this*")
         self.assertEqual(code, 2, err)
-        self.assertIn("names no instance", err)
+        self.assertIn("names no Link", err)
         self.assertNotEqual(slow_all, slow_first)
 
     def test_a_pattern_for_some_later_iterations_only_is_refused(self):
@@ -113,7 +113,7 @@ class LinkPatterns(unittest.TestCase):
             with self.subTest(pattern):
                 code, err, _ = self.links(pattern)
                 self.assertEqual(code, 2, err)
-                self.assertRegex(err, "names (some iterations|no instance)")
+                self.assertRegex(err, "names (some iterations|no Link)")
 
 
 class Traces(unittest.TestCase):

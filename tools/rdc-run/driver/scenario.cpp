@@ -41,21 +41,32 @@ bool Scenario::addFaultsText(const std::string& text, const std::string& path, D
     for (const auto& kv : root) {
       std::string key = kv.first.as<std::string>();
       const YAML::Node& v = kv.second;
-      auto pairs = [&](NamedTexts& out) {
-        for (const auto& e : v) out.emplace_back(e.first.as<std::string>(), e.second.as<std::string>());
+      // Each key's value has one shape; another (`links: lost`) is refused
+      // rather than read as nothing.
+      auto shaped = [&](bool ok, const char* shape) {
+        if (!ok) diags.error("schema", at(v.Mark()), key + ": expected " + shape);
+        return ok;
       };
-      if (key == "crash")
-        pairs(crashes);
-      else if (key == "force")
-        pairs(forces);
-      else if (key == "inputs")
-        pairs(inputs);
-      else if (key == "links")
-        pairs(linkLatency);
-      else if (key == "latency")
+      auto pairs = [&](NamedTexts& out) {
+        if (!shaped(v.IsMap() || v.IsNull(), "a mapping (NAME: VALUE per line)")) return false;
+        for (const auto& e : v) {
+          if (!shaped(e.second.IsScalar(), "a mapping of names to single values")) return false;
+          out.emplace_back(e.first.as<std::string>(), e.second.as<std::string>());
+        }
+        return true;
+      };
+      if (key == "crash" || key == "force" || key == "inputs" || key == "links") {
+        if (!pairs(key == "crash" ? crashes : key == "force" ? forces : key == "inputs" ? inputs : linkLatency))
+          return false;
+      } else if (key == "latency") {
+        if (!shaped(v.IsScalar(), "a network model (constant:D, uniform:D1..D2, exponential:MEAN, lost)")) return false;
         latency = v.as<std::string>();
-      else if (key == "byzantine") {
-        for (const auto& b : v) byzantine.push_back(b.as<std::string>());
+      } else if (key == "byzantine") {
+        if (!shaped(v.IsSequence() || v.IsNull(), "a list of domains")) return false;
+        for (const auto& b : v) {
+          if (!shaped(b.IsScalar(), "a list of domains")) return false;
+          byzantine.push_back(b.as<std::string>());
+        }
       } else if (key == "lies") {
         std::string mode = v.as<std::string>();
         if (mode != "forced" && mode != "random") {
@@ -135,7 +146,10 @@ std::vector<std::string> Scenario::nodeFlags(const std::string& domain, const Gr
   // Over TCP a Link's delay is the real network's; a lost one the sender never sends.
   for (const auto& [glob, spec] : linkLatency) {
     bool names = false;
-    for (uint32_t i = 0; i < node.instances.size() && !names; ++i) names = globMatch(glob, node.instancePath(i));
+    for (uint32_t i = 0; i < node.instances.size() && !names; ++i) {
+      const std::string& base = catalog.at(node.instances[i].base).name;  // a Link it keeps, or one it sends on
+      names = (base == "Link" || base == "Send") && globMatch(glob, node.instancePath(i));
+    }
     if (names && spec == "lost") flags.insert(flags.end(), {"--link", glob + "=" + spec});
   }
   LineIndex lines(node, catalog);
@@ -215,13 +229,18 @@ class Resolver {
     for (const auto& [glob, spec] : s.linkLatency) {
       auto l = Latency::parse(spec, &error);
       if (!l) return usage("links " + glob + ": " + error);
+      // Only Links have a network model (in a projection, their halves).
+      auto isLink = [&](size_t i) {
+        const std::string& base = catalog_.at(graph_.instances[i].base).name;
+        return base == "Link" || base == "Send" || base == "Recv";
+      };
       std::vector<bool> matched(graph_.instances.size());
       for (size_t i = 0; i < graph_.instances.size(); ++i) {
-        matched[i] = globMatch(glob, graph_.instancePath(static_cast<uint32_t>(i)));
+        matched[i] = isLink(i) && globMatch(glob, graph_.instancePath(static_cast<uint32_t>(i)));
         if (matched[i]) config.linkLatency.set(i, *l);
       }
       if (std::find(matched.begin(), matched.end(), true) == matched.end()) {
-        return usage("links " + glob + ": names no instance of the model" +
+        return usage("links " + glob + ": names no Link of the model" +
                      (graph_.unbounded ? " (of an unbounded `for`, only its iterations 0, 1 and 2 have instances "
                                          "to name; `*` names them all)"
                                        : ""));

@@ -375,6 +375,14 @@ class CheckHost final : public ExprHost {
     }
   }
 
+  // A map quantifier's body (forall over a map, a filter, maxBy) counts as
+  // a range quantifier's does.
+  bool step(const Expr& quant, ExprError* error) override {
+    if (++steps_ <= kMaxCheckSteps) return true;
+    *error = stepLimit(quant.offset);
+    return false;
+  }
+
   // A check's quantifiers stop after kMaxCheckSteps evaluations of their
   // bodies in one run, so that a check ends in bounded time.
   static ExprError stepLimit(uint32_t offset) {

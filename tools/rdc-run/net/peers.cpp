@@ -1,5 +1,7 @@
 #include "tools/rdc-run/net/peers.h"
 
+#include <sodium.h>
+
 #include "ir/model/yaml_input.h"
 
 namespace rdc::net {
@@ -83,6 +85,12 @@ std::optional<Peers> parsePeers(const std::string& text, const std::string& file
                 return bad(domain +
                            ": public-key: expected 64 hexadecimal digits (32 bytes), as `rdc-run --keygen FILE` "
                            "prints");
+              }
+              if (sodium_init() < 0 || crypto_core_ed25519_is_valid_point(key->data()) != 1)
+                return bad(domain + ": public-key: not an Ed25519 public key (as `rdc-run --keygen FILE` prints)");
+              for (const auto& [other, known] : peers.publicKeys) {
+                if (known == *key)
+                  return bad(domain + ": public-key: the same as " + other + "'s (each node has its own key pair)");
               }
               peers.publicKeys[domain] = *key;
             } else {
