@@ -33,8 +33,10 @@ def scenario(name):
 
 
 def one_run(args):
-    """The outputs of one run as {name: value or None}, and {check: passed}."""
-    code, out, err = run([RUN, MODEL, *ITERATIONS, *args, "--json"])
+    """The outputs of one run as {name: value or None}, and {check: passed}
+    (the first three heights unless `args` says how many)."""
+    heights = [] if "--iterations" in args else ITERATIONS
+    code, out, err = run([RUN, MODEL, *heights, *args, "--json"])
     if code not in (0, 1):
         raise AssertionError(err)
     doc = json.loads(out)
@@ -78,22 +80,38 @@ class Scenarios(unittest.TestCase):
         self.assertTrue(all(checks.values()), checks)
         for k in range(HEIGHTS):
             for j in range(N):
-                self.assertEqual(outputs[f"decision[{k}][{j}]"], "0", k)
+                # The proposer rotates with the height: round 0's at height k is node k % n.
+                self.assertEqual(outputs[f"decision[{k}][{j}]"], str(k % N), k)
                 self.assertEqual(outputs[f"decisionRound[{k}][{j}]"], "0", k)
                 self.assertEqual(waits(outputs, k, 0, j), (MESSAGE, MESSAGE, MESSAGE), k)
 
-    def test_a_crashed_proposer_times_out_and_round_1_decides_at_every_height(self):
+    def test_a_crashed_proposer_times_out_and_round_1_decides_where_it_proposes(self):
         for seed in range(5):
-            outputs, checks = one_run([*scenario("crashed-node"), "--seed", str(seed)])
+            # Five heights: node[0] proposes round 0 at heights 0 and 4.
+            outputs, checks = one_run([*scenario("crashed-node"), "--seed", str(seed), "--iterations", "5"])
             self.assertTrue(all(checks.values()), (seed, checks))
-            for k in range(HEIGHTS):
+            for k in range(5):
                 for j in (1, 2, 3):
-                    self.assertEqual(outputs[f"decision[{k}][{j}]"], "1", (seed, k))
-                    self.assertEqual(outputs[f"decisionRound[{k}][{j}]"], "1", (seed, k))
-                    # The proposal never comes: round 0's propose wait times out.
-                    self.assertEqual(waits(outputs, k, 0, j)[0], TIMEOUT, (seed, k))
+                    if k % N == 0:
+                        self.assertEqual(outputs[f"decision[{k}][{j}]"], "1", (seed, k))
+                        self.assertEqual(outputs[f"decisionRound[{k}][{j}]"], "1", (seed, k))
+                        # The proposal never comes: round 0's propose wait times out.
+                        self.assertEqual(waits(outputs, k, 0, j)[0], TIMEOUT, (seed, k))
+                    else:
+                        self.assertEqual(outputs[f"decision[{k}][{j}]"], str(k % N), (seed, k))
+                        self.assertEqual(outputs[f"decisionRound[{k}][{j}]"], "0", (seed, k))
                 # The crashed node outputs nothing.
                 self.assertIsNone(outputs[f"decision[{k}][0]"], (seed, k))
+
+    def test_an_equivocating_proposer_is_heard_only_in_its_turn(self):
+        # node[0] proposes (0, -1) and (4, -1) in every round; at heights 1 and 2 the correct
+        # proposer of round 0 is node 1 and node 2, whose values are decided.
+        for seed in range(5):
+            outputs, checks = one_run([*scenario("equivocating-proposer"), "--seed", str(seed)])
+            self.assertTrue(all(checks.values()), (seed, checks))
+            for k in (1, 2):
+                for j in (1, 2, 3):
+                    self.assertEqual(outputs[f"decision[{k}][{j}]"], str(k), (seed, k))
 
     def test_a_long_run_keeps_at_most_three_heights_live(self):
         # 1s of virtual time: about 140 heights, each checked, in the memory of three.
