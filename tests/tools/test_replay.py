@@ -25,7 +25,7 @@ FAULTS = {
 # Models with an unbounded `for`: not run split (projections of them are
 # not supported yet), and cut at 30ms of their stream.
 UNBOUNDED = {"rb-stream": ["--until", "30ms"], "tendermint-heights": ["--until", "30ms"],
-             "failure-detector": ["--until", "30ms"]}
+             "tendermint-gossip": ["--until", "30ms"], "failure-detector": ["--until", "30ms"]}
 
 
 def name_of(model):

@@ -13,7 +13,7 @@ from rdctest import TempDir, example, run, tool, write
 
 RUN, TRACE, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-project")
 # Bounded models with domains (an unbounded box is not run split).
-MODELS = ["bracha", "rb-over-cb", "pbft", "paxos", "tendermint", "tendermint-gossip", "gossip", "two-phase-commit"]
+MODELS = ["bracha", "rb-over-cb", "pbft", "paxos", "tendermint", "gossip", "two-phase-commit"]
 LATENCY = ["--latency", "uniform:1ms..5ms"]
 
 
