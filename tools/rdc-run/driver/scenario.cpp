@@ -20,10 +20,9 @@ bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
 }
 
 bool Scenario::addFaultsText(const std::string& text, const std::string& path, DiagnosticSink& diags) {
-  const std::string* bytes = &text;
   uint32_t file = diags.addFile(path);
   YamlProblem problem;
-  auto document = loadYamlDocument(*bytes, &problem);
+  auto document = loadYamlDocument(text, &problem);
   if (!document) {
     diags.error("parse-error", {file, problem.line, problem.col}, "faults file: " + problem.message);
     return false;
@@ -55,9 +54,11 @@ bool Scenario::addFaultsText(const std::string& text, const std::string& path, D
         }
         return true;
       };
-      if (key == "crash" || key == "force" || key == "inputs" || key == "links") {
-        if (!pairs(key == "crash" ? crashes : key == "force" ? forces : key == "inputs" ? inputs : linkLatency))
-          return false;
+      const std::pair<const char*, NamedTexts*> named[] = {
+          {"crash", &crashes}, {"force", &forces}, {"inputs", &inputs}, {"links", &linkLatency}};
+      auto table = std::find_if(std::begin(named), std::end(named), [&](const auto& n) { return key == n.first; });
+      if (table != std::end(named)) {
+        if (!pairs(*table->second)) return false;
       } else if (key == "latency") {
         if (!shaped(v.IsScalar(), "a network model (constant:D, uniform:D1..D2, exponential:MEAN, lost)")) return false;
         latency = v.as<std::string>();
@@ -145,12 +146,13 @@ std::vector<std::string> Scenario::nodeFlags(const std::string& domain, const Gr
   }
   // Over TCP a Link's delay is the real network's; a lost one the sender never sends.
   for (const auto& [glob, spec] : linkLatency) {
+    if (spec != "lost") continue;
     bool names = false;
     for (uint32_t i = 0; i < node.instances.size() && !names; ++i) {
       const std::string& base = catalog.at(node.instances[i].base).name;  // a Link it keeps, or one it sends on
       names = (base == "Link" || base == "Send") && globMatch(glob, node.instancePath(i));
     }
-    if (names && spec == "lost") flags.insert(flags.end(), {"--link", glob + "=" + spec});
+    if (names) flags.insert(flags.end(), {"--link", glob + "=" + spec});
   }
   LineIndex lines(node, catalog);
   for (const auto& [path, value] : forces) {  // (a line of any iteration of an unbounded box)
