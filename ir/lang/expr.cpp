@@ -251,6 +251,8 @@ class Parser {
       if (peek().kind != Token::Kind::Ident) return fail("expected a variable name");
       if (isReservedWord(peek().text))
         return fail("'" + peek().text + "' is a word of the language, not a variable name");
+      if (std::find(vars.begin(), vars.end(), peek().text) != vars.end())
+        return fail("'" + peek().text + "' is bound twice: the variables of one binding need their own names");
       vars.push_back(toks_[pos_++].text);
     } while (eatOp(","));
     if (!isWord("in")) return fail("expected 'in' after quantified variables");

@@ -7,9 +7,10 @@ import glob
 import os
 import unittest
 
-from rdctest import EXAMPLES, TempDir, example, read_bytes, run, tool
+from rdctest import EXAMPLES, ROOT, TempDir, example, read_bytes, run, tool
 
 RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
+TRACE_SCHEMA = os.path.join(ROOT, "ir", "io", "trace.capnp")
 MODELS = sorted(glob.glob(os.path.join(EXAMPLES, "*", "*.rdc.yaml")))
 LATENCIES = ["uniform:1ms..10ms", "exponential:3ms"]
 SEEDS = (1, 7, 12)
@@ -150,6 +151,37 @@ class Replay(unittest.TestCase):
                     self.assertIn("--replay", err)
                     self.assertIn(flag, err)
                     self.assertEqual(len(err.strip().splitlines()), 1, err)
+
+    def test_a_trace_whose_events_its_header_rules_out_is_refused(self):
+        """A header edited to crash a domain earlier, to make a Link lost or
+        a domain honest: the recorded choices it rules out are refused."""
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, _, err = run([RUN, example("bracha"), "--byzantine", "node[1]", "--seed", "7", "--trace", trace])
+            self.assertIn(code, (0, 1), err)
+            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+            self.assertEqual(code, 0, err)
+            edits = {
+                "after its crash at 2ms": (b"crashes = []", b'crashes = [(name = "node[2]", value = "2ms")]'),
+                "a delivery on a lost link (rb.send.link[2].rcv at ": (
+                    b"linkLatency = []", b'linkLatency = [(name = "rb.send.link[2]", value = "lost")]'),
+                "a lie in node[1], which is neither Byzantine nor forced there": (
+                    b'byzantine = ["node[1]"]', b"byzantine = []"),
+            }
+            for expected, (old, new) in edits.items():
+                with self.subTest(expected=expected):
+                    self.assertIn(old, text)
+                    code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"],
+                                          stdin=text.replace(old, new, 1))
+                    self.assertEqual(code, 0, err)
+                    edited = os.path.join(d, "edited.trace")
+                    with open(edited, "wb") as f:
+                        f.write(data)
+                    code, out, err = run([RUN, example("bracha"), "--replay", edited])
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertIn("not a run of its own scenario", err)
+                    self.assertIn(expected, err)
+                    self.assertIn("[trace-contradiction]", err)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,11 @@ system:
                     self.assertEqual(code, 2, err)
                     self.assertIn("bound.rdc.yaml:11:9: error: l.rcv is bound to a constant", err)
                     self.assertIn("[projection]", err)
+            # --all writes every part or none: the receiver's refusal removes the sender's part.
+            parts = os.path.join(d, "parts")
+            code, _, err = run([PROJECT, bound, "--all", "-O", parts])
+            self.assertEqual(code, 2, err)
+            self.assertEqual(os.listdir(parts), [])
             # The sender's side keeps no binding of the receiver's, and the
             # two domains projected together do not cut the Link.
             for domains_args in (["--domain", "node[0]"], ["--domain", "node[0]", "--domain", "node[1]"]):

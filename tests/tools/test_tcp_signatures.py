@@ -13,7 +13,7 @@ import subprocess
 import time
 import unittest
 
-from rdctest import TempDir, run, tool, write
+from rdctest import TempDir, example, run, tool, write
 from test_signatures import RELAY
 from test_tcp import KEY, FakePeer, free_ports, values
 
@@ -299,6 +299,14 @@ class BadKeys(unittest.TestCase):
         code, _, err = run([RUN, "--keygen", os.path.join(self.d, "no", "such", "dir.key")])
         self.assertEqual(code, 2)
         self.assertIn("cannot create it", err)
+        # It runs nothing, so a model or a run's flag beside it is refused, not ignored.
+        for extra in ([example("bracha")], ["--seed", "3"], ["--cluster", "peers.yaml"]):
+            with self.subTest(extra=extra):
+                fresh = os.path.join(self.d, "fresh.key")
+                code, _, err = run([RUN, "--keygen", fresh, *extra])
+                self.assertEqual(code, 2, err)
+                self.assertRegex(err, r"(--keygen excludes|excludes --keygen)")
+                self.assertFalse(os.path.exists(fresh))
 
     def test_bad_key_files(self):
         peers, _ = keyed_peers(self.d, ["node[0]", "node[1]", "node[2]"])

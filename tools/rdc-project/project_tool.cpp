@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <cstdio>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "ir/graph/project.h"
 #include "ir/io/ir_io.h"
@@ -37,12 +40,18 @@ int run(const Options& o, const Catalog& catalog) {
       diags.error("usage", {}, "--all needs -O DIR");
       return finish(kExitBadInput);
     }
+    // A part refused (or a write that fails) removes the parts written
+    // before it: --all writes every part or none.
     ::mkdir(o.directory.c_str(), 0755);
+    std::vector<std::string> written;
     for (const std::string& d : whole->graph.domains) {
       auto part = projectOnto(*whole, catalog, {d}, diags);
-      if (!part || !writeOutput(o.directory + "/" + d + ".ir", writeIr(*part, catalog, diags), diags)) {
+      std::string path = o.directory + "/" + d + ".ir";
+      if (!part || !writeOutput(path, writeIr(*part, catalog, diags), diags)) {
+        for (const std::string& w : written) std::remove(w.c_str());
         return finish(kExitBadInput);
       }
+      written.push_back(path);
     }
     return finish(kExitOk);
   }

@@ -121,10 +121,10 @@ int main(int argc, char** argv) {
                  "With --listen: this node's secret signing key file (mode 0600), made by --keygen; its public key "
                  "is in the peers file")
       ->needs(peers);
-  app.add_option("--keygen", o.keygen,
-                 "Write a fresh secret signing key to this file (mode 0600) and print its public-key line for a "
-                 "peers file (no model is run)")
-      ->check(rdc::notEmpty());
+  auto* keygen = app.add_option("--keygen", o.keygen,
+                                "Write a fresh secret signing key to this file (mode 0600) and print its public-key "
+                                "line for a peers file (no model is run)")
+                     ->check(rdc::notEmpty());
   app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
   app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME");
   app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node");
@@ -132,6 +132,13 @@ int main(int argc, char** argv) {
       ->check(rdc::wholeNumberIn<uint64_t>(1, rdc::kMaxMaxLines));
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
+  // --keygen runs nothing: any option of a run beside it is refused rather than ignored.
+  for (CLI::Option* other : app.get_options()) {
+    std::string name = other->get_name();
+    if (other != keygen && name != "--help" && name != "--diagnostics" && name != "--max-memory") {
+      keygen->excludes(other);
+    }
+  }
   RDC_PARSE_CLI(app, argc, argv);
   o.listOutputs = outputs == "list";
   return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,

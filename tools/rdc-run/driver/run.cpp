@@ -44,6 +44,7 @@ bool Runner::prepare(std::optional<Trace> replay) {
   config_.replay = replayed_;
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
+  if (replay && !replayAgreesWithFaults(*replay)) return false;
   return prepareExploration();
 }
 

@@ -30,4 +30,35 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   return true;
 }
 
+bool Runner::replayAgreesWithFaults(const Trace& trace) {
+  const TraceHeader& h = trace.header;
+  if (h.modelHash != modelHash()) return true;  // another model: its lines may sit elsewhere (warned above)
+  LineIndex index(graph_, catalog_);
+  for (const TraceEvent& e : trace.events) {
+    if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
+    const std::string& path = h.linePaths[e.line];
+    std::optional<uint32_t> line = index.findRunLine(path);
+    if (!line) continue;  // a gateway copy
+    const FlatLine& general = graph_.lines[index.graphLine(*line)];
+    const std::string& domain = graph_.domains[general.domain];
+    const FlatInstance& inst = graph_.instances[general.instance];
+    auto contradiction = [&](const std::string& what) {
+      diags_.error("trace-contradiction", {},
+                   "--replay: the trace is not a run of its own scenario: it records " + what + " (" + path + " at " +
+                       durationString(e.time) + ")");
+      return false;
+    };
+    if (e.time >= config_.crashAt[general.domain]) {
+      return contradiction("a choice in " + domain + " after its crash at " +
+                           durationString(config_.crashAt[general.domain]));
+    }
+    bool rcv = catalog_.at(inst.base).name == "Link" && index.graphLine(*line) == inst.firstLine + 1;
+    if (rcv && config_.linkLatency[general.instance].lost) return contradiction("a delivery on a lost link");
+    if (e.how == How::Forced && !config_.byzantine[general.domain] && !config_.forces.count(*line)) {
+      return contradiction("a lie in " + domain + ", which is neither Byzantine nor forced there");
+    }
+  }
+  return true;
+}
+
 }  // namespace rdc::run

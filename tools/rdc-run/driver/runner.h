@@ -146,6 +146,11 @@ class Runner {
   // A replay takes everything from the trace's header, and each recorded
   // choice's value and time (run_replay.cpp).
   bool replayScenario(Scenario& s, const Trace& trace);
+  // Refuses (`trace-contradiction`) a trace whose events its own header's
+  // faults rule out: a choice in a domain at or after its crash, a delivery
+  // on a lost Link, a lie outside the Byzantine domains and the forces.
+  // Called once the scenario is resolved (config_).
+  bool replayAgreesWithFaults(const Trace& trace);
 
   // ---- projections in one process (run_split.cpp) ----
   // Records a projection's events under the whole model's line ids; its

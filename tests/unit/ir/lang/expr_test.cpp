@@ -347,6 +347,16 @@ TEST(Expr, MaxByAndMinByPickTheValueWithTheExtremeKeyTheFirstInKeyOrderOnATie) {
   EXPECT_EQ(error.code, "unknown-name");
 }
 
+TEST(Expr, ABindingNamesEachVariableOnce) {
+  ExprError error;
+  for (const char* bad : {"maxBy(v, v in {0: 1}: v, 0)", "forall k, k in {0: 1}: k > 0", "exists i, i in 0..3: true",
+                          "{k, k in {0: 1}: true}"}) {
+    EXPECT_FALSE(parseExpr(bad, &error)) << bad;
+    EXPECT_EQ(error.code, "expr-syntax") << bad;
+    EXPECT_NE(error.message.find("bound twice"), std::string::npos) << error.message;
+  }
+}
+
 TEST(Expr, UnionKeepsBothMapsEntriesAndTheSecondsValueOnASharedKey) {
   EXPECT_EQ(eval("union({0: 1, 2: 3}, {2: 4, 5: 6})")->str(), "{0: 1, 2: 4, 5: 6}");
   EXPECT_EQ(eval("union({}, {1: 1})")->str(), "{1: 1}");
