@@ -52,6 +52,10 @@ struct LineSig {
   /// How many of the `choiceReads` a chosen value waits for, as the index of
   /// a value parameter (Quorum's value waits for k votes); -1: any one.
   int choiceCountParam = -1;
+  /// A line whose output is its own input or `outputAlternative`'s, as the
+  /// Bool line `outputPickedBy` says (CSwap's targets: t1' = c ? t2 : t1),
+  /// so that it need not wait for its own input.
+  std::string outputPickedBy, outputAlternative;
   /// The bundle line this line's value is an index into (Select's choice
   /// picks one of `options`): a Byzantine lie stays among its elements.
   std::string picks;

@@ -51,6 +51,14 @@ inline LineSig computed(LineSig s) {
   return s;
 }
 
+/// A computed line whose output is its own input, or `alternative`'s when
+/// the Bool line `by` is true (CSwap's targets).
+inline LineSig picked(LineSig s, std::string by, std::string alternative) {
+  s.outputPickedBy = std::move(by);
+  s.outputAlternative = std::move(alternative);
+  return s;
+}
+
 /// A bundle line whose size is value parameter `sizeParam`.
 inline LineSig bundle(LineSig s, int sizeParam) {
   s.sizeParam = sizeParam;

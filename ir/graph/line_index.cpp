@@ -60,4 +60,13 @@ bool LineIndex::isGatewayCopy(const std::string& path) const {
   return false;
 }
 
+std::vector<bool> LineIndex::gatewayInputs(const std::vector<std::string>& paths) const {
+  std::vector<bool> delivered(paths.size());
+  for (size_t i = 0; i < paths.size(); ++i) {
+    std::optional<uint32_t> line = findRunLine(paths[i]);
+    delivered[i] = line && graph_.gatewayIn(graphLine(*line));
+  }
+  return delivered;
+}
+
 }  // namespace rdc

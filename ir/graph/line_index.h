@@ -33,6 +33,9 @@ class LineIndex {
   /// a line the send half adds, on an instance whose first line is here
   /// (or is a later iteration's of the unbounded box).
   bool isGatewayCopy(const std::string& path) const;
+  /// Per path (a trace's line paths), whether it names a projection's
+  /// gateway input: a line whose value the network delivers.
+  std::vector<bool> gatewayInputs(const std::vector<std::string>& paths) const;
 
  private:
   const Graph& graph_;

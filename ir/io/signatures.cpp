@@ -4,12 +4,13 @@
 
 namespace rdc {
 
-std::optional<std::string> firstForgedSignature(const Trace& trace) {
+std::optional<std::string> firstForgedSignature(const Trace& trace, const std::vector<bool>& fromNetwork) {
   const TraceHeader& h = trace.header;
   std::set<Value> seen;  // every signed value an event has carried so far
   for (const TraceEvent& e : trace.events) {
     uint32_t domain = e.line < h.lineDomains.size() ? h.lineDomains[e.line] : 0;
-    bool judged = e.how == How::Chosen || e.how == How::Forced;
+    bool delivered = e.line < fromNetwork.size() && fromNetwork[e.line];
+    bool judged = (e.how == How::Chosen || e.how == How::Forced) && !delivered;
     std::optional<std::string> forged;
     forEachSignature(e.value, [&](const Value& s) {
       if (forged || !seen.insert(s).second || !judged || s.i == domain) return;

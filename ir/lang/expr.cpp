@@ -902,6 +902,9 @@ class Evaluator {
 // ---- types ----
 
 constexpr TypeId kNilType = UINT32_MAX;  // the type of a bare `nil`, before joining
+// The type of a bare `{}` before joining: the other branch of a
+// conditional, the other side of `==`, or union's other map gives it one.
+constexpr TypeId kEmptyMapType = UINT32_MAX - 1;
 
 class TypeChecker {
  public:
@@ -911,6 +914,11 @@ class TypeChecker {
   std::optional<TypeId> check(const Expr& e) {
     auto t = type(e);
     if (t && *t == kNilType) return fail(e, "a bare nil has no type");
+    if (t && *t == kEmptyMapType) {
+      return fail(e,
+                  "an empty map `{}` has no type here: give it one from a typed map (`cond ? m : {}`, "
+                  "`m == {}`) or insert into a typed map instead");
+    }
     return t;
   }
 
@@ -970,7 +978,7 @@ class TypeChecker {
           if (!joined) return fail(*e.kids[k + 1], "map values of types " + show(*value) + " and " + show(*vt));
           key = kt, value = joined;
         }
-        if (*value == kNilType) return fail(e, "a map of bare nils has no type");
+        if (*value == kNilType || *value == kEmptyMapType) return fail(e, "a map of bare nils or {} has no type");
         return types_.map(*key, *value);
       }
       case Expr::Kind::Field: {
@@ -1060,7 +1068,7 @@ class TypeChecker {
   }
 
  private:
-  std::string show(TypeId t) const { return t == kNilType ? "nil" : types_.name(t); }
+  std::string show(TypeId t) const { return t == kNilType ? "nil" : t == kEmptyMapType ? "{}" : types_.name(t); }
 
   std::optional<TypeId> fail(const Expr& e, std::string message) {
     *error_ = {"type-mismatch", e.offset, std::move(message)};
@@ -1073,6 +1081,7 @@ class TypeChecker {
 
   std::optional<TypeId> literalType(const Value& v) {
     if (v.kind == Value::Kind::Nil) return kNilType;
+    if (v.kind == Value::Kind::Map && v.entries() == 0) return kEmptyMapType;
     auto t = typeOfValue(v, types_);
     if (!t) *error_ = {"type-mismatch", 0, "an empty map `{}` has no type here; insert into a typed map instead"};
     return t;
@@ -1087,6 +1096,7 @@ class TypeChecker {
       auto t = type(*e.kids[k]);
       if (!t) return false;
       if (*t == want || (*t == kNilType && types_.node(want).kind == TypeKind::Opt)) return true;
+      if (*t == kEmptyMapType && types_.node(want).kind == TypeKind::Map) return true;
       if (types_.node(want).kind == TypeKind::Opt && types_.node(want).parts[0] == *t) return true;
       fail(*e.kids[k],
            e.text + "'s argument " + std::to_string(k + 1) + " must be a " + show(want) + ", got " + show(*t));
@@ -1137,6 +1147,9 @@ class TypeChecker {
   std::optional<TypeId> join(TypeId a, TypeId b) {
     if (a == b) return a;
     auto optOf = [&](TypeId t) { return types_.node(t).kind == TypeKind::Opt ? t : types_.opt(t); };
+    if (a == kEmptyMapType && b != kNilType && types_.node(b).kind == TypeKind::Map) return b;
+    if (b == kEmptyMapType && a != kNilType && types_.node(a).kind == TypeKind::Map) return a;
+    if (a == kEmptyMapType || b == kEmptyMapType) return std::nullopt;
     if (a == kNilType) return optOf(b);
     if (b == kNilType) return optOf(a);
     if (types_.node(a).kind == TypeKind::Opt && types_.node(a).parts[0] == b) return a;

@@ -17,10 +17,19 @@ namespace {
 // a wire's output the input it feeds, so those edges are implicit; the
 // rest (needs, rules, groups) are held as adjacency lists, built by
 // generating the edges twice (count, then fill) rather than listing them.
+// A line whose output is picked from its own input or another's (CSwap's
+// targets) has no implicit edge: its edges say which inputs it waits for.
 class WaitGraph {
  public:
   WaitGraph(const Graph& graph, const Catalog& catalog)
       : graph_(graph), catalog_(catalog), lineNodes_(2 * static_cast<uint32_t>(graph.lines.size())) {
+    picked_.assign(graph.lines.size(), false);
+    for (const FlatInstance& inst : graph.instances) {
+      for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+        const LineSig* s = graph.signature(catalog, l);
+        if (s && !s->outputPickedBy.empty()) picked_[l] = true;
+      }
+    }
     // Counted at u + 2: after the prefix sum, filling at start_[u + 1]++
     // leaves start_[u] and start_[u + 1] as u's bounds.
     start_.assign(lineNodes_ + 2, 0);
@@ -55,9 +64,9 @@ class WaitGraph {
       uint32_t u = queue[head];
       if (u < lineNodes_) {
         const Endpoint& sink = graph_.lines[u / 2].sink;
-        if (u % 2 == 0)
-          arrive(u + 1);
-        else if (sink.kind == Endpoint::Kind::Wire)
+        if (u % 2 == 0) {
+          if (!picked_[u / 2]) arrive(u + 1);
+        } else if (sink.kind == Endpoint::Kind::Wire)
           arrive(in(sink.ref));
       }
       for (uint32_t e = start_[u]; e < start_[u + 1]; ++e) arrive(targets_[e]);
@@ -133,8 +142,12 @@ class WaitGraph {
   void instanceEdges(const FlatInstance& inst, Emit& emit) {
     const LineSig* neededFor = nullptr;
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-      emit(in(l), out(l), true);
       const LineSig* s = graph_.signature(catalog_, l);
+      if (picked_[l]) {
+        pickedEdges(inst, *s, l, emit);
+      } else {
+        emit(in(l), out(l), true);
+      }
       if (!s) continue;
       // A bundle's elements are consecutive and share their needs: looked up
       // once per signature line, not once per element (which made a bundle
@@ -149,6 +162,31 @@ class WaitGraph {
       }
       if (s->choosable) ruleEdges(inst, *s, l, emit);
     }
+  }
+
+  // A picked output (t1' = c ? t2 : t1) waits for the input its control
+  // picks: with the control chosen (the first of the two to arrive), for
+  // either; with a constant control, for that one; else for both. Its wait
+  // for the control itself is one of its needs.
+  template <typename Emit>
+  void pickedEdges(const FlatInstance& inst, const LineSig& s, uint32_t l, Emit& emit) {
+    std::vector<uint32_t>& control = by_;
+    control.clear();
+    graph_.linesNamed(catalog_, inst, s.outputPickedBy, control);
+    std::vector<uint32_t>& other = indexed_;
+    other.clear();
+    graph_.linesNamed(catalog_, inst, s.outputAlternative, other);
+    if (control.size() != 1 || other.size() != 1) return emit(in(l), out(l), false);
+    const Endpoint& source = graph_.lines[control[0]].source;
+    if (source.kind == Endpoint::Kind::Choose) {
+      std::vector<uint32_t>& either = ins_;
+      either = {in(l), in(other[0])};
+      return emit(group(either, 1, emit), out(l), false);
+    }
+    bool constant = source.kind == Endpoint::Kind::Const && source.ref < graph_.constants.size() &&
+                    graph_.constants[source.ref].kind == Value::Kind::Bool;
+    if (!constant || !graph_.constants[source.ref].i) emit(in(l), out(l), false);
+    if (!constant || graph_.constants[source.ref].i) emit(in(other[0]), out(l), false);
   }
 
   // When a choosable input can become available. Chosen or forced (bound to
@@ -205,6 +243,7 @@ class WaitGraph {
   // Scratch, kept between lines so that each choosable line (a quarter of
   // a broadcast's) does not allocate its own.
   std::vector<uint32_t> needed_, strict_, anyOf_, indexed_, ins_, by_;
+  std::vector<bool> picked_;  // per line: its output is picked (pickedEdges), with no implicit edge
 };
 
 }  // namespace
@@ -212,6 +251,14 @@ class WaitGraph {
 void checkDeadlockCycles(const Model&, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
   std::vector<uint32_t> cycle = WaitGraph(graph, catalog).findCycle();
   if (cycle.empty()) return;
+  // Read from a line the model itself binds, if the cycle has one: a cycle
+  // through a library component (WB's chain) is the model's to mend.
+  auto inModel = [&](uint32_t l) {
+    const Pos& p = graph.linePos(l);
+    return p.file != Pos::kNoFile && p.file < diags.files().size() && diags.files()[p.file] != "<std>";
+  };
+  auto first = std::find_if(cycle.begin(), cycle.end(), inModel);
+  if (first != cycle.end()) std::rotate(cycle.begin(), first, cycle.end());
   std::string path;
   for (size_t i = 0; i < cycle.size() && i < 12; ++i) path += graph.linePath(catalog, cycle[i]) + " -> ";
   path += cycle.size() > 12 ? "... -> " : "";

@@ -20,18 +20,19 @@
 namespace rdc {
 
 /// `-D name=value`, repeatable.
-inline void addDefineOption(CLI::App& app, std::vector<std::pair<std::string, std::string>>& defines) {
-  app.add_option_function<std::vector<std::string>>(
-         "-D",
-         [&defines](const std::vector<std::string>& values) {
-           for (const std::string& v : values) {
-             auto eq = v.find('=');
-             if (eq == std::string::npos || eq == 0)
-               throw CLI::ValidationError("-D", "expected name=value, got '" + v + "'");
-             defines.emplace_back(v.substr(0, eq), v.substr(eq + 1));
-           }
-         },
-         "Override a model parameter: -D n=7")
+inline CLI::Option* addDefineOption(CLI::App& app, std::vector<std::pair<std::string, std::string>>& defines) {
+  return app
+      .add_option_function<std::vector<std::string>>(
+          "-D",
+          [&defines](const std::vector<std::string>& values) {
+            for (const std::string& v : values) {
+              auto eq = v.find('=');
+              if (eq == std::string::npos || eq == 0)
+                throw CLI::ValidationError("-D", "expected name=value, got '" + v + "'");
+              defines.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+            }
+          },
+          "Override a model parameter: -D n=7")
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);
 }

@@ -17,7 +17,7 @@ from rdctest import TempDir, example, run, tool, write
 from test_signatures import RELAY
 from test_tcp import KEY, FakePeer, free_ports, values
 
-RUN = tool("rdc-run")
+RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
 
 # node[1] endorses node[0]'s signed value inside a tuple it signs itself;
 # node[2] takes only an endorsement of node[1] holding node[0]'s signature.
@@ -121,6 +121,16 @@ class Cluster(unittest.TestCase):
         code, replayed, err = run([RUN, model, "--replay", os.path.join(self.d, "run.trace")])
         self.assertEqual(code, 0, err)
         self.assertEqual(values(replayed), values(out))
+        # So does each node's own trace on its projection, where what a peer
+        # sent arrives as the cut Link's choice (not a forgery).
+        for node in ("node[0]", "node[1]", "node[2]"):
+            with self.subTest(node=node):
+                part, trace = (os.path.join(nodes, f"{node}.{x}") for x in ("ir", "trace"))
+                code, inverted, err = run([TRACE, "invert", part, trace])
+                self.assertEqual(code, 0, inverted.decode() + err)
+                self.assertIn("inversion round-trips", inverted.decode())
+                code, _, err = run([RUN, part, "--replay", trace])
+                self.assertEqual(code, 0, err)
         self.assertIn("1 signatures made, 0 verified, 0 refused", log_of(nodes, "node[0]"))
         self.assertIn("0 signatures made, 1 verified, 0 refused", log_of(nodes, "node[1]"))  # it relays
         self.assertIn("0 signatures made, 1 verified, 0 refused", log_of(nodes, "node[2]"))

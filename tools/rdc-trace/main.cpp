@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
   showCmd->add_option("--line", show.lineGlob, "Only lines whose path matches this glob");
   showCmd->add_option("--from", show.from, "Only events at or after this time")->check(rdc::notEmpty());
   showCmd->add_option("--to", show.to, "Only events at or before this time")->check(rdc::notEmpty());
-  showCmd->add_option("--model", show.model, "The trace's model, to show source positions");
+  auto* showModel = showCmd->add_option("--model", show.model, "The trace's model, to show source positions");
+  rdc::addDefineOption(*showCmd, show.defines)->needs(showModel);
   showCmd->add_flag("--json", show.json, "Print a JSON array");
   showCmd->add_flag("--partial", show.partial, "Show the readable prefix of a trace whose run was cut short");
 

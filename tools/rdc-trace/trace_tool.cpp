@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "ir/graph/line_index.h"
 #include "ir/io/merge.h"
 #include "ir/io/signatures.h"
 #include "ir/io/trace_io.h"
@@ -69,7 +70,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
   std::unordered_map<std::string, std::string> position;
   std::optional<LoadedModel> model;
   if (!o.model.empty()) {
-    model = loadModelFile(o.model, catalog, {}, diags);
+    model = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
     if (!model) return report(diags, kExitBadInput);
     if (model->graph.hash(catalog) != header.modelHash) {
       diags.error("usage", {}, traceModelMismatch(header, model->graph));
@@ -294,7 +295,8 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
     if (!model) return report(diags, kExitBadInput);
   }
   if (!onModelLines(*forward, model->graph, catalog, diags)) return report(diags, kExitBadInput);
-  if (auto forged = firstForgedSignature(*forward)) {  // no run of the model records it
+  std::vector<bool> delivered = LineIndex(model->graph, catalog).gatewayInputs(forward->header.linePaths);
+  if (auto forged = firstForgedSignature(*forward, delivered)) {  // no run of the model records it
     diags.error("forged-signature", {}, "the trace is not a run of the model: " + *forged);
     return report(diags, kExitBadInput);
   }

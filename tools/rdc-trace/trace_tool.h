@@ -18,6 +18,7 @@ struct ShowOptions {
   std::string lineGlob;  ///< only lines whose path matches (`*`, `?`)
   std::string from, to;  ///< time window (durations)
   std::string model;     ///< with the model at hand, show each line's source position
+  std::vector<std::pair<std::string, std::string>> defines;  ///< the model's -D, as the run had them
   bool json = false;
   bool partial = false;  ///< accept the readable prefix of a run that was cut short
 };

@@ -44,7 +44,8 @@ void define_cswap(Catalog& c) {
                              "on demand of t1' or t2': false if t1 is available no later than t2, "
                              "else true (ties choose false)",
                              {}, {"t1", "t2"}),
-                   computed(line("t1", generic(), {"c"})), computed(line("t2", generic(), {"c"}))},
+                   picked(computed(line("t1", generic(), {"c"})), "c", "t2"),
+                   picked(computed(line("t2", generic(), {"c"})), "c", "t1")},
          .inverse = "CSwap",
          .inverseDoc = "itself.",
          .react = react,

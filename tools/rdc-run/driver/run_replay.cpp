@@ -11,7 +11,8 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   const TraceHeader& h = trace.header;
   s = Scenario::fromHeader(h);
   LineIndex index(graph_, catalog_);
-  if (auto forged = firstForgedSignature(trace)) {  // a replay would make the forgery as recorded
+  if (auto forged = firstForgedSignature(
+          trace, index.gatewayInputs(h.linePaths))) {  // a replay would make the forgery as recorded
     diags_.error("forged-signature", {}, "--replay: the trace is not a run of the model: " + *forged);
     return false;
   }

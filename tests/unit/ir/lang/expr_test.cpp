@@ -384,6 +384,16 @@ TEST(Expr, TypesOfMapExpressions) {
   EXPECT_EQ(typeOf("count(m, v)"), "error: type-mismatch");
   EXPECT_EQ(typeOf("{1: v, true: v}"), "error: type-mismatch");
   EXPECT_EQ(typeOf("{}"), "error: type-mismatch");
+  // A bare {} takes its type from a typed map beside it, as nil does.
+  EXPECT_EQ(typeOf("v == 1 ? m : {}"), "Map<Int, (Int, Int)>");
+  EXPECT_EQ(typeOf("v == 1 ? {} : {v: v}"), "Map<Int, Int>");
+  EXPECT_EQ(typeOf("m == {} || {} != m"), "Bool");
+  EXPECT_EQ(typeOf("union(m, {})"), "Map<Int, (Int, Int)>");
+  EXPECT_EQ(typeOf("{v: m, 2: {}}"), "Map<Int, Map<Int, (Int, Int)>>");
+  for (const char* untyped :
+       {"(-1, {})", "v == 1 ? {} : {}", "v == 1 ? nil : {}", "{} + 1", "size({})", "{1: {}}", "v == 1 ? v : {}"}) {
+    EXPECT_EQ(typeOf(untyped), "error: type-mismatch") << untyped;
+  }
   EXPECT_EQ(typeOf("forall k, p in m: p.0 <= v && k >= 0"), "Bool");
   EXPECT_EQ(typeOf("{p in m: p.0 == v}"), "Map<Int, (Int, Int)>");
   EXPECT_EQ(typeOf("union(m, {v: (v, v)})"), "Map<Int, (Int, Int)>");

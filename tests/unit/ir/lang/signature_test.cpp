@@ -131,18 +131,25 @@ TEST(Signed, AForgedSignatureInATraceIsFound) {
   // Node 0 signs, node 1 receives and relays it: no forgery.
   EXPECT_FALSE(firstForgedSignature(relayTrace({{0, false, 0, How::Chosen, sig(0, 5)},
                                                 {1, false, 1, How::Chosen, sig(0, 5)},
-                                                {2, false, 1, How::Forced, sig(1, 9)}})));
+                                                {2, false, 1, How::Forced, sig(1, 9)}}),
+                                    {}));
   // A lie of node 1 holding node 0's signature of a value node 0 never signed.
-  auto forged = firstForgedSignature(relayTrace(
-      {{0, false, 0, How::Chosen, sig(0, 5)}, {2, false, 1, How::Forced, Value::tuple({sig(0, 5), sig(0, 6)})}}));
+  auto forged = firstForgedSignature(relayTrace({{0, false, 0, How::Chosen, sig(0, 5)},
+                                                 {2, false, 1, How::Forced, Value::tuple({sig(0, 5), sig(0, 6)})}}),
+                                     {});
   ASSERT_TRUE(forged);
   EXPECT_NE(forged->find("sig(0, 6)"), std::string::npos) << *forged;
   EXPECT_NE(forged->find("c.z"), std::string::npos) << *forged;
   // What an input carries is not judged (the network verified it) but counts as seen.
-  EXPECT_FALSE(
-      firstForgedSignature(relayTrace({{1, false, 0, How::Input, sig(0, 5)}, {2, false, 1, How::Chosen, sig(0, 5)}})));
+  EXPECT_FALSE(firstForgedSignature(
+      relayTrace({{1, false, 0, How::Input, sig(0, 5)}, {2, false, 1, How::Chosen, sig(0, 5)}}), {}));
+  // A node's own trace: what the network delivered (a gateway, recorded as
+  // the cut Link's choice) is not judged either, and counts as seen.
+  std::vector<TraceEvent> delivered{{1, false, 0, How::Chosen, sig(0, 5)}, {2, false, 1, How::Chosen, sig(0, 5)}};
+  EXPECT_TRUE(firstForgedSignature(relayTrace(delivered), {}));
+  EXPECT_FALSE(firstForgedSignature(relayTrace(delivered), {false, true, false}));
   // A signer the model does not have.
-  EXPECT_TRUE(firstForgedSignature(relayTrace({{1, false, 0, How::Chosen, sig(7, 5)}})));
+  EXPECT_TRUE(firstForgedSignature(relayTrace({{1, false, 0, How::Chosen, sig(7, 5)}}), {}));
 }
 
 TEST(Signed, TracesCarryThem) {
