@@ -93,6 +93,34 @@ class Structure(unittest.TestCase):
         # One instance stands for the box (its title on one line or two).
         self.assertEqual(len(re.findall(r"<b>WB&lt;n&gt;</b>(?: |<br/>)echo\[j\]", text)), 1)
 
+    CHAIN = """rdc: 1
+params:
+  rounds: 3
+system:
+  body:
+    - Inc<0> first:
+        x: input a as Int -> s[0]
+    - for: r in 1..rounds + 1
+      body:
+        - Inc<1> step[r]:
+            x: s[r - 1] -> s[r]
+    - Inc<0> last:
+        x: s[rounds] -> output z
+"""
+
+    def test_wires_of_one_name_join_only_where_the_parameters_let_them(self):
+        with TempDir() as d:
+            model = os.path.join(d, "chain.rdc.yaml")
+            with open(model, "w", encoding="utf-8") as f:
+                f.write(self.CHAIN)
+            labels = re.findall(r'-> \S+ \[label="([^"]*)"\]', dot_of(model))
+            # s[0] feeds the chain, which feeds s[rounds]: with rounds = 3, s[0] never reaches `last`.
+            self.assertIn("s[0] → s[r - 1]", labels)
+            self.assertIn("s[r] → s[rounds]", labels)
+            self.assertNotIn("s[0] → s[rounds]", labels)
+            # With rounds = 0 it does.
+            self.assertIn("s[0] → s[rounds]", re.findall(r'-> \S+ \[label="([^"]*)"\]', dot_of(model, "-D", "rounds=0")))
+
     def test_domain_restricts_to_one(self):
         text = dot_of(example("bracha"), "--domain", "node[2]")
         self.assertIn('cluster_node[2]', text)

@@ -444,9 +444,15 @@ class Invariants(unittest.TestCase):
             self.assertTrue(m, text)
             self.assertEqual(nanoseconds(m.group(1)), first_bad)
             self.assertNotIn("check validity", text)  # the run stopped: only the invariant is reported
-            # No delivery after the violation is in the cut run.
+            # No delivery after the violation is in the cut run; the others
+            # are not available yet, rather than waiting for anything.
             for v, t in deliveries(text).values():
                 self.assertLessEqual(t, first_bad)
+            self.assertNotIn("waiting for", text)
+            if len(deliveries(text)) < 4:
+                stopped = re.search(r" not available when the run stopped at (\S+)$", text, re.M)
+                self.assertTrue(stopped, text)
+                self.assertEqual(nanoseconds(stopped.group(1)), first_bad)
             code, shown, _ = run([TRACE, "show", trace])
             times = [nanoseconds(line.split("\t")[0]) for line in shown.decode().splitlines() if line[:1].isdigit()]
             self.assertTrue(times)

@@ -455,12 +455,20 @@ std::string flatDot(const LoadedModel& model, const Catalog& catalog, const std:
 namespace {
 
 // Draws one component's body symbolically: items as boxes, `for` boxes as
-// clusters with their range, wires by name.
+// clusters with their range, wires by name. Two ends of one name are joined
+// unless an index that depends only on the model's parameters tells them
+// apart (`state[j][0]` and `state[j][rounds]` with rounds = 3).
 class BodyDrawer {
  public:
   // With `extent`, records what a left-to-right layout would measure.
-  BodyDrawer(const Model& model, const Catalog& catalog, DiagnosticSink& diags, Direction direction, Extent* extent)
-      : model_(model), catalog_(catalog), diags_(diags), direction_(direction), extent_(extent) {}
+  BodyDrawer(const LoadedModel& model, const Catalog& catalog, DiagnosticSink& diags, Direction direction,
+             Extent* extent)
+      : model_(model.model),
+        params_(model.graph.params),
+        catalog_(catalog),
+        diags_(diags),
+        direction_(direction),
+        extent_(extent) {}
 
   std::string draw(const ComponentDef& def, int depth) {
     component(def, "", depth, "  ");
@@ -473,7 +481,8 @@ class BodyDrawer {
  private:
   struct End {
     std::string node, port;
-    std::string text;  // the term as written, for the edge label
+    std::string text;                        // the term as written, for the edge label
+    std::vector<std::optional<int64_t>> at;  // each index's value, if the parameters alone give it
   };
   struct Scope {
     std::multimap<std::string, End> producers, consumers;  // by wire name (x' for own output ends)
@@ -490,6 +499,8 @@ class BodyDrawer {
   // A component's body with its own ends as nodes at the sides.
   void component(const ComponentDef& def, const std::string& prefix, int depth, const std::string& indent) {
     Scope scope;
+    size_t mark = local_.size();  // a component's parameters hide the model's of the same name
+    for (const ParamDecl& p : def.params) local_.push_back(p.name);
     for (const LineDecl& l : def.lines) {
       std::string dims;
       for (const SourceExpr& d : l.dims) dims += "[" + d.text + "]";
@@ -508,6 +519,7 @@ class BodyDrawer {
     }
     items(def.body, scope, prefix, depth, indent);
     edges(scope, indent);
+    local_.resize(mark);
   }
 
   // `for i in 0..n`, or for an unbounded box `for k in 0..∞` (drawn once).
@@ -527,7 +539,9 @@ class BodyDrawer {
         case Item::Kind::For:
           out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n"
                << indent << "  label=" << quote(forLabel(item)) << "; style=\"rounded,dashed\"; color=\"#888888\";\n";
+          for (const LoopVar& v : item.loops) local_.push_back(v.name);
           items(item.body, scope, prefix, depth, indent + "  ");
+          local_.resize(local_.size() - item.loops.size());
           out_ << indent << "}\n";
           break;
         case Item::Kind::Wire: {
@@ -644,6 +658,7 @@ class BodyDrawer {
     end.text = termText(t);
     switch (t.kind) {
       case Term::Kind::Wire:
+        for (const IndexTerm& i : t.indices) end.at.push_back(i.star ? std::nullopt : parameterValue(i.expr));
         (producing ? scope.producers : scope.consumers).emplace(t.name + (t.primed ? "'" : ""), end);
         break;
       case Term::Kind::Input:
@@ -667,11 +682,36 @@ class BodyDrawer {
     }
   }
 
+  // An index's value when it reads only the model's parameters (none
+  // hidden by a loop variable or the component's own parameter).
+  std::optional<int64_t> parameterValue(const SourceExpr& index) const {
+    if (!index.expr) return std::nullopt;
+    auto lookup = [&](std::string_view name) -> std::optional<Value> {
+      if (std::find(local_.begin(), local_.end(), name) != local_.end()) return std::nullopt;
+      for (const auto& [param, value] : params_) {
+        if (param == name) return Value::integer(value);
+      }
+      return std::nullopt;
+    };
+    ExprError error;
+    return evalInt(*index.expr, lookup, &error);
+  }
+
+  // Whether two ends of one name can never meet: some index known on both differs.
+  static bool apart(const End& a, const End& b) {
+    if (a.at.size() != b.at.size()) return false;
+    for (size_t i = 0; i < a.at.size(); ++i) {
+      if (a.at[i] && b.at[i] && *a.at[i] != *b.at[i]) return true;
+    }
+    return false;
+  }
+
   void edges(const Scope& scope, const std::string& indent) {
     for (const auto& [name, from] : scope.producers) {
       auto [lo, hi] = scope.consumers.equal_range(name);
       for (auto it = lo; it != hi; ++it) {
         const End& to = it->second;
+        if (apart(from, to)) continue;
         std::string label = from.text == to.text || to.text.empty() ? from.text
                             : from.text.empty()                     ? to.text
                                                                     : from.text + " → " + to.text;
@@ -684,6 +724,7 @@ class BodyDrawer {
   }
 
   const Model& model_;
+  const std::vector<std::pair<std::string, int64_t>>& params_;  // the model's, evaluated
   const Catalog& catalog_;
   DiagnosticSink& diags_;
   Direction direction_;
@@ -691,6 +732,7 @@ class BodyDrawer {
   std::ostringstream out_;
   std::vector<std::string> extrinsic_;
   size_t counter_ = 0;
+  std::vector<std::string> local_;  // names in scope that are not the model's parameters
 };
 
 }  // namespace
@@ -709,12 +751,11 @@ std::optional<std::string> componentDot(const LoadedModel& model, const Catalog&
   if (layout == Layout::Auto) {
     // Drawn left to right while measuring; redrawn only if that is too wide.
     Extent extent;
-    std::string leftToRight =
-        BodyDrawer(model.model, catalog, diags, Direction::LeftToRight, &extent).draw(*def, depth);
+    std::string leftToRight = BodyDrawer(model, catalog, diags, Direction::LeftToRight, &extent).draw(*def, depth);
     if (choose(layout, extent) == Direction::LeftToRight) return leftToRight;
   }
   Direction direction = layout == Layout::LeftToRight ? Direction::LeftToRight : Direction::TopToBottom;
-  return BodyDrawer(model.model, catalog, diags, direction, nullptr).draw(*def, depth);
+  return BodyDrawer(model, catalog, diags, direction, nullptr).draw(*def, depth);
 }
 
 }  // namespace rdc::dot

@@ -214,6 +214,9 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
     const RunResult::Output& out = result.outputs[o];
     if (out.available) {
       std::cout << graph_.outputs[o].name << " = " << out.value.str() << " @ " << timeText(out.time) << "\n";
+    } else if (result.stopped) {  // an invariant's violation stopped the run: what comes next is not known
+      std::cout << graph_.outputs[o].name << " not available when the run stopped at " << timeText(result.endTime)
+                << "\n";
     } else {
       std::cout << graph_.outputs[o].name << " never available: waiting for " << result.waits[o] << "\n";
     }

@@ -1168,6 +1168,15 @@ class Run final : public FireContext {
           line = read;
           continue;
         }
+        case Endpoint::Kind::Input:
+          if (graph_.inputs[src.ref].isGateway()) {
+            return path +
+                   (config_.gatewaysFromNetwork
+                        ? " (a gateway: nothing from " + graph_.inputs[src.ref].peer + " arrived on it in the run)"
+                        : " (a gateway: run on its own, a projection's gateway delivers only what --input "
+                          "gives it)");
+          }
+          [[fallthrough]];
         default:
           return path + " (a source suppressed by a crash, or cut off by --until)";
       }
