@@ -189,6 +189,28 @@ class Shrink(unittest.TestCase):
         self.assertEqual(code, 1)
         return next(f["seed"] for f in json.loads(out)["failed"] if f["why"].startswith(check + ":"))
 
+    def test_a_large_parameter_shrinks_to_its_smallest_failing_value_in_few_runs(self):
+        # z = D fails `small` for every D >= 1000: halving, then ever smaller
+        # drops, find 1000 in tens of runs (lowering by one took thousands).
+        with TempDir() as d:
+            model = write(d, "big.rdc.yaml", """rdc: 1
+params:
+  D: 10000
+system:
+  body:
+    - Fn f:
+        expr: "x + D"
+        x: input a as Int -> drop
+        r: choose -> output z
+checks:
+  small: z < 1000
+""")
+            text, repro, _ = self.shrink([RUN, model], d)
+            self.assertIn("lowered -D D=10000 to 1000", text)
+            runs = int(re.search(r"which fails small: (\d+) runs tried", text).group(1))
+            self.assertLess(runs, 100, text)
+            self.assert_fails_again(repro, "small")
+
     def test_broken_bracha_loses_its_extra_faults(self):
         # With node[0] Byzantine the f+1 quorums break agreement; a late
         # crash, a forced value and a slow link are not needed for it.
