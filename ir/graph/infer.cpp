@@ -74,6 +74,7 @@ class TypeInference {
       bool fromConstants = constants();
       progress = fromFns || fromMaps || fromConstants;
     }
+    untypedAfterFailedFns();
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       FlatLine& line = graph_.lines[l];
       uint32_t t = classes_.label(l);
@@ -102,6 +103,28 @@ class TypeInference {
   }
 
  private:
+  // An Fn whose expression failed to type leaves its result untyped, and
+  // with it every Fn that reads the result, and so on: those are not
+  // reported again as type-uninferable (the one error is the cause).
+  void untypedAfterFailedFns() {
+    for (uint32_t r : failedFns_) reported_.insert(classes_.root(r));
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const FlatInstance& inst : graph_.instances) {
+        if (inst.fn == kNone) continue;
+        uint32_t args = static_cast<uint32_t>(graph_.fns[inst.fn].args.size()), r = inst.firstLine + args;
+        if (classes_.label(r) != kUnknown || reported_.count(classes_.root(r))) continue;
+        for (uint32_t a = inst.firstLine; a < r; ++a) {
+          if (classes_.label(a) == kUnknown && reported_.count(classes_.root(a))) {
+            reported_.insert(classes_.root(r));
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+
   // Lines typed `T` in one instance share one type (Sync's each have their own).
   void shareTypeVariables() {
     for (const FlatInstance& inst : graph_.instances) {
@@ -182,6 +205,7 @@ class TypeInference {
       const std::string& kind = catalog_.at(inst.base).name;
       if (!t) {
         report(error.code, graph_.linePos(r), "in " + kind + " " + graph_.nodePath(inst.node) + ": " + error.message);
+        failedFns_.push_back(r);
         continue;
       }
       if (fn.when) {
@@ -267,6 +291,7 @@ class TypeInference {
   LineClasses classes_;
   std::set<uint32_t> reported_;
   std::set<const FlatInstance*> checkedFns_;
+  std::vector<uint32_t> failedFns_;  // the result lines of Fns whose expression failed to type
   size_t reports_ = 0;
   std::set<std::tuple<std::string, uint32_t, uint32_t, uint32_t>> places_;  // where report() reported
 };

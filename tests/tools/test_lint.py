@@ -49,6 +49,31 @@ class BadModels(unittest.TestCase):
                 for text in said(path):
                     self.assertTrue(any(text in d["message"] for d in diags), f"no '{text}' in {err}")
 
+    def test_an_fn_that_fails_to_type_is_the_only_error_not_its_readers_uninferable(self):
+        # a.r has no type (a bare {} in a tuple), so b, which reads it, cannot type its own
+        # result either: one error, not a type-uninferable for each of them as well.
+        model = """rdc: 1
+system:
+  body:
+    - Fn a:
+        expr: "(-1, {})"
+        x: input x as Int -> drop
+        r: choose -> m
+    - Fn b:
+        expr: "size(m.1)"
+        m: m -> drop
+        r: choose -> output s
+    - Def c:
+        x: input y -> output untyped
+        y: choose -> drop
+"""
+        with TempDir() as d:
+            code, _, err = run([LINT, "--diagnostics=json", write(d, "m.rdc.yaml", model), "-o", os.devnull])
+            self.assertEqual(code, 1, err)
+            errors = [(x["code"], x["line"]) for x in diagnostics(err) if x["severity"] == "error"]
+            # The unrelated untyped input is still reported.
+            self.assertEqual(errors, [("type-mismatch", 7), ("type-uninferable", 13)], err)
+
     def test_a_refused_instance_is_the_only_error_not_its_wires_linearity(self):
         # Each refused instance reads wires the Links produce, and writes one a Def reads:
         # once refused, those wires are neither consumed nor produced, which is the same error.
