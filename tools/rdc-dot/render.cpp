@@ -16,7 +16,11 @@ std::optional<std::string> render(const std::string& dot, const std::string& for
     return std::nullopt;
   }
   std::optional<std::string> result;
-  if (gvLayout(gvc, graph, "dot") == 0) {
+  // Graphviz reports some layout failures ("trouble in init_rank") only as
+  // errors on stderr and still returns success with a broken layout: its
+  // error count says so.
+  agreseterrors();
+  if (gvLayout(gvc, graph, "dot") == 0 && agerrors() == 0) {
     char* data = nullptr;
     unsigned int length = 0;
     if (gvRenderData(gvc, graph, format.c_str(), &data, &length) == 0 && data) result = std::string(data, length);

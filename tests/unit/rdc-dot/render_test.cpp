@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "tools/rdc-dot/dot.h"
+
+namespace rdc::dot {
+namespace {
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(Render, ADiagramRendersAsSvg) {
+  DiagnosticSink diags;
+  auto svg = render("digraph g { a -> b; }", "svg", diags);
+  ASSERT_TRUE(svg) << diags.errorCount();
+  EXPECT_NE(svg->find("<svg"), std::string::npos);
+}
+
+// Graphviz reports this layout's failure only on stderr and returns
+// success: the renderer refuses it rather than write a broken drawing.
+TEST(Render, ALayoutGraphvizFailsOnIsRefusedThoughItReturnsSuccess) {
+  std::string dot = readFile(RDC_SOURCE_DIR "/tests/dot/graphviz-init-rank.dot");
+  ASSERT_FALSE(dot.empty());
+  DiagnosticSink diags;
+  EXPECT_FALSE(render(dot, "svg", diags));
+  EXPECT_EQ(diags.errorCount(), 1u);
+  // The next diagram renders: the error count is the layout's own.
+  DiagnosticSink again;
+  EXPECT_TRUE(render("digraph g { a -> b; }", "svg", again));
+}
+
+}  // namespace
+}  // namespace rdc::dot
