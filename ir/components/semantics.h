@@ -77,6 +77,9 @@ class FireContext {
   /// what the Link carries.
   virtual int64_t linkDelay(uint32_t instance) = 0;
   static constexpr int64_t kLostMessage = -1;
+  /// A Coin's flip: uniform in 0..sides-1 (sides >= 1), from the run's
+  /// coins, a seeded stream of their own (the network's draws do not move).
+  virtual int64_t coin(int64_t sides) = 0;
   /// Reports a runtime failure (an Fn expression that fails on its values).
   virtual void fail(uint32_t instance, const std::string& message) = 0;
 };

@@ -5,7 +5,7 @@ docs/reference.md could write."""
 import os
 import unittest
 
-from rdctest import TempDir, run, tool
+from rdctest import TempDir, read_bytes, run, tool
 from test_semantics import Semantics, inversion_counts
 
 RUN, TRACE, DOT, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-dot"), tool("rdc-project")
@@ -392,6 +392,70 @@ system:
         code, _, err = run([tool("rdc-lint"), self.model("k.rdc.yaml", unbounded)])
         self.assertEqual(code, 1, err)
         self.assertIn("an `if` condition cannot use `k`", err)
+
+
+# Each of two nodes flips a fair coin when its go arrives; node 1 rolls a
+# three-sided one too.
+COIN = """rdc: 1
+domains: {node: 2}
+system:
+  body:
+    - for: j in 0..2
+      body:
+        - Coin<2> coin[j] @ node[j]:
+            x: input go[j] as Unit @ node[j] -> drop
+            flip: choose -> output flip[j] @ node[j]
+    - Coin<3> die @ node[1]:
+        x: input roll as Int @ node[1] -> drop
+        flip: choose -> output face
+"""
+
+
+class CoinFlips(Semantics):
+    def flips(self, model, *args):
+        code, out, err = run([RUN, model, *args])
+        self.assertEqual(code, 0, err)
+        return {name: value.split(" @ ")[0] for name, value in
+                (line.split(" = ", 1) for line in out.decode().splitlines() if " = " in line)}
+
+    def test_flips_are_fair_independent_and_fixed_by_the_seed(self):
+        model = self.model("coin.rdc.yaml", COIN)
+        runs = [self.flips(model, "--seed", str(seed)) for seed in range(400)]
+        self.assertEqual(runs[:20], [self.flips(model, "--seed", str(seed)) for seed in range(20)])
+        for name, sides in (("flip[0]", 2), ("flip[1]", 2), ("face", 3)):
+            counts = [sum(r[name] == str(v) for r in runs) for v in range(sides)]
+            for c in counts:  # 400/sides each, within five standard deviations
+                self.assertLess(abs(c - 400 / sides), 5 * (400 / sides) ** 0.5, (name, counts))
+        both = sum(r["flip[0]"] == r["flip[1]"] for r in runs)
+        self.assertLess(abs(both - 200), 50, "the two nodes' coins are not independent")
+
+    def test_forcing_one_coin_leaves_the_others_draws(self):
+        model = self.model("coin.rdc.yaml", COIN)
+        for seed in range(10):
+            free = self.flips(model, "--seed", str(seed))
+            forced = self.flips(model, "--seed", str(seed), "--force", "coin[0].flip=1")
+            self.assertEqual(forced["flip[0]"], "1")
+            self.assertEqual((forced["flip[1]"], forced["face"]), (free["flip[1]"], free["face"]))
+
+    def test_a_trace_records_the_flips_replays_and_inverts_them(self):
+        model = self.model("coin.rdc.yaml", COIN)
+        trace = self.record(model, "--seed", "5")
+        flips = [e for e in self.events(trace) if e["line"].endswith(".flip") and e["end"] == "in"]
+        self.assertEqual(len(flips), 3)
+        self.assertTrue(all(e["how"] == "chosen" for e in flips), flips)
+        again = os.path.join(self.dir, "again.trace")
+        code, _, err = run([RUN, model, "--replay", trace, "--trace", again])
+        self.assertEqual(code, 0, err)
+        self.assertEqual(read_bytes(trace), read_bytes(again))
+        self.inverts_completely(model, "--seed", "5", inputs=3)
+
+    def test_a_coin_of_no_sides_is_refused_and_dot_draws_one(self):
+        code, _, err = run([RUN, self.model("none.rdc.yaml", COIN.replace("Coin<3>", "Coin<0>"))])
+        self.assertEqual(code, 2, err)
+        self.assertIn("a coin has k >= 1 sides, got 0", err)
+        code, svg, err = run([DOT, self.model("coin.rdc.yaml", COIN), "--flat", "-T", "svg"])
+        self.assertEqual(code, 0, err)
+        self.assertIn(b"Coin", svg)
 
 
 if __name__ == "__main__":
