@@ -86,6 +86,36 @@ class Cluster(unittest.TestCase):
         self.assertEqual(rcode, 0, rerr)
         self.assertEqual(values(rout), got)  # the simulator reproduces the values
 
+    def test_a_link_a_node_keeps_whole_takes_the_scenarios_latency(self):
+        # `self` stays inside node[0], which simulates it: 50ms as given (it
+        # was 1ms whatever --latency said), then the real network to node[1].
+        with TempDir() as d:
+            model = write(d, "self.rdc.yaml", """rdc: 1
+domains: {node: 2}
+system:
+  body:
+    - Link self:
+        snd: input a as Int @ node[0] -> drop
+        rcv: choose -> s
+    - Def d @ node[0]:
+        x: s -> drop
+        y: choose -> t
+    - Link across:
+        snd: t -> drop
+        rcv: choose -> output got @ node[1]
+""")
+            peers, _ = peers_file(d, n=2)
+            trace = os.path.join(d, "run.trace")
+            for latency, link in (("constant:50ms", []), ("constant:1ms", ["--link", "self=constant:50ms"])):
+                with self.subTest(latency=latency, link=link):
+                    code, out, err = run([RUN, model, "--input", "a=3", "--cluster", peers, "--trace", trace,
+                                          "--latency", latency, *link], timeout=60)
+                    self.assertEqual(code, 0, out.decode() + err)
+                    code, shown, err = run([tool("rdc-trace"), "show", trace + ".nodes/node[0].trace", "--line",
+                                            "self.rcv"])
+                    self.assertEqual(code, 0, err)
+                    self.assertEqual(shown.decode().split("\t")[0], "50ms")
+
     def test_a_lost_link_is_never_sent_and_the_replay_agrees(self):
         # Node 0's copy for node 2 is lost (a Byzantine sender's omission): its
         # node never sends it; the others deliver as usual.

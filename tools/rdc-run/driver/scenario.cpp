@@ -144,15 +144,19 @@ std::vector<std::string> Scenario::nodeFlags(const std::string& domain, const Gr
   for (const auto& [name, time] : crashes) {
     if (name == domain) flags.insert(flags.end(), {"--crash", name + "@" + time});
   }
-  // Over TCP a Link's delay is the real network's; a lost one the sender never sends.
-  for (const auto& [glob, spec] : linkLatency) {
-    if (spec != "lost") continue;
-    bool names = false;
-    for (uint32_t i = 0; i < node.instances.size() && !names; ++i) {
-      const std::string& base = catalog.at(node.instances[i].base).name;  // a Link it keeps, or one it sends on
-      names = (base == "Link" || base == "Send") && globMatch(glob, node.instancePath(i));
+  // Over TCP a cut Link's delay is the real network's (a lost one the
+  // sender never sends); a Link the node keeps whole (both ends its own) it
+  // simulates, with the scenario's delays.
+  auto names = [&](const std::string& glob, bool sent) {
+    for (uint32_t i = 0; i < node.instances.size(); ++i) {
+      const std::string& base = catalog.at(node.instances[i].base).name;
+      if ((base == "Link" || (sent && base == "Send")) && globMatch(glob, node.instancePath(i))) return true;
     }
-    if (names) flags.insert(flags.end(), {"--link", glob + "=" + spec});
+    return false;
+  };
+  if (names("*", false)) flags.insert(flags.end(), {"--latency", latency});
+  for (const auto& [glob, spec] : linkLatency) {
+    if (names(glob, spec == "lost")) flags.insert(flags.end(), {"--link", glob + "=" + spec});
   }
   LineIndex lines(node, catalog);
   for (const auto& [path, value] : forces) {  // (a line of any iteration of an unbounded box)

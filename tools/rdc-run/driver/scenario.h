@@ -55,8 +55,9 @@ struct Scenario {
   /// the header is the caller's).
   void toHeader(TraceHeader& header) const;
   /// The rdc-run flags that give one node of a cluster its share of this
-  /// exact scenario: the node's own crash or Byzantine fault, and the forces
-  /// and inputs on its projection's lines (`node`).
+  /// exact scenario: the node's own crash or Byzantine fault, the forces
+  /// and inputs on its projection's lines (`node`), the latencies of the
+  /// Links it keeps whole, and the lost Links it sends on.
   std::vector<std::string> nodeFlags(const std::string& domain, const Graph& node, const Catalog& catalog) const;
 };
 
