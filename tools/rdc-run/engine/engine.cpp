@@ -1213,9 +1213,25 @@ class Run final : public FireContext {
     return kNone;
   }
 
+  // A choice's rule, and for one that waits for k of its inputs (Quorum,
+  // Mailbox) how many of them arrived: which of k is missing is the point.
   std::string ruleOf(uint32_t line) const {
     const LineSig* sig = graph_.signature(catalog_, line);
-    return sig ? sig->choiceRule : "";
+    if (!sig) return "";
+    std::string rule = sig->choiceRule;
+    if (sig->choiceCountParam < 0) return rule;
+    const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
+    uint32_t reads = 0, arrived = 0;
+    for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+      const LineSig* s = graph_.signature(catalog_, m);
+      if (m == line || !s ||
+          std::find(sig->choiceReads.begin(), sig->choiceReads.end(), s->name) == sig->choiceReads.end())
+        continue;
+      ++reads;
+      arrived += lines_[m].inAvailable;
+    }
+    return rule + "; k = " + std::to_string(graph_.args(inst)[sig->choiceCountParam]) + ", and " +
+           std::to_string(arrived) + " of its " + std::to_string(reads) + " inputs arrived";
   }
 
   const Graph& graph_;
