@@ -13,7 +13,7 @@ GOLDEN = os.path.join(ROOT, "tests", "dot", "golden")
 MODELS = sorted(glob.glob(os.path.join(ROOT, "examples", "*", "*.rdc.yaml"))) + [PAIR]
 VIEWS = [[], ["--depth", "3"], ["--flat"]]
 # Graphviz's layout time grows faster than the graph: big models are drawn smaller.
-SMALLER = {"tendermint.rdc.yaml": ["-D", "heights=1", "-D", "rounds=2"], "tendermint-heights.rdc.yaml": ["-D", "rounds=1"],
+SMALLER = {"tendermint.rdc.yaml": ["-D", "heights=1", "-D", "rounds=2"], "ben-or.rdc.yaml": ["-D", "rounds=2"], "tendermint-heights.rdc.yaml": ["-D", "rounds=1"],
            "tendermint-gossip.rdc.yaml": ["-D", "n=2", "-D", "rounds=1"]}
 
 

@@ -1,8 +1,9 @@
 """The classic protocols of docs/protocols.md run as a user would: Paxos
 (examples/paxos), two-phase commit (examples/two-phase-commit), the
-eventually perfect failure detector (examples/failure-detector) and PBFT
-(examples/pbft), each over 500 seeds of its fault scenarios; each broken
-variant (-D broken=1, -D grow=0, -D viewChangeRule=0, -D verify=0) fails
+eventually perfect failure detector (examples/failure-detector), PBFT
+(examples/pbft) and Ben-Or (examples/ben-or), each over 500 seeds of its
+fault scenarios; each broken variant (-D broken=1, -D grow=0,
+-D viewChangeRule=0, -D verify=0, -D majorityOf=3) fails
 and its printed command reproduces the failure; traces replay byte for byte
 and invert, and the projected run (--split) agrees; the diagrams parse with
 Graphviz."""
@@ -23,6 +24,7 @@ PAXOS = example("paxos")
 TWO_PC = example("two-phase-commit")
 FD = example("failure-detector")
 PBFT_MODEL = example("pbft")
+BEN_OR = example("ben-or")
 
 
 def scenario(model, name):
@@ -352,6 +354,57 @@ class PBFT(unittest.TestCase):
         self.assertIn("forged-signature", err)
 
 
+class BenOr(unittest.TestCase):
+    RANDOM = ["--latency", "uniform:1ms..10ms"]
+
+    def test_checks_hold_over_500_seeds_in_every_scenario(self):
+        for args in (self.RANDOM, scenario("ben-or", "crash-at-start"), scenario("ben-or", "crash-mid-run"),
+                     scenario("ben-or", "unanimous"), ["-D", "n=5", *scenario("ben-or", "two-crashes")]):
+            with self.subTest(args=args):
+                summary = seeds([BEN_OR, *args])
+                self.assertEqual(summary["passed"], 500, summary["failed"][:3])
+
+    def test_coins_decide_the_round_and_the_seed_fixes_them(self):
+        # Split inputs need coins: decisions come in various rounds, each
+        # seed's the same on every run; unanimous inputs decide in round 0.
+        rounds = set()
+        for seed in range(40):
+            outputs, _ = one_run([BEN_OR, *self.RANDOM, "--seed", str(seed)])
+            self.assertEqual(outputs, one_run([BEN_OR, *self.RANDOM, "--seed", str(seed)])[0])
+            rounds.add(max(int(outputs[f"decisionRound[{j}]"]) for j in range(4)))
+        self.assertGreater(len(rounds), 3, rounds)
+        outputs, _ = one_run([BEN_OR, *scenario("ben-or", "unanimous"), "--seed", "0"])
+        self.assertEqual([outputs[f"decisionRound[{j}]"] for j in range(4)], ["0"] * 4)
+
+    def test_a_forced_coin_changes_its_node_and_leaves_the_other_coins(self):
+        with TempDir() as d:
+            free, forced = os.path.join(d, "free.trace"), os.path.join(d, "forced.trace")
+            run([RUN, BEN_OR, *self.RANDOM, "--seed", "3", "--trace", free])
+            flip = next(e for e in trace_events(free) if e["line"] == "round[0].coin[2].flip")
+            other = 1 - int(flip["value"])
+            run([RUN, BEN_OR, *self.RANDOM, "--seed", "3", "--force", f"round[0].coin[2].flip={other}", "--trace",
+                 forced])
+            flips = [{e["line"]: int(e["value"]) for e in trace_events(t) if e["line"].endswith(".flip")
+                      and e["end"] == "in" and e["line"].startswith("round[0].")} for t in (free, forced)]
+            self.assertEqual(flips[1].pop("round[0].coin[2].flip"), other)
+            flips[0].pop("round[0].coin[2].flip")
+            self.assertEqual(flips[0], flips[1])  # the others' draws stay as they were
+
+    def test_the_broken_majority_loses_agreement_and_its_command_reproduces_it(self):
+        summary = seeds([BEN_OR, "-D", "majorityOf=3", *self.RANDOM])
+        failed = [f for f in summary["failed"] if f["why"].startswith("agreement")]
+        self.assertGreater(len(failed), 50)
+        assert_reproduced(self, failed[0], "agreement", "majorityOf=3")
+        # With every survivor waiting for all the others' reports, it passes.
+        self.assertEqual(seeds([BEN_OR, "-D", "majorityOf=3", *scenario("ben-or", "crash-at-start")])["passed"], 500)
+
+
+def trace_events(trace):
+    code, out, err = run([TRACE, "export", trace, "--format", "jsonl"])
+    assert code == 0, err
+    return [json.loads(line) for line in out.decode().splitlines()[1:]]
+
+
 class Traces(unittest.TestCase):
     RUNS = [
         (PAXOS, [*scenario("paxos", "late-decision")]),
@@ -362,6 +415,8 @@ class Traces(unittest.TestCase):
         (PBFT_MODEL, [*scenario("pbft", "crashed-primary")]),
         (PBFT_MODEL, [*scenario("pbft", "slow-links")]),
         (PBFT_MODEL, ["-D", "viewChangeRule=0", *scenario("pbft", "late-commits")]),
+        (BEN_OR, [*scenario("ben-or", "crash-mid-run")]),
+        (BEN_OR, ["-D", "majorityOf=3", "--latency", "uniform:1ms..10ms"]),
     ]
     # Runs with a Byzantine replica replay, invert, and their projected run
     # agrees (a Link demands what it sends, so a Byzantine receiver's lies
@@ -422,7 +477,8 @@ class Traces(unittest.TestCase):
         for model, views in ((PAXOS, [[], ["--flat", "-D", "phases=2"], ["--component", "Phase"]]),
                              (TWO_PC, [[], ["--flat"], ["--component", "Coordinator"]]),
                              (FD, [[], ["--flat"], ["--component", "Round"], ["--component", "Watch"]]),
-                             (PBFT_MODEL, [[], ["--flat"], ["--component", "View"], ["--component", "Replica"]])):
+                             (PBFT_MODEL, [[], ["--flat"], ["--component", "View"], ["--component", "Replica"]]),
+                             (BEN_OR, [[], ["--flat", "-D", "rounds=2"], ["--component", "Round"]])):
             for view in views:
                 with self.subTest(model=os.path.basename(model), view=view):
                     code, out, err = run([DOT, model, *view])
