@@ -1165,7 +1165,13 @@ class Run final : public FireContext {
           return path + " (its source is `never`)";
         case Endpoint::Kind::Choose: {
           uint32_t read = awaitedByRule(missing);
-          if (read == kNone) return path + " (its rule never chose: " + ruleOf(missing) + ")";
+          if (read == kNone) {
+            bool lies = config_.byzantine[domain] && !config_.liesForced;  // a lie is made when the rule would choose
+            return path +
+                   (lies ? " (a lie of Byzantine " + graph_.domains[domain] + ", never made: its rule never chose: "
+                         : " (its rule never chose: ") +
+                   ruleOf(missing) + ")";
+          }
           path += " <- ";  // the rule waits for an input of its own instance
           line = read;
           continue;
