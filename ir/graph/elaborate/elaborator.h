@@ -33,7 +33,6 @@
 namespace rdc::elab {
 
 // What is attached at one end of a net: a base line or a source/sink token.
-// There are two per net segment, about one per line: a few integers each.
 struct Attachment {
   enum class Kind : uint8_t { None, Line, Token } kind = Kind::None;
   bool implicit = false;  // an implicit drop/never added for a dangling composite line
@@ -47,8 +46,12 @@ struct Attachment {
 
 // A net segment: the value flowing through one wire name in one scope.
 // Segments joined by `wire:` items and composite boundaries form one net.
+// There is about one per line, so its ends are 4-byte handles (8 bytes a
+// segment, not two Attachments' 24): a line id, kTokenEnd | an index into
+// the elaborator's tokens (the few ends that are tokens), or kNone.
 struct NetNode {
-  Attachment producer, consumer;
+  static constexpr uint32_t kTokenEnd = 1u << 31;
+  uint32_t producer = kNone, consumer = kNone;
 };
 
 enum class Role : uint8_t { Local, OwnInput, OwnOutput };
@@ -156,6 +159,14 @@ class Elaborator {
 
   uint32_t withDomain(Scope& scope, const Term& term, uint32_t node);
   void attach(uint32_t node, bool asProducer, uint32_t line);
+  // Attaches a token (a source or sink term, or an implicit drop/never) at one end of a net segment.
+  void attachToken(uint32_t node, bool asProducer, const Attachment& token);
+  // What a net end's handle (NetNode) stands for.
+  Attachment attachment(uint32_t end) const {
+    if (end == kNone) return {};
+    if (end & NetNode::kTokenEnd) return tokens_[end & ~NetNode::kTokenEnd];
+    return {Attachment::Kind::Line, false, Endpoint::Kind::Never, end, 0};
+  }
 
   // ---- bindings (nets.cpp) ----
 
@@ -279,7 +290,7 @@ class Elaborator {
   void connect();
 
   void sourceToken(const Attachment& p, uint32_t line);
-  uint32_t netLine(const std::vector<NetNode>& nets, uint32_t node);
+  uint32_t netLine(uint32_t node);
   void warnUnusedComponents();
 
   struct DomainFamily {
@@ -297,6 +308,7 @@ class Elaborator {
   Env globals_;
   std::vector<DomainFamily> families_;
   std::vector<NetNode> nodes_;
+  std::vector<Attachment> tokens_;  // the token ends of nets (NetNode::kTokenEnd)
   UnionFind uf_;
   std::unordered_map<std::string, uint32_t> nameIds_;
   std::vector<std::string> names_;
