@@ -995,7 +995,8 @@ class Run final : public FireContext {
       if (auto f = config_.forces.find(static_cast<uint32_t>(logicalLine(l))); f != config_.forces.end()) {
         forced_[l] = f->second;
       } else if (config_.byzantine[hot(l).domain]) {
-        auto told = lie(l, hot(l).domain, graph_.lines[facts_.generalChoices[c]].type, facts_.generalChoiceOptions[c]);
+        auto told = lie(l, hot(l).domain, graph_.lines[facts_.generalChoices[c]].type,
+                        facts_.lieOptions(facts_.generalChoices[c]));
         if (!told) continue;
         forced_[l] = std::move(*told);
       } else {
@@ -1074,7 +1075,7 @@ class Run final : public FireContext {
       if (auto f = config_.forces.find(l); f != config_.forces.end()) {
         forced_.emplace(l, f->second);
       } else if (config_.byzantine[line.domain]) {
-        auto told = lie(l, line.domain, line.type, facts_.choiceOptions[k]);
+        auto told = lie(l, line.domain, line.type, facts_.lieOptions(l));
         if (!told) continue;
         forced_.emplace(l, std::move(*told));
       } else {
