@@ -289,7 +289,6 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       // An Fn's lines are each their own signature line (its args, then r),
       // a bundle argument's elements included.
       line.sig = static_cast<uint16_t>(blk.sig + (base.variadicArgs ? e : 0));
-      line.element = base.variadicArgs ? 0 : static_cast<uint32_t>(e);
       line.pos = inst.pos;
       graph_.lines.push_back(line);
     }

@@ -1197,7 +1197,7 @@ class Run final : public FireContext {
       if (m == choice || lines_[m].inAvailable) continue;
       const LineSig* s = graph_.signature(catalog_, m);
       if (!(s ? reads(s->name) : reads("*args"))) continue;
-      if (picked && static_cast<int64_t>(graph_.lines[m].element) != *picked) continue;
+      if (picked && static_cast<int64_t>(graph_.element(catalog_, m)) != *picked) continue;
       return m;
     }
     return kNone;

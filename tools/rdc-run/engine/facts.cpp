@@ -85,8 +85,7 @@ uint32_t GraphFacts::shapeFor(const Graph& graph, const Catalog& catalog, const 
   uint32_t first = inst.firstLine;
   auto same = [&](const Shape& shape) {
     for (uint32_t o = 0; o < inst.lineCount; ++o) {
-      if (shape.sigs[o] != graph.signature(catalog, first + o) || shape.elements[o] != graph.lines[first + o].element)
-        return false;
+      if (shape.sigs[o] != graph.signature(catalog, first + o)) return false;
     }
     return true;
   };
@@ -102,7 +101,6 @@ uint32_t GraphFacts::shapeFor(const Graph& graph, const Catalog& catalog, const 
   for (uint32_t l = first; l < first + inst.lineCount; ++l) {
     const LineSig* sig = graph.signature(catalog, l);  // null for Fn arguments
     shape.sigs.push_back(sig);
-    shape.elements.push_back(graph.lines[l].element);
     named.clear();
     if (sig && !sig->passThrough) {
       for (uint32_t m = first; m < first + inst.lineCount; ++m) {
@@ -133,7 +131,7 @@ uint32_t GraphFacts::shapeFor(const Graph& graph, const Catalog& catalog, const 
       shape.choiceReads.push_back(m - first);
       const LineSig* option = graph.signature(catalog, m);
       bool isOption = option && option->sizeParam >= 0 && index != kNone;
-      shape.optionElement.push_back(isOption ? static_cast<int32_t>(graph.lines[m].element) : -1);
+      shape.optionElement.push_back(isOption ? static_cast<int32_t>(graph.element(catalog, m)) : -1);
     }
     shape.choiceStart.push_back(static_cast<uint32_t>(shape.choiceReads.size()));
   }

@@ -131,10 +131,10 @@ struct GraphFacts {
   /// it is kept once per shape, by line offsets within the instance, not
   /// once per line: a large model has a few shapes and millions of lines.
   struct Shape {
-    /// Per line: its signature (null for an Fn argument) and element, which
-    /// make instances of one shape.
+    /// Per line: its signature (null for an Fn argument), which make
+    /// instances of one shape (with the base and its parameters, which
+    /// place each line's element).
     std::vector<const LineSig*> sigs;
-    std::vector<uint32_t> elements;
     /// CSR per line offset: the inputs a demanded output reads besides its
     /// own, and the inputs its rule reads if it is a chosen input.
     std::vector<uint32_t> outStart, outReads;
