@@ -86,7 +86,13 @@ void Elaborator::connect() {
     const Attachment p = attachment(nets[uf_.find(node)].producer);
     if (p.kind == Attachment::Kind::Line) graph_.unbounded->openPorts.push_back(p.line());
   }
-  for (TypeHint& h : typeHints_) h.at = netLine(h.at);
+  typeHints_.reserve(hintNets_.size());
+  const uint32_t* net = hintNets_.data();
+  for (auto [decl, count] : hintRuns_) {
+    for (uint32_t k = 0; k < count; ++k) typeHints_.push_back({netLine(*net++), decl});
+  }
+  hintNets_ = std::vector<uint32_t>();
+  hintRuns_ = std::vector<std::pair<uint32_t, uint32_t>>();
   for (DomainHint& h : domainHints_) {
     if (h.line == kNone) h.line = netLine(h.node);
   }

@@ -23,7 +23,7 @@ std::optional<Graph> Elaborator::run() {
   uf_.reserve(lines + lines / 2);
   // Hints: about one per line for a model of composites and domains.
   // Reserving only claims address space; pages are touched as used.
-  typeHints_.reserve(lines);
+  hintNets_.reserve(lines);
   graph_.instances.reserve(lines);  // every instance has a line: at most one each
   graph_.tree.reserve(lines);
   domainHints_.reserve(lines);

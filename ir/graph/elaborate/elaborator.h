@@ -330,6 +330,17 @@ class Elaborator {
     bool operator()(const Pos& a, const Pos& b) const { return a.file == b.file && a.line == b.line && a.col == b.col; }
   };
   std::unordered_map<Pos, uint32_t, PosHash, PosEq> posIds_;
+  // Type hints as elaboration makes them: the nets, and the declaration of
+  // each run of them (a binding's elements share theirs). Half the size of
+  // TypeHints, while the scopes' name tables are alive; connect() turns
+  // them into typeHints_, on lines, in the same order.
+  std::vector<uint32_t> hintNets_;
+  std::vector<std::pair<uint32_t, uint32_t>> hintRuns_;  // (TypeDecl index, nets)
+  void typeHint(uint32_t net, uint32_t decl) {
+    if (hintRuns_.empty() || hintRuns_.back().first != decl) hintRuns_.push_back({decl, 0});
+    ++hintRuns_.back().second;
+    hintNets_.push_back(net);
+  }
   std::vector<TypeHint> typeHints_;
   std::vector<TypeDecl> typeDecls_;
   std::vector<DomainHint> domainHints_;

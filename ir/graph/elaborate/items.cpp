@@ -562,8 +562,8 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
       inner.infos.push_back({in, 1, 0, Role::OwnInput, bindingPos});
       inner.names.insert(outKey);
       inner.infos.push_back({out, 0, 1, Role::OwnOutput, bindingPos});
-      typeHints_.push_back({in, decl});
-      typeHints_.push_back({out, decl});
+      typeHint(in, decl);
+      typeHint(out, decl);
       return spend(1, b.pos);
     });
   }

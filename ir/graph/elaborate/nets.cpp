@@ -53,7 +53,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
           return kNone;
         }
         typeDecls_.push_back({*type, posId(term.pos), kNone});
-        typeHints_.push_back({node, static_cast<uint32_t>(typeDecls_.size() - 1)});
+        typeHint(node, static_cast<uint32_t>(typeDecls_.size() - 1));
       }
       auto& list = input ? graph_.inputs : graph_.outputs;
       ep.kind = input ? Endpoint::Kind::Input : Endpoint::Kind::Output;
