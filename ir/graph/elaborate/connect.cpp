@@ -93,9 +93,15 @@ void Elaborator::connect() {
   }
   hintNets_ = std::vector<uint32_t>();
   hintRuns_ = std::vector<std::pair<uint32_t, uint32_t>>();
-  for (DomainHint& h : domainHints_) {
-    if (h.line == kNone) h.line = netLine(h.node);
+  domainHints_.reserve(domainAts_.size());
+  const DomainAt* at = domainAts_.data();
+  for (const DomainRun& run : domainRuns_) {
+    for (uint32_t k = 0; k < run.count; ++k, ++at) {
+      domainHints_.push_back({run.net ? at->at : kNone, run.net ? netLine(at->at) : at->at, at->domain, run.pos});
+    }
   }
+  domainAts_ = std::vector<DomainAt>();
+  domainRuns_ = std::vector<DomainRun>();
 }
 
 void Elaborator::sourceToken(const Attachment& p, uint32_t line) {

@@ -26,7 +26,7 @@ std::optional<Graph> Elaborator::run() {
   hintNets_.reserve(lines);
   graph_.instances.reserve(lines);  // every instance has a line: at most one each
   graph_.tree.reserve(lines);
-  domainHints_.reserve(lines);
+  domainAts_.reserve(lines);
   {
     // The system's scope (its name table holds every top-level wire) is
     // freed once closed, before connecting and inference allocate.

@@ -343,6 +343,27 @@ class Elaborator {
   }
   std::vector<TypeHint> typeHints_;
   std::vector<TypeDecl> typeDecls_;
+  // Domain hints the same way: a net (`@` on a term) or a line (the
+  // instance's) with its domain, and the position of each run of them (an
+  // instance item's `@` is one position for all its instances); connect()
+  // makes domainHints_, in the same order.
+  struct DomainAt {
+    uint32_t at;  // a net, or a line
+    uint32_t domain;
+  };
+  std::vector<DomainAt> domainAts_;
+  struct DomainRun {
+    uint32_t pos;
+    bool net;
+    uint32_t count;
+  };
+  std::vector<DomainRun> domainRuns_;
+  void domainHint(bool net, uint32_t at, uint32_t domain, uint32_t pos) {
+    if (domainRuns_.empty() || domainRuns_.back().pos != pos || domainRuns_.back().net != net)
+      domainRuns_.push_back({pos, net, 0});
+    ++domainRuns_.back().count;
+    domainAts_.push_back({at, domain});
+  }
   std::vector<DomainHint> domainHints_;
   uint64_t work_ = 0;
   uint32_t nextTypeGroup_ = 0;

@@ -321,7 +321,7 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       // one's hint decides (and reports) for all of them: one per instance.
       bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
       if (domain && local && !domainHinted) {
-        domainHints_.push_back({kNone, id, *domain, domainPosId});
+        domainHint(false, id, *domain, domainPosId);
         domainHinted = true;
       }
       return true;

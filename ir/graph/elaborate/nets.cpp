@@ -233,7 +233,7 @@ uint32_t Elaborator::destination(Scope& scope, const Term& term, const Indices& 
 
 uint32_t Elaborator::withDomain(Scope& scope, const Term& term, uint32_t node) {
   if (node == kNone || !term.domain) return node;
-  if (auto d = domainId(scope.env, *term.domain)) domainHints_.push_back({node, kNone, *d, posId(term.domain->pos)});
+  if (auto d = domainId(scope.env, *term.domain)) domainHint(true, node, *d, posId(term.domain->pos));
   return node;
 }
 
