@@ -84,6 +84,9 @@ struct BaseComponent {
   std::string inverseDoc;
   /// Forward semantics: how the component reacts to its inputs.
   ReactFn react = nullptr;
+  /// Its reaction reads when its inputs arrived (FireContext::inTime). A
+  /// run keeps arrival times for these components' lines only.
+  bool readsArrivalTimes = false;
   /// Inverse semantics: recovers the inputs of its computed lines from the
   /// outputs, and checks what the outputs must satisfy. Pass-through lines
   /// invert by identity without it.

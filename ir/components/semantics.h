@@ -35,6 +35,8 @@ class FireContext {
 
   virtual bool inAvailable(uint32_t line) const = 0;
   virtual const Value& inValue(uint32_t line) const = 0;
+  /// When the line's input arrived (it is available); only for a component
+  /// that declares BaseComponent::readsArrivalTimes.
   virtual int64_t inTime(uint32_t line) const = 0;
   virtual bool outAvailable(uint32_t line) const = 0;
 

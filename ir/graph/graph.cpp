@@ -1,5 +1,7 @@
 #include "ir/graph/graph.h"
 
+#include <algorithm>
+
 namespace rdc {
 
 const std::vector<std::string>& Graph::fnArgs(const FlatInstance& inst) const {
@@ -20,7 +22,20 @@ std::string Graph::lineName(const Catalog& catalog, uint32_t id) const {
   const FlatLine& line = lines[id];
   if (!sig) return fnArgs(instances[line.instance])[line.sig];
   if (sig->sizeParam < 0) return sig->name;
-  return sig->name + "[" + std::to_string(line.element) + "]";
+  return sig->name + "[" + std::to_string(element(catalog, id)) + "]";
+}
+
+uint32_t Graph::element(const Catalog& catalog, uint32_t id) const {
+  const FlatLine& line = lines[id];
+  const FlatInstance& inst = instances[line.instance];
+  const BaseComponent& base = catalog.at(inst.base);
+  if (base.variadicArgs) return 0;
+  uint32_t block = inst.firstLine;  // where the line's signature line begins
+  for (uint16_t s = 0; s < line.sig; ++s) {
+    int sizeParam = base.lines[s].sizeParam;
+    block += sizeParam < 0 ? 1 : static_cast<uint32_t>(std::max<int64_t>(args(inst)[sizeParam], 1));
+  }
+  return id - block;
 }
 
 void Graph::linesNamed(const Catalog& catalog, const FlatInstance& inst, const std::string& name,

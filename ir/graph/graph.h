@@ -28,11 +28,12 @@ struct [[gnu::packed]] Endpoint {
   uint32_t ref = kNone;
 };
 
-/// One scalar line of a base instance: 32 bytes (the 4-byte fields first,
-/// then the packed ends and the 2-byte sig, with no padding).
+/// One scalar line of a base instance: 28 bytes (the 4-byte fields first,
+/// then the packed ends and the 2-byte sig, with no padding). Which element
+/// of a bundle line it is follows from its place in its instance's lines
+/// (Graph::element), so it is not stored.
 struct FlatLine {
   uint32_t instance = kNone;
-  uint32_t element = 0;  ///< element of a bundle line (0 for scalars)
   TypeId type = 0;
   uint32_t domain = 0;
   uint32_t pos = 0;  ///< index into Graph::positions: the binding that created the line
@@ -40,7 +41,7 @@ struct FlatLine {
   Endpoint sink;     ///< where the output goes
   uint16_t sig = 0;  ///< index into the base component's lines (Fn: args first, r last)
 };
-static_assert(sizeof(FlatLine) == 32, "a line is a few integers");
+static_assert(sizeof(FlatLine) == 28, "a line is a few integers");
 
 /// A node of the instance tree: one segment of an instance path. A base
 /// instance's node is a leaf; composite instances are the inner nodes.
@@ -109,6 +110,11 @@ struct Graph {
 
   /// Fn argument lines of an instance (none for other components).
   const std::vector<std::string>& fnArgs(const FlatInstance& inst) const;
+  /// The element of a bundle line that a line is (0 for a scalar and for
+  /// an Fn's lines): its offset in its signature line's block, the blocks
+  /// being laid out in signature order, each as long as its bundle (the
+  /// instance's size argument) or one line for a scalar.
+  uint32_t element(const Catalog& catalog, uint32_t line) const;
   /// The catalog signature of a line; null for an Fn argument (user-named) line.
   const LineSig* signature(const Catalog& catalog, uint32_t line) const;
   /// The line's name within its instance, e.g. `votes[3]` or `rcv`.

@@ -18,7 +18,8 @@ std::string instanceName(uint32_t i) { return "instance " + std::to_string(i); }
 
 class GraphVerifier {
  public:
-  GraphVerifier(const Graph& graph, const Catalog& catalog) : g_(graph), catalog_(catalog), types_(graph.types) {}
+  GraphVerifier(const Graph& graph, const Catalog& catalog, std::span<const uint32_t> elements)
+      : g_(graph), catalog_(catalog), types_(graph.types), elements_(elements) {}
 
   void run() {
     tree();
@@ -71,7 +72,7 @@ class GraphVerifier {
     for (uint16_t sig = 0; sig < sizes.size(); ++sig) {
       for (uint32_t e = 0; e < sizes[sig]; ++e, ++l) {
         const FlatLine& line = g_.lines[l];
-        if (line.instance != i || line.sig != sig || line.element != e) {
+        if (line.instance != i || line.sig != sig || (!elements_.empty() && elements_[l] != e)) {
           throw Fault{lineName(l) + " is not line " + std::to_string(sig) + "[" + std::to_string(e) + "] of " + who};
         }
       }
@@ -374,8 +375,9 @@ class GraphVerifier {
     };
     for (uint32_t j = 0; j < one.lines; ++j) {
       const FlatLine &a = g_.lines[one.line + j], &b = g_.lines[two.line + j];
-      if (a.sig != b.sig || a.element != b.element || a.type != b.type || a.domain != b.domain ||
-          a.source.kind != b.source.kind || shifted(a.source, 1) != shifted(b.source, 2) ||
+      if (a.sig != b.sig || g_.element(catalog_, one.line + j) != g_.element(catalog_, two.line + j) ||
+          a.type != b.type || a.domain != b.domain || a.source.kind != b.source.kind ||
+          shifted(a.source, 1) != shifted(b.source, 2) ||
           (!open[two.line + j] && (a.sink.kind != b.sink.kind || shifted(a.sink, 1) != shifted(b.sink, 2))))
         throw Fault{"unbounded box: line " + std::to_string(j) + " of iterations 1 and 2 differ"};
       if (open[two.line + j] && shifted(a.sink, 1).first != 1)
@@ -467,14 +469,16 @@ class GraphVerifier {
 
   const Graph& g_;
   const Catalog& catalog_;
-  TypeTable types_;  // typeOfExpr may intern: a copy, so that verifying never changes the graph
+  TypeTable types_;                     // typeOfExpr may intern: a copy, so that verifying never changes the graph
+  std::span<const uint32_t> elements_;  // as a file states them; empty: derived, nothing to check
 };
 
 }  // namespace
 
-std::optional<std::string> findGraphFault(const Graph& graph, const Catalog& catalog) {
+std::optional<std::string> findGraphFault(const Graph& graph, const Catalog& catalog,
+                                          std::span<const uint32_t> elements) {
   try {
-    GraphVerifier(graph, catalog).run();
+    GraphVerifier(graph, catalog, elements).run();
   } catch (const Fault& f) {
     return f.message;
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 
 #include "ir/components/catalog.h"
@@ -32,7 +33,10 @@ namespace rdc {
 ///   `choose` only on choosable lines; each input and output attached to
 ///   exactly the line that names it; unique instance paths and extrinsic names.
 /// Time and memory are linear in the graph (plus a sort of names).
-std::optional<std::string> findGraphFault(const Graph& graph, const Catalog& catalog);
+/// `elements`, when given, are the lines' elements as a file states them
+/// (per line): each must be the one its place makes (Graph::element).
+std::optional<std::string> findGraphFault(const Graph& graph, const Catalog& catalog,
+                                          std::span<const uint32_t> elements = {});
 
 /// Runs findGraphFault; reports a fault as an error with `code` at `where`
 /// and returns false.

@@ -193,12 +193,15 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
     ib.setFn(in.fn);
   }
   auto lines = b.initLines(g.lines.size());
+  uint32_t element = 0;  // Graph::element, counted along the blocks (an Fn's lines each have a sig of their own)
   for (size_t i = 0; i < g.lines.size(); ++i) {
     const FlatLine& l = g.lines[i];
+    bool sameBlock = i > 0 && g.lines[i - 1].instance == l.instance && g.lines[i - 1].sig == l.sig;
+    element = sameBlock ? element + 1 : 0;
     auto lb = lines[i];
     lb.setInstance(l.instance);
     lb.setSig(l.sig);
-    lb.setElement(l.element);
+    lb.setElement(element);
     lb.setType(l.type);
     lb.setDomain(l.domain);
     lb.setSourceKind(static_cast<s::EndpointKind>(l.source.kind));
@@ -443,11 +446,13 @@ class IrReader {
     }
     auto lines = r.getLines();
     g.lines.reserve(lines.size());
+    std::vector<uint32_t> elements;  // checked against the lines' places by the verifier
+    elements.reserve(lines.size());
     for (auto l : lines) {
       FlatLine line;
       line.instance = l.getInstance();
       line.sig = l.getSig();
-      line.element = l.getElement();
+      elements.push_back(l.getElement());
       line.type = l.getType();
       line.domain = l.getDomain();
       line.source = {static_cast<Endpoint::Kind>(l.getSourceKind()), l.getSourceRef()};
@@ -471,7 +476,7 @@ class IrReader {
     }
     if (r.hasUnbounded()) g.unbounded = unbounded(r.getUnbounded());
     // Every index and count is checked before any tool uses the graph.
-    if (auto fault = findGraphFault(g, catalog_)) throw Malformed{*fault};
+    if (auto fault = findGraphFault(g, catalog_, elements)) throw Malformed{*fault};
     return g;
   }
 

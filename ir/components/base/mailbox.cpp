@@ -86,6 +86,7 @@ void define_mailbox(Catalog& c) {
          .inverse = "Mailbox",
          .inverseDoc = "identity; a chosen got gives back the messages it holds.",
          .react = react,
+         .readsArrivalTimes = true,  // msgs pass through in the order they arrived
          .invert = invert,
          .checkParams = kOfN});
 }

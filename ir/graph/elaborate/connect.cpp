@@ -11,7 +11,7 @@ void Elaborator::closeScope(Scope& scope) {
     switch (info.role) {
       case Role::Local:
         if (info.produced == 1 && openPort(scope, index)) {
-          nodes_[info.node].consumer = {Attachment::Kind::Token, true, Endpoint::Kind::Drop, kNone, info.firstUse};
+          attachToken(info.node, false, {Attachment::Kind::Token, true, Endpoint::Kind::Drop, kNone, info.firstUse});
           openPortNets_.push_back(info.node);
           break;
         }
@@ -40,7 +40,7 @@ void Elaborator::closeScope(Scope& scope) {
         }
         Attachment implicit{Attachment::Kind::Token, true, input ? Endpoint::Kind::Drop : Endpoint::Kind::Never, kNone,
                             info.firstUse};
-        (input ? nodes_[info.node].consumer : nodes_[info.node].producer) = implicit;
+        attachToken(info.node, !input, implicit);
         break;
       }
     }
@@ -53,13 +53,13 @@ void Elaborator::connect() {
   for (uint32_t n = 0; n < nodes_.size(); ++n) {
     uint32_t root = uf_.find(n);
     if (root == n) continue;
-    if (nodes_[n].producer.kind != Attachment::Kind::None) nets[root].producer = nodes_[n].producer;
-    if (nodes_[n].consumer.kind != Attachment::Kind::None) nets[root].consumer = nodes_[n].consumer;
+    if (nodes_[n].producer != kNone) nets[root].producer = nodes_[n].producer;
+    if (nodes_[n].consumer != kNone) nets[root].consumer = nodes_[n].consumer;
   }
   for (uint32_t n = 0; n < nets.size(); ++n) {
     if (uf_.find(n) != n) continue;
-    const Attachment& p = nets[n].producer;
-    const Attachment& c = nets[n].consumer;
+    const Attachment p = attachment(nets[n].producer);
+    const Attachment c = attachment(nets[n].consumer);
     if (p.kind == Attachment::Kind::None || c.kind == Attachment::Kind::None) continue;
     bool pLine = p.kind == Attachment::Kind::Line, cLine = c.kind == Attachment::Kind::Line;
     if (pLine && cLine) {
@@ -83,13 +83,25 @@ void Elaborator::connect() {
   }
   boundChoices_ = {};
   for (uint32_t node : openPortNets_) {
-    const Attachment& p = nets[uf_.find(node)].producer;
+    const Attachment p = attachment(nets[uf_.find(node)].producer);
     if (p.kind == Attachment::Kind::Line) graph_.unbounded->openPorts.push_back(p.line());
   }
-  for (TypeHint& h : typeHints_) h.at = netLine(nets, h.at);
-  for (DomainHint& h : domainHints_) {
-    if (h.line == kNone) h.line = netLine(nets, h.node);
+  typeHints_.reserve(hintNets_.size());
+  const uint32_t* net = hintNets_.data();
+  for (auto [decl, count] : hintRuns_) {
+    for (uint32_t k = 0; k < count; ++k) typeHints_.push_back({netLine(*net++), decl});
   }
+  hintNets_ = std::vector<uint32_t>();
+  hintRuns_ = std::vector<std::pair<uint32_t, uint32_t>>();
+  domainHints_.reserve(domainAts_.size());
+  const DomainAt* at = domainAts_.data();
+  for (const DomainRun& run : domainRuns_) {
+    for (uint32_t k = 0; k < run.count; ++k, ++at) {
+      domainHints_.push_back({run.net ? at->at : kNone, run.net ? netLine(at->at) : at->at, at->domain, run.pos});
+    }
+  }
+  domainAts_ = std::vector<DomainAt>();
+  domainRuns_ = std::vector<DomainRun>();
 }
 
 void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
@@ -112,11 +124,11 @@ void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
   }
 }
 
-uint32_t Elaborator::netLine(const std::vector<NetNode>& nets, uint32_t node) {
+uint32_t Elaborator::netLine(uint32_t node) {
   if (node == kNone) return kNone;
-  const NetNode& net = nets[uf_.find(node)];
-  if (net.consumer.kind == Attachment::Kind::Line) return net.consumer.line();
-  if (net.producer.kind == Attachment::Kind::Line) return net.producer.line();
+  const NetNode& net = nodes_[uf_.find(node)];
+  if (attachment(net.consumer).kind == Attachment::Kind::Line) return net.consumer;
+  if (attachment(net.producer).kind == Attachment::Kind::Line) return net.producer;
   return kNone;
 }
 

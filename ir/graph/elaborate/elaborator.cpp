@@ -10,6 +10,11 @@ std::optional<Graph> Elaborator::run() {
   if (!globalParams() || !declareDomains()) return std::nullopt;
   uint64_t lines = 0;
   if (!elab::fitsLimits(model_, catalog_, options_, diags_, &lines)) return std::nullopt;
+  if (lines >= NetNode::kTokenEnd) {  // a net's end tells a line id from a token by the top bit
+    diags_.error("size-limit", model_.system.pos,
+                 "the model has " + std::to_string(lines) + " scalar lines; at most 2^31 are supported");
+    return std::nullopt;
+  }
   // Sized once from the count: growing by doubling would copy the vectors
   // several times and leave up to half of them unused. A net has about one
   // segment per line, and a few more at composite boundaries.
@@ -18,10 +23,10 @@ std::optional<Graph> Elaborator::run() {
   uf_.reserve(lines + lines / 2);
   // Hints: about one per line for a model of composites and domains.
   // Reserving only claims address space; pages are touched as used.
-  typeHints_.reserve(lines);
+  hintNets_.reserve(lines);
   graph_.instances.reserve(lines);  // every instance has a line: at most one each
   graph_.tree.reserve(lines);
-  domainHints_.reserve(lines);
+  domainAts_.reserve(lines);
   {
     // The system's scope (its name table holds every top-level wire) is
     // freed once closed, before connecting and inference allocate.
@@ -37,6 +42,7 @@ std::optional<Graph> Elaborator::run() {
   if (diags_.errorCount() > errorsBefore) return std::nullopt;
   // The nets are in the lines now: free them before inference allocates.
   nodes_ = std::vector<NetNode>();  // (`= {}` would keep the capacity)
+  tokens_ = std::vector<Attachment>();
   uf_ = UnionFind();
   graph_.params = globals_;
   if (!inferTypes(graph_, catalog_, typeHints_, typeDecls_, diags_)) return std::nullopt;

@@ -33,7 +33,6 @@
 namespace rdc::elab {
 
 // What is attached at one end of a net: a base line or a source/sink token.
-// There are two per net segment, about one per line: a few integers each.
 struct Attachment {
   enum class Kind : uint8_t { None, Line, Token } kind = Kind::None;
   bool implicit = false;  // an implicit drop/never added for a dangling composite line
@@ -47,8 +46,12 @@ struct Attachment {
 
 // A net segment: the value flowing through one wire name in one scope.
 // Segments joined by `wire:` items and composite boundaries form one net.
+// There is about one per line, so its ends are 4-byte handles (8 bytes a
+// segment, not two Attachments' 24): a line id, kTokenEnd | an index into
+// the elaborator's tokens (the few ends that are tokens), or kNone.
 struct NetNode {
-  Attachment producer, consumer;
+  static constexpr uint32_t kTokenEnd = 1u << 31;
+  uint32_t producer = kNone, consumer = kNone;
 };
 
 enum class Role : uint8_t { Local, OwnInput, OwnOutput };
@@ -156,6 +159,14 @@ class Elaborator {
 
   uint32_t withDomain(Scope& scope, const Term& term, uint32_t node);
   void attach(uint32_t node, bool asProducer, uint32_t line);
+  // Attaches a token (a source or sink term, or an implicit drop/never) at one end of a net segment.
+  void attachToken(uint32_t node, bool asProducer, const Attachment& token);
+  // What a net end's handle (NetNode) stands for.
+  Attachment attachment(uint32_t end) const {
+    if (end == kNone) return {};
+    if (end & NetNode::kTokenEnd) return tokens_[end & ~NetNode::kTokenEnd];
+    return {Attachment::Kind::Line, false, Endpoint::Kind::Never, end, 0};
+  }
 
   // ---- bindings (nets.cpp) ----
 
@@ -279,7 +290,7 @@ class Elaborator {
   void connect();
 
   void sourceToken(const Attachment& p, uint32_t line);
-  uint32_t netLine(const std::vector<NetNode>& nets, uint32_t node);
+  uint32_t netLine(uint32_t node);
   void warnUnusedComponents();
 
   struct DomainFamily {
@@ -297,6 +308,7 @@ class Elaborator {
   Env globals_;
   std::vector<DomainFamily> families_;
   std::vector<NetNode> nodes_;
+  std::vector<Attachment> tokens_;  // the token ends of nets (NetNode::kTokenEnd)
   UnionFind uf_;
   std::unordered_map<std::string, uint32_t> nameIds_;
   std::vector<std::string> names_;
@@ -318,8 +330,40 @@ class Elaborator {
     bool operator()(const Pos& a, const Pos& b) const { return a.file == b.file && a.line == b.line && a.col == b.col; }
   };
   std::unordered_map<Pos, uint32_t, PosHash, PosEq> posIds_;
+  // Type hints as elaboration makes them: the nets, and the declaration of
+  // each run of them (a binding's elements share theirs). Half the size of
+  // TypeHints, while the scopes' name tables are alive; connect() turns
+  // them into typeHints_, on lines, in the same order.
+  std::vector<uint32_t> hintNets_;
+  std::vector<std::pair<uint32_t, uint32_t>> hintRuns_;  // (TypeDecl index, nets)
+  void typeHint(uint32_t net, uint32_t decl) {
+    if (hintRuns_.empty() || hintRuns_.back().first != decl) hintRuns_.push_back({decl, 0});
+    ++hintRuns_.back().second;
+    hintNets_.push_back(net);
+  }
   std::vector<TypeHint> typeHints_;
   std::vector<TypeDecl> typeDecls_;
+  // Domain hints the same way: a net (`@` on a term) or a line (the
+  // instance's) with its domain, and the position of each run of them (an
+  // instance item's `@` is one position for all its instances); connect()
+  // makes domainHints_, in the same order.
+  struct DomainAt {
+    uint32_t at;  // a net, or a line
+    uint32_t domain;
+  };
+  std::vector<DomainAt> domainAts_;
+  struct DomainRun {
+    uint32_t pos;
+    bool net;
+    uint32_t count;
+  };
+  std::vector<DomainRun> domainRuns_;
+  void domainHint(bool net, uint32_t at, uint32_t domain, uint32_t pos) {
+    if (domainRuns_.empty() || domainRuns_.back().pos != pos || domainRuns_.back().net != net)
+      domainRuns_.push_back({pos, net, 0});
+    ++domainRuns_.back().count;
+    domainAts_.push_back({at, domain});
+  }
   std::vector<DomainHint> domainHints_;
   uint64_t work_ = 0;
   uint32_t nextTypeGroup_ = 0;

@@ -289,7 +289,6 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       // An Fn's lines are each their own signature line (its args, then r),
       // a bundle argument's elements included.
       line.sig = static_cast<uint16_t>(blk.sig + (base.variadicArgs ? e : 0));
-      line.element = base.variadicArgs ? 0 : static_cast<uint32_t>(e);
       line.pos = inst.pos;
       graph_.lines.push_back(line);
     }
@@ -322,7 +321,7 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       // one's hint decides (and reports) for all of them: one per instance.
       bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
       if (domain && local && !domainHinted) {
-        domainHints_.push_back({kNone, id, *domain, domainPosId});
+        domainHint(false, id, *domain, domainPosId);
         domainHinted = true;
       }
       return true;
@@ -563,8 +562,8 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
       inner.infos.push_back({in, 1, 0, Role::OwnInput, bindingPos});
       inner.names.insert(outKey);
       inner.infos.push_back({out, 0, 1, Role::OwnOutput, bindingPos});
-      typeHints_.push_back({in, decl});
-      typeHints_.push_back({out, decl});
+      typeHint(in, decl);
+      typeHint(out, decl);
       return spend(1, b.pos);
     });
   }

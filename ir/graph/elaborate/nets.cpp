@@ -53,7 +53,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
           return kNone;
         }
         typeDecls_.push_back({*type, posId(term.pos), kNone});
-        typeHints_.push_back({node, static_cast<uint32_t>(typeDecls_.size() - 1)});
+        typeHint(node, static_cast<uint32_t>(typeDecls_.size() - 1));
       }
       auto& list = input ? graph_.inputs : graph_.outputs;
       ep.kind = input ? Endpoint::Kind::Input : Endpoint::Kind::Output;
@@ -88,8 +88,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
     case Term::Kind::Wire:
       break;
   }
-  Attachment a{Attachment::Kind::Token, false, ep.kind, ep.ref, posId(term.pos)};
-  (asSource ? nodes_[node].producer : nodes_[node].consumer) = a;
+  attachToken(node, asSource, {Attachment::Kind::Token, false, ep.kind, ep.ref, posId(term.pos)});
   return node;
 }
 
@@ -234,14 +233,19 @@ uint32_t Elaborator::destination(Scope& scope, const Term& term, const Indices& 
 
 uint32_t Elaborator::withDomain(Scope& scope, const Term& term, uint32_t node) {
   if (node == kNone || !term.domain) return node;
-  if (auto d = domainId(scope.env, *term.domain)) domainHints_.push_back({node, kNone, *d, posId(term.domain->pos)});
+  if (auto d = domainId(scope.env, *term.domain)) domainHint(true, node, *d, posId(term.domain->pos));
   return node;
 }
 
 void Elaborator::attach(uint32_t node, bool asProducer, uint32_t line) {
   if (node == kNone) return;
-  Attachment a{Attachment::Kind::Line, false, Endpoint::Kind::Never, line, 0};
-  (asProducer ? nodes_[node].producer : nodes_[node].consumer) = a;
+  (asProducer ? nodes_[node].producer : nodes_[node].consumer) = line;
+}
+
+void Elaborator::attachToken(uint32_t node, bool asProducer, const Attachment& token) {
+  (asProducer ? nodes_[node].producer : nodes_[node].consumer) =
+      NetNode::kTokenEnd | static_cast<uint32_t>(tokens_.size());
+  tokens_.push_back(token);
 }
 
 std::string Elaborator::componentLabel(const Scope& scope) const {

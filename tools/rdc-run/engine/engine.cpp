@@ -3,9 +3,11 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cassert>
 #include <deque>
 #include <map>
 #include <new>
+#include <unordered_map>
 
 #include "ir/components/semantics.h"
 #include "ir/io/trace.h"
@@ -90,20 +92,20 @@ Value Simulator::randomValue(TypeId type, const TypeTable& types, Rng& rng, int6
 
 namespace {
 
-// A line's two ends: its input's value and time, and whether its output
-// has been sent (its value went on along the wire; an extrinsic output's
-// is kept in Workspace::outputs).
-// The flags live in the tail padding of the Value (`[[no_unique_address]]`
-// lets them): 32 bytes a line rather than 40.
+// A line's two ends: its input's value, and whether its output has been
+// sent (its value went on along the wire; an extrinsic output's is kept in
+// Workspace::outputs). The flags live in the tail padding of the Value
+// (`[[no_unique_address]]` lets them): 24 bytes a line rather than 32. The
+// input's arrival time is kept apart (Workspace::inTimes), for the few
+// components that read it.
 struct LineState {
   [[no_unique_address]] Value in;
   bool inAvailable = false, outAvailable = false;
   bool inPending = false, outPending = false;  // scheduled, not yet arrived
   bool touched = false;                        // changed since the workspace was last reset
   bool never = false;                          // its input will never arrive (a run over a network)
-  int64_t inTime = 0;
 };
-static_assert(sizeof(LineState) == 32, "a line's state is a value, a time and flags");
+static_assert(sizeof(LineState) == 24, "a line's state is a value and flags");
 
 }  // namespace
 
@@ -116,6 +118,10 @@ struct Workspace {
   const IterationLayout& layout;
   const Graph& graph;
   std::vector<LineState> lines;
+  // When the inputs of lines of components that read it arrived
+  // (BaseComponent::readsArrivalTimes), by line. Only read by key; an
+  // entry is written whenever its line's input arrives, before it can be read.
+  std::unordered_map<uint32_t, int64_t> inTimes;
   // The graph's lines the last run touched, to reset; once they are more
   // than an eighth of the lines, resetting every line costs about as much
   // as the list, which stops growing (a run that touches a large model
@@ -199,6 +205,7 @@ struct Workspace {
     }
     touchedLines.clear();
     touchedMany = false;
+    inTimes.clear();
     for (RunResult::Output& o : outputs) o.available = false;
     for (uint32_t i : touchedInstances) {
       decidePending[i] = 0;
@@ -536,7 +543,11 @@ class Run final : public FireContext {
   int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
   const Value& inValue(uint32_t l) const override { return lines_[l].in; }
-  int64_t inTime(uint32_t l) const override { return lines_[l].inTime; }
+  int64_t inTime(uint32_t l) const override {
+    auto it = work_.inTimes.find(l);
+    assert(it != work_.inTimes.end() && "inTime of a component that does not declare readsArrivalTimes");
+    return it == work_.inTimes.end() ? 0 : it->second;
+  }
   bool outAvailable(uint32_t l) const override { return lines_[l].outAvailable || lines_[l].outPending; }
   // A bound input is to choose once its value has arrived and until the
   // rule releases it; its forced value is the one that arrived.
@@ -788,11 +799,11 @@ class Run final : public FireContext {
   void inputArrives(uint32_t line, uint32_t slot, How how) {
     LineState& s = lines_[line];
     s.in = take(slot);
-    s.inTime = now_;
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
     const HotLine& h = hot(line);
+    if (catalog_.at(graph_.instances[h.instance].base).readsArrivalTimes) work_.inTimes[line] = now_;
     bool interacts = demand_->interacts[h.instance];
     if (h.passThrough && !h.bound && interacts && !s.outPending) emit(line, s.in, now_);
     trigger_ = line;
@@ -997,7 +1008,8 @@ class Run final : public FireContext {
       if (auto f = config_.forces.find(static_cast<uint32_t>(logicalLine(l))); f != config_.forces.end()) {
         forced_[l] = f->second;
       } else if (config_.byzantine[hot(l).domain]) {
-        auto told = lie(l, hot(l).domain, graph_.lines[facts_.generalChoices[c]].type, facts_.generalChoiceOptions[c]);
+        auto told = lie(l, hot(l).domain, graph_.lines[facts_.generalChoices[c]].type,
+                        facts_.lieOptions(facts_.generalChoices[c]));
         if (!told) continue;
         forced_[l] = std::move(*told);
       } else {
@@ -1076,7 +1088,7 @@ class Run final : public FireContext {
       if (auto f = config_.forces.find(l); f != config_.forces.end()) {
         forced_.emplace(l, f->second);
       } else if (config_.byzantine[line.domain]) {
-        auto told = lie(l, line.domain, line.type, facts_.choiceOptions[k]);
+        auto told = lie(l, line.domain, line.type, facts_.lieOptions(l));
         if (!told) continue;
         forced_.emplace(l, std::move(*told));
       } else {
@@ -1213,7 +1225,7 @@ class Run final : public FireContext {
       if (m == choice || lines_[m].inAvailable) continue;
       const LineSig* s = graph_.signature(catalog_, m);
       if (!(s ? reads(s->name) : reads("*args"))) continue;
-      if (picked && static_cast<int64_t>(graph_.lines[m].element) != *picked) continue;
+      if (picked && static_cast<int64_t>(graph_.element(catalog_, m)) != *picked) continue;
       return m;
     }
     return kNone;

@@ -17,7 +17,7 @@ bool indexesAChoice(const Graph& graph, const Catalog& catalog, const FlatInstan
 
 }  // namespace
 
-GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(graph), graph_(graph) {
+GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(graph), graph_(graph), catalog_(catalog) {
   if (graph.unbounded) {
     for (const StreamInput& stream : graph.unbounded->streams) {
       ExprError error;  // the IR reader checked that they parse
@@ -27,8 +27,6 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
   }
   size_t n = graph.lines.size();
   flags_.assign(n, 0);
-  outStart.push_back(0);
-  choiceStart.push_back(0);
   for (const BaseComponent& base : catalog.all()) react.push_back(base.react);
   for (uint32_t l = 0; l < n; ++l) {
     const FlatLine& line = graph.lines[l];
@@ -61,56 +59,17 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
     }
     if ((source == Endpoint::Kind::Const || source == Endpoint::Kind::Input) && !unused)
       (general ? generalSources : sources).push_back(l);
-    if ((chooses || gatewayIn) && !gatewayOut && !unused) {
-      (general ? generalChoices : choices).push_back(l);
-      int64_t options = 0;
-      if (sig && !sig->picks.empty()) {  // a lie stays among the bundle's elements
-        const BaseComponent& base = catalog.at(inst.base);
-        options = graph.args(inst)[base.lines[base.lineIndex(sig->picks)].sizeParam];
-      }
-      (general ? generalChoiceOptions : choiceOptions).push_back(options);
-    }
+    if ((chooses || gatewayIn) && !gatewayOut && !unused) (general ? generalChoices : choices).push_back(l);
   }
-  std::vector<uint32_t> named;
+  std::map<std::tuple<uint16_t, uint32_t, uint32_t>, std::vector<uint32_t>> byKey;
+  shapeOf.reserve(graph.instances.size());
+  for (const FlatInstance& inst : graph.instances) shapeOf.push_back(shapeFor(graph, catalog, inst, byKey));
+  // A chosen input whose option a known value picks marks that value's line.
   for (uint32_t l = 0; l < n; ++l) {
+    if (!(flags_[l] & (kChooses | kBound))) continue;
     const FlatInstance& inst = graph.instances[graph.lines[l].instance];
-    const LineSig* sig = graph.signature(catalog, l);
-    size_t from = outReads.size();
-    if (sig && !sig->passThrough) {
-      for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
-        if (m != l) outReads.push_back(m);
-      }
-    } else if (sig) {
-      for (const std::string& need : sig->outputNeeds) graph.linesNamed(catalog, inst, need, outReads);
-      // Its own input is read implicitly (Demand): only the others are kept.
-      outReads.erase(std::remove(outReads.begin() + static_cast<ptrdiff_t>(from), outReads.end(), l), outReads.end());
-    }
-    if (outReads.size() > from) {
-      outLines.push_back(l);
-      outStart.push_back(static_cast<uint32_t>(outReads.size()));
-    }
-    if ((flags_[l] & (kChooses | kBound)) && sig) {
-      choiceLines.push_back(l);
-      indexLine.push_back(kNone);
-      uint32_t& index = indexLine.back();
-      named.clear();
-      for (const std::string& read : sig->choiceReads) graph.linesNamed(catalog, inst, read, named);
-      if (!sig->choiceIndexedBy.empty()) {
-        std::vector<uint32_t> by;
-        graph.linesNamed(catalog, inst, sig->choiceIndexedBy, by);
-        if (by.size() == 1) index = by[0];
-      } else if (indexesAChoice(graph, catalog, inst, *sig)) {
-        index = l;  // Select's choice: a known value picks its own option too
-      }
-      if (index != kNone) flags_[index] |= kPicksAnOption;
-      for (uint32_t m : named) {
-        choiceReads.push_back(m);
-        const LineSig* option = graph.signature(catalog, m);
-        bool isOption = option && option->sizeParam >= 0 && index != kNone;
-        optionElement.push_back(isOption ? static_cast<int32_t>(graph.lines[m].element) : -1);
-      }
-      choiceStart.push_back(static_cast<uint32_t>(choiceReads.size()));
-    }
+    uint32_t index = shapes[shapeOf[graph.lines[l].instance]].indexLine[l - inst.firstLine];
+    if (index != kNone) flags_[inst.firstLine + index] |= kPicksAnOption;
   }
   // Without forced values only constants are known before a run.
   unforced = demand(graph, [&](uint32_t l) -> const int64_t* {
@@ -119,6 +78,64 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
     const Value& v = graph.constants[src.ref];
     return v.kind == Value::Kind::Int ? &v.i : nullptr;
   });
+}
+
+uint32_t GraphFacts::shapeFor(const Graph& graph, const Catalog& catalog, const FlatInstance& inst,
+                              std::map<std::tuple<uint16_t, uint32_t, uint32_t>, std::vector<uint32_t>>& byKey) {
+  uint32_t first = inst.firstLine;
+  auto same = [&](const Shape& shape) {
+    for (uint32_t o = 0; o < inst.lineCount; ++o) {
+      if (shape.sigs[o] != graph.signature(catalog, first + o)) return false;
+    }
+    return true;
+  };
+  std::vector<uint32_t>& candidates = byKey[{inst.base, inst.args, inst.lineCount}];
+  for (uint32_t id : candidates) {
+    if (same(shapes[id])) return id;
+  }
+  candidates.push_back(static_cast<uint32_t>(shapes.size()));
+  Shape& shape = shapes.emplace_back();
+  shape.outStart.push_back(0);
+  shape.choiceStart.push_back(0);
+  std::vector<uint32_t> named;
+  for (uint32_t l = first; l < first + inst.lineCount; ++l) {
+    const LineSig* sig = graph.signature(catalog, l);  // null for Fn arguments
+    shape.sigs.push_back(sig);
+    named.clear();
+    if (sig && !sig->passThrough) {
+      for (uint32_t m = first; m < first + inst.lineCount; ++m) {
+        if (m != l) named.push_back(m);
+      }
+    } else if (sig) {
+      for (const std::string& need : sig->outputNeeds) graph.linesNamed(catalog, inst, need, named);
+      // Its own input is read implicitly (Demand): only the others are kept.
+      named.erase(std::remove(named.begin(), named.end(), l), named.end());
+    }
+    for (uint32_t m : named) shape.outReads.push_back(m - first);
+    shape.outStart.push_back(static_cast<uint32_t>(shape.outReads.size()));
+    // What the line reads if it is a chosen input (its source is `choose`, or a choosable input bound).
+    uint32_t index = kNone;
+    named.clear();
+    if (sig) {
+      for (const std::string& read : sig->choiceReads) graph.linesNamed(catalog, inst, read, named);
+      if (!sig->choiceIndexedBy.empty()) {
+        std::vector<uint32_t> by;
+        graph.linesNamed(catalog, inst, sig->choiceIndexedBy, by);
+        if (by.size() == 1) index = by[0] - first;
+      } else if (indexesAChoice(graph, catalog, inst, *sig)) {
+        index = l - first;  // Select's choice: a known value picks its own option too
+      }
+    }
+    shape.indexLine.push_back(index);
+    for (uint32_t m : named) {
+      shape.choiceReads.push_back(m - first);
+      const LineSig* option = graph.signature(catalog, m);
+      bool isOption = option && option->sizeParam >= 0 && index != kNone;
+      shape.optionElement.push_back(isOption ? static_cast<int32_t>(graph.element(catalog, m)) : -1);
+    }
+    shape.choiceStart.push_back(static_cast<uint32_t>(shape.choiceReads.size()));
+  }
+  return candidates.back();
 }
 
 }  // namespace rdc::run

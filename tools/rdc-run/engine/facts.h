@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
+#include <tuple>
 #include <vector>
 
 #include "ir/components/catalog.h"
@@ -123,17 +125,29 @@ struct GraphFacts {
   std::vector<ExprPtr> streamValue, streamArrival;
 
   std::vector<ReactFn> react;  ///< per base component of the catalog: its reaction (null: none)
-  /// Demand: the inputs a demanded output reads besides its own, and the
-  /// inputs a chosen input's rule reads. Only the lines that have them are
-  /// listed (outLines, choiceLines: sorted line ids), most of a large
-  /// model's have none; then CSR start offsets per listed line, and line ids.
-  std::vector<uint32_t> outLines, outStart, outReads;
-  std::vector<uint32_t> choiceLines, choiceStart, choiceReads;
-  /// Per listed chosen input, the line whose statically known value picks
-  /// one of its option reads (Select's chosen); per choice read, its option
-  /// element or -1.
-  std::vector<uint32_t> indexLine;
-  std::vector<int32_t> optionElement;
+
+  /// What demand reads of an instance's lines, the same for every instance
+  /// of a shape (a base component with the same parameters and lines), so
+  /// it is kept once per shape, by line offsets within the instance, not
+  /// once per line: a large model has a few shapes and millions of lines.
+  struct Shape {
+    /// Per line: its signature (null for an Fn argument), which make
+    /// instances of one shape (with the base and its parameters, which
+    /// place each line's element).
+    std::vector<const LineSig*> sigs;
+    /// CSR per line offset: the inputs a demanded output reads besides its
+    /// own, and the inputs its rule reads if it is a chosen input.
+    std::vector<uint32_t> outStart, outReads;
+    std::vector<uint32_t> choiceStart, choiceReads;
+    /// Per line offset, the line whose statically known value picks one of
+    /// its option reads (Select's chosen), or kNone; per choice read, its
+    /// option element or -1.
+    std::vector<uint32_t> indexLine;
+    std::vector<int32_t> optionElement;
+  };
+  std::vector<Shape> shapes;
+  std::vector<uint32_t> shapeOf;  ///< per instance
+
   /// The inputs the Links of the graph send (their snd), in line order:
   /// demanded in every run.
   std::vector<uint32_t> sends;
@@ -142,14 +156,19 @@ struct GraphFacts {
   /// iteration (the window's iterations 1 and 2 are not run as such).
   std::vector<uint32_t> sources, generalSources;
   /// The lines that can be forced (a `choose` input, or a gateway input
-  /// standing for a cut Link's rcv), in line order; and for each, its
-  /// number of options when it is a Select's choice, else 0 (a Byzantine
-  /// lie about a choice stays among the options).
-  std::vector<uint32_t> choices;
-  std::vector<int64_t> choiceOptions;
-  /// The same for the general iteration's lines, forced per iteration.
-  std::vector<uint32_t> generalChoices;
-  std::vector<int64_t> generalChoiceOptions;
+  /// standing for a cut Link's rcv), in line order; and the same for the
+  /// general iteration's lines, forced per iteration.
+  std::vector<uint32_t> choices, generalChoices;
+  /// A forceable line's number of options when it is a Select's choice,
+  /// else 0 (a Byzantine lie about a choice stays among the options).
+  int64_t lieOptions(uint32_t l) const {
+    const FlatLine& line = graph_.lines[l];
+    const FlatInstance& inst = graph_.instances[line.instance];
+    const LineSig* sig = shapes[shapeOf[line.instance]].sigs[l - inst.firstLine];
+    if (!sig || sig->picks.empty()) return 0;
+    const BaseComponent& base = catalog_.at(inst.base);
+    return graph_.args(inst)[base.lines[base.lineIndex(sig->picks)].sizeParam];
+  }
   /// What a run demands when no forced value picks an option: the common
   /// case, computed once.
   Demand unforced;
@@ -172,14 +191,12 @@ struct GraphFacts {
     kFromGeneral = 64,
     kPicksAnOption = 128
   };
-  // Where a line is in a sorted list of lines, or kUnlisted.
-  static constexpr size_t kUnlisted = SIZE_MAX;
-  static size_t listed(const std::vector<uint32_t>& lines, uint32_t l) {
-    auto it = std::lower_bound(lines.begin(), lines.end(), l);
-    return it != lines.end() && *it == l ? static_cast<size_t>(it - lines.begin()) : kUnlisted;
-  }
+  // The shape of `inst` (made on its first instance).
+  uint32_t shapeFor(const Graph& graph, const Catalog& catalog, const FlatInstance& inst,
+                    std::map<std::tuple<uint16_t, uint32_t, uint32_t>, std::vector<uint32_t>>& byKey);
 
   const Graph& graph_;
+  const Catalog& catalog_;
   std::vector<uint8_t> flags_;  // per line
 };
 
@@ -207,23 +224,22 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
     uint32_t item = work.back();
     work.pop_back();
     uint32_t l = item / 2;
+    const FlatLine& line = graph.lines[l];
+    uint32_t first = graph.instances[line.instance].firstLine, o = l - first;
+    const Shape& shape = shapes[shapeOf[line.instance]];
     if (item & 1) {
       needIn(l);  // every output reads its own input
-      size_t i = listed(outLines, l);
-      if (i == kUnlisted) continue;
-      for (uint32_t k = outStart[i]; k < outStart[i + 1]; ++k) needIn(outReads[k]);
+      for (uint32_t k = shape.outStart[o]; k < shape.outStart[o + 1]; ++k) needIn(first + shape.outReads[k]);
       continue;
     }
-    const Endpoint& src = graph.lines[l].source;
+    const Endpoint& src = line.source;
     if (src.kind == Endpoint::Kind::Wire) needOut(src.ref);
     if (src.kind != Endpoint::Kind::Choose && !(flags_[l] & kBound)) continue;
-    size_t i = listed(choiceLines, l);
-    if (i == kUnlisted) continue;
-    const int64_t* index = indexLine[i] == kNone ? nullptr : known(indexLine[i]);
-    for (uint32_t k = choiceStart[i]; k < choiceStart[i + 1]; ++k) {
-      int32_t element = optionElement[k];
+    const int64_t* index = shape.indexLine[o] == kNone ? nullptr : known(first + shape.indexLine[o]);
+    for (uint32_t k = shape.choiceStart[o]; k < shape.choiceStart[o + 1]; ++k) {
+      int32_t element = shape.optionElement[k];
       if (element >= 0 && index && element != *index) continue;
-      needIn(choiceReads[k]);
+      needIn(first + shape.choiceReads[k]);
     }
   }
   d.interacts.assign(graph.instances.size(), 0);

@@ -13,6 +13,7 @@ namespace rdc {
 namespace {
 
 void expectSameGraph(const Graph& a, const Graph& b) {
+  const Catalog catalog = Catalog::standard();
   ASSERT_EQ(a.instances.size(), b.instances.size());
   for (size_t i = 0; i < a.instances.size(); ++i) {
     EXPECT_EQ(a.instancePath(static_cast<uint32_t>(i)), b.instancePath(static_cast<uint32_t>(i)));
@@ -26,7 +27,7 @@ void expectSameGraph(const Graph& a, const Graph& b) {
     const FlatLine &x = a.lines[l], &y = b.lines[l];
     EXPECT_EQ(x.instance, y.instance);
     EXPECT_EQ(x.sig, y.sig);
-    EXPECT_EQ(x.element, y.element);
+    EXPECT_EQ(a.element(catalog, static_cast<uint32_t>(l)), b.element(catalog, static_cast<uint32_t>(l)));
     EXPECT_EQ(a.types.name(x.type), b.types.name(y.type));
     EXPECT_EQ(x.domain, y.domain);
     EXPECT_EQ(x.source.kind, y.source.kind);
