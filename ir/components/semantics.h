@@ -79,9 +79,11 @@ class FireContext {
   /// what the Link carries.
   virtual int64_t linkDelay(uint32_t instance) = 0;
   static constexpr int64_t kLostMessage = -1;
-  /// A Coin's flip: uniform in 0..sides-1 (sides >= 1), from the run's
-  /// coins, a seeded stream of their own (the network's draws do not move).
-  virtual int64_t coin(int64_t sides) = 0;
+  /// A Coin's flip: uniform in 0..sides-1 (sides >= 1), from the coins of
+  /// the instance's domain: a seeded stream per domain, of its own (the
+  /// network's draws do not move), so that each node's coins are its own
+  /// whether it runs in the whole model, a projection or a TCP node.
+  virtual int64_t coin(uint32_t instance, int64_t sides) = 0;
   /// Reports a runtime failure (an Fn expression that fails on its values).
   virtual void fail(uint32_t instance, const std::string& message) = 0;
 };

@@ -116,6 +116,28 @@ system:
                     self.assertEqual(code, 0, err)
                     self.assertEqual(shown.decode().split("\t")[0], "50ms")
 
+    def test_each_node_flips_its_own_coins_as_in_the_simulator(self):
+        # Coins are drawn per domain from the seed: a node's flips are the
+        # simulated run's, and the nodes' coins are not one shared stream.
+        with TempDir() as d:
+            model = write(d, "coins.rdc.yaml", """rdc: 1
+domains: {node: 3}
+system:
+  body:
+    - for: j in 0..3
+      body:
+        - Coin<1000> coin[j] @ node[j]:
+            x: input go[j] as Unit @ node[j] -> drop
+            flip: choose -> output flip[j] @ node[j]
+""")
+            peers, _ = peers_file(d, n=3)
+            for seed in ("0", "1"):
+                code, out, err = run([RUN, model, "--cluster", peers, "--seed", seed], timeout=60)
+                self.assertEqual(code, 0, out.decode() + err)
+                simulated = values(run([RUN, model, "--seed", seed])[1])
+                self.assertEqual(values(out), simulated)
+                self.assertEqual(len(set(simulated.values())), 3, simulated)
+
     def test_a_lost_link_is_never_sent_and_the_replay_agrees(self):
         # Node 0's copy for node 2 is lost (a Byzantine sender's omission): its
         # node never sends it; the others deliver as usual.

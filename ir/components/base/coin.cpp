@@ -13,7 +13,7 @@ void react(FireContext& ctx, uint32_t i, bool) {
   uint32_t x = inst.firstLine, flip = x + 1;
   if (!ctx.inAvailable(x) || !ctx.toChoose(flip)) return;
   // Drawn even when forced, so that forcing one coin leaves the others' draws as they were.
-  chooseOnce(ctx, flip, Value::integer(ctx.coin(ctx.args(inst)[0])), ctx.now());
+  chooseOnce(ctx, flip, Value::integer(ctx.coin(i, ctx.args(inst)[0])), ctx.now());
 }
 
 std::optional<ParamProblem> atLeastOneSide(const std::vector<int64_t>& args) {

@@ -370,8 +370,7 @@ class Run final : public FireContext {
         work_(work),
         lines_(work.lines),
         ties_(config.seed ^ 0x7469657300000000ull),
-        net_(config.seed ^ 0x6E65740000000000ull),
-        coins_(config.seed ^ 0x636F696E00000000ull) {
+        net_(config.seed ^ 0x6E65740000000000ull) {
     work_.reset();
     force();
     demand();
@@ -670,7 +669,13 @@ class Run final : public FireContext {
     if (!config_.schedule) return drawn;
     return config_.schedule->delay(latency, hot(this->instance(instance).firstLine).domain, drawn);  // the sender's
   }
-  int64_t coin(int64_t sides) override { return coins_.uniform(0, sides - 1); }
+  int64_t coin(uint32_t instance, int64_t sides) override {
+    uint32_t domain = hot(this->instance(instance).firstLine).domain;
+    if (coins_.empty()) coins_.resize(graph_.domains.size());  // made by the first flip: most models have none
+    auto& rng = coins_[domain];
+    if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x636F696E00000000ull ^ fnv1a(graph_.domains[domain]));
+    return rng->uniform(0, sides - 1);
+  }
   void fail(uint32_t instance, const std::string& message) override {
     uint32_t slot = slotOfInstance(instance);
     std::string path = graph_.instancePath(generalInstance(instance));
@@ -1263,9 +1268,10 @@ class Run final : public FireContext {
   const Demand* demand_ = nullptr;
   Demand ownDemand_;
   std::map<uint32_t, Value> forced_;
-  Rng ties_, net_, coins_;
-  std::vector<std::unique_ptr<Rng>> lies_;  // per domain, made at its first lie
-  mutable FlatInstance scratch_;            // instance(): a slot's instance
+  Rng ties_, net_;
+  std::vector<std::unique_ptr<Rng>> lies_;   // per domain, made at its first lie
+  std::vector<std::unique_ptr<Rng>> coins_;  // per domain, made at its first flip
+  mutable FlatInstance scratch_;             // instance(): a slot's instance
   // The unbounded box: whether iteration 0 is live, the slots of the later
   // live iterations (oldest first; the newest is iteration newest_), and
   // the pending events of iteration 0 and of the rest of the graph.
