@@ -359,6 +359,7 @@ class Run final : public FireContext {
         facts_(facts),
         layout_(facts.layout),
         unbounded_(facts.layout.box != nullptr),
+        traced_(config.replay || (config.sink && config.sink->keepsTrace())),
         config_(config),
         work_(work),
         lines_(work.lines),
@@ -771,7 +772,7 @@ class Run final : public FireContext {
 
   void record(uint32_t line, bool output, const Value& value, How how) {
     ++events_;
-    if (config_.sink) config_.sink->record({static_cast<uint32_t>(logicalLine(line)), output, &value, now_, how});
+    if (config_.sink) config_.sink->record({logicalLine(line), output, &value, now_, how});
   }
 
   // Only interacting components react; a value reaching any other rests
@@ -922,7 +923,7 @@ class Run final : public FireContext {
       stopped_ = true;
       return false;
     }
-    if ((config_.sink || config_.replay) && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
+    if (traced_ && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
       failure("iteration " + std::to_string(k) + " would take the trace past " + std::to_string(kMaxTraceLines) +
               " lines, the most a trace holds (run it without --trace, " + "or with an earlier --until)");
       stopped_ = true;
@@ -1212,6 +1213,7 @@ class Run final : public FireContext {
   const GraphFacts& facts_;
   const IterationLayout& layout_;
   const bool unbounded_;  // the graph has an unbounded box
+  const bool traced_;     // the run's lines are numbered in a trace (bounded by kMaxTraceLines)
   const RunConfig& config_;
   Workspace& work_;
   std::vector<LineState>& lines_;

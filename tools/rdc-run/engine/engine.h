@@ -19,8 +19,8 @@ namespace rdc::run {
 
 /// One line end becoming available.
 struct LineEvent {
-  uint32_t line;
-  bool output;  ///< the output end (else the input end)
+  uint64_t line;  ///< as the run numbers it (firstRunLine): past 2^32 in a long stream
+  bool output;    ///< the output end (else the input end)
   const Value* value;
   int64_t time;
   How how;
@@ -38,6 +38,11 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void record(const LineEvent& event) = 0;
+  /// Whether the events are written to a trace, which holds at most
+  /// kMaxTraceLines lines (a run then makes no iteration past them). A
+  /// node over TCP sends its outputs through a sink that keeps no trace
+  /// unless asked to: its stream is unbounded.
+  virtual bool keepsTrace() const { return true; }
   /// Iteration k of the unbounded box begins. Its lines are numbered in
   /// events from `firstLine` on, in the order of the general iteration's
   /// (iterations 0 to 2 have the window's own numbers; a later iteration's
