@@ -155,10 +155,8 @@ struct Workspace {
   std::vector<std::vector<Value>> slotInputs;
   std::vector<uint8_t> slotInUse;
   std::vector<uint32_t> freeIterationSlots;
-  // With an unbounded box, per line and per instance: its slot (kNone: the
-  // graph's own) and the general one it stands for (itself otherwise); and
-  // the slots' instances, the general ones with their lines shifted.
-  std::vector<uint32_t> lineSlot, lineGeneral, instanceSlot, instanceGeneral;
+  // With an unbounded box, the slots' instances: the general ones with
+  // their lines shifted.
   std::vector<FlatInstance> slotInstances;  // instances past the graph's
 
   Workspace(const Graph& graph, const IterationLayout& l)
@@ -170,20 +168,11 @@ struct Workspace {
         tallyOf(graph.instances.size(), kNone),
         instanceTouched(graph.instances.size(), 0) {
     if (!layout.box) return;
-    const IterationBlock& g = layout.general;
-    for (uint32_t x = 0; x < graph.lines.size(); ++x) {
-      lineSlot.push_back(g.hasLine(x) ? 0 : kNone);
-      lineGeneral.push_back(x);
-    }
-    for (uint32_t i = 0; i < graph.instances.size(); ++i) {
-      instanceSlot.push_back(g.hasInstance(i) ? 0 : kNone);
-      instanceGeneral.push_back(i);
-    }
     addSlot();  // slot 0: the window's general iteration
   }
 
   // The slot of an instance (kNone: the graph's own).
-  uint32_t slotOfInstance(uint32_t i) const { return layout.box ? instanceSlot[i] : kNone; }
+  uint32_t slotOfInstance(uint32_t i) const { return layout.box ? layout.slotOfInstance(i) : kNone; }
   const FlatInstance& instance(uint32_t i) const {
     return i < layout.instances ? graph.instances[i] : slotInstances[i - layout.instances];
   }
@@ -281,18 +270,14 @@ struct Workspace {
   // is only a saving: without the memory, the tables grow as they go.
   void reserveSlots(uint32_t most) {
     const IterationBlock& g = layout.general;
-    size_t perSlot = g.lines * (sizeof(LineState) + 2 * sizeof(uint32_t)) +
-                     g.instances * (sizeof(FlatInstance) + 3 * sizeof(uint32_t) + 2) +
+    size_t perSlot = g.lines * sizeof(LineState) + g.instances * (sizeof(FlatInstance) + sizeof(uint32_t) + 2) +
                      g.outputs * sizeof(RunResult::Output) + 64;
     size_t slots = std::min<size_t>(most, kSlotReserveBytes / perSlot);
     if (slots <= slotInUse.capacity()) return;
     size_t more = slots - slotInUse.size();
     try {
       lines.reserve(lines.size() + more * g.lines);
-      lineSlot.reserve(lineSlot.size() + more * g.lines);
-      lineGeneral.reserve(lineGeneral.size() + more * g.lines);
-      for (auto* perInstance : {&instanceSlot, &instanceGeneral, &tallyOf})
-        perInstance->reserve(perInstance->size() + more * g.instances);
+      tallyOf.reserve(tallyOf.size() + more * g.instances);
       for (auto* perInstance : {&decidePending, &instanceTouched})
         perInstance->reserve(perInstance->size() + more * g.instances);
       slotInstances.reserve(slotInstances.size() + more * g.instances);
@@ -302,7 +287,7 @@ struct Workspace {
     } catch (const std::bad_alloc&) {  // (a tight memory budget: grow as needed)
       return;
     }
-    preferHugePages(lines), preferHugePages(lineSlot), preferHugePages(lineGeneral);
+    preferHugePages(lines);
     preferHugePages(slotInstances), preferHugePages(outputs);
   }
 
@@ -332,13 +317,9 @@ struct Workspace {
       tallyOf.resize(tallyOf.size() + g.instances, kNone);
       instanceTouched.resize(instanceTouched.size() + g.instances, 0);
       outputs.resize(outputs.size() + g.outputs);
-      lineSlot.insert(lineSlot.end(), g.lines, slot);
-      for (uint32_t j = 0; j < g.lines; ++j) lineGeneral.push_back(g.line + j);
-      instanceSlot.insert(instanceSlot.end(), g.instances, slot);
       auto general = graph.instances.begin() + g.instance;
       slotInstances.insert(slotInstances.end(), general, general + g.instances);
       for (uint32_t j = 0; j < g.instances; ++j) {
-        instanceGeneral.push_back(g.instance + j);
         FlatInstance& copy = slotInstances[slotInstances.size() - g.instances + j];
         copy.firstLine = layout.line(slot, copy.firstLine);
       }
@@ -678,10 +659,10 @@ class Run final : public FireContext {
 
   // A line's or instance's slot and general one (see Workspace): for a
   // bounded graph, none and itself, without reading the tables.
-  uint32_t generalLine(uint32_t l) const { return unbounded_ ? work_.lineGeneral[l] : l; }
-  uint32_t slotOfLine(uint32_t l) const { return unbounded_ ? work_.lineSlot[l] : kNone; }
-  uint32_t generalInstance(uint32_t i) const { return unbounded_ ? work_.instanceGeneral[i] : i; }
-  uint32_t slotOfInstance(uint32_t i) const { return unbounded_ ? work_.instanceSlot[i] : kNone; }
+  uint32_t generalLine(uint32_t l) const { return unbounded_ ? layout_.generalLine(l) : l; }
+  uint32_t slotOfLine(uint32_t l) const { return unbounded_ ? layout_.slotOfLine(l) : kNone; }
+  uint32_t generalInstance(uint32_t i) const { return unbounded_ ? layout_.generalInstance(i) : i; }
+  uint32_t slotOfInstance(uint32_t i) const { return unbounded_ ? layout_.slotOfInstance(i) : kNone; }
   HotLine hot(uint32_t l) const { return facts_.hot(generalLine(l)); }
 
   // The number a line has in events and traces: its own for the graph's

@@ -62,8 +62,8 @@ struct HotLine {
 /// iteration (block 1) itself, slot s > 0 a copy of it after the graph's
 /// lines and instances. A slot's lines and instances are the general
 /// iteration's shifted, so what the engine knows of a line (HotLine,
-/// demand, reactions) is looked up through its general line (the
-/// workspace keeps, per line and instance, its slot and its general one).
+/// demand, reactions) is looked up through its general line, computed
+/// from the line's number (no table to reach on every event).
 struct IterationLayout {
   explicit IterationLayout(const Graph& graph)
       : box(graph.unbounded ? &*graph.unbounded : nullptr),
@@ -85,6 +85,23 @@ struct IterationLayout {
   }
   uint32_t output(uint32_t slot, uint32_t g) const {
     return slot == 0 ? g : outputs + (slot - 1) * general.outputs + (g - general.output);
+  }
+
+  /// The slot of a line or instance (kNone: the graph's own, outside the
+  /// general iteration), and the general line or instance it stands for
+  /// (itself for the graph's): the inverses of line() and instance(). Only
+  /// with a box.
+  uint32_t slotOfLine(uint32_t l) const {
+    if (l >= lines) return 1 + (l - lines) / general.lines;
+    return general.hasLine(l) ? 0 : kNone;
+  }
+  uint32_t generalLine(uint32_t l) const { return l >= lines ? general.line + (l - lines) % general.lines : l; }
+  uint32_t slotOfInstance(uint32_t i) const {
+    if (i >= instances) return 1 + (i - instances) / general.instances;
+    return general.hasInstance(i) ? 0 : kNone;
+  }
+  uint32_t generalInstance(uint32_t i) const {
+    return i >= instances ? general.instance + (i - instances) % general.instances : i;
   }
 };
 
