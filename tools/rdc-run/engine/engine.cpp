@@ -341,6 +341,8 @@ class Run final : public FireContext {
         layout_(facts.layout),
         unbounded_(facts.layout.box != nullptr),
         traced_(config.replay || (config.sink && config.sink->keepsTrace())),
+        forcing_(!config.forces.empty() ||
+                 std::find(config.byzantine.begin(), config.byzantine.end(), true) != config.byzantine.end()),
         config_(config),
         work_(work),
         lines_(work.lines),
@@ -827,8 +829,12 @@ class Run final : public FireContext {
   [[gnu::noinline]] void countPending(const PendingEvent& p, int delta) {  // off the hot path of bounded runs
     if (p.target == kNone) return;
     uint32_t slot = p.phase == 1 ? slotOfInstance(p.target) : slotOfLine(p.target);
+    if (slot != kNone) {  // (most events: a live iteration's)
+      work_.slotPending[slot] += delta;
+      return;
+    }
     bool first = p.phase == 1 ? layout_.box->first().hasInstance(p.target) : layout_.box->first().hasLine(p.target);
-    (slot != kNone ? work_.slotPending[slot] : first ? firstPending_ : restPending_) += delta;
+    (first ? firstPending_ : restPending_) += delta;
   }
 
   uint32_t slotOf(int64_t k) const {
@@ -936,8 +942,11 @@ class Run final : public FireContext {
     const IterationBlock& g = layout_.general;
     std::vector<Value>& inputs = work_.slotInputs[slot];
     inputs.assign(g.inputs, Value());
-    std::vector<int64_t> arrival(g.inputs, now_);
-    std::vector<uint8_t> failed(g.inputs, 0);  // a value that does not evaluate never arrives
+    // (the scratch tables are the run's: an iteration begins without allocating)
+    std::vector<int64_t>& arrival = beginArrival_;
+    std::vector<uint8_t>& failed = beginFailed_;  // a value that does not evaluate never arrives
+    arrival.assign(g.inputs, now_);
+    failed.assign(g.inputs, 0);
     for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
       const StreamInput& stream = layout_.box->streams[s];
       uint32_t j = stream.input - g.input;
@@ -972,6 +981,7 @@ class Run final : public FireContext {
   // The forced choices of an iteration's lines, as force() does for the
   // rest: given ones (by line number), then the Byzantine domains' lies.
   void forceIteration(uint32_t slot) {
+    if (!forcing_) return;
     for (size_t c = 0; c < facts_.generalChoices.size(); ++c) {
       uint32_t l = layout_.line(slot, facts_.generalChoices[c]);
       if (auto f = config_.forces.find(static_cast<uint32_t>(logicalLine(l))); f != config_.forces.end()) {
@@ -1195,6 +1205,7 @@ class Run final : public FireContext {
   const IterationLayout& layout_;
   const bool unbounded_;  // the graph has an unbounded box
   const bool traced_;     // the run's lines are numbered in a trace (bounded by kMaxTraceLines)
+  const bool forcing_;    // some choice is forced or some domain Byzantine (else no iteration forces any)
   const RunConfig& config_;
   Workspace& work_;
   std::vector<LineState>& lines_;
@@ -1224,6 +1235,8 @@ class Run final : public FireContext {
   int64_t now_ = 0;
   bool watchStopped_ = false;             // the OutputWatch stopped the run
   std::vector<EventQueue::Entry> ready_;  // pickSimultaneous's scratch
+  std::vector<int64_t> beginArrival_;     // begin()'s scratch: per input of the general iteration
+  std::vector<uint8_t> beginFailed_;
   std::vector<ReadyEvent> readyEvents_;
   uint64_t events_ = 0;
 };
