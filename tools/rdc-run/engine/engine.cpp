@@ -341,6 +341,7 @@ class Run final : public FireContext {
         layout_(facts.layout),
         unbounded_(facts.layout.box != nullptr),
         traced_(config.replay || (config.sink && config.sink->keepsTrace())),
+        sinkInputs_(config.sink && config.sink->recordsInputs()),
         forcing_(!config.forces.empty() ||
                  std::find(config.byzantine.begin(), config.byzantine.end(), true) != config.byzantine.end()),
         config_(config),
@@ -755,7 +756,7 @@ class Run final : public FireContext {
 
   void record(uint32_t line, bool output, const Value& value, How how) {
     ++events_;
-    if (config_.sink) config_.sink->record({logicalLine(line), output, &value, now_, how});
+    if (config_.sink && (output || sinkInputs_)) config_.sink->record({logicalLine(line), output, &value, now_, how});
   }
 
   // Only interacting components react; a value reaching any other rests
@@ -1203,9 +1204,10 @@ class Run final : public FireContext {
   const Catalog& catalog_;
   const GraphFacts& facts_;
   const IterationLayout& layout_;
-  const bool unbounded_;  // the graph has an unbounded box
-  const bool traced_;     // the run's lines are numbered in a trace (bounded by kMaxTraceLines)
-  const bool forcing_;    // some choice is forced or some domain Byzantine (else no iteration forces any)
+  const bool unbounded_;   // the graph has an unbounded box
+  const bool traced_;      // the run's lines are numbered in a trace (bounded by kMaxTraceLines)
+  const bool sinkInputs_;  // the sink is told of input ends (EventSink::recordsInputs)
+  const bool forcing_;     // some choice is forced or some domain Byzantine (else no iteration forces any)
   const RunConfig& config_;
   Workspace& work_;
   std::vector<LineState>& lines_;
