@@ -350,6 +350,7 @@ class Run final : public FireContext {
         ties_(config.seed ^ 0x7469657300000000ull),
         net_(config.seed ^ 0x6E65740000000000ull) {
     work_.reset();
+    work_.queue.keepArrivalOrder(config.arrivalOrder && !config.schedule);
     force();
     demand();
   }
@@ -708,7 +709,9 @@ class Run final : public FireContext {
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
     work_.slots[slot].event = event;
-    work_.queue.push({time, EventQueue::order(phase, ties_.next()), slot}, now_);
+    // (In arrival order, a key that grows: the queue keeps such events in order.)
+    uint64_t key = config_.arrivalOrder && !config_.schedule ? arrivals_++ << 1 : ties_.next();
+    work_.queue.push({time, EventQueue::order(phase, key), slot}, now_);
   }
 
   // With a Schedule, the events due together with `first` (the same time
@@ -1241,6 +1244,7 @@ class Run final : public FireContext {
   std::vector<uint8_t> beginFailed_;
   std::vector<ReadyEvent> readyEvents_;
   uint64_t events_ = 0;
+  uint64_t arrivals_ = 0;  // events made so far (their keys in arrival order)
 };
 
 Simulator::Simulator(const Graph& graph, const Catalog& catalog)

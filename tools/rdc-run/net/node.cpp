@@ -303,6 +303,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   run::RunConfig config = setup.config;
   config.sink = &node;
   config.gatewaysFromNetwork = true;
+  config.arrivalOrder = true;
   config.streamAhead = std::min(kStreamAhead, config.maxLiveIterations);
   Transport transport(*io.provider, *setup.peers, setup.self, setup.modelHash, node);
   transport.setNodeKeys(setup.keys);
