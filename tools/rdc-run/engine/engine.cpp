@@ -830,7 +830,7 @@ class Run final : public FireContext {
 
   // Pending events are counted per iteration (and for the rest of the
   // graph), so that an iteration retires when nothing more can reach it.
-  [[gnu::noinline]] void countPending(const PendingEvent& p, int delta) {  // off the hot path of bounded runs
+  [[gnu::always_inline]] void countPending(const PendingEvent& p, int delta) {  // (called only with an unbounded box)
     if (p.target == kNone) return;
     uint32_t slot = p.phase == 1 ? slotOfInstance(p.target) : slotOfLine(p.target);
     if (slot != kNone) {  // (most events: a live iteration's)

@@ -68,7 +68,7 @@ class EventQueue {
   }
 
   /// Adds an event; `present` is the current time (no event is earlier).
-  void push(const Entry& e, int64_t present) {
+  [[gnu::always_inline]] void push(const Entry& e, int64_t present) {
     if (arrivalOrder_ && e.time == present) {  // (the present only moves on: each queue stays in order)
       Fifo& f = inOrder_[e.order >> 63];
       if (f.empty() || !e.before(f.back())) return f.push(e);
