@@ -46,7 +46,9 @@ RunConfig config(const Graph& g, uint64_t seed, int64_t lo = 1'000'000, int64_t 
 class TraceSink final : public EventSink {
  public:
   explicit TraceSink(TraceWriter& w) : writer_(w) {}
-  void record(const LineEvent& e) override { writer_.event(e.line, e.output, e.time, e.how, *e.value); }
+  void record(const LineEvent& e) override {
+    writer_.event(static_cast<uint32_t>(e.line), e.output, e.time, e.how, *e.value);  // (a traced run)
+  }
 
  private:
   TraceWriter& writer_;

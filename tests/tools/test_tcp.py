@@ -739,6 +739,57 @@ class Stream(unittest.TestCase):
             self.assertIn(f"check {check}: pass", out)
 
 
+# Each element of a stream crosses from node[0] to node[1] and runs down a chain of 1000 Sums there: about 2,000
+# lines an iteration, so that 2,100 iterations number more lines than a trace holds (4,194,304).
+WIDE_STREAM = """rdc: 1
+model: wide-stream
+params:
+  width: 1000
+domains:
+  node: 2
+use: [std]
+components:
+  Chain:
+    params: [width]
+    lines:
+      x: Int
+    body:
+      - wire: x -> xs[0]
+      - for: i in 0..width
+        body:
+          - Sum add[i]:
+              x: xs[i] -> xs[i+1]
+              y: const 0 -> drop
+      - wire: xs[width] -> x'
+system:
+  body:
+    - for: k in 0..
+      body:
+        - Link send[k] @ node[0]:
+            snd: input v[k] = k at k * 10us @ node[0] -> drop
+            rcv: choose -> got[k]
+        - Chain<width> chain[k] @ node[1]:
+            x: got[k] -> output out[k] @ node[1]
+"""
+
+
+class LongStream(unittest.TestCase):
+    def test_a_stream_without_a_trace_runs_past_the_lines_a_trace_holds(self):
+        # Without --trace a node keeps no trace, so the trace's limit on lines does not end its stream; with
+        # --trace the run stops at the limit, as a simulated one does.
+        with TempDir() as d:
+            model = write(d, "wide.rdc.yaml", WIDE_STREAM)
+            peers, _ = peers_file(d, n=2)
+            code, out, err = run([RUN, model, "--cluster", peers, "--iterations", "2500", "--outputs", "summary",
+                                  "--until", "60s"], timeout=120)
+            self.assertEqual(code, 0, out.decode() + err)
+            self.assertIn("iterations: 2500 ", out.decode())
+            self.assertIn("outputs: 2500 available, 0 never available", out.decode())
+            code, out, err = run([RUN, model, "--iterations", "2500", "--outputs", "summary", "--trace",
+                                  os.path.join(d, "run.trace")], timeout=120)
+            self.assertIn("would take the trace past 4194304 lines", out.decode() + err)
+
+
 class Alone(unittest.TestCase):
     def test_a_node_without_peers_says_so(self):
         with TempDir() as d:

@@ -15,7 +15,7 @@ class Collect final : public run::EventSink {
  public:
   explicit Collect(Trace& t) : trace_(t) {}
   void record(const run::LineEvent& e) override {
-    trace_.events.push_back({e.line, e.output, e.time, e.how, *e.value});
+    trace_.events.push_back({static_cast<uint32_t>(e.line), e.output, e.time, e.how, *e.value});  // (a traced run)
     trace_.endTime = e.time;
   }
 

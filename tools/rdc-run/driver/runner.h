@@ -81,7 +81,7 @@ class Runner {
     const Catalog* catalog = nullptr;
     uint64_t count = 0;
     void record(const LineEvent& e) override {
-      writer->event(e.line, e.output, e.time, e.how, *e.value);
+      writer->event(static_cast<uint32_t>(e.line), e.output, e.time, e.how, *e.value);  // (within kMaxTraceLines)
       ++count;
     }
     // Iterations from 3 on add their lines to the trace's table.

@@ -161,10 +161,8 @@ struct Workspace {
   std::vector<std::vector<Value>> slotInputs;
   std::vector<uint8_t> slotInUse;
   std::vector<uint32_t> freeIterationSlots;
-  // With an unbounded box, per line and per instance: its slot (kNone: the
-  // graph's own) and the general one it stands for (itself otherwise); and
-  // the slots' instances, the general ones with their lines shifted.
-  std::vector<uint32_t> lineSlot, lineGeneral, instanceSlot, instanceGeneral;
+  // With an unbounded box, the slots' instances: the general ones with
+  // their lines shifted.
   std::vector<FlatInstance> slotInstances;  // instances past the graph's
 
   Workspace(const Graph& graph, const IterationLayout& l)
@@ -176,20 +174,11 @@ struct Workspace {
         tallyOf(graph.instances.size(), kNone),
         instanceTouched(graph.instances.size(), 0) {
     if (!layout.box) return;
-    const IterationBlock& g = layout.general;
-    for (uint32_t x = 0; x < graph.lines.size(); ++x) {
-      lineSlot.push_back(g.hasLine(x) ? 0 : kNone);
-      lineGeneral.push_back(x);
-    }
-    for (uint32_t i = 0; i < graph.instances.size(); ++i) {
-      instanceSlot.push_back(g.hasInstance(i) ? 0 : kNone);
-      instanceGeneral.push_back(i);
-    }
     addSlot();  // slot 0: the window's general iteration
   }
 
   // The slot of an instance (kNone: the graph's own).
-  uint32_t slotOfInstance(uint32_t i) const { return layout.box ? instanceSlot[i] : kNone; }
+  uint32_t slotOfInstance(uint32_t i) const { return layout.box ? layout.slotOfInstance(i) : kNone; }
   const FlatInstance& instance(uint32_t i) const {
     return i < layout.instances ? graph.instances[i] : slotInstances[i - layout.instances];
   }
@@ -288,18 +277,14 @@ struct Workspace {
   // is only a saving: without the memory, the tables grow as they go.
   void reserveSlots(uint32_t most) {
     const IterationBlock& g = layout.general;
-    size_t perSlot = g.lines * (sizeof(LineState) + 2 * sizeof(uint32_t)) +
-                     g.instances * (sizeof(FlatInstance) + 3 * sizeof(uint32_t) + 2) +
+    size_t perSlot = g.lines * sizeof(LineState) + g.instances * (sizeof(FlatInstance) + sizeof(uint32_t) + 2) +
                      g.outputs * sizeof(RunResult::Output) + 64;
     size_t slots = std::min<size_t>(most, kSlotReserveBytes / perSlot);
     if (slots <= slotInUse.capacity()) return;
     size_t more = slots - slotInUse.size();
     try {
       lines.reserve(lines.size() + more * g.lines);
-      lineSlot.reserve(lineSlot.size() + more * g.lines);
-      lineGeneral.reserve(lineGeneral.size() + more * g.lines);
-      for (auto* perInstance : {&instanceSlot, &instanceGeneral, &tallyOf})
-        perInstance->reserve(perInstance->size() + more * g.instances);
+      tallyOf.reserve(tallyOf.size() + more * g.instances);
       for (auto* perInstance : {&decidePending, &instanceTouched})
         perInstance->reserve(perInstance->size() + more * g.instances);
       slotInstances.reserve(slotInstances.size() + more * g.instances);
@@ -309,7 +294,7 @@ struct Workspace {
     } catch (const std::bad_alloc&) {  // (a tight memory budget: grow as needed)
       return;
     }
-    preferHugePages(lines), preferHugePages(lineSlot), preferHugePages(lineGeneral);
+    preferHugePages(lines);
     preferHugePages(slotInstances), preferHugePages(outputs);
   }
 
@@ -339,13 +324,9 @@ struct Workspace {
       tallyOf.resize(tallyOf.size() + g.instances, kNone);
       instanceTouched.resize(instanceTouched.size() + g.instances, 0);
       outputs.resize(outputs.size() + g.outputs);
-      lineSlot.insert(lineSlot.end(), g.lines, slot);
-      for (uint32_t j = 0; j < g.lines; ++j) lineGeneral.push_back(g.line + j);
-      instanceSlot.insert(instanceSlot.end(), g.instances, slot);
       auto general = graph.instances.begin() + g.instance;
       slotInstances.insert(slotInstances.end(), general, general + g.instances);
       for (uint32_t j = 0; j < g.instances; ++j) {
-        instanceGeneral.push_back(g.instance + j);
         FlatInstance& copy = slotInstances[slotInstances.size() - g.instances + j];
         copy.firstLine = layout.line(slot, copy.firstLine);
       }
@@ -366,12 +347,17 @@ class Run final : public FireContext {
         facts_(facts),
         layout_(facts.layout),
         unbounded_(facts.layout.box != nullptr),
+        traced_(config.replay || (config.sink && config.sink->keepsTrace())),
+        sinkInputs_(config.sink && config.sink->recordsInputs()),
+        forcing_(!config.forces.empty() ||
+                 std::find(config.byzantine.begin(), config.byzantine.end(), true) != config.byzantine.end()),
         config_(config),
         work_(work),
         lines_(work.lines),
         ties_(config.seed ^ 0x7469657300000000ull),
         net_(config.seed ^ 0x6E65740000000000ull) {
     work_.reset();
+    work_.queue.keepArrivalOrder(config.arrivalOrder && !config.schedule);
     force();
     demand();
   }
@@ -695,10 +681,10 @@ class Run final : public FireContext {
 
   // A line's or instance's slot and general one (see Workspace): for a
   // bounded graph, none and itself, without reading the tables.
-  uint32_t generalLine(uint32_t l) const { return unbounded_ ? work_.lineGeneral[l] : l; }
-  uint32_t slotOfLine(uint32_t l) const { return unbounded_ ? work_.lineSlot[l] : kNone; }
-  uint32_t generalInstance(uint32_t i) const { return unbounded_ ? work_.instanceGeneral[i] : i; }
-  uint32_t slotOfInstance(uint32_t i) const { return unbounded_ ? work_.instanceSlot[i] : kNone; }
+  uint32_t generalLine(uint32_t l) const { return unbounded_ ? layout_.generalLine(l) : l; }
+  uint32_t slotOfLine(uint32_t l) const { return unbounded_ ? layout_.slotOfLine(l) : kNone; }
+  uint32_t generalInstance(uint32_t i) const { return unbounded_ ? layout_.generalInstance(i) : i; }
+  uint32_t slotOfInstance(uint32_t i) const { return unbounded_ ? layout_.slotOfInstance(i) : kNone; }
   HotLine hot(uint32_t l) const { return facts_.hot(generalLine(l)); }
 
   // The number a line has in events and traces: its own for the graph's
@@ -741,7 +727,9 @@ class Run final : public FireContext {
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
     work_.slots[slot].event = event;
-    work_.queue.push({time, EventQueue::order(phase, ties_.next()), slot}, now_);
+    // (In arrival order, a key that grows: the queue keeps such events in order.)
+    uint64_t key = config_.arrivalOrder && !config_.schedule ? arrivals_++ << 1 : ties_.next();
+    work_.queue.push({time, EventQueue::order(phase, key), slot}, now_);
   }
 
   // With a Schedule, the events due together with `first` (the same time
@@ -789,7 +777,7 @@ class Run final : public FireContext {
 
   void record(uint32_t line, bool output, const Value& value, How how) {
     ++events_;
-    if (config_.sink) config_.sink->record({static_cast<uint32_t>(logicalLine(line)), output, &value, now_, how});
+    if (config_.sink && (output || sinkInputs_)) config_.sink->record({logicalLine(line), output, &value, now_, how});
   }
 
   // Only interacting components react; a value reaching any other rests
@@ -860,11 +848,15 @@ class Run final : public FireContext {
 
   // Pending events are counted per iteration (and for the rest of the
   // graph), so that an iteration retires when nothing more can reach it.
-  [[gnu::noinline]] void countPending(const PendingEvent& p, int delta) {  // off the hot path of bounded runs
+  [[gnu::always_inline]] void countPending(const PendingEvent& p, int delta) {  // (called only with an unbounded box)
     if (p.target == kNone) return;
     uint32_t slot = p.phase == 1 ? slotOfInstance(p.target) : slotOfLine(p.target);
+    if (slot != kNone) {  // (most events: a live iteration's)
+      work_.slotPending[slot] += delta;
+      return;
+    }
     bool first = p.phase == 1 ? layout_.box->first().hasInstance(p.target) : layout_.box->first().hasLine(p.target);
-    (slot != kNone ? work_.slotPending[slot] : first ? firstPending_ : restPending_) += delta;
+    (first ? firstPending_ : restPending_) += delta;
   }
 
   uint32_t slotOf(int64_t k) const {
@@ -940,7 +932,7 @@ class Run final : public FireContext {
       stopped_ = true;
       return false;
     }
-    if ((config_.sink || config_.replay) && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
+    if (traced_ && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
       failure("iteration " + std::to_string(k) + " would take the trace past " + std::to_string(kMaxTraceLines) +
               " lines, the most a trace holds (run it without --trace, " + "or with an earlier --until)");
       stopped_ = true;
@@ -972,8 +964,11 @@ class Run final : public FireContext {
     const IterationBlock& g = layout_.general;
     std::vector<Value>& inputs = work_.slotInputs[slot];
     inputs.assign(g.inputs, Value());
-    std::vector<int64_t> arrival(g.inputs, now_);
-    std::vector<uint8_t> failed(g.inputs, 0);  // a value that does not evaluate never arrives
+    // (the scratch tables are the run's: an iteration begins without allocating)
+    std::vector<int64_t>& arrival = beginArrival_;
+    std::vector<uint8_t>& failed = beginFailed_;  // a value that does not evaluate never arrives
+    arrival.assign(g.inputs, now_);
+    failed.assign(g.inputs, 0);
     for (size_t s = 0; s < layout_.box->streams.size(); ++s) {
       const StreamInput& stream = layout_.box->streams[s];
       uint32_t j = stream.input - g.input;
@@ -1008,6 +1003,7 @@ class Run final : public FireContext {
   // The forced choices of an iteration's lines, as force() does for the
   // rest: given ones (by line number), then the Byzantine domains' lies.
   void forceIteration(uint32_t slot) {
+    if (!forcing_) return;
     for (size_t c = 0; c < facts_.generalChoices.size(); ++c) {
       uint32_t l = layout_.line(slot, facts_.generalChoices[c]);
       if (auto f = config_.forces.find(static_cast<uint32_t>(logicalLine(l))); f != config_.forces.end()) {
@@ -1261,7 +1257,10 @@ class Run final : public FireContext {
   const Catalog& catalog_;
   const GraphFacts& facts_;
   const IterationLayout& layout_;
-  const bool unbounded_;  // the graph has an unbounded box
+  const bool unbounded_;   // the graph has an unbounded box
+  const bool traced_;      // the run's lines are numbered in a trace (bounded by kMaxTraceLines)
+  const bool sinkInputs_;  // the sink is told of input ends (EventSink::recordsInputs)
+  const bool forcing_;     // some choice is forced or some domain Byzantine (else no iteration forces any)
   const RunConfig& config_;
   Workspace& work_;
   std::vector<LineState>& lines_;
@@ -1292,8 +1291,11 @@ class Run final : public FireContext {
   int64_t now_ = 0;
   bool watchStopped_ = false;             // the OutputWatch stopped the run
   std::vector<EventQueue::Entry> ready_;  // pickSimultaneous's scratch
+  std::vector<int64_t> beginArrival_;     // begin()'s scratch: per input of the general iteration
+  std::vector<uint8_t> beginFailed_;
   std::vector<ReadyEvent> readyEvents_;
   uint64_t events_ = 0;
+  uint64_t arrivals_ = 0;  // events made so far (their keys in arrival order)
 };
 
 Simulator::Simulator(const Graph& graph, const Catalog& catalog)

@@ -19,8 +19,8 @@ namespace rdc::run {
 
 /// One line end becoming available.
 struct LineEvent {
-  uint32_t line;
-  bool output;  ///< the output end (else the input end)
+  uint64_t line;  ///< as the run numbers it (firstRunLine): past 2^32 in a long stream
+  bool output;    ///< the output end (else the input end)
   const Value* value;
   int64_t time;
   How how;
@@ -38,6 +38,15 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void record(const LineEvent& event) = 0;
+  /// Whether the events are written to a trace, which holds at most
+  /// kMaxTraceLines lines (a run then makes no iteration past them). A
+  /// node over TCP sends its outputs through a sink that keeps no trace
+  /// unless asked to: its stream is unbounded.
+  virtual bool keepsTrace() const { return true; }
+  /// Whether it is told of input ends too (true unless it says otherwise):
+  /// a node's sink without a trace only sends what its gateway outputs
+  /// produce, and skipping the rest spares it half the events.
+  virtual bool recordsInputs() const { return true; }
   /// Iteration k of the unbounded box begins. Its lines are numbered in
   /// events from `firstLine` on, in the order of the general iteration's
   /// (iterations 0 to 2 have the window's own numbers; a later iteration's
@@ -125,6 +134,12 @@ struct RunConfig {
   /// Decides the order of simultaneous events and the network delays
   /// (strategy.h); none: the seeded uniform random schedule.
   Schedule* schedule = nullptr;
+  /// Over a network (false in every simulated run): the events of an
+  /// instant happen in the order they were made, not in an order drawn from
+  /// the seed. A node's run is real time, which no seed decides; taking its
+  /// events in arrival order spares it the tie-break draws and most of the
+  /// heap's work. Not with a `schedule`.
+  bool arrivalOrder = false;
   /// Told of every extrinsic output as it becomes available; may stop the run.
   OutputWatch* watch = nullptr;
 };

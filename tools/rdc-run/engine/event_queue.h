@@ -11,6 +11,11 @@
 // heaps are 4-ary (half the depth of a binary heap, and a node's children
 // share a cache line) and hold only the order and a slot; what an event
 // does stays in its slot.
+//
+// A node over TCP orders the events of an instant as they were made (its
+// run is real time, which no seed decides): their keys then only grow, so
+// each phase's events of the present are kept in a queue in arrival order,
+// taken from the front, and the heaps hold only the later ones.
 #pragma once
 
 #include <cstdint>
@@ -44,17 +49,32 @@ class EventQueue {
   /// events of the same time: the phase first, then the key's top 63 bits.
   static uint64_t order(uint8_t phase, uint64_t key) { return static_cast<uint64_t>(phase) << 63 | key >> 1; }
 
-  bool empty() const { return now_.empty() && later_.empty(); }
+  bool empty() const { return now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty(); }
+
+  /// Whether events may go into the queues in arrival order: for keys that
+  /// grow with each event pushed (RunConfig::arrivalOrder), never drawn ones.
+  void keepArrivalOrder(bool on) { arrivalOrder_ = on; }
 
   /// The earliest event; the queue must not be empty.
   const Entry& top() const {
-    if (later_.empty()) return now_.front();
-    if (now_.empty()) return later_.front();
-    return later_.front().before(now_.front()) ? later_.front() : now_.front();
+    const Entry* best = nullptr;
+    for (const Fifo* f : {&inOrder_[0], &inOrder_[1]}) {
+      if (!f->empty() && (!best || f->front().before(*best))) best = &f->front();
+    }
+    for (const std::vector<Entry>* heap : {&now_, &later_}) {
+      if (!heap->empty() && (!best || heap->front().before(*best))) best = &heap->front();
+    }
+    return *best;
   }
 
   /// Adds an event; `present` is the current time (no event is earlier).
-  void push(const Entry& e, int64_t present) { push(e.time == present ? now_ : later_, e); }
+  [[gnu::always_inline]] void push(const Entry& e, int64_t present) {
+    if (arrivalOrder_ && e.time == present) {  // (the present only moves on: each queue stays in order)
+      Fifo& f = inOrder_[e.order >> 63];
+      if (f.empty() || !e.before(f.back())) return f.push(e);
+    }
+    push(e.time == present ? now_ : later_, e);
+  }
 
   /// Adds events back (a Schedule's choice point took them out), as push
   /// does. Its own code, so that push (and the heap's push_back) keep one
@@ -75,13 +95,16 @@ class EventQueue {
 
   /// Removes and returns the earliest event; the queue must not be empty.
   Entry pop() {
-    bool fromNow = later_.empty() || (!now_.empty() && !later_.front().before(now_.front()));
-    return pop(fromNow ? now_ : later_);
+    Entry e;
+    popDue(INT64_MAX, e);
+    return e;
   }
 
   /// Removes the earliest event into `e` if there is one due at or before
   /// `until` (top and pop in one comparison of the two heaps).
   bool popDue(int64_t until, Entry& e) {
+    if (arrivalOrder_) [[unlikely]]
+      return popDueInOrder(until, e);
     bool fromNow;
     if (later_.empty()) {
       if (now_.empty()) return false;
@@ -99,10 +122,47 @@ class EventQueue {
   void clear() {
     now_.clear();
     later_.clear();
+    inOrder_[0].clear(), inOrder_[1].clear();
   }
 
  private:
   static constexpr size_t kArity = 4;
+
+  // Events in the order they were pushed, which is their order: a vector
+  // taken from the front, its taken part dropped once it is half of it.
+  struct Fifo {
+    std::vector<Entry> items;
+    size_t head = 0;
+    bool empty() const { return head == items.size(); }
+    const Entry& front() const { return items[head]; }
+    const Entry& back() const { return items.back(); }
+    void push(const Entry& e) { items.push_back(e); }
+    Entry take() {
+      Entry e = items[head++];
+      if (head == items.size()) {
+        items.clear(), head = 0;
+      } else if (head >= 1024 && head * 2 >= items.size()) {
+        items.erase(items.begin(), items.begin() + static_cast<ptrdiff_t>(head)), head = 0;
+      }
+      return e;
+    }
+    void clear() { items.clear(), head = 0; }
+  };
+
+  // popDue with the arrival-order queues: the earliest of their fronts and
+  // the heaps' tops.
+  [[gnu::noinline]] bool popDueInOrder(int64_t until, Entry& e) {
+    int from = -1;  // 0, 1: a queue in arrival order; 2, 3: a heap
+    const Entry* best = nullptr;
+    for (int q = 0; q < 2; ++q) {
+      if (!inOrder_[q].empty() && (!best || inOrder_[q].front().before(*best))) best = &inOrder_[q].front(), from = q;
+    }
+    if (!now_.empty() && (!best || now_.front().before(*best))) best = &now_.front(), from = 2;
+    if (!later_.empty() && (!best || later_.front().before(*best))) best = &later_.front(), from = 3;
+    if (!best || best->time > until) return false;
+    e = from < 2 ? inOrder_[from].take() : pop(from == 2 ? now_ : later_);
+    return true;
+  }
 
   static void push(std::vector<Entry>& heap, const Entry& e) {
     size_t at = heap.size();
@@ -137,6 +197,8 @@ class EventQueue {
   }
 
   std::vector<Entry> now_, later_;
+  bool arrivalOrder_ = false;
+  Fifo inOrder_[2];  // by phase
 };
 
 }  // namespace rdc::run

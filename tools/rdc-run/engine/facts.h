@@ -64,19 +64,41 @@ struct HotLine {
 /// iteration (block 1) itself, slot s > 0 a copy of it after the graph's
 /// lines and instances. A slot's lines and instances are the general
 /// iteration's shifted, so what the engine knows of a line (HotLine,
-/// demand, reactions) is looked up through its general line (the
-/// workspace keeps, per line and instance, its slot and its general one).
+/// demand, reactions) is looked up through its general line, computed
+/// from the line's number (no table to reach on every event).
+/// A divisor made ready to divide many 32-bit numbers by a multiplication
+/// instead of a division (a division takes tens of cycles, and the engine
+/// divides a line's number on every event): Lemire, Kaser and Kurz, "Faster
+/// remainder by direct computation" (2019), exact for every 32-bit number.
+class Divisor {
+ public:
+  explicit Divisor(uint32_t d = 1) : d_(d), m_(d > 1 ? UINT64_MAX / d + 1 : 0) {}
+  uint32_t quotient(uint32_t n) const {
+    return d_ > 1 ? static_cast<uint32_t>((static_cast<unsigned __int128>(m_) * n) >> 64) : n;
+  }
+  uint32_t remainder(uint32_t n) const {
+    return d_ > 1 ? static_cast<uint32_t>((static_cast<unsigned __int128>(m_ * n) * d_) >> 64) : 0;
+  }
+
+ private:
+  uint32_t d_;
+  uint64_t m_;  // 2^64 / d rounded up (0 for d = 1)
+};
+
 struct IterationLayout {
   explicit IterationLayout(const Graph& graph)
       : box(graph.unbounded ? &*graph.unbounded : nullptr),
         lines(static_cast<uint32_t>(graph.lines.size())),
         instances(static_cast<uint32_t>(graph.instances.size())),
         outputs(static_cast<uint32_t>(graph.outputs.size())),
-        general(box ? box->general() : IterationBlock{}) {}
+        general(box ? box->general() : IterationBlock{}),
+        perSlotLines(std::max<uint32_t>(general.lines, 1)),
+        perSlotInstances(std::max<uint32_t>(general.instances, 1)) {}
 
   const UnboundedBox* box;
   uint32_t lines, instances, outputs;  ///< the graph's (the window's included)
   IterationBlock general;
+  Divisor perSlotLines, perSlotInstances;  ///< by the general iteration's lines and instances
 
   /// A slot's copy of a general line, instance or output.
   uint32_t line(uint32_t slot, uint32_t g) const {
@@ -87,6 +109,23 @@ struct IterationLayout {
   }
   uint32_t output(uint32_t slot, uint32_t g) const {
     return slot == 0 ? g : outputs + (slot - 1) * general.outputs + (g - general.output);
+  }
+
+  /// The slot of a line or instance (kNone: the graph's own, outside the
+  /// general iteration), and the general line or instance it stands for
+  /// (itself for the graph's): the inverses of line() and instance(). Only
+  /// with a box.
+  uint32_t slotOfLine(uint32_t l) const {
+    if (l >= lines) return 1 + perSlotLines.quotient(l - lines);
+    return general.hasLine(l) ? 0 : kNone;
+  }
+  uint32_t generalLine(uint32_t l) const { return l >= lines ? general.line + perSlotLines.remainder(l - lines) : l; }
+  uint32_t slotOfInstance(uint32_t i) const {
+    if (i >= instances) return 1 + perSlotInstances.quotient(i - instances);
+    return general.hasInstance(i) ? 0 : kNone;
+  }
+  uint32_t generalInstance(uint32_t i) const {
+    return i >= instances ? general.instance + perSlotInstances.remainder(i - instances) : i;
   }
 };
 

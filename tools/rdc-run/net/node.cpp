@@ -93,7 +93,7 @@ class Node final : public run::EventSink, public TransportEvents {
   void record(const run::LineEvent& e) override {
     if (setup_.config.sink) setup_.config.sink->record(e);
     if (!e.output) return;
-    IterationLine at{-1, e.line};
+    IterationLine at{-1, static_cast<uint32_t>(e.line)};
     if (graph_.unbounded) at = iterationLine(*graph_.unbounded, static_cast<uint32_t>(graph_.lines.size()), e.line);
     if (at.line >= routes_.size() || routes_[at.line].peer == kNoPeer) return;
     if (setup_.config.linkLatency[graph_.lines[at.line].instance].lost) return;  // a lost link: never sent
@@ -103,6 +103,10 @@ class Node final : public run::EventSink, public TransportEvents {
     Value value = maker_ && holdsSignature(*e.value) ? maker_->withProofs(*e.value) : *e.value;
     transport_->send(to.peer, {to.gateway, at.k > 0 ? static_cast<uint64_t>(at.k) : 0, std::move(value)});
   }
+
+  // Its own trace only with --trace: without, the stream has no end.
+  bool keepsTrace() const override { return setup_.config.sink && setup_.config.sink->keepsTrace(); }
+  bool recordsInputs() const override { return setup_.config.sink && setup_.config.sink->recordsInputs(); }
 
   void iterationBegins(int64_t k, uint64_t firstLine) override {
     if (setup_.config.sink) setup_.config.sink->iterationBegins(k, firstLine);
@@ -299,6 +303,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
   run::RunConfig config = setup.config;
   config.sink = &node;
   config.gatewaysFromNetwork = true;
+  config.arrivalOrder = true;
   config.streamAhead = std::min(kStreamAhead, config.maxLiveIterations);
   Transport transport(*io.provider, *setup.peers, setup.self, setup.modelHash, node);
   transport.setNodeKeys(setup.keys);

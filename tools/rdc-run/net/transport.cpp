@@ -425,7 +425,9 @@ kj::Promise<void> Transport::readLoop(Peer& peer, std::shared_ptr<Connection> co
           events_.received(peer.index, std::span<Delivery>(frame->batch).subspan(seen));
           peer.received = frame->first + frame->batch.size();
         }
-        pump(peer);  // an acknowledgement, if one is due
+        // (An acknowledgement that is due goes with the node's next flush,
+        // in the frame of what it answers, rather than in a frame of its own
+        // now.)
         break;
       }
       case Frame::Kind::Bye:

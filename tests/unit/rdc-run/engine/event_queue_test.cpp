@@ -1,11 +1,13 @@
 // The event queue pops in exactly the order of one sorted list, whichever
-// of its two heaps an event went to.
+// of its two heaps (or, in arrival order, its queues) an event went to; and
+// the divisor that finds a line's slot divides exactly.
 #include "tools/rdc-run/engine/event_queue.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "tools/rdc-run/engine/facts.h"
 #include "tools/rdc-run/engine/rng.h"
 
 namespace rdc::run {
@@ -41,6 +43,59 @@ TEST(EventQueue, PopsInTimeThenPhaseThenKeyOrder) {
       pending.erase(earliest);
     }
     EXPECT_TRUE(pending.empty());
+  }
+}
+
+// A node's events: keys that grow with each push, most at the present
+// (kept in arrival order), some later (in a heap), both phases.
+TEST(EventQueue, ArrivalOrderPopsInTimeThenPhaseThenArrival) {
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    Rng rng(seed);
+    EventQueue queue;
+    queue.keepArrivalOrder(true);
+    std::vector<EventQueue::Entry> pending;
+    int64_t now = 0;
+    uint32_t slot = 0;
+    uint64_t arrivals = 0;
+    for (int step = 0; step < 2000; ++step) {
+      if (rng.uniform(0, 2) > 0 || queue.empty()) {
+        int64_t time = now + (rng.uniform(0, 3) == 0 ? rng.uniform(0, 5) : 0);
+        EventQueue::Entry e{time, EventQueue::order(static_cast<uint8_t>(rng.uniform(0, 1)), arrivals++ << 1), slot++};
+        queue.push(e, now);
+        pending.push_back(e);
+      } else {
+        EventQueue::Entry e = queue.pop();
+        auto earliest =
+            std::min_element(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.before(b); });
+        ASSERT_EQ(e.slot, earliest->slot) << "seed " << seed << " step " << step;
+        pending.erase(earliest);
+        now = e.time;
+      }
+    }
+    EventQueue::Entry e;
+    while (queue.popDue(INT64_MAX, e)) {
+      auto earliest =
+          std::min_element(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.before(b); });
+      ASSERT_EQ(e.slot, earliest->slot);
+      pending.erase(earliest);
+    }
+    EXPECT_TRUE(pending.empty());
+    EXPECT_TRUE(queue.empty());
+  }
+}
+
+TEST(Divisor, QuotientAndRemainderAreExact) {
+  Rng rng(7);
+  std::vector<uint32_t> divisors{1, 2, 3, 7, 73, 1000, 2003, 65537, 0x7FFFFFFF, 0xFFFFFFFF};
+  for (int i = 0; i < 100; ++i) divisors.push_back(static_cast<uint32_t>(rng.next() >> 32) | 1);
+  for (uint32_t d : divisors) {
+    Divisor divisor(d);
+    std::vector<uint32_t> numbers{0, 1, d - 1, d, d + 1, 0xFFFFFFFE, 0xFFFFFFFF};
+    for (int i = 0; i < 200; ++i) numbers.push_back(static_cast<uint32_t>(rng.next() >> 32));
+    for (uint32_t n : numbers) {
+      ASSERT_EQ(divisor.quotient(n), n / d) << n << " / " << d;
+      ASSERT_EQ(divisor.remainder(n), n % d) << n << " % " << d;
+    }
   }
 }
 
