@@ -181,6 +181,9 @@ enum class Delivered {
 class Simulator {
  public:
   Simulator(const Graph& graph, const Catalog& catalog);
+  // The simulator keeps both by reference: a temporary would dangle.
+  Simulator(const Graph&, Catalog&&) = delete;
+  Simulator(Graph&&, const Catalog&) = delete;
   ~Simulator();
 
   /// A whole run: every event up to config.until.

@@ -106,7 +106,8 @@ TEST(Strategy, ALieBoundOfItsOwnLeavesTheOtherPointsToThePass) {
 TEST(Strategy, ExhaustiveSearchSeesEveryValueOfARaceAndEnds) {
   Model m = load(kRace);
   ASSERT_TRUE(m.built.loaded);
-  Simulator sim(m.built.loaded->graph, Catalog::standard());
+  Catalog catalog = Catalog::standard();
+  Simulator sim(m.built.loaded->graph, catalog);
   std::set<std::string> values;
   std::vector<uint32_t> choices;
   int schedules = 0;
@@ -125,7 +126,8 @@ TEST(Strategy, ExhaustiveSearchSeesEveryValueOfARaceAndEnds) {
 TEST(Strategy, AChoiceListNamesOneRunWhateverTheSeed) {
   Model m = load(kRace);
   ASSERT_TRUE(m.built.loaded);
-  Simulator sim(m.built.loaded->graph, Catalog::standard());
+  Catalog catalog = Catalog::standard();
+  Simulator sim(m.built.loaded->graph, catalog);
   std::set<std::string> perChoice[3];
   for (uint64_t seed = 0; seed < 8; ++seed) {
     m.config.seed = seed;
@@ -158,7 +160,8 @@ TEST(Strategy, PctIsDeterministicFromItsSeedAndVariesAcrossSeeds) {
                  "domains:\n  node: 3\n");
   ASSERT_TRUE(m.built.loaded);
   const Graph& g = m.built.loaded->graph;
-  Simulator sim(g, Catalog::standard());
+  Catalog catalog = Catalog::standard();
+  Simulator sim(g, catalog);
   std::set<std::string> seen;
   for (uint64_t seed = 0; seed < 16; ++seed) {
     m.config.seed = 0;  // the run's own seed fixed: only PCT's varies
@@ -231,7 +234,8 @@ TEST(Strategy, AWatchStopsTheRunAtItsEvent) {
   StopAt watch;
   watch.output = g.outputs[0].name == "early" ? 0 : 1;
   m.config.watch = &watch;
-  RunResult r = Simulator(g, Catalog::standard()).run(m.config);
+  Catalog catalog = Catalog::standard();
+  RunResult r = Simulator(g, catalog).run(m.config);
   EXPECT_TRUE(r.stopped);
   EXPECT_EQ(r.endTime, 1'000'000);
   EXPECT_EQ(watch.calls, 1);
