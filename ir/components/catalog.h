@@ -56,6 +56,10 @@ struct LineSig {
   /// Bool line `outputPickedBy` says (CSwap's targets: t1' = c ? t2 : t1),
   /// so that it need not wait for its own input.
   std::string outputPickedBy, outputAlternative;
+  /// A choice drawn at random from 0..k-1, k the value parameter of this
+  /// index (Coin's flip); -1: the rule's value is a function of the run.
+  /// A replay checks that a recorded honest choice is one the rule could make.
+  int choiceRangeParam = -1;
   /// The bundle line this line's value is an index into (Select's choice
   /// picks one of `options`): a Byzantine lie stays among its elements.
   std::string picks;

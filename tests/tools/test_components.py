@@ -368,7 +368,7 @@ class ConditionalBoxes(Semantics):
         code, text, err = run([DOT, self.model("roles.rdc.yaml", ROLES)])
         self.assertEqual(code, 0, err)
         self.assertIn('label="if i == leader"', text.decode())
-        self.assertIn('label="else (not i == leader)"', text.decode())
+        self.assertIn('label="else: not (i == leader)"', text.decode())
         code, _, err = run(["dot", "-Tsvg"], stdin=text)
         self.assertEqual(code, 0, err)
 

@@ -5,6 +5,7 @@ latencies, on every example, with faults. A replay refuses flags that would
 change what the trace fixes."""
 import glob
 import os
+import re
 import unittest
 
 from rdctest import EXAMPLES, ROOT, TempDir, example, read_bytes, run, tool
@@ -183,6 +184,56 @@ class Replay(unittest.TestCase):
                     self.assertIn(expected, err)
                     self.assertIn("[trace-contradiction]", err)
 
+    EDITED = """rdc: 1
+domains: {node: 2}
+system:
+  body:
+    - Link l:
+        snd: input a as Int = 3 @ node[0] -> drop
+        rcv: choose -> output b @ node[1]
+    - Coin<2> c @ node[1]:
+        x: input go as Unit @ node[1] -> drop
+        flip: choose -> output heads
+"""
+
+    def test_a_trace_whose_honest_choice_was_edited_is_refused(self):
+        """A delivery that is not what was sent, or a flip outside the coin's
+        sides, in a domain that does not lie: refused, whole and split."""
+        with TempDir() as d:
+            model = os.path.join(d, "edited.rdc.yaml")
+            with open(model, "w", encoding="utf-8") as f:
+                f.write(self.EDITED)
+            trace = os.path.join(d, "t.trace")
+            code, recorded, err = run([RUN, model, "--trace", trace])
+            self.assertEqual(code, 0, err)
+            self.assertIn("b = 3", recorded.decode())
+            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+            self.assertEqual(code, 0, err)
+            paths = re.search(rb"linePaths = \[([^]]*)\]", text).group(1).decode().replace('"', "").split(", ")
+
+            def edited_choice(path, value):
+                """The trace with `path`'s chosen value replaced by `value`."""
+                pattern = rb"(\(line = %d, output = false, time = \d+, how = chosen, value = \(int = )-?\d+" % paths.index(path)
+                changed, count = re.subn(pattern, rb"\g<1>%d" % value, text, count=1)
+                self.assertEqual(count, 1, path)
+                code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"], stdin=changed)
+                self.assertEqual(code, 0, err)
+                edited = os.path.join(d, "edited.trace")
+                with open(edited, "wb") as f:
+                    f.write(data)
+                return edited
+
+            for path, value in (("l.rcv", 99), ("c.flip", 7)):
+                edited = edited_choice(path, value)
+                for split in ([], ["--split"]):
+                    with self.subTest(path=path, split=split):
+                        code, out, err = run([RUN, model, *split, "--replay", edited])
+                        self.assertEqual(code, 2, out.decode() + err)
+                        self.assertIn("[trace-contradiction]", err)
+                        self.assertIn(f"it records {path} = {value}, which its rule", err)
+            # The other side of the coin is a flip it could make: replayed as recorded.
+            edited = edited_choice("c.flip", 1 - int(re.search(r"heads = (\d)", recorded.decode()).group(1)))
+            self.assertEqual(run([RUN, model, "--replay", edited])[0], 0)
 
 if __name__ == "__main__":
     unittest.main()

@@ -128,11 +128,17 @@ system:
                     self.assertEqual(code, 2, err)
                     self.assertIn("bound.rdc.yaml:11:9: error: l.rcv is bound to a constant", err)
                     self.assertIn("[projection]", err)
-            # --all writes every part or none: the receiver's refusal removes the sender's part.
+            # --all writes every part or none: the receiver's refusal leaves the
+            # folder as it was, an earlier run's part of the sender included.
             parts = os.path.join(d, "parts")
+            os.makedirs(parts)
+            with open(os.path.join(parts, "node[0].ir"), "w", encoding="utf-8") as f:
+                f.write("earlier")
             code, _, err = run([PROJECT, bound, "--all", "-O", parts])
             self.assertEqual(code, 2, err)
-            self.assertEqual(os.listdir(parts), [])
+            self.assertEqual(os.listdir(parts), ["node[0].ir"])
+            with open(os.path.join(parts, "node[0].ir"), encoding="utf-8") as f:
+                self.assertEqual(f.read(), "earlier")
             # The sender's side keeps no binding of the receiver's, and the
             # two domains projected together do not cut the Link.
             for domains_args in (["--domain", "node[0]"], ["--domain", "node[0]", "--domain", "node[1]"]):

@@ -524,10 +524,10 @@ class BodyDrawer {
 
   // `for i in 0..n`, or for an unbounded box `for k in 0..∞` (drawn once).
   // `for HEADER`, with an unbounded range drawn as `..∞`; a conditional box
-  // (its variable unnamed) as `if COND` or `else (not COND)`.
+  // (its variable unnamed) as `if COND` or `else: not (COND)`.
   static std::string forLabel(const Item& item) {
     if (item.loops.size() == 1 && item.loops[0].name.empty()) {  // `else COND` reads as "else of if COND"
-      return item.header.rfind("else ", 0) == 0 ? "else (not " + item.header.substr(5) + ")" : item.header;
+      return item.header.rfind("else ", 0) == 0 ? "else: not (" + item.header.substr(5) + ")" : item.header;
     }
     if (item.loops.size() != 1 || !item.loops[0].unbounded()) return "for " + item.header;
     return "for " + item.loops[0].name + " in " + item.loops[0].lo.text + "..\u221e";

@@ -40,18 +40,27 @@ int run(const Options& o, const Catalog& catalog) {
       diags.error("usage", {}, "--all needs -O DIR");
       return finish(kExitBadInput);
     }
-    // A part refused (or a write that fails) removes the parts written
-    // before it: --all writes every part or none.
+    // Every part or none: each is written beside its name and renamed once
+    // all are written, so a part refused (or a write that fails) leaves the
+    // folder as it was, files of an earlier run included.
     ::mkdir(o.directory.c_str(), 0755);
-    std::vector<std::string> written;
+    std::vector<std::string> written;  // the parts' final names
+    auto partial = [](const std::string& path) { return path + ".partial"; };
     for (const std::string& d : whole->graph.domains) {
       auto part = projectOnto(*whole, catalog, {d}, diags);
       std::string path = o.directory + "/" + d + ".ir";
-      if (!part || !writeOutput(path, writeIr(*part, catalog, diags), diags)) {
-        for (const std::string& w : written) std::remove(w.c_str());
+      if (!part || !writeOutput(partial(path), writeIr(*part, catalog, diags), diags)) {
+        std::remove(partial(path).c_str());
+        for (const std::string& w : written) std::remove(partial(w).c_str());
         return finish(kExitBadInput);
       }
       written.push_back(path);
+    }
+    for (const std::string& w : written) {
+      if (std::rename(partial(w).c_str(), w.c_str()) != 0) {
+        diags.error("io", {}, w + ": cannot write the output file");
+        return finish(kExitBadInput);
+      }
     }
     return finish(kExitOk);
   }

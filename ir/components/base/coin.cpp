@@ -24,14 +24,15 @@ std::optional<ParamProblem> atLeastOneSide(const std::vector<int64_t>& args) {
 }  // namespace
 
 void define_coin(Catalog& c) {
+  LineSig flip = choosable(line("flip", fixed(TypeTable::kInt)),
+                           "drawn uniformly from 0..k-1 by its domain's seeded coins once x arrives; forcing flip "
+                           "fixes the coin",
+                           {"x"});
+  flip.choiceRangeParam = 0;
   c.add({.name = "Coin",
          .doc = "x' = x; flip' = flip, a chosen flip drawn uniformly from 0..k-1 once x arrives.",
          .valueParams = {"k"},
-         .lines = {line("x", generic()),
-                   choosable(line("flip", fixed(TypeTable::kInt)),
-                             "drawn uniformly from 0..k-1 by the run's seeded coins once x arrives; forcing flip "
-                             "fixes the coin",
-                             {"x"})},
+         .lines = {line("x", generic()), flip},
          .inverse = "Coin",
          .inverseDoc = "identity; flip' goes back as the recorded choice.",
          .react = react,

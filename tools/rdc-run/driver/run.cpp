@@ -42,6 +42,7 @@ bool Runner::prepare(std::optional<Trace> replay) {
   if (!resolved) return false;
   config_ = std::move(resolved->config);
   config_.replay = replayed_;
+  config_.replayStrict = replay && replay->header.modelHash == modelHash();
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
   if (replay && !replayAgreesWithFaults(*replay)) return false;
@@ -129,6 +130,11 @@ bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
 
 int Runner::report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,
                    const IterationReport* iterations) {
+  if (!result.replayContradiction.empty()) {
+    diags_.error("trace-contradiction", {},
+                 "--replay: the trace is not a run of its own scenario: " + result.replayContradiction);
+    return kExitBadInput;
+  }
   auto checks = checksOf(result, correct, iterations ? &iterations->failures() : nullptr);
   bool ok = result.failures.empty();
   for (const CheckResult& c : checks) ok &= c.pass;

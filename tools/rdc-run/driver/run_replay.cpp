@@ -55,8 +55,11 @@ bool Runner::replayAgreesWithFaults(const Trace& trace) {
     }
     bool rcv = catalog_.at(inst.base).name == "Link" && index.graphLine(*line) == inst.firstLine + 1;
     if (rcv && config_.linkLatency[general.instance].lost) return contradiction("a delivery on a lost link");
-    if (e.how == How::Forced && !config_.byzantine[general.domain] && !config_.forces.count(*line)) {
-      return contradiction("a lie in " + domain + ", which is neither Byzantine nor forced there");
+    bool lies = config_.byzantine[general.domain] && !config_.liesForced;  // lies of its own (not only forced ones)
+    if (e.how == How::Forced && !lies && !config_.forces.count(*line)) {
+      return contradiction("a lie in " + domain + ", which " +
+                           (config_.byzantine[general.domain] ? "lies only where forced (lies: forced)"
+                                                              : "is neither Byzantine nor forced there"));
     }
   }
   return true;

@@ -95,6 +95,7 @@ RunResult Runner::combine(const std::vector<LoadedModel>& parts, const std::vect
       whole.waits[it->second] = r.waits[o];
     }
     whole.failures.insert(whole.failures.end(), r.failures.begin(), r.failures.end());
+    if (whole.replayContradiction.empty()) whole.replayContradiction = r.replayContradiction;
     whole.events += r.events;
     whole.endTime = std::max(whole.endTime, r.endTime);
   }

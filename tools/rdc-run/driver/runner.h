@@ -148,7 +148,9 @@ class Runner {
   bool replayScenario(Scenario& s, const Trace& trace);
   // Refuses (`trace-contradiction`) a trace whose events its own header's
   // faults rule out: a choice in a domain at or after its crash, a delivery
-  // on a lost Link, a lie outside the Byzantine domains and the forces.
+  // on a lost Link, a lie outside the Byzantine domains (those lying only
+  // where forced included) and the forces. A recorded honest choice the
+  // rule could not make is found as the replay runs (the engine's check).
   // Called once the scenario is resolved (config_).
   bool replayAgreesWithFaults(const Trace& trace);
 

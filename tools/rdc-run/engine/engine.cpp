@@ -434,12 +434,37 @@ class Run final : public FireContext {
       value = f->second;
       how = How::Forced;
     } else if (const Replayed* r = replayed(l)) {
+      // What the network delivers is what was sent: a recorded delivery of
+      // another value was edited in.
+      if (config_.replayStrict && replayContradiction_.empty()) checkReplayed(l, value, r->value);
       value = r->value;
       time = r->time;
     }
     lines_[l].inPending = true;
     schedule(std::max(time, now_), 0, l, false, how, std::move(value));
     return Delivered::Yes;
+  }
+
+  // A recorded honest choice must be the rule's value (a random one's must
+  // be in its range): a trace edited to say otherwise is refused.
+  void checkReplayed(uint32_t l, const Value& rule, const Value& recorded) {
+    const LineSig* sig = graph_.signature(catalog_, generalLine(l));
+    const FlatInstance& inst = instance(graph_.lines[generalLine(l)].instance);
+    bool possible = recorded == rule;
+    if (sig && sig->choiceRangeParam >= 0) {
+      int64_t k = graph_.args(inst)[sig->choiceRangeParam];
+      possible = recorded.kind == Value::Kind::Int && recorded.i >= 0 && recorded.i < k;
+    }
+    if (possible) return;
+    uint32_t slot = slotOfLine(l);
+    std::string path = graph_.linePath(catalog_, generalLine(l));
+    if (slot != kNone) path = iterationName(path, work_.slotIteration[slot]);
+    std::string what = !sig             ? std::string("an Fn's expression")
+                       : sig->choosable ? sig->choiceRule
+                                        : std::string("the network delivers what was sent");
+    replayContradiction_ = "it records " + path + " = " + recorded.str() + ", which its rule (" + what +
+                           ") could not choose" +
+                           (sig && sig->choiceRangeParam >= 0 ? "" : " (it gives " + rule.str() + ")");
   }
 
   // Every iteration the run may begin has begun and retired.
@@ -508,6 +533,7 @@ class Run final : public FireContext {
       }
     }
     result.failures = failures_;
+    result.replayContradiction = replayContradiction_;
     if (moreFailures_) result.failures.push_back("... and " + std::to_string(moreFailures_) + " more failures");
     result.events = events_;
     result.endTime = now_;
@@ -574,6 +600,7 @@ class Run final : public FireContext {
     // drew (a projection draws its own); any other is judged at its time:
     // a crashed domain's sources stay silent.
     if (const Replayed* r = replayed(l)) {
+      if (config_.replayStrict && replayContradiction_.empty() && !forced_.count(l)) checkReplayed(l, value, r->value);
       value = r->value;
       time = std::max(r->time, now_);
     } else if (crashed(l, time)) {
@@ -1270,6 +1297,7 @@ class Run final : public FireContext {
   Rng ties_, net_;
   std::vector<std::unique_ptr<Rng>> lies_;   // per domain, made at its first lie
   std::vector<std::unique_ptr<Rng>> coins_;  // per domain, made at its first flip
+  std::string replayContradiction_;          // RunResult::replayContradiction
   mutable FlatInstance scratch_;             // instance(): a slot's instance
   // The unbounded box: whether iteration 0 is live, the slots of the later
   // live iterations (oldest first; the newest is iteration newest_), and

@@ -101,6 +101,9 @@ struct RunConfig {
   /// (k, the general iteration's input): they replace the model's value.
   std::map<std::pair<int64_t, uint32_t>, Value> streamInputs;
   std::map<uint32_t, Value> forces;  ///< by line: forced choosable inputs (sparse: a few lines of many)
+  /// With `replay`: whether the trace is of this very model (its hash), so
+  /// that each recorded honest choice must be one the rule could make.
+  bool replayStrict = false;
   /// Set when replaying a trace: its recorded choices by line (sparse). The
   /// rule still decides when to choose (and the recorded `how` stays as it
   /// was), but the value and the time are the trace's, so that no latency
@@ -151,7 +154,10 @@ struct RunResult {
   /// here (its iterations' go to RunConfig::iterations).
   std::vector<Output> outputs;
   std::vector<std::string> failures;  ///< runtime failures (an Fn that fails on its values)
-  uint64_t events = 0;                ///< line ends that became available
+  /// A replay's first recorded choice, in a domain that neither lies there
+  /// nor is forced, that its rule could not have made (a forged trace).
+  std::string replayContradiction;
+  uint64_t events = 0;  ///< line ends that became available
   int64_t endTime = 0;
   bool stopped = false;     ///< an OutputWatch stopped the run at endTime
   uint64_t iterations = 0;  ///< iterations of the unbounded box that began
