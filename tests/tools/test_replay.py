@@ -184,6 +184,21 @@ class Replay(unittest.TestCase):
                     self.assertIn(expected, err)
                     self.assertIn("[trace-contradiction]", err)
 
+    def test_a_strategys_lies_under_lies_forced_are_no_contradiction(self):
+        # A schedule makes the Byzantine node lie where nothing is forced;
+        # its trace records the strategy, so the replay takes the lies.
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            tendermint = example("tendermint")
+            scenario = os.path.join(os.path.dirname(tendermint), "scenarios", "lost-lock.yaml")
+            code, _, err = run([RUN, tendermint, "-D", "lockRule=0", "--faults", scenario, "--lies", "forced",
+                                "--strategy", "schedule:0.0.0.0.0.0.3", "--seed", "3", "--trace", trace])
+            self.assertIn(code, (0, 1), err)
+            code, out, err = run([RUN, tendermint, "-D", "lockRule=0", "--replay", trace])
+            self.assertIn(code, (0, 1), err)
+            self.assertNotIn("trace-contradiction", err)
+            self.assertIn("check agreement: fail", out.decode())
+
     EDITED = """rdc: 1
 domains: {node: 2}
 system:

@@ -55,7 +55,8 @@ bool Runner::replayAgreesWithFaults(const Trace& trace) {
     }
     bool rcv = catalog_.at(inst.base).name == "Link" && index.graphLine(*line) == inst.firstLine + 1;
     if (rcv && config_.linkLatency[general.instance].lost) return contradiction("a delivery on a lost link");
-    bool lies = config_.byzantine[general.domain] && !config_.liesForced;  // lies of its own (not only forced ones)
+    // Lies of its own: random ones, or a strategy's (exhaustive, schedule:) even under `lies: forced`.
+    bool lies = config_.byzantine[general.domain] && (!config_.liesForced || !h.strategy.empty());
     if (e.how == How::Forced && !lies && !config_.forces.count(*line)) {
       return contradiction("a lie in " + domain + ", which " +
                            (config_.byzantine[general.domain] ? "lies only where forced (lies: forced)"
