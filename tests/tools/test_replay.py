@@ -184,6 +184,27 @@ class Replay(unittest.TestCase):
                     self.assertIn(expected, err)
                     self.assertIn("[trace-contradiction]", err)
 
+    def test_a_header_that_does_not_fit_the_model_is_the_traces_fault(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            run([RUN, example("bracha"), "--crash", "node[3]@2ms", "--trace", trace])
+            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+            self.assertEqual(code, 0, err)
+            for old, new in ((b'name = "node[3]", value = "2ms"', b'name = "node[7]", value = "2ms"'),
+                             (b'name = "node[3]", value = "2ms"', b'name = "node[3]", value = "soon"')):
+                with self.subTest(new=new):
+                    self.assertIn(old, text)
+                    code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"], stdin=text.replace(old, new))
+                    self.assertEqual(code, 0, err)
+                    edited = os.path.join(d, "edited.trace")
+                    with open(edited, "wb") as f:
+                        f.write(data)
+                    code, out, err = run([RUN, example("bracha"), "--replay", edited])
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertIn("--replay: the trace's header does not fit the model", err)
+                    self.assertIn("[trace-malformed]", err)
+                    self.assertNotIn("[usage]", err)
+
     def test_a_strategys_lies_under_lies_forced_are_no_contradiction(self):
         # A schedule makes the Byzantine node lie where nothing is forced;
         # its trace records the strategy, so the replay takes the lies.

@@ -38,7 +38,13 @@ bool Runner::prepare(std::optional<Trace> replay) {
   Scenario scenario;
   if (!(replay ? replayScenario(scenario, *replay) : flagScenario(scenario))) return false;
   given_ = scenario;
-  auto resolved = resolveScenario(scenario, graph_, catalog_, diags_);
+  // A replay's scenario is the trace's header: what it cannot resolve is
+  // the trace's fault (trace-malformed), not a flag's, though it reads as one.
+  DiagnosticSink header;
+  auto resolved = resolveScenario(scenario, graph_, catalog_, replay ? header : diags_);
+  for (const Diagnostic& d : header.all()) {
+    diags_.error("trace-malformed", {}, "--replay: the trace's header does not fit the model: " + d.message);
+  }
   if (!resolved) return false;
   config_ = std::move(resolved->config);
   config_.replay = replayed_;
