@@ -7,9 +7,12 @@
 
 #include <kj/exception.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <new>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +38,17 @@ inline CLI::Option* addDefineOption(CLI::App& app, std::vector<std::pair<std::st
           "Override a model parameter: -D n=7")
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false);
+}
+
+/// Makes `option` exclude every other option of `app` but those named in
+/// `alongside`: a mode that runs nothing else refuses the rest rather than
+/// ignoring them. Call it once every option is added.
+inline void excludeAllBut(CLI::App& app, CLI::Option* option, std::initializer_list<std::string_view> alongside) {
+  for (CLI::Option* other : app.get_options()) {
+    if (other == option || std::find(alongside.begin(), alongside.end(), other->get_name()) != alongside.end())
+      continue;
+    option->excludes(other);
+  }
 }
 
 /// `--diagnostics text|json`, which every tool takes.

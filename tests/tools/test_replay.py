@@ -34,6 +34,16 @@ def name_of(model):
     return os.path.basename(os.path.dirname(model))
 
 
+def encoded(directory, text, name="edited.trace"):
+    """A trace file from `capnp decode` text (an edited trace)."""
+    code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"], stdin=text)
+    assert code == 0, err
+    path = os.path.join(directory, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
 def outputs(stdout):
     """The printed outputs and checks, without what an unavailable output
     waited for (a projection explains a crash less precisely than the whole
@@ -172,12 +182,7 @@ class Replay(unittest.TestCase):
             for expected, (old, new) in edits.items():
                 with self.subTest(expected=expected):
                     self.assertIn(old, text)
-                    code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"],
-                                          stdin=text.replace(old, new, 1))
-                    self.assertEqual(code, 0, err)
-                    edited = os.path.join(d, "edited.trace")
-                    with open(edited, "wb") as f:
-                        f.write(data)
+                    edited = encoded(d, text.replace(old, new, 1))
                     code, out, err = run([RUN, example("bracha"), "--replay", edited])
                     self.assertEqual(code, 2, out.decode() + err)
                     self.assertIn("not a run of its own scenario", err)
@@ -194,11 +199,7 @@ class Replay(unittest.TestCase):
                              (b'name = "node[3]", value = "2ms"', b'name = "node[3]", value = "soon"')):
                 with self.subTest(new=new):
                     self.assertIn(old, text)
-                    code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"], stdin=text.replace(old, new))
-                    self.assertEqual(code, 0, err)
-                    edited = os.path.join(d, "edited.trace")
-                    with open(edited, "wb") as f:
-                        f.write(data)
+                    edited = encoded(d, text.replace(old, new))
                     code, out, err = run([RUN, example("bracha"), "--replay", edited])
                     self.assertEqual(code, 2, out.decode() + err)
                     self.assertIn("--replay: the trace's header does not fit the model", err)
@@ -252,12 +253,7 @@ system:
                 pattern = rb"(\(line = %d, output = false, time = \d+, how = chosen, value = \(int = )-?\d+" % paths.index(path)
                 changed, count = re.subn(pattern, rb"\g<1>%d" % value, text, count=1)
                 self.assertEqual(count, 1, path)
-                code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"], stdin=changed)
-                self.assertEqual(code, 0, err)
-                edited = os.path.join(d, "edited.trace")
-                with open(edited, "wb") as f:
-                    f.write(data)
-                return edited
+                return encoded(d, changed)
 
             for path, value in (("l.rcv", 99), ("c.flip", 7)):
                 edited = edited_choice(path, value)

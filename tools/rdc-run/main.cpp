@@ -132,13 +132,7 @@ int main(int argc, char** argv) {
       ->check(rdc::wholeNumberIn<uint64_t>(1, rdc::kMaxMaxLines));
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
-  // --keygen runs nothing: any option of a run beside it is refused rather than ignored.
-  for (CLI::Option* other : app.get_options()) {
-    std::string name = other->get_name();
-    if (other != keygen && name != "--help" && name != "--diagnostics" && name != "--max-memory") {
-      keygen->excludes(other);
-    }
-  }
+  rdc::excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});  // --keygen runs nothing
   RDC_PARSE_CLI(app, argc, argv);
   o.listOutputs = outputs == "list";
   return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
