@@ -1,6 +1,7 @@
 #include "ir/tool/load.h"
 
 #include <algorithm>
+#include <charconv>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -56,7 +57,9 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
     model = parseModelYaml(bytes, fileName, diags);
   }
   if (!model || diags.hasErrors()) return std::nullopt;
-  for (const auto& [name, value] : options.defines) {
+  auto defines =
+      options.recorded && options.defines.empty() ? recordedDefines(*options.recorded, *model) : options.defines;
+  for (const auto& [name, value] : defines) {
     if (!overrideParam(*model, name, value, diags)) return std::nullopt;
   }
   auto graph = elaborate(*model, catalog, options.elab, diags);
@@ -79,20 +82,43 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
   return loaded;
 }
 
-std::vector<std::pair<std::string, std::string>> differingParameters(const TraceHeader& header, const Graph& model) {
-  std::vector<std::pair<std::string, std::string>> differing;
-  for (const auto& [name, value] : model.params) {
-    auto at = std::find_if(header.params.begin(), header.params.end(), [&](const auto& p) { return p.first == name; });
-    if (at != header.params.end() && at->second != std::to_string(value)) differing.emplace_back(name, at->second);
-  }
-  return differing;
+namespace {
+
+std::optional<int64_t> decimal(std::string_view text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
-std::string traceModelMismatch(const TraceHeader& header, const Graph& model) {
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> recordedDefines(const NamedTexts& recorded, const Model& model) {
+  std::vector<std::pair<std::string, std::string>> defines;
+  std::vector<std::pair<std::string_view, int64_t>> values;  // the model's parameters so far, as the trace has them
+  auto lookup = [&values](std::string_view name) -> std::optional<Value> {
+    for (auto it = values.rbegin(); it != values.rend(); ++it)
+      if (it->first == name) return Value::integer(it->second);
+    return std::nullopt;
+  };
+  for (const ParamDecl& p : model.params) {
+    std::optional<int64_t> derived;
+    if (p.value) derived = evalInt(*p.value->expr, lookup, nullptr);
+    auto at = std::find_if(recorded.begin(), recorded.end(), [&](const auto& r) { return r.first == p.name; });
+    auto was = at == recorded.end() ? std::nullopt : decimal(at->second);
+    if (was && derived != was) defines.emplace_back(p.name, at->second);
+    if (auto value = was ? was : derived) values.emplace_back(p.name, *value);
+  }
+  return defines;
+}
+
+std::string traceModelMismatch(const TraceHeader& header, const LoadedModel& model) {
   std::string recorded, current;
-  for (const auto& [name, text] : differingParameters(header, model)) {
+  for (const auto& [name, text] : recordedDefines(header.params, model.model)) {
+    auto value = std::find_if(model.graph.params.begin(), model.graph.params.end(),
+                              [&](const auto& p) { return p.first == name; });
+    if (value == model.graph.params.end()) continue;
     recorded += (recorded.empty() ? "-D " : " -D ") + name + "=" + text;
-    auto value = std::find_if(model.params.begin(), model.params.end(), [&](const auto& p) { return p.first == name; });
     current += (current.empty() ? "" : ", ") + name + "=" + std::to_string(value->second);
   }
   return "the trace was not recorded from this model (its model hash differs; " +

@@ -20,6 +20,11 @@ namespace rdc {
 struct LoadOptions {
   std::vector<std::pair<std::string, std::string>> defines;  ///< -D name=value
   ElabOptions elab;
+  /// A trace header's parameters, for a replay given no -D: the model takes
+  /// the value each parameter was recorded with (recordedDefines), before
+  /// its own defaults are evaluated (so a default the trace overrode need
+  /// not be valid).
+  const NamedTexts* recorded = nullptr;
   /// Run the lint passes too: no tool runs, draws or projects a model that
   /// has lint errors (only tests of elaboration itself turn this off).
   bool lint = true;
@@ -30,16 +35,19 @@ struct LoadOptions {
 std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
                                      const LoadOptions& options, DiagnosticSink& diags);
 
-/// The model's parameters whose value the trace's header records otherwise:
-/// (name, recorded value), in the model's order.
-std::vector<std::pair<std::string, std::string>> differingParameters(const TraceHeader& header, const Graph& model);
+/// The -D flags that give `model` the parameter values a trace recorded:
+/// (name, recorded value), in the model's order, for each parameter whose
+/// recorded value is not what the model makes of it once the flags before
+/// it are applied. A parameter derived from others (`f: (n - 1) / 3`) is
+/// named only where the trace does not derive the same value.
+std::vector<std::pair<std::string, std::string>> recordedDefines(const NamedTexts& recorded, const Model& model);
 
 /// Why a trace does not fit a model whose hash differs from the one its
 /// header records: "the trace was not recorded from this model (its model
 /// hash differs; ...)", naming the parameters the trace was recorded with
 /// where they differ from the model's (`-D broken=1; this model has
 /// broken=0`), else asking to check -D.
-std::string traceModelMismatch(const TraceHeader& header, const Graph& model);
+std::string traceModelMismatch(const TraceHeader& header, const LoadedModel& model);
 
 /// Reads a model file (or standard input for "-") and loads it.
 std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog& catalog, const LoadOptions& options,

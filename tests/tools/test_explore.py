@@ -219,6 +219,26 @@ class Strategies(unittest.TestCase):
             code, out, _ = run([RUN, model2, "--strategy", "exhaustive", "--budget", "2"])
             self.assertIn("2 schedules explored, none failed; the space is not exhausted (--budget 2)", out.decode())
 
+    def test_an_exhausted_search_says_that_coin_flips_are_the_seeds(self):
+        # The search branches on the order of the votes, not on the flip: a
+        # check that fails on another flip passes every schedule of one seed.
+        coin = RACE.replace("value: choose -> output value", "value: choose -> v\n"
+                            "    - Coin<2> c:\n        x: v -> output value\n        flip: choose -> output flip")
+        with tempfile.TemporaryDirectory() as d:
+            model = write(d, "coin.rdc.yaml", coin % "true")
+            flips = {}
+            for seed in range(8):
+                _, out, _ = run([RUN, model, "--seed", str(seed), "--json"])
+                flips.setdefault(int(json.loads(out)["outputs"]["flip"]["value"]), seed)
+            self.assertEqual(sorted(flips), [0, 1])
+            for flip, seed in flips.items():
+                with self.subTest(flip=flip):
+                    write(d, "coin.rdc.yaml", coin % f"flip == {flip}")
+                    code, out, _ = run([RUN, model, "--strategy", "exhaustive", "--seed", str(seed)])
+                    self.assertEqual(code, 0, out)
+                    self.assertRegex(out.decode(), r"none failed; the space is exhausted \(for this seed's coin "
+                                                   r"flips: other seeds flip otherwise\)\n")
+
     def test_bad_strategies_and_invariants_are_usage_errors(self):
         for extra in (["--strategy", "pct:0"], ["--strategy", "bfs"], ["--strategy", "schedule:1,2"],
                       ["--invariant", "nosuch"], ["--strategy", "exhaustive", "--seeds", "0..3"],

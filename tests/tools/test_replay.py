@@ -8,7 +8,7 @@ import os
 import re
 import unittest
 
-from rdctest import EXAMPLES, ROOT, TempDir, example, read_bytes, run, tool
+from rdctest import EXAMPLES, ROOT, TempDir, example, read_bytes, run, tool, write
 
 RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
 TRACE_SCHEMA = os.path.join(ROOT, "ir", "io", "trace.capnp")
@@ -145,6 +145,39 @@ class Replay(unittest.TestCase):
                     self.assertIn(said, err)
             code, out, err = run([TRACE, "invert", "-D", "broken=1", model, trace])
             self.assertEqual(code, 0, out.decode() + err)
+
+    def test_a_derived_parameter_is_named_only_where_the_trace_derived_another_value(self):
+        # Bracha's f is (n - 1) / 3: a trace of -D n=7 was recorded with f=2,
+        # which -D n=7 gives again, so only n is named.
+        with TempDir() as d:
+            trace = os.path.join(d, "n7.trace")
+            code, _, err = run([RUN, example("bracha"), "-D", "n=7", "--trace", trace])
+            self.assertEqual(code, 0, err)
+            code, _, err = run([TRACE, "invert", example("bracha"), trace])
+            self.assertEqual(code, 2, err)
+            self.assertIn("it was recorded with -D n=7, and this model has n=4)", err)
+            overridden = os.path.join(d, "f1.trace")  # f given against its derivation is named
+            code, _, err = run([RUN, example("bracha"), "-D", "n=7", "-D", "f=1", "--trace", overridden])
+            self.assertEqual(code, 0, err)
+            code, _, err = run([TRACE, "invert", example("bracha"), overridden])
+            self.assertIn("it was recorded with -D n=7 -D f=1, and this model has n=4, f=1)", err)
+
+    def test_a_replay_takes_the_traces_parameters_before_the_models_defaults(self):
+        # The model's own default makes `per` divide by zero; the trace was
+        # recorded with -D n=2, and its replay never evaluates the default.
+        with TempDir() as d:
+            model = write(d, "m.rdc.yaml", "rdc: 1\nmodel: m\nparams:\n  n: 0\n  per: 10 / n\n"
+                                           "system:\n  body:\n    - Fn inc:\n        expr: x + 1\n"
+                                           "        x: input x as Int = per -> output x\n        r: choose -> output r\n")
+            trace, again = os.path.join(d, "t.trace"), os.path.join(d, "again.trace")
+            code, _, err = run([RUN, model])
+            self.assertEqual(code, 2)
+            self.assertIn("[div-zero]", err)
+            code, out, err = run([RUN, model, "-D", "n=2", "--trace", trace])
+            self.assertEqual((code, out.decode()), (0, "x = 5 @ 0ns\nr = 6 @ 0ns\n"), err)
+            code, out, err = run([RUN, model, "--replay", trace, "--trace", again])
+            self.assertEqual((code, out.decode(), err), (0, "x = 5 @ 0ns\nr = 6 @ 0ns\n", ""))
+            self.assertEqual(read_bytes(again), read_bytes(trace))
 
     def test_flags_the_trace_fixes_are_refused_beside_replay(self):
         with TempDir() as d:

@@ -23,7 +23,7 @@ int run(const Options& o, const Catalog& catalog) {
     trace = readTrace(*traceBytes, displayName(o.trace), diags);
     if (!trace) return finish(kExitBadInput);
     if (trace->header.modelHash != model->graph.hash(catalog)) {
-      diags.error("usage", {}, "--trace: " + traceModelMismatch(trace->header, model->graph));
+      diags.error("usage", {}, "--trace: " + traceModelMismatch(trace->header, *model));
       return finish(kExitBadInput);
     }
     if (model->graph.unbounded) {  // drawn as the iterations the run began

@@ -73,7 +73,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
     model = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
     if (!model) return report(diags, kExitBadInput);
     if (model->graph.hash(catalog) != header.modelHash) {
-      diags.error("usage", {}, traceModelMismatch(header, model->graph));
+      diags.error("usage", {}, traceModelMismatch(header, *model));
       return report(diags, kExitBadInput);
     }
     // By path: a merged trace lists its lines in its own order.
@@ -285,7 +285,7 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
   auto forward = load(o.trace, diags);
   if (!forward) return report(diags, kExitBadInput);
   if (model->graph.hash(catalog) != forward->header.modelHash) {
-    diags.error("usage", {}, traceModelMismatch(forward->header, model->graph));
+    diags.error("usage", {}, traceModelMismatch(forward->header, *model));
     return report(diags, kExitBadInput);
   }
   if (model->graph.unbounded) {

@@ -365,18 +365,16 @@ int run(const Options& given, const Catalog& catalog) {
   if (!given.merge.empty()) return finish(mergeSweeps(given.merge, given.json, diags));
   if (!given.keygen.empty()) return finish(generateKeyFile(given.keygen, diags));
   Options options = given;
-  auto loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
-  if (!loaded) return finish(kExitBadInput);
   std::optional<Trace> replay;
   if (!options.replay.empty()) {
     auto bytes = readInput(options.replay, diags);
     if (bytes) replay = readTrace(*bytes, displayName(options.replay), diags);
     if (!replay) return finish(kExitBadInput);
-    // Without -D, a replay takes the parameters the trace was recorded with.
-    if (options.defines.empty() && !(options.defines = differingParameters(replay->header, loaded->graph)).empty())
-      loaded = loadModelFile(options.model, catalog, {options.defines, options.elab}, diags);
-    if (!loaded) return finish(kExitBadInput);
   }
+  // Without -D, a replay takes the parameters the trace was recorded with.
+  auto loaded = loadModelFile(options.model, catalog,
+                              {options.defines, options.elab, replay ? &replay->header.params : nullptr}, diags);
+  if (!loaded) return finish(kExitBadInput);
   if (!options.domain.empty()) {  // a node that projects the model itself (what a cluster's nodes do)
     if (options.listen.empty()) {
       diags.error("usage", {}, "--domain: only with --listen (rdc-project projects a model onto a domain)");

@@ -26,7 +26,7 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     (*replayed_)[*line] = run::Replayed{e.value, e.time};
   }
   if (h.modelHash != modelHash()) {
-    diags_.warning("replay-model", {}, traceModelMismatch(h, graph_) + "; replaying its choices anyway");
+    diags_.warning("replay-model", {}, traceModelMismatch(h, loaded_) + "; replaying its choices anyway");
   }
   return true;
 }
