@@ -411,6 +411,40 @@ class Limits(Semantics):
         self.assertIn("y = 1 @", out.decode())
 
 
+class Counterexamples(Semantics):
+    GRID = """rdc: 1
+params: {n: 3}
+system:
+  body:
+    - for: t in 0..2, i in 0..n
+      body:
+        - Inc<0> c[t][i]:
+            x: input a[t][i] as Int = i * t -> output o[t][i]
+checks:
+  %s
+"""
+
+    def verdict(self, check):
+        code, out, err = run([RUN, self.model("grid.rdc.yaml", self.GRID % check)])
+        self.assertEqual(code, 1, err)
+        return re.search(r"^check c: fail \((.*)\)$", out.decode(), re.M).group(1)
+
+    def test_a_nested_forall_names_every_quantifiers_values(self):
+        # o[0][*] are all 0; o[1][i] = i, so t = 1 fails first, at i = 0, j = 1.
+        self.assertEqual(self.verdict('c: "forall t in 0..2: forall i, j in 0..n: o[t][i] == o[t][j]"'),
+                         "false for t = 1, i = 0, j = 1")
+        self.assertEqual(self.verdict('c: "forall t in 0..2: o[t][0] == 0 && forall i in 0..n: o[t][i] < 2"'),
+                         "false for t = 1, i = 2")
+
+    def test_a_quantifier_that_did_not_fail_names_nothing(self):
+        # The exists finds no i for t = 1 (its own forall failures are not the reason), and a forall
+        # that held inside the body names nothing either.
+        self.assertEqual(self.verdict('c: "forall t in 0..2: exists i in 0..n: forall j in 0..n: o[t][j] == o[t][i]"'),
+                         "false for t = 1")
+        self.assertEqual(self.verdict('c: "forall t in 0..2: (forall i in 0..n: o[0][i] == 0) && t == 0"'),
+                         "false for t = 1")
+
+
 class Explanations(Semantics):
     def test_an_output_a_crash_suppressed_blames_the_crash(self):
         code, out, err = run([RUN, example("bracha"), "--input", "bc=1", "--crash", "node[1]"])

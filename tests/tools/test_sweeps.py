@@ -211,6 +211,34 @@ checks:
             self.assertLess(runs, 100, text)
             self.assert_fails_again(repro, "small")
 
+    def test_a_kept_parameter_is_not_lowered(self):
+        # `safe` switches the check's bug off at 0: lowering it would fail
+        # `small` no more, but `wrong` (a switch to another bug) fails it at 0.
+        with TempDir() as d:
+            model = write(d, "switch.rdc.yaml", """rdc: 1
+params:
+  D: 64
+  wrong: 1
+system:
+  body:
+    - Fn f:
+        expr: "wrong == 1 ? x + D : x + 1000"
+        x: input a as Int -> drop
+        r: choose -> output z
+checks:
+  small: z < 10
+""")
+            text, repro, _ = self.shrink([RUN, model], d)
+            self.assertIn("lowered -D wrong=1 to 0", text)  # another bug: a switch taken for a size
+            text, repro, _ = self.shrink([RUN, model, "--shrink-keep", "wrong"], d)
+            self.assertNotIn("wrong", text.split("reproduce:")[0])
+            self.assertIn("lowered -D D=64 to 10", text)
+            self.assertNotIn("--shrink-keep", repro)
+            self.assert_fails_again(repro, "small")
+            code, _, err = run([RUN, model, "--shrink", os.path.join(d, "x.yaml"), "--shrink-keep", "nosuch"])
+            self.assertEqual(code, 2)
+            self.assertIn("--shrink-keep: the model has no parameter 'nosuch'", err)
+
     def test_broken_bracha_loses_its_extra_faults(self):
         # With node[0] Byzantine the f+1 quorums break agreement; a late
         # crash, a forced value and a slow link are not needed for it.

@@ -106,7 +106,7 @@ class BrokenLockRule(unittest.TestCase):
         code, out, _ = run([RUN, *[os.path.join(ROOT, a) if a.startswith("examples/") else a for a in args[1:]]])
         self.assertEqual(code, 1)
         text = out.decode()
-        self.assertIn("check agreement: fail (false for h = 0)", text)
+        self.assertIn("check agreement: fail (false for h = 0, i = 0, j = 2)", text)
         self.assertIn("decision[0][0] = 100", text)
 
     def test_a_seed_search_finds_violations_only_without_the_lock_rule(self):

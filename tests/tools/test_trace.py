@@ -129,6 +129,11 @@ class ShowMergeExport(Traces):
         self.assertEqual(code, 0)
         rows = json.loads(out)
         self.assertEqual({r["line"] for r in rows}, {f"rb.deliver[{i}].q.value" for i in range(4)})
+        self.assertEqual({r["end"] for r in rows}, {"in", "out"})  # both ends
+        code, out, _ = run([TRACE, "show", a, "--line", "rb.deliver[*].q.value'", "--json"])
+        ends = json.loads(out)
+        self.assertEqual(ends, [r for r in rows if r["end"] == "out"])  # the output ends alone, as printed
+        self.assertEqual(len(ends), 4)
         code, out, _ = run([TRACE, "show", a, "--to", "0ns"])
         self.assertTrue(all(line.startswith("0ns") for line in out.decode().splitlines()))
         code, out, _ = run([TRACE, "show", a, "--model", BRACHA, "--line", "rb.ready[0].chosen"])

@@ -29,6 +29,11 @@ int main(int argc, char** argv) {
                  "one the run fails; `failure` for a run-time failure)")
       ->check(rdc::notEmpty())
       ->needs(shrink);
+  app.add_option("--shrink-keep", o.shrinkKeep,
+                 "With --shrink: a parameter shrinking leaves as given (a switch such as -D broken=1, not a size); "
+                 "repeatable")
+      ->check(rdc::notEmpty())
+      ->needs(shrink);
   app.add_option("--merge", o.merge,
                  "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
       ->excludes(seed)

@@ -92,12 +92,15 @@ int show(const ShowOptions& o, const Catalog& catalog) {
 bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const std::string& lineGlob,
                 const std::unordered_map<std::string, std::string>* where, std::ostream& out) {
   const TraceHeader& header = reader.header();  // grows as the trace adds lines
-  std::vector<uint8_t> shown;
+  // A glob ending in ' names output ends only, as they are printed (`r'`).
+  bool outputEnds = !lineGlob.empty() && lineGlob.back() == '\'';
+  std::string_view glob(lineGlob.data(), lineGlob.size() - outputEnds);
+  std::vector<uint8_t> shown;  // per line: bit 0 its input end, bit 1 its output end
   std::vector<std::string> sources;
   auto learn = [&] {  // the lines added since the last chunk
     for (size_t l = shown.size(); l < header.linePaths.size(); ++l) {
       const std::string& path = header.linePaths[l];
-      shown.push_back(lineGlob.empty() || globMatch(lineGlob, path));
+      shown.push_back(glob.empty() || globMatch(glob, path) ? (outputEnds ? 2 : 3) : 0);
       if (!where) continue;
       auto it = where->find(path);
       if (it == where->end()) it = where->find(iterationName(path, 1));
@@ -110,7 +113,7 @@ bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const 
   while (reader.next(chunk)) {
     learn();
     for (const TraceEvent& e : chunk) {
-      if (!shown[e.line] || e.time < from || e.time > to) continue;
+      if (!(shown[e.line] >> e.output & 1) || e.time < from || e.time > to) continue;
       const std::string& path = header.linePaths[e.line];
       const std::string source = where ? sources[e.line] : "";
       if (json) {  // streamed, so the array is framed here: one event per line

@@ -292,8 +292,9 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
 
 std::string Runner::sweepCommand() const {
   // Flags that pick seeds, say how to run them or where to write, and take a value.
-  static const std::set<std::string> valued = {"--seeds",  "--shard",    "--seed",         "--trace",  "--jobs",
-                                               "--shrink", "--strategy", "--shrink-check", "--budget", "--lie-bound"};
+  static const std::set<std::string> valued = {"--seeds",  "--shard",     "--seed",       "--trace",
+                                               "--jobs",   "--shrink",    "--strategy",   "--shrink-check",
+                                               "--budget", "--lie-bound", "--shrink-keep"};
   std::string out;
   const std::vector<std::string>& argv = options_.argv;
   for (size_t i = 0; i < argv.size(); ++i) {
@@ -346,7 +347,7 @@ int shrinkSeed(const Options& options, const Runner& runner, uint64_t seed, cons
   std::cout << std::flush;
   std::string why;
   auto shrunk = shrink({options.model, options.defines, options.elab, runner.scenario(), seed, runner.strategy()},
-                       options.shrinkCheck, catalog, &why);
+                       {options.shrinkCheck, options.shrinkKeep}, catalog, &why);
   if (!shrunk) {
     diags.error("usage", {}, "--shrink: " + why);
     return kExitBadInput;

@@ -320,12 +320,19 @@ class Shrinker {
 
 }  // namespace
 
-std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& wanted, const Catalog& catalog,
+std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goal, const Catalog& catalog,
                              std::string* why) {
   Shrinker shrinker(catalog);
   shrinker.liars.insert(subject.scenario.byzantine.begin(), subject.scenario.byzantine.end());
-  auto check = shrinker.pickCheck(subject, wanted, why);
+  auto check = shrinker.pickCheck(subject, goal.check, why);
   if (!check) return std::nullopt;
+  auto params = shrinker.params(subject);
+  for (const std::string& name : goal.keep) {
+    if (std::none_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; })) {
+      *why = "--shrink-keep: the model has no parameter '" + name + "'";
+      return std::nullopt;
+    }
+  }
   Shrunk out;
   out.subject = subject;
   out.check = *check;
@@ -377,12 +384,14 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& wa
                           durationString(time));
   }
 
-  // 3. Smaller parameters: each halved, else lowered by a quarter, an
-  // eighth, ... down to one (the largest drop that still fails, so a
-  // parameter of 10,000 takes tens of runs, not thousands), while the model
-  // lints, the scenario still names what it has, and the check fails.
+  // 3. Smaller parameters (but those the goal keeps): each halved, else
+  // lowered by a quarter, an eighth, ... or by one (the largest drop that
+  // still fails, so a parameter of 10,000 takes tens of runs, not
+  // thousands), while the model lints, the scenario still names what it
+  // has, and the check fails.
   if (s.model != "-") {
     for (const auto& [name, original] : shrinker.params(s)) {
+      if (std::find(goal.keep.begin(), goal.keep.end(), name) != goal.keep.end()) continue;
       int64_t value = original;
       for (bool lowered = true; lowered && value > 0;) {
         lowered = false;
@@ -496,10 +505,10 @@ std::string faultsYaml(const Scenario& s) {
 
 std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& shrunk, const std::string& faultsFile) {
   // What the shrunk -D, faults file and seed replace, and what a single run does not take; each with its value.
-  static const std::set<std::string> replaced = {"--seed",  "--seeds",    "--shard",        "--jobs",      "--trace",
-                                                 "--crash", "--force",    "--faults",       "--byzantine", "--latency",
-                                                 "--input", "--shrink",   "--shrink-check", "--strategy",  "--budget",
-                                                 "--lies",  "--lie-bound"};
+  static const std::set<std::string> replaced = {"--seed",  "--seeds",     "--shard",        "--jobs",      "--trace",
+                                                 "--crash", "--force",     "--faults",       "--byzantine", "--latency",
+                                                 "--input", "--shrink",    "--shrink-check", "--strategy",  "--budget",
+                                                 "--lies",  "--lie-bound", "--shrink-keep"};
   std::string out;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];

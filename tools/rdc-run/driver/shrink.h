@@ -46,11 +46,17 @@ struct Shrunk {
 /// The most runs one shrink tries; it stops with the smallest found so far.
 inline constexpr uint64_t kMaxShrinkRuns = 2000;
 
-/// Shrinks `subject`: the smallest run found that still fails `check`
-/// (empty: the first check its run fails; "failure": a run-time failure).
-/// None, with `why` set, when the run passes or does not fail `check`. The
-/// model must be a file (it is loaded again for each -D tried).
-std::optional<Shrunk> shrink(const ShrinkSubject& subject, const std::string& check, const Catalog& catalog,
+/// What a shrunk run must keep.
+struct ShrinkGoal {
+  std::string check;  ///< the check it fails (empty: the first its run fails; "failure": a run-time failure)
+  std::vector<std::string> keep;  ///< parameters it leaves as given (--shrink-keep): switches, not sizes
+};
+
+/// Shrinks `subject`: the smallest run found that still fails the goal's
+/// check. None, with `why` set, when the run passes or does not fail it,
+/// or when the goal keeps a parameter the model does not have. The model
+/// must be a file (it is loaded again for each -D tried).
+std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goal, const Catalog& catalog,
                              std::string* why);
 
 /// A strategy as --strategy spells it (random, pct:D, schedule:C.C.C).

@@ -354,6 +354,7 @@ class CheckHost final : public ExprHost {
         return done(std::nullopt);
       }
       for (size_t v = 0; v < vars; ++v) bound_[mark + v] = values_[first + at_[odometer + v]];
+      witness_.clear();  // what a forall inside the body fails for
       auto body = evalExpr(*e.kids[1], lookup_, error, this);
       if (!body) return done(std::nullopt);
       if (body->kind != Value::Kind::Bool) {
@@ -361,17 +362,22 @@ class CheckHost final : public ExprHost {
         return done(std::nullopt);
       }
       if (forall != (body->i != 0)) {
-        if (forall) {  // remember the counterexample (the outermost one is set last)
-          witness_.clear();
-          for (size_t v = 0; v < vars; ++v) {
-            witness_ += (v ? ", " : "") + e.vars[v] + " = " + std::to_string(values_[first + at_[odometer + v]]);
-          }
+        // A counterexample: this quantifier's values, then those of the
+        // forall inside the body that failed with it (`t = 0, i = 1, j = 2`).
+        std::string inner = forall ? std::move(witness_) : "";
+        witness_.clear();
+        for (size_t v = 0; forall && v < vars; ++v) {
+          witness_ += (v ? ", " : "") + e.vars[v] + " = " + std::to_string(values_[first + at_[odometer + v]]);
         }
+        if (!inner.empty()) witness_ += ", " + inner;
         return done(Value::boolean(!forall));
       }
       size_t k = vars;
       while (k > 0 && ++at_[odometer + k - 1] == count) at_[odometer + --k] = 0;
-      if (k == 0) return done(Value::boolean(forall));
+      if (k == 0) {
+        witness_.clear();  // no counterexample: a forall that holds, an exists that found none
+        return done(Value::boolean(forall));
+      }
     }
   }
 
