@@ -308,7 +308,10 @@ class Elaborator {
   Env globals_;
   std::vector<DomainFamily> families_;
   std::vector<NetNode> nodes_;
-  std::vector<Attachment> tokens_;  // the token ends of nets (NetNode::kTokenEnd)
+  std::vector<Attachment> tokens_;  // the token ends of nets (NetNode::kTokenEnd), each distinct once
+  // Tokens without a ref (choose, never, drop) by kind and position: a
+  // binding's `drop` is one token for all its elements, not one each.
+  std::unordered_map<uint64_t, uint32_t> tokenIds_;
   UnionFind uf_;
   std::unordered_map<std::string, uint32_t> nameIds_;
   std::vector<std::string> names_;
