@@ -377,8 +377,8 @@ class Elaborator {
   std::set<const Item*> refusedBoxes_;
   std::set<uint32_t> lastIterationProduced_, lastIterationConsumed_;
   std::vector<uint32_t> openPortNets_;
-  // Lines bound straight to choose (bindToken), with the term's position:
-  // connect() checks that they are choosable, as it does for a net's.
+  // Lines bound straight to choose (bindToken) that are not choosable,
+  // with the term's position: connect() reports them beside a net's.
   std::vector<std::pair<uint32_t, uint32_t>> boundChoices_;
   bool aborted_ = false;
 };
