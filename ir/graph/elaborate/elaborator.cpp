@@ -50,6 +50,11 @@ std::optional<Graph> Elaborator::run() {
   typeDecls_ = std::vector<TypeDecl>();
   if (!inferDomains(graph_, catalog_, domainHints_, !model_.domains.empty(), diags_)) return std::nullopt;
   warnUnusedComponents();
+  // Reserved for a line each, the instances and tree nodes are fewer: give
+  // the rest back, which huge pages would otherwise keep partly resident
+  // for as long as the graph lives (a run's whole peak).
+  graph_.instances.shrink_to_fit();
+  graph_.tree.shrink_to_fit();
   return std::move(graph_);
 }
 
