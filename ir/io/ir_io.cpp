@@ -1,5 +1,6 @@
 #include "ir/io/ir_io.h"
 
+#include <capnp/any.h>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 #include <kj/exception.h>
@@ -154,14 +155,87 @@ void putUnbounded(s::UnboundedBox::Builder b, const UnboundedBox& box) {
   for (size_t k = 0; k < box.openPorts.size(); ++k) ports.set(k, box.openPorts[k]);
 }
 
-void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
+// The graph's tree nodes, instances and lines: nine tenths of a large
+// model's IR. Building the message allocates them where they go (their
+// order in the message is putGraph's); their elements are filled later,
+// in order: all at once, or just before the part of the message that
+// holds them is written (StreamedOutput), so that a large graph's IR is
+// never whole in memory. They hold no pointers: filling them allocates
+// nothing, and the bytes are the same either way.
+class GraphLists {
+  static uintptr_t address(const kj::byte* p) { return reinterpret_cast<uintptr_t>(p); }
+
+ public:
+  explicit GraphLists(const Graph& g) : g_(g) {}
+
+  capnp::List<s::PathNode>::Builder tree;
+  capnp::List<s::Instance>::Builder instances;
+  capnp::List<s::Line>::Builder lines;
+
+  void fillAll() { fillUpTo(g_.tree.size(), g_.instances.size(), g_.lines.size()); }
+  /// Fills the elements that start before `end`, of the lists that lie in
+  /// [from, to) (the segment being written).
+  void fillBelow(const kj::byte* from, const kj::byte* to, const kj::byte* end) {
+    fillUpTo(startingBefore(tree, from, to, end), startingBefore(instances, from, to, end),
+             startingBefore(lines, from, to, end));
+  }
+
+ private:
+  template <typename List>
+  static size_t startingBefore(List& list, const kj::byte* from, const kj::byte* to, const kj::byte* end) {
+    auto at = [&](unsigned i) { return address(capnp::AnyStruct::Builder(list[i]).getDataSection().begin()); };
+    if (list.size() == 0) return 0;
+    uintptr_t first = at(0);
+    if (first < address(from) || first >= address(to) || address(end) <= first) return 0;  // elsewhere, or later
+    size_t stride = list.size() > 1 ? at(1) - first : 1;
+    return std::min<size_t>(list.size(), (address(end) - first + stride - 1) / stride);
+  }
+
+  // Fills, in order, up to these counts of tree nodes, instances and lines.
+  void fillUpTo(size_t treeCount, size_t instanceCount, size_t lineCount) {
+    for (; tree_ < treeCount; ++tree_) {
+      tree[tree_].setParent(g_.tree[tree_].parent);
+      tree[tree_].setSegment(g_.tree[tree_].segment);
+    }
+    for (; instances_ < instanceCount; ++instances_) {
+      const FlatInstance& in = g_.instances[instances_];
+      auto ib = instances[instances_];
+      ib.setNode(in.node);
+      ib.setBase(in.base);
+      ib.setArgs(in.args);
+      ib.setFirstLine(in.firstLine);
+      ib.setLineCount(in.lineCount);
+      ib.setPos(in.pos);
+      ib.setFn(in.fn);
+    }
+    for (; lines_ < lineCount; ++lines_) {
+      size_t i = lines_;
+      const FlatLine& l = g_.lines[i];
+      bool sameBlock = i > 0 && g_.lines[i - 1].instance == l.instance && g_.lines[i - 1].sig == l.sig;
+      element_ = sameBlock ? element_ + 1 : 0;
+      auto lb = lines[static_cast<unsigned>(i)];
+      lb.setInstance(l.instance);
+      lb.setSig(l.sig);
+      lb.setElement(element_);
+      lb.setType(l.type);
+      lb.setDomain(l.domain);
+      lb.setSourceKind(static_cast<s::EndpointKind>(l.source.kind));
+      lb.setSourceRef(l.source.ref);
+      lb.setSinkKind(static_cast<s::EndpointKind>(l.sink.kind));
+      lb.setSinkRef(l.sink.ref);
+      lb.setPos(l.pos);
+    }
+  }
+
+  const Graph& g_;
+  size_t tree_ = 0, instances_ = 0, lines_ = 0;  // how many of each are filled
+  uint32_t element_ = 0;  // Graph::element, counted along the blocks (an Fn's lines each have a sig of their own)
+};
+
+void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog, GraphLists& lists) {
   auto bases = b.initBases(static_cast<unsigned>(catalog.all().size()));
   for (size_t i = 0; i < catalog.all().size(); ++i) bases.set(i, catalog.at(static_cast<uint16_t>(i)).name);
-  auto tree = b.initTree(g.tree.size());
-  for (size_t i = 0; i < g.tree.size(); ++i) {
-    tree[i].setParent(g.tree[i].parent);
-    tree[i].setSegment(g.tree[i].segment);
-  }
+  lists.tree = b.initTree(g.tree.size());
   auto segments = b.initSegments(g.segments.size());
   for (size_t i = 0; i < g.segments.size(); ++i) segments.set(i, g.segments[i]);
   auto argSets = b.initArgSets(g.argSets.size());
@@ -180,36 +254,8 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog) {
     fns[i].setWhen(fn.whenText);
     putNamedInts(fns[i].initConsts(fn.consts.size()), fn.consts);
   }
-  auto insts = b.initInstances(g.instances.size());
-  for (size_t i = 0; i < g.instances.size(); ++i) {
-    const FlatInstance& in = g.instances[i];
-    auto ib = insts[i];
-    ib.setNode(in.node);
-    ib.setBase(in.base);
-    ib.setArgs(in.args);
-    ib.setFirstLine(in.firstLine);
-    ib.setLineCount(in.lineCount);
-    ib.setPos(in.pos);
-    ib.setFn(in.fn);
-  }
-  auto lines = b.initLines(g.lines.size());
-  uint32_t element = 0;  // Graph::element, counted along the blocks (an Fn's lines each have a sig of their own)
-  for (size_t i = 0; i < g.lines.size(); ++i) {
-    const FlatLine& l = g.lines[i];
-    bool sameBlock = i > 0 && g.lines[i - 1].instance == l.instance && g.lines[i - 1].sig == l.sig;
-    element = sameBlock ? element + 1 : 0;
-    auto lb = lines[i];
-    lb.setInstance(l.instance);
-    lb.setSig(l.sig);
-    lb.setElement(element);
-    lb.setType(l.type);
-    lb.setDomain(l.domain);
-    lb.setSourceKind(static_cast<s::EndpointKind>(l.source.kind));
-    lb.setSourceRef(l.source.ref);
-    lb.setSinkKind(static_cast<s::EndpointKind>(l.sink.kind));
-    lb.setSinkRef(l.sink.ref);
-    lb.setPos(l.pos);
-  }
+  lists.instances = b.initInstances(g.instances.size());
+  lists.lines = b.initLines(g.lines.size());
   for (bool input : {true, false}) {
     const std::vector<Extrinsic>& xs = input ? g.inputs : g.outputs;
     auto list = input ? b.initInputs(xs.size()) : b.initOutputs(xs.size());
@@ -494,8 +540,8 @@ namespace {
 // takes 5 words, an instance 4, a tree node 1, plus the model and tables):
 // growing segment by segment would leave parts of each unused. Pages never
 // written cost nothing.
-void buildIr(capnp::MallocMessageBuilder& message, const LoadedModel& loaded, const Catalog& catalog,
-             const DiagnosticSink& diags) {
+void buildIr(capnp::MessageBuilder& message, const LoadedModel& loaded, const Catalog& catalog,
+             const DiagnosticSink& diags, GraphLists& lists) {
   auto root = message.initRoot<s::IrFile>();
   root.setMagic(s::IR_MAGIC);
   root.setVersion(s::IR_VERSION);
@@ -503,7 +549,7 @@ void buildIr(capnp::MallocMessageBuilder& message, const LoadedModel& loaded, co
   auto files = root.initFiles(diags.files().size());
   for (size_t i = 0; i < diags.files().size(); ++i) files.set(i, diags.files()[i]);
   putModel(root.initModel(), loaded.model);
-  putGraph(root.initGraph(), loaded.graph, catalog);
+  putGraph(root.initGraph(), loaded.graph, catalog, lists);
   auto projection = root.initProjection(loaded.projection.size());
   for (size_t i = 0; i < loaded.projection.size(); ++i) projection.set(i, loaded.projection[i]);
 }
@@ -513,51 +559,104 @@ unsigned firstSegmentWords(const Graph& g) {
   return static_cast<unsigned>(std::min<size_t>(estimate, 1u << 28));
 }
 
-// The first segment, mapped straight from the kernel: its pages are zero
-// (as Cap'n Proto requires) and cost nothing until written, and where the
-// kernel gives huge pages on request, the IR of a large model (40 MB at
-// Bracha n = 256) is written through a few dozen page faults instead of
-// ten thousand (a fifth of `rdc-lint`'s time on a virtual machine).
-class FirstSegment {
+// A message whose first segment is mapped straight from the kernel: its
+// pages are zero (as Cap'n Proto requires) and cost nothing until written,
+// and where the kernel gives huge pages on request, the IR of a large
+// model (40 MB at Bracha n = 256) is written through a few dozen page
+// faults instead of ten thousand (a fifth of `rdc-lint`'s time on a
+// virtual machine). Further segments grow as MallocMessageBuilder's do
+// (the same sizes, so the same bytes); unlike it, this builder does not
+// zero its first segment again when destroyed, which would touch every
+// page that a streamed write gave back.
+class IrMessage : public capnp::MessageBuilder {
  public:
-  explicit FirstSegment(size_t words) : bytes_(words * sizeof(capnp::word)) {
+  explicit IrMessage(size_t words) : bytes_(words * sizeof(capnp::word)), nextSize_(static_cast<unsigned>(words)) {
     void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
     madvise(p, bytes_, MADV_HUGEPAGE);  // a hint: failure is harmless
 #endif
-    words_ = static_cast<capnp::word*>(p);
+    first_ = static_cast<capnp::word*>(p);
   }
-  ~FirstSegment() { munmap(words_, bytes_); }
-  FirstSegment(const FirstSegment&) = delete;
-  FirstSegment& operator=(const FirstSegment&) = delete;
+  ~IrMessage() noexcept(false) override {
+    munmap(first_, bytes_);
+    for (void* segment : more_) std::free(segment);
+  }
+  IrMessage(const IrMessage&) = delete;
+  IrMessage& operator=(const IrMessage&) = delete;
 
-  kj::ArrayPtr<capnp::word> words() { return {words_, bytes_ / sizeof(capnp::word)}; }
+  /// The first segment's bytes.
+  const kj::byte* firstBegin() const { return reinterpret_cast<const kj::byte*>(first_); }
+  const kj::byte* firstEnd() const { return firstBegin() + bytes_; }
+
+  kj::ArrayPtr<capnp::word> allocateSegment(unsigned minimumSize) override {
+    if (!returnedFirst_ && minimumSize <= nextSize_) {
+      returnedFirst_ = true;
+      return {first_, nextSize_};
+    }
+    returnedFirst_ = true;
+    unsigned size = std::max(minimumSize, nextSize_);
+    void* segment = std::calloc(size, sizeof(capnp::word));
+    if (!segment) throw std::bad_alloc();
+    more_.push_back(segment);
+    constexpr unsigned kMaxWords = 1u << 29;  // Cap'n Proto's largest segment
+    nextSize_ = size <= kMaxWords - nextSize_ ? nextSize_ + size : kMaxWords;
+    return {static_cast<capnp::word*>(segment), size};
+  }
 
  private:
   size_t bytes_;
-  capnp::word* words_;
+  unsigned nextSize_;
+  capnp::word* first_;
+  bool returnedFirst_ = false;
+  std::vector<void*> more_;
 };
 
-// Cap'n Proto's writer onto a std::ostream, so that IR goes to its file
-// without a copy of the whole message in memory.
-class OstreamOutput : public kj::OutputStream {
+// Cap'n Proto's writer onto a std::ostream, a chunk at a time: the graph's
+// lists are filled just before the chunk that holds them is written, and
+// the pages of the first segment that are written are given back, so that
+// a large graph's IR is never whole in memory.
+class StreamedOutput : public kj::OutputStream {
  public:
-  explicit OstreamOutput(std::ostream& out) : out_(out) {}
+  StreamedOutput(std::ostream& out, GraphLists& lists, const IrMessage& message)
+      : out_(out), lists_(lists), message_(message) {}
   void write(const void* buffer, size_t size) override {
-    out_.write(static_cast<const char*>(buffer), static_cast<std::streamsize>(size));
+    const auto* from = static_cast<const kj::byte*>(buffer);
+    const kj::byte* to = from + size;
+    for (const kj::byte* at = from; at < to;) {
+      // Chunks end at multiples of the chunk size: whole huge pages.
+      const kj::byte* end =
+          std::min(to, reinterpret_cast<const kj::byte*>((reinterpret_cast<uintptr_t>(at) / kChunk + 1) * kChunk));
+      lists_.fillBelow(from, to, end);
+      out_.write(reinterpret_cast<const char*>(at), static_cast<std::streamsize>(end - at));
+      if (at >= message_.firstBegin() && end <= message_.firstEnd()) giveBack(at, end);
+      at = end;
+    }
   }
 
  private:
+  static constexpr uintptr_t kChunk = uintptr_t{2} << 20;
+  static constexpr uintptr_t kPage = 4096;
+
+  // The whole pages of [from, to): none of them is read or written again.
+  static void giveBack(const kj::byte* from, const kj::byte* to) {
+    uintptr_t a = (reinterpret_cast<uintptr_t>(from) + kPage - 1) & ~(kPage - 1);
+    uintptr_t b = reinterpret_cast<uintptr_t>(to) & ~(kPage - 1);
+    if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);  // failure only keeps them
+  }
+
   std::ostream& out_;
+  GraphLists& lists_;
+  const IrMessage& message_;
 };
 
 }  // namespace
 
 std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags) {
-  FirstSegment first(firstSegmentWords(loaded.graph));
-  capnp::MallocMessageBuilder message(first.words());
-  buildIr(message, loaded, catalog, diags);
+  IrMessage message(firstSegmentWords(loaded.graph));
+  GraphLists lists(loaded.graph);
+  buildIr(message, loaded, catalog, diags, lists);
+  lists.fillAll();
   std::string bytes(capnp::computeSerializedSizeInWords(message) * sizeof(capnp::word), '\0');
   kj::ArrayOutputStream out(kj::arrayPtr(reinterpret_cast<kj::byte*>(bytes.data()), bytes.size()));
   capnp::writeMessage(out, message);
@@ -565,10 +664,10 @@ std::string writeIr(const LoadedModel& loaded, const Catalog& catalog, const Dia
 }
 
 void writeIr(const LoadedModel& loaded, const Catalog& catalog, const DiagnosticSink& diags, std::ostream& out) {
-  FirstSegment first(firstSegmentWords(loaded.graph));
-  capnp::MallocMessageBuilder message(first.words());
-  buildIr(message, loaded, catalog, diags);
-  OstreamOutput stream(out);
+  IrMessage message(firstSegmentWords(loaded.graph));
+  GraphLists lists(loaded.graph);
+  buildIr(message, loaded, catalog, diags, lists);
+  StreamedOutput stream(out, lists, message);
   capnp::writeMessage(stream, message);
 }
 

@@ -35,6 +35,16 @@ int run(const Options& o, const Catalog& catalog) {
     for (const std::string& d : whole->graph.domains) std::cout << d << "\n";
     return finish(kExitOk);
   }
+  // A part's IR goes to its file as it is made, never whole in memory.
+  auto writePart = [&](const std::string& path, const LoadedModel& part) {
+    return writeOutput(
+        path,
+        [&](std::ostream& out) {
+          writeIr(part, catalog, diags, out);
+          return true;
+        },
+        diags);
+  };
   if (o.all) {
     if (o.directory.empty()) {
       diags.error("usage", {}, "--all needs -O DIR");
@@ -49,7 +59,7 @@ int run(const Options& o, const Catalog& catalog) {
     for (const std::string& d : whole->graph.domains) {
       auto part = projectOnto(*whole, catalog, {d}, diags);
       std::string path = o.directory + "/" + d + ".ir";
-      if (!part || !writeOutput(partial(path), writeIr(*part, catalog, diags), diags)) {
+      if (!part || !writePart(partial(path), *part)) {
         std::remove(partial(path).c_str());
         for (const std::string& w : written) std::remove(partial(w).c_str());
         return finish(kExitBadInput);
@@ -71,7 +81,7 @@ int run(const Options& o, const Catalog& catalog) {
     diags.error("usage", {}, "standard output is a terminal: give -o FILE for the IR");
     return finish(kExitBadInput);
   }
-  if (!writeOutput(target, writeIr(*part, catalog, diags), diags)) return finish(kExitBadInput);
+  if (!writePart(target, *part)) return finish(kExitBadInput);
   return finish(kExitOk);
 }
 

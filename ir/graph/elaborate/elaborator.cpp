@@ -8,25 +8,31 @@ std::optional<Graph> Elaborator::run() {
   size_t errorsBefore = diags_.errorCount();
   checkComponentNames();
   if (!globalParams() || !declareDomains()) return std::nullopt;
-  uint64_t lines = 0;
-  if (!elab::fitsLimits(model_, catalog_, options_, diags_, &lines)) return std::nullopt;
+  elab::ElabSize size;
+  if (!elab::fitsLimits(model_, catalog_, options_, diags_, &size)) return std::nullopt;
+  uint64_t lines = size.lines;
   if (lines >= NetNode::kTokenEnd) {  // a net's end tells a line id from a token by the top bit
     diags_.error("size-limit", model_.system.pos,
                  "the model has " + std::to_string(lines) + " scalar lines; at most 2^31 are supported");
     return std::nullopt;
   }
-  // Sized once from the count: growing by doubling would copy the vectors
-  // several times and leave up to half of them unused. A net has about one
+  // Sized once from the counts: growing by doubling would copy the vectors
+  // several times and leave up to half of them unused. Reserving only
+  // claims address space, but where huge pages back a large block, the
+  // unused end of each is partly resident: the sizes are the counts, with
+  // a little room where the count is an estimate. A net has about one
   // segment per line, and a few more at composite boundaries.
+  auto roomy = [](uint64_t n) { return n + n / 64 + 1024; };
   graph_.lines.reserve(lines);
   nodes_.reserve(lines + lines / 2);
   uf_.reserve(lines + lines / 2);
-  // Hints: about one per line for a model of composites and domains.
-  // Reserving only claims address space; pages are touched as used.
-  hintNets_.reserve(lines);
-  graph_.instances.reserve(lines);  // every instance has a line: at most one each
-  graph_.tree.reserve(lines);
-  domainAts_.reserve(lines);
+  graph_.instances.reserve(size.instances);
+  graph_.tree.reserve(size.nodes);
+  // Type hints: two per bound element of a composite line, and one per
+  // typed extrinsic; domain hints: one per instance in a domain, and one
+  // per element of a term with `@`.
+  hintNets_.reserve(roomy(2 * size.boundElements));
+  domainAts_.reserve(roomy(size.instances));
   {
     // The system's scope (its name table holds every top-level wire) is
     // freed once closed, before connecting and inference allocate.
@@ -50,6 +56,11 @@ std::optional<Graph> Elaborator::run() {
   typeDecls_ = std::vector<TypeDecl>();
   if (!inferDomains(graph_, catalog_, domainHints_, !model_.domains.empty(), diags_)) return std::nullopt;
   warnUnusedComponents();
+  // Where the counts were not known before elaborating, the instances and
+  // tree nodes grew by doubling: give the rest back, which huge pages would
+  // otherwise keep partly resident for as long as the graph lives.
+  graph_.instances.shrink_to_fit();
+  graph_.tree.shrink_to_fit();
   return std::move(graph_);
 }
 

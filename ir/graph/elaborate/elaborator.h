@@ -308,7 +308,10 @@ class Elaborator {
   Env globals_;
   std::vector<DomainFamily> families_;
   std::vector<NetNode> nodes_;
-  std::vector<Attachment> tokens_;  // the token ends of nets (NetNode::kTokenEnd)
+  std::vector<Attachment> tokens_;  // the token ends of nets (NetNode::kTokenEnd), each distinct once
+  // Tokens without a ref (choose, never, drop) by kind and position: a
+  // binding's `drop` is one token for all its elements, not one each.
+  std::unordered_map<uint64_t, uint32_t> tokenIds_;
   UnionFind uf_;
   std::unordered_map<std::string, uint32_t> nameIds_;
   std::vector<std::string> names_;
@@ -374,8 +377,8 @@ class Elaborator {
   std::set<const Item*> refusedBoxes_;
   std::set<uint32_t> lastIterationProduced_, lastIterationConsumed_;
   std::vector<uint32_t> openPortNets_;
-  // Lines bound straight to choose (bindToken), with the term's position:
-  // connect() checks that they are choosable, as it does for a net's.
+  // Lines bound straight to choose (bindToken) that are not choosable,
+  // with the term's position: connect() reports them beside a net's.
   std::vector<std::pair<uint32_t, uint32_t>> boundChoices_;
   bool aborted_ = false;
 };

@@ -109,7 +109,10 @@ bool Elaborator::bindToken(const Term& term, uint32_t line, bool asSource) {
     return true;
   }
   graph_.lines[line].source = {choose ? Endpoint::Kind::Choose : Endpoint::Kind::Never, kNone};
-  if (choose) boundChoices_.push_back({line, pos});
+  if (choose) {
+    const LineSig* sig = graph_.signature(catalog_, line);
+    if (!sig || !sig->choosable) boundChoices_.push_back({line, pos});  // reported when connecting
+  }
   return true;
 }
 
@@ -293,6 +296,8 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       graph_.lines.push_back(line);
     }
   }
+  // In the graph before its bindings, which read its lines' signatures (bindToken).
+  graph_.instances.push_back(inst);
   std::vector<uint8_t> bound(inst.lineCount, 0);
   bool domainHinted = false;
   for (const Binding& b : item.bindings) {
@@ -337,7 +342,6 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       }
     }
   }
-  graph_.instances.push_back(std::move(inst));
 }
 
 std::optional<int64_t> Elaborator::fnArgumentSize(const Scope& scope, const Binding& b) {

@@ -62,21 +62,17 @@ class NameTable {
   /// The index of `key`, inserting it if new; `.second` tells whether it was.
   std::pair<uint32_t, bool> insert(const NameKey& key) {
     if (2 * (start_.size() + 1) > slots_.size()) grow();
-    uint64_t h = hash(key);
-    uint64_t tag = h >> 32;
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      uint64_t slot = slots_[i];
+    for (size_t i = hash(key) & mask_;; i = (i + 1) & mask_) {
+      uint32_t slot = slots_[i];
       if (slot == 0) {
         start_.push_back(static_cast<uint32_t>(pool_.size()));
         pool_.push_back(key.name);
         pool_.push_back(static_cast<uint32_t>(key.primed) << 8 | static_cast<uint32_t>(key.indices.size()));
         for (int32_t x : key.indices) pool_.push_back(static_cast<uint32_t>(x));
-        slots_[i] = tag << 32 | start_.size();
+        slots_[i] = static_cast<uint32_t>(start_.size());
         return {static_cast<uint32_t>(start_.size() - 1), true};
       }
-      // The hash's high half in the slot spares a visit to the pool on most misses.
-      uint32_t index = static_cast<uint32_t>(slot) - 1;
-      if ((slot >> 32) == tag && equal(index, key)) return {index, false};
+      if (equal(slot - 1, key)) return {slot - 1, false};
     }
   }
   /// Sizes an empty table for `entries` keys, so that filling it does not
@@ -118,16 +114,15 @@ class NameTable {
     slots_.assign(std::max<size_t>(16, 2 * slots_.size()), 0);
     mask_ = slots_.size() - 1;
     for (uint32_t k = 0; k < start_.size(); ++k) {
-      uint64_t h = hash(key(k));
-      size_t i = h & mask_;
+      size_t i = hash(key(k)) & mask_;
       while (slots_[i] != 0) i = (i + 1) & mask_;
-      slots_[i] = (h >> 32) << 32 | (k + 1);
+      slots_[i] = k + 1;
     }
   }
 
   std::vector<uint32_t> pool_;   // per entry: name, primed << 8 | index count, the indices
   std::vector<uint32_t> start_;  // where each entry starts in pool_
-  std::vector<uint64_t> slots_;  // hash tag << 32 | (1 + entry index); 0 = empty
+  std::vector<uint32_t> slots_;  // 1 + entry index; 0 = empty
   size_t mask_ = 0;
 };
 

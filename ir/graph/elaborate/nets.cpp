@@ -243,9 +243,16 @@ void Elaborator::attach(uint32_t node, bool asProducer, uint32_t line) {
 }
 
 void Elaborator::attachToken(uint32_t node, bool asProducer, const Attachment& token) {
-  (asProducer ? nodes_[node].producer : nodes_[node].consumer) =
-      NetNode::kTokenEnd | static_cast<uint32_t>(tokens_.size());
-  tokens_.push_back(token);
+  auto id = static_cast<uint32_t>(tokens_.size());
+  if (token.ref == kNone) {
+    uint64_t key = uint64_t{token.pos} << 16 | static_cast<uint64_t>(token.tokenKind) << 1 | token.implicit;
+    auto [it, inserted] = tokenIds_.try_emplace(key, id);
+    id = it->second;
+    if (inserted) tokens_.push_back(token);
+  } else {
+    tokens_.push_back(token);
+  }
+  (asProducer ? nodes_[node].producer : nodes_[node].consumer) = NetNode::kTokenEnd | id;
 }
 
 std::string Elaborator::componentLabel(const Scope& scope) const {

@@ -16,6 +16,7 @@ namespace {
 struct ElabCost {
   uint64_t lines = 0;
   uint64_t steps = 0;
+  ElabSize made;  // what the graph and the elaborator's tables hold (its lines are `lines`)
 
   static uint64_t add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
   static uint64_t mul(uint64_t a, uint64_t b) {
@@ -25,9 +26,16 @@ struct ElabCost {
   ElabCost& operator+=(const ElabCost& o) {
     lines = add(lines, o.lines);
     steps = add(steps, o.steps);
+    made.instances = add(made.instances, o.made.instances);
+    made.nodes = add(made.nodes, o.made.nodes);
+    made.boundElements = add(made.boundElements, o.made.boundElements);
     return *this;
   }
-  ElabCost times(uint64_t n) const { return {mul(lines, n), mul(steps, n)}; }
+  ElabCost times(uint64_t n) const {
+    ElabCost c{mul(lines, n), mul(steps, n), {}};
+    c.made = {0, mul(made.instances, n), mul(made.nodes, n), mul(made.boundElements, n)};
+    return c;
+  }
 };
 
 // Counts what a model elaborates to without building it: the product of
@@ -64,9 +72,12 @@ class SizeCounter {
   /// Refuses a model that is over the limits with `size-limit` (or, when
   /// the memory budget is the tighter limit, `memory-limit`) at the item
   /// responsible; true when it fits (or its size is left to elaboration).
-  bool fits(DiagnosticSink& diags, uint64_t* lineCount) {
+  bool fits(DiagnosticSink& diags, ElabSize* size) {
     auto cost = count();
-    if (lineCount) *lineCount = cost && !over(*cost) ? cost->lines : 0;
+    if (size && cost && !over(*cost)) {
+      *size = cost->made;
+      size->lines = cost->lines;
+    }
     if (!cost || !over(*cost)) return true;
     Env env = *globals_;
     Blame b = blame(model_.system.body, env, 0);
@@ -117,7 +128,7 @@ class SizeCounter {
       case Item::Kind::Instance:
         return instance(item, env, depth);
       case Item::Kind::Wire:
-        return {0, 1};
+        return {0, 1, {}};
     }
     return {};
   }
@@ -208,9 +219,9 @@ class SizeCounter {
     }
     auto key = std::make_pair(def, args);
     auto known = composites_.find(key);
-    if (known != composites_.end()) return known->second;
-    ElabCost cost = composite(*def, args, depth + 1);
-    composites_.emplace(std::move(key), cost);
+    ElabCost cost = known != composites_.end() ? known->second : composite(*def, args, depth + 1);
+    if (known == composites_.end()) composites_.emplace(std::move(key), cost);
+    cost.made.nodes = ElabCost::add(cost.made.nodes, 1);  // the composite instance's own node
     return cost;
   }
 
@@ -228,7 +239,7 @@ class SizeCounter {
         lines = ElabCost::add(lines, static_cast<uint64_t>(size));
       }
     }
-    return {lines, lines};
+    return {lines, lines, {0, 1, 1, 0}};
   }
 
   ElabCost composite(const ComponentDef& def, const std::vector<int64_t>& args, int depth) {
@@ -253,6 +264,7 @@ class SizeCounter {
         }
       }
       cost.steps = ElabCost::add(cost.steps, elements);
+      cost.made.boundElements = ElabCost::add(cost.made.boundElements, elements);
     }
     cost += items(def.body, env, depth);
     return cost;
@@ -335,8 +347,8 @@ class SizeCounter {
 uint64_t stepLimit(const ElabOptions& options) { return 8 * options.maxLines + 1'000'000; }
 
 bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags,
-                uint64_t* lines) {
-  return SizeCounter(model, catalog, options).fits(diags, lines);
+                ElabSize* size) {
+  return SizeCounter(model, catalog, options).fits(diags, size);
 }
 
 }  // namespace rdc::elab

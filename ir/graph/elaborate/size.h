@@ -16,14 +16,22 @@ namespace rdc::elab {
 /// elaboration may spend: 8 per allowed line plus 1,000,000.
 uint64_t stepLimit(const ElabOptions& options);
 
+/// What a model elaborates to, counted before building it.
+struct ElabSize {
+  uint64_t lines = 0;          ///< scalar lines
+  uint64_t instances = 0;      ///< base instances
+  uint64_t nodes = 0;          ///< nodes of the instance tree: base and composite instances
+  uint64_t boundElements = 0;  ///< elements of composite lines bound (each is two type hints)
+};
+
 /// Whether `model` fits `options.maxLines`, the memory budget
 /// (kElabBytesPerLine a line) and the step limit; if not, reports
 /// `size-limit` or `memory-limit` at the `for` box or instance responsible
 /// and returns false. A size that cannot be known before elaborating (a
 /// parameter that does not evaluate, recursion) is left to elaboration.
-/// When it fits, `*lines` (if given) is the number of scalar lines the
-/// model makes, or 0 when that is not known.
+/// When it fits, `*size` (if given) is what the model makes, or all 0
+/// when that is not known.
 bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags,
-                uint64_t* lines = nullptr);
+                ElabSize* size = nullptr);
 
 }  // namespace rdc::elab
