@@ -477,27 +477,36 @@ class Run final : public FireContext {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
     EventQueue::Entry e;
+    if (!unbounded_ && !config_.schedule) {  // the common case, without a step that cannot apply
+      while (!watchStopped_ && queue.popDue(time, e)) happen(e);
+      return;
+    }
     while (!watchStopped_ && queue.popDue(time, e)) {
       if (config_.schedule) [[unlikely]]
         e = pickSimultaneous(e);
-      now_ = e.time;
-      PendingEvent p = work_.slots[e.slot].event;
-      if (unbounded_) countPending(p, -1);
-      if (p.target == kNone) {  // the next iteration of a stream begins
-        int64_t k = take(e.slot).i;
-        if (!stopped_ && k > newest_) beginFromStream(k);
-      } else if (p.phase == 1) {
-        work_.freeEventSlot(e.slot);
-        work_.decidePending[p.target] = 0;
-        trigger_ = kNone;
-        react(p.target, true);
-      } else if (p.output) {
-        outputArrives(p.target, e.slot);
-      } else {
-        inputArrives(p.target, e.slot, p.how);
-      }
+      if (unbounded_) countPending(work_.slots[e.slot].event, -1);
+      happen(e);
       if (unbounded_) retireWhatIsDone();
       if (heldBegin_ > newest_ && live() < config_.streamAhead && !stopped_) begin(std::exchange(heldBegin_, 0));
+    }
+  }
+
+  // What a popped event does.
+  [[gnu::always_inline]] void happen(const EventQueue::Entry& e) {
+    now_ = e.time;
+    PendingEvent p = work_.slots[e.slot].event;
+    if (p.target == kNone) {  // the next iteration of a stream begins
+      int64_t k = take(e.slot).i;
+      if (!stopped_ && k > newest_) beginFromStream(k);
+    } else if (p.phase == 1) {
+      work_.freeEventSlot(e.slot);
+      work_.decidePending[p.target] = 0;
+      trigger_ = kNone;
+      react(p.target, true);
+    } else if (p.output) {
+      outputArrives(p.target, e.slot);
+    } else {
+      inputArrives(p.target, e.slot, p.how);
     }
   }
 
@@ -734,7 +743,10 @@ class Run final : public FireContext {
     return it == config_.replay->end() ? nullptr : &it->second;
   }
 
-  bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[hot(line).domain]; }
+  // (The line's domain alone: assembling its HotLine would cost a choice tens of instructions.)
+  bool crashed(uint32_t line, int64_t time) const {
+    return time >= config_.crashAt[graph_.lines[generalLine(line)].domain];
+  }
 
   void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value&& value) {
     uint32_t slot = work_.freeSlot;
@@ -820,19 +832,24 @@ class Run final : public FireContext {
     if (ReactFn f = facts_.react[graph_.instances[general].base]) f(*this, instance, endOfInstant);
   }
 
+  // (react() inlined: the instance's base and whether it interacts are
+  // read once for both the pass-through and the reaction.)
   void inputArrives(uint32_t line, uint32_t slot, How how) {
     LineState& s = lines_[line];
     s.in = take(slot);
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
-    const HotLine& h = hot(line);
-    if (catalog_.at(graph_.instances[h.instance].base).readsArrivalTimes) work_.inTimes[line] = now_;
-    bool interacts = demand_->interacts[h.instance];
-    if (h.passThrough && !h.bound && interacts && !s.outPending) emit(line, s.in, now_);
+    const HotLine h = hot(line);
+    uint16_t base = graph_.instances[h.instance].base;
+    if (facts_.readsArrivalTimes[base]) work_.inTimes[line] = now_;
     trigger_ = line;
-    uint32_t at = slotOfLine(line);
-    react(at == kNone ? h.instance : layout_.instance(at, h.instance), false);
+    if (!demand_->interacts[h.instance]) return;
+    if (h.passThrough && !h.bound && !s.outPending) emit(line, s.in, now_);
+    if (ReactFn f = facts_.react[base]) {
+      uint32_t at = slotOfLine(line);
+      f(*this, at == kNone ? h.instance : layout_.instance(at, h.instance), false);
+    }
   }
 
   // A value crossing a wire stays in its slot: the event at the wire's
