@@ -12,6 +12,12 @@
 // share a cache line) and hold only the order and a slot; what an event
 // does stays in its slot.
 //
+// Most events of the present make one more (a value passing through a
+// line, then along its wire), which is then the next event: so the newest
+// event of the present waits in a register of its own, beside the heaps,
+// and most events never enter a heap at all. Popping takes the earliest of
+// the register and the two heaps' tops, which is still the one order.
+//
 // A node over TCP orders the events of an instant as they were made (its
 // run is real time, which no seed decides): their keys then only grow, so
 // each phase's events of the present are kept in a queue in arrival order,
@@ -49,7 +55,9 @@ class EventQueue {
   /// events of the same time: the phase first, then the key's top 63 bits.
   static uint64_t order(uint8_t phase, uint64_t key) { return static_cast<uint64_t>(phase) << 63 | key >> 1; }
 
-  bool empty() const { return now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty(); }
+  bool empty() const {
+    return !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty();
+  }
 
   /// Whether events may go into the queues in arrival order: for keys that
   /// grow with each event pushed (RunConfig::arrivalOrder), never drawn ones.
@@ -57,7 +65,7 @@ class EventQueue {
 
   /// The earliest event; the queue must not be empty.
   const Entry& top() const {
-    const Entry* best = nullptr;
+    const Entry* best = hasNext_ ? &next_ : nullptr;
     for (const Fifo* f : {&inOrder_[0], &inOrder_[1]}) {
       if (!f->empty() && (!best || f->front().before(*best))) best = &f->front();
     }
@@ -72,6 +80,10 @@ class EventQueue {
     if (arrivalOrder_ && e.time == present) {  // (the present only moves on: each queue stays in order)
       Fifo& f = inOrder_[e.order >> 63];
       if (f.empty() || !e.before(f.back())) return f.push(e);
+    }
+    if (e.time == present && !hasNext_) {
+      next_ = e, hasNext_ = true;
+      return;
     }
     push(e.time == present ? now_ : later_, e);
   }
@@ -105,6 +117,11 @@ class EventQueue {
   bool popDue(int64_t until, Entry& e) {
     if (arrivalOrder_) [[unlikely]]
       return popDueInOrder(until, e);
+    if (hasNext_ && (now_.empty() || next_.before(now_.front())) && (later_.empty() || next_.before(later_.front()))) {
+      if (next_.time > until) return false;
+      e = next_, hasNext_ = false;
+      return true;
+    }
     bool fromNow;
     if (later_.empty()) {
       if (now_.empty()) return false;
@@ -120,6 +137,7 @@ class EventQueue {
 
   /// Empties the queue, keeping its memory for the next run.
   void clear() {
+    hasNext_ = false;
     now_.clear();
     later_.clear();
     inOrder_[0].clear(), inOrder_[1].clear();
@@ -152,15 +170,19 @@ class EventQueue {
   // popDue with the arrival-order queues: the earliest of their fronts and
   // the heaps' tops.
   [[gnu::noinline]] bool popDueInOrder(int64_t until, Entry& e) {
-    int from = -1;  // 0, 1: a queue in arrival order; 2, 3: a heap
-    const Entry* best = nullptr;
+    int from = -1;  // 0, 1: a queue in arrival order; 2, 3: a heap; 4: the register
+    const Entry* best = hasNext_ ? &next_ : nullptr;
+    if (best) from = 4;
     for (int q = 0; q < 2; ++q) {
       if (!inOrder_[q].empty() && (!best || inOrder_[q].front().before(*best))) best = &inOrder_[q].front(), from = q;
     }
     if (!now_.empty() && (!best || now_.front().before(*best))) best = &now_.front(), from = 2;
     if (!later_.empty() && (!best || later_.front().before(*best))) best = &later_.front(), from = 3;
     if (!best || best->time > until) return false;
-    e = from < 2 ? inOrder_[from].take() : pop(from == 2 ? now_ : later_);
+    if (from == 4)
+      e = next_, hasNext_ = false;
+    else
+      e = from < 2 ? inOrder_[from].take() : pop(from == 2 ? now_ : later_);
     return true;
   }
 
@@ -197,6 +219,8 @@ class EventQueue {
   }
 
   std::vector<Entry> now_, later_;
+  Entry next_{};  // the register: an event of the present, if hasNext_
+  bool hasNext_ = false;
   bool arrivalOrder_ = false;
   Fifo inOrder_[2];  // by phase
 };
