@@ -198,23 +198,31 @@ class EventQueue {
     heap[at] = e;
   }
 
+  // Floyd's pop: the hole left by the top goes down along the smallest
+  // children to a leaf, and the last entry goes up into it from there.
+  // The last entry belongs near the bottom, so this compares each level's
+  // children once rather than also against it on the way down.
   static Entry pop(std::vector<Entry>& heap) {
     Entry top = heap.front();
     Entry last = heap.back();
     heap.pop_back();
     size_t n = heap.size(), at = 0;
-    while (n > 0) {
-      size_t first = at * kArity + 1;
-      if (first >= n) break;
+    if (n == 0) return top;
+    for (size_t first = 1; first < n; first = at * kArity + 1) {
       size_t best = first;
       for (size_t c = first + 1; c < first + kArity && c < n; ++c) {
         if (heap[c].before(heap[best])) best = c;
       }
-      if (!heap[best].before(last)) break;
       heap[at] = heap[best];
       at = best;
     }
-    if (n > 0) heap[at] = last;
+    while (at > 0) {
+      size_t parent = (at - 1) / kArity;
+      if (!last.before(heap[parent])) break;
+      heap[at] = heap[parent];
+      at = parent;
+    }
+    heap[at] = last;
     return top;
   }
 
