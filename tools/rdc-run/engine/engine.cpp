@@ -561,7 +561,6 @@ class Run final : public FireContext {
   // A later iteration's line is in its general line's domain.
   int64_t domainOf(uint32_t line) const override { return graph_.lines[generalLine(line)].domain; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
-  int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
   const Value& inValue(uint32_t l) const override { return lines_[l].in; }
   int64_t inTime(uint32_t l) const override {
@@ -681,7 +680,6 @@ class Run final : public FireContext {
     work_.touchInstance(instance);
     schedule(now_, 1, instance, false, How::Computed, Value());
   }
-  uint32_t trigger() const override { return trigger_; }
   std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override {
     work_.touchInstance(instance);
     return work_.tally(instance);
@@ -1343,8 +1341,6 @@ class Run final : public FireContext {
   int64_t lastBegin_ = -1;
   uint32_t beganNow_ = 0;
   std::vector<std::string> failures_;
-  uint32_t trigger_ = kNone;
-  int64_t now_ = 0;
   bool watchStopped_ = false;             // the OutputWatch stopped the run
   std::vector<EventQueue::Entry> ready_;  // pickSimultaneous's scratch
   std::vector<int64_t> beginArrival_;     // begin()'s scratch: per input of the general iteration
