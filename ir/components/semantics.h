@@ -31,7 +31,9 @@ class FireContext {
   /// The instance's value parameters, in the catalog's order (`inst.args`
   /// indexes the graph's shared lists).
   virtual std::span<const int64_t> args(const FlatInstance& inst) const = 0;
-  virtual int64_t now() const = 0;
+  /// The present. (This and trigger() are fields the engine keeps, not
+  /// virtual calls: nearly every reaction reads them.)
+  int64_t now() const { return now_; }
 
   virtual bool inAvailable(uint32_t line) const = 0;
   virtual const Value& inValue(uint32_t line) const = 0;
@@ -70,7 +72,7 @@ class FireContext {
   virtual void decideAtEndOfInstant(uint32_t instance) = 0;
   /// The line whose input arrival caused this reaction (kNone at the end of
   /// an instant).
-  virtual uint32_t trigger() const = 0;
+  uint32_t trigger() const { return trigger_; }
   /// Per-instance scratch: how many inputs carried each value so far
   /// (Quorum counts votes with it instead of rescanning them).
   virtual std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) = 0;
@@ -86,6 +88,10 @@ class FireContext {
   virtual int64_t coin(uint32_t instance, int64_t sides) = 0;
   /// Reports a runtime failure (an Fn expression that fails on its values).
   virtual void fail(uint32_t instance, const std::string& message) = 0;
+
+ protected:
+  int64_t now_ = 0;           ///< the implementation's present
+  uint32_t trigger_ = kNone;  ///< and the line whose arrival it reacts to
 };
 
 /// What an inverse rule may ask and do: the inverse model runs from the

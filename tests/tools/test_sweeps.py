@@ -58,6 +58,20 @@ class Jobs(unittest.TestCase):
         self.assertEqual(seeds, sorted(seeds))
         self.assertNotIn("--jobs", out.decode())  # reproduce commands leave it out
 
+    def test_each_seeds_verdict_is_that_of_its_run_alone(self):
+        # A worker takes the verdicts of a run that ends with the outputs of
+        # the one before it judged (most seeds here pass alike) from that
+        # one: every seed's verdict, and why it fails, must still be its own.
+        code, out, _ = run([*BROKEN_SWEEP, "--seeds", "0..79", "--jobs", "1"])
+        self.assertEqual(code, 1)
+        swept = {int(seed): why for seed, why in re.findall(r"^seed (\d+): (.*)$", out.decode(), re.M)}
+        self.assertTrue(swept)
+        for seed in range(80):
+            _, alone, _ = run([*BROKEN_SWEEP, "--seed", str(seed), "--json"])
+            checks = json.loads(alone)["checks"]
+            why = "; ".join(f"{name}: {c['why']}" for name, c in checks.items() if not c["pass"])
+            self.assertEqual(swept.get(seed, ""), why, f"seed {seed}")
+
     def test_tendermint_without_the_lock_rule(self):
         code, _, _ = self.assert_same_for_jobs(NO_LOCK, "0..199")
         self.assertEqual(code, 1)

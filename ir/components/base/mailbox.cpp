@@ -15,7 +15,8 @@ using namespace rules;
 // forced got is released then too): the k earliest, ties by lowest index.
 void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
   const FlatInstance& inst = ctx.instance(i);
-  int64_t n = ctx.args(inst)[0], k = ctx.args(inst)[1];
+  std::span<const int64_t> args = ctx.args(inst);
+  int64_t n = args[0], k = args[1];
   uint32_t msgs = inst.firstLine, got = msgs + static_cast<uint32_t>(n);
   if (!ctx.toChoose(got)) return;
   int64_t count = 0;
@@ -46,7 +47,8 @@ void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
 // hold k messages of senders in 0..n-1 equal to what they sent.
 void invert(InverseContext& ctx, uint32_t i) {
   const FlatInstance& inst = ctx.instance(i);
-  int64_t n = ctx.args(inst)[0], k = ctx.args(inst)[1];
+  std::span<const int64_t> args = ctx.args(inst);
+  int64_t n = args[0], k = args[1];
   uint32_t msgs = inst.firstLine, got = msgs + static_cast<uint32_t>(n);
   const Value* map = ctx.out(got);
   if (!map || !ctx.wasChosen(got) || ctx.wasForced(got)) return;

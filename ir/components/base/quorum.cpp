@@ -10,7 +10,8 @@ using namespace rules;
 // A forced value becomes available once k votes equal it.
 void react(FireContext& ctx, uint32_t i, bool) {
   const FlatInstance& inst = ctx.instance(i);
-  int64_t n = ctx.args(inst)[0], k = ctx.args(inst)[1];
+  std::span<const int64_t> args = ctx.args(inst);
+  int64_t n = args[0], k = args[1];
   uint32_t votes = inst.firstLine, value = votes + static_cast<uint32_t>(n);
   uint32_t trigger = ctx.trigger();
   bool vote = trigger >= votes && trigger < value;

@@ -157,16 +157,18 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
   // No more threads than chunks of seeds to give them.
   unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<uint64_t>(jobs, std::max<uint64_t>(1, set.size() / 64)));
-  // Each worker runs its seeds on its own simulator, configuration and
-  // strategy state; the graph, catalog and checks are shared read-only.
+  // Each worker runs its seeds on its own simulator, configuration,
+  // strategy state and check memo; the graph, catalog and checks are
+  // shared read-only.
   std::vector<std::unique_ptr<Simulator>> simulators(jobs);
   std::vector<RunConfig> configs(jobs, config_);
   std::vector<Arms> arms(jobs);
+  std::vector<CheckMemo> memos(jobs);
   auto judge = [&](unsigned w, uint64_t seed) {
     if (w > 0 && !simulators[w]) simulators[w] = std::make_unique<Simulator>(graph_, catalog_);
     armRun(seed, configs[w], arms[w]);
     return judgeSeed(w ? *simulators[w] : simulator_, checks_, graph_, configs[w], correct_, seed,
-                     &arms[w].watch.violation)
+                     &arms[w].watch.violation, &memos[w])
         .why;
   };
   bool progress = !options_.json && ::isatty(STDERR_FILENO);

@@ -27,7 +27,8 @@ std::string shellQuote(const std::string& arg) {
 }
 
 Verdict judgeSeed(Simulator& simulator, const CheckEvaluator& checks, const Graph& graph, RunConfig& config,
-                  const std::vector<bool>& correct, uint64_t seed, const std::optional<CheckResult>* stoppedBy) {
+                  const std::vector<bool>& correct, uint64_t seed, const std::optional<CheckResult>* stoppedBy,
+                  CheckMemo* memo) {
   config.seed = seed;
   std::optional<IterationReport> iterations;  // only for a model with an unbounded box
   if (graph.unbounded) iterations.emplace(graph, checks, config, correct, false);
@@ -39,7 +40,7 @@ Verdict judgeSeed(Simulator& simulator, const CheckEvaluator& checks, const Grap
   std::vector<CheckResult> judged =
       result.stopped && stoppedBy && *stoppedBy
           ? std::vector<CheckResult>{**stoppedBy}
-          : checks.evaluate(result, config, correct, iterations ? &iterations->failures() : nullptr);
+          : checks.evaluate(result, config, correct, iterations ? &iterations->failures() : nullptr, memo);
   for (const CheckResult& c : judged) {
     if (c.pass) continue;
     add(c.name + ": " + c.why);

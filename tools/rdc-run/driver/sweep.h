@@ -46,10 +46,11 @@ struct Verdict {
 /// clears; its schedule and watch are the caller's) and judges it.
 /// `correct`: the domains neither crashed nor Byzantine. `stoppedBy`: the
 /// violated invariant that config.watch keeps when it stops a run (read
-/// after the run); a stopped run is judged by it alone.
+/// after the run); a stopped run is judged by it alone. `memo`: the
+/// caller's thread's (CheckMemo), if it judges many seeds.
 Verdict judgeSeed(Simulator& simulator, const CheckEvaluator& checks, const Graph& graph, RunConfig& config,
                   const std::vector<bool>& correct, uint64_t seed,
-                  const std::optional<CheckResult>* stoppedBy = nullptr);
+                  const std::optional<CheckResult>* stoppedBy = nullptr, CheckMemo* memo = nullptr);
 
 /// A failing seed of a sweep: why, and the command that reruns it alone.
 struct FailingSeed {

@@ -46,6 +46,26 @@ struct CheckNodeFacts {
   uint32_t family = kNone;  ///< correct(FAMILY): the family's index in CheckEvaluator's families, or kNone
 };
 
+/// The verdicts of the last run judged with it, and what they read. A check
+/// reads only the extrinsic outputs' values (and whether each became
+/// available, not when), the extrinsic inputs and which domains are
+/// correct: a run that ends with the same gets the same verdicts, without
+/// evaluating them again. Most runs of a seed sweep deliver the same values,
+/// while an agreement check costs n^2 steps. One per thread.
+class CheckMemo {
+ private:
+  friend class CheckEvaluator;
+  bool holdsFor(const RunResult& result, const RunConfig& config, const std::vector<bool>& correct) const;
+  void keep(const RunResult& result, const RunConfig& config, const std::vector<bool>& correct,
+            const std::vector<CheckResult>& results);
+
+  bool valid_ = false;
+  std::vector<RunResult::Output> outputs_;  // times left 0
+  std::vector<std::optional<Value>> inputs_;
+  std::vector<bool> correct_;
+  std::vector<CheckResult> results_;
+};
+
 /// Evaluates a model's checks against runs of its graph. The name indexes
 /// and what each check's names resolve to are worked out once, so that a
 /// many-seed search pays only for evaluation. The checks' expressions must
@@ -60,8 +80,11 @@ class CheckEvaluator {
   /// take their verdict from `iterationFailures` (by check: why the first
   /// failing iteration failed, empty while none has), which
   /// evaluateIteration fills as the run retires iterations.
+  /// With a `memo` (of a model without an unbounded box), a run that reads
+  /// what the memo's last run read gets its verdicts.
   std::vector<CheckResult> evaluate(const RunResult& result, const RunConfig& config, const std::vector<bool>& correct,
-                                    const std::vector<std::string>* iterationFailures = nullptr) const;
+                                    const std::vector<std::string>* iterationFailures = nullptr,
+                                    CheckMemo* memo = nullptr) const;
 
   /// Evaluates the body of every check over iterations for one iteration
   /// (k bound to view.k), unless it already failed in an earlier one.

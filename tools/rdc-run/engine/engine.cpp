@@ -477,27 +477,36 @@ class Run final : public FireContext {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
     EventQueue::Entry e;
+    if (!unbounded_ && !config_.schedule) {  // the common case, without a step that cannot apply
+      while (!watchStopped_ && queue.popDue(time, e)) happen(e);
+      return;
+    }
     while (!watchStopped_ && queue.popDue(time, e)) {
       if (config_.schedule) [[unlikely]]
         e = pickSimultaneous(e);
-      now_ = e.time;
-      PendingEvent p = work_.slots[e.slot].event;
-      if (unbounded_) countPending(p, -1);
-      if (p.target == kNone) {  // the next iteration of a stream begins
-        int64_t k = take(e.slot).i;
-        if (!stopped_ && k > newest_) beginFromStream(k);
-      } else if (p.phase == 1) {
-        work_.freeEventSlot(e.slot);
-        work_.decidePending[p.target] = 0;
-        trigger_ = kNone;
-        react(p.target, true);
-      } else if (p.output) {
-        outputArrives(p.target, e.slot);
-      } else {
-        inputArrives(p.target, e.slot, p.how);
-      }
+      if (unbounded_) countPending(work_.slots[e.slot].event, -1);
+      happen(e);
       if (unbounded_) retireWhatIsDone();
       if (heldBegin_ > newest_ && live() < config_.streamAhead && !stopped_) begin(std::exchange(heldBegin_, 0));
+    }
+  }
+
+  // What a popped event does.
+  [[gnu::always_inline]] void happen(const EventQueue::Entry& e) {
+    now_ = e.time;
+    PendingEvent p = work_.slots[e.slot].event;
+    if (p.target == kNone) {  // the next iteration of a stream begins
+      int64_t k = take(e.slot).i;
+      if (!stopped_ && k > newest_) beginFromStream(k);
+    } else if (p.phase == 1) {
+      work_.freeEventSlot(e.slot);
+      work_.decidePending[p.target] = 0;
+      trigger_ = kNone;
+      react(p.target, true);
+    } else if (p.output) {
+      outputArrives(p.target, e.slot);
+    } else {
+      inputArrives(p.target, e.slot, p.how);
     }
   }
 
@@ -552,7 +561,6 @@ class Run final : public FireContext {
   // A later iteration's line is in its general line's domain.
   int64_t domainOf(uint32_t line) const override { return graph_.lines[generalLine(line)].domain; }
   std::span<const int64_t> args(const FlatInstance& inst) const override { return graph_.args(inst); }
-  int64_t now() const override { return now_; }
   bool inAvailable(uint32_t l) const override { return lines_[l].inAvailable; }
   const Value& inValue(uint32_t l) const override { return lines_[l].in; }
   int64_t inTime(uint32_t l) const override {
@@ -587,7 +595,9 @@ class Run final : public FireContext {
     }
     return now_ + delay;
   }
-  void emit(uint32_t l, Value value, int64_t time) override {
+  void emit(uint32_t l, Value value, int64_t time) override { emitNow(l, std::move(value), time); }
+  // (Inline in an arrival's pass-through, the most common emission.)
+  [[gnu::always_inline]] void emitNow(uint32_t l, Value&& value, int64_t time) {
     lines_[l].outPending = true;
     schedule(time, 0, l, true, How::Computed, std::move(value));
   }
@@ -672,7 +682,6 @@ class Run final : public FireContext {
     work_.touchInstance(instance);
     schedule(now_, 1, instance, false, How::Computed, Value());
   }
-  uint32_t trigger() const override { return trigger_; }
   std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) override {
     work_.touchInstance(instance);
     return work_.tally(instance);
@@ -734,18 +743,28 @@ class Run final : public FireContext {
     return it == config_.replay->end() ? nullptr : &it->second;
   }
 
-  bool crashed(uint32_t line, int64_t time) const { return time >= config_.crashAt[hot(line).domain]; }
+  // (The line's domain alone: assembling its HotLine would cost a choice tens of instructions.)
+  bool crashed(uint32_t line, int64_t time) const {
+    return time >= config_.crashAt[graph_.lines[generalLine(line)].domain];
+  }
 
-  void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how, Value&& value) {
+  // Inline in every caller (a call's own cost was a tenth of an event's);
+  // only a new slot, once the free ones are used up, is a call.
+  [[gnu::always_inline]] void schedule(int64_t time, uint8_t phase, uint32_t target, bool output, How how,
+                                       Value&& value) {
     uint32_t slot = work_.freeSlot;
-    if (slot != kNone) {
+    if (slot != kNone) [[likely]] {
       work_.freeSlot = work_.slots[slot].event.target;
       work_.slots[slot].value = std::move(value);
     } else {
-      slot = static_cast<uint32_t>(work_.slots.size());
-      work_.slots.push_back({{}, std::move(value)});
+      slot = newEventSlot(std::move(value));
     }
     enqueue(slot, time, phase, target, output, how);
+  }
+
+  [[gnu::noinline]] uint32_t newEventSlot(Value&& value) {
+    work_.slots.push_back({{}, std::move(value)});
+    return static_cast<uint32_t>(work_.slots.size() - 1);
   }
 
   // Queues the event in `slot` (whose value is in place) to do this at `time`.
@@ -820,19 +839,24 @@ class Run final : public FireContext {
     if (ReactFn f = facts_.react[graph_.instances[general].base]) f(*this, instance, endOfInstant);
   }
 
+  // (react() inlined: the instance's base and whether it interacts are
+  // read once for both the pass-through and the reaction.)
   void inputArrives(uint32_t line, uint32_t slot, How how) {
     LineState& s = lines_[line];
     s.in = take(slot);
     s.inAvailable = true;
     s.inPending = false;
     record(line, false, s.in, how);
-    const HotLine& h = hot(line);
-    if (catalog_.at(graph_.instances[h.instance].base).readsArrivalTimes) work_.inTimes[line] = now_;
-    bool interacts = demand_->interacts[h.instance];
-    if (h.passThrough && !h.bound && interacts && !s.outPending) emit(line, s.in, now_);
+    const HotLine h = hot(line);
+    uint16_t base = graph_.instances[h.instance].base;
+    if (facts_.readsArrivalTimes[base]) work_.inTimes[line] = now_;
     trigger_ = line;
-    uint32_t at = slotOfLine(line);
-    react(at == kNone ? h.instance : layout_.instance(at, h.instance), false);
+    if (!demand_->interacts[h.instance]) return;
+    if (h.passThrough && !h.bound && !s.outPending) emitNow(line, Value(s.in), now_);
+    if (ReactFn f = facts_.react[base]) {
+      uint32_t at = slotOfLine(line);
+      f(*this, at == kNone ? h.instance : layout_.instance(at, h.instance), false);
+    }
   }
 
   // A value crossing a wire stays in its slot: the event at the wire's
@@ -1319,8 +1343,6 @@ class Run final : public FireContext {
   int64_t lastBegin_ = -1;
   uint32_t beganNow_ = 0;
   std::vector<std::string> failures_;
-  uint32_t trigger_ = kNone;
-  int64_t now_ = 0;
   bool watchStopped_ = false;             // the OutputWatch stopped the run
   std::vector<EventQueue::Entry> ready_;  // pickSimultaneous's scratch
   std::vector<int64_t> beginArrival_;     // begin()'s scratch: per input of the general iteration

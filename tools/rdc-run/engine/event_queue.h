@@ -12,6 +12,12 @@
 // share a cache line) and hold only the order and a slot; what an event
 // does stays in its slot.
 //
+// Most events of the present make one more (a value passing through a
+// line, then along its wire), which is then the next event: so the newest
+// event of the present waits in a register of its own, beside the heaps,
+// and most events never enter a heap at all. Popping takes the earliest of
+// the register and the two heaps' tops, which is still the one order.
+//
 // A node over TCP orders the events of an instant as they were made (its
 // run is real time, which no seed decides): their keys then only grow, so
 // each phase's events of the present are kept in a queue in arrival order,
@@ -49,7 +55,9 @@ class EventQueue {
   /// events of the same time: the phase first, then the key's top 63 bits.
   static uint64_t order(uint8_t phase, uint64_t key) { return static_cast<uint64_t>(phase) << 63 | key >> 1; }
 
-  bool empty() const { return now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty(); }
+  bool empty() const {
+    return !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty();
+  }
 
   /// Whether events may go into the queues in arrival order: for keys that
   /// grow with each event pushed (RunConfig::arrivalOrder), never drawn ones.
@@ -57,7 +65,7 @@ class EventQueue {
 
   /// The earliest event; the queue must not be empty.
   const Entry& top() const {
-    const Entry* best = nullptr;
+    const Entry* best = hasNext_ ? &next_ : nullptr;
     for (const Fifo* f : {&inOrder_[0], &inOrder_[1]}) {
       if (!f->empty() && (!best || f->front().before(*best))) best = &f->front();
     }
@@ -72,6 +80,10 @@ class EventQueue {
     if (arrivalOrder_ && e.time == present) {  // (the present only moves on: each queue stays in order)
       Fifo& f = inOrder_[e.order >> 63];
       if (f.empty() || !e.before(f.back())) return f.push(e);
+    }
+    if (e.time == present && !hasNext_) {
+      next_ = e, hasNext_ = true;
+      return;
     }
     push(e.time == present ? now_ : later_, e);
   }
@@ -101,25 +113,20 @@ class EventQueue {
   }
 
   /// Removes the earliest event into `e` if there is one due at or before
-  /// `until` (top and pop in one comparison of the two heaps).
-  bool popDue(int64_t until, Entry& e) {
-    if (arrivalOrder_) [[unlikely]]
-      return popDueInOrder(until, e);
-    bool fromNow;
-    if (later_.empty()) {
-      if (now_.empty()) return false;
-      fromNow = true;
-    } else {
-      fromNow = !now_.empty() && !later_.front().before(now_.front());
+  /// `until` (top and pop in one comparison of the two heaps). The
+  /// register's event, the usual one, is taken inline; a heap's is a call.
+  [[gnu::always_inline]] bool popDue(int64_t until, Entry& e) {
+    if (hasNext_ && !arrivalOrder_ && registerFirst()) {
+      if (next_.time > until) return false;
+      e = next_, hasNext_ = false;
+      return true;
     }
-    std::vector<Entry>& heap = fromNow ? now_ : later_;
-    if (heap.front().time > until) return false;
-    e = pop(heap);
-    return true;
+    return popDueFromHeaps(until, e);
   }
 
   /// Empties the queue, keeping its memory for the next run.
   void clear() {
+    hasNext_ = false;
     now_.clear();
     later_.clear();
     inOrder_[0].clear(), inOrder_[1].clear();
@@ -149,18 +156,44 @@ class EventQueue {
     void clear() { items.clear(), head = 0; }
   };
 
+  // Whether the register's event comes before both heaps' tops.
+  bool registerFirst() const {
+    return (now_.empty() || next_.before(now_.front())) && (later_.empty() || next_.before(later_.front()));
+  }
+
+  // popDue past the register.
+  [[gnu::noinline]] bool popDueFromHeaps(int64_t until, Entry& e) {
+    if (arrivalOrder_) [[unlikely]]
+      return popDueInOrder(until, e);
+    bool fromNow;
+    if (later_.empty()) {
+      if (now_.empty()) return false;
+      fromNow = true;
+    } else {
+      fromNow = !now_.empty() && !later_.front().before(now_.front());
+    }
+    std::vector<Entry>& heap = fromNow ? now_ : later_;
+    if (heap.front().time > until) return false;
+    e = pop(heap);
+    return true;
+  }
+
   // popDue with the arrival-order queues: the earliest of their fronts and
   // the heaps' tops.
   [[gnu::noinline]] bool popDueInOrder(int64_t until, Entry& e) {
-    int from = -1;  // 0, 1: a queue in arrival order; 2, 3: a heap
-    const Entry* best = nullptr;
+    int from = -1;  // 0, 1: a queue in arrival order; 2, 3: a heap; 4: the register
+    const Entry* best = hasNext_ ? &next_ : nullptr;
+    if (best) from = 4;
     for (int q = 0; q < 2; ++q) {
       if (!inOrder_[q].empty() && (!best || inOrder_[q].front().before(*best))) best = &inOrder_[q].front(), from = q;
     }
     if (!now_.empty() && (!best || now_.front().before(*best))) best = &now_.front(), from = 2;
     if (!later_.empty() && (!best || later_.front().before(*best))) best = &later_.front(), from = 3;
     if (!best || best->time > until) return false;
-    e = from < 2 ? inOrder_[from].take() : pop(from == 2 ? now_ : later_);
+    if (from == 4)
+      e = next_, hasNext_ = false;
+    else
+      e = from < 2 ? inOrder_[from].take() : pop(from == 2 ? now_ : later_);
     return true;
   }
 
@@ -176,27 +209,37 @@ class EventQueue {
     heap[at] = e;
   }
 
+  // Floyd's pop: the hole left by the top goes down along the smallest
+  // children to a leaf, and the last entry goes up into it from there.
+  // The last entry belongs near the bottom, so this compares each level's
+  // children once rather than also against it on the way down.
   static Entry pop(std::vector<Entry>& heap) {
     Entry top = heap.front();
     Entry last = heap.back();
     heap.pop_back();
     size_t n = heap.size(), at = 0;
-    while (n > 0) {
-      size_t first = at * kArity + 1;
-      if (first >= n) break;
+    if (n == 0) return top;
+    for (size_t first = 1; first < n; first = at * kArity + 1) {
       size_t best = first;
       for (size_t c = first + 1; c < first + kArity && c < n; ++c) {
         if (heap[c].before(heap[best])) best = c;
       }
-      if (!heap[best].before(last)) break;
       heap[at] = heap[best];
       at = best;
     }
-    if (n > 0) heap[at] = last;
+    while (at > 0) {
+      size_t parent = (at - 1) / kArity;
+      if (!last.before(heap[parent])) break;
+      heap[at] = heap[parent];
+      at = parent;
+    }
+    heap[at] = last;
     return top;
   }
 
   std::vector<Entry> now_, later_;
+  Entry next_{};  // the register: an event of the present, if hasNext_
+  bool hasNext_ = false;
   bool arrivalOrder_ = false;
   Fifo inOrder_[2];  // by phase
 };

@@ -27,7 +27,10 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
   }
   size_t n = graph.lines.size();
   flags_.assign(n, 0);
-  for (const BaseComponent& base : catalog.all()) react.push_back(base.react);
+  for (const BaseComponent& base : catalog.all()) {
+    react.push_back(base.react);
+    readsArrivalTimes.push_back(base.readsArrivalTimes);
+  }
   for (uint32_t l = 0; l < n; ++l) {
     const FlatLine& line = graph.lines[l];
     const FlatInstance& inst = graph.instances[line.instance];

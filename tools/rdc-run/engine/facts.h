@@ -164,6 +164,8 @@ struct GraphFacts {
   std::vector<ExprPtr> streamValue, streamArrival;
 
   std::vector<ReactFn> react;  ///< per base component of the catalog: its reaction (null: none)
+  /// Per base component: BaseComponent::readsArrivalTimes (read on every arrival).
+  std::vector<uint8_t> readsArrivalTimes;
 
   /// What demand reads of an instance's lines, the same for every instance
   /// of a shape (a base component with the same parameters and lines), so

@@ -14,7 +14,8 @@ class Rng {
     for (uint64_t& word : s_) word = splitmix(seed);
   }
 
-  uint64_t next() {
+  // (Inline: every event draws its tie-break key.)
+  [[gnu::always_inline]] uint64_t next() {
     uint64_t result = rotl(s_[1] * 5, 7) * 9;
     uint64_t t = s_[1] << 17;
     s_[2] ^= s_[0];

@@ -1,5 +1,6 @@
 // The event queue pops in exactly the order of one sorted list, whichever
-// of its two heaps (or, in arrival order, its queues) an event went to; and
+// of its two heaps, its register for the present (or, in arrival order, its
+// queues) an event went to; and
 // the divisor that finds a line's slot divides exactly.
 #include "tools/rdc-run/engine/event_queue.h"
 
@@ -28,9 +29,11 @@ TEST(EventQueue, PopsInTimeThenPhaseThenKeyOrder) {
         queue.push(e, now);
         pending.push_back(e);
       } else {
+        EventQueue::Entry top = queue.top();  // (the register's event included)
         EventQueue::Entry e = queue.pop();
         auto earliest =
             std::min_element(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.before(b); });
+        ASSERT_EQ(top.slot, earliest->slot) << "seed " << seed << " step " << step;
         ASSERT_EQ(e.slot, earliest->slot) << "seed " << seed << " step " << step;
         pending.erase(earliest);
         now = e.time;
@@ -64,9 +67,11 @@ TEST(EventQueue, ArrivalOrderPopsInTimeThenPhaseThenArrival) {
         queue.push(e, now);
         pending.push_back(e);
       } else {
+        EventQueue::Entry top = queue.top();  // (the register's event included)
         EventQueue::Entry e = queue.pop();
         auto earliest =
             std::min_element(pending.begin(), pending.end(), [](const auto& a, const auto& b) { return a.before(b); });
+        ASSERT_EQ(top.slot, earliest->slot) << "seed " << seed << " step " << step;
         ASSERT_EQ(e.slot, earliest->slot) << "seed " << seed << " step " << step;
         pending.erase(earliest);
         now = e.time;
