@@ -4,13 +4,17 @@
 # broadcasts from node 0. For each it prints the wall time of the whole run,
 # deliveries per second per node (K over that time), and for rdc the median
 # latency from a broadcast's arrival to its deliveries, the most iterations
-# live on a node, and the peak memory of the largest process.
+# live on a node, and the peak memory of the largest process (for rdc, of
+# the largest node, and of the cluster that gathers and reports their
+# outputs; nodes' peaks are read from /proc while they run).
 #
 #   bench/tcp_stream_bench.sh BUILD_DIR PEER_SOURCE [K] [N...]
 #   bench/tcp_stream_bench.sh build ../shared/baselines/bracha_tcp.cpp 10000 4 7
 #
-# rdc's stream arrives every SPACING µs (default 20: faster than the nodes
-# go, so the time measured is theirs); the run includes the nodes' start,
+# rdc's stream arrives every SPACING µs (default 2, 500,000 a second:
+# faster than the nodes go, and than the hand-written program, so that the
+# time measured is theirs, not the stream's; each node keeps at most 512
+# broadcasts live, the rest wait); the run includes the nodes' start,
 # and may last until the last broadcast's arrival plus 30 s (--until).
 set -euo pipefail
 build=${1:?BUILD_DIR}; peer_source=${2:?PEER_SOURCE}; count=${3:-10000}; shift $(( $# < 3 ? $# : 3 ))
@@ -33,6 +37,22 @@ peers() {  # peers N: a peers file for node[0..N-1] on free-looking ports
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
 
+# nodes_peak PID: while PID runs, the largest peak memory (VmHWM, KiB) of
+# its grandchildren (/usr/bin/time's cluster's nodes), polled every tenth
+# of a second.
+nodes_peak() {
+  local most=0 child line
+  while kill -0 "$1" 2>/dev/null; do
+    for child in $(cat /proc/"$(cat "/proc/$1/task/$1/children" 2>/dev/null | cut -d' ' -f1)"/task/*/children 2>/dev/null); do
+      while read -r line; do
+        case $line in VmHWM:*) line=${line#VmHWM:}; line=${line% kB}; ((line > most)) && most=$line ;; esac
+      done < "/proc/$child/status" 2>/dev/null || true
+    done
+    sleep 0.1
+  done
+  echo "$most"
+}
+
 for n in "${sizes[@]}"; do
   start=$(date +%s%N)
   /usr/bin/time -f "%M" -o "$work/peer.mem" "$work/peer" "$n" "$count" $((11000 + RANDOM % 9000)) > "$work/peer.out" 2>&1 || true
@@ -42,7 +62,10 @@ for n in "${sizes[@]}"; do
   start=$(date +%s%N)
   /usr/bin/time -f "%M" -o "$work/rdc.mem" "$run" examples/rb-stream/rb-stream.rdc.yaml -D "n=$n" -D "spacing=$spacing" \
     --cluster "$work/peers.yaml" --iterations "$count" --max-live 100000 \
-    --until "$(( count * spacing / 1000 + 30000 ))ms" > "$work/rdc.out" 2>&1 || true
+    --until "$(( count * spacing / 1000 + 30000 ))ms" > "$work/rdc.out" 2>&1 &
+  timed=$!
+  node_kib=$(nodes_peak "$timed")
+  wait "$timed" || true
   end=$(date +%s%N)
   rdc_s=$(seconds "$start" "$end")
   checks=$(grep -c ': pass' "$work/rdc.out" || true)
@@ -54,8 +77,8 @@ for n in "${sizes[@]}"; do
     $1 == "bc" { bc[$2] = ms($3); next }
     { d[++c] = ms($3); k[c] = $2 }
     END { for (i = 1; i <= c; i++) print d[i] - bc[k[i]] }' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", NR ? v[int((NR + 1) / 2)] : -1 }')
-  printf 'n=%-3d K=%-7d peer %7.3f s %9.0f /s/node %7d KiB | rdc %7.3f s %9.0f /s/node %7d KiB, median latency %s ms, %s live at most, %s cut off, %s checks pass | wall ratio %.1fx\n' \
+  printf 'n=%-3d K=%-7d peer %7.3f s %9.0f /s/node %7d KiB | rdc %7.3f s %9.0f /s/node, node %7d KiB, largest process %7d KiB, median latency %s ms, %s live at most, %s cut off, %s checks pass | wall ratio %.1fx\n' \
     "$n" "$count" "$peer_s" "$(awk -v k="$count" -v s="$peer_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/peer.mem")" \
-    "$rdc_s" "$(awk -v k="$count" -v s="$rdc_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/rdc.mem")" "$latency" "$live" "$cut" "$checks" \
+    "$rdc_s" "$(awk -v k="$count" -v s="$rdc_s" 'BEGIN { print k / s }')" "$node_kib" "$(tail -n1 "$work/rdc.mem")" "$latency" "$live" "$cut" "$checks" \
     "$(awk -v a="$rdc_s" -v b="$peer_s" 'BEGIN { print a / b }')"
 done

@@ -525,10 +525,12 @@ class FakePeer:
 
     SCHEMA = os.path.join(ROOT, "tools", "rdc-run", "net", "net.capnp")
 
-    def __init__(self, port, key, script, domain="node[3]", seed=None):
+    def __init__(self, port, key, script, domain="node[3]", seed=None, linger=0.5):
         """`seed`: the 32-byte seed of `domain`'s node key, to sign its side of each handshake with (a peers
-        file with public keys asks for it)."""
+        file with public keys asks for it). `linger`: the seconds each connection stays open after its script,
+        reading nothing."""
         self.key, self.script, self.domain, self.seed = bytes.fromhex(key), script, domain, seed
+        self.linger = linger
         self.server = socket.create_server(("127.0.0.1", port))
         self.server.settimeout(0.2)
         self.stop = False
@@ -578,7 +580,9 @@ class FakePeer:
                 m = self.message(text)
                 tag = self.mac(session, bytes([1]) + seq.to_bytes(8, "little") + m)
                 conn.sendall(len(m).to_bytes(4, "little") + m + tag)
-            time.sleep(0.5)
+            until = time.monotonic() + self.linger
+            while not self.stop and time.monotonic() < until:
+                time.sleep(0.05)
         except (OSError, TypeError, subprocess.CalledProcessError):
             pass
         finally:
@@ -667,6 +671,74 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
         self.assertEqual(self.against(script), [2, 2, 2])
         for i in range(3):
             self.assertIn("a batch that skips deliveries", self.output(self.d, f"node[{i}]"))
+
+
+class StreamLiar(NodeHelpers, unittest.TestCase):
+    """node[0..2] of the stream (examples/rb-stream) against a fake node[3] with the key that floods them, or
+    never reads: what it can make a node keep is bounded by the node's windows, whatever the stream's length."""
+
+    def setUp(self):
+        self.dir = TempDir()
+        self.d = self.dir.__enter__()
+        code, _, err = run([PROJECT, example("rb-stream"), "-D", "spacing=20", "--all", "-O", self.d])
+        self.assertEqual(code, 0, err)
+        self.peers, self.ports = peers_file(self.d)
+
+    def nodes(self, *args, until="60s"):
+        """node[0..2] without traces (a trace would bound the stream); their exit codes and peak memory (KiB)."""
+        procs = []
+        for i in range(3):
+            with open(os.path.join(self.d, f"node[{i}].log"), "wb") as log:
+                procs.append(subprocess.Popen(
+                    [RUN, os.path.join(self.d, f"node[{i}].ir"), "--listen", f"127.0.0.1:{self.ports[i]}",
+                     "--peers", self.peers, "--outputs", "summary", "--until", until, *args],
+                    stdout=log, stderr=subprocess.STDOUT))
+        ends = [os.wait4(p.pid, 0) for p in procs]
+        for p in procs:
+            p.returncode = 0  # (reaped by wait4)
+        return [os.waitstatus_to_exitcode(status) for _, status, _ in ends], [use.ru_maxrss for _, _, use in ends]
+
+    def test_a_peer_that_never_reads_holds_the_stream_then_is_let_go(self):
+        count = 20000  # 3 deliveries an iteration to node[3]: far past the send window of 4,096
+        peer = FakePeer(self.ports[3], KEY, lambda domain: [], linger=60)
+        try:
+            codes, _ = self.nodes("--iterations", str(count))
+        finally:
+            peer.close()
+        self.assertEqual(codes, [0, 0, 0])
+        for i in range(3):
+            log = self.output(self.d, f"node[{i}]")
+            # The stream waited for node[3] (its window full) until it was treated as crashed, not for the
+            # 65,536 deliveries that would have taken.
+            self.assertRegex(log, r"node\[3\]: its send window full \(\d+ deliveries unacknowledged\) and nothing "
+                                  r"acknowledged for 5 s; treated as crashed from now on \[peer-gone\]")
+            self.assertIn(f"iterations: {count} ", log)
+            self.assertIn(" 0 cut off", log)
+
+    def test_a_flood_of_deliveries_is_bounded_by_max_live(self):
+        # Echoes of node[3] (gateway 2 from node[3] to each node: net:rb[1].echo[3].link[i], the general
+        # iteration's) for 50,000 iterations, in frames of 10,000, as fast as the socket takes them.
+        def script(domain):
+            return [f"(first = {first}, batch = [" +
+                    ", ".join(f"(gateway = 2, iteration = {k}, value = (int = {k}))"
+                              for k in range(first + 1, first + 10001)) + "])"
+                    for first in range(0, 50000, 10000)]
+        peer = FakePeer(self.ports[3], KEY, script, linger=10)
+        try:
+            # (The flood's iterations take every live place, so the stream waits for them until --until.)
+            codes, peaks = self.nodes("--iterations", "20000", "--max-live", "1000", until="4s")
+        finally:
+            peer.close()
+        for i in range(3):
+            log = self.output(self.d, f"node[{i}]")
+            self.assertNotIn("Traceback", log)
+            m = re.search(r"iterations: (\d+) \(at most (\d+) live\)", log)
+            self.assertIsNotNone(m, log)
+            self.assertLessEqual(int(m[2]), 1000, log)  # the flood began no more than --max-live at once
+            self.assertIn("3 connections", log)  # (one flood each: no reconnection)
+            self.assertIn("more than --max-live iterations ahead of this node [peer]", log)
+        self.assertEqual(codes, [2, 2, 2])  # the flood is a hostile peer's
+        self.assertLess(max(peaks), 100 * 1024)
 
 
 class Stream(unittest.TestCase):

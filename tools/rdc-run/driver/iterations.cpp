@@ -20,8 +20,11 @@ void IterationReport::retired(const RetiredIteration& it) {
     (it.outputs[o].available ? available_ : unavailable_) += 1;
     // A cut-off iteration's missing outputs are only counted: a model that
     // outruns its limit would list thousands.
-    if (list_ && (it.complete || it.outputs[o].available))
-      listed_.push_back({iterationName(graph_.outputs[block.output + o].name, it.k), it.outputs[o]});
+    if (list_ && (it.complete || it.outputs[o].available)) {
+      const OutputValue& out = it.outputs[o];
+      listed_.add({iterationName(graph_.outputs[block.output + o].name, it.k), out.available,
+                   out.available ? out.value.str() : std::string(), out.time});
+    }
   }
 }
 

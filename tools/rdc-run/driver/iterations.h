@@ -1,8 +1,8 @@
 // What rdc-run keeps of the unbounded box's iterations as they retire
 // (docs/semantics.md#unbounded-replication): each complete iteration goes
 // through the checks over iterations (`forall k in 0..: ...`), and its
-// outputs are listed for the report, or only counted (--outputs summary,
-// which keeps memory flat however long the run).
+// outputs are listed for the report (kept in a temporary file past a
+// buffer, ListedOutputs), or only counted (--outputs summary).
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/graph/graph.h"
+#include "tools/rdc-run/driver/listed_outputs.h"
 #include "tools/rdc-run/engine/checks.h"
 #include "tools/rdc-run/engine/engine.h"
 
@@ -26,13 +27,8 @@ class IterationReport final : public IterationSink {
   /// Per check: why the first failing iteration failed; empty while none has.
   const std::vector<std::string>& failures() const { return failures_; }
 
-  /// An output of an iteration, named for it (`dlvr[5][1]`).
-  struct Listed {
-    std::string name;
-    RunResult::Output output;
-  };
   /// The retired iterations' outputs in the order of k (when listing).
-  const std::vector<Listed>& listed() const { return listed_; }
+  const ListedOutputs& listed() const { return listed_; }
 
   uint64_t retiredCount() const { return retired_; }
   uint64_t cutOff() const { return cutOff_; }            ///< iterations cut off by the end of the run (not checked)
@@ -47,7 +43,7 @@ class IterationReport final : public IterationSink {
   bool list_;
   RunResult none_;  // the rest of the graph as iteration checks see it: nothing available
   std::vector<std::string> failures_;
-  std::vector<Listed> listed_;
+  ListedOutputs listed_;
   uint64_t retired_ = 0, cutOff_ = 0, available_ = 0, unavailable_ = 0;
 };
 

@@ -1,6 +1,9 @@
 #include "tools/rdc-run/driver/node_outputs.h"
 
+#include <time.h>
+
 #include <charconv>
+#include <utility>
 
 #include "ir/lang/expr.h"
 
@@ -71,9 +74,23 @@ bool NodeOutputsReader::readLine(std::string& line) {
     pending_.reset();
     return true;
   }
-  // A line that does not end in a newline was cut short by a kill.
-  if (!std::getline(in_, line) || in_.eof()) return false;
-  return true;
+  for (;;) {
+    // (Asked before reading: what a node wrote before it ended is read.)
+    bool writing = writing_ && writing_();
+    if (!in_.is_open()) in_.open(path_);
+    std::string part;
+    if (std::getline(in_, part) && !in_.eof()) {
+      line = partial_.empty() ? std::move(part) : std::exchange(partial_, {}) + part;
+      return true;
+    }
+    // A line that does not end in a newline is being written, or was cut
+    // short by a kill.
+    if (!writing) return false;
+    partial_ += part;
+    in_.clear();
+    timespec pause{0, 1'000'000};
+    ::nanosleep(&pause, nullptr);
+  }
 }
 
 // Reads the next iteration into next_ (or none: the iterations are over).

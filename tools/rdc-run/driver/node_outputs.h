@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -59,9 +60,18 @@ struct NodeIteration {
 /// Reads a node's outputs file one iteration at a time. A missing file is a
 /// node that recorded nothing; a file cut short (a node killed while it
 /// wrote) ends where it is readable, its last iteration cut off.
+///
+/// With `writing`, the file is read as its node writes it: while
+/// `writing()` says the node may still write, the end of what is written
+/// (or a file not made yet) is waited at, a millisecond at a time, so that
+/// a cluster checks the iterations while its nodes run.
 class NodeOutputsReader {
  public:
-  explicit NodeOutputsReader(const std::string& path) : in_(path) { advance(); }
+  explicit NodeOutputsReader(const std::string& path, std::function<bool()> writing = {})
+      : path_(path), writing_(std::move(writing)) {
+    in_.open(path);
+    advance();
+  }
 
   /// The k of the next iteration, or nullopt once the iterations are over.
   std::optional<int64_t> peek() const { return next_ ? std::optional<int64_t>(next_->k) : std::nullopt; }
@@ -82,7 +92,10 @@ class NodeOutputsReader {
   void advance();
   bool readLine(std::string& line);
 
+  std::string path_;
+  std::function<bool()> writing_;
   std::ifstream in_;
+  std::string partial_;  // (following) the start of a line still being written
   std::optional<NodeIteration> next_;
   std::optional<std::string> pending_;  // a line read ahead
   bool over_ = false;                   // no more iterations to read

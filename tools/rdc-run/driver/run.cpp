@@ -236,13 +236,13 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
     }
   }
   if (iterations) {
-    for (const IterationReport::Listed& x : iterations->listed()) {
-      if (x.output.available) {
-        std::cout << x.name << " = " << x.output.value.str() << " @ " << timeText(x.output.time) << "\n";
+    iterations->listed().forEach([](const ListedOutputs::Entry& x) {
+      if (x.available) {
+        std::cout << x.name << " = " << x.value << " @ " << timeText(x.time) << "\n";
       } else {
         std::cout << x.name << " never available\n";
       }
-    }
+    });
     std::cout << "iterations: " << result.iterations << " (at most " << result.peakLiveIterations << " live), "
               << iterations->cutOff()
               << " cut off by the end of the run and not checked; outputs: " << iterations->available()
@@ -277,11 +277,10 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
               {"failures", result.failures},
               {"events", result.events}};
   if (iterations) {
-    for (const IterationReport::Listed& x : iterations->listed()) {
-      entries.emplace_back(x.name, x.output.available
-                                       ? Json{{"value", x.output.value.str()}, {"time_ns", exactInteger(x.output.time)}}
-                                       : Json{{"value", nullptr}});
-    }
+    iterations->listed().forEach([&entries](const ListedOutputs::Entry& x) {
+      entries.emplace_back(
+          x.name, x.available ? Json{{"value", x.value}, {"time_ns", exactInteger(x.time)}} : Json{{"value", nullptr}});
+    });
     out["outputs"] = outputs;
     out["iterations"] = {{"begun", result.iterations},
                          {"peak_live", result.peakLiveIterations},

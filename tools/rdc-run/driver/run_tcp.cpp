@@ -5,11 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <thread>
 
 #include "ir/graph/project.h"
 #include "ir/io/merge.h"
@@ -239,15 +241,43 @@ int Runner::cluster(uint64_t seed) {
     if (kills.count(name)) p.killAt = kills[name];
     processes.push_back(std::move(p));
   }
-  // A far --until (up to INT64_MAX) leaves the cluster no deadline of its own.
-  std::vector<NodeExit> exits =
-      runProcesses(processes, until > INT64_MAX - kClusterGrace ? INT64_MAX : until + kClusterGrace);
   std::vector<bool> correct = correct_;
   for (size_t d = 0; d < graph_.domains.size(); ++d) {
     bool left =
         std::find(options_.leaveOut.begin(), options_.leaveOut.end(), graph_.domains[d]) != options_.leaveOut.end();
     if (left || kills.count(graph_.domains[d])) correct[d] = false;
   }
+  std::vector<bool> readerCorrect;
+  for (const NodeProcess& p : processes) {
+    readerCorrect.push_back(
+        correct[std::find(graph_.domains.begin(), graph_.domains.end(), p.domain) - graph_.domains.begin()]);
+    // (Emptied first: a kept FILE.nodes/ may hold an earlier run's.)
+    std::ofstream(dir + "/" + p.domain + ".out", std::ios::trunc);
+  }
+  // The iterations of the unbounded box are gathered and checked while the
+  // nodes run, from their outputs files as they grow (on a thread of its
+  // own, which reads until the nodes have ended).
+  std::optional<IterationReport> iterations;
+  if (graph_.unbounded) iterations.emplace(graph_, checks_, config_, correct, options_.listOutputs);
+  std::vector<NodeOutputsReader> readers;
+  struct Gathering {
+    std::atomic<bool> running{true};
+    std::thread thread;
+    void end() {
+      running = false;
+      if (thread.joinable()) thread.join();
+    }
+    ~Gathering() { end(); }
+  } gathering;
+  gathering.thread = std::thread([&]() {
+    for (const NodeProcess& p : processes)
+      readers.emplace_back(dir + "/" + p.domain + ".out", [&gathering]() { return gathering.running.load(); });
+    if (iterations) gatherIterations(readers, readerCorrect, *iterations);
+  });
+  // A far --until (up to INT64_MAX) leaves the cluster no deadline of its own.
+  std::vector<NodeExit> exits =
+      runProcesses(processes, until > INT64_MAX - kClusterGrace ? INT64_MAX : until + kClusterGrace);
+  gathering.end();
   bool stopped = false;
   for (size_t i = 0; i < exits.size(); ++i) {
     const NodeExit& e = exits[i];
@@ -273,18 +303,6 @@ int Runner::cluster(uint64_t seed) {
   if (stopped) return badInput("a node failed before the start, so the cluster stopped the others");
   // The run as the nodes' outputs tell it; a node that was killed before
   // it wrote anything recorded nothing.
-  std::vector<NodeOutputsReader> readers;
-  std::vector<bool> readerCorrect;
-  for (const NodeProcess& p : processes) {
-    readers.emplace_back(dir + "/" + p.domain + ".out");
-    auto d = std::find(graph_.domains.begin(), graph_.domains.end(), p.domain) - graph_.domains.begin();
-    readerCorrect.push_back(correct[d]);
-  }
-  std::optional<IterationReport> iterations;
-  if (graph_.unbounded) {
-    iterations.emplace(graph_, checks_, config_, correct, options_.listOutputs);
-    gatherIterations(readers, readerCorrect, *iterations);
-  }
   RunResult result = gatherOutputs(readers);
   for (size_t i = 0; i < readers.size(); ++i) {
     if (!readers[i].problem().empty())

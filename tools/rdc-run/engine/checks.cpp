@@ -249,8 +249,14 @@ class CheckHost final : public ExprHost {
     const Expr& at = *e.kids[1];
     if (at.kind != Expr::Kind::Name || facts(at).reads != CheckNodeFacts::Reads::Bound) return nullptr;
     const ExtrinsicNames::Node* base = direct(*e.kids[0]);
-    if (!base || base->perIteration) return nullptr;
+    if (!base) return nullptr;
     int64_t index = bound_[facts(at).bound];
+    // The iteration checked (`dlvr[k]`, k bound to it): its stand-in, kid 0
+    // or 1 (the element of another iteration is reference()'s to refuse).
+    if (base->perIteration) {
+      if (!iteration_ || index != iteration_->k) return nullptr;
+      index = index == 0 ? 0 : 1;
+    }
     if (index < 0 || static_cast<uint64_t>(index) >= base->kids.size()) return nullptr;
     uint32_t child = base->kids[static_cast<size_t>(index)];
     return child == kNone ? nullptr : &names_.node(child);

@@ -487,7 +487,7 @@ class Run final : public FireContext {
       if (unbounded_) countPending(work_.slots[e.slot].event, -1);
       happen(e);
       if (unbounded_) retireWhatIsDone();
-      if (heldBegin_ > newest_ && live() < config_.streamAhead && !stopped_) begin(std::exchange(heldBegin_, 0));
+      if (heldBegin_) beginHeld();
     }
   }
 
@@ -510,17 +510,30 @@ class Run final : public FireContext {
     }
   }
 
+  // Over a network: while held (a peer's send window is full), the stream
+  // begins no iteration; the one due waits, and begins once released.
+  void holdStream(bool hold) {
+    streamHeld_ = hold;
+    if (heldBegin_) beginHeld();
+  }
+
   size_t live() const { return live_.size() + (firstLive_ ? 1 : 0); }
 
   // A stream's next iteration is due: it begins now, unless the node is
   // streamAhead iterations ahead (over a network), when it is held until
   // one retires.
   void beginFromStream(int64_t k) {
-    if (config_.streamAhead && live() >= config_.streamAhead) {
+    if (streamHeld_ || (config_.streamAhead && live() >= config_.streamAhead)) {
       heldBegin_ = k;
       return;
     }
     begin(k);
+  }
+
+  // The iteration held back begins, if nothing holds it any more.
+  void beginHeld() {
+    if (heldBegin_ > newest_ && !streamHeld_ && (!config_.streamAhead || live() < config_.streamAhead) && !stopped_)
+      begin(std::exchange(heldBegin_, 0));
   }
 
   // The end of the run: the iterations still live are reported as cut off.
@@ -1334,7 +1347,8 @@ class Run final : public FireContext {
   uint32_t firstOutputsLeft_ = 0;
   std::deque<uint32_t> live_;
   int64_t newest_ = 0;
-  int64_t heldBegin_ = 0;  // a stream's iteration due but held (streamAhead); 0: none
+  int64_t heldBegin_ = 0;  // a stream's iteration due but held (streamAhead, holdStream); 0: none
+  bool streamHeld_ = false;
   uint32_t firstPending_ = 0, restPending_ = 0;
   uint64_t iterations_ = 0, peakLive_ = 0, moreFailures_ = 0;
   // Per stream: the arrival time of its last element read, and of the next
@@ -1376,6 +1390,7 @@ Execution::~Execution() = default;
 
 std::optional<int64_t> Execution::nextTime() const { return run_->nextTime(); }
 void Execution::advanceTo(int64_t time) { run_->advanceTo(time); }
+void Execution::holdStream(bool hold) { run_->holdStream(hold); }
 Delivered Execution::deliver(uint32_t input, int64_t k, Value value, int64_t time) {
   return run_->deliver(input, k, std::move(value), time);
 }

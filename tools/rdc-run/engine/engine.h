@@ -230,6 +230,10 @@ class Execution {
   std::optional<int64_t> nextTime() const;
   /// Runs every event due at or before `time`.
   void advanceTo(int64_t time);
+  /// While held, a stream begins no iteration of the unbounded box: the
+  /// one due waits, and begins when released (a node's backpressure, when
+  /// a peer is slow to acknowledge what it was sent).
+  void holdStream(bool hold);
   /// An extrinsic input (a gateway) arrives at `time`, no earlier than the
   /// last advanceTo. A gateway of the unbounded box's general iteration is
   /// iteration k's (k >= 1; iterations up to k begin if they have not);

@@ -333,6 +333,9 @@ NodeOutcome runNode(const NodeSetup& setup) {
   int64_t lastTurn = INT64_MIN / 2;  // when the last turn began
   for (;;) {
     int64_t t = now();
+    // Backpressure: a peer slow to acknowledge holds the stream.
+    bool held = transport.windowFull();
+    execution.holdStream(held);
     execution.advanceTo(t);
     transport.flush();
     if (!finishing) {
@@ -349,9 +352,10 @@ NodeOutcome runNode(const NodeSetup& setup) {
     if ((finishing && transport.done()) || t >= config.until) break;
     if (setup.settled) setup.settled();
     // At most a minute at a time (a far `until` must not overflow the
-    // clock); once finishing, a tenth of a second (a peer that lost its
-    // connection stops being waited for while nothing happens).
-    int64_t most = finishing ? 100'000'000 : 60'000'000'000;
+    // clock); once finishing or while the stream is held, a tenth of a
+    // second (a peer that lost its connection, or stopped acknowledging,
+    // stops being waited for while nothing happens).
+    int64_t most = finishing || held ? 100'000'000 : 60'000'000'000;
     int64_t wake = std::min({execution.nextTime().value_or(INT64_MAX), config.until, t + most});
     // A busy node (this turn began within kTurn of the last one) begins
     // its next turn no sooner than kTurn after this one: what arrives

@@ -66,7 +66,10 @@ struct Transport::Peer {
   // the last number we acknowledged.
   uint64_t received = 0, ackSent = 0;
   bool byeWritten = false, saidBye = false, writing = false;
-  bool gone = false;  // acknowledged nothing for kMaxUnacknowledged deliveries: sent nothing more
+  bool gone = false;  // treated as crashed (TransportEvents::gone): sent nothing more
+  // Since when it has acknowledged nothing while it had deliveries to
+  // acknowledge (its last acknowledgement, or the send that found it owing none).
+  kj::TimePoint ackedAt = kj::origin<kj::TimePoint>();
   bool everConnected = false;
   std::shared_ptr<Connection> conn;
   kj::Maybe<kj::TimePoint> lostAt;  // when its connection was lost, while it has none
@@ -129,19 +132,39 @@ void Transport::send(size_t peer, Delivery delivery) {
   if (unacknowledged(p) >= kMaxUnacknowledged) {
     // A peer that acknowledges nothing for this long is down (killed) or
     // will not read: keeping on would take this node's memory with it.
-    events_.gone(p.domain,
-                 std::to_string(unacknowledged(p)) + " deliveries unacknowledged; treated as crashed from now on");
-    p.gone = true;
-    p.log.clear();
-    p.logFront = 0;
-    p.acked = p.written = 0;
-    return;
+    return forget(p, std::to_string(unacknowledged(p)) + " deliveries unacknowledged");
   }
+  if (unacknowledged(p) == 0) p.ackedAt = io_.getTimer().now();
   p.log.push_back(std::move(delivery));
 }
 
+void Transport::forget(Peer& peer, const std::string& why) {
+  events_.gone(peer.domain, why + "; treated as crashed from now on");
+  peer.gone = true;
+  peer.log = {};
+  peer.logFront = 0;
+  peer.acked = peer.written = 0;
+}
+
 void Transport::flush() {
-  for (auto& peer : others_) pump(*peer);
+  kj::TimePoint now = io_.getTimer().now();
+  for (auto& peer : others_) {
+    // Connected but not reading (stopped, or hostile): it would hold the
+    // stream for ever.
+    if (!peer->gone && peer->conn && unacknowledged(*peer) >= kSendWindow && now - peer->ackedAt >= kStalledFor) {
+      forget(*peer, "its send window full (" + std::to_string(unacknowledged(*peer)) +
+                        " deliveries unacknowledged) and nothing acknowledged for " +
+                        std::to_string(kStalledFor / kj::SECONDS) + " s");
+    }
+    pump(*peer);
+  }
+}
+
+bool Transport::windowFull() const {
+  for (const auto& peer : others_) {
+    if (!peer->gone && peer->conn && unacknowledged(*peer) >= kSendWindow) return true;
+  }
+  return false;
 }
 
 size_t Transport::unacknowledged(const Peer& peer) { return peer.log.size() - peer.logFront; }
@@ -153,6 +176,7 @@ void Transport::acknowledged(Peer& peer, uint64_t ack) {
   if (ack > peer.acked + unacknowledged(peer)) throw hostileError("an acknowledgement of what was not sent");
   peer.logFront += ack - peer.acked;
   peer.acked = ack;
+  peer.ackedAt = io_.getTimer().now();
   if (peer.logFront >= 4096 && peer.logFront * 2 >= peer.log.size()) {
     peer.log.erase(peer.log.begin(), peer.log.begin() + static_cast<ptrdiff_t>(peer.logFront));
     peer.logFront = 0;
@@ -365,6 +389,7 @@ void Transport::connected(Peer& peer, std::shared_ptr<Connection> conn) {
   }
   peer.conn = conn;
   peer.lostAt = nullptr;
+  peer.ackedAt = io_.getTimer().now();  // (it has had no chance to acknowledge on this connection)
   peer.everConnected = true;
   peer.written = peer.acked;
   peer.ackSent = 0;  // (acknowledge again on the new connection)

@@ -43,8 +43,9 @@ class TransportEvents {
   virtual void stranger(const std::string& who, const std::string& why) = 0;
   /// Something changed (a delivery, a peer's bye, a write done).
   virtual void wake() = 0;
-  /// A peer left `kMaxUnacknowledged` deliveries unacknowledged: it is
-  /// treated as crashed (nothing more is kept or sent for it).
+  /// A peer left `kMaxUnacknowledged` deliveries unacknowledged, or kept
+  /// its send window full for kStalledFor without acknowledging anything: it
+  /// is treated as crashed (nothing more is kept or sent for it).
   virtual void gone(const std::string& peer, const std::string& why) = 0;
 };
 
@@ -72,8 +73,17 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   void send(size_t peer, Delivery delivery);
   /// Writes what is queued to every peer that has no frame in flight (the
   /// rest goes when their frame is written): one frame per peer with all
-  /// that is ready for it.
+  /// that is ready for it. A connected peer that has kept its send window
+  /// full for kStalledFor without acknowledging anything is treated as
+  /// crashed here.
   void flush();
+  /// Whether a connected peer has kSendWindow deliveries or more
+  /// unacknowledged: the node holds its stream (begins no iteration) until
+  /// the peer catches up, so that what it keeps for each peer stays within
+  /// the window (plus what the iterations already begun still send),
+  /// however long the stream. A peer without a connection holds nothing:
+  /// a killed node does not stall the others.
+  bool windowFull() const;
   /// After what is queued, tells every peer that this node is done.
   void finish();
   /// Whether this node, done with its own part (finish()), may end: every
@@ -87,6 +97,10 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   /// How long a peer must be without a connection before done() stops
   /// waiting for it.
   static constexpr kj::Duration kLostFor = 2 * kj::SECONDS;
+  /// How long a connected peer may keep its send window full without
+  /// acknowledging anything (stopped, or not reading) before it is treated
+  /// as crashed: the stream waits for it no longer.
+  static constexpr kj::Duration kStalledFor = 5 * kj::SECONDS;
   /// Every peer is connected (and authenticated).
   bool connectedToAll() const;
   /// The peers never connected to, in the order of the peers file.
@@ -97,9 +111,14 @@ class Transport final : private kj::TaskSet::ErrorHandler {
     uint64_t strangers = 0;  ///< connections refused before they authenticated
   };
 
+  /// The deliveries a peer may leave unacknowledged before the node holds
+  /// its stream (windowFull()).
+  static constexpr size_t kSendWindow = 4096;
   /// The most deliveries kept for a peer that has not acknowledged them
-  /// (about 40 bytes each, for a scalar value).
-  static constexpr size_t kMaxUnacknowledged = 1 << 18;
+  /// (about 40 bytes each, for a scalar value): past it, the peer is
+  /// treated as crashed. A peer that keeps up stays near kSendWindow; one
+  /// without a connection (its log is kept for a resend) may reach this.
+  static constexpr size_t kMaxUnacknowledged = 1 << 16;
   /// How long a connection may take to complete its handshake.
   static constexpr kj::Duration kHandshakeTimeout = 5 * kj::SECONDS;
   /// How many accepted connections may be in their handshake at once:
@@ -127,6 +146,7 @@ class Transport final : private kj::TaskSet::ErrorHandler {
   void pump(Peer& peer);
   static size_t unacknowledged(const Peer& peer);
   void acknowledged(Peer& peer, uint64_t ack);
+  void forget(Peer& peer, const std::string& why);
   kj::Promise<RawFrame> readRaw(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> buffer(std::shared_ptr<Connection> conn, size_t maxMessage);
   kj::Promise<void> write(std::shared_ptr<Connection> conn, std::string bytes);

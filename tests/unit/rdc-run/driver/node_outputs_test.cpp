@@ -4,9 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace rdc::run {
 namespace {
@@ -70,6 +74,55 @@ TEST(NodeOutputs, WhatCannotBeReadIsSaid) {
   EXPECT_EQ(missing.peek(), std::nullopt);  // a node that recorded nothing
   EXPECT_TRUE(missing.rest().empty());
   EXPECT_TRUE(missing.problem().empty());
+}
+
+// Following a file as its node writes it: the reader waits at the end of
+// what is written (a line cut in two included) while the node may write,
+// and reads everything, in order, whatever the pieces. The writer here
+// hands each piece over before the reader may go on (no timing).
+TEST(NodeOutputs, FollowsAFileAsItIsWritten) {
+  std::string path = fileWith("");
+  std::remove(path.c_str());  // (made only once the node starts)
+  const std::vector<std::string> pieces = {"iteration 0 complete\noutput dlvr[0][1] 1500 0\niter",
+                                           "ation 1 complete\noutput dlvr[1][1] 2", "500 1\n",
+                                           "iteration 2 cut\nend 3 2\noutput total 77 true\n"};
+  std::mutex m;
+  std::condition_variable cv;
+  size_t written = 0, asked = 0;  // pieces written; times the reader found the end of what is written
+  bool writing = true;
+  std::thread writer([&]() {
+    for (const std::string& piece : pieces) {
+      std::unique_lock lock(m);
+      cv.wait(lock, [&] { return asked > written; });  // the reader waits for more
+      std::ofstream(path, std::ios::app) << piece;
+      ++written;
+    }
+    std::lock_guard lock(m);
+    writing = false;
+  });
+  auto stillWriting = [&]() {
+    std::lock_guard lock(m);
+    if (writing) ++asked;
+    cv.notify_all();
+    return writing;
+  };
+  NodeOutputsReader r(path, stillWriting);
+  std::vector<int64_t> ks;
+  std::vector<std::string> outputs;
+  while (r.peek()) {
+    NodeIteration it = r.take();
+    ks.push_back(it.k);
+    for (auto& [name, value] : it.outputs) outputs.push_back(name + "=" + value.value.str());
+  }
+  auto rest = r.rest();
+  writer.join();
+  EXPECT_EQ(ks, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(outputs, (std::vector<std::string>{"dlvr[0][1]=0", "dlvr[1][1]=1"}));
+  EXPECT_TRUE(r.ended());
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].first, "total");
+  EXPECT_TRUE(r.problem().empty()) << r.problem();
+  std::remove(path.c_str());
 }
 
 }  // namespace
