@@ -169,10 +169,12 @@ class SizeCounter {
     if (k == item.loops.size()) return items(item.body, env, depth);
     const LoopVar& var = item.loops[k];
     auto lo = eval(var.lo, env);
-    // An unbounded box is elaborated as its window of iterations.
+    // An unbounded box is elaborated as its window of iterations, and so
+    // is an on-demand box of more iterations than the window.
     int64_t window =
         options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
     auto hi = !lo ? std::nullopt : var.unbounded() ? std::optional<int64_t>(*lo + window) : eval(var.hi, env);
+    if (hi && var.onDemand && *hi > UnboundedBox::kWindow) hi = std::min(*hi, *lo + window);
     if (!hi || *hi <= *lo) return {};
     uint64_t range = static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo);
     if (!mentions(item, k)) {

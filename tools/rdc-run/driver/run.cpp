@@ -32,6 +32,14 @@ std::string timeText(int64_t ns) {
   return std::to_string(ns / 1'000'000) + "." + frac + "ms";
 }
 
+// The iterations of an on-demand box that the run did not begin (cut off
+// by --until or --iterations, or by a failure), as the counts line says them.
+std::string neverBegan(const Graph& graph, uint64_t begun) {
+  if (!graph.unbounded->bounded()) return "";
+  return ", " + std::to_string(graph.unbounded->end - std::min(begun, graph.unbounded->end)) + " of " +
+         std::to_string(graph.unbounded->end) + " never began";
+}
+
 }  // namespace
 
 bool Runner::prepare(std::optional<Trace> replay) {
@@ -86,7 +94,7 @@ bool Runner::flagScenario(Scenario& scenario) {
     auto t = parseDuration(options_.until, &error);
     if (!t) return usage("--until: " + error);
     scenario.until = *t;
-  } else if (graph_.unbounded && !options_.iterations) {
+  } else if (graph_.unbounded && !graph_.unbounded->bounded() && !options_.iterations) {
     scenario.until = kDefaultUnboundedUntil;
   }
   if (options_.iterations) scenario.iterations = options_.iterations;
@@ -242,9 +250,9 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
       }
     }
     std::cout << "iterations: " << result.iterations << " (at most " << result.peakLiveIterations << " live), "
-              << iterations->cutOff()
-              << " cut off by the end of the run and not checked; outputs: " << iterations->available()
-              << " available, " << iterations->unavailable() << " never available\n";
+              << iterations->cutOff() << " cut off by the end of the run and not checked"
+              << neverBegan(graph_, result.iterations) << "; outputs: " << iterations->available() << " available, "
+              << iterations->unavailable() << " never available\n";
   }
   for (const std::string& f : result.failures) std::cout << "failure: " << f << "\n";
   for (const CheckResult& c : checks) {
@@ -286,6 +294,7 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
                          {"cut_off", iterations->cutOff()},
                          {"outputs_available", iterations->available()},
                          {"outputs_never_available", iterations->unavailable()}};
+    if (graph_.unbounded->bounded()) out["iterations"]["never_began"] = graph_.unbounded->end - std::min(result.iterations, graph_.unbounded->end);
   }
   return jsonText(out);
 }

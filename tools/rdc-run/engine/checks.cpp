@@ -425,7 +425,7 @@ CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(
 
 bool CheckEvaluator::overIterations(size_t c) const {
   const ExprPtr& e = model_.checks[c].expr.expr;
-  return e && isIterationCheck(*e);
+  return e && graph_.unbounded && rdc::overIterations(*e, *graph_.unbounded, graph_.params);
 }
 
 std::vector<CheckResult> CheckEvaluator::evaluate(const RunResult& result, const RunConfig& config,
