@@ -405,7 +405,9 @@ int run(const Options& given, const Catalog& catalog) {
   }
   if (loaded->graph.unbounded && options.split) {
     diags.error("unbounded-box", loaded->graph.positions[loaded->graph.unbounded->pos],
-                "--split does not run a model with an unbounded `for` yet: run it simulated, or with --cluster");
+                std::string("--split does not run a model with an ") +
+                    (loaded->graph.unbounded->bounded() ? "on-demand" : "unbounded") +
+                    " `for` yet: run it simulated, or with --cluster");
     return finish(kExitBadInput);
   }
   bool simulated = !options.split && options.listen.empty() && options.cluster.empty();
