@@ -49,7 +49,7 @@ struct UnboundedBox {
   static constexpr int kWindow = 3;  ///< iterations elaborated
   static constexpr uint64_t kNoEnd = UINT64_MAX;
 
-  std::string var;   ///< the box's variable
+  std::string var;  ///< the box's variable
   /// The iterations there are: kNoEnd for `k in 0..`; K (more than the
   /// window) for a bounded box run on demand, `k in 0..K on demand`, whose
   /// iterations k >= K never begin.

@@ -427,8 +427,9 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
   }
   if (onDemand) {
     if (loops.size() != first + 1 || loops.back().unbounded()) {
-      diags.error("syntax", pos,
-                  "`on demand` ends the header of a `for` of one variable with a bounded range (`k in 0..K on demand`)");
+      diags.error(
+          "syntax", pos,
+          "`on demand` ends the header of a `for` of one variable with a bounded range (`k in 0..K on demand`)");
       return false;
     }
     loops.back().onDemand = true;

@@ -104,9 +104,9 @@ class UseCheck {
 
   bool free(const SourceExpr& e, const char* what) {
     if (!mentions(e, var_)) return true;
-    return refuse(e.pos, std::string(what) + " cannot use `" + var_ +
-                             "`, the variable of an " + label_ + ": it may only index names (`x[" + var_ + "]`, `x[" +
-                             var_ + " + 1]`), so that every iteration is the one before it shifted");
+    return refuse(e.pos, std::string(what) + " cannot use `" + var_ + "`, the variable of an " + label_ +
+                             ": it may only index names (`x[" + var_ + "]`, `x[" + var_ +
+                             " + 1]`), so that every iteration is the one before it shifted");
   }
 
   // The first index is the variable itself, and the others do not use it.
@@ -159,9 +159,9 @@ class UseCheck {
           if (i.star) continue;
           IndexForm form = indexForm(i.expr, var_);
           if (form == IndexForm::Other) {
-            return refuse(i.expr.pos, "wire '" + t.name + "' is indexed by `" + i.expr.text +
-                                          "`: inside an " + label_ + ", `" + var_ + "` indexes a wire only as `" +
-                                          var_ + "` or `" + var_ + " + 1`");
+            return refuse(i.expr.pos, "wire '" + t.name + "' is indexed by `" + i.expr.text + "`: inside an " + label_ +
+                                          ", `" + var_ + "` indexes a wire only as `" + var_ + "` or `" + var_ +
+                                          " + 1`");
           }
         }
         return true;
@@ -277,8 +277,8 @@ void Elaborator::checkWindow() {
   // An iteration k + 1 begins when k passes it a value or a stream input
   // of it with `at` arrives: an on-demand box with neither would run only
   // its iteration 0, unlike the whole graph it stands for.
-  bool arrives = std::any_of(box.streams.begin(), box.streams.end(),
-                             [](const StreamInput& s) { return !s.arrival.empty(); });
+  bool arrives =
+      std::any_of(box.streams.begin(), box.streams.end(), [](const StreamInput& s) { return !s.arrival.empty(); });
   if (box.bounded() && !arrives && box.openPorts.empty()) {
     diags_.error("unbounded-box", graph_.positions[box.pos],
                  "nothing begins iteration 1 of this on-demand `for`: an iteration begins when the one before "
@@ -302,13 +302,12 @@ void Elaborator::checkWindow() {
     std::string what =
         "'" + graph_.linePath(catalog_, l) + "' passes its value to '" + graph_.linePath(catalog_, sink.ref) + "'";
     diags_.error("unbounded-box", graph_.linePos(l),
-                 from >= 0 && to >= 0
-                     ? what +
-                           ", back from an iteration of " + label + " to an earlier one: values may only "
-                           "flow forward, from iteration " +
-                           graph_.unbounded->var + " to " + graph_.unbounded->var + " + 1"
-                     : what + ": the rest of the system reaches only the first iteration (" + graph_.unbounded->var +
-                           " = 0) of " + label);
+                 from >= 0 && to >= 0 ? what + ", back from an iteration of " + label +
+                                            " to an earlier one: values may only "
+                                            "flow forward, from iteration " +
+                                            graph_.unbounded->var + " to " + graph_.unbounded->var + " + 1"
+                                      : what + ": the rest of the system reaches only the first iteration (" +
+                                            graph_.unbounded->var + " = 0) of " + label);
     return;
   }
 }

@@ -294,7 +294,8 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
                          {"cut_off", iterations->cutOff()},
                          {"outputs_available", iterations->available()},
                          {"outputs_never_available", iterations->unavailable()}};
-    if (graph_.unbounded->bounded()) out["iterations"]["never_began"] = graph_.unbounded->end - std::min(result.iterations, graph_.unbounded->end);
+    if (graph_.unbounded->bounded())
+      out["iterations"]["never_began"] = graph_.unbounded->end - std::min(result.iterations, graph_.unbounded->end);
   }
   return jsonText(out);
 }
