@@ -190,6 +190,14 @@ class Lint(unittest.TestCase):
         code, small, err = run([LINT, BOUNDED, "-D", "K=3", "--stats", "-o", os.devnull])
         self.assertNotIn(b"in all", small)
 
+    def test_the_whole_box_over_the_size_limit_is_pointed_to_on_demand(self):
+        with TempDir() as d:
+            code, _, err = run([LINT, whole(d), "-o", os.devnull])
+        self.assertEqual(code, 2)  # (a size limit is exit 2)
+        self.assertIn("`for: k in 0..K` elaborates to 2200000 scalar lines, more than the limit of 2000000 (raise the "
+                      "limit with --max-lines); or make its iterations as a run needs them, `for: k in 0..K on demand` "
+                      "[size-limit]", err)
+
     def test_the_box_follows_the_rules_of_an_unbounded_one(self):
         stream = "            x: input x[k] = k at k * 1ms -> drop\n            y: const 1 -> output y[k]\n"
         cases = [

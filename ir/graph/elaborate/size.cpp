@@ -88,8 +88,19 @@ class SizeCounter {
     std::string lines = b.cost.lines > lineLimit_
                             ? what + " elaborates to " + amount(b.cost.lines)
                             : "with " + what + " the model elaborates to at least " + amount(cost->lines);
-    diags.error(memory ? "memory-limit" : "size-limit", pos, lines + " scalar lines, " + limit);
+    diags.error(memory ? "memory-limit" : "size-limit", pos, lines + " scalar lines, " + limit + onDemandHint(b.item));
     return false;
+  }
+
+  // A bounded box of one variable in the system's body may be run on
+  // demand instead of elaborated whole (docs/reference.md#on-demand-boxes).
+  std::string onDemandHint(const Item* item) const {
+    const auto& body = model_.system.body;
+    bool topLevel = std::any_of(body.begin(), body.end(), [&](const Item& x) { return &x == item; });
+    if (!topLevel || item->kind != Item::Kind::For || item->loops.size() != 1 || item->loops[0].windowed() ||
+        item->loops[0].name.empty())
+      return "";
+    return "; or make its iterations as a run needs them, `for: " + item->header + " on demand`";
   }
 
  private:
