@@ -63,8 +63,11 @@ struct UnboundedBox {
   std::vector<uint32_t> openPorts;
 
   bool bounded() const { return end != kNoEnd; }
-  /// How the model spells the box's range, for messages: `k in 0..` or `k in 0..K on demand` (K as a number).
-  std::string range() const { return var + " in 0.." + (bounded() ? std::to_string(end) + " on demand" : ""); }
+  /// The box for messages: "the unbounded `for: k in 0..`", "the on-demand `for: k in 0..K on demand`" (K a number).
+  std::string label() const {
+    return bounded() ? "the on-demand `for: " + var + " in 0.." + std::to_string(end) + " on demand`"
+                     : "the unbounded `for: " + var + " in 0..`";
+  }
   const IterationBlock& first() const { return window[0]; }
   const IterationBlock& general() const { return window[1]; }
   /// Whether an extrinsic output (or input) is one of the window's: one

@@ -140,6 +140,18 @@ class Runs(unittest.TestCase):
         self.assertIn(b"iterations: 5 ", out)
         self.assertIn(b"0 cut off by the end of the run and not checked, 9995 of 10000 never began", out)
 
+    def test_the_default_live_limit_is_what_the_size_limit_lets_the_whole_graph_hold(self):
+        # Every broadcast at 0ns: all would be live at once. 2,000,000 lines / 220 per broadcast = 9090.
+        code, out, err = run([RUN, BOUNDED, "-D", "spacing=0", "--outputs", "summary"])
+        self.assertEqual(code, 1, err)
+        self.assertIn(b"failure: the on-demand `for: k in 0..10000 on demand` (line 61) has 9090 live iterations at "
+                      b"0ns, the limit (--max-live)", out)
+        code, out, err = run([RUN, BOUNDED, "-D", "spacing=0", "--outputs", "summary", "--max-lines", "4400000"])
+        self.assertEqual(code, 0, err)  # room for all 10000
+        code, out, err = run([RUN, BOUNDED, "-D", "spacing=0", "--outputs", "summary", "--max-live", "100"])
+        self.assertEqual(code, 1, err)
+        self.assertIn(b"has 100 live iterations at 0ns", out)
+
     def test_a_run_has_no_100ms_default_end(self):
         # Five broadcasts 60ms apart: the last arrives at 240ms.
         code, out, err = run([RUN, BOUNDED, "-D", "K=5", "-D", "spacing=60000"])

@@ -137,6 +137,7 @@ int main(int argc, char** argv) {
   rdc::excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});  // --keygen runs nothing
   RDC_PARSE_CLI(app, argc, argv);
   o.listOutputs = outputs == "list";
+  o.maxLiveGiven = maxLive->count() > 0;
   return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
                                     [&] { return rdc::run::run(o, rdc::Catalog::standard()); });
 }

@@ -32,6 +32,16 @@ std::string timeText(int64_t ns) {
   return std::to_string(ns / 1'000'000) + "." + frac + "ms";
 }
 
+// The default live limit of an on-demand box: as many iterations as the
+// size limit lets a graph hold whole (--max-lines over an iteration's
+// lines), so that its memory is bounded as a bounded model's is, and never
+// fewer than the unbounded box's default. A node of a cluster that falls
+// that far behind its peers would refuse their deliveries.
+uint32_t onDemandMaxLive(const UnboundedBox& box, uint64_t maxLines, uint32_t unboundedDefault) {
+  uint64_t whole = maxLines / std::max<uint64_t>(box.general().lines, 1);
+  return static_cast<uint32_t>(std::clamp<uint64_t>(std::min(whole, box.end), unboundedDefault, 1u << 24));
+}
+
 // The iterations of an on-demand box that the run did not begin (cut off
 // by --until or --iterations, or by a failure), as the counts line says them.
 std::string neverBegan(const Graph& graph, uint64_t begun) {
@@ -437,6 +447,8 @@ int run(const Options& given, const Catalog& catalog) {
     diags.error("usage", {}, "--shrink: give the model as a file (shrinking loads it again for each -D it tries)");
     return finish(kExitBadInput);
   }
+  if (!options.maxLiveGiven && loaded->graph.unbounded && loaded->graph.unbounded->bounded())
+    options.maxLive = onDemandMaxLive(*loaded->graph.unbounded, options.elab.maxLines, options.maxLive);
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare(std::move(replay))) return finish(kExitBadInput);
   if (!options.seeds.empty()) {

@@ -958,7 +958,7 @@ class Run final : public FireContext {
     if (live_.size() + firstLive_ >= config_.maxLiveIterations && config_.gatewaysFromNetwork) evictQuietOldest();
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
       const Pos& pos = graph_.positions[layout_.box->pos];
-      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) + ") has " +
+      failure(layout_.box->label() + " (line " + std::to_string(pos.line) + ") has " +
               std::to_string(config_.maxLiveIterations) + " live iterations at " + Value::duration(now_).str() +
               ", the limit (--max-live): iteration " + std::to_string(k) +
               " would begin before the oldest live one is done");
@@ -977,9 +977,8 @@ class Run final : public FireContext {
     beganNow_ = now_ == lastBegin_ && !delivered ? beganNow_ + 1 : 1;
     lastBegin_ = now_;
     if (beganNow_ > config_.maxLiveIterations) {
-      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " +
-              std::to_string(graph_.positions[layout_.box->pos].line) + ") began " + std::to_string(beganNow_ - 1) +
-              " iterations at " + Value::duration(now_).str() +
+      failure(layout_.box->label() + " (line " + std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
+              std::to_string(beganNow_ - 1) + " iterations at " + Value::duration(now_).str() +
               " without time passing (--max-live): each passes a value to the next at once, so the run would " +
               "never get past " + Value::duration(now_).str());
       stopped_ = true;
