@@ -10,16 +10,22 @@
 #
 #   bench/tcp_stream_bench.sh BUILD_DIR PEER_SOURCE [K] [N...]
 #   bench/tcp_stream_bench.sh build ../shared/baselines/bracha_tcp.cpp 10000 4 7
+#   BOUNDED=1 REPS=5 bench/tcp_stream_bench.sh build ../shared/baselines/bracha_tcp.cpp 10000 4 7
 #
 # rdc's stream arrives every SPACING µs (default 2, 500,000 a second:
 # faster than the nodes go, and than the hand-written program, so that the
 # time measured is theirs, not the stream's; each node keeps at most 512
 # broadcasts live, the rest wait); the run includes the nodes' start,
 # and may last until the last broadcast's arrival plus 30 s (--until).
+# BOUNDED=1 runs the same workload written as a bounded box instead
+# (examples/rb-bounded, `for: k in 0..K on demand`) with the default flags:
+# `rdc-run MODEL -D n=N -D K=K --cluster PEERS`. REPS=R runs each side R
+# times, alternately (the machine's speed drifts), and prints every pair.
 set -euo pipefail
 build=${1:?BUILD_DIR}; peer_source=${2:?PEER_SOURCE}; count=${3:-10000}; shift $(( $# < 3 ? $# : 3 ))
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(4)
-spacing=${SPACING:-20}
+spacing=${SPACING:-2}
+reps=${REPS:-1}
 cd "$(dirname "$0")/.."
 run=$build/tools/rdc-run/rdc-run
 work=$(mktemp -d)
@@ -54,15 +60,20 @@ nodes_peak() {
 }
 
 for n in "${sizes[@]}"; do
+for ((rep = 0; rep < reps; rep++)); do
   start=$(date +%s%N)
   /usr/bin/time -f "%M" -o "$work/peer.mem" "$work/peer" "$n" "$count" $((11000 + RANDOM % 9000)) > "$work/peer.out" 2>&1 || true
   end=$(date +%s%N)
   peer_s=$(seconds "$start" "$end")
   peers "$n" > "$work/peers.yaml"
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$work/rdc.mem" "$run" examples/rb-stream/rb-stream.rdc.yaml -D "n=$n" -D "spacing=$spacing" \
-    --cluster "$work/peers.yaml" --iterations "$count" --max-live 100000 \
-    --until "$(( count * spacing / 1000 + 30000 ))ms" > "$work/rdc.out" 2>&1 &
+  if [ -n "${BOUNDED:-}" ]; then
+    model=(examples/rb-bounded/rb-bounded.rdc.yaml -D "n=$n" -D "K=$count" ${SPACING:+-D "spacing=$SPACING"})
+  else
+    model=(examples/rb-stream/rb-stream.rdc.yaml -D "n=$n" -D "spacing=$spacing" --iterations "$count"
+           --max-live 100000 --until "$(( count * spacing / 1000 + 30000 ))ms")
+  fi
+  /usr/bin/time -f "%M" -o "$work/rdc.mem" "$run" "${model[@]}" --cluster "$work/peers.yaml" > "$work/rdc.out" 2>&1 &
   timed=$!
   node_kib=$(nodes_peak "$timed")
   wait "$timed" || true
@@ -81,4 +92,5 @@ for n in "${sizes[@]}"; do
     "$n" "$count" "$peer_s" "$(awk -v k="$count" -v s="$peer_s" 'BEGIN { print k / s }')" "$(tail -n1 "$work/peer.mem")" \
     "$rdc_s" "$(awk -v k="$count" -v s="$rdc_s" 'BEGIN { print k / s }')" "$node_kib" "$(tail -n1 "$work/rdc.mem")" "$latency" "$live" "$cut" "$checks" \
     "$(awk -v a="$rdc_s" -v b="$peer_s" 'BEGIN { print a / b }')"
+done
 done

@@ -47,8 +47,13 @@ struct StreamInput {
 
 struct UnboundedBox {
   static constexpr int kWindow = 3;  ///< iterations elaborated
+  static constexpr uint64_t kNoEnd = UINT64_MAX;
 
-  std::string var;   ///< the box's variable
+  std::string var;  ///< the box's variable
+  /// The iterations there are: kNoEnd for `k in 0..`; K (more than the
+  /// window) for a bounded box run on demand, `k in 0..K on demand`, whose
+  /// iterations k >= K never begin.
+  uint64_t end = kNoEnd;
   uint32_t pos = 0;  ///< the box, in Graph::positions
   std::array<IterationBlock, kWindow> window;
   std::vector<StreamInput> streams;
@@ -57,6 +62,12 @@ struct UnboundedBox {
   /// for lines whose values the next iteration receives.
   std::vector<uint32_t> openPorts;
 
+  bool bounded() const { return end != kNoEnd; }
+  /// The box for messages: "the unbounded `for: k in 0..`", "the on-demand `for: k in 0..K on demand`" (K a number).
+  std::string label() const {
+    return bounded() ? "the on-demand `for: " + var + " in 0.." + std::to_string(end) + " on demand`"
+                     : "the unbounded `for: " + var + " in 0..`";
+  }
   const IterationBlock& first() const { return window[0]; }
   const IterationBlock& general() const { return window[1]; }
   /// Whether an extrinsic output (or input) is one of the window's: one
@@ -98,6 +109,15 @@ inline IterationLine iterationLine(const UnboundedBox& box, uint32_t graphLines,
   if (box.window[2].hasLine(l)) return {2, l - box.window[2].line + g.line};
   return {-1, l};
 }
+
+struct Expr;
+
+/// Whether a check is over the box's iterations, evaluated once per
+/// iteration: `forall k in 0..: BODY` for an unbounded box, `forall k in
+/// 0..K: BODY` with K (an expression of the parameters) the iterations of an
+/// on-demand box (docs/reference.md#checks).
+bool overIterations(const Expr& check, const UnboundedBox& box,
+                    const std::vector<std::pair<std::string, int64_t>>& params);
 
 /// `name` with its first index replaced by `k`: iteration 1's instance
 /// segment `rb[1]` or extrinsic `dlvr[1][2]` named for iteration k

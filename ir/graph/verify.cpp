@@ -318,6 +318,8 @@ class GraphVerifier {
   void unbounded(const UnboundedBox& box) const {
     const auto& w = box.window;
     if (box.pos >= g_.positions.size()) throw Fault{"unbounded box: position out of range"};
+    if (box.end <= static_cast<uint64_t>(UnboundedBox::kWindow))
+      throw Fault{"unbounded box: it ends within its window (an on-demand box has more than 3 iterations)"};
     auto within = [](uint64_t first, uint64_t count, size_t size) { return first + count <= size; };
     for (size_t k = 0; k < w.size(); ++k) {
       const IterationBlock& b = w[k];

@@ -136,6 +136,7 @@ void putNamedInts(capnp::List<s::NamedInt>::Builder list, const std::vector<std:
 void putUnbounded(s::UnboundedBox::Builder b, const UnboundedBox& box) {
   b.setVar(box.var);
   b.setPos(box.pos);
+  b.setEnd(box.end);
   auto window = b.initWindow(box.window.size());
   for (size_t k = 0; k < box.window.size(); ++k) {
     const IterationBlock& x = box.window[k];
@@ -407,6 +408,7 @@ class IrReader {
     UnboundedBox box;
     box.var = r.getVar().cStr();
     box.pos = r.getPos();
+    box.end = r.getEnd();
     if (r.getWindow().size() != box.window.size()) throw Malformed{"an unbounded box's window is not 3 iterations"};
     for (size_t k = 0; k < box.window.size(); ++k) {
       auto w = r.getWindow()[static_cast<unsigned>(k)];

@@ -135,6 +135,7 @@ struct UnboundedBox {
   window @2 :List(IterationBlock);     # iterations 0, 1 (the general one) and 2
   streams @3 :List(StreamInput);
   openPorts @4 :List(UInt32);          # iteration 2's lines whose output goes to iteration 3
+  end @5 :UInt64 = 0xffffffffffffffff; # the iterations there are (K of `k in 0..K on demand`); all ones: unbounded
 }
 
 struct IterationBlock {                # ranges [first, first + count) of the graph's tables

@@ -395,8 +395,11 @@ class PropertyNames {
         if (x->kids[0].get() == base && base->kind == Expr::Kind::Name && perIteration(base->text)) {
           const Expr& first = *x->kids[1];
           if (iterationVar_.empty() || first.kind != Expr::Kind::Name || first.text != iterationVar_) {
-            error(e, "'" + base->text + "' has one element per iteration of the unbounded `for`: read it as " +
-                         base->text + "[k]... in a check `forall k in 0..: ...`, k its first index");
+            const UnboundedBox& box = *graph_.unbounded;
+            error(e, "'" + base->text + "' has one element per iteration of the " +
+                         (box.bounded() ? "on-demand" : "unbounded") + " `for`: read it as " + base->text +
+                         "[k]... in a check `forall k in 0.." + (box.bounded() ? std::to_string(box.end) : "") +
+                         ": ...`, k its first index");
           }
         }
       }
@@ -424,6 +427,10 @@ class PropertyNames {
         if (domain.kind == Expr::Kind::Range) {
           for (const ExprPtr& bound : domain.kids) visit(*bound);
           if (domain.kids.size() == 1) iterations(e);
+          // `forall k in 0..K` over an on-demand box's iterations, as the check.
+          if (&e == check_.expr.get() && graph_.unbounded && graph_.unbounded->bounded() &&
+              overIterations(e, *graph_.unbounded, graph_.params))
+            iterationVar_ = e.vars[0];
         } else if (domain.kind == Expr::Kind::Call && domain.text == "correct" && domain.kids.size() == 1 &&
                    domain.kids[0]->kind == Expr::Kind::Name && isFamily(domain.kids[0]->text)) {
         } else if (isMapQuantifier(e)) {

@@ -67,8 +67,13 @@ struct Binding {
 struct LoopVar {
   std::string name;
   SourceExpr lo, hi;  ///< half-open range lo..hi; hi has no expression when unbounded (`lo..`)
+  /// `k in 0..K on demand`: a bounded range whose box runs its iterations
+  /// as an unbounded box does, as they are needed (docs/reference.md#on-demand-boxes).
+  bool onDemand = false;
 
   bool unbounded() const { return !hi.expr; }
+  /// Whether the box is elaborated as a window of iterations (unbounded or on demand).
+  bool windowed() const { return unbounded() || onDemand; }
 };
 
 /// An item of a composite's body: an instance, a `wire:`, or a `for` box.

@@ -395,7 +395,12 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
       return conditionalHeader(cond.text, cond.pos, word == "else ", loops, diags);
     }
   }
-  for (const Span& part : splitTopLevel(Span{text, pos}.trimmed(), ',', false)) {
+  // `k in 0..K on demand`: one variable, a bounded range.
+  constexpr std::string_view kOnDemand = " on demand";
+  bool onDemand = whole.text.size() > kOnDemand.size() && whole.text.ends_with(kOnDemand);
+  if (onDemand) whole = whole.sub(0, whole.text.size() - kOnDemand.size()).trimmed();
+  size_t first = loops.size();
+  for (const Span& part : splitTopLevel(whole, ',', false)) {
     size_t n = identifierLength(part.text);
     Span rest = part.sub(n).trimmed();
     if (n == 0 || rest.text.substr(0, 3) != "in ") {
@@ -419,6 +424,15 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
       hiE = std::move(*e);
     }
     loops.push_back({std::string(part.text.substr(0, n)), std::move(*loE), std::move(hiE)});
+  }
+  if (onDemand) {
+    if (loops.size() != first + 1 || loops.back().unbounded()) {
+      diags.error(
+          "syntax", pos,
+          "`on demand` ends the header of a `for` of one variable with a bounded range (`k in 0..K on demand`)");
+      return false;
+    }
+    loops.back().onDemand = true;
   }
   return true;
 }

@@ -21,12 +21,13 @@ FAULTS = {
     "rb-over-cb": [["--byzantine", "node[0]"]],
     "tendermint": [["--byzantine", "node[1]"]],
     "rb-stream": [["--byzantine", "node[0]"], ["--crash", "node[3]@4ms"]],
+    "rb-bounded": [["--byzantine", "node[0]"], ["--crash", "node[3]@4ms"]],
     "tendermint-heights": [["--byzantine", "node[1]"]],
     "failure-detector": [["--crash", "node[3]@12ms"]],
 }
-# Models with an unbounded `for`: not run split (projections of them are
-# not supported yet), and cut at 30ms of their stream.
-UNBOUNDED = {"rb-stream": ["--until", "30ms"], "tendermint-heights": ["--until", "30ms"],
+# Models with an unbounded or on-demand `for`: not run split (projections
+# of them are not supported yet), and cut at 30ms of their stream.
+UNBOUNDED = {"rb-stream": ["--until", "30ms"], "rb-bounded": ["--until", "30ms"], "tendermint-heights": ["--until", "30ms"],
              "tendermint-gossip": ["--until", "30ms"], "failure-detector": ["--until", "30ms"]}
 
 

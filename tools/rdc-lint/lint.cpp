@@ -14,7 +14,10 @@ std::string Stats::format() const {
   return "components: " + std::to_string(components) + " (" + std::to_string(usedComponents) +
          " used)\nbase instances: " + std::to_string(baseInstances) + "\nscalar lines: " + std::to_string(scalarLines) +
          "\nwires: " + std::to_string(wires) + "\ndomains: " + std::to_string(domains) +
-         "\ninputs: " + std::to_string(inputs) + "\noutputs: " + std::to_string(outputs) + "\n";
+         "\ninputs: " + std::to_string(inputs) + "\noutputs: " + std::to_string(outputs) + "\n" +
+         (onDemandIterations ? "scalar lines in all: " + std::to_string(scalarLinesInAll) + " (an on-demand box of " +
+                                   std::to_string(onDemandIterations) + " iterations)\n"
+                             : "");
 }
 
 Stats computeStats(const Model& model, const Graph& graph) {
@@ -38,6 +41,11 @@ Stats computeStats(const Model& model, const Graph& graph) {
   s.domains = graph.domains.size();
   s.inputs = graph.inputs.size();
   s.outputs = graph.outputs.size();
+  if (graph.unbounded && graph.unbounded->bounded()) {  // the window, and iterations 3 to K - 1 as iteration 1
+    s.onDemandIterations = graph.unbounded->end;
+    s.scalarLinesInAll = graph.lines.size() + (graph.unbounded->end - UnboundedBox::kWindow) *
+                                                  static_cast<uint64_t>(graph.unbounded->general().lines);
+  }
   return s;
 }
 

@@ -32,6 +32,10 @@ struct Stats {
   size_t domains = 0;
   size_t inputs = 0;
   size_t outputs = 0;
+  /// A model with an on-demand box: its iterations, and the scalar lines of
+  /// the whole graph, every iteration elaborated (0: no such box).
+  uint64_t onDemandIterations = 0;
+  uint64_t scalarLinesInAll = 0;
 
   std::string format() const;
 };

@@ -63,13 +63,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"list", "summary"}))
       ->capture_default_str();
   auto* iterations =
-      app.add_option("--iterations", o.iterations,
-                     "Begin only the first N iterations of an unbounded `for`; the run ends once they are done")
+      app.add_option(
+             "--iterations", o.iterations,
+             "Begin only the first N iterations of an unbounded or on-demand `for`; the run ends once they are done")
           ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX));
-  auto* maxLive = app.add_option("--max-live", o.maxLive,
-                                 "Live iterations of an unbounded `for` at most (a run needing more fails)")
-                      ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
-                      ->capture_default_str();
+  auto* maxLive =
+      app.add_option("--max-live", o.maxLive,
+                     "Live iterations of an unbounded or on-demand `for` at most (a run needing more fails)")
+          ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
+          ->capture_default_str();
   auto* strategy = app.add_option("--strategy", o.strategy,
                                   "Who decides simultaneous events and delays: random, pct:D (bug depth D), "
                                   "exhaustive (with --budget), schedule:C.C.C (one schedule of a search)")
@@ -140,6 +142,7 @@ int main(int argc, char** argv) {
   rdc::excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});  // --keygen runs nothing
   RDC_PARSE_CLI(app, argc, argv);
   o.listOutputs = outputs == "list";
+  o.maxLiveGiven = maxLive->count() > 0;
   return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
                                     [&] { return rdc::run::run(o, rdc::Catalog::standard()); });
 }

@@ -18,7 +18,8 @@ void Elaborator::closeScope(Scope& scope) {
         if (info.produced == 0 && fromNextIteration(scope, index)) {
           diags_.error(
               "unbounded-box", graph_.positions[info.firstUse],
-              "wire '" + spell(key) + "' would come from a later iteration of the unbounded `for`: values " +
+              "wire '" + spell(key) + "' would come from a later iteration of the " +
+                  (graph_.unbounded && graph_.unbounded->bounded() ? "on-demand" : "unbounded") + " `for`: values " +
                   "flow forward only (iteration k produces `x[k + 1]`, which iteration k + 1 consumes as `x[k]`)");
           break;
         }

@@ -236,6 +236,9 @@ class Elaborator {
   // Elaborates the window of an unbounded box (ir/graph/unbounded.h), after
   // checking that its variable only names things.
   void unboundedBox(Scope& scope, const Item& item);
+  // Whether a box that may be windowed (LoopVar::windowed) is: an
+  // unbounded one, or an on-demand one of more iterations than the window.
+  bool windowedBox(Scope& scope, const Item& item);
   // After connecting: values cross only from one iteration to the next, and
   // the rest of the system reaches only iteration 0.
   void checkWindow();

@@ -36,7 +36,7 @@ void Elaborator::forBox(Scope& scope, const Item& item, size_t loop) {
     return;
   }
   const LoopVar& var = item.loops[loop];
-  if (var.unbounded()) return unboundedBox(scope, item);
+  if (var.windowed() && windowedBox(scope, item)) return unboundedBox(scope, item);
   auto lo = evalIn(scope.env, var.lo);
   auto hi = lo ? evalIn(scope.env, var.hi) : std::nullopt;
   if (!hi) return;

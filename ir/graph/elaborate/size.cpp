@@ -99,8 +99,19 @@ class SizeCounter {
     std::string lines = b.cost.lines > lineLimit_
                             ? what + " elaborates to " + amount(b.cost.lines)
                             : "with " + what + " the model elaborates to at least " + amount(cost->lines);
-    diags.error(memory ? "memory-limit" : "size-limit", pos, lines + " scalar lines, " + limit);
+    diags.error(memory ? "memory-limit" : "size-limit", pos, lines + " scalar lines, " + limit + onDemandHint(b.item));
     return false;
+  }
+
+  // A bounded box of one variable in the system's body may be run on
+  // demand instead of elaborated whole (docs/reference.md#on-demand-boxes).
+  std::string onDemandHint(const Item* item) const {
+    const auto& body = model_.system.body;
+    bool topLevel = std::any_of(body.begin(), body.end(), [&](const Item& x) { return &x == item; });
+    if (!topLevel || item->kind != Item::Kind::For || item->loops.size() != 1 || item->loops[0].windowed() ||
+        item->loops[0].name.empty())
+      return "";
+    return "; or make its iterations as a run needs them, `for: " + item->header + " on demand`";
   }
 
  private:
@@ -180,10 +191,12 @@ class SizeCounter {
     if (k == item.loops.size()) return items(item.body, env, depth);
     const LoopVar& var = item.loops[k];
     auto lo = eval(var.lo, env);
-    // An unbounded box is elaborated as its window of iterations.
+    // An unbounded box is elaborated as its window of iterations, and so
+    // is an on-demand box of more iterations than the window.
     int64_t window =
         options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
     auto hi = !lo ? std::nullopt : var.unbounded() ? std::optional<int64_t>(*lo + window) : eval(var.hi, env);
+    if (hi && var.onDemand && *hi > UnboundedBox::kWindow) hi = std::min(*hi, *lo + window);
     if (!hi || *hi <= *lo) return {};
     uint64_t range = static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo);
     if (!mentions(item, k)) {

@@ -15,6 +15,25 @@ std::string iterationName(std::string_view name, int64_t k) {
   return std::string(name.substr(0, open + 1)) + std::to_string(k) + std::string(name.substr(close));
 }
 
+bool overIterations(const Expr& check, const UnboundedBox& box,
+                    const std::vector<std::pair<std::string, int64_t>>& params) {
+  if (check.kind != Expr::Kind::Quant || check.op != Expr::Op::Forall || check.vars.size() != 1 ||
+      check.kids[0]->kind != Expr::Kind::Range)
+    return false;
+  const Expr& range = *check.kids[0];
+  if (!box.bounded()) return range.kids.size() == 1;
+  if (range.kids.size() != 2) return false;
+  auto param = [&](std::string_view name) -> std::optional<Value> {
+    for (const auto& [n, v] : params) {
+      if (n == name) return Value::integer(v);
+    }
+    return std::nullopt;
+  };
+  ExprError ignored;
+  auto lo = evalInt(*range.kids[0], param, &ignored), hi = evalInt(*range.kids[1], param, &ignored);
+  return lo && hi && *lo == 0 && static_cast<uint64_t>(*hi) == box.end;
+}
+
 }  // namespace rdc
 
 namespace rdc::elab {
@@ -51,14 +70,16 @@ IndexForm indexForm(const SourceExpr& e, const std::string& var) {
 // may: they are evaluated per iteration.
 class UseCheck {
  public:
-  UseCheck(const std::string& var, DiagnosticSink& diags) : var_(var), diags_(diags) {}
+  // `label` names the box in messages: "unbounded `for`" or "on-demand `for`".
+  UseCheck(const std::string& var, const std::string& label, DiagnosticSink& diags)
+      : var_(var), label_(label), diags_(diags) {}
 
   bool items(const std::vector<Item>& items) {
     for (const Item& item : items) {
       switch (item.kind) {
         case Item::Kind::For:
           for (const LoopVar& loop : item.loops) {
-            if (loop.unbounded()) return refuse(item.pos, "an unbounded `for` cannot be inside another");
+            if (loop.windowed()) return refuse(item.pos, "an " + label_ + " cannot be inside another");
             const char* what = loop.name.empty() ? "an `if` condition" : "a loop range";  // syntax::conditionalHeader
             free(loop.lo, what) && free(loop.hi, what);
           }
@@ -83,16 +104,16 @@ class UseCheck {
 
   bool free(const SourceExpr& e, const char* what) {
     if (!mentions(e, var_)) return true;
-    return refuse(e.pos, std::string(what) + " cannot use `" + var_ +
-                             "`, the variable of an unbounded `for`: it may only index names (`x[" + var_ + "]`, `x[" +
-                             var_ + " + 1]`), so that every iteration is the one before it shifted");
+    return refuse(e.pos, std::string(what) + " cannot use `" + var_ + "`, the variable of an " + label_ +
+                             ": it may only index names (`x[" + var_ + "]`, `x[" + var_ +
+                             " + 1]`), so that every iteration is the one before it shifted");
   }
 
   // The first index is the variable itself, and the others do not use it.
   bool namedByIteration(const std::vector<SourceExpr>& indices, Pos pos, const std::string& kind,
                         const std::string& name) {
     if (indices.empty() || indexForm(indices[0], var_) != IndexForm::Same) {
-      return refuse(pos, kind + " '" + name + "' inside an unbounded `for` needs `" + var_ + "` as its first index (`" +
+      return refuse(pos, kind + " '" + name + "' inside an " + label_ + " needs `" + var_ + "` as its first index (`" +
                              name + "[" + var_ + "]...`), to be one per iteration");
     }
     for (size_t k = 1; k < indices.size(); ++k) {
@@ -128,7 +149,7 @@ class UseCheck {
       case Term::Kind::Output: {
         std::vector<SourceExpr> indices;
         for (const IndexTerm& i : t.indices) {
-          if (i.star) return refuse(t.pos, "an extrinsic name inside an unbounded `for` cannot use `*`");
+          if (i.star) return refuse(t.pos, "an extrinsic name inside an " + label_ + " cannot use `*`");
           indices.push_back(i.expr);
         }
         return namedByIteration(indices, t.pos, t.kind == Term::Kind::Input ? "input" : "output", t.name);
@@ -138,9 +159,9 @@ class UseCheck {
           if (i.star) continue;
           IndexForm form = indexForm(i.expr, var_);
           if (form == IndexForm::Other) {
-            return refuse(i.expr.pos, "wire '" + t.name + "' is indexed by `" + i.expr.text +
-                                          "`: inside an unbounded `for`, `" + var_ + "` indexes a wire only as `" +
-                                          var_ + "` or `" + var_ + " + 1`");
+            return refuse(i.expr.pos, "wire '" + t.name + "' is indexed by `" + i.expr.text + "`: inside an " + label_ +
+                                          ", `" + var_ + "` indexes a wire only as `" + var_ + "` or `" + var_ +
+                                          " + 1`");
           }
         }
         return true;
@@ -150,40 +171,58 @@ class UseCheck {
   }
 
   const std::string& var_;
+  const std::string& label_;
   DiagnosticSink& diags_;
   bool ok_ = true;
 };
 
 }  // namespace
 
+bool Elaborator::windowedBox(Scope& scope, const Item& item) {
+  const LoopVar& var = item.loops[0];
+  if (var.unbounded()) return true;
+  // An on-demand box of at most the window's iterations is elaborated whole.
+  if (scope.node != kNone || forDepth_ > 0) return true;  // refused there
+  ExprError ignored;  // a range that does not evaluate is reported by the box that takes it
+  auto hi = evalInt(*var.hi.expr, lookupIn(scope.env), &ignored);
+  return hi && *hi > UnboundedBox::kWindow;
+}
+
 void Elaborator::unboundedBox(Scope& scope, const Item& item) {
   const LoopVar& var = item.loops[0];
+  const std::string label = var.onDemand ? "on-demand `for`" : "unbounded `for`";
   auto refuse = [&](Pos pos, const std::string& message) { diags_.error("unbounded-box", pos, message); };
   if (scope.node != kNone) {
-    return refuse(item.pos, "an unbounded `for` (`" + var.name +
-                                " in LO..`) may only be in the system's body, not in " + componentLabel(scope));
-  }
-  if (item.loops.size() != 1) {
-    return refuse(item.pos, "an unbounded `for` has one variable; nest a bounded `for` inside it for the others");
+    return refuse(item.pos, "an " + label + " (`" + item.header + "`) may only be in the system's body, not in " +
+                                componentLabel(scope));
   }
   if (windowIteration_ >= 0) return;  // inside an unbounded box: its use check said so
   if (forDepth_ > 0) {                // reported once, not per iteration of the outer box
-    if (refusedBoxes_.insert(&item).second) refuse(item.pos, "an unbounded `for` cannot be inside another `for`");
+    if (refusedBoxes_.insert(&item).second) refuse(item.pos, "an " + label + " cannot be inside another `for`");
     return;
   }
-  if (graph_.unbounded) return refuse(item.pos, "a model has at most one unbounded `for`");
+  if (item.loops.size() != 1) {
+    return refuse(item.pos, "an " + label + " has one variable; nest a bounded `for` inside it for the others");
+  }
+  if (graph_.unbounded) return refuse(item.pos, "a model has at most one unbounded or on-demand `for`");
   auto lo = evalIn(scope.env, var.lo);
   if (!lo) return;
-  if (*lo != 0) return refuse(var.lo.pos, "an unbounded range starts at 0 (`" + var.name + " in 0..`)");
-  bool wellUsed = UseCheck(var.name, diags_).items(item.body);
+  if (*lo != 0) {
+    return refuse(var.lo.pos, std::string(var.onDemand ? "an on-demand" : "an unbounded") + " range starts at 0 (`" +
+                                  var.name + " in 0.." + (var.onDemand ? var.hi.text + " on demand" : "") + "`)");
+  }
+  auto hi = var.onDemand ? evalIn(scope.env, var.hi) : std::optional<int64_t>(-1);
+  if (!hi) return;
+  bool wellUsed = UseCheck(var.name, label, diags_).items(item.body);
   UnboundedBox& box = graph_.unbounded.emplace();
   box.var = var.name;
   box.pos = posId(item.pos);
+  if (var.onDemand) box.end = static_cast<uint64_t>(*hi);  // more than the window (windowedBox)
   // A model whose box misuses its variable is refused; its iteration 0 is
   // still elaborated, alone, so that the other errors are about the model
   // (not repeated per iteration, nor caused by a missing box).
   int64_t iterations = !wellUsed                   ? 1
-                       : options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations)
+                       : options_.unrollIterations ? static_cast<int64_t>(std::min(options_.unrollIterations, box.end))
                                                    : UnboundedBox::kWindow;
   lastIteration_ = static_cast<int>(iterations - 1);
   for (int64_t k = 0; k < iterations && !aborted_; ++k) {
@@ -235,7 +274,20 @@ void Elaborator::checkWindow() {
       return;
     }
   }
+  // An iteration k + 1 begins when k passes it a value or a stream input
+  // of it with `at` arrives: an on-demand box with neither would run only
+  // its iteration 0, unlike the whole graph it stands for.
+  bool arrives =
+      std::any_of(box.streams.begin(), box.streams.end(), [](const StreamInput& s) { return !s.arrival.empty(); });
+  if (box.bounded() && !arrives && box.openPorts.empty()) {
+    diags_.error("unbounded-box", graph_.positions[box.pos],
+                 "nothing begins iteration 1 of this on-demand `for`: an iteration begins when the one before "
+                 "passes it a value (`x[" +
+                     box.var + " + 1]`) or when one of its inputs arrives (`input x[" + box.var + "] at TIME`)");
+    return;
+  }
   const auto& w = graph_.unbounded->window;
+  const std::string label = box.bounded() ? "an on-demand `for`" : "an unbounded `for`";
   auto iteration = [&](uint32_t l) -> int {
     for (int k = 0; k < UnboundedBox::kWindow; ++k) {
       if (w[static_cast<size_t>(k)].hasLine(l)) return k;
@@ -250,13 +302,12 @@ void Elaborator::checkWindow() {
     std::string what =
         "'" + graph_.linePath(catalog_, l) + "' passes its value to '" + graph_.linePath(catalog_, sink.ref) + "'";
     diags_.error("unbounded-box", graph_.linePos(l),
-                 from >= 0 && to >= 0
-                     ? what +
-                           ", back from an iteration of an unbounded `for` to an earlier one: values may only "
-                           "flow forward, from iteration " +
-                           graph_.unbounded->var + " to " + graph_.unbounded->var + " + 1"
-                     : what + ": the rest of the system reaches only the first iteration (" + graph_.unbounded->var +
-                           " = 0) of an unbounded `for`");
+                 from >= 0 && to >= 0 ? what + ", back from an iteration of " + label +
+                                            " to an earlier one: values may only "
+                                            "flow forward, from iteration " +
+                                            graph_.unbounded->var + " to " + graph_.unbounded->var + " + 1"
+                                      : what + ": the rest of the system reaches only the first iteration (" +
+                                            graph_.unbounded->var + " = 0) of " + label);
     return;
   }
 }

@@ -32,6 +32,24 @@ std::string timeText(int64_t ns) {
   return std::to_string(ns / 1'000'000) + "." + frac + "ms";
 }
 
+// The default live limit of an on-demand box: as many iterations as the
+// size limit lets a graph hold whole (--max-lines over an iteration's
+// lines), so that its memory is bounded as a bounded model's is, and never
+// fewer than the unbounded box's default. A node of a cluster that falls
+// that far behind its peers would refuse their deliveries.
+uint32_t onDemandMaxLive(const UnboundedBox& box, uint64_t maxLines, uint32_t unboundedDefault) {
+  uint64_t whole = maxLines / std::max<uint64_t>(box.general().lines, 1);
+  return static_cast<uint32_t>(std::clamp<uint64_t>(std::min(whole, box.end), unboundedDefault, 1u << 24));
+}
+
+// The iterations of an on-demand box that the run did not begin (cut off
+// by --until or --iterations, or by a failure), as the counts line says them.
+std::string neverBegan(const Graph& graph, uint64_t begun) {
+  if (!graph.unbounded->bounded()) return "";
+  return ", " + std::to_string(graph.unbounded->end - std::min(begun, graph.unbounded->end)) + " of " +
+         std::to_string(graph.unbounded->end) + " never began";
+}
+
 }  // namespace
 
 bool Runner::prepare(std::optional<Trace> replay) {
@@ -86,7 +104,7 @@ bool Runner::flagScenario(Scenario& scenario) {
     auto t = parseDuration(options_.until, &error);
     if (!t) return usage("--until: " + error);
     scenario.until = *t;
-  } else if (graph_.unbounded && !options_.iterations) {
+  } else if (graph_.unbounded && !graph_.unbounded->bounded() && !options_.iterations) {
     scenario.until = kDefaultUnboundedUntil;
   }
   if (options_.iterations) scenario.iterations = options_.iterations;
@@ -244,9 +262,9 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
       }
     });
     std::cout << "iterations: " << result.iterations << " (at most " << result.peakLiveIterations << " live), "
-              << iterations->cutOff()
-              << " cut off by the end of the run and not checked; outputs: " << iterations->available()
-              << " available, " << iterations->unavailable() << " never available\n";
+              << iterations->cutOff() << " cut off by the end of the run and not checked"
+              << neverBegan(graph_, result.iterations) << "; outputs: " << iterations->available() << " available, "
+              << iterations->unavailable() << " never available\n";
   }
   for (const std::string& f : result.failures) std::cout << "failure: " << f << "\n";
   for (const CheckResult& c : checks) {
@@ -287,6 +305,8 @@ std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::v
                          {"cut_off", iterations->cutOff()},
                          {"outputs_available", iterations->available()},
                          {"outputs_never_available", iterations->unavailable()}};
+    if (graph_.unbounded->bounded())
+      out["iterations"]["never_began"] = graph_.unbounded->end - std::min(result.iterations, graph_.unbounded->end);
   }
   return jsonText(out);
 }
@@ -396,7 +416,9 @@ int run(const Options& given, const Catalog& catalog) {
   }
   if (loaded->graph.unbounded && options.split) {
     diags.error("unbounded-box", loaded->graph.positions[loaded->graph.unbounded->pos],
-                "--split does not run a model with an unbounded `for` yet: run it simulated, or with --cluster");
+                std::string("--split does not run a model with an ") +
+                    (loaded->graph.unbounded->bounded() ? "on-demand" : "unbounded") +
+                    " `for` yet: run it simulated, or with --cluster");
     return finish(kExitBadInput);
   }
   bool simulated = !options.split && options.listen.empty() && options.cluster.empty();
@@ -425,6 +447,8 @@ int run(const Options& given, const Catalog& catalog) {
     diags.error("usage", {}, "--shrink: give the model as a file (shrinking loads it again for each -D it tries)");
     return finish(kExitBadInput);
   }
+  if (!options.maxLiveGiven && loaded->graph.unbounded && loaded->graph.unbounded->bounded())
+    options.maxLive = onDemandMaxLive(*loaded->graph.unbounded, options.elab.maxLines, options.maxLive);
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare(std::move(replay))) return finish(kExitBadInput);
   if (!options.seeds.empty()) {

@@ -48,8 +48,9 @@ struct Options {
   bool json = false;
   /// List every output of the unbounded box's iterations (else only count them).
   bool listOutputs = true;
-  uint32_t maxLive = 4096;  ///< live iterations of the unbounded box at most
-  uint64_t iterations = 0;  ///< iterations of the unbounded box to begin (0: no bound but --until)
+  uint32_t maxLive = 4096;    ///< live iterations of the unbounded box at most
+  bool maxLiveGiven = false;  ///< --max-live was given (else an on-demand box's default applies: onDemandMaxLive)
+  uint64_t iterations = 0;    ///< iterations of the unbounded box to begin (0: no bound but --until)
   /// Run the projections (one per domain) over the in-process network.
   bool split = false;
   /// Over TCP: this projection as a node listening here, with its peers file.

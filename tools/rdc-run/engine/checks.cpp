@@ -437,7 +437,7 @@ CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(
 
 bool CheckEvaluator::overIterations(size_t c) const {
   const ExprPtr& e = model_.checks[c].expr.expr;
-  return e && isIterationCheck(*e);
+  return e && graph_.unbounded && rdc::overIterations(*e, *graph_.unbounded, graph_.params);
 }
 
 bool CheckMemo::holdsFor(const RunResult& result, const RunConfig& config, const std::vector<bool>& correct) const {

@@ -352,6 +352,8 @@ class Run final : public FireContext {
         forcing_(!config.forces.empty() ||
                  std::find(config.byzantine.begin(), config.byzantine.end(), true) != config.byzantine.end()),
         config_(config),
+        // An on-demand box's iterations k >= K never begin (docs/semantics.md#on-demand-boxes).
+        maxIterations_(std::min(config.maxIterations, facts.layout.box ? facts.layout.box->end : UINT64_MAX)),
         work_(work),
         lines_(work.lines),
         ties_(config.seed ^ 0x7469657300000000ull),
@@ -414,7 +416,7 @@ class Run final : public FireContext {
       if (k < 1) return Delivered::NoSuchIteration;
       if (k > newest_) {
         if (stopped_) return Delivered::Late;  // the run failed: it makes no more iterations
-        if (static_cast<uint64_t>(k) >= config_.maxIterations) return Delivered::NoSuchIteration;
+        if (static_cast<uint64_t>(k) >= maxIterations_) return Delivered::NoSuchIteration;
         if (static_cast<uint64_t>(k - newest_) > config_.maxLiveIterations) return Delivered::TooFarAhead;
         for (int64_t next = newest_ + 1; next <= k; ++next) {
           if (live_.size() + firstLive_ >= config_.maxLiveIterations) evictQuietOldest();
@@ -469,7 +471,7 @@ class Run final : public FireContext {
   }
 
   // Every iteration the run may begin has begun and retired.
-  bool iterationsDone() const { return !firstLive_ && live_.empty() && iterations_ >= config_.maxIterations; }
+  bool iterationsDone() const { return !firstLive_ && live_.empty() && iterations_ >= maxIterations_; }
 
   bool outputAvailable(uint32_t output) const { return lines_[graph_.outputs[output].line].outAvailable; }
 
@@ -955,7 +957,7 @@ class Run final : public FireContext {
   // it, unless the iteration before passes it a value earlier. Each
   // stream's arrival times must not decrease.
   void scheduleBegin(int64_t k) {
-    if (static_cast<uint64_t>(k) >= config_.maxIterations) return;
+    if (static_cast<uint64_t>(k) >= maxIterations_) return;
     const std::vector<StreamInput>& streams = layout_.box->streams;
     if (lastArrival_.empty()) {  // iteration 0's are the graph's own inputs
       for (const StreamInput& stream : streams) {
@@ -989,11 +991,11 @@ class Run final : public FireContext {
   // `delivered`: begun by what the network brought, not by a chain of
   // iterations (which the check on iterations begun at one instant is for).
   bool begin(int64_t k, bool delivered = false) {
-    if (stopped_ || static_cast<uint64_t>(k) >= config_.maxIterations) return false;
+    if (stopped_ || static_cast<uint64_t>(k) >= maxIterations_) return false;
     if (live_.size() + firstLive_ >= config_.maxLiveIterations && config_.gatewaysFromNetwork) evictQuietOldest();
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
       const Pos& pos = graph_.positions[layout_.box->pos];
-      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " + std::to_string(pos.line) + ") has " +
+      failure(layout_.box->label() + " (line " + std::to_string(pos.line) + ") has " +
               std::to_string(config_.maxLiveIterations) + " live iterations at " + Value::duration(now_).str() +
               ", the limit (--max-live): iteration " + std::to_string(k) +
               " would begin before the oldest live one is done");
@@ -1012,9 +1014,8 @@ class Run final : public FireContext {
     beganNow_ = now_ == lastBegin_ && !delivered ? beganNow_ + 1 : 1;
     lastBegin_ = now_;
     if (beganNow_ > config_.maxLiveIterations) {
-      failure("the unbounded `for: " + layout_.box->var + " in 0..` (line " +
-              std::to_string(graph_.positions[layout_.box->pos].line) + ") began " + std::to_string(beganNow_ - 1) +
-              " iterations at " + Value::duration(now_).str() +
+      failure(layout_.box->label() + " (line " + std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
+              std::to_string(beganNow_ - 1) + " iterations at " + Value::duration(now_).str() +
               " without time passing (--max-live): each passes a value to the next at once, so the run would " +
               "never get past " + Value::duration(now_).str());
       stopped_ = true;
@@ -1330,6 +1331,7 @@ class Run final : public FireContext {
   const bool sinkInputs_;  // the sink is told of input ends (EventSink::recordsInputs)
   const bool forcing_;     // some choice is forced or some domain Byzantine (else no iteration forces any)
   const RunConfig& config_;
+  const uint64_t maxIterations_;  // iterations that may begin: --iterations, and an on-demand box's K
   Workspace& work_;
   std::vector<LineState>& lines_;
   const Demand* demand_ = nullptr;

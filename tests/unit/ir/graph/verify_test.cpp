@@ -167,6 +167,7 @@ TEST(VerifyGraph, FindsEachWayAWindowIsNotPeriodic) {
       {"an extrinsic not named by its iteration", [&](Graph& x) { x.outputs[two.output].name = "dlvr[7][0]"; }},
       {"a stream that is no input of iteration 1", [&](Graph& x) { x.unbounded->streams[0].input = 0; }},
       {"an open port that is not dropped", [&](Graph& x) { x.unbounded->openPorts.push_back(two.line); }},
+      {"an on-demand box that ends within its window", [&](Graph& x) { x.unbounded->end = 3; }},
   };
   for (const Case& c : cases) {
     Graph broken = g;

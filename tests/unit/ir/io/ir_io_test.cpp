@@ -49,6 +49,7 @@ void expectSameGraph(const Graph& a, const Graph& b) {
   ASSERT_EQ(a.unbounded.has_value(), b.unbounded.has_value());
   if (!a.unbounded) return;
   EXPECT_EQ(a.unbounded->var, b.unbounded->var);
+  EXPECT_EQ(a.unbounded->end, b.unbounded->end);
   EXPECT_EQ(a.unbounded->openPorts, b.unbounded->openPorts);
   for (size_t k = 0; k < a.unbounded->window.size(); ++k) {
     EXPECT_EQ(a.unbounded->window[k].line, b.unbounded->window[k].line);
@@ -88,7 +89,7 @@ TEST_P(IrRoundTrip, YamlToIrAndBackGivesTheSameGraph) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, IrRoundTrip,
-                         ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint", "rb-stream"));
+                         ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint", "rb-stream", "rb-bounded"));
 
 // A stream gets the graph's lists as they are written, a chunk at a time
 // (2 MiB each): the bytes are those written whole.

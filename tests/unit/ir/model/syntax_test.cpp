@@ -65,6 +65,26 @@ TEST(Syntax, ForHeadersWithSeveralVariables) {
   EXPECT_FALSE(syntax::forHeader("i from 0 to n", {0, 1, 1}, loops, diags));
 }
 
+// `on demand` ends the header of a one-variable bounded range, and only that.
+TEST(Syntax, OnDemandMarksABoundedRangeOfOneVariable) {
+  DiagnosticSink diags;
+  std::vector<LoopVar> loops;
+  ASSERT_TRUE(syntax::forHeader("k in 0..K * 2 on demand", {0, 1, 1}, loops, diags));
+  ASSERT_EQ(loops.size(), 1u);
+  EXPECT_TRUE(loops[0].onDemand);
+  EXPECT_TRUE(loops[0].windowed());
+  EXPECT_EQ(loops[0].hi.text, "K * 2");
+  loops.clear();
+  ASSERT_TRUE(syntax::forHeader("k in 0..K", {0, 1, 1}, loops, diags));
+  EXPECT_FALSE(loops[0].onDemand || loops[0].windowed());
+  for (const char* bad : {"k in 0.. on demand", "k in 0..K, i in 0..2 on demand", "on demand"}) {
+    DiagnosticSink refused;
+    loops.clear();
+    EXPECT_FALSE(syntax::forHeader(bad, {0, 1, 1}, loops, refused)) << bad;
+    EXPECT_GT(refused.errorCount(), 0u) << bad;
+  }
+}
+
 TEST(Syntax, LineTypesWithDimensions) {
   DiagnosticSink diags;
   LineDecl line;

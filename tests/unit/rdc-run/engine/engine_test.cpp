@@ -419,6 +419,40 @@ system:
   EXPECT_NE(l.text.find("iteration 5 cut off: -"), std::string::npos) << l.text;
 }
 
+// An on-demand box (`k in 0..K on demand`) is an unbounded box that ends
+// at K: its iterations k >= K never begin, whatever passes them a value,
+// and the run ends when the K are done, as a bounded model's does.
+TEST(OnDemand, IterationsFromKOnNeverBegin) {
+  auto b = test::build(R"(rdc: 1
+params:
+  K: 6
+system:
+  body:
+    - Inc<0> start:
+        x: input s = 7 -> chain[0]
+    - for: k in 0..K on demand
+      body:
+        - Delay d[k]:
+            d: const 1ms -> drop
+            v: chain[k] -> c[k]
+        - Def copy[k]:
+            x: c[k] -> chain[k + 1]
+            y: choose -> output y[k]
+)");
+  ASSERT_TRUE(b.loaded) << b.diags.formatText();
+  ASSERT_TRUE(b.loaded->graph.unbounded);
+  EXPECT_EQ(b.loaded->graph.unbounded->end, 6u);
+  Catalog catalog = Catalog::standard();
+  Simulator sim(b.loaded->graph, catalog);
+  IterationListing l;
+  RunResult r = sim.run(unboundedConfig(b.loaded->graph, 0, l, INT64_MAX));
+  EXPECT_EQ(r.iterations, 6u);
+  EXPECT_EQ(r.endTime, 6'000'000);  // iteration 5's copy, at 6ms: nothing waits for a seventh
+  EXPECT_EQ(l.order, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_NE(l.text.find("iteration 5: 7@6000000\n"), std::string::npos) << l.text;
+  EXPECT_EQ(l.text.find("cut off"), std::string::npos) << l.text;
+}
+
 TEST(Rng, IsTheSameEverywhere) {
   // A pinned output: any change here changes every trace ever recorded.
   EXPECT_EQ(Rng(42).next(), 1546998764402558742ull);
