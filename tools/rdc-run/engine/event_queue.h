@@ -21,7 +21,10 @@
 // A node over TCP orders the events of an instant as they were made (its
 // run is real time, which no seed decides): their keys then only grow, so
 // each phase's events of the present are kept in a queue in arrival order,
-// taken from the front, and the heaps hold only the later ones.
+// taken from the front, and the heaps hold only the later ones. The
+// register serves there too: an event of the present whose phase has
+// nothing queued waits in it, as the chain of a value passing on usually
+// does, and comes first unless a queue's front is earlier.
 #pragma once
 
 #include <cstdint>
@@ -79,6 +82,10 @@ class EventQueue {
   [[gnu::always_inline]] void push(const Entry& e, int64_t present) {
     if (arrivalOrder_ && e.time == present) {  // (the present only moves on: each queue stays in order)
       Fifo& f = inOrder_[e.order >> 63];
+      if (f.empty() && !hasNext_) {
+        next_ = e, hasNext_ = true;
+        return;
+      }
       if (f.empty() || !e.before(f.back())) return f.push(e);
     }
     if (e.time == present && !hasNext_) {
@@ -116,7 +123,7 @@ class EventQueue {
   /// `until` (top and pop in one comparison of the two heaps). The
   /// register's event, the usual one, is taken inline; a heap's is a call.
   [[gnu::always_inline]] bool popDue(int64_t until, Entry& e) {
-    if (hasNext_ && !arrivalOrder_ && registerFirst()) {
+    if (hasNext_ && registerFirst()) {
       if (next_.time > until) return false;
       e = next_, hasNext_ = false;
       return true;
@@ -156,8 +163,14 @@ class EventQueue {
     void clear() { items.clear(), head = 0; }
   };
 
-  // Whether the register's event comes before both heaps' tops.
+  // Whether the register's event comes before both heaps' tops (and the
+  // queues' fronts, in arrival order).
   bool registerFirst() const {
+    if (arrivalOrder_) [[unlikely]] {
+      for (const Fifo& f : inOrder_) {
+        if (!f.empty() && !next_.before(f.front())) return false;
+      }
+    }
     return (now_.empty() || next_.before(now_.front())) && (later_.empty() || next_.before(later_.front()));
   }
 
