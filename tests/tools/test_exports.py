@@ -281,11 +281,15 @@ class Exports(unittest.TestCase):
         trace, again = self.path("a.trace"), self.path("b.trace")
         code, out, err = run([RUN, BRACHA, "--seed", str(seed), "-D", "sender=1", "--latency", "uniform:1ms..3ms",
                               "--input", "bc=5", "--force", "rb.send.link[2].rcv=7", "--crash", "node[3]@4ms",
-                              "--byzantine", "node[2]", "--until", "1s", "--trace", trace, "--json"])
+                              "--crash", "node[3]@9ms", "--byzantine", "node[2]", "--byzantine", "node[2]",
+                              "--until", "1s", "--trace", trace, "--json"])
         self.assertIn(code, (0, 1), err)
         self.assertEqual(strict_json(out)["seed"], str(seed))
         header = strict_json(self.export(trace, "jsonl").splitlines()[0])["header"]
         self.assertEqual(header["seed"], str(seed))
+        # A fault given twice is in the header once, as the run took it: the earlier crash.
+        self.assertEqual(header["crashes"], {"node[3]": "4ms"})
+        self.assertEqual(header["byzantine"], ["node[2]"])
         self.assertEqual(strict_json(self.export(trace, "itf"))["#meta"]["run"], header)
         # The header alone says how to make the run again.
         faults = self.path("faults.json")  # JSON is YAML

@@ -217,14 +217,22 @@ class Resolver {
       std::string error;
       auto t = parseDuration(time, &error);
       if (!t) return usage("--crash " + name + ": " + error);
+      // A domain crashed twice crashes at the earlier time; the exact
+      // scenario (a trace's header) names it once, with that time.
+      auto named = std::find_if(exact.crashes.begin(), exact.crashes.end(),
+                                [&](const auto& crash) { return crash.first == name; });
+      if (named == exact.crashes.end()) {
+        exact.crashes.emplace_back(name, durationString(*t));
+      } else if (*t < config.crashAt[*d]) {
+        named->second = durationString(*t);
+      }
       config.crashAt[*d] = std::min(config.crashAt[*d], *t);
-      exact.crashes.emplace_back(name, durationString(*t));
     }
     for (const std::string& name : s.byzantine) {
       auto d = domain(name, "--byzantine");
       if (!d) return std::nullopt;
+      if (!config.byzantine[*d]) exact.byzantine.push_back(name);
       config.byzantine[*d] = true;
-      exact.byzantine.push_back(name);
     }
     config.liesForced = exact.liesForced = s.liesForced;
     std::string error;
