@@ -44,4 +44,13 @@ inline CLI::Validator notEmpty() {
 /// The largest `--max-lines`: line ids are 32-bit, and kNone is reserved.
 inline constexpr uint64_t kMaxMaxLines = kNone - 1;
 
+/// `--max-lines N`, which every tool that elaborates a model takes (the
+/// `size-limit` diagnostic names it): the most scalar lines, 1 to
+/// kMaxMaxLines, into `maxLines` (ElabOptions::maxLines).
+inline CLI::Option* addMaxLinesOption(CLI::App& app, uint64_t& maxLines) {
+  return app.add_option("--max-lines", maxLines, "Elaboration size limit in scalar lines")
+      ->check(wholeNumberIn<uint64_t>(1, kMaxMaxLines))
+      ->capture_default_str();
+}
+
 }  // namespace rdc

@@ -19,6 +19,10 @@ def sweeps(trace):
     for value in ("-5", "0", BIG, "", "4294967295", "ten", "0x10", "1e3"):
         cases.append(([LINT, BRACHA, "--max-lines", value], "--max-lines"))
         cases.append(([RUN, BRACHA, "--max-lines", value], "--max-lines"))
+        cases.append(([PROJECT, BRACHA, "--list", "--max-lines", value], "--max-lines"))
+        cases.append(([DOT, BRACHA, "--max-lines", value], "--max-lines"))
+        cases.append(([TRACE, "invert", BRACHA, trace, "--max-lines", value], "--max-lines"))
+        cases.append(([TRACE, "show", trace, "--model", BRACHA, "--max-lines", value], "--max-lines"))
     for value in ("-1", "18446744073709551616", BIG, "", "+-3", "seven", "1.5"):
         cases.append(([RUN, BRACHA, "--seed", value], "--seed"))
     for value in ("0..18446744073709551615", "9..2", "-1..3", "0..-1", "..", "", "3", "1..2..3", " 1..2"):

@@ -1,14 +1,15 @@
 """Bounded memory and time: absurd sizes are refused at once, at the model's own position."""
 import json
 import os
+import re
 import time
 import unittest
 
 from rdctest import SANITIZED, TempDir, example, run, tool, write
 
-LINT = tool("rdc-lint")
-RUN = tool("rdc-run")
+LINT, RUN, PROJECT, DOT, TRACE = (tool(t) for t in ("rdc-lint", "rdc-run", "rdc-project", "rdc-dot", "rdc-trace"))
 BRACHA = example("bracha")
+STREAM = example("rb-stream")
 # A refusal must not elaborate first: seconds, where elaborating took minutes.
 QUICK = 5.0
 
@@ -119,6 +120,35 @@ system:
         code, _, err = run([LINT, BRACHA, "-D", "n=20", "--max-lines", str(lines - 1), "--diagnostics=json"])
         self.assertEqual(code, 2, err)
         self.assertIn(str(lines), only(err, "size-limit")["message"])
+
+    def test_every_tool_that_elaborates_takes_the_limit_it_names(self):
+        code, out, err = run([LINT, BRACHA, "--stats"])
+        self.assertEqual(code, 0, err)
+        lines = int(next(l for l in out.decode().splitlines() if l.startswith("scalar lines")).split(":")[1])
+        with TempDir() as d:
+            trace = os.path.join(d, "run.trace")
+            self.assertIn(run([RUN, BRACHA, "--trace", trace])[0], (0, 1))
+            for command in ([RUN, BRACHA], [PROJECT, BRACHA, "--list"], [DOT, BRACHA, "-o", os.devnull],
+                            [TRACE, "show", trace, "--model", BRACHA], [TRACE, "invert", BRACHA, trace]):
+                code, _, err = run(command + ["--max-lines", str(lines - 1), "--diagnostics=json"])
+                self.assertEqual(code, 2, command)
+                self.assertIn("--max-lines", only(err, "size-limit")["message"])
+                code, _, err = run(command + ["--max-lines", str(lines)])
+                self.assertEqual(code, 0, (command, err))
+
+    def test_a_long_stream_is_inverted_on_the_lines_it_unrolls_to_given_the_limit(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "stream.trace")
+            code, _, err = run([RUN, STREAM, "--iterations", "40", "--outputs", "summary", "--trace", trace])
+            self.assertEqual(code, 0, err)
+            # The 40 iterations as one graph: more lines than the limit given, which the refusal counts.
+            code, _, err = run([TRACE, "invert", STREAM, trace, "--max-lines", "1000", "--diagnostics=json"])
+            self.assertEqual(code, 2, err)
+            message = only(err, "size-limit")["message"]
+            unrolled = int(re.search(r"elaborates to (\d+) scalar lines", message)[1])
+            self.assertGreater(unrolled, 1000)
+            code, out, err = run([TRACE, "invert", STREAM, trace, "--max-lines", str(unrolled)])
+            self.assertEqual(code, 0, err)
 
 
 class MemoryBudget(unittest.TestCase):

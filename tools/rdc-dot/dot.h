@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
 #include "ir/io/ir_io.h"
 #include "ir/io/trace_io.h"
 #include "ir/support/diagnostics.h"
@@ -26,6 +27,7 @@ struct Options {
   std::string trace;           ///< overlay this run (implies --flat)
   Layout layout = Layout::Auto;
   std::vector<std::pair<std::string, std::string>> defines;
+  ElabOptions elab;  ///< --max-lines
   bool jsonDiagnostics = false;
 };
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       ->transform(CLI::CheckedTransformer(layouts))
       ->default_str("auto");
   app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)");
+  rdc::addMaxLinesOption(app, o.elab.maxLines);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
   RDC_PARSE_CLI(app, argc, argv);

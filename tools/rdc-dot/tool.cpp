@@ -14,7 +14,7 @@ int run(const Options& o, const Catalog& catalog) {
     printDiagnostics(diags, o.jsonDiagnostics);
     return code;
   };
-  auto model = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
+  auto model = loadModelFile(o.model, catalog, {o.defines, o.elab}, diags);
   if (!model) return finish(kExitBadInput);
   std::optional<Trace> trace;
   if (!o.trace.empty()) {
@@ -27,7 +27,7 @@ int run(const Options& o, const Catalog& catalog) {
       return finish(kExitBadInput);
     }
     if (model->graph.unbounded) {  // drawn as the iterations the run began
-      LoadOptions unrolled{o.defines, {}};
+      LoadOptions unrolled{o.defines, o.elab};
       unrolled.elab.unrollIterations = tracedIterations(*trace, model->graph);
       model = loadModelFile(o.model, catalog, unrolled, diags);
       if (!model) return finish(kExitBadInput);

@@ -18,9 +18,7 @@ int main(int argc, char** argv) {
   app.add_flag("--schema", schema, "Print the JSON Schema of the model format and exit");
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
-  app.add_option("--max-lines", options.elab.maxLines, "Elaboration size limit in scalar lines")
-      ->check(rdc::wholeNumberIn<uint64_t>(1, rdc::kMaxMaxLines))
-      ->capture_default_str();
+  rdc::addMaxLinesOption(app, options.elab.maxLines);
   RDC_PARSE_CLI(app, argc, argv);
   if (schema) {
     std::cout << rdc::modelJsonSchema();

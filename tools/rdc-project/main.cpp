@@ -1,6 +1,7 @@
 // rdc-project: projects a model onto domains, cutting Links into gateways.
 #include <CLI/CLI.hpp>
 
+#include "ir/tool/cli_numbers.h"
 #include "ir/tool/cli_options.h"
 #include "tools/rdc-project/project_tool.h"
 
@@ -13,6 +14,7 @@ int main(int argc, char** argv) {
   app.add_flag("--all", o.all, "Write one projection per domain into -O DIR");
   app.add_option("-O", o.directory, "Directory for --all (files DOMAIN.ir)");
   app.add_flag("--list", o.list, "Print the model's domains");
+  rdc::addMaxLinesOption(app, o.elab.maxLines);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
   RDC_PARSE_CLI(app, argc, argv);

@@ -25,7 +25,7 @@ int run(const Options& o, const Catalog& catalog) {
     diags.error("usage", {}, "give exactly one of --list, --all -O DIR, or --domain D (repeatable)");
     return finish(kExitBadInput);
   }
-  auto whole = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
+  auto whole = loadModelFile(o.model, catalog, {o.defines, o.elab}, diags);
   if (!whole) return finish(kExitBadInput);
   if (!whole->projection.empty()) {
     diags.error("usage", {}, "the input is already a projection (onto " + whole->projection.front() + ", ...)");

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
 
 namespace rdc::project {
 
@@ -17,6 +18,7 @@ struct Options {
   std::string directory;
   bool list = false;
   std::vector<std::pair<std::string, std::string>> defines;
+  ElabOptions elab;  ///< --max-lines
   bool jsonDiagnostics = false;
 };
 

@@ -135,8 +135,7 @@ int main(int argc, char** argv) {
   app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
   app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME");
   app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node");
-  app.add_option("--max-lines", o.elab.maxLines, "Elaboration size limit in scalar lines")
-      ->check(rdc::wholeNumberIn<uint64_t>(1, rdc::kMaxMaxLines));
+  rdc::addMaxLinesOption(app, o.elab.maxLines);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
   rdc::excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});  // --keygen runs nothing

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   showCmd->add_option("--to", show.to, "Only events at or before this time")->check(rdc::notEmpty());
   auto* showModel = showCmd->add_option("--model", show.model, "The trace's model, to show source positions");
   rdc::addDefineOption(*showCmd, show.defines)->needs(showModel);
+  rdc::addMaxLinesOption(*showCmd, show.elab.maxLines)->needs(showModel);
   showCmd->add_flag("--json", show.json, "Print a JSON array");
   showCmd->add_flag("--partial", show.partial, "Show the readable prefix of a trace whose run was cut short");
 
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   invertCmd->add_option("TRACE", inv.trace, "The forward trace")->required();
   invertCmd->add_option("-o", inv.output, "Write the backward trace here");
   rdc::addDefineOption(*invertCmd, inv.defines);
+  rdc::addMaxLinesOption(*invertCmd, inv.elab.maxLines);
 
   std::vector<std::string> parts;
   std::string mergeOut;

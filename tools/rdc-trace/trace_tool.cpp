@@ -70,7 +70,7 @@ int show(const ShowOptions& o, const Catalog& catalog) {
   std::unordered_map<std::string, std::string> position;
   std::optional<LoadedModel> model;
   if (!o.model.empty()) {
-    model = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
+    model = loadModelFile(o.model, catalog, {o.defines, o.elab}, diags);
     if (!model) return report(diags, kExitBadInput);
     if (model->graph.hash(catalog) != header.modelHash) {
       diags.error("usage", {}, traceModelMismatch(header, *model));
@@ -283,7 +283,7 @@ int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out) {
 
 int invertTrace(const InvertOptions& o, const Catalog& catalog) {
   DiagnosticSink diags;
-  auto model = loadModelFile(o.model, catalog, {o.defines, {}}, diags);
+  auto model = loadModelFile(o.model, catalog, {o.defines, o.elab}, diags);
   if (!model) return report(diags, kExitBadInput);
   auto forward = load(o.trace, diags);
   if (!forward) return report(diags, kExitBadInput);
@@ -292,7 +292,7 @@ int invertTrace(const InvertOptions& o, const Catalog& catalog) {
     return report(diags, kExitBadInput);
   }
   if (model->graph.unbounded) {
-    LoadOptions unrolled{o.defines, {}};  // the iterations the run began, as one graph
+    LoadOptions unrolled{o.defines, o.elab};  // the iterations the run began, as one graph
     unrolled.elab.unrollIterations = tracedIterations(*forward, model->graph);
     model = loadModelFile(o.model, catalog, unrolled, diags);
     if (!model) return report(diags, kExitBadInput);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/components/catalog.h"
+#include "ir/graph/elaborate.h"
 #include "ir/io/trace_io.h"
 #include "tools/rdc-trace/export/export.h"
 
@@ -19,6 +20,7 @@ struct ShowOptions {
   std::string from, to;  ///< time window (durations)
   std::string model;     ///< with the model at hand, show each line's source position
   std::vector<std::pair<std::string, std::string>> defines;  ///< the model's -D, as the run had them
+  ElabOptions elab;                                          ///< --max-lines
   bool json = false;
   bool partial = false;  ///< accept the readable prefix of a run that was cut short
 };
@@ -31,6 +33,7 @@ struct InvertOptions {
   std::string trace;
   std::string output;  ///< the backward trace
   std::vector<std::pair<std::string, std::string>> defines;
+  ElabOptions elab;  ///< --max-lines: the model unrolled to the trace's iterations is elaborated whole
 };
 int invertTrace(const InvertOptions& options, const Catalog& catalog);
 
