@@ -15,6 +15,7 @@ struct LoadedModel {
   Model model;
   Graph graph;
   std::vector<std::string> projection;  ///< domains projected onto; empty: the whole model
+  uint64_t wholeHash = 0;               ///< a projection's: Graph::hash of the whole model (0: not known)
 };
 
 }  // namespace rdc

@@ -279,13 +279,15 @@ std::optional<LoadedModel> projectOnto(const LoadedModel& whole, const Catalog& 
   for (const std::string& d : domains) {
     auto it = std::find(whole.graph.domains.begin(), whole.graph.domains.end(), d);
     if (it == whole.graph.domains.end()) {
-      diags.error("usage", {}, "no domain '" + d + "' in the model");
+      diags.error("usage", {},
+                  "no domain '" + d + "' in the model" + didYouMean(d, whole.graph.domains) +
+                      " (its domains: " + nameList(whole.graph.domains) + ")");
       return std::nullopt;
     }
     keep[it - whole.graph.domains.begin()] = true;
   }
   if (!boundLinesUncut(whole.graph, catalog, keep, diags)) return std::nullopt;
-  LoadedModel part{whole.model, Projector(whole.graph, catalog, keep).run(), domains};
+  LoadedModel part{whole.model, Projector(whole.graph, catalog, keep).run(), domains, whole.graph.hash(catalog)};
   part.model.checks.clear();
   if (!selfCheckGraph(part.graph, catalog, diags)) return std::nullopt;
   std::sort(part.projection.begin(), part.projection.end());

@@ -554,6 +554,7 @@ void buildIr(capnp::MessageBuilder& message, const LoadedModel& loaded, const Ca
   putGraph(root.initGraph(), loaded.graph, catalog, lists);
   auto projection = root.initProjection(loaded.projection.size());
   for (size_t i = 0; i < loaded.projection.size(); ++i) projection.set(i, loaded.projection[i]);
+  root.setWholeHash(loaded.wholeHash);
 }
 
 unsigned firstSegmentWords(const Graph& g) {
@@ -745,6 +746,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     IrReader reader(catalog, diags, fileBase, root.getFiles().size());
     LoadedModel loaded{reader.model(root.getModel()), reader.graph(root.getGraph()), {}};
     for (auto d : root.getProjection()) loaded.projection.push_back(d.cStr());
+    if (!loaded.projection.empty()) loaded.wholeHash = root.getWholeHash();
     if (diags.errorCount() > errorsBefore) return malformed("its model does not parse");
     if (auto why = projectionFault(loaded)) return malformed(*why);
     return loaded;

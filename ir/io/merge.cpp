@@ -121,6 +121,13 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
   header.crashes.clear();
   header.forces.clear();
   header.inputs.clear();
+  // The traces of projections of one model (its nodes') merge into a trace
+  // of that whole model.
+  bool projections = std::all_of(sources.begin(), sources.end(), [&](const MergeSource& s) {
+    return s.header->wholeModelHash && s.header->wholeModelHash == header.wholeModelHash;
+  });
+  if (projections) header.modelHash = header.wholeModelHash;
+  header.wholeModelHash = 0;
   if (modelHash) header.modelHash = *modelHash;
   std::vector<std::string> domains;
   for (const MergeSource& s : sources) {

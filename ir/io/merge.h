@@ -46,7 +46,9 @@ MergeSource mergeSource(const Trace& trace, std::string name);
 /// tables (a line added as a source goes is added to the merged table
 /// before its first event) and faults, events by time, then by the order
 /// the sources are given, then each source's own order. `modelHash`, when
-/// given, replaces the first source's in the header. Returns the events
+/// given, replaces the first source's in the header; else traces of
+/// projections of one model (whose headers name the same wholeModelHash)
+/// merge into a trace with that model's hash. Returns the events
 /// written and the end time; errors (`usage`): no source, traces of different models, or
 /// two values for one line end (overlapping traces); nullopt then (and
 /// `out` holds a prefix of no use), or when a source fails (its reader

@@ -18,6 +18,7 @@ struct IrFile {
   model @4 :Model;
   graph @5 :Graph;
   projection @6 :List(Text);  # the domains this graph was projected onto (empty: the whole model)
+  wholeHash @7 :UInt64;       # a projection's: its whole model's graph hash, which the nodes' merged traces carry
 }
 
 struct Pos {

@@ -49,6 +49,7 @@ struct TraceHeader {
   maxLive @18 :UInt32 = 4096;  # live iterations of the unbounded box at most
   strategy @19 :Text;          # the --strategy that ordered simultaneous events and drew delays ("": random)
   lies @20 :Text;              # "forced": Byzantine domains lie only where forced ("": a seeded lie on every choice)
+  wholeModelHash @21 :UInt64;  # a projection's run: modelHash of the whole model it was projected from (0: none)
 }
 
 struct NamedText {

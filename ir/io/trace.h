@@ -23,6 +23,10 @@ struct TraceHeader {
   std::string toolVersion;
   std::string modelName;
   uint64_t modelHash = 0;
+  /// A run of a projection: the modelHash of the whole model it was
+  /// projected from (0: a whole model's run, or not known), so that the
+  /// nodes' traces merged are a trace of the whole model.
+  uint64_t wholeModelHash = 0;
   NamedTexts params;
   uint64_t seed = 0;
   std::string latency;

@@ -238,6 +238,7 @@ void TraceWriter::header(const TraceHeader& h) {
   b.setToolVersion(h.toolVersion);
   b.setModelName(h.modelName);
   b.setModelHash(h.modelHash);
+  b.setWholeModelHash(h.wholeModelHash);
   putNamed(b.initParams(h.params.size()), h.params);
   b.setSeed(h.seed);
   b.setLatency(h.latency);
@@ -364,6 +365,7 @@ bool TraceReader::readHeader() {
     th.toolVersion = h.getToolVersion().cStr();
     th.modelName = h.getModelName().cStr();
     th.modelHash = h.getModelHash();
+    th.wholeModelHash = h.getWholeModelHash();
     th.params = getNamed(h.getParams());
     th.seed = h.getSeed();
     th.latency = h.getLatency().cStr();

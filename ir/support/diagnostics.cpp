@@ -1,6 +1,7 @@
 #include "ir/support/diagnostics.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "ir/support/json.h"
@@ -150,6 +151,40 @@ std::optional<std::string> closestName(std::string_view name, const std::vector<
 std::string didYouMean(std::string_view name, const std::vector<std::string>& candidates) {
   auto best = closestName(name, candidates);
   return best ? " (did you mean '" + *best + "'?)" : "";
+}
+
+namespace {
+
+// `stem[k]` as (stem, k); k = -1 for any other name.
+std::pair<std::string_view, int64_t> bundleElement(std::string_view name) {
+  if (name.size() < 4 || name.back() != ']') return {name, -1};
+  size_t open = name.rfind('[');
+  int64_t k = -1;
+  if (open == std::string_view::npos || open == 0) return {name, -1};
+  auto [end, ec] = std::from_chars(name.data() + open + 1, name.data() + name.size() - 1, k);
+  if (ec != std::errc{} || end != name.data() + name.size() - 1 || k < 0) return {name, -1};
+  return {name.substr(0, open), k};
+}
+
+}  // namespace
+
+std::string nameList(const std::vector<std::string>& names, size_t most) {
+  std::string out;
+  size_t items = 0, i = 0;
+  for (; i < names.size() && items < most; ++items) {
+    auto [stem, first] = bundleElement(names[i]);
+    size_t last = i;
+    while (first >= 0 && last + 1 < names.size()) {
+      auto [nextStem, k] = bundleElement(names[last + 1]);
+      if (nextStem != stem || k != first + static_cast<int64_t>(last + 1 - i)) break;
+      ++last;
+    }
+    out += (items ? ", " : "") + names[i];
+    if (last > i) out += (last > i + 1 ? " .. " : ", ") + names[last];
+    i = last + 1;
+  }
+  if (i < names.size()) out += " and " + std::to_string(names.size() - i) + " more";
+  return out;
 }
 
 std::string printable(std::string_view text) {

@@ -117,6 +117,11 @@ std::optional<std::string> closestName(std::string_view name, const std::vector<
 /// " (did you mean 'Sum'?)" for closestName, or "".
 std::string didYouMean(std::string_view name, const std::vector<std::string>& candidates);
 
+/// Names listed for a diagnostic, in their order: each run of consecutive
+/// elements of one bundle shortened to its first and last (`coord,
+/// part[0] .. part[2]`), at most `most` items, then how many more.
+std::string nameList(const std::vector<std::string>& names, size_t most = 12);
+
 /// `text` with control characters and DEL written as `\xNN`, so that no
 /// diagnostic carries raw bytes of a hostile input to a terminal.
 std::string printable(std::string_view text);

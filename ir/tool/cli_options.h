@@ -9,7 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <initializer_list>
+#include <iostream>
 #include <new>
 #include <string>
 #include <string_view>
@@ -118,19 +120,45 @@ inline bool isAllocationFailure(const kj::Exception& e) {
   return std::string_view(e.getDescription().cStr()).find("bad_alloc") != std::string_view::npos;
 }
 
+/// The system's reason in a KJ description of a failed call
+/// ("miniposix::write(fd, pos, size): No space left on device; fd = 3"
+/// gives "No space left on device").
+inline std::string systemReason(std::string_view description) {
+  size_t values = description.find("; ");
+  if (values != std::string_view::npos) description = description.substr(0, values);
+  size_t call = description.rfind("): ");
+  return std::string(call == std::string_view::npos ? description : description.substr(call + 3));
+}
+
+/// Whether what the tool printed reached its standard output; if not, an
+/// `io` diagnostic says so (printDiagnostics did, or does now).
+inline bool standardOutputWritten(bool jsonDiagnostics) {
+  if (standardOutputFailureReported()) return false;
+  if (!standardOutputFailed()) return true;
+  printDiagnostics(DiagnosticSink(), jsonDiagnostics);  // (which reports it)
+  return false;
+}
+
 /// Runs a tool's body within a memory budget: an allocation beyond it
 /// unwinds to here (freeing what the body held) and becomes a
-/// `memory-limit` diagnostic and exit 2, never an abort.
+/// `memory-limit` diagnostic and exit 2, never an abort. So does a write
+/// that fails (KJ's file streams throw: a full disk) as an `io`
+/// diagnostic, and output that did not reach the standard output.
 template <typename Body>
 int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
   applyMemoryBudget(bytes);
+  DiagnosticSink diags;
   try {
-    return body();
+    int code = body();
+    return standardOutputWritten(jsonDiagnostics) ? code : kExitBadInput;
   } catch (const std::bad_alloc&) {
   } catch (const kj::Exception& e) {
-    if (!isAllocationFailure(e)) throw;
+    if (!isAllocationFailure(e)) {
+      diags.error("io", {}, "input/output failed: " + systemReason(e.getDescription().cStr()));
+      printDiagnostics(diags, jsonDiagnostics);
+      return kExitBadInput;
+    }
   }
-  DiagnosticSink diags;
   diags.error("memory-limit", {},
               bytes == 0 ? std::string("out of memory")
                          : "out of memory: the input needs more than the memory budget of " +

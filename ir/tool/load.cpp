@@ -113,6 +113,13 @@ std::vector<std::pair<std::string, std::string>> recordedDefines(const NamedText
 }
 
 std::string traceModelMismatch(const TraceHeader& header, const LoadedModel& model) {
+  const std::string why = "the trace was not recorded from this model (";
+  if (header.modelName != model.model.name)
+    return why + "it is a trace of model '" + header.modelName + "', and this is '" + model.model.name + "')";
+  if (header.wholeModelHash && model.projection.empty())
+    return why +
+           "it is a trace of a projection, a node's run: give that projection's IR, or merge every node's "
+           "trace with rdc-trace merge into a trace of the whole model)";
   std::string recorded, current;
   for (const auto& [name, text] : recordedDefines(header.params, model.model)) {
     auto value = std::find_if(model.graph.params.begin(), model.graph.params.end(),
@@ -121,8 +128,9 @@ std::string traceModelMismatch(const TraceHeader& header, const LoadedModel& mod
     recorded += (recorded.empty() ? "-D " : " -D ") + name + "=" + text;
     current += (current.empty() ? "" : ", ") + name + "=" + std::to_string(value->second);
   }
-  return "the trace was not recorded from this model (its model hash differs; " +
-         (recorded.empty() ? std::string("check -D")
+  return why + "its model hash differs; " +
+         (recorded.empty() ? std::string("the parameters are the recorded ones, so the model's text differs from "
+                                         "the one the run had")
                            : "it was recorded with " + recorded + ", and this model has " + current) +
          ")";
 }

@@ -43,10 +43,11 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
 std::vector<std::pair<std::string, std::string>> recordedDefines(const NamedTexts& recorded, const Model& model);
 
 /// Why a trace does not fit a model whose hash differs from the one its
-/// header records: "the trace was not recorded from this model (its model
-/// hash differs; ...)", naming the parameters the trace was recorded with
-/// where they differ from the model's (`-D broken=1; this model has
-/// broken=0`), else asking to check -D.
+/// header records: "the trace was not recorded from this model (...)",
+/// saying that it is another model's (by name), or a projection's (a
+/// node's run, to be merged), or naming the parameters the trace was
+/// recorded with where they differ from the model's (`-D broken=1; this
+/// model has broken=0`), else that the model's text differs.
 std::string traceModelMismatch(const TraceHeader& header, const LoadedModel& model);
 
 /// Reads a model file (or standard input for "-") and loads it.

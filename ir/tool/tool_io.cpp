@@ -184,6 +184,22 @@ bool argvRequestsJsonDiagnostics(int argc, const char* const* argv) {
 
 void printDiagnostics(const DiagnosticSink& diags) { printDiagnostics(diags, false); }
 
+namespace {
+
+bool& outputFailureReported() {
+  static bool reported = false;
+  return reported;
+}
+
+}  // namespace
+
+bool standardOutputFailed() {
+  std::cout.flush();
+  return std::fflush(stdout) != 0 || std::ferror(stdout) || std::cout.fail();
+}
+
+bool standardOutputFailureReported() { return outputFailureReported(); }
+
 void printDiagnostics(const DiagnosticSink& diags, bool json) {
   json = json || diagnosticsStyle().json;
   const DiagnosticSink* shown = &diags;
@@ -192,6 +208,11 @@ void printDiagnostics(const DiagnosticSink& diags, bool json) {
     withLog = diags;
     for (const std::string& line : libraryLog()) withLog.warning("library", {}, line);
     shown = &withLog;
+  }
+  if (!outputFailureReported() && standardOutputFailed()) {
+    if (shown != &withLog) withLog = diags, shown = &withLog;
+    withLog.error("io", {}, "cannot write the standard output");
+    outputFailureReported() = true;
   }
   libraryLog().clear();
   if (json) {

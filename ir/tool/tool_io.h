@@ -58,6 +58,14 @@ bool argvRequestsJsonDiagnostics(int argc, const char* const* argv);
 void printDiagnostics(const DiagnosticSink& diags, bool json);
 void printDiagnostics(const DiagnosticSink& diags);
 
+/// Whether what the tool printed failed to reach its standard output (a
+/// full disk, a closed pipe, /dev/full): flushes it, C and C++ streams.
+/// printDiagnostics checks this first and adds an `io` error to what it
+/// prints, once; standardOutputFailureReported() then says so, and the
+/// tool exits 2.
+bool standardOutputFailed();
+bool standardOutputFailureReported();
+
 /// While it lives, keeps the libraries' own log lines off standard error:
 /// KJ and Cap'n Proto log the failures they recover from (a second failure
 /// while a first unwinds, say on a truncated file) as raw text with stack

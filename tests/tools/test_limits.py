@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import subprocess
 import time
 import unittest
 
@@ -243,3 +244,53 @@ checks:
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FullDisk(unittest.TestCase):
+    """A write that fails (/dev/full: a full disk) is an `io` diagnostic and exit 2, never an abort
+    nor a success that wrote nothing: to a trace, to an output file, to the standard output."""
+
+    def full_stdout(self, command):
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, timeout=60)
+        return proc.returncode, proc.stderr.decode()
+
+    def test_every_tool_says_its_output_was_not_written(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "run.trace")
+            self.assertIn(run([RUN, BRACHA, "--trace", trace])[0], (0, 1))
+            for command in ([LINT, BRACHA, "-o", "-"], [RUN, BRACHA], [RUN, BRACHA, "--seeds", "0..3", "--json"],
+                            [PROJECT, BRACHA, "--list"], [DOT, BRACHA], [TRACE, "show", trace],
+                            [TRACE, "export", trace, "--format", "jsonl"], [TRACE, "diff", trace, trace]):
+                code, err = self.full_stdout(command + ["--diagnostics=json"])
+                self.assertEqual(code, 2, (command, err))
+                self.assertEqual([d["code"] for d in json.loads(err)], ["io"], command)
+            for command in ([RUN, BRACHA, "--trace", "/dev/full"], [TRACE, "merge", trace, "-o", "/dev/full"],
+                            [TRACE, "invert", BRACHA, trace, "-o", "/dev/full"]):
+                code, _, err = run(command + ["--diagnostics=json"])
+                self.assertEqual(code, 2, (command, err))
+                self.assertIn("No space left on device", only(err, "io")["message"])
+
+
+class FaultsFile(unittest.TestCase):
+    """A faults file's entry is named as the file writes it, at its line; a flag's by the flag."""
+
+    def test_a_bad_entry_points_at_its_line(self):
+        with TempDir() as d:
+            faults = write(d, "faults.yaml", "byzantine:\n  - node[1]\ncrash:\n  node[2]: 0\n")
+            code, _, err = run([RUN, BRACHA, "--faults", faults, "--diagnostics=json"])
+            self.assertEqual(code, 2, err)
+            problem = only(err, "usage")
+            self.assertEqual((problem["line"], problem["col"]), (4, 3))
+            self.assertTrue(problem["message"].startswith("crash node[2]: expected a duration"), problem)
+            faults = write(d, "faults.yaml", "crash:\n  node[1]: 1ms\nbyzantine:\n  - nod[3]\n")
+            code, _, err = run([RUN, BRACHA, "--faults", faults, "--diagnostics=json"])
+            problem = only(err, "usage")
+            self.assertEqual(problem["line"], 4)
+            self.assertIn("byzantine: no domain 'nod[3]' (did you mean 'node[3]'?) (the model's domains: "
+                          "node[0] .. node[3])", problem["message"])
+            # The same mistake as a flag is the flag's.
+            code, _, err = run([RUN, BRACHA, "--crash", "node[2]@0", "--diagnostics=json"])
+            problem = only(err, "usage")
+            self.assertEqual(problem["line"], 0)
+            self.assertTrue(problem["message"].startswith("--crash node[2]: expected a duration"), problem)

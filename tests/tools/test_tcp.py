@@ -210,6 +210,20 @@ system:
                 node = os.path.join(d, "run.trace.nodes", f"node[{i}]")
                 code, out, err = run([TRACE, "invert", node + ".ir", node + ".trace"])
                 self.assertEqual(code, 0, out.decode() + err)
+            # A node's trace is not the whole model's, and says so; merged by hand, as the cluster merges
+            # them, the nodes' traces are a trace of the whole model, which inverts.
+            nodes = [os.path.join(d, "run.trace.nodes", f"node[{i}].trace") for i in range(4)]
+            code, out, err = run([TRACE, "invert", example("bracha"), nodes[1]])
+            self.assertEqual(code, 2, err)
+            self.assertIn("it is a trace of a projection, a node's run", err)
+            merged = os.path.join(d, "merged.trace")
+            code, out, err = run([TRACE, "merge", *nodes, "-o", merged])
+            self.assertEqual(code, 0, err)
+            code, out, err = run([TRACE, "diff", trace, merged])
+            self.assertEqual(code, 0, out.decode() + err)
+            code, out, err = run([TRACE, "invert", example("bracha"), merged])
+            self.assertEqual(code, 0, out.decode() + err)
+            self.assertIn("inversion round-trips", out.decode())
             code, svg, err = run([tool("rdc-dot"), example("bracha"), "--trace", trace, "-T", "svg"])
             self.assertEqual(code, 0, err)
             code, out, err = run([TRACE, "show", trace, "--model", example("bracha"), "--line", "rb.deliver[*].q.value"])

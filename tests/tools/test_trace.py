@@ -55,7 +55,21 @@ class Invert(Traces):
         trace = self.record("f.trace", BRACHA, *NET)
         code, _, err = run([TRACE, "invert", "-D", "n=7", BRACHA, trace])
         self.assertEqual(code, 2)
-        self.assertIn("not recorded from this model", err)
+        self.assertIn("not recorded from this model (its model hash differs; it was recorded with -D n=4, and this "
+                      "model has n=7)", err)
+        # Another model altogether is named as such, not as other parameters.
+        code, _, err = run([TRACE, "invert", example("paxos"), trace])
+        self.assertEqual(code, 2)
+        self.assertRegex(err, r"not recorded from this model \(it is a trace of model 'bracha', and this is '[^']+'\)")
+        # The same parameters and name, another text: the model changed since the run.
+        changed = os.path.join(self.dir, "changed.rdc.yaml")
+        with open(BRACHA, encoding="utf-8") as f:
+            text = f.read()
+        with open(changed, "w", encoding="utf-8") as f:
+            f.write(text.replace("WB<n> send @", "WB<n> first @"))  # (an instance renamed)
+        code, _, err = run([TRACE, "invert", changed, trace])
+        self.assertEqual(code, 2)
+        self.assertIn("its model hash differs; the parameters are the recorded ones, so the model's text differs", err)
 
 
     def test_a_trace_with_the_right_hash_but_foreign_lines_is_refused(self):

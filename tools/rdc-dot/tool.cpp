@@ -36,7 +36,9 @@ int run(const Options& o, const Catalog& catalog) {
   }
   if (!o.domain.empty() &&
       std::find(model->graph.domains.begin(), model->graph.domains.end(), o.domain) == model->graph.domains.end()) {
-    diags.error("usage", {}, "--domain: no domain '" + o.domain + "'");
+    diags.error("usage", {},
+                "--domain: no domain '" + o.domain + "'" + didYouMean(o.domain, model->graph.domains) +
+                    " (the model's domains: " + nameList(model->graph.domains) + ")");
     return finish(kExitBadInput);
   }
   if (o.depth < 1) {

@@ -227,6 +227,7 @@ TraceHeader Runner::header(uint64_t seed) const {
   h.toolVersion = std::string(toolVersion());
   h.modelName = loaded_.model.name;
   h.modelHash = modelHash();
+  h.wholeModelHash = loaded_.wholeHash;
   for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
   h.seed = seed;
   h.strategy = reproStrategy_;

@@ -166,8 +166,8 @@ int Runner::cluster(uint64_t seed) {
   }
   auto domain = [&](const std::string& name, const char* flag) {
     if (std::find(graph_.domains.begin(), graph_.domains.end(), name) != graph_.domains.end()) return true;
-    return usage(std::string(flag) + ": no domain '" + name + "' (the model's domains: " + graph_.domains.front() +
-                 ", ...)");
+    return usage(std::string(flag) + ": no domain '" + name + "'" + didYouMean(name, graph_.domains) +
+                 " (the model's domains: " + nameList(graph_.domains) + ")");
   };
   std::map<std::string, int64_t> kills;
   for (const std::string& k : options_.kills) {

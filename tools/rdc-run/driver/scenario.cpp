@@ -14,6 +14,22 @@
 
 namespace rdc::run {
 
+namespace {
+
+std::string entryKey(std::string_view key, std::string_view name, std::string_view value) {
+  std::string k(key);
+  ((k += '\0') += name) += '\0';
+  return k += value;
+}
+
+}  // namespace
+
+Pos Scenario::writtenAt(std::string_view key, std::string_view name, std::string_view value) const {
+  if (written.empty()) return {};
+  auto found = written.find(entryKey(key, name, value));
+  return found == written.end() ? Pos{} : found->second;
+}
+
 bool Scenario::addFaultsFile(const std::string& path, DiagnosticSink& diags) {
   auto bytes = readInput(path, diags);
   return bytes && addFaultsText(*bytes, path, diags);
@@ -51,6 +67,7 @@ bool Scenario::addFaultsText(const std::string& text, const std::string& path, D
         for (const auto& e : v) {
           if (!shaped(e.second.IsScalar(), "a mapping of names to single values")) return false;
           out.emplace_back(e.first.as<std::string>(), e.second.as<std::string>());
+          written[entryKey(key, out.back().first, out.back().second)] = at(e.first.Mark());
         }
         return true;
       };
@@ -62,11 +79,13 @@ bool Scenario::addFaultsText(const std::string& text, const std::string& path, D
       } else if (key == "latency") {
         if (!shaped(v.IsScalar(), "a network model (constant:D, uniform:D1..D2, exponential:MEAN, lost)")) return false;
         latency = v.as<std::string>();
+        written[entryKey(key, "", latency)] = at(v.Mark());
       } else if (key == "byzantine") {
         if (!shaped(v.IsSequence() || v.IsNull(), "a list of domains")) return false;
         for (const auto& b : v) {
           if (!shaped(b.IsScalar(), "a list of domains")) return false;
           byzantine.push_back(b.as<std::string>());
+          written[entryKey(key, byzantine.back(), "")] = at(b.Mark());
         }
       } else if (key == "lies") {
         std::string mode = v.as<std::string>();
@@ -192,17 +211,18 @@ class Resolver {
     config.byzantine.assign(nd, false);
     exact.seed = s.seed;
     for (const auto& [name, text] : s.inputs) {
+      entry(s, "inputs", "--input", name, text);
       auto [input, k] = inputNamed(name);
       if (input == kNone && isStream(name))
-        return usage("--input: '" + name + "' is a stream of the unbounded `for`: give one element, such as " + name +
+        return usage(flag_ + ": '" + name + "' is a stream of the unbounded `for`: give one element, such as " + name +
                      "[5]=VALUE");
-      if (input == kNone) return usage("--input: the model has no input '" + name + "'");
+      if (input == kNone) return usage(flag_ + ": the model has no input '" + name + "'");
       if (k > 0 && graph_.inputs[input].isGateway())
-        return usage("--input: '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
+        return usage(flag_ + ": '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
                      " of the unbounded `for`: a projection run on its own takes only iteration 0's gateways (run "
                      "it as a node, --listen, for the rest)");
       uint32_t line = graph_.inputs[input].line;
-      auto v = typedValue(text, line, "--input " + name, graph_.gatewayIn(line));
+      auto v = typedValue(text, line, flag_ + " " + name, graph_.gatewayIn(line));
       if (!v) return std::nullopt;
       if (k > 0)
         config.streamInputs[{k, input}] = *v;
@@ -210,13 +230,14 @@ class Resolver {
         config.inputs[input] = *v;
       exact.inputs.emplace_back(name, v->str());
     }
-    if (!s.forces.empty() && !forces(s.forces)) return std::nullopt;
+    if (!s.forces.empty() && !forces(s)) return std::nullopt;
     for (const auto& [name, time] : s.crashes) {
-      auto d = domain(name, "--crash");
+      entry(s, "crash", "--crash", name, time);
+      auto d = domain(name);
       if (!d) return std::nullopt;
       std::string error;
       auto t = parseDuration(time, &error);
-      if (!t) return usage("--crash " + name + ": " + error);
+      if (!t) return usage(flag_ + " " + name + ": " + error);
       // A domain crashed twice crashes at the earlier time; the exact
       // scenario (a trace's header) names it once, with that time.
       auto named = std::find_if(exact.crashes.begin(), exact.crashes.end(),
@@ -229,20 +250,23 @@ class Resolver {
       config.crashAt[*d] = std::min(config.crashAt[*d], *t);
     }
     for (const std::string& name : s.byzantine) {
-      auto d = domain(name, "--byzantine");
+      entry(s, "byzantine", "--byzantine", name, "");
+      auto d = domain(name);
       if (!d) return std::nullopt;
       if (!config.byzantine[*d]) exact.byzantine.push_back(name);
       config.byzantine[*d] = true;
     }
     config.liesForced = exact.liesForced = s.liesForced;
     std::string error;
+    entry(s, "latency", "--latency", "", s.latency);
     auto latency = Latency::parse(s.latency, &error);
-    if (!latency) return usage("--latency: " + error);
+    if (!latency) return usage(flag_ + ": " + error);
     exact.latency = latency->str();
     config.linkLatency.assign(graph_.instances.size(), *latency);
     for (const auto& [glob, spec] : s.linkLatency) {
+      entry(s, "links", "--link", glob, spec);
       auto l = Latency::parse(spec, &error);
-      if (!l) return usage("links " + glob + ": " + error);
+      if (!l) return usage(flag_ + " " + glob + ": " + error);
       // Only Links have a network model (in a projection, their halves).
       auto isLink = [&](size_t i) {
         const std::string& base = catalog_.at(graph_.instances[i].base).name;
@@ -254,13 +278,13 @@ class Resolver {
         if (matched[i]) config.linkLatency.set(i, *l);
       }
       if (std::find(matched.begin(), matched.end(), true) == matched.end()) {
-        return usage("links " + glob + ": names no Link of the model" +
+        return usage(flag_ + " " + glob + ": names no Link of the model" +
                      (graph_.unbounded ? " (of an unbounded `for`, only its iterations 0, 1 and 2 have instances "
                                          "to name; `*` names them all)"
                                        : ""));
       }
       if (graph_.unbounded && !sameInGeneralIterations(*graph_.unbounded, matched)) {
-        return usage("links " + glob +
+        return usage(flag_ + " " + glob +
                      ": names some iterations k >= 1 of the unbounded `for` but not others; every iteration from 1 "
                      "on runs as iteration 1 does, so a pattern may single out iteration 0 or name all the others "
                      "alike (`" +
@@ -268,6 +292,7 @@ class Resolver {
       }
       exact.linkLatency.emplace_back(glob, l->str());
     }
+    entry(s, "", "", "", "");
     config.until = s.until.value_or(INT64_MAX);
     exact.until = s.until;
     config.maxIterations = s.iterations.value_or(UINT64_MAX);
@@ -282,16 +307,17 @@ class Resolver {
  private:
   // A glob forces every choosable input bound to `choose` that it matches,
   // in line order; the exact scenario names each line it forced.
-  bool forces(const NamedTexts& given) {
+  bool forces(const Scenario& s) {
     LineIndex index(graph_, catalog_);
     auto force = [&](uint32_t line, const std::string& path, const std::string& text) {
-      auto v = typedValue(text, index.graphLine(line), "--force " + path);
+      auto v = typedValue(text, index.graphLine(line), flag_ + " " + path);
       if (!v) return false;
       r_.config.forces[line] = *v;
       r_.exact.forces.emplace_back(path, v->str());
       return true;
     };
-    for (const auto& [path, text] : given) {
+    for (const auto& [path, text] : s.forces) {
+      entry(s, "force", "--force", path, text);
       if (path.find_first_of("*?") != std::string::npos) {
         size_t matched = 0;
         for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
@@ -299,13 +325,13 @@ class Resolver {
           if (!force(l, index.paths()[l], text)) return false;
           ++matched;
         }
-        if (matched == 0) return fail("--force: no choosable input bound to `choose` matches '" + path + "'");
+        if (matched == 0) return fail(flag_ + ": no choosable input bound to `choose` matches '" + path + "'");
         continue;
       }
       std::optional<uint32_t> line = index.findRunLine(path);
-      if (!line) return fail("--force: no line '" + path + "'");
+      if (!line) return fail(flag_ + ": no line '" + path + "'");
       if (!forceable(index.graphLine(*line)))
-        return fail("--force: " + path + " is not a choosable input bound to `choose`");
+        return fail(flag_ + ": " + path + " is not a choosable input bound to `choose`");
       if (!force(*line, path, text)) return false;
     }
     return true;
@@ -382,16 +408,24 @@ class Resolver {
     return v;
   }
 
-  std::optional<uint32_t> domain(const std::string& name, const char* flag) {
+  std::optional<uint32_t> domain(const std::string& name) {
     for (uint32_t d = 0; d < graph_.domains.size(); ++d) {
       if (graph_.domains[d] == name) return d;
     }
-    fail(std::string(flag) + ": no domain '" + name + "' (the model's domains: " + graph_.domains.front() + ", ...)");
+    fail(flag_ + ": no domain '" + name + "'" + didYouMean(name, graph_.domains) +
+         " (the model's domains: " + nameList(graph_.domains) + ")");
     return std::nullopt;
   }
 
+  // The entry resolved next: a faults file's is named by its key (`crash
+  // node[2]`) and its diagnostics point at it; a flag's by the flag.
+  void entry(const Scenario& s, const char* key, const char* flag, std::string_view name, std::string_view value) {
+    at_ = s.writtenAt(key, name, value);
+    flag_ = at_.line ? key : flag;
+  }
+
   bool fail(const std::string& message) {
-    diags_.error("usage", {}, message);
+    diags_.error("usage", at_, message);
     return false;
   }
   std::nullopt_t usage(const std::string& message) {
@@ -401,6 +435,8 @@ class Resolver {
 
   const Graph& graph_;
   const Catalog& catalog_;
+  Pos at_{};          // where the entry resolved was written (line 0: a flag)
+  std::string flag_;  // how diagnostics name it
   DiagnosticSink& diags_;
   ResolvedScenario r_;
 };

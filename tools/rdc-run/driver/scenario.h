@@ -42,6 +42,14 @@ struct Scenario {
   uint64_t seed = 0;
   /// A replayed trace's `--strategy` (empty: random, or not a replay).
   std::string strategy;
+  /// Where a faults file wrote each of its entries, by what the entry says
+  /// (writtenAt): a diagnostic about the entry points there, not at a flag.
+  std::map<std::string, Pos> written;
+
+  /// Where a faults file wrote the entry `name: value` of `key` (`crash`,
+  /// `force`, `inputs`, `links`; `byzantine` with no value; `latency` with
+  /// no name); Pos{} (line 0) for an entry a flag gave.
+  Pos writtenAt(std::string_view key, std::string_view name, std::string_view value = {}) const;
 
   /// Adds what a faults file says (YAML mapping: crash, byzantine, lies,
   /// force, inputs, latency, links) after what is there. False with a `parse-error`,

@@ -76,4 +76,15 @@ TEST(DiagnosticSink, AProblemMetAgainAtOnePlaceIsReportedOnceAndCounted) {
   EXPECT_EQ(diags.errorCount(), 4u);
 }
 
+// A bundle's consecutive elements are one item; anything else stays as given.
+TEST(NameList, ShortensRunsOfABundleAndCountsWhatItLeavesOut) {
+  EXPECT_EQ(nameList({"coord", "part[0]", "part[1]", "part[2]"}), "coord, part[0] .. part[2]");
+  EXPECT_EQ(nameList({"node[0]", "node[1]"}), "node[0], node[1]");
+  EXPECT_EQ(nameList({"a[0]", "a[2]", "b[3]", "b[4]", "b[5]", "main"}), "a[0], a[2], b[3] .. b[5], main");
+  EXPECT_EQ(nameList({"x[1]", "x[2]", "y[0]"}), "x[1], x[2], y[0]");
+  EXPECT_EQ(nameList({"p", "q", "r", "s"}, 2), "p, q and 2 more");
+  EXPECT_EQ(nameList({"[0]", "[1]", "a[-1]", "a[0]", "a[]"}), "[0], [1], a[-1], a[0], a[]");
+  EXPECT_EQ(nameList({}), "");
+}
+
 }  // namespace rdc
