@@ -689,12 +689,22 @@ class BodyDrawer {
     }
   }
 
+  // The value of `def`'s parameter `name` in an instance item, when its
+  // argument reads only the model's parameters.
+  std::optional<int64_t> argValue(const ComponentDef& def, const Item& item, std::string_view name) const {
+    for (size_t p = 0; p < def.params.size() && p < item.args.size(); ++p) {
+      if (def.params[p].name == name) return parameterValue(item.args[p]);
+    }
+    return std::nullopt;
+  }
+
   // A declared type with each type variable of `def` that these instances
-  // give one type replaced by it (`Opt<T>` as `Opt<Int>`).
-  std::string concreteType(const ComponentDef& def, const std::string& text, const std::vector<uint32_t>& nodes) const {
-    if (def.typeParams.empty() || nodes.empty()) return text;
+  // give one type replaced by it (`Opt<T>` as `Opt<Int>`), and each of its
+  // parameters that the item's argument fixes by its value (`Set<Int[0..3]>`).
+  std::string concreteType(const ComponentDef& def, const std::string& text, const std::vector<uint32_t>& nodes,
+                           const Item& item) const {
     std::map<std::string, std::set<TypeId>> bound;
-    typeArgs(def, def.body, nodes, bound, kNesting);
+    if (!def.typeParams.empty() && !nodes.empty()) typeArgs(def, def.body, nodes, bound, kNesting);
     std::string out;
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
     for (size_t k = 0; k < text.size();) {
@@ -706,8 +716,13 @@ class BodyDrawer {
       }
       std::string name = text.substr(k, end - k);
       auto b = bound.find(name);
-      out += b != bound.end() && b->second.size() == 1 && isTypeParam(def, name) ? g_.types.name(*b->second.begin())
-                                                                                 : name;
+      if (b != bound.end() && b->second.size() == 1 && isTypeParam(def, name)) {
+        out += g_.types.name(*b->second.begin());
+      } else if (auto value = argValue(def, item, name)) {
+        out += std::to_string(*value);
+      } else {
+        out += name;
+      }
       k = end;
     }
     return out;
@@ -726,10 +741,9 @@ class BodyDrawer {
         }
         if (concrete && d.expr) {
           auto lookup = [&](std::string_view name) -> std::optional<Value> {
-            for (size_t p = 0; p < def.params.size(); ++p) {
-              if (def.params[p].name != name) continue;
-              if (p >= item->args.size()) return std::nullopt;
-              auto v = parameterValue(item->args[p]);
+            for (const ParamDecl& p : def.params) {
+              if (p.name != name) continue;
+              auto v = argValue(def, *item, name);
               return v ? std::optional<Value>(Value::integer(*v)) : std::nullopt;
             }
             for (const auto& [param, value] : params_) {
@@ -824,7 +838,7 @@ class BodyDrawer {
     size_t mark = local_.size();           // a component's parameters hide the model's of the same name
     for (const LineDecl& l : def.lines) {  // the item's arguments are read outside the component
       std::string dims = compositeDims(def, l, as, concrete);
-      std::string type = as && concrete ? concreteType(def, l.typeText, context) : l.typeText;
+      std::string type = as && concrete ? concreteType(def, l.typeText, context, *as) : l.typeText;
       std::string in = prefix + "end:" + l.name, out = prefix + "end:" + l.name + "'";
       out_ << indent << quote(in)
            << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + ": " + type + dims)
@@ -937,7 +951,7 @@ class BodyDrawer {
       }
     } else if (const ComponentDef* def = model_.findComponent(item.component)) {
       for (const LineDecl& l : def->lines) {
-        std::string type = concrete ? concreteType(*def, l.typeText, nodes) : l.typeText;
+        std::string type = concrete ? concreteType(*def, l.typeText, nodes, item) : l.typeText;
         rows.push_back({l.name, l.name + ": " + type + compositeDims(*def, l, &item, concrete)});
       }
     }
