@@ -217,18 +217,30 @@ class Projection(unittest.TestCase):
     def test_only_what_the_domain_runs_is_drawn(self):
         whole = dot_of(example("two-phase-commit"))
         part = dot_of(self.part0, "--layout", "lr")
-        self.assertIn("<b>Coordinator</b>", whole)
-        # part[0] runs its participant and the sending half of its vote's Link, nothing of the coordinator's.
-        self.assertNotIn("<b>Coordinator</b>", part)
+        self.assertIn("<b>Participant</b> participant[k] @ part[k]", whole)
+        # part[0] runs its participant, the sending half of its vote's Link, and of the coordinator only
+        # the receiving halves of the Links that bring it PREPARE and the decision.
+        self.assertIn("<b>Coordinator</b> coordinator @ coord<br/><i>only halves of its cut Links run here</i>", part)
         self.assertIn("<b>Participant</b> participant[0] @ part[0]", part)
+        self.assertNotIn("participant[k]", part)
         self.assertIn("<b>Send</b> send[0] @ part[0]", part)  # the half of the cut Link it runs
         self.assertIn("net to coord", part)
         self.assertIn("net from coord", part)
         renders(self, part, self.part0)
-        # A component with no instance in the projection says so.
+        expanded = dot_of(self.part0, "--depth", "2", "--layout", "lr")
+        for runs_elsewhere in ("<b>Timer</b>", "<b>Select&lt;3&gt;</b>", "<b>Mailbox"):
+            self.assertNotIn(runs_elsewhere, expanded)
+        self.assertIn('label="net from coord\\nnet:coordinator.prepares.link[0]"', expanded)
+        self.assertIn("<b>Select&lt;2&gt;</b>", expanded)  # the participant's own
+        renders(self, expanded, self.part0, "--depth", "2")
+        # A component is drawn as much of it as its instances there run; one with none says so.
         coordinator = dot_of(self.part0, "--component", "Coordinator")
-        self.assertIn("(no instance of Coordinator runs there)", coordinator)
         self.assertNotIn("<b>Select&lt;3&gt;</b>", coordinator)
+        self.assertIn("<b>WB&lt;n&gt;</b> announce", coordinator)
+        timer = dot_of(self.part0, "--component", "Timer")
+        self.assertIn("(no instance of Timer runs there)", timer)
+        self.assertNotIn("<b>Sync", timer)
+        renders(self, timer, self.part0, "--component", "Timer")
 
 
 class Types(unittest.TestCase):

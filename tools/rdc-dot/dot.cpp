@@ -596,6 +596,19 @@ class BodyDrawer {
     };
     gateways(g_.inputs, true);
     gateways(g_.outputs, false);
+    if (projection_) {  // how many base instances are at or below a node, and how many of them are gateway halves
+      below_.assign(g_.tree.size(), {0, 0});
+      for (uint32_t i = 0; i < g_.instances.size(); ++i) {
+        const FlatInstance& inst = g_.instances[i];
+        bool half = false;
+        for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l)
+          half |= g_.gatewayIn(l) || g_.gatewayOut(l);
+        for (uint32_t n = inst.node; n != kNone; n = g_.tree[n].parent) {
+          ++below_[n].first;
+          below_[n].second += half;
+        }
+      }
+    }
     for (int side = 0; side < 2; ++side) {
       for (const Extrinsic& x : side ? g_.outputs : g_.inputs) {
         if (!x.isGateway()) extrinsicNames_[side].insert(x.name.substr(0, x.name.find('[')));
@@ -897,6 +910,16 @@ class BodyDrawer {
     }
   }
 
+  // In a projection, whether all an item's kept instances hold of a
+  // composite is halves of cut Links (the node only sends or receives there).
+  bool onlyHalves(const std::vector<uint32_t>& nodes) const {
+    if (!projection_ || nodes.empty()) return false;
+    for (uint32_t n : nodes) {
+      if (below_[n].first != below_[n].second) return false;
+    }
+    return true;
+  }
+
   // In a projection, the half a cut cross-domain instance item is in every
   // instance kept (a Link's Send or Recv), drawn instead of the whole.
   std::optional<uint16_t> halfOf(uint16_t base, const std::vector<uint32_t>& nodes) const {
@@ -984,6 +1007,7 @@ class BodyDrawer {
       name += " @ " + item.domain->family + (item.domain->indices.empty() ? "" : "[" + at + "]");
     }
     std::string title = dot::title(html(kind), html(name), direction_);
+    if (def && onlyHalves(nodes)) title += "<br/><i>only halves of its cut Links run here</i>";
     if (def && depth > 1) {
       // Expanded: a cluster holding the definition; bindings meet its own ends.
       std::string inner = id + "/";
@@ -1136,7 +1160,8 @@ class BodyDrawer {
   std::vector<uint32_t> segmentName_, childStart_, children_, leaf_;
   std::vector<bool> kept_;
   std::map<uint32_t, std::vector<std::pair<bool, uint32_t>>> gateways_;
-  std::set<std::string> extrinsicNames_[2];  // the graph's inputs and outputs, by name without indices
+  std::vector<std::pair<uint32_t, uint32_t>> below_;  // projections: base instances, gateway halves
+  std::set<std::string> extrinsicNames_[2];           // the graph's inputs and outputs, by name without indices
   // The indices of the instance item whose bindings are being drawn, as shown.
   const std::map<std::string, std::string>* shown_ = nullptr;
 };
