@@ -273,6 +273,10 @@ class Types(unittest.TestCase):
         text = dot_of(example("bracha"), "--component", "WB", "--layout", "lr")
         self.assertIn("x: T", text)  # Def def[j]: WB's T, whatever its instances carry
         self.assertIn("bc: T", text)
+        self.assertIn('label="WB is generic in T: its definition is drawn with the types as declared"', text)
+        renders(self, text)
+        # A component without type variables says nothing of the kind.
+        self.assertNotIn("generic in", dot_of(example("bracha"), "--component", "RB"))
 
 
 def width_in_points(text):

@@ -1192,6 +1192,12 @@ std::optional<std::string> componentDot(const LoadedModel& model, const Catalog&
     context = instances[def->name];
     if (context.empty() && !label.empty()) label += " (no instance of " + def->name + " runs there)";
   }
+  if (!concrete) {  // say why the rows read T
+    std::string vars;
+    for (const std::string& t : def->typeParams) vars += (vars.empty() ? "" : ", ") + t;
+    label += (label.empty() ? "" : "\n") + def->name + " is generic in " + vars +
+             ": its definition is drawn with the types as declared";
+  }
   if (layout == Layout::Auto) {
     // Drawn left to right while measuring; redrawn only if that is too wide.
     Extent extent;
