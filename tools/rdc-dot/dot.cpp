@@ -186,7 +186,8 @@ std::string projectionTitle(const LoadedModel& model) {
   std::string domains;
   for (const std::string& d : model.projection) domains += (domains.empty() ? "" : ", ") + d;
   return "projection of " + (model.model.name.empty() ? std::string("model") : model.model.name) + " onto " + domains +
-         ": what " + domains + " runs; dashed arrows are its gateways, net: to and from its peers";
+         ": what " + domains + (model.projection.size() == 1 ? " runs" : " run") +
+         "; dashed arrows are its gateways, net: to and from its peers";
 }
 
 // The graph label statement, written last so that no cluster inherits it.
