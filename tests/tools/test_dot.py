@@ -269,6 +269,35 @@ class Types(unittest.TestCase):
         # With -D the sizes follow.
         self.assertIn("dlvr: Int[7]", dot_of(example("bracha"), "--depth", "2", "-D", "n=7"))
 
+    BRANCHES = """rdc: 1
+params:
+  wide: 0
+system:
+  body:
+    - if: wide == 1
+      body:
+        - Select<3> pick:
+            choice: choose -> drop
+            options[k]: input o[k] as Bool -> drop
+            chosen: choose -> output c
+      else:
+        - Select<2> pick:
+            choice: choose -> drop
+            options[k]: input o[k] as Int -> drop
+            chosen: choose -> output c
+"""
+
+    def test_an_item_is_typed_by_its_own_instances_only(self):
+        # Two items named pick, one per branch: only the elaborated one has instances to type it.
+        with TempDir() as d:
+            model = os.path.join(d, "branches.rdc.yaml")
+            with open(model, "w", encoding="utf-8") as f:
+                f.write(self.BRANCHES)
+            rows = re.findall(r'<td align="left">([^<]*)</td>', dot_of(model))
+            self.assertEqual(rows, ["choice: Int", "options: T[3]", "chosen: T", "choice: Int", "options: Int[2]", "chosen: Int"])
+            rows = re.findall(r'<td align="left">([^<]*)</td>', dot_of(model, "-D", "wide=1"))
+            self.assertEqual(rows, ["choice: Int", "options: Bool[3]", "chosen: Bool", "choice: Int", "options: T[2]", "chosen: T"])
+
     def test_a_generic_definition_stays_generic(self):
         text = dot_of(example("bracha"), "--component", "WB", "--layout", "lr")
         self.assertIn("x: T", text)  # Def def[j]: WB's T, whatever its instances carry

@@ -618,14 +618,23 @@ class BodyDrawer {
   }
 
   // The instances of an instance item made in these contexts (kept ones).
+  // A base instance also records its item's position, which tells apart
+  // items of one name in the two branches of an `if` box.
   std::vector<uint32_t> itemNodes(const Item& item, const std::vector<uint32_t>& context) const {
     std::vector<uint32_t> nodes;
     auto name = names_.find(item.name);
     if (name == names_.end()) return nodes;
+    bool base = catalog_.find(item.component).has_value();
     for (uint32_t c : context) {
       for (uint32_t k = childStart_[c + 1]; k < childStart_[c + 2]; ++k) {
         uint32_t n = children_[k];
-        if (segmentName_[g_.tree[n].segment] == name->second && kept_[n]) nodes.push_back(n);
+        if (segmentName_[g_.tree[n].segment] != name->second || !kept_[n]) continue;
+        if (base) {
+          if (leaf_[n] == kNone) continue;
+          const Pos& at = g_.instancePos(g_.instances[leaf_[n]]);
+          if (at.line != item.pos.line || at.col != item.pos.col) continue;
+        }
+        nodes.push_back(n);
       }
     }
     return nodes;
