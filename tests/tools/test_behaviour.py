@@ -160,6 +160,17 @@ class Behaviour(unittest.TestCase):
             with self.subTest(name):
                 self.check("dot-" + name, dot_listing(model, args))
 
+    def test_projection_diagrams(self):
+        # What node[1] of Bracha runs, with its gateways: the system, expanded, and flat.
+        with TempDir() as tmp:
+            ir = os.path.join(tmp, "node1.ir")
+            code, _, err = run([tool("rdc-project"), example("bracha"), "--domain", "node[1]", "-o", ir])
+            self.assertEqual(code, 0, err)
+            for name, args in (("", []), ("-depth3", ["--depth", "3"]), ("-flat", ["--flat"])):
+                with self.subTest(name):
+                    code, out, err = run([tool("rdc-dot"), ir] + args, timeout=300)
+                    self.check("dot-bracha-node1" + name, section("rdc-dot node1.ir " + " ".join(args), code, out, err))
+
     def test_lint(self):
         for model in ("basics", "bracha", "rb-over-cb", "tendermint"):
             with self.subTest(model):

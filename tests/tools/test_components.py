@@ -220,7 +220,9 @@ system:
     def test_dot_draws_the_map_line_and_graphviz_reads_it(self):
         code, text, err = run([DOT, self.model("mb.rdc.yaml", MAILBOX)])
         self.assertEqual(code, 0, err)
-        self.assertIn("got: Map&lt;Int, T&gt;", text.decode())
+        # Typed as the instance is: a Map from sender to the gathered (Int, Int) messages.
+        self.assertIn("got: Map&lt;Int, (Int, Int)&gt;", text.decode())
+        self.assertIn("msgs: (Int, Int)[4]", text.decode())
         code, _, err = run(["dot", "-Tsvg"], stdin=text)
         self.assertEqual(code, 0, err)
 

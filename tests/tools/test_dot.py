@@ -158,6 +158,156 @@ system:
         self.assertNotIn("rb.echo[2].link[2] <i>", text)  # the Link to itself is not cut
 
 
+def renders(test, text, *args):
+    """Real Graphviz accepts the DOT, and the in-process library renders the same view."""
+    code, svg, err = run(["dot", "-Tsvg"], stdin=text.encode(), timeout=120)
+    test.assertEqual(code, 0, err)
+    test.assertIn(b"<svg", svg)
+    if args:
+        code, svg, err = run([DOT, *args, "-T", "svg"], timeout=120)
+        test.assertEqual(code, 0, err)
+        test.assertIn(b"<svg", svg)
+
+
+class Projection(unittest.TestCase):
+    """A projection is drawn as what its domains run: its part of the model, its gateways, and a title."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = TempDir()
+        d = cls.dir.__enter__()
+        cls.node1 = os.path.join(d, "node1.ir")
+        cls.part0 = os.path.join(d, "part0.ir")
+        for model, domain, out in ((example("bracha"), "node[1]", cls.node1),
+                                   (example("two-phase-commit"), "part[0]", cls.part0)):
+            code, _, err = run([tool("rdc-project"), model, "--domain", domain, "-o", out])
+            if code != 0:
+                raise AssertionError(err)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dir.__exit__(None, None, None)
+
+    def test_every_view_differs_from_the_whole_model_and_renders(self):
+        for view in ([], ["--depth", "2"], ["--depth", "3"], ["--component", "RB"], ["--flat"]):
+            with self.subTest(view=view):
+                whole, part = dot_of(example("bracha"), *view), dot_of(self.node1, *view)
+                self.assertNotEqual(whole, part)
+                self.assertIn('label="projection of bracha onto node[1]: what node[1] runs;', part)
+                self.assertNotIn("projection of", whole)
+                renders(self, part, self.node1, *view)
+
+    def test_gateways_are_drawn_with_their_peers(self):
+        text = dot_of(self.node1, "--layout", "lr")
+        # The one RB box: what comes in from the three peers, what leaves for them.
+        self.assertRegex(text, r'"gw:0:in" \[shape=cds, style="filled,dashed", fillcolor="#e0f2f1", '
+                               r'label="net from node\[0\], node\[2\], node\[3\]\\n\d+ gateways"\]')
+        self.assertRegex(text, r'"gw:0:out" \[[^]]*label="net to node\[0\], node\[2\], node\[3\]\\n\d+ gateways"\]')
+        self.assertIn('"gw:0:in" -> "0" [style=dashed]', text)
+        self.assertIn('"0" -> "gw:0:out" [style=dashed]', text)
+        # Inside RB, each collapsed instance carries its own; node[0]'s SEND only arrives (from node[0]).
+        rb = dot_of(self.node1, "--component", "RB", "--layout", "lr")
+        self.assertIn('label="net from node[0]\\nnet:rb.send.link[1]"', rb)
+        self.assertNotRegex(rb, r'net to [^"]*\\nnet:rb\.send\.')
+        # The flat view names the peer of each gateway.
+        flat = dot_of(self.node1, "--flat", "--layout", "lr")
+        self.assertIn('label="net:rb.send.link[1] (from node[0])"', flat)
+        self.assertIn('label="net:rb.echo[1].link[2] (to node[2])"', flat)
+
+    def test_only_what_the_domain_runs_is_drawn(self):
+        whole = dot_of(example("two-phase-commit"))
+        part = dot_of(self.part0, "--layout", "lr")
+        self.assertIn("<b>Participant</b> participant[k] @ part[k]", whole)
+        # part[0] runs its participant, the sending half of its vote's Link, and of the coordinator only
+        # the receiving halves of the Links that bring it PREPARE and the decision.
+        self.assertIn("<b>Coordinator</b> coordinator @ coord<br/><i>only halves of its cut Links run here</i>", part)
+        self.assertIn("<b>Participant</b> participant[0] @ part[0]", part)
+        self.assertNotIn("participant[k]", part)
+        self.assertIn("<b>Send</b> send[0] @ part[0]", part)  # the half of the cut Link it runs
+        self.assertIn("net to coord", part)
+        self.assertIn("net from coord", part)
+        renders(self, part, self.part0)
+        expanded = dot_of(self.part0, "--depth", "2", "--layout", "lr")
+        for runs_elsewhere in ("<b>Timer</b>", "<b>Select&lt;3&gt;</b>", "<b>Mailbox"):
+            self.assertNotIn(runs_elsewhere, expanded)
+        self.assertIn('label="net from coord\\nnet:coordinator.prepares.link[0]"', expanded)
+        self.assertIn("<b>Select&lt;2&gt;</b>", expanded)  # the participant's own
+        renders(self, expanded, self.part0, "--depth", "2")
+        # A component is drawn as much of it as its instances there run; one with none says so.
+        coordinator = dot_of(self.part0, "--component", "Coordinator")
+        self.assertNotIn("<b>Select&lt;3&gt;</b>", coordinator)
+        self.assertIn("<b>WB&lt;n&gt;</b> announce", coordinator)
+        timer = dot_of(self.part0, "--component", "Timer")
+        self.assertIn("(no instance of Timer runs there)", timer)
+        self.assertNotIn("<b>Sync", timer)
+        renders(self, timer, self.part0, "--component", "Timer")
+
+
+class Types(unittest.TestCase):
+    """Instances show the types and sizes they have, not their component's T and parameter names."""
+
+    def test_instances_are_typed_and_sized_as_elaborated(self):
+        text = dot_of(example("two-phase-commit"), "--component", "Coordinator", "--layout", "lr")
+        # Select<3>'s options are three Bools (not `T[n]`, whose n reads as the model's n).
+        self.assertIn("options: Bool[3]", text)
+        self.assertIn("chosen: Bool", text)
+        self.assertNotIn(": T", text)
+        self.assertNotIn("T[", text)
+        # A composite's type variable, read off its instance: WB<n> prepares carries Unit to the 3 participants.
+        self.assertRegex(text, r"<b>WB&lt;n&gt;</b> prepares</td></tr><tr>.*?bc: Unit</td>.*?dlvr: Unit\[3\]</td>")
+        # Timer's two type variables are told apart (trigger Unit, signal Bool).
+        self.assertIn("trigger: Unit", text)
+        self.assertIn("signal: Bool", text)
+
+    def test_system_and_expanded_instances_are_concrete(self):
+        text = dot_of(example("bracha"), "--depth", "2", "--layout", "lr")
+        self.assertIn("bc: Int", text)
+        self.assertIn("dlvr: Int[4]", text)
+        self.assertIn("votes: Int[4]", text)  # StrongQuorum<n, f>
+        self.assertIn("options: Int[2]", text)  # Select<2>
+        self.assertNotIn(": T", text)
+        # With -D the sizes follow.
+        self.assertIn("dlvr: Int[7]", dot_of(example("bracha"), "--depth", "2", "-D", "n=7"))
+
+    BRANCHES = """rdc: 1
+params:
+  wide: 0
+system:
+  body:
+    - if: wide == 1
+      body:
+        - Select<3> pick:
+            choice: choose -> drop
+            options[k]: input o[k] as Bool -> drop
+            chosen: choose -> output c
+      else:
+        - Select<2> pick:
+            choice: choose -> drop
+            options[k]: input o[k] as Int -> drop
+            chosen: choose -> output c
+"""
+
+    def test_an_item_is_typed_by_its_own_instances_only(self):
+        # Two items named pick, one per branch: only the elaborated one has instances to type it.
+        with TempDir() as d:
+            model = os.path.join(d, "branches.rdc.yaml")
+            with open(model, "w", encoding="utf-8") as f:
+                f.write(self.BRANCHES)
+            rows = re.findall(r'<td align="left">([^<]*)</td>', dot_of(model))
+            self.assertEqual(rows, ["choice: Int", "options: T[3]", "chosen: T", "choice: Int", "options: Int[2]", "chosen: Int"])
+            rows = re.findall(r'<td align="left">([^<]*)</td>', dot_of(model, "-D", "wide=1"))
+            self.assertEqual(rows, ["choice: Int", "options: Bool[3]", "chosen: Bool", "choice: Int", "options: T[2]", "chosen: T"])
+
+    def test_a_generic_definition_stays_generic(self):
+        text = dot_of(example("bracha"), "--component", "WB", "--layout", "lr")
+        self.assertIn("x: T", text)  # Def def[j]: WB's T, whatever its instances carry
+        self.assertIn("bc: T", text)
+        self.assertIn('label="WB is generic in T: its definition is drawn with the types as declared"', text)
+        renders(self, text)
+        # A component without type variables says nothing of the kind.
+        self.assertNotIn("generic in", dot_of(example("bracha"), "--component", "RB"))
+
+
 def width_in_points(text):
     """The width of a diagram as real Graphviz lays it out (its bounding box)."""
     code, out, err = run(["dot", "-Tjson"], stdin=text.encode(), timeout=120)

@@ -1,6 +1,7 @@
 #include "tools/rdc-dot/dot.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 #include <sstream>
@@ -98,6 +99,9 @@ std::string quote(std::string_view text) {
   return out + "\"";
 }
 
+// The fill of a projection's gateways (net: inputs and outputs).
+constexpr const char* kGateway = "#e0f2f1";
+
 const char* kDomainColours[] = {"#e3f2fd", "#fce4ec", "#e8f5e9", "#fff8e1", "#f3e5f5",
                                 "#e0f7fa", "#fbe9e7", "#f1f8e9", "#ede7f6", "#fffde7"};
 
@@ -176,6 +180,36 @@ std::string wrappedPath(const std::string& path, size_t width) {
   return out;
 }
 
+// A projection's title (the graph's label): what it is drawn from, and
+// that only the named domains' part is.
+std::string projectionTitle(const LoadedModel& model) {
+  std::string domains;
+  for (const std::string& d : model.projection) domains += (domains.empty() ? "" : ", ") + d;
+  return "projection of " + (model.model.name.empty() ? std::string("model") : model.model.name) + " onto " + domains +
+         ": what " + domains + (model.projection.size() == 1 ? " runs" : " run") +
+         "; dashed arrows are its gateways, net: to and from its peers";
+}
+
+// The graph label statement, written last so that no cluster inherits it.
+std::string graphLabel(const std::string& text) {
+  return "  label=" + quote(text) + "; labelloc=t; fontname=\"Helvetica\"; fontsize=12;\n";
+}
+
+// Where a gateway leads: "from node[0]" or "to node[2], node[3]" (at most
+// six peers named, then how many more).
+std::string peerList(const char* direction, const std::set<std::string>& peers) {
+  std::string out = direction;
+  size_t k = 0;
+  for (const std::string& p : peers) {
+    if (k == 6) {
+      out += " and " + std::to_string(peers.size() - 6) + " more";
+      break;
+    }
+    out += (k++ ? ", " : " ") + p;
+  }
+  return out;
+}
+
 // Points a table box adds to its widest text: port cells, padding, borders.
 constexpr double kBoxPadding = 50;
 constexpr double kArrowPadding = 30;  // the same for a cds arrow
@@ -209,6 +243,7 @@ class FlatDrawer {
         catalog_(catalog),
         name_(model.model.name.empty() ? "model" : model.model.name),
         trace_(trace),
+        title_(model.projection.empty() ? "" : projectionTitle(model)),
         inAt_(g_.lines.size()),
         outAt_(g_.lines.size()) {
     for (uint32_t d = 0; d < g_.domains.size(); ++d) {
@@ -274,6 +309,7 @@ class FlatDrawer {
     }
     extrinsicEdges(out);
     wires(out);
+    if (!title_.empty()) out << graphLabel(title_);
     out << "}\n";
     return out.str();
   }
@@ -356,8 +392,14 @@ class FlatDrawer {
                             const std::optional<std::pair<int64_t, Value>>& at) {
     std::string label = x.name;
     if (trace_) label += at ? " = " + at->second.str() : " (never)";
+    // A projection's gateway: what the network carries to or from a peer.
+    bool input = id[0] == 'i';
+    if (x.isGateway()) label += std::string(input ? " (from " : " (to ") + x.peer + ")";
     if (extent_) extent_->node(id, label.size(), kArrowPadding);
-    return quote(id) + " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" + quote(label) + "];\n";
+    return quote(id) + " [shape=cds, " +
+           (x.isGateway() ? "style=\"filled,dashed\", fillcolor=\"" + std::string(kGateway) + "\""
+                          : "style=filled, fillcolor=\"#ffffff\"") +
+           ", label=" + quote(label) + "];\n";
   }
 
   std::string port(uint32_t line, char side) const {
@@ -430,6 +472,7 @@ class FlatDrawer {
   const Catalog& catalog_;
   std::string name_;
   const Trace* trace_;
+  std::string title_;  // a projection's; empty for a whole model
   std::optional<uint32_t> only_;
   // Availability times and values from the trace, by line and end.
   std::vector<std::optional<std::pair<int64_t, Value>>> inAt_, outAt_;
@@ -464,18 +507,34 @@ class BodyDrawer {
   BodyDrawer(const LoadedModel& model, const Catalog& catalog, DiagnosticSink& diags, Direction direction,
              Extent* extent)
       : model_(model.model),
+        g_(model.graph),
         params_(model.graph.params),
         catalog_(catalog),
         diags_(diags),
         direction_(direction),
-        extent_(extent) {}
+        extent_(extent),
+        projection_(!model.projection.empty()) {
+    indexTree();
+  }
 
-  std::string draw(const ComponentDef& def, int depth) {
-    component(def, "", depth, "  ");
+  // `def` as the instances in `context` (tree nodes; kNone: the top) make
+  // it: with `concrete`, rows typed and sized as those instances are. In a
+  // projection, only the items with an instance in it, and their gateways.
+  std::string draw(const ComponentDef& def, int depth, const std::vector<uint32_t>& context, bool concrete,
+                   const std::string& label) {
+    component(def, "", depth, "  ", context, concrete, nullptr);
     return "digraph " + quote(def.name) + " {\n  rankdir=" + rankdir(direction_) +
            "; node [shape=plain, fontname=\"Helvetica\", fontsize=10]; edge [fontname=\"Helvetica\", "
            "fontsize=9];\n  compound=true; nodesep=0.25; ranksep=0.7;\n" +
-           out_.str() + "}\n";
+           out_.str() + (label.empty() ? "" : graphLabel(label)) + "}\n";
+  }
+
+  // The instances of each composite component (tree nodes), found by
+  // walking the definitions from the system down.
+  void instancesOf(const ComponentDef& def, const std::vector<uint32_t>& context,
+                   std::map<std::string, std::vector<uint32_t>>& out, int guard) const {
+    if (guard == 0) return;
+    walkInstances(def.body, context, out, guard);
   }
 
  private:
@@ -490,34 +549,334 @@ class BodyDrawer {
 
   std::string ref(const End& e) const { return quote(e.node) + (e.port.empty() ? "" : ":" + e.port); }
 
+  void walkInstances(const std::vector<Item>& body, const std::vector<uint32_t>& context,
+                     std::map<std::string, std::vector<uint32_t>>& out, int guard) const {
+    for (const Item& item : body) {
+      if (item.kind == Item::Kind::For) walkInstances(item.body, context, out, guard);
+      if (item.kind != Item::Kind::Instance) continue;
+      const ComponentDef* def = model_.findComponent(item.component);
+      if (!def) continue;
+      auto nodes = itemNodes(item, context);
+      if (nodes.empty()) continue;
+      auto& all = out[def->name];
+      all.insert(all.end(), nodes.begin(), nodes.end());
+      instancesOf(*def, nodes, out, guard - 1);
+    }
+  }
+
+  // The instance tree as the drawing walks it: an item's instances are the
+  // children of its context's nodes whose segment is the item's name (with
+  // its indices); a node is kept when a base instance of the graph is at or
+  // below it (in a projection, the instances it kept).
+  void indexTree() {
+    std::map<std::string, uint32_t> names;
+    segmentName_.resize(g_.segments.size());
+    for (uint32_t s = 0; s < g_.segments.size(); ++s) {
+      const std::string& seg = g_.segments[s];
+      segmentName_[s] = names.emplace(seg.substr(0, seg.find('[')), static_cast<uint32_t>(names.size())).first->second;
+    }
+    names_ = std::move(names);
+    childStart_.assign(g_.tree.size() + 2, 0);                      // CSR by parent + 1 (0: the top)
+    for (const PathNode& n : g_.tree) ++childStart_[n.parent + 2];  // kNone + 2 wraps to 1
+    for (size_t k = 1; k < childStart_.size(); ++k) childStart_[k] += childStart_[k - 1];
+    children_.resize(g_.tree.size());
+    std::vector<uint32_t> fill(childStart_.begin(), childStart_.end() - 1);
+    for (uint32_t n = 0; n < g_.tree.size(); ++n) children_[fill[g_.tree[n].parent + 1]++] = n;
+    kept_.assign(g_.tree.size(), false);
+    leaf_.assign(g_.tree.size(), kNone);
+    for (uint32_t i = 0; i < g_.instances.size(); ++i) {
+      leaf_[g_.instances[i].node] = i;
+      for (uint32_t n = g_.instances[i].node; n != kNone && !kept_[n]; n = g_.tree[n].parent) kept_[n] = true;
+    }
+    auto gateways = [&](const std::vector<Extrinsic>& xs, bool input) {
+      for (uint32_t k = 0; k < xs.size(); ++k) {
+        if (!xs[k].isGateway()) continue;
+        for (uint32_t n = g_.instances[g_.lines[xs[k].line].instance].node; n != kNone; n = g_.tree[n].parent)
+          gateways_[n].push_back({input, k});
+      }
+    };
+    gateways(g_.inputs, true);
+    gateways(g_.outputs, false);
+    if (projection_) {  // how many base instances are at or below a node, and how many of them are gateway halves
+      below_.assign(g_.tree.size(), {0, 0});
+      for (uint32_t i = 0; i < g_.instances.size(); ++i) {
+        const FlatInstance& inst = g_.instances[i];
+        bool half = false;
+        for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l)
+          half |= g_.gatewayIn(l) || g_.gatewayOut(l);
+        for (uint32_t n = inst.node; n != kNone; n = g_.tree[n].parent) {
+          ++below_[n].first;
+          below_[n].second += half;
+        }
+      }
+    }
+    for (int side = 0; side < 2; ++side) {
+      for (const Extrinsic& x : side ? g_.outputs : g_.inputs) {
+        if (!x.isGateway()) extrinsicNames_[side].insert(x.name.substr(0, x.name.find('[')));
+      }
+    }
+  }
+
+  // The instances of an instance item made in these contexts (kept ones).
+  // A base instance also records its item's position, which tells apart
+  // items of one name in the two branches of an `if` box.
+  std::vector<uint32_t> itemNodes(const Item& item, const std::vector<uint32_t>& context) const {
+    std::vector<uint32_t> nodes;
+    auto name = names_.find(item.name);
+    if (name == names_.end()) return nodes;
+    bool base = catalog_.find(item.component).has_value();
+    for (uint32_t c : context) {
+      for (uint32_t k = childStart_[c + 1]; k < childStart_[c + 2]; ++k) {
+        uint32_t n = children_[k];
+        if (segmentName_[g_.tree[n].segment] != name->second || !kept_[n]) continue;
+        if (base) {
+          if (leaf_[n] == kNone) continue;
+          const Pos& at = g_.instancePos(g_.instances[leaf_[n]]);
+          if (at.line != item.pos.line || at.col != item.pos.col) continue;
+        }
+        nodes.push_back(n);
+      }
+    }
+    return nodes;
+  }
+
+  // Whether a `for` box holds an item with instances in these contexts.
+  bool anyInstance(const std::vector<Item>& body, const std::vector<uint32_t>& context) const {
+    for (const Item& item : body) {
+      if (item.kind == Item::Kind::For ? anyInstance(item.body, context)
+                                       : item.kind == Item::Kind::Instance && !itemNodes(item, context).empty())
+        return true;
+    }
+    return false;
+  }
+
+  // The types of a base line `line` (every element of a bundle, or only
+  // `element`) in these instances; for a composite's, the types its type
+  // variable takes.
+  std::set<TypeId> boundTypes(const Item& item, const std::string& line, const std::vector<uint32_t>& nodes, int guard,
+                              std::optional<int64_t> element = std::nullopt) const {
+    std::set<TypeId> types;
+    if (catalog_.find(item.component)) {
+      for (uint32_t n : nodes) {
+        if (leaf_[n] == kNone) continue;
+        const FlatInstance& inst = g_.instances[leaf_[n]];
+        for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
+          std::string name = g_.lineName(catalog_, l);
+          bool named =
+              element ? name == line + "[" + std::to_string(*element) + "]" : name.substr(0, name.find('[')) == line;
+          if (named) types.insert(g_.lines[l].type);
+        }
+      }
+    } else if (const ComponentDef* def = model_.findComponent(item.component); def && guard > 0) {
+      auto decl = std::find_if(def->lines.begin(), def->lines.end(), [&](const LineDecl& l) { return l.name == line; });
+      if (decl != def->lines.end() && isTypeParam(*def, decl->typeText)) {
+        std::map<std::string, std::set<TypeId>> inner;
+        typeArgs(*def, def->body, nodes, inner, guard - 1);
+        types = inner[decl->typeText];
+      }
+    }
+    return types;
+  }
+
+  static bool isTypeParam(const ComponentDef& def, const std::string& name) {
+    return std::find(def.typeParams.begin(), def.typeParams.end(), name) != def.typeParams.end();
+  }
+
+  // The types a composite's type variables take in these instances of it,
+  // read off the lines its own ends (declared `T`) are bound to.
+  void typeArgs(const ComponentDef& def, const std::vector<Item>& body, const std::vector<uint32_t>& nodes,
+                std::map<std::string, std::set<TypeId>>& out, int guard) const {
+    for (const Item& item : body) {
+      if (item.kind == Item::Kind::For) typeArgs(def, item.body, nodes, out, guard);
+      if (item.kind != Item::Kind::Instance) continue;
+      std::vector<uint32_t> inner;
+      bool found = false;
+      for (const Binding& b : item.bindings) {
+        for (const Term* t : {&b.in, &b.out}) {
+          if (t->kind != Term::Kind::Wire || t->primed != (t == &b.out)) continue;
+          auto decl =
+              std::find_if(def.lines.begin(), def.lines.end(), [&](const LineDecl& l) { return l.name == t->name; });
+          if (decl == def.lines.end() || !isTypeParam(def, decl->typeText)) continue;
+          if (!found) inner = itemNodes(item, nodes), found = true;
+          // `l[0]: trigger -> ...` binds one element (Sync's each have their own type).
+          std::optional<int64_t> element;
+          if (b.keyIndices.size() == 1 && b.keyIndices[0].expr) {
+            ExprError error;
+            element = evalInt(
+                *b.keyIndices[0].expr, [](std::string_view) { return std::optional<Value>(); }, &error);
+          }
+          auto types = boundTypes(item, b.line, inner, guard, element);
+          out[decl->typeText].insert(types.begin(), types.end());
+        }
+      }
+    }
+  }
+
+  // The value of `def`'s parameter `name` in an instance item, when its
+  // argument reads only the model's parameters.
+  std::optional<int64_t> argValue(const ComponentDef& def, const Item& item, std::string_view name) const {
+    for (size_t p = 0; p < def.params.size() && p < item.args.size(); ++p) {
+      if (def.params[p].name == name) return parameterValue(item.args[p]);
+    }
+    return std::nullopt;
+  }
+
+  // A declared type with each type variable of `def` that these instances
+  // give one type replaced by it (`Opt<T>` as `Opt<Int>`), and each of its
+  // parameters that the item's argument fixes by its value (`Set<Int[0..3]>`).
+  std::string concreteType(const ComponentDef& def, const std::string& text, const std::vector<uint32_t>& nodes,
+                           const Item& item) const {
+    std::map<std::string, std::set<TypeId>> bound;
+    if (!def.typeParams.empty() && !nodes.empty()) typeArgs(def, def.body, nodes, bound, kNesting);
+    std::string out;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    for (size_t k = 0; k < text.size();) {
+      size_t end = k;
+      while (end < text.size() && word(text[end])) ++end;
+      if (end == k) {
+        out += text[k++];
+        continue;
+      }
+      std::string name = text.substr(k, end - k);
+      auto b = bound.find(name);
+      if (b != bound.end() && b->second.size() == 1 && isTypeParam(def, name)) {
+        out += g_.types.name(*b->second.begin());
+      } else if (auto value = argValue(def, item, name)) {
+        out += std::to_string(*value);
+      } else {
+        out += name;
+      }
+      k = end;
+    }
+    return out;
+  }
+
+  // A composite line's dimensions for an instance item: each evaluated
+  // with the component's parameters bound to the item's arguments (concrete
+  // views), or else a parameter written as the argument that binds it.
+  std::string compositeDims(const ComponentDef& def, const LineDecl& l, const Item* item, bool concrete) const {
+    std::string dims;
+    for (const SourceExpr& d : l.dims) {
+      std::string text = d.text;
+      if (item) {
+        for (size_t p = 0; p < def.params.size() && p < item->args.size(); ++p) {
+          if (def.params[p].name == d.text) text = item->args[p].text;
+        }
+        if (concrete && d.expr) {
+          auto lookup = [&](std::string_view name) -> std::optional<Value> {
+            for (const ParamDecl& p : def.params) {
+              if (p.name != name) continue;
+              auto v = argValue(def, *item, name);
+              return v ? std::optional<Value>(Value::integer(*v)) : std::nullopt;
+            }
+            for (const auto& [param, value] : params_) {
+              if (param == name) return Value::integer(value);
+            }
+            return std::nullopt;
+          };
+          ExprError error;
+          if (auto v = evalInt(*d.expr, lookup, &error)) text = std::to_string(*v);
+        }
+      }
+      dims += "[" + text + "]";
+    }
+    return dims;
+  }
+
+  // In a projection, an index that every kept instance of an item shares
+  // shows as its value (`accept[s][1]`: node[1] runs only j = 1).
+  std::string indexText(const Item& item, size_t k, const std::vector<uint32_t>& nodes) const {
+    const std::string& text = item.indices[k].text;
+    if (!projection_ || nodes.empty()) return text;
+    std::optional<std::string> common;
+    for (uint32_t n : nodes) {
+      const std::string& seg = g_.segments[g_.tree[n].segment];
+      size_t at = seg.find('[');
+      for (size_t skip = 0; skip < k && at != std::string::npos; ++skip) at = seg.find('[', at + 1);
+      if (at == std::string::npos) return text;
+      std::string value = seg.substr(at + 1, seg.find(']', at) - at - 1);
+      if (common && *common != value) return text;
+      common = value;
+    }
+    return *common;
+  }
+
+  // A projection's gateways inside a box: one arrow for what comes in from
+  // peers, one for what leaves for them, named after the peers.
+  void gatewayArrows(const std::string& id, const std::vector<uint32_t>& nodes, const std::string& indent) {
+    std::set<std::string> peers[2];  // in, out
+    std::vector<std::string> names[2];
+    for (uint32_t n : nodes) {
+      auto at = gateways_.find(n);
+      if (at == gateways_.end()) continue;
+      for (auto [input, k] : at->second) {
+        const Extrinsic& x = input ? g_.inputs[k] : g_.outputs[k];
+        peers[input ? 0 : 1].insert(x.peer);
+        names[input ? 0 : 1].push_back(x.name);
+      }
+    }
+    for (int side = 0; side < 2; ++side) {
+      if (names[side].empty()) continue;
+      std::string node = "gw:" + id + (side ? ":out" : ":in");
+      std::string label = peerList(side ? "net to" : "net from", peers[side]) + "\n" +
+                          (names[side].size() == 1 ? names[side][0] : std::to_string(names[side].size()) + " gateways");
+      out_ << indent << quote(node) << " [shape=cds, style=\"filled,dashed\", fillcolor=\"" << kGateway
+           << "\", label=" << quote(label) << "];\n";
+      extrinsic_.push_back(side ? quote(id) + " -> " + quote(node) + " [style=dashed]"
+                                : quote(node) + " -> " + quote(id) + " [style=dashed]");
+      if (extent_) {
+        extent_->node(node, label.size() / 2 + 8, kArrowPadding);
+        side ? extent_->edge(id, node, 0) : extent_->edge(node, id, 0);
+      }
+    }
+  }
+
+  // An index as the item binding it shows it (in a projection, the value
+  // all its kept instances share).
+  std::string shownIndex(const std::string& text) const {
+    if (!shown_) return text;
+    auto at = shown_->find(text);
+    return at == shown_->end() ? text : at->second;
+  }
+
+  // A term with its indices as shown (an extrinsic's label).
+  std::string shownText(const Term& t) const {
+    std::string s = t.name + (t.primed ? "'" : "");
+    for (const IndexTerm& i : t.indices) s += "[" + (i.star ? std::string("*") : shownIndex(i.expr.text)) + "]";
+    return s;
+  }
+
   std::string termText(const Term& t) const {
     std::string s = t.name + (t.primed ? "'" : "");
     for (const IndexTerm& i : t.indices) s += "[" + (i.star ? std::string("*") : i.expr.text) + "]";
     return s;
   }
 
-  // A component's body with its own ends as nodes at the sides.
-  void component(const ComponentDef& def, const std::string& prefix, int depth, const std::string& indent) {
+  // A component's body with its own ends as nodes at the sides: `as` the
+  // expanded instance item (null for the drawing's own component), made by
+  // the tree nodes `context`.
+  void component(const ComponentDef& def, const std::string& prefix, int depth, const std::string& indent,
+                 const std::vector<uint32_t>& context, bool concrete, const Item* as) {
     Scope scope;
-    size_t mark = local_.size();  // a component's parameters hide the model's of the same name
-    for (const ParamDecl& p : def.params) local_.push_back(p.name);
-    for (const LineDecl& l : def.lines) {
-      std::string dims;
-      for (const SourceExpr& d : l.dims) dims += "[" + d.text + "]";
+    size_t mark = local_.size();           // a component's parameters hide the model's of the same name
+    for (const LineDecl& l : def.lines) {  // the item's arguments are read outside the component
+      std::string dims = compositeDims(def, l, as, concrete);
+      std::string type = as && concrete ? concreteType(def, l.typeText, context, *as) : l.typeText;
       std::string in = prefix + "end:" + l.name, out = prefix + "end:" + l.name + "'";
       out_ << indent << quote(in)
-           << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + ": " + l.typeText + dims)
+           << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + ": " + type + dims)
            << "];\n";
       out_ << indent << quote(out) << " [shape=cds, style=filled, fillcolor=\"#ffffff\", label=" << quote(l.name + "'")
            << "];\n";
       if (extent_) {
-        extent_->node(in, l.name.size() + 2 + l.typeText.size() + dims.size(), kArrowPadding);
+        extent_->node(in, l.name.size() + 2 + type.size() + dims.size(), kArrowPadding);
         extent_->node(out, l.name.size() + 1, kArrowPadding);
       }
       scope.producers.emplace(l.name, End{in, "", l.name});
       scope.consumers.emplace(l.name + "'", End{out, "", l.name + "'"});
     }
-    items(def.body, scope, prefix, depth, indent);
+    for (const ParamDecl& p : def.params) local_.push_back(p.name);
+    items(def.body, scope, prefix, depth, indent, context, concrete);
     edges(scope, indent);
     local_.resize(mark);
   }
@@ -534,15 +893,16 @@ class BodyDrawer {
   }
 
   void items(const std::vector<Item>& body, Scope& scope, const std::string& prefix, int depth,
-             const std::string& indent) {
+             const std::string& indent, const std::vector<uint32_t>& context, bool concrete) {
     for (const Item& item : body) {
       std::string id = prefix + std::to_string(counter_++);
       switch (item.kind) {
         case Item::Kind::For:
+          if (projection_ && !anyInstance(item.body, context)) break;  // nothing of it runs here
           out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n"
                << indent << "  label=" << quote(forLabel(item)) << "; style=\"rounded,dashed\"; color=\"#888888\";\n";
           for (const LoopVar& v : item.loops) local_.push_back(v.name);
-          items(item.body, scope, prefix, depth, indent + "  ");
+          items(item.body, scope, prefix, depth, indent + "  ", context, concrete);
           local_.resize(local_.size() - item.loops.size());
           out_ << indent << "}\n";
           break;
@@ -554,16 +914,43 @@ class BodyDrawer {
           break;
         }
         case Item::Kind::Instance:
-          instance(item, scope, id, depth, indent);
+          instance(item, scope, id, depth, indent, context, concrete);
           break;
       }
     }
   }
 
-  // The rows of an instance: the component's lines as declared.
-  std::vector<std::pair<std::string, std::string>> lines(const Item& item) {
+  // In a projection, whether all an item's kept instances hold of a
+  // composite is halves of cut Links (the node only sends or receives there).
+  bool onlyHalves(const std::vector<uint32_t>& nodes) const {
+    if (!projection_ || nodes.empty()) return false;
+    for (uint32_t n : nodes) {
+      if (below_[n].first != below_[n].second) return false;
+    }
+    return true;
+  }
+
+  // In a projection, the half a cut cross-domain instance item is in every
+  // instance kept (a Link's Send or Recv), drawn instead of the whole.
+  std::optional<uint16_t> halfOf(uint16_t base, const std::vector<uint32_t>& nodes) const {
+    if (!projection_) return std::nullopt;
+    std::set<uint16_t> bases;
+    for (uint32_t n : nodes) {
+      if (leaf_[n] != kNone) bases.insert(g_.instances[leaf_[n]].base);
+    }
+    if (bases.size() != 1 || *bases.begin() == base) return std::nullopt;
+    return *bases.begin();
+  }
+
+  // The rows of an instance: the component's lines, a bundle sized by the
+  // instance's argument; with `concrete`, typed (and sized) as the item's
+  // instances `nodes` are where they all agree, else as declared.
+  std::vector<std::pair<std::string, std::string>> lines(const Item& item, const std::vector<uint32_t>& nodes,
+                                                         bool concrete) {
     std::vector<std::pair<std::string, std::string>> rows;  // name, "name: Type"
     if (auto base = catalog_.find(item.component)) {
+      auto half = halfOf(*base, nodes);
+      if (half) base = half;
       const BaseComponent& b = catalog_.at(*base);
       if (b.variadicArgs) {
         for (const Binding& bind : item.bindings) {
@@ -578,47 +965,75 @@ class BodyDrawer {
       }
       for (const LineSig& s : b.lines) {
         std::string type = s.type.mapOfT ? "Map<Int, T>" : s.type.generic ? "T" : TypeTable().name(s.type.fixed);
-        std::string dims = s.sizeParam >= 0 ? "[" + b.valueParams[s.sizeParam] + "]" : "";
-        rows.push_back({s.name, s.name + ": " + type + dims});
+        std::string size;
+        if (s.sizeParam >= 0) {
+          auto p = static_cast<size_t>(s.sizeParam);
+          size = p < item.args.size() && !half ? item.args[p].text : b.valueParams[p];
+        }
+        if (concrete) {
+          std::set<TypeId> types = boundTypes(item, s.name, nodes, 0);
+          std::set<int64_t> sizes;
+          for (uint32_t n : nodes) {
+            if (leaf_[n] != kNone && s.sizeParam >= 0 && g_.instances[leaf_[n]].base == *base)
+              sizes.insert(g_.args(g_.instances[leaf_[n]])[s.sizeParam]);
+          }
+          if (types.size() == 1) type = g_.types.name(*types.begin());
+          if (sizes.size() == 1) size = std::to_string(*sizes.begin());
+        }
+        rows.push_back({s.name, s.name + ": " + type + (size.empty() ? "" : "[" + size + "]")});
       }
     } else if (const ComponentDef* def = model_.findComponent(item.component)) {
       for (const LineDecl& l : def->lines) {
-        std::string dims;
-        for (const SourceExpr& d : l.dims) dims += "[" + d.text + "]";
-        rows.push_back({l.name, l.name + ": " + l.typeText + dims});
+        std::string type = concrete ? concreteType(*def, l.typeText, nodes, item) : l.typeText;
+        rows.push_back({l.name, l.name + ": " + type + compositeDims(*def, l, &item, concrete)});
       }
     }
     return rows;
   }
 
-  void instance(const Item& item, Scope& scope, const std::string& id, int depth, const std::string& indent) {
+  void instance(const Item& item, Scope& scope, const std::string& id, int depth, const std::string& indent,
+                const std::vector<uint32_t>& context, bool concrete) {
+    auto nodes = itemNodes(item, context);
+    if (projection_ && nodes.empty()) return;  // none of its instances runs in the projection
     const ComponentDef* def = model_.findComponent(item.component);
-    std::string kind = item.component;
-    if (!item.args.empty()) {
+    auto base = catalog_.find(item.component);
+    auto half = base ? halfOf(*base, nodes) : std::nullopt;
+    std::string kind = half ? catalog_.at(*half).name : item.component;
+    if (!item.args.empty() && !half) {
       kind += "<";
       for (size_t a = 0; a < item.args.size(); ++a) kind += (a ? ", " : "") + item.args[a].text;
       kind += ">";
     }
     std::string name = item.name;
-    for (const SourceExpr& e : item.indices) name += "[" + e.text + "]";
-    if (item.domain)
-      name +=
-          " @ " + item.domain->family + (item.domain->indices.empty() ? "" : "[" + item.domain->indices[0].text + "]");
+    std::map<std::string, std::string> shown;  // an index as written -> as shown (its value in a projection)
+    for (size_t k = 0; k < item.indices.size(); ++k) {
+      std::string text = indexText(item, k, nodes);
+      shown.emplace(item.indices[k].text, text);
+      name += "[" + text + "]";
+    }
+    if (item.domain) {
+      std::string at = item.domain->indices.empty() ? "" : item.domain->indices[0].text;
+      if (auto value = shown.find(at); value != shown.end()) at = value->second;  // `accept[s][1] @ node[1]`
+      name += " @ " + item.domain->family + (item.domain->indices.empty() ? "" : "[" + at + "]");
+    }
     std::string title = dot::title(html(kind), html(name), direction_);
+    if (def && onlyHalves(nodes)) title += "<br/><i>only halves of its cut Links run here</i>";
     if (def && depth > 1) {
       // Expanded: a cluster holding the definition; bindings meet its own ends.
       std::string inner = id + "/";
       out_ << indent << "subgraph " << quote("cluster_" + id) << " {\n"
            << indent << "  label=<" << title << ">; style=rounded; color=\"#555555\";\n";
-      component(*def, inner, depth - 1, indent + "  ");
+      component(*def, inner, depth - 1, indent + "  ", nodes, concrete, &item);
       out_ << indent << "}\n";
+      shown_ = &shown;
       for (const Binding& b : item.bindings) {
         use(scope, b.in, End{inner + "end:" + b.line, "", ""}, false, indent, id + b.line + "i");
         use(scope, b.out, End{inner + "end:" + b.line + "'", "", ""}, true, indent, id + b.line + "o");
       }
+      shown_ = nullptr;
       return;
     }
-    auto rows = lines(item);
+    auto rows = lines(item, nodes, concrete);
     std::vector<Row> table;
     size_t widest = kind.size() + 1 + name.size();
     for (const auto& [line, label] : rows) {
@@ -626,6 +1041,7 @@ class BodyDrawer {
       widest = std::max(widest, label.size());
     }
     if (extent_) extent_->node(id, widest, kBoxPadding);
+    shown_ = &shown;
     for (const Binding& b : item.bindings) {
       auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == b.line; });
       if (row == rows.end()) continue;
@@ -636,7 +1052,9 @@ class BodyDrawer {
       use(scope, b.in, End{id, "i" + std::to_string(k), ""}, false, indent, id + "i" + std::to_string(k) + key);
       use(scope, b.out, End{id, "o" + std::to_string(k), ""}, true, indent, id + "o" + std::to_string(k) + key);
     }
+    shown_ = nullptr;
     out_ << indent << quote(id) << " [label=" << box(title, table, def ? "#dde6f5" : "#eeeeee") << "];\n";
+    if (projection_) gatewayArrows(id, nodes, indent);
   }
 
   std::string cellGlyph(const Term& t) const {
@@ -667,9 +1085,13 @@ class BodyDrawer {
       case Term::Kind::Output: {
         std::string node = "x:" + id;
         bool input = t.kind == Term::Kind::Input;
-        std::string label = (input ? "input " : "output ") + termText(t);
-        if (t.domain)
-          label += " @ " + t.domain->family + (t.domain->indices.empty() ? "" : "[" + t.domain->indices[0].text + "]");
+        // A projection has only its domains' extrinsics: `input req[s] @ node[p]` is not node[1]'s.
+        if (projection_ && !extrinsicNames_[input ? 0 : 1].count(t.name)) break;
+        std::string label = (input ? "input " : "output ") + shownText(t);
+        if (t.domain) {
+          std::string at = t.domain->indices.empty() ? "" : t.domain->indices[0].text;
+          label += " @ " + t.domain->family + (t.domain->indices.empty() ? "" : "[" + shownIndex(at) + "]");
+        }
         out_ << indent << quote(node) << " [shape=cds, style=filled, fillcolor=\"#fffde7\", label=" << quote(label)
              << "];\n";
         extrinsic_.push_back(input ? quote(node) + " -> " + ref(end) : ref(end) + " -> " + quote(node));
@@ -725,7 +1147,11 @@ class BodyDrawer {
     extrinsic_.clear();
   }
 
+  // How deep composites nest at most when looking for a type variable's type.
+  static constexpr int kNesting = 16;
+
   const Model& model_;
+  const Graph& g_;
   const std::vector<std::pair<std::string, int64_t>>& params_;  // the model's, evaluated
   const Catalog& catalog_;
   DiagnosticSink& diags_;
@@ -735,6 +1161,19 @@ class BodyDrawer {
   std::vector<std::string> extrinsic_;
   size_t counter_ = 0;
   std::vector<std::string> local_;  // names in scope that are not the model's parameters
+  bool projection_;
+  // The instance tree (see indexTree): each segment's name without its
+  // indices (numbered), the nodes' children by parent (CSR, the top first),
+  // whether a node has a base instance at or below it, a leaf's instance,
+  // and the gateways (input?, index) at or below a node.
+  std::map<std::string, uint32_t> names_;
+  std::vector<uint32_t> segmentName_, childStart_, children_, leaf_;
+  std::vector<bool> kept_;
+  std::map<uint32_t, std::vector<std::pair<bool, uint32_t>>> gateways_;
+  std::vector<std::pair<uint32_t, uint32_t>> below_;  // projections: base instances, gateway halves
+  std::set<std::string> extrinsicNames_[2];           // the graph's inputs and outputs, by name without indices
+  // The indices of the instance item whose bindings are being drawn, as shown.
+  const std::map<std::string, std::string>* shown_ = nullptr;
 };
 
 }  // namespace
@@ -750,14 +1189,34 @@ std::optional<std::string> componentDot(const LoadedModel& model, const Catalog&
     return std::nullopt;
   }
   depth = std::max(depth, 1);
+  // The system is drawn as its one instance, with the types its lines have;
+  // a component as every instance of it, typed as they are unless it is
+  // generic (`types:`): then as declared, since the definition is what is drawn.
+  std::vector<uint32_t> context{kNone};
+  bool concrete = def == &model.model.system || def->typeParams.empty();
+  std::string label = model.projection.empty() ? "" : projectionTitle(model);
+  if (def != &model.model.system) {
+    std::map<std::string, std::vector<uint32_t>> instances;
+    BodyDrawer(model, catalog, diags, Direction::LeftToRight, nullptr)
+        .instancesOf(model.model.system, context, instances, 64);
+    context = instances[def->name];
+    if (context.empty() && !label.empty()) label += " (no instance of " + def->name + " runs there)";
+  }
+  if (!concrete) {  // say why the rows read T
+    std::string vars;
+    for (const std::string& t : def->typeParams) vars += (vars.empty() ? "" : ", ") + t;
+    label += (label.empty() ? "" : "\n") + def->name + " is generic in " + vars +
+             ": its definition is drawn with the types as declared";
+  }
   if (layout == Layout::Auto) {
     // Drawn left to right while measuring; redrawn only if that is too wide.
     Extent extent;
-    std::string leftToRight = BodyDrawer(model, catalog, diags, Direction::LeftToRight, &extent).draw(*def, depth);
+    std::string leftToRight =
+        BodyDrawer(model, catalog, diags, Direction::LeftToRight, &extent).draw(*def, depth, context, concrete, label);
     if (choose(layout, extent) == Direction::LeftToRight) return leftToRight;
   }
   Direction direction = layout == Layout::LeftToRight ? Direction::LeftToRight : Direction::TopToBottom;
-  return BodyDrawer(model, catalog, diags, direction, nullptr).draw(*def, depth);
+  return BodyDrawer(model, catalog, diags, direction, nullptr).draw(*def, depth, context, concrete, label);
 }
 
 }  // namespace rdc::dot
