@@ -72,7 +72,7 @@ system:
             self.assertEqual(code, 1, err)
             errors = [(x["code"], x["line"]) for x in diagnostics(err) if x["severity"] == "error"]
             # The unrelated untyped input is still reported.
-            self.assertEqual(errors, [("type-mismatch", 7), ("type-uninferable", 13)], err)
+            self.assertEqual(errors, [("type-mismatch", 5), ("type-uninferable", 13)], err)  # at a's expression
 
     def test_a_refused_instance_is_the_only_error_not_its_wires_linearity(self):
         # Each refused instance reads wires the Links produce, and writes one a Def reads:
@@ -332,6 +332,13 @@ class OneErrorPerMistake(unittest.TestCase):
         self.assertEqual(self.broken("count(v, false)", "count(vv, false)"), (1, [
             ("unknown-name", 36, 18, "error",
              "Fn expression reads 'vv', which is neither an argument line nor a parameter")]))
+
+    def test_an_fn_type_error_points_into_its_expression(self):
+        code, found = self.broken("count(v, false)", "count(v, 0)")
+        self.assertEqual(code, 1)
+        self.assertEqual(found, [
+            ("type-mismatch", 36, 27, "error",
+             "in Fn coordinator.tally: count's argument 2 must be a Bool, got Int")])
 
 class Examples(unittest.TestCase):
     def test_examples_are_lint_clean(self):

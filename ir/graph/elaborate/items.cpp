@@ -382,6 +382,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   if (item.fnExpr) {
     fn.text = item.fnExpr->text;
     fn.expr = item.fnExpr->expr;
+    fn.exprPos = item.fnExpr->pos;
   } else {  // a Filter of one argument passes it
     ExprError error;
     fn.text = fn.args[0];
@@ -393,6 +394,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   if (item.fnWhen) {
     fn.whenText = item.fnWhen->text;
     fn.when = item.fnWhen->expr;
+    fn.whenPos = item.fnWhen->pos;
   }
   auto constants = [&](const Expr& e, Pos pos, const std::string& what) {
     for (const std::string& name : freeNames(e)) {
