@@ -340,6 +340,16 @@ class OneErrorPerMistake(unittest.TestCase):
             ("type-mismatch", 36, 27, "error",
              "in Fn coordinator.tally: count's argument 2 must be a Bool, got Int")])
 
+    def test_a_bundle_argument_smaller_than_its_line_is_one_error_at_the_binding(self):
+        self.assertEqual(self.broken("v[0..n]: votes", "v[0..2]: votes"), (1, [
+            ("index-range", 37, 11, "error",
+             "`v[0..2]` binds 2 lines to 'votes', which has 3 (a bundle is bound whole: make the sizes agree)")]))
+
+    def test_a_bundle_larger_than_its_line_is_one_error_at_the_binding(self):
+        self.assertEqual(self.broken("v[0..n]: votes", "v[0..4]: votes"), (1, [
+            ("index-range", 37, 11, "error",
+             "`v[0..4]` binds 4 lines to 'votes', which has 3 (a bundle is bound whole: make the sizes agree)")]))
+
 class Examples(unittest.TestCase):
     def test_examples_are_lint_clean(self):
         self.assertTrue(EXAMPLE_MODELS)

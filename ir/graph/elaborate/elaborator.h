@@ -200,6 +200,7 @@ class Elaborator {
       }
       fixed[k] = *v;
     }
+    if (!bundleSizesAgree(scope, b, dims, b.keyIndices.size())) return false;
     Indices element(dims.size(), 0);
     Indices free;  // positions the odometer advances
     for (size_t k = 0; k < dims.size(); ++k) {
@@ -230,6 +231,13 @@ class Elaborator {
   }
 
   std::string componentLabel(const Scope& scope) const;
+
+  // A binding whose side names a composite's own line with fewer indices
+  // than it has dimensions gives it the dimensions its key leaves out (of
+  // `dims`, those past its `keyIndices`): their sizes must be the own
+  // line's, or part of it would be left unbound (or bound past its end).
+  // False (reported, `index-range`) if they differ.
+  bool bundleSizesAgree(const Scope& scope, const Binding& b, const Indices& dims, size_t keyIndices);
 
   // ---- items (items.cpp) ----
 
