@@ -350,6 +350,39 @@ class OneErrorPerMistake(unittest.TestCase):
             ("index-range", 37, 11, "error",
              "`v[0..4]` binds 4 lines to 'votes', which has 3 (a bundle is bound whole: make the sizes agree)")]))
 
+    def test_a_typo_in_an_indexed_name_in_a_check_is_named_with_a_suggestion(self):
+        self.assertEqual(self.broken("forall k in 0..n: vote[k]\"", "forall k in 0..n: vte[k]\""), (1, [
+            ("unknown-name", 98, 63, "error",
+             "'vte' is not an indexed extrinsic output or input (did you mean 'vote'?)")]))
+
+    def test_a_family_over_an_empty_range_is_still_a_name_in_a_check(self):
+        # -D S=0: no request, so no decision[s][i] for the check to read, which is not unknown.
+        model = """rdc: 1
+params: {S: 2, n: 3}
+system:
+  body:
+    - for: s in 0..S
+      body:
+        - for: i in 0..n
+          body:
+            - Inc<1> step[s][i]:
+                x: input req[s][i] as Int -> output decision[s][i]
+checks:
+  agreement: "forall s in 0..S: forall i in 0..n: has(decision[s][i]) => decision[s][i] == req[s][i] + 1"
+"""
+        for s in ("2", "0"):
+            with self.subTest(S=s):
+                self.assertEqual(self.lint(model, "-D", f"S={s}"), (0, []))
+                code, found = self.lint(model.replace("=> decision[s]", "=> decison[s]"), "-D", f"S={s}")
+                self.assertEqual((code, found), (1, [
+                    ("unknown-name", 12, 74, "error",
+                     "'decison' is not an indexed extrinsic output or input (did you mean 'decision'?)")]))
+        with TempDir() as d:
+            code, out, err = run([RUN, write(d, "m.rdc.yaml", model), "-D", "S=0"])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"check agreement: pass", out)
+
+
 class Examples(unittest.TestCase):
     def test_examples_are_lint_clean(self):
         self.assertTrue(EXAMPLE_MODELS)
