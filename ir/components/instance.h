@@ -28,6 +28,8 @@ struct FnBody {
   std::string whenText;  ///< a Filter's condition as written; empty for Fn
   ExprPtr when;          ///< null for Fn
   std::vector<std::pair<std::string, int64_t>> consts;
+  Pos exprPos;  ///< where `text` is written (no position: none known)
+  Pos whenPos;  ///< where `whenText` is written
 };
 
 /// The argument lines a name reads in an Fn's expression: a scalar argument

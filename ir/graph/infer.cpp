@@ -203,17 +203,23 @@ class TypeInference {
       auto t = typeOfExpr(*fn.expr, lookup, graph_.types, &error, nullptr, /*inDomain=*/true);
       checkedFns_.insert(&inst);
       const std::string& kind = catalog_.at(inst.base).name;
+      // At the expression where it is known (an IR of before positions were kept: at r's binding).
+      auto at = [&](const Pos& text, uint32_t offset) {
+        return text.file == Pos::kNoFile ? graph_.linePos(r) : text.shifted(offset);
+      };
       if (!t) {
-        report(error.code, graph_.linePos(r), "in " + kind + " " + graph_.nodePath(inst.node) + ": " + error.message);
+        report(error.code, at(fn.exprPos, error.offset),
+               "in " + kind + " " + graph_.nodePath(inst.node) + ": " + error.message);
         failedFns_.push_back(r);
         continue;
       }
       if (fn.when) {
         auto c = typeOfExpr(*fn.when, lookup, graph_.types, &error, nullptr, /*inDomain=*/true);
         if (!c) {
-          report(error.code, graph_.linePos(r), "in Filter " + graph_.nodePath(inst.node) + ": " + error.message);
+          report(error.code, at(fn.whenPos, error.offset),
+                 "in Filter " + graph_.nodePath(inst.node) + ": " + error.message);
         } else if (*c != TypeTable::kBool) {
-          report("type-mismatch", graph_.linePos(r),
+          report("type-mismatch", at(fn.whenPos, 0),
                  "in Filter " + graph_.nodePath(inst.node) + ": the condition is of type " + graph_.types.name(*c) +
                      ", not Bool");
         }

@@ -253,6 +253,8 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog, Graph
     for (size_t a = 0; a < fn.args.size(); ++a) args.set(a, fn.args[a]);
     fns[i].setExpr(fn.text);
     fns[i].setWhen(fn.whenText);
+    if (fn.exprPos.file != Pos::kNoFile) put(fns[i].initExprPos(), fn.exprPos);
+    if (fn.whenPos.file != Pos::kNoFile) put(fns[i].initWhenPos(), fn.whenPos);
     putNamedInts(fns[i].initConsts(fn.consts.size()), fn.consts);
   }
   lists.instances = b.initInstances(g.instances.size());
@@ -472,6 +474,8 @@ class IrReader {
       fn.whenText = f.getWhen().cStr();
       if (!fn.whenText.empty() && !(fn.when = parseExpr(fn.whenText, &error)))
         throw Malformed{"bad Filter condition '" + fn.whenText + "'"};
+      if (f.hasExprPos()) fn.exprPos = pos(f.getExprPos());
+      if (f.hasWhenPos()) fn.whenPos = pos(f.getWhenPos());
       g.fns.push_back(std::move(fn));
     }
     auto instances = r.getInstances();

@@ -174,6 +174,8 @@ struct FnBody {
   expr @1 :Text;
   consts @2 :List(NamedInt);
   when @3 :Text;           # Filter's condition; empty for Fn
+  exprPos @4 :Pos;         # where expr is written (line 0: not known)
+  whenPos @5 :Pos;         # where when is written
 }
 
 struct Instance {

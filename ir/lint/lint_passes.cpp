@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <set>
 
 namespace rdc {
 
@@ -284,13 +285,44 @@ void checkConstantDurations(const Model&, const Graph& graph, const Catalog& cat
 
 namespace {
 
+// The names of the extrinsic inputs and outputs the model declares (`input
+// x`, `output y[i]`, in the system or a component), whether or not this
+// elaboration made any: a family over an empty range (`-D S=0`), or one in
+// a branch not taken, has none, and is still a name the model has.
+std::set<std::string> declaredExtrinsics(const Model& model) {
+  std::set<std::string> names;
+  std::vector<const std::vector<Item>*> bodies{&model.system.body};
+  for (const ComponentDef& c : model.components) bodies.push_back(&c.body);
+  while (!bodies.empty()) {
+    const std::vector<Item>* body = bodies.back();
+    bodies.pop_back();
+    for (const Item& item : *body) {
+      if (item.kind == Item::Kind::For) bodies.push_back(&item.body);
+      auto add = [&](const Term& t) {
+        if (t.kind == Term::Kind::Input || t.kind == Term::Kind::Output) names.insert(t.name);
+      };
+      add(item.from);
+      add(item.to);
+      for (const Binding& b : item.bindings) {
+        add(b.in);
+        add(b.out);
+      }
+    }
+  }
+  return names;
+}
+
 // Resolves the names of one check expression against the elaborated graph.
 class PropertyNames {
  public:
-  PropertyNames(const Model& model, const Graph& graph, const SourceExpr& check, DiagnosticSink& diags)
-      : model_(model), graph_(graph), check_(check), diags_(diags) {}
+  PropertyNames(const Model& model, const Graph& graph, const std::set<std::string>& declared, const SourceExpr& check,
+                DiagnosticSink& diags)
+      : model_(model), graph_(graph), declared_(declared), check_(check), diags_(diags) {}
 
   void run() { visit(*check_.expr); }
+  /// Whether the check reads an extrinsic the model declares but this
+  /// elaboration has no element of: its type is then not known.
+  bool readsEmpty() const { return readsEmpty_; }
 
  private:
   void error(const Expr& e, std::string message) {
@@ -320,13 +352,16 @@ class PropertyNames {
   std::vector<std::string> knownNames() const {
     std::vector<std::string> names = bound_;
     for (const auto& p : graph_.params) names.push_back(p.first);
-    for (const auto* list : {&graph_.outputs, &graph_.inputs}) {
-      for (const Extrinsic& x : *list) {
-        std::string name = x.name.substr(0, x.name.find('['));
-        if (names.empty() || names.back() != name) names.push_back(name);
-      }
-    }
+    names.insert(names.end(), declared_.begin(), declared_.end());
     return names;
+  }
+  // What an unknown `name[...]` could have meant: the extrinsics' names.
+  std::vector<std::string> knownFamilies() const { return {declared_.begin(), declared_.end()}; }
+  // A name the model declares as an extrinsic, none of which this elaboration made.
+  bool isEmptyExtrinsic(const std::string& name) {
+    if (!declared_.count(name) || isExtrinsic(name, true) || isExtrinsic(name, false)) return false;
+    readsEmpty_ = true;
+    return true;
   }
 
   // An extrinsic output or input named exactly `name` (scalar) or `name[...]`.
@@ -380,15 +415,19 @@ class PropertyNames {
   // `dlvr[i]` or `bc`: a reference to an extrinsic value.
   void extrinsic(const Expr& e) {
     if (e.kind == Expr::Kind::Name) {
-      if (!isExtrinsic(e.text, false))
+      if (!isExtrinsic(e.text, false) && !isEmptyExtrinsic(e.text))
         error(e, "'" + e.text + "' is not an extrinsic output or input" + didYouMean(e.text, knownNames()));
       return;
     }
     if (e.kind == Expr::Kind::Index) {
       const Expr* base = e.kids[0].get();
       while (base->kind == Expr::Kind::Index) base = base->kids[0].get();
-      if (base->kind != Expr::Kind::Name || !isExtrinsic(base->text, true)) {
+      if (base->kind != Expr::Kind::Name) {
         error(e, "not an indexed extrinsic output or input");
+      } else if (!isExtrinsic(base->text, true) && !isEmptyExtrinsic(base->text)) {
+        error(*base, "'" + base->text + "' is not an indexed extrinsic output or input" +
+                         (isExtrinsic(base->text, false) ? " (it is a single one: read it without an index)"
+                                                         : didYouMean(base->text, knownFamilies())));
       }
       for (const Expr* x = &e; x->kind == Expr::Kind::Index; x = x->kids[0].get()) {
         visit(*x->kids[1]);
@@ -412,7 +451,7 @@ class PropertyNames {
     switch (e.kind) {
       case Expr::Kind::Name:
         if (std::find(bound_.begin(), bound_.end(), e.text) != bound_.end() || isParam(e.text)) return;
-        if (isExtrinsic(e.text, false)) return;
+        if (isExtrinsic(e.text, false) || isEmptyExtrinsic(e.text)) return;
         if (isExtrinsic(e.text, true)) return error(e, "'" + e.text + "' is a family of extrinsics; index it");
         return error(e, "unknown name '" + e.text + "' in a check" + didYouMean(e.text, knownNames()));
       case Expr::Kind::Index:
@@ -461,8 +500,10 @@ class PropertyNames {
 
   const Model& model_;
   const Graph& graph_;
+  const std::set<std::string>& declared_;
   const SourceExpr& check_;
   DiagnosticSink& diags_;
+  bool readsEmpty_ = false;
   std::string iterationVar_;  // the variable of `forall k in 0..`, once seen
   std::vector<std::string> bound_;
 };
@@ -557,10 +598,14 @@ class PropertyTypes final : public TypeHost {
 
 void checkPropertyNames(const Model& model, const Graph& graph, const Catalog&, DiagnosticSink& diags) {
   TypeTable types = graph.types;
+  std::set<std::string> declared = declaredExtrinsics(model);
   for (const CheckDecl& check : model.checks) {
     size_t errors = diags.errorCount();
-    PropertyNames(model, graph, check.expr, diags).run();
-    if (diags.errorCount() == errors) PropertyTypes(graph, types).check(check.expr, diags);
+    PropertyNames names(model, graph, declared, check.expr, diags);
+    names.run();
+    // A check reading an extrinsic with no elements here (a family over an
+    // empty range) has no type to check it by; with elements, lint types it.
+    if (diags.errorCount() == errors && !names.readsEmpty()) PropertyTypes(graph, types).check(check.expr, diags);
   }
 }
 

@@ -30,6 +30,7 @@ bool DiagnosticSink::firstTime(Severity severity, const std::string& code, Pos p
 }
 
 void DiagnosticSink::error(std::string code, Pos pos, std::string message) {
+  ++errorReports_;
   if (!firstTime(Severity::Error, code, pos, message)) return;
   diagnostics_.push_back({Severity::Error, std::move(code), pos, std::move(message)});
   ++errors_;

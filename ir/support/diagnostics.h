@@ -56,6 +56,9 @@ class DiagnosticSink {
   size_t errorCount() const { return errors_; }
   size_t warningCount() const { return warnings_; }
   bool hasErrors() const { return errors_ > 0; }
+  /// Every error reported, repeats kept once included: whether a step found
+  /// a problem, even one that an earlier iteration of a `for` box reported.
+  size_t errorReports() const { return errorReports_; }
 
   /// `file:line:col: error: message [code]`, one per line; see TextStyle.
   std::string formatText(const struct TextStyle& style) const;
@@ -83,6 +86,7 @@ class DiagnosticSink {
   std::map<std::tuple<Severity, std::string, uint32_t, uint32_t, uint32_t>, FirstReport> reported_;
   bool repeated_ = false;  ///< the last error or warning was a repeat
   size_t errors_ = 0;
+  size_t errorReports_ = 0;
   size_t warnings_ = 0;
 };
 

@@ -72,7 +72,7 @@ system:
             self.assertEqual(code, 1, err)
             errors = [(x["code"], x["line"]) for x in diagnostics(err) if x["severity"] == "error"]
             # The unrelated untyped input is still reported.
-            self.assertEqual(errors, [("type-mismatch", 7), ("type-uninferable", 13)], err)
+            self.assertEqual(errors, [("type-mismatch", 5), ("type-uninferable", 13)], err)  # at a's expression
 
     def test_a_refused_instance_is_the_only_error_not_its_wires_linearity(self):
         # Each refused instance reads wires the Links produce, and writes one a Def reads:
@@ -178,6 +178,209 @@ system:
         path = os.path.join(ROOT, "tests", "lint", "bad", "unused-component.rdc.yaml")
         self.assertEqual(run([LINT, path, "-o", os.devnull])[0], 0)
         self.assertEqual(run([LINT, "--werror", path, "-o", os.devnull])[0], 1)
+
+
+# Two-phase commit as a newcomer wrote it from the docs: the model the
+# follow-on tests below break one word of at a time.
+TPC = """rdc: 1
+model: tpc
+doc: >
+  Two-phase commit: the coordinator sends PREPARE to n participants, each
+  votes yes/no; the coordinator commits iff all n votes are yes, aborts on a
+  timeout (e.g. a crashed participant); it sends the decision to everyone.
+  A no voter aborts on its own.
+params:
+  n: 3
+  timeout: 5    # ms
+domains:
+  coord:
+  part: n
+use: [std]
+components:
+  Coordinator:
+    lines:
+      begin: Unit
+      prepare: Unit[n]
+      votes: Bool[n]
+      decision: Bool[n]
+      outcome: Bool
+    body:
+      - Def start:
+          x: begin -> begin'
+          y: choose -> b2
+      - Timer timer:
+          trigger: b2 -> go
+          signal: const false -> expired
+          duration: const timeout * 1ms -> drop
+      - WB<n> prepares:
+          bc: go -> drop
+          dlvr[k]: prepare[k] -> prepare'[k]
+      # all n votes; commit iff none is no
+      - Fn tally:
+          expr: "count(v, false) == 0"
+          v[0..n]: votes -> votes'
+          r: choose -> unanimous
+      - Select<2> decide:
+          choice: choose -> drop
+          options[0]: unanimous -> drop
+          options[1]: expired -> drop
+          chosen: choose -> decided
+      - Def copy:
+          x: decided -> announced
+          y: outcome -> outcome'
+      - WB<n> announce:
+          bc: announced -> drop
+          dlvr[k]: decision[k] -> decision'[k]
+  Participant:
+    lines:
+      prepare: Unit
+      vote: Bool
+      voted: Bool
+      decision: Bool
+      outcome: Bool
+    body:
+      - Fn ballot:
+          expr: v
+          p: prepare -> prepare'
+          v: vote -> vote'
+          r: choose -> cast
+      - Def copy:
+          x: cast -> own
+          y: voted -> voted'
+      - Filter unilateral:
+          when: "!v"
+          v: own -> drop
+          r: choose -> aborted
+      - Select<2> learn:
+          choice: choose -> drop
+          options[0]: decision -> decision'
+          options[1]: aborted -> drop
+          chosen: outcome -> outcome'
+system:
+  body:
+    - Coordinator coordinator @ coord:
+        begin: input begin as Unit @ coord -> drop
+        prepare[k]: choose -> prep[k]
+        votes[k]: votes[k] -> drop
+        decision[k]: choose -> dec[k]
+        outcome: choose -> output decision @ coord
+    - for: k in 0..n
+      body:
+        - Participant participant[k] @ part[k]:
+            prepare: prep[k] -> drop
+            vote: input vote[k] as Bool = true @ part[k] -> drop
+            voted: choose -> sent[k]
+            decision: dec[k] -> drop
+            outcome: choose -> output outcome[k] @ part[k]
+        - Link send[k] @ part[k]:
+            snd: sent[k] -> drop
+            rcv: choose -> votes[k]
+checks:
+  atomicity: >-
+    (forall i, j in correct(part): has(outcome[i]) && has(outcome[j]) => outcome[i] == outcome[j])
+    && (forall i in correct(part): has(outcome[i]) && has(decision) => outcome[i] == decision)
+  validity: "(has(decision) && decision) => forall k in 0..n: vote[k]"
+  commitIfAllYes: "(correct(coord) && (forall k in 0..n: vote[k] && correct(part[k]))) => has(decision) && decision"
+  termination: "correct(coord) => forall i in correct(part): has(outcome[i])"
+"""
+
+
+class OneErrorPerMistake(unittest.TestCase):
+    """One mistake in a model is one diagnostic: nothing that only follows from it."""
+
+    def lint(self, model, *flags, name="tpc.rdc.yaml"):
+        with TempDir() as d:
+            path = write(d, name, model)
+            code, _, err = run([LINT, "--diagnostics=json", path, "-o", os.devnull, *flags])
+            found = [(x["code"], x["line"], x["col"], x["severity"], x["message"]) for x in diagnostics(err)]
+            for x in diagnostics(err):
+                self.assertEqual(x["file"], path)
+            return code, found
+
+    def broken(self, old, new):
+        self.assertEqual(TPC.count(old), 1, old)
+        return self.lint(TPC.replace(old, new))
+
+    def test_the_model_is_clean(self):
+        self.assertEqual(self.lint(TPC), (0, []))
+
+    def test_an_unknown_component_leaves_its_wires_unreported(self):
+        self.assertEqual(self.broken("- Timer timer:", "- Timr timer:"), (1, [
+            ("unknown-component", 27, 9, "error", "unknown component 'Timr' (did you mean 'Timer'?)")]))
+
+    def test_an_unknown_component_in_a_for_box_leaves_every_iterations_wires_unreported(self):
+        self.assertEqual(self.broken("- Link send[k] @ part[k]:", "- Lnk send[k] @ part[k]:"), (1, [
+            ("unknown-component", 91, 11, "error", "unknown component 'Lnk' (did you mean 'Link'?)")]))
+
+    def test_an_unknown_domain_leaves_the_instances_wires_unreported(self):
+        # A composite in a for box: each iteration's instance is refused, and none of their wires is reported.
+        self.assertEqual(self.broken("participant[k] @ part[k]:", "participant[k] @ prt[k]:"), (1, [
+            ("unknown-domain", 85, 40, "error", "unknown domain 'prt' (did you mean 'part'?)")]))
+
+    def test_an_unknown_line_of_a_base_component_is_not_also_an_unbound_one(self):
+        self.assertEqual(self.broken("options[1]: expired", "optons[1]: expired"), (1, [
+            ("unknown-line", 42, 11, "error",
+             "Select has no line 'optons' (did you mean 'options'? its lines: choice, options, chosen)")]))
+
+    def test_an_unknown_line_of_a_composite_is_not_also_an_unbound_one(self):
+        code, found = self.broken("prepare: prep[k] -> drop", "prepar: prep[k] -> drop")
+        self.assertEqual(code, 1)
+        self.assertEqual([f[:4] for f in found], [("unknown-line", 86, 13, "error")], found)
+        self.assertIn("component 'Participant' has no line 'prepar' (did you mean 'prepare'?", found[0][4])
+
+    def test_an_unknown_name_in_an_fn_expression_leaves_its_lines_undangling(self):
+        self.assertEqual(self.broken("count(v, false)", "count(vv, false)"), (1, [
+            ("unknown-name", 36, 18, "error",
+             "Fn expression reads 'vv', which is neither an argument line nor a parameter")]))
+
+    def test_an_fn_type_error_points_into_its_expression(self):
+        code, found = self.broken("count(v, false)", "count(v, 0)")
+        self.assertEqual(code, 1)
+        self.assertEqual(found, [
+            ("type-mismatch", 36, 27, "error",
+             "in Fn coordinator.tally: count's argument 2 must be a Bool, got Int")])
+
+    def test_a_bundle_argument_smaller_than_its_line_is_one_error_at_the_binding(self):
+        self.assertEqual(self.broken("v[0..n]: votes", "v[0..2]: votes"), (1, [
+            ("index-range", 37, 11, "error",
+             "`v[0..2]` binds 2 lines to 'votes', which has 3 (a bundle is bound whole: make the sizes agree)")]))
+
+    def test_a_bundle_larger_than_its_line_is_one_error_at_the_binding(self):
+        self.assertEqual(self.broken("v[0..n]: votes", "v[0..4]: votes"), (1, [
+            ("index-range", 37, 11, "error",
+             "`v[0..4]` binds 4 lines to 'votes', which has 3 (a bundle is bound whole: make the sizes agree)")]))
+
+    def test_a_typo_in_an_indexed_name_in_a_check_is_named_with_a_suggestion(self):
+        self.assertEqual(self.broken("forall k in 0..n: vote[k]\"", "forall k in 0..n: vte[k]\""), (1, [
+            ("unknown-name", 98, 63, "error",
+             "'vte' is not an indexed extrinsic output or input (did you mean 'vote'?)")]))
+
+    def test_a_family_over_an_empty_range_is_still_a_name_in_a_check(self):
+        # -D S=0: no request, so no decision[s][i] for the check to read, which is not unknown.
+        model = """rdc: 1
+params: {S: 2, n: 3}
+system:
+  body:
+    - for: s in 0..S
+      body:
+        - for: i in 0..n
+          body:
+            - Inc<1> step[s][i]:
+                x: input req[s][i] as Int -> output decision[s][i]
+checks:
+  agreement: "forall s in 0..S: forall i in 0..n: has(decision[s][i]) => decision[s][i] == req[s][i] + 1"
+"""
+        for s in ("2", "0"):
+            with self.subTest(S=s):
+                self.assertEqual(self.lint(model, "-D", f"S={s}"), (0, []))
+                code, found = self.lint(model.replace("=> decision[s]", "=> decison[s]"), "-D", f"S={s}")
+                self.assertEqual((code, found), (1, [
+                    ("unknown-name", 12, 74, "error",
+                     "'decison' is not an indexed extrinsic output or input (did you mean 'decision'?)")]))
+        with TempDir() as d:
+            code, out, err = run([RUN, write(d, "m.rdc.yaml", model), "-D", "S=0"])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"check agreement: pass", out)
 
 
 class Examples(unittest.TestCase):

@@ -23,7 +23,7 @@ void Elaborator::closeScope(Scope& scope) {
                   "flow forward only (iteration k produces `x[k + 1]`, which iteration k + 1 consumes as `x[k]`)");
           break;
         }
-        if (std::find(scope.excused.begin(), scope.excused.end(), key.name) != scope.excused.end()) break;
+        if (scope.isExcused(key)) break;
         diags_.error("linearity", graph_.positions[info.firstUse],
                      info.produced == 0
                          ? "wire '" + spell(key) + "' is consumed but never produced"
@@ -33,7 +33,8 @@ void Elaborator::closeScope(Scope& scope) {
       case Role::OwnOutput: {
         bool input = info.role == Role::OwnInput;
         const std::string& line = names_[key.name];
-        if (danglingReported_.insert(scope.def->name + "." + line + (input ? "" : "'")).second) {
+        if (!scope.isExcused(key) &&
+            danglingReported_.insert(scope.def->name + "." + line + (input ? "" : "'")).second) {
           diags_.warning("dangling-line", scope.def->pos,
                          std::string(input ? "input end '" : "output end '") + line + (input ? "" : "'") +
                              "' of component '" + scope.def->name + "' is not used inside" +

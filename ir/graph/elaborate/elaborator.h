@@ -81,9 +81,14 @@ struct Scope {
   std::vector<NameInfo> infos;
   NameTable instanceNames;
   int depth = 0;
-  // Wire names (Elaborator::nameId) that an instance refused with an error
-  // reads or writes: their linearity is not reported again at the close.
+  // Wire names that an instance refused with an error reads or writes, as
+  // excuseKey makes them: their linearity (a local wire's) or their being
+  // unused (an own line end's) is not reported again at the close.
   std::vector<uint32_t> excused;
+  static uint32_t excuseKey(uint32_t name, bool primed) { return name * 2 + (primed ? 1 : 0); }
+  bool isExcused(const NameKey& key) const {
+    return std::find(excused.begin(), excused.end(), excuseKey(key.name, key.primed)) != excused.end();
+  }
   // `@ D` on this instance or an enclosing one: where its components live.
   std::optional<uint32_t> domain;
   Pos domainPos;
@@ -195,6 +200,7 @@ class Elaborator {
       }
       fixed[k] = *v;
     }
+    if (!bundleSizesAgree(scope, b, dims, b.keyIndices.size())) return false;
     Indices element(dims.size(), 0);
     Indices free;  // positions the odometer advances
     for (size_t k = 0; k < dims.size(); ++k) {
@@ -225,6 +231,13 @@ class Elaborator {
   }
 
   std::string componentLabel(const Scope& scope) const;
+
+  // A binding whose side names a composite's own line with fewer indices
+  // than it has dimensions gives it the dimensions its key leaves out (of
+  // `dims`, those past its `keyIndices`): their sizes must be the own
+  // line's, or part of it would be left unbound (or bound past its end).
+  // False (reported, `index-range`) if they differ.
+  bool bundleSizesAgree(const Scope& scope, const Binding& b, const Indices& dims, size_t keyIndices);
 
   // ---- items (items.cpp) ----
 
@@ -262,6 +275,9 @@ class Elaborator {
   uint32_t argsId(const std::vector<int64_t>& args);
   uint32_t posId(Pos pos);
   void instance(Scope& scope, const Item& item);
+  // False if the instance is refused: it is not part of the graph, and an
+  // error says why (or elaboration was aborted).
+  bool placeInstance(Scope& scope, const Item& item);
   bool checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args);
 
   void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node, const std::vector<int64_t>& args,
@@ -274,9 +290,11 @@ class Elaborator {
   std::optional<int64_t> fnArgumentSize(const Scope& scope, const Binding& b);
 
   // Binds a composite's lines to the outer scope's nets; false (reported)
-  // if one is bound twice, or not at all.
+  // if a binding is refused (an unknown line, one bound twice, ...), or a
+  // line is not bound at all (not said again after a refused binding).
   bool bindComposite(Scope& outer, const Item& item, const ComponentDef& def, Scope& inner);
-  void compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
+  // False (reported) if the instance is refused before its body is elaborated.
+  bool compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                          const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
   // A base line bound straight to choose or never (its input) or drop (its
   // output), without `@`, takes the token as that end: no net is made for

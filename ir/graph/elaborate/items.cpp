@@ -129,12 +129,19 @@ uint32_t Elaborator::posId(Pos pos) {
 }
 
 void Elaborator::instance(Scope& scope, const Item& item) {
+  // Whatever refused it, the instance's one error is the whole story: that
+  // its wires are then never produced or consumed, or the lines of its
+  // component left unused, would only say it again.
+  if (!placeInstance(scope, item)) excuseWires(scope, item);
+}
+
+bool Elaborator::placeInstance(Scope& scope, const Item& item) {
   uint32_t node = instanceNode(scope, item);
-  if (node == kNone) return;
+  if (node == kNone) return false;
   std::vector<int64_t> args;
   for (const SourceExpr& a : item.args) {
     auto v = evalIn(scope.env, a);
-    if (!v) return;
+    if (!v) return false;
     args.push_back(*v);
   }
   std::optional<uint32_t> domain = scope.domain;
@@ -142,21 +149,24 @@ void Elaborator::instance(Scope& scope, const Item& item) {
   if (item.domain) {
     domain = domainId(scope.env, *item.domain);
     domainPos = item.domain->pos;
-    if (!domain) return;
+    if (!domain) return false;
   }
   if (auto base = catalog_.find(item.component)) {
-    size_t errorsBefore = diags_.errorCount();
+    // Counted with repeats: an error met again in a later iteration of a
+    // `for` box refuses that iteration's instance too.
+    size_t reportsBefore = diags_.errorReports();
     baseInstance(scope, item, *base, node, args, domain, domainPos);
-    if (diags_.errorCount() > errorsBefore) excuseWires(scope, item);
-  } else if (const ComponentDef* def = model_.findComponent(item.component)) {
-    compositeInstance(scope, item, *def, node, args, domain, domainPos);
-  } else {
-    std::vector<std::string> known;
-    for (const BaseComponent& b : catalog_.all()) known.push_back(b.name);
-    for (const ComponentDef& c : model_.components) known.push_back(c.name);
-    diags_.error("unknown-component", item.pos,
-                 "unknown component '" + item.component + "'" + didYouMean(item.component, known));
+    return diags_.errorReports() == reportsBefore;
   }
+  if (const ComponentDef* def = model_.findComponent(item.component)) {
+    return compositeInstance(scope, item, *def, node, args, domain, domainPos);
+  }
+  std::vector<std::string> known;
+  for (const BaseComponent& b : catalog_.all()) known.push_back(b.name);
+  for (const ComponentDef& c : model_.components) known.push_back(c.name);
+  diags_.error("unknown-component", item.pos,
+               "unknown component '" + item.component + "'" + didYouMean(item.component, known));
+  return false;
 }
 
 bool Elaborator::checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args) {
@@ -187,9 +197,10 @@ void Elaborator::excuseWires(Scope& scope, const Item& item) {
   for (const Binding& b : item.bindings) {
     for (const Term* t : {&b.in, &b.out}) {
       if (t->kind != Term::Kind::Wire) continue;
-      uint32_t name = nameId(*t);  // a few distinct names, however many iterations are refused
-      if (std::find(scope.excused.begin(), scope.excused.end(), name) == scope.excused.end())
-        scope.excused.push_back(name);
+      // A few distinct names, however many iterations are refused.
+      uint32_t key = Scope::excuseKey(nameId(*t), t->primed);
+      if (std::find(scope.excused.begin(), scope.excused.end(), key) == scope.excused.end())
+        scope.excused.push_back(key);
     }
   }
 }
@@ -300,6 +311,7 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
   graph_.instances.push_back(inst);
   std::vector<uint8_t> bound(inst.lineCount, 0);
   bool domainHinted = false;
+  size_t reportsBefore = diags_.errorReports();
   for (const Binding& b : item.bindings) {
     auto blk = std::find_if(blocks.begin(), blocks.end(), [&](const Block& x) { return *x.name == b.line; });
     if (blk == blocks.end()) {
@@ -332,6 +344,8 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       return true;
     });
   }
+  // A binding refused (an unknown line, a bad index) leaves its line unbound: not a second error.
+  if (diags_.errorReports() > reportsBefore) return;
   for (const Block& blk : blocks) {
     for (int64_t e = 0; e < std::max<int64_t>(blk.size, 1); ++e) {
       if (!bound[blk.first - inst.firstLine + e]) {
@@ -368,6 +382,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   if (item.fnExpr) {
     fn.text = item.fnExpr->text;
     fn.expr = item.fnExpr->expr;
+    fn.exprPos = item.fnExpr->pos;
   } else {  // a Filter of one argument passes it
     ExprError error;
     fn.text = fn.args[0];
@@ -379,6 +394,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   if (item.fnWhen) {
     fn.whenText = item.fnWhen->text;
     fn.when = item.fnWhen->expr;
+    fn.whenPos = item.fnWhen->pos;
   }
   auto constants = [&](const Expr& e, Pos pos, const std::string& what) {
     for (const std::string& name : freeNames(e)) {
@@ -401,19 +417,19 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
   return !fn.when || constants(*fn.when, item.fnWhen->pos, "Filter condition");
 }
 
-void Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
+bool Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
                                    const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
   if (item.fnExpr || item.fnWhen) {
     diags_.error("syntax", (item.fnExpr ? item.fnExpr : item.fnWhen)->pos,
                  "only Fn and Filter instances take an `expr` or a `when`");
-    return;
+    return false;
   }
   if (outer.depth + 1 > options_.maxDepth) {
     diags_.error("recursion-limit", item.pos,
                  "components nested more than " + std::to_string(options_.maxDepth) + " deep (is '" + def.name +
                      "' recursive?)");
     aborted_ = true;
-    return;
+    return false;
   }
   Scope inner;
   inner.def = &def;
@@ -426,7 +442,7 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
     diags_.error(
         "bad-param", item.pos,
         def.name + " takes " + std::to_string(def.params.size()) + " parameter(s), got " + std::to_string(args.size()));
-    return;
+    return false;
   }
   for (size_t i = 0; i < def.params.size(); ++i) {
     const ParamDecl& p = def.params[i];
@@ -436,14 +452,14 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       if (*v < 0) {
         diags_.error("bad-param", item.args[i].pos,
                      "parameter '" + p.name + "' of " + def.name + " is negative (" + std::to_string(*v) + ")");
-        return;
+        return false;
       }
     } else if (p.value) {
       v = evalParam(inner.env, *p.value, p.name);
     } else {
       diags_.error("bad-param", item.pos, def.name + " needs a value for parameter '" + p.name + "'");
     }
-    if (!v) return;
+    if (!v) return false;
     inner.env.emplace_back(p.name, *v);
   }
   // Each instance gets fresh type variables: lines typed `T` share one.
@@ -459,7 +475,7 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       auto type = graph_.types.parse(decl.valueType(), &error);
       if (!type) {
         diags_.error("type-mismatch", decl.pos, "line '" + decl.name + "': " + error);
-        return;
+        return false;
       }
       own.type = *type;
     }
@@ -467,18 +483,18 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
       diags_.error("index-range", decl.pos,
                    "at most " + std::to_string(Indices::kMax) +
                        " dimensions are supported (a Set's element components count as dimensions)");
-      return;
+      return false;
     }
     for (const SourceExpr& d : decl.dims) {
       auto n = evalParam(inner.env, d, "dimension of " + decl.name);
-      if (!n) return;
+      if (!n) return false;
       if (static_cast<uint64_t>(*n) > options_.maxLines) {
         spend(*n, d.pos);
-        return;
+        return false;
       }
       own.dims.push_back(*n);
     }
-    if (!setElements(decl, inner.env, own.dims)) return;
+    if (!setElements(decl, inner.env, own.dims)) return false;
     inner.ownLines.push_back(std::move(own));
   }
   if (auto last = scopeSizes_.find(&def); last != scopeSizes_.end()) {
@@ -486,11 +502,14 @@ void Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
     inner.infos.reserve(last->second.first);
     inner.instanceNames.reserve(last->second.second);
   }
-  if (!bindComposite(outer, item, def, inner)) return;
+  if (!bindComposite(outer, item, def, inner)) return false;
+  // From here on the instance is placed: an error inside its body is its
+  // own, and the wires outside were bound as they should be.
   body(inner, def.body);
-  if (aborted_) return;
+  if (aborted_) return true;
   closeScope(inner);
   scopeSizes_[&def] = {inner.names.size(), inner.instanceNames.size()};
+  return true;
 }
 
 namespace {
@@ -537,6 +556,7 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
   // Bind each of the composite's lines to nets of the outer scope.
   std::vector<BoundElements> bound;
   for (const OwnLine& own : inner.ownLines) bound.emplace_back(own.dims);
+  size_t reportsBefore = diags_.errorReports();
   for (const Binding& b : item.bindings) {
     auto own = std::find_if(inner.ownLines.begin(), inner.ownLines.end(),
                             [&](const OwnLine& l) { return l.decl->name == b.line; });
@@ -571,6 +591,8 @@ bool Elaborator::bindComposite(Scope& outer, const Item& item, const ComponentDe
       return spend(1, b.pos);
     });
   }
+  // A refused binding leaves its line unbound: that is not a second error.
+  if (diags_.errorReports() > reportsBefore) return false;
   for (size_t i = 0; i < inner.ownLines.size(); ++i) {
     uint64_t total = 1;
     for (int64_t d : inner.ownLines[i].dims) total *= static_cast<uint64_t>(d);

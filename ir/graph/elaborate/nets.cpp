@@ -255,6 +255,36 @@ void Elaborator::attachToken(uint32_t node, bool asProducer, const Attachment& t
   (asProducer ? nodes_[node].producer : nodes_[node].consumer) = NetNode::kTokenEnd | id;
 }
 
+// "3", or "2 x 3" for a bundle of bundles.
+static std::string sizeText(const Indices& dims, size_t from) {
+  std::string text;
+  for (size_t k = from; k < dims.size(); ++k) text += (text.empty() ? "" : " x ") + std::to_string(dims[k]);
+  return text;
+}
+
+bool Elaborator::bundleSizesAgree(const Scope& scope, const Binding& b, const Indices& dims, size_t keyIndices) {
+  // The dimensions the key leaves out, which the terms take appended (a key's
+  // fresh name is the model's to use as it likes).
+  Indices free = dims.tail(keyIndices);
+  if (free.empty()) return true;
+  for (const Term* t : {&b.in, &b.out}) {
+    if (t->kind != Term::Kind::Wire) continue;
+    const OwnLine* own = scope.ownLine(t->name);
+    if (!own || t->indices.size() + free.size() != own->dims.size()) continue;  // else wireUse says so
+    if (std::any_of(t->indices.begin(), t->indices.end(), [](const IndexTerm& i) { return i.star; })) continue;
+    bool same = true;
+    for (size_t j = 0; j < free.size(); ++j) same &= own->dims[t->indices.size() + j] == free[j];
+    if (same) continue;
+    std::string name = t->name + (t->primed ? "'" : "");
+    for (const IndexTerm& i : t->indices) name += "[" + i.expr.text + "]";
+    diags_.error("index-range", b.pos,
+                 "`" + b.key + "` binds " + sizeText(free, 0) + " lines to '" + name + "', which has " +
+                     sizeText(own->dims, t->indices.size()) + " (a bundle is bound whole: make the sizes agree)");
+    return false;
+  }
+  return true;
+}
+
 std::string Elaborator::componentLabel(const Scope& scope) const {
   return scope.def == &model_.system ? "the system" : "component '" + scope.def->name + "'";
 }

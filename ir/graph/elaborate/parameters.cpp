@@ -137,7 +137,9 @@ std::optional<uint32_t> Elaborator::domainId(const Env& env, const DomainRef& re
     }
     return f.first + static_cast<uint32_t>(*i);
   }
-  diags_.error("unknown-domain", ref.pos, "unknown domain '" + ref.family + "'");
+  std::vector<std::string> known;
+  for (const DomainFamily& f : families_) known.push_back(f.name);
+  diags_.error("unknown-domain", ref.pos, "unknown domain '" + ref.family + "'" + didYouMean(ref.family, known));
   return std::nullopt;
 }
 

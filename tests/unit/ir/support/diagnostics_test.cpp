@@ -74,6 +74,9 @@ TEST(DiagnosticSink, AProblemMetAgainAtOnePlaceIsReportedOnceAndCounted) {
   EXPECT_EQ(diags.all()[1].severity, Severity::Note);  // the first report's note, once
   EXPECT_EQ(diags.all()[2].code, "type-mismatch");
   EXPECT_EQ(diags.errorCount(), 4u);
+  // Every report counts as a problem found, a repeat kept once included:
+  // each iteration of the box can tell that it met one.
+  EXPECT_EQ(diags.errorReports(), 8u);
 }
 
 // A bundle's consecutive elements are one item; anything else stays as given.
