@@ -130,6 +130,29 @@ class Traces(unittest.TestCase):
             self.assertEqual(out, replayed)
             self.assertEqual(read_bytes(a), read_bytes(again))
 
+    def test_an_element_arriving_at_the_largest_time_never_arrives(self):
+        # As an input of the graph arriving at the largest time (a trace's "never") does not: the
+        # run's trace stays one that every reader takes.
+        with TempDir() as d:
+            model = write(d, "at-max.rdc.yaml", """rdc: 1
+model: at-max
+system:
+  body:
+    - for: k in 0..
+      body:
+        - Inc<1> a[k]:
+            x: "input x[k] = k at (k > 0 ? 9223372036854775807ns : 0ns) -> output y[k]"
+""")
+            t = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, model, "--iterations", "4", "--trace", t])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"y[0] = 1 @ 0ns", out)
+            self.assertNotIn(b"y[1] =", out)
+            code, _, err = run([TRACE, "show", t])
+            self.assertEqual(code, 0, err)
+            code, _, err = run([RUN, model, "--replay", t])
+            self.assertEqual(code, 0, err)
+
     def test_the_trace_names_later_iterations_and_inverts(self):
         with TempDir() as d:
             t = os.path.join(d, "run.trace")
@@ -156,6 +179,18 @@ class Traces(unittest.TestCase):
             self.assertIn(code, (0, 1), err)
             code, shown, err = run([TRACE, "show", t, "--line", "rb[57].send.link[1].rcv"])
             self.assertRegex(shown, rb"rb\[57\]\.send\.link\[1\]\.rcv\t99\tforced")
+
+    def test_a_pattern_forces_the_window_and_says_so(self):
+        with TempDir() as d:
+            t = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, STREAM, *LATENCY, "--until", "30ms", "--force", "rb[*].send.link[1].rcv=99",
+                                  "--trace", t])
+            self.assertIn(code, (0, 1), err)
+            self.assertIn("--force rb[*].send.link[1].rcv: a pattern forces only the iterations 0, 1 and 2", err)
+            self.assertIn("[force-window]", err)
+            code, shown, err = run([TRACE, "show", t, "--line", "rb[*].send.link[1].rcv"])
+            forced = {int(k) for k in re.findall(rb"rb\[(\d+)\]\.send\.link\[1\]\.rcv\t99\tforced", shown)}
+            self.assertEqual(forced, {0, 1, 2})
 
 
 class Limits(unittest.TestCase):

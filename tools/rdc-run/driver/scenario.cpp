@@ -319,13 +319,22 @@ class Resolver {
     for (const auto& [path, text] : s.forces) {
       entry(s, "force", "--force", path, text);
       if (path.find_first_of("*?") != std::string::npos) {
-        size_t matched = 0;
+        size_t matched = 0, later = 0;
         for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
           if (!forceable(l) || !globMatch(path, index.paths()[l])) continue;
           if (!force(l, index.paths()[l], text)) return false;
           ++matched;
+          if (graph_.unbounded && graph_.unbounded->window[2].hasLine(l)) ++later;
         }
         if (matched == 0) return fail(flag_ + ": no choosable input bound to `choose` matches '" + path + "'");
+        // A glob is matched against the lines the graph holds: of an
+        // unbounded box, its iterations 0 to 2 (the window). Said, not silent.
+        if (later) {
+          diags_.warning("force-window", at_,
+                         flag_ + " " + path + ": a pattern forces only the iterations 0, 1 and 2 of " +
+                             graph_.unbounded->label() + " (the lines the graph holds); name a later iteration's " +
+                             "line to force it (`" + graph_.unbounded->var + "` as a number)");
+        }
         continue;
       }
       std::optional<uint32_t> line = index.findRunLine(path);

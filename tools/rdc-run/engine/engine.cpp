@@ -982,7 +982,10 @@ class Run final : public FireContext {
       nextArrival_[s] = lastArrival_[s] = t->i;
       earliest = std::min(earliest.value_or(INT64_MAX), t->i);
     }
-    if (earliest) schedule(std::max(*earliest, now_), 0, kNone, false, How::Input, Value::integer(k));
+    // (An element arriving at the largest time, which a trace reserves for
+    // "never", never arrives, as an input of the graph arriving then does not.)
+    if (earliest && *earliest < INT64_MAX)
+      schedule(std::max(*earliest, now_), 0, kNone, false, How::Input, Value::integer(k));
   }
 
   // Iteration k (the one after the newest) begins: it takes a slot, draws
