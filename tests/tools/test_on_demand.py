@@ -202,6 +202,33 @@ class Lint(unittest.TestCase):
         code, small, err = run([LINT, BOUNDED, "-D", "K=3", "--stats", "-o", os.devnull])
         self.assertNotIn(b"in all", small)
 
+    def test_the_whole_box_past_64_bits_is_said_not_wrapped(self):
+        with TempDir() as d:
+            model = write(d, "sum.rdc.yaml", """rdc: 1
+model: sums
+params:
+  K: 10
+system:
+  body:
+    - for: k in 0..K on demand
+      body:
+        - Sum add[k]:
+            x: input a[k] as Int = k at k * 1ms -> output total[k]
+            y: input b[k] as Int = 1 at k * 1ms -> drop
+        - Inc<1> c[k]:
+            x: input c[k] = k at k * 1ms -> output d[k]
+""")
+
+            def in_all(k):
+                code, out, err = run([LINT, model, "-D", f"K={k}", "--stats", "-o", os.devnull])
+                self.assertEqual(code, 0, err)
+                return re.search(rb"scalar lines in all: (.*) \(an on-demand box", out)[1].decode()
+
+            each = int(in_all(10)) // 10  # (every iteration has the same lines)
+            self.assertGreaterEqual(each, 3)
+            self.assertEqual(in_all(2**62), str(each * 2**62) if each * 2**62 < 2**64 else "more than 18446744073709551614")
+            self.assertEqual(in_all(2**63 - 1), "more than 18446744073709551614")  # (was the count modulo 2^64)
+
     def test_the_whole_box_over_the_size_limit_is_pointed_to_on_demand(self):
         with TempDir() as d:
             code, _, err = run([LINT, whole(d), "-o", os.devnull])

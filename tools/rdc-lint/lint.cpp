@@ -15,8 +15,10 @@ std::string Stats::format() const {
          " used)\nbase instances: " + std::to_string(baseInstances) + "\nscalar lines: " + std::to_string(scalarLines) +
          "\nwires: " + std::to_string(wires) + "\ndomains: " + std::to_string(domains) +
          "\ninputs: " + std::to_string(inputs) + "\noutputs: " + std::to_string(outputs) + "\n" +
-         (onDemandIterations ? "scalar lines in all: " + std::to_string(scalarLinesInAll) + " (an on-demand box of " +
-                                   std::to_string(onDemandIterations) + " iterations)\n"
+         (onDemandIterations ? "scalar lines in all: " +
+                                   (scalarLinesInAll == UINT64_MAX ? "more than " + std::to_string(UINT64_MAX - 1)
+                                                                   : std::to_string(scalarLinesInAll)) +
+                                   " (an on-demand box of " + std::to_string(onDemandIterations) + " iterations)\n"
                              : "");
 }
 
@@ -43,8 +45,11 @@ Stats computeStats(const Model& model, const Graph& graph) {
   s.outputs = graph.outputs.size();
   if (graph.unbounded && graph.unbounded->bounded()) {  // the window, and iterations 3 to K - 1 as iteration 1
     s.onDemandIterations = graph.unbounded->end;
-    s.scalarLinesInAll = graph.lines.size() + (graph.unbounded->end - UnboundedBox::kWindow) *
-                                                  static_cast<uint64_t>(graph.unbounded->general().lines);
+    uint64_t later = 0;  // (K up to 2^63 iterations of up to 2^32 lines: saturated past 64 bits)
+    if (__builtin_mul_overflow(graph.unbounded->end - UnboundedBox::kWindow,
+                               static_cast<uint64_t>(graph.unbounded->general().lines), &later) ||
+        __builtin_add_overflow(later, graph.lines.size(), &s.scalarLinesInAll))
+      s.scalarLinesInAll = UINT64_MAX;
   }
   return s;
 }

@@ -33,7 +33,8 @@ struct Stats {
   size_t inputs = 0;
   size_t outputs = 0;
   /// A model with an on-demand box: its iterations, and the scalar lines of
-  /// the whole graph, every iteration elaborated (0: no such box).
+  /// the whole graph, every iteration elaborated (0: no such box;
+  /// UINT64_MAX: 2^64 - 1 or more).
   uint64_t onDemandIterations = 0;
   uint64_t scalarLinesInAll = 0;
 
