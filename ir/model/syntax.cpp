@@ -387,6 +387,25 @@ bool conditionalHeader(std::string_view text, Pos pos, bool otherBranch, std::ve
   return true;
 }
 
+// The first `on demand` in a for header, the two words apart by blanks
+// (spaces, tabs), each a whole word (no letter, digit or _ touches it):
+// where `on` begins, and where the blanks after `demand` end.
+static std::optional<std::pair<size_t, size_t>> onDemandMarker(std::string_view text) {
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  auto inWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t at = text.find("on"); at != std::string_view::npos; at = text.find("on", at + 1)) {
+    if (at > 0 && inWord(text[at - 1])) continue;
+    size_t word = at + 2, end = word;
+    while (end < text.size() && blank(text[end])) ++end;
+    if (end == word || text.substr(end, 6) != "demand") continue;
+    end += 6;
+    if (end < text.size() && inWord(text[end])) continue;
+    while (end < text.size() && blank(text[end])) ++end;
+    return std::pair{at, end};
+  }
+  return std::nullopt;
+}
+
 bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, DiagnosticSink& diags) {
   Span whole = Span{text, pos}.trimmed();
   for (std::string_view word : {"if ", "else "}) {
@@ -395,10 +414,16 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
       return conditionalHeader(cond.text, cond.pos, word == "else ", loops, diags);
     }
   }
-  // `k in 0..K on demand`: one variable, a bounded range.
-  constexpr std::string_view kOnDemand = " on demand";
-  bool onDemand = whole.text.size() > kOnDemand.size() && whole.text.ends_with(kOnDemand);
-  if (onDemand) whole = whole.sub(0, whole.text.size() - kOnDemand.size()).trimmed();
+  // `k in 0..K on demand`: one variable, a bounded range; the words may be
+  // apart by any blanks, and nowhere else in the header.
+  auto marker = onDemandMarker(whole.text);
+  bool onDemand = marker && marker->second == whole.text.size();
+  if (marker && !onDemand) {
+    diags.error("syntax", pos,
+                "`on demand` ends the header of a `for` of one variable with a bounded range (`k in 0..K on demand`)");
+    return false;
+  }
+  if (onDemand) whole = whole.sub(0, marker->first).trimmed();
   size_t first = loops.size();
   for (const Span& part : splitTopLevel(whole, ',', false)) {
     size_t n = identifierLength(part.text);

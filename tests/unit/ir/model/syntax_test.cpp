@@ -83,6 +83,24 @@ TEST(Syntax, OnDemandMarksABoundedRangeOfOneVariable) {
     EXPECT_FALSE(syntax::forHeader(bad, {0, 1, 1}, loops, refused)) << bad;
     EXPECT_GT(refused.errorCount(), 0u) << bad;
   }
+  // Any blanks between and before the words; the marker anywhere but at the end is the rule's error.
+  for (const char* spaced : {"k in 0..K  on demand", "k in 0..K on\tdemand", "k in 0..K\ton   demand  "}) {
+    loops.clear();
+    ASSERT_TRUE(syntax::forHeader(spaced, {0, 1, 1}, loops, diags)) << spaced;
+    EXPECT_TRUE(loops[0].onDemand) << spaced;
+    EXPECT_EQ(loops[0].hi.text, "K") << spaced;
+  }
+  for (const char* misplaced : {"k in 0..K on demand, j in 0..2", "k in 0..K on  demand x"}) {
+    DiagnosticSink refused;
+    loops.clear();
+    EXPECT_FALSE(syntax::forHeader(misplaced, {0, 1, 1}, loops, refused)) << misplaced;
+    ASSERT_EQ(refused.all().size(), 1u) << misplaced;
+    EXPECT_EQ(refused.all()[0].code, "syntax") << misplaced;
+    EXPECT_NE(refused.all()[0].message.find("`on demand` ends the header"), std::string::npos) << misplaced;
+  }
+  loops.clear();  // (a word that only contains the marker's letters is no marker)
+  ASSERT_TRUE(syntax::forHeader("k in 0..Kon", {0, 1, 1}, loops, diags));
+  EXPECT_FALSE(loops[0].onDemand);
 }
 
 TEST(Syntax, LineTypesWithDimensions) {
