@@ -208,6 +208,12 @@ std::string libraryReason(std::string_view description) {
   return std::string(cut == std::string_view::npos ? description : description.substr(cut + 2));
 }
 
+std::string systemReason(std::string_view description) {
+  description = description.substr(0, description.find("; "));
+  size_t call = description.rfind("): ");
+  return std::string(call == std::string_view::npos ? description : description.substr(call + 3));
+}
+
 std::string DiagnosticSink::formatJson() const {
   Json all = Json::array();
   for (const Diagnostic& d : diagnostics_) {

@@ -136,4 +136,9 @@ std::string printable(std::string_view text);
 /// kept whole.
 std::string libraryReason(std::string_view description);
 
+/// The system's reason in a KJ description of a failed system call
+/// ("miniposix::write(fd, pos, size): No space left on device; fd = 3"
+/// gives "No space left on device"); other descriptions up to their "; ".
+std::string systemReason(std::string_view description);
+
 }  // namespace rdc

@@ -120,16 +120,6 @@ inline bool isAllocationFailure(const kj::Exception& e) {
   return std::string_view(e.getDescription().cStr()).find("bad_alloc") != std::string_view::npos;
 }
 
-/// The system's reason in a KJ description of a failed call
-/// ("miniposix::write(fd, pos, size): No space left on device; fd = 3"
-/// gives "No space left on device").
-inline std::string systemReason(std::string_view description) {
-  size_t values = description.find("; ");
-  if (values != std::string_view::npos) description = description.substr(0, values);
-  size_t call = description.rfind("): ");
-  return std::string(call == std::string_view::npos ? description : description.substr(call + 3));
-}
-
 /// Whether what the tool printed reached its standard output; if not, an
 /// `io` diagnostic says so (printDiagnostics did, or does now).
 inline bool standardOutputWritten(bool jsonDiagnostics) {
