@@ -1213,9 +1213,17 @@ class Run final : public FireContext {
   // Walks back from an unavailable output to the first inputs that never
   // arrived, to say what the output waited for.
   std::string waitingFor(uint32_t line) const {
-    std::string path;
     std::vector<bool> seen(graph_.lines.size(), false);
-    for (int steps = 0; steps < 64 && !seen[line]; ++steps) {
+    int steps = 64;  // in all, over every branch: an explanation stays a line
+    return waitChain(line, seen, steps);
+  }
+
+  // The chain from `line` back to why it never arrived. Where a rule waits
+  // for any one of several inputs (Select's choice) and none arrived, no one
+  // of them is why: each is followed, `any of (A | B)`.
+  std::string waitChain(uint32_t line, std::vector<bool>& seen, int& steps) const {
+    std::string path;
+    for (; steps > 0 && !seen[line]; --steps) {
       seen[line] = true;
       const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
       uint32_t missing = kNone;
@@ -1232,6 +1240,7 @@ class Run final : public FireContext {
       }
       const Endpoint& src = graph_.lines[missing].source;
       path += graph_.linePath(catalog_, missing);
+      if (lines_[missing].inPending) return path + " (on its way, due after --until stopped the run)";
       uint32_t domain = graph_.lines[missing].domain;
       if (config_.crashAt[domain] != INT64_MAX) {  // the same in a projection, whose run may end earlier
         return path + " (its domain " + graph_.domains[domain] + " crashed at " +
@@ -1249,17 +1258,29 @@ class Run final : public FireContext {
         case Endpoint::Kind::Never:
           return path + " (its source is `never`)";
         case Endpoint::Kind::Choose: {
-          uint32_t read = awaitedByRule(missing);
-          if (read == kNone) {
+          std::vector<uint32_t> awaited = awaitedByRule(missing);
+          if (awaited.empty()) {
             bool lies = config_.byzantine[domain] && !config_.liesForced;  // a lie is made when the rule would choose
             return path +
                    (lies ? " (a lie of Byzantine " + graph_.domains[domain] + ", never made: its rule never chose: "
                          : " (its rule never chose: ") +
-                   ruleOf(missing) + ")";
+                   ruleOf(missing) + cutOff() + ")";
           }
           path += " <- ";  // the rule waits for an input of its own instance
-          line = read;
-          continue;
+          if (awaited.size() == 1) {
+            line = awaited[0];
+            continue;
+          }
+          path += "any of (";
+          for (size_t a = 0; a < awaited.size(); ++a) {
+            if (a == 3 || steps <= 1) {
+              path += " | " + std::to_string(awaited.size() - a) + " more";
+              break;
+            }
+            --steps;
+            path += (a ? " | " : "") + waitChain(awaited[a], seen, steps);
+          }
+          return path + ")";
         }
         case Endpoint::Kind::Input:
           if (graph_.inputs[src.ref].isGateway()) {
@@ -1277,16 +1298,18 @@ class Run final : public FireContext {
     return path + " ...";
   }
 
-  // An input of a choice's own instance that its rule reads and that never
-  // arrived (for Select's chosen, the option its choice picked), or kNone
-  // when the rule had all it reads. A rule that waits for k of n inputs
-  // (Quorum, Mailbox) is its own explanation: no one missing input is why.
-  uint32_t awaitedByRule(uint32_t choice) const {
+  // The inputs of a choice's own instance that its rule reads and that
+  // never arrived: the first one it strictly needs (for Select's chosen,
+  // the option its choice picked); else, for a rule that takes any one of
+  // several, each of them; none when the rule had all it reads. A rule
+  // that waits for k of n inputs (Quorum, Mailbox) is its own explanation:
+  // no one missing input is why.
+  std::vector<uint32_t> awaitedByRule(uint32_t choice) const {
     const FlatInstance& inst = graph_.instances[graph_.lines[choice].instance];
     const LineSig* sig = graph_.signature(catalog_, choice);
-    if (!sig || sig->choiceCountParam >= 0) return kNone;
-    auto reads = [&](const std::string& name) {
-      return std::find(sig->choiceReads.begin(), sig->choiceReads.end(), name) != sig->choiceReads.end();
+    if (!sig || sig->choiceCountParam >= 0) return {};
+    auto among = [](const std::vector<std::string>& names, const std::string& name) {
+      return std::find(names.begin(), names.end(), name) != names.end();
     };
     std::optional<int64_t> picked;
     for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
@@ -1294,25 +1317,29 @@ class Run final : public FireContext {
       if (s && s->name == sig->choiceIndexedBy && lines_[m].inAvailable && lines_[m].in.kind == Value::Kind::Int)
         picked = lines_[m].in.i;
     }
+    std::vector<uint32_t> anyOf;
     for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
       if (m == choice || lines_[m].inAvailable) continue;
       const LineSig* s = graph_.signature(catalog_, m);
-      if (!(s ? reads(s->name) : reads("*args"))) continue;
+      const std::string& name = s ? s->name : "*args";
+      if (!among(sig->choiceReads, name)) continue;
       if (picked && static_cast<int64_t>(graph_.element(catalog_, m)) != *picked) continue;
-      return m;
+      if (picked || among(sig->choiceNeeds, name)) return {m};
+      anyOf.push_back(m);
     }
-    return kNone;
+    return anyOf;
   }
 
   // A choice's rule, and for one that waits for k of its inputs (Quorum,
-  // Mailbox) how many of them arrived: which of k is missing is the point.
+  // Mailbox) how many of them arrived, and how many were still on their way
+  // when --until stopped the run: which of k is missing is the point.
   std::string ruleOf(uint32_t line) const {
     const LineSig* sig = graph_.signature(catalog_, line);
     if (!sig) return "";
     std::string rule = sig->choiceRule;
     if (sig->choiceCountParam < 0) return rule;
     const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
-    uint32_t reads = 0, arrived = 0;
+    uint32_t reads = 0, arrived = 0, onTheirWay = 0;
     for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
       const LineSig* s = graph_.signature(catalog_, m);
       if (m == line || !s ||
@@ -1320,9 +1347,32 @@ class Run final : public FireContext {
         continue;
       ++reads;
       arrived += lines_[m].inAvailable;
+      onTheirWay += !lines_[m].inAvailable && onItsWay(m);
     }
     return rule + "; k = " + std::to_string(graph_.args(inst)[sig->choiceCountParam]) + ", and " +
-           std::to_string(arrived) + " of its " + std::to_string(reads) + " inputs arrived";
+           std::to_string(arrived) + " of its " + std::to_string(reads) + " inputs arrived" +
+           (onTheirWay ? ", " + std::to_string(onTheirWay) + " more on their way" : "");
+  }
+
+  // Why a rule that never chose might have, had the run gone on: --until
+  // stopped it with events still due (without it, a run ends when none is).
+  std::string cutOff() const {
+    return work_.queue.empty()
+               ? ""
+               : "; --until stopped the run at " + Value::duration(config_.until).str() + " with events still due";
+  }
+
+  // Whether a value for the line's input was still on its way when the
+  // run ended: scheduled at it, or at a line its wires lead back to.
+  bool onItsWay(uint32_t line) const {
+    for (int hops = 0; hops < 16; ++hops) {
+      const LineState& s = lines_[line];
+      if (s.inPending || s.outPending) return true;
+      const Endpoint& src = graph_.lines[line].source;
+      if (s.inAvailable || src.kind != Endpoint::Kind::Wire) return false;
+      line = src.ref;
+    }
+    return false;
   }
 
   const Graph& graph_;
