@@ -25,7 +25,8 @@ struct Span {
   }
 };
 
-// Finds `needle` outside brackets, parentheses, angle brackets and strings.
+}  // namespace
+
 size_t findTopLevel(std::string_view text, std::string_view needle, bool angles) {
   int depth = 0;
   bool inString = false;
@@ -48,6 +49,8 @@ size_t findTopLevel(std::string_view text, std::string_view needle, bool angles)
   }
   return std::string_view::npos;
 }
+
+namespace {
 
 std::vector<Span> splitTopLevel(Span span, char sep, bool angles) {
   std::vector<Span> parts;

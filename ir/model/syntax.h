@@ -17,6 +17,10 @@ namespace rdc::syntax {
 /// both the YAML front end and the IR reader refuse deeper bodies.
 constexpr size_t kMaxLoopNesting = 64;
 
+/// The offset of the first `needle` in `text` outside brackets,
+/// parentheses, strings (and angle brackets when `angles`); npos if none.
+size_t findTopLevel(std::string_view text, std::string_view needle, bool angles);
+
 /// `expr` at `pos`; reports `expr-syntax` and returns nullopt on failure.
 std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticSink& diags);
 

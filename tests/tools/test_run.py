@@ -164,6 +164,35 @@ class Reports(unittest.TestCase):
         self.assertNotIn("--until", out.decode())
         self.assertNotIn("on their way", out.decode())
 
+    def test_an_input_given_a_time_arrives_then_and_replays_so(self):
+        def times(out):
+            return {line.split(" = ")[0]: line.split(" @ ")[1] for line in out.decode().splitlines() if " @ " in line}
+        _, plain, _ = run([RUN, BRACHA])
+        with TempDir() as d:
+            trace, again = os.path.join(d, "late.trace"), os.path.join(d, "again.trace")
+            code, late, err = run([RUN, BRACHA, "--input", "bc=1 at 2ms", "--trace", trace])
+            self.assertEqual(code, 0, err)
+            faults = os.path.join(d, "faults.yaml")
+            with open(faults, "w") as f:
+                f.write("inputs:\n  bc: 1 at 2ms\n")
+            self.assertEqual(run([RUN, BRACHA, "--faults", faults])[1], late)
+            # Under the default constant latency every delivery comes 2ms later.
+            self.assertEqual(times(late)["bc"], "2ms")
+            for name, t in times(plain).items():
+                if name.startswith("dlvr"):
+                    self.assertEqual(times(late)[name], f"{int(t.removesuffix('ms')) + 2}ms")
+            code, replayed, err = run([RUN, BRACHA, "--replay", trace, "--trace", again])
+            self.assertEqual((code, replayed), (0, late), err)
+            self.assertEqual(read_bytes(trace), read_bytes(again))
+        for bad, why in (("bc=1 at -2ms", "negative"), ("bc=1 at 2", "not a duration")):
+            code, _, err = run([RUN, BRACHA, "--input", bad])
+            self.assertEqual(code, 2, bad)
+            self.assertIn("--input bc: its arrival time", err)
+            self.assertIn(why, err)
+        code, _, err = run([RUN, example("rb-stream"), "--iterations", "8", "--input", "bc[5]=1 at 2ms"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("arrives when its stream says", err)
+
     def test_faults_file(self):
         with TempDir() as d:
             faults = os.path.join(d, "faults.yaml")

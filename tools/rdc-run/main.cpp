@@ -38,7 +38,9 @@ int main(int argc, char** argv) {
                  "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
       ->excludes(seed)
       ->excludes(seeds);
-  auto* inputs = app.add_option("--input", o.inputs, "Extrinsic input value: NAME=VALUE (default: the type's zero)");
+  auto* inputs = app.add_option("--input", o.inputs,
+                                "Extrinsic input: NAME=VALUE, or 'NAME=VALUE at TIME' to arrive at TIME (default: the "
+                                "model's value and time, else the type's zero at 0)");
   auto* forces = app.add_option("--force", o.forces, "Force a choosable input: LINE.PATH=VALUE");
   auto* crashes = app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
   auto* byzantine =

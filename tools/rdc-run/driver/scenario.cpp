@@ -8,6 +8,7 @@
 
 #include "ir/graph/line_index.h"
 #include "ir/lang/expr.h"
+#include "ir/model/syntax.h"
 #include "ir/model/yaml_input.h"
 #include "ir/support/glob.h"
 #include "ir/tool/tool_io.h"
@@ -221,14 +222,27 @@ class Resolver {
         return usage(flag_ + ": '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
                      " of the unbounded `for`: a projection run on its own takes only iteration 0's gateways (run "
                      "it as a node, --listen, for the rest)");
+      // `VALUE at TIME`: the input arrives at TIME rather than at the model's `at`.
+      std::string_view valueText = text;
+      std::optional<int64_t> arrival;
+      if (size_t at = syntax::findTopLevel(text, " at ", false); at != std::string::npos) {
+        if (k > 0 || (graph_.unbounded && graph_.unbounded->hasInput(input)))
+          return usage(flag_ + " " + name + ": an input of the unbounded `for` arrives when its stream says (the " +
+                       "model's `at`): give the value alone");
+        std::string error;
+        arrival = parseDuration(std::string_view(text).substr(at + 4), &error);
+        if (!arrival) return usage(flag_ + " " + name + ": its arrival time: " + error);
+        valueText = valueText.substr(0, at);
+      }
       uint32_t line = graph_.inputs[input].line;
-      auto v = typedValue(text, line, flag_ + " " + name, graph_.gatewayIn(line));
+      auto v = typedValue(std::string(valueText), line, flag_ + " " + name, graph_.gatewayIn(line));
       if (!v) return std::nullopt;
       if (k > 0)
         config.streamInputs[{k, input}] = *v;
       else
         config.inputs[input] = *v;
-      exact.inputs.emplace_back(name, v->str());
+      if (arrival) config.arrivals[input] = *arrival;
+      exact.inputs.emplace_back(name, v->str() + (arrival ? " at " + durationString(*arrival) : ""));
     }
     if (!s.forces.empty() && !forces(s)) return std::nullopt;
     for (const auto& [name, time] : s.crashes) {

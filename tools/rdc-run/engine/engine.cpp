@@ -382,7 +382,8 @@ class Run final : public FireContext {
         bool given = input < config_.inputs.size() && config_.inputs[input];
         if (config_.gatewaysFromNetwork || !given) continue;
       }
-      int64_t arrival = graph_.inputs[input].arrival;
+      auto given = config_.arrivals.find(input);
+      int64_t arrival = given == config_.arrivals.end() ? graph_.inputs[input].arrival : given->second;
       if (!crashed(l, arrival))
         schedule(arrival, 0, l, false, How::Input, Simulator::inputValue(graph_, input, config_));
     }

@@ -97,6 +97,9 @@ struct Replayed {
 struct RunConfig {
   uint64_t seed = 0;
   std::vector<std::optional<Value>> inputs;  ///< per extrinsic input; unset: the type's zero
+  /// By extrinsic input outside the unbounded box: when it arrives (virtual
+  /// nanoseconds), instead of the model's `at` (`--input 'x=1 at 5ms'`).
+  std::map<uint32_t, int64_t> arrivals;
   /// Stream elements given for an iteration k >= 1 of the unbounded box, by
   /// (k, the general iteration's input): they replace the model's value.
   std::map<std::pair<int64_t, uint32_t>, Value> streamInputs;
