@@ -237,6 +237,30 @@ system:
                       "limit with --max-lines); or make its iterations as a run needs them, `for: k in 0..K on demand` "
                       "[size-limit]", err)
 
+    def test_the_limits_bound_what_is_elaborated_or_checked_at_once_not_the_whole_box(self):
+        # --max-lines limits the window (`scalar lines`), never the whole box
+        # (`scalar lines in all`); a check over the box's iterations is
+        # evaluated once per iteration, so its steps are one iteration's.
+        code, out, err = run([LINT, BOUNDED, "-D", "K=100000", "--stats", "-o", os.devnull])
+        self.assertEqual(code, 0, err)
+        window = int(re.search(rb"scalar lines: (\d+)", out)[1])
+        self.assertIn(b"scalar lines in all: %d (an on-demand box of 100000 iterations)" % (100000 * window // 3), out)
+        for limit, code in ((window, 0), (window - 1, 2)):
+            with self.subTest(limit=limit):
+                self.assertEqual(run([LINT, BOUNDED, "-D", "K=100000", "--max-lines", str(limit), "-o",
+                                      os.devnull])[0], code)
+        code, out, err = run([RUN, BOUNDED, "-D", "K=100000", "--iterations", "50", "--outputs", "summary"])
+        self.assertEqual(code, 0, err)
+        self.assertIn(b"99950 of 100000 never began", out)
+        # One iteration's body over the limit is still refused, per iteration.
+        code, _, err = self.lint("""    - for: k in 0..K on demand
+      body:
+        - Inc<1> s[k]:
+            x: input x[k] as Int = k at k * 1ms -> output y[k]
+""", "  big: \"forall k in 0..K: forall i, j in 0..1001: y[k] >= 0\"\n")
+        self.assertEqual(code, 1, err)
+        self.assertIn("check 'big' takes 1002002 quantifier steps per iteration, more than the limit of 1000000", err)
+
     def test_the_box_follows_the_rules_of_an_unbounded_one(self):
         stream = "            x: input x[k] = k at k * 1ms -> drop\n            y: const 1 -> output y[k]\n"
         cases = [
