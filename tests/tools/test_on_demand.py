@@ -249,9 +249,18 @@ system:
             with self.subTest(limit=limit):
                 self.assertEqual(run([LINT, BOUNDED, "-D", "K=100000", "--max-lines", str(limit), "-o",
                                       os.devnull])[0], code)
-        code, out, err = run([RUN, BOUNDED, "-D", "K=100000", "--iterations", "50", "--outputs", "summary"])
-        self.assertEqual(code, 0, err)
-        self.assertIn(b"99950 of 100000 never began", out)
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, out, err = run([RUN, BOUNDED, "-D", "K=100000", "--iterations", "50", "--outputs", "summary",
+                                  "--trace", trace])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"99950 of 100000 never began", out)
+            # The tools that unroll the box to the trace's iterations take it too.
+            code, out, err = run([TRACE, "invert", BOUNDED, trace, "-D", "K=100000"])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"inversion round-trips: 50 extrinsic inputs recovered", out)
+            code, _, err = run([DOT, BOUNDED, "-D", "K=100000", "--trace", trace, "-o", os.path.join(d, "t.dot")])
+            self.assertEqual(code, 0, err)
         # One iteration's body over the limit is still refused, per iteration.
         code, _, err = self.lint("""    - for: k in 0..K on demand
       body:
