@@ -27,7 +27,8 @@ struct ElabOptions {
   /// 0: an unbounded `for` box is elaborated as its window (ir/graph/unbounded.h).
   /// N: as N iterations, like a bounded box whose last iteration passes
   /// nothing on (the graph then has no unbounded box): a run's iterations
-  /// as one graph, for tools that work on a whole trace (inversion).
+  /// as one graph, for tools that work on a whole trace (inversion). A
+  /// model is loaded so only after it was loaded (and linted) as its window.
   uint64_t unrollIterations = 0;
 };
 

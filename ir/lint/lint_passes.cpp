@@ -658,15 +658,29 @@ uint64_t quantifierSteps(const Expr& e, const Graph& graph) {
   return saturatingAdd(outside, saturatingMul(tuples, each));
 }
 
+// The steps of one evaluation of a check. A check over the iterations of
+// an unbounded or on-demand box (`forall k in 0..K: BODY`) is evaluated
+// once per iteration as it retires, each evaluation with its own budget
+// (rdc-run's CheckEvaluator::evaluateIteration): one evaluation is its
+// body's, whatever K, as it is for `forall k in 0..`.
+bool perIteration(const Expr& check, const Graph& graph) {
+  return graph.unbounded && overIterations(check, *graph.unbounded, graph.params);
+}
+uint64_t checkSteps(const Expr& check, const Graph& graph) {
+  return perIteration(check, graph) ? saturatingAdd(1, quantifierSteps(*check.kids[1], graph))
+                                    : quantifierSteps(check, graph);
+}
+
 }  // namespace
 
 void checkQuantifierSteps(const Model& model, const Graph& graph, const Catalog&, DiagnosticSink& diags) {
   for (const CheckDecl& check : model.checks) {
-    uint64_t steps = quantifierSteps(*check.expr.expr, graph);
+    uint64_t steps = checkSteps(*check.expr.expr, graph);
     if (steps <= kMaxCheckSteps) continue;
     diags.error("check-limit", check.expr.pos,
                 "check '" + check.name + "' takes " + (steps == UINT64_MAX ? "more than 2^64" : std::to_string(steps)) +
-                    " quantifier steps per run, more than the limit of " + std::to_string(kMaxCheckSteps) +
+                    " quantifier steps per " + (perIteration(*check.expr.expr, graph) ? "iteration" : "run") +
+                    ", more than the limit of " + std::to_string(kMaxCheckSteps) +
                     " (narrow its ranges, or quantify over correct(FAMILY))");
   }
 }

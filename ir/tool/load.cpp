@@ -74,7 +74,11 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
 std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& fileName, const Catalog& catalog,
                                      const LoadOptions& options, DiagnosticSink& diags) {
   auto loaded = elaborateModel(bytes, fileName, catalog, options, diags);
-  if (!loaded || !options.lint) return loaded;
+  // A box unrolled to a trace's iterations is the same model, which its
+  // tool has loaded (and linted) as its window first; linting the unrolled
+  // graph would count a check over the box's iterations, evaluated once per
+  // iteration, as the whole box at once (check-limit).
+  if (!loaded || !options.lint || options.elab.unrollIterations) return loaded;
   size_t errors = diags.errorCount();
   for (const LintPass& pass : standardLintPasses()) pass.run(loaded->model, loaded->graph, catalog, diags);
   if (diags.errorCount() > errors) return std::nullopt;

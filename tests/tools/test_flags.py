@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from rdctest import TempDir, example, run, tool
+from rdctest import TempDir, example, read_bytes, run, tool
 
 LINT, RUN, PROJECT, DOT, TRACE = (tool(t) for t in ("rdc-lint", "rdc-run", "rdc-project", "rdc-dot", "rdc-trace"))
 BRACHA = example("bracha")
@@ -179,3 +179,117 @@ class UsageDiagnostics(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+STREAM = example("rb-stream")
+ON_DEMAND = example("rb-bounded")
+
+
+class FlagsOfOneRun(unittest.TestCase):
+    """A flag that applies to one run, or to one way of running, is refused
+    (usage, exit 2, nothing written) where the command does not do that
+    run, never silently ignored."""
+
+    def refused(self, args, flag):
+        code, out, err = run([RUN, *args])
+        self.assertEqual((code, out), (2, b""), err)
+        lines = err.strip().splitlines()
+        self.assertEqual(len(lines), 1, err)
+        self.assertTrue(lines[0].startswith("rdc-run: error: "), err)
+        self.assertIn(flag, lines[0])
+        self.assertTrue(lines[0].endswith(" [usage]"), err)
+        return lines[0]
+
+    def test_a_sweep_refuses_the_flags_of_one_run(self):
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            for model in (BRACHA, STREAM):
+                with self.subTest(model=model):
+                    line = self.refused([model, "--seeds", "0..9", "--trace", trace], "--trace")
+                    self.assertIn("--seed N --trace FILE", line)
+                    self.assertFalse(os.path.exists(trace))
+                    self.refused([model, "--seeds", "0..9", "--seed", "3"], "--seed")
+                    for outputs in ("list", "summary"):
+                        self.refused([model, "--seeds", "0..9", "--outputs", outputs], "--outputs")
+                    # With --shrink too: the sweep's first failing seed is shrunk, not traced.
+                    self.refused([model, "--seeds", "0..9", "--shrink", os.path.join(d, "s.yaml"), "--trace", trace],
+                                 "--trace")
+
+    def test_the_flags_of_one_way_of_running_need_it(self):
+        with TempDir() as d:
+            for args, flag in ((["--seed", "3", "--jobs", "2"], "--jobs"),
+                               (["--strategy", "exhaustive", "--jobs", "2"], "--jobs"),
+                               (["--budget", "5"], "--budget"),
+                               (["--strategy", "pct:3", "--budget", "5"], "--budget"),
+                               (["--seeds", "0..3", "--budget", "5"], "--budget"),
+                               (["--kill", "node[1]@1ms"], "--kill"),
+                               (["--leave-out", "node[1]"], "--leave-out"),
+                               (["--epoch", "5"], "--epoch"),
+                               (["--outputs-file", os.path.join(d, "o")], "--outputs-file"),
+                               (["--ready-fd", "5"], "--ready-fd"),
+                               (["--key", os.path.join(d, "k")], "--key"),
+                               (["--peers", os.path.join(d, "p.yaml")], "--peers")):
+                with self.subTest(args=args):
+                    self.refused([BRACHA, *args], flag)
+            self.assertEqual(os.listdir(d), [])
+            # --merge runs no model: anything of a run beside it is refused.
+            for args in ([BRACHA, "--merge", "a.json"], ["--merge", "a.json", "--trace", "t"],
+                         ["--merge", "a.json", "--until", "5ms"], ["--merge", "a.json", "-D", "n=7"]):
+                with self.subTest(args=args):
+                    self.refused(args, "--merge")
+
+    def test_an_exhaustive_search_traces_its_failing_run_even_with_json(self):
+        broken = [BRACHA, "-D", "f=2", "--byzantine", "node[0]", "--latency", "uniform:1ms..5ms",
+                  "--strategy", "exhaustive", "--budget", "300", "--seed", "40"]
+        with TempDir() as d:
+            text, js = os.path.join(d, "text.trace"), os.path.join(d, "json.trace")
+            code, _, err = run([RUN, *broken, "--trace", text])
+            self.assertEqual(code, 1, err)
+            code, out, err = run([RUN, *broken, "--trace", js, "--json"])
+            self.assertEqual(code, 1, err)
+            self.assertIsNotNone(json.loads(out)["failed"])
+            self.assertEqual(read_bytes(js), read_bytes(text))
+            # No schedule fails: nothing to trace, and a warning says so.
+            passing = os.path.join(d, "none.trace")
+            code, out, err = run([RUN, BRACHA, "--strategy", "exhaustive", "--budget", "3", "--trace", passing])
+            self.assertEqual(code, 0, err)
+            self.assertIn("none failed", out.decode())
+            self.assertIn("--trace: no schedule failed, so no run was traced", err)
+            self.assertIn("[unused-flag]", err)
+            self.assertFalse(os.path.exists(passing))
+
+
+class FlagsOfABox(unittest.TestCase):
+    """--iterations, --max-live and --outputs summary bound or count a box's
+    iterations: they apply to an unbounded box and to an on-demand box of more
+    than three iterations, and a model without one (an on-demand box of
+    K <= 3 is elaborated whole) runs as without them, with a warning."""
+
+    FLAGS = (["--iterations", "1"], ["--max-live", "2"], ["--outputs", "summary"])
+
+    def test_they_apply_to_a_box_run_as_it_goes(self):
+        for model, defines in ((STREAM, []), (ON_DEMAND, []), (ON_DEMAND, ["-D", "K=4"])):
+            with self.subTest(model=model, defines=defines):
+                code, out, err = run([RUN, model, *defines, "--iterations", "1", "--outputs", "summary"])
+                self.assertEqual(code, 0, err)
+                self.assertNotIn("unused-flag", err)
+                self.assertIn("iterations: 1 (at most 1 live)", out.decode())
+                self.assertNotIn("dlvr[0][0] =", out.decode())  # summary: counts only
+
+    def test_where_they_mean_nothing_the_run_is_the_same_with_a_warning(self):
+        for model, defines, why in ((BRACHA, [], "the model has no unbounded or on-demand `for`"),
+                                    (ON_DEMAND, ["-D", "K=3"], "the on-demand `for: k in 0..K on demand` has at most "
+                                                               "three iterations here, so it is elaborated whole")):
+            code, plain, err = run([RUN, model, *defines])
+            self.assertEqual((code, err), (0, ""))
+            for flag in self.FLAGS:
+                with self.subTest(model=model, defines=defines, flag=flag):
+                    code, out, err = run([RUN, model, *defines, *flag])
+                    self.assertEqual((code, out), (0, plain), err)
+                    lines = err.strip().splitlines()
+                    self.assertEqual(len(lines), 1, err)
+                    name = flag[0] if flag[0] != "--outputs" else "--outputs summary"
+                    self.assertTrue(lines[0].startswith("rdc-run: warning: %s: %s" % (name, why)), err)
+                    self.assertTrue(lines[0].endswith("the flag changes nothing [unused-flag]"), err)
+            # --outputs list is what such a run does: no warning.
+            self.assertEqual(run([RUN, model, *defines, "--outputs", "list"]), (0, plain, ""))

@@ -170,7 +170,7 @@ class Runs(unittest.TestCase):
             a, b, c = (os.path.join(d, n) for n in ("a.trace", "b.trace", "c.trace"))
             args = [BOUNDED, "-D", "K=12", "--seed", "5", "--byzantine", "node[2]", *LATENCY]
             self.assertEqual(run([RUN, *args, "--trace", a])[0], 0)
-            self.assertEqual(run([RUN, *args, "--trace", b, "--jobs", "2"])[0], 0)
+            self.assertEqual(run([RUN, *args, "--trace", b])[0], 0)  # (--jobs is a sweep's: test_flags)
             with open(a, "rb") as fa, open(b, "rb") as fb:
                 self.assertEqual(fa.read(), fb.read())
             code, _, err = run([RUN, BOUNDED, "-D", "K=12", "--replay", a, "--trace", c])
@@ -236,6 +236,39 @@ system:
         self.assertIn("`for: k in 0..K` elaborates to 2200000 scalar lines, more than the limit of 2000000 (raise the "
                       "limit with --max-lines); or make its iterations as a run needs them, `for: k in 0..K on demand` "
                       "[size-limit]", err)
+
+    def test_the_limits_bound_what_is_elaborated_or_checked_at_once_not_the_whole_box(self):
+        # --max-lines limits the window (`scalar lines`), never the whole box
+        # (`scalar lines in all`); a check over the box's iterations is
+        # evaluated once per iteration, so its steps are one iteration's.
+        code, out, err = run([LINT, BOUNDED, "-D", "K=100000", "--stats", "-o", os.devnull])
+        self.assertEqual(code, 0, err)
+        window = int(re.search(rb"scalar lines: (\d+)", out)[1])
+        self.assertIn(b"scalar lines in all: %d (an on-demand box of 100000 iterations)" % (100000 * window // 3), out)
+        for limit, code in ((window, 0), (window - 1, 2)):
+            with self.subTest(limit=limit):
+                self.assertEqual(run([LINT, BOUNDED, "-D", "K=100000", "--max-lines", str(limit), "-o",
+                                      os.devnull])[0], code)
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, out, err = run([RUN, BOUNDED, "-D", "K=100000", "--iterations", "50", "--outputs", "summary",
+                                  "--trace", trace])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"99950 of 100000 never began", out)
+            # The tools that unroll the box to the trace's iterations take it too.
+            code, out, err = run([TRACE, "invert", BOUNDED, trace, "-D", "K=100000"])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"inversion round-trips: 50 extrinsic inputs recovered", out)
+            code, _, err = run([DOT, BOUNDED, "-D", "K=100000", "--trace", trace, "-o", os.path.join(d, "t.dot")])
+            self.assertEqual(code, 0, err)
+        # One iteration's body over the limit is still refused, per iteration.
+        code, _, err = self.lint("""    - for: k in 0..K on demand
+      body:
+        - Inc<1> s[k]:
+            x: input x[k] as Int = k at k * 1ms -> output y[k]
+""", "  big: \"forall k in 0..K: forall i, j in 0..1001: y[k] >= 0\"\n")
+        self.assertEqual(code, 1, err)
+        self.assertIn("check 'big' takes 1002002 quantifier steps per iteration, more than the limit of 1000000", err)
 
     def test_the_box_follows_the_rules_of_an_unbounded_one(self):
         stream = "            x: input x[k] = k at k * 1ms -> drop\n            y: const 1 -> output y[k]\n"

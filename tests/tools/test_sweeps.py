@@ -79,8 +79,8 @@ class Jobs(unittest.TestCase):
     def test_a_passing_sweep_and_an_unbounded_model(self):
         code, out, _ = self.assert_same_for_jobs([RUN, example("bracha")], "0..150")
         self.assertEqual((code, out), (0, b"151 seeds: 151 passed, 0 failed\n"))
-        code, _, _ = self.assert_same_for_jobs([RUN, example("rb-stream"), "--outputs", "summary",
-                                                "--latency", "uniform:1ms..4ms"], "0..99")
+        # (a sweep keeps no outputs of retired iterations: --outputs, one run's, is refused there)
+        code, _, _ = self.assert_same_for_jobs([RUN, example("rb-stream"), "--latency", "uniform:1ms..4ms"], "0..99")
         self.assertEqual(code, 0)
 
     def test_strategies_and_invariants_on_several_threads(self):

@@ -14,12 +14,14 @@ int main(int argc, char** argv) {
                    ->check(rdc::wholeNumberIn<uint64_t>(0, UINT64_MAX))
                    ->capture_default_str();
   auto* seeds = app.add_option("--seeds", o.seeds, "Run every seed in A..B (inclusive); report failing ones")
-                    ->check(rdc::notEmpty());
+                    ->check(rdc::notEmpty())
+                    ->excludes(seed);
   auto* shard = app.add_option("--shard", o.shard, "With --seeds: run only the seeds whose position is i mod N (i/N)")
                     ->check(rdc::notEmpty())
                     ->needs(seeds);
   app.add_option("--jobs", o.jobs, "With --seeds: run seeds on this many threads (default: one per core)")
-      ->check(rdc::wholeNumberIn<unsigned>(1, 1024));
+      ->check(rdc::wholeNumberIn<unsigned>(1, 1024))
+      ->needs(seeds);
   auto* shrink = app.add_option("--shrink", o.shrink,
                                 "Shrink a failing run (with --seeds, the first): write the smallest failing "
                                 "scenario found to this faults file and print its command")
@@ -34,10 +36,8 @@ int main(int argc, char** argv) {
                  "repeatable")
       ->check(rdc::notEmpty())
       ->needs(shrink);
-  app.add_option("--merge", o.merge,
-                 "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
-      ->excludes(seed)
-      ->excludes(seeds);
+  auto* merge = app.add_option(
+      "--merge", o.merge, "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary");
   auto* inputs = app.add_option("--input", o.inputs,
                                 "Extrinsic input: NAME=VALUE, or 'NAME=VALUE at TIME' to arrive at TIME (default: the "
                                 "model's value and time, else the type's zero at 0)");
@@ -60,10 +60,11 @@ int main(int argc, char** argv) {
   auto* until =
       app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)")->check(rdc::notEmpty());
   std::string outputs = "list";
-  app.add_option("--outputs", outputs,
-                 "The unbounded box's outputs: list each one, or summary (counts only; memory stays flat)")
-      ->check(CLI::IsMember({"list", "summary"}))
-      ->capture_default_str();
+  auto* outputsFlag =
+      app.add_option("--outputs", outputs,
+                     "The unbounded box's outputs: list each one, or summary (counts only; memory stays flat)")
+          ->check(CLI::IsMember({"list", "summary"}))
+          ->capture_default_str();
   auto* iterations =
       app.add_option(
              "--iterations", o.iterations,
@@ -114,36 +115,43 @@ int main(int argc, char** argv) {
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
   auto* peers = app.add_option("--peers", o.peers,
                                "Peers file (YAML): the nodes' addresses and public keys, and the cluster key");
-  app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")->needs(peers);
+  auto* listen = app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")
+                     ->needs(peers);
+  peers->needs(listen);  // (a cluster's nodes get their own peers file)
   app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
-      ->check(rdc::wholeNumberIn<int64_t>(0, INT64_MAX));
+      ->check(rdc::wholeNumberIn<int64_t>(0, INT64_MAX))
+      ->needs(listen);
   app.add_option("--ready-fd", o.readyFd,
                  "With --listen: once connected to its peers, say ready on this descriptor, then read the epoch "
                  "(CLOCK_REALTIME ns) from standard input")
       ->check(rdc::wholeNumberIn<int>(3, 1023))
-      ->needs(peers);
+      ->needs(listen);
   app.add_option("--domain", o.domain, "With --listen and a whole model: project it onto this domain first")
       ->needs(peers);
   app.add_option("--outputs-file", o.outputsFile, "With --listen: write the node's outputs here as it runs")
-      ->needs(peers);
+      ->needs(listen);
   app.add_option("--key", o.key,
                  "With --listen: this node's secret signing key file (mode 0600), made by --keygen; its public key "
                  "is in the peers file")
-      ->needs(peers);
+      ->needs(listen);
   auto* keygen = app.add_option("--keygen", o.keygen,
                                 "Write a fresh secret signing key to this file (mode 0600) and print its public-key "
                                 "line for a peers file (no model is run)")
                      ->check(rdc::notEmpty());
-  app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
-  app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME");
-  app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node");
+  auto* cluster =
+      app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
+  app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME")->needs(cluster);
+  app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node")->needs(cluster);
   rdc::addMaxLinesOption(app, o.elab.maxLines);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
-  rdc::excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});  // --keygen runs nothing
+  rdc::excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});           // --keygen runs nothing
+  rdc::excludeAllBut(app, merge, {"--help", "--diagnostics", "--max-memory", "--json"});  // nor does --merge
   RDC_PARSE_CLI(app, argc, argv);
   o.listOutputs = outputs == "list";
   o.maxLiveGiven = maxLive->count() > 0;
+  o.outputsGiven = outputsFlag->count() > 0;
+  o.budgetGiven = budget->count() > 0;
   return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
                                     [&] { return rdc::run::run(o, rdc::Catalog::standard()); });
 }

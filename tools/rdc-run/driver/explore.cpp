@@ -34,6 +34,8 @@ bool Runner::prepareExploration() {
   }
   if (options_.lieBound >= 0 && strategy_.kind != Strategy::Kind::Exhaustive)
     return usage("--lie-bound: only with --strategy exhaustive");
+  if (options_.budgetGiven && strategy_.kind != Strategy::Kind::Exhaustive)
+    return usage("--budget: only with --strategy exhaustive");
   links_ = messageCount(graph_, catalog_);
   bool searched = strategy_.kind == Strategy::Kind::Exhaustive || strategy_.kind == Strategy::Kind::Choices;
   if (searched) lies_ = lieCandidates(graph_, config_.forces);
@@ -142,6 +144,8 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
                                 (drawsCoins() ? " (for this seed's coin flips: other seeds flip otherwise)" : "")
                           : "the space is not exhausted (--budget " + std::to_string(budget) + ")";
   if (why.empty()) {
+    if (!options_.trace.empty())
+      diags_.warning("unused-flag", {}, "--trace: no schedule failed, so no run was traced (" + space + ")");
     if (options_.json) {
       std::cout << jsonText({{"explored", explored}, {"exhausted", exhausted}, {"failed", nullptr}}) << "\n";
     } else {
@@ -162,7 +166,10 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
   }
   strategy_.kind = Strategy::Kind::Choices;
   strategy_.choices = choices;
-  if (options_.json) return kExitNo;  // (the JSON summary is the report)
+  if (options_.json) {  // the JSON summary is the report; the failing run is still traced
+    if (!options_.trace.empty() && single(seed, false) == kExitBadInput) return kExitBadInput;
+    return kExitNo;
+  }
   return single(seed) == kExitOk ? kExitOk : kExitNo;
 }
 

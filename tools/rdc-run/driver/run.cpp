@@ -50,6 +50,53 @@ std::string neverBegan(const Graph& graph, uint64_t begun) {
          std::to_string(graph.unbounded->end) + " never began";
 }
 
+// A sweep runs many seeds and prints none of its runs: the flags that
+// record or print one run are refused rather than ignored (--seed beside
+// --seeds is refused by the command line).
+bool sweepTakes(const Options& options, DiagnosticSink& diags) {
+  if (options.seeds.empty()) return true;
+  if (!options.trace.empty()) {
+    diags.error("usage", {},
+                "--trace: records one run, and --seeds runs many: trace one seed alone with --seed N --trace FILE "
+                "(a failing seed's reproduce command, with --trace FILE)");
+    return false;
+  }
+  if (options.outputsGiven) {
+    diags.error("usage", {},
+                "--outputs: says how one run prints its outputs, and --seeds prints no run: give it to one seed's "
+                "run (--seed N)");
+    return false;
+  }
+  return true;
+}
+
+// The on-demand box of the system's body, if its header has one.
+const Item* onDemandBox(const Model& model) {
+  for (const Item& item : model.system.body) {
+    if (item.kind == Item::Kind::For && !item.loops.empty() && item.loops[0].onDemand) return &item;
+  }
+  return nullptr;
+}
+
+// The flags that bound or count the iterations of an unbounded or
+// on-demand box mean nothing to a model without one, nor to an on-demand
+// box of at most the window's three iterations, which is elaborated whole:
+// warned of rather than refused, so that one command runs a model whatever
+// its parameters.
+void warnBoxFlags(const Options& options, const LoadedModel& loaded, DiagnosticSink& diags) {
+  if (loaded.graph.unbounded) return;
+  const Item* small = onDemandBox(loaded.model);
+  std::string why = small ? "the on-demand `for: " + small->header +
+                                "` has at most three iterations here, so it is elaborated whole and runs as a bounded "
+                                "`for` (every iteration begins); the flag changes nothing"
+                          : "the model has no unbounded or on-demand `for`, whose iterations it bounds or counts; "
+                            "the flag changes nothing";
+  auto warn = [&](const std::string& flag) { diags.warning("unused-flag", {}, flag + ": " + why); };
+  if (options.iterations) warn("--iterations");
+  if (options.maxLiveGiven) warn("--max-live");
+  if (!options.listOutputs) warn("--outputs summary");
+}
+
 }  // namespace
 
 bool Runner::prepare(std::optional<Trace> replay) {
@@ -112,8 +159,8 @@ bool Runner::flagScenario(Scenario& scenario) {
   return true;
 }
 
-/// One run with the configured faults and `seed`; prints unless quiet.
-int Runner::single(uint64_t seed) {
+/// One run with the configured faults and `seed`; prints it if `reported`.
+int Runner::single(uint64_t seed, bool reported) {
   config_.seed = seed;
   armRun(seed, config_, arms_);
   std::unique_ptr<TraceWriter> writer;
@@ -129,7 +176,7 @@ int Runner::single(uint64_t seed) {
   config_.sink = nullptr;
   config_.iterations = nullptr;
   if (writer) writer->finish(result.events, result.endTime);
-  return report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr);
+  return report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr, reported);
 }
 
 void Runner::TraceSink::iterationBegins(int64_t k, uint64_t firstLine) {
@@ -153,7 +200,7 @@ bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
 }
 
 int Runner::report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,
-                   const IterationReport* iterations) {
+                   const IterationReport* iterations, bool print) {
   if (!result.replayContradiction.empty()) {
     diags_.error("trace-contradiction", {},
                  "--replay: the trace is not a run of its own scenario: " + result.replayContradiction);
@@ -162,6 +209,7 @@ int Runner::report(uint64_t seed, const RunResult& result, const std::vector<boo
   auto checks = checksOf(result, correct, iterations ? &iterations->failures() : nullptr);
   bool ok = result.failures.empty();
   for (const CheckResult& c : checks) ok &= c.pass;
+  if (!print) return ok ? kExitOk : kExitNo;
   if (options_.json) {
     std::cout << runJson(seed, result, checks, iterations) << "\n";
   } else {
@@ -415,6 +463,8 @@ int run(const Options& given, const Catalog& catalog) {
     diags.error("usage", {}, "--split, --listen, --cluster and --seeds are different ways to run: give one");
     return finish(kExitBadInput);
   }
+  if (!sweepTakes(options, diags)) return finish(kExitBadInput);
+  warnBoxFlags(options, *loaded, diags);
   if (loaded->graph.unbounded && options.split) {
     diags.error("unbounded-box", loaded->graph.positions[loaded->graph.unbounded->pos],
                 std::string("--split does not run a model with an ") +

@@ -38,7 +38,8 @@ struct Options {
   std::string latency = "constant:1ms";
   /// Who decides the choice points: random, pct:D, exhaustive, schedule:C.C.C (strategy.h).
   std::string strategy = "random";
-  uint64_t budget = 1000;  ///< exhaustive: schedules to explore at most
+  uint64_t budget = 1000;    ///< exhaustive: schedules to explore at most
+  bool budgetGiven = false;  ///< --budget was given (only exhaustive takes it)
   /// exhaustive: lies that deviate from a Byzantine choice's first option at most (none: no bound of their own)
   int64_t lieBound = -1;
   std::vector<std::string> invariants;  ///< checks evaluated as outputs become available; the run stops at a violation
@@ -48,6 +49,7 @@ struct Options {
   bool json = false;
   /// List every output of the unbounded box's iterations (else only count them).
   bool listOutputs = true;
+  bool outputsGiven = false;  ///< --outputs was given (a sweep, which prints no run, refuses it)
   uint32_t maxLive = 4096;    ///< live iterations of the unbounded box at most
   bool maxLiveGiven = false;  ///< --max-live was given (else an on-demand box's default applies: onDemandMaxLive)
   uint64_t iterations = 0;    ///< iterations of the unbounded box to begin (0: no bound but --until)

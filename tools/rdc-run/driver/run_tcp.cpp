@@ -228,14 +228,15 @@ int Runner::cluster(uint64_t seed) {
               "--key",          keys->keyFile(nodeIndex(*peers, name)),
               "--ready-fd",     std::to_string(kReadyFd),
               "--until",        durationString(until),
-              "--outputs-file", dir + "/" + name + ".out",
-              "--outputs",      "summary"};
+              "--outputs-file", dir + "/" + name + ".out"};
     if (!options_.trace.empty()) p.argv.insert(p.argv.end(), {"--trace", dir + "/" + name + ".trace"});
     for (const auto& [k, v] : options_.defines) p.argv.insert(p.argv.end(), {"-D", k + "=" + v});
     if (options_.elab.maxLines != ElabOptions().maxLines)
       p.argv.insert(p.argv.end(), {"--max-lines", std::to_string(options_.elab.maxLines)});
-    if (options_.iterations) p.argv.insert(p.argv.end(), {"--iterations", std::to_string(options_.iterations)});
-    p.argv.insert(p.argv.end(), {"--max-live", std::to_string(options_.maxLive)});
+    if (graph_.unbounded) {  // (flags a model without a box would warn of)
+      p.argv.insert(p.argv.end(), {"--outputs", "summary", "--max-live", std::to_string(options_.maxLive)});
+      if (options_.iterations) p.argv.insert(p.argv.end(), {"--iterations", std::to_string(options_.iterations)});
+    }
     std::vector<std::string> faults = exact_.nodeFlags(name, part->graph, catalog_);
     p.argv.insert(p.argv.end(), faults.begin(), faults.end());
     if (kills.count(name)) p.killAt = kills[name];

@@ -48,8 +48,8 @@ class Runner {
   /// Reads the flags and the faults file, or takes the scenario of the
   /// trace to replay (read from --replay), and resolves the scenario.
   bool prepare(std::optional<Trace> replay);
-  /// One run with the configured faults and `seed`.
-  int single(uint64_t seed);
+  /// One run with the configured faults and `seed`; printed unless not `reported` (traced either way).
+  int single(uint64_t seed, bool reported = true);
   /// Every seed of A..B (those of the shard), with a summary and repro commands.
   int seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards);
   /// --strategy exhaustive: a depth-first search over the choice points
@@ -95,7 +95,7 @@ class Runner {
   /// Evaluates the checks on a run of the whole model (with these domains
   /// correct) and prints it.
   int report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,
-             const IterationReport* iterations = nullptr);
+             const IterationReport* iterations = nullptr, bool print = true);
   void printRun(const RunResult& result, const std::vector<CheckResult>& checks, const IterationReport* iterations);
   std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks,
                       const IterationReport* iterations);
