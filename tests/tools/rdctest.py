@@ -14,6 +14,15 @@ EXAMPLES = os.path.join(ROOT, "examples")
 SANITIZED = os.environ.get("RDC_SANITIZED") == "1"
 
 
+def breadth(full, sanitized):
+    """The seeds (or cases) a test repeats its check over: `full` in the
+    normal build, `sanitized` under a sanitizer. A sanitizer finds a memory
+    or UB fault on the paths the fewer cases take; repeating the same paths
+    over more seeds is what the normal build is for, and would put the
+    sanitized suite past CI's time."""
+    return sanitized if SANITIZED else full
+
+
 def tool(name):
     return os.path.join(BUILD, "tools", name, name)
 
