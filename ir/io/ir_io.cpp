@@ -14,6 +14,7 @@
 
 #include "ir/graph/verify.h"
 #include "ir/io/rdc_ir.capnp.h"
+#include "ir/lang/expr.h"
 #include "ir/model/syntax.h"
 
 namespace rdc {
@@ -705,6 +706,47 @@ std::optional<std::string> projectionFault(const LoadedModel& loaded) {
   return std::nullopt;
 }
 
+// The graph's unbounded box is its model's: the `for` of the system's body
+// that is unbounded or on demand, with its variable, its position and its
+// end (an on-demand box's range end, evaluated with the graph's
+// parameters as elaboration did). The verifier checks the box against the
+// graph; an IR edited to end the box elsewhere would otherwise run more or
+// fewer iterations than its model has, or lose its checks over them.
+std::optional<std::string> unboundedBoxFault(const LoadedModel& loaded) {
+  const Graph& g = loaded.graph;
+  if (!g.unbounded) return std::nullopt;
+  const UnboundedBox& box = *g.unbounded;
+  auto windowed = std::find_if(loaded.model.system.body.begin(), loaded.model.system.body.end(), [](const Item& item) {
+    return item.kind == Item::Kind::For && item.loops.size() == 1 && item.loops[0].windowed();
+  });
+  if (windowed == loaded.model.system.body.end())
+    return "an unbounded box, but no unbounded or on-demand `for` in its model's system";
+  const LoopVar& var = windowed->loops[0];
+  const std::string which = "unbounded box: `" + windowed->header.substr(0, 80) + "`";
+  if (box.var != var.name) return which + " has the variable " + var.name + ", not '" + box.var.substr(0, 80) + "'";
+  const Pos& at = g.positions[box.pos];  // in range: verified
+  if (at.file != windowed->pos.file || at.line != windowed->pos.line || at.col != windowed->pos.col)
+    return which + ": the box's position is not the `for`'s";
+  uint64_t end = UnboundedBox::kNoEnd;
+  if (var.onDemand) {
+    auto param = [&g](std::string_view name) -> std::optional<Value> {
+      for (const auto& [n, v] : g.params) {
+        if (n == name) return Value::integer(v);
+      }
+      return std::nullopt;
+    };
+    ExprError error;
+    auto hi = evalInt(*var.hi.expr, param, &error);
+    if (!hi || *hi < 0) return which + ": its range's end does not evaluate to a count";
+    end = static_cast<uint64_t>(*hi);
+  }
+  auto count = [](uint64_t n) {
+    return n == UnboundedBox::kNoEnd ? std::string("no end") : std::to_string(n) + " iterations";
+  };
+  if (box.end != end) return which + " has " + count(end) + ", but the box's end says " + count(box.end);
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool looksLikeIr(std::string_view bytes) { return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr; }
@@ -753,6 +795,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     if (!loaded.projection.empty()) loaded.wholeHash = root.getWholeHash();
     if (diags.errorCount() > errorsBefore) return malformed("its model does not parse");
     if (auto why = projectionFault(loaded)) return malformed(*why);
+    if (auto why = unboundedBoxFault(loaded)) return malformed(*why);
     return loaded;
   } catch (const Malformed& m) {
     return malformed(m.message);
