@@ -91,11 +91,17 @@ class Readers(unittest.TestCase):
         # The variable renamed in the box and its stream alike: the graph agrees with itself, not with the model.
         renamed = [('var = "k"', 'var = "j"'), ('value = "k", arrival = "k * 1ms"', 'value = "j", arrival = "j * 1ms"'),
                    ('(name = "k", value = 1)', '(name = "j", value = 1)')]
+        box = "`k in 0..K on demand`"
         patches = {
-            "more iterations": ([("end = 20)", "end = 30)")], "has 20 iterations, but the box's end says 30 iterations"),
-            "no end": ([("end = 20)", "end = 18446744073709551615)")], "has 20 iterations, but the box's end says no end"),
-            "another variable": (renamed, "has the variable k, not 'j'"),
-            "another position": ([('var = "k", pos = 0,', 'var = "k", pos = 1,')], "the box's position is not the `for`'s"),
+            "more iterations": ([("end = 20)", "end = 30)")], f"{box} has 20 iterations, but the box's end says 30 iterations"),
+            "no end": ([("end = 20)", "end = 18446744073709551615)")], f"{box} has 20 iterations, but the box's end says no end"),
+            "another variable": (renamed, f"{box} has the variable k, not 'j'"),
+            "another position": ([('var = "k", pos = 0,', 'var = "k", pos = 1,')], f"{box}: the box's position is not the `for`'s"),
+            # The same arrivals in the window (k < 3), later ones a second late.
+            "a stream's arrival": ([('arrival = "k * 1ms"', 'arrival = "k * 1ms + k / 3 * 1s"')],
+                                   "stream 'x[1]': its value and arrival are not the model's input's"),
+            "a stream's parameters": ([('(name = "K", value = 20), (name = "k"', '(name = "K", value = 30), (name = "k"')],
+                                      "stream 'x[1]' is not in the scope of the model's parameters"),
         }
         for what, (edits, message) in patches.items():
             patched = text
@@ -107,8 +113,7 @@ class Readers(unittest.TestCase):
                 with self.subTest(patch=what, tool=os.path.basename(cmd[0])):
                     code, out, err = run(cmd)
                     self.assertEqual(code, 2, out.decode() + err)
-                    self.assertIn("error: not a valid rdc IR file: unbounded box: `k in 0..K on demand`", err)
-                    self.assertIn(message + " [ir-malformed]", err)
+                    self.assertIn(f"error: not a valid rdc IR file: unbounded box: {message} [ir-malformed]", err)
 
     def assertOnlyJsonOnStderr(self, cmd, code_wanted, diagnostic):
         code, _, err = run(cmd)
