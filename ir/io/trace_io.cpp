@@ -387,7 +387,9 @@ bool TraceReader::readHeader() {
     if (h.getStrategy().size() > 0) th.strategy = cleanText(h.getStrategy(), "strategy");
     if (h.getLies().size() > 0) th.lies = cleanText(h.getLies(), "lies");
     if (!th.lies.empty() && th.lies != "forced") return fail("lies '" + th.lies + "' (only `forced` or none)");
-    if (th.maxLive == 0) return fail("a `maxLive` of 0");
+    if (th.maxLive == 0 || th.maxLive > kMaxLiveIterations)
+      return fail("a `maxLive` of " + std::to_string(th.maxLive) + " (`--max-live` is 1.." +
+                  std::to_string(kMaxLiveIterations) + ")");
     if (th.iterations == 0) return fail("an `iterations` of 0 (a run lets at least one iteration begin)");
     if (th.until < 0) return fail("a negative `until`");
     for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));
