@@ -243,9 +243,9 @@ class Replay(unittest.TestCase):
             self.assertIn(b'inputs = [(name = "net:rb.send.link[1]", value = "1")]', text)
             node = encoded(d, text.replace(b'inputs = [(name = "net:rb.send.link[1]", value = "1")]', b"inputs = []", 1)
                            .replace(delivery[0], delivery[1] + b"chosen", 1), "node.trace")
-            merge = "merge the nodes' traces into one run of the whole model (`rdc-trace merge FILE.nodes/*.trace"
-            for model, expected in ((part, "the trace is one node's run over TCP: its gateways received what the "
-                                           "network delivered (rb.send.link[1].rcv at 0ns)"),
+            merge = "replay the whole run on the whole model: a cluster's nodes' traces merged into one (`rdc-trace merge"
+            for model, expected in ((part, "the trace records what the network delivered to this projection's "
+                                           "gateways (rb.send.link[1].rcv at 0ns)"),
                                     (example("bracha"), "the trace is a projection's run (one node's), not a run of "
                                                         "this whole model")):
                 with self.subTest(model=os.path.basename(model)):

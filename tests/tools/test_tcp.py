@@ -220,7 +220,7 @@ system:
             for model in (os.path.join(d, "run.trace.nodes", "node[1].ir"), example("bracha")):
                 code, out, err = run([RUN, model, "--replay", nodes[1]])
                 self.assertEqual(code, 2, out.decode() + err)
-                self.assertIn("merge the nodes' traces into one run of the whole model", err)
+                self.assertIn("replay the whole run on the whole model: a cluster's nodes' traces merged", err)
             merged = os.path.join(d, "merged.trace")
             code, out, err = run([TRACE, "merge", *nodes, "-o", merged])
             self.assertEqual(code, 0, err)

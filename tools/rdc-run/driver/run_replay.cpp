@@ -8,22 +8,23 @@
 namespace rdc::run {
 
 // A node's trace of a run over TCP records what the network delivered at
-// its gateways (a choice of the cut Link's `rcv`). Replayed on the
-// projection alone, no network delivers it (a gateway delivers only what
-// --input gives); on the whole model, the other nodes' choices are missing.
-// Either would be another run: only the nodes' traces merged replay it.
+// its gateways (a choice of the cut Link's `rcv`), as a whole run's trace
+// does. Replayed on the projection alone, no network delivers it (a gateway
+// delivers only what --input gives); a node's trace on the whole model
+// lacks the other nodes' choices. Either would be another run, exit 0: only
+// the whole run (the nodes' traces merged) replays, on the whole model.
 std::optional<std::string> Runner::nodeTraceReplay(const Trace& trace, const LineIndex& index) const {
   const TraceHeader& h = trace.header;
   const std::string how =
-      "; merge the nodes' traces into one run of the whole model (`rdc-trace merge FILE.nodes/*.trace -o run.trace`, "
-      "what --cluster --trace FILE writes to FILE) and replay that on the whole model";
+      "; replay the whole run on the whole model: a cluster's nodes' traces merged into one (`rdc-trace merge "
+      "FILE.nodes/*.trace -o run.trace`, what --cluster --trace FILE wrote to FILE)";
   if (h.wholeModelHash && loaded_.projection.empty() && h.wholeModelHash == modelHash())
     return "--replay: the trace is a projection's run (one node's), not a run of this whole model" + how;
   if (loaded_.projection.empty()) return std::nullopt;
   std::vector<bool> delivered = index.gatewayInputs(h.linePaths);
   for (const TraceEvent& e : trace.events) {
     if (e.output || e.how == How::Input || !delivered[e.line]) continue;
-    return "--replay: the trace is one node's run over TCP: its gateways received what the network delivered (" +
+    return "--replay: the trace records what the network delivered to this projection's gateways (" +
            h.linePaths[e.line] + " at " + durationString(e.time) +
            "), which a replay of the projection alone cannot deliver" + how;
   }
