@@ -14,6 +14,7 @@
 
 #include "ir/graph/verify.h"
 #include "ir/io/rdc_ir.capnp.h"
+#include "ir/lang/expr.h"
 #include "ir/model/syntax.h"
 
 namespace rdc {
@@ -705,6 +706,82 @@ std::optional<std::string> projectionFault(const LoadedModel& loaded) {
   return std::nullopt;
 }
 
+bool samePos(const Pos& a, const Pos& b) { return a.file == b.file && a.line == b.line && a.col == b.col; }
+
+// The extrinsic input term at `pos` in `items` (the system's body, where
+// every stream of an unbounded box is declared), or null.
+const Term* inputTermAt(const std::vector<Item>& items, const Pos& pos) {
+  for (const Item& item : items) {
+    for (const Term* term : {&item.from, &item.to}) {
+      if (term->kind == EndKind::Input && samePos(term->pos, pos)) return term;
+    }
+    for (const Binding& b : item.bindings) {
+      if (b.in.kind == EndKind::Input && samePos(b.in.pos, pos)) return &b.in;
+    }
+    if (const Term* term = inputTermAt(item.body, pos)) return term;
+  }
+  return nullptr;
+}
+
+// A stream of the box is its model's input: the `= VALUE` and `at TIME` it
+// has there, in the system's scope (the graph's parameters come first).
+// The verifier checks them in the window only; an expression edited to
+// differ from iteration 3 on would otherwise pass.
+std::optional<std::string> streamFault(const LoadedModel& loaded, const StreamInput& stream) {
+  const Graph& g = loaded.graph;
+  const Extrinsic& x = g.inputs[stream.input];  // in range: verified
+  const std::string which = "unbounded box: stream '" + x.name.substr(0, 80) + "'";
+  if (stream.env.size() < g.params.size() || !std::equal(g.params.begin(), g.params.end(), stream.env.begin()))
+    return which + " is not in the scope of the model's parameters";
+  const Term* term = inputTermAt(loaded.model.system.body, x.pos);
+  auto text = [](const std::optional<SourceExpr>& e) { return e ? e->text : std::string(); };
+  if (!term || text(term->defaultValue) != stream.value || text(term->arrival) != stream.arrival)
+    return which + ": its value and arrival are not the model's input's";
+  return std::nullopt;
+}
+
+// The graph's unbounded box is its model's: the `for` of the system's body
+// that is unbounded or on demand, with its variable, its position and its
+// end (an on-demand box's range end, evaluated with the graph's
+// parameters as elaboration did), and its streams the model's inputs. The
+// verifier checks the box against the graph; an IR edited to end the box elsewhere would otherwise run more or
+// fewer iterations than its model has, or lose its checks over them.
+std::optional<std::string> unboundedBoxFault(const LoadedModel& loaded) {
+  const Graph& g = loaded.graph;
+  if (!g.unbounded) return std::nullopt;
+  const UnboundedBox& box = *g.unbounded;
+  auto windowed = std::find_if(loaded.model.system.body.begin(), loaded.model.system.body.end(), [](const Item& item) {
+    return item.kind == Item::Kind::For && item.loops.size() == 1 && item.loops[0].windowed();
+  });
+  if (windowed == loaded.model.system.body.end())
+    return "an unbounded box, but no unbounded or on-demand `for` in its model's system";
+  const LoopVar& var = windowed->loops[0];
+  const std::string which = "unbounded box: `" + windowed->header.substr(0, 80) + "`";
+  if (box.var != var.name) return which + " has the variable " + var.name + ", not '" + box.var.substr(0, 80) + "'";
+  if (!samePos(g.positions[box.pos], windowed->pos)) return which + ": the box's position is not the `for`'s";
+  uint64_t end = UnboundedBox::kNoEnd;
+  if (var.onDemand) {
+    auto param = [&g](std::string_view name) -> std::optional<Value> {
+      for (const auto& [n, v] : g.params) {
+        if (n == name) return Value::integer(v);
+      }
+      return std::nullopt;
+    };
+    ExprError error;
+    auto hi = evalInt(*var.hi.expr, param, &error);
+    if (!hi || *hi < 0) return which + ": its range's end does not evaluate to a count";
+    end = static_cast<uint64_t>(*hi);
+  }
+  auto count = [](uint64_t n) {
+    return n == UnboundedBox::kNoEnd ? std::string("no end") : std::to_string(n) + " iterations";
+  };
+  if (box.end != end) return which + " has " + count(end) + ", but the box's end says " + count(box.end);
+  for (const StreamInput& stream : box.streams) {
+    if (auto why = streamFault(loaded, stream)) return why;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool looksLikeIr(std::string_view bytes) { return bytes.size() >= 4 && std::memchr(bytes.data(), '\0', 4) != nullptr; }
@@ -753,6 +830,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     if (!loaded.projection.empty()) loaded.wholeHash = root.getWholeHash();
     if (diags.errorCount() > errorsBefore) return malformed("its model does not parse");
     if (auto why = projectionFault(loaded)) return malformed(*why);
+    if (auto why = unboundedBoxFault(loaded)) return malformed(*why);
     return loaded;
   } catch (const Malformed& m) {
     return malformed(m.message);

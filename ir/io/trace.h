@@ -19,6 +19,9 @@ const char* howName(How how);
 using NamedTexts = std::vector<std::pair<std::string, std::string>>;
 
 /// Everything that determined the run, so that it can be reproduced.
+/// The most iterations of an unbounded box a run keeps live (`--max-live`).
+inline constexpr uint32_t kMaxLiveIterations = 1u << 24;
+
 struct TraceHeader {
   std::string toolVersion;
   std::string modelName;

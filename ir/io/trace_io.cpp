@@ -7,8 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 
+#include "ir/graph/unbounded.h"
 #include "ir/io/trace.capnp.h"
 
 #include <functional>
@@ -385,7 +387,10 @@ bool TraceReader::readHeader() {
     if (h.getStrategy().size() > 0) th.strategy = cleanText(h.getStrategy(), "strategy");
     if (h.getLies().size() > 0) th.lies = cleanText(h.getLies(), "lies");
     if (!th.lies.empty() && th.lies != "forced") return fail("lies '" + th.lies + "' (only `forced` or none)");
-    if (th.maxLive == 0) return fail("a `maxLive` of 0");
+    if (th.maxLive == 0 || th.maxLive > kMaxLiveIterations)
+      return fail("a `maxLive` of " + std::to_string(th.maxLive) + " (`--max-live` is 1.." +
+                  std::to_string(kMaxLiveIterations) + ")");
+    if (th.iterations == 0) return fail("an `iterations` of 0 (a run lets at least one iteration begin)");
     if (th.until < 0) return fail("a negative `until`");
     for (auto p : h.getLinePaths()) th.linePaths.push_back(linePath(p));
     for (auto d : h.getDomains()) th.domains.push_back(cleanText(d, "domain name"));
@@ -398,6 +403,7 @@ bool TraceReader::readHeader() {
     if (!th.lineDomains.empty() && th.lineDomains.size() != th.linePaths.size()) {
       return fail("the line domain table does not match the line table");
     }
+    headerLines_ = th.linePaths.size();
     sawHeader_ = true;
     return true;
   });
@@ -420,6 +426,12 @@ bool TraceReader::moreLines(schema::LineTable::Reader table) {
     h.linePaths.push_back(linePath(p));
     if (!pathSet_.insert(static_cast<uint32_t>(h.linePaths.size() - 1)).second)
       return fail("two lines of one path '" + h.linePaths.back() + "'");
+    // The window's lines are the header's: an added line is of a later iteration.
+    std::optional<uint64_t> k = pathIteration(h.linePaths.back());
+    if (!k || *k < UnboundedBox::kWindow)
+      return fail("added line " + h.linePaths.back() + " is not of an iteration after the first " +
+                  std::to_string(UnboundedBox::kWindow) + " (its first index)");
+    iterationOf_.push_back(*k);
   }
   for (uint32_t d : table.getDomains()) {
     if (d >= h.domains.size()) return fail("a line's domain is out of range");
@@ -427,6 +439,13 @@ bool TraceReader::moreLines(schema::LineTable::Reader table) {
   }
   if (!seenEnds_.empty()) seenEnds_.resize(2 * h.linePaths.size(), 0);
   return true;
+}
+
+bool TraceReader::withinIterations(uint32_t line, bool output, int64_t time) {
+  if (line < headerLines_ || iterationOf_[line - headerLines_] < header_.iterations) return true;
+  return fail("an event on " + header_.linePaths[line] + (output ? "'" : "") + " at " + std::to_string(time) +
+              " ns, in iteration " + std::to_string(iterationOf_[line - headerLines_]) + ", but the header's " +
+              "`iterations` lets only " + std::to_string(header_.iterations) + " begin");
 }
 
 bool TraceReader::timely(int64_t time) {
@@ -450,7 +469,7 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
           for (auto e : chunk.getEvents()) {
             if (e.getLine() >= header_.linePaths.size()) return fail("an event names an unknown line");
             if (static_cast<uint16_t>(e.getHow()) > static_cast<uint16_t>(How::Input)) return fail("an unknown `how`");
-            if (!timely(e.getTime())) return false;
+            if (!timely(e.getTime()) || !withinIterations(e.getLine(), e.getOutput(), e.getTime())) return false;
             if (seenEnds_.empty()) seenEnds_.assign(2 * header_.linePaths.size(), 0);
             uint8_t& seen = seenEnds_[2 * size_t{e.getLine()} + (e.getOutput() ? 1 : 0)];
             if (seen) {
@@ -496,6 +515,15 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
     warned_ = true;
   }
   return false;
+}
+
+std::optional<uint64_t> pathIteration(std::string_view path) {
+  size_t open = path.find('['), close = path.find(']');
+  uint64_t k = 0;
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open ||
+      std::from_chars(path.data() + open + 1, path.data() + close, k).ptr != path.data() + close)
+    return std::nullopt;
+  return k;
 }
 
 std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileName, DiagnosticSink& diags,

@@ -76,6 +76,8 @@ class TraceReader {
   bool timely(int64_t time);
   /// Appends a chunk of added lines to the header's table.
   bool moreLines(schema::LineTable::Reader table);
+  /// Whether an event on `line` agrees with the header's `iterations`.
+  bool withinIterations(uint32_t line, bool output, int64_t time);
   bool nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use);
 
   kj::Own<kj::InputStream> source_;
@@ -91,6 +93,9 @@ class TraceReader {
   /// Per line with events: the shape of its values so far (see fitsShape).
   std::unordered_map<uint32_t, Value> shapes_;
   std::vector<uint8_t> seenEnds_;
+  /// Per added line (from `headerLines_` on): the iteration it is in.
+  std::vector<uint64_t> iterationOf_;
+  size_t headerLines_ = 0;
   // Made when lines are added: every line, by its path, to keep paths
   // unique (the paths stay in the header's table, not copied here).
   struct PathHash {
@@ -103,6 +108,12 @@ class TraceReader {
   };
   std::unordered_set<uint32_t, PathHash, SamePath> pathSet_{0, PathHash{&header_}, SamePath{&header_}};
 };
+
+/// The iteration of an unbounded box that a line path added as a run went
+/// names: the number in its first brackets (`rb[57].send.x`: 57), since
+/// every name of a box's iteration k has k as its first index. nullopt if
+/// that is not a number.
+std::optional<uint64_t> pathIteration(std::string_view path);
 
 /// Reads a whole trace. Truncated, corrupt or foreign bytes give an error
 /// diagnostic; with `acceptPrefix`, a trace cut between chunks (a killed

@@ -1,7 +1,6 @@
 #include "ir/io/trace_lines.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "ir/graph/line_index.h"
 
@@ -46,12 +45,8 @@ uint64_t tracedIterations(const Trace& trace, const Graph& window) {
   // Each iteration traced has a line, so no more than the trace's lines.
   uint64_t highest = 0;
   for (const std::string& path : trace.header.linePaths) {
-    size_t open = path.find('['), close = path.find(']');
-    uint64_t k = 0;
-    if (open == std::string::npos || close < open ||
-        std::from_chars(path.data() + open + 1, path.data() + close, k).ptr != path.data() + close)
-      continue;
-    if (k < traced) highest = std::max(highest, k + 1);
+    std::optional<uint64_t> k = pathIteration(path);
+    if (k && *k < traced) highest = std::max(highest, *k + 1);
   }
   return std::max<uint64_t>(UnboundedBox::kWindow + later, highest);
 }

@@ -75,6 +75,46 @@ class Readers(unittest.TestCase):
         self.assertEqual(code, 2, err)
         self.assertIn("[ir-malformed]", err)
 
+    # An on-demand box of K = 20 iterations, without checks over them (which
+    # would fail lint on a box of another end).
+    TICKS = ("rdc: 1\nmodel: ticks\nparams:\n  K: 20\nsystem:\n  body:\n    - for: k in 0..K on demand\n"
+             "      body:\n        - Inc<1> step[k]:\n            x: input x[k] = k at k * 1ms -> output y[k]\n")
+
+    def test_an_unbounded_box_patched_to_contradict_its_model_is_refused(self):
+        model = self.write("ticks.rdc.yaml", self.TICKS.encode())
+        ir = os.path.join(self.dir, "ticks.ir")
+        code, _, err = run([LINT, model, "-o", ir])
+        self.assertEqual(code, 0, err)
+        text = capnp("decode", IR_SCHEMA, "IrFile", read_bytes(ir)).decode()
+        self.assertIn("end = 20)", text)
+        self.assertIn('unbounded = (var = "k", pos = 0,', text)  # the `for`'s position; 1 is its instance's
+        # The variable renamed in the box and its stream alike: the graph agrees with itself, not with the model.
+        renamed = [('var = "k"', 'var = "j"'), ('value = "k", arrival = "k * 1ms"', 'value = "j", arrival = "j * 1ms"'),
+                   ('(name = "k", value = 1)', '(name = "j", value = 1)')]
+        box = "`k in 0..K on demand`"
+        patches = {
+            "more iterations": ([("end = 20)", "end = 30)")], f"{box} has 20 iterations, but the box's end says 30 iterations"),
+            "no end": ([("end = 20)", "end = 18446744073709551615)")], f"{box} has 20 iterations, but the box's end says no end"),
+            "another variable": (renamed, f"{box} has the variable k, not 'j'"),
+            "another position": ([('var = "k", pos = 0,', 'var = "k", pos = 1,')], f"{box}: the box's position is not the `for`'s"),
+            # The same arrivals in the window (k < 3), later ones a second late.
+            "a stream's arrival": ([('arrival = "k * 1ms"', 'arrival = "k * 1ms + k / 3 * 1s"')],
+                                   "stream 'x[1]': its value and arrival are not the model's input's"),
+            "a stream's parameters": ([('(name = "K", value = 20), (name = "k"', '(name = "K", value = 30), (name = "k"')],
+                                      "stream 'x[1]' is not in the scope of the model's parameters"),
+        }
+        for what, (edits, message) in patches.items():
+            patched = text
+            for old, new in edits:
+                self.assertIn(old, patched)
+                patched = patched.replace(old, new, 1)
+            corrupt = self.write("ticks-patched.ir", capnp("encode", IR_SCHEMA, "IrFile", patched.encode()))
+            for cmd in ([LINT, "--stats", corrupt], [RUN, corrupt, "--until", "100ms"], [DOT, corrupt]):
+                with self.subTest(patch=what, tool=os.path.basename(cmd[0])):
+                    code, out, err = run(cmd)
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertIn(f"error: not a valid rdc IR file: unbounded box: {message} [ir-malformed]", err)
+
     def assertOnlyJsonOnStderr(self, cmd, code_wanted, diagnostic):
         code, _, err = run(cmd)
         self.assertEqual(code, code_wanted, err)

@@ -223,6 +223,38 @@ class Replay(unittest.TestCase):
                     self.assertIn(expected, err)
                     self.assertIn("[trace-contradiction]", err)
 
+    def test_a_nodes_trace_is_refused_with_how_to_replay_it(self):
+        """A node's trace over TCP records the network's deliveries as its
+        gateways' `rcv` choices: a replay of its projection alone, or of the
+        whole model, would be another run, so both say to merge the nodes'
+        traces (test_tcp replays real ones). Made here from a run of the
+        projection alone, its gateway's `--input` recorded as a delivery."""
+        with TempDir() as d:
+            part, trace = os.path.join(d, "node1.ir"), os.path.join(d, "node1.trace")
+            code, _, err = run([tool("rdc-project"), example("bracha"), "--domain", "node[1]", "-o", part])
+            self.assertEqual(code, 0, err)
+            code, _, err = run([RUN, part, "--input", "net:rb.send.link[1]=1", "--trace", trace])
+            self.assertEqual(code, 0, err)
+            code, _, err = run([RUN, part, "--replay", trace])  # given by --input: a replay gives it again
+            self.assertEqual(code, 0, err)
+            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+            self.assertEqual(code, 0, err)
+            delivery = re.search(rb"(\(line = \d+, output = false, time = 0, how = )input", text)
+            self.assertIn(b'inputs = [(name = "net:rb.send.link[1]", value = "1")]', text)
+            node = encoded(d, text.replace(b'inputs = [(name = "net:rb.send.link[1]", value = "1")]', b"inputs = []", 1)
+                           .replace(delivery[0], delivery[1] + b"chosen", 1), "node.trace")
+            merge = "replay the whole run on the whole model: a cluster's nodes' traces merged into one (`rdc-trace merge"
+            for model, expected in ((part, "the trace records what the network delivered to this projection's "
+                                           "gateways (rb.send.link[1].rcv at 0ns)"),
+                                    (example("bracha"), "the trace is a projection's run (one node's), not a run of "
+                                                        "this whole model")):
+                with self.subTest(model=os.path.basename(model)):
+                    code, out, err = run([RUN, model, "--replay", node])
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertIn(f"rdc-run: error: --replay: {expected}", err)
+                    self.assertIn(merge, err)
+                    self.assertIn("[usage]", err)
+
     def test_a_header_that_does_not_fit_the_model_is_the_traces_fault(self):
         with TempDir() as d:
             trace = os.path.join(d, "t.trace")

@@ -216,6 +216,11 @@ system:
             code, out, err = run([TRACE, "invert", example("bracha"), nodes[1]])
             self.assertEqual(code, 2, err)
             self.assertIn("it is a trace of a projection, a node's run", err)
+            # Replayed, a node's trace would lose its network deliveries: refused, saying to merge.
+            for model in (os.path.join(d, "run.trace.nodes", "node[1].ir"), example("bracha")):
+                code, out, err = run([RUN, model, "--replay", nodes[1]])
+                self.assertEqual(code, 2, out.decode() + err)
+                self.assertIn("replay the whole run on the whole model: a cluster's nodes' traces merged", err)
             merged = os.path.join(d, "merged.trace")
             code, out, err = run([TRACE, "merge", *nodes, "-o", merged])
             self.assertEqual(code, 0, err)

@@ -285,6 +285,7 @@ class MalformedTraces(Traces):
             "negative-end-time": with_end_time(chunks, -1),
             "value-of-another-type": patched(chunks, 1, "value = (int = 1)", 'value = (bytes = "x")'),
             "line-out-of-range": patched(chunks, 1, "(line = 0,", "(line = 4000000,"),
+            "max-live-past-the-flags-range": patched(chunks, 0, "maxLive = 4096,", "maxLive = 4294967295,"),
             "two-values-for-one-line-end": self.one_end_twice(chunks),
         }
         paths = {}
@@ -321,25 +322,55 @@ class MalformedTraces(Traces):
         self.assertEqual(code, 2, err)
         self.assertIn("a second value", err)
 
+    def every_reader(self, good, path, model=BRACHA):
+        """Every command that reads `path` (a trace of `model`), by name."""
+        out = os.path.join(self.dir, "out")
+        return {
+            "show": [TRACE, "show", path], "show --json": [TRACE, "show", "--json", path],
+            "show --partial": [TRACE, "show", "--partial", path],
+            "diff": [TRACE, "diff", good, path], "invert": [TRACE, "invert", model, path],
+            "merge": [TRACE, "merge", path, "-o", out], "export jsonl": [TRACE, "export", path, "--format", "jsonl"],
+            "export chrome": [TRACE, "export", path, "--format", "chrome"],
+            "export itf": [TRACE, "export", path, "--format", "itf"],
+            "replay": [RUN, model, "--replay", path], "dot": [DOT, model, "--trace", path],
+        }
+
     def test_every_reader_refuses_each_malformed_trace(self):
         good, paths = self.malformed()
-        out = os.path.join(self.dir, "out")
         for name, path in paths.items():
-            commands = {
-                "show": [TRACE, "show", path], "show --json": [TRACE, "show", "--json", path],
-                "show --partial": [TRACE, "show", "--partial", path],
-                "diff": [TRACE, "diff", good, path], "invert": [TRACE, "invert", BRACHA, path],
-                "merge": [TRACE, "merge", path, "-o", out], "export jsonl": [TRACE, "export", path, "--format", "jsonl"],
-                "export chrome": [TRACE, "export", path, "--format", "chrome"],
-                "export itf": [TRACE, "export", path, "--format", "itf"],
-                "replay": [RUN, BRACHA, "--replay", path], "dot": [DOT, BRACHA, "--trace", path],
-            }
-            for what, cmd in commands.items():
+            for what, cmd in self.every_reader(good, path).items():
                 with self.subTest(trace=name, cmd=what):
                     code, _, err = run(cmd)
                     self.assertEqual(code, 2, err)
                     self.assertRegex(err, r"error: .*\[trace-malformed\]")
                     self.assertNotIn("kj/", err)
+
+    def test_events_past_the_headers_iterations_are_refused_by_every_reader(self):
+        """A header edited to let fewer iterations begin than its events are in."""
+        stream = example("rb-stream")
+        good = self.record("stream.trace", stream, "--iterations", "4")
+        chunks = decode(good)
+        self.assertIn('"rb[3].', "\n".join(chunks[1:]))  # iteration 3's lines are added as it begins
+        for iterations, expected in ((3, r"an event on rb\[3\]\.\S+ at \d+ ns, in iteration 3, but the header's "
+                                         r"`iterations` lets only 3 begin"),
+                                     (0, r"an `iterations` of 0")):
+            path = os.path.join(self.dir, f"iterations{iterations}.trace")
+            encode(patched(chunks, 0, "iterations = 4,", f"iterations = {iterations},"), path)
+            for what, cmd in self.every_reader(good, path, stream).items():
+                with self.subTest(iterations=iterations, cmd=what):
+                    code, _, err = run(cmd)
+                    self.assertEqual(code, 2, err)
+                    self.assertRegex(err, r"error: not a valid rdc trace: " + expected + r".*\[trace-malformed\]")
+        # The window's iterations (0 to 2) are in the header's table: a
+        # replay, which knows the model, refuses events in iteration 2 of a
+        # trace whose header lets 2 begin.
+        path = os.path.join(self.dir, "window.trace")
+        three = self.record("three.trace", stream, "--iterations", "3")
+        encode(patched(decode(three), 0, "iterations = 3,", "iterations = 2,"), path)
+        code, _, err = run([RUN, stream, "--replay", path])
+        self.assertEqual(code, 2, err)
+        self.assertRegex(err, r"it records an event in iteration 2, where its `iterations` lets only 2 begin "
+                              r"\(rb\[2\]\.\S+ at .*\[trace-contradiction\]")
 
     def test_the_good_trace_passes_every_reader(self):
         good, _ = self.malformed()

@@ -1,6 +1,7 @@
 // rdc-run: runs a model in the deterministic simulator.
 #include <CLI/CLI.hpp>
 
+#include "ir/io/trace.h"
 #include "ir/tool/cli_numbers.h"
 #include "ir/tool/cli_options.h"
 #include "tools/rdc-run/driver/run.h"
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
   auto* maxLive =
       app.add_option("--max-live", o.maxLive,
                      "Live iterations of an unbounded or on-demand `for` at most (a run needing more fails)")
-          ->check(rdc::wholeNumberIn<uint32_t>(1, 1u << 24))
+          ->check(rdc::wholeNumberIn<uint32_t>(1, rdc::kMaxLiveIterations))
           ->capture_default_str();
   auto* strategy = app.add_option("--strategy", o.strategy,
                                   "Who decides simultaneous events and delays: random, pct:D (bug depth D), "

@@ -39,7 +39,7 @@ std::string timeText(int64_t ns) {
 // that far behind its peers would refuse their deliveries.
 uint32_t onDemandMaxLive(const UnboundedBox& box, uint64_t maxLines, uint32_t unboundedDefault) {
   uint64_t whole = maxLines / std::max<uint64_t>(box.general().lines, 1);
-  return static_cast<uint32_t>(std::clamp<uint64_t>(std::min(whole, box.end), unboundedDefault, 1u << 24));
+  return static_cast<uint32_t>(std::clamp<uint64_t>(std::min(whole, box.end), unboundedDefault, kMaxLiveIterations));
 }
 
 // The iterations of an on-demand box that the run did not begin (cut off

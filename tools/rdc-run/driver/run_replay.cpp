@@ -7,6 +7,30 @@
 
 namespace rdc::run {
 
+// A node's trace of a run over TCP records what the network delivered at
+// its gateways (a choice of the cut Link's `rcv`), as a whole run's trace
+// does. Replayed on the projection alone, no network delivers it (a gateway
+// delivers only what --input gives); a node's trace on the whole model
+// lacks the other nodes' choices. Either would be another run, exit 0: only
+// the whole run (the nodes' traces merged) replays, on the whole model.
+std::optional<std::string> Runner::nodeTraceReplay(const Trace& trace, const LineIndex& index) const {
+  const TraceHeader& h = trace.header;
+  const std::string how =
+      "; replay the whole run on the whole model: a cluster's nodes' traces merged into one (`rdc-trace merge "
+      "FILE.nodes/*.trace -o run.trace`, what --cluster --trace FILE wrote to FILE)";
+  if (h.wholeModelHash && loaded_.projection.empty() && h.wholeModelHash == modelHash())
+    return "--replay: the trace is a projection's run (one node's), not a run of this whole model" + how;
+  if (loaded_.projection.empty()) return std::nullopt;
+  std::vector<bool> delivered = index.gatewayInputs(h.linePaths);
+  for (const TraceEvent& e : trace.events) {
+    if (e.output || e.how == How::Input || !delivered[e.line]) continue;
+    return "--replay: the trace records what the network delivered to this projection's gateways (" +
+           h.linePaths[e.line] + " at " + durationString(e.time) +
+           "), which a replay of the projection alone cannot deliver" + how;
+  }
+  return std::nullopt;
+}
+
 bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   const TraceHeader& h = trace.header;
   s = Scenario::fromHeader(h);
@@ -16,6 +40,7 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     diags_.error("forged-signature", {}, "--replay: the trace is not a run of the model: " + *forged);
     return false;
   }
+  if (auto why = nodeTraceReplay(trace, index)) return usage(*why);
   replayed_.emplace();
   for (const TraceEvent& e : trace.events) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
@@ -35,20 +60,30 @@ bool Runner::replayAgreesWithFaults(const Trace& trace) {
   const TraceHeader& h = trace.header;
   if (h.modelHash != modelHash()) return true;  // another model: its lines may sit elsewhere (warned above)
   LineIndex index(graph_, catalog_);
+  bool limited = graph_.unbounded && h.iterations != UINT64_MAX;
   for (const TraceEvent& e : trace.events) {
-    if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     const std::string& path = h.linePaths[e.line];
+    auto contradiction = [&](const std::string& what) {
+      diags_.error("trace-contradiction", {},
+                   "--replay: the trace is not a run of its own scenario: it records " + what + " (" + path +
+                       (e.output ? "'" : "") + " at " + durationString(e.time) + ")");
+      return false;
+    };
+    bool choice = !e.output && (e.how == How::Chosen || e.how == How::Forced);
+    if (!choice && !limited) continue;
     std::optional<uint32_t> line = index.findRunLine(path);
-    if (!line) continue;  // a gateway copy
+    // The reader refuses an event on an added line past `iterations`; the window's lines are known only here.
+    if (line && limited) {
+      int64_t k = iterationLine(*graph_.unbounded, static_cast<uint32_t>(graph_.lines.size()), *line).k;
+      if (k >= 0 && static_cast<uint64_t>(k) >= h.iterations) {
+        return contradiction("an event in iteration " + std::to_string(k) + ", where its `iterations` lets only " +
+                             std::to_string(h.iterations) + " begin");
+      }
+    }
+    if (!choice || !line) continue;  // (no line: a gateway copy)
     const FlatLine& general = graph_.lines[index.graphLine(*line)];
     const std::string& domain = graph_.domains[general.domain];
     const FlatInstance& inst = graph_.instances[general.instance];
-    auto contradiction = [&](const std::string& what) {
-      diags_.error("trace-contradiction", {},
-                   "--replay: the trace is not a run of its own scenario: it records " + what + " (" + path + " at " +
-                       durationString(e.time) + ")");
-      return false;
-    };
     if (e.time >= config_.crashAt[general.domain]) {
       return contradiction("a choice in " + domain + " after its crash at " +
                            durationString(config_.crashAt[general.domain]));

@@ -149,10 +149,14 @@ class Runner {
   // A replay takes everything from the trace's header, and each recorded
   // choice's value and time (run_replay.cpp).
   bool replayScenario(Scenario& s, const Trace& trace);
+  // Why a node's trace (over TCP) cannot be replayed on this model: its
+  // network deliveries need the other nodes' traces merged with it.
+  std::optional<std::string> nodeTraceReplay(const Trace& trace, const LineIndex& index) const;
   // Refuses (`trace-contradiction`) a trace whose events its own header's
   // faults rule out: a choice in a domain at or after its crash, a delivery
   // on a lost Link, a lie outside the Byzantine domains (those lying only
-  // where forced included) and the forces. A recorded honest choice the
+  // where forced included) and the forces, an event in an iteration past
+  // its `iterations`. A recorded honest choice the
   // rule could not make is found as the replay runs (the engine's check).
   // Called once the scenario is resolved (config_).
   bool replayAgreesWithFaults(const Trace& trace);

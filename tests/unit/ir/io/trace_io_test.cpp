@@ -64,7 +64,10 @@ TEST(TraceLines, MalformedAddedLinesAreRefused) {
   const Case cases[] = {
       {"lines that skip some", [](TraceWriter& w) { w.lines(3, {"b.x"}, {0}); }, "do not continue"},
       {"a path already in the table", [](TraceWriter& w) { w.lines(2, {"a.x"}, {0}); }, "two lines of one path"},
-      {"a domain out of range", [](TraceWriter& w) { w.lines(2, {"b.x"}, {4}); }, "domain"},
+      {"a domain out of range", [](TraceWriter& w) { w.lines(2, {"b[3].x"}, {4}); }, "domain"},
+      // The window's lines (iterations 0 to 2) are the header's; an added line names its iteration first.
+      {"a line of the window", [](TraceWriter& w) { w.lines(2, {"b[2].x"}, {0}); }, "not of an iteration after"},
+      {"a line of no iteration", [](TraceWriter& w) { w.lines(2, {"b.x"}, {0}); }, "not of an iteration after"},
       {"domains that do not match",
        [](TraceWriter& w) {
          w.lines(2, {"b.x", "b.y"}, {0});
