@@ -1236,12 +1236,10 @@ class Run final : public FireContext {
         }
       }
       if (missing == kNone) {
-        return path + graph_.linePath(catalog_, line) +
-               (work_.queue.empty() ? " has all its inputs but did not fire" : ", due after --until stopped the run");
+        return path + graph_.linePath(catalog_, line) + " has all its inputs but did not fire" + byUntil();
       }
       const Endpoint& src = graph_.lines[missing].source;
       path += graph_.linePath(catalog_, missing);
-      if (lines_[missing].inPending) return path + " (on its way, due after --until stopped the run)";
       uint32_t domain = graph_.lines[missing].domain;
       if (config_.crashAt[domain] != INT64_MAX) {  // the same in a projection, whose run may end earlier
         return path + " (its domain " + graph_.domains[domain] + " crashed at " +
@@ -1263,9 +1261,10 @@ class Run final : public FireContext {
           if (awaited.empty()) {
             bool lies = config_.byzantine[domain] && !config_.liesForced;  // a lie is made when the rule would choose
             return path +
-                   (lies ? " (a lie of Byzantine " + graph_.domains[domain] + ", never made: its rule never chose: "
-                         : " (its rule never chose: ") +
-                   ruleOf(missing) + cutOff() + ")";
+                   (lies ? " (a lie of Byzantine " + graph_.domains[domain] + ", never made: its rule never chose" +
+                               byUntil() + ": "
+                         : " (its rule never chose" + byUntil() + ": ") +
+                   ruleOf(missing) + ")";
           }
           path += " <- ";  // the rule waits for an input of its own instance
           if (awaited.size() == 1) {
@@ -1332,15 +1331,14 @@ class Run final : public FireContext {
   }
 
   // A choice's rule, and for one that waits for k of its inputs (Quorum,
-  // Mailbox) how many of them arrived, and how many were still on their way
-  // when --until stopped the run: which of k is missing is the point.
+  // Mailbox) how many of them arrived: which of k is missing is the point.
   std::string ruleOf(uint32_t line) const {
     const LineSig* sig = graph_.signature(catalog_, line);
     if (!sig) return "";
     std::string rule = sig->choiceRule;
     if (sig->choiceCountParam < 0) return rule;
     const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
-    uint32_t reads = 0, arrived = 0, onTheirWay = 0;
+    uint32_t reads = 0, arrived = 0;
     for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
       const LineSig* s = graph_.signature(catalog_, m);
       if (m == line || !s ||
@@ -1348,32 +1346,16 @@ class Run final : public FireContext {
         continue;
       ++reads;
       arrived += lines_[m].inAvailable;
-      onTheirWay += !lines_[m].inAvailable && onItsWay(m);
     }
     return rule + "; k = " + std::to_string(graph_.args(inst)[sig->choiceCountParam]) + ", and " +
-           std::to_string(arrived) + " of its " + std::to_string(reads) + " inputs arrived" +
-           (onTheirWay ? ", " + std::to_string(onTheirWay) + " more on their way" : "");
+           std::to_string(arrived) + " of its " + std::to_string(reads) + " inputs arrived";
   }
 
-  // Why a rule that never chose might have, had the run gone on: --until
-  // stopped it with events still due (without it, a run ends when none is).
-  std::string cutOff() const {
-    return work_.queue.empty()
-               ? ""
-               : "; --until stopped the run at " + Value::duration(config_.until).str() + " with events still due";
-  }
-
-  // Whether a value for the line's input was still on its way when the
-  // run ended: scheduled at it, or at a line its wires lead back to.
-  bool onItsWay(uint32_t line) const {
-    for (int hops = 0; hops < 16; ++hops) {
-      const LineState& s = lines_[line];
-      if (s.inPending || s.outPending) return true;
-      const Endpoint& src = graph_.lines[line].source;
-      if (s.inAvailable || src.kind != Endpoint::Kind::Wire) return false;
-      line = src.ref;
-    }
-    return false;
+  // A run bounded by --until says so where a rule did not fire: it might
+  // have, later. (Not whether events were still due: a replay makes only
+  // the recorded choices, so its queue says nothing of what was due.)
+  std::string byUntil() const {
+    return config_.until == INT64_MAX ? "" : " by --until " + Value::duration(config_.until).str();
   }
 
   const Graph& graph_;
