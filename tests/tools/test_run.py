@@ -160,6 +160,22 @@ class Reports(unittest.TestCase):
         self.assertIn("(its rule never chose: ", out.decode())
         self.assertNotIn("--until", out.decode())
 
+    def test_an_input_due_after_the_run_is_named_with_its_time(self):
+        _, out, _ = run([RUN, BRACHA, "--input", "bc=5 at 2ms", "--until", "1ms"])
+        self.assertIn("<- rb.send.def[0].x <- input bc (due at 2ms, after --until 1ms)\n", out.decode())
+        _, out, _ = run([RUN, BRACHA, "--input", "bc=5 at 9223372036854775807ns"])
+        self.assertIn("<- input bc (due at 9223372036854775807ns, the largest time, which no run reaches)\n",
+                      out.decode())
+
+    def test_a_long_wait_keeps_its_cause(self):
+        # Ben-Or's decision waits back through 40 rounds to the first one's Mailbox.
+        _, out, _ = run([RUN, example("ben-or"), "--until", "1500us"])
+        line = next(x for x in out.decode().splitlines() if x.startswith("decision[0] never available"))
+        self.assertRegex(line, r"^decision\[0\] never available: waiting for decide\[0\]\.r <- (\S+ <- ){5}"
+                               r"\.\.\. \(\d+ more\)( <- \S+){18} \(its rule never chose by --until 1500us: ")
+        self.assertIn("round[0].", line)
+        self.assertTrue(line.endswith("inputs arrived)"), line[-200:])
+
     def test_an_input_given_a_time_arrives_then_and_replays_so(self):
         def times(out):
             return {line.split(" = ")[0]: line.split(" @ ")[1] for line in out.decode().splitlines() if " @ " in line}
@@ -180,6 +196,9 @@ class Reports(unittest.TestCase):
             code, replayed, err = run([RUN, BRACHA, "--replay", trace, "--trace", again])
             self.assertEqual((code, replayed), (0, late), err)
             self.assertEqual(read_bytes(trace), read_bytes(again))
+        # A later --input of the name replaces the earlier one's value and time.
+        code, out, err = run([RUN, BRACHA, "--input", "bc=5 at 2ms", "--input", "bc=7"])
+        self.assertIn("bc = 7 @ 0ns\n", out.decode())
         for bad, why in (("bc=1 at -2ms", "negative"), ("bc=1 at 2", "not a duration")):
             code, _, err = run([RUN, BRACHA, "--input", bad])
             self.assertEqual(code, 2, bad)

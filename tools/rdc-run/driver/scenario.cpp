@@ -227,8 +227,8 @@ class Resolver {
       std::optional<int64_t> arrival;
       if (size_t at = syntax::findTopLevel(text, " at ", false); at != std::string::npos) {
         if (k > 0 || (graph_.unbounded && graph_.unbounded->hasInput(input)))
-          return usage(flag_ + " " + name + ": an input of the unbounded `for` arrives when its stream says (the " +
-                       "model's `at`): give the value alone");
+          return usage(flag_ + " " + name + ": an input of an unbounded or on-demand `for` arrives when its " +
+                       "stream says (the model's `at`): give the value alone");
         std::string error;
         arrival = parseDuration(std::string_view(text).substr(at + 4), &error);
         if (!arrival) return usage(flag_ + " " + name + ": its arrival time: " + error);
@@ -241,7 +241,10 @@ class Resolver {
         config.streamInputs[{k, input}] = *v;
       else
         config.inputs[input] = *v;
-      if (arrival) config.arrivals[input] = *arrival;
+      if (arrival)  // (a later --input of the name replaces an earlier one's value and time)
+        config.arrivals[input] = *arrival;
+      else
+        config.arrivals.erase(input);
       exact.inputs.emplace_back(name, v->str() + (arrival ? " at " + durationString(*arrival) : ""));
     }
     if (!s.forces.empty() && !forces(s)) return std::nullopt;

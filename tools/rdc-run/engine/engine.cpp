@@ -382,8 +382,7 @@ class Run final : public FireContext {
         bool given = input < config_.inputs.size() && config_.inputs[input];
         if (config_.gatewaysFromNetwork || !given) continue;
       }
-      auto given = config_.arrivals.find(input);
-      int64_t arrival = given == config_.arrivals.end() ? graph_.inputs[input].arrival : given->second;
+      int64_t arrival = arrivalOf(input);
       if (!crashed(l, arrival))
         schedule(arrival, 0, l, false, How::Input, Simulator::inputValue(graph_, input, config_));
     }
@@ -396,6 +395,12 @@ class Run final : public FireContext {
       if (config_.sink) config_.sink->iterationBegins(0, layout_.box->first().line);
       scheduleBegin(1);
     }
+  }
+
+  // When an extrinsic input arrives: when --input says, else the model's `at`.
+  int64_t arrivalOf(uint32_t input) const {
+    auto given = config_.arrivals.find(input);
+    return given == config_.arrivals.end() ? graph_.inputs[input].arrival : given->second;
   }
 
   std::optional<int64_t> nextTime() const {
@@ -1215,7 +1220,7 @@ class Run final : public FireContext {
   // arrived, to say what the output waited for.
   std::string waitingFor(uint32_t line) const {
     std::vector<bool> seen(graph_.lines.size(), false);
-    int steps = 64;  // in all, over every branch: an explanation stays a line
+    int steps = 4096;  // in all, over every branch (the printed chain is shortened apart)
     return waitChain(line, seen, steps);
   }
 
@@ -1223,7 +1228,8 @@ class Run final : public FireContext {
   // for any one of several inputs (Select's choice) and none arrived, no one
   // of them is why: each is followed, `any of (A | B)`.
   std::string waitChain(uint32_t line, std::vector<bool>& seen, int& steps) const {
-    std::string path;
+    std::vector<std::string> hops;
+    auto told = [&](const std::string& why) { return shortChain(hops) + why; };
     for (; steps > 0 && !seen[line]; --steps) {
       seen[line] = true;
       const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
@@ -1236,66 +1242,91 @@ class Run final : public FireContext {
         }
       }
       if (missing == kNone) {
-        return path + graph_.linePath(catalog_, line) + " has all its inputs but did not fire" + byUntil();
+        hops.push_back(graph_.linePath(catalog_, line));
+        return told(", which has all its inputs but did not fire" + byUntil());
       }
       const Endpoint& src = graph_.lines[missing].source;
-      path += graph_.linePath(catalog_, missing);
+      hops.push_back(graph_.linePath(catalog_, missing));
       uint32_t domain = graph_.lines[missing].domain;
       if (config_.crashAt[domain] != INT64_MAX) {  // the same in a projection, whose run may end earlier
-        return path + " (its domain " + graph_.domains[domain] + " crashed at " +
-               Value::duration(config_.crashAt[domain]).str() + ")";
+        return told(" (its domain " + graph_.domains[domain] + " crashed at " +
+                    Value::duration(config_.crashAt[domain]).str() + ")");
       }
       if (src.kind != Endpoint::Kind::Wire && config_.linkLatency.size() == graph_.instances.size() &&
           config_.linkLatency[graph_.lines[missing].instance].lost) {  // a Link, or a projection's Recv of one
-        return path + " (a lost link: the network loses what it carries)";
+        return told(" (a lost link: the network loses what it carries)");
       }
       switch (src.kind) {
         case Endpoint::Kind::Wire:
-          path += " <- ";
           line = src.ref;
           continue;
         case Endpoint::Kind::Never:
-          return path + " (its source is `never`)";
+          return told(" (its source is `never`)");
         case Endpoint::Kind::Choose: {
           std::vector<uint32_t> awaited = awaitedByRule(missing);
           if (awaited.empty()) {
             bool lies = config_.byzantine[domain] && !config_.liesForced;  // a lie is made when the rule would choose
-            return path +
-                   (lies ? " (a lie of Byzantine " + graph_.domains[domain] + ", never made: its rule never chose" +
-                               byUntil() + ": "
-                         : " (its rule never chose" + byUntil() + ": ") +
-                   ruleOf(missing) + ")";
+            return told((lies ? " (a lie of Byzantine " + graph_.domains[domain] +
+                                    ", never made: its rule never chose" + byUntil() + ": "
+                              : " (its rule never chose" + byUntil() + ": ") +
+                        ruleOf(missing) + ")");
           }
-          path += " <- ";  // the rule waits for an input of its own instance
-          if (awaited.size() == 1) {
+          if (awaited.size() == 1) {  // the rule waits for an input of its own instance
             line = awaited[0];
             continue;
           }
-          path += "any of (";
+          std::string branches = "any of (";
           for (size_t a = 0; a < awaited.size(); ++a) {
             if (a == 3 || steps <= 1) {
-              path += " | " + std::to_string(awaited.size() - a) + " more";
+              branches += " | " + std::to_string(awaited.size() - a) + " more";
               break;
             }
             --steps;
-            path += (a ? " | " : "") + waitChain(awaited[a], seen, steps);
+            branches += (a ? " | " : "") + waitChain(awaited[a], seen, steps);
           }
-          return path + ")";
+          hops.push_back(branches + ")");
+          return told("");
         }
-        case Endpoint::Kind::Input:
-          if (graph_.inputs[src.ref].isGateway()) {
-            return path +
-                   (config_.gatewaysFromNetwork
-                        ? " (a gateway: nothing from " + graph_.inputs[src.ref].peer + " arrived on it in the run)"
-                        : " (a gateway: run on its own, a projection's gateway delivers only what --input "
-                          "gives it)");
+        case Endpoint::Kind::Input: {
+          const Extrinsic& x = graph_.inputs[src.ref];
+          bool given = src.ref < config_.inputs.size() && config_.inputs[src.ref];
+          if (x.isGateway() && (config_.gatewaysFromNetwork || !given)) {
+            return told(config_.gatewaysFromNetwork
+                            ? " (a gateway: nothing from " + x.peer + " arrived on it in the run)"
+                            : " (a gateway: run on its own, a projection's gateway delivers only what --input "
+                              "gives it)");
+          }
+          // (an event at the largest time never happens: no run reaches past it)
+          int64_t arrival = arrivalOf(src.ref);
+          if (arrival > config_.until || arrival == INT64_MAX) {
+            hops.push_back("input " + x.name);
+            return told(" (due at " + Value::duration(arrival).str() +
+                        (arrival == INT64_MAX ? ", the largest time, which no run reaches)"
+                                              : ", after --until " + Value::duration(config_.until).str() + ")"));
           }
           [[fallthrough]];
+        }
         default:
-          return path + " (a source suppressed by a crash, or cut off by --until)";
+          return told(" (a source suppressed by a crash, or cut off by --until)");
       }
     }
-    return path + " ...";
+    return told(" ...");
+  }
+
+  // A chain of lines, `A <- B <- C`. A long one keeps its start and its
+  // end, where the cause is, and says how many lines it leaves out between.
+  static std::string shortChain(const std::vector<std::string>& hops) {
+    constexpr size_t kHead = 6, kTail = 18;
+    std::string text;
+    for (size_t i = 0; i < hops.size(); ++i) {
+      if (hops.size() > kHead + kTail + 1 && i == kHead) {
+        text += " <- ... (" + std::to_string(hops.size() - kHead - kTail) + " more)";
+        i = hops.size() - kTail - 1;
+        continue;
+      }
+      text += (i ? " <- " : "") + hops[i];
+    }
+    return text;
   }
 
   // The inputs of a choice's own instance that its rule reads and that
