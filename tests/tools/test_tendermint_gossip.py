@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import unittest
 
-from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+from rdctest import ROOT, TempDir, breadth, example, read_bytes, run, tool
 
 RUN = tool("rdc-run")
 TRACE = tool("rdc-trace")
@@ -54,9 +54,11 @@ class Scenarios(unittest.TestCase):
     round's consistency at each of the first three heights over 500 seeds."""
 
     def sweep(self, name, defines=()):
-        code, out, err = run([RUN, MODEL, *defines, *scenario(name), *ITERATIONS, "--seeds", "0..499"], timeout=600)
+        count = breadth(500, 50)
+        code, out, err = run([RUN, MODEL, *defines, *scenario(name), *ITERATIONS, "--seeds", f"0..{count - 1}"],
+                             timeout=600)
         self.assertEqual(code, 0, out.decode()[-2000:] + err)
-        self.assertIn("500 seeds: 500 passed, 0 failed", out.decode())
+        self.assertIn(f"{count} seeds: {count} passed, 0 failed", out.decode())
 
     def test_every_scenario_holds_its_checks_over_500_seeds(self):
         for name in ("equivocating-proposer", "equivocating-voter", "crashed-node", "lagging-node"):
@@ -70,10 +72,11 @@ class Scenarios(unittest.TestCase):
         # f = 2: one equivocating voter or one crashed proposer, at n = 7 (a window of three heights of 56,168 base instances each).
         for name in ("equivocating-voter", "crashed-node"):
             with self.subTest(scenario=name):
-                code, out, err = run([RUN, MODEL, "-D", "n=7", *scenario(name), *ITERATIONS, "--seeds", "0..99"],
-                                     timeout=600)
+                count = breadth(100, 10)
+                code, out, err = run([RUN, MODEL, "-D", "n=7", *scenario(name), *ITERATIONS, "--seeds",
+                                      f"0..{count - 1}"], timeout=600)
                 self.assertEqual(code, 0, out.decode()[-2000:] + err)
-                self.assertIn("100 seeds: 100 passed, 0 failed", out.decode())
+                self.assertIn(f"{count} seeds: {count} passed, 0 failed", out.decode())
 
     def test_a_good_run_decides_the_first_proposal_in_round_0_at_every_height(self):
         outputs, checks = one_run(["--seed", "1", "--latency", "uniform:200us..1ms"])
