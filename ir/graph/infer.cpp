@@ -90,12 +90,12 @@ class TypeInference {
       const Extrinsic* input = line.source.kind == Endpoint::Kind::Input ? &graph_.inputs[line.source.ref] : nullptr;
       if (input && input->defaultValue && !valueFits(*input->defaultValue, t, graph_.types)) {
         report("type-mismatch", input->pos,
-               "the default " + input->defaultValue->str() + " of input " + input->name + " is not a " +
-                   graph_.types.name(t));
+               "the default " + input->defaultValue->str() + " of input " + input->name + " is not " +
+                   graph_.types.aName(t));
       }
       if (line.source.kind == Endpoint::Kind::Const && !valueFits(graph_.constants[line.source.ref], t, graph_.types)) {
         report("type-mismatch", graph_.linePos(l),
-               "constant " + graph_.constants[line.source.ref].str() + " is not a " + graph_.types.name(t) + " (line " +
+               "constant " + graph_.constants[line.source.ref].str() + " is not " + graph_.types.aName(t) + " (line " +
                    graph_.linePath(catalog_, l) + ")");
       }
     }

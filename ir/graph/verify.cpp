@@ -227,7 +227,7 @@ class GraphVerifier {
       case K::Const:
         if (!isSource || e.ref >= g_.constants.size()) throw Fault{who + ": a bad constant"};
         if (!valueFits(g_.constants[e.ref], line.type, g_.types))
-          throw Fault{who + ": a constant that is not a " + g_.types.name(line.type)};
+          throw Fault{who + ": a constant that is not " + g_.types.aName(line.type)};
         return;
       case K::Input:
         if (!isSource || e.ref >= g_.inputs.size() || g_.inputs[e.ref].line != l)
@@ -263,7 +263,7 @@ class GraphVerifier {
       if (e.kind != (input ? Endpoint::Kind::Input : Endpoint::Kind::Output) || e.ref != i)
         throw Fault{who + ": not attached to its line"};
       if (x.defaultValue && !valueFits(*x.defaultValue, g_.lines[x.line].type, g_.types)) {
-        throw Fault{who + ": a default that is not a " + g_.types.name(g_.lines[x.line].type)};
+        throw Fault{who + ": a default that is not " + g_.types.aName(g_.lines[x.line].type)};
       }
       // A projection's gateway: named after the cut Link, whose other end
       // is in another of the model's domains.

@@ -19,6 +19,11 @@ TypeId TypeTable::intern(TypeNode node) {
   return id;
 }
 
+std::string TypeTable::aName(TypeId id) const {
+  std::string n = name(id);
+  return (std::string_view("AEIOU").find(n.empty() ? ' ' : n[0]) == std::string_view::npos ? "a " : "an ") + n;
+}
+
 std::string TypeTable::name(TypeId id) const {
   const TypeNode& n = nodes_[id];
   switch (n.kind) {

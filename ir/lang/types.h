@@ -40,6 +40,9 @@ class TypeTable {
   size_t size() const { return nodes_.size(); }
   /// Canonical spelling, e.g. `Opt<(Int, Bool)>`; parse(name(t)) == t.
   std::string name(TypeId id) const;
+  /// The name after its indefinite article, for messages: `an Int`,
+  /// `a Bool`, `an Opt<Int>`, `a (Int, Bool)`.
+  std::string aName(TypeId id) const;
   /// Parses a value type; nullopt (with `error` set) on bad syntax.
   std::optional<TypeId> parse(std::string_view text, std::string* error);
 

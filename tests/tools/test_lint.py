@@ -170,8 +170,8 @@ system:
 """)
             code, _, err = run([LINT, path, "-o", os.devnull])
             self.assertEqual(code, 1, err)
-            self.assertIn("constant true is not a Int (line s[0].x) (and 29 more like it here)", err)
-            self.assertIn("constant 1ms is not a Int (line other.x)", err)  # the type error cap spares it
+            self.assertIn("constant true is not an Int (line s[0].x) (and 29 more like it here)", err)
+            self.assertIn("constant 1ms is not an Int (line other.x)", err)  # the type error cap spares it
             self.assertNotIn("stopping here", err)
 
     def test_werror_turns_warnings_into_failure(self):

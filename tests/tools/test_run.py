@@ -225,7 +225,7 @@ class BadInput(unittest.TestCase):
         self.assertIn(message, err)
 
     def test_bad_flags_and_values(self):
-        self.expect_usage_error(BRACHA, "--input", "bc=true", message="not a Int")
+        self.expect_usage_error(BRACHA, "--input", "bc=true", message="not an Int")
         self.expect_usage_error(BRACHA, "--input", "nope=1", message="no input 'nope'")
         self.expect_usage_error(BRACHA, "--crash", "node[9]", message="no domain")
         self.expect_usage_error(BRACHA, "--latency", "gaussian:5ms", message="unknown latency")

@@ -679,7 +679,7 @@ class AuthenticatedLiar(NodeHelpers, unittest.TestCase):
                             self.batch(0, "(int = 2)", first=1)],
             }[domain]
         self.assertEqual(self.against(script), [2, 2, 2])
-        expected = {0: "'true' for net:rb.echo[3].link[0], not a Int",
+        expected = {0: "'true' for net:rb.echo[3].link[0], not an Int",
                     1: "sent gateway #2, but node[1] receives only 2 from it",
                     2: "sent two values for net:rb.echo[3].link[2]"}
         for i, message in expected.items():

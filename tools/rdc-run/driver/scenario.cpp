@@ -417,7 +417,7 @@ class Resolver {
       return std::nullopt;
     }
     if (!valueFits(*v, type, graph_.types)) {
-      fail(what + ": " + v->str() + " is not a " + graph_.types.name(type));
+      fail(what + ": " + v->str() + " is not " + graph_.types.aName(type));
       return std::nullopt;
     }
     uint32_t domain = graph_.lines[line].domain;

@@ -133,7 +133,7 @@ class Node final : public run::EventSink, public TransportEvents {
     TypeId type = graph_.lines[gateway.line].type;
     if (!valueFits(d.value, type, graph_.types)) {
       hostile(peer,
-              "sent '" + d.value.str().substr(0, 80) + "' for " + gateway.name + ", not a " + graph_.types.name(type));
+              "sent '" + d.value.str().substr(0, 80) + "' for " + gateway.name + ", not " + graph_.types.aName(type));
       return;
     }
     // No signature enters the engine unless its signer's key proves it.
