@@ -27,7 +27,12 @@ struct Span {
 
 }  // namespace
 
-size_t findTopLevel(std::string_view text, std::string_view needle, bool angles) {
+namespace {
+
+// The first offset outside brackets, parentheses and strings (and angle
+// brackets when `angles`) where `matches` holds; npos if none.
+template <typename Matches>
+size_t findOutsideBrackets(std::string_view text, bool angles, Matches matches) {
   int depth = 0;
   bool inString = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -39,7 +44,7 @@ size_t findTopLevel(std::string_view text, std::string_view needle, bool angles)
         inString = false;
       continue;
     }
-    if (depth == 0 && text.substr(i, needle.size()) == needle) return i;
+    if (depth == 0 && matches(i)) return i;
     if (c == '"')
       inString = true;
     else if (c == '(' || c == '[' || (angles && c == '<'))
@@ -48,6 +53,22 @@ size_t findTopLevel(std::string_view text, std::string_view needle, bool angles)
       --depth;
   }
   return std::string_view::npos;
+}
+
+}  // namespace
+
+size_t findTopLevel(std::string_view text, std::string_view needle, bool angles) {
+  return findOutsideBrackets(text, angles, [&](size_t i) { return text.substr(i, needle.size()) == needle; });
+}
+
+bool startsWithWord(std::string_view text, std::string_view word) {
+  return text.size() > word.size() && text.substr(0, word.size()) == word && isSpace(text[word.size()]);
+}
+
+size_t findTopLevelWord(std::string_view text, std::string_view word, bool angles) {
+  return findOutsideBrackets(text, angles, [&](size_t i) {
+    return (i == 0 || isSpace(text[i - 1])) && startsWithWord(text.substr(i), word);
+  });
 }
 
 namespace {
@@ -315,17 +336,17 @@ std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags) 
     t.name = std::string(rest.text.substr(0, m));
     if (!notReserved(t.name, rest.pos, word == "input" ? "an input" : "an output", diags)) return std::nullopt;
     Span after = rest.sub(m);
-    // `... at TIME`: when the input arrives (the last ` at ` outside brackets).
-    if (size_t at = findTopLevel(after.text, " at ", false); at != std::string_view::npos) {
+    // `... at TIME`: when the input arrives (the first word `at` outside brackets).
+    if (size_t at = findTopLevelWord(after.text, "at", false); at != std::string_view::npos) {
       if (t.kind != Term::Kind::Input) {
-        diags.error("syntax", after.pos.shifted(static_cast<uint32_t>(at + 1)), "only an input has an arrival time");
+        diags.error("syntax", after.pos.shifted(static_cast<uint32_t>(at)), "only an input has an arrival time");
         return std::nullopt;
       }
-      Span time = after.sub(at + 4).trimmed();
+      Span time = after.sub(at + 2).trimmed();
       auto e = expression(time.text, time.pos, diags);
       if (!e) return std::nullopt;
       t.arrival = std::move(*e);
-      after = after.sub(0, at);
+      after = after.sub(0, at).trimmed();
     }
     size_t eq = findTopLevel(after.text, "=", false);
     if (eq != std::string_view::npos) {
@@ -340,11 +361,10 @@ std::optional<Term> term(std::string_view text, Pos pos, DiagnosticSink& diags) 
       after = after.sub(0, eq).trimmed();
     }
     // `NAME[idx] as TYPE`: the type is what follows the word `as`.
-    size_t as = after.text.substr(0, 3) == "as " ? 0 : findTopLevel(after.text, " as ", true);
+    size_t as = findTopLevelWord(after.text, "as", true);
     if (as != std::string_view::npos) {
-      size_t type = as == 0 ? 3 : as + 4;
-      t.typeText = std::string(after.sub(type).trimmed().text);
-      after = after.sub(0, as);
+      t.typeText = std::string(after.sub(as + 2).trimmed().text);
+      after = after.sub(0, as).trimmed();
     }
     if (!indexTerms(after, t.indices, diags)) return std::nullopt;
     return t;
@@ -431,12 +451,12 @@ bool forHeader(std::string_view text, Pos pos, std::vector<LoopVar>& loops, Diag
   for (const Span& part : splitTopLevel(whole, ',', false)) {
     size_t n = identifierLength(part.text);
     Span rest = part.sub(n).trimmed();
-    if (n == 0 || rest.text.substr(0, 3) != "in ") {
+    if (n == 0 || !startsWithWord(rest.text, "in")) {
       diags.error("syntax", part.pos, "expected `VAR in LO..HI` in for, got '" + std::string(part.text) + "'");
       return false;
     }
     if (!notReserved(part.text.substr(0, n), part.pos, "a loop variable", diags)) return false;
-    Span range = rest.sub(3).trimmed();
+    Span range = rest.sub(2).trimmed();
     size_t dots = findTopLevel(range.text, "..", false);
     if (dots == std::string_view::npos) {
       diags.error("syntax", range.pos, "expected a range `LO..HI`");

@@ -21,6 +21,14 @@ constexpr size_t kMaxLoopNesting = 64;
 /// parentheses, strings (and angle brackets when `angles`); npos if none.
 size_t findTopLevel(std::string_view text, std::string_view needle, bool angles);
 
+/// The offset of the first word `word` in `text` outside brackets (as
+/// findTopLevel): at the start or after a blank (space or tab), and followed
+/// by one; npos if none. `at`, `as` and `in` are such words.
+size_t findTopLevelWord(std::string_view text, std::string_view word, bool angles);
+
+/// Whether `text` starts with the word `word` followed by a blank.
+bool startsWithWord(std::string_view text, std::string_view word);
+
 /// `expr` at `pos`; reports `expr-syntax` and returns nullopt on failure.
 std::optional<SourceExpr> expression(std::string_view text, Pos pos, DiagnosticSink& diags);
 

@@ -259,6 +259,33 @@ class FlagsOfOneRun(unittest.TestCase):
             self.assertFalse(os.path.exists(passing))
 
 
+class FlagsWithNothingToDo(unittest.TestCase):
+    """--shrink on a run whose checks pass, and --lies or --lie-bound without
+    a Byzantine domain, change nothing: the run is the same, with a warning."""
+
+    def test_shrink_on_a_passing_run_writes_nothing_and_says_so(self):
+        for extra in ([], ["--seeds", "0..3"], ["--strategy", "exhaustive", "--budget", "3"]):
+            with self.subTest(extra=extra), TempDir() as d:
+                faults = os.path.join(d, "shrunk.yaml")
+                code, plain, _ = run([RUN, BRACHA, *extra])
+                code, out, err = run([RUN, BRACHA, *extra, "--shrink", faults])
+                self.assertEqual((code, out), (0, plain), err)
+                self.assertIn("--shrink: every check passed, so there is no failing run to shrink; %s was not "
+                              "written [unused-flag]" % faults, err)
+                self.assertFalse(os.path.exists(faults))
+
+    def test_lies_without_a_byzantine_domain(self):
+        code, plain, _ = run([RUN, BRACHA, "--strategy", "exhaustive", "--budget", "3"])
+        code, out, err = run([RUN, BRACHA, "--strategy", "exhaustive", "--budget", "3", "--lies", "forced",
+                              "--lie-bound", "1"])
+        self.assertEqual((code, out), (0, plain), err)
+        for flag in ("--lies", "--lie-bound"):
+            self.assertIn("%s: no domain is Byzantine (--byzantine, or a faults file's byzantine:), so nothing lies; "
+                          "the flag changes nothing [unused-flag]" % flag, err)
+        code, out, err = run([RUN, BRACHA, "--byzantine", "node[3]", "--lies", "forced"])
+        self.assertEqual((code, err), (0, ""))
+
+
 class FlagsOfABox(unittest.TestCase):
     """--iterations, --max-live and --outputs summary bound or count a box's
     iterations: they apply to an unbounded box and to an on-demand box of more

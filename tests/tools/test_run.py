@@ -196,6 +196,9 @@ class Reports(unittest.TestCase):
             code, replayed, err = run([RUN, BRACHA, "--replay", trace, "--trace", again])
             self.assertEqual((code, replayed), (0, late), err)
             self.assertEqual(read_bytes(trace), read_bytes(again))
+        # `at` is a word: tabs or several spaces around it are blanks too.
+        for spaced in ("bc=1\tat\t2ms", "bc=1   at  2ms"):
+            self.assertEqual(run([RUN, BRACHA, "--input", spaced]), (0, late, ""), spaced)
         # A later --input of the name replaces the earlier one's value and time.
         code, out, err = run([RUN, BRACHA, "--input", "bc=5 at 2ms", "--input", "bc=7"])
         self.assertIn("bc = 7 @ 0ns\n", out.decode())

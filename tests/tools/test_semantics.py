@@ -387,6 +387,39 @@ checks:
 """
 
 
+class Words(Semantics):
+    """`at`, `as` and `in` are words: any blanks around them (tabs, several
+    spaces) read as one space does."""
+
+    SPACED = """rdc: 1
+model: words
+system:
+  body:
+    - Inc<0> start:
+        x: const 0 -> total[0]
+    - for: k in 0..
+      body:
+        - Sum add[k]:
+            x: input x[k] = k at k * 1ms -> drop
+            y: total[k] -> sum[k]
+        - Def copy[k]:
+            x: sum[k] -> total[k + 1]
+            y: choose -> output sum[k] as Int
+"""
+
+    def test_tabs_and_spaces_around_words(self):
+        spaced = self.model("spaced.rdc.yaml", self.SPACED)
+        code, plain, err = run([RUN, spaced, "--until", "2500us"])
+        self.assertEqual(code, 0, err)
+        self.assertIn(b"sum[2] = 3 @ 2ms", plain)
+        blanks = (self.SPACED.replace("k in 0..", "k\tin\t 0..").replace(" at ", "\tat  ")
+                  .replace(" as Int", "\tas\tInt"))
+        self.assertEqual(run([RUN, self.model("blanks.rdc.yaml", blanks), "--until", "2500us"]), (0, plain, ""))
+        # A word inside a longer name is not the word.
+        code, _, err = run([RUN, self.model("name.rdc.yaml", self.SPACED.replace("at k * 1ms", "atk * 1ms"))])
+        self.assertEqual(code, 2, err)
+
+
 class Limits(Semantics):
     """Quantifiers over maps count their steps like those over ranges: no
     check or Fn runs for ever on large maps (docs/reference.md, Limits)."""

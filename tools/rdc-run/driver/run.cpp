@@ -117,7 +117,18 @@ bool Runner::prepare(std::optional<Trace> replay) {
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
   if (replay && !replayAgreesWithFaults(*replay)) return false;
+  warnLieFlags();
   return prepareExploration();
+}
+
+// --lies and --lie-bound say how Byzantine domains lie: with none, nothing
+// lies (warned of, as the box flags are).
+void Runner::warnLieFlags() {
+  if (std::find(config_.byzantine.begin(), config_.byzantine.end(), true) != config_.byzantine.end()) return;
+  const std::string why =
+      ": no domain is Byzantine (--byzantine, or a faults file's byzantine:), so nothing lies; the flag changes nothing";
+  if (!options_.lies.empty()) diags_.warning("unused-flag", {}, "--lies" + why);
+  if (options_.lieBound >= 0) diags_.warning("unused-flag", {}, "--lie-bound" + why);
 }
 
 bool Runner::splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out) {
@@ -502,6 +513,17 @@ int run(const Options& given, const Catalog& catalog) {
     options.maxLive = onDemandMaxLive(*loaded->graph.unbounded, options.elab.maxLines, options.maxLive);
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare(std::move(replay))) return finish(kExitBadInput);
+  // --shrink shrinks the run that failed a check (the first failing seed of
+  // a sweep); when every check passed there is nothing to shrink, and no file.
+  auto shrinkIfFailed = [&](int code, uint64_t failing) {
+    if (options.shrink.empty()) return code;
+    if (code == kExitNo) return shrinkSeed(options, runner, failing, catalog, diags);
+    if (code == kExitOk)
+      diags.warning("unused-flag", {},
+                    "--shrink: every check passed, so there is no failing run to shrink; " + options.shrink +
+                        " was not written");
+    return code;
+  };
   if (!options.seeds.empty()) {
     uint64_t first, last, shard = 0, shards = 1;
     if (!parseSeedRange(options.seeds, first, last)) {
@@ -515,21 +537,17 @@ int run(const Options& given, const Catalog& catalog) {
       return finish(kExitBadInput);
     }
     int code = runner.seeds(first, last, shard, shards);
-    if (options.shrink.empty() || !runner.firstFailing()) return finish(code);
-    return finish(shrinkSeed(options, runner, *runner.firstFailing(), catalog, diags));
+    if (auto failing = runner.firstFailing()) return finish(shrinkIfFailed(kExitNo, *failing));
+    return finish(code == kExitNo ? code : shrinkIfFailed(code, 0));
   }
   uint64_t seed = runner.seed();
   if (options.strategy == "exhaustive") {
-    int code = runner.explore(seed, options.budget);
-    if (options.shrink.empty() || code != kExitNo) return finish(code);
-    return finish(shrinkSeed(options, runner, seed, catalog, diags));
+    return finish(shrinkIfFailed(runner.explore(seed, options.budget), seed));
   }
   if (!options.listen.empty()) return finish(runner.node(seed));
   if (!options.cluster.empty()) return finish(runner.cluster(seed));
   if (options.split) return finish(runner.split(seed));
-  int code = runner.single(seed);
-  if (options.shrink.empty() || code != kExitNo) return finish(code);
-  return finish(shrinkSeed(options, runner, seed, catalog, diags));
+  return finish(shrinkIfFailed(runner.single(seed), seed));
 }
 
 }  // namespace rdc::run

@@ -129,6 +129,7 @@ class Runner {
   };
   // Reads --strategy and --invariant; false with a usage diagnostic.
   bool prepareExploration();
+  void warnLieFlags();
   // Sets up `config` for a run of `seed`: its schedule and the invariants'
   // watch, kept in `arms`.
   void armRun(uint64_t seed, RunConfig& config, Arms& arms) const;

@@ -225,12 +225,12 @@ class Resolver {
       // `VALUE at TIME`: the input arrives at TIME rather than at the model's `at`.
       std::string_view valueText = text;
       std::optional<int64_t> arrival;
-      if (size_t at = syntax::findTopLevel(text, " at ", false); at != std::string::npos) {
+      if (size_t at = syntax::findTopLevelWord(text, "at", false); at != std::string::npos) {
         if (k > 0 || (graph_.unbounded && graph_.unbounded->hasInput(input)))
           return usage(flag_ + " " + name + ": an input of an unbounded or on-demand `for` arrives when its " +
                        "stream says (the model's `at`): give the value alone");
         std::string error;
-        arrival = parseDuration(std::string_view(text).substr(at + 4), &error);
+        arrival = parseDuration(std::string_view(text).substr(at + 2), &error);
         if (!arrival) return usage(flag_ + " " + name + ": its arrival time: " + error);
         valueText = valueText.substr(0, at);
       }
