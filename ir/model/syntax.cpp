@@ -66,9 +66,8 @@ bool startsWithWord(std::string_view text, std::string_view word) {
 }
 
 size_t findTopLevelWord(std::string_view text, std::string_view word, bool angles) {
-  return findOutsideBrackets(text, angles, [&](size_t i) {
-    return (i == 0 || isSpace(text[i - 1])) && startsWithWord(text.substr(i), word);
-  });
+  return findOutsideBrackets(
+      text, angles, [&](size_t i) { return (i == 0 || isSpace(text[i - 1])) && startsWithWord(text.substr(i), word); });
 }
 
 namespace {

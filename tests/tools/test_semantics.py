@@ -506,5 +506,40 @@ system:
                       "`never`))", out.decode() + err)
 
 
+    def explanation(self, output, *command):
+        code, out, err = run(list(command))
+        self.assertIn(code, (0, 1), err)
+        prefix = output + " never available: waiting for "
+        return next(x for x in out.decode().splitlines() if x.startswith(prefix))[len(prefix):]
+
+    QUORUM = ("rb.deliver[{i}].q.value (its rule never chose: the first v (in availability order) with at least k "
+              "available votes equal to v; a forced v becomes available once k votes equal it; k = 3, and 0 of its 4 "
+              "inputs arrived) <- 3 more of (")
+
+    def test_a_quorum_short_of_k_names_the_votes_it_waits_for(self):
+        # Two of four nodes crashed: node[2]'s quorum is two votes short. The
+        # votes from the crashed nodes end their branches (their own outputs say
+        # why), its own vote is followed back to its own quorums.
+        why = self.explanation("dlvr[2]", RUN, example("bracha"), "--crash", "node[0]", "--crash", "node[1]")
+        self.assertTrue(why.startswith(self.QUORUM.format(i=2)), why)
+        self.assertIn("(rb.deliver[2].q.votes[0] <- rb.amplify[2].q.votes[0] <- rb.readyCast[0].link[2].rcv (from "
+                      "node[0]) | rb.deliver[2].q.votes[1] <- rb.amplify[2].q.votes[1] <- rb.readyCast[1].link[2].rcv "
+                      "(from node[1]) | rb.deliver[2].q.votes[2] <- rb.amplify[2].q.votes[2] <- "
+                      "rb.readyCast[2].link[2].rcv <- rb.readyCast[2].link[2].snd <- ", why)
+        self.assertTrue(why.endswith(" | 1 more)"), why)
+        # A projection run alone names the gateways to give with --input.
+        node = os.path.join(self.dir, "node1.ir")
+        code, _, err = run([tool("rdc-project"), example("bracha"), "--domain", "node[1]", "-o", node])
+        self.assertEqual(code, 0, err)
+        why = self.explanation("dlvr[1]", RUN, node)
+        self.assertTrue(why.startswith(self.QUORUM.format(i=1)), why)
+        self.assertIn("rb.readyCast[0].link[1].rcv (a gateway: run on its own, a projection's gateway delivers only "
+                      "what --input gives it)", why)
+        # A forced value that k votes never matched says it was forced.
+        why = self.explanation("dlvr[3]", RUN, example("bracha"), "--force", "rb.deliver[3].q.value=5")
+        self.assertTrue(why.startswith("rb.deliver[3].q.value (forced to 5; its rule never chose: "), why)
+        self.assertTrue(why.endswith("k = 3, and 4 of its 4 inputs arrived)"), why)
+
+
 if __name__ == "__main__":
     unittest.main()

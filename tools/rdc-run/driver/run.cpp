@@ -126,7 +126,8 @@ bool Runner::prepare(std::optional<Trace> replay) {
 void Runner::warnLieFlags() {
   if (std::find(config_.byzantine.begin(), config_.byzantine.end(), true) != config_.byzantine.end()) return;
   const std::string why =
-      ": no domain is Byzantine (--byzantine, or a faults file's byzantine:), so nothing lies; the flag changes nothing";
+      ": no domain is Byzantine (--byzantine, or a faults file's byzantine:), so nothing lies; the flag changes "
+      "nothing";
   if (!options_.lies.empty()) diags_.warning("unused-flag", {}, "--lies" + why);
   if (options_.lieBound >= 0) diags_.warning("unused-flag", {}, "--lie-bound" + why);
 }
@@ -519,9 +520,9 @@ int run(const Options& given, const Catalog& catalog) {
     if (options.shrink.empty()) return code;
     if (code == kExitNo) return shrinkSeed(options, runner, failing, catalog, diags);
     if (code == kExitOk)
-      diags.warning("unused-flag", {},
-                    "--shrink: every check passed, so there is no failing run to shrink; " + options.shrink +
-                        " was not written");
+      diags.warning(
+          "unused-flag", {},
+          "--shrink: every check passed, so there is no failing run to shrink; " + options.shrink + " was not written");
     return code;
   };
   if (!options.seeds.empty()) {

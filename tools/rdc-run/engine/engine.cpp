@@ -1221,13 +1221,19 @@ class Run final : public FireContext {
   std::string waitingFor(uint32_t line) const {
     std::vector<bool> seen(graph_.lines.size(), false);
     int steps = 4096;  // in all, over every branch (the printed chain is shortened apart)
-    return waitChain(line, seen, steps);
+    return waitChain(line, seen, steps, kNone);
   }
 
   // The chain from `line` back to why it never arrived. Where a rule waits
   // for any one of several inputs (Select's choice) and none arrived, no one
-  // of them is why: each is followed, `any of (A | B)`.
-  std::string waitChain(uint32_t line, std::vector<bool>& seen, int& steps) const {
+  // of them is why: each is followed, `any of (A | B)`. Where it waits for
+  // k of them (a Quorum short of k), those missing are followed, `2 more of
+  // (A | B | C)`, each within the quorum's domain (`quorumDomain`, kNone
+  // outside one): a vote from another domain ends its branch, `(from D)`, as
+  // a projection's gateway does, so that projections run together (--split,
+  // a cluster) explain as the whole model does. Only the outermost such rule
+  // is followed so (a quorum's inputs are often quorums of their own).
+  std::string waitChain(uint32_t line, std::vector<bool>& seen, int& steps, uint32_t quorumDomain) const {
     std::vector<std::string> hops;
     auto told = [&](const std::string& why) { return shortChain(hops) + why; };
     for (; steps > 0 && !seen[line]; --steps) {
@@ -1248,6 +1254,7 @@ class Run final : public FireContext {
       const Endpoint& src = graph_.lines[missing].source;
       hops.push_back(graph_.linePath(catalog_, missing));
       uint32_t domain = graph_.lines[missing].domain;
+      if (quorumDomain != kNone && domain != quorumDomain) return told(" (from " + graph_.domains[domain] + ")");
       if (config_.crashAt[domain] != INT64_MAX) {  // the same in a projection, whose run may end earlier
         return told(" (its domain " + graph_.domains[domain] + " crashed at " +
                     Value::duration(config_.crashAt[domain]).str() + ")");
@@ -1255,6 +1262,9 @@ class Run final : public FireContext {
       if (src.kind != Endpoint::Kind::Wire && config_.linkLatency.size() == graph_.instances.size() &&
           config_.linkLatency[graph_.lines[missing].instance].lost) {  // a Link, or a projection's Recv of one
         return told(" (a lost link: the network loses what it carries)");
+      }
+      if (quorumDomain != kNone) {
+        if (std::string sender = senderOf(missing); !sender.empty()) return told(" (from " + sender + ")");
       }
       switch (src.kind) {
         case Endpoint::Kind::Wire:
@@ -1264,27 +1274,26 @@ class Run final : public FireContext {
           return told(" (its source is `never`)");
         case Endpoint::Kind::Choose: {
           std::vector<uint32_t> awaited = awaitedByRule(missing);
-          if (awaited.empty()) {
-            bool lies = config_.byzantine[domain] && !config_.liesForced;  // a lie is made when the rule would choose
-            return told((lies ? " (a lie of Byzantine " + graph_.domains[domain] +
-                                    ", never made: its rule never chose" + byUntil() + ": "
-                              : " (its rule never chose" + byUntil() + ": ") +
-                        ruleOf(missing) + ")");
-          }
           if (awaited.size() == 1) {  // the rule waits for an input of its own instance
             line = awaited[0];
             continue;
           }
-          std::string branches = "any of (";
-          for (size_t a = 0; a < awaited.size(); ++a) {
-            if (a == 3 || steps <= 1) {
-              branches += " | " + std::to_string(awaited.size() - a) + " more";
-              break;
-            }
-            --steps;
-            branches += (a ? " | " : "") + waitChain(awaited[a], seen, steps);
+          if (!awaited.empty()) {
+            hops.push_back(branches("any of", awaited, seen, steps, quorumDomain));
+            return told("");
           }
-          hops.push_back(branches + ")");
+          bool lies = config_.byzantine[domain] && !config_.liesForced;  // a lie is made when the rule would choose
+          auto f = forced_.find(missing);
+          std::string forced = f == forced_.end() ? "" : "forced to " + f->second.str();
+          hops.back() += (lies ? " (a lie of Byzantine " + graph_.domains[domain] +
+                                     (forced.empty() ? "" : ", " + forced) + ", never made: its rule never chose"
+                               : " (" + (forced.empty() ? "" : forced + "; ") + "its rule never chose") +
+                         byUntil() + ": " + ruleOf(missing) + ")";
+          // A rule short of k inputs waits for that many more of those missing.
+          CountedInputs counted = countedInputs(missing);
+          if (quorumDomain == kNone && counted.arrived < counted.k && !counted.missing.empty())
+            hops.push_back(branches(std::to_string(counted.k - counted.arrived) + " more of", counted.missing, seen,
+                                    steps, domain));
           return told("");
         }
         case Endpoint::Kind::Input: {
@@ -1310,7 +1319,45 @@ class Run final : public FireContext {
           return told(" (a source suppressed by a crash, or cut off by --until)");
       }
     }
+    if (steps > 0) {  // a line already followed: on another branch, or around a cycle
+      hops.push_back(graph_.linePath(catalog_, line));
+      return told(" (as above)");
+    }
     return told(" ...");
+  }
+
+  // The domain that sends what `line` receives from the network: a Link's
+  // other end (its sender), or a projection's gateway's peer when the
+  // network feeds it; empty for any other line.
+  std::string senderOf(uint32_t line) const {
+    const Endpoint& src = graph_.lines[line].source;
+    if (src.kind == Endpoint::Kind::Input) {
+      const Extrinsic& x = graph_.inputs[src.ref];
+      return x.isGateway() && config_.gatewaysFromNetwork ? x.peer : "";
+    }
+    if (src.kind != Endpoint::Kind::Choose) return "";
+    const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
+    for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
+      if (graph_.lines[m].domain != graph_.lines[line].domain) return graph_.domains[graph_.lines[m].domain];
+    }
+    return "";
+  }
+
+  // `WHAT (A <- ... | B <- ... | N more)`: the chains from each of several
+  // lines, any of which (or enough of which) the rule waits for; the first
+  // three are followed.
+  std::string branches(const std::string& what, const std::vector<uint32_t>& lines, std::vector<bool>& seen, int& steps,
+                       uint32_t quorumDomain) const {
+    std::string text = what + " (";
+    for (size_t a = 0; a < lines.size(); ++a) {
+      if (a == 3 || steps <= 1) {
+        text += " | " + std::to_string(lines.size() - a) + " more";
+        break;
+      }
+      --steps;
+      text += (a ? " | " : "") + waitChain(lines[a], seen, steps, quorumDomain);
+    }
+    return text + ")";
   }
 
   // A chain of lines, `A <- B <- C`. A long one keeps its start and its
@@ -1361,25 +1408,42 @@ class Run final : public FireContext {
     return anyOf;
   }
 
-  // A choice's rule, and for one that waits for k of its inputs (Quorum,
-  // Mailbox) how many of them arrived: which of k is missing is the point.
-  std::string ruleOf(uint32_t line) const {
-    const LineSig* sig = graph_.signature(catalog_, line);
-    if (!sig) return "";
-    std::string rule = sig->choiceRule;
-    if (sig->choiceCountParam < 0) return rule;
-    const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
+  // The inputs a rule that waits for k of them (Quorum, Mailbox) reads:
+  // k, how many arrived, and those that did not.
+  struct CountedInputs {
+    int64_t k = 0;
     uint32_t reads = 0, arrived = 0;
+    std::vector<uint32_t> missing;
+  };
+  CountedInputs countedInputs(uint32_t line) const {
+    const LineSig* sig = graph_.signature(catalog_, line);
+    CountedInputs counted;
+    if (!sig || sig->choiceCountParam < 0) return counted;
+    const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
+    counted.k = graph_.args(inst)[sig->choiceCountParam];
     for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
       const LineSig* s = graph_.signature(catalog_, m);
       if (m == line || !s ||
           std::find(sig->choiceReads.begin(), sig->choiceReads.end(), s->name) == sig->choiceReads.end())
         continue;
-      ++reads;
-      arrived += lines_[m].inAvailable;
+      ++counted.reads;
+      if (lines_[m].inAvailable)
+        ++counted.arrived;
+      else
+        counted.missing.push_back(m);
     }
-    return rule + "; k = " + std::to_string(graph_.args(inst)[sig->choiceCountParam]) + ", and " +
-           std::to_string(arrived) + " of its " + std::to_string(reads) + " inputs arrived";
+    return counted;
+  }
+
+  // A choice's rule, and for one that waits for k of its inputs how many
+  // of them arrived: which of k is missing is the point.
+  std::string ruleOf(uint32_t line) const {
+    const LineSig* sig = graph_.signature(catalog_, line);
+    if (!sig) return "";
+    if (sig->choiceCountParam < 0) return sig->choiceRule;
+    CountedInputs counted = countedInputs(line);
+    return sig->choiceRule + "; k = " + std::to_string(counted.k) + ", and " + std::to_string(counted.arrived) +
+           " of its " + std::to_string(counted.reads) + " inputs arrived";
   }
 
   // A run bounded by --until says so where a rule did not fire: it might
