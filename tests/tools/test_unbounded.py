@@ -7,7 +7,7 @@ import os
 import re
 import unittest
 
-from rdctest import TempDir, example, read_bytes, run, tool, write
+from rdctest import SANITIZED, TempDir, example, read_bytes, run, tool, write
 
 RUN, TRACE, LINT, DOT, PROJECT = (tool(t) for t in ("rdc-run", "rdc-trace", "rdc-lint", "rdc-dot", "rdc-project"))
 STREAM = example("rb-stream")
@@ -61,6 +61,20 @@ class Stream(unittest.TestCase):
         self.assertEqual(doc["iterations"]["begun"], 401)
         self.assertEqual(doc["outputs"]["dlvr[12][3]"]["value"], "12")
         self.assertTrue(all(doc["checks"][c]["pass"] for c in ("agreement", "validity", "totality")))
+
+    @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
+    def test_a_long_report_is_listed_in_memory_that_does_not_follow_it(self):
+        # 30,000 broadcasts list 150,000 outputs: as text, and as JSON (once
+        # kept whole as JSON values, 90 MB), both within a 64 MiB budget.
+        stream = [RUN, STREAM, "--iterations", "30000", "--max-memory", "64M"]
+        code, text, err = run(stream)
+        self.assertEqual(code, 0, err)
+        code, js, err = run(stream + ["--json"])
+        self.assertEqual(code, 0, err)
+        outputs = json.loads(js)["outputs"]
+        listed = re.findall(rb"^(\S+) = (\S+) @ ", text, re.M)
+        self.assertEqual(len(listed), 150000)
+        self.assertEqual([(k.decode(), v.decode()) for k, v in listed], [(k, o["value"]) for k, o in outputs.items()])
 
     def test_any_stream_element_can_be_given(self):
         code, out, err = run([RUN, STREAM, *LATENCY, "--iterations", "20", "--input", "bc[1]=7", "--input", "bc[15]=9"])

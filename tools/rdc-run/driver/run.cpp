@@ -223,7 +223,7 @@ int Runner::report(uint64_t seed, const RunResult& result, const std::vector<boo
   for (const CheckResult& c : checks) ok &= c.pass;
   if (!print) return ok ? kExitOk : kExitNo;
   if (options_.json) {
-    std::cout << runJson(seed, result, checks, iterations) << "\n";
+    writeRunJson(std::cout, seed, result, checks, iterations);
   } else {
     printRun(result, checks, iterations);
   }
@@ -333,43 +333,45 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
   }
 }
 
-std::string Runner::runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks,
-                            const IterationReport* iterations) {
-  // Outputs are appended to the object's entries as they are: their names
-  // are unique (the graph's, then each iteration's), and looking each one
-  // up first, as operator[] does in an ordered object, made a report of
-  // many outputs (a long stream's) quadratic.
-  Json outputs = Json::object();
-  auto& entries = outputs.get_ref<Json::object_t&>();
+void Runner::writeRunJson(std::ostream& os, uint64_t seed, const RunResult& result,
+                          const std::vector<CheckResult>& checks, const IterationReport* iterations) {
+  // The object is written field by field, its outputs one by one as the
+  // report lists them: a long stream's (millions) never sit in memory as
+  // JSON values. Each piece is dumped by nlohmann-json, and the whole is the
+  // compact text jsonText gives for the same object.
+  os << "{\"seed\":" << jsonText(exactInteger(seed)) << ",\"outputs\":{";
+  bool first = true;
+  auto output = [&](const std::string& name, const Json& value) {
+    os << (first ? "" : ",") << jsonText(name) << ':' << jsonText(value);
+    first = false;
+  };
   for (size_t o = 0; o < graph_.outputs.size(); ++o) {
     if (iterations && graph_.unbounded->hasOutput(static_cast<uint32_t>(o))) continue;
     const RunResult::Output& r = result.outputs[o];
-    entries.emplace_back(graph_.outputs[o].name, r.available
-                                                     ? Json{{"value", r.value.str()}, {"time_ns", exactInteger(r.time)}}
-                                                     : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}});
+    output(graph_.outputs[o].name, r.available ? Json{{"value", r.value.str()}, {"time_ns", exactInteger(r.time)}}
+                                               : Json{{"value", nullptr}, {"waiting_for", result.waits[o]}});
+  }
+  if (iterations) {
+    iterations->listed().forEach([&](const ListedOutputs::Entry& x) {
+      output(x.name,
+             x.available ? Json{{"value", x.value}, {"time_ns", exactInteger(x.time)}} : Json{{"value", nullptr}});
+    });
   }
   Json checked = Json::object();
   for (const CheckResult& c : checks) checked[c.name] = {{"pass", c.pass}, {"why", c.why}};
-  Json out = {{"seed", exactInteger(seed)},
-              {"outputs", outputs},
-              {"checks", checked},
-              {"failures", result.failures},
-              {"events", result.events}};
+  os << "},\"checks\":" << jsonText(checked) << ",\"failures\":" << jsonText(result.failures)
+     << ",\"events\":" << jsonText(result.events);
   if (iterations) {
-    iterations->listed().forEach([&entries](const ListedOutputs::Entry& x) {
-      entries.emplace_back(
-          x.name, x.available ? Json{{"value", x.value}, {"time_ns", exactInteger(x.time)}} : Json{{"value", nullptr}});
-    });
-    out["outputs"] = outputs;
-    out["iterations"] = {{"begun", result.iterations},
-                         {"peak_live", result.peakLiveIterations},
-                         {"cut_off", iterations->cutOff()},
-                         {"outputs_available", iterations->available()},
-                         {"outputs_never_available", iterations->unavailable()}};
+    Json counts = {{"begun", result.iterations},
+                   {"peak_live", result.peakLiveIterations},
+                   {"cut_off", iterations->cutOff()},
+                   {"outputs_available", iterations->available()},
+                   {"outputs_never_available", iterations->unavailable()}};
     if (graph_.unbounded->bounded())
-      out["iterations"]["never_began"] = graph_.unbounded->end - std::min(result.iterations, graph_.unbounded->end);
+      counts["never_began"] = graph_.unbounded->end - std::min(result.iterations, graph_.unbounded->end);
+    os << ",\"iterations\":" << jsonText(counts);
   }
-  return jsonText(out);
+  os << "}\n";
 }
 
 std::string Runner::sweepCommand() const {

@@ -97,8 +97,8 @@ class Runner {
   int report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,
              const IterationReport* iterations = nullptr, bool print = true);
   void printRun(const RunResult& result, const std::vector<CheckResult>& checks, const IterationReport* iterations);
-  std::string runJson(uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks,
-                      const IterationReport* iterations);
+  void writeRunJson(std::ostream& os, uint64_t seed, const RunResult& result, const std::vector<CheckResult>& checks,
+                    const IterationReport* iterations);
   // The command line as given without the flags that pick seeds (--seed,
   // --seeds, --shard), spread them (--jobs) or write output (--trace,
   // --json, --shrink):
