@@ -179,6 +179,25 @@ class MemoryBudget(unittest.TestCase):
             self.assertIn("--max-memory", err)
             self.assertEqual(run([tool("rdc-trace"), "--max-memory", "1G", "show", trace])[0], 0)
 
+    @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
+    def test_reports_and_exports_run_out_of_the_budget_with_a_diagnostic(self):
+        # JSON built whole as nlohmann-json values aborted when the budget ran
+        # out while building it (its destructor allocates); at any budget the
+        # outcome is the document or a diagnostic.
+        with TempDir() as d:
+            trace = os.path.join(d, "stream.trace")
+            stream = [RUN, example("rb-stream"), "--iterations", "200"]
+            self.assertEqual(run(stream + ["--trace", trace])[0], 0)
+            commands = [[tool("rdc-trace"), "export", trace, "--format", f] for f in ("chrome", "jsonl", "itf")]
+            commands.append(stream[:2] + ["--iterations", "10000", "--json"])
+            for command in commands:
+                for budget in range(12, 44, 4):
+                    with self.subTest(command=command[1:], budget=budget):
+                        code, out, err = run(command + ["--max-memory", "%dM" % budget])
+                        self.assertIn(code, (0, 2), err)
+                        if code == 2:
+                            self.assertIn("[memory-limit]", err)
+
     def test_every_tool_takes_the_flag(self):
         with TempDir() as d:
             trace = os.path.join(d, "run.trace")

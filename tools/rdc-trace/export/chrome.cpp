@@ -102,27 +102,35 @@ Json flowEnd(const char* phase, uint64_t id, const std::string& link, const Firi
 void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
   const TraceHeader& h = t.header;
   Firings firings = firingsOf(t);
-  Json events = Json::array();
+  // The events are written one by one, each dumped on its own: as one Json
+  // array they would cost a few hundred bytes a firing on top of the trace
+  // (and nlohmann-json's destructor allocates, so running out of the memory
+  // budget while building it aborted rather than unwinding to a diagnostic).
+  out << "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[";
+  bool first = true;
+  auto event = [&](const Json& e) {
+    out << (first ? "" : ",") << jsonText(e);
+    first = false;
+  };
   for (size_t d = 0; d < std::max<size_t>(h.domains.size(), 1); ++d) {
     std::string name = d < h.domains.size() ? h.domains[d] : "main";
-    events.push_back({{"name", "process_name"}, {"ph", "M"}, {"pid", d}, {"args", {{"name", name}}}});
+    event({{"name", "process_name"}, {"ph", "M"}, {"pid", d}, {"args", {{"name", name}}}});
   }
   for (uint32_t k = 0; k < firings.tracks.size(); ++k) {
     const auto& [domain, instance] = firings.tracks[k];
-    events.push_back(
-        {{"name", "thread_name"}, {"ph", "M"}, {"pid", domain}, {"tid", k}, {"args", {{"name", instance}}}});
+    event({{"name", "thread_name"}, {"ph", "M"}, {"pid", domain}, {"tid", k}, {"args", {{"name", instance}}}});
   }
   for (const Firing& f : firings.list) {
     Json args = Json::object();
     for (const TraceEvent* e : f.outputs) args[lineNameOf(h.linePaths[e->line]) + "'"] = e->value.str();
-    events.push_back({{"name", firings.tracks[f.track].second},
-                      {"cat", kCategory},
-                      {"ph", "X"},
-                      {"ts", micros(f.time)},
-                      {"dur", durationMicros(f)},
-                      {"pid", f.domain},
-                      {"tid", f.track},
-                      {"args", args}});
+    event({{"name", firings.tracks[f.track].second},
+           {"cat", kCategory},
+           {"ph", "X"},
+           {"ts", micros(f.time)},
+           {"dur", durationMicros(f)},
+           {"pid", f.domain},
+           {"tid", f.track},
+           {"args", args}});
   }
   // A cross-domain component (a Link) carries a message: an arrow from its
   // firing as it sends (snd') to its firing as it delivers (rcv'). The trace
@@ -151,10 +159,10 @@ void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
     const Firing &from = firingOf(*send->second), &to = firingOf(e);
     if (&from == &to) continue;  // sent and delivered at one instant in one domain: nothing to draw
     ++id;
-    events.push_back(flowEnd("s", id, link, from));
-    events.push_back(flowEnd("f", id, link, to));
+    event(flowEnd("s", id, link, from));
+    event(flowEnd("f", id, link, to));
   }
-  out << jsonText({{"displayTimeUnit", "ns"}, {"traceEvents", events}}) << "\n";
+  out << "]}\n";
 }
 
 }  // namespace rdc::trace
