@@ -1351,7 +1351,7 @@ class Run final : public FireContext {
     std::string text = what + " (";
     for (size_t a = 0; a < lines.size(); ++a) {
       if (a == 3 || steps <= 1) {
-        text += " | " + std::to_string(lines.size() - a) + " more";
+        text += (a ? " | " : "") + std::to_string(lines.size() - a) + " more";
         break;
       }
       --steps;
