@@ -42,6 +42,10 @@ inline constexpr uint64_t kElabBytesPerLine = 256;
 /// YAML input beyond `budget / kYamlBytesPerByte` is refused unread.
 inline constexpr uint64_t kYamlBytesPerByte = 64;
 
+/// The most elements one `Set<T>` line may have (|T|): each is a scalar
+/// line. A larger T is refused as `set-element`.
+inline constexpr uint64_t kMaxSetElements = 4096;
+
 /// The memory budget `options` give, in bytes (see ElabOptions::maxMemory);
 /// UINT64_MAX for none.
 uint64_t memoryBudget(const ElabOptions& options);

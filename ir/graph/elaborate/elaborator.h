@@ -131,9 +131,6 @@ class Elaborator {
 
   // ---- Set lines (items.cpp) ----
 
-  /// The most elements one `Set<T>` line may have (|T|): each is a line.
-  static constexpr uint64_t kMaxSetElements = 4096;
-
   // Appends a Set line's element dimensions to `dims`; refuses (`set-element`)
   // a T with more than kMaxSetElements elements.
   bool setElements(const LineDecl& decl, const Env& env, Indices& dims);

@@ -269,13 +269,17 @@ class SizeCounter {
     }
     ElabCost cost;
     for (const LineDecl& decl : def.lines) {  // every element of a bound line is a step
-      uint64_t elements = 1;
-      for (const auto* dims : {&decl.dims, &decl.elementDims}) {
-        for (const SourceExpr& d : *dims) {
+      auto product = [&](const std::vector<SourceExpr>& dims) {
+        uint64_t elements = 1;
+        for (const SourceExpr& d : dims) {
           auto n = eval(d, env);
           elements = ElabCost::mul(elements, n && *n > 0 ? static_cast<uint64_t>(*n) : 0);
         }
-      }
+        return elements;
+      };
+      uint64_t setElements = product(decl.elementDims);
+      if (setElements > kMaxSetElements) continue;  // a Set line too large: elaboration says so (set-element)
+      uint64_t elements = ElabCost::mul(product(decl.dims), setElements);
       cost.steps = ElabCost::add(cost.steps, elements);
       cost.made.boundElements = ElabCost::add(cost.made.boundElements, elements);
     }
