@@ -52,6 +52,8 @@ struct LineSig {
   /// How many of the `choiceReads` a chosen value waits for, as the index of
   /// a value parameter (Quorum's value waits for k votes); -1: any one.
   int choiceCountParam = -1;
+  /// Whether those k must be equal (Quorum's votes), not any k (Mailbox's).
+  bool choiceCountsEqual = false;
   /// A line whose output is its own input or `outputAlternative`'s, as the
   /// Bool line `outputPickedBy` says (CSwap's targets: t1' = c ? t2 : t1),
   /// so that it need not wait for its own input.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "ir/components/catalog.h"
 #include "ir/graph/graph.h"
@@ -45,6 +46,14 @@ inline constexpr uint64_t kYamlBytesPerByte = 64;
 /// The most elements one `Set<T>` line may have (|T|): each is a scalar
 /// line. A larger T is refused as `set-element`.
 inline constexpr uint64_t kMaxSetElements = 4096;
+
+/// An amount of memory as diagnostics say it (a budget, a file): whole MiB,
+/// or KiB or bytes below one MiB (a budget of 1K is not "0 MiB").
+inline std::string memoryText(uint64_t bytes) {
+  if (bytes >= (uint64_t{1} << 20)) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= 1024) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
 
 /// The memory budget `options` give, in bytes (see ElabOptions::maxMemory);
 /// UINT64_MAX for none.

@@ -61,6 +61,12 @@ size_t findTopLevel(std::string_view text, std::string_view needle, bool angles)
   return findOutsideBrackets(text, angles, [&](size_t i) { return text.substr(i, needle.size()) == needle; });
 }
 
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && isSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && isSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
 bool startsWithWord(std::string_view text, std::string_view word) {
   return text.size() > word.size() && text.substr(0, word.size()) == word && isSpace(text[word.size()]);
 }

@@ -26,6 +26,9 @@ size_t findTopLevel(std::string_view text, std::string_view needle, bool angles)
 /// by one; npos if none. `at`, `as` and `in` are such words.
 size_t findTopLevelWord(std::string_view text, std::string_view word, bool angles);
 
+/// `text` without the blanks (spaces, tabs, line ends) around it.
+std::string_view trimmed(std::string_view text);
+
 /// Whether `text` starts with the word `word` followed by a blank.
 bool startsWithWord(std::string_view text, std::string_view word);
 

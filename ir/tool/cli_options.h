@@ -100,16 +100,36 @@ inline void addMemoryOption(CLI::App& app, uint64_t& bytes) {
 /// std::bad_alloc instead of exhausting the machine. A lower limit set by
 /// the caller is kept. Sanitizer builds reserve terabytes of shadow memory
 /// and keep their own limits.
+/// The heap's limit before applyMemoryBudget lowered it (RLIM_INFINITY
+/// when it did not), for liftMemoryBudget.
+inline rlim_t& heapLimitBeforeBudget() {
+  static rlim_t before = RLIM_INFINITY;
+  return before;
+}
+
 inline void applyMemoryBudget(uint64_t bytes) {
   setProcessMemoryBudget(bytes);
 #ifndef RDC_SANITIZED
   rlimit limit{};
   if (bytes == 0 || getrlimit(RLIMIT_DATA, &limit) != 0) return;
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur <= bytes) return;
+  heapLimitBeforeBudget() = limit.rlim_cur;
   limit.rlim_cur = bytes;
   setrlimit(RLIMIT_DATA, &limit);
 #else
   (void)bytes;
+#endif
+}
+
+/// Gives the heap back the limit it had before applyMemoryBudget: once the
+/// body has unwound from a failed allocation, saying so takes memory too,
+/// which a budget of a few KiB does not leave (the report would throw).
+inline void liftMemoryBudget() {
+#ifndef RDC_SANITIZED
+  rlimit limit{};
+  if (getrlimit(RLIMIT_DATA, &limit) != 0) return;
+  limit.rlim_cur = heapLimitBeforeBudget();
+  setrlimit(RLIMIT_DATA, &limit);
 #endif
 }
 
@@ -143,16 +163,18 @@ int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
     return standardOutputWritten(jsonDiagnostics) ? code : kExitBadInput;
   } catch (const std::bad_alloc&) {
   } catch (const kj::Exception& e) {
+    liftMemoryBudget();
     if (!isAllocationFailure(e)) {
       diags.error("io", {}, "input/output failed: " + systemReason(e.getDescription().cStr()));
       printDiagnostics(diags, jsonDiagnostics);
       return kExitBadInput;
     }
   }
+  liftMemoryBudget();
   diags.error("memory-limit", {},
               bytes == 0 ? std::string("out of memory")
-                         : "out of memory: the input needs more than the memory budget of " +
-                               std::to_string(bytes >> 20) + " MiB (raise it with --max-memory)");
+                         : "out of memory: the input needs more than the memory budget of " + memoryText(bytes) +
+                               " (raise it with --max-memory)");
   printDiagnostics(diags, jsonDiagnostics);
   return kExitBadInput;
 }

@@ -49,8 +49,8 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
     projection = std::move(loaded->projection);
   } else if (bytes.size() > memoryBudget(options.elab) / kYamlBytesPerByte) {
     diags.error("memory-limit", {diags.addFile(fileName), 0, 0},
-                "a YAML model of " + std::to_string(bytes.size() >> 20) + " MiB takes more than the " +
-                    std::to_string(memoryBudget(options.elab) >> 20) + " MiB memory budget once read (about " +
+                "a YAML model of " + memoryText(bytes.size()) + " takes more than the " +
+                    memoryText(memoryBudget(options.elab)) + " memory budget once read (about " +
                     std::to_string(kYamlBytesPerByte) + " bytes per byte; raise it with --max-memory)");
     return std::nullopt;
   } else {

@@ -198,6 +198,24 @@ class MemoryBudget(unittest.TestCase):
                         if code == 2:
                             self.assertIn("[memory-limit]", err)
 
+    @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
+    def test_a_larger_budget_never_fails_where_a_smaller_one_runs(self):
+        # A budget of a few KiB left no memory to say so (an abort); a run's
+        # slot tables reserved ahead of need took what later allocations needed
+        # (24M and 44-64M failed where 8M ran).
+        for budget, text in (("1K", "1 KiB"), ("64K", "64 KiB"), ("400K", "400 KiB")):
+            code, _, err = run([RUN, example("basics"), "--max-memory", budget])
+            self.assertEqual(code, 2, err)
+            self.assertIn("the memory budget of %s (raise it with --max-memory) [memory-limit]" % text, err)
+        for command in ([RUN, example("rb-bounded")], [RUN, example("rb-stream"), "--iterations", "1000"]):
+            ran = False
+            for budget in range(4, 100, 4):
+                with self.subTest(command=command[1:], budget=budget):
+                    code, _, err = run(command + ["--max-memory", "%dM" % budget])
+                    self.assertIn(code, (0, 2) if not ran else (0,), err)
+                    ran = ran or code == 0
+            self.assertTrue(ran)
+
     def test_every_tool_takes_the_flag(self):
         with TempDir() as d:
             trace = os.path.join(d, "run.trace")

@@ -40,6 +40,7 @@ void define_quorum(Catalog& c) {
                             "equal to v; a forced v becomes available once k votes equal it",
                             {}, {"votes"});
   value.choiceCountParam = 1;
+  value.choiceCountsEqual = true;
   c.add({.name = "Quorum",
          .doc = "votes' pass through as they arrive; value' = value.",
          .valueParams = {"n", "k"},

@@ -149,7 +149,8 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
     if (options_.json) {
       std::cout << jsonText({{"explored", explored}, {"exhausted", exhausted}, {"failed", nullptr}}) << "\n";
     } else {
-      std::cout << "exhaustive: " << explored << " schedules explored, none failed; " << space << "\n";
+      std::cout << "exhaustive: " << explored << (explored == 1 ? " schedule" : " schedules")
+                << " explored, none failed; " << space << "\n";
     }
     return kExitOk;
   }
@@ -161,8 +162,8 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
                            {"failed", {{"schedule", reproStrategy_}, {"why", why}, {"repro", repro(seed)}}}})
               << "\n";
   } else {
-    std::cout << "exhaustive: " << explored << " schedules explored; schedule " << explored << " fails: " << why
-              << "\n  reproduce: " << repro(seed) << "\n";
+    std::cout << "exhaustive: " << explored << (explored == 1 ? " schedule" : " schedules") << " explored; schedule "
+              << explored << " fails: " << why << "\n  reproduce: " << repro(seed) << "\n";
   }
   strategy_.kind = Strategy::Kind::Choices;
   strategy_.choices = choices;

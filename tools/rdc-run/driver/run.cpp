@@ -129,7 +129,8 @@ void Runner::warnLieFlags() {
       ": no domain is Byzantine (--byzantine, or a faults file's byzantine:), so nothing lies; the flag changes "
       "nothing";
   if (!options_.lies.empty()) diags_.warning("unused-flag", {}, "--lies" + why);
-  if (options_.lieBound >= 0) diags_.warning("unused-flag", {}, "--lie-bound" + why);
+  if (options_.lieBound >= 0 && options_.strategy == "exhaustive")  // (else a usage error)
+    diags_.warning("unused-flag", {}, "--lie-bound" + why);
 }
 
 bool Runner::splitPair(const std::string& kv, char sep, const char* flag, NamedTexts& out) {

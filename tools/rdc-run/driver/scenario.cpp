@@ -230,7 +230,7 @@ class Resolver {
           return usage(flag_ + " " + name + ": an input of an unbounded or on-demand `for` arrives when its " +
                        "stream says (the model's `at`): give the value alone");
         std::string error;
-        arrival = parseDuration(std::string_view(text).substr(at + 2), &error);
+        arrival = parseDuration(syntax::trimmed(std::string_view(text).substr(at + 2)), &error);
         if (!arrival) return usage(flag_ + " " + name + ": its arrival time: " + error);
         valueText = valueText.substr(0, at);
       }

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "ir/components/semantics.h"
+#include "ir/graph/elaborate.h"
 #include "ir/io/trace.h"
 #include "ir/support/hash.h"
 #include "tools/rdc-run/engine/event_queue.h"
@@ -273,13 +274,17 @@ struct Workspace {
   // never moves the ones made before: a node that falls behind its stream
   // makes a slot for every iteration it has to begin, and moving every
   // line's state each time the tables doubled took a tenth of its time.
-  // Pages reserved and never used by a slot are never touched. Reserving
-  // is only a saving: without the memory, the tables grow as they go.
+  // Pages reserved and never used by a slot are never touched, but they
+  // count against the memory budget (RLIMIT_DATA counts what is mapped):
+  // so at most a quarter of the budget is reserved, and a reservation that
+  // does not fit is given back whole. Reserving is only a saving: without
+  // the memory, the tables grow as they go.
   void reserveSlots(uint32_t most) {
     const IterationBlock& g = layout.general;
     size_t perSlot = g.lines * sizeof(LineState) + g.instances * (sizeof(FlatInstance) + sizeof(uint32_t) + 2) +
                      g.outputs * sizeof(RunResult::Output) + 64;
-    size_t slots = std::min<size_t>(most, kSlotReserveBytes / perSlot);
+    uint64_t reserve = std::min<uint64_t>(kSlotReserveBytes, memoryBudget(ElabOptions{}) / 4);
+    size_t slots = std::min<size_t>(most, reserve / perSlot);
     if (slots <= slotInUse.capacity()) return;
     size_t more = slots - slotInUse.size();
     try {
@@ -292,6 +297,10 @@ struct Workspace {
       slotIteration.reserve(slots), slotPending.reserve(slots), slotOutputsLeft.reserve(slots);
       slotInputs.reserve(slots), slotInUse.reserve(slots);
     } catch (const std::bad_alloc&) {  // (a tight memory budget: grow as needed)
+      lines.shrink_to_fit(), tallyOf.shrink_to_fit(), decidePending.shrink_to_fit();
+      instanceTouched.shrink_to_fit(), slotInstances.shrink_to_fit(), outputs.shrink_to_fit();
+      slotIteration.shrink_to_fit(), slotPending.shrink_to_fit(), slotOutputsLeft.shrink_to_fit();
+      slotInputs.shrink_to_fit(), slotInUse.shrink_to_fit();
       return;
     }
     preferHugePages(lines);
@@ -1254,7 +1263,7 @@ class Run final : public FireContext {
       const Endpoint& src = graph_.lines[missing].source;
       hops.push_back(graph_.linePath(catalog_, missing));
       uint32_t domain = graph_.lines[missing].domain;
-      if (quorumDomain != kNone && domain != quorumDomain) return told(" (from " + graph_.domains[domain] + ")");
+      if (quorumDomain != kNone && domain != quorumDomain) return told(from(domain));
       if (config_.crashAt[domain] != INT64_MAX) {  // the same in a projection, whose run may end earlier
         return told(" (its domain " + graph_.domains[domain] + " crashed at " +
                     Value::duration(config_.crashAt[domain]).str() + ")");
@@ -1264,7 +1273,7 @@ class Run final : public FireContext {
         return told(" (a lost link: the network loses what it carries)");
       }
       if (quorumDomain != kNone) {
-        if (std::string sender = senderOf(missing); !sender.empty()) return told(" (from " + sender + ")");
+        if (uint32_t sender = senderOf(missing); sender != kNone) return told(from(sender));
       }
       switch (src.kind) {
         case Endpoint::Kind::Wire:
@@ -1303,7 +1312,8 @@ class Run final : public FireContext {
             return told(config_.gatewaysFromNetwork
                             ? " (a gateway: nothing from " + x.peer + " arrived on it in the run)"
                             : " (a gateway: run on its own, a projection's gateway delivers only what --input "
-                              "gives it)");
+                              "gives it: --input '" +
+                                  x.name + "=VALUE')");
           }
           // (an event at the largest time never happens: no run reaches past it)
           int64_t arrival = arrivalOf(src.ref);
@@ -1328,19 +1338,29 @@ class Run final : public FireContext {
 
   // The domain that sends what `line` receives from the network: a Link's
   // other end (its sender), or a projection's gateway's peer when the
-  // network feeds it; empty for any other line.
-  std::string senderOf(uint32_t line) const {
+  // network feeds it; kNone for any other line.
+  uint32_t senderOf(uint32_t line) const {
     const Endpoint& src = graph_.lines[line].source;
     if (src.kind == Endpoint::Kind::Input) {
       const Extrinsic& x = graph_.inputs[src.ref];
-      return x.isGateway() && config_.gatewaysFromNetwork ? x.peer : "";
+      if (!x.isGateway() || !config_.gatewaysFromNetwork) return kNone;
+      auto it = std::find(graph_.domains.begin(), graph_.domains.end(), x.peer);  // (a projection keeps every domain)
+      return it == graph_.domains.end() ? kNone : static_cast<uint32_t>(it - graph_.domains.begin());
     }
-    if (src.kind != Endpoint::Kind::Choose) return "";
+    if (src.kind != Endpoint::Kind::Choose) return kNone;
     const FlatInstance& inst = graph_.instances[graph_.lines[line].instance];
     for (uint32_t m = inst.firstLine; m < inst.firstLine + inst.lineCount; ++m) {
-      if (graph_.lines[m].domain != graph_.lines[line].domain) return graph_.domains[graph_.lines[m].domain];
+      if (graph_.lines[m].domain != graph_.lines[line].domain) return graph_.lines[m].domain;
     }
-    return "";
+    return kNone;
+  }
+
+  // `(from D)`, the end of a quorum's branch at another domain, and whether
+  // D crashed (which every projection's scenario knows too).
+  std::string from(uint32_t domain) const {
+    int64_t crash = config_.crashAt[domain];
+    return " (from " + graph_.domains[domain] +
+           (crash == INT64_MAX ? "" : ", which crashed at " + Value::duration(crash).str()) + ")";
   }
 
   // `WHAT (A <- ... | B <- ... | N more)`: the chains from each of several
@@ -1350,7 +1370,7 @@ class Run final : public FireContext {
                        uint32_t quorumDomain) const {
     std::string text = what + " (";
     for (size_t a = 0; a < lines.size(); ++a) {
-      if (a == 3 || steps <= 1) {
+      if ((a == 3 && lines.size() > 4) || steps <= 1) {  // (a fourth is shown rather than `1 more`)
         text += (a ? " | " : "") + std::to_string(lines.size() - a) + " more";
         break;
       }
@@ -1413,7 +1433,7 @@ class Run final : public FireContext {
   struct CountedInputs {
     int64_t k = 0;
     uint32_t reads = 0, arrived = 0;
-    std::vector<uint32_t> missing;
+    std::vector<uint32_t> inputs, missing;  // those that arrived, and those that did not
   };
   CountedInputs countedInputs(uint32_t line) const {
     const LineSig* sig = graph_.signature(catalog_, line);
@@ -1427,10 +1447,12 @@ class Run final : public FireContext {
           std::find(sig->choiceReads.begin(), sig->choiceReads.end(), s->name) == sig->choiceReads.end())
         continue;
       ++counted.reads;
-      if (lines_[m].inAvailable)
+      if (lines_[m].inAvailable) {
         ++counted.arrived;
-      else
+        counted.inputs.push_back(m);
+      } else {
         counted.missing.push_back(m);
+      }
     }
     return counted;
   }
@@ -1442,8 +1464,28 @@ class Run final : public FireContext {
     if (!sig) return "";
     if (sig->choiceCountParam < 0) return sig->choiceRule;
     CountedInputs counted = countedInputs(line);
-    return sig->choiceRule + "; k = " + std::to_string(counted.k) + ", and " + std::to_string(counted.arrived) +
-           " of its " + std::to_string(counted.reads) + " inputs arrived";
+    std::string rule = sig->choiceRule + "; k = " + std::to_string(counted.k) + ", and " +
+                       std::to_string(counted.arrived) + " of its " + std::to_string(counted.reads) + " inputs arrived";
+    if (!sig->choiceCountsEqual || counted.arrived < counted.k) return rule;
+    // Enough arrived, but not k equal ones (or not k equal to the forced
+    // value): the votes say which.
+    std::vector<std::pair<Value, uint32_t>> tally;  // each value that arrived and how often, in the inputs' order
+    for (uint32_t m : counted.inputs) {
+      auto it = std::find_if(tally.begin(), tally.end(), [&](const auto& t) { return t.first == lines_[m].in; });
+      if (it == tally.end())
+        tally.emplace_back(lines_[m].in, 1);
+      else
+        ++it->second;
+    }
+    std::string votes;
+    for (size_t v = 0; v < tally.size(); ++v) {
+      if (v == 8) {
+        votes += ", ...";
+        break;
+      }
+      votes += (v ? ", " : "") + tally[v].first.str() + " x" + std::to_string(tally[v].second);
+    }
+    return rule + " (votes: " + votes + ")";
   }
 
   // A run bounded by --until says so where a rule did not fire: it might
