@@ -66,7 +66,7 @@ void BM_RunBracha(benchmark::State& state) {
     std::unique_ptr<TraceWriter> writer;
     std::optional<TraceSink> sink;
     if (traced) {
-      writer = TraceWriter::open("/dev/null", diags);
+      writer = TraceWriter::open("/dev/null", diags, TracePlacement::InPlace);
       sink.emplace(*writer);
       c.sink = &*sink;
     }

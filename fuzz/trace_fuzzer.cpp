@@ -72,7 +72,8 @@ void whole(const rdc::Trace& trace) {
   rdc::trace::exportItf(trace, out);
   rdc::DiagnosticSink diags;
   std::vector<rdc::MergeSource> twice{rdc::mergeSource(trace, "a"), rdc::mergeSource(trace, "b")};
-  if (auto out = rdc::TraceWriter::open("/dev/null", diags)) (void)rdc::mergeTraces(twice, *out, diags);
+  if (auto out = rdc::TraceWriter::open("/dev/null", diags, rdc::TracePlacement::Whole))
+    (void)rdc::mergeTraces(twice, *out, diags);
   for (const Example& e : examples()) {
     // A run of an unbounded model is inverted on the model unrolled to its
     // iterations (rdc-trace invert): the window alone reads its first three.

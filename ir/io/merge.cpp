@@ -193,7 +193,7 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
     merged.endTime = std::max(merged.endTime, s.endTime());
   }
   lines.writeNew(out);
-  out.finish(events, merged.endTime);
+  if (!out.finish(events, merged.endTime)) return std::nullopt;  // (it said why)
   return merged;
 }
 

@@ -4,10 +4,12 @@
 #include <capnp/serialize.h>
 #include <fcntl.h>
 #include <kj/io.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 #include "ir/graph/unbounded.h"
@@ -216,20 +218,30 @@ void writeAll(int fd, kj::ArrayPtr<const kj::byte> bytes) {
 
 }  // namespace
 
-std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, DiagnosticSink& diags) {
-  if (path == "-") return std::unique_ptr<TraceWriter>(new TraceWriter(STDOUT_FILENO, false));
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, DiagnosticSink& diags,
+                                               TracePlacement placement) {
+  if (path == "-") return std::unique_ptr<TraceWriter>(new TraceWriter(STDOUT_FILENO, false, diags));
+  // Renaming over a device would replace it (for root, /dev/null itself).
+  struct stat st {};
+  bool whole = placement == TracePlacement::Whole && !(::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode));
+  std::string file = whole ? path + ".tmp-" + std::to_string(::getpid()) : path;
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the trace: " + std::string(std::strerror(errno)));
     return nullptr;
   }
-  return std::unique_ptr<TraceWriter>(new TraceWriter(fd, true));
+  std::unique_ptr<TraceWriter> writer(new TraceWriter(fd, true, diags));
+  if (whole) writer->path_ = path, writer->temp_ = file;
+  return writer;
 }
 
-TraceWriter::TraceWriter(int fd, bool owned) : fd_(fd), owned_(owned) { pending_.reserve(kChunkEvents); }
+TraceWriter::TraceWriter(int fd, bool owned, DiagnosticSink& diags) : fd_(fd), owned_(owned), diags_(diags) {
+  pending_.reserve(kChunkEvents);
+}
 
 TraceWriter::~TraceWriter() {
   if (owned_) ::close(fd_);
+  if (!temp_.empty()) ::unlink(temp_.c_str());  // not finished: nothing half-written is left
 }
 
 void TraceWriter::header(const TraceHeader& h) {
@@ -298,13 +310,22 @@ void TraceWriter::flush() {
   pending_.clear();
 }
 
-void TraceWriter::finish(uint64_t events, int64_t endTime) {
+bool TraceWriter::finish(uint64_t events, int64_t endTime) {
   flush();
   capnp::MallocMessageBuilder message;
   auto f = message.initRoot<s::TraceChunk>().initFooter();
   f.setEvents(events);
   f.setEndTime(endTime);
   writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+  if (temp_.empty()) return true;
+  bool closed = ::close(fd_) == 0;
+  owned_ = false;
+  if (!closed || std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    diags_.error("io", {diags_.addFile(path_), 0, 0}, "cannot write the trace: " + std::string(std::strerror(errno)));
+    return false;  // (the destructor removes the temporary file)
+  }
+  temp_.clear();
+  return true;
 }
 
 TraceReader::TraceReader(kj::Own<kj::InputStream> source, const std::string& fileName, DiagnosticSink& diags,
@@ -548,12 +569,11 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
 }
 
 bool writeTrace(const Trace& trace, const std::string& output, DiagnosticSink& diags) {
-  auto writer = TraceWriter::open(output, diags);
+  auto writer = TraceWriter::open(output, diags, TracePlacement::Whole);
   if (!writer) return false;
   writer->header(trace.header);
   for (const TraceEvent& e : trace.events) writer->event(e.line, e.output, e.time, e.how, e.value);
-  writer->finish(trace.events.size(), trace.endTime);
-  return true;
+  return writer->finish(trace.events.size(), trace.endTime);
 }
 
 }  // namespace rdc

@@ -25,11 +25,20 @@
 
 namespace rdc {
 
+/// How a trace file is written: in place as the run goes, so that a run
+/// killed midway leaves a readable prefix (rdc-run --trace, a node's own
+/// trace); or whole, through a temporary file renamed into place by
+/// finish(), so that a failure leaves no half-written file (a merge, an
+/// inversion, a cluster's merged trace). Standard output and a path that
+/// is not a regular file (/dev/null, a pipe) are always written in place.
+enum class TracePlacement { InPlace, Whole };
+
 /// Streams a trace to a file as the run goes, in chunks of events.
 class TraceWriter {
  public:
   /// Opens `path` ("-" is standard output); null with a diagnostic on failure.
-  static std::unique_ptr<TraceWriter> open(const std::string& path, DiagnosticSink& diags);
+  static std::unique_ptr<TraceWriter> open(const std::string& path, DiagnosticSink& diags, TracePlacement placement);
+  /// A whole trace not finished is removed (its temporary file).
   ~TraceWriter();
 
   void header(const TraceHeader& header);
@@ -37,15 +46,18 @@ class TraceWriter {
   /// Adds lines to the line table (numbers from `first`, the lines so far),
   /// with their domains: an iteration of an unbounded box that begins.
   void lines(uint64_t first, const std::vector<std::string>& paths, const std::vector<uint32_t>& domains);
-  /// Flushes the last events and writes the footer.
-  void finish(uint64_t events, int64_t endTime);
+  /// Flushes the last events and writes the footer; a whole trace is then
+  /// renamed into place. False (with an `io` diagnostic) if that fails.
+  bool finish(uint64_t events, int64_t endTime);
 
  private:
-  TraceWriter(int fd, bool owned);
+  TraceWriter(int fd, bool owned, DiagnosticSink& diags);
   void flush();
 
   int fd_;
   bool owned_;
+  DiagnosticSink& diags_;
+  std::string path_, temp_;  // a whole trace's file, and the temporary one it is written to until finish()
   std::vector<TraceEvent> pending_;
 };
 

@@ -59,7 +59,8 @@ void printDiagnostics(const DiagnosticSink& diags, bool json);
 void printDiagnostics(const DiagnosticSink& diags);
 
 /// Whether what the tool printed failed to reach its standard output (a
-/// full disk, a closed pipe, /dev/full): flushes it, C and C++ streams.
+/// full disk, /dev/full, a closed pipe when SIGPIPE is ignored): flushes
+/// it, C and C++ streams.
 /// printDiagnostics checks this first and adds an `io` error to what it
 /// prints, once; standardOutputFailureReported() then says so, and the
 /// tool exits 2.

@@ -318,9 +318,19 @@ class MalformedTraces(Traces):
 
     def test_a_merge_of_overlapping_traces_is_refused(self):
         good = self.record("good.trace", BRACHA, *NET, "--seed", "3")
-        code, _, err = run([TRACE, "merge", good, good, "-o", os.path.join(self.dir, "twice.trace")])
+        twice = os.path.join(self.dir, "twice.trace")
+        code, _, err = run([TRACE, "merge", good, good, "-o", twice])
         self.assertEqual(code, 2, err)
         self.assertIn("a second value", err)
+        # A failed merge leaves no half-written file, nor a temporary one, and
+        # a file it would have replaced stays as it was.
+        self.assertEqual(os.listdir(self.dir), ["good.trace"])
+        with open(twice, "wb") as f:
+            f.write(b"before")
+        self.assertEqual(run([TRACE, "merge", good, good, "-o", twice])[0], 2)
+        self.assertEqual(read_bytes(twice), b"before")
+        self.assertEqual(run([TRACE, "merge", good, "-o", twice])[0], 0)
+        self.assertEqual(run([TRACE, "show", twice])[0], 0)
 
     def every_reader(self, good, path, model=BRACHA):
         """Every command that reads `path` (a trace of `model`), by name."""

@@ -327,7 +327,7 @@ int merge(const std::vector<std::string>& inputs, const std::string& output) {
     sources.push_back(mergeSource(*reader, displayName(path)));
     readers.push_back(std::move(reader));
   }
-  auto out = TraceWriter::open(output, diags);
+  auto out = TraceWriter::open(output, diags, TracePlacement::Whole);
   if (!out || !mergeTraces(sources, *out, diags)) return report(diags, kExitBadInput);
   return report(diags, kExitOk);
 }

@@ -206,7 +206,7 @@ void Runner::TraceSink::iterationBegins(int64_t k, uint64_t firstLine) {
 
 bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
   if (options_.trace.empty()) return true;
-  writer = TraceWriter::open(options_.trace, diags_);
+  writer = TraceWriter::open(options_.trace, diags_, TracePlacement::InPlace);  // (a killed run leaves a prefix)
   if (!writer) return false;
   writer->header(header(seed));
   return true;

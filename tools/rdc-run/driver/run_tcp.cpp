@@ -323,7 +323,7 @@ int Runner::cluster(uint64_t seed) {
       readers.push_back(std::move(reader));
     }
     if (sources.empty()) return badInput("no node left a trace (see " + dir + ")");
-    auto out = TraceWriter::open(options_.trace, diags_);
+    auto out = TraceWriter::open(options_.trace, diags_, TracePlacement::Whole);
     if (!out) return kExitBadInput;
     auto merged = mergeTraces(sources, *out, diags_, modelHash());
     if (!merged) {

@@ -21,7 +21,7 @@ std::string traceBytes(Write write) {
   close(fd);
   {
     DiagnosticSink diags;
-    auto writer = TraceWriter::open(path, diags);
+    auto writer = TraceWriter::open(path, diags, TracePlacement::InPlace);
     EXPECT_TRUE(writer) << diags.formatText();
     TraceHeader h;
     h.until = 1000;

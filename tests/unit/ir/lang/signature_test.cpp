@@ -160,7 +160,7 @@ TEST(Signed, TracesCarryThem) {
   Value v = Value::tuple({sig(1, 5), Value::signature(0, Value::ofBytes("ab"))});
   {
     DiagnosticSink diags;
-    auto writer = TraceWriter::open(path, diags);
+    auto writer = TraceWriter::open(path, diags, TracePlacement::InPlace);
     ASSERT_TRUE(writer) << diags.formatText();
     TraceHeader h;
     h.until = 1000;
