@@ -851,9 +851,25 @@ class Evaluator {
     if (!numeric) {
       return fail("type-mismatch", e, "'" + e.text + "' needs numbers, got " + a->str() + " and " + b->str());
     }
+    // The type checker's rules (TypeChecker's binary), so that a value
+    // computed outside an Fn (an `at`, a check, --until) is one an Fn could
+    // compute: Durations compare and add with Durations, multiply by Ints,
+    // divide by Ints.
+    bool duration = a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration;
+    bool same = a->kind == b->kind;
+    if (e.op == Op::Mul                      ? a->kind == Value::Kind::Duration && b->kind == Value::Kind::Duration
+        : e.op == Op::Div || e.op == Op::Mod ? b->kind != Value::Kind::Int
+                                             : !same) {
+      bool order = e.op == Op::Lt || e.op == Op::Le || e.op == Op::Gt || e.op == Op::Ge;
+      std::string why = e.op == Op::Mul                      ? "cannot multiply two Durations"
+                        : e.op == Op::Div || e.op == Op::Mod ? "the divisor must be an Int"
+                        : order                              ? "cannot compare " + a->str() + " with " + b->str()
+                                : "cannot apply '" + e.text + "' to " + a->str() + " and " + b->str() +
+                                      " (a Duration adds only to a Duration)";
+      return fail("type-mismatch", e, why);
+    }
     Value r;
-    r.kind = (a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration) ? Value::Kind::Duration
-                                                                                    : Value::Kind::Int;
+    r.kind = duration ? Value::Kind::Duration : Value::Kind::Int;
     bool overflow = false;
     switch (e.op) {
       case Op::Lt:

@@ -179,7 +179,7 @@ class Reports(unittest.TestCase):
                                r"never chose by --until 1500us: [^|]*; k = 3, and 0 of its 4 inputs arrived\) <- 3 more "
                                r"of \(round\[0\]\.proposalsIn\[0\]\.msgs\[0\] <- [^|]* \| "
                                r"round\[0\]\.proposalsIn\[0\]\.msgs\[1\] <- round\[0\]\.proposalCast\[1\]\.link\[0\]\.rcv "
-                               r"\(from node\[1\]\) \| [^|]* \| 1 more\)$")
+                               r"\(from node\[1\]\) \| [^|]* \| [^|]*\(from node\[3\]\)\)$")
 
     def test_an_input_given_a_time_arrives_then_and_replays_so(self):
         def times(out):

@@ -8,7 +8,7 @@ import unittest
 
 from rdctest import EXAMPLES, ROOT, TempDir, example, run, tool
 
-RUN, TRACE = tool("rdc-run"), tool("rdc-trace")
+RUN, TRACE, LINT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-lint")
 NET = ["--latency", "uniform:1ms..10ms"]
 
 
@@ -291,6 +291,29 @@ system:
         code, out, err = run([RUN, m, "--input", "far=5ms"])
         self.assertEqual(code, 0, out.decode() + err)
 
+    def test_durations_follow_the_type_rules_everywhere(self):
+        # An Fn refuses `x + 1ns` for an Int x; a time computed outside one
+        # (an `at`, a flag, an input value) follows the same rules: it once
+        # read `1ns + 5` as 6ns.
+        for at, why in (("1ns + 5", "a Duration adds only to a Duration"), ("5 - 1ns", "adds only to a Duration"),
+                        ("1ms * 2ms", "cannot multiply two Durations"), ("4ms / 2ms", "the divisor must be an Int")):
+            with self.subTest(at=at):
+                m = self.model("at.rdc.yaml", "rdc: 1\nsystem:\n  body:\n    - Recv r:\n"
+                               "        rcv: input x as Int = 1 at %s -> output y\n" % at)
+                code, _, err = run([LINT, m])
+                self.assertEqual(code, 1, err)
+                self.assertIn(why, err)
+                self.assertIn("[type-mismatch]", err)
+        for flags in (["--until", "5+1ns"], ["--input", "bc=1 at 1ns+5"], ["--crash", "node[0]@5+1ns"]):
+            with self.subTest(flags=flags):
+                code, _, err = run([RUN, example("bracha"), *flags])
+                self.assertEqual(code, 2, err)
+                self.assertIn("a Duration adds only to a Duration", err)
+        # Durations with Durations, and times Ints, as ever.
+        code, out, err = run([RUN, example("bracha"), "--input", "bc=1 at 1ms + 2 * 500us", "--until", "20ms / 2"])
+        self.assertEqual(code, 0, err)
+        self.assertIn(b"bc = 1 @ 2ms", out)
+
 
 # Node 0 sends v to nodes 0, 1 and 2 over a WB (a Def chain and one Link each).
 BROADCAST = """rdc: 1
@@ -523,10 +546,12 @@ system:
         why = self.explanation("dlvr[2]", RUN, example("bracha"), "--crash", "node[0]", "--crash", "node[1]")
         self.assertTrue(why.startswith(self.QUORUM.format(i=2)), why)
         self.assertIn("(rb.deliver[2].q.votes[0] <- rb.amplify[2].q.votes[0] <- rb.readyCast[0].link[2].rcv (from "
-                      "node[0]) | rb.deliver[2].q.votes[1] <- rb.amplify[2].q.votes[1] <- rb.readyCast[1].link[2].rcv "
-                      "(from node[1]) | rb.deliver[2].q.votes[2] <- rb.amplify[2].q.votes[2] <- "
-                      "rb.readyCast[2].link[2].rcv <- rb.readyCast[2].link[2].snd <- ", why)
-        self.assertTrue(why.endswith(" | 1 more)"), why)
+                      "node[0], which crashed at 0ns) | rb.deliver[2].q.votes[1] <- rb.amplify[2].q.votes[1] <- "
+                      "rb.readyCast[1].link[2].rcv (from node[1], which crashed at 0ns) | rb.deliver[2].q.votes[2] <- "
+                      "rb.amplify[2].q.votes[2] <- rb.readyCast[2].link[2].rcv <- rb.readyCast[2].link[2].snd <- ", why)
+        # (All four: a fourth is shown rather than `1 more`.)
+        self.assertTrue(why.endswith(" | rb.deliver[2].q.votes[3] <- rb.amplify[2].q.votes[3] <- "
+                                     "rb.readyCast[3].link[2].rcv (from node[3]))"), why)
         # A projection run alone names the gateways to give with --input.
         node = os.path.join(self.dir, "node1.ir")
         code, _, err = run([tool("rdc-project"), example("bracha"), "--domain", "node[1]", "-o", node])
@@ -534,11 +559,28 @@ system:
         why = self.explanation("dlvr[1]", RUN, node)
         self.assertTrue(why.startswith(self.QUORUM.format(i=1)), why)
         self.assertIn("rb.readyCast[0].link[1].rcv (a gateway: run on its own, a projection's gateway delivers only "
-                      "what --input gives it)", why)
+                      "what --input gives it: --input 'net:rb.readyCast[0].link[1]=VALUE')", why)
         # A forced value that k votes never matched says it was forced.
         why = self.explanation("dlvr[3]", RUN, example("bracha"), "--force", "rb.deliver[3].q.value=5")
         self.assertTrue(why.startswith("rb.deliver[3].q.value (forced to 5; its rule never chose: "), why)
-        self.assertTrue(why.endswith("k = 3, and 4 of its 4 inputs arrived)"), why)
+        self.assertTrue(why.endswith("k = 3, and 4 of its 4 inputs arrived (votes: 1 x4))"), why)
+        # Votes that arrived but do not agree are listed.
+        m = self.model("split-vote.rdc.yaml", """rdc: 1
+domains: {node: 3}
+system:
+  body:
+    - for: i in 0..3
+      body:
+        - Link send[i] @ node[i]:
+            snd: input vote[i] as Int = i at 1ms @ node[i] -> drop
+            rcv: choose -> votes[i]
+    - Quorum<3, 3> tally @ node[0]:
+        votes: votes -> drop
+        value: choose -> output decision
+""")
+        why = self.explanation("decision", RUN, m, "--input", "vote[2]=1")
+        self.assertTrue(why.endswith("k = 3, and 3 of its 3 inputs arrived (votes: 0 x1, 1 x2))"), why)
+        self.assertEqual(self.explanation("decision", RUN, m), why.replace("0 x1, 1 x2", "0 x1, 1 x1, 2 x1"))
 
 
 if __name__ == "__main__":
