@@ -75,7 +75,7 @@ class Lexer {
     while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     std::string_view unit = text_.substr(unitStart, pos_ - unitStart);
     if (unit.empty()) {
-      out.push_back({Token::Kind::Int, start, "", v});
+      out.push_back({Token::Kind::Int, start, std::string(text_.substr(start, pos_ - start)), v});  // (for messages)
       return true;
     }
     int64_t scale = unit == "ns"   ? 1
@@ -98,7 +98,7 @@ class Lexer {
                 "duration " + literal + " is too large (at most " + durationString(INT64_MAX) + ", 2^63-1 ns)"};
       return false;
     }
-    out.push_back({Token::Kind::Duration, start, "", v});
+    out.push_back({Token::Kind::Duration, start, literal, v});
     return true;
   }
 

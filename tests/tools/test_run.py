@@ -207,11 +207,15 @@ class Reports(unittest.TestCase):
         # A later --input of the name replaces the earlier one's value and time.
         code, out, err = run([RUN, BRACHA, "--input", "bc=5 at 2ms", "--input", "bc=7"])
         self.assertIn("bc = 7 @ 0ns\n", out.decode())
-        for bad, why in (("bc=1 at -2ms", "negative"), ("bc=1 at 2", "not a duration")):
+        for bad, why in (("bc=1 at -2ms", "negative"), ("bc=1 at 2", "not a duration"), ("bc=1 at 2ms 3", "unexpected '3'")):
             code, _, err = run([RUN, BRACHA, "--input", bad])
             self.assertEqual(code, 2, bad)
             self.assertIn("--input bc: its arrival time", err)
             self.assertIn(why, err)
+        for bad in ("bc=at 2ms", "bc=", "bc= \t"):
+            code, _, err = run([RUN, BRACHA, "--input", bad])
+            self.assertEqual(code, 2, bad)
+            self.assertIn("--input bc: no value (NAME=VALUE, or NAME=VALUE at TIME)", err)
         code, _, err = run([RUN, example("rb-stream"), "--iterations", "8", "--input", "bc[5]=1 at 2ms"])
         self.assertEqual(code, 2, err)
         self.assertIn("arrives when its stream says", err)

@@ -234,6 +234,8 @@ class Resolver {
         if (!arrival) return usage(flag_ + " " + name + ": its arrival time: " + error);
         valueText = valueText.substr(0, at);
       }
+      if (syntax::trimmed(valueText).empty())
+        return usage(flag_ + " " + name + ": no value (NAME=VALUE, or NAME=VALUE at TIME)");
       uint32_t line = graph_.inputs[input].line;
       auto v = typedValue(std::string(valueText), line, flag_ + " " + name, graph_.gatewayIn(line));
       if (!v) return std::nullopt;
