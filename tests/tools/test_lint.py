@@ -400,6 +400,13 @@ class Examples(unittest.TestCase):
         self.assertEqual(stats["scalar lines"], "220")
         self.assertEqual(stats["domains"], "4")
         self.assertEqual(stats["outputs"], "5")
+        # Components: the model's own (std's are counted apart, as used).
+        for name in ("bracha", "basics", "paxos"):
+            with open(example(name), encoding="utf-8") as f:
+                own = len(yaml.safe_load(f).get("components", {}))
+            code, out, _ = run([LINT, "--stats", example(name)])
+            line = out.decode().splitlines()[0]
+            self.assertRegex(line, r"^components: %d \(\d+ used\)(; std components used: \d+)?$" % own)
 
     def test_define_overrides_parameters(self):
         # Bracha's size: 2n+1 weak broadcasts of 4n lines, 3n quorums of n+1 lines, n selects of 4.

@@ -11,8 +11,9 @@
 namespace rdc::lint {
 
 std::string Stats::format() const {
-  return "components: " + std::to_string(components) + " (" + std::to_string(usedComponents) +
-         " used)\nbase instances: " + std::to_string(baseInstances) + "\nscalar lines: " + std::to_string(scalarLines) +
+  return "components: " + std::to_string(components) + " (" + std::to_string(usedComponents) + " used)" +
+         (stdUsed ? "; std components used: " + std::to_string(stdUsed) : "") +
+         "\nbase instances: " + std::to_string(baseInstances) + "\nscalar lines: " + std::to_string(scalarLines) +
          "\nwires: " + std::to_string(wires) + "\ndomains: " + std::to_string(domains) +
          "\ninputs: " + std::to_string(inputs) + "\noutputs: " + std::to_string(outputs) + "\n" +
          (onDemandIterations ? "scalar lines in all: " +
@@ -24,19 +25,19 @@ std::string Stats::format() const {
 
 Stats computeStats(const Model& model, const Graph& graph) {
   // A component is used if the system reaches it through instances.
-  std::set<std::string> used;
+  std::set<const ComponentDef*> used;
   std::function<void(const std::vector<Item>&)> visit = [&](const std::vector<Item>& items) {
     for (const Item& item : items) {
       if (item.kind == Item::Kind::For) visit(item.body);
       if (item.kind != Item::Kind::Instance) continue;
       const ComponentDef* def = model.findComponent(item.component);
-      if (def && used.insert(def->name).second) visit(def->body);
+      if (def && used.insert(def).second) visit(def->body);
     }
   };
   visit(model.system.body);
   Stats s;
-  s.components = model.components.size();
-  s.usedComponents = used.size();
+  for (const ComponentDef& def : model.components) s.components += !def.fromStd;
+  for (const ComponentDef* def : used) (def->fromStd ? s.stdUsed : s.usedComponents) += 1;
   s.baseInstances = graph.instances.size();
   s.scalarLines = graph.lines.size();
   s.wires = graph.wireCount();

@@ -24,8 +24,9 @@ struct Options {
 
 /// Counts printed by `--stats`.
 struct Stats {
-  size_t components = 0;      ///< composite definitions, std included
+  size_t components = 0;      ///< composite definitions of the model's own (not std's)
   size_t usedComponents = 0;  ///< of which instantiated somewhere
+  size_t stdUsed = 0;         ///< std's composites instantiated somewhere
   size_t baseInstances = 0;
   size_t scalarLines = 0;
   size_t wires = 0;
