@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -95,18 +96,18 @@ inline void addMemoryOption(CLI::App& app, uint64_t& bytes) {
       ->default_str("4G");
 }
 
+/// The heap's limit before applyMemoryBudget lowered it (none when it did
+/// not: a caller's lower limit stays), for liftMemoryBudget.
+inline std::optional<rlim_t>& heapLimitBeforeBudget() {
+  static std::optional<rlim_t> before;
+  return before;
+}
+
 /// Caps the heap (RLIMIT_DATA: brk and private writable mappings) at
 /// `bytes`, so that an allocation beyond the budget fails with
 /// std::bad_alloc instead of exhausting the machine. A lower limit set by
 /// the caller is kept. Sanitizer builds reserve terabytes of shadow memory
 /// and keep their own limits.
-/// The heap's limit before applyMemoryBudget lowered it (RLIM_INFINITY
-/// when it did not), for liftMemoryBudget.
-inline rlim_t& heapLimitBeforeBudget() {
-  static rlim_t before = RLIM_INFINITY;
-  return before;
-}
-
 inline void applyMemoryBudget(uint64_t bytes) {
   setProcessMemoryBudget(bytes);
 #ifndef RDC_SANITIZED
@@ -127,8 +128,8 @@ inline void applyMemoryBudget(uint64_t bytes) {
 inline void liftMemoryBudget() {
 #ifndef RDC_SANITIZED
   rlimit limit{};
-  if (getrlimit(RLIMIT_DATA, &limit) != 0) return;
-  limit.rlim_cur = heapLimitBeforeBudget();
+  if (!heapLimitBeforeBudget() || getrlimit(RLIMIT_DATA, &limit) != 0) return;
+  limit.rlim_cur = *heapLimitBeforeBudget();
   setrlimit(RLIMIT_DATA, &limit);
 #endif
 }
