@@ -4,7 +4,6 @@
 #include <capnp/serialize.h>
 #include <fcntl.h>
 #include <kj/io.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +13,7 @@
 
 #include "ir/graph/unbounded.h"
 #include "ir/io/trace.capnp.h"
+#include "ir/support/replace_file.h"
 
 #include <functional>
 
@@ -221,17 +221,15 @@ void writeAll(int fd, kj::ArrayPtr<const kj::byte> bytes) {
 std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, DiagnosticSink& diags,
                                                TracePlacement placement) {
   if (path == "-") return std::unique_ptr<TraceWriter>(new TraceWriter(STDOUT_FILENO, false, diags));
-  // Renaming over a device would replace it (for root, /dev/null itself).
-  struct stat st {};
-  bool whole = placement == TracePlacement::Whole && !(::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode));
-  std::string file = whole ? path + ".tmp-" + std::to_string(::getpid()) : path;
+  std::string temp = placement == TracePlacement::Whole ? replacementPath(path) : "";
+  const std::string& file = temp.empty() ? path : temp;
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the trace: " + std::string(std::strerror(errno)));
     return nullptr;
   }
   std::unique_ptr<TraceWriter> writer(new TraceWriter(fd, true, diags));
-  if (whole) writer->path_ = path, writer->temp_ = file;
+  if (!temp.empty()) writer->path_ = path, writer->temp_ = temp;
   return writer;
 }
 

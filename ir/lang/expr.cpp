@@ -851,25 +851,10 @@ class Evaluator {
     if (!numeric) {
       return fail("type-mismatch", e, "'" + e.text + "' needs numbers, got " + a->str() + " and " + b->str());
     }
-    // The type checker's rules (TypeChecker's binary), so that a value
-    // computed outside an Fn (an `at`, a check, --until) is one an Fn could
-    // compute: Durations compare and add with Durations, multiply by Ints,
-    // divide by Ints.
-    bool duration = a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration;
-    bool same = a->kind == b->kind;
-    if (e.op == Op::Mul                      ? a->kind == Value::Kind::Duration && b->kind == Value::Kind::Duration
-        : e.op == Op::Div || e.op == Op::Mod ? b->kind != Value::Kind::Int
-                                             : !same) {
-      bool order = e.op == Op::Lt || e.op == Op::Le || e.op == Op::Gt || e.op == Op::Ge;
-      std::string why = e.op == Op::Mul                      ? "cannot multiply two Durations"
-                        : e.op == Op::Div || e.op == Op::Mod ? "the divisor must be an Int"
-                        : order                              ? "cannot compare " + a->str() + " with " + b->str()
-                                : "cannot apply '" + e.text + "' to " + a->str() + " and " + b->str() +
-                                      " (a Duration adds only to a Duration)";
-      return fail("type-mismatch", e, why);
-    }
+    if (auto why = durationMismatch(e, *a, *b)) return fail("type-mismatch", e, *why);
     Value r;
-    r.kind = duration ? Value::Kind::Duration : Value::Kind::Int;
+    r.kind = (a->kind == Value::Kind::Duration || b->kind == Value::Kind::Duration) ? Value::Kind::Duration
+                                                                                    : Value::Kind::Int;
     bool overflow = false;
     switch (e.op) {
       case Op::Lt:
@@ -902,6 +887,36 @@ class Evaluator {
     }
     if (overflow) return fail("overflow", e, "integer overflow in '" + e.text + "'");
     return r;
+  }
+
+  // Why numbers `a` and `b` do not go together under `e`'s operator, by the
+  // type checker's rules (TypeChecker's binary), so that a value computed
+  // outside an Fn (an `at`, a check, --until) is one an Fn could compute:
+  // Durations compare and add only with Durations, multiply by Ints, divide
+  // by Ints.
+  static std::optional<std::string> durationMismatch(const Expr& e, const Value& a, const Value& b) {
+    using Op = Expr::Op;
+    bool aDuration = a.kind == Value::Kind::Duration, bDuration = b.kind == Value::Kind::Duration;
+    switch (e.op) {
+      case Op::Mul:
+        if (aDuration && bDuration) return "cannot multiply two Durations";
+        return std::nullopt;
+      case Op::Div:
+      case Op::Mod:
+        if (bDuration) return "the divisor must be an Int";
+        return std::nullopt;
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge:
+        if (aDuration != bDuration) return "cannot compare " + a.str() + " with " + b.str();
+        return std::nullopt;
+      default:
+        if (aDuration != bDuration)
+          return "cannot apply '" + e.text + "' to " + a.str() + " and " + b.str() +
+                 " (a Duration adds only to a Duration)";
+        return std::nullopt;
+    }
   }
 
   NameRef lookup_;

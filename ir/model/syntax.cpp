@@ -15,10 +15,8 @@ struct Span {
   Pos pos;
 
   Span trimmed() const {
-    size_t b = 0, e = text.size();
-    while (b < e && isSpace(text[b])) ++b;
-    while (e > b && isSpace(text[e - 1])) --e;
-    return {text.substr(b, e - b), pos.shifted(static_cast<uint32_t>(b))};
+    std::string_view t = syntax::trimmed(text);
+    return {t, pos.shifted(static_cast<uint32_t>(t.data() - text.data()))};
   }
   Span sub(size_t from, size_t n = std::string_view::npos) const {
     return {text.substr(from, n), pos.shifted(static_cast<uint32_t>(from))};

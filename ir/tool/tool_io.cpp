@@ -19,6 +19,7 @@
 
 #include "ir/io/ir_io.h"
 #include "ir/model/frontend.h"
+#include "ir/support/replace_file.h"
 
 namespace rdc {
 
@@ -74,10 +75,9 @@ bool writeOutput(const std::string& path, const std::function<bool(std::ostream&
     std::cout.flush();
     return made && static_cast<bool>(std::cout);
   }
-  // Renaming over a device would replace it (for root, /dev/null itself).
-  struct stat st {};
-  bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
-  std::string temp = special ? path : path + ".tmp-" + std::to_string(::getpid());
+  std::string replacement = replacementPath(path);
+  bool special = replacement.empty();
+  std::string temp = special ? path : replacement;
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     bool made = out && write(out);

@@ -10,6 +10,13 @@
 
 namespace rdc::run {
 
+namespace {
+
+// `1 schedule`, `34 schedules`.
+std::string schedules(uint64_t n) { return std::to_string(n) + (n == 1 ? " schedule" : " schedules"); }
+
+}  // namespace
+
 bool Runner::prepareExploration() {
   std::string error;
   // A replay follows the strategy its trace was made under, so that the
@@ -149,8 +156,7 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
     if (options_.json) {
       std::cout << jsonText({{"explored", explored}, {"exhausted", exhausted}, {"failed", nullptr}}) << "\n";
     } else {
-      std::cout << "exhaustive: " << explored << (explored == 1 ? " schedule" : " schedules")
-                << " explored, none failed; " << space << "\n";
+      std::cout << "exhaustive: " << schedules(explored) << " explored, none failed; " << space << "\n";
     }
     return kExitOk;
   }
@@ -162,8 +168,8 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
                            {"failed", {{"schedule", reproStrategy_}, {"why", why}, {"repro", repro(seed)}}}})
               << "\n";
   } else {
-    std::cout << "exhaustive: " << explored << (explored == 1 ? " schedule" : " schedules") << " explored; schedule "
-              << explored << " fails: " << why << "\n  reproduce: " << repro(seed) << "\n";
+    std::cout << "exhaustive: " << schedules(explored) << " explored; schedule " << explored << " fails: " << why
+              << "\n  reproduce: " << repro(seed) << "\n";
   }
   strategy_.kind = Strategy::Kind::Choices;
   strategy_.choices = choices;

@@ -517,17 +517,19 @@ int run(const Options& given, const Catalog& catalog) {
     options.maxLive = onDemandMaxLive(*loaded->graph.unbounded, options.elab.maxLines, options.maxLive);
   Runner runner(options, *loaded, catalog, diags);
   if (!runner.prepare(std::move(replay))) return finish(kExitBadInput);
-  // --shrink shrinks the run that failed a check (the first failing seed of
-  // a sweep); when every check passed there is nothing to shrink, and no file.
-  auto shrinkIfFailed = [&](int code, uint64_t failing) {
+  // --shrink shrinks the run that failed a check (`failing`: a sweep's
+  // first failing seed); when every check passed there is nothing to
+  // shrink, and no file.
+  auto shrinkIfFailed = [&](int code, std::optional<uint64_t> failing) {
     if (options.shrink.empty()) return code;
-    if (code == kExitNo) return shrinkSeed(options, runner, failing, catalog, diags);
+    if (failing) return shrinkSeed(options, runner, *failing, catalog, diags);
     if (code == kExitOk)
       diags.warning(
           "unused-flag", {},
           "--shrink: every check passed, so there is no failing run to shrink; " + options.shrink + " was not written");
     return code;
   };
+  auto failedAt = [](int code, uint64_t seed) { return code == kExitNo ? std::optional(seed) : std::nullopt; };
   if (!options.seeds.empty()) {
     uint64_t first, last, shard = 0, shards = 1;
     if (!parseSeedRange(options.seeds, first, last)) {
@@ -541,17 +543,18 @@ int run(const Options& given, const Catalog& catalog) {
       return finish(kExitBadInput);
     }
     int code = runner.seeds(first, last, shard, shards);
-    if (auto failing = runner.firstFailing()) return finish(shrinkIfFailed(kExitNo, *failing));
-    return finish(code == kExitNo ? code : shrinkIfFailed(code, 0));
+    return finish(shrinkIfFailed(code, runner.firstFailing()));
   }
   uint64_t seed = runner.seed();
   if (options.strategy == "exhaustive") {
-    return finish(shrinkIfFailed(runner.explore(seed, options.budget), seed));
+    int code = runner.explore(seed, options.budget);
+    return finish(shrinkIfFailed(code, failedAt(code, seed)));
   }
   if (!options.listen.empty()) return finish(runner.node(seed));
   if (!options.cluster.empty()) return finish(runner.cluster(seed));
   if (options.split) return finish(runner.split(seed));
-  return finish(shrinkIfFailed(runner.single(seed), seed));
+  int code = runner.single(seed);
+  return finish(shrinkIfFailed(code, failedAt(code, seed)));
 }
 
 }  // namespace rdc::run
