@@ -9,9 +9,20 @@ namespace rdc {
 
 namespace {
 uint64_t processBudget = 0;
+bool budgetFromCaller = false;
 }  // namespace
 
-void setProcessMemoryBudget(uint64_t bytes) { processBudget = bytes; }
+void setProcessMemoryBudget(uint64_t bytes, bool fromCaller) {
+  processBudget = bytes;
+  budgetFromCaller = fromCaller;
+}
+
+BudgetWords memoryBudgetWords(uint64_t bytes) {
+  if (budgetFromCaller && bytes == processBudget)
+    return {"the " + memoryText(bytes) + " memory limit its caller set (RLIMIT_DATA)",
+            "raise it with `ulimit -d`; --max-memory cannot"};
+  return {"the " + memoryText(bytes) + " memory budget", "raise it with --max-memory"};
+}
 
 uint64_t memoryBudget(const ElabOptions& options) {
   if (options.maxMemory) return options.maxMemory;

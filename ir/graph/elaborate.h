@@ -47,11 +47,14 @@ inline constexpr uint64_t kYamlBytesPerByte = 64;
 /// line. A larger T is refused as `set-element`.
 inline constexpr uint64_t kMaxSetElements = 4096;
 
-/// An amount of memory as diagnostics say it (a budget, a file): whole MiB,
-/// or KiB or bytes below one MiB (a budget of 1K is not "0 MiB").
+/// An amount of memory as diagnostics say it (a budget, a file): in the
+/// largest of MiB, KiB and bytes that says it exactly, or rounded down to
+/// whole MiB (KiB) from 100 MiB (100 KiB) on, where that is within 1%: a
+/// budget of 1K is not "0 MiB", nor 2000K "1 MiB".
 inline std::string memoryText(uint64_t bytes) {
-  if (bytes >= (uint64_t{1} << 20)) return std::to_string(bytes >> 20) + " MiB";
-  if (bytes >= 1024) return std::to_string(bytes >> 10) + " KiB";
+  constexpr uint64_t kKiB = 1024, kMiB = kKiB * kKiB;
+  if (bytes >= kMiB && (bytes % kMiB == 0 || bytes >= 100 * kMiB)) return std::to_string(bytes / kMiB) + " MiB";
+  if (bytes >= kKiB && (bytes % kKiB == 0 || bytes >= 100 * kKiB)) return std::to_string(bytes / kKiB) + " KiB";
   return std::to_string(bytes) + " bytes";
 }
 
@@ -61,8 +64,19 @@ uint64_t memoryBudget(const ElabOptions& options);
 
 /// Records the budget every tool takes from `--max-memory` (bytes; 0:
 /// none), so that sizes are refused by count even where the heap cannot be
-/// capped (sanitizer builds reserve terabytes of shadow memory).
-void setProcessMemoryBudget(uint64_t bytes);
+/// capped (sanitizer builds reserve terabytes of shadow memory);
+/// `fromCaller`: the budget is the lower RLIMIT_DATA the tool was started
+/// with, which --max-memory cannot raise.
+void setProcessMemoryBudget(uint64_t bytes, bool fromCaller = false);
+
+/// How a `memory-limit` diagnostic names a budget of `bytes` ("the 512 MiB
+/// memory budget"; for the caller's own lower limit, "the 600 KiB memory
+/// limit its caller set (RLIMIT_DATA)") and how to raise it ("raise it with
+/// --max-memory"; "raise it with `ulimit -d`; --max-memory cannot").
+struct BudgetWords {
+  std::string name, raise;
+};
+BudgetWords memoryBudgetWords(uint64_t bytes);
 
 /// Elaborates `model`. Returns the graph when no error was reported (warnings
 /// may have been); nullopt otherwise.

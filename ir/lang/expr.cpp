@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "ir/support/diagnostics.h"
+
 namespace rdc {
 
 namespace {
@@ -52,7 +54,8 @@ class Lexer {
           }
         }
         if (!found) {
-          *error = {"expr-syntax", start, "unexpected character '" + std::string(1, c) + "'"};
+          *error = {"expr-syntax", start,
+                    "unexpected character '" + std::string(text_.substr(pos_, characterLength(text_, pos_))) + "'"};
           return false;
         }
       }

@@ -8,8 +8,75 @@
 
 namespace rdc {
 
+namespace {
+
+// Diagnostics quote what they were given, and a hostile input must not make
+// one of a megabyte: a run of non-blank bytes longer than kMostWordShown
+// keeps its head and tail, a message at most about kMostMessageShown bytes,
+// a source line about kMostSourceShown bytes around its caret.
+constexpr size_t kMostWordShown = 400, kWordHead = 240, kWordTail = 120;
+constexpr size_t kMostMessageShown = 2000;
+constexpr size_t kMostSourceShown = 160;
+
+// The first byte of the UTF-8 character that holds byte `at` (a cut there
+// splits no character); `at` itself at or past the end.
+size_t utf8Start(std::string_view text, size_t at) {
+  while (at > 0 && at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
+std::string boundedMessage(std::string message) {
+  if (message.size() <= kMostWordShown) return message;
+  std::string out;
+  size_t i = 0;
+  while (i < message.size() && out.size() <= kMostMessageShown) {
+    size_t end = std::min(message.find(' ', i), message.size());
+    std::string_view word(message.data() + i, end - i);
+    if (word.size() > kMostWordShown) {
+      size_t head = utf8Start(word, kWordHead), tail = utf8Start(word, word.size() - kWordTail);
+      out.append(word.substr(0, head)) += "[..." + std::to_string(tail - head) + " bytes...]";
+      out.append(word.substr(tail));
+    } else {
+      out.append(word);
+    }
+    if (end < message.size()) out += ' ';
+    i = end + 1;
+  }
+  if (i < message.size()) out += "[... " + std::to_string(message.size() - i) + " more bytes]";
+  return out;
+}
+
+// The code point of the well-formed UTF-8 character at text[i], and its
+// length; {0, 0} for a byte that begins none (stray, overlong, surrogate,
+// past U+10FFFF, cut short).
+std::pair<uint32_t, size_t> utf8Char(std::string_view text, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  size_t length = lead >= 0xF0 && lead <= 0xF4 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0;
+  if (length == 0 || i + length > text.size()) return {0, 0};
+  uint32_t code = lead & (0x7F >> length);
+  for (size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return {0, 0};
+    code = code << 6 | (byte(i + k) & 0x3F);
+  }
+  static constexpr uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return {0, 0};
+  return {code, length};
+}
+
+// A character a terminal shows as blank, or not at all, or acts on (C1
+// controls): a diagnostic names it instead (`\u{00A0}`), so that a user sees
+// why `1\u{00A0}at 2ms` is not `1 at 2ms`.
+bool unseen(uint32_t code) {
+  return (code >= 0x80 && code <= 0xA0) || code == 0xAD || code == 0x1680 || code == 0x180E ||
+         (code >= 0x2000 && code <= 0x200F) || (code >= 0x2028 && code <= 0x202F) ||
+         (code >= 0x205F && code <= 0x2064) || code == 0x3000 || code == 0xFEFF;
+}
+
+}  // namespace
+
 uint32_t DiagnosticSink::addFile(std::string name) {
-  files_.push_back(std::move(name));
+  files_.push_back(boundedMessage(std::move(name)));
   return static_cast<uint32_t>(files_.size() - 1);
 }
 
@@ -31,12 +98,14 @@ bool DiagnosticSink::firstTime(Severity severity, const std::string& code, Pos p
 
 void DiagnosticSink::error(std::string code, Pos pos, std::string message) {
   ++errorReports_;
+  message = boundedMessage(std::move(message));
   if (!firstTime(Severity::Error, code, pos, message)) return;
   diagnostics_.push_back({Severity::Error, std::move(code), pos, std::move(message)});
   ++errors_;
 }
 
 void DiagnosticSink::warning(std::string code, Pos pos, std::string message) {
+  message = boundedMessage(std::move(message));
   if (!firstTime(Severity::Warning, code, pos, message)) return;
   diagnostics_.push_back({Severity::Warning, std::move(code), pos, std::move(message)});
   ++warnings_;
@@ -44,7 +113,7 @@ void DiagnosticSink::warning(std::string code, Pos pos, std::string message) {
 
 void DiagnosticSink::note(Pos pos, std::string message) {
   if (repeated_) return;  // the note of a repeated problem was given with its first report
-  diagnostics_.push_back({Severity::Note, "note", pos, std::move(message)});
+  diagnostics_.push_back({Severity::Note, "note", pos, boundedMessage(std::move(message))});
 }
 
 static const char* severityName(Severity severity) {
@@ -101,14 +170,28 @@ std::string DiagnosticSink::formatText(const TextStyle& style) const {
 }
 
 std::string caretLines(std::string_view source, uint32_t col) {
-  std::string line, pad;
+  // A long line is shown around its column only.
+  std::string_view before = "", after = "";
+  if (source.size() > kMostSourceShown) {
+    size_t at = std::min<size_t>(col > 0 ? col - 1 : 0, source.size());
+    size_t from = utf8Start(source, at > kMostSourceShown / 2 ? at - kMostSourceShown / 2 : 0);
+    size_t to = utf8Start(source, std::min(source.size(), from + kMostSourceShown));
+    if (from > 0) before = "...";
+    if (to < source.size()) after = "...";
+    col = static_cast<uint32_t>(col - from + before.size());
+    source = source.substr(from, to - from);
+  }
+  std::string line(before), pad;
+  for (size_t i = before.size(); i > 0; --i) pad += ' ';
+  size_t skip = before.size();
   for (size_t i = 0; i < source.size(); ++i) {
     auto byte = static_cast<unsigned char>(source[i]);
     bool continuation = (byte & 0xC0) == 0x80;
     line += byte < 0x20 || byte == 0x7F ? ' ' : source[i];
-    if (i + 1 < col && !continuation) pad += ' ';
+    if (i + 1 + skip < col && !continuation) pad += ' ';
   }
-  if (col > source.size() + 1) pad.append(col - 1 - source.size(), ' ');  // just past the end: a missing token
+  line += after;
+  if (col > source.size() + skip + 1) pad.append(col - 1 - skip - source.size(), ' ');  // just past the end
   return line + "\n" + pad + "^\n";
 }
 
@@ -188,17 +271,29 @@ std::string nameList(const std::vector<std::string>& names, size_t most) {
   return out;
 }
 
+size_t characterLength(std::string_view text, size_t i) { return std::max<size_t>(1, utf8Char(text, i).second); }
+
 std::string printable(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", byte);
+  char buf[16];
+  for (size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte >= 0x20 && byte < 0x7F) {
+      out += text[i++];
+      continue;
+    }
+    auto [code, length] = byte < 0x80 ? std::pair<uint32_t, size_t>{0, 0} : utf8Char(text, i);
+    if (length > 0 && !unseen(code)) {
+      out.append(text.substr(i, length));
+    } else if (length > 0) {
+      std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(code));
       out += buf;
     } else {
-      out += c;
+      std::snprintf(buf, sizeof buf, "\\x%02X", byte);
+      out += buf;
+      length = 1;
     }
+    i += length;
   }
   return out;
 }

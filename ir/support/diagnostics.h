@@ -41,7 +41,11 @@ struct Diagnostic {
 /// severity, code and position: an error in a `for` box met once per
 /// iteration) is kept once, with the notes that followed its first report;
 /// when the repeats say something else (another element's name), the
-/// first report counts them: "... (and 3 more like it here)".
+/// first report counts them: "... (and 3 more like it here)". A message is
+/// kept bounded, whatever it quotes: a run of more than 400 non-blank bytes
+/// keeps its first 240 and last 120 (`[...N bytes...]` between), and a
+/// message stops after about 2,000 bytes (`[... N more bytes]`); a file
+/// name too.
 class DiagnosticSink {
  public:
   /// Registers a file name and returns its index for Pos::file.
@@ -104,7 +108,9 @@ struct TextStyle {
 /// The line `source` again with a caret under 1-based byte column `col`
 /// (for example "  x: a -> b\n     ^\n"): control characters become
 /// spaces, so that the caret stays under its byte whatever the terminal,
-/// and the bytes of a multi-byte UTF-8 character take one column.
+/// and the bytes of a multi-byte UTF-8 character take one column. A line
+/// over 160 bytes is shown as the 160 around the caret, `...` marking
+/// what is left out.
 std::string caretLines(std::string_view source, uint32_t col);
 
 /// The edit distance between two names: the optimal string alignment
@@ -126,8 +132,16 @@ std::string didYouMean(std::string_view name, const std::vector<std::string>& ca
 /// part[0] .. part[2]`), at most `most` items, then how many more.
 std::string nameList(const std::vector<std::string>& names, size_t most = 12);
 
-/// `text` with control characters and DEL written as `\xNN`, so that no
-/// diagnostic carries raw bytes of a hostile input to a terminal.
+/// The length in bytes of the character at text[i] (i < text.size()): 2 to
+/// 4 for a well-formed multi-byte UTF-8 character, else 1, so that a
+/// diagnostic quotes a whole character, never half of one.
+size_t characterLength(std::string_view text, size_t i);
+
+/// `text` with control characters, DEL and bytes that are not well-formed
+/// UTF-8 written as `\xNN`, and characters a terminal shows as blank or not
+/// at all (U+00A0, U+200B, U+FEFF, C1 controls, ...) as `\u{00A0}`, so that
+/// no diagnostic carries raw bytes of a hostile input to a terminal and an
+/// odd blank is seen for what it is.
 std::string printable(std::string_view text);
 
 /// The human part of a KJ or Cap'n Proto exception's description: KJ

@@ -106,19 +106,20 @@ inline std::optional<rlim_t>& heapLimitBeforeBudget() {
 /// Caps the heap (RLIMIT_DATA: brk and private writable mappings) at
 /// `bytes`, so that an allocation beyond the budget fails with
 /// std::bad_alloc instead of exhausting the machine. A lower limit set by
-/// the caller is kept. Sanitizer builds reserve terabytes of shadow memory
+/// the caller is kept, and is then the budget diagnostics name. Sanitizer builds reserve terabytes of shadow memory
 /// and keep their own limits.
 inline void applyMemoryBudget(uint64_t bytes) {
-  setProcessMemoryBudget(bytes);
 #ifndef RDC_SANITIZED
   rlimit limit{};
-  if (bytes == 0 || getrlimit(RLIMIT_DATA, &limit) != 0) return;
-  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur <= bytes) return;
+  if (getrlimit(RLIMIT_DATA, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY && (bytes == 0 || limit.rlim_cur <= bytes))
+    return setProcessMemoryBudget(limit.rlim_cur, true);
+  setProcessMemoryBudget(bytes);
+  if (bytes == 0) return;
   heapLimitBeforeBudget() = limit.rlim_cur;
   limit.rlim_cur = bytes;
   setrlimit(RLIMIT_DATA, &limit);
 #else
-  (void)bytes;
+  setProcessMemoryBudget(bytes);
 #endif
 }
 
@@ -172,10 +173,11 @@ int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
     }
   }
   liftMemoryBudget();
+  uint64_t budget = memoryBudget(ElabOptions{});
   diags.error("memory-limit", {},
-              bytes == 0 ? std::string("out of memory")
-                         : "out of memory: the input needs more than the memory budget of " + memoryText(bytes) +
-                               " (raise it with --max-memory)");
+              budget == UINT64_MAX ? std::string("out of memory")
+                                   : "out of memory: the input needs more than " + memoryBudgetWords(budget).name +
+                                         " (" + memoryBudgetWords(budget).raise + ")");
   printDiagnostics(diags, jsonDiagnostics);
   return kExitBadInput;
 }

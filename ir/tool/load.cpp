@@ -48,10 +48,11 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
     model = std::move(loaded->model);
     projection = std::move(loaded->projection);
   } else if (bytes.size() > memoryBudget(options.elab) / kYamlBytesPerByte) {
+    BudgetWords budget = memoryBudgetWords(memoryBudget(options.elab));
     diags.error("memory-limit", {diags.addFile(fileName), 0, 0},
-                "a YAML model of " + memoryText(bytes.size()) + " takes more than the " +
-                    memoryText(memoryBudget(options.elab)) + " memory budget once read (about " +
-                    std::to_string(kYamlBytesPerByte) + " bytes per byte; raise it with --max-memory)");
+                "a YAML model of " + memoryText(bytes.size()) + " takes more than " + budget.name +
+                    " once read (about " + std::to_string(kYamlBytesPerByte) + " bytes per byte; " + budget.raise +
+                    ")");
     return std::nullopt;
   } else {
     model = parseModelYaml(bytes, fileName, diags);

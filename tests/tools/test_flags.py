@@ -154,6 +154,33 @@ class UsageDiagnostics(unittest.TestCase):
                     self.assertEqual(code, 2, err)
                     self.assertTrue(err.startswith(missing + ": error: cannot open"), err)
 
+    def test_a_diagnostic_stays_short_whatever_it_quotes(self):
+        # A 100 kB value in each kind of flag (and a model's name): the
+        # diagnostic keeps the quoted text's head and tail, not all of it.
+        big = "x" * 100_000
+        with TempDir() as d:
+            model = os.path.join(d, "long.rdc.yaml")
+            with open(model, "w", encoding="utf-8") as f:
+                f.write(f"rdc: 1\nmodel: m\nparams:\n  n: 1 + {big}\nsystem:\n  body: []\n")
+            for args in ([RUN, BRACHA, "--input", "bc=" + big], [RUN, BRACHA, "--input", "bc=1+" + big],
+                         [RUN, BRACHA, "-D", "n=" + big], [RUN, BRACHA, "--until", big],
+                         [RUN, BRACHA, "--crash", big], [RUN, BRACHA, "--seed", big], [RUN, BRACHA, "--latency", big],
+                         [LINT, BRACHA, "-D", "n=" + big], [DOT, BRACHA, "--highlight", big],
+                         [TRACE, "show", big], [LINT, model]):
+                with self.subTest(args=[a[:20] for a in args[1:]]):
+                    code, out, err = run(args)
+                    self.assertIn(code, (1, 2), err[:300])
+                    self.assertLess(len(err), 1500, err[:300])
+                    self.assertIn("bytes...]", err)
+
+    def test_a_blank_a_terminal_hides_is_named(self):
+        code, _, err = run([RUN, BRACHA, "--input", "bc=1\u00a0at 2ms"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("unexpected character '\\u{00A0}'", err)
+        code, _, err = run([RUN, BRACHA, "--input", b"bc=1\xa0at 2ms"])  # not UTF-8: the byte itself
+        self.assertEqual(code, 2, err)
+        self.assertIn("'\\xA0'", err)
+
     def test_decimal_durations_are_exact(self):
         with TempDir() as d:
             trace = os.path.join(d, "t.trace")

@@ -199,6 +199,20 @@ class MemoryBudget(unittest.TestCase):
                             self.assertIn("[memory-limit]", err)
 
     @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
+    def test_a_callers_lower_limit_is_the_budget_named(self):
+        # `ulimit -d` below --max-memory: the diagnostic names that limit, and
+        # how to raise it, not the 4096 MiB budget --max-memory cannot give.
+        for command, limit in (([RUN, example("basics")], "600 KiB"),
+                               ([LINT, example("bracha"), "-D", "n=64", "-o", os.devnull], "2000 KiB")):
+            with self.subTest(command=command[1:]):
+                kib = limit.split()[0]
+                code, _, err = run(["sh", "-c", 'ulimit -d %s && exec "$@"' % kib, "sh"] + command)
+                self.assertEqual(code, 2, err)
+                self.assertIn("the %s memory limit its caller set (RLIMIT_DATA)" % limit, err)
+                self.assertIn("raise it with `ulimit -d`; --max-memory cannot", err)
+                self.assertNotIn("4096 MiB", err)
+
+    @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
     def test_a_larger_budget_never_fails_where_a_smaller_one_runs(self):
         # A budget of a few KiB left no memory to say so (an abort); a run's
         # slot tables reserved ahead of need took what later allocations needed
@@ -206,7 +220,7 @@ class MemoryBudget(unittest.TestCase):
         for budget, text in (("1K", "1 KiB"), ("64K", "64 KiB"), ("400K", "400 KiB")):
             code, _, err = run([RUN, example("basics"), "--max-memory", budget])
             self.assertEqual(code, 2, err)
-            self.assertIn("the memory budget of %s (raise it with --max-memory) [memory-limit]" % text, err)
+            self.assertIn("the %s memory budget (raise it with --max-memory) [memory-limit]" % text, err)
         for command in ([RUN, example("rb-bounded")], [RUN, example("rb-stream"), "--iterations", "1000"]):
             ran = False
             for budget in range(4, 100, 4):

@@ -93,8 +93,8 @@ class SizeCounter {
     }
     bool memory = lineLimit_ < options_.maxLines;
     std::string limit =
-        memory ? "more than the " + memoryText(budget_) + " memory budget allows (" + std::to_string(lineLimit_) +
-                     " lines; raise it with --max-memory)"
+        memory ? "more than " + memoryBudgetWords(budget_).name + " allows (" + std::to_string(lineLimit_) +
+                     " lines; " + memoryBudgetWords(budget_).raise + ")"
                : "more than the limit of " + std::to_string(lineLimit_) + " (raise the limit with --max-lines)";
     std::string lines = b.cost.lines > lineLimit_
                             ? what + " elaborates to " + amount(b.cost.lines)

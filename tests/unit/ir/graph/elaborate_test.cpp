@@ -44,6 +44,16 @@ system:
         y: input b as Int -> output total
 )";
 
+TEST(MemoryText, SaysAnAmountExactlyOrWithinOnePercent) {
+  EXPECT_EQ(memoryText(1024), "1 KiB");
+  EXPECT_EQ(memoryText(2000 * 1024), "2000 KiB");  // not "1 MiB"
+  EXPECT_EQ(memoryText(uint64_t{4096} << 20), "4096 MiB");
+  EXPECT_EQ(memoryText((uint64_t{100} << 20) + 12345), "100 MiB");
+  EXPECT_EQ(memoryText(5000), "5000 bytes");
+  EXPECT_EQ(memoryText(200 * 1024 + 7), "200 KiB");
+  EXPECT_EQ(memoryText(1000), "1000 bytes");
+}
+
 TEST(Elaborate, SumChainIsWiredInOrder) {
   auto b = build(kSumChain);
   ASSERT_TRUE(b.loaded) << b.diags.formatText();

@@ -35,6 +35,61 @@ TEST(Caret, SitsUnderTheColumnWhateverTheBytesBeforeIt) {
   EXPECT_EQ(caretLines("a\x1b[31mb", 2), "a [31mb\n ^\n");          // no escape reaches the terminal
 }
 
+TEST(Caret, ALongLineIsShownAroundItsColumn) {
+  std::string line = std::string(1000, 'a') + "X" + std::string(1000, 'b');
+  std::string shown = caretLines(line, 1001);
+  size_t newline = shown.find('\n');
+  std::string text = shown.substr(0, newline), caret = shown.substr(newline + 1);
+  EXPECT_LT(text.size(), 200u);
+  EXPECT_EQ(text.substr(0, 3), "...");
+  EXPECT_EQ(text.substr(text.size() - 3), "...");
+  EXPECT_EQ(text[caret.find('^')], 'X') << shown;
+  EXPECT_EQ(caretLines(std::string(300, 'a'), 2).substr(0, 4), "aaaa");  // near the start: no leading ...
+  std::string wide;                                                      // é is two bytes: the window never splits it
+  for (int i = 0; i < 300; ++i) wide += "é";
+  shown = caretLines(wide, 301);
+  std::string window = shown.substr(0, shown.find('\n'));
+  EXPECT_EQ(printable(window), window) << "a character was cut";
+}
+
+TEST(Printable, NamesBytesAndCharactersATerminalWouldHide) {
+  EXPECT_EQ(printable("a\x1b[31m"), "a\\x1B[31m");
+  EXPECT_EQ(printable("1\xC2\xA0"
+                      "at 2ms"),
+            "1\\u{00A0}at 2ms");                          // a no-break space
+  EXPECT_EQ(printable("x\xE2\x80\x8By"), "x\\u{200B}y");  // a zero-width space
+  EXPECT_EQ(printable("\xC2\x9B"
+                      "2J"),
+            "\\u{009B}2J");                                                      // a C1 control (CSI)
+  EXPECT_EQ(printable("caf\xC3\xA9 \xE2\x88\x80"), "caf\xC3\xA9 \xE2\x88\x80");  // what shows stays
+  EXPECT_EQ(printable("\xA0"
+                      "at"),
+            "\\xA0at");                                     // Latin-1, not UTF-8
+  EXPECT_EQ(printable("\xC3"), "\\xC3");                    // cut short
+  EXPECT_EQ(printable("\xC0\xAF"), "\\xC0\\xAF");           // overlong
+  EXPECT_EQ(printable("\xED\xA0\x80"), "\\xED\\xA0\\x80");  // a surrogate
+}
+
+TEST(DiagnosticSink, KeepsAMessageBoundedWhateverItQuotes) {
+  DiagnosticSink diags;
+  std::string word(100000, 'x');
+  diags.error("usage", {}, "--input: unexpected '" + word + "' in 'bc=" + word + "' (expected a value)");
+  std::string message = diags.all().front().message;
+  EXPECT_LT(message.size(), 900u);
+  EXPECT_NE(message.find("'" + std::string(239, 'x') + "[...99642 bytes...]" + std::string(119, 'x') + "' in"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("(expected a value)"), std::string::npos);  // what follows a long word stays
+  std::string many;
+  for (int i = 0; i < 100000; ++i) many += "x ";
+  diags.warning("usage", {}, many);
+  message = diags.all().back().message;
+  EXPECT_LT(message.size(), 2100u);
+  EXPECT_NE(message.find(" more bytes]"), std::string::npos);
+  diags.note({}, "short");
+  EXPECT_EQ(diags.all().back().message, "short");
+}
+
 TEST(FormatText, ShowsTheToolTheSourceLineAndColoursOnlyWhenAsked) {
   DiagnosticSink diags;
   uint32_t file = diags.addFile("m.rdc.yaml");
