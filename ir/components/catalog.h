@@ -93,6 +93,10 @@ struct BaseComponent {
   /// Its reaction reads when its inputs arrived (FireContext::inTime). A
   /// run keeps arrival times for these components' lines only.
   bool readsArrivalTimes = false;
+  /// Its reaction decides at the end of an instant (FireContext::
+  /// decideAtEndOfInstant): after the decisions upstream of it in that
+  /// instant (the engine ranks them, tools/rdc-run/engine/decision_order.h).
+  bool decidesAtEndOfInstant = false;
   /// Inverse semantics: recovers the inputs of its computed lines from the
   /// outputs, and checks what the outputs must satisfy. Pass-through lines
   /// invert by identity without it.

@@ -70,7 +70,7 @@ std::pair<uint32_t, size_t> utf8Char(std::string_view text, size_t i) {
 bool unseen(uint32_t code) {
   return (code >= 0x80 && code <= 0xA0) || code == 0xAD || code == 0x1680 || code == 0x180E ||
          (code >= 0x2000 && code <= 0x200F) || (code >= 0x2028 && code <= 0x202F) ||
-         (code >= 0x205F && code <= 0x2064) || code == 0x3000 || code == 0xFEFF;
+         (code >= 0x205F && code <= 0x2069) || code == 0x061C || code == 0x3000 || code == 0xFEFF;
 }
 
 }  // namespace
@@ -170,28 +170,33 @@ std::string DiagnosticSink::formatText(const TextStyle& style) const {
 }
 
 std::string caretLines(std::string_view source, uint32_t col) {
+  // (Just past the end: a missing token. A column beyond that, as a forged
+  // IR may claim, is taken as that.)
+  col = std::clamp<uint32_t>(col, 1, static_cast<uint32_t>(std::min<size_t>(source.size() + 1, UINT32_MAX)));
   // A long line is shown around its column only.
   std::string_view before = "", after = "";
   if (source.size() > kMostSourceShown) {
-    size_t at = std::min<size_t>(col > 0 ? col - 1 : 0, source.size());
+    size_t at = col - 1;
     size_t from = utf8Start(source, at > kMostSourceShown / 2 ? at - kMostSourceShown / 2 : 0);
     size_t to = utf8Start(source, std::min(source.size(), from + kMostSourceShown));
     if (from > 0) before = "...";
     if (to < source.size()) after = "...";
-    col = static_cast<uint32_t>(col - from + before.size());
+    col = static_cast<uint32_t>(col - from);
     source = source.substr(from, to - from);
   }
-  std::string line(before), pad;
-  for (size_t i = before.size(); i > 0; --i) pad += ' ';
-  size_t skip = before.size();
-  for (size_t i = 0; i < source.size(); ++i) {
+  // One column a character; what a terminal would act on or hide (a control
+  // character, a byte that is not UTF-8, a bidirectional override) a space.
+  std::string line(before), pad(before.size(), ' ');
+  for (size_t i = 0; i < source.size();) {
     auto byte = static_cast<unsigned char>(source[i]);
-    bool continuation = (byte & 0xC0) == 0x80;
-    line += byte < 0x20 || byte == 0x7F ? ' ' : source[i];
-    if (i + 1 + skip < col && !continuation) pad += ' ';
+    auto [code, length] = byte < 0x80 ? std::pair<uint32_t, size_t>{byte, 1} : utf8Char(source, i);
+    bool shown = length > 0 && code >= 0x20 && code != 0x7F && !unseen(code);
+    if (length == 0) length = 1;
+    line += shown ? source.substr(i, length) : " ";
+    if (i + 1 < col) pad += ' ';
+    i += length;
   }
   line += after;
-  if (col > source.size() + skip + 1) pad.append(col - 1 - skip - source.size(), ' ');  // just past the end
   return line + "\n" + pad + "^\n";
 }
 

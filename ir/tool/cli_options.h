@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -164,6 +165,8 @@ int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
     int code = body();
     return standardOutputWritten(jsonDiagnostics) ? code : kExitBadInput;
   } catch (const std::bad_alloc&) {
+  } catch (const std::system_error& e) {  // a thread that could not start: no memory for its stack
+    if (e.code() != std::errc::resource_unavailable_try_again && e.code() != std::errc::not_enough_memory) throw;
   } catch (const kj::Exception& e) {
     liftMemoryBudget();
     if (!isAllocationFailure(e)) {
@@ -194,11 +197,29 @@ inline std::string toolNameOf(const char* argv0) {
 /// --help or --version, kExitBadInput after a usage error, which is
 /// reported as a `usage` diagnostic like the tool's own (JSON too when the
 /// command line asks for it, wherever `--diagnostics=json` stands in it).
+/// The first option of `app` or its subcommands given an empty value (no
+/// option takes one: `--trace ''` would silently trace nothing), as
+/// "--trace"; "" if none.
+inline std::string optionGivenEmpty(const CLI::App& app) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_type_size_max() == 0) continue;  // a flag
+    for (const std::string& value : option->results()) {
+      if (value.empty()) return option->get_name();
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (std::string name = optionGivenEmpty(*sub); !name.empty()) return name;
+  }
+  return "";
+}
+
 inline int parseCommandLine(CLI::App& app, int argc, char** argv) {
   bool json = argvRequestsJsonDiagnostics(argc, argv);
   setDiagnosticsStyle(toolNameOf(argc > 0 ? argv[0] : nullptr), json);
   try {
     app.parse(argc, argv);
+    if (std::string name = optionGivenEmpty(app); !name.empty())
+      throw CLI::ValidationError(name, "expected a value, got ''");
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version: CLI11 prints them
     DiagnosticSink diags;

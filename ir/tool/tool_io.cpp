@@ -140,9 +140,10 @@ std::optional<std::string> lineOf(std::string_view text, uint32_t line) {
   return std::string(found);
 }
 
-// Source lines longer than this are not shown: a caret under column 40,000
+// Source lines longer than this are not read (a diagnostic shows the 160
+// bytes around its caret of those it reads): a caret under column 400,000
 // of a generated one-line model helps nobody.
-constexpr size_t kLongestSourceLine = 500;
+constexpr size_t kLongestSourceLine = 64 * 1024;
 
 std::optional<std::string> shown(std::optional<std::string> line) {
   if (!line || line->size() > kLongestSourceLine) return std::nullopt;
@@ -155,6 +156,10 @@ std::optional<std::string> shown(std::optional<std::string> line) {
 std::optional<std::string> sourceLine(const std::string& file, uint32_t line) {
   if (file == "<std>") return shown(lineOf(standardLibraryText(), line));
   if (file.empty() || file.front() == '<' || file.rfind("-D ", 0) == 0) return std::nullopt;
+  // Only a regular file is read again: an IR's file table names files no
+  // one checked (a FIFO would hang, /dev/zero never end).
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   std::ifstream in(file, std::ios::binary);
   for (uint32_t k = 1; k < line && in; ++k) in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
   std::string text(kLongestSourceLine + 2, '\0');  // one byte more than shown, and the terminating NUL

@@ -109,6 +109,16 @@ def bad_command_lines(trace):
         ("rdc-trace", [TRACE, "show"]),
         ("rdc-trace", [TRACE, "show", trace, "--from", "1.5ns"]),
         ("rdc-trace", [TRACE, "export", trace, "--format", "csv"]),
+        # No option takes an empty value (each was taken as none).
+        ("rdc-run", [RUN, BRACHA, "--trace", ""]),
+        ("rdc-run", [RUN, BRACHA, "--faults", ""]),
+        ("rdc-lint", [LINT, BRACHA, "-o", ""]),
+        ("rdc-dot", [DOT, BRACHA, "--component", ""]),
+        ("rdc-dot", [DOT, BRACHA, "--trace", ""]),
+        ("rdc-trace", [TRACE, "show", trace, "--line", ""]),
+        ("rdc-trace", [TRACE, "show", trace, "--model", ""]),
+        ("rdc-project", [PROJECT, BRACHA, "--domain", ""]),
+        ("rdc-run", [RUN, BRACHA, "--listen", "127.0.0.1:1", "--peers", "p.yaml", "--epoch", "0"]),
     ]
 
 
@@ -172,6 +182,14 @@ class UsageDiagnostics(unittest.TestCase):
                     self.assertIn(code, (1, 2), err[:300])
                     self.assertLess(len(err), 1500, err[:300])
                     self.assertIn("bytes...]", err)
+
+    def test_an_unknown_name_gets_the_names_there_are(self):
+        code, _, err = run([RUN, BRACHA, "--input", "bcc=1"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("the model has no input 'bcc' (did you mean 'bc'?) (its inputs: bc)", err)
+        code, _, err = run([RUN, BRACHA, "--force", "rb.send.def[1].yy=1"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("no line 'rb.send.def[1].yy' (did you mean 'rb.send.def[1].y'?)", err)
 
     def test_a_blank_a_terminal_hides_is_named(self):
         code, _, err = run([RUN, BRACHA, "--input", "bc=1\u00a0at 2ms"])

@@ -408,6 +408,16 @@ class Examples(unittest.TestCase):
             line = out.decode().splitlines()[0]
             self.assertRegex(line, r"^components: %d \(\d+ used\)(; std components used: \d+)?$" % own)
 
+    def test_a_projections_stats_count_its_own_domains(self):
+        with TempDir() as d:
+            ir = os.path.join(d, "node1.ir")
+            code, _, err = run([tool("rdc-project"), example("bracha"), "--domain", "node[1]", "-o", ir])
+            self.assertEqual(code, 0, err)
+            code, out, err = run([LINT, "--stats", ir])
+            self.assertEqual(code, 0, err)
+            stats = dict(line.split(": ", 1) for line in out.decode().splitlines())
+            self.assertEqual(stats["domains"], "1 (of the model's 4)")
+
     def test_define_overrides_parameters(self):
         # Bracha's size: 2n+1 weak broadcasts of 4n lines, 3n quorums of n+1 lines, n selects of 4.
         for n in (4, 7, 10):
@@ -514,6 +524,41 @@ class HostileInput(unittest.TestCase):
         self.assertEqual(code, 2, err)
         self.assertIn("error:", err)
         return err
+
+    def forged_ir(self, d, edit):
+        """Bracha's IR with a bad parameter expression, its JSON edited by `edit`."""
+        schema = os.path.join(ROOT, "ir", "io", "rdc_ir.capnp")
+        ir = os.path.join(d, "b.ir")
+        run([LINT, example("bracha"), "-o", ir])
+        code, out, err = run(["capnp", "convert", "binary:json", schema, "IrFile"], stdin=read_bytes(ir))
+        self.assertEqual(code, 0, err)
+        doc = json.loads(out)
+        doc["model"]["params"][1]["value"]["text"] = "(n - 1) / "
+        edit(doc)
+        code, data, err = run(["capnp", "convert", "json:binary", schema, "IrFile"], stdin=json.dumps(doc).encode())
+        self.assertEqual(code, 0, err)
+        return data
+
+    def test_an_ir_names_no_column_or_file_to_trust(self):
+        # A forged column gave a 100 MB diagnostic (a caret padded to it); a
+        # file table naming /dev/zero or a FIFO hung the tool re-reading it.
+        def column(doc):
+            doc["model"]["params"][1]["value"]["pos"]["col"] = 4000000000
+
+        def zero(doc):
+            doc["files"][0] = "/dev/zero"
+
+        with TempDir() as d:
+            fifo = os.path.join(d, "f")
+            os.mkfifo(fifo)
+
+            def pipe(doc):
+                doc["files"][0] = fifo
+
+            for edit in (column, zero, pipe):
+                with self.subTest(edit=edit.__name__):
+                    err = self.lint_bytes(self.forged_ir(d, edit))
+                    self.assertLess(len(err), 2000, err[:300])
 
     def test_binary_junk(self):
         self.lint_bytes(bytes(range(256)) * 64)

@@ -327,6 +327,43 @@ system:
 """
 
 
+class EndOfInstant(Semantics):
+    """An end-of-instant decision comes after those upstream of it: a Select
+    whose option 0 is made, in the same instant, by a Mailbox's decision
+    takes option 0 (ties: lowest) on every seed, under every strategy."""
+
+    MODEL = """rdc: 1
+model: tie
+system:
+  body:
+    - Mailbox<1, 1> mb:
+        msgs[0]: input a as Int -> drop
+        got: choose -> m
+    - Fn f:
+        expr: "size(m)"
+        m: m -> drop
+        r: choose -> viaMailbox
+    - Select<2> s:
+        choice: choose -> output choice
+        options[0]: viaMailbox -> drop
+        options[1]: const 5 -> drop
+        chosen: choose -> output chosen
+checks:
+  lowest: "choice == 0"
+"""
+
+    def test_a_select_sees_the_option_a_mailbox_makes_in_its_instant(self):
+        model = self.model("tie.rdc.yaml", self.MODEL)
+        for strategy in ("random", "pct:2"):
+            code, out, err = run([RUN, model, "--seeds", "0..63", "--strategy", strategy])
+            self.assertEqual(code, 0, out.decode() + err)
+        code, out, err = run([RUN, model, "--strategy", "exhaustive", "--seed", "0"])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("the space is exhausted", out.decode())
+        code, out, err = run([RUN, model, "--seed", "7"])
+        self.assertIn("choice = 0 @ 0ns\nchosen = 1 @ 0ns", out.decode())
+
+
 class LostLinks(Semantics):
     """A lost link (`--link GLOB=lost`, a faults file's `links`) never
     delivers: message loss, or a Byzantine sender's omissions."""

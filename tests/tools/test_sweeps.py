@@ -261,7 +261,7 @@ checks:
         with TempDir() as d:
             scenario = write(d, "extra.yaml", "links:\n  rb.send.link[3]*: constant:3ms\n")
             command = [*BROKEN_SWEEP, "--crash", "node[3]@500ms", "--force", "rb.send.def[1].y=1",
-                       "--faults", scenario]
+                       "--link", "rb.send.link[2]*=constant:4ms", "--faults", scenario]
             seed = self.first_failing(command, "0..299", "agreement")
             text, repro, faults = self.shrink([*command, "--seed", str(seed)], d)
             self.assertIn(f"shrinking seed {seed}, which fails agreement", text)
@@ -277,6 +277,7 @@ checks:
             self.assertLess(len(shrunk.get("force", {})), lies)
             self.assertIn("--faults", repro)
             self.assertNotIn("--crash", repro)
+            self.assertNotIn("--link", repro)  # the faults file says every link's (it brought back a removed one)
             self.assert_fails_again(repro, "agreement")
 
     def test_tendermint_without_the_lock_rule(self):

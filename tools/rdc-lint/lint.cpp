@@ -1,5 +1,6 @@
 #include "tools/rdc-lint/lint.h"
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <set>
@@ -15,6 +16,7 @@ std::string Stats::format() const {
          (stdUsed ? "; std components used: " + std::to_string(stdUsed) : "") +
          "\nbase instances: " + std::to_string(baseInstances) + "\nscalar lines: " + std::to_string(scalarLines) +
          "\nwires: " + std::to_string(wires) + "\ndomains: " + std::to_string(domains) +
+         (domains < modelDomains ? " (of the model's " + std::to_string(modelDomains) + ")" : "") +
          "\ninputs: " + std::to_string(inputs) + "\noutputs: " + std::to_string(outputs) + "\n" +
          (onDemandIterations ? "scalar lines in all: " +
                                    (scalarLinesInAll == UINT64_MAX ? "more than " + std::to_string(UINT64_MAX - 1)
@@ -41,7 +43,12 @@ Stats computeStats(const Model& model, const Graph& graph) {
   s.baseInstances = graph.instances.size();
   s.scalarLines = graph.lines.size();
   s.wires = graph.wireCount();
-  s.domains = graph.domains.size();
+  std::vector<bool> held(graph.domains.size());
+  for (const auto& line : graph.lines) {
+    if (line.domain < held.size()) held[line.domain] = true;
+  }
+  s.domains = std::count(held.begin(), held.end(), true);
+  s.modelDomains = graph.domains.size();
   s.inputs = graph.inputs.size();
   s.outputs = graph.outputs.size();
   if (graph.unbounded && graph.unbounded->bounded()) {  // the window, and iterations 3 to K - 1 as iteration 1

@@ -30,7 +30,8 @@ struct Stats {
   size_t baseInstances = 0;
   size_t scalarLines = 0;
   size_t wires = 0;
-  size_t domains = 0;
+  size_t domains = 0;       ///< domains that hold a line (a projection's: its own)
+  size_t modelDomains = 0;  ///< the model's domains, all kept in a projection's graph
   size_t inputs = 0;
   size_t outputs = 0;
   /// A model with an on-demand box: its iterations, and the scalar lines of

@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
                      ->needs(peers);
   peers->needs(listen);  // (a cluster's nodes get their own peers file)
   app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
-      ->check(rdc::wholeNumberIn<int64_t>(0, INT64_MAX))
+      ->check(rdc::wholeNumberIn<int64_t>(1, INT64_MAX))
       ->needs(listen);
   app.add_option("--ready-fd", o.readyFd,
                  "With --listen: once connected to its peers, say ready on this descriptor, then read the epoch "

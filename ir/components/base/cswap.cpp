@@ -49,6 +49,7 @@ void define_cswap(Catalog& c) {
          .inverse = "CSwap",
          .inverseDoc = "itself.",
          .react = react,
+         .decidesAtEndOfInstant = true,
          .invert = invert});
 }
 

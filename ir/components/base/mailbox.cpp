@@ -89,6 +89,7 @@ void define_mailbox(Catalog& c) {
          .inverseDoc = "identity; a chosen got gives back the messages it holds.",
          .react = react,
          .readsArrivalTimes = true,  // msgs pass through in the order they arrived
+         .decidesAtEndOfInstant = true,
          .invert = invert,
          .checkParams = kOfN});
 }

@@ -62,6 +62,7 @@ void define_select(Catalog& c) {
          .inverse = "Select",
          .inverseDoc = "identity.",
          .react = react,
+         .decidesAtEndOfInstant = true,
          .invert = invert});
 }
 

@@ -121,7 +121,12 @@ std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_
   int64_t epoch = net::realtimeNanos() + kClusterStartup;
   int64_t deadline = runFor > INT64_MAX - epoch ? INT64_MAX : epoch + runFor;
   std::signal(SIGPIPE, SIG_IGN);  // a node that exited does not read its epoch
-  for (Spawned& n : spawned) {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    Spawned& n = spawned[i];
+    if (nodes[i].killAt == 0 && n.pid > 0) {  // killed at 0: before it could begin the run
+      kill(n.pid, SIGKILL);
+      exits[i].killed = true;
+    }
     if (n.epoch < 0) continue;
     std::string line = std::to_string(epoch) + "\n";
     (void)!::write(n.epoch, line.data(), line.size());
@@ -154,8 +159,15 @@ std::vector<NodeExit> runProcesses(const std::vector<NodeProcess>& nodes, int64_
         --running;
       }
     }
-    timespec pause{0, 2'000'000};
-    nanosleep(&pause, nullptr);
+    // Wakes every 2 ms to reap, and at the next kill's time exactly (a
+    // kill is as late as the system schedules this process, not a poll).
+    int64_t wake = net::realtimeNanos() + 2'000'000;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      if (pids[i] > 0 && nodes[i].killAt >= 0 && !exits[i].killed) wake = std::min(wake, epoch + nodes[i].killAt);
+    }
+    timespec until{static_cast<time_t>(wake / 1'000'000'000), static_cast<long>(wake % 1'000'000'000)};
+    while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &until, nullptr) == EINTR && !interrupted) {
+    }
   }
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);

@@ -217,7 +217,12 @@ class Resolver {
       if (input == kNone && isStream(name))
         return usage(flag_ + ": '" + name + "' is a stream of the unbounded `for`: give one element, such as " + name +
                      "[5]=VALUE");
-      if (input == kNone) return usage(flag_ + ": the model has no input '" + name + "'");
+      if (input == kNone) {
+        std::vector<std::string> names;
+        for (const Extrinsic& x : graph_.inputs) names.push_back(x.name);
+        return usage(flag_ + ": the model has no input '" + name + "'" + didYouMean(name, names) +
+                     " (its inputs: " + (names.empty() ? std::string("none") : nameList(names)) + ")");
+      }
       if (k > 0 && graph_.inputs[input].isGateway())
         return usage(flag_ + ": '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
                      " of the unbounded `for`: a projection run on its own takes only iteration 0's gateways (run "
@@ -357,12 +362,25 @@ class Resolver {
         continue;
       }
       std::optional<uint32_t> line = index.findRunLine(path);
-      if (!line) return fail(flag_ + ": no line '" + path + "'");
+      if (!line) return fail(flag_ + ": no line '" + path + "'" + forceableNear(index, path));
       if (!forceable(index.graphLine(*line)))
         return fail(flag_ + ": " + path + " is not a choosable input bound to `choose`");
       if (!force(*line, path, text)) return false;
     }
     return true;
+  }
+
+  // " (did you mean 'x'?)" for a forceable line whose path is one typo from
+  // `path`; "" if none, or if the model is too large to look (a projection
+  // of thousands of lines is not searched on a typo).
+  std::string forceableNear(const LineIndex& index, const std::string& path) const {
+    static constexpr size_t kMostSearched = 100'000;
+    if (graph_.lines.size() > kMostSearched) return "";
+    std::vector<std::string> paths;
+    for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+      if (forceable(l)) paths.push_back(index.paths()[l]);
+    }
+    return didYouMean(path, paths);
   }
 
   // The input of this name: one of the graph's (k = 0), or an element of

@@ -508,7 +508,7 @@ std::string shrunkCommand(const std::vector<std::string>& argv, const Shrunk& sh
   static const std::set<std::string> replaced = {"--seed",  "--seeds",     "--shard",        "--jobs",      "--trace",
                                                  "--crash", "--force",     "--faults",       "--byzantine", "--latency",
                                                  "--input", "--shrink",    "--shrink-check", "--strategy",  "--budget",
-                                                 "--lies",  "--lie-bound", "--shrink-keep"};
+                                                 "--lies",  "--lie-bound", "--shrink-keep",  "--link"};
   std::string out;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];

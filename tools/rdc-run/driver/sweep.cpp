@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <system_error>
 #include <thread>
 
 #include "ir/support/json.h"
@@ -119,7 +120,12 @@ std::vector<std::pair<uint64_t, std::string>> sweepSeeds(const SeedSet& set, uns
     }
   };
   std::vector<std::thread> threads;
-  for (unsigned w = 1; w < jobs; ++w) threads.emplace_back(work, w);
+  try {
+    for (unsigned w = 1; w < jobs; ++w) threads.emplace_back(work, w);
+  } catch (const std::system_error&) {
+    // No more threads (a memory budget leaves no room for their stacks):
+    // those that started do the work, with the same results.
+  }
   work(0);
   for (std::thread& t : threads) t.join();
   if (error) std::rethrow_exception(error);

@@ -808,8 +808,11 @@ class Run final : public FireContext {
     if (unbounded_) countPending(event, +1);
     work_.slots[slot].event = event;
     // (In arrival order, a key that grows: the queue keeps such events in order.)
-    uint64_t key = config_.arrivalOrder && !config_.schedule ? arrivals_++ << 1 : ties_.next();
-    work_.queue.push({time, EventQueue::order(phase, key), slot}, now_);
+    bool counted = config_.arrivalOrder && !config_.schedule;
+    uint64_t key = counted ? arrivals_++ << 1 : ties_.next();
+    uint64_t order = phase == 0 ? EventQueue::order(0, key)
+                                : EventQueue::decisionOrder(facts_.decisionRank[generalInstance(target)], key, counted);
+    work_.queue.push({time, order, slot}, now_);
   }
 
   // With a Schedule, the events due together with `first` (the same time
@@ -819,7 +822,7 @@ class Run final : public FireContext {
   [[gnu::noinline]] EventQueue::Entry pickSimultaneous(EventQueue::Entry first) {
     EventQueue& queue = work_.queue;
     auto together = [&](const EventQueue::Entry& e) {
-      return e.time == first.time && (e.order >> 63) == (first.order >> 63);
+      return e.time == first.time && EventQueue::stratum(e.order) == EventQueue::stratum(first.order);
     };
     if (queue.empty() || !together(queue.top())) return first;
     now_ = first.time;
@@ -1230,6 +1233,7 @@ class Run final : public FireContext {
   std::string waitingFor(uint32_t line) const {
     std::vector<bool> seen(graph_.lines.size(), false);
     int steps = 4096;  // in all, over every branch (the printed chain is shortened apart)
+    rulesSaid_.clear();
     return waitChain(line, seen, steps, kNone);
   }
 
@@ -1457,15 +1461,23 @@ class Run final : public FireContext {
     return counted;
   }
 
+  static inline const std::string kRuleAsAbove = "as above";
+  mutable std::vector<const std::string*> rulesSaid_;  // the rules an explanation gave (waitingFor)
+
   // A choice's rule, and for one that waits for k of its inputs how many
   // of them arrived: which of k is missing is the point.
   std::string ruleOf(uint32_t line) const {
     const LineSig* sig = graph_.signature(catalog_, line);
     if (!sig) return "";
-    if (sig->choiceCountParam < 0) return sig->choiceRule;
+    // A rule is said once an explanation: a chain through many quorums
+    // repeats only their counts.
+    bool said = std::find(rulesSaid_.begin(), rulesSaid_.end(), &sig->choiceRule) != rulesSaid_.end();
+    if (!said) rulesSaid_.push_back(&sig->choiceRule);
+    const std::string& text = said ? kRuleAsAbove : sig->choiceRule;
+    if (sig->choiceCountParam < 0) return text;
     CountedInputs counted = countedInputs(line);
-    std::string rule = sig->choiceRule + "; k = " + std::to_string(counted.k) + ", and " +
-                       std::to_string(counted.arrived) + " of its " + std::to_string(counted.reads) + " inputs arrived";
+    std::string rule = text + "; k = " + std::to_string(counted.k) + ", and " + std::to_string(counted.arrived) +
+                       " of its " + std::to_string(counted.reads) + " inputs arrived";
     if (!sig->choiceCountsEqual || counted.arrived < counted.k) return rule;
     // Enough arrived, but not k equal ones (or not k equal to the forced
     // value): the votes say which.

@@ -57,6 +57,17 @@ class EventQueue {
   /// The order of an event of `phase` (0 or 1) with tie-break `key` among
   /// events of the same time: the phase first, then the key's top 63 bits.
   static uint64_t order(uint8_t phase, uint64_t key) { return static_cast<uint64_t>(phase) << 63 | key >> 1; }
+  /// The order of an end-of-instant decision (phase 1) of `rank`
+  /// (decision_order.h) with tie-break `key`: after every arrival of its
+  /// instant, then by rank, then by the key's top 47 bits, or, for a key
+  /// that counts arrivals (`counted`: RunConfig::arrivalOrder), its count.
+  static uint64_t decisionOrder(uint16_t rank, uint64_t key, bool counted) {
+    constexpr uint64_t kLow47 = (uint64_t{1} << 47) - 1;
+    return uint64_t{1} << 63 | static_cast<uint64_t>(rank) << 47 | (counted ? (key >> 1) & kLow47 : key >> 17);
+  }
+  /// What events of one instant must share to be simultaneous, in the
+  /// sense of a Schedule's choice: their phase, and a decision's rank.
+  static uint64_t stratum(uint64_t order) { return order >> 63 ? order >> 47 : 0; }
 
   bool empty() const {
     return !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty();

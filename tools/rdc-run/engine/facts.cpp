@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tools/rdc-run/engine/decision_order.h"
+
 namespace rdc::run {
 
 namespace {
@@ -31,6 +33,7 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
     react.push_back(base.react);
     readsArrivalTimes.push_back(base.readsArrivalTimes);
   }
+  decisionRank = decisionRanks(graph, catalog);
   for (uint32_t l = 0; l < n; ++l) {
     const FlatLine& line = graph.lines[l];
     const FlatInstance& inst = graph.instances[line.instance];

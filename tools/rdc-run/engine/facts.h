@@ -164,6 +164,9 @@ struct GraphFacts {
   std::vector<ExprPtr> streamValue, streamArrival;
 
   std::vector<ReactFn> react;  ///< per base component of the catalog: its reaction (null: none)
+  /// Per instance: the rank of its end-of-instant decisions among an
+  /// instant's (decision_order.h).
+  std::vector<uint16_t> decisionRank;
   /// Per base component: BaseComponent::readsArrivalTimes (read on every arrival).
   std::vector<uint8_t> readsArrivalTimes;
 

@@ -52,6 +52,16 @@ TEST(Caret, ALongLineIsShownAroundItsColumn) {
   EXPECT_EQ(printable(window), window) << "a character was cut";
 }
 
+TEST(Caret, TrustsNoColumnAndEchoesNothingATerminalActsOn) {
+  EXPECT_EQ(caretLines("ab", 4000000000u), "ab\n  ^\n");  // a forged column: just past the end
+  EXPECT_EQ(caretLines("ab", 0), "ab\n^\n");
+  EXPECT_EQ(caretLines("x\xE2\x80\xAE"
+                       "cba y",
+                       6),
+            "x cba y\n     ^\n");                    // a right-to-left override
+  EXPECT_EQ(caretLines("x\xFFy", 3), "x y\n  ^\n");  // not UTF-8
+}
+
 TEST(Printable, NamesBytesAndCharactersATerminalWouldHide) {
   EXPECT_EQ(printable("a\x1b[31m"), "a\\x1B[31m");
   EXPECT_EQ(printable("1\xC2\xA0"
