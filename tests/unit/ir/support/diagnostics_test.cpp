@@ -58,7 +58,7 @@ TEST(Caret, TrustsNoColumnAndEchoesNothingATerminalActsOn) {
   EXPECT_EQ(caretLines("x\xE2\x80\xAE"
                        "cba y",
                        6),
-            "x cba y\n     ^\n");                    // a right-to-left override
+            "x cba y\n   ^\n");                      // a right-to-left override (b is byte 6, the fourth character)
   EXPECT_EQ(caretLines("x\xFFy", 3), "x y\n  ^\n");  // not UTF-8
 }
 
