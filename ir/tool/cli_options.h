@@ -107,8 +107,8 @@ inline std::optional<rlim_t>& heapLimitBeforeBudget() {
 /// Caps the heap (RLIMIT_DATA: brk and private writable mappings) at
 /// `bytes`, so that an allocation beyond the budget fails with
 /// std::bad_alloc instead of exhausting the machine. A lower limit set by
-/// the caller is kept, and is then the budget diagnostics name. Sanitizer builds reserve terabytes of shadow memory
-/// and keep their own limits.
+/// the caller is kept, and is then the budget diagnostics name. Sanitizer
+/// builds reserve terabytes of shadow memory and keep their own limits.
 inline void applyMemoryBudget(uint64_t bytes) {
 #ifndef RDC_SANITIZED
   rlimit limit{};
@@ -193,10 +193,6 @@ inline std::string toolNameOf(const char* argv0) {
   return name.empty() ? "rdc" : name;
 }
 
-/// Parses argv: -1 to go on, or the exit code to return now: 0 after
-/// --help or --version, kExitBadInput after a usage error, which is
-/// reported as a `usage` diagnostic like the tool's own (JSON too when the
-/// command line asks for it, wherever `--diagnostics=json` stands in it).
 /// The first option of `app` or its subcommands given an empty value (no
 /// option takes one: `--trace ''` would silently trace nothing), as
 /// "--trace"; "" if none.
@@ -213,6 +209,10 @@ inline std::string optionGivenEmpty(const CLI::App& app) {
   return "";
 }
 
+/// Parses argv: -1 to go on, or the exit code to return now: 0 after
+/// --help or --version, kExitBadInput after a usage error, which is
+/// reported as a `usage` diagnostic like the tool's own (JSON too when the
+/// command line asks for it, wherever `--diagnostics=json` stands in it).
 inline int parseCommandLine(CLI::App& app, int argc, char** argv) {
   bool json = argvRequestsJsonDiagnostics(argc, argv);
   setDiagnosticsStyle(toolNameOf(argc > 0 ? argv[0] : nullptr), json);
