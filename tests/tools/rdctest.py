@@ -12,6 +12,9 @@ EXAMPLES = os.path.join(ROOT, "examples")
 # Set by .ci/sanitize: the binaries run 3 to 10 times slower and cannot cap
 # their heap, so tests of real-time timeouts and of the heap cap skip.
 SANITIZED = os.environ.get("RDC_SANITIZED") == "1"
+# Why a test is skipped under a sanitizer: it repeats paths over many cases
+# (every tool, every model); the normal build runs it, and CI's time is kept.
+BREADTH = "breadth, not memory: the normal build runs it"
 
 
 def breadth(full, sanitized):

@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from rdctest import TempDir, example, read_bytes, run, tool
+from rdctest import BREADTH, SANITIZED, TempDir, example, read_bytes, run, tool
 
 LINT, RUN, PROJECT, DOT, TRACE = (tool(t) for t in ("rdc-lint", "rdc-run", "rdc-project", "rdc-dot", "rdc-trace"))
 BRACHA = example("bracha")
@@ -123,6 +123,7 @@ def bad_command_lines(trace):
 
 
 class UsageDiagnostics(unittest.TestCase):
+    @unittest.skipIf(SANITIZED, BREADTH)
     def test_every_tool_reports_a_bad_command_line_as_its_own_usage_diagnostic(self):
         with TempDir() as d:
             trace = os.path.join(d, "t.trace")
@@ -164,6 +165,7 @@ class UsageDiagnostics(unittest.TestCase):
                     self.assertEqual(code, 2, err)
                     self.assertTrue(err.startswith(missing + ": error: cannot open"), err)
 
+    @unittest.skipIf(SANITIZED, BREADTH)
     def test_a_diagnostic_stays_short_whatever_it_quotes(self):
         # A 100 kB value in each kind of flag (and a model's name): the
         # diagnostic keeps the quoted text's head and tail, not all of it.
