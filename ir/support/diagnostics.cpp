@@ -25,6 +25,8 @@ size_t utf8Start(std::string_view text, size_t at) {
   return at;
 }
 
+// `message` with each over-long word cut to its head and tail, and cut
+// itself after about kMostMessageShown bytes (DiagnosticSink's rule).
 std::string boundedMessage(std::string message) {
   if (message.size() <= kMostWordShown) return message;
   std::string out;
