@@ -177,10 +177,11 @@ int runWithinMemoryBudget(uint64_t bytes, bool jsonDiagnostics, Body body) {
   }
   liftMemoryBudget();
   uint64_t budget = memoryBudget(ElabOptions{});
+  BudgetWords words = memoryBudgetWords(budget);
   diags.error("memory-limit", {},
-              budget == UINT64_MAX ? std::string("out of memory")
-                                   : "out of memory: the input needs more than " + memoryBudgetWords(budget).name +
-                                         " (" + memoryBudgetWords(budget).raise + ")");
+              budget == UINT64_MAX
+                  ? std::string("out of memory")
+                  : "out of memory: the input needs more than " + words.name + " (" + words.raise + ")");
   printDiagnostics(diags, jsonDiagnostics);
   return kExitBadInput;
 }

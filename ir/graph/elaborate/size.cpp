@@ -92,9 +92,9 @@ class SizeCounter {
       return false;
     }
     bool memory = lineLimit_ < options_.maxLines;
+    BudgetWords budget = memoryBudgetWords(budget_);
     std::string limit =
-        memory ? "more than " + memoryBudgetWords(budget_).name + " allows (" + std::to_string(lineLimit_) +
-                     " lines; " + memoryBudgetWords(budget_).raise + ")"
+        memory ? "more than " + budget.name + " allows (" + std::to_string(lineLimit_) + " lines; " + budget.raise + ")"
                : "more than the limit of " + std::to_string(lineLimit_) + " (raise the limit with --max-lines)";
     std::string lines = b.cost.lines > lineLimit_
                             ? what + " elaborates to " + amount(b.cost.lines)
