@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <string_view>
+
+#include "ir/model/syntax.h"
 
 namespace rdc {
 
@@ -22,6 +25,7 @@ class GraphVerifier {
       : g_(graph), catalog_(catalog), types_(graph.types), elements_(elements) {}
 
   void run() {
+    domains();
     tree();
     uint64_t next = 0;  // where the next instance's lines must start
     for (uint32_t i = 0; i < g_.instances.size(); ++i) next = instance(i, next);
@@ -281,6 +285,24 @@ class GraphVerifier {
   // The instance tree spells every path once: distinct segments without
   // dots under distinct (parent, segment) pairs make distinct paths, so
   // distinct nodes are distinct paths without spelling any.
+  // Domains are `name` or `name[i]...` (a family's members), each once:
+  // projections, faults and diagnostics find a domain by its name.
+  void domains() const {
+    std::set<std::string_view> seen;
+    for (const std::string& d : g_.domains) {
+      size_t open = std::min(d.find('['), d.size());
+      bool ok = syntax::isIdentifier(std::string_view(d).substr(0, open));
+      for (size_t at = open; ok && at < d.size();) {
+        size_t close = d.find(']', at);
+        ok = d[at] == '[' && close != std::string::npos && close > at + 1 &&
+             std::all_of(d.begin() + at + 1, d.begin() + close, [](char c) { return c >= '0' && c <= '9'; });
+        at = close + 1;
+      }
+      if (!ok || !seen.insert(d).second)
+        throw Fault{"domain '" + d.substr(0, 80) + "': not `name` or `name[i]`, or named twice"};
+    }
+  }
+
   void tree() const {
     for (const std::string& s : g_.segments) {
       // Paths name lines in traces, which refuse control characters: a path

@@ -404,7 +404,27 @@ class IrReader {
     m.system = component(r.getSystem());
     for (auto c : r.getChecks()) m.checks.push_back({c.getName().cStr(), expr(c.getExpr())});
     m.pos = pos(r.getPos());
+    namesAsInYaml(m);
     return m;
+  }
+
+  // What the YAML reader refuses, a model read from IR may not have either:
+  // names that are not identifiers, a name declared twice (a YAML mapping
+  // has each key once), a library but `std`.
+  static void namesAsInYaml(const Model& m) {
+    auto distinctIdentifiers = [](const char* what, const auto& decls) {
+      std::set<std::string_view> seen;
+      for (const auto& d : decls) {
+        if (!syntax::isIdentifier(d.name) || !seen.insert(d.name).second)
+          throw Malformed{std::string(what) + " name that is not an identifier, or is declared twice"};
+      }
+    };
+    distinctIdentifiers("a parameter", m.params);
+    distinctIdentifiers("a domain", m.domains);
+    distinctIdentifiers("a check", m.checks);
+    for (const std::string& lib : m.uses) {
+      if (lib != "std") throw Malformed{"a library other than `std`"};
+    }
   }
 
   UnboundedBox unbounded(s::UnboundedBox::Reader r) {

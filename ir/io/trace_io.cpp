@@ -4,6 +4,7 @@
 #include <capnp/serialize.h>
 #include <fcntl.h>
 #include <kj/io.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "ir/graph/unbounded.h"
 #include "ir/io/trace.capnp.h"
 #include "ir/support/replace_file.h"
+#include "ir/support/standard_input.h"
 
 #include <functional>
 
@@ -339,10 +341,20 @@ bool TraceReader::fail(const std::string& why) {
 }
 
 std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, DiagnosticSink& diags, bool acceptPrefix) {
+  if (path == "-" && !claimStandardInput()) {
+    diags.error("usage", {}, kStandardInputTaken);
+    return nullptr;
+  }
   int fd = path == "-" ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   std::string name = path == "-" ? "<stdin>" : path;
   if (fd < 0) {
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot open: " + std::string(std::strerror(errno)));
+    return nullptr;
+  }
+  struct stat st {};
+  if (path != "-" && ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {  // (its read would fail as a malformed trace)
+    ::close(fd);
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot read: " + std::string(std::strerror(EISDIR)));
     return nullptr;
   }
   kj::Own<kj::InputStream> stream =

@@ -8,6 +8,7 @@
 #include <kj/exception.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
@@ -22,6 +23,7 @@
 
 #include "ir/graph/elaborate.h"
 #include "ir/io/ir_io.h"
+#include "ir/support/standard_input.h"
 #include "ir/tool/tool_io.h"
 
 namespace rdc {
@@ -64,10 +66,23 @@ inline void addDiagnosticsOption(CLI::App& app, bool& jsonDiagnostics) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // the last counts, before a subcommand or after
 }
 
+/// For an option naming a file to read: `-` (standard input) may name one
+/// input of a command line only (a second reader would find it read
+/// already). Checked as the command line is parsed, whichever input would
+/// be read first; readInput refuses a second read too.
+inline CLI::Validator standardInputOnce() {
+  return CLI::Validator(
+      [](const std::string& value) {
+        static int named = 0;  // (one command line a process)
+        return value == "-" && ++named > 1 ? std::string(kStandardInputTaken) : std::string();
+      },
+      "");
+}
+
 /// The positional model, -D, --diagnostics and --version.
 inline void addCommonOptions(CLI::App& app, std::string& input,
                              std::vector<std::pair<std::string, std::string>>& defines, bool& jsonDiagnostics) {
-  app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)");
+  app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)")->check(standardInputOnce());
   addDefineOption(app, defines);
   addDiagnosticsOption(app, jsonDiagnostics);
   app.set_version_flag("--version", std::string(toolVersion()));
@@ -90,8 +105,13 @@ inline constexpr uint64_t kDefaultMaxMemory = uint64_t{4} << 30;
 /// 0 keeps the limits the process was started with.
 inline void addMemoryOption(CLI::App& app, uint64_t& bytes) {
   app.add_option("--max-memory", bytes, "Memory budget: bytes, or 512M, 4G (0: no budget of its own)")
-      ->check([](const std::string& text) {  // an unsigned parse would wrap -1 to 2^64-1
-        return text.find('-') == std::string::npos ? std::string() : "a memory budget is not negative";
+      ->check([](const std::string& text) {  // an unsigned parse would wrap -1 to 2^64-1, 2^64 + 1 to 1
+        if (text.find('-') != std::string::npos) return std::string("a memory budget is not negative");
+        size_t from = std::min(text.find_first_not_of(' '), text.size());
+        uint64_t number = 0;
+        auto [_, error] = std::from_chars(text.data() + from, text.data() + text.size(), number);
+        if (error == std::errc::result_out_of_range) return std::string("a memory budget is at most 2^64 - 1 bytes");
+        return std::string();
       })
       ->transform(CLI::AsSizeValue(false))
       ->default_str("4G");

@@ -20,12 +20,17 @@
 #include "ir/io/ir_io.h"
 #include "ir/model/frontend.h"
 #include "ir/support/replace_file.h"
+#include "ir/support/standard_input.h"
 
 namespace rdc {
 
 std::string displayName(const std::string& path) { return path == "-" ? "<stdin>" : path; }
 
 std::optional<std::string> readInput(const std::string& path, DiagnosticSink& diags) {
+  if (path == "-" && !claimStandardInput()) {
+    diags.error("usage", {}, kStandardInputTaken);
+    return std::nullopt;
+  }
   std::string bytes;
   char buffer[1 << 16];
   FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
@@ -36,19 +41,28 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
   // A regular file is read in one go into a string of its size: growing
   // one by appending copies a 40 MB IR file several times over.
   struct stat st {};
-  if (file != stdin && ::fstat(::fileno(file), &st) == 0 && S_ISREG(st.st_mode) &&
-      static_cast<uint64_t>(st.st_size) <= kMaxInputBytes) {
+  if (file != stdin && ::fstat(::fileno(file), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(file);
+    diags.error("io", {diags.addFile(path), 0, 0}, "cannot read: " + std::string(std::strerror(EISDIR)));
+    return std::nullopt;
+  }
+  if (file != stdin && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= kMaxInputBytes) {
     bytes.resize(static_cast<size_t>(st.st_size));
     bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));  // a file that shrank meanwhile is read as it is
   }
   size_t n;
   while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
-    bytes.append(buffer, n);
-    if (bytes.size() > kMaxInputBytes) {
+    // Refused before it is appended, and grown by doubling only up to the
+    // limit: an endless stream (/dev/zero, a pipe) held twice the limit
+    // when refused (three times while the last doubling copied).
+    if (bytes.size() + n > kMaxInputBytes) {
       if (file != stdin) std::fclose(file);
       diags.error("io", {diags.addFile(displayName(path)), 0, 0}, "input larger than 1 GiB");
       return std::nullopt;
     }
+    if (bytes.size() + n > bytes.capacity())
+      bytes.reserve(std::min(std::max(2 * bytes.capacity(), bytes.size() + n), kMaxInputBytes));
+    bytes.append(buffer, n);
   }
   bool failed = std::ferror(file);
   if (file != stdin) std::fclose(file);

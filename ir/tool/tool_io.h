@@ -21,6 +21,9 @@ enum ExitCode : int { kExitOk = 0, kExitNo = 1, kExitBadInput = 2 };
 inline constexpr size_t kMaxInputBytes = size_t{1} << 30;
 
 /// Reads a path, or standard input for "-" (named `<stdin>` in diagnostics).
+/// Errors (nullopt, with a diagnostic): a file that cannot be opened or
+/// read (`io`), one over kMaxInputBytes (`io`), and standard input named
+/// for a second input of the process (`usage`: it would read as empty).
 std::optional<std::string> readInput(const std::string& path, DiagnosticSink& diags);
 
 /// The name diagnostics use for `path`.

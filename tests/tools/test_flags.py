@@ -25,6 +25,14 @@ def sweeps(trace):
         cases.append(([TRACE, "show", trace, "--model", BRACHA, "--max-lines", value], "--max-lines"))
     for value in ("-1", "18446744073709551616", BIG, "", "+-3", "seven", "1.5"):
         cases.append(([RUN, BRACHA, "--seed", value], "--seed"))
+    # (2^64 + 1 bytes was taken as 1: an unsigned parse wraps)
+    for value in ("-1", "18446744073709551617", "99999999999999999999999", "17179869184G", BIG, "lots"):
+        cases.append(([LINT, BRACHA, "--max-memory", value], "--max-memory"))
+        cases.append(([RUN, BRACHA, "--max-memory", value], "--max-memory"))
+        cases.append(([DOT, BRACHA, "--max-memory", value], "--max-memory"))
+        cases.append(([TRACE, "show", trace, "--max-memory", value], "--max-memory"))
+    for value in ("0", "-1", "18446744073709551617", BIG):
+        cases.append(([RUN, BRACHA, "--seeds", "0..3", "--jobs", value], "--jobs"))
     for value in ("0..18446744073709551615", "9..2", "-1..3", "0..-1", "..", "", "3", "1..2..3", " 1..2"):
         cases.append(([RUN, BRACHA, "--seeds", value], "--seeds"))
     for value in ("3/3", "-1/3", "1/-1", "1/0", "1/", "/3", "1/2x", ""):
@@ -48,6 +56,10 @@ def sweeps(trace):
                         ("--input", "bc=1"), ("--crash", "node[1]"), ("--byzantine", "node[1]")):
         cases.append(([RUN, BRACHA, "--replay", trace, flag, value], flag))
     cases.append(([PROJECT, BRACHA, "--list", "--all"], ""))
+    # (-o was ignored beside --all or --list, -O without --all)
+    cases.append(([PROJECT, BRACHA, "--all", "-O", trace + ".d", "-o", trace + ".ir"], "-o"))
+    cases.append(([PROJECT, BRACHA, "--list", "-o", trace + ".ir"], "-o"))
+    cases.append(([PROJECT, BRACHA, "--domain", "node[0]", "-O", trace + ".d"], "-O"))
     return cases
 
 
@@ -192,6 +204,42 @@ class UsageDiagnostics(unittest.TestCase):
         code, _, err = run([RUN, BRACHA, "--force", "rb.send.def[1].yy=1"])
         self.assertEqual(code, 2, err)
         self.assertIn("no line 'rb.send.def[1].yy' (did you mean 'rb.send.def[1].y'?)", err)
+
+    def test_standard_input_names_one_input_only(self):
+        # A second reader of `-` found it read already: `rdc-trace diff - -`
+        # said "too many segments", `rdc-run - --replay -` that a model was a
+        # malformed trace. Whichever input is read first, the command line is
+        # refused, naming the second.
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            self.assertEqual(run([RUN, BRACHA, "--trace", trace])[0], 0)
+            model, recorded = read_bytes(BRACHA), read_bytes(trace)
+            for args, stdin, second in (([TRACE, "diff", "-", "-"], recorded, "B"),
+                                        ([TRACE, "invert", "-", "-"], model, "TRACE"),
+                                        ([TRACE, "show", "-", "--model", "-"], recorded, "--model"),
+                                        ([TRACE, "merge", trace, "-", "-", "-o", os.path.join(d, "m")], recorded, "TRACE"),
+                                        ([RUN, "-", "--replay", "-"], model, "--replay"),
+                                        ([RUN, "-", "--faults", "-"], model, "--faults"),
+                                        ([RUN, "--merge", "-", "-"], b"{}", "--merge"),
+                                        ([DOT, "-", "--trace", "-"], model, "--trace")):
+                with self.subTest(args=args[1:]):
+                    code, out, err = run(args, stdin=stdin)
+                    self.assertEqual((code, out), (2, b""), err)
+                    self.assertIn(f"error: {second}: standard input ('-') is named for another input already", err)
+                    self.assertIn("[usage]", err)
+            # One `-` still reads it.
+            self.assertEqual(run([TRACE, "diff", "-", trace], stdin=recorded)[0], 0)
+            self.assertEqual(run([RUN, "-", "--replay", trace], stdin=model)[0], 0)
+
+    def test_a_directory_is_not_a_readable_input(self):
+        # A directory as a trace was a malformed trace; as a model, a read error.
+        d = os.path.dirname(BRACHA)
+        for args in ([LINT, d], [RUN, BRACHA, "--replay", d], [RUN, BRACHA, "--faults", d], [TRACE, "show", d],
+                     [TRACE, "diff", d, d], [DOT, BRACHA, "--trace", d]):
+            with self.subTest(args=args[1:]):
+                code, out, err = run(args)
+                self.assertEqual((code, out), (2, b""), err)
+                self.assertIn(f"{d}: error: cannot read: Is a directory [io]", err)
 
     def test_a_blank_a_terminal_hides_is_named(self):
         code, _, err = run([RUN, BRACHA, "--input", "bc=1\u00a0at 2ms"])

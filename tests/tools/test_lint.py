@@ -525,15 +525,16 @@ class HostileInput(unittest.TestCase):
         self.assertIn("error:", err)
         return err
 
-    def forged_ir(self, d, edit):
-        """Bracha's IR with a bad parameter expression, its JSON edited by `edit`."""
+    def forged_ir(self, d, edit, break_parameter=True):
+        """Bracha's IR, its JSON edited by `edit` (and with a bad parameter expression)."""
         schema = os.path.join(ROOT, "ir", "io", "rdc_ir.capnp")
         ir = os.path.join(d, "b.ir")
         run([LINT, example("bracha"), "-o", ir])
         code, out, err = run(["capnp", "convert", "binary:json", schema, "IrFile"], stdin=read_bytes(ir))
         self.assertEqual(code, 0, err)
         doc = json.loads(out)
-        doc["model"]["params"][1]["value"]["text"] = "(n - 1) / "
+        if break_parameter:
+            doc["model"]["params"][1]["value"]["text"] = "(n - 1) / "
         edit(doc)
         code, data, err = run(["capnp", "convert", "json:binary", schema, "IrFile"], stdin=json.dumps(doc).encode())
         self.assertEqual(code, 0, err)
@@ -559,6 +560,32 @@ class HostileInput(unittest.TestCase):
                 with self.subTest(edit=edit.__name__):
                     err = self.lint_bytes(self.forged_ir(d, edit))
                     self.assertLess(len(err), 2000, err[:300])
+
+    def test_an_ir_declares_what_yaml_could(self):
+        # The YAML reader refuses these; an IR carried them into every tool
+        # (two domains of one name, a check declared twice, a library path).
+        def graph_domain(name):
+            return lambda doc: doc["graph"]["domains"].__setitem__(1, name)
+
+        def model(section, index, key, value):
+            return lambda doc: doc["model"][section][index].__setitem__(key, value)
+
+        edits = {"graph domain named twice": graph_domain("node[0]"),
+                 "graph domain with a control character": graph_domain("node\x1b[1]"),
+                 "graph domain not name[i]": graph_domain("node[1"),
+                 "graph domain with an empty index": graph_domain("node[]"),
+                 "check named twice": model("checks", 1, "name", "agreement"),
+                 "check name not an identifier": model("checks", 1, "name", "a b"),
+                 "parameter named twice": model("params", 1, "name", "n"),
+                 "domain not an identifier": model("domains", 0, "name", "../x"),
+                 "library path": lambda doc: doc["model"].__setitem__("uses", ["../.."])}
+        with TempDir() as d:
+            unedited = self.forged_ir(d, lambda doc: None, False)
+            self.assertEqual(run([LINT, "-", "-o", os.devnull], stdin=unedited)[0], 0)
+            for what, edit in edits.items():
+                with self.subTest(edit=what):
+                    err = self.lint_bytes(self.forged_ir(d, edit, False))
+                    self.assertIn("[ir-malformed]", err)
 
     def test_binary_junk(self):
         self.lint_bytes(bytes(range(256)) * 64)

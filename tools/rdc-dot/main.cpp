@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
                  "page (A3 landscape)")
       ->transform(CLI::CheckedTransformer(layouts))
       ->default_str("auto");
-  app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)");
+  app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)")
+      ->check(rdc::standardInputOnce());
   rdc::addMaxLinesOption(app, o.elab.maxLines);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);

@@ -37,8 +37,10 @@ int main(int argc, char** argv) {
                  "repeatable")
       ->check(rdc::notEmpty())
       ->needs(shrink);
-  auto* merge = app.add_option(
-      "--merge", o.merge, "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary");
+  auto* merge =
+      app.add_option("--merge", o.merge,
+                     "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
+          ->check(rdc::standardInputOnce());
   auto* inputs = app.add_option("--input", o.inputs,
                                 "Extrinsic input: NAME=VALUE, or 'NAME=VALUE at TIME' to arrive at TIME (default: the "
                                 "model's value and time, else the type's zero at 0)");
@@ -54,7 +56,8 @@ int main(int argc, char** argv) {
                                "A Link's network model: GLOB=SPEC, SPEC as --latency or `lost` (its messages are "
                                "never delivered), as a faults file's links");
   auto* faults = app.add_option("--faults", o.faultsFile,
-                                "Scenario file (YAML): crash, byzantine, lies, force, inputs, latency, links");
+                                "Scenario file (YAML): crash, byzantine, lies, force, inputs, latency, links")
+                     ->check(rdc::standardInputOnce());
   auto* latency =
       app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN, lost")
           ->capture_default_str();
@@ -94,6 +97,7 @@ int main(int argc, char** argv) {
   // A replay takes its seed and scenario from the trace: flags that would
   // change them are refused rather than silently ignored.
   app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice")
+      ->check(rdc::standardInputOnce())
       ->excludes(seed)
       ->excludes(seeds)
       ->excludes(shard)
@@ -114,8 +118,9 @@ int main(int argc, char** argv) {
       ->excludes(shrink);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
-  auto* peers = app.add_option("--peers", o.peers,
-                               "Peers file (YAML): the nodes' addresses and public keys, and the cluster key");
+  auto* peers =
+      app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and public keys, and the cluster key")
+          ->check(rdc::standardInputOnce());
   auto* listen = app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")
                      ->needs(peers);
   peers->needs(listen);  // (a cluster's nodes get their own peers file)
@@ -140,7 +145,8 @@ int main(int argc, char** argv) {
                                 "line for a peers file (no model is run)")
                      ->check(rdc::notEmpty());
   auto* cluster =
-      app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)");
+      app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)")
+          ->check(rdc::standardInputOnce());
   app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME")->needs(cluster);
   app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node")->needs(cluster);
   rdc::addMaxLinesOption(app, o.elab.maxLines);

@@ -4,10 +4,9 @@
 namespace rdc::elab {
 
 void Elaborator::closeScope(Scope& scope) {
-  for (uint32_t index = 0; index < scope.infos.size(); ++index) {
+  scope.names.forEach([&](uint32_t index, const NameKey& key) {
     NameInfo& info = scope.infos[index];
-    if (info.produced == 1 && info.consumed == 1) continue;
-    const NameKey key = scope.names.key(index);
+    if (info.produced == 1 && info.consumed == 1) return;
     switch (info.role) {
       case Role::Local:
         if (info.produced == 1 && openPort(scope, index)) {
@@ -46,7 +45,7 @@ void Elaborator::closeScope(Scope& scope) {
         break;
       }
     }
-  }
+  });
 }
 
 void Elaborator::connect() {

@@ -24,10 +24,37 @@ TEST(NameTable, IndexesByInsertionAndFindsAgainAcrossGrowth) {
     auto [index, fresh] = table.insert(keys[k]);
     EXPECT_FALSE(fresh);
     ASSERT_EQ(index, k);
-    EXPECT_TRUE(table.key(index) == keys[k]);
   }
+  uint32_t walked = 0;
+  table.forEach([&](uint32_t index, const elab::NameKey& key) {
+    ASSERT_EQ(index, walked);
+    EXPECT_TRUE(key == keys[walked]);
+    ++walked;
+  });
+  EXPECT_EQ(walked, keys.size());
   // Same name and indices, other end: another entry.
   EXPECT_TRUE(table.insert({0, true, elab::Indices(1, 1)}).second);
+}
+
+TEST(NameTable, KeysThatShareASlotBlockStayApart) {
+  // x[i][j] for j within 8 of each other hash alike and sit side by side:
+  // every one is still its own entry, inserted by rows or by columns.
+  elab::NameTable table;
+  auto key = [](int64_t i, int64_t j) {
+    elab::Indices at;
+    at.push_back(i), at.push_back(j);
+    return elab::NameKey{7, false, at};
+  };
+  uint32_t next = 0;
+  for (int64_t i = 0; i < 64; ++i) {
+    for (int64_t j = 0; j < 64; ++j) ASSERT_EQ(table.insert(key(i, j)), std::make_pair(next++, true));
+  }
+  for (int64_t j = 0; j < 64; ++j) {
+    for (int64_t i = 0; i < 64; ++i)
+      ASSERT_EQ(table.insert(key(i, j)), std::make_pair(static_cast<uint32_t>(64 * i + j), false));
+  }
+  EXPECT_EQ(table.insert(key(64, 0)), std::make_pair(next, true));
+  EXPECT_EQ(table.insert({7, false, elab::Indices(1, 3)}), std::make_pair(next + 1, true));  // x[3] is not x[0][3]
 }
 
 TEST(NameTable, ReservedTableHoldsMoreThanReservedAndIgnoresALateReserve) {
