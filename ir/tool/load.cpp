@@ -25,6 +25,14 @@ std::optional<LoadedModel> loadModelFile(const std::string& path, const Catalog&
 
 namespace {
 
+// A parameter's value as a trace records it: a decimal Int.
+std::optional<int64_t> decimal(std::string_view text) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 // Elaboration and the lint passes free their working memory (nets, hints,
 // the wait graph: tens of MB for a large model) before a tool builds what
 // it needs next (the engine's tables, an IR message). glibc keeps freed
@@ -58,6 +66,15 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
     model = parseModelYaml(bytes, fileName, diags);
   }
   if (!model || diags.hasErrors()) return std::nullopt;
+  if (options.recorded) {
+    for (const auto& [name, text] : *options.recorded) {
+      if (decimal(text)) continue;
+      diags.error("trace-malformed", {},
+                  "--replay: the trace's header records parameter '" + name + "' as '" + text +
+                      "', which is not a whole number (a run records each parameter's value)");
+      return std::nullopt;
+    }
+  }
   auto defines =
       options.recorded && options.defines.empty() ? recordedDefines(*options.recorded, *model) : options.defines;
   for (const auto& [name, value] : defines) {
@@ -87,17 +104,6 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
   return loaded;
 }
 
-namespace {
-
-std::optional<int64_t> decimal(std::string_view text) {
-  int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-}  // namespace
-
 std::vector<std::pair<std::string, std::string>> recordedDefines(const NamedTexts& recorded, const Model& model) {
   std::vector<std::pair<std::string, std::string>> defines;
   std::vector<std::pair<std::string_view, int64_t>> values;  // the model's parameters so far, as the trace has them
@@ -117,6 +123,17 @@ std::vector<std::pair<std::string, std::string>> recordedDefines(const NamedText
   return defines;
 }
 
+std::optional<std::string> undeclaredParams(const TraceHeader& header, const Model& model) {
+  std::string unknown;
+  for (const auto& [name, text] : header.params) {
+    bool declared =
+        std::any_of(model.params.begin(), model.params.end(), [&](const ParamDecl& p) { return p.name == name; });
+    if (!declared) unknown += (unknown.empty() ? "'" : ", '") + name + "'";
+  }
+  if (unknown.empty()) return std::nullopt;
+  return unknown;
+}
+
 std::string traceModelMismatch(const TraceHeader& header, const LoadedModel& model) {
   const std::string why = "the trace was not recorded from this model (";
   if (header.modelName != model.model.name)
@@ -133,6 +150,8 @@ std::string traceModelMismatch(const TraceHeader& header, const LoadedModel& mod
     recorded += (recorded.empty() ? "-D " : " -D ") + name + "=" + text;
     current += (current.empty() ? "" : ", ") + name + "=" + std::to_string(value->second);
   }
+  if (auto unknown = undeclaredParams(header, model.model))
+    return why + "its model hash differs; it records parameters this model does not declare: " + *unknown + ")";
   return why + "its model hash differs; " +
          (recorded.empty() ? std::string("the parameters are the recorded ones, so the model's text differs from "
                                          "the one the run had")

@@ -42,6 +42,10 @@ std::optional<LoadedModel> loadModel(std::string_view bytes, const std::string& 
 /// named only where the trace does not derive the same value.
 std::vector<std::pair<std::string, std::string>> recordedDefines(const NamedTexts& recorded, const Model& model);
 
+/// The parameters a trace header records that `model` does not declare,
+/// quoted and comma-separated ("'k', 'm'"); nullopt if there are none.
+std::optional<std::string> undeclaredParams(const TraceHeader& header, const Model& model);
+
 /// Why a trace does not fit a model whose hash differs from the one its
 /// header records: "the trace was not recorded from this model (...)",
 /// saying that it is another model's (by name), or a projection's (a

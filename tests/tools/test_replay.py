@@ -272,6 +272,33 @@ class Replay(unittest.TestCase):
                     self.assertIn("[trace-malformed]", err)
                     self.assertNotIn("[usage]", err)
 
+    def test_a_headers_parameters_are_whole_numbers_of_the_models(self):
+        """A recorded parameter that is no whole number is the trace's fault;
+        one the model does not declare is named where the hashes differ."""
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, _, err = run([RUN, example("bracha"), "--seed", "2", "--trace", trace])
+            self.assertEqual(code, 0, err)
+            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+            self.assertEqual(code, 0, err)
+            recorded = b'(name = "n", value = "4")'
+            self.assertIn(recorded, text)
+            edited = encoded(d, text.replace(recorded, b'(name = "n", value = "1/0")', 1))
+            code, out, err = run([RUN, example("bracha"), "--replay", edited])
+            self.assertEqual(code, 2, out.decode() + err)
+            self.assertIn("records parameter 'n' as '1/0', which is not a whole number", err)
+            self.assertIn("[trace-malformed]", err)
+            edited = encoded(d, text.replace(recorded, recorded + b', (name = "k", value = "5")', 1), "k.trace")
+            code, out, err = run([RUN, example("bracha"), "--replay", edited])
+            self.assertEqual(code, 0, out.decode() + err)
+            self.assertIn("it records parameters this model does not declare: 'k'; its graph is the same", err)
+            self.assertIn("[replay-model]", err)
+            edited = encoded(d, text.replace(recorded, b'(name = "n", value = "5"), (name = "k", value = "5")', 1),
+                             "k5.trace")
+            code, out, err = run([RUN, example("bracha"), "--replay", edited])
+            self.assertIn("its model hash differs; it records parameters this model does not declare: 'k'", err)
+            self.assertIn("[replay-model]", err)
+
     def test_a_strategys_lies_under_lies_forced_are_no_contradiction(self):
         # A schedule makes the Byzantine node lie where nothing is forced;
         # its trace records the strategy, so the replay takes the lies.

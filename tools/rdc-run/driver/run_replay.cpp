@@ -52,6 +52,11 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   }
   if (h.modelHash != modelHash()) {
     diags_.warning("replay-model", {}, traceModelMismatch(h, loaded_) + "; replaying its choices anyway");
+  } else if (auto unknown = undeclaredParams(h, loaded_.model)) {  // a parameter the graph never read, removed
+    diags_.warning("replay-model", {},
+                   "the trace was recorded from another version of this model: it records parameters this model "
+                   "does not declare: " +
+                       *unknown + "; its graph is the same, so its choices replay as they were");
   }
   return true;
 }
