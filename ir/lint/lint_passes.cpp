@@ -277,7 +277,7 @@ void checkConstantDurations(const Model&, const Graph& graph, const Catalog& cat
     const Value& v = graph.constants[src.ref];
     if (v.kind == Value::Kind::Duration && v.i < 0) {
       diags.error("negative-duration", graph.linePos(l),
-                  "the constant duration " + std::to_string(v.i) + "ns into " + graph.linePath(catalog, l) +
+                  "the constant duration " + durationString(v.i) + " into " + graph.linePath(catalog, l) +
                       " is negative: a duration waits forward in time");
     }
   }
