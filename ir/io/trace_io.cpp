@@ -381,7 +381,7 @@ bool TraceReader::nextChunk(const std::function<bool(schema::TraceChunk::Reader)
     return fail(m.message);
   } catch (const kj::Exception& e) {
     if (acceptPrefix_ && sawHeader_ && !sawFooter_) {  // a run killed mid-chunk
-      done_ = true;
+      done_ = cutChunk_ = true;
       return false;
     }
     return fail(libraryReason(e.getDescription().cStr()));
@@ -542,7 +542,10 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
     if (!acceptPrefix_) return fail("no footer: the run that wrote it was cut short");
     if (!warned_)
       diags_.warning("trace-incomplete", {diags_.addFile(fileName_), 0, 0},
-                     "the trace has no footer: the run was cut short");
+                     cutChunk_ ? "the trace has no footer: the run was cut short, inside a chunk of events (a run "
+                                 "writes them " +
+                                     std::to_string(kChunkEvents) + " at a time), some or all of whose events are lost"
+                               : std::string("the trace has no footer: the run was cut short"));
     warned_ = true;
   }
   return false;

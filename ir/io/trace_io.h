@@ -99,6 +99,7 @@ class TraceReader {
   bool acceptPrefix_;
   TraceHeader header_;
   bool sawHeader_ = false, sawFooter_ = false, failed_ = false, done_ = false, warned_ = false;
+  bool cutChunk_ = false;  // a prefix ending inside a chunk, whose events are lost
   uint64_t count_ = 0;
   int64_t endTime_ = 0;
   int64_t lastTime_ = 0;

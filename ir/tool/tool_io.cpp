@@ -94,11 +94,13 @@ bool writeOutput(const std::string& path, const std::function<bool(std::ostream&
   std::string temp = special ? path : replacement;
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    bool made = out && write(out);
+    bool opened = out.is_open();
+    bool made = opened && write(out);
     out.close();
     if (!made || !out) {
       if (!special) std::remove(temp.c_str());
-      diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the output file");
+      // (A `write` that could not make its bytes has said why: its input's fault, not the file's.)
+      if (!opened || !out) diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the output file");
       return false;
     }
   }
@@ -223,7 +225,11 @@ void printDiagnostics(const DiagnosticSink& diags, bool json) {
   json = json || diagnosticsStyle().json;
   const DiagnosticSink* shown = &diags;
   DiagnosticSink withLog;
-  if (!diags.hasErrors() && !libraryLog().empty()) {
+  // A truncated file's read fails in the library too; an error, or the
+  // warning that a trace was cut short, already says so.
+  bool explained = diags.hasErrors() || std::any_of(diags.all().begin(), diags.all().end(),
+                                                    [](const Diagnostic& d) { return d.code == "trace-incomplete"; });
+  if (!explained && !libraryLog().empty()) {
     withLog = diags;
     for (const std::string& line : libraryLog()) withLog.warning("library", {}, line);
     shown = &withLog;

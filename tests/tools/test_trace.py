@@ -231,6 +231,28 @@ class BadTraces(Traces):
         self.assertIn("cut short", err)
         self.assertTrue(out)
 
+    def test_a_prefix_cut_inside_a_chunk_shows_the_whole_chunks_before(self):
+        """Bracha at n=7 makes 1,232 events: one whole chunk of 1,024, then
+        one the cut file ends inside, of which some events are lost. The
+        library's own complaint about the short read is the warning's to
+        explain, not shown beside it."""
+        a = self.record("a.trace", BRACHA, *NET, "-D", "n=7")
+        path = os.path.join(self.dir, "cut.trace")
+        with open(path, "wb") as f:
+            f.write(read_bytes(a)[:-120])
+        code, out, err = run([TRACE, "show", "--partial", path])
+        self.assertEqual(code, 0, err)
+        self.assertIn(len(out.decode().splitlines()), range(1024, 1232))
+        self.assertIn("inside a chunk of events (a run writes them 1024 at a time), some or all", err)
+        self.assertNotIn("[library]", err)
+        self.assertEqual(len(err.strip().splitlines()), 1, err)
+        exported = os.path.join(self.dir, "cut.jsonl")
+        code, _, err = run([TRACE, "export", path, "--format", "jsonl", "-o", exported])
+        self.assertEqual(code, 2, err)
+        self.assertIn("[trace-malformed]", err)
+        self.assertNotIn("[io]", err)  # the trace's fault, not the output file's
+        self.assertFalse(os.path.exists(exported))
+
 
 SCHEMA = os.path.join(ROOT, "ir", "io", "trace.capnp")
 
