@@ -743,6 +743,21 @@ const Term* inputTermAt(const std::vector<Item>& items, const Pos& pos) {
   return nullptr;
 }
 
+// The graph's parameters are its model's, in its order, each a value
+// elaboration could give it (not negative). An edited value would reach
+// the checks and a trace's header as no model could have it.
+std::optional<std::string> paramsFault(const LoadedModel& loaded) {
+  const auto& values = loaded.graph.params;
+  const auto& decls = loaded.model.params;
+  if (values.size() != decls.size() || !std::equal(values.begin(), values.end(), decls.begin(),
+                                                   [](const auto& v, const ParamDecl& d) { return v.first == d.name; }))
+    return std::string("the graph's parameters are not its model's");
+  for (const auto& [name, value] : values) {
+    if (value < 0) return "parameter " + name + " is " + std::to_string(value) + ": a parameter is not negative";
+  }
+  return std::nullopt;
+}
+
 // A stream of the box is its model's input: the `= VALUE` and `at TIME` it
 // has there, in the system's scope (the graph's parameters come first).
 // The verifier checks them in the window only; an expression edited to
@@ -849,6 +864,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
     for (auto d : root.getProjection()) loaded.projection.push_back(d.cStr());
     if (!loaded.projection.empty()) loaded.wholeHash = root.getWholeHash();
     if (diags.errorCount() > errorsBefore) return malformed("its model does not parse");
+    if (auto why = paramsFault(loaded)) return malformed(*why);
     if (auto why = projectionFault(loaded)) return malformed(*why);
     if (auto why = unboundedBoxFault(loaded)) return malformed(*why);
     return loaded;

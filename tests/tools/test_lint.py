@@ -578,7 +578,9 @@ class HostileInput(unittest.TestCase):
                  "check name not an identifier": model("checks", 1, "name", "a b"),
                  "parameter named twice": model("params", 1, "name", "n"),
                  "domain not an identifier": model("domains", 0, "name", "../x"),
-                 "library path": lambda doc: doc["model"].__setitem__("uses", ["../.."])}
+                 "library path": lambda doc: doc["model"].__setitem__("uses", ["../.."]),
+                 "negative parameter value": lambda doc: doc["graph"]["params"][1].__setitem__("value", "-5"),
+                 "graph parameter the model lacks": lambda doc: doc["graph"]["params"][2].__setitem__("name", "k")}
         with TempDir() as d:
             unedited = self.forged_ir(d, lambda doc: None, False)
             self.assertEqual(run([LINT, "-", "-o", os.devnull], stdin=unedited)[0], 0)
