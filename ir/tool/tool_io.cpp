@@ -126,8 +126,11 @@ std::vector<std::string>& libraryLog() {
 
 void LibraryLogCapture::logMessage(kj::LogSeverity, const char*, int, int, kj::String&& text) {
   std::string message(text.cStr());
-  message = message.substr(0, message.find('\n'));  // the stack addresses follow on their own line
-  if (libraryLog().size() < 20) libraryLog().push_back(std::move(message));
+  logLibraryLine(message.substr(0, message.find('\n')));  // the stack addresses follow on their own line
+}
+
+void logLibraryLine(std::string line) {
+  if (libraryLog().size() < 20) libraryLog().push_back(std::move(line));
 }
 
 namespace {

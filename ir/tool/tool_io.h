@@ -87,6 +87,11 @@ class LibraryLogCapture : public kj::ExceptionCallback {
   void logMessage(kj::LogSeverity severity, const char* file, int line, int contextDepth, kj::String&& text) override;
 };
 
+/// Keeps a line another library reported (Graphviz), as LibraryLogCapture
+/// keeps KJ's: printed with them, as a `library` warning, when no error
+/// explains it.
+void logLibraryLine(std::string line);
+
 /// Whether a diagnostic code means the input could not be read or built at
 /// all (exit 2) rather than a finding about a readable model (exit 1).
 bool isInputError(const std::string& code);

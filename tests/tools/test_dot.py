@@ -53,6 +53,27 @@ class Graphviz(unittest.TestCase):
                 self.assertTrue(read_bytes(out).startswith(magic))
 
 
+    def test_a_small_memory_budget_is_a_diagnostic_not_a_crash(self):
+        # Under a budget GLib aborted (SIGTRAP: no room for pango's thread)
+        # and cairo crashed (SIGSEGV on a surface it could not make); the
+        # libraries' own words reached standard error.
+        for budget in ("1M", "2M", "4M", "8M", "16M", "64M"):
+            for fmt in ("svg", "png"):
+                with self.subTest(budget=budget, fmt=fmt):
+                    code, out, err = run([DOT, example("bracha"), "-T", fmt, "--max-memory", budget])
+                    self.assertIn(code, (0, 2), err)
+                    if code == 2:
+                        self.assertIn("[memory-limit]", err)
+                        self.assertIn(f"the {budget[:-1]} MiB memory budget", err)
+                        self.assertFalse(out)
+                    self.assertNotIn("GLib", err)
+                    for line in err.splitlines():
+                        self.assertTrue(line.startswith("rdc-dot: "), err)
+        code, out, err = run([DOT, example("bracha"), "-T", "png", "--max-memory", "64M"])
+        self.assertEqual((code, err), (0, ""))
+        self.assertTrue(out.startswith(b"\x89PNG"))
+
+
 class Structure(unittest.TestCase):
     def test_flat_ports_sections_and_edges(self):
         text = dot_of(PAIR, "--flat")
