@@ -41,12 +41,24 @@ namespace s = schema;
 // Bounds on what one chunk may hold. Cap'n Proto counts an element of a list
 // of empty structs as one word, so a few bytes can claim millions of entries:
 // every list is checked against a bound before it is copied.
+// A tuple's or map's list is of Values (not empty structs), two words an
+// item at least, so the traversal limit bounds it too; the bound is far
+// above any value a run can make within its memory.
 constexpr size_t kMaxChunkEvents = 1 << 16;
 constexpr size_t kMaxNamed = 1 << 16;
 constexpr size_t kMaxLines = kMaxTraceLines;
-constexpr size_t kMaxTupleItems = 1 << 12;
+constexpr size_t kMaxListItems = 1 << 24;
 constexpr size_t kChunkEvents = 1024;  // a killed run loses at most this many events
-constexpr int kMaxValueDepth = 64;
+// A chunk is written once its events' values take about this many words
+// (32 MiB), however few they are; one value larger than the reader's limit
+// per chunk (1 GiB) cannot be made within the default memory budget.
+constexpr size_t kChunkWords = size_t{1} << 22;
+constexpr uint64_t kMaxChunkWords = uint64_t{1} << 27;
+// Types nest at most 64 deep (ir/lang/types.cpp), and so do the values a
+// run makes; each level of a value is two of Cap'n Proto's (a struct and
+// its list or signed payload), under a chunk's, a list's and an event's.
+constexpr int kMaxValueDepth = 72;
+constexpr int kNestingLimit = 2 * kMaxValueDepth + 16;
 constexpr int64_t kNever = INT64_MAX;  // "never available", not a time an event can have
 
 void putValue(s::Value::Builder b, const Value& v) {
@@ -115,17 +127,18 @@ Value getValue(s::Value::Reader r, int depth) {
     case s::Value::NIL:
       return Value::nil();
     case s::Value::TUPLE: {
-      bounded(r.getTuple(), kMaxTupleItems, "tuple items");
+      bounded(r.getTuple(), kMaxListItems, "tuple items");
       std::vector<Value> items;
       for (auto item : r.getTuple()) items.push_back(getValue(item, depth + 1));
       return Value::tuple(std::move(items));
     }
     case s::Value::MAP: {
-      bounded(r.getMap(), kMaxTupleItems, "map keys and values");
-      if (r.getMap().size() % 2) throw Malformed{"a map with a key and no value"};
+      auto map = r.getMap();  // once: each get counts the whole list against the traversal limit
+      bounded(map, kMaxListItems, "map keys and values");
+      if (map.size() % 2) throw Malformed{"a map with a key and no value"};
       std::vector<std::pair<Value, Value>> entries;
-      for (uint32_t k = 0; k < r.getMap().size(); k += 2) {
-        entries.emplace_back(getValue(r.getMap()[k], depth + 1), getValue(r.getMap()[k + 1], depth + 1));
+      for (uint32_t k = 0; k < map.size(); k += 2) {
+        entries.emplace_back(getValue(map[k], depth + 1), getValue(map[k + 1], depth + 1));
         if (k > 0 && !(entries[k / 2 - 1].first < entries[k / 2].first))
           throw Malformed{"a map whose keys are not strictly increasing"};
       }
@@ -288,8 +301,27 @@ void TraceWriter::lines(uint64_t first, const std::vector<std::string>& paths, c
   writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
 }
 
+namespace {
+
+// About the words a value takes in a chunk (a scalar's struct and pointer;
+// a list's items; Bytes' data): what chunks are cut by. `longest` becomes
+// the longest list in it (a map's keys and values together).
+size_t valueWords(const Value& v, size_t& longest) {
+  size_t words = 3 + v.bytes().size() / 8;
+  longest = std::max(longest, v.items().size());  // (a map's items are its keys and values)
+  for (const Value& item : v.items()) words += valueWords(item, longest);
+  return words;
+}
+
+}  // namespace
+
 void TraceWriter::event(uint32_t line, bool output, int64_t time, How how, const Value& value) {
+  size_t longest = 0;
+  size_t words = 4 + (value.kind >= Value::Kind::Bytes ? valueWords(value, longest) : 0);
+  tooLong_ = tooLong_ || longest > kMaxListItems;
+  if (pendingWords_ + words > kChunkWords) flush();  // (a large value starts a chunk of its own)
   pending_.push_back({line, output, time, how, value});
+  pendingWords_ += words;
   if (pending_.size() == kChunkEvents) flush();
 }
 
@@ -308,9 +340,16 @@ void TraceWriter::flush() {
   }
   writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
   pending_.clear();
+  pendingWords_ = 0;
 }
 
 bool TraceWriter::finish(uint64_t events, int64_t endTime) {
+  if (tooLong_) {
+    diags_.error("io", {diags_.addFile(path_.empty() ? "-" : path_), 0, 0},
+                 "cannot write the trace: it holds a value of more than " + std::to_string(kMaxListItems) +
+                     " items (a tuple's, or a map's keys and values), more than a trace's readers take");
+    return false;
+  }
   flush();
   capnp::MallocMessageBuilder message;
   auto f = message.initRoot<s::TraceChunk>().initFooter();
@@ -373,8 +412,8 @@ bool TraceReader::nextChunk(const std::function<bool(schema::TraceChunk::Reader)
       return false;
     }
     capnp::ReaderOptions options;
-    options.traversalLimitInWords = 32 * 1024 * 1024;  // no chunk is near this; a hostile one stops here
-    options.nestingLimit = kMaxValueDepth + 16;
+    options.traversalLimitInWords = kMaxChunkWords;  // no chunk a run writes is near this; a hostile one stops here
+    options.nestingLimit = kNestingLimit;
     capnp::InputStreamMessageReader message(input_, options);
     return use(message.getRoot<schema::TraceChunk>());
   } catch (const Malformed& m) {

@@ -59,6 +59,8 @@ class TraceWriter {
   DiagnosticSink& diags_;
   std::string path_, temp_;  // a whole trace's file, and the temporary one it is written to until finish()
   std::vector<TraceEvent> pending_;
+  size_t pendingWords_ = 0;  // about what the pending events take in a chunk
+  bool tooLong_ = false;     // a value with a list longer than a reader takes
 };
 
 /// Reads a trace chunk by chunk, so that tools that only walk the events

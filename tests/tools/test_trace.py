@@ -202,6 +202,50 @@ class ShowMergeExport(Traces):
         self.assertIn("#bigint", json.dumps(itf["states"][-1]))
 
 
+class LargeValues(Traces):
+    """What a run writes its own readers read back: a tuple of 5,000 items,
+    a tuple nested as deep as types go (65), a map of 5,000 entries, and
+    values that take more than a chunk's worth of words together. Each was
+    refused by every reader (too many items, nesting, traversal limits)."""
+
+    MODEL = """rdc: 1
+model: big
+system:
+  body:
+    - for: i in 0..COPIES
+      body:
+        - Def d[i]:
+            x: "SOURCE -> output x[i]"
+            y: choose -> output y[i]
+"""
+
+    def check_round_trip(self, name, source, copies=1):
+        model = os.path.join(self.dir, name + ".rdc.yaml")
+        with open(model, "w") as f:
+            f.write(self.MODEL.replace("COPIES", str(copies)).replace("SOURCE", source))
+        trace = self.record(name + ".trace", model)
+        code, out, err = run([TRACE, "show", trace])
+        self.assertEqual(code, 0, err)
+        self.assertEqual(len(out.decode().splitlines()), 4 * copies)
+        code, _, err = run([RUN, model, "--replay", trace])
+        self.assertEqual(code, 0, err)
+        code, out, err = run([TRACE, "invert", model, trace])
+        self.assertEqual(code, 0, err)
+
+    def test_values_as_large_as_a_run_makes_are_read_back(self):
+        deep = "Int"
+        for _ in range(64):
+            deep = f"({deep}, Int)"
+        cases = {"tuple": ("input x as (" + ", ".join(["Int"] * 5000) + ")", 1),
+                 "deep": (f"input x as {deep}", 1),
+                 "map": ("const {" + ", ".join(f"{k}: {k}" for k in range(5000)) + "}", 1),
+                 # 150 maps of 5,000 entries: more words (4.5M) than a chunk takes (4M)
+                 "chunks": ("const {" + ", ".join(f"{k}: {k}" for k in range(5000)) + "}", 150)}
+        for name, (source, copies) in cases.items():
+            with self.subTest(value=name):
+                self.check_round_trip(name, source, copies)
+
+
 class BadTraces(Traces):
     def test_truncated_corrupt_and_foreign_files(self):
         a = self.record("a.trace", BRACHA, *NET)
