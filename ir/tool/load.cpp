@@ -68,10 +68,12 @@ std::optional<LoadedModel> elaborateModel(std::string_view bytes, const std::str
   if (!model || diags.hasErrors()) return std::nullopt;
   if (options.recorded) {
     for (const auto& [name, text] : *options.recorded) {
-      if (decimal(text)) continue;
+      auto value = decimal(text);
+      if (value && *value >= 0) continue;
       diags.error("trace-malformed", {},
-                  "--replay: the trace's header records parameter '" + name + "' as '" + text +
-                      "', which is not a whole number (a run records each parameter's value)");
+                  "--replay: the trace's header records parameter '" + name + "' as '" + text + "', which is not " +
+                      (value ? "a parameter's value (they are not negative)"
+                             : "a whole number (a run records each parameter's value)"));
       return std::nullopt;
     }
   }

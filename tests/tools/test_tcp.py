@@ -906,7 +906,11 @@ class BadUse(unittest.TestCase):
                                   (f"key: {KEY}\nnodes: [1, 2\n", "not YAML"),
                                   (f"key: {KEY}\nnodes:\n  node[0]: 127.0.0.1:1\n---\nkey: 12\n", "second YAML document"),
                                   (f"key: {KEY}\nnodes:\n  node[0\udcc0\udc80]: 127.0.0.1:1\n", "invalid UTF-8"),
-                                  (f"key: {KEY}\nnodes:\n  node[1]: 127.0.0.1:9\n", "node[0] is not in")):
+                                  (f"key: {KEY}\nnodes:\n  node[1]: 127.0.0.1:9\n", "node[0] is not in"),
+                                  (f"key: {KEY}\nnodes:\n  node[0]: 127.0.0.1:9\n  node[9]: 127.0.0.1:8\n",
+                                   "'node[9]' is no domain of the model"),
+                                  (f"key: {KEY}\nnodes:\n  node[0]: 127.0.0.1:9\n  node[1]: 127.0.0.1:9\n",
+                                   "node[1]: '127.0.0.1:9' is node[0]'s address too")):
                 with open(bad, "w", encoding="utf-8", errors="surrogateescape") as f:
                     f.write(text)  # surrogateescape: \udcXX writes the raw byte XX
                 with self.subTest(text=text):
@@ -928,7 +932,13 @@ class BadUse(unittest.TestCase):
                 port = taken.getsockname()[1]
                 code, _, err = run([RUN, os.path.join(d, "n0.ir"), "--listen", f"127.0.0.1:{port}", "--peers", peers])
                 self.assertEqual(code, 2)
-                self.assertIn("cannot listen", err)
+                self.assertIn(f"cannot listen on 127.0.0.1:{port}: Address already in use", err)
+                self.assertNotIn("sockfd", err)  # the library's call, not the reason
+            code, _, err = run([RUN, os.path.join(d, "n0.ir"), "--listen", "no.such.host.invalid:17300",
+                                "--peers", peers])
+            self.assertEqual(code, 2)
+            self.assertIn("cannot listen on no.such.host.invalid:17300: the name does not resolve", err)
+            self.assertNotIn("params.host", err)
 
 
 if __name__ == "__main__":

@@ -429,7 +429,16 @@ size_t Runner::nodeIndex(const net::Peers& peers, const std::string& domain) {
 std::optional<net::Peers> Runner::readPeers(const std::string& path) {
   auto text = readInput(path, diags_);
   if (!text) return std::nullopt;
-  return net::parsePeers(*text, displayName(path), diags_);
+  auto peers = net::parsePeers(*text, displayName(path), diags_);
+  if (!peers) return std::nullopt;
+  for (const auto& [domain, address] : peers->nodes) {  // (a node of another model, or a typo, would never be heard of)
+    if (std::find(graph_.domains.begin(), graph_.domains.end(), domain) != graph_.domains.end()) continue;
+    diags_.error("peers-file", {diags_.addFile(displayName(path)), 0, 0},
+                 "'" + domain + "' is no domain of the model" + didYouMean(domain, graph_.domains) +
+                     " (its domains: " + nameList(graph_.domains) + ")");
+    return std::nullopt;
+  }
+  return peers;
 }
 
 std::string Runner::makeTempDir() {

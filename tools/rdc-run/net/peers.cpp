@@ -105,6 +105,10 @@ std::optional<Peers> parsePeers(const std::string& text, const std::string& file
         if (address.empty()) return bad(domain + ": no address (expected `address: host:port`)");
         if (!validAddress(address)) return bad(domain + ": '" + address + "' is not host:port");
         if (peers.address(domain)) return bad(domain + " is listed twice");
+        for (const auto& [other, taken] : peers.nodes) {
+          if (taken == address)
+            return bad(domain + ": '" + address + "' is " + other + "'s address too (each node listens on its own)");
+        }
         peers.nodes.emplace_back(domain, address);
       }
     } else {

@@ -107,7 +107,10 @@ bool Transport::start(kj::WaitScope& waitScope, std::string* why) {
                  auto addr = io_.getNetwork().parseAddress(*address).wait(waitScope);
                  listener_ = addr->listen();
                })) {
-    *why = "cannot listen on " + *address + ": " + e->getDescription().cStr();
+    std::string_view description = e->getDescription().cStr();
+    *why = "cannot listen on " + *address + ": " +
+           (description.find("DNS lookup failed") != std::string_view::npos ? "the name does not resolve"
+                                                                            : systemReason(description));
     return false;
   }
   tasks_.add(acceptLoop());
