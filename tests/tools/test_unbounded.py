@@ -254,7 +254,21 @@ system:
                                                                  "y: const 1 -> drop"))
             code, out, err = run([RUN, model, "--max-live", "100", "--outputs", "summary"], timeout=30)
             self.assertEqual(code, 1, err)
-            self.assertIn(b"began 100 iterations at 0ns without time passing", out)
+            self.assertIn(b"began 100 iterations at 0ns without time passing (--max-live): each passes a value to "
+                          b"the next at once, so the run would never get past 0ns", out)
+            # A stream whose elements all arrive at one instant: no iteration passes anything on.
+            model = write(d, "burst.rdc.yaml", """rdc: 1
+system:
+  body:
+    - for: k in 0..
+      body:
+        - Inc<1> step[k]:
+            x: input x[k] = k at 0ns -> output y[k]
+""")
+            code, out, err = run([RUN, model, "--max-live", "100", "--outputs", "summary"], timeout=30)
+            self.assertEqual(code, 1, err)
+            self.assertIn(b"began 100 iterations at 0ns without time passing (--max-live): its stream's elements all "
+                          b"arrive then (their `at` does not grow with k)", out)
 
     def test_a_run_keeps_its_first_failures_and_counts_the_rest(self):
         with TempDir() as d:

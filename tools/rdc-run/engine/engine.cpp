@@ -436,7 +436,7 @@ class Run final : public FireContext {
         for (int64_t next = newest_ + 1; next <= k; ++next) {
           if (live_.size() + firstLive_ >= config_.maxLiveIterations) evictQuietOldest();
           if (live_.size() + firstLive_ >= config_.maxLiveIterations) return Delivered::AtLimit;
-          if (!begin(next, true)) return Delivered::Late;  // the run failed (its trace is full)
+          if (!begin(next, Begun::ByDelivery)) return Delivered::Late;  // the run failed (its trace is full)
         }
       }
       if (k <= newest_ - static_cast<int64_t>(live_.size())) return Delivered::Late;  // retired
@@ -544,13 +544,13 @@ class Run final : public FireContext {
       heldBegin_ = k;
       return;
     }
-    begin(k);
+    begin(k, Begun::ByStream);
   }
 
   // The iteration held back begins, if nothing holds it any more.
   void beginHeld() {
     if (heldBegin_ > newest_ && !streamHeld_ && (!config_.streamAhead || live() < config_.streamAhead) && !stopped_)
-      begin(std::exchange(heldBegin_, 0));
+      begin(std::exchange(heldBegin_, 0), Begun::ByStream);
   }
 
   // The end of the run: the iterations still live are reported as cut off.
@@ -1009,9 +1009,12 @@ class Run final : public FireContext {
   // Iteration k (the one after the newest) begins: it takes a slot, draws
   // its lies, and its constants and stream inputs are scheduled. False when
   // the run may make no more iterations.
-  // `delivered`: begun by what the network brought, not by a chain of
-  // iterations (which the check on iterations begun at one instant is for).
-  bool begin(int64_t k, bool delivered = false) {
+  // What makes an iteration begin: a value from the one before crossing
+  // into it, its stream's inputs arriving, or what the network brought (not
+  // a chain of iterations, which the check on iterations begun at one
+  // instant is for).
+  enum class Begun { ByCrossing, ByStream, ByDelivery };
+  bool begin(int64_t k, Begun by = Begun::ByCrossing) {
     if (stopped_ || static_cast<uint64_t>(k) >= maxIterations_) return false;
     if (live_.size() + firstLive_ >= config_.maxLiveIterations && config_.gatewaysFromNetwork) evictQuietOldest();
     if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
@@ -1032,13 +1035,17 @@ class Run final : public FireContext {
     // Iterations that begin one after the other at one instant, with none
     // left live to hit the limit, are a chain that never waits: time would
     // never pass.
-    beganNow_ = now_ == lastBegin_ && !delivered ? beganNow_ + 1 : 1;
+    beganNow_ = now_ == lastBegin_ && by != Begun::ByDelivery ? beganNow_ + 1 : 1;
     lastBegin_ = now_;
     if (beganNow_ > config_.maxLiveIterations) {
+      std::string why =
+          by == Begun::ByStream
+              ? "its stream's elements all arrive then (their `at` does not grow with " + layout_.box->var + ")"
+              : std::string("each passes a value to the next at once");
+      why += ", so the run would never get past " + Value::duration(now_).str();
       failure(layout_.box->label() + " (line " + std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
               std::to_string(beganNow_ - 1) + " iterations at " + Value::duration(now_).str() +
-              " without time passing (--max-live): each passes a value to the next at once, so the run would " +
-              "never get past " + Value::duration(now_).str());
+              " without time passing (--max-live): " + why);
       stopped_ = true;
       return false;
     }
