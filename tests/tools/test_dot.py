@@ -385,7 +385,14 @@ class BadUse(unittest.TestCase):
         with TempDir() as d:
             trace = os.path.join(d, "t.trace")
             run([RUN, example("basics"), "--trace", trace])
-            for args, message in (([example("bracha"), "--component", "Nope"], "no component 'Nope'"),
+            bare = os.path.join(d, "bare.rdc.yaml")  # no components of its own, no library
+            with open(bare, "w") as f:
+                f.write("rdc: 1\nsystem:\n  body:\n    - Def d:\n        x: input x as Int -> output x\n"
+                        "        y: choose -> output y\n")
+            for args, message in (([example("bracha"), "--component", "Nope"], "no component 'Nope' (the model's: "
+                                                                               "system, RB, WB"),
+                                  ([example("bracha"), "--component", "RBB"], "(did you mean 'RB'?)"),
+                                  ([bare, "--component", "Nope"], "(the model's: system) [usage]"),
                                   ([example("bracha"), "-T", "gif"], ""),
                                   ([example("bracha"), "--trace", trace], "not recorded from this model"),
                                   ([example("bracha"), "--domain", "node[9]"], "no domain"),

@@ -275,6 +275,13 @@ class BadTraces(Traces):
         self.assertIn("cut short", err)
         self.assertTrue(out)
 
+    def test_a_window_that_ends_before_it_begins_is_refused(self):
+        a = self.record("a.trace", BRACHA, *NET)
+        code, out, err = run([TRACE, "show", a, "--from", "5ms", "--to", "1ms"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("--from 5ms is after --to 1ms: the window holds no time [usage]", err)
+        self.assertFalse(out)
+
     def test_a_prefix_cut_inside_a_chunk_shows_the_whole_chunks_before(self):
         """Bracha at n=7 makes 1,232 events: one whole chunk of 1,024, then
         one the cut file ends inside, of which some events are lost. The

@@ -1183,9 +1183,11 @@ std::optional<std::string> componentDot(const LoadedModel& model, const Catalog&
   const ComponentDef* def =
       component.empty() || component == "system" ? &model.model.system : model.model.findComponent(component);
   if (!def) {
-    std::string known;
-    for (const ComponentDef& c : model.model.components) known += (known.empty() ? "" : ", ") + c.name;
-    diags.error("usage", {}, "--component: no component '" + component + "' (the model's: system, " + known + ")");
+    std::vector<std::string> known{"system"};
+    for (const ComponentDef& c : model.model.components) known.push_back(c.name);
+    diags.error("usage", {},
+                "--component: no component '" + component + "'" + didYouMean(component, known) +
+                    " (the model's: " + nameList(known) + ")");
     return std::nullopt;
   }
   depth = std::max(depth, 1);

@@ -28,7 +28,7 @@ int run(const Options& o, const Catalog& catalog) {
   auto whole = loadModelFile(o.model, catalog, {o.defines, o.elab}, diags);
   if (!whole) return finish(kExitBadInput);
   if (!whole->projection.empty()) {
-    diags.error("usage", {}, "the input is already a projection (onto " + whole->projection.front() + ", ...)");
+    diags.error("usage", {}, "the input is already a projection (onto " + nameList(whole->projection) + ")");
     return finish(kExitBadInput);
   }
   if (o.list) {

@@ -66,6 +66,10 @@ int show(const ShowOptions& o, const Catalog& catalog) {
     if (!v) return report(diags, kExitBadInput);
     to = *v;
   }
+  if (from > to) {
+    diags.error("usage", {}, "--from " + o.from + " is after --to " + o.to + ": the window holds no time");
+    return report(diags, kExitBadInput);
+  }
   // With the model, each line's source position (the binding that made it).
   std::unordered_map<std::string, std::string> position;
   std::optional<LoadedModel> model;

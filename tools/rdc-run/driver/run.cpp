@@ -467,7 +467,8 @@ int run(const Options& given, const Catalog& catalog) {
       return finish(kExitBadInput);
     }
     if (!loaded->projection.empty()) {
-      diags.error("usage", {}, "--domain: the input is already a projection (onto " + loaded->projection.front() + ")");
+      diags.error("usage", {},
+                  "--domain: the input is already a projection (onto " + nameList(loaded->projection) + ")");
       return finish(kExitBadInput);
     }
     loaded = projectOnto(*loaded, catalog, {options.domain}, diags);
