@@ -272,6 +272,42 @@ class Replay(unittest.TestCase):
                     self.assertIn("[trace-malformed]", err)
                     self.assertNotIn("[usage]", err)
 
+    def test_a_trace_whose_computed_events_were_edited_is_refused(self):
+        """A replay of a trace of this very model makes its events exactly:
+        a computed event moved in time, every event 1us later (the input
+        too), or one event deleted is a contradiction, not another run."""
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, _, err = run([RUN, example("bracha"), "--seed", "2", "--latency", "uniform:1ms..5ms",
+                                "--trace", trace])
+            self.assertEqual(code, 0, err)
+            self.assertEqual(run([RUN, example("bracha"), "--replay", trace])[0], 0)
+            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+            self.assertEqual(code, 0, err)
+            header, events, footer = text.splitlines()
+            last = re.findall(rb"\(line = \d+, output = true, time = (\d+), how = computed", events)[-1]
+            end = re.search(rb"endTime = (\d+)", footer)[1]
+            self.assertEqual(last, end)
+            later = str(int(end) + 1000).encode()
+            tail = events.rfind(b"time = " + last)
+            edits = {
+                "moved": (header, events[:tail] + b"time = " + later + events[tail + len(b"time = " + last):],
+                          footer.replace(end, later)),
+                "shifted": tuple(re.sub(rb"(time|endTime) = (\d+)", lambda m: b"%s = %d" % (m[1], int(m[2]) + 1000), c)
+                                 for c in (header, events, footer)),
+                "deleted": (header, re.sub(rb"\(line = \d+, output = true, time = \d+, how = computed, value = "
+                                           rb"\(int = 1\)\), ", b"", events, count=1),
+                            re.sub(rb"events = (\d+)", lambda m: b"events = %d" % (int(m[1]) - 1), footer)),
+            }
+            for name, chunks in edits.items():
+                with self.subTest(edit=name):
+                    edited = encoded(d, b"\n".join(chunks) + b"\n", name + ".trace")
+                    code, out, err = run([RUN, example("bracha"), "--replay", edited])
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertIn("--replay: the trace is not a run of its own scenario: ", err)
+                    self.assertIn("where its model makes", err)
+                    self.assertIn("[trace-contradiction]", err)
+
     def test_a_headers_parameters_are_whole_numbers_of_the_models(self):
         """A recorded parameter that is no whole number is the trace's fault;
         one the model does not declare is named where the hashes differ."""
@@ -365,9 +401,13 @@ system:
                         self.assertEqual(code, 2, out.decode() + err)
                         self.assertIn("[trace-contradiction]", err)
                         self.assertIn(f"it records {path} = {value}, which its rule", err)
-            # The other side of the coin is a flip it could make: replayed as recorded.
+            # The other side of the coin is a flip it could make: its rule
+            # allows it, but what follows from it was not edited to match.
             edited = edited_choice("c.flip", 1 - int(re.search(r"heads = (\d)", recorded.decode()).group(1)))
-            self.assertEqual(run([RUN, model, "--replay", edited])[0], 0)
+            code, out, err = run([RUN, model, "--replay", edited])
+            self.assertEqual(code, 2, out.decode() + err)
+            self.assertNotIn("which its rule", err)
+            self.assertIn("where its model makes c.flip' = ", err)
 
 if __name__ == "__main__":
     unittest.main()

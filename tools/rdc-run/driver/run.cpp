@@ -117,6 +117,11 @@ bool Runner::prepare(std::optional<Trace> replay) {
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
   if (replay && !replayAgreesWithFaults(*replay)) return false;
+  if (replay && config_.replayStrict && recordsModelLines(replay->header)) {
+    checkReplay_ = true;
+    recordedEvents_ = std::move(replay->events);
+    recordedPaths_ = std::move(replay->header.linePaths);
+  }
   warnLieFlags();
   return prepareExploration();
 }
@@ -183,12 +188,19 @@ int Runner::single(uint64_t seed, bool reported) {
   sink.graph = &graph_;
   sink.catalog = &catalog_;
   config_.sink = writer ? &sink : nullptr;
+  ReplayCheck check;
+  if (checkReplay_) {
+    check.next = config_.sink;
+    check.expect(recordedEvents_, recordedPaths_);
+    config_.sink = &check;
+  }
   IterationReport iterations(graph_, checks_, config_, correct_, options_.listOutputs);
   config_.iterations = graph_.unbounded ? &iterations : nullptr;
   RunResult result = simulator_.run(config_);
   config_.sink = nullptr;
   config_.iterations = nullptr;
   if (writer) writer->finish(result.events, result.endTime);
+  if (checkReplay_ && result.replayContradiction.empty()) result.replayContradiction = replayDifference(check);
   return report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr, reported);
 }
 

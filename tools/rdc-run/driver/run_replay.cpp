@@ -106,4 +106,66 @@ bool Runner::replayAgreesWithFaults(const Trace& trace) {
   return true;
 }
 
+bool Runner::recordsModelLines(const TraceHeader& h) const {
+  if (h.linePaths.size() < graph_.lines.size()) return false;
+  for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
+    if (h.linePaths[l] != graph_.linePath(catalog_, l)) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// A line end as a trace names it: `rb.send.def[0].x'` for an output end.
+std::string endText(const std::vector<std::string>& paths, uint64_t line, bool output) {
+  return (line < paths.size() ? paths[line] : "line " + std::to_string(line)) + (output ? "'" : "");
+}
+
+std::string eventText(const std::vector<std::string>& paths, uint64_t line, bool output, int64_t time, How how,
+                      const Value& value) {
+  return endText(paths, line, output) + " = " + value.str() + " at " + durationString(time) + " (" + howName(how) + ")";
+}
+
+}  // namespace
+
+// Each line end becomes available at most once in a run, so the events
+// are matched by line end, not by place: a split run's trace (its nodes'
+// events merged) orders an instant's events as the nodes made them.
+void Runner::ReplayCheck::record(const LineEvent& e) {
+  if (next) next->record(e);
+  ++made;
+  if (!mismatch.empty()) return;
+  uint64_t end = 2 * e.line + (e.output ? 1 : 0);
+  const TraceEvent* r = end < byEnd.size() && byEnd[end] != kNone ? &(*recorded)[byEnd[end]] : nullptr;
+  if (r && r->time == e.time && r->how == e.how && r->value == *e.value) {
+    byEnd[end] = kNone;
+    return;
+  }
+  mismatch = (r ? "it records " + eventText(*paths, r->line, r->output, r->time, r->how, r->value)
+                : "it records no event of " + endText(*paths, e.line, e.output)) +
+             ", where its model makes " + eventText(*paths, e.line, e.output, e.time, e.how, *e.value);
+}
+
+void Runner::ReplayCheck::expect(const std::vector<TraceEvent>& events, const std::vector<std::string>& table) {
+  recorded = &events, paths = &table;
+  byEnd.assign(2 * table.size(), kNone);
+  for (uint32_t i = 0; i < events.size(); ++i) {
+    uint64_t end = 2 * uint64_t{events[i].line} + (events[i].output ? 1 : 0);
+    if (end < byEnd.size() && byEnd[end] == kNone) byEnd[end] = i;
+  }
+}
+
+std::string Runner::replayDifference(const ReplayCheck& check) const {
+  if (!check.mismatch.empty()) return check.mismatch;
+  for (uint32_t i : check.byEnd) {  // a recorded event the replay never made
+    if (i == kNone) continue;
+    const TraceEvent& r = recordedEvents_[i];
+    return "it records " + eventText(recordedPaths_, r.line, r.output, r.time, r.how, r.value) +
+           ", which its model never makes";
+  }
+  if (check.made == recordedEvents_.size()) return "";
+  return "it records " + std::to_string(recordedEvents_.size()) + " events, where its model makes " +
+         std::to_string(check.made);
+}
+
 }  // namespace rdc::run

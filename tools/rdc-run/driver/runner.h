@@ -90,6 +90,28 @@ class Runner {
     // Iterations from 3 on add their lines to the trace's table.
     void iterationBegins(int64_t k, uint64_t firstLine) override;
   };
+  /// A replay of a trace of this very model (its hash, and its line table
+  /// the model's, not a merged one's) makes the trace's events exactly:
+  /// each event of the run is compared with the recorded one, and passed on.
+  struct ReplayCheck final : EventSink {
+    EventSink* next = nullptr;
+    const std::vector<TraceEvent>* recorded = nullptr;
+    const std::vector<std::string>* paths = nullptr;  // the trace's line table
+    std::vector<uint32_t> byEnd;  // per line end (2 line + output): its recorded event not yet made, or kNone
+    uint64_t made = 0;
+    std::string mismatch;  // the first difference, said as a contradiction
+    void expect(const std::vector<TraceEvent>& events, const std::vector<std::string>& table);
+    void record(const LineEvent& e) override;
+    void iterationBegins(int64_t k, uint64_t firstLine) override {
+      if (next) next->iterationBegins(k, firstLine);
+    }
+  };
+  /// Whether a trace's line table is this model's, line by line (a merged
+  /// trace's is in the order the nodes' lines came).
+  bool recordsModelLines(const TraceHeader& header) const;
+  /// The first difference between a replay's events and the trace's (or
+  /// their counts), if the trace can be held to it; empty if none.
+  std::string replayDifference(const ReplayCheck& check) const;
   /// Opens --trace, if given, and writes its header; false if it cannot.
   bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer);
   /// Evaluates the checks on a run of the whole model (with these domains
@@ -221,6 +243,11 @@ class Runner {
   std::optional<uint64_t> firstFailing_;
   std::vector<bool> correct_;
   std::optional<std::map<uint32_t, run::Replayed>> replayed_;
+  // A replayed trace's events and line table, when the replay must make
+  // them exactly (ReplayCheck).
+  std::vector<TraceEvent> recordedEvents_;
+  std::vector<std::string> recordedPaths_;
+  bool checkReplay_ = false;
   // The whole model's lines and instances by path, made on first use by --split.
   std::optional<LineIndex> wholeIndex_;
   std::unordered_map<std::string, uint32_t> instanceByPath_;
