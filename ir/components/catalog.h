@@ -33,6 +33,10 @@ struct LineSig {
   bool choosable = false;
   /// When bound to `choose`, how the component fills the input (for docs and tools).
   std::string choiceRule;
+  /// What the rule does with a forced value, where that differs (Quorum's
+  /// "a forced v becomes available once k votes equal it"): said after the
+  /// rule only where a value is forced.
+  std::string forcedRule;
   /// Inputs the output strictly waits for besides its own input (whole lines).
   std::vector<std::string> outputNeeds;
   /// Inputs a chosen value strictly waits for. A rule that waits for "any

@@ -573,8 +573,7 @@ system:
         return next(x for x in out.decode().splitlines() if x.startswith(prefix))[len(prefix):]
 
     QUORUM = ("rb.deliver[{i}].q.value (its rule never chose: the first v (in availability order) with at least k "
-              "available votes equal to v; a forced v becomes available once k votes equal it; k = 3, and 0 of its 4 "
-              "inputs arrived) <- 3 more of (")
+              "available votes equal to v; k = 3, and 0 of its 4 inputs arrived) <- 3 more of (")  # (nothing forced)
 
     def test_a_quorum_short_of_k_names_the_votes_it_waits_for(self):
         # Two of four nodes crashed: node[2]'s quorum is two votes short. The

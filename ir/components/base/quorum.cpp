@@ -35,10 +35,10 @@ void react(FireContext& ctx, uint32_t i, bool) {
 }  // namespace
 
 void define_quorum(Catalog& c) {
-  LineSig value = choosable(line("value", generic()),
-                            "the first v (in availability order) with at least k available votes "
-                            "equal to v; a forced v becomes available once k votes equal it",
-                            {}, {"votes"});
+  LineSig value =
+      choosable(line("value", generic()),
+                "the first v (in availability order) with at least k available votes equal to v", {}, {"votes"});
+  value.forcedRule = "a forced v becomes available once k votes equal it";
   value.choiceCountParam = 1;
   value.choiceCountsEqual = true;
   c.add({.name = "Quorum",

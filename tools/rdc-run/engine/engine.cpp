@@ -140,18 +140,27 @@ struct Workspace {
   std::vector<uint8_t> instanceTouched;
   EventQueue queue;
   // The pending events' slots: what each does and the value it carries,
-  // side by side (one table to reach on every event, not two).
+  // side by side (one table to reach on every event, not two). The event's
+  // small fields sit in the Value's tail padding (as LineState's flags do):
+  // 24 bytes a slot rather than 32.
   struct EventSlot {
-    PendingEvent event;
-    Value value;
+    [[no_unique_address]] Value value;
+    uint8_t phase = 0;
+    bool output = false;
+    How how = How::Computed;
+    uint32_t target = kNone;  // (a free slot's: the next free one)
+
+    PendingEvent event() const { return {target, phase, output, how}; }
+    void set(const PendingEvent& e) { target = e.target, phase = e.phase, output = e.output, how = e.how; }
   };
+  static_assert(sizeof(EventSlot) == 24, "a slot is a value and an event's fields");
   std::vector<EventSlot> slots;
   // The free slots, a list threaded through them (a free slot's
   // event.target is the next free one; kNone ends the list).
   uint32_t freeSlot = kNone;
 
   void freeEventSlot(uint32_t slot) {
-    slots[slot].event.target = freeSlot;
+    slots[slot].target = freeSlot;
     freeSlot = slot;
   }
   // The unbounded box's slots: each one's iteration, its pending events,
@@ -501,7 +510,7 @@ class Run final : public FireContext {
     while (!watchStopped_ && queue.popDue(time, e)) {
       if (config_.schedule) [[unlikely]]
         e = pickSimultaneous(e);
-      if (unbounded_) countPending(work_.slots[e.slot].event, -1);
+      if (unbounded_) countPending(work_.slots[e.slot].event(), -1);
       happen(e);
       if (unbounded_) retireWhatIsDone();
       if (heldBegin_) beginHeld();
@@ -511,7 +520,7 @@ class Run final : public FireContext {
   // What a popped event does.
   [[gnu::always_inline]] void happen(const EventQueue::Entry& e) {
     now_ = e.time;
-    PendingEvent p = work_.slots[e.slot].event;
+    PendingEvent p = work_.slots[e.slot].event();
     if (p.target == kNone) {  // the next iteration of a stream begins
       int64_t k = take(e.slot).i;
       if (!stopped_ && k > newest_) beginFromStream(k);
@@ -784,7 +793,7 @@ class Run final : public FireContext {
                                        Value&& value) {
     uint32_t slot = work_.freeSlot;
     if (slot != kNone) [[likely]] {
-      work_.freeSlot = work_.slots[slot].event.target;
+      work_.freeSlot = work_.slots[slot].target;
       work_.slots[slot].value = std::move(value);
     } else {
       slot = newEventSlot(std::move(value));
@@ -793,7 +802,7 @@ class Run final : public FireContext {
   }
 
   [[gnu::noinline]] uint32_t newEventSlot(Value&& value) {
-    work_.slots.push_back({{}, std::move(value)});
+    work_.slots.push_back({std::move(value)});
     return static_cast<uint32_t>(work_.slots.size() - 1);
   }
 
@@ -806,7 +815,7 @@ class Run final : public FireContext {
     }
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
-    work_.slots[slot].event = event;
+    work_.slots[slot].set(event);
     // (In arrival order, a key that grows: the queue keeps such events in order.)
     bool counted = config_.arrivalOrder && !config_.schedule;
     uint64_t key = counted ? arrivals_++ << 1 : ties_.next();
@@ -829,7 +838,7 @@ class Run final : public FireContext {
     ready_.assign(1, first);
     while (!queue.empty() && together(queue.top())) ready_.push_back(queue.pop());
     readyEvents_.clear();
-    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.slots[e.slot].event));
+    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.slots[e.slot].event()));
     size_t chosen = config_.schedule->pick(readyEvents_);
     queue.restore(ready_, chosen, now_);
     return ready_[chosen];
@@ -1480,7 +1489,8 @@ class Run final : public FireContext {
     // repeats only their counts.
     bool said = std::find(rulesSaid_.begin(), rulesSaid_.end(), &sig->choiceRule) != rulesSaid_.end();
     if (!said) rulesSaid_.push_back(&sig->choiceRule);
-    const std::string& text = said ? kRuleAsAbove : sig->choiceRule;
+    std::string text = said ? kRuleAsAbove : sig->choiceRule;
+    if (!said && !sig->forcedRule.empty() && forced(line)) text += "; " + sig->forcedRule;
     if (sig->choiceCountParam < 0) return text;
     CountedInputs counted = countedInputs(line);
     std::string rule = text + "; k = " + std::to_string(counted.k) + ", and " + std::to_string(counted.arrived) +

@@ -36,25 +36,29 @@ struct Latency {
 /// A latency per instance (only Links read theirs). A run has a few
 /// distinct ones (the default and one per `links` glob), so each instance
 /// keeps an index into them rather than a whole Latency: a model of many
-/// Links then costs 4 bytes an instance here, not 24.
+/// Links then costs 4 bytes an instance here, not 24, and none while every
+/// instance has the default (the usual run).
 class LinkLatencies {
  public:
   /// Every one of `instances` instances gets `latency`.
   void assign(size_t instances, const Latency& latency) {
     distinct_.assign(1, latency);
-    of_.assign(instances, 0);
+    of_.clear();
+    size_ = instances;
   }
   void set(size_t instance, const Latency& latency) {
     auto it = std::find(distinct_.begin(), distinct_.end(), latency);
     if (it == distinct_.end()) it = distinct_.insert(it, latency);
+    if (of_.empty()) of_.assign(size_, 0);
     of_[instance] = static_cast<uint32_t>(it - distinct_.begin());
   }
-  const Latency& operator[](size_t instance) const { return distinct_[of_[instance]]; }
-  size_t size() const { return of_.size(); }
+  const Latency& operator[](size_t instance) const { return distinct_[of_.empty() ? 0 : of_[instance]]; }
+  size_t size() const { return size_; }
 
  private:
   std::vector<Latency> distinct_;
-  std::vector<uint32_t> of_;  // per instance: index into distinct_
+  std::vector<uint32_t> of_;  // per instance: index into distinct_; empty while all have the first
+  size_t size_ = 0;
 };
 
 }  // namespace rdc::run
