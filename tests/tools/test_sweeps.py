@@ -255,6 +255,30 @@ checks:
             self.assertEqual(code, 2)
             self.assertIn("--shrink-keep: the model has no parameter 'nosuch'", err)
 
+    def test_a_derived_parameter_follows_the_ones_it_is_made_of(self):
+        # `limit: 2 * D` lowered on its own (to 0) would fail `small` by
+        # another bug; it follows D down instead, unless given with -D.
+        with TempDir() as d:
+            model = write(d, "derived.rdc.yaml", """rdc: 1
+params:
+  D: 64
+  limit: 2 * D
+system:
+  body:
+    - Fn f:
+        expr: "x + D"
+        x: input a as Int -> drop
+        r: choose -> output z
+checks:
+  small: z < 10 && limit > 0
+""")
+            text, repro, _ = self.shrink([RUN, model], d)
+            self.assertIn("lowered -D D=64 to 10", text)
+            self.assertNotIn("limit", text.split("reproduce:")[0])
+            self.assert_fails_again(repro, "small")
+            text, repro, _ = self.shrink([RUN, model, "-D", "limit=128"], d)
+            self.assertIn("lowered -D limit=128 to 0", text)  # given: a size like any other
+
     def test_broken_bracha_loses_its_extra_faults(self):
         # With node[0] Byzantine the f+1 quorums break agreement; a late
         # crash, a forced value and a slow link are not needed for it.

@@ -204,6 +204,18 @@ class Shrinker {
     return m ? m->model->graph.params : std::vector<std::pair<std::string, int64_t>>{};
   }
 
+  /// Whether the model derives a parameter from others (`maj: n / 2 + 1`):
+  /// it follows them as they shrink, and lowered on its own it would be
+  /// another model (a quorum too small to mean one), not a smaller run.
+  bool derived(const ShrinkSubject& s, const std::string& name) {
+    Loaded* m = load(s);
+    if (!m) return false;
+    for (const ParamDecl& p : m->model->model.params) {
+      if (p.name == name) return p.value && p.value->expr && !freeNames(*p.value->expr).empty();
+    }
+    return false;
+  }
+
   /// `s` with every lie its run tells written as a forced value, and its
   /// Byzantine domains lying only where forced (--lies forced): the same
   /// run, whose lies ddmin can then drop one by one (an unforced choice is
@@ -392,6 +404,8 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goa
   if (s.model != "-") {
     for (const auto& [name, original] : shrinker.params(s)) {
       if (std::find(goal.keep.begin(), goal.keep.end(), name) != goal.keep.end()) continue;
+      bool given = std::any_of(s.defines.begin(), s.defines.end(), [&](const auto& d) { return d.first == name; });
+      if (!given && shrinker.derived(s, name)) continue;
       int64_t value = original;
       for (bool lowered = true; lowered && value > 0;) {
         lowered = false;
