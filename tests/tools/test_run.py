@@ -4,7 +4,7 @@ import os
 import shlex
 import unittest
 
-from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool, write
 
 RUN = tool("rdc-run")
 BRACHA = example("bracha")
@@ -144,6 +144,31 @@ class Bracha(unittest.TestCase):
 
 
 class Reports(unittest.TestCase):
+    def test_a_failed_check_without_a_quantifier_names_the_values_it_read(self):
+        with TempDir() as d:
+            model = write(d, "chk.rdc.yaml", """rdc: 1
+params:
+  two: 2
+system:
+  body:
+    - Def d:
+        x: input a as Int = 3 -> output x
+        y: choose -> output y
+    - Def e:
+        x: input b as Int = 4 -> output z
+        y: never -> output w
+checks:
+  same: "x == z && two == 2 && (forall i in 0..2: i < 5)"
+  late: "has(w) || z == 5"
+  reads: "(has(w) ? w : a) == 4"
+""")
+            code, out, err = run([RUN, model, "--seed", "1"])
+            self.assertEqual(code, 1, err)
+            text = out.decode()
+            self.assertIn("check same: fail (false with x = 3, z = 4)", text)
+            self.assertIn("check late: fail (false with w never available, z = 4)", text)
+            self.assertIn("check reads: fail (false with w never available, a = 3)", text)
+
     def test_until_reports_what_an_output_waited_for(self):
         code, out, _ = run([RUN, BRACHA, *NET, "--until", "1ms"])
         self.assertEqual(code, 1)

@@ -130,7 +130,36 @@ class CheckHost final : public ExprHost {
     if (v->kind != Value::Kind::Bool) return {name, false, where + "the check is not a Bool: " + v->str()};
     if (v->i) return {name, true, ""};
     std::string witness = bound + (!bound.empty() && !witness_.empty() ? ", " : "") + witness_;
-    return {name, false, witness.empty() ? "the property is false" : "false for " + witness};
+    if (!witness.empty()) return {name, false, "false for " + witness};
+    // No quantifier to name a counterexample: the values it read say why.
+    std::vector<std::string> reads;
+    valuesRead(e, reads);
+    std::string values;
+    for (const std::string& r : reads) values += (values.empty() ? "" : ", ") + r;
+    return {name, false, values.empty() ? "the property is false" : "false with " + values};
+  }
+
+  // The extrinsics an expression reads at indices known outside any
+  // quantifier, with their values (`decision[0] = 1`, `y never available`),
+  // each once, at most 8.
+  void valuesRead(const Expr& e, std::vector<std::string>& out) {
+    if (out.size() >= 8 || e.kind == Expr::Kind::Quant) return;
+    if (e.kind == Expr::Kind::Name || e.kind == Expr::Kind::Index) {
+      ExprError ignored;
+      if (auto ref = reference(e, &ignored); ref && ref->node != kNone) {
+        const ExtrinsicNames::Node& node = names_.node(ref->node);
+        std::string text;
+        if (node.output != kNone) {
+          const RunResult::Output& o = output(node.output);
+          text = ref->name(names_) + (o.available ? " = " + o.value.str() : " never available");
+        } else if (auto v = node.input != kNone ? extrinsic(*ref, &ignored) : std::nullopt) {
+          text = ref->name(names_) + " = " + v->str();
+        }
+        if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) out.push_back(std::move(text));
+        if (!text.empty() || node.kids.empty()) return;
+      }
+    }
+    for (const ExprPtr& kid : e.kids) valuesRead(*kid, out);
   }
 
   std::optional<Value> evalHosted(const Expr& e, ExprError* error) override {
