@@ -1477,6 +1477,26 @@ class Run final : public FireContext {
     return counted;
   }
 
+  // When everything a rule reads arrived and it still did not choose (a
+  // Filter whose condition is false), the values it had: "; what it reads
+  // arrived: a = 0, b = 1". Empty while something it reads is missing (the
+  // chain goes on through that).
+  std::string readsArrived(uint32_t line, const LineSig& sig) const {
+    const FlatInstance& inst = graph_.instances[graph_.lines[generalLine(line)].instance];
+    std::vector<uint32_t> reads;
+    for (const std::string& name : sig.choiceReads) graph_.linesNamed(catalog_, inst, name, reads);
+    if (reads.empty()) return "";
+    std::string values;
+    uint32_t at = slotOfLine(line);
+    for (size_t i = 0; i < reads.size(); ++i) {
+      const LineState& s = lines_[at == kNone ? reads[i] : layout_.line(at, reads[i])];
+      if (!s.inAvailable) return "";
+      if (i < 6) values += (i ? ", " : "") + graph_.lineName(catalog_, reads[i]) + " = " + s.in.str();
+    }
+    if (reads.size() > 6) values += ", ... (" + std::to_string(reads.size() - 6) + " more)";
+    return "; what it reads arrived: " + values;
+  }
+
   static inline const std::string kRuleAsAbove = "as above";
   mutable std::vector<const std::string*> rulesSaid_;  // the rules an explanation gave (waitingFor)
 
@@ -1491,7 +1511,7 @@ class Run final : public FireContext {
     if (!said) rulesSaid_.push_back(&sig->choiceRule);
     std::string text = said ? kRuleAsAbove : sig->choiceRule;
     if (!said && !sig->forcedRule.empty() && forced(line)) text += "; " + sig->forcedRule;
-    if (sig->choiceCountParam < 0) return text;
+    if (sig->choiceCountParam < 0) return text + readsArrived(line, *sig);
     CountedInputs counted = countedInputs(line);
     std::string rule = text + "; k = " + std::to_string(counted.k) + ", and " + std::to_string(counted.arrived) +
                        " of its " + std::to_string(counted.reads) + " inputs arrived";
