@@ -75,6 +75,21 @@ class Graphviz(unittest.TestCase):
 
 
 class Structure(unittest.TestCase):
+    def test_a_wire_item_shows_its_token(self):
+        # `wire: const ... -> s` and `wire: t -> drop` were bare points.
+        with TempDir() as d:
+            model = os.path.join(d, "wires.rdc.yaml")
+            with open(model, "w") as f:
+                f.write("rdc: 1\nsystem:\n  body:\n    - wire: const (0, 0, -1) -> s\n    - Def d:\n"
+                        "        x: s -> t\n        y: choose -> y\n    - wire: t -> drop\n    - wire: y -> u\n"
+                        "    - Def e:\n        x: u -> output v\n        y: choose -> output w\n")
+            code, dot, err = run([DOT, model])
+            self.assertEqual(code, 0, err)
+            text = dot.decode()
+            self.assertIn('[shape=plaintext, fontsize=10, label="(0, 0, -1)"]', text)
+            self.assertIn('[shape=plaintext, fontsize=10, label="|"]', text)
+            self.assertEqual(text.count("shape=point"), 1, text)  # the wire between names
+
     def test_flat_ports_sections_and_edges(self):
         text = dot_of(PAIR, "--flat")
         # A box per base instance, a section per line, ports on both sides.

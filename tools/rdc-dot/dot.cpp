@@ -846,6 +846,20 @@ class BodyDrawer {
     return s;
   }
 
+  // A source token's glyph, as glyph() draws it in a port cell ("" for a name or an extrinsic).
+  static std::string tokenText(const Term& t) {
+    switch (t.kind) {
+      case Term::Kind::Choose:
+        return "?";
+      case Term::Kind::Never:
+        return "!";
+      case Term::Kind::Const:
+        return t.value.text;
+      default:
+        return "";
+    }
+  }
+
   std::string termText(const Term& t) const {
     std::string s = t.name + (t.primed ? "'" : "");
     for (const IndexTerm& i : t.indices) s += "[" + (i.star ? std::string("*") : i.expr.text) + "]";
@@ -907,8 +921,15 @@ class BodyDrawer {
           out_ << indent << "}\n";
           break;
         case Item::Kind::Wire: {
-          out_ << indent << quote(id) << " [shape=point, width=0.06];\n";
-          if (extent_) extent_->node(id, 0, 4);
+          // A wire between names is a point; one from a token or into
+          // `drop` shows the token, as a port cell does (`(0, 0) ->`, `-> |`).
+          std::string token = tokenText(item.from) + (item.to.kind == Term::Kind::Drop ? "|" : "");
+          if (token.empty()) {
+            out_ << indent << quote(id) << " [shape=point, width=0.06];\n";
+          } else {
+            out_ << indent << quote(id) << " [shape=plaintext, fontsize=10, label=" << quote(token) << "];\n";
+          }
+          if (extent_) extent_->node(id, token.size(), 4);
           use(scope, item.from, End{id, "", ""}, false, indent, id + "f");
           use(scope, item.to, End{id, "", ""}, true, indent, id + "t");
           break;
