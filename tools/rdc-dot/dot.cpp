@@ -105,20 +105,26 @@ constexpr const char* kGateway = "#e0f2f1";
 const char* kDomainColours[] = {"#e3f2fd", "#fce4ec", "#e8f5e9", "#fff8e1", "#f3e5f5",
                                 "#e0f7fa", "#fbe9e7", "#f1f8e9", "#ede7f6", "#fffde7"};
 
-// The sketch's glyph for a source or sink in a port cell.
-std::string glyph(const Graph& g, const Endpoint& e) {
-  switch (e.kind) {
-    case Endpoint::Kind::Choose:
+// The sketch's glyph for a source or sink token (`constant`: a Const's
+// value as text); "" for a wire or an extrinsic.
+std::string glyphOf(EndKind kind, const std::string& constant) {
+  switch (kind) {
+    case EndKind::Choose:
       return "?";
-    case Endpoint::Kind::Never:
+    case EndKind::Never:
       return "!";
-    case Endpoint::Kind::Const:
-      return html(g.constants[e.ref].str());
-    case Endpoint::Kind::Drop:
+    case EndKind::Const:
+      return constant;
+    case EndKind::Drop:
       return "|";
     default:
       return "";
   }
+}
+
+// The glyph of a line's source or sink in a port cell.
+std::string glyph(const Graph& g, const Endpoint& e) {
+  return html(glyphOf(e.kind, e.kind == Endpoint::Kind::Const ? g.constants[e.ref].str() : ""));
 }
 
 // One row per line: an input port cell, `name: Type`, an output port cell.
@@ -846,20 +852,6 @@ class BodyDrawer {
     return s;
   }
 
-  // A source token's glyph, as glyph() draws it in a port cell ("" for a name or an extrinsic).
-  static std::string tokenText(const Term& t) {
-    switch (t.kind) {
-      case Term::Kind::Choose:
-        return "?";
-      case Term::Kind::Never:
-        return "!";
-      case Term::Kind::Const:
-        return t.value.text;
-      default:
-        return "";
-    }
-  }
-
   std::string termText(const Term& t) const {
     std::string s = t.name + (t.primed ? "'" : "");
     for (const IndexTerm& i : t.indices) s += "[" + (i.star ? std::string("*") : i.expr.text) + "]";
@@ -923,7 +915,7 @@ class BodyDrawer {
         case Item::Kind::Wire: {
           // A wire between names is a point; one from a token or into
           // `drop` shows the token, as a port cell does (`(0, 0) ->`, `-> |`).
-          std::string token = tokenText(item.from) + (item.to.kind == Term::Kind::Drop ? "|" : "");
+          std::string token = glyphOf(item.from.kind, item.from.value.text) + glyphOf(item.to.kind, "");
           if (token.empty()) {
             out_ << indent << quote(id) << " [shape=point, width=0.06];\n";
           } else {
