@@ -111,7 +111,15 @@ class Diff(Traces):
         b = self.record("b.trace", BRACHA, *NET, "--seed", "1")
         code, out, _ = run([TRACE, "diff", a, b])
         self.assertEqual(code, 0)
-        self.assertIn("traces agree", out.decode())
+        self.assertEqual("traces agree: 440 events\n", out.decode())
+
+    def test_agreeing_events_of_other_parameters_say_so(self):
+        # A node symmetric to the sender's under a constant latency: the same events.
+        a = self.record("a.trace", BRACHA)
+        b = self.record("b.trace", BRACHA, "-D", "sender=2")
+        code, out, _ = run([TRACE, "diff", a, b])
+        self.assertEqual(code, 0)
+        self.assertEqual("traces agree: 440 events (though their headers differ: sender = 0 and 2)\n", out.decode())
 
     def test_two_seeds_name_the_first_divergence(self):
         a = self.record("a.trace", BRACHA, *NET, "--seed", "1")

@@ -253,6 +253,20 @@ class StreamingDiff {
   uint64_t events_ = 0;
 };
 
+// Events that agree can come from runs of two models or parameters (a
+// symmetric change, a parameter nothing read): said beside the agreement.
+std::string headersDiffer(const TraceHeader& a, const TraceHeader& b) {
+  std::string what;
+  if (a.modelName != b.modelName) what = "models " + a.modelName + " and " + b.modelName;
+  for (const auto& [name, value] : a.params) {
+    auto other = std::find_if(b.params.begin(), b.params.end(), [&](const auto& p) { return p.first == name; });
+    if (other != b.params.end() && other->second != value)
+      what += (what.empty() ? "" : ", ") + name + " = " + value + " and " + other->second;
+  }
+  if (what.empty() && a.modelHash != b.modelHash) what = "model hashes";
+  return what.empty() ? "" : " (though their headers differ: " + what + ")";
+}
+
 }  // namespace
 
 int diff(const std::string& pathA, const std::string& pathB) {
@@ -269,7 +283,7 @@ int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out) {
   if (!d.run()) return kExitBadInput;
   const auto& differences = d.differences();
   if (differences.empty()) {
-    out << "traces agree: " << d.events() / 2 << " events\n";
+    out << "traces agree: " << d.events() / 2 << " events" << headersDiffer(a.header(), b.header()) << "\n";
     return kExitOk;
   }
   auto side = [](const std::optional<TraceEvent>& e) {
