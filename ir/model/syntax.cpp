@@ -494,8 +494,9 @@ namespace {
 // tuple's components in order. Anything else is refused as `set-element`.
 bool elementDims(Span type, std::vector<SourceExpr>& dims, DiagnosticSink& diags) {
   type = type.trimmed();
-  if (!type.text.empty() && type.text.front() == '(' && type.text.back() == ')') {
-    for (const Span& part : splitTopLevel(type.sub(1, type.text.size() - 2), ',', true)) {
+  Span inside = type.text.size() >= 2 ? type.sub(1, type.text.size() - 2).trimmed() : type;
+  if (!type.text.empty() && type.text.front() == '(' && type.text.back() == ')' && !inside.text.empty()) {
+    for (const Span& part : splitTopLevel(inside, ',', true)) {
       if (!elementDims(part, dims, diags)) return false;
     }
     return true;
