@@ -1,7 +1,9 @@
-// JSON output through nlohmann-json: the tools build values and dump them
-// here, so that no code writes JSON text or escapes strings by hand.
+// JSON through nlohmann-json: the tools build values and dump them here,
+// so that no code writes JSON text or escapes strings by hand, and read
+// back the integers they wrote.
 #pragma once
 
+#include <charconv>
 #include <concepts>
 #include <cstdint>
 #include <string>
@@ -30,6 +32,21 @@ Json exactInteger(T n) {
   uint64_t magnitude = n < 0 ? uint64_t{0} - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
   if (magnitude <= kJsonExactLimit) return n;
   return std::to_string(n);
+}
+
+/// An unsigned integer as exactInteger writes it: a JSON number, or a
+/// string of decimal digits (a reader takes either form). Throws
+/// Json::type_error for anything else: a negative or fractional number, a
+/// string that is not all digits, or one past 2^64 - 1.
+inline uint64_t exactUnsigned(const Json& j) {
+  if (j.is_number_unsigned()) return j.get<uint64_t>();
+  if (j.is_string()) {
+    const std::string& text = j.get_ref<const std::string&>();
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (!text.empty() && ec == std::errc{} && end == text.data() + text.size()) return n;
+  }
+  throw Json::type_error::create(302, "not a whole number", &j);
 }
 
 inline std::string jsonText(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }

@@ -9,7 +9,7 @@ import unittest
 
 import yaml
 
-from rdctest import ROOT, TempDir, breadth, example, run, tool, write
+from rdctest import ROOT, TempDir, breadth, example, read_bytes, run, tool, write
 
 RUN = tool("rdc-run")
 BROKEN = os.path.join(ROOT, "tests", "run", "bracha-broken.rdc.yaml")
@@ -167,6 +167,39 @@ class Merge(unittest.TestCase):
             code, _, err = run([RUN, "--merge", write(d, "other.json", '{"seeds": 1}')])
             self.assertEqual(code, 2)
             self.assertIn("not a sweep summary", err)
+            shard = {"range": "0..9", "shard": "1/2", "command": "rdc-run x"}
+            failing = lambda *seeds: [{"seed": s, "why": "w", "repro": "r"} for s in seeds]
+            for doc, message in (
+                    ({"seeds": 5, "passed": 2**64 - 1, "failed": failing(1, 3)}, "its counts do not add up"),
+                    ({"seeds": 5, "passed": 2, "failed": failing(1, 3, 3)}, "not in increasing order, each once (seed 3)"),
+                    ({"seeds": 5, "passed": 4, "failed": failing(2)}, "its failing seed 2 is not one shard 1/2 of 0..9"),
+                    ({"seeds": 5, "passed": 4, "failed": failing(-3)}, "not a sweep summary")):
+                with self.subTest(doc=doc):
+                    code, _, err = run([RUN, "--merge", write(d, "bad.json", json.dumps({**doc, **shard}))])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn(message, err)
+
+    def test_seeds_past_2_to_the_53_are_strings_that_merge(self):
+        # A reader whose numbers are doubles rounds 18446744073709551126: the
+        # failing seed, the counts and a shrunk seed are strings there.
+        with TempDir() as d:
+            command = [RUN, example("bracha"), "-D", "f=2", "--byzantine", "node[0]", "--latency", "uniform:1ms..5ms"]
+            paths = self.shards(d, 2, command, "18446744073709551000..18446744073709551615")
+            docs = [json.loads(read_bytes(p)) for p in paths]
+            seeds = [f["seed"] for doc in docs for f in doc["failed"]]
+            self.assertTrue(seeds)
+            self.assertTrue(all(isinstance(s, str) and int(s) > 2**53 for s in seeds), seeds)
+            code, merged, err = run([RUN, "--merge", *paths, "--json"])
+            self.assertEqual(code, 1, err)
+            self.assertEqual(sorted(f["seed"] for f in json.loads(merged)["failed"]), sorted(seeds, key=int))
+            docs[0]["seeds"] = str(docs[0]["seeds"])  # a reader takes either form
+            code, _, err = run([RUN, "--merge", write(d, "strings.json", json.dumps(docs[0])), paths[1]])
+            self.assertEqual(code, 1, err)
+            code, out, err = run([*command, "--seed", seeds[0], "--shrink", os.path.join(d, "s.yaml"), "--json"],
+                                 timeout=120)
+            self.assertEqual(code, 1, err)
+            shrunk = json.loads(out.decode().splitlines()[-1])["shrunk"]
+            self.assertEqual(shrunk["seed"], seeds[0])
 
     @unittest.skipUnless(shutil.which("parallel"), "GNU parallel (Debian package parallel) is not installed")
     def test_a_sweep_run_with_gnu_parallel(self):

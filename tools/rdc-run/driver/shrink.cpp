@@ -549,7 +549,7 @@ int reportShrunk(const Shrunk& shrunk, const std::string& faultsFile, const std:
     Json defines = Json::object();
     for (const auto& [name, value] : shrunk.subject.defines) defines[name] = value;
     std::cout << jsonText({{"shrunk",
-                            {{"seed", shrunk.subject.seed},
+                            {{"seed", exactInteger(shrunk.subject.seed)},
                              {"strategy", strategyText(shrunk.subject.strategy)},
                              {"check", shrunk.check},
                              {"steps", shrunk.steps},

@@ -56,9 +56,9 @@ int printSweep(const SweepSummary& summary, bool json) {
   if (json) {
     Json failed = Json::array();
     for (const FailingSeed& f : summary.failed)
-      failed.push_back({{"seed", f.seed}, {"why", f.why}, {"repro", f.repro}});
-    std::cout << jsonText({{"seeds", summary.seeds},
-                           {"passed", summary.passed},
+      failed.push_back({{"seed", exactInteger(f.seed)}, {"why", f.why}, {"repro", f.repro}});
+    std::cout << jsonText({{"seeds", exactInteger(summary.seeds)},
+                           {"passed", exactInteger(summary.passed)},
                            {"failed", failed},
                            {"range", summary.range},
                            {"shard", summary.shard},
@@ -152,24 +152,27 @@ bool shardOf(const std::string& text, uint64_t& i, uint64_t& n) {
   }
 }
 
-// Whether a shard's seed count is that of shard i/n of its range, and its
-// failing seeds are in the range and in the shard.
-bool rangeHolds(const SweepSummary& s, uint64_t i, uint64_t n) {
+// Why a shard's summary is not shard i/n of its range: its seed count, or
+// a failing seed outside the range or the shard; nullopt if it is.
+std::optional<std::string> rangeFault(const SweepSummary& s, uint64_t i, uint64_t n) {
   size_t dots = s.range.find("..");
-  if (dots == std::string::npos) return false;
   uint64_t a = 0, b = 0;
   try {
+    if (dots == std::string::npos) throw std::invalid_argument("no ..");
     a = std::stoull(s.range.substr(0, dots));
     b = std::stoull(s.range.substr(dots + 2));
   } catch (const std::exception&) {
-    return false;
+    return "bad range '" + s.range + "'";
   }
-  if (a > b || b - a == UINT64_MAX) return false;
+  if (a > b || b - a == UINT64_MAX) return "bad range '" + s.range + "'";
   SeedSet set{a, b - a + 1, i, n};
+  if (s.seeds != set.size())
+    return std::to_string(s.seeds) + " seeds is not what shard " + s.shard + " of " + s.range + " runs";
   for (const FailingSeed& f : s.failed) {
-    if (f.seed < a || f.seed > b || (f.seed - a) % n != i) return false;
+    if (f.seed < a || f.seed > b || (f.seed - a) % n != i)
+      return "its failing seed " + std::to_string(f.seed) + " is not one shard " + s.shard + " of " + s.range + " runs";
   }
-  return s.seeds == set.size();
+  return std::nullopt;
 }
 
 // One shard's summary from its `--json` output.
@@ -184,16 +187,19 @@ std::optional<SweepSummary> readSummary(const std::string& file, DiagnosticSink&
   if (j.is_discarded()) return bad("not JSON (expected the output of rdc-run --seeds A..B --shard i/N --json)");
   try {
     SweepSummary s;
-    s.seeds = j.at("seeds").get<uint64_t>();
-    s.passed = j.at("passed").get<uint64_t>();
+    s.seeds = exactUnsigned(j.at("seeds"));
+    s.passed = exactUnsigned(j.at("passed"));
     s.range = j.at("range").get<std::string>();
     s.shard = j.at("shard").get<std::string>();
     s.command = j.at("command").get<std::string>();
     for (const Json& f : j.at("failed")) {
       s.failed.push_back(
-          {f.at("seed").get<uint64_t>(), f.at("why").get<std::string>(), f.at("repro").get<std::string>()});
+          {exactUnsigned(f.at("seed")), f.at("why").get<std::string>(), f.at("repro").get<std::string>()});
+      if (s.failed.size() > 1 && s.failed[s.failed.size() - 2].seed >= s.failed.back().seed)
+        return bad("its failing seeds are not in increasing order, each once (seed " +
+                   std::to_string(s.failed.back().seed) + ")");
     }
-    if (s.passed + s.failed.size() != s.seeds) return bad("its counts do not add up");
+    if (s.failed.size() > s.seeds || s.passed != s.seeds - s.failed.size()) return bad("its counts do not add up");
     return s;
   } catch (const Json::exception&) {
     return bad("not a sweep summary (expected the output of rdc-run --seeds A..B --shard i/N --json)");
@@ -221,10 +227,8 @@ int mergeSweeps(const std::vector<std::string>& files, bool json, DiagnosticSink
                       firstRead->command + "` over " + firstRead->range + ")");
       return kExitBadInput;
     }
-    if (!rangeHolds(*s, i, n)) {
-      diags.error("usage", {},
-                  "--merge: " + displayName(file) + ": " + std::to_string(s->seeds) + " seeds is not what shard " +
-                      s->shard + " of " + s->range + " runs");
+    if (auto fault = rangeFault(*s, i, n)) {
+      diags.error("usage", {}, "--merge: " + displayName(file) + ": " + *fault);
       return kExitBadInput;
     }
     if (shards.count(i)) {
