@@ -143,15 +143,21 @@ class Lexer {
         continue;
       }
       if (pos_ >= text_.size()) break;
+      uint32_t at = static_cast<uint32_t>(pos_ - 1);
       char e = text_[pos_++];
       if (e == 'x' && pos_ + 2 <= text_.size() && std::isxdigit(static_cast<unsigned char>(text_[pos_])) &&
           std::isxdigit(static_cast<unsigned char>(text_[pos_ + 1]))) {
         bytes += static_cast<char>(std::stoi(std::string(text_.substr(pos_, 2)), nullptr, 16));
         pos_ += 2;
-      } else if (e == 'n') {
-        bytes += '\n';
-      } else {
+      } else if (e == 'n' || e == 't') {
+        bytes += e == 'n' ? '\n' : '\t';
+      } else if (e == '"' || e == '\\') {
         bytes += e;
+      } else {  // (a byte it did not know was taken as itself: "\q" read as "q")
+        *error = {"expr-syntax", at,
+                  "unknown escape '\\" + std::string(1, e) +
+                      "' in a Bytes literal (escapes: \\\", \\\\, \\n, \\t, \\xNN with two hexadecimal digits)"};
+        return false;
       }
     }
     if (pos_ >= text_.size()) {

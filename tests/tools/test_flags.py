@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from rdctest import BREADTH, SANITIZED, TempDir, example, read_bytes, run, tool
+from rdctest import BREADTH, SANITIZED, TempDir, example, read_bytes, run, tool, write
 
 LINT, RUN, PROJECT, DOT, TRACE = (tool(t) for t in ("rdc-lint", "rdc-run", "rdc-project", "rdc-dot", "rdc-trace"))
 BRACHA = example("bracha")
@@ -248,6 +248,19 @@ class UsageDiagnostics(unittest.TestCase):
         code, _, err = run([RUN, BRACHA, "--input", b"bc=1\xa0at 2ms"])  # not UTF-8: the byte itself
         self.assertEqual(code, 2, err)
         self.assertIn("'\\xA0'", err)
+
+    def test_a_bytes_escape_is_one_of_those_documented(self):
+        with TempDir() as d:
+            model = write(d, "b.rdc.yaml", "rdc: 1\nsystem:\n  body:\n    - Def d:\n"
+                                           "        x: input b as Bytes -> output x\n        y: choose -> output y\n")
+            code, out, err = run([RUN, model, "--input", 'b="a\\tb\\x41\\"\\\\\\n"'])
+            self.assertEqual(code, 0, err)
+            self.assertIn('x = "a\\x09bA\\"\\\\\\x0a" @ 0ns', out.decode())
+            for bad in ('"\\q"', '"\\x4"', '"\\x"', '"\\u{41}"'):
+                with self.subTest(value=bad):
+                    code, _, err = run([RUN, model, "--input", "b=" + bad])
+                    self.assertEqual(code, 2, err)
+                    self.assertIn("unknown escape", err)
 
     def test_decimal_durations_are_exact(self):
         with TempDir() as d:
