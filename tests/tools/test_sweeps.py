@@ -287,6 +287,12 @@ checks:
             code, _, err = run([RUN, model, "--shrink", os.path.join(d, "x.yaml"), "--shrink-keep", "nosuch"])
             self.assertEqual(code, 2)
             self.assertIn("--shrink-keep: the model has no parameter 'nosuch'", err)
+            # Names are checked before the run, so a passing run refuses them too.
+            passing = [RUN, model, "-D", "D=1", "--shrink", os.path.join(d, "x.yaml")]
+            for flag, message in (("--shrink-keep", "no parameter 'nosuch'"), ("--shrink-check", "no check 'nosuch'")):
+                code, _, err = run([*passing, flag, "nosuch"])
+                self.assertEqual(code, 2, err)
+                self.assertIn(f"{flag}: the model has {message}", err)
 
     def test_a_derived_parameter_follows_the_ones_it_is_made_of(self):
         # `limit: 2 * D` lowered on its own (to 0) would fail `small` by
