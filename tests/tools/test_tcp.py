@@ -7,6 +7,7 @@ import hmac
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import threading
@@ -338,6 +339,17 @@ system:
             for port in ports:  # no node is left listening
                 with socket.socket() as s:
                     self.assertNotEqual(s.connect_ex(("127.0.0.1", port)), 0)
+            # The whole process group signalled (as `timeout` or a shell's
+            # job control may): the nodes end by that signal, which is not
+            # a node failing.
+            proc = subprocess.Popen([RUN, example("rb-stream"), "-D", "spacing=1000", "--cluster", peers, "--until", "20s"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+            time.sleep(1.5)
+            os.killpg(proc.pid, signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 128 + 15, err.decode())
+            self.assertIn("[interrupted]", err.decode())
+            self.assertNotIn("node-failed", err.decode())
 
     def test_a_node_that_cannot_listen_stops_the_cluster_at_once(self):
         with TempDir() as d, socket.socket() as busy:

@@ -279,6 +279,14 @@ int Runner::cluster(uint64_t seed) {
   std::vector<NodeExit> exits =
       runProcesses(processes, until > INT64_MAX - kClusterGrace ? INT64_MAX : until + kClusterGrace);
   gathering.end();
+  // Interrupted, the nodes end by the same signal or by the cluster's
+  // SIGKILL: none of that is a node failing.
+  if (int signal = clusterInterruptedBy()) {
+    diags_.error("interrupted", {},
+                 "the cluster was interrupted (signal " + std::to_string(signal) +
+                     "): its nodes were stopped, nothing is reported");
+    return 128 + signal;
+  }
   bool stopped = false;
   for (size_t i = 0; i < exits.size(); ++i) {
     const NodeExit& e = exits[i];
@@ -294,12 +302,6 @@ int Runner::cluster(uint64_t seed) {
                        (e.overdue ? " did not finish by --until" : " exited with status " + std::to_string(e.status)) +
                        " (the end of its log is above)");
     }
-  }
-  if (int signal = clusterInterruptedBy()) {
-    diags_.error("interrupted", {},
-                 "the cluster was interrupted (signal " + std::to_string(signal) +
-                     "): its nodes were stopped, nothing is reported");
-    return 128 + signal;
   }
   if (stopped) return badInput("a node failed before the start, so the cluster stopped the others");
   // The run as the nodes' outputs tell it; a node that was killed before
