@@ -244,8 +244,22 @@ std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, Diagnost
     return nullptr;
   }
   std::unique_ptr<TraceWriter> writer(new TraceWriter(fd, true, diags));
+  writer->name_ = path;
   if (!temp.empty()) writer->path_ = path, writer->temp_ = temp;
   return writer;
+}
+
+// A failed write (a full disk, /dev/full) is said once, naming the file;
+// nothing more is written.
+void TraceWriter::write(kj::ArrayPtr<const kj::byte> bytes) {
+  if (failed_) return;
+  try {
+    writeAll(fd_, bytes);
+  } catch (const kj::Exception& e) {
+    diags_.error("io", {diags_.addFile(name_), 0, 0},
+                 "cannot write the trace: " + systemReason(e.getDescription().cStr()));
+    failed_ = true;
+  }
 }
 
 TraceWriter::TraceWriter(int fd, bool owned, DiagnosticSink& diags) : fd_(fd), owned_(owned), diags_(diags) {
@@ -286,7 +300,7 @@ void TraceWriter::header(const TraceHeader& h) {
   for (size_t i = 0; i < h.domains.size(); ++i) domains.set(i, h.domains[i]);
   auto lineDomains = b.initLineDomains(h.lineDomains.size());
   for (size_t i = 0; i < h.lineDomains.size(); ++i) lineDomains.set(i, h.lineDomains[i]);
-  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+  write(capnp::messageToFlatArray(message).asBytes());
 }
 
 void TraceWriter::lines(uint64_t first, const std::vector<std::string>& paths, const std::vector<uint32_t>& domains) {
@@ -298,7 +312,7 @@ void TraceWriter::lines(uint64_t first, const std::vector<std::string>& paths, c
   for (size_t i = 0; i < paths.size(); ++i) p.set(i, paths[i]);
   auto d = t.initDomains(domains.size());
   for (size_t i = 0; i < domains.size(); ++i) d.set(i, domains[i]);
-  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+  write(capnp::messageToFlatArray(message).asBytes());
 }
 
 namespace {
@@ -338,14 +352,14 @@ void TraceWriter::flush() {
     b.setHow(static_cast<s::How>(e.how));
     putValue(b.initValue(), e.value);
   }
-  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+  write(capnp::messageToFlatArray(message).asBytes());
   pending_.clear();
   pendingWords_ = 0;
 }
 
 bool TraceWriter::finish(uint64_t events, int64_t endTime) {
   if (tooLong_) {
-    diags_.error("io", {diags_.addFile(path_.empty() ? "-" : path_), 0, 0},
+    diags_.error("io", {diags_.addFile(name_), 0, 0},
                  "cannot write the trace: it holds a value of more than " + std::to_string(kMaxListItems) +
                      " items (a tuple's, or a map's keys and values), more than a trace's readers take");
     return false;
@@ -355,7 +369,8 @@ bool TraceWriter::finish(uint64_t events, int64_t endTime) {
   auto f = message.initRoot<s::TraceChunk>().initFooter();
   f.setEvents(events);
   f.setEndTime(endTime);
-  writeAll(fd_, capnp::messageToFlatArray(message).asBytes());
+  write(capnp::messageToFlatArray(message).asBytes());
+  if (failed_) return false;
   if (temp_.empty()) return true;
   bool closed = ::close(fd_) == 0;
   owned_ = false;

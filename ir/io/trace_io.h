@@ -53,11 +53,14 @@ class TraceWriter {
  private:
   TraceWriter(int fd, bool owned, DiagnosticSink& diags);
   void flush();
+  void write(kj::ArrayPtr<const kj::byte> bytes);
 
   int fd_;
   bool owned_;
   DiagnosticSink& diags_;
+  std::string name_ = "-";   // the file, as diagnostics name it
   std::string path_, temp_;  // a whole trace's file, and the temporary one it is written to until finish()
+  bool failed_ = false;      // a write failed (said once): nothing more is written
   std::vector<TraceEvent> pending_;
   size_t pendingWords_ = 0;  // about what the pending events take in a chunk
   bool tooLong_ = false;     // a value with a list longer than a reader takes

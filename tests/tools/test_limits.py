@@ -331,6 +331,20 @@ class FullDisk(unittest.TestCase):
                 code, _, err = run(command + ["--diagnostics=json"])
                 self.assertEqual(code, 2, (command, err))
                 self.assertIn("No space left on device", only(err, "io")["message"])
+            # The trace's file is named (it was 'input/output failed'), for a split run too.
+            for split in ([], ["--split"]):
+                code, _, err = run([RUN, BRACHA, "--trace", "/dev/full", *split, "--diagnostics=json"])
+                self.assertEqual(code, 2, err)
+                problem = only(err, "io")
+                self.assertEqual((problem["file"], problem["message"]),
+                                 ("/dev/full", "cannot write the trace: No space left on device"))
+            # A cluster keeps its nodes' traces beside the merged one: a device is no place for them.
+            peers = write(d, "peers.yaml", "key: " + "ab" * 32 + "\nnodes:\n" +
+                          "".join(f"  node[{i}]: 127.0.0.1:{29100 + i}\n" for i in range(4)))
+            code, _, err = run([RUN, BRACHA, "--trace", "/dev/full", "--cluster", peers])
+            self.assertEqual(code, 2, err)
+            self.assertIn("--trace: /dev/full is not a regular file", err)
+            self.assertFalse(os.path.exists("/dev/full.nodes"))
 
 
 class FaultsFile(unittest.TestCase):

@@ -199,9 +199,10 @@ int Runner::single(uint64_t seed, bool reported) {
   RunResult result = simulator_.run(config_);
   config_.sink = nullptr;
   config_.iterations = nullptr;
-  if (writer) writer->finish(result.events, result.endTime);
+  bool traced = !writer || writer->finish(result.events, result.endTime);
   if (checkReplay_ && result.replayContradiction.empty()) result.replayContradiction = replayDifference(check);
-  return report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr, reported);
+  int code = report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr, reported);
+  return traced ? code : kExitBadInput;  // (the run is reported; its trace could not be written)
 }
 
 void Runner::TraceSink::iterationBegins(int64_t k, uint64_t firstLine) {

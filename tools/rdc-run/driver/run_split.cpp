@@ -37,8 +37,9 @@ int Runner::split(uint64_t seed) {
   RunResult result = combine(projections, results);
   uint64_t written = 0;
   for (const auto& sink : sinks) written += static_cast<WholeLineSink&>(*sink).written;
-  if (writer) writer->finish(written, result.endTime);
-  return report(seed, result, correct_);
+  bool traced = !writer || writer->finish(written, result.endTime);
+  int code = report(seed, result, correct_);
+  return traced ? code : kExitBadInput;
 }
 
 std::vector<uint32_t> Runner::wholeLines(const Graph& part) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -85,7 +86,7 @@ int Runner::node(uint64_t seed) {
     setup.readyFd = options_.readyFd, setup.epochFd = STDIN_FILENO;
   }
   net::NodeOutcome outcome = net::runNode(setup);
-  if (writer) writer->finish(sink.count, outcome.result.endTime);
+  bool traced = !writer || writer->finish(sink.count, outcome.result.endTime);
   if (outputs) outputs->finish(outcome.result);
   for (const std::string& problem : outcome.problems) diags_.error("peer", {}, problem);
   // Strangers cannot harm the run: warned about (a flood only counted), never a failure.
@@ -119,7 +120,7 @@ int Runner::node(uint64_t seed) {
   }
   std::cerr << "\n";
   int code = report(seed, outcome.result, correct_, graph_.unbounded ? &iterations : nullptr);
-  return outcome.problems.empty() ? code : kExitBadInput;
+  return outcome.problems.empty() && traced ? code : kExitBadInput;
 }
 
 // This node's secret key (--key), checked against the peers file, which it
@@ -182,9 +183,17 @@ int Runner::cluster(uint64_t seed) {
   for (const std::string& d : options_.leaveOut) {
     if (!domain(d, "--leave-out")) return kExitBadInput;
   }
+  // A trace keeps the nodes' own beside it, in FILE.nodes/: so FILE is a
+  // file (or none yet), not a device or a pipe (/dev/full.nodes/ in /dev).
+  struct stat traceFile {};
+  if (!options_.trace.empty() && ::stat(options_.trace.c_str(), &traceFile) == 0 && !S_ISREG(traceFile.st_mode)) {
+    return badInput("--trace: " + options_.trace + " is not a regular file: a cluster keeps its nodes' traces beside " +
+                    "the merged one, in " + options_.trace + ".nodes/");
+  }
   std::string dir = options_.trace.empty() ? makeTempDir() : options_.trace + ".nodes";
   if (dir.empty() || (options_.trace.size() && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)) {
-    return badInput("cannot make the directory " + dir + " for the nodes' files");
+    diags_.error("io", {}, "cannot make the directory " + dir + " for the nodes' files: " + std::strerror(errno));
+    return kExitBadInput;
   }
   // The nodes' files are removed on every way out, unless a trace keeps them.
   struct Cleanup {
