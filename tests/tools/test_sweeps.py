@@ -402,7 +402,11 @@ checks:
             faults = os.path.join(d, "no.yaml")
             code, _, err = run([*BROKEN_SWEEP, "--seed", str(seed), "--shrink", faults, "--shrink-check", "nosuch"])
             self.assertEqual(code, 2)
-            self.assertIn("does not fail 'nosuch'", err)
+            self.assertIn("the model has no check 'nosuch'", err)
+            self.assertFalse(os.path.exists(faults))
+            code, _, err = run([*BROKEN_SWEEP, "--seed", str(seed), "--shrink", faults, "--shrink-check", "validity"])
+            self.assertEqual(code, 2)
+            self.assertIn("does not fail 'validity'", err)
             self.assertFalse(os.path.exists(faults))
 
     def test_a_crash_moves_earlier(self):
