@@ -180,6 +180,32 @@ class Strategies(unittest.TestCase):
             failed = json.loads(out)["failed"]
             self.assertEqual((failed["schedule"], failed["why"][:7]), ("schedule:1", "honest:"))
 
+    def test_an_invariant_is_read_at_the_end_of_an_instant(self):
+        # b is made in the instant a is: read at a's event, `has(a) => a == b`
+        # failed on half of the seeds; at the end of the instant it holds.
+        # A violation still stops the run at its instant: b at 1ms.
+        with tempfile.TemporaryDirectory() as d:
+            model = write(d, "inv.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Def d:
+        x: input a as Int -> output a
+        y: choose -> output b
+    - Def e:
+        x: input c as Int = 5 at 1ms -> output c
+        y: choose -> output f
+checks:
+  same: "has(a) => a == b"
+  late: "!has(c)"
+""")
+            code, out, err = run([RUN, model, "--invariant", "same", "--seeds", "0..31", "--json"])
+            self.assertEqual(code, 1, err)  # (`late` fails at each run's end)
+            self.assertEqual([f["why"][:5] for f in json.loads(out)["failed"]], ["late:"] * 32)
+            code, out, err = run([RUN, model, "--invariant", "late", "--seed", "3"])
+            self.assertEqual(code, 1, err)
+            self.assertIn("check late: fail (at 1ms: ", out.decode())
+            self.assertIn("f = 5 @ 1ms", out.decode())  # made in the violation's instant: it happened
+
     def test_each_strategy_is_deterministic_from_its_seed(self):
         args = BROKEN["bracha"] + ["--latency", "uniform:1ms..5ms"]
         for strategy in ["random", "pct:2", "pct:4", "schedule:1.0.2.1"]:

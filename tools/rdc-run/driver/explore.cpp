@@ -58,13 +58,13 @@ void Runner::armRun(uint64_t seed, RunConfig& config, Arms& arms) const {
   config.watch = options_.invariants.empty() ? nullptr : &arms.watch;
 }
 
-bool Runner::InvariantWatch::available(uint32_t output, std::span<const OutputValue> outputs) {
+bool Runner::InvariantWatch::instantEnds(int64_t time, std::span<const OutputValue> outputs) {
   RunResult partial;
   partial.outputs.assign(outputs.begin(), outputs.end());
   const auto& invariants = runner->options_.invariants;
   for (const CheckResult& c : runner->checks_.evaluate(partial, *config, runner->correct_)) {
     if (c.pass || std::find(invariants.begin(), invariants.end(), c.name) == invariants.end()) continue;
-    violation = CheckResult{c.name, false, "at " + Value::duration(outputs[output].time).str() + ": " + c.why};
+    violation = CheckResult{c.name, false, "at " + Value::duration(time).str() + ": " + c.why};
     return true;
   }
   return false;

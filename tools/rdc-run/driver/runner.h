@@ -140,7 +140,7 @@ class Runner {
     const Runner* runner = nullptr;
     const RunConfig* config = nullptr;     // the run's
     std::optional<CheckResult> violation;  // "at T: why"
-    bool available(uint32_t output, std::span<const OutputValue> outputs) override;
+    bool instantEnds(int64_t time, std::span<const OutputValue> outputs) override;
   };
   // What a strategy and the invariants keep during one run: its schedule
   // (none for random) and its watch. One per thread, so that threads

@@ -503,11 +503,12 @@ class Run final : public FireContext {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
     EventQueue::Entry e;
-    if (!unbounded_ && !config_.schedule) {  // the common case, without a step that cannot apply
-      while (!watchStopped_ && queue.popDue(time, e)) happen(e);
+    if (!unbounded_ && !config_.schedule && !config_.watch) {  // the common case, without a step that cannot apply
+      while (queue.popDue(time, e)) happen(e);
       return;
     }
     while (!watchStopped_ && queue.popDue(time, e)) {
+      if (watchDue_ && e.time > now_ && watchStops()) break;  // (e is of a later instant: it does not happen)
       if (config_.schedule) [[unlikely]]
         e = pickSimultaneous(e);
       if (unbounded_) countPending(work_.slots[e.slot].event(), -1);
@@ -515,6 +516,14 @@ class Run final : public FireContext {
       if (unbounded_) retireWhatIsDone();
       if (heldBegin_) beginHeld();
     }
+  }
+
+  // The instant in which an output became available has ended: whether
+  // the watch stops the run there.
+  bool watchStops() {
+    watchDue_ = false;
+    watchStopped_ = config_.watch->instantEnds(now_, {work_.outputs.data(), graph_.outputs.size()});
+    return watchStopped_;
   }
 
   // What a popped event does.
@@ -560,6 +569,11 @@ class Run final : public FireContext {
   void beginHeld() {
     if (heldBegin_ > newest_ && !streamHeld_ && (!config_.streamAhead || live() < config_.streamAhead) && !stopped_)
       begin(std::exchange(heldBegin_, 0), Begun::ByStream);
+  }
+
+  // Nothing is left before --until: the last instant has ended too.
+  void lastInstantEnds() {
+    if (watchDue_ && !watchStopped_) watchStops();
   }
 
   // The end of the run: the iterations still live are reported as cut off.
@@ -936,7 +950,7 @@ class Run final : public FireContext {
     uint32_t at = slotOfLine(line);
     work_.outputs[at == kNone ? output : layout_.output(at, output)] = {true, value, now_};
     if (config_.watch && at == kNone) [[unlikely]]
-      watchStopped_ = config_.watch->available(output, {work_.outputs.data(), graph_.outputs.size()});
+      watchDue_ = true;  // (asked once the instant ends)
     if (at != kNone) --work_.slotOutputsLeft[at];
     if (at == kNone && layout_.box && layout_.box->first().hasOutputs(output)) --firstOutputsLeft_;
   }
@@ -1582,6 +1596,7 @@ class Run final : public FireContext {
   uint32_t beganNow_ = 0;
   std::vector<std::string> failures_;
   bool watchStopped_ = false;             // the OutputWatch stopped the run
+  bool watchDue_ = false;                 // an output became available in this instant: the watch is asked at its end
   std::vector<EventQueue::Entry> ready_;  // pickSimultaneous's scratch
   std::vector<int64_t> beginArrival_;     // begin()'s scratch: per input of the general iteration
   std::vector<uint8_t> beginFailed_;
@@ -1600,6 +1615,7 @@ RunResult Simulator::run(const RunConfig& config) {
   Run run(graph_, catalog_, *facts_, config, *work_);
   run.start();
   run.advanceTo(config.until);
+  run.lastInstantEnds();
   run.finish();
   return run.result();
 }

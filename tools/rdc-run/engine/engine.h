@@ -74,14 +74,17 @@ class IterationSink {
   virtual void retired(const RetiredIteration& iteration) = 0;
 };
 
-/// Watches a run's extrinsic outputs: called each time one becomes
-/// available, with every output as it stands (the unbounded box's
-/// iterations' are not among them). Returning true stops the run there:
-/// nothing after this event happens, and the result ends at its time.
+/// Watches a run's extrinsic outputs: called at the end of each instant in
+/// which one became available (every event of that virtual time has
+/// happened, and the run's last instant too), with every output as it
+/// stands (the unbounded box's iterations' are not among them). Returning
+/// true stops the run there: nothing later happens, and the result ends at
+/// `time`. Not at each output: a property the instant's later events make
+/// true again (`has(a) => a == b`, b made with a) holds at that time.
 class OutputWatch {
  public:
   virtual ~OutputWatch() = default;
-  virtual bool available(uint32_t output, std::span<const OutputValue> outputs) = 0;
+  virtual bool instantEnds(int64_t time, std::span<const OutputValue> outputs) = 0;
 };
 
 class Schedule;
