@@ -214,33 +214,42 @@ TEST(Strategy, ParsesSpecsAndPrintsSchedules) {
   EXPECT_EQ(Strategy::scheduleText({0, 0}), "schedule:");
 }
 
-// Stops the run when the named output becomes available.
+// Stops the run at the end of the instant in which the named output
+// became available.
 struct StopAt final : OutputWatch {
   uint32_t output = 0;
   int calls = 0;
-  bool available(uint32_t o, std::span<const OutputValue> outputs) override {
+  bool instantEnds(int64_t, std::span<const OutputValue> outputs) override {
     ++calls;
-    return o == output && outputs[o].available;
+    return outputs[output].available;
   }
 };
 
-TEST(Strategy, AWatchStopsTheRunAtItsEvent) {
+TEST(Strategy, AWatchStopsTheRunAtTheEndOfItsInstant) {
   Model m = load(R"(
     - Delay early: {d: const 1ms -> drop, v: const 5 -> output early}
     - Delay late: {d: const 3ms -> drop, v: const 6 -> output late}
+    - Delay same: {d: const 1ms -> drop, v: const 7 -> output same}
 )");
   ASSERT_TRUE(m.built.loaded);
   const Graph& g = m.built.loaded->graph;
+  auto named = [&](const std::string& name) {
+    for (uint32_t o = 0; o < g.outputs.size(); ++o) {
+      if (g.outputs[o].name == name) return o;
+    }
+    return kNone;
+  };
   StopAt watch;
-  watch.output = g.outputs[0].name == "early" ? 0 : 1;
+  watch.output = named("early");
   m.config.watch = &watch;
   Catalog catalog = Catalog::standard();
   RunResult r = Simulator(g, catalog).run(m.config);
   EXPECT_TRUE(r.stopped);
   EXPECT_EQ(r.endTime, 1'000'000);
-  EXPECT_EQ(watch.calls, 1);
-  EXPECT_TRUE(r.outputs[watch.output].available);
-  EXPECT_FALSE(r.outputs[1 - watch.output].available);
+  EXPECT_EQ(watch.calls, 1);  // once for the instant at 1ms, which made two outputs
+  EXPECT_TRUE(r.outputs[named("early")].available);
+  EXPECT_TRUE(r.outputs[named("same")].available);  // its instant ended: all of it happened
+  EXPECT_FALSE(r.outputs[named("late")].available);
 }
 
 }  // namespace
