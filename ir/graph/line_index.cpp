@@ -42,6 +42,14 @@ std::optional<uint32_t> LineIndex::findRunLine(const std::string& path) const {
   return static_cast<uint32_t>(line);
 }
 
+int64_t LineIndex::lastNamedIteration() const {
+  if (!graph_.unbounded) return -1;
+  uint64_t lines = paths_.size(), general = graph_.unbounded->general().lines;
+  if (general == 0) return INT64_MAX;
+  // firstRunLine(k) + general - 1 <= UINT32_MAX, with firstRunLine(k) = lines + (k - kWindow) * general
+  return UnboundedBox::kWindow + static_cast<int64_t>((uint64_t{UINT32_MAX} + 1 - lines) / general) - 1;
+}
+
 uint32_t LineIndex::graphLine(uint32_t runLine) const {
   uint32_t lines = static_cast<uint32_t>(paths_.size());
   if (runLine < lines) return runLine;

@@ -25,6 +25,10 @@ class LineIndex {
   /// (firstRunLine): the graph's, or one of a later iteration of the
   /// unbounded box (`rb[57].send.link[1].rcv`).
   std::optional<uint32_t> findRunLine(const std::string& path) const;
+  /// The last iteration of the unbounded box whose lines findRunLine can
+  /// number (a run's line numbers past 2^32 - 1 are not named this way);
+  /// -1 without an unbounded box.
+  int64_t lastNamedIteration() const;
   /// The graph's line a line of a run stands for (itself, or the general
   /// iteration's line for one of a later iteration).
   uint32_t graphLine(uint32_t runLine) const;

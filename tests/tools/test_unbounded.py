@@ -194,6 +194,17 @@ system:
             code, shown, err = run([TRACE, "show", t, "--line", "rb[57].send.link[1].rcv"])
             self.assertRegex(shown, rb"rb\[57\]\.send\.link\[1\]\.rcv\t99\tforced")
 
+    def test_an_iteration_past_what_a_force_can_name_is_said_to_be(self):
+        # A run numbers its lines in 32 bits: about 19.5 million iterations of
+        # rb-stream's 220 lines. Past them a line is not "no line".
+        code, _, err = run([RUN, STREAM, "--until", "1ms", "--outputs", "summary",
+                            "--force", "rb[19522579].send.def[1].y=7"])
+        self.assertEqual(code, 2, err)
+        self.assertIn("iteration 19522579 is past the iterations a --force can name (a run numbers its lines in 32 "
+                      "bits; iteration 19522577 is the last whose lines all fit)", err)
+        self.assertEqual(run([RUN, STREAM, "--until", "1ms", "--outputs", "summary",
+                              "--force", "rb[19522577].send.def[1].y=7"])[0], 0)
+
     def test_a_pattern_forces_the_window_and_says_so(self):
         with TempDir() as d:
             t = os.path.join(d, "run.trace")

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "ir/graph/line_index.h"
+#include "ir/io/trace_io.h"
 #include "ir/lang/expr.h"
 #include "ir/model/syntax.h"
 #include "ir/model/yaml_input.h"
@@ -362,6 +363,13 @@ class Resolver {
         continue;
       }
       std::optional<uint32_t> line = index.findRunLine(path);
+      // (A later iteration's line whose general line exists is missing only
+      // because its number does not fit.)
+      auto k = pathIteration(path);
+      if (!line && k && *k >= UnboundedBox::kWindow && index.find(iterationName(path, 1)))
+        return fail(flag_ + ": " + path + ": iteration " + std::to_string(*k) + " is past the iterations a " +
+                    "--force can name (a run numbers its lines in 32 bits; iteration " +
+                    std::to_string(index.lastNamedIteration()) + " is the last whose lines all fit)");
       if (!line) return fail(flag_ + ": no line '" + path + "'" + forceableNear(index, path));
       if (!forceable(index.graphLine(*line)))
         return fail(flag_ + ": " + path + " is not a choosable input bound to `choose`");
