@@ -230,6 +230,27 @@ inline std::string optionGivenEmpty(const CLI::App& app) {
   return "";
 }
 
+/// A CLI11 error in the tools' words where CLI11's read as its own
+/// internals: "--seed: At Most 1 required but received 2" is said as
+/// "--seed is given 2 times: give it once", "--outputs: none not in
+/// {list,summary}" as "--outputs: 'none' is not one of list, summary".
+inline std::string usageText(const CLI::ParseError& e) {
+  std::string text = e.what();
+  size_t colon = text.find(": ");
+  if (colon == std::string::npos) return text;
+  std::string name = text.substr(0, colon), rest = text.substr(colon + 2);
+  if (rest.rfind("At Most 1 required but received ", 0) == 0)
+    return name + " is given " + rest.substr(32) + " times: give it once";
+  size_t notIn = rest.find(" not in {");
+  if (notIn != std::string::npos && rest.back() == '}') {
+    std::string choices = rest.substr(notIn + 9, rest.size() - notIn - 10);
+    for (size_t comma = choices.find(','); comma != std::string::npos; comma = choices.find(',', comma + 2))
+      choices.replace(comma, 1, ", ");
+    return name + ": '" + rest.substr(0, notIn) + "' is not one of " + choices;
+  }
+  return text;
+}
+
 /// Parses argv: -1 to go on, or the exit code to return now: 0 after
 /// --help or --version, kExitBadInput after a usage error, which is
 /// reported as a `usage` diagnostic like the tool's own (JSON too when the
@@ -244,7 +265,7 @@ inline int parseCommandLine(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version: CLI11 prints them
     DiagnosticSink diags;
-    diags.error("usage", {}, std::string(e.what()) + " (see --help)");
+    diags.error("usage", {}, usageText(e) + " (see --help)");
     printDiagnostics(diags);
     return kExitBadInput;
   }

@@ -249,6 +249,16 @@ class UsageDiagnostics(unittest.TestCase):
         self.assertEqual(code, 2, err)
         self.assertIn("'\\xA0'", err)
 
+    def test_a_flag_given_twice_or_off_its_choices_is_said_in_plain_words(self):
+        for args, message in ((["--seed", "1", "--seed", "2"], "--seed is given 2 times: give it once"),
+                              (["--until", "1ms", "--until", "2ms"], "--until is given 2 times: give it once"),
+                              (["--outputs", "none"], "--outputs: 'none' is not one of list, summary")):
+            with self.subTest(args=args):
+                code, _, err = run([RUN, BRACHA, *args])
+                self.assertEqual(code, 2, err)
+                self.assertIn(message, err)
+                self.assertNotIn("At Most", err)
+
     def test_a_bytes_escape_is_one_of_those_documented(self):
         with TempDir() as d:
             model = write(d, "b.rdc.yaml", "rdc: 1\nsystem:\n  body:\n    - Def d:\n"
