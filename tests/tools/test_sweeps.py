@@ -318,6 +318,19 @@ checks:
             text, repro, _ = self.shrink([RUN, model, "-D", "limit=128"], d)
             self.assertIn("lowered -D limit=128 to 0", text)  # given: a size like any other
 
+    def test_a_smaller_run_fails_for_no_new_reason(self):
+        # Lowering rb-stream's spacing to 0 kept totality failing, and added
+        # a run failure (4096 live iterations at 0ns): another run.
+        with TempDir() as d:
+            text, repro, _ = self.shrink([RUN, example("rb-stream"), "-D", "f=2", "--byzantine", "node[0]",
+                                          "--latency", "uniform:1ms..5ms", "--outputs", "summary", "--until", "20ms",
+                                          "--seed", "1"], d)
+            self.assertIn("which fails totality", text)
+            code, out, err = run(shlex.split(repro), timeout=120)
+            self.assertEqual(code, 1, err)
+            self.assertIn("check totality: fail", out.decode())
+            self.assertNotIn("failure:", out.decode())
+
     def test_broken_bracha_loses_its_extra_faults(self):
         # With node[0] Byzantine the f+1 quorums break agreement; a late
         # crash, a forced value and a slow link are not needed for it.

@@ -187,6 +187,7 @@ class Shrinker {
       return std::nullopt;
     }
     check_ = wanted.empty() ? v->failed.front() : wanted;
+    failedAtRunTime_ = std::find(v->failed.begin(), v->failed.end(), "failure") != v->failed.end();
     return check_;
   }
 
@@ -195,7 +196,10 @@ class Shrinker {
   bool fails(const ShrinkSubject& s, bool always = false) {
     if (runs >= kMaxShrinkRuns && !always) return false;
     auto v = judge(s);
-    return v && std::find(v->failed.begin(), v->failed.end(), check_) != v->failed.end();
+    if (!v || std::find(v->failed.begin(), v->failed.end(), check_) == v->failed.end()) return false;
+    // A run-time failure the run being shrunk did not have (a spacing of 0
+    // hitting --max-live) would make it another run, failing for another reason.
+    return failedAtRunTime_ || std::find(v->failed.begin(), v->failed.end(), "failure") == v->failed.end();
   }
 
   /// The model's parameters under these -D (none if it does not load).
@@ -326,6 +330,7 @@ class Shrinker {
   }
 
   std::string check_;
+  bool failedAtRunTime_ = false;  // the run being shrunk failed at run time too
   const Catalog& catalog_;
   std::map<Defines, std::unique_ptr<Loaded>> models_;
 };
