@@ -938,6 +938,11 @@ class BadUse(unittest.TestCase):
                 code, _, err = run([RUN, example("bracha"), *modes])
                 self.assertEqual(code, 2)
                 self.assertIn("give one", err)
+            for flags, message in ((["--kill", "node[1]@1ms", "--kill", "node[1]@2ms"], "node[1] is killed twice"),
+                                   (["--kill", "node[1]@1ms", "--leave-out", "node[1]"], "node[1] is left out")):
+                code, _, err = run([RUN, example("bracha"), "--cluster", peers, *flags])
+                self.assertEqual(code, 2, err)
+                self.assertIn(message, err)
             with socket.socket() as taken:
                 taken.bind(("127.0.0.1", 0))
                 taken.listen()

@@ -178,10 +178,13 @@ int Runner::cluster(uint64_t seed) {
     auto t = parseDuration(k.substr(at + 1), &error);
     if (!t) return badInput("--kill " + k + ": " + error);
     if (!domain(k.substr(0, at), "--kill")) return kExitBadInput;
-    kills[k.substr(0, at)] = *t;
+    if (!kills.emplace(k.substr(0, at), *t).second)
+      return badInput("--kill: " + k.substr(0, at) + " is killed twice (a node is killed once)");
   }
   for (const std::string& d : options_.leaveOut) {
     if (!domain(d, "--leave-out")) return kExitBadInput;
+    if (kills.count(d))
+      return badInput("--kill " + d + ": " + d + " is left out (--leave-out): it never runs to be killed");
   }
   // A trace keeps the nodes' own beside it, in FILE.nodes/: so FILE is a
   // file (or none yet), not a device or a pipe (/dev/full.nodes/ in /dev).
