@@ -182,15 +182,20 @@ std::optional<Strategy> Strategy::parse(std::string_view spec, std::string* erro
   if (spec.starts_with("schedule:")) {
     s.kind = Kind::Choices;
     std::string_view rest = spec.substr(9);
-    while (!rest.empty()) {
+    bool more = !rest.empty();  // (`schedule:` alone: no choice point but the first options)
+    while (more) {
       size_t dot = rest.find('.');
       uint32_t c = 0;
       if (!number(rest.substr(0, dot), c)) {
-        *error = "schedule:C.C.C takes whole numbers separated by dots, got '" + std::string(spec.substr(9)) + "'";
+        *error =
+            "schedule:C.C.C takes whole numbers in 0..4294967295 separated by dots (no dot at either end), "
+            "got '" +
+            std::string(spec.substr(9)) + "'";
         return std::nullopt;
       }
       s.choices.push_back(c);
-      rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
+      more = dot != std::string_view::npos;  // (a dot at the end leaves an empty choice, refused above)
+      rest = more ? rest.substr(dot + 1) : std::string_view();
     }
     return s;
   }

@@ -206,7 +206,8 @@ TEST(Strategy, ParsesSpecsAndPrintsSchedules) {
   EXPECT_EQ(Strategy::parse("pct:3", &error)->depth, 3u);
   EXPECT_EQ(Strategy::parse("schedule:1.0.2", &error)->choices, (std::vector<uint32_t>{1, 0, 2}));
   EXPECT_TRUE(Strategy::parse("schedule:", &error)->choices.empty());
-  for (const char* bad : {"pct:0", "pct:", "pct:65", "schedule:1..2", "schedule:x", "dfs"}) {
+  for (const char* bad : {"pct:0", "pct:", "pct:65", "schedule:1..2", "schedule:x", "schedule:0.0.", "schedule:.",
+                          "schedule:4294967296", "dfs"}) {
     EXPECT_FALSE(Strategy::parse(bad, &error)) << bad;
     EXPECT_FALSE(error.empty());
   }
