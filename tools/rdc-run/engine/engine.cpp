@@ -155,8 +155,8 @@ struct Workspace {
   };
   static_assert(sizeof(EventSlot) == 24, "a slot is a value and an event's fields");
   std::vector<EventSlot> slots;
-  // The free slots, a list threaded through them (a free slot's
-  // event.target is the next free one; kNone ends the list).
+  // The free slots, a list threaded through them (a free slot's target
+  // is the next free one; kNone ends the list).
   uint32_t freeSlot = kNone;
 
   void freeEventSlot(uint32_t slot) {
