@@ -124,4 +124,13 @@ size_t Graph::wireCount() const {
   return n;
 }
 
+std::optional<std::string> negativeDuration(const Graph& graph, const Catalog& catalog, uint32_t line,
+                                            const Value& constant) {
+  const LineSig* sig = graph.signature(catalog, line);
+  if (!sig || sig->type.generic || sig->type.fixed != TypeTable::kDuration) return std::nullopt;
+  if (constant.kind != Value::Kind::Duration || constant.i >= 0) return std::nullopt;
+  return "the constant duration " + durationString(constant.i) + " into " + graph.linePath(catalog, line) +
+         " is negative: a duration waits forward in time";
+}
+
 }  // namespace rdc

@@ -134,4 +134,13 @@ struct Graph {
   uint64_t hash(const Catalog& catalog) const;
 };
 
+/// The `negative-duration` message for `constant` bound to `line`'s input
+/// ("the constant duration -1ms into wait.d is negative: ..."), when the
+/// line is a base component's Duration line (a Delay's `d`, a Timer's
+/// Delay) and the constant a negative Duration; nullopt otherwise. The
+/// elaborator reports it at the constant, the lint pass (for an IR) at
+/// the line.
+std::optional<std::string> negativeDuration(const Graph& graph, const Catalog& catalog, uint32_t line,
+                                            const Value& constant);
+
 }  // namespace rdc

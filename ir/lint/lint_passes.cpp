@@ -271,15 +271,9 @@ void checkDeadlockCycles(const Model&, const Graph& graph, const Catalog& catalo
 void checkConstantDurations(const Model&, const Graph& graph, const Catalog& catalog, DiagnosticSink& diags) {
   for (uint32_t l = 0; l < graph.lines.size(); ++l) {
     const Endpoint& src = graph.lines[l].source;
-    const LineSig* sig = graph.signature(catalog, l);
-    if (!sig || sig->type.generic || sig->type.fixed != TypeTable::kDuration) continue;
     if (src.kind != Endpoint::Kind::Const || src.ref >= graph.constants.size()) continue;
-    const Value& v = graph.constants[src.ref];
-    if (v.kind == Value::Kind::Duration && v.i < 0) {
-      diags.error("negative-duration", graph.linePos(l),
-                  "the constant duration " + durationString(v.i) + " into " + graph.linePath(catalog, l) +
-                      " is negative: a duration waits forward in time");
-    }
+    if (auto why = negativeDuration(graph, catalog, l, graph.constants[src.ref]))
+      diags.error("negative-duration", graph.linePos(l), *why);
   }
 }
 

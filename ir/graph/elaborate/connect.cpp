@@ -105,21 +105,15 @@ void Elaborator::connect() {
   domainRuns_ = std::vector<DomainRun>();
 }
 
-void Elaborator::negativeDuration(const Attachment& constant, uint32_t line) {
-  const LineSig* sig = graph_.signature(catalog_, line);
-  if (!sig || sig->type.generic || sig->type.fixed != TypeTable::kDuration) return;
-  const Value& v = graph_.constants[constant.ref];
-  if (v.kind != Value::Kind::Duration || v.i >= 0) return;
-  diags_.error("negative-duration", graph_.positions[constant.pos],
-               "the constant duration " + durationString(v.i) + " into " + graph_.linePath(catalog_, line) +
-                   " is negative: a duration waits forward in time");
-}
-
 void Elaborator::sourceToken(const Attachment& p, uint32_t line) {
   FlatLine& l = graph_.lines[line];
   l.source = p.token();
   if (p.token().kind == Endpoint::Kind::Input) graph_.inputs[p.token().ref].line = line;
-  if (p.token().kind == Endpoint::Kind::Const) return negativeDuration(p, line);
+  if (p.token().kind == Endpoint::Kind::Const) {  // reported at the constant: the model's own file holds it
+    if (auto why = negativeDuration(graph_, catalog_, line, graph_.constants[p.ref]))
+      diags_.error("negative-duration", graph_.positions[p.pos], *why);
+    return;
+  }
   if (p.token().kind != Endpoint::Kind::Choose) return;
   const FlatInstance& inst = graph_.instances[l.instance];
   const BaseComponent& base = catalog_.at(inst.base);

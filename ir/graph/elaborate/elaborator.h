@@ -308,10 +308,6 @@ class Elaborator {
   void connect();
 
   void sourceToken(const Attachment& p, uint32_t line);
-  // A negative constant into a Duration line of a base component (a Delay's
-  // or a Timer's): reported at the constant, which a model's own file holds
-  // even where the line is the standard library's.
-  void negativeDuration(const Attachment& constant, uint32_t line);
   uint32_t netLine(uint32_t node);
   void warnUnusedComponents();
 

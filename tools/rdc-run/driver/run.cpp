@@ -529,19 +529,9 @@ int run(const Options& given, const Catalog& catalog) {
   }
   // The names are the model's whether or not a run fails (a passing run
   // would never look at them).
-  for (const std::string& name : options.shrinkKeep) {
-    const auto& params = loaded->graph.params;
-    if (std::none_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; })) {
-      diags.error("usage", {}, "--shrink-keep: the model has no parameter '" + name + "'");
-      return finish(kExitBadInput);
-    }
-  }
-  if (!options.shrinkCheck.empty() && options.shrinkCheck != "failure") {
-    const auto& checks = loaded->model.checks;
-    if (std::none_of(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == options.shrinkCheck; })) {
-      diags.error("usage", {}, "--shrink-check: the model has no check '" + options.shrinkCheck + "'");
-      return finish(kExitBadInput);
-    }
+  if (auto fault = goalFault({options.shrinkCheck, options.shrinkKeep}, *loaded)) {
+    diags.error("usage", {}, *fault);
+    return finish(kExitBadInput);
   }
   if (!options.maxLiveGiven && loaded->graph.unbounded && loaded->graph.unbounded->bounded())
     options.maxLive = onDemandMaxLive(*loaded->graph.unbounded, options.elab.maxLines, options.maxLive);

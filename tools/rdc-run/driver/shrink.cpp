@@ -337,19 +337,25 @@ class Shrinker {
 
 }  // namespace
 
+std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& model) {
+  const auto& params = model.graph.params;
+  for (const std::string& name : goal.keep) {
+    if (std::none_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; }))
+      return "--shrink-keep: the model has no parameter '" + name + "'";
+  }
+  const auto& checks = model.model.checks;
+  if (!goal.check.empty() && goal.check != "failure" &&
+      std::none_of(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == goal.check; }))
+    return "--shrink-check: the model has no check '" + goal.check + "'";
+  return std::nullopt;
+}
+
 std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goal, const Catalog& catalog,
                              std::string* why) {
   Shrinker shrinker(catalog);
   shrinker.liars.insert(subject.scenario.byzantine.begin(), subject.scenario.byzantine.end());
   auto check = shrinker.pickCheck(subject, goal.check, why);
   if (!check) return std::nullopt;
-  auto params = shrinker.params(subject);
-  for (const std::string& name : goal.keep) {
-    if (std::none_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; })) {
-      *why = "--shrink-keep: the model has no parameter '" + name + "'";
-      return std::nullopt;
-    }
-  }
   Shrunk out;
   out.subject = subject;
   out.check = *check;

@@ -17,6 +17,7 @@
 
 #include "ir/components/catalog.h"
 #include "ir/graph/elaborate.h"
+#include "ir/graph/loaded_model.h"
 #include "ir/support/diagnostics.h"
 #include "tools/rdc-run/driver/scenario.h"
 #include "tools/rdc-run/engine/strategy.h"
@@ -52,10 +53,16 @@ struct ShrinkGoal {
   std::vector<std::string> keep;  ///< parameters it leaves as given (--shrink-keep): switches, not sizes
 };
 
+/// Why a goal names what `model` does not have: a check that is not the
+/// model's (--shrink-check; "failure" is every model's) or a parameter it
+/// does not declare (--shrink-keep); nullopt if it names only the model's.
+/// Asked before the run, which may pass and never shrink.
+std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& model);
+
 /// Shrinks `subject`: the smallest run found that still fails the goal's
-/// check. None, with `why` set, when the run passes or does not fail it,
-/// or when the goal keeps a parameter the model does not have. The model
-/// must be a file (it is loaded again for each -D tried).
+/// check (a goal goalFault accepts). None, with `why` set, when the run
+/// passes or does not fail it. The model must be a file (it is loaded
+/// again for each -D tried).
 std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goal, const Catalog& catalog,
                              std::string* why);
 

@@ -155,8 +155,11 @@ class CheckHost final : public ExprHost {
         } else if (auto v = node.input != kNone ? extrinsic(*ref, &ignored) : std::nullopt) {
           text = ref->name(names_) + " = " + v->str();
         }
-        if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) out.push_back(std::move(text));
-        if (!text.empty() || node.kids.empty()) return;
+        if (!text.empty()) {
+          if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(std::move(text));
+          return;
+        }
+        if (node.kids.empty()) return;  // (a bundle goes on: its elements are read below it)
       }
     }
     for (const ExprPtr& kid : e.kids) valuesRead(*kid, out);
