@@ -13,8 +13,9 @@ std::optional<std::string> firstForgedSignature(const Trace& trace, const std::v
     bool judged = (e.how == How::Chosen || e.how == How::Forced) && !delivered;
     std::optional<std::string> forged;
     forEachSignature(e.value, [&](const Value& s) {
-      if (forged || !seen.insert(s).second || !judged || s.i == domain) return;
-      std::string signer = s.i < static_cast<int64_t>(h.domains.size()) ? h.domains[s.i] : "no domain of the model";
+      if (forged || !seen.insert(s).second || !judged || s.signer() == domain) return;
+      std::string signer =
+          s.signer() < static_cast<int64_t>(h.domains.size()) ? h.domains[s.signer()] : "no domain of the model";
       std::string where = domain < h.domains.size() ? h.domains[domain] : "?";
       forged = s.str() + " (signed by " + signer + ") first appears " + howName(e.how) + " at " +
                (e.line < h.linePaths.size() ? h.linePaths[e.line] : "?") + (e.output ? "'" : "") + ", in " + where +

@@ -93,7 +93,7 @@ void putValue(s::Value::Builder b, const Value& v) {
     }
     case Value::Kind::Signed: {
       auto sig = b.initSigned();
-      sig.setSigner(static_cast<uint32_t>(v.i));
+      sig.setSigner(static_cast<uint32_t>(v.signer()));
       putValue(sig.initPayload(), v.payload());
       break;
     }
@@ -213,7 +213,7 @@ bool fitsShape(Value& shape, const Value& v) {
   if (v.kind == Value::Kind::Signed) {  // signers differ; payloads share a shape
     Value payload = shape.payload();
     if (!fitsShape(payload, v.payload())) return false;
-    shape = Value::signature(shape.i, std::move(payload));
+    shape = Value::signature(shape.signer(), std::move(payload));
     return true;
   }
   if (v.kind != Value::Kind::Tuple) return true;

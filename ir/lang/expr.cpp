@@ -774,10 +774,10 @@ class Evaluator {
     const Value& s = args[0];
     if (s.kind != Value::Kind::Signed)
       return fail("type-mismatch", e, e.text + " needs a signed value, got " + s.str());
-    if (e.op == Op::Signer) return Value::integer(s.i);
+    if (e.op == Op::Signer) return Value::integer(s.signer());
     if (e.op == Op::Payload) return s.payload();
     if (args[1].kind != Value::Kind::Int) return fail("type-mismatch", e, "signedBy(s, i) needs an Int i");
-    return Value::boolean(s.i == args[1].i);
+    return Value::boolean(s.signer() == args[1].i);
   }
 
   // The largest (or smallest) value of a map in the values' total order, or

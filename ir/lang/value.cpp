@@ -35,13 +35,13 @@ static std::string quoteBytes(const std::string& bytes) {
 
 Value Value::ofBytes(std::string bytes) {
   Value v(Kind::Bytes, 0);
-  if (!bytes.empty()) v.heap_ = new Heap{{1}, std::move(bytes), {}};
+  if (!bytes.empty()) v.heap_ = new Heap{{1}, 0, std::move(bytes), {}};
   return v;
 }
 
 Value Value::tuple(std::vector<Value> items) {
   Value v(Kind::Tuple, 0);
-  if (!items.empty()) v.heap_ = new Heap{{1}, {}, std::move(items)};
+  if (!items.empty()) v.heap_ = new Heap{{1}, 0, {}, std::move(items)};
   return v;
 }
 
@@ -56,18 +56,18 @@ std::optional<Value> Value::map(std::vector<std::pair<Value, Value>> entries) {
     items.push_back(std::move(entries[e].first));
     items.push_back(std::move(entries[e].second));
   }
-  v.heap_ = new Heap{{1}, {}, std::move(items)};
+  v.heap_ = new Heap{{1}, 0, {}, std::move(items)};
   return v;
 }
 
 Value Value::signature(int64_t signer, Value payload, std::string proof) {
-  Value v(Kind::Signed, signer);
-  v.heap_ = new Heap{{1}, std::move(proof), {std::move(payload)}};
+  Value v(Kind::Signed, 0);
+  v.heap_ = new Heap{{1}, signer, std::move(proof), {std::move(payload)}};
   return v;
 }
 
 std::optional<int64_t> foreignSigner(const Value& v, int64_t domain) {
-  if (v.kind == Value::Kind::Signed && v.i != domain) return v.i;
+  if (v.kind == Value::Kind::Signed && v.signer() != domain) return v.signer();
   for (const Value& item : v.items()) {
     if (auto signer = foreignSigner(item, domain)) return signer;
   }
@@ -94,16 +94,19 @@ void Value::release(const Heap* heap) {
 
 const std::string& Value::bytes() const {
   static const std::string empty;
-  return heap_ ? heap_->bytes : empty;
+  return ownsHeap(kind) && heap_ ? heap_->bytes : empty;
 }
 
 const std::vector<Value>& Value::items() const {
   static const std::vector<Value> empty;
-  return heap_ ? heap_->items : empty;
+  return ownsHeap(kind) && heap_ ? heap_->items : empty;
 }
 
+int64_t Value::signer() const { return kind == Kind::Signed && heap_ ? heap_->signer : 0; }
+
 bool Value::sameContents(const Value& other) const {
-  if (kind == Kind::Signed) return items() == other.items();  // the proof is evidence, not contents
+  // The proof is evidence, not contents.
+  if (kind == Kind::Signed) return signer() == other.signer() && items() == other.items();
   return bytes() == other.bytes() && items() == other.items();
 }
 
@@ -132,15 +135,16 @@ std::string Value::str() const {
       return out + "}";
     }
     case Kind::Signed:
-      return "sig(" + std::to_string(i) + ", " + payload().str() + ")";
+      return "sig(" + std::to_string(signer()) + ", " + payload().str() + ")";
   }
   return "?";
 }
 
 bool Value::operator<(const Value& other) const {
   if (kind != other.kind) return kind < other.kind;
-  if (i != other.i) return i < other.i;
+  if (!ownsHeap(kind)) return i < other.i;
   if (heap_ == other.heap_) return false;
+  if (signer() != other.signer()) return signer() < other.signer();
   if (kind != Kind::Signed && bytes() != other.bytes()) return bytes() < other.bytes();
   return std::lexicographical_compare(items().begin(), items().end(), other.items().begin(), other.items().end());
 }
@@ -211,7 +215,7 @@ bool valueFits(const Value& v, TypeId t, const TypeTable& types) {
       }
       return true;
     case TypeKind::Signed:
-      return v.kind == Value::Kind::Signed && v.i >= 0 && valueFits(v.payload(), node.parts[0], types);
+      return v.kind == Value::Kind::Signed && v.signer() >= 0 && valueFits(v.payload(), node.parts[0], types);
   }
   return false;
 }

@@ -19,47 +19,69 @@ namespace rdc {
 /// the domain's index in the graph's list of domains), which only that
 /// domain's components can make (docs/reference.md#signatures).
 ///
-/// Small and cheap to copy: a kind and a 64-bit payload; the heap part of
-/// a Bytes or Tuple value is immutable and shared between copies (the
-/// simulator copies every value along every wire it crosses). The heap part
-/// counts its own references, so that a Value is 24 bytes, not the 32 of a
-/// shared_ptr's two pointers: the simulator keeps one per line. The kind
-/// comes last, so that its padding is at the tail, where a holder can put
-/// small fields of its own (`[[no_unique_address]] Value`).
+/// Small and cheap to copy: 16 bytes, a kind and a 64-bit payload, which
+/// is the number of a Bool, Int or Duration and the shared heap part of a
+/// Bytes, Tuple, Map or Signed value (null when empty). The heap part is
+/// immutable and counts its own references, so that copies share it (the
+/// simulator copies every value along every wire it crosses, and keeps one
+/// per line). The kind comes last, so that its padding is at the tail,
+/// where a holder can put small fields of its own (`[[no_unique_address]]
+/// Value`): a line's state, or a pending event, is then 16 bytes.
 class Value {
  public:
   enum class Kind : uint8_t { Unit, Bool, Int, Duration, Bytes, Nil, Tuple, Map, Signed };
 
  private:
   struct Heap;
-  const Heap* heap_ = nullptr;  ///< Bytes, Tuple, Map and Signed only; shared by copies, freed by the last
 
  public:
-  int64_t i = 0;  ///< Bool (0/1), Int, Duration (nanoseconds), Signed (the signer); 0 otherwise
+  union {
+    int64_t i = 0;      ///< Bool (0/1), Int, Duration (nanoseconds); 0 for Unit and Nil; not to be read otherwise
+    const Heap* heap_;  ///< Bytes, Tuple, Map and Signed; shared by copies, freed by the last (public only as i's twin)
+  };
   Kind kind = Kind::Unit;
 
   Value() = default;
-  Value(const Value& other) : heap_(other.heap_), i(other.i), kind(other.kind) {
-    if (heap_) retain(heap_);
+  Value(const Value& other) : kind(other.kind) {
+    if (ownsHeap(kind)) {
+      heap_ = other.heap_;
+      if (heap_) retain(heap_);
+    } else {
+      i = other.i;
+    }
   }
-  Value(Value&& other) noexcept : heap_(other.heap_), i(other.i), kind(other.kind) { other.heap_ = nullptr; }
+  Value(Value&& other) noexcept : kind(other.kind) {
+    if (ownsHeap(kind)) {
+      heap_ = other.heap_, other.heap_ = nullptr;
+    } else {
+      i = other.i;
+    }
+  }
   Value& operator=(const Value& other) {
-    if (other.heap_) retain(other.heap_);  // first: `other` may be this value, or part of its heap
-    const Heap* old = heap_;
-    kind = other.kind, i = other.i, heap_ = other.heap_;
+    if (ownsHeap(other.kind) && other.heap_)
+      retain(other.heap_);  // first: `other` may be this value, or part of its heap
+    const Heap* old = ownsHeap(kind) ? heap_ : nullptr;
+    kind = other.kind;
+    if (ownsHeap(kind))
+      heap_ = other.heap_;
+    else
+      i = other.i;
     if (old) release(old);
     return *this;
   }
   Value& operator=(Value&& other) noexcept {
     if (this == &other) return *this;
-    const Heap* old = heap_;
-    kind = other.kind, i = other.i, heap_ = other.heap_;
-    other.heap_ = nullptr;
+    const Heap* old = ownsHeap(kind) ? heap_ : nullptr;
+    kind = other.kind;
+    if (ownsHeap(kind))
+      heap_ = other.heap_, other.heap_ = nullptr;
+    else
+      i = other.i;
     if (old) release(old);
     return *this;
   }
   ~Value() {
-    if (heap_) release(heap_);
+    if (ownsHeap(kind) && heap_) release(heap_);
   }
   static Value unit() { return {}; }
   static Value boolean(bool b) { return Value(Kind::Bool, b ? 1 : 0); }
@@ -85,8 +107,9 @@ class Value {
   size_t entries() const { return items().size() / 2; }
   const Value& key(size_t entry) const { return items()[2 * entry]; }
   const Value& mapped(size_t entry) const { return items()[2 * entry + 1]; }
-  /// A Signed value's payload (its one item).
+  /// A Signed value's payload (its one item), and its signer (a domain's index).
   const Value& payload() const { return items()[0]; }
+  int64_t signer() const;
   /// A Map's value for `key`, or null.
   const Value* find(const Value& key) const;
 
@@ -95,7 +118,8 @@ class Value {
   bool operator==(const Value& other) const {
     // Inline for the scalars (a Quorum compares votes, a check its values):
     // only values that share no heap part need the contents compared.
-    if (kind != other.kind || i != other.i) return false;
+    if (kind != other.kind) return false;
+    if (!ownsHeap(kind)) return i == other.i;
     return heap_ == other.heap_ || sameContents(other);
   }
   bool operator<(const Value& other) const;
@@ -106,14 +130,23 @@ class Value {
   std::string str() const;
 
  private:
-  Value(Kind k, int64_t v) : i(v), kind(k) {}
+  Value(Kind k, int64_t v) : kind(k) {
+    if (ownsHeap(k))
+      heap_ = nullptr;
+    else
+      i = v;
+  }
+  static bool ownsHeap(Kind k) { return k == Kind::Bytes || k >= Kind::Tuple; }
   bool sameContents(const Value& other) const;  // the heap parts' contents, kind and payload being equal
   static void retain(const Heap* heap);
   static void release(const Heap* heap);
 };
 
+static_assert(sizeof(Value) == 16, "a value is a payload word and a kind");
+
 struct Value::Heap {
   mutable std::atomic<uint32_t> refs{1};  ///< atomic: copies of one value may live in several threads
+  int64_t signer = 0;                     ///< Signed only
   std::string bytes;
   std::vector<Value> items;
 };

@@ -96,7 +96,7 @@ namespace {
 // A line's two ends: its input's value, and whether its output has been
 // sent (its value went on along the wire; an extrinsic output's is kept in
 // Workspace::outputs). The flags live in the tail padding of the Value
-// (`[[no_unique_address]]` lets them): 24 bytes a line rather than 32. The
+// (`[[no_unique_address]]` lets them): 16 bytes a line rather than 24. The
 // input's arrival time is kept apart (Workspace::inTimes), for the few
 // components that read it.
 struct LineState {
@@ -106,7 +106,7 @@ struct LineState {
   bool touched = false;                        // changed since the workspace was last reset
   bool never = false;                          // its input will never arrive (a run over a network)
 };
-static_assert(sizeof(LineState) == 24, "a line's state is a value and flags");
+static_assert(sizeof(LineState) == 16, "a line's state is a value and flags");
 
 }  // namespace
 
@@ -142,7 +142,7 @@ struct Workspace {
   // The pending events' slots: what each does and the value it carries,
   // side by side (one table to reach on every event, not two). The event's
   // small fields sit in the Value's tail padding (as LineState's flags do):
-  // 24 bytes a slot rather than 32.
+  // 16 bytes a slot rather than 24.
   struct EventSlot {
     [[no_unique_address]] Value value;
     uint8_t phase = 0;
@@ -153,7 +153,7 @@ struct Workspace {
     PendingEvent event() const { return {target, phase, output, how}; }
     void set(const PendingEvent& e) { target = e.target, phase = e.phase, output = e.output, how = e.how; }
   };
-  static_assert(sizeof(EventSlot) == 24, "a slot is a value and an event's fields");
+  static_assert(sizeof(EventSlot) == 16, "a slot is a value and an event's fields");
   std::vector<EventSlot> slots;
   // The free slots, a list threaded through them (a free slot's target
   // is the next free one; kNone ends the list).

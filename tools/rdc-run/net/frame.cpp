@@ -151,7 +151,7 @@ void writeValue(Builder b, const Value& v) {
     }
     case Value::Kind::Signed: {
       auto sig = b.initSigned();
-      sig.setSigner(static_cast<uint32_t>(v.i));
+      sig.setSigner(static_cast<uint32_t>(v.signer()));
       writeValue(sig.initPayload(), v.payload());
       sig.setProof(kj::arrayPtr(reinterpret_cast<const kj::byte*>(v.bytes().data()), v.bytes().size()));
       return;

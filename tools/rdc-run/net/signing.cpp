@@ -40,7 +40,7 @@ void appendCanonical(std::string& out, const Value& v) {
       return;
     case Value::Kind::Signed:
       out += 's';
-      appendWord(out, static_cast<uint64_t>(v.i), 4);
+      appendWord(out, static_cast<uint64_t>(v.signer()), 4);
       return appendCanonical(out, v.payload());
   }
 }
@@ -52,7 +52,7 @@ Value rebuilt(const Value& v, F& f) {
   if (!holdsSignature(v)) return v;
   if (v.kind == Value::Kind::Signed) {
     Value payload = rebuilt(v.payload(), f);
-    return f(Value::signature(v.i, std::move(payload), v.bytes()));
+    return f(Value::signature(v.signer(), std::move(payload), v.bytes()));
   }
   std::vector<Value> items;
   items.reserve(v.items().size());
@@ -135,8 +135,8 @@ bool holdsSignature(const Value& value) {
 
 Value ProofMaker::withProofs(const Value& value) {
   auto prove = [this](Value s) {
-    if (s.i != self_ || !s.bytes().empty()) return s;
-    std::string message = signedMessage(context_, s.i, s.payload());
+    if (s.signer() != self_ || !s.bytes().empty()) return s;
+    std::string message = signedMessage(context_, s.signer(), s.payload());
     Digest digest = digestOf(message);
     auto known = madeFor_.find(digest);
     if (known == madeFor_.end()) {
@@ -145,7 +145,7 @@ Value ProofMaker::withProofs(const Value& value) {
       ++made_;
       if (checker_) checker_->remember(message, known->second);
     }
-    return Value::signature(s.i, s.payload(), known->second);
+    return Value::signature(s.signer(), s.payload(), known->second);
   };
   return rebuilt(value, prove);
 }
@@ -154,9 +154,10 @@ std::optional<std::string> ProofChecker::check(const Value& value, const std::ve
   std::optional<std::string> failure;
   forEachSignature(value, [&](const Value& s) {
     if (failure) return;
+    int64_t by = s.signer();
     std::string signer =
-        s.i >= 0 && static_cast<size_t>(s.i) < domainNames.size() ? domainNames[s.i] : "domain #" + std::to_string(s.i);
-    if (s.i < 0 || static_cast<size_t>(s.i) >= keys_.size() || !keys_[s.i]) {
+        by >= 0 && static_cast<size_t>(by) < domainNames.size() ? domainNames[by] : "domain #" + std::to_string(by);
+    if (by < 0 || static_cast<size_t>(by) >= keys_.size() || !keys_[by]) {
       failure = "a value signed by " + signer + ", which has no public key in the peers file";
       return;
     }
@@ -164,11 +165,11 @@ std::optional<std::string> ProofChecker::check(const Value& value, const std::ve
       failure = "a value signed by " + signer + " without its proof";
       return;
     }
-    std::string message = signedMessage(context_, s.i, s.payload());
+    std::string message = signedMessage(context_, by, s.payload());
     Digest remembered = digestOf(message, s.bytes());
     if (holding_.count(remembered)) return;
     ++verified_;
-    if (!holds(*keys_[s.i], message, s.bytes())) {
+    if (!holds(*keys_[by], message, s.bytes())) {
       failure =
           "a value signed by " + signer + " whose proof fails (forged, altered, or made for another model or cluster)";
       return;

@@ -68,7 +68,7 @@ Json bare(const Value& v, const OptShape& shape) {
       return {{"#map", entries}};
     }
     case Value::Kind::Signed:  // a record: whose signature, on what
-      return {{"signer", {{"#bigint", std::to_string(v.i)}}}, {"payload", itfValue(v.payload(), part(0))}};
+      return {{"signer", {{"#bigint", std::to_string(v.signer())}}}, {"payload", itfValue(v.payload(), part(0))}};
   }
   return nullptr;
 }

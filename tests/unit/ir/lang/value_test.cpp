@@ -29,6 +29,28 @@ TEST(Value, EqualityAndOrderAreByContents) {
   EXPECT_NE(Value::integer(0), Value::duration(0));
 }
 
+// A number and a heap part share one word: assigning across kinds must
+// neither read one as the other nor leak or double-free (the sanitized run
+// checks the latter).
+TEST(Value, AssignmentAcrossKindsKeepsEachPayload) {
+  Value v = Value::integer(-7);
+  Value bytes = Value::ofBytes("xyz");
+  v = bytes;
+  EXPECT_EQ(v.bytes(), "xyz");
+  v = Value::duration(3);
+  EXPECT_EQ(v, Value::duration(3));
+  EXPECT_EQ(bytes.bytes(), "xyz") << "the copy it held is released, not the original";
+  v = Value::signature(4, Value::integer(9));
+  EXPECT_EQ(v.signer(), 4);
+  EXPECT_EQ(v.payload(), Value::integer(9));
+  Value moved = std::move(v);
+  EXPECT_EQ(moved.str(), "sig(4, 9)");
+  v = Value::integer(INT64_MIN);
+  EXPECT_EQ(v.i, INT64_MIN);
+  EXPECT_EQ(Value::signature(2, Value::unit()).signer(), 2);
+  EXPECT_EQ(Value::integer(2).signer(), 0) << "only a Signed value has a signer";
+}
+
 TEST(Value, OtherKindsHaveNoBytesOrItems) {
   EXPECT_TRUE(Value::integer(5).bytes().empty());
   EXPECT_TRUE(Value::ofBytes("x").items().empty());
