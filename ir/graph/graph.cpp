@@ -99,8 +99,8 @@ uint64_t Graph::hash(const Catalog& catalog) const {
     path.resize(stem);
     feed(types.name(line.type));
     feed(domains[line.domain]);
-    feed(std::to_string(static_cast<int>(line.source.kind)) + ":" + std::to_string(line.source.ref));
-    feed(std::to_string(static_cast<int>(line.sink.kind)) + ":" + std::to_string(line.sink.ref));
+    feed(std::to_string(static_cast<int>(line.source.kind)) + ":" + std::to_string(line.source.refOrNone()));
+    feed(std::to_string(static_cast<int>(line.sink.kind)) + ":" + std::to_string(line.sink.refOrNone()));
   }
   for (const FlatInstance& inst : instances) {
     for (int64_t a : args(inst)) feed(std::to_string(a));

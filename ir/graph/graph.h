@@ -18,30 +18,46 @@
 
 namespace rdc {
 
-/// Where a line's input comes from, or where its output goes. Packed (5
-/// bytes, byte-aligned), so that a line with its two ends is 32 bytes.
-struct [[gnu::packed]] Endpoint {
+/// Where a line's input comes from, or where its output goes: a kind and
+/// a reference in 4 bytes, so that a line is 24 bytes.
+struct Endpoint {
   using Kind = EndKind;
-  Kind kind = Kind::Never;
+  static constexpr uint32_t kRefBits = 29;
+  /// The reference of the kinds that have none (Choose, Never, Drop); what
+  /// references have, then, is below it: fewer than 2^29 - 1 lines (the
+  /// elaborator's limit), constants and extrinsics.
+  static constexpr uint32_t kNoRef = (1u << kRefBits) - 1;
+
+  Endpoint() = default;
+  /// `r`: kNone, or below kNoRef.
+  Endpoint(Kind k, uint32_t r) : kind(k), ref(r == kNone ? kNoRef : r) {}
+
+  Kind kind : 3 = Kind::Never;
   /// Wire: the peer line; Const: index into Graph::constants;
   /// Input/Output: index into Graph::inputs / Graph::outputs.
-  uint32_t ref = kNone;
-};
+  uint32_t ref : kRefBits = kNoRef;
 
-/// One scalar line of a base instance: 28 bytes (the 4-byte fields first,
-/// then the packed ends and the 2-byte sig, with no padding). Which element
-/// of a bundle line it is follows from its place in its instance's lines
+  /// The reference as IR files and the model's hash spell it: kNone for none.
+  uint32_t refOrNone() const { return ref == kNoRef ? kNone : ref; }
+};
+static_assert(sizeof(Endpoint) == 4, "an end is a kind and a reference in one word");
+
+/// One scalar line of a base instance: 24 bytes. Which element of a bundle
+/// line it is follows from its place in its instance's lines
 /// (Graph::element), so it is not stored.
 struct FlatLine {
+  /// The most types lines may have (Graph::types): a line keeps its type in 16 bits.
+  static constexpr TypeId kMaxType = 0xffff;
+
   uint32_t instance = kNone;
-  TypeId type = 0;
   uint32_t domain = 0;
-  uint32_t pos = 0;  ///< index into Graph::positions: the binding that created the line
-  Endpoint source;   ///< where the input comes from
-  Endpoint sink;     ///< where the output goes
-  uint16_t sig = 0;  ///< index into the base component's lines (Fn: args first, r last)
+  uint32_t pos = 0;   ///< index into Graph::positions: the binding that created the line
+  Endpoint source;    ///< where the input comes from
+  Endpoint sink;      ///< where the output goes
+  uint16_t type = 0;  ///< a TypeId, at most kMaxType
+  uint16_t sig = 0;   ///< index into the base component's lines (Fn: args first, r last)
 };
-static_assert(sizeof(FlatLine) == 28, "a line is a few integers");
+static_assert(sizeof(FlatLine) == 24, "a line is a few integers");
 
 /// A node of the instance tree: one segment of an instance path. A base
 /// instance's node is a leaf; composite instances are the inner nodes.

@@ -75,6 +75,7 @@ class TypeInference {
       progress = fromFns || fromMaps || fromConstants;
     }
     untypedAfterFailedFns();
+    bool tooManyTypes = false;
     for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
       FlatLine& line = graph_.lines[l];
       uint32_t t = classes_.label(l);
@@ -86,7 +87,16 @@ class TypeInference {
         }
         continue;
       }
-      line.type = t;
+      if (t > FlatLine::kMaxType) {
+        if (!tooManyTypes) {
+          report("size-limit", graph_.linePos(l),
+                 "the type of " + graph_.linePath(catalog_, l) + " is the model's type number " + std::to_string(t) +
+                     "; lines may have at most " + std::to_string(FlatLine::kMaxType + 1) + " types");
+        }
+        tooManyTypes = true;
+        continue;
+      }
+      line.type = static_cast<uint16_t>(t);
       const Extrinsic* input = line.source.kind == Endpoint::Kind::Input ? &graph_.inputs[line.source.ref] : nullptr;
       if (input && input->defaultValue && !valueFits(*input->defaultValue, t, graph_.types)) {
         report("type-mismatch", input->pos,

@@ -222,9 +222,9 @@ class GraphLists {
       lb.setType(l.type);
       lb.setDomain(l.domain);
       lb.setSourceKind(static_cast<s::EndpointKind>(l.source.kind));
-      lb.setSourceRef(l.source.ref);
+      lb.setSourceRef(l.source.refOrNone());
       lb.setSinkKind(static_cast<s::EndpointKind>(l.sink.kind));
-      lb.setSinkRef(l.sink.ref);
+      lb.setSinkRef(l.sink.refOrNone());
       lb.setPos(l.pos);
     }
   }
@@ -290,6 +290,15 @@ void putGraph(s::Graph::Builder b, const Graph& g, const Catalog& catalog, Graph
 struct Malformed {
   std::string message;
 };
+
+// A line's end as the file spells it: a kind the 3 bits of Endpoint::kind
+// hold (the verifier names one that is none), and a reference below
+// Endpoint::kNoRef or kNone, so that nothing is cut to fit.
+Endpoint endpoint(uint16_t kind, uint32_t ref) {
+  if (kind > 7) throw Malformed{"an endpoint of kind " + std::to_string(kind)};
+  if (ref >= Endpoint::kNoRef && ref != kNone) throw Malformed{"an endpoint's reference " + std::to_string(ref)};
+  return {static_cast<Endpoint::Kind>(kind), ref};
+}
 
 class IrReader {
  public:
@@ -526,10 +535,11 @@ class IrReader {
       line.instance = l.getInstance();
       line.sig = l.getSig();
       elements.push_back(l.getElement());
-      line.type = l.getType();
+      if (l.getType() > FlatLine::kMaxType) throw Malformed{"a line of type " + std::to_string(l.getType())};
+      line.type = static_cast<uint16_t>(l.getType());
       line.domain = l.getDomain();
-      line.source = {static_cast<Endpoint::Kind>(l.getSourceKind()), l.getSourceRef()};
-      line.sink = {static_cast<Endpoint::Kind>(l.getSinkKind()), l.getSinkRef()};
+      line.source = endpoint(static_cast<uint16_t>(l.getSourceKind()), l.getSourceRef());
+      line.sink = endpoint(static_cast<uint16_t>(l.getSinkKind()), l.getSinkRef());
       line.pos = l.getPos();
       g.lines.push_back(line);
     }

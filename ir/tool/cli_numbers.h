@@ -41,8 +41,8 @@ inline CLI::Validator notEmpty() {
                         "");
 }
 
-/// The largest `--max-lines`: line ids are 32-bit, and kNone is reserved.
-inline constexpr uint64_t kMaxMaxLines = kNone - 1;
+/// The largest `--max-lines`: a line's ends name lines in 29 bits (Endpoint).
+inline constexpr uint64_t kMaxMaxLines = Endpoint::kNoRef;
 
 /// `--max-lines N`, which every tool that elaborates a model takes (the
 /// `size-limit` diagnostic names it): the most scalar lines, 1 to

@@ -11,9 +11,11 @@ std::optional<Graph> Elaborator::run() {
   elab::ElabSize size;
   if (!elab::fitsLimits(model_, catalog_, options_, diags_, &size)) return std::nullopt;
   uint64_t lines = size.lines;
-  if (lines >= NetNode::kTokenEnd) {  // a net's end tells a line id from a token by the top bit
+  // A line's ends refer to lines in 29 bits (Endpoint), below the mark of none.
+  static_assert(Endpoint::kNoRef < NetNode::kTokenEnd, "a net's end tells a line id from a token by the top bit");
+  if (lines > Endpoint::kNoRef) {
     diags_.error("size-limit", model_.system.pos,
-                 "the model has " + std::to_string(lines) + " scalar lines; at most 2^31 are supported");
+                 "the model has " + std::to_string(lines) + " scalar lines; at most 2^29 - 1 are supported");
     return std::nullopt;
   }
   // Sized once from the counts: growing by doubling would copy the vectors

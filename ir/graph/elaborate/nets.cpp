@@ -88,7 +88,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
     case Term::Kind::Wire:
       break;
   }
-  attachToken(node, asSource, {Attachment::Kind::Token, false, ep.kind, ep.ref, posId(term.pos)});
+  attachToken(node, asSource, {Attachment::Kind::Token, false, ep.kind, ep.refOrNone(), posId(term.pos)});
   return node;
 }
 

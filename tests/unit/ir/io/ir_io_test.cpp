@@ -179,6 +179,41 @@ TEST(IrRead, AnOlderVersionIsNamed) {
   EXPECT_NE(diags.formatText().find(expected), std::string::npos) << diags.formatText();
 }
 
+// A line keeps its ends in 3 bits of kind and 29 of reference, and its type
+// in 16 bits: a file whose values do not fit is refused, not cut to fit (a
+// reference cut to 29 bits could name another line that exists).
+TEST(IrRead, LineFieldsThatDoNotFitAreRefused) {
+  auto b = test::build(test::readFile(RDC_SOURCE_DIR "/examples/basics/basics.rdc.yaml"));
+  ASSERT_TRUE(b.loaded);
+  Catalog catalog = Catalog::standard();
+  std::string bytes = writeIr(*b.loaded, catalog, b.diags);
+  auto edited = [&](auto edit) {
+    kj::Array<capnp::word> words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+    memcpy(words.begin(), bytes.data(), bytes.size());
+    capnp::FlatArrayMessageReader reader(words);
+    capnp::MallocMessageBuilder message;
+    message.setRoot(reader.getRoot<schema::IrFile>());
+    edit(message.getRoot<schema::IrFile>().getGraph().getLines()[0]);
+    auto out = capnp::messageToFlatArray(message);
+    return std::string(reinterpret_cast<const char*>(out.asBytes().begin()), out.asBytes().size());
+  };
+  auto refusal = [&](const std::string& ir) {
+    DiagnosticSink diags;
+    EXPECT_FALSE(readIr(ir, "x.ir", catalog, diags));
+    return diags.formatText();
+  };
+  EXPECT_NE(refusal(edited([](auto l) {
+              l.setSourceKind(static_cast<schema::EndpointKind>(9));
+            })).find("an endpoint of kind 9"),
+            std::string::npos);
+  uint32_t past = Endpoint::kNoRef + 1;  // cut to 29 bits: line 0
+  EXPECT_NE(refusal(edited([&](auto l) { l.setSinkRef(past); })).find("reference " + std::to_string(past)),
+            std::string::npos);
+  EXPECT_NE(refusal(edited([](auto l) { l.setType(70000); })).find("a line of type 70000"), std::string::npos);
+  DiagnosticSink diags;
+  EXPECT_TRUE(readIr(edited([](auto) {}), "x.ir", catalog, diags)) << diags.formatText();
+}
+
 TEST(IrRead, YamlIsNotMistakenForIr) {
   EXPECT_FALSE(looksLikeIr("rdc: 1\n"));
   EXPECT_FALSE(looksLikeIr(""));
