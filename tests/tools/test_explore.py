@@ -371,6 +371,22 @@ class FindReplayShrink(unittest.TestCase):
         self.assertLess(len(forced), int(m.group(1)))
         self.assertTrue(all(re.search(r"\[0\]|def\[", f) for f in forced), forced)
 
+    def test_a_shortened_latency_reads_in_a_round_unit(self):
+        # Halving 1ms..10ms gives 5500us, 3250us, 2125us, 1562500ns: each is cut
+        # to its two leading digits, so the shrunk latency reads 2100us, not 2125us.
+        args = BROKEN["bracha"] + ["--latency", "uniform:1ms..10ms"]
+        shortened = []
+        for failure in failing_seeds(args, "random", "0..99")[:6]:
+            with tempfile.TemporaryDirectory() as d:
+                code, out, _ = run(shlex.split(failure["repro"]) + ["--shrink", os.path.join(d, "s.yaml")],
+                                   timeout=600)
+                self.assertEqual(code, 1)
+                shortened += re.findall(r"^  shortened latency \S+ to \w+:(\S+)$", out.decode(), re.M)
+        durations = [nanoseconds(t) for spec in shortened for t in spec.split("..")]
+        self.assertTrue([ns for ns in durations if ns > 1000000], shortened)  # some not cut to nothing
+        for ns in durations:
+            self.assertLessEqual(len(str(ns).rstrip("0")), 2, shortened)
+
     def test_shrinking_never_returns_a_passing_run(self):
         # Every shrunk run of the first failing seeds of both variants, under
         # each strategy, read back from its faults file, fails the check it was shrunk for.

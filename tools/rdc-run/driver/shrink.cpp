@@ -113,8 +113,16 @@ std::vector<Element> ddmin(std::vector<Element> faults, const std::function<bool
   return faults;
 }
 
-// A latency spec a step shorter (halved; a uniform range first narrowed
-// to its low end), or none when it cannot be.
+// `ns` cut down to its two leading digits (1562500 to 1500000), so that
+// a halved duration still reads in a round unit (1500us, not 1562500ns).
+int64_t leadingTwoDigits(int64_t ns) {
+  int64_t unit = 1;
+  while (ns / unit >= 100) unit *= 10;
+  return ns / unit * unit;
+}
+
+// A latency spec a step shorter (halved, to two leading digits; a uniform
+// range first narrowed to its low end), or none when it cannot be.
 std::optional<std::string> shorter(const std::string& spec) {
   auto l = Latency::parse(spec, nullptr);
   if (!l || l->lost) return std::nullopt;  // a lost Link is dropped as a whole fault, not shortened
@@ -123,13 +131,13 @@ std::optional<std::string> shorter(const std::string& spec) {
       if (l->b - l->a < 2) {
         l->kind = Latency::Kind::Constant;
       } else {
-        l->b = l->a + (l->b - l->a) / 2;
+        l->b = l->a + leadingTwoDigits((l->b - l->a) / 2);
       }
       break;
     case Latency::Kind::Constant:
     case Latency::Kind::Exponential:
       if (l->a == 0) return std::nullopt;
-      l->a /= 2;
+      l->a = leadingTwoDigits(l->a / 2);
       break;
   }
   return l->str();
