@@ -32,6 +32,23 @@ checks:
   late: has(got)
 """
 
+# The check fails when b[0] crashes between its first output (100us) and
+# its second (50ms).
+CRASH_BETWEEN = """rdc: 1
+domains:
+  b: 1
+system:
+  body:
+    - Def first @ b[0]:
+        x: input u as Int = 1 at 100us -> drop
+        y: choose -> output early
+    - Def second @ b[0]:
+        x: input v as Int = 1 at 50ms -> drop
+        y: choose -> output late
+checks:
+  both: has(early) => has(late)
+"""
+
 
 def failing_seeds(stdout):
     return [int(line.split()[1].rstrip(":")) for line in stdout.decode().splitlines() if line.startswith("seed ")]
@@ -433,6 +450,15 @@ checks:
             self.assertIn("moved crash b[0] from 40ms to 0ns", text)
             self.assertEqual(shrunk["crash"], {"b[0]": "0ns"})
             self.assert_fails_again(repro, "late")
+
+    def test_a_crash_halved_reads_in_a_round_unit(self):
+        # 40ms halved to 20ms, ..., 2500us, then 1250us cut to its two leading
+        # digits, 1200us, ..., 150us (not 156250ns); 75us is before the first output.
+        with TempDir() as d:
+            model = write(d, "between.rdc.yaml", CRASH_BETWEEN)
+            text, repro, faults = self.shrink([RUN, model, "--crash", "b[0]@40ms", "--seed", "0"], d)
+            self.assertIn("moved crash b[0] from 40ms to 150us", text)
+            self.assert_fails_again(repro, "both")
 
     def test_a_passing_run_is_not_shrunk_and_bad_uses(self):
         with TempDir() as d:

@@ -396,7 +396,8 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goa
     out.steps.push_back("removed " + std::to_string(removed[1]) + " forced values");
   s.scenario = withFaults(s.scenario, kept);
 
-  // 2. Earlier crashes: at 0, else halved while the check still fails.
+  // 2. Earlier crashes: at 0, else halved (to two leading digits, as
+  // latencies are) while the check still fails.
   for (auto& [domain, at] : s.scenario.crashes) {
     std::string unused;
     auto original = parseDuration(at, &unused);
@@ -409,7 +410,7 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goa
     };
     int64_t time = *original;
     if (failsAt(0)) time = 0;
-    while (time > 1 && failsAt(time / 2)) time /= 2;
+    while (time > 1 && failsAt(leadingTwoDigits(time / 2))) time = leadingTwoDigits(time / 2);
     if (time != *original)
       out.steps.push_back("moved crash " + domain + " from " + durationString(*original) + " to " +
                           durationString(time));
