@@ -95,4 +95,5 @@ struct SignedValue {
 struct TraceFooter {
   events @0 :UInt64;
   endTime @1 :Int64;
+  stoppedBy @2 :Text;  # the --invariant check whose violation stopped the run ("": none)
 }

@@ -77,6 +77,9 @@ struct Trace {
   std::vector<TraceEvent> events;
   bool complete = false;  ///< the footer was read (the run was not cut short)
   int64_t endTime = 0;
+  /// The check (an identifier) whose violation stopped the run, as an
+  /// `--invariant`, at endTime; empty when none did.
+  std::string stoppedBy;
 };
 
 }  // namespace rdc

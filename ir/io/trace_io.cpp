@@ -14,6 +14,7 @@
 
 #include "ir/graph/unbounded.h"
 #include "ir/io/trace.capnp.h"
+#include "ir/model/syntax.h"
 #include "ir/support/replace_file.h"
 #include "ir/support/standard_input.h"
 
@@ -357,7 +358,7 @@ void TraceWriter::flush() {
   pendingWords_ = 0;
 }
 
-bool TraceWriter::finish(uint64_t events, int64_t endTime) {
+bool TraceWriter::finish(uint64_t events, int64_t endTime, const std::string& stoppedBy) {
   if (tooLong_) {
     diags_.error("io", {diags_.addFile(name_), 0, 0},
                  "cannot write the trace: it holds a value of more than " + std::to_string(kMaxListItems) +
@@ -369,6 +370,7 @@ bool TraceWriter::finish(uint64_t events, int64_t endTime) {
   auto f = message.initRoot<s::TraceChunk>().initFooter();
   f.setEvents(events);
   f.setEndTime(endTime);
+  f.setStoppedBy(stoppedBy);
   write(capnp::messageToFlatArray(message).asBytes());
   if (failed_) return false;
   if (temp_.empty()) return true;
@@ -574,6 +576,9 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
           if (sawFooter_) return fail("two footers");
           if (chunk.getFooter().getEvents() != count_) return fail("the footer's event count disagrees");
           endTime_ = chunk.getFooter().getEndTime();
+          stoppedBy_ = chunk.getFooter().getStoppedBy().cStr();
+          if (!stoppedBy_.empty() && !syntax::isIdentifier(stoppedBy_))
+            return fail("the footer's stopping invariant is not a check's name");
           if (endTime_ < lastTime_ || endTime_ > header_.until || endTime_ == kNever) {
             return fail("the end time " + std::to_string(endTime_) + " ns is not between the last event (" +
                         std::to_string(lastTime_) + " ns) and `until`");
@@ -632,6 +637,7 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
   trace.complete = reader.complete();
   // A prefix ends with its last event: every event is in [0, endTime].
   trace.endTime = trace.complete ? reader.endTime() : reader.lastTime();
+  trace.stoppedBy = reader.stoppedBy();
   return trace;
 }
 
@@ -640,7 +646,7 @@ bool writeTrace(const Trace& trace, const std::string& output, DiagnosticSink& d
   if (!writer) return false;
   writer->header(trace.header);
   for (const TraceEvent& e : trace.events) writer->event(e.line, e.output, e.time, e.how, e.value);
-  return writer->finish(trace.events.size(), trace.endTime);
+  return writer->finish(trace.events.size(), trace.endTime, trace.stoppedBy);
 }
 
 }  // namespace rdc

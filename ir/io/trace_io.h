@@ -46,9 +46,11 @@ class TraceWriter {
   /// Adds lines to the line table (numbers from `first`, the lines so far),
   /// with their domains: an iteration of an unbounded box that begins.
   void lines(uint64_t first, const std::vector<std::string>& paths, const std::vector<uint32_t>& domains);
-  /// Flushes the last events and writes the footer; a whole trace is then
-  /// renamed into place. False (with an `io` diagnostic) if that fails.
-  bool finish(uint64_t events, int64_t endTime);
+  /// Flushes the last events and writes the footer: the run's `events`,
+  /// its end (virtual nanoseconds) and the invariant that stopped it there
+  /// (Trace::stoppedBy); a whole trace is then renamed into place. False
+  /// (with an `io` diagnostic) if that fails.
+  bool finish(uint64_t events, int64_t endTime, const std::string& stoppedBy = "");
 
  private:
   TraceWriter(int fd, bool owned, DiagnosticSink& diags);
@@ -84,6 +86,7 @@ class TraceReader {
   bool ok() const { return !failed_; }
   bool complete() const { return sawFooter_; }
   int64_t endTime() const { return endTime_; }
+  const std::string& stoppedBy() const { return stoppedBy_; }
   /// The time of the last event read (0 before any).
   int64_t lastTime() const { return lastTime_; }
 
@@ -107,6 +110,7 @@ class TraceReader {
   bool cutChunk_ = false;  // a prefix ending inside a chunk, whose events are lost
   uint64_t count_ = 0;
   int64_t endTime_ = 0;
+  std::string stoppedBy_;
   int64_t lastTime_ = 0;
   /// Per line with events: the shape of its values so far (see fitsShape).
   std::unordered_map<uint32_t, Value> shapes_;

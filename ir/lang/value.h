@@ -35,6 +35,9 @@ class Value {
   struct Heap;
 
  public:
+  // One word, copied whole whatever it holds (GCC and Clang define reading
+  // a union through its other member), so that a copy or a move of a value
+  // is two stores and a test of the kind.
   union {
     int64_t i = 0;      ///< Bool (0/1), Int, Duration (nanoseconds); 0 for Unit and Nil; not to be read otherwise
     const Heap* heap_;  ///< Bytes, Tuple, Map and Signed; shared by copies, freed by the last (public only as i's twin)
@@ -42,41 +45,25 @@ class Value {
   Kind kind = Kind::Unit;
 
   Value() = default;
-  Value(const Value& other) : kind(other.kind) {
-    if (ownsHeap(kind)) {
-      heap_ = other.heap_;
-      if (heap_) retain(heap_);
-    } else {
-      i = other.i;
-    }
+  Value(const Value& other) : i(other.i), kind(other.kind) {
+    if (ownsHeap(kind) && heap_) retain(heap_);
   }
-  Value(Value&& other) noexcept : kind(other.kind) {
-    if (ownsHeap(kind)) {
-      heap_ = other.heap_, other.heap_ = nullptr;
-    } else {
-      i = other.i;
-    }
+  Value(Value&& other) noexcept : i(other.i), kind(other.kind) {
+    if (ownsHeap(kind)) other.heap_ = nullptr;
   }
   Value& operator=(const Value& other) {
     if (ownsHeap(other.kind) && other.heap_)
       retain(other.heap_);  // first: `other` may be this value, or part of its heap
     const Heap* old = ownsHeap(kind) ? heap_ : nullptr;
-    kind = other.kind;
-    if (ownsHeap(kind))
-      heap_ = other.heap_;
-    else
-      i = other.i;
+    i = other.i, kind = other.kind;
     if (old) release(old);
     return *this;
   }
   Value& operator=(Value&& other) noexcept {
     if (this == &other) return *this;
     const Heap* old = ownsHeap(kind) ? heap_ : nullptr;
-    kind = other.kind;
-    if (ownsHeap(kind))
-      heap_ = other.heap_, other.heap_ = nullptr;
-    else
-      i = other.i;
+    i = other.i, kind = other.kind;
+    if (ownsHeap(kind)) other.heap_ = nullptr;
     if (old) release(old);
     return *this;
   }

@@ -519,6 +519,15 @@ class Invariants(unittest.TestCase):
             times = [nanoseconds(line.split("\t")[0]) for line in shown.decode().splitlines() if line[:1].isdigit()]
             self.assertTrue(times)
             self.assertEqual(max(times), first_bad)
+            # The trace records what stopped the run, so that a replay (no
+            # --invariant given) stops there too rather than run on past it.
+            again = os.path.join(d, "again.trace")
+            code, replayed, err = run([RUN, args[0], "-D", "f=2", "--replay", trace, "--trace", again])
+            self.assertEqual((code, replayed), (1, out), err)
+            self.assertEqual(read_bytes(trace), read_bytes(again))
+            code, _, err = run([RUN, args[0], "-D", "f=2", "--replay", trace, "--split"])
+            self.assertEqual(code, 2)
+            self.assertIn("stopped where its invariant 'agreement' failed", err)
 
     def test_an_invariant_that_holds_changes_nothing(self):
         with tempfile.TemporaryDirectory() as d:

@@ -31,7 +31,7 @@ bool Runner::prepareExploration() {
   strategy_ = std::move(*strategy);
   bool repeatable = strategy_.kind == Strategy::Kind::Pct || strategy_.kind == Strategy::Kind::Choices;
   reproStrategy_ = repeatable ? spec : "";
-  for (const std::string& name : options_.invariants) {
+  for (const std::string& name : invariants_) {
     const auto& checks = loaded_.model.checks;
     auto it = std::find_if(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == name; });
     if (it == checks.end()) return usage("--invariant: the model has no check named '" + name + "'");
@@ -55,13 +55,13 @@ void Runner::armRun(uint64_t seed, RunConfig& config, Arms& arms) const {
   arms.watch.runner = this;
   arms.watch.config = &config;
   arms.watch.violation.reset();
-  config.watch = options_.invariants.empty() ? nullptr : &arms.watch;
+  config.watch = invariants_.empty() ? nullptr : &arms.watch;
 }
 
 bool Runner::InvariantWatch::instantEnds(int64_t time, std::span<const OutputValue> outputs) {
   RunResult partial;
   partial.outputs.assign(outputs.begin(), outputs.end());
-  const auto& invariants = runner->options_.invariants;
+  const auto& invariants = runner->invariants_;
   for (const CheckResult& c : runner->checks_.evaluate(partial, *config, runner->correct_)) {
     if (c.pass || std::find(invariants.begin(), invariants.end(), c.name) == invariants.end()) continue;
     violation = CheckResult{c.name, false, "at " + Value::duration(time).str() + ": " + c.why};
@@ -120,7 +120,7 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
       arms_.watch.violation.reset();
       Verdict verdict = judgeSeed(simulator_, checks_, graph_, config_, correct_, seed, &arms_.watch.violation);
       // With --invariant, the search looks for a violation of one of them only.
-      if (options_.invariants.empty() || arms_.watch.violation) why = verdict.why;
+      if (invariants_.empty() || arms_.watch.violation) why = verdict.why;
       config_.schedule = nullptr;
       ++explored;
       if (!why.empty()) {

@@ -100,6 +100,7 @@ void warnBoxFlags(const Options& options, const LoadedModel& loaded, DiagnosticS
 }  // namespace
 
 bool Runner::prepare(std::optional<Trace> replay) {
+  invariants_ = options_.invariants;
   Scenario scenario;
   if (!(replay ? replayScenario(scenario, *replay) : flagScenario(scenario))) return false;
   given_ = scenario;
@@ -199,7 +200,8 @@ int Runner::single(uint64_t seed, bool reported) {
   RunResult result = simulator_.run(config_);
   config_.sink = nullptr;
   config_.iterations = nullptr;
-  bool traced = !writer || writer->finish(result.events, result.endTime);
+  std::string stoppedBy = result.stopped && arms_.watch.violation ? arms_.watch.violation->name : "";
+  bool traced = !writer || writer->finish(result.events, result.endTime, stoppedBy);
   if (checkReplay_ && result.replayContradiction.empty()) result.replayContradiction = replayDifference(check);
   int code = report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr, reported);
   return traced ? code : kExitBadInput;  // (the run is reported; its trace could not be written)
@@ -508,6 +510,12 @@ int run(const Options& given, const Catalog& catalog) {
   }
   if (!options.invariants.empty() && !simulated) {
     diags.error("usage", {}, "--invariant: only for simulated runs (not --split, --listen or --cluster)");
+    return finish(kExitBadInput);
+  }
+  if (replay && !replay->stoppedBy.empty() && !simulated) {
+    diags.error("usage", {},
+                "--replay: the trace's run was stopped where its invariant '" + replay->stoppedBy +
+                    "' failed, and only a simulated replay stops there too (not --split, --listen or --cluster)");
     return finish(kExitBadInput);
   }
   if (options.strategy == "exhaustive" && !options.seeds.empty()) {

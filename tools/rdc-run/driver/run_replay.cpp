@@ -41,6 +41,16 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     return false;
   }
   if (auto why = nodeTraceReplay(trace, index)) return usage(*why);
+  // The recorded run stopped where an invariant failed, and what came next
+  // is not known: the replay stops there too.
+  if (!trace.stoppedBy.empty()) {
+    const auto& checks = loaded_.model.checks;
+    if (std::none_of(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == trace.stoppedBy; }))
+      return usage("--replay: the recorded run was stopped by its invariant '" + trace.stoppedBy +
+                   "', a check this model does not have");
+    if (std::find(invariants_.begin(), invariants_.end(), trace.stoppedBy) == invariants_.end())
+      invariants_.push_back(trace.stoppedBy);
+  }
   replayed_.emplace();
   for (const TraceEvent& e : trace.events) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;

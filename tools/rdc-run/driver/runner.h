@@ -159,6 +159,9 @@ class Runner {
   // watch stopped it, else every check.
   std::vector<CheckResult> checksOf(const RunResult& result, const std::vector<bool>& correct,
                                     const std::vector<std::string>* iterationFailures) const;
+  // --invariant's checks, and on a replay the one whose violation stopped
+  // the recorded run (so that the replay stops there too).
+  std::vector<std::string> invariants_;
   Strategy strategy_;
   std::string reproStrategy_;  // --strategy of the reproduce command (empty: random)
   uint64_t links_ = 0;         // the graph's Links: PCT's k (the run's messages)
