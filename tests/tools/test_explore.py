@@ -371,6 +371,21 @@ class FindReplayShrink(unittest.TestCase):
         self.assertLess(len(forced), int(m.group(1)))
         self.assertTrue(all(re.search(r"\[0\]|def\[", f) for f in forced), forced)
 
+    def test_a_first_schedule_that_fails_reproduces_as_schedule_with_no_choices(self):
+        args = BROKEN["bracha"] + ["--latency", "uniform:1ms..10ms", "--strategy", "exhaustive", "--budget", "1"]
+        for seed in range(100):
+            code, out, _ = run([RUN, *args, "--seed", str(seed), "--json"])
+            if code == 1:
+                break
+        self.assertEqual(code, 1, "no seed's first schedule fails")
+        failed = json.loads(out)["failed"]
+        self.assertEqual(failed["schedule"], "schedule:")
+        self.assertRegex(failed["repro"], r"--strategy schedule: --seed %d$" % seed)
+        code, again, _ = run(shlex.split(failed["repro"]) + ["--json"])
+        self.assertEqual(code, 1)
+        check, why = failed["why"].split(": ", 1)
+        self.assertEqual(json.loads(again)["checks"][check], {"pass": False, "why": why})
+
     def test_a_shortened_latency_reads_in_a_round_unit(self):
         # Halving 1ms..10ms gives 5500us, 3250us, 2125us, 1562500ns: each is cut
         # to its two leading digits, so the shrunk latency reads 2100us, not 2125us.
