@@ -111,7 +111,7 @@ void addAll(std::vector<T>& into, const std::vector<T>& from) {
 }  // namespace
 
 std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,
-                                       std::optional<uint64_t> modelHash) {
+                                       std::optional<uint64_t> modelHash, const NamedTexts& crashes) {
   if (sources.empty()) {
     diags.error("usage", {}, "merge: give at least one trace");
     return std::nullopt;
@@ -145,6 +145,7 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
     if (h.lineDomains.size() < h.linePaths.size()) addAll(domains, std::vector<std::string>{"main"});
     header.until = std::max(header.until, h.until);  // every event stays within `until`
   }
+  addAll(header.crashes, crashes);
   LineUnion lines(sources, std::move(domains));
   std::vector<std::vector<uint32_t>> maps(sources.size());
   for (size_t t = 0; t < sources.size(); ++t) lines.follow(t, maps[t]);

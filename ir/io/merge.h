@@ -48,12 +48,15 @@ MergeSource mergeSource(const Trace& trace, std::string name);
 /// the sources are given, then each source's own order. `modelHash`, when
 /// given, replaces the first source's in the header; else traces of
 /// projections of one model (whose headers name the same wholeModelHash)
-/// merge into a trace with that model's hash. Returns the events
+/// merge into a trace with that model's hash. `crashes` (domain -> time)
+/// join the sources' in the header: a cluster's killed and left-out nodes,
+/// which no source records. Returns the events
 /// written and the end time; errors (`usage`): no source, traces of different models, or
 /// two values for one line end (overlapping traces); nullopt then (and
 /// `out` holds a prefix of no use), or when a source fails (its reader
 /// reports why).
 std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,
-                                       std::optional<uint64_t> modelHash = std::nullopt);
+                                       std::optional<uint64_t> modelHash = std::nullopt,
+                                       const NamedTexts& crashes = {});
 
 }  // namespace rdc

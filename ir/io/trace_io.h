@@ -51,10 +51,12 @@ class TraceWriter {
   /// (Trace::stoppedBy); a whole trace is then renamed into place. False
   /// (with an `io` diagnostic) if that fails.
   bool finish(uint64_t events, int64_t endTime, const std::string& stoppedBy = "");
+  /// Writes the events so far as a chunk: a node does before it waits, so
+  /// that a node killed (SIGKILL) loses none of the events it made.
+  void flush();
 
  private:
   TraceWriter(int fd, bool owned, DiagnosticSink& diags);
-  void flush();
   void write(kj::ArrayPtr<const kj::byte> bytes);
 
   int fd_;

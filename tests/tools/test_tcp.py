@@ -59,6 +59,12 @@ def connect(port, wait=10):
             time.sleep(0.05)
 
 
+def nanoseconds(text):
+    """A duration literal (250us, 3ms, 0ns) in nanoseconds."""
+    m = re.fullmatch(r"(\d+)(ns|us|ms|s)", text)
+    return int(m.group(1)) * {"ns": 1, "us": 1000, "ms": 1000000, "s": 1000000000}[m.group(2)]
+
+
 def values(stdout):
     """name -> value of every output line `name = value @ time`."""
     found = {}
@@ -302,10 +308,35 @@ system:
         self.assertEqual(out.decode().count(": pass"), 3)  # node[1] is not correct, the others decide
 
     def test_a_node_left_out(self):
-        code, out, err, _ = self.cluster(example("bracha"), "--leave-out", "node[2]", "--until", "1s")
+        code, out, err, (rcode, rout, rerr) = self.cluster(example("bracha"), "--leave-out", "node[2]", "--until", "1s")
         self.assertEqual(code, 0, out.decode() + err)
         self.assertIn("dlvr[2] never available: waiting for node[2], which was left out", out.decode())
         self.assertEqual(values(out)["dlvr[3]"], "1")
+        # The merged trace has node[2] crashed at 0: its replay, not correct(node[2]), passes as the cluster did.
+        self.assertEqual(rcode, 0, rout.decode() + rerr)
+        self.assertEqual(values(rout), values(out))
+
+    def test_a_killed_nodes_events_and_its_kill_are_in_the_merged_trace(self):
+        # The sender is killed once it has sent: every event it made before
+        # is in its trace (flushed before each frame leaves, not 1,024 at a
+        # time), and the merged trace records the kill as a crash, so that
+        # its replay has the sender not correct(...), as the cluster did.
+        with TempDir() as d:
+            peers, _ = peers_file(d)
+            trace = os.path.join(d, "run.trace")
+            code, out, err = run([RUN, example("bracha"), "--cluster", peers, "--trace", trace,
+                                  "--kill", "node[0]@20ms", "--until", "1s"], timeout=60)
+            self.assertEqual(code, 0, out.decode() + err)
+            _, own, _ = run([TRACE, "show", "--partial", os.path.join(trace + ".nodes", "node[0].trace")])
+            self.assertIn("rb.send.link[1].snd", own.decode())
+            _, header, _ = run([TRACE, "export", "--format", "jsonl", trace])
+            crashed = json.loads(header.decode().splitlines()[0])["header"]["crashes"]
+            self.assertEqual(list(crashed), ["node[0]"])
+            self.assertGreaterEqual(nanoseconds(crashed["node[0]"]), 20000000)
+            rcode, rout, rerr = run([RUN, example("bracha"), "--replay", trace])
+            self.assertEqual(rcode, 0, rout.decode() + rerr)
+            self.assertEqual([l for l in rout.decode().splitlines() if l.startswith("check ")],
+                             [l for l in out.decode().splitlines() if l.startswith("check ")])
 
 
     def test_until_counts_from_when_every_node_is_ready(self):

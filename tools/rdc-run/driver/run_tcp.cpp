@@ -75,7 +75,11 @@ int Runner::node(uint64_t seed) {
     return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
   }
   setup.epoch = options_.epoch;
-  if (outputs) setup.settled = [&outputs]() { outputs->flush(); };
+  // Before it waits: a node killed then has its outputs and trace on disk.
+  setup.settled = [&outputs, &writer]() {
+    if (outputs) outputs->flush();
+    if (writer) writer->flush();
+  };
   if (options_.readyFd >= 0) {
     // It must be the cluster's pipe, not one of this process's own (which
     // the event loop would lose when the node closes it).
@@ -158,6 +162,34 @@ bool Runner::readNodeKeys(const net::Peers& peers, const std::string& self, std:
   }
   return true;
 }
+
+namespace {
+
+// What a cluster's merged trace records as crashes for the nodes that
+// stopped without one, so that a replay has them not correct(...), as the
+// cluster did: a left-out node at 0, a killed node at its kill, or just
+// after its last event if that came later (what it did while the signal
+// was on its way is done, and a replay makes no choice of a domain at or
+// after its crash).
+NamedTexts stoppedNodes(const std::map<std::string, int64_t>& kills, const std::vector<std::string>& leftOut,
+                        const std::string& dir) {
+  NamedTexts crashes;
+  for (const std::string& d : leftOut) crashes.emplace_back(d, "0ns");
+  for (const auto& [d, at] : kills) {
+    int64_t stop = at;
+    DiagnosticSink quiet;  // (killed before it made its trace: no events)
+    if (auto reader = TraceReader::open(dir + "/" + d + ".trace", quiet, true)) {
+      std::vector<TraceEvent> chunk;
+      while (reader->next(chunk)) {
+        for (const TraceEvent& e : chunk) stop = std::max(stop, e.time + 1);
+      }
+    }
+    crashes.emplace_back(d, durationString(stop));
+  }
+  return crashes;
+}
+
+}  // namespace
 
 int Runner::cluster(uint64_t seed) {
   auto peers = readPeers(options_.cluster);
@@ -339,7 +371,7 @@ int Runner::cluster(uint64_t seed) {
     if (sources.empty()) return badInput("no node left a trace (see " + dir + ")");
     auto out = TraceWriter::open(options_.trace, diags_, TracePlacement::Whole);
     if (!out) return kExitBadInput;
-    auto merged = mergeTraces(sources, *out, diags_, modelHash());
+    auto merged = mergeTraces(sources, *out, diags_, modelHash(), stoppedNodes(kills, options_.leaveOut, dir));
     if (!merged) {
       for (const Diagnostic& d : quiet.all()) {  // why a node's trace could not be read
         std::string file = d.pos.file < quiet.files().size() ? quiet.files()[d.pos.file] + ": " : "";

@@ -337,6 +337,7 @@ NodeOutcome runNode(const NodeSetup& setup) {
     bool held = transport.windowFull();
     execution.holdStream(held);
     execution.advanceTo(t);
+    if (setup.settled) setup.settled();  // first: what a frame tells a peer is on disk before it leaves
     transport.flush();
     if (!finishing) {
       // Done: every output outside the unbounded box, and every iteration
@@ -350,7 +351,6 @@ NodeOutcome runNode(const NodeSetup& setup) {
       }
     }
     if ((finishing && transport.done()) || t >= config.until) break;
-    if (setup.settled) setup.settled();
     // At most a minute at a time (a far `until` must not overflow the
     // clock); once finishing or while the stream is held, a tenth of a
     // second (a peer that lost its connection, or stopped acknowledging,

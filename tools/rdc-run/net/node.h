@@ -31,8 +31,10 @@ struct NodeSetup {
   /// epoch (a decimal line) from `epochFd`, so that a run's time counts from
   /// the moment every node is ready.
   int readyFd = -1, epochFd = -1;
-  /// Called whenever the node has done all it can for now, before it
-  /// waits (its outputs file is flushed here); may be empty.
+  /// Called after each turn of the engine, before the frames it made are
+  /// sent (its outputs file and trace are flushed here), so that a node
+  /// killed at any moment has recorded every event a peer heard of; may be
+  /// empty.
   std::function<void()> settled;
 };
 
