@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <cstdint>
@@ -34,6 +35,31 @@ CLI::Validator wholeNumberIn(T min, T max) {
       "in " + range);
 }
 
+/// `--max-memory`'s SIZE: a whole number of bytes in decimal (`010M` is
+/// ten MiB, not octal), or of K, M, G or T (1024-based; `KB` and `KiB`
+/// alike, any case), at most 2^64 - 1 bytes; handed on as the bytes.
+inline CLI::Validator memorySize() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        uint64_t number = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, number);
+        std::string unit(stop, end);
+        for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const std::string units = "kmgt";
+        size_t power = unit.empty() ? 0 : units.find(unit[0]) + 1;
+        bool known =
+            unit.empty() || (power > 0 && (unit.size() == 1 || unit.substr(1) == "b" || unit.substr(1) == "ib"));
+        if (text.empty() || ec == std::errc::invalid_argument || !known)
+          return "expected bytes, or a number of K, M, G or T (512M, 4G), got '" + text + "'";
+        bool wraps = ec == std::errc::result_out_of_range || (power > 0 && number > (UINT64_MAX >> (10 * power)));
+        if (wraps) return "a memory budget is at most 2^64 - 1 bytes, got '" + text + "'";
+        text = std::to_string(number << (10 * power));
+        return {};
+      },
+      "SIZE");
+}
+
 /// Refuses an empty value (`--until ''`), which a tool would otherwise
 /// take for the flag's absence.
 inline CLI::Validator notEmpty() {
@@ -49,7 +75,7 @@ inline constexpr uint64_t kMaxMaxLines = Endpoint::kNoRef;
 /// kMaxMaxLines, into `maxLines` (ElabOptions::maxLines).
 inline CLI::Option* addMaxLinesOption(CLI::App& app, uint64_t& maxLines) {
   return app.add_option("--max-lines", maxLines, "Elaboration size limit in scalar lines")
-      ->check(wholeNumberIn<uint64_t>(1, kMaxMaxLines))
+      ->transform(wholeNumberIn<uint64_t>(1, kMaxMaxLines))
       ->capture_default_str();
 }
 

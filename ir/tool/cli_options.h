@@ -24,6 +24,7 @@
 #include "ir/graph/elaborate.h"
 #include "ir/io/ir_io.h"
 #include "ir/support/standard_input.h"
+#include "ir/tool/cli_numbers.h"
 #include "ir/tool/tool_io.h"
 
 namespace rdc {
@@ -105,15 +106,7 @@ inline constexpr uint64_t kDefaultMaxMemory = uint64_t{4} << 30;
 /// 0 keeps the limits the process was started with.
 inline void addMemoryOption(CLI::App& app, uint64_t& bytes) {
   app.add_option("--max-memory", bytes, "Memory budget: bytes, or 512M, 4G (0: no budget of its own)")
-      ->check([](const std::string& text) {  // an unsigned parse would wrap -1 to 2^64-1, 2^64 + 1 to 1
-        if (text.find('-') != std::string::npos) return std::string("a memory budget is not negative");
-        size_t from = std::min(text.find_first_not_of(' '), text.size());
-        uint64_t number = 0;
-        auto [_, error] = std::from_chars(text.data() + from, text.data() + text.size(), number);
-        if (error == std::errc::result_out_of_range) return std::string("a memory budget is at most 2^64 - 1 bytes");
-        return std::string();
-      })
-      ->transform(CLI::AsSizeValue(false))
+      ->transform(memorySize())
       ->default_str("4G");
 }
 

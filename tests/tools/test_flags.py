@@ -3,6 +3,7 @@
 with, is a usage error: exit 2 and one diagnostic line, never a run."""
 import json
 import os
+import re
 import unittest
 
 from rdctest import BREADTH, SANITIZED, TempDir, example, read_bytes, run, tool, write
@@ -78,6 +79,22 @@ class Flags(unittest.TestCase):
                     self.assertEqual(len(lines), 1, err)
                     self.assertIn("error:", lines[0])
                     self.assertIn(flag, lines[0])
+
+    def test_a_leading_zero_is_decimal_not_octal(self):
+        # 010 was taken as eight (and 08 refused in the library's words): the
+        # check's decimal reading was lost, and CLI11 read the text itself.
+        code, out, _ = run([RUN, BRACHA, "--seed", "010", "--json"])
+        self.assertEqual((code, json.loads(out)["seed"]), (0, 10))
+        code, out, _ = run([RUN, BRACHA, "--seed", "08", "--json"])
+        self.assertEqual((code, json.loads(out)["seed"]), (0, 8))
+        lines = int(re.search(r"scalar lines: (\d+)", run([LINT, BRACHA, "--stats", "-o", os.devnull])[1].decode())[1])
+        for limit in (lines, lines - 1):  # written with leading zeros, as decimal
+            code, _, err = run([LINT, BRACHA, "--max-lines", "0%d" % limit, "-o", os.devnull])
+            self.assertEqual(code, 0 if limit == lines else 2, err)
+        code, out, err = run([RUN, example("rb-stream"), "--iterations", "010", "--outputs", "summary"])
+        self.assertIn("iterations: 10 ", out.decode(), err)
+        for size in ("09M", "0512M", "4GiB", "4gb", "1T"):
+            self.assertEqual(run([LINT, BRACHA, "--max-memory", size, "-o", os.devnull])[0], 0, size)
 
     def test_the_largest_values_are_honoured(self):
         for args in ([LINT, BRACHA, "--max-lines", "536870911", "-o", os.devnull],

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"dot", "svg", "png", "pdf"}));
   app.add_option("--component", o.component, "Draw this component's definition (default: the system)");
   app.add_option("--depth", o.depth, "Expand composite instances this many levels (1: none)")
-      ->check(rdc::wholeNumberIn<int>(1, INT_MAX))
+      ->transform(rdc::wholeNumberIn<int>(1, INT_MAX))
       ->capture_default_str();
   app.add_flag("--flat", o.flat, "Draw the elaborated graph of base instances");
   app.add_option("--domain", o.domain, "Only this domain (implies --flat)");

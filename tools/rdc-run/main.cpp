@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   CLI::App app{"rdc-run: run a model in the deterministic simulator"};
   rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
   auto* seed = app.add_option("--seed", o.seed, "Scheduler seed")
-                   ->check(rdc::wholeNumberIn<uint64_t>(0, UINT64_MAX))
+                   ->transform(rdc::wholeNumberIn<uint64_t>(0, UINT64_MAX))
                    ->capture_default_str();
   auto* seeds = app.add_option("--seeds", o.seeds, "Run every seed in A..B (inclusive); report failing ones")
                     ->check(rdc::notEmpty())
@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
                     ->check(rdc::notEmpty())
                     ->needs(seeds);
   app.add_option("--jobs", o.jobs, "With --seeds: run seeds on this many threads (default: one per core)")
-      ->check(rdc::wholeNumberIn<unsigned>(1, 1024))
+      ->transform(rdc::wholeNumberIn<unsigned>(1, 1024))
       ->needs(seeds);
   auto* shrink = app.add_option("--shrink", o.shrink,
                                 "Shrink a failing run (with --seeds, the first): write the smallest failing "
@@ -73,24 +73,24 @@ int main(int argc, char** argv) {
       app.add_option(
              "--iterations", o.iterations,
              "Begin only the first N iterations of an unbounded or on-demand `for`; the run ends once they are done")
-          ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX));
+          ->transform(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX));
   auto* maxLive =
       app.add_option("--max-live", o.maxLive,
                      "Live iterations of an unbounded or on-demand `for` at most (a run needing more fails)")
-          ->check(rdc::wholeNumberIn<uint32_t>(1, rdc::kMaxLiveIterations))
+          ->transform(rdc::wholeNumberIn<uint32_t>(1, rdc::kMaxLiveIterations))
           ->capture_default_str();
   auto* strategy = app.add_option("--strategy", o.strategy,
                                   "Who decides simultaneous events and delays: random, pct:D (bug depth D), "
                                   "exhaustive (with --budget), schedule:C.C.C (one schedule of a search)")
                        ->capture_default_str();
   auto* budget = app.add_option("--budget", o.budget, "With --strategy exhaustive: schedules to explore at most")
-                     ->check(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX))
+                     ->transform(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX))
                      ->capture_default_str();
   auto* lieBound =
       app.add_option("--lie-bound", o.lieBound,
                      "With --strategy exhaustive: lies that deviate from a Byzantine choice's first option at most "
                      "(default: lies count toward the schedule's bound)")
-          ->check(rdc::wholeNumberIn<int64_t>(0, 1000000));
+          ->transform(rdc::wholeNumberIn<int64_t>(0, 1000000));
   app.add_option("--invariant", o.invariants,
                  "Evaluate this check whenever an output becomes available; stop the run at its first violation");
   app.add_option("--trace", o.trace, "Write the run's trace here");
@@ -125,12 +125,12 @@ int main(int argc, char** argv) {
                      ->needs(peers);
   peers->needs(listen);  // (a cluster's nodes get their own peers file)
   app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
-      ->check(rdc::wholeNumberIn<int64_t>(1, INT64_MAX))
+      ->transform(rdc::wholeNumberIn<int64_t>(1, INT64_MAX))
       ->needs(listen);
   app.add_option("--ready-fd", o.readyFd,
                  "With --listen: once connected to its peers, say ready on this descriptor, then read the epoch "
                  "(CLOCK_REALTIME ns) from standard input")
-      ->check(rdc::wholeNumberIn<int>(3, 1023))
+      ->transform(rdc::wholeNumberIn<int>(3, 1023))
       ->needs(listen);
   app.add_option("--domain", o.domain, "With --listen and a whole model: project it onto this domain first")
       ->needs(peers);
