@@ -96,6 +96,12 @@ class TypeInference {
         tooManyTypes = true;
         continue;
       }
+      if (graph_.types.depth(t) > TypeTable::kMaxDepth) {
+        report("type-mismatch", graph_.linePos(l),
+               "the type of " + graph_.linePath(catalog_, l) + " nests " + std::to_string(graph_.types.depth(t)) +
+                   " deep; a type nests at most " + std::to_string(TypeTable::kMaxDepth) + " deep");
+        continue;
+      }
       line.type = static_cast<uint16_t>(t);
       const Extrinsic* input = line.source.kind == Endpoint::Kind::Input ? &graph_.inputs[line.source.ref] : nullptr;
       if (input && input->defaultValue && !valueFits(*input->defaultValue, t, graph_.types)) {

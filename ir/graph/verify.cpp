@@ -148,6 +148,8 @@ class GraphVerifier {
     const std::string who = lineName(l);
     if (line.pos >= g_.positions.size()) throw Fault{who + ": position " + std::to_string(line.pos) + " out of range"};
     if (line.type >= g_.types.size()) throw Fault{who + ": type " + std::to_string(line.type) + " out of range"};
+    if (g_.types.depth(line.type) > TypeTable::kMaxDepth)
+      throw Fault{who + ": a type nested " + std::to_string(g_.types.depth(line.type)) + " deep"};
     if (line.domain >= g_.domains.size())
       throw Fault{who + ": domain " + std::to_string(line.domain) + " out of range"};
     sameAsInstance(l);

@@ -55,10 +55,11 @@ constexpr size_t kChunkEvents = 1024;  // a killed run loses at most this many e
 // per chunk (1 GiB) cannot be made within the default memory budget.
 constexpr size_t kChunkWords = size_t{1} << 22;
 constexpr uint64_t kMaxChunkWords = uint64_t{1} << 27;
-// Types nest at most 64 deep (ir/lang/types.cpp), and so do the values a
-// run makes; each level of a value is two of Cap'n Proto's (a struct and
-// its list or signed payload), under a chunk's, a list's and an event's.
-constexpr int kMaxValueDepth = 72;
+// A line's type nests at most TypeTable::kMaxDepth deep, written or
+// inferred, and so do the values a run records (with a little room); each
+// level of a value is two of Cap'n Proto's (a struct and its list or signed
+// payload), under a chunk's, a list's and an event's.
+constexpr int kMaxValueDepth = TypeTable::kMaxDepth + 8;
 constexpr int kNestingLimit = 2 * kMaxValueDepth + 16;
 constexpr int64_t kNever = INT64_MAX;  // "never available", not a time an event can have
 

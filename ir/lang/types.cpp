@@ -1,5 +1,6 @@
 #include "ir/lang/types.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace rdc {
@@ -14,6 +15,9 @@ TypeId TypeTable::intern(TypeNode node) {
   auto it = index_.find(node);
   if (it != index_.end()) return it->second;
   TypeId id = static_cast<TypeId>(nodes_.size());
+  int depth = 0;
+  for (TypeId part : node.parts) depth = std::max(depth, depths_[part] + 1);
+  depths_.push_back(depth);
   nodes_.push_back(node);
   index_.emplace(std::move(node), id);
   return id;
@@ -88,7 +92,7 @@ class TypeParser {
   }
 
   std::optional<TypeId> parseType(int depth) {
-    if (depth > 64) return fail("type nested too deeply");
+    if (depth > TypeTable::kMaxDepth) return fail("type nested too deeply");
     skipSpace();
     if (eat('(')) {
       std::vector<TypeId> parts;

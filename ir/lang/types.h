@@ -28,6 +28,10 @@ struct TypeNode {
 class TypeTable {
  public:
   static constexpr TypeId kUnit = 0, kBool = 1, kInt = 2, kDuration = 3, kBytes = 4;
+  /// The deepest a line's type may nest (depth()), written or inferred: so
+  /// that every value a run records or sends fits what traces and network
+  /// frames read back.
+  static constexpr int kMaxDepth = 64;
 
   TypeTable();
   TypeId intern(TypeNode node);
@@ -38,6 +42,9 @@ class TypeTable {
 
   const TypeNode& node(TypeId id) const { return nodes_[id]; }
   size_t size() const { return nodes_.size(); }
+  /// How deep a type nests: 0 for a scalar, one more than its deepest part
+  /// otherwise (`Opt<(Int, Bool)>` is 2).
+  int depth(TypeId id) const { return depths_[id]; }
   /// Canonical spelling, e.g. `Opt<(Int, Bool)>`; parse(name(t)) == t.
   std::string name(TypeId id) const;
   /// The name after its indefinite article, for messages: `an Int`,
@@ -48,6 +55,7 @@ class TypeTable {
 
  private:
   std::vector<TypeNode> nodes_;
+  std::vector<int> depths_;  // per type
   std::map<TypeNode, TypeId> index_;
 };
 

@@ -320,10 +320,10 @@ std::optional<Frame> decodeMessage(std::string_view message, std::string* why) {
   // Reading a field counts its words again each time: a few times the
   // message's size bounds the work without allowing amplification.
   options.traversalLimitInWords = 4 * words.size() + 64;
-  // A type nests at most 64 deep (types.cpp), and each level of a value
+  // A line's type nests at most TypeTable::kMaxDepth deep, and each level of a value
   // takes two on the wire (a list or a SignedValue, then a Value), below
   // the frame, its batch and its delivery.
-  options.nestingLimit = 2 * 64 + 8;
+  options.nestingLimit = 2 * TypeTable::kMaxDepth + 8;
   Frame frame;
   bool ok = false;
   std::string reason;

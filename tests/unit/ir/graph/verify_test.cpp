@@ -94,6 +94,13 @@ TEST(VerifyGraph, FindsEachKindOfInconsistency) {
       {"an unknown base", [&](Graph& x) { x.instances[0].base = 999; }, "unknown base"},
       {"a line count past the table", [&](Graph& x) { x.instances.back().lineCount += 1; }, "lines"},
       {"a type out of range", [&](Graph& x) { x.lines[0].type = 4000; }, "type"},
+      {"a type nested too deep",
+       [&](Graph& x) {
+         TypeId t = TypeTable::kInt;
+         for (int k = 0; k <= TypeTable::kMaxDepth; ++k) t = x.types.signedOf(t);
+         x.lines[0].type = static_cast<uint16_t>(t);
+       },
+       "nested 65 deep"},
       {"a domain out of range", [&](Graph& x) { x.lines[0].domain = 4000; }, "domain"},
       {"a fixed type broken", [&](Graph& x) { x.lines[choice].type = TypeTable::kBytes; }, "must be a Int"},
       {"a wire to nowhere", [&](Graph& x) { x.lines[wired].sink.ref = 8323175; }, "does not exist"},
