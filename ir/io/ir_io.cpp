@@ -293,10 +293,15 @@ struct Malformed {
 
 // A line's end as the file spells it: a kind the 3 bits of Endpoint::kind
 // hold (the verifier names one that is none), and a reference below
-// Endpoint::kNoRef or kNone, so that nothing is cut to fit.
+// Endpoint::kNoRef or kNone (none for the kinds that refer to nothing),
+// so that nothing is cut to fit and an IR file spells a graph one way.
 Endpoint endpoint(uint16_t kind, uint32_t ref) {
   if (kind > 7) throw Malformed{"an endpoint of kind " + std::to_string(kind)};
   if (ref >= Endpoint::kNoRef && ref != kNone) throw Malformed{"an endpoint's reference " + std::to_string(ref)};
+  auto k = static_cast<Endpoint::Kind>(kind);
+  bool refless = k == Endpoint::Kind::Choose || k == Endpoint::Kind::Never || k == Endpoint::Kind::Drop;
+  if (refless && ref != kNone)
+    throw Malformed{"a choose, never or drop end with a reference (" + std::to_string(ref) + ")"};
   return {static_cast<Endpoint::Kind>(kind), ref};
 }
 

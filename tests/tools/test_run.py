@@ -169,6 +169,20 @@ checks:
             self.assertIn("check late: fail (false with w never available, z = 4)", text)
             self.assertIn("check reads: fail (false with w never available, a = 3)", text)
 
+    def test_a_filter_that_had_all_it_reads_names_its_condition(self):
+        with TempDir() as d:
+            model = write(d, "filter.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Filter keep:
+        when: "!v"
+        expr: "false"
+        v: input v as Bool = true -> drop
+        r: choose -> output kept
+""")
+            _, out, _ = run([RUN, model])
+            self.assertIn("what it reads arrived: v = true, and its condition `!v` is false", out.decode())
+
     def test_until_reports_what_an_output_waited_for(self):
         code, out, _ = run([RUN, BRACHA, *NET, "--until", "1ms"])
         self.assertEqual(code, 1)

@@ -1493,8 +1493,8 @@ class Run final : public FireContext {
 
   // When everything a rule reads arrived and it still did not choose (a
   // Filter whose condition is false), the values it had: "; what it reads
-  // arrived: a = 0, b = 1". Empty while something it reads is missing (the
-  // chain goes on through that).
+  // arrived: a = 0, b = 1, and its condition `a > b` is false". Empty while
+  // something it reads is missing (the chain goes on through that).
   std::string readsArrived(uint32_t line, const LineSig& sig) const {
     const FlatInstance& inst = graph_.instances[graph_.lines[generalLine(line)].instance];
     std::vector<uint32_t> reads;
@@ -1508,6 +1508,11 @@ class Run final : public FireContext {
       if (i < 6) values += (i ? ", " : "") + graph_.lineName(catalog_, reads[i]) + " = " + s.in.str();
     }
     if (reads.size() > 6) values += ", ... (" + std::to_string(reads.size() - 6) + " more)";
+    // A Filter's condition, which those values make false, said as written.
+    if (inst.fn != kNone && !graph_.fns[inst.fn].whenText.empty()) {
+      const std::string& when = graph_.fns[inst.fn].whenText;
+      values += ", and its condition `" + (when.size() > 80 ? when.substr(0, 77) + "..." : when) + "` is false";
+    }
     return "; what it reads arrived: " + values;
   }
 

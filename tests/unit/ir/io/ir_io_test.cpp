@@ -210,6 +210,11 @@ TEST(IrRead, LineFieldsThatDoNotFitAreRefused) {
   EXPECT_NE(refusal(edited([&](auto l) { l.setSinkRef(past); })).find("reference " + std::to_string(past)),
             std::string::npos);
   EXPECT_NE(refusal(edited([](auto l) { l.setType(70000); })).find("a line of type 70000"), std::string::npos);
+  EXPECT_NE(refusal(edited([](auto l) {
+              l.setSinkKind(schema::EndpointKind::DROP);
+              l.setSinkRef(5);
+            })).find("drop end with a reference (5)"),
+            std::string::npos);
   DiagnosticSink diags;
   EXPECT_TRUE(readIr(edited([](auto) {}), "x.ir", catalog, diags)) << diags.formatText();
 }
