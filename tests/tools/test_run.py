@@ -183,6 +183,14 @@ system:
             _, out, _ = run([RUN, model])
             self.assertIn("what it reads arrived: v = true, and its condition `!v` is false", out.decode())
 
+    def test_times_read_in_ms_or_below_a_millisecond_in_us(self):
+        _, out, _ = run([RUN, BRACHA, "--input", "bc=1 at 523949ns", "--latency", "constant:1ns"])
+        self.assertIn("bc = 1 @ 523.949us\n", out.decode())
+        _, out, _ = run([RUN, BRACHA, "--input", "bc=1 at 8282209ns", "--latency", "constant:1ns"])
+        self.assertIn("bc = 1 @ 8.282209ms\n", out.decode())
+        _, out, _ = run([RUN, BRACHA, "--input", "bc=1 at 999ns", "--latency", "constant:1ns"])
+        self.assertIn("bc = 1 @ 999ns\n", out.decode())
+
     def test_until_reports_what_an_output_waited_for(self):
         code, out, _ = run([RUN, BRACHA, *NET, "--until", "1ms"])
         self.assertEqual(code, 1)

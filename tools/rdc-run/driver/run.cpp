@@ -25,11 +25,14 @@ namespace {
 
 // Times for people: 3ms, 15.893119ms.
 std::string timeText(int64_t ns) {
-  if (ns % 1'000'000 == 0 || ns < 1'000'000) return durationString(ns);
-  std::string frac = std::to_string(ns % 1'000'000);
-  frac = std::string(6 - frac.size(), '0') + frac;
+  // In ms, or in us below 1ms, with the decimals the time has (8.282209ms,
+  // 523.949us): the same reading at every scale.
+  int64_t unit = ns >= 1'000'000 ? 1'000'000 : 1'000;
+  if (ns % unit == 0 || ns < 1'000) return durationString(ns);
+  std::string frac = std::to_string(ns % unit);
+  frac = std::string(unit == 1'000 ? 3 - frac.size() : 6 - frac.size(), '0') + frac;
   while (frac.back() == '0') frac.pop_back();
-  return std::to_string(ns / 1'000'000) + "." + frac + "ms";
+  return std::to_string(ns / unit) + "." + frac + (unit == 1'000 ? "us" : "ms");
 }
 
 // The default live limit of an on-demand box: as many iterations as the
