@@ -35,10 +35,11 @@ g++ -O2 -std=c++20 -o "$work/peer" "$peer_source"
 # Ports below Linux's ephemeral range (32768 on): a node's listening port
 # must not be one that an outgoing connection holds (the hand-written
 # program's ports are 11000-20015, rdc's 21000-31999).
-peers() {  # peers N: a peers file for node[0..N-1] on free-looking ports
+peers() {  # peers N: a peers file for node[0..N-1] on free-looking ports, distinct (a peers file refuses two alike)
+  local base=$((21000 + RANDOM % (11000 - $1)))
   echo "key: $(head -c32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "nodes:"
-  for ((i = 0; i < $1; i++)); do echo "  node[$i]: 127.0.0.1:$((21000 + RANDOM % 11000))"; done
+  for ((i = 0; i < $1; i++)); do echo "  node[$i]: 127.0.0.1:$((base + i))"; done
 }
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'; }
