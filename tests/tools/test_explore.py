@@ -245,9 +245,10 @@ checks:
             code, out, _ = run([RUN, model2, "--strategy", "exhaustive", "--budget", "2"])
             self.assertIn("2 schedules explored, none failed; the space is not exhausted (--budget 2)", out.decode())
 
-    def test_an_exhausted_search_says_that_coin_flips_are_the_seeds(self):
-        # The search branches on the order of the votes, not on the flip: a
-        # check that fails on another flip passes every schedule of one seed.
+    def test_the_search_branches_on_coin_flips(self):
+        # A check that holds for the seed's own flip fails on the other one:
+        # the search, which tries the drawn side first, finds it, and its
+        # schedule reproduces the other flip whatever the seed drew.
         coin = RACE.replace("value: choose -> output value", "value: choose -> v\n"
                             "    - Coin<2> c:\n        x: v -> output value\n        flip: choose -> output flip")
         with tempfile.TemporaryDirectory() as d:
@@ -260,10 +261,13 @@ checks:
             for flip, seed in flips.items():
                 with self.subTest(flip=flip):
                     write(d, "coin.rdc.yaml", coin % f"flip == {flip}")
-                    code, out, _ = run([RUN, model, "--strategy", "exhaustive", "--seed", str(seed)])
-                    self.assertEqual(code, 0, out)
-                    self.assertRegex(out.decode(), r"none failed; the space is exhausted \(for this seed's coin "
-                                                   r"flips: other seeds flip otherwise\)\n")
+                    self.assertEqual(run([RUN, model, "--seed", str(seed)])[0], 0)  # the seed's own flip passes
+                    code, out, _ = run([RUN, model, "--strategy", "exhaustive", "--seed", str(seed), "--json"])
+                    self.assertEqual(code, 1, out)
+                    repro = json.loads(out)["failed"]["repro"]
+                    code, again, _ = run(shlex.split(repro) + ["--json"])
+                    self.assertEqual(code, 1)
+                    self.assertEqual(json.loads(again)["outputs"]["flip"]["value"], str(1 - flip))
 
     def test_bad_strategies_and_invariants_are_usage_errors(self):
         for extra in (["--strategy", "pct:0"], ["--strategy", "bfs"], ["--strategy", "schedule:1,2"],

@@ -76,14 +76,6 @@ std::vector<CheckResult> Runner::checksOf(const RunResult& result, const std::ve
   return checks_.evaluate(result, config_, correct, iterationFailures);
 }
 
-bool Runner::drawsCoins() const {
-  for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
-    const LineSig* sig = graph_.signature(catalog_, l);
-    if (sig && sig->choiceRangeParam >= 0) return true;
-  }
-  return false;
-}
-
 int Runner::explore(uint64_t seed, uint64_t budget) {
   config_.seed = seed;
   armRun(seed, config_, arms_);
@@ -146,10 +138,8 @@ int Runner::explore(uint64_t seed, uint64_t budget) {
   }
   std::vector<uint32_t>& choices = failing;
   std::string space = !why.empty() ? "stopped at the first failing schedule"
-                      : exhausted
-                          ? std::string("the space is exhausted") +
-                                (drawsCoins() ? " (for this seed's coin flips: other seeds flip otherwise)" : "")
-                          : "the space is not exhausted (--budget " + std::to_string(budget) + ")";
+                      : exhausted  ? std::string("the space is exhausted")
+                                   : "the space is not exhausted (--budget " + std::to_string(budget) + ")";
   if (why.empty()) {
     if (!options_.trace.empty())
       diags_.warning("unused-flag", {}, "--trace: no schedule failed, so no run was traced (" + space + ")");

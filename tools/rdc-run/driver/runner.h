@@ -74,9 +74,6 @@ class Runner {
   std::optional<uint64_t> firstFailing() const { return firstFailing_; }
 
  private:
-  /// Whether the model draws random choices (a Coin's flip), which the
-  /// exhaustive search does not branch on (explore.cpp).
-  bool drawsCoins() const;
   // ---- reports (run.cpp) ----
   struct TraceSink final : EventSink {
     TraceWriter* writer = nullptr;

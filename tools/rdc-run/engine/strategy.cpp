@@ -105,6 +105,12 @@ std::optional<Value> ChoiceSchedule::lie(uint32_t, TypeId type, int64_t options,
   return std::move(candidates[choice - 2]);
 }
 
+int64_t ChoiceSchedule::flip(int64_t sides, int64_t drawn) {
+  if (sides < 2) return drawn;  // no choice: not a choice point
+  auto options = static_cast<uint32_t>(std::min<int64_t>(sides, UINT32_MAX));
+  return (drawn + choose(options)) % sides;
+}
+
 void LieCandidates::see(TypeId type, const Value& value) {
   std::vector<Value>& values = seen[type];
   if (std::find(values.begin(), values.end(), value) == values.end()) values.push_back(value);

@@ -61,6 +61,9 @@ class Schedule {
     if (honestUnlessForced) return std::nullopt;
     return drawn;
   }
+  /// A Coin's flip, in 0..sides-1: `drawn`, the side its domain's seeded
+  /// coins drew (what the default takes), or another.
+  virtual int64_t flip(int64_t /*sides*/, int64_t drawn) { return drawn; }
 };
 
 /// PCT (Burckhardt et al., ASPLOS 2010) over domains: each of `domains`
@@ -139,6 +142,9 @@ class ChoiceSchedule final : public Schedule {
   size_t pick(std::span<const ReadyEvent> ready) override;
   int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) override;
   std::optional<Value> lie(uint32_t line, TypeId type, int64_t options, Value drawn, bool honestUnlessForced) override;
+  /// A choice point of `sides` options (at most 2^32 - 1 of them): the drawn
+  /// side, then the ones after it, round.
+  int64_t flip(int64_t sides, int64_t drawn) override;
 
   /// The choices this run made, one per point met, each point's options,
   /// and whether it was a lie's (else an instant's or a delay's).
