@@ -139,6 +139,45 @@ system:
         x: s[rounds] -> output z
 """
 
+    NESTED = """rdc: 1
+params:
+  n: 2
+components:
+  Pass:
+    lines:
+      x: Int
+    body:
+      - Inc<0> i:
+          x: x -> x'
+system:
+  body:
+    - Pass head:
+        x: input a as Int -> output b
+    - for: j in 0..n
+      body:
+        - Pass p[j]:
+            x: input c[j] as Int -> output d[j]
+"""
+
+    def test_an_extrinsic_edge_is_drawn_in_its_own_scope(self):
+        # head's output edge was drawn inside the last cluster expanded (p[j]'s),
+        # which pulled head's end and `output b` into it.
+        with TempDir() as d:
+            path = os.path.join(d, "nested.rdc.yaml")
+            with open(path, "w") as f:
+                f.write(self.NESTED)
+            text = dot_of(path, "--depth", "2")
+        depth, seen = 0, False
+        for line in text.splitlines():
+            if line.strip().startswith("subgraph"):
+                depth += 1
+            elif line.strip() == "}":
+                depth -= 1
+            elif '-> "x:0xo"' in line:  # head's x' to `output b`
+                self.assertEqual(depth, 0, line)  # the graph's own level, in no cluster
+                seen = True
+        self.assertTrue(seen, text)
+
     def test_wires_of_one_name_join_only_where_the_parameters_let_them(self):
         with TempDir() as d:
             model = os.path.join(d, "chain.rdc.yaml")

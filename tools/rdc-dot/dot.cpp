@@ -551,6 +551,9 @@ class BodyDrawer {
   };
   struct Scope {
     std::multimap<std::string, End> producers, consumers;  // by wire name (x' for own output ends)
+    // The edges to this scope's extrinsic and gateway arrows, drawn with its
+    // wires: an edge drawn in an inner cluster would pull both its nodes in.
+    std::vector<std::string> extrinsic;
   };
 
   std::string ref(const End& e) const { return quote(e.node) + (e.port.empty() ? "" : ":" + e.port); }
@@ -809,7 +812,8 @@ class BodyDrawer {
 
   // A projection's gateways inside a box: one arrow for what comes in from
   // peers, one for what leaves for them, named after the peers.
-  void gatewayArrows(const std::string& id, const std::vector<uint32_t>& nodes, const std::string& indent) {
+  void gatewayArrows(Scope& scope, const std::string& id, const std::vector<uint32_t>& nodes,
+                     const std::string& indent) {
     std::set<std::string> peers[2];  // in, out
     std::vector<std::string> names[2];
     for (uint32_t n : nodes) {
@@ -828,8 +832,8 @@ class BodyDrawer {
                           (names[side].size() == 1 ? names[side][0] : std::to_string(names[side].size()) + " gateways");
       out_ << indent << quote(node) << " [shape=cds, style=\"filled,dashed\", fillcolor=\"" << kGateway
            << "\", label=" << quote(label) << "];\n";
-      extrinsic_.push_back(side ? quote(id) + " -> " + quote(node) + " [style=dashed]"
-                                : quote(node) + " -> " + quote(id) + " [style=dashed]");
+      scope.extrinsic.push_back(side ? quote(id) + " -> " + quote(node) + " [style=dashed]"
+                                     : quote(node) + " -> " + quote(id) + " [style=dashed]");
       if (extent_) {
         extent_->node(node, label.size() / 2 + 8, kArrowPadding);
         side ? extent_->edge(id, node, 0) : extent_->edge(node, id, 0);
@@ -1067,7 +1071,7 @@ class BodyDrawer {
     }
     shown_ = nullptr;
     out_ << indent << quote(id) << " [label=" << box(title, table, def ? "#dde6f5" : "#eeeeee") << "];\n";
-    if (projection_) gatewayArrows(id, nodes, indent);
+    if (projection_) gatewayArrows(scope, id, nodes, indent);
   }
 
   std::string cellGlyph(const Term& t) const {
@@ -1107,7 +1111,7 @@ class BodyDrawer {
         }
         out_ << indent << quote(node) << " [shape=cds, style=filled, fillcolor=\"#fffde7\", label=" << quote(label)
              << "];\n";
-        extrinsic_.push_back(input ? quote(node) + " -> " + ref(end) : ref(end) + " -> " + quote(node));
+        scope.extrinsic.push_back(input ? quote(node) + " -> " + ref(end) : ref(end) + " -> " + quote(node));
         if (extent_) {
           extent_->node(node, label.size(), kArrowPadding);
           input ? extent_->edge(node, end.node, 0) : extent_->edge(end.node, node, 0);
@@ -1156,8 +1160,7 @@ class BodyDrawer {
         if (extent_) extent_->edge(from.node, to.node, label.size());
       }
     }
-    for (const std::string& e : extrinsic_) out_ << indent << e << ";\n";
-    extrinsic_.clear();
+    for (const std::string& e : scope.extrinsic) out_ << indent << e << ";\n";
   }
 
   // How deep composites nest at most when looking for a type variable's type.
@@ -1171,7 +1174,6 @@ class BodyDrawer {
   Direction direction_;
   Extent* extent_;
   std::ostringstream out_;
-  std::vector<std::string> extrinsic_;
   size_t counter_ = 0;
   std::vector<std::string> local_;  // names in scope that are not the model's parameters
   bool projection_;
