@@ -451,6 +451,27 @@ checks:
             self.assertEqual(shrunk["crash"], {"b[0]": "0ns"})
             self.assert_fails_again(repro, "late")
 
+    def test_check_restricts_what_a_sweep_fails_by(self):
+        # Crashing two of four nodes leaves no quorum: validity fails; agreement holds.
+        crash = [RUN, example("bracha"), "--latency", "uniform:1ms..10ms", "--crash", "node[1]@2ms",
+                 "--crash", "node[2]@2ms", "--seeds", "0..49"]
+        code, out, _ = run(crash)
+        self.assertEqual(code, 1)
+        self.assertIn(": validity: false", out.decode())
+        code, out, err = run(crash + ["--check", "agreement"])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("50 seeds: 50 passed, 0 failed", out.decode())
+        code, out, _ = run(crash[:-2] + ["--seed", "1", "--check", "agreement", "--json"])
+        self.assertEqual(list(json.loads(out)["checks"]), ["agreement"])
+        code, _, err = run(crash + ["--check", "nosuch"])
+        self.assertEqual(code, 2)
+        self.assertIn("--check: the model has no check named 'nosuch'", err)
+        with TempDir() as d:
+            code, _, err = run(crash[:-2] + ["--seed", "1", "--check", "agreement", "--shrink",
+                                             os.path.join(d, "s.yaml"), "--shrink-check", "validity"])
+            self.assertEqual(code, 2)
+            self.assertIn("'validity' is not one of the checks --check evaluates", err)
+
     def test_a_crash_halved_reads_in_a_round_unit(self):
         # 40ms halved to 20ms, ..., 2500us, then 1250us cut to its two leading
         # digits, 1200us, ..., 150us (not 156250ns); 75us is before the first output.

@@ -91,6 +91,8 @@ int main(int argc, char** argv) {
                      "With --strategy exhaustive: lies that deviate from a Byzantine choice's first option at most "
                      "(default: lies count toward the schedule's bound)")
           ->transform(rdc::wholeNumberIn<int64_t>(0, 1000000));
+  app.add_option("--check", o.checks,
+                 "Evaluate and report only this check (repeatable; an --invariant is evaluated too)");
   app.add_option("--invariant", o.invariants,
                  "Evaluate this check whenever an output becomes available; stop the run at its first violation");
   app.add_option("--trace", o.trace, "Write the run's trace here");

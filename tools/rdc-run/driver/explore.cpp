@@ -39,6 +39,11 @@ bool Runner::prepareExploration() {
       return usage("--invariant: '" + name +
                    "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
   }
+  if (!options_.checks.empty()) {
+    std::vector<std::string> names = options_.checks;
+    names.insert(names.end(), invariants_.begin(), invariants_.end());
+    if (auto unknown = checks_.select(names)) return usage("--check: the model has no check named '" + *unknown + "'");
+  }
   if (options_.lieBound >= 0 && strategy_.kind != Strategy::Kind::Exhaustive)
     return usage("--lie-bound: only with --strategy exhaustive");
   if (options_.budgetGiven && strategy_.kind != Strategy::Kind::Exhaustive)

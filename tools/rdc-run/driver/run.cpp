@@ -450,7 +450,7 @@ int shrinkSeed(const Options& options, const Runner& runner, uint64_t seed, cons
   std::cout << std::flush;
   std::string why;
   auto shrunk = shrink({options.model, options.defines, options.elab, runner.scenario(), seed, runner.strategy()},
-                       {options.shrinkCheck, options.shrinkKeep}, catalog, &why);
+                       {options.shrinkCheck, options.shrinkKeep, options.checks}, catalog, &why);
   if (!shrunk) {
     diags.error("usage", {}, "--shrink: " + why);
     return kExitBadInput;
@@ -540,7 +540,7 @@ int run(const Options& given, const Catalog& catalog) {
   }
   // The names are the model's whether or not a run fails (a passing run
   // would never look at them).
-  if (auto fault = goalFault({options.shrinkCheck, options.shrinkKeep}, *loaded)) {
+  if (auto fault = goalFault({options.shrinkCheck, options.shrinkKeep, options.checks}, *loaded)) {
     diags.error("usage", {}, *fault);
     return finish(kExitBadInput);
   }

@@ -21,12 +21,13 @@ struct Options {
   Defines defines;  ///< -D name=value; a replay without any takes the trace's
   bool jsonDiagnostics = false;
   uint64_t seed = 0;
-  std::string seeds;               ///< A..B (inclusive)
-  std::string shard;               ///< i/N
-  unsigned jobs = 0;               ///< threads of a sweep; 0: one per core
-  std::vector<std::string> merge;  ///< --merge: shards' JSON summaries to merge (no model is run)
-  std::string shrink;              ///< --shrink: shrink a failing run; write its faults file here
-  std::string shrinkCheck;         ///< --shrink-check: the check shrinking keeps failing (default: the first failed)
+  std::string seeds;                ///< A..B (inclusive)
+  std::string shard;                ///< i/N
+  unsigned jobs = 0;                ///< threads of a sweep; 0: one per core
+  std::vector<std::string> merge;   ///< --merge: shards' JSON summaries to merge (no model is run)
+  std::string shrink;               ///< --shrink: shrink a failing run; write its faults file here
+  std::vector<std::string> checks;  ///< --check: the checks evaluated and reported (empty: every one)
+  std::string shrinkCheck;          ///< --shrink-check: the check shrinking keeps failing (default: the first failed)
   std::vector<std::string> shrinkKeep;  ///< --shrink-keep: parameters shrinking leaves as given
   std::vector<std::string> inputs;      ///< name=value
   std::vector<std::string> forces;      ///< path=value

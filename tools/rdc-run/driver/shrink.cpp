@@ -177,7 +177,7 @@ class LieRecorder final : public Schedule {
 
 class Shrinker {
  public:
-  explicit Shrinker(const Catalog& catalog) : catalog_(catalog) {}
+  Shrinker(const Catalog& catalog, std::vector<std::string> only) : catalog_(catalog), only_(std::move(only)) {}
 
   /// The check the search keeps failing: `wanted` if a run of `s` fails
   /// it, else (`wanted` empty) the first one it fails. None, with `why`
@@ -333,6 +333,7 @@ class Shrinker {
       m->model = std::make_unique<LoadedModel>(std::move(*loaded));
       m->simulator = std::make_unique<Simulator>(m->model->graph, catalog_);
       m->checks = std::make_unique<CheckEvaluator>(m->model->model, m->model->graph);
+      if (!only_.empty()) m->checks->select(only_);  // (the run refused a name the model has no check of)
     }
     return (models_[s.defines] = std::move(m)).get();
   }
@@ -340,6 +341,7 @@ class Shrinker {
   std::string check_;
   bool failedAtRunTime_ = false;  // the run being shrunk failed at run time too
   const Catalog& catalog_;
+  std::vector<std::string> only_;  // --check
   std::map<Defines, std::unique_ptr<Loaded>> models_;
 };
 
@@ -355,12 +357,15 @@ std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& 
   if (!goal.check.empty() && goal.check != "failure" &&
       std::none_of(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == goal.check; }))
     return "--shrink-check: the model has no check '" + goal.check + "'";
+  if (!goal.check.empty() && goal.check != "failure" && !goal.only.empty() &&
+      std::find(goal.only.begin(), goal.only.end(), goal.check) == goal.only.end())
+    return "--shrink-check: '" + goal.check + "' is not one of the checks --check evaluates";
   return std::nullopt;
 }
 
 std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goal, const Catalog& catalog,
                              std::string* why) {
-  Shrinker shrinker(catalog);
+  Shrinker shrinker(catalog, goal.only);
   shrinker.liars.insert(subject.scenario.byzantine.begin(), subject.scenario.byzantine.end());
   auto check = shrinker.pickCheck(subject, goal.check, why);
   if (!check) return std::nullopt;

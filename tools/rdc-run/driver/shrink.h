@@ -51,11 +51,13 @@ inline constexpr uint64_t kMaxShrinkRuns = 2000;
 struct ShrinkGoal {
   std::string check;  ///< the check it fails (empty: the first its run fails; "failure": a run-time failure)
   std::vector<std::string> keep;  ///< parameters it leaves as given (--shrink-keep): switches, not sizes
+  std::vector<std::string> only;  ///< the checks its runs evaluate (--check; empty: every one)
 };
 
 /// Why a goal names what `model` does not have: a check that is not the
-/// model's (--shrink-check; "failure" is every model's) or a parameter it
-/// does not declare (--shrink-keep); nullopt if it names only the model's.
+/// model's (--shrink-check; "failure" is every model's) or not among the
+/// checks evaluated (--check), or a parameter it does not declare
+/// (--shrink-keep); nullopt if it names only the model's.
 /// Asked before the run, which may pass and never shrink.
 std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& model);
 

@@ -1,5 +1,6 @@
 #include "tools/rdc-run/engine/checks.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -465,6 +466,19 @@ CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(
   for (const CheckDecl& decl : model_.checks) {
     facts_.push_back(decl.expr.expr ? planner.plan(*decl.expr.expr) : std::vector<CheckNodeFacts>{});
   }
+  selected_.assign(model_.checks.size(), true);
+}
+
+std::optional<std::string> CheckEvaluator::select(const std::vector<std::string>& names) {
+  std::vector<bool> selected(model_.checks.size(), false);
+  for (const std::string& name : names) {
+    auto it =
+        std::find_if(model_.checks.begin(), model_.checks.end(), [&](const CheckDecl& c) { return c.name == name; });
+    if (it == model_.checks.end()) return name;
+    selected[static_cast<size_t>(it - model_.checks.begin())] = true;
+  }
+  selected_ = std::move(selected);
+  return std::nullopt;
 }
 
 bool CheckEvaluator::overIterations(size_t c) const {
@@ -502,6 +516,7 @@ std::vector<CheckResult> CheckEvaluator::evaluate(const RunResult& result, const
   std::vector<CheckResult> out;
   out.reserve(model_.checks.size());
   for (size_t c = 0; c < model_.checks.size(); ++c) {
+    if (!selected_[c]) continue;
     if (overIterations(c)) {
       const std::string why =
           iterationFailures && c < iterationFailures->size() ? (*iterationFailures)[c] : std::string();
@@ -520,7 +535,7 @@ void CheckEvaluator::evaluateIteration(const IterationView& view, const RunResul
   iterationFailures.resize(model_.checks.size());
   CheckHost host(graph_, names_, families_, result, config, correct);
   for (size_t c = 0; c < model_.checks.size(); ++c) {
-    if (!overIterations(c) || !iterationFailures[c].empty()) continue;
+    if (!selected_[c] || !overIterations(c) || !iterationFailures[c].empty()) continue;
     CheckResult r = host.iteration(model_.checks[c], facts_[c], view);
     if (!r.pass) iterationFailures[c] = r.why;
   }

@@ -94,6 +94,11 @@ class CheckEvaluator {
   /// Whether check c is over the iterations of an unbounded box.
   bool overIterations(size_t c) const;
 
+  /// Evaluates (and reports) only the checks `names` from now on, in the
+  /// model's order (--check); the first name the model has no check of, if
+  /// any, and then nothing changes.
+  std::optional<std::string> select(const std::vector<std::string>& names);
+
   /// A family's domains `FAMILY[k]`, in the graph's order: each domain and
   /// its k (nullopt when the text after `[` is not a number).
   using Family = std::vector<std::pair<uint32_t, std::optional<int64_t>>>;
@@ -103,6 +108,7 @@ class CheckEvaluator {
   const Graph& graph_;
   ExtrinsicNames names_;
   std::vector<std::vector<CheckNodeFacts>> facts_;  ///< by check, then by Expr::id
+  std::vector<bool> selected_;                      ///< by check: evaluated (select)
   std::vector<Family> families_;
 };
 
