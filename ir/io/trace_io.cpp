@@ -577,7 +577,8 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
           if (sawFooter_) return fail("two footers");
           if (chunk.getFooter().getEvents() != count_) return fail("the footer's event count disagrees");
           endTime_ = chunk.getFooter().getEndTime();
-          stoppedBy_ = chunk.getFooter().getStoppedBy().cStr();
+          stoppedBy_.assign(chunk.getFooter().getStoppedBy().begin(),  // whole: a NUL inside is not its end
+                            chunk.getFooter().getStoppedBy().size());
           if (!stoppedBy_.empty() && !syntax::isIdentifier(stoppedBy_))
             return fail("the footer's stopping invariant is not a check's name");
           if (endTime_ < lastTime_ || endTime_ > header_.until || endTime_ == kNever) {

@@ -268,6 +268,14 @@ checks:
                     code, again, _ = run(shlex.split(repro) + ["--json"])
                     self.assertEqual(code, 1)
                     self.assertEqual(json.loads(again)["outputs"]["flip"]["value"], str(1 - flip))
+            # A forced flip is no choice point: the search explores fewer schedules.
+            write(d, "coin.rdc.yaml", coin % "true")
+            explored = []
+            for force in ([], ["--force", "c.flip=1"]):
+                code, out, _ = run([RUN, model, "--strategy", "exhaustive", "--seed", "0", *force])
+                self.assertEqual(code, 0, out)
+                explored.append(int(re.match(r"exhaustive: (\d+) schedules? explored", out.decode()).group(1)))
+            self.assertLess(explored[1], explored[0])
 
     def test_bad_strategies_and_invariants_are_usage_errors(self):
         for extra in (["--strategy", "pct:0"], ["--strategy", "bfs"], ["--strategy", "schedule:1,2"],
@@ -547,6 +555,10 @@ class Invariants(unittest.TestCase):
             code, _, err = run([RUN, args[0], "-D", "f=2", "--replay", trace, "--split"])
             self.assertEqual(code, 2)
             self.assertIn("stopped where its invariant 'agreement' failed", err)
+            # The trace fixes the run: another invariant beside it is refused.
+            code, _, err = run([RUN, args[0], "-D", "f=2", "--replay", trace, "--invariant", "validity"])
+            self.assertEqual(code, 2)
+            self.assertIn("--invariant excludes --replay", err)
 
     def test_an_invariant_that_holds_changes_nothing(self):
         with tempfile.TemporaryDirectory() as d:

@@ -149,6 +149,18 @@ class Merge(unittest.TestCase):
             self.assertTrue(failed["repro"].endswith(f" --seed {failed['seed']}"))
             self.assertNotIn("--shard", failed["repro"])
 
+    def test_a_range_written_with_leading_zeros_is_the_same_sweep(self):
+        with TempDir() as d:
+            a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")
+            for path, seeds, shard in ((a, "0..99", "0/2"), (b, "000..099", "01/02")):
+                code, out, _ = run([RUN, example("bracha"), "--seeds", seeds, "--shard", shard, "--json"])
+                with open(path, "wb") as f:
+                    f.write(out)
+            self.assertEqual(json.loads(read_bytes(b))["range"], "0..99")
+            code, out, err = run([RUN, "--merge", a, b])
+            self.assertEqual(code, 0, err)
+            self.assertIn("100 seeds: 100 passed", out.decode())
+
     def test_a_passing_sweep_merges_to_exit_0(self):
         command = [RUN, example("bracha")]
         with TempDir() as d:
@@ -463,6 +475,14 @@ checks:
         self.assertIn("50 seeds: 50 passed, 0 failed", out.decode())
         code, out, _ = run(crash[:-2] + ["--seed", "1", "--check", "agreement", "--json"])
         self.assertEqual(list(json.loads(out)["checks"]), ["agreement"])
+        with TempDir() as d:
+            peers = os.path.join(d, "peers.yaml")
+            with open(peers, "w") as f:
+                f.write("key: " + "ab" * 32 + "\nnodes:\n" + "".join(f"  node[{i}]: 127.0.0.1:{31790 + i}\n" for i in range(4)))
+            code, _, err = run([RUN, example("bracha"), "--domain", "node[0]", "--listen", "127.0.0.1:31790",
+                                "--peers", peers, "--check", "agreement"])
+            self.assertEqual(code, 2)
+            self.assertIn("--check: not for --listen", err)
         code, _, err = run(crash + ["--check", "nosuch"])
         self.assertEqual(code, 2)
         self.assertIn("--check: the model has no check named 'nosuch'", err)

@@ -368,6 +368,7 @@ class MalformedTraces(Traces):
             "line-out-of-range": patched(chunks, 1, "(line = 0,", "(line = 4000000,"),
             "max-live-past-the-flags-range": patched(chunks, 0, "maxLive = 4096,", "maxLive = 4294967295,"),
             "stopped-by-no-name": patched(chunks, -1, "))", ', stoppedBy = "a b"))'),
+            "stopped-by-a-name-and-a-nul": patched(chunks, -1, "))", ', stoppedBy = "agreement\\000junk"))'),
             "two-values-for-one-line-end": self.one_end_twice(chunks),
         }
         paths = {}

@@ -93,8 +93,9 @@ int main(int argc, char** argv) {
           ->transform(rdc::wholeNumberIn<int64_t>(0, 1000000));
   app.add_option("--check", o.checks,
                  "Evaluate and report only this check (repeatable; an --invariant is evaluated too)");
-  app.add_option("--invariant", o.invariants,
-                 "Evaluate this check whenever an output becomes available; stop the run at its first violation");
+  auto* invariant =
+      app.add_option("--invariant", o.invariants,
+                     "Evaluate this check whenever an output becomes available; stop the run at its first violation");
   app.add_option("--trace", o.trace, "Write the run's trace here");
   // A replay takes its seed and scenario from the trace: flags that would
   // change them are refused rather than silently ignored.
@@ -117,6 +118,7 @@ int main(int argc, char** argv) {
       ->excludes(strategy)
       ->excludes(budget)
       ->excludes(lieBound)
+      ->excludes(invariant)
       ->excludes(shrink);
   app.add_flag("--json", o.json, "Print results as JSON");
   app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");

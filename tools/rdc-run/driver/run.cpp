@@ -278,7 +278,7 @@ int Runner::seeds(uint64_t first, uint64_t last, uint64_t shard, uint64_t shards
               << std::flush;
   };
   SweepSummary summary;
-  summary.range = options_.seeds;
+  summary.range = std::to_string(first) + ".." + std::to_string(last);  // as parsed: `000..099` is 0..99
   summary.shard = std::to_string(shard) + "/" + std::to_string(shards);
   summary.command = sweepCommand();
   summary.seeds = total;
@@ -513,6 +513,10 @@ int run(const Options& given, const Catalog& catalog) {
   }
   if (!options.invariants.empty() && !simulated) {
     diags.error("usage", {}, "--invariant: only for simulated runs (not --split, --listen or --cluster)");
+    return finish(kExitBadInput);
+  }
+  if (!options.checks.empty() && !options.listen.empty()) {
+    diags.error("usage", {}, "--check: not for --listen (a node evaluates no checks: the cluster it runs in does)");
     return finish(kExitBadInput);
   }
   if (replay && !replay->stoppedBy.empty() && !simulated) {

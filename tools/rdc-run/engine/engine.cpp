@@ -753,9 +753,11 @@ class Run final : public FireContext {
     if (coins_.empty()) coins_.resize(graph_.domains.size());  // made by the first flip: most models have none
     auto& rng = coins_[domain];
     if (!rng) rng = std::make_unique<Rng>(config_.seed ^ 0x636F696E00000000ull ^ fnv1a(graph_.domains[domain]));
-    // Drawn under every strategy, as a delay is, so that the coins' later draws stay the same.
+    // Drawn under every strategy, as a delay is, so that the coins' later
+    // draws stay the same; a forced flip is no choice point (Coin: x, then flip).
     int64_t drawn = rng->uniform(0, sides - 1);
-    return config_.schedule ? config_.schedule->flip(sides, drawn) : drawn;
+    bool free = config_.schedule && !forced(this->instance(instance).firstLine + 1);
+    return free ? config_.schedule->flip(sides, drawn) : drawn;
   }
   void fail(uint32_t instance, const std::string& message) override {
     uint32_t slot = slotOfInstance(instance);
