@@ -166,6 +166,13 @@ struct Model {
     }
     return nullptr;
   }
+  /// The index in `checks` of the check `name`, or nullopt if none is.
+  std::optional<size_t> checkIndex(const std::string& name) const {
+    for (size_t c = 0; c < checks.size(); ++c) {
+      if (checks[c].name == name) return c;
+    }
+    return std::nullopt;
+  }
 };
 
 }  // namespace rdc

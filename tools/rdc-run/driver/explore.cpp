@@ -32,10 +32,9 @@ bool Runner::prepareExploration() {
   bool repeatable = strategy_.kind == Strategy::Kind::Pct || strategy_.kind == Strategy::Kind::Choices;
   reproStrategy_ = repeatable ? spec : "";
   for (const std::string& name : invariants_) {
-    const auto& checks = loaded_.model.checks;
-    auto it = std::find_if(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == name; });
-    if (it == checks.end()) return usage("--invariant: the model has no check named '" + name + "'");
-    if (checks_.overIterations(static_cast<size_t>(it - checks.begin())))
+    std::optional<size_t> check = loaded_.model.checkIndex(name);
+    if (!check) return usage("--invariant: the model has no check named '" + name + "'");
+    if (checks_.overIterations(*check))
       return usage("--invariant: '" + name +
                    "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
   }

@@ -44,8 +44,7 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   // The recorded run stopped where an invariant failed, and what came next
   // is not known: the replay stops there too.
   if (!trace.stoppedBy.empty()) {
-    const auto& checks = loaded_.model.checks;
-    if (std::none_of(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == trace.stoppedBy; }))
+    if (!loaded_.model.checkIndex(trace.stoppedBy))
       return usage("--replay: the recorded run was stopped by its invariant '" + trace.stoppedBy +
                    "', a check this model does not have");
     if (std::find(invariants_.begin(), invariants_.end(), trace.stoppedBy) == invariants_.end())

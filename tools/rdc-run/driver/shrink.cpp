@@ -353,9 +353,7 @@ std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& 
     if (std::none_of(params.begin(), params.end(), [&](const auto& p) { return p.first == name; }))
       return "--shrink-keep: the model has no parameter '" + name + "'";
   }
-  const auto& checks = model.model.checks;
-  if (!goal.check.empty() && goal.check != "failure" &&
-      std::none_of(checks.begin(), checks.end(), [&](const CheckDecl& c) { return c.name == goal.check; }))
+  if (!goal.check.empty() && goal.check != "failure" && !model.model.checkIndex(goal.check))
     return "--shrink-check: the model has no check '" + goal.check + "'";
   if (!goal.check.empty() && goal.check != "failure" && !goal.only.empty() &&
       std::find(goal.only.begin(), goal.only.end(), goal.check) == goal.only.end())

@@ -472,10 +472,9 @@ CheckEvaluator::CheckEvaluator(const Model& model, const Graph& graph) : model_(
 std::optional<std::string> CheckEvaluator::select(const std::vector<std::string>& names) {
   std::vector<bool> selected(model_.checks.size(), false);
   for (const std::string& name : names) {
-    auto it =
-        std::find_if(model_.checks.begin(), model_.checks.end(), [&](const CheckDecl& c) { return c.name == name; });
-    if (it == model_.checks.end()) return name;
-    selected[static_cast<size_t>(it - model_.checks.begin())] = true;
+    std::optional<size_t> check = model_.checkIndex(name);
+    if (!check) return name;
+    selected[*check] = true;
   }
   selected_ = std::move(selected);
   return std::nullopt;
