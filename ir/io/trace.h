@@ -80,6 +80,11 @@ struct Trace {
   /// The check (an identifier) whose violation stopped the run, as an
   /// `--invariant`, at endTime; empty when none did.
   std::string stoppedBy;
+  /// Per chunk of lines the trace adds (an iteration k >= 3 of the
+  /// unbounded box, which begins as they are written): the iteration of its
+  /// first line, and how many events came before it, the place of the
+  /// iteration's beginning among the events.
+  std::vector<std::pair<uint64_t, uint64_t>> iterationBegins;
 };
 
 }  // namespace rdc

@@ -521,6 +521,8 @@ bool TraceReader::moreLines(schema::LineTable::Reader table) {
                   std::to_string(UnboundedBox::kWindow) + " (its first index)");
     iterationOf_.push_back(*k);
   }
+  if (iterationBegins_ && table.getPaths().size() > 0)
+    iterationBegins_->emplace_back(iterationOf_[table.getFirst() - headerLines_], count_);
   for (uint32_t d : table.getDomains()) {
     if (d >= h.domains.size()) return fail("a line's domain is out of range");
     h.lineDomains.push_back(d);
@@ -629,6 +631,7 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
   if (!reader.readHeader()) return std::nullopt;
   Trace trace;
   trace.header = reader.header();
+  reader.keepIterationBegins(&trace.iterationBegins);
   std::vector<TraceEvent> chunk;
   while (reader.next(chunk)) {
     trace.events.insert(trace.events.end(), std::make_move_iterator(chunk.begin()),

@@ -89,6 +89,9 @@ class TraceReader {
   bool complete() const { return sawFooter_; }
   int64_t endTime() const { return endTime_; }
   const std::string& stoppedBy() const { return stoppedBy_; }
+  /// Appends Trace::iterationBegins to `into` as chunks are read (not by
+  /// default: a streamed reader's memory stays bounded).
+  void keepIterationBegins(std::vector<std::pair<uint64_t, uint64_t>>* into) { iterationBegins_ = into; }
   /// The time of the last event read (0 before any).
   int64_t lastTime() const { return lastTime_; }
 
@@ -119,6 +122,7 @@ class TraceReader {
   std::vector<uint8_t> seenEnds_;
   /// Per added line (from `headerLines_` on): the iteration it is in.
   std::vector<uint64_t> iterationOf_;
+  std::vector<std::pair<uint64_t, uint64_t>>* iterationBegins_ = nullptr;
   size_t headerLines_ = 0;
   // Made when lines are added: every line, by its path, to keep paths
   // unique (the paths stay in the header's table, not copied here).

@@ -37,7 +37,8 @@ CLI::Validator wholeNumberIn(T min, T max) {
 
 /// `--max-memory`'s SIZE: a whole number of bytes in decimal (`010M` is
 /// ten MiB, not octal), or of K, M, G or T (1024-based; `KB` and `KiB`
-/// alike, any case), at most 2^64 - 1 bytes; handed on as the bytes.
+/// alike, any case), at most 2^64 - 1 bytes; handed on as the bytes. `0`
+/// (no budget of the tool's own) is the one zero: `0G` is refused.
 inline CLI::Validator memorySize() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
@@ -54,6 +55,9 @@ inline CLI::Validator memorySize() {
           return "expected bytes, or a number of K, M, G or T (512M, 4G), got '" + text + "'";
         bool wraps = ec == std::errc::result_out_of_range || (power > 0 && number > (UINT64_MAX >> (10 * power)));
         if (wraps) return "a memory budget is at most 2^64 - 1 bytes, got '" + text + "'";
+        // (0 alone means no budget of the tool's own; none of a unit is a slip)
+        if (number == 0 && power > 0)
+          return "a budget of no memory, got '" + text + "' (0 alone: no budget of its own)";
         text = std::to_string(number << (10 * power));
         return {};
       },

@@ -49,6 +49,17 @@ def write(directory, name, text):
     return path
 
 
+def jsonl_parts(text, loads=None):
+    """Splits an `rdc-trace export --format jsonl` text into its header,
+    its event rows and its footer (the objects under "header", each row,
+    the object under "footer"), checking that the first and last lines are
+    those. `loads` parses a line (json.loads unless given)."""
+    import json
+    rows = [(loads or json.loads)(line) for line in text.splitlines()]  # (bytes or str, as loads takes them)
+    assert rows and set(rows[0]) == {"header"} and set(rows[-1]) == {"footer"}, "not a jsonl export"
+    return rows[0]["header"], rows[1:-1], rows[-1]["footer"]
+
+
 def example(name):
     return os.path.join(EXAMPLES, name, name + ".rdc.yaml")
 

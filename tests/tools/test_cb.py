@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from rdctest import TempDir, example, run, tool
+from rdctest import TempDir, example, jsonl_parts, run, tool
 
 RUN = tool("rdc-run")
 TRACE = tool("rdc-trace")
@@ -29,7 +29,7 @@ def events(model, faults, seed, directory):
     code, out, err = run([TRACE, "export", path, "--format", "jsonl"])
     if code != 0:
         raise AssertionError(err)
-    rows = [json.loads(line) for line in out.decode().splitlines()[1:]]
+    _, rows, _ = jsonl_parts(out)
     for row in rows:
         row["line"] = row["line"].replace("rb.cb.", "rb.", 1)
     return report, rows

@@ -10,7 +10,7 @@ import shlex
 import tempfile
 import unittest
 
-from rdctest import EXAMPLES, read_bytes, run, tool, write
+from rdctest import EXAMPLES, jsonl_parts, read_bytes, run, tool, write
 
 RUN = tool("rdc-run")
 # Three votes at one instant: the first to arrive is the value.
@@ -546,6 +546,11 @@ class Invariants(unittest.TestCase):
             times = [nanoseconds(line.split("\t")[0]) for line in shown.decode().splitlines() if line[:1].isdigit()]
             self.assertTrue(times)
             self.assertEqual(max(times), first_bad)
+            # Every export says what stopped the run, and when.
+            end = {"end_time_ns": first_bad, "stopped_by": "agreement"}
+            self.assertEqual(jsonl_parts(run([TRACE, "export", trace, "--format", "jsonl"])[1])[2], end)
+            self.assertEqual(json.loads(run([TRACE, "export", trace, "--format", "chrome"])[1])["otherData"], end)
+            self.assertEqual(json.loads(run([TRACE, "export", trace, "--format", "itf"])[1])["#meta"]["end"], end)
             # The trace records what stopped the run, so that a replay (no
             # --invariant given) stops there too rather than run on past it.
             again = os.path.join(d, "again.trace")

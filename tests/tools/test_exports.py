@@ -17,7 +17,7 @@ import subprocess
 import unittest
 import xml.etree.ElementTree as ElementTree
 
-from rdctest import ROOT, TempDir, example, run, tool
+from rdctest import ROOT, TempDir, example, jsonl_parts, run, tool
 
 LINT, RUN, TRACE, DOT = tool("rdc-lint"), tool("rdc-run"), tool("rdc-trace"), tool("rdc-dot")
 BRACHA = example("bracha")
@@ -228,7 +228,7 @@ class Exports(unittest.TestCase):
     def check_values(self, model, trace, values):
         delivered = {f"l{k}.rcv": v for k, v in enumerate(values)}
         # JSON Lines: every event's value spelled as the language spells it.
-        rows = [strict_json(line) for line in self.export(trace, "jsonl").splitlines()[1:]]
+        _, rows, _ = jsonl_parts(self.export(trace, "jsonl"), strict_json)
         outs = {r["line"]: r["value"] for r in rows if r["end"] == "out"}
         for line, v in delivered.items():
             self.assertEqual(outs[line], spell(v))

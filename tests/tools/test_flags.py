@@ -27,7 +27,8 @@ def sweeps(trace):
     for value in ("-1", "18446744073709551616", BIG, "", "+-3", "seven", "1.5"):
         cases.append(([RUN, BRACHA, "--seed", value], "--seed"))
     # (2^64 + 1 bytes was taken as 1: an unsigned parse wraps)
-    for value in ("-1", "18446744073709551617", "99999999999999999999999", "17179869184G", BIG, "lots"):
+    # (0G was taken as 0, which means no budget of the tool's own)
+    for value in ("-1", "18446744073709551617", "99999999999999999999999", "17179869184G", BIG, "lots", "0G", "0kib"):
         cases.append(([LINT, BRACHA, "--max-memory", value], "--max-memory"))
         cases.append(([RUN, BRACHA, "--max-memory", value], "--max-memory"))
         cases.append(([DOT, BRACHA, "--max-memory", value], "--max-memory"))

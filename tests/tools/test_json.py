@@ -15,7 +15,7 @@ import subprocess
 import time
 import unittest
 
-from rdctest import ROOT, TempDir, run, tool
+from rdctest import ROOT, TempDir, jsonl_parts, run, tool
 
 LINT, RUN, TRACE = tool("rdc-lint"), tool("rdc-run"), tool("rdc-trace")
 IR_SCHEMA = os.path.join(ROOT, "ir", "io", "rdc_ir.capnp")
@@ -103,9 +103,9 @@ class HostileNames(unittest.TestCase):
         self.assertEqual({r["line"] for r in rows}, paths)
         code, out, err = run([TRACE, "export", trace, "--format", "jsonl"])
         self.assertEqual(code, 0, err)
-        lines = [strict_json(line) for line in out.splitlines()]
-        self.assertEqual(lines[0]["header"]["model"], "model " + DECODED)
-        self.assertEqual({r["line"] for r in lines[1:]}, paths)
+        header, rows, _ = jsonl_parts(out, strict_json)
+        self.assertEqual(header["model"], "model " + DECODED)
+        self.assertEqual({r["line"] for r in rows}, paths)
         chrome = self.json_of([TRACE, "export", trace, "--format", "chrome"])
         firing = [e for e in chrome["traceEvents"] if e["ph"] == "X"]
         self.assertEqual([e["name"] for e in firing], [instance])

@@ -5,7 +5,7 @@ import os
 import random
 import unittest
 
-from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+from rdctest import ROOT, TempDir, example, jsonl_parts, read_bytes, run, tool
 
 PROJECT, LINT, RUN, TRACE, DOT = (tool(t) for t in ("rdc-project", "rdc-lint", "rdc-run", "rdc-trace", "rdc-dot"))
 NET = ["--latency", "uniform:1ms..10ms"]
@@ -21,7 +21,7 @@ def ir_json(path):
 def events(trace):
     code, out, err = run([TRACE, "export", trace, "--format", "jsonl"])
     assert code == 0, err
-    return [json.loads(line) for line in out.decode().splitlines()[1:]]
+    return jsonl_parts(out)[1]
 
 
 def write_link_delays(model, path, directory):

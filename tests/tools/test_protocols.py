@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import unittest
 
-from rdctest import ROOT, TempDir, breadth, example, read_bytes, run, tool
+from rdctest import ROOT, TempDir, breadth, example, jsonl_parts, read_bytes, run, tool
 
 RUN = tool("rdc-run")
 TRACE = tool("rdc-trace")
@@ -407,7 +407,7 @@ class BenOr(unittest.TestCase):
 def trace_events(trace):
     code, out, err = run([TRACE, "export", trace, "--format", "jsonl"])
     assert code == 0, err
-    return [json.loads(line) for line in out.decode().splitlines()[1:]]
+    return jsonl_parts(out)[1]
 
 
 class Traces(unittest.TestCase):

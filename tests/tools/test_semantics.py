@@ -6,7 +6,7 @@ import os
 import re
 import unittest
 
-from rdctest import EXAMPLES, ROOT, TempDir, breadth, example, run, tool
+from rdctest import EXAMPLES, ROOT, TempDir, breadth, example, jsonl_parts, run, tool
 
 RUN, TRACE, LINT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-lint")
 NET = ["--latency", "uniform:1ms..10ms"]
@@ -50,7 +50,7 @@ class Semantics(unittest.TestCase):
     def events(self, trace):
         code, out, err = run([TRACE, "export", trace, "--format", "jsonl"])
         self.assertEqual(code, 0, err)
-        return [json.loads(line) for line in out.decode().splitlines()][1:]
+        return jsonl_parts(out)[1]
 
     def inverts_completely(self, model, *args, defines=(), inputs=None):
         """Records a run, inverts it, and asserts every event is confirmed and

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from rdctest import ROOT, SANITIZED, TempDir, example, run, tool, write
+from rdctest import ROOT, SANITIZED, TempDir, example, jsonl_parts, run, tool, write
 
 RUN, TRACE, PROJECT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-project")
 KEY = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
@@ -866,7 +866,7 @@ class Stream(unittest.TestCase):
             by_hand = os.path.join(d, "by-hand.trace")
             code, _, err = run([TRACE, "merge", *nodes, "-o", by_hand])
             self.assertEqual(code, 0, err)
-            events = [run([TRACE, "export", t, "--format", "jsonl"])[1].decode().splitlines()[1:] for t in (trace, by_hand)]
+            events = [jsonl_parts(run([TRACE, "export", t, "--format", "jsonl"])[1])[1] for t in (trace, by_hand)]
             self.assertGreater(len(events[0]), 40 * 4 * 20)  # many chunks of events, and of lines
             self.assertEqual(events[0], events[1])
 

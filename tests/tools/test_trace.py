@@ -4,7 +4,7 @@ import os
 import re
 import unittest
 
-from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+from rdctest import ROOT, TempDir, example, jsonl_parts, read_bytes, run, tool
 
 RUN, TRACE, DOT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-dot")
 BRACHA, BASICS = example("bracha"), example("basics")
@@ -28,8 +28,8 @@ class Traces(unittest.TestCase):
     def events(self, path):
         code, out, err = run([TRACE, "export", path, "--format", "jsonl"])
         self.assertEqual(code, 0, err)
-        lines = [json.loads(line) for line in out.decode().splitlines()]
-        return lines[0]["header"], lines[1:]
+        header, rows, _ = jsonl_parts(out)
+        return header, rows
 
 
 class Invert(Traces):
@@ -464,6 +464,22 @@ class MalformedTraces(Traces):
         self.assertEqual(code, 2, err)
         self.assertRegex(err, r"it records an event in iteration 2, where its `iterations` lets only 2 begin "
                               r"\(rb\[2\]\.\S+ at .*\[trace-contradiction\]")
+
+    def test_a_replay_refuses_a_footer_naming_a_check_no_run_takes_as_an_invariant(self):
+        """A footer edited to say an invariant stopped the run: a check the
+        model lacks, or one over the unbounded box's iterations (which
+        --invariant refuses), is the trace's fault, not a flag's."""
+        stream = example("rb-stream")
+        chunks = decode(self.record("stream.trace", stream, "--iterations", "4"))
+        for name, why in (("agreement", "a check over the unbounded box's iterations"),
+                          ("nosuch", "a check this model does not have")):
+            with self.subTest(check=name):
+                path = os.path.join(self.dir, name + ".trace")
+                encode(patched(chunks, -1, "))", f', stoppedBy = "{name}"))'), path)
+                code, _, err = run([RUN, stream, "--replay", path])
+                self.assertEqual(code, 2, err)
+                self.assertIn(f"stopped by its invariant '{name}', {why}", err)
+                self.assertNotIn("--invariant:", err)
 
     def test_the_good_trace_passes_every_reader(self):
         good, _ = self.malformed()

@@ -7,7 +7,7 @@ import os
 import re
 import unittest
 
-from rdctest import SANITIZED, TempDir, example, read_bytes, run, tool, write
+from rdctest import SANITIZED, TempDir, example, jsonl_parts, read_bytes, run, tool, write
 
 RUN, TRACE, LINT, DOT, PROJECT = (tool(t) for t in ("rdc-run", "rdc-trace", "rdc-lint", "rdc-dot", "rdc-project"))
 STREAM = example("rb-stream")
@@ -178,8 +178,9 @@ system:
             self.assertIn(b"25ms\trb[250].send.def[0].x\t250\tinput", shown)
             code, jsonl, err = run([TRACE, "export", t, "--format", "jsonl"])
             self.assertEqual(code, 0, err)
-            lines = [json.loads(x) for x in jsonl.splitlines()]
-            self.assertTrue(any(e.get("line", "").startswith("rb[299].") for e in lines))
+            _, rows, footer = jsonl_parts(jsonl)
+            self.assertTrue(any(e["line"].startswith("rb[299].") for e in rows))
+            self.assertEqual(footer["stopped_by"], None)
             code, inverted, err = run([TRACE, "invert", STREAM, t])
             self.assertEqual(code, 0, err)
             # Every broadcast's value comes back from its deliveries and messages.

@@ -117,6 +117,8 @@ bool Runner::prepare(std::optional<Trace> replay) {
   if (!resolved) return false;
   config_ = std::move(resolved->config);
   config_.replay = replayed_;
+  config_.replayPlaces = std::move(replayPlaces_);
+  config_.replayBegins = std::move(replayBegins_);
   config_.replayStrict = replay && replay->header.modelHash == modelHash();
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);

@@ -44,17 +44,29 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   // The recorded run stopped where an invariant failed, and what came next
   // is not known: the replay stops there too.
   if (!trace.stoppedBy.empty()) {
-    if (!loaded_.model.checkIndex(trace.stoppedBy))
+    std::optional<size_t> check = loaded_.model.checkIndex(trace.stoppedBy);
+    if (!check)
       return usage("--replay: the recorded run was stopped by its invariant '" + trace.stoppedBy +
                    "', a check this model does not have");
+    if (checks_.overIterations(*check))  // (no run takes one as an invariant: the trace was edited)
+      return usage("--replay: the recorded run was stopped by its invariant '" + trace.stoppedBy +
+                   "', a check over the unbounded box's iterations, which no run takes as an invariant");
     if (std::find(invariants_.begin(), invariants_.end(), trace.stoppedBy) == invariants_.end())
       invariants_.push_back(trace.stoppedBy);
   }
   replayed_.emplace();
-  for (const TraceEvent& e : trace.events) {
-    if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
+  replayPlaces_.clear();
+  replayBegins_.clear();
+  for (const auto& [k, place] : trace.iterationBegins) replayBegins_.emplace(static_cast<int64_t>(k), place);
+  std::vector<std::optional<uint32_t>> runLine(h.linePaths.size());  // (found once per line, for its two ends)
+  std::vector<bool> found(h.linePaths.size(), false);
+  for (uint64_t place = 0; place < trace.events.size(); ++place) {
+    const TraceEvent& e = trace.events[place];
     const std::string& path = h.linePaths[e.line];
-    std::optional<uint32_t> line = index.findRunLine(path);
+    if (!found[e.line]) runLine[e.line] = index.findRunLine(path), found[e.line] = true;
+    std::optional<uint32_t> line = runLine[e.line];
+    if (line) replayPlaces_[uint64_t{*line} << 1 | e.output] = place;
+    if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     if (!line && index.isGatewayCopy(path)) continue;
     if (!line) return usage("--replay: the trace's line " + path + " is not in this model");
     (*replayed_)[*line] = run::Replayed{e.value, e.time};

@@ -64,11 +64,17 @@ RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& line
     }
   }
   if (config_.replay) c.replay.emplace();
+  c.replayPlaces.clear();  // (keyed by the whole model's lines too)
+  c.replayBegins.clear();  // (a projection has no unbounded box)
   for (uint32_t l = 0; l < part.lines.size(); ++l) {
     if (lines[l] == kNone) continue;
     if (auto f = config_.forces.find(lines[l]); f != config_.forces.end()) c.forces[l] = f->second;
     if (!config_.replay) continue;
     if (auto r = config_.replay->find(lines[l]); r != config_.replay->end()) (*c.replay)[l] = r->second;
+    for (uint64_t end : {0, 1}) {
+      auto place = config_.replayPlaces.find(uint64_t{lines[l]} << 1 | end);
+      if (place != config_.replayPlaces.end()) c.replayPlaces[uint64_t{l} << 1 | end] = place->second;
+    }
   }
   c.linkLatency.assign(part.instances.size(), Latency{});
   for (uint32_t i = 0; i < part.instances.size(); ++i) {

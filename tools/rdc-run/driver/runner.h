@@ -243,6 +243,8 @@ class Runner {
   std::optional<uint64_t> firstFailing_;
   std::vector<bool> correct_;
   std::optional<std::map<uint32_t, run::Replayed>> replayed_;
+  std::unordered_map<uint64_t, uint64_t> replayPlaces_;  // RunConfig::replayPlaces
+  std::unordered_map<int64_t, uint64_t> replayBegins_;   // and replayBegins
   // A replayed trace's events and line table, when the replay must make
   // them exactly (ReplayCheck).
   std::vector<TraceEvent> recordedEvents_;

@@ -378,6 +378,7 @@ class Run final : public FireContext {
         net_(config.seed ^ 0x6E65740000000000ull) {
     work_.reset();
     work_.queue.keepArrivalOrder(config.arrivalOrder && !config.schedule);
+    if (config.replay && !config.schedule && !config.replayPlaces.empty()) places_ = &config.replayPlaces;
     force();
     demand();
   }
@@ -837,9 +838,39 @@ class Run final : public FireContext {
     // (In arrival order, a key that grows: the queue keeps such events in order.)
     bool counted = config_.arrivalOrder && !config_.schedule;
     uint64_t key = counted ? arrivals_++ << 1 : ties_.next();
+    if (places_ && phase == 0) [[unlikely]]
+      key = placeKey(slot, target, output, key);
     uint64_t order = phase == 0 ? EventQueue::order(0, key)
                                 : EventQueue::decisionOrder(facts_.decisionRank[generalInstance(target)], key, counted);
     work_.queue.push({time, order, slot}, now_);
+  }
+
+  // In a replay, the tie-break key of an arrival in `slot` follows the
+  // trace (the order is the key's top 63 bits): 2 × its place + 1 for a
+  // recorded line end; for an iteration's beginning (no event of its own),
+  // 2 × the place of its first recorded end, just before it. What the trace
+  // does not record comes after every recorded end of its instant, in the
+  // order of its drawn key.
+  [[gnu::noinline]] uint64_t placeKey(uint32_t slot, uint32_t target, bool output, uint64_t drawn) const {
+    bool begins = target == kNone;
+    uint64_t place = begins ? firstPlaceIn(work_.slots[slot].value.i) : placeOf(logicalLine(target) << 1 | output);
+    if (place == kUnplaced) return uint64_t{1} << 63 | drawn >> 1;
+    return place << 2 | (begins ? 0 : 2);
+  }
+  static constexpr uint64_t kUnplaced = UINT64_MAX;
+  uint64_t placeOf(uint64_t end) const {
+    auto place = places_->find(end);
+    return place == places_->end() ? kUnplaced : place->second;
+  }
+  // The place of iteration k's beginning: recorded, else the earliest
+  // place of an end of its lines.
+  uint64_t firstPlaceIn(int64_t k) const {
+    if (auto begun = config_.replayBegins.find(k); begun != config_.replayBegins.end()) return begun->second;
+    uint64_t first = firstLogicalLine(k), place = kUnplaced;
+    uint64_t lines =
+        k < UnboundedBox::kWindow ? layout_.box->window[static_cast<size_t>(k)].lines : layout_.general.lines;
+    for (uint64_t end = first << 1; end < (first + lines) << 1; ++end) place = std::min(place, placeOf(end));
+    return place;
   }
 
   // With a Schedule, the events due together with `first` (the same time
@@ -1583,6 +1614,8 @@ class Run final : public FireContext {
   Demand ownDemand_;
   std::map<uint32_t, Value> forced_;
   Rng ties_, net_;
+  // RunConfig::replayPlaces, when they order the events of an instant.
+  const std::unordered_map<uint64_t, uint64_t>* places_ = nullptr;
   std::vector<std::unique_ptr<Rng>> lies_;   // per domain, made at its first lie
   std::vector<std::unique_ptr<Rng>> coins_;  // per domain, made at its first flip
   std::string replayContradiction_;          // RunResult::replayContradiction

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ir/components/catalog.h"
@@ -115,6 +116,21 @@ struct RunConfig {
   /// was), but the value and the time are the trace's, so that no latency
   /// or tie is drawn again; a choice the trace does not record is not made.
   std::optional<std::map<uint32_t, Replayed>> replay;
+  /// With `replay` and no `schedule`: each recorded line end's place in the
+  /// trace's order, by 2 × line + 1 for its output end (lines numbered as
+  /// in `replay`), so that the events of an instant happen in the recorded
+  /// order whatever ties this run draws. A whole run redraws its own, but
+  /// a projection draws others: without the places, a split replay of a
+  /// whole run (or a whole replay of a split one) took simultaneous votes
+  /// in another order, and a Quorum's choice was then not the recorded one.
+  /// An end the trace does not record comes after every recorded end of
+  /// its instant. (Only looked up, never iterated.)
+  std::unordered_map<uint64_t, uint64_t> replayPlaces;
+  /// With replayPlaces: per iteration k >= 3 of the unbounded box whose
+  /// beginning the trace records (Trace::iterationBegins), its place: it
+  /// begins just before the event of that place. (An earlier iteration
+  /// begins just before its first recorded end.)
+  std::unordered_map<int64_t, uint64_t> replayBegins;
   std::vector<int64_t> crashAt;  ///< per domain; INT64_MAX: never crashes
   std::vector<bool> byzantine;   ///< per domain
   /// Byzantine domains lie only where `forces` says (honest unless forced):

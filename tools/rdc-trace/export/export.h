@@ -21,20 +21,27 @@ Json runJson(const TraceHeader& header);
 /// end ("in"/"out"), value (as the expression language spells it), how.
 Json eventJson(const TraceHeader& header, const TraceEvent& event);
 
+/// How the run ended, from the trace's footer: end_time_ns (virtual
+/// nanoseconds) and stopped_by, the `--invariant` that stopped it (null
+/// when none did).
+Json endJson(int64_t endTime, const std::string& stoppedBy);
+
 /// JSON Lines, streamed (memory bounded whatever the trace's length):
-/// {"header": runJson}, then one eventJson per event with its domain. False
-/// if the reader fails midway.
+/// {"header": runJson}, then one eventJson per event with its domain, then
+/// {"footer": endJson}. False if the reader fails midway.
 bool exportJsonl(TraceReader& reader, std::ostream& out);
 
 /// Chrome's trace-event format: a process per domain, a thread (track) per
 /// instance in it, a slice per firing that ends before the track's next one
 /// begins, and a flow from each Link's send to its delivery that binds to
-/// both ends' slices. The catalog tells which lines are Links'.
+/// both ends' slices. The catalog tells which lines are Links'. The run's
+/// end (endJson) is under `otherData`, where viewers show metadata.
 void exportChrome(const Trace& trace, const Catalog& catalog, std::ostream& out);
 
 /// ITF, the Informal Trace Format Apalache and Quint read: one state per
 /// instant, one variable per line output, each an option (Some while the
-/// line is available), values typed (#bigint, #tup, #map, options).
+/// line is available), values typed (#bigint, #tup, #map, options); the
+/// document's #meta carries `run` (runJson) and `end` (endJson).
 void exportItf(const Trace& trace, std::ostream& out);
 
 }  // namespace rdc::trace

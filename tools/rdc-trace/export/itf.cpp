@@ -105,11 +105,9 @@ void exportItf(const Trace& t, std::ostream& out) {
   for (const auto& [name, text] : h.params) params.push_back(name);
   std::string description = "rdc-run trace of model " + h.modelName + ", seed " + std::to_string(h.seed) +
                             ": a state per instant, each line's output an option (Some while available)";
-  Json meta = {{"format", "ITF"},
-               {"format-description", "https://apalache-mc.org/docs/adr/015adr-trace.html"},
-               {"source", h.modelName},
-               {"description", description},
-               {"run", runJson(h)}};
+  Json meta = {{"format", "ITF"},       {"format-description", "https://apalache-mc.org/docs/adr/015adr-trace.html"},
+               {"source", h.modelName}, {"description", description},
+               {"run", runJson(h)},     {"end", endJson(t.endTime, t.stoppedBy)}};
   std::string head = jsonText({{"#meta", meta}, {"params", params}, {"vars", names}});
   head.pop_back();  // its closing brace: the states follow
   out << head << ",\"states\":[";

@@ -42,6 +42,10 @@ Json runJson(const TraceHeader& h) {
           {"lies", h.lies.empty() ? "random" : h.lies}};
 }
 
+Json endJson(int64_t endTime, const std::string& stoppedBy) {
+  return {{"end_time_ns", exactInteger(endTime)}, {"stopped_by", stoppedBy.empty() ? Json(nullptr) : Json(stoppedBy)}};
+}
+
 Json eventJson(const TraceHeader& h, const TraceEvent& e) {
   return {{"time_ns", exactInteger(e.time)},
           {"line", h.linePaths[e.line]},
@@ -61,7 +65,9 @@ bool exportJsonl(TraceReader& reader, std::ostream& out) {
       out << jsonText(row) << "\n";
     }
   }
-  return reader.ok();
+  if (!reader.ok()) return false;
+  out << jsonText({{"footer", endJson(reader.endTime(), reader.stoppedBy())}}) << "\n";
+  return true;
 }
 
 }  // namespace rdc::trace
