@@ -8,9 +8,11 @@
 // and one for later times. Popping takes the earlier of the two tops in
 // the full order, so the sequence of events is exactly that of one heap,
 // while the events of an instant never sift through the large one. The
-// heaps are 4-ary (half the depth of a binary heap, and a node's children
-// share a cache line) and hold only the order and a slot; what an event
-// does stays in its slot.
+// present's heap holds no time (its events are all of the present, so they
+// compare by their order alone: one comparison a step, and more of them in
+// a cache line). The heaps are 4-ary (half the depth of a binary heap, and
+// a node's children share a cache line) and hold only the order and a
+// slot; what an event does stays in its slot.
 //
 // Most events of the present make one more (a value passing through a
 // line, then along its wire), which is then the next event: so the newest
@@ -78,19 +80,24 @@ class EventQueue {
   void keepArrivalOrder(bool on) { arrivalOrder_ = on; }
 
   /// The earliest event; the queue must not be empty.
-  const Entry& top() const {
-    const Entry* best = hasNext_ ? &next_ : nullptr;
-    for (const Fifo* f : {&inOrder_[0], &inOrder_[1]}) {
-      if (!f->empty() && (!best || f->front().before(*best))) best = &f->front();
+  Entry top() const {
+    Entry best{};
+    bool any = false;
+    auto consider = [&](const Entry& e) {
+      if (!any || e.before(best)) best = e, any = true;
+    };
+    if (hasNext_) consider(next_);
+    for (const Fifo& f : inOrder_) {
+      if (!f.empty()) consider(f.front());
     }
-    for (const std::vector<Entry>* heap : {&now_, &later_}) {
-      if (!heap->empty() && (!best || heap->front().before(*best))) best = &heap->front();
-    }
-    return *best;
+    if (!now_.empty()) consider(ofThePresent(now_.front()));
+    if (!later_.empty()) consider(later_.front());
+    return best;
   }
 
   /// Adds an event; `present` is the current time (no event is earlier).
   [[gnu::always_inline]] void push(const Entry& e, int64_t present) {
+    present_ = present;
     if (arrivalOrder_ && e.time == present) {  // (the present only moves on: each queue stays in order)
       Fifo& f = inOrder_[e.order >> 63];
       if (f.empty() && !hasNext_) {
@@ -99,27 +106,25 @@ class EventQueue {
       }
       if (f.empty() || !e.before(f.back())) return f.push(e);
     }
-    if (e.time == present && !hasNext_) {
+    if (e.time != present) return heapPush(later_, e);
+    if (!hasNext_) {
       next_ = e, hasNext_ = true;
       return;
     }
-    push(e.time == present ? now_ : later_, e);
+    heapPush(now_, Present{e.order, e.slot});
   }
 
   /// Adds events back (a Schedule's choice point took them out), as push
   /// does. Its own code, so that push (and the heap's push_back) keep one
   /// caller and stay inlined in the simulator's loop.
   [[gnu::noinline]] void restore(const std::vector<Entry>& entries, size_t skip, int64_t present) {
+    present_ = present;
     for (size_t i = 0; i < entries.size(); ++i) {
       if (i == skip) continue;
-      std::vector<Entry>& heap = entries[i].time == present ? now_ : later_;
-      heap.emplace_back(entries[i]);
-      for (size_t at = heap.size() - 1; at > 0;) {  // sift up
-        size_t parent = (at - 1) / kArity;
-        if (!heap[at].before(heap[parent])) break;
-        std::swap(heap[at], heap[parent]);
-        at = parent;
-      }
+      if (entries[i].time == present)
+        heapPush(now_, Present{entries[i].order, entries[i].slot});
+      else
+        heapPush(later_, entries[i]);
     }
   }
 
@@ -145,6 +150,7 @@ class EventQueue {
   /// Empties the queue, keeping its memory for the next run.
   void clear() {
     hasNext_ = false;
+    present_ = 0;
     now_.clear();
     later_.clear();
     inOrder_[0].clear(), inOrder_[1].clear();
@@ -152,6 +158,15 @@ class EventQueue {
 
  private:
   static constexpr size_t kArity = 4;
+
+  // An event of the present, in its heap: its time is present_.
+  struct Present {
+    uint64_t order;
+    uint32_t slot;
+  };
+  Entry ofThePresent(const Present& p) const { return {present_, p.order, p.slot}; }
+  static bool before(const Present& a, const Present& b) { return a.order < b.order; }
+  static bool before(const Entry& a, const Entry& b) { return a.before(b); }
 
   // Events in the order they were pushed, which is their order: a vector
   // taken from the front, its taken part dropped once it is half of it.
@@ -175,58 +190,69 @@ class EventQueue {
   };
 
   // Whether the register's event comes before both heaps' tops (and the
-  // queues' fronts, in arrival order).
+  // queues' fronts, in arrival order). It is of the present, as the
+  // present's heap's events are: their orders alone decide.
   bool registerFirst() const {
     if (arrivalOrder_) [[unlikely]] {
       for (const Fifo& f : inOrder_) {
         if (!f.empty() && !next_.before(f.front())) return false;
       }
     }
-    return (now_.empty() || next_.before(now_.front())) && (later_.empty() || next_.before(later_.front()));
+    return (now_.empty() || next_.order < now_.front().order) && (later_.empty() || next_.before(later_.front()));
   }
 
-  // popDue past the register.
+  // popDue past the register: the present's heap's top, unless the later
+  // heap's is of the present too and comes first.
   [[gnu::noinline]] bool popDueFromHeaps(int64_t until, Entry& e) {
     if (arrivalOrder_) [[unlikely]]
       return popDueInOrder(until, e);
-    bool fromNow;
-    if (later_.empty()) {
-      if (now_.empty()) return false;
-      fromNow = true;
-    } else {
-      fromNow = !now_.empty() && !later_.front().before(now_.front());
+    if (!now_.empty() &&
+        (later_.empty() || later_.front().time != present_ || now_.front().order < later_.front().order)) {
+      if (present_ > until) return false;
+      e = ofThePresent(heapPop(now_));
+      return true;
     }
-    std::vector<Entry>& heap = fromNow ? now_ : later_;
-    if (heap.front().time > until) return false;
-    e = pop(heap);
+    if (later_.empty() || later_.front().time > until) return false;
+    e = heapPop(later_);
+    present_ = e.time;
     return true;
   }
 
-  // popDue with the arrival-order queues: the earliest of their fronts and
-  // the heaps' tops.
+  // popDue with the arrival-order queues: the earliest of their fronts,
+  // the heaps' tops and the register.
   [[gnu::noinline]] bool popDueInOrder(int64_t until, Entry& e) {
-    int from = -1;  // 0, 1: a queue in arrival order; 2, 3: a heap; 4: the register
-    const Entry* best = hasNext_ ? &next_ : nullptr;
-    if (best) from = 4;
+    int from = -1;  // 0, 1: a queue in arrival order; 2: the present's heap; 3: the later one; 4: the register
+    Entry best{};
+    auto consider = [&](const Entry& c, int source) {
+      if (from < 0 || c.before(best)) best = c, from = source;
+    };
+    if (hasNext_) consider(next_, 4);
     for (int q = 0; q < 2; ++q) {
-      if (!inOrder_[q].empty() && (!best || inOrder_[q].front().before(*best))) best = &inOrder_[q].front(), from = q;
+      if (!inOrder_[q].empty()) consider(inOrder_[q].front(), q);
     }
-    if (!now_.empty() && (!best || now_.front().before(*best))) best = &now_.front(), from = 2;
-    if (!later_.empty() && (!best || later_.front().before(*best))) best = &later_.front(), from = 3;
-    if (!best || best->time > until) return false;
+    if (!now_.empty()) consider(ofThePresent(now_.front()), 2);
+    if (!later_.empty()) consider(later_.front(), 3);
+    if (from < 0 || best.time > until) return false;
     if (from == 4)
-      e = next_, hasNext_ = false;
+      hasNext_ = false;
+    else if (from < 2)
+      inOrder_[from].take();
+    else if (from == 2)
+      heapPop(now_);
     else
-      e = from < 2 ? inOrder_[from].take() : pop(from == 2 ? now_ : later_);
+      heapPop(later_);
+    e = best;
+    present_ = e.time;
     return true;
   }
 
-  static void push(std::vector<Entry>& heap, const Entry& e) {
+  template <typename T>
+  static void heapPush(std::vector<T>& heap, const T& e) {
     size_t at = heap.size();
     heap.push_back(e);
     while (at > 0) {
       size_t parent = (at - 1) / kArity;
-      if (!e.before(heap[parent])) break;
+      if (!before(e, heap[parent])) break;
       heap[at] = heap[parent];
       at = parent;
     }
@@ -237,23 +263,22 @@ class EventQueue {
   // children to a leaf, and the last entry goes up into it from there.
   // The last entry belongs near the bottom, so this compares each level's
   // children once rather than also against it on the way down.
-  static Entry pop(std::vector<Entry>& heap) {
-    Entry top = heap.front();
-    Entry last = heap.back();
+  template <typename T>
+  static T heapPop(std::vector<T>& heap) {
+    T top = heap.front();
+    T last = heap.back();
     heap.pop_back();
     size_t n = heap.size(), at = 0;
     if (n == 0) return top;
     for (size_t first = 1; first < n; first = at * kArity + 1) {
       size_t best = first;
-      for (size_t c = first + 1; c < first + kArity && c < n; ++c) {
-        if (heap[c].before(heap[best])) best = c;
-      }
+      for (size_t c = first + 1; c < first + kArity && c < n; ++c) best = before(heap[c], heap[best]) ? c : best;
       heap[at] = heap[best];
       at = best;
     }
     while (at > 0) {
       size_t parent = (at - 1) / kArity;
-      if (!last.before(heap[parent])) break;
+      if (!before(last, heap[parent])) break;
       heap[at] = heap[parent];
       at = parent;
     }
@@ -261,8 +286,10 @@ class EventQueue {
     return top;
   }
 
-  std::vector<Entry> now_, later_;
-  Entry next_{};  // the register: an event of the present, if hasNext_
+  std::vector<Present> now_;  // of the present, by order
+  std::vector<Entry> later_;
+  int64_t present_ = 0;  // the time of every event in now_ and the register
+  Entry next_{};         // the register: an event of the present, if hasNext_
   bool hasNext_ = false;
   bool arrivalOrder_ = false;
   Fifo inOrder_[2];  // by phase
