@@ -376,7 +376,7 @@ class FlagsOfOneRun(unittest.TestCase):
 
     def test_an_exhaustive_search_traces_its_failing_run_even_with_json(self):
         broken = [BRACHA, "-D", "f=2", "--byzantine", "node[0]", "--latency", "uniform:1ms..5ms",
-                  "--strategy", "exhaustive", "--budget", "300", "--seed", "40"]
+                  "--strategy", "exhaustive", "--budget", "300", "--seed", "5"]
         with TempDir() as d:
             text, js = os.path.join(d, "text.trace"), os.path.join(d, "json.trace")
             code, _, err = run([RUN, *broken, "--trace", text])

@@ -373,7 +373,7 @@ class Replay(unittest.TestCase):
             tendermint = example("tendermint")
             scenario = os.path.join(os.path.dirname(tendermint), "scenarios", "lost-lock.yaml")
             code, _, err = run([RUN, tendermint, "-D", "lockRule=0", "--faults", scenario, "--lies", "forced",
-                                "--strategy", "schedule:0.0.0.0.0.0.3", "--seed", "3", "--trace", trace])
+                                "--strategy", "schedule:0.0.0.0.0.0.0.0.0.0.0.0.0.1", "--seed", "3", "--trace", trace])
             self.assertIn(code, (0, 1), err)
             code, out, err = run([RUN, tendermint, "-D", "lockRule=0", "--replay", trace])
             self.assertIn(code, (0, 1), err)

@@ -364,6 +364,60 @@ checks:
         self.assertIn("choice = 0 @ 0ns\nchosen = 1 @ 0ns", out.decode())
 
 
+class Steps(Semantics):
+    """Each event runs to completion: what it makes available at once (an
+    output end, a wire, a pass-through line) comes before the next event.
+    Two votes reaching node[2] together each pass through both Quorums in
+    one step, so both see the same vote first; when each hop was an event
+    of its own, seed 60 (and the search's first schedule) let the second
+    Quorum see the other vote first."""
+
+    MODEL = """rdc: 1
+model: steps
+domains: {node: 3}
+system:
+  body:
+    - Link a:
+        snd: input x as Int = 1 @ node[0] -> drop
+        rcv: choose -> va
+    - Link b:
+        snd: input y as Int = 2 @ node[1] -> drop
+        rcv: choose -> vb
+    - Quorum<2, 1> first @ node[2]:
+        votes[0]: va -> pa
+        votes[1]: vb -> pb
+        value: choose -> output first
+    - Quorum<2, 1> second @ node[2]:
+        votes[0]: pa -> drop
+        votes[1]: pb -> drop
+        value: choose -> output second
+checks:
+  same: "first == second"
+"""
+
+    def test_a_delivery_passes_through_both_quorums_before_the_next(self):
+        model = self.model("steps.rdc.yaml", self.MODEL)
+        for strategy in ("random", "pct:2"):
+            code, out, err = run([RUN, model, "--seeds", breadth("0..127", "0..15"), "--strategy", strategy])
+            self.assertEqual(code, 0, out.decode() + err)
+        code, out, err = run([RUN, model, "--strategy", "exhaustive", "--seed", "0"])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("the space is exhausted", out.decode())
+        # In the trace, each delivery is followed by its step: its vote's four
+        # line ends, before the other delivery.
+        for seed in range(breadth(8, 2)):
+            rows = [r for r in self.events(self.record(model, "--seed", str(seed))) if r["time_ns"] == 1000000]
+            deliveries = [k for k, r in enumerate(rows) if r["line"] in ("a.rcv", "b.rcv") and r["end"] == "in"]
+            self.assertEqual(len(deliveries), 2)
+            for k in deliveries:
+                link, vote = rows[k]["line"][0], rows[k]["value"]
+                step = [r["line"] + ("'" if r["end"] == "out" else "") for r in rows[k + 1:k + 6]]
+                index = "0" if link == "a" else "1"
+                self.assertEqual(step, [f"{link}.rcv'", f"first.votes[{index}]", f"first.votes[{index}]'",
+                                        f"second.votes[{index}]", f"second.votes[{index}]'"], (seed, rows))
+                self.assertTrue(all(r["value"] == vote for r in rows[k + 1:k + 6]))
+
+
 class LostLinks(Semantics):
     """A lost link (`--link GLOB=lost`, a faults file's `links`) never
     delivers: message loss, or a Byzantine sender's omissions."""

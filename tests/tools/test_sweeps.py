@@ -233,10 +233,10 @@ class Merge(unittest.TestCase):
     @unittest.skipUnless(shutil.which("parallel"), "GNU parallel (Debian package parallel) is not installed")
     def test_a_sweep_run_with_gnu_parallel(self):
         # docs/tools.md's recipe: one shard per job, then --merge.
-        whole = run([*BROKEN_SWEEP, "--seeds", "0..299", "--json"], timeout=120)
+        whole = run([*BROKEN_SWEEP, "--seeds", "0..399", "--json"], timeout=120)
         with TempDir() as d:
             command = " ".join(shlex.quote(a) for a in BROKEN_SWEEP)
-            script = (f"parallel --will-cite -j 2 '{command} --seeds 0..299 --shard {{}}/4 --json "
+            script = (f"parallel --will-cite -j 2 '{command} --seeds 0..399 --shard {{}}/4 --json "
                       f"> {d}/shard{{}}.json' ::: 0 1 2 3")
             proc = subprocess.run(["bash", "-c", script], capture_output=True, timeout=300)
             self.assertEqual(proc.returncode, 4, proc.stderr)  # parallel: how many jobs failed (each found one)
@@ -354,10 +354,10 @@ checks:
             text, repro, _ = self.shrink([RUN, example("rb-stream"), "-D", "f=2", "--byzantine", "node[0]",
                                           "--latency", "uniform:1ms..5ms", "--outputs", "summary", "--until", "20ms",
                                           "--seed", "1"], d)
-            self.assertIn("which fails totality", text)
+            check = re.search(r"which fails (\w+)", text).group(1)
             code, out, err = run(shlex.split(repro), timeout=120)
             self.assertEqual(code, 1, err)
-            self.assertIn("check totality: fail", out.decode())
+            self.assertIn(f"check {check}: fail", out.decode())
             self.assertNotIn("failure:", out.decode())
 
     def test_broken_bracha_loses_its_extra_faults(self):
@@ -372,9 +372,12 @@ checks:
             self.assertIn(f"shrinking seed {seed}, which fails agreement", text)
             with open(faults, encoding="utf-8") as f:
                 shrunk = yaml.safe_load(f)
-            # The crash, the link and the force of 1 are gone; node[0] stays, with
+            # The crash, the slow links and the force of 1 are gone; node[0] stays, with
             # the few of its lies (forced values under lies: forced) agreement needs.
-            self.assertEqual((shrunk.get("crash"), shrunk.get("links")), (None, None))
+            # (A link may stay, shortened to 0ns: without an override of its own a
+            # link draws its delays, which moves every later draw: another run.)
+            self.assertIsNone(shrunk.get("crash"))
+            self.assertEqual({spec for spec in (shrunk.get("links") or {}).values()} - {"constant:0ns"}, set())
             self.assertEqual(shrunk.get("lies"), "forced")
             self.assertEqual(shrunk["byzantine"], ["node[0]"])
             self.assertNotEqual(shrunk.get("force", {}).get("rb.send.def[1].y"), 1)

@@ -505,7 +505,10 @@ class Run final : public FireContext {
     EventQueue& queue = work_.queue;
     EventQueue::Entry e;
     if (!unbounded_ && !config_.schedule && !config_.watch) {  // the common case, without a step that cannot apply
-      while (queue.popDue(time, e)) happen(e);
+      while (queue.popDue(time, e)) {
+        happen(e);
+        finishStep();
+      }
       return;
     }
     while (!watchStopped_ && queue.popDue(time, e)) {
@@ -514,6 +517,7 @@ class Run final : public FireContext {
         e = pickSimultaneous(e);
       if (unbounded_) countPending(work_.slots[e.slot].event(), -1);
       happen(e);
+      finishStep();
       if (unbounded_) retireWhatIsDone();
       if (heldBegin_) beginHeld();
     }
@@ -525,6 +529,20 @@ class Run final : public FireContext {
     watchDue_ = false;
     watchStopped_ = config_.watch->instantEnds(now_, {work_.outputs.data(), graph_.outputs.size()});
     return watchStopped_;
+  }
+
+  // The rest of an event's step: what it made available at once, each a
+  // line end arriving at the present, in the order made (docs/semantics.md#steps).
+  [[gnu::always_inline]] void finishStep() {
+    uint32_t slot;
+    while (work_.queue.takeInStep(slot)) {
+      PendingEvent p = work_.slots[slot].event();
+      if (unbounded_) countPending(p, -1);
+      if (p.output)
+        outputArrives(p.target, slot);
+      else
+        inputArrives(p.target, slot, p.how);
+    }
   }
 
   // What a popped event does.
@@ -835,6 +853,9 @@ class Run final : public FireContext {
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
     work_.slots[slot].set(event);
+    // What a step makes available at once runs in the step: no key orders it.
+    if (phase == 0 && how == How::Computed && time == now_ && target != kNone) [[likely]]
+      return work_.queue.pushInStep(slot);
     // (In arrival order, a key that grows: the queue keeps such events in order.)
     bool counted = config_.arrivalOrder && !config_.schedule;
     uint64_t key = counted ? arrivals_++ << 1 : ties_.next();
@@ -893,21 +914,22 @@ class Run final : public FireContext {
     return ready_[chosen];
   }
 
-  // A pending event as a Schedule sees it: the instance whose state it
-  // changes (a decision's, or an arriving input's; none for an output end,
-  // which only passes its value on to an arrival of the same instant) and
-  // the domain that acts in it, that of the instance's first line (for a
-  // Link's delivery, the sender's); kNoDomain for both for an iteration's
-  // beginning.
+  // A pending event as a Schedule sees it: the domain that acts in it,
+  // that of its instance's first line (for a Link's delivery, the
+  // sender's; an output end's own), and the domain its step may change,
+  // its line's (a decision's instance's); kNoDomain for both for an
+  // iteration's beginning.
   ReadyEvent readyEvent(const PendingEvent& p) const {
     if (p.target == kNone) return {kNoDomain, kNoDomain};
-    uint32_t i = p.target;
-    if (p.phase == 0) {
-      if (p.output) return {hot(p.target).domain, kNoDomain};
-      uint32_t at = slotOfLine(p.target);
-      i = at == kNone ? hot(p.target).instance : layout_.instance(at, hot(p.target).instance);
+    if (p.phase == 1) {
+      uint32_t domain = hot(instance(p.target).firstLine).domain;
+      return {domain, domain};
     }
-    return {hot(instance(i).firstLine).domain, i};
+    const HotLine h = hot(p.target);
+    if (p.output) return {h.domain, h.domain};
+    uint32_t at = slotOfLine(p.target);
+    uint32_t i = at == kNone ? h.instance : layout_.instance(at, h.instance);
+    return {hot(instance(i).firstLine).domain, h.domain};
   }
 
   // The value of a pending event, whose slot is then free.
@@ -1075,7 +1097,26 @@ class Run final : public FireContext {
   bool begin(int64_t k, Begun by = Begun::ByCrossing) {
     if (stopped_ || static_cast<uint64_t>(k) >= maxIterations_) return false;
     if (live_.size() + firstLive_ >= config_.maxLiveIterations && config_.gatewaysFromNetwork) evictQuietOldest();
-    if (live_.size() + firstLive_ >= config_.maxLiveIterations) {
+    // Iterations that begin one after the other at one instant, with none
+    // left live to hit the limit, are a chain that never waits: time would
+    // never pass. So is a chain of crossings that meets the limit too:
+    // within the one step that makes them, none retires.
+    beganNow_ = now_ == lastBegin_ && by != Begun::ByDelivery ? beganNow_ + 1 : 1;
+    lastBegin_ = now_;
+    bool full = live_.size() + firstLive_ >= config_.maxLiveIterations;
+    if (beganNow_ > config_.maxLiveIterations && (!full || by == Begun::ByCrossing)) {
+      std::string why =
+          by == Begun::ByStream
+              ? "its stream's elements all arrive then (their `at` does not grow with " + layout_.box->var + ")"
+              : std::string("each passes a value to the next at once");
+      why += ", so the run would never get past " + Value::duration(now_).str();
+      failure(layout_.box->label() + " (line " + std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
+              std::to_string(beganNow_ - 1) + " iterations at " + Value::duration(now_).str() +
+              " without time passing (--max-live): " + why);
+      stopped_ = true;
+      return false;
+    }
+    if (full) {
       const Pos& pos = graph_.positions[layout_.box->pos];
       failure(layout_.box->label() + " (line " + std::to_string(pos.line) + ") has " +
               std::to_string(config_.maxLiveIterations) + " live iterations at " + Value::duration(now_).str() +
@@ -1087,23 +1128,6 @@ class Run final : public FireContext {
     if (traced_ && firstLogicalLine(k) + layout_.general.lines > kMaxTraceLines) {
       failure("iteration " + std::to_string(k) + " would take the trace past " + std::to_string(kMaxTraceLines) +
               " lines, the most a trace holds (run it without --trace, " + "or with an earlier --until)");
-      stopped_ = true;
-      return false;
-    }
-    // Iterations that begin one after the other at one instant, with none
-    // left live to hit the limit, are a chain that never waits: time would
-    // never pass.
-    beganNow_ = now_ == lastBegin_ && by != Begun::ByDelivery ? beganNow_ + 1 : 1;
-    lastBegin_ = now_;
-    if (beganNow_ > config_.maxLiveIterations) {
-      std::string why =
-          by == Begun::ByStream
-              ? "its stream's elements all arrive then (their `at` does not grow with " + layout_.box->var + ")"
-              : std::string("each passes a value to the next at once");
-      why += ", so the run would never get past " + Value::duration(now_).str();
-      failure(layout_.box->label() + " (line " + std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
-              std::to_string(beganNow_ - 1) + " iterations at " + Value::duration(now_).str() +
-              " without time passing (--max-live): " + why);
       stopped_ = true;
       return false;
     }

@@ -20,6 +20,12 @@
 // and most events never enter a heap at all. Popping takes the earliest of
 // the register and the two heaps' tops, which is still the one order.
 //
+// What an event makes available at once, in its own step (a value passing
+// on along a line or a wire: docs/semantics.md#steps), is not ordered by a
+// key: it comes before every other event, in the order it was made. Such
+// values wait in a ring of slots of their own, which the simulator empties
+// after each event, without a key drawn or compared.
+//
 // A node over TCP orders the events of an instant as they were made (its
 // run is real time, which no seed decides): their keys then only grow, so
 // each phase's events of the present are kept in a queue in arrival order,
@@ -29,6 +35,7 @@
 // does, and comes first unless a queue's front is earlier.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -71,8 +78,9 @@ class EventQueue {
   /// sense of a Schedule's choice: their phase, and a decision's rank.
   static uint64_t stratum(uint64_t order) { return order >> 63 ? order >> 47 : 0; }
 
+  /// Whether no event is pending, the current step's included.
   bool empty() const {
-    return !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty();
+    return inStepEmpty() && !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty();
   }
 
   /// Whether events may go into the queues in arrival order: for keys that
@@ -80,6 +88,7 @@ class EventQueue {
   void keepArrivalOrder(bool on) { arrivalOrder_ = on; }
 
   /// The earliest event; the queue must not be empty.
+  /// The earliest event other than the current step's; the queue must hold one.
   Entry top() const {
     Entry best{};
     bool any = false;
@@ -112,6 +121,22 @@ class EventQueue {
       return;
     }
     heapPush(now_, Present{e.order, e.slot});
+  }
+
+  /// Adds what the current step makes available at once (its slot): it
+  /// comes before every other event, after what the step made before.
+  [[gnu::always_inline]] void pushInStep(uint32_t slot) {
+    if (inStepTail_ - inStepHead_ == inStep_.size()) [[unlikely]]
+      growInStep();
+    inStep_[inStepTail_++ & (inStep_.size() - 1)] = slot;
+  }
+  /// Takes the earliest of the current step's into `slot`; false when the
+  /// step is done. (Not among what popDue pops: the simulator empties the
+  /// step after each event.)
+  [[gnu::always_inline]] bool takeInStep(uint32_t& slot) {
+    if (inStepEmpty()) return false;
+    slot = inStep_[inStepHead_++ & (inStep_.size() - 1)];
+    return true;
   }
 
   /// Adds events back (a Schedule's choice point took them out), as push
@@ -149,6 +174,7 @@ class EventQueue {
 
   /// Empties the queue, keeping its memory for the next run.
   void clear() {
+    inStepHead_ = inStepTail_ = 0;
     hasNext_ = false;
     present_ = 0;
     now_.clear();
@@ -158,6 +184,16 @@ class EventQueue {
 
  private:
   static constexpr size_t kArity = 4;
+
+  bool inStepEmpty() const { return inStepHead_ == inStepTail_; }
+  // Doubles the ring (a power of two), its slots kept in order.
+  [[gnu::noinline]] void growInStep() {
+    std::vector<uint32_t> bigger(std::max<size_t>(64, inStep_.size() * 2));
+    size_t n = 0;
+    for (uint64_t at = inStepHead_; at != inStepTail_; ++at) bigger[n++] = inStep_[at & (inStep_.size() - 1)];
+    inStep_ = std::move(bigger);
+    inStepHead_ = 0, inStepTail_ = n;
+  }
 
   // An event of the present, in its heap: its time is present_.
   struct Present {
@@ -286,7 +322,9 @@ class EventQueue {
     return top;
   }
 
-  std::vector<Present> now_;  // of the present, by order
+  std::vector<uint32_t> inStep_;              // a ring: the current step's slots, in the order made
+  uint64_t inStepHead_ = 0, inStepTail_ = 0;  // (counts; their place is modulo the ring's size)
+  std::vector<Present> now_;                  // of the present, by order
   std::vector<Entry> later_;
   int64_t present_ = 0;  // the time of every event in now_ and the register
   Entry next_{};         // the register: an event of the present, if hasNext_

@@ -80,9 +80,9 @@ uint32_t ChoiceSchedule::choose(uint32_t options, bool lie) {
 }
 
 size_t ChoiceSchedule::pick(std::span<const ReadyEvent> ready) {
-  std::vector<size_t> same;  // the events reaching the first one's instance
-  for (size_t i = 0; i < ready.size() && ready[0].instance != kNoDomain; ++i) {
-    if (ready[i].instance == ready[0].instance) same.push_back(i);
+  std::vector<size_t> same;  // the events whose steps change the first one's domain
+  for (size_t i = 0; i < ready.size() && ready[0].changes != kNoDomain; ++i) {
+    if (ready[i].changes == ready[0].changes) same.push_back(i);
   }
   return same.size() < 2 ? 0 : same[choose(static_cast<uint32_t>(same.size()))];
 }

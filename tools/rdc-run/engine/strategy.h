@@ -30,11 +30,13 @@ inline constexpr uint32_t kNoDomain = UINT32_MAX;
 
 /// An event that could go next at the current instant: the domain that
 /// acts in it (its component's first line's: a Link delivery's sender;
-/// kNoDomain for none) and the instance whose state it changes (kNoDomain
-/// for none: an output end, which commutes with every other event).
+/// kNoDomain for none) and the domain whose state its step may change,
+/// its line's (a step runs on along wires, which never leave a domain:
+/// events whose steps change different domains commute; kNoDomain for
+/// none, an iteration's beginning, whose inputs are events of their own).
 struct ReadyEvent {
   uint32_t domain;
-  uint32_t instance;
+  uint32_t changes;
 };
 
 /// Decides one run's choice points. A Schedule serves one run.
@@ -125,10 +127,10 @@ struct DeviationBound {
 /// count and kind. A
 /// choice at or beyond a point's count wraps (so any list names a
 /// schedule). Option 0 everywhere is the seed's own run (the default
-/// schedule's). Events that reach different instances commute (each
-/// instance sees its own arrivals in the same order whichever goes first),
-/// so an instant's choice is only which of the events reaching the first
-/// event's instance goes first (a point when there are two or more, in the
+/// schedule's). Events whose steps change different domains commute (each
+/// domain sees its own events in the same order whichever goes first), so
+/// an instant's choice is only which of the events changing the first
+/// event's domain goes first (a point when there are two or more, in the
 /// seeded order); a delay's options are the seed's draw, then the latency
 /// model's points (latencyPoints) other than it. With `lies`, a Byzantine
 /// domain's choice is a point too, decided as the run begins: option 0 is

@@ -1,6 +1,6 @@
 // The event queue pops in exactly the order of one sorted list, whichever
 // of its two heaps, its register for the present (or, in arrival order, its
-// queues) an event went to; and
+// queues) an event went to; a step's events come in the order made; and
 // the divisor that finds a line's slot divides exactly.
 #include "tools/rdc-run/engine/event_queue.h"
 
@@ -107,6 +107,30 @@ TEST(Divisor, QuotientAndRemainderAreExact) {
 TEST(EventQueue, PhaseComesBeforeKey) {
   EXPECT_LT(EventQueue::order(0, UINT64_MAX), EventQueue::order(1, 0));
   EXPECT_LT(EventQueue::order(0, 2), EventQueue::order(0, 4));
+}
+
+// What a step makes at once comes out in the order it went in, however the
+// ring wraps and grows, and apart from the keyed events.
+TEST(EventQueue, AStepsEventsComeInTheOrderMade) {
+  EventQueue queue;
+  queue.push({5, 0, 1000}, 0);
+  uint32_t next = 0, expected = 0, slot = 0;
+  Rng rng(3);
+  for (int step = 0; step < 5000; ++step) {
+    if (rng.uniform(0, 2) > 0) {
+      queue.pushInStep(next++);
+    } else if (queue.takeInStep(slot)) {
+      ASSERT_EQ(slot, expected++);
+    }
+  }
+  while (queue.takeInStep(slot)) ASSERT_EQ(slot, expected++);
+  EXPECT_EQ(expected, next);
+  EXPECT_FALSE(queue.empty());  // the keyed event stays
+  EXPECT_EQ(queue.pop().slot, 1000u);
+  queue.pushInStep(7);
+  queue.clear();
+  EXPECT_TRUE(queue.empty());
+  EXPECT_FALSE(queue.takeInStep(slot));
 }
 
 TEST(EventQueue, ClearKeepsNothing) {
