@@ -94,6 +94,11 @@ struct BaseComponent {
   std::string inverseDoc;
   /// Forward semantics: how the component reacts to its inputs.
   ReactFn react = nullptr;
+  /// Its reaction does nothing when a value its own rule chose arrives (on
+  /// a line bound to `choose`: Def's y, Link's rcv, a Quorum's value), so
+  /// the engine does not call it then. Not for a rule that goes on from its
+  /// choice (Select's chosen follows its choice).
+  bool ignoresItsChoices = false;
   /// Its reaction reads when its inputs arrived (FireContext::inTime). A
   /// run keeps arrival times for these components' lines only.
   bool readsArrivalTimes = false;

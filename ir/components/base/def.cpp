@@ -12,6 +12,7 @@ void define_def(Catalog& c) {
          .inverse = "Def",
          .inverseDoc = "identity; y' goes back to the source as the recorded choice.",
          .react = copyFirstLine,
+         .ignoresItsChoices = true,
          .invert = invertCopy});
 }
 

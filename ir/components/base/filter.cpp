@@ -17,6 +17,7 @@ void define_filter(Catalog& c) {
          .inverse = "Filter",
          .inverseDoc = "identity; checks that when(args) held and r' = expr(args).",
          .react = reactFn,
+         .ignoresItsChoices = true,
          .invert = invertFn});
 }
 

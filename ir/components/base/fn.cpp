@@ -78,6 +78,7 @@ void define_fn(Catalog& c) {
        .inverse = "Fn",
        .inverseDoc = "identity; checks r' = expr(args).",
        .react = rules::reactFn,
+       .ignoresItsChoices = true,
        .invert = rules::invertFn});
 }
 

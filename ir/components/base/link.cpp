@@ -34,6 +34,7 @@ void define_link(Catalog& c) {
          .inverse = "Link",
          .inverseDoc = "identity.",
          .react = react,
+         .ignoresItsChoices = true,
          .invert = invertCopy,
          .sendHalf = "Send",
          .receiveHalf = "Recv"});
@@ -45,6 +46,7 @@ void define_link(Catalog& c) {
          .inverse = "Send",
          .inverseDoc = "identity.",
          .react = copyFirstLine,
+         .ignoresItsChoices = true,
          .invert = invertCopy});
   c.add({.name = "Recv",
          .doc = "projection gateway, the receiving half of a cut Link: rcv passes on what the network "

@@ -48,6 +48,7 @@ void define_quorum(Catalog& c) {
          .inverse = "Quorum",
          .inverseDoc = "identity.",
          .react = react,
+         .ignoresItsChoices = true,
          .checkParams = kOfN});
 }
 

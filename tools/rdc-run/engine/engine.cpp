@@ -966,7 +966,7 @@ class Run final : public FireContext {
     trigger_ = line;
     if (!demand_->interacts[h.instance]) return;
     if (h.passThrough && !h.bound && !s.outPending) emitNow(line, Value(s.in), now_);
-    if (ReactFn f = facts_.react[base]) {
+    if (ReactFn f = h.chooses ? facts_.reactToChoice[base] : facts_.react[base]) {
       uint32_t at = slotOfLine(line);
       f(*this, at == kNone ? h.instance : layout_.instance(at, h.instance), false);
     }

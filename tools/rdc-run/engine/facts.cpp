@@ -31,6 +31,7 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
   flags_.assign(n, 0);
   for (const BaseComponent& base : catalog.all()) {
     react.push_back(base.react);
+    reactToChoice.push_back(base.ignoresItsChoices ? nullptr : base.react);
     readsArrivalTimes.push_back(base.readsArrivalTimes);
   }
   decisionRank = decisionRanks(graph, catalog);

@@ -164,6 +164,9 @@ struct GraphFacts {
   std::vector<ExprPtr> streamValue, streamArrival;
 
   std::vector<ReactFn> react;  ///< per base component of the catalog: its reaction (null: none)
+  /// Its reaction to a value its rule chose arriving (null: none to call,
+  /// BaseComponent::ignoresItsChoices).
+  std::vector<ReactFn> reactToChoice;
   /// Per instance: the rank of its end-of-instant decisions among an
   /// instant's (decision_order.h).
   std::vector<uint16_t> decisionRank;
