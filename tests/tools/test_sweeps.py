@@ -149,6 +149,14 @@ class Merge(unittest.TestCase):
             self.assertTrue(failed["repro"].endswith(f" --seed {failed['seed']}"))
             self.assertNotIn("--shard", failed["repro"])
 
+    def test_text_lists_the_first_20_failing_seeds_and_json_all(self):
+        doc = json.loads(run([*BROKEN_SWEEP, "--seeds", "0..999", "--json"], timeout=120)[1])
+        self.assertGreater(len(doc["failed"]), 20)
+        text = run([*BROKEN_SWEEP, "--seeds", "0..999"], timeout=120)[1].decode()
+        listed = re.findall(r"^seed (\d+): ", text, re.M)
+        self.assertEqual(listed, [str(f["seed"]) for f in doc["failed"][:20]])
+        self.assertIn(f"... and {len(doc['failed']) - 20} more failing seeds (--json lists them all)", text)
+
     def test_a_range_written_with_leading_zeros_is_the_same_sweep(self):
         with TempDir() as d:
             a, b = os.path.join(d, "a.json"), os.path.join(d, "b.json")

@@ -65,10 +65,16 @@ int printSweep(const SweepSummary& summary, bool json) {
                            {"command", summary.command}})
               << "\n";
   } else {
+    // The first failing seeds, for a reader: a broken variant can fail
+    // thousands, which --json lists whole for a program.
+    constexpr size_t kListed = 20;
     std::cout << summary.seeds << " seeds: " << summary.passed << " passed, " << summary.failed.size() << " failed\n";
-    for (const FailingSeed& f : summary.failed) {
+    for (size_t k = 0; k < std::min(kListed, summary.failed.size()); ++k) {
+      const FailingSeed& f = summary.failed[k];
       std::cout << "seed " << f.seed << ": " << f.why << "\n  reproduce: " << f.repro << "\n";
     }
+    if (summary.failed.size() > kListed)
+      std::cout << "... and " << summary.failed.size() - kListed << " more failing seeds (--json lists them all)\n";
   }
   return summary.failed.empty() ? kExitOk : kExitNo;
 }
