@@ -10,20 +10,26 @@
 namespace rdc {
 
 MergeSource mergeSource(TraceReader& reader, std::string name) {
-  return {std::move(name), &reader.header(), [&reader](std::vector<TraceEvent>& events) { return reader.next(events); },
+  return {std::move(name),
+          &reader.header(),
+          [&reader](std::vector<TraceEvent>& events) { return reader.next(events); },
           [&reader]() { return reader.complete() ? reader.endTime() : reader.lastTime(); },
+          [&reader]() { return reader.stoppedBy(); },
           [&reader]() { return reader.ok(); }};
 }
 
 MergeSource mergeSource(const Trace& trace, std::string name) {
   auto given = std::make_shared<bool>(false);
-  return {std::move(name), &trace.header,
+  return {std::move(name),
+          &trace.header,
           [&trace, given](std::vector<TraceEvent>& events) {
             if (std::exchange(*given, true)) return false;
             events = trace.events;
             return !events.empty();
           },
-          [&trace]() { return trace.endTime; }, []() { return true; }};
+          [&trace]() { return trace.endTime; },
+          [&trace]() { return trace.stoppedBy; },
+          []() { return true; }};
 }
 
 namespace {
@@ -189,12 +195,21 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
     }
   }
   MergedTrace merged{events, 0};
+  std::string stoppedBy;
   for (const MergeSource& s : sources) {
     if (!s.ok()) return std::nullopt;  // (its reader said why)
     merged.endTime = std::max(merged.endTime, s.endTime());
+    std::string by = s.stoppedBy();
+    if (!by.empty() && !stoppedBy.empty() && by != stoppedBy) {
+      diags.error("usage", {},
+                  "merge: " + s.name + " was stopped by the invariant '" + by + "', another by '" + stoppedBy +
+                      "': not one run");
+      return std::nullopt;
+    }
+    if (!by.empty()) stoppedBy = by;
   }
   lines.writeNew(out);
-  if (!out.finish(events, merged.endTime)) return std::nullopt;  // (it said why)
+  if (!out.finish(events, merged.endTime, stoppedBy)) return std::nullopt;  // (it said why)
   return merged;
 }
 

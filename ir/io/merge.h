@@ -27,7 +27,8 @@ struct MergeSource {
   const TraceHeader* header = nullptr;
   std::function<bool(std::vector<TraceEvent>&)> next;
   std::function<int64_t()> endTime;
-  std::function<bool()> ok;  ///< false: the source failed (and said why)
+  std::function<std::string()> stoppedBy;  ///< the invariant that stopped its run (Trace::stoppedBy), once read
+  std::function<bool()> ok;                ///< false: the source failed (and said why)
 };
 
 struct MergedTrace {
@@ -50,9 +51,11 @@ MergeSource mergeSource(const Trace& trace, std::string name);
 /// projections of one model (whose headers name the same wholeModelHash)
 /// merge into a trace with that model's hash. `crashes` (domain -> time)
 /// join the sources' in the header: a cluster's killed and left-out nodes,
-/// which no source records. Returns the events
-/// written and the end time; errors (`usage`): no source, traces of different models, or
-/// two values for one line end (overlapping traces); nullopt then (and
+/// which no source records. The footer names the invariant that stopped
+/// the sources' runs, if one did (a merge of one trace keeps it). Returns the events
+/// written and the end time; errors (`usage`): no source, traces of different models,
+/// two values for one line end (overlapping traces), or traces stopped by
+/// different invariants; nullopt then (and
 /// `out` holds a prefix of no use), or when a source fails (its reader
 /// reports why).
 std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,

@@ -551,6 +551,9 @@ class Invariants(unittest.TestCase):
             self.assertEqual(jsonl_parts(run([TRACE, "export", trace, "--format", "jsonl"])[1])[2], end)
             self.assertEqual(json.loads(run([TRACE, "export", trace, "--format", "chrome"])[1])["otherData"], end)
             self.assertEqual(json.loads(run([TRACE, "export", trace, "--format", "itf"])[1])["#meta"]["end"], end)
+            merged = os.path.join(d, "merged.trace")  # (a merge of the one trace lost it)
+            self.assertEqual(run([TRACE, "merge", trace, "-o", merged])[0], 0)
+            self.assertEqual(jsonl_parts(run([TRACE, "export", merged, "--format", "jsonl"])[1])[2], end)
             # The trace records what stopped the run, so that a replay (no
             # --invariant given) stops there too rather than run on past it.
             again = os.path.join(d, "again.trace")

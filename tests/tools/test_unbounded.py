@@ -267,7 +267,8 @@ system:
             code, out, err = run([RUN, model, "--max-live", "100", "--outputs", "summary"], timeout=30)
             self.assertEqual(code, 1, err)
             self.assertIn(b"began 100 iterations at 0ns without time passing (--max-live): each passes a value to "
-                          b"the next at once, so the run would never get past 0ns", out)
+                          b"the next at once; a chain that never ends would never get past 0ns, and one that ends "
+                          b"needs a --max-live above its length", out)
             # A stream whose elements all arrive at one instant: no iteration passes anything on.
             model = write(d, "burst.rdc.yaml", """rdc: 1
 system:

@@ -23,18 +23,21 @@ int Runner::split(uint64_t seed) {
   }
   std::unique_ptr<TraceWriter> writer;
   if (!openTrace(seed, writer)) return kExitBadInput;
+  ReplayCheck check;  // (the projections' events, as the whole model's, against the trace's)
+  if (checkReplay_) check.expect(recordedEvents_, recordedPaths_);
   std::vector<std::unique_ptr<EventSink>> sinks;
   for (const LoadedModel& part : projections) {
     std::vector<uint32_t> lines = wholeLines(part.graph);
     simulators.push_back(std::make_unique<Simulator>(part.graph, catalog_));
     parts.push_back({simulators.back().get(), configFor(part.graph, lines)});
-    if (writer) {
-      sinks.push_back(std::make_unique<WholeLineSink>(*writer, std::move(lines)));
+    if (writer || checkReplay_) {
+      sinks.push_back(std::make_unique<WholeLineSink>(writer.get(), std::move(lines), checkReplay_ ? &check : nullptr));
       parts.back().config.sink = sinks.back().get();
     }
   }
   std::vector<RunResult> results = runSplit(parts, seed);
   RunResult result = combine(projections, results);
+  if (checkReplay_ && result.replayContradiction.empty()) result.replayContradiction = replayDifference(check);
   uint64_t written = 0;
   for (const auto& sink : sinks) written += static_cast<WholeLineSink&>(*sink).written;
   bool traced = !writer || writer->finish(written, result.endTime);

@@ -187,19 +187,25 @@ class Runner {
   // ---- projections in one process (run_split.cpp) ----
   // Records a projection's events under the whole model's line ids; its
   // gateway copies (Send's net), which the whole model has not, are left out.
+  // A projection's events as the whole model's lines: to the trace, if
+  // one is written, and to a replay's check, if one is made.
   class WholeLineSink final : public EventSink {
    public:
-    WholeLineSink(TraceWriter& writer, std::vector<uint32_t> lines) : writer_(writer), lines_(std::move(lines)) {}
+    WholeLineSink(TraceWriter* writer, std::vector<uint32_t> lines, EventSink* check)
+        : writer_(writer), lines_(std::move(lines)), check_(check) {}
     void record(const LineEvent& e) override {
       if (lines_[e.line] == kNone) return;
-      writer_.event(lines_[e.line], e.output, e.time, e.how, *e.value);
+      if (writer_) writer_->event(lines_[e.line], e.output, e.time, e.how, *e.value);
+      if (check_) check_->record({lines_[e.line], e.output, e.value, e.time, e.how});
       ++written;
     }
+    bool keepsTrace() const override { return writer_ != nullptr; }
     uint64_t written = 0;
 
    private:
-    TraceWriter& writer_;
+    TraceWriter* writer_;
     std::vector<uint32_t> lines_;
+    EventSink* check_;
   };
   // Per line of a projection, the whole model's line of the same path (kNone if none).
   std::vector<uint32_t> wholeLines(const Graph& part);

@@ -859,8 +859,8 @@ class Run final : public FireContext {
     // (In arrival order, a key that grows: the queue keeps such events in order.)
     bool counted = config_.arrivalOrder && !config_.schedule;
     uint64_t key = counted ? arrivals_++ << 1 : ties_.next();
-    if (places_ && phase == 0) [[unlikely]]
-      key = placeKey(slot, target, output, key);
+    if (places_) [[unlikely]]
+      key = phase == 0 ? placeKey(slot, target, output, key) : decisionKey(target, key);
     uint64_t order = phase == 0 ? EventQueue::order(0, key)
                                 : EventQueue::decisionOrder(facts_.decisionRank[generalInstance(target)], key, counted);
     work_.queue.push({time, order, slot}, now_);
@@ -878,19 +878,37 @@ class Run final : public FireContext {
     if (place == kUnplaced) return uint64_t{1} << 63 | drawn >> 1;
     return place << 2 | (begins ? 0 : 2);
   }
+  // A decision's, in a replay: by the place of the first choice of its
+  // instance the trace records (what the decision made, in the instant it
+  // decides, or a bound choice's release; one made earlier leaves the
+  // decision nothing to do, and it may go anywhere), among the decisions of
+  // its rank (EventQueue::decisionOrder keeps the key's top 47 bits); one
+  // that made none, after them.
+  uint64_t decisionKey(uint32_t instance, uint64_t drawn) const {
+    const FlatInstance& inst = this->instance(instance);
+    uint64_t place = kUnplaced;
+    for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {  // (a bound one: its release)
+      if (facts_.chooses(generalLine(l))) place = std::min(place, placeOf(logicalLine(l) << 1));
+      if (facts_.bound(generalLine(l))) place = std::min(place, placeOf(logicalLine(l) << 1 | 1));
+    }
+    return place == kUnplaced ? uint64_t{1} << 63 | drawn >> 1 : place << 17;
+  }
   static constexpr uint64_t kUnplaced = UINT64_MAX;
   uint64_t placeOf(uint64_t end) const {
     auto place = places_->find(end);
     return place == places_->end() ? kUnplaced : place->second;
   }
-  // The place of iteration k's beginning: recorded, else the earliest
-  // place of an end of its lines.
+  // The place of iteration k's beginning: recorded (k >= 3: where the
+  // trace adds its lines), else before the first recorded end of its lines
+  // and, for the window's, before the next iteration's beginning, which it
+  // schedules (a stream's next element is due when one begins).
   uint64_t firstPlaceIn(int64_t k) const {
     if (auto begun = config_.replayBegins.find(k); begun != config_.replayBegins.end()) return begun->second;
     uint64_t first = firstLogicalLine(k), place = kUnplaced;
     uint64_t lines =
         k < UnboundedBox::kWindow ? layout_.box->window[static_cast<size_t>(k)].lines : layout_.general.lines;
     for (uint64_t end = first << 1; end < (first + lines) << 1; ++end) place = std::min(place, placeOf(end));
+    if (k < UnboundedBox::kWindow) place = std::min(place, firstPlaceIn(k + 1));
     return place;
   }
 
@@ -1109,7 +1127,9 @@ class Run final : public FireContext {
           by == Begun::ByStream
               ? "its stream's elements all arrive then (their `at` does not grow with " + layout_.box->var + ")"
               : std::string("each passes a value to the next at once");
-      why += ", so the run would never get past " + Value::duration(now_).str();
+      // (A chain may end: a Filter that stops it, an on-demand box's K.)
+      why += "; a chain that never ends would never get past " + Value::duration(now_).str() +
+             ", and one that ends needs a --max-live above its length";
       failure(layout_.box->label() + " (line " + std::to_string(graph_.positions[layout_.box->pos].line) + ") began " +
               std::to_string(beganNow_ - 1) + " iterations at " + Value::duration(now_).str() +
               " without time passing (--max-live): " + why);
