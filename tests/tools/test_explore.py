@@ -554,6 +554,13 @@ class Invariants(unittest.TestCase):
             merged = os.path.join(d, "merged.trace")  # (a merge of the one trace lost it)
             self.assertEqual(run([TRACE, "merge", trace, "-o", merged])[0], 0)
             self.assertEqual(jsonl_parts(run([TRACE, "export", merged, "--format", "jsonl"])[1])[2], end)
+            # The run cut at that instant by --until makes the same events, and
+            # diff says that the two ended otherwise.
+            cut = os.path.join(d, "cut.trace")
+            run([RUN, *args, "--seed", seed, "--until", f"{first_bad}ns", "--trace", cut])
+            code, diffed, _ = run([TRACE, "diff", trace, cut])
+            self.assertEqual(code, 0, diffed)
+            self.assertIn(b"(though their ends differ: stopped by agreement and none)", diffed)
             # The trace records what stopped the run, so that a replay (no
             # --invariant given) stops there too rather than run on past it.
             again = os.path.join(d, "again.trace")

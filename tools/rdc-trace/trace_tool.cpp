@@ -267,6 +267,18 @@ std::string headersDiffer(const TraceHeader& a, const TraceHeader& b) {
   return what.empty() ? "" : " (though their headers differ: " + what + ")";
 }
 
+// And runs that made the same events can end differently: one stopped by
+// an invariant, or cut off later by --until.
+std::string endsDiffer(const TraceReader& a, const TraceReader& b) {
+  auto by = [](const TraceReader& r) { return r.stoppedBy().empty() ? std::string("none") : r.stoppedBy(); };
+  std::string what;
+  if (a.stoppedBy() != b.stoppedBy()) what = "stopped by " + by(a) + " and " + by(b);
+  if (a.endTime() != b.endTime())
+    what += (what.empty() ? "" : ", ") + std::string("ending at ") + durationString(a.endTime()) + " and " +
+            durationString(b.endTime());
+  return what.empty() ? "" : " (though their ends differ: " + what + ")";
+}
+
 }  // namespace
 
 int diff(const std::string& pathA, const std::string& pathB) {
@@ -283,7 +295,8 @@ int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out) {
   if (!d.run()) return kExitBadInput;
   const auto& differences = d.differences();
   if (differences.empty()) {
-    out << "traces agree: " << d.events() / 2 << " events" << headersDiffer(a.header(), b.header()) << "\n";
+    out << "traces agree: " << d.events() / 2 << " events" << headersDiffer(a.header(), b.header()) << endsDiffer(a, b)
+        << "\n";
     return kExitOk;
   }
   auto side = [](const std::optional<TraceEvent>& e) {
