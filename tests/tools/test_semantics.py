@@ -41,6 +41,16 @@ class Semantics(unittest.TestCase):
             f.write(text)
         return path
 
+    def holds_on_every_schedule(self, model, seeds):
+        """The model's checks pass on `seeds` under random and PCT, and on
+        every schedule of an exhaustive search (the space exhausted)."""
+        for strategy in ("random", "pct:2"):
+            code, out, err = run([RUN, model, "--seeds", seeds, "--strategy", strategy])
+            self.assertEqual(code, 0, out.decode() + err)
+        code, out, err = run([RUN, model, "--strategy", "exhaustive", "--seed", "0"])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn("the space is exhausted", out.decode())
+
     def record(self, model, *args, defines=()):
         trace = os.path.join(self.dir, "run.trace")
         code, out, err = run([RUN, model, *defines, *args, "--trace", trace], timeout=300)
@@ -354,12 +364,7 @@ checks:
 
     def test_a_select_sees_the_option_a_mailbox_makes_in_its_instant(self):
         model = self.model("tie.rdc.yaml", self.MODEL)
-        for strategy in ("random", "pct:2"):
-            code, out, err = run([RUN, model, "--seeds", breadth("0..63", "0..7"), "--strategy", strategy])
-            self.assertEqual(code, 0, out.decode() + err)
-        code, out, err = run([RUN, model, "--strategy", "exhaustive", "--seed", "0"])
-        self.assertEqual(code, 0, out.decode() + err)
-        self.assertIn("the space is exhausted", out.decode())
+        self.holds_on_every_schedule(model, breadth("0..63", "0..7"))
         code, out, err = run([RUN, model, "--seed", "7"])
         self.assertIn("choice = 0 @ 0ns\nchosen = 1 @ 0ns", out.decode())
 
@@ -397,12 +402,7 @@ checks:
 
     def test_a_delivery_passes_through_both_quorums_before_the_next(self):
         model = self.model("steps.rdc.yaml", self.MODEL)
-        for strategy in ("random", "pct:2"):
-            code, out, err = run([RUN, model, "--seeds", breadth("0..127", "0..15"), "--strategy", strategy])
-            self.assertEqual(code, 0, out.decode() + err)
-        code, out, err = run([RUN, model, "--strategy", "exhaustive", "--seed", "0"])
-        self.assertEqual(code, 0, out.decode() + err)
-        self.assertIn("the space is exhausted", out.decode())
+        self.holds_on_every_schedule(model, breadth("0..127", "0..15"))
         # In the trace, each delivery is followed by its step: its vote's four
         # line ends, before the other delivery.
         for seed in range(breadth(8, 2)):
