@@ -343,6 +343,10 @@ class Types(unittest.TestCase):
         self.assertNotIn(": T", text)
         # With -D the sizes follow.
         self.assertIn("dlvr: Int[7]", dot_of(example("bracha"), "--depth", "2", "-D", "n=7"))
+        # An Fn's arguments and result are typed too (they were drawn as bare names).
+        coordinator = dot_of(example("two-phase-commit"), "--component", "Coordinator")
+        self.assertIn("m: Map&lt;Int, Bool&gt;", coordinator)
+        self.assertIn("r: Bool = count(m, false) == 0", coordinator)
 
     BRANCHES = """rdc: 1
 params:

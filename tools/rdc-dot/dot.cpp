@@ -969,15 +969,19 @@ class BodyDrawer {
       auto half = halfOf(*base, nodes);
       if (half) base = half;
       const BaseComponent& b = catalog_.at(*base);
-      if (b.variadicArgs) {
+      if (b.variadicArgs) {  // (an Fn's lines are its own: typed where its instances agree)
+        auto typed = [&](const std::string& name) {
+          std::set<TypeId> types = concrete ? boundTypes(item, name, nodes, 0) : std::set<TypeId>{};
+          return types.size() == 1 ? name + ": " + g_.types.name(*types.begin()) : name;
+        };
         for (const Binding& bind : item.bindings) {
-          if (bind.line != "r") rows.push_back({bind.line, bind.line});
+          if (bind.line != "r") rows.push_back({bind.line, typed(bind.line)});
         }
         std::string expr = item.fnExpr ? item.fnExpr->text : item.bindings.size() == 2 ? "" : std::string("?");
         for (const Binding& bind : item.bindings) {
           if (expr.empty() && bind.line != "r") expr = bind.line;  // a Filter's one argument
         }
-        rows.push_back({"r", "r = " + expr + (item.fnWhen ? " when " + item.fnWhen->text : "")});
+        rows.push_back({"r", typed("r") + " = " + expr + (item.fnWhen ? " when " + item.fnWhen->text : "")});
         return rows;
       }
       for (const LineSig& s : b.lines) {
