@@ -75,8 +75,8 @@ class FilterPasses(Semantics):
         m = self.model("filter.rdc.yaml", FILTER)
         code, text, err = run([DOT, m])
         self.assertEqual(code, 0, err)
-        self.assertIn("r = (v, vr) when vr == round", text.decode())
-        self.assertIn("r = x when x &gt; 3", text.decode())
+        self.assertIn("r: (Int, Int) = (v, vr) when vr == round", text.decode())
+        self.assertIn("r: Int = x when x &gt; 3", text.decode())
         code, svg, err = run(["dot", "-Tsvg"], stdin=text)
         self.assertEqual(code, 0, err)
 
