@@ -58,13 +58,10 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   replayPlaces_.clear();
   replayBegins_.clear();
   for (const auto& [k, place] : trace.iterationBegins) replayBegins_.emplace(static_cast<int64_t>(k), place);
-  std::vector<std::optional<uint32_t>> runLine(h.linePaths.size());  // (found once per line, for its two ends)
-  std::vector<bool> found(h.linePaths.size(), false);
   for (uint64_t place = 0; place < trace.events.size(); ++place) {
     const TraceEvent& e = trace.events[place];
     const std::string& path = h.linePaths[e.line];
-    if (!found[e.line]) runLine[e.line] = index.findRunLine(path), found[e.line] = true;
-    std::optional<uint32_t> line = runLine[e.line];
+    std::optional<uint32_t> line = index.findRunLine(path);
     if (line) replayPlaces_[uint64_t{*line} << 1 | e.output] = place;
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     if (!line && index.isGatewayCopy(path)) continue;
