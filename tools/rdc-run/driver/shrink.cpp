@@ -159,7 +159,7 @@ void setDefine(Defines& defines, const std::string& name, const std::string& val
 class LieRecorder final : public Schedule {
  public:
   explicit LieRecorder(Schedule* inner) : inner_(inner) {}
-  size_t pick(std::span<const ReadyEvent> ready) override { return inner_ ? inner_->pick(ready) : 0; }
+  ReadyEvent pick(const ReadySet& ready) override { return inner_ ? inner_->pick(ready) : ready.first(); }
   int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) override {
     return inner_ ? inner_->delay(latency, sender, drawn) : drawn;
   }

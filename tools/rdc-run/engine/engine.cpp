@@ -511,10 +511,7 @@ class Run final : public FireContext {
       }
       return;
     }
-    while (!watchStopped_ && queue.popDue(time, e)) {
-      if (watchDue_ && e.time > now_ && watchStops()) break;  // (e is of a later instant: it does not happen)
-      if (config_.schedule) [[unlikely]]
-        e = pickSimultaneous(e);
+    while (!watchStopped_ && (config_.schedule ? popScheduled(time, e) : popNext(time, e))) {
       if (unbounded_) countPending(work_.slots[e.slot].event(), -1);
       happen(e);
       finishStep();
@@ -912,24 +909,44 @@ class Run final : public FireContext {
     return place;
   }
 
-  // With a Schedule, the events due together with `first` (the same time
-  // and phase) are a choice point: the one the schedule picks goes next,
-  // the others go back into the queue. They are offered in the order of
-  // their seeded keys, the order the default schedule follows.
-  [[gnu::noinline]] EventQueue::Entry pickSimultaneous(EventQueue::Entry first) {
+  // The next event due by `time`, unless the watch stops the run as an
+  // instant ends (then the event, of a later instant, does not happen).
+  bool popNext(int64_t time, EventQueue::Entry& e) {
+    if (!work_.queue.popDue(time, e)) return false;
+    return !(watchDue_ && e.time > now_ && watchStops());
+  }
+
+  // popNext with a Schedule: the events due together (the same time and
+  // stratum) are a choice point, and the one the schedule picks goes next.
+  // They wait in instant_ until each is picked, joined by those the steps
+  // add to the instant; an event of an earlier stratum (a decision's step
+  // makes a choice due at once) sends them back to the queue, to wait
+  // until it has happened.
+  [[gnu::noinline]] bool popScheduled(int64_t time, EventQueue::Entry& e) {
     EventQueue& queue = work_.queue;
-    auto together = [&](const EventQueue::Entry& e) {
-      return e.time == first.time && EventQueue::stratum(e.order) == EventQueue::stratum(first.order);
-    };
-    if (queue.empty() || !together(queue.top())) return first;
-    now_ = first.time;
-    ready_.assign(1, first);
-    while (!queue.empty() && together(queue.top())) ready_.push_back(queue.pop());
-    readyEvents_.clear();
-    for (const EventQueue::Entry& e : ready_) readyEvents_.push_back(readyEvent(work_.slots[e.slot].event()));
-    size_t chosen = config_.schedule->pick(readyEvents_);
-    queue.restore(ready_, chosen, now_);
-    return ready_[chosen];
+    if (!instant_.empty() && !queue.empty() && queue.top().time == now_ &&
+        EventQueue::stratum(queue.top().order) < instantStratum_) {
+      ready_.clear();
+      instant_.forEach([&](const ReadyEvent& r) { ready_.push_back({now_, r.order, r.slot}); });
+      queue.restore(ready_, SIZE_MAX, now_);
+      instant_.reset(0);
+    }
+    if (instant_.empty()) {
+      if (!popNext(time, e)) return false;
+      if (queue.empty() || !togetherWith(queue.top(), e.time, EventQueue::stratum(e.order))) return true;
+      now_ = e.time;
+      instantStratum_ = EventQueue::stratum(e.order);
+      instant_.reset(static_cast<uint32_t>(graph_.domains.size()));
+      instant_.add(readyEvent(e));
+    }
+    while (!queue.empty() && togetherWith(queue.top(), now_, instantStratum_)) instant_.add(readyEvent(queue.pop()));
+    ReadyEvent chosen = instant_.size() == 1 ? instant_.first() : config_.schedule->pick(instant_);
+    instant_.remove(chosen);
+    e = {now_, chosen.order, chosen.slot};
+    return true;
+  }
+  static bool togetherWith(const EventQueue::Entry& e, int64_t time, uint64_t stratum) {
+    return e.time == time && EventQueue::stratum(e.order) == stratum;
   }
 
   // A pending event as a Schedule sees it: the domain that acts in it,
@@ -937,17 +954,19 @@ class Run final : public FireContext {
   // sender's; an output end's own), and the domain its step may change,
   // its line's (a decision's instance's); kNoDomain for both for an
   // iteration's beginning.
-  ReadyEvent readyEvent(const PendingEvent& p) const {
-    if (p.target == kNone) return {kNoDomain, kNoDomain};
+  ReadyEvent readyEvent(const EventQueue::Entry& e) const {
+    const PendingEvent& p = work_.slots[e.slot].event();
+    auto ready = [&](uint32_t domain, uint32_t changes) { return ReadyEvent{e.order, e.slot, domain, changes}; };
+    if (p.target == kNone) return ready(kNoDomain, kNoDomain);
     if (p.phase == 1) {
       uint32_t domain = hot(instance(p.target).firstLine).domain;
-      return {domain, domain};
+      return ready(domain, domain);
     }
     const HotLine h = hot(p.target);
-    if (p.output) return {h.domain, h.domain};
+    if (p.output) return ready(h.domain, h.domain);
     uint32_t at = slotOfLine(p.target);
     uint32_t i = at == kNone ? h.instance : layout_.instance(at, h.instance);
-    return {hot(instance(i).firstLine).domain, h.domain};
+    return ready(hot(instance(i).firstLine).domain, h.domain);
   }
 
   // The value of a pending event, whose slot is then free.
@@ -1683,10 +1702,11 @@ class Run final : public FireContext {
   std::vector<std::string> failures_;
   bool watchStopped_ = false;             // the OutputWatch stopped the run
   bool watchDue_ = false;                 // an output became available in this instant: the watch is asked at its end
-  std::vector<EventQueue::Entry> ready_;  // pickSimultaneous's scratch
+  ReadySet instant_;                      // with a Schedule: the choice point's events
+  uint64_t instantStratum_ = 0;           // (of the present, and of this stratum)
+  std::vector<EventQueue::Entry> ready_;  // popScheduled's scratch
   std::vector<int64_t> beginArrival_;     // begin()'s scratch: per input of the general iteration
   std::vector<uint8_t> beginFailed_;
-  std::vector<ReadyEvent> readyEvents_;
   uint64_t events_ = 0;
   uint64_t arrivals_ = 0;  // events made so far (their keys in arrival order)
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <span>
 
 namespace rdc::run {
 
@@ -35,12 +36,13 @@ uint32_t PctSchedule::rank(uint32_t domain) const {
   return static_cast<uint32_t>(std::count_if(priority_.begin(), priority_.end(), [&](uint64_t p) { return p > mine; }));
 }
 
-size_t PctSchedule::pick(std::span<const ReadyEvent> ready) {
-  size_t best = 0;  // the highest priority; among equals, the seeded order
-  for (size_t i = 1; i < ready.size(); ++i) {
-    if (priority(ready[i].domain) > priority(ready[best].domain)) best = i;
-  }
-  return best;
+ReadyEvent PctSchedule::pick(const ReadySet& ready) {
+  const ReadyEvent* best = nullptr;  // the highest priority; among equals, the seeded order
+  ready.forEachActing([&](const ReadyEvent& e) {
+    uint64_t p = priority(e.domain), q = best ? priority(best->domain) : 0;
+    if (!best || p > q || (p == q && e.before(*best))) best = &e;
+  });
+  return *best;
 }
 
 int64_t PctSchedule::delay(const Latency& latency, uint32_t sender, int64_t) {
@@ -79,12 +81,11 @@ uint32_t ChoiceSchedule::choose(uint32_t options, bool lie) {
   return choice;
 }
 
-size_t ChoiceSchedule::pick(std::span<const ReadyEvent> ready) {
-  std::vector<size_t> same;  // the events whose steps change the first one's domain
-  for (size_t i = 0; i < ready.size() && ready[0].changes != kNoDomain; ++i) {
-    if (ready[i].changes == ready[0].changes) same.push_back(i);
-  }
-  return same.size() < 2 ? 0 : same[choose(static_cast<uint32_t>(same.size()))];
+ReadyEvent ChoiceSchedule::pick(const ReadySet& ready) {
+  const ReadyEvent& first = ready.first();
+  if (first.changes == kNoDomain) return first;
+  std::span<const ReadyEvent> same = ready.changing(first.changes);  // in the seeded order: first is same[0]
+  return same.size() < 2 ? first : same[choose(static_cast<uint32_t>(same.size()))];
 }
 
 int64_t ChoiceSchedule::delay(const Latency& latency, uint32_t, int64_t drawn) {

@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,33 +19,19 @@
 #include "ir/lang/types.h"
 #include "ir/lang/value.h"
 #include "tools/rdc-run/engine/latency.h"
+#include "tools/rdc-run/engine/ready_set.h"
 #include "tools/rdc-run/engine/rng.h"
 
 namespace rdc::run {
-
-/// The domain an event belongs to when it is not one of the graph's (the
-/// beginning of an iteration of the unbounded box).
-inline constexpr uint32_t kNoDomain = UINT32_MAX;
-
-/// An event that could go next at the current instant: the domain that
-/// acts in it (its component's first line's: a Link delivery's sender;
-/// kNoDomain for none) and the domain whose state its step may change,
-/// its line's (a step runs on along wires, which never leave a domain:
-/// events whose steps change different domains commute; kNoDomain for
-/// none, an iteration's beginning, whose inputs are events of their own).
-struct ReadyEvent {
-  uint32_t domain;
-  uint32_t changes;
-};
 
 /// Decides one run's choice points. A Schedule serves one run.
 class Schedule {
  public:
   virtual ~Schedule() = default;
-  /// Which of the events due at the same instant (and phase) goes next: an
-  /// index into `ready`, listed in the seeded order that the default
-  /// schedule would follow. Called only when there are two or more.
-  virtual size_t pick(std::span<const ReadyEvent> ready) = 0;
+  /// Which of the events due at the same instant (and phase) goes next:
+  /// one of `ready` (the default schedule takes ready.first()). Called only
+  /// when there are two or more.
+  virtual ReadyEvent pick(const ReadySet& ready) = 0;
   /// The delay (ns, 0..INT64_MAX) of a message `sender` sends, within
   /// `latency`; `drawn` is the delay the seeded generator drew for it (what
   /// the default schedule takes).
@@ -79,7 +64,7 @@ class Schedule {
 class PctSchedule final : public Schedule {
  public:
   PctSchedule(uint64_t seed, uint32_t depth, uint32_t domains, uint64_t steps);
-  size_t pick(std::span<const ReadyEvent> ready) override;
+  ReadyEvent pick(const ReadySet& ready) override;
   int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) override;
 
  private:
@@ -141,7 +126,7 @@ class ChoiceSchedule final : public Schedule {
   explicit ChoiceSchedule(std::vector<uint32_t> prefix, const LieCandidates* lies = nullptr,
                           std::optional<DeviationBound> tail = std::nullopt)
       : prefix_(std::move(prefix)), lies_(lies), tail_(tail) {}
-  size_t pick(std::span<const ReadyEvent> ready) override;
+  ReadyEvent pick(const ReadySet& ready) override;
   int64_t delay(const Latency& latency, uint32_t sender, int64_t drawn) override;
   std::optional<Value> lie(uint32_t line, TypeId type, int64_t options, Value drawn, bool honestUnlessForced) override;
   /// A choice point of `sides` options (at most 2^32 - 1 of them): the drawn
