@@ -348,6 +348,37 @@ class Replay(unittest.TestCase):
                     self.assertIn("where its model makes", err)
                     self.assertIn("[trace-contradiction]", err)
 
+    def test_a_replay_ends_as_the_trace_says_its_run_ended(self):
+        """The footer is part of what a replay makes: an end time moved on,
+        or an invariant that the run never fails named as what stopped it,
+        is a contradiction, whole or split, even where every event agrees."""
+        with TempDir() as d:
+            trace = os.path.join(d, "t.trace")
+            code, _, err = run([RUN, example("bracha"), "--seed", "2", "--trace", trace])
+            self.assertEqual(code, 0, err)
+            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+            self.assertEqual(code, 0, err)
+            footer = text.splitlines()[-1]
+            end = int(re.search(rb"endTime = (\d+)", footer)[1])
+            self.assertIn(b'stoppedBy = ""', footer)
+            edits = {
+                "later": (footer.replace(b"endTime = %d" % end, b"endTime = %d" % (end + 1)),
+                          rf"it records that its run ended at {end + 1}ns, where its model's run ended at "),
+                "stopped": (footer.replace(b'stoppedBy = ""', b'stoppedBy = "agreement"'),
+                            r"it records that its run was stopped at (\S+) by its invariant 'agreement', "
+                            r"where its model's run ended at \1 "),
+            }
+            for name, (edited_footer, why) in edits.items():
+                edited = encoded(d, text.replace(footer, edited_footer), name + ".trace")
+                code, out, err = run([RUN, example("bracha"), "--replay", edited])
+                with self.subTest(edit=name):
+                    self.assertEqual(code, 2, out.decode() + err)
+                    self.assertRegex(err, why)
+                    self.assertIn("[trace-contradiction]", err)
+            code, _, err = run([RUN, example("bracha"), "--split", "--replay", os.path.join(d, "later.trace")])
+            self.assertEqual(code, 2, err)
+            self.assertIn(edits["later"][1], err)
+
     def test_a_headers_parameters_are_whole_numbers_of_the_models(self):
         """A recorded parameter that is no whole number is the trace's fault;
         one the model does not declare is named where the hashes differ."""

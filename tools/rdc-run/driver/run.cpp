@@ -127,6 +127,7 @@ bool Runner::prepare(std::optional<Trace> replay) {
     checkReplay_ = true;
     recordedEvents_ = std::move(replay->events);
     recordedPaths_ = std::move(replay->header.linePaths);
+    if (replay->complete) recordedEnd_ = RecordedEnd{replay->endTime, replay->stoppedBy};
   }
   warnLieFlags();
   return prepareExploration();
@@ -207,7 +208,8 @@ int Runner::single(uint64_t seed, bool reported) {
   config_.iterations = nullptr;
   std::string stoppedBy = result.stopped && arms_.watch.violation ? arms_.watch.violation->name : "";
   bool traced = !writer || writer->finish(result.events, result.endTime, stoppedBy);
-  if (checkReplay_ && result.replayContradiction.empty()) result.replayContradiction = replayDifference(check);
+  if (checkReplay_ && result.replayContradiction.empty())
+    result.replayContradiction = replayDifference(check, result.endTime, stoppedBy);
   int code = report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr, reported);
   return traced ? code : kExitBadInput;  // (the run is reported; its trace could not be written)
 }

@@ -173,7 +173,7 @@ void Runner::ReplayCheck::expect(const std::vector<TraceEvent>& events, const st
   }
 }
 
-std::string Runner::replayDifference(const ReplayCheck& check) const {
+std::string Runner::replayDifference(const ReplayCheck& check, int64_t endTime, const std::string& stoppedBy) const {
   if (!check.mismatch.empty()) return check.mismatch;
   for (uint32_t i : check.byEnd) {  // a recorded event the replay never made
     if (i == kNone) continue;
@@ -181,9 +181,19 @@ std::string Runner::replayDifference(const ReplayCheck& check) const {
     return "it records " + eventText(recordedPaths_, r.line, r.output, r.time, r.how, r.value) +
            ", which its model never makes";
   }
-  if (check.made == recordedEvents_.size()) return "";
-  return "it records " + std::to_string(recordedEvents_.size()) + " events, where its model makes " +
-         std::to_string(check.made);
+  if (check.made != recordedEvents_.size()) {
+    return "it records " + std::to_string(recordedEvents_.size()) + " events, where its model makes " +
+           std::to_string(check.made);
+  }
+  if (!recordedEnd_) return "";
+  auto ending = [](int64_t time, const std::string& by) {
+    return by.empty() ? "ended at " + durationString(time)
+                      : "was stopped at " + durationString(time) + " by its invariant '" + by + "'";
+  };
+  if (recordedEnd_->stoppedBy != stoppedBy || recordedEnd_->time != endTime)
+    return "it records that its run " + ending(recordedEnd_->time, recordedEnd_->stoppedBy) +
+           ", where its model's run " + ending(endTime, stoppedBy);
+  return "";
 }
 
 }  // namespace rdc::run

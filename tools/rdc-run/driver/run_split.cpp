@@ -37,7 +37,8 @@ int Runner::split(uint64_t seed) {
   }
   std::vector<RunResult> results = runSplit(parts, seed);
   RunResult result = combine(projections, results);
-  if (checkReplay_ && result.replayContradiction.empty()) result.replayContradiction = replayDifference(check);
+  if (checkReplay_ && result.replayContradiction.empty())  // (no split run is stopped by an invariant)
+    result.replayContradiction = replayDifference(check, result.endTime, "");
   uint64_t written = 0;
   for (const auto& sink : sinks) written += static_cast<WholeLineSink&>(*sink).written;
   bool traced = !writer || writer->finish(written, result.endTime);

@@ -107,8 +107,10 @@ class Runner {
   /// trace's is in the order the nodes' lines came).
   bool recordsModelLines(const TraceHeader& header) const;
   /// The first difference between a replay's events and the trace's (or
-  /// their counts), if the trace can be held to it; empty if none.
-  std::string replayDifference(const ReplayCheck& check) const;
+  /// their counts), or between how the two runs ended (the footer's end
+  /// time and stopping invariant against the replay's `endTime` and
+  /// `stoppedBy`), if the trace can be held to it; empty if none.
+  std::string replayDifference(const ReplayCheck& check, int64_t endTime, const std::string& stoppedBy) const;
   /// Opens --trace, if given, and writes its header; false if it cannot.
   bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer);
   /// Evaluates the checks on a run of the whole model (with these domains
@@ -255,6 +257,11 @@ class Runner {
   // them exactly (ReplayCheck).
   std::vector<TraceEvent> recordedEvents_;
   std::vector<std::string> recordedPaths_;
+  struct RecordedEnd {
+    int64_t time;           // ns
+    std::string stoppedBy;  // the invariant that stopped the run; empty if none
+  };
+  std::optional<RecordedEnd> recordedEnd_;  // none for a trace cut short (no footer)
   bool checkReplay_ = false;
   // The whole model's lines and instances by path, made on first use by --split.
   std::optional<LineIndex> wholeIndex_;
