@@ -27,6 +27,9 @@ namespace {
 
 // Beyond this many faults, removed forced values are counted, not listed.
 constexpr size_t kListedFaults = 20;
+// Rounds of steps 1 to 5 at most (each after the first runs only if the
+// one before shrank something; the search's run limit bounds them too).
+constexpr size_t kMostRounds = 4;
 
 using Defines = std::vector<std::pair<std::string, std::string>>;
 
@@ -345,6 +348,116 @@ class Shrinker {
   std::map<Defines, std::unique_ptr<Loaded>> models_;
 };
 
+// Steps 1 to 5 of a shrink (docs/tools.md#shrinking), once, on `s`: each
+// keeps a smaller candidate only if it still fails, and says what it
+// changed in `steps`.
+void shrinkRound(Shrinker& shrinker, const ShrinkGoal& goal, ShrinkSubject& s, std::vector<std::string>& steps) {
+  // 1. Fewer faults.
+  std::vector<Fault> all = faultsOf(s.scenario);
+  size_t removed[2] = {0, 0};  // (other faults, forced values)
+  std::vector<Fault> kept = ddmin<Fault>(all, [&](const std::vector<Fault>& keep) {
+    ShrinkSubject c = s;
+    c.scenario = withFaults(s.scenario, keep);
+    return shrinker.fails(c);
+  });
+  for (const Fault& f : all) {
+    bool stays =
+        std::any_of(kept.begin(), kept.end(), [&](const Fault& k) { return k.kind == f.kind && k.index == f.index; });
+    if (!stays) ++removed[f.kind == Fault::Force ? 1 : 0];
+    if (!stays && (f.kind != Fault::Force || all.size() <= kListedFaults))
+      steps.push_back("removed " + describe(s.scenario, f));
+  }
+  if (all.size() > kListedFaults && removed[1] > 0)
+    steps.push_back("removed " + std::to_string(removed[1]) + " forced values");
+  s.scenario = withFaults(s.scenario, kept);
+
+  // 2. Earlier crashes: at 0, else halved (to two leading digits, as
+  // latencies are) while the check still fails.
+  for (auto& [domain, at] : s.scenario.crashes) {
+    std::string unused;
+    auto original = parseDuration(at, &unused);
+    if (!original || *original == 0) continue;
+    auto failsAt = [&](int64_t time) {
+      std::string kept = std::exchange(at, durationString(time));
+      if (shrinker.fails(s)) return true;
+      at = kept;
+      return false;
+    };
+    int64_t time = *original;
+    if (failsAt(0)) time = 0;
+    while (time > 1 && failsAt(leadingTwoDigits(time / 2))) time = leadingTwoDigits(time / 2);
+    if (time != *original)
+      steps.push_back("moved crash " + domain + " from " + durationString(*original) + " to " + durationString(time));
+  }
+
+  // 3. Smaller parameters (but those the goal keeps): each halved, else
+  // lowered by a quarter, an eighth, ... or by one (the largest drop that
+  // still fails, so a parameter of 10,000 takes tens of runs, not
+  // thousands), while the model lints, the scenario still names what it
+  // has, and the check fails.
+  if (s.model != "-") {
+    for (const auto& [name, original] : shrinker.params(s)) {
+      if (std::find(goal.keep.begin(), goal.keep.end(), name) != goal.keep.end()) continue;
+      bool given = std::any_of(s.defines.begin(), s.defines.end(), [&](const auto& d) { return d.first == name; });
+      if (!given && shrinker.derived(s, name)) continue;
+      int64_t value = original;
+      for (bool lowered = true; lowered && value > 0;) {
+        lowered = false;
+        std::vector<int64_t> tries = {value / 2};
+        for (int64_t drop = value / 4; drop >= 1; drop /= 2) tries.push_back(value - drop);
+        if (tries.back() != value - 1 && value - 1 != value / 2) tries.push_back(value - 1);
+        for (int64_t c : tries) {
+          ShrinkSubject candidate = s;
+          setDefine(candidate.defines, name, std::to_string(c));
+          if (!shrinker.fails(candidate)) continue;
+          s = std::move(candidate), value = c, lowered = true;
+          break;
+        }
+      }
+      if (value != original) {
+        steps.push_back("lowered -D " + name + "=" + std::to_string(original) + " to " + std::to_string(value));
+      }
+    }
+  }
+
+  // 4. Shorter latencies: the network's, then each link's.
+  auto shorten = [&](std::string& spec, const std::string& what) {
+    std::string original = spec;
+    for (int step = 0; step < 64; ++step) {
+      auto next = shorter(spec);
+      if (!next) break;
+      std::string kept = spec;
+      spec = *next;
+      if (!shrinker.fails(s)) {
+        spec = kept;
+        break;
+      }
+    }
+    if (spec != original) steps.push_back("shortened " + what + " " + original + " to " + spec);
+  };
+  shorten(s.scenario.latency, "latency");
+  for (auto& [glob, spec] : s.scenario.linkLatency) shorten(spec, "link latency " + glob);
+
+  // 5. A simpler schedule: a schedule:'s choices back to the first option,
+  // the last first; a pct:D's depth lowered.
+  Strategy& strategy = s.strategy;
+  std::string before = strategyText(strategy);
+  for (size_t i = strategy.choices.size(); i > 0 && strategy.kind == Strategy::Kind::Choices; --i) {
+    uint32_t kept = strategy.choices[i - 1];
+    if (kept == 0) continue;
+    strategy.choices[i - 1] = 0;
+    if (!shrinker.fails(s)) strategy.choices[i - 1] = kept;
+  }
+  while (strategy.kind == Strategy::Kind::Pct && strategy.depth > 1) {
+    --strategy.depth;
+    if (shrinker.fails(s)) continue;
+    ++strategy.depth;
+    break;
+  }
+  if (strategyText(strategy) != before)
+    steps.push_back("simplified --strategy " + before + " to " + strategyText(strategy));
+}
+
 }  // namespace
 
 std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& model) {
@@ -380,111 +493,14 @@ std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goa
     out.steps.push_back("turned " + std::to_string(lies) + " lies into forced values (lies: forced)");
   }
 
-  // 1. Fewer faults.
-  std::vector<Fault> all = faultsOf(s.scenario);
-  size_t removed[2] = {0, 0};  // (other faults, forced values)
-  std::vector<Fault> kept = ddmin<Fault>(all, [&](const std::vector<Fault>& keep) {
-    ShrinkSubject c = s;
-    c.scenario = withFaults(s.scenario, keep);
-    return shrinker.fails(c);
-  });
-  for (const Fault& f : all) {
-    bool stays =
-        std::any_of(kept.begin(), kept.end(), [&](const Fault& k) { return k.kind == f.kind && k.index == f.index; });
-    if (!stays) ++removed[f.kind == Fault::Force ? 1 : 0];
-    if (!stays && (f.kind != Fault::Force || all.size() <= kListedFaults))
-      out.steps.push_back("removed " + describe(s.scenario, f));
+  // Steps 1 to 5 in rounds, until a round shrinks nothing: a step can
+  // open the way for an earlier one (a parameter that could not be lowered
+  // under a long latency may be once it is shortened).
+  for (size_t round = 0; round < kMostRounds; ++round) {
+    size_t stepsBefore = out.steps.size();
+    shrinkRound(shrinker, goal, s, out.steps);
+    if (out.steps.size() == stepsBefore) break;
   }
-  if (all.size() > kListedFaults && removed[1] > 0)
-    out.steps.push_back("removed " + std::to_string(removed[1]) + " forced values");
-  s.scenario = withFaults(s.scenario, kept);
-
-  // 2. Earlier crashes: at 0, else halved (to two leading digits, as
-  // latencies are) while the check still fails.
-  for (auto& [domain, at] : s.scenario.crashes) {
-    std::string unused;
-    auto original = parseDuration(at, &unused);
-    if (!original || *original == 0) continue;
-    auto failsAt = [&](int64_t time) {
-      std::string kept = std::exchange(at, durationString(time));
-      if (shrinker.fails(s)) return true;
-      at = kept;
-      return false;
-    };
-    int64_t time = *original;
-    if (failsAt(0)) time = 0;
-    while (time > 1 && failsAt(leadingTwoDigits(time / 2))) time = leadingTwoDigits(time / 2);
-    if (time != *original)
-      out.steps.push_back("moved crash " + domain + " from " + durationString(*original) + " to " +
-                          durationString(time));
-  }
-
-  // 3. Smaller parameters (but those the goal keeps): each halved, else
-  // lowered by a quarter, an eighth, ... or by one (the largest drop that
-  // still fails, so a parameter of 10,000 takes tens of runs, not
-  // thousands), while the model lints, the scenario still names what it
-  // has, and the check fails.
-  if (s.model != "-") {
-    for (const auto& [name, original] : shrinker.params(s)) {
-      if (std::find(goal.keep.begin(), goal.keep.end(), name) != goal.keep.end()) continue;
-      bool given = std::any_of(s.defines.begin(), s.defines.end(), [&](const auto& d) { return d.first == name; });
-      if (!given && shrinker.derived(s, name)) continue;
-      int64_t value = original;
-      for (bool lowered = true; lowered && value > 0;) {
-        lowered = false;
-        std::vector<int64_t> tries = {value / 2};
-        for (int64_t drop = value / 4; drop >= 1; drop /= 2) tries.push_back(value - drop);
-        if (tries.back() != value - 1 && value - 1 != value / 2) tries.push_back(value - 1);
-        for (int64_t c : tries) {
-          ShrinkSubject candidate = s;
-          setDefine(candidate.defines, name, std::to_string(c));
-          if (!shrinker.fails(candidate)) continue;
-          s = std::move(candidate), value = c, lowered = true;
-          break;
-        }
-      }
-      if (value != original) {
-        out.steps.push_back("lowered -D " + name + "=" + std::to_string(original) + " to " + std::to_string(value));
-      }
-    }
-  }
-
-  // 4. Shorter latencies: the network's, then each link's.
-  auto shorten = [&](std::string& spec, const std::string& what) {
-    std::string original = spec;
-    for (int step = 0; step < 64; ++step) {
-      auto next = shorter(spec);
-      if (!next) break;
-      std::string kept = spec;
-      spec = *next;
-      if (!shrinker.fails(s)) {
-        spec = kept;
-        break;
-      }
-    }
-    if (spec != original) out.steps.push_back("shortened " + what + " " + original + " to " + spec);
-  };
-  shorten(s.scenario.latency, "latency");
-  for (auto& [glob, spec] : s.scenario.linkLatency) shorten(spec, "link latency " + glob);
-
-  // 5. A simpler schedule: a schedule:'s choices back to the first option,
-  // the last first; a pct:D's depth lowered.
-  Strategy& strategy = s.strategy;
-  std::string before = strategyText(strategy);
-  for (size_t i = strategy.choices.size(); i > 0 && strategy.kind == Strategy::Kind::Choices; --i) {
-    uint32_t kept = strategy.choices[i - 1];
-    if (kept == 0) continue;
-    strategy.choices[i - 1] = 0;
-    if (!shrinker.fails(s)) strategy.choices[i - 1] = kept;
-  }
-  while (strategy.kind == Strategy::Kind::Pct && strategy.depth > 1) {
-    --strategy.depth;
-    if (shrinker.fails(s)) continue;
-    ++strategy.depth;
-    break;
-  }
-  if (strategyText(strategy) != before)
-    out.steps.push_back("simplified --strategy " + before + " to " + strategyText(strategy));
   // 6. The result as its faults file says it (what the user reruns), run
   // once more: should it pass, the original run is returned instead.
   Scenario reread;
