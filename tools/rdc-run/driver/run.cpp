@@ -127,7 +127,10 @@ bool Runner::prepare(std::optional<Trace> replay) {
     checkReplay_ = true;
     recordedEvents_ = std::move(replay->events);
     recordedPaths_ = std::move(replay->header.linePaths);
-    if (replay->complete) recordedEnd_ = RecordedEnd{replay->endTime, replay->stoppedBy};
+    if (replay->complete) {
+      recordedEnd_ =
+          RecordedEnd{replay->header.wholeModelHash ? std::nullopt : std::optional(replay->endTime), replay->stoppedBy};
+    }
   }
   warnLieFlags();
   return prepareExploration();

@@ -190,9 +190,10 @@ std::string Runner::replayDifference(const ReplayCheck& check, int64_t endTime, 
     return by.empty() ? "ended at " + durationString(time)
                       : "was stopped at " + durationString(time) + " by its invariant '" + by + "'";
   };
-  if (recordedEnd_->stoppedBy != stoppedBy || recordedEnd_->time != endTime)
-    return "it records that its run " + ending(recordedEnd_->time, recordedEnd_->stoppedBy) +
-           ", where its model's run " + ending(endTime, stoppedBy);
+  int64_t recordedTime = recordedEnd_->time.value_or(endTime);
+  if (recordedEnd_->stoppedBy != stoppedBy || recordedTime != endTime)
+    return "it records that its run " + ending(recordedTime, recordedEnd_->stoppedBy) + ", where its model's run " +
+           ending(endTime, stoppedBy);
   return "";
 }
 

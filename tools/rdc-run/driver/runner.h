@@ -258,7 +258,9 @@ class Runner {
   std::vector<TraceEvent> recordedEvents_;
   std::vector<std::string> recordedPaths_;
   struct RecordedEnd {
-    int64_t time;           // ns
+    // ns; none for a projection's trace, which may be a node's over TCP,
+    // whose run ends in real time, when the cluster stops it
+    std::optional<int64_t> time;
     std::string stoppedBy;  // the invariant that stopped the run; empty if none
   };
   std::optional<RecordedEnd> recordedEnd_;  // none for a trace cut short (no footer)
