@@ -36,6 +36,16 @@ def name_of(model):
     return os.path.basename(os.path.dirname(model))
 
 
+def decoded_run(directory):
+    """The trace of Bracha's seed 2, recorded in `directory`, as `capnp decode` text."""
+    trace = os.path.join(directory, "t.trace")
+    code, _, err = run([RUN, example("bracha"), "--seed", "2", "--trace", trace])
+    assert code == 0, err
+    code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
+    assert code == 0, err
+    return text
+
+
 def encoded(directory, text, name="edited.trace"):
     """A trace file from `capnp decode` text (an edited trace)."""
     code, data, err = run(["capnp", "encode", TRACE_SCHEMA, "TraceChunk"], stdin=text)
@@ -353,11 +363,7 @@ class Replay(unittest.TestCase):
         or an invariant that the run never fails named as what stopped it,
         is a contradiction, whole or split, even where every event agrees."""
         with TempDir() as d:
-            trace = os.path.join(d, "t.trace")
-            code, _, err = run([RUN, example("bracha"), "--seed", "2", "--trace", trace])
-            self.assertEqual(code, 0, err)
-            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
-            self.assertEqual(code, 0, err)
+            text = decoded_run(d)
             footer = text.splitlines()[-1]
             end = int(re.search(rb"endTime = (\d+)", footer)[1])
             self.assertIn(b'stoppedBy = ""', footer)
@@ -383,11 +389,7 @@ class Replay(unittest.TestCase):
         """A recorded parameter that is no whole number is the trace's fault;
         one the model does not declare is named where the hashes differ."""
         with TempDir() as d:
-            trace = os.path.join(d, "t.trace")
-            code, _, err = run([RUN, example("bracha"), "--seed", "2", "--trace", trace])
-            self.assertEqual(code, 0, err)
-            code, text, err = run(["capnp", "decode", "--short", TRACE_SCHEMA, "TraceChunk"], stdin=read_bytes(trace))
-            self.assertEqual(code, 0, err)
+            text = decoded_run(d)
             recorded = b'(name = "n", value = "4")'
             self.assertIn(recorded, text)
             edited = encoded(d, text.replace(recorded, b'(name = "n", value = "1/0")', 1))
