@@ -323,8 +323,11 @@ class Types(unittest.TestCase):
 
     def test_instances_are_typed_and_sized_as_elaborated(self):
         text = dot_of(example("two-phase-commit"), "--component", "Coordinator", "--layout", "lr")
-        # Select<3>'s options are three Bools (not `T[n]`, whose n reads as the model's n).
-        self.assertIn("options: Bool[3]", text)
+        # A Quorum's votes are three Bools (not `T[n]`, whose n reads as the model's n).
+        self.assertIn("votes: Bool[3]", text)
+        # Select<3>'s options, bound one by one, are a Bool each.
+        for k in range(3):
+            self.assertIn(f"options[{k}]: Bool", text)
         self.assertIn("chosen: Bool", text)
         self.assertNotIn(": T", text)
         self.assertNotIn("T[", text)
@@ -339,7 +342,13 @@ class Types(unittest.TestCase):
         self.assertIn("bc: Int", text)
         self.assertIn("dlvr: Int[4]", text)
         self.assertIn("votes: Int[4]", text)  # StrongQuorum<n, f>
-        self.assertIn("options: Int[2]", text)  # Select<2>
+        # Select<2>'s options are bound one by one: a row, and a port, each.
+        self.assertIn("options[0]: Int", text)
+        self.assertIn("options[1]: Int", text)
+        self.assertNotIn("options: Int[2]", text)
+        select = re.search(r'"([^"]+)" \[label=<<table[^\n]*<b>Select&lt;2&gt;</b>', text)[1]
+        self.assertRegex(text, rf'-> "{re.escape(select)}":i1 \[label="echoed\[j\]"\]')
+        self.assertRegex(text, rf'-> "{re.escape(select)}":i2 \[label="amplified\[j\]"\]')
         self.assertNotIn(": T", text)
         # With -D the sizes follow.
         self.assertIn("dlvr: Int[7]", dot_of(example("bracha"), "--depth", "2", "-D", "n=7"))

@@ -1012,6 +1012,38 @@ class BodyDrawer {
     return rows;
   }
 
+  // A bundle line whose elements are bound one by one (`options[0]: ...`,
+  // `options[1]: ...`) gets a row per binding, named by its key and typed
+  // as the element it names (a dimension fewer per index), so that each
+  // binding's wires meet a port of its own. A row's name is then the key.
+  static std::vector<std::pair<std::string, std::string>> elementRows(
+      const Item& item, const std::vector<std::pair<std::string, std::string>>& rows) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [line, label] : rows) {
+      std::vector<const Binding*> elements;
+      bool whole = false;  // a binding of the whole bundle
+      for (const Binding& b : item.bindings) {
+        if (b.line != line) continue;
+        if (b.keyIndices.empty()) whole = true;
+        elements.push_back(&b);
+      }
+      if (whole || elements.size() < 2) {
+        out.emplace_back(line, label);
+        continue;
+      }
+      for (const Binding* b : elements) {
+        std::string type = label.substr(line.size());  // `: Int[2]`
+        for (size_t k = 0; k < b->keyIndices.size(); ++k) {
+          size_t open = type.find('['), close = type.find(']', open);
+          if (open == std::string::npos || close == std::string::npos) break;
+          type.erase(open, close - open + 1);
+        }
+        out.emplace_back(b->key, b->key + type);
+      }
+    }
+    return out;
+  }
+
   void instance(const Item& item, Scope& scope, const std::string& id, int depth, const std::string& indent,
                 const std::vector<uint32_t>& context, bool concrete) {
     auto nodes = itemNodes(item, context);
@@ -1054,7 +1086,7 @@ class BodyDrawer {
       shown_ = nullptr;
       return;
     }
-    auto rows = lines(item, nodes, concrete);
+    auto rows = elementRows(item, lines(item, nodes, concrete));
     std::vector<Row> table;
     size_t widest = kind.size() + 1 + name.size();
     for (const auto& [line, label] : rows) {
@@ -1064,7 +1096,9 @@ class BodyDrawer {
     if (extent_) extent_->node(id, widest, kBoxPadding);
     shown_ = &shown;
     for (const Binding& b : item.bindings) {
-      auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == b.line; });
+      auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == b.key; });
+      if (row == rows.end())
+        row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.first == b.line; });
       if (row == rows.end()) continue;
       size_t k = row - rows.begin();
       std::string key = b.keyIndices.empty() ? "" : "[" + b.keyIndices[0].text + "]";
