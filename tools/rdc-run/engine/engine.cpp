@@ -1002,7 +1002,14 @@ class Run final : public FireContext {
     if (facts_.readsArrivalTimes[base]) work_.inTimes[line] = now_;
     trigger_ = line;
     if (!demand_->interacts[h.instance]) return;
-    if (h.passThrough && !h.bound && !s.outPending) emitNow(line, Value(s.in), now_);
+    if (h.passThrough && !h.bound && !s.outPending) {
+      // An output end that goes nowhere (`-> drop`) changes nothing but its
+      // own state: without a sink to list it, no event need carry it.
+      if (h.wireTo == kNone && h.output == kNone && !config_.sink)
+        ++events_, s.outAvailable = true;
+      else
+        emitNow(line, Value(s.in), now_);
+    }
     if (ReactFn f = h.chooses ? facts_.reactToChoice[base] : facts_.react[base]) {
       uint32_t at = slotOfLine(line);
       f(*this, at == kNone ? h.instance : layout_.instance(at, h.instance), false);
