@@ -29,7 +29,10 @@
 // A node over TCP orders the events of an instant as they were made (its
 // run is real time, which no seed decides): their keys then only grow, so
 // each phase's events of the present are kept in a queue in arrival order,
-// taken from the front, and the heaps hold only the later ones. The
+// taken from the front. So are later events while each comes after the one
+// before (what the network delivers, stamped with the real time it came:
+// thousands wait while the engine catches up); the later heap holds only
+// the others (a timer, the stream's next element). The
 // register serves there too: an event of the present whose phase has
 // nothing queued waits in it, as the chain of a value passing on usually
 // does, and comes first unless a queue's front is earlier.
@@ -85,7 +88,8 @@ class EventQueue {
 
   /// Whether no event is pending, the current step's included.
   bool empty() const {
-    return inStepEmpty() && !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty();
+    return inStepEmpty() && !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty() &&
+           laterInOrder_.empty();
   }
 
   /// Whether events may go into the queues in arrival order: for keys that
@@ -101,8 +105,8 @@ class EventQueue {
       if (!any || e.before(best)) best = e, any = true;
     };
     if (hasNext_) consider(next_);
-    for (const Fifo& f : inOrder_) {
-      if (!f.empty()) consider(f.front());
+    for (const Fifo* f : {&inOrder_[0], &inOrder_[1], &laterInOrder_}) {
+      if (!f->empty()) consider(f->front());
     }
     if (!now_.empty()) consider(ofThePresent(now_.front()));
     if (!later_.empty()) consider(later_.front());
@@ -120,7 +124,10 @@ class EventQueue {
       }
       if (f.empty() || !e.before(f.back())) return f.push(e);
     }
-    if (e.time != present) return heapPush(later_, e);
+    if (e.time != present) {
+      if (arrivalOrder_ && (laterInOrder_.empty() || !e.before(laterInOrder_.back()))) return laterInOrder_.push(e);
+      return heapPush(later_, e);
+    }
     if (!hasNext_) {
       next_ = e, hasNext_ = true;
       return;
@@ -184,7 +191,7 @@ class EventQueue {
     present_ = 0;
     now_.clear();
     later_.clear();
-    inOrder_[0].clear(), inOrder_[1].clear();
+    inOrder_[0].clear(), inOrder_[1].clear(), laterInOrder_.clear();
   }
 
  private:
@@ -235,8 +242,8 @@ class EventQueue {
   // present's heap's events are: their orders alone decide.
   bool registerFirst() const {
     if (arrivalOrder_) [[unlikely]] {
-      for (const Fifo& f : inOrder_) {
-        if (!f.empty() && !next_.before(f.front())) return false;
+      for (const Fifo* f : {&inOrder_[0], &inOrder_[1], &laterInOrder_}) {
+        if (!f->empty() && !next_.before(f->front())) return false;
       }
     }
     return (now_.empty() || next_.order < now_.front().order) && (later_.empty() || next_.before(later_.front()));
@@ -262,7 +269,8 @@ class EventQueue {
   // popDue with the arrival-order queues: the earliest of their fronts,
   // the heaps' tops and the register.
   [[gnu::noinline]] bool popDueInOrder(int64_t until, Entry& e) {
-    int from = -1;  // 0, 1: a queue in arrival order; 2: the present's heap; 3: the later one; 4: the register
+    int from = -1;  // 0, 1: a queue in arrival order; 2: the present's heap; 3: the later one; 4: the register;
+                    // 5: the later events in arrival order
     Entry best{};
     auto consider = [&](const Entry& c, int source) {
       if (from < 0 || c.before(best)) best = c, from = source;
@@ -273,9 +281,12 @@ class EventQueue {
     }
     if (!now_.empty()) consider(ofThePresent(now_.front()), 2);
     if (!later_.empty()) consider(later_.front(), 3);
+    if (!laterInOrder_.empty()) consider(laterInOrder_.front(), 5);
     if (from < 0 || best.time > until) return false;
     if (from == 4)
       hasNext_ = false;
+    else if (from == 5)
+      laterInOrder_.take();
     else if (from < 2)
       inOrder_[from].take();
     else if (from == 2)
@@ -335,7 +346,8 @@ class EventQueue {
   Entry next_{};         // the register: an event of the present, if hasNext_
   bool hasNext_ = false;
   bool arrivalOrder_ = false;
-  Fifo inOrder_[2];  // by phase
+  Fifo inOrder_[2];    // by phase
+  Fifo laterInOrder_;  // later events pushed in order (what the network delivers), before the heap
 };
 
 }  // namespace rdc::run
