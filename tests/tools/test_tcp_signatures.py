@@ -13,7 +13,7 @@ import subprocess
 import time
 import unittest
 
-from rdctest import TempDir, example, run, tool, write
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool, write
 from test_signatures import RELAY
 from test_tcp import KEY, FakePeer, free_ports, values
 
@@ -121,6 +121,21 @@ class Cluster(unittest.TestCase):
         code, replayed, err = run([RUN, model, "--replay", os.path.join(self.d, "run.trace")])
         self.assertEqual(code, 0, err)
         self.assertEqual(values(replayed), values(out))
+        # A cluster takes no --invariant: a footer saying one stopped its run
+        # was edited in, and the replay, which does not fail it, says so.
+        schema = os.path.join(ROOT, "ir", "io", "trace.capnp")
+        code, text, err = run(["capnp", "decode", "--short", schema, "TraceChunk"],
+                              stdin=read_bytes(os.path.join(self.d, "run.trace")))
+        self.assertIn(b'stoppedBy = ""', text, err)
+        code, edited, err = run(["capnp", "encode", schema, "TraceChunk"],
+                                stdin=text.replace(b'stoppedBy = ""', b'stoppedBy = "authentic"'))
+        self.assertEqual(code, 0, err)
+        stopped = os.path.join(self.d, "stopped.trace")
+        with open(stopped, "wb") as f:
+            f.write(edited)
+        code, _, err = run([RUN, model, "--replay", stopped])
+        self.assertEqual(code, 2, err)
+        self.assertIn("by its invariant 'authentic', where its model's run ended at", err)
         # Each node's own trace inverts on its projection, where what a peer
         # sent arrives as the cut Link's choice (not a forgery). It replays
         # there only if the network delivered it nothing (node[0] only

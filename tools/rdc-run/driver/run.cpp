@@ -123,14 +123,19 @@ bool Runner::prepare(std::optional<Trace> replay) {
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);
   if (replay && !replayAgreesWithFaults(*replay)) return false;
+  if (replay && config_.replayStrict && replay->complete) {
+    recordedEnd_ =
+        RecordedEnd{std::nullopt, replay->stoppedBy, replay->events.empty() ? 0 : replay->events.back().time};
+  }
   if (replay && config_.replayStrict && recordsModelLines(replay->header)) {
     checkReplay_ = true;
+    // A run of the whole model in the simulator (not a node's, in real time).
+    if (recordedEnd_ && !replay->header.wholeModelHash) {
+      recordedEnd_->time = replay->endTime;
+      if (!graph_.unbounded) config_.replayEnd = replay->stoppedBy.empty() ? replay->header.until : replay->endTime;
+    }
     recordedEvents_ = std::move(replay->events);
     recordedPaths_ = std::move(replay->header.linePaths);
-    if (replay->complete) {
-      recordedEnd_ =
-          RecordedEnd{replay->header.wholeModelHash ? std::nullopt : std::optional(replay->endTime), replay->stoppedBy};
-    }
   }
   warnLieFlags();
   return prepareExploration();
@@ -211,7 +216,7 @@ int Runner::single(uint64_t seed, bool reported) {
   config_.iterations = nullptr;
   std::string stoppedBy = result.stopped && arms_.watch.violation ? arms_.watch.violation->name : "";
   bool traced = !writer || writer->finish(result.events, result.endTime, stoppedBy);
-  if (checkReplay_ && result.replayContradiction.empty())
+  if (result.replayContradiction.empty())
     result.replayContradiction = replayDifference(check, result.endTime, stoppedBy);
   int code = report(seed, result, correct_, graph_.unbounded ? &iterations : nullptr, reported);
   return traced ? code : kExitBadInput;  // (the run is reported; its trace could not be written)

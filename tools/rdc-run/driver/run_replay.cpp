@@ -174,6 +174,7 @@ void Runner::ReplayCheck::expect(const std::vector<TraceEvent>& events, const st
 }
 
 std::string Runner::replayDifference(const ReplayCheck& check, int64_t endTime, const std::string& stoppedBy) const {
+  if (!checkReplay_) return endDifference(endTime, stoppedBy);
   if (!check.mismatch.empty()) return check.mismatch;
   for (uint32_t i : check.byEnd) {  // a recorded event the replay never made
     if (i == kNone) continue;
@@ -185,6 +186,10 @@ std::string Runner::replayDifference(const ReplayCheck& check, int64_t endTime, 
     return "it records " + std::to_string(recordedEvents_.size()) + " events, where its model makes " +
            std::to_string(check.made);
   }
+  return endDifference(endTime, stoppedBy);
+}
+
+std::string Runner::endDifference(int64_t endTime, const std::string& stoppedBy) const {
   if (!recordedEnd_) return "";
   auto ending = [](int64_t time, const std::string& by) {
     return by.empty() ? "ended at " + durationString(time)
@@ -193,6 +198,9 @@ std::string Runner::replayDifference(const ReplayCheck& check, int64_t endTime, 
   int64_t recordedTime = recordedEnd_->time.value_or(endTime);
   if (recordedEnd_->stoppedBy != stoppedBy || recordedTime != endTime)
     return "it records that its run " + ending(recordedTime, recordedEnd_->stoppedBy) + ", where its model's run " +
+           ending(endTime, stoppedBy);
+  if (recordedEnd_->lastEvent > endTime)
+    return "it records events until " + durationString(recordedEnd_->lastEvent) + ", where its model's run " +
            ending(endTime, stoppedBy);
   return "";
 }

@@ -37,7 +37,7 @@ int Runner::split(uint64_t seed) {
   }
   std::vector<RunResult> results = runSplit(parts, seed);
   RunResult result = combine(projections, results);
-  if (checkReplay_ && result.replayContradiction.empty())  // (no split run is stopped by an invariant)
+  if (result.replayContradiction.empty())  // (no split run is stopped by an invariant)
     result.replayContradiction = replayDifference(check, result.endTime, "");
   uint64_t written = 0;
   for (const auto& sink : sinks) written += static_cast<WholeLineSink&>(*sink).written;
@@ -60,7 +60,8 @@ std::vector<uint32_t> Runner::wholeLines(const Graph& part) {
 RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& lines) {
   RunConfig c = config_;
   c.sink = nullptr;
-  c.forces.clear();  // keyed by the whole model's lines: mapped below to the part's
+  c.replayEnd.reset();  // (a projection draws delays of its own: its unrecorded choices fall elsewhere)
+  c.forces.clear();     // keyed by the whole model's lines: mapped below to the part's
   c.inputs.assign(part.inputs.size(), std::nullopt);
   for (uint32_t i = 0; i < part.inputs.size(); ++i) {
     for (uint32_t w = 0; w < graph_.inputs.size(); ++w) {

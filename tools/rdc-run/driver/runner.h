@@ -107,10 +107,13 @@ class Runner {
   /// trace's is in the order the nodes' lines came).
   bool recordsModelLines(const TraceHeader& header) const;
   /// The first difference between a replay's events and the trace's (or
-  /// their counts), or between how the two runs ended (the footer's end
-  /// time and stopping invariant against the replay's `endTime` and
-  /// `stoppedBy`), if the trace can be held to it; empty if none.
+  /// their counts), if the trace can be held to them, or between how the
+  /// two runs ended (the footer's stopping invariant and, for a whole run,
+  /// its end time, against the replay's `endTime` and `stoppedBy`; a
+  /// recorded event after the replay's end); empty if none.
   std::string replayDifference(const ReplayCheck& check, int64_t endTime, const std::string& stoppedBy) const;
+  /// The part of replayDifference that compares how the runs ended.
+  std::string endDifference(int64_t endTime, const std::string& stoppedBy) const;
   /// Opens --trace, if given, and writes its header; false if it cannot.
   bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer);
   /// Evaluates the checks on a run of the whole model (with these domains
@@ -257,13 +260,16 @@ class Runner {
   // them exactly (ReplayCheck).
   std::vector<TraceEvent> recordedEvents_;
   std::vector<std::string> recordedPaths_;
+  // How a replayed trace of this model (its hash) says its run ended.
   struct RecordedEnd {
-    // ns; none for a projection's trace, which may be a node's over TCP,
-    // whose run ends in real time, when the cluster stops it
+    // ns; only for a run of the whole model in the simulator: a node's
+    // over TCP, and a merge of nodes', end in real time, when the cluster
+    // stops them
     std::optional<int64_t> time;
     std::string stoppedBy;  // the invariant that stopped the run; empty if none
+    int64_t lastEvent;      // ns: its last event's time
   };
-  std::optional<RecordedEnd> recordedEnd_;  // none for a trace cut short (no footer)
+  std::optional<RecordedEnd> recordedEnd_;  // none for a trace cut short (no footer) or of another model
   bool checkReplay_ = false;
   // The whole model's lines and instances by path, made on first use by --split.
   std::optional<LineIndex> wholeIndex_;

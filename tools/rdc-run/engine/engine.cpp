@@ -473,6 +473,22 @@ class Run final : public FireContext {
     return Delivered::Yes;
   }
 
+  // A choice the trace does not record, though its run would have: see
+  // RunConfig::replayEnd.
+  [[gnu::noinline]] void unrecordedChoice(uint32_t l, int64_t time) {
+    if (!replayContradiction_.empty()) return;
+    int64_t end = *config_.replayEnd;
+    replayContradiction_ =
+        "it records no " + pathOf(l) + ", a choice its model makes, due at " + durationString(time) +
+        ", though its run " +
+        (end == INT64_MAX ? std::string("ran until nothing was pending") : "went on to " + durationString(end));
+  }
+  std::string pathOf(uint32_t l) const {
+    uint32_t slot = slotOfLine(l);
+    std::string path = graph_.linePath(catalog_, generalLine(l));
+    return slot == kNone ? path : iterationName(path, work_.slotIteration[slot]);
+  }
+
   // A recorded honest choice must be the rule's value (a random one's must
   // be in its range): a trace edited to say otherwise is refused.
   void checkReplayed(uint32_t l, const Value& rule, const Value& recorded) {
@@ -484,9 +500,7 @@ class Run final : public FireContext {
       possible = recorded.kind == Value::Kind::Int && recorded.i >= 0 && recorded.i < k;
     }
     if (possible) return;
-    uint32_t slot = slotOfLine(l);
-    std::string path = graph_.linePath(catalog_, generalLine(l));
-    if (slot != kNone) path = iterationName(path, work_.slotIteration[slot]);
+    std::string path = pathOf(l);
     std::string what = !sig             ? std::string("an Fn's expression")
                        : sig->choosable ? sig->choiceRule
                                         : std::string("the network delivers what was sent");
@@ -695,6 +709,7 @@ class Run final : public FireContext {
       // it was in the recorded run (its iteration does not retire).
       ties_.next();
       if (unbounded_) countPending({l, 0, false, How::Chosen}, +1);
+      if (config_.replayEnd && time <= *config_.replayEnd) unrecordedChoice(l, time);
       return;
     }
     lines_[l].inPending = true;
