@@ -5,7 +5,7 @@ import os
 import re
 import unittest
 
-from rdctest import ROOT, TempDir, example, read_bytes, run, tool
+from rdctest import ROOT, TempDir, example, read_bytes, run, tool, write
 
 DOT, RUN = tool("rdc-dot"), tool("rdc-run")
 PAIR = os.path.join(ROOT, "tests", "dot", "pair.rdc.yaml")
@@ -374,6 +374,49 @@ system:
             options[k]: input o[k] as Int -> drop
             chosen: choose -> output c
 """
+
+    ELEMENTS = """rdc: 1
+domains:
+  node: 2
+components:
+  Grid:
+    lines:
+      x: Int[2][2]
+      s: Set<Int[0..2]>[2]
+    body:
+      - for: i in 0..2, j in 0..2
+        body:
+          - Def d[i][j]:
+              x: x[i][j] -> x'[i][j]
+              y: choose -> drop
+      - for: i in 0..2, v in 0..2
+        body:
+          - Def e[i][v]:
+              x: s[i]{v} -> s'[i]{v}
+              y: choose -> drop
+system:
+  body:
+    - Grid g @ node[0]:
+        x[0][k]: input a[k] as Int -> output b[k]
+        x[1][0]: input c as Int -> output d
+        x[1][1]: input e as Int -> output f
+        s[0]: never -> drop
+        s[1]: never -> drop
+"""
+
+    def test_elements_bound_one_by_one_are_rows_typed_as_what_they_name(self):
+        with TempDir() as d:
+            model = write(d, "elements.rdc.yaml", self.ELEMENTS)
+            rows = re.findall(r'<td align="left">([^<]*)</td>', dot_of(model))
+            # A fresh name (k) ranges over its dimension: x[0][k] is a row of
+            # x; the type's own brackets (Set<Int[0..2]>) are not a dimension.
+            self.assertEqual(rows, ["x[0][k]: Int[2]", "x[1][0]: Int", "x[1][1]: Int",
+                                    "s[0]: Set&lt;Int[0..2]&gt;", "s[1]: Set&lt;Int[0..2]&gt;"])
+            # Expanded, each element's extrinsics are arrows of their own.
+            expanded = dot_of(model, "--depth", "2")
+            for name in ("input a[k]", "output b[k]", "input c", "output d", "input e", "output f"):
+                self.assertEqual(expanded.count(f'label="{name}"'), 1, name)
+            renders(self, expanded, model, "--depth", "2")
 
     def test_an_item_is_typed_by_its_own_instances_only(self):
         # Two items named pick, one per branch: only the elaborated one has instances to type it.

@@ -1014,10 +1014,11 @@ class BodyDrawer {
 
   // A bundle line whose elements are bound one by one (`options[0]: ...`,
   // `options[1]: ...`) gets a row per binding, named by its key and typed
-  // as the element it names (a dimension fewer per index), so that each
-  // binding's wires meet a port of its own. A row's name is then the key.
-  static std::vector<std::pair<std::string, std::string>> elementRows(
-      const Item& item, const std::vector<std::pair<std::string, std::string>>& rows) {
+  // as what it names: a dimension fewer per index, but for a fresh name,
+  // which ranges over its dimension (`x[0][k]` is a row of `x`). A row's
+  // name is then the key.
+  std::vector<std::pair<std::string, std::string>> elementRows(
+      const Item& item, const std::vector<std::pair<std::string, std::string>>& rows) const {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [line, label] : rows) {
       std::vector<const Binding*> elements;
@@ -1032,16 +1033,45 @@ class BodyDrawer {
         continue;
       }
       for (const Binding* b : elements) {
-        std::string type = label.substr(line.size());  // `: Int[2]`
-        for (size_t k = 0; k < b->keyIndices.size(); ++k) {
-          size_t open = type.find('['), close = type.find(']', open);
-          if (open == std::string::npos || close == std::string::npos) break;
-          type.erase(open, close - open + 1);
-        }
-        out.emplace_back(b->key, b->key + type);
+        size_t fixed = 0;
+        for (const SourceExpr& index : b->keyIndices) fixed += !freshName(index.text);
+        out.emplace_back(b->key, b->key + withoutDimensions(label.substr(line.size()), fixed));
       }
     }
     return out;
+  }
+
+  // `type` (`: Set<Int[0..2]>[2][3]`) without its first `count` trailing
+  // dimensions (`[2]`), those an element's indices fix.
+  static std::string withoutDimensions(const std::string& type, size_t count) {
+    std::vector<std::pair<size_t, size_t>> dims;  // [begin, end) of each trailing `[...]`, last first
+    for (size_t end = type.size(); end > 0 && type[end - 1] == ']';) {
+      int depth = 0;
+      size_t at = end;
+      while (at > 0) {
+        char c = type[--at];
+        depth += c == ']' ? 1 : c == '[' ? -1 : 0;
+        if (depth == 0) break;
+      }
+      if (depth != 0) break;
+      dims.emplace_back(at, end);
+      end = at;
+    }
+    count = std::min(count, dims.size());
+    if (count == 0) return type;
+    size_t from = dims.back().first, to = dims[dims.size() - count].second;  // the outermost `count`
+    return type.substr(0, from) + type.substr(to);
+  }
+
+  // Whether an index as written is a fresh name: a bare name that is no
+  // parameter or loop variable in scope (it ranges over its dimension).
+  bool freshName(const std::string& text) const {
+    if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_')) return false;
+    for (char c : text) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    }
+    if (std::find(local_.begin(), local_.end(), text) != local_.end()) return false;
+    return std::none_of(model_.params.begin(), model_.params.end(), [&](const ParamDecl& p) { return p.name == text; });
   }
 
   void instance(const Item& item, Scope& scope, const std::string& id, int depth, const std::string& indent,
@@ -1079,9 +1109,9 @@ class BodyDrawer {
       component(*def, inner, depth - 1, indent + "  ", nodes, concrete, &item);
       out_ << indent << "}\n";
       shown_ = &shown;
-      for (const Binding& b : item.bindings) {
-        use(scope, b.in, End{inner + "end:" + b.line, "", ""}, false, indent, id + b.line + "i");
-        use(scope, b.out, End{inner + "end:" + b.line + "'", "", ""}, true, indent, id + b.line + "o");
+      for (const Binding& b : item.bindings) {  // (an extrinsic's node named by the key: one per element bound)
+        use(scope, b.in, End{inner + "end:" + b.line, "", ""}, false, indent, id + b.key + "i");
+        use(scope, b.out, End{inner + "end:" + b.line + "'", "", ""}, true, indent, id + b.key + "o");
       }
       shown_ = nullptr;
       return;
