@@ -385,6 +385,26 @@ class Replay(unittest.TestCase):
             self.assertEqual(code, 2, err)
             self.assertIn(edits["later"][1], err)
 
+    def test_a_replay_lies_where_the_trace_records_a_lie(self):
+        """A schedule that chose the honest value at a Byzantine domain's lie
+        point (schedule:1), or a lie where it lies only where forced: the
+        trace says which choices were lies, and a split replay, whose
+        projections run no schedule, lies exactly there (it lied where its
+        own draw said, and refused the trace)."""
+        with TempDir() as d:
+            args = [example("bracha"), "-D", "f=2", "--byzantine", "node[0]", "--latency", "constant:1ms", "--seed", "1"]
+            for strategy in (["--strategy", "schedule:1"], ["--lies", "forced", "--strategy", "schedule:0.0.3"]):
+                recorded = os.path.join(d, "recorded.trace")
+                code, _, err = run([RUN, *args, *strategy, "--trace", recorded])
+                self.assertEqual(code, 0, err)
+                for split in ([], ["--split"]):
+                    with self.subTest(strategy=strategy, split=split):
+                        again = os.path.join(d, "again.trace")
+                        code, _, err = run([RUN, example("bracha"), *split, "--replay", recorded, "--trace", again])
+                        self.assertEqual(code, 0, err)
+                        code, diff, err = run([TRACE, "diff", recorded, again])
+                        self.assertEqual(code, 0, diff.decode() + err)
+
     def test_a_trace_cut_short_with_a_footer_to_match_is_a_contradiction(self):
         """Events after 2ms deleted and the footer edited to end there: the
         recorded run had choices due before its `until` that the trace no

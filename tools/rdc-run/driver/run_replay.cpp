@@ -66,7 +66,7 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
     if (!line && index.isGatewayCopy(path)) continue;
     if (!line) return usage("--replay: the trace's line " + path + " is not in this model");
-    (*replayed_)[*line] = run::Replayed{e.value, e.time};
+    (*replayed_)[*line] = run::Replayed{e.value, e.time, e.how == How::Forced};
   }
   if (h.modelHash != modelHash()) {
     diags_.warning("replay-model", {}, traceModelMismatch(h, loaded_) + "; replaying its choices anyway");

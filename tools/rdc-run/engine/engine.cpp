@@ -1251,6 +1251,7 @@ class Run final : public FireContext {
       } else if (config_.byzantine[hot(l).domain]) {
         auto told = lie(l, hot(l).domain, graph_.lines[facts_.generalChoices[c]].type,
                         facts_.lieOptions(facts_.generalChoices[c]));
+        if (const Replayed* r = replayed(l)) told = liesAsRecorded(*r);
         if (!told) continue;
         forced_[l] = std::move(*told);
       } else {
@@ -1330,6 +1331,7 @@ class Run final : public FireContext {
         forced_.emplace(l, f->second);
       } else if (config_.byzantine[line.domain]) {
         auto told = lie(l, line.domain, line.type, facts_.lieOptions(l));
+        if (const Replayed* r = replayed(l)) told = liesAsRecorded(*r);
         if (!told) continue;
         forced_.emplace(l, std::move(*told));
       } else {
@@ -1338,6 +1340,14 @@ class Run final : public FireContext {
       // A replay's recorded value is the one the run will use (and demand by).
       if (const Replayed* r = replayed(l)) forced_[l] = r->value;
     }
+  }
+
+  // A replay lies where the trace records a lie (a Byzantine domain's
+  // forced choice) and nowhere else, whatever this run's strategy or
+  // projection would have told: the lie drawn first still keeps the
+  // domain's later draws as they were.
+  static std::optional<Value> liesAsRecorded(const Replayed& r) {
+    return r.forced ? std::optional<Value>(r.value) : std::nullopt;
   }
 
   // A Byzantine domain's next lie for its choice `l`, of this type (a

@@ -95,6 +95,7 @@ class Schedule;
 struct Replayed {
   Value value;
   int64_t time = 0;
+  bool forced = false;  ///< recorded as forced: in a Byzantine domain, a lie (else its honest choice)
 };
 
 /// Everything that determines a run besides the graph.
