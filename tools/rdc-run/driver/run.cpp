@@ -130,10 +130,7 @@ bool Runner::prepare(std::optional<Trace> replay) {
   if (replay && config_.replayStrict && recordsModelLines(replay->header)) {
     checkReplay_ = true;
     // A run of the whole model in the simulator (not a node's, in real time).
-    if (recordedEnd_ && !replay->header.wholeModelHash) {
-      recordedEnd_->time = replay->endTime;
-      if (!graph_.unbounded) config_.replayEnd = replay->stoppedBy.empty() ? replay->header.until : replay->endTime;
-    }
+    if (recordedEnd_ && !replay->header.wholeModelHash) recordedEnd_->time = replay->endTime;
     recordedEvents_ = std::move(replay->events);
     recordedPaths_ = std::move(replay->header.linePaths);
   }

@@ -60,8 +60,7 @@ std::vector<uint32_t> Runner::wholeLines(const Graph& part) {
 RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& lines) {
   RunConfig c = config_;
   c.sink = nullptr;
-  c.replayEnd.reset();  // (a projection draws delays of its own: its unrecorded choices fall elsewhere)
-  c.forces.clear();     // keyed by the whole model's lines: mapped below to the part's
+  c.forces.clear();  // keyed by the whole model's lines: mapped below to the part's
   c.inputs.assign(part.inputs.size(), std::nullopt);
   for (uint32_t i = 0; i < part.inputs.size(); ++i) {
     for (uint32_t w = 0; w < graph_.inputs.size(); ++w) {

@@ -473,16 +473,7 @@ class Run final : public FireContext {
     return Delivered::Yes;
   }
 
-  // A choice the trace does not record, though its run would have: see
-  // RunConfig::replayEnd.
-  [[gnu::noinline]] void unrecordedChoice(uint32_t l, int64_t time) {
-    if (!replayContradiction_.empty()) return;
-    int64_t end = *config_.replayEnd;
-    replayContradiction_ =
-        "it records no " + pathOf(l) + ", a choice its model makes, due at " + durationString(time) +
-        ", though its run " +
-        (end == INT64_MAX ? std::string("ran until nothing was pending") : "went on to " + durationString(end));
-  }
+  // A line's path as a trace spells it (an iteration's with its k).
   std::string pathOf(uint32_t l) const {
     uint32_t slot = slotOfLine(l);
     std::string path = graph_.linePath(catalog_, generalLine(l));
@@ -709,7 +700,6 @@ class Run final : public FireContext {
       // it was in the recorded run (its iteration does not retire).
       ties_.next();
       if (unbounded_) countPending({l, 0, false, How::Chosen}, +1);
-      if (config_.replayEnd && time <= *config_.replayEnd) unrecordedChoice(l, time);
       return;
     }
     lines_[l].inPending = true;

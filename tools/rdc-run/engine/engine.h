@@ -117,13 +117,6 @@ struct RunConfig {
   /// was), but the value and the time are the trace's, so that no latency
   /// or tie is drawn again; a choice the trace does not record is not made.
   std::optional<std::map<uint32_t, Replayed>> replay;
-  /// With `replay` of a whole run of this very bounded model, replayed
-  /// whole (so drawing every delay as the run did): the time (ns) up to
-  /// which the recorded run made every event due, its `until` or the
-  /// instant an invariant stopped it. A choice the trace does not record,
-  /// due by then, is a contradiction (a trace cut short, its footer edited
-  /// to match).
-  std::optional<int64_t> replayEnd;
   /// With `replay` and no `schedule`: each recorded line end's place in the
   /// trace's order, by 2 × line + 1 for its output end (lines numbered as
   /// in `replay`), so that the events of an instant happen in the recorded
