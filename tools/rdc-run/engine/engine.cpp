@@ -473,13 +473,6 @@ class Run final : public FireContext {
     return Delivered::Yes;
   }
 
-  // A line's path as a trace spells it (an iteration's with its k).
-  std::string pathOf(uint32_t l) const {
-    uint32_t slot = slotOfLine(l);
-    std::string path = graph_.linePath(catalog_, generalLine(l));
-    return slot == kNone ? path : iterationName(path, work_.slotIteration[slot]);
-  }
-
   // A recorded honest choice must be the rule's value (a random one's must
   // be in its range): a trace edited to say otherwise is refused.
   void checkReplayed(uint32_t l, const Value& rule, const Value& recorded) {
@@ -491,7 +484,9 @@ class Run final : public FireContext {
       possible = recorded.kind == Value::Kind::Int && recorded.i >= 0 && recorded.i < k;
     }
     if (possible) return;
-    std::string path = pathOf(l);
+    uint32_t slot = slotOfLine(l);
+    std::string path = graph_.linePath(catalog_, generalLine(l));
+    if (slot != kNone) path = iterationName(path, work_.slotIteration[slot]);
     std::string what = !sig             ? std::string("an Fn's expression")
                        : sig->choosable ? sig->choiceRule
                                         : std::string("the network delivers what was sent");
