@@ -1,168 +1,17 @@
 // rdc-run: runs a model in the deterministic simulator.
 #include <CLI/CLI.hpp>
 
-#include "ir/io/trace.h"
-#include "ir/tool/cli_numbers.h"
 #include "ir/tool/cli_options.h"
+#include "tools/rdc-run/driver/command_line.h"
 #include "tools/rdc-run/driver/run.h"
 
 int main(int argc, char** argv) {
   rdc::run::Options o;
   o.argv.assign(argv, argv + argc);
   CLI::App app{"rdc-run: run a model in the deterministic simulator"};
-  rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
-  auto* seed = app.add_option("--seed", o.seed, "Scheduler seed")
-                   ->transform(rdc::wholeNumberIn<uint64_t>(0, UINT64_MAX))
-                   ->capture_default_str();
-  auto* seeds = app.add_option("--seeds", o.seeds, "Run every seed in A..B (inclusive); report failing ones")
-                    ->check(rdc::notEmpty())
-                    ->excludes(seed);
-  auto* shard = app.add_option("--shard", o.shard, "With --seeds: run only the seeds whose position is i mod N (i/N)")
-                    ->check(rdc::notEmpty())
-                    ->needs(seeds);
-  app.add_option("--jobs", o.jobs, "With --seeds: run seeds on this many threads (default: one per core)")
-      ->transform(rdc::wholeNumberIn<unsigned>(1, 1024))
-      ->needs(seeds);
-  auto* shrink = app.add_option("--shrink", o.shrink,
-                                "Shrink a failing run (with --seeds, the first): write the smallest failing "
-                                "scenario found to this faults file and print its command")
-                     ->check(rdc::notEmpty());
-  app.add_option("--shrink-check", o.shrinkCheck,
-                 "With --shrink: the check the shrunk run must still fail (default: the first "
-                 "one the run fails; `failure` for a run-time failure)")
-      ->check(rdc::notEmpty())
-      ->needs(shrink);
-  app.add_option("--shrink-keep", o.shrinkKeep,
-                 "With --shrink: a parameter shrinking leaves as given (a switch such as -D broken=1, not a size); "
-                 "repeatable")
-      ->check(rdc::notEmpty())
-      ->needs(shrink);
-  auto* merge =
-      app.add_option("--merge", o.merge,
-                     "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
-          ->check(rdc::standardInputOnce());
-  auto* inputs = app.add_option("--input", o.inputs,
-                                "Extrinsic input: NAME=VALUE, or 'NAME=VALUE at TIME' to arrive at TIME (default: the "
-                                "model's value and time, else the type's zero at 0)");
-  auto* forces = app.add_option("--force", o.forces, "Force a choosable input: LINE.PATH=VALUE");
-  auto* crashes = app.add_option("--crash", o.crashes, "Crash a domain: D or D@TIME (its sources stop from TIME)");
-  auto* byzantine =
-      app.add_option("--byzantine", o.byzantine, "Make a domain Byzantine: its choices are forced to seeded values");
-  auto* lies = app.add_option("--lies", o.lies,
-                              "Byzantine domains' lies: random (a seeded lie on every choice not forced) or "
-                              "forced (only where forced; honest elsewhere)")
-                   ->check(CLI::IsMember({"random", "forced"}));
-  auto* links = app.add_option("--link", o.links,
-                               "A Link's network model: GLOB=SPEC, SPEC as --latency or `lost` (its messages are "
-                               "never delivered), as a faults file's links");
-  auto* faults = app.add_option("--faults", o.faultsFile,
-                                "Scenario file (YAML): crash, byzantine, lies, force, inputs, latency, links")
-                     ->check(rdc::standardInputOnce());
-  auto* latency =
-      app.add_option("--latency", o.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN, lost")
-          ->capture_default_str();
-  auto* until =
-      app.add_option("--until", o.until, "Stop at this virtual time (a duration, e.g. 100ms)")->check(rdc::notEmpty());
-  std::string outputs = "list";
-  auto* outputsFlag =
-      app.add_option("--outputs", outputs,
-                     "The unbounded box's outputs: list each one, or summary (counts only; memory stays flat)")
-          ->check(CLI::IsMember({"list", "summary"}))
-          ->capture_default_str();
-  auto* iterations =
-      app.add_option(
-             "--iterations", o.iterations,
-             "Begin only the first N iterations of an unbounded or on-demand `for`; the run ends once they are done")
-          ->transform(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX));
-  auto* maxLive =
-      app.add_option("--max-live", o.maxLive,
-                     "Live iterations of an unbounded or on-demand `for` at most (a run needing more fails)")
-          ->transform(rdc::wholeNumberIn<uint32_t>(1, rdc::kMaxLiveIterations))
-          ->capture_default_str();
-  auto* strategy = app.add_option("--strategy", o.strategy,
-                                  "Who decides simultaneous events and delays: random, pct:D (bug depth D), "
-                                  "exhaustive (with --budget), schedule:C.C.C (one schedule of a search)")
-                       ->capture_default_str();
-  auto* budget = app.add_option("--budget", o.budget, "With --strategy exhaustive: schedules to explore at most")
-                     ->transform(rdc::wholeNumberIn<uint64_t>(1, UINT64_MAX))
-                     ->capture_default_str();
-  auto* lieBound =
-      app.add_option("--lie-bound", o.lieBound,
-                     "With --strategy exhaustive: lies that deviate from a Byzantine choice's first option at most "
-                     "(default: lies count toward the schedule's bound)")
-          ->transform(rdc::wholeNumberIn<int64_t>(0, 1000000));
-  app.add_option("--check", o.checks,
-                 "Evaluate and report only this check (repeatable; an --invariant is evaluated too)");
-  auto* invariant =
-      app.add_option("--invariant", o.invariants,
-                     "Evaluate this check whenever an output becomes available; stop the run at its first violation");
-  app.add_option("--trace", o.trace, "Write the run's trace here");
-  // A replay takes its seed and scenario from the trace: flags that would
-  // change them are refused rather than silently ignored.
-  app.add_option("--replay", o.replay, "Replay a trace: its scenario and seed, and every recorded choice")
-      ->check(rdc::standardInputOnce())
-      ->excludes(seed)
-      ->excludes(seeds)
-      ->excludes(shard)
-      ->excludes(inputs)
-      ->excludes(forces)
-      ->excludes(crashes)
-      ->excludes(byzantine)
-      ->excludes(links)
-      ->excludes(lies)
-      ->excludes(faults)
-      ->excludes(latency)
-      ->excludes(until)
-      ->excludes(iterations)
-      ->excludes(maxLive)
-      ->excludes(strategy)
-      ->excludes(budget)
-      ->excludes(lieBound)
-      ->excludes(invariant)
-      ->excludes(shrink);
-  app.add_flag("--json", o.json, "Print results as JSON");
-  app.add_flag("--split", o.split, "Run the projections (one per domain) connected by the in-process network");
-  auto* peers =
-      app.add_option("--peers", o.peers, "Peers file (YAML): the nodes' addresses and public keys, and the cluster key")
-          ->check(rdc::standardInputOnce());
-  auto* listen = app.add_option("--listen", o.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")
-                     ->needs(peers);
-  peers->needs(listen);  // (a cluster's nodes get their own peers file)
-  app.add_option("--epoch", o.epoch, "With --listen: virtual time 0 as CLOCK_REALTIME nanoseconds")
-      ->transform(rdc::wholeNumberIn<int64_t>(1, INT64_MAX))
-      ->needs(listen);
-  app.add_option("--ready-fd", o.readyFd,
-                 "With --listen: once connected to its peers, say ready on this descriptor, then read the epoch "
-                 "(CLOCK_REALTIME ns) from standard input")
-      ->transform(rdc::wholeNumberIn<int>(3, 1023))
-      ->needs(listen);
-  app.add_option("--domain", o.domain, "With --listen and a whole model: project it onto this domain first")
-      ->needs(peers);
-  app.add_option("--outputs-file", o.outputsFile, "With --listen: write the node's outputs here as it runs")
-      ->needs(listen);
-  app.add_option("--key", o.key,
-                 "With --listen: this node's secret signing key file (mode 0600), made by --keygen; its public key "
-                 "is in the peers file")
-      ->needs(listen);
-  auto* keygen = app.add_option("--keygen", o.keygen,
-                                "Write a fresh secret signing key to this file (mode 0600) and print its public-key "
-                                "line for a peers file (no model is run)")
-                     ->check(rdc::notEmpty());
-  auto* cluster =
-      app.add_option("--cluster", o.cluster, "Run one TCP process per domain on this machine (a peers file)")
-          ->check(rdc::standardInputOnce());
-  app.add_option("--kill", o.kills, "With --cluster: SIGKILL a node at a time: D@TIME")->needs(cluster);
-  app.add_option("--leave-out", o.leaveOut, "With --cluster: do not start this domain's node")->needs(cluster);
-  rdc::addMaxLinesOption(app, o.elab.maxLines);
-  uint64_t maxMemory = rdc::kDefaultMaxMemory;
-  rdc::addMemoryOption(app, maxMemory);
-  rdc::excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});           // --keygen runs nothing
-  rdc::excludeAllBut(app, merge, {"--help", "--diagnostics", "--max-memory", "--json"});  // nor does --merge
+  rdc::run::CommandLine flags(app, o);
   RDC_PARSE_CLI(app, argc, argv);
-  o.listOutputs = outputs == "list";
-  o.maxLiveGiven = maxLive->count() > 0;
-  o.outputsGiven = outputsFlag->count() > 0;
-  o.budgetGiven = budget->count() > 0;
-  return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
+  flags.finish();
+  return rdc::runWithinMemoryBudget(flags.maxMemory, o.jsonDiagnostics,
                                     [&] { return rdc::run::run(o, rdc::Catalog::standard()); });
 }
