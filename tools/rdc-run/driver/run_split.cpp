@@ -80,6 +80,21 @@ RunConfig Runner::configFor(const Graph& part, const std::vector<uint32_t>& line
       if (place != config_.replayPlaces.end()) c.replayPlaces[uint64_t{l} << 1 | end] = place->second;
     }
   }
+  // A send half's copy for the network is no line of the whole model: its
+  // choice stands at the place of the receiving end it makes, the cut
+  // Link's delivery.
+  for (const Extrinsic& gateway : part.outputs) {
+    auto cut = gateway.isGateway() && config_.replay ? instanceByPath_.find(gateway.gateway) : instanceByPath_.end();
+    if (cut == instanceByPath_.end()) continue;
+    const FlatInstance& link = graph_.instances[cut->second];
+    const BaseComponent& base = catalog_.at(link.base);
+    for (uint32_t k = 0; k < base.lines.size(); ++k) {
+      if (base.lines[k].side != 1) continue;
+      auto place = config_.replayPlaces.find(uint64_t{link.firstLine + k} << 1);
+      if (place != config_.replayPlaces.end()) c.replayPlaces[uint64_t{gateway.line} << 1] = place->second;
+      break;
+    }
+  }
   c.linkLatency.assign(part.instances.size(), Latency{});
   for (uint32_t i = 0; i < part.instances.size(); ++i) {
     auto it = instanceByPath_.find(part.instancePath(i));

@@ -511,13 +511,32 @@ class Run final : public FireContext {
       }
       return;
     }
-    while (!watchStopped_ && (config_.schedule ? popScheduled(time, e) : popNext(time, e))) {
-      if (unbounded_) countPending(work_.slots[e.slot].event(), -1);
-      happen(e);
-      finishStep();
-      if (unbounded_) retireWhatIsDone();
-      if (heldBegin_) beginHeld();
+    while (stepTo(time)) {
     }
+  }
+
+  // Runs the next event due at or before `time` with its step; false when
+  // none is due (or a watch has stopped the run).
+  bool stepTo(int64_t time) {
+    time = std::min(time, config_.until);
+    EventQueue::Entry e;
+    if (watchStopped_ || !(config_.schedule ? popScheduled(time, e) : popNext(time, e))) return false;
+    if (unbounded_) countPending(work_.slots[e.slot].event(), -1);
+    happen(e);
+    finishStep();
+    if (unbounded_) retireWhatIsDone();
+    if (heldBegin_) beginHeld();
+    return true;
+  }
+
+  // In a replay, where the next event due at or before `time` stands in
+  // the trace: its time and place (kUnplaced: not recorded there).
+  std::optional<ReplayPosition> nextInTrace(int64_t time) const {
+    time = std::min(time, config_.until);
+    if (!places_ || work_.queue.empty() || work_.queue.top().time > time) return std::nullopt;
+    const EventQueue::Entry& e = work_.queue.top();
+    PendingEvent p = work_.slots[e.slot].event();
+    return ReplayPosition{e.time, placeInTrace(e.slot, p.phase, p.target, p.output)};
   }
 
   // The instant in which an output became available has ended: whether
@@ -856,39 +875,43 @@ class Run final : public FireContext {
     // (In arrival order, a key that grows: the queue keeps such events in order.)
     bool counted = config_.arrivalOrder && !config_.schedule;
     uint64_t key = counted ? arrivals_++ << 1 : ties_.next();
-    if (places_) [[unlikely]]
-      key = phase == 0 ? placeKey(slot, target, output, key) : decisionKey(target, key);
     uint64_t order = phase == 0 ? EventQueue::order(0, key)
                                 : EventQueue::decisionOrder(facts_.decisionRank[generalInstance(target)], key, counted);
+    if (places_) [[unlikely]]
+      order = replayOrder(placeInTrace(slot, phase, target, output), phase == 0 && target != kNone, order);
     work_.queue.push({time, order, slot}, now_);
   }
 
-  // In a replay, the tie-break key of an arrival in `slot` follows the
-  // trace (the order is the key's top 63 bits): 2 × its place + 1 for a
-  // recorded line end; for an iteration's beginning (no event of its own),
-  // 2 × the place of its first recorded end, just before it. What the trace
-  // does not record comes after every recorded end of its instant, in the
-  // order of its drawn key.
-  [[gnu::noinline]] uint64_t placeKey(uint32_t slot, uint32_t target, bool output, uint64_t drawn) const {
-    bool begins = target == kNone;
-    uint64_t place = begins ? firstPlaceIn(work_.slots[slot].value.i) : placeOf(logicalLine(target) << 1 | output);
-    if (place == kUnplaced) return uint64_t{1} << 63 | drawn >> 1;
-    return place << 2 | (begins ? 0 : 2);
+  // In a replay, the order of an event of the trace's `place` among the
+  // events of its instant: at that place, whatever its phase, for the trace
+  // records the whole run's order (a projection's own would differ: what
+  // the network brings is an arrival there, the whole run's decision), an
+  // iteration's beginning (no event of its own) just before its place's
+  // end. What the trace does not record keeps its `drawn` order after every
+  // recorded event: arrivals first, then decisions by rank.
+  static uint64_t replayOrder(uint64_t place, bool lineEnd, uint64_t drawn) {
+    if (place == kUnplaced) return drawn >> 63 ? drawn : uint64_t{1} << 62 | drawn >> 1;
+    return place << 1 | lineEnd;
   }
-  // A decision's, in a replay: by the place of the first choice of its
-  // instance the trace records (what the decision made, in the instant it
-  // decides, or a bound choice's release; one made earlier leaves the
-  // decision nothing to do, and it may go anywhere), among the decisions of
-  // its rank (EventQueue::decisionOrder keeps the key's top 47 bits); one
-  // that made none, after them.
-  uint64_t decisionKey(uint32_t instance, uint64_t drawn) const {
+  // Where the event in `slot` stands in the trace: a line end's place; an
+  // iteration's beginning, the place of its first recorded end (or
+  // Trace::iterationBegins'); a decision's, the place of the first choice
+  // of its instance the trace records (what the decision made, in the
+  // instant it decides, or a bound choice's release; one made earlier
+  // leaves the decision nothing to do, and it may go anywhere).
+  uint64_t placeInTrace(uint32_t slot, uint8_t phase, uint32_t target, bool output) const {
+    if (phase == 1) return decisionPlace(target);
+    if (target == kNone) return firstPlaceIn(work_.slots[slot].value.i);
+    return placeOf(logicalLine(target) << 1 | output);
+  }
+  uint64_t decisionPlace(uint32_t instance) const {
     const FlatInstance& inst = this->instance(instance);
     uint64_t place = kUnplaced;
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {  // (a bound one: its release)
       if (facts_.chooses(generalLine(l))) place = std::min(place, placeOf(logicalLine(l) << 1));
       if (facts_.bound(generalLine(l))) place = std::min(place, placeOf(logicalLine(l) << 1 | 1));
     }
-    return place == kUnplaced ? uint64_t{1} << 63 | drawn >> 1 : place << 17;
+    return place;
   }
   static constexpr uint64_t kUnplaced = UINT64_MAX;
   uint64_t placeOf(uint64_t end) const {
@@ -1753,6 +1776,8 @@ Execution::~Execution() = default;
 
 std::optional<int64_t> Execution::nextTime() const { return run_->nextTime(); }
 void Execution::advanceTo(int64_t time) { run_->advanceTo(time); }
+bool Execution::stepTo(int64_t time) { return run_->stepTo(time); }
+std::optional<ReplayPosition> Execution::nextInTrace(int64_t time) const { return run_->nextInTrace(time); }
 void Execution::holdStream(bool hold) { run_->holdStream(hold); }
 Delivered Execution::deliver(uint32_t input, int64_t k, Value value, int64_t time) {
   return run_->deliver(input, k, std::move(value), time);

@@ -2,6 +2,7 @@
 // virtual time, demand-driven, with a seeded network and faults.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -124,8 +125,11 @@ struct RunConfig {
   /// a projection draws others: without the places, a split replay of a
   /// whole run (or a whole replay of a split one) took simultaneous votes
   /// in another order, and a Quorum's choice was then not the recorded one.
-  /// An end the trace does not record comes after every recorded end of
-  /// its instant. (Only looked up, never iterated.)
+  /// A recorded end, and a decision that made one, go at their place
+  /// whatever their phase (what the network brings a projection is an
+  /// arrival there and a decision in the whole run); an end the trace does
+  /// not record comes after every recorded end of its instant. (Only
+  /// looked up, never iterated.)
   std::unordered_map<uint64_t, uint64_t> replayPlaces;
   /// With replayPlaces: per iteration k >= 3 of the unbounded box whose
   /// beginning the trace records (Trace::iterationBegins), its place: it
@@ -239,6 +243,14 @@ class Simulator {
   std::unique_ptr<Workspace> work_;  // made by the first run
 };
 
+/// Where an event stands in a replayed trace's order: its time, then its
+/// place in the trace (UINT64_MAX: not recorded there).
+struct ReplayPosition {
+  int64_t time;
+  uint64_t place;
+  auto operator<=>(const ReplayPosition&) const = default;
+};
+
 /// A run that a driver advances, for a run connected to others: a
 /// projection over the in-process network, or a node over TCP. The driver
 /// owns time: it delivers what the network brings and advances the run to
@@ -253,6 +265,14 @@ class Execution {
   std::optional<int64_t> nextTime() const;
   /// Runs every event due at or before `time`.
   void advanceTo(int64_t time);
+  /// Runs the next event due at or before `time`, with what its step makes
+  /// available at once; false when none is due.
+  bool stepTo(int64_t time);
+  /// In a replay with RunConfig::replayPlaces, where the next event due at
+  /// or before `time` stands in the trace's order, for a driver that
+  /// interleaves runs as the trace does; nullopt when none is due or the
+  /// run has no places.
+  std::optional<ReplayPosition> nextInTrace(int64_t time) const;
   /// While held, a stream begins no iteration of the unbounded box: the
   /// one due waits, and begins when released (a node's backpressure, when
   /// a peer is slow to acknowledge what it was sent).

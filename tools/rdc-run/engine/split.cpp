@@ -119,6 +119,9 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
     configs.back().gatewaysFromNetwork = true;
     runs.push_back(std::make_unique<Execution>(*part.simulator, configs.back()));
   }
+  bool replayInTraceOrder = std::any_of(parts.begin(), parts.end(), [](const SplitPart& part) {
+    return part.config.replay && !part.config.replayPlaces.empty();
+  });
   std::priority_queue<Delivery, std::vector<Delivery>, std::greater<Delivery>> network;
   uint64_t sends = 0;
   for (;;) {
@@ -129,18 +132,40 @@ std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t se
     }
     if (!network.empty() && (!now || network.top().time < *now)) now = network.top().time;
     if (!now) break;
-    while (!network.empty() && network.top().time <= *now) {
-      const Delivery& d = network.top();
-      runs[d.route.part]->deliver(d.route.input, 0, d.value, d.time);
-      network.pop();
-    }
-    for (size_t p = 0; p < runs.size(); ++p) {
-      runs[p]->advanceTo(*now);
+    auto deliverDue = [&] {
+      while (!network.empty() && network.top().time <= *now) {
+        const Delivery& d = network.top();
+        runs[d.route.part]->deliver(d.route.input, 0, d.value, d.time);
+        network.pop();
+      }
+    };
+    auto send = [&](size_t p) {
       for (Delivery& d : taps[p]->sent) {
         d.order = sends++;
         network.push(std::move(d));
       }
       taps[p]->sent.clear();
+    };
+    deliverDue();
+    if (replayInTraceOrder) {
+      // The instant's events one at a time, whichever part's comes first in
+      // the trace: a part run through the instant alone would take its own
+      // simultaneous events before what the others send it (a Quorum's
+      // first votes would not be the recorded ones).
+      for (;;) {
+        std::optional<std::pair<ReplayPosition, size_t>> first;
+        for (size_t p = 0; p < runs.size(); ++p) {
+          if (auto at = runs[p]->nextInTrace(*now); at && (!first || *at < first->first)) first = {{*at, p}};
+        }
+        if (!first) break;
+        runs[first->second]->stepTo(*now);
+        send(first->second);
+        deliverDue();
+      }
+    }
+    for (size_t p = 0; p < runs.size(); ++p) {
+      runs[p]->advanceTo(*now);
+      send(p);
     }
   }
   std::vector<RunResult> results;

@@ -22,7 +22,9 @@ struct SplitPart {
 /// Each delivery's delay is drawn from a generator keyed by the seed and the
 /// gateway's name, so it does not depend on the order of events. In a
 /// replay (the parts' configs have `replay`), a gateway is delivered at the
-/// time its replay entry records, and one without an entry never is. A
+/// time its replay entry records, and one without an entry never is, and
+/// with RunConfig::replayPlaces the parts' events of an instant go one at a
+/// time in the trace's order across parts (Execution::nextInTrace). A
 /// delivery whose time would overflow is a failure of the sender's result.
 std::vector<RunResult> runSplit(const std::vector<SplitPart>& parts, uint64_t seed);
 
