@@ -117,7 +117,7 @@ void addAll(std::vector<T>& into, const std::vector<T>& from) {
 }  // namespace
 
 std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,
-                                       std::optional<uint64_t> modelHash, const NamedTexts& crashes) {
+                                       const WholeRun& whole) {
   if (sources.empty()) {
     diags.error("usage", {}, "merge: give at least one trace");
     return std::nullopt;
@@ -134,7 +134,8 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
   });
   if (projections) header.modelHash = header.wholeModelHash;
   header.wholeModelHash = 0;
-  if (modelHash) header.modelHash = *modelHash;
+  if (whole.modelHash) header.modelHash = *whole.modelHash;
+  if (!whole.checks.empty()) header.checks = whole.checks;
   std::vector<std::string> domains;
   for (const MergeSource& s : sources) {
     const TraceHeader& h = *s.header;
@@ -151,7 +152,7 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
     if (h.lineDomains.size() < h.linePaths.size()) addAll(domains, std::vector<std::string>{"main"});
     header.until = std::max(header.until, h.until);  // every event stays within `until`
   }
-  addAll(header.crashes, crashes);
+  addAll(header.crashes, whole.crashes);
   LineUnion lines(sources, std::move(domains));
   std::vector<std::vector<uint32_t>> maps(sources.size());
   for (size_t t = 0; t < sources.size(); ++t) lines.follow(t, maps[t]);

@@ -43,15 +43,23 @@ MergeSource mergeSource(TraceReader& reader, std::string name);
 /// A whole trace in memory as a MergeSource (the trace must outlive it).
 MergeSource mergeSource(const Trace& trace, std::string name);
 
+/// What the driver of a cluster knows of its whole run that no node's
+/// trace records.
+struct WholeRun {
+  std::optional<uint64_t> modelHash;  ///< the whole model's (TraceHeader::modelHash)
+  NamedTexts crashes;                 ///< domain -> time: the killed and left-out nodes
+  std::vector<std::string> checks;    ///< what the run was judged by (TraceHeader::checks)
+};
+
 /// Writes the sources as one trace to `out`: the union of their line
 /// tables (a line added as a source goes is added to the merged table
 /// before its first event) and faults, events by time, then by the order
-/// the sources are given, then each source's own order. `modelHash`, when
-/// given, replaces the first source's in the header; else traces of
-/// projections of one model (whose headers name the same wholeModelHash)
-/// merge into a trace with that model's hash. `crashes` (domain -> time)
-/// join the sources' in the header: a cluster's killed and left-out nodes,
-/// which no source records. The footer names the invariant that stopped
+/// the sources are given, then each source's own order. The first
+/// source's header gives the rest, but for what `whole` says: its
+/// `modelHash`, when given (else traces of projections of one model, whose
+/// headers name the same wholeModelHash, merge into a trace with that
+/// model's hash), its `crashes` beside the sources', and its `checks`,
+/// when it names any. The footer names the invariant that stopped
 /// the sources' runs, if one did (a merge of one trace keeps it). Returns the events
 /// written and the end time; errors (`usage`): no source, traces of different models,
 /// two values for one line end (overlapping traces), or traces stopped by
@@ -59,7 +67,6 @@ MergeSource mergeSource(const Trace& trace, std::string name);
 /// `out` holds a prefix of no use), or when a source fails (its reader
 /// reports why).
 std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,
-                                       std::optional<uint64_t> modelHash = std::nullopt,
-                                       const NamedTexts& crashes = {});
+                                       const WholeRun& whole = {});
 
 }  // namespace rdc

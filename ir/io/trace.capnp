@@ -50,6 +50,7 @@ struct TraceHeader {
   strategy @19 :Text;          # the --strategy that ordered simultaneous events and drew delays ("": random)
   lies @20 :Text;              # "forced": Byzantine domains lie only where forced ("": a seeded lie on every choice)
   wholeModelHash @21 :UInt64;  # a projection's run: modelHash of the whole model it was projected from (0: none)
+  checks @22 :List(Text);      # the --check names the run was judged by (none: every check)
 }
 
 struct NamedText {

@@ -47,6 +47,9 @@ struct TraceHeader {
   /// `forced` when Byzantine domains lie only where forced (--lies
   /// forced); empty for the default, a seeded lie on every choice.
   std::string lies;
+  /// The checks the run was judged by (`--check`; the stopping invariant
+  /// is judged too); empty: every check of the model.
+  std::vector<std::string> checks;
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
   std::vector<std::string> domains;
   std::vector<uint32_t> lineDomains;  ///< per line: index into domains

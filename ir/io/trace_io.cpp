@@ -296,6 +296,8 @@ void TraceWriter::header(const TraceHeader& h) {
   b.setMaxLive(h.maxLive);
   b.setStrategy(h.strategy);
   b.setLies(h.lies);
+  auto checks = b.initChecks(h.checks.size());
+  for (size_t i = 0; i < h.checks.size(); ++i) checks.set(i, h.checks[i]);
   auto paths = b.initLinePaths(h.linePaths.size());
   for (size_t i = 0; i < h.linePaths.size(); ++i) paths.set(i, h.linePaths[i]);
   auto domains = b.initDomains(h.domains.size());
@@ -475,6 +477,8 @@ bool TraceReader::readHeader() {
     if (h.getStrategy().size() > 0) th.strategy = cleanText(h.getStrategy(), "strategy");
     if (h.getLies().size() > 0) th.lies = cleanText(h.getLies(), "lies");
     if (!th.lies.empty() && th.lies != "forced") return fail("lies '" + th.lies + "' (only `forced` or none)");
+    bounded(h.getChecks(), kMaxLines, "checks");
+    for (auto c : h.getChecks()) th.checks.push_back(cleanText(c, "check name"));
     if (th.maxLive == 0 || th.maxLive > kMaxLiveIterations)
       return fail("a `maxLive` of " + std::to_string(th.maxLive) + " (`--max-live` is 1.." +
                   std::to_string(kMaxLiveIterations) + ")");

@@ -389,6 +389,24 @@ class Replay(unittest.TestCase):
             self.assertEqual(code, 2, err)
             self.assertIn(edits["later"][1], err)
 
+    def test_a_replay_is_judged_by_the_checks_the_run_was(self):
+        """A run judged by `--check agreement` passes though node 1, forced
+        to deliver 5, fails validity and totality: its replay is judged by
+        agreement too (it was by every check, and exited 1), whole and
+        split, and a `--check` beside `--replay` judges it by another."""
+        with TempDir() as d:
+            recorded, again = os.path.join(d, "recorded.trace"), os.path.join(d, "again.trace")
+            forced = ["--force", "rb.deliver[1].q.value=5"]
+            code, _, err = run([RUN, example("bracha"), *forced, "--check", "agreement", "--trace", recorded])
+            self.assertEqual(code, 0, err)
+            for split in ([], ["--split"]):
+                with self.subTest(split=split):
+                    code, out, err = run([RUN, example("bracha"), *split, "--replay", recorded, "--trace", again])
+                    self.assertEqual((code, re.findall(rb"check (\w+)", out)), (0, [b"agreement"]), err)
+                    self.assertEqual(read_bytes(recorded), read_bytes(again))
+            code, out, err = run([RUN, example("bracha"), "--replay", recorded, "--check", "totality"])
+            self.assertEqual((code, re.findall(rb"check (\w+)", out)), (1, [b"totality"]), err)
+
     def test_a_replay_lies_where_the_trace_records_a_lie(self):
         """A schedule that chose the honest value at a Byzantine domain's lie
         point (schedule:1), or a lie where it lies only where forced: the

@@ -93,6 +93,15 @@ class Cluster(unittest.TestCase):
         self.assertEqual(rcode, 0, rerr)
         self.assertEqual(values(rout), got)  # the simulator reproduces the values
 
+    def test_a_replay_of_a_cluster_run_is_judged_by_its_checks(self):
+        # Node 1 is forced to deliver 5: validity and totality fail, but the
+        # run was judged by agreement alone, and so is its replay (which
+        # judged it by every check, and exited 1, before the trace said).
+        code, out, err, (rcode, rout, rerr) = self.cluster(example("bracha"), "--force", "rb.deliver[1].q.value=5",
+                                                           "--check", "agreement")
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertEqual((rcode, re.findall(rb"check (\w+)", rout)), (0, [b"agreement"]), rerr)
+
     def test_a_link_a_node_keeps_whole_takes_the_scenarios_latency(self):
         # `self` stays inside node[0], which simulates it: 50ms as given (it
         # was 1ms whatever --latency said), then the real network to node[1].

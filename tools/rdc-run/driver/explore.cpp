@@ -38,8 +38,8 @@ bool Runner::prepareExploration() {
       return usage("--invariant: '" + name +
                    "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
   }
-  if (!options_.checks.empty()) {
-    std::vector<std::string> names = options_.checks;
+  if (!checkNames_.empty()) {
+    std::vector<std::string> names = checkNames_;
     names.insert(names.end(), invariants_.begin(), invariants_.end());
     if (auto unknown = checks_.select(names)) return usage("--check: the model has no check named '" + *unknown + "'");
   }

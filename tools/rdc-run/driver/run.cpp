@@ -104,6 +104,7 @@ void warnBoxFlags(const Options& options, const LoadedModel& loaded, DiagnosticS
 
 bool Runner::prepare(std::optional<Trace> replay) {
   invariants_ = options_.invariants;
+  checkNames_ = options_.checks;
   Scenario scenario;
   if (!(replay ? replayScenario(scenario, *replay) : flagScenario(scenario))) return false;
   given_ = scenario;
@@ -319,6 +320,7 @@ TraceHeader Runner::header(uint64_t seed) const {
   for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
   h.seed = seed;
   h.strategy = reproStrategy_;
+  h.checks = checkNames_;
   h.linePaths.reserve(graph_.lines.size());
   for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
     h.linePaths.push_back(graph_.linePath(catalog_, l));

@@ -54,6 +54,14 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     if (std::find(invariants_.begin(), invariants_.end(), trace.stoppedBy) == invariants_.end())
       invariants_.push_back(trace.stoppedBy);
   }
+  if (checkNames_.empty()) {  // (a --check given beside --replay judges the run by others)
+    for (const std::string& name : h.checks) {
+      if (!loaded_.model.checkIndex(name))
+        return usage("--replay: the recorded run was judged by its check '" + name +
+                     "', a check this model does not have");
+    }
+    checkNames_ = h.checks;
+  }
   replayed_.emplace();
   replayPlaces_.clear();
   replayBegins_.clear();

@@ -371,7 +371,8 @@ int Runner::cluster(uint64_t seed) {
     if (sources.empty()) return badInput("no node left a trace (see " + dir + ")");
     auto out = TraceWriter::open(options_.trace, diags_, TracePlacement::Whole);
     if (!out) return kExitBadInput;
-    auto merged = mergeTraces(sources, *out, diags_, modelHash(), stoppedNodes(kills, options_.leaveOut, dir));
+    auto merged =
+        mergeTraces(sources, *out, diags_, {modelHash(), stoppedNodes(kills, options_.leaveOut, dir), checkNames_});
     if (!merged) {
       for (const Diagnostic& d : quiet.all()) {  // why a node's trace could not be read
         std::string file = d.pos.file < quiet.files().size() ? quiet.files()[d.pos.file] + ": " : "";

@@ -164,6 +164,9 @@ class Runner {
   // --invariant's checks, and on a replay the one whose violation stopped
   // the recorded run (so that the replay stops there too).
   std::vector<std::string> invariants_;
+  // --check's names (TraceHeader::checks), and on a replay without it the
+  // trace's, so that the replay judges the run as the recorded one did.
+  std::vector<std::string> checkNames_;
   Strategy strategy_;
   std::string reproStrategy_;  // --strategy of the reproduce command (empty: random)
   uint64_t links_ = 0;         // the graph's Links: PCT's k (the run's messages)

@@ -39,7 +39,8 @@ Json runJson(const TraceHeader& h) {
           {"iterations", h.iterations == UINT64_MAX ? Json(nullptr) : exactInteger(h.iterations)},
           {"max_live", h.maxLive},
           {"strategy", h.strategy.empty() ? "random" : h.strategy},
-          {"lies", h.lies.empty() ? "random" : h.lies}};
+          {"lies", h.lies.empty() ? "random" : h.lies},
+          {"checks", h.checks}};
 }
 
 Json endJson(int64_t endTime, const std::string& stoppedBy) {
