@@ -10,9 +10,10 @@
 // while the events of an instant never sift through the large one. The
 // present's heap holds no time (its events are all of the present, so they
 // compare by their order alone: one comparison a step, and more of them in
-// a cache line). The heaps are 4-ary (half the depth of a binary heap, and
-// a node's children share a cache line) and hold only the order and a
-// slot; what an event does stays in its slot.
+// a cache line); the later one is a LaterHeap (later_heap.h). The heaps
+// are 4-ary (half the depth of a binary heap, and a node's children share
+// a cache line) and hold only the order and a slot; what an event does
+// stays in its slot.
 //
 // Most events of the present make one more (a value passing through a
 // line, then along its wire), which is then the next event: so the newest
@@ -43,6 +44,7 @@
 #include <vector>
 
 #include "ir/io/trace.h"
+#include "tools/rdc-run/engine/later_heap.h"
 
 namespace rdc::run {
 
@@ -56,20 +58,7 @@ struct PendingEvent {
 
 class EventQueue {
  public:
-  /// An event's place in the order, and its slot (the caller's index of
-  /// what the event carries).
-  struct Entry {
-    int64_t time;    ///< virtual nanoseconds
-    uint64_t order;  ///< phase in the top bit, then the tie-break key
-    uint32_t slot;
-
-    bool before(const Entry& o) const { return key() < o.key(); }
-    /// Time and order as one unsigned number, compared without a branch (a
-    /// heap's comparisons of random times mispredict half the time).
-    unsigned __int128 key() const {
-      return static_cast<unsigned __int128>(static_cast<uint64_t>(time) ^ (uint64_t{1} << 63)) << 64 | order;
-    }
-  };
+  using Entry = QueuedEvent;
 
   /// The order of an event of `phase` (0 or 1) with tie-break `key` among
   /// events of the same time: the phase first, then the key's top 63 bits.
@@ -126,7 +115,7 @@ class EventQueue {
     }
     if (e.time != present) {
       if (arrivalOrder_ && (laterInOrder_.empty() || !e.before(laterInOrder_.back()))) return laterInOrder_.push(e);
-      return heapPush(later_, e);
+      return later_.push(e);
     }
     if (!hasNext_) {
       next_ = e, hasNext_ = true;
@@ -161,7 +150,7 @@ class EventQueue {
       if (entries[i].time == present)
         heapPush(now_, Present{entries[i].order, entries[i].slot});
       else
-        heapPush(later_, entries[i]);
+        later_.push(entries[i]);
     }
   }
 
@@ -213,8 +202,6 @@ class EventQueue {
     uint32_t slot;
   };
   Entry ofThePresent(const Present& p) const { return {present_, p.order, p.slot}; }
-  static bool before(const Present& a, const Present& b) { return a.order < b.order; }
-  static bool before(const Entry& a, const Entry& b) { return a.before(b); }
 
   // Events in the order they were pushed, which is their order: a vector
   // taken from the front, its taken part dropped once it is half of it.
@@ -246,7 +233,7 @@ class EventQueue {
         if (!f->empty() && !next_.before(f->front())) return false;
       }
     }
-    return (now_.empty() || next_.order < now_.front().order) && (later_.empty() || next_.before(later_.front()));
+    return (now_.empty() || next_.order < now_.front().order) && (later_.empty() || later_.before(next_));
   }
 
   // popDue past the register: the present's heap's top, unless the later
@@ -255,13 +242,13 @@ class EventQueue {
     if (arrivalOrder_) [[unlikely]]
       return popDueInOrder(until, e);
     if (!now_.empty() &&
-        (later_.empty() || later_.front().time != present_ || now_.front().order < later_.front().order)) {
+        (later_.empty() || later_.frontTime() != present_ || now_.front().order < later_.front().order)) {
       if (present_ > until) return false;
       e = ofThePresent(heapPop(now_));
       return true;
     }
-    if (later_.empty() || later_.front().time > until) return false;
-    e = heapPop(later_);
+    if (later_.empty() || later_.frontTime() > until) return false;
+    e = later_.pop();
     present_ = e.time;
     return true;
   }
@@ -292,45 +279,44 @@ class EventQueue {
     else if (from == 2)
       heapPop(now_);
     else
-      heapPop(later_);
+      later_.pop();
     e = best;
     present_ = e.time;
     return true;
   }
 
-  template <typename T>
-  static void heapPush(std::vector<T>& heap, const T& e) {
+  // The present's heap, 4-ary (a node's children share a cache line).
+  // Floyd's pop: the hole left by the top goes down along the smallest
+  // children to a leaf, and the last entry goes up into it from there.
+  // The last entry belongs near the bottom, so this compares each level's
+  // children once rather than also against it on the way down. (Its
+  // orders are random keys of one time, unlike the later heap's times.)
+  static void heapPush(std::vector<Present>& heap, const Present& e) {
     size_t at = heap.size();
     heap.push_back(e);
     while (at > 0) {
       size_t parent = (at - 1) / kArity;
-      if (!before(e, heap[parent])) break;
+      if (heap[parent].order < e.order) break;
       heap[at] = heap[parent];
       at = parent;
     }
     heap[at] = e;
   }
-
-  // Floyd's pop: the hole left by the top goes down along the smallest
-  // children to a leaf, and the last entry goes up into it from there.
-  // The last entry belongs near the bottom, so this compares each level's
-  // children once rather than also against it on the way down.
-  template <typename T>
-  static T heapPop(std::vector<T>& heap) {
-    T top = heap.front();
-    T last = heap.back();
+  static Present heapPop(std::vector<Present>& heap) {
+    Present top = heap.front();
+    Present last = heap.back();
     heap.pop_back();
     size_t n = heap.size(), at = 0;
     if (n == 0) return top;
     for (size_t first = 1; first < n; first = at * kArity + 1) {
       size_t best = first;
-      for (size_t c = first + 1; c < first + kArity && c < n; ++c) best = before(heap[c], heap[best]) ? c : best;
+      for (size_t c = first + 1; c < first + kArity && c < n; ++c) best = heap[c].order < heap[best].order ? c : best;
       heap[at] = heap[best];
       at = best;
     }
     while (at > 0) {
       size_t parent = (at - 1) / kArity;
-      if (!before(last, heap[parent])) break;
+      if (heap[parent].order < last.order) break;
       heap[at] = heap[parent];
       at = parent;
     }
@@ -341,7 +327,7 @@ class EventQueue {
   std::vector<uint32_t> inStep_;              // a ring: the current step's slots, in the order made
   uint64_t inStepHead_ = 0, inStepTail_ = 0;  // (counts; their place is modulo the ring's size)
   std::vector<Present> now_;                  // of the present, by order
-  std::vector<Entry> later_;
+  LaterHeap later_;
   int64_t present_ = 0;  // the time of every event in now_ and the register
   Entry next_{};         // the register: an event of the present, if hasNext_
   bool hasNext_ = false;
