@@ -517,7 +517,7 @@ class Run final : public FireContext {
 
   // Runs the next event due at or before `time` with its step; false when
   // none is due (or a watch has stopped the run).
-  bool stepTo(int64_t time) {
+  [[gnu::always_inline]] bool stepTo(int64_t time) {
     time = std::min(time, config_.until);
     EventQueue::Entry e;
     if (watchStopped_ || !(config_.schedule ? popScheduled(time, e) : popNext(time, e))) return false;
