@@ -114,6 +114,28 @@ void addAll(std::vector<T>& into, const std::vector<T>& from) {
   }
 }
 
+// Per domain of `domains`, when the run of the sources with its lines
+// ended (a node's; INT64_MAX when none has any): a replay stops each
+// domain there, as its node stopped (a pending timer never fired).
+std::vector<int64_t> domainEnds(const std::vector<MergeSource>& sources, const std::vector<std::string>& domains) {
+  std::vector<int64_t> ends(domains.size(), INT64_MAX);
+  for (const MergeSource& s : sources) {
+    const TraceHeader& h = *s.header;
+    std::vector<bool> runs(h.domains.size(), false);
+    for (uint32_t d : h.lineDomains) runs[d] = true;
+    std::vector<std::string> names;
+    for (size_t d = 0; d < runs.size(); ++d) {
+      if (runs[d]) names.push_back(h.domains[d]);
+    }
+    if (h.lineDomains.size() < h.linePaths.size()) names.push_back("main");  // (lines a trace gave no domain)
+    for (const std::string& name : names) {
+      size_t d = static_cast<size_t>(std::find(domains.begin(), domains.end(), name) - domains.begin());
+      if (d < ends.size()) ends[d] = ends[d] == INT64_MAX ? s.endTime() : std::max(ends[d], s.endTime());
+    }
+  }
+  return ends;
+}
+
 }  // namespace
 
 std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,
@@ -210,7 +232,8 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
     if (!by.empty()) stoppedBy = by;
   }
   lines.writeNew(out);
-  if (!out.finish(events, merged.endTime, stoppedBy)) return std::nullopt;  // (it said why)
+  std::vector<int64_t> ends = sources.size() > 1 ? domainEnds(sources, header.domains) : std::vector<int64_t>{};
+  if (!out.finish(events, merged.endTime, stoppedBy, ends)) return std::nullopt;  // (it said why)
   return merged;
 }
 

@@ -97,4 +97,7 @@ struct TraceFooter {
   events @0 :UInt64;
   endTime @1 :Int64;
   stoppedBy @2 :Text;  # the --invariant check whose violation stopped the run ("": none)
+  # A merge of nodes' traces: per header domain, when the run of the node
+  # with its lines ended (its trace's end time); none for other traces.
+  domainEnds @3 :List(Int64);
 }

@@ -83,6 +83,11 @@ struct Trace {
   /// The check (an identifier) whose violation stopped the run, as an
   /// `--invariant`, at endTime; empty when none did.
   std::string stoppedBy;
+  /// A merge of nodes' traces (a cluster's): per header domain, when the
+  /// run of the node that has its lines ended (virtual nanoseconds, at
+  /// most endTime; INT64_MAX for a domain no node ran). Empty for a run's
+  /// own trace, which ends at endTime for every domain.
+  std::vector<int64_t> domainEnds;
   /// Per chunk of lines the trace adds (an iteration k >= 3 of the
   /// unbounded box, which begins as they are written): the iteration of its
   /// first line, and how many events came before it, the place of the

@@ -361,7 +361,8 @@ void TraceWriter::flush() {
   pendingWords_ = 0;
 }
 
-bool TraceWriter::finish(uint64_t events, int64_t endTime, const std::string& stoppedBy) {
+bool TraceWriter::finish(uint64_t events, int64_t endTime, const std::string& stoppedBy,
+                         const std::vector<int64_t>& domainEnds) {
   if (tooLong_) {
     diags_.error("io", {diags_.addFile(name_), 0, 0},
                  "cannot write the trace: it holds a value of more than " + std::to_string(kMaxListItems) +
@@ -374,6 +375,8 @@ bool TraceWriter::finish(uint64_t events, int64_t endTime, const std::string& st
   f.setEvents(events);
   f.setEndTime(endTime);
   f.setStoppedBy(stoppedBy);
+  auto ends = f.initDomainEnds(domainEnds.size());
+  for (size_t d = 0; d < domainEnds.size(); ++d) ends.set(d, domainEnds[d]);
   write(capnp::messageToFlatArray(message).asBytes());
   if (failed_) return false;
   if (temp_.empty()) return true;
@@ -591,6 +594,14 @@ bool TraceReader::next(std::vector<TraceEvent>& events) {
             return fail("the end time " + std::to_string(endTime_) + " ns is not between the last event (" +
                         std::to_string(lastTime_) + " ns) and `until`");
           }
+          if (auto ends = chunk.getFooter().getDomainEnds(); ends.size() > 0) {
+            if (ends.size() != header_.domains.size()) return fail("the footer's domain ends are not one per domain");
+            for (int64_t end : ends) {
+              if ((end < 0 || end > endTime_) && end != kNever)
+                return fail("a domain's end " + std::to_string(end) + " ns is not in 0..the end time");
+              domainEnds_.push_back(end);
+            }
+          }
           sawFooter_ = true;
           return true;
         case s::TraceChunk::LINES:
@@ -647,6 +658,7 @@ std::optional<Trace> readTrace(std::string_view bytes, const std::string& fileNa
   // A prefix ends with its last event: every event is in [0, endTime].
   trace.endTime = trace.complete ? reader.endTime() : reader.lastTime();
   trace.stoppedBy = reader.stoppedBy();
+  trace.domainEnds = reader.domainEnds();
   return trace;
 }
 
@@ -655,7 +667,7 @@ bool writeTrace(const Trace& trace, const std::string& output, DiagnosticSink& d
   if (!writer) return false;
   writer->header(trace.header);
   for (const TraceEvent& e : trace.events) writer->event(e.line, e.output, e.time, e.how, e.value);
-  return writer->finish(trace.events.size(), trace.endTime, trace.stoppedBy);
+  return writer->finish(trace.events.size(), trace.endTime, trace.stoppedBy, trace.domainEnds);
 }
 
 }  // namespace rdc

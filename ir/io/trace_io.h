@@ -48,9 +48,11 @@ class TraceWriter {
   void lines(uint64_t first, const std::vector<std::string>& paths, const std::vector<uint32_t>& domains);
   /// Flushes the last events and writes the footer: the run's `events`,
   /// its end (virtual nanoseconds) and the invariant that stopped it there
-  /// (Trace::stoppedBy); a whole trace is then renamed into place. False
-  /// (with an `io` diagnostic) if that fails.
-  bool finish(uint64_t events, int64_t endTime, const std::string& stoppedBy = "");
+  /// (Trace::stoppedBy), and for a merge of nodes' traces each domain's
+  /// end (Trace::domainEnds); a whole trace is then renamed into place.
+  /// False (with an `io` diagnostic) if that fails.
+  bool finish(uint64_t events, int64_t endTime, const std::string& stoppedBy = "",
+              const std::vector<int64_t>& domainEnds = {});
   /// Writes the events so far as a chunk: a node does before it waits, so
   /// that a node killed (SIGKILL) loses none of the events it made.
   void flush();
@@ -89,6 +91,7 @@ class TraceReader {
   bool complete() const { return sawFooter_; }
   int64_t endTime() const { return endTime_; }
   const std::string& stoppedBy() const { return stoppedBy_; }
+  const std::vector<int64_t>& domainEnds() const { return domainEnds_; }
   /// Appends Trace::iterationBegins to `into` as chunks are read (not by
   /// default: a streamed reader's memory stays bounded).
   void keepIterationBegins(std::vector<std::pair<uint64_t, uint64_t>>* into) { iterationBegins_ = into; }
@@ -116,6 +119,7 @@ class TraceReader {
   uint64_t count_ = 0;
   int64_t endTime_ = 0;
   std::string stoppedBy_;
+  std::vector<int64_t> domainEnds_;
   int64_t lastTime_ = 0;
   /// Per line with events: the shape of its values so far (see fitsShape).
   std::unordered_map<uint32_t, Value> shapes_;

@@ -102,6 +102,51 @@ class Cluster(unittest.TestCase):
         self.assertEqual(code, 0, out.decode() + err)
         self.assertEqual((rcode, re.findall(rb"check (\w+)", rout)), (0, [b"agreement"]), rerr)
 
+    def test_a_replay_stops_each_node_where_its_run_ended(self):
+        # node[0]'s output is the first of its own value and a 3 s timer: it
+        # is done at once, and ends with the timer pending, which never
+        # fires on the node. A replay fired it at 3 s, whole and split; the
+        # merged trace now says when each node ended, and a replay stops
+        # each domain there.
+        with TempDir() as d:
+            model = write(d, "late.rdc.yaml", """rdc: 1
+use: [std]
+domains: {node: 2}
+system:
+  body:
+    - Link across:
+        snd: input a as Int @ node[0] -> x
+        rcv: choose -> output got @ node[1]
+    - Timer late @ node[0]:
+        trigger: x -> armed
+        signal: const 7 -> rang
+        duration: const 3s -> drop
+    - Select<2> first @ node[0]:
+        choice: choose -> drop
+        options[0]: armed -> drop
+        options[1]: rang -> drop
+        chosen: choose -> output done @ node[0]
+""")
+            peers, _ = peers_file(d, n=2)
+            recorded, again = os.path.join(d, "run.trace"), os.path.join(d, "again.trace")
+            code, out, err = run([RUN, model, "--cluster", peers, "--trace", recorded], timeout=60)
+            self.assertEqual(code, 0, out.decode() + err)
+
+            def events(trace):  # (a node's copy for the network is no line of the whole model)
+                code, text, err = run([TRACE, "export", "--format", "jsonl", trace])
+                self.assertEqual(code, 0, err)
+                _, rows, footer = jsonl_parts(text)
+                return sorted((r["time_ns"], r["line"], r["end"], r["value"]) for r in rows
+                              if not r["line"].endswith(".net")), footer
+
+            ran, footer = events(recorded)
+            self.assertLess(footer["domain_ends_ns"]["node[0]"], 3_000_000_000, footer)
+            for split in ([], ["--split"]):
+                with self.subTest(split=split):
+                    code, _, err = run([RUN, model, *split, "--replay", recorded, "--trace", again])
+                    self.assertEqual(code, 0, err)
+                    self.assertEqual(events(again)[0], ran)
+
     def test_a_link_a_node_keeps_whole_takes_the_scenarios_latency(self):
         # `self` stays inside node[0], which simulates it: 50ms as given (it
         # was 1ms whatever --latency said), then the real network to node[1].

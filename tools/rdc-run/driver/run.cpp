@@ -120,6 +120,14 @@ bool Runner::prepare(std::optional<Trace> replay) {
   config_.replay = replayed_;
   config_.replayPlaces = std::move(replayPlaces_);
   config_.replayBegins = std::move(replayBegins_);
+  if (replay && !replay->domainEnds.empty()) {  // (by name: the trace's domains are the model's, in its order)
+    config_.domainEnds.assign(graph_.domains.size(), INT64_MAX);
+    for (size_t d = 0; d < replay->domainEnds.size(); ++d) {
+      auto it = std::find(graph_.domains.begin(), graph_.domains.end(), replay->header.domains[d]);
+      if (it != graph_.domains.end())
+        config_.domainEnds[static_cast<size_t>(it - graph_.domains.begin())] = replay->domainEnds[d];
+    }
+  }
   config_.replayStrict = replay && replay->header.modelHash == modelHash();
   exact_ = std::move(resolved->exact);
   correct_ = std::move(resolved->correct);

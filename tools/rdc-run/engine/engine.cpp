@@ -504,7 +504,7 @@ class Run final : public FireContext {
     time = std::min(time, config_.until);
     EventQueue& queue = work_.queue;
     EventQueue::Entry e;
-    if (!unbounded_ && !config_.schedule && !config_.watch) {  // the common case, without a step that cannot apply
+    if (!unbounded_ && !config_.schedule && !config_.watch && config_.domainEnds.empty()) {  // the common case
       while (queue.popDue(time, e)) {
         happen(e);
         finishStep();
@@ -522,10 +522,27 @@ class Run final : public FireContext {
     EventQueue::Entry e;
     if (watchStopped_ || !(config_.schedule ? popScheduled(time, e) : popNext(time, e))) return false;
     if (unbounded_) countPending(work_.slots[e.slot].event(), -1);
+    if (!config_.domainEnds.empty() && afterItsDomainsEnd(e)) [[unlikely]]
+      return true;
     happen(e);
     finishStep();
     if (unbounded_) retireWhatIsDone();
     if (heldBegin_) beginHeld();
+    return true;
+  }
+
+  // In a replay of a cluster's trace, whether the event comes after its
+  // node's run ended (RunConfig::domainEnds): it does not happen, and
+  // what it would have made stays pending, as it did on the node.
+  bool afterItsDomainsEnd(const EventQueue::Entry& e) {
+    PendingEvent p = work_.slots[e.slot].event();
+    if (p.target == kNone) return false;  // (an iteration's beginning: no domain's)
+    int64_t domain = domainOf(p.phase == 1 ? instance(p.target).firstLine : p.target);
+    if (e.time <= config_.domainEnds[static_cast<size_t>(domain)]) return false;
+    if (p.phase == 1)
+      work_.freeEventSlot(e.slot);
+    else
+      take(e.slot);
     return true;
   }
 

@@ -137,7 +137,11 @@ struct RunConfig {
   /// begins just before its first recorded end.)
   std::unordered_map<int64_t, uint64_t> replayBegins;
   std::vector<int64_t> crashAt;  ///< per domain; INT64_MAX: never crashes
-  std::vector<bool> byzantine;   ///< per domain
+  /// A replay of a cluster's trace (Trace::domainEnds): per domain, when
+  /// its node's run ended; its events after that do not happen (a timer
+  /// still pending on the node never fired). Empty: every domain runs on.
+  std::vector<int64_t> domainEnds;
+  std::vector<bool> byzantine;  ///< per domain
   /// Byzantine domains lie only where `forces` says (honest unless forced):
   /// their other choices are made by the model's rules. Their lies are
   /// still drawn, so a Schedule can still make them lie (strategy.h).

@@ -106,8 +106,8 @@ void exportChrome(const Trace& t, const Catalog& catalog, std::ostream& out) {
   // array they would cost a few hundred bytes a firing on top of the trace
   // (and nlohmann-json's destructor allocates, so running out of the memory
   // budget while building it aborted rather than unwinding to a diagnostic).
-  out << "{\"displayTimeUnit\":\"ns\",\"otherData\":" << jsonText(endJson(t.endTime, t.stoppedBy))
-      << ",\"traceEvents\":[";
+  out << "{\"displayTimeUnit\":\"ns\",\"otherData\":"
+      << jsonText(endJson(t.header, t.endTime, t.stoppedBy, t.domainEnds)) << ",\"traceEvents\":[";
   bool first = true;
   auto event = [&](const Json& e) {
     out << (first ? "" : ",") << jsonText(e);

@@ -23,8 +23,11 @@ Json eventJson(const TraceHeader& header, const TraceEvent& event);
 
 /// How the run ended, from the trace's footer: end_time_ns (virtual
 /// nanoseconds) and stopped_by, the `--invariant` that stopped it (null
-/// when none did).
-Json endJson(int64_t endTime, const std::string& stoppedBy);
+/// when none did); for a merge of nodes' traces also domain_ends_ns, each
+/// of the header's domains to when its node's run ended (null: no node
+/// ran it; Trace::domainEnds).
+Json endJson(const TraceHeader& header, int64_t endTime, const std::string& stoppedBy,
+             const std::vector<int64_t>& domainEnds);
 
 /// JSON Lines, streamed (memory bounded whatever the trace's length):
 /// {"header": runJson}, then one eventJson per event with its domain, then

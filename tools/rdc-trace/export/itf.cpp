@@ -107,7 +107,7 @@ void exportItf(const Trace& t, std::ostream& out) {
                             ": a state per instant, each line's output an option (Some while available)";
   Json meta = {{"format", "ITF"},       {"format-description", "https://apalache-mc.org/docs/adr/015adr-trace.html"},
                {"source", h.modelName}, {"description", description},
-               {"run", runJson(h)},     {"end", endJson(t.endTime, t.stoppedBy)}};
+               {"run", runJson(h)},     {"end", endJson(h, t.endTime, t.stoppedBy, t.domainEnds)}};
   std::string head = jsonText({{"#meta", meta}, {"params", params}, {"vars", names}});
   head.pop_back();  // its closing brace: the states follow
   out << head << ",\"states\":[";

@@ -43,8 +43,16 @@ Json runJson(const TraceHeader& h) {
           {"checks", h.checks}};
 }
 
-Json endJson(int64_t endTime, const std::string& stoppedBy) {
-  return {{"end_time_ns", exactInteger(endTime)}, {"stopped_by", stoppedBy.empty() ? Json(nullptr) : Json(stoppedBy)}};
+Json endJson(const TraceHeader& h, int64_t endTime, const std::string& stoppedBy,
+             const std::vector<int64_t>& domainEnds) {
+  Json end = {{"end_time_ns", exactInteger(endTime)},
+              {"stopped_by", stoppedBy.empty() ? Json(nullptr) : Json(stoppedBy)}};
+  if (domainEnds.empty()) return end;
+  Json ends = Json::object();
+  for (size_t d = 0; d < domainEnds.size() && d < h.domains.size(); ++d)
+    ends[h.domains[d]] = domainEnds[d] == INT64_MAX ? Json(nullptr) : exactInteger(domainEnds[d]);
+  end["domain_ends_ns"] = std::move(ends);
+  return end;
 }
 
 Json eventJson(const TraceHeader& h, const TraceEvent& e) {
@@ -67,7 +75,8 @@ bool exportJsonl(TraceReader& reader, std::ostream& out) {
     }
   }
   if (!reader.ok()) return false;
-  out << jsonText({{"footer", endJson(reader.endTime(), reader.stoppedBy())}}) << "\n";
+  out << jsonText({{"footer", endJson(reader.header(), reader.endTime(), reader.stoppedBy(), reader.domainEnds())}})
+      << "\n";
   return true;
 }
 

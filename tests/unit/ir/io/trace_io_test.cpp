@@ -1,6 +1,6 @@
 // Traces that add lines as the run goes (an unbounded box's iterations):
 // the reader extends the line table, and refuses added lines that do not
-// continue it or repeat a path.
+// continue it or repeat a path. A footer's domain ends are checked too.
 #include "ir/io/trace_io.h"
 
 #include <gtest/gtest.h>
@@ -88,6 +88,25 @@ TEST(TraceLines, MalformedAddedLinesAreRefused) {
     DiagnosticSink diags;
     EXPECT_FALSE(readTrace(bytes, "t.trace", diags)) << c.what;
     EXPECT_NE(diags.formatText().find(c.says), std::string::npos) << c.what << ": " << diags.formatText();
+  }
+}
+
+// A merge's footer gives each domain's end (a node's run's): it round
+// trips, and one that is not one per domain, or lies past the trace's end,
+// is refused.
+TEST(TraceFooter, DomainEndsRoundTripAndOutOfRangeOnesAreRefused) {
+  std::string bytes = traceBytes([](TraceWriter& w) { w.finish(0, 9, "", {4}); });
+  DiagnosticSink diags;
+  auto trace = readTrace(bytes, "t.trace", diags);
+  ASSERT_TRUE(trace) << diags.formatText();
+  EXPECT_EQ(trace->domainEnds, std::vector<int64_t>{4});
+  const std::pair<std::vector<int64_t>, const char*> bad[] = {
+      {{4, 5}, "one per domain"}, {{10}, "not in 0..the end time"}, {{-1}, "not in 0..the end time"}};
+  for (const auto& [ends, says] : bad) {
+    std::string wrong = traceBytes([&](TraceWriter& w) { w.finish(0, 9, "", ends); });
+    DiagnosticSink refused;
+    EXPECT_FALSE(readTrace(wrong, "t.trace", refused)) << says;
+    EXPECT_NE(refused.formatText().find(says), std::string::npos) << refused.formatText();
   }
 }
 
