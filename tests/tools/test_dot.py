@@ -418,6 +418,21 @@ system:
                 self.assertEqual(expanded.count(f'label="{name}"'), 1, name)
             renders(self, expanded, model, "--depth", "2")
 
+    def test_elements_of_their_own_types_are_each_typed(self):
+        # Sync's elements each have their own type: bound one by one, each
+        # row reads its element's (they read Sync's `T`, the line's).
+        with TempDir() as d:
+            model = write(d, "sync.rdc.yaml", """rdc: 1
+system:
+  body:
+    - Sync<2> gate:
+        l[0]: input a as Bool -> output b
+        l[1]: input c as Int -> output e
+""")
+            rows = re.findall(r'<td align="left">([^<]*)</td>', dot_of(model))
+            self.assertEqual(rows, ["l[0]: Bool", "l[1]: Int"])
+            renders(self, dot_of(model), model)
+
     def test_an_item_is_typed_by_its_own_instances_only(self):
         # Two items named pick, one per branch: only the elaborated one has instances to type it.
         with TempDir() as d:

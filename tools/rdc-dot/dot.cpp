@@ -687,6 +687,15 @@ class BodyDrawer {
     return types;
   }
 
+  // The element a binding of one index names, when its index is a constant
+  // (`l[0]`); nullopt for a whole line, a name, or several indices.
+  static std::optional<int64_t> constantIndex(const Binding& b) {
+    if (b.keyIndices.size() != 1 || !b.keyIndices[0].expr) return std::nullopt;
+    ExprError error;
+    return evalInt(
+        *b.keyIndices[0].expr, [](std::string_view) { return std::optional<Value>(); }, &error);
+  }
+
   static bool isTypeParam(const ComponentDef& def, const std::string& name) {
     return std::find(def.typeParams.begin(), def.typeParams.end(), name) != def.typeParams.end();
   }
@@ -708,13 +717,7 @@ class BodyDrawer {
           if (decl == def.lines.end() || !isTypeParam(def, decl->typeText)) continue;
           if (!found) inner = itemNodes(item, nodes), found = true;
           // `l[0]: trigger -> ...` binds one element (Sync's each have their own type).
-          std::optional<int64_t> element;
-          if (b.keyIndices.size() == 1 && b.keyIndices[0].expr) {
-            ExprError error;
-            element = evalInt(
-                *b.keyIndices[0].expr, [](std::string_view) { return std::optional<Value>(); }, &error);
-          }
-          auto types = boundTypes(item, b.line, inner, guard, element);
+          auto types = boundTypes(item, b.line, inner, guard, constantIndex(b));
           out[decl->typeText].insert(types.begin(), types.end());
         }
       }
@@ -1016,9 +1019,12 @@ class BodyDrawer {
   // `options[1]: ...`) gets a row per binding, named by its key and typed
   // as what it names: a dimension fewer per index, but for a fresh name,
   // which ranges over its dimension (`x[0][k]` is a row of `x`). A row's
-  // name is then the key.
+  // name is then the key. With `concrete`, an element of a generic line
+  // whose elements differ in type (Sync's `l`) is typed as the instances
+  // `nodes` have that element, where they agree.
   std::vector<std::pair<std::string, std::string>> elementRows(
-      const Item& item, const std::vector<std::pair<std::string, std::string>>& rows) const {
+      const Item& item, const std::vector<std::pair<std::string, std::string>>& rows,
+      const std::vector<uint32_t>& nodes, bool concrete) const {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& [line, label] : rows) {
       std::vector<const Binding*> elements;
@@ -1035,7 +1041,12 @@ class BodyDrawer {
       for (const Binding* b : elements) {
         size_t fixed = 0;
         for (const SourceExpr& index : b->keyIndices) fixed += !freshName(index.text);
-        out.emplace_back(b->key, b->key + withoutDimensions(label.substr(line.size()), fixed));
+        std::string type = withoutDimensions(label.substr(line.size()), fixed);
+        if (auto element = concrete && type == ": T" ? constantIndex(*b) : std::nullopt) {
+          std::set<TypeId> types = boundTypes(item, line, nodes, 0, element);
+          if (types.size() == 1) type = ": " + g_.types.name(*types.begin());
+        }
+        out.emplace_back(b->key, b->key + type);
       }
     }
     return out;
@@ -1116,7 +1127,7 @@ class BodyDrawer {
       shown_ = nullptr;
       return;
     }
-    auto rows = elementRows(item, lines(item, nodes, concrete));
+    auto rows = elementRows(item, lines(item, nodes, concrete), nodes, concrete);
     std::vector<Row> table;
     size_t widest = kind.size() + 1 + name.size();
     for (const auto& [line, label] : rows) {
