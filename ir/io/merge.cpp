@@ -157,13 +157,17 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
   if (projections) header.modelHash = header.wholeModelHash;
   header.wholeModelHash = 0;
   if (whole.modelHash) header.modelHash = *whole.modelHash;
-  if (!whole.checks.empty()) header.checks = whole.checks;
   std::vector<std::string> domains;
   for (const MergeSource& s : sources) {
     const TraceHeader& h = *s.header;
     if (h.modelName != header.modelName) {
       diags.error("usage", {},
                   "merge: " + s.name + " is a trace of model '" + h.modelName + "', not '" + header.modelName + "'");
+      return std::nullopt;
+    }
+    if (h.checks != sources[0].header->checks) {
+      diags.error("usage", {},
+                  "merge: " + s.name + " was judged by other checks than " + sources[0].name + ": not one run");
       return std::nullopt;
     }
     addAll(header.byzantine, h.byzantine);
@@ -175,6 +179,7 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
     header.until = std::max(header.until, h.until);  // every event stays within `until`
   }
   addAll(header.crashes, whole.crashes);
+  if (!whole.checks.empty()) header.checks = whole.checks;
   LineUnion lines(sources, std::move(domains));
   std::vector<std::vector<uint32_t>> maps(sources.size());
   for (size_t t = 0; t < sources.size(); ++t) lines.follow(t, maps[t]);

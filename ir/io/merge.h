@@ -62,8 +62,8 @@ struct WholeRun {
 /// when it names any. The footer names the invariant that stopped
 /// the sources' runs, if one did (a merge of one trace keeps it). Returns the events
 /// written and the end time; errors (`usage`): no source, traces of different models,
-/// two values for one line end (overlapping traces), or traces stopped by
-/// different invariants; nullopt then (and
+/// two values for one line end (overlapping traces), traces stopped by
+/// different invariants, or judged by different checks; nullopt then (and
 /// `out` holds a prefix of no use), or when a source fails (its reader
 /// reports why).
 std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceWriter& out, DiagnosticSink& diags,

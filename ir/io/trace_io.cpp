@@ -175,6 +175,11 @@ std::string cleanText(capnp::Text::Reader text, const char* what) {
   std::string_view s(text.begin(), text.size());
   bool clean = !s.empty() && std::none_of(s.begin(), s.end(),
                                           [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+  // (The C1 controls too, U+0080..U+009F: in UTF-8, 0xC2 then 0x80..0x9F.)
+  for (size_t i = 0; clean && i + 1 < s.size(); ++i) {
+    auto byte = [&](size_t at) { return static_cast<unsigned char>(s[at]); };
+    if (byte(i) == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F) clean = false;
+  }
   if (!clean) throw Malformed{std::string("an empty ") + what + " or one with NUL or control characters"};
   return std::string(s);
 }

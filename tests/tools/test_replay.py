@@ -249,6 +249,11 @@ class Replay(unittest.TestCase):
                     self.assertIn("--replay", err)
                     self.assertIn(flag, err)
                     self.assertEqual(len(err.strip().splitlines()), 1, err)
+            # Over TCP the network would decide the deliveries: a new run (it
+            # ran one, with the trace's seed and checks but not its choices).
+            code, out, err = run([RUN, example("bracha"), "--replay", trace, "--cluster", faults])
+            self.assertEqual(code, 2, out.decode() + err)
+            self.assertIn("--replay reruns a trace in the simulator", err)
 
     def test_a_trace_whose_events_its_header_rules_out_is_refused(self):
         """A header edited to crash a domain earlier, to make a Link lost or
@@ -406,6 +411,15 @@ class Replay(unittest.TestCase):
                     self.assertEqual(read_bytes(recorded), read_bytes(again))
             code, out, err = run([RUN, example("bracha"), "--replay", recorded, "--check", "totality"])
             self.assertEqual((code, re.findall(rb"check (\w+)", out)), (1, [b"totality"]), err)
+            # An --invariant beside --check judges the run too, though it
+            # never stopped it: paxos cut at 5ms fails termination.
+            paxos = ["--seed", "1", "--until", "5ms", "--invariant", "termination", "--check", "validity"]
+            code, out, err = run([RUN, example("paxos"), *paxos, "--trace", recorded])
+            judged = (1, [b"validity", b"termination"])
+            self.assertEqual((code, re.findall(rb"check (\w+)", out)), judged, err)
+            code, out, err = run([RUN, example("paxos"), "--replay", recorded, "--trace", again])
+            self.assertEqual((code, re.findall(rb"check (\w+)", out)), judged, err)
+            self.assertEqual(read_bytes(recorded), read_bytes(again))
 
     def test_a_replay_lies_where_the_trace_records_a_lie(self):
         """A schedule that chose the honest value at a Byzantine domain's lie

@@ -153,6 +153,12 @@ class Cluster(unittest.TestCase):
                 else:
                     self.assertEqual(code, 2, err)
                     self.assertIn("rdc-trace merge", err)
+                # On the whole model, a node's trace is one node's run, to be
+                # merged: not a forgery of the signature its peer made.
+                code, _, err = run([RUN, model, "--replay", trace])
+                self.assertEqual(code, 2, err)
+                self.assertIn("a projection's run (one node's)", err)
+                self.assertIn("[usage]", err)
         self.assertIn("1 signatures made, 0 verified, 0 refused", log_of(nodes, "node[0]"))
         self.assertIn("0 signatures made, 1 verified, 0 refused", log_of(nodes, "node[1]"))  # it relays
         self.assertIn("0 signatures made, 1 verified, 0 refused", log_of(nodes, "node[2]"))

@@ -328,7 +328,14 @@ TraceHeader Runner::header(uint64_t seed) const {
   for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
   h.seed = seed;
   h.strategy = reproStrategy_;
+  // What the run was judged by: the checks named and, with them, its invariants.
   h.checks = checkNames_;
+  if (!h.checks.empty()) h.checks.insert(h.checks.end(), invariants_.begin(), invariants_.end());
+  std::vector<std::string> once;
+  for (const std::string& name : h.checks) {
+    if (std::find(once.begin(), once.end(), name) == once.end()) once.push_back(name);
+  }
+  h.checks = std::move(once);
   h.linePaths.reserve(graph_.lines.size());
   for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
     h.linePaths.push_back(graph_.linePath(catalog_, l));
@@ -514,6 +521,12 @@ int run(const Options& given, const Catalog& catalog) {
   int modes = options.split + !options.listen.empty() + !options.cluster.empty() + !options.seeds.empty();
   if (modes > 1) {
     diags.error("usage", {}, "--split, --listen, --cluster and --seeds are different ways to run: give one");
+    return finish(kExitBadInput);
+  }
+  if (!options.replay.empty() && (!options.listen.empty() || !options.cluster.empty())) {
+    // (Over TCP the network, not the trace, would decide the deliveries: a new run, not the recorded one.)
+    diags.error("usage", {},
+                "--replay reruns a trace in the simulator, whole or --split: not with --listen or --cluster");
     return finish(kExitBadInput);
   }
   if (!sweepTakes(options, diags)) return finish(kExitBadInput);

@@ -35,12 +35,14 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   const TraceHeader& h = trace.header;
   s = Scenario::fromHeader(h);
   LineIndex index(graph_, catalog_);
+  // (A node's own trace first: a signature its peer made arrives at a
+  // gateway the whole model has no line for, and would read as forged.)
+  if (auto why = nodeTraceReplay(trace, index)) return usage(*why);
   if (auto forged = firstForgedSignature(
           trace, index.gatewayInputs(h.linePaths))) {  // a replay would make the forgery as recorded
     diags_.error("forged-signature", {}, "--replay: the trace is not a run of the model: " + *forged);
     return false;
   }
-  if (auto why = nodeTraceReplay(trace, index)) return usage(*why);
   // The recorded run stopped where an invariant failed, and what came next
   // is not known: the replay stops there too.
   if (!trace.stoppedBy.empty()) {

@@ -124,28 +124,6 @@ int64_t leadingTwoDigits(int64_t ns) {
   return ns / unit * unit;
 }
 
-// A latency spec a step shorter (halved, to two leading digits; a uniform
-// range first narrowed to its low end), or none when it cannot be.
-std::optional<std::string> shorter(const std::string& spec) {
-  auto l = Latency::parse(spec, nullptr);
-  if (!l || l->lost) return std::nullopt;  // a lost Link is dropped as a whole fault, not shortened
-  switch (l->kind) {
-    case Latency::Kind::Uniform:
-      if (l->b - l->a < 2) {
-        l->kind = Latency::Kind::Constant;
-      } else {
-        l->b = l->a + leadingTwoDigits((l->b - l->a) / 2);
-      }
-      break;
-    case Latency::Kind::Constant:
-    case Latency::Kind::Exponential:
-      if (l->a == 0) return std::nullopt;
-      l->a = leadingTwoDigits(l->a / 2);
-      break;
-  }
-  return l->str();
-}
-
 void setDefine(Defines& defines, const std::string& name, const std::string& value) {
   for (auto& [n, v] : defines) {
     if (n == name) {
@@ -424,7 +402,7 @@ void shrinkRound(Shrinker& shrinker, const ShrinkGoal& goal, ShrinkSubject& s, s
   auto shorten = [&](std::string& spec, const std::string& what) {
     std::string original = spec;
     for (int step = 0; step < 64; ++step) {
-      auto next = shorter(spec);
+      auto next = shorterLatency(spec);
       if (!next) break;
       std::string kept = spec;
       spec = *next;
@@ -459,6 +437,32 @@ void shrinkRound(Shrinker& shrinker, const ShrinkGoal& goal, ShrinkSubject& s, s
 }
 
 }  // namespace
+
+std::optional<std::string> shorterLatency(const std::string& spec) {
+  auto l = Latency::parse(spec, nullptr);
+  if (!l || l->lost) return std::nullopt;  // a lost Link is dropped as a whole fault, not shortened
+  switch (l->kind) {
+    case Latency::Kind::Uniform: {
+      // The width halved, in a unit a thousandth of the low end's own (so
+      // 1ms..1045us, not 1ms..1000003ns); none left: the low end alone.
+      int64_t unit = 1;
+      while (l->a % (unit * 10) == 0 && l->a / (unit * 10) > 0) unit *= 10;
+      unit = std::max<int64_t>(1, unit / 1000);
+      int64_t width = leadingTwoDigits((l->b - l->a) / 2) / unit * unit;
+      if (width == 0)
+        l->kind = Latency::Kind::Constant;
+      else
+        l->b = l->a + width;
+      break;
+    }
+    case Latency::Kind::Constant:
+    case Latency::Kind::Exponential:
+      if (l->a == 0) return std::nullopt;
+      l->a = leadingTwoDigits(l->a / 2);
+      break;
+  }
+  return l->str();
+}
 
 std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& model) {
   const auto& params = model.graph.params;

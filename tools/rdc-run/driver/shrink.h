@@ -68,6 +68,13 @@ std::optional<std::string> goalFault(const ShrinkGoal& goal, const LoadedModel& 
 std::optional<Shrunk> shrink(const ShrinkSubject& subject, const ShrinkGoal& goal, const Catalog& catalog,
                              std::string* why);
 
+/// A latency spec a step shorter, or none when it cannot be (`lost`, or
+/// constant 0): a constant or exponential one halved, cut to two leading
+/// digits (1500us, not 1562500ns); a uniform one's width halved so, in a
+/// unit a thousandth of its low end's (1ms..1045us, not 1ms..1000003ns),
+/// down to its low end alone.
+std::optional<std::string> shorterLatency(const std::string& spec);
+
 /// A strategy as --strategy spells it (random, pct:D, schedule:C.C.C).
 std::string strategyText(const Strategy& strategy);
 

@@ -110,6 +110,33 @@ TEST(TraceFooter, DomainEndsRoundTripAndOutOfRangeOnesAreRefused) {
   }
 }
 
+// A name with a C1 control character (U+0085, NEXT LINE: 0xC2 0x85 in
+// UTF-8) is refused as the C0 controls are; other non-ASCII is a name.
+TEST(TraceHeader, ANameWithAC1ControlIsRefused) {
+  for (const auto& [domain, refused] : {std::pair<std::string, bool>{"n\xc2\x85ode", true}, {"n\xc3\xa9ud", false}}) {
+    char path[] = "/tmp/rdc-trace-test-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    {
+      DiagnosticSink diags;
+      auto writer = TraceWriter::open(path, diags, TracePlacement::InPlace);
+      TraceHeader h;
+      h.until = 1000;
+      h.linePaths = {"a.x"};
+      h.domains = {domain};
+      h.lineDomains = {0};
+      writer->header(h);
+      writer->finish(0, 9);
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    unlink(path);
+    DiagnosticSink diags;
+    EXPECT_EQ(!readTrace(bytes.str(), "t.trace", diags), refused) << diags.formatText();
+  }
+}
+
 // A map value round-trips; a map whose keys a hostile writer put out of
 // order, or repeated, is refused (readers may binary-search a map's keys).
 TEST(TraceValues, MapsRoundTripAndDisorderedKeysAreRefused) {

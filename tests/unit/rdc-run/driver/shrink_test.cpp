@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tools/rdc-run/engine/latency.h"
+
 #include <cstdio>
 #include <fstream>
 
@@ -53,6 +55,28 @@ TEST(ShrunkCommand, ReplacesTheScenarioAndSeedFlags) {
       "--until",         "1s",          "--json",  "--shrink",   "out file.yaml"};
   EXPECT_EQ(shrunkCommand(argv, shrunk, "out file.yaml"),
             "rdc-run m.yaml --until 1s -D lockRule=0 -D rounds=2 --faults 'out file.yaml' --seed 61");
+}
+
+// Each step shortens a latency to one that still reads in a round unit:
+// a uniform range's width halved (1ms..1000003ns read as nanoseconds),
+// down to the low end alone, then halved as a constant, to 0.
+TEST(ShorterLatency, ShortensInRoundUnitsToNothing) {
+  for (std::string spec : {"uniform:1ms..10ms", "uniform:1ms..1001us", "uniform:0ns..7ms", "exponential:3ms"}) {
+    std::vector<std::string> steps{spec};
+    while (auto next = shorterLatency(steps.back())) {
+      auto l = Latency::parse(*next, nullptr);
+      ASSERT_TRUE(l) << *next;
+      for (int64_t ns : {l->a, l->b}) {
+        int64_t digits = ns;
+        while (digits >= 10 && digits % 10 == 0) digits /= 10;
+        EXPECT_LT(digits, 10000) << *next << " after " << steps.back();
+      }
+      steps.push_back(*next);
+      ASSERT_LT(steps.size(), 200u) << "no end";
+    }
+    EXPECT_TRUE(steps.back() == "constant:0ns" || steps.back() == "exponential:0ns") << steps.back();
+  }
+  EXPECT_EQ(shorterLatency("uniform:1ms..10ms"), "uniform:1ms..5500us");
 }
 
 }  // namespace
