@@ -141,8 +141,10 @@ bool indexTerms(Span span, std::vector<IndexTerm>& out, DiagnosticSink& diags) {
   size_t consumed = 0;
   if (!bracketGroups(span, groups, consumed, diags)) return false;
   if (consumed != span.text.size()) {
-    diags.error("syntax", span.pos.shifted(static_cast<uint32_t>(consumed)),
-                "unexpected '" + std::string(span.text.substr(consumed)) + "'");
+    std::string rest(span.text.substr(consumed));
+    // `x[i]'`: an element's output end is written with the prime on the name.
+    std::string hint = rest == "'" ? " (an element's output end is primed before its index: `x'[i]`)" : "";
+    diags.error("syntax", span.pos.shifted(static_cast<uint32_t>(consumed)), "unexpected '" + rest + "'" + hint);
     return false;
   }
   for (const Span& g : groups) {
