@@ -122,26 +122,39 @@ class Diff(Traces):
         self.assertEqual("traces agree: 440 events (though their headers differ: sender = 0 and 2)\n", out.decode())
 
     def test_two_seeds_name_the_first_divergence(self):
-        a = self.record("a.trace", BRACHA, *NET, "--seed", "1")
-        b = self.record("b.trace", BRACHA, *NET, "--seed", "2")
+        self.first_divergence(("--seed", "1"), ("--seed", "2"))
+
+    def test_a_split_run_diverges_first_at_a_delivery_not_at_what_follows_it(self):
+        # Its own delivery times: the first difference of an instant is the
+        # delivery, which the echoes of that instant follow (it was the
+        # alphabetically first of them, rb.echo[...]).
+        first = self.first_divergence(("--seed", "4"), ("--seed", "4", "--split"))
+        self.assertTrue(first.endswith(".rcv"), first)
+
+    def first_divergence(self, args_a, args_b):
+        a = self.record("a.trace", BRACHA, *NET, *args_a)
+        b = self.record("b.trace", BRACHA, *NET, *args_b)
         code, out, _ = run([TRACE, "diff", a, b])
         self.assertEqual(code, 1)
-        # Work out the expected first divergence independently from the JSON exports.
+        # Work out the expected first divergence independently from the JSON
+        # exports: the earliest, and of its instant the first in its trace
+        # (A's where both are at that time), which the others follow from.
         _, ea = self.events(a)
         _, eb = self.events(b)
         key = lambda e: (e["line"], e["end"])
-        ma, mb = {key(e): e for e in ea}, {key(e): e for e in eb}
+        ma, mb = ({key(e): (e, n) for n, e in enumerate(es)} for es in (ea, eb))
         diffs = []
         for k in set(ma) | set(mb):
             x, y = ma.get(k), mb.get(k)
-            if x is None or y is None or x["value"] != y["value"] or x["time_ns"] != y["time_ns"]:
-                times = [e["time_ns"] for e in (x, y) if e is not None]
-                diffs.append((min(times), k[0] + ("'" if k[1] == "out" else "")))
+            if x is None or y is None or x[0]["value"] != y[0]["value"] or x[0]["time_ns"] != y[0]["time_ns"]:
+                earliest = min((e for e in (x, y) if e is not None), key=lambda e: e[0]["time_ns"])
+                diffs.append((earliest[0]["time_ns"], earliest[1], k[0] + ("'" if k[1] == "out" else "")))
         first = min(diffs)
         text = out.decode()
         self.assertIn(f"first divergence at ", text)
-        self.assertIn(f": {first[1]}\n", text.splitlines()[0] + "\n")
+        self.assertIn(f": {first[2]}\n", text.splitlines()[0] + "\n")
         self.assertIn(f"{len(diffs)} differing line ends", text)
+        return first[2]
 
 
 class ShowMergeExport(Traces):

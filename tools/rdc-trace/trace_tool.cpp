@@ -146,6 +146,7 @@ class StreamingDiff {
  public:
   struct Difference {
     int64_t time;
+    uint64_t ordinal;  // where it comes in its trace (A's when A has it): an instant's first is its cause
     std::string name;
     std::optional<TraceEvent> a, b;
   };
@@ -153,18 +154,18 @@ class StreamingDiff {
   StreamingDiff(TraceReader& a, TraceReader& b) : a_(a), b_(b) { learn(); }
 
   bool run() {
-    Side sa{a_, {}, 0}, sb{b_, {}, 0};
+    Side sa{a_, {}, 0, 0}, sb{b_, {}, 0, 0};
     while (true) {
       if (!fill(sa) || !fill(sb)) return false;
       bool hasA = sa.at < sa.chunk.size(), hasB = sb.at < sb.chunk.size();
       if (!hasA && !hasB) break;
       int64_t t = std::min(hasA ? sa.chunk[sa.at].time : INT64_MAX, hasB ? sb.chunk[sb.at].time : INT64_MAX);
-      std::map<uint64_t, TraceEvent> atA, atB;
+      std::map<uint64_t, Seen> atA, atB;
       if (!instant(sa, t, atA, false) || !instant(sb, t, atB, true)) return false;
       for (auto& [k, ea] : atA) {
         auto it = atB.find(k);
         if (it != atB.end()) {
-          if (it->second.value != ea.value) record(k, ea, it->second);
+          if (it->second.event.value != ea.event.value) record(k, ea, it->second);
           atB.erase(it);
         } else if (auto p = pendingB_.find(k); p != pendingB_.end()) {
           record(k, ea, p->second);
@@ -182,10 +183,12 @@ class StreamingDiff {
         }
       }
     }
-    for (auto& [k, e] : pendingA_) differences_.push_back({e.time, name(k), e, std::nullopt});
-    for (auto& [k, e] : pendingB_) differences_.push_back({e.time, name(k), std::nullopt, e});
+    for (auto& [k, e] : pendingA_) differences_.push_back({e.event.time, e.ordinal, name(k), e.event, std::nullopt});
+    for (auto& [k, e] : pendingB_) differences_.push_back({e.event.time, e.ordinal, name(k), std::nullopt, e.event});
+    // By time, then as the traces have them: the first of an instant is
+    // the one the others there follow from (a delivery before its echoes).
     std::stable_sort(differences_.begin(), differences_.end(), [](const Difference& x, const Difference& y) {
-      return std::tie(x.time, x.name) < std::tie(y.time, y.name);
+      return std::tie(x.time, x.ordinal, x.name) < std::tie(y.time, y.ordinal, y.name);
     });
     return true;
   }
@@ -198,6 +201,13 @@ class StreamingDiff {
     TraceReader& reader;
     std::vector<TraceEvent> chunk;
     size_t at;
+    uint64_t read = 0;  // events taken so far
+  };
+
+  // An event and its place among its trace's events.
+  struct Seen {
+    uint64_t ordinal;
+    TraceEvent event;
   };
 
   static uint64_t key(uint32_t line, bool output) { return (static_cast<uint64_t>(line) << 1) | output; }
@@ -229,26 +239,27 @@ class StreamingDiff {
     return true;
   }
 
-  bool instant(Side& s, int64_t t, std::map<uint64_t, TraceEvent>& out, bool isB) {
+  bool instant(Side& s, int64_t t, std::map<uint64_t, Seen>& out, bool isB) {
     while (true) {
       if (!fill(s)) return false;
       if (s.at >= s.chunk.size() || s.chunk[s.at].time != t) return true;
       TraceEvent& e = s.chunk[s.at++];
       ++events_;
       uint32_t line = isB ? fromB_[e.line] : fromA_[e.line];
-      out.emplace(key(line, e.output), std::move(e));
+      out.emplace(key(line, e.output), Seen{s.read++, std::move(e)});
     }
   }
 
-  void record(uint64_t k, const TraceEvent& a, const TraceEvent& b) {
-    differences_.push_back({std::min(a.time, b.time), name(k), a, b});
+  void record(uint64_t k, const Seen& a, const Seen& b) {
+    const Seen& first = a.event.time <= b.event.time ? a : b;  // (A's when both are at one time)
+    differences_.push_back({first.event.time, first.ordinal, name(k), a.event, b.event});
   }
 
   TraceReader &a_, &b_;
   std::vector<std::string> paths_;
   std::vector<uint32_t> fromA_, fromB_;
   std::unordered_map<std::string, uint32_t> index_;
-  std::map<uint64_t, TraceEvent> pendingA_, pendingB_;
+  std::map<uint64_t, Seen> pendingA_, pendingB_;
   std::vector<Difference> differences_;
   uint64_t events_ = 0;
 };
