@@ -14,7 +14,7 @@ namespace {
 
 // Writes a trace with TraceWriter into a temporary file and returns its bytes.
 template <typename Write>
-std::string traceBytes(Write write) {
+std::string traceBytes(Write write, const std::string& domain = "main") {
   char path[] = "/tmp/rdc-trace-test-XXXXXX";
   int fd = mkstemp(path);
   EXPECT_GE(fd, 0);
@@ -26,7 +26,7 @@ std::string traceBytes(Write write) {
     TraceHeader h;
     h.until = 1000;
     h.linePaths = {"a.x", "a.y"};
-    h.domains = {"main"};
+    h.domains = {domain};
     h.lineDomains = {0, 0};
     writer->header(h);
     write(*writer);
@@ -114,26 +114,9 @@ TEST(TraceFooter, DomainEndsRoundTripAndOutOfRangeOnesAreRefused) {
 // UTF-8) is refused as the C0 controls are; other non-ASCII is a name.
 TEST(TraceHeader, ANameWithAC1ControlIsRefused) {
   for (const auto& [domain, refused] : {std::pair<std::string, bool>{"n\xc2\x85ode", true}, {"n\xc3\xa9ud", false}}) {
-    char path[] = "/tmp/rdc-trace-test-XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
-    {
-      DiagnosticSink diags;
-      auto writer = TraceWriter::open(path, diags, TracePlacement::InPlace);
-      TraceHeader h;
-      h.until = 1000;
-      h.linePaths = {"a.x"};
-      h.domains = {domain};
-      h.lineDomains = {0};
-      writer->header(h);
-      writer->finish(0, 9);
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    unlink(path);
+    std::string bytes = traceBytes([](TraceWriter& w) { w.finish(0, 9); }, domain);
     DiagnosticSink diags;
-    EXPECT_EQ(!readTrace(bytes.str(), "t.trace", diags), refused) << diags.formatText();
+    EXPECT_EQ(!readTrace(bytes, "t.trace", diags), refused) << diags.formatText();
   }
 }
 
