@@ -100,6 +100,19 @@ void warnBoxFlags(const Options& options, const LoadedModel& loaded, DiagnosticS
   if (!options.listOutputs) warn("--outputs summary");
 }
 
+// What a run is judged by (TraceHeader::checks): the checks named and,
+// when any are, its invariants too, each once; none named: every check.
+std::vector<std::string> judgedBy(const std::vector<std::string>& checks, const std::vector<std::string>& invariants) {
+  std::vector<std::string> judged;
+  if (checks.empty()) return judged;
+  for (const auto* names : {&checks, &invariants}) {
+    for (const std::string& name : *names) {
+      if (std::find(judged.begin(), judged.end(), name) == judged.end()) judged.push_back(name);
+    }
+  }
+  return judged;
+}
+
 }  // namespace
 
 bool Runner::prepare(std::optional<Trace> replay) {
@@ -328,14 +341,7 @@ TraceHeader Runner::header(uint64_t seed) const {
   for (const auto& [name, value] : graph_.params) h.params.emplace_back(name, std::to_string(value));
   h.seed = seed;
   h.strategy = reproStrategy_;
-  // What the run was judged by: the checks named and, with them, its invariants.
-  h.checks = checkNames_;
-  if (!h.checks.empty()) h.checks.insert(h.checks.end(), invariants_.begin(), invariants_.end());
-  std::vector<std::string> once;
-  for (const std::string& name : h.checks) {
-    if (std::find(once.begin(), once.end(), name) == once.end()) once.push_back(name);
-  }
-  h.checks = std::move(once);
+  h.checks = judgedBy(checkNames_, invariants_);
   h.linePaths.reserve(graph_.lines.size());
   for (uint32_t l = 0; l < graph_.lines.size(); ++l) {
     h.linePaths.push_back(graph_.linePath(catalog_, l));
