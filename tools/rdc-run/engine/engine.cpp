@@ -366,7 +366,7 @@ class Run final : public FireContext {
         layout_(facts.layout),
         unbounded_(facts.layout.box != nullptr),
         traced_(config.replay || (config.sink && config.sink->keepsTrace())),
-        sinkInputs_(config.sink && config.sink->recordsInputs()),
+        sinkEveryEnd_(config.sink && config.sink->recordsEveryEnd()),
         forcing_(!config.forces.empty() ||
                  std::find(config.byzantine.begin(), config.byzantine.end(), true) != config.byzantine.end()),
         config_(config),
@@ -1015,9 +1015,12 @@ class Run final : public FireContext {
     return std::move(work_.slots[slot].value);
   }
 
-  void record(uint32_t line, bool output, const Value& value, How how) {
+  // A line end's event, told to a sink that is told of every end; an
+  // extrinsic output's end (`extrinsic`) to any sink.
+  void record(uint32_t line, bool output, const Value& value, How how, bool extrinsic = false) {
     ++events_;
-    if (config_.sink && (output || sinkInputs_)) config_.sink->record({logicalLine(line), output, &value, now_, how});
+    if (config_.sink && (sinkEveryEnd_ || extrinsic))
+      config_.sink->record({logicalLine(line), output, &value, now_, how});
   }
 
   // Only interacting components react; a value reaching any other rests
@@ -1045,7 +1048,7 @@ class Run final : public FireContext {
     if (h.passThrough && !h.bound && !s.outPending) {
       // An output end that goes nowhere (`-> drop`) changes nothing but its
       // own state: without a sink to list it, no event need carry it.
-      if (h.wireTo == kNone && h.output == kNone && !config_.sink)
+      if (h.wireTo == kNone && h.output == kNone && !sinkEveryEnd_)
         ++events_, s.outAvailable = true;
       else
         emitNow(line, Value(s.in), now_);
@@ -1086,7 +1089,7 @@ class Run final : public FireContext {
   // An output end whose value goes no further along a wire: an extrinsic
   // output's, or one dropped.
   [[gnu::noinline]] void outputEnds(uint32_t line, uint32_t output, Value value) {
-    record(line, true, value, How::Computed);
+    record(line, true, value, How::Computed, output != kNone);
     if (output == kNone) return;
     uint32_t at = slotOfLine(line);
     work_.outputs[at == kNone ? output : layout_.output(at, output)] = {true, value, now_};
@@ -1722,10 +1725,10 @@ class Run final : public FireContext {
   const Catalog& catalog_;
   const GraphFacts& facts_;
   const IterationLayout& layout_;
-  const bool unbounded_;   // the graph has an unbounded box
-  const bool traced_;      // the run's lines are numbered in a trace (bounded by kMaxTraceLines)
-  const bool sinkInputs_;  // the sink is told of input ends (EventSink::recordsInputs)
-  const bool forcing_;     // some choice is forced or some domain Byzantine (else no iteration forces any)
+  const bool unbounded_;     // the graph has an unbounded box
+  const bool traced_;        // the run's lines are numbered in a trace (bounded by kMaxTraceLines)
+  const bool sinkEveryEnd_;  // the sink is told of every line end (EventSink::recordsEveryEnd)
+  const bool forcing_;       // some choice is forced or some domain Byzantine (else no iteration forces any)
   const RunConfig& config_;
   const uint64_t maxIterations_;  // iterations that may begin: --iterations, and an on-demand box's K
   Workspace& work_;

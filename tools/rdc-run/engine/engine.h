@@ -45,10 +45,11 @@ class EventSink {
   /// node over TCP sends its outputs through a sink that keeps no trace
   /// unless asked to: its stream is unbounded.
   virtual bool keepsTrace() const { return true; }
-  /// Whether it is told of input ends too (true unless it says otherwise):
-  /// a node's sink without a trace only sends what its gateway outputs
-  /// produce, and skipping the rest spares it half the events.
-  virtual bool recordsInputs() const { return true; }
+  /// Whether it is told of every line end (true unless it says
+  /// otherwise); else only of extrinsic outputs' output ends: a node's sink
+  /// without a trace only sends what its gateway outputs produce, and
+  /// skipping the rest spares it nearly every event.
+  virtual bool recordsEveryEnd() const { return true; }
   /// Iteration k of the unbounded box begins. Its lines are numbered in
   /// events from `firstLine` on, in the order of the general iteration's
   /// (iterations 0 to 2 have the window's own numbers; a later iteration's

@@ -106,7 +106,7 @@ class Node final : public run::EventSink, public TransportEvents {
 
   // Its own trace only with --trace: without, the stream has no end.
   bool keepsTrace() const override { return setup_.config.sink && setup_.config.sink->keepsTrace(); }
-  bool recordsInputs() const override { return setup_.config.sink && setup_.config.sink->recordsInputs(); }
+  bool recordsEveryEnd() const override { return setup_.config.sink && setup_.config.sink->recordsEveryEnd(); }
 
   void iterationBegins(int64_t k, uint64_t firstLine) override {
     if (setup_.config.sink) setup_.config.sink->iterationBegins(k, firstLine);
