@@ -71,6 +71,16 @@ struct OwnLine {
   uint32_t typeGroup;  // for a line typed by a type variable: kNone otherwise
 };
 
+// Where an instance's components live: `@ D` on its item or on an
+// enclosing one's, and where that `@` is written. Each `@` gets a serial of
+// its own each time an item applies it, so that a stamp tells the domain its
+// instance inherited from the ones its body names (Stamp).
+struct Placement {
+  std::optional<uint32_t> domain;
+  Pos pos;
+  uint32_t serial = 0;  // 0: no `@` applies
+};
+
 // One composite body being elaborated.
 struct Scope {
   const ComponentDef* def = nullptr;
@@ -90,8 +100,7 @@ struct Scope {
     return std::find(excused.begin(), excused.end(), excuseKey(key.name, key.primed)) != excused.end();
   }
   // `@ D` on this instance or an enclosing one: where its components live.
-  std::optional<uint32_t> domain;
-  Pos domainPos;
+  Placement placement;
 
   const OwnLine* ownLine(const std::string& name) const {
     for (const OwnLine& l : ownLines) {
@@ -263,7 +272,10 @@ class Elaborator {
   void wireItem(Scope& scope, const Item& item);
 
   // Joins two net segments into one net (a wire item or a composite boundary).
-  void join(uint32_t a, uint32_t b, Pos) { uf_.unite(a, b); }
+  void join(uint32_t a, uint32_t b) {
+    log(StampOp::Kind::Join, false, a, b);
+    uf_.unite(a, b);
+  }
 
   // The instance's new node in the instance tree; kNone (reported) if its
   // indices do not evaluate or its name is taken.
@@ -278,7 +290,7 @@ class Elaborator {
   bool checkBaseArgs(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args);
 
   void baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node, const std::vector<int64_t>& args,
-                    std::optional<uint32_t> domain, Pos domainPos);
+                    const Placement& placement);
 
   // After an instance is refused: its wires' linearity would only repeat the error.
   void excuseWires(Scope& scope, const Item& item);
@@ -292,11 +304,74 @@ class Elaborator {
   bool bindComposite(Scope& outer, const Item& item, const ComponentDef& def, Scope& inner);
   // False (reported) if the instance is refused before its body is elaborated.
   bool compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
-                         const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos);
+                         const std::vector<int64_t>& args, const Placement& placement);
   // A base line bound straight to choose or never (its input) or drop (its
   // output), without `@`, takes the token as that end: no net is made for
   // it (in a broadcast, a third of all nets). False for any other term.
   bool bindToken(const Term& term, uint32_t line, bool asSource);
+  // A line bound straight to choose that is not choosable, with the term's
+  // position: connect() reports it.
+  void boundChoice(uint32_t line, uint32_t pos) {
+    log(StampOp::Kind::BoundChoice, false, line, pos);
+    boundChoices_.push_back({line, pos});
+  }
+
+  // ---- stamps (stamp.cpp) ----
+
+  // Elaborating a composite's body again for every instance of the same
+  // component with the same parameters would make the same lines, nets and
+  // hints each time, shifted. So the second such instance is recorded as it
+  // is elaborated (what its body appended, and a log of what it did to nets
+  // and hints), and each later one is stamped from it: the appended parts
+  // copied with their ids shifted, the log replayed onto its own boundary
+  // nets. The graph is the same, byte for byte, as elaborating each body.
+  // Only a body that reported nothing, outside an unbounded box's window,
+  // becomes a stamp.
+  struct StampKey {
+    const ComponentDef* def;
+    std::vector<int64_t> args;
+    bool placed;  // an inherited `@`: the body's base instances then have domain hints
+    int depth;    // the recursion limit counts from here
+    auto operator<=>(const StampKey&) const = default;
+  };
+  struct Range {
+    uint32_t begin = 0, end = 0;
+    uint32_t size() const { return end - begin; }
+  };
+  struct Stamp {
+    uint32_t root;  // the recorded instance's tree node
+    Placement placement;
+    Range lines, instances, tree, fns, constants, nodes, typeDecls, typeGroups, ops;
+    uint64_t work;
+    // The nets its own lines' ends were bound to outside, by net, with the
+    // end's name in its scope: a stamp's are found by that name in its own.
+    std::vector<std::pair<uint32_t, NameKey>> boundary;
+  };
+  // What a body does to nets and hints, as a stamp's log keeps it.
+  struct StampOp {
+    enum class Kind : uint8_t { Join, Attach, AttachToken, TypeHint, DomainHint, BoundChoice } kind;
+    bool flag;  // Attach, AttachToken: at the producer end; DomainHint: at a net
+    uint32_t a, b, c = 0, d = 0;
+  };
+  struct Recording {
+    Stamp stamp;
+    size_t errorReports, warnings, inputs, outputs;
+  };
+  // Stamps this instance's body (already bound, `inner`) if a stamp of its
+  // key exists and fits the size limit: true if it did.
+  bool stamped(Scope& inner, const StampKey& key);
+  // Whether this instance's body is to be recorded: the second of its key.
+  std::optional<Recording> startRecording(const Scope& inner, const StampKey& key);
+  // After the body and its scope's close: keeps the stamp if it qualifies.
+  void finishRecording(Recording recording, const StampKey& key);
+  void log(StampOp::Kind kind, bool flag, uint32_t a, uint32_t b, uint32_t c = 0, uint32_t d = 0) {
+    if (recordings_ == 0) return;
+    if (stampOps_.size() >= kMaxStampOps) {
+      stampOpsOverflowed_ = true;
+      return;
+    }
+    stampOps_.push_back({kind, flag, a, b, c, d});
+  }
 
   // ---- closing scopes and connecting nets (connect.cpp) ----
 
@@ -358,6 +433,7 @@ class Elaborator {
   std::vector<uint32_t> hintNets_;
   std::vector<std::pair<uint32_t, uint32_t>> hintRuns_;  // (TypeDecl index, nets)
   void typeHint(uint32_t net, uint32_t decl) {
+    log(StampOp::Kind::TypeHint, false, net, decl);
     if (hintRuns_.empty() || hintRuns_.back().first != decl) hintRuns_.push_back({decl, 0});
     ++hintRuns_.back().second;
     hintNets_.push_back(net);
@@ -379,7 +455,9 @@ class Elaborator {
     uint32_t count;
   };
   std::vector<DomainRun> domainRuns_;
-  void domainHint(bool net, uint32_t at, uint32_t domain, uint32_t pos) {
+  // `serial`: the Placement's (kNone: a term's `@`).
+  void domainHint(bool net, uint32_t at, uint32_t domain, uint32_t pos, uint32_t serial) {
+    log(StampOp::Kind::DomainHint, net, at, domain, pos, serial);
     if (domainRuns_.empty() || domainRuns_.back().pos != pos || domainRuns_.back().net != net)
       domainRuns_.push_back({pos, net, 0});
     ++domainRuns_.back().count;
@@ -399,6 +477,20 @@ class Elaborator {
   // with the term's position: connect() reports them beside a net's.
   std::vector<std::pair<uint32_t, uint32_t>> boundChoices_;
   bool aborted_ = false;
+  uint32_t placements_ = 0;  // the serial of the last `@` applied
+  // Stamps by key, with how many instances of the key were elaborated
+  // without one; the log of every recording, shared (a recording inside
+  // another is part of its log).
+  struct StampEntry {
+    uint32_t elaborated = 0;
+    std::optional<Stamp> stamp;
+  };
+  std::map<StampKey, StampEntry> stamps_;
+  static constexpr size_t kMaxStampOps = size_t{1} << 20;  // (20 MB): a body larger is elaborated each time
+  std::vector<StampOp> stampOps_;
+  size_t stampOpsKept_ = 0;  // the end of the kept stamps' logs
+  int recordings_ = 0;
+  bool stampOpsOverflowed_ = false;
 };
 
 }  // namespace rdc::elab

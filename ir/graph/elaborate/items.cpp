@@ -66,7 +66,7 @@ void Elaborator::wireItem(Scope& scope, const Item& item) {
   forEachElement(scope, b, dims, [&](const Indices&, const Indices& stars) {
     uint32_t from = source(scope, item.from, stars);
     uint32_t to = destination(scope, item.to, stars);
-    if (from != kNone && to != kNone) join(from, to, item.pos);
+    if (from != kNone && to != kNone) join(from, to);
     return spend(1, item.pos);
   });
 }
@@ -111,7 +111,7 @@ bool Elaborator::bindToken(const Term& term, uint32_t line, bool asSource) {
   graph_.lines[line].source = {choose ? Endpoint::Kind::Choose : Endpoint::Kind::Never, kNone};
   if (choose) {
     const LineSig* sig = graph_.signature(catalog_, line);
-    if (!sig || !sig->choosable) boundChoices_.push_back({line, pos});  // reported when connecting
+    if (!sig || !sig->choosable) boundChoice(line, pos);  // reported when connecting
   }
   return true;
 }
@@ -144,22 +144,20 @@ bool Elaborator::placeInstance(Scope& scope, const Item& item) {
     if (!v) return false;
     args.push_back(*v);
   }
-  std::optional<uint32_t> domain = scope.domain;
-  Pos domainPos = scope.domainPos;
+  Placement placement = scope.placement;
   if (item.domain) {
-    domain = domainId(scope.env, *item.domain);
-    domainPos = item.domain->pos;
-    if (!domain) return false;
+    placement = {domainId(scope.env, *item.domain), item.domain->pos, ++placements_};
+    if (!placement.domain) return false;
   }
   if (auto base = catalog_.find(item.component)) {
     // Counted with repeats: an error met again in a later iteration of a
     // `for` box refuses that iteration's instance too.
     size_t reportsBefore = diags_.errorReports();
-    baseInstance(scope, item, *base, node, args, domain, domainPos);
+    baseInstance(scope, item, *base, node, args, placement);
     return diags_.errorReports() == reportsBefore;
   }
   if (const ComponentDef* def = model_.findComponent(item.component)) {
-    return compositeInstance(scope, item, *def, node, args, domain, domainPos);
+    return compositeInstance(scope, item, *def, node, args, placement);
   }
   std::vector<std::string> known;
   for (const BaseComponent& b : catalog_.all()) known.push_back(b.name);
@@ -206,7 +204,7 @@ void Elaborator::excuseWires(Scope& scope, const Item& item) {
 }
 
 void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex, uint32_t node,
-                              const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
+                              const std::vector<int64_t>& args, const Placement& placement) {
   const BaseComponent& base = catalog_.at(baseIndex);
   if (!checkBaseArgs(item, base, args)) return;
   if (item.fnExpr && !base.variadicArgs) {
@@ -323,7 +321,8 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
     Indices dims;
     if (blk->size > 0) dims.push_back(blk->size);
     uint32_t bindingPos = posId(b.pos);
-    uint32_t domainPosId = domain ? posId(domainPos) : 0;
+    const std::optional<uint32_t>& domain = placement.domain;
+    uint32_t domainPosId = domain ? posId(placement.pos) : 0;
     forEachElement(scope, b, dims, [&](const Indices& element, const Indices& stars) {
       uint32_t id = blk->first + static_cast<uint32_t>(element.empty() ? 0 : element[0]);
       if (bound[id - inst.firstLine]++) {
@@ -338,7 +337,7 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       // one's hint decides (and reports) for all of them: one per instance.
       bool local = base.domain == DomainRule::Same || base.lines[blk->sig].side == 0;
       if (domain && local && !domainHinted) {
-        domainHint(false, id, *domain, domainPosId);
+        domainHint(false, id, *domain, domainPosId, placement.serial);
         domainHinted = true;
       }
       return true;
@@ -418,7 +417,7 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
 }
 
 bool Elaborator::compositeInstance(Scope& outer, const Item& item, const ComponentDef& def, uint32_t node,
-                                   const std::vector<int64_t>& args, std::optional<uint32_t> domain, Pos domainPos) {
+                                   const std::vector<int64_t>& args, const Placement& placement) {
   if (item.fnExpr || item.fnWhen) {
     diags_.error("syntax", (item.fnExpr ? item.fnExpr : item.fnWhen)->pos,
                  "only Fn and Filter instances take an `expr` or a `when`");
@@ -436,8 +435,7 @@ bool Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
   inner.node = node;
   inner.depth = outer.depth + 1;
   inner.env = globals_;
-  inner.domain = domain;
-  inner.domainPos = domainPos;
+  inner.placement = placement;
   if (args.size() > def.params.size()) {
     diags_.error(
         "bad-param", item.pos,
@@ -505,9 +503,13 @@ bool Elaborator::compositeInstance(Scope& outer, const Item& item, const Compone
   if (!bindComposite(outer, item, def, inner)) return false;
   // From here on the instance is placed: an error inside its body is its
   // own, and the wires outside were bound as they should be.
+  StampKey key{&def, args, placement.domain.has_value(), inner.depth};
+  if (stamped(inner, key)) return true;
+  std::optional<Recording> recording = startRecording(inner, key);
   body(inner, def.body);
+  if (!aborted_) closeScope(inner);
+  if (recording) finishRecording(std::move(*recording), key);
   if (aborted_) return true;
-  closeScope(inner);
   scopeSizes_[&def] = {inner.names.size(), inner.instanceNames.size()};
   return true;
 }

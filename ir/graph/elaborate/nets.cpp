@@ -233,16 +233,19 @@ uint32_t Elaborator::destination(Scope& scope, const Term& term, const Indices& 
 
 uint32_t Elaborator::withDomain(Scope& scope, const Term& term, uint32_t node) {
   if (node == kNone || !term.domain) return node;
-  if (auto d = domainId(scope.env, *term.domain)) domainHint(true, node, *d, posId(term.domain->pos));
+  if (auto d = domainId(scope.env, *term.domain)) domainHint(true, node, *d, posId(term.domain->pos), kNone);
   return node;
 }
 
 void Elaborator::attach(uint32_t node, bool asProducer, uint32_t line) {
   if (node == kNone) return;
+  log(StampOp::Kind::Attach, asProducer, node, line);
   (asProducer ? nodes_[node].producer : nodes_[node].consumer) = line;
 }
 
 void Elaborator::attachToken(uint32_t node, bool asProducer, const Attachment& token) {
+  log(StampOp::Kind::AttachToken, asProducer, node, token.ref, token.pos,
+      static_cast<uint32_t>(token.tokenKind) << 1 | token.implicit);
   auto id = static_cast<uint32_t>(tokens_.size());
   if (token.ref == kNone) {
     uint64_t key = uint64_t{token.pos} << 16 | static_cast<uint64_t>(token.tokenKind) << 1 | token.implicit;
