@@ -31,6 +31,9 @@ struct ElabOptions {
   /// as one graph, for tools that work on a whole trace (inversion). A
   /// model is loaded so only after it was loaded (and linted) as its window.
   uint64_t unrollIterations = 0;
+  /// Whether repeated composite bodies are stamped (elaborate/stamp.cpp);
+  /// false elaborates each one, the graph stamps are tested against.
+  bool stamps = true;
 };
 
 /// Bytes a scalar line takes at least while a tool holds the elaborated

@@ -7,7 +7,7 @@ namespace rdc::elab {
 
 std::optional<Elaborator::Recording> Elaborator::startRecording(const Scope& inner, const StampKey& key) {
   // Inside an unbounded box's window, wire uses are also noted for its ports.
-  if (windowIteration_ >= 0 || stampOpsOverflowed_) return std::nullopt;
+  if (!options_.stamps || windowIteration_ >= 0 || stampOpsOverflowed_) return std::nullopt;
   // The first instance of a key is elaborated only: most keys have one (the
   // system's top components), and recording it would log the whole graph.
   StampEntry& entry = stamps_[key];

@@ -1,4 +1,5 @@
 #include "ir/graph/elaborate.h"
+#include "ir/io/ir_io.h"
 #include "ir/tool/load.h"
 
 #include <gtest/gtest.h>
@@ -238,6 +239,32 @@ TEST_P(CountBeforeBuilding, IsTheElaboratedLineCount) {
     EXPECT_EQ(countLines(b.loaded->model, Catalog::standard(), {}), b.loaded->graph.lines.size()) << n;
   }
 }
+
+// A stamped body is the body elaborated again: the IR is the same, byte
+// for byte, for every example (nested composites, type variables, inherited
+// and explicit `@`, constants and Fns in bodies) and parameters that
+// instantiate a component many times.
+class Stamps : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Stamps, MakeTheGraphElaboratingEachBodyMakes) {
+  std::string path = std::string(RDC_SOURCE_DIR) + "/examples/" + GetParam() + "/" + GetParam() + ".rdc.yaml";
+  for (const char* n : {"", "7"}) {
+    std::string ir[2];
+    for (bool stamps : {false, true}) {
+      LoadOptions options{.lint = false};
+      options.elab.stamps = stamps;
+      if (*n) options.defines = {{std::string(GetParam()) == "basics" ? "k" : "n", n}};
+      auto b = build(test::readFile(path), options);
+      ASSERT_TRUE(b.loaded) << b.diags.formatText();
+      ir[stamps] = writeIr(*b.loaded, Catalog::standard(), b.diags);
+    }
+    EXPECT_EQ(ir[0], ir[1]) << GetParam() << " n=" << n;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, Stamps,
+                         ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint", "pbft", "paxos",
+                                           "two-phase-commit", "ben-or", "rb-bounded"));
 
 INSTANTIATE_TEST_SUITE_P(Examples, CountBeforeBuilding,
                          ::testing::Values("basics", "bracha", "rb-over-cb", "tendermint"));
