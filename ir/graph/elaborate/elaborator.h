@@ -364,6 +364,8 @@ class Elaborator {
   std::optional<Recording> startRecording(const Scope& inner, const StampKey& key);
   // After the body and its scope's close: keeps the stamp if it qualifies.
   void finishRecording(Recording recording, const StampKey& key);
+  // Where each part a body appends ends now, as every Range's `at` (begin or end).
+  void markRanges(Stamp& t, uint32_t Range::*at) const;
   void log(StampOp::Kind kind, bool flag, uint32_t a, uint32_t b, uint32_t c = 0, uint32_t d = 0) {
     if (recordings_ == 0) return;
     if (stampOps_.size() >= kMaxStampOps) {

@@ -5,6 +5,19 @@
 
 namespace rdc::elab {
 
+void Elaborator::markRanges(Stamp& t, uint32_t Range::*at) const {
+  auto size = [](const auto& v) { return static_cast<uint32_t>(v.size()); };
+  t.lines.*at = size(graph_.lines);
+  t.instances.*at = size(graph_.instances);
+  t.tree.*at = size(graph_.tree);
+  t.fns.*at = size(graph_.fns);
+  t.constants.*at = size(graph_.constants);
+  t.nodes.*at = size(nodes_);
+  t.typeDecls.*at = size(typeDecls_);
+  t.typeGroups.*at = nextTypeGroup_;
+  t.ops.*at = size(stampOps_);
+}
+
 std::optional<Elaborator::Recording> Elaborator::startRecording(const Scope& inner, const StampKey& key) {
   // Inside an unbounded box's window, wire uses are also noted for its ports.
   if (!options_.stamps || windowIteration_ >= 0 || stampOpsOverflowed_) return std::nullopt;
@@ -16,15 +29,7 @@ std::optional<Elaborator::Recording> Elaborator::startRecording(const Scope& inn
   Stamp& t = r.stamp;
   t.root = inner.node;
   t.placement = inner.placement;
-  t.lines.begin = static_cast<uint32_t>(graph_.lines.size());
-  t.instances.begin = static_cast<uint32_t>(graph_.instances.size());
-  t.tree.begin = static_cast<uint32_t>(graph_.tree.size());
-  t.fns.begin = static_cast<uint32_t>(graph_.fns.size());
-  t.constants.begin = static_cast<uint32_t>(graph_.constants.size());
-  t.nodes.begin = static_cast<uint32_t>(nodes_.size());
-  t.typeDecls.begin = static_cast<uint32_t>(typeDecls_.size());
-  t.typeGroups.begin = nextTypeGroup_;
-  t.ops.begin = static_cast<uint32_t>(stampOps_.size());
+  markRanges(t, &Range::begin);
   t.work = work_;
   // At the body's start the scope holds only its own lines' ends.
   inner.names.forEach([&](uint32_t index, const NameKey& key) {
@@ -42,15 +47,7 @@ std::optional<Elaborator::Recording> Elaborator::startRecording(const Scope& inn
 void Elaborator::finishRecording(Recording r, const StampKey& key) {
   --recordings_;
   Stamp& t = r.stamp;
-  t.lines.end = static_cast<uint32_t>(graph_.lines.size());
-  t.instances.end = static_cast<uint32_t>(graph_.instances.size());
-  t.tree.end = static_cast<uint32_t>(graph_.tree.size());
-  t.fns.end = static_cast<uint32_t>(graph_.fns.size());
-  t.constants.end = static_cast<uint32_t>(graph_.constants.size());
-  t.nodes.end = static_cast<uint32_t>(nodes_.size());
-  t.typeDecls.end = static_cast<uint32_t>(typeDecls_.size());
-  t.typeGroups.end = nextTypeGroup_;
-  t.ops.end = static_cast<uint32_t>(stampOps_.size());
+  markRanges(t, &Range::end);
   t.work = work_ - t.work;
   auto isBoundary = [&](uint32_t net) {
     auto it = std::lower_bound(t.boundary.begin(), t.boundary.end(), net,
