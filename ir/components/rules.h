@@ -76,13 +76,15 @@ inline std::optional<ParamProblem> kOfN(const std::vector<int64_t>& args) {
 
 /// Emits `line`'s output once. (Only interacting components react, and
 /// every output of one whose needs are met becomes available, demanded or
-/// not.)
-inline void emitOnce(FireContext& ctx, uint32_t line, Value value, int64_t time) {
+/// not.) Ctx: FireContext, or an engine's final class (reactions.h).
+template <class Ctx>
+void emitOnce(Ctx& ctx, uint32_t line, Value value, int64_t time) {
   if (!ctx.outAvailable(line)) ctx.emit(line, std::move(value), time);
 }
 
 /// Fills a choosable input once, with its forced value if it has one.
-inline void chooseOnce(FireContext& ctx, uint32_t line, Value ruleValue, int64_t time) {
+template <class Ctx>
+void chooseOnce(Ctx& ctx, uint32_t line, Value ruleValue, int64_t time) {
   if (!ctx.toChoose(line)) return;
   const Value* forced = ctx.forced(line);
   ctx.choose(line, forced ? *forced : std::move(ruleValue), time);
@@ -109,13 +111,6 @@ inline void invertIdentity(InverseContext& ctx, uint32_t i) {
 inline void invertCopy(InverseContext& ctx, uint32_t i) {
   uint32_t original = ctx.instance(i).firstLine, copy = original + 1;
   if (ctx.wasChosen(copy) && ctx.out(copy)) ctx.recover(original, *ctx.out(copy));
-}
-
-/// The reaction of a component whose second line, bound to `choose`, copies
-/// its first when it arrives (Def, Send).
-inline void copyFirstLine(FireContext& ctx, uint32_t i, bool) {
-  uint32_t x = ctx.instance(i).firstLine, y = x + 1;
-  if (ctx.inAvailable(x)) chooseOnce(ctx, y, ctx.inValue(x), ctx.now());
 }
 
 /// An Fn's arguments and constants by name, the argument values read by `arg`.
@@ -149,11 +144,9 @@ FnNames<ArgValue> fnNames(const FnBody& body, uint32_t firstLine, ArgValue arg) 
   return {body, firstLine, std::move(arg)};
 }
 
-/// Fn's and Filter's semantics (base/fn.cpp): once every argument has
-/// arrived, a chosen r is `expr` of the arguments, for a Filter only if its
-/// condition holds (else r is never available); a forced r is released then
-/// whatever the condition. The inverse checks both equations.
-void reactFn(FireContext& ctx, uint32_t instance, bool endOfInstant);
+/// Fn's and Filter's inverse (base/fn.cpp): a chosen r' must be what the
+/// rule gives (reactions::fn): the expression, and for a Filter a
+/// condition that held.
 void invertFn(InverseContext& ctx, uint32_t instance);
 
 }  // namespace rdc::rules

@@ -4,7 +4,7 @@ import os
 import re
 import unittest
 
-from rdctest import ROOT, TempDir, example, jsonl_parts, read_bytes, run, tool
+from rdctest import ROOT, TempDir, breadth, example, jsonl_parts, read_bytes, run, tool
 
 RUN, TRACE, DOT = tool("rdc-run"), tool("rdc-trace"), tool("rdc-dot")
 BRACHA, BASICS = example("bracha"), example("basics")
@@ -35,7 +35,7 @@ class Traces(unittest.TestCase):
 class Invert(Traces):
     def test_every_example_round_trips(self):
         runs = [(BASICS, [], ["--input", "a=3", "--input", "b=4", "--input", "first=9", "--input", "second=2"])]
-        for seed in range(4):
+        for seed in range(breadth(4, 1)):
             for faults in ([], ["--byzantine", "node[0]"], ["--byzantine", "node[3]"], ["--crash", "node[2]@3ms"]):
                 runs.append((BRACHA, [], [*NET, *faults, "--seed", str(seed)]))
         runs.append((BRACHA, ["-D", "n=7"], [*NET, "--byzantine", "node[6]", "--crash", "node[5]"]))

@@ -1,29 +1,12 @@
 // CSwap (Fredkin gate): c' = c; t1' = c ? t2 : t1; t2' = c ? t1 : t2. Its
 // own inverse. A chosen control says which target arrived first.
-#include "ir/components/rules.h"
+// Its reaction is reactions::cswap (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
 namespace {
 
 using namespace rules;
-
-// A chosen control is decided at the end of the instant in which the first
-// of t1, t2 arrives: false if t1 is available (ties choose false).
-void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
-  uint32_t c = ctx.instance(i).firstLine, t1 = c + 1, t2 = c + 2;
-  if (ctx.toChoose(c) && (ctx.inAvailable(t1) || ctx.inAvailable(t2))) {
-    if (!endOfInstant) {
-      ctx.decideAtEndOfInstant(i);
-    } else {
-      chooseOnce(ctx, c, Value::boolean(!ctx.inAvailable(t1)), ctx.now());
-    }
-  }
-  if (!ctx.inAvailable(c)) return;
-  bool swap = ctx.inValue(c).i != 0;
-  uint32_t from1 = swap ? t2 : t1, from2 = swap ? t1 : t2;
-  if (ctx.inAvailable(from1)) emitOnce(ctx, t1, ctx.inValue(from1), ctx.now());
-  if (ctx.inAvailable(from2)) emitOnce(ctx, t2, ctx.inValue(from2), ctx.now());
-}
 
 // With c known, t1 = c ? t2' : t1'.
 void invert(InverseContext& ctx, uint32_t i) {
@@ -48,7 +31,7 @@ void define_cswap(Catalog& c) {
                    picked(computed(line("t2", generic(), {"c"})), "c", "t1")},
          .inverse = "CSwap",
          .inverseDoc = "itself.",
-         .react = react,
+         .react = reactions::cswap<FireContext>,
          .decidesAtEndOfInstant = true,
          .invert = invert});
 }

@@ -1,5 +1,6 @@
 // Def: x' = x; y' = y; a chosen y copies x (forcing y models a lie).
-#include "ir/components/rules.h"
+// Its reaction is reactions::copyFirstLine (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
 
@@ -11,7 +12,7 @@ void define_def(Catalog& c) {
          .lines = {line("x", generic()), choosable(line("y", generic()), "equal to x; forcing y models a lie", {"x"})},
          .inverse = "Def",
          .inverseDoc = "identity; y' goes back to the source as the recorded choice.",
-         .react = copyFirstLine,
+         .react = reactions::copyFirstLine<FireContext>,
          .ignoresItsChoices = true,
          .invert = invertCopy});
 }

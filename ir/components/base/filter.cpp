@@ -1,6 +1,7 @@
 // Filter: an Fn whose result passes only when a condition of the arguments
 // holds; otherwise r is never available. The semantics are Fn's (fn.cpp).
-#include "ir/components/rules.h"
+// Its reaction is reactions::fn (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
 
@@ -16,7 +17,7 @@ void define_filter(Catalog& c) {
          .guarded = true,
          .inverse = "Filter",
          .inverseDoc = "identity; checks that when(args) held and r' = expr(args).",
-         .react = reactFn,
+         .react = reactions::fn<FireContext>,
          .ignoresItsChoices = true,
          .invert = invertFn});
 }

@@ -1,47 +1,12 @@
 // Fn: a chosen r is an expression of the instance's own argument lines
 // (named by each instance, any number); the inverse checks r' = expr(args).
 // Filter (base/filter.cpp) is an Fn with a condition, and shares this code.
-#include "ir/components/rules.h"
+// Its reaction is reactions::fn (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
 
 namespace rules {
-
-// A chosen r is the expression of the arguments once all have arrived, and
-// for a Filter only if the condition holds then.
-void reactFn(FireContext& ctx, uint32_t i, bool) {
-  const FlatInstance& inst = ctx.instance(i);
-  const FnBody& body = ctx.fnBody(inst);
-  uint32_t r = inst.firstLine + static_cast<uint32_t>(body.args.size());
-  if (!ctx.toChoose(r)) return;
-  for (uint32_t a = 0; a < body.args.size(); ++a) {
-    if (!ctx.inAvailable(inst.firstLine + a)) return;
-  }
-  if (ctx.forced(r)) {
-    chooseOnce(ctx, r, Value::unit(), ctx.now());
-    return;
-  }
-  auto names = fnNames(body, inst.firstLine, [&](uint32_t l) { return ctx.inValue(l); });
-  int64_t domain = ctx.domainOf(r);  // sign(v) signs with it
-  ExprError error;
-  if (body.when) {
-    auto holds = evalExpr(*body.when, names, &error, nullptr, domain);
-    if (!holds) {
-      ctx.fail(i, "Filter condition failed: " + error.message);
-      return;
-    }
-    if (!holds->i) {  // filtered out: r is never available
-      ctx.never(r);
-      return;
-    }
-  }
-  auto v = evalExpr(*body.expr, names, &error, nullptr, domain);
-  if (!v) {
-    ctx.fail(i, (body.when ? "Filter expression failed: " : "Fn expression failed: ") + error.message);
-    return;
-  }
-  chooseOnce(ctx, r, std::move(*v), ctx.now());
-}
 
 // The arguments pass through (identity); a chosen r' must be what the rule
 // gives: the expression, and for a Filter a condition that held.
@@ -77,7 +42,7 @@ void define_fn(Catalog& c) {
        .variadicArgs = true,
        .inverse = "Fn",
        .inverseDoc = "identity; checks r' = expr(args).",
-       .react = rules::reactFn,
+       .react = reactions::fn<FireContext>,
        .ignoresItsChoices = true,
        .invert = rules::invertFn});
 }

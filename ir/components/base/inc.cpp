@@ -1,16 +1,11 @@
 // Inc<k>: x' = x + k (wrapping 64-bit); its inverse is Inc<-k>.
-#include "ir/components/rules.h"
+// Its reaction is reactions::inc (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
 namespace {
 
 using namespace rules;
-
-void react(FireContext& ctx, uint32_t i, bool) {
-  const FlatInstance& inst = ctx.instance(i);
-  uint32_t x = inst.firstLine;
-  if (ctx.inAvailable(x)) emitOnce(ctx, x, Value::integer(wrapAdd(ctx.inValue(x).i, ctx.args(inst)[0])), ctx.now());
-}
 
 void invert(InverseContext& ctx, uint32_t i) {
   const FlatInstance& inst = ctx.instance(i);
@@ -28,7 +23,7 @@ void define_inc(Catalog& c) {
          .lines = {computed(line("x", fixed(TypeTable::kInt)))},
          .inverse = "Inc",
          .inverseDoc = "Inc<-k>.",
-         .react = react,
+         .react = reactions::inc<FireContext>,
          .invert = invert});
 }
 

@@ -2,24 +2,12 @@
 // domain; a chosen rcv is snd, available in the receiver's after the network
 // delay. Projection cuts a Link whose ends land in different projections
 // into its two halves, Send and Recv (gateways), defined here too.
-#include "ir/components/rules.h"
+// Its reaction is reactions::link (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
-namespace {
 
 using namespace rules;
-
-void react(FireContext& ctx, uint32_t i, bool) {
-  uint32_t snd = ctx.instance(i).firstLine, rcv = snd + 1;
-  if (!ctx.inAvailable(snd) || !ctx.toChoose(rcv)) return;
-  int64_t delay = ctx.linkDelay(i);
-  if (delay == FireContext::kLostMessage) return ctx.never(rcv);  // snd' still records what was sent
-  if (std::optional<int64_t> at = ctx.after(i, delay, "network delay")) {
-    chooseOnce(ctx, rcv, ctx.inValue(snd), *at);
-  }
-}
-
-}  // namespace
 
 void define_link(Catalog& c) {
   LineSig rcv = choosable(line("rcv", generic()),
@@ -33,7 +21,7 @@ void define_link(Catalog& c) {
          .domain = DomainRule::Cross,
          .inverse = "Link",
          .inverseDoc = "identity.",
-         .react = react,
+         .react = reactions::link<FireContext>,
          .ignoresItsChoices = true,
          .invert = invertCopy,
          .sendHalf = "Send",
@@ -45,7 +33,7 @@ void define_link(Catalog& c) {
                    choosable(line("net", generic()), "a copy of snd, sent to the network", {"snd"})},
          .inverse = "Send",
          .inverseDoc = "identity.",
-         .react = copyFirstLine,
+         .react = reactions::copyFirstLine<FireContext>,
          .ignoresItsChoices = true,
          .invert = invertCopy});
   c.add({.name = "Recv",

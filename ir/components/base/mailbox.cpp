@@ -2,46 +2,15 @@
 // first k of them to arrive, whatever their values, as a map from sender
 // index to message: the basic unit of round-based protocols ("wait for
 // n - f messages of this round").
+// Its reaction is reactions::mailbox (ir/components/reactions.h).
 #include <algorithm>
 
-#include "ir/components/rules.h"
+#include "ir/components/reactions.h"
 
 namespace rdc {
 namespace {
 
 using namespace rules;
-
-// Decided at the end of the instant in which the k-th message arrives (a
-// forced got is released then too): the k earliest, ties by lowest index.
-void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
-  const FlatInstance& inst = ctx.instance(i);
-  std::span<const int64_t> args = ctx.args(inst);
-  int64_t n = args[0], k = args[1];
-  uint32_t msgs = inst.firstLine, got = msgs + static_cast<uint32_t>(n);
-  if (!ctx.toChoose(got)) return;
-  int64_t count = 0;
-  for (uint32_t s = 0; s < n; ++s) count += ctx.inAvailable(msgs + s);
-  if (count < k) return;
-  if (!endOfInstant) {
-    ctx.decideAtEndOfInstant(i);
-    return;
-  }
-  if (ctx.forced(got)) {
-    chooseOnce(ctx, got, Value::unit(), ctx.now());
-    return;
-  }
-  std::vector<std::pair<int64_t, uint32_t>> arrived;  // (time, sender)
-  for (uint32_t s = 0; s < n; ++s) {
-    if (ctx.inAvailable(msgs + s)) arrived.emplace_back(ctx.inTime(msgs + s), s);
-  }
-  std::sort(arrived.begin(), arrived.end());
-  std::vector<std::pair<Value, Value>> entries;
-  for (int64_t m = 0; m < k; ++m) {
-    uint32_t sender = arrived[m].second;
-    entries.emplace_back(Value::integer(sender), ctx.inValue(msgs + sender));
-  }
-  chooseOnce(ctx, got, *Value::map(std::move(entries)), ctx.now());
-}
 
 // Identity; a got the rule chose gives back each message it holds, and must
 // hold k messages of senders in 0..n-1 equal to what they sent.
@@ -87,7 +56,7 @@ void define_mailbox(Catalog& c) {
          .lines = {bundle(line("msgs", generic()), 0), got},
          .inverse = "Mailbox",
          .inverseDoc = "identity; a chosen got gives back the messages it holds.",
-         .react = react,
+         .react = reactions::mailbox<FireContext>,
          .readsArrivalTimes = true,  // msgs pass through in the order they arrived
          .decidesAtEndOfInstant = true,
          .invert = invert,

@@ -1,38 +1,11 @@
 // Quorum<n, k>: votes pass through as they arrive; a chosen value is the
 // first v (in availability order) with k available votes equal to v.
-#include "ir/components/rules.h"
+// Its reaction is reactions::quorum (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
-namespace {
 
 using namespace rules;
-
-// A forced value becomes available once k votes equal it.
-void react(FireContext& ctx, uint32_t i, bool) {
-  const FlatInstance& inst = ctx.instance(i);
-  std::span<const int64_t> args = ctx.args(inst);
-  int64_t n = args[0], k = args[1];
-  uint32_t votes = inst.firstLine, value = votes + static_cast<uint32_t>(n);
-  uint32_t trigger = ctx.trigger();
-  bool vote = trigger >= votes && trigger < value;
-  // Count the vote that just arrived; only its value can newly reach k.
-  auto& tally = ctx.tally(i);
-  auto count = [&](const Value& v) -> int64_t& {
-    for (auto& entry : tally) {
-      if (entry.first == v) return entry.second;
-    }
-    return tally.emplace_back(v, 0).second;
-  };
-  if (vote) ++count(ctx.inValue(trigger));
-  if (!ctx.toChoose(value)) return;
-  // A forced (or bound) value may arrive after its votes: check it then too.
-  const Value* forced = ctx.forced(value);
-  if (!forced && !vote) return;
-  const Value& candidate = forced ? *forced : ctx.inValue(trigger);
-  if (count(candidate) >= k) chooseOnce(ctx, value, candidate, ctx.now());
-}
-
-}  // namespace
 
 void define_quorum(Catalog& c) {
   LineSig value =
@@ -47,7 +20,7 @@ void define_quorum(Catalog& c) {
          .lines = {bundle(line("votes", generic()), 0), value},
          .inverse = "Quorum",
          .inverseDoc = "identity.",
-         .react = react,
+         .react = reactions::quorum<FireContext>,
          .ignoresItsChoices = true,
          .checkParams = kOfN});
 }

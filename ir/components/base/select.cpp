@@ -1,35 +1,12 @@
 // Select<n>: choice' and options' pass through; chosen' = options[choice].
 // A chosen choice is the earliest available option.
-#include "ir/components/rules.h"
+// Its reaction is reactions::select (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
 namespace {
 
 using namespace rules;
-
-// A chosen choice is the earliest available option (ties: lowest index),
-// decided at the end of the instant; chosen = options[choice].
-void react(FireContext& ctx, uint32_t i, bool endOfInstant) {
-  const FlatInstance& inst = ctx.instance(i);
-  int64_t n = ctx.args(inst)[0];
-  uint32_t choice = inst.firstLine, options = choice + 1, chosen = options + static_cast<uint32_t>(n);
-  if (ctx.toChoose(choice)) {
-    int64_t first = -1;
-    for (int64_t k = 0; k < n && first < 0; ++k) {
-      if (ctx.inAvailable(options + k)) first = k;
-    }
-    if (first >= 0) {
-      if (!endOfInstant)
-        ctx.decideAtEndOfInstant(i);
-      else
-        chooseOnce(ctx, choice, Value::integer(first), ctx.now());
-    }
-  }
-  if (!ctx.inAvailable(choice) || ctx.inValue(choice).kind != Value::Kind::Int) return;
-  int64_t k = ctx.inValue(choice).i;
-  if (k < 0 || k >= n || !ctx.inAvailable(options + k)) return;  // an out-of-range choice selects nothing
-  chooseOnce(ctx, chosen, ctx.inValue(options + k), ctx.now());
-}
 
 // Identity; gives back the chosen option when chosen was chosen by the
 // rule, and checks chosen' = options'[choice'].
@@ -61,7 +38,7 @@ void define_select(Catalog& c) {
          .lines = {choice, bundle(line("options", generic()), 0), chosen},
          .inverse = "Select",
          .inverseDoc = "identity.",
-         .react = react,
+         .react = reactions::select<FireContext>,
          .decidesAtEndOfInstant = true,
          .invert = invert});
 }

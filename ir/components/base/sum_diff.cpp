@@ -1,19 +1,12 @@
 // Sum and Diff: y' = y + x and y' = y - x (wrapping 64-bit), x passing
 // through; each is the other's inverse.
-#include "ir/components/rules.h"
+// Its reaction is reactions::sumDiff (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
 namespace {
 
 using namespace rules;
-
-template <int Sign>
-void react(FireContext& ctx, uint32_t i, bool) {
-  uint32_t x = ctx.instance(i).firstLine, y = x + 1;
-  if (!ctx.inAvailable(x) || !ctx.inAvailable(y)) return;
-  int64_t xv = ctx.inValue(x).i;
-  emitOnce(ctx, y, Value::integer(wrapAdd(ctx.inValue(y).i, Sign > 0 ? xv : wrapNeg(xv))), ctx.now());
-}
 
 // Diff inverts Sum (y = y' - x') and Sum inverts Diff (y = y' + x').
 template <int Sign>
@@ -36,14 +29,14 @@ void define_sum_diff(Catalog& c) {
          .lines = lines(),
          .inverse = "Diff",
          .inverseDoc = "Diff: y' = y - x.",
-         .react = react<+1>,
+         .react = reactions::sumDiff<+1, FireContext>,
          .invert = invert<+1>});
   c.add({.name = "Diff",
          .doc = "x' = x; y' = y - x (wrapping 64-bit).",
          .lines = lines(),
          .inverse = "Sum",
          .inverseDoc = "Sum: y' = x + y.",
-         .react = react<-1>,
+         .react = reactions::sumDiff<-1, FireContext>,
          .invert = invert<-1>});
 }
 

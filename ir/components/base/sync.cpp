@@ -1,22 +1,11 @@
 // Sync<k>: each output equals its input; all become available once every
 // input is (a barrier). Its own inverse.
-#include "ir/components/rules.h"
+// Its reaction is reactions::sync (ir/components/reactions.h).
+#include "ir/components/reactions.h"
 
 namespace rdc {
-namespace {
 
 using namespace rules;
-
-void react(FireContext& ctx, uint32_t i, bool) {
-  const FlatInstance& inst = ctx.instance(i);
-  for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-    if (!ctx.inAvailable(l)) return;
-  }
-  for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l)
-    emitOnce(ctx, l, ctx.inValue(l), ctx.now());
-}
-
-}  // namespace
 
 void define_sync(Catalog& c) {
   c.add({.name = "Sync",
@@ -25,7 +14,7 @@ void define_sync(Catalog& c) {
          .lines = {computed(bundle(line("l", genericPerElement(), {"l"}), 0))},
          .inverse = "Sync",
          .inverseDoc = "itself.",
-         .react = react,
+         .react = reactions::sync<FireContext>,
          .invert = invertIdentity});
 }
 

@@ -9,6 +9,7 @@
 #include <new>
 #include <unordered_map>
 
+#include "ir/components/reactions.h"
 #include "ir/components/semantics.h"
 #include "ir/graph/elaborate.h"
 #include "ir/io/trace.h"
@@ -381,6 +382,10 @@ class Run final : public FireContext {
     if (config.replay && !config.schedule && !config.replayPlaces.empty()) places_ = &config.replayPlaces;
     force();
     demand();
+    for (uint16_t b = 0; b < facts.react.size(); ++b) {
+      react_.push_back(Reaction::of(facts.react[b]));
+      reactToChoice_.push_back(Reaction::of(facts.reactToChoice[b]));
+    }
   }
 
   // Sources: constants at time 0 and inputs at their arrival, demanded or
@@ -689,16 +694,21 @@ class Run final : public FireContext {
     return it == forced_.end() ? nullptr : &it->second;
   }
   std::optional<int64_t> after(uint32_t instance, int64_t delay, const char* what) override {
-    if (delay < 0) {
-      fail(instance, std::string("a negative ") + what + " (" + Value::duration(delay).str() + ")");
-      return std::nullopt;
-    }
-    if (delay >= INT64_MAX - now_) {  // INT64_MAX itself means "never" in a trace
-      fail(instance, std::string("a ") + what + " of " + Value::duration(delay).str() + " after " +
-                         Value::duration(now_).str() + " is past the largest time");
+    if (delay < 0 || delay >= INT64_MAX - now_) [[unlikely]] {
+      noTimeAfter(instance, delay, what);
       return std::nullopt;
     }
     return now_ + delay;
+  }
+  // (after()'s failures: out of line, so that after() inlines in a reaction.)
+  [[gnu::noinline, gnu::cold]] void noTimeAfter(uint32_t instance, int64_t delay, const char* what) {
+    if (delay < 0) {
+      fail(instance, std::string("a negative ") + what + " (" + Value::duration(delay).str() + ")");
+      return;
+    }
+    // (INT64_MAX itself means "never" in a trace.)
+    fail(instance, std::string("a ") + what + " of " + Value::duration(delay).str() + " after " +
+                       Value::duration(now_).str() + " is past the largest time");
   }
   void emit(uint32_t l, Value value, int64_t time) override { emitNow(l, std::move(value), time); }
   // (Inline in an arrival's pass-through, the most common emission.)
@@ -712,9 +722,19 @@ class Run final : public FireContext {
       if (time < config_.crashAt[graph_.lines[g].domain]) emit(l, std::move(value), time);
       return;
     }
-    // A recorded choice was made before any crash, whatever delay this run
-    // drew (a projection draws its own); any other is judged at its time:
-    // a crashed domain's sources stay silent.
+    if (config_.replay) [[unlikely]] {
+      if (!replayedChoice(l, value, time)) return;
+    } else if (crashed(l, time)) {
+      return;
+    }
+    lines_[l].inPending = true;
+    schedule(time, 0, l, false, !forced_.empty() && forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
+  }
+  // A choice in a replay: the recorded one, made before any crash, whatever
+  // delay this run drew (a projection draws its own); any other is judged
+  // at its time: a crashed domain's sources stay silent. False when the
+  // choice is not made. (Out of line, so that choose() inlines in a reaction.)
+  [[gnu::noinline]] bool replayedChoice(uint32_t l, Value& value, int64_t& time) {
     if (const Replayed* r = replayed(l)) {
       // (A Byzantine domain's may be a lie: its header's faults are checked before the run.)
       if (config_.replayStrict && replayContradiction_.empty() && !forced_.count(l) &&
@@ -722,19 +742,17 @@ class Run final : public FireContext {
         checkReplayed(l, value, r->value);
       value = r->value;
       time = std::max(r->time, now_);
-    } else if (crashed(l, time)) {
-      return;
-    } else if (config_.replay && !hot(l).gatewayOut) {
-      // A replay makes only the recorded choices: the run made this one
-      // after its end. Its tie-break key is still drawn, so that the rest of
-      // the schedule is the recorded one, and it stays pending for good, as
-      // it was in the recorded run (its iteration does not retire).
-      ties_.next();
-      if (unbounded_) countPending({l, 0, false, How::Chosen}, +1);
-      return;
+      return true;
     }
-    lines_[l].inPending = true;
-    schedule(time, 0, l, false, !forced_.empty() && forced_.count(l) ? How::Forced : How::Chosen, std::move(value));
+    if (crashed(l, time)) return false;
+    if (hot(l).gatewayOut) return true;
+    // A replay makes only the recorded choices: the run made this one
+    // after its end. Its tie-break key is still drawn, so that the rest of
+    // the schedule is the recorded one, and it stays pending for good, as
+    // it was in the recorded run (its iteration does not retire).
+    ties_.next();
+    if (unbounded_) countPending({l, 0, false, How::Chosen}, +1);
+    return false;
   }
   // Marks the line, and what strictly waits for it, as never to arrive:
   // its own output, the line its wire feeds in the same iteration, the
@@ -1029,7 +1047,7 @@ class Run final : public FireContext {
   void react(uint32_t instance, bool endOfInstant) {
     uint32_t general = generalInstance(instance);
     if (!demand_->interacts[general]) return;
-    if (ReactFn f = facts_.react[graph_.instances[general].base]) f(*this, instance, endOfInstant);
+    react_[graph_.instances[general].base](*this, instance, endOfInstant);
   }
 
   // (react() inlined: the instance's base and whether it interacts are
@@ -1053,9 +1071,9 @@ class Run final : public FireContext {
       else
         emitNow(line, Value(s.in), now_);
     }
-    if (ReactFn f = h.chooses ? facts_.reactToChoice[base] : facts_.react[base]) {
+    if (const Reaction& r = (h.chooses ? reactToChoice_ : react_)[base]) {
       uint32_t at = slotOfLine(line);
-      f(*this, at == kNone ? h.instance : layout_.instance(at, h.instance), false);
+      r(*this, at == kNone ? h.instance : layout_.instance(at, h.instance), false);
     }
   }
 
@@ -1735,6 +1753,23 @@ class Run final : public FireContext {
   std::vector<LineState>& lines_;
   const Demand* demand_ = nullptr;
   Demand ownDemand_;
+  // Each base component's reaction (GraphFacts::react), and its reaction
+  // to a value its own rule chose (GraphFacts::reactToChoice): a standard
+  // one instantiated for this class (reactions.h), which then asks its
+  // questions inline, a user's through FireContext.
+  struct Reaction {
+    ReactFn generic = nullptr;
+    reactions::ReactOf<Run> typed = nullptr;
+    static Reaction of(ReactFn f) { return {f, reactions::typedReaction<Run>(f)}; }
+    explicit operator bool() const { return generic; }
+    void operator()(Run& run, uint32_t instance, bool endOfInstant) const {
+      if (typed)
+        typed(run, instance, endOfInstant);
+      else if (generic)
+        generic(run, instance, endOfInstant);
+    }
+  };
+  std::vector<Reaction> react_, reactToChoice_;
   std::map<uint32_t, Value> forced_;
   Rng ties_, net_;
   // RunConfig::replayPlaces, when they order the events of an instant.

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "ir/components/reactions.h"
 #include "ir/lint/lint_passes.h"
 #include "tests/unit/test_support.h"
 
@@ -55,6 +56,18 @@ TEST(Catalog, EveryDefinitionIsConsistent) {
       }
     }
   }
+}
+
+// An engine calls each standard reaction instantiated for its own context
+// (reactions.h): one missing from the list there would react through
+// virtual calls, correct but slower, and no other test would notice.
+TEST(Catalog, EveryStandardReactionHasATypedOne) {
+  for (const BaseComponent& b : Catalog::standard().all()) {
+    if (!b.react) continue;
+    EXPECT_EQ(reactions::typedReaction<FireContext>(b.react), b.react) << b.name;
+  }
+  EXPECT_EQ(reactions::typedReaction<FireContext>([](FireContext&, uint32_t, bool) {}), nullptr)
+      << "a user's reaction has none";
 }
 
 TEST(Catalog, EveryInverseIsInTheCatalog) {
