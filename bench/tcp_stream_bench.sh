@@ -6,7 +6,9 @@
 # latency from a broadcast's arrival to its deliveries, the most iterations
 # live on a node, and the peak memory of the largest process (for rdc, of
 # the largest node, and of the cluster that gathers and reports their
-# outputs; nodes' peaks are read from /proc while they run).
+# outputs). The nodes' peaks are read from /proc while they run, in a run
+# of their own before the timed ones: polling /proc slowed the nodes by a
+# fifth.
 #
 #   bench/tcp_stream_bench.sh BUILD_DIR PEER_SOURCE [K] [N...]
 #   bench/tcp_stream_bench.sh build ../shared/baselines/bracha_tcp.cpp 10000 4 7
@@ -51,16 +53,30 @@ nodes_peak() {
   local most=0 child line
   while kill -0 "$1" 2>/dev/null; do
     for child in $(cat /proc/"$(cat "/proc/$1/task/$1/children" 2>/dev/null | cut -d' ' -f1)"/task/*/children 2>/dev/null); do
-      while read -r line; do
+      { while read -r line; do
         case $line in VmHWM:*) line=${line#VmHWM:}; line=${line% kB}; ((line > most)) && most=$line ;; esac
-      done < "/proc/$child/status" 2>/dev/null || true
+      done < "/proc/$child/status"; } 2>/dev/null || true  # (a node that just ended has none)
     done
     sleep 0.1
   done
   echo "$most"
 }
 
+rdc_model() {  # rdc_model N: the model and its flags, into the array `model`
+  if [ -n "${BOUNDED:-}" ]; then
+    model=(examples/rb-bounded/rb-bounded.rdc.yaml -D "n=$1" -D "K=$count" ${SPACING:+-D "spacing=$SPACING"})
+  else
+    model=(examples/rb-stream/rb-stream.rdc.yaml -D "n=$1" -D "spacing=$spacing" --iterations "$count"
+           --max-live 100000 --until "$(( count * spacing / 1000 + 30000 ))ms")
+  fi
+}
+
 for n in "${sizes[@]}"; do
+rdc_model "$n"
+peers "$n" > "$work/peers.yaml"
+/usr/bin/time -o /dev/null "$run" "${model[@]}" --cluster "$work/peers.yaml" > /dev/null 2>&1 &
+node_kib=$(nodes_peak "$!")
+wait || true
 for ((rep = 0; rep < reps; rep++)); do
   start=$(date +%s%N)
   /usr/bin/time -f "%M" -o "$work/peer.mem" "$work/peer" "$n" "$count" $((11000 + RANDOM % 9000)) > "$work/peer.out" 2>&1 || true
@@ -68,16 +84,7 @@ for ((rep = 0; rep < reps; rep++)); do
   peer_s=$(seconds "$start" "$end")
   peers "$n" > "$work/peers.yaml"
   start=$(date +%s%N)
-  if [ -n "${BOUNDED:-}" ]; then
-    model=(examples/rb-bounded/rb-bounded.rdc.yaml -D "n=$n" -D "K=$count" ${SPACING:+-D "spacing=$SPACING"})
-  else
-    model=(examples/rb-stream/rb-stream.rdc.yaml -D "n=$n" -D "spacing=$spacing" --iterations "$count"
-           --max-live 100000 --until "$(( count * spacing / 1000 + 30000 ))ms")
-  fi
-  /usr/bin/time -f "%M" -o "$work/rdc.mem" "$run" "${model[@]}" --cluster "$work/peers.yaml" > "$work/rdc.out" 2>&1 &
-  timed=$!
-  node_kib=$(nodes_peak "$timed")
-  wait "$timed" || true
+  /usr/bin/time -f "%M" -o "$work/rdc.mem" "$run" "${model[@]}" --cluster "$work/peers.yaml" > "$work/rdc.out" 2>&1 || true
   end=$(date +%s%N)
   rdc_s=$(seconds "$start" "$end")
   checks=$(grep -c ': pass' "$work/rdc.out" || true)

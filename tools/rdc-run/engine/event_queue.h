@@ -56,6 +56,37 @@ struct PendingEvent {
   How how;
 };
 
+/// Items in the order pushed, taken from the front: a ring (a power of
+/// two) that doubles when full, so that neither a push nor a take moves
+/// the items waiting. (A vector whose taken front was erased now and then
+/// moved thousands of them each time.)
+template <typename T>
+class Ring {
+ public:
+  bool empty() const { return head_ == tail_; }
+  const T& front() const { return ring_[head_ & (ring_.size() - 1)]; }
+  const T& back() const { return ring_[(tail_ - 1) & (ring_.size() - 1)]; }
+  [[gnu::always_inline]] void push(const T& item) {
+    if (tail_ - head_ == ring_.size()) [[unlikely]]
+      grow();
+    ring_[tail_++ & (ring_.size() - 1)] = item;
+  }
+  [[gnu::always_inline]] T take() { return ring_[head_++ & (ring_.size() - 1)]; }
+  void clear() { head_ = tail_ = 0; }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    std::vector<T> bigger(std::max<size_t>(64, ring_.size() * 2));
+    size_t n = 0;
+    for (uint64_t at = head_; at != tail_; ++at) bigger[n++] = ring_[at & (ring_.size() - 1)];
+    ring_ = std::move(bigger);
+    head_ = 0, tail_ = n;
+  }
+
+  std::vector<T> ring_;
+  uint64_t head_ = 0, tail_ = 0;  // counts; their place is modulo the ring's size
+};
+
 class EventQueue {
  public:
   using Entry = QueuedEvent;
@@ -77,8 +108,8 @@ class EventQueue {
 
   /// Whether no event is pending, the current step's included.
   bool empty() const {
-    return inStepEmpty() && !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() && inOrder_[1].empty() &&
-           laterInOrder_.empty();
+    return inStep_.empty() && !hasNext_ && now_.empty() && later_.empty() && inOrder_[0].empty() &&
+           inOrder_[1].empty() && laterInOrder_.empty();
   }
 
   /// Whether events may go into the queues in arrival order: for keys that
@@ -94,7 +125,7 @@ class EventQueue {
       if (!any || e.before(best)) best = e, any = true;
     };
     if (hasNext_) consider(next_);
-    for (const Fifo* f : {&inOrder_[0], &inOrder_[1], &laterInOrder_}) {
+    for (const Ring<Entry>* f : {&inOrder_[0], &inOrder_[1], &laterInOrder_}) {
       if (!f->empty()) consider(f->front());
     }
     if (!now_.empty()) consider(ofThePresent(now_.front()));
@@ -106,7 +137,7 @@ class EventQueue {
   [[gnu::always_inline]] void push(const Entry& e, int64_t present) {
     present_ = present;
     if (arrivalOrder_ && e.time == present) {  // (the present only moves on: each queue stays in order)
-      Fifo& f = inOrder_[e.order >> 63];
+      Ring<Entry>& f = inOrder_[e.order >> 63];
       if (f.empty() && !hasNext_) {
         next_ = e, hasNext_ = true;
         return;
@@ -126,17 +157,13 @@ class EventQueue {
 
   /// Adds what the current step makes available at once (its slot): it
   /// comes before every other event, after what the step made before.
-  [[gnu::always_inline]] void pushInStep(uint32_t slot) {
-    if (inStepTail_ - inStepHead_ == inStep_.size()) [[unlikely]]
-      growInStep();
-    inStep_[inStepTail_++ & (inStep_.size() - 1)] = slot;
-  }
+  [[gnu::always_inline]] void pushInStep(uint32_t slot) { inStep_.push(slot); }
   /// Takes the earliest of the current step's into `slot`; false when the
   /// step is done. (Not among what popDue pops: the simulator empties the
   /// step after each event.)
   [[gnu::always_inline]] bool takeInStep(uint32_t& slot) {
-    if (inStepEmpty()) return false;
-    slot = inStep_[inStepHead_++ & (inStep_.size() - 1)];
+    if (inStep_.empty()) return false;
+    slot = inStep_.take();
     return true;
   }
 
@@ -175,7 +202,7 @@ class EventQueue {
 
   /// Empties the queue, keeping its memory for the next run.
   void clear() {
-    inStepHead_ = inStepTail_ = 0;
+    inStep_.clear();
     hasNext_ = false;
     present_ = 0;
     now_.clear();
@@ -186,16 +213,6 @@ class EventQueue {
  private:
   static constexpr size_t kArity = 4;
 
-  bool inStepEmpty() const { return inStepHead_ == inStepTail_; }
-  // Doubles the ring (a power of two), its slots kept in order.
-  [[gnu::noinline]] void growInStep() {
-    std::vector<uint32_t> bigger(std::max<size_t>(64, inStep_.size() * 2));
-    size_t n = 0;
-    for (uint64_t at = inStepHead_; at != inStepTail_; ++at) bigger[n++] = inStep_[at & (inStep_.size() - 1)];
-    inStep_ = std::move(bigger);
-    inStepHead_ = 0, inStepTail_ = n;
-  }
-
   // An event of the present, in its heap: its time is present_.
   struct Present {
     uint64_t order;
@@ -203,33 +220,12 @@ class EventQueue {
   };
   Entry ofThePresent(const Present& p) const { return {present_, p.order, p.slot}; }
 
-  // Events in the order they were pushed, which is their order: a vector
-  // taken from the front, its taken part dropped once it is half of it.
-  struct Fifo {
-    std::vector<Entry> items;
-    size_t head = 0;
-    bool empty() const { return head == items.size(); }
-    const Entry& front() const { return items[head]; }
-    const Entry& back() const { return items.back(); }
-    void push(const Entry& e) { items.push_back(e); }
-    Entry take() {
-      Entry e = items[head++];
-      if (head == items.size()) {
-        items.clear(), head = 0;
-      } else if (head >= 1024 && head * 2 >= items.size()) {
-        items.erase(items.begin(), items.begin() + static_cast<ptrdiff_t>(head)), head = 0;
-      }
-      return e;
-    }
-    void clear() { items.clear(), head = 0; }
-  };
-
   // Whether the register's event comes before both heaps' tops (and the
   // queues' fronts, in arrival order). It is of the present, as the
   // present's heap's events are: their orders alone decide.
   bool registerFirst() const {
     if (arrivalOrder_) [[unlikely]] {
-      for (const Fifo* f : {&inOrder_[0], &inOrder_[1], &laterInOrder_}) {
+      for (const Ring<Entry>* f : {&inOrder_[0], &inOrder_[1], &laterInOrder_}) {
         if (!f->empty() && !next_.before(f->front())) return false;
       }
     }
@@ -324,16 +320,15 @@ class EventQueue {
     return top;
   }
 
-  std::vector<uint32_t> inStep_;              // a ring: the current step's slots, in the order made
-  uint64_t inStepHead_ = 0, inStepTail_ = 0;  // (counts; their place is modulo the ring's size)
-  std::vector<Present> now_;                  // of the present, by order
+  Ring<uint32_t> inStep_;     // the current step's slots, in the order made
+  std::vector<Present> now_;  // of the present, by order
   LaterHeap later_;
   int64_t present_ = 0;  // the time of every event in now_ and the register
   Entry next_{};         // the register: an event of the present, if hasNext_
   bool hasNext_ = false;
   bool arrivalOrder_ = false;
-  Fifo inOrder_[2];    // by phase
-  Fifo laterInOrder_;  // later events pushed in order (what the network delivers), before the heap
+  Ring<Entry> inOrder_[2];    // by phase
+  Ring<Entry> laterInOrder_;  // later events pushed in order (what the network delivers), before the heap
 };
 
 }  // namespace rdc::run
