@@ -894,13 +894,17 @@ class Run final : public FireContext {
     return static_cast<uint32_t>(work_.slots.size() - 1);
   }
 
+  // Marks a line an event reaches as one the next run resets.
+  [[gnu::always_inline]] void touch(uint32_t line) {
+    if (lines_[line].touched) return;
+    lines_[line].touched = true;
+    if (slotOfLine(line) == kNone) work_.touchLine(line);  // slots are reset whole
+  }
+
   // Queues the event in `slot` (whose value is in place) to do this at `time`.
   [[gnu::always_inline]] void enqueue(uint32_t slot, int64_t time, uint8_t phase, uint32_t target, bool output,
                                       How how) {
-    if (phase == 0 && target != kNone && !lines_[target].touched) {
-      lines_[target].touched = true;
-      if (slotOfLine(target) == kNone) work_.touchLine(target);  // slots are reset whole
-    }
+    if (phase == 0 && target != kNone) touch(target);
     PendingEvent event{target, phase, output, how};
     if (unbounded_) countPending(event, +1);
     work_.slots[slot].set(event);
@@ -1100,6 +1104,12 @@ class Run final : public FireContext {
       to = layout_.line(slotOf(next), h.wireTo);
     } else {
       to = at == kNone ? h.wireTo : layout_.line(at, h.wireTo);
+    }
+    // With nothing else left in the step, the value's arrival at the wire's
+    // other end is the next the step passes on: it arrives now, unqueued.
+    if (work_.queue.stepDone()) {
+      touch(to);
+      return inputArrives(to, slot, How::Computed);
     }
     enqueue(slot, now_, 0, to, false, How::Computed);
   }

@@ -158,6 +158,9 @@ class EventQueue {
   /// Adds what the current step makes available at once (its slot): it
   /// comes before every other event, after what the step made before.
   [[gnu::always_inline]] void pushInStep(uint32_t slot) { inStep_.push(slot); }
+  /// Whether the current step has nothing left to pass on: what it makes
+  /// available next would then be the next it passes on.
+  bool stepDone() const { return inStep_.empty(); }
   /// Takes the earliest of the current step's into `slot`; false when the
   /// step is done. (Not among what popDue pops: the simulator empties the
   /// step after each event.)
