@@ -62,7 +62,8 @@ TEST(Catalog, EveryDefinitionIsConsistent) {
 // (reactions.h): one missing from the list there would react through
 // virtual calls, correct but slower, and no other test would notice.
 TEST(Catalog, EveryStandardReactionHasATypedOne) {
-  for (const BaseComponent& b : Catalog::standard().all()) {
+  Catalog c = Catalog::standard();
+  for (const BaseComponent& b : c.all()) {
     if (!b.react) continue;
     EXPECT_EQ(reactions::typedReaction<FireContext>(b.react), b.react) << b.name;
   }
