@@ -139,9 +139,17 @@ class WaitGraph {
     return v.i;
   }
 
+  // Beyond this many, the lines an output needs are waited for through one
+  // node that happens once all of them have: a bundle whose every element
+  // needs the whole bundle (Sync<k>'s) then makes 2k edges, not k^2 (a
+  // gigabyte at k = 16,384). The lines a cycle through it lists are the
+  // same; below it, the cycle reports read as they always have.
+  static constexpr size_t kManyNeeds = 16;
+
   template <typename Emit>
   void instanceEdges(const FlatInstance& inst, Emit& emit) {
     const LineSig* neededFor = nullptr;
+    uint32_t neededGroup = kNone;
     for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
       const LineSig* s = graph_.signature(catalog_, l);
       if (picked_[l]) {
@@ -157,9 +165,20 @@ class WaitGraph {
         needed_.clear();
         for (const std::string& need : s->outputNeeds) graph_.linesNamed(catalog_, inst, need, needed_);
         neededFor = s;
+        neededGroup = kNone;
+        if (needed_.size() > kManyNeeds) {
+          std::vector<uint32_t>& ins = ins_;
+          ins.clear();
+          for (uint32_t m : needed_) ins.push_back(in(m));
+          neededGroup = group(ins, static_cast<uint32_t>(ins.size()), emit);
+        }
       }
-      for (uint32_t m : needed_) {
-        if (m != l) emit(in(m), out(l), false);
+      if (neededGroup != kNone) {
+        emit(neededGroup, out(l), false);
+      } else {
+        for (uint32_t m : needed_) {
+          if (m != l) emit(in(m), out(l), false);
+        }
       }
       if (s->choosable) ruleEdges(inst, *s, l, emit);
     }

@@ -166,6 +166,23 @@ class MemoryBudget(unittest.TestCase):
             self.assertEqual(run([LINT, path, "--max-memory", "1G", "-o", os.devnull])[0], 0)
 
     @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
+    def test_a_bundle_whose_elements_each_need_it_whole_fits_the_estimate(self):
+        # Each of Sync<k>'s outputs waits for all k inputs: the deadlock
+        # check made k^2 edges (270 MB at k = 8192, refused past 16,384),
+        # where the estimate allows 256 bytes a line.
+        sync = ("rdc: 1\nmodel: barrier\nparams:\n  k: 8192\nsystem:\n  body:\n"
+                "    - for: j in 0..k\n      body:\n        - Inc<0> src[j]:\n            x: const j -> w[j]\n"
+                "    - Sync<k> s:\n        l[j]: w[j] -> v[j]\n"
+                "    - for: j in 0..k\n      body:\n        - Inc<0> out[j]:\n            x: v[j] -> output v[j]\n")
+        with TempDir() as d:
+            path = write(d, "barrier.rdc.yaml", sync)
+            code, _, err = run([LINT, path, "--max-memory", "64M", "-o", os.devnull])
+            self.assertEqual(code, 0, err)
+            code, out, err = run([RUN, path, "--max-memory", "64M"])
+            self.assertEqual(code, 0, err)
+            self.assertIn(b"v[8191] = 8191 @ 0ns", out)
+
+    @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
     def test_running_out_of_the_budget_is_a_diagnostic(self):
         # No estimate guards reading a trace: the allocation that fails
         # unwinds to the tool, which says so. (Elaborating, linting and

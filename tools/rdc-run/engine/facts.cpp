@@ -109,11 +109,8 @@ uint32_t GraphFacts::shapeFor(const Graph& graph, const Catalog& catalog, const 
     const LineSig* sig = graph.signature(catalog, l);  // null for Fn arguments
     shape.sigs.push_back(sig);
     named.clear();
-    if (sig && !sig->passThrough) {
-      for (uint32_t m = first; m < first + inst.lineCount; ++m) {
-        if (m != l) named.push_back(m);
-      }
-    } else if (sig) {
+    shape.readsAll.push_back(sig && !sig->passThrough);
+    if (sig && sig->passThrough) {
       for (const std::string& need : sig->outputNeeds) graph.linesNamed(catalog, inst, need, named);
       // Its own input is read implicitly (Demand): only the others are kept.
       named.erase(std::remove(named.begin(), named.end(), l), named.end());

@@ -185,6 +185,10 @@ struct GraphFacts {
     /// CSR per line offset: the inputs a demanded output reads besides its
     /// own, and the inputs its rule reads if it is a chosen input.
     std::vector<uint32_t> outStart, outReads;
+    /// Per line offset: a computed line, whose output reads every input of
+    /// its instance. Those are not listed in outReads: a Sync<k>'s k lines
+    /// would list k^2 reads (a gigabyte at k = 16,384).
+    std::vector<uint8_t> readsAll;
     std::vector<uint32_t> choiceStart, choiceReads;
     /// Per line offset, the line whose statically known value picks one of
     /// its option reads (Select's chosen), or kNone; per choice read, its
@@ -253,7 +257,8 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
   Demand d;
   d.out.assign(n, 0);
   d.in.assign(n, 0);
-  std::vector<uint32_t> work;  // outputs as 2l+1, inputs as 2l
+  std::vector<uint32_t> work;                               // outputs as 2l+1, inputs as 2l
+  std::vector<uint8_t> allRead(graph.instances.size(), 0);  // per instance: its inputs are all demanded
   auto needOut = [&](uint32_t l) {
     if (!d.out[l]) d.out[l] = 1, work.push_back(2 * l + 1);
   };
@@ -276,6 +281,13 @@ Demand GraphFacts::demand(const Graph& graph, Known known) const {
     const Shape& shape = shapes[shapeOf[line.instance]];
     if (item & 1) {
       needIn(l);  // every output reads its own input
+      if (shape.readsAll[o]) {
+        if (!allRead[line.instance]) {
+          allRead[line.instance] = 1;
+          for (uint32_t m = 0; m < shape.sigs.size(); ++m) needIn(first + m);
+        }
+        continue;
+      }
       for (uint32_t k = shape.outStart[o]; k < shape.outStart[o + 1]; ++k) needIn(first + shape.outReads[k]);
       continue;
     }
