@@ -295,6 +295,26 @@ system:
         code, out, err = run([RUN, m, "--input", "far=9223372036853775807ns"])
         self.assertEqual(code, 1, out.decode() + err)
         self.assertIn("past the largest time", out.decode() + err)
+        # One nanosecond before it is the last time a run can hold.
+        code, out, err = run([RUN, m, "--input", "far=9223372036853775806ns"])
+        self.assertEqual(code, 0, out.decode() + err)
+        self.assertIn(b"out = 0 @ 9223372036854.775806ms", out)
+        # A network delay likewise: a draw may be the largest time, a delivery may not.
+        link = self.model("far.rdc.yaml", """rdc: 1
+domains:
+  node: 2
+system:
+  body:
+    - Link hop @ node[0]:
+        snd: input v as Int @ node[0] -> drop
+        rcv: choose -> got
+    - Inc<1> bump @ node[1]:
+        x: got -> output out
+""")
+        for delay, code_wanted in (("9223372036854775806ns", 0), ("9223372036854775807ns", 1)):
+            code, out, err = run([RUN, link, "--latency", f"constant:{delay}"])
+            self.assertEqual(code, code_wanted, out.decode() + err)
+        self.assertIn("a network delay of 9223372036854775807ns after 0ns is past the largest time", out.decode())
         code, out, err = run([RUN, m, "--input", "far=-5ms"])
         self.assertEqual(code, 1, out.decode() + err)
         self.assertIn("negative delay", out.decode() + err)
