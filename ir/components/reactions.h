@@ -233,13 +233,16 @@ void sumDiff(Ctx& ctx, uint32_t i, bool) {
   emitOnce(ctx, y, Value::integer(rules::wrapAdd(ctx.inValue(y).i, Sign > 0 ? xv : rules::wrapNeg(xv))), ctx.now());
 }
 
-/// Sync<k>: every output, equal to its input, once every input is available.
+/// Sync<k>: every output, equal to its input, once every input is
+/// available. The arrivals are counted (a tally of one entry: the reaction
+/// runs once per arrival) rather than the k inputs rescanned at each, which
+/// made a wide barrier's k arrivals cost k^2.
 template <class Ctx>
 void sync(Ctx& ctx, uint32_t i, bool) {
   const FlatInstance& inst = ctx.instance(i);
-  for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l) {
-    if (!ctx.inAvailable(l)) return;
-  }
+  auto& arrived = ctx.tally(i);
+  if (arrived.empty()) arrived.emplace_back(Value::unit(), 0);
+  if (++arrived.front().second < inst.lineCount) return;
   for (uint32_t l = inst.firstLine; l < inst.firstLine + inst.lineCount; ++l)
     emitOnce(ctx, l, ctx.inValue(l), ctx.now());
 }

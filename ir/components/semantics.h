@@ -74,7 +74,8 @@ class FireContext {
   /// an instant).
   uint32_t trigger() const { return trigger_; }
   /// Per-instance scratch: how many inputs carried each value so far
-  /// (Quorum counts votes with it instead of rescanning them).
+  /// (Quorum counts votes with it, Sync its arrivals, instead of rescanning
+  /// them). The reaction runs once per arrival of an input.
   virtual std::vector<std::pair<Value, int64_t>>& tally(uint32_t instance) = 0;
   /// The network delay of a cross-domain instance (a Link) for this run,
   /// in nanoseconds (>= 0), or kLostMessage when the run's network loses
