@@ -1,6 +1,7 @@
-// What the component definitions under base/ share: building signatures,
-// and the small steps their semantics are made of. Not for use outside
-// ir/components.
+// What the component definitions under base/ and their reactions
+// (reactions.h) share: building signatures, and the small steps their
+// semantics are made of. Not for use outside ir/components, except through
+// reactions.h.
 #pragma once
 
 #include <cstdint>
