@@ -116,9 +116,26 @@ static_assert(sizeof(LineState) == 16, "a line's state is a value and flags");
 // sweep) then cost what their events cost, not what the graph costs. The
 // unbounded box's slots (IterationLayout) are reset when their iteration
 // retires, and at the next run for those still live at the end.
+class Run;
+
+// A base component's reaction as a run calls it: a standard one
+// instantiated for Run (reactions.h), which then asks its questions
+// inline, a user's through FireContext.
+struct Reaction {
+  ReactFn generic = nullptr;
+  reactions::ReactOf<Run> typed = nullptr;
+  static Reaction of(ReactFn f);
+  explicit operator bool() const { return generic; }
+  void operator()(Run& run, uint32_t instance, bool endOfInstant) const;
+};
+
 struct Workspace {
   const IterationLayout& layout;
   const Graph& graph;
+  // Per base component: its reaction (GraphFacts::react) and its reaction
+  // to a value its own rule chose (GraphFacts::reactToChoice), made by the
+  // first run (no state: kept so that each short run does not make them).
+  std::vector<Reaction> react, reactToChoice;
   std::vector<LineState> lines;
   // When the inputs of lines of components that read it arrived
   // (BaseComponent::readsArrivalTimes), by line. Only read by key; an
@@ -375,6 +392,8 @@ class Run final : public FireContext {
         maxIterations_(std::min(config.maxIterations, facts.layout.box ? facts.layout.box->end : UINT64_MAX)),
         work_(work),
         lines_(work.lines),
+        react_(reactionsOf(work, facts)),
+        reactToChoice_(work.reactToChoice),
         ties_(config.seed ^ 0x7469657300000000ull),
         net_(config.seed ^ 0x6E65740000000000ull) {
     work_.reset();
@@ -382,10 +401,17 @@ class Run final : public FireContext {
     if (config.replay && !config.schedule && !config.replayPlaces.empty()) places_ = &config.replayPlaces;
     force();
     demand();
-    for (uint16_t b = 0; b < facts.react.size(); ++b) {
-      react_.push_back(Reaction::of(facts.react[b]));
-      reactToChoice_.push_back(Reaction::of(facts.reactToChoice[b]));
+  }
+
+  // The workspace's reactions, made by its first run.
+  static const std::vector<Reaction>& reactionsOf(Workspace& work, const GraphFacts& facts) {
+    if (work.react.empty()) {
+      for (size_t b = 0; b < facts.react.size(); ++b) {
+        work.react.push_back(Reaction::of(facts.react[b]));
+        work.reactToChoice.push_back(Reaction::of(facts.reactToChoice[b]));
+      }
     }
+    return work.react;
   }
 
   // Sources: constants at time 0 and inputs at their arrival, demanded or
@@ -1763,23 +1789,8 @@ class Run final : public FireContext {
   std::vector<LineState>& lines_;
   const Demand* demand_ = nullptr;
   Demand ownDemand_;
-  // Each base component's reaction (GraphFacts::react), and its reaction
-  // to a value its own rule chose (GraphFacts::reactToChoice): a standard
-  // one instantiated for this class (reactions.h), which then asks its
-  // questions inline, a user's through FireContext.
-  struct Reaction {
-    ReactFn generic = nullptr;
-    reactions::ReactOf<Run> typed = nullptr;
-    static Reaction of(ReactFn f) { return {f, reactions::typedReaction<Run>(f)}; }
-    explicit operator bool() const { return generic; }
-    void operator()(Run& run, uint32_t instance, bool endOfInstant) const {
-      if (typed)
-        typed(run, instance, endOfInstant);
-      else if (generic)
-        generic(run, instance, endOfInstant);
-    }
-  };
-  std::vector<Reaction> react_, reactToChoice_;
+  const std::vector<Reaction>& react_;
+  const std::vector<Reaction>& reactToChoice_;
   std::map<uint32_t, Value> forced_;
   Rng ties_, net_;
   // RunConfig::replayPlaces, when they order the events of an instant.
@@ -1815,6 +1826,15 @@ class Run final : public FireContext {
   uint64_t events_ = 0;
   uint64_t arrivals_ = 0;  // events made so far (their keys in arrival order)
 };
+
+Reaction Reaction::of(ReactFn f) { return {f, reactions::typedReaction<Run>(f)}; }
+
+inline void Reaction::operator()(Run& run, uint32_t instance, bool endOfInstant) const {
+  if (typed)
+    typed(run, instance, endOfInstant);
+  else if (generic)
+    generic(run, instance, endOfInstant);
+}
 
 Simulator::Simulator(const Graph& graph, const Catalog& catalog)
     : graph_(graph), catalog_(catalog), facts_(std::make_unique<GraphFacts>(graph, catalog)) {}
