@@ -165,6 +165,15 @@ std::optional<MergedTrace> mergeTraces(std::vector<MergeSource>& sources, TraceW
                   "merge: " + s.name + " is a trace of model '" + h.modelName + "', not '" + header.modelName + "'");
       return std::nullopt;
     }
+    if (h.epoch != sources[0].header->epoch) {
+      // Nodes started by hand each count time from their own start unless
+      // given one --epoch: their events cannot be put in one order.
+      diags.error("usage", {},
+                  "merge: " + s.name + " and " + sources[0].name +
+                      " count time from different epochs (their nodes' time 0): not one run; start the nodes "
+                      "with one --epoch");
+      return std::nullopt;
+    }
     if (h.checks != sources[0].header->checks) {
       diags.error("usage", {},
                   "merge: " + s.name + " was judged by other checks than " + sources[0].name + ": not one run");

@@ -51,6 +51,7 @@ struct TraceHeader {
   lies @20 :Text;              # "forced": Byzantine domains lie only where forced ("": a seeded lie on every choice)
   wholeModelHash @21 :UInt64;  # a projection's run: modelHash of the whole model it was projected from (0: none)
   checks @22 :List(Text);      # the --check names the run was judged by (none: every check)
+  epoch @23 :Int64;            # a node's time 0 as CLOCK_REALTIME ns, fixed as it began (0: none, as in a simulation)
 }
 
 struct NamedText {

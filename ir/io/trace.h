@@ -50,6 +50,11 @@ struct TraceHeader {
   /// The checks the run was judged by (`--check`; the stopping invariant
   /// is judged too); empty: every check of the model.
   std::vector<std::string> checks;
+  /// A node's run over TCP: its virtual time 0 as CLOCK_REALTIME
+  /// nanoseconds, fixed as it began (`--epoch`, or its start); 0 for a
+  /// simulation and for a cluster's node (the cluster gives every node one
+  /// epoch). Traces merged into one run must agree on it.
+  int64_t epoch = 0;
   std::vector<std::string> linePaths;  ///< TraceEvent::line indexes this
   std::vector<std::string> domains;
   std::vector<uint32_t> lineDomains;  ///< per line: index into domains

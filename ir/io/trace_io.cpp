@@ -287,6 +287,7 @@ void TraceWriter::header(const TraceHeader& h) {
   b.setModelName(h.modelName);
   b.setModelHash(h.modelHash);
   b.setWholeModelHash(h.wholeModelHash);
+  b.setEpoch(h.epoch);
   putNamed(b.initParams(h.params.size()), h.params);
   b.setSeed(h.seed);
   b.setLatency(h.latency);
@@ -466,6 +467,7 @@ bool TraceReader::readHeader() {
     th.modelName = h.getModelName().cStr();
     th.modelHash = h.getModelHash();
     th.wholeModelHash = h.getWholeModelHash();
+    th.epoch = h.getEpoch();
     th.params = getNamed(h.getParams());
     th.seed = h.getSeed();
     th.latency = h.getLatency().cStr();

@@ -505,6 +505,20 @@ class Nodes(NodeHelpers, unittest.TestCase):
         self.assertEqual(code, 0, err)
         self.assertEqual([values(out)[f"dlvr[{i}]"] for i in range(4)], ["1"] * 4)
 
+    def test_traces_of_nodes_without_one_epoch_are_not_merged(self):
+        # Each counts time from its own start: their times have no common origin to order them by.
+        procs = []
+        for i in range(4):
+            procs.append(self.start(self.d, self.peers, self.ports, f"node[{i}]"))
+            time.sleep(0.05)
+        for p in procs:
+            self.assertEqual(p.wait(timeout=30), 0)
+        traces = [os.path.join(self.d, f"node[{i}].trace") for i in range(4)]
+        code, _, err = run([TRACE, "merge", *traces, "-o", os.path.join(self.d, "merged.trace")])
+        self.assertEqual(code, 2, err)
+        self.assertIn("count time from different epochs (their nodes' time 0): not one run; start the nodes with "
+                      "one --epoch [usage]", err)
+
     def test_a_restarted_node_gets_everything_again(self):
         first = self.start(self.d, self.peers, self.ports, "node[3]")
         time.sleep(0.3)

@@ -484,7 +484,7 @@ class MalformedTraces(Traces):
         --invariant refuses), is the trace's fault, not a flag's."""
         stream = example("rb-stream")
         chunks = decode(self.record("stream.trace", stream, "--iterations", "4"))
-        for name, why in (("agreement", "a check over the unbounded box's iterations"),
+        for name, why in (("agreement", "a check over the iterations of the unbounded `for: k in 0..`"),
                           ("nosuch", "a check this model does not have")):
             with self.subTest(check=name):
                 path = os.path.join(self.dir, name + ".trace")

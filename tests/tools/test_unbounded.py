@@ -88,7 +88,7 @@ class Stream(unittest.TestCase):
         self.assertIn("no input 'bc[x]'", err)
         code, out, err = run([RUN, STREAM, "--input", "bc=1"])
         self.assertEqual(code, 2)
-        self.assertIn("'bc' is a stream of the unbounded `for`: give one element, such as bc[5]=VALUE", err)
+        self.assertIn("'bc' is a stream of the unbounded `for: k in 0..`: give one element, such as bc[5]=VALUE", err)
 
     def test_iterations_bounds_the_stream_and_the_run_ends_when_they_are_done(self):
         code, out, err = run([RUN, STREAM, *LATENCY, "--iterations", "300", "--outputs", "summary"])
@@ -130,6 +130,17 @@ class LinkPatterns(unittest.TestCase):
                 self.assertEqual(code, 2, err)
                 self.assertRegex(err, "names (some iterations|no Link)")
 
+
+    def test_messages_name_an_on_demand_box_as_such(self):
+        bounded = example("rb-bounded")
+        for flags, said in ((["--link", "rb[1].*=constant:3ms"], "names some iterations k >= 1 of the on-demand"),
+                            (["--link", "rb[7].*=constant:3ms"], "(of the on-demand `for: k in 0..10000 on demand`"),
+                            (["--invariant", "agreement"], "iterations of the on-demand `for: k in 0..10000 on")):
+            with self.subTest(flags=flags):
+                code, _, err = run([RUN, bounded, *flags])
+                self.assertEqual(code, 2, err)
+                self.assertIn(said, err)
+                self.assertNotIn("unbounded", err)
 
 class Traces(unittest.TestCase):
     def test_traces_are_identical_across_processes_and_replay_byte_for_byte(self):

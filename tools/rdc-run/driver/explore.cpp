@@ -35,8 +35,8 @@ bool Runner::prepareExploration() {
     std::optional<size_t> check = loaded_.model.checkIndex(name);
     if (!check) return usage("--invariant: the model has no check named '" + name + "'");
     if (checks_.overIterations(*check))
-      return usage("--invariant: '" + name +
-                   "' is checked over the iterations of the unbounded box as each retires, not as an invariant");
+      return usage("--invariant: '" + name + "' is checked over the iterations of " + graph_.unbounded->label() +
+                   " as each retires, not as an invariant");
   }
   if (!checkNames_.empty()) {
     std::vector<std::string> names = checkNames_;

@@ -253,11 +253,13 @@ void Runner::TraceSink::iterationBegins(int64_t k, uint64_t firstLine) {
   writer->lines(firstLine, paths, domains);
 }
 
-bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer) {
+bool Runner::openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer, int64_t epoch) {
   if (options_.trace.empty()) return true;
   writer = TraceWriter::open(options_.trace, diags_, TracePlacement::InPlace);  // (a killed run leaves a prefix)
   if (!writer) return false;
-  writer->header(header(seed));
+  TraceHeader h = header(seed);
+  h.epoch = epoch;
+  writer->header(h);
   return true;
 }
 

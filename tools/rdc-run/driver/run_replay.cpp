@@ -52,7 +52,8 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
                    "', a check this model does not have");
     if (checks_.overIterations(*check))  // (no run takes one as an invariant: the trace was edited)
       return usage("--replay: the recorded run was stopped by its invariant '" + trace.stoppedBy +
-                   "', a check over the unbounded box's iterations, which no run takes as an invariant");
+                   "', a check over the iterations of " + graph_.unbounded->label() +
+                   ", which no run takes as an invariant");
     if (std::find(invariants_.begin(), invariants_.end(), trace.stoppedBy) == invariants_.end())
       invariants_.push_back(trace.stoppedBy);
   }

@@ -47,8 +47,14 @@ int Runner::node(uint64_t seed) {
   std::optional<net::NodeKeys> keys;
   if (!readNodeKeys(*peers, self, keys)) return kExitBadInput;
   config_.seed = seed;
+  if (options_.epoch != 0 && !net::epochNearNow(options_.epoch)) {
+    return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
+  }
+  // Time 0: --epoch, else a node started on its own counts from its start;
+  // a cluster's node is given the cluster's epoch once every node is ready.
+  int64_t epoch = options_.epoch ? options_.epoch : options_.readyFd >= 0 ? 0 : net::realtimeNanos();
   std::unique_ptr<TraceWriter> writer;
-  if (!openTrace(seed, writer)) return kExitBadInput;
+  if (!openTrace(seed, writer, epoch)) return kExitBadInput;
   TraceSink sink;
   sink.writer = writer.get();
   sink.graph = &graph_;
@@ -71,10 +77,7 @@ int Runner::node(uint64_t seed) {
   setup.self = self;
   setup.modelHash = net::modelHashFor(loaded_.model.name, graph_.params);
   setup.keys = keys ? &*keys : nullptr;
-  if (options_.epoch != 0 && !net::epochNearNow(options_.epoch)) {
-    return badInput("--epoch: " + std::to_string(options_.epoch) + " is not within a day of now (CLOCK_REALTIME ns)");
-  }
-  setup.epoch = options_.epoch;
+  setup.epoch = epoch;
   // Before it waits: a node killed then has its outputs and trace on disk.
   setup.settled = [&outputs, &writer]() {
     if (outputs) outputs->flush();

@@ -115,7 +115,8 @@ class Runner {
   /// The part of replayDifference that compares how the runs ended.
   std::string endDifference(int64_t endTime, const std::string& stoppedBy) const;
   /// Opens --trace, if given, and writes its header; false if it cannot.
-  bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer);
+  /// `epoch`: a node's time 0 (TraceHeader::epoch), 0 for a simulation.
+  bool openTrace(uint64_t seed, std::unique_ptr<TraceWriter>& writer, int64_t epoch = 0);
   /// Evaluates the checks on a run of the whole model (with these domains
   /// correct) and prints it.
   int report(uint64_t seed, const RunResult& result, const std::vector<bool>& correct,

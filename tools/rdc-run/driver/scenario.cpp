@@ -216,8 +216,8 @@ class Resolver {
       entry(s, "inputs", "--input", name, text);
       auto [input, k] = inputNamed(name);
       if (input == kNone && isStream(name))
-        return usage(flag_ + ": '" + name + "' is a stream of the unbounded `for`: give one element, such as " + name +
-                     "[5]=VALUE");
+        return usage(flag_ + ": '" + name + "' is a stream of " + graph_.unbounded->label() +
+                     ": give one element, such as " + name + "[5]=VALUE");
       if (input == kNone) {
         std::vector<std::string> names;
         for (const Extrinsic& x : graph_.inputs) names.push_back(x.name);
@@ -226,7 +226,8 @@ class Resolver {
       }
       if (k > 0 && graph_.inputs[input].isGateway())
         return usage(flag_ + ": '" + name + "' is what the network delivers in iteration " + std::to_string(k) +
-                     " of the unbounded `for`: a projection run on its own takes only iteration 0's gateways (run "
+                     " of " + graph_.unbounded->label() +
+                     ": a projection run on its own takes only iteration 0's gateways (run "
                      "it as a node, --listen, for the rest)");
       // `VALUE at TIME`: the input arrives at TIME rather than at the model's `at`.
       std::string_view valueText = text;
@@ -304,13 +305,14 @@ class Resolver {
       }
       if (std::find(matched.begin(), matched.end(), true) == matched.end()) {
         return usage(flag_ + " " + glob + ": names no Link of the model" +
-                     (graph_.unbounded ? " (of an unbounded `for`, only its iterations 0, 1 and 2 have instances "
-                                         "to name; `*` names them all)"
+                     (graph_.unbounded ? " (of " + graph_.unbounded->label() +
+                                             ", only its iterations 0, 1 and 2 have instances to name; `*` names "
+                                             "them all)"
                                        : ""));
       }
       if (graph_.unbounded && !sameInGeneralIterations(*graph_.unbounded, matched)) {
-        return usage(flag_ + " " + glob +
-                     ": names some iterations k >= 1 of the unbounded `for` but not others; every iteration from 1 "
+        return usage(flag_ + " " + glob + ": names some iterations k >= 1 of " + graph_.unbounded->label() +
+                     " but not others; every iteration from 1 "
                      "on runs as iteration 1 does, so a pattern may single out iteration 0 or name all the others "
                      "alike (`" +
                      graph_.unbounded->var + "` as `*`)");
