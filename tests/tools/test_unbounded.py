@@ -5,6 +5,7 @@ live-iteration limit, projection, and --split, which refuses such a model for no
 import json
 import os
 import re
+import shlex
 import unittest
 
 from rdctest import SANITIZED, TempDir, breadth, example, jsonl_parts, read_bytes, run, tool, write
@@ -41,6 +42,25 @@ class Stream(unittest.TestCase):
         code, single, err = run(repro.split() if "'" not in repro else ["sh", "-c", repro])
         self.assertEqual(code, 1, err)
         self.assertIn(b"check agreement: fail (false for k = ", single)
+
+    def test_shrinking_turns_lies_of_later_broadcasts_into_forced_values(self):
+        # The failing broadcast is past the window (k >= 3): its lies are forced on its own lines, the
+        # liar stays Byzantine, and the shrunk run still fails.
+        with TempDir() as d:
+            small = os.path.join(d, "small.yaml")
+            code, out, err = run([RUN, STREAM, "-D", "f=2", *LATENCY, "--iterations", "40", "--byzantine", "node[0]",
+                                  "--seed", "1", "--outputs", "summary", "--shrink", small, "--shrink-keep", "spacing"])
+            self.assertEqual(code, 1, err)
+            self.assertRegex(out, rb"turned \d+ lies into forced values \(lies: forced\)")
+            with open(small, encoding="utf-8") as f:
+                faults = f.read()
+            self.assertIn("lies: forced", faults)
+            self.assertIn("- node[0]", faults)
+            forced = re.findall(r"^  rb\[(\d+)\]\.", faults, re.M)
+            self.assertTrue(forced and all(int(k) >= 3 for k in forced), faults)
+            repro = re.search(rb"reproduce: (.*)", out)[1].decode()
+            code, _, err = run(shlex.split(repro))
+            self.assertEqual(code, 1, err)
 
     def test_memory_follows_the_live_broadcasts(self):
         code, out, err = run([RUN, STREAM, *LATENCY, "--until", "500ms", "--outputs", "summary"])

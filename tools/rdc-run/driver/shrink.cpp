@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "ir/graph/line_index.h"
+#include "ir/graph/unbounded.h"
 #include "ir/lang/expr.h"
 #include "ir/support/json.h"
 #include "ir/tool/load.h"
@@ -213,9 +214,9 @@ class Shrinker {
   /// Byzantine domains lying only where forced (--lies forced): the same
   /// run, whose lies ddmin can then drop one by one (an unforced choice is
   /// honest). A schedule: keeps its other choices. None when there is
-  /// nothing to turn (no lie, or lies only where forced already), or when
-  /// a lie is on a line the graph's table does not name (a later
-  /// iteration of an unbounded box).
+  /// nothing to turn (no lie, or lies only where forced already). A lie in
+  /// a later iteration of an unbounded box is forced on its line there
+  /// (`rb[7].echo[1]...`), as a force may name any iteration.
   std::optional<ShrinkSubject> liesAsForces(const ShrinkSubject& s, size_t* count) {
     if (s.scenario.byzantine.empty() || s.scenario.liesForced) return std::nullopt;
     Loaded* m = load(s);
@@ -236,9 +237,15 @@ class Shrinker {
     LineIndex index(graph, catalog_);
     *count = 0;
     for (const auto& [line, told] : recorder.lies) {
-      if (line >= graph.lines.size()) return std::nullopt;
       if (!told) continue;
-      out.scenario.forces.emplace_back(index.paths()[line], told->str());
+      std::string path;
+      if (line < graph.lines.size()) {
+        path = index.paths()[line];
+      } else {  // (a run's line past the graph's: only an unbounded box adds them)
+        IterationLine at = iterationLine(*graph.unbounded, static_cast<uint32_t>(graph.lines.size()), line);
+        path = iterationName(index.paths()[at.line], at.k);
+      }
+      out.scenario.forces.emplace_back(std::move(path), told->str());
       ++*count;
     }
     // A schedule:'s lie points: a told lie is forced now (no point); an
@@ -280,8 +287,10 @@ class Shrinker {
   // would pin the liar's lie on a correct node. A lie and its liar go together.
   bool blamesTheHonest(const Graph& graph, const ResolvedScenario& resolved) const {
     for (const auto& [line, value] : resolved.config.forces) {
-      if (line >= graph.lines.size()) continue;
-      uint32_t d = graph.lines[line].domain;
+      uint32_t general = line;  // (a later iteration's line: the general iteration's stands for it)
+      if (line >= graph.lines.size())
+        general = iterationLine(*graph.unbounded, static_cast<uint32_t>(graph.lines.size()), line).line;
+      uint32_t d = graph.lines[general].domain;
       if (d < graph.domains.size() && !resolved.config.byzantine[d] && liars.count(graph.domains[d])) return true;
     }
     return false;
