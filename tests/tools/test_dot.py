@@ -357,6 +357,25 @@ class Types(unittest.TestCase):
         self.assertIn("m: Map&lt;Int, Bool&gt;", coordinator)
         self.assertIn("r: Bool = count(m, false) == 0", coordinator)
 
+    def test_an_fn_bundle_argument_is_drawn_with_its_size(self):
+        # `votes[0..n]`: n lines, drawn as a bundle sized as its instance has it (they were drawn as one Int).
+        tally = """rdc: 1
+params: {n: 3}
+system:
+  body:
+    - for: i in 0..n
+      body:
+        - wire: input vote[i] as Bool -> ballots[i]
+    - Fn tally:
+        expr: "count(votes, true) >= 2"
+        votes[0..n]: ballots -> drop
+        r: choose -> output decided
+"""
+        with TempDir() as d:
+            model = write(d, "tally.rdc.yaml", tally)
+            self.assertIn("votes: Bool[3]</td>", dot_of(model))
+            self.assertIn("votes: Bool[5]</td>", dot_of(model, "-D", "n=5"))
+
     BRANCHES = """rdc: 1
 params:
   wide: 0

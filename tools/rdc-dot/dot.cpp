@@ -687,6 +687,20 @@ class BodyDrawer {
     return types;
   }
 
+  // The sizes of an Fn's bundle argument `name` (its lines `name[k]`) over
+  // the instances `nodes`.
+  std::set<size_t> argCounts(const std::string& name, const std::vector<uint32_t>& nodes) const {
+    std::set<size_t> counts;
+    for (uint32_t n : nodes) {
+      if (leaf_[n] == kNone) continue;
+      const std::vector<std::string>& args = g_.fnArgs(g_.instances[leaf_[n]]);
+      counts.insert(static_cast<size_t>(std::count_if(args.begin(), args.end(), [&](const std::string& a) {
+        return a.size() > name.size() && a.compare(0, name.size(), name) == 0 && a[name.size()] == '[';
+      })));
+    }
+    return counts;
+  }
+
   // The element a binding of one index names, when its index is a constant
   // (`l[0]`); nullopt for a whole line, a name, or several indices.
   static std::optional<int64_t> constantIndex(const Binding& b) {
@@ -972,13 +986,19 @@ class BodyDrawer {
       auto half = halfOf(*base, nodes);
       if (half) base = half;
       const BaseComponent& b = catalog_.at(*base);
-      if (b.variadicArgs) {  // (an Fn's lines are its own: typed where its instances agree)
-        auto typed = [&](const std::string& name) {
+      if (b.variadicArgs) {  // (an Fn's lines are its own: typed and sized where its instances agree)
+        auto typed = [&](const std::string& name, std::string size = "") {
           std::set<TypeId> types = concrete ? boundTypes(item, name, nodes, 0) : std::set<TypeId>{};
-          return types.size() == 1 ? name + ": " + g_.types.name(*types.begin()) : name;
+          return (types.size() == 1 ? name + ": " + g_.types.name(*types.begin()) : name) + size;
         };
         for (const Binding& bind : item.bindings) {
-          if (bind.line != "r") rows.push_back({bind.line, typed(bind.line)});
+          if (bind.line == "r") continue;
+          std::string size;  // a bundle argument's (`v[0..n]`): its line count, else its range's end as written
+          if (bind.argRange) {
+            std::set<size_t> counts = concrete ? argCounts(bind.line, nodes) : std::set<size_t>{};
+            size = "[" + (counts.size() == 1 ? std::to_string(*counts.begin()) : bind.argRange->second.text) + "]";
+          }
+          rows.push_back({bind.line, typed(bind.line, size)});
         }
         std::string expr = item.fnExpr ? item.fnExpr->text : item.bindings.size() == 2 ? "" : std::string("?");
         for (const Binding& bind : item.bindings) {
