@@ -166,7 +166,13 @@ void mailbox(Ctx& ctx, uint32_t i, bool endOfInstant) {
     uint32_t sender = arrived[m].second;
     entries.emplace_back(Value::integer(sender), ctx.inValue(msgs + sender));
   }
-  chooseOnce(ctx, got, *Value::map(std::move(entries)), ctx.now());
+  Value messages = *Value::map(std::move(entries));
+  if (messages.parts() > kMaxValueParts) {
+    ctx.fail(i, "the map of the first " + std::to_string(k) + " messages would have more than " +
+                    std::to_string(kMaxValueParts) + " parts");
+    return;
+  }
+  chooseOnce(ctx, got, std::move(messages), ctx.now());
 }
 
 /// Quorum<n, k>: a chosen value is the first v (in availability order) with

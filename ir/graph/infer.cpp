@@ -102,17 +102,23 @@ class TypeInference {
                    " deep; a type nests at most " + std::to_string(TypeTable::kMaxDepth) + " deep");
         continue;
       }
+      if (graph_.types.parts(t) > TypeTable::kMaxParts) {
+        report("type-mismatch", graph_.linePos(l),
+               "the type of " + graph_.linePath(catalog_, l) + " has more than " +
+                   std::to_string(TypeTable::kMaxParts) + " parts (each time a part occurs counts)");
+        continue;
+      }
       line.type = static_cast<uint16_t>(t);
       const Extrinsic* input = line.source.kind == Endpoint::Kind::Input ? &graph_.inputs[line.source.ref] : nullptr;
       if (input && input->defaultValue && !valueFits(*input->defaultValue, t, graph_.types)) {
         report("type-mismatch", input->pos,
-               "the default " + input->defaultValue->str() + " of input " + input->name + " is not " +
+               "the default " + input->defaultValue->brief() + " of input " + input->name + " is not " +
                    graph_.types.aName(t));
       }
       if (line.source.kind == Endpoint::Kind::Const && !valueFits(graph_.constants[line.source.ref], t, graph_.types)) {
         report("type-mismatch", graph_.linePos(l),
-               "constant " + graph_.constants[line.source.ref].str() + " is not " + graph_.types.aName(t) + " (line " +
-                   graph_.linePath(catalog_, l) + ")");
+               "constant " + graph_.constants[line.source.ref].brief() + " is not " + graph_.types.aName(t) +
+                   " (line " + graph_.linePath(catalog_, l) + ")");
       }
     }
     return diags_.errorCount() == errorsBefore;

@@ -150,6 +150,8 @@ class GraphVerifier {
     if (line.type >= g_.types.size()) throw Fault{who + ": type " + std::to_string(line.type) + " out of range"};
     if (g_.types.depth(line.type) > TypeTable::kMaxDepth)
       throw Fault{who + ": a type nested " + std::to_string(g_.types.depth(line.type)) + " deep"};
+    if (g_.types.parts(line.type) > TypeTable::kMaxParts)
+      throw Fault{who + ": a type of more than " + std::to_string(TypeTable::kMaxParts) + " parts"};
     if (line.domain >= g_.domains.size())
       throw Fault{who + ": domain " + std::to_string(line.domain) + " out of range"};
     sameAsInstance(l);

@@ -873,7 +873,7 @@ std::optional<LoadedModel> readIr(std::string_view bytes, const std::string& fil
                        std::to_string(s::IR_VERSION));
     }
     uint32_t fileBase = static_cast<uint32_t>(diags.files().size());
-    for (auto f : root.getFiles()) diags.addFile(f.cStr());
+    for (auto f : root.getFiles()) diags.addFile(f.cStr(), /*onlyNamed=*/true);
     IrReader reader(catalog, diags, fileBase, root.getFiles().size());
     LoadedModel loaded{reader.model(root.getModel()), reader.graph(root.getGraph()), {}};
     for (auto d : root.getProjection()) loaded.projection.push_back(d.cStr());

@@ -17,7 +17,7 @@ std::optional<std::string> firstForgedSignature(const Trace& trace, const std::v
       std::string signer =
           s.signer() < static_cast<int64_t>(h.domains.size()) ? h.domains[s.signer()] : "no domain of the model";
       std::string where = domain < h.domains.size() ? h.domains[domain] : "?";
-      forged = s.str() + " (signed by " + signer + ") first appears " + howName(e.how) + " at " +
+      forged = s.brief() + " (signed by " + signer + ") first appears " + howName(e.how) + " at " +
                (e.line < h.linePaths.size() ? h.linePaths[e.line] : "?") + (e.output ? "'" : "") + ", in " + where +
                ", which cannot have made it";
     });

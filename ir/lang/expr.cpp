@@ -574,6 +574,15 @@ class Evaluator {
       : lookup_(lookup), error_(error), host_(host), signer_(signer), sigLiterals_(sigLiterals) {}
 
   std::optional<Value> eval(const Expr& e) {
+    auto v = formValue(e);
+    // Shared parts make a value of 2^k parts in k steps (`(x, x)`), whose
+    // comparing and printing would then never end (kMaxValueParts).
+    if (v && v->parts() > kMaxValueParts)
+      return fail("size-limit", e, "the value would have more than " + std::to_string(kMaxValueParts) + " parts");
+    return v;
+  }
+
+  std::optional<Value> formValue(const Expr& e) {
     switch (e.kind) {
       case Expr::Kind::Literal:
         return e.value;
@@ -633,7 +642,7 @@ class Evaluator {
         auto t = eval(*e.kids[0]);
         if (!t) return t;
         if (t->kind != Value::Kind::Tuple || e.value.i < 0 || static_cast<size_t>(e.value.i) >= t->items().size()) {
-          return fail("type-mismatch", e, "no field " + std::to_string(e.value.i) + " in " + t->str());
+          return fail("type-mismatch", e, "no field " + std::to_string(e.value.i) + " in " + t->brief());
         }
         return t->items()[e.value.i];
       }
@@ -658,7 +667,8 @@ class Evaluator {
   std::optional<Value> mapQuantifier(const Expr& e) {
     auto m = eval(*e.kids[0]);
     if (!m) return m;
-    if (m->kind != Value::Kind::Map) return fail("type-mismatch", e, "a quantifier ranges over a map, not " + m->str());
+    if (m->kind != Value::Kind::Map)
+      return fail("type-mismatch", e, "a quantifier ranges over a map, not " + m->brief());
     if (e.vars.size() > 2)
       return fail("expr-syntax", e, "a map's entries bind one variable (value) or two (key, value)");
     bool keyed = e.vars.size() == 2;
@@ -768,12 +778,12 @@ class Evaluator {
     if (e.op == Op::Sign) return Value::signature(signer_, std::move(args[0]));
     if (e.op == Op::SigLiteral) {
       if (args[0].kind != Value::Kind::Int || args[0].i < 0)
-        return fail("type-mismatch", e, "sig(i, v) needs a domain index i >= 0, got " + args[0].str());
+        return fail("type-mismatch", e, "sig(i, v) needs a domain index i >= 0, got " + args[0].brief());
       return Value::signature(args[0].i, std::move(args[1]));
     }
     const Value& s = args[0];
     if (s.kind != Value::Kind::Signed)
-      return fail("type-mismatch", e, e.text + " needs a signed value, got " + s.str());
+      return fail("type-mismatch", e, e.text + " needs a signed value, got " + s.brief());
     if (e.op == Op::Signer) return Value::integer(s.signer());
     if (e.op == Op::Payload) return s.payload();
     if (args[1].kind != Value::Kind::Int) return fail("type-mismatch", e, "signedBy(s, i) needs an Int i");
@@ -801,7 +811,7 @@ class Evaluator {
       args.push_back(std::move(*v));
     }
     const Value& m = args[0];
-    if (m.kind != Value::Kind::Map) return fail("type-mismatch", e, e.text + " needs a map, got " + m.str());
+    if (m.kind != Value::Kind::Map) return fail("type-mismatch", e, e.text + " needs a map, got " + m.brief());
     switch (e.op) {
       case Op::Size:
         return Value::integer(static_cast<int64_t>(m.entries()));
@@ -858,7 +868,7 @@ class Evaluator {
     bool numeric = (a->kind == Value::Kind::Int || a->kind == Value::Kind::Duration) &&
                    (b->kind == Value::Kind::Int || b->kind == Value::Kind::Duration);
     if (!numeric) {
-      return fail("type-mismatch", e, "'" + e.text + "' needs numbers, got " + a->str() + " and " + b->str());
+      return fail("type-mismatch", e, "'" + e.text + "' needs numbers, got " + a->brief() + " and " + b->brief());
     }
     if (auto why = durationMismatch(e, *a, *b)) return fail("type-mismatch", e, *why);
     Value r;
@@ -918,11 +928,11 @@ class Evaluator {
       case Op::Le:
       case Op::Gt:
       case Op::Ge:
-        if (aDuration != bDuration) return "cannot compare " + a.str() + " with " + b.str();
+        if (aDuration != bDuration) return "cannot compare " + a.brief() + " with " + b.brief();
         return std::nullopt;
       default:
         if (aDuration != bDuration)
-          return "cannot apply '" + e.text + "' to " + a.str() + " and " + b.str() +
+          return "cannot apply '" + e.text + "' to " + a.brief() + " and " + b.brief() +
                  " (a Duration adds only to a Duration)";
         return std::nullopt;
     }
@@ -963,6 +973,16 @@ class TypeChecker {
   }
 
   std::optional<TypeId> type(const Expr& e) {
+    auto t = formType(e);
+    // No line may have such a type (TypeTable::kMaxParts), nor may any part
+    // of one: refused here, before a chain of `(x, x)` doubles it further
+    // (a bare nil's and {}'s placeholder types are not in the table).
+    if (t && *t < types_.size() && types_.parts(*t) > TypeTable::kMaxParts)
+      return fail(e, "the type of this expression has more than " + std::to_string(TypeTable::kMaxParts) + " parts");
+    return t;
+  }
+
+  std::optional<TypeId> formType(const Expr& e) {
     switch (e.kind) {
       case Expr::Kind::Literal:
         return literalType(e.value);
@@ -1280,7 +1300,7 @@ std::optional<int64_t> evalInt(const Expr& expr, NameRef lookup, ExprError* erro
   auto v = evalExpr(expr, lookup, error);
   if (!v) return std::nullopt;
   if (v->kind != Value::Kind::Int) {
-    *error = {"type-mismatch", expr.offset, "expected an integer, got " + v->str()};
+    *error = {"type-mismatch", expr.offset, "expected an integer, got " + v->brief()};
     return std::nullopt;
   }
   return v->i;

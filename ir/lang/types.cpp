@@ -16,8 +16,13 @@ TypeId TypeTable::intern(TypeNode node) {
   if (it != index_.end()) return it->second;
   TypeId id = static_cast<TypeId>(nodes_.size());
   int depth = 0;
-  for (TypeId part : node.parts) depth = std::max(depth, depths_[part] + 1);
+  uint32_t parts = 1;
+  for (TypeId part : node.parts) {
+    depth = std::max(depth, depths_[part] + 1);
+    parts = std::min(parts + parts_[part], kMaxParts + 1);
+  }
   depths_.push_back(depth);
+  parts_.push_back(parts);
   nodes_.push_back(node);
   index_.emplace(std::move(node), id);
   return id;
@@ -29,6 +34,7 @@ std::string TypeTable::aName(TypeId id) const {
 }
 
 std::string TypeTable::name(TypeId id) const {
+  if (parts_[id] > kMaxParts) return "<a type of " + std::to_string(kMaxParts + 1) + " parts or more>";
   const TypeNode& n = nodes_[id];
   switch (n.kind) {
     case TypeKind::Unit:
@@ -67,6 +73,8 @@ class TypeParser {
     auto t = parseType(0);
     skipSpace();
     if (t && pos_ != text_.size()) fail("unexpected '" + std::string(text_.substr(pos_)) + "'");
+    if (t && table_.parts(*t) > TypeTable::kMaxParts)
+      fail("type of more than " + std::to_string(TypeTable::kMaxParts) + " parts");
     if (!error_.empty()) {
       if (error) *error = error_;
       return std::nullopt;

@@ -32,6 +32,10 @@ class TypeTable {
   /// that every value a run records or sends fits what traces and network
   /// frames read back.
   static constexpr int kMaxDepth = 64;
+  /// The most parts a line's type may have (parts()), written or inferred:
+  /// a chain of `(x, x)` doubles a type at each step, and a type of 2^30
+  /// parts could be neither spelled nor held by a value.
+  static constexpr uint32_t kMaxParts = 65536;
 
   TypeTable();
   TypeId intern(TypeNode node);
@@ -45,7 +49,14 @@ class TypeTable {
   /// How deep a type nests: 0 for a scalar, one more than its deepest part
   /// otherwise (`Opt<(Int, Bool)>` is 2).
   int depth(TypeId id) const { return depths_[id]; }
+  /// How many parts a type has, each counted as often as it occurs: 1 for
+  /// a scalar, one more than its parts' together otherwise (`(Int, Int)`
+  /// is 3, `Map<Int, (Int, Int)>` is 5); at most kMaxParts + 1 (saturated).
+  uint32_t parts(TypeId id) const { return parts_[id]; }
   /// Canonical spelling, e.g. `Opt<(Int, Bool)>`; parse(name(t)) == t.
+  /// A type of more than kMaxParts parts, which no line may have, is named
+  /// by its size instead (`<a type of 4097 parts or more>`), so that a
+  /// message about one stays short.
   std::string name(TypeId id) const;
   /// The name after its indefinite article, for messages: `an Int`,
   /// `a Bool`, `an Opt<Int>`, `a (Int, Bool)`.
@@ -55,7 +66,8 @@ class TypeTable {
 
  private:
   std::vector<TypeNode> nodes_;
-  std::vector<int> depths_;  // per type
+  std::vector<int> depths_;      // per type
+  std::vector<uint32_t> parts_;  // per type
   std::map<TypeNode, TypeId> index_;
 };
 

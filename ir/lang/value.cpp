@@ -33,15 +33,26 @@ static std::string quoteBytes(const std::string& bytes) {
   return out + "\"";
 }
 
+namespace {
+
+// One more than the parts of `items` together, saturated (Value::parts()).
+uint32_t partsOf(const std::vector<Value>& items) {
+  uint64_t parts = 1;
+  for (const Value& item : items) parts = std::min<uint64_t>(parts + item.parts(), UINT32_MAX);
+  return static_cast<uint32_t>(parts);
+}
+
+}  // namespace
+
 Value Value::ofBytes(std::string bytes) {
   Value v(Kind::Bytes, 0);
-  if (!bytes.empty()) v.heap_ = new Heap{{1}, 0, std::move(bytes), {}};
+  if (!bytes.empty()) v.heap_ = new Heap{{1}, 1, 0, std::move(bytes), {}};
   return v;
 }
 
 Value Value::tuple(std::vector<Value> items) {
   Value v(Kind::Tuple, 0);
-  if (!items.empty()) v.heap_ = new Heap{{1}, 0, {}, std::move(items)};
+  if (!items.empty()) v.heap_ = new Heap{{1}, partsOf(items), 0, {}, std::move(items)};
   return v;
 }
 
@@ -56,13 +67,14 @@ std::optional<Value> Value::map(std::vector<std::pair<Value, Value>> entries) {
     items.push_back(std::move(entries[e].first));
     items.push_back(std::move(entries[e].second));
   }
-  v.heap_ = new Heap{{1}, 0, {}, std::move(items)};
+  v.heap_ = new Heap{{1}, partsOf(items), 0, {}, std::move(items)};
   return v;
 }
 
 Value Value::signature(int64_t signer, Value payload, std::string proof) {
   Value v(Kind::Signed, 0);
-  v.heap_ = new Heap{{1}, signer, std::move(proof), {std::move(payload)}};
+  uint32_t parts = static_cast<uint32_t>(std::min<uint64_t>(1 + uint64_t{payload.parts()}, UINT32_MAX));
+  v.heap_ = new Heap{{1}, parts, signer, std::move(proof), {std::move(payload)}};
   return v;
 }
 
@@ -110,34 +122,67 @@ bool Value::sameContents(const Value& other) const {
   return bytes() == other.bytes() && items() == other.items();
 }
 
-std::string Value::str() const {
+void Value::spell(std::string& out, size_t limit) const {
+  if (out.size() >= limit) return;
   switch (kind) {
     case Kind::Unit:
-      return "()";
+      out += "()";
+      return;
     case Kind::Bool:
-      return i ? "true" : "false";
+      out += i ? "true" : "false";
+      return;
     case Kind::Int:
-      return std::to_string(i);
+      out += std::to_string(i);
+      return;
     case Kind::Duration:
-      return durationString(i);
+      out += durationString(i);
+      return;
     case Kind::Bytes:
-      return quoteBytes(bytes());
+      out += quoteBytes(bytes());
+      return;
     case Kind::Nil:
-      return "nil";
-    case Kind::Tuple: {
-      std::string out = "(";
-      for (size_t k = 0; k < items().size(); ++k) out += (k ? ", " : "") + items()[k].str();
-      return out + (items().size() == 1 ? ",)" : ")");
-    }
-    case Kind::Map: {
-      std::string out = "{";
-      for (size_t e = 0; e < entries(); ++e) out += (e ? ", " : "") + key(e).str() + ": " + mapped(e).str();
-      return out + "}";
-    }
+      out += "nil";
+      return;
+    case Kind::Tuple:
+      out += "(";
+      for (size_t k = 0; k < items().size() && out.size() < limit; ++k) {
+        if (k) out += ", ";
+        items()[k].spell(out, limit);
+      }
+      out += items().size() == 1 ? ",)" : ")";
+      return;
+    case Kind::Map:
+      out += "{";
+      for (size_t e = 0; e < entries() && out.size() < limit; ++e) {
+        if (e) out += ", ";
+        key(e).spell(out, limit);
+        out += ": ";
+        mapped(e).spell(out, limit);
+      }
+      out += "}";
+      return;
     case Kind::Signed:
-      return "sig(" + std::to_string(signer()) + ", " + payload().str() + ")";
+      out += "sig(" + std::to_string(signer()) + ", ";
+      payload().spell(out, limit);
+      out += ")";
+      return;
   }
-  return "?";
+}
+
+std::string Value::str() const {
+  std::string out;
+  spell(out, SIZE_MAX);
+  return out;
+}
+
+std::string Value::brief() const {
+  constexpr size_t kBrief = 200;
+  std::string out;
+  spell(out, kBrief);
+  if (out.size() <= kBrief) return out;
+  out.resize(kBrief);
+  if (kind == Kind::Bytes) return out + "... (" + std::to_string(bytes().size()) + " bytes)";
+  return out + "... (a value of " + std::to_string(parts()) + " parts)";
 }
 
 bool Value::operator<(const Value& other) const {

@@ -95,6 +95,13 @@ class Value {
   size_t entries() const { return items().size() / 2; }
   const Value& key(size_t entry) const { return items()[2 * entry]; }
   const Value& mapped(size_t entry) const { return items()[2 * entry + 1]; }
+  /// How many parts the value has, each counted as often as it occurs: 1
+  /// for a scalar, an empty Bytes, tuple or map, or a Bytes; one more than
+  /// its items' together for a tuple, map or signed value; saturated at
+  /// 2^32 - 1. Copies share heap parts, so a chain of `(x, x)` makes a
+  /// value of 2^k parts in k small steps: what compares, prints or records
+  /// it costs its parts, which kMaxValueParts bounds.
+  uint32_t parts() const;
   /// A Signed value's payload (its one item), and its signer (a domain's index).
   const Value& payload() const { return items()[0]; }
   int64_t signer() const;
@@ -116,6 +123,11 @@ class Value {
   /// `"ab"`, `(1, true)`, `{0: 7, 2: 9}`, `sig(2, 5)` for 5 signed by domain
   /// 2); parsing it back (parseValue) gives the same value.
   std::string str() const;
+  /// str() for a message: whole when it is at most 200 characters, else
+  /// its first 200 and the value's size (`{0: {0: 1, ... (a value of
+  /// 524287 parts)`, `"abc... (5000 bytes)`), so that a diagnostic
+  /// quoting a value stays short.
+  std::string brief() const;
 
  private:
   Value(Kind k, int64_t v) : kind(k) {
@@ -125,7 +137,8 @@ class Value {
       i = v;
   }
   static bool ownsHeap(Kind k) { return k == Kind::Bytes || k >= Kind::Tuple; }
-  bool sameContents(const Value& other) const;  // the heap parts' contents, kind and payload being equal
+  void spell(std::string& out, size_t limit) const;  // appends str(), stopping once out has `limit` characters
+  bool sameContents(const Value& other) const;       // the heap parts' contents, kind and payload being equal
   static void retain(const Heap* heap);
   static void release(const Heap* heap);
 };
@@ -134,10 +147,19 @@ static_assert(sizeof(Value) == 16, "a value is a payload word and a kind");
 
 struct Value::Heap {
   mutable std::atomic<uint32_t> refs{1};  ///< atomic: copies of one value may live in several threads
+  uint32_t parts = 1;                     ///< Value::parts()
   int64_t signer = 0;                     ///< Signed only
   std::string bytes;
   std::vector<Value> items;
 };
+
+inline uint32_t Value::parts() const { return ownsHeap(kind) && heap_ ? heap_->parts : 1; }
+
+/// The most parts (Value::parts()) a value a model makes may have: an
+/// expression whose value would have more fails (`size-limit`), and so
+/// does a Mailbox whose map of messages would. Comparing, printing or
+/// recording any value a run makes then costs at most this many steps.
+inline constexpr uint32_t kMaxValueParts = 1u << 20;
 
 /// The type of a value; nullopt for nil (whose Opt<T> the context decides).
 std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types);

@@ -9,10 +9,6 @@ namespace rdc {
 
 namespace {
 
-// Guards against YAML alias bombs: a document whose aliases expand to more
-// nodes than any real model has is rejected instead of walked.
-constexpr size_t kMaxNodesVisited = 2'000'000;
-
 class YamlReader {
  public:
   YamlReader(uint32_t file, DiagnosticSink& diags) : file_(file), diags_(diags) {}
@@ -26,7 +22,6 @@ class YamlReader {
     m.pos = pos(root);
     bool sawVersion = false, sawSystem = false;
     for (const auto& kv : root) {
-      if (!visit()) return std::nullopt;
       std::string key = scalarOr(kv.first, "");
       const YAML::Node& value = kv.second;
       if (key == "rdc") {
@@ -60,11 +55,8 @@ class YamlReader {
     }
     if (!sawVersion) diags_.error("schema", m.pos, "missing `rdc: 1` (the format version)");
     if (!sawSystem) diags_.error("schema", m.pos, "missing `system:` (the whole system's body)");
-    if (aborted_) return std::nullopt;
     return m;
   }
-
-  bool aborted() const { return aborted_; }
 
  private:
   // The position of a node's text. A quoted scalar (tagged "!" by yaml-cpp)
@@ -74,15 +66,6 @@ class YamlReader {
     if (mark.line < 0) return {file_, 0, 0};
     uint32_t quote = node.IsScalar() && node.Tag() == "!" ? 1 : 0;
     return {file_, static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1) + quote};
-  }
-
-  bool visit() {
-    if (++visited_ > kMaxNodesVisited && !aborted_) {
-      aborted_ = true;
-      diags_.error("size-limit", {file_, 0, 0},
-                   "the YAML document expands to more than " + std::to_string(kMaxNodesVisited) + " nodes");
-    }
-    return !aborted_;
   }
 
   std::string scalarOr(const YAML::Node& node, std::string fallback) {
@@ -107,7 +90,6 @@ class YamlReader {
   void params(const YAML::Node& node, std::vector<ParamDecl>& out) {
     if (node.IsSequence()) {  // component parameters without defaults: [n, f]
       for (const YAML::Node& item : node) {
-        if (!visit()) return;
         std::string name = scalarOr(item, "");
         if (!syntax::isIdentifier(name)) {
           diags_.error("schema", pos(item), "a parameter name must be an identifier");
@@ -120,7 +102,6 @@ class YamlReader {
     }
     if (!expectMap(node, "params")) return;
     for (const auto& kv : node) {
-      if (!visit()) return;
       std::string name = scalarOr(kv.first, "");
       if (!syntax::isIdentifier(name)) {
         diags_.error("schema", pos(kv.first), "a parameter name must be an identifier, got '" + name + "'");
@@ -140,7 +121,6 @@ class YamlReader {
   void domains(const YAML::Node& node, Model& m) {
     if (!expectMap(node, "domains")) return;
     for (const auto& kv : node) {
-      if (!visit()) return;
       std::string name = scalarOr(kv.first, "");
       if (!syntax::isIdentifier(name)) {
         diags_.error("schema", pos(kv.first), "a domain name must be an identifier");
@@ -173,7 +153,6 @@ class YamlReader {
   void components(const YAML::Node& node, Model& m) {
     if (!expectMap(node, "components")) return;
     for (const auto& kv : node) {
-      if (!visit()) return;
       ComponentDef c;
       c.name = scalarOr(kv.first, "");
       c.pos = pos(kv.first);
@@ -193,7 +172,6 @@ class YamlReader {
     if (!expectMap(node, "a component")) return;
     if (isSystem) c.pos = pos(node);
     for (const auto& kv : node) {
-      if (!visit()) return;
       std::string key = scalarOr(kv.first, "");
       if (key == "doc") {
         c.doc = scalarOr(kv.second, "");
@@ -232,7 +210,6 @@ class YamlReader {
   void lines(const YAML::Node& node, ComponentDef& c) {
     if (!expectMap(node, "lines")) return;
     for (const auto& kv : node) {
-      if (!visit()) return;
       LineDecl line;
       line.name = scalarOr(kv.first, "");
       line.pos = pos(kv.first);
@@ -252,7 +229,6 @@ class YamlReader {
       return;
     }
     for (const YAML::Node& entry : node) {
-      if (!visit()) return;
       if (!entry.IsMap() || entry.size() == 0) {
         diags_.error("schema", pos(entry), "a body item must be `Component name: {...}`, `wire: A -> B` or `for: ...`");
         continue;
@@ -346,7 +322,6 @@ class YamlReader {
       return;
     }
     for (const auto& kv : node) {
-      if (!visit()) return;
       std::string key = scalarOr(kv.first, "");
       std::string text = scalarOr(kv.second, "");
       if (key == "expr") {
@@ -370,7 +345,6 @@ class YamlReader {
   void checks(const YAML::Node& node, Model& m) {
     if (!expectMap(node, "checks")) return;
     for (const auto& kv : node) {
-      if (!visit()) return;
       std::string name = scalarOr(kv.first, "");
       if (!syntax::isIdentifier(name)) {
         diags_.error("schema", pos(kv.first), "a check name must be an identifier");
@@ -383,8 +357,6 @@ class YamlReader {
 
   uint32_t file_;
   DiagnosticSink& diags_;
-  size_t visited_ = 0;
-  bool aborted_ = false;
 };
 
 std::optional<Model> parseYamlText(std::string_view text, const std::string& fileName, DiagnosticSink& diags) {
@@ -395,7 +367,7 @@ std::optional<Model> parseYamlText(std::string_view text, const std::string& fil
     std::string hint = problem.message == "illegal map value"
                            ? " (a value containing ': ', such as a conditional or a quantifier, must be quoted)"
                            : "";
-    diags.error("parse-error", {file, problem.line, problem.col}, "YAML: " + problem.message + hint);
+    diags.error(problem.code, {file, problem.line, problem.col}, "YAML: " + problem.message + hint);
     return std::nullopt;
   }
   try {

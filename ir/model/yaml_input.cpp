@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -49,22 +50,35 @@ YamlProblem problemAt(const YAML::Mark& mark, std::string message) {
 
 // yaml-cpp keeps both copies of a repeated mapping key, and a lookup then
 // sees only one of them: a misspelt override would silently lose. The walk
-// is iterative, and bounded (an alias bomb is the front end's size-limit).
-std::optional<YamlProblem> firstRepeatedKey(const YAML::Node& root) {
-  constexpr size_t kMaxNodesChecked = 2'000'000;
+// is iterative and counts the nodes it meets, an alias's at each use:
+// past `maxNodes`, the document is refused (an alias bomb).
+std::optional<YamlProblem> firstProblemOfTree(const YAML::Node& root, size_t maxNodes) {
   std::vector<YAML::Node> stack{root};
-  for (size_t visited = 0; !stack.empty() && visited < kMaxNodesChecked; ++visited) {
+  size_t met = 1;
+  auto meet = [&](const YAML::Node& node) {
+    stack.push_back(node);
+    return ++met <= maxNodes;
+  };
+  auto tooMany = [&](const YAML::Node& node) {
+    YamlProblem p = problemAt(node.Mark(), "the document expands to more than " + std::to_string(maxNodes) +
+                                               " nodes (each use of an alias `*name` counts its nodes again)");
+    p.code = "size-limit";
+    return p;
+  };
+  while (!stack.empty()) {
     YAML::Node node = stack.back();
     stack.pop_back();
     if (node.IsSequence()) {
-      for (const YAML::Node& item : node) stack.push_back(item);
+      for (const YAML::Node& item : node) {
+        if (!meet(item)) return tooMany(item);
+      }
     } else if (node.IsMap()) {
       std::set<std::string> keys;
       for (const auto& entry : node) {
         if (entry.first.IsScalar() && !keys.insert(entry.first.Scalar()).second) {
           return problemAt(entry.first.Mark(), "the key '" + entry.first.Scalar() + "' appears twice in one mapping");
         }
-        stack.push_back(entry.second);
+        if (!meet(entry.second)) return tooMany(entry.second);
       }
     }
   }
@@ -72,6 +86,8 @@ std::optional<YamlProblem> firstRepeatedKey(const YAML::Node& root) {
 }
 
 }  // namespace
+
+size_t maxYamlNodes(size_t bytes) { return std::max<size_t>(100'000, bytes / 2); }
 
 std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
   size_t i = 0;
@@ -121,8 +137,8 @@ std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* p
     return std::nullopt;
   }
   if (documents.empty()) return YAML::Node();
-  if (auto repeated = firstRepeatedKey(documents[0])) {
-    *problem = *repeated;
+  if (auto bad = firstProblemOfTree(documents[0], maxYamlNodes(text.size()))) {
+    *problem = *bad;
     return std::nullopt;
   }
   return documents[0];

@@ -17,14 +17,23 @@ namespace rdc {
 struct YamlProblem {
   uint32_t line = 0;
   uint32_t col = 0;
-  std::string message;  ///< a sentence without the file name, e.g. "invalid UTF-8: a surrogate"
+  std::string message;               ///< a sentence without the file name, e.g. "invalid UTF-8: a surrogate"
+  const char* code = "parse-error";  ///< or "size-limit": aliases that expand past maxYamlNodes()
 };
+
+/// The most nodes (map values and sequence items, an alias's counted at
+/// each of its uses) a document of `bytes` bytes may have: as many as a
+/// document without aliases could (one per two bytes), and at least
+/// 100,000. An alias bomb (a few kilobytes of `*a` expanding to billions
+/// of nodes) is refused before anything reads it.
+size_t maxYamlNodes(size_t bytes);
 
 /// The single document of `text`, or nullopt with `problem` set. Refused:
 /// text that is not valid UTF-8 (see firstInvalidUtf8), YAML syntax errors,
 /// nesting deeper than yaml-cpp's guard, a second document (`---`), which
 /// yaml-cpp's Load would silently drop, and a key repeated in one mapping,
-/// which a lookup would see only once. An empty text is a null node.
+/// which a lookup would see only once, and more nodes than maxYamlNodes
+/// (`size-limit`). An empty text is a null node.
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem);
 
 /// Where `text` stops being well-formed UTF-8 (RFC 3629), and why.

@@ -77,8 +77,9 @@ bool unseen(uint32_t code) {
 
 }  // namespace
 
-uint32_t DiagnosticSink::addFile(std::string name) {
+uint32_t DiagnosticSink::addFile(std::string name, bool onlyNamed) {
   files_.push_back(boundedMessage(std::move(name)));
+  onlyNamed_.push_back(onlyNamed);
   return static_cast<uint32_t>(files_.size() - 1);
 }
 

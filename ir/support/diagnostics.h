@@ -48,9 +48,12 @@ struct Diagnostic {
 /// name too.
 class DiagnosticSink {
  public:
-  /// Registers a file name and returns its index for Pos::file.
-  uint32_t addFile(std::string name);
+  /// Registers a file name and returns its index for Pos::file. `onlyNamed`:
+  /// the name comes from an input (an IR's file table), not from the user,
+  /// so that a tool quotes no line of it unless it is named as a model is.
+  uint32_t addFile(std::string name, bool onlyNamed = false);
   const std::vector<std::string>& files() const { return files_; }
+  bool onlyNamed(uint32_t file) const { return file < onlyNamed_.size() && onlyNamed_[file]; }
 
   void error(std::string code, Pos pos, std::string message);
   void warning(std::string code, Pos pos, std::string message);
@@ -78,6 +81,7 @@ class DiagnosticSink {
   bool firstTime(Severity severity, const std::string& code, Pos pos, const std::string& message);
 
   std::vector<std::string> files_;
+  std::vector<bool> onlyNamed_;  // per file
   std::vector<Diagnostic> diagnostics_;
   /// The first report of each (severity, code, position) with a position,
   /// and how many repeats said something else.

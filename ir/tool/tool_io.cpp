@@ -46,7 +46,13 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot read: " + std::string(std::strerror(EISDIR)));
     return std::nullopt;
   }
-  if (file != stdin && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= kMaxInputBytes) {
+  bool regular = file != stdin && S_ISREG(st.st_mode);
+  if (regular && static_cast<uint64_t>(st.st_size) > kMaxInputBytes) {  // refused before a byte is read
+    std::fclose(file);
+    diags.error("io", {diags.addFile(displayName(path)), 0, 0}, "input larger than 1 GiB");
+    return std::nullopt;
+  }
+  if (regular) {
     bytes.resize(static_cast<size_t>(st.st_size));
     bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));  // a file that shrank meanwhile is read as it is
   }
@@ -172,13 +178,22 @@ std::optional<std::string> shown(std::optional<std::string> line) {
 // The source line of a diagnostic: the standard library's from the text
 // built in, a file's read again (up to the line wanted, so a huge file
 // costs only what precedes it). Standard input cannot be read twice.
-std::optional<std::string> sourceLine(const std::string& file, uint32_t line) {
+// `named`: the file is only named by an input (an IR's file table), which
+// anyone could have written: it is read only if it is named as a model is
+// (`.yaml`, `.yml`), so that an IR cannot make a tool print a line of any
+// file it can read.
+std::optional<std::string> sourceLine(const std::string& file, uint32_t line, bool named) {
   if (file == "<std>") return shown(lineOf(standardLibraryText(), line));
   if (file.empty() || file.front() == '<' || file.rfind("-D ", 0) == 0) return std::nullopt;
-  // Only a regular file is read again: an IR's file table names files no
-  // one checked (a FIFO would hang, /dev/zero never end).
+  auto endsWith = [&](std::string_view suffix) {
+    return file.size() >= suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (named && !endsWith(".yaml") && !endsWith(".yml")) return std::nullopt;
+  // Only a regular file no larger than an input may be is read again (a
+  // FIFO would hang, /dev/zero never end, a sparse 64 GiB file take minutes).
   struct stat st {};
-  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > kMaxInputBytes)
+    return std::nullopt;
   std::ifstream in(file, std::ios::binary);
   for (uint32_t k = 1; k < line && in; ++k) in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
   std::string text(kLongestSourceLine + 2, '\0');  // one byte more than shown, and the terminating NUL
@@ -247,8 +262,9 @@ void printDiagnostics(const DiagnosticSink& diags, bool json) {
     std::cerr << shown->formatJson();
     return;
   }
-  TextStyle style{diagnosticsStyle().tool, colourWanted(),
-                  [shown](uint32_t file, uint32_t line) { return sourceLine(shown->files()[file], line); }};
+  TextStyle style{diagnosticsStyle().tool, colourWanted(), [shown](uint32_t file, uint32_t line) {
+                    return sourceLine(shown->files()[file], line, shown->onlyNamed(file));
+                  }};
   std::cerr << shown->formatText(style);
 }
 

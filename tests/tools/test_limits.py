@@ -386,3 +386,81 @@ class FaultsFile(unittest.TestCase):
             problem = only(err, "usage")
             self.assertEqual(problem["line"], 0)
             self.assertTrue(problem["message"].startswith("--crash node[2]: expected a duration"), problem)
+
+
+TYPE_PARTS_LIMIT = 65536  # docs/reference.md, Limits: parts of a type
+VALUE_PARTS_LIMIT = 1 << 20  # docs/reference.md, Limits: parts of a value a model makes
+
+
+def doubling_model(stages, expr):
+    """Fns f0, f1, ... each applying `expr` to the previous one's result (f0 to input a)."""
+    body, source = [], "input a as Int"
+    for i in range(stages):
+        body.append(f"    - Fn f{i}:\n        expr: \"{expr}\"\n        x: {source} -> drop\n"
+                    f"        r: choose -> v{i}\n")
+        source = f"v{i}"
+    body.append(f"    - Fn same:\n        expr: \"x == x\"\n        x: {source} -> drop\n        r: choose -> output same\n")
+    return "rdc: 1\nmodel: doubling\nsystem:\n  body:\n" + "".join(body)
+
+
+def first_stage_past(limit, parts_of_next, parts=1):
+    """The first stage whose result has more than `limit` parts, each stage's from the last's."""
+    stage = 0
+    while True:
+        parts = parts_of_next(parts)
+        if parts > limit:
+            return stage
+        stage += 1
+
+
+class SharedParts(unittest.TestCase):
+    """A value that shares its parts, as `(x, x)` does, doubles in size at each step without costing
+    its size to make; comparing, printing or recording it would: types and values are bounded in parts."""
+
+    def test_a_type_that_doubles_is_refused_where_it_passes_the_limit(self):
+        stage = first_stage_past(TYPE_PARTS_LIMIT, lambda p: 2 * p + 1)
+        with TempDir() as d:
+            model = write(d, "pairs.rdc.yaml", doubling_model(40, "(x, x)"))
+            line, col = position_of(model, f"Fn f{stage}:")
+            for tool_args in ([LINT, model, "-o", os.path.join(d, "ir")], [RUN, model], [DOT, model]):
+                code, _, err, took = timed(tool_args + ["--diagnostics=json"])
+                self.assertEqual(code, 1 if tool_args[0] == LINT else 2, err)  # a model with errors
+                self.assertLess(took, QUICK)
+                problem = only(err, "type-mismatch")
+                self.assertEqual(problem["line"], line + 1, problem)  # the `expr:` under the Fn
+                self.assertIn(f"more than {TYPE_PARTS_LIMIT} parts", problem["message"])
+
+    def test_a_value_that_doubles_fails_the_run_where_it_passes_the_limit(self):
+        # Nested maps keep the type small (one level a step) while the value doubles.
+        stage = first_stage_past(VALUE_PARTS_LIMIT, lambda p: 1 + 2 * (1 + p))
+        with TempDir() as d:
+            model = write(d, "maps.rdc.yaml", doubling_model(40, "{0: x, 1: x}"))
+            code, out, err, took = timed([RUN, model, "--trace", os.path.join(d, "t.trace")])
+            self.assertEqual(code, 1, err)
+            self.assertLess(took, QUICK)
+            self.assertIn(f"failure: f{stage}: Fn expression failed: the value would have more than "
+                          f"{VALUE_PARTS_LIMIT} parts", out.decode())
+            # The wait it leaves quotes the last value made, shortened, not its megabytes.
+            self.assertLess(len(out), 4096, out[:300])
+            self.assertIn(b"parts)", out)
+
+    def test_an_alias_bomb_is_refused_before_it_is_read(self):
+        levels = ["  C0:\n    lines: {x: Int}\n    body: &b0\n      - wire: x -> x'\n"]
+        for i in range(1, 10):
+            uses = "".join(f"      - for: k{j} in 0..1\n        body: *b{i - 1}\n" for j in range(10))
+            levels.append(f"  C{i}:\n    lines: {{x: Int}}\n    body: &b{i}\n" + uses)
+        bomb = "rdc: 1\nmodel: bomb\ncomponents:\n" + "".join(levels) + "system:\n  body: *b9\n"
+        with TempDir() as d:
+            model = write(d, "bomb.rdc.yaml", bomb)
+            for tool_args in ([LINT, model], [RUN, model], [DOT, model]):
+                code, _, err, took = timed(tool_args + ["--diagnostics=json"])
+                self.assertEqual(code, 2, err)
+                self.assertLess(took, QUICK)
+                self.assertIn("each use of an alias", only(err, "size-limit")["message"])
+            # Every YAML file is read so: a faults file too.
+            faults = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8))
+            code, _, err, took = timed([RUN, BRACHA, "--faults", write(d, "f.yaml", faults), "--diagnostics=json"])
+            self.assertEqual(code, 2, err)
+            self.assertLess(took, QUICK)
+            self.assertIn("each use of an alias", only(err, "size-limit")["message"])

@@ -121,6 +121,24 @@ class Readers(unittest.TestCase):
         diagnostics = json.loads(err)  # fails on any raw library log line
         self.assertIn(diagnostic, {d["code"] for d in diagnostics})
 
+    def test_an_ir_quotes_only_model_files_it_names(self):
+        # An IR names its model's files, and a tool quotes the line of a
+        # diagnostic from them; but anyone can write an IR naming any file.
+        model = read_bytes(example("basics"))
+        too_large = ["-D", "k=100000000"]
+        box = "      - for: i in 0..k"
+        line = model.decode().splitlines().index(box) + 1
+        for name, quoted in (("basics.rdc.yaml", True), ("basics.txt", False)):
+            with self.subTest(file=name):
+                source = self.write(name, model)
+                ir = os.path.join(self.dir, name + ".ir")
+                code, _, err = run([LINT, source, "-o", ir])
+                self.assertEqual(code, 0, err)
+                code, _, err = run([RUN, ir, *too_large])
+                self.assertEqual(code, 2, err)
+                self.assertIn(f"{source}:{line}:{box.index('i in') + 1}: error:", err)
+                self.assertEqual(box in err, quoted, err)
+
     def test_truncated_files_give_json_diagnostics_only(self):
         ir = read_bytes(self.ir)
         trace = read_bytes(self.trace)

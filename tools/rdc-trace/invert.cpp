@@ -75,7 +75,8 @@ class InverseRun final : public InverseContext {
   void recover(uint32_t l, Value v) override {
     if (in_[l]) {
       if (*in_[l] != v)
-        mismatch(l, "the inverse recovers " + v.str() + " from the outputs, but the trace records " + in_[l]->str());
+        mismatch(l,
+                 "the inverse recovers " + v.brief() + " from the outputs, but the trace records " + in_[l]->brief());
       else if (isGiven(l))
         ++checkedChoices_;
       return;
@@ -88,10 +89,10 @@ class InverseRun final : public InverseContext {
         break;
       case Endpoint::Kind::Const:
         if (v != graph_.constants[src.ref])
-          mismatch(l, "the constant " + graph_.constants[src.ref].str() + " comes back as " + v.str());
+          mismatch(l, "the constant " + graph_.constants[src.ref].brief() + " comes back as " + v.brief());
         break;
       case Endpoint::Kind::Never:
-        mismatch(l, "a `never` source comes back with " + v.str());
+        mismatch(l, "a `never` source comes back with " + v.brief());
         break;
       default:
         break;  // inputs and choices are compared with the trace at the end
@@ -112,7 +113,7 @@ class InverseRun final : public InverseContext {
 
   void setOut(uint32_t l, Value v) {
     if (out_[l]) {
-      if (*out_[l] != v) mismatch(l, "two values for one output: " + out_[l]->str() + " and " + v.str());
+      if (*out_[l] != v) mismatch(l, "two values for one output: " + out_[l]->brief() + " and " + v.brief());
       return;
     }
     out_[l] = std::move(v);
@@ -139,8 +140,8 @@ class InverseRun final : public InverseContext {
         const std::optional<Value>& mine = output ? out_[l] : in_[l];
         if (!r.value || !mine) continue;
         if (*r.value != *mine) {
-          mismatch(l, std::string(output ? "output" : "input") + " recovered as " + mine->str() + " but recorded as " +
-                          r.value->str());
+          mismatch(l, std::string(output ? "output" : "input") + " recovered as " + mine->brief() +
+                          " but recorded as " + r.value->brief());
         } else {
           ++result.checkedEvents;
         }

@@ -24,11 +24,11 @@ void invertFn(InverseContext& ctx, uint32_t i) {
   ExprError error;
   if (body.when) {
     auto holds = evalExpr(*body.when, names, &error, nullptr, domain);
-    if (holds && !holds->i) ctx.mismatch(r, "r' is " + result->str() + " but the condition is false");
+    if (holds && !holds->i) ctx.mismatch(r, "r' is " + result->brief() + " but the condition is false");
   }
   auto v = evalExpr(*body.expr, names, &error, nullptr, domain);
   if (v && *v != *result) {
-    ctx.mismatch(r, "r' is " + result->str() + " but the expression of the arguments is " + v->str());
+    ctx.mismatch(r, "r' is " + result->brief() + " but the expression of the arguments is " + v->brief());
   }
 }
 

@@ -22,20 +22,20 @@ void invert(InverseContext& ctx, uint32_t i) {
   const Value* map = ctx.out(got);
   if (!map || !ctx.wasChosen(got) || ctx.wasForced(got)) return;
   if (map->kind != Value::Kind::Map || static_cast<int64_t>(map->entries()) != k) {
-    ctx.mismatch(got, "got' is " + map->str() + ", not a map of " + std::to_string(k) + " messages");
+    ctx.mismatch(got, "got' is " + map->brief() + ", not a map of " + std::to_string(k) + " messages");
     return;
   }
   for (size_t e = 0; e < map->entries(); ++e) {
     const Value& sender = map->key(e);
     if (sender.kind != Value::Kind::Int || sender.i < 0 || sender.i >= n) {
-      ctx.mismatch(got, "got' names sender " + sender.str() + ", not one of 0.." + std::to_string(n - 1));
+      ctx.mismatch(got, "got' names sender " + sender.brief() + ", not one of 0.." + std::to_string(n - 1));
       return;
     }
     uint32_t line = msgs + static_cast<uint32_t>(sender.i);
     const Value* sent = ctx.in(line);
     if (sent && *sent != map->mapped(e)) {
-      ctx.mismatch(
-          got, "got' holds " + map->mapped(e).str() + " from sender " + sender.str() + ", which sent " + sent->str());
+      ctx.mismatch(got, "got' holds " + map->mapped(e).brief() + " from sender " + sender.brief() + ", which sent " +
+                            sent->brief());
     } else if (!sent) {
       ctx.recover(line, map->mapped(e));
     }

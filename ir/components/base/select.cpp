@@ -20,7 +20,7 @@ void invert(InverseContext& ctx, uint32_t i) {
   const Value* option = ctx.in(choice + 1 + static_cast<uint32_t>(k->i));
   if (option && *option != *value && !ctx.wasForced(chosen)) {
     ctx.mismatch(chosen,
-                 "chosen' is " + value->str() + " but options[" + std::to_string(k->i) + "] is " + option->str());
+                 "chosen' is " + value->brief() + " but options[" + std::to_string(k->i) + "] is " + option->brief());
   }
 }
 

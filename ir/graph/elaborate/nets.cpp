@@ -77,7 +77,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
         }
         if (v->kind != Value::Kind::Duration || v->i < 0) {
           diags_.error("type-mismatch", term.arrival->pos,
-                       "an input's arrival time is a Duration, not negative; got " + v->str());
+                       "an input's arrival time is a Duration, not negative; got " + v->brief());
           return kNone;
         }
         list.back().arrival = v->i;

@@ -152,7 +152,8 @@ std::string endText(const std::vector<std::string>& paths, uint64_t line, bool o
 
 std::string eventText(const std::vector<std::string>& paths, uint64_t line, bool output, int64_t time, How how,
                       const Value& value) {
-  return endText(paths, line, output) + " = " + value.str() + " at " + durationString(time) + " (" + howName(how) + ")";
+  return endText(paths, line, output) + " = " + value.brief() + " at " + durationString(time) + " (" + howName(how) +
+         ")";
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ bool Scenario::addFaultsText(const std::string& text, const std::string& path, D
   YamlProblem problem;
   auto document = loadYamlDocument(text, &problem);
   if (!document) {
-    diags.error("parse-error", {file, problem.line, problem.col}, "faults file: " + problem.message);
+    diags.error(problem.code, {file, problem.line, problem.col}, "faults file: " + problem.message);
     return false;
   }
   auto at = [&](const YAML::Mark& m) {
@@ -447,7 +447,7 @@ class Resolver {
       return std::nullopt;
     }
     if (!valueFits(*v, type, graph_.types)) {
-      fail(what + ": " + v->str() + " is not " + graph_.types.aName(type));
+      fail(what + ": " + v->brief() + " is not " + graph_.types.aName(type));
       return std::nullopt;
     }
     uint32_t domain = graph_.lines[line].domain;
@@ -456,7 +456,7 @@ class Resolver {
                               ? "domain " + std::to_string(*signer) + " (" + graph_.domains[*signer] + ")"
                               : "domain " + std::to_string(*signer) + ", which the model does not have";
       diags_.error("forged-signature", {},
-                   what + ": " + v->str() + " holds a signature of " + whose + ", but the line is in " +
+                   what + ": " + v->brief() + " holds a signature of " + whose + ", but the line is in " +
                        graph_.domains[domain] + " (domain " + std::to_string(domain) +
                        "), which can sign only as itself");
       return std::nullopt;

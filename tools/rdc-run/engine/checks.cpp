@@ -128,7 +128,7 @@ class CheckHost final : public ExprHost {
     auto v = evalExpr(e, lookup_, &error, this);
     std::string where = bound.empty() ? "" : "for " + bound + ": ";
     if (!v) return {name, false, where + (unavailable_.empty() ? error.message : unavailable_)};
-    if (v->kind != Value::Kind::Bool) return {name, false, where + "the check is not a Bool: " + v->str()};
+    if (v->kind != Value::Kind::Bool) return {name, false, where + "the check is not a Bool: " + v->brief()};
     if (v->i) return {name, true, ""};
     std::string witness = bound + (!bound.empty() && !witness_.empty() ? ", " : "") + witness_;
     if (!witness.empty()) return {name, false, "false for " + witness};
@@ -152,9 +152,9 @@ class CheckHost final : public ExprHost {
         std::string text;
         if (node.output != kNone) {
           const RunResult::Output& o = output(node.output);
-          text = ref->name(names_) + (o.available ? " = " + o.value.str() : " never available");
+          text = ref->name(names_) + (o.available ? " = " + o.value.brief() : " never available");
         } else if (auto v = node.input != kNone ? extrinsic(*ref, &ignored) : std::nullopt) {
-          text = ref->name(names_) + " = " + v->str();
+          text = ref->name(names_) + " = " + v->brief();
         }
         if (!text.empty()) {
           if (std::find(out.begin(), out.end(), text) == out.end()) out.push_back(std::move(text));

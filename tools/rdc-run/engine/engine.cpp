@@ -521,9 +521,9 @@ class Run final : public FireContext {
     std::string what = !sig             ? std::string("an Fn's expression")
                        : sig->choosable ? sig->choiceRule
                                         : std::string("the network delivers what was sent");
-    replayContradiction_ = "it records " + path + " = " + recorded.str() + ", which its rule (" + what +
+    replayContradiction_ = "it records " + path + " = " + recorded.brief() + ", which its rule (" + what +
                            ") could not choose" +
-                           (sig && sig->choiceRangeParam >= 0 ? "" : " (it gives " + rule.str() + ")");
+                           (sig && sig->choiceRangeParam >= 0 ? "" : " (it gives " + rule.brief() + ")");
   }
 
   // Every iteration the run may begin has begun and retired.
@@ -1212,7 +1212,7 @@ class Run final : public FireContext {
       if (!t) return;
       if (t->kind != Value::Kind::Duration || t->i < lastArrival_[s]) {
         const std::string& name = graph_.inputs[streams[s].input].name;
-        failure("input " + iterationName(name, k) + " arrives at " + t->str() + ", before " +
+        failure("input " + iterationName(name, k) + " arrives at " + t->brief() + ", before " +
                 iterationName(name, k - 1) + " (" + Value::duration(lastArrival_[s]).str() +
                 "): a stream's arrival times are Durations that never decrease");
         stopped_ = true;
@@ -1539,7 +1539,7 @@ class Run final : public FireContext {
           }
           bool lies = config_.byzantine[domain] && !config_.liesForced;  // a lie is made when the rule would choose
           auto f = forced_.find(missing);
-          std::string forced = f == forced_.end() ? "" : "forced to " + f->second.str();
+          std::string forced = f == forced_.end() ? "" : "forced to " + f->second.brief();
           hops.back() += (lies ? " (a lie of Byzantine " + graph_.domains[domain] +
                                      (forced.empty() ? "" : ", " + forced) + ", never made: its rule never chose"
                                : " (" + (forced.empty() ? "" : forced + "; ") + "its rule never chose") +
@@ -1717,7 +1717,7 @@ class Run final : public FireContext {
     for (size_t i = 0; i < reads.size(); ++i) {
       const LineState& s = lines_[at == kNone ? reads[i] : layout_.line(at, reads[i])];
       if (!s.inAvailable) return "";
-      if (i < 6) values += (i ? ", " : "") + graph_.lineName(catalog_, reads[i]) + " = " + s.in.str();
+      if (i < 6) values += (i ? ", " : "") + graph_.lineName(catalog_, reads[i]) + " = " + s.in.brief();
     }
     if (reads.size() > 6) values += ", ... (" + std::to_string(reads.size() - 6) + " more)";
     // A Filter's condition, which those values make false, said as written.
@@ -1763,7 +1763,7 @@ class Run final : public FireContext {
         votes += ", ...";
         break;
       }
-      votes += (v ? ", " : "") + tally[v].first.str() + " x" + std::to_string(tally[v].second);
+      votes += (v ? ", " : "") + tally[v].first.brief() + " x" + std::to_string(tally[v].second);
     }
     return rule + " (votes: " + votes + ")";
   }

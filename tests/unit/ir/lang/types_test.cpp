@@ -36,6 +36,23 @@ TEST(Types, BadTypesAreRejected) {
   EXPECT_FALSE(types.parse(std::string(1000, '(') + "Int", &error));
 }
 
+TEST(Types, PartsCountEachOccurrenceAndSaturate) {
+  TypeTable types;
+  std::string error;
+  EXPECT_EQ(types.parts(*types.parse("Map<Int, (Int, Int)>", &error)), 5u);
+  // A chain of pairs shares its parts and doubles: named by its size, and
+  // never parsed back past the limit.
+  TypeId t = TypeTable::kInt;
+  while (types.parts(t) <= TypeTable::kMaxParts) t = types.tuple({t, t});
+  EXPECT_EQ(types.parts(types.tuple({t, t})), TypeTable::kMaxParts + 1) << "saturated";
+  EXPECT_EQ(types.name(t), "<a type of " + std::to_string(TypeTable::kMaxParts + 1) + " parts or more>");
+  EXPECT_TRUE(types.parse(types.name(types.tuple({TypeTable::kInt, TypeTable::kInt})), &error));
+  std::string ints;
+  for (uint32_t i = 0; i < TypeTable::kMaxParts; ++i) ints += i ? ", Int" : "Int";
+  EXPECT_FALSE(types.parse("(" + ints + ")", &error));
+  EXPECT_NE(error.find("parts"), std::string::npos) << error;
+}
+
 TEST(Types, ValuesFitTheirTypes) {
   TypeTable types;
   TypeId optInt = types.opt(TypeTable::kInt);

@@ -13,6 +13,20 @@ TEST(Value, CopiesShareTheirHeapPartAndStayEqual) {
   EXPECT_EQ(a, b);
 }
 
+TEST(Value, PartsCountSharedItemsAtEachUse) {
+  Value x = Value::integer(7);
+  for (int step = 0; step < 40; ++step) x = Value::tuple({x, x});  // 2^41 - 1 parts, 40 heap parts
+  EXPECT_EQ(x.parts(), UINT32_MAX) << "saturated";
+  Value small = Value::tuple({Value::integer(1), *Value::map({{Value::integer(2), Value::ofBytes("ab")}})});
+  EXPECT_EQ(small.parts(), 5u);
+  EXPECT_EQ(Value::signature(0, small).parts(), 6u);
+  // A message quotes the first 200 characters of a large value, and its size.
+  std::string brief = x.brief();
+  EXPECT_LT(brief.size(), 260u);
+  EXPECT_NE(brief.find("(a value of 4294967295 parts)"), std::string::npos) << brief;
+  EXPECT_EQ(small.brief(), small.str());
+}
+
 TEST(Value, EqualityAndOrderAreByContents) {
   Value a = Value::tuple({Value::integer(1), Value::ofBytes("ab")});
   Value b = Value::tuple({Value::integer(1), Value::ofBytes("ab")});
