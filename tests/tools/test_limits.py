@@ -238,6 +238,17 @@ class MemoryBudget(unittest.TestCase):
         self.assertEqual(code, 2, err)
         self.assertIn("input larger than 1 GiB [io]", err)
 
+    def test_a_file_over_the_input_limit_is_refused_before_it_is_read(self):
+        with TempDir() as d:
+            sparse = os.path.join(d, "huge.rdc.yaml")
+            with open(sparse, "wb") as f:
+                f.truncate(64 << 30)  # 64 GiB of holes: reading it through took minutes
+            for tool_args in ([LINT, sparse], [RUN, sparse], [DOT, sparse], [PROJECT, "--all", sparse]):
+                code, _, err, took = timed(tool_args)
+                self.assertEqual(code, 2, err)
+                self.assertLess(took, QUICK)
+                self.assertIn("input larger than 1 GiB [io]", err)
+
     @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
     def test_a_larger_budget_never_fails_where_a_smaller_one_runs(self):
         # A budget of a few KiB left no memory to say so (an abort); a run's
