@@ -74,23 +74,26 @@ class Invert(Traces):
 
     def test_a_trace_with_the_right_hash_but_foreign_lines_is_refused(self):
         # The header says "bracha" with its hash, but one of its lines is not
-        # Bracha's: every tool that reads a trace against the model says so.
+        # Bracha's: every tool that reads a trace against the model says so,
+        # whether the line is chosen, an input's or computed.
         trace = self.record("f.trace", BRACHA, *NET)
         schema = os.path.join(ROOT, "ir", "io", "trace.capnp")
         code, text, err = run(["capnp", "decode", schema, "TraceChunk"], stdin=read_bytes(trace))
         self.assertEqual(code, 0, err)
-        forged = text.replace(b'"rb.deliver[0].q.value"', b'"rb.bogus"')
-        code, data, err = run(["capnp", "encode", schema, "TraceChunk"], stdin=forged)
-        self.assertEqual(code, 0, err)
-        bogus = os.path.join(self.dir, "bogus.trace")
-        with open(bogus, "wb") as f:
-            f.write(data)
-        for args in ([TRACE, "invert", BRACHA, bogus], [tool("rdc-dot"), BRACHA, "--trace", bogus],
-                     [RUN, BRACHA, "--replay", bogus]):
-            with self.subTest(tool=os.path.basename(args[0])):
-                code, _, err = run(args)
-                self.assertEqual(code, 2)
-                self.assertIn("rb.bogus is not in this model", err)
+        for renamed in ("rb.deliver[0].q.value", "rb.send.def[0].x", "rb.echo[1].def[0].x"):
+            forged = text.replace(f'"{renamed}"'.encode(), b'"rb.bogus"')
+            self.assertNotEqual(forged, text)
+            code, data, err = run(["capnp", "encode", schema, "TraceChunk"], stdin=forged)
+            self.assertEqual(code, 0, err)
+            bogus = os.path.join(self.dir, "bogus.trace")
+            with open(bogus, "wb") as f:
+                f.write(data)
+            for args in ([TRACE, "invert", BRACHA, bogus], [tool("rdc-dot"), BRACHA, "--trace", bogus],
+                         [RUN, BRACHA, "--replay", bogus]):
+                with self.subTest(line=renamed, tool=os.path.basename(args[0])):
+                    code, _, err = run(args)
+                    self.assertEqual(code, 2)
+                    self.assertIn("rb.bogus is not in this model", err)
 
     def test_projections_run_backwards(self):
         # A projection's network deliveries are recorded like the choices of

@@ -65,6 +65,7 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     }
     checkNames_ = h.checks;
   }
+  bool sameModel = h.modelHash == modelHash();
   replayed_.emplace();
   replayPlaces_.clear();
   replayBegins_.clear();
@@ -74,12 +75,15 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     const std::string& path = h.linePaths[e.line];
     std::optional<uint32_t> line = index.findRunLine(path);
     if (line) replayPlaces_[uint64_t{*line} << 1 | e.output] = place;
-    if (e.output || (e.how != How::Chosen && e.how != How::Forced)) continue;
-    if (!line && index.isGatewayCopy(path)) continue;
-    if (!line) return usage("--replay: the trace's line " + path + " is not in this model");
+    // A choice must land on a line of the model; any event must, in a run
+    // of this very model (another version's may name lines it removed).
+    bool choice = !e.output && (e.how == How::Chosen || e.how == How::Forced);
+    if (!line && !index.isGatewayCopy(path) && (choice || sameModel))
+      return usage("--replay: the trace's line " + path + " is not in this model");
+    if (!choice || !line) continue;
     (*replayed_)[*line] = run::Replayed{e.value, e.time, e.how == How::Forced};
   }
-  if (h.modelHash != modelHash()) {
+  if (!sameModel) {
     diags_.warning("replay-model", {}, traceModelMismatch(h, loaded_) + "; replaying its choices anyway");
   } else if (auto unknown = undeclaredParams(h, loaded_.model)) {  // a parameter the graph never read, removed
     diags_.warning("replay-model", {},
