@@ -25,6 +25,7 @@
 #include "ir/io/ir_io.h"
 #include "ir/support/standard_input.h"
 #include "ir/tool/cli_numbers.h"
+#include "ir/tool/named_files.h"
 #include "ir/tool/tool_io.h"
 
 namespace rdc {
@@ -81,9 +82,28 @@ inline CLI::Validator standardInputOnce() {
 }
 
 /// The positional model, -D, --diagnostics and --version.
+/// The options of this process's command line that name files it reads
+/// or writes (true), checked by parseCommandLine: no output may be an
+/// input or another output (clashingFiles).
+inline std::vector<std::pair<const CLI::Option*, bool>>& fileOptions() {
+  static std::vector<std::pair<const CLI::Option*, bool>> options;
+  return options;
+}
+/// Marks an option as naming files the tool reads; returns it.
+inline CLI::Option* readsFiles(CLI::Option* option) {
+  fileOptions().emplace_back(option, false);
+  return option;
+}
+/// Marks an option as naming a file the tool writes; returns it.
+inline CLI::Option* writesFile(CLI::Option* option) {
+  fileOptions().emplace_back(option, true);
+  return option;
+}
+
 inline void addCommonOptions(CLI::App& app, std::string& input,
                              std::vector<std::pair<std::string, std::string>>& defines, bool& jsonDiagnostics) {
-  app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)")->check(standardInputOnce());
+  readsFiles(app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)"))
+      ->check(standardInputOnce());
   addDefineOption(app, defines);
   addDiagnosticsOption(app, jsonDiagnostics);
   app.set_version_flag("--version", std::string(toolVersion()));
@@ -255,6 +275,11 @@ inline int parseCommandLine(CLI::App& app, int argc, char** argv) {
     app.parse(argc, argv);
     if (std::string name = optionGivenEmpty(app); !name.empty())
       throw CLI::ValidationError(name, "expected a value, got ''");
+    std::vector<NamedFile> files;
+    for (auto [option, written] : fileOptions()) {
+      for (const std::string& path : option->results()) files.push_back({option->get_name(), path, written});
+    }
+    if (auto clash = clashingFiles(files)) throw CLI::ValidationError(*clash);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version: CLI11 prints them
     DiagnosticSink diags;

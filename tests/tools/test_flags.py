@@ -456,3 +456,44 @@ class FlagsOfABox(unittest.TestCase):
                     self.assertTrue(lines[0].endswith("the flag changes nothing [unused-flag]"), err)
             # --outputs list is what such a run does: no warning.
             self.assertEqual(run([RUN, model, *defines, "--outputs", "list"]), (0, plain, ""))
+
+
+class OutputsThatWouldDestroy(unittest.TestCase):
+    """No tool writes an output onto a file it reads, or two outputs onto one file: exit 2 before
+    anything runs, and the file is as it was."""
+
+    def test_an_output_that_is_an_input_or_another_output_is_refused(self):
+        with TempDir() as d:
+            model = write(d, "m.rdc.yaml", read_bytes(BRACHA).decode())
+            os.symlink(model, os.path.join(d, "link.rdc.yaml"))
+            trace = os.path.join(d, "run.trace")
+            code, _, err = run([RUN, model, "--trace", trace])
+            self.assertIn(code, (0, 1), err)
+            kept = {path: read_bytes(path) for path in (model, trace)}
+            same_model = [model, os.path.join(d, "link.rdc.yaml"), os.path.join(d, ".", "m.rdc.yaml")]
+            cases = [([LINT, model, "-o", other], "-o and MODEL") for other in same_model]
+            cases += [
+                ([RUN, model, "--trace", same_model[1]], "--trace and MODEL"),
+                ([RUN, model, "--seeds", "0..3", "--shrink", same_model[2]], "--shrink and MODEL"),
+                ([RUN, model, "--replay", trace, "--trace", trace], "--trace and --replay"),
+                ([RUN, model, "--trace", os.path.join(d, "new"), "--shrink", os.path.join(d, ".", "new")],
+                 "--shrink and --trace"),
+                ([PROJECT, model, "--domain", "node[0]", "-o", model], "-o and MODEL"),
+                ([DOT, model, "--trace", trace, "-o", trace], "-o and --trace"),
+                ([TRACE, "invert", model, trace, "-o", model], "-o and MODEL"),
+                ([TRACE, "export", trace, "--format", "jsonl", "-o", trace], "-o and TRACE"),
+                ([TRACE, "merge", trace, "-o", trace], "-o and TRACE"),
+            ]
+            for args, clash in cases:
+                with self.subTest(args=args[0:1] + args[2:]):
+                    code, out, err = run(args)
+                    self.assertEqual(code, 2, err)
+                    self.assertIn(f"{clash} name one file", err)
+                    self.assertEqual(out, b"")
+                    self.assertFalse(os.path.exists(os.path.join(d, "new")))
+                    for path, data in kept.items():
+                        self.assertEqual(read_bytes(path), data, path)
+            # Standard output and devices are never a clash.
+            for args in ([LINT, model, "-o", "/dev/null"], [RUN, model, "--trace", "/dev/null", "--shrink", "/dev/null"]):
+                code, _, err = run(args)
+                self.assertIn(code, (0, 1), err)

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   rdc::dot::Options o;
   CLI::App app{"rdc-dot: draw a model's components as Graphviz diagrams"};
   rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
-  app.add_option("-o", o.output, "Output file (default: standard output)");
+  rdc::writesFile(app.add_option("-o", o.output, "Output file (default: standard output)"));
   app.add_option("-T", o.format, "Format: dot (default), or svg, png, pdf rendered with the Graphviz library")
       ->check(CLI::IsMember({"dot", "svg", "png", "pdf"}));
   app.add_option("--component", o.component, "Draw this component's definition (default: the system)");
@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
                  "page (A3 landscape)")
       ->transform(CLI::CheckedTransformer(layouts))
       ->default_str("auto");
-  app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)")
+  rdc::readsFiles(
+      app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)"))
       ->check(rdc::standardInputOnce());
   rdc::addMaxLinesOption(app, o.elab.maxLines);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;

@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   bool schema = false;
   CLI::App app{"rdc-lint: parse, elaborate and check an rdc model; write its IR"};
   rdc::addCommonOptions(app, options.input, options.defines, options.jsonDiagnostics);
-  app.add_option("-o", options.output, "Write the IR here (default: stdout when not a terminal)");
+  rdc::writesFile(app.add_option("-o", options.output, "Write the IR here (default: stdout when not a terminal)"));
   app.add_flag("--werror", options.werror, "Treat warnings as errors");
   app.add_flag("--stats", options.stats, "Print counts of components, instances, lines, domains");
   app.add_flag("--schema", schema, "Print the JSON Schema of the model format and exit");

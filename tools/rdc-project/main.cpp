@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   CLI::App app{"rdc-project: project a model onto some of its domains"};
   rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
   app.add_option("--domain", o.domains, "Keep this domain (repeatable)");
-  auto* output = app.add_option("-o", o.output, "The projection's IR (default: stdout when not a terminal)");
+  auto* output =
+      rdc::writesFile(app.add_option("-o", o.output, "The projection's IR (default: stdout when not a terminal)"));
   auto* all = app.add_flag("--all", o.all, "Write one projection per domain into -O DIR");
   app.add_option("-O", o.directory, "Directory for --all (files DOMAIN.ir)")->needs(all);
   auto* list = app.add_flag("--list", o.list, "Print the model's domains");

@@ -17,14 +17,15 @@ int main(int argc, char** argv) {
 
   rdc::trace::ShowOptions show;
   auto* showCmd = app.add_subcommand("show", "List a trace's events: time, line, value, how");
-  showCmd->add_option("TRACE", show.trace, "Trace file ('-': standard input)")
+  rdc::readsFiles(showCmd->add_option("TRACE", show.trace, "Trace file ('-': standard input)"))
       ->required()
       ->check(rdc::standardInputOnce());
   showCmd->add_option("--line", show.lineGlob, "Only lines whose path matches this glob");
   showCmd->add_option("--from", show.from, "Only events at or after this time")->check(rdc::notEmpty());
   showCmd->add_option("--to", show.to, "Only events at or before this time")->check(rdc::notEmpty());
-  auto* showModel = showCmd->add_option("--model", show.model, "The trace's model, to show source positions")
-                        ->check(rdc::standardInputOnce());
+  auto* showModel =
+      rdc::readsFiles(showCmd->add_option("--model", show.model, "The trace's model, to show source positions"))
+          ->check(rdc::standardInputOnce());
   rdc::addDefineOption(*showCmd, show.defines)->needs(showModel);
   rdc::addMaxLinesOption(*showCmd, show.elab.maxLines)->needs(showModel);
   showCmd->add_flag("--json", show.json, "Print a JSON array");
@@ -32,32 +33,34 @@ int main(int argc, char** argv) {
 
   std::string a, b;
   auto* diffCmd = app.add_subcommand("diff", "First divergence of two traces, then every differing line");
-  diffCmd->add_option("A", a, "First trace")->required()->check(rdc::standardInputOnce());
-  diffCmd->add_option("B", b, "Second trace")->required()->check(rdc::standardInputOnce());
+  rdc::readsFiles(diffCmd->add_option("A", a, "First trace"))->required()->check(rdc::standardInputOnce());
+  rdc::readsFiles(diffCmd->add_option("B", b, "Second trace"))->required()->check(rdc::standardInputOnce());
 
   rdc::trace::InvertOptions inv;
   auto* invertCmd = app.add_subcommand("invert", "Run a trace backwards and check it recovers the inputs");
-  invertCmd->add_option("MODEL", inv.model, "The model the trace was recorded from")
+  rdc::readsFiles(invertCmd->add_option("MODEL", inv.model, "The model the trace was recorded from"))
       ->required()
       ->check(rdc::standardInputOnce());
-  invertCmd->add_option("TRACE", inv.trace, "The forward trace")->required()->check(rdc::standardInputOnce());
-  invertCmd->add_option("-o", inv.output, "Write the backward trace here");
+  rdc::readsFiles(invertCmd->add_option("TRACE", inv.trace, "The forward trace"))
+      ->required()
+      ->check(rdc::standardInputOnce());
+  rdc::writesFile(invertCmd->add_option("-o", inv.output, "Write the backward trace here"));
   rdc::addDefineOption(*invertCmd, inv.defines);
   rdc::addMaxLinesOption(*invertCmd, inv.elab.maxLines);
 
   std::vector<std::string> parts;
   std::string mergeOut;
   auto* mergeCmd = app.add_subcommand("merge", "Merge per-process traces into one, ordered deterministically");
-  mergeCmd->add_option("TRACE", parts, "Traces to merge")->required()->check(rdc::standardInputOnce());
-  mergeCmd->add_option("-o", mergeOut, "The merged trace")->required();
+  rdc::readsFiles(mergeCmd->add_option("TRACE", parts, "Traces to merge"))->required()->check(rdc::standardInputOnce());
+  rdc::writesFile(mergeCmd->add_option("-o", mergeOut, "The merged trace"))->required();
 
   std::string exportIn, format, exportOut;
   auto* exportCmd = app.add_subcommand("export", "Export a trace as JSON Lines, Chrome trace events or ITF");
-  exportCmd->add_option("TRACE", exportIn, "Trace file")->required()->check(rdc::standardInputOnce());
+  rdc::readsFiles(exportCmd->add_option("TRACE", exportIn, "Trace file"))->required()->check(rdc::standardInputOnce());
   exportCmd->add_option("--format", format, "jsonl, chrome or itf")
       ->required()
       ->check(CLI::IsMember({"jsonl", "chrome", "itf"}));
-  exportCmd->add_option("-o", exportOut, "Output file (default: standard output)");
+  rdc::writesFile(exportCmd->add_option("-o", exportOut, "Output file (default: standard output)"));
 
   RDC_PARSE_CLI(app, argc, argv);
   return rdc::runWithinMemoryBudget(maxMemory, jsonDiagnostics, [&] {

@@ -20,9 +20,9 @@ CommandLine::CommandLine(CLI::App& app, Options& options) : o_(options) {
   app.add_option("--jobs", o_.jobs, "With --seeds: run seeds on this many threads (default: one per core)")
       ->transform(wholeNumberIn<unsigned>(1, 1024))
       ->needs(seeds);
-  auto* shrink = app.add_option("--shrink", o_.shrink,
-                                "Shrink a failing run (with --seeds, the first): write the smallest failing "
-                                "scenario found to this faults file and print its command")
+  auto* shrink = writesFile(app.add_option("--shrink", o_.shrink,
+                                           "Shrink a failing run (with --seeds, the first): write the smallest failing "
+                                           "scenario found to this faults file and print its command"))
                      ->check(notEmpty());
   app.add_option("--shrink-check", o_.shrinkCheck,
                  "With --shrink: the check the shrunk run must still fail (default: the first "
@@ -35,8 +35,9 @@ CommandLine::CommandLine(CLI::App& app, Options& options) : o_(options) {
       ->check(notEmpty())
       ->needs(shrink);
   auto* merge =
-      app.add_option("--merge", o_.merge,
-                     "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary")
+      readsFiles(
+          app.add_option("--merge", o_.merge,
+                         "Merge the --json summaries of a sweep's shards (FILE...) into the whole sweep's summary"))
           ->check(standardInputOnce());
   auto* inputs = app.add_option("--input", o_.inputs,
                                 "Extrinsic input: NAME=VALUE, or 'NAME=VALUE at TIME' to arrive at TIME (default: the "
@@ -52,9 +53,10 @@ CommandLine::CommandLine(CLI::App& app, Options& options) : o_(options) {
   auto* links = app.add_option("--link", o_.links,
                                "A Link's network model: GLOB=SPEC, SPEC as --latency or `lost` (its messages are "
                                "never delivered), as a faults file's links");
-  auto* faults = app.add_option("--faults", o_.faultsFile,
-                                "Scenario file (YAML): crash, byzantine, lies, force, inputs, latency, links")
-                     ->check(standardInputOnce());
+  auto* faults =
+      readsFiles(app.add_option("--faults", o_.faultsFile,
+                                "Scenario file (YAML): crash, byzantine, lies, force, inputs, latency, links"))
+          ->check(standardInputOnce());
   auto* latency =
       app.add_option("--latency", o_.latency, "Network model: constant:D, uniform:D1..D2, exponential:MEAN, lost")
           ->capture_default_str();
@@ -91,10 +93,10 @@ CommandLine::CommandLine(CLI::App& app, Options& options) : o_(options) {
   auto* invariant =
       app.add_option("--invariant", o_.invariants,
                      "Evaluate this check whenever an output becomes available; stop the run at its first violation");
-  app.add_option("--trace", o_.trace, "Write the run's trace here");
+  writesFile(app.add_option("--trace", o_.trace, "Write the run's trace here"));
   // A replay takes its seed and scenario from the trace: flags that would
   // change them are refused rather than silently ignored.
-  app.add_option("--replay", o_.replay, "Replay a trace: its scenario and seed, and every recorded choice")
+  readsFiles(app.add_option("--replay", o_.replay, "Replay a trace: its scenario and seed, and every recorded choice"))
       ->check(standardInputOnce())
       ->excludes(seed)
       ->excludes(seeds)
@@ -117,9 +119,10 @@ CommandLine::CommandLine(CLI::App& app, Options& options) : o_(options) {
       ->excludes(shrink);
   app.add_flag("--json", o_.json, "Print results as JSON");
   app.add_flag("--split", o_.split, "Run the projections (one per domain) connected by the in-process network");
-  auto* peers = app.add_option("--peers", o_.peers,
-                               "Peers file (YAML): the nodes' addresses and public keys, and the cluster key")
-                    ->check(standardInputOnce());
+  auto* peers =
+      readsFiles(app.add_option("--peers", o_.peers,
+                                "Peers file (YAML): the nodes' addresses and public keys, and the cluster key"))
+          ->check(standardInputOnce());
   auto* listen = app.add_option("--listen", o_.listen, "Run this projection (IR) as a TCP node listening on HOST:PORT")
                      ->needs(peers);
   peers->needs(listen);  // (a cluster's nodes get their own peers file)
@@ -133,19 +136,22 @@ CommandLine::CommandLine(CLI::App& app, Options& options) : o_(options) {
       ->needs(listen);
   app.add_option("--domain", o_.domain, "With --listen and a whole model: project it onto this domain first")
       ->needs(peers);
-  app.add_option("--outputs-file", o_.outputsFile, "With --listen: write the node's outputs here as it runs")
+  writesFile(
+      app.add_option("--outputs-file", o_.outputsFile, "With --listen: write the node's outputs here as it runs"))
       ->needs(listen);
-  app.add_option("--key", o_.key,
-                 "With --listen: this node's secret signing key file (mode 0600), made by --keygen; its public key "
-                 "is in the peers file")
+  readsFiles(
+      app.add_option("--key", o_.key,
+                     "With --listen: this node's secret signing key file (mode 0600), made by --keygen; its public key "
+                     "is in the peers file"))
       ->needs(listen);
-  auto* keygen = app.add_option("--keygen", o_.keygen,
+  auto* keygen =
+      writesFile(app.add_option("--keygen", o_.keygen,
                                 "Write a fresh secret signing key to this file (mode 0600) and print its public-key "
-                                "line for a peers file (no model is run)")
-                     ->check(notEmpty());
-  auto* cluster =
-      app.add_option("--cluster", o_.cluster, "Run one TCP process per domain on this machine (a peers file)")
-          ->check(standardInputOnce());
+                                "line for a peers file (no model is run)"))
+          ->check(notEmpty());
+  auto* cluster = readsFiles(app.add_option("--cluster", o_.cluster,
+                                            "Run one TCP process per domain on this machine (a peers file)"))
+                      ->check(standardInputOnce());
   app.add_option("--kill", o_.kills, "With --cluster: SIGKILL a node at a time: D@TIME")->needs(cluster);
   app.add_option("--leave-out", o_.leaveOut, "With --cluster: do not start this domain's node")->needs(cluster);
   addMaxLinesOption(app, o_.elab.maxLines);

@@ -1,0 +1,45 @@
+#include "ir/tool/named_files.h"
+
+#include <sys/stat.h>
+
+#include <climits>
+#include <cstdlib>
+
+namespace rdc {
+
+namespace {
+
+// What makes two paths one file (see clashingFiles); nullopt when the
+// path can be shared harmlessly.
+std::optional<std::string> identity(const std::string& path) {
+  if (path.empty() || path == "-") return std::nullopt;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (!S_ISREG(st.st_mode)) return std::nullopt;
+    return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  }
+  size_t slash = path.rfind('/');
+  std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  char real[PATH_MAX];
+  if (::realpath(directory.c_str(), real) == nullptr) return "path " + path;
+  return "path " + std::string(real) + "/" + name;
+}
+
+}  // namespace
+
+std::optional<std::string> clashingFiles(const std::vector<NamedFile>& files) {
+  std::vector<std::optional<std::string>> ids;
+  for (const NamedFile& f : files) ids.push_back(identity(f.path));
+  for (size_t w = 0; w < files.size(); ++w) {
+    if (!files[w].written || !ids[w]) continue;
+    for (size_t o = 0; o < files.size(); ++o) {
+      if (o == w || ids[o] != ids[w] || (files[o].written && o < w)) continue;
+      return files[w].option + " and " + files[o].option + " name one file, " + files[w].path + ": " +
+             (files[o].written ? "one output would replace the other" : "writing it would destroy it");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace rdc
