@@ -428,17 +428,42 @@ std::unique_ptr<TraceReader> TraceReader::open(const std::string& path, Diagnost
   kj::Own<kj::InputStream> stream =
       path == "-" ? kj::heap<kj::FdInputStream>(fd) : kj::heap<kj::FdInputStream>(kj::AutoCloseFd(fd));
   auto reader = std::unique_ptr<TraceReader>(new TraceReader(std::move(stream), name, diags, acceptPrefix));
+  if (path != "-" && S_ISREG(st.st_mode)) reader->fileBytes_ = static_cast<uint64_t>(st.st_size);
   if (!reader->readHeader()) return nullptr;
   return reader;
 }
 
 // Reads one framed message; false at a clean end of the stream or on an error.
+namespace {
+
+// The words a framed message's segment table claims for its segments, as
+// far as `head` (the start of the message) holds the table: Cap'n Proto's
+// stream framing is a little-endian count of segments less one, then each
+// segment's size in words.
+uint64_t claimedWords(kj::ArrayPtr<const kj::byte> head) {
+  auto word32 = [&](size_t at) {
+    return uint32_t{head[at]} | uint32_t{head[at + 1]} << 8 | uint32_t{head[at + 2]} << 16 |
+           uint32_t{head[at + 3]} << 24;
+  };
+  if (head.size() < 8) return 0;
+  uint64_t segments = uint64_t{word32(0)} + 1, words = 0;
+  for (uint64_t k = 0; k < segments && 8 + 4 * k <= head.size(); ++k) words += word32(4 + 4 * k);
+  return words;
+}
+
+}  // namespace
+
 bool TraceReader::nextChunk(const std::function<bool(schema::TraceChunk::Reader)>& use) {
   if (failed_ || done_) return false;
   try {
     if (input_.tryGetReadBuffer().size() == 0) {
       done_ = true;
       return false;
+    }
+    if (uint64_t claimed = claimedWords(input_.tryGetReadBuffer()); claimed > fileBytes_ / 8) {
+      // (refused before Cap'n Proto allocates what the claim says)
+      return fail("a chunk claims " + std::to_string(claimed) + " words, more than the file's " +
+                  std::to_string(fileBytes_) + " bytes hold");
     }
     capnp::ReaderOptions options;
     options.traversalLimitInWords = kMaxChunkWords;  // no chunk a run writes is near this; a hostile one stops here

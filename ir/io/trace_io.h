@@ -110,6 +110,7 @@ class TraceReader {
 
   kj::Own<kj::InputStream> source_;
   kj::BufferedInputStreamWrapper input_;
+  uint64_t fileBytes_ = UINT64_MAX;  // a regular file's size: no chunk claims more (standard input: unknown)
   std::string fileName_;
   DiagnosticSink& diags_;
   bool acceptPrefix_;

@@ -271,6 +271,17 @@ system:
 
 
 class BadTraces(Traces):
+    def test_a_chunk_claiming_more_than_the_file_holds_is_refused_before_it_is_allocated(self):
+        # A segment table of 8 bytes claimed 2^27 - 1 words: a gigabyte allocated, then refused.
+        claim = os.path.join(self.dir, "claim.trace")
+        with open(claim, "wb") as f:
+            f.write((0).to_bytes(4, "little") + (2**27 - 1).to_bytes(4, "little"))
+        for args in ([TRACE, "show", claim], [TRACE, "--max-memory", "512M", "show", claim],
+                     [RUN, BRACHA, "--replay", claim]):
+            code, _, err = run(args)
+            self.assertEqual(code, 2, err)
+            self.assertIn("a chunk claims 134217727 words, more than the file's 8 bytes hold [trace-malformed]", err)
+
     def test_truncated_corrupt_and_foreign_files(self):
         a = self.record("a.trace", BRACHA, *NET)
         data = read_bytes(a)
