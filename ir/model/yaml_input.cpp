@@ -3,6 +3,7 @@
 #include <yaml-cpp/depthguard.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <vector>
 
@@ -16,7 +17,7 @@ size_t sequenceLength(unsigned char lead) {
   if (lead >= 0xC2 && lead <= 0xDF) return 2;
   if (lead >= 0xE0 && lead <= 0xEF) return 3;
   if (lead >= 0xF0 && lead <= 0xF4) return 4;
-  return 0;  // a continuation byte, C0/C1 (always overlong) or F5..FF (beyond U+10FFFF)
+  return 0;  // a continuation byte, C0/C1 (always overlong), F5..F7 (beyond U+10FFFF) or F8..FF (never used)
 }
 
 // The reason a complete multi-byte sequence is ill-formed, or null.
@@ -97,7 +98,8 @@ std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
     if (length == 0) {
       return Utf8Error{i, lead >= 0x80 && lead <= 0xBF ? "a continuation byte without a lead byte"
                           : lead <= 0xC1               ? "an overlong encoding"
-                                                       : "a code point above U+10FFFF"};
+                          : lead <= 0xF7               ? "a code point above U+10FFFF"
+                                                       : "a byte UTF-8 never uses"};
     }
     if (length == 1) {
       ++i;
@@ -119,6 +121,20 @@ std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem) {
   if (auto bad = firstInvalidUtf8(text)) {
     *problem = problemAt(text, bad->offset, "invalid UTF-8: " + bad->reason);
+    return std::nullopt;
+  }
+  // YAML allows no control character but tab, line feed and carriage
+  // return, and yaml-cpp misnames one (a NUL in a scalar is "unknown
+  // escape character: i").
+  auto control = std::find_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+  });
+  if (control != text.end()) {
+    char code[8];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(static_cast<unsigned char>(*control)));
+    *problem = problemAt(
+        text, static_cast<size_t>(control - text.begin()),
+        std::string("a control character (") + code + "): YAML allows only tab, line feed and carriage return");
     return std::nullopt;
   }
   std::vector<YAML::Node> documents;

@@ -29,7 +29,9 @@ struct YamlProblem {
 size_t maxYamlNodes(size_t bytes);
 
 /// The single document of `text`, or nullopt with `problem` set. Refused:
-/// text that is not valid UTF-8 (see firstInvalidUtf8), YAML syntax errors,
+/// text that is not valid UTF-8 (see firstInvalidUtf8), a control
+/// character other than tab, line feed and carriage return (NUL, DEL),
+/// YAML syntax errors,
 /// nesting deeper than yaml-cpp's guard, a second document (`---`), which
 /// yaml-cpp's Load would silently drop, and a key repeated in one mapping,
 /// which a lookup would see only once, and more nodes than maxYamlNodes
@@ -43,8 +45,8 @@ struct Utf8Error {
 };
 
 /// The first ill-formed sequence: a stray continuation byte, a truncated
-/// sequence, an overlong encoding, a surrogate, a code point above U+10FFFF,
-/// or the bytes C0, C1, F5..FF. nullopt when `text` is valid UTF-8.
+/// sequence, an overlong encoding, a surrogate, a code point above U+10FFFF
+/// (lead bytes F5..F7), or the bytes C0, C1 (overlong) and F8..FF (never used). nullopt when `text` is valid UTF-8.
 std::optional<Utf8Error> firstInvalidUtf8(std::string_view text);
 
 }  // namespace rdc

@@ -135,6 +135,8 @@ def bad_command_lines(trace):
         ("rdc-project", [PROJECT, BRACHA, "--bogus"]),
         ("rdc-project", [PROJECT, BRACHA, "--list", "--all"]),
         ("rdc-dot", [DOT, BRACHA, "-T", "gif"]),
+        ("rdc-dot", [DOT, BRACHA, "--layout", "diagonal"]),
+        ("rdc-dot", [DOT, BRACHA, "--layout", "1"]),  # (not the number of a layout)
         ("rdc-trace", [TRACE, "frobnicate"]),
         ("rdc-trace", [TRACE, "show"]),
         ("rdc-trace", [TRACE, "show", trace, "--from", "1.5ns"]),

@@ -748,13 +748,24 @@ class YamlInput(unittest.TestCase):
     def test_invalid_utf8_is_refused_where_it_is(self):
         model = adder_model()
         at = model.index(b"add:")  # line 7, after `    - Sum `
-        for name, bad in (("overlong", b"\xc0\xae"), ("overlong 3-byte", b"\xe0\x80\xaf"),
-                          ("surrogate", b"\xed\xa0\x80"), ("above U+10FFFF", b"\xf4\x90\x80\x80"),
-                          ("truncated", b"\xe2\x82"), ("stray continuation", b"\x80"), ("byte FF", b"\xff")):
-            with self.subTest(name):
+        for reason, bad in (("an overlong encoding", b"\xc0\xae"), ("an overlong encoding", b"\xe0\x80\xaf"),
+                            ("a surrogate", b"\xed\xa0\x80"), ("a code point above U+10FFFF", b"\xf4\x90\x80\x80"),
+                            ("a code point above U+10FFFF", b"\xf5\x80\x80\x80"),
+                            ("a truncated sequence", b"\xe2\x82"),
+                            ("a continuation byte without a lead byte", b"\x80"), ("a byte UTF-8 never uses", b"\xff")):
+            with self.subTest(bad):
                 where, err = self.refused_at(model[:at] + b"add" + bad + model[at + 3:])
-                self.assertIn("invalid UTF-8", err)
+                self.assertIn("invalid UTF-8: " + reason, err)
                 self.assertEqual(where, (7, 14), err)
+        # Valid UTF-8, but no YAML: a control character, named as such, in a quoted scalar too.
+        for bad in (b"\x00", b"\x01", b"\x7f"):
+            with self.subTest(bad):
+                where, err = self.refused_at(model[:at] + b"add" + bad + model[at + 3:])
+                self.assertIn(f"a control character (U+{bad[0]:04X})", err)
+                self.assertEqual(where, (7, 14), err)
+        where, err = self.refused_at(b'rdc: 1\nmodel: "a\x00b"\n')
+        self.assertEqual(where, (2, 10), err)
+        self.assertIn("a control character (U+0000)", err)
         where, err = self.refused_at(b"rdc: 1\nmodel: \"\\uD800\"\n")  # a surrogate spelt as an escape
         self.assertEqual(where[0], 2, err)
 

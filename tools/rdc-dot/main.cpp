@@ -19,13 +19,14 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--flat", o.flat, "Draw the elaborated graph of base instances");
   app.add_option("--domain", o.domain, "Only this domain (implies --flat)");
-  std::map<std::string, rdc::dot::Layout> layouts = {
+  const std::map<std::string, rdc::dot::Layout> layouts = {
       {"auto", rdc::dot::Layout::Auto}, {"lr", rdc::dot::Layout::LeftToRight}, {"tb", rdc::dot::Layout::TopToBottom}};
-  app.add_option("--layout", o.layout,
+  std::string layout = "auto";
+  app.add_option("--layout", layout,
                  "Direction: lr (left to right), tb (top to bottom), or auto: tb when lr would be wider than a "
                  "page (A3 landscape)")
-      ->transform(CLI::CheckedTransformer(layouts))
-      ->default_str("auto");
+      ->check(CLI::IsMember({"auto", "lr", "tb"}))  // (a transformer's message lists its enum's numbers too)
+      ->capture_default_str();
   rdc::readsFiles(
       app.add_option("--trace", o.trace, "Colour lines by when they became available in this run (implies --flat)"))
       ->check(rdc::standardInputOnce());
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);
   RDC_PARSE_CLI(app, argc, argv);
+  o.layout = layouts.at(layout);
   return rdc::runWithinMemoryBudget(maxMemory, o.jsonDiagnostics,
                                     [&] { return rdc::dot::run(o, rdc::Catalog::standard()); });
 }
