@@ -622,6 +622,12 @@ class HostileInput(unittest.TestCase):
         err = self.lint_bytes(model, "-D", "n=1000000000")
         self.assertIn("size-limit", err)
         self.assertIn("div-zero", self.lint_bytes(model, "-D", "n=1/0"))
+        # A parameter without a value is reported once, not again where another reads it (`f` reads `n`).
+        for bad in ("n=1/0", "n=1.5"):
+            code, _, err = run([LINT, "-D", bad, "-", "-o", os.devnull], stdin=model)
+            self.assertNotEqual(code, 0, err)
+            self.assertEqual(err.count("error:"), 1, err)
+            self.assertNotIn("unknown-name", err)
         self.assertIn("overflow", self.lint_bytes(model, "-D", "n=9223372036854775807 * 2"))
 
     def test_alias_bomb(self):

@@ -1,5 +1,11 @@
 // Parameters, expressions, domains and the step budget.
 #include "ir/graph/elaborate/elaborator.h"
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "ir/graph/elaborate/size.h"
 
 namespace rdc::elab {
@@ -78,21 +84,26 @@ std::optional<int64_t> Elaborator::evalParam(const Env& env, const SourceExpr& e
 }
 
 bool Elaborator::globalParams() {
-  bool ok = true;
+  std::set<std::string> failed;  // parameters without a value: what reads one is not reported again
   for (const ParamDecl& p : model_.params) {
     if (!p.value) {
       diags_.error("bad-param", p.pos, "global parameter '" + p.name + "' has no value");
-      ok = false;
+      failed.insert(p.name);
+      continue;
+    }
+    std::vector<std::string> reads = freeNames(*p.value->expr);
+    if (std::any_of(reads.begin(), reads.end(), [&](const std::string& n) { return failed.count(n) > 0; })) {
+      failed.insert(p.name);
       continue;
     }
     auto v = evalParam(globals_, *p.value, p.name);
     if (!v) {
-      ok = false;
+      failed.insert(p.name);
       continue;
     }
     globals_.emplace_back(p.name, *v);
   }
-  return ok;
+  return failed.empty();
 }
 
 bool Elaborator::declareDomains() {

@@ -1089,7 +1089,7 @@ class Run final : public FireContext {
     s.inPending = false;
     record(line, false, s.in, how);
     const HotLine h = hot(line);
-    uint16_t base = graph_.instances[h.instance].base;
+    uint16_t base = h.base;
     if (facts_.readsArrivalTimes[base]) work_.inTimes[line] = now_;
     trigger_ = line;
     if (!demand_->interacts[h.instance]) return;

@@ -29,6 +29,7 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
   }
   size_t n = graph.lines.size();
   flags_.assign(n, 0);
+  base_.assign(n, 0);
   for (const BaseComponent& base : catalog.all()) {
     react.push_back(base.react);
     reactToChoice.push_back(base.ignoresItsChoices ? nullptr : base.react);
@@ -46,6 +47,7 @@ GraphFacts::GraphFacts(const Graph& graph, const Catalog& catalog) : layout(grap
                   (source == Endpoint::Kind::Input && !gatewayIn));
     bool chooses = source == Endpoint::Kind::Choose;
     bool gatewayOut = graph.gatewayOut(l);
+    base_[l] = inst.base;
     uint8_t& f = flags_[l];
     f |= !sig || sig->passThrough ? kPassThrough : 0;
     f |= bound ? kBound : 0;

@@ -35,6 +35,7 @@ struct Demand {
 /// engine's tables do not hold a second copy of every line.
 struct HotLine {
   uint32_t instance = kNone;
+  uint16_t base = 0;  ///< its instance's base component (what graph_.instances would say, a cache miss away)
   uint32_t domain = 0;
   uint32_t wireTo = kNone;   ///< the line its output feeds, if a wire
   uint32_t output = kNone;   ///< the extrinsic output it feeds, if one
@@ -138,6 +139,7 @@ struct GraphFacts {
     uint8_t f = flags_[l];
     HotLine h;
     h.instance = line.instance;
+    h.base = base_[l];
     h.domain = line.domain;
     h.wireTo = line.sink.kind == Endpoint::Kind::Wire ? line.sink.ref : kNone;
     h.output = line.sink.kind == Endpoint::Kind::Output ? line.sink.ref : kNone;
@@ -249,6 +251,7 @@ struct GraphFacts {
   const Graph& graph_;
   const Catalog& catalog_;
   std::vector<uint8_t> flags_;  // per line
+  std::vector<uint16_t> base_;  // per line: its instance's base component
 };
 
 template <typename Known>
