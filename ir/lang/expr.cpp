@@ -702,10 +702,11 @@ class Evaluator {
   // dropped by the caller on failure.)
   bool step(const Expr& e) {
     if (host_) return host_->step(e, error_);
-    if (++steps_ <= kMaxExprSteps) return true;
+    if (++steps_ + (Value::partsCompared() - comparedBefore_) / kPartsPerStep <= kMaxExprSteps) return true;
     *error_ = {"step-limit", e.offset,
                "stopped after " + std::to_string(kMaxExprSteps) +
-                   " evaluations of quantifiers' bodies over maps, the limit for one expression"};
+                   " steps (evaluations of quantifiers' bodies over maps, and comparisons of large values), the "
+                   "limit for one expression"};
     return false;
   }
 
@@ -947,6 +948,7 @@ class Evaluator {
   int64_t signer_;      // the domain sign(v) signs with; kNoSigner outside any
   bool sigLiterals_;    // whether sig(i, v) may spell a signed value (values from outside)
   uint64_t steps_ = 0;  // map quantifiers' body evaluations, without a host (kMaxExprSteps)
+  uint64_t comparedBefore_ = Value::partsCompared();  // when the evaluation began (kPartsPerStep)
 };
 
 // ---- types ----

@@ -116,11 +116,33 @@ const std::vector<Value>& Value::items() const {
 
 int64_t Value::signer() const { return kind == Kind::Signed && heap_ ? heap_->signer : 0; }
 
-bool Value::sameContents(const Value& other) const {
-  // The proof is evidence, not contents.
-  if (kind == Kind::Signed) return signer() == other.signer() && items() == other.items();
-  return bytes() == other.bytes() && items() == other.items();
+namespace {
+
+thread_local uint64_t partsCompared = 0;  // Value::partsCompared()
+
+}  // namespace
+
+uint64_t Value::partsCompared() { return rdc::partsCompared; }
+
+int Value::compare(const Value& other) const {
+  if (kind != other.kind) return kind < other.kind ? -1 : 1;
+  if (!ownsHeap(kind)) return i < other.i ? -1 : i > other.i ? 1 : 0;
+  if (heap_ == other.heap_) return 0;
+  ++rdc::partsCompared;
+  if (signer() != other.signer()) return signer() < other.signer() ? -1 : 1;
+  if (kind != Kind::Signed) {  // (a Signed value's bytes are its proof: evidence, not contents)
+    if (int c = bytes().compare(other.bytes())) return c < 0 ? -1 : 1;
+  }
+  // Each item once (a `<` then `>` of lexicographical order would compare
+  // equal items twice at every level: 4^depth for a chain of (x, x)).
+  const std::vector<Value>&a = items(), &b = other.items();
+  for (size_t k = 0; k < a.size() && k < b.size(); ++k) {
+    if (int c = a[k].compare(b[k])) return c;
+  }
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
+
+bool Value::sameContents(const Value& other) const { return compare(other) == 0; }
 
 void Value::spell(std::string& out, size_t limit) const {
   if (out.size() >= limit) return;
@@ -185,14 +207,7 @@ std::string Value::brief() const {
   return out + "... (a value of " + std::to_string(parts()) + " parts)";
 }
 
-bool Value::operator<(const Value& other) const {
-  if (kind != other.kind) return kind < other.kind;
-  if (!ownsHeap(kind)) return i < other.i;
-  if (heap_ == other.heap_) return false;
-  if (signer() != other.signer()) return signer() < other.signer();
-  if (kind != Kind::Signed && bytes() != other.bytes()) return bytes() < other.bytes();
-  return std::lexicographical_compare(items().begin(), items().end(), other.items().begin(), other.items().end());
-}
+bool Value::operator<(const Value& other) const { return compare(other) < 0; }
 
 std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types) {
   switch (v.kind) {

@@ -118,6 +118,14 @@ class Value {
     return heap_ == other.heap_ || sameContents(other);
   }
   bool operator<(const Value& other) const;
+  /// -1, 0 or 1 as this value is before, equal to or after `other` in
+  /// that order, each pair of items compared once.
+  int compare(const Value& other) const;
+  /// How many heap parts (tuples, maps, signed values, Bytes) this thread
+  /// has compared so far, a count that only grows: comparing two values
+  /// of P parts that share no heap part costs P, which an evaluation
+  /// charges to its step budget (kPartsPerStep).
+  static uint64_t partsCompared();
 
   /// Literal spelling in the expression language (`5`, `true`, `3ms`, `nil`,
   /// `"ab"`, `(1, true)`, `{0: 7, 2: 9}`, `sig(2, 5)` for 5 signed by domain
@@ -160,6 +168,12 @@ inline uint32_t Value::parts() const { return ownsHeap(kind) && heap_ ? heap_->p
 /// does a Mailbox whose map of messages would. Comparing, printing or
 /// recording any value a run makes then costs at most this many steps.
 inline constexpr uint32_t kMaxValueParts = 1u << 20;
+
+/// Heap parts compared (Value::partsCompared()) that an expression's or a
+/// check's evaluation counts as one step of its budget: a million
+/// comparisons of values of a million parts would otherwise take hours
+/// within the step limits.
+inline constexpr uint64_t kPartsPerStep = 64;
 
 /// The type of a value; nullopt for nil (whose Opt<T> the context decides).
 std::optional<TypeId> typeOfValue(const Value& v, TypeTable& types);

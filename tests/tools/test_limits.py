@@ -455,6 +455,33 @@ class SharedParts(unittest.TestCase):
             self.assertLess(len(out), 4096, out[:300])
             self.assertIn(b"parts)", out)
 
+    def test_comparing_large_values_costs_steps(self):
+        # Two maps of 2^18 parts built apart (no part shared), compared a
+        # million times: within the step limits, for hours, until comparing
+        # counted too.
+        body = ["    - Def d:\n        x: input a as Int -> w0\n        y: choose -> u0\n"]
+        for i in range(18):
+            for chain in "wu":
+                body.append(f"    - Fn {chain}f{i}:\n        expr: \"{{0: x, 1: x}}\"\n        x: {chain}{i} -> drop\n"
+                            f"        r: choose -> {chain}{i + 1}\n")
+        ends = "    - Def z:\n        x: w18 -> drop\n        y: choose -> output z\n" \
+               "    - Def y:\n        x: u18 -> drop\n        y: choose -> output y\n"
+        small = "{" + ", ".join(f"{k}: {k}" for k in range(32)) + "}"
+        compare = (f"    - Fn many:\n        expr: \"forall a in {small}: forall b in {small}: forall c in {small}: "
+                   f"forall d in {small}: x == y\"\n        x: w18 -> drop\n        y: u18 -> drop\n"
+                   f"        r: choose -> output many\n")
+        model = "rdc: 1\nmodel: compare\nsystem:\n  body:\n" + "".join(body)
+        with TempDir() as d:
+            for name, text, expected in (
+                    ("check", model + ends + "checks:\n  c: \"forall i in 0..1000000: z == y\"\n",
+                     "check c: fail (stopped after 1000000 quantifier steps"),
+                    ("fn", model + compare, "failure: many: Fn expression failed: stopped after 1000000 steps")):
+                with self.subTest(name):
+                    code, out, err, took = timed([RUN, write(d, name + ".rdc.yaml", text)])
+                    self.assertEqual(code, 1, err)
+                    self.assertLess(took, QUICK)
+                    self.assertIn(expected, out.decode())
+
     def test_an_alias_bomb_is_refused_before_it_is_read(self):
         levels = ["  C0:\n    lines: {x: Int}\n    body: &b0\n      - wire: x -> x'\n"]
         for i in range(1, 10):

@@ -571,7 +571,7 @@ class Limits(Semantics):
         m = self.model("gather.rdc.yaml", GATHER.replace("EXPR", nested).split("checks:")[0])
         code, out, err = run([RUN, m], timeout=120)
         self.assertEqual(code, 1, out.decode() + err)
-        self.assertIn("stopped after 1000000 evaluations of quantifiers' bodies over maps", out.decode() + err)
+        self.assertIn("stopped after 1000000 steps (evaluations of quantifiers' bodies over maps", out.decode() + err)
         code, out, err = run([RUN, m, "-D", "n=64"], timeout=120)
         self.assertEqual(code, 0, out.decode() + err)
         # Every key ties inside, so each maxBy takes the first entry: m[0], which is 1.

@@ -122,6 +122,7 @@ class CheckHost final : public ExprHost {
                        const std::string& bound = "") {
     facts_ = &facts;
     steps_ = 0;
+    comparedBefore_ = Value::partsCompared();
     unavailable_.clear();
     witness_.clear();
     ExprError error;
@@ -388,7 +389,7 @@ class CheckHost final : public ExprHost {
     };
     bound_.resize(mark + vars);
     while (true) {
-      if (++steps_ > kMaxCheckSteps) {
+      if (!countStep()) {
         *error = stepLimit(e.offset);
         return done(std::nullopt);
       }
@@ -423,10 +424,15 @@ class CheckHost final : public ExprHost {
   // A map quantifier's body (forall over a map, a filter, maxBy) counts as
   // a range quantifier's does.
   bool step(const Expr& quant, ExprError* error) override {
-    if (++steps_ <= kMaxCheckSteps) return true;
+    if (countStep()) return true;
     *error = stepLimit(quant.offset);
     return false;
   }
+
+  // One quantifier step, and the value comparisons since the last (each
+  // kPartsPerStep heap parts compared a step): whether the check is still
+  // within kMaxCheckSteps.
+  bool countStep() { return ++steps_ + (Value::partsCompared() - comparedBefore_) / kPartsPerStep <= kMaxCheckSteps; }
 
   // A check's quantifiers stop after kMaxCheckSteps evaluations of their
   // bodies in one run, so that a check ends in bounded time.
@@ -457,6 +463,7 @@ class CheckHost final : public ExprHost {
   std::string unavailable_;
   std::string witness_;
   uint64_t steps_ = 0;
+  uint64_t comparedBefore_ = 0;  // Value::partsCompared() when the check began
 };
 
 }  // namespace
