@@ -243,8 +243,9 @@ void writeAll(int fd, kj::ArrayPtr<const kj::byte> bytes) {
 std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, DiagnosticSink& diags,
                                                TracePlacement placement) {
   if (path == "-") return std::unique_ptr<TraceWriter>(new TraceWriter(STDOUT_FILENO, false, diags));
-  std::string temp = placement == TracePlacement::Whole ? replacementPath(path) : "";
-  const std::string& file = temp.empty() ? path : temp;
+  std::string target = outputTarget(path);
+  std::string temp = placement == TracePlacement::Whole ? replacementPath(target) : "";
+  const std::string& file = temp.empty() ? target : temp;
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot write the trace: " + std::string(std::strerror(errno)));
@@ -252,7 +253,7 @@ std::unique_ptr<TraceWriter> TraceWriter::open(const std::string& path, Diagnost
   }
   std::unique_ptr<TraceWriter> writer(new TraceWriter(fd, true, diags));
   writer->name_ = path;
-  if (!temp.empty()) writer->path_ = path, writer->temp_ = temp;
+  if (!temp.empty()) writer->path_ = target, writer->temp_ = temp;
   return writer;
 }
 

@@ -1,6 +1,7 @@
 #include "ir/tool/named_files.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <climits>
 #include <cstdlib>
@@ -11,9 +12,13 @@ namespace {
 
 // What makes two paths one file (see clashingFiles); nullopt when the
 // path can be shared harmlessly.
-std::optional<std::string> identity(const std::string& path) {
-  if (path.empty() || path == "-") return std::nullopt;
+std::optional<std::string> identity(const std::string& path, bool written) {
+  if (path.empty()) return std::nullopt;
   struct stat st {};
+  if (path == "-") {  // standard input or output: a file when redirected from one (`< m.yaml`)
+    if (::fstat(written ? STDOUT_FILENO : STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  }
   if (::stat(path.c_str(), &st) == 0) {
     if (!S_ISREG(st.st_mode)) return std::nullopt;
     return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
@@ -30,7 +35,7 @@ std::optional<std::string> identity(const std::string& path) {
 
 std::optional<std::string> clashingFiles(const std::vector<NamedFile>& files) {
   std::vector<std::optional<std::string>> ids;
-  for (const NamedFile& f : files) ids.push_back(identity(f.path));
+  for (const NamedFile& f : files) ids.push_back(identity(f.path, f.written));
   for (size_t w = 0; w < files.size(); ++w) {
     if (!files[w].written || !ids[w]) continue;
     for (size_t o = 0; o < files.size(); ++o) {

@@ -21,9 +21,10 @@ struct NamedFile {
 /// name one file, m.yaml: writing it would destroy it`); nullopt if none.
 /// Two paths are one file when they are the same existing file (device
 /// and inode: a link or another spelling of the path is caught) or, for a
-/// file not yet there, the same name in the same real directory. `-`
-/// (standard input or output) and existing files that are not regular
-/// (`/dev/null`, a FIFO) are never a clash.
+/// file not yet there, the same name in the same real directory. `-` is
+/// standard input (read) or output (written), the file it was redirected
+/// from when it is a regular one. Files that are not regular (`/dev/null`,
+/// a FIFO, a terminal) are never a clash.
 std::optional<std::string> clashingFiles(const std::vector<NamedFile>& files);
 
 }  // namespace rdc

@@ -95,9 +95,10 @@ bool writeOutput(const std::string& path, const std::function<bool(std::ostream&
     std::cout.flush();
     return made && static_cast<bool>(std::cout);
   }
-  std::string replacement = replacementPath(path);
+  std::string target = outputTarget(path);
+  std::string replacement = replacementPath(target);
   bool special = replacement.empty();
-  std::string temp = special ? path : replacement;
+  std::string temp = special ? target : replacement;
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     bool opened = out.is_open();
@@ -110,7 +111,7 @@ bool writeOutput(const std::string& path, const std::function<bool(std::ostream&
       return false;
     }
   }
-  if (!special && std::rename(temp.c_str(), path.c_str()) != 0) {
+  if (!special && std::rename(temp.c_str(), target.c_str()) != 0) {
     std::remove(temp.c_str());
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot rename the output into place");
     return false;
@@ -179,16 +180,21 @@ std::optional<std::string> shown(std::optional<std::string> line) {
 // built in, a file's read again (up to the line wanted, so a huge file
 // costs only what precedes it). Standard input cannot be read twice.
 // `named`: the file is only named by an input (an IR's file table), which
-// anyone could have written: it is read only if it is named as a model is
-// (`.yaml`, `.yml`), so that an IR cannot make a tool print a line of any
-// file it can read.
+// anyone could have written: it is read only if its real name (links
+// followed) is a model's (`.yaml`, `.yml`), so that an IR cannot make a
+// tool print a line of any file it can read.
 std::optional<std::string> sourceLine(const std::string& file, uint32_t line, bool named) {
   if (file == "<std>") return shown(lineOf(standardLibraryText(), line));
   if (file.empty() || file.front() == '<' || file.rfind("-D ", 0) == 0) return std::nullopt;
-  auto endsWith = [&](std::string_view suffix) {
-    return file.size() >= suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (named && !endsWith(".yaml") && !endsWith(".yml")) return std::nullopt;
+  if (named) {  // (by the file's real name: `pw.yaml` may be a link to /etc/passwd)
+    char* real = ::realpath(file.c_str(), nullptr);
+    std::string name = real ? real : "";
+    std::free(real);
+    auto endsWith = [&](std::string_view suffix) {
+      return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (!endsWith(".yaml") && !endsWith(".yml")) return std::nullopt;
+  }
   // Only a regular file no larger than an input may be is read again (a
   // FIFO would hang, /dev/zero never end, a sparse 64 GiB file take minutes).
   struct stat st {};

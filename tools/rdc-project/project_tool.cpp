@@ -10,6 +10,7 @@
 #include "ir/graph/project.h"
 #include "ir/io/ir_io.h"
 #include "ir/tool/load.h"
+#include "ir/tool/named_files.h"
 #include "ir/tool/tool_io.h"
 
 namespace rdc::project {
@@ -54,6 +55,12 @@ int run(const Options& o, const Catalog& catalog) {
     // all are written, so a part refused (or a write that fails) leaves the
     // folder as it was, files of an earlier run included.
     ::mkdir(o.directory.c_str(), 0755);
+    std::vector<NamedFile> files{{"MODEL", o.model, false}};
+    for (const std::string& d : whole->graph.domains) files.push_back({"-O", o.directory + "/" + d + ".ir", true});
+    if (auto clash = clashingFiles(files)) {  // (-o's clashes are the command line's; these its domains')
+      diags.error("usage", {}, *clash);
+      return finish(kExitBadInput);
+    }
     std::vector<std::string> written;  // the parts' final names
     auto partial = [](const std::string& path) { return path + ".partial"; };
     for (const std::string& d : whole->graph.domains) {
