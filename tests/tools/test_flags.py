@@ -4,6 +4,7 @@ with, is a usage error: exit 2 and one diagnostic line, never a run."""
 import json
 import os
 import re
+import subprocess
 import unittest
 
 from rdctest import BREADTH, SANITIZED, TempDir, example, read_bytes, run, tool, write
@@ -495,6 +496,28 @@ class OutputsThatWouldDestroy(unittest.TestCase):
                     self.assertFalse(os.path.exists(os.path.join(d, "new")))
                     for path, data in kept.items():
                         self.assertEqual(read_bytes(path), data, path)
+            # Standard input redirected from the model is the model; an
+            # output through a link lands on the file it names, and the link stays.
+            with open(model, "rb") as stdin:
+                code = subprocess.run([RUN, "-", "--trace", "/dev/stdin"], stdin=stdin, capture_output=True,
+                                      timeout=60).returncode
+            self.assertEqual(code, 2)
+            self.assertEqual(read_bytes(model), kept[model])
+            parts = os.path.join(d, "parts")
+            os.mkdir(parts)
+            code, _, err = run([LINT, model, "-o", os.path.join(parts, "node[1].ir")])
+            self.assertEqual(code, 0, err)
+            whole = read_bytes(os.path.join(parts, "node[1].ir"))
+            code, _, err = run([PROJECT, os.path.join(parts, "node[1].ir"), "--all", "-O", parts])
+            self.assertEqual(code, 2, err)
+            self.assertIn("-O and MODEL name one file", err)
+            self.assertEqual(read_bytes(os.path.join(parts, "node[1].ir")), whole)
+            target = write(d, "target.ir", "old")
+            os.symlink(target, os.path.join(d, "out.ir"))
+            code, _, err = run([LINT, model, "-o", os.path.join(d, "out.ir")])
+            self.assertEqual(code, 0, err)
+            self.assertTrue(os.path.islink(os.path.join(d, "out.ir")))
+            self.assertEqual(read_bytes(target), whole)
             # Standard output and devices are never a clash.
             for args in ([LINT, model, "-o", "/dev/null"], [RUN, model, "--trace", "/dev/null", "--shrink", "/dev/null"]):
                 code, _, err = run(args)

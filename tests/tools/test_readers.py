@@ -128,9 +128,13 @@ class Readers(unittest.TestCase):
         too_large = ["-D", "k=100000000"]
         box = "      - for: i in 0..k"
         line = model.decode().splitlines().index(box) + 1
-        for name, quoted in (("basics.rdc.yaml", True), ("basics.txt", False)):
+        self.write("basics.txt", model)
+        os.symlink(os.path.join(self.dir, "basics.txt"), os.path.join(self.dir, "link.yaml"))
+        for name, quoted in (("basics.rdc.yaml", True), ("basics.txt", False), ("link.yaml", False)):
             with self.subTest(file=name):
-                source = self.write(name, model)
+                source = os.path.join(self.dir, name)
+                if not os.path.exists(source):
+                    self.write(name, model)
                 ir = os.path.join(self.dir, name + ".ir")
                 code, _, err = run([LINT, source, "-o", ir])
                 self.assertEqual(code, 0, err)
