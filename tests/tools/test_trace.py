@@ -93,7 +93,21 @@ class Invert(Traces):
                 with self.subTest(line=renamed, tool=os.path.basename(args[0])):
                     code, _, err = run(args)
                     self.assertEqual(code, 2)
-                    self.assertIn("rb.bogus is not in this model", err)
+                    self.assertRegex(err, r"rb\.bogus( is not in this model|, where this model's is)")
+        # The model's own names, two of them swapped: each event would replay on the other's line.
+        a, b = b'"swap.t1"', b'"swap.t2"'
+        trace = self.record("s.trace", example("basics"), "--input", "first=3 at 1ms", "--input", "second=4")
+        code, text, err = run(["capnp", "decode", schema, "TraceChunk"], stdin=read_bytes(trace))
+        self.assertEqual(code, 0, err)
+        self.assertIn(a, text)
+        swapped = text.replace(a, b"@").replace(b, a).replace(b"@", b)
+        code, data, err = run(["capnp", "encode", schema, "TraceChunk"], stdin=swapped)
+        self.assertEqual(code, 0, err)
+        with open(os.path.join(self.dir, "swapped.trace"), "wb") as f:
+            f.write(data)
+        code, _, err = run([RUN, example("basics"), "--replay", os.path.join(self.dir, "swapped.trace")])
+        self.assertEqual(code, 2, err)
+        self.assertIn("is swap.t2, where this model's is swap.t1: its line table is not this model's", err)
 
     def test_projections_run_backwards(self):
         # A projection's network deliveries are recorded like the choices of

@@ -66,6 +66,16 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
     checkNames_ = h.checks;
   }
   bool sameModel = h.modelHash == modelHash();
+  // A whole run of this very model names its lines as the model does, in
+  // its order: a table of its own names permuted would replay each event
+  // on another line than it was recorded on.
+  if (sameModel && !h.wholeModelHash && !recordsModelLines(h)) {
+    uint32_t l = 0;
+    while (l < graph_.lines.size() && l < h.linePaths.size() && h.linePaths[l] == graph_.linePath(catalog_, l)) ++l;
+    return usage("--replay: the trace's line " + std::to_string(l) + " is " +
+                 (l < h.linePaths.size() ? h.linePaths[l] : std::string("missing")) + ", where this model's is " +
+                 graph_.linePath(catalog_, l) + ": its line table is not this model's, though it has its hash");
+  }
   replayed_.emplace();
   replayPlaces_.clear();
   replayBegins_.clear();
