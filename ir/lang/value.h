@@ -96,8 +96,9 @@ class Value {
   const Value& key(size_t entry) const { return items()[2 * entry]; }
   const Value& mapped(size_t entry) const { return items()[2 * entry + 1]; }
   /// How many parts the value has, each counted as often as it occurs: 1
-  /// for a scalar, an empty Bytes, tuple or map, or a Bytes; one more than
-  /// its items' together for a tuple, map or signed value; saturated at
+  /// for a scalar or an empty Bytes, tuple or map; 1 more per 16 bytes for
+  /// a Bytes; one more than its items' together for a tuple, map or signed
+  /// value; saturated at
   /// 2^32 - 1. Copies share heap parts, so a chain of `(x, x)` makes a
   /// value of 2^k parts in k small steps: what compares, prints or records
   /// it costs its parts, which kMaxValueParts bounds.

@@ -75,7 +75,16 @@ class YamlReader {
                    "YAML reads '" + node.Tag() + "' as a tag, not as text: quote a value that starts with '!'");
       return fallback;
     }
-    if (node.IsScalar()) return node.Scalar();
+    if (node.IsScalar()) {
+      // A quoted scalar may spell a control character as an escape (`"\0"`,
+      // `"\e"`): no name, expression or doc of a model holds one (a NUL
+      // would cut a name short where it is written out).
+      const std::string& text = node.Scalar();
+      auto control = firstControlCharacter(text);
+      if (!control) return text;
+      diags_.error("schema", pos(node), "a control character (" + control->name + ") in a value");
+      return fallback;
+    }
     diags_.error("schema", pos(node), "expected a plain value here");
     return fallback;
   }

@@ -118,23 +118,26 @@ std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
   return std::nullopt;
 }
 
+std::optional<ControlCharacter> firstControlCharacter(std::string_view text) {
+  auto control = std::find_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+  });
+  if (control == text.end()) return std::nullopt;
+  char name[8];
+  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(static_cast<unsigned char>(*control)));
+  return ControlCharacter{static_cast<size_t>(control - text.begin()), name};
+}
+
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem) {
   if (auto bad = firstInvalidUtf8(text)) {
     *problem = problemAt(text, bad->offset, "invalid UTF-8: " + bad->reason);
     return std::nullopt;
   }
-  // YAML allows no control character but tab, line feed and carriage
-  // return, and yaml-cpp misnames one (a NUL in a scalar is "unknown
-  // escape character: i").
-  auto control = std::find_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
-  });
-  if (control != text.end()) {
-    char code[8];
-    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(static_cast<unsigned char>(*control)));
-    *problem = problemAt(
-        text, static_cast<size_t>(control - text.begin()),
-        std::string("a control character (") + code + "): YAML allows only tab, line feed and carriage return");
+  // yaml-cpp misnames one (a NUL in a scalar is "unknown escape character: i").
+  if (auto control = firstControlCharacter(text)) {
+    *problem =
+        problemAt(text, control->offset,
+                  "a control character (" + control->name + "): YAML allows only tab, line feed and carriage return");
     return std::nullopt;
   }
   std::vector<YAML::Node> documents;

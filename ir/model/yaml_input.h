@@ -38,6 +38,17 @@ size_t maxYamlNodes(size_t bytes);
 /// (`size-limit`). An empty text is a null node.
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem);
 
+/// A control character YAML allows nowhere: any C0 control but tab, line
+/// feed and carriage return, or DEL.
+struct ControlCharacter {
+  size_t offset = 0;  ///< its byte offset
+  std::string name;   ///< `U+0000`
+};
+
+/// The first such control character in `text` (a file, or a scalar that
+/// spelt one as an escape, `"\0"`); nullopt if there is none.
+std::optional<ControlCharacter> firstControlCharacter(std::string_view text);
+
 /// Where `text` stops being well-formed UTF-8 (RFC 3629), and why.
 struct Utf8Error {
   size_t offset = 0;   ///< byte offset of the first byte of the bad sequence

@@ -772,6 +772,13 @@ class YamlInput(unittest.TestCase):
         where, err = self.refused_at(b'rdc: 1\nmodel: "a\x00b"\n')
         self.assertEqual(where, (2, 10), err)
         self.assertIn("a control character (U+0000)", err)
+        # Nor spelt as an escape of a quoted scalar: a NUL cut the model's name short in its traces.
+        for escape, name in ((b"\\0", "U+0000"), (b"\\e", "U+001B"), (b"\\x7f", "U+007F")):
+            with self.subTest(escape):
+                code, _, err = run([LINT, "-", "-o", os.devnull], stdin=b'rdc: 1\nmodel: "a' + escape + b'b"\n'
+                                   b"system:\n  body: []\n")
+                self.assertEqual(code, 2, err)
+                self.assertIn(f"2:9: error: a control character ({name}) in a value [schema]", err)
         where, err = self.refused_at(b"rdc: 1\nmodel: \"\\uD800\"\n")  # a surrogate spelt as an escape
         self.assertEqual(where[0], 2, err)
 
