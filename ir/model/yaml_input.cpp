@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <unordered_set>
 #include <vector>
 
 namespace rdc {
@@ -51,21 +52,33 @@ YamlProblem problemAt(const YAML::Mark& mark, std::string message) {
 
 // yaml-cpp keeps both copies of a repeated mapping key, and a lookup then
 // sees only one of them: a misspelt override would silently lose. The walk
-// is iterative and counts the nodes it meets, an alias's at each use:
-// past `maxNodes`, the document is refused (an alias bomb).
-std::optional<YamlProblem> firstProblemOfTree(const YAML::Node& root, size_t maxNodes) {
+// is iterative and counts the nodes it meets, an alias's at each use, and
+// the distinct ones (by their place in the text, which an alias's nodes
+// share with its anchor's): past kAliasAllowance, at most kAliasExpansion
+// times as many met as distinct, else the document is refused (an alias
+// bomb, however padded).
+std::optional<YamlProblem> firstProblemOfTree(const YAML::Node& root) {
   std::vector<YAML::Node> stack{root};
-  size_t met = 1;
+  std::unordered_set<uint64_t> places;  // (membership only: never iterated)
+  uint64_t met = 0;
   auto meet = [&](const YAML::Node& node) {
     stack.push_back(node);
-    return ++met <= maxNodes;
+    YAML::Mark mark = node.Mark();
+    uint64_t place = mark.line < 0 ? UINT64_MAX - met : uint64_t(uint32_t(mark.line)) << 32 | uint32_t(mark.column);
+    places.insert(place);
+    ++met;
+    return met <= kAliasAllowance || met <= kAliasExpansion * places.size();
   };
   auto tooMany = [&](const YAML::Node& node) {
-    YamlProblem p = problemAt(node.Mark(), "the document expands to more than " + std::to_string(maxNodes) +
-                                               " nodes (each use of an alias `*name` counts its nodes again)");
+    YamlProblem p =
+        problemAt(node.Mark(), "the document's aliases expand it to more than " + std::to_string(kAliasExpansion) +
+                                   " times its " + std::to_string(places.size()) +
+                                   " nodes (each use of an alias `*name` "
+                                   "counts its nodes again)");
     p.code = "size-limit";
     return p;
   };
+  meet(root);
   while (!stack.empty()) {
     YAML::Node node = stack.back();
     stack.pop_back();
@@ -87,8 +100,6 @@ std::optional<YamlProblem> firstProblemOfTree(const YAML::Node& root, size_t max
 }
 
 }  // namespace
-
-size_t maxYamlNodes(size_t bytes) { return std::max<size_t>(100'000, bytes / 2); }
 
 std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
   size_t i = 0;
@@ -156,7 +167,7 @@ std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* p
     return std::nullopt;
   }
   if (documents.empty()) return YAML::Node();
-  if (auto bad = firstProblemOfTree(documents[0], maxYamlNodes(text.size()))) {
+  if (auto bad = firstProblemOfTree(documents[0])) {
     *problem = *bad;
     return std::nullopt;
   }

@@ -18,15 +18,17 @@ struct YamlProblem {
   uint32_t line = 0;
   uint32_t col = 0;
   std::string message;               ///< a sentence without the file name, e.g. "invalid UTF-8: a surrogate"
-  const char* code = "parse-error";  ///< or "size-limit": aliases that expand past maxYamlNodes()
+  const char* code = "parse-error";  ///< or "size-limit": aliases that expand too far (kAliasExpansion)
 };
 
-/// The most nodes (map values and sequence items, an alias's counted at
-/// each of its uses) a document of `bytes` bytes may have: as many as a
-/// document without aliases could (one per two bytes), and at least
-/// 100,000. An alias bomb (a few kilobytes of `*a` expanding to billions
-/// of nodes) is refused before anything reads it.
-size_t maxYamlNodes(size_t bytes);
+/// How far aliases may expand a document: the nodes met in it (map values
+/// and sequence items, an alias's counted at each use `*name`) may pass
+/// kAliasAllowance only while they are at most kAliasExpansion times its
+/// distinct nodes. A document without aliases always passes; an alias bomb
+/// (a few kilobytes of `*a` expanding to billions of nodes, padded or not)
+/// is refused before anything reads it.
+inline constexpr uint64_t kAliasAllowance = 100'000;
+inline constexpr uint64_t kAliasExpansion = 4;
 
 /// The single document of `text`, or nullopt with `problem` set. Refused:
 /// text that is not valid UTF-8 (see firstInvalidUtf8), a control
@@ -34,8 +36,8 @@ size_t maxYamlNodes(size_t bytes);
 /// YAML syntax errors,
 /// nesting deeper than yaml-cpp's guard, a second document (`---`), which
 /// yaml-cpp's Load would silently drop, and a key repeated in one mapping,
-/// which a lookup would see only once, and more nodes than maxYamlNodes
-/// (`size-limit`). An empty text is a null node.
+/// which a lookup would see only once, and aliases that expand it too far
+/// (kAliasExpansion, `size-limit`). An empty text is a null node.
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem);
 
 /// A control character YAML allows nowhere: any C0 control but tab, line
