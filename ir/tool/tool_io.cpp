@@ -41,18 +41,19 @@ std::optional<std::string> readInput(const std::string& path, DiagnosticSink& di
   // A regular file is read in one go into a string of its size: growing
   // one by appending copies a 40 MB IR file several times over.
   struct stat st {};
-  if (file != stdin && ::fstat(::fileno(file), &st) == 0 && S_ISDIR(st.st_mode)) {
+  bool known = ::fstat(::fileno(file), &st) == 0;  // (standard input too: it may be redirected from a file)
+  if (file != stdin && known && S_ISDIR(st.st_mode)) {
     std::fclose(file);
     diags.error("io", {diags.addFile(path), 0, 0}, "cannot read: " + std::string(std::strerror(EISDIR)));
     return std::nullopt;
   }
-  bool regular = file != stdin && S_ISREG(st.st_mode);
+  bool regular = known && S_ISREG(st.st_mode);
   if (regular && static_cast<uint64_t>(st.st_size) > kMaxInputBytes) {  // refused before a byte is read
-    std::fclose(file);
+    if (file != stdin) std::fclose(file);
     diags.error("io", {diags.addFile(displayName(path)), 0, 0}, "input larger than 1 GiB");
     return std::nullopt;
   }
-  if (regular) {
+  if (regular && file != stdin) {
     bytes.resize(static_cast<size_t>(st.st_size));
     bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));  // a file that shrank meanwhile is read as it is
   }

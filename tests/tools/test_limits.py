@@ -248,6 +248,12 @@ class MemoryBudget(unittest.TestCase):
                 self.assertEqual(code, 2, err)
                 self.assertLess(took, QUICK)
                 self.assertIn("input larger than 1 GiB [io]", err)
+            with open(sparse, "rb") as stdin:  # standard input redirected from it, too
+                started = time.monotonic()
+                result = subprocess.run([LINT, "-"], stdin=stdin, capture_output=True, timeout=60)
+                self.assertLess(time.monotonic() - started, QUICK)
+            self.assertEqual(result.returncode, 2)
+            self.assertIn(b"<stdin>: error: input larger than 1 GiB [io]", result.stderr)
 
     @unittest.skipIf(SANITIZED, "sanitizer builds cannot cap the heap")
     def test_a_larger_budget_never_fails_where_a_smaller_one_runs(self):
