@@ -15,12 +15,11 @@ namespace {
 std::optional<std::string> identity(const std::string& path, bool written) {
   if (path.empty()) return std::nullopt;
   struct stat st {};
-  if (path == "-") {  // standard input or output: a file when redirected from one (`< m.yaml`)
-    if (::fstat(written ? STDOUT_FILENO : STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
-  }
-  if (::stat(path.c_str(), &st) == 0) {
-    if (!S_ISREG(st.st_mode)) return std::nullopt;
+  // `-`: standard input or output, a file when redirected from one (`< m.yaml`).
+  bool exists =
+      path == "-" ? ::fstat(written ? STDOUT_FILENO : STDIN_FILENO, &st) == 0 : ::stat(path.c_str(), &st) == 0;
+  if (exists || path == "-") {
+    if (!exists || !S_ISREG(st.st_mode)) return std::nullopt;
     return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
   }
   size_t slash = path.rfind('/');

@@ -1,4 +1,6 @@
 // A replayed trace: its scenario, and each recorded choice's value and time.
+#include <algorithm>
+
 #include "ir/graph/line_index.h"
 #include "ir/io/signatures.h"
 #include "ir/tool/load.h"
@@ -68,8 +70,9 @@ bool Runner::replayScenario(Scenario& s, const Trace& trace) {
   bool sameModel = h.modelHash == modelHash();
   // A whole run of this very model names its lines as the model does, in
   // its order: a table of its own names permuted would replay each event
-  // on another line than it was recorded on.
-  if (sameModel && !h.wholeModelHash && !recordsModelLines(h)) {
+  // on another line than it was recorded on. (Nodes' traces merged list
+  // the lines in the order the nodes' came, with their gateway copies.)
+  if (sameModel && !h.wholeModelHash && trace.domainEnds.empty() && permutesModelLines(h)) {
     uint32_t l = 0;
     while (l < graph_.lines.size() && l < h.linePaths.size() && h.linePaths[l] == graph_.linePath(catalog_, l)) ++l;
     return usage("--replay: the trace's line " + std::to_string(l) + " is " +
@@ -155,6 +158,17 @@ bool Runner::recordsModelLines(const TraceHeader& h) const {
     if (h.linePaths[l] != graph_.linePath(catalog_, l)) return false;
   }
   return true;
+}
+
+bool Runner::permutesModelLines(const TraceHeader& h) const {
+  size_t n = graph_.lines.size();
+  if (h.linePaths.size() < n || recordsModelLines(h)) return false;
+  std::vector<std::string> model, recorded(h.linePaths.begin(), h.linePaths.begin() + static_cast<ptrdiff_t>(n));
+  model.reserve(n);
+  for (uint32_t l = 0; l < n; ++l) model.push_back(graph_.linePath(catalog_, l));
+  std::sort(model.begin(), model.end());
+  std::sort(recorded.begin(), recorded.end());
+  return model == recorded;
 }
 
 namespace {

@@ -106,6 +106,9 @@ class Runner {
   /// Whether a trace's line table is this model's, line by line (a merged
   /// trace's is in the order the nodes' lines came).
   bool recordsModelLines(const TraceHeader& header) const;
+  /// Whether a trace's table opens with exactly this model's line names,
+  /// in another order (its names swapped by an edit).
+  bool permutesModelLines(const TraceHeader& header) const;
   /// The first difference between a replay's events and the trace's (or
   /// their counts), if the trace can be held to them, or between how the
   /// two runs ended (the footer's stopping invariant and, for a whole run,
