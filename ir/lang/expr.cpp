@@ -74,6 +74,14 @@ class Lexer {
       ++pos_;
     }
     std::string_view fraction = decimalFraction(out);
+    if (fraction.empty() && startsFraction(out)) {
+      size_t end = pos_ + 1;
+      while (end < text_.size() && std::isdigit(static_cast<unsigned char>(text_[end]))) ++end;
+      *error = {"expr-syntax", start,
+                std::string(text_.substr(start, end - start)) +
+                    " is not a whole number: an Int has no fraction (a duration may: 1.5ms)"};
+      return false;
+    }
     size_t unitStart = pos_;
     while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     std::string_view unit = text_.substr(unitStart, pos_ - unitStart);
@@ -109,14 +117,21 @@ class Lexer {
   // consumed only when a unit follows them, so that `1..3` stays a range and
   // `t.1.2` two tuple fields. Empty when there is none.
   std::string_view decimalFraction(const std::vector<Token>& out) {
-    bool afterField = !out.empty() && out.back().kind == Token::Kind::Op && out.back().text == ".";
-    if (afterField || pos_ + 1 >= text_.size() || text_[pos_] != '.') return {};
+    if (!startsFraction(out)) return {};
     size_t end = pos_ + 1;
     while (end < text_.size() && std::isdigit(static_cast<unsigned char>(text_[end]))) ++end;
-    if (end == pos_ + 1 || end >= text_.size() || !std::isalpha(static_cast<unsigned char>(text_[end]))) return {};
+    if (end >= text_.size() || !std::isalpha(static_cast<unsigned char>(text_[end]))) return {};
     std::string_view digits = text_.substr(pos_ + 1, end - pos_ - 1);
     pos_ = end;
     return digits;
+  }
+
+  // Whether a number just read is followed by `.DIGIT`, a fraction: not a
+  // tuple's field number (`t.1.2`), nor a range (`1..3`).
+  bool startsFraction(const std::vector<Token>& out) const {
+    bool afterField = !out.empty() && out.back().kind == Token::Kind::Op && out.back().text == ".";
+    return !afterField && pos_ + 1 < text_.size() && text_[pos_] == '.' &&
+           std::isdigit(static_cast<unsigned char>(text_[pos_ + 1]));
   }
 
   // `0.DIGITS` units of `scale` ns in whole nanoseconds, exactly; nullopt if

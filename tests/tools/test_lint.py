@@ -628,6 +628,7 @@ class HostileInput(unittest.TestCase):
             self.assertNotEqual(code, 0, err)
             self.assertEqual(err.count("error:"), 1, err)
             self.assertNotIn("unknown-name", err)
+        self.assertIn("1.5 is not a whole number", self.lint_bytes(model, "-D", "n=1.5"))
         self.assertIn("overflow", self.lint_bytes(model, "-D", "n=9223372036854775807 * 2"))
 
     def test_alias_bomb(self):

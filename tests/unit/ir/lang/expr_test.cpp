@@ -57,6 +57,11 @@ TEST(Expr, DecimalDurationsAreExactInNanoseconds) {
     EXPECT_EQ(error.code, "expr-syntax") << text;
     EXPECT_NE(error.message.find("not a whole number of nanoseconds"), std::string::npos) << error.message;
   }
+  for (std::string text : {"1.5", "n + 4.0", "(1.25)"}) {  // an Int has no fraction: not `1`'s field 5
+    EXPECT_FALSE(eval(text, &error)) << text;
+    EXPECT_EQ(error.code, "expr-syntax") << text;
+    EXPECT_NE(error.message.find("is not a whole number: an Int has no fraction"), std::string::npos) << error.message;
+  }
   EXPECT_FALSE(eval("9223372036.854775808s", &error));
   EXPECT_EQ(error.code, "bad-param");
   EXPECT_NE(error.message.find("too large"), std::string::npos) << error.message;
