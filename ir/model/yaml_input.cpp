@@ -130,13 +130,23 @@ std::optional<Utf8Error> firstInvalidUtf8(std::string_view text) {
 }
 
 std::optional<ControlCharacter> firstControlCharacter(std::string_view text) {
-  auto control = std::find_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
-  });
-  if (control == text.end()) return std::nullopt;
-  char name[8];
-  std::snprintf(name, sizeof name, "U+%04X", static_cast<unsigned>(static_cast<unsigned char>(*control)));
-  return ControlCharacter{static_cast<size_t>(control - text.begin()), name};
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    unsigned next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    unsigned code;
+    if (c < 0x20 || c == 0x7F) {
+      if (c == '\t' || c == '\n' || c == '\r') continue;
+      code = c;
+    } else if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {  // a C1 control in UTF-8
+      code = next;
+    } else {
+      continue;
+    }
+    char name[8];
+    std::snprintf(name, sizeof name, "U+%04X", code);
+    return ControlCharacter{i, name};
+  }
+  return std::nullopt;
 }
 
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem) {
@@ -146,9 +156,9 @@ std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* p
   }
   // yaml-cpp misnames one (a NUL in a scalar is "unknown escape character: i").
   if (auto control = firstControlCharacter(text)) {
-    *problem =
-        problemAt(text, control->offset,
-                  "a control character (" + control->name + "): YAML allows only tab, line feed and carriage return");
+    *problem = problemAt(
+        text, control->offset,
+        "a control character (" + control->name + "): a file holds none but tab, line feed and carriage return");
     return std::nullopt;
   }
   std::vector<YAML::Node> documents;

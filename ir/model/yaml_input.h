@@ -40,8 +40,10 @@ inline constexpr uint64_t kAliasExpansion = 4;
 /// (kAliasExpansion, `size-limit`). An empty text is a null node.
 std::optional<YAML::Node> loadYamlDocument(std::string_view text, YamlProblem* problem);
 
-/// A control character YAML allows nowhere: any C0 control but tab, line
-/// feed and carriage return, or DEL.
+/// A control character no file or value of a model holds: any C0 control
+/// but tab, line feed and carriage return, DEL, or a C1 control (U+0080 to
+/// U+009F, which a terminal may act on: U+009B begins an escape sequence).
+/// YAML allows none but U+0085.
 struct ControlCharacter {
   size_t offset = 0;  ///< its byte offset
   std::string name;   ///< `U+0000`

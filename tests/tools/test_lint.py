@@ -765,16 +765,17 @@ class YamlInput(unittest.TestCase):
                 self.assertIn("invalid UTF-8: " + reason, err)
                 self.assertEqual(where, (7, 14), err)
         # Valid UTF-8, but no YAML: a control character, named as such, in a quoted scalar too.
-        for bad in (b"\x00", b"\x01", b"\x7f"):
+        for bad, name in ((b"\x00", "U+0000"), (b"\x01", "U+0001"), (b"\x7f", "U+007F"), (b"\xc2\x9b", "U+009B"),
+                          (b"\xc2\x85", "U+0085")):
             with self.subTest(bad):
                 where, err = self.refused_at(model[:at] + b"add" + bad + model[at + 3:])
-                self.assertIn(f"a control character (U+{bad[0]:04X})", err)
+                self.assertIn(f"a control character ({name})", err)
                 self.assertEqual(where, (7, 14), err)
         where, err = self.refused_at(b'rdc: 1\nmodel: "a\x00b"\n')
         self.assertEqual(where, (2, 10), err)
         self.assertIn("a control character (U+0000)", err)
         # Nor spelt as an escape of a quoted scalar: a NUL cut the model's name short in its traces.
-        for escape, name in ((b"\\0", "U+0000"), (b"\\e", "U+001B"), (b"\\x7f", "U+007F")):
+        for escape, name in ((b"\\0", "U+0000"), (b"\\e", "U+001B"), (b"\\x7f", "U+007F"), (b"\\x9b", "U+009B")):
             with self.subTest(escape):
                 code, _, err = run([LINT, "-", "-o", os.devnull], stdin=b'rdc: 1\nmodel: "a' + escape + b'b"\n'
                                    b"system:\n  body: []\n")
