@@ -263,6 +263,14 @@ void Elaborator::baseInstance(Scope& scope, const Item& item, uint16_t baseIndex
       blocks.push_back({&b.line, static_cast<uint16_t>(next - inst.firstLine), *size, next});
       next += static_cast<uint32_t>(std::max<int64_t>(*size, 1));
     }
+    if (fn.args.empty()) {  // (its r waits for every argument, so for ever)
+      diags_.error(
+          "syntax", item.pos,
+          base.name + " " + item.name +
+              " has no argument lines, so its r would never become available: a constant is a binding's source, "
+              "`x: const VALUE -> LINE`");
+      return;
+    }
     bool oneScalar = fn.args.size() == 1 && !findFnArg(fn, fn.args[0]).bundle;
     if (!item.fnExpr && !(base.guarded && oneScalar)) {
       diags_.error("syntax", item.pos,
