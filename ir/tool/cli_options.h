@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <initializer_list>
 #include <iostream>
 #include <new>
@@ -82,27 +83,49 @@ inline CLI::Validator standardInputOnce() {
 }
 
 /// The positional model, -D, --diagnostics and --version.
-/// The options of this process's command line that name files it reads
-/// or writes (true), checked by parseCommandLine: no output may be an
-/// input or another output (clashingFiles).
-inline std::vector<std::pair<const CLI::Option*, bool>>& fileOptions() {
-  static std::vector<std::pair<const CLI::Option*, bool>> options;
+/// An option of this process's command line that names files it reads or
+/// writes, checked by parseCommandLine: no output may be an input or
+/// another output (clashingFiles).
+struct FileOption {
+  const CLI::Option* option;
+  bool written;
+  bool absentIsStandardInput;  ///< given no value, the tool reads standard input (MODEL)
+};
+inline std::vector<FileOption>& fileOptions() {
+  static std::vector<FileOption> options;
   return options;
 }
 /// Marks an option as naming files the tool reads; returns it.
-inline CLI::Option* readsFiles(CLI::Option* option) {
-  fileOptions().emplace_back(option, false);
+inline CLI::Option* readsFiles(CLI::Option* option, bool absentIsStandardInput = false) {
+  fileOptions().push_back({option, false, absentIsStandardInput});
   return option;
 }
 /// Marks an option as naming a file the tool writes; returns it.
 inline CLI::Option* writesFile(CLI::Option* option) {
-  fileOptions().emplace_back(option, true);
+  fileOptions().push_back({option, true, false});
   return option;
 }
+/// What the tool prints on standard output, when `prints()` holds once the
+/// command line is parsed: an output option given `-` would be
+/// interleaved with it (`rdc-run m.yaml --trace -`, the trace in the
+/// report), a clash parseCommandLine refuses.
+struct StandardOutputUse {
+  std::string what;
+  std::function<bool()> prints;
+};
+inline std::vector<StandardOutputUse>& standardOutputUses() {
+  static std::vector<StandardOutputUse> uses;
+  return uses;
+}
+inline void printsOnStandardOutput(
+    std::string what, std::function<bool()> prints = [] { return true; }) {
+  standardOutputUses().push_back({std::move(what), std::move(prints)});
+}
 
+/// The positional model, -D, --diagnostics and --version.
 inline void addCommonOptions(CLI::App& app, std::string& input,
                              std::vector<std::pair<std::string, std::string>>& defines, bool& jsonDiagnostics) {
-  readsFiles(app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)"))
+  readsFiles(app.add_option("MODEL", input, "Model file, YAML or IR ('-' or nothing: standard input)"), true)
       ->check(standardInputOnce());
   addDefineOption(app, defines);
   addDiagnosticsOption(app, jsonDiagnostics);
@@ -276,8 +299,12 @@ inline int parseCommandLine(CLI::App& app, int argc, char** argv) {
     if (std::string name = optionGivenEmpty(app); !name.empty())
       throw CLI::ValidationError(name, "expected a value, got ''");
     std::vector<NamedFile> files;
-    for (auto [option, written] : fileOptions()) {
-      for (const std::string& path : option->results()) files.push_back({option->get_name(), path, written});
+    for (const FileOption& f : fileOptions()) {
+      for (const std::string& path : f.option->results()) files.push_back({f.option->get_name(), path, f.written});
+      if (f.absentIsStandardInput && f.option->count() == 0) files.push_back({f.option->get_name(), "-", false});
+    }
+    for (const StandardOutputUse& use : standardOutputUses()) {
+      if (use.prints()) files.push_back({use.what, "-", true});
     }
     if (auto clash = clashingFiles(files)) throw CLI::ValidationError(*clash);
   } catch (const CLI::ParseError& e) {

@@ -19,8 +19,8 @@ std::optional<std::string> identity(const std::string& path, bool written) {
   bool exists =
       path == "-" ? ::fstat(written ? STDOUT_FILENO : STDIN_FILENO, &st) == 0 : ::stat(path.c_str(), &st) == 0;
   if (exists || path == "-") {
-    if (!exists || !S_ISREG(st.st_mode)) return std::nullopt;
-    return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    if (exists && S_ISREG(st.st_mode)) return "inode " + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+    return path == "-" && written ? std::optional<std::string>("standard output") : std::nullopt;
   }
   size_t slash = path.rfind('/');
   std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
@@ -39,6 +39,9 @@ std::optional<std::string> clashingFiles(const std::vector<NamedFile>& files) {
     if (!files[w].written || !ids[w]) continue;
     for (size_t o = 0; o < files.size(); ++o) {
       if (o == w || ids[o] != ids[w] || (files[o].written && o < w)) continue;
+      if (files[w].path == "-" && files[o].path == "-" && files[o].written)
+        return files[w].option + " and " + files[o].option +
+               " both write standard output, where one would corrupt the other: name a file for " + files[w].option;
       return files[w].option + " and " + files[o].option + " name one file, " + files[w].path + ": " +
              (files[o].written ? "one output would replace the other" : "writing it would destroy it");
     }

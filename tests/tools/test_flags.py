@@ -498,11 +498,25 @@ class OutputsThatWouldDestroy(unittest.TestCase):
                         self.assertEqual(read_bytes(path), data, path)
             # Standard input redirected from the model is the model; an
             # output through a link lands on the file it names, and the link stays.
-            with open(model, "rb") as stdin:
-                code = subprocess.run([RUN, "-", "--trace", "/dev/stdin"], stdin=stdin, capture_output=True,
-                                      timeout=60).returncode
-            self.assertEqual(code, 2)
-            self.assertEqual(read_bytes(model), kept[model])
+            # So is standard input when no MODEL is named: nothing means `-`.
+            for args in ([RUN, "-", "--trace", "/dev/stdin"], [LINT, "-o", model], [LINT, "-o", "/dev/fd/0"],
+                         [PROJECT, "--domain", "node[1]", "-o", model], [DOT, "-o", model], [RUN, "--trace", model]):
+                with self.subTest(args=args), open(model, "rb") as stdin:
+                    proc = subprocess.run(args, stdin=stdin, capture_output=True, timeout=60)
+                    self.assertEqual(proc.returncode, 2, proc.stderr)
+                    self.assertIn(b"and MODEL name one file", proc.stderr)
+                    self.assertEqual(read_bytes(model), kept[model])
+            # Two outputs on standard output would interleave, whatever it is: the
+            # trace and the run's report, the IR and lint's counts, a trace and invert's verdict.
+            for args, clash in (([RUN, model, "--trace", "-"], "--trace and the report"),
+                                ([RUN, model, "--seeds", "0..3", "--shrink", "-"], "--shrink and the report"),
+                                ([LINT, model, "--stats", "-o", "-"], "-o and --stats"),
+                                ([TRACE, "invert", model, trace, "-o", "-"], "-o and invert's verdict")):
+                with self.subTest(args=args[0:1] + args[2:]):
+                    code, out, err = run(args)
+                    self.assertEqual(code, 2, err)
+                    self.assertIn(f"{clash} both write standard output", err)
+                    self.assertEqual(out, b"")
             parts = os.path.join(d, "parts")
             os.mkdir(parts)
             code, _, err = run([LINT, model, "-o", os.path.join(parts, "node[1].ir")])

@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   rdc::addCommonOptions(app, options.input, options.defines, options.jsonDiagnostics);
   rdc::writesFile(app.add_option("-o", options.output, "Write the IR here (default: stdout when not a terminal)"));
   app.add_flag("--werror", options.werror, "Treat warnings as errors");
-  app.add_flag("--stats", options.stats, "Print counts of components, instances, lines, domains");
+  auto* stats = app.add_flag("--stats", options.stats, "Print counts of components, instances, lines, domains");
+  rdc::printsOnStandardOutput("--stats", [stats] { return stats->count() > 0; });
   app.add_flag("--schema", schema, "Print the JSON Schema of the model format and exit");
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);

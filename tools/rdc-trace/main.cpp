@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(rdc::standardInputOnce());
   rdc::writesFile(invertCmd->add_option("-o", inv.output, "Write the backward trace here"));
+  rdc::printsOnStandardOutput("invert's verdict", [invertCmd] { return invertCmd->parsed(); });
   rdc::addDefineOption(*invertCmd, inv.defines);
   rdc::addMaxLinesOption(*invertCmd, inv.elab.maxLines);
 

@@ -158,6 +158,7 @@ CommandLine::CommandLine(CLI::App& app, Options& options) : o_(options) {
   addMemoryOption(app, maxMemory);
   excludeAllBut(app, keygen, {"--help", "--diagnostics", "--max-memory"});           // --keygen runs nothing
   excludeAllBut(app, merge, {"--help", "--diagnostics", "--max-memory", "--json"});  // nor does --merge
+  printsOnStandardOutput("the report");  // (--keygen's: the public-key line)
 }
 
 void CommandLine::finish() {
