@@ -243,7 +243,10 @@ class Parser {
     e->op = opOf(kind, text, kids.size());
     e->id = nextId_++;
     e->text = std::move(text);
-    for (const ExprPtr& k : kids) e->height = std::max(e->height, k->height + 1);
+    for (const ExprPtr& k : kids) {
+      e->height = std::max(e->height, k->height + 1);
+      e->size += k->size;  // (no overflow: every node is a byte of text at least, and texts are under 4 GiB)
+    }
     if (e->height > kMaxExprDepth) return tooDeep(offset);
     e->kids = std::move(kids);
     return e;
@@ -717,7 +720,8 @@ class Evaluator {
   // dropped by the caller on failure.)
   bool step(const Expr& e) {
     if (host_) return host_->step(e, error_);
-    if (++steps_ + (Value::partsCompared() - comparedBefore_) / kPartsPerStep <= kMaxExprSteps) return true;
+    steps_ += 1 + expressionSteps(*e.kids[1]);
+    if (steps_ + (Value::partsCompared() - comparedBefore_) / kPartsPerStep <= kMaxExprSteps) return true;
     *error_ = {"step-limit", e.offset,
                "stopped after " + std::to_string(kMaxExprSteps) +
                    " steps (evaluations of quantifiers' bodies over maps, and comparisons of large values), the "

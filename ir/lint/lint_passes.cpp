@@ -654,9 +654,10 @@ uint64_t rangeSize(const Expr& range, const Graph& graph) {
   return *hi > *lo ? static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo) : 0;
 }
 
-// The quantifier steps (evaluations of a quantifier's body) a check takes
-// at most: a quantifier over V variables and a range of R indices runs its
-// body R^V times. Expressions are at most 256 deep, so this recursion is bounded.
+// The quantifier steps (evaluations of a quantifier's body, each one step
+// and one per kNodesPerStep of its nodes) a check takes at most: a
+// quantifier over V variables and a range of R indices runs its body R^V
+// times. Expressions are at most 256 deep, so this recursion is bounded.
 uint64_t quantifierSteps(const Expr& e, const Graph& graph) {
   if (e.kind != Expr::Kind::Quant) {
     uint64_t steps = 0;
@@ -665,7 +666,7 @@ uint64_t quantifierSteps(const Expr& e, const Graph& graph) {
   }
   uint64_t tuples = 1, range = rangeSize(*e.kids[0], graph);
   for (size_t v = 0; v < e.vars.size(); ++v) tuples = saturatingMul(tuples, range);
-  uint64_t each = saturatingAdd(1, quantifierSteps(*e.kids[1], graph));
+  uint64_t each = saturatingAdd(1 + expressionSteps(*e.kids[1]), quantifierSteps(*e.kids[1], graph));
   uint64_t outside = quantifierSteps(*e.kids[0], graph);
   if (e.kids.size() > 2) outside = saturatingAdd(outside, quantifierSteps(*e.kids[2], graph));  // maxBy's default
   return saturatingAdd(outside, saturatingMul(tuples, each));
@@ -680,8 +681,9 @@ bool perIteration(const Expr& check, const Graph& graph) {
   return graph.unbounded && overIterations(check, *graph.unbounded, graph.params);
 }
 uint64_t checkSteps(const Expr& check, const Graph& graph) {
-  return perIteration(check, graph) ? saturatingAdd(1, quantifierSteps(*check.kids[1], graph))
-                                    : quantifierSteps(check, graph);
+  return perIteration(check, graph)
+             ? saturatingAdd(1 + expressionSteps(*check.kids[1]), quantifierSteps(*check.kids[1], graph))
+             : quantifierSteps(check, graph);
 }
 
 }  // namespace

@@ -410,6 +410,7 @@ bool conditionalHeader(std::string_view text, Pos pos, bool otherBranch, std::ve
   pick->kids = {cond->expr, literal(otherBranch ? 0 : 1, next), literal(otherBranch ? 1 : 0, next + 1)};
   pick->id = next + 2;
   pick->height = cond->expr->height + 1;
+  pick->size = cond->expr->size + 3;
   SourceExpr zero{"0", literal(0, 0), header.pos};
   loops.push_back({"", std::move(zero), SourceExpr{cond->text, std::move(pick), cond->pos}});
   return true;

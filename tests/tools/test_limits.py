@@ -113,6 +113,33 @@ system:
             self.assertEqual(only(err, "size-limit")["line"], 7)
             self.assertLess(secs, QUICK)
 
+    def test_a_large_condition_costs_steps_by_its_size(self):
+        # An `if` in a loop evaluates its condition each iteration: 8,004 nodes
+        # (with the `if`'s own) are 1 + 8004 // 16 steps an iteration, so that
+        # under --max-lines 100000 (1,800,000 steps) it is refused after some
+        # 3,600 of 100,000 iterations, not after all of them, each 8,004 nodes
+        # of work.
+        body = "if: \"" + LARGE + " >= i\"\n          body: []"
+        with TempDir() as d:
+            for n, code in ((100000, 2), (1000, 0)):
+                path = write(d, "if.rdc.yaml", f"""rdc: 1
+system:
+  body:
+    - Sum add:
+        x: input a as Int -> output a
+        y: input b as Int -> output total
+    - for: i in 0..{n}
+      body:
+        - {body}
+""")
+                with self.subTest(n=n):
+                    status, _, err, secs = timed([LINT, path, "--max-lines", "100000", "--diagnostics=json", "-o",
+                                                  os.devnull])
+                    self.assertEqual(status, code, err)
+                    if code:
+                        self.assertEqual(only(err, "size-limit")["line"], 7)
+                    self.assertLess(secs, QUICK)
+
     def test_a_model_within_the_limits_still_builds(self):
         code, out, err = run([LINT, BRACHA, "-D", "n=20", "--stats"])
         self.assertEqual(code, 0, err)
@@ -293,12 +320,17 @@ class MemoryBudget(unittest.TestCase):
                     self.assertIn("--max-memory", err)
 
 
+# An expression of 7,999 nodes, 100 groups of 40 terms (a chain of 4,000
+# would be deeper than expressions may be).
+LARGE = " + ".join(["(" + " + ".join(["i"] * 40) + ")"] * 100)
+
+
 class QuantifierWork(unittest.TestCase):
     """A check's quantifiers take at most a million steps per run."""
 
     CHECK = "forall i in 0..{n}: forall j in 0..{n}: i + j >= 0 || total == 0"
 
-    def model(self, d, n):
+    def model(self, d, n, check=CHECK):
         return write(d, "check.rdc.yaml", f"""rdc: 1
 params: {{n: 10}}
 system:
@@ -307,7 +339,7 @@ system:
         x: input a as Int -> output a
         y: input b as Int -> output total
 checks:
-  quadratic: "{self.CHECK.format(n=n)}"
+  quadratic: "{check.format(n=n)}"
 """)
 
     def test_constant_ranges_are_refused_by_lint(self):
@@ -335,6 +367,27 @@ checks:
                     self.assertIn("check quadratic: fail (stopped after 1000000 quantifier steps", out.decode())
                     self.assertLess(secs, QUICK)
             code, out, err = run([RUN, path, "--input", "a=100", "--input", "b=1"])
+            self.assertEqual(code, 0, err + out.decode())
+
+    def test_a_large_body_costs_steps_by_its_size(self):
+        # Each evaluation of a body of 8,001 nodes is 1 + 8001 // 16 = 501
+        # steps: 1,996 of them fit in the million, 2,000 do not, and a range
+        # known only in the run stops as soon, not after a million bodies.
+        body = LARGE.replace("i", "total") + " >= i"
+        with TempDir() as d:
+            for n, code in (("2000", 1), ("1996", 0)):
+                with self.subTest(n=n):
+                    path = self.model(d, n, "forall i in 0..{n}: " + body)
+                    status, _, err = run([LINT, path, "--diagnostics=json", "-o", os.devnull])
+                    self.assertEqual(status, code, err)
+                    if code:
+                        self.assertIn("takes 1002000 quantifier steps", only(err, "check-limit")["message"])
+            path = self.model(d, "a", "forall i in 0..{n}: " + body)
+            code, out, err, secs = timed([RUN, path, "--input", "a=1000000", "--input", "b=1"])
+            self.assertEqual(code, 1, err)
+            self.assertIn("check quadratic: fail (stopped after 1000000 quantifier steps", out.decode())
+            self.assertLess(secs, QUICK)
+            code, out, err = run([RUN, path, "--input", "a=1996", "--input", "b=1"])
             self.assertEqual(code, 0, err + out.decode())
 
 

@@ -137,6 +137,9 @@ class Elaborator {
   // ---- budget (parameters.cpp) ----
 
   bool spend(uint64_t units, Pos pos);
+  // Spends the steps an evaluation of `e` costs beyond its own
+  // (expressionSteps: nothing for all but large expressions).
+  bool spendOn(const Expr& e, Pos pos);
 
   // ---- Set lines (items.cpp) ----
 

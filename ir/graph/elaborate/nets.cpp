@@ -23,6 +23,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
       break;
     case Term::Kind::Const: {
       ExprError error;
+      if (!spendOn(*term.value.expr, term.value.pos)) return kNone;
       auto v = evalExpr(*term.value.expr, lookupIn(scope.env), &error);
       if (!v) {
         diags_.error(error.code, term.value.pos.shifted(error.offset), error.message);
@@ -61,6 +62,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
       list.push_back({name, kNone, term.pos, std::nullopt, 0, "", ""});
       if (term.defaultValue) {
         ExprError error;
+        if (!spendOn(*term.defaultValue->expr, term.defaultValue->pos)) return kNone;
         auto v = evalExpr(*term.defaultValue->expr, lookupIn(scope.env), &error);
         if (!v) {
           diags_.error(error.code, term.defaultValue->pos.shifted(error.offset), error.message);
@@ -70,6 +72,7 @@ uint32_t Elaborator::tokenNode(const Term& term, Scope& scope, const Indices& st
       }
       if (input && term.arrival) {
         ExprError error;
+        if (!spendOn(*term.arrival->expr, term.arrival->pos)) return kNone;
         auto v = evalExpr(*term.arrival->expr, lookupIn(scope.env), &error);
         if (!v) {
           diags_.error(error.code, term.arrival->pos.shifted(error.offset), error.message);

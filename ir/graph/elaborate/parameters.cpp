@@ -66,6 +66,7 @@ bool Elaborator::fastInt(const Expr& e, const Env& env, int64_t& out) {
 }
 
 std::optional<int64_t> Elaborator::evalIn(const Env& env, const SourceExpr& e) {
+  if (!spendOn(*e.expr, e.pos)) return std::nullopt;
   int64_t fast;
   if (fastInt(*e.expr, env, fast)) return fast;
   ExprError error;
@@ -160,6 +161,11 @@ void Elaborator::checkComponentNames() {
       diags_.error("duplicate-name", c.pos, "component '" + c.name + "' has the name of a base component");
     }
   }
+}
+
+bool Elaborator::spendOn(const Expr& e, Pos pos) {
+  uint64_t steps = expressionSteps(e);
+  return steps == 0 || spend(steps, pos);
 }
 
 bool Elaborator::spend(uint64_t units, Pos pos) {

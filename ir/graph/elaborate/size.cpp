@@ -197,45 +197,58 @@ class SizeCounter {
         options_.unrollIterations ? static_cast<int64_t>(options_.unrollIterations) : UnboundedBox::kWindow;
     auto hi = !lo ? std::nullopt : var.unbounded() ? std::optional<int64_t>(*lo + window) : eval(var.hi, env);
     if (hi && var.onDemand && *hi > UnboundedBox::kWindow) hi = std::min(*hi, *lo + window);
-    if (!hi || *hi <= *lo) return {};
+    // (Evaluated once per iteration of the loops around: steps of their own
+    // when large, as Elaborator::spendOn counts them.)
+    ElabCost bounds{0, expressionSteps(*var.lo.expr) + (var.unbounded() ? 0 : expressionSteps(*var.hi.expr)), {}};
+    if (!hi || *hi <= *lo) return bounds;
     uint64_t range = static_cast<uint64_t>(*hi) - static_cast<uint64_t>(*lo);
     if (!mentions(item, k)) {
       env.emplace_back(var.name, *lo);
       ElabCost each = loop(item, k + 1, env, depth);
       env.pop_back();
       each.steps = ElabCost::add(each.steps, 1);
-      return each.times(range);
+      each = each.times(range);
+      each += bounds;
+      return each;
     }
     ElabCost total;
+    if (range > stepLimit()) {  // (each iteration is a step: over without walking them, `if: i == 0` or not)
+      total.steps = range;
+      return total += bounds;
+    }
     for (int64_t i = *lo; i < *hi && !over(total) && !recursive_; ++i) {
       env.emplace_back(var.name, i);
       total += loop(item, k + 1, env, depth);
       env.pop_back();
       total.steps = ElabCost::add(total.steps, 1);
     }
+    total += bounds;
     return total;
   }
 
   ElabCost instance(const Item& item, Env& env, int depth) {
     std::vector<int64_t> args;
+    ElabCost evaluations;
     for (const SourceExpr& a : item.args) {
+      evaluations.steps = ElabCost::add(evaluations.steps, expressionSteps(*a.expr));
       auto v = eval(a, env);
-      if (!v) return {};
+      if (!v) return evaluations;
       args.push_back(*v);
     }
-    if (auto base = catalog_.find(item.component)) return baseLines(item, catalog_.at(*base), args, options_.maxLines);
+    if (auto base = catalog_.find(item.component))
+      return evaluations += baseLines(item, catalog_.at(*base), args, options_.maxLines);
     const ComponentDef* def = model_.findComponent(item.component);
-    if (!def) return {};
+    if (!def) return evaluations;
     if (depth + 1 > options_.maxDepth) {
       recursive_ = true;
-      return {};
+      return evaluations;
     }
     auto key = std::make_pair(def, args);
     auto known = composites_.find(key);
     ElabCost cost = known != composites_.end() ? known->second : composite(*def, args, depth + 1);
     if (known == composites_.end()) composites_.emplace(std::move(key), cost);
     cost.made.nodes = ElabCost::add(cost.made.nodes, 1);  // the composite instance's own node
-    return cost;
+    return cost += evaluations;
   }
 
   static ElabCost baseLines(const Item& item, const BaseComponent& base, const std::vector<int64_t>& args,

@@ -389,7 +389,7 @@ class CheckHost final : public ExprHost {
     };
     bound_.resize(mark + vars);
     while (true) {
-      if (!countStep()) {
+      if (!countStep(*e.kids[1])) {
         *error = stepLimit(e.offset);
         return done(std::nullopt);
       }
@@ -424,15 +424,19 @@ class CheckHost final : public ExprHost {
   // A map quantifier's body (forall over a map, a filter, maxBy) counts as
   // a range quantifier's does.
   bool step(const Expr& quant, ExprError* error) override {
-    if (countStep()) return true;
+    if (countStep(*quant.kids[1])) return true;
     *error = stepLimit(quant.offset);
     return false;
   }
 
-  // One quantifier step, and the value comparisons since the last (each
+  // One evaluation of a quantifier's body (a step, and more for a large
+  // body: expressionSteps), and the value comparisons since the last (each
   // kPartsPerStep heap parts compared a step): whether the check is still
   // within kMaxCheckSteps.
-  bool countStep() { return ++steps_ + (Value::partsCompared() - comparedBefore_) / kPartsPerStep <= kMaxCheckSteps; }
+  bool countStep(const Expr& body) {
+    steps_ += 1 + expressionSteps(body);
+    return steps_ + (Value::partsCompared() - comparedBefore_) / kPartsPerStep <= kMaxCheckSteps;
+  }
 
   // A check's quantifiers stop after kMaxCheckSteps evaluations of their
   // bodies in one run, so that a check ends in bounded time.
