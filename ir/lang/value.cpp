@@ -15,6 +15,15 @@ std::string durationString(int64_t ns) {
   return std::to_string(ns) + "ns";
 }
 
+std::string timeForPeople(int64_t ns) {
+  int64_t unit = ns >= 1'000'000 ? 1'000'000 : 1'000;
+  if (ns % unit == 0 || ns < 1'000) return durationString(ns);
+  std::string frac = std::to_string(ns % unit);
+  frac = std::string(unit == 1'000 ? 3 - frac.size() : 6 - frac.size(), '0') + frac;
+  while (frac.back() == '0') frac.pop_back();
+  return std::to_string(ns / unit) + "." + frac + (unit == 1'000 ? "us" : "ms");
+}
+
 static std::string quoteBytes(const std::string& bytes) {
   static const char* hex = "0123456789abcdef";
   std::string out = "\"";

@@ -197,4 +197,10 @@ void forEachSignature(const Value& v, const F& f) {
 /// Spells a duration in the largest exact unit (`1500us`, `3ms`, `2s`).
 std::string durationString(int64_t ns);
 
+/// Spells a time of a run for people, as reports list them: in ms, or in
+/// us below 1ms, with the decimals it has (`8.282209ms`, `523.949us`,
+/// `3ms`), the same reading at every scale; exact, and read back by every
+/// flag that takes a duration.
+std::string timeForPeople(int64_t ns);
+
 }  // namespace rdc

@@ -68,12 +68,16 @@ class YamlReader {
     return {file_, static_cast<uint32_t>(mark.line + 1), static_cast<uint32_t>(mark.column + 1) + quote};
   }
 
-  std::string scalarOr(const YAML::Node& node, std::string fallback) {
+  std::string scalarOr(const YAML::Node& node, std::string fallback) { return scalar(node).value_or(fallback); }
+
+  // A plain value's text; nullopt, reported, when it is none, so that what
+  // would parse it (an expression, a binding) does not report it again.
+  std::optional<std::string> scalar(const YAML::Node& node) {
     // YAML reads a plain value starting with `!` as a tag (`when: !v`): never what a model means.
     if (node.Tag().size() > 1 && node.Tag()[0] == '!') {
       diags_.error("schema", pos(node),
                    "YAML reads '" + node.Tag() + "' as a tag, not as text: quote a value that starts with '!'");
-      return fallback;
+      return std::nullopt;
     }
     if (node.IsScalar()) {
       // A quoted scalar may spell a control character as an escape (`"\0"`,
@@ -83,10 +87,10 @@ class YamlReader {
       auto control = firstControlCharacter(text);
       if (!control) return text;
       diags_.error("schema", pos(node), "a control character (" + control->name + ") in a value");
-      return fallback;
+      return std::nullopt;
     }
     diags_.error("schema", pos(node), "expected a plain value here");
-    return fallback;
+    return std::nullopt;
   }
 
   bool expectMap(const YAML::Node& node, const char* what) {
@@ -226,8 +230,8 @@ class YamlReader {
         diags_.error("schema", line.pos, "a line name must be an identifier, got '" + line.name + "'");
         continue;
       }
-      std::string type = scalarOr(kv.second, "");
-      if (syntax::lineType(type, pos(kv.second), line, diags_)) c.lines.push_back(std::move(line));
+      std::optional<std::string> type = scalar(kv.second);
+      if (type && syntax::lineType(*type, pos(kv.second), line, diags_)) c.lines.push_back(std::move(line));
     }
   }
 
@@ -262,10 +266,11 @@ class YamlReader {
       item.header = key;
       if (key == "wire") {
         item.kind = Item::Kind::Wire;
-        std::string text = scalarOr(kv.second, "");
-        item.header = text;
+        std::optional<std::string> text = scalar(kv.second);
+        if (!text) continue;
+        item.header = *text;
         item.pos = pos(kv.second);
-        if (syntax::arrow(text, pos(kv.second), item.from, item.to, diags_)) out.push_back(std::move(item));
+        if (syntax::arrow(*text, pos(kv.second), item.from, item.to, diags_)) out.push_back(std::move(item));
         continue;
       }
       if (!syntax::instanceKey(key, item.pos, item, diags_)) continue;
@@ -284,7 +289,9 @@ class YamlReader {
         diags_.error("schema", pos(kv.first), "unknown key '" + key + "' in a for box (expected for, body)");
       }
     }
-    item.header = scalarOr(entry["for"], "");
+    std::optional<std::string> header = scalar(entry["for"]);
+    if (!header) return;
+    item.header = *header;
     if (!syntax::forHeader(item.header, item.pos, item.loops, diags_)) return;
     size_t nesting = static_cast<size_t>(depth) + item.loops.size();
     if (nesting > syntax::kMaxLoopNesting) {
@@ -311,7 +318,9 @@ class YamlReader {
                    "boxes nested more than " + std::to_string(syntax::kMaxLoopNesting) + " deep (an `if` is a level)");
       return;
     }
-    std::string cond = scalarOr(entry["if"], "");
+    std::optional<std::string> condition = scalar(entry["if"]);
+    if (!condition) return;
+    const std::string& cond = *condition;
     for (bool otherBranch : {false, true}) {
       if (otherBranch && !entry["else"]) break;
       Item item;
@@ -332,7 +341,9 @@ class YamlReader {
     }
     for (const auto& kv : node) {
       std::string key = scalarOr(kv.first, "");
-      std::string text = scalarOr(kv.second, "");
+      std::optional<std::string> value = scalar(kv.second);
+      if (!value) continue;
+      const std::string& text = *value;
       if (key == "expr") {
         item.fnExpr = syntax::expression(text, pos(kv.second), diags_);
         continue;

@@ -322,6 +322,12 @@ class OneErrorPerMistake(unittest.TestCase):
             ("unknown-line", 42, 11, "error",
              "Select has no line 'optons' (did you mean 'options'? its lines: choice, options, chosen)")]))
 
+    def test_a_value_yaml_reads_as_a_tag_is_not_also_a_bad_expression(self):
+        code, found = self.broken('when: "!v"', "when: !v")
+        self.assertEqual(code, 2)
+        self.assertEqual([f[0] for f in found], ["schema"], found)
+        self.assertIn("YAML reads '!v' as a tag", found[0][4])
+
     def test_an_unknown_line_of_a_composite_is_not_also_an_unbound_one(self):
         code, found = self.broken("prepare: prep[k] -> drop", "prepar: prep[k] -> drop")
         self.assertEqual(code, 1)

@@ -182,6 +182,20 @@ system:
 """)
             _, out, _ = run([RUN, model])
             self.assertIn("what it reads arrived: v = true, and its condition `!v` is false", out.decode())
+            # In a box, with the loop variables and parameters the condition reads.
+            model = write(d, "box.rdc.yaml", """rdc: 1
+params: {m: 7}
+system:
+  body:
+    - for: p in 0..2
+      body:
+        - Filter f[p]:
+            when: "q == p + m"
+            q: input a[p] as Int = 5 -> drop
+            r: choose -> output o[p]
+""")
+            _, out, _ = run([RUN, model])
+            self.assertIn("q = 5, and its condition `q == p + m` (p = 1, m = 7) is false", out.decode())
 
     def test_times_read_in_ms_or_below_a_millisecond_in_us(self):
         _, out, _ = run([RUN, BRACHA, "--input", "bc=1 at 523949ns", "--latency", "constant:1ns"])

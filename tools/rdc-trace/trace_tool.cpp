@@ -125,7 +125,7 @@ bool listEvents(TraceReader& reader, bool json, int64_t from, int64_t to, const 
         if (where) row["source"] = source;
         out << (first ? "\n" : ",\n") << jsonText(row);
       } else {
-        out << durationString(e.time) << "\t" << path << (e.output ? "'" : "") << "\t" << e.value.str() << "\t"
+        out << timeForPeople(e.time) << "\t" << path << (e.output ? "'" : "") << "\t" << e.value.str() << "\t"
             << howName(e.how) << (where ? "\t" + source : "") << "\n";
       }
       first = false;
@@ -285,8 +285,8 @@ std::string endsDiffer(const TraceReader& a, const TraceReader& b) {
   std::string what;
   if (a.stoppedBy() != b.stoppedBy()) what = "stopped by " + by(a) + " and " + by(b);
   if (a.endTime() != b.endTime())
-    what += (what.empty() ? "" : ", ") + std::string("ending at ") + durationString(a.endTime()) + " and " +
-            durationString(b.endTime());
+    what += (what.empty() ? "" : ", ") + std::string("ending at ") + timeForPeople(a.endTime()) + " and " +
+            timeForPeople(b.endTime());
   return what.empty() ? "" : " (though their ends differ: " + what + ")";
 }
 
@@ -311,10 +311,10 @@ int diffReaders(TraceReader& a, TraceReader& b, std::ostream& out) {
     return kExitOk;
   }
   auto side = [](const std::optional<TraceEvent>& e) {
-    return e ? e->value.str() + " @ " + durationString(e->time) + " (" + howName(e->how) + ")" : std::string("never");
+    return e ? e->value.str() + " @ " + timeForPeople(e->time) + " (" + howName(e->how) + ")" : std::string("never");
   };
   const auto& first = differences.front();
-  out << "first divergence at " << durationString(first.time) << ": " << first.name << "\n  A: " << side(first.a)
+  out << "first divergence at " << timeForPeople(first.time) << ": " << first.name << "\n  A: " << side(first.a)
       << "\n  B: " << side(first.b) << "\n";
   std::set<std::string> lines;
   for (const auto& x : differences) lines.insert(x.name.substr(0, x.name.find('\'')));

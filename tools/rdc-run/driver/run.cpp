@@ -23,18 +23,6 @@ namespace rdc::run {
 
 namespace {
 
-// Times for people: 3ms, 15.893119ms.
-std::string timeText(int64_t ns) {
-  // In ms, or in us below 1ms, with the decimals the time has (8.282209ms,
-  // 523.949us): the same reading at every scale.
-  int64_t unit = ns >= 1'000'000 ? 1'000'000 : 1'000;
-  if (ns % unit == 0 || ns < 1'000) return durationString(ns);
-  std::string frac = std::to_string(ns % unit);
-  frac = std::string(unit == 1'000 ? 3 - frac.size() : 6 - frac.size(), '0') + frac;
-  while (frac.back() == '0') frac.pop_back();
-  return std::to_string(ns / unit) + "." + frac + (unit == 1'000 ? "us" : "ms");
-}
-
 // The default live limit of an on-demand box: as many iterations as the
 // size limit lets a graph hold whole (--max-lines over an iteration's
 // lines), so that its memory is bounded as a bounded model's is, and never
@@ -359,9 +347,9 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
     if (iterations && graph_.unbounded->hasOutput(static_cast<uint32_t>(o))) continue;
     const RunResult::Output& out = result.outputs[o];
     if (out.available) {
-      std::cout << graph_.outputs[o].name << " = " << out.value.str() << " @ " << timeText(out.time) << "\n";
+      std::cout << graph_.outputs[o].name << " = " << out.value.str() << " @ " << timeForPeople(out.time) << "\n";
     } else if (result.stopped) {  // an invariant's violation stopped the run: what comes next is not known
-      std::cout << graph_.outputs[o].name << " not available when the run stopped at " << timeText(result.endTime)
+      std::cout << graph_.outputs[o].name << " not available when the run stopped at " << timeForPeople(result.endTime)
                 << "\n";
     } else {
       std::cout << graph_.outputs[o].name << " never available: waiting for " << result.waits[o] << "\n";
@@ -370,7 +358,7 @@ void Runner::printRun(const RunResult& result, const std::vector<CheckResult>& c
   if (iterations) {
     iterations->listed().forEach([](const ListedOutputs::Entry& x) {
       if (x.available) {
-        std::cout << x.name << " = " << x.value << " @ " << timeText(x.time) << "\n";
+        std::cout << x.name << " = " << x.value << " @ " << timeForPeople(x.time) << "\n";
       } else {
         std::cout << x.name << " never available\n";
       }

@@ -1720,10 +1720,19 @@ class Run final : public FireContext {
       if (i < 6) values += (i ? ", " : "") + graph_.lineName(catalog_, reads[i]) + " = " + s.in.brief();
     }
     if (reads.size() > 6) values += ", ... (" + std::to_string(reads.size() - 6) + " more)";
-    // A Filter's condition, which those values make false, said as written.
+    // A Filter's condition, which those values make false, said as written,
+    // with the parameters and loop variables it reads (`q == p`, p = 1).
     if (inst.fn != kNone && !graph_.fns[inst.fn].whenText.empty()) {
-      const std::string& when = graph_.fns[inst.fn].whenText;
-      values += ", and its condition `" + (when.size() > 80 ? when.substr(0, 77) + "..." : when) + "` is false";
+      const FnBody& fn = graph_.fns[inst.fn];
+      const std::string& when = fn.whenText;
+      values += ", and its condition `" + (when.size() > 80 ? when.substr(0, 77) + "..." : when) + "`";
+      std::string constants;
+      for (const std::string& name : fn.when ? freeNames(*fn.when) : std::vector<std::string>{}) {
+        for (const auto& [constant, value] : fn.consts) {
+          if (constant == name) constants += (constants.empty() ? " (" : ", ") + name + " = " + std::to_string(value);
+        }
+      }
+      values += (constants.empty() ? "" : constants + ")") + " is false";
     }
     return "; what it reads arrived: " + values;
   }
