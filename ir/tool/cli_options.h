@@ -82,7 +82,6 @@ inline CLI::Validator standardInputOnce() {
       "");
 }
 
-/// The positional model, -D, --diagnostics and --version.
 /// An option of this process's command line that names files it reads or
 /// writes, checked by parseCommandLine: no output may be an input or
 /// another output (clashingFiles).

@@ -23,8 +23,8 @@ struct NamedFile {
 /// and inode: a link or another spelling of the path is caught) or, for a
 /// file not yet there, the same name in the same real directory. `-` is
 /// standard input (read) or output (written), the file it was redirected
-/// from when it is a regular one; two outputs to `-` always clash (one
-/// stream would hold both). Other files that are not regular
+/// from when it is a regular one; two outputs to standard output (`-`,
+/// `/dev/stdout`) always clash, whatever it is: one stream would hold both. Other files that are not regular
 /// (`/dev/null`, a FIFO, a terminal) are never a clash.
 std::optional<std::string> clashingFiles(const std::vector<NamedFile>& files);
 

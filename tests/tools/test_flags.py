@@ -509,6 +509,7 @@ class OutputsThatWouldDestroy(unittest.TestCase):
             # Two outputs on standard output would interleave, whatever it is: the
             # trace and the run's report, the IR and lint's counts, a trace and invert's verdict.
             for args, clash in (([RUN, model, "--trace", "-"], "--trace and the report"),
+                                ([RUN, model, "--trace", "/dev/stdout"], "--trace and the report"),
                                 ([RUN, model, "--seeds", "0..3", "--shrink", "-"], "--shrink and the report"),
                                 ([LINT, model, "--stats", "-o", "-"], "-o and --stats"),
                                 ([TRACE, "invert", model, trace, "-o", "-"], "-o and invert's verdict")):
@@ -532,7 +533,9 @@ class OutputsThatWouldDestroy(unittest.TestCase):
             self.assertEqual(code, 0, err)
             self.assertTrue(os.path.islink(os.path.join(d, "out.ir")))
             self.assertEqual(read_bytes(target), whole)
-            # Standard output and devices are never a clash.
+            # Standard output alone and devices are never a clash: `-o /dev/stdout` is `-o -`.
+            code, out, err = run([LINT, model, "-o", "/dev/stdout"])
+            self.assertEqual((code, out[:4]), (0, read_bytes(os.path.join(parts, "node[1].ir"))[:4]), err)
             for args in ([LINT, model, "-o", "/dev/null"], [RUN, model, "--trace", "/dev/null", "--shrink", "/dev/null"]):
                 code, _, err = run(args)
                 self.assertIn(code, (0, 1), err)
