@@ -84,6 +84,11 @@ class YamlReader {
       // `"\e"`): no name, expression or doc of a model holds one (a NUL
       // would cut a name short where it is written out).
       const std::string& text = node.Scalar();
+      // (yaml-cpp spells the escape `\N`, U+0085, as the lone byte 85.)
+      if (firstInvalidUtf8(text)) {
+        diags_.error("schema", pos(node), "a value that is not UTF-8 (an escape such as `\\N`)");
+        return std::nullopt;
+      }
       auto control = firstControlCharacter(text);
       if (!control) return text;
       diags_.error("schema", pos(node), "a control character (" + control->name + ") in a value");

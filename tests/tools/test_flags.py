@@ -498,6 +498,15 @@ class OutputsThatWouldDestroy(unittest.TestCase):
                         self.assertEqual(read_bytes(path), data, path)
             # Standard input redirected from the model is the model; an
             # output through a link lands on the file it names, and the link stays.
+            # Nor may a default output on standard output be redirected onto an input.
+            for args, onto in (([LINT, model], model), ([DOT, model], model), ([PROJECT, model, "--list"], model),
+                               ([TRACE, "show", trace], trace), ([TRACE, "export", trace, "--format", "jsonl"], trace)):
+                with self.subTest(args=args), open(onto, "ab") as out:
+                    proc = subprocess.run(args, stdout=out, stderr=subprocess.PIPE, timeout=60)
+                    self.assertEqual(proc.returncode, 2, proc.stderr)
+                    self.assertIn(b"name one file", proc.stderr)
+                    for path, data in kept.items():
+                        self.assertEqual(read_bytes(path), data, path)
             # So is standard input when no MODEL is named: nothing means `-`.
             for args in ([RUN, "-", "--trace", "/dev/stdin"], [LINT, "-o", model], [LINT, "-o", "/dev/fd/0"],
                          [PROJECT, "--domain", "node[1]", "-o", model], [DOT, "-o", model], [RUN, "--trace", model]):

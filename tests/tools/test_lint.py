@@ -787,6 +787,10 @@ class YamlInput(unittest.TestCase):
                                    b"system:\n  body: []\n")
                 self.assertEqual(code, 2, err)
                 self.assertIn(f"2:9: error: a control character ({name}) in a value [schema]", err)
+        # `\N`, U+0085, which yaml-cpp spells as a lone byte, not UTF-8.
+        code, _, err = run([LINT, "-", "-o", os.devnull], stdin=b'rdc: 1\nmodel: "a\\Nb"\nsystem:\n  body: []\n')
+        self.assertEqual(code, 2, err)
+        self.assertIn("a value that is not UTF-8", err)
         where, err = self.refused_at(b"rdc: 1\nmodel: \"\\uD800\"\n")  # a surrogate spelt as an escape
         self.assertEqual(where[0], 2, err)
 

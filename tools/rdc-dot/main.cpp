@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   rdc::dot::Options o;
   CLI::App app{"rdc-dot: draw a model's components as Graphviz diagrams"};
   rdc::addCommonOptions(app, o.model, o.defines, o.jsonDiagnostics);
-  rdc::writesFile(app.add_option("-o", o.output, "Output file (default: standard output)"));
+  auto* output = rdc::writesFile(app.add_option("-o", o.output, "Output file (default: standard output)"));
+  rdc::printsOnStandardOutput("the drawing", [output] { return output->count() == 0; });
   app.add_option("-T", o.format, "Format: dot (default), or svg, png, pdf rendered with the Graphviz library")
       ->check(CLI::IsMember({"dot", "svg", "png", "pdf"}));
   app.add_option("--component", o.component, "Draw this component's definition (default: the system)");

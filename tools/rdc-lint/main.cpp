@@ -12,10 +12,12 @@ int main(int argc, char** argv) {
   bool schema = false;
   CLI::App app{"rdc-lint: parse, elaborate and check an rdc model; write its IR"};
   rdc::addCommonOptions(app, options.input, options.defines, options.jsonDiagnostics);
-  rdc::writesFile(app.add_option("-o", options.output, "Write the IR here (default: stdout when not a terminal)"));
+  auto* output =
+      rdc::writesFile(app.add_option("-o", options.output, "Write the IR here (default: stdout when not a terminal)"));
   app.add_flag("--werror", options.werror, "Treat warnings as errors");
   auto* stats = app.add_flag("--stats", options.stats, "Print counts of components, instances, lines, domains");
   rdc::printsOnStandardOutput("--stats", [stats] { return stats->count() > 0; });
+  rdc::printsOnStandardOutput("the IR", [output, stats] { return output->count() == 0 && stats->count() == 0; });
   app.add_flag("--schema", schema, "Print the JSON Schema of the model format and exit");
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.add_option("-O", o.directory, "Directory for --all (files DOMAIN.ir)")->needs(all);
   auto* list = app.add_flag("--list", o.list, "Print the model's domains");
   output->excludes(all)->excludes(list);  // (they write no one projection: -o would be ignored)
+  rdc::printsOnStandardOutput("the projection", [output, all] { return output->count() == 0 && all->count() == 0; });
   rdc::addMaxLinesOption(app, o.elab.maxLines);
   uint64_t maxMemory = rdc::kDefaultMaxMemory;
   rdc::addMemoryOption(app, maxMemory);

@@ -30,11 +30,13 @@ int main(int argc, char** argv) {
   rdc::addMaxLinesOption(*showCmd, show.elab.maxLines)->needs(showModel);
   showCmd->add_flag("--json", show.json, "Print a JSON array");
   showCmd->add_flag("--partial", show.partial, "Show the readable prefix of a trace whose run was cut short");
+  rdc::printsOnStandardOutput("the events", [showCmd] { return showCmd->parsed(); });
 
   std::string a, b;
   auto* diffCmd = app.add_subcommand("diff", "First divergence of two traces, then every differing line");
   rdc::readsFiles(diffCmd->add_option("A", a, "First trace"))->required()->check(rdc::standardInputOnce());
   rdc::readsFiles(diffCmd->add_option("B", b, "Second trace"))->required()->check(rdc::standardInputOnce());
+  rdc::printsOnStandardOutput("the differences", [diffCmd] { return diffCmd->parsed(); });
 
   rdc::trace::InvertOptions inv;
   auto* invertCmd = app.add_subcommand("invert", "Run a trace backwards and check it recovers the inputs");
@@ -61,7 +63,9 @@ int main(int argc, char** argv) {
   exportCmd->add_option("--format", format, "jsonl, chrome or itf")
       ->required()
       ->check(CLI::IsMember({"jsonl", "chrome", "itf"}));
-  rdc::writesFile(exportCmd->add_option("-o", exportOut, "Output file (default: standard output)"));
+  auto* exportTo = rdc::writesFile(exportCmd->add_option("-o", exportOut, "Output file (default: standard output)"));
+  rdc::printsOnStandardOutput("the export",
+                              [exportCmd, exportTo] { return exportCmd->parsed() && !exportTo->count(); });
 
   RDC_PARSE_CLI(app, argc, argv);
   return rdc::runWithinMemoryBudget(maxMemory, jsonDiagnostics, [&] {
