@@ -297,7 +297,7 @@ inline int parseCommandLine(CLI::App& app, int argc, char** argv) {
     app.parse(argc, argv);
     if (std::string name = optionGivenEmpty(app); !name.empty())
       throw CLI::ValidationError(name, "expected a value, got ''");
-    std::vector<NamedFile> files;
+    std::vector<NamedFile>& files = commandLineFiles();
     for (const FileOption& f : fileOptions()) {
       for (const std::string& path : f.option->results()) files.push_back({f.option->get_name(), path, f.written});
       if (f.absentIsStandardInput && f.option->count() == 0) files.push_back({f.option->get_name(), "-", false});

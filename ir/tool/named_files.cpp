@@ -60,4 +60,9 @@ std::optional<std::string> clashingFiles(const std::vector<NamedFile>& files) {
   return std::nullopt;
 }
 
+std::vector<NamedFile>& commandLineFiles() {
+  static std::vector<NamedFile> files;
+  return files;
+}
+
 }  // namespace rdc

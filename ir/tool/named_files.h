@@ -28,4 +28,10 @@ struct NamedFile {
 /// (`/dev/null`, a FIFO, a terminal) are never a clash.
 std::optional<std::string> clashingFiles(const std::vector<NamedFile>& files);
 
+/// The files the tool's command line names, as parseCommandLine found them
+/// (its options' values and what goes to standard output), for the tool to
+/// check the files it writes beside them against (a cluster's FILE.nodes/,
+/// rdc-project's -O DIR).
+std::vector<NamedFile>& commandLineFiles();
+
 }  // namespace rdc

@@ -287,7 +287,9 @@ int exitCodeFor(const DiagnosticSink& diags) {
   bool anyError = false;
   for (const Diagnostic& d : diags.all()) {
     if (d.severity != Severity::Error) continue;
-    if (isInputError(d.code)) return kExitBadInput;
+    // (A value given by `-D NAME=...` is the command line's: unusable input.)
+    bool fromDefine = d.pos.file < diags.files().size() && diags.files()[d.pos.file].rfind("-D ", 0) == 0;
+    if (isInputError(d.code) || fromDefine) return kExitBadInput;
     anyError = true;
   }
   return anyError ? kExitNo : kExitOk;

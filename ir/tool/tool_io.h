@@ -96,7 +96,8 @@ void logLibraryLine(std::string line);
 /// all (exit 2) rather than a finding about a readable model (exit 1).
 bool isInputError(const std::string& code);
 
-/// 2 if any error is an unreadable-input error, 1 if any other error, else 0.
+/// 2 if any error is an unreadable-input error or is about a `-D` value (the
+/// command line's), 1 if any other error, else 0.
 int exitCodeFor(const DiagnosticSink& diags);
 
 }  // namespace rdc

@@ -140,6 +140,33 @@ system:
                         self.assertEqual(only(err, "size-limit")["line"], 7)
                     self.assertLess(secs, QUICK)
 
+    def test_an_fn_costs_steps_by_its_expression_for_each_instance(self):
+        # Each Fn instance copies, walks and types its expression: 7,999 nodes
+        # (LARGE over the argument x) are 7,999 steps an instance, so that
+        # under --max-lines 100000 (1,800,000 steps) 1,000 instances are
+        # refused at their loop, before 8 million nodes are typed, and 100 fit.
+        with TempDir() as d:
+            for n, code in ((1000, 2), (100, 0)):
+                path = write(d, "fn.rdc.yaml", f"""rdc: 1
+system:
+  body:
+    - for: i in 0..{n}
+      body:
+        - Fn f[i]:
+            expr: "{LARGE.replace('i', 'x')}"
+            x: const 1 -> drop
+            r: choose -> drop
+""")
+                with self.subTest(n=n):
+                    status, _, err, secs = timed([LINT, path, "--max-lines", "100000", "--diagnostics=json", "-o",
+                                                  os.devnull])
+                    self.assertEqual(status, code, err)
+                    if code:
+                        error = only(err, "size-limit")
+                        self.assertEqual(error["line"], 4)
+                        self.assertIn("steps to elaborate", error["message"])
+                    self.assertLess(secs, QUICK)
+
     def test_a_model_within_the_limits_still_builds(self):
         code, out, err = run([LINT, BRACHA, "-D", "n=20", "--stats"])
         self.assertEqual(code, 0, err)

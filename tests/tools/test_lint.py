@@ -636,6 +636,14 @@ class HostileInput(unittest.TestCase):
             self.assertNotIn("unknown-name", err)
         self.assertIn("1.5 is not a whole number", self.lint_bytes(model, "-D", "n=1.5"))
         self.assertIn("overflow", self.lint_bytes(model, "-D", "n=9223372036854775807 * 2"))
+        # A -D value that is no Int is the command line's fault: unusable input
+        # (exit 2) for every tool, whatever the kind of the error in it.
+        for bad in ("n=1.5ms", "n=true", "n=1/0", "n=1.5"):
+            for name in ("rdc-lint", "rdc-run", "rdc-dot", "rdc-project"):
+                with self.subTest(bad=bad, tool=name):
+                    extra = ["--list"] if name == "rdc-project" else []
+                    code, _, err = run([tool(name), example("bracha"), "-D", bad, *extra])
+                    self.assertEqual(code, 2, err)
 
     def test_alias_bomb(self):
         bomb = b"rdc: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\n"

@@ -458,6 +458,27 @@ system:
             self.assertIn("a node failed before the start", err)
 
 
+    def test_the_nodes_files_kept_with_a_trace_never_replace_an_input(self):
+        # --trace T keeps each node's files in T.nodes/: a peers file or a
+        # model placed there under one of their names is refused, not replaced.
+        with TempDir() as d:
+            kept = os.path.join(d, "run.trace.nodes")
+            os.mkdir(kept)
+            peers, _ = peers_file(kept, name="node[2].log")
+            with open(example("bracha"), "rb") as f:
+                model = write(kept, "node[0].ir", f.read().decode())
+            for named, given in ((peers, [example("bracha"), "--cluster", peers]),
+                                 (model, [model, "--cluster", peers_file(d)[0]])):
+                with self.subTest(clashes=os.path.basename(named)):
+                    with open(named, "rb") as f:
+                        before = f.read()
+                    code, out, err = run([RUN, *given, "--trace", os.path.join(d, "run.trace")], timeout=60)
+                    self.assertEqual(code, 2, err)
+                    self.assertIn("name one file", err)
+                    self.assertIn("FILE.nodes/", err)
+                    with open(named, "rb") as f:
+                        self.assertEqual(f.read(), before)
+
 class NodeHelpers:
     """Nodes started one by one, as on separate machines."""
 

@@ -55,8 +55,10 @@ int run(const Options& o, const Catalog& catalog) {
     // all are written, so a part refused (or a write that fails) leaves the
     // folder as it was, files of an earlier run included.
     ::mkdir(o.directory.c_str(), 0755);
-    std::vector<NamedFile> files{{"MODEL", o.model, false}};
-    for (const std::string& d : whole->graph.domains) files.push_back({"-O", o.directory + "/" + d + ".ir", true});
+    std::vector<NamedFile> files = commandLineFiles();
+    for (const std::string& d : whole->graph.domains) {
+      for (const char* name : {".ir", ".ir.partial"}) files.push_back({"-O", o.directory + "/" + d + name, true});
+    }
     if (auto clash = clashingFiles(files)) {  // (-o's clashes are the command line's; these its domains')
       diags.error("usage", {}, *clash);
       return finish(kExitBadInput);

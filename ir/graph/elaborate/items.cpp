@@ -1,5 +1,6 @@
 // Items: for boxes, wires, and instances of base and composite components.
 #include "ir/graph/elaborate/elaborator.h"
+#include "ir/graph/elaborate/size.h"
 #include "ir/model/syntax.h"
 
 namespace rdc::elab {
@@ -398,6 +399,8 @@ bool Elaborator::fnExpression(Scope& scope, const Item& item, FnBody& fn) {
       return false;
     }
   }
+  // Each instance copies and walks its expressions (elab::fnInstanceSteps).
+  if (uint64_t steps = elab::fnInstanceSteps(item); steps > 0 && !spend(steps, item.pos)) return false;
   if (item.fnWhen) {
     fn.whenText = item.fnWhen->text;
     fn.when = item.fnWhen->expr;

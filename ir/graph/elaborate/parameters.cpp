@@ -171,10 +171,12 @@ bool Elaborator::spendOn(const Expr& e, Pos pos) {
 bool Elaborator::spend(uint64_t units, Pos pos) {
   work_ += units;
   if (work_ > elab::stepLimit(options_) || graph_.lines.size() > options_.maxLines) {
-    if (!aborted_) {
+    if (!aborted_ && graph_.lines.size() > options_.maxLines) {
       diags_.error("size-limit", pos,
                    "the model elaborates to more than " + std::to_string(options_.maxLines) +
                        " scalar lines (raise the limit with --max-lines)");
+    } else if (!aborted_) {
+      diags_.error("size-limit", pos, "the model " + overStepLimit(options_));
     }
     aborted_ = true;
   }

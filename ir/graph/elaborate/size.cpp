@@ -86,9 +86,7 @@ class SizeCounter {
                                                          : "instance '" + b.item->name + "'";
     Pos pos = b.item ? b.item->pos : model_.system.pos;
     if (cost->lines <= lineLimit_) {
-      diags.error("size-limit", pos,
-                  what + " takes more than " + std::to_string(stepLimit()) +
-                      " steps to elaborate (loop iterations and bound elements; raise the limit with --max-lines)");
+      diags.error("size-limit", pos, what + " " + overStepLimit(options_));
       return false;
     }
     bool memory = lineLimit_ < options_.maxLines;
@@ -235,6 +233,7 @@ class SizeCounter {
       if (!v) return evaluations;
       args.push_back(*v);
     }
+    evaluations.steps = ElabCost::add(evaluations.steps, fnInstanceSteps(item));
     if (auto base = catalog_.find(item.component))
       return evaluations += baseLines(item, catalog_.at(*base), args, options_.maxLines);
     const ComponentDef* def = model_.findComponent(item.component);
@@ -375,6 +374,16 @@ class SizeCounter {
 }  // namespace
 
 uint64_t stepLimit(const ElabOptions& options) { return 8 * options.maxLines + 1'000'000; }
+
+uint64_t fnInstanceSteps(const Item& item) {
+  return (item.fnExpr ? item.fnExpr->expr->size : 0) + (item.fnWhen ? item.fnWhen->expr->size : 0);
+}
+
+std::string overStepLimit(const ElabOptions& options) {
+  return "takes more than " + std::to_string(stepLimit(options)) +
+         " steps to elaborate (loop iterations, bound elements, large expressions' evaluations and Fn instances' "
+         "expressions; raise the limit with --max-lines)";
+}
 
 bool fitsLimits(const Model& model, const Catalog& catalog, const ElabOptions& options, DiagnosticSink& diags,
                 ElabSize* size) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "ir/components/catalog.h"
 #include "ir/graph/elaborate.h"
@@ -12,9 +13,20 @@
 
 namespace rdc::elab {
 
-/// The most elaboration steps (loop iterations, lines, bound elements)
-/// elaboration may spend: 8 per allowed line plus 1,000,000.
+/// The most elaboration steps (loop iterations, lines, bound elements,
+/// a step per kNodesPerStep nodes of each expression evaluated, and
+/// fnInstanceSteps) elaboration may spend: 8 per allowed line plus 1,000,000.
 uint64_t stepLimit(const ElabOptions& options);
+
+/// The steps an Fn or Filter instance costs for its expressions (nothing
+/// for other items): a step per node of `expr` and `when`. Each instance
+/// copies, walks and types them, at about the cost of a step per node (a
+/// 128k-node Fn in a `for` of 5,000 took a minute and 4 GiB to lint).
+uint64_t fnInstanceSteps(const Item& item);
+
+/// "takes more than N steps to elaborate (...)": what the `size-limit`
+/// error says of a model or box over stepLimit within the line limit.
+std::string overStepLimit(const ElabOptions& options);
 
 /// What a model elaborates to, counted before building it.
 struct ElabSize {

@@ -18,6 +18,7 @@
 #include "ir/io/merge.h"
 #include "ir/io/trace_io.h"
 #include "ir/lang/expr.h"
+#include "ir/tool/named_files.h"
 #include "ir/tool/tool_io.h"
 #include "tools/rdc-run/driver/cluster.h"
 #include "tools/rdc-run/driver/node_keys.h"
@@ -232,6 +233,18 @@ int Runner::cluster(uint64_t seed) {
   if (dir.empty() || (options_.trace.size() && ::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)) {
     diags_.error("io", {}, "cannot make the directory " + dir + " for the nodes' files: " + std::strerror(errno));
     return kExitBadInput;
+  }
+  // What a kept FILE.nodes/ will hold must not be a file the command line
+  // reads (a model or peers file placed there) or writes.
+  if (!options_.trace.empty()) {
+    std::vector<NamedFile> files = commandLineFiles();
+    if (options_.model == "-") files.push_back({"--trace", dir + "/model.ir", true});
+    for (const std::string& name : graph_.domains) {
+      for (const char* kind : {".ir", ".log", ".out", ".trace"})
+        files.push_back({"--trace", dir + "/" + name + kind, true});
+    }
+    if (auto clash = clashingFiles(files))
+      return badInput(*clash + " (a cluster's --trace FILE keeps its nodes' files in FILE.nodes/)");
   }
   // The nodes' files are removed on every way out, unless a trace keeps them.
   struct Cleanup {
